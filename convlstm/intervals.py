@@ -1,0 +1,405 @@
+"""Prediction intervals: split-conformal bands from backtest residuals, per step.
+
+One method for every model, and an honest (leave-one-fold-out) check of their coverage.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+logger = logging.getLogger(__name__)
+
+BACKTEST_COLUMNS = ("model", "fold", "step", "actual", "forecast")
+FUTURE_COLUMNS = ("model", "timestamp", "forecast")
+
+# (n + 1) * level is computed in floating point; 0.7 * 10 is 7.000000000000001.
+_EPS = 1e-9
+
+
+def level_label(level: float) -> str:
+    """Return the percent label used in column names: 0.8 -> "80", 0.975 -> "97.5"."""
+    return f"{100 * float(level):g}"
+
+
+def lower_column(level: float) -> str:
+    """Return the name of the lower-bound column for ``level`` (0.8 -> "lower_80")."""
+    return f"lower_{level_label(level)}"
+
+
+def upper_column(level: float) -> str:
+    """Return the name of the upper-bound column for ``level`` (0.8 -> "upper_80")."""
+    return f"upper_{level_label(level)}"
+
+
+def min_residuals(level: float) -> int:
+    """Return the fewest residuals for which the conformal ``level`` bound is finite.
+
+    The finite-sample quantile needs ``ceil((n + 1) * level) <= n``, that is
+    ``n >= level / (1 - level)``: 4 for 80 %, 19 for 95 %, 99 for 99 %.
+    """
+    level = _check_level(level)
+    return max(1, math.ceil(level / (1.0 - level) - _EPS))
+
+
+def conformal_quantile(residuals: Iterable[float], level: float) -> float:
+    """Return the split-conformal quantile of absolute residuals.
+
+    With ``n`` finite residuals sorted ascending, this is the ``k``-th smallest,
+    ``k = ceil((n + 1) * level)``, i.e. the empirical ``ceil((n + 1) * level) / n``
+    quantile. Under exchangeability ``|new residual| <= q`` with probability at least
+    ``level``.
+
+    Args:
+        residuals: residuals (actual - forecast); their absolute values are used and
+            non-finite values are dropped.
+        level: coverage level, ``0 < level < 1``.
+
+    Returns:
+        The quantile, or ``inf`` when there are too few residuals for ``level`` (see
+        :func:`min_residuals`): no finite interval carries the guarantee.
+    """
+    level = _check_level(level)
+    r = np.abs(np.asarray(list(residuals), dtype=float))
+    r = np.sort(r[np.isfinite(r)])
+    n = r.size
+    k = math.ceil((n + 1) * level - _EPS)
+    if n == 0 or k > n:
+        return math.inf
+    return float(r[max(k, 1) - 1])
+
+
+def conformal_intervals(
+    backtest_forecasts: pd.DataFrame,
+    future: pd.DataFrame,
+    levels: Sequence[float] = (0.8, 0.95),
+    *,
+    min_per_step: int | None = None,
+) -> pd.DataFrame:
+    """Add split-conformal prediction intervals to future forecasts.
+
+    For each model and horizon step the half-width is :func:`conformal_quantile` of
+    that model's backtest residuals ``|actual - forecast|`` at that step. When a step
+    has fewer than ``min_per_step`` residuals, neighbouring steps are pooled (the window
+    grows one step each side, up to all steps); ``calibration_steps`` says which steps
+    were used. When even all steps hold too few residuals for a level, that level's
+    bounds are NaN (the honest interval is unbounded) and a note says so.
+
+    Args:
+        backtest_forecasts: tidy backtest forecasts with columns model, fold, step,
+            actual, forecast (``BacktestResult.forecasts``).
+        future: tidy future forecasts with columns model, timestamp, forecast
+            (``Comparison.future``); a ``step`` column is used if present, else steps
+            are numbered 1, 2, ... by timestamp within each model. Future steps beyond
+            the backtest horizon use the last backtested step.
+        levels: coverage levels, each ``0 < level < 1``.
+        min_per_step: residuals a step needs before it stops pooling with its
+            neighbours. Defaults to :func:`min_residuals` of the highest level, the
+            fewest for which that level is finite. Pooling is decided once per step, so
+            all levels of a step use the same residuals.
+
+    Returns:
+        A copy of ``future``, models in order of first appearance and each sorted
+        by step (columns model, timestamp, step, forecast, then
+        ``lower_<pct>``/``upper_<pct>`` per level, e.g. lower_80, upper_80, lower_95,
+        upper_95, then calibration_steps (str: "3", "2-4" or "all") and
+        n_calibration (int)). ``attrs["levels"]`` lists the levels and
+        ``attrs["notes"]`` (list[str]) reports pooling, unbounded levels and models
+        without backtest residuals.
+
+    Raises:
+        DataError: if a required column is missing or a level is outside (0, 1).
+    """
+    levels = _check_levels(levels)
+    bt = _check_frame(backtest_forecasts, BACKTEST_COLUMNS, "backtest_forecasts")
+    fut = _check_frame(future, FUTURE_COLUMNS, "future").copy()
+    min_n = _min_per_step(levels, min_per_step)
+
+    if "step" not in fut.columns:
+        ranks = fut.groupby("model", sort=False)["timestamp"].rank(method="first")
+        fut["step"] = ranks
+    fut["step"] = fut["step"].astype(int)
+    # models in order of first appearance, each by step
+    first_seen = {m: i for i, m in enumerate(pd.unique(fut["model"]))}
+    fut = fut.iloc[
+        np.lexsort((fut["step"].to_numpy(), fut["model"].map(first_seen).to_numpy()))
+    ]
+
+    by_model = _residuals_by_model_step(bt)
+    lower = {lv: np.full(len(fut), np.nan) for lv in levels}
+    upper = {lv: np.full(len(fut), np.nan) for lv in levels}
+    calib_steps = np.full(len(fut), "", dtype=object)
+    n_calib = np.zeros(len(fut), dtype=int)
+    notes: list[str] = []
+
+    forecast = fut["forecast"].to_numpy(dtype=float)
+    models = fut["model"].to_numpy()
+    steps = fut["step"].to_numpy()
+    for model in pd.unique(models):
+        rows = np.flatnonzero(models == model)
+        by_step = by_model.get(model)
+        if not by_step:
+            notes.append(f"{model}: no backtest residuals, so no intervals")
+            continue
+        max_step = max(by_step)
+        if steps[rows].max() > max_step:
+            notes.append(
+                f"{model}: future steps beyond {max_step} reuse the residuals of "
+                f"step {max_step}"
+            )
+        table = _step_table(by_step, levels, min_n)
+        pooled = sorted({s for s, (label, _, _) in table.items() if label != str(s)})
+        if pooled:
+            notes.append(
+                f"{model}: steps {_ranges(pooled)} pooled residuals of neighbouring "
+                f"steps (fewer than {min_n} per step)"
+            )
+        for lv in levels:
+            unbounded = [s for s, (_, _, q) in table.items() if math.isinf(q[lv])]
+            if unbounded:
+                n_all = sum(len(r) for r in by_step.values())
+                notes.append(
+                    f"{model}: the {level_label(lv)}% interval is unbounded: "
+                    f"{n_all} residuals, at least {min_residuals(lv)} needed "
+                    f"(run more folds or lower the level)"
+                )
+        for i in rows:
+            label, n, q = table[min(max(int(steps[i]), min(by_step)), max_step)]
+            calib_steps[i] = label
+            n_calib[i] = n
+            for lv in levels:
+                if math.isfinite(q[lv]):
+                    lower[lv][i] = forecast[i] - q[lv]
+                    upper[lv][i] = forecast[i] + q[lv]
+
+    for lv in levels:
+        fut[lower_column(lv)] = lower[lv]
+        fut[upper_column(lv)] = upper[lv]
+    fut["calibration_steps"] = calib_steps
+    fut["n_calibration"] = n_calib
+    first = ["model", "timestamp", "step", "forecast"]
+    bands = [c for lv in levels for c in (lower_column(lv), upper_column(lv))]
+    calib = ["calibration_steps", "n_calibration"]
+    rest = [c for c in fut.columns if c not in first + bands + calib]
+    out = fut[first + bands + rest + calib].reset_index(drop=True)
+    out.attrs = {"levels": list(levels), "notes": notes}
+    for note in notes:
+        logger.info("conformal intervals: %s", note)
+    return out
+
+
+def interval_coverage(
+    backtest_forecasts: pd.DataFrame,
+    levels: Sequence[float] = (0.8, 0.95),
+    *,
+    scheme: Literal["forward", "leave-one-fold-out"] = "forward",
+    min_per_step: int | None = None,
+) -> pd.DataFrame:
+    """Measure how often conformal intervals cover held-out actuals, fold by fold.
+
+    The intervals for fold ``k`` are calibrated (with the same per-step pooling as
+    :func:`conformal_intervals`) on residuals that exclude fold ``k``, then checked
+    against fold ``k``'s actuals, so the coverage is an out-of-sample estimate:
+
+    - ``"forward"`` (default): only folds *before* ``k`` (by cutoff) calibrate, as
+      when the future intervals are built from past errors. The first fold is not
+      scored. This reveals drift, e.g. errors that grow over time.
+    - ``"leave-one-fold-out"``: all other folds calibrate. More points are scored,
+      but when every step has its own residuals the coverage comes out at about
+      ``ceil(F * level) / F`` for ``F`` folds whatever the data (a rank identity);
+      it then mainly checks the pooling of steps, not the method.
+
+    With few folds the estimate is noisy; prefer many folds for a real check.
+
+    Args:
+        backtest_forecasts: tidy backtest forecasts with columns model, fold, step,
+            actual, forecast (and cutoff, used to order folds when present).
+        levels: nominal coverage levels, each ``0 < level < 1``.
+        scheme: "forward" or "leave-one-fold-out", as above.
+        min_per_step: as in :func:`conformal_intervals`.
+
+    Returns:
+        One row per model and level, columns model, level (nominal), coverage (share
+        of scored points inside their interval; NaN if none), mean_width (mean
+        ``upper - lower``), n (points scored with a bounded interval), n_unbounded
+        (points left out because the calibration folds held too few residuals for a
+        bounded interval at that level). ``attrs["scheme"]`` names the scheme and
+        ``attrs["notes"]`` explains NaN rows and unbounded points.
+
+    Raises:
+        DataError: if a required column is missing, a level is outside (0, 1) or the
+            scheme is unknown.
+    """
+    if scheme not in ("forward", "leave-one-fold-out"):
+        raise DataError(
+            f"scheme must be 'forward' or 'leave-one-fold-out', got {scheme!r}"
+        )
+    levels = _check_levels(levels)
+    bt = _check_frame(backtest_forecasts, BACKTEST_COLUMNS, "backtest_forecasts")
+    min_n = _min_per_step(levels, min_per_step)
+    bt = bt.assign(residual=bt["actual"] - bt["forecast"])
+    bt = bt[np.isfinite(bt["residual"].to_numpy(dtype=float))]
+
+    rows: list[dict] = []
+    notes: list[str] = []
+    for model, frame in bt.groupby("model", sort=False):
+        order = "cutoff" if "cutoff" in frame.columns else "fold"
+        folds = list(
+            frame.groupby("fold")[order].min().sort_values(kind="stable").index
+        )
+        stats = {lv: {"hits": 0, "n": 0, "width": 0.0, "unbounded": 0} for lv in levels}
+        if len(folds) < 2:
+            notes.append(f"{model}: coverage needs at least 2 folds, got {len(folds)}")
+        for k, fold in enumerate(folds):
+            calib_folds = (
+                folds[:k] if scheme == "forward" else folds[:k] + folds[k + 1 :]
+            )
+            if not calib_folds:
+                continue
+            held = frame[frame["fold"] == fold]
+            calib = _residuals_by_step(frame[frame["fold"].isin(calib_folds)])
+            table = _step_table(calib, levels, min_n)
+            lo, hi = min(calib), max(calib)
+            for step, resid in zip(held["step"], held["residual"], strict=True):
+                _, _, q = table[min(max(int(step), lo), hi)]
+                for lv in levels:
+                    s = stats[lv]
+                    if math.isinf(q[lv]):
+                        s["unbounded"] += 1
+                        continue
+                    s["n"] += 1
+                    s["hits"] += abs(resid) <= q[lv]
+                    s["width"] += 2.0 * q[lv]
+        for lv in levels:
+            s = stats[lv]
+            rows.append(
+                {
+                    "model": model,
+                    "level": lv,
+                    "coverage": s["hits"] / s["n"] if s["n"] else np.nan,
+                    "mean_width": s["width"] / s["n"] if s["n"] else np.nan,
+                    "n": s["n"],
+                    "n_unbounded": s["unbounded"],
+                }
+            )
+            if s["unbounded"]:
+                notes.append(
+                    f"{model}: {s['unbounded']} held-out points had an unbounded "
+                    f"{level_label(lv)}% interval (too few residuals to calibrate on)"
+                )
+    out = pd.DataFrame(
+        rows, columns=["model", "level", "coverage", "mean_width", "n", "n_unbounded"]
+    )
+    out.attrs = {"levels": list(levels), "scheme": scheme, "notes": notes}
+    return out
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _check_level(level: float) -> float:
+    try:
+        value = float(level)
+    except (TypeError, ValueError):
+        raise DataError(f"interval level {level!r} is not a number") from None
+    if not 0.0 < value < 1.0:
+        raise DataError(
+            f"interval level {level!r} must be strictly between 0 and 1 (e.g. 0.8)"
+        )
+    return value
+
+
+def _check_levels(levels: Sequence[float]) -> list[float]:
+    if isinstance(levels, int | float):
+        levels = [levels]
+    out = sorted({_check_level(lv) for lv in levels})
+    if not out:
+        raise DataError("give at least one interval level, e.g. levels=(0.8, 0.95)")
+    return out
+
+
+def _check_frame(df: pd.DataFrame, columns: Sequence[str], what: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"{what} lacks column(s) {', '.join(map(repr, missing))}; "
+            f"expected {', '.join(columns)}"
+        )
+    return df
+
+
+def _min_per_step(levels: Sequence[float], min_per_step: int | None) -> int:
+    if min_per_step is None:
+        return min_residuals(max(levels))
+    if int(min_per_step) < 1:
+        raise DataError(f"min_per_step must be at least 1, got {min_per_step}")
+    return int(min_per_step)
+
+
+def _residuals_by_step(frame: pd.DataFrame) -> dict[int, np.ndarray]:
+    resid = (frame["actual"] - frame["forecast"]).to_numpy(dtype=float)
+    steps = frame["step"].to_numpy(dtype=int)
+    keep = np.isfinite(resid)
+    resid, steps = resid[keep], steps[keep]
+    return {int(s): resid[steps == s] for s in np.unique(steps)}
+
+
+def _residuals_by_model_step(bt: pd.DataFrame) -> dict[object, dict[int, np.ndarray]]:
+    out = {}
+    for model, frame in bt.groupby("model", sort=False):
+        by_step = _residuals_by_step(frame)
+        if by_step:
+            out[model] = by_step
+    return out
+
+
+def _step_table(
+    by_step: dict[int, np.ndarray], levels: Sequence[float], min_n: int
+) -> dict[int, tuple[str, int, dict[float, float]]]:
+    """Map each step to (label of the steps used, residual count, level -> quantile).
+
+    Steps are pooled symmetrically (s - r .. s + r, clipped to the steps present) with
+    the smallest radius that reaches ``min_n`` residuals, or all steps.
+    """
+    steps = sorted(by_step)
+    lo, hi = steps[0], steps[-1]
+    table = {}
+    for s in range(lo, hi + 1):
+        radius = 0
+        while True:
+            window = [t for t in steps if s - radius <= t <= s + radius]
+            pooled = np.concatenate([by_step[t] for t in window]) if window else []
+            if len(pooled) >= min_n or (s - radius <= lo and s + radius >= hi):
+                break
+            radius += 1
+        if len(window) == len(steps) and len(steps) > 1:
+            label = "all"
+        elif len(window) == 1:
+            label = str(window[0])
+        else:
+            label = f"{window[0]}-{window[-1]}"
+        q = {lv: conformal_quantile(pooled, lv) for lv in levels}
+        table[s] = (label, len(pooled), q)
+    return table
+
+
+def _ranges(values: Sequence[int]) -> str:
+    """Format sorted integers compactly: [1, 2, 3, 7] -> "1-3, 7"."""
+    parts: list[str] = []
+    start = prev = values[0]
+    for v in values[1:]:
+        if v != prev + 1:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+            start = v
+        prev = v
+    parts.append(str(start) if start == prev else f"{start}-{prev}")
+    return ", ".join(parts)

@@ -1,0 +1,587 @@
+"""Stakeholder report: one self-contained, offline HTML page for a comparison.
+
+Plain-language summary, data summary, forecast chart with interval bands, metrics with
+coverage and significance, and the reproducibility record. All user text is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from .intervals import level_label, lower_column, upper_column
+from .record import record_to_json
+from .significance import NEURAL_MODELS, format_p
+
+logger = logging.getLogger(__name__)
+
+_COLOURS = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+    "#17becf",
+)  # fmt: skip
+
+_METRICS = (
+    ("mae", "MAE"),
+    ("rmse", "RMSE"),
+    ("mape", "MAPE"),
+    ("smape", "sMAPE"),
+    ("mase", "MASE"),
+)
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;
+max-width:1100px;padding:1.5rem;color:#222;line-height:1.45}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;
+border-bottom:1px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem}
+th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:right;vertical-align:top}
+th{background:#f5f5f5}td.text,th.text{text-align:left}td{white-space:nowrap}
+td.text{white-space:normal}
+tr.best td{background:#eef6ee;font-weight:600}
+.summary{background:#f7f9fc;border-left:4px solid #1f77b4;padding:.6rem 1rem}
+.muted{color:#666;font-size:.88rem}pre{background:#f5f5f5;padding:.6rem;
+overflow-x:auto;font-size:.82rem}
+"""
+
+
+def build_report(
+    y: pd.Series,
+    comparison: Any,
+    *,
+    record: Mapping[str, Any],
+    intervals: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
+    significance: pd.DataFrame | None = None,
+    title: str | None = None,
+) -> str:
+    """Render a comparison as one self-contained HTML document.
+
+    The page works offline: plotly.js is embedded inline once (with the first chart)
+    and nothing is loaded from elsewhere. Every piece of user-supplied text (series and
+    model names, notes, record values) is HTML-escaped.
+
+    Args:
+        y: the series the comparison ran on (``y.attrs["notes"]`` lists repairs).
+        comparison: a ``Comparison`` (or any object with the same attributes):
+            ``summary`` (index model; columns mae, rmse, mape, smape, mase,
+            fit_seconds, best), ``future`` (model, timestamp, forecast), and
+            optionally ``backtest.forecasts``, ``device`` and ``seconds``.
+        record: the reproducibility record from ``record.make_record``.
+        intervals: future forecasts with interval columns, from
+            ``intervals.conformal_intervals``; bands are drawn when given.
+        coverage: from ``intervals.interval_coverage``.
+        significance: from ``significance.compare_to_baseline``.
+        title: page title; defaults to "Forecast report: <series name>".
+
+    Returns:
+        The HTML document as a string.
+    """
+    summary = _summary_frame(comparison)
+    future = getattr(comparison, "future", None)
+    backtest = getattr(getattr(comparison, "backtest", None), "forecasts", None)
+    name = str(y.name) if y.name is not None else "series"
+    title = title if title is not None else f"Forecast report: {name}"
+    colours = {m: _COLOURS[i % len(_COLOURS)] for i, m in enumerate(summary.index)}
+    winner = _winner(summary)
+
+    figures = [
+        (
+            "forecast-chart",
+            _forecast_figure(y, future, intervals, colours, winner, name),
+        )
+    ]
+    if isinstance(backtest, pd.DataFrame) and not backtest.empty:
+        figures.append(("backtest-chart", _backtest_figure(backtest, colours, name)))
+    charts = [
+        pio.to_html(
+            fig,
+            include_plotlyjs=(i == 0),
+            full_html=False,
+            div_id=div_id,
+            config={"displaylogo": False, "responsive": True},
+        )
+        for i, (div_id, fig) in enumerate(figures)
+    ]
+
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="muted">Generated {generated} by convlstm-forecast '
+        f"{_e((record.get('versions') or {}).get('convlstm') or '')}.</p>",
+        "<h2>Summary</h2>",
+        '<div class="summary" id="summary">',
+        _plain_summary(summary, winner, coverage, significance, record, backtest),
+        "</div>",
+        "<h2>Data</h2>",
+        _data_section(y, name),
+        "<h2>Forecast</h2>",
+        '<p class="muted">History, the next steps forecast by each model refit on all '
+        "the data, and split-conformal prediction intervals built from backtest "
+        "errors. Click a legend entry to show or hide a model.</p>",
+        charts[0],
+    ]
+    if len(charts) > 1:
+        parts += [
+            "<h2>Backtest</h2>",
+            '<p class="muted">Forecasts made during the backtest against what '
+            "actually happened.</p>",
+            charts[1],
+        ]
+    parts += [
+        "<h2>Metrics</h2>",
+        _metrics_table(summary, winner, coverage, significance),
+        _notes_list(intervals, coverage),
+        "<h2>Reproducibility record</h2>",
+        _record_section(record),
+        "</body></html>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+# --- text ----------------------------------------------------------------------------
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _plotly_text(value: Any) -> str:
+    """Escape text for plotly labels, which parse a few tags but decode only some
+    entities (``&lt;``, ``&gt;``, ``&amp;``, not ``&quot;``)."""
+    return html.escape(str(value), quote=False)
+
+
+def _num(x: Any, digits: int = 4) -> str:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return "–"
+    if math.isnan(v):
+        return "–"
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    return f"{v:.{digits}g}"
+
+
+def _pct(x: float) -> str:
+    return "–" if x is None or math.isnan(x) else f"{100 * x:.0f}%"
+
+
+def _summary_frame(comparison: Any) -> pd.DataFrame:
+    summary = getattr(comparison, "summary", None)
+    if not isinstance(summary, pd.DataFrame):
+        summary = pd.DataFrame(columns=["mae"])
+    if "model" in summary.columns:
+        summary = summary.set_index("model")
+    return summary
+
+
+def _baseline_of(significance: pd.DataFrame | None) -> Any:
+    if significance is None or significance.empty:
+        return None
+    return significance.attrs.get("baseline") or significance["baseline"].iloc[0]
+
+
+def _winner(summary: pd.DataFrame) -> Any:
+    if summary.empty:
+        return None
+    if "best" in summary.columns and summary["best"].astype(bool).any():
+        return summary.index[summary["best"].astype(bool).to_numpy()][0]
+    if "mae" in summary.columns and summary["mae"].notna().any():
+        return summary["mae"].astype(float).idxmin()
+    return None
+
+
+def _plain_summary(
+    summary: pd.DataFrame,
+    winner: Any,
+    coverage: pd.DataFrame | None,
+    significance: pd.DataFrame | None,
+    record: Mapping[str, Any],
+    backtest: pd.DataFrame | None,
+) -> str:
+    if winner is None:
+        return "<p>No model produced a backtest score.</p>"
+    mae = summary["mae"].astype(float)
+    folds = record.get("folds")
+    horizon = record.get("horizon")
+    if folds is None and isinstance(backtest, pd.DataFrame) and "fold" in backtest:
+        folds = backtest["fold"].nunique()
+    setting = ""
+    if folds and horizon:
+        setting = f" over {_e(folds)} backtest folds of {_e(horizon)} steps each"
+    sentences = [
+        f"<b>{_e(winner)}</b> had the lowest average error (MAE "
+        f"{_num(mae[winner])}){setting}."
+    ]
+
+    baseline = _baseline_of(significance)
+    if baseline is None or baseline not in mae.index:
+        others = [m for m in mae.index if m not in NEURAL_MODELS]
+        baseline = (
+            mae[others].idxmin() if others and mae[others].notna().any() else None
+        )
+
+    focus = winner
+    if baseline is not None and winner != baseline:
+        gain = 1 - mae[winner] / mae[baseline] if mae[baseline] else math.nan
+        sentences.append(
+            f"That is {_pct(gain)} lower than {_e(baseline)}, the best simple "
+            f"baseline (MAE {_num(mae[baseline])})."
+        )
+    elif baseline is not None:
+        neural = [m for m in mae.index if m in NEURAL_MODELS and pd.notna(mae[m])]
+        if neural:
+            focus = mae[neural].idxmin()
+            loss = mae[focus] / mae[baseline] - 1 if mae[baseline] else math.nan
+            sentences.append(
+                f"No neural model beat this simple baseline; the best of them, "
+                f"{_e(focus)}, had {_pct(loss)} higher error (MAE "
+                f"{_num(mae[focus])})."
+            )
+
+    if significance is not None and not significance.empty and focus != baseline:
+        row = significance[significance["model"] == focus]
+        if not row.empty:
+            row = row.iloc[0]
+            p = float(row["p_value"])
+            if math.isnan(p):
+                sentences.append(
+                    f"Significance could not be tested: {_e(row['verdict'])}."
+                )
+            elif bool(row["significant"]):
+                sentences.append(
+                    f"The difference is statistically significant (Diebold-Mariano "
+                    f"test, p {_e(format_p(p))})."
+                )
+            else:
+                sentences.append(
+                    f"The difference is not statistically significant (Diebold-Mariano "
+                    f"test, p {_e(format_p(p))}): on this much test data the two "
+                    "cannot be told apart reliably."
+                )
+
+    if coverage is not None and not coverage.empty:
+        rows = coverage[coverage["model"] == winner].sort_values("level")
+        bits = [
+            f"{_e(level_label(r.level))}% intervals covered {_pct(r.coverage)} of "
+            f"{r.n} actual values"
+            for r in rows.itertuples()
+            if pd.notna(r.coverage)
+        ]
+        if bits:
+            sentences.append(
+                f"Checked on held-out backtest folds, {_e(winner)}'s "
+                + ", and its ".join(bits)
+                + "."
+            )
+        elif not rows.empty:
+            sentences.append(
+                "Interval coverage could not be checked (too few backtest folds)."
+            )
+    return "<p>" + " ".join(sentences) + "</p>"
+
+
+def _data_section(y: pd.Series, name: str) -> str:
+    index = y.index
+    is_dt = isinstance(index, pd.DatetimeIndex)
+    freq = None
+    if is_dt:
+        freq = index.freqstr if index.freq is not None else None
+    rows = [
+        ("Series", name),
+        ("Length", f"{len(y)} points"),
+        ("First", index[0] if len(index) else "–"),
+        ("Last", index[-1] if len(index) else "–"),
+        ("Frequency", freq or "–"),
+        ("Range of values", f"{_num(y.min())} to {_num(y.max())}" if len(y) else "–"),
+    ]
+    for key in ("time_col", "value_col"):
+        if y.attrs.get(key) is not None:
+            rows.append((key.replace("_col", " column"), y.attrs[key]))
+    body = "".join(
+        f'<tr><th class="text">{_e(k)}</th><td class="text">{_e(v)}</td></tr>'
+        for k, v in rows
+    )
+    notes = y.attrs.get("notes") or []
+    if isinstance(notes, str):
+        notes = [notes]
+    if notes:
+        items = "".join(f"<li>{_e(n)}</li>" for n in notes)
+        repairs = f"<p>Repairs and choices made while loading:</p><ul>{items}</ul>"
+    else:
+        repairs = "<p>No repairs were needed while loading.</p>"
+    return f'<table id="data-summary">{body}</table>{repairs}'
+
+
+def _metrics_table(
+    summary: pd.DataFrame,
+    winner: Any,
+    coverage: pd.DataFrame | None,
+    significance: pd.DataFrame | None,
+) -> str:
+    metrics = [(c, label) for c, label in _METRICS if c in summary.columns]
+    levels: list[float] = []
+    if coverage is not None and not coverage.empty:
+        levels = sorted(pd.unique(coverage["level"]))
+    head = ['<th class="text">Model</th>'] + [
+        f"<th>{label}</th>" for _, label in metrics
+    ]
+    for lv in levels:
+        pct = level_label(lv)
+        head += [f"<th>{pct}% coverage</th>", f"<th>{pct}% width</th>"]
+    baseline = _baseline_of(significance)
+    if baseline is not None:
+        head += [
+            f"<th>p vs {_e(baseline)}</th>",
+            '<th class="text">Verdict (Diebold-Mariano)</th>',
+        ]
+    if "fit_seconds" in summary.columns:
+        head.append("<th>Fit seconds</th>")
+
+    body = []
+    for model, row in summary.iterrows():
+        cells = [f'<td class="text">{_e(model)}</td>']
+        cells += [f"<td>{_num(row[c])}</td>" for c, _ in metrics]
+        for lv in levels:
+            match = coverage[(coverage["model"] == model) & (coverage["level"] == lv)]
+            cov = match["coverage"].iloc[0] if not match.empty else math.nan
+            width = match["mean_width"].iloc[0] if not match.empty else math.nan
+            cells += [f"<td>{_pct(float(cov))}</td>", f"<td>{_num(width)}</td>"]
+        if baseline is not None:
+            match = significance[significance["model"] == model]
+            if model == baseline:
+                cells += ["<td>–</td>", '<td class="text">baseline</td>']
+            elif match.empty:
+                cells += ["<td>–</td>", '<td class="text">–</td>']
+            else:
+                r = match.iloc[0]
+                p = format_p(float(r["p_value"])).removeprefix("= ")
+                cells += [
+                    f"<td>{_e(p)}</td>",
+                    f'<td class="text">{_e(r["verdict"])}</td>',
+                ]
+        if "fit_seconds" in summary.columns:
+            cells.append(f"<td>{_num(row['fit_seconds'], 3)}</td>")
+        cls = ' class="best"' if model == winner else ""
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    table = (
+        f'<table id="metrics"><thead><tr>{"".join(head)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+    scheme = "" if coverage is None else coverage.attrs.get("scheme", "")
+    source = "earlier" if scheme == "forward" else "the other"
+    explain = (
+        '<p class="muted">Errors are averaged over all backtest forecasts (lower is '
+        "better; the highlighted row has the lowest MAE). "
+        + (
+            "Coverage is the share of held-out actual values inside the interval "
+            f"when it is built from {source} folds' errors (nominal level in the "
+            "header); width is the mean interval width. "
+            if levels
+            else ""
+        )
+        + (
+            "The p-value comes from a Diebold-Mariano test (Harvey-Leybourne-"
+            "Newbold correction) of each model's errors against the baseline's."
+            if baseline is not None
+            else ""
+        )
+        + "</p>"
+    )
+    return table + explain
+
+
+def _notes_list(intervals: pd.DataFrame | None, coverage: pd.DataFrame | None) -> str:
+    notes: list[str] = []
+    for frame in (intervals, coverage):
+        if frame is not None:
+            notes += [str(n) for n in frame.attrs.get("notes", [])]
+    if not notes:
+        return ""
+    items = "".join(f"<li>{_e(n)}</li>" for n in dict.fromkeys(notes))
+    return f'<p>Notes on the intervals:</p><ul id="interval-notes">{items}</ul>'
+
+
+def _record_section(record: Mapping[str, Any]) -> str:
+    data = record.get("data") or {}
+    versions = record.get("versions") or {}
+    rows: list[tuple[str, Any]] = [
+        ("Created (UTC)", record.get("created_utc", "–")),
+        ("Data SHA-256", data.get("sha256", "–")),
+        ("Models", ", ".join(map(str, record.get("models") or [])) or "–"),
+        ("Horizon", record.get("horizon", "–")),
+        ("Folds", record.get("folds", "–")),
+        ("Seed", record.get("seed", "–")),
+        ("Device", record.get("device", "–")),
+        (
+            "Versions",
+            ", ".join(f"{k} {v}" for k, v in versions.items() if v is not None) or "–",
+        ),
+    ]
+    body = "".join(
+        f'<tr><th class="text">{_e(k)}</th><td class="text">{_e(v)}</td></tr>'
+        for k, v in rows
+    )
+    full = _e(record_to_json(record))
+    return (
+        f'<table id="record">{body}</table>'
+        "<details><summary>Full record (JSON): save it to check that a re-run "
+        f'matches</summary><pre id="record-json">{full}</pre></details>'
+    )
+
+
+# --- figures -------------------------------------------------------------------------
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _layout(fig: go.Figure, name: str) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        height=460,
+        margin={"l": 60, "r": 20, "t": 30, "b": 40},
+        hovermode="x unified",
+        yaxis_title=_plotly_text(name),
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
+
+
+def _forecast_figure(
+    y: pd.Series,
+    future: pd.DataFrame | None,
+    intervals: pd.DataFrame | None,
+    colours: Mapping[Any, str],
+    winner: Any,
+    name: str,
+) -> go.Figure:
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=y.index,
+            y=y.to_numpy(),
+            name="history",
+            mode="lines",
+            line={"color": "#444"},
+        )
+    )
+    frame = intervals if intervals is not None else future
+    if not isinstance(frame, pd.DataFrame) or frame.empty:
+        return _layout(fig, name)
+    levels: Sequence[float] = []
+    if intervals is not None:
+        levels = sorted(intervals.attrs.get("levels") or _levels_in(intervals))
+    for model, part in frame.groupby("model", sort=False):
+        part = part.sort_values("timestamp")
+        colour = colours.get(model, _COLOURS[len(colours) % len(_COLOURS)])
+        visible = True if winner is None or model == winner else "legendonly"
+        label = _plotly_text(model)
+        # widest band first so narrower ones draw on top
+        for j, lv in enumerate(sorted(levels, reverse=True)):
+            lo, hi = lower_column(lv), upper_column(lv)
+            if lo not in part or hi not in part:
+                continue
+            band = part[part[lo].notna() & part[hi].notna()]
+            if band.empty:
+                continue
+            x = list(band["timestamp"]) + list(band["timestamp"][::-1])
+            yy = list(band[hi]) + list(band[lo][::-1])
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=yy,
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=_rgba(colour, 0.12 + 0.1 * j),
+                    line={"width": 0, "color": colour},
+                    hoverinfo="skip",
+                    name=f"{label} {level_label(lv)}% interval",
+                    legendgroup=label,
+                    visible=visible,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=part["timestamp"],
+                y=part["forecast"],
+                name=label,
+                legendgroup=label,
+                mode="lines+markers",
+                marker={"size": 4},
+                line={"color": colour, "width": 2},
+                visible=visible,
+            )
+        )
+    # open zoomed on the recent past and the forecast; double-click shows it all
+    horizon = int(frame.groupby("model").size().max())
+    shown = max(5 * horizon, 48)
+    if len(y) > shown:
+        start, end = y.index[-shown], frame["timestamp"].max()
+        fig.update_xaxes(range=[start, end + (end - start) * 0.02])
+    return _layout(fig, name)
+
+
+def _backtest_figure(
+    backtest: pd.DataFrame, colours: Mapping[Any, str], name: str
+) -> go.Figure:
+    fig = go.Figure()
+    actual = (
+        backtest.drop_duplicates("timestamp").sort_values("timestamp")
+        if "timestamp" in backtest
+        else backtest.iloc[0:0]
+    )
+    if not actual.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=actual["timestamp"],
+                y=actual["actual"],
+                name="actual",
+                mode="lines",
+                line={"color": "#444"},
+            )
+        )
+    for model, part in backtest.groupby("model", sort=False):
+        xs: list[Any] = []
+        ys: list[Any] = []
+        for _, fold in part.sort_values(["fold", "step"]).groupby("fold", sort=True):
+            # None breaks the line between folds: each fold is its own forecast path
+            xs += [*fold["timestamp"], None]
+            ys += [*fold["forecast"], None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                name=_plotly_text(model),
+                mode="lines",
+                line={"color": colours.get(model, "#888"), "width": 1.5},
+                connectgaps=False,
+            )
+        )
+    return _layout(fig, name)
+
+
+def _levels_in(frame: pd.DataFrame) -> list[float]:
+    levels = []
+    for column in frame.columns:
+        if column.startswith("lower_"):
+            try:
+                levels.append(float(column.removeprefix("lower_")) / 100)
+            except ValueError:
+                continue
+    return levels

@@ -1,0 +1,201 @@
+"""Reproducibility record: fingerprint stability, JSON round trip, re-run comparison."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm.errors import DataError
+from convlstm.record import (
+    compare_results,
+    data_fingerprint,
+    make_record,
+    record_from_json,
+    record_to_json,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def y():
+    s = pd.Series(
+        np.linspace(100.0, 130.0, 36),
+        index=pd.date_range("2001-01-01", periods=36, freq="MS"),
+        name="passengers",
+    )
+    s.attrs["notes"] = ["picked column 'month' as time", "filled 1 missing timestamp"]
+    return s
+
+
+def test_fingerprint_fields(y):
+    fp = data_fingerprint(y)
+    assert set(fp) == {"sha256", "length", "start", "end", "freq", "name", "notes"}
+    assert len(fp["sha256"]) == 64
+    assert fp["length"] == 36
+    assert fp["start"] == "2001-01-01T00:00:00"
+    assert fp["end"] == "2003-12-01T00:00:00"
+    assert fp["freq"] == "MS"
+    assert fp["name"] == "passengers"
+    assert fp["notes"] == y.attrs["notes"]
+    json.dumps(fp)
+
+
+def test_fingerprint_is_stable(y):
+    sha = data_fingerprint(y)["sha256"]
+    assert data_fingerprint(y.copy())["sha256"] == sha
+    assert data_fingerprint(y.rename("other"))["sha256"] == sha
+    second_unit = pd.Series(y.to_numpy(), index=y.index.as_unit("s"))
+    assert data_fingerprint(second_unit)["sha256"] == sha
+
+
+def test_fingerprint_is_sensitive(y):
+    sha = data_fingerprint(y)["sha256"]
+    changed = y.copy()
+    changed.iloc[17] += 1e-9
+    assert data_fingerprint(changed)["sha256"] != sha
+    shifted = y.copy()
+    shifted.index = shifted.index + pd.offsets.MonthBegin(1)
+    assert data_fingerprint(shifted)["sha256"] != sha
+    assert data_fingerprint(y.iloc[:-1])["sha256"] != sha
+    utc = y.tz_localize("UTC")
+    assert data_fingerprint(utc)["sha256"] != sha
+
+
+def test_fingerprint_rejects_non_series():
+    with pytest.raises(DataError, match="Series"):
+        data_fingerprint([1.0, 2.0])
+
+
+def make(y, **kw):
+    args = {
+        "params": {"hidden_size": 16, "kernel_size": (3,), "lr": np.float32(0.5)},
+        "models": ("ConvLSTM", "ARIMA"),
+        "horizon": 12,
+        "folds": 3,
+        "seed": 0,
+        "device": "cpu",
+    }
+    args.update(kw)
+    return make_record(y, **args)
+
+
+def test_make_record_is_json_and_complete(y):
+    rec = make(y, extra={"dataset": "air_passengers", "when": pd.Timestamp("2020")})
+    text = json.dumps(rec, allow_nan=False)  # plain JSON types only
+    assert json.loads(text) == rec
+    assert rec["schema"] == 1
+    assert rec["data"] == data_fingerprint(y)
+    assert rec["models"] == ["ConvLSTM", "ARIMA"]
+    assert (rec["horizon"], rec["folds"], rec["seed"], rec["device"]) == (
+        12,
+        3,
+        0,
+        "cpu",
+    )
+    assert rec["parameters"] == {"hidden_size": 16, "kernel_size": [3], "lr": 0.5}
+    assert rec["extra"] == {"dataset": "air_passengers", "when": "2020-01-01T00:00:00"}
+    assert set(rec["versions"]) == {
+        "python",
+        "numpy",
+        "pandas",
+        "scipy",
+        "statsmodels",
+        "torch",
+        "plotly",
+        "convlstm",
+    }
+    assert rec["versions"]["numpy"] == np.__version__
+    assert rec["versions"]["pandas"] == pd.__version__
+    assert rec["versions"]["convlstm"]
+    assert set(rec["platform"]) == {
+        "system",
+        "release",
+        "machine",
+        "python_implementation",
+    }
+    created = dt.datetime.fromisoformat(rec["created_utc"])
+    assert created.utcoffset() == dt.timedelta(0)
+
+
+def test_versions_do_not_import_torch():
+    code = (
+        "import sys; from convlstm.record import package_versions; "
+        "v = package_versions(); print('torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_json_round_trip(y):
+    rec = make(y)
+    text = record_to_json(rec)
+    assert record_from_json(text) == rec
+    assert record_from_json(text.encode()) == rec
+
+
+@pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"seed": 1}'])
+def test_record_from_json_rejects_bad_text(text):
+    with pytest.raises(DataError, match="record"):
+        record_from_json(text)
+
+
+@pytest.fixture
+def summary():
+    return pd.DataFrame(
+        {
+            "mae": [10.0, 12.5],
+            "rmse": [13.0, 15.0],
+            "mape": [4.0, np.nan],
+            "fit_seconds": [3.2, 0.1],
+            "best": [True, False],
+        },
+        index=pd.Index(["ConvLSTM", "ARIMA"], name="model"),
+    )
+
+
+def test_compare_results_identical_and_within_tolerance(summary):
+    same, diffs = compare_results(summary, summary.copy())
+    assert same and diffs.empty
+    assert list(diffs.columns) == ["model", "metric", "a", "b", "abs_diff", "rel_diff"]
+    rerun = summary.copy()
+    rerun["mae"] *= 1 + 1e-9
+    rerun["fit_seconds"] = [9.9, 9.9]  # timings never reproduce
+    assert compare_results(summary, rerun)[0]
+    assert compare_results(summary.reset_index(), rerun)[0]
+
+
+def test_compare_results_reports_differences(summary):
+    rerun = summary.copy()
+    rerun.loc["ARIMA", "rmse"] = 15.1
+    rerun.loc["ARIMA", "mape"] = 3.0
+    same, diffs = compare_results(summary, rerun)
+    assert not same
+    assert list(zip(diffs.model, diffs.metric, strict=True)) == [
+        ("ARIMA", "rmse"),
+        ("ARIMA", "mape"),
+    ]
+    row = diffs.iloc[0]
+    assert (row.a, row.b) == (15.0, 15.1)
+    assert row.abs_diff == pytest.approx(0.1)
+    assert row.rel_diff == pytest.approx(0.1 / 15.1)
+    assert not compare_results(summary, summary, rtol=0, atol=0, ignore=())[1].shape[0]
+
+
+def test_compare_results_missing_model_or_flag_change(summary):
+    same, diffs = compare_results(summary, summary.drop(index="ARIMA"))
+    assert not same and set(diffs.model) == {"ARIMA"}
+    flipped = summary.copy()
+    flipped["best"] = [False, True]
+    same, diffs = compare_results(summary, flipped)
+    assert not same and set(diffs.metric) == {"best"}

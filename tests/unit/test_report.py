@@ -1,0 +1,203 @@
+"""HTML report: self-contained, has every section, escapes all user text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm.intervals import conformal_intervals, interval_coverage
+from convlstm.record import make_record
+from convlstm.report import build_report
+from convlstm.significance import compare_to_baseline
+
+EVIL = "<script>alert(1)</script>"
+EVIL_MODEL = 'Seasonal <img src=x onerror="alert(2)">'
+
+
+@dataclass
+class FakeBacktest:
+    forecasts: pd.DataFrame
+    summary: pd.DataFrame
+
+
+@dataclass
+class FakeComparison:
+    """The attributes of compare.Comparison that the report reads."""
+
+    backtest: FakeBacktest
+    summary: pd.DataFrame
+    future: pd.DataFrame
+    fitted: dict = field(default_factory=dict)
+    histories: dict = field(default_factory=dict)
+    device: str = "cpu"
+    seconds: float = 1.5
+
+
+def make_comparison(y: pd.Series, horizon: int = 6, folds: int = 8):
+    rng = np.random.default_rng(0)
+    noise = {"ConvLSTM": 0.5, "ARIMA": 1.5, EVIL_MODEL: 3.0}
+    test = y.iloc[-horizon * folds :]
+    rows = []
+    for model, sd in noise.items():
+        for f in range(folds):
+            part = test.iloc[f * horizon : (f + 1) * horizon]
+            for s, (ts, actual) in enumerate(part.items()):
+                rows.append(
+                    {
+                        "model": model,
+                        "fold": f + 1,
+                        "cutoff": part.index[0] - y.index.freq,
+                        "timestamp": ts,
+                        "step": s + 1,
+                        "actual": actual,
+                        "forecast": actual + rng.normal(0, sd),
+                    }
+                )
+    forecasts = pd.DataFrame(rows)
+    err = forecasts.actual - forecasts.forecast
+    summary = (
+        forecasts.assign(ae=err.abs(), se=err**2)
+        .groupby("model", sort=False)
+        .agg(mae=("ae", "mean"), rmse=("se", "mean"))
+    )
+    summary["rmse"] = np.sqrt(summary["rmse"])
+    summary["mape"] = summary["mae"]
+    summary["smape"] = summary["mae"]
+    summary["mase"] = summary["mae"] / 2
+    summary["fit_seconds"] = 0.01
+    summary["best"] = summary["mae"] == summary["mae"].min()
+    index = pd.date_range(y.index[-1], periods=horizon + 1, freq=y.index.freq)[1:]
+    future = pd.concat(
+        pd.DataFrame({"model": m, "timestamp": index, "forecast": y.iloc[-horizon:]})
+        for m in noise
+    ).reset_index(drop=True)
+    return FakeComparison(FakeBacktest(forecasts, summary), summary, future)
+
+
+@pytest.fixture
+def y():
+    n = 120
+    t = np.arange(n)
+    s = pd.Series(
+        50 + 10 * np.sin(2 * np.pi * t / 12) + 0.2 * t,
+        index=pd.date_range("2010-01-01", periods=n, freq="MS"),
+        name=EVIL,
+    )
+    s.attrs["notes"] = [f"picked column {EVIL!r} as value", "filled 2 <b>gaps</b>"]
+    return s
+
+
+@pytest.fixture
+def parts(y):
+    comp = make_comparison(y)
+    bt = comp.backtest.forecasts
+    record = make_record(
+        y,
+        params={"hidden_size": 8, "note": EVIL},
+        models=list(comp.summary.index),
+        horizon=6,
+        folds=8,
+        seed=0,
+        device="cpu",
+        extra={"dataset": EVIL},
+    )
+    return {
+        "comparison": comp,
+        "record": record,
+        "intervals": conformal_intervals(bt, comp.future, levels=(0.8, 0.95)),
+        "coverage": interval_coverage(bt, levels=(0.8, 0.95)),
+        "significance": compare_to_baseline(bt),
+    }
+
+
+@pytest.fixture
+def report(y, parts):
+    return build_report(
+        y,
+        parts["comparison"],
+        record=parts["record"],
+        intervals=parts["intervals"],
+        coverage=parts["coverage"],
+        significance=parts["significance"],
+    )
+
+
+def test_report_is_one_self_contained_document(report):
+    assert report.startswith("<!DOCTYPE html>")
+    assert report.count("<html") == 1 and report.rstrip().endswith("</html>")
+    # plotly.js is inlined exactly once, and nothing is fetched from elsewhere
+    assert report.count("* plotly.js v") == 1
+    assert report.count("window.PlotlyConfig") == 1
+    assert len(report) > 1_000_000  # the bundle is in the page
+    assert not re.search(r"<script[^>]*\bsrc=", report)
+    assert not re.search(r"<link\b", report)
+    markup = re.sub(r"<script>.*?</script>", "", report, flags=re.S)
+    assert not re.search(r"<[^>]*\s(src|href)\s*=", markup)
+    assert "http" not in markup
+
+
+def test_report_has_every_section(report, parts):
+    for marker in (
+        'id="summary"',
+        'id="data-summary"',
+        'id="forecast-chart"',
+        'id="backtest-chart"',
+        'id="metrics"',
+        'id="record"',
+        'id="record-json"',
+    ):
+        assert report.count(marker) == 1, marker
+    assert parts["record"]["data"]["sha256"] in report
+    assert "95% coverage" in report and "80% width" in report
+    assert "p vs ARIMA" in report
+    assert "ConvLSTM beats ARIMA" in report
+    assert "120 points" in report
+
+
+def test_summary_names_winner_gain_significance_and_coverage(report):
+    summary = re.search(r'<div class="summary" id="summary">(.*?)</div>', report, re.S)
+    text = summary.group(1)
+    assert "<b>ConvLSTM</b> had the lowest average error" in text
+    assert "over 8 backtest folds of 6 steps each" in text
+    assert "lower than ARIMA, the best simple baseline" in text
+    assert "statistically significant" in text
+    assert re.search(r"80% intervals covered \d+%", text)
+
+
+def test_user_text_is_escaped_everywhere(report):
+    assert "<script>alert" not in report
+    assert "<img src=x" not in report
+    assert "<b>gaps</b>" not in report
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report
+    assert "filled 2 &lt;b&gt;gaps&lt;/b&gt;" in report
+    assert "Seasonal &lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in report
+
+
+def test_custom_title_is_escaped(y, parts):
+    html = build_report(
+        y, parts["comparison"], record=parts["record"], title=f"Q3 {EVIL}"
+    )
+    assert "<title>Q3 &lt;script&gt;alert(1)&lt;/script&gt;</title>" in html
+    assert "<script>alert" not in html
+
+
+def test_report_without_optional_parts(y, parts):
+    html = build_report(y, parts["comparison"], record=parts["record"])
+    assert 'id="forecast-chart"' in html and 'id="metrics"' in html
+    assert "coverage" not in html.split('id="metrics"')[1].split("</table>")[0]
+    assert "had the lowest average error" in html
+
+
+def test_report_when_a_baseline_wins(y, parts):
+    comp = parts["comparison"]
+    summary = comp.summary.copy()
+    summary["best"] = summary.index == "ARIMA"
+    summary.loc["ARIMA", "mae"] = 0.1
+    comp = FakeComparison(comp.backtest, summary, comp.future)
+    html = build_report(y, comp, record=parts["record"])
+    assert "No neural model beat this simple baseline" in html
+    assert '<tr class="best"><td class="text">ARIMA</td>' in html
