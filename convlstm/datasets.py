@@ -1,0 +1,177 @@
+"""Bundled datasets: names, descriptions and loading of the CSVs in ``data/``.
+
+The files are read through :func:`convlstm.data.read_csv` and
+:func:`convlstm.data.to_series` like any upload; results are cached.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .data import read_csv, to_series
+from .errors import DataError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a bundled dataset is and how to evaluate forecasts on it.
+
+    Attributes:
+        name: the name to pass to :func:`load`.
+        title: a short human title.
+        description: one or two sentences on what was measured.
+        unit: the unit of the values.
+        freq: the pandas frequency of the series ("MS", "30min", ...).
+        season_length: the main seasonal cycle in steps (1 if none).
+        horizon: default forecast horizon in steps.
+        folds: default number of backtest folds.
+        source: where the data come from, with the licence.
+    """
+
+    name: str
+    title: str
+    description: str
+    unit: str
+    freq: str
+    season_length: int
+    horizon: int
+    folds: int
+    source: str
+
+
+_INFO = {
+    info.name: info
+    for info in (
+        DatasetInfo(
+            name="air_passengers",
+            title="Airline passengers",
+            description="International airline passengers, monthly totals, "
+            "1949-1960 (Box & Jenkins series G).",
+            unit="thousands of passengers",
+            freq="MS",
+            season_length=12,
+            horizon=12,
+            folds=2,
+            source="Box, Jenkins & Reinsel, Time Series Analysis (1976); R "
+            "datasets::AirPassengers via pmdarima",
+        ),
+        DatasetInfo(
+            name="co2",
+            title="Mauna Loa CO2",
+            description="Atmospheric CO2 at Mauna Loa, monthly mean of weekly flask "
+            "readings, 1958-2001.",
+            unit="ppm",
+            freq="MS",
+            season_length=12,
+            horizon=12,
+            folds=3,
+            source="Scripps CO2 program (Keeling et al.) via statsmodels; public "
+            "domain",
+        ),
+        DatasetInfo(
+            name="electricity",
+            title="Electricity demand",
+            description="Half-hourly electricity demand in England and Wales, "
+            "12 weeks from June 2000 (daily and weekly cycles).",
+            unit="megawatts",
+            freq="30min",
+            season_length=48,
+            horizon=48,
+            folds=7,
+            source="Taylor (2003), JORS 54; R forecast::taylor via pmdarima",
+        ),
+        DatasetInfo(
+            name="beer",
+            title="Australian beer production",
+            description="Quarterly Australian beer production, 1956 Q1 to 2008 Q3.",
+            unit="megalitres",
+            freq="QS",
+            season_length=4,
+            horizon=8,
+            folds=3,
+            source="Australian Bureau of Statistics; R fpp::ausbeer via pmdarima",
+        ),
+        DatasetInfo(
+            name="wine",
+            title="Australian wine sales",
+            description="Monthly Australian wine sales by wine makers in bottles "
+            "of at most 1 litre, 1980-1994.",
+            unit="bottles",
+            freq="MS",
+            season_length=12,
+            horizon=12,
+            folds=3,
+            source="Australian Bureau of Statistics; R forecast::wineind via pmdarima",
+        ),
+        DatasetInfo(
+            name="sunspots",
+            title="Sunspots",
+            description="Yearly mean sunspot number, 1700-2008 (an 11-year cycle "
+            "that is not a calendar season).",
+            unit="sunspot number",
+            freq="YS",
+            season_length=1,
+            horizon=10,
+            folds=3,
+            source="SIDC / WDC-SILSO via statsmodels; public domain",
+        ),
+    )
+}
+
+
+def names() -> list[str]:
+    """Return the names of the bundled datasets, in display order."""
+    return list(_INFO)
+
+
+def _check(name: str) -> str:
+    if name not in _INFO:
+        raise DataError(f"unknown dataset {name!r}; choose one of: {', '.join(_INFO)}")
+    return name
+
+
+def info(name: str) -> DatasetInfo:
+    """Return the description and evaluation defaults of a bundled dataset.
+
+    Raises:
+        DataError: ``name`` is not a bundled dataset (the message lists them).
+    """
+    return _INFO[_check(name)]
+
+
+@functools.lru_cache(maxsize=16)
+def _load(name: str) -> pd.Series:
+    meta = _INFO[name]
+    path = DATA_DIR / f"{name}.csv"
+    if not path.is_file():
+        raise DataError(f"the bundled file {path} is missing; reinstall the package")
+    y = to_series(read_csv(path))
+    # Pin the documented frequency (e.g. "QS" rather than an equivalent "QS-OCT").
+    y.index = pd.DatetimeIndex(y.index, freq=meta.freq)
+    return y
+
+
+def load(name: str) -> pd.Series:
+    """Load a bundled dataset as a float series with a regular DatetimeIndex.
+
+    Args:
+        name: one of :func:`names`.
+
+    Returns:
+        A copy of the cached series: DatetimeIndex with ``freq`` set, float
+        values, named after the value column (e.g. "passengers_thousands"), with
+        ``attrs`` as :func:`convlstm.data.to_series` sets them.
+
+    Raises:
+        DataError: ``name`` is not a bundled dataset (the message lists them).
+    """
+    y = _load(_check(name))
+    out = y.copy()
+    out.attrs = {k: list(v) if isinstance(v, list) else v for k, v in y.attrs.items()}
+    return out

@@ -1,0 +1,61 @@
+"""convlstm.datasets: every bundled dataset loads with its documented shape."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from convlstm import datasets
+from convlstm.data import season_length
+from convlstm.errors import DataError
+
+EXPECTED = {
+    "air_passengers": (144, "MS", "1949-01-01", 12, 12, 2),
+    "co2": (526, "MS", "1958-03-01", 12, 12, 3),
+    "electricity": (4032, "30min", "2000-06-05", 48, 48, 7),
+    "beer": (211, "QS-JAN", "1956-01-01", 4, 8, 3),
+    "wine": (176, "MS", "1980-01-01", 12, 12, 3),
+    "sunspots": (309, "YS-JAN", "1700-01-01", 1, 10, 3),
+}
+
+
+def test_names():
+    assert datasets.names() == list(EXPECTED)
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_load(name):
+    length, freq, start, season, horizon, folds = EXPECTED[name]
+    y = datasets.load(name)
+    assert isinstance(y.index, pd.DatetimeIndex)
+    assert len(y) == length
+    assert y.index.freqstr == freq
+    assert y.index[0] == pd.Timestamp(start)
+    assert y.dtype == float and y.notna().all()
+    assert y.name == y.attrs["value_col"]
+    meta = datasets.info(name)
+    assert (meta.season_length, meta.horizon, meta.folds) == (season, horizon, folds)
+    assert season_length(y) == meta.season_length
+    assert meta.name == name and meta.title and meta.unit and meta.source
+
+
+def test_load_returns_copies():
+    y = datasets.load("air_passengers")
+    y.iloc[0] = -1.0
+    y.attrs["notes"].append("changed")
+    again = datasets.load("air_passengers")
+    assert again.iloc[0] == 112.0
+    assert "changed" not in again.attrs["notes"]
+
+
+def test_info_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        datasets.info("co2").horizon = 3
+
+
+@pytest.mark.parametrize("func", [datasets.load, datasets.info])
+def test_unknown_name(func):
+    with pytest.raises(DataError, match="unknown dataset 'nope'.*air_passengers"):
+        func("nope")
