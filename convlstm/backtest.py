@@ -1,0 +1,371 @@
+"""Rolling-origin backtests: every model refit on the same folds, scored the same way.
+
+The last ``folds * horizon`` points are the test set; fold k trains on everything
+before its cutoff and forecasts the next ``horizon`` points.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .data import check_series
+from .data import season_length as _season_length
+from .errors import DataError, TrainingError
+from .models.base import BaseForecaster
+
+__all__ = ["BacktestResult", "backtest"]
+
+log = logging.getLogger(__name__)
+
+#: Fewest training points the first fold must have (beyond any model's own minimum).
+MIN_TRAIN = 8
+
+METRIC_COLUMNS = ("mae", "rmse", "mape", "smape", "mase")
+FORECAST_COLUMNS = (
+    "model",
+    "fold",
+    "cutoff",
+    "timestamp",
+    "step",
+    "actual",
+    "forecast",
+)
+
+ProgressCallback = Callable[[Any], bool | None]
+
+
+@dataclass
+class BacktestResult:
+    """The outcome of :func:`backtest`.
+
+    Attributes:
+        forecasts: tidy DataFrame, one row per model, fold and step, with columns
+            ``model, fold, cutoff, timestamp, step, actual, forecast``. ``fold`` is
+            1-based, ``cutoff`` is the last timestamp the fold trained on, ``step``
+            runs 1..horizon.
+        summary: one row per model (index ``model``), columns ``mae, rmse, mape,
+            smape, mase, fit_seconds``. MAE, RMSE, MAPE and sMAPE pool every test
+            point; MASE is the mean over folds of each fold's MASE, scaled on that
+            fold's training part; ``fit_seconds`` is the total over folds.
+        per_fold: the same metrics per model and fold (columns ``model, fold,
+            cutoff`` + metrics + ``fit_seconds``).
+        horizon: steps forecast per fold.
+        folds: number of folds.
+        season_length: the season used to scale MASE.
+    """
+
+    forecasts: pd.DataFrame
+    summary: pd.DataFrame
+    per_fold: pd.DataFrame = field(default_factory=pd.DataFrame)
+    horizon: int = 0
+    folds: int = 0
+    season_length: int = 1
+
+    @property
+    def cutoffs(self) -> list[pd.Timestamp]:
+        """The last training timestamp of each fold, in fold order."""
+        if self.forecasts.empty:
+            return []
+        return list(self.forecasts.groupby("fold")["cutoff"].first())
+
+
+def _check_count(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise DataError(f"{what} must be a whole number, got {value!r}")
+    if value < 1:
+        raise DataError(f"{what} must be at least 1, got {value}")
+    return int(value)
+
+
+def named_models(
+    models: Mapping[str, BaseForecaster] | Sequence[BaseForecaster],
+) -> dict[str, BaseForecaster]:
+    """Turn a dict or a list of forecasters into ``{name: forecaster}``.
+
+    A list is named by each model's ``display_name``; repeats get " (2)", " (3)"...
+    """
+    if isinstance(models, Mapping):
+        out = {str(name): model for name, model in models.items()}
+    else:
+        out = {}
+        for model in models:
+            base = getattr(model, "display_name", type(model).__name__)
+            name, k = base, 2
+            while name in out:
+                name, k = f"{base} ({k})", k + 1
+            out[name] = model
+    if not out:
+        raise DataError("no models to evaluate: pass at least one forecaster")
+    for name, model in out.items():
+        if not isinstance(model, BaseForecaster):
+            raise DataError(
+                f"model {name!r} is a {type(model).__name__}, not a forecaster"
+            )
+    return out
+
+
+def fit_with_progress(
+    model: BaseForecaster,
+    y: pd.Series,
+    *,
+    name: str,
+    stage: str,
+    unit: int,
+    total_units: int,
+    progress: ProgressCallback | None,
+) -> float:
+    """Fit ``model`` on ``y``, reporting to ``progress``; return the fit seconds.
+
+    Forecasters whose ``fit`` takes a ``callback`` (the neural ones) report every
+    epoch; the others report once before fitting. ``unit`` (0-based) of
+    ``total_units`` places this fit in the overall fraction. When ``progress``
+    returns True during an epoch, that training stops early.
+    """
+    takes_callback = "callback" in inspect.signature(model.fit).parameters
+    if progress is not None:
+        progress(_event(name, stage, unit / total_units))
+    start = time.perf_counter()
+    if takes_callback and progress is not None:
+
+        def callback(
+            epoch: int, epochs: int, train_loss: float, val_loss: float | None = None
+        ) -> bool:
+            done = (unit + min(epoch / max(epochs, 1), 1.0)) / total_units
+            return bool(
+                progress(_event(name, stage, done, epoch, epochs, train_loss, val_loss))
+            )
+
+        model.fit(y, callback=callback)
+    else:
+        model.fit(y)
+    return time.perf_counter() - start
+
+
+def _event(
+    model: str,
+    stage: str,
+    fraction: float,
+    epoch: int | None = None,
+    epochs: int | None = None,
+    train_loss: float | None = None,
+    val_loss: float | None = None,
+) -> Any:
+    return _progress_event_class()(
+        model=model,
+        stage=stage,
+        fraction=float(min(max(fraction, 0.0), 1.0)),
+        epoch=epoch,
+        epochs=epochs,
+        train_loss=train_loss,
+        val_loss=val_loss,
+    )
+
+
+@dataclass(frozen=True)
+class _ProgressEvent:
+    """Stand-in with the fields of ``convlstm.training.ProgressEvent``, used only
+    while that module cannot be imported (e.g. torch is missing)."""
+
+    model: str
+    stage: str
+    fraction: float
+    epoch: int | None = None
+    epochs: int | None = None
+    train_loss: float | None = None
+    val_loss: float | None = None
+
+
+def _progress_event_class() -> type:
+    try:
+        from .training import ProgressEvent
+    except ImportError:
+        return _ProgressEvent
+    return ProgressEvent
+
+
+def backtest(
+    models: Mapping[str, BaseForecaster] | Sequence[BaseForecaster],
+    y: pd.Series,
+    horizon: int,
+    folds: int,
+    *,
+    progress: ProgressCallback | None = None,
+    _total_units: int | None = None,
+) -> BacktestResult:
+    """Evaluate forecasters by rolling-origin backtesting.
+
+    Fold k (1-based) trains a clone of each model, with ``horizon`` set, on every
+    point before ``len(y) - (folds - k + 1) * horizon`` and forecasts the next
+    ``horizon`` points; all models see exactly the same folds. The models passed in
+    are not modified.
+
+    Args:
+        models: ``{name: forecaster}``, or a list of forecasters named by their
+            ``display_name`` (repeats get " (2)", ...).
+        y: the series (regular DatetimeIndex).
+        horizon: steps forecast per fold.
+        folds: number of folds.
+        progress: optional ``progress(event: ProgressEvent) -> bool | None``, called
+            before each fit and after every epoch of neural models (stage
+            ``"fold k/n"``); returning True stops the current training early.
+
+    Returns:
+        A :class:`BacktestResult`.
+
+    Raises:
+        DataError: bad horizon/folds, or ``y`` shorter than ``folds * horizon +
+            8`` points (the message states the minimum), or a model cannot be fit on
+            a fold's training part (the message names the fold).
+    """
+    horizon = _check_count(horizon, "horizon")
+    folds = _check_count(folds, "folds")
+    named = named_models(models)
+    m = _season_length(y.index) if isinstance(y, pd.Series) else 1
+    min_train = max(MIN_TRAIN, m + 1)
+    y = check_series(
+        y,
+        min_length=folds * horizon + min_train,
+        what=f"a backtest of {folds} folds x {horizon} steps (at least {min_train} "
+        "training points before the first fold)",
+    )
+    n = len(y)
+    values = y.to_numpy()
+    total_units = _total_units or len(named) * folds
+
+    rows: list[pd.DataFrame] = []
+    fold_rows: list[dict[str, Any]] = []
+    for k in range(1, folds + 1):
+        cut = n - (folds - k + 1) * horizon
+        train = y.iloc[:cut]
+        actual = values[cut : cut + horizon]
+        test_index = y.index[cut : cut + horizon]
+        stage = f"fold {k}/{folds}"
+        for i, (name, proto) in enumerate(named.items()):
+            model = proto.clone().set_params(horizon=horizon)
+            try:
+                seconds = fit_with_progress(
+                    model,
+                    train,
+                    name=name,
+                    stage=stage,
+                    unit=(k - 1) * len(named) + i,
+                    total_units=total_units,
+                    progress=progress,
+                )
+            except DataError as exc:
+                raise DataError(
+                    f"{name}, backtest {stage} (training on the first {cut} points): "
+                    f"{exc}"
+                ) from None
+            pred = model.predict()
+            if len(pred) != horizon:
+                raise TrainingError(
+                    f"{name} returned {len(pred)} forecasts for a horizon of {horizon}"
+                )
+            forecast = np.asarray(pred, dtype=float)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "model": name,
+                        "fold": k,
+                        "cutoff": train.index[-1],
+                        "timestamp": test_index,
+                        "step": np.arange(1, horizon + 1),
+                        "actual": actual,
+                        "forecast": forecast,
+                    }
+                )
+            )
+            fold_rows.append(
+                {
+                    "model": name,
+                    "fold": k,
+                    "cutoff": train.index[-1],
+                    **_scores(actual, forecast, train.to_numpy(), m),
+                    "fit_seconds": seconds,
+                }
+            )
+            log.debug("%s %s fitted in %.2fs", name, stage, seconds)
+
+    order = {name: i for i, name in enumerate(named)}
+    forecasts = (
+        pd.concat(rows, ignore_index=True)
+        .sort_values(["model", "fold", "step"], key=_by(order), kind="stable")
+        .reset_index(drop=True)
+    )
+    per_fold = (
+        pd.DataFrame(fold_rows)
+        .sort_values(["model", "fold"], key=_by(order), kind="stable")
+        .reset_index(drop=True)
+    )
+    summary = _summarise(forecasts, per_fold, list(named))
+    return BacktestResult(
+        forecasts=forecasts,
+        summary=summary,
+        per_fold=per_fold,
+        horizon=horizon,
+        folds=folds,
+        season_length=m,
+    )
+
+
+def _by(order: dict[str, int]) -> Callable[[pd.Series], pd.Series]:
+    """Sort key: models in the order given, other columns as they are."""
+
+    def key(col: pd.Series) -> pd.Series:
+        return col.map(order) if col.name == "model" else col
+
+    return key
+
+
+def _scores(
+    actual: np.ndarray, forecast: np.ndarray, train: np.ndarray, m: int
+) -> dict[str, float]:
+    finite = np.isfinite(forecast)
+    if not finite.all():
+        nan = float("nan")
+        return dict.fromkeys(METRIC_COLUMNS, nan)
+    return {
+        "mae": metrics.mae(actual, forecast),
+        "rmse": metrics.rmse(actual, forecast),
+        "mape": metrics.mape(actual, forecast),
+        "smape": metrics.smape(actual, forecast),
+        "mase": metrics.mase(actual, forecast, train, season_length=m),
+    }
+
+
+def _summarise(
+    forecasts: pd.DataFrame, per_fold: pd.DataFrame, names: list[str]
+) -> pd.DataFrame:
+    records = []
+    for name in names:
+        f = forecasts[forecasts["model"] == name]
+        pf = per_fold[per_fold["model"] == name]
+        actual, forecast = f["actual"].to_numpy(), f["forecast"].to_numpy()
+        if np.isfinite(forecast).all():
+            scores = {
+                "mae": metrics.mae(actual, forecast),
+                "rmse": metrics.rmse(actual, forecast),
+                "mape": metrics.mape(actual, forecast),
+                "smape": metrics.smape(actual, forecast),
+            }
+        else:
+            scores = dict.fromkeys(("mae", "rmse", "mape", "smape"), float("nan"))
+        records.append(
+            {
+                "model": name,
+                **scores,
+                "mase": float(pf["mase"].mean()),
+                "fit_seconds": float(pf["fit_seconds"].sum()),
+            }
+        )
+    return pd.DataFrame.from_records(records).set_index("model")

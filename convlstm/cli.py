@@ -1,0 +1,383 @@
+"""Command line: ``python -m convlstm forecast | compare | datasets``.
+
+Goes through the same public functions as the app; errors become ``error: ...`` on
+stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import pandas as pd
+
+from . import datasets
+from .compare import DEFAULT_MODELS, MODEL_NAMES, compare, make_model, model_name
+from .data import read_csv, season_length, to_series
+from .errors import ConvLSTMError
+
+__all__ = ["main"]
+
+EXIT_ERROR = 2
+# Cells a spreadsheet would run as a formula (or could be made to).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Hyperparameter flags: dest -> (type, help)
+_PARAMS = {
+    "kernel_size": (int, "ConvLSTM convolution kernel size"),
+    "hidden_size": (int, "hidden channels / units of the neural models"),
+    "num_layers": (int, "stacked recurrent layers of the neural models"),
+    "learning_rate": (float, "optimiser learning rate of the neural models"),
+    "lookback": (int, "input window of the neural models, in steps"),
+    "epochs": (int, "training epochs of the neural models"),
+    "batch_size": (int, "mini-batch size of the neural models"),
+    "seed": (int, "random seed (same seed, same forecast)"),
+    "device": (str, "training device: auto, cpu, cuda, mps"),
+}
+
+
+class _CliError(Exception):
+    """A usage problem found after parsing (reported like a ConvLSTMError)."""
+
+
+# ----------------------------------------------------------------- helpers
+def _safe_cell(value: Any) -> Any:
+    """Prefix text that a spreadsheet would treat as a formula with a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(df: pd.DataFrame) -> str:
+    """Render ``df`` as CSV text with formula-like text cells and headers
+    neutralised; numbers are written as they are."""
+    out = df.copy()
+    out.columns = [_safe_cell(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_safe_cell)
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def _load(args: argparse.Namespace) -> tuple[pd.Series, str | None]:
+    """The series chosen by --dataset or --csv, and the dataset name if any."""
+    if args.dataset:
+        return datasets.load(args.dataset), args.dataset
+    try:
+        frame = read_csv(args.csv)
+    except FileNotFoundError:
+        raise _CliError(f"file not found: {args.csv}") from None
+    except IsADirectoryError:
+        raise _CliError(f"{args.csv} is a folder, not a CSV file") from None
+    return to_series(frame, time_col=args.time_col, value_col=args.value_col), None
+
+
+def _print_notes(y: pd.Series, dataset: str | None, err: TextIO) -> None:
+    """The repairs and choices made while reading a user's CSV (bundled datasets
+    are clean, so their notes would only be noise)."""
+    if dataset is not None:
+        return
+    for note in y.attrs.get("notes", []) or []:
+        print(f"note: {note}", file=err)
+
+
+def default_horizon_folds(y: pd.Series, dataset: str | None) -> tuple[int, int]:
+    """Default horizon and folds: the dataset's own, else one season (10 steps for
+    series without a season) and as many of 3 folds as the series allows."""
+    if dataset is not None:
+        meta = datasets.info(dataset)
+        return meta.horizon, meta.folds
+    m = season_length(y.index)
+    horizon = m if 1 < m <= 96 else 10
+    n = len(y)
+    while horizon > 1 and n < horizon + max(8, m + 1, 2 * horizon):
+        horizon = max(1, horizon // 2)
+    folds = 3
+    while folds > 1 and n < folds * horizon + max(8, m + 1, 2 * horizon):
+        folds -= 1
+    return horizon, folds
+
+
+def _pick(given: int | None, default: int) -> int:
+    return default if given is None else given
+
+
+def _params(args: argparse.Namespace) -> dict[str, Any]:
+    return {k: getattr(args, k) for k in _PARAMS if getattr(args, k) is not None}
+
+
+def _models(values: Sequence[str] | None) -> list[str]:
+    if not values:
+        return list(DEFAULT_MODELS)
+    names: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            if part.strip():
+                names.append(model_name(part.strip()))
+    return names
+
+
+class _ProgressBar:
+    """A one-line ``\\r`` progress bar on a terminal; on a pipe or log file, one
+    line per model and stage instead of a line per epoch."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.last: tuple[str, str] | None = None
+        self.width = 0
+
+    def __call__(self, event: Any) -> None:
+        if self.tty:
+            filled = int(round(event.fraction * 24))
+            text = (
+                f"[{'#' * filled}{'.' * (24 - filled)}] {event.fraction:4.0%} "
+                f"{event.model} {event.stage}"
+            )
+            if event.epoch is not None and event.epochs:
+                text += f" epoch {event.epoch}/{event.epochs}"
+                if event.train_loss is not None:
+                    text += f" loss {event.train_loss:.4g}"
+            pad = max(self.width - len(text), 0)
+            self.width = len(text)
+            self.stream.write("\r" + text + " " * pad)
+            self.stream.flush()
+        elif (event.model, event.stage) != self.last:
+            self.last = (event.model, event.stage)
+            self.stream.write(f"{event.fraction:4.0%} {event.model} {event.stage}\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
+def _fmt(x: Any, digits: int = 4) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if isinstance(x, float):
+        return f"{x:.{digits}g}" if abs(x) < 1e6 else f"{x:,.0f}"
+    return str(x)
+
+
+def _table(summary: pd.DataFrame) -> str:
+    head = ("model", "MAE", "RMSE", "MASE", "fit s", "")
+    rows = [head]
+    order = summary.sort_values("mae", na_position="last")
+    for name, row in order.iterrows():
+        rows.append(
+            (
+                str(name),
+                _fmt(row["mae"]),
+                _fmt(row["rmse"]),
+                _fmt(row["mase"], 3),
+                f"{row['fit_seconds']:.1f}",
+                "* best" if row["best"] else "",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = []
+    for r in rows:
+        cells = [r[0].ljust(widths[0])] + [
+            r[i].rjust(widths[i]) for i in range(1, len(head) - 1)
+        ]
+        lines.append("  ".join(cells + [r[-1]]).rstrip())
+    return "\n".join(lines)
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, pd.Timestamp):
+        return x.isoformat()
+    if hasattr(x, "item"):
+        return _jsonable(x.item())
+    return x
+
+
+# ---------------------------------------------------------------- commands
+def _cmd_datasets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    rows = [("name", "title", "freq", "points", "season", "horizon", "folds")]
+    for name in datasets.names():
+        meta = datasets.info(name)
+        n = len(datasets.load(name))
+        rows.append(
+            (
+                name,
+                meta.title,
+                meta.freq,
+                str(n),
+                str(meta.season_length),
+                str(meta.horizon),
+                str(meta.folds),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+        out.write("\n")
+    return 0
+
+
+def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    name = model_name(args.model)
+    y, dataset = _load(args)
+    _print_notes(y, dataset, err)
+    horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
+    model = make_model(name, horizon=horizon, **_params(args))
+    pred = model.fit(y).predict()
+    frame = pd.DataFrame(
+        {
+            "timestamp": [ts.isoformat() for ts in pred.index],
+            "model": name,
+            "forecast": pred.to_numpy(dtype=float),
+        }
+    )
+    text = safe_csv(frame)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        print(f"wrote {len(frame)} forecasts to {args.out}", file=err)
+    else:
+        out.write(text)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    models = _models(args.models)
+    y, dataset = _load(args)
+    _print_notes(y, dataset, err)
+    d_horizon, d_folds = default_horizon_folds(y, dataset)
+    horizon = _pick(args.horizon, d_horizon)
+    folds = _pick(args.folds, d_folds)
+    bar = None if args.quiet else _ProgressBar(err)
+    try:
+        result = compare(
+            y,
+            models=models,
+            horizon=horizon,
+            folds=folds,
+            params=_params(args),
+            progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        summary = result.summary.reset_index()
+        payload = {
+            "dataset": dataset,
+            "points": len(y),
+            "horizon": horizon,
+            "folds": folds,
+            "device": result.device,
+            "seconds": round(result.seconds, 3),
+            "best": result.best,
+            "summary": [
+                {k: _jsonable(v) for k, v in row.items()}
+                for row in summary.to_dict(orient="records")
+            ],
+            "future": [
+                {k: _jsonable(v) for k, v in row.items()}
+                for row in result.future.to_dict(orient="records")
+            ],
+        }
+        json.dump(payload, out, indent=2, allow_nan=False)
+        out.write("\n")
+    else:
+        where = dataset or args.csv
+        out.write(
+            f"{where}: {len(y)} points, {folds} folds x {horizon} steps, "
+            f"device {result.device}, {result.seconds:.1f}s\n"
+        )
+        out.write(_table(result.summary) + "\n")
+    return 0
+
+
+# ------------------------------------------------------------------ parser
+def _add_source(p: argparse.ArgumentParser) -> None:
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--dataset", help="a bundled dataset (see: datasets)")
+    src.add_argument("--csv", help="a CSV file with a time and a value column")
+    p.add_argument("--time-col", help="time column of the CSV (default: detected)")
+    p.add_argument("--value-col", help="value column of the CSV (default: detected)")
+    p.add_argument("--horizon", type=int, help="steps to forecast")
+
+
+def _add_params(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("hyperparameters (defaults: each model's own)")
+    for dest, (kind, text) in _PARAMS.items():
+        g.add_argument("--" + dest.replace("_", "-"), type=kind, help=text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m convlstm``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m convlstm",
+        description="ConvLSTM time-series forecasting beside honest baselines.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    f = sub.add_parser("forecast", help="fit one model and forecast the future")
+    _add_source(f)
+    f.add_argument(
+        "--model",
+        default="ConvLSTM",
+        help=f"one of: {', '.join(MODEL_NAMES)} (case-insensitive; default ConvLSTM)",
+    )
+    f.add_argument("--out", help="write the forecast CSV here (default: stdout)")
+    _add_params(f)
+
+    c = sub.add_parser("compare", help="backtest models on the same folds")
+    _add_source(c)
+    c.add_argument("--folds", type=int, help="backtest folds")
+    c.add_argument(
+        "--models",
+        nargs="+",
+        help=f"models to compare (default: {', '.join(DEFAULT_MODELS)})",
+    )
+    c.add_argument("--json", action="store_true", help="machine-readable output")
+    c.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_params(c)
+
+    sub.add_parser("datasets", help="list the bundled datasets")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the command line; return the exit status (0 ok, 2 error)."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its usage message
+        return int(exc.code or 0)
+    commands = {
+        "datasets": _cmd_datasets,
+        "forecast": _cmd_forecast,
+        "compare": _cmd_compare,
+    }
+    try:
+        return commands[args.command](args, out, err)
+    except (ConvLSTMError, _CliError, OSError) as exc:
+        message = str(exc)
+        if isinstance(exc, OSError) and exc.filename and not message:
+            message = f"cannot read {exc.filename}"
+        print(f"error: {message}", file=err)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted", file=err)
+        return 130

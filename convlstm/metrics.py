@@ -1,0 +1,98 @@
+"""Forecast accuracy metrics: array-likes in, float out.
+
+MAE, RMSE, MAPE, sMAPE (both in percent) and MASE (scaled by the in-sample seasonal
+naive error). Every function raises DataError on mismatched or empty input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .errors import DataError
+
+__all__ = ["mae", "mape", "mase", "rmse", "smape"]
+
+
+def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    t = np.asarray(y_true, dtype=float).ravel()
+    p = np.asarray(y_pred, dtype=float).ravel()
+    if t.shape != p.shape:
+        raise DataError(
+            f"actuals and forecasts differ in length ({t.size} vs {p.size}); "
+            "compare forecasts with the actuals of the same timestamps"
+        )
+    if t.size == 0:
+        raise DataError("cannot score an empty forecast: no actuals were given")
+    return t, p
+
+
+def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Mean absolute error."""
+    t, p = _pair(y_true, y_pred)
+    return float(np.mean(np.abs(t - p)))
+
+
+def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Root mean squared error."""
+    t, p = _pair(y_true, y_pred)
+    return float(np.sqrt(np.mean((t - p) ** 2)))
+
+
+def mape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Mean absolute percentage error, in percent.
+
+    Points whose actual value is exactly zero are ignored (their percentage error is
+    undefined). If every actual is zero the result is NaN.
+    """
+    t, p = _pair(y_true, y_pred)
+    keep = t != 0
+    if not keep.any():
+        return float("nan")
+    return float(100.0 * np.mean(np.abs((t[keep] - p[keep]) / t[keep])))
+
+
+def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Symmetric MAPE, in percent (0..200): mean of ``2|y - f| / (|y| + |f|)``.
+
+    Points where actual and forecast are both zero count as a perfect forecast.
+    """
+    t, p = _pair(y_true, y_pred)
+    denom = np.abs(t) + np.abs(p)
+    ratio = np.divide(
+        2.0 * np.abs(t - p), denom, out=np.zeros_like(denom), where=denom != 0
+    )
+    return float(100.0 * np.mean(ratio))
+
+
+def mase(
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    y_train: ArrayLike,
+    season_length: int = 1,
+) -> float:
+    """Mean absolute scaled error.
+
+    The forecast MAE divided by the in-sample MAE of the seasonal naive forecast
+    (``y[t] = y[t - season_length]``) on ``y_train``. If ``y_train`` is not longer
+    than one season the lag-1 naive forecast is used as the scale instead. If the
+    scale is zero (a constant training series) the result is NaN, or 0.0 when the
+    forecast is exact as well.
+
+    Raises:
+        DataError: ``y_train`` has fewer than 2 points, or the lengths mismatch.
+    """
+    t, p = _pair(y_true, y_pred)
+    train = np.asarray(y_train, dtype=float).ravel()
+    if train.size < 2:
+        raise DataError(
+            f"MASE needs at least 2 training points for its scale, got {train.size}"
+        )
+    m = int(season_length) if season_length and season_length > 1 else 1
+    if train.size <= m:
+        m = 1
+    scale = float(np.mean(np.abs(train[m:] - train[:-m])))
+    err = float(np.mean(np.abs(t - p)))
+    if scale == 0.0:
+        return 0.0 if err == 0.0 else float("nan")
+    return err / scale

@@ -1,0 +1,597 @@
+"""ARIMAForecaster: automatic (S)ARIMA, quick enough to refit in every backtest fold.
+
+Short seasons get a stepwise AICc search over SARIMA orders; long or multiple seasons
+are removed by STL/MSTL first and a non-seasonal ARIMA models what is left.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from dataclasses import dataclass
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+from scipy.signal import lfilter
+
+from ..data import check_series, future_index, seasonal_periods
+from ..errors import DataError
+from .base import BaseForecaster
+from .baselines import _check_horizon
+
+__all__ = ["ARIMAForecaster"]
+
+log = logging.getLogger(__name__)
+
+# Seasons up to this many steps are modelled inside SARIMA; longer ones (48 half-hours,
+# 168 hours, 365 days) make the state space huge, so they are decomposed instead.
+_MAX_SARIMA_SEASON = 24
+# The non-seasonal ARIMA of the decomposition path sees at most this many recent
+# points: enough to estimate short-memory dynamics, and it bounds the fit time.
+_MAX_ARIMA_POINTS = 2000
+# Seasonal strength above which one seasonal difference is taken (as in R's nsdiffs).
+_SEASONAL_STRENGTH = 0.64
+_MIN_LENGTH = 8
+
+
+@dataclass
+class _Arma:
+    """An ARMA(p, q)(P, Q)[m] model of the differenced series ``w``.
+
+    ``params`` are CSS estimates (or MLE ones when ``result`` is set): AR, MA,
+    seasonal AR, seasonal MA coefficients and the mean ``mu`` (0 without constant).
+    """
+
+    order: tuple[int, int]  # (p, q)
+    seasonal: tuple[int, int]  # (P, Q)
+    m: int
+    constant: bool
+    aicc: float
+    phi: np.ndarray
+    theta: np.ndarray
+    sphi: np.ndarray
+    stheta: np.ndarray
+    mu: float
+    result: Any = None  # statsmodels SARIMAXResults after the final MLE fit
+
+    def polys(self) -> tuple[np.ndarray, np.ndarray]:
+        return _polys(self.phi, self.theta, self.sphi, self.stheta, self.m)
+
+    def forecast(self, w: np.ndarray, steps: int) -> np.ndarray:
+        if self.result is not None:
+            return np.asarray(self.result.forecast(steps), dtype=float)
+        a, b = self.polys()
+        u = list(w - self.mu)
+        e = list(lfilter(a, b, np.asarray(u)))
+        ka, kb = len(a) - 1, len(b) - 1
+        out = []
+        for _ in range(steps):
+            # u[t] = -sum a_i u[t-i] + sum b_j e[t-j]; future shocks are zero
+            ar = -float(np.dot(a[1:], u[::-1][:ka])) if ka else 0.0
+            ma = float(np.dot(b[1:], e[::-1][:kb])) if kb else 0.0
+            u.append(ar + ma)
+            e.append(0.0)
+            out.append(ar + ma)
+        return np.asarray(out) + self.mu
+
+
+class ARIMAForecaster(BaseForecaster):
+    """Automatic ARIMA with a choice of transform, differencing and orders.
+
+    What ``fit`` does:
+
+    * **Transform** (``transform="auto"``): a positive series whose seasonal
+      amplitude grows with its level (the log of each season's spread rises with the
+      log of its mean, slope > 0.5, over a level change of 25% or more) is modelled
+      on the log scale; forecasts are back-transformed with ``exp`` (median
+      forecast). ``"log"`` / ``"none"`` force the choice.
+    * **Short season** (one season of at most 24 steps, e.g. monthly 12, quarterly
+      4): one seasonal difference if the STL seasonal strength exceeds 0.64, then
+      ordinary differences until a KPSS test (5%) no longer rejects stationarity
+      (at most ``d + D = 2``), then a Hyndman-Khandakar style stepwise search over
+      SARIMA ``(p, d, q)(P, D, Q)[m]`` with ``p, q <= max_p, max_q``, ``P, Q <= 1``
+      and an optional constant, minimising AICc. Candidates are scored by fast
+      conditional-sum-of-squares fits (scipy); the winner is re-estimated by
+      exact maximum likelihood with statsmodels' SARIMAX on the differenced
+      series (keeping the CSS estimates if that fails), and forecasts are
+      integrated back.
+    * **Long or multiple seasons** (e.g. half-hourly data with daily 48 and weekly
+      336 cycles): the seasonal components are estimated with STL (one season) or
+      MSTL (several) and forecast by repeating their last cycle; the seasonally
+      adjusted series gets the non-seasonal version of the search above (fitted on
+      its last 2000 points at most). A seasonal period is used only when the series
+      holds at least two full cycles of it.
+    * **No season** (yearly data, or ``season_length=1``): non-seasonal search.
+
+    Args:
+        horizon: number of steps to forecast.
+        season_length: season in steps; ``None`` uses every natural cycle of the
+            series' frequency (:func:`convlstm.data.seasonal_periods`), 1 turns the
+            seasonal part off.
+        transform: ``"auto"``, ``"log"`` or ``"none"``.
+        max_p: largest non-seasonal AR order searched.
+        max_q: largest non-seasonal MA order searched.
+        max_models: most candidate models fitted by the stepwise search.
+
+    Attributes:
+        order_: the chosen ``(p, d, q)``.
+        seasonal_order_: the chosen ``(P, D, Q, m)``; ``(0, 0, 0, 0)`` when the
+            season is not modelled by SARIMA.
+        transform_: ``"log"`` or ``"none"``.
+        periods_: the seasonal periods used.
+        method_: a readable description, e.g. ``"SARIMA(0,1,1)(0,1,1)[12] on log"``.
+        aicc_: the AICc (conditional sum of squares) of the chosen model; NaN when
+            no candidate could be fitted and a white-noise fallback was used.
+    """
+
+    display_name = "ARIMA"
+
+    def __init__(
+        self,
+        *,
+        horizon: int = 12,
+        season_length: int | None = None,
+        transform: str = "auto",
+        max_p: int = 3,
+        max_q: int = 3,
+        max_models: int = 30,
+    ) -> None:
+        self.horizon = horizon
+        self.season_length = season_length
+        self.transform = transform
+        self.max_p = max_p
+        self.max_q = max_q
+        self.max_models = max_models
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, y: pd.Series) -> Self:
+        """Choose the transform, differencing and orders for ``y`` and fit them."""
+        _check_horizon(self.horizon)
+        if self.transform not in ("auto", "log", "none"):
+            raise DataError(
+                f"transform must be 'auto', 'log' or 'none', got {self.transform!r}"
+            )
+        for name in ("max_p", "max_q", "max_models"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer):
+                raise DataError(f"{name} must be a whole number, got {value!r}")
+            if value < (1 if name == "max_models" else 0):
+                raise DataError(f"{name} must not be negative, got {value}")
+        y = check_series(y, min_length=_MIN_LENGTH, what="ARIMA")
+        x = y.to_numpy()
+        n = len(x)
+        periods = self._periods(y.index, n)
+
+        transform = self.transform
+        if transform == "auto":
+            transform = "log" if _wants_log(x, periods[0] if periods else 1) else "none"
+        if transform == "log" and (x <= 0).any():
+            raise DataError(
+                "transform='log' needs a strictly positive series; this one has "
+                f"{int((x <= 0).sum())} values <= 0 (use transform='none')"
+            )
+        z = np.log(x) if transform == "log" else x.copy()
+
+        self.seasonal_components_: list[tuple[int, np.ndarray]] = []
+        if len(periods) == 1 and periods[0] <= _MAX_SARIMA_SEASON:
+            m = periods[0]
+            D = 1 if _seasonal_strength(z, m) > _SEASONAL_STRENGTH else 0
+            zs = _difference(z, 0, D, m)
+            d = _ndiffs(zs, max_d=2 - D)
+            w = _difference(zs, d, 0, 1)
+            arma = _stepwise(
+                w,
+                m=m,
+                constant_ok=d + D <= 1,
+                max_p=self.max_p,
+                max_q=self.max_q,
+                max_models=self.max_models,
+            )
+            self.order_ = (arma.order[0], d, arma.order[1])
+            self.seasonal_order_ = (arma.seasonal[0], D, arma.seasonal[1], m)
+            self.method_ = (
+                f"SARIMA({self.order_[0]},{d},{self.order_[2]})"
+                f"({arma.seasonal[0]},{D},{arma.seasonal[1]})[{m}]"
+            )
+            self._diff = (d, D, m)
+            base = z
+        else:
+            if periods:
+                adjusted = self._decompose(z, periods)
+                base = adjusted[-_MAX_ARIMA_POINTS:]
+            else:
+                base = z
+            d = _ndiffs(base, max_d=2)
+            w = _difference(base, d, 0, 1)
+            arma = _stepwise(
+                w,
+                m=1,
+                constant_ok=d <= 1,
+                max_p=self.max_p,
+                max_q=self.max_q,
+                max_models=self.max_models,
+            )
+            self.order_ = (arma.order[0], d, arma.order[1])
+            self.seasonal_order_ = (0, 0, 0, 0)
+            self.method_ = f"ARIMA({self.order_[0]},{d},{self.order_[2]})"
+            if periods:
+                kind = "MSTL" if len(periods) > 1 else "STL"
+                joined = ", ".join(str(p) for p in periods)
+                self.method_ = (
+                    f"{kind}({joined}) + {self.method_} on the seasonally adjusted "
+                    "series"
+                )
+            self._diff = (d, 0, 1)
+        if not np.isfinite(arma.aicc):
+            self.method_ += " (fallback: no candidate fitted)"
+        arma = _refine_mle(arma, w)
+        if arma.constant:
+            self.method_ += " with " + ("drift" if sum(self._diff[:2]) else "mean")
+        if transform == "log":
+            self.method_ += " on log"
+        self._arma = arma
+        self._base = base
+        self._w = w
+        self.transform_ = transform
+        self.periods_ = tuple(periods)
+        self.aicc_ = arma.aicc
+        self.index_ = y.index
+        log.debug("ARIMA chose %s (AICc %.2f)", self.method_, arma.aicc)
+        return self
+
+    def _periods(self, index: pd.DatetimeIndex, n: int) -> tuple[int, ...]:
+        if self.season_length is None:
+            candidates = seasonal_periods(index)
+        else:
+            m = self.season_length
+            if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
+                raise DataError(
+                    f"season_length must be a whole number >= 1 or None, got {m!r}"
+                )
+            candidates = (int(m),)
+        return tuple(p for p in candidates if p > 1 and n >= 2 * p)
+
+    def _decompose(self, z: np.ndarray, periods: tuple[int, ...]) -> np.ndarray:
+        """Split off the seasonal components; return the seasonally adjusted series."""
+        from statsmodels.tsa.seasonal import MSTL, STL
+
+        # Like R's stl, evaluate the trend and low-pass smoothers every few points
+        # and interpolate: ~10x faster on long periods, the same components to
+        # within a fraction of a percent.
+        jump = max(1, -(-min(periods) // 5))
+        kwargs = {"trend_jump": jump, "low_pass_jump": jump}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if len(periods) == 1:
+                res = STL(z, period=periods[0], **kwargs).fit()
+                seasonal = res.seasonal.reshape(-1, 1)
+            else:
+                res = MSTL(z, periods=list(periods), stl_kwargs=kwargs).fit()
+                seasonal = np.asarray(res.seasonal).reshape(len(z), -1)
+        self.seasonal_components_ = [
+            (p, seasonal[:, i].copy()) for i, p in enumerate(periods)
+        ]
+        return z - seasonal.sum(axis=1)
+
+    # -------------------------------------------------------------- predict
+    def predict(self) -> pd.Series:
+        """Forecast ``horizon`` steps after the end of the fitted series."""
+        self._check_fitted()
+        horizon = _check_horizon(self.horizon)
+        d, D, m = self._diff
+        w_hat = self._arma.forecast(self._w, horizon)
+        z_hat = _integrate(w_hat, self._base, d, D, m)
+        for period, component in self.seasonal_components_:
+            last = component[-period:]
+            z_hat = z_hat + np.resize(last, horizon)
+        values = np.exp(z_hat) if self.transform_ == "log" else z_hat
+        idx = future_index(self.index_, horizon)
+        return pd.Series(values, index=idx, name=self.display_name)
+
+
+# ---------------------------------------------------------------- helpers
+def _wants_log(x: np.ndarray, m: int) -> bool:
+    """Whether the spread of each season grows with its level (a multiplicative
+    series), judged on complete seasons counted back from the end."""
+    if (x <= 0).any() or m < 2:
+        return False
+    k = len(x) // m
+    if k < 3:
+        return False
+    blocks = x[len(x) - k * m :].reshape(k, m)
+    means = blocks.mean(axis=1)
+    if means.max() / means.min() < 1.25:
+        return False
+    t = np.arange(m)
+    # Spread around each season's own linear trend, so trend is not mistaken for it.
+    coef = np.polyfit(t, blocks.T, 1)
+    resid = blocks - (coef[0][:, None] * t + coef[1][:, None])
+    spread = resid.std(axis=1)
+    if (spread <= 0).any():
+        return False
+    slope = np.polyfit(np.log(means), np.log(spread), 1)[0]
+    return bool(slope > 0.5)
+
+
+def _seasonal_strength(z: np.ndarray, m: int) -> float:
+    """STL seasonal strength ``max(0, 1 - var(R) / var(S + R))`` in [0, 1]."""
+    from statsmodels.tsa.seasonal import STL
+
+    if len(z) < 2 * m + 1:
+        return 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = STL(z, period=m).fit()
+    detrended = res.seasonal + res.resid
+    var = float(np.var(detrended))
+    if var <= 0:
+        return 0.0
+    return max(0.0, 1.0 - float(np.var(res.resid)) / var)
+
+
+def _ndiffs(z: np.ndarray, *, max_d: int) -> int:
+    """Ordinary differences needed before KPSS (5%) stops rejecting stationarity."""
+    from statsmodels.tsa.stattools import kpss
+
+    d = 0
+    w = z
+    while d < max_d and len(w) > 10 and np.ptp(w) > 0:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            p_value = kpss(w, regression="c", nlags="auto")[1]
+        if p_value >= 0.05:
+            break
+        d += 1
+        w = np.diff(w)
+    return d
+
+
+def _diff_poly(d: int, D: int, m: int) -> np.ndarray:
+    """Coefficients of ``(1 - B)^d (1 - B^m)^D`` in powers of the backshift B."""
+    poly = np.array([1.0])
+    for _ in range(d):
+        poly = np.convolve(poly, [1.0, -1.0])
+    seasonal = np.zeros(m + 1)
+    seasonal[0], seasonal[m] = 1.0, -1.0
+    for _ in range(D):
+        poly = np.convolve(poly, seasonal)
+    return poly
+
+
+def _difference(z: np.ndarray, d: int, D: int, m: int) -> np.ndarray:
+    poly = _diff_poly(d, D, m)
+    k = len(poly) - 1
+    if k == 0:
+        return z.copy()
+    # w[t] = sum_j poly[j] * z[t - j] for t >= k
+    return np.convolve(z, poly, mode="valid")
+
+
+def _integrate(w_hat: np.ndarray, history: np.ndarray, d: int, D: int, m: int):
+    """Undo the differencing: turn forecasts of the differenced series into
+    forecasts of the series, continuing ``history``."""
+    poly = _diff_poly(d, D, m)
+    k = len(poly) - 1
+    if k == 0:
+        return w_hat.copy()
+    values = list(history[-k:])
+    for w in w_hat:
+        # z[t] = w[t] - sum_{j>=1} poly[j] * z[t - j]
+        values.append(w - float(np.dot(poly[1:], values[::-1][:k])))
+    return np.asarray(values[k:])
+
+
+def _polys(
+    phi: np.ndarray, theta: np.ndarray, sphi: np.ndarray, stheta: np.ndarray, m: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Expanded AR polynomial ``(1 - phi B ...)(1 - Phi B^m ...)`` and MA polynomial
+    ``(1 + theta B ...)(1 + Theta B^m ...)``, in powers of B."""
+    a = np.r_[1.0, -phi]
+    b = np.r_[1.0, theta]
+    for coef in sphi:
+        s = np.zeros(m + 1)
+        s[0], s[m] = 1.0, -coef
+        a = np.convolve(a, s)
+    for coef in stheta:
+        s = np.zeros(m + 1)
+        s[0], s[m] = 1.0, coef
+        b = np.convolve(b, s)
+    return a, b
+
+
+def _outside_unit_circle(poly: np.ndarray) -> bool:
+    """Whether every root of ``poly[0] + poly[1] z + ...`` lies outside |z| = 1."""
+    poly = np.trim_zeros(poly, "b")
+    if len(poly) <= 1:
+        return True
+    return bool(np.all(np.abs(np.roots(poly[::-1])) > 1.001))
+
+
+def _css(
+    w: np.ndarray, p: int, q: int, sp: int, sq: int, m: int, c: bool, t0: int
+) -> _Arma | None:
+    """Conditional-sum-of-squares fit of one candidate; residuals are scored from
+    ``t0`` on, the same for every candidate so their AICc values are comparable.
+    Returns None for a non-stationary or non-invertible fit."""
+    k = p + q + sp + sq
+
+    def unpack(x: np.ndarray):
+        return x[:p], x[p : p + q], x[p + q : p + q + sp], x[p + q + sp : k]
+
+    def resid(x: np.ndarray) -> np.ndarray:
+        phi, theta, sphi, stheta = unpack(x)
+        mu = x[k] if c else 0.0
+        a, b = _polys(phi, theta, sphi, stheta, m)
+        e = lfilter(a, b, w - mu)[t0:]
+        return np.nan_to_num(e, nan=1e10, posinf=1e10, neginf=-1e10)
+
+    x0 = np.r_[np.zeros(k), [float(np.mean(w))] if c else []]
+    if len(x0):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            x = least_squares(resid, x0, method="lm").x
+    else:
+        x = x0
+    e = resid(x)
+    n_eff = len(e)
+    n_params = len(x) + 1  # plus the innovation variance
+    sse = float(np.sum(e**2))
+    if not np.isfinite(sse) or n_eff - n_params - 1 <= 0:
+        return None
+    phi, theta, sphi, stheta = unpack(x)
+    if not (
+        _outside_unit_circle(np.r_[1.0, -phi])
+        and _outside_unit_circle(np.r_[1.0, theta])
+        and np.all(np.abs(sphi) < 0.999)
+        and np.all(np.abs(stheta) < 0.999)
+    ):
+        return None
+    sigma2 = max(sse / n_eff, 1e-300)
+    aic = n_eff * np.log(sigma2) + 2 * n_params
+    aicc = aic + 2 * n_params * (n_params + 1) / (n_eff - n_params - 1)
+    mu = float(x[k]) if c else 0.0
+    return _Arma((p, q), (sp, sq), m, c, float(aicc), phi, theta, sphi, stheta, mu)
+
+
+def _stepwise(
+    w: np.ndarray,
+    *,
+    m: int,
+    constant_ok: bool,
+    max_p: int,
+    max_q: int,
+    max_models: int,
+) -> _Arma:
+    """Hyndman-Khandakar stepwise search of ARMA(p, q)(P, Q)[m] on the (already
+    differenced) series ``w`` by AICc of conditional-sum-of-squares fits."""
+    seasonal = m > 1 and len(w) >= 3 * m + max_p + 4
+    max_sp = 1 if seasonal else 0
+    m_eff = m if seasonal else 1
+    t0 = min(max_p + max_sp * m_eff, max(len(w) // 4, 0))
+    tried: dict[tuple[int, int, int, int, bool], _Arma | None] = {}
+
+    def fit(p: int, q: int, sp: int, sq: int, c: bool) -> _Arma | None:
+        key = (p, q, sp, sq, c)
+        if key not in tried:
+            tried[key] = _css(w, p, q, sp, sq, m_eff, c, t0)
+        return tried[key]
+
+    best: _Arma | None = None
+
+    def consider(cand: _Arma | None) -> bool:
+        nonlocal best
+        if cand is not None and (best is None or cand.aicc < best.aicc - 1e-8):
+            best = cand
+            return True
+        return False
+
+    for p, q, sp, sq in [(2, 2, 1, 1), (0, 0, 0, 0), (1, 0, 1, 0), (0, 1, 0, 1)]:
+        consider(
+            fit(min(p, max_p), min(q, max_q), min(sp, max_sp), min(sq, max_sp), True)
+            if constant_ok
+            else fit(
+                min(p, max_p), min(q, max_q), min(sp, max_sp), min(sq, max_sp), False
+            )
+        )
+    if constant_ok:
+        consider(fit(0, 0, 0, 0, False))
+
+    improved = best is not None
+    while improved and len(tried) < max_models:
+        improved = False
+        p, q = best.order
+        sp, sq = best.seasonal
+        c = best.constant
+        moves = [
+            (p - 1, q, sp, sq, c),
+            (p + 1, q, sp, sq, c),
+            (p, q - 1, sp, sq, c),
+            (p, q + 1, sp, sq, c),
+            (p - 1, q - 1, sp, sq, c),
+            (p + 1, q + 1, sp, sq, c),
+            (p, q, sp - 1, sq, c),
+            (p, q, sp + 1, sq, c),
+            (p, q, sp, sq - 1, c),
+            (p, q, sp, sq + 1, c),
+            (p, q, sp - 1, sq - 1, c),
+            (p, q, sp + 1, sq + 1, c),
+        ]
+        if constant_ok:
+            moves.append((p, q, sp, sq, not c))
+        for mp, mq, msp, msq, mc in moves:
+            if not (0 <= mp <= max_p and 0 <= mq <= max_q):
+                continue
+            if not (0 <= msp <= max_sp and 0 <= msq <= max_sp):
+                continue
+            if len(tried) >= max_models:
+                break
+            if consider(fit(mp, mq, msp, msq, mc)):
+                improved = True
+                break
+    if best is None:
+        # Every candidate was non-stationary or too big for the data: a white-noise
+        # model around the mean (or zero) of the differenced series.
+        mu = float(np.mean(w)) if constant_ok and len(w) else 0.0
+        empty = np.zeros(0)
+        best = _Arma(
+            (0, 0),
+            (0, 0),
+            m_eff,
+            constant_ok,
+            float("nan"),
+            empty,
+            empty,
+            empty,
+            empty,
+            mu,
+        )
+    return best
+
+
+def _refine_mle(arma: _Arma, w: np.ndarray) -> _Arma:
+    """Re-estimate the chosen model by exact maximum likelihood (statsmodels
+    SARIMAX, started from the CSS estimates); keep the CSS fit if that fails."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    p, q = arma.order
+    sp, sq = arma.seasonal
+    if p + q + sp + sq == 0:
+        return arma
+    a_lag1 = (1.0 - arma.phi.sum()) * (1.0 - arma.sphi.sum())
+    start = np.r_[
+        [arma.mu * a_lag1] if arma.constant else [],
+        arma.phi,
+        arma.theta,
+        arma.sphi,
+        arma.stheta,
+        [max(float(np.var(w)), 1e-12)],
+    ]
+    try:
+        with warnings.catch_warnings(), _one_blas_thread():
+            warnings.simplefilter("ignore")
+            res = SARIMAX(
+                w,
+                order=(p, 0, q),
+                seasonal_order=(sp, 0, sq, arma.m) if sp + sq else (0, 0, 0, 0),
+                trend="c" if arma.constant else "n",
+            ).fit(start_params=start, disp=False, maxiter=50)
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        log.debug("ARIMA MLE refit failed, keeping the CSS fit: %s", exc)
+        return arma
+    if not np.isfinite(res.llf):
+        return arma
+    arma.result = res
+    return arma
+
+
+def _one_blas_thread():
+    """Limit BLAS to one thread: the Kalman filter's tiny matrix products are slower,
+    not faster, with several threads (and much slower on a busy machine)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")

@@ -1,0 +1,101 @@
+"""Baseline forecasters: naive (last value) and seasonal naive (last season repeated).
+
+Every other model should beat these; they are the honest yardstick of the backtests.
+"""
+
+from __future__ import annotations
+
+from typing import Self
+
+import numpy as np
+import pandas as pd
+
+from ..data import check_series, future_index
+from ..data import season_length as _season_length
+from ..errors import DataError
+from .base import BaseForecaster
+
+__all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
+
+
+def _check_horizon(horizon: object) -> int:
+    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer):
+        raise DataError(f"horizon must be a whole number of steps, got {horizon!r}")
+    if horizon < 1:
+        raise DataError(f"horizon must be at least 1 step, got {horizon}")
+    return int(horizon)
+
+
+class NaiveForecaster(BaseForecaster):
+    """Repeat the last observed value for every future step.
+
+    Args:
+        horizon: number of steps to forecast.
+    """
+
+    display_name = "Naive"
+
+    def __init__(self, *, horizon: int = 12) -> None:
+        self.horizon = horizon
+
+    def fit(self, y: pd.Series) -> Self:
+        """Remember the last value of ``y`` and its timestamps."""
+        _check_horizon(self.horizon)
+        y = check_series(y, min_length=1, what="the naive forecast")
+        self.last_value_ = float(y.iloc[-1])
+        self.index_ = y.index
+        return self
+
+    def predict(self) -> pd.Series:
+        """Forecast ``horizon`` steps: the last value repeated."""
+        self._check_fitted()
+        horizon = _check_horizon(self.horizon)
+        idx = future_index(self.index_, horizon)
+        return pd.Series(
+            np.full(horizon, self.last_value_), index=idx, name=self.display_name
+        )
+
+
+class SeasonalNaiveForecaster(BaseForecaster):
+    """Repeat the last observed season: ``y[T + h] = y[T + h - m * k]``.
+
+    Args:
+        horizon: number of steps to forecast.
+        season_length: season in steps; ``None`` uses the series' natural season
+            (:func:`convlstm.data.season_length`), 1 makes it the naive forecast.
+    """
+
+    display_name = "Seasonal naive"
+
+    def __init__(self, *, horizon: int = 12, season_length: int | None = None) -> None:
+        self.horizon = horizon
+        self.season_length = season_length
+
+    def fit(self, y: pd.Series) -> Self:
+        """Remember the last season of ``y``."""
+        _check_horizon(self.horizon)
+        if self.season_length is None:
+            m = _season_length(y.index) if isinstance(y, pd.Series) else 1
+        else:
+            m = self.season_length
+            if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
+                raise DataError(
+                    f"season_length must be a whole number >= 1 or None, got {m!r}"
+                )
+        m = int(m)
+        y = check_series(
+            y, min_length=m, what=f"the seasonal naive forecast (season {m})"
+        )
+        self.season_length_ = m
+        self.last_season_ = y.to_numpy()[-m:].copy()
+        self.index_ = y.index
+        return self
+
+    def predict(self) -> pd.Series:
+        """Forecast ``horizon`` steps by repeating the last season."""
+        self._check_fitted()
+        horizon = _check_horizon(self.horizon)
+        reps = int(np.ceil(horizon / self.season_length_))
+        values = np.tile(self.last_season_, reps)[:horizon]
+        idx = future_index(self.index_, horizon)
+        return pd.Series(values, index=idx, name=self.display_name)

@@ -1,0 +1,295 @@
+"""Plotly figures of series, forecasts, backtests, losses and metrics (never rendered).
+
+Every function returns a ``plotly.graph_objects.Figure``; showing it is the caller's
+business (``st.plotly_chart``, ``fig.write_html``, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .data import season_length
+from .errors import DataError
+
+__all__ = [
+    "forecast_figure",
+    "loss_figure",
+    "metrics_figure",
+    "model_colors",
+    "series_figure",
+]
+
+# One colour per model, the same in every figure; history is drawn in grey/black.
+_PALETTE = (
+    "#d62728",  # red
+    "#1f77b4",  # blue
+    "#2ca02c",  # green
+    "#ff7f0e",  # orange
+    "#9467bd",  # purple
+    "#8c564b",  # brown
+    "#e377c2",  # pink
+    "#17becf",  # cyan
+)
+_FIXED = {
+    "ConvLSTM": _PALETTE[0],
+    "LSTM": _PALETTE[1],
+    "ARIMA": _PALETTE[2],
+    "Seasonal naive": _PALETTE[3],
+    "Naive": _PALETTE[4],
+}
+_HISTORY = "#444444"
+_ACTUAL = "#000000"
+
+
+def model_colors(names: Sequence[str]) -> dict[str, str]:
+    """Return a colour per model name: fixed for the built-in models, then the
+    rest of the palette in order."""
+    out: dict[str, str] = {}
+    spare = [c for c in _PALETTE if c not in _FIXED.values()] + list(_PALETTE)
+    for name in names:
+        if name in _FIXED:
+            out[name] = _FIXED[name]
+        else:
+            out[name] = spare[len([n for n in out if n not in _FIXED]) % len(spare)]
+    return out
+
+
+def _layout(fig: go.Figure, title: str | None, y_title: str | None) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        hovermode="x unified",
+        template="plotly_white",
+        margin={"l": 50, "r": 20, "t": 50 if title else 20, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        yaxis_title=y_title,
+    )
+    return fig
+
+
+def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
+    """A line chart of the series with a range slider.
+
+    Args:
+        y: the series (DatetimeIndex).
+        title: optional title.
+    """
+    name = str(y.name) if y.name is not None else "value"
+    fig = go.Figure(
+        go.Scatter(
+            x=y.index,
+            y=y.to_numpy(dtype=float),
+            mode="lines",
+            name=name,
+            line={"color": _HISTORY, "width": 1.5},
+            hovertemplate="%{x}<br>%{y:,.4g}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(rangeslider_visible=True)
+    return _layout(fig, title, name)
+
+
+def _parts(comparison: Any) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """(backtest forecasts, future) from a Comparison, a BacktestResult, a dict
+    with keys "backtest"/"future", or a tuple of the two frames."""
+    if isinstance(comparison, Mapping):
+        bt, fut = comparison.get("backtest"), comparison.get("future")
+    elif isinstance(comparison, tuple):
+        bt, fut = comparison
+    else:
+        bt = getattr(comparison, "backtest", None)
+        fut = getattr(comparison, "future", None)
+        if bt is None and hasattr(comparison, "forecasts"):
+            bt = comparison
+    if bt is not None and hasattr(bt, "forecasts"):
+        bt = bt.forecasts
+    return bt, fut
+
+
+def forecast_figure(
+    y: pd.Series,
+    comparison: Any,
+    *,
+    show_backtest: bool = True,
+    title: str | None = None,
+    seasons_visible: int = 4,
+) -> go.Figure:
+    """History, held-out actuals, each model's backtest folds and future forecast.
+
+    Args:
+        y: the whole series.
+        comparison: a :class:`~convlstm.compare.Comparison`, a
+            :class:`~convlstm.backtest.BacktestResult`, or ``(backtest_forecasts,
+            future)`` frames (either may be None).
+        show_backtest: draw the backtest forecasts (dotted, one trace per model
+            with a gap between folds) and the held-out actuals.
+        title: optional title.
+        seasons_visible: the x range initially shown covers the test period, the
+            future and about this many seasons before them; the range slider
+            reaches the rest.
+    """
+    bt, fut = _parts(comparison)
+    names: list[str] = []
+    for frame in (bt, fut):
+        if frame is not None and not frame.empty:
+            names += [n for n in pd.unique(frame["model"]) if n not in names]
+    colors = model_colors(names)
+    value_name = str(y.name) if y.name is not None else "value"
+
+    test_start = None
+    if show_backtest and bt is not None and not bt.empty:
+        test_start = pd.Timestamp(bt["timestamp"].min())
+    history = y if test_start is None else y[y.index < test_start]
+    held_out = None if test_start is None else y[y.index >= test_start]
+
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=history.index,
+            y=history.to_numpy(dtype=float),
+            mode="lines",
+            name="history",
+            line={"color": _HISTORY, "width": 1.5},
+            hovertemplate="history %{y:,.4g}<extra></extra>",
+        )
+    )
+    if held_out is not None and len(held_out):
+        fig.add_trace(
+            go.Scatter(
+                x=held_out.index,
+                y=held_out.to_numpy(dtype=float),
+                mode="lines+markers",
+                name="held-out actual",
+                line={"color": _ACTUAL, "width": 2},
+                marker={"size": 4},
+                hovertemplate="actual %{y:,.4g}<extra></extra>",
+            )
+        )
+    for name in names:
+        color = colors[name]
+        if show_backtest and bt is not None and not bt.empty:
+            rows = bt[bt["model"] == name].sort_values(["fold", "step"])
+            xs: list[Any] = []
+            ys: list[Any] = []
+            folds: list[Any] = []
+            for fold, part in rows.groupby("fold", sort=True):
+                xs += list(part["timestamp"]) + [None]
+                ys += list(part["forecast"]) + [None]
+                folds += [fold] * len(part) + [None]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=f"{name} (backtest)",
+                    legendgroup=name,
+                    line={"color": color, "width": 1.5, "dash": "dot"},
+                    customdata=folds,
+                    hovertemplate=(
+                        f"{name} fold %{{customdata}}: %{{y:,.4g}}<extra></extra>"
+                    ),
+                    connectgaps=False,
+                )
+            )
+        if fut is not None and not fut.empty:
+            rows = fut[fut["model"] == name].sort_values("timestamp")
+            if rows.empty:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["timestamp"],
+                    y=rows["forecast"],
+                    mode="lines",
+                    name=f"{name} (forecast)",
+                    legendgroup=name,
+                    line={"color": color, "width": 2.5},
+                    hovertemplate=f"{name} %{{y:,.4g}}<extra></extra>",
+                )
+            )
+
+    end = y.index[-1]
+    if fut is not None and not fut.empty:
+        end = max(end, pd.Timestamp(fut["timestamp"].max()))
+    first = test_start if test_start is not None else y.index[-1]
+    span = max(season_length(y.index), 1) * max(seasons_visible, 1)
+    pos = max(int(y.index.searchsorted(first)) - span, 0)
+    fig.update_xaxes(range=[y.index[pos], end], rangeslider_visible=True)
+    if test_start is not None:
+        fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
+    return _layout(fig, title, value_name)
+
+
+def loss_figure(
+    histories: Mapping[str, Sequence[Mapping[str, Any]]], *, log_y: bool = True
+) -> go.Figure:
+    """Training (solid) and validation (dashed) loss per epoch for each model.
+
+    Args:
+        histories: ``{model: [{"epoch": 1, "train_loss": ..., "val_loss": ...},
+            ...]}`` (a missing ``epoch`` counts from 1; a missing or None
+            ``val_loss`` is skipped).
+        log_y: logarithmic loss axis.
+    """
+    colors = model_colors(list(histories))
+    fig = go.Figure()
+    for name, history in histories.items():
+        rows = list(history)
+        if not rows:
+            continue
+        epochs = [r.get("epoch", i + 1) for i, r in enumerate(rows)]
+        for key, dash, label in (
+            ("train_loss", "solid", "train"),
+            ("val_loss", "dash", "validation"),
+        ):
+            values = [r.get(key) for r in rows]
+            if all(v is None for v in values):
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=epochs,
+                    y=values,
+                    mode="lines+markers",
+                    name=f"{name} {label}",
+                    legendgroup=name,
+                    line={"color": colors[name], "dash": dash},
+                    marker={"size": 4},
+                    hovertemplate=f"{name} {label} loss %{{y:.4g}}<extra></extra>",
+                )
+            )
+    fig.update_xaxes(title="epoch")
+    if log_y:
+        fig.update_yaxes(type="log")
+    fig = _layout(fig, None, "loss")
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def metrics_figure(summary: pd.DataFrame, metric: str = "mae") -> go.Figure:
+    """A horizontal bar per model of one backtest metric, best (lowest) on top.
+
+    Args:
+        summary: a backtest or comparison summary (index model).
+        metric: a column of ``summary`` ("mae", "rmse", "mase", "fit_seconds"...).
+    """
+    if metric not in summary.columns:
+        raise DataError(
+            f"summary has no column {metric!r}; columns: {', '.join(summary.columns)}"
+        )
+    data = summary[metric].astype(float).sort_values(ascending=False)
+    colors = model_colors([str(n) for n in data.index])
+    fig = go.Figure(
+        go.Bar(
+            x=data.to_numpy(),
+            y=[str(n) for n in data.index],
+            orientation="h",
+            marker={"color": [colors[str(n)] for n in data.index]},
+            hovertemplate=f"%{{y}}: %{{x:,.4g}} {metric}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title=metric.upper() if metric != "fit_seconds" else "seconds")
+    fig = _layout(fig, None, None)
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return fig

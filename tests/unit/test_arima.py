@@ -1,0 +1,111 @@
+"""ARIMAForecaster: the path chosen for each kind of season, and its forecasts."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm.errors import DataError
+from convlstm.models.arima import ARIMAForecaster, _difference, _integrate
+
+
+def seasonal_monthly(n=96, multiplicative=False, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    level = 100 + 2 * t
+    season = np.sin(2 * np.pi * t / 12)
+    values = (
+        level * (1 + 0.2 * season) if multiplicative else level + 20 * season
+    ) + rng.normal(0, 2, n)
+    return pd.Series(values, index=pd.date_range("2000-01", periods=n, freq="MS"))
+
+
+def test_short_season_uses_sarima():
+    m = ARIMAForecaster(horizon=12).fit(seasonal_monthly())
+    assert m.method_.startswith("SARIMA(")
+    assert m.seasonal_order_[3] == 12
+    assert m.seasonal_order_[1] == 1  # strong season -> one seasonal difference
+    assert m.transform_ == "none"
+    f = m.predict()
+    assert len(f) == 12 and np.isfinite(f).all()
+    assert f.name == "ARIMA"
+
+
+def test_multiplicative_season_picks_log():
+    m = ARIMAForecaster(horizon=6).fit(seasonal_monthly(multiplicative=True))
+    assert m.transform_ == "log"
+    assert m.method_.endswith("on log")
+    assert (m.predict() > 0).all()
+
+
+def test_transform_none_is_respected_and_log_needs_positive():
+    y = seasonal_monthly(multiplicative=True)
+    assert ARIMAForecaster(transform="none").fit(y).transform_ == "none"
+    with pytest.raises(DataError, match="strictly positive"):
+        ARIMAForecaster(transform="log").fit(y - 1000)
+    with pytest.raises(DataError, match="transform"):
+        ARIMAForecaster(transform="boxcox").fit(y)
+
+
+def test_multiple_long_seasons_use_mstl():
+    n = 3 * 336
+    t = np.arange(n)
+    rng = np.random.default_rng(1)
+    values = (
+        1000
+        + 100 * np.sin(2 * np.pi * t / 48)
+        + 50 * np.sin(2 * np.pi * t / 336)
+        + rng.normal(0, 5, n)
+    )
+    y = pd.Series(values, index=pd.date_range("2020-01-06", periods=n, freq="30min"))
+    m = ARIMAForecaster(horizon=48).fit(y)
+    assert m.method_.startswith("MSTL(48, 336) + ARIMA(")
+    assert m.periods_ == (48, 336)
+    assert m.seasonal_order_ == (0, 0, 0, 0)
+    f = m.predict()
+    assert len(f) == 48 and np.isfinite(f).all()
+    # the daily cycle is carried into the forecast
+    assert f.max() - f.min() > 100
+
+
+def test_season_longer_than_half_the_series_is_dropped():
+    n = 60
+    y = pd.Series(
+        np.random.default_rng(2).normal(size=n).cumsum(),
+        index=pd.date_range("2020-01-01", periods=n, freq="h"),
+    )
+    m = ARIMAForecaster(horizon=5).fit(y)
+    assert m.periods_ == (24,)  # 168 needs 336 points
+
+
+def test_no_season():
+    y = pd.Series(
+        np.random.default_rng(3).normal(size=50) + 10,
+        index=pd.date_range("1950", periods=50, freq="YS"),
+    )
+    m = ARIMAForecaster(horizon=4).fit(y)
+    assert m.method_.startswith("ARIMA(")
+    assert m.periods_ == ()
+
+
+def test_constant_series_falls_back_without_error():
+    y = pd.Series(5.0, index=pd.date_range("2000-01", periods=40, freq="MS"))
+    f = ARIMAForecaster(horizon=3).fit(y).predict()
+    assert np.allclose(f, 5.0)
+
+
+@pytest.mark.parametrize(
+    "d,D,m", [(0, 0, 1), (1, 0, 1), (2, 0, 1), (1, 1, 12), (0, 1, 4)]
+)
+def test_integrate_inverts_difference(d, D, m):
+    z = np.random.default_rng(4).normal(size=60).cumsum()
+    w = _difference(z, d, D, m)
+    k = len(z) - len(w)
+    rebuilt = _integrate(w[-10:], z[: len(z) - 10], d, D, m)
+    assert k == d + D * m
+    assert np.allclose(rebuilt, z[-10:])
+
+
+def test_too_short():
+    y = pd.Series([1.0, 2.0, 3.0], index=pd.date_range("2000", periods=3, freq="MS"))
+    with pytest.raises(DataError, match="at least"):
+        ARIMAForecaster().fit(y)

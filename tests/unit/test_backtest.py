@@ -1,0 +1,133 @@
+"""Rolling-origin backtest: fold layout, no leakage, summaries, validation."""
+
+from typing import Self
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm.backtest import backtest
+from convlstm.errors import DataError
+from convlstm.models.base import BaseForecaster
+from convlstm.models.baselines import NaiveForecaster, SeasonalNaiveForecaster
+
+SEEN: list[pd.Timestamp] = []
+
+
+class Spy(BaseForecaster):
+    """Records the last timestamp it was trained on; forecasts the training mean."""
+
+    display_name = "Spy"
+
+    def __init__(self, *, horizon: int = 12) -> None:
+        self.horizon = horizon
+
+    def fit(self, y: pd.Series) -> Self:
+        SEEN.append(y.index.max())
+        self.mean_ = float(y.mean())
+        self.index_ = y.index
+        return self
+
+    def predict(self) -> pd.Series:
+        self._check_fitted()
+        from convlstm.data import future_index
+
+        idx = future_index(self.index_, self.horizon)
+        return pd.Series(self.mean_, index=idx, name=self.display_name)
+
+
+def series(n=60):
+    idx = pd.date_range("2000-01-01", periods=n, freq="MS")
+    return pd.Series(np.arange(n, dtype=float) ** 1.1, index=idx, name="v")
+
+
+def test_never_trains_on_the_future():
+    SEEN.clear()
+    y = series()
+    res = backtest({"spy": Spy()}, y, horizon=6, folds=3)
+    assert len(SEEN) == 3
+    for fold, cutoff in enumerate(res.cutoffs, start=1):
+        assert SEEN[fold - 1] == cutoff
+        test = res.forecasts[res.forecasts["fold"] == fold]
+        assert test["timestamp"].min() > cutoff
+    # the test set is exactly the last folds * horizon points, with no overlap
+    assert list(res.forecasts["timestamp"]) == list(y.index[-18:])
+    assert [y.index[-19], y.index[-13], y.index[-7]] == SEEN
+
+
+def test_tidy_frame_and_summary():
+    y = series()
+    res = backtest([NaiveForecaster(), SeasonalNaiveForecaster()], y, 4, 2)
+    f = res.forecasts
+    assert list(f.columns) == [
+        "model",
+        "fold",
+        "cutoff",
+        "timestamp",
+        "step",
+        "actual",
+        "forecast",
+    ]
+    assert len(f) == 2 * 2 * 4
+    assert set(f["model"]) == {"Naive", "Seasonal naive"}
+    assert list(f[f["model"] == "Naive"]["step"]) == [1, 2, 3, 4, 1, 2, 3, 4]
+    np.testing.assert_allclose(f["actual"], np.tile(y.to_numpy()[-8:], 2))
+    # naive fold 1 forecasts the value at its cutoff
+    first = f[(f["model"] == "Naive") & (f["fold"] == 1)]
+    assert (first["forecast"] == y.iloc[-9]).all()
+    s = res.summary
+    assert list(s.columns) == ["mae", "rmse", "mape", "smape", "mase", "fit_seconds"]
+    assert list(s.index) == ["Naive", "Seasonal naive"]
+    assert s.index.name == "model"
+    naive = f[f["model"] == "Naive"]
+    assert s.loc["Naive", "mae"] == pytest.approx(
+        np.mean(np.abs(naive["actual"] - naive["forecast"]))
+    )
+
+
+def test_mase_is_scaled_on_each_fold_training_part():
+    y = series(40)
+    res = backtest([NaiveForecaster()], y, horizon=5, folds=2)
+    pf = res.per_fold
+    for _, row in pf.iterrows():
+        train = y[y.index <= row["cutoff"]].to_numpy()
+        scale = np.mean(np.abs(train[12:] - train[:-12]))
+        assert row["mase"] == pytest.approx(row["mae"] / scale)
+    assert res.summary.loc["Naive", "mase"] == pytest.approx(pf["mase"].mean())
+
+
+def test_list_names_are_deduplicated_and_models_untouched():
+    a, b = NaiveForecaster(horizon=99), NaiveForecaster()
+    res = backtest([a, b], series(), horizon=3, folds=1)
+    assert list(res.summary.index) == ["Naive", "Naive (2)"]
+    assert not a.is_fitted and a.horizon == 99
+
+
+def test_too_short_states_the_minimum():
+    with pytest.raises(DataError, match="at least 49"):
+        backtest([NaiveForecaster()], series(40), horizon=12, folds=3)
+
+
+@pytest.mark.parametrize("horizon,folds", [(0, 1), (3, 0), (2.5, 1)])
+def test_bad_counts(horizon, folds):
+    with pytest.raises(DataError):
+        backtest([NaiveForecaster()], series(), horizon=horizon, folds=folds)
+
+
+def test_model_error_names_the_fold():
+    with pytest.raises(DataError, match="fold 1/2"):
+        backtest(
+            [SeasonalNaiveForecaster(season_length=55)], series(), horizon=5, folds=2
+        )
+
+
+def test_progress_events():
+    events = []
+    backtest([NaiveForecaster(), Spy()], series(), 3, 2, progress=events.append)
+    assert [(e.model, e.stage) for e in events] == [
+        ("Naive", "fold 1/2"),
+        ("Spy", "fold 1/2"),
+        ("Naive", "fold 2/2"),
+        ("Spy", "fold 2/2"),
+    ]
+    assert [e.fraction for e in events] == [0.0, 0.25, 0.5, 0.75]

@@ -1,0 +1,151 @@
+"""Command line: commands, outputs, and errors as `error: ...` with exit status 2."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from convlstm.cli import default_horizon_folds, main, safe_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_datasets_lists_bundled():
+    code, out, _ = run(["datasets"])
+    assert code == 0
+    assert "air_passengers" in out and "electricity" in out
+
+
+def test_forecast_to_stdout():
+    code, out, _ = run(
+        ["forecast", "--dataset", "air_passengers", "--model", "seasonal-naive"]
+    )
+    assert code == 0
+    df = pd.read_csv(io.StringIO(out))
+    assert list(df.columns) == ["timestamp", "model", "forecast"]
+    assert len(df) == 12  # the dataset's default horizon
+    assert df["timestamp"].iloc[0].startswith("1961-01-01")
+    assert (df["model"] == "Seasonal naive").all()
+
+
+def test_forecast_to_file_from_csv(tmp_path):
+    src = tmp_path / "in.csv"
+    idx = pd.date_range("2020-01-01", periods=40, freq="D")
+    pd.DataFrame({"day": idx.strftime("%Y-%m-%d"), "sales": range(40)}).to_csv(
+        src, index=False
+    )
+    dest = tmp_path / "out.csv"
+    code, out, err = run(
+        ["forecast", "--csv", str(src), "--model", "NAIVE", "--horizon", "3"]
+        + ["--value-col", "sales", "--out", str(dest)]
+    )
+    assert code == 0, err
+    assert out == ""
+    df = pd.read_csv(dest)
+    assert df["forecast"].tolist() == [39.0, 39.0, 39.0]
+    assert "wrote 3 forecasts" in err
+
+
+def test_compare_table_and_json():
+    argv = ["compare", "--dataset", "air_passengers", "--models", "naive"]
+    argv += ["seasonal-naive", "--horizon", "6", "--folds", "2"]
+    code, out, err = run(argv)
+    assert code == 0
+    assert "MAE" in out and "MASE" in out and "* best" in out
+    assert "Seasonal naive" in out
+    assert "fold 1/2" in err  # compact progress on a non-terminal stderr
+    code, out, _ = run(argv + ["--json", "--quiet"])
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["horizon"] == 6 and payload["folds"] == 2
+    assert {row["model"] for row in payload["summary"]} == {"Naive", "Seasonal naive"}
+    assert sum(row["best"] for row in payload["summary"]) == 1
+    assert len(payload["future"]) == 12
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["forecast", "--csv", "/no/such/file.csv"], "not found"),
+        (["forecast", "--dataset", "nope"], "unknown dataset"),
+        (["forecast", "--dataset", "beer", "--model", "prophet"], "unknown model"),
+        (
+            ["compare", "--dataset", "beer", "--models", "naive", "--horizon", "0"],
+            "horizon",
+        ),
+    ],
+)
+def test_errors_exit_2(argv, message):
+    code, out, err = run(argv)
+    assert code == 2
+    assert err.startswith("error: ") and message in err
+    assert "Traceback" not in err
+
+
+def test_bad_file_via_subprocess(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("this is,not\na,time series\n", encoding="utf-8")
+    for path in (bad, tmp_path / "missing.csv"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "convlstm", "forecast", "--csv", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 2
+        assert proc.stderr.startswith("error: ")
+        assert "Traceback" not in proc.stderr
+
+
+def test_bad_arguments_exit_2():
+    code, _, _ = run(["forecast"])  # neither --dataset nor --csv
+    assert code == 2
+
+
+def test_safe_csv_neutralises_formulas():
+    df = pd.DataFrame(
+        {"=cmd": ["=1+1", "+x", "-y", "@z", "\tq", "ok"], "n": [-1.5, 2, 3, 4, 5, 6]}
+    )
+    text = safe_csv(df)
+    lines = text.splitlines()
+    assert lines[0] == "'=cmd,n"
+    assert lines[1] == "'=1+1,-1.5"  # numbers stay numbers
+    assert lines[2].startswith("'+x") and lines[3].startswith("'-y")
+    assert lines[4].startswith("'@z") and lines[5].startswith("'\tq")
+    assert lines[6] == "ok,6.0"
+
+
+def test_default_horizon_folds():
+    idx = pd.date_range("2000-01", periods=100, freq="MS")
+    assert default_horizon_folds(pd.Series(1.0, index=idx), None) == (12, 3)
+    assert default_horizon_folds(pd.Series(1.0, index=idx[:30]), None)[1] < 3
+    assert default_horizon_folds(pd.Series(1.0, index=idx), "electricity") == (48, 7)
+
+
+def test_progress_bar_on_a_terminal_rewrites_one_line():
+    from convlstm.backtest import _ProgressEvent
+    from convlstm.cli import _ProgressBar
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Tty()
+    bar = _ProgressBar(stream)
+    bar(_ProgressEvent("LSTM", "fold 1/2", 0.25, 3, 10, 0.5, None))
+    bar(_ProgressEvent("LSTM", "fold 1/2", 0.3, 4, 10, 0.4, None))
+    bar.close()
+    text = stream.getvalue()
+    assert "\n" not in text
+    assert "LSTM fold 1/2 epoch 4/10" in text and "[######" in text

@@ -1,0 +1,152 @@
+"""compare(): model names, parameter routing, summary, future forecast, progress."""
+
+import importlib.util
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm.compare import MODEL_NAMES, Comparison, compare, make_model, model_name
+from convlstm.errors import DataError
+from convlstm.models.arima import ARIMAForecaster
+from convlstm.models.baselines import SeasonalNaiveForecaster
+
+HAVE_NEURAL = importlib.util.find_spec("convlstm.models.neural") is not None
+
+
+@pytest.fixture(scope="module")
+def y():
+    n = 60
+    t = np.arange(n)
+    values = 100 + t + 15 * np.sin(2 * np.pi * t / 12)
+    values += np.random.default_rng(0).normal(0, 2, n)
+    return pd.Series(values, index=pd.date_range("2000-01", periods=n, freq="MS"))
+
+
+@pytest.mark.parametrize(
+    "given,canonical",
+    [
+        ("convlstm", "ConvLSTM"),
+        ("LSTM", "LSTM"),
+        ("arima", "ARIMA"),
+        ("seasonal-naive", "Seasonal naive"),
+        ("Seasonal_Naive", "Seasonal naive"),
+        ("naive", "Naive"),
+    ],
+)
+def test_model_names(given, canonical):
+    assert model_name(given) == canonical
+
+
+def test_unknown_model_lists_names():
+    with pytest.raises(DataError, match="Seasonal naive"):
+        make_model("prophet", horizon=3)
+
+
+def test_make_model_passes_only_accepted_params():
+    m = make_model("seasonal naive", horizon=7, hidden_size=8, season_length=4)
+    assert isinstance(m, SeasonalNaiveForecaster)
+    assert m.get_params() == {"horizon": 7, "season_length": 4}
+    assert isinstance(make_model("ARIMA", horizon=2, seed=1), ARIMAForecaster)
+
+
+def test_compare_baselines(y):
+    events = []
+    result = compare(
+        y,
+        models=["arima", "Seasonal naive", "naive"],
+        horizon=6,
+        folds=2,
+        progress=events.append,
+    )
+    assert isinstance(result, Comparison)
+    s = result.summary
+    assert list(s.index) == ["ARIMA", "Seasonal naive", "Naive"]
+    assert s["best"].dtype == bool and s["best"].sum() == 1
+    assert s.loc[s["best"]].index[0] == s["mae"].idxmin() == result.best
+    assert {"mae", "rmse", "mape", "smape", "mase", "fit_seconds"} <= set(s.columns)
+    fut = result.future
+    assert list(fut.columns) == ["model", "timestamp", "forecast"]
+    assert len(fut) == 3 * 6
+    assert fut["timestamp"].min() > y.index[-1]
+    assert set(result.fitted) == {"ARIMA", "Seasonal naive", "Naive"}
+    assert result.histories == {}
+    assert result.device == "cpu"
+    assert result.seconds > 0
+    stages = [(e.model, e.stage) for e in events]
+    assert stages[0] == ("ARIMA", "fold 1/2")
+    assert stages[-1] == ("Naive", "final")
+    fractions = [e.fraction for e in events]
+    assert fractions == sorted(fractions) and fractions[0] >= 0 and fractions[-1] < 1
+
+
+def test_compare_without_final_refit(y):
+    result = compare(y, models=["naive"], horizon=3, folds=1, refit_final=False)
+    assert result.future.empty and result.fitted == {}
+
+
+def test_compare_unknown_model(y):
+    with pytest.raises(DataError, match="unknown model"):
+        compare(y, models=["naive", "xgboost"], horizon=3, folds=1)
+
+
+def test_public_names_are_functions_even_after_submodule_import():
+    import convlstm.backtest  # noqa: F401
+    import convlstm.compare  # noqa: F401
+
+    assert callable(convlstm.backtest) and callable(convlstm.compare)
+    assert convlstm.MODEL_NAMES == MODEL_NAMES
+
+
+@pytest.mark.skipif(not HAVE_NEURAL, reason="convlstm.models.neural not written yet")
+def test_compare_neural_progress_and_early_stop(y):
+    events = []
+
+    def progress(event):
+        events.append(event)
+        # ask to stop after the first epoch of every training run
+        return event.epoch is not None and event.epoch >= 1
+
+    params = {"epochs": 5, "hidden_size": 4, "lookback": 12, "seed": 0}
+    result = compare(
+        y,
+        models=["ConvLSTM", "LSTM", "naive"],
+        horizon=4,
+        folds=2,
+        params=params,
+        progress=progress,
+    )
+    epochs = [e for e in events if e.epoch is not None]
+    assert epochs, "neural models report epochs"
+    assert all(e.epoch <= 2 for e in epochs), "stopping early was honoured"
+    assert {"ConvLSTM", "LSTM"} <= set(result.histories)
+    assert result.device in ("cpu", "cuda", "mps") or result.device.startswith("cuda")
+    assert len(result.future) == 3 * 4
+
+
+def test_figures_from_a_comparison(y):
+    import plotly.graph_objects as go
+
+    from convlstm import plots
+
+    result = compare(y, models=["naive", "seasonal naive"], horizon=4, folds=2)
+    fig = plots.forecast_figure(y, result)
+    assert isinstance(fig, go.Figure)
+    names = [t.name for t in fig.data]
+    assert names[:2] == ["history", "held-out actual"]
+    assert "Naive (backtest)" in names and "Seasonal naive (forecast)" in names
+    colors = {t.name: t.line.color for t in fig.data}
+    assert colors["Naive (backtest)"] == colors["Naive (forecast)"]
+    # about the last four seasons before the test period are in view
+    start, end = fig.layout.xaxis.range
+    assert pd.Timestamp(start) == y.index[len(y) - 8 - 48]
+    assert pd.Timestamp(end) == result.future["timestamp"].max()
+    bare = plots.forecast_figure(y, result, show_backtest=False)
+    assert not any("backtest" in (t.name or "") for t in bare.data)
+    assert isinstance(plots.series_figure(y, title="t"), go.Figure)
+    loss = plots.loss_figure(
+        {"LSTM": [{"epoch": 1, "train_loss": 1.0, "val_loss": 2.0}]}
+    )
+    assert [t.name for t in loss.data] == ["LSTM train", "LSTM validation"]
+    bars = plots.metrics_figure(result.summary, "mae")
+    assert list(bars.data[0].y)[-1] == result.best
