@@ -1,0 +1,154 @@
+"""Data page: choose a bundled dataset or upload a CSV, and see what was read."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from convlstm import data, datasets, plots
+
+ui.ensure_navigation()
+st.title(":material/table_chart: Data")
+st.caption(
+    "Choose the series to forecast. Everything the reader repaired or decided is "
+    "listed below the chart."
+)
+
+src = ui.source()
+KINDS = {"bundled": "Bundled dataset", "upload": "Upload a CSV"}
+kind = st.segmented_control(
+    "Source",
+    list(KINDS),
+    default=src["kind"] if src else "bundled",
+    format_func=KINDS.get,
+    key="data_kind",
+    help="Start from a bundled dataset or drag and drop your own CSV file.",
+)
+kind = kind or (src["kind"] if src else "bundled")
+
+table: pd.DataFrame | None = None  # the raw file, for uploads
+if kind == "bundled":
+    names = datasets.names()
+    current = src["name"] if src and src["kind"] == "bundled" else ui.DEFAULT_DATASET
+    name = st.selectbox(
+        "Dataset",
+        names,
+        index=names.index(current) if current in names else 0,
+        format_func=lambda n: ui.dataset_info(n).title,
+        key="dataset",
+        help="Bundled datasets with known provenance (see data/README.md).",
+    )
+    if ui.choose_bundled(name):
+        st.rerun()  # so the sidebar shows the new choice
+    info = ui.dataset_info(name)
+    with st.container(border=True):
+        st.markdown(f"**{info.title}**  \n{info.description}")
+        st.caption(
+            f"Unit: {info.unit} · frequency: {info.freq} · season length: "
+            f"{info.season_length} · suggested horizon {info.horizon}, "
+            f"{info.folds} backtest folds"
+        )
+else:
+    uploaded = st.file_uploader(
+        "CSV file",
+        type=["csv", "txt", "tsv"],
+        key="upload",
+        help=(
+            "A table with a time column and at least one numeric column. Commas, "
+            "semicolons or tabs; decimal commas and thousands separators are fine. "
+            "Up to 50 MB."
+        ),
+    )
+    error_slot = st.container()  # errors appear right under the uploader
+    if uploaded is not None:
+        content = uploaded.getvalue()
+        with ui.guard(error_slot):
+            ui.read_upload(content)
+        if ui.choose_upload(uploaded.name, content):
+            st.rerun()  # so the sidebar shows the new choice
+    elif src and src["kind"] == "upload":
+        st.caption("Using the file uploaded earlier:")
+        st.text(src["file_name"])
+    if not src or src["kind"] != "upload":
+        st.info("Drop a CSV file above to use your own data.", icon=":material/upload:")
+        st.stop()
+    table = ui.read_upload(src["data"])
+
+src = ui.source()
+with ui.guard():
+    y = ui.current_series()
+
+if table is not None:
+    # Column choice for uploads: the reader's pick is the default.
+    columns = [str(c) for c in table.columns]
+
+    def _set_column(which: str) -> None:
+        chosen = st.session_state[which]
+        st.session_state[ui.SOURCE] = {**ui.source(), which: chosen}
+
+    picked_time = src.get("time_col") or y.attrs.get("time_col")
+    picked_value = src.get("value_col") or y.attrs.get("value_col") or y.name
+    c1, c2 = st.columns(2)
+    c1.selectbox(
+        "Time column",
+        columns,
+        index=columns.index(picked_time) if picked_time in columns else 0,
+        key="time_col",
+        on_change=_set_column,
+        args=("time_col",),
+        help="The column holding dates or times. The reader picked one for you.",
+    )
+    c2.selectbox(
+        "Value column",
+        columns,
+        index=columns.index(picked_value) if picked_value in columns else 0,
+        key="value_col",
+        on_change=_set_column,
+        args=("value_col",),
+        help="The numeric column to forecast.",
+    )
+
+freq = y.index.freqstr
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric("Points", f"{len(y):,}", help="Length of the series after repairs.")
+m2.metric("Frequency", freq, help="Inferred from the timestamps (pandas alias).")
+m3.metric("Season length", data.season_length(y), help="Steps in one natural cycle.")
+m4.metric("Start", f"{y.index[0]:%Y-%m-%d}", help=f"{y.index[0]}")
+m5.metric("End", f"{y.index[-1]:%Y-%m-%d}", help=f"{y.index[-1]}")
+
+st.plotly_chart(plots.series_figure(y), key="series_chart")
+
+notes = list(y.attrs.get("notes", []))
+with st.container(border=True):
+    st.markdown("**What the reader did**")
+    time_col = y.attrs.get("time_col", "?")
+    value_col = y.attrs.get("value_col", y.name)
+    st.markdown(
+        f"Time column: **{ui.escape_md(time_col)}** · value column: "
+        f"**{ui.escape_md(value_col)}**"
+    )
+    if notes:
+        st.markdown("\n".join(f"- {ui.escape_md(note)}" for note in notes))
+    else:
+        st.caption("No repairs were needed.")
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Series** (after repairs)")
+    st.dataframe(
+        y.rename(str(y.name)).to_frame(),
+        height=300,
+        key="series_table",
+        column_config={
+            "_index": st.column_config.DatetimeColumn(
+                "Time", format=ui.time_format(y.index)
+            )
+        },
+    )
+if table is not None:
+    with right:
+        st.markdown("**File preview** (first 200 rows, as read)")
+        st.dataframe(table.head(200), height=300, key="file_preview")
+
+st.page_link(
+    "pages/compare.py", label="Next: train and compare", icon=":material/arrow_forward:"
+)

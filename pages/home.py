@@ -1,0 +1,76 @@
+"""Landing page: what the app does and a first forecast in two clicks."""
+
+import streamlit as st
+
+import ui
+from convlstm import datasets
+
+ui.ensure_navigation()
+st.title(":material/insights: ConvLSTM forecast")
+st.markdown(
+    "Forecast a time series with a ConvLSTM network and see, on the same "
+    "rolling-origin backtest, whether it beats an LSTM, ARIMA and a seasonal naive "
+    "baseline. Bring your own CSV or start from one of the bundled datasets."
+)
+
+with st.container(border=True):
+    st.subheader("Your first forecast in two clicks")
+    names = datasets.names()
+    current = ui.source()
+    default = (
+        current["name"]
+        if current and current.get("kind") == "bundled"
+        else ui.DEFAULT_DATASET
+    )
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    name = left.selectbox(
+        "Dataset",
+        names,
+        index=names.index(default) if default in names else 0,
+        format_func=lambda n: ui.dataset_info(n).title,
+        key="quick_dataset",
+        help="A bundled dataset; you can upload your own CSV on the Data page.",
+    )
+    if right.button(
+        "Run forecast",
+        type="primary",
+        icon=":material/play_arrow:",
+        key="quick_run",
+        help="Backtest ConvLSTM, LSTM, ARIMA and seasonal naive with default "
+        "settings and show the comparison.",
+        width="stretch",
+    ):
+        ui.choose_bundled(name)
+        st.session_state.pop(ui.PARAMS, None)  # the library's default settings
+        st.session_state[ui.AUTORUN] = True
+        st.switch_page("pages/compare.py")
+    info = ui.dataset_info(name)
+    st.caption(
+        f"{info.description} Unit: {info.unit}. Frequency: {info.freq}. "
+        f"Backtest: {info.folds} folds of {info.horizon} steps."
+    )
+    if len(ui.load_bundled(name)) > ui.LONG_SERIES and ui.device_name() == "cpu":
+        st.caption(
+            ":material/schedule: A long series: on a CPU the neural models take "
+            "many minutes here. The progress bar shows how far they are, and "
+            "**Stop training** ends the run."
+        )
+
+st.subheader("Or go step by step")
+col1, col2 = st.columns(2)
+with col1, st.container(border=True):
+    st.page_link("pages/data.py", label="**1. Data**", icon=":material/table_chart:")
+    st.caption(
+        "Pick a bundled dataset or upload a CSV. See what the reader repaired "
+        "(gaps, duplicates, formats) and choose the time and value columns."
+    )
+with col2, st.container(border=True):
+    st.page_link(
+        "pages/compare.py",
+        label="**2. Train & compare**",
+        icon=":material/model_training:",
+    )
+    st.caption(
+        "Set the ConvLSTM's kernel, hidden size and learning rate, train it beside "
+        "the baselines on the same folds, and download the forecasts."
+    )

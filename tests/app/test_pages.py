@@ -1,0 +1,242 @@
+"""AppTest checks of every page: renders, data choice, upload, training, results."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+
+TRAIN_TIMEOUT = 240
+TINY = {
+    "hidden_size": 16,
+    "epochs": 2,
+    "lookback": 12,
+    "folds": 1,
+    "batch_size": 32,
+    "num_layers": 1,
+}
+
+
+def plotly_charts(at: AppTest) -> list:
+    return list(at.get("plotly_chart"))
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def metrics_table(at: AppTest):
+    """The results' metrics table (the dataframe with an MAE column), or None."""
+    for frame in at.dataframe:
+        if "MAE" in frame.value.columns:
+            return frame.value
+    return None
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_home_renders(app: AppTest) -> None:
+    assert app.title[0].value.endswith("ConvLSTM forecast")
+    assert app.button(key="quick_run").label == "Run forecast"
+    assert "No data chosen yet." in texts(app)
+
+
+@pytest.mark.parametrize("page", ["pages/home.py", "pages/data.py", "pages/compare.py"])
+def test_every_page_renders(app: AppTest, page: str) -> None:
+    open_page(app, page)
+    assert app.title
+    # One sidebar summary, whichever way Streamlit ran the page.
+    assert [c.value for c in app.sidebar.caption].count("CURRENT DATA") == 1
+
+
+def test_compare_without_data_points_to_data_page(app: AppTest) -> None:
+    open_page(app, "pages/compare.py")
+    assert "Choose a dataset" in app.info[0].value
+    assert not app.get("form")
+
+
+def test_bundled_dataset_shows_info_chart_and_notes(app: AppTest) -> None:
+    open_page(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value("co2").run()
+    assert not app.exception
+    assert app.session_state[ui.SOURCE] == {"kind": "bundled", "name": "co2"}
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Frequency"] == "MS"
+    assert metrics["Points"] == "526"
+    assert plotly_charts(app)
+    assert "What the reader did" in texts(app)
+    # The sidebar follows the choice.
+    assert any("526 points" in c.value for c in app.sidebar.caption)
+
+
+def test_upload_good_csv_shows_preview_columns_and_repairs(
+    app: AppTest, good_csv: bytes
+) -> None:
+    open_page(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("sales.csv", good_csv, "text/csv"))
+    app.run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.selectbox(key="time_col").value == "Datum"
+    assert app.selectbox(key="value_col").value == "Umsatz (EUR)"
+    assert {m.label: m.value for m in app.metric}["Points"] == "60"
+    assert len(app.dataframe) == 2  # series and file preview
+    assert plotly_charts(app)
+    assert app.session_state[ui.SOURCE]["file_name"] == "sales.csv"
+    # The reader's repairs are listed (the missing month was filled).
+    assert "missing" in texts(app).lower() or "fill" in texts(app).lower()
+
+
+def test_changing_the_value_column(app: AppTest) -> None:
+    csv = "day,low,high\n" + "".join(
+        f"2024-03-{d:02d},{d},{100 + d}\n" for d in range(1, 31)
+    )
+    open_page(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("two.csv", csv.encode(), "text/csv"))
+    app.run()
+    assert app.selectbox(key="value_col").value == "low"
+    app.selectbox(key="value_col").set_value("high").run()
+    assert not app.exception, app.exception
+    assert app.session_state[ui.SOURCE]["value_col"] == "high"
+    assert "high" in texts(app)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01\x02\xff\xfe garbage \x00",
+        b"",
+        b"date,value\nnot a date,abc\nstill not,def\n",
+    ],
+    ids=["binary", "empty", "no-dates"],
+)
+def test_upload_broken_file_shows_error_not_exception(
+    app: AppTest, content: bytes
+) -> None:
+    open_page(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("broken.csv", content, "text/csv"))
+    app.run()
+    assert not app.exception, app.exception
+    assert app.error and app.error[0].value
+
+
+def test_user_text_is_escaped(app: AppTest) -> None:
+    nasty = "[click](http://evil.example) <b>x</b>"
+    csv = f"when,{nasty}\n" + "".join(
+        f"2020-01-{d:02d},{d * 1.5}\n" for d in range(1, 29)
+    )
+    open_page(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(
+        ("<i>evil</i>.csv", csv.encode(), "text/csv")
+    )
+    app.run()
+    assert not app.exception, app.exception
+    for block in [*app.markdown, *app.caption]:
+        assert "[click](http" not in block.value
+        assert "<b>" not in block.value and "<i>" not in block.value
+
+
+def _train_tiny(at: AppTest, models: list[str]) -> AppTest:
+    for key, value in TINY.items():
+        at.number_input(key=key).set_value(value)
+    at.multiselect(key="models").set_value(models)
+    at.form_submit_button[0].click()
+    at.run(timeout=TRAIN_TIMEOUT)
+    assert not at.exception, at.exception
+    return at
+
+
+ALL_MODELS = ["ConvLSTM", "LSTM", "ARIMA", "Seasonal naive"]
+
+
+@pytest.mark.parametrize("models", [ALL_MODELS], ids=["all"])
+def test_train_tiny_shows_chart_and_metrics(app: AppTest, models: list[str]) -> None:
+    open_page(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value("air_passengers").run()
+    open_page(app, "pages/compare.py")
+    assert app.number_input(key="horizon").value == 12  # from datasets.info
+    _train_tiny(app, models)
+
+    assert not app.error, [e.value for e in app.error]
+    result = app.session_state[ui.RESULT]
+    assert result["params"]["epochs"] == 2
+    assert result["params"]["seed"] == app.number_input(key="seed").value
+    charts = plotly_charts(app)
+    assert len(charts) >= 2  # backtest chart and future chart
+    table = metrics_table(app)
+    assert list(table.columns[:4]) == ["Model", "MAE", "RMSE", "MASE"]
+    assert len(table) == len(models)
+    assert table["Model"].str.startswith("★ ").sum() == 1
+    assert app.selectbox(key="future_model").value in models
+    assert {b.label for b in app.get("download_button")} >= {
+        "Forecasts (CSV)",
+        "Chart (HTML)",
+    }
+    # The CSV download holds backtest and future forecasts.
+    csv = ui.safe_csv(ui.forecast_table(result["comparison"])).decode()
+    assert csv.startswith("section,model,")
+    assert "backtest," in csv and "future," in csv
+    # Results survive a page switch.
+    open_page(app, "pages/data.py")
+    open_page(app, "pages/compare.py")
+    assert metrics_table(app) is not None
+    assert any("Best:" in m.value for m in app.sidebar.markdown)
+
+
+def test_library_error_is_shown_not_raised(app: AppTest) -> None:
+    open_page(app, "pages/data.py")
+    open_page(app, "pages/compare.py")
+    # 20 folds of 12 steps cannot fit into 144 points.
+    app.number_input(key="folds").set_value(20)
+    app.number_input(key="horizon").set_value(12)
+    app.multiselect(key="models").set_value(["Seasonal naive"])
+    app.form_submit_button[0].click().run()
+    assert not app.exception, app.exception
+    assert app.error
+    assert ui.RUNNING not in app.session_state
+
+
+def test_interrupted_training_says_so(app: AppTest) -> None:
+    open_page(app, "pages/data.py")
+    app.session_state[ui.RUNNING] = True
+    open_page(app, "pages/compare.py")
+    assert "stopped" in app.warning[0].value
+
+
+def test_no_models_chosen(app: AppTest) -> None:
+    open_page(app, "pages/data.py")
+    open_page(app, "pages/compare.py")
+    app.multiselect(key="models").set_value([])
+    app.form_submit_button[0].click().run()
+    assert not app.exception
+    assert "at least one model" in app.error[0].value
+
+
+def test_safe_csv_neutralises_formulas() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"=cmd": ["=1+1", "+x", "-y", "@z", "ok"], "n": [-1.0] * 5})
+    text = ui.safe_csv(frame).decode()
+    assert text.splitlines()[0] == "'=cmd,n"
+    assert "'=1+1" in text and "'+x" in text and "'-y" in text and "'@z" in text
+    assert ",-1.0" in text  # numbers are untouched
+
+
+def test_landing_page_runs_a_forecast_in_two_clicks(app: AppTest) -> None:
+    app.selectbox(key="quick_dataset").set_value("air_passengers")
+    app.button(key="quick_run").click().run(timeout=TRAIN_TIMEOUT)
+    assert not app.exception, app.exception
+    assert app.title[0].value.endswith("Train & compare")
+    assert metrics_table(app) is not None
+    assert app.session_state[ui.SOURCE] == {"kind": "bundled", "name": "air_passengers"}
+    assert len(plotly_charts(app)) >= 2
