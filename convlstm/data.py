@@ -1369,6 +1369,14 @@ def check_series(y: pd.Series, *, min_length: int, what: str = "model") -> pd.Se
             f"the series has {int(bad.sum())} missing or infinite values (first at "
             f"{first}); fill them first (convlstm.data.to_series interpolates them)"
         )
+    huge = np.abs(values.to_numpy()) > MAX_ABS_VALUE
+    if huge.any():
+        first = y.index[huge.argmax()]
+        raise DataError(
+            f"the series has {int(huge.sum())} values beyond {MAX_ABS_VALUE:.0e} in "
+            f"absolute value (first at {first}); rescale it (e.g. to thousands or "
+            "millions of its unit) before forecasting"
+        )
     if len(values) < min_length:
         raise DataError(
             f"the series has {len(values)} points but {what} needs at least "
