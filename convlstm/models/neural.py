@@ -1,0 +1,639 @@
+"""Neural forecasters (ConvLSTM and plain LSTM) and their zip save/load format.
+
+Both share one base: hyperparameter checks, the lookback rule, training through
+``convlstm.training`` and a pickle-free bundle (config.json + model.safetensors).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import math
+import os
+import time
+import zipfile
+from typing import IO, Any, Self
+
+import numpy as np
+import pandas as pd
+import torch
+from pandas.tseries.frequencies import to_offset
+from safetensors import SafetensorError
+from safetensors.torch import load as load_tensors
+from safetensors.torch import save as save_tensors
+
+from .. import nn as cnn
+from ..data import check_series, future_index, seasonal_periods
+from ..errors import DataError, TrainingError
+from ..training import EpochCallback, predict_windows, resolve_device, train
+from .base import BaseForecaster
+
+__all__ = ["ConvLSTMForecaster", "LSTMForecaster", "load_model"]
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "convlstm-forecast/neural-1"
+# Fewest training windows a fit accepts beyond the lookback and horizon.
+MIN_WINDOWS = 8
+# Row width of the image when the series has no season.
+NONSEASONAL_WIDTH = 8
+# Largest config.json and weights a bundle may hold (checked before reading them).
+MAX_CONFIG_BYTES = 4 * 2**20
+MAX_WEIGHT_BYTES = 1024 * 2**20
+# Columns the phase axis is average-pooled down to when ``pooling=None``.
+MAX_COLUMNS = 16
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _check_int(name: str, value: Any, low: int, high: int, error: type) -> int:
+    if not _is_int(value) or not low <= value <= high:
+        raise error(
+            f"{name} must be a whole number from {low} to {high}, got {value!r}"
+        )
+    return int(value)
+
+
+def _check_float(name: str, value: Any, low: float, high: float, *, open_low: bool):
+    ok = isinstance(value, int | float | np.floating) and not isinstance(value, bool)
+    ok = ok and math.isfinite(value) and value <= high
+    ok = ok and (value > low if open_low else value >= low)
+    if not ok:
+        left = "(" if open_low else "["
+        raise TrainingError(
+            f"{name} must be in {left}{low:g}, {high:g}], got {value!r}"
+        )
+    return float(value)
+
+
+def lookback_rule(n: int, horizon: int, periods: tuple[int, ...]) -> tuple[int, int]:
+    """Choose ``(lookback, width)`` from the season lengths and the series length.
+
+    ``width`` is the shortest cycle (``NONSEASONAL_WIDTH`` without one). The window
+    spans ``rows`` rows of ``width``: enough to cover the longest cycle that the
+    series repeats at least 3 times plus one more row, at least 3 rows, and at least
+    ``max(2 * horizon, 24)`` steps. Rows are then dropped (down to 1) while fewer than
+    ``max(lookback, MIN_WINDOWS)`` training windows would remain.
+
+    Args:
+        n: length of the training series.
+        horizon: steps to forecast.
+        periods: natural cycles, shortest first (may be empty).
+
+    Returns:
+        ``(lookback, width)`` with ``lookback`` a multiple of ``width``.
+    """
+    width = periods[0] if periods else NONSEASONAL_WIDTH
+    usable = [p for p in periods if 3 * p + horizon <= n] or [width]
+    longest = max(usable)
+    rows = max(3, -(-longest // width) + 1, -(-max(2 * horizon, 24) // width))
+    while rows > 1 and n - rows * width - horizon + 1 < max(rows * width, MIN_WINDOWS):
+        rows -= 1
+    return rows * width, width
+
+
+class _NeuralForecaster(BaseForecaster):
+    """Shared fit/predict/save logic; subclasses build the net."""
+
+    def _build_net(self) -> torch.nn.Module:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def _validate_net_params(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    # -- validation -----------------------------------------------------------------
+
+    def _validate(self) -> None:
+        name = type(self).__name__
+        if not _is_int(self.horizon) or self.horizon < 1:
+            raise DataError(
+                f"{name}: horizon must be a whole number of steps >= 1, "
+                f"got {self.horizon!r}"
+            )
+        if self.lookback is not None and (
+            not _is_int(self.lookback) or self.lookback < 1
+        ):
+            raise DataError(
+                f"{name}: lookback must be None (automatic) or a whole number >= 1, "
+                f"got {self.lookback!r}"
+            )
+        if self.season_length is not None and (
+            not _is_int(self.season_length) or self.season_length < 1
+        ):
+            raise DataError(
+                f"{name}: season_length must be None (from the frequency) or a whole "
+                f"number >= 1, got {self.season_length!r}"
+            )
+        _check_int("hidden_size", self.hidden_size, 1, 1024, TrainingError)
+        _check_int("num_layers", self.num_layers, 1, 8, TrainingError)
+        _check_int("epochs", self.epochs, 1, 100_000, TrainingError)
+        _check_int("batch_size", self.batch_size, 1, 65_536, TrainingError)
+        _check_int("patience", self.patience, 1, 100_000, TrainingError)
+        _check_int("seed", self.seed, 0, 2**63 - 1, TrainingError)
+        _check_float("learning rate", self.learning_rate, 0.0, 1.0, open_low=True)
+        _check_float("dropout", self.dropout, 0.0, 0.9, open_low=False)
+        if not isinstance(self.device, str):
+            raise TrainingError(
+                f"device must be a string like 'auto', got {self.device!r}"
+            )
+        self._validate_net_params()
+
+    def _periods(self, index: pd.DatetimeIndex) -> tuple[int, ...]:
+        natural = seasonal_periods(index)
+        if self.season_length is None:
+            return natural
+        m = int(self.season_length)
+        if m == 1:
+            return ()
+        return (m, *(p for p in natural if p > m and p % m == 0))
+
+    def _min_length(self, periods: tuple[int, ...]) -> int:
+        """Fewest points a fit accepts (with the smallest lookback the rule allows)."""
+        width = periods[0] if periods else NONSEASONAL_WIDTH
+        base = self.lookback if self.lookback is not None else width
+        return base + self.horizon + MIN_WINDOWS
+
+    # -- fit / predict --------------------------------------------------------------
+
+    def fit(self, y: pd.Series, callback: EpochCallback | None = None) -> Self:
+        """Train on ``y`` and return ``self``.
+
+        Args:
+            y: the series, indexed by a regular DatetimeIndex.
+            callback: ``callback(epoch, epochs, train_loss, val_loss)`` after every
+                epoch; returning True stops training (best weights are kept).
+
+        Raises:
+            DataError: the series is unusable or too short (the message states the
+                minimum length), or horizon/lookback/season_length are invalid.
+            TrainingError: an invalid hyperparameter, a diverging loss or running out
+                of memory.
+        """
+        started = time.perf_counter()
+        self._validate()
+        lookback_text = (
+            f"lookback {self.lookback}" if self.lookback is not None else "lookback"
+        )
+        y = check_series(y, min_length=1, what=self.display_name)
+        periods = self._periods(y.index)
+        y = check_series(
+            y,
+            min_length=self._min_length(periods),
+            what=(
+                f"{self.display_name} with {lookback_text} and horizon {self.horizon} "
+                f"(plus {MIN_WINDOWS} training windows)"
+            ),
+        )
+        device = resolve_device(self.device)
+        n = len(y)
+        if self.lookback is None:
+            lookback, width = lookback_rule(n, self.horizon, periods)
+        else:
+            lookback = int(self.lookback)
+            width = periods[0] if periods else NONSEASONAL_WIDTH
+            width = min(width, lookback)
+        usable = [p for p in periods if p <= lookback]
+        self.lookback_ = lookback
+        self.season_length_ = periods[0] if periods else 1
+        self.width_ = width
+        # the longest cycle the window holds; 1 = naive anchor for non-seasonal data
+        self.anchor_period_ = max(usable) if usable else 1
+        self._set_derived()
+        values = np.array(y.to_numpy(dtype=np.float64), copy=True)
+        net = self._build_net()
+        torch.manual_seed(self.seed)
+        result = train(
+            net,
+            torch.from_numpy(values),
+            lookback=lookback,
+            horizon=int(self.horizon),
+            norm_period=self.width_,
+            epochs=int(self.epochs),
+            batch_size=int(self.batch_size),
+            learning_rate=float(self.learning_rate),
+            patience=int(self.patience),
+            seed=int(self.seed),
+            device=device,
+            callback=callback,
+        )
+        self.net_ = net
+        self.device_ = str(device)
+        self.history_ = result.history
+        self.best_epoch_ = result.best_epoch
+        self.stopped_early_ = result.stopped_early
+        self.n_params_ = sum(p.numel() for p in net.parameters())
+        self.last_window_ = values[-lookback:].copy()
+        self.data_fingerprint_ = _fingerprint(values)
+        self.index_ = y.index
+        self.fit_seconds_ = time.perf_counter() - started
+        return self
+
+    def _set_derived(self) -> None:
+        """Subclasses set fitted attributes that depend on the lookback."""
+
+    def predict(self) -> pd.Series:
+        """Forecast the ``horizon`` steps after the end of the fitted series."""
+        self._check_fitted()
+        window = torch.from_numpy(self.last_window_)[None, :]  # (1, L)
+        device = next(self.net_.parameters()).device
+        pred = predict_windows(
+            self.net_, window, norm_period=self.width_, device=device
+        )[0].numpy()
+        idx = future_index(self.index_, self.net_.horizon)
+        return pd.Series(pred.astype(float), index=idx, name=self.display_name)
+
+    # -- save / load ----------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """Return the fitted model as the bytes of a zip bundle (see ``save``)."""
+        self._check_fitted()
+        params = {
+            k: list(v) if isinstance(v, tuple) else v
+            for k, v in self.get_params().items()
+        }
+        state = {
+            name: getattr(self, name)
+            for name in self._STATE
+            if getattr(self, name, None) is not None
+        }
+        config = {
+            "format": FORMAT,
+            "class": type(self).__name__,
+            "params": params,
+            "state": state,
+            "last_window": [float(v) for v in self.last_window_],
+            "index": {
+                "first": self.index_[0].isoformat(),
+                "last": self.index_[-1].isoformat(),
+                "length": len(self.index_),
+                "freq": self.index_.freqstr,
+            },
+            "torch_version": torch.__version__,
+        }
+        tensors = {
+            k: v.detach().cpu().contiguous() for k, v in self.net_.state_dict().items()
+        }
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("config.json", json.dumps(config, indent=1))
+            zf.writestr("model.safetensors", save_tensors(tensors))
+        return buffer.getvalue()
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the fitted model to ONE zip file.
+
+        The zip holds ``config.json`` (class, hyperparameters, fitted non-tensor
+        state, the last window, the timestamps' start/end/frequency and a fingerprint
+        of the training data) and ``model.safetensors`` (the weights). No pickle.
+        """
+        data = self.to_bytes()
+        with open(path, "wb") as fh:
+            fh.write(data)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> _NeuralForecaster:
+        """Load a model saved by ``to_bytes``/``save``; see :func:`load_model`."""
+        model = load_model(data)
+        if not isinstance(model, cls):
+            raise DataError(
+                f"the bundle holds a {type(model).__name__}, not a {cls.__name__}"
+            )
+        return model
+
+    _STATE = (
+        "lookback_",
+        "season_length_",
+        "width_",
+        "anchor_period_",
+        "pooling_",
+        "device_",
+        "history_",
+        "best_epoch_",
+        "stopped_early_",
+        "n_params_",
+        "fit_seconds_",
+        "data_fingerprint_",
+    )
+
+
+class ConvLSTMForecaster(_NeuralForecaster):
+    """ConvLSTM forecaster: the lookback window as a sequence of season-shaped frames.
+
+    The window is cut into rows of one season (``NONSEASONAL_WIDTH`` steps when the
+    series has none), so a 2-D kernel sees neighbouring steps and the same phase of
+    neighbouring seasons; frames of ``frame_rows`` rows run through stacked ConvLSTM
+    layers (see :class:`convlstm.nn.ConvLSTMNet`). The output adds a linear AR skip
+    over the window and a seasonal-naive anchor of the longest cycle the window
+    covers. Windows are normalised one by one (location = mean of the last season,
+    scale = standard deviation), so any scale works; forecasts are in original units.
+
+    Args:
+        horizon: steps to forecast (direct multi-step).
+        kernel_size: odd kernel size (1, 3, 5, 7) or an ``(kh, kw)`` pair.
+        hidden_size: channels of each ConvLSTM layer (1..1024).
+        learning_rate: Adam's learning rate, in (0, 1].
+        num_layers: stacked ConvLSTM layers (1..8).
+        lookback: window length; ``None`` picks it from the season length(s) and
+            the series length (:func:`lookback_rule`).
+        epochs: the most training epochs (an epoch is at most 16 batches).
+        batch_size: windows per batch.
+        activation: front-end activation: "relu", "tanh", "elu" or "leaky_relu".
+        pooling: average-pool factor along the phase axis (1 = none); ``None`` pools
+            wide rows down to at most 16 columns.
+        frontend: use the convolutional front-end.
+        residual: residual connections between stacked layers.
+        peephole: peephole connections in the cells.
+        frame_rows: rows (seasons) per frame.
+        season_length: season in steps; ``None`` uses the series' frequency.
+        patience: epochs without a better validation loss before stopping.
+        dropout: dropout before the head, in [0, 0.9].
+        seed: random seed; the same seed gives the same forecast on the CPU.
+        device: "auto" (CUDA, then MPS, then CPU), "cpu", "cuda" or "mps".
+    """
+
+    display_name = "ConvLSTM"
+
+    def __init__(
+        self,
+        *,
+        horizon: int = 12,
+        kernel_size: int | tuple[int, int] = 3,
+        hidden_size: int = 16,
+        learning_rate: float = 1e-3,
+        num_layers: int = 2,
+        lookback: int | None = None,
+        epochs: int = 200,
+        batch_size: int = 64,
+        activation: str = "relu",
+        pooling: int | None = None,
+        frontend: bool = True,
+        residual: bool = True,
+        peephole: bool = True,
+        frame_rows: int = 2,
+        season_length: int | None = None,
+        patience: int = 10,
+        dropout: float = 0.0,
+        seed: int = 0,
+        device: str = "auto",
+    ) -> None:
+        self.horizon = horizon
+        self.kernel_size = kernel_size
+        self.hidden_size = hidden_size
+        self.learning_rate = learning_rate
+        self.num_layers = num_layers
+        self.lookback = lookback
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.activation = activation
+        self.pooling = pooling
+        self.frontend = frontend
+        self.residual = residual
+        self.peephole = peephole
+        self.frame_rows = frame_rows
+        self.season_length = season_length
+        self.patience = patience
+        self.dropout = dropout
+        self.seed = seed
+        self.device = device
+
+    def _validate_net_params(self) -> None:
+        ks = self.kernel_size
+        if isinstance(ks, list):
+            ks = tuple(ks)
+        try:
+            kh, kw = cnn.kernel_pair(ks)
+        except ValueError as exc:
+            raise TrainingError(f"ConvLSTM: {exc}") from None
+        if kh > 7 or kw > 7:
+            raise TrainingError(
+                f"ConvLSTM: kernel_size must be 1, 3, 5 or 7 (or a pair of them), "
+                f"got {self.kernel_size!r}"
+            )
+        if self.activation not in cnn.ACTIVATIONS:
+            raise TrainingError(
+                f"ConvLSTM: activation must be one of {', '.join(cnn.ACTIVATIONS)}, "
+                f"got {self.activation!r}"
+            )
+        if self.pooling is not None:
+            _check_int("pooling", self.pooling, 1, 1024, TrainingError)
+        _check_int("frame_rows", self.frame_rows, 1, 64, TrainingError)
+        for flag in ("frontend", "residual", "peephole"):
+            if not isinstance(getattr(self, flag), bool | np.bool_):
+                raise TrainingError(
+                    f"ConvLSTM: {flag} must be True or False, got "
+                    f"{getattr(self, flag)!r}"
+                )
+
+    def _set_derived(self) -> None:
+        if self.pooling is None:
+            self.pooling_ = max(1, -(-self.width_ // MAX_COLUMNS))
+        else:
+            self.pooling_ = int(self.pooling)
+        if self.pooling_ > self.width_:
+            raise TrainingError(
+                f"ConvLSTM: pooling {self.pooling_} is wider than the frame's rows "
+                f"({self.width_} steps); use pooling=1 or a longer season"
+            )
+
+    def _build_net(self) -> torch.nn.Module:
+        ks = self.kernel_size
+        return cnn.ConvLSTMNet(
+            lookback=self.lookback_,
+            width=self.width_,
+            horizon=int(self.horizon),
+            hidden_size=int(self.hidden_size),
+            num_layers=int(self.num_layers),
+            kernel_size=tuple(ks) if isinstance(ks, list) else ks,
+            frame_rows=int(self.frame_rows),
+            activation=self.activation,
+            pooling=self.pooling_,
+            frontend=bool(self.frontend),
+            residual=bool(self.residual),
+            peephole=bool(self.peephole),
+            dropout=float(self.dropout),
+            ar_skip=True,
+            anchor_period=self.anchor_period_,
+        )
+
+
+class LSTMForecaster(_NeuralForecaster):
+    """Plain LSTM forecaster: the window as a sequence of single time steps.
+
+    Same windows, per-window normalisation and training loop as
+    :class:`ConvLSTMForecaster`, but a plain ``nn.LSTM`` + linear head: no AR skip
+    and no seasonal anchor, so a comparison shows what the ConvLSTM design adds.
+
+    Args:
+        horizon: steps to forecast (direct multi-step).
+        hidden_size: LSTM units (1..1024).
+        learning_rate: Adam's learning rate, in (0, 1].
+        num_layers: stacked LSTM layers (1..8).
+        lookback: window length; ``None`` uses the same rule as the ConvLSTM.
+        epochs: the most training epochs (an epoch is at most 16 batches).
+        batch_size: windows per batch.
+        season_length: season in steps; ``None`` uses the series' frequency.
+        patience: epochs without a better validation loss before stopping.
+        dropout: dropout between layers and before the head, in [0, 0.9].
+        seed: random seed; the same seed gives the same forecast on the CPU.
+        device: "auto" (CUDA, then MPS, then CPU), "cpu", "cuda" or "mps".
+    """
+
+    display_name = "LSTM"
+
+    def __init__(
+        self,
+        *,
+        horizon: int = 12,
+        hidden_size: int = 32,
+        learning_rate: float = 1e-3,
+        num_layers: int = 1,
+        lookback: int | None = None,
+        epochs: int = 200,
+        batch_size: int = 64,
+        season_length: int | None = None,
+        patience: int = 10,
+        dropout: float = 0.0,
+        seed: int = 0,
+        device: str = "auto",
+    ) -> None:
+        self.horizon = horizon
+        self.hidden_size = hidden_size
+        self.learning_rate = learning_rate
+        self.num_layers = num_layers
+        self.lookback = lookback
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.season_length = season_length
+        self.patience = patience
+        self.dropout = dropout
+        self.seed = seed
+        self.device = device
+
+    def _validate_net_params(self) -> None:
+        pass
+
+    def _build_net(self) -> torch.nn.Module:
+        return cnn.LSTMNet(
+            lookback=self.lookback_,
+            horizon=int(self.horizon),
+            hidden_size=int(self.hidden_size),
+            num_layers=int(self.num_layers),
+            dropout=float(self.dropout),
+        )
+
+
+_CLASSES: dict[str, type[_NeuralForecaster]] = {
+    "ConvLSTMForecaster": ConvLSTMForecaster,
+    "LSTMForecaster": LSTMForecaster,
+}
+
+
+def _fingerprint(values: np.ndarray) -> str:
+    return hashlib.sha256(
+        np.ascontiguousarray(values, dtype="<f8").tobytes()
+    ).hexdigest()
+
+
+def _read_bundle(source: str | os.PathLike | bytes | IO[bytes]) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source)
+    if hasattr(source, "read"):
+        data = source.read()
+        if not isinstance(data, bytes | bytearray):
+            raise DataError("the model file must be opened in binary mode ('rb')")
+        return bytes(data)
+    try:
+        with open(source, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise DataError(f"cannot read the model file {str(source)!r}: {exc}") from None
+
+
+def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> _NeuralForecaster:
+    """Load a fitted neural forecaster saved with ``save`` or ``to_bytes``.
+
+    The weights are loaded onto the CPU (a model trained on a GPU loads anywhere) and
+    the model predicts at once, without retraining.
+
+    Args:
+        source: a path, the bundle's bytes, or a binary file-like object.
+
+    Raises:
+        DataError: the file is not a model bundle, or it is damaged or incomplete.
+    """
+    data = _read_bundle(source)
+    bad = "not a saved convlstm model bundle"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if not {"config.json", "model.safetensors"} <= names:
+                raise DataError(
+                    f"{bad}: the zip must hold config.json and model.safetensors"
+                )
+            sizes = {i.filename: i.file_size for i in zf.infolist()}
+            if (
+                sizes["config.json"] > MAX_CONFIG_BYTES
+                or sizes["model.safetensors"] > MAX_WEIGHT_BYTES
+            ):
+                raise DataError(f"{bad}: its files are implausibly large")
+            config = json.loads(zf.read("config.json").decode("utf-8"))
+            weights = zf.read("model.safetensors")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise DataError(f"{bad} (not a readable zip file: {exc})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise DataError(f"{bad}: config.json is not valid JSON ({exc})") from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise DataError(f"{bad}: config.json does not declare format {FORMAT!r}")
+    cls = _CLASSES.get(config.get("class"))
+    if cls is None:
+        raise DataError(f"{bad}: unknown model class {config.get('class')!r}")
+    try:
+        params = dict(config["params"])
+        if isinstance(params.get("kernel_size"), list):
+            params["kernel_size"] = tuple(params["kernel_size"])
+        model = cls(**params)
+        for name, value in dict(config["state"]).items():
+            if name not in cls._STATE:
+                raise DataError(f"{bad}: unknown fitted attribute {name!r}")
+            setattr(model, name, value)
+        model.device_ = "cpu"
+        last_window = np.asarray(config["last_window"], dtype=np.float64)
+        info = config["index"]
+        freq = to_offset(info["freq"])
+        if not _is_int(info["length"]) or info["length"] < 1:
+            raise DataError(f"{bad}: the stored series length is not a positive number")
+        index = pd.date_range(
+            pd.Timestamp(info["first"]), periods=int(info["length"]), freq=freq
+        )
+        if index[-1] != pd.Timestamp(info["last"]):
+            raise DataError(f"{bad}: the stored timestamps do not fit the frequency")
+        if (
+            last_window.shape != (model.lookback_,)
+            or not np.isfinite(last_window).all()
+        ):
+            raise DataError(f"{bad}: the stored last window is damaged")
+        model._validate()
+        net = model._build_net()
+        state = load_tensors(weights)
+        net.load_state_dict(state, strict=True)
+    except DataError:
+        raise
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        RuntimeError,
+        SafetensorError,
+        TrainingError,
+    ) as exc:
+        raise DataError(f"{bad}: {type(exc).__name__}: {exc}") from None
+    net.eval()
+    model.net_ = net
+    model.last_window_ = last_window
+    model.index_ = index
+    return model

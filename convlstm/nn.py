@@ -1,0 +1,377 @@
+"""Neural nets: the ConvLSTM cell, the ConvLSTM forecasting net and a plain LSTM net.
+
+Pure torch: tensors in, tensors out; no pandas, no training (see ``training.py``).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+ACTIVATIONS = ("relu", "tanh", "elu", "leaky_relu")
+
+
+def kernel_pair(kernel_size: int | tuple[int, int]) -> tuple[int, int]:
+    """Return ``kernel_size`` as ``(kh, kw)``, rejecting even or non-positive sizes.
+
+    Odd sizes keep the frame size with ``padding = k // 2``; even sizes cannot be
+    padded symmetrically, so they are refused rather than silently shifting the frame.
+
+    Raises:
+        ValueError: a size that is not a positive odd integer (or a pair of them).
+    """
+    pair = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    try:
+        kh, kw = (int(k) for k in pair)
+        ok = all(isinstance(k, int) and not isinstance(k, bool) for k in pair)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok or kh < 1 or kw < 1 or kh % 2 == 0 or kw % 2 == 0:
+        raise ValueError(
+            f"kernel_size must be a positive odd integer (1, 3, 5, 7, ...) or a pair "
+            f"of them, got {kernel_size!r}"
+        )
+    return kh, kw
+
+
+def make_activation(name: str) -> nn.Module:
+    """Return the activation module called ``name`` (one of ``ACTIVATIONS``)."""
+    if name == "relu":
+        return nn.ReLU()
+    if name == "tanh":
+        return nn.Tanh()
+    if name == "elu":
+        return nn.ELU()
+    if name == "leaky_relu":
+        return nn.LeakyReLU(0.1)
+    raise ValueError(
+        f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}"
+    )
+
+
+class ConvLSTMCell(nn.Module):
+    """One ConvLSTM cell (Shi et al., 2015) with optional Hadamard peepholes.
+
+    The four gates come from ONE convolution over ``cat([x, h])``:
+
+        i = sigmoid(W_xi * x + W_hi * h + W_ci o c + b_i)
+        f = sigmoid(W_xf * x + W_hf * h + W_cf o c + b_f)
+        c' = f o c + i o tanh(W_xc * x + W_hc * h + b_c)
+        o = sigmoid(W_xo * x + W_ho * h + W_co o c' + b_o)
+        h' = o o tanh(c')
+
+    where ``*`` is convolution and ``o`` the Hadamard product.
+
+    Args:
+        in_channels: channels of the input frames.
+        hidden_channels: channels of the hidden and cell states.
+        kernel_size: odd kernel size, or an ``(kh, kw)`` pair of odd sizes.
+        peephole: add the peephole terms ``W_ci, W_cf, W_co``.
+        frame_size: ``(H, W)`` of the frames; with it the peephole weights have
+            shape ``(C, H, W)`` as in the paper, without it ``(C, 1, 1)`` (one weight
+            per channel, broadcast over the frame).
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        hidden_channels: int,
+        kernel_size: int | tuple[int, int],
+        *,
+        peephole: bool = True,
+        frame_size: tuple[int, int] | None = None,
+    ) -> None:
+        super().__init__()
+        kh, kw = kernel_pair(kernel_size)
+        if in_channels < 1 or hidden_channels < 1:
+            raise ValueError(
+                f"in_channels and hidden_channels must be >= 1, got {in_channels} "
+                f"and {hidden_channels}"
+            )
+        self.in_channels = in_channels
+        self.hidden_channels = hidden_channels
+        self.kernel_size = (kh, kw)
+        self.conv = nn.Conv2d(
+            in_channels + hidden_channels,
+            4 * hidden_channels,
+            (kh, kw),
+            padding=(kh // 2, kw // 2),
+        )
+        with torch.no_grad():
+            # forget-gate bias 1: remember by default early in training
+            self.conv.bias[hidden_channels : 2 * hidden_channels].fill_(1.0)
+        self.peephole = peephole
+        if peephole:
+            shape = (hidden_channels, *(frame_size or (1, 1)))
+            self.w_ci = nn.Parameter(torch.zeros(shape))
+            self.w_cf = nn.Parameter(torch.zeros(shape))
+            self.w_co = nn.Parameter(torch.zeros(shape))
+
+    def init_state(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Zero ``(h, c)`` for a batch like ``x`` of shape ``(B, C_in, H, W)``."""
+        b, _, h, w = x.shape
+        zeros = x.new_zeros(b, self.hidden_channels, h, w)
+        return zeros, zeros
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        state: tuple[torch.Tensor, torch.Tensor] | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Advance one time step.
+
+        Args:
+            x: input frame, ``(B, C_in, H, W)``.
+            state: ``(h, c)``, each ``(B, C_hidden, H, W)``; zeros when ``None``.
+
+        Returns:
+            The new ``(h, c)``, each ``(B, C_hidden, H, W)``.
+        """
+        h, c = self.init_state(x) if state is None else state
+        gates = self.conv(torch.cat([x, h], dim=1))  # (B, 4*C_hidden, H, W)
+        i, f, g, o = gates.chunk(4, dim=1)
+        if self.peephole:
+            i = i + self.w_ci * c
+            f = f + self.w_cf * c
+        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+        if self.peephole:
+            o = o + self.w_co * c
+        h = torch.sigmoid(o) * torch.tanh(c)
+        return h, c
+
+
+def seasonal_anchor(x: torch.Tensor, horizon: int, period: int) -> torch.Tensor:
+    """Seasonal-naive forecast of each window: repeat its last ``period`` values.
+
+    Args:
+        x: windows, ``(B, L)`` with ``L >= period``.
+        horizon: steps to forecast.
+        period: the cycle to repeat (1 repeats the last value).
+
+    Returns:
+        ``(B, horizon)``.
+    """
+    last = x[:, x.shape[1] - period :]  # (B, period)
+    reps = -(-horizon // period)
+    return last.repeat(1, reps)[:, :horizon]
+
+
+class ConvLSTMNet(nn.Module):
+    """ConvLSTM forecaster net: season-shaped frames -> stacked ConvLSTM -> horizon.
+
+    Layout. The (normalised) lookback window of ``rows * width`` values is cut into
+    rows of ``width`` steps (one season per row when the series is seasonal), giving
+    a 2-D image whose columns are the phase within the season. Frame ``t`` is the
+    ``frame_rows`` consecutive rows ending at row ``t``, so the sequence runs over
+    seasons and a 2-D kernel sees neighbouring time steps (along a row) and the same
+    phase of neighbouring seasons (down a column); the recurrent state carries what
+    is older than a frame.
+
+    Output = head(last hidden state) + linear AR skip over the whole window
+    (+ a seasonal-naive anchor of period ``anchor_period`` when it is > 0, so the
+    net learns a correction of the seasonal-naive forecast).
+
+    Args:
+        lookback: window length ``L``; the last ``rows * width`` values form the
+            image, the AR skip sees all ``L``.
+        width: row width (season length, or a fixed width for non-seasonal data).
+        horizon: steps forecast at once (direct multi-step).
+        hidden_size: channels of each ConvLSTM layer.
+        num_layers: stacked ConvLSTM layers.
+        kernel_size: odd kernel size (or pair) of the front-end and the cells.
+        frame_rows: rows per frame (clipped to the rows available).
+        activation: activation of the front-end (one of ``ACTIVATIONS``).
+        pooling: average-pool factor along the phase axis after the front-end
+            (1 = none); it must leave at least one column.
+        frontend: use a convolutional front-end (Conv2d + activation per frame).
+        frontend_channels: channels of the front-end.
+        residual: add each layer's input to its output from the second layer on.
+        peephole: peephole terms in the cells.
+        dropout: dropout before the head.
+        ar_skip: add the linear autoregressive skip from the window.
+        anchor_period: period of the seasonal-naive anchor (0 = no anchor).
+    """
+
+    def __init__(
+        self,
+        *,
+        lookback: int,
+        width: int,
+        horizon: int,
+        hidden_size: int = 32,
+        num_layers: int = 2,
+        kernel_size: int | tuple[int, int] = 3,
+        frame_rows: int = 3,
+        activation: str = "relu",
+        pooling: int = 1,
+        frontend: bool = True,
+        frontend_channels: int = 16,
+        residual: bool = True,
+        peephole: bool = True,
+        dropout: float = 0.0,
+        ar_skip: bool = True,
+        anchor_period: int = 0,
+    ) -> None:
+        super().__init__()
+        kh, kw = kernel_pair(kernel_size)
+        if width < 1 or lookback < width:
+            raise ValueError(f"need 1 <= width <= lookback, got {width}, {lookback}")
+        if pooling < 1 or pooling > width:
+            raise ValueError(
+                f"pooling must be between 1 and the row width {width}, got {pooling}"
+            )
+        if anchor_period < 0 or anchor_period > lookback:
+            raise ValueError(f"anchor_period must be in 0..{lookback}")
+        self.lookback = lookback
+        self.width = width
+        self.rows = lookback // width
+        self.horizon = horizon
+        self.frame_rows = max(1, min(frame_rows, self.rows))
+        self.n_frames = self.rows - self.frame_rows + 1
+        self.pooling = pooling
+        self.residual = residual
+        self.anchor_period = anchor_period
+        cols = width // pooling
+        channels = 1
+        if frontend:
+            self.frontend = nn.Sequential(
+                nn.Conv2d(1, frontend_channels, (kh, kw), padding=(kh // 2, kw // 2)),
+                make_activation(activation),
+            )
+            channels = frontend_channels
+        else:
+            self.frontend = None
+        frame = (self.frame_rows, cols)
+        self.cells = nn.ModuleList(
+            ConvLSTMCell(
+                channels if layer == 0 else hidden_size,
+                hidden_size,
+                (kh, kw),
+                peephole=peephole,
+                frame_size=frame,
+            )
+            for layer in range(num_layers)
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size * self.frame_rows * cols, horizon)
+        self.ar = nn.Linear(lookback, horizon) if ar_skip else None
+        # zero head and skip: an untrained net forecasts the anchor (seasonal naive),
+        # and the training loop can solve the skip before the ConvLSTM learns
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)
+        if self.ar is not None:
+            nn.init.zeros_(self.ar.weight)
+            nn.init.zeros_(self.ar.bias)
+
+    def frames(self, x: torch.Tensor) -> torch.Tensor:
+        """Cut windows into the frame sequence.
+
+        Args:
+            x: windows, ``(B, L)``.
+
+        Returns:
+            ``(B, T, 1, frame_rows, width)`` with ``T = rows - frame_rows + 1``.
+        """
+        b = x.shape[0]
+        image = x[:, x.shape[1] - self.rows * self.width :]  # (B, rows*width)
+        image = image.reshape(b, self.rows, self.width)  # (B, rows, width)
+        seq = image.unfold(1, self.frame_rows, 1)  # (B, T, width, frame_rows)
+        return seq.transpose(2, 3).unsqueeze(2)  # (B, T, 1, frame_rows, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Forecast ``horizon`` steps from each window.
+
+        Args:
+            x: normalised windows, ``(B, L)``.
+
+        Returns:
+            ``(B, horizon)`` in the same normalised units.
+        """
+        seq = self.frames(x)  # (B, T, 1, R, W)
+        b, t, c, r, w = seq.shape
+        flat = seq.reshape(b * t, c, r, w)
+        if self.frontend is not None:
+            flat = self.frontend(flat)  # (B*T, F, R, W)
+        if self.pooling > 1:
+            flat = nn.functional.avg_pool2d(flat, (1, self.pooling))  # (B*T, F, R, W/p)
+        seq = flat.reshape(b, t, *flat.shape[1:])  # (B, T, C, R, W')
+        for layer, cell in enumerate(self.cells):
+            state = None
+            outputs = []
+            for step in range(t):
+                state = cell(seq[:, step], state)
+                outputs.append(state[0])
+            out = torch.stack(outputs, dim=1)  # (B, T, hidden, R, W')
+            seq = out + seq if self.residual and layer > 0 else out
+        last = self.dropout(seq[:, -1].flatten(1))  # (B, hidden*R*W')
+        y = self.head(last)  # (B, horizon)
+        if self.ar is not None:
+            y = y + self.ar(x)
+        if self.anchor_period > 0:
+            y = y + seasonal_anchor(x, self.horizon, self.anchor_period)
+        return y
+
+
+class LSTMNet(nn.Module):
+    """Plain LSTM forecaster net: the window as a sequence of single time steps.
+
+    ``nn.LSTM`` over the ``L`` values of the (normalised) window, then a linear head
+    from the last hidden state to the ``horizon`` outputs. By default it is a PLAIN
+    LSTM (no AR skip, no seasonal anchor) so that comparisons show what the ConvLSTM
+    design adds; both can be switched on for ablations.
+
+    Args:
+        lookback: window length ``L``.
+        horizon: steps forecast at once.
+        hidden_size: LSTM hidden units.
+        num_layers: stacked LSTM layers.
+        dropout: dropout between LSTM layers and before the head.
+        ar_skip: add a linear autoregressive skip from the window.
+        anchor_period: period of a seasonal-naive anchor (0 = none).
+    """
+
+    def __init__(
+        self,
+        *,
+        lookback: int,
+        horizon: int,
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        ar_skip: bool = False,
+        anchor_period: int = 0,
+    ) -> None:
+        super().__init__()
+        self.lookback = lookback
+        self.horizon = horizon
+        self.anchor_period = anchor_period
+        self.lstm = nn.LSTM(
+            1,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size, horizon)
+        # zero head: an untrained net forecasts the window's level (after denormalising)
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)
+        self.ar = nn.Linear(lookback, horizon) if ar_skip else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Forecast ``horizon`` steps from each window.
+
+        Args:
+            x: normalised windows, ``(B, L)``.
+
+        Returns:
+            ``(B, horizon)`` in the same normalised units.
+        """
+        out, _ = self.lstm(x.unsqueeze(-1))  # (B, L, hidden)
+        y = self.head(self.dropout(out[:, -1]))  # (B, horizon)
+        if self.ar is not None:
+            y = y + self.ar(x)
+        if self.anchor_period > 0:
+            y = y + seasonal_anchor(x, self.horizon, self.anchor_period)
+        return y

@@ -1,0 +1,599 @@
+"""The one training loop for every neural net: device, seeds, windows, early stopping.
+
+Windows are gathered per batch from the 1-D series by index arithmetic (never all at
+once), normalised per window, and the net learns in those normalised units.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import logging
+import math
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from .errors import TrainingError
+
+logger = logging.getLogger(__name__)
+
+#: ``callback(epoch, epochs, train_loss, val_loss) -> True to stop``
+EpochCallback = Callable[[int, int, float, float | None], bool | None]
+
+LOSSES = ("l1", "huber", "mse")
+# nets with fewer parameters than this train faster on one CPU thread: their ops are
+# too small to split, and on busy cores thread hand-offs cost far more than they
+# save (measured 12 ms vs 200+ ms per batch on 2 shared cores)
+_SMALL_NET = 2_000_000
+
+
+@dataclass
+class ProgressEvent:
+    """Progress of a comparison, handed to ``compare(progress=...)`` callbacks.
+
+    Attributes:
+        model: display name of the model being trained ("ConvLSTM").
+        stage: "fold 1/3" or "final".
+        fraction: overall progress, 0..1.
+        epoch: 1-based epoch just finished, if a neural model is training.
+        epochs: the most epochs this fit may run.
+        train_loss: mean training loss of the epoch (normalised units).
+        val_loss: validation loss of the epoch, if there is a validation split.
+    """
+
+    model: str
+    stage: str
+    fraction: float
+    epoch: int | None = None
+    epochs: int | None = None
+    train_loss: float | None = None
+    val_loss: float | None = None
+
+
+@dataclass
+class TrainResult:
+    """What a training run did.
+
+    Attributes:
+        history: one dict per epoch: ``epoch``, ``train_loss``, ``val_loss``.
+        best_epoch: epoch whose weights were kept (1-based).
+        stopped_early: training ended before ``epochs`` (patience, callback or a
+            non-finite loss).
+        seconds: wall time of the run.
+        ridge_penalty: penalty of the solved linear skip (None: not solved).
+    """
+
+    history: list[dict] = field(default_factory=list)
+    best_epoch: int = 0
+    stopped_early: bool = False
+    seconds: float = 0.0
+    ridge_penalty: float | None = None
+
+
+def resolve_device(device: str) -> torch.device:
+    """Turn "auto", "cpu", "cuda", "cuda:1" or "mps" into a usable ``torch.device``.
+
+    "auto" picks CUDA, then MPS, then the CPU.
+
+    Raises:
+        TrainingError: the device is unknown or not available on this machine.
+    """
+    name = str(device).strip().lower()
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        dev = torch.device(name)
+    except (RuntimeError, TypeError, ValueError):
+        raise TrainingError(
+            f"unknown device {device!r}; use 'auto', 'cpu', 'cuda' or 'mps'"
+        ) from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise TrainingError(
+                "device 'cuda' was requested but no CUDA GPU is available; "
+                "use device='auto' or 'cpu'"
+            )
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise TrainingError(
+                f"device {device!r} does not exist: this machine has "
+                f"{torch.cuda.device_count()} CUDA device(s)"
+            )
+    elif dev.type == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        if mps is None or not mps.is_available():
+            raise TrainingError(
+                "device 'mps' was requested but Apple MPS is not available; "
+                "use device='auto' or 'cpu'"
+            )
+    elif dev.type != "cpu":
+        raise TrainingError(
+            f"unsupported device {device!r}; use 'auto', 'cpu', 'cuda' or 'mps'"
+        )
+    return dev
+
+
+def seed_everything(seed: int) -> None:
+    """Seed python's ``random``, numpy and torch (CPU and CUDA)."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+# Overlapping runs (threads) share torch's global settings: the first run in saves
+# them and the last run out restores them.
+_CONTEXT_LOCK = threading.Lock()
+_CONTEXT_USERS = 0
+_CONTEXT_SAVED: tuple[int, bool, bool] | None = None
+
+
+@contextlib.contextmanager
+def compute_context(net: nn.Module, device: torch.device) -> Iterator[None]:
+    """Threads and determinism for one run; the caller's settings come back after.
+
+    On the CPU, small nets use one thread (see ``_SMALL_NET``) and bigger ones at most
+    ``min(os.cpu_count(), 8)``; deterministic algorithms are switched on (cheap on
+    the CPU) so that the same seed gives the same forecast.
+    """
+    global _CONTEXT_USERS, _CONTEXT_SAVED
+    with _CONTEXT_LOCK:
+        if _CONTEXT_USERS == 0:
+            _CONTEXT_SAVED = (
+                torch.get_num_threads(),
+                torch.are_deterministic_algorithms_enabled(),
+                torch.is_deterministic_algorithms_warn_only_enabled(),
+            )
+        _CONTEXT_USERS += 1
+        threads = _CONTEXT_SAVED[0]
+        if device.type == "cpu":
+            n_params = sum(p.numel() for p in net.parameters())
+            want = 1 if n_params < _SMALL_NET else min(os.cpu_count() or 1, 8)
+            torch.set_num_threads(min(threads, want))
+            torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        with _CONTEXT_LOCK:
+            _CONTEXT_USERS -= 1
+            if _CONTEXT_USERS == 0 and _CONTEXT_SAVED is not None:
+                threads, deterministic, warn_only = _CONTEXT_SAVED
+                torch.set_num_threads(threads)
+                torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+
+
+def normalise(
+    windows: torch.Tensor, norm_period: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per-window normalisation, so that any scale (1e-6 .. 1e9) trains alike.
+
+    ``loc`` is the mean of the window's last ``norm_period`` values (its last season)
+    and ``scale`` the window's standard deviation, floored at ``1e-10 * |loc|`` (and 1
+    when both are 0) so that constant windows stay finite.
+
+    Args:
+        windows: ``(B, L)`` raw values (float64 keeps tiny and huge scales exact).
+        norm_period: values averaged for ``loc``.
+
+    Returns:
+        ``(normalised (B, L), loc (B, 1), scale (B, 1))``.
+    """
+    loc = windows[:, -norm_period:].mean(dim=1, keepdim=True)
+    scale = windows.std(dim=1, keepdim=True, correction=0)
+    floor = 1e-10 * loc.abs()  # float64 windows: far above rounding noise
+    scale = torch.where(scale > floor, scale, floor)
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    return (windows - loc) / scale, loc, scale
+
+
+def gather(series: torch.Tensor, starts: torch.Tensor, length: int) -> torch.Tensor:
+    """Cut ``series[s : s + length]`` for each start ``s`` without copying the rest.
+
+    Args:
+        series: the 1-D series, ``(N,)``.
+        starts: window starts, ``(B,)`` int64.
+        length: window length.
+
+    Returns:
+        ``(B, length)``.
+    """
+    offsets = torch.arange(length, device=starts.device)
+    return series[starts[:, None] + offsets[None, :]]
+
+
+def window_starts(
+    n: int, lookback: int, horizon: int, val_fraction: float
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Split window starts into training and validation, validation at the END.
+
+    A window starting at ``s`` reads ``[s, s + lookback)`` and predicts
+    ``[s + lookback, s + lookback + horizon)``. The validation windows are the last
+    ones; training windows end before the first validation target, so no training
+    target overlaps a validation target.
+
+    Returns:
+        ``(train_starts, val_starts)``, int64; ``val_starts`` may be empty.
+    """
+    last = n - lookback - horizon  # last valid start
+    n_windows = last + 1
+    n_val = int(round(val_fraction * n_windows))
+    n_val = min(n_val, 1024)
+    if n_val < 1 or n_windows - n_val - horizon < 1:
+        return torch.arange(n_windows), torch.arange(0)
+    first_val = last - n_val + 1
+    train = torch.arange(first_val - horizon + 1)  # s + L + h <= first_val + L
+    return train, torch.arange(first_val, last + 1)
+
+
+def _loss_fn(loss: str) -> nn.Module:
+    if loss == "l1":
+        return nn.L1Loss()
+    if loss == "huber":
+        return nn.HuberLoss(delta=1.0)
+    if loss == "mse":
+        return nn.MSELoss()
+    raise TrainingError(f"loss must be one of {', '.join(LOSSES)}, got {loss!r}")
+
+
+def _is_oom(exc: BaseException) -> bool:
+    oom = getattr(torch.cuda, "OutOfMemoryError", ())
+    text = str(exc).lower()
+    return (
+        isinstance(exc, MemoryError | oom)
+        or "out of memory" in text
+        or "allocate memory" in text  # the CPU allocator: "can't allocate memory"
+    )
+
+
+def predict_windows(
+    net: nn.Module,
+    windows: torch.Tensor,
+    *,
+    norm_period: int,
+    device: torch.device,
+    batch_size: int = 1024,
+) -> torch.Tensor:
+    """Forecast from raw windows, in the original units.
+
+    Args:
+        net: a net mapping normalised ``(B, L)`` to ``(B, horizon)``.
+        windows: raw windows, ``(B, L)`` float64 (any device).
+        norm_period: as in :func:`normalise`.
+        device: where the net lives.
+        batch_size: windows per forward pass.
+
+    Returns:
+        ``(B, horizon)`` float64 on the CPU.
+    """
+    net.eval()
+    out = []
+    with torch.no_grad():
+        for chunk in windows.split(batch_size):
+            x, loc, scale = normalise(chunk.to(torch.float64), norm_period)
+            y = net(x.to(device=device, dtype=torch.float32)).double().cpu()
+            out.append(y * scale.cpu() + loc.cpu())
+    return torch.cat(out)
+
+
+def init_linear_skip(
+    net: nn.Module,
+    series: torch.Tensor,
+    train_starts: torch.Tensor,
+    val_starts: torch.Tensor,
+    *,
+    lookback: int,
+    horizon: int,
+    norm_period: int,
+    batch_size: int = 4096,
+) -> float | None:
+    """Solve the net's linear AR skip (``net.ar``) by ridge regression, in place.
+
+    The skip predicts the normalised target minus the net's seasonal-naive anchor
+    (``net.anchor_period``, if any) from the normalised window, i.e. it starts as
+    the best linear correction of seasonal naive; gradient descent then trains it
+    jointly with the rest of the net. The ridge penalty is picked on the validation
+    windows (the shrinkage pulls towards the anchor). ``X'X`` is accumulated batch
+    by batch, so memory grows with ``lookback ** 2``, not with the series length.
+
+    Returns:
+        The chosen penalty (relative to the number of windows), or None when the
+        net has no skip or the window is too long (> 2048) to solve directly.
+    """
+    layer = getattr(net, "ar", None)
+    if not isinstance(layer, nn.Linear) or lookback > 2048 or len(train_starts) < 2:
+        return None
+    period = int(getattr(net, "anchor_period", 0))
+
+    def design(starts: torch.Tensor) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        for batch in starts.split(batch_size):
+            xy = gather(series, batch, lookback + horizon)
+            x, loc, scale = normalise(xy[:, :lookback], norm_period)
+            target = (xy[:, lookback:] - loc) / scale
+            if period > 0:
+                last = x[:, lookback - period :]
+                target = target - last.repeat(1, -(-horizon // period))[:, :horizon]
+            ones = torch.ones(len(x), 1, dtype=x.dtype)
+            yield torch.cat([x, ones], dim=1), target
+
+    d = lookback + 1
+    xtx = torch.zeros(d, d, dtype=torch.float64)
+    xty = torch.zeros(d, horizon, dtype=torch.float64)
+    for x, t in design(train_starts):
+        xtx += x.T @ x
+        xty += x.T @ t
+    eye = torch.eye(d, dtype=torch.float64)
+    eye[-1, -1] = 0.0  # no penalty on the intercept
+    n = len(train_starts)
+    best = (math.inf, None, None)
+    for lam in (1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0):
+        try:
+            w = torch.linalg.solve(xtx + lam * n * eye, xty)
+        except RuntimeError:  # singular: try a stronger penalty
+            continue
+        if not len(val_starts):
+            best = (0.0, lam, w)  # no validation: keep the strongest penalty
+            continue
+        err = sum(float((x @ w - t).abs().sum()) for x, t in design(val_starts))
+        if err < best[0]:
+            best = (err, lam, w)
+    if best[2] is None:
+        return None
+    with torch.no_grad():
+        layer.weight.copy_(best[2][:-1].T.to(layer.weight.dtype))
+        layer.bias.copy_(best[2][-1].to(layer.bias.dtype))
+    return best[1]
+
+
+def train(
+    net: nn.Module,
+    series: torch.Tensor,
+    *,
+    lookback: int,
+    horizon: int,
+    norm_period: int,
+    epochs: int,
+    batch_size: int,
+    learning_rate: float,
+    patience: int,
+    seed: int,
+    device: torch.device,
+    loss: str = "l1",
+    val_fraction: float = 0.2,
+    max_batches_per_epoch: int = 16,
+    grad_clip: float = 1.0,
+    weight_decay: float = 0.0,
+    linear_init: bool = True,
+    callback: EpochCallback | None = None,
+) -> TrainResult:
+    """Train ``net`` in place on the windows of ``series``; best weights are kept.
+
+    An epoch is at most ``max_batches_per_epoch`` batches of training windows drawn
+    without replacement (all windows when there are fewer), so a very long series
+    trains in bounded time and memory. Adam with gradient clipping; the validation
+    split is cut from the end of the series; training stops after ``patience`` epochs
+    without a better validation loss (training loss when there is no validation
+    split), when ``callback`` returns True, or at a non-finite loss; the weights of
+    the best epoch are restored in every case.
+
+    Args:
+        net: maps normalised windows ``(B, lookback)`` to ``(B, horizon)``.
+        series: the 1-D training series, ``(N,)`` (float64 recommended).
+        lookback: window length.
+        horizon: steps predicted per window.
+        norm_period: values averaged for the per-window location.
+        epochs: the most epochs.
+        batch_size: windows per batch.
+        learning_rate: Adam's learning rate.
+        patience: epochs without improvement before stopping.
+        seed: seeds shuffling, dropout and initialisation order.
+        device: where to train.
+        loss: "l1", "huber" or "mse" (in normalised units).
+        val_fraction: share of windows held out at the end for early stopping.
+        max_batches_per_epoch: cap on batches per epoch.
+        grad_clip: max gradient norm.
+        weight_decay: Adam weight decay.
+        linear_init: solve the net's linear AR skip first (see
+            :func:`init_linear_skip`); its validation loss is the one to beat.
+        callback: ``callback(epoch, epochs, train_loss, val_loss)``; True stops.
+
+    Returns:
+        A :class:`TrainResult`.
+
+    Raises:
+        TrainingError: the loss was non-finite before any good epoch (lower the
+            learning rate), or the device ran out of memory.
+    """
+    started = time.perf_counter()
+    result = TrainResult()
+    criterion = _loss_fn(loss)
+    n = int(series.shape[0])
+    if n < lookback + horizon + 1:
+        raise TrainingError(
+            f"the series has {n} points but training needs at least "
+            f"{lookback + horizon + 1} (lookback {lookback} + horizon {horizon} + 1)"
+        )
+    series = series.to(torch.float64)
+    train_starts, val_starts = window_starts(n, lookback, horizon, val_fraction)
+    generator = torch.Generator().manual_seed(seed)
+    best_state = None
+    best_loss = math.inf
+    bad_epochs = 0
+    if linear_init:
+        result.ridge_penalty = init_linear_skip(
+            net,
+            series,
+            train_starts,
+            val_starts,
+            lookback=lookback,
+            horizon=horizon,
+            norm_period=norm_period,
+        )
+    try:
+        with compute_context(net, device):
+            net.to(device)
+            optimiser = torch.optim.Adam(
+                net.parameters(), lr=learning_rate, weight_decay=weight_decay
+            )
+            if result.ridge_penalty is not None and len(val_starts):
+                # the solved linear model is "epoch 0": later epochs must beat it
+                best_loss = _eval_loss(
+                    net,
+                    series,
+                    val_starts,
+                    lookback=lookback,
+                    horizon=horizon,
+                    norm_period=norm_period,
+                    criterion=criterion,
+                    device=device,
+                )
+                best_state = copy.deepcopy(net.state_dict())
+            for epoch in range(1, epochs + 1):
+                train_loss = _train_epoch(
+                    net,
+                    series,
+                    train_starts,
+                    lookback=lookback,
+                    horizon=horizon,
+                    norm_period=norm_period,
+                    batch_size=batch_size,
+                    max_batches=max_batches_per_epoch,
+                    generator=generator,
+                    optimiser=optimiser,
+                    criterion=criterion,
+                    grad_clip=grad_clip,
+                    device=device,
+                )
+                val_loss = None
+                if len(val_starts) and math.isfinite(train_loss):
+                    val_loss = _eval_loss(
+                        net,
+                        series,
+                        val_starts,
+                        lookback=lookback,
+                        horizon=horizon,
+                        norm_period=norm_period,
+                        criterion=criterion,
+                        device=device,
+                    )
+                monitor = train_loss if val_loss is None else val_loss
+                if not math.isfinite(train_loss) or not math.isfinite(monitor):
+                    result.stopped_early = True
+                    if best_state is None:
+                        raise TrainingError(
+                            f"training diverged in epoch {epoch}: the loss became "
+                            f"NaN or infinite; use a lower learning rate (now "
+                            f"{learning_rate:g}, try {learning_rate / 10:g})"
+                        )
+                    logger.warning(
+                        "non-finite loss in epoch %d; keeping the weights of epoch "
+                        "%d (a lower learning rate may help)",
+                        epoch,
+                        result.best_epoch,
+                    )
+                    break
+                result.history.append(
+                    {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss}
+                )
+                if monitor < best_loss:
+                    best_loss = monitor
+                    best_state = copy.deepcopy(net.state_dict())
+                    result.best_epoch = epoch
+                    bad_epochs = 0
+                else:
+                    bad_epochs += 1
+                stop = (
+                    callback(epoch, epochs, train_loss, val_loss) if callback else None
+                )
+                if stop is True:
+                    result.stopped_early = epoch < epochs
+                    break
+                if bad_epochs >= patience:
+                    result.stopped_early = epoch < epochs
+                    break
+    except (RuntimeError, MemoryError) as exc:
+        if isinstance(exc, TrainingError) or not _is_oom(exc):
+            raise
+        raise TrainingError(
+            f"out of memory on {device}: use a smaller batch_size (now {batch_size}) "
+            "or hidden_size, or device='cpu'"
+        ) from None
+    finally:
+        if best_state is not None:
+            net.load_state_dict(best_state)
+        net.eval()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _train_epoch(
+    net: nn.Module,
+    series: torch.Tensor,
+    starts: torch.Tensor,
+    *,
+    lookback: int,
+    horizon: int,
+    norm_period: int,
+    batch_size: int,
+    max_batches: int,
+    generator: torch.Generator,
+    optimiser: torch.optim.Optimizer,
+    criterion: nn.Module,
+    grad_clip: float,
+    device: torch.device,
+) -> float:
+    net.train()
+    order = starts[torch.randperm(len(starts), generator=generator)]
+    order = order[: max_batches * batch_size]
+    total, count = 0.0, 0
+    for batch in order.split(batch_size):
+        xy = gather(series, batch, lookback + horizon)  # (B, L + h)
+        x, loc, scale = normalise(xy[:, :lookback], norm_period)
+        target = (xy[:, lookback:] - loc) / scale  # (B, h)
+        x = x.to(device=device, dtype=torch.float32)
+        target = target.to(device=device, dtype=torch.float32)
+        optimiser.zero_grad(set_to_none=True)
+        loss = criterion(net(x), target)
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            return math.nan
+        loss.backward()
+        nn.utils.clip_grad_norm_(net.parameters(), grad_clip)
+        optimiser.step()
+        total += value * len(batch)
+        count += len(batch)
+    return total / max(count, 1)
+
+
+def _eval_loss(
+    net: nn.Module,
+    series: torch.Tensor,
+    starts: torch.Tensor,
+    *,
+    lookback: int,
+    horizon: int,
+    norm_period: int,
+    criterion: nn.Module,
+    device: torch.device,
+) -> float:
+    net.eval()
+    total = 0.0
+    with torch.no_grad():
+        for batch in starts.split(1024):
+            xy = gather(series, batch, lookback + horizon)
+            x, loc, scale = normalise(xy[:, :lookback], norm_period)
+            target = (xy[:, lookback:] - loc) / scale
+            pred = net(x.to(device=device, dtype=torch.float32))
+            loss = criterion(pred, target.to(device=device, dtype=torch.float32))
+            total += float(loss) * len(batch)
+    return total / len(starts)

@@ -1,0 +1,246 @@
+"""ConvLSTMForecaster and LSTMForecaster: fit/predict, validation, save/load."""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm.data import future_index
+from convlstm.errors import DataError, NotFittedError, TrainingError
+from convlstm.models.neural import (
+    ConvLSTMForecaster,
+    LSTMForecaster,
+    load_model,
+    lookback_rule,
+)
+
+TINY = {"epochs": 3, "hidden_size": 4, "batch_size": 16, "num_layers": 1, "seed": 0}
+TINY_CONV = {**TINY, "device": "cpu"}
+
+
+def monthly(n=72, scale=1.0, seed=0):
+    t = np.arange(n)
+    values = 50 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12)
+    values = values + np.random.default_rng(seed).normal(0, 1, n)
+    idx = pd.date_range("2001-01-01", periods=n, freq="MS")
+    return pd.Series(values * scale, index=idx, name="value")
+
+
+@pytest.fixture(scope="module")
+def y():
+    return monthly()
+
+
+@pytest.fixture(scope="module")
+def fitted(y):
+    return ConvLSTMForecaster(horizon=6, **TINY_CONV).fit(y)
+
+
+@pytest.mark.parametrize("cls", [ConvLSTMForecaster, LSTMForecaster])
+def test_fit_predict_contract(cls, y):
+    model = cls(horizon=6, **TINY_CONV)
+    with pytest.raises(NotFittedError):
+        model.predict()
+    assert model.fit(y) is model
+    f = model.predict()
+    assert len(f) == 6 and f.name == cls.display_name
+    assert f.index.equals(future_index(y.index, 6))
+    assert np.isfinite(f.to_numpy()).all()
+    assert model.device_ == "cpu"
+    assert 1 <= len(model.history_) <= 3
+    assert set(model.history_[0]) == {"epoch", "train_loss", "val_loss"}
+    assert model.n_params_ > 0 and model.fit_seconds_ > 0
+    assert model.lookback_ % model.width_ == 0
+    assert model.season_length_ == 12
+    assert isinstance(model.stopped_early_, bool)
+
+
+def test_hyperparameters_stored_verbatim_and_validated_in_fit(y):
+    model = ConvLSTMForecaster(kernel_size=4, hidden_size=-1)  # no error here
+    assert model.kernel_size == 4 and model.hidden_size == -1
+    with pytest.raises(TrainingError, match="hidden_size"):
+        model.fit(y)
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        ({"kernel_size": 2}, TrainingError, "odd"),
+        ({"kernel_size": 9}, TrainingError, "1, 3, 5 or 7"),
+        ({"hidden_size": 0}, TrainingError, "hidden_size"),
+        ({"hidden_size": 2000}, TrainingError, "hidden_size"),
+        ({"learning_rate": 0}, TrainingError, "learning rate"),
+        ({"learning_rate": 1e6}, TrainingError, "learning rate"),
+        ({"activation": "gelu"}, TrainingError, "activation"),
+        ({"horizon": 0}, DataError, "horizon"),
+        ({"lookback": 0}, DataError, "lookback"),
+        ({"device": "cuda:99"}, TrainingError, "device|CUDA"),
+    ],
+)
+def test_bad_hyperparameters_have_clear_errors(y, params, error, match):
+    with pytest.raises(error, match=match):
+        ConvLSTMForecaster(**{**TINY_CONV, **params}).fit(y)
+
+
+@pytest.mark.parametrize("cls", [ConvLSTMForecaster, LSTMForecaster])
+def test_too_short_series_states_the_minimum(cls):
+    with pytest.raises(DataError, match=r"at least 26"):
+        cls(horizon=6, **TINY_CONV).fit(monthly(20))
+    with pytest.raises(DataError, match=r"at least 34"):
+        cls(horizon=6, lookback=20, **TINY_CONV).fit(monthly(30))
+
+
+def test_same_seed_same_forecast(y):
+    a = ConvLSTMForecaster(horizon=6, **TINY_CONV).fit(y).predict()
+    b = ConvLSTMForecaster(horizon=6, **TINY_CONV).fit(y).predict()
+    pd.testing.assert_series_equal(a, b)
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1e9])
+def test_any_scale_gives_finite_forecasts_in_original_units(scale):
+    y = monthly(scale=scale)
+    f = ConvLSTMForecaster(horizon=6, **TINY_CONV).fit(y).predict()
+    assert np.isfinite(f.to_numpy()).all()
+    level = y.iloc[-12:].mean()
+    assert np.all(np.abs(f.to_numpy() / level - 1) < 1.0)
+
+
+def test_callback_can_stop_training(y):
+    seen = []
+
+    def callback(epoch, epochs, train_loss, val_loss):
+        seen.append(epoch)
+        return True
+
+    model = ConvLSTMForecaster(horizon=6, **{**TINY_CONV, "epochs": 10})
+    model.fit(y, callback=callback)
+    assert seen == [1] and model.stopped_early_ and len(model.history_) == 1
+
+
+def test_non_seasonal_series_uses_fixed_width():
+    idx = pd.date_range("1900-01-01", periods=60, freq="YS")
+    y = pd.Series(np.sin(np.arange(60) / 2.0) * 30 + 50, index=idx)
+    model = ConvLSTMForecaster(horizon=5, **TINY_CONV).fit(y)
+    assert model.season_length_ == 1 and model.width_ == 8
+    assert len(model.predict()) == 5
+
+
+def test_lookback_rule_covers_the_longest_usable_cycle():
+    assert lookback_rule(3696, 48, (48, 336)) == (384, 48)  # a week + a day
+    assert lookback_rule(120, 12, (12,)) == (36, 12)
+    assert lookback_rule(40, 12, (12,)) == (12, 12)  # shrinks for short series
+    assert lookback_rule(300, 10, ()) == (24, 8)
+    assert lookback_rule(500, 48, (48, 336)) == (144, 48)  # weekly cycle not usable
+
+
+def test_explicit_lookback_shorter_than_the_season(y):
+    model = ConvLSTMForecaster(horizon=3, lookback=6, **TINY_CONV).fit(y)
+    assert model.lookback_ == 6 and model.width_ == 6
+    assert len(model.predict()) == 3
+
+
+def test_save_load_round_trip(fitted, tmp_path):
+    path = tmp_path / "model.zip"
+    fitted.save(path)
+    with zipfile.ZipFile(path) as zf:
+        assert set(zf.namelist()) == {"config.json", "model.safetensors"}
+        config = json.loads(zf.read("config.json"))
+    assert config["class"] == "ConvLSTMForecaster"
+    assert config["state"]["data_fingerprint_"] == fitted.data_fingerprint_
+    for source in (path, str(path), path.read_bytes(), io.BytesIO(path.read_bytes())):
+        twin = load_model(source)
+        assert type(twin) is ConvLSTMForecaster
+        assert twin.get_params() == fitted.get_params()
+        pd.testing.assert_series_equal(twin.predict(), fitted.predict())
+        assert twin.history_ == fitted.history_
+    twin = ConvLSTMForecaster.from_bytes(fitted.to_bytes())
+    pd.testing.assert_series_equal(twin.predict(), fitted.predict())
+
+
+def test_lstm_save_load_round_trip(y):
+    model = LSTMForecaster(horizon=4, **TINY_CONV).fit(y)
+    twin = load_model(model.to_bytes())
+    assert type(twin) is LSTMForecaster
+    pd.testing.assert_series_equal(twin.predict(), model.predict())
+    with pytest.raises(DataError, match="LSTMForecaster"):
+        ConvLSTMForecaster.from_bytes(model.to_bytes())
+
+
+def test_save_before_fit_raises():
+    with pytest.raises(NotFittedError):
+        ConvLSTMForecaster().to_bytes()
+
+
+def _rezip(data, **replace):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            if replace.get(name, b"") is not None:
+                dst.writestr(name, replace.get(name, src.read(name)))
+    return out.getvalue()
+
+
+def _config(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return json.loads(zf.read("config.json"))
+
+
+def _with_config(data, **changes):
+    config = json.dumps({**_config(data), **changes}).encode()
+    return _rezip(data, **{"config.json": config})
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: b"not a zip at all",
+        lambda d: d[: len(d) // 2],
+        lambda d: _rezip(d, **{"model.safetensors": None}),
+        lambda d: _rezip(d, **{"config.json": b"{not json"}),
+        lambda d: _rezip(d, **{"model.safetensors": b"garbage"}),
+        lambda d: _rezip(d, **{"config.json": json.dumps({"format": "x"}).encode()}),
+        lambda d: _rezip(
+            d,
+            **{
+                "config.json": json.dumps({**_config(d), "class": "os.system"}).encode()
+            },
+        ),
+        lambda d: _rezip(
+            d,
+            **{
+                "config.json": json.dumps(
+                    {**_config(d), "params": {**_config(d)["params"], "hidden_size": 9}}
+                ).encode()
+            },
+        ),
+        lambda d: _rezip(
+            d,
+            **{
+                "config.json": json.dumps({**_config(d), "last_window": [1.0]}).encode()
+            },
+        ),
+    ],
+)
+def test_malformed_bundles_raise_data_error(fitted, damage):
+    with pytest.raises(DataError, match="bundle|model file"):
+        load_model(damage(fitted.to_bytes()))
+
+
+def test_missing_file_raises_data_error(tmp_path):
+    with pytest.raises(DataError, match="cannot read"):
+        load_model(tmp_path / "nope.zip")
+
+
+def test_a_million_points_train_in_bounded_work():
+    # windows are gathered per batch and an epoch is capped, so this stays quick
+    idx = pd.date_range("2000-01-01", periods=1_000_000, freq="min")
+    t = np.arange(len(idx))
+    y = pd.Series(np.sin(2 * np.pi * t / 60) + t * 1e-6, index=idx)
+    model = ConvLSTMForecaster(
+        horizon=4, lookback=16, season_length=8, epochs=1, hidden_size=2, device="cpu"
+    )
+    f = model.fit(y).predict()
+    assert len(f) == 4 and np.isfinite(f.to_numpy()).all()

@@ -1,0 +1,139 @@
+"""Shapes and gradients of the ConvLSTM cell and the nets in convlstm.nn."""
+
+import pytest
+import torch
+
+from convlstm.nn import ConvLSTMCell, ConvLSTMNet, LSTMNet, kernel_pair
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    # tiny tensors: thread hand-offs on busy shared cores cost more than they save
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize("kernel_size", [1, 3, 5, 7, (3, 5), (1, 7)])
+@pytest.mark.parametrize("frame_size", [None, (4, 6)])
+def test_cell_keeps_frame_size(kernel_size, frame_size):
+    cell = ConvLSTMCell(2, 5, kernel_size, frame_size=frame_size)
+    x = torch.randn(3, 2, 4, 6)
+    h, c = cell(x)
+    assert h.shape == c.shape == (3, 5, 4, 6)
+    h2, c2 = cell(x, (h, c))
+    assert h2.shape == c2.shape == (3, 5, 4, 6)
+
+
+def test_cell_uses_one_fused_convolution_and_peepholes():
+    cell = ConvLSTMCell(2, 5, 3, frame_size=(4, 6))
+    convs = [m for m in cell.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert len(convs) == 1
+    assert convs[0].in_channels == 2 + 5 and convs[0].out_channels == 4 * 5
+    assert cell.w_ci.shape == cell.w_cf.shape == cell.w_co.shape == (5, 4, 6)
+    plain = ConvLSTMCell(2, 5, 3, peephole=False)
+    assert not hasattr(plain, "w_ci")
+
+
+@pytest.mark.parametrize("bad", [0, 2, 4, -1, (3, 2), (0, 3), 3.0, "3", (3,)])
+def test_bad_kernel_sizes_are_refused(bad):
+    with pytest.raises(ValueError, match="odd"):
+        kernel_pair(bad)
+    with pytest.raises(ValueError, match="odd"):
+        ConvLSTMCell(1, 2, bad)
+
+
+def test_gradients_reach_every_cell_parameter():
+    torch.manual_seed(0)
+    cell = ConvLSTMCell(2, 3, 3, frame_size=(4, 5))
+    x = torch.randn(2, 2, 4, 5)
+    state = None
+    for _ in range(3):  # the peepholes need a non-zero cell state
+        state = cell(x, state)
+    state[0].square().sum().backward()
+    for name, p in cell.named_parameters():
+        assert p.grad is not None, name
+        assert p.grad.abs().sum() > 0, name
+
+
+def _net(**kw):
+    args = dict(lookback=36, width=12, horizon=5, hidden_size=4, frontend_channels=3)
+    args.update(kw)
+    return ConvLSTMNet(**args)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"frontend": False, "residual": False, "peephole": False},
+        {"pooling": 4, "activation": "tanh", "num_layers": 3},
+        {"kernel_size": 5, "frame_rows": 3, "activation": "elu"},
+        {"kernel_size": (1, 3), "activation": "leaky_relu", "anchor_period": 12},
+        {"lookback": 40, "width": 8, "frame_rows": 1, "ar_skip": False},
+    ],
+)
+def test_convlstm_net_shapes(kw):
+    net = _net(**kw)
+    x = torch.randn(7, net.lookback)
+    assert net(x).shape == (7, 5)
+
+
+def test_convlstm_frames_follow_the_season_layout():
+    net = _net(frame_rows=2)
+    x = torch.arange(36.0)[None]
+    frames = net.frames(x)  # (1, T, 1, rows, width)
+    assert frames.shape == (1, 2, 1, 2, 12)
+    # frame t holds seasons t and t+1; a column is one phase of consecutive seasons
+    assert frames[0, 0, 0, :, 0].tolist() == [0.0, 12.0]
+    assert frames[0, 1, 0, 1].tolist() == list(map(float, range(24, 36)))
+
+
+def test_gradients_reach_every_net_parameter():
+    torch.manual_seed(0)
+    # 4 seasons in frames of 2 -> 3 frames, so the cell state is non-zero when the
+    # peepholes read it
+    net = _net(lookback=48, frame_rows=2, num_layers=2, anchor_period=12)
+    x = torch.randn(4, 48)
+    # the AR skip starts at zero: a first step makes its gradient path non-trivial
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    for _ in range(2):
+        opt.zero_grad()
+        net(x).square().mean().backward()
+        opt.step()
+    opt.zero_grad()
+    (net(x) - 1).square().mean().backward()
+    for name, p in net.named_parameters():
+        assert p.grad is not None, name
+        assert p.grad.abs().sum() > 0, name
+
+
+def test_anchor_makes_an_untrained_ar_free_net_start_near_seasonal_naive():
+    net = _net(anchor_period=12, frontend=False)
+    torch.nn.init.zeros_(net.head.weight)
+    torch.nn.init.zeros_(net.head.bias)
+    x = torch.randn(2, 36)
+    assert torch.allclose(net(x), x[:, 24:29])
+
+
+def test_net_refuses_bad_pooling():
+    with pytest.raises(ValueError, match="pooling"):
+        _net(pooling=13)
+
+
+def test_lstm_net_shapes_and_gradients():
+    torch.manual_seed(0)
+    net = LSTMNet(lookback=20, horizon=6, hidden_size=5, num_layers=2)
+    assert net.ar is None  # a plain LSTM by default
+    x = torch.randn(3, 20)
+    assert net(x).shape == (3, 6)
+    # the head starts at zero: one step opens the gradient path into the LSTM
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    (net(x) - 1).square().sum().backward()
+    opt.step()
+    opt.zero_grad()
+    (net(x) - 1).square().sum().backward()
+    for name, p in net.named_parameters():
+        assert p.grad is not None and p.grad.abs().sum() > 0, name
+    assert LSTMNet(lookback=20, horizon=6, ar_skip=True)(x).shape == (3, 6)
