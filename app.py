@@ -16,6 +16,7 @@ PAGES = [
     st.Page(
         "pages/compare.py", title="Train & compare", icon=":material/model_training:"
     ),
+    st.Page("pages/how_it_works.py", title="How it works", icon=":material/school:"),
 ]
 
 page = st.navigation(PAGES)

@@ -64,6 +64,7 @@ _SUBMODULES = (
     "intervals",
     "metrics",
     "models",
+    "moving_blob",
     "nn",
     "plots",
     "record",

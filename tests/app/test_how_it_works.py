@@ -1,0 +1,157 @@
+"""AppTest of the How it works page: every section renders and every demo runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "pages" / "how_it_works.py"
+TABS = (
+    "Series to frames",
+    "The ConvLSTM cell",
+    "Inside a trained model",
+    "Kernel sizes & ablation",
+    "Moving blob",
+)
+# A stand-in for app.py that routes to this page only (set_page_config + navigation).
+HARNESS = f"""
+import streamlit as st
+st.set_page_config(layout="wide")
+st.navigation([st.Page({str(PAGE)!r}, title="How it works")]).run()
+"""
+
+
+@pytest.fixture
+def page() -> AppTest:
+    """The page on its own, with tiny model settings."""
+    at = AppTest.from_string(HARNESS, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    at.number_input(key="hiw_hidden_size").set_value(4)
+    at.number_input(key="hiw_num_layers").set_value(2)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    at.session_state["hiw_tab"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_first_section_shows_frames_and_measured_shapes(page: AppTest) -> None:
+    assert page.title[0].value.endswith("How it works")
+    assert [t.label for t in page.tabs] == list(TABS)
+    assert len(page.get("plotly_chart")) == 2  # the window and its frames
+    table = page.table[0].value
+    assert list(table.columns) == [
+        "Stage",
+        "Output shape",
+        "Parameters",
+        "What it does",
+    ]
+    assert table["Stage"].iloc[-1] == "total"
+    assert "ConvLSTM layer 2" in set(table["Stage"])
+    assert page.get("graphviz_chart")
+
+
+def test_cell_section_renders_equations_and_receptive_field(page: AppTest) -> None:
+    open_tab(page, "The ConvLSTM cell")
+    assert page.get("latex")
+    assert "Forget gate" in texts(page)
+    page.selectbox(key="hiw_kernel_size").set_value(5).run()
+    assert not page.exception, page.exception
+    assert "5x5" in texts(page)
+    assert len(page.get("plotly_chart")) == 1
+
+
+def test_train_and_look_inside(page: AppTest) -> None:
+    open_tab(page, "Inside a trained model")
+    assert "Train a model" in page.info[0].value
+    page.number_input(key="hiw_epochs").set_value(2)
+    button(page, "Train a model to look inside").click().run()
+    assert not page.exception, page.exception
+    assert "trained on this page" in texts(page)
+    keys = {c.proto.id for c in page.get("plotly_chart")}
+    assert len(keys) == 4  # losses, gates, saliency, forecast parts
+    page.selectbox(key="hiw_gate_layer").set_value(1).run()
+    assert not page.exception, page.exception
+    page.selectbox(key="hiw_gate_channel").set_value(0).run()
+    assert not page.exception, page.exception
+
+
+def test_ablation_runs_with_tiny_settings(page: AppTest) -> None:
+    open_tab(page, "Kernel sizes & ablation")
+    page.number_input(key="hiw_ablation_epochs").set_value(1)
+    page.checkbox(key="hiw_lstm").uncheck()
+    button(page, "Run the comparison").click().run()
+    assert not page.exception, page.exception
+    table = page.dataframe[0].value
+    assert "ConvLSTM k=5" in set(table["variant"])
+    assert "no front-end" in set(table["variant"])
+    assert "front-end" in texts(page)
+
+
+def test_blob_demo_runs(page: AppTest) -> None:
+    open_tab(page, "Moving blob")
+    page.number_input(key="hiw_blob_steps").set_value(10)
+    button(page, "Train the blob model").click().run()
+    assert not page.exception, page.exception
+    assert len(page.get("plotly_chart")) == 2  # animation and loss
+    assert len(page.metric) == 3
+
+
+def test_page_uses_the_apps_current_dataset() -> None:
+    at = AppTest.from_string(HARNESS, default_timeout=120)
+    at.session_state[ui.SOURCE] = ui.Source(kind="bundled", name="sunspots")
+    at.run()
+    assert not at.exception, at.exception
+    assert ui.dataset_info("sunspots").title in texts(at)
+    assert not [s for s in at.selectbox if s.key == "hiw_dataset"]
+
+
+def test_page_is_registered_in_the_app() -> None:
+    if "how_it_works" not in (ROOT / "app.py").read_text():
+        pytest.skip("pages/how_it_works.py is not in app.py's navigation yet")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/how_it_works.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value.endswith("How it works")
+
+
+def test_uses_the_convlstm_from_train_and_compare() -> None:
+    from types import SimpleNamespace
+
+    from convlstm import ConvLSTMForecaster, datasets
+
+    y = datasets.load("air_passengers")
+    model = ConvLSTMForecaster(horizon=12, hidden_size=4, epochs=1).fit(y)
+    at = AppTest.from_string(HARNESS, default_timeout=120)
+    at.session_state[ui.SOURCE] = ui.Source(kind="bundled", name="air_passengers")
+    at.session_state[ui.RESULT] = {
+        "comparison": SimpleNamespace(fitted={"ConvLSTM": model}),
+        "y": y,
+        "data_key": "bundled:air_passengers",
+    }
+    at.session_state["hiw_tab"] = "Inside a trained model"
+    at.run()
+    assert not at.exception, at.exception
+    assert "Train & compare" in texts(at)
+    assert len(at.get("plotly_chart")) == 4

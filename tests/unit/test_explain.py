@@ -1,0 +1,245 @@
+"""The explanations run the real model: shapes, gates, saliency, ablation, blob demo."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+import torch
+
+from convlstm import explain, moving_blob
+from convlstm.models.neural import ConvLSTMForecaster
+from convlstm.nn import ConvLSTMCell
+
+TINY = {"hidden_size": 4, "num_layers": 2, "epochs": 2, "batch_size": 16}
+
+
+def monthly(n: int = 96, seed: int = 0) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    values = 100 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, n)
+    index = pd.date_range("2000-01-01", periods=n, freq="MS")
+    return pd.Series(values, index=index, name="sales")
+
+
+@pytest.fixture(scope="module")
+def y() -> pd.Series:
+    return monthly()
+
+
+@pytest.fixture(scope="module")
+def fitted(y: pd.Series) -> explain.Subject:
+    return explain.train_subject(y, params={**TINY, "horizon": 6})
+
+
+def shape_of(text: str) -> tuple[int, ...]:
+    return tuple(int(v) for v in re.findall(r"\d+", text))
+
+
+@pytest.mark.parametrize(
+    ("kernel_size", "num_layers", "frontend", "residual"),
+    [(1, 1, True, True), (3, 2, True, True), (5, 2, False, False), (3, 3, False, True)],
+)
+def test_pipeline_shapes_match_a_real_forward_pass(
+    y: pd.Series, kernel_size: int, num_layers: int, frontend: bool, residual: bool
+) -> None:
+    subject = explain.subject_from_params(
+        y,
+        horizon=6,
+        kernel_size=kernel_size,
+        num_layers=num_layers,
+        hidden_size=5,
+        frontend=frontend,
+        residual=residual,
+    )
+    net = subject.net
+    window = explain.make_window(subject)
+    table = explain.pipeline_table(subject, window)
+    shapes = dict(zip(table["stage"], table["shape"], strict=True))
+
+    x = torch.from_numpy(window.x).float()[None, :]
+    seq = net.frames(x)
+    assert shape_of(shapes["input window"]) == (1, net.lookback)
+    assert shape_of(shapes["frames"]) == tuple(seq.shape)
+    hidden = []
+    hooks = [
+        c.register_forward_hook(lambda m, i, o: hidden.append(o[0])) for c in net.cells
+    ]
+    with torch.no_grad():
+        out = net(x)
+    for hook in hooks:
+        hook.remove()
+    t = seq.shape[1]
+    for layer in range(num_layers):
+        h = hidden[layer * t]
+        expected = (1, t, 5, h.shape[2], h.shape[3])
+        assert shape_of(shapes[f"ConvLSTM layer {layer + 1}"]) == expected
+    assert shape_of(shapes["forecast (sum)"]) == tuple(out.shape) == (1, 6)
+    assert ("front-end (Conv2d + activation)" in shapes) is frontend
+    assert ("residual add (layer 2)" in shapes) is (residual and num_layers > 1)
+    params = table.set_index("stage")["params"]
+    assert params["total"] == sum(p.numel() for p in net.parameters())
+    assert params.drop("total").sum() == params["total"]
+    dot = explain.pipeline_dot(table)
+    assert dot.startswith("digraph") and "ConvLSTM layer 1" in dot
+
+
+def test_untrained_subject_is_built_like_a_fit(y: pd.Series) -> None:
+    params = {**TINY, "horizon": 6, "epochs": 1}
+    fresh = explain.subject_from_params(y, **params)
+    model = ConvLSTMForecaster(**params).fit(y)
+    assert fresh.lookback == model.lookback_
+    assert fresh.width == model.width_
+    assert fresh.net.anchor_period == model.anchor_period_
+    assert fresh.net.pooling == model.pooling_
+    assert {k: v.shape for k, v in fresh.net.state_dict().items()} == {
+        k: v.shape for k, v in model.net_.state_dict().items()
+    }
+    assert not fresh.fitted
+
+
+def test_frames_follow_the_window(fitted: explain.Subject) -> None:
+    window = explain.make_window(fitted, end=60)
+    net = fitted.net
+    assert window.frames.shape == (net.n_frames, net.frame_rows, net.width)
+    # the last frame's last row is the window's last season, newest value last
+    np.testing.assert_allclose(window.frames[-1, -1], window.x[-net.width :], 1e-6)
+    assert window.frame_dates[-1, -1, -1] == f"{window.dates[-1]:%Y-%m-%d}"
+    assert window.dates[-1] == fitted.y.index[59]
+    np.testing.assert_allclose(window.actual, fitted.y.to_numpy()[60:66])
+    assert np.isnan(explain.make_window(fitted).actual).all()
+    assert isinstance(explain.frames_figure(window), go.Figure)
+
+
+@pytest.mark.parametrize("kernel_size", [1, 3, 5])
+@pytest.mark.parametrize("peephole", [True, False])
+def test_cell_step_matches_the_cell(kernel_size: int, peephole: bool) -> None:
+    torch.manual_seed(1)
+    cell = ConvLSTMCell(3, 4, kernel_size, peephole=peephole, frame_size=(5, 6))
+    with torch.no_grad():  # peepholes start at zero: make them matter
+        for p in cell.parameters():
+            p.add_(0.3 * torch.randn_like(p))
+    x = torch.randn(2, 3, 5, 6)
+    h, c = torch.randn(2, 4, 5, 6), torch.randn(2, 4, 5, 6)
+    with torch.no_grad():
+        ref_h, ref_c = cell(x, (h, c))
+        out = explain.cell_step(cell, x, h, c)
+    torch.testing.assert_close(out["h"], ref_h, atol=1e-5, rtol=0)
+    torch.testing.assert_close(out["c"], ref_c, atol=1e-5, rtol=0)
+    for gate in "ifo":
+        assert float(out[gate].min()) >= 0 and float(out[gate].max()) <= 1
+
+
+def test_gate_trace_replays_the_trained_net(fitted: explain.Subject) -> None:
+    window = explain.make_window(fitted)
+    trace = explain.gate_trace(fitted, window)
+    assert trace.max_error < 1e-5
+    assert trace.forecast_error < 1e-5
+    net = fitted.net
+    assert len(trace.layers) == len(net.cells)
+    for layer in trace.layers:
+        for key in ("i", "f", "o", "c", "h"):
+            assert layer[key].shape[:2] == (net.n_frames, 4)
+            assert np.isfinite(layer[key]).all()
+    fig = explain.gates_figure(trace, layer=1)
+    assert len(fig.data) == 5 * net.n_frames
+
+
+def test_saliency_covers_the_lookback(fitted: explain.Subject) -> None:
+    window = explain.make_window(fitted)
+    frame = explain.saliency(fitted, window)
+    assert len(frame) == fitted.lookback
+    assert frame.index.equals(window.dates)
+    values = frame[["grad_x_input", "occlusion", "grad_share", "occlusion_share"]]
+    assert np.isfinite(values.to_numpy()).all()
+    assert frame["grad_share"].sum() == pytest.approx(1.0)
+    assert isinstance(explain.saliency_figure(frame), go.Figure)
+
+
+def test_forecast_parts_add_up_to_the_forecast(fitted: explain.Subject) -> None:
+    window = explain.make_window(fitted, end=80)
+    parts = explain.forecast_parts(fitted, window)
+    total = parts[["level", "convlstm", "ar_skip", "anchor"]].sum(axis=1)
+    np.testing.assert_allclose(total, parts["forecast"], rtol=1e-5)
+    x = torch.from_numpy(window.x).float()[None, :]
+    with torch.no_grad():
+        direct = fitted.net(x)[0].numpy() * window.scale + window.loc
+    np.testing.assert_allclose(parts["forecast"], direct, rtol=1e-5)
+    assert explain.path_shares(parts).sum() == pytest.approx(1.0)
+    assert isinstance(explain.forecast_parts_figure(parts, window), go.Figure)
+
+
+def test_receptive_field_grows_with_layers(fitted: explain.Subject) -> None:
+    table = explain.receptive_field(fitted)
+    assert list(table["points"]) == sorted(table["points"])
+    net = fitted.net
+    assert table["mask"].iloc[0].shape == (net.rows, net.width)
+    window = explain.make_window(fitted)
+    assert isinstance(explain.receptive_field_figure(table, window), go.Figure)
+
+
+def test_ablation_scores_every_variant(y: pd.Series) -> None:
+    events = []
+    result = explain.ablation(
+        y,
+        horizon=6,
+        folds=1,
+        params={**TINY, "epochs": 1, "kernel_size": 3},
+        progress=events.append,
+    )
+    assert list(result.summary.index) == [
+        "ConvLSTM k=1",
+        "ConvLSTM k=3",
+        "ConvLSTM k=5",
+        "no front-end",
+        "no residual",
+        "no front-end, no residual",
+        "plain LSTM",
+    ]
+    assert result.reference == "ConvLSTM k=3"
+    assert np.isfinite(result.summary["mae"].astype(float)).all()
+    assert result.summary.loc["ConvLSTM k=3", "vs_full"] == 0
+    assert any("front-end" in s for s in result.findings)
+    assert events and events[-1].fraction <= 1
+    assert isinstance(explain.ablation_figure(result), go.Figure)
+
+
+def test_effect_sentences() -> None:
+    assert "lowered the MAE by 4%" in explain._effect("front-end", 9.6, 10.0, 0.01)
+    assert "raised the MAE by 10%" in explain._effect("front-end", 11.0, 10.0, 0.01)
+    assert "no real difference" in explain._effect("front-end", 10.05, 10.0, 0.01)
+
+
+def test_blob_sequences_bounce_inside_the_frame() -> None:
+    video = moving_blob.blob_sequences(3, 40, size=16, seed=2)
+    assert video.shape == (3, 40, 16, 16)
+    assert video.min() >= 0 and video.max() <= 1
+    assert (video.max(axis=(2, 3)) > 0.5).all()  # the blob never leaves
+
+
+def test_blob_demo_learns_quickly() -> None:
+    demo = moving_blob.run_blob_demo(steps=40, test_frames=10, context=4)
+    assert len(demo.losses) == 40
+    assert np.mean(demo.losses[-5:]) < np.mean(demo.losses[:5])
+    assert demo.one_step.shape == demo.rollout.shape == (9, 16, 16)
+    assert np.isfinite([demo.mse_one_step, demo.mse_rollout, demo.mse_copy]).all()
+    fig = moving_blob.blob_animation(demo)
+    assert len(fig.frames) == 9
+
+
+def test_library_never_imports_streamlit() -> None:
+    import ast
+    from pathlib import Path
+
+    for module in (explain, moving_blob):
+        tree = ast.parse(Path(module.__file__).read_text())
+        roots = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                roots.add(node.module.split(".")[0])
+        assert "streamlit" not in roots, module.__name__
