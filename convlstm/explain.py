@@ -751,10 +751,25 @@ def gates_figure(
     def pick(a: np.ndarray) -> np.ndarray:  # (T, C, R, W') -> (T, R, W')
         return a.mean(axis=1) if channel is None else a[:, channel]
 
+    # Gates live in (0, 1) but a trained gate often varies by a few hundredths: each
+    # row gets its own colour range (written in its title) so the variation shows.
+    ranges = {}
+    for key, _, _, bounds in _GATE_ROWS:
+        z = pick(data[key])
+        if bounds is None:
+            vmax = float(np.abs(z).max()) or 1.0
+            ranges[key] = (-vmax, vmax)
+        else:
+            lo, hi = float(z.min()), float(z.max())
+            pad = max(hi - lo, 1e-3) * 0.05
+            ranges[key] = (max(bounds[0], lo - pad), min(bounds[1], hi + pad))
     fig = make_subplots(
         rows=len(_GATE_ROWS),
         cols=t,
-        row_titles=[label for _, label, _, _ in _GATE_ROWS],
+        row_titles=[
+            f"{label}<br>{ranges[key][0]:.2f} to {ranges[key][1]:.2f}"
+            for key, label, _, _ in _GATE_ROWS
+        ],
         column_titles=[f"frame {s + 1}" for s in range(t)],
         horizontal_spacing=0.015,
         vertical_spacing=0.04,
@@ -762,9 +777,7 @@ def gates_figure(
     dates = trace.frame_dates[:, :, :: trace.pooling]
     for row, (key, label, scale, bounds) in enumerate(_GATE_ROWS, start=1):
         z = pick(data[key])
-        if bounds is None:
-            vmax = float(np.abs(z).max()) or 1.0
-            bounds = (-vmax, vmax)
+        bounds = ranges[key]
         for s in range(t):
             fig.add_trace(
                 go.Heatmap(
