@@ -24,6 +24,7 @@ RESULT = "result"  # the last finished comparison: a Result dict, or absent
 PARAMS = "saved_params"  # last submitted training settings, to refill the form
 RUNNING = "training_running"  # set while compare() runs; still set => interrupted
 AUTORUN = "autorun"  # the landing page asks the compare page to train at once
+LEVELS = "levels"  # the prediction-interval levels picked on the results
 
 # Training-form keys, equal to the library's parameter names.
 PARAM_KEYS = (
@@ -46,6 +47,7 @@ DEFAULT_MODELS = ("ConvLSTM", "LSTM", "ARIMA", "Seasonal naive")
 KERNEL_SIZES = (1, 3, 5, 7)
 LONG_SERIES = 1000  # points; beyond this, CPU training of the neural nets is slow
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2)  # log-spaced steps
+LEVEL_OPTIONS = (0.5, 0.8, 0.9, 0.95, 0.99)  # prediction-interval levels offered
 # Characters that make a spreadsheet treat a text cell as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")

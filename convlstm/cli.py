@@ -1,4 +1,4 @@
-"""Command line: ``python -m convlstm forecast | compare | datasets``.
+"""Command line: ``python -m convlstm forecast | compare | report | datasets``.
 
 Goes through the same public functions as the app; errors become ``error: ...`` on
 stderr and exit status 2.
@@ -10,6 +10,7 @@ import argparse
 import io
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -17,7 +18,14 @@ from typing import Any, TextIO
 import pandas as pd
 
 from . import datasets
-from .compare import DEFAULT_MODELS, MODEL_NAMES, compare, make_model, model_name
+from .compare import (
+    DEFAULT_LEVELS,
+    DEFAULT_MODELS,
+    MODEL_NAMES,
+    compare,
+    make_model,
+    model_name,
+)
 from .data import read_csv, season_length, to_series
 from .errors import ConvLSTMError
 
@@ -301,6 +309,46 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .report import build_report
+
+    models = _models(args.models)
+    y, dataset = _load(args)
+    _print_notes(y, dataset, err)
+    d_horizon, d_folds = default_horizon_folds(y, dataset)
+    horizon = _pick(args.horizon, d_horizon)
+    folds = _pick(args.folds, d_folds)
+    # the file's name only: the report may travel, the local path need not
+    source = {"dataset": dataset} if dataset else {"csv": os.path.basename(args.csv)}
+    bar = None if args.quiet else _ProgressBar(err)
+    try:
+        result = compare(
+            y,
+            models=models,
+            horizon=horizon,
+            folds=folds,
+            params=_params(args),
+            progress=bar,
+            levels=args.level,
+            extra=source,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    title = None
+    if dataset is not None:
+        title = f"Forecast report: {datasets.info(dataset).title}"
+    html = build_report(y, result, record=result.record, title=title)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        fh.write(html)
+    print(
+        f"wrote {args.out} ({len(html) / 1e6:.1f} MB): best {result.best}, "
+        f"{folds} folds x {horizon} steps, {result.seconds:.1f}s",
+        file=err,
+    )
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 def _add_source(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
@@ -347,6 +395,30 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_params(c)
 
+    r = sub.add_parser(
+        "report",
+        help="compare models and write a self-contained HTML report",
+        description="Backtest models, add prediction intervals and significance "
+        "tests, and write one offline HTML file for stakeholders.",
+    )
+    _add_source(r)
+    r.add_argument("--folds", type=int, help="backtest folds")
+    r.add_argument(
+        "--models",
+        nargs="+",
+        help=f"models to compare (default: {', '.join(DEFAULT_MODELS)})",
+    )
+    r.add_argument(
+        "--level",
+        type=float,
+        nargs="+",
+        default=list(DEFAULT_LEVELS),
+        help="prediction-interval levels (default: 0.8 0.95)",
+    )
+    r.add_argument("--out", required=True, help="the HTML file to write")
+    r.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_params(r)
+
     sub.add_parser("datasets", help="list the bundled datasets")
     return parser
 
@@ -369,6 +441,7 @@ def main(
         "datasets": _cmd_datasets,
         "forecast": _cmd_forecast,
         "compare": _cmd_compare,
+        "report": _cmd_report,
     }
     try:
         return commands[args.command](args, out, err)

@@ -1,15 +1,18 @@
 """Model comparison: the one function the pages and the CLI call to evaluate models.
 
 Builds models by name, backtests them on the same folds, refits each on the whole
-series for the future forecast, and reports progress through one callback.
+series for the future forecast, adds conformal intervals, coverage, a significance
+test against the best baseline and a reproducibility record, and re-runs a record.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,15 +21,22 @@ import pandas as pd
 from .backtest import BacktestResult, backtest, fit_with_progress
 from .data import check_series
 from .errors import DataError
+from .intervals import conformal_intervals, interval_coverage, level_label
 from .models.base import BaseForecaster
+from .record import compare_results, data_fingerprint, make_record
 
 __all__ = [
+    "DEFAULT_LEVELS",
     "DEFAULT_MODELS",
     "MODEL_NAMES",
     "Comparison",
     "compare",
     "make_model",
+    "metrics_table",
     "model_name",
+    "rerun",
+    "rerun_matches",
+    "with_intervals",
 ]
 
 log = logging.getLogger(__name__)
@@ -34,6 +44,8 @@ log = logging.getLogger(__name__)
 MODEL_NAMES = ("ConvLSTM", "LSTM", "ARIMA", "Seasonal naive", "Naive")
 DEFAULT_MODELS = ("ConvLSTM", "LSTM", "ARIMA", "Seasonal naive")
 NEURAL_MODELS = ("ConvLSTM", "LSTM")
+DEFAULT_LEVELS = (0.8, 0.95)
+ALPHA = 0.05  # significance level of the Diebold-Mariano verdicts
 
 # model name -> (module, class), imported on demand so that torch loads only if needed
 _CLASSES = {
@@ -112,6 +124,15 @@ class Comparison:
             model's final fit.
         device: the device the neural models trained on ("cpu", "cuda", ...).
         seconds: wall time of the whole comparison.
+        levels: the prediction-interval levels of ``intervals`` and ``coverage``.
+        intervals: ``future`` with split-conformal bounds per level
+            (``intervals.conformal_intervals``: lower_80, upper_80, ...), or None.
+        coverage: measured coverage and mean width per model and level on
+            held-out folds (``intervals.interval_coverage``), or None.
+        significance: each model against the best baseline (Diebold-Mariano with
+            the HLN correction, ``significance.compare_to_baseline``); empty with
+            ``attrs["note"]`` when there is nothing to test, or None.
+        record: the reproducibility record (``record.make_record``), or None.
     """
 
     backtest: BacktestResult
@@ -121,6 +142,11 @@ class Comparison:
     histories: dict[str, list[dict]] = field(default_factory=dict)
     device: str = "cpu"
     seconds: float = 0.0
+    levels: tuple[float, ...] = ()
+    intervals: pd.DataFrame | None = None
+    coverage: pd.DataFrame | None = None
+    significance: pd.DataFrame | None = None
+    record: dict[str, Any] | None = None
 
     @property
     def best(self) -> str:
@@ -137,6 +163,8 @@ def compare(
     params: dict[str, Any] | None = None,
     refit_final: bool = True,
     progress: ProgressCallback | None = None,
+    levels: Sequence[float] = DEFAULT_LEVELS,
+    extra: Mapping[str, Any] | None = None,
 ) -> Comparison:
     """Backtest several models on the same folds and forecast the future with each.
 
@@ -154,9 +182,16 @@ def compare(
             (stages ``"fold k/n"`` and ``"final"``; ``fraction`` is overall
             progress 0..1); returning True stops the current training early, and
             the model keeps its best weights so far.
+        levels: prediction-interval levels (see :func:`with_intervals`); empty
+            for none.
+        extra: kept in the record's ``extra`` (e.g. the dataset's name).
+
+    Returns:
+        A :class:`Comparison` with intervals, coverage, significance and record.
 
     Raises:
-        DataError: an unknown model name, bad horizon/folds, or a series too short.
+        DataError: an unknown model name, bad horizon/folds or levels, or a series
+            too short.
     """
     start = time.perf_counter()
     if isinstance(models, str):
@@ -168,8 +203,10 @@ def compare(
             names.append(canonical)
     if not names:
         raise DataError(f"choose at least one model from: {', '.join(MODEL_NAMES)}")
+    _check_levels(levels)  # before training, not after
     params = dict(params or {})
     protos = {name: make_model(name, horizon=horizon, **params) for name in names}
+    data = data_fingerprint(y)  # before any refit; y.attrs hold the repairs
 
     total_units = len(names) * (folds + (1 if refit_final else 0))
     result = backtest(
@@ -220,15 +257,249 @@ def compare(
         if frames
         else pd.DataFrame(columns=["model", "timestamp", "forecast"])
     )
-    return Comparison(
+    device = _device(names, fitted, params)
+    record = make_record(
+        y,
+        params=params,
+        models=names,
+        horizon=horizon,
+        folds=folds,
+        seed=_seed(protos, params),
+        device=device,
+        extra={**dict(extra or {}), "refit_final": refit_final},
+    )
+    record["data"] = data
+    comparison = Comparison(
         backtest=result,
         summary=summary,
         future=future,
         fitted=fitted,
         histories=histories,
-        device=_device(names, fitted, params),
-        seconds=time.perf_counter() - start,
+        device=device,
+        record=record,
     )
+    if levels:
+        comparison = with_intervals(comparison, levels)
+    comparison.seconds = time.perf_counter() - start
+    return comparison
+
+
+def with_intervals(
+    comparison: Comparison,
+    levels: Sequence[float] = DEFAULT_LEVELS,
+    *,
+    alpha: float = ALPHA,
+) -> Comparison:
+    """Add prediction intervals, their measured coverage and significance.
+
+    Cheap (no model is refit), so a page can call it again when the user picks
+    other levels. For every model and horizon step the interval half-width is the
+    split-conformal quantile of that step's backtest errors
+    (:func:`~convlstm.intervals.conformal_intervals`); coverage is measured
+    fold by fold on errors the interval was not calibrated on
+    (:func:`~convlstm.intervals.interval_coverage`, forward scheme); every model is
+    tested against the best non-neural model with the Diebold-Mariano test
+    (:func:`~convlstm.significance.compare_to_baseline`).
+
+    Args:
+        comparison: from :func:`compare`.
+        levels: interval levels, each strictly between 0 and 1.
+        alpha: significance level of the verdicts.
+
+    Returns:
+        A copy of ``comparison`` with ``levels``, ``intervals``, ``coverage``,
+        ``significance`` set, and the levels noted in ``record["extra"]``.
+
+    Raises:
+        DataError: a level outside (0, 1).
+    """
+    from .significance import compare_to_baseline  # scipy: load on first use
+
+    bt = comparison.backtest.forecasts
+    intervals = conformal_intervals(bt, comparison.future, levels)
+    coverage = interval_coverage(bt, levels)
+    try:
+        significance = compare_to_baseline(bt, alpha=alpha)
+    except DataError as exc:  # e.g. only neural models: nothing to test against
+        significance = pd.DataFrame(
+            columns=["model", "baseline", "p_value", "significant", "verdict"]
+        )
+        significance.attrs = {"baseline": None, "note": str(exc)}
+    record = comparison.record
+    if record is not None:
+        record = {
+            **record,
+            "extra": {
+                **record.get("extra", {}),
+                "levels": list(intervals.attrs["levels"]),
+                "alpha": alpha,
+            },
+        }
+    return dataclasses.replace(
+        comparison,
+        levels=tuple(intervals.attrs["levels"]),
+        intervals=intervals,
+        coverage=coverage,
+        significance=significance,
+        record=record,
+    )
+
+
+def metrics_table(comparison: Comparison) -> pd.DataFrame:
+    """One row per model for display: errors, interval coverage and the verdict.
+
+    Columns: Model, MAE, RMSE, MASE, then per level ``"Coverage <pct>%"`` (share of
+    held-out actuals inside the interval, to read against the nominal ``<pct>``)
+    and ``"Width <pct>%"`` (mean interval width), then ``"vs baseline"`` (the
+    plain-words Diebold-Mariano verdict, "baseline" for the baseline itself),
+    ``"p-value"`` and ``"Fit seconds"``. ``attrs["best"]`` names the model with the
+    lowest MAE and ``attrs["baseline"]`` the baseline.
+    """
+    summary = comparison.summary
+    table = pd.DataFrame(
+        {
+            "Model": [str(m) for m in summary.index],
+            "MAE": summary["mae"].to_numpy(dtype=float),
+            "RMSE": summary["rmse"].to_numpy(dtype=float),
+            "MASE": summary["mase"].to_numpy(dtype=float),
+        }
+    )
+    cov = comparison.coverage
+    for level in comparison.levels:
+        pct = level_label(level)
+        rows = (
+            cov[cov["level"] == level].set_index("model")
+            if cov is not None
+            else pd.DataFrame(columns=["coverage", "mean_width"])
+        )
+        table[f"Coverage {pct}%"] = [
+            float(rows["coverage"].get(m, math.nan)) for m in summary.index
+        ]
+        table[f"Width {pct}%"] = [
+            float(rows["mean_width"].get(m, math.nan)) for m in summary.index
+        ]
+    sig = comparison.significance
+    baseline = None if sig is None else sig.attrs.get("baseline")
+    verdicts, p_values = [], []
+    for model in summary.index:
+        row = (
+            sig[sig["model"] == model]
+            if sig is not None and not sig.empty
+            else pd.DataFrame()
+        )
+        if model == baseline:
+            verdicts.append("baseline")
+            p_values.append(math.nan)
+        elif row.empty:
+            note = "" if sig is None else sig.attrs.get("note", "")
+            verdicts.append(f"not tested: {note}" if note else "not tested")
+            p_values.append(math.nan)
+        else:
+            verdicts.append(str(row["verdict"].iloc[0]))
+            p_values.append(float(row["p_value"].iloc[0]))
+    table["vs baseline"] = verdicts
+    table["p-value"] = p_values
+    table["Fit seconds"] = summary["fit_seconds"].to_numpy(dtype=float)
+    best = summary.index[summary["best"].astype(bool).to_numpy()]
+    table.attrs = {
+        "best": str(best[0]) if len(best) else None,
+        "baseline": baseline,
+    }
+    return table
+
+
+def rerun(
+    y: pd.Series,
+    record: Mapping[str, Any],
+    *,
+    progress: ProgressCallback | None = None,
+) -> Comparison:
+    """Repeat the comparison a record describes: same models, settings and levels.
+
+    Args:
+        y: the series; it must be the data the record was made on.
+        record: ``Comparison.record`` (or ``record.record_from_json`` of it).
+        progress: as in :func:`compare`.
+
+    Raises:
+        DataError: ``y`` is not the recorded data (the fingerprints differ), or the
+            record lacks a setting.
+    """
+    recorded = (record.get("data") or {}).get("sha256")
+    now = data_fingerprint(y)["sha256"]
+    if recorded != now:
+        raise DataError(
+            f"this is not the data the record was made on (fingerprint "
+            f"{now[:12]}..., recorded {str(recorded)[:12]}...); load that data first"
+        )
+    try:
+        models, horizon, folds = record["models"], record["horizon"], record["folds"]
+    except KeyError as exc:
+        raise DataError(f"the record has no {exc.args[0]!r}; cannot re-run") from None
+    extra = dict(record.get("extra") or {})
+    levels = extra.pop("levels", DEFAULT_LEVELS)
+    alpha = extra.pop("alpha", ALPHA)
+    refit_final = bool(extra.pop("refit_final", True))
+    again = compare(
+        y,
+        models=models,
+        horizon=int(horizon),
+        folds=int(folds),
+        params=dict(record.get("parameters") or {}),
+        refit_final=refit_final,
+        progress=progress,
+        levels=(),
+        extra=extra,
+    )
+    return with_intervals(again, levels, alpha=alpha) if levels else again
+
+
+def rerun_matches(
+    first: Comparison, again: Comparison, rtol: float = 1e-6
+) -> tuple[bool, pd.DataFrame]:
+    """Tell whether a re-run reproduced a comparison's numbers.
+
+    Compares the backtest metrics and the future forecasts (one column per step)
+    with :func:`~convlstm.record.compare_results`; timings are ignored.
+
+    Returns:
+        ``(match, diffs)``: ``diffs`` lists each cell that differs (columns model,
+        metric, a, b, abs_diff, rel_diff); empty when they match.
+    """
+    return compare_results(_numbers(first), _numbers(again), rtol)
+
+
+def _numbers(comparison: Comparison) -> pd.DataFrame:
+    """Summary metrics and future forecasts side by side, one row per model."""
+    summary = comparison.summary.drop(columns=["best"], errors="ignore")
+    future = comparison.future
+    if future.empty:
+        return summary
+    wide = future.assign(step=future.groupby("model", sort=False).cumcount() + 1).pivot(
+        index="model", columns="step", values="forecast"
+    )
+    wide.columns = [f"forecast step {s}" for s in wide.columns]
+    return summary.join(wide, how="outer")
+
+
+def _check_levels(levels: Sequence[float]) -> None:
+    for level in levels:
+        if not isinstance(level, int | float) or not 0.0 < float(level) < 1.0:
+            raise DataError(
+                f"interval level {level!r} must be strictly between 0 and 1 "
+                "(e.g. 0.8 for 80%)"
+            )
+
+
+def _seed(protos: Mapping[str, BaseForecaster], params: Mapping[str, Any]) -> Any:
+    """The seed the models use: the given one, else the first model's default."""
+    if params.get("seed") is not None:
+        return params["seed"]
+    for model in protos.values():
+        seed = model.get_params().get("seed")
+        if seed is not None:
+            return seed
+    return None
 
 
 def _device(

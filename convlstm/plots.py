@@ -6,6 +6,7 @@ business (``st.plotly_chart``, ``fig.write_html``, ...).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,6 +15,7 @@ import plotly.graph_objects as go
 
 from .data import season_length
 from .errors import DataError
+from .intervals import level_label, lower_column, upper_column
 
 __all__ = [
     "forecast_figure",
@@ -56,6 +58,33 @@ def model_colors(names: Sequence[str]) -> dict[str, str]:
         else:
             out[name] = spare[len([n for n in out if n not in _FIXED]) % len(spare)]
     return out
+
+
+def _label(text: Any) -> str:
+    """Escape text for plotly labels, which parse a few HTML tags (``<b>``,
+    ``<a>``...) and decode only ``&lt; &gt; &amp;``: names show literally."""
+    return html.escape(str(text), quote=False)
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _interval_levels(intervals: pd.DataFrame) -> list[float]:
+    """The levels of an intervals frame: ``attrs["levels"]``, else from the
+    ``lower_<pct>`` column names."""
+    levels = intervals.attrs.get("levels")
+    if levels:
+        return sorted(float(lv) for lv in levels)
+    out = []
+    for column in intervals.columns:
+        if str(column).startswith("lower_"):
+            try:
+                out.append(float(str(column).removeprefix("lower_")) / 100)
+            except ValueError:
+                continue
+    return sorted(out)
 
 
 def _layout(fig: go.Figure, title: str | None, y_title: str | None) -> go.Figure:
@@ -116,8 +145,13 @@ def forecast_figure(
     show_backtest: bool = True,
     title: str | None = None,
     seasons_visible: int = 4,
+    intervals: pd.DataFrame | None = None,
+    highlight: str | None = None,
 ) -> go.Figure:
     """History, held-out actuals, each model's backtest folds and future forecast.
+
+    With ``intervals`` each model's future forecast gets shaded prediction bands,
+    the widest level palest.
 
     Args:
         y: the whole series.
@@ -130,10 +164,15 @@ def forecast_figure(
         seasons_visible: the x range initially shown covers the test period, the
             future and about this many seasons before them; the range slider
             reaches the rest.
+        intervals: future forecasts with ``lower_<pct>``/``upper_<pct>`` columns
+            (``intervals.conformal_intervals`` or ``Comparison.intervals``);
+            rows with NaN bounds (an unbounded level) draw no band.
+        highlight: a model whose bands show at first; the other models' bands
+            start hidden (click their legend entries). None shows all bands.
     """
     bt, fut = _parts(comparison)
     names: list[str] = []
-    for frame in (bt, fut):
+    for frame in (bt, fut, intervals):
         if frame is not None and not frame.empty:
             names += [n for n in pd.unique(frame["model"]) if n not in names]
     colors = model_colors(names)
@@ -170,6 +209,7 @@ def forecast_figure(
         )
     for name in names:
         color = colors[name]
+        label = _label(name)
         if show_backtest and bt is not None and not bt.empty:
             rows = bt[bt["model"] == name].sort_values(["fold", "step"])
             xs: list[Any] = []
@@ -184,16 +224,18 @@ def forecast_figure(
                     x=xs,
                     y=ys,
                     mode="lines",
-                    name=f"{name} (backtest)",
+                    name=f"{label} (backtest)",
                     legendgroup=name,
                     line={"color": color, "width": 1.5, "dash": "dot"},
                     customdata=folds,
                     hovertemplate=(
-                        f"{name} fold %{{customdata}}: %{{y:,.4g}}<extra></extra>"
+                        f"{label} fold %{{customdata}}: %{{y:,.4g}}<extra></extra>"
                     ),
                     connectgaps=False,
                 )
             )
+        if intervals is not None and not intervals.empty:
+            _add_bands(fig, intervals, name, color, name == highlight or not highlight)
         if fut is not None and not fut.empty:
             rows = fut[fut["model"] == name].sort_values("timestamp")
             if rows.empty:
@@ -203,10 +245,10 @@ def forecast_figure(
                     x=rows["timestamp"],
                     y=rows["forecast"],
                     mode="lines",
-                    name=f"{name} (forecast)",
+                    name=f"{label} (forecast)",
                     legendgroup=name,
                     line={"color": color, "width": 2.5},
-                    hovertemplate=f"{name} %{{y:,.4g}}<extra></extra>",
+                    hovertemplate=f"{label} %{{y:,.4g}}<extra></extra>",
                 )
             )
 
@@ -219,7 +261,37 @@ def forecast_figure(
     fig.update_xaxes(range=[y.index[pos], end], rangeslider_visible=True)
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
-    return _layout(fig, title, value_name)
+    return _layout(fig, title, _label(value_name))
+
+
+def _add_bands(
+    fig: go.Figure, intervals: pd.DataFrame, name: str, color: str, shown: bool
+) -> None:
+    """Shade one model's prediction intervals, widest level first (palest)."""
+    rows = intervals[intervals["model"] == name].sort_values("timestamp")
+    levels = _interval_levels(intervals)
+    for j, level in enumerate(sorted(levels, reverse=True)):
+        pct = level_label(level)
+        lo, hi = lower_column(level), upper_column(level)
+        if lo not in rows.columns or hi not in rows.columns:
+            continue
+        band = rows[rows[lo].notna() & rows[hi].notna()]
+        if band.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[*band["timestamp"], *band["timestamp"][::-1]],
+                y=[*band[hi], *band[lo][::-1]],
+                mode="lines",
+                fill="toself",
+                fillcolor=_rgba(color, 0.12 + 0.1 * j),
+                line={"width": 0, "color": color},
+                hoverinfo="skip",
+                name=f"{_label(name)} {pct}% interval",
+                legendgroup=f"{name} bands",
+                visible=True if shown else "legendonly",
+            )
+        )
 
 
 def loss_figure(

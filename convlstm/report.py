@@ -10,23 +10,18 @@ import datetime as dt
 import html
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.io as pio
 
-from .intervals import level_label, lower_column, upper_column
+from .intervals import level_label
+from .plots import forecast_figure
 from .record import record_to_json
 from .significance import NEURAL_MODELS, format_p
 
 logger = logging.getLogger(__name__)
-
-_COLOURS = (
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-    "#17becf",
-)  # fmt: skip
 
 _METRICS = (
     ("mae", "MAE"),
@@ -74,32 +69,48 @@ def build_report(
             ``summary`` (index model; columns mae, rmse, mape, smape, mase,
             fit_seconds, best), ``future`` (model, timestamp, forecast), and
             optionally ``backtest.forecasts``, ``device`` and ``seconds``.
-        record: the reproducibility record from ``record.make_record``.
+        record: the reproducibility record from ``record.make_record``
+            (``Comparison.record``).
         intervals: future forecasts with interval columns, from
             ``intervals.conformal_intervals``; bands are drawn when given.
-        coverage: from ``intervals.interval_coverage``.
-        significance: from ``significance.compare_to_baseline``.
+            Defaults to ``comparison.intervals`` when it has one.
+        coverage: from ``intervals.interval_coverage``; defaults to
+            ``comparison.coverage``.
+        significance: from ``significance.compare_to_baseline``; defaults to
+            ``comparison.significance``.
         title: page title; defaults to "Forecast report: <series name>".
 
     Returns:
         The HTML document as a string.
     """
+    if intervals is None:
+        intervals = getattr(comparison, "intervals", None)
+    if coverage is None:
+        coverage = getattr(comparison, "coverage", None)
+    if significance is None:
+        significance = getattr(comparison, "significance", None)
     summary = _summary_frame(comparison)
     future = getattr(comparison, "future", None)
     backtest = getattr(getattr(comparison, "backtest", None), "forecasts", None)
     name = str(y.name) if y.name is not None else "series"
     title = title if title is not None else f"Forecast report: {name}"
-    colours = {m: _COLOURS[i % len(_COLOURS)] for i, m in enumerate(summary.index)}
     winner = _winner(summary)
 
+    # the app's charts, so the report shows what the presenter saw
     figures = [
         (
             "forecast-chart",
-            _forecast_figure(y, future, intervals, colours, winner, name),
+            forecast_figure(
+                y,
+                (None, future),
+                show_backtest=False,
+                intervals=intervals,
+                highlight=winner,
+            ),
         )
     ]
     if isinstance(backtest, pd.DataFrame) and not backtest.empty:
-        figures.append(("backtest-chart", _backtest_figure(backtest, colours, name)))
+        figures.append(("backtest-chart", forecast_figure(y, (backtest, None))))
     charts = [
         pio.to_html(
             fig,
@@ -155,12 +166,6 @@ def build_report(
 
 def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
-
-
-def _plotly_text(value: Any) -> str:
-    """Escape text for plotly labels, which parse a few tags but decode only some
-    entities (``&lt;``, ``&gt;``, ``&amp;``, not ``&quot;``)."""
-    return html.escape(str(value), quote=False)
 
 
 def _num(x: Any, digits: int = 4) -> str:
@@ -441,147 +446,3 @@ def _record_section(record: Mapping[str, Any]) -> str:
         "<details><summary>Full record (JSON): save it to check that a re-run "
         f'matches</summary><pre id="record-json">{full}</pre></details>'
     )
-
-
-# --- figures -------------------------------------------------------------------------
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def _layout(fig: go.Figure, name: str) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        height=460,
-        margin={"l": 60, "r": 20, "t": 30, "b": 40},
-        hovermode="x unified",
-        yaxis_title=_plotly_text(name),
-        legend={"orientation": "h", "y": -0.15},
-    )
-    return fig
-
-
-def _forecast_figure(
-    y: pd.Series,
-    future: pd.DataFrame | None,
-    intervals: pd.DataFrame | None,
-    colours: Mapping[Any, str],
-    winner: Any,
-    name: str,
-) -> go.Figure:
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=y.index,
-            y=y.to_numpy(),
-            name="history",
-            mode="lines",
-            line={"color": "#444"},
-        )
-    )
-    frame = intervals if intervals is not None else future
-    if not isinstance(frame, pd.DataFrame) or frame.empty:
-        return _layout(fig, name)
-    levels: Sequence[float] = []
-    if intervals is not None:
-        levels = sorted(intervals.attrs.get("levels") or _levels_in(intervals))
-    for model, part in frame.groupby("model", sort=False):
-        part = part.sort_values("timestamp")
-        colour = colours.get(model, _COLOURS[len(colours) % len(_COLOURS)])
-        visible = True if winner is None or model == winner else "legendonly"
-        label = _plotly_text(model)
-        # widest band first so narrower ones draw on top
-        for j, lv in enumerate(sorted(levels, reverse=True)):
-            lo, hi = lower_column(lv), upper_column(lv)
-            if lo not in part or hi not in part:
-                continue
-            band = part[part[lo].notna() & part[hi].notna()]
-            if band.empty:
-                continue
-            x = list(band["timestamp"]) + list(band["timestamp"][::-1])
-            yy = list(band[hi]) + list(band[lo][::-1])
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=yy,
-                    mode="lines",
-                    fill="toself",
-                    fillcolor=_rgba(colour, 0.12 + 0.1 * j),
-                    line={"width": 0, "color": colour},
-                    hoverinfo="skip",
-                    name=f"{label} {level_label(lv)}% interval",
-                    legendgroup=label,
-                    visible=visible,
-                )
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=part["timestamp"],
-                y=part["forecast"],
-                name=label,
-                legendgroup=label,
-                mode="lines+markers",
-                marker={"size": 4},
-                line={"color": colour, "width": 2},
-                visible=visible,
-            )
-        )
-    # open zoomed on the recent past and the forecast; double-click shows it all
-    horizon = int(frame.groupby("model").size().max())
-    shown = max(5 * horizon, 48)
-    if len(y) > shown:
-        start, end = y.index[-shown], frame["timestamp"].max()
-        fig.update_xaxes(range=[start, end + (end - start) * 0.02])
-    return _layout(fig, name)
-
-
-def _backtest_figure(
-    backtest: pd.DataFrame, colours: Mapping[Any, str], name: str
-) -> go.Figure:
-    fig = go.Figure()
-    actual = (
-        backtest.drop_duplicates("timestamp").sort_values("timestamp")
-        if "timestamp" in backtest
-        else backtest.iloc[0:0]
-    )
-    if not actual.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=actual["timestamp"],
-                y=actual["actual"],
-                name="actual",
-                mode="lines",
-                line={"color": "#444"},
-            )
-        )
-    for model, part in backtest.groupby("model", sort=False):
-        xs: list[Any] = []
-        ys: list[Any] = []
-        for _, fold in part.sort_values(["fold", "step"]).groupby("fold", sort=True):
-            # None breaks the line between folds: each fold is its own forecast path
-            xs += [*fold["timestamp"], None]
-            ys += [*fold["forecast"], None]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                name=_plotly_text(model),
-                mode="lines",
-                line={"color": colours.get(model, "#888"), "width": 1.5},
-                connectgaps=False,
-            )
-        )
-    return _layout(fig, name)
-
-
-def _levels_in(frame: pd.DataFrame) -> list[float]:
-    levels = []
-    for column in frame.columns:
-        if column.startswith("lower_"):
-            try:
-                levels.append(float(column.removeprefix("lower_")) / 100)
-            except ValueError:
-                continue
-    return levels

@@ -1,13 +1,29 @@
-"""Train & compare page: training form, live progress and the comparison results."""
+"""Train & compare page: training form, live progress and the comparison results,
+with prediction intervals, significance, the reproducibility record, the report and
+portable model bundles."""
 
 import time
 from datetime import datetime
 
-import pandas as pd
 import streamlit as st
 
 import ui
 from convlstm import MODEL_NAMES, ConvLSTMError, compare, plots
+from convlstm.compare import (
+    DEFAULT_LEVELS,
+    NEURAL_MODELS,
+    metrics_table,
+    rerun,
+    rerun_matches,
+    with_intervals,
+)
+from convlstm.record import (
+    bundle_data_check,
+    bundle_model,
+    load_bundle,
+    record_to_json,
+)
+from convlstm.report import build_report
 
 ui.ensure_navigation()
 st.title(":material/model_training: Train & compare")
@@ -220,6 +236,8 @@ if run_now:
             folds=int(values["folds"]),
             params=params,
             progress=report,
+            levels=st.session_state.get(ui.LEVELS) or DEFAULT_LEVELS,
+            extra={"data": label},
         )
     except ConvLSTMError as exc:
         st.session_state.pop(ui.RUNNING, None)
@@ -239,7 +257,8 @@ if run_now:
 
 
 def show_results(res: dict) -> None:
-    """Render the stored comparison: chart, metrics, future forecast, downloads."""
+    """Render the stored comparison: chart with bands, metrics with coverage and
+    verdicts, future forecast, downloads, record and re-run, model bundles."""
     cmp = res["comparison"]
     y_res = res["y"]
     p = res["params"]
@@ -256,78 +275,138 @@ def show_results(res: dict) -> None:
         f"in {cmp.seconds:.1f} s · {res['finished']}"
     )
 
-    fig = plots.forecast_figure(y_res, cmp)
+    levels = st.multiselect(
+        "Prediction intervals",
+        ui.LEVEL_OPTIONS,
+        default=[lv for lv in cmp.levels if lv in ui.LEVEL_OPTIONS] or DEFAULT_LEVELS,
+        format_func=lambda v: f"{v:.0%}",
+        key=ui.LEVELS,
+        help="Split-conformal bands from each model's backtest errors at every "
+        "horizon step. Changing them needs no retraining.",
+    )
+    if levels and tuple(sorted(levels)) != tuple(cmp.levels):
+        with ui.guard():
+            cmp = with_intervals(cmp, levels)
+        res["comparison"] = cmp
+
+    best = [m for m in cmp.summary.index if bool(cmp.summary.loc[m, "best"])]
+    fig = plots.forecast_figure(
+        y_res, cmp, intervals=cmp.intervals, highlight=best[0] if best else None
+    )
     st.plotly_chart(fig, key="forecast_chart")
 
-    summary = cmp.summary
-    best = [m for m in summary.index if bool(summary.loc[m, "best"])]
-    table = pd.DataFrame(
-        {
-            "Model": [("★ " if m in best else "") + str(m) for m in summary.index],
-            "MAE": summary["mae"].to_numpy(),
-            "RMSE": summary["rmse"].to_numpy(),
-            "MASE": summary["mase"].to_numpy(),
-            "Fit seconds": summary["fit_seconds"].to_numpy(),
-        }
+    table = metrics_table(cmp)
+    table["Model"] = [("★ " if m in best else "") + m for m in table["Model"]]
+    config = {
+        "MAE": st.column_config.NumberColumn(
+            format="%.4g", help="Mean absolute error (lower is better)"
+        ),
+        "RMSE": st.column_config.NumberColumn(
+            format="%.4g", help="Root mean squared error"
+        ),
+        "MASE": st.column_config.NumberColumn(
+            format="%.3f",
+            help="MAE relative to the in-sample seasonal naive error; below 1 beats it",
+        ),
+        "vs baseline": st.column_config.TextColumn(
+            help="Diebold-Mariano test (HLN correction) of the backtest errors "
+            "against the best baseline, at the 5% level",
+            width="large",
+        ),
+        "p-value": st.column_config.NumberColumn(format="%.3g"),
+        "Fit seconds": st.column_config.NumberColumn(
+            format="%.2f", help="Mean seconds per fit"
+        ),
+    }
+    for level in cmp.levels:
+        pct = f"{100 * level:g}%"
+        config[f"Coverage {pct}"] = st.column_config.NumberColumn(
+            format="percent",
+            help=f"Share of held-out backtest actuals inside the {pct} interval "
+            f"built from earlier folds' errors; close to {pct} is honest",
+        )
+        config[f"Width {pct}"] = st.column_config.NumberColumn(
+            format="%.4g", help=f"Mean width of the {pct} interval"
+        )
+    st.subheader("Backtest scores")
+    st.dataframe(table, hide_index=True, key="metrics_table", column_config=config)
+    st.caption(
+        "★ marks the best model (lowest MAE over all folds). Coverage is measured "
+        "on folds the interval did not learn from: compare it with the nominal "
+        "level in the header. — means too few folds to measure it."
     )
-    left, right = st.columns([3, 2])
-    with left:
-        st.subheader("Backtest scores")
-        st.dataframe(
-            table,
-            hide_index=True,
-            key="metrics_table",
-            column_config={
-                "MAE": st.column_config.NumberColumn(
-                    format="%.4g", help="Mean absolute error (lower is better)"
-                ),
-                "RMSE": st.column_config.NumberColumn(
-                    format="%.4g", help="Root mean squared error"
-                ),
-                "MASE": st.column_config.NumberColumn(
-                    format="%.3f",
-                    help="MAE relative to the in-sample seasonal naive error; "
-                    "below 1 beats it",
-                ),
-                "Fit seconds": st.column_config.NumberColumn(
-                    format="%.2f", help="Mean seconds per fit"
-                ),
-            },
-        )
-        st.caption("★ marks the best model (lowest MAE over all folds).")
-    with right:
-        st.subheader("Forecast beyond the data")
-        models = list(cmp.future["model"].unique())
-        default = best[0] if best and best[0] in models else models[0]
-        chosen = st.selectbox(
-            "Model",
-            models,
-            index=models.index(default),
-            key="future_model",
-            help="Each model was refit on the whole series; pick whose forecast "
-            "to show and download.",
-        )
-        future = cmp.future[cmp.future["model"] == chosen]
-        st.dataframe(
-            future[["timestamp", "forecast"]],
-            hide_index=True,
-            height=250,
-            key="future_table",
-            column_config={
-                "timestamp": st.column_config.DatetimeColumn(
-                    "Time", format=ui.time_format(future["timestamp"])
-                ),
-                "forecast": st.column_config.NumberColumn(
-                    "Forecast", format="localized"
-                ),
-            },
-        )
+    notes = [
+        *(cmp.intervals.attrs.get("notes", []) if cmp.intervals is not None else []),
+        *(cmp.coverage.attrs.get("notes", []) if cmp.coverage is not None else []),
+    ]
+    if notes:
+        with st.expander("Notes on the intervals", icon=":material/info:"):
+            for note in dict.fromkeys(notes):
+                st.markdown(f"- {ui.escape_md(note)}")
 
-    st.plotly_chart(plots.forecast_figure(y_res, (None, future)), key="future_chart")
+    st.subheader("Forecast beyond the data")
+    models = list(cmp.future["model"].unique())
+    default = best[0] if best and best[0] in models else models[0]
+    chosen = st.selectbox(
+        "Model",
+        models,
+        index=models.index(default),
+        key="future_model",
+        help="Each model was refit on the whole series; pick whose forecast to "
+        "show and download.",
+    )
+    frame = cmp.intervals if cmp.intervals is not None else cmp.future
+    future = frame[frame["model"] == chosen]
+    left, right = st.columns([2, 3])
+    shown = ["timestamp", "forecast"] + [
+        c for c in future.columns if c.startswith(("lower_", "upper_"))
+    ]
+    left.dataframe(
+        future[shown],
+        hide_index=True,
+        height=300,
+        key="future_table",
+        column_config={
+            "timestamp": st.column_config.DatetimeColumn(
+                "Time", format=ui.time_format(future["timestamp"])
+            ),
+            "forecast": st.column_config.NumberColumn("Forecast", format="localized"),
+            **{
+                f"{side}_{pct}": st.column_config.NumberColumn(
+                    f"{pct}% {'low' if side == 'lower' else 'high'}",
+                    format="localized",
+                )
+                for level in cmp.levels
+                for pct in [f"{100 * level:g}"]
+                for side in ("lower", "upper")
+            },
+        },
+    )
+    with right:
+        st.plotly_chart(
+            plots.forecast_figure(
+                y_res, (None, future), intervals=future, highlight=chosen
+            ),
+            key="future_chart",
+        )
 
     d1, d2, d3 = st.columns(3)
     stem = ui.slug(res["label"])
     d1.download_button(
+        "Report (HTML)",
+        data=lambda: build_report(
+            y_res, cmp, record=cmp.record, title=f"Forecast report: {res['label']}"
+        ),
+        file_name=f"report_{stem}.html",
+        mime="text/html",
+        icon=":material/summarize:",
+        key="download_report",
+        on_click="ignore",
+        type="primary",
+        help="One self-contained HTML file that works offline: summary, data, "
+        "chart with intervals, metrics with coverage and significance, the record.",
+    )
+    d2.download_button(
         "Forecasts (CSV)",
         data=lambda: ui.safe_csv(ui.forecast_table(cmp)),
         file_name=f"forecasts_{stem}.csv",
@@ -337,7 +416,7 @@ def show_results(res: dict) -> None:
         on_click="ignore",
         help="Backtest forecasts with actuals, and every model's future forecast.",
     )
-    d2.download_button(
+    d3.download_button(
         "Chart (HTML)",
         data=lambda: fig.to_html(include_plotlyjs=True, full_html=True),
         file_name=f"forecast_chart_{stem}.html",
@@ -351,8 +430,134 @@ def show_results(res: dict) -> None:
     if cmp.histories:
         with st.expander("Loss curves of the final fits", icon=":material/show_chart:"):
             st.plotly_chart(plots.loss_figure(cmp.histories), key="loss_chart")
-    with st.expander("Settings of this run", icon=":material/receipt_long:"):
-        st.json({**p, "device": res["device"]})
+
+    show_record(res)
+    show_bundles(cmp)
+
+
+def show_record(res: dict) -> None:
+    """The reproducibility record, and a re-run that checks the numbers match."""
+    cmp = res["comparison"]
+    st.subheader("Reproducibility")
+    with st.expander("Reproducibility record", icon=":material/receipt_long:"):
+        st.caption(
+            "Data fingerprint (with the repairs made while loading), models, all "
+            "parameters, seed, device, library versions and time of the run."
+        )
+        st.json(cmp.record, expanded=1)
+        st.download_button(
+            "Record (JSON)",
+            data=record_to_json(cmp.record),
+            file_name=f"record_{ui.slug(res['label'])}.json",
+            mime="application/json",
+            icon=":material/download:",
+            key="download_record",
+            on_click="ignore",
+        )
+    if st.button(
+        "Re-run from the record",
+        icon=":material/replay:",
+        key="rerun",
+        help="Train again with the same data and settings and check that every "
+        "number comes out the same.",
+    ):
+        with st.spinner("Re-running with the recorded settings..."), ui.guard():
+            again = rerun(res["y"], cmp.record)
+        match, diffs = rerun_matches(cmp, again)
+        res["rerun"] = {"match": match, "diffs": diffs, "seconds": again.seconds}
+    check = res.get("rerun")
+    if check is None:
+        return
+    if check["match"]:
+        st.success(
+            f"Re-run reproduced every metric and forecast ({check['seconds']:.1f} s).",
+            icon=":material/check_circle:",
+        )
+    else:
+        st.warning(
+            f"Re-run gave different numbers in {len(check['diffs'])} place(s):",
+            icon=":material/difference:",
+        )
+        st.dataframe(check["diffs"], hide_index=True, key="rerun_diffs")
+
+
+def show_bundles(cmp) -> None:
+    """Download a trained neural model as a bundle; upload one to forecast again."""
+    st.subheader("Portable model")
+    neural = [m for m in cmp.fitted if m in NEURAL_MODELS]
+    st.caption(
+        "A bundle holds a neural model's weights, its settings and the fingerprint "
+        "of the data it was trained on. ARIMA and the naive baselines need no "
+        "bundle: they refit from the data in seconds."
+    )
+    left, right = st.columns(2)
+    with left:
+        if neural:
+            name = st.selectbox("Neural model", neural, key="bundle_model")
+            left.download_button(
+                "Model bundle (ZIP)",
+                data=lambda: bundle_model(cmp.fitted[name], cmp.record),
+                file_name=f"{ui.slug(name)}_model.zip",
+                mime="application/zip",
+                icon=":material/deployed_code:",
+                key="download_bundle",
+                on_click="ignore",
+            )
+        else:
+            st.info(
+                "Train a ConvLSTM or LSTM to download a model bundle.",
+                icon=":material/info:",
+            )
+    upload = right.file_uploader(
+        "Forecast with a saved bundle",
+        type=["zip"],
+        key="bundle_upload",
+        help="A bundle downloaded here earlier: forecasts at once, no retraining.",
+    )
+    if upload is not None:
+        show_uploaded_bundle(upload.getvalue(), upload.name)
+
+
+def show_uploaded_bundle(data: bytes, file_name: str) -> None:
+    """Forecast with an uploaded bundle and check it against the current data."""
+    try:
+        model, record = load_bundle(data)
+        forecast = model.predict()
+    except ConvLSTMError as exc:
+        ui.show_error(exc)
+        return
+    same, message = bundle_data_check(model, record, y)
+    fingerprint = (record or {}).get("data", {}).get("sha256") or getattr(
+        model, "data_fingerprint_", "none"
+    )
+    st.markdown(
+        f"**{ui.escape_md(file_name)}**: {ui.escape_md(model.display_name)} "
+        f"· data fingerprint `{fingerprint[:16]}`"
+    )
+    if same:
+        st.success(ui.escape_md(message), icon=":material/check_circle:")
+    else:
+        st.warning(ui.escape_md(message), icon=":material/warning:")
+    table = forecast.rename("forecast").rename_axis("timestamp").reset_index()
+    table.insert(0, "model", model.display_name)
+    b1, b2 = st.columns([2, 3])
+    b1.dataframe(
+        table,
+        hide_index=True,
+        key="bundle_forecast",
+        height=300,
+        column_config={
+            "timestamp": st.column_config.DatetimeColumn(
+                "Time", format=ui.time_format(table["timestamp"])
+            ),
+            "forecast": st.column_config.NumberColumn("Forecast", format="localized"),
+        },
+    )
+    with b2:
+        st.plotly_chart(
+            plots.forecast_figure(y, (None, table), show_backtest=False),
+            key="bundle_chart",
+        )
 
 
 result = st.session_state.get(ui.RESULT)

@@ -36,7 +36,7 @@ class BaseForecaster:
         ]
 
     def get_params(self) -> dict[str, Any]:
-        """Return the hyperparameters as a dict (the constructor's keyword arguments)."""
+        """Return the hyperparameters (the constructor's keyword arguments)."""
         return {name: getattr(self, name) for name in self._param_names()}
 
     def set_params(self, **params: Any) -> Self:

@@ -149,3 +149,46 @@ def test_progress_bar_on_a_terminal_rewrites_one_line():
     text = stream.getvalue()
     assert "\n" not in text
     assert "LSTM fold 1/2 epoch 4/10" in text and "[######" in text
+
+
+def test_report_writes_one_html_file_with_chart_and_table(tmp_path):
+    csv = tmp_path / "sales.csv"
+    rows = ["month;sales"] + [
+        f"{2010 + i // 12}-{i % 12 + 1:02d};{100 + i + 10 * (i % 12 > 5):.1f}"
+        for i in range(96)
+    ]
+    csv.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "report.html"
+    code, stdout, err = run(
+        [
+            "report", "--csv", str(csv), "--models", "seasonal-naive", "naive",
+            "--horizon", "6", "--folds", "8", "--level", "0.8", "0.9",
+            "--out", str(out), "--quiet",
+        ]
+    )  # fmt: skip
+    assert code == 0, err
+    assert stdout == "" and f"wrote {out}" in err
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert 'id="forecast-chart"' in html and "Plotly.newPlot" in html
+    assert 'id="metrics"' in html and "90% coverage" in html
+    assert "Seasonal naive 80% interval" in html
+    assert "Verdict (Diebold-Mariano)" in html
+    assert "&quot;csv&quot;: &quot;sales.csv&quot;" in html  # the source, no path
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--dataset", "nope"], "unknown dataset"),
+        (["--csv", "/no/such.csv"], "not found"),
+        (["--dataset", "air_passengers", "--level", "95"], "between 0 and 1"),
+        (["--dataset", "air_passengers", "--models", "prophet"], "unknown model"),
+    ],
+)
+def test_report_errors_exit_2(tmp_path, argv, message):
+    out = tmp_path / "r.html"
+    code, _, err = run(["report", *argv, "--out", str(out), "--quiet"])
+    assert code == 2
+    assert err.startswith("error: ") and message in err.lower()
+    assert "Traceback" not in err and not out.exists()
