@@ -49,7 +49,6 @@ LONG_SERIES = 1000  # points; beyond this, CPU training of the neural nets is sl
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2)  # log-spaced steps
 LEVEL_OPTIONS = (0.5, 0.8, 0.9, 0.95, 0.99)  # prediction-interval levels offered
 # Characters that make a spreadsheet treat a text cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
 
 
@@ -72,7 +71,7 @@ def configure_page() -> None:
     """Page title, icon and wide layout (called by ``app.py``)."""
     st.set_page_config(
         page_title="ConvLSTM forecast",
-        page_icon=":material/insights:",
+        page_icon="📈",
         layout="wide",
     )
 
@@ -126,23 +125,8 @@ def escape_md(text: object) -> str:
 
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes with text cells and headers that cannot run as spreadsheet formulas.
-
-    A text cell starting with ``= + - @`` or a tab/CR gets a leading apostrophe;
-    numbers and timestamps are left as they are.
-    """
-
-    def neutral(value: object) -> object:
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
-            return "'" + value
-        return value
-
-    out = frame.copy()
-    out.columns = [neutral(str(c)) for c in out.columns]
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutral)
-    return out.to_csv(index=False).encode("utf-8")
+    """CSV bytes for a download, with formula-like text cells neutralised."""
+    return data.safe_csv(frame).encode("utf-8")
 
 
 def slug(text: str) -> str:

@@ -7,7 +7,6 @@ stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import math
 import os
@@ -26,14 +25,13 @@ from .compare import (
     make_model,
     model_name,
 )
-from .data import read_csv, season_length, to_series
+from .data import read_csv, safe_csv, season_length, to_series
 from .errors import ConvLSTMError
 
 __all__ = ["main"]
 
 EXIT_ERROR = 2
 # Cells a spreadsheet would run as a formula (or could be made to).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Hyperparameter flags: dest -> (type, help)
 _PARAMS = {
     "kernel_size": (int, "ConvLSTM convolution kernel size"),
@@ -53,26 +51,6 @@ class _CliError(Exception):
 
 
 # ----------------------------------------------------------------- helpers
-def _safe_cell(value: Any) -> Any:
-    """Prefix text that a spreadsheet would treat as a formula with a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def safe_csv(df: pd.DataFrame) -> str:
-    """Render ``df`` as CSV text with formula-like text cells and headers
-    neutralised; numbers are written as they are."""
-    out = df.copy()
-    out.columns = [_safe_cell(str(c)) for c in out.columns]
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_safe_cell)
-    buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
-
-
 def _load(args: argparse.Namespace) -> tuple[pd.Series, str | None]:
     """The series chosen by --dataset or --csv, and the dataset name if any."""
     if args.dataset:

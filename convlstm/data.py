@@ -1386,3 +1386,29 @@ def check_series(y: pd.Series, *, min_length: int, what: str = "model") -> pd.Se
     out = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(y.index, freq=freq))
     out.name = y.name
     return out
+
+
+# A text cell starting with one of these is run as a formula by spreadsheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutral_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(frame: pd.DataFrame) -> str:
+    """Render ``frame`` as CSV text that is safe to open in a spreadsheet.
+
+    Text cells and headers that a spreadsheet would run as a formula (starting with
+    ``= + - @``, a tab or a carriage return) get a leading apostrophe; numbers and
+    timestamps are written as they are. Rows end in CRLF, so a cell holding a line
+    break is quoted and stays one cell.
+    """
+    out = frame.copy()
+    out.columns = [_neutral_cell(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_neutral_cell)
+    return out.to_csv(index=False, lineterminator="\r\n")
