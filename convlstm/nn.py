@@ -140,20 +140,35 @@ class ConvLSTMCell(nn.Module):
         return h, c
 
 
-def seasonal_anchor(x: torch.Tensor, horizon: int, period: int) -> torch.Tensor:
+def seasonal_anchor(
+    x: torch.Tensor, horizon: int, period: int, *, drift: bool = False
+) -> torch.Tensor:
     """Seasonal-naive forecast of each window: repeat its last ``period`` values.
+
+    With ``drift`` (needs ``L >= 2 * period``) each repeated cycle also moves by the
+    change of level between the window's last two cycles, i.e. a seasonal random
+    walk with drift, the linear part of the airline model: on trending seasonal
+    series it is a far better prior than plain seasonal naive.
 
     Args:
         x: windows, ``(B, L)`` with ``L >= period``.
         horizon: steps to forecast.
         period: the cycle to repeat (1 repeats the last value).
+        drift: add the level change per cycle.
 
     Returns:
         ``(B, horizon)``.
     """
-    last = x[:, x.shape[1] - period :]  # (B, period)
+    length = x.shape[1]
+    last = x[:, length - period :]  # (B, period)
     reps = -(-horizon // period)
-    return last.repeat(1, reps)[:, :horizon]
+    anchor = last.repeat(1, reps)[:, :horizon]
+    if drift:
+        before = x[:, length - 2 * period : length - period]  # (B, period)
+        change = last.mean(dim=1, keepdim=True) - before.mean(dim=1, keepdim=True)
+        cycles = torch.arange(horizon, device=x.device) // period + 1  # (horizon,)
+        anchor = anchor + change * cycles.to(x.dtype)
+    return anchor
 
 
 class ConvLSTMNet(nn.Module):
@@ -168,8 +183,9 @@ class ConvLSTMNet(nn.Module):
     is older than a frame.
 
     Output = head(last hidden state) + linear AR skip over the whole window
-    (+ a seasonal-naive anchor of period ``anchor_period`` when it is > 0, so the
-    net learns a correction of the seasonal-naive forecast).
+    (+ a seasonal-naive anchor of period ``anchor_period`` when it is > 0, with the
+    level drift of the last two cycles when the window holds two, so the net learns
+    a correction of that forecast).
 
     Args:
         lookback: window length ``L``; the last ``rows * width`` values form the
@@ -222,6 +238,8 @@ class ConvLSTMNet(nn.Module):
             )
         if anchor_period < 0 or anchor_period > lookback:
             raise ValueError(f"anchor_period must be in 0..{lookback}")
+        # drift needs two whole cycles, and a naive (period 1) anchor gets none
+        self.anchor_drift = anchor_period > 1 and lookback >= 2 * anchor_period
         self.lookback = lookback
         self.width = width
         self.rows = lookback // width
@@ -307,9 +325,16 @@ class ConvLSTMNet(nn.Module):
         y = self.head(last)  # (B, horizon)
         if self.ar is not None:
             y = y + self.ar(x)
-        if self.anchor_period > 0:
-            y = y + seasonal_anchor(x, self.horizon, self.anchor_period)
-        return y
+        anchor = self.anchor(x)
+        return y if anchor is None else y + anchor
+
+    def anchor(self, x: torch.Tensor) -> torch.Tensor | None:
+        """The seasonal-naive (with drift) anchor of windows ``(B, L)``, or None."""
+        if self.anchor_period == 0:
+            return None
+        return seasonal_anchor(
+            x, self.horizon, self.anchor_period, drift=self.anchor_drift
+        )
 
 
 class LSTMNet(nn.Module):
@@ -372,6 +397,11 @@ class LSTMNet(nn.Module):
         y = self.head(self.dropout(out[:, -1]))  # (B, horizon)
         if self.ar is not None:
             y = y + self.ar(x)
-        if self.anchor_period > 0:
-            y = y + seasonal_anchor(x, self.horizon, self.anchor_period)
-        return y
+        anchor = self.anchor(x)
+        return y if anchor is None else y + anchor
+
+    def anchor(self, x: torch.Tensor) -> torch.Tensor | None:
+        """The seasonal-naive anchor of windows ``(B, L)``, or None."""
+        if self.anchor_period == 0:
+            return None
+        return seasonal_anchor(x, self.horizon, self.anchor_period)

@@ -28,6 +28,7 @@ from .. import nn as cnn
 from ..data import check_series, future_index, seasonal_periods
 from ..errors import DataError, TrainingError
 from ..training import EpochCallback, predict_windows, resolve_device, train
+from .arima import _wants_log
 from .base import BaseForecaster
 
 __all__ = ["ConvLSTMForecaster", "LSTMForecaster", "load_model"]
@@ -43,7 +44,14 @@ NONSEASONAL_WIDTH = 8
 MAX_CONFIG_BYTES = 4 * 2**20
 MAX_WEIGHT_BYTES = 1024 * 2**20
 # Columns the phase axis is average-pooled down to when ``pooling=None``.
-MAX_COLUMNS = 16
+MAX_COLUMNS = 8
+# Optimisation steps in one fit: at most MAX_STEPS, and at most what keeps the
+# forward multiply-adds of the fit (batch x cost of one window x steps) within
+# STEP_BUDGET (about 1-2 s on one CPU core), but never fewer than MIN_STEPS.
+MAX_STEPS = 300
+MIN_STEPS = 30
+STEP_BUDGET = 6e9
+TRANSFORMS = ("auto", "log", "none")
 
 
 def _is_int(value: Any) -> bool:
@@ -136,6 +144,11 @@ class _NeuralForecaster(BaseForecaster):
         _check_int("seed", self.seed, 0, 2**63 - 1, TrainingError)
         _check_float("learning rate", self.learning_rate, 0.0, 1.0, open_low=True)
         _check_float("dropout", self.dropout, 0.0, 0.9, open_low=False)
+        if self.transform not in TRANSFORMS:
+            raise TrainingError(
+                f"transform must be one of {', '.join(TRANSFORMS)}, "
+                f"got {self.transform!r}"
+            )
         if not isinstance(self.device, str):
             raise TrainingError(
                 f"device must be a string like 'auto', got {self.device!r}"
@@ -204,11 +217,13 @@ class _NeuralForecaster(BaseForecaster):
         self.anchor_period_ = max(usable) if usable else 1
         self._set_derived()
         values = np.array(y.to_numpy(dtype=np.float64), copy=True)
-        net = self._build_net()
+        self.transform_ = self._choose_transform(values)
+        # Seed before building the net: its initial weights come from the generator.
         torch.manual_seed(self.seed)
+        net = self._build_net()
         result = train(
             net,
-            torch.from_numpy(values),
+            torch.from_numpy(self._forward_transform(values)),
             lookback=lookback,
             horizon=int(self.horizon),
             norm_period=self.width_,
@@ -218,6 +233,7 @@ class _NeuralForecaster(BaseForecaster):
             patience=int(self.patience),
             seed=int(self.seed),
             device=device,
+            max_steps=self._max_steps(lookback),
             callback=callback,
         )
         self.net_ = net
@@ -235,14 +251,47 @@ class _NeuralForecaster(BaseForecaster):
     def _set_derived(self) -> None:
         """Subclasses set fitted attributes that depend on the lookback."""
 
+    def _window_cost(self, lookback: int) -> float:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def _max_steps(self, lookback: int) -> int:
+        """Step cap from ``STEP_BUDGET`` and the net's cost per window."""
+        per_step = int(self.batch_size) * self._window_cost(lookback)
+        return int(min(MAX_STEPS, max(MIN_STEPS, STEP_BUDGET // max(per_step, 1))))
+
+    def _choose_transform(self, values: np.ndarray) -> str:
+        """ "log" or "none", from ``transform`` and the training values only."""
+        if self.transform == "log":
+            if (values <= 0).any():
+                raise DataError(
+                    f"{self.display_name}: transform='log' needs a strictly positive "
+                    "series; this one has values <= 0 (use transform='auto' or 'none')"
+                )
+            return "log"
+        if self.transform == "auto" and _wants_log(values, self.season_length_):
+            return "log"
+        return "none"
+
+    def _forward_transform(self, values: np.ndarray) -> np.ndarray:
+        if getattr(self, "transform_", "none") == "log":
+            return np.log(values)
+        return values
+
+    def _inverse_transform(self, values: np.ndarray) -> np.ndarray:
+        if getattr(self, "transform_", "none") == "log":
+            return np.exp(values)
+        return values
+
     def predict(self) -> pd.Series:
         """Forecast the ``horizon`` steps after the end of the fitted series."""
         self._check_fitted()
-        window = torch.from_numpy(self.last_window_)[None, :]  # (1, L)
+        window = torch.from_numpy(self._forward_transform(self.last_window_))
+        window = window[None, :]  # (1, L)
         device = next(self.net_.parameters()).device
         pred = predict_windows(
             self.net_, window, norm_period=self.width_, device=device
         )[0].numpy()
+        pred = self._inverse_transform(pred)
         idx = future_index(self.index_, self.net_.horizon)
         return pd.Series(pred.astype(float), index=idx, name=self.display_name)
 
@@ -310,6 +359,7 @@ class _NeuralForecaster(BaseForecaster):
         "width_",
         "anchor_period_",
         "pooling_",
+        "transform_",
         "device_",
         "history_",
         "best_epoch_",
@@ -328,7 +378,10 @@ class ConvLSTMForecaster(_NeuralForecaster):
     neighbouring seasons; frames of ``frame_rows`` rows run through stacked ConvLSTM
     layers (see :class:`convlstm.nn.ConvLSTMNet`). The output adds a linear AR skip
     over the window and a seasonal-naive anchor of the longest cycle the window
-    covers. Windows are normalised one by one (location = mean of the last season,
+    covers, moved by the level change of its last two cycles when it holds two
+    (seasonal naive with drift); the skip is first solved by ridge regression and
+    training (Adam, cosine learning-rate decay) must beat it on the validation
+    windows. Windows are normalised one by one (location = mean of the last season,
     scale = standard deviation), so any scale works; forecasts are in original units.
 
     Args:
@@ -339,11 +392,13 @@ class ConvLSTMForecaster(_NeuralForecaster):
         num_layers: stacked ConvLSTM layers (1..8).
         lookback: window length; ``None`` picks it from the season length(s) and
             the series length (:func:`lookback_rule`).
-        epochs: the most training epochs (an epoch is at most 16 batches).
+        epochs: the most training epochs (an epoch is at most 16 batches); a
+            fit also stops after ``MAX_STEPS`` batches or its compute budget
+            (``STEP_BUDGET``), so long series train in a second or two.
         batch_size: windows per batch.
         activation: front-end activation: "relu", "tanh", "elu" or "leaky_relu".
         pooling: average-pool factor along the phase axis (1 = none); ``None`` pools
-            wide rows down to at most 16 columns.
+            wide rows down to at most 8 columns (cheaper frames on long seasons).
         frontend: use the convolutional front-end.
         residual: residual connections between stacked layers.
         peephole: peephole connections in the cells.
@@ -351,6 +406,9 @@ class ConvLSTMForecaster(_NeuralForecaster):
         season_length: season in steps; ``None`` uses the series' frequency.
         patience: epochs without a better validation loss before stopping.
         dropout: dropout before the head, in [0, 0.9].
+        transform: "auto" models a positive series whose seasonal swing grows
+            with its level on the log scale (decided on the training data only,
+            the same test as the ARIMA's); "log" or "none" force the choice.
         seed: random seed; the same seed gives the same forecast on the CPU.
         device: "auto" (CUDA, then MPS, then CPU), "cpu", "cuda" or "mps".
     """
@@ -377,6 +435,7 @@ class ConvLSTMForecaster(_NeuralForecaster):
         season_length: int | None = None,
         patience: int = 10,
         dropout: float = 0.0,
+        transform: str = "auto",
         seed: int = 0,
         device: str = "auto",
     ) -> None:
@@ -397,6 +456,7 @@ class ConvLSTMForecaster(_NeuralForecaster):
         self.season_length = season_length
         self.patience = patience
         self.dropout = dropout
+        self.transform = transform
         self.seed = seed
         self.device = device
 
@@ -439,6 +499,20 @@ class ConvLSTMForecaster(_NeuralForecaster):
                 f"({self.width_} steps); use pooling=1 or a longer season"
             )
 
+    def _window_cost(self, lookback: int) -> float:
+        # multiply-adds of the cells' gate convolutions for one window
+        kh, kw = cnn.kernel_pair(
+            tuple(self.kernel_size)
+            if isinstance(self.kernel_size, list)
+            else self.kernel_size
+        )
+        rows = lookback // self.width_
+        frame_rows = max(1, min(int(self.frame_rows), rows))
+        pixels = frame_rows * (self.width_ // self.pooling_)
+        hid = int(self.hidden_size)
+        per_cell = pixels * 2 * hid * 4 * hid * kh * kw
+        return (rows - frame_rows + 1) * int(self.num_layers) * per_cell
+
     def _build_net(self) -> torch.nn.Module:
         ks = self.kernel_size
         return cnn.ConvLSTMNet(
@@ -473,11 +547,14 @@ class LSTMForecaster(_NeuralForecaster):
         learning_rate: Adam's learning rate, in (0, 1].
         num_layers: stacked LSTM layers (1..8).
         lookback: window length; ``None`` uses the same rule as the ConvLSTM.
-        epochs: the most training epochs (an epoch is at most 16 batches).
+        epochs: the most training epochs (an epoch is at most 16 batches); a
+            fit also stops after ``MAX_STEPS`` batches or its compute budget
+            (``STEP_BUDGET``), so long series train in a second or two.
         batch_size: windows per batch.
         season_length: season in steps; ``None`` uses the series' frequency.
         patience: epochs without a better validation loss before stopping.
         dropout: dropout between layers and before the head, in [0, 0.9].
+        transform: "auto", "log" or "none", as for :class:`ConvLSTMForecaster`.
         seed: random seed; the same seed gives the same forecast on the CPU.
         device: "auto" (CUDA, then MPS, then CPU), "cpu", "cuda" or "mps".
     """
@@ -497,6 +574,7 @@ class LSTMForecaster(_NeuralForecaster):
         season_length: int | None = None,
         patience: int = 10,
         dropout: float = 0.0,
+        transform: str = "auto",
         seed: int = 0,
         device: str = "auto",
     ) -> None:
@@ -510,11 +588,18 @@ class LSTMForecaster(_NeuralForecaster):
         self.season_length = season_length
         self.patience = patience
         self.dropout = dropout
+        self.transform = transform
         self.seed = seed
         self.device = device
 
     def _validate_net_params(self) -> None:
         pass
+
+    def _window_cost(self, lookback: int) -> float:
+        # multiply-adds of the gates over the window's steps; a sequential scan of
+        # single steps costs several times its multiply-adds, hence the factor 4
+        hid = int(self.hidden_size)
+        return 4 * lookback * int(self.num_layers) * 4 * hid * (hid + 1)
 
     def _build_net(self) -> torch.nn.Module:
         return cnn.LSTMNet(
@@ -601,6 +686,8 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> _NeuralForecast
                 raise DataError(f"{bad}: unknown fitted attribute {name!r}")
             setattr(model, name, value)
         model.device_ = "cpu"
+        if getattr(model, "transform_", "none") not in ("log", "none"):
+            raise DataError(f"{bad}: unknown transform {model.transform_!r}")
         last_window = np.asarray(config["last_window"], dtype=np.float64)
         info = config["index"]
         freq = to_offset(info["freq"])
@@ -617,8 +704,19 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> _NeuralForecast
         ):
             raise DataError(f"{bad}: the stored last window is damaged")
         model._validate()
-        net = model._build_net()
         state = load_tensors(weights)
+        # the config could declare any size of net: compare its shapes (built on the
+        # meta device, which allocates nothing) with the stored weights first
+        with torch.device("meta"):
+            expected = {
+                k: tuple(v.shape) for k, v in model._build_net().state_dict().items()
+            }
+        stored = {k: tuple(v.shape) for k, v in state.items()}
+        if stored != expected:
+            raise DataError(
+                f"{bad}: the weights do not match the net its config.json declares"
+            )
+        net = model._build_net()
         net.load_state_dict(state, strict=True)
     except DataError:
         raise
