@@ -694,10 +694,9 @@ def _replay(
     y = net.head(net.dropout(seq[:, -1].flatten(1)))  # (B, horizon)
     if net.ar is not None:
         y = y + net.ar(x)
-    if net.anchor_period > 0:
-        from .nn import seasonal_anchor
-
-        y = y + seasonal_anchor(x, net.horizon, net.anchor_period)
+    anchor = net.anchor(x)  # the net's own anchor (seasonal naive, maybe with drift)
+    if anchor is not None:
+        y = y + anchor
     return y, record, err
 
 
