@@ -206,6 +206,8 @@ class ConvLSTMNet(nn.Module):
         dropout: dropout before the head.
         ar_skip: add the linear autoregressive skip from the window.
         anchor_period: period of the seasonal-naive anchor (0 = no anchor).
+        anchor_drift: move the anchor by the level change of the window's last two
+            cycles; ``None`` = whenever the window holds two cycles of a period > 1.
     """
 
     def __init__(
@@ -227,6 +229,7 @@ class ConvLSTMNet(nn.Module):
         dropout: float = 0.0,
         ar_skip: bool = True,
         anchor_period: int = 0,
+        anchor_drift: bool | None = None,
     ) -> None:
         super().__init__()
         kh, kw = kernel_pair(kernel_size)
@@ -239,7 +242,8 @@ class ConvLSTMNet(nn.Module):
         if anchor_period < 0 or anchor_period > lookback:
             raise ValueError(f"anchor_period must be in 0..{lookback}")
         # drift needs two whole cycles, and a naive (period 1) anchor gets none
-        self.anchor_drift = anchor_period > 1 and lookback >= 2 * anchor_period
+        can_drift = anchor_period > 1 and lookback >= 2 * anchor_period
+        self.anchor_drift = can_drift and anchor_drift is not False
         self.lookback = lookback
         self.width = width
         self.rows = lookback // width

@@ -27,7 +27,13 @@ from safetensors.torch import save as save_tensors
 from .. import nn as cnn
 from ..data import check_series, future_index, seasonal_periods
 from ..errors import DataError, TrainingError
-from ..training import EpochCallback, predict_windows, resolve_device, train
+from ..training import (
+    EpochCallback,
+    linear_validation_loss,
+    predict_windows,
+    resolve_device,
+    train,
+)
 from .arima import _wants_log
 from .base import BaseForecaster
 
@@ -51,6 +57,11 @@ MAX_COLUMNS = 8
 MAX_STEPS = 300
 MIN_STEPS = 30
 STEP_BUDGET = 6e9
+# The plain LSTM scans single steps (cheap multiply-adds, slow sequential kernels) and
+# needs a few hundred steps to converge: it gets its own, larger budget, and an
+# automatic lookback of at most LSTM_MAX_LOOKBACK steps so those steps stay cheap.
+LSTM_STEP_BUDGET = 2.4e10
+LSTM_MAX_LOOKBACK = 128
 TRANSFORMS = ("auto", "log", "none")
 
 
@@ -205,6 +216,7 @@ class _NeuralForecaster(BaseForecaster):
         n = len(y)
         if self.lookback is None:
             lookback, width = lookback_rule(n, self.horizon, periods)
+            lookback = self._cap_lookback(lookback, width)
         else:
             lookback = int(self.lookback)
             width = periods[0] if periods else NONSEASONAL_WIDTH
@@ -218,12 +230,14 @@ class _NeuralForecaster(BaseForecaster):
         self._set_derived()
         values = np.array(y.to_numpy(dtype=np.float64), copy=True)
         self.transform_ = self._choose_transform(values)
+        series = torch.from_numpy(self._forward_transform(values))
+        self._choose_setup(series)
         # Seed before building the net: its initial weights come from the generator.
         torch.manual_seed(self.seed)
         net = self._build_net()
         result = train(
             net,
-            torch.from_numpy(self._forward_transform(values)),
+            series,
             lookback=lookback,
             horizon=int(self.horizon),
             norm_period=self.width_,
@@ -251,13 +265,23 @@ class _NeuralForecaster(BaseForecaster):
     def _set_derived(self) -> None:
         """Subclasses set fitted attributes that depend on the lookback."""
 
+    def _choose_setup(self, series: torch.Tensor) -> None:
+        """Subclasses may pick fitted set-up choices on the (transformed) series."""
+
+    def _cap_lookback(self, lookback: int, width: int) -> int:
+        """Subclasses may shorten the automatic lookback (a multiple of ``width``)."""
+        return lookback
+
+    _step_budget = STEP_BUDGET
+
     def _window_cost(self, lookback: int) -> float:  # pragma: no cover - interface
         raise NotImplementedError
 
     def _max_steps(self, lookback: int) -> int:
         """Step cap from ``STEP_BUDGET`` and the net's cost per window."""
         per_step = int(self.batch_size) * self._window_cost(lookback)
-        return int(min(MAX_STEPS, max(MIN_STEPS, STEP_BUDGET // max(per_step, 1))))
+        budget = self._step_budget
+        return int(min(MAX_STEPS, max(MIN_STEPS, budget // max(per_step, 1))))
 
     def _choose_transform(self, values: np.ndarray) -> str:
         """ "log" or "none", from ``transform`` and the training values only."""
@@ -358,6 +382,7 @@ class _NeuralForecaster(BaseForecaster):
         "season_length_",
         "width_",
         "anchor_period_",
+        "anchor_drift_",
         "pooling_",
         "transform_",
         "device_",
@@ -378,8 +403,10 @@ class ConvLSTMForecaster(_NeuralForecaster):
     neighbouring seasons; frames of ``frame_rows`` rows run through stacked ConvLSTM
     layers (see :class:`convlstm.nn.ConvLSTMNet`). The output adds a linear AR skip
     over the window and a seasonal-naive anchor of the longest cycle the window
-    covers, moved by the level change of its last two cycles when it holds two
-    (seasonal naive with drift); the skip is first solved by ridge regression and
+    covers; when the window holds two cycles, the anchor is moved by their level
+    change (seasonal naive with drift) if that gives the ridge-solved skip a lower
+    loss on the validation windows than no drift (``anchor_drift_``). The skip is
+    first solved by ridge regression and
     training (Adam, cosine learning-rate decay) must beat it on the validation
     windows. Windows are normalised one by one (location = mean of the last season,
     scale = standard deviation), so any scale works; forecasts are in original units.
@@ -499,6 +526,27 @@ class ConvLSTMForecaster(_NeuralForecaster):
                 f"({self.width_} steps); use pooling=1 or a longer season"
             )
 
+    def _choose_setup(self, series: torch.Tensor) -> None:
+        # Drift helps a trending series and hurts a level one: when the window holds
+        # two cycles, keep the anchor (with or without drift) whose ridge-solved skip
+        # has the lower loss on the validation windows at the end of the training data.
+        self.anchor_drift_ = None
+        period = self.anchor_period_
+        if period <= 1 or self.lookback_ < 2 * period:
+            return
+        losses = {}
+        for drift in (True, False):
+            self.anchor_drift_ = drift
+            torch.manual_seed(self.seed)
+            losses[drift] = linear_validation_loss(
+                self._build_net(),
+                series,
+                lookback=self.lookback_,
+                horizon=int(self.horizon),
+                norm_period=self.width_,
+            )
+        self.anchor_drift_ = not (losses[False] < losses[True])
+
     def _window_cost(self, lookback: int) -> float:
         # multiply-adds of the cells' gate convolutions for one window
         kh, kw = cnn.kernel_pair(
@@ -531,6 +579,7 @@ class ConvLSTMForecaster(_NeuralForecaster):
             dropout=float(self.dropout),
             ar_skip=True,
             anchor_period=self.anchor_period_,
+            anchor_drift=getattr(self, "anchor_drift_", None),
         )
 
 
@@ -540,16 +589,21 @@ class LSTMForecaster(_NeuralForecaster):
     Same windows, per-window normalisation and training loop as
     :class:`ConvLSTMForecaster`, but a plain ``nn.LSTM`` + linear head: no AR skip
     and no seasonal anchor, so a comparison shows what the ConvLSTM design adds.
+    A fair baseline all the same: a larger learning rate, patience and compute
+    budget (``LSTM_STEP_BUDGET``) than the ConvLSTM's, since its sequential scan
+    needs a few hundred steps to converge, and an automatic lookback of at most
+    ``LSTM_MAX_LOOKBACK`` steps (whole seasons) so that those steps stay cheap.
 
     Args:
         horizon: steps to forecast (direct multi-step).
         hidden_size: LSTM units (1..1024).
         learning_rate: Adam's learning rate, in (0, 1].
         num_layers: stacked LSTM layers (1..8).
-        lookback: window length; ``None`` uses the same rule as the ConvLSTM.
+        lookback: window length; ``None`` uses the ConvLSTM's rule, capped at
+            ``LSTM_MAX_LOOKBACK`` steps (whole seasons, at least one).
         epochs: the most training epochs (an epoch is at most 16 batches); a
             fit also stops after ``MAX_STEPS`` batches or its compute budget
-            (``STEP_BUDGET``), so long series train in a second or two.
+            (``LSTM_STEP_BUDGET``), so long series train in a few seconds.
         batch_size: windows per batch.
         season_length: season in steps; ``None`` uses the series' frequency.
         patience: epochs without a better validation loss before stopping.
@@ -566,13 +620,13 @@ class LSTMForecaster(_NeuralForecaster):
         *,
         horizon: int = 12,
         hidden_size: int = 32,
-        learning_rate: float = 1e-3,
+        learning_rate: float = 1e-2,
         num_layers: int = 1,
         lookback: int | None = None,
-        epochs: int = 200,
+        epochs: int = 300,
         batch_size: int = 64,
         season_length: int | None = None,
-        patience: int = 10,
+        patience: int = 30,
         dropout: float = 0.0,
         transform: str = "auto",
         seed: int = 0,
@@ -592,8 +646,14 @@ class LSTMForecaster(_NeuralForecaster):
         self.seed = seed
         self.device = device
 
+    _step_budget = LSTM_STEP_BUDGET
+
     def _validate_net_params(self) -> None:
         pass
+
+    def _cap_lookback(self, lookback: int, width: int) -> int:
+        # whole rows of ``width``, at least one
+        return min(lookback, max(width, LSTM_MAX_LOOKBACK // width * width))
 
     def _window_cost(self, lookback: int) -> float:
         # multiply-adds of the gates over the window's steps; a sequential scan of

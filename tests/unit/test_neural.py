@@ -136,6 +136,32 @@ def test_lookback_rule_covers_the_longest_usable_cycle():
     assert lookback_rule(500, 48, (48, 336)) == (144, 48)  # weekly cycle not usable
 
 
+def test_lstm_caps_its_automatic_lookback():
+    idx = pd.date_range("2020-01-01", periods=2000, freq="30min")
+    t = np.arange(2000)
+    y = pd.Series(100 + 10 * np.sin(2 * np.pi * t / 48), index=idx)
+    model = LSTMForecaster(horizon=4, **TINY_CONV).fit(y)
+    assert model.width_ == 48 and model.lookback_ == 96  # not the ConvLSTM's 384
+
+
+def test_anchor_drift_is_chosen_on_validation_and_saved():
+    t = np.arange(96)
+    season = 10 * np.sin(2 * np.pi * t / 12)
+    idx = pd.date_range("2001-01-01", periods=96, freq="MS")
+    trend = pd.Series(50 + 2.0 * t + season, index=idx)
+    level = pd.Series(
+        50 + season + np.random.default_rng(1).normal(0, 3, 96), index=idx
+    )
+    kw = {**TINY_CONV, "transform": "none"}
+    trending = ConvLSTMForecaster(horizon=6, **kw).fit(trend)
+    assert trending.anchor_drift_ is True and trending.net_.anchor_drift
+    flat = ConvLSTMForecaster(horizon=6, **kw).fit(level)
+    assert flat.anchor_drift_ is False and not flat.net_.anchor_drift
+    twin = load_model(flat.to_bytes())
+    assert twin.anchor_drift_ is False and not twin.net_.anchor_drift
+    pd.testing.assert_series_equal(twin.predict(), flat.predict())
+
+
 def test_explicit_lookback_shorter_than_the_season(y):
     model = ConvLSTMForecaster(horizon=3, lookback=6, **TINY_CONV).fit(y)
     assert model.lookback_ == 6 and model.width_ == 6

@@ -119,6 +119,15 @@ def test_anchor_makes_an_untrained_ar_free_net_start_near_seasonal_naive():
     assert torch.allclose(net(x), x[:, 24:29] + drift, atol=1e-6)
 
 
+def test_anchor_drift_can_be_switched_off():
+    net = _net(anchor_period=12, frontend=False, anchor_drift=False)
+    torch.nn.init.zeros_(net.head.weight)
+    torch.nn.init.zeros_(net.head.bias)
+    x = torch.randn(2, 36)
+    assert not net.anchor_drift
+    assert torch.allclose(net(x), x[:, 24:29], atol=1e-6)
+
+
 def test_net_refuses_bad_pooling():
     with pytest.raises(ValueError, match="pooling"):
         _net(pooling=13)
