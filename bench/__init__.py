@@ -1,0 +1,1 @@
+"""Accuracy and speed benchmarks of convlstm-forecast (run: python -m bench.run)."""
