@@ -1,7 +1,7 @@
 """Streamlit entry point: page config, navigation and the sidebar summary.
 
 Run with ``streamlit run app.py``. Each screen lives in ``pages/``; add a page by
-adding one ``st.Page`` line to ``PAGES``.
+adding one line to ``ui.PAGE_SPECS``.
 """
 
 import streamlit as st
@@ -11,14 +11,11 @@ import ui
 ui.configure_page()
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/data.py", title="Data", icon=":material/table_chart:"),
-    st.Page(
-        "pages/compare.py", title="Train & compare", icon=":material/model_training:"
-    ),
-    st.Page("pages/how_it_works.py", title="How it works", icon=":material/school:"),
+    st.Page(path, title=title, icon=icon, default=(i == 0))
+    for i, (path, title, icon) in enumerate(ui.PAGE_SPECS)
 ]
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, position="hidden")
+ui.navigation_menu()
 ui.sidebar_summary()
 page.run()

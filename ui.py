@@ -76,6 +76,29 @@ def configure_page() -> None:
     )
 
 
+#: The app's pages: (file, title, icon). app.py routes with these and the sidebar
+#: menu links them; add a page by adding one line here.
+PAGE_SPECS = (
+    ("pages/home.py", "Home", ":material/home:"),
+    ("pages/data.py", "Data", ":material/table_chart:"),
+    ("pages/compare.py", "Train & compare", ":material/model_training:"),
+    ("pages/how_it_works.py", "How it works", ":material/school:"),
+)
+
+
+def navigation_menu() -> None:
+    """The sidebar menu, drawn by the app itself.
+
+    Streamlit's own menu is switched off (``client.showSidebarNavigation``) because,
+    with page files in ``pages/``, the first visitor after a server start who opens a
+    page URL directly would get the legacy file-name menu instead of this one.
+    """
+    with st.sidebar:
+        for path, title, icon in PAGE_SPECS:
+            st.page_link(path, label=title, icon=icon)
+        st.divider()
+
+
 def ensure_navigation() -> None:
     """Give a page the app's frame when Streamlit ran it without ``app.py``.
 
@@ -91,6 +114,7 @@ def ensure_navigation() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         configure_page()
+        navigation_menu()
         sidebar_summary()
 
 

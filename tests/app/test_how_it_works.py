@@ -127,7 +127,7 @@ def test_page_uses_the_apps_current_dataset() -> None:
 
 
 def test_page_is_registered_in_the_app() -> None:
-    assert "pages/how_it_works.py" in (ROOT / "app.py").read_text()
+    assert "pages/how_it_works.py" in (ROOT / "ui.py").read_text()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     at.switch_page("pages/how_it_works.py").run()
