@@ -421,6 +421,8 @@ def train(
     grad_clip: float = 1.0,
     weight_decay: float = 0.0,
     linear_init: bool = True,
+    freeze_linear: bool = False,
+    min_patience_steps: int = 0,
     callback: EpochCallback | None = None,
 ) -> TrainResult:
     """Train ``net`` in place on the windows of ``series``; best weights are kept.
@@ -456,6 +458,10 @@ def train(
         weight_decay: Adam weight decay.
         linear_init: solve the net's linear AR skip first (see
             :func:`init_linear_skip`); its validation loss is the one to beat.
+        freeze_linear: keep the solved skip fixed, so that the rest of the net
+            learns the residual of the linear model (only when it was solved).
+        min_patience_steps: patience is at least this many optimisation steps
+            (on a short series an epoch may be a single batch).
         callback: ``callback(epoch, epochs, train_loss, val_loss)``; True stops.
 
     Returns:
@@ -479,6 +485,7 @@ def train(
     per_epoch = min(max_batches_per_epoch, -(-len(train_starts) // batch_size))
     if max_steps is not None:
         epochs = max(1, min(epochs, max_steps // max(per_epoch, 1)))
+    patience = max(patience, -(-min_patience_steps // max(per_epoch, 1)))
     total_steps = max(1, epochs * per_epoch)
     generator = torch.Generator().manual_seed(seed)
     best_state = None
@@ -494,11 +501,18 @@ def train(
             horizon=horizon,
             norm_period=norm_period,
         )
+    frozen = []
+    if freeze_linear and result.ridge_penalty is not None:
+        frozen = [p for p in net.ar.parameters() if p.requires_grad]
     try:
         with compute_context(net, device):
             net.to(device)
+            for p in frozen:
+                p.requires_grad_(False)
             optimiser = torch.optim.Adam(
-                net.parameters(), lr=learning_rate, weight_decay=weight_decay
+                [p for p in net.parameters() if p.requires_grad],
+                lr=learning_rate,
+                weight_decay=weight_decay,
             )
             # cosine decay to lr/20 over the planned steps: big steps first to move
             # away from the solved linear model, small ones last to settle
@@ -595,6 +609,8 @@ def train(
             "or hidden_size, or device='cpu'"
         ) from None
     finally:
+        for p in frozen:
+            p.requires_grad_(True)
         if best_state is not None:
             net.load_state_dict(best_state)
         net.eval()

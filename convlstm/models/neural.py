@@ -62,6 +62,10 @@ STEP_BUDGET = 6e9
 # automatic lookback of at most LSTM_MAX_LOOKBACK steps so those steps stay cheap.
 LSTM_STEP_BUDGET = 2.4e10
 LSTM_MAX_LOOKBACK = 128
+# The ConvLSTM learns the residual of its ridge-solved linear skip, which stays
+# frozen (training it jointly only drifted away from the solution), with patience of
+# at least CONV_MIN_PATIENCE_STEPS steps: a short series' epoch may be one batch.
+CONV_MIN_PATIENCE_STEPS = 60
 TRANSFORMS = ("auto", "log", "none")
 
 
@@ -249,6 +253,7 @@ class _NeuralForecaster(BaseForecaster):
             device=device,
             max_steps=self._max_steps(lookback),
             callback=callback,
+            **self._train_options(),
         )
         self.net_ = net
         self.device_ = str(device)
@@ -264,6 +269,10 @@ class _NeuralForecaster(BaseForecaster):
 
     def _set_derived(self) -> None:
         """Subclasses set fitted attributes that depend on the lookback."""
+
+    def _train_options(self) -> dict[str, Any]:
+        """Extra keyword arguments for ``train``."""
+        return {}
 
     def _choose_setup(self, series: torch.Tensor) -> None:
         """Subclasses may pick fitted set-up choices on the (transformed) series."""
@@ -408,7 +417,8 @@ class ConvLSTMForecaster(_NeuralForecaster):
     loss on the validation windows than no drift (``anchor_drift_``). The skip is
     first solved by ridge regression and
     training (Adam, cosine learning-rate decay) must beat it on the validation
-    windows. Windows are normalised one by one (location = mean of the last season,
+    windows. The solved skip stays frozen while the rest of the net learns its
+    residual. Windows are normalised one by one (location = mean of the last season,
     scale = standard deviation), so any scale works; forecasts are in original units.
 
     Args:
@@ -431,7 +441,8 @@ class ConvLSTMForecaster(_NeuralForecaster):
         peephole: peephole connections in the cells.
         frame_rows: rows (seasons) per frame.
         season_length: season in steps; ``None`` uses the series' frequency.
-        patience: epochs without a better validation loss before stopping.
+        patience: epochs without a better validation loss before stopping (at
+            least ``CONV_MIN_PATIENCE_STEPS`` optimisation steps).
         dropout: dropout before the head, in [0, 0.9].
         transform: "auto" models a positive series whose seasonal swing grows
             with its level on the log scale (decided on the training data only,
@@ -447,8 +458,8 @@ class ConvLSTMForecaster(_NeuralForecaster):
         *,
         horizon: int = 12,
         kernel_size: int | tuple[int, int] = 3,
-        hidden_size: int = 16,
-        learning_rate: float = 1e-3,
+        hidden_size: int = 8,
+        learning_rate: float = 3e-3,
         num_layers: int = 2,
         lookback: int | None = None,
         epochs: int = 200,
@@ -525,6 +536,12 @@ class ConvLSTMForecaster(_NeuralForecaster):
                 f"ConvLSTM: pooling {self.pooling_} is wider than the frame's rows "
                 f"({self.width_} steps); use pooling=1 or a longer season"
             )
+
+    def _train_options(self) -> dict[str, Any]:
+        return {
+            "freeze_linear": True,
+            "min_patience_steps": CONV_MIN_PATIENCE_STEPS,
+        }
 
     def _choose_setup(self, series: torch.Tensor) -> None:
         # Drift helps a trending series and hurts a level one: when the window holds

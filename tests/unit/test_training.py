@@ -190,3 +190,51 @@ def test_threads_are_restored():
 def test_too_short_series_is_refused():
     with pytest.raises(TrainingError, match="at least 12"):
         fit(Linear(), series(11))
+
+
+class Skipped(Linear):
+    """A net with a linear skip ``ar`` that the loop solves by ridge regression."""
+
+    def __init__(self, lookback=8, horizon=3):
+        super().__init__(lookback, horizon)
+        self.ar = nn.Linear(lookback, horizon)
+        nn.init.zeros_(self.lin.weight)
+        nn.init.zeros_(self.lin.bias)
+
+    def forward(self, x):
+        return self.lin(x) + self.ar(x)
+
+
+def test_freeze_linear_keeps_the_solved_skip_and_trains_the_rest():
+    torch.manual_seed(0)
+    frozen = Skipped()
+    fit(frozen, series(), epochs=20, freeze_linear=True, linear_init=True)
+    torch.manual_seed(0)
+    solved = Skipped()
+    fit(solved, series(), epochs=1, linear_init=True, learning_rate=1e-12)
+    assert torch.allclose(frozen.ar.weight, solved.ar.weight, atol=1e-6)
+    assert all(p.requires_grad for p in frozen.parameters())  # unfrozen afterwards
+
+
+def test_min_patience_steps_extends_patience_of_one_batch_epochs():
+    calls = []
+
+    def callback(epoch, epochs, train_loss, val_loss):
+        calls.append(epoch)
+
+    net = Linear()
+    with torch.no_grad():
+        net.lin.weight.zero_()
+        net.lin.bias.fill_(10.0)
+    # a learning rate of ~0 never improves: stop after patience epochs
+    fit(
+        net,
+        series(),
+        epochs=100,
+        patience=2,
+        learning_rate=1e-12,
+        batch_size=1024,
+        min_patience_steps=7,
+        callback=callback,
+    )
+    assert len(calls) == 8  # one batch per epoch: 7 bad epochs after the first
