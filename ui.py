@@ -46,7 +46,7 @@ DEFAULT_DATASET = "air_passengers"
 DEFAULT_MODELS = ("ConvLSTM", "LSTM", "ARIMA", "Seasonal naive")
 KERNEL_SIZES = (1, 3, 5, 7)
 LONG_SERIES = 1000  # points; beyond this, CPU training of the neural nets is slow
-LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2)  # log-spaced steps
+LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2)  # log-spaced steps
 LEVEL_OPTIONS = (0.5, 0.8, 0.9, 0.95, 0.99)  # prediction-interval levels offered
 # Characters that make a spreadsheet treat a text cell as a formula.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
@@ -331,11 +331,34 @@ def form_defaults(y: pd.Series, src: Source | None = None) -> dict[str, Any]:
     out["learning_rate"] = min(LEARNING_RATES, key=lambda v: abs(v - lr) / v)
     if out.get("activation") not in activations():
         out["activation"] = activations()[0]
-    out["hidden_size"] = int(min(max(out.get("hidden_size") or 64, 16), 512))
+    out["hidden_size"] = int(min(max(out.get("hidden_size") or 8, 8), 512))
     for key, fallback in (("num_layers", 1), ("epochs", 100), ("batch_size", 32)):
         out[key] = int(out.get(key) or fallback)
     out["seed"] = int(out.get("seed") or 0)
     return out
+
+
+#: Form settings that shape the ConvLSTM only; the LSTM baseline keeps its own
+#: library defaults so that the comparison is against a fairly set-up LSTM.
+CONVLSTM_KEYS = (
+    "kernel_size",
+    "hidden_size",
+    "learning_rate",
+    "num_layers",
+    "activation",
+    "epochs",
+    "batch_size",
+)
+
+
+def compare_params(values: dict[str, Any]) -> dict[str, Any]:
+    """The ``params`` argument of ``compare`` from the submitted form values."""
+    return {
+        "seed": int(values["seed"]),
+        "lookback": int(values["lookback"]) or None,  # 0 means automatic
+        "device": "auto",  # GPU when present, else CPU
+        "ConvLSTM": {k: values[k] for k in CONVLSTM_KEYS if k in values},
+    }
 
 
 def forecast_table(comparison: Any) -> pd.DataFrame:

@@ -176,7 +176,9 @@ def compare(
         params: one dict of hyperparameters (``kernel_size``, ``hidden_size``,
             ``learning_rate``, ``num_layers``, ``lookback``, ``epochs``,
             ``batch_size``, ``activation``, ``seed``, ``device``, ...); each model
-            gets the ones it accepts.
+            gets the ones it accepts. A key that is a model name holds a dict of
+            settings for that model alone, overriding the shared ones (e.g.
+            ``{"seed": 1, "ConvLSTM": {"hidden_size": 32}}``).
         refit_final: refit every model on all of ``y`` for the future forecast.
         progress: optional ``progress(event: ProgressEvent) -> bool | None``
             (stages ``"fold k/n"`` and ``"final"``; ``fraction`` is overall
@@ -205,7 +207,10 @@ def compare(
         raise DataError(f"choose at least one model from: {', '.join(MODEL_NAMES)}")
     _check_levels(levels)  # before training, not after
     params = dict(params or {})
-    protos = {name: make_model(name, horizon=horizon, **params) for name in names}
+    protos = {
+        name: make_model(name, horizon=horizon, **_model_params(name, params))
+        for name in names
+    }
     data = data_fingerprint(y)  # before any refit; y.attrs hold the repairs
 
     total_units = len(names) * (folds + (1 if refit_final else 0))
@@ -489,6 +494,12 @@ def _check_levels(levels: Sequence[float]) -> None:
                 f"interval level {level!r} must be strictly between 0 and 1 "
                 "(e.g. 0.8 for 80%)"
             )
+
+
+def _model_params(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The shared settings plus those given for model ``name`` alone."""
+    shared = {k: v for k, v in params.items() if k not in MODEL_NAMES}
+    return {**shared, **dict(params.get(name) or {})}
 
 
 def _seed(protos: Mapping[str, BaseForecaster], params: Mapping[str, Any]) -> Any:

@@ -70,12 +70,13 @@ with st.form("train_form", border=True):
     )
     c2.number_input(
         "Hidden size",
-        min_value=16,
+        min_value=8,
         max_value=512,
         value=d["hidden_size"],
-        step=16,
+        step=8,
         key="hidden_size",
-        help="Channels (ConvLSTM) or units (LSTM) per layer: 16 to 512.",
+        help="Hidden channels per ConvLSTM layer: 8 to 512. The LSTM baseline keeps "
+        "its own defaults.",
     )
     c3.select_slider(
         "Learning rate",
@@ -109,11 +110,12 @@ with st.form("train_form", border=True):
         f"Neural models train on **{device.upper()}**"
         + (" (no GPU found)." if device == "cpu" else ".")
         + (
-            f" With {len(y):,} points expect minutes per fold; fewer folds or "
-            "epochs are faster."
+            f" With {len(y):,} points expect a minute or more; fewer folds are faster."
             if slow
             else ""
         )
+        + " Kernel, hidden size, learning rate and the network settings below "
+        "shape the ConvLSTM; the LSTM baseline keeps its own defaults."
     )
     with st.expander("Advanced", icon=":material/tune:"):
         a1, a2, a3 = st.columns(3)
@@ -124,7 +126,7 @@ with st.form("train_form", border=True):
             value=d["num_layers"],
             step=1,
             key="num_layers",
-            help="Stacked ConvLSTM / LSTM layers.",
+            help="Stacked ConvLSTM layers (the LSTM baseline keeps its own).",
         )
         a2.number_input(
             "Lookback",
@@ -181,13 +183,7 @@ if run_now:
         st.error("Choose at least one model.", icon=":material/error:")
         st.stop()
     st.session_state[ui.PARAMS] = {**values, "data_key": ui.source_key(src)}
-    params = {
-        k: values[k]
-        for k in ui.PARAM_KEYS
-        if k not in ("models", "horizon", "folds", "lookback")
-    }
-    params["lookback"] = values["lookback"] or None  # 0 means automatic
-    params["device"] = "auto"  # GPU when present, else CPU
+    params = ui.compare_params(values)
 
     with st.container(border=True):
         top, stop_col = st.columns([5, 1], vertical_alignment="center")

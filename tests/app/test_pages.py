@@ -169,7 +169,7 @@ def test_train_tiny_shows_chart_and_metrics(app: AppTest, models: list[str]) -> 
 
     assert not app.error, [e.value for e in app.error]
     result = app.session_state[ui.RESULT]
-    assert result["params"]["epochs"] == 2
+    assert result["params"]["ConvLSTM"]["epochs"] == 2
     assert result["params"]["seed"] == app.number_input(key="seed").value
     charts = plotly_charts(app)
     assert len(charts) >= 2  # backtest chart and future chart

@@ -123,7 +123,7 @@ def test_record_expander_and_rerun_matches(trained: AppTest) -> None:
     assert "Reproducibility record" in [e.label for e in trained.expander]
     record = trained.session_state[ui.RESULT]["comparison"].record
     assert record["seed"] == SETTINGS["seed"]
-    assert record["parameters"]["hidden_size"] == SETTINGS["hidden_size"]
+    assert record["parameters"]["ConvLSTM"]["hidden_size"] == SETTINGS["hidden_size"]
     assert record["data"]["length"] == 144 and record["data"]["notes"]
     assert record["versions"]["torch"]
     trained.button(key="rerun").click().run(timeout=TRAIN_TIMEOUT)
