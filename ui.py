@@ -361,6 +361,24 @@ def compare_params(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def dash_missing(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
+    """A copy with the named numeric columns as display text, "—" where missing.
+
+    Args:
+        frame: the table to show.
+        formats: column -> Python format spec (e.g. ``".0%"``, ``".4g"``); columns
+            not in ``frame`` are ignored.
+    """
+    out = frame.copy()
+    for col, spec in formats.items():
+        if col in out.columns:
+            out[col] = [
+                "—" if v is None or pd.isna(v) else format(float(v), spec)
+                for v in out[col]
+            ]
+    return out
+
+
 def forecast_table(comparison: Any) -> pd.DataFrame:
     """One tidy table of a comparison's backtest and future forecasts, for download."""
     backtest = comparison.backtest.forecasts.assign(section="backtest")

@@ -309,21 +309,24 @@ def show_results(res: dict) -> None:
             "against the best baseline, at the 5% level",
             width="large",
         ),
-        "p-value": st.column_config.NumberColumn(format="%.3g"),
+        "p-value": st.column_config.TextColumn(),
         "Fit seconds": st.column_config.NumberColumn(
             format="%.2f", help="Mean seconds per fit"
         ),
     }
+    formats = {"p-value": ".3g"}
     for level in cmp.levels:
         pct = f"{100 * level:g}%"
-        config[f"Coverage {pct}"] = st.column_config.NumberColumn(
-            format="percent",
+        config[f"Coverage {pct}"] = st.column_config.TextColumn(
             help=f"Share of held-out backtest actuals inside the {pct} interval "
             f"built from earlier folds' errors; close to {pct} is honest",
         )
-        config[f"Width {pct}"] = st.column_config.NumberColumn(
-            format="%.4g", help=f"Mean width of the {pct} interval"
+        config[f"Width {pct}"] = st.column_config.TextColumn(
+            help=f"Mean width of the {pct} interval"
         )
+        formats[f"Coverage {pct}"] = ".0%"
+        formats[f"Width {pct}"] = ".4g"
+    table = ui.dash_missing(table, formats)  # "—" where too few folds to measure
     st.subheader("Backtest scores")
     st.dataframe(table, hide_index=True, key="metrics_table", column_config=config)
     st.caption(
@@ -357,8 +360,9 @@ def show_results(res: dict) -> None:
     shown = ["timestamp", "forecast"] + [
         c for c in future.columns if c.startswith(("lower_", "upper_"))
     ]
+    bounds = [c for c in shown if c.startswith(("lower_", "upper_"))]
     left.dataframe(
-        future[shown],
+        ui.dash_missing(future[shown], dict.fromkeys(bounds, ",.6g")),
         hide_index=True,
         height=300,
         key="future_table",
@@ -368,9 +372,8 @@ def show_results(res: dict) -> None:
             ),
             "forecast": st.column_config.NumberColumn("Forecast", format="localized"),
             **{
-                f"{side}_{pct}": st.column_config.NumberColumn(
-                    f"{pct}% {'low' if side == 'lower' else 'high'}",
-                    format="localized",
+                f"{side}_{pct}": st.column_config.TextColumn(
+                    f"{pct}% {'low' if side == 'lower' else 'high'}"
                 )
                 for level in cmp.levels
                 for pct in [f"{100 * level:g}"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -240,3 +241,10 @@ def test_landing_page_runs_a_forecast_in_two_clicks(app: AppTest) -> None:
     assert metrics_table(app) is not None
     assert app.session_state[ui.SOURCE] == {"kind": "bundled", "name": "air_passengers"}
     assert len(plotly_charts(app)) >= 2
+
+
+def test_missing_numbers_show_as_a_dash() -> None:
+    frame = pd.DataFrame({"Coverage 80%": [0.75, float("nan")], "Model": ["a", "b"]})
+    shown = ui.dash_missing(frame, {"Coverage 80%": ".0%", "absent": ".2f"})
+    assert shown["Coverage 80%"].tolist() == ["75%", "—"]
+    assert shown["Model"].tolist() == ["a", "b"]
