@@ -21,6 +21,7 @@ from .compare import (
     DEFAULT_LEVELS,
     DEFAULT_MODELS,
     MODEL_NAMES,
+    Comparison,
     compare,
     make_model,
     model_name,
@@ -236,26 +237,37 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _run_compare(
+    args: argparse.Namespace, err: TextIO, **options: Any
+) -> tuple[pd.Series, str | None, Comparison]:
+    """Load the series chosen by the flags and run compare() with a progress bar.
+
+    Returns the series, the bundled dataset's name (None for a CSV) and the result.
+    """
     models = _models(args.models)
     y, dataset = _load(args)
     _print_notes(y, dataset, err)
     d_horizon, d_folds = default_horizon_folds(y, dataset)
-    horizon = _pick(args.horizon, d_horizon)
-    folds = _pick(args.folds, d_folds)
     bar = None if args.quiet else _ProgressBar(err)
     try:
         result = compare(
             y,
             models=models,
-            horizon=horizon,
-            folds=folds,
+            horizon=_pick(args.horizon, d_horizon),
+            folds=_pick(args.folds, d_folds),
             params=_params(args),
             progress=bar,
+            **options,
         )
     finally:
         if bar is not None:
             bar.close()
+    return y, dataset, result
+
+
+def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    y, dataset, result = _run_compare(args, err)
+    horizon, folds = result.backtest.horizon, result.backtest.folds
     if args.json:
         summary = result.summary.reset_index()
         payload = {
@@ -290,29 +302,14 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .report import build_report
 
-    models = _models(args.models)
-    y, dataset = _load(args)
-    _print_notes(y, dataset, err)
-    d_horizon, d_folds = default_horizon_folds(y, dataset)
-    horizon = _pick(args.horizon, d_horizon)
-    folds = _pick(args.folds, d_folds)
     # the file's name only: the report may travel, the local path need not
-    source = {"dataset": dataset} if dataset else {"csv": os.path.basename(args.csv)}
-    bar = None if args.quiet else _ProgressBar(err)
-    try:
-        result = compare(
-            y,
-            models=models,
-            horizon=horizon,
-            folds=folds,
-            params=_params(args),
-            progress=bar,
-            levels=args.level,
-            extra=source,
-        )
-    finally:
-        if bar is not None:
-            bar.close()
+    source = (
+        {"dataset": args.dataset}
+        if args.dataset
+        else {"csv": os.path.basename(args.csv)}
+    )
+    y, dataset, result = _run_compare(args, err, levels=args.level, extra=source)
+    horizon, folds = result.backtest.horizon, result.backtest.folds
     title = None
     if dataset is not None:
         title = f"Forecast report: {datasets.info(dataset).title}"
