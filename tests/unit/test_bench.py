@@ -48,8 +48,9 @@ def test_run_folds_tidy_frame_and_score_by_hand():
 
 
 def test_score_agrees_with_backtest_and_folds_match():
-    backtest = pytest.importorskip("convlstm.backtest").backtest
-    baselines = pytest.importorskip("convlstm.models.baselines")
+    from convlstm.backtest import backtest
+    from convlstm.models import baselines
+
     y = _series(60)
     model = baselines.SeasonalNaiveForecaster(horizon=6)
     result = backtest({"SN": model}, y, 6, 3)

@@ -1,7 +1,5 @@
 """compare(): model names, parameter routing, summary, future forecast, progress."""
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +8,6 @@ from convlstm.compare import MODEL_NAMES, Comparison, compare, make_model, model
 from convlstm.errors import DataError
 from convlstm.models.arima import ARIMAForecaster
 from convlstm.models.baselines import SeasonalNaiveForecaster
-
-HAVE_NEURAL = importlib.util.find_spec("convlstm.models.neural") is not None
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +94,6 @@ def test_public_names_are_functions_even_after_submodule_import():
     assert convlstm.MODEL_NAMES == MODEL_NAMES
 
 
-@pytest.mark.skipif(not HAVE_NEURAL, reason="convlstm.models.neural not written yet")
 def test_compare_neural_progress_and_early_stop(y):
     events = []
 

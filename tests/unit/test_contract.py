@@ -1,7 +1,5 @@
 """The estimator contract on every forecaster (neural ones with tiny settings)."""
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,8 +8,6 @@ from convlstm.compare import MODEL_NAMES, make_model
 from convlstm.data import future_index
 from convlstm.errors import NotFittedError
 
-NEURAL = ("ConvLSTM", "LSTM")
-HAVE_NEURAL = importlib.util.find_spec("convlstm.models.neural") is not None
 # Tiny settings: the contract is about behaviour, not accuracy.
 TINY = {
     "epochs": 2,
@@ -25,14 +21,7 @@ TINY = {
 HORIZON = 5
 
 
-def _params(name):
-    marks = []
-    if name in NEURAL and not HAVE_NEURAL:
-        marks.append(pytest.mark.skip(reason="convlstm.models.neural not written yet"))
-    return pytest.param(name, marks=marks, id=name)
-
-
-ALL = [_params(name) for name in MODEL_NAMES]
+ALL = [pytest.param(name, id=name) for name in MODEL_NAMES]
 
 
 def build(name):

@@ -167,7 +167,6 @@ def test_forecast_figure_escapes_names(noisy):
 
 
 def test_bundle_carries_record_and_round_trips(noisy):
-    pytest.importorskip("torch")
     small = compare(
         noisy.iloc[:120],
         models=("ConvLSTM", "Seasonal naive"),
