@@ -7,6 +7,7 @@ The files are read through :func:`convlstm.data.read_csv` and
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,3 +176,51 @@ def load(name: str) -> pd.Series:
     out = y.copy()
     out.attrs = {k: list(v) if isinstance(v, list) else v for k, v in y.attrs.items()}
     return out
+
+
+#: The committed benchmark results (written by ``python -m bench.run``).
+BENCH_RESULTS = DATA_DIR.parent / "bench" / "results.json"
+_SCORES = ("mae", "rmse", "mase", "fit_seconds")
+
+
+def published_benchmark(name: str) -> pd.DataFrame | None:
+    """The committed benchmark scores of a bundled dataset, best MAE first.
+
+    Args:
+        name: one of :func:`names`.
+
+    Returns:
+        Columns model, source ("ours" with default settings, mean over seeds for
+        the neural models; or "statsforecast <version>"), mae, rmse, mase,
+        fit_seconds, horizon, folds; with ``attrs["measured"]`` (date and code
+        state). None when no results are committed for ``name``.
+    """
+    _check(name)
+    try:
+        results = json.loads(BENCH_RESULTS.read_text(encoding="utf-8"))
+        entry = results["datasets"][name]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    rows = []
+    refs = entry.get("references") or {}
+    groups = [("ours", entry.get("ours") or {})]
+    version = refs.get("statsforecast")
+    groups.append((f"statsforecast {version}", refs.get("models") or {}))
+    for source, models in groups:
+        for model, scores in models.items():
+            if not isinstance(scores, dict) or scores.get("mae") is None:
+                continue
+            rows.append(
+                {
+                    "model": model,
+                    "source": source,
+                    **{k: scores.get(k) for k in _SCORES},
+                    "horizon": entry.get("horizon"),
+                    "folds": entry.get("folds"),
+                }
+            )
+    if not rows:
+        return None
+    table = pd.DataFrame(rows).sort_values("mae", ignore_index=True)
+    table.attrs["measured"] = (entry.get("measured") or {}).get("date")
+    return table

@@ -8,7 +8,7 @@ from datetime import datetime
 import streamlit as st
 
 import ui
-from convlstm import MODEL_NAMES, ConvLSTMError, compare, plots
+from convlstm import MODEL_NAMES, ConvLSTMError, compare, datasets, plots
 from convlstm.compare import (
     DEFAULT_LEVELS,
     NEURAL_MODELS,
@@ -252,6 +252,34 @@ if run_now:
     st.rerun()  # redraw sidebar and results from session state
 
 
+def show_published(name: str) -> None:
+    """The committed benchmark of a bundled dataset, beside the user's own run."""
+    table = datasets.published_benchmark(name)
+    if table is None:
+        return
+    title = "Published benchmark for this dataset"
+    with st.expander(title, icon=":material/leaderboard:"):
+        st.caption(
+            f"From bench/RESULTS.md (measured {table.attrs.get('measured') or '?'}): "
+            f"default settings, horizon {table['horizon'].iloc[0]}, "
+            f"{table['folds'].iloc[0]} folds; neural models are the mean over seeds "
+            "0-2. Your run differs when your settings, horizon or folds do."
+        )
+        st.dataframe(
+            table.drop(columns=["horizon", "folds"]),
+            hide_index=True,
+            key="published_benchmark",
+            column_config={
+                "mae": st.column_config.NumberColumn("MAE", format="%.4g"),
+                "rmse": st.column_config.NumberColumn("RMSE", format="%.4g"),
+                "mase": st.column_config.NumberColumn("MASE", format="%.3f"),
+                "fit_seconds": st.column_config.NumberColumn(
+                    "Fit seconds", format="%.2f"
+                ),
+            },
+        )
+
+
 def show_results(res: dict) -> None:
     """Render the stored comparison: chart with bands, metrics with coverage and
     verdicts, future forecast, downloads, record and re-run, model bundles."""
@@ -334,6 +362,8 @@ def show_results(res: dict) -> None:
         "on folds the interval did not learn from: compare it with the nominal "
         "level in the header. — means too few folds to measure it."
     )
+    if src and src.get("kind") == "bundled" and res["data_key"] == ui.source_key(src):
+        show_published(src["name"])
     notes = [
         *(cmp.intervals.attrs.get("notes", []) if cmp.intervals is not None else []),
         *(cmp.coverage.attrs.get("notes", []) if cmp.coverage is not None else []),

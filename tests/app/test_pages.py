@@ -187,6 +187,10 @@ def test_train_tiny_shows_chart_and_metrics(app: AppTest, models: list[str]) -> 
     csv = ui.safe_csv(ui.forecast_table(result["comparison"])).decode()
     assert csv.startswith("section,model,")
     assert "backtest," in csv and "future," in csv
+    # The committed benchmark of this bundled dataset is shown beside the run.
+    assert "Published benchmark for this dataset" in [e.label for e in app.expander]
+    published = [d.value for d in app.dataframe if "source" in d.value.columns]
+    assert published and "ConvLSTM" in set(published[0]["model"])
     # Results survive a page switch.
     open_page(app, "pages/data.py")
     open_page(app, "pages/compare.py")

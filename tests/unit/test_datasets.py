@@ -59,3 +59,18 @@ def test_info_is_frozen():
 def test_unknown_name(func):
     with pytest.raises(DataError, match="unknown dataset 'nope'.*air_passengers"):
         func("nope")
+
+
+def test_published_benchmark_lists_ours_and_references():
+    table = datasets.published_benchmark("air_passengers")
+    assert table is not None
+    assert {"ConvLSTM", "LSTM", "ARIMA", "Seasonal naive"} <= set(table["model"])
+    assert table["mae"].is_monotonic_increasing
+    assert (table["horizon"] == 12).all() and (table["folds"] == 2).all()
+
+
+def test_published_benchmark_without_results(monkeypatch, tmp_path):
+    monkeypatch.setattr(datasets, "BENCH_RESULTS", tmp_path / "missing.json")
+    assert datasets.published_benchmark("co2") is None
+    with pytest.raises(DataError):
+        datasets.published_benchmark("nope")
