@@ -524,9 +524,9 @@ def train(
                     * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
                 ),
             )
-            if result.ridge_penalty is not None and len(val_starts):
-                # the solved linear model is "epoch 0": later epochs must beat it
-                best_loss = _eval_loss(
+
+            def validation_loss() -> float:
+                return _eval_loss(
                     net,
                     series,
                     val_starts,
@@ -536,6 +536,10 @@ def train(
                     criterion=criterion,
                     device=device,
                 )
+
+            if result.ridge_penalty is not None and len(val_starts):
+                # the solved linear model is "epoch 0": later epochs must beat it
+                best_loss = validation_loss()
                 best_state = copy.deepcopy(net.state_dict())
             for epoch in range(1, epochs + 1):
                 train_loss = _train_epoch(
@@ -556,16 +560,7 @@ def train(
                 )
                 val_loss = None
                 if len(val_starts) and math.isfinite(train_loss):
-                    val_loss = _eval_loss(
-                        net,
-                        series,
-                        val_starts,
-                        lookback=lookback,
-                        horizon=horizon,
-                        norm_period=norm_period,
-                        criterion=criterion,
-                        device=device,
-                    )
+                    val_loss = validation_loss()
                 monitor = train_loss if val_loss is None else val_loss
                 if not math.isfinite(train_loss) or not math.isfinite(monitor):
                     result.stopped_early = True
