@@ -263,21 +263,11 @@ def current_series() -> pd.Series | None:
 
 
 def default_horizon_folds(y: pd.Series, src: Source | None = None) -> tuple[int, int]:
-    """Horizon and number of backtest folds that suit the data.
-
-    Bundled datasets carry their own; for uploads the horizon is one season (10
-    steps without a season) and the folds are as many (at most 3) as leave two
-    thirds of the series for training.
-    """
+    """Horizon and number of backtest folds that suit the data (the library's rule;
+    bundled datasets carry their own)."""
     src = src or source()
-    if src and src["kind"] == "bundled":
-        info = dataset_info(src["name"])
-        return int(info.horizon), int(info.folds)
-    season = data.season_length(y)
-    horizon = season if season > 1 else 10
-    horizon = max(1, min(horizon, len(y) // 6))
-    folds = max(1, min(3, len(y) // (3 * horizon)))
-    return int(horizon), int(folds)
+    name = src["name"] if src and src["kind"] == "bundled" else None
+    return datasets.default_horizon_folds(y, name)
 
 
 # ---------------------------------------------------------------- training form

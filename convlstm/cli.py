@@ -26,8 +26,10 @@ from .compare import (
     make_model,
     model_name,
 )
-from .data import read_csv, safe_csv, season_length, to_series
+from .data import read_csv, safe_csv, to_series
+from .datasets import default_horizon_folds
 from .errors import ConvLSTMError
+from .record import _jsonable
 
 __all__ = ["main"]
 
@@ -72,23 +74,6 @@ def _print_notes(y: pd.Series, dataset: str | None, err: TextIO) -> None:
         return
     for note in y.attrs.get("notes", []) or []:
         print(f"note: {note}", file=err)
-
-
-def default_horizon_folds(y: pd.Series, dataset: str | None) -> tuple[int, int]:
-    """Default horizon and folds: the dataset's own, else one season (10 steps for
-    series without a season) and as many of 3 folds as the series allows."""
-    if dataset is not None:
-        meta = datasets.info(dataset)
-        return meta.horizon, meta.folds
-    m = season_length(y.index)
-    horizon = m if 1 < m <= 96 else 10
-    n = len(y)
-    while horizon > 1 and n < horizon + max(8, m + 1, 2 * horizon):
-        horizon = max(1, horizon // 2)
-    folds = 3
-    while folds > 1 and n < folds * horizon + max(8, m + 1, 2 * horizon):
-        folds -= 1
-    return horizon, folds
 
 
 def _pick(given: int | None, default: int) -> int:
@@ -177,16 +162,6 @@ def _table(summary: pd.DataFrame) -> str:
         ]
         lines.append("  ".join(cells + [r[-1]]).rstrip())
     return "\n".join(lines)
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, pd.Timestamp):
-        return x.isoformat()
-    if hasattr(x, "item"):
-        return _jsonable(x.item())
-    return x
 
 
 # ---------------------------------------------------------------- commands

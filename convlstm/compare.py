@@ -21,7 +21,12 @@ import pandas as pd
 from .backtest import BacktestResult, backtest, fit_with_progress
 from .data import check_series
 from .errors import DataError
-from .intervals import conformal_intervals, interval_coverage, level_label
+from .intervals import (
+    _check_levels,
+    conformal_intervals,
+    interval_coverage,
+    level_label,
+)
 from .models.base import BaseForecaster
 from .record import compare_results, data_fingerprint, make_record
 
@@ -205,7 +210,8 @@ def compare(
             names.append(canonical)
     if not names:
         raise DataError(f"choose at least one model from: {', '.join(MODEL_NAMES)}")
-    _check_levels(levels)  # before training, not after
+    if levels:
+        _check_levels(levels)  # before training, not after
     params = dict(params or {})
     protos = {
         name: make_model(name, horizon=horizon, **_model_params(name, params))
@@ -485,15 +491,6 @@ def _numbers(comparison: Comparison) -> pd.DataFrame:
     )
     wide.columns = [f"forecast step {s}" for s in wide.columns]
     return summary.join(wide, how="outer")
-
-
-def _check_levels(levels: Sequence[float]) -> None:
-    for level in levels:
-        if not isinstance(level, int | float) or not 0.0 < float(level) < 1.0:
-            raise DataError(
-                f"interval level {level!r} must be strictly between 0 and 1 "
-                "(e.g. 0.8 for 80%)"
-            )
 
 
 def _model_params(name: str, params: Mapping[str, Any]) -> dict[str, Any]:

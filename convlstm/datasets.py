@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import read_csv, to_series
+from .data import read_csv, season_length, to_series
 from .errors import DataError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -224,3 +224,28 @@ def published_benchmark(name: str) -> pd.DataFrame | None:
     table = pd.DataFrame(rows).sort_values("mae", ignore_index=True)
     table.attrs["measured"] = (entry.get("measured") or {}).get("date")
     return table
+
+
+def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int, int]:
+    """Default horizon and backtest folds for a series.
+
+    A bundled dataset carries its own; otherwise the horizon is one season (10
+    steps for series without one), halved until the series can hold it, and the
+    folds are as many of 3 as leave enough training data.
+
+    Args:
+        y: the series.
+        dataset: the bundled dataset's name, or None for other data.
+    """
+    if dataset is not None:
+        meta = info(dataset)
+        return meta.horizon, meta.folds
+    m = season_length(y.index)
+    horizon = m if 1 < m <= 96 else 10
+    n = len(y)
+    while horizon > 1 and n < horizon + max(8, m + 1, 2 * horizon):
+        horizon = max(1, horizon // 2)
+    folds = 3
+    while folds > 1 and n < folds * horizon + max(8, m + 1, 2 * horizon):
+        folds -= 1
+    return horizon, folds
