@@ -136,7 +136,7 @@ def subject_from_params(y: pd.Series, **params: Any) -> Subject:
     model.lookback_ = lookback
     model.width_ = width
     usable = [p for p in periods if p <= lookback]
-    model.anchor_period_ = max(usable) if usable else 1
+    model.anchor_period_ = max(usable) if usable else 0
     model._set_derived()
     torch.manual_seed(int(model.seed))
     model.net_ = model._build_net()

