@@ -138,6 +138,24 @@ _MISSING = frozenset(
     }
 )
 _NUMBER_LIKE = re.compile(r"^[+-]?[\d.,]+([eE][+-]?\d+)?$")
+# Units written next to numbers: currency signs, ISO currency codes and "%".
+_CURRENCY_SIGNS = "$€£¥₹"
+_CURRENCY_CODES = (
+    "USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|NZD|INR|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|"
+    "BGN|RUB|UAH|TRY|BRL|MXN|ARS|CLP|COP|PEN|ZAR|KRW|SGD|HKD|TWD|THB|IDR|MYR|PHP|"
+    "VND|ILS|AED|SAR|QAR|EGP|NGN|KES|PKR|BDT"
+)
+_MARKER = rf"[{_CURRENCY_SIGNS}]|{_CURRENCY_CODES}"
+# A number with at most one marker before or after it, an optional sign, and
+# optional accounting parentheses: "$1,234.50", "-€ 12,5", "1 234 £", "12.5%",
+# "USD 100", "(1,234)", "($5)".
+_MARKED_NUMBER = (
+    rf"^(?P<open>\()?\s*(?P<s1>[+-])?\s*(?P<pre>{_MARKER})?\s*(?P<s2>[+-])?\s*"
+    r"(?P<num>\.?\d(?:[\d.,'’\s]*\d)?)\s*"
+    rf"(?P<suf>{_MARKER}|%)?\s*(?P<close>\))?$"
+)
+# Share of the non-empty cells that must carry the same marker for it to be removed.
+_MARKER_SHARE = 0.8
 
 _fallback = threading.local()
 
@@ -317,11 +335,14 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     byte-order mark, UTF-16 without one, and Windows-1252 / Latin-1 (also line by
     line inside an otherwise UTF-8 file). Delimiters: comma, semicolon, tab, pipe
     (or an Excel ``sep=;`` first line). Numbers: decimal comma ("1,5") and
-    thousands separators ("1,234.5", "1.234,5", "1 234"). Every cell is read as a
-    string first; a column becomes numeric (int64 when all values are whole, else
-    float64) only when every non-empty cell is a number or a missing marker
-    ("n/a", "-", "NaN", ...). Columns named like time ("date", "year", ...) stay
-    strings so that dates are never mangled.
+    thousands separators ("1,234.5", "1.234,5", "1 234"), a currency sign or code
+    or a percent sign carried by at least 80% of a column's non-empty cells
+    ("$1,234.50", "€ 12,5", "100 EUR", "12.5%" read as 12.5) and accounting
+    negatives ("(1,234)" read as -1234). Every cell is read as a string first; a
+    column becomes numeric (int64 when all values are whole, else float64) only
+    when every non-empty cell is a number or a missing marker ("n/a", "-", "NaN",
+    ...). Columns named like time ("date", "year", ...) stay strings so that dates
+    are never mangled.
 
     Args:
         source: a path (``str`` or ``Path``), CSV text (a ``str`` holding a
@@ -472,7 +493,10 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     for col in df.columns:
         if _TIME_NAME.match(col.lower()):
             continue
-        values, bad, style = _to_numbers(df[col], comma_hint)
+        try:
+            values, bad, style, repairs = _to_numbers(df[col], comma_hint, col)
+        except DataError:
+            continue  # mixed currencies: reported if it is picked as the value
         if bad.any() or np.isnan(values).all():
             continue
         whole = np.isfinite(values).all() and (values == np.round(values)).all()
@@ -480,6 +504,7 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
             df[col] = values.astype(np.int64)
         else:
             df[col] = values
+        notes.extend(f"column {_q(col)}: {repair}" for repair in repairs)
         if style:
             notes.append(f"column {_q(col)}: read numbers with {style}")
     df.attrs["notes"] = notes
@@ -488,28 +513,44 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
 
 
 def _to_numbers(
-    raw: pd.Series, comma_hint: bool = False
-) -> tuple[np.ndarray, np.ndarray, str]:
+    raw: pd.Series, comma_hint: bool = False, name: str = "?"
+) -> tuple[np.ndarray, np.ndarray, str, list[str]]:
     """Convert text cells to floats, detecting decimal comma and thousands separators.
+
+    A currency sign or code ("$", "€", "USD", ...) or a percent sign that most
+    cells carry is removed first (see :func:`_strip_markers`), and accounting
+    negatives such as "(1,234)" are read as negative numbers.
 
     Args:
         raw: the cells (strings; missing markers such as "n/a" count as missing).
         comma_hint: prefer a decimal comma when a value like "1,500" is ambiguous
             (true when the file is not comma-separated).
+        name: the column name, for messages.
 
     Returns:
-        ``(values, bad, style)``: floats with NaN for missing and bad cells, a mask
-        of the non-empty cells that are not numbers, and a description of the
-        number format when it is not plain ("a decimal comma", ...), else "".
+        ``(values, bad, style, repairs)``: floats with NaN for missing and bad
+        cells, a mask of the non-empty cells that are not numbers, a description
+        of the number format when it is not plain ("a decimal comma", ...), else
+        "", and notes on removed currency or percent signs and accounting
+        negatives.
+
+    Raises:
+        DataError: most cells carry a currency or percent sign, but not the same.
     """
-    text = raw.astype(str).str.strip()
+    text = raw.astype(str).str.strip().reset_index(drop=True)
     missing = text.str.lower().isin(_MISSING).to_numpy() | raw.isna().to_numpy()
     values = np.full(len(text), np.nan)
     present = text[~missing]
     if len(present) == 0:
-        return values, np.zeros(len(text), dtype=bool), ""
+        return values, np.zeros(len(text), dtype=bool), "", []
     nums = np.array(pd.to_numeric(present, errors="coerce"), dtype=float)
     failed = np.isnan(nums)
+    repairs: list[str] = []
+    if failed.any():
+        present, repairs = _strip_markers(present, failed, name)
+        if repairs:
+            nums = np.array(pd.to_numeric(present, errors="coerce"), dtype=float)
+            failed = np.isnan(nums)
     style = ""
     if failed.any():
         cand = present[failed]
@@ -563,7 +604,97 @@ def _to_numbers(
     values[~missing] = nums
     bad = np.zeros(len(text), dtype=bool)
     bad[~missing] = np.isnan(nums)
-    return values, bad, style
+    return values, bad, style, repairs
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _strip_markers(
+    present: pd.Series, failed: np.ndarray, name: str
+) -> tuple[pd.Series, list[str]]:
+    """Remove a currency sign or code or a percent sign that most cells carry.
+
+    The marker is removed only when at least ``_MARKER_SHARE`` of the non-empty
+    cells carry the same one; then "$1,234.50" becomes "1,234.50" (left for the
+    decimal-comma and thousands-separator detection). Accounting negatives such as
+    "(1,234)" or "($5)" become "-1,234" / "-5". Cells with another marker, or a
+    marker below the share, are left as they are (not numbers).
+
+    Args:
+        present: the non-empty cells, indexed by row position (0 = first data row).
+        failed: mask of the cells that are not plain numbers.
+        name: the column name, for messages.
+
+    Returns:
+        ``(cells, repairs)``: the cells with markers removed, and plain-language
+        notes on what was removed (empty when nothing changed).
+
+    Raises:
+        DataError: most cells carry a marker, but not the same one (e.g. "$" and
+            "€"), so the values are in different currencies or units.
+    """
+    cand = present[failed]
+    hit = cand.str.fullmatch(_MARKED_NUMBER, flags=re.IGNORECASE).to_numpy(bool)
+    if hit.sum() < _MARKER_SHARE * len(present):
+        hit = hit & cand.str.startswith("(").to_numpy(bool)  # accounting negatives
+    cand = cand[hit]
+    if len(cand) == 0:
+        return present, []
+    parts = cand.str.extract(_MARKED_NUMBER, flags=re.IGNORECASE)
+    paren = parts["open"].notna()
+    sign = parts["s1"].fillna(parts["s2"])
+    ok = (
+        parts["num"].notna()
+        & (paren == parts["close"].notna())
+        & ~(parts["pre"].notna() & parts["suf"].notna())
+        & ~(parts["s1"].notna() & parts["s2"].notna())
+        & ~(paren & sign.notna())
+    )
+    marker = parts["pre"].fillna(parts["suf"]).str.upper()
+    marked = ok & marker.notna()
+    counts = Counter(marker[marked])
+    strip = None
+    if counts and marked.sum() >= _MARKER_SHARE * len(present):
+        if len(counts) > 1:
+            (first, n_first), (other, n_other) = counts.most_common(2)
+            pos = int(marked[marker == other].index[0])
+            raise DataError(
+                f"column {_q(name)}: the values carry different units, {_q(first)} "
+                f"in {n_first} cells and {_q(other)} in {n_other} (first at row "
+                f"{pos + 2}: {_q(present[pos])}); convert them to one currency or "
+                "unit, or put each in its own column"
+            )
+        strip = next(iter(counts))
+    fix = ok & ((marker == strip) | (paren & marker.isna()))
+    if not fix.any():
+        return present, []
+    sign = sign.where(~paren, "-").fillna("")
+    cleaned = sign[fix] + parts["num"][fix].str.strip()
+    present = present.copy()
+    present[cleaned.index] = cleaned
+    repairs = []
+    n_strip = int((fix & (marker == strip)).sum())
+    if strip == "%":
+        repairs.append(
+            f"removed the percent sign from {_plural(n_strip, 'cell')} (values kept "
+            "in percent, not divided by 100)"
+        )
+    elif strip is not None:
+        kind = "sign" if strip in _CURRENCY_SIGNS else "code"
+        repairs.append(
+            f"removed the currency {kind} {_q(strip)} from {_plural(n_strip, 'cell')}"
+        )
+    negative = fix & paren
+    if negative.any():
+        first_cell = cand[negative].iloc[0]
+        repairs.append(
+            f"read {_plural(int(negative.sum()), 'value')} in parentheses as "
+            f"negative (accounting style, e.g. {_q(first_cell)} as "
+            f"{cleaned[negative].iloc[0]})"
+        )
+    return present, repairs
 
 
 # --------------------------------------------------------------------------- to_series
@@ -593,6 +724,9 @@ def _date_formats() -> list[tuple[str, str | None, bool]]:
         "%Y/%m",
         "%Y.%m.%d",
         "%Y.%m",
+        "%m/%Y",
+        "%m.%Y",
+        "%m-%Y",
         "%YM%m",
         "%Y%m%d",
         "%b %Y",
@@ -870,7 +1004,11 @@ def _pick_value_col(df: pd.DataFrame, time_col: str | None) -> tuple[str, list[s
     if not numeric:
         # Text columns that are mostly numbers (some cells like "n/a" or "oops").
         for c in cols:
-            values, bad, _ = _to_numbers(df[c])
+            try:
+                values, bad, _, _ = _to_numbers(df[c], name=c)
+            except DataError:  # mixed currencies: converting it reports them
+                numeric.append(c)
+                continue
             if np.isfinite(values).sum() > bad.sum():
                 numeric.append(c)
     if not numeric:
@@ -905,7 +1043,8 @@ def _values(raw: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
     ):
         values = raw.to_numpy(dtype=float, na_value=np.nan)
     else:
-        values, bad, style = _to_numbers(raw)
+        values, bad, style, repairs = _to_numbers(raw, name=name)
+        notes.extend(f"column {_q(name)}: {repair}" for repair in repairs)
         if style:
             notes.append(f"column {_q(name)}: read numbers with {style}")
         n_bad = int(bad.sum())

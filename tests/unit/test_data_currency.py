@@ -1,0 +1,166 @@
+"""Value cells with currency signs or codes, percent signs and accounting
+negatives parse as numbers, and every removal is reported in the notes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from convlstm import DataError, read_csv, to_series
+
+
+def day(i: int) -> str:
+    return (date(2021, 1, 1) + timedelta(days=i)).isoformat()
+
+
+def csv(cells: list[str], sep: str = ",", name: str = "Sales") -> bytes:
+    """A file with a daily 'date' column and one value column, cells quoted."""
+    rows = "".join(f'{day(i)}{sep}"{cell}"\n' for i, cell in enumerate(cells))
+    return f"date{sep}{name}\n{rows}".encode()
+
+
+def series(data: bytes, **kwargs):
+    return to_series(read_csv(data), **kwargs)
+
+
+def test_us_dollars_with_thousands_separators():
+    cells = [f"${1234.5 + 10 * i:,.2f}" for i in range(28)]
+    y = series(csv(cells))
+    np.testing.assert_allclose(y.to_numpy(), 1234.5 + 10 * np.arange(28))
+    notes = y.attrs["notes"]
+    assert "column 'Sales': removed the currency sign '$' from 28 cells" in notes
+    assert "column 'Sales': read numbers with thousands separators" in notes
+
+
+def test_euro_prefix_in_european_semicolon_file():
+    cells = [f"€ 1.{200 + i},50" for i in range(28)]
+    y = series(csv(cells, sep=";"))
+    np.testing.assert_allclose(y.to_numpy(), 1200.5 + np.arange(28))
+    notes = y.attrs["notes"]
+    assert "column 'Sales': removed the currency sign '€' from 28 cells" in notes
+    assert any("decimal comma" in note for note in notes)
+
+
+def test_euro_decimal_comma_without_thousands():
+    cells = [f"€ {i},5" for i in range(28)]
+    y = series(csv(cells, sep=";"))
+    np.testing.assert_allclose(y.to_numpy(), np.arange(28) + 0.5)
+
+
+def test_percent_keeps_the_units():
+    cells = [f"{i}.5%" for i in range(28)]
+    y = series(csv(cells, name="Rate"))
+    np.testing.assert_allclose(y.to_numpy(), np.arange(28) + 0.5)  # not / 100
+    assert any(
+        note.startswith("column 'Rate': removed the percent sign from 28 cells")
+        and "kept in percent" in note
+        for note in y.attrs["notes"]
+    )
+
+
+def test_accounting_negatives_in_plain_column():
+    cells = ["(1,234)" if i % 4 == 0 else f"{1000 + i:,}" for i in range(28)]
+    y = series(csv(cells))
+    assert y.iloc[0] == -1234
+    assert y.iloc[1] == 1001
+    assert (y.to_numpy() < 0).sum() == 7
+    assert any(
+        "7 values in parentheses as negative" in note for note in y.attrs["notes"]
+    )
+
+
+def test_accounting_negatives_with_currency_sign():
+    cells = ["($1,234.00)" if i == 3 else f"${i}.00" for i in range(28)]
+    y = series(csv(cells))
+    assert y.iloc[3] == -1234
+    assert y.iloc[4] == 4
+
+
+def test_signed_currency():
+    cells = [f"-${i}" if i % 2 else f"$-{i}" for i in range(28)]
+    y = series(csv(cells))
+    np.testing.assert_allclose(y.to_numpy(), -np.arange(28))
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"), [("USD {}", "USD"), ("{} EUR", "EUR"), ("usd{}", "USD")]
+)
+def test_iso_currency_codes(cell, code):
+    y = series(csv([cell.format(100 + i) for i in range(28)]))
+    np.testing.assert_allclose(y.to_numpy(), 100 + np.arange(28))
+    assert (
+        f"column 'Sales': removed the currency code '{code}' from 28 cells"
+        in y.attrs["notes"]
+    )
+
+
+def test_pound_suffix_with_space_thousands():
+    cells = [f"{i + 1} 234 £" for i in range(28)]
+    y = series(csv(cells))
+    np.testing.assert_allclose(y.to_numpy(), 1234 + 1000 * np.arange(28))
+    assert (
+        "column 'Sales': removed the currency sign '£' from 28 cells"
+        in (y.attrs["notes"])
+    )
+
+
+def test_missing_markers_stay_missing():
+    cells = [f"${i}" for i in range(28)]
+    cells[5], cells[9], cells[12] = "n/a", "-", ""
+    y = series(csv(cells))
+    # 25 of 25 non-empty cells carry '$'; the missing ones are interpolated
+    assert (
+        "column 'Sales': removed the currency sign '$' from 25 cells"
+        in (y.attrs["notes"])
+    )
+    np.testing.assert_allclose(y.to_numpy(), np.arange(28))
+
+
+def test_mixed_currencies_are_rejected():
+    cells = [f"${i}" if i % 3 else f"€{i}" for i in range(28)]
+    df = read_csv(csv(cells))  # reading alone does not fail
+    with pytest.raises(DataError) as info:
+        to_series(df)
+    message = str(info.value)
+    assert "column 'Sales'" in message
+    assert "'$'" in message and "'€'" in message
+
+
+def test_mixed_currencies_with_one_odd_cell_are_rejected():
+    cells = ["€5" if i == 20 else f"${i}" for i in range(28)]
+    with pytest.raises(DataError, match=r"'\$' in 27 cells and '€' in 1"):
+        series(csv(cells))
+
+
+def test_mixed_column_is_ignored_when_another_value_column_is_picked():
+    rows = "".join(f'{day(i)},{i},"{"$" if i % 2 else "€"}{i}"\n' for i in range(28))
+    y = series(f"date,units,price\n{rows}".encode())
+    assert y.attrs["value_col"] == "units"
+    with pytest.raises(DataError, match="'price'"):
+        series(f"date,units,price\n{rows}".encode(), value_col="price")
+
+
+def test_a_few_marked_cells_are_not_stripped():
+    """1 of 50 cells with '$' is below the 80% share: the cell is treated as
+    not a number (reported, then interpolated), never silently reinterpreted."""
+    cells = ["$7" if i == 7 else str(i) for i in range(50)]
+    y = series(csv(cells))
+    notes = y.attrs["notes"]
+    assert not any("currency" in note for note in notes)
+    assert any(
+        "1 non-numeric cells as missing" in note and "'$7'" in note for note in notes
+    )
+    np.testing.assert_allclose(y.to_numpy(), np.arange(50))  # 7 interpolated
+
+
+def test_share_threshold():
+    # 8 of 10 non-empty cells carry '%' (80%): removed; plain cells kept as they are
+    cells = [f"{i}%" if i < 8 else str(i) for i in range(10)]
+    y = series(csv(cells))
+    np.testing.assert_allclose(y.to_numpy(), np.arange(10))
+    # 7 of 10 (70%): not removed, and most cells are not numbers -> a clear error
+    cells = [f"{i}%" if i < 7 else str(i) for i in range(10)]
+    with pytest.raises(DataError, match="not numbers"):
+        series(csv(cells))
