@@ -231,7 +231,11 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
 
     A bundled dataset carries its own; otherwise the horizon is one season (10
     steps for series without one), halved until the series can hold it, and the
-    folds are as many of 3 as leave enough training data.
+    folds are as many of 3 as leave enough training data: the first fold must
+    train on at least two horizons, one season plus a point, and what the neural
+    models need with their automatic lookback (one row of the season, or of 8 steps
+    without one, plus the horizon, plus 8 training windows), so that every default
+    model can run.
 
     Args:
         y: the series.
@@ -241,11 +245,16 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
         meta = info(dataset)
         return meta.horizon, meta.folds
     m = season_length(y.index)
+    width = m if m > 1 else 8  # the neural models' row width
+
+    def least(horizon: int) -> int:
+        return max(8, m + 1, 2 * horizon, width + horizon + 8)
+
     horizon = m if 1 < m <= 96 else 10
     n = len(y)
-    while horizon > 1 and n < horizon + max(8, m + 1, 2 * horizon):
+    while horizon > 1 and n < horizon + least(horizon):
         horizon = max(1, horizon // 2)
     folds = 3
-    while folds > 1 and n < folds * horizon + max(8, m + 1, 2 * horizon):
+    while folds > 1 and n < folds * horizon + least(horizon):
         folds -= 1
     return horizon, folds

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -192,3 +193,20 @@ def test_report_errors_exit_2(tmp_path, argv, message):
     assert code == 2
     assert err.startswith("error: ") and message in err.lower()
     assert "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("freq", "lengths"),
+    [("MS", (30, 45, 60, 72, 100)), ("QS", (20, 30, 44)), ("YS", (25, 40, 60))],
+)
+def test_default_folds_leave_every_default_model_enough_training_data(freq, lengths):
+    # an upload of a few years must not fail the default compare on its first fold
+    from convlstm.models.neural import ConvLSTMForecaster, LSTMForecaster
+
+    for n in lengths:
+        idx = pd.date_range("2000-01-01", periods=n, freq=freq)
+        y = pd.Series(np.sin(np.arange(n)) + np.arange(n) * 0.1 + 5, index=idx)
+        horizon, folds = default_horizon_folds(y, None)
+        first = y.iloc[: n - folds * horizon]
+        for cls in (ConvLSTMForecaster, LSTMForecaster):
+            cls(horizon=horizon, epochs=1, device="cpu").fit(first)
