@@ -1,0 +1,38 @@
+"""The generalisation check (bench.extra): its series load offline and it reports."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from bench import extra
+
+
+@pytest.mark.parametrize("name", list(extra.SERIES))
+def test_extra_series_load_offline_as_regular_series(name):
+    y = extra.load_series(name)
+    assert isinstance(y.index, pd.DatetimeIndex)
+    assert y.index.freq is not None
+    assert len(y) >= 80
+    assert y.notna().all()
+
+
+def test_unknown_series_is_refused():
+    with pytest.raises(KeyError):
+        extra.load_series("nope")
+
+
+def test_main_runs_one_series_and_writes_the_report(tmp_path):
+    out, js = tmp_path / "EXTRA.md", tmp_path / "extra.json"
+    assert (
+        extra.main(
+            ["--series", "nile", "--seeds", "1", "--out", str(out), "--json", str(js)]
+        )
+        == 0
+    )
+    text = out.read_text()
+    assert "| nile (" in text
+    assert "geometric mean ratio" in text
+    row = next(line for line in text.splitlines() if line.startswith("| nile ("))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert all(math.isfinite(float(c)) for c in cells[-2:])  # both ratios measured
