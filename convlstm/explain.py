@@ -1167,6 +1167,8 @@ def forecast_parts_figure(parts: pd.DataFrame, window: Window) -> go.Figure:
         "convlstm": ("ConvLSTM head", "#d62728"),
     }
     for key, (name, color) in names.items():
+        if key == "anchor" and not parts[key].any():
+            continue  # no anchor (a series without a season)
         fig.add_trace(
             go.Bar(
                 x=parts.index,

@@ -445,13 +445,24 @@ with tabs[2]:
                 explain.forecast_parts_figure(parts, window), key="hiw_parts_chart"
             )
             shares = explain.path_shares(parts)
-            st.caption(
-                "The forecast is the window's level plus three paths: the seasonal "
-                "anchor, the linear AR skip and the ConvLSTM head. Of the forecast's "
-                f"movement away from the level, the anchor makes {shares['anchor']:.0%}"
-                f", the AR skip {shares['ar_skip']:.0%} and the ConvLSTM "
-                f"{shares['convlstm']:.0%} in this window."
-            )
+            if trained.net.anchor_period > 0:
+                st.caption(
+                    "The forecast is the window's level plus three paths: the "
+                    "seasonal anchor, the linear AR skip and the ConvLSTM head. Of "
+                    "the forecast's movement away from the level, the anchor makes "
+                    f"{shares['anchor']:.0%}, the AR skip {shares['ar_skip']:.0%} "
+                    f"and the ConvLSTM {shares['convlstm']:.0%} in this window."
+                )
+            else:
+                st.caption(
+                    "The forecast is the window's level (the mean of its last "
+                    f"{trained.width} values) plus two paths: the linear AR skip and "
+                    "the ConvLSTM head; a series without a season gets no anchor, "
+                    "since the level is steadier than its last value. Of the "
+                    "forecast's movement away from the level, the AR skip makes "
+                    f"{shares['ar_skip']:.0%} and the ConvLSTM "
+                    f"{shares['convlstm']:.0%} in this window."
+                )
 
 
 # ---------------------------------------------------------------- 4 ablation

@@ -126,6 +126,20 @@ def test_page_uses_the_apps_current_dataset() -> None:
     assert not [s for s in at.selectbox if s.key == "hiw_dataset"]
 
 
+def test_a_series_without_a_season_is_explained_without_an_anchor() -> None:
+    at = AppTest.from_string(HARNESS, default_timeout=120)
+    at.session_state[ui.SOURCE] = ui.Source(kind="bundled", name="sunspots")
+    at.run()
+    at.number_input(key="hiw_hidden_size").set_value(4).run()
+    open_tab(at, "Inside a trained model")
+    at.number_input(key="hiw_epochs").set_value(1)
+    button(at, "Train a model to look inside").click().run()
+    assert not at.exception, at.exception
+    text = texts(at)
+    assert "gets no anchor" in text
+    assert "the anchor makes" not in text
+
+
 def test_page_is_registered_in_the_app() -> None:
     assert "pages/how_it_works.py" in (ROOT / "ui.py").read_text()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
