@@ -569,6 +569,12 @@ def _refine_mle(arma: _Arma, w: np.ndarray) -> _Arma:
         arma.stheta,
         [max(float(np.var(w)), 1e-12)],
     ]
+    # The likelihood is often flat (near-cancelling AR and MA roots), so small
+    # changes of the start decide where the optimiser stops, and the CSS estimates
+    # vary in their 8th digit from run to run (rounding in the least-squares solver
+    # depends on memory layout). Start from 4 significant digits: the same data then
+    # gives the same model, so a re-run reproduces the forecast.
+    start = np.array([float(f"{v:.4g}") for v in start])
     try:
         with warnings.catch_warnings(), _one_blas_thread():
             warnings.simplefilter("ignore")
