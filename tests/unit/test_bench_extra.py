@@ -36,3 +36,15 @@ def test_main_runs_one_series_and_writes_the_report(tmp_path):
     row = next(line for line in text.splitlines() if line.startswith("| nile ("))
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert all(math.isfinite(float(c)) for c in cells[-2:])  # both ratios measured
+
+
+def test_judge_prints_the_ratio_and_its_geometric_mean(capsys):
+    from bench import judge
+
+    assert "nile" in judge.names() and "air_passengers" in judge.names()
+    assert judge.main(["--series", "nile", "--seeds", "1", "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("nile"))
+    conv, arima, ratio = (float(v) for v in row.split()[1:])
+    assert math.isclose(ratio, conv / arima, rel_tol=1e-2)
+    assert "geometric mean ConvLSTM / ARIMA" in out
