@@ -186,7 +186,7 @@ class Window:
         raw: the ``L`` values in the series' units.
         x: the normalised values the net reads, ``(L,)``.
         loc: the window's location (mean of its last season).
-        scale: the window's scale (standard deviation).
+        scale: the window's scale (mean absolute one-step change).
         frames: the frame sequence ``(T, R, W)`` (normalised values).
         frame_dates: the timestamp of every frame cell, ``(T, R, W)`` strings.
         image_start: position in the window of the image's first value (the
@@ -405,7 +405,7 @@ def pipeline_table(subject: Subject, window: Window | None = None) -> pd.DataFra
             "shape": _shape(x),
             "params": 0,
             "what": f"the last {net.lookback} values, normalised (minus the mean "
-            "of the last season, divided by the standard deviation)",
+            "of the last season, divided by the mean absolute one-step change)",
         },
         {
             "stage": "frames",

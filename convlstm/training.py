@@ -37,7 +37,7 @@ MAX_VAL_WINDOWS = 512
 # save (measured 12 ms vs 200+ ms per batch on 2 shared cores)
 _SMALL_NET = 2_000_000
 # Ridge penalties (per window) tried for the linear skip, weakest first.
-RIDGE_PENALTIES = (1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0, 1000.0)
+RIDGE_PENALTIES = tuple(10.0 ** (k / 2) for k in range(-8, 7))  # 1e-4 .. 1e3
 
 
 @dataclass
@@ -184,8 +184,13 @@ def normalise(
     """Per-window normalisation, so that any scale (1e-6 .. 1e9) trains alike.
 
     ``loc`` is the mean of the window's last ``norm_period`` values (its last season)
-    and ``scale`` the window's standard deviation, floored at ``1e-10 * |loc|`` (and 1
-    when both are 0) so that constant windows stay finite.
+    and ``scale`` the window's mean absolute one-step change (the scale of MASE),
+    floored at ``1e-10 * |loc|`` (and 1 when both are 0) so that constant windows
+    stay finite. The one-step change measures how much the series moves locally;
+    the standard deviation of the levels, used before, is dominated by the trend
+    on a trending window, so a net trained on steep windows over-reacted on flat
+    ones (measured with ``python -m bench.judge``: geometric mean of ConvLSTM MAE
+    over ARIMA's on 13 series 1.113 -> 1.054, with the finer ridge penalties).
 
     Args:
         windows: ``(B, L)`` raw values (float64 keeps tiny and huge scales exact).
@@ -195,7 +200,7 @@ def normalise(
         ``(normalised (B, L), loc (B, 1), scale (B, 1))``.
     """
     loc = windows[:, -norm_period:].mean(dim=1, keepdim=True)
-    scale = windows.std(dim=1, keepdim=True, correction=0)
+    scale = windows.diff(dim=1).abs().mean(dim=1, keepdim=True)
     floor = 1e-10 * loc.abs()  # float64 windows: far above rounding noise
     scale = torch.where(scale > floor, scale, floor)
     scale = torch.where(scale > 0, scale, torch.ones_like(scale))

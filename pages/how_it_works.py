@@ -165,7 +165,7 @@ with tabs[0]:
         st.plotly_chart(explain.window_figure(y, window), key="hiw_window_chart")
         st.markdown(
             f"The window is normalised (minus the mean of its last season, divided by "
-            f"its spread) and cut into **rows of {net.width} steps**"
+            f"its typical one-step change) and cut into **rows of {net.width} steps**"
             + (" - one season per row" if subject.width > 1 else "")
             + f". Stacked, the rows form an image of {net.rows} x {net.width}: along a "
             "row you move in time, down a column you see the *same phase* in "

@@ -423,7 +423,8 @@ class ConvLSTMForecaster(_NeuralForecaster):
     training (Adam, cosine learning-rate decay) must beat it on the validation
     windows. The solved skip stays frozen while the rest of the net learns its
     residual. Windows are normalised one by one (location = mean of the last season,
-    scale = standard deviation), so any scale works; forecasts are in original units.
+    scale = mean absolute one-step change), so any scale works; forecasts are in
+    original units.
 
     Args:
         horizon: steps to forecast (direct multi-step).
