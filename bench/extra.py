@@ -64,13 +64,19 @@ def load_series(name: str) -> pd.Series:
     return pd.Series(values, index=index, name=name)
 
 
-def bench_series(name: str, seeds: list[int]) -> dict[str, Any]:
-    """Backtest our models on one extra series."""
-    from convlstm.data import season_length
+def load_with_protocol(name: str) -> tuple[pd.Series, int, int]:
+    """One of ``SERIES`` with the horizon and folds an upload of it would get."""
     from convlstm.datasets import default_horizon_folds
 
     y = load_series(name)
-    horizon, folds = default_horizon_folds(y)
+    return (y, *default_horizon_folds(y))
+
+
+def bench_series(name: str, seeds: list[int]) -> dict[str, Any]:
+    """Backtest our models on one extra series."""
+    from convlstm.data import season_length
+
+    y, horizon, folds = load_with_protocol(name)
     print(f"{name}: {len(y)} points, horizon {horizon}, {folds} folds", file=sys.stderr)
     ours, _ = run_ours(y, horizon, folds, models=OURS, seeds=seeds)
     return {

@@ -26,16 +26,14 @@ import numpy as np
 import pandas as pd
 
 from . import extra
+from .run import _mae as mae_of
+from .run import load_dataset
 
 
 def _series(name: str) -> tuple[pd.Series, int, int]:
-    from convlstm import datasets
-
-    if name in datasets.names():
-        y = datasets.load(name)
-        return (y, *datasets.default_horizon_folds(y, name))
-    y = extra.load_series(name)
-    return (y, *datasets.default_horizon_folds(y))
+    if name in extra.SERIES:
+        return extra.load_with_protocol(name)
+    return load_dataset(name)
 
 
 def _mae(task: tuple[str, str, dict[str, Any], int]) -> tuple[str, str, float]:
@@ -49,8 +47,8 @@ def _mae(task: tuple[str, str, dict[str, Any], int]) -> tuple[str, str, float]:
     kwargs = {**params, "seed": seed} if model == "ConvLSTM" else {}
     forecaster = make_model(model, horizon=horizon, **kwargs)
     frame = backtest({model: forecaster}, y, horizon, folds).forecasts
-    err = frame["actual"].to_numpy(float) - frame["forecast"].to_numpy(float)
-    return name, model, float(np.mean(np.abs(err)))
+    actual = frame["actual"].to_numpy(float)
+    return name, model, mae_of(actual, frame["forecast"].to_numpy(float))
 
 
 def names() -> list[str]:

@@ -232,7 +232,7 @@ class _NeuralForecaster(BaseForecaster):
         # the longest cycle the window holds; 0 = no anchor for non-seasonal data:
         # the forecast then moves from the window's level (the mean of its last
         # ``width`` values), far steadier on a noisy series than the last value
-        # (measured: Nile 159 -> 105 MAE, sunspots 19.2 -> 18.6; see bench/)
+        # (measured when adopted: Nile 159 -> 105 MAE; see bench/RESULTS.md)
         self.anchor_period_ = max(usable) if usable else 0
         self._set_derived()
         values = np.array(y.to_numpy(dtype=np.float64), copy=True)
