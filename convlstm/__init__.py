@@ -17,7 +17,13 @@ from .compare import MODEL_NAMES as MODEL_NAMES
 from .compare import Comparison as Comparison
 from .compare import compare as compare
 from .compare import make_model as make_model
-from .errors import ConvLSTMError, DataError, NotFittedError, TrainingError
+from .errors import (
+    ConvLSTMError,
+    DataError,
+    NotFittedError,
+    ParameterError,
+    TrainingError,
+)
 
 __version__ = "0.1.0"
 
@@ -46,6 +52,7 @@ __all__ = [
     "MODEL_NAMES",
     "NaiveForecaster",
     "NotFittedError",
+    "ParameterError",
     "SeasonalNaiveForecaster",
     "TrainingError",
     "__version__",

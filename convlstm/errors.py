@@ -13,9 +13,13 @@ class DataError(ConvLSTMError, ValueError):
     """The input data (a file, a series, a column) cannot be used as it is."""
 
 
+class ParameterError(ConvLSTMError, ValueError):
+    """A setting (hyperparameter, horizon, level, option) cannot be used as given."""
+
+
 class NotFittedError(ConvLSTMError, AttributeError):
     """A forecaster was asked to predict (or save) before ``fit`` was called."""
 
 
 class TrainingError(ConvLSTMError, RuntimeError):
-    """Training failed: non-finite loss, out of memory, or an unusable parameter."""
+    """Training failed: non-finite (NaN/inf) loss or out of memory."""

@@ -38,7 +38,9 @@ from convlstm.cli import main as cli_main
 from convlstm.cli import safe_csv as cli_safe_csv
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_FILES = sorted([ROOT / "app.py", ROOT / "ui.py", *(ROOT / "pages").glob("*.py")])
+APP_FILES = sorted(
+    [ROOT / "app.py", *(ROOT / "ui").rglob("*.py"), *(ROOT / "pages").glob("*.py")]
+)
 LIBRARY_FILES = sorted((ROOT / "convlstm").rglob("*.py"))
 TINY = {"hidden_size": 4, "num_layers": 1, "epochs": 2, "batch_size": 16}
 EVIL_HTML = '</script><img src=x onerror="alert(1)"><script>alert(2)</script>'
