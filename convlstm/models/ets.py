@@ -17,6 +17,7 @@ import pandas as pd
 from ..data import check_series, future_index, seasonal_periods
 from ..errors import DataError
 from .base import BaseForecaster
+from .blas import one_blas_thread
 from .checks import check_choice, check_horizon, check_season_length
 from .decompose import extend_seasonal, feasible_periods, seasonal_components
 
@@ -195,10 +196,11 @@ class ETSForecaster(BaseForecaster):
                 "and season='A' or 'Z')"
             )
         out: dict[_Spec, tuple[float, Any]] = {}
-        for spec in self._candidates(positive, m):
-            fitted = _fit_one(z, spec, m)
-            if fitted is not None:
-                out[spec] = fitted
+        with one_blas_thread():
+            for spec in self._candidates(positive, m):
+                fitted = _fit_one(z, spec, m)
+                if fitted is not None:
+                    out[spec] = fitted
         return out
 
     def predict(self) -> pd.Series:

@@ -4,8 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from convlstm import datasets
 from convlstm.errors import ParameterError
-from convlstm.models.theta import ThetaForecaster, seasonality_test, ses
+from convlstm.models.theta import (
+    ThetaForecaster,
+    optimised_theta,
+    seasonality_test,
+    ses,
+)
 
 
 def monthly(values):
@@ -84,7 +90,7 @@ def test_no_season_when_the_test_fails():
     assert model.spec_ == "Theta"
 
 
-@pytest.mark.parametrize("theta", [0.5, "2", None, float("nan"), True])
+@pytest.mark.parametrize("theta", [0.5, "2", "auto", float("nan"), True])
 def test_bad_theta(theta):
     with pytest.raises(ParameterError, match="theta"):
         ThetaForecaster(theta=theta).fit(monthly(np.arange(1.0, 30.0)))
@@ -94,3 +100,51 @@ def test_theta_one_is_plain_ses():
     y = monthly(np.cumsum(np.random.default_rng(4).normal(1, 1, 50)))
     f = ThetaForecaster(horizon=4, theta=1, season_length=1).fit(y).predict()
     assert np.ptp(f.to_numpy()) == pytest.approx(0.0, abs=1e-9)
+
+
+def ses_path(z, alpha, drift, w):
+    """One-step fitted values of SES plus ``w`` times the Theta drift term, with the
+    initial level solved by least squares, written as a plain loop."""
+    t = np.arange(len(z), dtype=float)
+    c = (1 - alpha) ** t
+    g = np.zeros(len(z))
+    for i in range(1, len(z)):
+        g[i] = (1 - alpha) * g[i - 1] + alpha * z[i - 1]
+    d = drift * (1 - c) / alpha
+    level0 = np.dot(c, z - g - w * d) / np.dot(c, c)
+    return g + c * level0, w * d
+
+
+def test_optimised_theta_fits_at_least_as_well_as_the_standard_one():
+    rng = np.random.default_rng(6)
+    z = 50 + 0.8 * np.arange(80) + np.cumsum(rng.normal(0, 1, 80))
+    drift = np.polyfit(np.arange(80.0), z, 1)[0]
+    alpha, level, w = optimised_theta(z, drift)
+    assert 0 <= w <= 0.999 and 0 < alpha < 1
+    fitted_level, trend = ses_path(z, alpha, drift, w)
+    otm_sse = float(np.sum((z - fitted_level - trend) ** 2))
+    assert level == pytest.approx(fitted_level[-1] + alpha * (z[-1] - fitted_level[-1]))
+    # the standard Theta (w = 1/2, SES fitted alone) is one of the models searched
+    stm_alpha, _ = ses(z)
+    stm_level, stm_trend = ses_path(z, stm_alpha, drift, 0.5)
+    assert otm_sse <= float(np.sum((z - stm_level - stm_trend) ** 2)) * (1 + 1e-6)
+
+
+def test_theta_none_estimates_theta_and_records_it():
+    t = np.arange(60)
+    y = monthly(10 + 3 * t + np.random.default_rng(7).normal(0, 1, 60))
+    model = ThetaForecaster(horizon=6, theta=None, season_length=1).fit(y)
+    assert 1 <= model.theta_ <= 1000
+    assert model.theta_ > 2  # a clean trend wants more than half its drift
+    assert model.spec_.startswith("OTM (theta ")
+    f = model.predict()
+    assert np.isfinite(f.to_numpy()).all()
+    assert model.clone().get_params()["theta"] is None
+
+
+@pytest.mark.parametrize("name", datasets.names())
+def test_optimised_theta_on_every_bundled_dataset(name):
+    series = datasets.load(name)
+    horizon = datasets.info(name).horizon
+    f = ThetaForecaster(horizon=horizon, theta=None).fit(series).predict()
+    assert len(f) == horizon and np.isfinite(f.to_numpy()).all()
