@@ -10,8 +10,39 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["extend_seasonal", "feasible_periods", "seasonal_components"]
+from ..data import seasonal_periods
+
+__all__ = [
+    "MAX_POINTS",
+    "candidate_periods",
+    "recent",
+    "extend_seasonal",
+    "feasible_periods",
+    "seasonal_components",
+]
+
+
+#: The decomposition and the model of the adjusted series see at most this many recent
+#: points (or three cycles of the longest period, if more): it bounds the fit time
+#: of long high-frequency series, whose distant past says little about the next days.
+MAX_POINTS = 5000
+
+
+def recent(x: np.ndarray, periods: tuple[int, ...]) -> np.ndarray:
+    """The last ``max(MAX_POINTS, 3 * longest period)`` points of ``x`` (or all)."""
+    return x[-max(MAX_POINTS, 3 * max(periods, default=1)) :]
+
+
+def candidate_periods(
+    index: pd.DatetimeIndex, season_length: int | None
+) -> tuple[int, ...]:
+    """The seasons to consider: the frequency's natural cycles when
+    ``season_length`` is None, else just ``season_length`` (already validated)."""
+    if season_length is None:
+        return tuple(int(p) for p in seasonal_periods(index))
+    return (int(season_length),)
 
 
 def feasible_periods(periods: tuple[int, ...], n: int, *, cycles: int = 2) -> tuple:

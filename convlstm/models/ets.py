@@ -14,12 +14,19 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
-from ..data import check_series, future_index, seasonal_periods
+from ..data import check_series, future_index
 from ..errors import DataError
 from .base import BaseForecaster
 from .blas import one_blas_thread
 from .checks import check_choice, check_horizon, check_season_length
-from .decompose import extend_seasonal, feasible_periods, seasonal_components
+from .decompose import (
+    candidate_periods,
+    extend_seasonal,
+    feasible_periods,
+    recent,
+    seasonal_components,
+)
+from .theta import ses
 
 __all__ = ["ETSForecaster"]
 
@@ -30,8 +37,6 @@ MIN_LENGTH = 5
 # Seasons up to this many steps are modelled inside ETS (one state per step of the
 # season); longer or several seasons are decomposed instead, as in ARIMA.
 _MAX_ETS_SEASON = 24
-# The decomposition path fits its non-seasonal ETS on at most this many recent points.
-_MAX_POINTS = 2000
 # Heuristic initial states (Hyndman & Athanasopoulos, section 2.6) need this many
 # points; shorter series get their initial states estimated with the smoothing
 # parameters.
@@ -71,8 +76,9 @@ class ETSForecaster(BaseForecaster):
       the ETS model. Longer or several seasons (half-hourly 48 and 336, hourly 24
       and 168, daily 7 and 365) would need hundreds of seasonal states, so they are
       removed first by STL (one season) or MSTL (several, every one with two full
-      cycles in the data); a non-seasonal ETS, fitted on the last 2000 points of
-      the seasonally adjusted series, forecasts the rest and each seasonal
+      cycles in the data), on the last 5000 points (or three cycles of the longest
+      period, if more; :func:`convlstm.models.decompose.recent`); a non-seasonal
+      ETS of the seasonally adjusted series forecasts the rest and each seasonal
       component's last cycle is repeated.
     * **Initial states**: heuristic ones (a moving-average decomposition of the
       first cycles, as in statsmodels) on series of 10 points or more, which makes
@@ -93,7 +99,8 @@ class ETSForecaster(BaseForecaster):
         spec_: the chosen model, e.g. ``"ETS(M,Ad,M)"``; prefixed with the
             decomposition when one was used, e.g. ``"MSTL(48, 336) + ETS(A,Ad,N)"``.
         aicc_: the AICc of the chosen model (of the seasonally adjusted series on the
-            decomposition path).
+            decomposition path); NaN when no candidate could be fitted and simple
+            exponential smoothing by least squares was used instead.
         periods_: the seasonal periods used (in the model or decomposed).
         candidates_: ``{spec: AICc}`` of every candidate fitted.
     """
@@ -128,33 +135,36 @@ class ETSForecaster(BaseForecaster):
         y = check_series(y, min_length=MIN_LENGTH, what="ETS")
         x = y.to_numpy()
         n = len(x)
-        natural = (
-            seasonal_periods(y.index) if season_length is None else (season_length,)
-        )
+        natural = candidate_periods(y.index, season_length)
         periods = feasible_periods(natural, n) if self.season != "N" else ()
 
         self.seasonal_components_: list[tuple[int, np.ndarray]] = []
         if len(periods) == 1 and periods[0] <= _MAX_ETS_SEASON:
             m, base, prefix = periods[0], x, ""
         elif periods:
-            self.seasonal_components_ = seasonal_components(x, periods)
-            adjusted = x - sum(c for _, c in self.seasonal_components_)
-            m, base = 1, adjusted[-_MAX_POINTS:]
+            tail = recent(x, periods)
+            self.seasonal_components_ = seasonal_components(tail, periods)
+            m, base = 1, tail - sum(c for _, c in self.seasonal_components_)
             kind = "MSTL" if len(periods) > 1 else "STL"
             prefix = f"{kind}({', '.join(str(p) for p in periods)}) + "
         else:
             m, base, prefix = 1, x, ""
 
         results = self._search(base, m)
-        if not results:
-            raise DataError(
-                f"ETS could not fit any candidate model to this series of {n} "
-                "points; check it for a constant or degenerate stretch"
-            )
-        spec, result = min(results.items(), key=lambda item: item[1][0])
         self.candidates_ = {str(s): aicc for s, (aicc, _) in results.items()}
-        self.aicc_ = float(result[0])
-        self._result = result[1]
+        if results:
+            spec, (aicc, self._result) = min(results.items(), key=lambda i: i[1][0])
+            self.aicc_ = float(aicc)
+        else:
+            # Every candidate failed (e.g. an all-zero series, whose likelihood is
+            # degenerate): simple exponential smoothing by least squares, the
+            # ETS(A,N,N) point forecast, is always defined.
+            _, level = ses(base)
+            self._result = None
+            self._level = level
+            self.aicc_ = float("nan")
+            spec = "ETS(A,N,N) by least squares"
+            log.debug("ETS: no candidate fitted; falling back to %s", spec)
         self.spec_ = prefix + str(spec)
         self.periods_ = tuple(periods)
         self.index_ = y.index
@@ -207,7 +217,10 @@ class ETSForecaster(BaseForecaster):
         """Forecast ``horizon`` steps after the end of the fitted series."""
         self._check_fitted()
         horizon = check_horizon(self.horizon)
-        values = np.asarray(self._result.forecast(horizon), dtype=float)
+        if self._result is None:
+            values = np.full(horizon, self._level)
+        else:
+            values = np.asarray(self._result.forecast(horizon), dtype=float)
         if self.seasonal_components_:
             values = values + extend_seasonal(self.seasonal_components_, horizon)
         idx = future_index(self.index_, horizon)

@@ -15,11 +15,17 @@ import pandas as pd
 from scipy.optimize import minimize_scalar
 from scipy.signal import lfilter
 
-from ..data import check_series, future_index, seasonal_periods
+from ..data import check_series, future_index
 from ..errors import ParameterError
 from .base import BaseForecaster
 from .checks import check_horizon, check_season_length
-from .decompose import extend_seasonal, feasible_periods, seasonal_components
+from .decompose import (
+    candidate_periods,
+    extend_seasonal,
+    feasible_periods,
+    recent,
+    seasonal_components,
+)
 
 __all__ = ["ThetaForecaster", "optimised_theta", "seasonality_test", "ses"]
 
@@ -49,7 +55,9 @@ class ThetaForecaster(BaseForecaster):
     * **Several seasons** (half-hourly 48 and 336, hourly 24 and 168, daily 7 and
       365): each period with two full cycles in the data is tested; when more than
       one is significant, MSTL removes them all (a classical decomposition handles
-      one period only) and their last cycles are repeated.
+      one period only) and their last cycles are repeated. This path, and the
+      Theta fit after it, use the last 5000 points (or three cycles of the longest
+      period, if more), which keeps long high-frequency series interactive.
     * **Forecast**: simple exponential smoothing of the adjusted series (smoothing
       parameter and initial level by least squares) plus ``theta - 1`` over
       ``theta`` times the drift of a straight line fitted to it (``theta = 2``:
@@ -100,9 +108,7 @@ class ThetaForecaster(BaseForecaster):
         y = check_series(y, min_length=MIN_LENGTH, what="Theta")
         x = y.to_numpy()
         n = len(x)
-        natural = (
-            seasonal_periods(y.index) if season_length is None else (season_length,)
-        )
+        natural = candidate_periods(y.index, season_length)
         periods = tuple(
             m for m in feasible_periods(natural, n) if seasonality_test(x, m)
         )
@@ -123,13 +129,14 @@ class ThetaForecaster(BaseForecaster):
             self._indices = indices
             self.seasonal_ = kind
         elif periods:
-            self._components = seasonal_components(x, periods)
-            z = x - sum(c for _, c in self._components)
+            tail = recent(x, periods)
+            self._components = seasonal_components(tail, periods)
+            z = tail - sum(c for _, c in self._components)
             self.seasonal_ = "mstl"
         else:
             self.seasonal_ = "none"
 
-        t = np.arange(n, dtype=float)
+        t = np.arange(len(z), dtype=float)
         self.drift_ = float(np.polyfit(t, z, 1)[0])
         if self.theta is None:
             alpha, level, weight = optimised_theta(z, self.drift_)
@@ -139,7 +146,7 @@ class ThetaForecaster(BaseForecaster):
             self.theta_ = float(self.theta)
         self.alpha_ = alpha
         self._level = level
-        self._n = n
+        self._n = len(z)
         self.periods_ = tuple(periods)
         joined = ", ".join(str(p) for p in periods)
         name = "Theta" if self.theta is not None else f"OTM (theta {self.theta_:.3g})"
@@ -185,7 +192,9 @@ def seasonality_test(x: np.ndarray, m: int) -> bool:
     denom = float(np.dot(d, d))
     if denom <= 0:
         return False
-    r = np.array([np.dot(d[k:], d[: n - k]) / denom for k in range(1, m + 1)])
+    # autocorrelations at lags 1..m through the FFT (zero-padded: no wrap-around)
+    spectrum = np.fft.rfft(d, 2 * n)
+    r = np.fft.irfft(spectrum * np.conj(spectrum), 2 * n)[1 : m + 1] / denom
     bound = _Z_90 * np.sqrt((1 + 2 * np.sum(r[:-1] ** 2)) / n)
     return bool(abs(r[-1]) > bound)
 

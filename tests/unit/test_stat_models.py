@@ -195,3 +195,20 @@ def test_ets_bad_component_settings(params, y):
 def test_ets_forced_multiplicative_on_negative_data_is_a_data_error(y):
     with pytest.raises(DataError, match="strictly positive"):
         ETSForecaster(error="M").fit(y - 100)
+
+
+@pytest.mark.parametrize("cls", MODELS)
+@pytest.mark.parametrize("value", [0.0, 5.0, -2.0])
+def test_constant_series_forecasts_the_constant(cls, value):
+    data = pd.Series(
+        np.full(30, value), index=pd.date_range("2000", periods=30, freq="MS")
+    )
+    f = cls(horizon=4).fit(data).predict()
+    np.testing.assert_allclose(f.to_numpy(), value, atol=1e-9)
+
+
+def test_ets_falls_back_to_least_squares_ses_when_no_candidate_fits():
+    zeros = pd.Series(np.zeros(12), index=pd.date_range("2000", periods=12, freq="YS"))
+    model = ETSForecaster(horizon=3).fit(zeros)
+    assert model.spec_ == "ETS(A,N,N) by least squares"
+    assert np.isnan(model.aicc_)

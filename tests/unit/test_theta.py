@@ -148,3 +148,12 @@ def test_optimised_theta_on_every_bundled_dataset(name):
     horizon = datasets.info(name).horizon
     f = ThetaForecaster(horizon=horizon, theta=None).fit(series).predict()
     assert len(f) == horizon and np.isfinite(f.to_numpy()).all()
+
+
+def test_seasonality_test_autocorrelations_match_the_direct_sum():
+    x = np.random.default_rng(8).normal(0, 1, 200) + np.sin(np.arange(200) / 2)
+    d = x - x.mean()
+    for m in (4, 12, 30):
+        r = np.array([np.dot(d[k:], d[:-k]) for k in range(1, m + 1)]) / np.dot(d, d)
+        bound = 1.6448536269514722 * np.sqrt((1 + 2 * np.sum(r[:-1] ** 2)) / 200)
+        assert seasonality_test(x, m) == (abs(r[-1]) > bound)
