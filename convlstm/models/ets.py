@@ -81,9 +81,9 @@ class ETSForecaster(BaseForecaster):
       ETS of the seasonally adjusted series forecasts the rest and each seasonal
       component's last cycle is repeated.
     * **Initial states**: heuristic ones (a moving-average decomposition of the
-      first cycles, as in statsmodels) on series of 10 points or more, which makes
-      a fit several times faster than estimating them; shorter series estimate
-      them with the smoothing parameters.
+      first cycles, as in statsmodels) on series of at least 10 points plus two
+      seasons, which makes a fit several times faster than estimating them;
+      shorter series estimate them with the smoothing parameters.
 
     Args:
         horizon: number of steps to forecast.
@@ -199,16 +199,20 @@ class ETSForecaster(BaseForecaster):
     def _search(self, z: np.ndarray, m: int) -> dict[_Spec, tuple[float, Any]]:
         """Fit every candidate; return ``{spec: (AICc, results)}`` of those that fit."""
         positive = bool((z > 0).all())
-        if not positive and (self.error == "M" or self.season == "M"):
+        if not positive and (self.error == "M" or (self.season == "M" and m > 1)):
             raise DataError(
                 "multiplicative ETS components need a strictly positive series; "
                 f"this one has {int((z <= 0).sum())} values <= 0 (use error='A' "
                 "and season='A' or 'Z')"
             )
+        # One initialisation for every candidate, so that their AICc values count
+        # the same parameters and can be compared.
+        n = len(z)
+        heuristic = n >= _HEURISTIC_MIN and (m == 1 or n >= 2 * m + _HEURISTIC_MIN)
         out: dict[_Spec, tuple[float, Any]] = {}
         with one_blas_thread():
             for spec in self._candidates(positive, m):
-                fitted = _fit_one(z, spec, m)
+                fitted = _fit_one(z, spec, m, heuristic=heuristic)
                 if fitted is not None:
                     out[spec] = fitted
         return out
@@ -227,15 +231,14 @@ class ETSForecaster(BaseForecaster):
         return pd.Series(values, index=idx, name=self.display_name)
 
 
-def _fit_one(z: np.ndarray, spec: _Spec, m: int) -> tuple[float, Any] | None:
+def _fit_one(
+    z: np.ndarray, spec: _Spec, m: int, *, heuristic: bool
+) -> tuple[float, Any] | None:
     """Fit one ETS model; None when it cannot be fitted or scored."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     seasonal = {"N": None, "A": "add", "M": "mul"}[spec.season]
     n = len(z)
-    heuristic = n >= _HEURISTIC_MIN and (
-        seasonal is None or n >= max(2 * m, _HEURISTIC_MIN + 2 * (m // 2))
-    )
     # Parameters: smoothing (1 per component, plus phi) and, when estimated, the
     # initial states; AICc needs more points than parameters + 1.
     k = 1 + (spec.trend != "N") * (1 + spec.damped) + (seasonal is not None)
