@@ -135,8 +135,8 @@ def test_default_horizon_folds():
 
 
 def test_progress_bar_on_a_terminal_rewrites_one_line():
-    from convlstm.backtest import _ProgressEvent
     from convlstm.cli import _ProgressBar
+    from convlstm.training import ProgressEvent
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -144,8 +144,8 @@ def test_progress_bar_on_a_terminal_rewrites_one_line():
 
     stream = Tty()
     bar = _ProgressBar(stream)
-    bar(_ProgressEvent("LSTM", "fold 1/2", 0.25, 3, 10, 0.5, None))
-    bar(_ProgressEvent("LSTM", "fold 1/2", 0.3, 4, 10, 0.4, None))
+    bar(ProgressEvent("LSTM", "fold 1/2", 0.25, 3, 10, 0.5, None))
+    bar(ProgressEvent("LSTM", "fold 1/2", 0.3, 4, 10, 0.4, None))
     bar.close()
     text = stream.getvalue()
     assert "\n" not in text
