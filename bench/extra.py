@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from convlstm.metrics import best_model
+
 from .run import BENCH, NEURAL, OURS, code_state, machine, measured_stamp, run_ours
 
 # statsmodels dataset -> what it is (shown in the report)
@@ -93,8 +95,11 @@ def bench_series(name: str, seeds: list[int]) -> dict[str, Any]:
 
 def _ratio(entry: dict[str, Any], model: str) -> float:
     ours = entry["ours"]
-    best = min(ours[s]["mae"] for s in STAT if "mae" in ours.get(s, {}))
-    return ours[model]["mae"] / best if model in ours and best > 0 else math.nan
+    scores = {s: ours[s]["mae"] for s in STAT if "mae" in ours.get(s, {})}
+    best = best_model(pd.Series(scores, dtype=float))
+    if model not in ours or best is None or scores[best] <= 0:
+        return math.nan
+    return ours[model]["mae"] / scores[best]
 
 
 def render(results: dict[str, Any]) -> str:
