@@ -329,6 +329,15 @@ def _add_params(p: argparse.ArgumentParser) -> None:
         g.add_argument("--" + dest.replace("_", "-"), type=kind, help=text)
 
 
+def _add_models(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--folds", type=int, help="backtest folds")
+    p.add_argument(
+        "--models",
+        nargs="+",
+        help=f"models to compare (default: {', '.join(default_models())})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m convlstm``."""
     parser = argparse.ArgumentParser(
@@ -349,12 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", help="backtest models on the same folds")
     _add_source(c)
-    c.add_argument("--folds", type=int, help="backtest folds")
-    c.add_argument(
-        "--models",
-        nargs="+",
-        help=f"models to compare (default: {', '.join(default_models())})",
-    )
+    _add_models(c)
     c.add_argument("--json", action="store_true", help="machine-readable output")
     c.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_params(c)
@@ -366,12 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
         "tests, and write one offline HTML file for stakeholders.",
     )
     _add_source(r)
-    r.add_argument("--folds", type=int, help="backtest folds")
-    r.add_argument(
-        "--models",
-        nargs="+",
-        help=f"models to compare (default: {', '.join(default_models())})",
-    )
+    _add_models(r)
     r.add_argument(
         "--level",
         type=float,

@@ -19,7 +19,7 @@ from scipy.signal import lfilter
 
 from ..data import check_series, future_index, seasonal_periods
 from ..errors import DataError, ParameterError
-from .base import BaseForecaster, check_horizon
+from .base import BaseForecaster, check_horizon, check_season_length
 from .rules import ARIMA_MIN_LENGTH
 
 __all__ = ["ARIMAForecaster", "wants_log"]
@@ -245,11 +245,7 @@ class ARIMAForecaster(BaseForecaster):
         if self.season_length is None:
             candidates = seasonal_periods(index)
         else:
-            m = self.season_length
-            if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
-                raise ParameterError(
-                    f"season_length must be a whole number >= 1 or None, got {m!r}"
-                )
+            m = check_season_length(self.season_length)
             candidates = (int(m),)
         return tuple(p for p in candidates if p > 1 and n >= 2 * p)
 

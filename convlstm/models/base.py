@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import NotFittedError, ParameterError
 
-__all__ = ["BaseForecaster", "check_horizon"]
+__all__ = ["BaseForecaster", "check_horizon", "check_season_length"]
 
 
 def check_horizon(horizon: object) -> int:
@@ -32,6 +32,20 @@ def check_horizon(horizon: object) -> int:
     if horizon < 1:
         raise ParameterError(f"horizon must be at least 1 step, got {horizon}")
     return int(horizon)
+
+
+def check_season_length(season_length: object) -> int:
+    """Return a given ``season_length`` as an int of at least 1.
+
+    Raises:
+        ParameterError: not a whole number of at least 1.
+    """
+    m = season_length
+    if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
+        raise ParameterError(
+            f"season_length must be a whole number >= 1 or None, got {m!r}"
+        )
+    return int(m)
 
 
 class BaseForecaster:

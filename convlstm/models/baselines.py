@@ -12,8 +12,7 @@ import pandas as pd
 
 from ..data import check_series, future_index
 from ..data import season_length as _season_length
-from ..errors import ParameterError
-from .base import BaseForecaster, check_horizon
+from .base import BaseForecaster, check_horizon, check_season_length
 
 __all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
 
@@ -69,11 +68,7 @@ class SeasonalNaiveForecaster(BaseForecaster):
         if self.season_length is None:
             m = _season_length(y.index) if isinstance(y, pd.Series) else 1
         else:
-            m = self.season_length
-            if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
-                raise ParameterError(
-                    f"season_length must be a whole number >= 1 or None, got {m!r}"
-                )
+            m = check_season_length(self.season_length)
         m = int(m)
         y = check_series(
             y, min_length=m, what=f"the seasonal naive forecast (season {m})"
