@@ -25,7 +25,16 @@ import pandas as pd
 
 from convlstm.metrics import best_model
 
-from .run import BENCH, NEURAL, OURS, code_state, machine, measured_stamp, run_ours
+from .run import (
+    BENCH,
+    NEURAL,
+    OURS,
+    OURS_STAT,
+    code_state,
+    machine,
+    measured_stamp,
+    run_ours,
+)
 
 # statsmodels dataset -> what it is (shown in the report)
 SERIES = {
@@ -37,7 +46,7 @@ SERIES = {
     "m1": "US M1 money stock, quarterly 1959-2009 (macrodata)",
     "nile": "Nile river flow at Aswan, yearly 1871-1970",
 }
-STAT = ("ARIMA", "Seasonal naive")
+STAT = OURS_STAT
 
 
 def load_series(name: str) -> pd.Series:

@@ -44,10 +44,11 @@ OTHERS = ("beer", "wine", "sunspots")
 # our models: the registry's default set, and its neural ones (run once per seed)
 OURS = default_models()
 NEURAL = model_names(kind="neural")
-# the statistical models the neural ones are measured against
+# our baselines among them, then the outside references: what the neural models
+# are measured against
+OURS_STAT = tuple(m for m in OURS if m in model_names(baseline=True))
 STAT_MODELS = (
-    "ARIMA",
-    "Seasonal naive",
+    *OURS_STAT,
     "AutoARIMA",
     "AutoETS",
     "AutoTheta",
