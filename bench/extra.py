@@ -23,7 +23,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .run import BENCH, NEURAL, OURS, code_state, machine, measured_stamp, run_ours
+from convlstm.metrics import best_model
+
+from .run import (
+    BENCH,
+    NEURAL,
+    OURS,
+    OURS_STAT,
+    code_state,
+    machine,
+    measured_stamp,
+    run_ours,
+)
 
 # statsmodels dataset -> what it is (shown in the report)
 SERIES = {
@@ -35,7 +46,7 @@ SERIES = {
     "m1": "US M1 money stock, quarterly 1959-2009 (macrodata)",
     "nile": "Nile river flow at Aswan, yearly 1871-1970",
 }
-STAT = ("ARIMA", "Seasonal naive")
+STAT = OURS_STAT
 
 
 def load_series(name: str) -> pd.Series:
@@ -93,8 +104,11 @@ def bench_series(name: str, seeds: list[int]) -> dict[str, Any]:
 
 def _ratio(entry: dict[str, Any], model: str) -> float:
     ours = entry["ours"]
-    best = min(ours[s]["mae"] for s in STAT if "mae" in ours.get(s, {}))
-    return ours[model]["mae"] / best if model in ours and best > 0 else math.nan
+    scores = {s: ours[s]["mae"] for s in STAT if "mae" in ours.get(s, {})}
+    best = best_model(pd.Series(scores, dtype=float))
+    if model not in ours or best is None or scores[best] <= 0:
+        return math.nan
+    return ours[model]["mae"] / scores[best]
 
 
 def render(results: dict[str, Any]) -> str:

@@ -26,8 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import extra
-from .run import _mae as mae_of
-from .run import load_dataset
+from .run import load_dataset, pooled_mae
 
 
 def _series(name: str) -> tuple[pd.Series, int, int]:
@@ -48,7 +47,7 @@ def _mae(task: tuple[str, str, dict[str, Any], int]) -> tuple[str, str, float]:
     forecaster = make_model(model, horizon=horizon, **kwargs)
     frame = backtest({model: forecaster}, y, horizon, folds).forecasts
     actual = frame["actual"].to_numpy(float)
-    return name, model, mae_of(actual, frame["forecast"].to_numpy(float))
+    return name, model, pooled_mae(actual, frame["forecast"].to_numpy(float))
 
 
 def names() -> list[str]:

@@ -1,8 +1,7 @@
 """Outside reference forecasters (statsforecast) scored on the folds of our backtest.
 
 statsforecast is optional (requirements-bench.txt): import this module freely, call
-:func:`available` before :func:`reference_specs`. The fold loop here is also the bench's
-fallback for our own models while ``convlstm.backtest`` is missing.
+:func:`available` before :func:`reference_specs`.
 """
 
 from __future__ import annotations

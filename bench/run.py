@@ -27,6 +27,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from convlstm import datasets
+from convlstm.backtest import backtest
+from convlstm.compare import make_model
+from convlstm.data import season_length, seasonal_periods
+from convlstm.metrics import mase
+from convlstm.models.registry import default_models, model_names
+
 from . import references
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,21 +41,14 @@ BENCH = Path(__file__).resolve().parent
 
 ARTICLE = ("air_passengers", "co2", "electricity")
 OTHERS = ("beer", "wine", "sunspots")
-# (horizon, folds) used when convlstm.datasets.info is not available
-PROTOCOL = {
-    "air_passengers": (12, 2),
-    "co2": (12, 3),
-    "electricity": (48, 7),
-    "beer": (8, 3),
-    "wine": (12, 3),
-    "sunspots": (10, 3),
-}
-OURS = ("ConvLSTM", "LSTM", "ARIMA", "Seasonal naive")
-NEURAL = ("ConvLSTM", "LSTM")
-# the statistical models the neural ones are measured against
+# our models: the registry's default set, and its neural ones (run once per seed)
+OURS = default_models()
+NEURAL = model_names(kind="neural")
+# our baselines among them, then the outside references: what the neural models
+# are measured against
+OURS_STAT = tuple(m for m in OURS if m in model_names(baseline=True))
 STAT_MODELS = (
-    "ARIMA",
-    "Seasonal naive",
+    *OURS_STAT,
     "AutoARIMA",
     "AutoETS",
     "AutoTheta",
@@ -70,32 +70,14 @@ def _log(msg: str) -> None:
 
 
 def load_dataset(name: str) -> tuple[pd.Series, int, int]:
-    """Return a bundled series with its default horizon and folds.
-
-    Uses ``convlstm.datasets`` when present, else reads ``data/NAME.csv`` directly.
-    """
-    try:
-        from convlstm import datasets
-    except ImportError:
-        datasets = None
-    if datasets is not None:
-        y = datasets.load(name)
-        info = datasets.info(name)
-        return y, int(info.horizon), int(info.folds)
-    frame = pd.read_csv(ROOT / "data" / f"{name}.csv", parse_dates=[0])
-    index = pd.DatetimeIndex(frame.iloc[:, 0])
-    index.freq = pd.infer_freq(index)
-    y = pd.Series(frame.iloc[:, 1].to_numpy(dtype=float), index=index, name=name)
-    horizon, folds = PROTOCOL[name]
-    return y, horizon, folds
+    """Return a bundled series with its default horizon and folds."""
+    y = datasets.load(name)
+    info = datasets.info(name)
+    return y, int(info.horizon), int(info.folds)
 
 
 def dataset_names() -> list[str]:
     """All bundled dataset names (article datasets first)."""
-    try:
-        from convlstm import datasets
-    except ImportError:
-        return [*ARTICLE, *OTHERS]
     names = list(datasets.names())
     return [n for n in (*ARTICLE, *OTHERS) if n in names] + [
         n for n in names if n not in ARTICLE + OTHERS
@@ -104,22 +86,12 @@ def dataset_names() -> list[str]:
 
 def seasons(y: pd.Series) -> tuple[int, tuple[int, ...]]:
     """Main season length and all seasonal cycles of ``y`` (from convlstm.data)."""
-    from convlstm.data import season_length, seasonal_periods
-
     return int(season_length(y.index)), tuple(int(p) for p in seasonal_periods(y.index))
 
 
-def _mae(a: np.ndarray, f: np.ndarray) -> float:
+def pooled_mae(a: np.ndarray, f: np.ndarray) -> float:
+    """Mean absolute error over every point of ``a`` and ``f`` (aligned arrays)."""
     return float(np.mean(np.abs(a - f)))
-
-
-def _mase(a: np.ndarray, f: np.ndarray, train: np.ndarray, m: int) -> float:
-    try:
-        from convlstm.metrics import mase
-    except ImportError:
-        m = m if train.size > m else 1
-        return _mae(a, f) / float(np.mean(np.abs(train[m:] - train[:-m])))
-    return float(mase(a, f, train, season_length=m))
 
 
 def score(forecasts: pd.DataFrame, y: pd.Series, m: int) -> dict[str, dict[str, float]]:
@@ -144,15 +116,15 @@ def score(forecasts: pd.DataFrame, y: pd.Series, m: int) -> dict[str, dict[str, 
         for _, fold in frame.groupby("fold"):
             train = values[: position[fold["cutoff"].iloc[0]] + 1]
             mases.append(
-                _mase(
+                mase(
                     fold["actual"].to_numpy(dtype=float),
                     fold["forecast"].to_numpy(dtype=float),
                     train,
-                    m,
+                    season_length=m,
                 )
             )
         out[str(model)] = {
-            "mae": _mae(a, f),
+            "mae": pooled_mae(a, f),
             "rmse": float(np.sqrt(np.mean((a - f) ** 2))),
             "mase": float(np.mean(mases)),
         }
@@ -184,19 +156,6 @@ def series_digest(y: pd.Series) -> str:
 # ---------------------------------------------------------------- our models
 
 
-def _bench_seasonal_naive(train: pd.Series, horizon: int) -> np.ndarray:
-    """Seasonal naive used only while convlstm.backtest is missing."""
-    m, _ = seasons(train)
-    last = train.to_numpy(dtype=float)[-m:]
-    return np.tile(last, -(-horizon // m))[:horizon]
-
-
-def _make_model(name: str, horizon: int, **params: Any) -> Any:
-    from convlstm.compare import make_model
-
-    return make_model(name, horizon=horizon, **params)
-
-
 def run_ours(
     y: pd.Series,
     horizon: int,
@@ -216,28 +175,12 @@ def run_ours(
     models = list(models)
     seeds = list(seeds)
     entries: dict[str, dict[str, Any]] = {}
-    try:
-        from convlstm.backtest import backtest
-    except ImportError as exc:
-        log(f"  convlstm.backtest missing ({exc}); bench seasonal naive only")
-        frame, secs = references.run_folds(
-            y, horizon, folds, "Seasonal naive", _bench_seasonal_naive
-        )
-        entries["Seasonal naive"] = {
-            **score(frame, y, m)["Seasonal naive"],
-            "fit_seconds": float(sum(secs)),
-            "source": "bench fallback (no convlstm.backtest)",
-        }
-        for name in models:
-            entries.setdefault(name, {"error": f"not available: {exc}"})
-        return entries, frame
-
     plain = [name for name in models if name not in NEURAL]
     frame = None
     built: dict[str, Any] = {}
     for name in plain:
         try:
-            built[name] = _make_model(name, horizon)
+            built[name] = make_model(name, horizon=horizon)
         except ImportError as exc:
             entries[name] = {"error": f"not available: {exc!r}"}
     if built:
@@ -259,7 +202,7 @@ def run_ours(
         runs = []
         for seed in seeds:
             try:
-                model = _make_model(name, horizon, seed=seed)
+                model = make_model(name, horizon=horizon, seed=seed)
             except ImportError as exc:
                 entries[name] = {"error": f"not available: {exc!r}"}
                 break
@@ -279,7 +222,7 @@ def run_ours(
             entries[name] = {
                 **_seed_stats(runs),
                 "source": "convlstm.backtest",
-                "settings": repr(_make_model(name, horizon)),
+                "settings": repr(make_model(name, horizon=horizon)),
             }
     return entries, frame
 
@@ -978,12 +921,9 @@ def bench_dataset(
 
 def _fold_check(y: pd.Series, horizon: int, folds: int, signature: list | None) -> str:
     """Compare the references' folds with those of ``convlstm.backtest``."""
-    try:
-        from convlstm.backtest import backtest
-        from convlstm.models.baselines import SeasonalNaiveForecaster
-    except ImportError as exc:
-        return f"not checked ({exc})"
-    result = backtest({"SN": SeasonalNaiveForecaster()}, y, horizon, folds)
+    result = backtest(
+        {"SN": make_model("Seasonal naive", horizon=horizon)}, y, horizon, folds
+    )
     theirs = fold_signature(result.forecasts)
     if theirs == signature:
         return "same folds as convlstm.backtest"

@@ -13,10 +13,17 @@ from typing import Any
 # else importing the submodule first would leave the module under the function's name.
 from .backtest import BacktestResult as BacktestResult
 from .backtest import backtest as backtest
-from .compare import MODEL_NAMES as MODEL_NAMES
-from .compare import Comparison as Comparison
+from .compare import (
+    DEFAULT_LEVELS,
+    MODEL_NAMES,
+    Comparison,
+    make_model,
+    metrics_table,
+    rerun,
+    rerun_matches,
+    with_intervals,
+)
 from .compare import compare as compare
-from .compare import make_model as make_model
 from .errors import (
     ConvLSTMError,
     DataError,
@@ -24,6 +31,26 @@ from .errors import (
     ParameterError,
     TrainingError,
 )
+from .metrics import best_model
+from .models.registry import (
+    NETWORK_SETTINGS,
+    ModelSpec,
+    canonical_name,
+    default_models,
+    min_train_length,
+    model_class,
+    model_colours,
+    model_names,
+    model_spec,
+    model_specs,
+    network_models,
+    network_settings_note,
+    params_for,
+    register,
+    route_params,
+    unregister,
+)
+from .record import record_from_json, record_to_json
 
 __version__ = "0.1.0"
 
@@ -35,6 +62,7 @@ _LAZY = {
     "NaiveForecaster": ".models.baselines",
     "SeasonalNaiveForecaster": ".models.baselines",
     "BaseForecaster": ".models.base",
+    "build_report": ".report",
     "load_model": ".models.neural",
     "read_csv": ".data",
     "to_series": ".data",
@@ -47,9 +75,12 @@ __all__ = [
     "Comparison",
     "ConvLSTMError",
     "ConvLSTMForecaster",
+    "DEFAULT_LEVELS",
     "DataError",
     "LSTMForecaster",
     "MODEL_NAMES",
+    "ModelSpec",
+    "NETWORK_SETTINGS",
     "NaiveForecaster",
     "NotFittedError",
     "ParameterError",
@@ -57,11 +88,33 @@ __all__ = [
     "TrainingError",
     "__version__",
     "backtest",
+    "best_model",
+    "build_report",
+    "canonical_name",
     "compare",
+    "default_models",
     "load_model",
     "make_model",
+    "metrics_table",
+    "min_train_length",
+    "model_class",
+    "model_colours",
+    "model_names",
+    "model_spec",
+    "model_specs",
+    "network_models",
+    "network_settings_note",
+    "params_for",
     "read_csv",
+    "record_from_json",
+    "record_to_json",
+    "register",
+    "rerun",
+    "rerun_matches",
+    "route_params",
     "to_series",
+    "unregister",
+    "with_intervals",
 ]
 _SUBMODULES = (
     "cli",

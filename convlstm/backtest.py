@@ -19,10 +19,10 @@ import pandas as pd
 from . import metrics
 from .data import check_series
 from .data import season_length as _season_length
-from .errors import DataError, TrainingError
+from .errors import DataError, ParameterError, TrainingError
 from .models.base import BaseForecaster
 
-__all__ = ["BacktestResult", "backtest"]
+__all__ = ["BacktestResult", "backtest", "first_fold_min_length"]
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +80,9 @@ class BacktestResult:
 
 def _check_count(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise DataError(f"{what} must be a whole number, got {value!r}")
+        raise ParameterError(f"{what} must be a whole number, got {value!r}")
     if value < 1:
-        raise DataError(f"{what} must be at least 1, got {value}")
+        raise ParameterError(f"{what} must be at least 1, got {value}")
     return int(value)
 
 
@@ -104,10 +104,10 @@ def named_models(
                 name, k = f"{base} ({k})", k + 1
             out[name] = model
     if not out:
-        raise DataError("no models to evaluate: pass at least one forecaster")
+        raise ParameterError("no models to evaluate: pass at least one forecaster")
     for name, model in out.items():
         if not isinstance(model, BaseForecaster):
-            raise DataError(
+            raise ParameterError(
                 f"model {name!r} is a {type(model).__name__}, not a forecaster"
             )
     return out
@@ -159,7 +159,9 @@ def _event(
     train_loss: float | None = None,
     val_loss: float | None = None,
 ) -> Any:
-    return _progress_event_class()(
+    from .training import ProgressEvent  # torch: load only when progress is asked
+
+    return ProgressEvent(
         model=model,
         stage=stage,
         fraction=float(min(max(fraction, 0.0), 1.0)),
@@ -170,26 +172,10 @@ def _event(
     )
 
 
-@dataclass(frozen=True)
-class _ProgressEvent:
-    """Stand-in with the fields of ``convlstm.training.ProgressEvent``, used only
-    while that module cannot be imported (e.g. torch is missing)."""
-
-    model: str
-    stage: str
-    fraction: float
-    epoch: int | None = None
-    epochs: int | None = None
-    train_loss: float | None = None
-    val_loss: float | None = None
-
-
-def _progress_event_class() -> type:
-    try:
-        from .training import ProgressEvent
-    except ImportError:
-        return _ProgressEvent
-    return ProgressEvent
+def first_fold_min_length(season: int) -> int:
+    """Fewest training points the first backtest fold must have, whatever the
+    models: ``MIN_TRAIN``, and one season plus a point."""
+    return max(MIN_TRAIN, season + 1)
 
 
 def backtest(
@@ -199,7 +185,6 @@ def backtest(
     folds: int,
     *,
     progress: ProgressCallback | None = None,
-    _total_units: int | None = None,
 ) -> BacktestResult:
     """Evaluate forecasters by rolling-origin backtesting.
 
@@ -222,15 +207,17 @@ def backtest(
         A :class:`BacktestResult`.
 
     Raises:
-        DataError: bad horizon/folds, or ``y`` shorter than ``folds * horizon +
-            8`` points (the message states the minimum), or a model cannot be fit on
-            a fold's training part (the message names the fold).
+        ParameterError: bad horizon/folds or models, or a model's setting (the
+            message names the fold).
+        DataError: ``y`` shorter than ``folds * horizon + 8`` points (the message
+            states the minimum), or a model cannot be fit on a fold's training part
+            (the message names the fold).
     """
     horizon = _check_count(horizon, "horizon")
     folds = _check_count(folds, "folds")
     named = named_models(models)
     m = _season_length(y.index) if isinstance(y, pd.Series) else 1
-    min_train = max(MIN_TRAIN, m + 1)
+    min_train = first_fold_min_length(m)
     y = check_series(
         y,
         min_length=folds * horizon + min_train,
@@ -239,7 +226,7 @@ def backtest(
     )
     n = len(y)
     values = y.to_numpy()
-    total_units = _total_units or len(named) * folds
+    total_units = len(named) * folds
 
     rows: list[pd.DataFrame] = []
     fold_rows: list[dict[str, Any]] = []
@@ -261,8 +248,8 @@ def backtest(
                     total_units=total_units,
                     progress=progress,
                 )
-            except DataError as exc:
-                raise DataError(
+            except (DataError, ParameterError) as exc:
+                raise type(exc)(
                     f"{name}, backtest {stage} (training on the first {cut} points): "
                     f"{exc}"
                 ) from None

@@ -17,36 +17,40 @@ from typing import Any, TextIO
 import pandas as pd
 
 from . import datasets
-from .compare import (
-    DEFAULT_LEVELS,
-    DEFAULT_MODELS,
-    MODEL_NAMES,
-    Comparison,
-    compare,
-    make_model,
-    model_name,
-)
+from .compare import DEFAULT_LEVELS, Comparison, compare, make_model
 from .data import read_csv, safe_csv, to_series
 from .datasets import default_horizon_folds
 from .errors import ConvLSTMError
-from .record import _jsonable
+from .models.registry import (
+    NETWORK_SETTINGS,
+    canonical_name,
+    default_models,
+    model_names,
+    network_settings_note,
+    params_for,
+    route_params,
+)
+from .record import jsonable
 
 __all__ = ["main"]
 
 EXIT_ERROR = 2
-# Cells a spreadsheet would run as a formula (or could be made to).
-# Hyperparameter flags: dest -> (type, help)
-_PARAMS = {
-    "kernel_size": (int, "ConvLSTM convolution kernel size"),
-    "hidden_size": (int, "hidden channels / units of the neural models"),
-    "num_layers": (int, "stacked recurrent layers of the neural models"),
-    "learning_rate": (float, "optimiser learning rate of the neural models"),
+# Network flags (they shape only the models the registry names): dest -> (type, help)
+_NETWORK = {
+    "kernel_size": (int, "convolution kernel size"),
+    "hidden_size": (int, "hidden channels"),
+    "num_layers": (int, "stacked recurrent layers"),
+    "learning_rate": (float, "optimiser learning rate"),
+    "epochs": (int, "training epochs"),
+    "batch_size": (int, "mini-batch size"),
+}
+# Settings every model that takes them gets: dest -> (type, help)
+_SHARED = {
     "lookback": (int, "input window of the neural models, in steps"),
-    "epochs": (int, "training epochs of the neural models"),
-    "batch_size": (int, "mini-batch size of the neural models"),
     "seed": (int, "random seed (same seed, same forecast)"),
     "device": (str, "training device: auto, cpu, cuda, mps"),
 }
+_PARAMS = {**_NETWORK, **_SHARED}
 
 
 class _CliError(Exception):
@@ -80,18 +84,23 @@ def _pick(given: int | None, default: int) -> int:
     return default if given is None else given
 
 
-def _params(args: argparse.Namespace) -> dict[str, Any]:
-    return {k: getattr(args, k) for k in _PARAMS if getattr(args, k) is not None}
+def _params(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
+    """The ``compare`` params of the flags, each network setting routed to the
+    models it shapes, as the app does; says so on ``err`` when one is given."""
+    given = {k: getattr(args, k) for k in _PARAMS if getattr(args, k) is not None}
+    if any(k in NETWORK_SETTINGS for k in given):
+        print(f"note: {network_settings_note()}", file=err)
+    return route_params(given)
 
 
 def _models(values: Sequence[str] | None) -> list[str]:
     if not values:
-        return list(DEFAULT_MODELS)
+        return list(default_models())
     names: list[str] = []
     for value in values:
         for part in value.split(","):
             if part.strip():
-                names.append(model_name(part.strip()))
+                names.append(canonical_name(part.strip()))
     return names
 
 
@@ -189,11 +198,11 @@ def _cmd_datasets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    name = model_name(args.model)
+    name = canonical_name(args.model)
     y, dataset = _load(args)
     _print_notes(y, dataset, err)
     horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
-    model = make_model(name, horizon=horizon, **_params(args))
+    model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
     pred = model.fit(y).predict()
     frame = pd.DataFrame(
         {
@@ -230,7 +239,7 @@ def _run_compare(
             models=models,
             horizon=_pick(args.horizon, d_horizon),
             folds=_pick(args.folds, d_folds),
-            params=_params(args),
+            params=_params(args, err),
             progress=bar,
             **options,
         )
@@ -254,11 +263,11 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "seconds": round(result.seconds, 3),
             "best": result.best,
             "summary": [
-                {k: _jsonable(v) for k, v in row.items()}
+                {k: jsonable(v) for k, v in row.items()}
                 for row in summary.to_dict(orient="records")
             ],
             "future": [
-                {k: _jsonable(v) for k, v in row.items()}
+                {k: jsonable(v) for k, v in row.items()}
                 for row in result.future.to_dict(orient="records")
             ],
         }
@@ -292,7 +301,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write(html)
     print(
-        f"wrote {args.out} ({len(html) / 1e6:.1f} MB): best {result.best}, "
+        f"wrote {args.out} ({len(html) / 1e6:.1f} MB): best {result.best or 'none'}, "
         f"{folds} folds x {horizon} steps, {result.seconds:.1f}s",
         file=err,
     )
@@ -310,9 +319,23 @@ def _add_source(p: argparse.ArgumentParser) -> None:
 
 
 def _add_params(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("hyperparameters (defaults: each model's own)")
-    for dest, (kind, text) in _PARAMS.items():
+    g = p.add_argument_group(
+        "network settings (defaults: each model's own)", network_settings_note()
+    )
+    for dest, (kind, text) in _NETWORK.items():
         g.add_argument("--" + dest.replace("_", "-"), type=kind, help=text)
+    g = p.add_argument_group("other settings (defaults: each model's own)")
+    for dest, (kind, text) in _SHARED.items():
+        g.add_argument("--" + dest.replace("_", "-"), type=kind, help=text)
+
+
+def _add_models(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--folds", type=int, help="backtest folds")
+    p.add_argument(
+        "--models",
+        nargs="+",
+        help=f"models to compare (default: {', '.join(default_models())})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -328,19 +351,14 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument(
         "--model",
         default="ConvLSTM",
-        help=f"one of: {', '.join(MODEL_NAMES)} (case-insensitive; default ConvLSTM)",
+        help=f"one of: {', '.join(model_names())} (case-insensitive; default ConvLSTM)",
     )
     f.add_argument("--out", help="write the forecast CSV here (default: stdout)")
     _add_params(f)
 
     c = sub.add_parser("compare", help="backtest models on the same folds")
     _add_source(c)
-    c.add_argument("--folds", type=int, help="backtest folds")
-    c.add_argument(
-        "--models",
-        nargs="+",
-        help=f"models to compare (default: {', '.join(DEFAULT_MODELS)})",
-    )
+    _add_models(c)
     c.add_argument("--json", action="store_true", help="machine-readable output")
     c.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_params(c)
@@ -352,12 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
         "tests, and write one offline HTML file for stakeholders.",
     )
     _add_source(r)
-    r.add_argument("--folds", type=int, help="backtest folds")
-    r.add_argument(
-        "--models",
-        nargs="+",
-        help=f"models to compare (default: {', '.join(DEFAULT_MODELS)})",
-    )
+    _add_models(r)
     r.add_argument(
         "--level",
         type=float,

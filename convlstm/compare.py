@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import re
+import numbers
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,14 +20,23 @@ import pandas as pd
 
 from .backtest import BacktestResult, backtest, fit_with_progress
 from .data import check_series
-from .errors import DataError
+from .errors import DataError, ParameterError
 from .intervals import (
-    _check_levels,
+    check_levels,
     conformal_intervals,
     interval_coverage,
     level_label,
 )
+from .metrics import best_model
 from .models.base import BaseForecaster
+from .models.registry import (
+    canonical_name,
+    default_models,
+    model_class,
+    model_names,
+    model_spec,
+    params_for,
+)
 from .record import compare_results, data_fingerprint, make_record
 
 __all__ = [
@@ -46,58 +55,27 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MODEL_NAMES = ("ConvLSTM", "LSTM", "ARIMA", "Seasonal naive", "Naive")
-DEFAULT_MODELS = ("ConvLSTM", "LSTM", "ARIMA", "Seasonal naive")
-NEURAL_MODELS = ("ConvLSTM", "LSTM")
+#: The built-in models and the default set, as registered when this module was
+#: first imported; :func:`~convlstm.models.registry.model_names` and
+#: :func:`~convlstm.models.registry.default_models` see later registrations too.
+MODEL_NAMES = model_names()
+DEFAULT_MODELS = default_models()
+NEURAL_MODELS = model_names(kind="neural")
 DEFAULT_LEVELS = (0.8, 0.95)
 ALPHA = 0.05  # significance level of the Diebold-Mariano verdicts
 
-# model name -> (module, class), imported on demand so that torch loads only if needed
-_CLASSES = {
-    "ConvLSTM": (".models.neural", "ConvLSTMForecaster"),
-    "LSTM": (".models.neural", "LSTMForecaster"),
-    "ARIMA": (".models.arima", "ARIMAForecaster"),
-    "Seasonal naive": (".models.baselines", "SeasonalNaiveForecaster"),
-    "Naive": (".models.baselines", "NaiveForecaster"),
-}
-
 ProgressCallback = Callable[[Any], bool | None]
 
-
-def _key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-def model_name(name: str) -> str:
-    """Return the canonical spelling of a model name.
-
-    Matching ignores case, spaces, hyphens and underscores, so ``"seasonal-naive"``
-    and ``"convlstm"`` are accepted.
-
-    Raises:
-        DataError: the name is not one of :data:`MODEL_NAMES` (the message lists
-            them).
-    """
-    wanted = _key(str(name))
-    for canonical in MODEL_NAMES:
-        if _key(canonical) == wanted:
-            return canonical
-    raise DataError(f"unknown model {name!r}; choose from: {', '.join(MODEL_NAMES)}")
-
-
-def model_class(name: str) -> type[BaseForecaster]:
-    """Return the forecaster class of a model name (imports it on first use)."""
-    import importlib
-
-    module, cls = _CLASSES[model_name(name)]
-    return getattr(importlib.import_module(module, __package__), cls)
+#: Canonical spelling of a model name (the registry's
+#: :func:`~convlstm.models.registry.canonical_name`).
+model_name = canonical_name
 
 
 def make_model(name: str, *, horizon: int, **params: Any) -> BaseForecaster:
     """Build a forecaster by name, passing only the parameters it accepts.
 
     Args:
-        name: one of :data:`MODEL_NAMES` (case-insensitive; ``"seasonal-naive"``
+        name: a registered model name (case-insensitive; ``"seasonal-naive"``
             works too).
         horizon: steps to forecast.
         **params: hyperparameters by their usual names (``kernel_size``,
@@ -105,10 +83,10 @@ def make_model(name: str, *, horizon: int, **params: Any) -> BaseForecaster:
             ones this model does not take are ignored.
 
     Raises:
-        DataError: unknown model name.
+        ParameterError: unknown model name.
     """
     cls = model_class(name)
-    accepted = set(cls._param_names())
+    accepted = set(cls.param_names())
     kwargs = {k: v for k, v in params.items() if k in accepted and k != "horizon"}
     return cls(horizon=horizon, **kwargs)
 
@@ -154,15 +132,16 @@ class Comparison:
     record: dict[str, Any] | None = None
 
     @property
-    def best(self) -> str:
-        """Name of the model with the lowest backtest MAE."""
-        return str(self.summary.index[self.summary["best"]][0])
+    def best(self) -> str | None:
+        """Name of the model with the lowest backtest MAE (None if no model has a
+        finite one)."""
+        return best_model(self.summary)
 
 
 def compare(
     y: pd.Series,
     *,
-    models: Sequence[str] = DEFAULT_MODELS,
+    models: Sequence[str] | None = None,
     horizon: int,
     folds: int,
     params: dict[str, Any] | None = None,
@@ -175,7 +154,8 @@ def compare(
 
     Args:
         y: the series (regular DatetimeIndex), e.g. from ``datasets.load``.
-        models: model names from :data:`MODEL_NAMES`.
+        models: registered model names; None for the default set
+            (:func:`~convlstm.models.registry.default_models`).
         horizon: steps to forecast (per backtest fold and into the future).
         folds: number of backtest folds.
         params: one dict of hyperparameters (``kernel_size``, ``hidden_size``,
@@ -197,10 +177,12 @@ def compare(
         A :class:`Comparison` with intervals, coverage, significance and record.
 
     Raises:
-        DataError: an unknown model name, bad horizon/folds or levels, or a series
-            too short.
+        ParameterError: an unknown model name, bad horizon/folds or levels.
+        DataError: a series too short.
     """
     start = time.perf_counter()
+    if models is None:
+        models = default_models()
     if isinstance(models, str):
         models = (models,)
     names: list[str] = []
@@ -209,29 +191,25 @@ def compare(
         if canonical not in names:
             names.append(canonical)
     if not names:
-        raise DataError(f"choose at least one model from: {', '.join(MODEL_NAMES)}")
+        raise ParameterError(
+            f"choose at least one model from: {', '.join(model_names())}"
+        )
     if levels:
-        _check_levels(levels)  # before training, not after
+        check_levels(levels)  # before training, not after
     params = dict(params or {})
     protos = {
-        name: make_model(name, horizon=horizon, **_model_params(name, params))
+        name: make_model(name, horizon=horizon, **params_for(name, params))
         for name in names
     }
     data = data_fingerprint(y)  # before any refit; y.attrs hold the repairs
 
-    total_units = len(names) * (folds + (1 if refit_final else 0))
-    result = backtest(
-        protos,
-        y,
-        horizon,
-        folds,
-        progress=progress,
-        _total_units=total_units if isinstance(folds, int) else None,
-    )
+    # the backtest's share of the progress bar; the final refits fill the rest
+    share = folds / (folds + 1) if refit_final and _is_count(folds) else 1.0
+    result = backtest(protos, y, horizon, folds, progress=_scaled(progress, share))
+    total_units = len(names) * (result.folds + 1)
     summary = result.summary.copy()
-    summary["best"] = False
-    if summary["mae"].notna().any():
-        summary.loc[summary["mae"].idxmin(), "best"] = True
+    winner = best_model(summary)
+    summary["best"] = [str(m) == winner for m in summary.index]
 
     fitted: dict[str, BaseForecaster] = {}
     histories: dict[str, list[dict]] = {}
@@ -322,7 +300,7 @@ def with_intervals(
         ``significance`` set, and the levels noted in ``record["extra"]``.
 
     Raises:
-        DataError: a level outside (0, 1).
+        ParameterError: a level outside (0, 1).
     """
     from .significance import compare_to_baseline  # scipy: load on first use
 
@@ -331,7 +309,7 @@ def with_intervals(
     coverage = interval_coverage(bt, levels)
     try:
         significance = compare_to_baseline(bt, alpha=alpha)
-    except DataError as exc:  # e.g. only neural models: nothing to test against
+    except (DataError, ParameterError) as exc:  # e.g. no baseline to test against
         significance = pd.DataFrame(
             columns=["model", "baseline", "p_value", "significant", "verdict"]
         )
@@ -411,9 +389,8 @@ def metrics_table(comparison: Comparison) -> pd.DataFrame:
     table["vs baseline"] = verdicts
     table["p-value"] = p_values
     table["Fit seconds"] = summary["fit_seconds"].to_numpy(dtype=float)
-    best = summary.index[summary["best"].astype(bool).to_numpy()]
     table.attrs = {
-        "best": str(best[0]) if len(best) else None,
+        "best": best_model(summary),
         "baseline": baseline,
     }
     return table
@@ -493,10 +470,24 @@ def _numbers(comparison: Comparison) -> pd.DataFrame:
     return summary.join(wide, how="outer")
 
 
-def _model_params(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The shared settings plus those given for model ``name`` alone."""
-    shared = {k: v for k, v in params.items() if k not in MODEL_NAMES}
-    return {**shared, **dict(params.get(name) or {})}
+def _is_count(value: Any) -> bool:
+    return (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+        and value > 0
+    )
+
+
+def _scaled(progress: ProgressCallback | None, share: float) -> ProgressCallback | None:
+    """``progress`` with each event's fraction scaled by ``share``: the backtest's
+    part of the whole comparison, the final refits being the rest."""
+    if progress is None or share == 1.0:
+        return progress
+
+    def scaled(event: Any) -> bool | None:
+        return progress(dataclasses.replace(event, fraction=event.fraction * share))
+
+    return scaled
 
 
 def _seed(protos: Mapping[str, BaseForecaster], params: Mapping[str, Any]) -> Any:
@@ -519,7 +510,7 @@ def _device(
         device = getattr(model, "device_", None)
         if device is not None:
             return str(device)
-    if not any(name in NEURAL_MODELS for name in names):
+    if not any(model_spec(name).kind == "neural" for name in names):
         return "cpu"
     from .training import resolve_device
 

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .backtest import first_fold_min_length
 from .data import read_csv, season_length, to_series
 from .errors import DataError
+from .models.registry import default_models, min_train_length
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -217,10 +219,10 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
     A bundled dataset carries its own; otherwise the horizon is one season (10
     steps for series without one), halved until the series can hold it, and the
     folds are as many of 3 as leave enough training data: the first fold must
-    train on at least two horizons, one season plus a point, and what the neural
-    models need with their automatic lookback (one row of the season, or of 8 steps
-    without one, plus the horizon, plus 8 training windows), so that every default
-    model can run.
+    train on at least two horizons, what the backtest needs
+    (:func:`~convlstm.backtest.first_fold_min_length`), and what every default model
+    of the registry needs (:func:`~convlstm.models.registry.min_train_length`), so
+    that every default model can run.
 
     Args:
         y: the series.
@@ -230,10 +232,14 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
         meta = info(dataset)
         return meta.horizon, meta.folds
     m = season_length(y.index)
-    width = m if m > 1 else 8  # the neural models' row width
+    models = default_models()
 
     def least(horizon: int) -> int:
-        return max(8, m + 1, 2 * horizon, width + horizon + 8)
+        return max(
+            first_fold_min_length(m),
+            2 * horizon,
+            min_train_length(models, m, horizon),
+        )
 
     horizon = m if 1 < m <= 96 else 10
     n = len(y)

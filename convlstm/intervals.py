@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, ParameterError
 
 logger = logging.getLogger(__name__)
 
@@ -115,9 +115,10 @@ def conformal_intervals(
         without backtest residuals.
 
     Raises:
-        DataError: if a required column is missing or a level is outside (0, 1).
+        DataError: if a required column is missing.
+        ParameterError: if a level is outside (0, 1).
     """
-    levels = _check_levels(levels)
+    levels = check_levels(levels)
     bt = _check_frame(backtest_forecasts, BACKTEST_COLUMNS, "backtest_forecasts")
     fut = _check_frame(future, FUTURE_COLUMNS, "future").copy()
     min_n = _min_per_step(levels, min_per_step)
@@ -234,14 +235,14 @@ def interval_coverage(
         ``attrs["notes"]`` explains NaN rows and unbounded points.
 
     Raises:
-        DataError: if a required column is missing, a level is outside (0, 1) or the
-            scheme is unknown.
+        DataError: if a required column is missing.
+        ParameterError: if a level is outside (0, 1) or the scheme is unknown.
     """
     if scheme not in ("forward", "leave-one-fold-out"):
-        raise DataError(
+        raise ParameterError(
             f"scheme must be 'forward' or 'leave-one-fold-out', got {scheme!r}"
         )
-    levels = _check_levels(levels)
+    levels = check_levels(levels)
     bt = _check_frame(backtest_forecasts, BACKTEST_COLUMNS, "backtest_forecasts")
     min_n = _min_per_step(levels, min_per_step)
     bt = bt.assign(residual=bt["actual"] - bt["forecast"])
@@ -308,20 +309,28 @@ def _check_level(level: float) -> float:
     try:
         value = float(level)
     except (TypeError, ValueError):
-        raise DataError(f"interval level {level!r} is not a number") from None
+        raise ParameterError(f"interval level {level!r} is not a number") from None
     if not 0.0 < value < 1.0:
-        raise DataError(
+        raise ParameterError(
             f"interval level {level!r} must be strictly between 0 and 1 (e.g. 0.8)"
         )
     return value
 
 
-def _check_levels(levels: Sequence[float]) -> list[float]:
+def check_levels(levels: Sequence[float] | float) -> list[float]:
+    """Return the interval levels sorted and without repeats.
+
+    Raises:
+        ParameterError: a level is not a number strictly between 0 and 1, or none
+            is given.
+    """
     if isinstance(levels, int | float):
         levels = [levels]
     out = sorted({_check_level(lv) for lv in levels})
     if not out:
-        raise DataError("give at least one interval level, e.g. levels=(0.8, 0.95)")
+        raise ParameterError(
+            "give at least one interval level, e.g. levels=(0.8, 0.95)"
+        )
     return out
 
 
@@ -341,7 +350,7 @@ def _min_per_step(levels: Sequence[float], min_per_step: int | None) -> int:
     if min_per_step is None:
         return min_residuals(max(levels))
     if int(min_per_step) < 1:
-        raise DataError(f"min_per_step must be at least 1, got {min_per_step}")
+        raise ParameterError(f"min_per_step must be at least 1, got {min_per_step}")
     return int(min_per_step)
 
 

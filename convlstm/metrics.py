@@ -1,17 +1,21 @@
 """Forecast accuracy metrics: array-likes in, float out.
 
 MAE, RMSE, MAPE, sMAPE (both in percent) and MASE (scaled by the in-sample seasonal
-naive error). Every function raises DataError on mismatched or empty input.
+naive error), and :func:`best_model`, the one rule for which model scored best.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import DataError
 
-__all__ = ["mae", "mape", "mase", "rmse", "smape"]
+__all__ = ["best_model", "mae", "mape", "mase", "rmse", "smape"]
 
 
 def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -96,3 +100,34 @@ def mase(
     if scale == 0.0:
         return 0.0 if err == 0.0 else float("nan")
     return err / scale
+
+
+def best_model(
+    scores: Any, *, among: Iterable[str] | None = None, column: str = "mae"
+) -> str | None:
+    """The model with the lowest finite score, or None when no model has one.
+
+    NaN and infinite scores never win; ties go to the first model in order.
+
+    Args:
+        scores: a Series of scores indexed by model name, or a DataFrame with the
+            ``column`` (e.g. ``Comparison.summary``, index ``model``).
+        among: consider only these models (default: all).
+        column: the column of a DataFrame to minimise.
+    """
+    if hasattr(scores, "columns"):
+        if column not in scores.columns:
+            return None
+        scores = scores[column]
+    allowed = None if among is None else {str(m) for m in among}
+    best, low = None, math.inf
+    for name, value in scores.items():
+        if allowed is not None and str(name) not in allowed:
+            continue
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(value) and value < low:
+            best, low = str(name), value
+    return best

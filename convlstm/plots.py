@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from .data import season_length
 from .errors import DataError
 from .intervals import level_label, lower_column, upper_column
+from .models.registry import model_colours
 
 __all__ = [
     "forecast_figure",
@@ -36,27 +37,21 @@ _PALETTE = (
     "#e377c2",  # pink
     "#17becf",  # cyan
 )
-_FIXED = {
-    "ConvLSTM": _PALETTE[0],
-    "LSTM": _PALETTE[1],
-    "ARIMA": _PALETTE[2],
-    "Seasonal naive": _PALETTE[3],
-    "Naive": _PALETTE[4],
-}
 _HISTORY = "#444444"
 _ACTUAL = "#000000"
 
 
 def model_colors(names: Sequence[str]) -> dict[str, str]:
-    """Return a colour per model name: fixed for the built-in models, then the
-    rest of the palette in order."""
+    """Return a colour per model name: the registry's for registered models, then
+    the rest of the palette in order."""
     out: dict[str, str] = {}
-    spare = [c for c in _PALETTE if c not in _FIXED.values()] + list(_PALETTE)
+    fixed = model_colours()
+    spare = [c for c in _PALETTE if c not in fixed.values()] + list(_PALETTE)
     for name in names:
-        if name in _FIXED:
-            out[name] = _FIXED[name]
+        if name in fixed:
+            out[name] = fixed[name]
         else:
-            out[name] = spare[len([n for n in out if n not in _FIXED]) % len(spare)]
+            out[name] = spare[len([n for n in out if n not in fixed]) % len(spare)]
     return out
 
 

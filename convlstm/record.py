@@ -156,7 +156,7 @@ def make_record(
         },
         "extra": dict(extra) if extra is not None else {},
     }
-    return _jsonable(record)
+    return jsonable(record)
 
 
 def package_versions() -> dict[str, str | None]:
@@ -180,7 +180,7 @@ def package_versions() -> dict[str, str | None]:
 
 def record_to_json(record: Mapping[str, Any], *, indent: int | None = 2) -> str:
     """Serialise a record (from :func:`make_record`) to a JSON string."""
-    return json.dumps(_jsonable(dict(record)), indent=indent, allow_nan=False)
+    return json.dumps(jsonable(dict(record)), indent=indent, allow_nan=False)
 
 
 def record_from_json(text: str | bytes) -> dict[str, Any]:
@@ -375,15 +375,15 @@ def _same(va: Any, vb: Any, rtol: float, atol: float) -> tuple[bool, float, floa
     return bool(va == vb), math.nan, math.nan
 
 
-def _jsonable(obj: Any) -> Any:
+def jsonable(obj: Any) -> Any:
     """Convert ``obj`` recursively into plain JSON types (non-finite floats -> None)."""
     if isinstance(obj, Mapping):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+        return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set | frozenset):
         items = sorted(obj, key=str) if isinstance(obj, set | frozenset) else obj
-        return [_jsonable(v) for v in items]
+        return [jsonable(v) for v in items]
     if isinstance(obj, np.ndarray):
-        return [_jsonable(v) for v in obj.tolist()]
+        return [jsonable(v) for v in obj.tolist()]
     if isinstance(obj, np.generic):
         obj = obj.item()
     if obj is None or isinstance(obj, bool | int | str):

@@ -17,9 +17,11 @@ import pandas as pd
 import plotly.io as pio
 
 from .intervals import level_label
+from .metrics import best_model
+from .models.registry import model_names
 from .plots import forecast_figure
 from .record import record_to_json
-from .significance import NEURAL_MODELS, format_p
+from .significance import format_p
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ def build_report(
     backtest = getattr(getattr(comparison, "backtest", None), "forecasts", None)
     name = str(y.name) if y.name is not None else "series"
     title = title if title is not None else f"Forecast report: {name}"
-    winner = _winner(summary)
+    winner = best_model(summary)
 
     # the app's charts, so the report shows what the presenter saw
     figures = [
@@ -199,16 +201,6 @@ def _baseline_of(significance: pd.DataFrame | None) -> Any:
     return significance.attrs.get("baseline") or significance["baseline"].iloc[0]
 
 
-def _winner(summary: pd.DataFrame) -> Any:
-    if summary.empty:
-        return None
-    if "best" in summary.columns and summary["best"].astype(bool).any():
-        return summary.index[summary["best"].astype(bool).to_numpy()][0]
-    if "mae" in summary.columns and summary["mae"].notna().any():
-        return summary["mae"].astype(float).idxmin()
-    return None
-
-
 def _plain_summary(
     summary: pd.DataFrame,
     winner: Any,
@@ -232,12 +224,10 @@ def _plain_summary(
         f"{_num(mae[winner])}){setting}."
     ]
 
+    neural = model_names(baseline=False)
     baseline = _baseline_of(significance)
     if baseline is None or baseline not in mae.index:
-        others = [m for m in mae.index if m not in NEURAL_MODELS]
-        baseline = (
-            mae[others].idxmin() if others and mae[others].notna().any() else None
-        )
+        baseline = best_model(mae, among=[m for m in mae.index if m not in neural])
 
     focus = winner
     if baseline is not None and winner != baseline:
@@ -247,9 +237,9 @@ def _plain_summary(
             f"baseline (MAE {_num(mae[baseline])})."
         )
     elif baseline is not None:
-        neural = [m for m in mae.index if m in NEURAL_MODELS and pd.notna(mae[m])]
-        if neural:
-            focus = mae[neural].idxmin()
+        best_neural = best_model(mae, among=neural)
+        if best_neural is not None:
+            focus = best_neural
             loss = mae[focus] / mae[baseline] - 1 if mae[baseline] else math.nan
             sentences.append(
                 f"No neural model beat this simple baseline; the best of them, "

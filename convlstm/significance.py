@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import DataError
+from .errors import DataError, ParameterError
+from .metrics import best_model
+from .models.registry import model_names
 
 logger = logging.getLogger(__name__)
-
-NEURAL_MODELS = ("ConvLSTM", "LSTM")
 
 Loss = Literal["absolute", "squared"]
 
@@ -85,8 +85,9 @@ def diebold_mariano(
         A :class:`DMResult`.
 
     Raises:
-        DataError: if the lengths differ, ``loss`` or ``horizon`` is invalid, or fewer
-            than ``max(3, horizon + 1)`` finite pairs remain.
+        DataError: if the lengths differ or fewer than ``max(3, horizon + 1)``
+            finite pairs remain.
+        ParameterError: if ``loss`` or ``horizon`` is invalid.
     """
     a = np.asarray(list(errors_a), dtype=float).ravel()
     b = np.asarray(list(errors_b), dtype=float).ravel()
@@ -96,9 +97,9 @@ def diebold_mariano(
             f"{b.size} for b"
         )
     if loss not in ("absolute", "squared"):
-        raise DataError(f"loss must be 'absolute' or 'squared', got {loss!r}")
+        raise ParameterError(f"loss must be 'absolute' or 'squared', got {loss!r}")
     if isinstance(horizon, bool) or int(horizon) != horizon or horizon < 1:
-        raise DataError(f"horizon must be a whole number >= 1, got {horizon!r}")
+        raise ParameterError(f"horizon must be a whole number >= 1, got {horizon!r}")
     h = int(horizon)
     keep = np.isfinite(a) & np.isfinite(b)
     a, b = a[keep], b[keep]
@@ -150,7 +151,7 @@ def compare_to_baseline(
     *,
     loss: Loss = "absolute",
     horizon: int | None = None,
-    neural: Iterable[str] = NEURAL_MODELS,
+    neural: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Test every model's backtest errors against one baseline's.
 
@@ -162,12 +163,13 @@ def compare_to_baseline(
     Args:
         backtest_forecasts: tidy backtest forecasts with columns model, fold, step,
             actual, forecast (``BacktestResult.forecasts``).
-        baseline: the model to compare against; by default the non-neural model with
+        baseline: the model to compare against; by default the baseline model with
             the lowest MAE.
         alpha: significance level of the verdicts.
         loss: "absolute" or "squared" loss for the test.
         horizon: DM horizon; by default the number of steps per fold.
-        neural: model names that are not baselines.
+        neural: model names that are not baselines; by default the registry's
+            (:func:`~convlstm.models.registry.model_names` with ``baseline=False``).
 
     Returns:
         One row per model other than the baseline, columns model, baseline, mae,
@@ -178,8 +180,8 @@ def compare_to_baseline(
         ``attrs["baseline"]`` is the baseline's name.
 
     Raises:
-        DataError: if columns are missing, ``baseline`` is unknown, or no baseline
-            can be chosen.
+        DataError: if columns are missing.
+        ParameterError: if ``baseline`` is unknown, or no baseline can be chosen.
     """
     required = ("model", "fold", "step", "actual", "forecast")
     if not isinstance(backtest_forecasts, pd.DataFrame):
@@ -195,16 +197,15 @@ def compare_to_baseline(
     models = list(pd.unique(bt["model"]))
     mae = bt.groupby("model", sort=False)["error"].apply(lambda e: e.abs().mean())
     if baseline is None:
-        neural_set = set(neural)
-        candidates = mae[[m not in neural_set for m in mae.index]].dropna()
-        if candidates.empty:
-            raise DataError(
+        neural_set = set(model_names(baseline=False) if neural is None else neural)
+        baseline = best_model(mae, among=[m for m in mae.index if m not in neural_set])
+        if baseline is None:
+            raise ParameterError(
                 "no baseline to compare against: every model is neural; name one "
                 f"with baseline=... (models: {', '.join(map(str, models))})"
             )
-        baseline = str(candidates.idxmin())
     elif baseline not in models:
-        raise DataError(
+        raise ParameterError(
             f"baseline {baseline!r} is not in the backtest; models: "
             f"{', '.join(map(str, models))}"
         )

@@ -18,11 +18,11 @@ from scipy.optimize import least_squares
 from scipy.signal import lfilter
 
 from ..data import check_series, future_index, seasonal_periods
-from ..errors import DataError
-from .base import BaseForecaster
-from .baselines import _check_horizon
+from ..errors import DataError, ParameterError
+from .base import BaseForecaster, check_horizon, check_season_length
+from .rules import ARIMA_MIN_LENGTH
 
-__all__ = ["ARIMAForecaster"]
+__all__ = ["ARIMAForecaster", "wants_log"]
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,6 @@ _MAX_SARIMA_SEASON = 24
 _MAX_ARIMA_POINTS = 2000
 # Seasonal strength above which one seasonal difference is taken (as in R's nsdiffs).
 _SEASONAL_STRENGTH = 0.64
-_MIN_LENGTH = 8
 
 
 @dataclass
@@ -149,25 +148,25 @@ class ARIMAForecaster(BaseForecaster):
     # ------------------------------------------------------------------ fit
     def fit(self, y: pd.Series) -> Self:
         """Choose the transform, differencing and orders for ``y`` and fit them."""
-        _check_horizon(self.horizon)
+        check_horizon(self.horizon)
         if self.transform not in ("auto", "log", "none"):
-            raise DataError(
+            raise ParameterError(
                 f"transform must be 'auto', 'log' or 'none', got {self.transform!r}"
             )
         for name in ("max_p", "max_q", "max_models"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer):
-                raise DataError(f"{name} must be a whole number, got {value!r}")
+                raise ParameterError(f"{name} must be a whole number, got {value!r}")
             if value < (1 if name == "max_models" else 0):
-                raise DataError(f"{name} must not be negative, got {value}")
-        y = check_series(y, min_length=_MIN_LENGTH, what="ARIMA")
+                raise ParameterError(f"{name} must not be negative, got {value}")
+        y = check_series(y, min_length=ARIMA_MIN_LENGTH, what="ARIMA")
         x = y.to_numpy()
         n = len(x)
         periods = self._periods(y.index, n)
 
         transform = self.transform
         if transform == "auto":
-            transform = "log" if _wants_log(x, periods[0] if periods else 1) else "none"
+            transform = "log" if wants_log(x, periods[0] if periods else 1) else "none"
         if transform == "log" and (x <= 0).any():
             raise DataError(
                 "transform='log' needs a strictly positive series; this one has "
@@ -246,11 +245,7 @@ class ARIMAForecaster(BaseForecaster):
         if self.season_length is None:
             candidates = seasonal_periods(index)
         else:
-            m = self.season_length
-            if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
-                raise DataError(
-                    f"season_length must be a whole number >= 1 or None, got {m!r}"
-                )
+            m = check_season_length(self.season_length)
             candidates = (int(m),)
         return tuple(p for p in candidates if p > 1 and n >= 2 * p)
 
@@ -280,7 +275,7 @@ class ARIMAForecaster(BaseForecaster):
     def predict(self) -> pd.Series:
         """Forecast ``horizon`` steps after the end of the fitted series."""
         self._check_fitted()
-        horizon = _check_horizon(self.horizon)
+        horizon = check_horizon(self.horizon)
         d, D, m = self._diff
         w_hat = self._arma.forecast(self._w, horizon)
         z_hat = _integrate(w_hat, self._base, d, D, m)
@@ -293,7 +288,7 @@ class ARIMAForecaster(BaseForecaster):
 
 
 # ---------------------------------------------------------------- helpers
-def _wants_log(x: np.ndarray, m: int) -> bool:
+def wants_log(x: np.ndarray, m: int) -> bool:
     """Whether the spread of each season grows with its level (a multiplicative
     series), judged on complete seasons counted back from the end."""
     if (x <= 0).any() or m < 2:

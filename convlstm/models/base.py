@@ -11,9 +11,41 @@ import copy
 import inspect
 from typing import Any, Self
 
+import numpy as np
 import pandas as pd
 
-from ..errors import NotFittedError
+from ..errors import NotFittedError, ParameterError
+
+__all__ = ["BaseForecaster", "check_horizon", "check_season_length"]
+
+
+def check_horizon(horizon: object) -> int:
+    """Return ``horizon`` as an int of at least 1.
+
+    Raises:
+        ParameterError: not a whole number of steps, or below 1.
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer):
+        raise ParameterError(
+            f"horizon must be a whole number of steps, got {horizon!r}"
+        )
+    if horizon < 1:
+        raise ParameterError(f"horizon must be at least 1 step, got {horizon}")
+    return int(horizon)
+
+
+def check_season_length(season_length: object) -> int:
+    """Return a given ``season_length`` as an int of at least 1.
+
+    Raises:
+        ParameterError: not a whole number of at least 1.
+    """
+    m = season_length
+    if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
+        raise ParameterError(
+            f"season_length must be a whole number >= 1 or None, got {m!r}"
+        )
+    return int(m)
 
 
 class BaseForecaster:
@@ -27,7 +59,8 @@ class BaseForecaster:
     display_name: str = "model"
 
     @classmethod
-    def _param_names(cls) -> list[str]:
+    def param_names(cls) -> list[str]:
+        """Return the names of the constructor's keyword arguments."""
         sig = inspect.signature(cls.__init__)
         return [
             name
@@ -35,16 +68,19 @@ class BaseForecaster:
             if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
         ]
 
+    # the old private spelling, kept until every caller uses ``param_names``
+    _param_names = param_names
+
     def get_params(self) -> dict[str, Any]:
         """Return the hyperparameters (the constructor's keyword arguments)."""
-        return {name: getattr(self, name) for name in self._param_names()}
+        return {name: getattr(self, name) for name in self.param_names()}
 
     def set_params(self, **params: Any) -> Self:
-        """Set hyperparameters by name; unknown names raise ``ValueError``."""
-        valid = set(self._param_names())
+        """Set hyperparameters by name; unknown names raise ``ParameterError``."""
+        valid = set(self.param_names())
         for name, value in params.items():
             if name not in valid:
-                raise ValueError(
+                raise ParameterError(
                     f"{type(self).__name__} has no parameter {name!r}; "
                     f"valid parameters: {', '.join(sorted(valid))}"
                 )

@@ -12,18 +12,9 @@ import pandas as pd
 
 from ..data import check_series, future_index
 from ..data import season_length as _season_length
-from ..errors import DataError
-from .base import BaseForecaster
+from .base import BaseForecaster, check_horizon, check_season_length
 
 __all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
-
-
-def _check_horizon(horizon: object) -> int:
-    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer):
-        raise DataError(f"horizon must be a whole number of steps, got {horizon!r}")
-    if horizon < 1:
-        raise DataError(f"horizon must be at least 1 step, got {horizon}")
-    return int(horizon)
 
 
 class NaiveForecaster(BaseForecaster):
@@ -40,7 +31,7 @@ class NaiveForecaster(BaseForecaster):
 
     def fit(self, y: pd.Series) -> Self:
         """Remember the last value of ``y`` and its timestamps."""
-        _check_horizon(self.horizon)
+        check_horizon(self.horizon)
         y = check_series(y, min_length=1, what="the naive forecast")
         self.last_value_ = float(y.iloc[-1])
         self.index_ = y.index
@@ -49,7 +40,7 @@ class NaiveForecaster(BaseForecaster):
     def predict(self) -> pd.Series:
         """Forecast ``horizon`` steps: the last value repeated."""
         self._check_fitted()
-        horizon = _check_horizon(self.horizon)
+        horizon = check_horizon(self.horizon)
         idx = future_index(self.index_, horizon)
         return pd.Series(
             np.full(horizon, self.last_value_), index=idx, name=self.display_name
@@ -73,15 +64,11 @@ class SeasonalNaiveForecaster(BaseForecaster):
 
     def fit(self, y: pd.Series) -> Self:
         """Remember the last season of ``y``."""
-        _check_horizon(self.horizon)
+        check_horizon(self.horizon)
         if self.season_length is None:
             m = _season_length(y.index) if isinstance(y, pd.Series) else 1
         else:
-            m = self.season_length
-            if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
-                raise DataError(
-                    f"season_length must be a whole number >= 1 or None, got {m!r}"
-                )
+            m = check_season_length(self.season_length)
         m = int(m)
         y = check_series(
             y, min_length=m, what=f"the seasonal naive forecast (season {m})"
@@ -94,7 +81,7 @@ class SeasonalNaiveForecaster(BaseForecaster):
     def predict(self) -> pd.Series:
         """Forecast ``horizon`` steps by repeating the last season."""
         self._check_fitted()
-        horizon = _check_horizon(self.horizon)
+        horizon = check_horizon(self.horizon)
         reps = int(np.ceil(horizon / self.season_length_))
         values = np.tile(self.last_season_, reps)[:horizon]
         idx = future_index(self.index_, horizon)

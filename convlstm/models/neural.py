@@ -34,18 +34,15 @@ from ..training import (
     resolve_device,
     train,
 )
-from .arima import _wants_log
+from .arima import wants_log as _wants_log
 from .base import BaseForecaster
+from .rules import MIN_WINDOWS, NONSEASONAL_WIDTH, lookback_rule
 
 __all__ = ["ConvLSTMForecaster", "LSTMForecaster", "load_model"]
 
 logger = logging.getLogger(__name__)
 
 FORMAT = "convlstm-forecast/neural-1"
-# Fewest training windows a fit accepts beyond the lookback and horizon.
-MIN_WINDOWS = 8
-# Row width of the image when the series has no season.
-NONSEASONAL_WIDTH = 8
 # Largest config.json and weights a bundle may hold (checked before reading them).
 MAX_CONFIG_BYTES = 4 * 2**20
 MAX_WEIGHT_BYTES = 1024 * 2**20
@@ -91,32 +88,6 @@ def _check_float(name: str, value: Any, low: float, high: float, *, open_low: bo
             f"{name} must be in {left}{low:g}, {high:g}], got {value!r}"
         )
     return float(value)
-
-
-def lookback_rule(n: int, horizon: int, periods: tuple[int, ...]) -> tuple[int, int]:
-    """Choose ``(lookback, width)`` from the season lengths and the series length.
-
-    ``width`` is the shortest cycle (``NONSEASONAL_WIDTH`` without one). The window
-    spans ``rows`` rows of ``width``: enough to cover the longest cycle that the
-    series repeats at least 3 times plus one more row, at least 3 rows, and at least
-    ``max(2 * horizon, 24)`` steps. Rows are then dropped (down to 1) while fewer than
-    ``max(lookback, MIN_WINDOWS)`` training windows would remain.
-
-    Args:
-        n: length of the training series.
-        horizon: steps to forecast.
-        periods: natural cycles, shortest first (may be empty).
-
-    Returns:
-        ``(lookback, width)`` with ``lookback`` a multiple of ``width``.
-    """
-    width = periods[0] if periods else NONSEASONAL_WIDTH
-    usable = [p for p in periods if 3 * p + horizon <= n] or [width]
-    longest = max(usable)
-    rows = max(3, -(-longest // width) + 1, -(-max(2 * horizon, 24) // width))
-    while rows > 1 and n - rows * width - horizon + 1 < max(rows * width, MIN_WINDOWS):
-        rows -= 1
-    return rows * width, width
 
 
 class _NeuralForecaster(BaseForecaster):

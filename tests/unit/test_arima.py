@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convlstm.errors import DataError
+from convlstm.errors import DataError, ParameterError
 from convlstm.models.arima import ARIMAForecaster, _difference, _integrate
 
 
@@ -42,7 +42,7 @@ def test_transform_none_is_respected_and_log_needs_positive():
     assert ARIMAForecaster(transform="none").fit(y).transform_ == "none"
     with pytest.raises(DataError, match="strictly positive"):
         ARIMAForecaster(transform="log").fit(y - 1000)
-    with pytest.raises(DataError, match="transform"):
+    with pytest.raises(ParameterError, match="transform"):
         ARIMAForecaster(transform="boxcox").fit(y)
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from convlstm.backtest import backtest
-from convlstm.errors import DataError
+from convlstm.errors import DataError, ParameterError
 from convlstm.models.base import BaseForecaster
 from convlstm.models.baselines import NaiveForecaster, SeasonalNaiveForecaster
 
@@ -110,7 +110,7 @@ def test_too_short_states_the_minimum():
 
 @pytest.mark.parametrize("horizon,folds", [(0, 1), (3, 0), (2.5, 1)])
 def test_bad_counts(horizon, folds):
-    with pytest.raises(DataError):
+    with pytest.raises(ParameterError):
         backtest([NaiveForecaster()], series(), horizon=horizon, folds=folds)
 
 

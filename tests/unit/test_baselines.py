@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convlstm.errors import DataError
+from convlstm.errors import DataError, ParameterError
 from convlstm.models.baselines import NaiveForecaster, SeasonalNaiveForecaster
 
 
@@ -41,5 +41,5 @@ def test_seasonal_naive_too_short():
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True])
 def test_bad_horizon(bad):
-    with pytest.raises(DataError, match="horizon"):
+    with pytest.raises(ParameterError, match="horizon"):
         NaiveForecaster(horizon=bad).fit(monthly())

@@ -135,8 +135,8 @@ def test_default_horizon_folds():
 
 
 def test_progress_bar_on_a_terminal_rewrites_one_line():
-    from convlstm.backtest import _ProgressEvent
     from convlstm.cli import _ProgressBar
+    from convlstm.training import ProgressEvent
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -144,8 +144,8 @@ def test_progress_bar_on_a_terminal_rewrites_one_line():
 
     stream = Tty()
     bar = _ProgressBar(stream)
-    bar(_ProgressEvent("LSTM", "fold 1/2", 0.25, 3, 10, 0.5, None))
-    bar(_ProgressEvent("LSTM", "fold 1/2", 0.3, 4, 10, 0.4, None))
+    bar(ProgressEvent("LSTM", "fold 1/2", 0.25, 3, 10, 0.5, None))
+    bar(ProgressEvent("LSTM", "fold 1/2", 0.3, 4, 10, 0.4, None))
     bar.close()
     text = stream.getvalue()
     assert "\n" not in text
@@ -210,3 +210,25 @@ def test_default_folds_leave_every_default_model_enough_training_data(freq, leng
         first = y.iloc[: n - folds * horizon]
         for cls in (ConvLSTMForecaster, LSTMForecaster):
             cls(horizon=horizon, epochs=1, device="cpu").fit(first)
+
+
+def test_network_flags_shape_the_convlstm_only_as_in_the_app(monkeypatch, capsys):
+    from convlstm import cli, network_settings_note
+
+    code, _, _ = run(["compare", "--help"])  # argparse prints help to sys.stdout
+    assert code == 0 and "ConvLSTM only" in " ".join(capsys.readouterr().out.split())
+    seen = {}
+    real = cli.compare
+
+    def spy(y, **kwargs):
+        seen.update(kwargs)
+        return real(y, **kwargs)
+
+    monkeypatch.setattr(cli, "compare", spy)
+    argv = ["compare", "--dataset", "air_passengers", "--models", "naive"]
+    code, _, err = run([*argv, "--kernel-size", "5", "--seed", "1", "--quiet"])
+    assert code == 0
+    assert seen["params"] == {"seed": 1, "ConvLSTM": {"kernel_size": 5}}
+    assert f"note: {network_settings_note()}" in err
+    code, _, err = run([*argv, "--seed", "1", "--quiet"])
+    assert code == 0 and "note:" not in err

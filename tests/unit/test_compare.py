@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from convlstm.compare import MODEL_NAMES, Comparison, compare, make_model, model_name
-from convlstm.errors import DataError
+from convlstm.errors import ParameterError
 from convlstm.models.arima import ARIMAForecaster
 from convlstm.models.baselines import SeasonalNaiveForecaster
 
@@ -35,7 +35,7 @@ def test_model_names(given, canonical):
 
 
 def test_unknown_model_lists_names():
-    with pytest.raises(DataError, match="Seasonal naive"):
+    with pytest.raises(ParameterError, match="Seasonal naive"):
         make_model("prophet", horizon=3)
 
 
@@ -82,7 +82,7 @@ def test_compare_without_final_refit(y):
 
 
 def test_compare_unknown_model(y):
-    with pytest.raises(DataError, match="unknown model"):
+    with pytest.raises(ParameterError, match="unknown model"):
         compare(y, models=["naive", "xgboost"], horizon=3, folds=1)
 
 

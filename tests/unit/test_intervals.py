@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convlstm.errors import DataError
+from convlstm.errors import DataError, ParameterError
 from convlstm.intervals import (
     conformal_intervals,
     conformal_quantile,
@@ -155,9 +155,9 @@ def test_model_without_backtest_gets_no_interval():
 @pytest.mark.parametrize("level", [0, 1, 1.5, -0.1, "high"])
 def test_bad_level_raises(level):
     bt = synthetic_backtest(folds=5, horizon=2)
-    with pytest.raises(DataError, match="level"):
+    with pytest.raises(ParameterError, match="level"):
         conformal_intervals(bt, future_frame(), levels=(level,))
-    with pytest.raises(DataError, match="level"):
+    with pytest.raises(ParameterError, match="level"):
         interval_coverage(bt, levels=(level,))
 
 
@@ -213,7 +213,7 @@ def test_forward_coverage_reveals_growing_errors():
 
 
 def test_unknown_scheme_raises():
-    with pytest.raises(DataError, match="scheme"):
+    with pytest.raises(ParameterError, match="scheme"):
         interval_coverage(synthetic_backtest(folds=3, horizon=2), scheme="random")
 
 

@@ -32,3 +32,46 @@ def test_no_streamlit_and_no_print(path):
 
 def test_files_found():
     assert len(FILES) > 5
+
+
+ROOT = LIB.parent
+PROJECT = ("convlstm", "ui", "pages", "bench")
+PROJECT_FILES = sorted(
+    [ROOT / "app.py"] + [p for d in PROJECT for p in (ROOT / d).rglob("*.py")]
+)
+
+
+def _private_imports(source: str, where: str) -> list[str]:
+    """``from <project module> import _name`` statements of one file."""
+    tree = ast.parse(source, filename=where)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        module = node.module or ""
+        if node.level == 0 and module.split(".")[0] not in PROJECT:
+            continue
+        for alias in node.names:
+            name = alias.name
+            if name.startswith("_") and not (
+                name.startswith("__") and name.endswith("__")
+            ):
+                found.append(f"{where}:{node.lineno} imports {name}")
+    return found
+
+
+@pytest.mark.parametrize("path", PROJECT_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_private_name_imported_across_modules(path):
+    where = str(path.relative_to(ROOT))
+    assert _private_imports(path.read_text(encoding="utf-8"), where) == []
+
+
+def test_private_import_check_catches_one():
+    source = (
+        "from bench.run import _x\n"
+        "from .run import _y as y\n"
+        "from convlstm.data import season_length as _season_length\n"
+        "from pandas import _libs\n"
+        "from convlstm import __version__\n"
+    )
+    assert len(_private_imports(source, "probe.py")) == 2

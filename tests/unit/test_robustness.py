@@ -19,6 +19,7 @@ from convlstm import (
     DataError,
     LSTMForecaster,
     NaiveForecaster,
+    ParameterError,
     SeasonalNaiveForecaster,
     TrainingError,
     backtest,
@@ -128,7 +129,7 @@ def test_compare_too_short_for_a_neural_model_names_fold_and_minimum():
 
 @pytest.mark.parametrize(("horizon", "folds"), [(0, 1), (12, 0), (-3, 2), (2.5, 1)])
 def test_compare_bad_horizon_or_folds(horizon, folds):
-    with pytest.raises(DataError, match="horizon|folds"):
+    with pytest.raises(ParameterError, match="horizon|folds"):
         compare(monthly(), models=("Naive",), horizon=horizon, folds=folds)
 
 
@@ -403,14 +404,14 @@ def test_cuda_on_a_cpu_machine_is_a_clear_error(name):
 )
 @pytest.mark.parametrize("name", ["ARIMA", "Seasonal naive"])
 def test_bad_baseline_parameter_is_a_clear_library_error(name, params):
-    with pytest.raises(DataError, match="season_length"):
+    with pytest.raises(ParameterError, match="season_length"):
         make(name, **params).fit(monthly())
 
 
 @pytest.mark.parametrize("name", ["ARIMA", "Seasonal naive", "Naive"])
 @pytest.mark.parametrize("horizon", [0, -1, 2.5])
 def test_bad_baseline_horizon(name, horizon):
-    with pytest.raises(DataError, match="horizon"):
+    with pytest.raises(ParameterError, match="horizon"):
         make(name, horizon=horizon).fit(monthly())
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from convlstm.errors import DataError
+from convlstm.errors import DataError, ParameterError
 from convlstm.significance import compare_to_baseline, diebold_mariano, format_p
 
 E_A = np.array([0.5, -1.0, 0.8, -0.3, 1.2, -0.7, 0.4, 0.9])
@@ -122,9 +122,9 @@ def test_bad_input_raises_clear_data_error():
         diebold_mariano([1, 2], [2, 1])
     with pytest.raises(DataError, match="at least 5"):
         diebold_mariano(E_A[:4], E_B[:4], horizon=4)
-    with pytest.raises(DataError, match="loss"):
+    with pytest.raises(ParameterError, match="loss"):
         diebold_mariano(E_A, E_B, loss="hinge")
-    with pytest.raises(DataError, match="horizon"):
+    with pytest.raises(ParameterError, match="horizon"):
         diebold_mariano(E_A, E_B, horizon=0)
 
 
@@ -229,9 +229,9 @@ def test_compare_to_baseline_errors():
     bt = backtest_frame(
         {"ConvLSTM": rng.normal(0, 1, 24), "LSTM": rng.normal(0, 1, 24)}, 2, 12
     )
-    with pytest.raises(DataError, match="every model is neural"):
+    with pytest.raises(ParameterError, match="every model is neural"):
         compare_to_baseline(bt)
-    with pytest.raises(DataError, match="'ARIMA' is not in the backtest"):
+    with pytest.raises(ParameterError, match="'ARIMA' is not in the backtest"):
         compare_to_baseline(bt, baseline="ARIMA")
     out = compare_to_baseline(bt, baseline="LSTM")
     assert list(out.model) == ["ConvLSTM"]

@@ -16,7 +16,7 @@ from convlstm.compare import (
     rerun_matches,
     with_intervals,
 )
-from convlstm.errors import DataError
+from convlstm.errors import DataError, ParameterError
 from convlstm.plots import forecast_figure
 from convlstm.record import (
     bundle_data_check,
@@ -115,7 +115,7 @@ def test_with_intervals_changes_levels_without_refitting(result):
 
 
 def test_bad_level_is_refused_before_training(noisy):
-    with pytest.raises(DataError, match="between 0 and 1"):
+    with pytest.raises(ParameterError, match="between 0 and 1"):
         compare(noisy, models=CHEAP, horizon=3, folds=2, levels=(80,))
 
 

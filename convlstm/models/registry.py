@@ -1,0 +1,303 @@
+"""The model registry: the one list of models, with what the library needs of each.
+
+Name, forecaster class (imported on first use, so importing this module loads
+neither torch nor scipy), kind, baseline flag, colour, minimum training length,
+default membership and the network settings that shape it. Adding a model is one
+forecaster class plus one :func:`register` call.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..errors import ParameterError
+from .rules import ARIMA_MIN_LENGTH, neural_min_length
+
+__all__ = [
+    "NETWORK_SETTINGS",
+    "ModelSpec",
+    "canonical_name",
+    "default_models",
+    "min_train_length",
+    "model_class",
+    "model_colours",
+    "model_names",
+    "model_spec",
+    "model_specs",
+    "network_models",
+    "network_settings_note",
+    "params_for",
+    "register",
+    "route_params",
+    "unregister",
+]
+
+Kind = Literal["neural", "statistical", "naive"]
+
+#: The settings of the app's network controls (and the CLI's network flags). They
+#: shape only the models whose :attr:`ModelSpec.network_params` name them; every
+#: other model keeps its own defaults, so that it is compared fairly set up.
+NETWORK_SETTINGS = (
+    "kernel_size",
+    "hidden_size",
+    "learning_rate",
+    "num_layers",
+    "activation",
+    "epochs",
+    "batch_size",
+)
+
+_LABELS = {"num_layers": "layers"}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One registered model.
+
+    Attributes:
+        name: display name, used in tables, charts and the ``models`` argument.
+        target: the forecaster class, or ``"module:Class"`` to import on first use.
+        kind: "neural", "statistical" or "naive".
+        baseline: whether the model is a yardstick the others are tested against.
+        colour: its colour in every figure (``"#rrggbb"``), or None for the next
+            spare one of the palette.
+        min_length: ``min_length(season, horizon)``: fewest training points a fit
+            accepts with default settings (``season`` 1 for a series without one).
+        default: whether the model is in the default comparison.
+        network_params: the :data:`NETWORK_SETTINGS` that shape this model.
+    """
+
+    name: str
+    target: type | str
+    kind: Kind
+    baseline: bool
+    colour: str | None = None
+    min_length: Callable[[int, int], int] = lambda season, horizon: 1
+    default: bool = False
+    network_params: tuple[str, ...] = ()
+
+    def load(self) -> type:
+        """Return the forecaster class (importing its module on first use)."""
+        if isinstance(self.target, type):
+            return self.target
+        module, _, cls = self.target.partition(":")
+        return getattr(importlib.import_module(module), cls)
+
+
+def _arima_min_length(season: int, horizon: int) -> int:
+    return ARIMA_MIN_LENGTH
+
+
+def _seasonal_naive_min_length(season: int, horizon: int) -> int:
+    return max(season, 1)
+
+
+_SPECS: dict[str, ModelSpec] = {}
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def register(spec: ModelSpec, *, replace: bool = False) -> ModelSpec:
+    """Add a model to the registry (at the end of the order) and return its spec.
+
+    Raises:
+        ParameterError: a model of that name (ignoring case and punctuation) is
+            already registered and ``replace`` is False, or ``kind`` is unknown.
+    """
+    if spec.kind not in ("neural", "statistical", "naive"):
+        raise ParameterError(
+            f"model kind must be 'neural', 'statistical' or 'naive', got {spec.kind!r}"
+        )
+    clash = [n for n in _SPECS if _key(n) == _key(spec.name)]
+    if clash and not replace:
+        raise ParameterError(f"a model named {clash[0]!r} is already registered")
+    for name in clash:
+        del _SPECS[name]
+    _SPECS[spec.name] = spec
+    return spec
+
+
+def unregister(name: str) -> None:
+    """Remove a model from the registry (for tests and plug-ins)."""
+    del _SPECS[canonical_name(name)]
+
+
+def model_specs() -> tuple[ModelSpec, ...]:
+    """Every registered model, in registry order."""
+    return tuple(_SPECS.values())
+
+
+def canonical_name(name: str) -> str:
+    """Return the registered spelling of a model name.
+
+    Matching ignores case, spaces, hyphens and underscores, so ``"seasonal-naive"``
+    and ``"convlstm"`` are accepted.
+
+    Raises:
+        ParameterError: no such model (the message lists the registered ones).
+    """
+    wanted = _key(name)
+    for canonical in _SPECS:
+        if _key(canonical) == wanted:
+            return canonical
+    raise ParameterError(
+        f"unknown model {name!r}; choose from: {', '.join(model_names())}"
+    )
+
+
+def model_spec(name: str) -> ModelSpec:
+    """The registry entry of a model name (spelled loosely, as in
+    :func:`canonical_name`)."""
+    return _SPECS[canonical_name(name)]
+
+
+def model_class(name: str) -> type:
+    """The forecaster class of a model name (imports it on first use)."""
+    return model_spec(name).load()
+
+
+def model_names(
+    *, kind: Kind | None = None, baseline: bool | None = None
+) -> tuple[str, ...]:
+    """Registered model names, in registry order, optionally only of one kind or
+    only the baselines (``baseline=True``) or only the others (``False``)."""
+    return tuple(
+        s.name
+        for s in _SPECS.values()
+        if (kind is None or s.kind == kind)
+        and (baseline is None or s.baseline == baseline)
+    )
+
+
+def default_models() -> tuple[str, ...]:
+    """The models of the default comparison, in registry order."""
+    return tuple(s.name for s in _SPECS.values() if s.default)
+
+
+def model_colours() -> dict[str, str]:
+    """``{name: colour}`` of every registered model that has a fixed colour."""
+    return {s.name: s.colour for s in _SPECS.values() if s.colour}
+
+
+def min_train_length(names: Iterable[str], season: int, horizon: int) -> int:
+    """Fewest training points that every model in ``names`` accepts (1 if none).
+
+    Args:
+        names: model names.
+        season: the series' shortest natural cycle in steps (1 if none).
+        horizon: steps to forecast.
+    """
+    return max(
+        (int(model_spec(n).min_length(season, horizon)) for n in names), default=1
+    )
+
+
+def network_models() -> tuple[str, ...]:
+    """The models the network settings shape (those with ``network_params``)."""
+    return tuple(s.name for s in _SPECS.values() if s.network_params)
+
+
+def route_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Give each network setting only to the models it shapes.
+
+    Shared network settings (:data:`NETWORK_SETTINGS`) of ``params`` move into the
+    per-model dicts of the models whose spec names them (a value already given for
+    that model alone wins); the other settings stay shared. The result is the
+    ``params`` argument of :func:`convlstm.compare`, the way the app builds it.
+    """
+    out: dict[str, Any] = {}
+    network: dict[str, Any] = {}
+    for key, value in params.items():
+        (network if key in NETWORK_SETTINGS else out)[key] = value
+    for spec in _SPECS.values():
+        mine = {k: v for k, v in network.items() if k in spec.network_params}
+        if mine:
+            out[spec.name] = {**mine, **dict(out.get(spec.name) or {})}
+    return out
+
+
+def params_for(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings model ``name`` gets from a ``compare``-style ``params``: the
+    shared ones (keys that are not model names) updated by ``params[name]``."""
+    names = set(model_names())
+    shared = {k: v for k, v in params.items() if k not in names}
+    return {**shared, **dict(params.get(name) or {})}
+
+
+def network_settings_note() -> str:
+    """One sentence saying which models the network settings shape (for the app's
+    form and the CLI's help and output)."""
+    shaped = network_models()
+    others = [n for n in model_names() if n not in shaped]
+    settings = sorted(
+        {p for s in _SPECS.values() for p in s.network_params},
+        key=NETWORK_SETTINGS.index,
+    )
+    text = ", ".join(_LABELS.get(p, p.replace("_", " ")) for p in settings)
+    if not shaped:
+        return "No model takes the network settings."
+    sentence = f"The network settings ({text}) shape the {_join(shaped)} only"
+    if others:
+        sentence += "; the other models keep their own defaults"
+    return sentence + "."
+
+
+def _join(names: Iterable[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+for _spec in (
+    ModelSpec(
+        name="ConvLSTM",
+        target="convlstm.models.neural:ConvLSTMForecaster",
+        kind="neural",
+        baseline=False,
+        colour="#d62728",  # red
+        min_length=neural_min_length,
+        default=True,
+        network_params=NETWORK_SETTINGS,
+    ),
+    ModelSpec(
+        name="LSTM",
+        target="convlstm.models.neural:LSTMForecaster",
+        kind="neural",
+        baseline=False,
+        colour="#1f77b4",  # blue
+        min_length=neural_min_length,
+        default=True,
+    ),
+    ModelSpec(
+        name="ARIMA",
+        target="convlstm.models.arima:ARIMAForecaster",
+        kind="statistical",
+        baseline=True,
+        colour="#2ca02c",  # green
+        min_length=_arima_min_length,
+        default=True,
+    ),
+    ModelSpec(
+        name="Seasonal naive",
+        target="convlstm.models.baselines:SeasonalNaiveForecaster",
+        kind="naive",
+        baseline=True,
+        colour="#ff7f0e",  # orange
+        min_length=_seasonal_naive_min_length,
+        default=True,
+    ),
+    ModelSpec(
+        name="Naive",
+        target="convlstm.models.baselines:NaiveForecaster",
+        kind="naive",
+        baseline=True,
+        colour="#9467bd",  # purple
+    ),
+):
+    register(_spec)
+del _spec

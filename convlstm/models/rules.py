@@ -1,0 +1,68 @@
+"""Sizing rules of the models (row width, lookback, minimum length), torch-free.
+
+Kept apart from the model files so that the registry and the default folds can use
+them without importing torch or scipy.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ARIMA_MIN_LENGTH",
+    "MIN_WINDOWS",
+    "NONSEASONAL_WIDTH",
+    "lookback_rule",
+    "neural_min_length",
+    "row_width",
+]
+
+# Fewest points an ARIMA fit accepts.
+ARIMA_MIN_LENGTH = 8
+# Fewest training windows a fit accepts beyond the lookback and horizon.
+MIN_WINDOWS = 8
+# Row width of the image when the series has no season.
+NONSEASONAL_WIDTH = 8
+
+
+def row_width(season: int) -> int:
+    """Row width of the neural models' image: the season, or ``NONSEASONAL_WIDTH``
+    for a series without one (``season`` 1)."""
+    return season if season > 1 else NONSEASONAL_WIDTH
+
+
+def neural_min_length(season: int, horizon: int, lookback: int | None = None) -> int:
+    """Fewest points a neural model's fit accepts.
+
+    Args:
+        season: the shortest natural cycle in steps (1 if none).
+        horizon: steps to forecast.
+        lookback: the fixed lookback, or None for the automatic one (whose smallest
+            value is one row).
+    """
+    base = lookback if lookback is not None else row_width(season)
+    return base + horizon + MIN_WINDOWS
+
+
+def lookback_rule(n: int, horizon: int, periods: tuple[int, ...]) -> tuple[int, int]:
+    """Choose ``(lookback, width)`` from the season lengths and the series length.
+
+    ``width`` is the shortest cycle (``NONSEASONAL_WIDTH`` without one). The window
+    spans ``rows`` rows of ``width``: enough to cover the longest cycle that the
+    series repeats at least 3 times plus one more row, at least 3 rows, and at least
+    ``max(2 * horizon, 24)`` steps. Rows are then dropped (down to 1) while fewer than
+    ``max(lookback, MIN_WINDOWS)`` training windows would remain.
+
+    Args:
+        n: length of the training series.
+        horizon: steps to forecast.
+        periods: natural cycles, shortest first (may be empty).
+
+    Returns:
+        ``(lookback, width)`` with ``lookback`` a multiple of ``width``.
+    """
+    width = periods[0] if periods else NONSEASONAL_WIDTH
+    usable = [p for p in periods if 3 * p + horizon <= n] or [width]
+    longest = max(usable)
+    rows = max(3, -(-longest // width) + 1, -(-max(2 * horizon, 24) // width))
+    while rows > 1 and n - rows * width - horizon + 1 < max(rows * width, MIN_WINDOWS):
+        rows -= 1
+    return rows * width, width
