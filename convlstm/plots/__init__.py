@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from .data import season_length
-from .errors import DataError
-from .intervals import level_label, lower_column, upper_column
+from ..data import season_length
+from ..errors import DataError
+from ..intervals import level_label, lower_column, upper_column
 
 __all__ = [
     "forecast_figure",
