@@ -16,9 +16,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from .device import compute_context
 from .errors import ParameterError
 from .nn import ConvLSTMCell
-from .training import compute_context, optimise
+from .training import optimise
 
 __all__ = [
     "BlobDemo",

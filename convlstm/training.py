@@ -6,12 +6,9 @@ once), normalised per window, and the net learns in those normalised units.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import logging
 import math
-import os
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +16,25 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from .device import compute_context, resolve_device
 from .errors import ParameterError, TrainingError
+
+__all__ = [
+    "EpochCallback",
+    "ProgressEvent",
+    "TrainResult",
+    "compute_context",
+    "gather",
+    "init_linear_skip",
+    "linear_validation_loss",
+    "normalise",
+    "normalised_pairs",
+    "optimise",
+    "predict_windows",
+    "resolve_device",
+    "train",
+    "window_starts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +52,6 @@ GRAD_CLIP = 1.0
 # Validation windows evaluated after every epoch (the last ones): enough to rank
 # epochs, few enough that a long series does not pay a full pass per epoch.
 MAX_VAL_WINDOWS = 512
-# nets with fewer parameters than this train faster on one CPU thread: their ops are
-# too small to split, and on busy cores thread hand-offs cost far more than they
-# save (see bench/RESULTS.md)
-_SMALL_NET = 2_000_000
 # Ridge penalties (per window) tried for the linear skip, weakest first.
 RIDGE_PENALTIES = tuple(10.0 ** (k / 2) for k in range(-8, 7))  # 1e-4 .. 1e3
 
@@ -86,94 +97,6 @@ class TrainResult:
     stopped_early: bool = False
     seconds: float = 0.0
     ridge_penalty: float | None = None
-
-
-def resolve_device(device: str) -> torch.device:
-    """Turn "auto", "cpu", "cuda", "cuda:1" or "mps" into a usable ``torch.device``.
-
-    "auto" picks CUDA, then MPS, then the CPU.
-
-    Raises:
-        ParameterError: the device is unknown or not available on this machine.
-    """
-    name = str(device).strip().lower()
-    if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    try:
-        dev = torch.device(name)
-    except (RuntimeError, TypeError, ValueError):
-        raise ParameterError(
-            f"unknown device {device!r}; use 'auto', 'cpu', 'cuda' or 'mps'"
-        ) from None
-    if dev.type == "cuda":
-        if not torch.cuda.is_available():
-            raise ParameterError(
-                "device 'cuda' was requested but no CUDA GPU is available; "
-                "use device='auto' or 'cpu'"
-            )
-        if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ParameterError(
-                f"device {device!r} does not exist: this machine has "
-                f"{torch.cuda.device_count()} CUDA device(s)"
-            )
-    elif dev.type == "mps":
-        mps = getattr(torch.backends, "mps", None)
-        if mps is None or not mps.is_available():
-            raise ParameterError(
-                "device 'mps' was requested but Apple MPS is not available; "
-                "use device='auto' or 'cpu'"
-            )
-    elif dev.type != "cpu":
-        raise ParameterError(
-            f"unsupported device {device!r}; use 'auto', 'cpu', 'cuda' or 'mps'"
-        )
-    return dev
-
-
-# Overlapping runs (threads) share torch's global settings: the first run in saves
-# them and the last run out restores them.
-_CONTEXT_LOCK = threading.Lock()
-_CONTEXT_USERS = 0
-_CONTEXT_SAVED: tuple[int, bool, bool] | None = None
-
-
-@contextlib.contextmanager
-def compute_context(net: nn.Module, device: torch.device) -> Iterator[None]:
-    """Threads and determinism for one run; the caller's settings come back after.
-
-    On the CPU, small nets use one thread (see ``_SMALL_NET``) and bigger ones at most
-    ``min(os.cpu_count(), 8)``; deterministic algorithms are switched on (cheap on
-    the CPU) so that the same seed gives the same forecast.
-    """
-    global _CONTEXT_USERS, _CONTEXT_SAVED
-    with _CONTEXT_LOCK:
-        if _CONTEXT_USERS == 0:
-            _CONTEXT_SAVED = (
-                torch.get_num_threads(),
-                torch.are_deterministic_algorithms_enabled(),
-                torch.is_deterministic_algorithms_warn_only_enabled(),
-            )
-        _CONTEXT_USERS += 1
-        threads = _CONTEXT_SAVED[0]
-        if device.type == "cpu":
-            n_params = sum(p.numel() for p in net.parameters())
-            want = 1 if n_params < _SMALL_NET else min(os.cpu_count() or 1, 8)
-            torch.set_num_threads(min(threads, want))
-            torch.use_deterministic_algorithms(True, warn_only=True)
-    try:
-        yield
-    finally:
-        with _CONTEXT_LOCK:
-            _CONTEXT_USERS -= 1
-            if _CONTEXT_USERS == 0 and _CONTEXT_SAVED is not None:
-                threads, deterministic, warn_only = _CONTEXT_SAVED
-                torch.set_num_threads(threads)
-                torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
 
 
 def normalise(

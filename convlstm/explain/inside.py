@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from ..training import compute_context
+from ..device import compute_context
 from .subject import Subject, Window, make_window
 
 __all__ = [

@@ -18,12 +18,12 @@ import torch
 
 from .. import nn as cnn
 from ..data import check_series, future_index, seasonal_periods
+from ..device import resolve_device
 from ..errors import DataError, ParameterError
 from ..training import (
     EpochCallback,
     linear_validation_loss,
     predict_windows,
-    resolve_device,
     train,
 )
 from .arima import _wants_log
