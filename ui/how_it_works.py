@@ -190,7 +190,7 @@ def frames_section(subject: explain.Subject, y: Any, horizon: int) -> None:
     with right:
         st.markdown(
             "Shapes are read off a real forward pass of this window through a "
-            "model built with your settings, with hooks on every part (**B** "
+            "model built with your settings, which returns every part's output (**B** "
             "batch, **T** frames, **C** channels, **R** rows, **W** columns). "
             "Dashed arrows are the skip paths that bypass the ConvLSTM."
         )
