@@ -235,9 +235,10 @@ def test_ablation_scores_every_variant(y: pd.Series) -> None:
 
 
 def test_effect_sentences() -> None:
-    assert "lowered the MAE by 4%" in explain.effect_sentence("front-end", 9.6, 10.0, 0.01)
-    assert "raised the MAE by 10%" in explain.effect_sentence("front-end", 11.0, 10.0, 0.01)
-    assert "no real difference" in explain.effect_sentence("front-end", 10.05, 10.0, 0.01)
+    effect = explain.effect_sentence
+    assert "lowered the MAE by 4%" in effect("front-end", 9.6, 10.0, 0.01)
+    assert "raised the MAE by 10%" in effect("front-end", 11.0, 10.0, 0.01)
+    assert "no real difference" in effect("front-end", 10.05, 10.0, 0.01)
 
 
 def test_blob_sequences_bounce_inside_the_frame() -> None:
