@@ -24,6 +24,7 @@ from .subject import (
     make_window,
     subject_from_model,
     subject_from_params,
+    to_data_units,
     train_subject,
 )
 from .words import (
@@ -55,6 +56,7 @@ __all__ = [
     "saliency_text",
     "subject_from_model",
     "subject_from_params",
+    "to_data_units",
     "train_subject",
     "training_text",
 ]

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from ..device import compute_context
-from .subject import Subject, Window, make_window
+from .subject import Subject, Window, make_window, to_data_units
 
 __all__ = [
     "GateTrace",
@@ -410,8 +410,11 @@ def saliency(subject: Subject, window: Window) -> pd.DataFrame:
 def forecast_parts(subject: Subject, window: Window) -> pd.DataFrame:
     """Split the window's forecast into what each path contributes, in data units.
 
-    The net's output is ``head + AR skip + seasonal anchor`` in normalised units;
-    times the window's scale, plus its location (``level``), it is the forecast.
+    The net's output is ``anchor + AR skip + ConvLSTM head`` in normalised units;
+    times the window's scale, plus its location (``level``), and back through the
+    model's transform, it is the forecast. The paths are added in that order, each
+    part being how far it moves the forecast (with no transform that is simply
+    the path times the scale); the parts and the level sum to the forecast.
 
     Returns:
         DataFrame indexed by the forecast timestamps with columns ``level``,
@@ -421,19 +424,21 @@ def forecast_parts(subject: Subject, window: Window) -> pd.DataFrame:
     x = torch.from_numpy(window.x).float()[None, :]
     with torch.no_grad(), compute_context(net, _CPU):
         total, states = net(x, return_states=True)
-    total = total[0]
-    zeros = torch.zeros_like(total)
-    head = states.head[0]
-    ar = zeros if states.ar is None else states.ar[0]
-    anchor = zeros if states.anchor is None else states.anchor[0]
-    scale, loc = window.scale, window.loc
+    zeros = np.zeros(total.shape[1])
+    head = states.head[0].double().numpy()
+    ar = zeros if states.ar is None else states.ar[0].double().numpy()
+    anchor = zeros if states.anchor is None else states.anchor[0].double().numpy()
+    level, with_anchor, with_ar, full = (
+        to_data_units(subject, window, v)
+        for v in (zeros, anchor, anchor + ar, anchor + ar + head)
+    )
     return pd.DataFrame(
         {
-            "level": np.full(len(total), loc),
-            "convlstm": head.numpy() * scale,
-            "ar_skip": ar.numpy() * scale,
-            "anchor": anchor.numpy() * scale,
-            "forecast": total.numpy() * scale + loc,
+            "level": level,
+            "convlstm": full - with_ar,
+            "ar_skip": with_ar - with_anchor,
+            "anchor": with_anchor - level,
+            "forecast": to_data_units(subject, window, total[0].double().numpy()),
             "actual": window.actual,
         },
         index=pd.DatetimeIndex(window.future, name="timestamp"),

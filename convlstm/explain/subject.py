@@ -23,6 +23,7 @@ __all__ = [
     "make_window",
     "subject_from_model",
     "subject_from_params",
+    "to_data_units",
     "train_subject",
 ]
 
@@ -47,6 +48,8 @@ class Subject:
         best_epoch: the epoch whose weights were kept (0 = none beat the starting
             point: the ridge-solved AR skip and an untrained ConvLSTM path); None
             when fresh.
+        model: the forecaster that built (and maybe trained) ``net``; its
+            transform takes values to the units the net works in.
     """
 
     net: ConvLSTMNet
@@ -58,6 +61,7 @@ class Subject:
     fitted: bool = False
     history: list[dict] = field(default_factory=list)
     best_epoch: int | None = None
+    model: ConvLSTMForecaster | None = None
 
 
 def _model_subject(model: ConvLSTMForecaster, y: pd.Series, fitted: bool) -> Subject:
@@ -72,6 +76,7 @@ def _model_subject(model: ConvLSTMForecaster, y: pd.Series, fitted: bool) -> Sub
         fitted=fitted,
         history=list(getattr(model, "history_", []) or []),
         best_epoch=getattr(model, "best_epoch_", None) if fitted else None,
+        model=model,
     )
 
 
@@ -139,8 +144,9 @@ class Window:
         dates: the ``L`` timestamps of the window.
         raw: the ``L`` values in the series' units.
         x: the normalised values the net reads, ``(L,)``.
-        loc: the window's location (mean of its last season).
-        scale: the window's scale (mean absolute one-step change).
+        loc: the window's location (mean of its last season), in the model's
+            working units (the log of the values when its transform is "log").
+        scale: the window's scale (mean absolute one-step change), likewise.
         frames: the frame sequence ``(T, R, W)`` (normalised values).
         frame_dates: the timestamp of every frame cell, ``(T, R, W)`` strings.
         image_start: position in the window of the image's first value (the
@@ -159,6 +165,16 @@ class Window:
     image_start: int
     future: pd.DatetimeIndex
     actual: np.ndarray
+
+
+def to_data_units(subject: Subject, window: Window, values: np.ndarray) -> np.ndarray:
+    """Net outputs for ``window`` (normalised units) in the series' units.
+
+    Undoes the window's normalisation and the model's transform, as ``predict``
+    does: for the last window this is the model's forecast.
+    """
+    work = np.asarray(values, dtype=np.float64) * window.scale + window.loc
+    return work if subject.model is None else subject.model.untransform_values(work)
 
 
 def make_window(subject: Subject, end: int | None = None) -> Window:
@@ -180,7 +196,8 @@ def make_window(subject: Subject, end: int | None = None) -> Window:
             f"the window must end between {lookback} and {n}, got {end}"
         )
     raw = y.to_numpy(dtype=np.float64)[end - lookback : end].copy()
-    x, loc, scale = normalise(torch.from_numpy(raw)[None, :], subject.norm_period)
+    work = raw if subject.model is None else subject.model.transform_values(raw)
+    x, loc, scale = normalise(torch.from_numpy(work)[None, :], subject.norm_period)
     net = subject.net
     image_start = lookback - net.rows * net.width
     with torch.no_grad():

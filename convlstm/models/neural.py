@@ -228,7 +228,7 @@ class _NeuralForecaster(BaseForecaster):
         self._set_derived()
         values = np.array(y.to_numpy(dtype=np.float64), copy=True)
         self.transform_ = self._choose_transform(values)
-        series = torch.from_numpy(self._forward_transform(values))
+        series = torch.from_numpy(self.transform_values(values))
         self._choose_setup(series)
         # Seed before building the net: its initial weights come from the generator.
         torch.manual_seed(self.seed)
@@ -318,12 +318,15 @@ class _NeuralForecaster(BaseForecaster):
             return "log"
         return "none"
 
-    def _forward_transform(self, values: np.ndarray) -> np.ndarray:
+    def transform_values(self, values: np.ndarray) -> np.ndarray:
+        """Values in the units the net works in (the log when ``transform_`` is
+        "log"); the inverse is :meth:`untransform_values`."""
         if getattr(self, "transform_", "none") == "log":
             return np.log(values)
         return values
 
-    def _inverse_transform(self, values: np.ndarray) -> np.ndarray:
+    def untransform_values(self, values: np.ndarray) -> np.ndarray:
+        """Values in the net's working units back in the series' units."""
         if getattr(self, "transform_", "none") == "log":
             return np.exp(values)
         return values
@@ -331,13 +334,13 @@ class _NeuralForecaster(BaseForecaster):
     def predict(self) -> pd.Series:
         """Forecast the ``horizon`` steps after the end of the fitted series."""
         self._check_fitted()
-        window = torch.from_numpy(self._forward_transform(self.last_window_))
+        window = torch.from_numpy(self.transform_values(self.last_window_))
         window = window[None, :]  # (1, L)
         device = next(self.net_.parameters()).device
         pred = predict_windows(
             self.net_, window, norm_period=self.width_, device=device
         )[0].numpy()
-        pred = self._inverse_transform(pred)
+        pred = self.untransform_values(pred)
         idx = future_index(self.index_, self.net_.horizon)
         return pd.Series(pred.astype(float), index=idx, name=self.display_name)
 

@@ -153,16 +153,19 @@ def test_gate_trace_replays_the_trained_net(fitted: explain.Subject) -> None:
     assert len(fig.data) == 5 * net.n_frames
 
 
+@pytest.mark.parametrize("transform", ["none", "log"])
 def test_gates_shown_come_from_the_call_that_made_the_forecast(
-    y: pd.Series,
+    y: pd.Series, transform: str
 ) -> None:
-    model = ConvLSTMForecaster(**TINY, horizon=6, transform="none").fit(y)
+    model = ConvLSTMForecaster(**TINY, horizon=6, transform=transform).fit(y)
     subject = explain.subject_from_model(model, y)
     window = explain.make_window(subject)  # the last window: the one behind predict
     trace = explain.gate_trace(subject, window)
     # the forecast returned with the gates is the fitted model's forecast
     np.testing.assert_allclose(
-        trace.forecast * window.scale + window.loc, model.predict().to_numpy(), 1e-5
+        explain.to_data_units(subject, window, trace.forecast),
+        model.predict().to_numpy(),
+        rtol=1e-5,
     )
     assert trace.forecast_error == 0.0
     # and the gates are exactly those of that forward pass
@@ -173,6 +176,11 @@ def test_gates_shown_come_from_the_call_that_made_the_forecast(
     for shown, layer in zip(trace.layers, states.layers, strict=True):
         for key in "ifogch":
             np.testing.assert_array_equal(shown[key], layer[key][0].numpy())
+    # the parts of the forecast add up to that same forecast
+    parts = explain.forecast_parts(subject, window)
+    np.testing.assert_allclose(parts["forecast"], model.predict().to_numpy(), 1e-5)
+    total = parts[["level", "convlstm", "ar_skip", "anchor"]].sum(axis=1)
+    np.testing.assert_allclose(total, parts["forecast"], rtol=1e-5)
 
 
 def test_saliency_covers_the_lookback(fitted: explain.Subject) -> None:
