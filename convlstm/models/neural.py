@@ -28,7 +28,7 @@ from ..training import (
 )
 from .arima import _wants_log
 from .base import BaseForecaster
-from .persistence import load_model, values_sha256
+from .persistence import load_model, model_to_bytes, values_sha256
 
 __all__ = ["ConvLSTMForecaster", "LSTMForecaster", "load_model"]
 
@@ -108,8 +108,12 @@ def lookback_rule(n: int, horizon: int, periods: tuple[int, ...]) -> tuple[int, 
     return rows * width, width
 
 
-class _NeuralForecaster(BaseForecaster):
-    """Shared fit/predict/save logic; subclasses build the net."""
+class NeuralForecaster(BaseForecaster):
+    """Shared fit/predict logic of the neural forecasters; subclasses build the net.
+
+    Subclasses implement ``build_net`` (the untrained net for the fitted set-up),
+    ``_validate_net_params`` and ``_window_cost``.
+    """
 
     def build_net(self) -> torch.nn.Module:  # pragma: no cover - interface
         raise NotImplementedError
@@ -193,6 +197,7 @@ class _NeuralForecaster(BaseForecaster):
 
     def _setup(self, y: pd.Series) -> tuple[pd.Series, np.ndarray, torch.Tensor]:
         """Everything :meth:`fit` does before training; returns what training needs."""
+        self.index_ = None  # not fitted until a fit has finished
         self.check_params()
         lookback_text = (
             f"lookback {self.lookback}" if self.lookback is not None else "lookback"
@@ -251,7 +256,6 @@ class _NeuralForecaster(BaseForecaster):
             TrainingError: a diverging loss or running out of memory.
         """
         started = time.perf_counter()
-        self.index_ = None  # a refit is not fitted until it has finished
         y, values, series = self._setup(y)
         net = self.net_
         result = train(
@@ -348,9 +352,6 @@ class _NeuralForecaster(BaseForecaster):
 
     def to_bytes(self) -> bytes:
         """Return the fitted model as the bytes of a zip bundle (see ``save``)."""
-        from .persistence import model_to_bytes
-
-        self._check_fitted()
         return model_to_bytes(self)
 
     def save(self, path: str | os.PathLike) -> None:
@@ -392,7 +393,7 @@ class _NeuralForecaster(BaseForecaster):
     )
 
 
-class ConvLSTMForecaster(_NeuralForecaster):
+class ConvLSTMForecaster(NeuralForecaster):
     """ConvLSTM forecaster: the lookback window as a sequence of season-shaped frames.
 
     The window is cut into rows of one season (``NONSEASONAL_WIDTH`` steps when the
@@ -590,7 +591,7 @@ class ConvLSTMForecaster(_NeuralForecaster):
         )
 
 
-class LSTMForecaster(_NeuralForecaster):
+class LSTMForecaster(NeuralForecaster):
     """Plain LSTM forecaster: the window as a sequence of single time steps.
 
     Same windows, per-window normalisation and training loop as
@@ -679,7 +680,7 @@ class LSTMForecaster(_NeuralForecaster):
 
 
 #: Class name (as stored in a bundle's config.json) -> neural forecaster class.
-NEURAL_CLASSES: dict[str, type[_NeuralForecaster]] = {
+NEURAL_CLASSES: dict[str, type[NeuralForecaster]] = {
     "ConvLSTMForecaster": ConvLSTMForecaster,
     "LSTMForecaster": LSTMForecaster,
 }

@@ -20,11 +20,11 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, NotFittedError
 from ..record import data_fingerprint, record_from_json, record_to_json
 
 if TYPE_CHECKING:
-    from .neural import _NeuralForecaster as NeuralForecaster
+    from .neural import NeuralForecaster
 
 __all__ = [
     "BUNDLE_RECORD",
@@ -60,9 +60,18 @@ def values_sha256(values: np.ndarray | pd.Series) -> str:
 
 
 def model_to_bytes(model: NeuralForecaster) -> bytes:
-    """The fitted neural ``model`` as the bytes of a zip bundle."""
+    """The fitted neural ``model`` as the bytes of a zip bundle.
+
+    Raises:
+        NotFittedError: ``model`` has not been fitted.
+    """
     import torch
     from safetensors.torch import save as save_tensors
+
+    if not model.is_fitted:
+        raise NotFittedError(
+            f"{type(model).__name__} is not fitted yet: call fit(y) before saving it."
+        )
 
     params = {
         k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()
