@@ -186,7 +186,7 @@ def frames_section(subject: explain.Subject, y: Any, horizon: int) -> None:
     table = explain.pipeline_table(subject, window)
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.graphviz_chart(explain.pipeline_dot(table), width="stretch")
+        st.graphviz_chart(explain_plots.pipeline_dot(table), width="stretch")
     with right:
         st.markdown(
             "Shapes are read off a real forward pass of this window through a "

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..backtest import BacktestResult, backtest
@@ -86,9 +87,12 @@ def ablation(
     from ..compare import make_model
 
     params = {k: v for k, v in (params or {}).items() if k != "horizon"}
-    sizes = [int(k) for k in dict.fromkeys(kernel_sizes)]
+    whole = all(isinstance(k, int | np.integer) for k in kernel_sizes)
+    sizes = [int(k) for k in dict.fromkeys(kernel_sizes)] if whole else []
     if not sizes:
-        raise ParameterError("choose at least one kernel size")
+        raise ParameterError(
+            f"choose at least one kernel size (whole numbers), got {kernel_sizes!r}"
+        )
     wanted = params.get("kernel_size")
     ref_k = wanted if wanted in sizes else sizes[len(sizes) // 2]
     layers = int(params.get("num_layers", ConvLSTMForecaster().num_layers))

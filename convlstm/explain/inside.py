@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from ..device import compute_context
+from ..errors import ParameterError
 from .subject import Subject, Window, make_window, to_data_units
 
 __all__ = [
@@ -23,7 +24,6 @@ __all__ = [
     "forecast_parts",
     "gate_trace",
     "path_shares",
-    "pipeline_dot",
     "pipeline_table",
     "receptive_field",
     "saliency",
@@ -184,68 +184,6 @@ def pipeline_table(subject: Subject, window: Window | None = None) -> pd.DataFra
     return pd.concat([table, total], ignore_index=True)
 
 
-def pipeline_dot(table: pd.DataFrame, *, rankdir: str = "TB") -> str:
-    """A Graphviz (DOT) drawing of :func:`pipeline_table`: boxes, shapes, skip arrows.
-
-    The AR skip and the anchor branch off the input window and join at the sum
-    (dashed arrows).
-
-    Args:
-        table: from :func:`pipeline_table`.
-        rankdir: "TB" (top to bottom) or "LR" (left to right).
-    """
-
-    def esc(text: str) -> str:
-        return str(text).replace("\\", "\\\\").replace('"', '\\"')
-
-    stages = table[table["stage"] != "total"].reset_index(drop=True)
-    lines = [
-        "digraph pipeline {",
-        f"  rankdir={'LR' if rankdir == 'LR' else 'TB'};",
-        "  nodesep=0.3; ranksep=0.25;",
-        '  node [shape=box, style="rounded,filled", fillcolor="#f3f6fb", '
-        'color="#4a6fa5", fontname="Helvetica", fontsize=13];',
-        '  edge [color="#4a6fa5", fontname="Helvetica", fontsize=9];',
-    ]
-    main: list[str] = []
-    side: list[str] = []
-    for i, row in stages.iterrows():
-        node = f"n{i}"
-        params = f"\\n{int(row['params']):,} params" if row["params"] else ""
-        label = f"{esc(row['stage'])}\\n{esc(row['shape'])}{params}"
-        stage = str(row["stage"])
-        if stage.startswith(("AR skip", "anchor")):
-            fill = "#fdf1e6"
-            side.append(node)
-        elif stage.startswith("residual"):
-            fill = "#eef7ee"
-        elif stage.startswith("ConvLSTM"):
-            fill = "#e3ecf9"
-        else:
-            fill = "#f3f6fb"
-        if stage.startswith("forecast"):
-            fill = "#fbe9e9"
-        lines.append(f'  {node} [label="{label}", fillcolor="{fill}"];')
-        if node not in side:
-            main.append(node)
-    for a, b in zip(main[:-1], main[1:], strict=False):
-        lines.append(f"  {a} -> {b};")
-    for pos, node in enumerate(main):
-        stage = str(stages.loc[int(node[1:]), "stage"])
-        if stage.startswith("residual") and pos >= 2:
-            # the layer's input skips the layer and joins at the add
-            lines.append(
-                f'  {main[pos - 2]} -> {node} [style=dashed, color="#2ca02c", '
-                'label="residual"];'
-            )
-    if side:
-        for node in side:
-            lines.append(f'  {main[0]} -> {node} [style=dashed, label="skip"];')
-            lines.append(f"  {node} -> {main[-1]} [style=dashed];")
-    lines.append("}")
-    return "\n".join(lines)
-
-
 @dataclass
 class GateTrace:
     """Gate activations and states of every layer for one window, step by step.
@@ -329,8 +267,13 @@ def receptive_field(
     """
     net = subject.net.eval()
     r_all, w_all = net.frame_rows, net.width // net.pooling
-    row = r_all - 1 if row is None else int(row)
-    col = w_all // 2 if col is None else int(col)
+    row = r_all - 1 if row is None else row
+    col = w_all // 2 if col is None else col
+    for name, value, size in (("row", row, r_all), ("col", col, w_all)):
+        if not isinstance(value, int) or not 0 <= value < size:
+            raise ParameterError(
+                f"{name} must be a whole number from 0 to {size - 1}, got {value!r}"
+            )
     kh, kw = net.cells[0].kernel_size
     gen = torch.Generator().manual_seed(0)
     x = torch.randn(8, net.lookback, generator=gen, requires_grad=True)

@@ -1,7 +1,7 @@
 """Figures of the "How it works" explanations (``convlstm.explain``), never rendered.
 
-The window and its frames, gates and states, receptive fields, saliency, the parts
-of a forecast and the ablation bars.
+The window and its frames, the pipeline (Graphviz), gates and states, receptive
+fields, saliency, the parts of a forecast and the ablation bars.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ __all__ = [
     "forecast_parts_figure",
     "frames_figure",
     "gates_figure",
+    "pipeline_dot",
     "receptive_field_figure",
     "saliency_figure",
     "window_figure",
@@ -452,3 +453,65 @@ def ablation_figure(result: Ablation) -> go.Figure:
         margin={"l": 10, "r": 20, "t": 20, "b": 40},
     )
     return fig
+
+
+def pipeline_dot(table: pd.DataFrame, *, rankdir: str = "TB") -> str:
+    """A Graphviz (DOT) drawing of the pipeline table: boxes, shapes, skip arrows.
+
+    The AR skip and the anchor branch off the input window and join at the sum
+    (dashed arrows).
+
+    Args:
+        table: from :func:`convlstm.explain.pipeline_table`.
+        rankdir: "TB" (top to bottom) or "LR" (left to right).
+    """
+
+    def esc(text: str) -> str:
+        return str(text).replace("\\", "\\\\").replace('"', '\\"')
+
+    stages = table[table["stage"] != "total"].reset_index(drop=True)
+    lines = [
+        "digraph pipeline {",
+        f"  rankdir={'LR' if rankdir == 'LR' else 'TB'};",
+        "  nodesep=0.3; ranksep=0.25;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#f3f6fb", '
+        'color="#4a6fa5", fontname="Helvetica", fontsize=13];',
+        '  edge [color="#4a6fa5", fontname="Helvetica", fontsize=9];',
+    ]
+    main: list[str] = []
+    side: list[str] = []
+    for i, row in stages.iterrows():
+        node = f"n{i}"
+        params = f"\\n{int(row['params']):,} params" if row["params"] else ""
+        label = f"{esc(row['stage'])}\\n{esc(row['shape'])}{params}"
+        stage = str(row["stage"])
+        if stage.startswith(("AR skip", "anchor")):
+            fill = "#fdf1e6"
+            side.append(node)
+        elif stage.startswith("residual"):
+            fill = "#eef7ee"
+        elif stage.startswith("ConvLSTM"):
+            fill = "#e3ecf9"
+        else:
+            fill = "#f3f6fb"
+        if stage.startswith("forecast"):
+            fill = "#fbe9e9"
+        lines.append(f'  {node} [label="{label}", fillcolor="{fill}"];')
+        if node not in side:
+            main.append(node)
+    for a, b in zip(main[:-1], main[1:], strict=False):
+        lines.append(f"  {a} -> {b};")
+    for pos, node in enumerate(main):
+        stage = str(stages.loc[int(node[1:]), "stage"])
+        if stage.startswith("residual") and pos >= 2:
+            # the layer's input skips the layer and joins at the add
+            lines.append(
+                f'  {main[pos - 2]} -> {node} [style=dashed, color="#2ca02c", '
+                'label="residual"];'
+            )
+    if side:
+        for node in side:
+            lines.append(f'  {main[0]} -> {node} [style=dashed, label="skip"];')
+            lines.append(f"  {node} -> {main[-1]} [style=dashed];")
+    lines.append("}")
+    return "\n".join(lines)

@@ -85,7 +85,7 @@ def test_pipeline_shapes_match_a_real_forward_pass(
     params = table.set_index("stage")["params"]
     assert params["total"] == sum(p.numel() for p in net.parameters())
     assert params.drop("total").sum() == params["total"]
-    dot = explain.pipeline_dot(table)
+    dot = explain_plots.pipeline_dot(table)
     assert dot.startswith("digraph") and "ConvLSTM layer 1" in dot
 
 
