@@ -405,14 +405,15 @@ def train(
     seed: int,
     device: torch.device,
     max_steps: int | None = None,
-    linear_init: bool = True,
     freeze_linear: bool = False,
     min_patience_steps: int = 0,
     callback: EpochCallback | None = None,
 ) -> TrainResult:
     """Train ``net`` in place on the windows of ``series``; best weights are kept.
 
-    An epoch is at most ``MAX_BATCHES_PER_EPOCH`` batches of training windows drawn
+    A net with a linear AR skip (``net.ar``) first gets it solved by ridge
+    regression (:func:`init_linear_skip`); that solution is the one to beat. An
+    epoch is at most ``MAX_BATCHES_PER_EPOCH`` batches of training windows drawn
     without replacement (all windows when there are fewer), and a fit runs at most
     ``max_steps`` batches in all, so a very long series trains in bounded time and
     memory. Adam on the L1 loss with gradient clipping (``GRAD_CLIP``) and a cosine
@@ -437,8 +438,6 @@ def train(
         device: where to train.
         max_steps: cap on optimisation steps over the whole fit (None: no cap);
             the epochs are cut to fit it.
-        linear_init: solve the net's linear AR skip first (see
-            :func:`init_linear_skip`); its validation loss is the one to beat.
         freeze_linear: keep the solved skip fixed, so that the rest of the net
             learns the residual of the linear model (only when it was solved).
         min_patience_steps: patience is at least this many optimisation steps
@@ -467,16 +466,17 @@ def train(
         epochs = max(1, min(epochs, max_steps // max(per_epoch, 1)))
     patience = max(patience, -(-min_patience_steps // max(per_epoch, 1)))
     result = TrainResult()
-    if linear_init:
-        result.ridge_penalty = init_linear_skip(
-            net,
-            series,
-            train_starts,
-            val_starts,
-            lookback=lookback,
-            horizon=horizon,
-            norm_period=norm_period,
-        )
+    # a net with a linear skip ``ar`` gets it solved first (:func:`init_linear_skip`):
+    # its validation loss is the one to beat
+    result.ridge_penalty = init_linear_skip(
+        net,
+        series,
+        train_starts,
+        val_starts,
+        lookback=lookback,
+        horizon=horizon,
+        norm_period=norm_period,
+    )
     frozen = []
     if freeze_linear and result.ridge_penalty is not None:
         frozen = [p for p in net.ar.parameters() if p.requires_grad]

@@ -208,10 +208,10 @@ class Skipped(Linear):
 def test_freeze_linear_keeps_the_solved_skip_and_trains_the_rest():
     torch.manual_seed(0)
     frozen = Skipped()
-    fit(frozen, series(), epochs=20, freeze_linear=True, linear_init=True)
+    fit(frozen, series(), epochs=20, freeze_linear=True)
     torch.manual_seed(0)
     solved = Skipped()
-    fit(solved, series(), epochs=1, linear_init=True, learning_rate=1e-12)
+    fit(solved, series(), epochs=1, learning_rate=1e-12)
     assert torch.allclose(frozen.ar.weight, solved.ar.weight, atol=1e-6)
     assert all(p.requires_grad for p in frozen.parameters())  # unfrozen afterwards
 
