@@ -120,6 +120,7 @@ _SUBMODULES = (
     "cli",
     "data",
     "datasets",
+    "device",
     "explain",
     "intervals",
     "metrics",

@@ -1,32 +1,30 @@
 """The original ConvLSTM use case in small: predict the next frame of a moving blob.
 
-Synthetic bouncing-Gaussian videos, a tiny next-frame net built from the project's
-:class:`~convlstm.nn.ConvLSTMCell`, its training loop, and an animated figure.
+Synthetic bouncing-Gaussian videos and a tiny next-frame net built from the
+project's :class:`~convlstm.nn.ConvLSTMCell`, trained by ``convlstm.training``
+(its figures are in ``convlstm.plots.demo``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-import plotly.graph_objects as go
 import torch
-from plotly.subplots import make_subplots
 from torch import nn
 
-from .errors import DataError
+from .device import compute_context
+from .errors import ParameterError
 from .nn import ConvLSTMCell
-from .training import compute_context
+from .training import optimise
 
 __all__ = [
     "BlobDemo",
     "BlobNet",
-    "blob_animation",
     "blob_sequences",
-    "loss_figure",
     "run_blob_demo",
 ]
 
@@ -150,31 +148,15 @@ class BlobDemo:
     params: int = 0
 
 
-def _train(
-    net: BlobNet,
-    opt: torch.optim.Optimizer,
-    steps: int,
-    batch_size: int,
-    seq_len: int,
-    size: int,
-    seed: int,
-    callback: Callable[[int, int, float], bool | None] | None,
-) -> list[float]:
-    losses: list[float] = []
+def _videos(
+    steps: int, batch_size: int, seq_len: int, size: int, seed: int
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Fresh videos every step: the net must learn the motion, not the paths."""
     for step in range(1, steps + 1):
-        # fresh videos every step: the net must learn the motion, not the paths
         video = torch.from_numpy(
             blob_sequences(batch_size, seq_len + 1, size=size, seed=seed * 7919 + step)
         )  # (B, T + 1, H, W)
-        pred = net(video[:, :-1])  # (B, T, H, W): frames 2..T+1
-        loss = nn.functional.mse_loss(pred, video[:, 1:])
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
-        if callback is not None and callback(step, steps, losses[-1]):
-            break
-    return losses
+        yield video[:, :-1], video[:, 1:]  # frames 1..T -> frames 2..T+1
 
 
 def run_blob_demo(
@@ -214,15 +196,15 @@ def run_blob_demo(
         A :class:`BlobDemo`.
 
     Raises:
-        DataError: ``context`` or ``steps`` out of range.
-        ValueError: an even or non-positive ``kernel_size``.
+        ParameterError: ``context`` or ``steps`` out of range, or an even or
+            non-positive ``kernel_size``.
     """
     if not 1 <= context < test_frames - 1:
-        raise DataError(
+        raise ParameterError(
             f"context must be between 1 and {test_frames - 2} frames, got {context}"
         )
     if steps < 1:
-        raise DataError(f"steps must be at least 1, got {steps}")
+        raise ParameterError(f"steps must be at least 1, got {steps}")
     torch.manual_seed(seed)
     net = BlobNet(
         hidden_size=hidden_size, kernel_size=kernel_size, frame_size=(size, size)
@@ -231,7 +213,13 @@ def run_blob_demo(
     start = time.perf_counter()
     net.train()
     with compute_context(net, torch.device("cpu")):
-        losses = _train(net, opt, steps, batch_size, seq_len, size, seed, callback)
+        losses = optimise(
+            net,
+            opt,
+            _videos(steps, batch_size, seq_len, size, seed),
+            nn.functional.mse_loss,
+            on_step=None if callback is None else lambda i, v: callback(i, steps, v),
+        )
     seconds = time.perf_counter() - start
     log.debug("blob demo trained %d steps in %.2fs", len(losses), seconds)
 
@@ -260,125 +248,3 @@ def run_blob_demo(
         seconds=seconds,
         params=sum(p.numel() for p in net.parameters()),
     )
-
-
-def blob_animation(demo: BlobDemo, *, duration_ms: int = 300) -> go.Figure:
-    """Truth, one-step and free-running predictions side by side, with a play button.
-
-    Args:
-        demo: from :func:`run_blob_demo`.
-        duration_ms: milliseconds per frame when playing.
-    """
-    truth, one, roll = demo.truth, demo.one_step, demo.rollout
-    n = len(one)
-    titles = (
-        "truth",
-        "prediction from the true frames",
-        f"on its own after frame {demo.context}",
-    )
-
-    def label(t: int) -> str:
-        own = "" if t < demo.context - 1 else " (right: running on its own)"
-        return f"frame {t + 2} of {n + 1}{own}"
-
-    def traces(t: int) -> list[go.Heatmap]:
-        common = {
-            "zmin": 0,
-            "zmax": 1,
-            "colorscale": "Viridis",
-            "showscale": False,
-            "hovertemplate": "%{z:.2f}<extra></extra>",
-        }
-        return [
-            go.Heatmap(z=truth[t + 1], **common),
-            go.Heatmap(z=one[t], **common),
-            go.Heatmap(z=roll[t], **common),
-        ]
-
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.04)
-    for col, trace in enumerate(traces(0), start=1):
-        fig.add_trace(trace, row=1, col=col)
-    fig.frames = [
-        go.Frame(
-            data=traces(t),
-            traces=[0, 1, 2],
-            name=str(t),
-            layout={"title": {"text": label(t)}},
-        )
-        for t in range(n)
-    ]
-    still = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}
-    play = {
-        "frame": {"duration": duration_ms, "redraw": True},
-        "fromcurrent": True,
-        "transition": {"duration": 0},
-    }
-    fig.update_layout(
-        title={"text": label(0), "x": 0.5, "xanchor": "center"},
-        template="plotly_white",
-        height=400,
-        margin={"l": 10, "r": 10, "t": 80, "b": 70},
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0,
-                "y": -0.05,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showactive": False,
-                "pad": {"t": 10, "r": 10},
-                "buttons": [
-                    {"label": "Play", "method": "animate", "args": [None, play]},
-                    {"label": "Pause", "method": "animate", "args": [[None], still]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "active": 0,
-                "x": 0.18,
-                "len": 0.82,
-                "y": -0.02,
-                "yanchor": "top",
-                "currentvalue": {"visible": False},
-                "pad": {"t": 10},
-                "steps": [
-                    {
-                        "args": [[str(t)], still],
-                        "label": str(t + 2),
-                        "method": "animate",
-                    }
-                    for t in range(n)
-                ],
-            }
-        ],
-    )
-    fig.update_xaxes(showticklabels=False, showgrid=False, constrain="domain")
-    fig.update_yaxes(
-        showticklabels=False, showgrid=False, autorange="reversed", constrain="domain"
-    )
-    for col in (1, 2, 3):
-        fig.update_yaxes(scaleanchor=f"x{'' if col == 1 else col}", row=1, col=col)
-    return fig
-
-
-def loss_figure(demo: BlobDemo) -> go.Figure:
-    """Training MSE per step (log scale)."""
-    fig = go.Figure(
-        go.Scatter(
-            x=list(range(1, len(demo.losses) + 1)),
-            y=demo.losses,
-            mode="lines",
-            line={"color": "#d62728"},
-            hovertemplate="step %{x}: MSE %{y:.4f}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title="training step")
-    fig.update_yaxes(title="MSE", type="log", dtick=1, tickformat=".3g")
-    fig.update_layout(
-        template="plotly_white",
-        height=260,
-        margin={"l": 50, "r": 20, "t": 20, "b": 40},
-    )
-    return fig

@@ -5,8 +5,12 @@ Pure torch: tensors in, tensors out; no pandas, no training (see ``training.py``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
+
+from .errors import ParameterError
 
 ACTIVATIONS = ("relu", "tanh", "elu", "leaky_relu")
 
@@ -18,7 +22,7 @@ def kernel_pair(kernel_size: int | tuple[int, int]) -> tuple[int, int]:
     padded symmetrically, so they are refused rather than silently shifting the frame.
 
     Raises:
-        ValueError: a size that is not a positive odd integer (or a pair of them).
+        ParameterError: a size that is not a positive odd integer (or a pair).
     """
     pair = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
     try:
@@ -27,7 +31,7 @@ def kernel_pair(kernel_size: int | tuple[int, int]) -> tuple[int, int]:
     except (TypeError, ValueError):
         ok = False
     if not ok or kh < 1 or kw < 1 or kh % 2 == 0 or kw % 2 == 0:
-        raise ValueError(
+        raise ParameterError(
             f"kernel_size must be a positive odd integer (1, 3, 5, 7, ...) or a pair "
             f"of them, got {kernel_size!r}"
         )
@@ -44,7 +48,7 @@ def make_activation(name: str) -> nn.Module:
         return nn.ELU()
     if name == "leaky_relu":
         return nn.LeakyReLU(0.1)
-    raise ValueError(
+    raise ParameterError(
         f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}"
     )
 
@@ -84,7 +88,7 @@ class ConvLSTMCell(nn.Module):
         super().__init__()
         kh, kw = kernel_pair(kernel_size)
         if in_channels < 1 or hidden_channels < 1:
-            raise ValueError(
+            raise ParameterError(
                 f"in_channels and hidden_channels must be >= 1, got {in_channels} "
                 f"and {hidden_channels}"
             )
@@ -117,27 +121,65 @@ class ConvLSTMCell(nn.Module):
         self,
         x: torch.Tensor,
         state: tuple[torch.Tensor, torch.Tensor] | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+        *,
+        return_gates: bool = False,
+    ) -> tuple[torch.Tensor, ...]:
         """Advance one time step.
 
         Args:
             x: input frame, ``(B, C_in, H, W)``.
             state: ``(h, c)``, each ``(B, C_hidden, H, W)``; zeros when ``None``.
+            return_gates: also return the step's gate activations.
 
         Returns:
-            The new ``(h, c)``, each ``(B, C_hidden, H, W)``.
+            The new ``(h, c)``, each ``(B, C_hidden, H, W)``; with ``return_gates``
+            ``(h, c, gates)`` where ``gates`` maps ``"i", "f", "o"`` (sigmoid
+            activations in 0..1) and ``"g"`` (the tanh candidate) to
+            ``(B, C_hidden, H, W)`` tensors.
         """
         h, c = self.init_state(x) if state is None else state
-        gates = self.conv(torch.cat([x, h], dim=1))  # (B, 4*C_hidden, H, W)
-        i, f, g, o = gates.chunk(4, dim=1)
+        z = self.conv(torch.cat([x, h], dim=1))  # (B, 4*C_hidden, H, W)
+        zi, zf, zg, zo = z.chunk(4, dim=1)
         if self.peephole:
-            i = i + self.w_ci * c
-            f = f + self.w_cf * c
-        c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            zi = zi + self.w_ci * c
+            zf = zf + self.w_cf * c
+        i, f, g = torch.sigmoid(zi), torch.sigmoid(zf), torch.tanh(zg)
+        c = f * c + i * g
         if self.peephole:
-            o = o + self.w_co * c
-        h = torch.sigmoid(o) * torch.tanh(c)
+            zo = zo + self.w_co * c
+        o = torch.sigmoid(zo)
+        h = o * torch.tanh(c)
+        if return_gates:
+            return h, c, {"i": i, "f": f, "o": o, "g": g}
         return h, c
+
+
+@dataclass
+class NetStates:
+    """Everything one forward pass of :class:`ConvLSTMNet` computed, batch first.
+
+    Attributes:
+        frames: the frame sequence, ``(B, T, 1, R, W)``.
+        frontend: the front-end's output before pooling, ``(B, T, F, R, W)``
+            (None without a front-end).
+        layer_inputs: per layer, what it read, ``(B, T, C, R, W')``.
+        layers: per layer, ``"i", "f", "o", "g", "c", "h"`` stacked over the
+            steps, each ``(B, T, C_hidden, R, W')``.
+        outputs: per layer, its output sequence (``h``, plus its input where
+            residual), ``(B, T, C_hidden, R, W')``.
+        head: the ConvLSTM path's contribution, ``(B, horizon)``.
+        ar: the linear AR skip's contribution, ``(B, horizon)`` or None.
+        anchor: the seasonal-naive anchor, ``(B, horizon)`` or None.
+    """
+
+    frames: torch.Tensor
+    frontend: torch.Tensor | None
+    layer_inputs: list[torch.Tensor]
+    layers: list[dict[str, torch.Tensor]]
+    outputs: list[torch.Tensor]
+    head: torch.Tensor
+    ar: torch.Tensor | None
+    anchor: torch.Tensor | None
 
 
 def seasonal_anchor(
@@ -234,13 +276,15 @@ class ConvLSTMNet(nn.Module):
         super().__init__()
         kh, kw = kernel_pair(kernel_size)
         if width < 1 or lookback < width:
-            raise ValueError(f"need 1 <= width <= lookback, got {width}, {lookback}")
+            raise ParameterError(
+                f"need 1 <= width <= lookback, got {width}, {lookback}"
+            )
         if pooling < 1 or pooling > width:
-            raise ValueError(
+            raise ParameterError(
                 f"pooling must be between 1 and the row width {width}, got {pooling}"
             )
         if anchor_period < 0 or anchor_period > lookback:
-            raise ValueError(f"anchor_period must be in 0..{lookback}")
+            raise ParameterError(f"anchor_period must be in 0..{lookback}")
         # drift needs two whole cycles, and a naive (period 1) anchor gets none
         can_drift = anchor_period > 1 and lookback >= 2 * anchor_period
         self.anchor_drift = can_drift and anchor_drift is not False
@@ -300,37 +344,66 @@ class ConvLSTMNet(nn.Module):
         seq = image.unfold(1, self.frame_rows, 1)  # (B, T, width, frame_rows)
         return seq.transpose(2, 3).unsqueeze(2)  # (B, T, 1, frame_rows, width)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, *, return_states: bool = False
+    ) -> torch.Tensor | tuple[torch.Tensor, NetStates]:
         """Forecast ``horizon`` steps from each window.
 
         Args:
             x: normalised windows, ``(B, L)``.
+            return_states: also return the :class:`NetStates` of this pass (every
+                layer's input, gates and states, and the parts of the output).
 
         Returns:
-            ``(B, horizon)`` in the same normalised units.
+            ``(B, horizon)`` in the same normalised units; with ``return_states``
+            ``(forecast, states)``.
         """
-        seq = self.frames(x)  # (B, T, 1, R, W)
-        b, t, c, r, w = seq.shape
-        flat = seq.reshape(b * t, c, r, w)
+        frames = self.frames(x)  # (B, T, 1, R, W)
+        b, t, c, r, w = frames.shape
+        flat = frames.reshape(b * t, c, r, w)
+        front = None
         if self.frontend is not None:
             flat = self.frontend(flat)  # (B*T, F, R, W)
+            front = flat.reshape(b, t, *flat.shape[1:])  # (B, T, F, R, W)
         if self.pooling > 1:
             flat = nn.functional.avg_pool2d(flat, (1, self.pooling))  # (B*T, F, R, W/p)
         seq = flat.reshape(b, t, *flat.shape[1:])  # (B, T, C, R, W')
+        inputs, layers, outputs = [], [], []
         for layer, cell in enumerate(self.cells):
+            inputs.append(seq)
             state = None
-            outputs = []
+            steps: dict[str, list[torch.Tensor]] = {k: [] for k in "ifogch"}
             for step in range(t):
-                state = cell(seq[:, step], state)
-                outputs.append(state[0])
-            out = torch.stack(outputs, dim=1)  # (B, T, hidden, R, W')
+                h, c_state, gates = cell(seq[:, step], state, return_gates=True)
+                state = (h, c_state)
+                for key, value in (*gates.items(), ("c", c_state), ("h", h)):
+                    steps[key].append(value)
+            out = torch.stack(steps["h"], dim=1)  # (B, T, hidden, R, W')
             seq = out + seq if self.residual and layer > 0 else out
+            outputs.append(seq)
+            if return_states:
+                layers.append({k: torch.stack(v, dim=1) for k, v in steps.items()})
         last = self.dropout(seq[:, -1].flatten(1))  # (B, hidden*R*W')
-        y = self.head(last)  # (B, horizon)
-        if self.ar is not None:
-            y = y + self.ar(x)
+        head = self.head(last)  # (B, horizon)
+        ar = self.ar(x) if self.ar is not None else None
         anchor = self.anchor(x)
-        return y if anchor is None else y + anchor
+        y = head
+        for part in (ar, anchor):
+            if part is not None:
+                y = y + part
+        if not return_states:
+            return y
+        states = NetStates(
+            frames=frames,
+            frontend=front,
+            layer_inputs=inputs,
+            layers=layers,
+            outputs=outputs,
+            head=head,
+            ar=ar,
+            anchor=anchor,
+        )
+        return y, states
 
     def anchor(self, x: torch.Tensor) -> torch.Tensor | None:
         """The seasonal-naive (with drift) anchor of windows ``(B, L)``, or None."""

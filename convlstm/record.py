@@ -9,13 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
-import io
 import json
 import logging
 import math
 import platform
 import sys
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
@@ -42,8 +40,6 @@ _PACKAGES = {
 
 # Summary columns that measure time, never reproducible.
 TIMING_COLUMNS = ("fit_seconds", "seconds", "predict_seconds")
-# The zip member of a model bundle that holds the record (the loader ignores it).
-BUNDLE_RECORD = "record.json"
 
 
 def data_fingerprint(y: pd.Series) -> dict[str, Any]:
@@ -245,97 +241,6 @@ def compare_results(
         rows, columns=["model", "metric", "a", "b", "abs_diff", "rel_diff"]
     )
     return diffs.empty, diffs
-
-
-def bundle_model(model: Any, record: Mapping[str, Any] | None = None) -> bytes:
-    """Return a fitted neural model as a portable bundle with its record inside.
-
-    The bundle is the model's own zip (``model.to_bytes()``: config.json with the
-    hyperparameters, model.safetensors with the weights) plus ``record.json``: the
-    record of the run that trained it, whose ``data`` fingerprint identifies the
-    training series. ``load_model`` reads the bundle as usual and ignores the
-    extra member.
-
-    Args:
-        model: a fitted ``ConvLSTMForecaster`` or ``LSTMForecaster``.
-        record: the run's record (``Comparison.record``); None adds no record.
-
-    Raises:
-        DataError: the model cannot be bundled (not a fitted neural model).
-    """
-    to_bytes = getattr(model, "to_bytes", None)
-    if to_bytes is None:
-        raise DataError(
-            f"{type(model).__name__} cannot be saved as a bundle; only the neural "
-            "models (ConvLSTM, LSTM) can (the baselines refit in a moment)"
-        )
-    data = to_bytes()
-    if record is None:
-        return data
-    buffer = io.BytesIO(data)
-    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(BUNDLE_RECORD, record_to_json(record))
-    return buffer.getvalue()
-
-
-def load_bundle(data: bytes) -> tuple[Any, dict[str, Any] | None]:
-    """Load a bundle from :func:`bundle_model` (or a plain ``save``/``to_bytes``).
-
-    Returns:
-        ``(model, record)``: the fitted model, ready to ``predict()`` without
-        retraining, and the record stored with it (None if the bundle has none).
-
-    Raises:
-        DataError: not a model bundle, or a damaged one.
-    """
-    from .models.neural import load_model  # torch: load on first use
-
-    model = load_model(bytes(data))
-    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
-        if BUNDLE_RECORD not in zf.namelist():
-            return model, None
-        text = zf.read(BUNDLE_RECORD)
-    return model, record_from_json(text)
-
-
-def bundle_data_check(
-    model: Any, record: Mapping[str, Any] | None, y: pd.Series
-) -> tuple[bool, str]:
-    """Tell whether a loaded bundle was trained on the series ``y``.
-
-    With a record, its data fingerprint (values, timestamps) is compared with
-    :func:`data_fingerprint` of ``y``; without one, the model's own
-    ``data_fingerprint_`` (a hash of the training values) is.
-
-    Returns:
-        ``(same, message)``: a plain-words explanation either way.
-    """
-    if record is not None and (record.get("data") or {}).get("sha256"):
-        trained = record["data"]
-        same = trained["sha256"] == data_fingerprint(y)["sha256"]
-        what = (
-            f"{trained.get('length')} points, {trained.get('start')} to "
-            f"{trained.get('end')}"
-        )
-    else:
-        trained_hash = getattr(model, "data_fingerprint_", None)
-        if trained_hash is None:
-            return False, "The bundle carries no data fingerprint to check."
-        same = trained_hash == values_sha256(y)
-        what = "its training values"
-    if same:
-        return True, f"The model was trained on this data ({what})."
-    return False, (
-        f"The model was trained on other data ({what}) than the current series "
-        f"({len(y)} points); its forecast continues its own training data."
-    )
-
-
-def values_sha256(y: pd.Series) -> str:
-    """SHA-256 of the series' float64 values, as neural bundles store it
-    (``data_fingerprint_``)."""
-    values = np.ascontiguousarray(y.to_numpy(dtype="float64"), dtype="<f8")
-    return hashlib.sha256(values.tobytes()).hexdigest()
 
 
 _MISSING = object()

@@ -6,36 +6,52 @@ once), normalised per window, and the net learns in those normalised units.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import logging
 import math
-import os
-import random
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-import numpy as np
 import torch
 from torch import nn
 
-from .errors import TrainingError
+from .device import compute_context, resolve_device
+from .errors import ParameterError, TrainingError
+
+__all__ = [
+    "EpochCallback",
+    "ProgressEvent",
+    "TrainResult",
+    "compute_context",
+    "gather",
+    "init_linear_skip",
+    "linear_validation_loss",
+    "normalise",
+    "normalised_pairs",
+    "optimise",
+    "predict_windows",
+    "resolve_device",
+    "train",
+    "window_starts",
+]
 
 logger = logging.getLogger(__name__)
 
 #: ``callback(epoch, epochs, train_loss, val_loss) -> True to stop``
 EpochCallback = Callable[[int, int, float, float | None], bool | None]
+#: ``on_step(step, loss) -> True to stop`` after every optimisation step
+StepCallback = Callable[[int, float], bool | None]
 
-LOSSES = ("l1", "huber", "mse")
+# Share of the windows held out at the end of the series for early stopping.
+VAL_FRACTION = 0.2
+# Batches in one epoch at most: a long series' epoch stays short.
+MAX_BATCHES_PER_EPOCH = 16
+# Largest gradient norm of one step.
+GRAD_CLIP = 1.0
 # Validation windows evaluated after every epoch (the last ones): enough to rank
 # epochs, few enough that a long series does not pay a full pass per epoch.
 MAX_VAL_WINDOWS = 512
-# nets with fewer parameters than this train faster on one CPU thread: their ops are
-# too small to split, and on busy cores thread hand-offs cost far more than they
-# save (measured 12 ms vs 200+ ms per batch on 2 shared cores)
-_SMALL_NET = 2_000_000
 # Ridge penalties (per window) tried for the linear skip, weakest first.
 RIDGE_PENALTIES = tuple(10.0 ** (k / 2) for k in range(-8, 7))  # 1e-4 .. 1e3
 
@@ -83,101 +99,6 @@ class TrainResult:
     ridge_penalty: float | None = None
 
 
-def resolve_device(device: str) -> torch.device:
-    """Turn "auto", "cpu", "cuda", "cuda:1" or "mps" into a usable ``torch.device``.
-
-    "auto" picks CUDA, then MPS, then the CPU.
-
-    Raises:
-        TrainingError: the device is unknown or not available on this machine.
-    """
-    name = str(device).strip().lower()
-    if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    try:
-        dev = torch.device(name)
-    except (RuntimeError, TypeError, ValueError):
-        raise TrainingError(
-            f"unknown device {device!r}; use 'auto', 'cpu', 'cuda' or 'mps'"
-        ) from None
-    if dev.type == "cuda":
-        if not torch.cuda.is_available():
-            raise TrainingError(
-                "device 'cuda' was requested but no CUDA GPU is available; "
-                "use device='auto' or 'cpu'"
-            )
-        if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise TrainingError(
-                f"device {device!r} does not exist: this machine has "
-                f"{torch.cuda.device_count()} CUDA device(s)"
-            )
-    elif dev.type == "mps":
-        mps = getattr(torch.backends, "mps", None)
-        if mps is None or not mps.is_available():
-            raise TrainingError(
-                "device 'mps' was requested but Apple MPS is not available; "
-                "use device='auto' or 'cpu'"
-            )
-    elif dev.type != "cpu":
-        raise TrainingError(
-            f"unsupported device {device!r}; use 'auto', 'cpu', 'cuda' or 'mps'"
-        )
-    return dev
-
-
-def seed_everything(seed: int) -> None:
-    """Seed python's ``random``, numpy and torch (CPU and CUDA)."""
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-
-
-# Overlapping runs (threads) share torch's global settings: the first run in saves
-# them and the last run out restores them.
-_CONTEXT_LOCK = threading.Lock()
-_CONTEXT_USERS = 0
-_CONTEXT_SAVED: tuple[int, bool, bool] | None = None
-
-
-@contextlib.contextmanager
-def compute_context(net: nn.Module, device: torch.device) -> Iterator[None]:
-    """Threads and determinism for one run; the caller's settings come back after.
-
-    On the CPU, small nets use one thread (see ``_SMALL_NET``) and bigger ones at most
-    ``min(os.cpu_count(), 8)``; deterministic algorithms are switched on (cheap on
-    the CPU) so that the same seed gives the same forecast.
-    """
-    global _CONTEXT_USERS, _CONTEXT_SAVED
-    with _CONTEXT_LOCK:
-        if _CONTEXT_USERS == 0:
-            _CONTEXT_SAVED = (
-                torch.get_num_threads(),
-                torch.are_deterministic_algorithms_enabled(),
-                torch.is_deterministic_algorithms_warn_only_enabled(),
-            )
-        _CONTEXT_USERS += 1
-        threads = _CONTEXT_SAVED[0]
-        if device.type == "cpu":
-            n_params = sum(p.numel() for p in net.parameters())
-            want = 1 if n_params < _SMALL_NET else min(os.cpu_count() or 1, 8)
-            torch.set_num_threads(min(threads, want))
-            torch.use_deterministic_algorithms(True, warn_only=True)
-    try:
-        yield
-    finally:
-        with _CONTEXT_LOCK:
-            _CONTEXT_USERS -= 1
-            if _CONTEXT_USERS == 0 and _CONTEXT_SAVED is not None:
-                threads, deterministic, warn_only = _CONTEXT_SAVED
-                torch.set_num_threads(threads)
-                torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
-
-
 def normalise(
     windows: torch.Tensor, norm_period: int
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -187,10 +108,9 @@ def normalise(
     and ``scale`` the window's mean absolute one-step change (the scale of MASE),
     floored at ``1e-10 * |loc|`` (and 1 when both are 0) so that constant windows
     stay finite. The one-step change measures how much the series moves locally;
-    the standard deviation of the levels, used before, is dominated by the trend
-    on a trending window, so a net trained on steep windows over-reacted on flat
-    ones (measured with ``python -m bench.judge``: geometric mean of ConvLSTM MAE
-    over ARIMA's on 13 series 1.113 -> 1.054, with the finer ridge penalties).
+    the standard deviation of the levels is dominated by the trend on a trending
+    window, so a net trained on steep windows over-reacts on flat ones (see
+    bench/RESULTS.md).
 
     Args:
         windows: ``(B, L)`` raw values (float64 keeps tiny and huge scales exact).
@@ -222,6 +142,31 @@ def gather(series: torch.Tensor, starts: torch.Tensor, length: int) -> torch.Ten
     return series[starts[:, None] + offsets[None, :]]
 
 
+def normalised_pairs(
+    series: torch.Tensor,
+    starts: torch.Tensor,
+    *,
+    lookback: int,
+    horizon: int,
+    norm_period: int,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Windows and their targets, both in the window's normalised units.
+
+    Args:
+        series: the 1-D series, ``(N,)`` float64.
+        starts: window starts, ``(B,)`` int64.
+        lookback: window length.
+        horizon: steps after the window to predict.
+        norm_period: as in :func:`normalise`.
+
+    Returns:
+        ``(x (B, lookback), target (B, horizon))``, float64.
+    """
+    xy = gather(series, starts, lookback + horizon)  # (B, L + h)
+    x, loc, scale = normalise(xy[:, :lookback], norm_period)
+    return x, (xy[:, lookback:] - loc) / scale  # (B, L), (B, h)
+
+
 def window_starts(
     n: int, lookback: int, horizon: int, val_fraction: float
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -244,16 +189,6 @@ def window_starts(
     first_val = last - n_val + 1
     train = torch.arange(first_val - horizon + 1)  # s + L + h <= first_val + L
     return train, torch.arange(first_val, last + 1)
-
-
-def _loss_fn(loss: str) -> nn.Module:
-    if loss == "l1":
-        return nn.L1Loss()
-    if loss == "huber":
-        return nn.HuberLoss(delta=1.0)
-    if loss == "mse":
-        return nn.MSELoss()
-    raise TrainingError(f"loss must be one of {', '.join(LOSSES)}, got {loss!r}")
 
 
 def _is_oom(exc: BaseException) -> bool:
@@ -327,9 +262,13 @@ def init_linear_skip(
 
     def design(starts: torch.Tensor) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         for batch in starts.split(batch_size):
-            xy = gather(series, batch, lookback + horizon)
-            x, loc, scale = normalise(xy[:, :lookback], norm_period)
-            target = (xy[:, lookback:] - loc) / scale
+            x, target = normalised_pairs(
+                series,
+                batch,
+                lookback=lookback,
+                horizon=horizon,
+                norm_period=norm_period,
+            )
             base = anchor(x) if callable(anchor) else None
             if base is not None:
                 target = target - base
@@ -372,7 +311,6 @@ def linear_validation_loss(
     lookback: int,
     horizon: int,
     norm_period: int,
-    val_fraction: float = 0.2,
 ) -> float:
     """Solve ``net``'s linear skip (in place) and return its validation L1 loss.
 
@@ -382,7 +320,7 @@ def linear_validation_loss(
     """
     series = series.to(torch.float64)
     n = int(series.shape[0])
-    train_starts, val_starts = window_starts(n, lookback, horizon, val_fraction)
+    train_starts, val_starts = window_starts(n, lookback, horizon, VAL_FRACTION)
     if not len(val_starts):
         return math.inf
     init_linear_skip(
@@ -401,9 +339,56 @@ def linear_validation_loss(
         lookback=lookback,
         horizon=horizon,
         norm_period=norm_period,
-        criterion=nn.L1Loss(),
         device=torch.device("cpu"),
     )
+
+
+def optimise(
+    net: nn.Module,
+    optimiser: torch.optim.Optimizer,
+    batches: Iterable[tuple[torch.Tensor, torch.Tensor]],
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    *,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+    grad_clip: float | None = None,
+    on_step: StepCallback | None = None,
+) -> list[float]:
+    """The gradient steps: one per ``(input, target)`` batch, in order.
+
+    Every optimisation step of the project happens here: the forecasters' epochs
+    and the moving-blob demo call it.
+
+    Args:
+        net: the net, in training mode.
+        optimiser: its optimiser.
+        batches: ``(input, target)`` pairs, already on the net's device.
+        loss_fn: ``loss_fn(net(input), target)`` -> scalar loss.
+        scheduler: stepped after every optimisation step.
+        grad_clip: clip the gradient norm to this (None: no clipping).
+        on_step: ``on_step(step, loss)`` after each step (1-based); True stops.
+
+    Returns:
+        The loss of every step taken; it ends with NaN (and no step is taken for
+        it) when a loss was not finite.
+    """
+    losses: list[float] = []
+    for step, (x, target) in enumerate(batches, start=1):
+        optimiser.zero_grad(set_to_none=True)
+        loss = loss_fn(net(x), target)
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            losses.append(math.nan)
+            break
+        loss.backward()
+        if grad_clip is not None:
+            nn.utils.clip_grad_norm_(net.parameters(), grad_clip)
+        optimiser.step()
+        if scheduler is not None:
+            scheduler.step()
+        losses.append(value)
+        if on_step is not None and on_step(step, value) is True:
+            break
+    return losses
 
 
 def train(
@@ -419,28 +404,25 @@ def train(
     patience: int,
     seed: int,
     device: torch.device,
-    loss: str = "l1",
-    val_fraction: float = 0.2,
-    max_batches_per_epoch: int = 16,
     max_steps: int | None = None,
-    grad_clip: float = 1.0,
-    weight_decay: float = 0.0,
-    linear_init: bool = True,
     freeze_linear: bool = False,
     min_patience_steps: int = 0,
     callback: EpochCallback | None = None,
 ) -> TrainResult:
     """Train ``net`` in place on the windows of ``series``; best weights are kept.
 
-    An epoch is at most ``max_batches_per_epoch`` batches of training windows drawn
+    A net with a linear AR skip (``net.ar``) first gets it solved by ridge
+    regression (:func:`init_linear_skip`); that solution is the one to beat. An
+    epoch is at most ``MAX_BATCHES_PER_EPOCH`` batches of training windows drawn
     without replacement (all windows when there are fewer), and a fit runs at most
     ``max_steps`` batches in all, so a very long series trains in bounded time and
-    memory. Adam with gradient clipping and a cosine learning-rate decay over the
-    planned steps (from ``learning_rate`` down to 1/20 of it); the validation
-    split is cut from the end of the series; training stops after ``patience`` epochs
-    without a better validation loss (training loss when there is no validation
-    split), when ``callback`` returns True, or at a non-finite loss; the weights of
-    the best epoch are restored in every case.
+    memory. Adam on the L1 loss with gradient clipping (``GRAD_CLIP``) and a cosine
+    learning-rate decay over the planned steps (from ``learning_rate`` down to 1/20
+    of it); the validation split (``VAL_FRACTION``) is cut from the end of the
+    series; training stops after ``patience`` epochs without a better validation
+    loss (training loss when there is no validation split), when ``callback``
+    returns True, or at a non-finite loss; the weights of the best epoch are
+    restored in every case.
 
     Args:
         net: maps normalised windows ``(B, lookback)`` to ``(B, horizon)``.
@@ -454,15 +436,8 @@ def train(
         patience: epochs without improvement before stopping.
         seed: seeds shuffling, dropout and initialisation order.
         device: where to train.
-        loss: "l1", "huber" or "mse" (in normalised units).
-        val_fraction: share of windows held out at the end for early stopping.
-        max_batches_per_epoch: cap on batches per epoch.
         max_steps: cap on optimisation steps over the whole fit (None: no cap);
             the epochs are cut to fit it.
-        grad_clip: max gradient norm.
-        weight_decay: Adam weight decay.
-        linear_init: solve the net's linear AR skip first (see
-            :func:`init_linear_skip`); its validation loss is the one to beat.
         freeze_linear: keep the solved skip fixed, so that the rest of the net
             learns the residual of the linear model (only when it was solved).
         min_patience_steps: patience is at least this many optimisation steps
@@ -473,134 +448,74 @@ def train(
         A :class:`TrainResult`.
 
     Raises:
+        ParameterError: the series is too short for ``lookback`` and ``horizon``.
         TrainingError: the loss was non-finite before any good epoch (lower the
             learning rate), or the device ran out of memory.
     """
     started = time.perf_counter()
-    result = TrainResult()
-    criterion = _loss_fn(loss)
     n = int(series.shape[0])
     if n < lookback + horizon + 1:
-        raise TrainingError(
+        raise ParameterError(
             f"the series has {n} points but training needs at least "
             f"{lookback + horizon + 1} (lookback {lookback} + horizon {horizon} + 1)"
         )
     series = series.to(torch.float64)
-    train_starts, val_starts = window_starts(n, lookback, horizon, val_fraction)
-    per_epoch = min(max_batches_per_epoch, -(-len(train_starts) // batch_size))
+    train_starts, val_starts = window_starts(n, lookback, horizon, VAL_FRACTION)
+    per_epoch = min(MAX_BATCHES_PER_EPOCH, -(-len(train_starts) // batch_size))
     if max_steps is not None:
         epochs = max(1, min(epochs, max_steps // max(per_epoch, 1)))
     patience = max(patience, -(-min_patience_steps // max(per_epoch, 1)))
-    total_steps = max(1, epochs * per_epoch)
-    generator = torch.Generator().manual_seed(seed)
-    best_state = None
-    best_loss = math.inf
-    bad_epochs = 0
-    if linear_init:
-        result.ridge_penalty = init_linear_skip(
-            net,
-            series,
-            train_starts,
-            val_starts,
-            lookback=lookback,
-            horizon=horizon,
-            norm_period=norm_period,
-        )
+    result = TrainResult()
+    # a net with a linear skip ``ar`` gets it solved first (:func:`init_linear_skip`):
+    # its validation loss is the one to beat
+    result.ridge_penalty = init_linear_skip(
+        net,
+        series,
+        train_starts,
+        val_starts,
+        lookback=lookback,
+        horizon=horizon,
+        norm_period=norm_period,
+    )
     frozen = []
     if freeze_linear and result.ridge_penalty is not None:
         frozen = [p for p in net.ar.parameters() if p.requires_grad]
+    run = _Run(
+        net=net,
+        series=series,
+        train_starts=train_starts,
+        val_starts=val_starts,
+        lookback=lookback,
+        horizon=horizon,
+        norm_period=norm_period,
+        batch_size=batch_size,
+        seed=seed,
+        device=device,
+    )
+    best: dict = {}
     try:
         with compute_context(net, device):
             net.to(device)
             for p in frozen:
                 p.requires_grad_(False)
-            optimiser = torch.optim.Adam(
-                [p for p in net.parameters() if p.requires_grad],
-                lr=learning_rate,
-                weight_decay=weight_decay,
+            optimiser, scheduler = _make_optimiser(
+                net, learning_rate, total_steps=max(1, epochs * per_epoch)
             )
-            # cosine decay to lr/20 over the planned steps: big steps first to move
-            # away from the solved linear model, small ones last to settle
-            scheduler = torch.optim.lr_scheduler.LambdaLR(
-                optimiser,
-                lambda step: (
-                    0.05
-                    + 0.475
-                    * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
-                ),
-            )
-
-            def validation_loss() -> float:
-                return _eval_loss(
-                    net,
-                    series,
-                    val_starts,
-                    lookback=lookback,
-                    horizon=horizon,
-                    norm_period=norm_period,
-                    criterion=criterion,
-                    device=device,
-                )
-
             if result.ridge_penalty is not None and len(val_starts):
                 # the solved linear model is "epoch 0": later epochs must beat it
-                best_loss = validation_loss()
-                best_state = copy.deepcopy(net.state_dict())
-            for epoch in range(1, epochs + 1):
-                train_loss = _train_epoch(
-                    net,
-                    series,
-                    train_starts,
-                    lookback=lookback,
-                    horizon=horizon,
-                    norm_period=norm_period,
-                    batch_size=batch_size,
-                    max_batches=max_batches_per_epoch,
-                    generator=generator,
-                    optimiser=optimiser,
-                    scheduler=scheduler,
-                    criterion=criterion,
-                    grad_clip=grad_clip,
-                    device=device,
-                )
-                val_loss = None
-                if len(val_starts) and math.isfinite(train_loss):
-                    val_loss = validation_loss()
-                monitor = train_loss if val_loss is None else val_loss
-                if not math.isfinite(train_loss) or not math.isfinite(monitor):
-                    result.stopped_early = True
-                    if best_state is None:
-                        raise TrainingError(
-                            f"training diverged in epoch {epoch}: the loss became "
-                            f"NaN or infinite; use a lower learning rate (now "
-                            f"{learning_rate:g}, try {learning_rate / 10:g})"
-                        )
-                    logger.warning(
-                        "non-finite loss in epoch %d; keeping the weights of epoch "
-                        "%d (a lower learning rate may help)",
-                        epoch,
-                        result.best_epoch,
-                    )
-                    break
-                result.history.append(
-                    {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss}
-                )
-                if monitor < best_loss:
-                    best_loss = monitor
-                    best_state = copy.deepcopy(net.state_dict())
-                    result.best_epoch = epoch
-                    bad_epochs = 0
-                else:
-                    bad_epochs += 1
-                stop = (
-                    callback(epoch, epochs, train_loss, val_loss) if callback else None
-                )
-                if stop is True:
-                    result.stopped_early = epoch < epochs
-                    break
-                if bad_epochs >= patience:
-                    result.stopped_early = epoch < epochs
-                    break
+                best["loss"] = run.validation_loss()
+                best["state"] = copy.deepcopy(net.state_dict())
+            _run_epochs(
+                run,
+                optimiser,
+                scheduler,
+                result,
+                best,
+                epochs=epochs,
+                patience=patience,
+                learning_rate=learning_rate,
+                callback=callback,
+            )
     except (RuntimeError, MemoryError) as exc:
         if isinstance(exc, TrainingError) or not _is_oom(exc):
             raise
@@ -611,52 +526,152 @@ def train(
     finally:
         for p in frozen:
             p.requires_grad_(True)
-        if best_state is not None:
-            net.load_state_dict(best_state)
+        if "state" in best:
+            net.load_state_dict(best["state"])
         net.eval()
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _train_epoch(
-    net: nn.Module,
-    series: torch.Tensor,
-    starts: torch.Tensor,
-    *,
-    lookback: int,
-    horizon: int,
-    norm_period: int,
-    batch_size: int,
-    max_batches: int,
-    generator: torch.Generator,
+@dataclass
+class _Run:
+    """The fixed inputs of one training run, shared by its epochs."""
+
+    net: nn.Module
+    series: torch.Tensor
+    train_starts: torch.Tensor
+    val_starts: torch.Tensor
+    lookback: int
+    horizon: int
+    norm_period: int
+    batch_size: int
+    seed: int
+    device: torch.device
+    generator: torch.Generator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.generator = torch.Generator().manual_seed(self.seed)
+
+    def validation_loss(self) -> float:
+        return _eval_loss(
+            self.net,
+            self.series,
+            self.val_starts,
+            lookback=self.lookback,
+            horizon=self.horizon,
+            norm_period=self.norm_period,
+            device=self.device,
+        )
+
+
+def _make_optimiser(
+    net: nn.Module, learning_rate: float, *, total_steps: int
+) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LRScheduler]:
+    """Adam over the trainable weights, with a cosine decay to lr/20.
+
+    Big steps first to move away from the solved linear model, small ones last to
+    settle.
+    """
+    optimiser = torch.optim.Adam(
+        [p for p in net.parameters() if p.requires_grad], lr=learning_rate
+    )
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimiser,
+        lambda step: (
+            0.05
+            + 0.475 * (1 + math.cos(math.pi * min(step, total_steps) / total_steps))
+        ),
+    )
+    return optimiser, scheduler
+
+
+def _run_epochs(
+    run: _Run,
     optimiser: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LRScheduler,
-    criterion: nn.Module,
-    grad_clip: float,
-    device: torch.device,
+    result: TrainResult,
+    best: dict,
+    *,
+    epochs: int,
+    patience: int,
+    learning_rate: float,
+    callback: EpochCallback | None,
+) -> None:
+    """Epochs with early stopping; ``best`` keeps the best ``loss`` and ``state``."""
+    bad_epochs = 0
+    for epoch in range(1, epochs + 1):
+        train_loss = _train_epoch(run, optimiser, scheduler)
+        val_loss = None
+        if len(run.val_starts) and math.isfinite(train_loss):
+            val_loss = run.validation_loss()
+        monitor = train_loss if val_loss is None else val_loss
+        if not math.isfinite(train_loss) or not math.isfinite(monitor):
+            result.stopped_early = True
+            if "state" not in best:
+                raise TrainingError(
+                    f"training diverged in epoch {epoch}: the loss became "
+                    f"NaN or infinite; use a lower learning rate (now "
+                    f"{learning_rate:g}, try {learning_rate / 10:g})"
+                )
+            logger.warning(
+                "non-finite loss in epoch %d; keeping the weights of epoch "
+                "%d (a lower learning rate may help)",
+                epoch,
+                result.best_epoch,
+            )
+            return
+        result.history.append(
+            {"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss}
+        )
+        if monitor < best.get("loss", math.inf):
+            best["loss"] = monitor
+            best["state"] = copy.deepcopy(run.net.state_dict())
+            result.best_epoch = epoch
+            bad_epochs = 0
+        else:
+            bad_epochs += 1
+        stop = callback(epoch, epochs, train_loss, val_loss) if callback else None
+        if stop is True or bad_epochs >= patience:
+            result.stopped_early = epoch < epochs
+            return
+
+
+def _train_epoch(
+    run: _Run,
+    optimiser: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
 ) -> float:
-    net.train()
-    order = starts[torch.randperm(len(starts), generator=generator)]
-    order = order[: max_batches * batch_size]
-    total, count = 0.0, 0
-    for batch in order.split(batch_size):
-        xy = gather(series, batch, lookback + horizon)  # (B, L + h)
-        x, loc, scale = normalise(xy[:, :lookback], norm_period)
-        target = (xy[:, lookback:] - loc) / scale  # (B, h)
-        x = x.to(device=device, dtype=torch.float32)
-        target = target.to(device=device, dtype=torch.float32)
-        optimiser.zero_grad(set_to_none=True)
-        loss = criterion(net(x), target)
-        value = float(loss.detach())
-        if not math.isfinite(value):
-            return math.nan
-        loss.backward()
-        nn.utils.clip_grad_norm_(net.parameters(), grad_clip)
-        optimiser.step()
-        scheduler.step()
-        total += value * len(batch)
-        count += len(batch)
-    return total / max(count, 1)
+    """One epoch of shuffled training windows; its mean loss (NaN if non-finite)."""
+    run.net.train()
+    starts = run.train_starts
+    order = starts[torch.randperm(len(starts), generator=run.generator)]
+    batches = order[: MAX_BATCHES_PER_EPOCH * run.batch_size].split(run.batch_size)
+
+    def pairs() -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        for batch in batches:
+            x, target = normalised_pairs(
+                run.series,
+                batch,
+                lookback=run.lookback,
+                horizon=run.horizon,
+                norm_period=run.norm_period,
+            )
+            f32 = {"device": run.device, "dtype": torch.float32}
+            yield x.to(**f32), target.to(**f32)
+
+    losses = optimise(
+        run.net,
+        optimiser,
+        pairs(),
+        nn.functional.l1_loss,
+        scheduler=scheduler,
+        grad_clip=GRAD_CLIP,
+    )
+    if losses and not math.isfinite(losses[-1]):
+        return math.nan
+    sizes = [len(b) for b in batches[: len(losses)]]
+    total = sum(loss * size for loss, size in zip(losses, sizes, strict=True))
+    return total / max(sum(sizes), 1)
 
 
 def _eval_loss(
@@ -667,17 +682,21 @@ def _eval_loss(
     lookback: int,
     horizon: int,
     norm_period: int,
-    criterion: nn.Module,
     device: torch.device,
 ) -> float:
+    """Mean L1 loss of ``net`` on the windows at ``starts`` (normalised units)."""
     net.eval()
     total = 0.0
     with torch.no_grad():
         for batch in starts.split(1024):
-            xy = gather(series, batch, lookback + horizon)
-            x, loc, scale = normalise(xy[:, :lookback], norm_period)
-            target = (xy[:, lookback:] - loc) / scale
+            x, target = normalised_pairs(
+                series,
+                batch,
+                lookback=lookback,
+                horizon=horizon,
+                norm_period=norm_period,
+            )
             pred = net(x.to(device=device, dtype=torch.float32))
-            loss = criterion(pred, target.to(device=device, dtype=torch.float32))
-            total += float(loss) * len(batch)
+            target = target.to(device=device, dtype=torch.float32)
+            total += float(nn.functional.l1_loss(pred, target)) * len(batch)
     return total / len(starts)

@@ -17,12 +17,8 @@ from convlstm.compare import (
     rerun_matches,
     with_intervals,
 )
-from convlstm.record import (
-    bundle_data_check,
-    bundle_model,
-    load_bundle,
-    record_to_json,
-)
+from convlstm.models.persistence import bundle_data_check, bundle_model, load_bundle
+from convlstm.record import record_to_json
 from convlstm.report import build_report
 
 ui.ensure_navigation()

@@ -68,9 +68,6 @@ class BaseForecaster:
             if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
         ]
 
-    # the old private spelling, kept until every caller uses ``param_names``
-    _param_names = param_names
-
     def get_params(self) -> dict[str, Any]:
         """Return the hyperparameters (the constructor's keyword arguments)."""
         return {name: getattr(self, name) for name in self.param_names()}

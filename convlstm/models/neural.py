@@ -1,51 +1,40 @@
-"""Neural forecasters (ConvLSTM and plain LSTM) and their zip save/load format.
+"""Neural forecasters: the ConvLSTM and a plain LSTM.
 
-Both share one base: hyperparameter checks, the lookback rule, training through
-``convlstm.training`` and a pickle-free bundle (config.json + model.safetensors).
+Both share one base: hyperparameter checks, the lookback rule and training through
+``convlstm.training``; saving and loading live in ``models/persistence.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import logging
 import math
 import os
 import time
-import zipfile
-from typing import IO, Any, Self
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
 import torch
-from pandas.tseries.frequencies import to_offset
-from safetensors import SafetensorError
-from safetensors.torch import load as load_tensors
-from safetensors.torch import save as save_tensors
 
 from .. import nn as cnn
 from ..data import check_series, future_index, seasonal_periods
-from ..errors import DataError, TrainingError
+from ..device import resolve_device
+from ..errors import DataError, ParameterError
 from ..training import (
     EpochCallback,
     linear_validation_loss,
     predict_windows,
-    resolve_device,
     train,
 )
-from .arima import wants_log as _wants_log
+from .arima import wants_log
 from .base import BaseForecaster
+from .persistence import load_model, model_to_bytes, values_sha256
 from .rules import MIN_WINDOWS, NONSEASONAL_WIDTH, lookback_rule
 
 __all__ = ["ConvLSTMForecaster", "LSTMForecaster", "load_model"]
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "convlstm-forecast/neural-1"
-# Largest config.json and weights a bundle may hold (checked before reading them).
-MAX_CONFIG_BYTES = 4 * 2**20
-MAX_WEIGHT_BYTES = 1024 * 2**20
 # Columns the phase axis is average-pooled down to when ``pooling=None``.
 MAX_COLUMNS = 8
 # Optimisation steps in one fit: at most MAX_STEPS, and at most what keeps the
@@ -70,9 +59,9 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
-def _check_int(name: str, value: Any, low: int, high: int, error: type) -> int:
+def _check_int(name: str, value: Any, low: int, high: int) -> int:
     if not _is_int(value) or not low <= value <= high:
-        raise error(
+        raise ParameterError(
             f"{name} must be a whole number from {low} to {high}, got {value!r}"
         )
     return int(value)
@@ -84,16 +73,20 @@ def _check_float(name: str, value: Any, low: float, high: float, *, open_low: bo
     ok = ok and (value > low if open_low else value >= low)
     if not ok:
         left = "(" if open_low else "["
-        raise TrainingError(
+        raise ParameterError(
             f"{name} must be in {left}{low:g}, {high:g}], got {value!r}"
         )
     return float(value)
 
 
-class _NeuralForecaster(BaseForecaster):
-    """Shared fit/predict/save logic; subclasses build the net."""
+class NeuralForecaster(BaseForecaster):
+    """Shared fit/predict logic of the neural forecasters; subclasses build the net.
 
-    def _build_net(self) -> torch.nn.Module:  # pragma: no cover - interface
+    Subclasses implement ``build_net`` (the untrained net for the fitted set-up),
+    ``_validate_net_params`` and ``_window_cost``.
+    """
+
+    def build_net(self) -> torch.nn.Module:  # pragma: no cover - interface
         raise NotImplementedError
 
     def _validate_net_params(self) -> None:  # pragma: no cover - interface
@@ -101,42 +94,42 @@ class _NeuralForecaster(BaseForecaster):
 
     # -- validation -----------------------------------------------------------------
 
-    def _validate(self) -> None:
+    def check_params(self) -> None:
         name = type(self).__name__
         if not _is_int(self.horizon) or self.horizon < 1:
-            raise DataError(
+            raise ParameterError(
                 f"{name}: horizon must be a whole number of steps >= 1, "
                 f"got {self.horizon!r}"
             )
         if self.lookback is not None and (
             not _is_int(self.lookback) or self.lookback < 1
         ):
-            raise DataError(
+            raise ParameterError(
                 f"{name}: lookback must be None (automatic) or a whole number >= 1, "
                 f"got {self.lookback!r}"
             )
         if self.season_length is not None and (
             not _is_int(self.season_length) or self.season_length < 1
         ):
-            raise DataError(
+            raise ParameterError(
                 f"{name}: season_length must be None (from the frequency) or a whole "
                 f"number >= 1, got {self.season_length!r}"
             )
-        _check_int("hidden_size", self.hidden_size, 1, 1024, TrainingError)
-        _check_int("num_layers", self.num_layers, 1, 8, TrainingError)
-        _check_int("epochs", self.epochs, 1, 100_000, TrainingError)
-        _check_int("batch_size", self.batch_size, 1, 65_536, TrainingError)
-        _check_int("patience", self.patience, 1, 100_000, TrainingError)
-        _check_int("seed", self.seed, 0, 2**63 - 1, TrainingError)
+        _check_int("hidden_size", self.hidden_size, 1, 1024)
+        _check_int("num_layers", self.num_layers, 1, 8)
+        _check_int("epochs", self.epochs, 1, 100_000)
+        _check_int("batch_size", self.batch_size, 1, 65_536)
+        _check_int("patience", self.patience, 1, 100_000)
+        _check_int("seed", self.seed, 0, 2**63 - 1)
         _check_float("learning rate", self.learning_rate, 0.0, 1.0, open_low=True)
         _check_float("dropout", self.dropout, 0.0, 0.9, open_low=False)
         if self.transform not in TRANSFORMS:
-            raise TrainingError(
+            raise ParameterError(
                 f"transform must be one of {', '.join(TRANSFORMS)}, "
                 f"got {self.transform!r}"
             )
         if not isinstance(self.device, str):
-            raise TrainingError(
+            raise ParameterError(
                 f"device must be a string like 'auto', got {self.device!r}"
             )
         self._validate_net_params()
@@ -158,22 +151,25 @@ class _NeuralForecaster(BaseForecaster):
 
     # -- fit / predict --------------------------------------------------------------
 
-    def fit(self, y: pd.Series, callback: EpochCallback | None = None) -> Self:
-        """Train on ``y`` and return ``self``.
+    def build(self, y: pd.Series) -> Self:
+        """Set up the untrained net for ``y`` exactly as :meth:`fit` does, and stop.
 
-        Args:
-            y: the series, indexed by a regular DatetimeIndex.
-            callback: ``callback(epoch, epochs, train_loss, val_loss)`` after every
-                epoch; returning True stops training (best weights are kept).
+        Validates the settings, picks the lookback, row width, anchor, pooling and
+        transform from ``y`` and builds the net with its seeded initial weights
+        (``net_``); nothing is trained, so the model is not fitted afterwards.
+        Used to show a fresh net (``convlstm.explain``) and by :meth:`fit` itself.
 
         Raises:
-            DataError: the series is unusable or too short (the message states the
-                minimum length), or horizon/lookback/season_length are invalid.
-            TrainingError: an invalid hyperparameter, a diverging loss or running out
-                of memory.
+            DataError: the series is unusable or too short.
+            ParameterError: an unusable setting.
         """
-        started = time.perf_counter()
-        self._validate()
+        self._setup(y)
+        return self
+
+    def _setup(self, y: pd.Series) -> tuple[pd.Series, np.ndarray, torch.Tensor]:
+        """Everything :meth:`fit` does before training; returns what training needs."""
+        self.index_ = None  # not fitted until a fit has finished
+        self.check_params()
         lookback_text = (
             f"lookback {self.lookback}" if self.lookback is not None else "lookback"
         )
@@ -187,7 +183,7 @@ class _NeuralForecaster(BaseForecaster):
                 f"(plus {MIN_WINDOWS} training windows)"
             ),
         )
-        device = resolve_device(self.device)
+        self.device_ = str(resolve_device(self.device))
         n = len(y)
         if self.lookback is None:
             lookback, width = lookback_rule(n, self.horizon, periods)
@@ -203,20 +199,40 @@ class _NeuralForecaster(BaseForecaster):
         # the longest cycle the window holds; 0 = no anchor for non-seasonal data:
         # the forecast then moves from the window's level (the mean of its last
         # ``width`` values), far steadier on a noisy series than the last value
-        # (measured when adopted: Nile 159 -> 105 MAE; see bench/RESULTS.md)
+        # (see bench/RESULTS.md)
         self.anchor_period_ = max(usable) if usable else 0
         self._set_derived()
         values = np.array(y.to_numpy(dtype=np.float64), copy=True)
         self.transform_ = self._choose_transform(values)
-        series = torch.from_numpy(self._forward_transform(values))
+        series = torch.from_numpy(self.transform_values(values))
         self._choose_setup(series)
         # Seed before building the net: its initial weights come from the generator.
         torch.manual_seed(self.seed)
-        net = self._build_net()
+        self.net_ = self.build_net()
+        return y, values, series
+
+    def fit(self, y: pd.Series, callback: EpochCallback | None = None) -> Self:
+        """Train on ``y`` and return ``self``.
+
+        Args:
+            y: the series, indexed by a regular DatetimeIndex.
+            callback: ``callback(epoch, epochs, train_loss, val_loss)`` after every
+                epoch; returning True stops training (best weights are kept).
+
+        Raises:
+            DataError: the series is unusable or too short (the message states the
+                minimum length).
+            ParameterError: an unusable setting (horizon, lookback, a
+                hyperparameter, the device).
+            TrainingError: a diverging loss or running out of memory.
+        """
+        started = time.perf_counter()
+        y, values, series = self._setup(y)
+        net = self.net_
         result = train(
             net,
             series,
-            lookback=lookback,
+            lookback=self.lookback_,
             horizon=int(self.horizon),
             norm_period=self.width_,
             epochs=int(self.epochs),
@@ -224,19 +240,17 @@ class _NeuralForecaster(BaseForecaster):
             learning_rate=float(self.learning_rate),
             patience=int(self.patience),
             seed=int(self.seed),
-            device=device,
-            max_steps=self._max_steps(lookback),
+            device=torch.device(self.device_),
+            max_steps=self._max_steps(self.lookback_),
             callback=callback,
             **self._train_options(),
         )
-        self.net_ = net
-        self.device_ = str(device)
         self.history_ = result.history
         self.best_epoch_ = result.best_epoch
         self.stopped_early_ = result.stopped_early
         self.n_params_ = sum(p.numel() for p in net.parameters())
-        self.last_window_ = values[-lookback:].copy()
-        self.data_fingerprint_ = _fingerprint(values)
+        self.last_window_ = values[-self.lookback_ :].copy()
+        self.data_fingerprint_ = values_sha256(values)
         self.index_ = y.index
         self.fit_seconds_ = time.perf_counter() - started
         return self
@@ -275,16 +289,19 @@ class _NeuralForecaster(BaseForecaster):
                     "series; this one has values <= 0 (use transform='auto' or 'none')"
                 )
             return "log"
-        if self.transform == "auto" and _wants_log(values, self.season_length_):
+        if self.transform == "auto" and wants_log(values, self.season_length_):
             return "log"
         return "none"
 
-    def _forward_transform(self, values: np.ndarray) -> np.ndarray:
+    def transform_values(self, values: np.ndarray) -> np.ndarray:
+        """Values in the units the net works in (the log when ``transform_`` is
+        "log"); the inverse is :meth:`untransform_values`."""
         if getattr(self, "transform_", "none") == "log":
             return np.log(values)
         return values
 
-    def _inverse_transform(self, values: np.ndarray) -> np.ndarray:
+    def untransform_values(self, values: np.ndarray) -> np.ndarray:
+        """Values in the net's working units back in the series' units."""
         if getattr(self, "transform_", "none") == "log":
             return np.exp(values)
         return values
@@ -292,13 +309,13 @@ class _NeuralForecaster(BaseForecaster):
     def predict(self) -> pd.Series:
         """Forecast the ``horizon`` steps after the end of the fitted series."""
         self._check_fitted()
-        window = torch.from_numpy(self._forward_transform(self.last_window_))
+        window = torch.from_numpy(self.transform_values(self.last_window_))
         window = window[None, :]  # (1, L)
         device = next(self.net_.parameters()).device
         pred = predict_windows(
             self.net_, window, norm_period=self.width_, device=device
         )[0].numpy()
-        pred = self._inverse_transform(pred)
+        pred = self.untransform_values(pred)
         idx = future_index(self.index_, self.net_.horizon)
         return pd.Series(pred.astype(float), index=idx, name=self.display_name)
 
@@ -306,38 +323,7 @@ class _NeuralForecaster(BaseForecaster):
 
     def to_bytes(self) -> bytes:
         """Return the fitted model as the bytes of a zip bundle (see ``save``)."""
-        self._check_fitted()
-        params = {
-            k: list(v) if isinstance(v, tuple) else v
-            for k, v in self.get_params().items()
-        }
-        state = {
-            name: getattr(self, name)
-            for name in self._STATE
-            if getattr(self, name, None) is not None
-        }
-        config = {
-            "format": FORMAT,
-            "class": type(self).__name__,
-            "params": params,
-            "state": state,
-            "last_window": [float(v) for v in self.last_window_],
-            "index": {
-                "first": self.index_[0].isoformat(),
-                "last": self.index_[-1].isoformat(),
-                "length": len(self.index_),
-                "freq": self.index_.freqstr,
-            },
-            "torch_version": torch.__version__,
-        }
-        tensors = {
-            k: v.detach().cpu().contiguous() for k, v in self.net_.state_dict().items()
-        }
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("config.json", json.dumps(config, indent=1))
-            zf.writestr("model.safetensors", save_tensors(tensors))
-        return buffer.getvalue()
+        return model_to_bytes(self)
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the fitted model to ONE zip file.
@@ -351,7 +337,7 @@ class _NeuralForecaster(BaseForecaster):
             fh.write(data)
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> _NeuralForecaster:
+    def from_bytes(cls, data: bytes) -> Self:
         """Load a model saved by ``to_bytes``/``save``; see :func:`load_model`."""
         model = load_model(data)
         if not isinstance(model, cls):
@@ -360,7 +346,7 @@ class _NeuralForecaster(BaseForecaster):
             )
         return model
 
-    _STATE = (
+    FITTED_STATE = (
         "lookback_",
         "season_length_",
         "width_",
@@ -378,7 +364,7 @@ class _NeuralForecaster(BaseForecaster):
     )
 
 
-class ConvLSTMForecaster(_NeuralForecaster):
+class ConvLSTMForecaster(NeuralForecaster):
     """ConvLSTM forecaster: the lookback window as a sequence of season-shaped frames.
 
     The window is cut into rows of one season (``NONSEASONAL_WIDTH`` steps when the
@@ -480,24 +466,24 @@ class ConvLSTMForecaster(_NeuralForecaster):
             ks = tuple(ks)
         try:
             kh, kw = cnn.kernel_pair(ks)
-        except ValueError as exc:
-            raise TrainingError(f"ConvLSTM: {exc}") from None
+        except ParameterError as exc:
+            raise ParameterError(f"ConvLSTM: {exc}") from None
         if kh > 7 or kw > 7:
-            raise TrainingError(
+            raise ParameterError(
                 f"ConvLSTM: kernel_size must be 1, 3, 5 or 7 (or a pair of them), "
                 f"got {self.kernel_size!r}"
             )
         if self.activation not in cnn.ACTIVATIONS:
-            raise TrainingError(
+            raise ParameterError(
                 f"ConvLSTM: activation must be one of {', '.join(cnn.ACTIVATIONS)}, "
                 f"got {self.activation!r}"
             )
         if self.pooling is not None:
-            _check_int("pooling", self.pooling, 1, 1024, TrainingError)
-        _check_int("frame_rows", self.frame_rows, 1, 64, TrainingError)
+            _check_int("pooling", self.pooling, 1, 1024)
+        _check_int("frame_rows", self.frame_rows, 1, 64)
         for flag in ("frontend", "residual", "peephole"):
             if not isinstance(getattr(self, flag), bool | np.bool_):
-                raise TrainingError(
+                raise ParameterError(
                     f"ConvLSTM: {flag} must be True or False, got "
                     f"{getattr(self, flag)!r}"
                 )
@@ -508,7 +494,7 @@ class ConvLSTMForecaster(_NeuralForecaster):
         else:
             self.pooling_ = int(self.pooling)
         if self.pooling_ > self.width_:
-            raise TrainingError(
+            raise ParameterError(
                 f"ConvLSTM: pooling {self.pooling_} is wider than the frame's rows "
                 f"({self.width_} steps); use pooling=1 or a longer season"
             )
@@ -532,7 +518,7 @@ class ConvLSTMForecaster(_NeuralForecaster):
             self.anchor_drift_ = drift
             torch.manual_seed(self.seed)
             losses[drift] = linear_validation_loss(
-                self._build_net(),
+                self.build_net(),
                 series,
                 lookback=self.lookback_,
                 horizon=int(self.horizon),
@@ -554,7 +540,7 @@ class ConvLSTMForecaster(_NeuralForecaster):
         per_cell = pixels * 2 * hid * 4 * hid * kh * kw
         return (rows - frame_rows + 1) * int(self.num_layers) * per_cell
 
-    def _build_net(self) -> torch.nn.Module:
+    def build_net(self) -> torch.nn.Module:
         ks = self.kernel_size
         return cnn.ConvLSTMNet(
             lookback=self.lookback_,
@@ -576,7 +562,7 @@ class ConvLSTMForecaster(_NeuralForecaster):
         )
 
 
-class LSTMForecaster(_NeuralForecaster):
+class LSTMForecaster(NeuralForecaster):
     """Plain LSTM forecaster: the window as a sequence of single time steps.
 
     Same windows, per-window normalisation and training loop as
@@ -654,7 +640,7 @@ class LSTMForecaster(_NeuralForecaster):
         hid = int(self.hidden_size)
         return 4 * lookback * int(self.num_layers) * 4 * hid * (hid + 1)
 
-    def _build_net(self) -> torch.nn.Module:
+    def build_net(self) -> torch.nn.Module:
         return cnn.LSTMNet(
             lookback=self.lookback_,
             horizon=int(self.horizon),
@@ -664,127 +650,8 @@ class LSTMForecaster(_NeuralForecaster):
         )
 
 
-_CLASSES: dict[str, type[_NeuralForecaster]] = {
+#: Class name (as stored in a bundle's config.json) -> neural forecaster class.
+NEURAL_CLASSES: dict[str, type[NeuralForecaster]] = {
     "ConvLSTMForecaster": ConvLSTMForecaster,
     "LSTMForecaster": LSTMForecaster,
 }
-
-
-def _fingerprint(values: np.ndarray) -> str:
-    return hashlib.sha256(
-        np.ascontiguousarray(values, dtype="<f8").tobytes()
-    ).hexdigest()
-
-
-def _read_bundle(source: str | os.PathLike | bytes | IO[bytes]) -> bytes:
-    if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source)
-    if hasattr(source, "read"):
-        data = source.read()
-        if not isinstance(data, bytes | bytearray):
-            raise DataError("the model file must be opened in binary mode ('rb')")
-        return bytes(data)
-    try:
-        with open(source, "rb") as fh:
-            return fh.read()
-    except OSError as exc:
-        raise DataError(f"cannot read the model file {str(source)!r}: {exc}") from None
-
-
-def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> _NeuralForecaster:
-    """Load a fitted neural forecaster saved with ``save`` or ``to_bytes``.
-
-    The weights are loaded onto the CPU (a model trained on a GPU loads anywhere) and
-    the model predicts at once, without retraining.
-
-    Args:
-        source: a path, the bundle's bytes, or a binary file-like object.
-
-    Raises:
-        DataError: the file is not a model bundle, or it is damaged or incomplete.
-    """
-    data = _read_bundle(source)
-    bad = "not a saved convlstm model bundle"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            if not {"config.json", "model.safetensors"} <= names:
-                raise DataError(
-                    f"{bad}: the zip must hold config.json and model.safetensors"
-                )
-            sizes = {i.filename: i.file_size for i in zf.infolist()}
-            if (
-                sizes["config.json"] > MAX_CONFIG_BYTES
-                or sizes["model.safetensors"] > MAX_WEIGHT_BYTES
-            ):
-                raise DataError(f"{bad}: its files are implausibly large")
-            config = json.loads(zf.read("config.json").decode("utf-8"))
-            weights = zf.read("model.safetensors")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
-        raise DataError(f"{bad} (not a readable zip file: {exc})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise DataError(f"{bad}: config.json is not valid JSON ({exc})") from None
-    if not isinstance(config, dict) or config.get("format") != FORMAT:
-        raise DataError(f"{bad}: config.json does not declare format {FORMAT!r}")
-    cls = _CLASSES.get(config.get("class"))
-    if cls is None:
-        raise DataError(f"{bad}: unknown model class {config.get('class')!r}")
-    try:
-        params = dict(config["params"])
-        if isinstance(params.get("kernel_size"), list):
-            params["kernel_size"] = tuple(params["kernel_size"])
-        model = cls(**params)
-        for name, value in dict(config["state"]).items():
-            if name not in cls._STATE:
-                raise DataError(f"{bad}: unknown fitted attribute {name!r}")
-            setattr(model, name, value)
-        model.device_ = "cpu"
-        if getattr(model, "transform_", "none") not in ("log", "none"):
-            raise DataError(f"{bad}: unknown transform {model.transform_!r}")
-        last_window = np.asarray(config["last_window"], dtype=np.float64)
-        info = config["index"]
-        freq = to_offset(info["freq"])
-        if not _is_int(info["length"]) or info["length"] < 1:
-            raise DataError(f"{bad}: the stored series length is not a positive number")
-        index = pd.date_range(
-            pd.Timestamp(info["first"]), periods=int(info["length"]), freq=freq
-        )
-        if index[-1] != pd.Timestamp(info["last"]):
-            raise DataError(f"{bad}: the stored timestamps do not fit the frequency")
-        if (
-            last_window.shape != (model.lookback_,)
-            or not np.isfinite(last_window).all()
-        ):
-            raise DataError(f"{bad}: the stored last window is damaged")
-        model._validate()
-        state = load_tensors(weights)
-        # the config could declare any size of net: compare its shapes (built on the
-        # meta device, which allocates nothing) with the stored weights first
-        with torch.device("meta"):
-            expected = {
-                k: tuple(v.shape) for k, v in model._build_net().state_dict().items()
-            }
-        stored = {k: tuple(v.shape) for k, v in state.items()}
-        if stored != expected:
-            raise DataError(
-                f"{bad}: the weights do not match the net its config.json declares"
-            )
-        net = model._build_net()
-        net.load_state_dict(state, strict=True)
-    except DataError:
-        raise
-    except (
-        KeyError,
-        TypeError,
-        ValueError,
-        AttributeError,
-        RuntimeError,
-        SafetensorError,
-        TrainingError,
-    ) as exc:
-        raise DataError(f"{bad}: {type(exc).__name__}: {exc}") from None
-    net.eval()
-    model.net_ = net
-    model.last_window_ = last_window
-    model.index_ = index
-    return model

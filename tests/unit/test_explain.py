@@ -13,6 +13,8 @@ import torch
 from convlstm import explain, moving_blob
 from convlstm.models.neural import ConvLSTMForecaster
 from convlstm.nn import ConvLSTMCell
+from convlstm.plots import demo as demo_plots
+from convlstm.plots import explain as explain_plots
 
 TINY = {"hidden_size": 4, "num_layers": 2, "epochs": 2, "batch_size": 16}
 
@@ -83,7 +85,7 @@ def test_pipeline_shapes_match_a_real_forward_pass(
     params = table.set_index("stage")["params"]
     assert params["total"] == sum(p.numel() for p in net.parameters())
     assert params.drop("total").sum() == params["total"]
-    dot = explain.pipeline_dot(table)
+    dot = explain_plots.pipeline_dot(table)
     assert dot.startswith("digraph") and "ConvLSTM layer 1" in dot
 
 
@@ -111,12 +113,12 @@ def test_frames_follow_the_window(fitted: explain.Subject) -> None:
     assert window.dates[-1] == fitted.y.index[59]
     np.testing.assert_allclose(window.actual, fitted.y.to_numpy()[60:66])
     assert np.isnan(explain.make_window(fitted).actual).all()
-    assert isinstance(explain.frames_figure(window), go.Figure)
+    assert isinstance(explain_plots.frames_figure(window), go.Figure)
 
 
 @pytest.mark.parametrize("kernel_size", [1, 3, 5])
 @pytest.mark.parametrize("peephole", [True, False])
-def test_cell_step_matches_the_cell(kernel_size: int, peephole: bool) -> None:
+def test_cell_gates_come_with_the_step(kernel_size: int, peephole: bool) -> None:
     torch.manual_seed(1)
     cell = ConvLSTMCell(3, 4, kernel_size, peephole=peephole, frame_size=(5, 6))
     with torch.no_grad():  # peepholes start at zero: make them matter
@@ -126,9 +128,12 @@ def test_cell_step_matches_the_cell(kernel_size: int, peephole: bool) -> None:
     h, c = torch.randn(2, 4, 5, 6), torch.randn(2, 4, 5, 6)
     with torch.no_grad():
         ref_h, ref_c = cell(x, (h, c))
-        out = explain.cell_step(cell, x, h, c)
-    torch.testing.assert_close(out["h"], ref_h, atol=1e-5, rtol=0)
-    torch.testing.assert_close(out["c"], ref_c, atol=1e-5, rtol=0)
+        new_h, new_c, out = cell(x, (h, c), return_gates=True)
+    torch.testing.assert_close(new_h, ref_h, atol=1e-5, rtol=0)
+    torch.testing.assert_close(new_c, ref_c, atol=1e-5, rtol=0)
+    # the gates explain the step: the cell equations give back its states
+    torch.testing.assert_close(out["f"] * c + out["i"] * out["g"], ref_c)
+    torch.testing.assert_close(out["o"] * torch.tanh(ref_c), ref_h)
     for gate in "ifo":
         assert float(out[gate].min()) >= 0 and float(out[gate].max()) <= 1
 
@@ -144,8 +149,38 @@ def test_gate_trace_replays_the_trained_net(fitted: explain.Subject) -> None:
         for key in ("i", "f", "o", "c", "h"):
             assert layer[key].shape[:2] == (net.n_frames, 4)
             assert np.isfinite(layer[key]).all()
-    fig = explain.gates_figure(trace, layer=1)
+    fig = explain_plots.gates_figure(trace, layer=1)
     assert len(fig.data) == 5 * net.n_frames
+
+
+@pytest.mark.parametrize("transform", ["none", "log"])
+def test_gates_shown_come_from_the_call_that_made_the_forecast(
+    y: pd.Series, transform: str
+) -> None:
+    model = ConvLSTMForecaster(**TINY, horizon=6, transform=transform).fit(y)
+    subject = explain.subject_from_model(model, y)
+    window = explain.make_window(subject)  # the last window: the one behind predict
+    trace = explain.gate_trace(subject, window)
+    # the forecast returned with the gates is the fitted model's forecast
+    np.testing.assert_allclose(
+        explain.to_data_units(subject, window, trace.forecast),
+        model.predict().to_numpy(),
+        rtol=1e-5,
+    )
+    assert trace.forecast_error == 0.0
+    # and the gates are exactly those of that forward pass
+    x = torch.from_numpy(window.x).float()[None, :]
+    with torch.no_grad():
+        forecast, states = model.net_(x, return_states=True)
+    np.testing.assert_array_equal(trace.forecast, forecast[0].numpy())
+    for shown, layer in zip(trace.layers, states.layers, strict=True):
+        for key in "ifogch":
+            np.testing.assert_array_equal(shown[key], layer[key][0].numpy())
+    # the parts of the forecast add up to that same forecast
+    parts = explain.forecast_parts(subject, window)
+    np.testing.assert_allclose(parts["forecast"], model.predict().to_numpy(), 1e-5)
+    total = parts[["level", "convlstm", "ar_skip", "anchor"]].sum(axis=1)
+    np.testing.assert_allclose(total, parts["forecast"], rtol=1e-5)
 
 
 def test_saliency_covers_the_lookback(fitted: explain.Subject) -> None:
@@ -156,7 +191,7 @@ def test_saliency_covers_the_lookback(fitted: explain.Subject) -> None:
     values = frame[["grad_x_input", "occlusion", "grad_share", "occlusion_share"]]
     assert np.isfinite(values.to_numpy()).all()
     assert frame["grad_share"].sum() == pytest.approx(1.0)
-    assert isinstance(explain.saliency_figure(frame), go.Figure)
+    assert isinstance(explain_plots.saliency_figure(frame), go.Figure)
 
 
 def test_forecast_parts_add_up_to_the_forecast(fitted: explain.Subject) -> None:
@@ -169,7 +204,7 @@ def test_forecast_parts_add_up_to_the_forecast(fitted: explain.Subject) -> None:
         direct = fitted.net(x)[0].numpy() * window.scale + window.loc
     np.testing.assert_allclose(parts["forecast"], direct, rtol=1e-5)
     assert explain.path_shares(parts).sum() == pytest.approx(1.0)
-    assert isinstance(explain.forecast_parts_figure(parts, window), go.Figure)
+    assert isinstance(explain_plots.forecast_parts_figure(parts, window), go.Figure)
 
 
 def test_receptive_field_grows_with_layers(fitted: explain.Subject) -> None:
@@ -178,7 +213,7 @@ def test_receptive_field_grows_with_layers(fitted: explain.Subject) -> None:
     net = fitted.net
     assert table["mask"].iloc[0].shape == (net.rows, net.width)
     window = explain.make_window(fitted)
-    assert isinstance(explain.receptive_field_figure(table, window), go.Figure)
+    assert isinstance(explain_plots.receptive_field_figure(table, window), go.Figure)
 
 
 def test_ablation_scores_every_variant(y: pd.Series) -> None:
@@ -204,13 +239,14 @@ def test_ablation_scores_every_variant(y: pd.Series) -> None:
     assert result.summary.loc["ConvLSTM k=3", "vs_full"] == 0
     assert any("front-end" in s for s in result.findings)
     assert events and events[-1].fraction <= 1
-    assert isinstance(explain.ablation_figure(result), go.Figure)
+    assert isinstance(explain_plots.ablation_figure(result), go.Figure)
 
 
 def test_effect_sentences() -> None:
-    assert "lowered the MAE by 4%" in explain._effect("front-end", 9.6, 10.0, 0.01)
-    assert "raised the MAE by 10%" in explain._effect("front-end", 11.0, 10.0, 0.01)
-    assert "no real difference" in explain._effect("front-end", 10.05, 10.0, 0.01)
+    effect = explain.effect_sentence
+    assert "lowered the MAE by 4%" in effect("front-end", 9.6, 10.0, 0.01)
+    assert "raised the MAE by 10%" in effect("front-end", 11.0, 10.0, 0.01)
+    assert "no real difference" in effect("front-end", 10.05, 10.0, 0.01)
 
 
 def test_blob_sequences_bounce_inside_the_frame() -> None:
@@ -226,7 +262,7 @@ def test_blob_demo_learns_quickly() -> None:
     assert np.mean(demo.losses[-5:]) < np.mean(demo.losses[:5])
     assert demo.one_step.shape == demo.rollout.shape == (9, 16, 16)
     assert np.isfinite([demo.mse_one_step, demo.mse_rollout, demo.mse_copy]).all()
-    fig = moving_blob.blob_animation(demo)
+    fig = demo_plots.blob_animation(demo)
     assert len(fig.frames) == 9
 
 

@@ -75,3 +75,29 @@ def test_private_import_check_catches_one():
         "from convlstm import __version__\n"
     )
     assert len(_private_imports(source, "probe.py")) == 2
+
+
+def test_only_training_takes_optimisation_steps():
+    """The one training loop: no other library module calls ``<optimiser>.step()``."""
+    offenders = []
+    for path in FILES:
+        if path == LIB / "training.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("step", "backward")
+            ):
+                offenders.append(f"{path.relative_to(LIB)}:{node.lineno}")
+    assert not offenders, f"optimisation steps outside training.py: {offenders}"
+    training = ast.parse((LIB / "training.py").read_text(encoding="utf-8"))
+    steps = [
+        n
+        for n in ast.walk(training)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "step"
+    ]
+    assert steps, "training.py should hold the optimiser's step"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from convlstm.data import future_index
-from convlstm.errors import DataError, NotFittedError, TrainingError
+from convlstm.errors import DataError, NotFittedError, ParameterError
 from convlstm.models.neural import (
     ConvLSTMForecaster,
     LSTMForecaster,
@@ -61,23 +61,23 @@ def test_fit_predict_contract(cls, y):
 def test_hyperparameters_stored_verbatim_and_validated_in_fit(y):
     model = ConvLSTMForecaster(kernel_size=4, hidden_size=-1)  # no error here
     assert model.kernel_size == 4 and model.hidden_size == -1
-    with pytest.raises(TrainingError, match="hidden_size"):
+    with pytest.raises(ParameterError, match="hidden_size"):
         model.fit(y)
 
 
 @pytest.mark.parametrize(
     ("params", "error", "match"),
     [
-        ({"kernel_size": 2}, TrainingError, "odd"),
-        ({"kernel_size": 9}, TrainingError, "1, 3, 5 or 7"),
-        ({"hidden_size": 0}, TrainingError, "hidden_size"),
-        ({"hidden_size": 2000}, TrainingError, "hidden_size"),
-        ({"learning_rate": 0}, TrainingError, "learning rate"),
-        ({"learning_rate": 1e6}, TrainingError, "learning rate"),
-        ({"activation": "gelu"}, TrainingError, "activation"),
-        ({"horizon": 0}, DataError, "horizon"),
-        ({"lookback": 0}, DataError, "lookback"),
-        ({"device": "cuda:99"}, TrainingError, "device|CUDA"),
+        ({"kernel_size": 2}, ParameterError, "odd"),
+        ({"kernel_size": 9}, ParameterError, "1, 3, 5 or 7"),
+        ({"hidden_size": 0}, ParameterError, "hidden_size"),
+        ({"hidden_size": 2000}, ParameterError, "hidden_size"),
+        ({"learning_rate": 0}, ParameterError, "learning rate"),
+        ({"learning_rate": 1e6}, ParameterError, "learning rate"),
+        ({"activation": "gelu"}, ParameterError, "activation"),
+        ({"horizon": 0}, ParameterError, "horizon"),
+        ({"lookback": 0}, ParameterError, "lookback"),
+        ({"device": "cuda:99"}, ParameterError, "device|CUDA"),
     ],
 )
 def test_bad_hyperparameters_have_clear_errors(y, params, error, match):

@@ -148,3 +148,34 @@ def test_lstm_net_shapes_and_gradients():
     for name, p in net.named_parameters():
         assert p.grad is not None and p.grad.abs().sum() > 0, name
     assert LSTMNet(lookback=20, horizon=6, ar_skip=True)(x).shape == (3, 6)
+
+
+@pytest.mark.parametrize(
+    ("layers", "frontend", "pooling"), [(1, True, 1), (2, False, 2)]
+)
+def test_forward_with_states_is_the_same_forward(layers, frontend, pooling):
+    torch.manual_seed(0)
+    net = ConvLSTMNet(
+        lookback=24,
+        width=6,
+        horizon=4,
+        hidden_size=3,
+        num_layers=layers,
+        frontend=frontend,
+        pooling=pooling,
+        anchor_period=6,
+    )
+    with torch.no_grad():
+        for p in net.parameters():  # head and skip start at zero: make them matter
+            p.add_(0.1 * torch.randn_like(p))
+        x = torch.randn(5, 24)
+        plain = net(x)
+        y, states = net(x, return_states=True)
+    torch.testing.assert_close(y, plain, rtol=0, atol=0)
+    torch.testing.assert_close(y, states.head + states.ar + states.anchor)
+    assert len(states.layers) == len(states.outputs) == layers
+    t = net.n_frames
+    for layer in states.layers:
+        assert set(layer) == set("ifogch")
+        assert layer["h"].shape == (5, t, 3, net.frame_rows, 6 // pooling)
+    assert states.frames.shape == (5, t, 1, net.frame_rows, 6)

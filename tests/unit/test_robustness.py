@@ -394,7 +394,7 @@ def test_bad_parameter_is_a_clear_library_error(name, params, word):
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 @pytest.mark.parametrize("name", sorted(NEURAL))
 def test_cuda_on_a_cpu_machine_is_a_clear_error(name):
-    with pytest.raises(TrainingError, match="no CUDA GPU is available"):
+    with pytest.raises(ParameterError, match="no CUDA GPU is available"):
         make(name, device="cuda").fit(monthly())
 
 

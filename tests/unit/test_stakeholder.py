@@ -17,13 +17,13 @@ from convlstm.compare import (
     with_intervals,
 )
 from convlstm.errors import DataError, ParameterError
-from convlstm.plots import forecast_figure
-from convlstm.record import (
+from convlstm.models.persistence import (
     bundle_data_check,
     bundle_model,
     load_bundle,
     values_sha256,
 )
+from convlstm.plots import forecast_figure
 from convlstm.significance import compare_to_baseline
 
 CHEAP = ("Seasonal naive", "Naive")

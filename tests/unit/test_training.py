@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from convlstm.errors import TrainingError
+from convlstm.errors import ParameterError, TrainingError
 from convlstm.training import (
     ProgressEvent,
     gather,
@@ -69,9 +69,9 @@ def test_resolve_device_auto_is_cpu_here():
 
 def test_resolve_device_refuses_missing_or_unknown():
     if not torch.cuda.is_available():
-        with pytest.raises(TrainingError, match="CUDA"):
+        with pytest.raises(ParameterError, match="CUDA"):
             resolve_device("cuda")
-    with pytest.raises(TrainingError, match="device"):
+    with pytest.raises(ParameterError, match="device"):
         resolve_device("tpu9")
 
 
@@ -188,7 +188,7 @@ def test_threads_are_restored():
 
 
 def test_too_short_series_is_refused():
-    with pytest.raises(TrainingError, match="at least 12"):
+    with pytest.raises(ParameterError, match="at least 12"):
         fit(Linear(), series(11))
 
 
@@ -208,10 +208,10 @@ class Skipped(Linear):
 def test_freeze_linear_keeps_the_solved_skip_and_trains_the_rest():
     torch.manual_seed(0)
     frozen = Skipped()
-    fit(frozen, series(), epochs=20, freeze_linear=True, linear_init=True)
+    fit(frozen, series(), epochs=20, freeze_linear=True)
     torch.manual_seed(0)
     solved = Skipped()
-    fit(solved, series(), epochs=1, linear_init=True, learning_rate=1e-12)
+    fit(solved, series(), epochs=1, learning_rate=1e-12)
     assert torch.allclose(frozen.ar.weight, solved.ar.weight, atol=1e-6)
     assert all(p.requires_grad for p in frozen.parameters())  # unfrozen afterwards
 

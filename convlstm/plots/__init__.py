@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from .data import season_length
-from .errors import DataError
-from .intervals import level_label, lower_column, upper_column
-from .models.registry import model_colours
+from ..data import season_length
+from ..errors import DataError
+from ..intervals import level_label, lower_column, upper_column
+from ..models.registry import model_colours
 
 __all__ = [
     "forecast_figure",

@@ -1,0 +1,314 @@
+"""Saving and loading fitted neural forecasters: the zip bundle, its record, hashes.
+
+A bundle is a zip of ``config.json`` (class, hyperparameters, fitted state, the last
+window, the timestamps) and ``model.safetensors`` (the weights), no pickle; a bundle
+made for a comparison also carries its reproducibility record (``record.json``).
+Torch loads on first use, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import zipfile
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, NotFittedError
+from ..record import data_fingerprint, record_from_json, record_to_json
+
+if TYPE_CHECKING:
+    from .neural import NeuralForecaster
+
+__all__ = [
+    "BUNDLE_RECORD",
+    "FORMAT",
+    "bundle_data_check",
+    "bundle_model",
+    "load_bundle",
+    "load_model",
+    "model_to_bytes",
+    "values_sha256",
+]
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "convlstm-forecast/neural-1"
+# Largest config.json and weights a bundle may hold (checked before reading them).
+MAX_CONFIG_BYTES = 4 * 2**20
+MAX_WEIGHT_BYTES = 1024 * 2**20
+# The zip member of a model bundle that holds the record (the loader ignores it).
+BUNDLE_RECORD = "record.json"
+
+
+def values_sha256(values: np.ndarray | pd.Series) -> str:
+    """SHA-256 of float64 values (little-endian), as bundles store it.
+
+    A fitted neural model keeps this hash of its training values as
+    ``data_fingerprint_``.
+    """
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(dtype="float64")
+    array = np.ascontiguousarray(values, dtype="<f8")
+    return hashlib.sha256(array.tobytes()).hexdigest()
+
+
+def model_to_bytes(model: NeuralForecaster) -> bytes:
+    """The fitted neural ``model`` as the bytes of a zip bundle.
+
+    Raises:
+        NotFittedError: ``model`` has not been fitted.
+    """
+    import torch
+    from safetensors.torch import save as save_tensors
+
+    if not model.is_fitted:
+        raise NotFittedError(
+            f"{type(model).__name__} is not fitted yet: call fit(y) before saving it."
+        )
+
+    params = {
+        k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()
+    }
+    state = {
+        name: getattr(model, name)
+        for name in model.FITTED_STATE
+        if getattr(model, name, None) is not None
+    }
+    index = model.index_
+    config = {
+        "format": FORMAT,
+        "class": type(model).__name__,
+        "params": params,
+        "state": state,
+        "last_window": [float(v) for v in model.last_window_],
+        "index": {
+            "first": index[0].isoformat(),
+            "last": index[-1].isoformat(),
+            "length": len(index),
+            "freq": index.freqstr,
+        },
+        "torch_version": torch.__version__,
+    }
+    tensors = {
+        k: v.detach().cpu().contiguous() for k, v in model.net_.state_dict().items()
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("config.json", json.dumps(config, indent=1))
+        zf.writestr("model.safetensors", save_tensors(tensors))
+    return buffer.getvalue()
+
+
+def read_source(source: str | os.PathLike | bytes | IO[bytes]) -> bytes:
+    """The bytes of a bundle given as bytes, a binary file object or a path.
+
+    Raises:
+        DataError: the file cannot be read, or was opened in text mode.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source)
+    if hasattr(source, "read"):
+        data = source.read()
+        if not isinstance(data, bytes | bytearray):
+            raise DataError("the model file must be opened in binary mode ('rb')")
+        return bytes(data)
+    try:
+        with open(source, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise DataError(f"cannot read the model file {str(source)!r}: {exc}") from None
+
+
+def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaster:
+    """Load a fitted neural forecaster saved with ``save`` or ``to_bytes``.
+
+    The weights are loaded onto the CPU (a model trained on a GPU loads anywhere) and
+    the model predicts at once, without retraining.
+
+    Args:
+        source: a path, the bundle's bytes, or a binary file-like object.
+
+    Raises:
+        DataError: the file is not a model bundle, or it is damaged or incomplete.
+    """
+    import torch
+    from pandas.tseries.frequencies import to_offset
+    from safetensors import SafetensorError
+    from safetensors.torch import load as load_tensors
+
+    from ..errors import ConvLSTMError
+    from .neural import NEURAL_CLASSES
+
+    data = read_source(source)
+    bad = "not a saved convlstm model bundle"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if not {"config.json", "model.safetensors"} <= names:
+                raise DataError(
+                    f"{bad}: the zip must hold config.json and model.safetensors"
+                )
+            sizes = {i.filename: i.file_size for i in zf.infolist()}
+            if (
+                sizes["config.json"] > MAX_CONFIG_BYTES
+                or sizes["model.safetensors"] > MAX_WEIGHT_BYTES
+            ):
+                raise DataError(f"{bad}: its files are implausibly large")
+            config = json.loads(zf.read("config.json").decode("utf-8"))
+            weights = zf.read("model.safetensors")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise DataError(f"{bad} (not a readable zip file: {exc})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise DataError(f"{bad}: config.json is not valid JSON ({exc})") from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise DataError(f"{bad}: config.json does not declare format {FORMAT!r}")
+    cls = NEURAL_CLASSES.get(config.get("class"))
+    if cls is None:
+        raise DataError(f"{bad}: unknown model class {config.get('class')!r}")
+    try:
+        params = dict(config["params"])
+        if isinstance(params.get("kernel_size"), list):
+            params["kernel_size"] = tuple(params["kernel_size"])
+        model = cls(**params)
+        for name, value in dict(config["state"]).items():
+            if name not in cls.FITTED_STATE:
+                raise DataError(f"{bad}: unknown fitted attribute {name!r}")
+            setattr(model, name, value)
+        model.device_ = "cpu"
+        if getattr(model, "transform_", "none") not in ("log", "none"):
+            raise DataError(f"{bad}: unknown transform {model.transform_!r}")
+        last_window = np.asarray(config["last_window"], dtype=np.float64)
+        info = config["index"]
+        freq = to_offset(info["freq"])
+        length = info["length"]
+        if not isinstance(length, int) or isinstance(length, bool) or length < 1:
+            raise DataError(f"{bad}: the stored series length is not a positive number")
+        index = pd.date_range(pd.Timestamp(info["first"]), periods=length, freq=freq)
+        if index[-1] != pd.Timestamp(info["last"]):
+            raise DataError(f"{bad}: the stored timestamps do not fit the frequency")
+        if (
+            last_window.shape != (model.lookback_,)
+            or not np.isfinite(last_window).all()
+        ):
+            raise DataError(f"{bad}: the stored last window is damaged")
+        model.check_params()
+        state = load_tensors(weights)
+        # the config could declare any size of net: compare its shapes (built on the
+        # meta device, which allocates nothing) with the stored weights first
+        with torch.device("meta"):
+            expected = {
+                k: tuple(v.shape) for k, v in model.build_net().state_dict().items()
+            }
+        stored = {k: tuple(v.shape) for k, v in state.items()}
+        if stored != expected:
+            raise DataError(
+                f"{bad}: the weights do not match the net its config.json declares"
+            )
+        net = model.build_net()
+        net.load_state_dict(state, strict=True)
+    except DataError:
+        raise
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        RuntimeError,
+        SafetensorError,
+        ConvLSTMError,
+    ) as exc:
+        raise DataError(f"{bad}: {type(exc).__name__}: {exc}") from None
+    net.eval()
+    model.net_ = net
+    model.last_window_ = last_window
+    model.index_ = index
+    return model
+
+
+def bundle_model(model: Any, record: Mapping[str, Any] | None = None) -> bytes:
+    """Return a fitted neural model as a portable bundle with its record inside.
+
+    The bundle is the model's own zip (``model.to_bytes()``: config.json with the
+    hyperparameters, model.safetensors with the weights) plus ``record.json``: the
+    record of the run that trained it, whose ``data`` fingerprint identifies the
+    training series. ``load_model`` reads the bundle as usual and ignores the
+    extra member.
+
+    Args:
+        model: a fitted ``ConvLSTMForecaster`` or ``LSTMForecaster``.
+        record: the run's record (``Comparison.record``); None adds no record.
+
+    Raises:
+        DataError: the model cannot be bundled (not a fitted neural model).
+    """
+    to_bytes = getattr(model, "to_bytes", None)
+    if to_bytes is None:
+        raise DataError(
+            f"{type(model).__name__} cannot be saved as a bundle; only the neural "
+            "models (ConvLSTM, LSTM) can (the baselines refit in a moment)"
+        )
+    data = to_bytes()
+    if record is None:
+        return data
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(BUNDLE_RECORD, record_to_json(record))
+    return buffer.getvalue()
+
+
+def load_bundle(data: bytes) -> tuple[Any, dict[str, Any] | None]:
+    """Load a bundle from :func:`bundle_model` (or a plain ``save``/``to_bytes``).
+
+    Returns:
+        ``(model, record)``: the fitted model, ready to ``predict()`` without
+        retraining, and the record stored with it (None if the bundle has none).
+
+    Raises:
+        DataError: not a model bundle, or a damaged one.
+    """
+    model = load_model(bytes(data))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        if BUNDLE_RECORD not in zf.namelist():
+            return model, None
+        text = zf.read(BUNDLE_RECORD)
+    return model, record_from_json(text)
+
+
+def bundle_data_check(
+    model: Any, record: Mapping[str, Any] | None, y: pd.Series
+) -> tuple[bool, str]:
+    """Tell whether a loaded bundle was trained on the series ``y``.
+
+    With a record, its data fingerprint (values, timestamps) is compared with
+    :func:`~convlstm.record.data_fingerprint` of ``y``; without one, the model's own
+    ``data_fingerprint_`` (:func:`values_sha256` of the training values) is.
+
+    Returns:
+        ``(same, message)``: a plain-words explanation either way.
+    """
+    if record is not None and (record.get("data") or {}).get("sha256"):
+        trained = record["data"]
+        same = trained["sha256"] == data_fingerprint(y)["sha256"]
+        what = (
+            f"{trained.get('length')} points, {trained.get('start')} to "
+            f"{trained.get('end')}"
+        )
+    else:
+        trained_hash = getattr(model, "data_fingerprint_", None)
+        if trained_hash is None:
+            return False, "The bundle carries no data fingerprint to check."
+        same = trained_hash == values_sha256(y)
+        what = "its training values"
+    if same:
+        return True, f"The model was trained on this data ({what})."
+    return False, (
+        f"The model was trained on other data ({what}) than the current series "
+        f"({len(y)} points); its forecast continues its own training data."
+    )

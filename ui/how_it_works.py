@@ -1,0 +1,572 @@
+"""Sections of the How it works page: its result cache, progress and renderers.
+
+Each ``*_section`` draws one tab from what ``convlstm.explain`` and
+``convlstm.moving_blob`` compute; the page only collects the shared inputs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+import ui
+from convlstm import ConvLSTMError, explain, moving_blob, plots
+from convlstm.plots import demo as demo_plots
+from convlstm.plots import explain as explain_plots
+
+STORE = "hiw_store"  # this page's results: {"fresh": (key, Subject), ...}
+SETTING_KEYS = ("kernel_size", "hidden_size", "num_layers", "frontend", "residual")
+
+
+# ---------------------------------------------------------------- result cache
+
+
+def _store() -> dict[str, Any]:
+    return st.session_state.setdefault(STORE, {})
+
+
+def remembered(name: str, key: tuple) -> Any:
+    """The stored result ``name`` if it was made for ``key``, else None."""
+    entry = _store().get(name)
+    return entry[1] if entry and entry[0] == key else None
+
+
+def remember(name: str, key: tuple, value: Any) -> Any:
+    """Keep ``value`` as this user's result ``name``, made for ``key``."""
+    _store()[name] = (key, value)
+    return value
+
+
+def last(name: str) -> tuple[tuple, Any] | None:
+    """The stored ``(key, result)`` of ``name`` whatever it was made for."""
+    return _store().get(name)
+
+
+# ---------------------------------------------------------------- progress
+
+
+class Progress:
+    """A progress bar that redraws at most 5 times a second (and at the end)."""
+
+    def __init__(self, text: str) -> None:
+        self.bar = st.progress(0.0, text)
+        self.shown = 0.0
+
+    def __call__(self, fraction: float, text: str) -> None:
+        now = time.monotonic()
+        if now - self.shown >= 0.2 or fraction >= 1.0:
+            self.bar.progress(min(max(fraction, 0.0), 1.0), text)
+            self.shown = now
+
+    def epochs(self, what: str) -> Callable[..., None]:
+        """A ``callback(epoch, epochs, train_loss, val_loss)`` of a fit."""
+        return lambda epoch, epochs, *_: self(
+            epoch / max(epochs, 1), f"{what}: epoch {epoch}"
+        )
+
+    def events(self) -> Callable[[Any], None]:
+        """A ``progress(ProgressEvent)`` callback of a backtest."""
+
+        def report(event: Any) -> None:
+            step = f" · epoch {event.epoch}/{event.epochs}" if event.epoch else ""
+            self(event.fraction, f"{event.model}, {event.stage}{step}")
+
+        return report
+
+    def steps(self) -> Callable[[int, int, float], None]:
+        """A ``callback(step, steps, loss)`` of the blob demo."""
+        return lambda step, total, loss: self(
+            step / total, f"step {step}/{total} · loss {loss:.4f}"
+        )
+
+    def close(self) -> None:
+        self.bar.empty()
+
+
+def run(job: Callable[[Progress], Any], text: str) -> Any:
+    """Run ``job(progress)`` under a progress bar; a library error stops the page."""
+    progress = Progress(text)
+    try:
+        result = job(progress)
+    except ConvLSTMError as exc:
+        ui.show_error(exc)
+        st.stop()
+    progress.close()
+    return result
+
+
+# ---------------------------------------------------------------- settings
+
+
+def model_settings(defaults: dict[str, Any]) -> dict[str, Any]:
+    """The shared model settings (an expander); returns their values."""
+    with st.expander(
+        "Model settings (shared by every section)", icon=":material/tune:"
+    ):
+        c1, c2, c3, c4 = st.columns(4)
+        c1.selectbox(
+            "Kernel size",
+            ui.KERNEL_SIZES,
+            index=ui.KERNEL_SIZES.index(defaults["kernel_size"]),
+            key="hiw_kernel_size",
+            help="Width and height of every convolution over a frame.",
+        )
+        c2.number_input(
+            "Hidden size",
+            min_value=4,
+            max_value=128,
+            value=min(int(defaults["hidden_size"]), 128),
+            step=4,
+            key="hiw_hidden_size",
+            help="Channels of each ConvLSTM layer.",
+        )
+        c3.number_input(
+            "Layers",
+            min_value=1,
+            max_value=4,
+            value=min(int(defaults["num_layers"]), 4),
+            key="hiw_num_layers",
+            help="Stacked ConvLSTM layers.",
+        )
+        with c4:
+            st.toggle("Front-end", value=True, key="hiw_frontend")
+            st.toggle("Residual paths", value=True, key="hiw_residual")
+        st.caption(
+            "Starts from the settings of your last run on *Train & compare* (or the "
+            "library's defaults)."
+        )
+    settings = {k: st.session_state[f"hiw_{k}"] for k in SETTING_KEYS}
+    settings["hidden_size"] = int(settings["hidden_size"])
+    settings["num_layers"] = int(settings["num_layers"])
+    return settings
+
+
+def fresh_subject(y: Any, params: dict[str, Any], key: tuple) -> explain.Subject:
+    """The untrained net for these settings (built once per settings)."""
+    subject = remembered("fresh", key)
+    if subject is None:
+        with ui.guard():
+            subject = remember("fresh", key, explain.subject_from_params(y, **params))
+    return subject
+
+
+def trained_subject(key: tuple, data_key: str) -> tuple[explain.Subject | None, str]:
+    """This page's trained model for these settings, else the compare page's."""
+    own = remembered("trained", key)
+    if own is not None:
+        return own, "trained on this page"
+    result = st.session_state.get(ui.RESULT)
+    if result and result.get("data_key") == data_key:
+        model = result["comparison"].fitted.get("ConvLSTM")
+        if model is not None:
+            with ui.guard():
+                return (
+                    explain.subject_from_model(model, result["y"]),
+                    "from your last run on *Train & compare* (its own settings)",
+                )
+    return None, ""
+
+
+def frames_section(subject: explain.Subject, y: Any, horizon: int) -> None:
+    """Tab 1: from the series to frames, and the pipeline measured on a window."""
+    window = explain.make_window(subject)
+    st.subheader("From a 1-D series to a film of 2-D frames")
+    st.markdown(
+        f"The model reads the last **{subject.lookback}** values (the *lookback "
+        f"window*, blue) and forecasts the next **{horizon}** (red) in one go."
+    )
+    st.plotly_chart(explain_plots.window_figure(y, window), key="hiw_window_chart")
+    st.markdown(explain.frames_text(subject))
+    st.plotly_chart(explain_plots.frames_figure(window), key="hiw_frames_chart")
+
+    st.subheader("The pipeline, measured on this window")
+    table = explain.pipeline_table(subject, window)
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.graphviz_chart(explain_plots.pipeline_dot(table), width="stretch")
+    with right:
+        st.markdown(
+            "Shapes are read off a real forward pass of this window through a "
+            "model built with your settings, which returns every part's output (**B** "
+            "batch, **T** frames, **C** channels, **R** rows, **W** columns). "
+            "Dashed arrows are the skip paths that bypass the ConvLSTM."
+        )
+        st.table(
+            table.rename(
+                columns={
+                    "stage": "Stage",
+                    "shape": "Output shape",
+                    "params": "Parameters",
+                    "what": "What it does",
+                }
+            ),
+            hide_index=True,
+        )
+
+
+def cell_section(subject: explain.Subject, kernel_size: int) -> None:
+    """Tab 2: the cell's equations and what a kernel of this size sees."""
+    st.subheader("One ConvLSTM step (Shi et al., 2015)")
+    eq, words = st.columns([1, 1], gap="large")
+    with eq:
+        st.latex(
+            r"""
+            \begin{aligned}
+            i_t &= \sigma\left(W_{xi} * X_t + W_{hi} * H_{t-1}
+                    + W_{ci} \circ C_{t-1} + b_i\right) \\
+            f_t &= \sigma\left(W_{xf} * X_t + W_{hf} * H_{t-1}
+                    + W_{cf} \circ C_{t-1} + b_f\right) \\
+            \tilde{C}_t &= \tanh\left(W_{xc} * X_t + W_{hc} * H_{t-1}
+                    + b_c\right) \\
+            C_t &= f_t \circ C_{t-1} + i_t \circ \tilde{C}_t \\
+            o_t &= \sigma\left(W_{xo} * X_t + W_{ho} * H_{t-1}
+                    + W_{co} \circ C_t + b_o\right) \\
+            H_t &= o_t \circ \tanh\left(C_t\right)
+            \end{aligned}
+            """
+        )
+        st.caption(
+            "$*$ is a convolution, $\\circ$ the element-wise (Hadamard) product, "
+            "$\\sigma$ the logistic sigmoid. $X_t$ is frame $t$; $H$ and $C$ "
+            "are frames too, one per hidden channel. In the code all four "
+            "convolutions are ONE convolution over the stacked $[X_t, H_{t-1}]$, "
+            "split into four gates."
+        )
+    with words:
+        st.markdown(
+            "- **Input gate $i$**: how much of the new candidate to write into "
+            "the memory, cell by cell.\n"
+            "- **Forget gate $f$**: how much of the old memory $C_{t-1}$ to "
+            "keep (1 = keep everything).\n"
+            "- **Candidate $\\tilde{C}$**: what the current frame and the last "
+            "hidden state suggest writing.\n"
+            "- **Cell state $C$**: the memory; a frame of numbers carried from "
+            "frame to frame.\n"
+            "- **Output gate $o$**: how much of the memory to show as the hidden "
+            "state $H$, which the next layer and the forecast head read.\n"
+            "- **Peepholes $W_c \\circ C$**: let each gate look at the memory "
+            "itself, one weight per cell.\n\n"
+            "A plain LSTM has the same gates with matrix products; the ConvLSTM "
+            "replaces them by convolutions, so every cell of the frame has its "
+            "own memory and talks only to its neighbours."
+        )
+
+    k = kernel_size
+    st.subheader(f"What a {k}x{k} kernel sees")
+    st.markdown(
+        f"A {k}x{k} convolution lets a cell see its **{k}x{k} neighbourhood**: "
+        f"{k} neighbouring steps along its row and the same phase in {k} "
+        "neighbouring seasons. The red cells below are the points of the lookback "
+        "window that can reach one cell (newest row, middle column) of each "
+        "layer's last hidden state. They are found by autograd on this model: "
+        "each further frame (through $H_{t-1}$) and each further layer widens "
+        "the field. Kernel size 1 sees a single cell per step."
+    )
+    field = explain.receptive_field(subject)
+    st.plotly_chart(
+        explain_plots.receptive_field_figure(field, explain.make_window(subject)),
+        key="hiw_field_chart",
+    )
+    st.caption(
+        "Change the kernel size or the layers under *Model settings* to see the "
+        "field change. Each panel is the window's image: rows are seasons "
+        "(oldest on top), columns the phase within the season."
+    )
+
+
+def inside_section(
+    y: Any, params: dict[str, Any], key: tuple, data_key: str, long_series: bool
+) -> None:
+    """Tab 3: train a model (or take the compare page's) and look inside it."""
+    st.subheader("Look inside a trained model")
+    with st.form("hiw_train_form", border=True):
+        f1, f3, f2 = st.columns([1, 1, 2], vertical_alignment="bottom")
+        epochs = f1.number_input(
+            "Epochs",
+            min_value=1,
+            max_value=500,
+            value=5 if long_series else 30,
+            key="hiw_epochs",
+            help="Few epochs train in seconds; raise them for a better model.",
+        )
+        learning_rate = f3.select_slider(
+            "Learning rate",
+            options=ui.LEARNING_RATES,
+            value=params["learning_rate"],
+            format_func=lambda v: f"{v:g}",
+            key="hiw_learning_rate",
+            help="Smaller steps learn slower but may move further from the "
+            "linear starting point without overshooting.",
+        )
+        f2.caption(
+            "Trains a ConvLSTM with the model settings above on the whole "
+            "series (the last 20% of windows for validation)."
+            + (
+                " A long series: each epoch takes a while on a CPU."
+                if long_series
+                else ""
+            )
+        )
+        go_train = st.form_submit_button(
+            "Train a model to look inside",
+            type="primary",
+            icon=":material/model_training:",
+        )
+    if go_train:
+        settings = {
+            **params,
+            "epochs": int(epochs),
+            "learning_rate": float(learning_rate),
+        }
+        fitted = run(
+            lambda bar: explain.train_subject(
+                y, params=settings, callback=bar.epochs("Training")
+            ),
+            "Training...",
+        )
+        remember("trained", key, fitted)
+
+    trained, origin = trained_subject(key, data_key)
+    if trained is None:
+        st.info(
+            "Train a model (a few seconds) or run *Train & compare* on this data "
+            "first; then its loss curves, gates and saliency appear here.",
+            icon=":material/info:",
+        )
+    else:
+        st.caption(f"Model {origin}.{explain.training_text(trained)}")
+        if trained.history:
+            st.markdown("**Training and validation loss per epoch**")
+            st.plotly_chart(
+                plots.loss_figure({"ConvLSTM": trained.history}),
+                key="hiw_loss_chart",
+            )
+        n = len(trained.y)
+        ends = list(range(max(trained.lookback, n - 500), n + 1))
+        end_labels = {
+            e: f"{trained.y.index[e - 1]:%Y-%m-%d %H:%M}".removesuffix(" 00:00")
+            for e in ends
+        }
+        end = st.select_slider(
+            "Window ends at",
+            options=ends,
+            value=n,
+            format_func=end_labels.get,
+            key="hiw_window_end",
+            help="Pick any window; the last one is the one behind the forecast.",
+        )
+        window = explain.make_window(trained, end=end)
+        trace = explain.gate_trace(trained, window)
+
+        st.markdown("#### Gates and states, frame by frame")
+        g1, g2 = st.columns(2)
+        layer = g1.selectbox(
+            "Layer",
+            list(range(len(trace.layers))),
+            format_func=lambda i: f"layer {i + 1}",
+            key="hiw_gate_layer",
+        )
+        channels = trace.layers[layer]["h"].shape[1]
+        channel = g2.selectbox(
+            "Channel",
+            [None, *range(channels)],
+            format_func=lambda c: "mean over channels" if c is None else f"{c + 1}",
+            key="hiw_gate_channel",
+        )
+        st.plotly_chart(
+            explain_plots.gates_figure(trace, layer=layer, channel=channel),
+            key="hiw_gates_chart",
+        )
+        st.caption(explain.gates_text(trace))
+
+        st.markdown("#### Which past steps the forecast leans on")
+        sal = explain.saliency(trained, window)
+        st.plotly_chart(
+            explain_plots.saliency_figure(sal, value_name=str(y.name or "value")),
+            key="hiw_saliency_chart",
+        )
+        st.caption(explain.saliency_text(sal))
+
+        st.markdown("#### Where the forecast comes from")
+        parts = explain.forecast_parts(trained, window)
+        st.plotly_chart(
+            explain_plots.forecast_parts_figure(parts, window), key="hiw_parts_chart"
+        )
+        st.caption(explain.parts_text(trained, explain.path_shares(parts)))
+
+
+def ablation_section(
+    y: Any,
+    horizon: int,
+    params: dict[str, Any],
+    key: tuple,
+    default_folds: int,
+    long_series: bool,
+) -> None:
+    """Tab 4: kernel sizes and the design claims, scored on the same folds."""
+    st.subheader("Kernel sizes 1, 3, 5 and the design claims, on the same folds")
+    st.markdown(
+        "The ConvLSTM with kernel sizes 1, 3 and 5; then, at your kernel size, "
+        "without the convolutional front-end, without the residual paths, "
+        "without both; and a plain LSTM. Every variant is scored by the same "
+        "rolling-origin backtest."
+    )
+    with st.form("hiw_ablation_form", border=True):
+        a1, a2, a3 = st.columns(3)
+        ab_epochs = a1.number_input(
+            "Epochs",
+            min_value=1,
+            max_value=500,
+            value=3 if long_series else 15,
+            key="hiw_ablation_epochs",
+        )
+        ab_folds = a2.number_input(
+            "Backtest folds",
+            min_value=1,
+            max_value=max(1, default_folds),
+            value=1,
+            key="hiw_ablation_folds",
+            help=f"Up to {default_folds} for this dataset.",
+        )
+        with a3:
+            with_lstm = st.checkbox("Plain LSTM too", value=True, key="hiw_lstm")
+        go_ablation = st.form_submit_button(
+            "Run the comparison", type="primary", icon=":material/science:"
+        )
+    ablation_key = (key, int(ab_epochs), int(ab_folds), bool(with_lstm))
+    if go_ablation:
+        result = run(
+            lambda bar: explain.ablation(
+                y,
+                horizon=horizon,
+                folds=int(ab_folds),
+                params={**params, "epochs": int(ab_epochs)},
+                include_lstm=bool(with_lstm),
+                progress=bar.events(),
+            ),
+            "Starting...",
+        )
+        remember("ablation", ablation_key, result)
+    entry = last("ablation")
+    if entry is None:
+        st.info(
+            "Press **Run the comparison**. With the small defaults it takes "
+            "seconds to a minute; raise epochs and folds for firmer numbers.",
+            icon=":material/info:",
+        )
+    else:
+        result = entry[1]
+        if entry[0] != ablation_key:
+            st.caption("Shown: the last run, made with other settings.")
+        for sentence in result.findings:
+            st.markdown(f"- {sentence}")
+        st.plotly_chart(explain_plots.ablation_figure(result), key="hiw_ablation_chart")
+        table = result.summary.reset_index()
+        st.dataframe(
+            table,
+            hide_index=True,
+            key="hiw_ablation_table",
+            column_config={
+                "variant": "Variant",
+                "kernel_size": st.column_config.NumberColumn("Kernel", format="%d"),
+                "frontend": st.column_config.CheckboxColumn("Front-end"),
+                "residual": st.column_config.CheckboxColumn("Residual"),
+                "mae": st.column_config.NumberColumn("MAE", format="%.4g"),
+                "rmse": st.column_config.NumberColumn("RMSE", format="%.4g"),
+                "fit_seconds": st.column_config.NumberColumn(
+                    "Fit seconds", format="%.1f"
+                ),
+                "vs_full": st.column_config.NumberColumn(
+                    "MAE vs full", format="percent"
+                ),
+            },
+        )
+        st.caption(
+            "Few epochs, one seed and few folds: differences of a few percent "
+            "can be noise. Raise epochs and folds before drawing conclusions."
+        )
+
+
+def blob_section() -> None:
+    """Tab 5: the moving-blob demo, ConvLSTM's original use case in small."""
+    st.subheader("The original use case, in small: predicting the next frame")
+    st.markdown(
+        "ConvLSTM was invented for precipitation nowcasting: given radar frames, "
+        "predict the next ones. Here a Gaussian blob moves at a constant speed and "
+        "bounces off the walls of a 16x16 frame. A tiny ConvLSTM (one "
+        "`ConvLSTMCell` + a 1x1 convolution) learns the motion from fresh "
+        "random videos in seconds."
+    )
+    with st.form("hiw_blob_form", border=True):
+        b1, b2, b3 = st.columns(3)
+        steps = b1.number_input(
+            "Training steps",
+            min_value=10,
+            max_value=2000,
+            value=150,
+            step=10,
+            key="hiw_blob_steps",
+        )
+        blob_k = b2.selectbox(
+            "Kernel size",
+            (1, 3, 5),
+            index=1,
+            key="hiw_blob_kernel",
+            help="Kernel 1 cannot see a neighbouring pixel, so it cannot follow "
+            "the motion: try it.",
+        )
+        blob_hidden = b3.number_input(
+            "Hidden channels",
+            min_value=2,
+            max_value=32,
+            value=8,
+            key="hiw_blob_hidden",
+        )
+        go_blob = st.form_submit_button(
+            "Train the blob model", type="primary", icon=":material/animation:"
+        )
+    if go_blob:
+        demo = run(
+            lambda bar: moving_blob.run_blob_demo(
+                steps=int(steps),
+                kernel_size=int(blob_k),
+                hidden_size=int(blob_hidden),
+                callback=bar.steps(),
+            ),
+            "Training...",
+        )
+        remember("blob", (int(steps), int(blob_k), int(blob_hidden)), demo)
+    entry = last("blob")
+    if entry is None:
+        st.info("Press **Train the blob model**.", icon=":material/info:")
+    else:
+        demo = entry[1]
+        st.plotly_chart(demo_plots.blob_animation(demo), key="hiw_blob_chart")
+        m1, m2, m3 = st.columns(3)
+        m1.metric(
+            "Next-frame error (MSE)",
+            f"{demo.mse_one_step:.4f}",
+            delta=f"{demo.mse_one_step - demo.mse_copy:+.4f} vs copying",
+            delta_color="inverse",
+            help="Predicting each frame from the true frames before it, "
+            "against simply repeating the current frame.",
+        )
+        m2.metric(
+            "On its own (MSE)",
+            f"{demo.mse_rollout:.4f}",
+            delta=f"{demo.mse_rollout - demo.mse_rollout_copy:+.4f} vs freezing",
+            delta_color="inverse",
+            help=f"After frame {demo.context} the net is fed its own "
+            "predictions, against freezing the last true frame.",
+        )
+        m3.metric(
+            "Trained in", f"{demo.seconds:.1f} s", help=f"{demo.params:,} weights"
+        )
+        st.plotly_chart(demo_plots.blob_loss_figure(demo), key="hiw_blob_loss")
+        st.caption(
+            "Running on its own, errors compound and the blob blurs: the same "
+            "reason multi-step forecasts get harder the further they reach."
+        )
