@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from convlstm import data, datasets, plots
+from convlstm import data, plots
 
 ui.ensure_navigation()
 st.title(":material/table_chart: Data")
@@ -27,14 +27,9 @@ kind = kind or (src["kind"] if src else "bundled")
 
 table: pd.DataFrame | None = None  # the raw file, for uploads
 if kind == "bundled":
-    names = datasets.names()
-    current = src["name"] if src and src["kind"] == "bundled" else ui.DEFAULT_DATASET
-    name = st.selectbox(
-        "Dataset",
-        names,
-        index=names.index(current) if current in names else 0,
-        format_func=lambda n: ui.dataset_info(n).title,
+    name = ui.dataset_picker(
         key="dataset",
+        default=ui.bundled_name(src),
         help="Bundled datasets with known provenance (see data/README.md).",
     )
     if ui.choose_bundled(name):
@@ -81,10 +76,6 @@ if table is not None:
     # Column choice for uploads: the reader's pick is the default.
     columns = [str(c) for c in table.columns]
 
-    def _set_column(which: str) -> None:
-        chosen = st.session_state[which]
-        st.session_state[ui.SOURCE] = {**ui.source(), which: chosen}
-
     picked_time = src.get("time_col") or y.attrs.get("time_col")
     picked_value = src.get("value_col") or y.attrs.get("value_col") or y.name
     c1, c2 = st.columns(2)
@@ -93,7 +84,7 @@ if table is not None:
         columns,
         index=columns.index(picked_time) if picked_time in columns else 0,
         key="time_col",
-        on_change=_set_column,
+        on_change=ui.choose_column,
         args=("time_col",),
         help="The column holding dates or times. The reader picked one for you.",
     )
@@ -102,7 +93,7 @@ if table is not None:
         columns,
         index=columns.index(picked_value) if picked_value in columns else 0,
         key="value_col",
-        on_change=_set_column,
+        on_change=ui.choose_column,
         args=("value_col",),
         help="The numeric column to forecast.",
     )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from convlstm import datasets
+from convlstm import narrative
 
 ui.ensure_navigation()
 st.title(":material/insights: ConvLSTM forecast")
@@ -15,20 +15,11 @@ st.markdown(
 
 with st.container(border=True):
     st.subheader("Your first forecast in two clicks")
-    names = datasets.names()
-    current = ui.source()
-    default = (
-        current["name"]
-        if current and current.get("kind") == "bundled"
-        else ui.DEFAULT_DATASET
-    )
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    name = left.selectbox(
-        "Dataset",
-        names,
-        index=names.index(default) if default in names else 0,
-        format_func=lambda n: ui.dataset_info(n).title,
+    name = ui.dataset_picker(
         key="quick_dataset",
+        default=ui.bundled_name(),
+        where=left,
         help="A bundled dataset; you can upload your own CSV on the Data page.",
     )
     if right.button(
@@ -49,7 +40,7 @@ with st.container(border=True):
         f"{info.description} Unit: {info.unit}. Frequency: {info.freq}. "
         f"Backtest: {info.folds} folds of {info.horizon} steps."
     )
-    if len(ui.load_bundled(name)) > ui.LONG_SERIES and ui.device_name() == "cpu":
+    if narrative.slow_to_train(ui.device_name(), len(ui.load_bundled(name))):
         st.caption(
             ":material/schedule: A long series: on a CPU the neural models take "
             "many minutes here. The progress bar shows how far they are, and "

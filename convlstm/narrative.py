@@ -1,0 +1,80 @@
+"""Plain sentences that say what the app's numbers mean: expected training time, a
+re-run's verdict, where a published benchmark comes from, a bundle's fingerprint.
+Pages and reports render them; the wording lives here, next to the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+#: Points beyond which training the neural models on a CPU takes a minute or more.
+LONG_SERIES = 1000
+
+
+def slow_to_train(device: str, points: int) -> bool:
+    """Whether training the neural models on ``points`` points will be slow.
+
+    Args:
+        device: where they train, ``"cpu"`` or ``"cuda"`` (a ``"cuda:0"`` suffix is
+            fine).
+        points: length of the series.
+    """
+    return str(device).split(":")[0] == "cpu" and points > LONG_SERIES
+
+
+def training_time_note(device: str, points: int) -> str:
+    """A sentence warning that training will be slow, or ``""`` when it will not.
+
+    Args:
+        device: where the neural models train.
+        points: length of the series.
+    """
+    if not slow_to_train(device, points):
+        return ""
+    return f"With {points:,} points expect a minute or more; fewer folds are faster."
+
+
+def rerun_verdict(match: bool, differences: int, seconds: float) -> str:
+    """What a re-run from the reproducibility record showed.
+
+    Args:
+        match: whether every metric and forecast came out the same.
+        differences: how many numbers differ (ignored when ``match``).
+        seconds: how long the re-run took.
+    """
+    if match:
+        return f"Re-run reproduced every metric and forecast ({seconds:.1f} s)."
+    return f"Re-run gave different numbers in {differences} place(s):"
+
+
+def published_benchmark_note(table: pd.DataFrame) -> str:
+    """Where a published benchmark table comes from and how it differs from a run.
+
+    Args:
+        table: :func:`convlstm.datasets.published_benchmark`'s table (columns
+            ``horizon`` and ``folds``, ``attrs["measured"]``).
+    """
+    measured = table.attrs.get("measured") or "?"
+    return (
+        f"From bench/RESULTS.md (measured {measured}): default settings, horizon "
+        f"{table['horizon'].iloc[0]}, {table['folds'].iloc[0]} folds; neural models "
+        "are the mean over seeds 0-2. Your run differs when your settings, horizon "
+        "or folds do."
+    )
+
+
+def bundle_fingerprint(model: Any, record: Mapping[str, Any] | None) -> str:
+    """The data fingerprint a loaded model bundle carries.
+
+    The record's data hash when the bundle has a record, else the model's own hash
+    of its training values, else ``"none"``.
+
+    Args:
+        model: the forecaster loaded from the bundle.
+        record: the bundle's reproducibility record, or None.
+    """
+    from_record = ((record or {}).get("data") or {}).get("sha256")
+    return str(from_record or getattr(model, "data_fingerprint_", None) or "none")

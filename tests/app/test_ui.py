@@ -1,0 +1,110 @@
+"""The shared UI helpers on their own: throttled progress, the dataset picker, the
+model list and the training panel."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from streamlit.testing.v1 import AppTest
+
+import ui
+from ui import progress
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_throttle_says_yes_once_per_interval(monkeypatch) -> None:
+    clock = Clock()
+    monkeypatch.setattr(progress.time, "monotonic", clock)
+    due = ui.Throttle(0.2)
+    assert due()  # the first call always draws
+    assert not due()
+    assert due(force=True)
+    clock.now += 0.19
+    assert not due()
+    clock.now += 0.02
+    assert due()
+
+
+def test_progress_bar_clips_throttles_and_forces(monkeypatch) -> None:
+    clock = Clock()
+    monkeypatch.setattr(progress.time, "monotonic", clock)
+    drawn: list[tuple[float, str]] = []
+    fake = SimpleNamespace(progress=lambda value, text: drawn.append((value, text)))
+    bar = ui.ProgressBar.__new__(ui.ProgressBar)
+    bar.bar, bar._due = fake, ui.Throttle(0.2)
+    bar.update(1.7, "a")
+    bar.update(0.5, "skipped")
+    callback = ui.epoch_callback(bar, "fit")
+    callback(3, 3, 0.1)  # the last epoch always shows
+    assert drawn == [(1.0, "a"), (1.0, "fit: epoch 3")]
+
+
+def test_event_text() -> None:
+    event = SimpleNamespace(model="ConvLSTM", stage="fold 1/3", epoch=4, epochs=100)
+    assert ui.event_text(event) == "ConvLSTM · fold 1/3 · epoch 4/100"
+    event.epoch = None
+    assert ui.event_text(event) == "ConvLSTM · fold 1/3"
+
+
+def _picker_app() -> None:
+    import streamlit as st
+
+    import ui
+
+    st.session_state["picked"] = ui.dataset_picker(
+        key="some_dataset", default=st.session_state.get("start"), help="pick"
+    )
+
+
+def test_dataset_picker_shows_titles_and_starts_on_the_default() -> None:
+    at = AppTest.from_function(_picker_app, default_timeout=30)
+    at.run()
+    box = at.selectbox(key="some_dataset")
+    assert box.label == "Dataset"
+    assert box.value == ui.DEFAULT_DATASET
+    assert ui.dataset_info("co2").title in box.options
+    at = AppTest.from_function(_picker_app, default_timeout=30)
+    at.session_state["start"] = "co2"
+    at.run()
+    assert at.session_state["picked"] == "co2"
+    at = AppTest.from_function(_picker_app, default_timeout=30)
+    at.session_state["start"] = "no such dataset"
+    at.run()
+    assert at.session_state["picked"] == at.selectbox(key="some_dataset").value
+
+
+def _panel_app() -> None:
+    from types import SimpleNamespace
+
+    import ui
+
+    panel = ui.TrainingPanel("cpu")
+    for epoch in (1, 2, 3):
+        panel(
+            SimpleNamespace(
+                model="ConvLSTM",
+                stage="final",
+                fraction=epoch / 3,
+                epoch=epoch,
+                epochs=3,
+                train_loss=1.0 / epoch,
+                val_loss=None,
+            )
+        )
+
+
+def test_training_panel_draws_bar_stop_button_and_loss_chart() -> None:
+    at = AppTest.from_function(_panel_app, default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.button(key="stop_training").label == "Stop training"
+    assert at.get("plotly_chart")  # the live loss chart, once two epochs are in
+    bars = at.get("progress")
+    assert bars and "ConvLSTM · final" in bars[0].proto.text

@@ -1,0 +1,61 @@
+"""The sentences that say what the app's numbers mean."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from convlstm import narrative
+
+
+@pytest.mark.parametrize(
+    ("device", "points", "slow"),
+    [
+        ("cpu", narrative.LONG_SERIES + 1, True),
+        ("cpu", narrative.LONG_SERIES, False),
+        ("cuda", 50_000, False),
+        ("cuda:0", 50_000, False),
+    ],
+)
+def test_slow_to_train_only_long_series_on_cpu(device, points, slow) -> None:
+    assert narrative.slow_to_train(device, points) is slow
+
+
+def test_training_time_note() -> None:
+    assert narrative.training_time_note("cpu", 17_520) == (
+        "With 17,520 points expect a minute or more; fewer folds are faster."
+    )
+    assert narrative.training_time_note("cpu", 144) == ""
+    assert narrative.training_time_note("cuda", 17_520) == ""
+
+
+def test_rerun_verdict() -> None:
+    assert narrative.rerun_verdict(True, 0, 3.14) == (
+        "Re-run reproduced every metric and forecast (3.1 s)."
+    )
+    assert narrative.rerun_verdict(False, 4, 3.0) == (
+        "Re-run gave different numbers in 4 place(s):"
+    )
+
+
+def test_published_benchmark_note() -> None:
+    table = pd.DataFrame({"model": ["Naive"], "horizon": [12], "folds": [2]})
+    table.attrs["measured"] = "2026-01-01 at abc123"
+    note = narrative.published_benchmark_note(table)
+    assert note.startswith("From bench/RESULTS.md (measured 2026-01-01 at abc123): ")
+    assert "horizon 12, 2 folds" in note
+    table.attrs.clear()
+    assert "(measured ?)" in narrative.published_benchmark_note(table)
+
+
+def test_bundle_fingerprint_prefers_the_record() -> None:
+    model = SimpleNamespace(data_fingerprint_="model-hash")
+    assert narrative.bundle_fingerprint(model, {"data": {"sha256": "rec"}}) == "rec"
+    assert narrative.bundle_fingerprint(model, None) == "model-hash"
+    assert narrative.bundle_fingerprint(model, {"data": {}}) == "model-hash"
+    assert narrative.bundle_fingerprint(SimpleNamespace(), None) == "none"
+    assert narrative.bundle_fingerprint(
+        SimpleNamespace(data_fingerprint_=None), {}
+    ) == ("none")

@@ -1,0 +1,389 @@
+"""The compare page's results: chart with bands, scores with coverage and verdicts,
+the published benchmark, the future forecast, downloads, the reproducibility record
+with its re-run, and portable model bundles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from convlstm import (
+    ConvLSTMError,
+    best_model,
+    datasets,
+    model_names,
+    narrative,
+    plots,
+)
+from convlstm.compare import (
+    DEFAULT_LEVELS,
+    metrics_table,
+    rerun,
+    rerun_matches,
+    with_intervals,
+)
+from convlstm.models.persistence import bundle_data_check, bundle_model, load_bundle
+from convlstm.record import record_to_json
+from convlstm.report import build_report
+
+from .errors import guard, show_error
+from .form import LEVEL_OPTIONS
+from .state import LEVELS, Source, bundled_name, source_key
+from .text import (
+    dash_missing,
+    escape_md,
+    forecast_table,
+    safe_csv,
+    slug,
+    time_format,
+)
+
+
+def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
+    """Render a stored comparison.
+
+    Args:
+        res: the result kept in ``st.session_state[RESULT]`` (updated in place when
+            the interval levels change or a re-run finishes).
+        src: the data chosen now (the result may be for other data).
+        y: the series chosen now, to check an uploaded bundle against.
+    """
+    cmp = res["comparison"]
+    p = res["params"]
+    current = res["data_key"] == source_key(src)
+    st.header("Results", divider="gray")
+    if not current:
+        st.info(
+            f"These results are for **{escape_md(res['label'])}**, not the data "
+            "chosen now. Train again to compare on the current data.",
+            icon=":material/info:",
+        )
+    st.caption(
+        f"{escape_md(res['label'])} · horizon {p['horizon']} · {p['folds']} "
+        f"fold(s) · trained on **{res['device'].upper()}** with seed {p['seed']} "
+        f"in {cmp.seconds:.1f} s · {res['finished']}"
+    )
+
+    levels = st.multiselect(
+        "Prediction intervals",
+        LEVEL_OPTIONS,
+        default=[lv for lv in cmp.levels if lv in LEVEL_OPTIONS] or DEFAULT_LEVELS,
+        format_func=lambda v: f"{v:.0%}",
+        key=LEVELS,
+        help="Split-conformal bands from each model's backtest errors at every "
+        "horizon step. Changing them needs no retraining.",
+    )
+    if levels and tuple(sorted(levels)) != tuple(cmp.levels):
+        with guard():
+            cmp = with_intervals(cmp, levels)
+        res["comparison"] = cmp
+
+    best = best_model(cmp.summary)
+    fig = plots.forecast_figure(res["y"], cmp, intervals=cmp.intervals, highlight=best)
+    st.plotly_chart(fig, key="forecast_chart")
+    show_scores(cmp, best)
+    name = bundled_name(src)
+    if name and current:
+        show_published(name)
+    show_interval_notes(cmp)
+    show_future(res, best)
+    show_downloads(res, fig)
+    if cmp.histories:
+        with st.expander("Loss curves of the final fits", icon=":material/show_chart:"):
+            st.plotly_chart(plots.loss_figure(cmp.histories), key="loss_chart")
+    show_record(res)
+    show_bundles(cmp, y)
+
+
+def show_scores(cmp: Any, best: str | None) -> None:
+    """The backtest scores: metrics, coverage and width per level, verdicts."""
+    table = metrics_table(cmp)
+    table["Model"] = [("★ " if m == best else "") + m for m in table["Model"]]
+    config = {
+        "MAE": st.column_config.NumberColumn(
+            format="%.4g", help="Mean absolute error (lower is better)"
+        ),
+        "RMSE": st.column_config.NumberColumn(
+            format="%.4g", help="Root mean squared error"
+        ),
+        "MASE": st.column_config.NumberColumn(
+            format="%.3f",
+            help="MAE relative to the in-sample seasonal naive error; below 1 beats it",
+        ),
+        "vs baseline": st.column_config.TextColumn(
+            help="Diebold-Mariano test (HLN correction) of the backtest errors "
+            "against the best baseline, at the 5% level",
+            width="large",
+        ),
+        "p-value": st.column_config.TextColumn(),
+        "Fit seconds": st.column_config.NumberColumn(
+            format="%.2f", help="Mean seconds per fit"
+        ),
+    }
+    formats = {"p-value": ".3g"}
+    for level in cmp.levels:
+        pct = f"{100 * level:g}%"
+        config[f"Coverage {pct}"] = st.column_config.TextColumn(
+            help=f"Share of held-out backtest actuals inside the {pct} interval "
+            f"built from earlier folds' errors; close to {pct} is honest",
+        )
+        config[f"Width {pct}"] = st.column_config.TextColumn(
+            help=f"Mean width of the {pct} interval"
+        )
+        formats[f"Coverage {pct}"] = ".0%"
+        formats[f"Width {pct}"] = ".4g"
+    table = dash_missing(table, formats)  # "—" where too few folds to measure
+    st.subheader("Backtest scores")
+    st.dataframe(table, hide_index=True, key="metrics_table", column_config=config)
+    st.caption(
+        "★ marks the best model (lowest MAE over all folds). Coverage is measured "
+        "on folds the interval did not learn from: compare it with the nominal "
+        "level in the header. — means too few folds to measure it."
+    )
+
+
+def show_published(name: str) -> None:
+    """The committed benchmark of a bundled dataset, beside the user's own run."""
+    table = datasets.published_benchmark(name)
+    if table is None:
+        return
+    title = "Published benchmark for this dataset"
+    with st.expander(title, icon=":material/leaderboard:"):
+        st.caption(narrative.published_benchmark_note(table))
+        st.dataframe(
+            table.drop(columns=["horizon", "folds"]),
+            hide_index=True,
+            key="published_benchmark",
+            column_config={
+                "mae": st.column_config.NumberColumn("MAE", format="%.4g"),
+                "rmse": st.column_config.NumberColumn("RMSE", format="%.4g"),
+                "mase": st.column_config.NumberColumn("MASE", format="%.3f"),
+                "fit_seconds": st.column_config.NumberColumn(
+                    "Fit seconds", format="%.2f"
+                ),
+            },
+        )
+
+
+def show_interval_notes(cmp: Any) -> None:
+    """What the library noted while building and checking the intervals."""
+    notes = [
+        *(cmp.intervals.attrs.get("notes", []) if cmp.intervals is not None else []),
+        *(cmp.coverage.attrs.get("notes", []) if cmp.coverage is not None else []),
+    ]
+    if notes:
+        with st.expander("Notes on the intervals", icon=":material/info:"):
+            for note in dict.fromkeys(notes):
+                st.markdown(f"- {escape_md(note)}")
+
+
+def show_future(res: dict, best: str | None) -> None:
+    """The forecast beyond the data of one chosen model, as table and chart."""
+    cmp = res["comparison"]
+    st.subheader("Forecast beyond the data")
+    models = list(cmp.future["model"].unique())
+    default = best if best in models else models[0]
+    chosen = st.selectbox(
+        "Model",
+        models,
+        index=models.index(default),
+        key="future_model",
+        help="Each model was refit on the whole series; pick whose forecast to "
+        "show and download.",
+    )
+    frame = cmp.intervals if cmp.intervals is not None else cmp.future
+    future = frame[frame["model"] == chosen]
+    left, right = st.columns([2, 3])
+    bounds = [c for c in future.columns if c.startswith(("lower_", "upper_"))]
+    left.dataframe(
+        dash_missing(
+            future[["timestamp", "forecast", *bounds]], {b: ",.6g" for b in bounds}
+        ),
+        hide_index=True,
+        height=300,
+        key="future_table",
+        column_config={
+            "timestamp": st.column_config.DatetimeColumn(
+                "Time", format=time_format(future["timestamp"])
+            ),
+            "forecast": st.column_config.NumberColumn("Forecast", format="localized"),
+            **{
+                f"{side}_{pct}": st.column_config.TextColumn(
+                    f"{pct}% {'low' if side == 'lower' else 'high'}"
+                )
+                for level in cmp.levels
+                for pct in [f"{100 * level:g}"]
+                for side in ("lower", "upper")
+            },
+        },
+    )
+    with right:
+        st.plotly_chart(
+            plots.forecast_figure(
+                res["y"], (None, future), intervals=future, highlight=chosen
+            ),
+            key="future_chart",
+        )
+
+
+def show_downloads(res: dict, fig: Any) -> None:
+    """Report, forecasts and chart downloads (built only when clicked)."""
+    cmp = res["comparison"]
+    d1, d2, d3 = st.columns(3)
+    stem = slug(res["label"])
+    d1.download_button(
+        "Report (HTML)",
+        data=lambda: build_report(
+            res["y"], cmp, record=cmp.record, title=f"Forecast report: {res['label']}"
+        ),
+        file_name=f"report_{stem}.html",
+        mime="text/html",
+        icon=":material/summarize:",
+        key="download_report",
+        on_click="ignore",
+        type="primary",
+        help="One self-contained HTML file that works offline: summary, data, "
+        "chart with intervals, metrics with coverage and significance, the record.",
+    )
+    d2.download_button(
+        "Forecasts (CSV)",
+        data=lambda: safe_csv(forecast_table(cmp)),
+        file_name=f"forecasts_{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_csv",
+        on_click="ignore",
+        help="Backtest forecasts with actuals, and every model's future forecast.",
+    )
+    d3.download_button(
+        "Chart (HTML)",
+        data=lambda: fig.to_html(include_plotlyjs=True, full_html=True),
+        file_name=f"forecast_chart_{stem}.html",
+        mime="text/html",
+        icon=":material/download:",
+        key="download_html",
+        on_click="ignore",
+        help="The interactive chart above as a standalone HTML page.",
+    )
+
+
+def show_record(res: dict) -> None:
+    """The reproducibility record, and a re-run that checks the numbers match."""
+    cmp = res["comparison"]
+    st.subheader("Reproducibility")
+    with st.expander("Reproducibility record", icon=":material/receipt_long:"):
+        st.caption(
+            "Data fingerprint (with the repairs made while loading), models, all "
+            "parameters, seed, device, library versions and time of the run."
+        )
+        st.json(cmp.record, expanded=1)
+        st.download_button(
+            "Record (JSON)",
+            data=record_to_json(cmp.record),
+            file_name=f"record_{slug(res['label'])}.json",
+            mime="application/json",
+            icon=":material/download:",
+            key="download_record",
+            on_click="ignore",
+        )
+    if st.button(
+        "Re-run from the record",
+        icon=":material/replay:",
+        key="rerun",
+        help="Train again with the same data and settings and check that every "
+        "number comes out the same.",
+    ):
+        with st.spinner("Re-running with the recorded settings..."), guard():
+            again = rerun(res["y"], cmp.record)
+        match, diffs = rerun_matches(cmp, again)
+        res["rerun"] = {"match": match, "diffs": diffs, "seconds": again.seconds}
+    check = res.get("rerun")
+    if check is None:
+        return
+    verdict = narrative.rerun_verdict(
+        check["match"], len(check["diffs"]), check["seconds"]
+    )
+    if check["match"]:
+        st.success(verdict, icon=":material/check_circle:")
+    else:
+        st.warning(verdict, icon=":material/difference:")
+        st.dataframe(check["diffs"], hide_index=True, key="rerun_diffs")
+
+
+def show_bundles(cmp: Any, y: pd.Series) -> None:
+    """Download a trained neural model as a bundle; upload one to forecast again."""
+    st.subheader("Portable model")
+    neural = [m for m in cmp.fitted if m in model_names(kind="neural")]
+    st.caption(
+        "A bundle holds a neural model's weights, its settings and the fingerprint "
+        "of the data it was trained on. ARIMA and the naive baselines need no "
+        "bundle: they refit from the data in seconds."
+    )
+    left, right = st.columns(2)
+    with left:
+        if neural:
+            name = st.selectbox("Neural model", neural, key="bundle_model")
+            left.download_button(
+                "Model bundle (ZIP)",
+                data=lambda: bundle_model(cmp.fitted[name], cmp.record),
+                file_name=f"{slug(name)}_model.zip",
+                mime="application/zip",
+                icon=":material/deployed_code:",
+                key="download_bundle",
+                on_click="ignore",
+            )
+        else:
+            st.info(
+                "Train a ConvLSTM or LSTM to download a model bundle.",
+                icon=":material/info:",
+            )
+    upload = right.file_uploader(
+        "Forecast with a saved bundle",
+        type=["zip"],
+        key="bundle_upload",
+        help="A bundle downloaded here earlier: forecasts at once, no retraining.",
+    )
+    if upload is not None:
+        show_uploaded_bundle(upload.getvalue(), upload.name, y)
+
+
+def show_uploaded_bundle(data: bytes, file_name: str, y: pd.Series) -> None:
+    """Forecast with an uploaded bundle and check it against the series ``y``."""
+    try:
+        model, record = load_bundle(data)
+        forecast = model.predict()
+    except ConvLSTMError as exc:
+        show_error(exc)
+        return
+    same, message = bundle_data_check(model, record, y)
+    fingerprint = narrative.bundle_fingerprint(model, record)
+    st.markdown(
+        f"**{escape_md(file_name)}**: {escape_md(model.display_name)} "
+        f"· data fingerprint `{fingerprint[:16]}`"
+    )
+    if same:
+        st.success(escape_md(message), icon=":material/check_circle:")
+    else:
+        st.warning(escape_md(message), icon=":material/warning:")
+    table = forecast.rename("forecast").rename_axis("timestamp").reset_index()
+    table.insert(0, "model", model.display_name)
+    b1, b2 = st.columns([2, 3])
+    b1.dataframe(
+        table,
+        hide_index=True,
+        key="bundle_forecast",
+        height=300,
+        column_config={
+            "timestamp": st.column_config.DatetimeColumn(
+                "Time", format=time_format(table["timestamp"])
+            ),
+            "forecast": st.column_config.NumberColumn("Forecast", format="localized"),
+        },
+    )
+    with b2:
+        st.plotly_chart(
+            plots.forecast_figure(y, (None, table), show_backtest=False),
+            key="bundle_chart",
+        )

@@ -1,0 +1,86 @@
+"""Session-state keys and the user's data choice (``st.session_state[SOURCE]``).
+
+Each user's data choice and results live in ``st.session_state``; nothing per-user
+is kept anywhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TypedDict
+
+import streamlit as st
+
+# Session-state keys, in one place.
+SOURCE = "source"  # the data the user chose: a Source dict, or absent
+RESULT = "result"  # the last finished comparison: a Result dict, or absent
+PARAMS = "saved_params"  # last submitted training settings, to refill the form
+RUNNING = "training_running"  # set while compare() runs; still set => interrupted
+AUTORUN = "autorun"  # the landing page asks the compare page to train at once
+LEVELS = "levels"  # the prediction-interval levels picked on the results
+
+DEFAULT_DATASET = "air_passengers"
+
+
+class Source(TypedDict, total=False):
+    """The user's data choice, kept in ``st.session_state[SOURCE]``."""
+
+    kind: str  # "bundled" or "upload"
+    name: str  # bundled dataset name
+    file_name: str  # uploaded file's name (user text: never render as HTML)
+    data: bytes  # uploaded file's bytes
+    digest: str  # sha256 of data, identifies the upload
+    time_col: str | None  # None: let to_series pick
+    value_col: str | None
+
+
+def source() -> Source | None:
+    """The user's current data choice, or None."""
+    return st.session_state.get(SOURCE)
+
+
+def bundled_name(src: Source | None = None) -> str | None:
+    """The bundled dataset's name when the data choice is one, else None."""
+    src = src or source()
+    return src["name"] if src and src.get("kind") == "bundled" else None
+
+
+def choose_bundled(name: str) -> bool:
+    """Make the bundled dataset ``name`` the current data; False if it already was."""
+    if bundled_name() == name:
+        return False
+    st.session_state[SOURCE] = Source(kind="bundled", name=name)
+    return True
+
+
+def choose_upload(file_name: str, content: bytes) -> bool:
+    """Make an uploaded file the current data; False if it already was."""
+    digest = hashlib.sha256(content).hexdigest()
+    current = source()
+    if current and current.get("digest") == digest:
+        return False
+    st.session_state[SOURCE] = Source(
+        kind="upload",
+        file_name=file_name,
+        data=content,
+        digest=digest,
+        time_col=None,
+        value_col=None,
+    )
+    return True
+
+
+def choose_column(which: str) -> None:
+    """Widget callback: store the column picked in widget ``which`` (``"time_col"``
+    or ``"value_col"``, the same name as the Source field) in the data choice."""
+    st.session_state[SOURCE] = {**source(), which: st.session_state[which]}
+
+
+def source_key(src: Source | None = None) -> str:
+    """A short id of the data choice (dataset name or file hash plus columns)."""
+    src = src or source()
+    if not src:
+        return ""
+    if src["kind"] == "bundled":
+        return f"bundled:{src['name']}"
+    return f"upload:{src['digest'][:16]}:{src.get('time_col')}:{src.get('value_col')}"

@@ -1,0 +1,63 @@
+"""User text made safe to show and download: Markdown escaping, formula-safe CSV,
+file names, timestamp and missing-number formats."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from convlstm import data
+
+# Characters Markdown would read as formatting, links or HTML.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+
+def escape_md(text: object) -> str:
+    """Escape user text for ``st.markdown`` so it shows literally (no links, HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes for a download, with formula-like text cells neutralised."""
+    return data.safe_csv(frame).encode("utf-8")
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of ``text`` (ASCII letters, digits, ``_``)."""
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "_", text.rsplit(".", 1)[0]).strip("_")
+    return cleaned[:40] or "data"
+
+
+def time_format(index: pd.DatetimeIndex | pd.Series) -> str:
+    """A display format for timestamps: dates only when every time is midnight."""
+    times = pd.DatetimeIndex(index)
+    return "YYYY-MM-DD" if (times == times.normalize()).all() else "YYYY-MM-DD HH:mm"
+
+
+def dash_missing(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
+    """A copy with the named numeric columns as display text, "—" where missing.
+
+    Args:
+        frame: the table to show.
+        formats: column -> Python format spec (e.g. ``".0%"``, ``".4g"``); columns
+            not in ``frame`` are ignored.
+    """
+    out = frame.copy()
+    for col, spec in formats.items():
+        if col in out.columns:
+            out[col] = [
+                "—" if v is None or pd.isna(v) else format(float(v), spec)
+                for v in out[col]
+            ]
+    return out
+
+
+def forecast_table(comparison: Any) -> pd.DataFrame:
+    """One tidy table of a comparison's backtest and future forecasts, for download."""
+    backtest = comparison.backtest.forecasts.assign(section="backtest")
+    future = comparison.future.assign(section="future")
+    table = pd.concat([backtest, future], ignore_index=True, sort=False)
+    first = ["section", "model"]
+    return table[first + [c for c in table.columns if c not in first]]
