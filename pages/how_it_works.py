@@ -9,7 +9,6 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from convlstm import datasets
 from ui import how_it_works as hiw
 
 ui.ensure_navigation()
@@ -39,12 +38,7 @@ if src:
     label = ui.source_label(src)
     data_key = ui.source_key(src)
 else:
-    names = datasets.names()
-    name = st.selectbox(
-        "Dataset",
-        names,
-        index=names.index(ui.DEFAULT_DATASET) if ui.DEFAULT_DATASET in names else 0,
-        format_func=lambda n: ui.dataset_info(n).title,
+    name = ui.dataset_picker(
         key="hiw_dataset",
         help="No data is chosen on the Data page yet, so pick a bundled dataset.",
     )

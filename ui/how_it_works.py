@@ -6,7 +6,6 @@ Each ``*_section`` draws one tab from what ``convlstm.explain`` and
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,8 @@ import ui
 from convlstm import ConvLSTMError, explain, moving_blob, plots
 from convlstm.plots import demo as demo_plots
 from convlstm.plots import explain as explain_plots
+
+from .progress import ProgressBar, epoch_callback, event_text
 
 STORE = "hiw_store"  # this page's results: {"fresh": (key, Subject), ...}
 SETTING_KEYS = ("kernel_size", "hidden_size", "num_layers", "frontend", "residual")
@@ -48,33 +49,19 @@ def last(name: str) -> tuple[tuple, Any] | None:
 # ---------------------------------------------------------------- progress
 
 
-class Progress:
-    """A progress bar that redraws at most 5 times a second (and at the end)."""
-
-    def __init__(self, text: str) -> None:
-        self.bar = st.progress(0.0, text)
-        self.shown = 0.0
+class Progress(ProgressBar):
+    """The page's throttled progress bar, with adapters for each kind of callback."""
 
     def __call__(self, fraction: float, text: str) -> None:
-        now = time.monotonic()
-        if now - self.shown >= 0.2 or fraction >= 1.0:
-            self.bar.progress(min(max(fraction, 0.0), 1.0), text)
-            self.shown = now
+        self.update(fraction, text, force=fraction >= 1.0)
 
     def epochs(self, what: str) -> Callable[..., None]:
         """A ``callback(epoch, epochs, train_loss, val_loss)`` of a fit."""
-        return lambda epoch, epochs, *_: self(
-            epoch / max(epochs, 1), f"{what}: epoch {epoch}"
-        )
+        return epoch_callback(self, what)
 
     def events(self) -> Callable[[Any], None]:
         """A ``progress(ProgressEvent)`` callback of a backtest."""
-
-        def report(event: Any) -> None:
-            step = f" · epoch {event.epoch}/{event.epochs}" if event.epoch else ""
-            self(event.fraction, f"{event.model}, {event.stage}{step}")
-
-        return report
+        return lambda event: self(event.fraction, event_text(event))
 
     def steps(self) -> Callable[[int, int, float], None]:
         """A ``callback(step, steps, loss)`` of the blob demo."""
@@ -83,7 +70,7 @@ class Progress:
         )
 
     def close(self) -> None:
-        self.bar.empty()
+        self.empty()
 
 
 def run(job: Callable[[Progress], Any], text: str) -> Any:
