@@ -6,7 +6,6 @@ are removed by STL/MSTL first and a non-seasonal ARIMA models what is left.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import warnings
 from dataclasses import dataclass
@@ -17,9 +16,17 @@ import pandas as pd
 from scipy.optimize import least_squares
 from scipy.signal import lfilter
 
-from ..data import check_series, future_index, seasonal_periods
+from ..data import check_series, future_index
 from ..errors import DataError, ParameterError
-from .base import BaseForecaster, check_horizon, check_season_length
+from .base import BaseForecaster
+from .blas import one_blas_thread
+from .checks import check_horizon, check_season_length
+from .decompose import (
+    candidate_periods,
+    extend_seasonal,
+    feasible_periods,
+    seasonal_components,
+)
 from .rules import ARIMA_MIN_LENGTH
 
 __all__ = ["ARIMAForecaster", "wants_log"]
@@ -242,34 +249,13 @@ class ARIMAForecaster(BaseForecaster):
         return self
 
     def _periods(self, index: pd.DatetimeIndex, n: int) -> tuple[int, ...]:
-        if self.season_length is None:
-            candidates = seasonal_periods(index)
-        else:
-            m = check_season_length(self.season_length)
-            candidates = (int(m),)
-        return tuple(p for p in candidates if p > 1 and n >= 2 * p)
+        season = check_season_length(self.season_length)
+        return feasible_periods(candidate_periods(index, season), n)
 
     def _decompose(self, z: np.ndarray, periods: tuple[int, ...]) -> np.ndarray:
         """Split off the seasonal components; return the seasonally adjusted series."""
-        from statsmodels.tsa.seasonal import MSTL, STL
-
-        # Like R's stl, evaluate the trend and low-pass smoothers every few points
-        # and interpolate: ~10x faster on long periods, the same components to
-        # within a fraction of a percent.
-        jump = max(1, -(-min(periods) // 5))
-        kwargs = {"trend_jump": jump, "low_pass_jump": jump}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if len(periods) == 1:
-                res = STL(z, period=periods[0], **kwargs).fit()
-                seasonal = res.seasonal.reshape(-1, 1)
-            else:
-                res = MSTL(z, periods=list(periods), stl_kwargs=kwargs).fit()
-                seasonal = np.asarray(res.seasonal).reshape(len(z), -1)
-        self.seasonal_components_ = [
-            (p, seasonal[:, i].copy()) for i, p in enumerate(periods)
-        ]
-        return z - seasonal.sum(axis=1)
+        self.seasonal_components_ = seasonal_components(z, periods)
+        return z - sum(c for _, c in self.seasonal_components_)
 
     # -------------------------------------------------------------- predict
     def predict(self) -> pd.Series:
@@ -279,9 +265,7 @@ class ARIMAForecaster(BaseForecaster):
         d, D, m = self._diff
         w_hat = self._arma.forecast(self._w, horizon)
         z_hat = _integrate(w_hat, self._base, d, D, m)
-        for period, component in self.seasonal_components_:
-            last = component[-period:]
-            z_hat = z_hat + np.resize(last, horizon)
+        z_hat = z_hat + extend_seasonal(self.seasonal_components_, horizon)
         values = np.exp(z_hat) if self.transform_ == "log" else z_hat
         idx = future_index(self.index_, horizon)
         return pd.Series(values, index=idx, name=self.display_name)
@@ -571,7 +555,7 @@ def _refine_mle(arma: _Arma, w: np.ndarray) -> _Arma:
     # gives the same model, so a re-run reproduces the forecast.
     start = np.array([float(f"{v:.4g}") for v in start])
     try:
-        with warnings.catch_warnings(), _one_blas_thread():
+        with warnings.catch_warnings(), one_blas_thread():
             warnings.simplefilter("ignore")
             res = SARIMAX(
                 w,
@@ -586,13 +570,3 @@ def _refine_mle(arma: _Arma, w: np.ndarray) -> _Arma:
         return arma
     arma.result = res
     return arma
-
-
-def _one_blas_thread():
-    """Limit BLAS to one thread: the Kalman filter's tiny matrix products are slower,
-    not faster, with several threads (and much slower on a busy machine)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")

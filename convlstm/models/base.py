@@ -11,41 +11,11 @@ import copy
 import inspect
 from typing import Any, Self
 
-import numpy as np
 import pandas as pd
 
 from ..errors import NotFittedError, ParameterError
 
-__all__ = ["BaseForecaster", "check_horizon", "check_season_length"]
-
-
-def check_horizon(horizon: object) -> int:
-    """Return ``horizon`` as an int of at least 1.
-
-    Raises:
-        ParameterError: not a whole number of steps, or below 1.
-    """
-    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer):
-        raise ParameterError(
-            f"horizon must be a whole number of steps, got {horizon!r}"
-        )
-    if horizon < 1:
-        raise ParameterError(f"horizon must be at least 1 step, got {horizon}")
-    return int(horizon)
-
-
-def check_season_length(season_length: object) -> int:
-    """Return a given ``season_length`` as an int of at least 1.
-
-    Raises:
-        ParameterError: not a whole number of at least 1.
-    """
-    m = season_length
-    if isinstance(m, bool) or not isinstance(m, int | np.integer) or m < 1:
-        raise ParameterError(
-            f"season_length must be a whole number >= 1 or None, got {m!r}"
-        )
-    return int(m)
+__all__ = ["BaseForecaster"]
 
 
 class BaseForecaster:

@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..data import check_series, future_index
 from ..data import season_length as _season_length
-from .base import BaseForecaster, check_horizon, check_season_length
+from .base import BaseForecaster
+from .checks import check_horizon, check_season_length
 
 __all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
 

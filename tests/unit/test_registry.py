@@ -16,7 +16,8 @@ from convlstm.data import future_index
 from convlstm.datasets import default_horizon_folds
 from convlstm.errors import ParameterError
 from convlstm.metrics import best_model
-from convlstm.models.base import BaseForecaster, check_horizon
+from convlstm.models.base import BaseForecaster
+from convlstm.models.checks import check_horizon
 from convlstm.models.registry import (
     ModelSpec,
     canonical_name,
