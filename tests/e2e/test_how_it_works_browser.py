@@ -61,7 +61,10 @@ def test_how_it_works_tabs_train_and_blob(page, screenshots: Path) -> None:
 
     # Not exact: the first visitor after a server start gets Streamlit's legacy
     # pages/ navigation ("how it works"), everyone later the app's ("How it works").
-    expect(page.get_by_role("link", name="How it works").first).to_be_visible()
+    # the first script run can take longer than expect's 5 s on a loaded machine
+    expect(page.get_by_role("link", name="How it works").first).to_be_visible(
+        timeout=SLOW
+    )
     wait_idle(page)
     page.get_by_role("link", name="How it works").first.click()
     expect(page.get_by_role("heading", name="How it works")).to_be_visible()
