@@ -105,8 +105,13 @@ def _section() -> None:
     with left:
         st.markdown("**Confusion matrix** (test set)")
         st.plotly_chart(image_plots.confusion_figure(result), key="hiw_img_confusion")
+        st.markdown("**Training loss**")
+        st.plotly_chart(image_plots.image_loss_figure(result), key="hiw_img_loss")
     with right:
         st.markdown("**First test images**: predicted (true); red = wrong")
         st.plotly_chart(image_plots.examples_figure(result), key="hiw_img_examples")
-        st.markdown("**Training loss**")
-        st.plotly_chart(image_plots.image_loss_figure(result), key="hiw_img_loss")
+        st.markdown("**Some it got wrong**")
+        st.plotly_chart(
+            image_plots.examples_figure(result, count=6, mistakes=True),
+            key="hiw_img_mistakes",
+        )

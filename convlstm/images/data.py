@@ -91,7 +91,8 @@ class ImageData:
             if n is not None and n < 1:
                 raise ParameterError(f"{what} subset must be at least 1, got {n}")
         split = self.split
-        if train is not None or test is not None:
+        n_train, n_test = len(self.train_labels), len(self.test_labels)
+        if (train or n_train) < n_train or (test or n_test) < n_test:
             split += (
                 f" Subset used: the first {len(self.train_labels[:train]):,} training "
                 f"and {len(self.test_labels[:test]):,} test images."

@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 # images per forward pass when testing
 _EVAL_BATCH = 1024
-# examples shown in the result (figures of images with their predictions)
-_EXAMPLES = 16
+# first test images, and first mistakes, kept in the result for figures
+_EXAMPLES = 12
 
 
 @dataclass
@@ -44,7 +44,9 @@ class ClassifierResult:
         class_names: one per class index.
         predictions: ``(M,)`` predicted class of each test image.
         labels: ``(M,)`` true class of each test image.
-        examples: the first test images, ``(E, C, H, W)`` float in ``[0, 1]``.
+        examples: test images to show, ``(E, C, H, W)`` float in ``[0, 1]``: the
+            first ones and the first ones classified wrong.
+        example_index: ``(E,)`` their positions in the test set.
         history: one dict per epoch: ``epoch``, ``train_loss`` (cross-entropy).
         seconds: training time.
         settings: the settings used (epochs, batch size, learning rate, ...).
@@ -63,6 +65,7 @@ class ClassifierResult:
     predictions: np.ndarray
     labels: np.ndarray
     examples: np.ndarray
+    example_index: np.ndarray
     history: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     settings: dict[str, Any] = field(default_factory=dict)
@@ -230,6 +233,8 @@ def train_classifier(
     with np.errstate(invalid="ignore", divide="ignore"):
         per_class = np.where(totals > 0, np.diag(confusion) / totals, np.nan)
     accuracy = float((predictions == labels).mean())
+    wrong = np.flatnonzero(predictions != labels)[:_EXAMPLES]
+    shown = np.union1d(np.arange(min(_EXAMPLES, len(labels))), wrong)
     log.info("%s: test accuracy %.4f in %.1fs", data.name, accuracy, seconds)
     return ClassifierResult(
         dataset=data.name,
@@ -239,7 +244,8 @@ def train_classifier(
         class_names=data.class_names,
         predictions=predictions,
         labels=labels,
-        examples=data.test_images[:_EXAMPLES].copy(),
+        examples=data.test_images[shown].copy(),
+        example_index=shown,
         history=result.history,
         seconds=seconds,
         settings={

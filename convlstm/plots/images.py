@@ -53,20 +53,39 @@ def confusion_figure(result: ClassifierResult) -> go.Figure:
     return fig
 
 
-def examples_figure(result: ClassifierResult, *, count: int = 12) -> go.Figure:
-    """The first test images with their predicted and true labels (wrong in red).
+def examples_figure(
+    result: ClassifierResult, *, count: int = 12, mistakes: bool = False
+) -> go.Figure:
+    """Test images with their predicted and true labels (wrong ones in red).
 
     Args:
         result: from :func:`convlstm.images.train_classifier`.
         count: images to show (at most the examples the result holds).
+        mistakes: show the first images classified wrong instead of the first
+            test images.
     """
-    images = result.examples[:count]  # (E, C, H, W) in [0, 1]
+    picks = [
+        j
+        for j, i in enumerate(result.example_index)
+        if not mistakes or result.predictions[i] != result.labels[i]
+    ][:count]
+    if not picks:
+        fig = go.Figure()
+        fig.add_annotation(
+            text="no test image was classified wrong", showarrow=False, x=0.5, y=0.5
+        )
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        fig.update_layout(template="plotly_white", height=120)
+        return fig
+    images = result.examples[picks]  # (E, C, H, W) in [0, 1]
     n = len(images)
-    cols = min(n, 6) or 1
-    rows = max(1, -(-n // cols))
+    cols = min(n, 6)
+    rows = -(-n // cols)
     names = result.class_names
     titles = []
-    for i in range(n):
+    for j in picks:
+        i = result.example_index[j]
         pred, true = names[result.predictions[i]], names[result.labels[i]]
         colour = _RIGHT if pred == true else _WRONG
         titles.append(f"<span style='color:{colour}'>{pred}</span> (true {true})")
@@ -122,7 +141,7 @@ def image_loss_figure(result: ClassifierResult) -> go.Figure:
         )
     )
     fig.update_xaxes(title="epoch", dtick=1 if len(epochs) <= 20 else None)
-    fig.update_yaxes(title="cross-entropy", type="log", tickformat=".3g")
+    fig.update_yaxes(title="cross-entropy", type="log", dtick=1, tickformat=".3g")
     fig.update_layout(
         template="plotly_white",
         height=260,

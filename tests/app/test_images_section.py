@@ -49,5 +49,6 @@ def test_section_is_closed_until_opened_then_trains_on_digits() -> None:
     assert "What we measured" in text and "1 epoch," in text
     assert "first 100 training" in text
     ids = [c.proto.id for c in at.get("plotly_chart")]
-    for key in ("hiw_img_confusion", "hiw_img_examples", "hiw_img_loss"):
+    charts = ("hiw_img_confusion", "hiw_img_examples", "hiw_img_mistakes")
+    for key in (*charts, "hiw_img_loss"):
         assert sum(i.endswith(key) for i in ids) == 1, ids

@@ -242,7 +242,11 @@ def test_result_holds_the_test_numbers(tiny_result) -> None:
     assert r.accuracy == pytest.approx(np.trace(r.confusion) / 40)
     assert r.per_class.shape == (10,)
     assert len(r.history) == 1 and r.history[0]["train_loss"] > 0
-    assert r.examples.shape == (16, 1, 8, 8)
+    assert r.examples.shape[1:] == (1, 8, 8)
+    assert len(r.examples) == len(r.example_index)
+    assert list(r.example_index[:12]) == list(range(12))
+    wrong = np.flatnonzero(r.predictions != r.labels)[:12]
+    assert set(wrong) <= set(r.example_index)
     assert r.device == "cpu" and r.seconds > 0
     payload = json.loads(json.dumps(r.to_dict(), allow_nan=False))
     assert payload["settings"]["hidden_size"] == 4
@@ -342,6 +346,10 @@ def test_figures(tiny_result) -> None:
     examples = image_plots.examples_figure(tiny_result, count=8)
     assert len(examples.data) == 8
     assert len(examples.layout.annotations) == 8
+    wrong = int((tiny_result.predictions != tiny_result.labels).sum())
+    mistakes = image_plots.examples_figure(tiny_result, count=6, mistakes=True)
+    assert len(mistakes.data) == min(wrong, 6)
+    assert all("true" in a.text for a in mistakes.layout.annotations)
     loss = image_plots.image_loss_figure(tiny_result)
     assert len(loss.data[0].y) == 1
 
