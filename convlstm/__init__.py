@@ -68,6 +68,7 @@ _SUBMODULES = (
     "data",
     "datasets",
     "explain",
+    "images",
     "intervals",
     "metrics",
     "models",

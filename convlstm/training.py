@@ -6,6 +6,7 @@ once), normalised per window, and the net learns in those normalised units.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import math
@@ -199,6 +200,29 @@ def _is_oom(exc: BaseException) -> bool:
         isinstance(exc, MemoryError | oom)
         or "out of memory" in text
         or "allocate memory" in text  # the CPU allocator: "can't allocate memory"
+    )
+
+
+@contextlib.contextmanager
+def _oom_guard(device: torch.device, batch_size: int) -> Iterator[None]:
+    """Turn running out of memory into a TrainingError that says what to change."""
+    try:
+        yield
+    except (RuntimeError, MemoryError) as exc:
+        if isinstance(exc, TrainingError) or not _is_oom(exc):
+            raise
+        raise TrainingError(
+            f"out of memory on {device}: use a smaller batch_size (now {batch_size}) "
+            "or hidden_size, or device='cpu'"
+        ) from None
+
+
+def _diverged(epoch: int, learning_rate: float) -> TrainingError:
+    """The error of a NaN or infinite loss, with a learning rate to try."""
+    return TrainingError(
+        f"training diverged in epoch {epoch}: the loss became NaN or infinite; "
+        f"use a lower learning rate (now {learning_rate:g}, try "
+        f"{learning_rate / 10:g})"
     )
 
 
@@ -495,7 +519,7 @@ def train(
     )
     best: dict = {}
     try:
-        with compute_context(net, device):
+        with _oom_guard(device, batch_size), compute_context(net, device):
             net.to(device)
             for p in frozen:
                 p.requires_grad_(False)
@@ -517,13 +541,6 @@ def train(
                 learning_rate=learning_rate,
                 callback=callback,
             )
-    except (RuntimeError, MemoryError) as exc:
-        if isinstance(exc, TrainingError) or not _is_oom(exc):
-            raise
-        raise TrainingError(
-            f"out of memory on {device}: use a smaller batch_size (now {batch_size}) "
-            "or hidden_size, or device='cpu'"
-        ) from None
     finally:
         for p in frozen:
             p.requires_grad_(True)
@@ -609,11 +626,7 @@ def _run_epochs(
         if not math.isfinite(train_loss) or not math.isfinite(monitor):
             result.stopped_early = True
             if "state" not in best:
-                raise TrainingError(
-                    f"training diverged in epoch {epoch}: the loss became "
-                    f"NaN or infinite; use a lower learning rate (now "
-                    f"{learning_rate:g}, try {learning_rate / 10:g})"
-                )
+                raise _diverged(epoch, learning_rate)
             logger.warning(
                 "non-finite loss in epoch %d; keeping the weights of epoch "
                 "%d (a lower learning rate may help)",
@@ -758,7 +771,7 @@ def train_batches(
             yield x.to(device), target.to(device)
 
     try:
-        with compute_context(net, device):
+        with _oom_guard(device, batch_size), compute_context(net, device):
             net.to(device)
             optimiser, scheduler = _make_optimiser(
                 net, learning_rate, total_steps=max(1, epochs * steps_per_epoch)
@@ -777,11 +790,7 @@ def train_batches(
                 if not losses:
                     raise ParameterError(f"epoch {epoch} has no training batches")
                 if not math.isfinite(losses[-1]):
-                    raise TrainingError(
-                        f"training diverged in epoch {epoch}: the loss became "
-                        f"NaN or infinite; use a lower learning rate (now "
-                        f"{learning_rate:g}, try {learning_rate / 10:g})"
-                    )
+                    raise _diverged(epoch, learning_rate)
                 total = sum(v * n for v, n in zip(losses, sizes, strict=False))
                 loss = total / sum(sizes[: len(losses)])
                 result.history.append(
@@ -792,13 +801,6 @@ def train_batches(
                 if stop is True:
                     result.stopped_early = epoch < epochs
                     break
-    except (RuntimeError, MemoryError) as exc:
-        if isinstance(exc, TrainingError) or not _is_oom(exc):
-            raise
-        raise TrainingError(
-            f"out of memory on {device}: use a smaller batch_size (now {batch_size}) "
-            "or hidden_size, or device='cpu'"
-        ) from None
     finally:
         net.eval()
     result.seconds = time.perf_counter() - started
