@@ -40,7 +40,7 @@ def add_images_parser(sub: Any) -> argparse.ArgumentParser:
     g.add_argument("--learning-rate", type=float, default=0.01, help="Adam's rate")
     g.add_argument("--hidden-size", type=int, default=64, help="ConvLSTM channels")
     g.add_argument("--seed", type=int, default=0, help="random seed")
-    g.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
+    g.add_argument("--device", default="auto", help="auto (default), cpu, cuda, mps")
     g.add_argument("--train-limit", type=int, help="use the first N training images")
     g.add_argument("--test-limit", type=int, help="use the first N test images")
     p.add_argument("--json", action="store_true", help="machine-readable output")

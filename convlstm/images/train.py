@@ -138,7 +138,7 @@ def train_classifier(
     pooling: int | None = None,
     dropout: float = 0.0,
     seed: int = 0,
-    device: str = "cpu",
+    device: str = "auto",
     train_limit: int | None = None,
     test_limit: int | None = None,
     callback: EpochCallback | None = None,
@@ -162,7 +162,7 @@ def train_classifier(
             pixels or more, else 1.
         dropout: dropout before the head.
         seed: seeds the weights and the order of the batches.
-        device: "cpu", "cuda", "mps" or "auto".
+        device: "auto" (CUDA, then MPS, then the CPU), "cpu", "cuda" or "mps".
         train_limit: use only the first this many training images (None: all).
         test_limit: use only the first this many test images (None: all).
         callback: ``callback(epoch, epochs, train_loss, None)``; True stops.

@@ -34,6 +34,7 @@ TINY = {
     "conv_channels": 4,
     "conv_layers": 1,
     "batch_size": 32,
+    "device": "cpu",
 }
 
 
@@ -405,6 +406,8 @@ def test_cli_images_text() -> None:
         "--test-limit",
         "20",
         "--quiet",
+        "--device",
+        "cpu",
     )
     assert code == 0
     assert out.startswith("digits: test accuracy ")
