@@ -118,6 +118,22 @@ def _standardise(data: ImageData) -> tuple[np.ndarray, np.ndarray]:
     return mean.astype(np.float32), np.maximum(std, 1e-6).astype(np.float32)
 
 
+def _check_data(data: ImageData) -> None:
+    """Raise DataError for too few images, bad labels or non-finite pixels."""
+    if len(data.train_labels) < 2 or len(data.test_labels) < 1:
+        raise DataError(f"{data.name}: too few images to train and test")
+    k = len(data.class_names)
+    for what, labels in (("training", data.train_labels), ("test", data.test_labels)):
+        if labels.min() < 0 or labels.max() >= k:
+            raise DataError(
+                f"{data.name}: {what} labels must be class indices 0..{k - 1}, "
+                f"found {int(labels.min())}..{int(labels.max())}"
+            )
+    for what, images in (("training", data.train_images), ("test", data.test_images)):
+        if not np.isfinite(images).all():
+            raise DataError(f"{data.name}: {what} images hold NaN or infinite pixels")
+
+
 def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, k: int) -> np.ndarray:
     """``(k, k)`` counts: row = true class, column = predicted class."""
     out = np.zeros((k, k), dtype=np.int64)
@@ -183,8 +199,7 @@ def train_classifier(
         data = load_images(data)
     if train_limit is not None or test_limit is not None:
         data = data.subset(train=train_limit, test=test_limit)
-    if len(data.train_labels) < 2 or len(data.test_labels) < 1:
-        raise DataError(f"{data.name}: too few images to train and test")
+    _check_data(data)
     dev = resolve_device(device)
     c, h, w = data.shape
     if pooling is None:

@@ -270,6 +270,20 @@ def test_trains_on_a_fake_cifar_set() -> None:
     assert result.confusion.sum() == 6 and len(result.history) == 2
 
 
+def test_bad_labels_or_pixels_are_data_errors() -> None:
+    data = load_digits().subset(train=40, test=10)
+    labels = data.train_labels.copy()
+    labels[3] = 10
+    bad = ImageData(**{**vars(data), "train_labels": labels})
+    with pytest.raises(DataError, match="class indices 0..9"):
+        train_classifier(bad, **TINY)
+    images = data.test_images.copy()
+    images[0, 0, 0, 0] = np.nan
+    bad = ImageData(**{**vars(data), "test_images": images})
+    with pytest.raises(DataError, match="NaN"):
+        train_classifier(bad, **TINY)
+
+
 def test_non_finite_loss_is_a_training_error() -> None:
     net = nn.Linear(3, 2)
 
