@@ -216,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     p.add_argument("--json", type=Path, default=BENCH / "images.json")
     args = p.parse_args(argv)
+    from convlstm.device import resolve_device
+
     command = "python -m bench.images " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
@@ -225,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "measured": stamp,
         "machine": machine(),
-        "device": args.device,
+        "device": str(resolve_device(args.device)),
         "seeds": list(seeds),
         "digits": run_digits(seeds, args.device),
     }
