@@ -122,6 +122,7 @@ _SUBMODULES = (
     "datasets",
     "device",
     "explain",
+    "images",
     "intervals",
     "metrics",
     "models",

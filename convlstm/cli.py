@@ -21,6 +21,7 @@ from .compare import DEFAULT_LEVELS, Comparison, compare, make_model
 from .data import read_csv, safe_csv, to_series
 from .datasets import default_horizon_folds
 from .errors import ConvLSTMError
+from .images.cli import add_images_parser, run_images_command
 from .models.registry import (
     NETWORK_SETTINGS,
     canonical_name,
@@ -383,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_params(r)
 
     sub.add_parser("datasets", help="list the bundled datasets")
+    add_images_parser(sub)
     return parser
 
 
@@ -405,6 +407,7 @@ def main(
         "forecast": _cmd_forecast,
         "compare": _cmd_compare,
         "report": _cmd_report,
+        "images": run_images_command,
     }
     try:
         return commands[args.command](args, out, err)

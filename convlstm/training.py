@@ -6,6 +6,7 @@ once), normalised per window, and the net learns in those normalised units.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import math
@@ -33,6 +34,7 @@ __all__ = [
     "predict_windows",
     "resolve_device",
     "train",
+    "train_batches",
     "window_starts",
 ]
 
@@ -198,6 +200,29 @@ def _is_oom(exc: BaseException) -> bool:
         isinstance(exc, MemoryError | oom)
         or "out of memory" in text
         or "allocate memory" in text  # the CPU allocator: "can't allocate memory"
+    )
+
+
+@contextlib.contextmanager
+def _oom_guard(device: torch.device, batch_size: int) -> Iterator[None]:
+    """Turn running out of memory into a TrainingError that says what to change."""
+    try:
+        yield
+    except (RuntimeError, MemoryError) as exc:
+        if isinstance(exc, TrainingError) or not _is_oom(exc):
+            raise
+        raise TrainingError(
+            f"out of memory on {device}: use a smaller batch_size (now {batch_size}) "
+            "or hidden_size, or device='cpu'"
+        ) from None
+
+
+def _diverged(epoch: int, learning_rate: float) -> TrainingError:
+    """The error of a NaN or infinite loss, with a learning rate to try."""
+    return TrainingError(
+        f"training diverged in epoch {epoch}: the loss became NaN or infinite; "
+        f"use a lower learning rate (now {learning_rate:g}, try "
+        f"{learning_rate / 10:g})"
     )
 
 
@@ -494,7 +519,7 @@ def train(
     )
     best: dict = {}
     try:
-        with compute_context(net, device):
+        with _oom_guard(device, batch_size), compute_context(net, device):
             net.to(device)
             for p in frozen:
                 p.requires_grad_(False)
@@ -516,13 +541,6 @@ def train(
                 learning_rate=learning_rate,
                 callback=callback,
             )
-    except (RuntimeError, MemoryError) as exc:
-        if isinstance(exc, TrainingError) or not _is_oom(exc):
-            raise
-        raise TrainingError(
-            f"out of memory on {device}: use a smaller batch_size (now {batch_size}) "
-            "or hidden_size, or device='cpu'"
-        ) from None
     finally:
         for p in frozen:
             p.requires_grad_(True)
@@ -608,11 +626,7 @@ def _run_epochs(
         if not math.isfinite(train_loss) or not math.isfinite(monitor):
             result.stopped_early = True
             if "state" not in best:
-                raise TrainingError(
-                    f"training diverged in epoch {epoch}: the loss became "
-                    f"NaN or infinite; use a lower learning rate (now "
-                    f"{learning_rate:g}, try {learning_rate / 10:g})"
-                )
+                raise _diverged(epoch, learning_rate)
             logger.warning(
                 "non-finite loss in epoch %d; keeping the weights of epoch "
                 "%d (a lower learning rate may help)",
@@ -700,3 +714,94 @@ def _eval_loss(
             target = target.to(device=device, dtype=torch.float32)
             total += float(nn.functional.l1_loss(pred, target)) * len(batch)
     return total / len(starts)
+
+
+# ------------------------------------------------ labelled batches (image classifier)
+
+
+def train_batches(
+    net: nn.Module,
+    epoch_batches: Callable[[int], Iterable[tuple[torch.Tensor, torch.Tensor]]],
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    *,
+    epochs: int,
+    steps_per_epoch: int,
+    learning_rate: float,
+    batch_size: int,
+    device: torch.device,
+    callback: EpochCallback | None = None,
+) -> TrainResult:
+    """Train ``net`` in place on ready-made ``(input, target)`` batches.
+
+    The loop of nets that learn from labelled examples rather than from windows of a
+    series (the image classifier): Adam with the same cosine decay and gradient
+    clipping as :func:`train`, every step through :func:`optimise`, the same guards
+    (a non-finite loss or running out of memory is a ``TrainingError`` that says
+    what to change). There is no validation split: the weights of the last epoch
+    are kept.
+
+    Args:
+        net: the net; it is moved to ``device``.
+        epoch_batches: ``epoch_batches(epoch)`` yields the batches of that epoch
+            (1-based), on any device; it owns shuffling and seeding.
+        loss_fn: ``loss_fn(net(input), target)`` -> scalar loss.
+        epochs: epochs to run.
+        steps_per_epoch: batches per epoch (for the learning-rate schedule).
+        learning_rate: Adam's learning rate at the start.
+        batch_size: examples per batch (named in the out-of-memory message).
+        device: where to train.
+        callback: ``callback(epoch, epochs, train_loss, None)``; True stops.
+
+    Returns:
+        A :class:`TrainResult` whose history holds the mean training loss per epoch.
+
+    Raises:
+        ParameterError: an epoch had no batches.
+        TrainingError: the loss became NaN or infinite (lower the learning rate),
+            or the device ran out of memory.
+    """
+    started = time.perf_counter()
+    result = TrainResult()
+
+    sizes: list[int] = []  # examples per batch of the current epoch
+
+    def on_device(epoch: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        for x, target in epoch_batches(epoch):
+            sizes.append(len(x))
+            yield x.to(device), target.to(device)
+
+    try:
+        with _oom_guard(device, batch_size), compute_context(net, device):
+            net.to(device)
+            optimiser, scheduler = _make_optimiser(
+                net, learning_rate, total_steps=max(1, epochs * steps_per_epoch)
+            )
+            for epoch in range(1, epochs + 1):
+                net.train()
+                sizes.clear()
+                losses = optimise(
+                    net,
+                    optimiser,
+                    on_device(epoch),
+                    loss_fn,
+                    scheduler=scheduler,
+                    grad_clip=GRAD_CLIP,
+                )
+                if not losses:
+                    raise ParameterError(f"epoch {epoch} has no training batches")
+                if not math.isfinite(losses[-1]):
+                    raise _diverged(epoch, learning_rate)
+                total = sum(v * n for v, n in zip(losses, sizes, strict=False))
+                loss = total / sum(sizes[: len(losses)])
+                result.history.append(
+                    {"epoch": epoch, "train_loss": loss, "val_loss": None}
+                )
+                result.best_epoch = epoch
+                stop = callback(epoch, epochs, loss, None) if callback else None
+                if stop is True:
+                    result.stopped_early = epoch < epochs
+                    break
+    finally:
+        net.eval()
+    result.seconds = time.perf_counter() - started
+    return result

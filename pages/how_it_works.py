@@ -10,6 +10,7 @@ import streamlit as st
 
 import ui
 from ui import how_it_works as hiw
+from ui.images import images_section
 
 ui.ensure_navigation()
 
@@ -87,3 +88,5 @@ with tabs[3]:
 with tabs[4]:
     if tabs[4].open:
         hiw.blob_section()
+
+images_section()
