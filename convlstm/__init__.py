@@ -133,6 +133,7 @@ _SUBMODULES = (
     "report",
     "significance",
     "training",
+    "windows",
 )
 
 

@@ -15,7 +15,7 @@ from ..errors import ParameterError
 from ..models.neural import ConvLSTMForecaster
 from ..nn import ConvLSTMNet
 from ..plots.explain import date_format
-from ..training import normalise
+from ..windows import normalise
 
 __all__ = [
     "Subject",

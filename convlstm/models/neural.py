@@ -20,12 +20,8 @@ from .. import nn as cnn
 from ..data import check_series, future_index, seasonal_periods
 from ..device import resolve_device
 from ..errors import DataError, ParameterError
-from ..training import (
-    EpochCallback,
-    linear_validation_loss,
-    predict_windows,
-    train,
-)
+from ..training import EpochCallback, linear_validation_loss, train
+from ..windows import predict_windows
 from .arima import wants_log
 from .base import BaseForecaster
 from .persistence import load_model, model_to_bytes, values_sha256

@@ -7,15 +7,8 @@ import torch
 from torch import nn
 
 from convlstm.errors import ParameterError, TrainingError
-from convlstm.training import (
-    ProgressEvent,
-    gather,
-    normalise,
-    predict_windows,
-    resolve_device,
-    train,
-    window_starts,
-)
+from convlstm.training import ProgressEvent, resolve_device, train
+from convlstm.windows import gather, normalise, predict_windows, window_starts
 
 CPU = torch.device("cpu")
 
