@@ -1081,6 +1081,56 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+#: The scores the app shows beside a bundled dataset; the library reads only this copy.
+PUBLISHED = ROOT / "data" / "benchmarks.json"
+_PUBLISHED_SCORES = ("mae", "rmse", "mase", "fit_seconds")
+
+
+def published_path(json_path: Path) -> Path | None:
+    """Where to copy the published scores: ``PUBLISHED`` when ``json_path`` is the
+    committed ``bench/results.json``, else nowhere (a scratch run publishes nothing).
+    """
+    committed = (BENCH / "results.json").resolve()
+    return PUBLISHED if json_path.resolve() == committed else None
+
+
+def published_benchmarks(results: dict[str, Any]) -> dict[str, Any]:
+    """The part of the results that ``convlstm.datasets.published_benchmark`` shows.
+
+    Per dataset: the protocol (horizon, folds), when and on what code it was
+    measured, and one row per model with a score, ours first, then the statsforecast
+    references.
+    """
+    out: dict[str, Any] = {}
+    for name, entry in results.get("datasets", {}).items():
+        refs = entry.get("references") or {}
+        groups = [
+            ("ours", entry.get("ours") or {}),
+            (f"statsforecast {refs.get('statsforecast')}", refs.get("models") or {}),
+        ]
+        measured = entry.get("measured") or {}
+        out[name] = {
+            "horizon": entry.get("horizon"),
+            "folds": entry.get("folds"),
+            "measured": {"date": measured.get("date"), "code": measured.get("code")},
+            "scores": [
+                {"model": model, "source": source}
+                | {k: scores.get(k) for k in _PUBLISHED_SCORES}
+                for source, models in groups
+                for model, scores in models.items()
+                if isinstance(scores, dict) and scores.get("mae") is not None
+            ],
+        }
+    return {
+        "about": (
+            "Published benchmark scores of the bundled datasets, shown beside a "
+            "user's run on the compare page. Written by `python -m bench.run` from "
+            "bench/results.json each time it writes its results; do not edit by hand."
+        ),
+        "datasets": out,
+    }
+
+
 def write(
     json_path: Path,
     md_path: Path,
@@ -1119,6 +1169,11 @@ def write(
     json_path.write_text(json.dumps(results, indent=1, default=str) + "\n")
     md_path.write_text(render(results))
     _log(f"wrote {md_path} and {json_path}")
+    published = published_path(json_path)
+    if published is not None:
+        text = json.dumps(published_benchmarks(results), indent=1, default=str)
+        published.write_text(text + "\n")
+        _log(f"wrote {published}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,5 @@
-"""Bundled datasets: names, descriptions and loading of the CSVs in ``data/``.
-
-The files are read through :func:`convlstm.data.read_csv` and
-:func:`convlstm.data.to_series` like any upload; results are cached.
+"""Bundled datasets: names, descriptions, the CSVs in ``data/`` loaded like any upload
+(cached), and their published benchmark scores (``data/benchmarks.json``).
 """
 
 from __future__ import annotations
@@ -180,13 +178,14 @@ def load(name: str) -> pd.Series:
     return out
 
 
-#: The committed benchmark results (written by ``python -m bench.run``).
-BENCH_RESULTS = DATA_DIR.parent / "bench" / "results.json"
-_SCORES = ("mae", "rmse", "mase", "fit_seconds")
+#: The published benchmark scores of the bundled datasets, a copy that
+#: ``python -m bench.run`` writes beside the CSVs whenever it writes its results.
+BENCHMARKS = DATA_DIR / "benchmarks.json"
+_COLUMNS = ("model", "source", "mae", "rmse", "mase", "fit_seconds")
 
 
 def published_benchmark(name: str) -> pd.DataFrame | None:
-    """The committed benchmark scores of a bundled dataset, best MAE first.
+    """The published benchmark scores of a bundled dataset, best MAE first.
 
     Args:
         name: one of :func:`names`.
@@ -194,33 +193,19 @@ def published_benchmark(name: str) -> pd.DataFrame | None:
     Returns:
         Columns model, source ("ours" with default settings, mean over seeds for
         the neural models; or "statsforecast <version>"), mae, rmse, mase,
-        fit_seconds, horizon, folds; with ``attrs["measured"]`` (date and code
-        state). None when no results are committed for ``name``.
+        fit_seconds, horizon, folds; with ``attrs["measured"]`` (the date). None
+        when no scores are published for ``name``.
+
+    Raises:
+        DataError: ``name`` is not a bundled dataset (the message lists them).
     """
     _check(name)
     try:
-        results = json.loads(BENCH_RESULTS.read_text(encoding="utf-8"))
-        entry = results["datasets"][name]
-    except (OSError, ValueError, KeyError, TypeError):
+        entry = json.loads(BENCHMARKS.read_text(encoding="utf-8"))["datasets"][name]
+        protocol = {"horizon": entry.get("horizon"), "folds": entry.get("folds")}
+        rows = [{k: row.get(k) for k in _COLUMNS} | protocol for row in entry["scores"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    rows = []
-    refs = entry.get("references") or {}
-    groups = [("ours", entry.get("ours") or {})]
-    version = refs.get("statsforecast")
-    groups.append((f"statsforecast {version}", refs.get("models") or {}))
-    for source, models in groups:
-        for model, scores in models.items():
-            if not isinstance(scores, dict) or scores.get("mae") is None:
-                continue
-            rows.append(
-                {
-                    "model": model,
-                    "source": source,
-                    **{k: scores.get(k) for k in _SCORES},
-                    "horizon": entry.get("horizon"),
-                    "folds": entry.get("folds"),
-                }
-            )
     if not rows:
         return None
     table = pd.DataFrame(rows).sort_values("mae", ignore_index=True)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from bench import run as bench
 from convlstm import datasets
 from convlstm.data import season_length
 from convlstm.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED = {
     "air_passengers": (144, "MS", "1949-01-01", 12, 12, 2),
@@ -70,7 +75,23 @@ def test_published_benchmark_lists_ours_and_references():
 
 
 def test_published_benchmark_without_results(monkeypatch, tmp_path):
-    monkeypatch.setattr(datasets, "BENCH_RESULTS", tmp_path / "missing.json")
+    monkeypatch.setattr(datasets, "BENCHMARKS", tmp_path / "missing.json")
     assert datasets.published_benchmark("co2") is None
     with pytest.raises(DataError):
         datasets.published_benchmark("nope")
+
+
+def test_published_benchmarks_match_the_committed_results():
+    # data/benchmarks.json is bench.run's copy of what the app shows: regenerate it
+    # with `python -m bench.run` (it is written with bench/results.json).
+    committed = json.loads((ROOT / "bench" / "results.json").read_text())
+    published = json.loads(datasets.BENCHMARKS.read_text())
+    assert published == bench.published_benchmarks(committed)
+    assert set(published["datasets"]) == set(datasets.names())
+
+
+def test_bench_publishes_only_with_the_committed_results(tmp_path):
+    assert bench.published_path(ROOT / "bench" / "results.json") == (
+        datasets.BENCHMARKS
+    )
+    assert bench.published_path(tmp_path / "results.json") is None

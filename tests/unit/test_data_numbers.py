@@ -1,5 +1,5 @@
-"""Value cells with currency signs or codes, percent signs and accounting
-negatives parse as numbers, and every removal is reported in the notes."""
+"""convlstm.data.numbers: value cells with currency signs or codes, percent signs
+and accounting negatives parse as numbers, and every removal is reported."""
 
 from __future__ import annotations
 

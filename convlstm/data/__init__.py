@@ -1,0 +1,30 @@
+"""Data: CSV bytes -> table -> one regular series; frequencies and seasons; export.
+
+Dates and frequencies are parsed in this package and nowhere else; this module
+re-exports the public names of its submodules, one per concern.
+"""
+
+from .encoding import MAX_BYTES
+from .export import safe_csv
+from .frequency import future_index, infer_freq, season_length, seasonal_periods
+from .numbers import MAX_ABS_VALUE
+from .reader import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_csv
+from .series import MIN_POINTS, check_series, to_series
+
+__all__ = [
+    "MAX_ABS_VALUE",
+    "MAX_BYTES",
+    "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MIN_POINTS",
+    "check_series",
+    "future_index",
+    "infer_freq",
+    "read_csv",
+    "safe_csv",
+    "season_length",
+    "seasonal_periods",
+    "to_series",
+]

@@ -1,0 +1,83 @@
+"""What a cell or column name means, and how messages show one.
+
+Missing-value markers, time-like column names, and quoting of user text in messages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+#: Cells that mean "no value" (compared in lower case, after stripping spaces).
+MISSING = frozenset(
+    {
+        "",
+        "na",
+        "n/a",
+        "n.a.",
+        "nan",
+        "null",
+        "none",
+        "nil",
+        "-",
+        "--",
+        "?",
+        ".",
+        "missing",
+        "#n/a",
+        "#na",
+        "#value!",
+        "#div/0!",
+        "#num!",
+        "#ref!",
+    }
+)
+
+# Column names that hold time; such columns are never converted to numbers.
+_TIME_NAME = re.compile(
+    r"^(date|time|timestamp|datetime|date_?time|ds|dt|period|month|year|quarter|week|"
+    r"day|yr|fecha|datum|zeit|jahr|monat|mois|annee|time_?stamp|index)s?$"
+)
+# Words inside a column name that suggest time ("order_date", "Period end").
+_TIME_WORD = re.compile(r"date|time|stamp|period")
+
+
+def is_time_name(name: str) -> bool:
+    """Whether a column name is a time name such as "date", "Year" or "ds"."""
+    return _TIME_NAME.match(name.lower().strip()) is not None
+
+
+def has_time_word(name: str) -> bool:
+    """Whether a column name contains a time word ("order_date", "Period end")."""
+    return _TIME_WORD.search(name.lower()) is not None
+
+
+def cell_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return the stripped text of ``raw`` and a mask of its missing cells.
+
+    The text is indexed 0, 1, ... (the row position); a cell is missing when it is
+    NA or one of :data:`MISSING`.
+    """
+    raw = raw.reset_index(drop=True)
+    text = raw.astype(str).str.strip()
+    return text, text.str.lower().isin(MISSING) | raw.isna()
+
+
+def quote(value: Any, limit: int = 40) -> str:
+    """Quote a user-supplied name or cell for a message, truncated to ``limit``."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return repr(text)
+
+
+def plural(n: int, word: str) -> str:
+    """``"1 cell"``, ``"3 cells"``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def format_time(ts: pd.Timestamp) -> str:
+    """A timestamp for messages: the date alone when it is midnight."""
+    return str(ts.date()) if ts == ts.normalize() else str(ts)

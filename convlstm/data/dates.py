@@ -1,0 +1,284 @@
+"""Time cells to timestamps: ISO 8601 (with time zones), day/month and month/day,
+month names, quarters such as "1956Q1", years and YYYYMMDD numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from .cells import cell_text, quote
+from .frequency import infer_freq
+
+_TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_QUARTER = re.compile(
+    r"^(?:(\d{4})\s*[-/ ]?\s*[Qq]([1-4])|[Qq]([1-4])\s*[-/ ]?\s*(\d{4}))$"
+)
+# Mixed-format dates go through dateutil cell by cell; only for small columns.
+_MIXED_MAX = 50_000
+# Formats that fit both ways round; the more regular reading wins.
+_AMBIGUOUS = ("day-first", "month-first")
+
+
+def _date_formats() -> list[tuple[str, str]]:
+    """Candidate formats as ``(label, strftime format)``, in the order tried."""
+    out: list[tuple[str, str]] = []
+    times = ("", " %H:%M", " %H:%M:%S")
+    for sep in ("/", ".", "-"):
+        for year in ("%Y", "%y"):
+            for t in times:
+                out.append(("day-first", f"%d{sep}%m{sep}{year}{t}"))
+                out.append(("month-first", f"%m{sep}%d{sep}{year}{t}"))
+    for fmt in (
+        "%Y/%m/%d",
+        "%Y/%m/%d %H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m",
+        "%Y.%m.%d",
+        "%Y.%m",
+        "%m/%Y",
+        "%m.%Y",
+        "%m-%Y",
+        "%YM%m",
+        "%Y%m%d",
+        "%b %Y",
+        "%B %Y",
+        "%b-%Y",
+        "%b-%y",
+        "%B-%Y",
+        "%Y %b",
+        "%Y-%b",
+        "%Y %B",
+        "%b %d, %Y",
+        "%B %d, %Y",
+        "%d %b %Y",
+        "%d %B %Y",
+        "%d-%b-%Y",
+        "%d-%b-%y",
+    ):
+        out.append(("format", fmt))
+    return out
+
+
+_FORMATS = _date_formats()
+
+
+def parse_times(
+    raw: pd.Series | pd.Index, name: str
+) -> tuple[pd.DatetimeIndex, list[str]]:
+    """Parse a time column into naive timestamps (NaT for empty cells).
+
+    Args:
+        raw: the cells: text, numbers (years, YYYYMMDD), datetimes or periods.
+        name: the column name, for messages.
+
+    Returns:
+        ``(times, notes)``: the timestamps, one per cell, and plain-language notes
+        on how they were read (format, time zone dropped, ...).
+
+    Raises:
+        DataError: cells that are not dates (names column, count, first row).
+    """
+    typed = _typed_times(raw, name)
+    if typed is not None:
+        return typed
+    series = pd.Series(raw).reset_index(drop=True)
+    text, empty = cell_text(series)
+    present = text[~empty]
+    if len(present) == 0:
+        raise DataError(f"column {quote(name)} has no dates: every cell is empty")
+    notes: list[str] = []
+    fmt = _choose_format(present, name, notes)
+    parsed = _try_format(present, fmt)
+    if fmt == "ISO8601" and present.iloc[:1000].str.contains(_TZ_SUFFIX).any():
+        notes.append(_utc_note(name))
+    parsed = _read_leftovers(present, parsed, name, notes)
+    bad = parsed.isna()
+    if bad.any():
+        n_bad = int(bad.sum())
+        pos = int(bad.to_numpy().argmax())
+        row = int(present.index[pos]) + 2
+        raise DataError(
+            f"column {quote(name)}: {n_bad} of {len(present)} cells are not dates "
+            f"(first at row {row}: {quote(present.iloc[pos])}); write dates in one "
+            "format such as 2020-01-31 or 2020-01-31 13:00"
+        )
+    out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
+    out[present.index] = parsed.to_numpy()
+    return pd.DatetimeIndex(out), notes
+
+
+def _utc_note(name: str) -> str:
+    return (
+        f"converted the times in column {quote(name)} to UTC and dropped the time zone"
+    )
+
+
+def _typed_times(
+    raw: pd.Series | pd.Index, name: str
+) -> tuple[pd.DatetimeIndex, list[str]] | None:
+    """Times from periods, datetimes or numbers; None for a column of text."""
+    if isinstance(raw, pd.PeriodIndex) or isinstance(
+        getattr(raw, "dtype", None), pd.PeriodDtype
+    ):
+        return pd.DatetimeIndex(pd.PeriodIndex(raw).to_timestamp()), []
+    series = pd.Series(raw).reset_index(drop=True)
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        utc = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        return pd.DatetimeIndex(utc), [_utc_note(name)]
+    if pd.api.types.is_datetime64_dtype(series.dtype):
+        return pd.DatetimeIndex(series), []
+    if pd.api.types.is_bool_dtype(series.dtype):
+        raise DataError(f"column {quote(name)} holds true/false values, not dates")
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        return _number_times(series, name)
+    return None
+
+
+def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[str]]:
+    """Whole numbers read as years (1000-2999) or as dates written YYYYMMDD."""
+    v = series.to_numpy(dtype=float, na_value=np.nan)
+    finite = v[np.isfinite(v)]
+    if len(finite) and (finite == np.round(finite)).all():
+        text = pd.Series([f"{int(x)}" if np.isfinite(x) else "" for x in v], dtype=str)
+        if finite.min() >= 1000 and finite.max() <= 2999:
+            years = _try_format(text, "%Y")
+            return pd.DatetimeIndex(years), [f"read column {quote(name)} as years"]
+        if finite.min() >= 10000101 and finite.max() <= 29991231:
+            out = _try_format(text, "%Y%m%d")
+            if out.notna().sum() == len(finite):
+                return pd.DatetimeIndex(out), [
+                    f"read column {quote(name)} as dates written YYYYMMDD"
+                ]
+    first = int(np.argmax(np.isfinite(v))) if len(finite) else 0
+    raise DataError(
+        f"column {quote(name)} holds numbers, not dates (row {first + 2}: "
+        f"{quote(series.iloc[first])}); pick the time column with time_col=... or "
+        "write dates such as 2020-01-31"
+    )
+
+
+def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:
+    """The format that reads a sample of the cells (first 300, last 100) best."""
+    sample = pd.concat([present.iloc[:300], present.iloc[-100:]])
+    sample = sample[~sample.index.duplicated()]
+    candidates: list[tuple[str, str]] = []
+    if sample.str.match(_QUARTER).all():
+        candidates.append(("quarter", "quarter"))
+    candidates.append(("iso", "ISO8601"))
+    candidates.extend(_FORMATS)
+    best: tuple[int, str] = (-1, "ISO8601")
+    fits: dict[str, tuple[str, pd.Series]] = {}
+    for label, fmt in candidates:
+        if label in fits:
+            continue
+        parsed = _try_format(sample, fmt)
+        n_ok = int(parsed.notna().sum())
+        if n_ok == len(sample):
+            fits[label] = (fmt, parsed)
+            if label not in _AMBIGUOUS:
+                break
+        if n_ok > best[0]:
+            best = (n_ok, fmt)
+    chosen = _day_or_month(fits, present, name, notes)
+    return fits[chosen][0] if chosen else best[1]
+
+
+def _day_or_month(
+    fits: dict[str, tuple[str, pd.Series]],
+    present: pd.Series,
+    name: str,
+    notes: list[str],
+) -> str | None:
+    """Pick among the formats that read every sampled cell; note the reading."""
+    if not fits:
+        return None
+    if all(label in fits for label in _AMBIGUOUS):
+        day = _regularity(pd.DatetimeIndex(fits["day-first"][1]))
+        month = _regularity(pd.DatetimeIndex(fits["month-first"][1]))
+        if month == day:
+            notes.append(
+                f"dates in column {quote(name)} such as {quote(present.iloc[0])} "
+                "could be day/month or month/day; read them as day/month"
+            )
+            return "day-first"
+        chosen = "month-first" if month > day else "day-first"
+    else:
+        chosen = next(iter(fits))
+    if chosen == "day-first":
+        notes.append(f"read the dates in column {quote(name)} as day/month/year")
+    elif chosen == "month-first":
+        notes.append(f"read the dates in column {quote(name)} as month/day/year")
+    return chosen
+
+
+def _read_leftovers(
+    present: pd.Series, parsed: pd.Series, name: str, notes: list[str]
+) -> pd.Series:
+    """Read the cells the main format missed each on its own (small columns only)."""
+    bad = parsed.isna().to_numpy()
+    if not bad.any() or len(present) > _MIXED_MAX:
+        return parsed
+    rest = present[bad]
+    scores = []
+    for fmt in ("mixed-dayfirst", "mixed"):
+        merged = parsed.copy()
+        merged[bad] = _try_format(rest, fmt).to_numpy()
+        scores.append(
+            (int(merged.notna().sum()), _regularity(pd.DatetimeIndex(merged)), merged)
+        )
+    n_ok, _, merged = max(scores[::-1], key=lambda x: (x[0], x[1]))
+    if n_ok <= parsed.notna().sum():
+        return parsed
+    notes.append(
+        f"column {quote(name)} mixes date formats; each cell was read on its own, "
+        "check the dates"
+    )
+    return merged
+
+
+def _regularity(ts: pd.DatetimeIndex) -> tuple[bool, bool]:
+    """Score a parse: in time order, then on a regular frequency, is more plausible."""
+    ts = ts[~ts.isna()]
+    if len(ts) < 2:
+        return True, True
+    increasing = bool(ts.is_monotonic_increasing and ts.is_unique)
+    return increasing, infer_freq(ts.sort_values()) is not None
+
+
+def _parse_quarters(values: pd.Series) -> pd.Series:
+    parts = values.str.extract(_QUARTER)
+    year = parts[0].fillna(parts[3])
+    quarter = parts[1].fillna(parts[2])
+    ok = year.notna() & quarter.notna()
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    if ok.any():
+        y = year[ok].astype(int)
+        m = (quarter[ok].astype(int) - 1) * 3 + 1
+        out[ok] = pd.to_datetime({"year": y, "month": m, "day": 1})
+    return out
+
+
+def _try_format(values: pd.Series, fmt: str) -> pd.Series:
+    """Parse ``values`` with one format ("quarter", "ISO8601", "mixed", strftime)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if fmt == "quarter":
+            return _parse_quarters(values)
+        if fmt == "ISO8601":
+            out = pd.to_datetime(values, format="ISO8601", utc=True, errors="coerce")
+            return out.dt.tz_localize(None)
+        if fmt in ("mixed", "mixed-dayfirst"):
+            out = pd.to_datetime(
+                values,
+                format="mixed",
+                dayfirst=fmt == "mixed-dayfirst",
+                errors="coerce",
+                utc=True,
+            )
+            return out.dt.tz_localize(None)
+        return pd.to_datetime(values, format=fmt, errors="coerce")

@@ -1,0 +1,225 @@
+"""Bytes in: read a path, bytes or upload within the size limit and decode its text.
+
+Refuses binary files (images, archives, PDFs, NUL bytes) and detects UTF-8, UTF-16/32
+and Windows-1252 / Latin-1.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+from .cells import quote
+
+#: Largest file ``read_csv`` accepts, in bytes.
+MAX_BYTES = 50 * 1024 * 1024
+
+# Leading bytes of common non-CSV files people rename or upload by mistake.
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook is one)"),
+    (b"PK\x05\x06", "a ZIP archive (an Excel .xlsx workbook is one)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an Excel .xls workbook or other Office file",
+    ),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"PAR1", "a Parquet file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "a program"),
+)
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8 with a byte-order mark"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16"),
+)
+_EXPORT_HINT = (
+    "export the data as CSV text (comma- or semicolon-separated) and try again"
+)
+# Control characters that never occur in text (tab, newline, CR and form feed do).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+_fallback = threading.local()
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: decode bytes that are not UTF-8 as Windows-1252."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    chunk = exc.object[exc.start : exc.end]
+    _fallback.count = getattr(_fallback, "count", 0) + len(chunk)
+    out = []
+    for byte in chunk:
+        try:
+            out.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(byte))  # the five bytes cp1252 leaves undefined
+    return "".join(out), exc.end
+
+
+codecs.register_error("convlstm-cp1252", _cp1252_fallback)
+
+
+def _too_large(what: str) -> DataError:
+    return DataError(
+        f"{what}. Keep only the time column and the values you need, or aggregate to "
+        "a coarser frequency, and try again"
+    )
+
+
+def read_bytes(source: Any) -> bytes:
+    """Return the raw bytes of a path, bytes or file-like ``source``.
+
+    A ``str`` holding a newline is CSV text, not a path.
+
+    Raises:
+        DataError: the file is missing, larger than ``MAX_BYTES``, or ``source``
+            is of a type that cannot be read.
+    """
+    limit = f"{MAX_BYTES / 1024 / 1024:.0f} MB"
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif isinstance(source, str | os.PathLike):
+        if isinstance(source, str) and "\n" in source:
+            return source.encode("utf-8")
+        path = Path(source)
+        if not path.is_file():
+            raise DataError(f"file {quote(path, 80)} not found (or not a file)")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _too_large(
+                f"the file is {size / 1024 / 1024:.1f} MB; the limit is {limit}"
+            )
+        data = path.read_bytes()
+    elif hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            # Not seekable: read from where it is.
+            with contextlib.suppress(OSError, ValueError):
+                source.seek(0)
+        data = source.read(MAX_BYTES + 1)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if not isinstance(data, bytes | bytearray):
+            raise DataError(
+                f"reading the upload returned {type(data).__name__}, not bytes"
+            )
+        data = bytes(data)
+    else:
+        raise DataError(
+            f"cannot read a CSV from a {type(source).__name__}; pass a file path, "
+            "bytes or an open file"
+        )
+    if len(data) > MAX_BYTES:
+        raise _too_large(f"the file is larger than {limit}")
+    return data
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Detect the encoding of ``data`` and return the text and notes about it.
+
+    Raises:
+        DataError: the bytes are a known binary format, hold NUL bytes, or are
+            mostly not text.
+    """
+    _refuse_binary(data[:16])
+    bom = b""
+    for mark, codec, label in _BOMS:
+        if data.startswith(mark):
+            if codec != "utf-8":
+                return _decode_with_bom(data, mark, codec, label)
+            bom = mark  # decoded below, with the Windows-1252 fallback
+            break
+    body = data[len(bom) :]
+    if b"\x00" in body:
+        return _decode_utf16_without_bom(body)
+    text, notes = _decode_utf8(body, bool(bom))
+    n_control = len(_CONTROL.findall(text, 0, 1_000_000))
+    if n_control > max(2, 0.01 * min(len(text), 1_000_000)):
+        raise DataError(
+            f"the file does not look like text ({n_control} control characters); "
+            f"{_EXPORT_HINT}"
+        )
+    return text, notes
+
+
+def _refuse_binary(head: bytes) -> None:
+    """Raise when the leading bytes are those of a known binary format."""
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            extra = (
+                "; if it is an Excel workbook, open it and save it as CSV"
+                if "Excel" in what
+                else ""
+            )
+            raise DataError(f"this is {what}, not a CSV file{extra}; {_EXPORT_HINT}")
+
+
+def _decode_with_bom(
+    data: bytes, bom: bytes, codec: str, label: str
+) -> tuple[str, list[str]]:
+    try:
+        text = data[len(bom) :].decode(codec)
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"the file starts like {label} text but byte "
+            f"{exc.start + len(bom)} cannot be decoded; {_EXPORT_HINT}"
+        ) from None
+    return text, [f"read the file as {label} text"]
+
+
+def _decode_utf16_without_bom(body: bytes) -> tuple[str, list[str]]:
+    """UTF-16 without a byte-order mark: every other byte of ASCII text is NUL."""
+    sample = body[:4096]
+    half = max(len(sample) // 2, 1)
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    codec = None
+    if odd > 0.4 * half and even == 0:
+        codec = "utf-16-le"
+    elif even > 0.4 * half and odd == 0:
+        codec = "utf-16-be"
+    if codec is not None:
+        try:
+            return body.decode(codec), ["read the file as UTF-16 text"]
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: report the NUL bytes
+    raise DataError(
+        f"the file contains NUL bytes (first at byte {body.index(0)}), so it is "
+        f"binary, not CSV text; {_EXPORT_HINT}"
+    )
+
+
+def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
+    """UTF-8, with bytes that are not UTF-8 read as Windows-1252 / Latin-1."""
+    notes = []
+    _fallback.count = 0
+    text = body.decode("utf-8", errors="convlstm-cp1252")
+    n_fallback = _fallback.count
+    if bom:
+        notes.append("read the file as UTF-8 text (with a byte-order mark)")
+    if n_fallback:
+        if n_fallback > 0.1 * len(body) and len(body) > 20:
+            raise DataError(
+                f"the file does not look like text ({n_fallback} of {len(body)} bytes "
+                f"are not valid characters); {_EXPORT_HINT}"
+            )
+        if body.decode("utf-8", errors="ignore").isascii():
+            notes.append("read the file as Windows-1252 / Latin-1 text (not UTF-8)")
+        else:
+            notes.append(
+                f"the file mixes encodings: {n_fallback} bytes were not valid UTF-8 "
+                "and were read as Windows-1252 / Latin-1; check accented text"
+            )
+    return text, notes

@@ -1,0 +1,30 @@
+"""Export: tables as CSV text that is safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# A text cell starting with one of these is run as a formula by spreadsheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutral_cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_csv(frame: pd.DataFrame) -> str:
+    """Render ``frame`` as CSV text that is safe to open in a spreadsheet.
+
+    Text cells and headers that a spreadsheet would run as a formula (starting with
+    ``= + - @``, a tab or a carriage return) get a leading apostrophe; numbers and
+    timestamps are written as they are. Rows end in CRLF, so a cell holding a line
+    break is quoted and stays one cell.
+    """
+    out = frame.copy()
+    out.columns = [_neutral_cell(str(c)) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_neutral_cell)
+    return out.to_csv(index=False, lineterminator="\r\n")

@@ -1,0 +1,243 @@
+"""Frequencies: infer the step of timestamps and snap jittered ones onto its grid;
+the natural seasonal cycles of a frequency, and the timestamps that continue a series.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+from ..errors import DataError
+from .cells import quote
+
+# Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
+_DAY = 86_400
+_WEEK = 7 * _DAY
+# Buckets for calendar steps of varying length (between midnights).
+_YEARLY, _QUARTERLY, _MONTHLY = -1.0, -2.0, -3.0
+_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+# Steps (seconds) that slightly jittered timestamps are snapped to.
+_NICE_STEPS = np.array(
+    [1, 2, 5, 10, 15, 20, 30]
+    + [60 * m for m in (1, 2, 5, 10, 15, 20, 30)]
+    + [3600 * h for h in (1, 2, 3, 4, 6, 8, 12)]
+    + [_DAY, _WEEK],
+    dtype=float,
+)
+_FREQ_WORDS = {"h": "1-hour", "min": "1-minute", "s": "1-second", "D": "1-day"}
+
+FreqLike = str | pd.DateOffset | pd.DatetimeIndex | pd.Series
+
+
+def infer_freq(index: pd.DatetimeIndex) -> str | None:
+    """``pd.infer_freq`` as a string or None, without its deprecation chatter."""
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            freq = pd.infer_freq(index)
+        except (TypeError, ValueError):
+            return None
+    if freq is None:
+        return None
+    return freq if isinstance(freq, str) else to_offset(freq).freqstr
+
+
+def regular_freq(
+    index: pd.DatetimeIndex, name: str
+) -> tuple[str, pd.DatetimeIndex, list[str]]:
+    """Infer the frequency of sorted unique timestamps; snap them onto its grid.
+
+    Args:
+        index: sorted, unique timestamps.
+        name: the time column, for messages.
+
+    Returns:
+        ``(freq, snapped_index, notes)``.
+
+    Raises:
+        DataError: no step covers at least half of the time steps.
+    """
+    freq = infer_freq(index)
+    if freq is not None:
+        base = freq.split("-")[0]
+        if base == "QS" and set(index.month) <= {1, 4, 7, 10}:
+            freq = "QS"
+        elif freq == "YS-JAN":
+            freq = "YS"
+        return freq, index, []
+    seconds = (
+        np.diff(index.asi8) / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[index.unit]
+    )
+    midnight = bool((index == index.normalize()).all())
+    mode, share = _common_step(seconds, midnight, name)
+    freq, snapped, where = _grid(index, mode, seconds, midnight)
+    notes = [
+        f"inferred the frequency {freq} from the most common time step "
+        f"({share:.0%} of steps)"
+    ]
+    moved = int((snapped != index).sum())
+    if moved:
+        notes.append(f"moved {moved} timestamps onto {where}")
+    return freq, pd.DatetimeIndex(snapped), notes
+
+
+def _common_step(seconds: np.ndarray, midnight: bool, name: str) -> tuple[float, float]:
+    """The most common step (seconds, or a calendar bucket) and its share of steps."""
+    buckets = seconds
+    if midnight:
+        days = seconds / _DAY
+        buckets = np.select(
+            [
+                (days >= 365) & (days <= 366),
+                (days >= 89) & (days <= 92),
+                (days >= 28) & (days <= 31),
+            ],
+            [_YEARLY, _QUARTERLY, _MONTHLY],
+            seconds,
+        )
+    ((mode, count),) = Counter(_nice_steps(buckets).tolist()).most_common(1)
+    share = count / len(buckets)
+    if share < 0.5:
+        raise DataError(
+            f"column {quote(name)}: the time steps are irregular (the most common "
+            f"step covers only {share:.0%} of them); resample the data to a regular "
+            "frequency (e.g. daily or monthly means) first"
+        )
+    return mode, share
+
+
+def _grid(
+    index: pd.DatetimeIndex, mode: float, seconds: np.ndarray, midnight: bool
+) -> tuple[str, pd.DatetimeIndex, str]:
+    """The frequency of step ``mode``, the timestamps on its grid, and the grid."""
+    if mode == _YEARLY:
+        return "YS", index.to_period("Y").to_timestamp(), "the start of their year"
+    if mode == _QUARTERLY:
+        snapped = index.to_period("Q").to_timestamp()
+        return "QS", snapped, "the start of their quarter"
+    if mode == _MONTHLY:
+        where = "the start of their month"
+        if index.is_month_end.all():
+            return "ME", index, where
+        return "MS", index.to_period("M").to_timestamp(), where
+    if midnight and mode == _DAY:
+        weekend = (index.day_of_week >= 5).any()
+        business = not weekend and len(index) >= 10 and (seconds == 3 * _DAY).any()
+        return ("B" if business else "D"), index, "the daily grid"
+    if midnight and mode == _WEEK:
+        snapped = _snap_fixed(index, pd.Timedelta(days=7))
+        return f"W-{_DAYS[index[0].day_of_week]}", snapped, "the weekly grid"
+    step = pd.Timedelta(seconds=mode)
+    if mode % _DAY == 0:
+        freq = "D" if mode == _DAY else f"{int(mode // _DAY)}D"
+    else:
+        freq = to_offset(step).freqstr
+    where = f"a regular grid of {_FREQ_WORDS.get(freq, freq)} steps"
+    return freq, _snap_fixed(index, step), where
+
+
+def _nice_steps(steps: np.ndarray) -> np.ndarray:
+    """Replace steps within 2% of a round step (1 min, 1 h, 1 day...) by it."""
+    if len(steps) == 0:
+        return steps
+    pos = np.clip(np.searchsorted(_NICE_STEPS, steps), 1, len(_NICE_STEPS) - 1)
+    lower, upper = _NICE_STEPS[pos - 1], _NICE_STEPS[pos]
+    nearest = np.where(np.abs(steps - lower) <= np.abs(upper - steps), lower, upper)
+    close = (np.abs(steps - nearest) <= 0.02 * nearest) & (steps > 0)
+    return np.where(close & (steps < _WEEK * 1.1), nearest, steps)
+
+
+def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex:
+    """Round every timestamp to the grid that starts at ``index[0]`` with ``step``."""
+    offsets = (index - index[0]) / step
+    return index[0] + np.round(np.asarray(offsets, dtype=float)) * step
+
+
+def offset_of(freq_or_index: FreqLike) -> pd.DateOffset:
+    """The pandas offset of a frequency, or of a series' or index's frequency.
+
+    Raises:
+        DataError: the index has no frequency and none can be inferred.
+    """
+    if isinstance(freq_or_index, pd.Series):
+        freq_or_index = freq_or_index.index
+    if isinstance(freq_or_index, pd.DatetimeIndex):
+        freq = freq_or_index.freq or infer_freq(freq_or_index)
+        if freq is None:
+            raise DataError(
+                "the series has no regular frequency; load it with "
+                "convlstm.data.to_series, which infers and repairs it"
+            )
+        return to_offset(freq)
+    return to_offset(freq_or_index)
+
+
+def seasonal_periods(freq_or_index: FreqLike) -> tuple[int, ...]:
+    """Return the natural seasonal cycles of a frequency, shortest first.
+
+    Args:
+        freq_or_index: a pandas frequency ("MS", "30min"), an offset, or a
+            DatetimeIndex / Series whose frequency is used.
+
+    Returns:
+        Cycle lengths in steps, e.g. ``(12,)`` for monthly, ``(48, 336)`` for
+        half-hourly (daily and weekly), ``()`` for yearly data.
+    """
+    off = offset_of(freq_or_index)
+    base = off.rule_code.split("-")[0]  # e.g. "MS", "QS", "W", "D", "B", "h", "min"
+    n = max(int(getattr(off, "n", 1)), 1)
+    calendar = _calendar_periods(base, n)
+    return calendar if calendar is not None else _clock_periods(off)
+
+
+def _calendar_periods(base: str, n: int) -> tuple[int, ...] | None:
+    """Cycles of a calendar frequency (years to business days); None for others."""
+    if base in ("YS", "YE", "Y", "A", "AS", "BYS", "BYE", "BA", "BAS"):
+        return ()
+    if base in ("QS", "QE", "Q", "BQS", "BQE", "BQ"):
+        return (4 // n,) if 4 % n == 0 and n < 4 else ()
+    if base in ("MS", "ME", "M", "BMS", "BME", "BM", "SMS", "SME"):
+        per_year = 24 if base.startswith("SM") else 12
+        return (per_year // n,) if per_year % n == 0 and n < per_year else ()
+    if base == "W":
+        return (52 // n,) if n == 1 else ()
+    if base in ("B", "C"):
+        return (5,) if n == 1 else ()
+    return None
+
+
+def _clock_periods(off: pd.DateOffset) -> tuple[int, ...]:
+    """Daily and weekly cycles of a fixed step (and yearly for daily data)."""
+    try:
+        step = pd.Timedelta(off).total_seconds()
+    except (TypeError, ValueError):
+        return ()
+    if step <= 0:
+        return ()
+    periods = []
+    for cycle in (_DAY, _WEEK):
+        ratio = cycle / step
+        if ratio >= 2 and abs(ratio - round(ratio)) < 1e-9:
+            periods.append(int(round(ratio)))
+    if step == _DAY:
+        periods.append(365)
+    # Sub-hourly data has very long daily cycles; keep cycles a model can learn.
+    return tuple(p for p in periods if p <= 10_080)
+
+
+def season_length(freq_or_index: FreqLike) -> int:
+    """Return the main (shortest) seasonal cycle in steps, or 1 when there is none."""
+    periods = seasonal_periods(freq_or_index)
+    return periods[0] if periods else 1
+
+
+def future_index(index: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
+    """Return the ``horizon`` timestamps that continue ``index`` at its frequency."""
+    off = offset_of(index)
+    return pd.date_range(index[-1] + off, periods=int(horizon), freq=off)

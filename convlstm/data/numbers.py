@@ -1,0 +1,356 @@
+"""Numbers in text cells: decimal comma, thousands separators, currency and percent
+signs, accounting negatives, and the checks on a value column's size and finiteness.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from .cells import cell_text, is_time_name, plural, quote
+
+#: Largest magnitude ``to_series`` accepts; beyond it float arithmetic loses precision.
+MAX_ABS_VALUE = 1e15
+
+# Units written next to numbers: currency signs, ISO currency codes and "%".
+_CURRENCY_SIGNS = "$€£¥₹"
+_CURRENCY_CODES = (
+    "USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|NZD|INR|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|"
+    "BGN|RUB|UAH|TRY|BRL|MXN|ARS|CLP|COP|PEN|ZAR|KRW|SGD|HKD|TWD|THB|IDR|MYR|PHP|"
+    "VND|ILS|AED|SAR|QAR|EGP|NGN|KES|PKR|BDT"
+)
+_MARKER = rf"[{_CURRENCY_SIGNS}]|{_CURRENCY_CODES}"
+# A number with at most one marker before or after it, an optional sign, and
+# optional accounting parentheses: "$1,234.50", "-€ 12,5", "1 234 £", "12.5%",
+# "USD 100", "(1,234)", "($5)".
+_MARKED_NUMBER = (
+    rf"^(?P<open>\()?\s*(?P<s1>[+-])?\s*(?P<pre>{_MARKER})?\s*(?P<s2>[+-])?\s*"
+    r"(?P<num>\.?\d(?:[\d.,'’\s]*\d)?)\s*"
+    rf"(?P<suf>{_MARKER}|%)?\s*(?P<close>\))?$"
+)
+# Share of the non-empty cells that must carry the same marker for it to be removed.
+_MARKER_SHARE = 0.8
+# A separator between digit groups (comma, dot, spaces, apostrophes), by decimal mark.
+_GROUPING = {",": r"[. \u00a0\u202f'’]", ".": r"[, \u00a0\u202f'’]"}
+
+
+def to_numeric_columns(df: pd.DataFrame, comma_hint: bool) -> list[str]:
+    """Convert, in place, the columns whose non-empty cells are all numbers.
+
+    A column becomes int64 when all its values are whole, else float64. Columns
+    named like time ("date", "year", ...) stay strings so that dates are never
+    mangled.
+
+    Args:
+        df: a table of strings, as ``pd.read_csv(dtype=str)`` returns it.
+        comma_hint: prefer a decimal comma when a value like "1,500" is ambiguous.
+
+    Returns:
+        Notes on the number formats read and the signs removed.
+    """
+    notes: list[str] = []
+    for col in df.columns:
+        if is_time_name(col):
+            continue
+        try:
+            values, bad, style, repairs = to_numbers(df[col], comma_hint, col)
+        except DataError:
+            continue  # mixed currencies: reported if it is picked as the value
+        if bad.any() or np.isnan(values).all():
+            continue
+        whole = np.isfinite(values).all() and (values == np.round(values)).all()
+        if whole and np.abs(values).max(initial=0) < 2**53:
+            df[col] = values.astype(np.int64)
+        else:
+            df[col] = values
+        notes.extend(number_notes(col, style, repairs))
+    return notes
+
+
+def number_notes(name: str, style: str, repairs: list[str]) -> list[str]:
+    """The notes on one column from :func:`to_numbers`'s ``style`` and ``repairs``."""
+    notes = [f"column {quote(name)}: {repair}" for repair in repairs]
+    if style:
+        notes.append(f"column {quote(name)}: read numbers with {style}")
+    return notes
+
+
+def to_numbers(
+    raw: pd.Series, comma_hint: bool = False, name: str = "?"
+) -> tuple[np.ndarray, np.ndarray, str, list[str]]:
+    """Convert text cells to floats, detecting decimal comma and thousands separators.
+
+    A currency sign or code ("$", "€", "USD", ...) or a percent sign that most
+    cells carry is removed first, and accounting negatives such as "(1,234)" are
+    read as negative numbers.
+
+    Args:
+        raw: the cells (strings; missing markers such as "n/a" count as missing).
+        comma_hint: prefer a decimal comma when a value like "1,500" is ambiguous
+            (true when the file is not comma-separated).
+        name: the column name, for messages.
+
+    Returns:
+        ``(values, bad, style, repairs)``: floats with NaN for missing and bad
+        cells, a mask of the non-empty cells that are not numbers, a description
+        of the number format when it is not plain ("a decimal comma", ...), else
+        "", and notes on removed currency or percent signs and accounting
+        negatives.
+
+    Raises:
+        DataError: most cells carry a currency or percent sign, but not the same.
+    """
+    text, missing = cell_text(raw)
+    missing = missing.to_numpy()
+    values = np.full(len(text), np.nan)
+    present = text[~missing]
+    if len(present) == 0:
+        return values, np.zeros(len(text), dtype=bool), "", []
+    nums = _plain(present)
+    repairs: list[str] = []
+    if np.isnan(nums).any():
+        present, repairs = _strip_markers(present, np.isnan(nums), name)
+        if repairs:
+            nums = _plain(present)
+    style = ""
+    if np.isnan(nums).any():
+        nums, style = _grouped(present, nums, comma_hint)
+    values[~missing] = nums
+    bad = np.zeros(len(text), dtype=bool)
+    bad[~missing] = np.isnan(nums)
+    return values, bad, style, repairs
+
+
+def _plain(cells: pd.Series) -> np.ndarray:
+    """Cells read as plain numbers ("12", "-1.5e3"), NaN where they are not."""
+    return np.array(pd.to_numeric(cells, errors="coerce"), dtype=float)
+
+
+def _grouped(
+    present: pd.Series, nums: np.ndarray, comma_hint: bool
+) -> tuple[np.ndarray, str]:
+    """Read the cells that are not plain numbers with a decimal comma or grouping.
+
+    Returns:
+        ``(nums, style)``: the numbers with those cells filled where they parse,
+        and the description of the format ("" when it is plain).
+    """
+    failed = np.isnan(nums)
+    cand = present[failed]
+    decimal = _decimal_mark(present, cand, comma_hint)
+    if decimal == ",":
+        # "2.000" parsed as 2.0 in the first pass, but here the dot groups
+        # thousands: convert every cell the decimal-comma way.
+        failed = np.ones(len(present), dtype=bool)
+        cand = present
+    cleaned = cand.str.replace(
+        rf"(?<=\d){_GROUPING[decimal]}(?=\d{{3}}(?!\d))", "", regex=True
+    )
+    if decimal == ",":
+        cleaned = cleaned.str.replace(",", ".", regex=False)
+    fixed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
+    ok = ~np.isnan(fixed)
+    style = _style(cand[ok], decimal) if ok.any() else ""
+    nums = nums.copy()
+    nums[failed] = fixed
+    return nums, style
+
+
+def _decimal_mark(present: pd.Series, cand: pd.Series, comma_hint: bool) -> str:
+    """Whether the cells that are not plain numbers use a decimal "," or "."."""
+    comma_vals = cand[cand.str.contains(",", regex=False)]
+    if not len(comma_vals):
+        return "."
+    us = comma_vals.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?").all()
+    eu = comma_vals.str.fullmatch(
+        r"[+-]?(\d{1,3}([. \u00a0\u202f']\d{3})+|\d*),\d+"
+    ).all()
+    if eu and not us:
+        return ","
+    if us and eu:
+        # Only values like "1,500": a plain "2.5" elsewhere means the comma
+        # groups thousands; otherwise follow the file's delimiter.
+        dotted = present[~present.str.contains(",", regex=False)]
+        has_dot_decimal = dotted.str.fullmatch(r"[+-]?\d*\.\d+").any()
+        return "." if has_dot_decimal or not comma_hint else ","
+    return "."
+
+
+def _style(cells: pd.Series, decimal: str) -> str:
+    """Describe the number format of the cells read with ``decimal``."""
+    grouped = cells.str.contains(r"\d[, .\u00a0\u202f'’]\d{3}", regex=True).any()
+    if decimal != ",":
+        return "thousands separators" if grouped else ""
+    if grouped and cells.str.contains(r"\d[. \u00a0\u202f'’]\d{3}", regex=True).any():
+        return "a decimal comma and thousands separators"
+    return "a decimal comma"
+
+
+def _strip_markers(
+    present: pd.Series, failed: np.ndarray, name: str
+) -> tuple[pd.Series, list[str]]:
+    """Remove a currency sign or code or a percent sign that most cells carry.
+
+    The marker is removed only when at least ``_MARKER_SHARE`` of the non-empty
+    cells carry the same one; then "$1,234.50" becomes "1,234.50" (left for the
+    decimal-comma and thousands-separator detection). Accounting negatives such as
+    "(1,234)" or "($5)" become "-1,234" / "-5". Cells with another marker, or a
+    marker below the share, are left as they are (not numbers).
+
+    Args:
+        present: the non-empty cells, indexed by row position (0 = first data row).
+        failed: mask of the cells that are not plain numbers.
+        name: the column name, for messages.
+
+    Returns:
+        ``(cells, repairs)``: the cells with markers removed, and plain-language
+        notes on what was removed (empty when nothing changed).
+
+    Raises:
+        DataError: most cells carry a marker, but not the same one (e.g. "$" and
+            "€"), so the values are in different currencies or units.
+    """
+    cand = present[failed]
+    hit = cand.str.fullmatch(_MARKED_NUMBER, flags=re.IGNORECASE).to_numpy(bool)
+    if hit.sum() < _MARKER_SHARE * len(present):
+        hit = hit & cand.str.startswith("(").to_numpy(bool)  # accounting negatives
+    cand = cand[hit]
+    if len(cand) == 0:
+        return present, []
+    parts = cand.str.extract(_MARKED_NUMBER, flags=re.IGNORECASE)
+    paren = parts["open"].notna()
+    sign = parts["s1"].fillna(parts["s2"])
+    ok = (
+        parts["num"].notna()
+        & (paren == parts["close"].notna())
+        & ~(parts["pre"].notna() & parts["suf"].notna())
+        & ~(parts["s1"].notna() & parts["s2"].notna())
+        & ~(paren & sign.notna())
+    )
+    marker = parts["pre"].fillna(parts["suf"]).str.upper()
+    strip = _common_marker(marker, ok & marker.notna(), present, name)
+    fix = ok & ((marker == strip) | (paren & marker.isna()))
+    if not fix.any():
+        return present, []
+    sign = sign.where(~paren, "-").fillna("")
+    cleaned = sign[fix] + parts["num"][fix].str.strip()
+    present = present.copy()
+    present[cleaned.index] = cleaned
+    repairs = _marker_repairs(strip, int((fix & (marker == strip)).sum()))
+    negative = fix & paren
+    if negative.any():
+        repairs.append(
+            f"read {plural(int(negative.sum()), 'value')} in parentheses as "
+            f"negative (accounting style, e.g. {quote(cand[negative].iloc[0])} as "
+            f"{cleaned[negative].iloc[0]})"
+        )
+    return present, repairs
+
+
+def _common_marker(
+    marker: pd.Series, marked: pd.Series, present: pd.Series, name: str
+) -> str | None:
+    """The marker to remove: the one that enough cells carry, or None.
+
+    Raises:
+        DataError: enough cells carry a marker, but not the same one.
+    """
+    counts = Counter(marker[marked])
+    if not counts or marked.sum() < _MARKER_SHARE * len(present):
+        return None
+    if len(counts) > 1:
+        (first, n_first), (other, n_other) = counts.most_common(2)
+        pos = int(marked[marker == other].index[0])
+        raise DataError(
+            f"column {quote(name)}: the values carry different units, {quote(first)} "
+            f"in {n_first} cells and {quote(other)} in {n_other} (first at row "
+            f"{pos + 2}: {quote(present[pos])}); convert them to one currency or "
+            "unit, or put each in its own column"
+        )
+    return next(iter(counts))
+
+
+def _marker_repairs(strip: str | None, n_strip: int) -> list[str]:
+    """The note on the removed marker (none when nothing was removed)."""
+    if strip == "%":
+        return [
+            f"removed the percent sign from {plural(n_strip, 'cell')} (values kept "
+            "in percent, not divided by 100)"
+        ]
+    if strip is not None:
+        kind = "sign" if strip in _CURRENCY_SIGNS else "code"
+        return [
+            f"removed the currency {kind} {quote(strip)} from {plural(n_strip, 'cell')}"
+        ]
+    return []
+
+
+def column_values(raw: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
+    """Float values of the value column (NaN for missing cells) and notes.
+
+    Raises:
+        DataError: the column holds dates, mostly cells that are not numbers,
+            infinite values, or values beyond ``MAX_ABS_VALUE``.
+    """
+    notes: list[str] = []
+    raw = raw.reset_index(drop=True)
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        raise DataError(
+            f"column {quote(name)} holds dates, not numbers; pick the values with "
+            "value_col=..."
+        )
+    if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_bool_dtype(
+        raw.dtype
+    ):
+        values = raw.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        values, bad, style, repairs = to_numbers(raw, name=name)
+        notes.extend(number_notes(name, style, repairs))
+        notes.extend(_bad_cells(raw, name, values, bad))
+    _check_magnitude(raw, name, values)
+    return values, notes
+
+
+def _bad_cells(
+    raw: pd.Series, name: str, values: np.ndarray, bad: np.ndarray
+) -> list[str]:
+    """Treat a minority of non-numeric cells as missing; refuse a majority."""
+    n_bad = int(bad.sum())
+    if not n_bad:
+        return []
+    pos = int(bad.argmax())
+    n_present = int(n_bad + np.isfinite(values).sum() + np.isinf(values).sum())
+    where = f"first at row {pos + 2}: {quote(raw.iloc[pos])}"
+    if n_bad * 2 >= n_present:
+        raise DataError(
+            f"column {quote(name)}: {n_bad} of {n_present} cells are not numbers "
+            f"({where}); pick a column of numbers with value_col=... or fix "
+            "the cells"
+        )
+    return [
+        f"column {quote(name)}: treated {n_bad} non-numeric cells as missing ({where})"
+    ]
+
+
+def _check_magnitude(raw: pd.Series, name: str, values: np.ndarray) -> None:
+    """Refuse infinite values and values beyond ``MAX_ABS_VALUE``."""
+    inf = np.isinf(values)
+    if inf.any():
+        pos = int(inf.argmax())
+        raise DataError(
+            f"column {quote(name)}: {int(inf.sum())} infinite values (first at row "
+            f"{pos + 2}: {quote(raw.iloc[pos])}); replace them with numbers, or leave "
+            "the cells empty to have them interpolated"
+        )
+    huge = np.abs(np.nan_to_num(values)) > MAX_ABS_VALUE
+    if huge.any():
+        pos = int(huge.argmax())
+        raise DataError(
+            f"column {quote(name)}: {int(huge.sum())} values beyond "
+            f"{MAX_ABS_VALUE:.0e} in size (first at row {pos + 2}: "
+            f"{values[pos]:.6g}); rescale the data, e.g. to thousands or millions"
+        )

@@ -1,0 +1,249 @@
+"""CSV text to a table (:func:`read_csv`): delimiter and header detection, size
+limits, parsing every cell as text, then the columns that hold numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import warnings
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DataError
+from .cells import quote
+from .encoding import decode, read_bytes
+from .numbers import to_numeric_columns
+
+logger = logging.getLogger(__name__)
+
+#: Most data rows ``read_csv`` accepts.
+MAX_ROWS = 2_000_000
+#: Most columns ``read_csv`` accepts.
+MAX_COLUMNS = 500
+#: Most cells (rows x columns) ``read_csv`` accepts; bounds memory for wide files.
+MAX_CELLS = 20_000_000
+#: Longest single cell ``read_csv`` accepts, in characters.
+MAX_CELL_CHARS = 10_000
+
+_EMPTY_FILE = "the file is empty; it needs a header row and at least one data row"
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes (|)"}
+_QUOTED = re.compile(r'"[^"]*"')
+_NUMBER_LIKE = re.compile(r"^[+-]?[\d.,]+([eE][+-]?\d+)?$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?\b")
+
+
+def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
+    """Read a CSV file robustly, detecting its encoding, delimiter and number format.
+
+    Encodings: UTF-8 (with or without a byte-order mark), UTF-16/32 with a
+    byte-order mark, UTF-16 without one, and Windows-1252 / Latin-1 (also line by
+    line inside an otherwise UTF-8 file). Delimiters: comma, semicolon, tab, pipe
+    (or an Excel ``sep=;`` first line). Numbers: decimal comma ("1,5") and
+    thousands separators ("1,234.5", "1.234,5", "1 234"), a currency sign or code
+    or a percent sign carried by at least 80% of a column's non-empty cells
+    ("$1,234.50", "€ 12,5", "100 EUR", "12.5%" read as 12.5) and accounting
+    negatives ("(1,234)" read as -1234). Every cell is read as a string first; a
+    column becomes numeric (int64 when all values are whole, else float64) only
+    when every non-empty cell is a number or a missing marker ("n/a", "-", "NaN",
+    ...). Columns named like time ("date", "year", ...) stay strings so that dates
+    are never mangled.
+
+    Args:
+        source: a path (``str`` or ``Path``), CSV text (a ``str`` holding a
+            newline), ``bytes``, or a binary or text file object (e.g. a Streamlit
+            ``UploadedFile``).
+
+    Returns:
+        The table. ``df.attrs["notes"]`` lists what was detected or repaired
+        (encoding, delimiter, number format) in plain language; it is empty for
+        a plain UTF-8 comma-separated file.
+
+    Raises:
+        DataError: the file is missing, too large (``MAX_BYTES``, ``MAX_ROWS``,
+            ``MAX_COLUMNS``, ``MAX_CELLS``, ``MAX_CELL_CHARS``), empty, has no
+            data rows, is binary (an image, archive, PDF, NUL bytes) or cannot be
+            parsed as CSV.
+    """
+    text, notes = _read_text(source)
+    sep, text = _excel_sep_line(text)
+    lines = [line for line in text.split("\n", 60)[:60] if line.strip()]
+    if not lines:
+        raise DataError(_EMPTY_FILE)
+    if sep is None:
+        sep = _sniff_delimiter(lines[:50])
+    if sep != ",":
+        notes.append(f"columns are separated by {_DELIMITER_NAMES.get(sep, repr(sep))}")
+    n_columns = _check_size(text, lines[0], sep)
+    df = _parse(text, lines, sep, n_columns, notes)
+    df = _clean_cells(df, notes)
+    notes.extend(to_numeric_columns(df, comma_hint=sep != ","))
+    df.attrs["notes"] = notes
+    logger.debug("read_csv: %d rows x %d columns; %s", *df.shape, notes)
+    return df
+
+
+def _read_text(source: Any) -> tuple[str, list[str]]:
+    """The decoded text with "\\n" line ends, and notes on its encoding."""
+    data = read_bytes(source)
+    if not data.strip():
+        raise DataError(_EMPTY_FILE)
+    text, notes = decode(data)
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, notes
+
+
+def _excel_sep_line(text: str) -> tuple[str | None, str]:
+    """The delimiter an Excel ``sep=;`` first line names (None) and the rest."""
+    first_nl = text.find("\n")
+    first_line = text[: first_nl if first_nl >= 0 else len(text)].strip()
+    match = re.fullmatch(r'"?sep=(.)"?', first_line, flags=re.IGNORECASE)
+    if not match:
+        return None, text
+    return match.group(1), text[first_nl + 1 :] if first_nl >= 0 else ""
+
+
+def _count_outside_quotes(line: str, sep: str) -> int:
+    if '"' in line:
+        line = _QUOTED.sub("", line)
+    return line.count(sep)
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """Pick the delimiter that splits the first lines most consistently."""
+    best, best_score = ",", None
+    for rank, sep in enumerate(_DELIMITERS):
+        counts = [_count_outside_quotes(line, sep) for line in lines]
+        if counts[0] == 0:
+            continue
+        consistent = sum(c == counts[0] for c in counts) / len(counts)
+        score = (consistent, counts[0] if consistent == 1 else 0, -rank)
+        if best_score is None or score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _no_data_rows(header: str) -> DataError:
+    return DataError(
+        f"the file has a header ({quote(header, 60)}) but no data rows; add rows "
+        "below the header"
+    )
+
+
+def _check_size(text: str, header: str, sep: str) -> int:
+    """Refuse files beyond the column, row and cell limits; return the columns."""
+    n_columns = _count_outside_quotes(header, sep) + 1
+    if n_columns > MAX_COLUMNS:
+        raise DataError(
+            f"the file has {n_columns:,} columns; the limit is {MAX_COLUMNS:,}. Keep "
+            "the time column and the values you want to forecast"
+        )
+    n_rows = text.count("\n", 0, len(text.rstrip("\n")))  # lines after the header
+    if n_rows > MAX_ROWS:
+        raise DataError(
+            f"the file has about {n_rows:,} rows; the limit is {MAX_ROWS:,}. "
+            "Aggregate it to a coarser frequency (e.g. hourly or daily means) or "
+            "keep the most recent part"
+        )
+    if n_rows * n_columns > MAX_CELLS:
+        raise DataError(
+            f"the file has about {n_rows:,} rows x {n_columns:,} columns; the limit is "
+            f"{MAX_CELLS:,} cells. Keep only the columns you need"
+        )
+    if n_rows == 0:
+        raise _no_data_rows(header)
+    return n_columns
+
+
+def _looks_like_data(cells: list[str]) -> bool:
+    """Whether a header line's cells are all numbers or dates (no header row)."""
+    cells = [c.strip().strip('"') for c in cells]
+    if not cells or any(not c for c in cells):
+        return False
+    return all(_NUMBER_LIKE.match(c) or _DATE_LIKE.match(c) for c in cells)
+
+
+def _parse(
+    text: str, lines: list[str], sep: str, n_columns: int, notes: list[str]
+) -> pd.DataFrame:
+    """Parse the text into a table of strings (named columns when no header)."""
+    no_header = len(lines) >= 2 and _looks_like_data(lines[0].split(sep))
+    names = [f"column_{i + 1}" for i in range(n_columns)] if no_header else None
+    try:
+        with warnings.catch_warnings():
+            # pandas only warns when rows are longer than the header; that loses data.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                na_filter=False,
+                keep_default_na=False,
+                skip_blank_lines=True,
+                skipinitialspace=True,
+                index_col=False,
+                header=None if no_header else 0,
+                names=names,
+                engine="c",
+            )
+    except pd.errors.ParserWarning:
+        raise DataError(
+            "some rows have more cells than the header has column names; add the "
+            "missing column names or remove the extra cells"
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise DataError(
+            "the file has no columns; it needs a header row and data rows"
+        ) from None
+    except (pd.errors.ParserError, ValueError, OverflowError) as exc:
+        detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
+        raise DataError(
+            f"the file could not be read as CSV with {_DELIMITER_NAMES.get(sep, sep)} "
+            f"between columns ({quote(detail, 120)}); check that every row has the "
+            "same number of columns and that quotes are closed"
+        ) from None
+    if names is not None:
+        notes.append(
+            "the first row holds data, not column names; named the columns "
+            + ", ".join(quote(n) for n in names)
+        )
+    if len(df) == 0:
+        raise _no_data_rows(lines[0])
+    if len(df) > MAX_ROWS:
+        raise DataError(
+            f"the file has {len(df):,} rows; the limit is {MAX_ROWS:,}. Aggregate "
+            "it to a coarser frequency or keep the most recent part"
+        )
+    return df
+
+
+def _clean_cells(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Strip names and cells, refuse huge cells, drop empty unnamed columns."""
+    df.columns = [str(c).strip() for c in df.columns]
+    dropped = []
+    for col in list(df.columns):
+        s = df[col].str.strip()
+        longest = s.str.len().max()
+        if longest is not None and longest == longest and longest > MAX_CELL_CHARS:
+            pos = int(s.str.len().to_numpy().argmax())
+            raise DataError(
+                f"column {quote(col)}: a cell at row {pos + 2} has {int(longest):,} "
+                f"characters; the limit is {MAX_CELL_CHARS:,}. Is this really a "
+                "table of numbers?"
+            )
+        if col.startswith("Unnamed: ") and (s == "").all():
+            dropped.append(col)
+            continue
+        df[col] = s
+    if dropped:
+        df = df.drop(columns=dropped)
+        notes.append(f"dropped {len(dropped)} empty column(s) without a name")
+    if df.shape[1] == 0:
+        raise DataError("the file has no data: every column is empty")
+    return df

@@ -1,0 +1,269 @@
+"""ETSForecaster: exponential smoothing with error, trend and season chosen by AICc.
+
+Built on statsmodels' ``ETSModel``; long or several seasons are split off by STL/MSTL
+first, as in ARIMA, and a non-seasonal ETS forecasts what is left.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+
+from ..data import check_series, future_index
+from ..errors import DataError
+from .base import BaseForecaster
+from .blas import one_blas_thread
+from .checks import check_choice, check_horizon, check_season_length
+from .decompose import (
+    candidate_periods,
+    extend_seasonal,
+    feasible_periods,
+    recent,
+    seasonal_components,
+)
+from .theta import ses
+
+__all__ = ["ETSForecaster"]
+
+log = logging.getLogger(__name__)
+
+#: Fewest points ETS is fitted on (a level and a slope need a few points each).
+MIN_LENGTH = 5
+# Seasons up to this many steps are modelled inside ETS (one state per step of the
+# season); longer or several seasons are decomposed instead, as in ARIMA.
+_MAX_ETS_SEASON = 24
+# Heuristic initial states (Hyndman & Athanasopoulos, section 2.6) need this many
+# points; shorter series get their initial states estimated with the smoothing
+# parameters.
+_HEURISTIC_MIN = 10
+
+_ERRORS = ("A", "M", "Z")
+_TRENDS = ("N", "A", "Z")
+_SEASONS = ("N", "A", "M", "Z")
+
+
+@dataclass(frozen=True)
+class _Spec:
+    error: str  # "A" or "M"
+    trend: str  # "N" or "A"
+    damped: bool
+    season: str  # "N", "A" or "M"
+
+    def __str__(self) -> str:
+        trend = self.trend + ("d" if self.damped else "")
+        return f"ETS({self.error},{trend},{self.season})"
+
+
+class ETSForecaster(BaseForecaster):
+    """Exponential smoothing (ETS) with automatic choice of its components.
+
+    What ``fit`` does:
+
+    * **Candidates**: error additive or multiplicative, trend none, additive or
+      damped additive, season none, additive or multiplicative; every combination
+      is fitted by maximum likelihood and the lowest AICc wins. As in R's
+      ``ets(restrict=TRUE)``, additive errors never go with a multiplicative season
+      (its variance can blow up). Multiplicative components are tried only on a
+      strictly positive series.
+    * **Season**: the series' natural season (:func:`convlstm.data.seasonal_periods`)
+      is used only when the series holds at least two full cycles of it. One season
+      of at most 24 steps (monthly 12, quarterly 4, hourly-of-day 24) is a state of
+      the ETS model. Longer or several seasons (half-hourly 48 and 336, hourly 24
+      and 168, daily 7 and 365) would need hundreds of seasonal states, so they are
+      removed first by STL (one season) or MSTL (several, every one with two full
+      cycles in the data), on the last 5000 points (or three cycles of the longest
+      period, if more; :func:`convlstm.models.decompose.recent`); a non-seasonal
+      ETS of the seasonally adjusted series forecasts the rest and each seasonal
+      component's last cycle is repeated.
+    * **Initial states**: heuristic ones (a moving-average decomposition of the
+      first cycles, as in statsmodels) on series of at least 10 points plus two
+      seasons, which makes a fit several times faster than estimating them;
+      shorter series estimate them with the smoothing parameters.
+
+    Args:
+        horizon: number of steps to forecast.
+        season_length: season in steps; ``None`` uses the natural cycles of the
+            series' frequency, 1 turns the season off.
+        error: ``"A"``, ``"M"`` or ``"Z"`` (choose).
+        trend: ``"N"``, ``"A"`` or ``"Z"`` (choose).
+        damped: ``True`` / ``False`` to force a damped / undamped trend, ``None``
+            to try both (only used with a trend).
+        season: ``"N"``, ``"A"``, ``"M"`` or ``"Z"`` (choose).
+
+    Attributes:
+        spec_: the chosen model, e.g. ``"ETS(M,Ad,M)"``; prefixed with the
+            decomposition when one was used, e.g. ``"MSTL(48, 336) + ETS(A,Ad,N)"``.
+        aicc_: the AICc of the chosen model (of the seasonally adjusted series on the
+            decomposition path); NaN when no candidate could be fitted and simple
+            exponential smoothing by least squares was used instead.
+        periods_: the seasonal periods used (in the model or decomposed).
+        candidates_: ``{spec: AICc}`` of every candidate fitted.
+    """
+
+    display_name = "ETS"
+
+    def __init__(
+        self,
+        *,
+        horizon: int = 12,
+        season_length: int | None = None,
+        error: str = "Z",
+        trend: str = "Z",
+        damped: bool | None = None,
+        season: str = "Z",
+    ) -> None:
+        self.horizon = horizon
+        self.season_length = season_length
+        self.error = error
+        self.trend = trend
+        self.damped = damped
+        self.season = season
+
+    def fit(self, y: pd.Series) -> Self:
+        """Fit every candidate ETS model to ``y`` and keep the one of lowest AICc."""
+        check_horizon(self.horizon)
+        season_length = check_season_length(self.season_length)
+        check_choice("error", self.error, _ERRORS)
+        check_choice("trend", self.trend, _TRENDS)
+        check_choice("damped", self.damped, (None, True, False))
+        check_choice("season", self.season, _SEASONS)
+        y = check_series(y, min_length=MIN_LENGTH, what="ETS")
+        x = y.to_numpy()
+        n = len(x)
+        natural = candidate_periods(y.index, season_length)
+        periods = feasible_periods(natural, n) if self.season != "N" else ()
+
+        self.seasonal_components_: list[tuple[int, np.ndarray]] = []
+        if len(periods) == 1 and periods[0] <= _MAX_ETS_SEASON:
+            m, base, prefix = periods[0], x, ""
+        elif periods:
+            tail = recent(x, periods)
+            self.seasonal_components_ = seasonal_components(tail, periods)
+            m, base = 1, tail - sum(c for _, c in self.seasonal_components_)
+            kind = "MSTL" if len(periods) > 1 else "STL"
+            prefix = f"{kind}({', '.join(str(p) for p in periods)}) + "
+        else:
+            m, base, prefix = 1, x, ""
+
+        results = self._search(base, m)
+        self.candidates_ = {str(s): aicc for s, (aicc, _) in results.items()}
+        if results:
+            spec, (aicc, self._result) = min(results.items(), key=lambda i: i[1][0])
+            self.aicc_ = float(aicc)
+        else:
+            # Every candidate failed (e.g. an all-zero series, whose likelihood is
+            # degenerate): simple exponential smoothing by least squares, the
+            # ETS(A,N,N) point forecast, is always defined.
+            _, level = ses(base)
+            self._result = None
+            self._level = level
+            self.aicc_ = float("nan")
+            spec = "ETS(A,N,N) by least squares"
+            log.debug("ETS: no candidate fitted; falling back to %s", spec)
+        self.spec_ = prefix + str(spec)
+        self.periods_ = tuple(periods)
+        self.index_ = y.index
+        log.debug("ETS chose %s (AICc %.2f)", self.spec_, self.aicc_)
+        return self
+
+    def _candidates(self, positive: bool, m: int) -> list[_Spec]:
+        errors = ["A", "M"] if self.error == "Z" else [self.error]
+        trends = ["N", "A"] if self.trend == "Z" else [self.trend]
+        if m == 1:
+            seasons = ["N"]
+        elif self.season == "Z":
+            seasons = ["N", "A", "M"]
+        else:
+            seasons = [self.season]
+        if not positive:
+            errors = [e for e in errors if e != "M"]
+            seasons = [s for s in seasons if s != "M"]
+        out = []
+        for error in errors:
+            for trend in trends:
+                damps = [False] if trend == "N" else [False, True]
+                if trend != "N" and self.damped is not None:
+                    damps = [self.damped]
+                for damped in damps:
+                    for season in seasons:
+                        if error == "A" and season == "M":
+                            continue
+                        out.append(_Spec(error, trend, damped, season))
+        return out
+
+    def _search(self, z: np.ndarray, m: int) -> dict[_Spec, tuple[float, Any]]:
+        """Fit every candidate; return ``{spec: (AICc, results)}`` of those that fit."""
+        positive = bool((z > 0).all())
+        if not positive and (self.error == "M" or (self.season == "M" and m > 1)):
+            raise DataError(
+                "multiplicative ETS components need a strictly positive series; "
+                f"this one has {int((z <= 0).sum())} values <= 0 (use error='A' "
+                "and season='A' or 'Z')"
+            )
+        # One initialisation for every candidate, so that their AICc values count
+        # the same parameters and can be compared.
+        n = len(z)
+        heuristic = n >= _HEURISTIC_MIN and (m == 1 or n >= 2 * m + _HEURISTIC_MIN)
+        out: dict[_Spec, tuple[float, Any]] = {}
+        with one_blas_thread():
+            for spec in self._candidates(positive, m):
+                fitted = _fit_one(z, spec, m, heuristic=heuristic)
+                if fitted is not None:
+                    out[spec] = fitted
+        return out
+
+    def predict(self) -> pd.Series:
+        """Forecast ``horizon`` steps after the end of the fitted series."""
+        self._check_fitted()
+        horizon = check_horizon(self.horizon)
+        if self._result is None:
+            values = np.full(horizon, self._level)
+        else:
+            values = np.asarray(self._result.forecast(horizon), dtype=float)
+        if self.seasonal_components_:
+            values = values + extend_seasonal(self.seasonal_components_, horizon)
+        idx = future_index(self.index_, horizon)
+        return pd.Series(values, index=idx, name=self.display_name)
+
+
+def _fit_one(
+    z: np.ndarray, spec: _Spec, m: int, *, heuristic: bool
+) -> tuple[float, Any] | None:
+    """Fit one ETS model; None when it cannot be fitted or scored."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    seasonal = {"N": None, "A": "add", "M": "mul"}[spec.season]
+    n = len(z)
+    # Parameters: smoothing (1 per component, plus phi) and, when estimated, the
+    # initial states; AICc needs more points than parameters + 1.
+    k = 1 + (spec.trend != "N") * (1 + spec.damped) + (seasonal is not None)
+    if not heuristic:
+        k += 1 + (spec.trend != "N") + (m - 1 if seasonal else 0)
+    if n <= k + 2:
+        return None
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            model = ETSModel(
+                z,
+                error="add" if spec.error == "A" else "mul",
+                trend="add" if spec.trend == "A" else None,
+                damped_trend=spec.damped,
+                seasonal=seasonal,
+                seasonal_periods=m if seasonal else None,
+                initialization_method="heuristic" if heuristic else "estimated",
+            )
+            result = model.fit(disp=False)
+            aicc = float(result.aicc)
+            check = np.asarray(result.forecast(1), dtype=float)
+    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
+        log.debug("ETS %s failed: %s", spec, exc)
+        return None
+    if not np.isfinite(aicc) or not np.isfinite(check).all():
+        return None
+    return aicc, result

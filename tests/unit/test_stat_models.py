@@ -1,0 +1,214 @@
+"""ETS and Theta: the estimator contract, every bundled dataset, short and odd data."""
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import datasets
+from convlstm.data import future_index
+from convlstm.errors import DataError, NotFittedError, ParameterError
+from convlstm.models.ets import ETSForecaster
+from convlstm.models.theta import ThetaForecaster
+
+MODELS = [
+    pytest.param(ETSForecaster, id="ETS"),
+    pytest.param(ThetaForecaster, id="Theta"),
+]
+HORIZON = 5
+
+
+@pytest.fixture(scope="module")
+def y():
+    n = 72
+    t = np.arange(n)
+    values = 50 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12)
+    values += np.random.default_rng(0).normal(0, 1, n)
+    idx = pd.date_range("2001-01-01", periods=n, freq="MS")
+    return pd.Series(values, index=idx, name="value")
+
+
+def yearly(n, start=100.0, seed=0):
+    values = start + np.cumsum(np.random.default_rng(seed).normal(1, 3, n))
+    return pd.Series(values, index=pd.date_range("1990", periods=n, freq="YS"))
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_predict_before_fit_raises(cls):
+    with pytest.raises(NotFittedError):
+        cls(horizon=HORIZON).predict()
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_fit_returns_self_and_forecast_continues_calendar(cls, y):
+    model = cls(horizon=HORIZON)
+    assert model.fit(y) is model
+    assert model.is_fitted
+    f = model.predict()
+    assert f.dtype == float
+    assert len(f) == HORIZON
+    assert np.isfinite(f.to_numpy()).all()
+    assert f.index.equals(future_index(y.index, HORIZON))
+    assert f.index.freq == y.index.freq
+    assert f.name == model.display_name == cls.display_name
+    assert isinstance(model.spec_, str) and model.spec_
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_clone_round_trip_and_params_stored_verbatim(cls, y):
+    model = cls(horizon=HORIZON, season_length=12)
+    assert model.get_params()["season_length"] == 12
+    model.fit(y)
+    twin = model.clone()
+    assert twin.get_params() == model.get_params()
+    assert not twin.is_fitted
+    with pytest.raises(NotFittedError):
+        twin.predict()
+    assert repr(twin) == repr(model)
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_same_data_same_forecast_and_input_untouched(cls, y):
+    before = y.copy()
+    a = cls(horizon=HORIZON).fit(y).predict()
+    b = cls(horizon=HORIZON).fit(y).predict()
+    pd.testing.assert_series_equal(a, b)
+    pd.testing.assert_series_equal(y, before)
+
+
+@pytest.mark.parametrize("cls", MODELS)
+@pytest.mark.parametrize("name", datasets.names())
+def test_every_bundled_dataset_gets_a_finite_forecast(cls, name):
+    series = datasets.load(name)
+    horizon = datasets.info(name).horizon
+    f = cls(horizon=horizon).fit(series).predict()
+    assert len(f) == horizon
+    assert np.isfinite(f.to_numpy()).all()
+    assert f.index.equals(future_index(series.index, horizon))
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_fourteen_point_yearly_series_gets_a_forecast(cls):
+    f = cls(horizon=6).fit(yearly(14)).predict()
+    assert len(f) == 6 and np.isfinite(f.to_numpy()).all()
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_too_short_series_states_the_minimum(cls):
+    with pytest.raises(DataError, match=r"3 points .* at least 5"):
+        cls(horizon=2).fit(yearly(3))
+
+
+@pytest.mark.parametrize("cls", MODELS)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"horizon": 0},
+        {"horizon": 2.5},
+        {"horizon": True},
+        {"season_length": 0},
+        {"season_length": "12"},
+    ],
+    ids=repr,
+)
+def test_bad_settings_raise_parameter_error(cls, params, y):
+    with pytest.raises(ParameterError):
+        cls(**params).fit(y)
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_season_length_one_turns_the_season_off(cls, y):
+    model = cls(horizon=HORIZON, season_length=1).fit(y)
+    assert model.periods_ == ()
+
+
+@pytest.mark.parametrize("cls", MODELS)
+@pytest.mark.parametrize("shift", [0.0, -80.0], ids=["zeros", "negatives"])
+def test_non_positive_data_never_gets_multiplicative_components(cls, shift, y):
+    data = y - y.min() + shift  # the minimum becomes 0, or the series dips below 0
+    model = cls(horizon=HORIZON).fit(data)
+    assert np.isfinite(model.predict().to_numpy()).all()
+    if cls is ETSForecaster:
+        assert "M" not in model.spec_
+        assert all("M" not in spec for spec in model.candidates_)
+    else:
+        assert model.seasonal_ != "multiplicative"
+
+
+@pytest.mark.parametrize("cls", MODELS)
+def test_quiet_no_warnings_and_no_output(cls, capfd):
+    series = datasets.load("electricity")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cls(horizon=48).fit(series).predict()
+        cls(horizon=3).fit(yearly(14)).predict()
+        cls(horizon=3).fit(yearly(6)).predict()
+    assert caught == []
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_ets_records_the_chosen_model_and_candidates(y):
+    model = ETSForecaster(horizon=HORIZON).fit(y)
+    assert re.fullmatch(r"ETS\([AM],(N|A|Ad),[NAM]\)", model.spec_)
+    assert model.aicc_ == min(model.candidates_.values())
+    assert model.periods_ == (12,)
+
+
+def test_ets_long_seasons_are_decomposed():
+    model = ETSForecaster(horizon=48).fit(datasets.load("electricity"))
+    assert model.periods_ == (48, 336)
+    assert re.fullmatch(r"MSTL\(48, 336\) \+ ETS\([AM],(N|A|Ad),N\)", model.spec_)
+
+
+@pytest.mark.parametrize(
+    ("params", "pattern"),
+    [
+        ({"error": "A", "trend": "N", "season": "N"}, r"ETS\(A,N,N\)"),
+        ({"error": "M", "trend": "A", "damped": True}, r"ETS\(M,Ad,[NAM]\)"),
+        ({"trend": "A", "damped": False, "season": "A"}, r"ETS\([AM],A,A\)"),
+    ],
+)
+def test_ets_forced_components(params, pattern, y):
+    model = ETSForecaster(horizon=HORIZON, **params).fit(y)
+    assert re.fullmatch(pattern, model.spec_)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"error": "X"},
+        {"trend": "M"},
+        {"trend": "Ad"},
+        {"damped": 1},
+        {"season": "mul"},
+    ],
+    ids=repr,
+)
+def test_ets_bad_component_settings(params, y):
+    with pytest.raises(ParameterError):
+        ETSForecaster(**params).fit(y)
+
+
+def test_ets_forced_multiplicative_on_negative_data_is_a_data_error(y):
+    with pytest.raises(DataError, match="strictly positive"):
+        ETSForecaster(error="M").fit(y - 100)
+
+
+@pytest.mark.parametrize("cls", MODELS)
+@pytest.mark.parametrize("value", [0.0, 5.0, -2.0])
+def test_constant_series_forecasts_the_constant(cls, value):
+    data = pd.Series(
+        np.full(30, value), index=pd.date_range("2000", periods=30, freq="MS")
+    )
+    f = cls(horizon=4).fit(data).predict()
+    np.testing.assert_allclose(f.to_numpy(), value, atol=1e-9)
+
+
+def test_ets_falls_back_to_least_squares_ses_when_no_candidate_fits():
+    zeros = pd.Series(np.zeros(12), index=pd.date_range("2000", periods=12, freq="YS"))
+    model = ETSForecaster(horizon=3).fit(zeros)
+    assert model.spec_ == "ETS(A,N,N) by least squares"
+    assert np.isnan(model.aicc_)
