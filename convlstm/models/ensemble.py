@@ -116,6 +116,7 @@ class EnsembleForecaster(BaseForecaster):
     def make_member(self, name: str) -> BaseForecaster:
         """An unfitted member built through the registry with its settings."""
         params = self._check_member_params()
+        name = canonical_name(name)
         return make_model(name, horizon=self.horizon, **params_for(name, params))
 
     def _check_combine(self) -> str:
