@@ -65,7 +65,8 @@ class BacktestResult:
         summary: one row per model (index ``model``), columns ``mae, rmse, mape,
             smape, mase, fit_seconds``. MAE, RMSE, MAPE and sMAPE pool every test
             point; MASE is the mean over folds of each fold's MASE, scaled on that
-            fold's training part; ``fit_seconds`` is the total over folds.
+            fold's training part; ``fit_seconds`` is the total over folds (an
+            ensemble's: its members', as it would cost fitted alone).
         per_fold: the same metrics per model and fold (columns ``model, fold,
             cutoff`` + metrics + ``fit_seconds``).
         horizon: steps forecast per fold.
