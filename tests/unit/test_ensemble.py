@@ -273,3 +273,21 @@ def test_all_members_failing_in_a_backtest_names_the_fold(y):
             4,
             2,
         )
+
+
+def test_weighted_final_forecast_is_the_fit_on_the_whole_series(y):
+    """The final weights come from the last fold's errors: the same as fitting the
+    weighted ensemble on all of ``y``, with no member fitted twice."""
+    result = compare(
+        y,
+        models=["Toy A", "Ensemble"],
+        horizon=4,
+        folds=3,
+        params={"Ensemble": {"members": MEMBERS, "combine": "weighted"}},
+        levels=(),
+    )
+    assert Counter({(m, n): 1 for m in MEMBERS for n in (44, 48, 52, 56, 60)}) == FITS
+    future = result.future[result.future["model"] == "Ensemble"]["forecast"]
+    alone = ensemble(combine="weighted").fit(y)
+    np.testing.assert_allclose(future.to_numpy(), alone.predict().to_numpy())
+    assert result.fitted["Ensemble"].weights_ == pytest.approx(alone.weights_)
