@@ -1,7 +1,8 @@
 """Rolling-origin backtests: every model refit on the same folds, scored the same way.
 
 The last ``folds * horizon`` points are the test set; fold k trains on everything
-before its cutoff and forecasts the next ``horizon`` points.
+before its cutoff and forecasts the next ``horizon`` points. Ensembles are combined
+from their members' forecasts of the same fold, so no member is trained twice.
 """
 
 from __future__ import annotations
@@ -19,10 +20,19 @@ import pandas as pd
 from . import metrics
 from .data import check_series
 from .data import season_length as _season_length
-from .errors import DataError, ParameterError, TrainingError
+from .errors import ConvLSTMError, DataError, ParameterError, TrainingError
 from .models.base import BaseForecaster
 
-__all__ = ["BacktestResult", "backtest", "first_fold_min_length"]
+__all__ = [
+    "BacktestResult",
+    "FitRound",
+    "backtest",
+    "first_fold_min_length",
+    "fit_round",
+    "fold_errors",
+    "helper_members",
+    "is_combiner",
+]
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +65,16 @@ class BacktestResult:
         summary: one row per model (index ``model``), columns ``mae, rmse, mape,
             smape, mase, fit_seconds``. MAE, RMSE, MAPE and sMAPE pool every test
             point; MASE is the mean over folds of each fold's MASE, scaled on that
-            fold's training part; ``fit_seconds`` is the total over folds.
+            fold's training part; ``fit_seconds`` is the total over folds (an
+            ensemble's: its members', as it would cost fitted alone).
         per_fold: the same metrics per model and fold (columns ``model, fold,
             cutoff`` + metrics + ``fit_seconds``).
         horizon: steps forecast per fold.
         folds: number of folds.
         season_length: the season used to scale MASE.
+        member_forecasts: the backtest forecasts (columns as ``forecasts``) of the
+            ensemble members that are not among the models, fitted only to feed
+            the ensembles; empty when there are none.
     """
 
     forecasts: pd.DataFrame
@@ -69,6 +83,9 @@ class BacktestResult:
     horizon: int = 0
     folds: int = 0
     season_length: int = 1
+    member_forecasts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(FORECAST_COLUMNS))
+    )
 
     @property
     def cutoffs(self) -> list[pd.Timestamp]:
@@ -226,9 +243,13 @@ def backtest(
     )
     n = len(y)
     values = y.to_numpy()
-    total_units = len(named) * folds
+    helpers = helper_members(named)
+    per_round = sum(not is_combiner(p) for p in named.values()) + len(helpers)
+    validation = _first_validation(named, helpers, y, n - folds * horizon, horizon)
+    total_units = per_round * folds
 
     rows: list[pd.DataFrame] = []
+    member_rows: list[pd.DataFrame] = []
     fold_rows: list[dict[str, Any]] = []
     for k in range(1, folds + 1):
         cut = n - (folds - k + 1) * horizon
@@ -236,52 +257,47 @@ def backtest(
         actual = values[cut : cut + horizon]
         test_index = y.index[cut : cut + horizon]
         stage = f"fold {k}/{folds}"
-        for i, (name, proto) in enumerate(named.items()):
-            model = proto.clone().set_params(horizon=horizon)
-            try:
-                seconds = fit_with_progress(
-                    model,
-                    train,
-                    name=name,
-                    stage=stage,
-                    unit=(k - 1) * len(named) + i,
-                    total_units=total_units,
-                    progress=progress,
-                )
-            except (DataError, ParameterError) as exc:
-                raise type(exc)(
-                    f"{name}, backtest {stage} (training on the first {cut} points): "
-                    f"{exc}"
-                ) from None
-            pred = model.predict()
-            if len(pred) != horizon:
-                raise TrainingError(
-                    f"{name} returned {len(pred)} forecasts for a horizon of {horizon}"
-                )
-            forecast = np.asarray(pred, dtype=float)
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "model": name,
-                        "fold": k,
-                        "cutoff": train.index[-1],
-                        "timestamp": test_index,
-                        "step": np.arange(1, horizon + 1),
-                        "actual": actual,
-                        "forecast": forecast,
-                    }
-                )
+        fitted = fit_round(
+            named,
+            helpers,
+            train,
+            horizon,
+            stage=stage,
+            where=f"backtest {stage} (training on the first {cut} points)",
+            progress=progress,
+            unit=(k - 1) * per_round,
+            total_units=total_units,
+            validation=validation,
+        )
+        for name, pred in fitted.forecasts.items():
+            frame = pd.DataFrame(
+                {
+                    "model": name,
+                    "fold": k,
+                    "cutoff": train.index[-1],
+                    "timestamp": test_index,
+                    "step": np.arange(1, horizon + 1),
+                    "actual": actual,
+                    "forecast": np.asarray(pred, dtype=float),
+                }
             )
+            if name not in named:
+                member_rows.append(frame)
+                continue
+            rows.append(frame)
             fold_rows.append(
                 {
                     "model": name,
                     "fold": k,
                     "cutoff": train.index[-1],
-                    **_scores(actual, forecast, train.to_numpy(), m),
-                    "fit_seconds": seconds,
+                    **_scores(
+                        actual, frame["forecast"].to_numpy(), train.to_numpy(), m
+                    ),
+                    "fit_seconds": fitted.seconds[name],
                 }
             )
-            log.debug("%s %s fitted in %.2fs", name, stage, seconds)
+            log.debug("%s %s fitted in %.2fs", name, stage, fitted.seconds[name])
+        validation = _errors(fitted.forecasts, actual)
 
     order = {name: i for i, name in enumerate(named)}
     forecasts = (
@@ -302,6 +318,11 @@ def backtest(
         horizon=horizon,
         folds=folds,
         season_length=m,
+        member_forecasts=(
+            pd.concat(member_rows, ignore_index=True)
+            if member_rows
+            else pd.DataFrame(columns=list(FORECAST_COLUMNS))
+        ),
     )
 
 
@@ -356,3 +377,185 @@ def _summarise(
             }
         )
     return pd.DataFrame.from_records(records).set_index("model")
+
+
+# ------------------------------------------------------------ ensembles
+
+
+def is_combiner(model: object) -> bool:
+    """Whether ``model`` combines other models' forecasts (an ensemble): it has
+    ``member_names()``, ``make_member(name)`` and ``fit_from_forecasts(...)``."""
+    return all(
+        callable(getattr(model, attr, None))
+        for attr in ("member_names", "make_member", "fit_from_forecasts")
+    )
+
+
+def _needs_validation(model: object) -> bool:
+    check = getattr(model, "needs_validation", None)
+    return bool(check()) if callable(check) else False
+
+
+def helper_members(named: Mapping[str, BaseForecaster]) -> dict[str, BaseForecaster]:
+    """The ensemble members that are not among ``named``, built by their ensemble
+    (``make_member``): they are fitted only to feed the ensembles.
+
+    Raises:
+        ParameterError: an ensemble's settings are bad.
+    """
+    helpers: dict[str, BaseForecaster] = {}
+    for proto in named.values():
+        if is_combiner(proto):
+            for member in proto.member_names():
+                if member not in named and member not in helpers:
+                    helpers[member] = proto.make_member(member)
+    return helpers
+
+
+@dataclass
+class FitRound:
+    """The fits of :func:`fit_round` on one training set.
+
+    Attributes:
+        forecasts: ``{name: forecast}`` of every model, ensemble and helper member
+            that produced one.
+        seconds: fit seconds by name (an ensemble's: the sum of its members').
+        fitted: the fitted models by name.
+        failed: ``{helper member: reason}`` of the helpers that failed.
+    """
+
+    forecasts: dict[str, pd.Series] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    fitted: dict[str, BaseForecaster] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def fit_round(
+    named: Mapping[str, BaseForecaster],
+    helpers: Mapping[str, BaseForecaster],
+    train: pd.Series,
+    horizon: int,
+    *,
+    stage: str,
+    where: str | None = None,
+    progress: ProgressCallback | None = None,
+    unit: int = 0,
+    total_units: int = 1,
+    validation: Mapping[str, float] | None = None,
+) -> FitRound:
+    """Fit every model once on ``train``; then combine each ensemble from the
+    forecasts of its members (the models themselves, or ``helpers``).
+
+    A clone of each model (``horizon`` set) is fitted; the prototypes are not
+    modified. The plain models come first, then the helpers, then the ensembles,
+    whose members are never fitted again.
+
+    Args:
+        named: ``{name: forecaster}``; ensembles among them (:func:`is_combiner`)
+            are combined, the others fitted.
+        helpers: members of the ensembles that are not in ``named``
+            (:func:`helper_members`); one that fails with a ``ConvLSTMError`` is
+            left out of its ensembles, not raised.
+        train: the training series.
+        horizon: steps to forecast.
+        stage: progress stage ("fold k/n", "final").
+        where: prefixed (after the model name) to the message of a model's
+            ``DataError``/``ParameterError``; None leaves the message as it is.
+        progress: as in :func:`backtest`.
+        unit: progress units done before this round.
+        total_units: progress units of the whole job.
+        validation: ``{member: MAE}`` on the ``horizon`` points before ``train``'s
+            end, for weighted ensembles (the previous fold's errors).
+
+    Raises:
+        DataError, ParameterError: a model (not a helper) cannot be fitted, or no
+            member of an ensemble could forecast.
+        TrainingError: a model returned a forecast of the wrong length.
+    """
+    out = FitRound()
+    plain = [(n, p, False) for n, p in named.items() if not is_combiner(p)]
+    plain += [(n, p, True) for n, p in helpers.items()]
+    for i, (name, proto, lenient) in enumerate(plain):
+        model = proto.clone().set_params(horizon=horizon)
+        try:
+            seconds = fit_with_progress(
+                model,
+                train,
+                name=f"{name} (ensemble member)" if lenient else name,
+                stage=stage,
+                unit=unit + i,
+                total_units=total_units,
+                progress=progress,
+            )
+            pred = model.predict()
+            if len(pred) != horizon:
+                raise TrainingError(
+                    f"{name} returned {len(pred)} forecasts for a horizon of {horizon}"
+                )
+        except ConvLSTMError as exc:
+            if lenient:
+                out.failed[name] = str(exc)
+                continue
+            if where is not None and isinstance(exc, DataError | ParameterError):
+                raise type(exc)(f"{name}, {where}: {exc}") from None
+            raise
+        out.forecasts[name], out.seconds[name], out.fitted[name] = pred, seconds, model
+    for name, proto in named.items():
+        if not is_combiner(proto):
+            continue
+        model = proto.clone().set_params(horizon=horizon)
+        members = model.member_names()
+        try:
+            model.fit_from_forecasts(
+                train,
+                {m: out.forecasts[m] for m in members if m in out.forecasts},
+                failed={m: out.failed[m] for m in members if m in out.failed},
+                validation=validation if _needs_validation(model) else None,
+                fitted={m: out.fitted[m] for m in members if m in out.fitted},
+            )
+        except (DataError, ParameterError) as exc:
+            if where is None:
+                raise
+            raise type(exc)(f"{name}, {where}: {exc}") from None
+        out.forecasts[name] = model.predict()
+        out.seconds[name] = sum(out.seconds.get(m, 0.0) for m in members)
+        out.fitted[name] = model
+    return out
+
+
+def fold_errors(forecasts: pd.DataFrame, fold: int) -> dict[str, float]:
+    """``{model: MAE}`` of one fold of tidy backtest forecasts."""
+    rows = forecasts[forecasts["fold"] == fold]
+    error = (rows["actual"] - rows["forecast"]).abs()
+    return {str(k): float(v) for k, v in error.groupby(rows["model"]).mean().items()}
+
+
+def _errors(forecasts: Mapping[str, pd.Series], actual: np.ndarray) -> dict[str, float]:
+    return {
+        name: float(np.mean(np.abs(actual - np.asarray(f, dtype=float))))
+        for name, f in forecasts.items()
+    }
+
+
+def _first_validation(
+    named: Mapping[str, BaseForecaster],
+    helpers: Mapping[str, BaseForecaster],
+    y: pd.Series,
+    first_cut: int,
+    horizon: int,
+) -> dict[str, float] | None:
+    """Validation errors for the first fold's weighted ensembles: their members
+    fitted on the points before ``first_cut - horizon`` and scored on the next
+    ``horizon`` ("fold 0"; later folds use the previous fold). None when no
+    ensemble is weighted."""
+    weighted = [p for p in named.values() if is_combiner(p) and _needs_validation(p)]
+    if not weighted:
+        return None
+    start = first_cut - horizon
+    if start < 1:
+        return {}
+    members = {
+        m: named.get(m) or helpers[m] for p in weighted for m in p.member_names()
+    }
+    fold0 = fit_round({}, members, y.iloc[:start], horizon, stage="validation")
+    return _errors(fold0.forecasts, y.to_numpy(dtype=float)[start:first_cut])

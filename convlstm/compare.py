@@ -18,7 +18,15 @@ from typing import Any
 
 import pandas as pd
 
-from .backtest import BacktestResult, backtest, fit_with_progress
+from .backtest import (
+    BacktestResult,
+    FitRound,
+    backtest,
+    fit_round,
+    fold_errors,
+    helper_members,
+    is_combiner,
+)
 from .data import check_series
 from .errors import DataError, ParameterError
 from .intervals import (
@@ -32,7 +40,7 @@ from .models.base import BaseForecaster
 from .models.registry import (
     canonical_name,
     default_models,
-    model_class,
+    make_model,
     model_names,
     model_spec,
     params_for,
@@ -69,26 +77,6 @@ ProgressCallback = Callable[[Any], bool | None]
 #: Canonical spelling of a model name (the registry's
 #: :func:`~convlstm.models.registry.canonical_name`).
 model_name = canonical_name
-
-
-def make_model(name: str, *, horizon: int, **params: Any) -> BaseForecaster:
-    """Build a forecaster by name, passing only the parameters it accepts.
-
-    Args:
-        name: a registered model name (case-insensitive; ``"seasonal-naive"``
-            works too).
-        horizon: steps to forecast.
-        **params: hyperparameters by their usual names (``kernel_size``,
-            ``hidden_size``, ``learning_rate``, ``epochs``, ``seed``, ...); the
-            ones this model does not take are ignored.
-
-    Raises:
-        ParameterError: unknown model name.
-    """
-    cls = model_class(name)
-    accepted = set(cls.param_names())
-    kwargs = {k: v for k, v in params.items() if k in accepted and k != "horizon"}
-    return cls(horizon=horizon, **kwargs)
 
 
 @dataclass
@@ -201,12 +189,12 @@ def compare(
         name: make_model(name, horizon=horizon, **params_for(name, params))
         for name in names
     }
+    _give_members_settings(protos, params)
     data = data_fingerprint(y)  # before any refit; y.attrs hold the repairs
 
     # the backtest's share of the progress bar; the final refits fill the rest
     share = folds / (folds + 1) if refit_final and _is_count(folds) else 1.0
     result = backtest(protos, y, horizon, folds, progress=_scaled(progress, share))
-    total_units = len(names) * (result.folds + 1)
     summary = result.summary.copy()
     winner = best_model(summary)
     summary["best"] = [str(m) == winner for m in summary.index]
@@ -216,18 +204,9 @@ def compare(
     frames = []
     if refit_final:
         y = check_series(y, min_length=1, what="the final fit")
-        for i, name in enumerate(names):
-            model = protos[name].clone().set_params(horizon=horizon)
-            fit_with_progress(
-                model,
-                y,
-                name=name,
-                stage="final",
-                unit=len(names) * folds + i,
-                total_units=total_units,
-                progress=progress,
-            )
-            pred = model.predict()
+        final = _final_round(protos, y, result, progress)
+        for name in names:
+            pred = final.forecasts[name]
             frames.append(
                 pd.DataFrame(
                     {
@@ -237,7 +216,7 @@ def compare(
                     }
                 )
             )
-            fitted[name] = model
+            model = fitted[name] = final.fitted[name]
             history = getattr(model, "history_", None)
             if history is not None:
                 histories[name] = [dict(h) for h in history]
@@ -468,6 +447,43 @@ def _numbers(comparison: Comparison) -> pd.DataFrame:
     )
     wide.columns = [f"forecast step {s}" for s in wide.columns]
     return summary.join(wide, how="outer")
+
+
+def _give_members_settings(
+    protos: Mapping[str, BaseForecaster], params: Mapping[str, Any]
+) -> None:
+    """Ensembles without settings of their own for their members get the
+    comparison's ``params``, so that a member fitted only for an ensemble is set up
+    as it would be in the comparison."""
+    for proto in protos.values():
+        if is_combiner(proto) and proto.get_params().get("member_params", 0) is None:
+            proto.set_params(member_params=dict(params))
+
+
+def _final_round(
+    protos: Mapping[str, BaseForecaster],
+    y: pd.Series,
+    result: BacktestResult,
+    progress: ProgressCallback | None,
+) -> FitRound:
+    """Refit every model on all of ``y``; ensembles are combined from the members'
+    final forecasts, weighted ones by the members' errors on the last fold."""
+    helpers = helper_members(protos)
+    per_round = sum(not is_combiner(p) for p in protos.values()) + len(helpers)
+    tidy = result.forecasts
+    if not result.member_forecasts.empty:
+        tidy = pd.concat([tidy, result.member_forecasts], ignore_index=True)
+    return fit_round(
+        protos,
+        helpers,
+        y,
+        result.horizon,
+        stage="final",
+        progress=progress,
+        unit=per_round * result.folds,
+        total_units=per_round * (result.folds + 1),
+        validation=fold_errors(tidy, result.folds),
+    )
 
 
 def _is_count(value: Any) -> bool:

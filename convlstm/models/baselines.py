@@ -10,10 +10,10 @@ from typing import Self
 import numpy as np
 import pandas as pd
 
-from ..data import check_series, future_index
-from ..data import season_length as _season_length
+from ..data import check_series, future_index, seasonal_periods
 from .base import BaseForecaster
 from .checks import check_horizon, check_season_length
+from .season_choice import choose_season
 
 __all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
 
@@ -53,8 +53,11 @@ class SeasonalNaiveForecaster(BaseForecaster):
 
     Args:
         horizon: number of steps to forecast.
-        season_length: season in steps; ``None`` uses the series' natural season
-            (:func:`convlstm.data.season_length`), 1 makes it the naive forecast.
+        season_length: season in steps, 1 makes it the naive forecast. ``None``
+            picks among the series' natural seasons
+            (:func:`convlstm.data.seasonal_periods`; daily and weekly for sub-daily
+            data) the one whose seasonal naive forecasts were best on the end of
+            the training data (:func:`~convlstm.models.season_choice.choose_season`).
     """
 
     display_name = "Seasonal naive"
@@ -65,9 +68,12 @@ class SeasonalNaiveForecaster(BaseForecaster):
 
     def fit(self, y: pd.Series) -> Self:
         """Remember the last season of ``y``."""
-        check_horizon(self.horizon)
+        horizon = check_horizon(self.horizon)
         if self.season_length is None:
-            m = _season_length(y.index) if isinstance(y, pd.Series) else 1
+            m = 1
+            if isinstance(y, pd.Series):
+                y = check_series(y, min_length=1, what="the seasonal naive forecast")
+                m = choose_season(y.to_numpy(), seasonal_periods(y.index), horizon)
         else:
             m = check_season_length(self.season_length)
         m = int(m)

@@ -26,6 +26,7 @@ from .decompose import (
     recent,
     seasonal_components,
 )
+from .rules import STAT_MIN_LENGTH
 from .theta import ses
 
 __all__ = ["ETSForecaster"]
@@ -33,7 +34,7 @@ __all__ = ["ETSForecaster"]
 log = logging.getLogger(__name__)
 
 #: Fewest points ETS is fitted on (a level and a slope need a few points each).
-MIN_LENGTH = 5
+MIN_LENGTH = STAT_MIN_LENGTH
 # Seasons up to this many steps are modelled inside ETS (one state per step of the
 # season); longer or several seasons are decomposed instead, as in ARIMA.
 _MAX_ETS_SEASON = 24

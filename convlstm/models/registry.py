@@ -2,8 +2,8 @@
 
 Name, forecaster class (imported on first use, so importing this module loads
 neither torch nor scipy), kind, baseline flag, colour, minimum training length,
-default membership and the network settings that shape it. Adding a model is one
-forecaster class plus one :func:`register` call.
+default membership, the network settings that shape it and a one-sentence
+description. Adding a model is one forecaster class plus one :func:`register` call.
 """
 
 from __future__ import annotations
@@ -12,16 +12,20 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ParameterError
-from .rules import ARIMA_MIN_LENGTH, neural_min_length
+from .rules import ARIMA_MIN_LENGTH, STAT_MIN_LENGTH, neural_min_length
+
+if TYPE_CHECKING:
+    from .base import BaseForecaster
 
 __all__ = [
     "NETWORK_SETTINGS",
     "ModelSpec",
     "canonical_name",
     "default_models",
+    "make_model",
     "min_train_length",
     "model_class",
     "model_colours",
@@ -36,7 +40,8 @@ __all__ = [
     "unregister",
 ]
 
-Kind = Literal["neural", "statistical", "naive"]
+Kind = Literal["neural", "statistical", "naive", "ensemble"]
+KINDS = ("neural", "statistical", "naive", "ensemble")
 
 #: The settings of the app's network controls (and the CLI's network flags). They
 #: shape only the models whose :attr:`ModelSpec.network_params` name them; every
@@ -61,7 +66,8 @@ class ModelSpec:
     Attributes:
         name: display name, used in tables, charts and the ``models`` argument.
         target: the forecaster class, or ``"module:Class"`` to import on first use.
-        kind: "neural", "statistical" or "naive".
+        kind: "neural", "statistical", "naive" or "ensemble" (combines the
+            forecasts of other registered models).
         baseline: whether the model is a yardstick the others are tested against.
         colour: its colour in every figure (``"#rrggbb"``), or None for the next
             spare one of the palette.
@@ -69,6 +75,8 @@ class ModelSpec:
             accepts with default settings (``season`` 1 for a series without one).
         default: whether the model is in the default comparison.
         network_params: the :data:`NETWORK_SETTINGS` that shape this model.
+        description: one plain sentence saying what the model does (for the app
+            and the report); empty if none.
     """
 
     name: str
@@ -79,6 +87,7 @@ class ModelSpec:
     min_length: Callable[[int, int], int] = lambda season, horizon: 1
     default: bool = False
     network_params: tuple[str, ...] = ()
+    description: str = ""
 
     def load(self) -> type:
         """Return the forecaster class (importing its module on first use)."""
@@ -96,6 +105,17 @@ def _seasonal_naive_min_length(season: int, horizon: int) -> int:
     return max(season, 1)
 
 
+def _stat_min_length(season: int, horizon: int) -> int:
+    return STAT_MIN_LENGTH
+
+
+def _ensemble_min_length(season: int, horizon: int) -> int:
+    from .ensemble import DEFAULT_MEMBERS  # light: no torch, no scipy
+
+    # an ensemble fits as soon as one member does (the others are left out)
+    return min(int(model_spec(m).min_length(season, horizon)) for m in DEFAULT_MEMBERS)
+
+
 _SPECS: dict[str, ModelSpec] = {}
 
 
@@ -110,9 +130,10 @@ def register(spec: ModelSpec, *, replace: bool = False) -> ModelSpec:
         ParameterError: a model of that name (ignoring case and punctuation) is
             already registered and ``replace`` is False, or ``kind`` is unknown.
     """
-    if spec.kind not in ("neural", "statistical", "naive"):
+    if spec.kind not in KINDS:
         raise ParameterError(
-            f"model kind must be 'neural', 'statistical' or 'naive', got {spec.kind!r}"
+            f"model kind must be one of {', '.join(map(repr, KINDS))}, "
+            f"got {spec.kind!r}"
         )
     clash = [n for n in _SPECS if _key(n) == _key(spec.name)]
     if clash and not replace:
@@ -160,6 +181,26 @@ def model_spec(name: str) -> ModelSpec:
 def model_class(name: str) -> type:
     """The forecaster class of a model name (imports it on first use)."""
     return model_spec(name).load()
+
+
+def make_model(name: str, *, horizon: int, **params: Any) -> BaseForecaster:
+    """Build a forecaster by name, passing only the parameters it accepts.
+
+    Args:
+        name: a registered model name (case-insensitive; ``"seasonal-naive"``
+            works too).
+        horizon: steps to forecast.
+        **params: hyperparameters by their usual names (``kernel_size``,
+            ``hidden_size``, ``learning_rate``, ``epochs``, ``seed``, ...); the
+            ones this model does not take are ignored.
+
+    Raises:
+        ParameterError: unknown model name.
+    """
+    cls = model_class(name)
+    accepted = set(cls.param_names())
+    kwargs = {k: v for k, v in params.items() if k in accepted and k != "horizon"}
+    return cls(horizon=horizon, **kwargs)
 
 
 def model_names(
@@ -283,6 +324,28 @@ for _spec in (
         default=True,
     ),
     ModelSpec(
+        name="ETS",
+        target="convlstm.models.ets:ETSForecaster",
+        kind="statistical",
+        baseline=True,
+        colour="#8c564b",  # brown
+        min_length=_stat_min_length,
+        default=True,
+        description="Exponential smoothing with its error, trend and season chosen "
+        "by AICc.",
+    ),
+    ModelSpec(
+        name="Theta",
+        target="convlstm.models.theta:ThetaForecaster",
+        kind="statistical",
+        baseline=True,
+        colour="#e377c2",  # pink
+        min_length=_stat_min_length,
+        default=True,
+        description="The Theta method: a drifting exponential smoothing of the "
+        "deseasonalised series, winner of the M3 competition.",
+    ),
+    ModelSpec(
         name="Seasonal naive",
         target="convlstm.models.baselines:SeasonalNaiveForecaster",
         kind="naive",
@@ -297,6 +360,18 @@ for _spec in (
         kind="naive",
         baseline=True,
         colour="#9467bd",  # purple
+    ),
+    ModelSpec(
+        name="Ensemble",
+        target="convlstm.models.ensemble:EnsembleForecaster",
+        kind="ensemble",
+        baseline=False,
+        colour="#393b79",  # dark indigo (outside the plots palette)
+        min_length=_ensemble_min_length,
+        default=True,
+        description="The median of the ConvLSTM, ETS, Theta and ARIMA forecasts, "
+        "step by step; in a comparison it reuses their forecasts, so nothing is "
+        "trained twice.",
     ),
 ):
     register(_spec)

@@ -10,6 +10,7 @@ __all__ = [
     "ARIMA_MIN_LENGTH",
     "MIN_WINDOWS",
     "NONSEASONAL_WIDTH",
+    "STAT_MIN_LENGTH",
     "lookback_rule",
     "neural_min_length",
     "row_width",
@@ -17,6 +18,8 @@ __all__ = [
 
 # Fewest points an ARIMA fit accepts.
 ARIMA_MIN_LENGTH = 8
+# Fewest points ETS and Theta are fitted on (a level and a slope need a few each).
+STAT_MIN_LENGTH = 5
 # Fewest training windows a fit accepts beyond the lookback and horizon.
 MIN_WINDOWS = 8
 # Row width of the image when the series has no season.

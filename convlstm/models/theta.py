@@ -26,13 +26,14 @@ from .decompose import (
     recent,
     seasonal_components,
 )
+from .rules import STAT_MIN_LENGTH
 
 __all__ = ["ThetaForecaster", "optimised_theta", "seasonality_test", "ses"]
 
 log = logging.getLogger(__name__)
 
 #: Fewest points the Theta method is fitted on (a trend line and a smoothed level).
-MIN_LENGTH = 5
+MIN_LENGTH = STAT_MIN_LENGTH
 # Critical value of the seasonality test: the 95% normal quantile, i.e. a two-sided
 # test at the 90% level, as in the M3 Theta (Assimakopoulos & Nikolopoulos, 2000).
 _Z_90 = 1.6448536269514722

@@ -18,6 +18,8 @@ TINY = {
     "seed": 0,
     "device": "cpu",
 }
+# The ensemble's members get the same tiny settings.
+TINY["member_params"] = dict(TINY)
 HORIZON = 5
 
 

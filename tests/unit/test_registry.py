@@ -83,10 +83,34 @@ def y():
 
 
 def test_builtin_models_in_order():
-    assert model_names() == ("ConvLSTM", "LSTM", "ARIMA", "Seasonal naive", "Naive")
-    assert default_models() == ("ConvLSTM", "LSTM", "ARIMA", "Seasonal naive")
+    assert model_names() == (
+        "ConvLSTM",
+        "LSTM",
+        "ARIMA",
+        "ETS",
+        "Theta",
+        "Seasonal naive",
+        "Naive",
+        "Ensemble",
+    )
+    assert default_models() == (
+        "ConvLSTM",
+        "LSTM",
+        "ARIMA",
+        "ETS",
+        "Theta",
+        "Seasonal naive",
+        "Ensemble",
+    )
     assert model_names(kind="neural") == ("ConvLSTM", "LSTM")
-    assert model_names(baseline=True) == ("ARIMA", "Seasonal naive", "Naive")
+    assert model_names(kind="ensemble") == ("Ensemble",)
+    assert model_names(baseline=True) == (
+        "ARIMA",
+        "ETS",
+        "Theta",
+        "Seasonal naive",
+        "Naive",
+    )
     assert model_names() == convlstm.MODEL_NAMES
     assert model_class("seasonal-naive").__name__ == "SeasonalNaiveForecaster"
 

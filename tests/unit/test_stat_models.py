@@ -1,4 +1,4 @@
-"""ETS and Theta: the estimator contract, every bundled dataset, short and odd data."""
+"""ETS and Theta: registration, every bundled dataset, short and odd data."""
 
 import re
 import warnings
@@ -9,8 +9,16 @@ import pytest
 
 from convlstm import datasets
 from convlstm.data import future_index
-from convlstm.errors import DataError, NotFittedError, ParameterError
+from convlstm.errors import DataError, ParameterError
+from convlstm.models import ets, theta
 from convlstm.models.ets import ETSForecaster
+from convlstm.models.registry import (
+    default_models,
+    min_train_length,
+    model_class,
+    model_names,
+    model_spec,
+)
 from convlstm.models.theta import ThetaForecaster
 
 MODELS = [
@@ -35,47 +43,29 @@ def yearly(n, start=100.0, seed=0):
     return pd.Series(values, index=pd.date_range("1990", periods=n, freq="YS"))
 
 
-@pytest.mark.parametrize("cls", MODELS)
-def test_predict_before_fit_raises(cls):
-    with pytest.raises(NotFittedError):
-        cls(horizon=HORIZON).predict()
+# The estimator contract (predict before fit, fit returns self, the calendar, clone,
+# same data same forecast, input untouched) is checked on every registered model,
+# these two included, in tests/unit/test_contract.py.
 
 
 @pytest.mark.parametrize("cls", MODELS)
-def test_fit_returns_self_and_forecast_continues_calendar(cls, y):
-    model = cls(horizon=HORIZON)
-    assert model.fit(y) is model
-    assert model.is_fitted
-    f = model.predict()
-    assert f.dtype == float
-    assert len(f) == HORIZON
-    assert np.isfinite(f.to_numpy()).all()
-    assert f.index.equals(future_index(y.index, HORIZON))
-    assert f.index.freq == y.index.freq
-    assert f.name == model.display_name == cls.display_name
-    assert isinstance(model.spec_, str) and model.spec_
+def test_registered_as_statistical_baselines_with_their_minimum(cls):
+    name = cls.display_name
+    assert model_class(name) is cls
+    assert name in model_names(kind="statistical", baseline=True)
+    assert name in default_models()
+    minimum = {ETSForecaster: ets.MIN_LENGTH, ThetaForecaster: theta.MIN_LENGTH}[cls]
+    assert min_train_length([name], 12, 6) == minimum
+    assert model_spec(name).description
 
 
 @pytest.mark.parametrize("cls", MODELS)
-def test_clone_round_trip_and_params_stored_verbatim(cls, y):
+def test_settings_stored_verbatim_and_chosen_model_recorded(cls, y):
     model = cls(horizon=HORIZON, season_length=12)
     assert model.get_params()["season_length"] == 12
     model.fit(y)
-    twin = model.clone()
-    assert twin.get_params() == model.get_params()
-    assert not twin.is_fitted
-    with pytest.raises(NotFittedError):
-        twin.predict()
-    assert repr(twin) == repr(model)
-
-
-@pytest.mark.parametrize("cls", MODELS)
-def test_same_data_same_forecast_and_input_untouched(cls, y):
-    before = y.copy()
-    a = cls(horizon=HORIZON).fit(y).predict()
-    b = cls(horizon=HORIZON).fit(y).predict()
-    pd.testing.assert_series_equal(a, b)
-    pd.testing.assert_series_equal(y, before)
+    assert model.clone().get_params() == model.get_params()
+    assert isinstance(model.spec_, str) and model.spec_
 
 
 @pytest.mark.parametrize("cls", MODELS)
