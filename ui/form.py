@@ -12,6 +12,7 @@ from convlstm import (
     NETWORK_SETTINGS,
     default_models,
     model_names,
+    model_spec,
     narrative,
     network_settings_note,
     route_params,
@@ -129,8 +130,15 @@ def training_form(y: pd.Series, d: dict[str, Any], device: str) -> bool:
             model_names(),
             default=d["models"],
             key="models",
-            help="Every chosen model is scored on the same rolling-origin folds.",
+            help="Every chosen model is scored on the same rolling-origin folds.\n\n"
+            + "\n".join(
+                f"- **{n}**: {model_spec(n).description}"
+                for n in model_names()
+                if model_spec(n).description
+            ),
         )
+        for name in model_names(kind="ensemble"):
+            st.caption(f"**{name}**: {model_spec(name).description}")
         c1, c2, c3 = st.columns(3)
         c1.selectbox(
             "Kernel size",

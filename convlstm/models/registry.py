@@ -304,6 +304,8 @@ for _spec in (
         min_length=neural_min_length,
         default=True,
         network_params=NETWORK_SETTINGS,
+        description="The article's network: the recent window folded into frames, a "
+        "convolutional LSTM over them, on top of a linear skip and a seasonal anchor.",
     ),
     ModelSpec(
         name="LSTM",
@@ -313,6 +315,8 @@ for _spec in (
         colour="#1f77b4",  # blue
         min_length=neural_min_length,
         default=True,
+        description="A plain LSTM over the same windows, trained by the same loop: "
+        "the neural baseline the ConvLSTM must beat.",
     ),
     ModelSpec(
         name="ARIMA",
@@ -322,6 +326,7 @@ for _spec in (
         colour="#2ca02c",  # green
         min_length=_arima_min_length,
         default=True,
+        description="Seasonal ARIMA with its orders chosen automatically by AICc.",
     ),
     ModelSpec(
         name="ETS",
@@ -353,6 +358,8 @@ for _spec in (
         colour="#ff7f0e",  # orange
         min_length=_seasonal_naive_min_length,
         default=True,
+        description="Repeats the last season; with several seasons it picks the one "
+        "that forecast the training data best.",
     ),
     ModelSpec(
         name="Naive",
@@ -360,6 +367,7 @@ for _spec in (
         kind="naive",
         baseline=True,
         colour="#9467bd",  # purple
+        description="Repeats the last value.",
     ),
     ModelSpec(
         name="Ensemble",
