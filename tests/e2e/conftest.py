@@ -112,6 +112,11 @@ def browser() -> Iterator[object]:
         _unavailable("playwright (Python) is not installed")
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _unavailable(f"chromium not found at {CHROMIUM}")
+    from playwright.sync_api import expect
+
+    # expect()'s own 5 s default is shorter than a script rerun on 2 busy cores; use
+    # the same 30 s as the context's actions (tests that train pass longer ones)
+    expect.set_options(timeout=30_000)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
