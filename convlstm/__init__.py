@@ -68,6 +68,7 @@ _LAZY = {
     "build_report": ".report",
     "load_model": ".models.neural",
     "read_csv": ".data",
+    "to_panel": ".data",
     "to_series": ".data",
 }
 
@@ -118,6 +119,7 @@ __all__ = [
     "rerun",
     "rerun_matches",
     "route_params",
+    "to_panel",
     "to_series",
     "unregister",
     "with_intervals",

@@ -1,4 +1,5 @@
-"""Data: CSV bytes -> table -> one regular series; frequencies and seasons; export.
+"""Data: CSV bytes -> table -> one regular series or a panel of many; frequencies
+and seasons; export.
 
 Dates and frequencies are parsed in this package and nowhere else; this module
 re-exports the public names of its submodules, one per concern.
@@ -8,6 +9,7 @@ from .encoding import MAX_BYTES
 from .export import safe_csv
 from .frequency import future_index, infer_freq, season_length, seasonal_periods
 from .numbers import MAX_ABS_VALUE
+from .panel import MAX_PANEL_POINTS, MAX_SERIES, MIN_PANEL_POINTS, to_panel
 from .reader import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_csv
 from .series import MIN_POINTS, check_series, to_series
 
@@ -17,7 +19,10 @@ __all__ = [
     "MAX_CELLS",
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
+    "MAX_PANEL_POINTS",
     "MAX_ROWS",
+    "MAX_SERIES",
+    "MIN_PANEL_POINTS",
     "MIN_POINTS",
     "check_series",
     "future_index",
@@ -26,5 +31,6 @@ __all__ = [
     "safe_csv",
     "season_length",
     "seasonal_periods",
+    "to_panel",
     "to_series",
 ]

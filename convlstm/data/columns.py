@@ -139,3 +139,96 @@ def is_year_column(col: pd.Series) -> bool:
         and v.max() <= 2999
         and len(np.unique(v)) > 0.9 * len(v)
     )
+
+
+#: What joins the values of several id columns into one series name.
+ID_SEPARATOR = " / "
+
+
+def pick_id_columns(
+    df: pd.DataFrame, time_col: str, value_col: str | None = None
+) -> tuple[list[str], list[str]]:
+    """Pick the columns that name series (store, region...) in a long table.
+
+    A column is an id when the timestamps repeat (several rows per time), it is
+    text (not mostly numbers) or whole numbers, it repeats (at most half as many
+    distinct values as rows), it takes several values at one timestamp (a column
+    constant within each timestamp, such as a weekday, describes the time, not a
+    series), and it is not a relabelling of the ids already picked (a store name
+    beside its number). Whole-number columns are taken fewest distinct values
+    first, and never the last numeric column (it holds the values).
+
+    Args:
+        df: the table (column names are strings).
+        time_col: the time column.
+        value_col: the value column, never an id; None when not chosen.
+
+    Returns:
+        ``(columns, notes)``: the id columns in table order (empty for one
+        series, or a wide table) and a note naming them.
+    """
+    times = df[time_col]
+    if not times.duplicated().any():
+        return [], []
+    n = len(df)
+    text, whole = [], []
+    for c in df.columns:
+        if c in (time_col, value_col):
+            continue
+        dtype = df[c].dtype
+        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+            continue
+        if pd.api.types.is_integer_dtype(dtype):
+            whole.append(c)
+        elif (
+            not pd.api.types.is_numeric_dtype(dtype)
+            and not looks_like_dates(df[c])
+            and not _mostly_numbers(df[c], c)
+        ):
+            text.append(c)
+    numeric = [
+        c
+        for c in df.columns
+        if c not in (time_col, value_col)
+        and pd.api.types.is_numeric_dtype(df[c].dtype)
+        and not pd.api.types.is_bool_dtype(df[c].dtype)
+    ]
+    if value_col is None and len(numeric) <= 1:
+        whole = []  # the only numeric column holds the values
+    whole.sort(key=lambda c: df[c].nunique())
+    if value_col is None:
+        whole = whole[: max(0, len(numeric) - 1)]
+    picked: list[str] = []
+    for c in text + whole:
+        col = df[c]
+        distinct = col.nunique(dropna=True)
+        if distinct < 2 or distinct > n // 2:
+            continue
+        if col.groupby(times.to_numpy(), sort=False).nunique().max() < 2:
+            continue
+        if picked and df.groupby(picked, sort=False)[c].nunique().max() <= 1:
+            continue
+        picked.append(c)
+    picked = [c for c in df.columns if c in picked]
+    if not picked:
+        return [], []
+    listed = ", ".join(quote(c) for c in picked)
+    if len(picked) == 1:
+        return picked, [f"picked id column {listed}: each value names one series"]
+    return picked, [
+        f"picked id columns {listed}: each combination of their values names one series"
+    ]
+
+
+def series_names(df: pd.DataFrame, id_cols: list[str]) -> pd.Series:
+    """The series name of every row: its id values as text joined with " / "."""
+    parts = []
+    for c in id_cols:
+        col = df[c]
+        text = col.astype(str).str.strip()
+        text = text.where(col.notna() & (text != ""), "(empty)")
+        parts.append(text.reset_index(drop=True))
+    names = parts[0]
+    for part in parts[1:]:
+        names = names + ID_SEPARATOR + part
+    return names

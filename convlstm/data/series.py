@@ -13,7 +13,12 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
 from .cells import format_time, quote
-from .columns import pick_time_column, pick_value_column
+from .columns import (
+    pick_id_columns,
+    pick_time_column,
+    pick_value_column,
+    series_names,
+)
 from .dates import parse_times
 from .frequency import infer_freq, regular_freq
 from .numbers import MAX_ABS_VALUE, column_values
@@ -28,6 +33,8 @@ def to_series(
     df: pd.DataFrame | pd.Series,
     time_col: str | None = None,
     value_col: str | None = None,
+    *,
+    series: str | None = None,
 ) -> pd.Series:
     """Turn a table into a regular, gap-free float series ready to forecast.
 
@@ -46,6 +53,9 @@ def to_series(
             carried into the result.
         time_col: the time column; picked automatically when None.
         value_col: the value column; picked automatically when None.
+        series: in a file of several series (id columns such as store or
+            region, detected as :func:`~convlstm.data.to_panel` does), the one to
+            read, named as ``to_panel`` names it (id values joined with " / ").
 
     Returns:
         Float series with a DatetimeIndex whose ``freq`` is set, named after the
@@ -60,35 +70,126 @@ def to_series(
         DataError: no usable time or value column, cells that are not dates,
             mostly non-numeric values, infinite values or values beyond
             ``MAX_ABS_VALUE``, irregular timestamps with no dominant step, too
-            many gaps, or fewer than ``MIN_POINTS`` points.
+            many gaps, or fewer than ``MIN_POINTS`` points; a file that holds
+            several series when ``series`` is None (the message names the id
+            columns and points to ``to_panel``), or an unknown ``series``.
     """
-    df, notes = _as_table(df)
-    time_col, value_col = _column_args(df, time_col, value_col)
+    df, notes = as_table(df)
+    time_col, value_col = column_args(df, time_col, value_col)
     times_raw, time_name, value_col = _choose_columns(df, time_col, value_col, notes)
-    y = _parse(df, times_raw, time_name, value_col, notes)
-    y = _trim_empty_ends(y, value_col, notes)
-    _require_points(len(y), "points with a time and a value")
-    freq, snapped, freq_notes = regular_freq(y.index, time_name)
-    notes.extend(freq_notes)
-    if not snapped.equals(y.index):
-        y = pd.Series(y.to_numpy(), index=snapped)
-        y = _average_duplicates(y, notes, "timestamps fell on the same grid step")
-    grid = _grid(y, freq, time_name)
-    y = _fill_gaps(y, grid, notes)
-    _require_points(len(y), "points")
-    index = pd.DatetimeIndex(grid, freq=grid.freq, name=time_name)
-    out = pd.Series(y.to_numpy(dtype=float), index=index, name=value_col)
+    if not isinstance(times_raw, pd.Index):
+        df = _one_series(df, time_name, value_col, series, notes)
+        times_raw = df[time_name]
+    elif series is not None:
+        raise DataError("series=... needs a table with a time column and id columns")
+    times, values, _ = parse_rows(df, times_raw, time_name, value_col, notes)
+    y = pd.Series(values, index=times)
+    if not y.index.is_monotonic_increasing:
+        y = y.sort_index(kind="stable")
+        notes.append("sorted the rows by time (they were not in time order)")
+    y = average_duplicates(y, notes, "rows share a timestamp")
+    out = repair(y, time_name, notes, value_name=value_col)
+    out.name = value_col
     if np.ptp(out.to_numpy()) == 0:
         notes.append(f"the series is constant (every value is {out.iloc[0]:g})")
     out.attrs["notes"] = notes
     out.attrs["time_col"] = time_name
     out.attrs["value_col"] = value_col
-    logger.debug("to_series: %d points at %s; %s", len(out), freq, notes)
+    logger.debug("to_series: %d points at %s; %s", len(out), out.index.freqstr, notes)
     return out
 
 
-def _as_table(df: Any) -> tuple[pd.DataFrame, list[str]]:
-    """A shallow copy of the table with string column names, and its notes."""
+def repair(
+    y: pd.Series,
+    time_name: str,
+    notes: list[str],
+    *,
+    value_name: str = "value",
+    min_points: int = MIN_POINTS,
+) -> pd.Series:
+    """Repair one series: the steps :func:`to_series` and the panel reader share.
+
+    Drops the rows without a value at both ends, infers the frequency, snaps
+    timestamps onto its grid (averaging those that meet), fills missing timestamps
+    and values by linear interpolation.
+
+    Args:
+        y: float values indexed by sorted, unique timestamps.
+        time_name: the time column, for messages.
+        notes: the list each repair is reported to (appended in place).
+        value_name: the value column, for messages.
+        min_points: the fewest points accepted.
+
+    Returns:
+        A float series on a regular DatetimeIndex (``freq`` set, named
+        ``time_name``).
+
+    Raises:
+        DataError: no values, fewer than ``min_points`` points, irregular
+            timestamps with no dominant step, or too many gaps.
+    """
+    y = _trim_empty_ends(y, value_name, notes)
+    _require_points(len(y), "points with a time and a value", min_points)
+    freq, snapped, freq_notes = regular_freq(y.index, time_name)
+    notes.extend(freq_notes)
+    if not snapped.equals(y.index):
+        y = pd.Series(y.to_numpy(), index=snapped)
+        y = average_duplicates(y, notes, "timestamps fell on the same grid step")
+    grid = _grid(y, freq, time_name)
+    y = _fill_gaps(y, grid, notes)
+    _require_points(len(y), "points", min_points)
+    index = pd.DatetimeIndex(grid, freq=grid.freq, name=time_name)
+    return pd.Series(y.to_numpy(dtype=float), index=index)
+
+
+def _one_series(
+    df: pd.DataFrame,
+    time_col: str,
+    value_col: str,
+    series: str | None,
+    notes: list[str],
+) -> pd.DataFrame:
+    """The rows of one series: the table itself, or the rows of ``series``.
+
+    Raises:
+        DataError: the table holds several series and ``series`` is None, or no
+            series is called ``series``.
+    """
+    ids, _ = pick_id_columns(df, time_col, value_col)
+    if not ids:
+        if series is not None:
+            raise DataError(
+                f"series={quote(series)}: the table holds one series (no id column "
+                "such as store or region found)"
+            )
+        return df
+    names = series_names(df, ids)
+    listed = ", ".join(quote(c) for c in ids)
+    if series is None:
+        n = names.nunique()
+        examples = ", ".join(quote(v) for v in names.unique()[:3])
+        raise DataError(
+            f"the table holds {n:,} series (id columns: {listed}; e.g. {examples}) "
+            "and averaging them would make a meaningless series; read them all with "
+            "convlstm.to_panel, or pick one with series=..."
+        )
+    keep = (names == str(series)).to_numpy()
+    if not keep.any():
+        examples = ", ".join(quote(v) for v in names.unique()[:5])
+        raise DataError(
+            f"no series {quote(series)} in id columns {listed}; series are named "
+            f"like {examples}"
+        )
+    notes.append(f"read series {quote(series)} (id columns: {listed})")
+    return df.loc[keep].drop(columns=ids)
+
+
+def as_table(df: Any) -> tuple[pd.DataFrame, list[str]]:
+    """A shallow copy of the table with string column names, and its notes.
+
+    Raises:
+        DataError: not a table, no rows, or duplicate column names.
+    """
     if isinstance(df, pd.Series):
         df = df.to_frame(name=str(df.name) if df.name is not None else "value")
     if not isinstance(df, pd.DataFrame):
@@ -111,10 +212,14 @@ def _as_table(df: Any) -> tuple[pd.DataFrame, list[str]]:
     return df, notes
 
 
-def _column_args(
+def column_args(
     df: pd.DataFrame, time_col: Any, value_col: Any
 ) -> tuple[str | None, str | None]:
-    """The requested columns as strings; each must exist, and they must differ."""
+    """The requested columns as strings; each must exist, and they must differ.
+
+    Raises:
+        DataError: a requested column is missing, or both name the same column.
+    """
     for arg, label in ((time_col, "time_col"), (value_col, "value_col")):
         if arg is not None and str(arg) not in df.columns:
             listed = ", ".join(quote(c) for c in list(df.columns)[:10])
@@ -145,10 +250,18 @@ def _choose_columns(
     return times_raw, time_name, value_col
 
 
-def _parse(
+def parse_rows(
     df: pd.DataFrame, times_raw: Any, time_name: str, value_col: str, notes: list[str]
-) -> pd.Series:
-    """The values indexed by their parsed times, sorted, one value per timestamp."""
+) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """Parse the times and values of a table; drop the rows without a time.
+
+    Returns:
+        ``(times, values, kept)`` in row order, rows with an empty time cell
+        removed; ``kept`` marks the rows kept.
+
+    Raises:
+        DataError: cells that are not dates, or values that are not numbers.
+    """
     times, time_notes = parse_times(times_raw, time_name)
     notes.extend(time_notes)
     values, value_notes = column_values(df[value_col], value_col)
@@ -157,14 +270,11 @@ def _parse(
     if not has_time.all():
         notes.append(f"dropped {int((~has_time).sum())} rows with an empty time cell")
         times, values = times[has_time], values[has_time]
-    y = pd.Series(values, index=times)
-    if not y.index.is_monotonic_increasing:
-        y = y.sort_index(kind="stable")
-        notes.append("sorted the rows by time (they were not in time order)")
-    return _average_duplicates(y, notes, "rows share a timestamp")
+    return times, values, has_time
 
 
-def _average_duplicates(y: pd.Series, notes: list[str], why: str) -> pd.Series:
+def average_duplicates(y: pd.Series, notes: list[str], why: str) -> pd.Series:
+    """Average the values that share a timestamp, with a note saying so."""
     if not y.index.has_duplicates:
         return y
     dup = y.index.duplicated(keep=False)
@@ -192,10 +302,10 @@ def _trim_empty_ends(y: pd.Series, value_col: str, notes: list[str]) -> pd.Serie
     return y.iloc[first:last]
 
 
-def _require_points(n: int, what: str) -> None:
-    if n < MIN_POINTS:
+def _require_points(n: int, what: str, least: int = MIN_POINTS) -> None:
+    if n < least:
         raise DataError(
-            f"only {n} {what}; at least {MIN_POINTS} are needed. Use a longer series"
+            f"only {n} {what}; at least {least} are needed. Use a longer series"
         )
 
 

@@ -1,0 +1,357 @@
+"""Panels: a table of many series (long, wide or ``unique_id, ds, y``) to one long
+frame ``series, time, value`` (:func:`to_panel`), each series repaired on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+from ..errors import DataError
+from .cells import plural, quote
+from .columns import pick_id_columns, pick_time_column, pick_value_column, series_names
+from .series import as_table, column_args, parse_rows, repair
+
+logger = logging.getLogger(__name__)
+
+#: Fewest points (timestamps with a value) a series of a panel needs; shorter
+#: series are dropped with a note. Three is the fewest a frequency can be read from.
+MIN_PANEL_POINTS = 3
+#: Most series in a panel.
+MAX_SERIES = 100_000
+#: Most points in a panel after repair (gaps filled).
+MAX_PANEL_POINTS = 20_000_000
+#: How many series a note lists by name before it counts the rest.
+_LISTED = 10
+_NIXTLA = ("unique_id", "ds", "y")
+
+
+def to_panel(
+    df: pd.DataFrame,
+    time_col: str | None = None,
+    value_col: str | None = None,
+    id_cols: list[str] | str | None = None,
+) -> pd.DataFrame:
+    """Turn a table of one or many series into a long, repaired panel.
+
+    Reads three layouts: long (a time column, id columns such as store or region,
+    a value column), wide (a time column and one numeric column per series) and
+    Nixtla's ``unique_id, ds, y``. Id columns are detected as
+    :func:`~convlstm.data.columns.pick_id_columns` says (text or whole-number
+    columns whose values repeat across timestamps), unless ``id_cols`` names them;
+    a table with no id column and several numeric columns is wide (every numeric
+    column a series) unless ``value_col`` picks one. Times and values are parsed
+    once for the whole table; then every series is repaired on its own by the
+    steps :func:`~convlstm.data.to_series` uses (duplicate timestamps averaged,
+    rows without a value at either end dropped, timestamps snapped onto the grid,
+    gaps and missing values interpolated). Series may differ in length and start.
+    A series with fewer than ``MIN_PANEL_POINTS`` points with a value is dropped
+    with a note.
+
+    Args:
+        df: the table, e.g. from :func:`read_csv`.
+        time_col: the time column; picked automatically when None.
+        value_col: the value column; picked automatically when None.
+        id_cols: the id column(s); detected when None, none when ``[]``.
+
+    Returns:
+        Columns ``series`` (str; several id columns joined with " / "), ``time``,
+        ``value`` (float), sorted by series then time. ``attrs``: ``freq`` (the
+        common frequency), ``notes`` (what was picked and repaired, each repair
+        naming its series; a long list is summarised), ``repairs`` (series ->
+        every repair note), ``dropped`` (the series dropped as too short),
+        ``id_cols``, ``time_col`` and ``value_cols``.
+
+    Raises:
+        DataError: no usable time or value column, unknown columns, more than
+            ``MAX_SERIES`` series or ``MAX_PANEL_POINTS`` points, series whose
+            frequencies differ (the message names them), a series that cannot be
+            repaired (named), or no series long enough.
+    """
+    df, notes = as_table(df)
+    if isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex) and time_col is None:
+        name = str(df.index.name) if df.index.name is not None else "time"
+        df = df.reset_index(names=name)
+        time_col = name
+    if (
+        time_col is None
+        and value_col is None
+        and id_cols is None
+        and set(_NIXTLA) <= set(df.columns)
+    ):
+        time_col, value_col, id_cols = "ds", "y", ["unique_id"]
+        notes.append("read the columns unique_id, ds, y as series, time and value")
+    time_col, value_col = column_args(df, time_col, value_col)
+    if time_col is None:
+        time_col, picked = pick_time_column(df, value_col)
+        notes.extend(picked)
+    ids = _id_columns(df, time_col, value_col, id_cols, notes)
+    names, value_cols = _layout(df, time_col, value_col, ids, notes)
+    long = _long_rows(df, time_col, names, value_cols, notes)
+    long = _average_within(long, notes)
+    return _repair_all(long, time_col, value_cols, ids, notes)
+
+
+def _id_columns(
+    df: pd.DataFrame,
+    time_col: str,
+    value_col: str | None,
+    id_cols: list[str] | str | None,
+    notes: list[str],
+) -> list[str]:
+    """The id columns: checked when given, else detected (with a note)."""
+    if id_cols is None:
+        ids, picked = pick_id_columns(df, time_col, value_col)
+        notes.extend(picked)
+        return ids
+    ids = [str(c) for c in ([id_cols] if isinstance(id_cols, str) else id_cols)]
+    for c in ids:
+        if c not in df.columns:
+            listed = ", ".join(quote(x) for x in list(df.columns)[:10])
+            raise DataError(f"id column {quote(c)} is not a column (columns: {listed})")
+        if c in (time_col, value_col):
+            raise DataError(f"column {quote(c)} cannot be both an id and the {c}")
+    return ids
+
+
+def _layout(
+    df: pd.DataFrame,
+    time_col: str,
+    value_col: str | None,
+    ids: list[str],
+    notes: list[str],
+) -> tuple[pd.Series | None, list[str]]:
+    """Series names per row (long) or None (wide), and the value column(s)."""
+    if ids:
+        if value_col is None:
+            value_col, picked = pick_value_column(df.drop(columns=ids), time_col)
+            notes.extend(picked)
+        return series_names(df, ids), [value_col]
+    if value_col is not None:
+        return None, [value_col]
+    numeric = [
+        c
+        for c in df.columns
+        if c != time_col
+        and pd.api.types.is_numeric_dtype(df[c].dtype)
+        and not pd.api.types.is_bool_dtype(df[c].dtype)
+    ]
+    if len(numeric) >= 2:
+        notes.append(
+            f"read a wide table: each of the {len(numeric)} numeric columns is a "
+            "series (" + _listing(numeric) + ")"
+        )
+        return None, numeric
+    value_col, picked = pick_value_column(df, time_col)
+    notes.extend(picked)
+    return None, [value_col]
+
+
+def _long_rows(
+    df: pd.DataFrame,
+    time_col: str,
+    names: pd.Series | None,
+    value_cols: list[str],
+    notes: list[str],
+) -> pd.DataFrame:
+    """One row per (series, time, value), times and values parsed, sorted."""
+    frames = []
+    for value_col in value_cols:
+        times, values, kept = parse_rows(df, df[time_col], time_col, value_col, notes)
+        if names is None:
+            labels = np.full(len(values), value_col, dtype=object)
+        else:
+            labels = names.to_numpy()[kept]
+        frames.append(pd.DataFrame({"series": labels, "time": times, "value": values}))
+    long = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    n_series = long["series"].nunique()
+    if n_series > MAX_SERIES:
+        raise DataError(
+            f"the table holds {n_series:,} series; at most {MAX_SERIES:,} are read. "
+            "Keep fewer series (filter the file) or check the id columns"
+        )
+    return long.sort_values(["series", "time"], kind="stable", ignore_index=True)
+
+
+def _average_within(long: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Average the rows of one series that share a timestamp (notes per series)."""
+    dup = long.duplicated(["series", "time"], keep=False).to_numpy()
+    if not dup.any():
+        return long
+    counts = long.loc[dup].groupby("series", sort=True).size()
+    notes.append(
+        f"averaged values where rows of the same series share a timestamp, in "
+        f"{plural(len(counts), 'series')}: "
+        + ", ".join(f"{quote(s)} ({n} rows)" for s, n in counts.iloc[:_LISTED].items())
+        + (f" and {len(counts) - _LISTED:,} more" if len(counts) > _LISTED else "")
+    )
+    return long.groupby(["series", "time"], sort=True, as_index=False)["value"].mean()
+
+
+def _repair_all(
+    long: pd.DataFrame,
+    time_col: str,
+    value_cols: list[str],
+    ids: list[str],
+    notes: list[str],
+) -> pd.DataFrame:
+    """Repair each series on its own; drop the short ones; one frequency for all.
+
+    Series already regular on the common grid (no gap, no missing value) pass
+    through in one vectorised step; the others go through :func:`repair` one by
+    one, which is what keeps ten thousand tidy series fast.
+    """
+    labels = long["series"].to_numpy()
+    times = long["time"].to_numpy()
+    values = long["value"].to_numpy(dtype=float)
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    ends = np.r_[starts[1:], len(labels)]
+    finite = np.add.reduceat(np.isfinite(values).astype(np.int64), starts)
+    short = finite < MIN_PANEL_POINTS
+    dropped = [str(labels[a]) for a in starts[short]]
+    _note_dropped(dropped, notes)
+    if short.all():
+        raise DataError(
+            f"no series has at least {MIN_PANEL_POINTS} points with a value; "
+            "a forecast needs longer series"
+        )
+    value_name = value_cols[0] if len(value_cols) == 1 else "value"
+    longest = int(np.argmax(np.where(short, -1, ends - starts)))
+    main = _repair_one(labels, times, values, starts[longest], ends[longest], [])
+    freq = main.index.freqstr
+    clean = _on_grid(times, values, starts, ends, freq) & ~short
+    freqs: dict[str, str] = {}
+    repairs: dict[str, list[str]] = {}
+    pieces = [long.loc[np.repeat(clean, ends - starts), ["series", "time", "value"]]]
+    for a, b in zip(starts[~clean & ~short], ends[~clean & ~short], strict=True):
+        own: list[str] = []
+        y = _repair_one(labels, times, values, a, b, own, time_col, value_name)
+        name = str(labels[a])
+        if own:
+            repairs[name] = own
+        freqs[name] = y.index.freqstr
+        pieces.append(
+            pd.DataFrame({"series": name, "time": y.index, "value": y.to_numpy()})
+        )
+    freq = _common_freq(freqs, freq, int(clean.sum()))
+    _note_repairs(repairs, notes)
+    out = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+    if len(out) > MAX_PANEL_POINTS:
+        raise DataError(
+            f"the panel holds {len(out):,} points once gaps are filled; at most "
+            f"{MAX_PANEL_POINTS:,}: keep fewer or shorter series"
+        )
+    out = out.sort_values(["series", "time"], kind="stable", ignore_index=True)
+    out["value"] = out["value"].astype(float)
+    out.attrs = {
+        "freq": freq,
+        "notes": notes,
+        "repairs": repairs,
+        "dropped": dropped,
+        "id_cols": ids,
+        "time_col": time_col,
+        "value_cols": value_cols,
+    }
+    logger.debug(
+        "to_panel: %d series, %d points at %s", out["series"].nunique(), len(out), freq
+    )
+    return out
+
+
+def _repair_one(
+    labels: np.ndarray,
+    times: np.ndarray,
+    values: np.ndarray,
+    a: int,
+    b: int,
+    notes: list[str],
+    time_col: str = "time",
+    value_name: str = "value",
+) -> pd.Series:
+    """Rows ``a:b`` (one series) through :func:`repair`; errors name the series."""
+    y = pd.Series(values[a:b], index=pd.DatetimeIndex(times[a:b]))
+    try:
+        return repair(
+            y, time_col, notes, value_name=value_name, min_points=MIN_PANEL_POINTS
+        )
+    except DataError as exc:
+        raise DataError(f"series {quote(str(labels[a]))}: {exc}") from None
+
+
+def _on_grid(
+    times: np.ndarray,
+    values: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    freq: str,
+) -> np.ndarray:
+    """Per series: whether it is already regular at ``freq`` with every value."""
+    off = to_offset(freq)
+    t = pd.DatetimeIndex(times)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # non-vectorised offsets warn
+        step = (t + off).asi8
+        on = ((t + off) - off).asi8 == t.asi8
+    nxt = np.r_[t.asi8[1:], 0]
+    bad = ~np.isfinite(values) | ~on
+    follows = step == nxt
+    follows[ends - 1] = True
+    bad |= ~follows
+    return ~np.logical_or.reduceat(bad, starts)
+
+
+def _common_freq(freqs: dict[str, str], main: str, n_main: int) -> str:
+    """The frequency every series shares.
+
+    Args:
+        freqs: series -> frequency, for the series repaired one by one.
+        main: the frequency of the longest series.
+        n_main: how many series are already regular at ``main``.
+
+    Raises:
+        DataError: the series differ (the message names those off the majority).
+    """
+    counts = pd.Series(freqs, dtype=object).value_counts()
+    counts[main] = counts.get(main, 0) + n_main
+    counts = counts.sort_values(ascending=False, kind="stable")
+    if len(counts) == 1:
+        return main
+    main = str(counts.index[0])
+    odd = [s for s, f in freqs.items() if f != main]
+    detail = ", ".join(f"{quote(s)} ({freqs[s]})" for s in odd[:_LISTED])
+    more = f" and {len(odd) - _LISTED} more" if len(odd) > _LISTED else ""
+    raise DataError(
+        f"the series do not share one frequency: {counts.iloc[0]:,} are {main} but "
+        f"these differ: {detail}{more}; resample them to {main} or leave them out"
+    )
+
+
+def _note_dropped(dropped: list[str], notes: list[str]) -> None:
+    if dropped:
+        notes.append(
+            f"dropped {plural(len(dropped), 'series')} with fewer than "
+            f"{MIN_PANEL_POINTS} points, too short to forecast: " + _listing(dropped)
+        )
+
+
+def _note_repairs(repairs: dict[str, list[str]], notes: list[str]) -> None:
+    """One note per repaired series; past ``_LISTED`` series, a count."""
+    for name, own in list(repairs.items())[:_LISTED]:
+        notes.append(f"series {quote(name)}: " + "; ".join(own))
+    if len(repairs) > _LISTED:
+        notes.append(
+            f"and {len(repairs) - _LISTED:,} more series were repaired "
+            "(attrs['repairs'] lists every repair by series)"
+        )
+
+
+def _listing(items: list[str]) -> str:
+    """The first items quoted, and a count of the rest."""
+    shown = ", ".join(quote(s) for s in items[:_LISTED])
+    if len(items) > _LISTED:
+        shown += f" and {len(items) - _LISTED:,} more"
+    return shown

@@ -1,0 +1,189 @@
+"""to_panel: long, wide and unique_id/ds/y files; repairs per series; to_series
+refusing a file of several series."""
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import DataError, to_panel, to_series
+from convlstm.data import MIN_PANEL_POINTS, read_csv
+
+
+def _long(stores=("a", "b", "c"), n=30, freq="D", start="2020-01-01"):
+    rng = np.random.default_rng(0)
+    rows = [
+        (s, d.strftime("%Y-%m-%d"), int(rng.integers(50, 150)))
+        for s in stores
+        for d in pd.date_range(start, periods=n, freq=freq)
+    ]
+    return pd.DataFrame(rows, columns=["store", "date", "sales"])
+
+
+def _csv(tmp_path, df, name="panel.csv"):
+    path = tmp_path / name
+    df.to_csv(path, index=False)
+    return read_csv(path)
+
+
+def test_long_file_detects_the_id_column(tmp_path):
+    panel = to_panel(_csv(tmp_path, _long()))
+    assert list(panel.columns) == ["series", "time", "value"]
+    assert panel["series"].unique().tolist() == ["a", "b", "c"]
+    assert panel.attrs["freq"] == "D"
+    assert panel.attrs["id_cols"] == ["store"]
+    assert any("id column 'store'" in n for n in panel.attrs["notes"])
+    assert panel.groupby("series")["time"].is_monotonic_increasing.all()
+    assert panel["value"].dtype == float
+
+
+def test_wide_file_is_one_series_per_numeric_column(tmp_path):
+    df = pd.DataFrame(
+        {
+            "month": pd.date_range("2020", periods=24, freq="MS").strftime("%Y-%m"),
+            "north": np.arange(24.0),
+            "south": np.arange(24.0) * 2,
+        }
+    )
+    panel = to_panel(_csv(tmp_path, df))
+    assert panel["series"].unique().tolist() == ["north", "south"]
+    assert panel.attrs["freq"] == "MS"
+    assert any("wide table" in n and "'south'" in n for n in panel.attrs["notes"])
+
+
+def test_nixtla_columns(tmp_path):
+    df = _long().rename(columns={"store": "unique_id", "date": "ds", "sales": "y"})
+    panel = to_panel(_csv(tmp_path, df))
+    assert panel["series"].nunique() == 3
+    assert any("unique_id, ds, y" in n for n in panel.attrs["notes"])
+
+
+def test_several_id_columns_are_joined(tmp_path):
+    df = pd.concat(
+        [_long().assign(region=r) for r in ("north", "south")], ignore_index=True
+    )
+    df = df[["region", "store", "date", "sales"]]
+    panel = to_panel(_csv(tmp_path, df))
+    assert panel.attrs["id_cols"] == ["region", "store"]
+    assert "north / a" in set(panel["series"])
+    assert panel["series"].nunique() == 6
+
+
+def test_integer_ids_and_a_weekday_column(tmp_path):
+    df = _long().assign(store_id=lambda d: d["store"].map({"a": 1, "b": 2, "c": 3}))
+    df["weekday"] = pd.to_datetime(df["date"]).dt.day_name()
+    df = df.drop(columns="store")
+    panel = to_panel(_csv(tmp_path, df))
+    assert panel.attrs["id_cols"] == ["store_id"]
+    assert sorted(panel["series"].unique()) == ["1", "2", "3"]
+
+
+def test_series_of_different_lengths_and_starts(tmp_path):
+    df = pd.concat(
+        [_long(("a",), n=40), _long(("b",), n=12, start="2020-02-01")],
+        ignore_index=True,
+    )
+    panel = to_panel(_csv(tmp_path, df))
+    sizes = panel.groupby("series").size().to_dict()
+    assert sizes == {"a": 40, "b": 12}
+
+
+def test_each_series_is_repaired_and_named(tmp_path):
+    df = _long()
+    df = df.drop(index=[5, 6]).reset_index(drop=True)  # a gap in 'a'
+    df.loc[40, "sales"] = np.nan  # a missing value in 'b'
+    df = pd.concat([df, df.iloc[[70]]], ignore_index=True)  # duplicate in 'c'
+    panel = to_panel(_csv(tmp_path, df))
+    assert panel.groupby("series").size().tolist() == [30, 30, 30]
+    notes = " | ".join(panel.attrs["notes"])
+    assert "series 'a': " in notes and "filled 2 missing timestamps" in notes
+    assert "series 'b': " in notes and "interpolated 1 missing values" in notes
+    assert "'c' (2 rows)" in notes
+    assert set(panel.attrs["repairs"]) == {"a", "b"}
+    assert np.isfinite(panel["value"]).all()
+
+
+def test_mixed_frequencies_are_refused_naming_the_series(tmp_path):
+    weekly = _long(("w",), n=10, freq="W-SUN")
+    df = pd.concat([_long(), weekly], ignore_index=True)
+    with pytest.raises(DataError, match="do not share one frequency.*'w' \\(W-SUN\\)"):
+        to_panel(_csv(tmp_path, df))
+
+
+def test_a_series_with_one_point_is_dropped_with_a_note(tmp_path):
+    df = pd.concat(
+        [_long(), pd.DataFrame([("z", "2020-01-05", 7)], columns=_long().columns)],
+        ignore_index=True,
+    )
+    panel = to_panel(_csv(tmp_path, df))
+    assert "z" not in set(panel["series"])
+    assert panel.attrs["dropped"] == ["z"]
+    assert any(
+        f"dropped 1 series with fewer than {MIN_PANEL_POINTS} points" in n
+        and "'z'" in n
+        for n in panel.attrs["notes"]
+    )
+
+
+def test_no_series_long_enough_is_a_data_error():
+    df = pd.DataFrame(
+        {
+            "id": ["a", "b"] * 2,
+            "date": ["2020-01-01"] * 2 + ["2020-01-02"] * 2,
+            "v": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    with pytest.raises(DataError, match="no series has at least"):
+        to_panel(df)
+
+
+def test_unknown_id_column_is_a_data_error():
+    with pytest.raises(DataError, match="id column 'shop' is not a column"):
+        to_panel(_long(), id_cols=["shop"])
+
+
+def test_ten_thousand_tiny_series_complete():
+    n = 10_000
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame(
+        {
+            "id": np.repeat([f"s{i}" for i in range(n)], 5),
+            "date": np.tile(
+                pd.date_range("2020", periods=5, freq="MS").strftime("%Y-%m-%d"), n
+            ),
+            "value": rng.normal(size=5 * n),
+        }
+    )
+    df.loc[7, "value"] = np.nan  # one series goes through the repair path
+    start = time.perf_counter()
+    panel = to_panel(df)
+    assert time.perf_counter() - start < 120  # generous: it must complete
+    assert panel["series"].nunique() == n
+    assert len(panel) == 5 * n
+    assert panel.attrs["freq"] == "MS"
+
+
+def test_to_series_refuses_several_series(tmp_path):
+    df = _csv(tmp_path, _long())
+    with pytest.raises(DataError, match="3 series.*'store'.*to_panel"):
+        to_series(df)
+
+
+def test_to_series_reads_one_series_by_name(tmp_path):
+    y = to_series(_csv(tmp_path, _long()), series="b")
+    assert len(y) == 30
+    assert any("read series 'b'" in n for n in y.attrs["notes"])
+    with pytest.raises(DataError, match="no series 'x'"):
+        to_series(_csv(tmp_path, _long()), series="x")
+
+
+def test_to_series_still_averages_duplicates_without_ids():
+    df = pd.DataFrame(
+        {
+            "date": [f"2020-01-0{d}" for d in (1, 2, 2, 3, 4, 5, 6, 7, 8, 9)],
+            "value": np.arange(10.0),
+        }
+    )
+    y = to_series(df)
+    assert any("averaged 2 values" in n for n in y.attrs["notes"])
