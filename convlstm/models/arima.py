@@ -134,6 +134,7 @@ class ARIMAForecaster(BaseForecaster):
     """
 
     display_name = "ARIMA"
+    supports_panel = True
 
     def __init__(
         self,

@@ -1,19 +1,34 @@
-"""BaseForecaster: the estimator contract shared by every forecaster.
+"""BaseForecaster: the estimator contract shared by every forecaster, and its panel
+path (one clone per series for local models).
 
 scikit-learn style: keyword-only hyperparameters stored verbatim in ``__init__``,
 validation in ``fit``, fitted attributes end in ``_``, ``predict`` before ``fit``
-raises :class:`~convlstm.errors.NotFittedError`.
+raises :class:`~convlstm.errors.NotFittedError`. ``fit`` takes a series or a panel
+(a long frame ``series, time, value``, see :func:`convlstm.data.to_panel`).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import copy
+import functools
 import inspect
+import logging
+import os
+from collections.abc import Callable
 from typing import Any, Self
 
+import numpy as np
 import pandas as pd
 
-from ..errors import NotFittedError, ParameterError
+from ..errors import ConvLSTMError, DataError, NotFittedError, ParameterError
+
+logger = logging.getLogger(__name__)
+
+#: Panels with fewer series than this fit in this process: starting worker
+#: processes costs more than fitting a few fast local models.
+PARALLEL_MIN_SERIES = 200
 
 __all__ = ["BaseForecaster"]
 
@@ -27,6 +42,17 @@ class BaseForecaster:
 
     #: short display name used in tables and charts
     display_name: str = "model"
+    #: whether ``fit`` takes a panel (one clone fitted per series); models that
+    #: learn across series set their own panel path instead
+    supports_panel: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Route a panel given to a subclass's ``fit``/``predict`` to the panel path."""
+        super().__init_subclass__(**kwargs)
+        if "fit" in cls.__dict__:
+            cls.fit = _panel_fit(cls.__dict__["fit"])  # type: ignore[method-assign]
+        if "predict" in cls.__dict__:
+            cls.predict = _panel_predict(cls.__dict__["predict"])  # type: ignore[method-assign]
 
     @classmethod
     def param_names(cls) -> list[str]:
@@ -73,6 +99,8 @@ class BaseForecaster:
     @property
     def is_fitted(self) -> bool:
         """Whether ``fit`` has completed on this instance."""
+        if getattr(self, "series_models_", None):
+            return True
         return getattr(self, "index_", None) is not None
 
     def _check_fitted(self) -> None:
@@ -83,12 +111,192 @@ class BaseForecaster:
             )
 
     def fit(self, y: pd.Series) -> Self:  # pragma: no cover - interface
-        """Fit to the series ``y`` and return ``self``."""
+        """Fit to the series ``y`` (or a panel) and return ``self``."""
         raise NotImplementedError
 
     def predict(self) -> pd.Series:  # pragma: no cover - interface
         """Forecast the next ``horizon`` steps after the end of the fitted series."""
         raise NotImplementedError
+
+    def fit_panel(self, panel: pd.DataFrame, *, n_jobs: int | None = None) -> Self:
+        """Fit one clone of this model per series of a panel (``fit(panel)`` calls it).
+
+        A series whose fit fails is left out and reported in ``failed_`` (series
+        -> message); the others are kept in ``series_models_`` (series -> fitted
+        clone). A bad setting (``ParameterError``) fails the whole fit.
+
+        Args:
+            panel: long frame with columns ``series``, ``time``, ``value``, as
+                :func:`convlstm.data.to_panel` returns (``attrs["freq"]`` is used
+                when present).
+            n_jobs: worker processes; None uses every core for panels of at least
+                ``PARALLEL_MIN_SERIES`` series and this process below that; 1
+                fits in this process.
+
+        Raises:
+            DataError: the model does not take a panel, the frame is not a panel,
+                or no series could be fitted (the message names some failures).
+            ParameterError: a bad setting, or a bad ``n_jobs``.
+        """
+        _require_panel_support(self)
+        if n_jobs is not None and (
+            isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1
+        ):
+            raise ParameterError(
+                f"n_jobs must be a whole number >= 1 or None, got {n_jobs!r}"
+            )
+        items = panel_series(panel)
+        template = self.clone()
+        workers = _workers(n_jobs, len(items))
+        if workers == 1:
+            results = _fit_chunk(template, items)
+        else:
+            chunks = [items[i::workers] for i in range(workers)]
+            with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+                parts = list(pool.map(_fit_chunk, [template] * workers, chunks))
+            order = {name: i for i, (name, _) in enumerate(items)}
+            results = sorted(
+                (r for part in parts for r in part), key=lambda r: order[r[0]]
+            )
+        models = {name: model for name, model, _ in results if model is not None}
+        failed = {name: error for name, _, error in results if error is not None}
+        if not models:
+            listed = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
+            raise DataError(f"no series of the panel could be fitted ({listed})")
+        if failed:
+            logger.info("%s: %d series failed", type(self).__name__, len(failed))
+        self.series_models_ = models
+        self.failed_ = failed
+        self.panel_params_ = self.get_params()
+        return self
+
+    def predict_panel(self) -> pd.DataFrame:
+        """Forecast every fitted series of a panel (``predict()`` calls it).
+
+        Returns:
+            Long frame with columns ``series``, ``time``, ``forecast``, sorted by
+            series then time; ``attrs["failed"]`` holds ``failed_``.
+        """
+        models = getattr(self, "series_models_", None)
+        if not models:
+            self._check_fitted()
+            raise NotFittedError(f"{type(self).__name__} was not fitted on a panel")
+        params = self.get_params()
+        if not _safe_eq(params, self.panel_params_):
+            for model in models.values():
+                model.set_params(**copy.deepcopy(params))
+            self.panel_params_ = params
+        forecasts = [model.predict() for model in models.values()]
+        out = pd.DataFrame(
+            {
+                "series": np.repeat(
+                    np.array(list(models), dtype=object), [len(f) for f in forecasts]
+                ),
+                "time": np.concatenate([f.index.to_numpy() for f in forecasts]),
+                "forecast": np.concatenate(
+                    [f.to_numpy(dtype=float) for f in forecasts]
+                ),
+            }
+        )
+        out.attrs["failed"] = dict(self.failed_)
+        return out
+
+
+def panel_series(panel: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+    """The series of a panel as ``(name, series)`` pairs, in the panel's order.
+
+    Raises:
+        DataError: not a frame with columns ``series``, ``time`` and ``value``.
+    """
+    missing = [c for c in ("series", "time", "value") if c not in panel.columns]
+    if missing:
+        raise DataError(
+            "a panel is a long frame with columns series, time and value (missing: "
+            + ", ".join(missing)
+            + "); build one with convlstm.to_panel"
+        )
+    if len(panel) == 0:
+        raise DataError("the panel has no rows")
+    freq = panel.attrs.get("freq")
+    names = panel["series"].astype(str).to_numpy()
+    times = pd.DatetimeIndex(panel["time"]).to_numpy()
+    values = pd.to_numeric(panel["value"], errors="coerce").to_numpy(dtype=float)
+    order = np.argsort(names, kind="stable")
+    names, times, values = names[order], times[order], values[order]
+    starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+    ends = np.r_[starts[1:], len(names)]
+    items = []
+    for a, b in zip(starts, ends, strict=True):
+        index = pd.DatetimeIndex(times[a:b])
+        if freq is not None:
+            with contextlib.suppress(ValueError):  # off the grid: fit reports it
+                index = pd.DatetimeIndex(index, freq=freq)
+        items.append((str(names[a]), pd.Series(values[a:b], index=index)))
+    return items
+
+
+def _require_panel_support(model: BaseForecaster) -> None:
+    if not model.supports_panel:
+        raise DataError(
+            f"{type(model).__name__} does not take a panel (many series) yet; fit "
+            "it on one series, e.g. convlstm.to_series(df, series=...)"
+        )
+
+
+def _workers(n_jobs: int | None, n_series: int) -> int:
+    """How many processes fit a panel of ``n_series`` series."""
+    if n_jobs is None:
+        if n_series < PARALLEL_MIN_SERIES:
+            return 1
+        n_jobs = os.cpu_count() or 1
+    return max(1, min(n_jobs, n_series))
+
+
+def _fit_chunk(
+    template: BaseForecaster, items: list[tuple[str, pd.Series]]
+) -> list[tuple[str, BaseForecaster | None, str | None]]:
+    """Fit a clone of ``template`` on each series; a failure becomes a message."""
+    out: list[tuple[str, BaseForecaster | None, str | None]] = []
+    for name, y in items:
+        model = template.clone()
+        try:
+            model.fit(y)
+        except ParameterError:
+            raise
+        except ConvLSTMError as exc:
+            out.append((name, None, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - one series' failure is reported
+            out.append((name, None, f"{type(exc).__name__}: {exc}"))
+        else:
+            out.append((name, model, None))
+    return out
+
+
+def _panel_fit(fit: Callable[..., Any]) -> Callable[..., Any]:
+    """``fit`` that sends a panel (a DataFrame) to :meth:`BaseForecaster.fit_panel`."""
+
+    @functools.wraps(fit)
+    def wrapper(self: BaseForecaster, y: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(y, pd.DataFrame):
+            _require_panel_support(self)
+            return self.fit_panel(y, *args, **kwargs)
+        for name in ("series_models_", "failed_", "panel_params_"):
+            self.__dict__.pop(name, None)
+        return fit(self, y, *args, **kwargs)
+
+    return wrapper
+
+
+def _panel_predict(predict: Callable[..., Any]) -> Callable[..., Any]:
+    """``predict`` that forecasts every series after a panel fit."""
+
+    @functools.wraps(predict)
+    def wrapper(self: BaseForecaster, *args: Any, **kwargs: Any) -> Any:
+        if self.__dict__.get("series_models_"):
+            return self.predict_panel(*args, **kwargs)
+        return predict(self, *args, **kwargs)
+
+    return wrapper
 
 
 def _safe_eq(a: Any, b: Any) -> bool:

@@ -26,6 +26,7 @@ class NaiveForecaster(BaseForecaster):
     """
 
     display_name = "Naive"
+    supports_panel = True
 
     def __init__(self, *, horizon: int = 12) -> None:
         self.horizon = horizon
@@ -61,6 +62,7 @@ class SeasonalNaiveForecaster(BaseForecaster):
     """
 
     display_name = "Seasonal naive"
+    supports_panel = True
 
     def __init__(self, *, horizon: int = 12, season_length: int | None = None) -> None:
         self.horizon = horizon

@@ -107,6 +107,7 @@ class ETSForecaster(BaseForecaster):
     """
 
     display_name = "ETS"
+    supports_panel = True
 
     def __init__(
         self,

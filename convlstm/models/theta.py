@@ -88,6 +88,7 @@ class ThetaForecaster(BaseForecaster):
     """
 
     display_name = "Theta"
+    supports_panel = True
 
     def __init__(
         self,
