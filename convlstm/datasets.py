@@ -1,9 +1,11 @@
 """Bundled datasets: names, descriptions, the CSVs in ``data/`` loaded like any upload
-(cached), and their published benchmark scores (``data/benchmarks.json``).
+(cached; single series and panels of many), and their published benchmark scores
+(``data/benchmarks.json``).
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .backtest import first_fold_min_length
-from .data import read_csv, season_length, to_series
+from .data import read_csv, season_length, to_panel, to_series
 from .errors import DataError
 from .models.registry import default_models, min_train_length
 
@@ -33,6 +35,8 @@ class DatasetInfo:
         horizon: default forecast horizon in steps.
         folds: default number of backtest folds.
         source: where the data come from, with the licence.
+        kind: "series" (one series, :func:`load`) or "panel" (many series,
+            :func:`load_panel`).
     """
 
     name: str
@@ -44,6 +48,7 @@ class DatasetInfo:
     horizon: int
     folds: int
     source: str
+    kind: str = "series"
 
 
 _INFO = {
@@ -122,18 +127,50 @@ _INFO = {
             folds=3,
             source="SIDC / WDC-SILSO via statsmodels; public domain",
         ),
+        DatasetInfo(
+            name="us_macro",
+            title="US economy by component (5 series)",
+            description="Quarterly US real GDP, consumption, investment, government "
+            "spending and disposable income, 1959 Q1 to 2009 Q3, seasonally "
+            "adjusted annual rates: five series of one economy in one unit.",
+            unit="billions of chained 2005 US dollars",
+            freq="QS",
+            season_length=4,
+            horizon=8,
+            folds=3,
+            source="FRED (Federal Reserve Bank of St. Louis) via statsmodels "
+            "macrodata; public domain",
+            kind="panel",
+        ),
     )
 }
+_KINDS = ("series", "panel")
 
 
-def names() -> list[str]:
-    """Return the names of the bundled datasets, in display order."""
-    return list(_INFO)
+def names(kind: str = "series") -> list[str]:
+    """Return the names of the bundled datasets of one kind, in display order.
+
+    Args:
+        kind: "series" (the default: what single-series pickers offer) or
+            "panel".
+
+    Raises:
+        DataError: an unknown kind.
+    """
+    if kind not in _KINDS:
+        raise DataError(f"unknown dataset kind {kind!r}; choose one of: series, panel")
+    return [name for name, meta in _INFO.items() if meta.kind == kind]
 
 
-def _check(name: str) -> str:
+def _check(name: str, kind: str | None = None) -> str:
     if name not in _INFO:
         raise DataError(f"unknown dataset {name!r}; choose one of: {', '.join(_INFO)}")
+    if kind is not None and _INFO[name].kind != kind:
+        loader = "load_panel" if _INFO[name].kind == "panel" else "load"
+        raise DataError(
+            f"dataset {name!r} is a {_INFO[name].kind}, not a {kind}; load it with "
+            f"convlstm.datasets.{loader}({name!r})"
+        )
     return name
 
 
@@ -170,11 +207,40 @@ def load(name: str) -> pd.Series:
         ``attrs`` as :func:`convlstm.data.to_series` sets them.
 
     Raises:
-        DataError: ``name`` is not a bundled dataset (the message lists them).
+        DataError: ``name`` is not a bundled dataset (the message lists them), or
+            it is a panel (load it with :func:`load_panel`).
     """
-    y = _load(_check(name))
+    y = _load(_check(name, "series"))
     out = y.copy()
     out.attrs = {k: list(v) if isinstance(v, list) else v for k, v in y.attrs.items()}
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _load_panel(name: str) -> pd.DataFrame:
+    path = DATA_DIR / f"{name}.csv"
+    if not path.is_file():
+        raise DataError(f"the bundled file {path} is missing; reinstall the package")
+    return to_panel(read_csv(path))
+
+
+def load_panel(name: str) -> pd.DataFrame:
+    """Load a bundled panel: a long frame ``series, time, value`` (``to_panel``'s).
+
+    Args:
+        name: one of ``names("panel")``.
+
+    Returns:
+        A copy of the cached panel, with ``attrs`` as
+        :func:`convlstm.data.to_panel` sets them.
+
+    Raises:
+        DataError: ``name`` is not a bundled dataset, or it is one series (load it
+            with :func:`load`).
+    """
+    panel = _load_panel(_check(name, "panel"))
+    out = panel.copy()
+    out.attrs = copy.deepcopy(panel.attrs)
     return out
 
 

@@ -46,6 +46,36 @@ def main() -> None:
     idx = pd.date_range("1700-01-01", periods=len(sun), freq="YS")
     _write("sunspots", pd.Series(sun["SUNACTIVITY"].to_numpy(), idx), "sunspot_number")
 
+    write_us_macro()
+
+
+#: The US macro panel: five real spending and income aggregates, one unit.
+US_MACRO = {
+    "realgdp": "GDP",
+    "realcons": "consumption",
+    "realinv": "investment",
+    "realgovt": "government",
+    "realdpi": "disposable income",
+}
+
+
+def write_us_macro() -> None:
+    """The panel ``us_macro.csv``: long format, one row per component and quarter."""
+    macro = smd.macrodata.load_pandas().data
+    quarters = [
+        f"{int(y)}Q{int(q)}"
+        for y, q in zip(macro["year"], macro["quarter"], strict=True)
+    ]
+    frames = [
+        pd.DataFrame(
+            {"component": label, "quarter": quarters, "billions_usd_2005": macro[col]}
+        )
+        for col, label in US_MACRO.items()
+    ]
+    pd.concat(frames, ignore_index=True).to_csv(
+        HERE / "us_macro.csv", index=False, float_format="%.6g"
+    )
+
 
 if __name__ == "__main__":
     main()

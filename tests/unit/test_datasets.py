@@ -95,3 +95,25 @@ def test_bench_publishes_only_with_the_committed_results(tmp_path):
         datasets.BENCHMARKS
     )
     assert bench.published_path(tmp_path / "results.json") is None
+
+
+def test_the_panel_is_listed_apart_and_loads_as_a_panel():
+    assert "us_macro" not in datasets.names()
+    assert datasets.names("panel") == ["us_macro"]
+    panel = datasets.load_panel("us_macro")
+    assert list(panel.columns) == ["series", "time", "value"]
+    assert panel["series"].nunique() == 5
+    assert panel.groupby("series").size().eq(203).all()
+    assert panel.attrs["freq"].startswith("QS")
+    assert datasets.info("us_macro").kind == "panel"
+    panel.attrs["notes"].append("changed")
+    assert "changed" not in datasets.load_panel("us_macro").attrs["notes"]
+
+
+def test_load_and_load_panel_refuse_the_other_kind():
+    with pytest.raises(DataError, match="is a panel.*load_panel"):
+        datasets.load("us_macro")
+    with pytest.raises(DataError, match="is a series.*load\\('air_passengers'\\)"):
+        datasets.load_panel("air_passengers")
+    with pytest.raises(DataError, match="unknown dataset kind"):
+        datasets.names("images")
