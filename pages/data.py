@@ -1,4 +1,5 @@
-"""Data page: choose a bundled dataset or upload a CSV, and see what was read."""
+"""Data page: choose a bundled dataset or upload a CSV, and see what was read; for a
+file of many series, their overview and the series to train on."""
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +11,8 @@ ui.ensure_navigation()
 st.title(":material/table_chart: Data")
 st.caption(
     "Choose the series to forecast. Everything the reader repaired or decided is "
-    "listed below the chart."
+    "listed below the chart. A file of many series (one column naming the store, "
+    "region...) shows them all; pick the one to train and compare."
 )
 
 src = ui.source()
@@ -31,6 +33,7 @@ if kind == "bundled":
         key="dataset",
         default=ui.bundled_name(src),
         help="Bundled datasets with known provenance (see data/README.md).",
+        kinds=("series", "panel"),
     )
     if ui.choose_bundled(name):
         st.rerun()  # so the sidebar shows the new choice
@@ -48,9 +51,10 @@ else:
         type=["csv", "txt", "tsv"],
         key="upload",
         help=(
-            "A table with a time column and at least one numeric column. Commas, "
-            "semicolons or tabs; decimal commas and thousands separators are fine. "
-            "Up to 50 MB."
+            "A table with a time column and at least one numeric column; for many "
+            "series, a column naming each series (store, region...) or Nixtla's "
+            "unique_id, ds, y. Commas, semicolons or tabs; decimal commas and "
+            "thousands separators are fine. Up to 50 MB."
         ),
     )
     error_slot = st.container()  # errors appear right under the uploader
@@ -70,7 +74,9 @@ else:
 
 src = ui.source()
 with ui.guard():
+    panel = ui.current_panel()
     y = ui.current_series()
+src = ui.source()
 
 if table is not None:
     # Column choice for uploads: the reader's pick is the default.
@@ -78,7 +84,7 @@ if table is not None:
 
     picked_time = src.get("time_col") or y.attrs.get("time_col")
     picked_value = src.get("value_col") or y.attrs.get("value_col") or y.name
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.selectbox(
         "Time column",
         columns,
@@ -97,6 +103,24 @@ if table is not None:
         args=("value_col",),
         help="The numeric column to forecast.",
     )
+    picked_ids = src.get("id_cols")
+    if picked_ids is None:
+        picked_ids = (panel.attrs.get("id_cols") if panel is not None else None) or []
+    c3.multiselect(
+        "Series id columns",
+        columns,
+        default=[c for c in picked_ids if c in columns],
+        key="id_cols",
+        on_change=ui.choose_column,
+        args=("id_cols",),
+        help="Columns that name the series (store, region...): each value, or "
+        "combination of values, is one series. The reader picked them for you; "
+        "clear them to read the file as one series.",
+    )
+
+if panel is not None:
+    ui.panel_section(panel)
+    st.markdown(f"**Series {ui.escape_md(src.get('series'))}**")
 
 freq = y.index.freqstr
 m1, m2, m3, m4, m5 = st.columns(5)

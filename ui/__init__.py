@@ -3,7 +3,8 @@
 The modules, one concern each: ``state`` (session-state keys, the data choice),
 ``loaders`` (cached datasets and uploads), ``errors`` (library errors on screen),
 ``text`` (escaping, safe CSV, formats), ``models`` (the model list), ``form`` (the
-training form), ``progress`` (throttled progress), ``widgets`` (the dataset picker),
+training form), ``progress`` (throttled progress), ``widgets`` (the dataset picker,
+a panel's overview),
 ``results`` (the comparison's results) and ``navigation`` (the app's frame).
 The names below are the package's public face: ``import ui; ui.X``.
 """
@@ -25,10 +26,12 @@ from .form import (
     training_form,
 )
 from .loaders import (
+    current_panel,
     current_series,
     dataset_info,
     default_horizon_folds,
     load_bundled,
+    load_bundled_panel,
     read_upload,
     source_label,
     upload_series,
@@ -54,12 +57,13 @@ from .state import (
     bundled_name,
     choose_bundled,
     choose_column,
+    choose_series,
     choose_upload,
     source,
     source_key,
 )
 from .text import dash_missing, escape_md, forecast_table, safe_csv, slug, time_format
-from .widgets import dataset_picker
+from .widgets import dataset_picker, panel_section
 
 __all__ = [
     "AUTORUN",
@@ -83,9 +87,11 @@ __all__ = [
     "bundled_name",
     "choose_bundled",
     "choose_column",
+    "choose_series",
     "choose_upload",
     "compare_params",
     "configure_page",
+    "current_panel",
     "current_series",
     "dash_missing",
     "dataset_info",
@@ -100,7 +106,9 @@ __all__ = [
     "form_defaults",
     "guard",
     "load_bundled",
+    "load_bundled_panel",
     "navigation_menu",
+    "panel_section",
     "read_upload",
     "safe_csv",
     "show_error",

@@ -1,4 +1,4 @@
-"""Cached loaders: bundled datasets and uploads turned into series.
+"""Cached loaders: bundled datasets and uploads turned into series and panels.
 
 ``st.cache_data`` only holds immutable copies keyed by dataset name or uploaded
 bytes (a fresh copy per call), never per-user state.
@@ -11,15 +11,22 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from convlstm import datasets, read_csv, to_series
+from convlstm import DataError, datasets, read_csv, to_panel, to_series
+from convlstm.data import find_id_columns, series_of
 
-from .state import Source, bundled_name, source
+from .state import Source, bundled_name, choose_series, source
 
 
 @st.cache_data(show_spinner="Loading dataset...", max_entries=16)
 def load_bundled(name: str) -> pd.Series:
     """The bundled dataset ``name`` as a series (cached; a fresh copy per call)."""
     return datasets.load(name)
+
+
+@st.cache_data(show_spinner="Loading dataset...", max_entries=4)
+def load_bundled_panel(name: str) -> pd.DataFrame:
+    """The bundled panel ``name`` (cached; a fresh copy per call)."""
+    return datasets.load_panel(name)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -42,25 +49,93 @@ def upload_series(
     return to_series(read_upload(content), time_col=time_col, value_col=value_col)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def upload_id_columns(
+    content: bytes, time_col: str | None, value_col: str | None
+) -> list[str]:
+    """The id columns detected in an upload (empty: one series, or a wide file)."""
+    try:
+        return find_id_columns(read_upload(content), time_col, value_col)
+    except DataError:
+        return []  # the series reader reports what is wrong with the file
+
+
+@st.cache_data(show_spinner="Reading the series...", max_entries=8)
+def upload_panel(
+    content: bytes,
+    time_col: str | None,
+    value_col: str | None,
+    id_cols: tuple[str, ...],
+) -> pd.DataFrame:
+    """The uploaded CSV as a panel (cached on bytes and column choice)."""
+    return to_panel(
+        read_upload(content), time_col=time_col, value_col=value_col, id_cols=id_cols
+    )
+
+
+def current_panel() -> pd.DataFrame | None:
+    """The current data as a panel when it holds several series (else None).
+
+    A bundled panel, or an upload with id columns (detected, or chosen: an empty
+    choice reads the file as one series through the panel reader). Makes the
+    first series the chosen one when none (or an unknown one) is chosen.
+
+    Raises:
+        ConvLSTMError: the upload cannot be read as a panel (wrap in ``guard``).
+    """
+    src = source()
+    if not src:
+        return None
+    if src["kind"] == "bundled":
+        if dataset_info(src["name"]).kind != "panel":
+            return None
+        panel = load_bundled_panel(src["name"])
+    else:
+        ids = src.get("id_cols")
+        if ids is None:
+            ids = upload_id_columns(
+                src["data"], src.get("time_col"), src.get("value_col")
+            )
+            if not ids:
+                return None
+        panel = upload_panel(
+            src["data"], src.get("time_col"), src.get("value_col"), tuple(ids)
+        )
+    names = pd.unique(panel["series"])
+    if src.get("series") not in names:
+        choose_series(str(names[0]))
+    return panel
+
+
 def source_label(src: Source | None = None) -> str:
     """Plain-text name of the data choice (may hold user text: no HTML)."""
     src = src or source()
     if not src:
         return "no data"
-    if src["kind"] == "bundled":
-        return dataset_info(src["name"]).title
-    return src["file_name"]
+    label = (
+        dataset_info(src["name"]).title
+        if src["kind"] == "bundled"
+        else src["file_name"]
+    )
+    if src.get("series") is not None:
+        label += f" · {src['series']}"
+    return label
 
 
 def current_series() -> pd.Series | None:
     """The current data as a series, or None when nothing is chosen.
 
+    For a panel, the series chosen on the Data page (see :func:`current_panel`).
+
     Raises:
         ConvLSTMError: the upload cannot be turned into a series (wrap in ``guard``).
     """
+    panel = current_panel()
     src = source()
     if not src:
         return None
+    if panel is not None:
+        return series_of(panel, str(src["series"]))
     if src["kind"] == "bundled":
         return load_bundled(src["name"])
     return upload_series(src["data"], src.get("time_col"), src.get("value_col"))

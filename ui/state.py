@@ -32,6 +32,8 @@ class Source(TypedDict, total=False):
     digest: str  # sha256 of data, identifies the upload
     time_col: str | None  # None: let to_series pick
     value_col: str | None
+    id_cols: list[str] | None  # uploads: None detects them, [] reads no id column
+    series: str | None  # panels: the one series compare and the sidebar use
 
 
 def source() -> Source | None:
@@ -71,9 +73,19 @@ def choose_upload(file_name: str, content: bytes) -> bool:
 
 
 def choose_column(which: str) -> None:
-    """Widget callback: store the column picked in widget ``which`` (``"time_col"``
-    or ``"value_col"``, the same name as the Source field) in the data choice."""
+    """Widget callback: store the choice in widget ``which`` (``"time_col"``,
+    ``"value_col"``, ``"id_cols"`` or ``"series"``, the same name as the Source
+    field) in the data choice."""
     st.session_state[SOURCE] = {**source(), which: st.session_state[which]}
+
+
+def choose_series(name: str) -> bool:
+    """Make ``name`` the series of a panel that compare uses; False if it was."""
+    current = source()
+    if not current or current.get("series") == name:
+        return False
+    st.session_state[SOURCE] = {**current, "series": name}
+    return True
 
 
 def source_key(src: Source | None = None) -> str:
@@ -81,6 +93,10 @@ def source_key(src: Source | None = None) -> str:
     src = src or source()
     if not src:
         return ""
+    panel = ""
+    if src.get("series") is not None or src.get("id_cols") is not None:
+        panel = f":{src.get('id_cols')}:{src.get('series')}"
     if src["kind"] == "bundled":
-        return f"bundled:{src['name']}"
-    return f"upload:{src['digest'][:16]}:{src.get('time_col')}:{src.get('value_col')}"
+        return f"bundled:{src['name']}{panel}"
+    key = f"upload:{src['digest'][:16]}:{src.get('time_col')}:{src.get('value_col')}"
+    return key + panel

@@ -1,19 +1,32 @@
-"""Widgets more than one page draws: the one dataset picker."""
+"""Widgets more than one page draws: the one dataset picker, and a panel's overview
+(how many series, their lengths and dates, the series picker, small multiples)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from convlstm import datasets
+from convlstm import datasets, plots
+from convlstm.data import panel_summary
 
 from .loaders import dataset_info
-from .state import DEFAULT_DATASET
+from .state import DEFAULT_DATASET, choose_column, source
+from .text import time_format
+
+#: How many series the small multiples draw.
+SMALL_MULTIPLES = 6
 
 
 def dataset_picker(
-    *, key: str, help: str, default: str | None = None, where: Any = None
+    *,
+    key: str,
+    help: str,
+    default: str | None = None,
+    where: Any = None,
+    kinds: Sequence[str] = ("series",),
 ) -> str:
     """A "Dataset" select box over the bundled datasets, shown by their titles.
 
@@ -22,11 +35,13 @@ def dataset_picker(
         help: the widget's tooltip.
         default: the dataset selected first (``DEFAULT_DATASET`` when None).
         where: the container to draw it in (default: the page).
+        kinds: which datasets to offer: "series" (one series each) and/or
+            "panel" (many series; only pages that show a panel's series picker).
 
     Returns:
         The chosen dataset's name.
     """
-    names = datasets.names()
+    names = [name for kind in kinds for name in datasets.names(kind)]
     default = default or DEFAULT_DATASET
     return (where or st).selectbox(
         "Dataset",
@@ -36,3 +51,66 @@ def dataset_picker(
         key=key,
         help=help,
     )
+
+
+def panel_section(panel: pd.DataFrame) -> str:
+    """A panel's overview: counts, a table of series, the series picker, and small
+    multiples of a few series (the chosen one in colour).
+
+    Returns:
+        The chosen series (kept in the data choice for Train & compare).
+    """
+    summary = panel_summary(panel)
+    names = summary["series"].astype(str).tolist()
+    chosen = str(source().get("series") or names[0])
+    m1, m2, m3, m4, m5 = st.columns(5)
+    m1.metric("Series", f"{len(names):,}", help="Series read from the file.")
+    m2.metric("Frequency", str(panel.attrs.get("freq")), help="Shared by all series.")
+    m3.metric(
+        "Points per series",
+        f"{summary['points'].min():,}-{summary['points'].max():,}",
+        help="The shortest and the longest series, after repairs.",
+    )
+    m4.metric("First start", f"{summary['start'].min():%Y-%m-%d}")
+    m5.metric("Last end", f"{summary['end'].max():%Y-%m-%d}")
+    dropped = panel.attrs.get("dropped") or []
+    if dropped:
+        st.caption(
+            f"{len(dropped):,} series were too short to forecast and were left out "
+            "(listed under What the reader did)."
+        )
+    st.session_state["series"] = chosen
+    st.selectbox(
+        "Series to train and compare",
+        names,
+        key="series",
+        on_change=choose_column,
+        args=("series",),
+        help="Train & compare works on one series at a time: pick it here. The "
+        "small multiples below show the first few series and the one picked.",
+    )
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown("**Series** (length and dates after repairs)")
+        fmt = time_format(pd.DatetimeIndex(panel["time"]))
+        st.dataframe(
+            summary,
+            height=280,
+            hide_index=True,
+            key="panel_table",
+            column_config={
+                "start": st.column_config.DatetimeColumn("Start", format=fmt),
+                "end": st.column_config.DatetimeColumn("End", format=fmt),
+                "points": st.column_config.NumberColumn("Points"),
+                "series": st.column_config.TextColumn("Series"),
+            },
+        )
+    with right:
+        shown = names[:SMALL_MULTIPLES]
+        if chosen not in shown:
+            shown = [*shown[: SMALL_MULTIPLES - 1], chosen]
+        st.plotly_chart(
+            plots.panel_figure(panel, shown, limit=SMALL_MULTIPLES, highlight=chosen),
+            key="panel_chart",
+        )
+    return chosen

@@ -9,7 +9,16 @@ from .encoding import MAX_BYTES
 from .export import safe_csv
 from .frequency import future_index, infer_freq, season_length, seasonal_periods
 from .numbers import MAX_ABS_VALUE
-from .panel import MAX_PANEL_POINTS, MAX_SERIES, MIN_PANEL_POINTS, to_panel
+from .panel import (
+    MAX_PANEL_POINTS,
+    MAX_SERIES,
+    MIN_PANEL_POINTS,
+    find_id_columns,
+    panel_summary,
+    series_of,
+    split_panel,
+    to_panel,
+)
 from .reader import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_csv
 from .series import MIN_POINTS, check_series, to_series
 
@@ -25,12 +34,16 @@ __all__ = [
     "MIN_PANEL_POINTS",
     "MIN_POINTS",
     "check_series",
+    "find_id_columns",
     "future_index",
     "infer_freq",
+    "panel_summary",
     "read_csv",
     "safe_csv",
     "season_length",
     "seasonal_periods",
+    "series_of",
+    "split_panel",
     "to_panel",
     "to_series",
 ]

@@ -96,6 +96,120 @@ def to_panel(
     return _repair_all(long, time_col, value_cols, ids, notes)
 
 
+def find_id_columns(
+    df: pd.DataFrame, time_col: str | None = None, value_col: str | None = None
+) -> list[str]:
+    """The id columns :func:`to_panel` would detect (empty: one series or wide).
+
+    Cheap enough to decide whether a table is a panel before reading it.
+
+    Raises:
+        DataError: no time column, or an unknown column named.
+    """
+    df, _ = as_table(df)
+    time_col, value_col = column_args(df, time_col, value_col)
+    if time_col is None and set(_NIXTLA) <= set(df.columns) and value_col is None:
+        return ["unique_id"]
+    if time_col is None:
+        if isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex):
+            return []
+        time_col, _ = pick_time_column(df, value_col)
+    return pick_id_columns(df, time_col, value_col)[0]
+
+
+def split_panel(panel: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+    """The series of a panel as ``(name, series)`` pairs, sorted by name.
+
+    Each series is indexed by its times, with ``freq`` set to ``attrs["freq"]``
+    when the times fit it.
+
+    Raises:
+        DataError: not a frame with columns ``series``, ``time`` and ``value``,
+            or no rows.
+    """
+    _check_panel(panel)
+    freq = panel.attrs.get("freq")
+    names = panel["series"].astype(str).to_numpy()
+    times = pd.DatetimeIndex(panel["time"]).to_numpy()
+    values = pd.to_numeric(panel["value"], errors="coerce").to_numpy(dtype=float)
+    order = np.argsort(names, kind="stable")
+    names, times, values = names[order], times[order], values[order]
+    starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+    ends = np.r_[starts[1:], len(names)]
+    return [
+        (str(names[a]), pd.Series(values[a:b], index=_index(times[a:b], freq)))
+        for a, b in zip(starts, ends, strict=True)
+    ]
+
+
+def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
+    """One series of a panel, as :func:`~convlstm.data.to_series` would return it.
+
+    Returns:
+        Float series named ``name`` on a DatetimeIndex with ``freq`` set;
+        ``attrs["notes"]`` holds the panel's notes that concern every series or
+        this one, ``attrs["time_col"]``/``["value_col"]`` the columns read.
+
+    Raises:
+        DataError: no series called ``name`` (the message lists some).
+    """
+    _check_panel(panel)
+    rows = (panel["series"].astype(str) == str(name)).to_numpy()
+    if not rows.any():
+        listed = ", ".join(quote(s) for s in pd.unique(panel["series"])[:_LISTED])
+        raise DataError(f"no series {quote(name)} in the panel (series: {listed})")
+    part = panel.loc[rows]
+    index = _index(pd.DatetimeIndex(part["time"]).to_numpy(), panel.attrs.get("freq"))
+    y = pd.Series(part["value"].to_numpy(dtype=float), index=index, name=str(name))
+    y.index.name = panel.attrs.get("time_col")
+    own = panel.attrs.get("repairs", {}).get(str(name), [])
+    shared = [n for n in panel.attrs.get("notes", []) if not n.startswith("series ")]
+    y.attrs["notes"] = shared + [f"series {quote(name)}: {n}" for n in own]
+    y.attrs["time_col"] = panel.attrs.get("time_col")
+    value_cols = panel.attrs.get("value_cols") or ["value"]
+    y.attrs["value_col"] = value_cols[0] if len(value_cols) == 1 else str(name)
+    return y
+
+
+def panel_summary(panel: pd.DataFrame) -> pd.DataFrame:
+    """One row per series: ``series``, ``points``, ``start``, ``end``.
+
+    Raises:
+        DataError: not a panel.
+    """
+    _check_panel(panel)
+    groups = panel.groupby("series", sort=True)["time"]
+    out = pd.DataFrame(
+        {"points": groups.size(), "start": groups.min(), "end": groups.max()}
+    )
+    return out.rename_axis("series").reset_index()
+
+
+def _check_panel(panel: pd.DataFrame) -> None:
+    if not isinstance(panel, pd.DataFrame):
+        raise DataError(f"expected a panel (a DataFrame), got {type(panel).__name__}")
+    missing = [c for c in ("series", "time", "value") if c not in panel.columns]
+    if missing:
+        raise DataError(
+            "a panel is a long frame with columns series, time and value (missing: "
+            + ", ".join(missing)
+            + "); build one with convlstm.to_panel"
+        )
+    if len(panel) == 0:
+        raise DataError("the panel has no rows")
+
+
+def _index(times: np.ndarray, freq: str | None) -> pd.DatetimeIndex:
+    """Timestamps with ``freq`` set when they fit it (else the model's check says)."""
+    index = pd.DatetimeIndex(times)
+    if freq is not None:
+        try:
+            return pd.DatetimeIndex(index, freq=freq)
+        except ValueError:
+            return index
+    return index
+
+
 def _id_columns(
     df: pd.DataFrame,
     time_col: str,

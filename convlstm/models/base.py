@@ -10,7 +10,6 @@ raises :class:`~convlstm.errors.NotFittedError`. ``fit`` takes a series or a pan
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import copy
 import functools
 import inspect
@@ -22,6 +21,7 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
+from ..data.panel import split_panel
 from ..errors import ConvLSTMError, DataError, NotFittedError, ParameterError
 
 logger = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class BaseForecaster:
             raise ParameterError(
                 f"n_jobs must be a whole number >= 1 or None, got {n_jobs!r}"
             )
-        items = panel_series(panel)
+        items = split_panel(panel)
         template = self.clone()
         workers = _workers(n_jobs, len(items))
         if workers == 1:
@@ -200,39 +200,6 @@ class BaseForecaster:
         )
         out.attrs["failed"] = dict(self.failed_)
         return out
-
-
-def panel_series(panel: pd.DataFrame) -> list[tuple[str, pd.Series]]:
-    """The series of a panel as ``(name, series)`` pairs, in the panel's order.
-
-    Raises:
-        DataError: not a frame with columns ``series``, ``time`` and ``value``.
-    """
-    missing = [c for c in ("series", "time", "value") if c not in panel.columns]
-    if missing:
-        raise DataError(
-            "a panel is a long frame with columns series, time and value (missing: "
-            + ", ".join(missing)
-            + "); build one with convlstm.to_panel"
-        )
-    if len(panel) == 0:
-        raise DataError("the panel has no rows")
-    freq = panel.attrs.get("freq")
-    names = panel["series"].astype(str).to_numpy()
-    times = pd.DatetimeIndex(panel["time"]).to_numpy()
-    values = pd.to_numeric(panel["value"], errors="coerce").to_numpy(dtype=float)
-    order = np.argsort(names, kind="stable")
-    names, times, values = names[order], times[order], values[order]
-    starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
-    ends = np.r_[starts[1:], len(names)]
-    items = []
-    for a, b in zip(starts, ends, strict=True):
-        index = pd.DatetimeIndex(times[a:b])
-        if freq is not None:
-            with contextlib.suppress(ValueError):  # off the grid: fit reports it
-                index = pd.DatetimeIndex(index, freq=freq)
-        items.append((str(names[a]), pd.Series(values[a:b], index=index)))
-    return items
 
 
 def _require_panel_support(model: BaseForecaster) -> None:

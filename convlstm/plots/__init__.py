@@ -23,6 +23,7 @@ __all__ = [
     "loss_figure",
     "metrics_figure",
     "model_colors",
+    "panel_figure",
     "series_figure",
 ]
 
@@ -114,6 +115,66 @@ def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
     )
     fig.update_xaxes(rangeslider_visible=True)
     return _layout(fig, title, name)
+
+
+def panel_figure(
+    panel: pd.DataFrame,
+    series: Sequence[str] | None = None,
+    *,
+    limit: int = 6,
+    columns: int = 2,
+    highlight: str | None = None,
+) -> go.Figure:
+    """Small multiples: one small line chart per series of a panel, own y-axis each.
+
+    Args:
+        panel: long frame ``series, time, value`` (:func:`convlstm.to_panel`).
+        series: the series to draw, in order; the first ``limit`` of the panel
+            when None.
+        limit: the most series drawn.
+        columns: charts per row.
+        highlight: a series drawn in colour (the one picked), the others in grey.
+    """
+    from plotly.subplots import make_subplots
+
+    names = list(series) if series is not None else list(pd.unique(panel["series"]))
+    names = [str(n) for n in names][:limit]
+    if not names:
+        raise DataError("no series to draw")
+    rows = -(-len(names) // columns)
+    fig = make_subplots(
+        rows=rows,
+        cols=min(columns, len(names)),
+        subplot_titles=[_label(n) for n in names],
+        shared_xaxes=False,
+        vertical_spacing=min(0.3 / rows + 0.05, 0.2),
+        horizontal_spacing=0.08,
+    )
+    keys = panel["series"].astype(str)
+    for i, name in enumerate(names):
+        part = panel.loc[keys == name]
+        colour = _PALETTE[1] if name == highlight else _HISTORY
+        fig.add_trace(
+            go.Scatter(
+                x=part["time"],
+                y=part["value"].to_numpy(dtype=float),
+                mode="lines",
+                name=_label(name),
+                line={"color": colour, "width": 1.2},
+                hovertemplate="%{x}<br>%{y:,.4g}<extra>" + _label(name) + "</extra>",
+                showlegend=False,
+            ),
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
+    fig.update_layout(
+        template="plotly_white",
+        height=max(220, 180 * rows),
+        margin={"l": 50, "r": 20, "t": 40, "b": 30},
+        hovermode="closest",
+    )
+    fig.update_annotations(font_size=12)
+    return fig
 
 
 def _parts(comparison: Any) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:

@@ -1,0 +1,71 @@
+"""AppTest checks of a panel (many series) on the Data page: the bundled panel and an
+uploaded long file show their series, and the series picked is what compare uses."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+import ui
+
+
+def _open(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _panel_csv() -> bytes:
+    rows = ["store,date,sales"]
+    for k, store in enumerate(("north", "south", "east")):
+        for month in range(1, 37):
+            year, m = 2020 + (month - 1) // 12, (month - 1) % 12 + 1
+            if store == "south" and month == 7:
+                continue  # a gap the reader fills for this series only
+            rows.append(f"{store},{year}-{m:02d}-01,{100 + 10 * k + month % 12}")
+    rows.append("tiny,2020-01-01,5")  # one point: dropped with a note
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_bundled_panel_shows_series_and_the_pick_is_kept(app: AppTest) -> None:
+    _open(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value("us_macro").run()
+    assert not app.exception, app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Series"] == "5"
+    assert metrics["Points per series"] == "203-203"
+    table = next(f.value for f in app.dataframe if "points" in f.value.columns)
+    assert len(table) == 5
+    assert list(app.get("plotly_chart"))
+    assert app.session_state[ui.SOURCE]["series"] == "GDP"
+    app.selectbox(key="series").set_value("investment").run()
+    assert not app.exception, app.exception
+    assert app.session_state[ui.SOURCE]["series"] == "investment"
+    assert {m.label: m.value for m in app.metric}["Points"] == "203"
+    # The compare page trains on the picked series.
+    _open(app, "pages/compare.py")
+    assert any("investment" in m.value for m in app.sidebar.markdown)
+    assert not app.error, [e.value for e in app.error]
+
+
+def test_uploaded_panel_detects_ids_and_drops_a_short_series(app: AppTest) -> None:
+    _open(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("stores.csv", _panel_csv(), "text/csv"))
+    app.run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.multiselect(key="id_cols").value == ["store"]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Series"] == "3"
+    assert metrics["Frequency"] == "MS"
+    notes = "\n".join(m.value for m in app.markdown)
+    assert "'tiny'" in notes  # the dropped series is named
+    app.selectbox(key="series").set_value("south").run()
+    assert not app.exception, app.exception
+    assert app.session_state[ui.SOURCE]["series"] == "south"
+    notes = "\n".join(m.value for m in app.markdown)
+    assert "series 'south'" in notes and "filled 1 missing timestamps" in notes
+    # Clearing the id columns reads the file as one (averaged) series.
+    app.multiselect(key="id_cols").set_value([]).run()
+    assert not app.exception, app.exception
+    assert {m.label: m.value for m in app.metric}["Series"] == "1"
