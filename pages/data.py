@@ -76,7 +76,7 @@ src = ui.source()
 with ui.guard():
     panel = ui.current_panel()
     y = ui.current_series()
-src = ui.source()
+src = ui.source()  # current_panel picks the first series of a new panel
 
 if table is not None:
     # Column choice for uploads: the reader's pick is the default.

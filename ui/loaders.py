@@ -6,12 +6,13 @@ bytes (a fresh copy per call), never per-user state.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from convlstm import DataError, datasets, read_csv, to_panel, to_series
+from convlstm import ConvLSTMError, DataError, datasets, read_csv, to_panel, to_series
 from convlstm.data import find_id_columns, series_of
 
 from .state import Source, bundled_name, choose_series, source
@@ -108,8 +109,12 @@ def current_panel() -> pd.DataFrame | None:
 
 
 def source_label(src: Source | None = None) -> str:
-    """Plain-text name of the data choice (may hold user text: no HTML)."""
-    src = src or source()
+    """Plain-text name of the data choice (may hold user text: no HTML); for a
+    panel, with the chosen series (the first one until the user picks)."""
+    if src is None or src == source():
+        with contextlib.suppress(ConvLSTMError):  # the Data page shows the error
+            current_panel()
+        src = source()
     if not src:
         return "no data"
     label = (

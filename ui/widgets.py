@@ -75,8 +75,9 @@ def panel_section(panel: pd.DataFrame) -> str:
     m5.metric("Last end", f"{summary['end'].max():%Y-%m-%d}")
     dropped = panel.attrs.get("dropped") or []
     if dropped:
+        were = "was" if len(dropped) == 1 else "were"
         st.caption(
-            f"{len(dropped):,} series were too short to forecast and were left out "
+            f"{len(dropped):,} series {were} too short to forecast and left out "
             "(listed under What the reader did)."
         )
     st.session_state["series"] = chosen
@@ -95,7 +96,7 @@ def panel_section(panel: pd.DataFrame) -> str:
         fmt = time_format(pd.DatetimeIndex(panel["time"]))
         st.dataframe(
             summary,
-            height=280,
+            height=min(280, 35 * (len(summary) + 1) + 3),
             hide_index=True,
             key="panel_table",
             column_config={

@@ -229,6 +229,9 @@ def _id_columns(
             raise DataError(f"id column {quote(c)} is not a column (columns: {listed})")
         if c in (time_col, value_col):
             raise DataError(f"column {quote(c)} cannot be both an id and the {c}")
+    if ids and ids != ["unique_id"]:  # Nixtla's layout has its own note
+        listed = ", ".join(quote(c) for c in ids)
+        notes.append(f"read id column(s) {listed} as chosen: they name the series")
     return ids
 
 
