@@ -9,19 +9,7 @@ import pytest
 from convlstm import DataError, ParameterError
 from convlstm.compare import MODEL_NAMES, make_model
 from convlstm.data import future_index
-
-# Tiny settings, as in test_contract: the contract is about behaviour, not accuracy.
-TINY = {
-    "epochs": 2,
-    "hidden_size": 4,
-    "lookback": 12,
-    "batch_size": 16,
-    "num_layers": 1,
-    "seed": 0,
-    "device": "cpu",
-}
-TINY["member_params"] = dict(TINY)
-HORIZON = 5
+from tests.unit.test_contract import HORIZON, TINY
 
 ALL = [pytest.param(name, id=name) for name in MODEL_NAMES]
 

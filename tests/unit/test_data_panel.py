@@ -187,3 +187,29 @@ def test_to_series_still_averages_duplicates_without_ids():
     )
     y = to_series(df)
     assert any("averaged 2 values" in n for n in y.attrs["notes"])
+
+
+def test_helpers_split_pick_and_summarise(tmp_path):
+    from convlstm import plots
+    from convlstm.data import find_id_columns, panel_summary, series_of, split_panel
+
+    table = _csv(tmp_path, _long())
+    assert find_id_columns(table) == ["store"]
+    assert find_id_columns(table.loc[table["store"] == "a"]) == []
+    panel = to_panel(table)
+    parts = split_panel(panel)
+    assert [name for name, _ in parts] == ["a", "b", "c"]
+    assert all(y.index.freqstr == "D" for _, y in parts)
+    y = series_of(panel, "b")
+    assert y.name == "b" and len(y) == 30 and y.index.freqstr == "D"
+    assert y.attrs["value_col"] == "sales"
+    pd.testing.assert_series_equal(y, parts[1][1], check_names=False)
+    with pytest.raises(DataError, match="no series 'zz'"):
+        series_of(panel, "zz")
+    summary = panel_summary(panel)
+    assert summary.columns.tolist() == ["series", "points", "start", "end"]
+    assert summary["points"].tolist() == [30, 30, 30]
+    fig = plots.panel_figure(panel, highlight="b")
+    assert len(fig.data) == 3
+    with pytest.raises(DataError, match="columns series, time and value"):
+        split_panel(pd.DataFrame({"x": [1]}))
