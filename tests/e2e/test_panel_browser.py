@@ -1,0 +1,53 @@
+"""A panel in real headless Chromium: upload a file of several series, see them on
+the Data page, pick one, and find it on Train & compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_journeys import expect_no_exception, snap, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def stores_csv() -> bytes:
+    """Three stores, three years of monthly sales each, in long format."""
+    rows = ["store,date,sales"]
+    for k, store in enumerate(("north", "south", "east")):
+        for i in range(36):
+            year, month = 2020 + i // 12, i % 12 + 1
+            rows.append(f"{store},{year}-{month:02d}-01,{100 + 10 * k + i % 12}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_upload_a_panel_and_pick_a_series(page, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    wait_idle(page)
+    page.get_by_role("link", name="Data").first.click()
+    expect(page.get_by_role("heading", name="Data")).to_be_visible()
+    page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "stores.csv", "mimeType": "text/csv", "buffer": stores_csv()}]
+    )
+    picker = page.get_by_test_id("stSelectbox").filter(
+        has_text="Series to train and compare"
+    )
+    expect(picker).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("3")
+    wait_idle(page)
+    expect_no_exception(page)
+    picker.click()
+    page.get_by_role("option", name="south").click()
+    wait_idle(page)
+    expect(page.get_by_text("stores.csv · south").first).to_be_visible()
+    expect_no_exception(page)
+    snap(page, screenshots / "panel_data.png")
+
+    page.get_by_role("link", name="Train & compare").first.click()
+    expect(page.get_by_role("heading", name="Train & compare")).to_be_visible()
+    wait_idle(page)
+    expect_no_exception(page)
+    expect(page.get_by_text("stores.csv · south").first).to_be_visible()
