@@ -15,6 +15,7 @@ import functools
 import inspect
 import logging
 import os
+import time
 from collections.abc import Callable
 from typing import Any, Self
 
@@ -26,9 +27,13 @@ from ..errors import ConvLSTMError, DataError, NotFittedError, ParameterError
 
 logger = logging.getLogger(__name__)
 
-#: Panels with fewer series than this fit in this process: starting worker
-#: processes costs more than fitting a few fast local models.
-PARALLEL_MIN_SERIES = 200
+#: With ``n_jobs=None`` the first series are fitted in this process and timed;
+#: worker processes start only when the rest would take longer than this many
+#: seconds, since starting them (and importing the model's libraries there) costs
+#: about a second and fast models (naive, Theta) fit thousands of series in that.
+PARALLEL_MIN_SECONDS = 5.0
+#: How many series are fitted in this process to time one fit.
+PROBE_SERIES = 8
 
 __all__ = ["BaseForecaster"]
 
@@ -129,9 +134,9 @@ class BaseForecaster:
             panel: long frame with columns ``series``, ``time``, ``value``, as
                 :func:`convlstm.data.to_panel` returns (``attrs["freq"]`` is used
                 when present).
-            n_jobs: worker processes; None uses every core for panels of at least
-                ``PARALLEL_MIN_SERIES`` series and this process below that; 1
-                fits in this process.
+            n_jobs: worker processes; 1 fits in this process; None times the
+                first fits and uses every core when the rest would take longer
+                than ``PARALLEL_MIN_SECONDS``, else this process.
 
         Raises:
             DataError: the model does not take a panel, the frame is not a panel,
@@ -147,17 +152,19 @@ class BaseForecaster:
             )
         items = split_panel(panel)
         template = self.clone()
+        results: list[tuple[str, BaseForecaster | None, str | None]] = []
+        if n_jobs is None:  # time a few fits: processes only when they pay off
+            start = time.perf_counter()
+            results = _fit_chunk(template, items[:PROBE_SERIES])
+            each = (time.perf_counter() - start) / max(1, len(results))
+            items = items[PROBE_SERIES:]
+            if each * len(items) < PARALLEL_MIN_SECONDS:
+                n_jobs = 1
         workers = _workers(n_jobs, len(items))
         if workers == 1:
-            results = _fit_chunk(template, items)
-        else:
-            chunks = [items[i::workers] for i in range(workers)]
-            with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-                parts = list(pool.map(_fit_chunk, [template] * workers, chunks))
-            order = {name: i for i, (name, _) in enumerate(items)}
-            results = sorted(
-                (r for part in parts for r in part), key=lambda r: order[r[0]]
-            )
+            results += _fit_chunk(template, items)
+        elif items:
+            results += _fit_parallel(template, items, workers)
         models = {name: model for name, model, _ in results if model is not None}
         failed = {name: error for name, _, error in results if error is not None}
         if not models:
@@ -211,12 +218,26 @@ def _require_panel_support(model: BaseForecaster) -> None:
 
 
 def _workers(n_jobs: int | None, n_series: int) -> int:
-    """How many processes fit a panel of ``n_series`` series."""
+    """How many processes fit ``n_series`` series (None: every core)."""
     if n_jobs is None:
-        if n_series < PARALLEL_MIN_SERIES:
-            return 1
         n_jobs = os.cpu_count() or 1
     return max(1, min(n_jobs, n_series))
+
+
+def _fit_parallel(
+    template: BaseForecaster, items: list[tuple[str, pd.Series]], workers: int
+) -> list[tuple[str, BaseForecaster | None, str | None]]:
+    """:func:`_fit_chunk` over ``workers`` processes, results in ``items`` order.
+
+    The platform's default start method (fork on Linux): a fork server or spawn
+    would re-import the caller's script, which breaks scripts without a
+    ``__main__`` guard.
+    """
+    chunks = [items[i::workers] for i in range(workers)]
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        parts = list(pool.map(_fit_chunk, [template] * workers, chunks))
+    order = {name: i for i, (name, _) in enumerate(items)}
+    return sorted((r for part in parts for r in part), key=lambda r: order[r[0]])
 
 
 def _fit_chunk(
