@@ -213,3 +213,15 @@ def test_helpers_split_pick_and_summarise(tmp_path):
     assert len(fig.data) == 3
     with pytest.raises(DataError, match="columns series, time and value"):
         split_panel(pd.DataFrame({"x": [1]}))
+
+
+def test_limits_on_series_and_points_are_clear_errors(monkeypatch):
+    from convlstm.data import panel as panel_module
+
+    monkeypatch.setattr(panel_module, "MAX_SERIES", 2)
+    with pytest.raises(DataError, match="holds 3 series; at most 2"):
+        to_panel(_long())
+    monkeypatch.setattr(panel_module, "MAX_SERIES", 100)
+    monkeypatch.setattr(panel_module, "MAX_PANEL_POINTS", 50)
+    with pytest.raises(DataError, match="90 points once gaps are filled; at most 50"):
+        to_panel(_long())
