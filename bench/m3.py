@@ -544,35 +544,47 @@ def _render_runs(models: dict[str, Any]) -> list[str]:
     lines = [
         "## Runs",
         "",
-        "| model | series | wall seconds | jobs | date | code | command |",
-        "|---|---|---|---|---|---|---|",
+        "Wall seconds of each model's run (spread over `jobs` processes) and the "
+        "sum of its per-series fit-and-forecast seconds.",
+        "",
+        "| model | series | wall seconds | summed series seconds | jobs | run |",
+        "|---|---|---|---|---|---|",
     ]
+    runs: dict[str, int] = {}
+    for e in models.values():
+        runs.setdefault(_run_key(e["run"]), len(runs) + 1)
     for name, e in models.items():
         run = e["run"]
         lines.append(
             f"| {name} | {e['overall']['series']} | {run['wall_seconds']:.0f} "
-            f"| {run['jobs']} | {run['date']} | {run['code']} | `{run['command']}` |"
+            f"| {e['overall']['seconds_sum']:.0f} | {run['jobs']} "
+            f"| {runs[_run_key(run)]} |"
         )
-    machines = {
-        json.dumps(e["run"]["machine"], sort_keys=True) for e in models.values()
-    }
-    lines += ["", "Machine(s):", ""]
-    for m in sorted(machines):
-        info = json.loads(m)
+    lines.append("")
+    for key, number in runs.items():
+        run = json.loads(key)
+        info = run["machine"]
         versions = ", ".join(f"{k} {v}" for k, v in info.get("versions", {}).items())
         lines.append(
-            f"- {info.get('cores')} cores ({info.get('cpu')}), {info.get('ram')}; "
-            f"{versions}"
+            f"{number}. `{run['command']}` on {run['date']}, {run['code']}; "
+            f"load average {run.get('loadavg_1min', '?')} at the start; "
+            f"{info.get('cores')} cores ({info.get('cpu')}), {info.get('ram')}; "
+            f"{versions}."
         )
     lines += [
         "",
-        "The ConvLSTM (`--models ConvLSTM`) trains one network per series, seconds "
-        "per series on a CPU core: the 3003 series take hours, so run it on a "
-        "`--sample`. Many yearly series (14 to 41 points) are too short for its "
-        "windows and are refused.",
+        "The ConvLSTM (`--models ConvLSTM`) trains one network per series; a full run "
+        "takes about its seconds per series times 3003 divided by the processes, so "
+        "run it on a `--sample`. Series with too few points for its training "
+        "windows (yearly series have 14 to 41) are refused: see *Refusals*.",
         "",
     ]
     return lines
+
+
+def _run_key(run: dict[str, Any]) -> str:
+    keep = ("command", "date", "code", "jobs", "machine", "loadavg_1min")
+    return json.dumps({k: run.get(k) for k in keep}, sort_keys=True)
 
 
 # ---------------------------------------------------------------- main
@@ -653,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "code": code,
         "jobs": args.jobs,
+        "loadavg_1min": round(os.getloadavg()[0], 2),
         "machine": machine(),
     }
     ids = series_ids(types, args.sample, args.seed)
