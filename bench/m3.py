@@ -37,6 +37,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from convlstm.errors import ConvLSTMError
+from convlstm.models.arima import ARIMAForecaster
+from convlstm.models.baselines import NaiveForecaster, SeasonalNaiveForecaster
+from convlstm.models.ets import ETSForecaster
+from convlstm.models.theta import ThetaForecaster
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 
@@ -68,30 +74,24 @@ ANCHORS = {
 }
 
 
-def _ours(cls_name: str, module: str, **fixed: Any) -> Callable[[int, int, int], Any]:
-    def make(horizon: int, season: int, seed: int) -> Any:
-        import importlib
+def _convlstm(horizon: int, season: int, seed: int) -> Any:
+    from convlstm.models.neural import ConvLSTMForecaster  # torch: load only if asked
 
-        cls = getattr(importlib.import_module(module), cls_name)
-        params = {"horizon": horizon, **fixed}
-        names = cls().get_params()
-        if "season_length" in names:
-            params["season_length"] = season
-        if "seed" in names:
-            params["seed"] = seed
-        return cls(**params)
-
-    return make
+    return ConvLSTMForecaster(
+        horizon=horizon, season_length=season, seed=seed, device="cpu"
+    )
 
 
-# Our models, by display name: factory(horizon, season, seed) -> unfitted forecaster.
+# Our models by display name: factory(horizon, season, seed) -> unfitted forecaster.
 MODELS: dict[str, Callable[[int, int, int], Any]] = {
-    "Naive": _ours("NaiveForecaster", "convlstm.models.baselines"),
-    "Seasonal naive": _ours("SeasonalNaiveForecaster", "convlstm.models.baselines"),
-    "ARIMA": _ours("ARIMAForecaster", "convlstm.models.arima"),
-    "ETS": _ours("ETSForecaster", "convlstm.models.ets"),
-    "Theta": _ours("ThetaForecaster", "convlstm.models.theta"),
-    "ConvLSTM": _ours("ConvLSTMForecaster", "convlstm.models.neural", device="cpu"),
+    "Naive": lambda h, m, seed: NaiveForecaster(horizon=h),
+    "Seasonal naive": lambda h, m, seed: SeasonalNaiveForecaster(
+        horizon=h, season_length=m
+    ),
+    "ARIMA": lambda h, m, seed: ARIMAForecaster(horizon=h, season_length=m),
+    "ETS": lambda h, m, seed: ETSForecaster(horizon=h, season_length=m),
+    "Theta": lambda h, m, seed: ThetaForecaster(horizon=h, season_length=m),
+    "ConvLSTM": _convlstm,
 }
 REFERENCES = ("AutoETS", "AutoTheta", "AutoARIMA")
 NEURAL = ("ConvLSTM",)
@@ -228,8 +228,6 @@ def run_task(task: tuple[str, int, int]) -> dict[str, Any]:
     exception (or a forecast of the wrong length or with non-finite values) a
     failure, each with its message.
     """
-    from convlstm.errors import ConvLSTMError
-
     model, idx, seed = task
     y, _, kind = to_series(dataset()[idx])
     t0 = time.perf_counter()
@@ -258,6 +256,7 @@ def run_task(task: tuple[str, int, int]) -> dict[str, Any]:
 
 
 def _init_worker() -> None:
+    """One BLAS / OpenMP thread per worker process (the processes share the cores)."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
@@ -530,7 +529,10 @@ def _render_errors(models: dict[str, Any]) -> list[str]:
         by_type = Counter(e["type"] for e in errors)
         kinds = ", ".join(f"{t} {n}" for t, n in by_type.most_common())
         lines.append(f"- **{name}**: {len(errors)} series ({kinds}). Messages:")
-        reasons = Counter(f"{e['status']}: {e['error'][:160]}" for e in errors)
+        # messages that differ only in their numbers count as one reason
+        reasons = Counter(
+            f"{e['status']}: " + re.sub(r"\d+", "N", e["error"][:200]) for e in errors
+        )
         for reason, n in reasons.most_common(5):
             lines.append(f"  - {n} x {reason}")
         if len(reasons) > 5:
@@ -676,8 +678,6 @@ def main(argv: list[str] | None = None) -> int:
         results = json.loads(args.json.read_text())
     pool = None
     if args.jobs > 1:
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[var] = "1"
         pool = ProcessPoolExecutor(
             args.jobs,
             mp_context=multiprocessing.get_context("spawn"),

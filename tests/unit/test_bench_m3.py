@@ -170,3 +170,13 @@ def test_unknown_model_or_type_is_refused(tmp_path):
         m3.main(["--models", "Prophet", "--json", str(tmp_path / "x.json")])
     with pytest.raises(SystemExit):
         m3.main(["--types", "weekly", "--json", str(tmp_path / "x.json")])
+
+
+def test_parallel_run_uses_worker_processes(tmp_path):
+    out, js = tmp_path / "M3.md", tmp_path / "m3.json"
+    argv = ["--sample", "2", "--models", "Theta", "--types", "quarterly", "--jobs", "2"]
+    assert m3.main([*argv, "--out", str(out), "--json", str(js)]) == 0
+    entry = json.loads(js.read_text())["models"]["Theta"]
+    assert entry["run"]["jobs"] == 2
+    assert entry["overall"]["forecast"] == 2
+    assert math.isfinite(entry["overall"]["smape"])
