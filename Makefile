@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-full bench-extra setup clean
+.PHONY: run test bench bench-full bench-extra bench-m3 setup clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,13 @@ bench-full: $(STAMP)
 # statsmodels): writes bench/EXTRA.md and bench/extra.json.
 bench-extra: $(STAMP)
 	$(BIN)/python -m bench.extra
+
+# The M3 competition (3003 series, official horizons) for our statistical models and
+# statsforecast's: writes bench/M3.md and bench/m3.json. Pass options with
+# M3_ARGS, e.g. `make bench-m3 M3_ARGS="--sample 40"`.
+bench-m3: $(STAMP)
+	$(BIN)/pip install --quiet --no-deps -r requirements-bench.txt
+	$(BIN)/python -m bench.m3 $(M3_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,182 @@
+"""The M3 benchmark (bench.m3): its metrics, the series it builds and a small run."""
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench import m3
+
+
+def test_smape_matches_hand_computed_values():
+    # 200 * 10 / 210 and 200 * 20 / 380, averaged
+    expected = (200 * 10 / 210 + 200 * 20 / 380) / 2
+    assert m3.smape(np.array([100.0, 200.0]), np.array([110.0, 180.0])) == (
+        pytest.approx(expected)
+    )
+    assert m3.smape(np.array([100.0, 200.0]), np.array([110.0, 180.0])) == (
+        pytest.approx(10.025062656641603)
+    )
+    # symmetric in actual and forecast; a step with both zero counts 0
+    assert m3.smape(np.array([50.0]), np.array([150.0])) == pytest.approx(100.0)
+    assert m3.smape(np.array([150.0]), np.array([50.0])) == pytest.approx(100.0)
+    assert m3.smape(np.array([0.0, 10.0]), np.array([0.0, 10.0])) == 0.0
+
+
+def test_mase_matches_hand_computed_values():
+    actual, forecast = np.array([10.0, 12.0]), np.array([11.0, 10.0])  # MAE 1.5
+    # season 1: in-sample naive errors 1, 2, 3 -> scale 2
+    assert m3.mase(actual, forecast, np.array([1.0, 2.0, 4.0, 7.0]), 1) == 0.75
+    # season 2: errors |4-1|, |7-2|, |5-4|, |9-7| = 3, 5, 1, 2 -> scale 2.75
+    train = np.array([1.0, 2.0, 4.0, 7.0, 5.0, 9.0])
+    assert m3.mase(actual, forecast, train, 2) == pytest.approx(1.5 / 2.75)
+    # no scale: constant training series, or not longer than the season
+    assert math.isnan(m3.mase(actual, forecast, np.full(5, 3.0), 1))
+    assert math.isnan(m3.mase(actual, forecast, np.array([1.0, 2.0]), 4))
+
+
+def test_seasonal_naive_repeats_the_last_season():
+    x = np.arange(1.0, 9.0)  # 1..8
+    assert m3.seasonal_naive(x, 6, 4).tolist() == [5, 6, 7, 8, 5, 6]
+    assert m3.seasonal_naive(x, 3, 1).tolist() == [8, 8, 8]
+
+
+@pytest.mark.parametrize(
+    ("sn", "kind", "freq", "horizon"),
+    [
+        ("N0001", "yearly", "YS", 6),
+        ("N0646", "quarterly", "QS", 8),
+        ("N1402", "monthly", "MS", 18),
+        ("N2830", "other", "YS", 8),
+    ],
+)
+def test_series_conversion_on_real_m3_series(sn, kind, freq, horizon):
+    data = m3.dataset()
+    idx = int(sn[1:])
+    s = data[idx]
+    assert s.sn == sn and s.type == kind
+    y, actual, spec = m3.to_series(s)
+    assert isinstance(y.index, pd.DatetimeIndex)
+    assert y.index.freq == pd.tseries.frequencies.to_offset(freq)
+    assert len(y) == s.n == len(s.x)
+    np.testing.assert_array_equal(y.to_numpy(), np.asarray(s.x, dtype=float))
+    assert spec.horizon == horizon == len(actual) == s.h
+    assert y.index[0] == pd.Timestamp(m3.START)
+
+
+def test_m3_has_the_official_counts_and_a_seeded_stratified_sample():
+    counts = {t: len(m3.series_ids([t], None, 0)) for t in m3.TYPES}
+    assert counts == {"yearly": 645, "quarterly": 756, "monthly": 1428, "other": 174}
+    a = m3.series_ids(list(m3.TYPES), 5, 0)
+    assert a == m3.series_ids(list(m3.TYPES), 5, 0)
+    assert a != m3.series_ids(list(m3.TYPES), 5, 1)
+    types = [m3.dataset()[i].type for i in a]
+    assert {t: types.count(t) for t in m3.TYPES} == dict.fromkeys(m3.TYPES, 5)
+    # a type's sample does not depend on which other types run
+    assert m3.series_ids(["monthly"], 5, 0) == [
+        i for i in a if m3.dataset()[i].type == "monthly"
+    ]
+
+
+def test_refused_series_are_left_out_of_main_columns_and_scored_in_fallback():
+    data = m3.dataset()
+    ok_id, bad_id = 1, 2  # two yearly series
+    _, actual, _ = m3.to_series(data[ok_id])
+    outcomes = [
+        {"id": ok_id, "status": "ok", "forecast": actual.tolist(), "seconds": 0.1},
+        {"id": bad_id, "status": "refused", "error": "too short", "seconds": 0.0},
+    ]
+    scores, per_series = m3.score(outcomes, sampled=False)
+    y = scores["by_type"]["yearly"]
+    assert (y["series"], y["forecast"], y["refused"], y["failed"]) == (2, 1, 1, 0)
+    assert y["smape"] == 0.0 and y["mase"] == 0.0  # the perfect forecast only
+    s = data[bad_id]
+    _, bad_actual, _ = m3.to_series(s)
+    fallback = m3.smape(bad_actual, m3.seasonal_naive(s.x, 6, 1))
+    assert y["smape_fallback"] == pytest.approx(fallback / 2)
+    assert per_series["N0002"] == [None, None]
+    assert m3.errors_of(outcomes) == [
+        {"series": "N0002", "type": "yearly", "status": "refused", "error": "too short"}
+    ]
+
+
+def test_a_failing_model_is_counted_not_raised(monkeypatch):
+    def boom(model, y, kind, seed):
+        raise RuntimeError("no luck")
+
+    monkeypatch.setattr(m3, "fit_predict", boom)
+    out = m3.run_task(("ETS", 1, 0))
+    assert out["status"] == "failed" and "RuntimeError: no luck" in out["error"]
+
+
+def test_sample_run_end_to_end_writes_report_and_json(tmp_path):
+    out, js = tmp_path / "M3.md", tmp_path / "m3.json"
+    argv = ["--sample", "8", "--models", "Naive,Seasonal naive", "--jobs", "1"]
+    assert m3.main([*argv, "--out", str(out), "--json", str(js)]) == 0
+    results = json.loads(js.read_text())
+    assert list(results["models"]) == ["Naive", "Seasonal naive"]
+    for entry in results["models"].values():
+        assert entry["overall"]["series"] == 32
+        assert entry["overall"]["forecast"] == 32
+        assert math.isfinite(entry["overall"]["smape"])
+        assert entry["run"]["command"].startswith("python -m bench.m3 --sample 8")
+        assert len(entry["per_series"]) == 32
+    naive, snaive = (
+        results["models"][k]["by_type"] for k in ("Naive", "Seasonal naive")
+    )
+    # season 1 makes the two forecasts the same on yearly and "other" series
+    for t in ("yearly", "other"):
+        assert naive[t]["smape"] == pytest.approx(snaive[t]["smape"])
+    text = out.read_text()
+    for heading in (
+        "## Overall",
+        "## Yearly",
+        "## Quarterly",
+        "## Monthly",
+        "## Other",
+    ):
+        assert heading in text
+    assert "| Seasonal naive | 32 of 32 (sample of 3003) |" in text
+    assert "13.01" in text and "12.46" in text
+    # a second run of one model keeps the other one
+    assert (
+        m3.main(
+            [
+                "--sample",
+                "2",
+                "--models",
+                "Naive",
+                "--jobs",
+                "1",
+                "--types",
+                "yearly",
+                "--out",
+                str(out),
+                "--json",
+                str(js),
+            ]
+        )
+        == 0
+    )
+    results = json.loads(js.read_text())
+    assert results["models"]["Naive"]["overall"]["series"] == 2
+    assert results["models"]["Seasonal naive"]["overall"]["series"] == 32
+
+
+def test_unknown_model_or_type_is_refused(tmp_path):
+    with pytest.raises(SystemExit):
+        m3.main(["--models", "Prophet", "--json", str(tmp_path / "x.json")])
+    with pytest.raises(SystemExit):
+        m3.main(["--types", "weekly", "--json", str(tmp_path / "x.json")])
+
+
+def test_parallel_run_uses_worker_processes(tmp_path):
+    out, js = tmp_path / "M3.md", tmp_path / "m3.json"
+    argv = ["--sample", "2", "--models", "Theta", "--types", "quarterly", "--jobs", "2"]
+    assert m3.main([*argv, "--out", str(out), "--json", str(js)]) == 0
+    entry = json.loads(js.read_text())["models"]["Theta"]
+    assert entry["run"]["jobs"] == 2
+    assert entry["overall"]["forecast"] == 2
+    assert math.isfinite(entry["overall"]["smape"])
