@@ -38,10 +38,7 @@ import numpy as np
 import pandas as pd
 
 from convlstm.errors import ConvLSTMError
-from convlstm.models.arima import ARIMAForecaster
-from convlstm.models.baselines import NaiveForecaster, SeasonalNaiveForecaster
-from convlstm.models.ets import ETSForecaster
-from convlstm.models.theta import ThetaForecaster
+from convlstm.models.registry import make_model, model_names
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -74,28 +71,22 @@ ANCHORS = {
 }
 
 
-def _convlstm(horizon: int, season: int, seed: int) -> Any:
-    from convlstm.models.neural import ConvLSTMForecaster  # torch: load only if asked
-
-    return ConvLSTMForecaster(
-        horizon=horizon, season_length=season, seed=seed, device="cpu"
+def _ours(name: str, horizon: int, season: int, seed: int) -> Any:
+    """An unfitted forecaster of ours, built by the registry like everywhere else."""
+    return make_model(
+        name, horizon=horizon, season_length=season, seed=seed, device="cpu"
     )
 
 
 # Our models by display name: factory(horizon, season, seed) -> unfitted forecaster.
+# (the statistical ones in the order of the report's tables, then the rest)
+DEFAULT_OURS = ("Naive", "Seasonal naive", "ARIMA", "ETS", "Theta")
 MODELS: dict[str, Callable[[int, int, int], Any]] = {
-    "Naive": lambda h, m, seed: NaiveForecaster(horizon=h),
-    "Seasonal naive": lambda h, m, seed: SeasonalNaiveForecaster(
-        horizon=h, season_length=m
-    ),
-    "ARIMA": lambda h, m, seed: ARIMAForecaster(horizon=h, season_length=m),
-    "ETS": lambda h, m, seed: ETSForecaster(horizon=h, season_length=m),
-    "Theta": lambda h, m, seed: ThetaForecaster(horizon=h, season_length=m),
-    "ConvLSTM": _convlstm,
+    name: functools.partial(_ours, name)
+    for name in [*DEFAULT_OURS, *(n for n in model_names() if n not in DEFAULT_OURS)]
 }
 REFERENCES = ("AutoETS", "AutoTheta", "AutoARIMA")
-NEURAL = ("ConvLSTM",)
-DEFAULT_OURS = ("Naive", "Seasonal naive", "ARIMA", "ETS", "Theta")
+NEURAL = model_names(kind="neural")
 
 
 def statsforecast_available() -> bool:
