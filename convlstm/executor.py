@@ -35,6 +35,7 @@ __all__ = [
     "Job",
     "JobCancelled",
     "JobFailed",
+    "check_engine",
     "default_workers",
     "run_all",
     "shared_executor",
@@ -79,6 +80,24 @@ def default_workers() -> int:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # macOS, Windows
         return max(os.cpu_count() or 1, 1)
+
+
+def check_engine(engine: str) -> str:
+    """``engine`` if this installation can run work there.
+
+    Raises:
+        ParameterError: an unknown engine, or "ray", which is not built yet.
+    """
+    if engine == "ray":
+        raise ParameterError(
+            "the Ray engine is not available in this version; use engine 'local' "
+            "(worker processes on this machine)"
+        )
+    if engine not in ENGINES:
+        raise ParameterError(
+            f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}"
+        )
+    return engine
 
 
 @dataclass(eq=False)
@@ -227,10 +246,7 @@ class Executor:
         engine: str = "local",
         timeout: float | None = None,
     ) -> None:
-        if engine not in ENGINES:
-            raise ParameterError(
-                f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}"
-            )
+        check_engine(engine)
         self.workers = int(workers) if workers is not None else default_workers()
         if self.workers < 1:
             raise ParameterError(f"workers must be at least 1, got {workers}")
