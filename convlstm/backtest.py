@@ -207,6 +207,7 @@ def backtest(
     *,
     progress: ProgressCallback | None = None,
     n_jobs: int = 1,
+    engine: str | None = None,
 ) -> BacktestResult:
     """Evaluate forecasters by rolling-origin backtesting.
 
@@ -228,6 +229,8 @@ def backtest(
         n_jobs: folds fitted at once, each in a worker process of the executor
             (:func:`~convlstm.executor.run_all`); the numbers are the same as with
             1, which fits them one after another in this process.
+        engine: where ``n_jobs > 1`` runs: "local" worker processes or "ray"
+            (default: ``CONVLSTM_ENGINE``, else local).
 
     Returns:
         A :class:`BacktestResult`.
@@ -261,7 +264,9 @@ def backtest(
     member_rows: list[pd.DataFrame] = []
     fold_rows: list[dict[str, Any]] = []
     cuts = [n - (folds - k + 1) * horizon for k in range(1, folds + 1)]
-    early = _fit_folds_at_once(named, helpers, y, cuts, horizon, n_jobs, progress)
+    early = _fit_folds_at_once(
+        named, helpers, y, cuts, horizon, n_jobs, progress, engine
+    )
     for k in range(1, folds + 1):
         cut = cuts[k - 1]
         train = y.iloc[:cut]
@@ -588,6 +593,7 @@ def _fit_folds_at_once(
     horizon: int,
     n_jobs: int,
     progress: ProgressCallback | None,
+    engine: str | None = None,
 ) -> list[FitRound] | None:
     """Every fold's plain fits (:func:`fit_plain`) at once on ``n_jobs`` workers;
     None when ``n_jobs`` is 1 (the folds then run one by one)."""
@@ -610,7 +616,7 @@ def _fit_folds_at_once(
     ]
     if progress is not None:
         progress(_event("all models", f"{folds} folds at once", 0.0))
-    rounds = run_all(fit_fold, tasks, jobs=n_jobs)
+    rounds = run_all(fit_fold, tasks, jobs=n_jobs, engine=engine)
     if progress is not None:
         progress(_event("all models", f"{folds} folds at once", 1.0))
     return rounds

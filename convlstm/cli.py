@@ -246,6 +246,7 @@ def _run_compare(
             params=_params(args, err),
             progress=bar,
             jobs=jobs,
+            engine=args.engine,
             **options,
         )
     finally:

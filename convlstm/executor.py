@@ -1,5 +1,6 @@
-"""Where work runs: jobs on a bounded pool of local worker processes (FIFO queue,
-progress events, cooperative cancel, a timeout per job) and ``map`` over items.
+"""Where work runs: jobs on a bounded pool of local worker processes, or as Ray
+tasks (``engine="ray"``), with a FIFO queue, progress events, cooperative cancel, a
+timeout per job, and ``map`` over items.
 
 Workers are processes, not threads: each has its own torch random generator (the
 neural models seed it globally), so a job gives the same numbers alone or beside
@@ -15,6 +16,7 @@ import logging
 import math
 import multiprocessing
 import os
+import pickle
 import queue
 import secrets
 import threading
@@ -36,14 +38,16 @@ __all__ = [
     "JobCancelled",
     "JobFailed",
     "check_engine",
+    "default_engine",
     "default_workers",
     "run_all",
     "shared_executor",
+    "start_ray",
 ]
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("local",)
+ENGINES = ("local", "ray")
 STATUSES = ("queued", "running", "done", "failed", "cancelled", "lost")
 FINISHED = frozenset({"done", "failed", "cancelled", "lost"})
 #: seconds between a worker's progress flushes and its checks for a cancel
@@ -82,21 +86,31 @@ def default_workers() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def check_engine(engine: str) -> str:
-    """``engine`` if this installation can run work there.
+def default_engine() -> str:
+    """``CONVLSTM_ENGINE`` if set, else "local"."""
+    return os.environ.get("CONVLSTM_ENGINE", "").strip().lower() or "local"
+
+
+def check_engine(engine: str | None = None) -> str:
+    """``engine`` (default :func:`default_engine`) if this installation can run
+    work there.
 
     Raises:
-        ParameterError: an unknown engine, or "ray", which is not built yet.
+        ParameterError: an unknown engine, or "ray" without Ray installed.
     """
-    if engine == "ray":
-        raise ParameterError(
-            "the Ray engine is not available in this version; use engine 'local' "
-            "(worker processes on this machine)"
-        )
+    engine = default_engine() if engine is None else engine
     if engine not in ENGINES:
         raise ParameterError(
             f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}"
         )
+    if engine == "ray":
+        try:
+            import ray  # noqa: F401, PLC0415  (optional: requirements-ray.txt)
+        except ImportError:
+            raise ParameterError(
+                "engine 'ray' needs Ray: pip install -r requirements-ray.txt "
+                "(or use engine 'local')"
+            ) from None
     return engine
 
 
@@ -177,8 +191,8 @@ class _Reporter:
     """The ``progress`` callback a job's function receives in the worker: batches
     events to the parent and raises :class:`JobCancelled` once cancelled."""
 
-    def __init__(self, job_id: str, slot: int) -> None:
-        self.job_id, self.slot = job_id, slot
+    def __init__(self, job_id: str, slot: int, board: Any = None) -> None:
+        self.job_id, self.slot, self.board = job_id, slot, board
         self.buffer: list[Any] = []
         self.last = time.monotonic()
 
@@ -186,13 +200,26 @@ class _Reporter:
         self.buffer.append(event)
         if time.monotonic() - self.last >= REPORT_EVERY:
             self.flush()
-            if _FLAGS is not None and _FLAGS[self.slot]:
+            if self.cancelled():
                 raise JobCancelled(self.job_id)
+
+    def send(self, kind: str, payload: Any) -> None:
+        if self.board is not None:  # a Ray task: through the board actor
+            self.board.push.remote(self.job_id, kind, payload)
+        elif _EVENTS is not None:
+            _EVENTS.put((self.job_id, kind, payload))
+
+    def cancelled(self) -> bool:
+        if self.board is not None:
+            import ray  # noqa: PLC0415
+
+            return bool(ray.get(self.board.is_cancelled.remote(self.job_id)))
+        return bool(_FLAGS is not None and _FLAGS[self.slot])
 
     def flush(self) -> None:
         self.last = time.monotonic()
-        if self.buffer and _EVENTS is not None:
-            _EVENTS.put((self.job_id, "events", self.buffer))
+        if self.buffer:
+            self.send("events", self.buffer)
         self.buffer = []
 
 
@@ -203,12 +230,13 @@ def _run(
     args: tuple,
     kwargs: dict,
     progress: bool,
+    board: Any = None,
 ) -> tuple[str, Any]:
     """Run one job in a worker: ``("done", result)`` or ``("cancelled", None)``;
-    other exceptions travel back through the future."""
-    if _EVENTS is not None:
-        _EVENTS.put((job_id, "started", time.time()))
-    reporter = _Reporter(job_id, slot)
+    other exceptions travel back through the future. ``board``: the Ray actor
+    that carries events and cancels (None in a local worker)."""
+    reporter = _Reporter(job_id, slot, board)
+    reporter.send("started", time.time())
     if progress:
         kwargs = {**kwargs, "progress": reporter}
     try:
@@ -219,8 +247,56 @@ def _run(
         reporter.flush()
 
 
+def _run_pickled(job_id: str, slot: int, call: bytes, board: Any) -> bytes:
+    """:func:`_run` as a Ray task. Call and outcome travel as plain pickles: Ray's
+    zero-copy arrays are read-only, which statsmodels' fitted models refuse."""
+    fn, args, kwargs, progress = pickle.loads(call)
+    return pickle.dumps(_run(job_id, slot, fn, args, kwargs, progress, board))
+
+
 def _nothing() -> None:
     """Started once per worker so that the pool's processes exist early."""
+
+
+class _Board:
+    """Ray actor: progress events from tasks to the driver, cancels the other way."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+        self.cancelled: set[str] = set()
+
+    def push(self, job_id: str, kind: str, payload: Any) -> None:
+        self.events.append((job_id, kind, payload))
+
+    def take(self) -> list[tuple]:
+        out, self.events = self.events, []
+        return out
+
+    def cancel(self, job_id: str) -> None:
+        self.cancelled.add(job_id)
+
+    def is_cancelled(self, job_id: str) -> bool:
+        return job_id in self.cancelled
+
+
+def start_ray(workers: int | None = None) -> Any:
+    """Connect to ``RAY_ADDRESS``'s cluster, else start a local one; return ray."""
+    import ray  # noqa: PLC0415
+
+    if not ray.is_initialized():
+        address = os.environ.get("RAY_ADDRESS") or None
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = {"env_vars": {"PYTHONPATH": package}}
+        if address:
+            ray.init(address=address, runtime_env=env, log_to_driver=False)
+        else:
+            ray.init(
+                num_cpus=workers or default_workers(),
+                include_dashboard=False,
+                runtime_env=env,
+                log_to_driver=False,
+            )
+    return ray
 
 
 # -- the parent side -------------------------------------------------------------------
@@ -235,7 +311,9 @@ class Executor:
 
     Args:
         workers: processes (default :func:`default_workers`).
-        engine: "local" (the only engine installed).
+        engine: "local" (worker processes here) or "ray" (Ray tasks on the
+            cluster at ``RAY_ADDRESS``, else on a local one; ``workers`` defaults
+            to its CPUs); default :func:`default_engine`.
         timeout: default seconds a job may run (None: no limit).
     """
 
@@ -243,10 +321,17 @@ class Executor:
         self,
         workers: int | None = None,
         *,
-        engine: str = "local",
+        engine: str | None = None,
         timeout: float | None = None,
     ) -> None:
-        check_engine(engine)
+        engine = check_engine(engine)
+        self._ray = self._board = None
+        if engine == "ray":
+            self._ray = start_ray(workers)
+            self._board = self._ray.remote(_Board).remote()
+            self._task = self._ray.remote(num_cpus=1, max_retries=0)(_run_pickled)
+            if workers is None:
+                workers = int(self._ray.cluster_resources().get("CPU", 1))
         self.workers = int(workers) if workers is not None else default_workers()
         if self.workers < 1:
             raise ParameterError(f"workers must be at least 1, got {workers}")
@@ -373,8 +458,8 @@ class Executor:
                 self._queue.remove(job.id)
                 self._calls.pop(job.id, None)
                 self._finish(job, "cancelled")
-            elif job.slot is not None:
-                self._flags[job.slot] = 1
+            else:
+                self._stop(job)
             return True
 
     # -- map --------------------------------------------------------------------
@@ -414,6 +499,8 @@ class Executor:
 
     def warm_up(self) -> None:
         """Start the worker processes now rather than on the first job."""
+        if self._ray is not None:
+            return
         with self._lock:
             pool = self._ensure_pool()
         for fut in [pool.submit(_nothing) for _ in range(self.workers)]:
@@ -427,8 +514,8 @@ class Executor:
             for job_id in list(self._queue):
                 self.cancel(job_id, self._jobs[job_id].owner)
             for job in self._jobs.values():
-                if job.status == "running" and job.slot is not None:
-                    self._flags[job.slot] = 1
+                if job.status == "running":
+                    self._stop(job)
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -452,23 +539,35 @@ class Executor:
             )
         return self._pool
 
+    def _stop(self, job: Job) -> None:
+        """Ask a running job to stop at its next progress event."""
+        if self._board is not None:
+            self._board.cancel.remote(job.id)
+        elif job.slot is not None:
+            self._flags[job.slot] = 1
+
+    def _start(self, job: Job, call: tuple) -> Future:
+        fn, args, kwargs, progress = call
+        if self._ray is not None:
+            call = pickle.dumps((fn, args, kwargs, progress))
+            ref = self._task.remote(job.id, job.slot, call, self._board)
+            return ref.future()
+        try:
+            pool = self._ensure_pool()
+            return pool.submit(_run, job.id, job.slot, fn, args, kwargs, progress)
+        except BrokenProcessPool:
+            self._pool = None
+            pool = self._ensure_pool()
+            return pool.submit(_run, job.id, job.slot, fn, args, kwargs, progress)
+
     def _dispatch(self) -> None:
         while self._queue and self._free and not self._closed:
             job = self._jobs[self._queue.popleft()]
-            fn, args, kwargs, progress = self._calls.pop(job.id)
             job.slot = self._free.pop(0)
             self._flags[job.slot] = 0
             job.status = "running"
             job.started = time.time()
-            try:
-                future = self._ensure_pool().submit(
-                    _run, job.id, job.slot, fn, args, kwargs, progress
-                )
-            except BrokenProcessPool:
-                self._pool = None
-                future = self._ensure_pool().submit(
-                    _run, job.id, job.slot, fn, args, kwargs, progress
-                )
+            future = self._start(job, self._calls.pop(job.id))
             future.add_done_callback(lambda f, job=job: self._collect(job, f))
 
     def _collect(self, job: Job, future: Future) -> None:
@@ -482,9 +581,13 @@ class Executor:
                 self._dispatch()
                 return
             try:
-                status, value = future.result()
+                outcome = future.result()
+                status, value = pickle.loads(outcome) if self._ray else outcome
             except ConvLSTMError as exc:
-                self._finish(job, "failed", exc)
+                cause = getattr(exc, "cause", None)  # a RayTaskError wraps it
+                self._finish(
+                    job, "failed", cause if isinstance(cause, ConvLSTMError) else exc
+                )
             except BrokenProcessPool as exc:
                 self._pool = None  # the next dispatch starts fresh workers
                 self._finish(
@@ -498,11 +601,13 @@ class Executor:
                 )
             except Exception as exc:  # any other error becomes this job's error
                 log.exception("job %s (%s) failed", job.id, job.label)
-                self._finish(
-                    job,
-                    "failed",
-                    JobFailed(f"{job.label} failed: {type(exc).__name__}: {exc}"),
-                )
+                cause = getattr(exc, "cause", None) or exc  # a RayTaskError wraps it
+                if "WorkerCrashed" in type(exc).__name__:
+                    cause = "the worker process running it died"
+                    text = f"{job.label} failed: {cause}"
+                else:
+                    text = f"{job.label} failed: {type(cause).__name__}: {cause}"
+                self._finish(job, "failed", JobFailed(text))
             else:
                 if status == "done":
                     job.result = value
@@ -526,19 +631,46 @@ class Executor:
         """Thread: move workers' events onto their jobs and time jobs out."""
         while True:
             try:
-                job_id, kind, payload = self._events.get(timeout=0.5)
+                if self._board is not None:
+                    time.sleep(REPORT_EVERY)
+                    messages = self._take_from_ray()
+                else:
+                    messages = [self._events.get(timeout=0.5)]
             except queue.Empty:
-                job_id = None
+                messages = []
             except (EOFError, OSError):  # the queue was closed at exit
                 return
+            if messages is None:  # the Ray cluster is gone
+                return
             with self._lock:
-                job = self._jobs.get(job_id) if job_id else None
-                if job is not None and not job.is_finished:
+                for job_id, kind, payload in messages:
+                    job = self._jobs.get(job_id)
+                    if job is None or job.is_finished:
+                        continue
                     if kind == "events":
                         job.events.extend(payload)
                     elif kind == "started":
                         job.started = payload
                 self._time_out()
+
+    def _take_from_ray(self) -> list[tuple] | None:
+        """The board's new events; None (and every unfinished job lost) once the
+        Ray cluster has gone away."""
+        if self._ray.is_initialized():
+            try:
+                return self._ray.get(self._board.take.remote(), timeout=60)
+            except Exception:  # Ray raises plain Exception for a dead actor
+                log.warning("lost the Ray cluster's board", exc_info=True)
+        with self._lock:
+            self._queue.clear()
+            for job in self._jobs.values():
+                if not job.is_finished:
+                    self._finish(
+                        job,
+                        "lost",
+                        JobFailed(f"{job.label}: the Ray cluster went away"),
+                    )
+        return None
 
     def _time_out(self) -> None:
         now = time.time()
@@ -549,8 +681,7 @@ class Executor:
                 and job.started is not None
                 and now - job.started > job.timeout
             ):
-                if job.slot is not None:
-                    self._flags[job.slot] = 1  # stop it at its next event
+                self._stop(job)  # at its next event
                 self._finish(
                     job,
                     "failed",
@@ -565,9 +696,11 @@ _SHARED: dict[tuple[str, int], Executor] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_executor(workers: int | None = None, engine: str = "local") -> Executor:
-    """One executor per (engine, workers) for this process, created on first use."""
+def shared_executor(workers: int | None = None, engine: str | None = None) -> Executor:
+    """One executor per (engine, workers) for this process, created on first use
+    (engine default :func:`default_engine`)."""
     n = int(workers) if workers is not None else default_workers()
+    engine = check_engine(engine)
     with _SHARED_LOCK:
         key = (engine, n)
         if key not in _SHARED:
@@ -576,10 +709,14 @@ def shared_executor(workers: int | None = None, engine: str = "local") -> Execut
 
 
 def run_all(
-    fn: Callable[..., Any], items: Sequence[Any], *, jobs: int = 1
+    fn: Callable[..., Any],
+    items: Sequence[Any],
+    *,
+    jobs: int = 1,
+    engine: str | None = None,
 ) -> list[Any]:
     """``[fn(item) for item in items]``: in this process when ``jobs`` is 1, else on
-    :func:`shared_executor` with ``jobs`` workers."""
+    :func:`shared_executor` with ``jobs`` workers of ``engine``."""
     if jobs <= 1 or len(items) <= 1:
         return [fn(item) for item in items]
-    return shared_executor(jobs).map(fn, items)
+    return shared_executor(jobs, engine).map(fn, items)

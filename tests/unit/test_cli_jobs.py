@@ -2,6 +2,7 @@
 
 import io
 import json
+import sys
 
 from convlstm.cli import main
 
@@ -47,10 +48,11 @@ def test_forecast_takes_the_flags():
     assert out == run(argv)[1]
 
 
-def test_bad_jobs_and_engine_are_clear_errors():
+def test_bad_jobs_and_engine_are_clear_errors(monkeypatch):
     code, _, err = run([*COMPARE, "--jobs", "0"])
     assert code == 2 and "error: --jobs must be at least 1" in err
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
     code, _, err = run([*COMPARE, "--engine", "ray"])
-    assert code == 2 and "error: the Ray engine is not available" in err
+    assert code == 2 and "error: engine 'ray' needs Ray: pip install -r" in err
     code, _, err = run([*COMPARE, "--engine", "spark"])
     assert code == 2  # argparse names the choices
