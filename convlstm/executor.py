@@ -16,7 +16,6 @@ import logging
 import math
 import multiprocessing
 import os
-import pickle
 import queue
 import secrets
 import threading
@@ -247,11 +246,47 @@ def _run(
         reporter.flush()
 
 
-def _run_pickled(job_id: str, slot: int, call: bytes, board: Any) -> bytes:
-    """:func:`_run` as a Ray task. Call and outcome travel as plain pickles: Ray's
-    zero-copy arrays are read-only, which statsmodels' fitted models refuse."""
-    fn, args, kwargs, progress = pickle.loads(call)
-    return pickle.dumps(_run(job_id, slot, fn, args, kwargs, progress, board))
+def _run_ray(job_id: str, slot: int, call: tuple, board: Any) -> tuple[str, Any]:
+    """:func:`_run` as a Ray task (arrays travel writable, see
+    :func:`_copy_arrays_in_ray`)."""
+    _copy_arrays_in_ray()
+    return _run(job_id, slot, *call, board)
+
+
+def _array_state(a: Any) -> tuple:
+    order = "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
+    if a.dtype.hasobject:
+        return a.dtype, a.shape, order, list(a.ravel(order=order))
+    return a.dtype, a.shape, order, a.tobytes(order=order)
+
+
+def _array_from_state(state: tuple) -> Any:
+    import numpy as np  # noqa: PLC0415
+
+    dtype, shape, order, data = state
+    if dtype.hasobject:
+        out = np.empty(len(data), dtype=dtype)
+        out[:] = data
+        return out.reshape(shape, order=order)
+    flat = np.frombuffer(data, dtype=dtype)
+    return flat.reshape(shape, order=order).copy(order=order)
+
+
+_RAY_ARRAYS = False
+
+
+def _copy_arrays_in_ray() -> None:
+    """Send numpy arrays through Ray as copies: its zero-copy arrays are
+    read-only, which statsmodels' fitted models refuse when they are rebuilt."""
+    global _RAY_ARRAYS
+    if not _RAY_ARRAYS:
+        import numpy as np  # noqa: PLC0415
+        import ray.util  # noqa: PLC0415
+
+        ray.util.register_serializer(
+            np.ndarray, serializer=_array_state, deserializer=_array_from_state
+        )
+        _RAY_ARRAYS = True
 
 
 def _nothing() -> None:
@@ -329,7 +364,8 @@ class Executor:
         if engine == "ray":
             self._ray = start_ray(workers)
             self._board = self._ray.remote(_Board).remote()
-            self._task = self._ray.remote(num_cpus=1, max_retries=0)(_run_pickled)
+            self._task = self._ray.remote(num_cpus=1, max_retries=0)(_run_ray)
+            _copy_arrays_in_ray()
             if workers is None:
                 workers = int(self._ray.cluster_resources().get("CPU", 1))
         self.workers = int(workers) if workers is not None else default_workers()
@@ -549,7 +585,7 @@ class Executor:
     def _start(self, job: Job, call: tuple) -> Future:
         fn, args, kwargs, progress = call
         if self._ray is not None:
-            call = pickle.dumps((fn, args, kwargs, progress))
+            call = (fn, args, kwargs, progress)
             ref = self._task.remote(job.id, job.slot, call, self._board)
             return ref.future()
         try:
@@ -581,8 +617,7 @@ class Executor:
                 self._dispatch()
                 return
             try:
-                outcome = future.result()
-                status, value = pickle.loads(outcome) if self._ray else outcome
+                status, value = future.result()
             except ConvLSTMError as exc:
                 cause = getattr(exc, "cause", None)  # a RayTaskError wraps it
                 self._finish(
