@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-full bench-extra bench-m3 setup clean
+.PHONY: run test test-ray bench bench-full bench-extra bench-m3 setup setup-ray clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -12,6 +12,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The optional Ray engine (CONVLSTM_ENGINE=ray or --engine ray): one extra command.
+setup-ray: $(STAMP)
+	$(BIN)/pip install --quiet -r requirements-ray.txt
+
+test-ray: setup-ray
+	$(BIN)/python -m pytest -q -m ray tests/ray
 
 run: $(STAMP)
 	$(BIN)/streamlit run app.py

@@ -26,8 +26,12 @@ from .models.base import BaseForecaster
 __all__ = [
     "BacktestResult",
     "FitRound",
+    "FoldTask",
     "backtest",
+    "combine_round",
     "first_fold_min_length",
+    "fit_fold",
+    "fit_plain",
     "fit_round",
     "fold_errors",
     "helper_members",
@@ -202,6 +206,8 @@ def backtest(
     folds: int,
     *,
     progress: ProgressCallback | None = None,
+    n_jobs: int = 1,
+    engine: str | None = None,
 ) -> BacktestResult:
     """Evaluate forecasters by rolling-origin backtesting.
 
@@ -218,7 +224,13 @@ def backtest(
         folds: number of folds.
         progress: optional ``progress(event: ProgressEvent) -> bool | None``, called
             before each fit and after every epoch of neural models (stage
-            ``"fold k/n"``); returning True stops the current training early.
+            ``"fold k/n"``); returning True stops the current training early. With
+            ``n_jobs > 1`` it hears once per finished fold.
+        n_jobs: folds fitted at once, each in a worker process of the executor
+            (:func:`~convlstm.executor.run_all`); the numbers are the same as with
+            1, which fits them one after another in this process.
+        engine: where ``n_jobs > 1`` runs: "local" worker processes or "ray"
+            (default: ``CONVLSTM_ENGINE``, else local).
 
     Returns:
         A :class:`BacktestResult`.
@@ -251,24 +263,33 @@ def backtest(
     rows: list[pd.DataFrame] = []
     member_rows: list[pd.DataFrame] = []
     fold_rows: list[dict[str, Any]] = []
+    cuts = [n - (folds - k + 1) * horizon for k in range(1, folds + 1)]
+    early = _fit_folds_at_once(
+        named, helpers, y, cuts, horizon, n_jobs, progress, engine
+    )
     for k in range(1, folds + 1):
-        cut = n - (folds - k + 1) * horizon
+        cut = cuts[k - 1]
         train = y.iloc[:cut]
         actual = values[cut : cut + horizon]
         test_index = y.index[cut : cut + horizon]
         stage = f"fold {k}/{folds}"
-        fitted = fit_round(
-            named,
-            helpers,
-            train,
-            horizon,
-            stage=stage,
-            where=f"backtest {stage} (training on the first {cut} points)",
-            progress=progress,
-            unit=(k - 1) * per_round,
-            total_units=total_units,
-            validation=validation,
-        )
+        where = f"backtest {stage} (training on the first {cut} points)"
+        if early is None:
+            fitted = fit_round(
+                named,
+                helpers,
+                train,
+                horizon,
+                stage=stage,
+                where=where,
+                progress=progress,
+                unit=(k - 1) * per_round,
+                total_units=total_units,
+                validation=validation,
+            )
+        else:
+            fitted = early[k - 1]
+            combine_round(fitted, named, train, horizon, where, validation)
         for name, pred in fitted.forecasts.items():
             frame = pd.DataFrame(
                 {
@@ -472,6 +493,35 @@ def fit_round(
             member of an ensemble could forecast.
         TrainingError: a model returned a forecast of the wrong length.
     """
+    out = fit_plain(
+        named,
+        helpers,
+        train,
+        horizon,
+        stage=stage,
+        where=where,
+        progress=progress,
+        unit=unit,
+        total_units=total_units,
+    )
+    combine_round(out, named, train, horizon, where, validation)
+    return out
+
+
+def fit_plain(
+    named: Mapping[str, BaseForecaster],
+    helpers: Mapping[str, BaseForecaster],
+    train: pd.Series,
+    horizon: int,
+    *,
+    stage: str,
+    where: str | None = None,
+    progress: ProgressCallback | None = None,
+    unit: int = 0,
+    total_units: int = 1,
+) -> FitRound:
+    """The first half of :func:`fit_round`: fit the models that are not ensembles,
+    then the helpers (arguments as there)."""
     out = FitRound()
     plain = [(n, p, False) for n, p in named.items() if not is_combiner(p)]
     plain += [(n, p, True) for n, p in helpers.items()]
@@ -500,6 +550,19 @@ def fit_round(
                 raise type(exc)(f"{name}, {where}: {exc}") from None
             raise
         out.forecasts[name], out.seconds[name], out.fitted[name] = pred, seconds, model
+    return out
+
+
+def combine_round(
+    out: FitRound,
+    named: Mapping[str, BaseForecaster],
+    train: pd.Series,
+    horizon: int,
+    where: str | None = None,
+    validation: Mapping[str, float] | None = None,
+) -> None:
+    """The second half of :func:`fit_round`: add each ensemble of ``named``, combined
+    from the forecasts in ``out`` (arguments as there)."""
     for name, proto in named.items():
         if not is_combiner(proto):
             continue
@@ -520,7 +583,67 @@ def fit_round(
         out.forecasts[name] = model.predict()
         out.seconds[name] = sum(out.seconds.get(m, 0.0) for m in members)
         out.fitted[name] = model
-    return out
+
+
+def _fit_folds_at_once(
+    named: Mapping[str, BaseForecaster],
+    helpers: Mapping[str, BaseForecaster],
+    y: pd.Series,
+    cuts: Sequence[int],
+    horizon: int,
+    n_jobs: int,
+    progress: ProgressCallback | None,
+    engine: str | None = None,
+) -> list[FitRound] | None:
+    """Every fold's plain fits (:func:`fit_plain`) at once on ``n_jobs`` workers;
+    None when ``n_jobs`` is 1 (the folds then run one by one)."""
+    n_jobs = _check_count(n_jobs, "n_jobs")
+    if n_jobs <= 1 or len(cuts) <= 1:
+        return None
+    from .executor import run_all  # the pool: only when folds run at once
+
+    folds = len(cuts)
+    tasks = [
+        FoldTask(
+            named=dict(named),
+            helpers=dict(helpers),
+            train=y.iloc[:cut],
+            horizon=horizon,
+            stage=f"fold {k}/{folds}",
+            where=f"backtest fold {k}/{folds} (training on the first {cut} points)",
+        )
+        for k, cut in enumerate(cuts, start=1)
+    ]
+    if progress is not None:
+        progress(_event("all models", f"{folds} folds at once", 0.0))
+    rounds = run_all(fit_fold, tasks, jobs=n_jobs, engine=engine)
+    if progress is not None:
+        progress(_event("all models", f"{folds} folds at once", 1.0))
+    return rounds
+
+
+@dataclass
+class FoldTask:
+    """One fold's plain fits, as sent to a worker by :func:`fit_fold`."""
+
+    named: dict[str, BaseForecaster]
+    helpers: dict[str, BaseForecaster]
+    train: pd.Series
+    horizon: int
+    stage: str
+    where: str
+
+
+def fit_fold(task: FoldTask) -> FitRound:
+    """:func:`fit_plain` of one fold (module-level, so a worker can run it)."""
+    return fit_plain(
+        task.named,
+        task.helpers,
+        task.train,
+        task.horizon,
+        stage=task.stage,
+        where=task.where,
+    )
 
 
 def fold_errors(forecasts: pd.DataFrame, fold: int) -> dict[str, float]:

@@ -20,7 +20,8 @@ from . import datasets
 from .compare import DEFAULT_LEVELS, Comparison, compare, make_model
 from .data import read_csv, safe_csv, to_series
 from .datasets import default_horizon_folds
-from .errors import ConvLSTMError
+from .errors import ConvLSTMError, ParameterError
+from .executor import check_engine
 from .images.cli import add_images_parser, run_images_command
 from .models.registry import (
     NETWORK_SETTINGS,
@@ -200,6 +201,7 @@ def _cmd_datasets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = canonical_name(args.model)
+    _engine_jobs(args)  # one series, one model: a single fit in this process
     y, dataset = _load(args)
     _print_notes(y, dataset, err)
     horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
@@ -233,6 +235,7 @@ def _run_compare(
     y, dataset = _load(args)
     _print_notes(y, dataset, err)
     d_horizon, d_folds = default_horizon_folds(y, dataset)
+    jobs = _engine_jobs(args)
     bar = None if args.quiet else _ProgressBar(err)
     try:
         result = compare(
@@ -242,6 +245,8 @@ def _run_compare(
             folds=_pick(args.folds, d_folds),
             params=_params(args, err),
             progress=bar,
+            jobs=jobs,
+            engine=args.engine,
             **options,
         )
     finally:
@@ -330,6 +335,31 @@ def _add_params(p: argparse.ArgumentParser) -> None:
         g.add_argument("--" + dest.replace("_", "-"), type=kind, help=text)
 
 
+def _add_engine(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help=f"{what} at once, each in a worker process (default 1: one after "
+        "another; the numbers are the same)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default=os.environ.get("CONVLSTM_ENGINE", "local"),
+        help="where the work runs: local worker processes, or Ray "
+        "(default: $CONVLSTM_ENGINE, else local)",
+    )
+
+
+def _engine_jobs(args: argparse.Namespace) -> int:
+    """Check ``--engine`` and ``--jobs``; return the number of jobs."""
+    check_engine(args.engine)
+    if args.jobs < 1:
+        raise ParameterError(f"--jobs must be at least 1, got {args.jobs}")
+    return int(args.jobs)
+
+
 def _add_models(p: argparse.ArgumentParser) -> None:
     p.add_argument("--folds", type=int, help="backtest folds")
     p.add_argument(
@@ -355,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"one of: {', '.join(model_names())} (case-insensitive; default ConvLSTM)",
     )
     f.add_argument("--out", help="write the forecast CSV here (default: stdout)")
+    _add_engine(f, "fits (one series and one model: a single fit)")
     _add_params(f)
 
     c = sub.add_parser("compare", help="backtest models on the same folds")
@@ -362,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_models(c)
     c.add_argument("--json", action="store_true", help="machine-readable output")
     c.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_engine(c, "backtest folds")
     _add_params(c)
 
     r = sub.add_parser(
@@ -381,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", required=True, help="the HTML file to write")
     r.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_engine(r, "backtest folds")
     _add_params(r)
 
     sub.add_parser("datasets", help="list the bundled datasets")

@@ -137,6 +137,8 @@ def compare(
     progress: ProgressCallback | None = None,
     levels: Sequence[float] = DEFAULT_LEVELS,
     extra: Mapping[str, Any] | None = None,
+    jobs: int = 1,
+    engine: str | None = None,
 ) -> Comparison:
     """Backtest several models on the same folds and forecast the future with each.
 
@@ -160,6 +162,10 @@ def compare(
         levels: prediction-interval levels (see :func:`with_intervals`); empty
             for none.
         extra: kept in the record's ``extra`` (e.g. the dataset's name).
+        jobs: backtest folds fitted at once on the executor's worker processes
+            (``backtest(n_jobs=...)``); the numbers do not depend on it.
+        engine: where those folds run, "local" or "ray" (default:
+            ``CONVLSTM_ENGINE``, else local).
 
     Returns:
         A :class:`Comparison` with intervals, coverage, significance and record.
@@ -194,7 +200,15 @@ def compare(
 
     # the backtest's share of the progress bar; the final refits fill the rest
     share = folds / (folds + 1) if refit_final and _is_count(folds) else 1.0
-    result = backtest(protos, y, horizon, folds, progress=_scaled(progress, share))
+    result = backtest(
+        protos,
+        y,
+        horizon,
+        folds,
+        progress=_scaled(progress, share),
+        n_jobs=jobs,
+        engine=engine,
+    )
     summary = result.summary.copy()
     winner = best_model(summary)
     summary["best"] = [str(m) == winner for m in summary.index]

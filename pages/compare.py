@@ -1,13 +1,11 @@
-"""Train & compare page: training form, live progress and the comparison results,
-with prediction intervals, significance, the reproducibility record, the report and
-portable model bundles (drawn by ``ui.results``)."""
-
-from datetime import datetime
+"""Train & compare page: training form, the run as a job (live progress that survives
+navigation, Stop, run history) and the comparison results, with prediction
+intervals, significance, the reproducibility record, the report and portable model
+bundles (drawn by ``ui.results``)."""
 
 import streamlit as st
 
 import ui
-from convlstm import ConvLSTMError, compare
 from convlstm.compare import DEFAULT_LEVELS
 
 ui.ensure_navigation()
@@ -27,57 +25,52 @@ st.caption(
     f"· {y.index[0]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}"
 )
 
+ui.collect()  # a run that finished while the user was elsewhere lands here
 if st.session_state.pop(ui.RUNNING, False):
     st.warning(
         "Training was stopped before it finished, so it left no new results. "
         "Change the settings if you like and train again.",
         icon=":material/stop_circle:",
     )
+if st.session_state.pop(ui.LOST, False):
+    st.warning(
+        "The server restarted while your training ran, so that run was lost and "
+        "left no results. Train again.",
+        icon=":material/cloud_off:",
+    )
 
 device = ui.device_name()
 submitted = ui.training_form(y, ui.form_defaults(y, src), device)
 
-run_now = autorun or submitted
-if run_now:
+if autorun or submitted:
     values = ui.submitted_values()
     if not values["models"]:
         st.error("Choose at least one model.", icon=":material/error:")
         st.stop()
     st.session_state[ui.PARAMS] = {**values, "data_key": ui.source_key(src)}
-    params = ui.compare_params(values)
-    panel = ui.TrainingPanel(device)  # progress bar, Stop button, live loss chart
-    st.session_state[ui.RUNNING] = True
-    try:
-        result = compare(
-            y,
-            models=tuple(values["models"]),
-            horizon=int(values["horizon"]),
-            folds=int(values["folds"]),
-            params=params,
-            progress=panel,
-            levels=st.session_state.get(ui.LEVELS) or DEFAULT_LEVELS,
-            extra={"data": label},
-        )
-    except ConvLSTMError as exc:
-        st.session_state.pop(ui.RUNNING, None)
-        ui.show_error(exc)
-        st.stop()
-    st.session_state.pop(ui.RUNNING, None)
-    st.session_state[ui.RESULT] = {
-        "comparison": result,
-        "y": y,
-        "label": label,
-        "data_key": ui.source_key(src),
-        "params": {**params, "horizon": values["horizon"], "folds": values["folds"]},
-        "device": str(result.device),
-        "finished": datetime.now().strftime("%Y-%m-%d %H:%M"),
-    }
-    st.rerun()  # redraw sidebar and results from session state
+    ui.submit_training(
+        y,
+        models=tuple(values["models"]),
+        horizon=int(values["horizon"]),
+        folds=int(values["folds"]),
+        params=ui.compare_params(values),
+        levels=tuple(st.session_state.get(ui.LEVELS) or DEFAULT_LEVELS),
+        label=label,
+        data_key=ui.source_key(src),
+    )
 
+error = st.session_state.pop(ui.JOB_ERROR, None)
+if error is not None:
+    ui.show_error(error)
+training = ui.current_job() is not None
+if training:
+    ui.progress_fragment(device)  # progress bar, queue place, Stop, live loss chart
+
+ui.run_history()
 result = st.session_state.get(ui.RESULT)
 if result:
     ui.show_results(result, src, y)
-elif not run_now:
+elif not training and error is None:
     st.info(
         "Set the controls and press **Train and compare**; nothing trains before.",
         icon=":material/info:",

@@ -4,8 +4,8 @@ The modules, one concern each: ``state`` (session-state keys, the data choice),
 ``loaders`` (cached datasets and uploads), ``errors`` (library errors on screen),
 ``text`` (escaping, safe CSV, formats), ``models`` (the model list), ``form`` (the
 training form), ``progress`` (throttled progress), ``widgets`` (the dataset picker,
-a panel's overview),
-``results`` (the comparison's results) and ``navigation`` (the app's frame).
+a panel's overview), ``results`` (the comparison's results), ``jobs`` (training as
+executor jobs) and ``navigation`` (the app's frame).
 The names below are the package's public face: ``import ui; ui.X``.
 """
 
@@ -25,6 +25,15 @@ from .form import (
     submitted_values,
     training_form,
 )
+from .jobs import (
+    collect,
+    current_job,
+    executor,
+    progress_fragment,
+    run_history,
+    stop_training,
+    submit_training,
+)
 from .loaders import (
     current_panel,
     current_series,
@@ -43,12 +52,23 @@ from .navigation import (
     navigation_menu,
     sidebar_summary,
 )
-from .progress import ProgressBar, Throttle, TrainingPanel, epoch_callback, event_text
+from .progress import (
+    JobPanel,
+    ProgressBar,
+    Throttle,
+    epoch_callback,
+    event_text,
+)
 from .results import show_results
 from .state import (
     AUTORUN,
     DEFAULT_DATASET,
+    HISTORY,
+    JOB,
+    JOB_ERROR,
     LEVELS,
+    LOST,
+    OWNER,
     PARAMS,
     RESULT,
     RUNNING,
@@ -68,6 +88,12 @@ from .widgets import dataset_picker, panel_section
 __all__ = [
     "AUTORUN",
     "DEFAULT_DATASET",
+    "HISTORY",
+    "JOB",
+    "JOB_ERROR",
+    "LOST",
+    "OWNER",
+    "JobPanel",
     "KERNEL_SIZES",
     "LEARNING_RATES",
     "LEVELS",
@@ -82,13 +108,19 @@ __all__ = [
     "ProgressBar",
     "Source",
     "Throttle",
-    "TrainingPanel",
     "activations",
     "bundled_name",
     "choose_bundled",
     "choose_column",
     "choose_series",
     "choose_upload",
+    "collect",
+    "current_job",
+    "executor",
+    "progress_fragment",
+    "run_history",
+    "stop_training",
+    "submit_training",
     "compare_params",
     "configure_page",
     "current_panel",

@@ -1,5 +1,6 @@
-"""Training progress on screen: one throttled progress bar, the compare page's live
-panel (bar, Stop button, loss chart) and a per-epoch callback for simple fits.
+"""Training progress on screen: one throttled progress bar, a per-epoch callback for
+simple fits, and the compare page's live job panel (bar, queue place and wait, Stop
+button, loss chart).
 
 Library callbacks can fire hundreds of times a second; redrawing a widget that
 often slows training down, so every redraw here is throttled.
@@ -16,7 +17,6 @@ import streamlit as st
 from convlstm import plots
 
 BAR_EVERY = 0.2  # seconds between progress-bar redraws (5 a second)
-CHART_EVERY = 1.0  # seconds between live loss-chart redraws
 
 
 class Throttle:
@@ -76,45 +76,74 @@ def event_text(event: Any) -> str:
     return f"{event.model} · {event.stage}{step}"
 
 
-class TrainingPanel:
-    """The compare page's live panel: progress bar, Stop button, loss chart.
+def wait_text(position: int, wait: float | None) -> str:
+    """Caption of a job's place: ``"2 runs ahead of yours · about 1 min"``."""
+    about = "" if wait is None else f" · about {_duration(wait)}"
+    if position > 1:
+        return f"Waiting: {position - 1} runs ahead of yours{about} until it starts"
+    if position == 1:
+        return f"Waiting: yours starts next{about}"
+    return f"Training{about} left" if wait is not None else "Training"
 
-    Call it as ``compare``'s ``progress`` callback. Pressing Stop reruns the page,
-    which ends the running script; the page then reports the interruption.
 
-    Args:
-        device: where the neural models train, for the first caption.
-    """
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(int(round(seconds)), 1)} s"
+    return f"{int(round(seconds / 60))} min"
 
-    def __init__(self, device: str) -> None:
-        with st.container(border=True):
-            top, stop_col = st.columns([5, 1], vertical_alignment="center")
-            self.bar = ProgressBar(f"Starting on {device.upper()}...", where=top)
-            stop_col.button(
-                "Stop training",
-                icon=":material/stop:",
-                key="stop_training",
-                help="Stop training now; results of this run are discarded.",
-                width="stretch",
-            )
-            self._chart = st.empty()
-        self._chart_due = Throttle(CHART_EVERY)
-        self._fit = ""
-        self._curve: list[dict] = []  # the current fit's losses, for the chart
 
-    def __call__(self, event: Any) -> None:  # event: convlstm.training.ProgressEvent
-        fit = f"{event.model} · {event.stage}"
-        if fit != self._fit:
-            self._curve.clear()
-            self._fit = fit
+def current_curve(events: list[Any]) -> tuple[str, list[dict]]:
+    """The loss curve of the fit the last event belongs to: its name and one
+    ``epoch, train_loss, val_loss`` dict per epoch."""
+    if not events:
+        return "", []
+    last = events[-1]
+    fit = f"{last.model} · {last.stage}"
+    curve: list[dict] = []
+    for event in reversed(events):
+        if f"{event.model} · {event.stage}" != fit:
+            break
         if event.epoch is not None and event.train_loss is not None:
-            self._curve.append(
+            curve.append(
                 {
                     "epoch": event.epoch,
                     "train_loss": event.train_loss,
                     "val_loss": event.val_loss,
                 }
             )
-        self.bar.update(event.fraction, event_text(event))
-        if len(self._curve) > 1 and self._chart_due():
-            self._chart.plotly_chart(plots.loss_figure({fit: list(self._curve)}))
+    return fit, curve[::-1]
+
+
+class JobPanel:
+    """A job's live panel, drawn whole at each poll: bar, queue place, Stop, chart.
+
+    Args:
+        device: where the neural models train, for the first caption.
+    """
+
+    def __init__(self, device: str) -> None:
+        self.device = device
+
+    def show(self, job: Any, position: int, wait: float | None) -> bool:
+        """Draw ``job`` (a ``convlstm.executor.Job``); True when Stop was pressed."""
+        with st.container(border=True):
+            top, stop_col = st.columns([5, 1], vertical_alignment="center")
+            events = job.events
+            text = (
+                event_text(events[-1])
+                if events
+                else f"Starting on {self.device.upper()}..."
+            )
+            top.progress(min(max(job.fraction, 0.0), 1.0), text=text)
+            top.caption(wait_text(position, wait))
+            stop = stop_col.button(
+                "Stop training",
+                icon=":material/stop:",
+                key="stop_training",
+                help="Stop training now; results of this run are discarded.",
+                width="stretch",
+            )
+            fit, curve = current_curve(events)
+            if len(curve) > 1:
+                st.plotly_chart(plots.loss_figure({fit: curve}), key="live_loss")
+        return stop

@@ -15,7 +15,14 @@ import streamlit as st
 SOURCE = "source"  # the data the user chose: a Source dict, or absent
 RESULT = "result"  # the last finished comparison: a Result dict, or absent
 PARAMS = "saved_params"  # last submitted training settings, to refill the form
-RUNNING = "training_running"  # set while compare() runs; still set => interrupted
+RUNNING = "training_running"  # set when the user stopped a run; the page says so once
+JOB = "training_job"  # this session's run in flight: its executor id and settings
+JOB_ERROR = "training_error"  # the library error a finished run raised, to show once
+LOST = "training_lost"  # the run in flight vanished (server restart): say so once
+OWNER = "job_owner"  # this session's unguessable owner token for the executor
+HISTORY = (
+    "run_history"  # this session's last finished runs (Result dicts), newest first
+)
 AUTORUN = "autorun"  # the landing page asks the compare page to train at once
 LEVELS = "levels"  # the prediction-interval levels picked on the results
 

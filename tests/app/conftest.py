@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,31 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Seconds one script run may take; training runs get their own, longer timeout.
 RUN_TIMEOUT = 60
+TRAIN_TIMEOUT = 240
+
+
+def finish_training(at: AppTest, timeout: float = TRAIN_TIMEOUT) -> AppTest:
+    """Training runs as a job on the executor: wait until this session's job has
+    finished, then rerun the page so that its outcome lands (as the page's
+    polling fragment does in a browser)."""
+    import ui
+
+    deadline = time.monotonic() + timeout
+    while ui.JOB in at.session_state:
+        assert time.monotonic() < deadline, "training did not finish in time"
+        job = ui.executor().get(
+            at.session_state[ui.JOB]["id"], at.session_state[ui.OWNER]
+        )
+        if job is not None:
+            job.wait(max(deadline - time.monotonic(), 0.0))
+        at.run(timeout=RUN_TIMEOUT)
+    return at
+
+
+@pytest.fixture(scope="session")
+def wait_for_training() -> Callable[..., AppTest]:
+    """:func:`finish_training`, for tests that click Train."""
+    return finish_training
 
 
 @pytest.fixture

@@ -147,12 +147,13 @@ def test_user_text_is_escaped(app: AppTest) -> None:
         assert "<b>" not in block.value and "<i>" not in block.value
 
 
-def _train_tiny(at: AppTest, models: list[str]) -> AppTest:
+def _train_tiny(at: AppTest, models: list[str], wait) -> AppTest:
     for key, value in TINY.items():
         at.number_input(key=key).set_value(value)
     at.multiselect(key="models").set_value(models)
     at.form_submit_button[0].click()
     at.run(timeout=TRAIN_TIMEOUT)
+    wait(at)
     assert not at.exception, at.exception
     return at
 
@@ -161,12 +162,14 @@ ALL_MODELS = ["ConvLSTM", "LSTM", "ARIMA", "Seasonal naive"]
 
 
 @pytest.mark.parametrize("models", [ALL_MODELS], ids=["all"])
-def test_train_tiny_shows_chart_and_metrics(app: AppTest, models: list[str]) -> None:
+def test_train_tiny_shows_chart_and_metrics(
+    app: AppTest, models: list[str], wait_for_training
+) -> None:
     open_page(app, "pages/data.py")
     app.selectbox(key="dataset").set_value("air_passengers").run()
     open_page(app, "pages/compare.py")
     assert app.number_input(key="horizon").value == 12  # from datasets.info
-    _train_tiny(app, models)
+    _train_tiny(app, models, wait_for_training)
 
     assert not app.error, [e.value for e in app.error]
     result = app.session_state[ui.RESULT]
@@ -198,7 +201,7 @@ def test_train_tiny_shows_chart_and_metrics(app: AppTest, models: list[str]) -> 
     assert any("Best:" in m.value for m in app.sidebar.markdown)
 
 
-def test_library_error_is_shown_not_raised(app: AppTest) -> None:
+def test_library_error_is_shown_not_raised(app: AppTest, wait_for_training) -> None:
     open_page(app, "pages/data.py")
     open_page(app, "pages/compare.py")
     # 20 folds of 12 steps cannot fit into 144 points.
@@ -206,6 +209,7 @@ def test_library_error_is_shown_not_raised(app: AppTest) -> None:
     app.number_input(key="horizon").set_value(12)
     app.multiselect(key="models").set_value(["Seasonal naive"])
     app.form_submit_button[0].click().run()
+    wait_for_training(app)
     assert not app.exception, app.exception
     assert app.error
     assert ui.RUNNING not in app.session_state
@@ -237,9 +241,12 @@ def test_safe_csv_neutralises_formulas() -> None:
     assert ",-1.0" in text  # numbers are untouched
 
 
-def test_landing_page_runs_a_forecast_in_two_clicks(app: AppTest) -> None:
+def test_landing_page_runs_a_forecast_in_two_clicks(
+    app: AppTest, wait_for_training
+) -> None:
     app.selectbox(key="quick_dataset").set_value("air_passengers")
     app.button(key="quick_run").click().run(timeout=TRAIN_TIMEOUT)
+    wait_for_training(app)
     assert not app.exception, app.exception
     assert app.title[0].value.endswith("Train & compare")
     assert metrics_table(app) is not None

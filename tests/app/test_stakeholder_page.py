@@ -57,7 +57,7 @@ def downloads() -> Iterator[Downloads]:
 
 
 @pytest.fixture(scope="module")
-def trained(downloads: Downloads) -> AppTest:
+def trained(downloads: Downloads, wait_for_training) -> AppTest:
     """The compare page after one tiny run on air_passengers."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
@@ -69,6 +69,7 @@ def trained(downloads: Downloads) -> AppTest:
     at.multiselect(key="models").set_value(MODELS)
     at.form_submit_button[0].click()
     at.run(timeout=TRAIN_TIMEOUT)
+    wait_for_training(at)
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     return at

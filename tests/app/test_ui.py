@@ -85,19 +85,20 @@ def _panel_app() -> None:
 
     import ui
 
-    panel = ui.TrainingPanel("cpu")
-    for epoch in (1, 2, 3):
-        panel(
-            SimpleNamespace(
-                model="ConvLSTM",
-                stage="final",
-                fraction=epoch / 3,
-                epoch=epoch,
-                epochs=3,
-                train_loss=1.0 / epoch,
-                val_loss=None,
-            )
+    events = [
+        SimpleNamespace(
+            model="ConvLSTM",
+            stage="final",
+            fraction=epoch / 3,
+            epoch=epoch,
+            epochs=3,
+            train_loss=1.0 / epoch,
+            val_loss=None,
         )
+        for epoch in (1, 2, 3)
+    ]
+    job = SimpleNamespace(events=events, fraction=events[-1].fraction)
+    ui.JobPanel("cpu").show(job, position=0, wait=12.0)
 
 
 def test_training_panel_draws_bar_stop_button_and_loss_chart() -> None:
@@ -108,3 +109,12 @@ def test_training_panel_draws_bar_stop_button_and_loss_chart() -> None:
     assert at.get("plotly_chart")  # the live loss chart, once two epochs are in
     bars = at.get("progress")
     assert bars and "ConvLSTM · final" in bars[0].proto.text
+    assert "about 12 s left" in at.caption[0].value
+
+
+def test_wait_text_says_the_queue_place() -> None:
+    assert ui.progress.wait_text(3, 120.0) == (
+        "Waiting: 2 runs ahead of yours · about 2 min until it starts"
+    )
+    assert ui.progress.wait_text(1, None) == "Waiting: yours starts next"
+    assert ui.progress.wait_text(0, None) == "Training"

@@ -1,0 +1,757 @@
+"""Where work runs: jobs on a bounded pool of local worker processes, or as Ray
+tasks (``engine="ray"``), with a FIFO queue, progress events, cooperative cancel, a
+timeout per job, and ``map`` over items.
+
+Workers are processes, not threads: each has its own torch random generator (the
+neural models seed it globally), so a job gives the same numbers alone or beside
+others, and the GIL does not serialise small nets. Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import itertools
+import logging
+import math
+import multiprocessing
+import os
+import queue
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ConvLSTMError, ParameterError
+
+__all__ = [
+    "ENGINES",
+    "STATUSES",
+    "Executor",
+    "Job",
+    "JobCancelled",
+    "JobFailed",
+    "check_engine",
+    "default_engine",
+    "default_workers",
+    "run_all",
+    "shared_executor",
+    "start_ray",
+]
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("local", "ray")
+STATUSES = ("queued", "running", "done", "failed", "cancelled", "lost")
+FINISHED = frozenset({"done", "failed", "cancelled", "lost"})
+#: seconds between a worker's progress flushes and its checks for a cancel
+REPORT_EVERY = 0.2
+#: finished jobs kept for their owners to collect; older ones are forgotten
+KEEP_FINISHED = 200
+#: recent run times kept to estimate queue waits
+KEEP_DURATIONS = 20
+
+
+class JobCancelled(RuntimeError):
+    """Raised inside a job's progress callback when its owner cancelled it."""
+
+
+class JobFailed(ConvLSTMError):
+    """A job ended with an unexpected error, a dead worker or a timeout."""
+
+
+def default_workers() -> int:
+    """Worker processes for this machine: ``CONVLSTM_WORKERS``, else the usable
+    cores."""
+    env = os.environ.get("CONVLSTM_WORKERS", "").strip()
+    if env:
+        try:
+            n = int(env)
+        except ValueError:
+            raise ParameterError(
+                f"CONVLSTM_WORKERS={env!r} is not a whole number of workers"
+            ) from None
+        if n < 1:
+            raise ParameterError("CONVLSTM_WORKERS must be at least 1")
+        return n
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # macOS, Windows
+        return max(os.cpu_count() or 1, 1)
+
+
+def default_engine() -> str:
+    """``CONVLSTM_ENGINE`` if set, else "local"."""
+    return os.environ.get("CONVLSTM_ENGINE", "").strip().lower() or "local"
+
+
+def check_engine(engine: str | None = None) -> str:
+    """``engine`` (default :func:`default_engine`) if this installation can run
+    work there.
+
+    Raises:
+        ParameterError: an unknown engine, or "ray" without Ray installed.
+    """
+    engine = default_engine() if engine is None else engine
+    if engine not in ENGINES:
+        raise ParameterError(
+            f"unknown engine {engine!r}; use one of: {', '.join(ENGINES)}"
+        )
+    if engine == "ray":
+        try:
+            import ray  # noqa: F401, PLC0415  (optional: requirements-ray.txt)
+        except ImportError:
+            raise ParameterError(
+                "engine 'ray' needs Ray: pip install -r requirements-ray.txt "
+                "(or use engine 'local')"
+            ) from None
+    return engine
+
+
+@dataclass(eq=False)
+class Job:
+    """One unit of work and what became of it (lives in the submitting process).
+
+    Attributes:
+        id: unguessable id (``secrets.token_urlsafe``).
+        owner: who may see and cancel it (e.g. a browser session's id).
+        label: a short description for lists and error messages.
+        status: one of :data:`STATUSES`.
+        submitted, started, finished: wall-clock times (``time.time()``).
+        timeout: seconds it may run, or None.
+        events: the progress events it reported, oldest first.
+        result: what the function returned, once ``done``.
+        error: the message of a ``failed`` job.
+        exception: a ``ConvLSTMError`` the function raised (its message is
+            ``error``), or a :class:`JobFailed`.
+    """
+
+    id: str
+    owner: str
+    label: str
+    submitted: float
+    timeout: float | None = None
+    status: str = "queued"
+    started: float | None = None
+    finished: float | None = None
+    events: list[Any] = field(default_factory=list)
+    result: Any = None
+    error: str | None = None
+    exception: ConvLSTMError | None = None
+    slot: int | None = field(default=None, repr=False)
+    _done: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def is_finished(self) -> bool:
+        """True once the job is done, failed, cancelled or lost."""
+        return self.status in FINISHED
+
+    @property
+    def fraction(self) -> float:
+        """Progress 0..1 from its last event (1 when done)."""
+        if self.status == "done":
+            return 1.0
+        last = self.events[-1] if self.events else None
+        return float(getattr(last, "fraction", 0.0) or 0.0)
+
+    @property
+    def seconds(self) -> float:
+        """Seconds it has run (so far, or in all)."""
+        if self.started is None:
+            return 0.0
+        return (self.finished or time.time()) - self.started
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job is finished; False if ``timeout`` ran out first."""
+        return self._done.wait(timeout)
+
+
+# -- the worker side: runs in the pool's processes ------------------------------------
+
+_EVENTS: Any = None  # worker -> parent queue of (job id, kind, payload)
+_FLAGS: Any = None  # shared int per slot: 1 = cancel the job in that slot
+
+
+def _init_worker(events: Any, flags: Any, threads: int) -> None:
+    """Pool initializer: keep the channels; share the cores between workers."""
+    global _EVENTS, _FLAGS
+    _EVENTS, _FLAGS = events, flags
+    import torch  # noqa: PLC0415  (workers train; the parent need not load torch)
+
+    torch.set_num_threads(max(int(threads), 1))
+
+
+class _Reporter:
+    """The ``progress`` callback a job's function receives in the worker: batches
+    events to the parent and raises :class:`JobCancelled` once cancelled."""
+
+    def __init__(self, job_id: str, slot: int, board: Any = None) -> None:
+        self.job_id, self.slot, self.board = job_id, slot, board
+        self.buffer: list[Any] = []
+        self.last = time.monotonic()
+
+    def __call__(self, event: Any) -> None:
+        self.buffer.append(event)
+        if time.monotonic() - self.last >= REPORT_EVERY:
+            self.flush()
+            if self.cancelled():
+                raise JobCancelled(self.job_id)
+
+    def send(self, kind: str, payload: Any) -> None:
+        if self.board is not None:  # a Ray task: through the board actor
+            self.board.push.remote(self.job_id, kind, payload)
+        elif _EVENTS is not None:
+            _EVENTS.put((self.job_id, kind, payload))
+
+    def cancelled(self) -> bool:
+        if self.board is not None:
+            import ray  # noqa: PLC0415
+
+            return bool(ray.get(self.board.is_cancelled.remote(self.job_id)))
+        return bool(_FLAGS is not None and _FLAGS[self.slot])
+
+    def flush(self) -> None:
+        self.last = time.monotonic()
+        if self.buffer:
+            self.send("events", self.buffer)
+        self.buffer = []
+
+
+def _run(
+    job_id: str,
+    slot: int,
+    fn: Callable[..., Any],
+    args: tuple,
+    kwargs: dict,
+    progress: bool,
+    board: Any = None,
+) -> tuple[str, Any]:
+    """Run one job in a worker: ``("done", result)`` or ``("cancelled", None)``;
+    other exceptions travel back through the future. ``board``: the Ray actor
+    that carries events and cancels (None in a local worker)."""
+    reporter = _Reporter(job_id, slot, board)
+    reporter.send("started", time.time())
+    if progress:
+        kwargs = {**kwargs, "progress": reporter}
+    try:
+        return "done", fn(*args, **kwargs)
+    except JobCancelled:
+        return "cancelled", None
+    finally:
+        reporter.flush()
+
+
+def _run_ray(job_id: str, slot: int, call: tuple, board: Any) -> tuple[str, Any]:
+    """:func:`_run` as a Ray task (arrays travel writable, see
+    :func:`_copy_arrays_in_ray`)."""
+    _copy_arrays_in_ray()
+    return _run(job_id, slot, *call, board)
+
+
+def _array_state(a: Any) -> tuple:
+    order = "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
+    if a.dtype.hasobject:
+        return a.dtype, a.shape, order, list(a.ravel(order=order))
+    return a.dtype, a.shape, order, a.tobytes(order=order)
+
+
+def _array_from_state(state: tuple) -> Any:
+    import numpy as np  # noqa: PLC0415
+
+    dtype, shape, order, data = state
+    if dtype.hasobject:
+        out = np.empty(len(data), dtype=dtype)
+        out[:] = data
+        return out.reshape(shape, order=order)
+    flat = np.frombuffer(data, dtype=dtype)
+    return flat.reshape(shape, order=order).copy(order=order)
+
+
+_RAY_ARRAYS = False
+
+
+def _copy_arrays_in_ray() -> None:
+    """Send numpy arrays through Ray as copies: its zero-copy arrays are
+    read-only, which statsmodels' fitted models refuse when they are rebuilt."""
+    global _RAY_ARRAYS
+    if not _RAY_ARRAYS:
+        import numpy as np  # noqa: PLC0415
+        import ray.util  # noqa: PLC0415
+
+        ray.util.register_serializer(
+            np.ndarray, serializer=_array_state, deserializer=_array_from_state
+        )
+        _RAY_ARRAYS = True
+
+
+def _nothing() -> None:
+    """Started once per worker so that the pool's processes exist early."""
+
+
+class _Board:
+    """Ray actor: progress events from tasks to the driver, cancels the other way."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+        self.cancelled: set[str] = set()
+
+    def push(self, job_id: str, kind: str, payload: Any) -> None:
+        self.events.append((job_id, kind, payload))
+
+    def take(self) -> list[tuple]:
+        out, self.events = self.events, []
+        return out
+
+    def cancel(self, job_id: str) -> None:
+        self.cancelled.add(job_id)
+
+    def is_cancelled(self, job_id: str) -> bool:
+        return job_id in self.cancelled
+
+
+def start_ray(workers: int | None = None) -> Any:
+    """Connect to ``RAY_ADDRESS``'s cluster, else start a local one; return ray."""
+    import ray  # noqa: PLC0415
+
+    if not ray.is_initialized():
+        address = os.environ.get("RAY_ADDRESS") or None
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = {"env_vars": {"PYTHONPATH": package}}
+        if address:
+            ray.init(address=address, runtime_env=env, log_to_driver=False)
+        else:
+            ray.init(
+                num_cpus=workers or default_workers(),
+                include_dashboard=False,
+                runtime_env=env,
+                log_to_driver=False,
+            )
+    return ray
+
+
+# -- the parent side -------------------------------------------------------------------
+
+
+class Executor:
+    """A bounded pool of worker processes with a FIFO queue of jobs.
+
+    At most ``workers`` jobs run at once; the others wait in submission order.
+    Each job's function runs in a worker process, so it and its arguments must be
+    picklable (module-level functions such as ``compare`` are).
+
+    Args:
+        workers: processes (default :func:`default_workers`).
+        engine: "local" (worker processes here) or "ray" (Ray tasks on the
+            cluster at ``RAY_ADDRESS``, else on a local one; ``workers`` defaults
+            to its CPUs); default :func:`default_engine`.
+        timeout: default seconds a job may run (None: no limit).
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        engine: str | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        engine = check_engine(engine)
+        self._ray = self._board = None
+        if engine == "ray":
+            self._ray = start_ray(workers)
+            self._board = self._ray.remote(_Board).remote()
+            self._task = self._ray.remote(num_cpus=1, max_retries=0)(_run_ray)
+            _copy_arrays_in_ray()
+            if workers is None:
+                workers = int(self._ray.cluster_resources().get("CPU", 1))
+        self.workers = int(workers) if workers is not None else default_workers()
+        if self.workers < 1:
+            raise ParameterError(f"workers must be at least 1, got {workers}")
+        self.engine = engine
+        self.timeout = timeout
+        self._ctx = multiprocessing.get_context("spawn")
+        self._lock = threading.RLock()
+        self._jobs: dict[str, Job] = {}
+        self._queue: deque[str] = deque()
+        self._calls: dict[str, tuple] = {}
+        self._free = list(range(self.workers))
+        self._durations: deque[float] = deque(maxlen=KEEP_DURATIONS)
+        self._pool: ProcessPoolExecutor | None = None
+        self._events = self._ctx.Queue()
+        self._flags = self._ctx.Array("i", self.workers, lock=False)
+        self._closed = False
+        self._watcher = threading.Thread(
+            target=self._watch, name="convlstm-executor", daemon=True
+        )
+        self._watcher.start()
+
+    # -- submitting and looking up ------------------------------------------------
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        owner: str,
+        label: str = "",
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Job:
+        """Queue ``fn(*args, **kwargs)``; return its :class:`Job` at once.
+
+        When ``fn`` takes a ``progress`` argument (``compare``, ``backtest``), the
+        job passes its own callback: the events reach ``job.events``, and a cancel
+        stops the work at its next event.
+
+        Args:
+            fn: a picklable (module-level) function.
+            owner: who may see and cancel the job.
+            label: a short description, used in error messages.
+            timeout: seconds the job may run (default: the executor's).
+        """
+        if self._closed:
+            raise JobFailed("the executor was shut down; no new jobs")
+        job = Job(
+            id=secrets.token_urlsafe(16),
+            owner=str(owner),
+            label=label or getattr(fn, "__name__", "job"),
+            submitted=time.time(),
+            timeout=self.timeout if timeout is None else timeout,
+        )
+        try:
+            takes_progress = "progress" in inspect.signature(fn).parameters
+        except (TypeError, ValueError):  # builtins without a signature
+            takes_progress = False
+        with self._lock:
+            self._jobs[job.id] = job
+            self._calls[job.id] = (fn, args, kwargs, takes_progress)
+            self._queue.append(job.id)
+            self._forget_old()
+            self._dispatch()
+        return job
+
+    def get(self, job_id: str, owner: str) -> Job | None:
+        """The job ``job_id`` if ``owner`` owns it; None otherwise (also when it is
+        unknown, e.g. submitted before a restart: report that as lost)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        return job if job is not None and job.owner == str(owner) else None
+
+    def jobs(self, owner: str) -> list[Job]:
+        """The jobs of ``owner``, oldest first."""
+        with self._lock:
+            return [j for j in self._jobs.values() if j.owner == str(owner)]
+
+    def forget(self, job_id: str, owner: str) -> None:
+        """Drop a finished job of ``owner`` (its result was collected)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and job.owner == str(owner) and job.is_finished:
+                del self._jobs[job_id]
+
+    def position(self, job: Job) -> int:
+        """0 while running or finished; k for the k-th job waiting in the queue."""
+        with self._lock:
+            try:
+                return self._queue.index(job.id) + 1
+            except ValueError:
+                return 0
+
+    def wait_estimate(self, job: Job) -> float | None:
+        """Seconds until ``job`` starts (queued) or ends (running), estimated from
+        recent run times and its own progress; None without anything to go on."""
+        if job.is_finished:
+            return 0.0
+        if job.status == "running":
+            frac = job.fraction
+            if frac <= 0.02:
+                return self._typical()
+            return job.seconds * (1 - frac) / frac
+        typical = self._typical()
+        if typical is None:
+            return None
+        rounds = math.ceil(self.position(job) / self.workers)
+        return typical * rounds
+
+    def _typical(self) -> float | None:
+        with self._lock:
+            runs = list(self._durations)
+        return sum(runs) / len(runs) if runs else None
+
+    # -- cancelling ---------------------------------------------------------------
+
+    def cancel(self, job_id: str, owner: str) -> bool:
+        """Cancel ``owner``'s job: a queued one never starts, a running one stops
+        at its next progress event. False when it is not ``owner``'s or finished."""
+        with self._lock:
+            job = self.get(job_id, owner)
+            if job is None or job.is_finished:
+                return False
+            if job.status == "queued":
+                self._queue.remove(job.id)
+                self._calls.pop(job.id, None)
+                self._finish(job, "cancelled")
+            else:
+                self._stop(job)
+            return True
+
+    # -- map --------------------------------------------------------------------
+
+    def map(
+        self,
+        fn: Callable[..., Any],
+        items: Iterable[Any],
+        *,
+        timeout: float | None = None,
+        label: str = "",
+    ) -> list[Any]:
+        """``[fn(item) for item in items]``, run in parallel on the pool.
+
+        Results come back in the order of ``items``. When one call fails, the rest
+        are cancelled and its error is raised (a ``ConvLSTMError`` as it is, any
+        other as :class:`JobFailed`).
+        """
+        owner = f"map:{secrets.token_hex(8)}"
+        name = label or getattr(fn, "__name__", "map")
+        jobs = [
+            self.submit(fn, item, owner=owner, label=f"{name} [{i}]", timeout=timeout)
+            for i, item in enumerate(items)
+        ]
+        try:
+            for job in jobs:
+                job.wait()
+                if job.status != "done":
+                    raise job.exception or JobFailed(f"{job.label} was {job.status}")
+            return [job.result for job in jobs]
+        finally:
+            for job in jobs:
+                self.cancel(job.id, owner)
+                self.forget(job.id, owner)
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Start the worker processes now rather than on the first job."""
+        if self._ray is not None:
+            return
+        with self._lock:
+            pool = self._ensure_pool()
+        for fut in [pool.submit(_nothing) for _ in range(self.workers)]:
+            with contextlib.suppress(BrokenProcessPool):
+                fut.result()
+
+    def shutdown(self) -> None:
+        """Cancel what is queued, stop the running jobs and the workers."""
+        with self._lock:
+            self._closed = True
+            for job_id in list(self._queue):
+                self.cancel(job_id, self._jobs[job_id].owner)
+            for job in self._jobs.values():
+                if job.status == "running":
+                    self._stop(job)
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    # -- internals (call with the lock held) ---------------------------------------
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            threads = max((os.cpu_count() or 1) // self.workers, 1)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=self._ctx,
+                initializer=_init_worker,
+                initargs=(self._events, self._flags, threads),
+            )
+        return self._pool
+
+    def _stop(self, job: Job) -> None:
+        """Ask a running job to stop at its next progress event."""
+        if self._board is not None:
+            self._board.cancel.remote(job.id)
+        elif job.slot is not None:
+            self._flags[job.slot] = 1
+
+    def _start(self, job: Job, call: tuple) -> Future:
+        fn, args, kwargs, progress = call
+        if self._ray is not None:
+            call = (fn, args, kwargs, progress)
+            ref = self._task.remote(job.id, job.slot, call, self._board)
+            return ref.future()
+        try:
+            pool = self._ensure_pool()
+            return pool.submit(_run, job.id, job.slot, fn, args, kwargs, progress)
+        except BrokenProcessPool:
+            self._pool = None
+            pool = self._ensure_pool()
+            return pool.submit(_run, job.id, job.slot, fn, args, kwargs, progress)
+
+    def _dispatch(self) -> None:
+        while self._queue and self._free and not self._closed:
+            job = self._jobs[self._queue.popleft()]
+            job.slot = self._free.pop(0)
+            self._flags[job.slot] = 0
+            job.status = "running"
+            job.started = time.time()
+            future = self._start(job, self._calls.pop(job.id))
+            future.add_done_callback(lambda f, job=job: self._collect(job, f))
+
+    def _collect(self, job: Job, future: Future) -> None:
+        """A worker returned (or died): record the outcome, free the slot."""
+        with self._lock:
+            if job.slot is not None:
+                self._free.append(job.slot)
+                self._free.sort()
+                self._flags[job.slot] = 0
+            if job.is_finished:  # timed out earlier: the outcome no longer counts
+                self._dispatch()
+                return
+            try:
+                status, value = future.result()
+            except ConvLSTMError as exc:
+                cause = getattr(exc, "cause", None)  # a RayTaskError wraps it
+                self._finish(
+                    job, "failed", cause if isinstance(cause, ConvLSTMError) else exc
+                )
+            except BrokenProcessPool as exc:
+                self._pool = None  # the next dispatch starts fresh workers
+                self._finish(
+                    job,
+                    "failed",
+                    JobFailed(
+                        f"{job.label}: the worker process running it died "
+                        f"({exc}); out of memory? Try again with fewer or smaller "
+                        "models"
+                    ),
+                )
+            except Exception as exc:  # any other error becomes this job's error
+                log.exception("job %s (%s) failed", job.id, job.label)
+                cause = getattr(exc, "cause", None) or exc  # a RayTaskError wraps it
+                if "WorkerCrashed" in type(exc).__name__:
+                    cause = "the worker process running it died"
+                    text = f"{job.label} failed: {cause}"
+                else:
+                    text = f"{job.label} failed: {type(cause).__name__}: {cause}"
+                self._finish(job, "failed", JobFailed(text))
+            else:
+                if status == "done":
+                    job.result = value
+                    self._durations.append(time.time() - (job.started or time.time()))
+                self._finish(job, status)
+            self._dispatch()
+
+    def _finish(self, job: Job, status: str, exc: ConvLSTMError | None = None) -> None:
+        job.status = status
+        job.finished = time.time()
+        if exc is not None:
+            job.exception, job.error = exc, str(exc)
+        job._done.set()
+
+    def _forget_old(self) -> None:
+        done = [j for j in self._jobs.values() if j.is_finished]
+        for job in itertools.islice(done, max(len(done) - KEEP_FINISHED, 0)):
+            del self._jobs[job.id]
+
+    def _watch(self) -> None:
+        """Thread: move workers' events onto their jobs and time jobs out."""
+        while True:
+            try:
+                if self._board is not None:
+                    time.sleep(REPORT_EVERY)
+                    messages = self._take_from_ray()
+                else:
+                    messages = [self._events.get(timeout=0.5)]
+            except queue.Empty:
+                messages = []
+            except (EOFError, OSError):  # the queue was closed at exit
+                return
+            if messages is None:  # the Ray cluster is gone
+                return
+            with self._lock:
+                for job_id, kind, payload in messages:
+                    job = self._jobs.get(job_id)
+                    if job is None or job.is_finished:
+                        continue
+                    if kind == "events":
+                        job.events.extend(payload)
+                    elif kind == "started":
+                        job.started = payload
+                self._time_out()
+
+    def _take_from_ray(self) -> list[tuple] | None:
+        """The board's new events; None (and every unfinished job lost) once the
+        Ray cluster has gone away."""
+        if self._ray.is_initialized():
+            try:
+                return self._ray.get(self._board.take.remote(), timeout=60)
+            except Exception:  # Ray raises plain Exception for a dead actor
+                log.warning("lost the Ray cluster's board", exc_info=True)
+        with self._lock:
+            self._queue.clear()
+            for job in self._jobs.values():
+                if not job.is_finished:
+                    self._finish(
+                        job,
+                        "lost",
+                        JobFailed(f"{job.label}: the Ray cluster went away"),
+                    )
+        return None
+
+    def _time_out(self) -> None:
+        now = time.time()
+        for job in self._jobs.values():
+            if (
+                job.status == "running"
+                and job.timeout is not None
+                and job.started is not None
+                and now - job.started > job.timeout
+            ):
+                self._stop(job)  # at its next event
+                self._finish(
+                    job,
+                    "failed",
+                    JobFailed(
+                        f"{job.label} ran longer than its limit of {job.timeout:g} s "
+                        "and was stopped"
+                    ),
+                )
+
+
+_SHARED: dict[tuple[str, int], Executor] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_executor(workers: int | None = None, engine: str | None = None) -> Executor:
+    """One executor per (engine, workers) for this process, created on first use
+    (engine default :func:`default_engine`)."""
+    n = int(workers) if workers is not None else default_workers()
+    engine = check_engine(engine)
+    with _SHARED_LOCK:
+        key = (engine, n)
+        if key not in _SHARED:
+            _SHARED[key] = Executor(n, engine=engine)
+        return _SHARED[key]
+
+
+def run_all(
+    fn: Callable[..., Any],
+    items: Sequence[Any],
+    *,
+    jobs: int = 1,
+    engine: str | None = None,
+) -> list[Any]:
+    """``[fn(item) for item in items]``: in this process when ``jobs`` is 1, else on
+    :func:`shared_executor` with ``jobs`` workers of ``engine``."""
+    if jobs <= 1 or len(items) <= 1:
+        return [fn(item) for item in items]
+    return shared_executor(jobs, engine).map(fn, items)

@@ -1,0 +1,97 @@
+"""Training as a job on the compare page: it survives navigation, its results land in
+its own session only, earlier runs can be reopened, a vanished job is reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import ui
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compare_page(dataset: str = "air_passengers") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="dataset").set_value(dataset).run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def submit(at: AppTest, models: list[str], horizon: int, folds: int = 1) -> None:
+    at.multiselect(key="models").set_value(models)
+    at.number_input(key="horizon").set_value(horizon)
+    at.number_input(key="folds").set_value(folds)
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+
+
+def warnings(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning)
+
+
+def test_results_land_after_visiting_another_page(wait_for_training) -> None:
+    at = compare_page()
+    submit(at, ["Seasonal naive", "Theta"], horizon=6, folds=2)
+    assert ui.JOB in at.session_state  # training runs beside the page
+    at.switch_page("pages/data.py").run()
+    job = ui.executor().get(at.session_state[ui.JOB]["id"], at.session_state[ui.OWNER])
+    assert job is not None and job.wait(240)
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception, at.exception
+    assert "stopped" not in warnings(at)
+    result = at.session_state[ui.RESULT]
+    assert set(result["comparison"].summary.index) == {"Seasonal naive", "Theta"}
+    assert result["params"]["horizon"] == 6
+    assert ui.JOB not in at.session_state
+
+
+def test_run_history_reopens_an_earlier_run(wait_for_training) -> None:
+    at = compare_page()
+    submit(at, ["Seasonal naive"], horizon=6)
+    wait_for_training(at)
+    submit(at, ["Naive"], horizon=3)
+    wait_for_training(at)
+    assert set(at.session_state[ui.RESULT]["comparison"].summary.index) == {"Naive"}
+    assert "Earlier runs (2)" in [e.label for e in at.expander]
+    history = next(d.value for d in at.dataframe if "Best" in d.value.columns)
+    assert history["Models"].tolist() == ["Naive", "Seasonal naive"]
+    assert history["Shown"].tolist() == [True, False]
+    at.selectbox(key="history_pick").set_value(1).run()
+    at.button(key="history_open").click().run()
+    assert not at.exception, at.exception
+    reopened = at.session_state[ui.RESULT]
+    assert set(reopened["comparison"].summary.index) == {"Seasonal naive"}
+    assert reopened["params"]["horizon"] == 6
+
+
+def test_a_session_cannot_see_or_stop_another_sessions_job(wait_for_training) -> None:
+    alice = compare_page()
+    submit(alice, ["Seasonal naive"], horizon=6)
+    meta = alice.session_state[ui.JOB]
+    # Bob somehow holds Alice's job id: under his own owner token it is unknown
+    bob = compare_page()
+    bob.session_state[ui.JOB] = dict(meta)
+    bob.run()
+    assert not bob.exception, bob.exception
+    assert "lost" in warnings(bob)
+    assert ui.RESULT not in bob.session_state
+    assert not ui.executor().cancel(meta["id"], bob.session_state[ui.OWNER])
+    wait_for_training(alice)
+    assert set(alice.session_state[ui.RESULT]["comparison"].summary.index) == {
+        "Seasonal naive"
+    }
+
+
+def test_a_job_the_executor_no_longer_knows_is_reported_lost() -> None:
+    at = compare_page()
+    at.session_state[ui.JOB] = {"id": "from-before-the-restart"}
+    at.run()
+    assert not at.exception, at.exception
+    assert "server restarted" in warnings(at)
+    assert "stopped" not in warnings(at)
+    assert ui.RESULT not in at.session_state

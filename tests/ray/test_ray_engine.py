@@ -1,0 +1,102 @@
+"""The Ray engine: jobs and backtest folds as Ray tasks give the local numbers."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from convlstm import DataError, compare, datasets
+from convlstm.cli import main
+from convlstm.executor import Executor
+
+pytestmark = [pytest.mark.ray, pytest.mark.timeout(600)]
+
+WAIT = 300  # seconds a job may take on a loaded machine
+SETTINGS = {
+    "models": ("ConvLSTM", "Seasonal naive", "Ensemble"),
+    "horizon": 6,
+    "folds": 3,
+    "params": {"epochs": 3, "hidden_size": 4, "seed": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def y() -> pd.Series:
+    return datasets.load("air_passengers")
+
+
+@pytest.fixture(scope="module")
+def local(y: pd.Series):
+    return compare(y, **SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def ray_executor(ray_cluster) -> Executor:
+    ex = Executor(engine="ray")
+    assert ex.workers == 2  # the cluster's CPUs
+    return ex
+
+
+def same(a, b) -> None:
+    pd.testing.assert_frame_equal(a.backtest.forecasts, b.backtest.forecasts)
+    pd.testing.assert_frame_equal(a.future, b.future)
+
+
+def test_a_job_on_ray_gives_the_local_numbers(ray_executor, y, local) -> None:
+    job = ray_executor.submit(compare, y, owner="a", label="ray job", **SETTINGS)
+    assert job.wait(WAIT), "the Ray job did not finish"
+    assert job.status == "done", job.error
+    same(local, job.result)
+    assert job.events and job.events[-1].fraction > 0.5
+    assert ray_executor.get(job.id, "b") is None
+
+
+def test_backtest_folds_on_ray_give_the_local_numbers(ray_cluster, y, local) -> None:
+    same(local, compare(y, jobs=2, engine="ray", **SETTINGS))
+
+
+def test_a_library_error_on_ray_stays_clear(ray_executor, y) -> None:
+    job = ray_executor.submit(
+        compare, y, owner="a", models=("Naive",), horizon=12, folds=20
+    )
+    assert job.wait(WAIT)
+    assert job.status == "failed"
+    assert isinstance(job.exception, DataError)
+    assert "Traceback" not in job.error and "backtest of 20 folds" in job.error
+
+
+def test_cancel_stops_a_ray_job(ray_executor, y) -> None:
+    job = ray_executor.submit(
+        compare,
+        y,
+        owner="a",
+        models=("ConvLSTM",),
+        horizon=6,
+        folds=3,
+        params={"epochs": 100_000, "hidden_size": 4},
+    )
+    deadline = WAIT
+    while not job.events and deadline > 0:
+        job.wait(0.5)
+        deadline -= 0.5
+    assert job.events, "no progress from the Ray job"
+    assert ray_executor.cancel(job.id, "a")
+    assert job.wait(WAIT)
+    assert job.status == "cancelled"
+
+
+def test_cli_engine_ray(ray_cluster) -> None:
+    argv = ["compare", "--dataset", "air_passengers", "--models", "seasonal-naive"]
+    argv += ["theta", "--folds", "3", "--json", "--quiet"]
+    outputs = []
+    for extra in ([], ["--engine", "ray", "--jobs", "2"]):
+        out, err = io.StringIO(), io.StringIO()
+        assert main([*argv, *extra], stdout=out, stderr=err) == 0, err.getvalue()
+        rows = json.loads(out.getvalue())["summary"]
+        outputs.append(
+            [{k: v for k, v in r.items() if k != "fit_seconds"} for r in rows]
+        )
+    assert outputs[0] == outputs[1]

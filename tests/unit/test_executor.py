@@ -1,0 +1,167 @@
+"""The executor: FIFO order, queue positions, cancel, failures, timeouts, map."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from convlstm import DataError
+from convlstm.executor import Executor, JobFailed
+from convlstm.training import ProgressEvent
+
+WAIT = 120  # seconds any job here may take on a loaded machine
+
+
+# Jobs run in worker processes: their functions live at module level.
+def stamp(tag: str) -> tuple[str, float]:
+    return tag, time.time()
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def spin(seconds: float, progress=None) -> str:
+    """Report progress until ``seconds`` pass (or the job is cancelled)."""
+    end = time.monotonic() + seconds
+    epoch = 0
+    while time.monotonic() < end:
+        epoch += 1
+        progress(ProgressEvent(model="m", stage="s", fraction=0.5, epoch=epoch))
+        time.sleep(0.01)
+    return "finished"
+
+
+def bad_value() -> None:
+    raise ValueError("boom")
+
+
+def bad_data() -> None:
+    raise DataError("column 'value': 3 non-numeric cells")
+
+
+def die() -> None:
+    os._exit(3)
+
+
+@pytest.fixture(scope="module")
+def one() -> Executor:
+    with Executor(1) as ex:
+        ex.warm_up()
+        yield ex
+
+
+def test_fifo_order_and_queue_positions(one: Executor) -> None:
+    blocker = one.submit(spin, 1.5, owner="a")
+    jobs = [one.submit(stamp, t, owner="a") for t in "xyz"]
+    assert [one.position(j) for j in jobs] == [1, 2, 3]
+    assert one.position(blocker) == 0
+    for job in jobs:
+        assert job.wait(WAIT)
+    starts = [job.result[1] for job in jobs]
+    assert [job.result[0] for job in jobs] == list("xyz")
+    assert starts == sorted(starts)
+    assert blocker.status == "done" and blocker.result == "finished"
+    assert blocker.events and blocker.events[0].model == "m"
+    # with run times known, a queued job gets an estimate of its wait
+    again = one.submit(spin, 1.0, owner="a")
+    queued = one.submit(stamp, "w", owner="a")
+    assert one.wait_estimate(queued) is not None
+    queued.wait(WAIT)
+    assert again.status == "done"
+
+
+def test_cancel_queued_and_running(one: Executor) -> None:
+    running = one.submit(spin, 60, owner="a")
+    queued = one.submit(stamp, "never", owner="a")
+    while running.status != "running" or not running.events:
+        time.sleep(0.05)
+    assert one.cancel(queued.id, "a")
+    assert queued.status == "cancelled" and queued.result is None
+    assert one.cancel(running.id, "a")
+    assert running.wait(WAIT)
+    assert running.status == "cancelled"
+    assert running.seconds < 30
+
+
+def test_other_owners_can_neither_see_nor_cancel(one: Executor) -> None:
+    job = one.submit(stamp, "mine", owner="alice")
+    assert one.get(job.id, "bob") is None
+    assert not one.cancel(job.id, "bob")
+    assert job not in one.jobs("bob")
+    assert one.get(job.id, "alice") is job
+    assert job.wait(WAIT) and job.status == "done"
+    assert len(job.id) >= 20  # unguessable
+
+
+def test_failures_become_clear_errors(one: Executor) -> None:
+    other = one.submit(bad_value, owner="a", label="Train and compare")
+    data = one.submit(bad_data, owner="a")
+    assert other.wait(WAIT) and data.wait(WAIT)
+    assert other.status == "failed"
+    assert isinstance(other.exception, JobFailed)
+    assert other.error == "Train and compare failed: ValueError: boom"
+    assert data.status == "failed"
+    assert isinstance(data.exception, DataError)
+    assert data.error == "column 'value': 3 non-numeric cells"
+
+
+def test_a_dead_worker_fails_only_its_job(one: Executor) -> None:
+    dead = one.submit(die, owner="a", label="crash")
+    assert dead.wait(WAIT)
+    assert dead.status == "failed" and "died" in dead.error
+    after = one.submit(square, 7, owner="a")
+    assert after.wait(WAIT) and after.result == 49
+
+
+def test_timeout_stops_a_job(one: Executor) -> None:
+    job = one.submit(spin, 60, owner="a", label="slow", timeout=1.0)
+    assert job.wait(WAIT)
+    assert job.status == "failed"
+    assert "limit of 1 s" in job.error
+    follow = one.submit(square, 3, owner="a")  # the slot comes back
+    assert follow.wait(WAIT) and follow.result == 9
+
+
+def test_map_equals_serial_and_runs_in_parallel() -> None:
+    with Executor(2) as ex:
+        assert ex.map(square, range(6)) == [x * x for x in range(6)]
+        with pytest.raises(JobFailed, match="boom"):
+            ex.map(_raise_on_three, range(5))
+
+
+def _raise_on_three(x: int) -> int:
+    if x == 3:
+        raise ValueError("boom")
+    return x
+
+
+def test_bad_settings() -> None:
+    from convlstm import ParameterError
+
+    with pytest.raises(ParameterError, match="engine"):
+        Executor(1, engine="nope")
+    with pytest.raises(ParameterError, match="at least 1"):
+        Executor(0)
+
+
+def test_backtest_folds_at_once_give_the_same_numbers() -> None:
+    import pandas as pd
+
+    from convlstm import backtest, datasets, make_model
+
+    y = datasets.load("air_passengers")
+    settings = {"epochs": 3, "hidden_size": 4, "seed": 1}
+    models = {
+        "ConvLSTM": make_model("ConvLSTM", horizon=6, **settings),
+        "Seasonal naive": make_model("Seasonal naive", horizon=6),
+        "Ensemble": make_model("Ensemble", horizon=6),
+    }
+    serial = backtest(models, y, 6, 3)
+    events = []
+    parallel = backtest(models, y, 6, 3, n_jobs=2, progress=events.append)
+    pd.testing.assert_frame_equal(serial.forecasts, parallel.forecasts)
+    pd.testing.assert_frame_equal(serial.member_forecasts, parallel.member_forecasts)
+    assert events and events[-1].fraction == 1.0

@@ -1,0 +1,196 @@
+"""Training as jobs: the process-wide executor, this session's job in flight, its
+outcome collected into the session, and the session's short run history.
+
+The executor is shared by every user (``st.cache_resource``); which jobs belong to
+this session lives in ``st.session_state`` only, and every lookup names the
+session's unguessable owner token, so no session sees or stops another's runs.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from convlstm import ConvLSTMError, compare
+from convlstm.executor import Executor, Job
+
+from .progress import JobPanel
+from .state import HISTORY, JOB, JOB_ERROR, LOST, OWNER, RESULT, RUNNING
+
+POLL_EVERY = 1.0  # seconds between the progress fragment's redraws
+KEEP_RUNS = 5  # finished runs a session can reopen
+JOB_TIMEOUT = 3600.0  # seconds one training run may take
+
+
+@st.cache_resource(show_spinner=False)
+def executor() -> Executor:
+    """The app's one executor (shared by all users; holds no per-user state)."""
+    ex = Executor(timeout=JOB_TIMEOUT)
+    # start the worker processes now: the first run need not wait for torch to load
+    threading.Thread(target=ex.warm_up, name="executor-warm-up", daemon=True).start()
+    return ex
+
+
+def owner() -> str:
+    """This browser session's owner token for the executor."""
+    if OWNER not in st.session_state:
+        st.session_state[OWNER] = secrets.token_urlsafe(16)
+    return st.session_state[OWNER]
+
+
+def submit_training(
+    y: pd.Series,
+    *,
+    models: tuple[str, ...],
+    horizon: int,
+    folds: int,
+    params: dict[str, Any],
+    levels: tuple[float, ...],
+    label: str,
+    data_key: str,
+) -> Job:
+    """Queue a ``compare`` run for this session (stopping its previous one)."""
+    ex = executor()
+    stop_training()
+    job = ex.submit(
+        compare,
+        y,
+        owner=owner(),
+        label=f"Training on {label}",
+        models=models,
+        horizon=horizon,
+        folds=folds,
+        params=params,
+        levels=levels,
+        extra={"data": label},
+    )
+    st.session_state[JOB] = {
+        "id": job.id,
+        "y": y,
+        "label": label,
+        "data_key": data_key,
+        "params": {**params, "horizon": horizon, "folds": folds},
+        "models": list(models),
+    }
+    for key in (JOB_ERROR, LOST, RUNNING):
+        st.session_state.pop(key, None)
+    return job
+
+
+def current_job() -> Job | None:
+    """This session's job in flight (None if there is none or it was lost)."""
+    meta = st.session_state.get(JOB)
+    return executor().get(meta["id"], owner()) if meta else None
+
+
+def stop_training() -> bool:
+    """Cancel this session's job in flight; False when there is none."""
+    meta = st.session_state.get(JOB)
+    return bool(meta) and executor().cancel(meta["id"], owner())
+
+
+def collect() -> str | None:
+    """Move a finished job's outcome into the session; return its status.
+
+    "done": the result becomes ``RESULT`` and joins the run history; "failed":
+    the error waits in ``JOB_ERROR``; "cancelled": ``RUNNING`` says it was stopped;
+    "lost": the executor no longer knows the job (the server restarted).
+    None while nothing finished.
+    """
+    meta = st.session_state.get(JOB)
+    if not meta:
+        return None
+    ex = executor()
+    job = ex.get(meta["id"], owner())
+    if job is None:
+        st.session_state.pop(JOB)
+        st.session_state[LOST] = True
+        return "lost"
+    if not job.is_finished:
+        return None
+    st.session_state.pop(JOB)
+    ex.forget(job.id, owner())
+    if job.status == "done":
+        res = _result(meta, job)
+        st.session_state[RESULT] = res
+        runs = [res, *st.session_state.get(HISTORY, [])]
+        st.session_state[HISTORY] = runs[:KEEP_RUNS]
+    elif job.status == "failed":
+        st.session_state[JOB_ERROR] = job.exception or ConvLSTMError(str(job.error))
+    elif job.status == "cancelled":
+        st.session_state[RUNNING] = True
+    return job.status
+
+
+def _result(meta: dict, job: Job) -> dict:
+    comparison = job.result
+    return {
+        "comparison": comparison,
+        "y": meta["y"],
+        "label": meta["label"],
+        "data_key": meta["data_key"],
+        "params": meta["params"],
+        "device": str(comparison.device),
+        "finished": datetime.fromtimestamp(job.finished or 0).strftime(
+            "%Y-%m-%d %H:%M"
+        ),
+        "run_id": job.id[:8],
+    }
+
+
+def progress_fragment(device: str) -> None:
+    """The live panel of this session's job, redrawn every ``POLL_EVERY`` seconds
+    without rerunning the page; when the job ends, the whole page reruns."""
+
+    @st.fragment(run_every=POLL_EVERY)
+    def panel() -> None:
+        job = current_job()
+        if job is None or job.is_finished:
+            collect()
+            st.rerun(scope="app")
+        ex = executor()
+        if JobPanel(device).show(job, ex.position(job), ex.wait_estimate(job)):
+            stop_training()
+
+    panel()
+
+
+def run_history() -> None:
+    """The session's earlier runs (settings, time, best model); one can be
+    reopened as the current result."""
+    runs = st.session_state.get(HISTORY, [])
+    if len(runs) < 2:
+        return
+    current = st.session_state.get(RESULT)
+    with st.expander(f"Earlier runs ({len(runs)})", icon=":material/history:"):
+        rows = [
+            {
+                "Finished": r["finished"],
+                "Data": r["label"],
+                "Models": ", ".join(str(m) for m in r["comparison"].summary.index),
+                "Horizon": r["params"].get("horizon"),
+                "Folds": r["params"].get("folds"),
+                "Best": r["comparison"].best or "-",
+                "Shown": r is current,
+            }
+            for r in runs
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="run_history")
+        labels = [
+            f"{r['finished']} · {r['label']} · best {r['comparison'].best}"
+            for r in runs
+        ]
+        pick = st.selectbox(
+            "Reopen a run",
+            range(len(runs)),
+            format_func=lambda i: labels[i],
+            key="history_pick",
+        )
+        if st.button("Show this run", key="history_open", icon=":material/restore:"):
+            st.session_state[RESULT] = runs[pick]
+            st.rerun()
