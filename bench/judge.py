@@ -3,7 +3,8 @@
 One number for an A/B comparison: the geometric mean, over the six bundled datasets
 and the seven series of ``bench.extra``, of the ConvLSTM's MAE over our ARIMA's on
 the same rolling-origin folds (neural MAE averaged over seeds). Run it on two
-checkouts, or with ``--params '{"hidden_size": 16}'``, and compare. A change worth
+checkouts, or with ``--params '{"hidden_size": 16}'``, and compare; ``--model LSTM``
+judges the plain LSTM (the ConvLSTM's ablation) the same way. A change worth
 keeping should lower the geometric mean without a large loss on any article
 dataset; a 5% move on one short series is within the noise.
 
@@ -43,7 +44,7 @@ def _mae(task: tuple[str, str, dict[str, Any], int]) -> tuple[str, str, float]:
     from convlstm.compare import make_model
 
     y, horizon, folds = _series(name)
-    kwargs = {**params, "seed": seed} if model == "ConvLSTM" else {}
+    kwargs = {**params, "seed": seed} if model != "ARIMA" else {}
     forecaster = make_model(model, horizon=horizon, **kwargs)
     frame = backtest({model: forecaster}, y, horizon, folds).forecasts
     actual = frame["actual"].to_numpy(float)
@@ -59,7 +60,8 @@ def names() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.judge", description=__doc__)
-    p.add_argument("--params", default="{}", help="ConvLSTM settings as JSON")
+    p.add_argument("--model", default="ConvLSTM", choices=["ConvLSTM", "LSTM"])
+    p.add_argument("--params", default="{}", help="the model's settings as JSON")
     p.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 (default 3)")
     p.add_argument("--series", nargs="+", help="default: all")
     p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
@@ -67,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     params = json.loads(args.params)
     chosen = args.series or names()
     tasks = [(n, "ARIMA", {}, 0) for n in chosen]
-    tasks += [(n, "ConvLSTM", params, s) for n in chosen for s in range(args.seeds)]
+    neural = args.model
+    tasks += [(n, neural, params, s) for n in chosen for s in range(args.seeds)]
     start = time.perf_counter()
     results: dict[tuple[str, str], list[float]] = {}
     if args.jobs > 1:
@@ -80,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, model, mae in done:
         results.setdefault((name, model), []).append(mae)
     ratios = []
-    print(f"{'series':16s} {'ConvLSTM':>12s} {'ARIMA':>12s} {'ratio':>7s}")
+    print(f"{'series':16s} {neural:>12s} {'ARIMA':>12s} {'ratio':>7s}")
     for name in chosen:
-        conv = float(np.mean(results[(name, "ConvLSTM")]))
+        conv = float(np.mean(results[(name, neural)]))
         arima = results[(name, "ARIMA")][0]
         ratio = conv / arima if arima > 0 else math.nan
         ratios.append(ratio)
@@ -90,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     finite = [r for r in ratios if math.isfinite(r)]
     geo = float(np.exp(np.mean(np.log(finite)))) if finite else math.nan
     print(
-        f"geometric mean ConvLSTM / ARIMA: {geo:.4f} over {len(finite)} series "
+        f"geometric mean {neural} / ARIMA: {geo:.4f} over {len(finite)} series "
         f"({args.seeds} seeds, params {params}, {time.perf_counter() - start:.0f} s)"
     )
     return 0

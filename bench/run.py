@@ -593,6 +593,27 @@ def targets(
                     f"ConvLSTM {conv:.4g} vs LSTM {lstm:.4g} (ratio {conv / lstm:.3f})",
                 )
             )
+    # the LSTM is the ConvLSTM's ablation (same set-up, another cell): it must beat
+    # seasonal naive wherever the ConvLSTM does
+    where = [
+        d
+        for d in table
+        if None not in (mae(d, "ConvLSTM"), mae(d, "Seasonal naive"))
+        and mae(d, "ConvLSTM") < mae(d, "Seasonal naive")
+    ]
+    what = "LSTM below seasonal naive wherever the ConvLSTM is"
+    if not where or any(mae(d, "LSTM") is None for d in where):
+        out.append(_target(what, None, "n/a"))
+    else:
+        losing = [d for d in where if mae(d, "LSTM") >= mae(d, "Seasonal naive")]
+        out.append(
+            _target(
+                what,
+                not losing,
+                f"on {len(where) - len(losing)}/{len(where)} datasets"
+                + (f" (not on {', '.join(losing)})" if losing else ""),
+            )
+        )
     for d, limit in SPEED_LIMITS.items():
         s = speed.get(d)
         what = f"{d}: four-model compare < {limit:.0f} s"

@@ -213,7 +213,58 @@ def seasonal_anchor(
     return anchor
 
 
-class ConvLSTMNet(nn.Module):
+class ForecastNet(nn.Module):
+    """What every forecasting net adds to its recurrent part: the linear AR skip over
+    the window and the seasonal-naive anchor (with drift when the window holds two
+    cycles). One owner, so the ConvLSTM and the plain LSTM differ only in the cell.
+
+    Subclasses call :meth:`init_output` at the end of ``__init__`` (the skip is made
+    after the other layers, so the seeded initial weights do not depend on it) and
+    add :meth:`linear_parts` to their head's output.
+    """
+
+    def init_output(
+        self,
+        *,
+        lookback: int,
+        horizon: int,
+        ar_skip: bool,
+        anchor_period: int,
+        anchor_drift: bool | None,
+    ) -> None:
+        """Set up the skip (zero weights: the training loop solves it) and anchor.
+
+        Raises:
+            ParameterError: ``anchor_period`` outside ``0..lookback``.
+        """
+        if anchor_period < 0 or anchor_period > lookback:
+            raise ParameterError(f"anchor_period must be in 0..{lookback}")
+        # drift needs two whole cycles, and a naive (period 1) anchor gets none
+        can_drift = anchor_period > 1 and lookback >= 2 * anchor_period
+        self.anchor_drift = can_drift and anchor_drift is not False
+        self.anchor_period = anchor_period
+        self.ar = nn.Linear(lookback, horizon) if ar_skip else None
+        if self.ar is not None:
+            nn.init.zeros_(self.ar.weight)
+            nn.init.zeros_(self.ar.bias)
+
+    def anchor(self, x: torch.Tensor) -> torch.Tensor | None:
+        """The seasonal-naive (with drift) anchor of windows ``(B, L)``, or None."""
+        if self.anchor_period == 0:
+            return None
+        return seasonal_anchor(
+            x, self.horizon, self.anchor_period, drift=self.anchor_drift
+        )
+
+    def linear_parts(
+        self, x: torch.Tensor
+    ) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+        """The skip's and the anchor's forecasts of windows ``(B, L)`` (None if off)."""
+        ar = self.ar(x) if self.ar is not None else None
+        return ar, self.anchor(x)
+
+
+class ConvLSTMNet(ForecastNet):
     """ConvLSTM forecaster net: season-shaped frames -> stacked ConvLSTM -> horizon.
 
     Layout. The (normalised) lookback window of ``rows * width`` values is cut into
@@ -283,11 +334,6 @@ class ConvLSTMNet(nn.Module):
             raise ParameterError(
                 f"pooling must be between 1 and the row width {width}, got {pooling}"
             )
-        if anchor_period < 0 or anchor_period > lookback:
-            raise ParameterError(f"anchor_period must be in 0..{lookback}")
-        # drift needs two whole cycles, and a naive (period 1) anchor gets none
-        can_drift = anchor_period > 1 and lookback >= 2 * anchor_period
-        self.anchor_drift = can_drift and anchor_drift is not False
         self.lookback = lookback
         self.width = width
         self.rows = lookback // width
@@ -296,7 +342,6 @@ class ConvLSTMNet(nn.Module):
         self.n_frames = self.rows - self.frame_rows + 1
         self.pooling = pooling
         self.residual = residual
-        self.anchor_period = anchor_period
         cols = width // pooling
         channels = 1
         if frontend:
@@ -320,14 +365,17 @@ class ConvLSTMNet(nn.Module):
         )
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size * self.frame_rows * cols, horizon)
-        self.ar = nn.Linear(lookback, horizon) if ar_skip else None
-        # zero head and skip: an untrained net forecasts the anchor (seasonal naive),
-        # and the training loop can solve the skip before the ConvLSTM learns
+        # zero head (and skip): an untrained net forecasts the anchor (seasonal
+        # naive), and the training loop can solve the skip before the ConvLSTM learns
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
-        if self.ar is not None:
-            nn.init.zeros_(self.ar.weight)
-            nn.init.zeros_(self.ar.bias)
+        self.init_output(
+            lookback=lookback,
+            horizon=horizon,
+            ar_skip=ar_skip,
+            anchor_period=anchor_period,
+            anchor_drift=anchor_drift,
+        )
 
     def frames(self, x: torch.Tensor) -> torch.Tensor:
         """Cut windows into the frame sequence.
@@ -385,8 +433,7 @@ class ConvLSTMNet(nn.Module):
                 layers.append({k: torch.stack(v, dim=1) for k, v in steps.items()})
         last = self.dropout(seq[:, -1].flatten(1))  # (B, hidden*R*W')
         head = self.head(last)  # (B, horizon)
-        ar = self.ar(x) if self.ar is not None else None
-        anchor = self.anchor(x)
+        ar, anchor = self.linear_parts(x)
         y = head
         for part in (ar, anchor):
             if part is not None:
@@ -405,22 +452,15 @@ class ConvLSTMNet(nn.Module):
         )
         return y, states
 
-    def anchor(self, x: torch.Tensor) -> torch.Tensor | None:
-        """The seasonal-naive (with drift) anchor of windows ``(B, L)``, or None."""
-        if self.anchor_period == 0:
-            return None
-        return seasonal_anchor(
-            x, self.horizon, self.anchor_period, drift=self.anchor_drift
-        )
 
-
-class LSTMNet(nn.Module):
+class LSTMNet(ForecastNet):
     """Plain LSTM forecaster net: the window as a sequence of single time steps.
 
     ``nn.LSTM`` over the ``L`` values of the (normalised) window, then a linear head
-    from the last hidden state to the ``horizon`` outputs. By default it is a PLAIN
-    LSTM (no AR skip, no seasonal anchor) so that comparisons show what the ConvLSTM
-    design adds; both can be switched on for ablations.
+    from the last hidden state to the ``horizon`` outputs, plus the same linear AR
+    skip and seasonal-naive anchor as :class:`ConvLSTMNet` (see
+    :class:`ForecastNet`): with the same settings the two nets differ only in the
+    recurrent part. ``ar_skip=False, anchor_period=0`` gives a bare LSTM.
 
     Args:
         lookback: window length ``L``.
@@ -428,8 +468,10 @@ class LSTMNet(nn.Module):
         hidden_size: LSTM hidden units.
         num_layers: stacked LSTM layers.
         dropout: dropout between LSTM layers and before the head.
-        ar_skip: add a linear autoregressive skip from the window.
-        anchor_period: period of a seasonal-naive anchor (0 = none).
+        ar_skip: add the linear autoregressive skip from the window.
+        anchor_period: period of the seasonal-naive anchor (0 = none).
+        anchor_drift: move the anchor by the level change of the window's last two
+            cycles; ``None`` = whenever the window holds two cycles of a period > 1.
     """
 
     def __init__(
@@ -440,13 +482,13 @@ class LSTMNet(nn.Module):
         hidden_size: int = 64,
         num_layers: int = 1,
         dropout: float = 0.0,
-        ar_skip: bool = False,
+        ar_skip: bool = True,
         anchor_period: int = 0,
+        anchor_drift: bool | None = None,
     ) -> None:
         super().__init__()
         self.lookback = lookback
         self.horizon = horizon
-        self.anchor_period = anchor_period
         self.lstm = nn.LSTM(
             1,
             hidden_size,
@@ -456,10 +498,17 @@ class LSTMNet(nn.Module):
         )
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size, horizon)
-        # zero head: an untrained net forecasts the window's level (after denormalising)
+        # zero head (and skip): an untrained net forecasts the anchor, as the
+        # ConvLSTM's does
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
-        self.ar = nn.Linear(lookback, horizon) if ar_skip else None
+        self.init_output(
+            lookback=lookback,
+            horizon=horizon,
+            ar_skip=ar_skip,
+            anchor_period=anchor_period,
+            anchor_drift=anchor_drift,
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Forecast ``horizon`` steps from each window.
@@ -472,13 +521,7 @@ class LSTMNet(nn.Module):
         """
         out, _ = self.lstm(x.unsqueeze(-1))  # (B, L, hidden)
         y = self.head(self.dropout(out[:, -1]))  # (B, horizon)
-        if self.ar is not None:
-            y = y + self.ar(x)
-        anchor = self.anchor(x)
-        return y if anchor is None else y + anchor
-
-    def anchor(self, x: torch.Tensor) -> torch.Tensor | None:
-        """The seasonal-naive anchor of windows ``(B, L)``, or None."""
-        if self.anchor_period == 0:
-            return None
-        return seasonal_anchor(x, self.horizon, self.anchor_period)
+        for part in self.linear_parts(x):
+            if part is not None:
+                y = y + part
+        return y

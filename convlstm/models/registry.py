@@ -315,8 +315,9 @@ for _spec in (
         colour="#1f77b4",  # blue
         min_length=neural_min_length,
         default=True,
-        description="A plain LSTM over the same windows, trained by the same loop: "
-        "the neural baseline the ConvLSTM must beat.",
+        description="The ConvLSTM's ablation: the same windows, linear skip, "
+        "seasonal anchor and training, with a plain LSTM over the window's values in "
+        "place of the convolutional cell.",
     ),
     ModelSpec(
         name="ARIMA",

@@ -7,6 +7,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from convlstm.data import future_index
 from convlstm.errors import DataError, NotFittedError, ParameterError
@@ -136,12 +137,56 @@ def test_lookback_rule_covers_the_longest_usable_cycle():
     assert lookback_rule(500, 48, (48, 336)) == (144, 48)  # weekly cycle not usable
 
 
-def test_lstm_caps_its_automatic_lookback():
+def test_lstm_takes_the_convlstms_automatic_lookback():
     idx = pd.date_range("2020-01-01", periods=2000, freq="30min")
     t = np.arange(2000)
     y = pd.Series(100 + 10 * np.sin(2 * np.pi * t / 48), index=idx)
-    model = LSTMForecaster(horizon=4, **TINY_CONV).fit(y)
-    assert model.width_ == 48 and model.lookback_ == 96  # not the ConvLSTM's 384
+    model = LSTMForecaster(horizon=4, **TINY_CONV).build(y)
+    assert model.width_ == 48 and model.lookback_ == 384  # a week + a day
+    assert model.anchor_period_ == 336  # the weekly cycle, as the ConvLSTM's
+
+
+@pytest.mark.parametrize("transform", ["none", "log"])
+def test_lstm_and_convlstm_share_the_set_up_and_differ_in_the_cell(transform):
+    t = np.arange(96)
+    rng = np.random.default_rng(2)
+    values = 50 + 2.0 * t + 10 * np.sin(2 * np.pi * t / 12)
+    idx = pd.date_range("2001-01-01", periods=96, freq="MS")
+    y = pd.Series(values + rng.normal(0, 0.5, 96), index=idx)
+    kw = {**TINY_CONV, "transform": transform}
+    conv = ConvLSTMForecaster(horizon=6, **kw).fit(y)
+    lstm = LSTMForecaster(horizon=6, **kw).fit(y)
+    for name in (
+        "lookback_",
+        "width_",
+        "season_length_",
+        "anchor_period_",
+        "anchor_drift_",
+        "transform_",
+    ):
+        assert getattr(lstm, name) == getattr(conv, name), name
+    assert conv.anchor_period_ == 12 and conv.anchor_drift_ is not None  # chosen
+    assert lstm.net_.anchor_drift == conv.net_.anchor_drift
+    # the same ridge-solved linear skip, kept frozen by the same training loop
+    for part in ("weight", "bias"):
+        a = getattr(lstm.net_.ar, part)
+        b = getattr(conv.net_.ar, part)
+        assert a.abs().sum() > 0
+        torch.testing.assert_close(a, b)
+
+    # the recurrent part (and its head) is all that differs
+    def recurrent(model):
+        names = {n.split(".")[0] for n, _ in model.net_.named_parameters()}
+        return names - {"ar", "head"}
+
+    assert recurrent(lstm) == {"lstm"}
+    assert recurrent(conv) == {"frontend", "cells"}
+    # untrained, both nets forecast the same linear part on the same windows
+    fresh = [m.build(y).net_ for m in (conv, lstm)]
+    x = torch.randn(4, conv.lookback_, dtype=torch.float64)
+    with torch.no_grad():
+        out = [net.double()(x) for net in fresh]
+    torch.testing.assert_close(out[0], out[1])
 
 
 def test_anchor_drift_is_chosen_on_validation_and_saved():

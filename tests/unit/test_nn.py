@@ -136,7 +136,9 @@ def test_net_refuses_bad_pooling():
 def test_lstm_net_shapes_and_gradients():
     torch.manual_seed(0)
     net = LSTMNet(lookback=20, horizon=6, hidden_size=5, num_layers=2)
-    assert net.ar is None  # a plain LSTM by default
+    # the ConvLSTM's linear skip by default (zero until the training loop solves it)
+    assert net.ar is not None and not net.ar.weight.any()
+    assert LSTMNet(lookback=20, horizon=6, ar_skip=False).ar is None  # a bare LSTM
     x = torch.randn(3, 20)
     assert net(x).shape == (3, 6)
     # the head starts at zero: one step opens the gradient path into the LSTM
@@ -147,7 +149,26 @@ def test_lstm_net_shapes_and_gradients():
     (net(x) - 1).square().sum().backward()
     for name, p in net.named_parameters():
         assert p.grad is not None and p.grad.abs().sum() > 0, name
-    assert LSTMNet(lookback=20, horizon=6, ar_skip=True)(x).shape == (3, 6)
+    assert LSTMNet(lookback=20, horizon=6, ar_skip=False)(x).shape == (3, 6)
+
+
+def test_lstm_net_has_the_convlstm_nets_linear_part():
+    torch.manual_seed(0)
+    x = torch.randn(3, 24)
+    kw = {"lookback": 24, "horizon": 5, "anchor_period": 6}
+    lstm = LSTMNet(hidden_size=4, **kw)
+    conv = ConvLSTMNet(width=6, hidden_size=4, **kw)
+    assert lstm.anchor_drift and conv.anchor_drift  # 4 cycles in the window
+    with torch.no_grad():
+        for net in (lstm, conv):
+            net.ar.weight.copy_(torch.linspace(-1, 1, 5 * 24).reshape(5, 24))
+            net.ar.bias.fill_(0.5)
+    torch.testing.assert_close(lstm.anchor(x), conv.anchor(x))
+    torch.testing.assert_close(lstm.linear_parts(x), conv.linear_parts(x))
+    # zero heads: both nets forecast exactly their linear part
+    torch.testing.assert_close(lstm(x), conv(x))
+    plain = LSTMNet(hidden_size=4, anchor_drift=False, **kw)
+    assert not plain.anchor_drift
 
 
 @pytest.mark.parametrize(

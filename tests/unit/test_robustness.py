@@ -151,7 +151,13 @@ def _nan_from(monkeypatch, first_bad_epoch: int) -> None:
 
 
 def test_nan_loss_in_first_epoch_without_fallback_suggests_lower_lr(monkeypatch):
+    # both forecasters' nets have a solved skip (see below); a bare LSTM net has none
     _nan_from(monkeypatch, 1)
+    monkeypatch.setattr(
+        LSTMForecaster,
+        "linear_options",
+        lambda self: {"ar_skip": False, "anchor_period": 0},
+    )
     with pytest.raises(TrainingError, match="lower learning rate"):
         make("LSTM").fit(monthly())
 
@@ -167,10 +173,12 @@ def test_nan_loss_after_good_epochs_keeps_best_weights(monkeypatch, name):
     assert np.isfinite(pred).all()
 
 
-def test_convlstm_nan_in_first_epoch_keeps_solved_linear_part(monkeypatch):
-    # the ConvLSTM's AR skip is solved before epoch 1: that is a good "epoch 0"
+@pytest.mark.parametrize("name", sorted(NEURAL))
+def test_nan_in_first_epoch_keeps_solved_linear_part(monkeypatch, name):
+    # the AR skip (the ConvLSTM's and the LSTM's alike) is solved before epoch 1:
+    # that is a good "epoch 0"
     _nan_from(monkeypatch, 1)
-    model = make("ConvLSTM").fit(monthly())
+    model = make(name).fit(monthly())
     assert model.best_epoch_ == 0 and model.stopped_early_
     assert np.isfinite(model.predict()).all()
 
