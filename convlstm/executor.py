@@ -41,7 +41,7 @@ __all__ = [
     "default_workers",
     "run_all",
     "shared_executor",
-    "start_ray",
+    "run_job",
 ]
 
 log = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ class _Reporter:
         self.buffer = []
 
 
-def _run(
+def run_job(
     job_id: str,
     slot: int,
     fn: Callable[..., Any],
@@ -246,92 +246,8 @@ def _run(
         reporter.flush()
 
 
-def _run_ray(job_id: str, slot: int, call: tuple, board: Any) -> tuple[str, Any]:
-    """:func:`_run` as a Ray task (arrays travel writable, see
-    :func:`_copy_arrays_in_ray`)."""
-    _copy_arrays_in_ray()
-    return _run(job_id, slot, *call, board)
-
-
-def _array_state(a: Any) -> tuple:
-    order = "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
-    if a.dtype.hasobject:
-        return a.dtype, a.shape, order, list(a.ravel(order=order))
-    return a.dtype, a.shape, order, a.tobytes(order=order)
-
-
-def _array_from_state(state: tuple) -> Any:
-    import numpy as np  # noqa: PLC0415
-
-    dtype, shape, order, data = state
-    if dtype.hasobject:
-        out = np.empty(len(data), dtype=dtype)
-        out[:] = data
-        return out.reshape(shape, order=order)
-    flat = np.frombuffer(data, dtype=dtype)
-    return flat.reshape(shape, order=order).copy(order=order)
-
-
-_RAY_ARRAYS = False
-
-
-def _copy_arrays_in_ray() -> None:
-    """Send numpy arrays through Ray as copies: its zero-copy arrays are
-    read-only, which statsmodels' fitted models refuse when they are rebuilt."""
-    global _RAY_ARRAYS
-    if not _RAY_ARRAYS:
-        import numpy as np  # noqa: PLC0415
-        import ray.util  # noqa: PLC0415
-
-        ray.util.register_serializer(
-            np.ndarray, serializer=_array_state, deserializer=_array_from_state
-        )
-        _RAY_ARRAYS = True
-
-
 def _nothing() -> None:
     """Started once per worker so that the pool's processes exist early."""
-
-
-class _Board:
-    """Ray actor: progress events from tasks to the driver, cancels the other way."""
-
-    def __init__(self) -> None:
-        self.events: list[tuple] = []
-        self.cancelled: set[str] = set()
-
-    def push(self, job_id: str, kind: str, payload: Any) -> None:
-        self.events.append((job_id, kind, payload))
-
-    def take(self) -> list[tuple]:
-        out, self.events = self.events, []
-        return out
-
-    def cancel(self, job_id: str) -> None:
-        self.cancelled.add(job_id)
-
-    def is_cancelled(self, job_id: str) -> bool:
-        return job_id in self.cancelled
-
-
-def start_ray(workers: int | None = None) -> Any:
-    """Connect to ``RAY_ADDRESS``'s cluster, else start a local one; return ray."""
-    import ray  # noqa: PLC0415
-
-    if not ray.is_initialized():
-        address = os.environ.get("RAY_ADDRESS") or None
-        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = {"env_vars": {"PYTHONPATH": package}}
-        if address:
-            ray.init(address=address, runtime_env=env, log_to_driver=False)
-        else:
-            ray.init(
-                num_cpus=workers or default_workers(),
-                include_dashboard=False,
-                runtime_env=env,
-                log_to_driver=False,
-            )
-    return ray
 
 
 # -- the parent side -------------------------------------------------------------------
@@ -362,10 +278,12 @@ class Executor:
         engine = check_engine(engine)
         self._ray = self._board = None
         if engine == "ray":
+            from .ray_engine import Board, copy_arrays_in_ray, run_ray_task, start_ray
+
             self._ray = start_ray(workers)
-            self._board = self._ray.remote(_Board).remote()
-            self._task = self._ray.remote(num_cpus=1, max_retries=0)(_run_ray)
-            _copy_arrays_in_ray()
+            self._board = self._ray.remote(Board).remote()
+            self._task = self._ray.remote(num_cpus=1, max_retries=0)(run_ray_task)
+            copy_arrays_in_ray()
             if workers is None:
                 workers = int(self._ray.cluster_resources().get("CPU", 1))
         self.workers = int(workers) if workers is not None else default_workers()
@@ -590,11 +508,11 @@ class Executor:
             return ref.future()
         try:
             pool = self._ensure_pool()
-            return pool.submit(_run, job.id, job.slot, fn, args, kwargs, progress)
+            return pool.submit(run_job, job.id, job.slot, fn, args, kwargs, progress)
         except BrokenProcessPool:
             self._pool = None
             pool = self._ensure_pool()
-            return pool.submit(_run, job.id, job.slot, fn, args, kwargs, progress)
+            return pool.submit(run_job, job.id, job.slot, fn, args, kwargs, progress)
 
     def _dispatch(self) -> None:
         while self._queue and self._free and not self._closed:

@@ -21,7 +21,7 @@ def ray_cluster() -> Iterator[object]:
         if os.environ.get("CI") == "true":
             pytest.fail("Ray is not installed in CI: make setup-ray")
         pytest.skip("Ray is not installed (pip install -r requirements-ray.txt)")
-    from convlstm.executor import start_ray
+    from convlstm.ray_engine import start_ray
 
     if ray.is_initialized():
         ray.shutdown()
