@@ -15,6 +15,7 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -1152,6 +1153,21 @@ def published_benchmarks(results: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def with_other_sections(new: str, old: str) -> str:
+    """``new`` plus the ``## `` sections of ``old`` that ``new`` does not write
+    (written by other tools, e.g. bench.images, or by hand), in their old order."""
+
+    def sections(text: str) -> list[tuple[str, str]]:
+        parts = re.split(r"(?m)^(?=## )", text)
+        return [
+            (part.splitlines()[0], part) for part in parts if part.startswith("## ")
+        ]
+
+    mine = {title for title, _ in sections(new)}
+    kept = [part.rstrip("\n") for title, part in sections(old) if title not in mine]
+    return "\n\n".join([new.rstrip("\n"), *kept]) + "\n"
+
+
 def write(
     json_path: Path,
     md_path: Path,
@@ -1188,7 +1204,8 @@ def write(
         "targets": targets(table, gm, results["speed"], results["memory"]),
     }
     json_path.write_text(json.dumps(results, indent=1, default=str) + "\n")
-    md_path.write_text(render(results))
+    old = md_path.read_text() if md_path.exists() else ""
+    md_path.write_text(with_other_sections(render(results), old))
     _log(f"wrote {md_path} and {json_path}")
     published = published_path(json_path)
     if published is not None:

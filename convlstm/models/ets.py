@@ -65,9 +65,10 @@ class ETSForecaster(BaseForecaster):
 
     What ``fit`` does:
 
-    * **Candidates**: error additive or multiplicative, trend none, additive or
-      damped additive, season none, additive or multiplicative; every combination
-      is fitted by maximum likelihood and the lowest AICc wins. As in R's
+    * **Candidates**: error additive or multiplicative, trend none or damped
+      additive (with ``trend="A"``, or ``damped=False``, the undamped additive
+      trend too), season none, additive or multiplicative; every combination is
+      fitted by maximum likelihood and the lowest AICc wins. As in R's
       ``ets(restrict=TRUE)``, additive errors never go with a multiplicative season
       (its variance can blow up). Multiplicative components are tried only on a
       strictly positive series.
@@ -93,7 +94,8 @@ class ETSForecaster(BaseForecaster):
         error: ``"A"``, ``"M"`` or ``"Z"`` (choose).
         trend: ``"N"``, ``"A"`` or ``"Z"`` (choose).
         damped: ``True`` / ``False`` to force a damped / undamped trend, ``None``
-            to try both (only used with a trend).
+            for damped when the trend is chosen (``trend="Z"``) and both when it
+            is forced (``trend="A"``); only used with a trend.
         season: ``"N"``, ``"A"``, ``"M"`` or ``"Z"`` (choose).
 
     Attributes:
@@ -188,9 +190,17 @@ class ETSForecaster(BaseForecaster):
         out = []
         for error in errors:
             for trend in trends:
-                damps = [False] if trend == "N" else [False, True]
-                if trend != "N" and self.damped is not None:
+                if trend == "N":
+                    damps = [False]
+                elif self.damped is not None:
                     damps = [self.damped]
+                elif self.trend == "Z":
+                    # Choosing the trend: an additive one is damped (an undamped
+                    # slope extrapolated over the horizon forecast worse on
+                    # held-out data; bench/RESULTS.md).
+                    damps = [True]
+                else:
+                    damps = [False, True]
                 for damped in damps:
                     for season in seasons:
                         if error == "A" and season == "M":

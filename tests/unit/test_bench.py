@@ -152,3 +152,13 @@ def test_statsforecast_references_on_the_same_folds():
     assert len(frame) == 12 and np.isfinite(frame["forecast"]).all()
     lv, _ = references.run_folds(y, 6, 2, "Last", _last_value)
     assert bench.fold_signature(frame) == bench.fold_signature(lv)
+
+
+def test_rewriting_results_keeps_the_sections_other_tools_wrote() -> None:
+    from bench.run import with_other_sections
+
+    new = "# Benchmark results\n\n## Notes\n- new\n"
+    old = "# Benchmark results\n\n## Notes\n- old\n\n## Image experiment\nx\n\n## ETS\ny\n"
+    out = with_other_sections(new, old)
+    assert "- new" in out and "- old" not in out
+    assert out.index("## Notes") < out.index("## Image experiment") < out.index("## ETS")

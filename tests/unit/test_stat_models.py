@@ -147,6 +147,15 @@ def test_ets_records_the_chosen_model_and_candidates(y):
     assert model.periods_ == (12,)
 
 
+def test_ets_chosen_trend_is_damped_and_a_forced_one_tries_both(y):
+    chosen = ETSForecaster(horizon=HORIZON).fit(y)
+    assert not any(re.search(r",A,", spec) for spec in chosen.candidates_)
+    assert any(re.search(r",Ad,", spec) for spec in chosen.candidates_)
+    forced = ETSForecaster(horizon=HORIZON, trend="A").fit(y)
+    trends = {re.search(r",(A|Ad),", spec).group(1) for spec in forced.candidates_}
+    assert trends == {"A", "Ad"}
+
+
 def test_ets_long_seasons_are_decomposed():
     model = ETSForecaster(horizon=48).fit(datasets.load("electricity"))
     assert model.periods_ == (48, 336)
