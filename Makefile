@@ -23,10 +23,15 @@ test-ray: setup-ray
 run: $(STAMP)
 	$(BIN)/streamlit run app.py
 
+# Three pytest sessions: the browser tests keep a Streamlit server (with its worker
+# processes) and the Ray tests a local cluster for their whole session, and unit tests
+# that start worker processes of their own failed when run in the same session.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q tests/unit tests/app
+	$(BIN)/python -m pytest -q tests/ray
+	$(BIN)/python -m pytest -q tests/e2e
 
 # Our models on every bundled dataset; statsforecast references come from the cache
 # in bench/results.json. `make bench-full` recomputes the references too.
