@@ -232,7 +232,9 @@ class ForecastNet(nn.Module):
         anchor_period: int,
         anchor_drift: bool | None,
     ) -> None:
-        """Set up the skip (zero weights: the training loop solves it) and anchor.
+        """Zero the subclass's ``head``, set up the skip (zero weights: the training
+        loop solves it) and the anchor: an untrained net forecasts the anchor
+        (seasonal naive), and the skip can be solved before the recurrent part learns.
 
         Raises:
             ParameterError: ``anchor_period`` outside ``0..lookback``.
@@ -243,6 +245,8 @@ class ForecastNet(nn.Module):
         can_drift = anchor_period > 1 and lookback >= 2 * anchor_period
         self.anchor_drift = can_drift and anchor_drift is not False
         self.anchor_period = anchor_period
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)
         self.ar = nn.Linear(lookback, horizon) if ar_skip else None
         if self.ar is not None:
             nn.init.zeros_(self.ar.weight)
@@ -365,10 +369,6 @@ class ConvLSTMNet(ForecastNet):
         )
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size * self.frame_rows * cols, horizon)
-        # zero head (and skip): an untrained net forecasts the anchor (seasonal
-        # naive), and the training loop can solve the skip before the ConvLSTM learns
-        nn.init.zeros_(self.head.weight)
-        nn.init.zeros_(self.head.bias)
         self.init_output(
             lookback=lookback,
             horizon=horizon,
@@ -498,10 +498,6 @@ class LSTMNet(ForecastNet):
         )
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size, horizon)
-        # zero head (and skip): an untrained net forecasts the anchor, as the
-        # ConvLSTM's does
-        nn.init.zeros_(self.head.weight)
-        nn.init.zeros_(self.head.bias)
         self.init_output(
             lookback=lookback,
             horizon=horizon,
