@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import queue
 import secrets
+import sys
 import threading
 import time
 from collections import deque
@@ -177,13 +178,22 @@ _EVENTS: Any = None  # worker -> parent queue of (job id, kind, payload)
 _FLAGS: Any = None  # shared int per slot: 1 = cancel the job in that slot
 
 
-def _init_worker(events: Any, flags: Any, threads: int) -> None:
-    """Pool initializer: keep the channels; share the cores between workers."""
+def _init_worker(events: Any, flags: Any, threads: int, load_torch: bool) -> None:
+    """Pool initializer: keep the channels; share the cores between workers.
+
+    ``load_torch`` False (forked workers for statistical fits): torch is not
+    imported here; its thread count is set now if the parent had loaded it, else
+    through ``OMP_NUM_THREADS`` for when a job imports it.
+    """
     global _EVENTS, _FLAGS
     _EVENTS, _FLAGS = events, flags
+    threads = max(int(threads), 1)
+    if not load_torch and "torch" not in sys.modules:
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        return
     import torch  # noqa: PLC0415  (workers train; the parent need not load torch)
 
-    torch.set_num_threads(max(int(threads), 1))
+    torch.set_num_threads(threads)
 
 
 class _Reporter:
@@ -266,6 +276,10 @@ class Executor:
             cluster at ``RAY_ADDRESS``, else on a local one; ``workers`` defaults
             to its CPUs); default :func:`default_engine`.
         timeout: default seconds a job may run (None: no limit).
+        start_method: how local workers start: "spawn" (the default: a fresh
+            interpreter, safe beside threads) or "fork" (a copy of this process:
+            nothing is re-imported, so a caller's script without a ``__main__``
+            guard is not run again; Linux only).
     """
 
     def __init__(
@@ -274,6 +288,7 @@ class Executor:
         *,
         engine: str | None = None,
         timeout: float | None = None,
+        start_method: str = "spawn",
     ) -> None:
         engine = check_engine(engine)
         self._ray = self._board = None
@@ -291,7 +306,12 @@ class Executor:
             raise ParameterError(f"workers must be at least 1, got {workers}")
         self.engine = engine
         self.timeout = timeout
-        self._ctx = multiprocessing.get_context("spawn")
+        if start_method not in multiprocessing.get_all_start_methods():
+            raise ParameterError(
+                f"start method {start_method!r} is not available here; use one of: "
+                f"{', '.join(multiprocessing.get_all_start_methods())}"
+            )
+        self._ctx = multiprocessing.get_context(start_method)
         self._lock = threading.RLock()
         self._jobs: dict[str, Job] = {}
         self._queue: deque[str] = deque()
@@ -489,7 +509,12 @@ class Executor:
                 max_workers=self.workers,
                 mp_context=self._ctx,
                 initializer=_init_worker,
-                initargs=(self._events, self._flags, threads),
+                initargs=(
+                    self._events,
+                    self._flags,
+                    threads,
+                    self._ctx.get_start_method() != "fork",
+                ),
             )
         return self._pool
 
@@ -582,7 +607,7 @@ class Executor:
 
     def _watch(self) -> None:
         """Thread: move workers' events onto their jobs and time jobs out."""
-        while True:
+        while not (self._closed and self._pool is None):
             try:
                 if self._board is not None:
                     time.sleep(REPORT_EVERY)

@@ -9,12 +9,14 @@ raises :class:`~convlstm.errors.NotFittedError`. ``fit`` takes a series or a pan
 
 from __future__ import annotations
 
-import concurrent.futures
 import copy
 import functools
 import inspect
 import logging
+import multiprocessing
 import os
+import secrets
+import sys
 import time
 from collections.abc import Callable
 from typing import Any, Self
@@ -34,8 +36,11 @@ logger = logging.getLogger(__name__)
 PARALLEL_MIN_SECONDS = 5.0
 #: How many series are fitted in this process to time one fit.
 PROBE_SERIES = 8
+#: Jobs per worker a parallel panel fit is cut into: enough for an even load,
+#: few enough that each job carries many series.
+CHUNKS_PER_WORKER = 4
 
-__all__ = ["BaseForecaster"]
+__all__ = ["BaseForecaster", "fit_chunk", "fit_parallel"]
 
 
 class BaseForecaster:
@@ -123,7 +128,13 @@ class BaseForecaster:
         """Forecast the next ``horizon`` steps after the end of the fitted series."""
         raise NotImplementedError
 
-    def fit_panel(self, panel: pd.DataFrame, *, n_jobs: int | None = None) -> Self:
+    def fit_panel(
+        self,
+        panel: pd.DataFrame,
+        *,
+        n_jobs: int | None = None,
+        engine: str | None = None,
+    ) -> Self:
         """Fit one clone of this model per series of a panel (``fit(panel)`` calls it).
 
         A series whose fit fails is left out and reported in ``failed_`` (series
@@ -137,6 +148,10 @@ class BaseForecaster:
             n_jobs: worker processes; 1 fits in this process; None times the
                 first fits and uses every core when the rest would take longer
                 than ``PARALLEL_MIN_SECONDS``, else this process.
+            engine: where more than one worker runs, through
+                :mod:`convlstm.executor`: "local" (processes forked from this one)
+                or "ray" (tasks on a Ray cluster); default
+                :func:`~convlstm.executor.default_engine`.
 
         Raises:
             DataError: the model does not take a panel, the frame is not a panel,
@@ -155,16 +170,16 @@ class BaseForecaster:
         results: list[tuple[str, BaseForecaster | None, str | None]] = []
         if n_jobs is None:  # time a few fits: processes only when they pay off
             start = time.perf_counter()
-            results = _fit_chunk(template, items[:PROBE_SERIES])
+            results = fit_chunk(template, items[:PROBE_SERIES])
             each = (time.perf_counter() - start) / max(1, len(results))
             items = items[PROBE_SERIES:]
             if each * len(items) < PARALLEL_MIN_SECONDS:
                 n_jobs = 1
         workers = _workers(n_jobs, len(items))
         if workers == 1:
-            results += _fit_chunk(template, items)
+            results += fit_chunk(template, items)
         elif items:
-            results += _fit_parallel(template, items, workers)
+            results += fit_parallel(template, items, workers, engine)
         models = {name: model for name, model, _ in results if model is not None}
         failed = {name: error for name, _, error in results if error is not None}
         if not models:
@@ -224,23 +239,86 @@ def _workers(n_jobs: int | None, n_series: int) -> int:
     return max(1, min(n_jobs, n_series))
 
 
-def _fit_parallel(
-    template: BaseForecaster, items: list[tuple[str, pd.Series]], workers: int
+def fit_parallel(
+    template: BaseForecaster,
+    items: list[tuple[str, pd.Series]],
+    workers: int,
+    engine: str | None = None,
 ) -> list[tuple[str, BaseForecaster | None, str | None]]:
-    """:func:`_fit_chunk` over ``workers`` processes, results in ``items`` order.
+    """:func:`fit_chunk` over ``workers`` workers of the executor, results in
+    ``items`` order (``(name, fitted clone or None, error or None)``).
 
-    The platform's default start method (fork on Linux): a fork server or spawn
-    would re-import the caller's script, which breaks scripts without a
-    ``__main__`` guard.
+    The series are cut into ``CHUNKS_PER_WORKER`` jobs per worker. A job that
+    fails as a whole (its worker died, say) is fitted again one series per job,
+    so only the series that caused it is reported; a ``ParameterError`` fails the
+    whole fit. Local workers are forked (Linux), not spawned: spawning would
+    re-import the caller's script, which breaks scripts without a ``__main__``
+    guard; they are started for this fit, so they see every class defined so far.
     """
-    chunks = [items[i::workers] for i in range(workers)]
-    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-        parts = list(pool.map(_fit_chunk, [template] * workers, chunks))
-    order = {name: i for i, (name, _) in enumerate(items)}
-    return sorted((r for part in parts for r in part), key=lambda r: order[r[0]])
+    from ..executor import Executor, check_engine, shared_executor  # noqa: PLC0415
+
+    engine = check_engine(engine)
+    if engine == "ray":
+        return _run_chunks(shared_executor(workers, "ray"), template, items, workers)
+    with Executor(workers, engine="local", start_method=_local_start()) as ex:
+        return _run_chunks(ex, template, items, workers)
 
 
-def _fit_chunk(
+def _local_start() -> str:
+    """Fork where it is safe and available (Linux), else the platform's default."""
+    if sys.platform.startswith("linux"):
+        return "fork"
+    return multiprocessing.get_context().get_start_method()
+
+
+def _run_chunks(
+    ex: Any,
+    template: BaseForecaster,
+    items: list[tuple[str, pd.Series]],
+    workers: int,
+) -> list[tuple[str, BaseForecaster | None, str | None]]:
+    n = min(len(items), workers * CHUNKS_PER_WORKER)
+    bounds = np.linspace(0, len(items), n + 1).round().astype(int)
+    chunks = [items[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    owner = f"panel:{secrets.token_hex(8)}"
+    fit = functools.partial(fit_chunk, template)
+    label = f"{type(template).__name__} fit of"
+
+    def submit(chunk: list[tuple[str, pd.Series]]) -> Any:
+        names = chunk[0][0] if len(chunk) == 1 else f"{chunk[0][0]}..{chunk[-1][0]}"
+        return ex.submit(fit, chunk, owner=owner, label=f"{label} {names}")
+
+    jobs = [submit(chunk) for chunk in chunks]
+    try:
+        out: list[tuple[str, BaseForecaster | None, str | None]] = []
+        for chunk, job in zip(chunks, list(jobs), strict=True):
+            job.wait()
+            if job.status == "done":
+                out += job.result
+                continue
+            if isinstance(job.exception, ParameterError):
+                raise job.exception
+            logger.warning(
+                "%s: %s; fitting its series one by one", job.label, job.error
+            )
+            singles = [submit([item]) for item in chunk] if len(chunk) > 1 else [job]
+            for (name, _), single in zip(chunk, singles, strict=True):
+                single.wait()
+                if single.status == "done":
+                    out += single.result
+                elif isinstance(single.exception, ParameterError):
+                    raise single.exception
+                else:
+                    out.append((name, None, single.error or single.status))
+            jobs += singles
+        return out
+    finally:
+        for job in jobs:
+            ex.cancel(job.id, owner)
+            ex.forget(job.id, owner)
+
+
+def fit_chunk(
     template: BaseForecaster, items: list[tuple[str, pd.Series]]
 ) -> list[tuple[str, BaseForecaster | None, str | None]]:
     """Fit a clone of ``template`` on each series; a failure becomes a message."""

@@ -1,0 +1,79 @@
+"""Per-series panel fits on the executor: the same forecasts as in one process, in
+input order; a series that kills its worker fails alone; a bad setting fails all."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import ParameterError, make_model
+from convlstm.executor import Executor
+from convlstm.models.baselines import NaiveForecaster
+from tests.unit.test_contract_panel import _panel, _series
+
+HORIZON = 4
+#: a value no real series holds: the model below kills its worker on it
+POISON = -999.0
+
+
+class DyingNaive(NaiveForecaster):
+    """Naive forecaster whose worker process dies on a poisoned series."""
+
+    def fit(self, y: pd.Series) -> DyingNaive:
+        if (y == POISON).any():
+            os._exit(7)
+        return super().fit(y)
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    names = ["m", "c", "x", "a", "q", "b"]  # the panel sorts them
+    return _panel({k: _series(i, 48 + 2 * i) for i, k in enumerate(names)})
+
+
+def test_two_workers_use_the_executor_and_equal_one(panel, monkeypatch) -> None:
+    submitted = []
+    submit = Executor.submit
+
+    def counting(self, fn, *args, **kwargs):
+        submitted.append(kwargs.get("label"))
+        return submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(Executor, "submit", counting)
+    one = make_model("ETS", horizon=HORIZON).fit(panel, n_jobs=1)
+    assert not submitted  # one worker: fitted in this process
+    two = make_model("ETS", horizon=HORIZON).fit(panel, n_jobs=2)
+    assert len(submitted) == 6  # min(series, 2 workers x 4 chunks)
+    assert list(two.series_models_) == ["a", "b", "c", "m", "q", "x"]
+    pd.testing.assert_frame_equal(one.predict(), two.predict())
+
+
+def test_a_series_that_kills_its_worker_fails_alone(panel) -> None:
+    frame = panel.copy()
+    frame.loc[frame["series"] == "x", "value"] = POISON
+    model = DyingNaive(horizon=HORIZON).fit(frame, n_jobs=2)
+    assert list(model.series_models_) == ["a", "b", "c", "m", "q"]
+    assert list(model.failed_) == ["x"]
+    assert "died" in model.failed_["x"]
+    alone = NaiveForecaster(horizon=HORIZON).fit(panel, n_jobs=1).predict()
+    got = model.predict()
+    pd.testing.assert_frame_equal(
+        got.reset_index(drop=True),
+        alone[alone["series"] != "x"].reset_index(drop=True),
+    )
+
+
+def test_a_bad_setting_in_a_worker_fails_the_whole_fit(panel) -> None:
+    with pytest.raises(ParameterError):
+        make_model("Naive", horizon=0).fit(panel, n_jobs=2)
+
+
+def test_one_bad_series_is_reported_by_the_workers(panel) -> None:
+    frame = panel.copy()
+    frame.loc[frame["series"] == "q", "value"] = np.inf
+    model = make_model("Theta", horizon=HORIZON).fit(frame, n_jobs=2)
+    assert list(model.series_models_) == ["a", "b", "c", "m", "x"]
+    assert "infinite" in model.failed_["q"]
