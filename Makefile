@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-ray bench bench-full bench-extra bench-m3 setup setup-ray clean
+.PHONY: run test test-ray bench bench-full bench-extra bench-m3 bench-scale setup setup-ray clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -53,6 +53,14 @@ bench-extra: $(STAMP)
 bench-m3: $(STAMP)
 	$(BIN)/pip install --quiet --no-deps -r requirements-bench.txt
 	$(BIN)/python -m bench.m3 $(M3_ARGS)
+
+# Scaling: per-series fits of the M3 monthly series on 1 and 2 local workers and on
+# local Ray, then 30 simultaneous app jobs on the local executor; writes bench/scale.json
+# and the Scaling section of bench/RESULTS.md. Run it on a quiet machine.
+bench-scale: setup-ray
+	$(BIN)/pip install --quiet --no-deps -r requirements-bench.txt
+	$(BIN)/python -m bench.scale fits
+	$(BIN)/python -m bench.scale queue
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,83 @@
+"""The scaling benchmark (bench.scale): its section of RESULTS.md, the million-series
+arithmetic, the M3 panel and a tiny run without Ray."""
+
+from __future__ import annotations
+
+from bench import scale
+
+OLD = "# Benchmark results\n\nintro\n\n## Protocol\n\np\n\n## Notes\n\nn\n"
+
+
+def test_put_section_appends_then_replaces_and_keeps_the_rest() -> None:
+    once = scale.put_section(OLD, "## Scaling\n\nfirst\n")
+    assert once == OLD + "\n## Scaling\n\nfirst\n"
+    twice = scale.put_section(once, "## Scaling\n\nsecond\n")
+    assert twice == OLD + "\n## Scaling\n\nsecond\n"
+    middle = scale.put_section(OLD, "## Protocol\n\nnew\n")
+    assert middle == "# Benchmark results\n\nintro\n\n## Protocol\n\nnew\n\n## Notes\n\nn\n"
+
+
+FITS = {
+    "command": "python -m bench.scale fits",
+    "measured": "2026-12-02 06:00 UTC",
+    "uptime": "load average: 0.10, 0.10, 0.10",
+    "runs": [
+        {
+            "model": "ETS",
+            "series": 1428,
+            "setup": "2 local workers",
+            "workers": 2,
+            "wall": 7.14,
+            "speedup": 1.9,
+            "per_core": 100.0,
+            "cpu": 14.28,
+            "per_cpu_s": 100.0,
+            "failed": 0,
+            "same": True,
+        }
+    ],
+    "overhead_ms": {"local": 0.3},
+    "tasks": 200,
+    "memory": {
+        "series": 100,
+        "before": {"rss": 150.0},
+        "after": {"rss": 200.0, "pss": 100.0, "private": 40.0, "peak_rss": 210.0},
+        "parent": {"rss": 300.0},
+        "model_bytes": 2048.0,
+        "forecast_bytes": 300.0,
+    },
+}
+
+
+def test_the_million_series_arithmetic() -> None:
+    text = "\n".join(scale.estimate(FITS))
+    assert "1,000,000 / 100 = 10,000 core-seconds = 2.8 core-hours" in text
+    assert "10,000 / 3,600 = 2.8 cores busy for the hour" in text
+    assert "0.1 nodes of 32 cores" in text
+    assert "32 x 40 MiB private + 160 MiB shared = 1.4 GiB" in text
+    assert "fitted models = 1.9 GiB" in text
+
+
+def test_render_labels_the_numbers() -> None:
+    text = scale.render({"fits": FITS})
+    assert text.startswith(scale.TITLE + "\n")
+    assert "rerun them on a quiet machine" in text
+    assert "| ETS | 1428 | 2 local workers | 7.14 | 1.9x | 100.0 | 14.28 |" in text
+    assert "load average: 0.10" in text and "`python -m bench.scale fits`" in text
+
+
+def test_monthly_panel() -> None:
+    panel = scale.monthly_panel(3)
+    assert panel["series"].nunique() == 3
+    assert list(panel.columns) == ["series", "time", "value"]
+    assert panel.attrs["freq"] == "MS"
+
+
+def test_a_tiny_run_without_ray(capsys) -> None:
+    argv = ["fits", "--limit", "6", "--arima-limit", "2", "--no-ray"]
+    argv += ["--tasks", "4", "--memory-series", "3", "--no-write"]
+    assert scale.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "| ETS | 6 | 2 local workers |" in out
+    assert "| ARIMA | 2 | 1 local worker |" in out
+    assert "A million series, on paper" in out
