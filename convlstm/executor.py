@@ -43,6 +43,7 @@ __all__ = [
     "run_all",
     "shared_executor",
     "run_job",
+    "usable_cores",
 ]
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,12 @@ def default_workers() -> int:
         if n < 1:
             raise ParameterError("CONVLSTM_WORKERS must be at least 1")
         return n
+    return usable_cores()
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform
+    tells, e.g. under ``taskset`` or a container's limit)."""
     try:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # macOS, Windows
@@ -504,7 +511,7 @@ class Executor:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            threads = max((os.cpu_count() or 1) // self.workers, 1)
+            threads = max(usable_cores() // self.workers, 1)
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=self._ctx,

@@ -14,7 +14,6 @@ import functools
 import inspect
 import logging
 import multiprocessing
-import os
 import secrets
 import sys
 import time
@@ -26,6 +25,7 @@ import pandas as pd
 
 from ..data.panel import split_panel
 from ..errors import ConvLSTMError, DataError, NotFittedError, ParameterError
+from ..executor import Executor, check_engine, shared_executor, usable_cores
 
 logger = logging.getLogger(__name__)
 
@@ -233,9 +233,9 @@ def _require_panel_support(model: BaseForecaster) -> None:
 
 
 def _workers(n_jobs: int | None, n_series: int) -> int:
-    """How many processes fit ``n_series`` series (None: every core)."""
+    """How many processes fit ``n_series`` series (None: every usable core)."""
     if n_jobs is None:
-        n_jobs = os.cpu_count() or 1
+        n_jobs = usable_cores()
     return max(1, min(n_jobs, n_series))
 
 
@@ -255,8 +255,6 @@ def fit_parallel(
     re-import the caller's script, which breaks scripts without a ``__main__``
     guard; they are started for this fit, so they see every class defined so far.
     """
-    from ..executor import Executor, check_engine, shared_executor  # noqa: PLC0415
-
     engine = check_engine(engine)
     if engine == "ray":
         return _run_chunks(shared_executor(workers, "ray"), template, items, workers)
@@ -272,7 +270,7 @@ def _local_start() -> str:
 
 
 def _run_chunks(
-    ex: Any,
+    ex: Executor,
     template: BaseForecaster,
     items: list[tuple[str, pd.Series]],
     workers: int,
