@@ -1,6 +1,6 @@
 """Where work runs: jobs on a bounded pool of local worker processes, or as Ray
 tasks (``engine="ray"``), with a FIFO queue, progress events, cooperative cancel, a
-timeout per job, and ``map`` over items.
+timeout per job (its worker killed when the job does not stop), and ``map``.
 
 Workers are processes, not threads: each has its own torch random generator (the
 neural models seed it globally), so a job gives the same numbers alone or beside
@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import queue
 import secrets
+import signal
 import sys
 import threading
 import time
@@ -57,6 +58,9 @@ REPORT_EVERY = 0.2
 KEEP_FINISHED = 200
 #: recent run times kept to estimate queue waits
 KEEP_DURATIONS = 20
+#: seconds a timed-out job has to stop at a progress event before its worker is
+#: killed (a job that reports no progress, e.g. one that hangs, never stops itself)
+KILL_AFTER = 3.0
 
 
 class JobCancelled(RuntimeError):
@@ -183,17 +187,20 @@ class Job:
 
 _EVENTS: Any = None  # worker -> parent queue of (job id, kind, payload)
 _FLAGS: Any = None  # shared int per slot: 1 = cancel the job in that slot
+_PIDS: Any = None  # shared int per slot: the process running that slot's job
 
 
-def _init_worker(events: Any, flags: Any, threads: int, load_torch: bool) -> None:
+def _init_worker(
+    events: Any, flags: Any, pids: Any, threads: int, load_torch: bool
+) -> None:
     """Pool initializer: keep the channels; share the cores between workers.
 
     ``load_torch`` False (forked workers for statistical fits): torch is not
     imported here; its thread count is set now if the parent had loaded it, else
     through ``OMP_NUM_THREADS`` for when a job imports it.
     """
-    global _EVENTS, _FLAGS
-    _EVENTS, _FLAGS = events, flags
+    global _EVENTS, _FLAGS, _PIDS
+    _EVENTS, _FLAGS, _PIDS = events, flags, pids
     threads = max(int(threads), 1)
     if not load_torch and "torch" not in sys.modules:
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
@@ -252,6 +259,8 @@ def run_job(
     other exceptions travel back through the future. ``board``: the Ray actor
     that carries events and cancels (None in a local worker)."""
     reporter = _Reporter(job_id, slot, board)
+    if board is None and _PIDS is not None:  # the parent kills it if the job hangs
+        _PIDS[slot] = os.getpid()
     reporter.send("started", time.time())
     if progress:
         kwargs = {**kwargs, "progress": reporter}
@@ -323,11 +332,16 @@ class Executor:
         self._jobs: dict[str, Job] = {}
         self._queue: deque[str] = deque()
         self._calls: dict[str, tuple] = {}
+        self._running: dict[str, tuple] = {}  # job id -> its call, while it runs
+        self._handles: dict[str, Any] = {}  # job id -> its Ray task, while it runs
+        self._overdue: dict[str, float] = {}  # timed-out job id -> when to kill
+        self._retry: set[str] = set()  # jobs to run again: a kill broke their pool
         self._free = list(range(self.workers))
         self._durations: deque[float] = deque(maxlen=KEEP_DURATIONS)
         self._pool: ProcessPoolExecutor | None = None
         self._events = self._ctx.Queue()
         self._flags = self._ctx.Array("i", self.workers, lock=False)
+        self._pids = self._ctx.Array("i", self.workers, lock=False)
         self._closed = False
         self._watcher = threading.Thread(
             target=self._watch, name="convlstm-executor", daemon=True
@@ -519,6 +533,7 @@ class Executor:
                 initargs=(
                     self._events,
                     self._flags,
+                    self._pids,
                     threads,
                     self._ctx.get_start_method() != "fork",
                 ),
@@ -537,6 +552,7 @@ class Executor:
         if self._ray is not None:
             call = (fn, args, kwargs, progress)
             ref = self._task.remote(job.id, job.slot, call, self._board)
+            self._handles[job.id] = ref
             return ref.future()
         try:
             pool = self._ensure_pool()
@@ -553,7 +569,10 @@ class Executor:
             self._flags[job.slot] = 0
             job.status = "running"
             job.started = time.time()
-            future = self._start(job, self._calls.pop(job.id))
+            self._pids[job.slot] = 0
+            call = self._calls.pop(job.id)
+            self._running[job.id] = call
+            future = self._start(job, call)
             future.add_done_callback(lambda f, job=job: self._collect(job, f))
 
     def _collect(self, job: Job, future: Future) -> None:
@@ -563,9 +582,18 @@ class Executor:
                 self._free.append(job.slot)
                 self._free.sort()
                 self._flags[job.slot] = 0
+            self._overdue.pop(job.id, None)
+            self._handles.pop(job.id, None)
+            call = self._running.pop(job.id, None)
             if job.is_finished:  # timed out earlier: the outcome no longer counts
                 self._dispatch()
                 return
+            if job.id in self._retry and not future.cancelled():
+                self._retry.discard(job.id)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    self._requeue(job, call)
+                    self._dispatch()
+                    return
             try:
                 status, value = future.result()
             except ConvLSTMError as exc:
@@ -599,6 +627,42 @@ class Executor:
                     self._durations.append(time.time() - (job.started or time.time()))
                 self._finish(job, status)
             self._dispatch()
+
+    def _requeue(self, job: Job, call: tuple | None) -> None:
+        """Put a job whose worker pool was broken by another job's kill back at
+        the head of the queue: it runs again from the start (same numbers)."""
+        log.info("job %s (%s) runs again: its pool was restarted", job.id, job.label)
+        job.status, job.started, job.slot = "queued", None, None
+        job.events.clear()
+        self._calls[job.id] = call
+        self._queue.appendleft(job.id)
+
+    def _kill(self, job: Job) -> None:
+        """End the worker of a timed-out job that did not stop by itself.
+
+        On Ray the task is cancelled with force (only its worker ends). A local
+        pool cannot lose one process without breaking: the other jobs running
+        there are queued again and the pool restarts.
+        """
+        if job.id in self._handles:
+            with contextlib.suppress(Exception):
+                self._ray.cancel(self._handles[job.id], force=True)
+            return
+        pid = self._pids[job.slot] if job.slot is not None else 0
+        if not pid:
+            return
+        others = [
+            j.id
+            for j in self._jobs.values()
+            if j.status == "running" and j.id != job.id
+        ]
+        self._retry.update(others)
+        log.warning("killing worker %d of timed-out job %s", pid, job.label)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        # a worker killed while writing could leave the event queue's lock held
+        self._events = self._ctx.Queue()
+        self._pool = None  # the next dispatch starts fresh workers on the new queue
 
     def _finish(self, job: Job, status: str, exc: ConvLSTMError | None = None) -> None:
         job.status = status
@@ -659,6 +723,10 @@ class Executor:
 
     def _time_out(self) -> None:
         now = time.time()
+        for job_id, when in list(self._overdue.items()):
+            if now >= when:
+                del self._overdue[job_id]
+                self._kill(self._jobs[job_id])
         for job in self._jobs.values():
             if (
                 job.status == "running"
@@ -667,6 +735,7 @@ class Executor:
                 and now - job.started > job.timeout
             ):
                 self._stop(job)  # at its next event
+                self._overdue[job.id] = now + KILL_AFTER  # else its worker ends
                 self._finish(
                     job,
                     "failed",

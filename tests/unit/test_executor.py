@@ -165,3 +165,51 @@ def test_backtest_folds_at_once_give_the_same_numbers() -> None:
     pd.testing.assert_frame_equal(serial.forecasts, parallel.forecasts)
     pd.testing.assert_frame_equal(serial.member_forecasts, parallel.member_forecasts)
     assert events and events[-1].fraction == 1.0
+
+
+def hang(pid_file: str, seconds: float) -> None:
+    """Write this worker's pid, then sleep without reporting progress (hangs)."""
+    with open(pid_file, "w") as f:
+        f.write(str(os.getpid()))
+    time.sleep(seconds)
+
+
+def slow_square(x: int, seconds: float) -> int:
+    time.sleep(seconds)
+    return x * x
+
+
+def _gone(pid: int, within: float) -> bool:
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_hung_job_times_out_and_its_worker_is_killed(tmp_path, caplog) -> None:
+    caplog.set_level("INFO", logger="convlstm.executor")
+    pid_file = tmp_path / "pid"
+    with Executor(2) as ex:
+        ex.warm_up()
+        start = time.monotonic()
+        hung = ex.submit(hang, str(pid_file), 300, owner="a", label="hung", timeout=1)
+        # still running when the hung job's worker is killed (1 s + KILL_AFTER)
+        beside = ex.submit(slow_square, 5, 8.0, owner="b", label="beside")
+        assert hung.wait(WAIT)
+        assert hung.status == "failed"
+        assert hung.error == "hung ran longer than its limit of 1 s and was stopped"
+        assert isinstance(hung.exception, JobFailed)
+        # its worker is killed; the job beside it runs again and is not lost
+        assert _gone(int(pid_file.read_text()), WAIT)
+        assert beside.wait(WAIT) and beside.status == "done", beside.error
+        assert beside.result == 25
+        assert "(beside) runs again" in caplog.text
+        follow = ex.submit(square, 4, owner="a")  # both slots come back
+        other = ex.submit(square, 6, owner="b")
+        assert follow.wait(WAIT) and other.wait(WAIT)
+        assert (follow.result, other.result) == (16, 36)
+        assert time.monotonic() - start < 200  # nobody waited for the 300 s sleep
