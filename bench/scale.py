@@ -449,13 +449,11 @@ def put_section(text: str, section: str) -> str:
     replaced by ``section`` (appended when it has none); the rest is kept."""
     title = section.splitlines()[0]
     parts = re.split(r"(?m)^(?=## )", text)
-    titles = [p.splitlines()[0] if p.startswith("## ") else None for p in parts]
-    if title in titles:
-        parts = [
-            section if t == title else p
-            for p, t in zip(parts, titles, strict=True)
-            if t != title or p is parts[titles.index(title)]
-        ]
+    mine = [i for i, p in enumerate(parts) if p.splitlines()[:1] == [title]]
+    for i in reversed(mine[1:]):
+        del parts[i]
+    if mine:
+        parts[mine[0]] = section
     else:
         parts.append(section)
     body = "".join(p.rstrip("\n") + "\n\n" for p in parts if p.strip())
