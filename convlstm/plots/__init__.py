@@ -24,6 +24,7 @@ __all__ = [
     "metrics_figure",
     "model_colors",
     "panel_figure",
+    "panel_forecast_figure",
     "series_figure",
 ]
 
@@ -318,6 +319,63 @@ def forecast_figure(
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
     return _layout(fig, title, _label(value_name))
+
+
+def panel_forecast_figure(
+    panel: pd.DataFrame,
+    comparison: Any,
+    series: str,
+    *,
+    title: str | None = None,
+    highlight: str | None = None,
+) -> go.Figure:
+    """One series of a panel comparison: its history, every model's backtest
+    forecasts and future forecast (:func:`forecast_figure` for that series).
+
+    Args:
+        panel: long frame ``series, time, value`` the comparison was run on.
+        comparison: a panel comparison (``forecasts``: ``series, fold, time,
+            model, forecast``; ``future``: ``series, time, model, forecast``), or
+            ``(forecasts, future)`` frames (either may be None).
+        series: the series to draw.
+        title: optional title (default: the series' name).
+        highlight: a model whose prediction bands show at first (when ``future``
+            holds ``lower_<pct>``/``upper_<pct>`` columns).
+
+    Raises:
+        DataError: ``series`` is not in the panel.
+    """
+    from ..data import series_of
+
+    y = series_of(panel, series)
+    if isinstance(comparison, tuple):
+        bt, fut = comparison
+    else:
+        bt = getattr(comparison, "forecasts", None)
+        fut = getattr(comparison, "future", None)
+    bt, fut = _one_series(bt, series), _one_series(fut, series)
+    if bt is not None and not bt.empty:
+        bt = bt.sort_values(["model", "fold", "timestamp"])
+        bt["step"] = bt.groupby(["model", "fold"]).cumcount() + 1
+    bands = None
+    if fut is not None and any(str(c).startswith("lower_") for c in fut.columns):
+        bands = fut
+    return forecast_figure(
+        y,
+        (bt, fut),
+        title=_label(series) if title is None else title,
+        intervals=bands,
+        highlight=highlight,
+    )
+
+
+def _one_series(frame: pd.DataFrame | None, series: str) -> pd.DataFrame | None:
+    """The rows of one series of a long panel frame, ``time`` named ``timestamp``
+    (the name :func:`forecast_figure` reads)."""
+    if frame is None:
+        return None
+    rows = frame[frame["series"].astype(str) == str(series)]
+    return rows.rename(columns={"time": "timestamp"}).reset_index(drop=True)
 
 
 def _add_bands(

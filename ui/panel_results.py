@@ -1,0 +1,254 @@
+"""Train & compare over every series of a panel: the choice between all series and
+the chosen one, and the results of a run over all series (leaderboard, per-series
+table whose selected row drills down to that series' chart, failures and notes,
+the long-format forecast download)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from convlstm import narrative, plots
+
+from .state import Source, source_key
+from .text import escape_md, safe_csv, slug
+
+#: Most series one run in the app trains on; larger panels are sampled.
+PANEL_SAMPLE = 200
+SCOPE = "panel_scope"  # widget key: train on all series or on the chosen one
+ALL, ONE = "all", "one"
+DRILL = "drill"  # the series a panel result's chart shows, kept in the result
+MASE_HELP = (
+    "Each series' error over its in-sample seasonal naive error, so series of "
+    "different sizes count alike; below 1 beats that baseline."
+)
+
+
+def scope_choice(panel: pd.DataFrame, chosen: str) -> bool:
+    """The choice between one run over all series and the chosen series alone.
+
+    Args:
+        panel: the current panel.
+        chosen: the series picked on the Data page.
+
+    Returns:
+        True for all series.
+    """
+    n = int(panel["series"].nunique())
+    labels = {
+        ALL: f"All {n:,} series (one global run)",
+        ONE: f"Only the chosen series ({escape_md(chosen)})",
+    }
+    scope = st.radio(
+        "Train on",
+        list(labels),
+        format_func=labels.get,
+        horizontal=True,
+        key=SCOPE,
+        help="All series: every model is scored on each series and the scores are "
+        "averaged into one leaderboard. Only the chosen series: the full "
+        "single-series comparison (intervals, significance, record, bundles). Pick "
+        "the series on the Data page.",
+    )
+    if scope == ALL:
+        st.caption(narrative.panel_scope_note(n, PANEL_SAMPLE))
+    return scope == ALL
+
+
+def panel_key(src: Source | None) -> str:
+    """The data key of a run over all series of the current panel (the chosen
+    series does not matter to it)."""
+    return source_key({**src, "series": "*"}) if src else ""
+
+
+def panel_label(label: str, panel: pd.DataFrame) -> str:
+    """The label of a run over all series: the data's name and the series count."""
+    return f"{label} · all {panel['series'].nunique():,} series"
+
+
+def series_table(per_series: pd.DataFrame, metric: str = "mase") -> pd.DataFrame:
+    """One row per series: the best model (lowest ``metric``) and every model's
+    ``metric``, series in the panel's order.
+
+    Args:
+        per_series: long frame ``series, model, <metric>...``
+            (``PanelComparison.per_series``).
+        metric: the column compared.
+    """
+    wide = per_series.pivot_table(
+        index="series", columns="model", values=metric, aggfunc="first", sort=False
+    )
+    wide.columns = [str(c) for c in wide.columns]
+    best = [
+        str(row.idxmin()) if row.notna().any() else "—" for _, row in wide.iterrows()
+    ]
+    out = wide.reset_index().rename(columns={"series": "Series"})
+    out.insert(1, "Best", best)
+    out["Series"] = out["Series"].astype(str)
+    return out
+
+
+def future_table(future: pd.DataFrame) -> pd.DataFrame:
+    """Every series' future forecasts in long format: ``series, timestamp, model,
+    forecast``."""
+    out = future.rename(columns={"time": "timestamp"})
+    out = out[["series", "timestamp", "model", "forecast"]].copy()
+    out["series"] = out["series"].astype(str)
+    return out.sort_values(["series", "model", "timestamp"], kind="stable")
+
+
+def result_line(res: dict) -> str:
+    """The sidebar's line on a panel result: its best model and mean MASE."""
+    cmp = res["comparison"]
+    best = cmp.best or "?"
+    mase = _column(cmp.summary, "mean_mase", "mase")
+    value = float(cmp.summary.loc[best, mase]) if best in cmp.summary.index else None
+    shown = "?" if value is None or pd.isna(value) else f"{value:.3f}"
+    return f"Best: **{escape_md(best)}** (mean MASE {shown})"
+
+
+def show_panel_results(res: dict, src: Source | None) -> None:
+    """Render a stored run over all series of a panel.
+
+    Args:
+        res: the result kept in ``st.session_state[RESULT]`` (its drilled-down
+            series is kept in it).
+        src: the data chosen now (the result may be for other data).
+    """
+    cmp = res["comparison"]
+    p = res["params"]
+    st.header("Results over all series", divider="gray")
+    if res["data_key"] != panel_key(src):
+        st.info(
+            f"These results are for **{escape_md(res['label'])}**, not the data "
+            "chosen now. Train again to compare on the current data.",
+            icon=":material/info:",
+        )
+    st.caption(
+        f"{escape_md(res['label'])} · horizon {p['horizon']} · {p['folds']} "
+        f"fold(s) · seed {p['seed']} · trained on **{res['device'].upper()}** · "
+        f"{res['finished']}"
+    )
+    show_leaderboard(cmp)
+    show_problems(cmp)
+    show_series(res)
+    show_panel_downloads(res)
+
+
+def show_leaderboard(cmp: Any) -> None:
+    """The summary: one row per model, scores averaged over the series."""
+    st.subheader("Leaderboard")
+    table = cmp.summary.drop(columns=["best"], errors="ignore")
+    table.index = [("★ " if str(m) == cmp.best else "") + str(m) for m in table.index]
+    number = st.column_config.NumberColumn
+    config: dict[str, Any] = {
+        "_index": st.column_config.TextColumn("Model"),
+        "series": number("Series scored", help="Series this model forecast."),
+        "mean_mase": number("Mean MASE", format="%.3f", help=MASE_HELP),
+        "median_mase": number("Median MASE", format="%.3f"),
+        "mean_smape": number(
+            "Mean sMAPE", format="%.2f", help="Symmetric MAPE, in percent."
+        ),
+        "mean_mae": number("Mean MAE", format="%.4g", help="In each series' units."),
+        "fit_seconds": number("Fit seconds", format="%.1f"),
+    }
+    for column in table.columns:
+        if str(column).startswith("wins vs "):
+            config[column] = number(
+                str(column).capitalize(),
+                format="percent",
+                help="Share of the series where this model's MASE is lower than "
+                "the baseline's.",
+            )
+    st.dataframe(table, key="panel_leaderboard", column_config=config)
+    st.caption(
+        "Scores are averaged over the series each model forecast. ★ marks the best "
+        "model: the lowest mean MASE among those that forecast every series."
+    )
+
+
+def show_problems(cmp: Any) -> None:
+    """Series a model could not forecast, and the run's notes, in plain words."""
+    failures = narrative.panel_failures(cmp.failed or {})
+    notes = list(dict.fromkeys(cmp.notes or []))
+    if failures:
+        st.warning(
+            "\n".join(f"- {escape_md(s)}" for s in failures), icon=":material/warning:"
+        )
+    if notes:
+        with st.expander(f"Notes on this run ({len(notes)})", icon=":material/info:"):
+            st.markdown("\n".join(f"- {escape_md(n)}" for n in notes))
+
+
+def show_series(res: dict) -> None:
+    """The per-series table; its selected row's series is drawn below it."""
+    cmp = res["comparison"]
+    table = series_table(cmp.per_series)
+    st.subheader("Per series")
+    st.caption(
+        "MASE of every model on each series (lower is better). Select a row to see "
+        "that series' history, backtest and forecasts."
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        key="panel_series_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        height=min(400, 35 * (len(table) + 1) + 3),
+        column_config={
+            c: st.column_config.NumberColumn(c, format="%.3f")
+            for c in table.columns
+            if c not in ("Series", "Best")
+        },
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        res[DRILL] = table["Series"].iloc[rows[0]]
+    names = table["Series"].tolist()
+    chosen = res.get(DRILL)
+    if chosen not in names:
+        chosen = names[0] if names else None
+    if chosen is None:
+        return
+    st.markdown(f"**Series {escape_md(chosen)}**")
+    st.plotly_chart(
+        plots.panel_forecast_figure(res["panel"], cmp, chosen, highlight=cmp.best),
+        key="panel_series_chart",
+    )
+
+
+def show_panel_downloads(res: dict) -> None:
+    """The future forecasts of every series (long CSV) and the per-series scores."""
+    cmp = res["comparison"]
+    stem = slug(res["label"])
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        "Forecasts, all series (CSV)",
+        data=lambda: safe_csv(future_table(cmp.future)),
+        file_name=f"forecasts_{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_panel_forecasts",
+        on_click="ignore",
+        type="primary",
+        help="Every model's forecast beyond the data for every series, one row "
+        "each: series, timestamp, model, forecast.",
+    )
+    d2.download_button(
+        "Scores per series (CSV)",
+        data=lambda: safe_csv(cmp.per_series),
+        file_name=f"scores_{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_panel_scores",
+        on_click="ignore",
+        help="MAE, RMSE, MASE and sMAPE of every model on every series.",
+    )
+
+
+def _column(frame: pd.DataFrame, *names: str) -> str:
+    """The first of ``names`` that is a column of ``frame`` (else the last)."""
+    return next((n for n in names if n in frame.columns), names[-1])
