@@ -151,6 +151,31 @@ class PanelComparison:
         """``{model: message}`` of the models that failed on the whole panel."""
         return {m: by[ALL_SERIES] for m, by in self.failed.items() if ALL_SERIES in by}
 
+    def series_frames(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """One series' backtest and future in the columns of a single-series
+        comparison, ready for :func:`~convlstm.plots.forecast_figure`.
+
+        Returns:
+            ``(backtest, future)``: ``model, fold, cutoff, timestamp, step, actual,
+            forecast`` and ``model, timestamp, step, forecast`` plus any interval
+            columns; empty frames when the series has none.
+
+        Raises:
+            DataError: ``name`` is not a series of this comparison.
+        """
+        if str(name) not in self.series:
+            listed = ", ".join(quote(s) for s in self.series[:_LISTED])
+            raise DataError(f"no series {quote(name)} in the comparison ({listed})")
+        bt = self.forecasts[self.forecasts["series"].astype(str) == str(name)]
+        fut = self.future[self.future["series"].astype(str) == str(name)]
+        bt = bt.rename(columns={"time": "timestamp"}).drop(columns="series")
+        fut = fut.rename(columns={"time": "timestamp"}).drop(columns="series")
+        first = ["model", "fold", "cutoff", "timestamp", "step", "actual", "forecast"]
+        bt = bt[first + [c for c in bt.columns if c not in first]]
+        lead = ["model", "timestamp", "step", "forecast"]
+        fut = fut[lead + [c for c in fut.columns if c not in lead]]
+        return bt.reset_index(drop=True), fut.reset_index(drop=True)
+
 
 def compare_panel(
     panel: pd.DataFrame,

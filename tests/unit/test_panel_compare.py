@@ -255,3 +255,21 @@ def test_empty_panel_is_a_data_error():
     empty = pd.DataFrame(columns=["series", "time", "value"])
     with pytest.raises(DataError, match="no rows"):
         compare_panel(empty, models=["Naive"], horizon=2)
+
+
+def test_series_frames_give_one_series_in_single_series_columns(result):
+    bt, fut = result.series_frames("north")
+    assert list(bt.columns[:7]) == [
+        "model",
+        "fold",
+        "cutoff",
+        "timestamp",
+        "step",
+        "actual",
+        "forecast",
+    ]
+    assert len(bt) == 3 * FOLDS * HORIZON  # three models
+    assert list(fut.columns[:4]) == ["model", "timestamp", "step", "forecast"]
+    assert len(fut) == 3 * HORIZON
+    with pytest.raises(DataError, match="no series 'nowhere'"):
+        result.series_frames("nowhere")
