@@ -1,7 +1,7 @@
 """Train & compare over every series of a panel: the choice between all series and
 the chosen one, and the results of a run over all series (leaderboard, per-series
 table whose selected row drills down to that series' chart, failures and notes,
-the long-format forecast download)."""
+the report and the long-format forecast download)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import narrative, plots
+from convlstm.report import build_panel_report
 
 from .state import Source, source_key
-from .text import escape_md, safe_csv, slug
+from .text import dash_missing, escape_md, safe_csv, slug
 
 #: Most series one run in the app trains on; larger panels are sampled.
 PANEL_SAMPLE = 200
@@ -133,7 +134,7 @@ def show_panel_results(res: dict, src: Source | None) -> None:
     )
     show_leaderboard(cmp)
     show_problems(cmp)
-    show_series(res)
+    show_series(res, (src or {}).get("series"))
     show_panel_downloads(res)
 
 
@@ -154,14 +155,14 @@ def show_leaderboard(cmp: Any) -> None:
         "mean_mae": number("Mean MAE", format="%.4g", help="In each series' units."),
         "fit_seconds": number("Fit seconds", format="%.1f"),
     }
-    for column in table.columns:
-        if str(column).startswith("wins vs "):
-            config[column] = number(
-                str(column).capitalize(),
-                format="percent",
-                help="Share of the series where this model's MASE is lower than "
-                "the baseline's.",
-            )
+    wins = [c for c in table.columns if str(c).startswith("wins vs ")]
+    for column in wins:
+        config[column] = st.column_config.TextColumn(
+            "Wins vs " + str(column).removeprefix("wins vs "),
+            help="Share of the series where this model's MASE is lower than the "
+            "baseline's (— for the baseline itself).",
+        )
+    table = dash_missing(table, dict.fromkeys(wins, ".0%"))
     st.dataframe(table, key="panel_leaderboard", column_config=config)
     st.caption(
         "Scores are averaged over the series each model forecast. ★ marks the best "
@@ -182,8 +183,10 @@ def show_problems(cmp: Any) -> None:
             st.markdown("\n".join(f"- {escape_md(n)}" for n in notes))
 
 
-def show_series(res: dict) -> None:
-    """The per-series table; its selected row's series is drawn below it."""
+def show_series(res: dict, picked: str | None = None) -> None:
+    """The per-series table; its selected row's series is drawn below it (before
+    any selection: ``picked``, the series chosen on the Data page, else the first).
+    """
     cmp = res["comparison"]
     table = series_table(cmp.per_series)
     st.subheader("Per series")
@@ -208,23 +211,40 @@ def show_series(res: dict) -> None:
     if rows:
         res[DRILL] = table["Series"].iloc[rows[0]]
     names = table["Series"].tolist()
-    chosen = res.get(DRILL)
-    if chosen not in names:
-        chosen = names[0] if names else None
+    chosen = next((n for n in (res.get(DRILL), picked) if n in names), None)
+    if chosen is None and names:
+        chosen = names[0]
     if chosen is None:
         return
     st.markdown(f"**Series {escape_md(chosen)}**")
     st.plotly_chart(
-        plots.panel_forecast_figure(res["panel"], cmp, chosen, highlight=cmp.best),
+        plots.panel_forecast_figure(
+            res["panel"], cmp, chosen, title="", highlight=cmp.best
+        ),
         key="panel_series_chart",
     )
 
 
 def show_panel_downloads(res: dict) -> None:
-    """The future forecasts of every series (long CSV) and the per-series scores."""
+    """The HTML report, the future forecasts of every series (long CSV) and the
+    per-series scores."""
     cmp = res["comparison"]
     stem = slug(res["label"])
-    d1, d2 = st.columns(2)
+    d0, d1, d2 = st.columns(3)
+    d0.download_button(
+        "Report (HTML)",
+        data=lambda: build_panel_report(
+            res["panel"], cmp, title=f"Forecast report: {res['label']}"
+        ),
+        file_name=f"report_{stem}.html",
+        mime="text/html",
+        icon=":material/summarize:",
+        key="download_panel_report",
+        on_click="ignore",
+        type="primary",
+        help="One self-contained HTML file that works offline: leaderboard, every "
+        "series' scores, charts of a few series, notes and failures.",
+    )
     d1.download_button(
         "Forecasts, all series (CSV)",
         data=lambda: safe_csv(future_table(cmp.future)),
@@ -233,7 +253,6 @@ def show_panel_downloads(res: dict) -> None:
         icon=":material/download:",
         key="download_panel_forecasts",
         on_click="ignore",
-        type="primary",
         help="Every model's forecast beyond the data for every series, one row "
         "each: series, timestamp, model, forecast.",
     )

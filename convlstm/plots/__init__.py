@@ -330,36 +330,25 @@ def panel_forecast_figure(
     highlight: str | None = None,
 ) -> go.Figure:
     """One series of a panel comparison: its history, every model's backtest
-    forecasts and future forecast (:func:`forecast_figure` for that series).
+    forecasts and future forecast, with prediction bands when the comparison has
+    them (:func:`forecast_figure` for that series).
 
     Args:
         panel: long frame ``series, time, value`` the comparison was run on.
-        comparison: a panel comparison (``forecasts``: ``series, fold, time,
-            model, forecast``; ``future``: ``series, time, model, forecast``), or
-            ``(forecasts, future)`` frames (either may be None).
+        comparison: a :class:`~convlstm.panel_compare.PanelComparison` (anything
+            with its ``series_frames(name)``).
         series: the series to draw.
         title: optional title (default: the series' name).
-        highlight: a model whose prediction bands show at first (when ``future``
-            holds ``lower_<pct>``/``upper_<pct>`` columns).
+        highlight: a model whose prediction bands show at first.
 
     Raises:
-        DataError: ``series`` is not in the panel.
+        DataError: ``series`` is not in the panel or the comparison.
     """
     from ..data import series_of
 
     y = series_of(panel, series)
-    if isinstance(comparison, tuple):
-        bt, fut = comparison
-    else:
-        bt = getattr(comparison, "forecasts", None)
-        fut = getattr(comparison, "future", None)
-    bt, fut = _one_series(bt, series), _one_series(fut, series)
-    if bt is not None and not bt.empty:
-        bt = bt.sort_values(["model", "fold", "timestamp"])
-        bt["step"] = bt.groupby(["model", "fold"]).cumcount() + 1
-    bands = None
-    if fut is not None and any(str(c).startswith("lower_") for c in fut.columns):
-        bands = fut
+    bt, fut = comparison.series_frames(series)
+    bands = fut if any(str(c).startswith("lower_") for c in fut.columns) else None
     return forecast_figure(
         y,
         (bt, fut),
@@ -367,15 +356,6 @@ def panel_forecast_figure(
         intervals=bands,
         highlight=highlight,
     )
-
-
-def _one_series(frame: pd.DataFrame | None, series: str) -> pd.DataFrame | None:
-    """The rows of one series of a long panel frame, ``time`` named ``timestamp``
-    (the name :func:`forecast_figure` reads)."""
-    if frame is None:
-        return None
-    rows = frame[frame["series"].astype(str) == str(series)]
-    return rows.rename(columns={"time": "timestamp"}).reset_index(drop=True)
 
 
 def _add_bands(

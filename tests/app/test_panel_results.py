@@ -1,76 +1,111 @@
-"""AppTest checks of a run over all series of a panel on screen (a stand-in result:
-no training): leaderboard, failures, the per-series table and its drill-down, the
-long-format forecast download."""
+"""AppTest checks of a run over all series of a panel on screen (a small real
+``compare_panel`` run, made outside the app): leaderboard, failures, the per-series
+table and its drill-down, the long-format forecast download."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.panel_fake import fake_comparison, stores_panel
+from convlstm import PanelComparison, compare_panel
 from ui import panel_results
 
 
-def _results_app() -> None:
+def stores_panel() -> pd.DataFrame:
+    """Three stores, 36 months each."""
+    times = pd.date_range("2020-01-01", periods=36, freq="MS")
+    parts = [
+        pd.DataFrame(
+            {"series": store, "time": times, "value": 100.0 + 10 * k + np.arange(36)}
+        )
+        for k, store in enumerate(("north", "south", "east"))
+    ]
+    panel = pd.concat(parts, ignore_index=True)
+    panel.attrs["freq"] = "MS"
+    return panel
+
+
+@pytest.fixture(scope="module")
+def result() -> dict:
+    panel = stores_panel()
+    cmp = compare_panel(
+        panel, models=["Naive", "Seasonal naive"], horizon=3, folds=1, n_jobs=1
+    )
+    cmp = dataclasses.replace(
+        cmp, failed={"Theta": {"east": "the series is too short for Theta"}}
+    )
+    return {
+        "comparison": cmp,
+        "panel": panel,
+        "kind": "panel",
+        "label": "stores.csv · all 3 series",
+        "data_key": "other data",
+        "params": {"horizon": 3, "folds": 1, "seed": 0},
+        "device": "cpu",
+        "finished": "2026-01-01 12:00",
+    }
+
+
+def _results_app(res: dict) -> None:
     import streamlit as st
 
     import ui
-    from tests.app.panel_fake import fake_comparison, stores_panel
 
     if "res" not in st.session_state:
-        panel = stores_panel()
-        st.session_state["res"] = {
-            "comparison": fake_comparison(panel),
-            "panel": panel,
-            "kind": "panel",
-            "label": "stores.csv · all 3 series",
-            "data_key": "other data",
-            "params": {"horizon": 3, "folds": 1, "seed": 0},
-            "device": "cpu",
-            "finished": "2026-01-01 12:00",
-        }
+        st.session_state["res"] = res
     ui.show_panel_results(st.session_state["res"], None)
 
 
-def test_panel_results_show_leaderboard_failures_table_and_chart() -> None:
-    at = AppTest.from_function(_results_app, default_timeout=30)
+def _app(res: dict) -> AppTest:
+    at = AppTest.from_function(_results_app, args=(res,), default_timeout=30)
     at.run()
     assert not at.exception, at.exception
-    assert len(at.dataframe) == 2
+    return at
+
+
+def test_panel_results_show_leaderboard_failures_table_and_chart(result) -> None:
+    at = _app(dict(result))
+    assert isinstance(result["comparison"], PanelComparison)
     board, table = at.dataframe[0].value, at.dataframe[1].value
-    assert list(board.index) == ["★ Naive", "Seasonal naive", "Theta"]
-    assert table["Series"].tolist() == ["north", "south", "east"]
-    assert table["Best"].tolist() == ["Naive", "Naive", "Naive"]
-    assert pd.isna(table.loc[2, "Theta"])
+    best = result["comparison"].best
+    assert f"★ {best}" in board.index and len(board) == 2
+    assert "best" not in board.columns  # the star says it
+    assert table["Series"].tolist() == ["east", "north", "south"]
+    assert table.columns.tolist() == ["Series", "Best", "Naive", "Seasonal naive"]
     warning = at.warning[0].value
     assert "Theta could not forecast 1 series" in warning and "east" in warning
     assert "not the data chosen now" in at.info[0].value
-    # no row selected: the first series is drawn
-    assert any("Series north" in m.value for m in at.markdown)
+    # no row selected and no series picked on the Data page: the first is drawn
+    assert "**Series east**" in [m.value for m in at.markdown]
     assert len(at.get("plotly_chart")) == 1
+    labels = {b.label for b in at.get("download_button")}
+    assert labels == {
+        "Report (HTML)",
+        "Forecasts, all series (CSV)",
+        "Scores per series (CSV)",
+    }
 
 
-def test_drilled_series_is_kept_in_the_result() -> None:
-    at = AppTest.from_function(_results_app, default_timeout=30)
-    at.run()
+def test_drilled_series_is_kept_in_the_result(result) -> None:
+    at = _app(dict(result))
     at.session_state["res"][panel_results.DRILL] = "south"
     at.run()
     assert not at.exception, at.exception
-    assert any("Series south" in m.value for m in at.markdown)
+    assert "**Series south**" in [m.value for m in at.markdown]
 
 
-def test_series_table_and_future_table() -> None:
-    panel = stores_panel()
-    cmp = fake_comparison(panel)
+def test_series_table_and_future_table(result) -> None:
+    cmp = result["comparison"]
     table = panel_results.series_table(cmp.per_series)
-    assert table.columns.tolist() == [
-        "Series",
-        "Best",
-        "Naive",
-        "Seasonal naive",
-        "Theta",
-    ]
+    assert len(table) == 3
+    assert set(table["Best"]) <= {"Naive", "Seasonal naive"}
     future = panel_results.future_table(cmp.future)
     assert future.columns.tolist() == ["series", "timestamp", "model", "forecast"]
-    assert len(future) == 3 * 2 * 3 + 2 * 3  # Theta failed on one series
+    assert len(future) == 3 * 2 * 3
     assert future["series"].iloc[0] == "east"  # sorted by series
+    csv = panel_results.safe_csv(future).decode()
+    assert csv.splitlines()[0] == "series,timestamp,model,forecast"
