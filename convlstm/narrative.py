@@ -101,17 +101,17 @@ def panel_scope_note(series: int, limit: int) -> str:
 
 
 def panel_failures(
-    failed: Mapping[str, Mapping[str, str]],
-    listed: int = 3,
-    whole: str = "(all series)",
+    failed: Mapping[str, Mapping[str, str]], listed: int = 3
 ) -> list[str]:
     """One sentence per model that could not forecast some series (or the panel).
 
     Args:
-        failed: ``{model: {series: message}}`` (``PanelComparison.failed``).
+        failed: ``{model: {series: message}}`` (``PanelComparison.failed``; a
+            failure on the whole panel under ``panel_compare.ALL_SERIES``).
         listed: how many series each sentence names with their messages.
-        whole: the key under which a failure on the whole panel is reported.
     """
+    from .panel_compare import ALL_SERIES as whole
+
     out = []
     for model, by_series in failed.items():
         if not by_series:

@@ -178,6 +178,11 @@ def show_problems(cmp: Any) -> None:
         st.warning(
             "\n".join(f"- {escape_md(s)}" for s in failures), icon=":material/warning:"
         )
+    if cmp.failed_models:
+        st.caption(
+            "A model that failed on the whole panel may still train on one series: "
+            "choose **Only the chosen series** under *Train on* above."
+        )
     if notes:
         with st.expander(f"Notes on this run ({len(notes)})", icon=":material/info:"):
             st.markdown("\n".join(f"- {escape_md(n)}" for n in notes))

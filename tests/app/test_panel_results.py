@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from convlstm import PanelComparison, compare_panel
+from convlstm.panel_compare import ALL_SERIES
 from ui import panel_results
 
 
@@ -36,7 +37,11 @@ def result() -> dict:
         panel, models=["Naive", "Seasonal naive"], horizon=3, folds=1, n_jobs=1
     )
     cmp = dataclasses.replace(
-        cmp, failed={"Theta": {"east": "the series is too short for Theta"}}
+        cmp,
+        failed={
+            "Theta": {"east": "the series is too short for Theta"},
+            "LSTM": {ALL_SERIES: "LSTMForecaster does not take a panel"},
+        },
     )
     return {
         "comparison": cmp,
@@ -78,6 +83,8 @@ def test_panel_results_show_leaderboard_failures_table_and_chart(result) -> None
     assert table.columns.tolist() == ["Series", "Best", "Naive", "Seasonal naive"]
     warning = at.warning[0].value
     assert "Theta could not forecast 1 series" in warning and "east" in warning
+    assert "LSTM failed on the whole panel" in warning
+    assert any("Only the chosen series" in c.value for c in at.caption)
     assert "not the data chosen now" in at.info[0].value
     # no row selected and no series picked on the Data page: the first is drawn
     assert "**Series east**" in [m.value for m in at.markdown]
