@@ -51,6 +51,7 @@ __all__ = [
     "PER_SERIES_COLUMNS",
     "PanelComparison",
     "compare_panel",
+    "default_panel_horizon",
     "summary_table",
 ]
 
@@ -465,8 +466,18 @@ def _freq_of(items: list[tuple[str, pd.Series]]) -> str | None:
     return None
 
 
+def default_panel_horizon(panel: pd.DataFrame) -> int:
+    """The default horizon of a panel: that of its median-length series (one
+    season, or 10 steps without one, halved until that series can hold it; see
+    :func:`~convlstm.datasets.default_horizon_folds`).
+
+    Raises:
+        DataError: not a panel, or an empty one.
+    """
+    return _default_horizon(split_panel(panel))
+
+
 def _default_horizon(items: list[tuple[str, pd.Series]]) -> int:
-    """The default horizon of the median-length series (see :func:`compare_panel`)."""
     from .datasets import default_horizon_folds
 
     ordered = sorted(items, key=lambda item: len(item[1]))
