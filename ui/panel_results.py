@@ -13,6 +13,7 @@ import streamlit as st
 from convlstm import narrative, plots
 from convlstm.report import build_panel_report
 
+from .results import show_header
 from .state import Source, source_key
 from .text import dash_missing, escape_md, safe_csv, slug
 
@@ -119,19 +120,7 @@ def show_panel_results(res: dict, src: Source | None) -> None:
         src: the data chosen now (the result may be for other data).
     """
     cmp = res["comparison"]
-    p = res["params"]
-    st.header("Results over all series", divider="gray")
-    if res["data_key"] != panel_key(src):
-        st.info(
-            f"These results are for **{escape_md(res['label'])}**, not the data "
-            "chosen now. Train again to compare on the current data.",
-            icon=":material/info:",
-        )
-    st.caption(
-        f"{escape_md(res['label'])} · horizon {p['horizon']} · {p['folds']} "
-        f"fold(s) · seed {p['seed']} · trained on **{res['device'].upper()}** · "
-        f"{res['finished']}"
-    )
+    show_header(res, "Results over all series", res["data_key"] == panel_key(src))
     show_leaderboard(cmp)
     show_problems(cmp)
     show_series(res, (src or {}).get("series"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_journeys import expect_no_exception, set_number, snap, wait_idle
+from tests.e2e.test_panel_browser import upload_panel
 
 pytestmark = pytest.mark.e2e
 
@@ -42,16 +43,7 @@ def choose_models(page, names: tuple[str, ...]) -> None:
 def test_train_all_series_and_drill_into_one(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
-    wait_idle(page)
-    page.get_by_role("link", name="Data").first.click()
-    expect(page.get_by_role("heading", name="Data")).to_be_visible()
-    page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
-    page.locator("input[type=file]").set_input_files(
-        files=[{"name": "stores.csv", "mimeType": "text/csv", "buffer": stores_csv()}]
-    )
-    expect(
-        page.get_by_test_id("stSelectbox").filter(has_text="Series to train")
-    ).to_be_visible(timeout=60_000)
+    upload_panel(page, stores_csv())
     wait_idle(page)
 
     page.get_by_role("link", name="Train & compare").first.click()
