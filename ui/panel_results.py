@@ -105,8 +105,8 @@ def result_line(res: dict) -> str:
     """The sidebar's line on a panel result: its best model and mean MASE."""
     cmp = res["comparison"]
     best = cmp.best or "?"
-    mase = _column(cmp.summary, "mean_mase", "mase")
-    value = float(cmp.summary.loc[best, mase]) if best in cmp.summary.index else None
+    summary = cmp.summary
+    value = float(summary.loc[best, "mean_mase"]) if best in summary.index else None
     shown = "?" if value is None or pd.isna(value) else f"{value:.3f}"
     return f"Best: **{escape_md(best)}** (mean MASE {shown})"
 
@@ -260,8 +260,3 @@ def show_panel_downloads(res: dict) -> None:
         on_click="ignore",
         help="MAE, RMSE, MASE and sMAPE of every model on every series.",
     )
-
-
-def _column(frame: pd.DataFrame, *names: str) -> str:
-    """The first of ``names`` that is a column of ``frame`` (else the last)."""
-    return next((n for n in names if n in frame.columns), names[-1])
