@@ -7,6 +7,7 @@ and aggregated over series, and a refit on all data with pooled conformal interv
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import math
@@ -320,6 +321,15 @@ def compare_panel(
     score_rows: list[dict[str, Any]] = []
     seconds: dict[str, float] = dict.fromkeys(named, 0.0)
     validation: dict[str, dict[str, float]] = {}
+    fit_round = functools.partial(
+        _fit_round,
+        named,
+        helpers,
+        data,
+        horizon=horizon,
+        tracker=tracker,
+        n_jobs=n_jobs,
+    )
     for k in range(1, folds + 1):
         if tracker.stopped:
             break
@@ -329,18 +339,7 @@ def compare_panel(
             continue
         stage = f"fold {k}/{folds}"
         expected = {s: data.times[s][c : c + horizon] for s, c in cuts.items()}
-        result = _fit_round(
-            named,
-            helpers,
-            data,
-            cuts,
-            expected,
-            horizon,
-            stage,
-            tracker,
-            n_jobs,
-            validation,
-        )
+        result = fit_round(cuts, expected, stage, validation)
         _merge_failures(failed, result.failed, stage)
         for name in named:
             seconds[name] += result.seconds.get(name, 0.0)
@@ -369,18 +368,7 @@ def compare_panel(
     if not tracker.stopped:
         cuts = dict(lengths)
         expected = {s: data.future_times(s, horizon) for s in cuts}
-        final = _fit_round(
-            named,
-            helpers,
-            data,
-            cuts,
-            expected,
-            horizon,
-            "final",
-            tracker,
-            n_jobs,
-            validation,
-        )
+        final = fit_round(cuts, expected, "final", validation)
         _merge_failures(failed, final.failed, "final fit")
         fitted = {n: f for n, f in final.fitted.items() if n in named}
         future = _future_frame(final.forecasts, expected, list(named))
@@ -595,11 +583,12 @@ def _fit_round(
     data: _Data,
     cuts: Mapping[str, int],
     expected: Mapping[str, np.ndarray | None],
-    horizon: int,
     stage: str,
+    validation: Mapping[str, Mapping[str, float]],
+    *,
+    horizon: int,
     tracker: _Progress,
     n_jobs: int | None,
-    validation: Mapping[str, Mapping[str, float]],
 ) -> _Round:
     """Fit every plain model and helper once on the panel of each series' first
     ``cuts[s]`` points, then combine the ensembles."""

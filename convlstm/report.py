@@ -131,11 +131,7 @@ def build_report(
 
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
+        _head(title),
         f'<p class="muted">Generated {generated} by convlstm-forecast '
         f"{_e((record.get('versions') or {}).get('convlstm') or '')}.</p>",
         "<h2>Summary</h2>",
@@ -216,11 +212,7 @@ def build_panel_report(
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     shown = "" if len(figures) == len(names) else f" (the first {len(figures)})"
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
+        _head(title),
         f'<p class="muted">Generated {generated} by convlstm-forecast.</p>',
         "<h2>Summary</h2>",
         f'<div class="summary" id="summary">{_panel_sentence(result)}</div>',
@@ -283,17 +275,7 @@ def _panel_data_section(panel: pd.DataFrame, names: list[str]) -> str:
         ("Last", sizes["end"].max()),
         ("Frequency", panel.attrs.get("freq") or "–"),
     ]
-    body = "".join(
-        f'<tr><th class="text">{_e(k)}</th><td class="text">{_e(v)}</td></tr>'
-        for k, v in rows
-    )
-    notes = list(panel.attrs.get("notes") or [])
-    if notes:
-        items = "".join(f"<li>{_e(n)}</li>" for n in notes)
-        repairs = f"<p>Repairs and choices made while loading:</p><ul>{items}</ul>"
-    else:
-        repairs = "<p>No repairs were needed while loading.</p>"
-    return f'<table id="data-summary">{body}</table>{repairs}'
+    return _data_table(rows, list(panel.attrs.get("notes") or []))
 
 
 def _panel_summary_table(result: Any) -> str:
@@ -370,6 +352,16 @@ def _panel_notes(result: Any) -> str:
 
 
 # --- text ----------------------------------------------------------------------------
+
+
+def _head(title: str) -> str:
+    """The document's start up to its ``<h1>``: escaped title, inline style."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n"
+        f"<h1>{_e(title)}</h1>"
+    )
 
 
 def _e(value: Any) -> str:
@@ -512,13 +504,16 @@ def _data_section(y: pd.Series, name: str) -> str:
     for key in ("time_col", "value_col"):
         if y.attrs.get(key) is not None:
             rows.append((key.replace("_col", " column"), y.attrs[key]))
+    notes = y.attrs.get("notes") or []
+    return _data_table(rows, [notes] if isinstance(notes, str) else list(notes))
+
+
+def _data_table(rows: list[tuple[str, Any]], notes: list[str]) -> str:
+    """The data summary table and the repairs made while loading."""
     body = "".join(
         f'<tr><th class="text">{_e(k)}</th><td class="text">{_e(v)}</td></tr>'
         for k, v in rows
     )
-    notes = y.attrs.get("notes") or []
-    if isinstance(notes, str):
-        notes = [notes]
     if notes:
         items = "".join(f"<li>{_e(n)}</li>" for n in notes)
         repairs = f"<p>Repairs and choices made while loading:</p><ul>{items}</ul>"
