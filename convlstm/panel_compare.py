@@ -34,7 +34,13 @@ from .data import future_index, split_panel
 from .data import season_length as freq_season_length
 from .data.cells import plural, quote
 from .errors import ConvLSTMError, DataError, ParameterError
-from .intervals import check_levels, conformal_intervals, lower_column, upper_column
+from .intervals import (
+    check_levels,
+    conformal_intervals,
+    interval_coverage,
+    lower_column,
+    upper_column,
+)
 from .metrics import best_model, mase_scale
 from .models.base import BaseForecaster
 from .models.registry import (
@@ -124,6 +130,11 @@ class PanelComparison:
         levels: the interval levels of ``future``.
         wins: long form of the wins: ``model, baseline, wins, losses, ties,
             series, share`` (``share`` = wins / series).
+        coverage: the intervals' measured coverage per model and level
+            (:func:`~convlstm.intervals.interval_coverage`, forward scheme: fold
+            ``k`` checked with intervals calibrated on the earlier folds of every
+            series), with ``mean_width`` in units of each series' MASE scale; None
+            without intervals (its notes say why when it is empty, e.g. one fold).
         series: the series compared (after any sampling).
         fitted: the models fitted on all data, by name.
         seconds: wall time of the whole comparison.
@@ -143,6 +154,7 @@ class PanelComparison:
     folds: int = 1
     levels: tuple[float, ...] = ()
     wins: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coverage: pd.DataFrame | None = None
     series: list[str] = field(default_factory=list)
     fitted: dict[str, BaseForecaster] = field(default_factory=dict)
     seconds: float = 0.0
@@ -364,6 +376,7 @@ def compare_panel(
     summary["best"] = [str(name) == best for name in summary.index]
 
     future = pd.DataFrame(columns=["series", "time", "model", "forecast", "step"])
+    coverage = None
     fitted: dict[str, BaseForecaster] = {}
     if not tracker.stopped:
         cuts = dict(lengths)
@@ -373,7 +386,9 @@ def compare_panel(
         fitted = {n: f for n, f in final.fitted.items() if n in named}
         future = _future_frame(final.forecasts, expected, list(named))
         if levels and not forecasts.empty:
-            future = _with_intervals(forecasts, future, data, m, levels, notes)
+            future, coverage = _with_intervals(
+                forecasts, future, data, m, levels, notes
+            )
     if tracker.stopped:
         notes.append(f"stopped early at {tracker.where}; the results cover what ran")
     tracker.done()
@@ -391,6 +406,7 @@ def compare_panel(
         folds=folds,
         levels=levels,
         wins=wins,
+        coverage=coverage,
         series=[name for name, _ in items],
         fitted=fitted,
         seconds=time.perf_counter() - start,
@@ -933,11 +949,11 @@ def _with_intervals(
     m: int,
     levels: tuple[float, ...],
     notes: list[str],
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """``future`` with conformal bounds pooled over series on scaled residuals
-    (see :func:`compare_panel`)."""
+    (see :func:`compare_panel`), and their measured coverage."""
     if future.empty:
-        return future
+        return future, None
     pairs = backtest[["series", "cutoff"]].drop_duplicates()
     cut_scale = {}
     for s, cutoff in pairs.itertuples(index=False):
@@ -981,13 +997,15 @@ def _with_intervals(
             values = bands[column].to_numpy(dtype=float) * safe
             out[column] = np.where(ok, values, np.nan)
     notes.extend(f"intervals: {note}" for note in bands.attrs.get("notes", []))
+    coverage = interval_coverage(scaled_bt, levels)
+    notes.extend(f"coverage: {note}" for note in coverage.attrs.get("notes", []))
     zero = sorted({s for s, v in full_scale.items() if not (np.isfinite(v) and v > 0)})
     if zero:
         notes.append(
             f"intervals: {len(zero)} series with constant data get no bounds (no "
             f"scale to size them by): {_listing(zero)}"
         )
-    return out
+    return out, coverage
 
 
 def _scale(values: np.ndarray, m: int) -> float:

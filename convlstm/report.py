@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.io as pio
 
 from .data import panel_summary, series_of
+from .data.cells import format_time
 from .intervals import level_label
 from .metrics import best_model
 from .models.registry import model_names
@@ -257,6 +258,7 @@ def _panel_sentence(result: Any) -> str:
         ]
         if bits:
             sentences.append("Its MASE was lower on " + ", ".join(bits) + ".")
+    sentences += _coverage_sentence(getattr(result, "coverage", None), best)
     failed = result.failed_models
     if failed:
         sentences.append(
@@ -271,8 +273,8 @@ def _panel_data_section(panel: pd.DataFrame, names: list[str]) -> str:
     rows = [
         ("Series compared", f"{len(names)} (of {panel['series'].nunique()})"),
         ("Points per series", f"{sizes['points'].min()} to {sizes['points'].max()}"),
-        ("First", sizes["start"].min()),
-        ("Last", sizes["end"].max()),
+        ("First", format_time(pd.Timestamp(sizes["start"].min()))),
+        ("Last", format_time(pd.Timestamp(sizes["end"].max()))),
         ("Frequency", panel.attrs.get("freq") or "–"),
     ]
     return _data_table(rows, list(panel.attrs.get("notes") or []))
@@ -466,25 +468,30 @@ def _plain_summary(
                     "cannot be told apart reliably."
                 )
 
-    if coverage is not None and not coverage.empty:
-        rows = coverage[coverage["model"] == winner].sort_values("level")
-        bits = [
-            f"{_e(level_label(r.level))}% intervals covered {_pct(r.coverage)} of "
-            f"{r.n} actual values"
-            for r in rows.itertuples()
-            if pd.notna(r.coverage)
-        ]
-        if bits:
-            sentences.append(
-                f"Checked on held-out backtest folds, {_e(winner)}'s "
-                + ", and its ".join(bits)
-                + "."
-            )
-        elif not rows.empty:
-            sentences.append(
-                "Interval coverage could not be checked (too few backtest folds)."
-            )
+    sentences += _coverage_sentence(coverage, winner)
     return "<p>" + " ".join(sentences) + "</p>"
+
+
+def _coverage_sentence(coverage: pd.DataFrame | None, winner: Any) -> list[str]:
+    """How often the winner's intervals covered held-out values (0 or 1 sentence)."""
+    if coverage is None or coverage.empty:
+        return []
+    rows = coverage[coverage["model"] == winner].sort_values("level")
+    bits = [
+        f"{_e(level_label(r.level))}% intervals covered {_pct(r.coverage)} of "
+        f"{r.n} actual values"
+        for r in rows.itertuples()
+        if pd.notna(r.coverage)
+    ]
+    if bits:
+        return [
+            f"Checked on held-out backtest folds, {_e(winner)}'s "
+            + ", and its ".join(bits)
+            + "."
+        ]
+    if not rows.empty:
+        return ["Interval coverage could not be checked (too few backtest folds)."]
+    return []
 
 
 def _data_section(y: pd.Series, name: str) -> str:
