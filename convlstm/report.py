@@ -324,6 +324,8 @@ def _per_series_table(result: Any, names: list[str]) -> str:
         else pd.DataFrame()
     )
     head = ['<th class="text">Series</th>'] + [f"<th>{_e(m)}</th>" for m in models]
+    head.append('<th class="text">Note</th>')
+    backtested = set(result.forecasts["series"].astype(str))
     body = []
     for name in names:
         cells = [f'<td class="text">{_e(name)}</td>']
@@ -332,6 +334,8 @@ def _per_series_table(result: Any, names: list[str]) -> str:
             if name in wide.index and model in wide.columns:
                 value = float(wide.loc[name, model])
             cells.append(f"<td>{_num(value, 3)}</td>")
+        note = "" if name in backtested else "too short for the backtest"
+        cells.append(f'<td class="text">{note}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
         f'<table id="per-series"><thead><tr>{"".join(head)}</tr></thead>'
