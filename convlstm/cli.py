@@ -443,8 +443,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "summary": _records(summary),
             "future": _records(result.future),
         }
-        json.dump(payload, out, indent=2, allow_nan=False)
-        out.write("\n")
+        _write_json(payload, out)
     else:
         where = dataset or args.csv
         out.write(
@@ -453,6 +452,11 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         out.write(_table(result.summary) + "\n")
     return 0
+
+
+def _write_json(payload: dict[str, Any], out: TextIO) -> None:
+    json.dump(payload, out, indent=2, allow_nan=False)
+    out.write("\n")
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -484,8 +488,7 @@ def _compare_panel(
             "failed": result.failed,
             "notes": list(result.notes),
         }
-        json.dump(payload, out, indent=2, allow_nan=False)
-        out.write("\n")
+        _write_json(payload, out)
     else:
         where = dataset or args.csv
         out.write(

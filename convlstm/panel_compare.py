@@ -7,6 +7,7 @@ and aggregated over series, and a refit on all data with pooled conformal interv
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import math
@@ -29,11 +30,17 @@ from .backtest import (
     progress_event,
 )
 from .compare import DEFAULT_LEVELS, give_members_settings
+from .data import future_index, split_panel
 from .data import season_length as freq_season_length
-from .data import split_panel
 from .data.cells import plural, quote
 from .errors import ConvLSTMError, DataError, ParameterError
-from .intervals import check_levels, conformal_intervals, lower_column, upper_column
+from .intervals import (
+    check_levels,
+    conformal_intervals,
+    interval_coverage,
+    lower_column,
+    upper_column,
+)
 from .metrics import best_model, mase_scale
 from .models.base import BaseForecaster
 from .models.registry import (
@@ -123,6 +130,11 @@ class PanelComparison:
         levels: the interval levels of ``future``.
         wins: long form of the wins: ``model, baseline, wins, losses, ties,
             series, share`` (``share`` = wins / series).
+        coverage: the intervals' measured coverage per model and level
+            (:func:`~convlstm.intervals.interval_coverage`, forward scheme: fold
+            ``k`` checked with intervals calibrated on the earlier folds of every
+            series), with ``mean_width`` in units of each series' MASE scale; None
+            without intervals (its notes say why when it is empty, e.g. one fold).
         series: the series compared (after any sampling).
         fitted: the models fitted on all data, by name.
         seconds: wall time of the whole comparison.
@@ -142,6 +154,7 @@ class PanelComparison:
     folds: int = 1
     levels: tuple[float, ...] = ()
     wins: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coverage: pd.DataFrame | None = None
     series: list[str] = field(default_factory=list)
     fitted: dict[str, BaseForecaster] = field(default_factory=dict)
     seconds: float = 0.0
@@ -315,36 +328,36 @@ def compare_panel(
 
     failed: dict[str, dict[str, str]] = {name: {} for name in named}
     tracker = _Progress(progress, total=len(plain) * (folds + 1))
+    data = _Data(items, freq)
     fold_frames: list[pd.DataFrame] = []
     score_rows: list[dict[str, Any]] = []
     seconds: dict[str, float] = dict.fromkeys(named, 0.0)
     validation: dict[str, dict[str, float]] = {}
-    series_of = dict(items)
+    fit_round = functools.partial(
+        _fit_round,
+        named,
+        helpers,
+        data,
+        horizon=horizon,
+        tracker=tracker,
+        n_jobs=n_jobs,
+    )
     for k in range(1, folds + 1):
         if tracker.stopped:
             break
         back = (folds - k + 1) * horizon
-        trains = {s: series_of[s].iloc[: lengths[s] - back] for s in in_fold[k]}
-        tests = {
-            s: series_of[s].iloc[lengths[s] - back : lengths[s] - back + horizon]
-            for s in in_fold[k]
-        }
-        if not trains:
+        cuts = {s: lengths[s] - back for s in in_fold[k]}
+        if not cuts:
             continue
         stage = f"fold {k}/{folds}"
-        result = _fit_round(
-            named, helpers, trains, freq, horizon, stage, tracker, n_jobs, validation
-        )
-        for name, msgs in result.failed.items():
-            if name in failed:
-                for s, msg in msgs.items():
-                    failed[name].setdefault(s, f"{stage}: {msg}")
+        expected = {s: data.times[s][c : c + horizon] for s, c in cuts.items()}
+        result = fit_round(cuts, expected, stage, validation)
+        _merge_failures(failed, result.failed, stage)
         for name in named:
             seconds[name] += result.seconds.get(name, 0.0)
-        frame, rows = _score_fold(result.forecasts, trains, tests, k, m, horizon)
+        frame, rows, validation = _score_fold(result.forecasts, data, cuts, k, m)
         fold_frames.append(frame[frame["model"].isin(list(named))])
         score_rows.extend(r for r in rows if r["model"] in named)
-        validation = _member_errors(frame)
 
     forecasts = (
         pd.concat(fold_frames, ignore_index=True)
@@ -363,27 +376,19 @@ def compare_panel(
     summary["best"] = [str(name) == best for name in summary.index]
 
     future = pd.DataFrame(columns=["series", "time", "model", "forecast", "step"])
+    coverage = None
     fitted: dict[str, BaseForecaster] = {}
     if not tracker.stopped:
-        final = _fit_round(
-            named,
-            helpers,
-            dict(items),
-            freq,
-            horizon,
-            "final",
-            tracker,
-            n_jobs,
-            validation,
-        )
-        for name, msgs in final.failed.items():
-            if name in failed:
-                for s, msg in msgs.items():
-                    failed[name].setdefault(s, f"final fit: {msg}")
+        cuts = dict(lengths)
+        expected = {s: data.future_times(s, horizon) for s in cuts}
+        final = fit_round(cuts, expected, "final", validation)
+        _merge_failures(failed, final.failed, "final fit")
         fitted = {n: f for n, f in final.fitted.items() if n in named}
-        future = _future_frame(final.forecasts, list(named))
+        future = _future_frame(final.forecasts, expected, list(named))
         if levels and not forecasts.empty:
-            future = _with_intervals(forecasts, future, series_of, m, levels, notes)
+            future, coverage = _with_intervals(
+                forecasts, future, data, m, levels, notes
+            )
     if tracker.stopped:
         notes.append(f"stopped early at {tracker.where}; the results cover what ran")
     tracker.done()
@@ -401,6 +406,7 @@ def compare_panel(
         folds=folds,
         levels=levels,
         wins=wins,
+        coverage=coverage,
         series=[name for name, _ in items],
         fitted=fitted,
         seconds=time.perf_counter() - start,
@@ -545,44 +551,64 @@ class _Progress:
 # ------------------------------------------------------------ fitting
 
 
+class _Data:
+    """The panel's series as arrays (times as datetime64, values as float)."""
+
+    def __init__(self, items: list[tuple[str, pd.Series]], freq: str | None) -> None:
+        self.freq = freq
+        self.series = dict(items)
+        self.times = {s: y.index.to_numpy() for s, y in items}
+        self.values = {s: y.to_numpy(dtype=float) for s, y in items}
+
+    def panel(self, cuts: Mapping[str, int]) -> pd.DataFrame:
+        """The long frame of every series' first ``cuts[s]`` points."""
+        names = list(cuts)
+        frame = pd.DataFrame(
+            {
+                "series": np.repeat(
+                    np.array(names, dtype=object), [cuts[s] for s in names]
+                ),
+                "time": np.concatenate([self.times[s][: cuts[s]] for s in names]),
+                "value": np.concatenate([self.values[s][: cuts[s]] for s in names]),
+            }
+        )
+        frame.attrs = {"freq": self.freq, "notes": []}
+        return frame
+
+    def future_times(self, name: str, horizon: int) -> np.ndarray | None:
+        """The ``horizon`` timestamps after the series' end (None: no frequency)."""
+        try:
+            return future_index(self.series[name].index, horizon).to_numpy()
+        except DataError:
+            return None
+
+
 @dataclass
 class _Round:
-    """One round's panel forecasts: ``{name: {series: forecast values}}``."""
+    """One round's fits: ``forecasts`` is ``{name: {series: values}}``."""
 
-    forecasts: dict[str, dict[str, pd.Series]] = field(default_factory=dict)
+    forecasts: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     failed: dict[str, dict[str, str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     fitted: dict[str, BaseForecaster] = field(default_factory=dict)
 
 
-def _panel_frame(trains: Mapping[str, pd.Series], freq: str | None) -> pd.DataFrame:
-    names = list(trains)
-    frame = pd.DataFrame(
-        {
-            "series": np.repeat(
-                np.array(names, dtype=object), [len(trains[s]) for s in names]
-            ),
-            "time": np.concatenate([trains[s].index.to_numpy() for s in names]),
-            "value": np.concatenate([trains[s].to_numpy(dtype=float) for s in names]),
-        }
-    )
-    frame.attrs = {"freq": freq, "notes": []}
-    return frame
-
-
 def _fit_round(
     named: Mapping[str, BaseForecaster],
     helpers: Mapping[str, BaseForecaster],
-    trains: Mapping[str, pd.Series],
-    freq: str | None,
-    horizon: int,
+    data: _Data,
+    cuts: Mapping[str, int],
+    expected: Mapping[str, np.ndarray | None],
     stage: str,
+    validation: Mapping[str, Mapping[str, float]],
+    *,
+    horizon: int,
     tracker: _Progress,
     n_jobs: int | None,
-    validation: Mapping[str, Mapping[str, float]],
 ) -> _Round:
-    """Fit every plain model and helper once on the panel, then combine ensembles."""
-    panel = _panel_frame(trains, freq)
+    """Fit every plain model and helper once on the panel of each series' first
+    ``cuts[s]`` points, then combine the ensembles."""
+    panel = data.panel(cuts)
     out = _Round()
     plain = [(n, p) for n, p in named.items() if not is_combiner(p)]
     plain += list(helpers.items())
@@ -605,16 +631,23 @@ def _fit_round(
             continue
         out.seconds[name] = time.perf_counter() - begin
         tracker.unit += 1
-        forecasts, failed = _split_forecast(pred, model, trains, horizon)
-        out.forecasts[name], out.failed[name], out.fitted[name] = (
-            forecasts,
-            failed,
-            model,
-        )
+        forecasts, failed = _split_forecast(pred, model, expected, horizon)
+        out.forecasts[name], out.failed[name] = forecasts, failed
+        out.fitted[name] = model
     for name, proto in named.items():
         if is_combiner(proto):
-            _combine(name, proto, out, trains, horizon, validation)
+            _combine(name, proto, out, data, cuts, validation)
     return out
+
+
+def _merge_failures(
+    failed: dict[str, dict[str, str]], new: Mapping[str, Mapping[str, str]], where: str
+) -> None:
+    """Keep each model's first failure per series, saying where it happened."""
+    for name, messages in new.items():
+        if name in failed:
+            for s, message in messages.items():
+                failed[name].setdefault(s, f"{where}: {message}")
 
 
 def _fit_kwargs(
@@ -654,88 +687,87 @@ def _fit_kwargs(
 def _split_forecast(
     pred: Any,
     model: BaseForecaster,
-    trains: Mapping[str, pd.Series],
+    expected: Mapping[str, np.ndarray | None],
     horizon: int,
-) -> tuple[dict[str, pd.Series], dict[str, str]]:
-    """A panel forecast as ``{series: forecast}``; series without a usable one (no
-    forecast, wrong length, times that do not continue the series) as failures."""
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """A panel forecast as ``{series: values}``; series without a usable one (no
+    forecast, or not ``horizon`` steps at the expected times) as failures."""
     reported = dict(getattr(pred, "attrs", {}).get("failed") or {})
     reported.update(getattr(model, "failed_", None) or {})
-    if not isinstance(pred, pd.DataFrame) or not {"series", "time", "forecast"} <= set(
-        pred.columns
-    ):
+    columns = {"series", "time", "forecast"}
+    if not isinstance(pred, pd.DataFrame) or not columns <= set(pred.columns):
         message = f"returned a {type(pred).__name__}, not a panel forecast"
-        return {}, dict.fromkeys(trains, message)
-    forecasts: dict[str, pd.Series] = {}
+        return {}, dict.fromkeys(expected, message)
+    names = pred["series"].astype(str).to_numpy()
+    times = pd.DatetimeIndex(pred["time"]).to_numpy()
+    values = pred["forecast"].to_numpy(dtype=float)
+    order = np.lexsort((times, names))
+    names, times, values = names[order], times[order], values[order]
+    keys, starts, counts = np.unique(names, return_index=True, return_counts=True)
+    where = {
+        str(k): (int(a), int(n)) for k, a, n in zip(keys, starts, counts, strict=True)
+    }
+    forecasts: dict[str, np.ndarray] = {}
     failed: dict[str, str] = {}
-    groups = {str(s): g for s, g in pred.groupby("series", sort=False)}
-    for s, train in trains.items():
-        group = groups.get(s)
-        if group is None:
+    for s, want in expected.items():
+        if s not in where:
             failed[s] = str(reported.get(s, "no forecast for this series"))
             continue
-        group = group.sort_values("time")
-        expected = _future_times(train, horizon)
-        times = pd.DatetimeIndex(group["time"])
-        if len(group) != horizon or (
-            expected is not None and not times.equals(expected)
+        a, n = where[s]
+        if n != horizon or (
+            want is not None and not np.array_equal(times[a : a + n], want)
         ):
             failed[s] = (
-                f"{len(group)} forecasts that do not continue the series for "
-                f"{horizon} steps"
+                f"{n} forecasts that do not continue the series for {horizon} steps"
             )
             continue
-        forecasts[s] = pd.Series(group["forecast"].to_numpy(dtype=float), index=times)
+        forecasts[s] = values[a : a + n]
     return forecasts, failed
-
-
-def _future_times(train: pd.Series, horizon: int) -> pd.DatetimeIndex | None:
-    from .data import future_index
-
-    try:
-        return future_index(train.index, horizon)
-    except DataError:
-        return None
 
 
 def _combine(
     name: str,
     proto: BaseForecaster,
     out: _Round,
-    trains: Mapping[str, pd.Series],
-    horizon: int,
+    data: _Data,
+    cuts: Mapping[str, int],
     validation: Mapping[str, Mapping[str, float]],
 ) -> None:
-    """Each series' ensemble forecast from its members' forecasts of that series."""
+    """Each series' ensemble forecast from its members' forecasts of that series,
+    by the ensemble's own rule (``combine_forecasts``, else a
+    ``fit_from_forecasts`` per series)."""
     members = proto.member_names()
     weighted = needs_validation(proto)
-    forecasts: dict[str, pd.Series] = {}
+    pure = getattr(proto, "combine_forecasts", None)
+    forecasts: dict[str, np.ndarray] = {}
     failed: dict[str, str] = {}
-    for s, train in trains.items():
+    for s, cut in cuts.items():
         given = {
             m: out.forecasts[m][s] for m in members if s in out.forecasts.get(m, {})
         }
         missing = {
             m: _reason(out.failed.get(m, {}), s) for m in members if m not in given
         }
-        model = proto.clone().set_params(horizon=horizon)
+        check = dict(validation.get(s, {})) if weighted else None
         try:
-            model.fit_from_forecasts(
-                train,
-                given,
-                failed=missing,
-                validation=dict(validation.get(s, {})) if weighted else None,
-            )
+            if pure is not None:
+                values = pure(given, failed=missing, validation=check).values
+            else:
+                model = proto.clone()
+                model.fit_from_forecasts(
+                    data.series[s].iloc[:cut], given, failed=missing, validation=check
+                )
+                values = model.predict().to_numpy(dtype=float)
         except ParameterError as exc:
             raise ParameterError(f"{name}: {exc}") from None
         except DataError as exc:
             failed[s] = str(exc)
             continue
-        forecasts[s] = model.predict()
+        forecasts[s] = np.asarray(values, dtype=float)
     out.forecasts[name] = forecasts
     out.failed[name] = failed
     out.seconds[name] = sum(out.seconds.get(m, 0.0) for m in members)
-    if not forecasts and ALL_SERIES not in failed:
+    if not forecasts:
         out.failed[name] = {ALL_SERIES: "no member of the ensemble could forecast"}
 
 
@@ -747,63 +779,57 @@ def _reason(failed: Mapping[str, str], series: str) -> str:
 
 
 def _score_fold(
-    forecasts: Mapping[str, Mapping[str, pd.Series]],
-    trains: Mapping[str, pd.Series],
-    tests: Mapping[str, pd.Series],
+    forecasts: Mapping[str, Mapping[str, np.ndarray]],
+    data: _Data,
+    cuts: Mapping[str, int],
     fold: int,
     m: int,
-    horizon: int,
-) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """Tidy rows of one fold and the per-series scores of every model in it."""
+) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, dict[str, float]]]:
+    """One fold's tidy rows, the per-series scores of every model in it, and
+    ``{series: {model: MAE}}`` (the next fold's validation for weighted
+    ensembles)."""
     frames: list[pd.DataFrame] = []
     rows: list[dict[str, Any]] = []
-    steps = np.arange(1, horizon + 1)
+    errors: dict[str, dict[str, float]] = {}
     for name, by_series in forecasts.items():
-        for s, pred in by_series.items():
-            actual = tests[s].to_numpy(dtype=float)
-            forecast = pred.to_numpy(dtype=float)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "series": s,
-                        "fold": fold,
-                        "time": tests[s].index,
-                        "actual": actual,
-                        "model": name,
-                        "forecast": forecast,
-                        "step": steps,
-                        "cutoff": trains[s].index[-1],
-                    }
-                )
+        if not by_series:
+            continue
+        names = list(by_series)
+        horizon = len(next(iter(by_series.values())))
+        actual = {s: data.values[s][cuts[s] : cuts[s] + horizon] for s in names}
+        for s in names:
+            forecast = by_series[s]
+            errors.setdefault(s, {})[name] = float(
+                np.mean(np.abs(actual[s] - forecast))
             )
             if np.isfinite(forecast).all():
-                train = trains[s].to_numpy(dtype=float)
-                rows.append(
-                    {
-                        "series": s,
-                        "model": name,
-                        "fold": fold,
-                        **fold_scores(actual, forecast, train, m),
-                    }
-                )
+                train = data.values[s][: cuts[s]]
+                scores = fold_scores(actual[s], forecast, train, m)
+                rows.append({"series": s, "model": name, "fold": fold, **scores})
+        frames.append(
+            pd.DataFrame(
+                {
+                    "series": np.repeat(np.array(names, dtype=object), horizon),
+                    "fold": fold,
+                    "time": np.concatenate(
+                        [data.times[s][cuts[s] : cuts[s] + horizon] for s in names]
+                    ),
+                    "actual": np.concatenate([actual[s] for s in names]),
+                    "model": name,
+                    "forecast": np.concatenate([by_series[s] for s in names]),
+                    "step": np.tile(np.arange(1, horizon + 1), len(names)),
+                    "cutoff": np.repeat(
+                        np.array([data.times[s][cuts[s] - 1] for s in names]), horizon
+                    ),
+                }
+            )
+        )
     frame = (
         pd.concat(frames, ignore_index=True)
         if frames
         else pd.DataFrame(columns=list(FORECAST_COLUMNS))
     )
-    return frame, rows
-
-
-def _member_errors(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """``{series: {model: MAE}}`` of one fold, for weighted ensembles."""
-    if frame.empty:
-        return {}
-    error = (frame["actual"] - frame["forecast"]).abs()
-    mae = error.groupby([frame["series"], frame["model"]]).mean()
-    out: dict[str, dict[str, float]] = {}
-    for (s, model), value in mae.items():
-        out.setdefault(str(s), {})[str(model)] = float(value)
-    return out
+    return frame, rows, errors
 
 
 def _per_series(rows: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
@@ -893,47 +919,52 @@ def _nan_stat(stat: Callable[[np.ndarray], Any], values: np.ndarray) -> float:
 
 
 def _future_frame(
-    forecasts: Mapping[str, Mapping[str, pd.Series]], names: list[str]
+    forecasts: Mapping[str, Mapping[str, np.ndarray]],
+    expected: Mapping[str, np.ndarray | None],
+    names: list[str],
 ) -> pd.DataFrame:
-    frames = [
-        pd.DataFrame(
-            {
-                "series": s,
-                "time": pred.index,
-                "model": name,
-                "forecast": pred.to_numpy(dtype=float),
-                "step": np.arange(1, len(pred) + 1),
-            }
-        )
-        for name in names
-        for s, pred in forecasts.get(name, {}).items()
-    ]
-    if not frames:
-        return pd.DataFrame(columns=["series", "time", "model", "forecast", "step"])
-    out = pd.concat(frames, ignore_index=True)
-    return out.sort_values(["series"], kind="stable").reset_index(drop=True)
+    """``series, time, model, forecast, step``: by series, models in order."""
+    columns = ["series", "time", "model", "forecast", "step"]
+    parts = {c: [] for c in columns}
+    for s, times in expected.items():
+        for name in names:
+            values = forecasts.get(name, {}).get(s)
+            if values is None or times is None:
+                continue
+            n = len(values)
+            parts["series"].append(np.full(n, s, dtype=object))
+            parts["time"].append(times)
+            parts["model"].append(np.full(n, name, dtype=object))
+            parts["forecast"].append(values)
+            parts["step"].append(np.arange(1, n + 1))
+    if not parts["series"]:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame({c: np.concatenate(parts[c]) for c in columns})
 
 
 def _with_intervals(
     backtest: pd.DataFrame,
     future: pd.DataFrame,
-    series_of: Mapping[str, pd.Series],
+    data: _Data,
     m: int,
     levels: tuple[float, ...],
     notes: list[str],
-) -> pd.DataFrame:
-    """``future`` with conformal bounds pooled over series on scaled residuals."""
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """``future`` with conformal bounds pooled over series on scaled residuals
+    (see :func:`compare_panel`), and their measured coverage."""
     if future.empty:
-        return future
-    cut_scale: dict[tuple[str, Any], float] = {}
-    for (s, cutoff), _ in backtest.groupby(["series", "cutoff"], sort=False):
-        y = series_of[str(s)]
-        cut_scale[(str(s), cutoff)] = _scale(y.loc[:cutoff].to_numpy(float), m)
+        return future, None
+    pairs = backtest[["series", "cutoff"]].drop_duplicates()
+    cut_scale = {}
+    for s, cutoff in pairs.itertuples(index=False):
+        n = int(np.searchsorted(data.times[s], np.datetime64(cutoff), side="right"))
+        cut_scale[(s, cutoff)] = _scale(data.values[s][:n], m)
     bt_scale = np.array(
         [
-            cut_scale[(str(s), c)]
+            cut_scale[(s, c)]
             for s, c in zip(backtest["series"], backtest["cutoff"], strict=True)
-        ]
+        ],
+        dtype=float,
     )
     usable = np.isfinite(bt_scale) & (bt_scale > 0)
     scaled_bt = pd.DataFrame(
@@ -945,7 +976,7 @@ def _with_intervals(
             "forecast": backtest["forecast"].to_numpy(float)[usable] / bt_scale[usable],
         }
     )
-    full_scale = {s: _scale(y.to_numpy(float), m) for s, y in series_of.items()}
+    full_scale = {s: _scale(v, m) for s, v in data.values.items()}
     scale = future["series"].map(full_scale).to_numpy(dtype=float)
     ok = np.isfinite(scale) & (scale > 0)
     safe = np.where(ok, scale, 1.0)
@@ -966,13 +997,15 @@ def _with_intervals(
             values = bands[column].to_numpy(dtype=float) * safe
             out[column] = np.where(ok, values, np.nan)
     notes.extend(f"intervals: {note}" for note in bands.attrs.get("notes", []))
+    coverage = interval_coverage(scaled_bt, levels)
+    notes.extend(f"coverage: {note}" for note in coverage.attrs.get("notes", []))
     zero = sorted({s for s, v in full_scale.items() if not (np.isfinite(v) and v > 0)})
     if zero:
         notes.append(
-            f"intervals: {len(zero)} series with constant data get no "
-            f"bounds (no scale to size them by): {_listing(zero)}"
+            f"intervals: {len(zero)} series with constant data get no bounds (no "
+            f"scale to size them by): {_listing(zero)}"
         )
-    return out
+    return out, coverage
 
 
 def _scale(values: np.ndarray, m: int) -> float:

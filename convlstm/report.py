@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.io as pio
 
 from .data import panel_summary, series_of
+from .data.cells import format_time
 from .intervals import level_label
 from .metrics import best_model
 from .models.registry import model_names
@@ -131,11 +132,7 @@ def build_report(
 
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
+        _head(title),
         f'<p class="muted">Generated {generated} by convlstm-forecast '
         f"{_e((record.get('versions') or {}).get('convlstm') or '')}.</p>",
         "<h2>Summary</h2>",
@@ -216,11 +213,7 @@ def build_panel_report(
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     shown = "" if len(figures) == len(names) else f" (the first {len(figures)})"
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
+        _head(title),
         f'<p class="muted">Generated {generated} by convlstm-forecast.</p>',
         "<h2>Summary</h2>",
         f'<div class="summary" id="summary">{_panel_sentence(result)}</div>',
@@ -265,6 +258,7 @@ def _panel_sentence(result: Any) -> str:
         ]
         if bits:
             sentences.append("Its MASE was lower on " + ", ".join(bits) + ".")
+    sentences += _coverage_sentence(getattr(result, "coverage", None), best)
     failed = result.failed_models
     if failed:
         sentences.append(
@@ -279,21 +273,11 @@ def _panel_data_section(panel: pd.DataFrame, names: list[str]) -> str:
     rows = [
         ("Series compared", f"{len(names)} (of {panel['series'].nunique()})"),
         ("Points per series", f"{sizes['points'].min()} to {sizes['points'].max()}"),
-        ("First", sizes["start"].min()),
-        ("Last", sizes["end"].max()),
+        ("First", format_time(pd.Timestamp(sizes["start"].min()))),
+        ("Last", format_time(pd.Timestamp(sizes["end"].max()))),
         ("Frequency", panel.attrs.get("freq") or "–"),
     ]
-    body = "".join(
-        f'<tr><th class="text">{_e(k)}</th><td class="text">{_e(v)}</td></tr>'
-        for k, v in rows
-    )
-    notes = list(panel.attrs.get("notes") or [])
-    if notes:
-        items = "".join(f"<li>{_e(n)}</li>" for n in notes)
-        repairs = f"<p>Repairs and choices made while loading:</p><ul>{items}</ul>"
-    else:
-        repairs = "<p>No repairs were needed while loading.</p>"
-    return f'<table id="data-summary">{body}</table>{repairs}'
+    return _data_table(rows, list(panel.attrs.get("notes") or []))
 
 
 def _panel_summary_table(result: Any) -> str:
@@ -340,6 +324,8 @@ def _per_series_table(result: Any, names: list[str]) -> str:
         else pd.DataFrame()
     )
     head = ['<th class="text">Series</th>'] + [f"<th>{_e(m)}</th>" for m in models]
+    head.append('<th class="text">Note</th>')
+    backtested = set(result.forecasts["series"].astype(str))
     body = []
     for name in names:
         cells = [f'<td class="text">{_e(name)}</td>']
@@ -348,6 +334,8 @@ def _per_series_table(result: Any, names: list[str]) -> str:
             if name in wide.index and model in wide.columns:
                 value = float(wide.loc[name, model])
             cells.append(f"<td>{_num(value, 3)}</td>")
+        note = "" if name in backtested else "too short for the backtest"
+        cells.append(f'<td class="text">{note}</td>')
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
         f'<table id="per-series"><thead><tr>{"".join(head)}</tr></thead>'
@@ -370,6 +358,16 @@ def _panel_notes(result: Any) -> str:
 
 
 # --- text ----------------------------------------------------------------------------
+
+
+def _head(title: str) -> str:
+    """The document's start up to its ``<h1>``: escaped title, inline style."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n"
+        f"<h1>{_e(title)}</h1>"
+    )
 
 
 def _e(value: Any) -> str:
@@ -474,25 +472,30 @@ def _plain_summary(
                     "cannot be told apart reliably."
                 )
 
-    if coverage is not None and not coverage.empty:
-        rows = coverage[coverage["model"] == winner].sort_values("level")
-        bits = [
-            f"{_e(level_label(r.level))}% intervals covered {_pct(r.coverage)} of "
-            f"{r.n} actual values"
-            for r in rows.itertuples()
-            if pd.notna(r.coverage)
-        ]
-        if bits:
-            sentences.append(
-                f"Checked on held-out backtest folds, {_e(winner)}'s "
-                + ", and its ".join(bits)
-                + "."
-            )
-        elif not rows.empty:
-            sentences.append(
-                "Interval coverage could not be checked (too few backtest folds)."
-            )
+    sentences += _coverage_sentence(coverage, winner)
     return "<p>" + " ".join(sentences) + "</p>"
+
+
+def _coverage_sentence(coverage: pd.DataFrame | None, winner: Any) -> list[str]:
+    """How often the winner's intervals covered held-out values (0 or 1 sentence)."""
+    if coverage is None or coverage.empty:
+        return []
+    rows = coverage[coverage["model"] == winner].sort_values("level")
+    bits = [
+        f"{_e(level_label(r.level))}% intervals covered {_pct(r.coverage)} of "
+        f"{r.n} actual values"
+        for r in rows.itertuples()
+        if pd.notna(r.coverage)
+    ]
+    if bits:
+        return [
+            f"Checked on held-out backtest folds, {_e(winner)}'s "
+            + ", and its ".join(bits)
+            + "."
+        ]
+    if not rows.empty:
+        return ["Interval coverage could not be checked (too few backtest folds)."]
+    return []
 
 
 def _data_section(y: pd.Series, name: str) -> str:
@@ -512,13 +515,16 @@ def _data_section(y: pd.Series, name: str) -> str:
     for key in ("time_col", "value_col"):
         if y.attrs.get(key) is not None:
             rows.append((key.replace("_col", " column"), y.attrs[key]))
+    notes = y.attrs.get("notes") or []
+    return _data_table(rows, [notes] if isinstance(notes, str) else list(notes))
+
+
+def _data_table(rows: list[tuple[str, Any]], notes: list[str]) -> str:
+    """The data summary table and the repairs made while loading."""
     body = "".join(
         f'<tr><th class="text">{_e(k)}</th><td class="text">{_e(v)}</td></tr>'
         for k, v in rows
     )
-    notes = y.attrs.get("notes") or []
-    if isinstance(notes, str):
-        notes = [notes]
     if notes:
         items = "".join(f"<li>{_e(n)}</li>" for n in notes)
         repairs = f"<p>Repairs and choices made while loading:</p><ul>{items}</ul>"

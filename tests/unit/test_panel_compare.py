@@ -273,3 +273,16 @@ def test_series_frames_give_one_series_in_single_series_columns(result):
     assert len(fut) == 3 * HORIZON
     with pytest.raises(DataError, match="no series 'nowhere'"):
         result.series_frames("nowhere")
+
+
+def test_coverage_is_measured_on_later_folds(result):
+    cov = result.coverage
+    assert set(cov["model"]) == {"Naive", "Seasonal naive", "Theta"}
+    assert set(cov["level"]) == {0.8, 0.95}
+    # forward scheme: fold 2 of every series (3 x 3 points) is checked with
+    # intervals calibrated on fold 1 (2 series x 3 steps = 6 scaled residuals):
+    # enough for 80 % (4 needed), too few for 95 % (19 needed)
+    assert (cov["n"] + cov["n_unbounded"] == 3 * HORIZON).all()
+    at80, at95 = cov[cov["level"] == 0.8], cov[cov["level"] == 0.95]
+    assert (at80["n"] == 9).all() and at80["coverage"].between(0, 1).all()
+    assert (at95["n"] == 0).all() and at95["coverage"].isna().all()

@@ -229,3 +229,4 @@ def test_panel_report_covers_every_series_and_escapes_names():
         assert report.count(marker) == 1, marker
     assert 'id="series-chart-2"' not in report
     assert f"<b>{result.best}</b>" in report
+    assert f"Checked on held-out backtest folds, {result.best}'s 80%" in report
