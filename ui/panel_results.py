@@ -157,6 +157,35 @@ def show_leaderboard(cmp: Any) -> None:
         "Scores are averaged over the series each model forecast. ★ marks the best "
         "model: the lowest mean MASE among those that forecast every series."
     )
+    show_panel_coverage(cmp)
+
+
+def show_panel_coverage(cmp: Any) -> None:
+    """The prediction intervals' coverage, measured on later backtest folds."""
+    coverage = getattr(cmp, "coverage", None)
+    if coverage is None or coverage.empty:
+        return
+    with st.expander("Prediction intervals: measured coverage", icon=":material/info:"):
+        st.caption(
+            "Each model's intervals are pooled over the series on scale-free errors; "
+            "coverage is the share of later folds' actuals inside them, over all "
+            "series, so it holds on average over the panel, not for each series. "
+            "Close to the level is honest."
+        )
+        table = coverage[["model", "level", "coverage", "mean_width"]]
+        st.dataframe(
+            dash_missing(table, {"level": ".0%", "coverage": ".0%"}),
+            hide_index=True,
+            key="panel_coverage",
+            column_config={
+                "model": "Model",
+                "level": "Level",
+                "coverage": "Coverage",
+                "mean_width": st.column_config.NumberColumn(
+                    "Mean width", format="%.4g", help="In the series' units."
+                ),
+            },
+        )
 
 
 def show_problems(cmp: Any) -> None:

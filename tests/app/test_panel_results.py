@@ -75,7 +75,8 @@ def _app(res: dict) -> AppTest:
 def test_panel_results_show_leaderboard_failures_table_and_chart(result) -> None:
     at = _app(dict(result))
     assert isinstance(result["comparison"], PanelComparison)
-    board, table = at.dataframe[0].value, at.dataframe[1].value
+    board = at.dataframe[0].value
+    table = at.dataframe(key="panel_series_table").value
     best = result["comparison"].best
     assert f"★ {best}" in board.index and len(board) == 2
     assert "best" not in board.columns  # the star says it

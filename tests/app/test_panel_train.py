@@ -60,6 +60,9 @@ def test_train_all_series_shows_leaderboard_and_per_series_table(
     assert "mean_mase" in board.columns
     assert sorted(m.removeprefix("★ ") for m in board.index) == sorted(FAST)
     assert sum(m.startswith("★ ") for m in board.index) == 1
+    assert "Prediction intervals: measured coverage" in [e.label for e in app.expander]
+    coverage = next(f.value for f in app.dataframe if "coverage" in f.value.columns)
+    assert set(coverage["model"]) <= set(FAST) and len(coverage)
     table = app.dataframe(key="panel_series_table").value
     assert len(table) == 5 and set(FAST) <= set(table.columns)
     assert "**Series GDP**" in [m.value for m in app.markdown]
