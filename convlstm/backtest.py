@@ -28,14 +28,18 @@ __all__ = [
     "FitRound",
     "FoldTask",
     "backtest",
+    "check_count",
     "combine_round",
     "first_fold_min_length",
     "fit_fold",
     "fit_plain",
     "fit_round",
     "fold_errors",
+    "fold_scores",
     "helper_members",
     "is_combiner",
+    "needs_validation",
+    "progress_event",
 ]
 
 log = logging.getLogger(__name__)
@@ -99,7 +103,12 @@ class BacktestResult:
         return list(self.forecasts.groupby("fold")["cutoff"].first())
 
 
-def _check_count(value: object, what: str) -> int:
+def check_count(value: object, what: str) -> int:
+    """``value`` as an int when it is a whole number >= 1.
+
+    Raises:
+        ParameterError: it is not (the message names ``what``).
+    """
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise ParameterError(f"{what} must be a whole number, got {value!r}")
     if value < 1:
@@ -153,7 +162,7 @@ def fit_with_progress(
     """
     takes_callback = "callback" in inspect.signature(model.fit).parameters
     if progress is not None:
-        progress(_event(name, stage, unit / total_units))
+        progress(progress_event(name, stage, unit / total_units))
     start = time.perf_counter()
     if takes_callback and progress is not None:
 
@@ -162,7 +171,11 @@ def fit_with_progress(
         ) -> bool:
             done = (unit + min(epoch / max(epochs, 1), 1.0)) / total_units
             return bool(
-                progress(_event(name, stage, done, epoch, epochs, train_loss, val_loss))
+                progress(
+                    progress_event(
+                        name, stage, done, epoch, epochs, train_loss, val_loss
+                    )
+                )
             )
 
         model.fit(y, callback=callback)
@@ -171,7 +184,7 @@ def fit_with_progress(
     return time.perf_counter() - start
 
 
-def _event(
+def progress_event(
     model: str,
     stage: str,
     fraction: float,
@@ -180,6 +193,7 @@ def _event(
     train_loss: float | None = None,
     val_loss: float | None = None,
 ) -> Any:
+    """A :class:`~convlstm.training.ProgressEvent` (``fraction`` clipped to 0..1)."""
     from .training import ProgressEvent  # torch: load only when progress is asked
 
     return ProgressEvent(
@@ -242,8 +256,8 @@ def backtest(
             states the minimum), or a model cannot be fit on a fold's training part
             (the message names the fold).
     """
-    horizon = _check_count(horizon, "horizon")
-    folds = _check_count(folds, "folds")
+    horizon = check_count(horizon, "horizon")
+    folds = check_count(folds, "folds")
     named = named_models(models)
     m = _season_length(y.index) if isinstance(y, pd.Series) else 1
     min_train = first_fold_min_length(m)
@@ -311,7 +325,7 @@ def backtest(
                     "model": name,
                     "fold": k,
                     "cutoff": train.index[-1],
-                    **_scores(
+                    **fold_scores(
                         actual, frame["forecast"].to_numpy(), train.to_numpy(), m
                     ),
                     "fit_seconds": fitted.seconds[name],
@@ -356,9 +370,11 @@ def _by(order: dict[str, int]) -> Callable[[pd.Series], pd.Series]:
     return key
 
 
-def _scores(
+def fold_scores(
     actual: np.ndarray, forecast: np.ndarray, train: np.ndarray, m: int
 ) -> dict[str, float]:
+    """MAE, RMSE, MAPE, sMAPE and MASE (scaled on ``train`` with season ``m``) of
+    one fold's forecast; all NaN when a forecast is not finite."""
     finite = np.isfinite(forecast)
     if not finite.all():
         nan = float("nan")
@@ -412,7 +428,8 @@ def is_combiner(model: object) -> bool:
     )
 
 
-def _needs_validation(model: object) -> bool:
+def needs_validation(model: object) -> bool:
+    """Whether an ensemble combines with its members' validation errors."""
     check = getattr(model, "needs_validation", None)
     return bool(check()) if callable(check) else False
 
@@ -573,7 +590,7 @@ def combine_round(
                 train,
                 {m: out.forecasts[m] for m in members if m in out.forecasts},
                 failed={m: out.failed[m] for m in members if m in out.failed},
-                validation=validation if _needs_validation(model) else None,
+                validation=validation if needs_validation(model) else None,
                 fitted={m: out.fitted[m] for m in members if m in out.fitted},
             )
         except (DataError, ParameterError) as exc:
@@ -597,7 +614,7 @@ def _fit_folds_at_once(
 ) -> list[FitRound] | None:
     """Every fold's plain fits (:func:`fit_plain`) at once on ``n_jobs`` workers;
     None when ``n_jobs`` is 1 (the folds then run one by one)."""
-    n_jobs = _check_count(n_jobs, "n_jobs")
+    n_jobs = check_count(n_jobs, "n_jobs")
     if n_jobs <= 1 or len(cuts) <= 1:
         return None
     from .executor import run_all  # the pool: only when folds run at once
@@ -615,10 +632,10 @@ def _fit_folds_at_once(
         for k, cut in enumerate(cuts, start=1)
     ]
     if progress is not None:
-        progress(_event("all models", f"{folds} folds at once", 0.0))
+        progress(progress_event("all models", f"{folds} folds at once", 0.0))
     rounds = run_all(fit_fold, tasks, jobs=n_jobs, engine=engine)
     if progress is not None:
-        progress(_event("all models", f"{folds} folds at once", 1.0))
+        progress(progress_event("all models", f"{folds} folds at once", 1.0))
     return rounds
 
 
@@ -671,7 +688,7 @@ def _first_validation(
     fitted on the points before ``first_cut - horizon`` and scored on the next
     ``horizon`` ("fold 0"; later folds use the previous fold). None when no
     ensemble is weighted."""
-    weighted = [p for p in named.values() if is_combiner(p) and _needs_validation(p)]
+    weighted = [p for p in named.values() if is_combiner(p) and needs_validation(p)]
     if not weighted:
         return None
     start = first_cut - horizon

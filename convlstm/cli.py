@@ -1,12 +1,14 @@
 """Command line: ``python -m convlstm forecast | compare | report | datasets``.
 
-Goes through the same public functions as the app; errors become ``error: ...`` on
-stderr and exit status 2.
+Reads one series or a panel of many (id columns detected or named with
+``--id-col``); goes through the same public functions as the app; errors become
+``error: ...`` on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import math
 import os
@@ -18,25 +20,35 @@ import pandas as pd
 
 from . import datasets
 from .compare import DEFAULT_LEVELS, Comparison, compare, make_model
-from .data import read_csv, safe_csv, to_series
+from .data import find_id_columns, read_csv, safe_csv, series_of, to_panel, to_series
 from .datasets import default_horizon_folds
-from .errors import ConvLSTMError, ParameterError
+from .errors import ConvLSTMError, DataError, ParameterError
 from .executor import check_engine
 from .images.cli import add_images_parser, run_images_command
+from .models.base import BaseForecaster
 from .models.registry import (
     NETWORK_SETTINGS,
     canonical_name,
     default_models,
     model_names,
+    model_spec,
     network_settings_note,
     params_for,
     route_params,
+)
+from .panel_compare import (
+    ALL_SERIES,
+    PanelComparison,
+    compare_panel,
+    default_panel_horizon,
 )
 from .record import jsonable
 
 __all__ = ["main"]
 
 EXIT_ERROR = 2
+#: How many failed series a model's notes name before counting the rest.
+_LISTED = 10
 # Network flags (they shape only the models the registry names): dest -> (type, help)
 _NETWORK = {
     "kernel_size": (int, "convolution kernel size"),
@@ -60,9 +72,22 @@ class _CliError(Exception):
 
 
 # ----------------------------------------------------------------- helpers
-def _load(args: argparse.Namespace) -> tuple[pd.Series, str | None]:
-    """The series chosen by --dataset or --csv, and the dataset name if any."""
+def _load(
+    args: argparse.Namespace,
+) -> tuple[pd.Series | pd.DataFrame, str | None]:
+    """The data chosen by --dataset or --csv: one series, or a panel (a long frame
+    ``series, time, value``) when the file or dataset holds several series and
+    --series picks none; and the dataset name if any."""
     if args.dataset:
+        if datasets.info(args.dataset).kind == "panel":
+            panel = datasets.load_panel(args.dataset)
+            if args.series is not None:
+                return series_of(panel, args.series), args.dataset
+            return panel, args.dataset
+        if args.series is not None:
+            raise _CliError(
+                f"--series: the dataset {args.dataset} holds one series; drop --series"
+            )
         return datasets.load(args.dataset), args.dataset
     try:
         frame = read_csv(args.csv)
@@ -70,10 +95,39 @@ def _load(args: argparse.Namespace) -> tuple[pd.Series, str | None]:
         raise _CliError(f"file not found: {args.csv}") from None
     except IsADirectoryError:
         raise _CliError(f"{args.csv} is a folder, not a CSV file") from None
-    return to_series(frame, time_col=args.time_col, value_col=args.value_col), None
+    columns = {"time_col": args.time_col, "value_col": args.value_col}
+    if args.series is not None:
+        panel = to_panel(frame, **columns, id_cols=args.id_col)
+        return series_of(panel, args.series), None
+    panel = _panel_of(frame, args)
+    if panel is not None:
+        return panel, None
+    return to_series(frame, **columns), None
 
 
-def _print_notes(y: pd.Series, dataset: str | None, err: TextIO) -> None:
+def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | None:
+    """The file as a panel when it holds several series: id columns (named with
+    --id-col or detected) or a wide table of several value columns. None for one
+    series, which takes the single-series reader (and its messages)."""
+    columns = {"time_col": args.time_col, "value_col": args.value_col}
+    if args.id_col:
+        return to_panel(frame, **columns, id_cols=args.id_col)
+    try:
+        ids = find_id_columns(frame, **columns)
+    except DataError:
+        return None  # the single-series reader says what is wrong
+    if ids:
+        return to_panel(frame, **columns)
+    if args.value_col is not None:
+        return None
+    try:
+        panel = to_panel(frame, time_col=args.time_col, id_cols=[])
+    except DataError:
+        return None
+    return panel if panel["series"].nunique() > 1 else None
+
+
+def _print_notes(y: pd.Series | pd.DataFrame, dataset: str | None, err: TextIO) -> None:
     """The repairs and choices made while reading a user's CSV (bundled datasets
     are clean, so their notes would only be noise)."""
     if dataset is not None:
@@ -165,14 +219,7 @@ def _table(summary: pd.DataFrame) -> str:
                 "* best" if row["best"] else "",
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = []
-    for r in rows:
-        cells = [r[0].ljust(widths[0])] + [
-            r[i].rjust(widths[i]) for i in range(1, len(head) - 1)
-        ]
-        lines.append("  ".join(cells + [r[-1]]).rstrip())
-    return "\n".join(lines)
+    return "\n".join(_aligned(rows))
 
 
 # ---------------------------------------------------------------- commands
@@ -204,6 +251,8 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _engine_jobs(args)  # one series, one model: a single fit in this process
     y, dataset = _load(args)
     _print_notes(y, dataset, err)
+    if isinstance(y, pd.DataFrame):
+        return _forecast_panel(args, name, y, dataset, out, err)
     horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
     pred = model.fit(y).predict()
@@ -224,16 +273,90 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _run_compare(
-    args: argparse.Namespace, err: TextIO, **options: Any
-) -> tuple[pd.Series, str | None, Comparison]:
-    """Load the series chosen by the flags and run compare() with a progress bar.
+def _forecast_panel(
+    args: argparse.Namespace,
+    name: str,
+    panel: pd.DataFrame,
+    dataset: str | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Fit one model on every series of a panel; rows ``series, timestamp, model,
+    forecast``."""
+    horizon = args.horizon
+    if horizon is None:
+        horizon = (
+            datasets.info(dataset).horizon
+            if dataset is not None
+            else default_panel_horizon(panel)
+        )
+    model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
+    kwargs = {}
+    if "n_jobs" in inspect.signature(model.fit_panel).parameters:
+        kwargs["n_jobs"] = args.jobs
+    try:
+        pred = model.fit(panel, **kwargs).predict()
+    except DataError:
+        if _takes_panel(model):
+            raise
+        raise _CliError(
+            f"{name} does not forecast many series at once yet; pick one with "
+            "--series NAME, or choose a model that does with --model: "
+            + ", ".join(_local_panel_models())
+        ) from None
+    _print_failures({name: dict(pred.attrs.get("failed") or {})}, err)
+    frame = pd.DataFrame(
+        {
+            "series": pred["series"].astype(str).to_numpy(),
+            "timestamp": [pd.Timestamp(ts).isoformat() for ts in pred["time"]],
+            "model": name,
+            "forecast": pred["forecast"].to_numpy(dtype=float),
+        }
+    )
+    text = safe_csv(frame)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        n = frame["series"].nunique()
+        print(f"wrote {len(frame)} forecasts of {n} series to {args.out}", file=err)
+    else:
+        out.write(text)
+    return 0
 
-    Returns the series, the bundled dataset's name (None for a CSV) and the result.
-    """
+
+def _takes_panel(model: BaseForecaster | type) -> bool:
+    """Whether ``fit`` takes a panel: a local model fitted per series, or one with
+    its own panel path."""
+    cls = model if isinstance(model, type) else type(model)
+    return bool(cls.supports_panel) or cls.fit_panel is not BaseForecaster.fit_panel
+
+
+def _local_panel_models() -> list[str]:
+    """The statistical and naive models: local models, fitted series by series
+    (listed from the registry; no model library is imported to list them)."""
+    return [n for n in model_names() if model_spec(n).kind in ("statistical", "naive")]
+
+
+def _print_failures(failed: dict[str, dict[str, str]], err: TextIO) -> None:
+    """One note per failed series (the first few of each model)."""
+    for model, by_series in failed.items():
+        for series, message in list(by_series.items())[:_LISTED]:
+            where = "every series" if series == ALL_SERIES else f"series {series}"
+            print(f"note: {model} failed on {where}: {message}", file=err)
+        if len(by_series) > _LISTED:
+            more = len(by_series) - _LISTED
+            print(f"note: {model} failed on {more} more series", file=err)
+
+
+def _run_compare(
+    args: argparse.Namespace,
+    y: pd.Series,
+    dataset: str | None,
+    err: TextIO,
+    **options: Any,
+) -> Comparison:
+    """Run compare() on the series with the flags' settings and a progress bar."""
     models = _models(args.models)
-    y, dataset = _load(args)
-    _print_notes(y, dataset, err)
     d_horizon, d_folds = default_horizon_folds(y, dataset)
     jobs = _engine_jobs(args)
     bar = None if args.quiet else _ProgressBar(err)
@@ -252,11 +375,60 @@ def _run_compare(
     finally:
         if bar is not None:
             bar.close()
-    return y, dataset, result
+    return result
+
+
+def _run_panel(
+    args: argparse.Namespace,
+    panel: pd.DataFrame,
+    dataset: str | None,
+    err: TextIO,
+    **options: Any,
+) -> PanelComparison:
+    """Run compare_panel() on the panel with the flags' settings and a progress
+    bar; its notes and failures go to ``err``."""
+    models = _models(args.models)
+    _engine_jobs(args)
+    horizon, folds = args.horizon, args.folds
+    if dataset is not None:
+        meta = datasets.info(dataset)
+        horizon, folds = _pick(horizon, meta.horizon), _pick(folds, meta.folds)
+    bar = None if args.quiet else _ProgressBar(err)
+    try:
+        result = compare_panel(
+            panel,
+            models=models,
+            horizon=horizon,
+            folds=_pick(folds, 1),
+            params=_params(args, err),
+            n_jobs=args.jobs,
+            progress=bar,
+            **options,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    for note in result.notes:
+        print(f"note: {note}", file=err)
+    failed = dict(result.failed)
+    for name in result.failed_models:
+        if name in model_names() and not _takes_panel(model_spec(name).load()):
+            del failed[name]
+            print(
+                f"note: {name} left out: it does not forecast many series at once "
+                "yet; compare it on one series with --series NAME",
+                file=err,
+            )
+    _print_failures(failed, err)
+    return result
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    y, dataset, result = _run_compare(args, err)
+    y, dataset = _load(args)
+    _print_notes(y, dataset, err)
+    if isinstance(y, pd.DataFrame):
+        return _compare_panel(args, y, dataset, out, err)
+    result = _run_compare(args, y, dataset, err)
     horizon, folds = result.backtest.horizon, result.backtest.folds
     if args.json:
         summary = result.summary.reset_index()
@@ -268,17 +440,10 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "device": result.device,
             "seconds": round(result.seconds, 3),
             "best": result.best,
-            "summary": [
-                {k: jsonable(v) for k, v in row.items()}
-                for row in summary.to_dict(orient="records")
-            ],
-            "future": [
-                {k: jsonable(v) for k, v in row.items()}
-                for row in result.future.to_dict(orient="records")
-            ],
+            "summary": _records(summary),
+            "future": _records(result.future),
         }
-        json.dump(payload, out, indent=2, allow_nan=False)
-        out.write("\n")
+        _write_json(payload, out)
     else:
         where = dataset or args.csv
         out.write(
@@ -289,26 +454,125 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .report import build_report
+def _write_json(payload: dict[str, Any], out: TextIO) -> None:
+    json.dump(payload, out, indent=2, allow_nan=False)
+    out.write("\n")
 
-    # the file's name only: the report may travel, the local path need not
-    source = (
-        {"dataset": args.dataset}
-        if args.dataset
-        else {"csv": os.path.basename(args.csv)}
-    )
-    y, dataset, result = _run_compare(args, err, levels=args.level, extra=source)
-    horizon, folds = result.backtest.horizon, result.backtest.folds
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: jsonable(v) for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+
+
+def _compare_panel(
+    args: argparse.Namespace,
+    panel: pd.DataFrame,
+    dataset: str | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    result = _run_panel(args, panel, dataset, err, levels=())
+    if args.json:
+        payload = {
+            "dataset": dataset,
+            "series": len(result.series),
+            "horizon": result.horizon,
+            "folds": result.folds,
+            "season_length": result.season_length,
+            "seconds": round(result.seconds, 3),
+            "best": result.best,
+            "summary": _records(result.summary.reset_index()),
+            "per_series": _records(result.per_series),
+            "failed": result.failed,
+            "notes": list(result.notes),
+        }
+        _write_json(payload, out)
+    else:
+        where = dataset or args.csv
+        out.write(
+            f"{where}: {len(result.series)} series, {result.folds} folds x "
+            f"{result.horizon} steps per series, {result.seconds:.1f}s\n"
+        )
+        out.write(_panel_table(result.summary) + "\n")
+    return 0
+
+
+def _panel_table(summary: pd.DataFrame) -> str:
+    """The panel leaderboard, best mean MASE first, then the win shares."""
+    wins = [c for c in summary.columns if str(c).startswith("wins vs ")]
+    head = ("model", "series", "mean MASE", "median MASE", "sMAPE", "MAE", "fit s")
+    head += tuple(c.removeprefix("wins ") for c in wins) + ("",)
+    rows = [head]
+    order = summary.sort_values("mean_mase", na_position="last", kind="stable")
+    for name, row in order.iterrows():
+        cells = (
+            str(name),
+            str(int(row["series"])),
+            _fmt(row["mean_mase"], 3),
+            _fmt(row["median_mase"], 3),
+            _fmt(row["mean_smape"]),
+            _fmt(row["mean_mae"]),
+            f"{row['fit_seconds']:.1f}",
+        )
+        cells += tuple(_share(row[c]) for c in wins)
+        rows.append(cells + ("* best" if row["best"] else "",))
+    lines = _aligned(rows)
+    if wins:
+        lines.append(
+            "vs <baseline>: share of series where the model's MASE is lower "
+            "(each series scored on its own last folds)"
+        )
+    return "\n".join(lines)
+
+
+def _share(x: Any) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
+
+
+def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows as text columns: the first left-aligned, the last free, others right."""
+    n = len(rows[0])
+    widths = [max(len(r[i]) for r in rows) for i in range(n)]
+    lines = []
+    for r in rows:
+        cells = [r[0].ljust(widths[0])] + [
+            r[i].rjust(widths[i]) for i in range(1, n - 1)
+        ]
+        lines.append("  ".join(cells + [r[-1]]).rstrip())
+    return lines
+
+
+def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .report import build_panel_report, build_report
+
+    y, dataset = _load(args)
+    _print_notes(y, dataset, err)
     title = None
     if dataset is not None:
         title = f"Forecast report: {datasets.info(dataset).title}"
-    html = build_report(y, result, record=result.record, title=title)
+    if isinstance(y, pd.DataFrame):
+        panel = _run_panel(args, y, dataset, err, levels=args.level)
+        html = build_panel_report(y, panel, title=title)
+        best, horizon, folds = panel.best, panel.horizon, panel.folds
+        seconds = panel.seconds
+    else:
+        # the file's name only: the report may travel, the local path need not
+        source = (
+            {"dataset": args.dataset}
+            if args.dataset
+            else {"csv": os.path.basename(args.csv)}
+        )
+        result = _run_compare(args, y, dataset, err, levels=args.level, extra=source)
+        html = build_report(y, result, record=result.record, title=title)
+        best, seconds = result.best, result.seconds
+        horizon, folds = result.backtest.horizon, result.backtest.folds
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write(html)
     print(
-        f"wrote {args.out} ({len(html) / 1e6:.1f} MB): best {result.best or 'none'}, "
-        f"{folds} folds x {horizon} steps, {result.seconds:.1f}s",
+        f"wrote {args.out} ({len(html) / 1e6:.1f} MB): best {best or 'none'}, "
+        f"{folds} folds x {horizon} steps, {seconds:.1f}s",
         file=err,
     )
     return 0
@@ -318,9 +582,25 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _add_source(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--dataset", help="a bundled dataset (see: datasets)")
-    src.add_argument("--csv", help="a CSV file with a time and a value column")
+    src.add_argument(
+        "--csv",
+        help="a CSV file: one series (time and value columns), or many (id columns "
+        "such as store or region, or one value column per series)",
+    )
     p.add_argument("--time-col", help="time column of the CSV (default: detected)")
     p.add_argument("--value-col", help="value column of the CSV (default: detected)")
+    p.add_argument(
+        "--id-col",
+        action="append",
+        metavar="NAME",
+        help="a column naming the series (repeat for several; default: detected)",
+    )
+    p.add_argument(
+        "--series",
+        metavar="NAME",
+        help="of a file or dataset of many series, use this one only (id values "
+        "joined with ' / ')",
+    )
     p.add_argument("--horizon", type=int, help="steps to forecast")
 
 
@@ -339,9 +619,10 @@ def _add_engine(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument(
         "--jobs",
         type=int,
-        default=1,
+        default=None,
         help=f"{what} at once, each in a worker process (default 1: one after "
-        "another; the numbers are the same)",
+        "another; the numbers are the same). With many series: processes fitting "
+        "the series of a local model (default: every core when that pays off)",
     )
     p.add_argument(
         "--engine",
@@ -355,6 +636,8 @@ def _add_engine(p: argparse.ArgumentParser, what: str) -> None:
 def _engine_jobs(args: argparse.Namespace) -> int:
     """Check ``--engine`` and ``--jobs``; return the number of jobs."""
     check_engine(args.engine)
+    if args.jobs is None:
+        return 1
     if args.jobs < 1:
         raise ParameterError(f"--jobs must be at least 1, got {args.jobs}")
     return int(args.jobs)

@@ -53,6 +53,7 @@ __all__ = [
     "MODEL_NAMES",
     "Comparison",
     "compare",
+    "give_members_settings",
     "make_model",
     "metrics_table",
     "model_name",
@@ -195,7 +196,7 @@ def compare(
         name: make_model(name, horizon=horizon, **params_for(name, params))
         for name in names
     }
-    _give_members_settings(protos, params)
+    give_members_settings(protos, params)
     data = data_fingerprint(y)  # before any refit; y.attrs hold the repairs
 
     # the backtest's share of the progress bar; the final refits fill the rest
@@ -463,7 +464,7 @@ def _numbers(comparison: Comparison) -> pd.DataFrame:
     return summary.join(wide, how="outer")
 
 
-def _give_members_settings(
+def give_members_settings(
     protos: Mapping[str, BaseForecaster], params: Mapping[str, Any]
 ) -> None:
     """Ensembles without settings of their own for their members get the

@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from .errors import DataError
 
-__all__ = ["best_model", "mae", "mape", "mase", "rmse", "smape"]
+__all__ = ["best_model", "mae", "mape", "mase", "mase_scale", "rmse", "smape"]
 
 
 def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -87,6 +87,20 @@ def mase(
         DataError: ``y_train`` has fewer than 2 points, or the lengths mismatch.
     """
     t, p = _pair(y_true, y_pred)
+    scale = mase_scale(y_train, season_length)
+    err = float(np.mean(np.abs(t - p)))
+    if scale == 0.0:
+        return 0.0 if err == 0.0 else float("nan")
+    return err / scale
+
+
+def mase_scale(y_train: ArrayLike, season_length: int = 1) -> float:
+    """The denominator of :func:`mase`: the in-sample MAE of the seasonal naive
+    forecast on ``y_train`` (lag 1 when ``y_train`` is not longer than a season).
+
+    Raises:
+        DataError: ``y_train`` has fewer than 2 points.
+    """
     train = np.asarray(y_train, dtype=float).ravel()
     if train.size < 2:
         raise DataError(
@@ -95,11 +109,7 @@ def mase(
     m = int(season_length) if season_length and season_length > 1 else 1
     if train.size <= m:
         m = 1
-    scale = float(np.mean(np.abs(train[m:] - train[:-m])))
-    err = float(np.mean(np.abs(t - p)))
-    if scale == 0.0:
-        return 0.0 if err == 0.0 else float("nan")
-    return err / scale
+    return float(np.mean(np.abs(train[m:] - train[:-m])))
 
 
 def best_model(

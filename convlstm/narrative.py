@@ -1,5 +1,6 @@
 """Plain sentences that say what the app's numbers mean: expected training time, a
-re-run's verdict, where a published benchmark comes from, a bundle's fingerprint.
+re-run's verdict, where a published benchmark comes from, a bundle's fingerprint,
+what a run over many series covered and which series a model could not forecast.
 Pages and reports render them; the wording lives here, next to the numbers.
 """
 
@@ -78,3 +79,53 @@ def bundle_fingerprint(model: Any, record: Mapping[str, Any] | None) -> str:
     """
     from_record = ((record or {}).get("data") or {}).get("sha256")
     return str(from_record or getattr(model, "data_fingerprint_", None) or "none")
+
+
+def panel_scope_note(series: int, limit: int) -> str:
+    """What a run over every series of a panel covers.
+
+    Args:
+        series: how many series the panel holds.
+        limit: the most series one run trains on (``compare_panel``'s
+            ``max_series``); larger panels are sampled.
+    """
+    if series <= limit:
+        return (
+            f"Every model is trained and scored on all {series:,} series in one run; "
+            "the neural models learn one network across them."
+        )
+    return (
+        f"This panel holds {series:,} series: one run trains and scores a random "
+        f"sample of {limit:,} of them (the same sample for the same seed)."
+    )
+
+
+def panel_failures(
+    failed: Mapping[str, Mapping[str, str]], listed: int = 3
+) -> list[str]:
+    """One sentence per model that could not forecast some series (or the panel).
+
+    Args:
+        failed: ``{model: {series: message}}`` (``PanelComparison.failed``; a
+            failure on the whole panel under ``panel_compare.ALL_SERIES``).
+        listed: how many series each sentence names with their messages.
+    """
+    from .panel_compare import ALL_SERIES as whole
+
+    out = []
+    for model, by_series in failed.items():
+        if not by_series:
+            continue
+        if whole in by_series:
+            out.append(f"{model} failed on the whole panel: {by_series[whole]}")
+            continue
+        items = list(by_series.items())
+        named = "; ".join(f"{name}: {message}" for name, message in items[:listed])
+        more = len(items) - listed
+        rest = f"; and {more:,} more" if more > 0 else ""
+        n = len(items)
+        out.append(
+            f"{model} could not forecast {n:,} series ({named}{rest}); "
+            f"{'it is' if n == 1 else 'they are'} left out of its scores."
+        )
+    return out

@@ -1,7 +1,9 @@
-"""Stakeholder report: one self-contained, offline HTML page for a comparison.
+"""Stakeholder report: one self-contained, offline HTML page for a comparison of one
+series or of a panel of many.
 
-Plain-language summary, data summary, forecast chart with interval bands, metrics with
-coverage and significance, and the reproducibility record. All user text is escaped.
+Plain-language summary, data summary, forecast charts with interval bands, metrics
+(with coverage and significance, or per series), and the reproducibility record. All
+user text is escaped.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 import pandas as pd
 import plotly.io as pio
 
+from .data import panel_summary, series_of
+from .data.cells import format_time
 from .intervals import level_label
 from .metrics import best_model
 from .models.registry import model_names
@@ -24,6 +28,8 @@ from .record import record_to_json
 from .significance import format_p
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["build_panel_report", "build_report"]
 
 _METRICS = (
     ("mae", "MAE"),
@@ -126,11 +132,7 @@ def build_report(
 
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
+        _head(title),
         f'<p class="muted">Generated {generated} by convlstm-forecast '
         f"{_e((record.get('versions') or {}).get('convlstm') or '')}.</p>",
         "<h2>Summary</h2>",
@@ -163,7 +165,209 @@ def build_report(
     return "\n".join(p for p in parts if p)
 
 
+def build_panel_report(
+    panel: pd.DataFrame,
+    result: Any,
+    *,
+    title: str | None = None,
+    charts: int = 4,
+) -> str:
+    """Render a panel comparison as one self-contained HTML document.
+
+    Offline and escaped like :func:`build_report`: a plain summary, the panel's
+    size and repairs, the leaderboard aggregated over series, every series' MASE
+    per model, charts of the first ``charts`` series (history, backtest, future
+    with intervals), and the notes and failures.
+
+    Args:
+        panel: the panel the comparison ran on (``series, time, value``).
+        result: a :class:`~convlstm.panel_compare.PanelComparison`.
+        title: page title; defaults to "Forecast report: <n> series".
+        charts: how many series get a chart.
+
+    Returns:
+        The HTML document as a string.
+    """
+    names = [str(s) for s in result.series]
+    title = title if title is not None else f"Forecast report: {len(names)} series"
+    figures = []
+    for name in names[: max(charts, 0)]:
+        bt, fut = result.series_frames(name)
+        bands = fut if any(str(c).startswith("lower_") for c in fut.columns) else None
+        fig = forecast_figure(
+            series_of(panel, name),
+            (bt, fut),
+            intervals=bands,
+            highlight=result.best,
+            title=name,
+        )
+        figures.append(
+            pio.to_html(
+                fig,
+                include_plotlyjs=not figures,
+                full_html=False,
+                div_id=f"series-chart-{len(figures)}",
+                config={"displaylogo": False, "responsive": True},
+            )
+        )
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    shown = "" if len(figures) == len(names) else f" (the first {len(figures)})"
+    parts = [
+        _head(title),
+        f'<p class="muted">Generated {generated} by convlstm-forecast.</p>',
+        "<h2>Summary</h2>",
+        f'<div class="summary" id="summary">{_panel_sentence(result)}</div>',
+        "<h2>Data</h2>",
+        _panel_data_section(panel, names),
+        "<h2>Leaderboard</h2>",
+        _panel_summary_table(result),
+        "<h2>Every series</h2>",
+        '<p class="muted">MASE of each model on each series, the mean over its '
+        "backtest folds (lower is better; below 1 beats the in-sample seasonal "
+        "naive forecast). A dash: the model gave no forecast for that series.</p>",
+        _per_series_table(result, names),
+        f"<h2>Forecasts{_e(shown)}</h2>" if figures else "",
+        *figures,
+        "<h2>Notes</h2>",
+        _panel_notes(result),
+        "</body></html>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def _panel_sentence(result: Any) -> str:
+    summary = result.summary
+    best = result.best
+    setting = (
+        f"{len(result.series)} series, {_e(result.folds)} backtest fold(s) of "
+        f"{_e(result.horizon)} steps each"
+    )
+    if best is None or best not in summary.index:
+        return f"<p>No model scored every series ({setting}).</p>"
+    row = summary.loc[best]
+    sentences = [
+        f"<b>{_e(best)}</b> had the lowest mean MASE ({_num(row['mean_mase'])}, "
+        f"median {_num(row['median_mase'])}) over {setting}."
+    ]
+    wins = getattr(result, "wins", None)
+    if isinstance(wins, pd.DataFrame) and not wins.empty:
+        mine = wins[(wins["model"] == best) & (wins["series"] > 0)]
+        bits = [
+            f"{_pct(r.share)} of series against {_e(r.baseline)}"
+            for r in mine.itertuples()
+        ]
+        if bits:
+            sentences.append("Its MASE was lower on " + ", ".join(bits) + ".")
+    sentences += _coverage_sentence(getattr(result, "coverage", None), best)
+    failed = result.failed_models
+    if failed:
+        sentences.append(
+            "Not scored (failed on the whole panel): " + _e(", ".join(failed)) + "."
+        )
+    return "<p>" + " ".join(sentences) + "</p>"
+
+
+def _panel_data_section(panel: pd.DataFrame, names: list[str]) -> str:
+    sizes = panel_summary(panel)
+    sizes = sizes[sizes["series"].astype(str).isin(names)]
+    rows = [
+        ("Series compared", f"{len(names)} (of {panel['series'].nunique()})"),
+        ("Points per series", f"{sizes['points'].min()} to {sizes['points'].max()}"),
+        ("First", format_time(pd.Timestamp(sizes["start"].min()))),
+        ("Last", format_time(pd.Timestamp(sizes["end"].max()))),
+        ("Frequency", panel.attrs.get("freq") or "–"),
+    ]
+    return _data_table(rows, list(panel.attrs.get("notes") or []))
+
+
+def _panel_summary_table(result: Any) -> str:
+    summary = result.summary
+    columns = [
+        ("series", "Series", 0),
+        ("mean_mase", "Mean MASE", 4),
+        ("median_mase", "Median MASE", 4),
+        ("mean_smape", "Mean sMAPE", 4),
+        ("mean_mae", "Mean MAE", 4),
+    ]
+    wins = [c for c in summary.columns if str(c).startswith("wins vs ")]
+    head = ['<th class="text">Model</th>'] + [f"<th>{t}</th>" for _, t, _ in columns]
+    head += [f"<th>{_e(c.replace('wins', 'Wins', 1))}</th>" for c in wins]
+    head.append("<th>Fit seconds</th>")
+    body = []
+    order = summary.sort_values("mean_mase", na_position="last", kind="stable")
+    for model, row in order.iterrows():
+        cells = [f'<td class="text">{_e(model)}</td>']
+        cells += [
+            f"<td>{_e(int(row[c])) if d == 0 else _num(row[c], d)}</td>"
+            for c, _, d in columns
+        ]
+        cells += [f"<td>{_pct(float(row[c]))}</td>" for c in wins]
+        cells.append(f"<td>{_num(row['fit_seconds'], 3)}</td>")
+        cls = ' class="best"' if model == result.best else ""
+        body.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    return (
+        f'<table id="panel-summary"><thead><tr>{"".join(head)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+        '<p class="muted">Means and medians over series, each series scored on its '
+        "own backtest folds; wins: the share of series where the model's MASE is "
+        "lower than the baseline's. No Diebold-Mariano test is pooled over series "
+        "(too few points per series, and series of one panel share shocks).</p>"
+    )
+
+
+def _per_series_table(result: Any, names: list[str]) -> str:
+    per = result.per_series
+    models = [str(m) for m in result.summary.index]
+    wide = (
+        per.pivot(index="series", columns="model", values="mase")
+        if not per.empty
+        else pd.DataFrame()
+    )
+    head = ['<th class="text">Series</th>'] + [f"<th>{_e(m)}</th>" for m in models]
+    head.append('<th class="text">Note</th>')
+    backtested = set(result.forecasts["series"].astype(str))
+    body = []
+    for name in names:
+        cells = [f'<td class="text">{_e(name)}</td>']
+        for model in models:
+            value = math.nan
+            if name in wide.index and model in wide.columns:
+                value = float(wide.loc[name, model])
+            cells.append(f"<td>{_num(value, 3)}</td>")
+        note = "" if name in backtested else "too short for the backtest"
+        cells.append(f'<td class="text">{note}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<table id="per-series"><thead><tr>{"".join(head)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def _panel_notes(result: Any) -> str:
+    items = [str(n) for n in result.notes]
+    for model, by_series in result.failed.items():
+        for series, message in list(by_series.items())[:10]:
+            items.append(f"{model} on {series}: {message}")
+        if len(by_series) > 10:
+            items.append(f"{model}: {len(by_series) - 10} more series failed")
+    if not items:
+        return "<p>None.</p>"
+    return (
+        '<ul id="panel-notes">' + "".join(f"<li>{_e(n)}</li>" for n in items) + "</ul>"
+    )
+
+
 # --- text ----------------------------------------------------------------------------
+
+
+def _head(title: str) -> str:
+    """The document's start up to its ``<h1>``: escaped title, inline style."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n"
+        f"<h1>{_e(title)}</h1>"
+    )
 
 
 def _e(value: Any) -> str:
@@ -268,25 +472,30 @@ def _plain_summary(
                     "cannot be told apart reliably."
                 )
 
-    if coverage is not None and not coverage.empty:
-        rows = coverage[coverage["model"] == winner].sort_values("level")
-        bits = [
-            f"{_e(level_label(r.level))}% intervals covered {_pct(r.coverage)} of "
-            f"{r.n} actual values"
-            for r in rows.itertuples()
-            if pd.notna(r.coverage)
-        ]
-        if bits:
-            sentences.append(
-                f"Checked on held-out backtest folds, {_e(winner)}'s "
-                + ", and its ".join(bits)
-                + "."
-            )
-        elif not rows.empty:
-            sentences.append(
-                "Interval coverage could not be checked (too few backtest folds)."
-            )
+    sentences += _coverage_sentence(coverage, winner)
     return "<p>" + " ".join(sentences) + "</p>"
+
+
+def _coverage_sentence(coverage: pd.DataFrame | None, winner: Any) -> list[str]:
+    """How often the winner's intervals covered held-out values (0 or 1 sentence)."""
+    if coverage is None or coverage.empty:
+        return []
+    rows = coverage[coverage["model"] == winner].sort_values("level")
+    bits = [
+        f"{_e(level_label(r.level))}% intervals covered {_pct(r.coverage)} of "
+        f"{r.n} actual values"
+        for r in rows.itertuples()
+        if pd.notna(r.coverage)
+    ]
+    if bits:
+        return [
+            f"Checked on held-out backtest folds, {_e(winner)}'s "
+            + ", and its ".join(bits)
+            + "."
+        ]
+    if not rows.empty:
+        return ["Interval coverage could not be checked (too few backtest folds)."]
+    return []
 
 
 def _data_section(y: pd.Series, name: str) -> str:
@@ -306,13 +515,16 @@ def _data_section(y: pd.Series, name: str) -> str:
     for key in ("time_col", "value_col"):
         if y.attrs.get(key) is not None:
             rows.append((key.replace("_col", " column"), y.attrs[key]))
+    notes = y.attrs.get("notes") or []
+    return _data_table(rows, [notes] if isinstance(notes, str) else list(notes))
+
+
+def _data_table(rows: list[tuple[str, Any]], notes: list[str]) -> str:
+    """The data summary table and the repairs made while loading."""
     body = "".join(
         f'<tr><th class="text">{_e(k)}</th><td class="text">{_e(v)}</td></tr>'
         for k, v in rows
     )
-    notes = y.attrs.get("notes") or []
-    if isinstance(notes, str):
-        notes = [notes]
     if notes:
         items = "".join(f"<li>{_e(n)}</li>" for n in notes)
         repairs = f"<p>Repairs and choices made while loading:</p><ul>{items}</ul>"

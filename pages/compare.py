@@ -1,7 +1,8 @@
 """Train & compare page: training form, the run as a job (live progress that survives
 navigation, Stop, run history) and the comparison results, with prediction
 intervals, significance, the reproducibility record, the report and portable model
-bundles (drawn by ``ui.results``)."""
+bundles (drawn by ``ui.results``); for a panel, one run over all its series (drawn
+by ``ui.panel_results``) or the chosen series alone."""
 
 import streamlit as st
 
@@ -18,12 +19,22 @@ if not src:
     st.page_link("pages/data.py", label="Go to Data", icon=":material/table_chart:")
     st.stop()
 with ui.guard():
+    panel = ui.current_panel()
     y = ui.current_series()
+src = ui.source()  # current_panel picks the first series of a new panel
 label = ui.source_label(src)
-st.caption(
-    f"Data: **{ui.escape_md(label)}** · {len(y):,} points · {y.index.freqstr} "
-    f"· {y.index[0]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}"
-)
+all_series = panel is not None and ui.scope_choice(panel, str(src["series"]))
+if all_series:
+    label = ui.panel_label(ui.source_label(src, with_series=False), panel)
+    st.caption(
+        f"Data: **{ui.escape_md(label)}** · {panel.attrs.get('freq')} · "
+        f"{panel['time'].min():%Y-%m-%d} to {panel['time'].max():%Y-%m-%d}"
+    )
+else:
+    st.caption(
+        f"Data: **{ui.escape_md(label)}** · {len(y):,} points · {y.index.freqstr} "
+        f"· {y.index[0]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}"
+    )
 
 ui.collect()  # a run that finished while the user was elsewhere lands here
 if st.session_state.pop(ui.RUNNING, False):
@@ -48,16 +59,20 @@ if autorun or submitted:
         st.error("Choose at least one model.", icon=":material/error:")
         st.stop()
     st.session_state[ui.PARAMS] = {**values, "data_key": ui.source_key(src)}
-    ui.submit_training(
-        y,
-        models=tuple(values["models"]),
-        horizon=int(values["horizon"]),
-        folds=int(values["folds"]),
-        params=ui.compare_params(values),
-        levels=tuple(st.session_state.get(ui.LEVELS) or DEFAULT_LEVELS),
-        label=label,
-        data_key=ui.source_key(src),
-    )
+    run = {
+        "models": tuple(values["models"]),
+        "horizon": int(values["horizon"]),
+        "folds": int(values["folds"]),
+        "params": ui.compare_params(values),
+        "levels": tuple(st.session_state.get(ui.LEVELS) or DEFAULT_LEVELS),
+        "label": label,
+    }
+    if all_series:
+        ui.submit_panel_training(
+            panel, **run, data_key=ui.panel_key(src), max_series=ui.PANEL_SAMPLE
+        )
+    else:
+        ui.submit_training(y, **run, data_key=ui.source_key(src))
 
 error = st.session_state.pop(ui.JOB_ERROR, None)
 if error is not None:
@@ -68,7 +83,9 @@ if training:
 
 ui.run_history()
 result = st.session_state.get(ui.RESULT)
-if result:
+if result and result.get("kind") == "panel":
+    ui.show_panel_results(result, src)
+elif result:
     ui.show_results(result, src, y)
 elif not training and error is None:
     st.info(

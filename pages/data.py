@@ -12,7 +12,7 @@ st.title(":material/table_chart: Data")
 st.caption(
     "Choose the series to forecast. Everything the reader repaired or decided is "
     "listed below the chart. A file of many series (one column naming the store, "
-    "region...) shows them all; pick the one to train and compare."
+    "region...) shows them all; Train & compare takes them all, or the one you pick."
 )
 
 src = ui.source()

@@ -4,7 +4,8 @@ The modules, one concern each: ``state`` (session-state keys, the data choice),
 ``loaders`` (cached datasets and uploads), ``errors`` (library errors on screen),
 ``text`` (escaping, safe CSV, formats), ``models`` (the model list), ``form`` (the
 training form), ``progress`` (throttled progress), ``widgets`` (the dataset picker,
-a panel's overview), ``results`` (the comparison's results), ``jobs`` (training as
+a panel's overview), ``results`` (the comparison's results), ``panel_results`` (a
+run over all series of a panel: scope choice and results), ``jobs`` (training as
 executor jobs) and ``navigation`` (the app's frame).
 The names below are the package's public face: ``import ui; ui.X``.
 """
@@ -32,6 +33,7 @@ from .jobs import (
     progress_fragment,
     run_history,
     stop_training,
+    submit_panel_training,
     submit_training,
 )
 from .loaders import (
@@ -51,6 +53,13 @@ from .navigation import (
     ensure_navigation,
     navigation_menu,
     sidebar_summary,
+)
+from .panel_results import (
+    PANEL_SAMPLE,
+    panel_key,
+    panel_label,
+    scope_choice,
+    show_panel_results,
 )
 from .progress import (
     JobPanel,
@@ -100,6 +109,7 @@ __all__ = [
     "LEVEL_OPTIONS",
     "LONG_SERIES",
     "PAGE_SPECS",
+    "PANEL_SAMPLE",
     "PARAMS",
     "PARAM_KEYS",
     "RESULT",
@@ -120,6 +130,7 @@ __all__ = [
     "progress_fragment",
     "run_history",
     "stop_training",
+    "submit_panel_training",
     "submit_training",
     "compare_params",
     "configure_page",
@@ -140,10 +151,14 @@ __all__ = [
     "load_bundled",
     "load_bundled_panel",
     "navigation_menu",
+    "panel_key",
+    "panel_label",
     "panel_section",
     "read_upload",
     "safe_csv",
+    "scope_choice",
     "show_error",
+    "show_panel_results",
     "show_results",
     "sidebar_summary",
     "slug",

@@ -19,6 +19,7 @@ import streamlit as st
 from convlstm import ConvLSTMError, compare
 from convlstm.executor import Executor, Job
 
+from .form import device_name
 from .progress import JobPanel
 from .state import HISTORY, JOB, JOB_ERROR, LOST, OWNER, RESULT, RUNNING
 
@@ -55,13 +56,12 @@ def submit_training(
     data_key: str,
 ) -> Job:
     """Queue a ``compare`` run for this session (stopping its previous one)."""
-    ex = executor()
-    stop_training()
-    job = ex.submit(
+    return _submit(
         compare,
         y,
-        owner=owner(),
-        label=f"Training on {label}",
+        {"y": y},
+        label=label,
+        data_key=data_key,
         models=models,
         horizon=horizon,
         folds=folds,
@@ -69,13 +69,60 @@ def submit_training(
         levels=levels,
         extra={"data": label},
     )
+
+
+def submit_panel_training(
+    panel: pd.DataFrame,
+    *,
+    models: tuple[str, ...],
+    horizon: int,
+    folds: int,
+    params: dict[str, Any],
+    levels: tuple[float, ...],
+    label: str,
+    data_key: str,
+    max_series: int,
+) -> Job:
+    """Queue one ``compare_panel`` run over every series of ``panel`` (a sample of
+    ``max_series`` when it holds more) for this session, stopping its previous one.
+    """
+    from convlstm import compare_panel
+
+    return _submit(
+        compare_panel,
+        panel,
+        {"panel": panel, "kind": "panel", "device": device_name()},
+        label=label,
+        data_key=data_key,
+        models=models,
+        horizon=horizon,
+        folds=folds,
+        params=params,
+        levels=levels,
+        max_series=max_series,
+        seed=int(params.get("seed") or 0),
+    )
+
+
+def _submit(
+    fn: Any, data: Any, keep: dict[str, Any], *, label: str, data_key: str, **kwargs
+) -> Job:
+    """Queue ``fn(data, **kwargs)``; ``keep`` joins the job's record in the session
+    (the data the result is drawn against)."""
+    ex = executor()
+    stop_training()
+    job = ex.submit(fn, data, owner=owner(), label=f"Training on {label}", **kwargs)
     st.session_state[JOB] = {
         "id": job.id,
-        "y": y,
+        **keep,
         "label": label,
         "data_key": data_key,
-        "params": {**params, "horizon": horizon, "folds": folds},
-        "models": list(models),
+        "params": {
+            **kwargs["params"],
+            "horizon": kwargs["horizon"],
+            "folds": kwargs["folds"],
+        },
+        "models": list(kwargs["models"]),
     }
     for key in (JOB_ERROR, LOST, RUNNING):
         st.session_state.pop(key, None)
@@ -129,13 +176,14 @@ def collect() -> str | None:
 
 def _result(meta: dict, job: Job) -> dict:
     comparison = job.result
+    keep = {k: meta[k] for k in ("y", "panel", "kind") if k in meta}
     return {
         "comparison": comparison,
-        "y": meta["y"],
+        **keep,
         "label": meta["label"],
         "data_key": meta["data_key"],
         "params": meta["params"],
-        "device": str(comparison.device),
+        "device": str(getattr(comparison, "device", None) or meta.get("device")),
         "finished": datetime.fromtimestamp(job.finished or 0).strftime(
             "%Y-%m-%d %H:%M"
         ),

@@ -108,9 +108,10 @@ def current_panel() -> pd.DataFrame | None:
     return panel
 
 
-def source_label(src: Source | None = None) -> str:
+def source_label(src: Source | None = None, *, with_series: bool = True) -> str:
     """Plain-text name of the data choice (may hold user text: no HTML); for a
-    panel, with the chosen series (the first one until the user picks)."""
+    panel, with the chosen series (the first one until the user picks) unless
+    ``with_series`` is False."""
     if src is None or src == source():
         with contextlib.suppress(ConvLSTMError):  # the Data page shows the error
             current_panel()
@@ -122,7 +123,7 @@ def source_label(src: Source | None = None) -> str:
         if src["kind"] == "bundled"
         else src["file_name"]
     )
-    if src.get("series") is not None:
+    if with_series and src.get("series") is not None:
         label += f" · {src['series']}"
     return label
 

@@ -3,11 +3,13 @@ the one workaround for Streamlit's legacy ``pages/`` folder handling."""
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from convlstm import ConvLSTMError, best_model
 
 from .loaders import current_series, source_label
+from .panel_results import result_line as panel_result_line
 from .state import RESULT, source
 from .text import escape_md
 
@@ -98,10 +100,13 @@ def sidebar_summary() -> None:
         if not result:
             st.markdown("No comparison run yet.")
             return
-        summary = result["comparison"].summary
-        best = best_model(result["comparison"].summary) or "?"
-        mae = float(summary.loc[best, "mae"]) if best in summary.index else float("nan")
-        st.markdown(f"Best: **{escape_md(best)}** (MAE {mae:,.4g})")
+        if result.get("kind") == "panel":
+            st.markdown(panel_result_line(result))
+        else:
+            summary = result["comparison"].summary
+            best = best_model(summary) or "?"
+            mae = float(summary.loc[best, "mae"]) if best in summary.index else np.nan
+            st.markdown(f"Best: **{escape_md(best)}** (MAE {mae:,.4g})")
         st.caption(
             f"on {escape_md(result['label'])}, {result['device'].upper()}, "
             f"seed {result['params'].get('seed')}"

@@ -51,20 +51,8 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
         y: the series chosen now, to check an uploaded bundle against.
     """
     cmp = res["comparison"]
-    p = res["params"]
     current = res["data_key"] == source_key(src)
-    st.header("Results", divider="gray")
-    if not current:
-        st.info(
-            f"These results are for **{escape_md(res['label'])}**, not the data "
-            "chosen now. Train again to compare on the current data.",
-            icon=":material/info:",
-        )
-    st.caption(
-        f"{escape_md(res['label'])} · horizon {p['horizon']} · {p['folds']} "
-        f"fold(s) · trained on **{res['device'].upper()}** with seed {p['seed']} "
-        f"in {cmp.seconds:.1f} s · {res['finished']}"
-    )
+    show_header(res, "Results", current)
 
     levels = st.multiselect(
         "Prediction intervals",
@@ -95,6 +83,24 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
             st.plotly_chart(plots.loss_figure(cmp.histories), key="loss_chart")
     show_record(res)
     show_bundles(cmp, y)
+
+
+def show_header(res: dict, title: str, current: bool) -> None:
+    """The results' heading, a note when they are for other data than the data
+    chosen now, and the run's settings, device, seed, duration and time."""
+    p = res["params"]
+    st.header(title, divider="gray")
+    if not current:
+        st.info(
+            f"These results are for **{escape_md(res['label'])}**, not the data "
+            "chosen now. Train again to compare on the current data.",
+            icon=":material/info:",
+        )
+    st.caption(
+        f"{escape_md(res['label'])} · horizon {p['horizon']} · {p['folds']} "
+        f"fold(s) · trained on **{res['device'].upper()}** with seed {p['seed']} "
+        f"in {res['comparison'].seconds:.1f} s · {res['finished']}"
+    )
 
 
 def show_scores(cmp: Any, best: str | None) -> None:

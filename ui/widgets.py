@@ -87,8 +87,9 @@ def panel_section(panel: pd.DataFrame) -> str:
         key="series",
         on_change=choose_column,
         args=("series",),
-        help="Train & compare works on one series at a time: pick it here. The "
-        "small multiples below show the first few series and the one picked.",
+        help="Train & compare trains on all series at once, or on this one "
+        "alone. The small multiples below show the first few series and the one "
+        "picked.",
     )
     left, right = st.columns([2, 3])
     with left:

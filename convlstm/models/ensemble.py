@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
@@ -20,7 +21,13 @@ from .base import BaseForecaster
 from .checks import check_choice, check_horizon
 from .registry import canonical_name, make_model, model_spec, params_for
 
-__all__ = ["COMBINES", "DEFAULT_MEMBERS", "EnsembleForecaster", "inverse_mae_weights"]
+__all__ = [
+    "COMBINES",
+    "DEFAULT_MEMBERS",
+    "Combination",
+    "EnsembleForecaster",
+    "inverse_mae_weights",
+]
 
 log = logging.getLogger(__name__)
 
@@ -191,8 +198,49 @@ class EnsembleForecaster(BaseForecaster):
             ParameterError: a bad setting.
             DataError: no member has a usable forecast.
         """
-        horizon, names = self._check_settings()
+        self._check_settings()  # a bad setting is reported before bad data
         y = check_series(y, min_length=1, what="the ensemble")
+        combination = self.combine_forecasts(
+            forecasts, failed=failed, validation=validation
+        )
+        index = future_index(y.index, len(combination.values))
+        self.forecasts_ = pd.DataFrame(combination.columns, index=index)
+        self.failed_ = combination.failed
+        self.members_ = {
+            m: f for m, f in dict(fitted or {}).items() if m in combination.columns
+        }
+        self.validation_mae_ = combination.validation_mae
+        self.weights_ = combination.weights
+        self.note_ = combination.note
+        if self.note_:
+            log.info("ensemble: %s", self.note_)
+        self.index_ = y.index
+        return self
+
+    def combine_forecasts(
+        self,
+        forecasts: Mapping[str, Any],
+        *,
+        failed: Mapping[str, str] | None = None,
+        validation: Mapping[str, float] | None = None,
+    ) -> Combination:
+        """Combine member forecasts by this ensemble's rule, without fitting.
+
+        What :meth:`fit_from_forecasts` does, as a pure function of the members'
+        values (a panel comparison calls it once per series).
+
+        Args:
+            forecasts: ``{member: forecast}`` (array-likes of ``horizon`` values);
+                other keys are ignored, members missing from it are left out.
+            failed: ``{member: reason}`` of members whose fit failed.
+            validation: ``{member: MAE}`` for "weighted" (members without one get
+                the mean weight).
+
+        Raises:
+            ParameterError: a bad setting.
+            DataError: no member has a usable forecast.
+        """
+        horizon, names = self._check_settings()
         failed_ = {m: str(r) for m, r in dict(failed or {}).items() if m in names}
         columns: dict[str, np.ndarray] = {}
         for name in names:
@@ -209,43 +257,70 @@ class EnsembleForecaster(BaseForecaster):
         if not columns:
             reasons = "; ".join(f"{m}: {r}" for m, r in failed_.items())
             raise DataError(f"no member of the ensemble could forecast ({reasons})")
-        index = future_index(y.index, horizon)
-        self.forecasts_ = pd.DataFrame(columns, index=index)
-        self.failed_ = failed_
-        self.members_ = {m: f for m, f in dict(fitted or {}).items() if m in columns}
-        self.validation_mae_ = {
+        validation_mae = {
             m: float(v) for m, v in dict(validation or {}).items() if m in columns
         }
         notes = [f"{m} left out: {r}" for m, r in failed_.items()]
         if self.needs_validation():
-            self.weights_, missing = inverse_mae_weights(
-                list(columns), self.validation_mae_
-            )
+            weights, missing = inverse_mae_weights(list(columns), validation_mae)
             if missing:
                 notes.append(
                     f"no validation error for {', '.join(missing)}: given the mean "
                     "weight"
                 )
         else:
-            self.weights_ = {m: 1.0 / len(columns) for m in columns}
-        self.note_ = "; ".join(notes)
-        if self.note_:
-            log.info("ensemble: %s", self.note_)
-        self.index_ = y.index
-        return self
+            weights = {m: 1.0 / len(columns) for m in columns}
+        matrix = np.column_stack(list(columns.values()))
+        return Combination(
+            values=_combined(matrix, self._check_combine(), weights, list(columns)),
+            columns=columns,
+            weights=weights,
+            failed=failed_,
+            validation_mae=validation_mae,
+            note="; ".join(notes),
+        )
 
     def predict(self) -> pd.Series:
         """Forecast ``horizon`` steps: the median or weighted mean of the members."""
         self._check_fitted()
         frame = self.forecasts_
-        if self._check_combine() == "median":
-            values = np.median(frame.to_numpy(), axis=1)
-        else:
-            w = np.array([self.weights_[m] for m in frame.columns])
-            values = frame.to_numpy() @ w
+        values = _combined(
+            frame.to_numpy(), self._check_combine(), self.weights_, list(frame.columns)
+        )
         return pd.Series(
             values.astype(float), index=frame.index.copy(), name=self.display_name
         )
+
+
+@dataclass(frozen=True)
+class Combination:
+    """Member forecasts combined by :meth:`EnsembleForecaster.combine_forecasts`.
+
+    Attributes:
+        values: the combined forecast, ``horizon`` values.
+        columns: the member forecasts used, by member.
+        weights: ``{member: weight}`` (equal for the median).
+        failed: ``{member: reason}`` of the members left out.
+        validation_mae: ``{member: MAE}`` of the members used that had one.
+        note: one sentence on members left out or missing weights; "" if none.
+    """
+
+    values: np.ndarray
+    columns: dict[str, np.ndarray]
+    weights: dict[str, float]
+    failed: dict[str, str]
+    validation_mae: dict[str, float]
+    note: str
+
+
+def _combined(
+    matrix: np.ndarray, combine: str, weights: Mapping[str, float], members: list[str]
+) -> np.ndarray:
+    """The median (per step) or weighted mean of ``matrix`` (steps x members)."""
+    if combine == "median":
+        return np.median(matrix, axis=1).astype(float)
+    w = np.array([weights[m] for m in members])
+    return (matrix @ w).astype(float)
 
 
 def inverse_mae_weights(

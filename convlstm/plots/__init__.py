@@ -24,6 +24,7 @@ __all__ = [
     "metrics_figure",
     "model_colors",
     "panel_figure",
+    "panel_forecast_figure",
     "series_figure",
 ]
 
@@ -318,6 +319,43 @@ def forecast_figure(
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
     return _layout(fig, title, _label(value_name))
+
+
+def panel_forecast_figure(
+    panel: pd.DataFrame,
+    comparison: Any,
+    series: str,
+    *,
+    title: str | None = None,
+    highlight: str | None = None,
+) -> go.Figure:
+    """One series of a panel comparison: its history, every model's backtest
+    forecasts and future forecast, with prediction bands when the comparison has
+    them (:func:`forecast_figure` for that series).
+
+    Args:
+        panel: long frame ``series, time, value`` the comparison was run on.
+        comparison: a :class:`~convlstm.panel_compare.PanelComparison` (anything
+            with its ``series_frames(name)``).
+        series: the series to draw.
+        title: optional title (default: the series' name).
+        highlight: a model whose prediction bands show at first.
+
+    Raises:
+        DataError: ``series`` is not in the panel or the comparison.
+    """
+    from ..data import series_of
+
+    y = series_of(panel, series)
+    bt, fut = comparison.series_frames(series)
+    bands = fut if any(str(c).startswith("lower_") for c in fut.columns) else None
+    return forecast_figure(
+        y,
+        (bt, fut),
+        title=_label(series) if title is None else title,
+        intervals=bands,
+        highlight=highlight,
+    )
 
 
 def _add_bands(

@@ -22,7 +22,8 @@ def stores_csv() -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-def test_upload_a_panel_and_pick_a_series(page, screenshots: Path) -> None:
+def upload_panel(page, content: bytes, name: str = "stores.csv"):
+    """Upload a panel CSV on the Data page; return the series picker once shown."""
     from playwright.sync_api import expect
 
     wait_idle(page)
@@ -30,12 +31,19 @@ def test_upload_a_panel_and_pick_a_series(page, screenshots: Path) -> None:
     expect(page.get_by_role("heading", name="Data")).to_be_visible()
     page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "stores.csv", "mimeType": "text/csv", "buffer": stores_csv()}]
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
     )
     picker = page.get_by_test_id("stSelectbox").filter(
         has_text="Series to train and compare"
     )
     expect(picker).to_be_visible(timeout=60_000)
+    return picker
+
+
+def test_upload_a_panel_and_pick_a_series(page, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    picker = upload_panel(page, stores_csv())
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("3")
     wait_idle(page)
     expect_no_exception(page)

@@ -59,3 +59,29 @@ def test_bundle_fingerprint_prefers_the_record() -> None:
     assert narrative.bundle_fingerprint(
         SimpleNamespace(data_fingerprint_=None), {}
     ) == ("none")
+
+
+def test_panel_scope_note_says_when_a_sample_is_taken() -> None:
+    assert "all 5 series in one run" in narrative.panel_scope_note(5, 200)
+    note = narrative.panel_scope_note(1428, 200)
+    assert "holds 1,428 series" in note and "sample of 200" in note
+
+
+def test_panel_failures_name_the_series_and_count_the_rest() -> None:
+    failed = {
+        "ARIMA": {"a": "too short", "b": "too short", "c": "x", "d": "y"},
+        "Naive": {},
+        "Theta": {"e": "no season"},
+    }
+    lines = narrative.panel_failures(failed, listed=2)
+    assert lines == [
+        "ARIMA could not forecast 4 series (a: too short; b: too short; and 2 "
+        "more); they are left out of its scores.",
+        "Theta could not forecast 1 series (e: no season); it is left out of its "
+        "scores.",
+    ]
+
+
+def test_panel_failures_on_the_whole_panel() -> None:
+    lines = narrative.panel_failures({"LSTM": {"(all series)": "takes no panels"}})
+    assert lines == ["LSTM failed on the whole panel: takes no panels"]

@@ -201,3 +201,32 @@ def test_report_when_a_baseline_wins(y, parts):
     html = build_report(y, comp, record=parts["record"])
     assert "No neural model beat this simple baseline" in html
     assert '<tr class="best"><td class="text">ARIMA</td>' in html
+
+
+def test_panel_report_covers_every_series_and_escapes_names():
+    from convlstm import build_panel_report, compare_panel
+
+    names = ["north", "south", EVIL, "east", "west"]
+    frames = []
+    for i, name in enumerate(names):
+        t = np.arange(30)
+        values = 10 + i + np.sin(2 * np.pi * t / 12) + 0.1 * t
+        times = pd.date_range("2015-01-01", periods=30, freq="MS")
+        frames.append(pd.DataFrame({"series": name, "time": times, "value": values}))
+    panel = pd.concat(frames, ignore_index=True)
+    panel.attrs = {"freq": "MS", "notes": [f"read {EVIL}"]}
+    result = compare_panel(
+        panel, models=["Naive", "Seasonal naive"], horizon=3, folds=2, n_jobs=1
+    )
+    report = build_panel_report(panel, result, charts=2)
+    assert report.count("<script") == report.count("</script>")
+    assert EVIL not in report and "&lt;script&gt;alert(1)" in report
+    per_series = report[report.index('id="per-series"') :]
+    per_series = per_series[: per_series.index("</table>")]
+    for name in ("north", "south", "east", "west", "&lt;script&gt;"):
+        assert name in per_series
+    for marker in ('id="summary"', 'id="panel-summary"', 'id="series-chart-0"'):
+        assert report.count(marker) == 1, marker
+    assert 'id="series-chart-2"' not in report
+    assert f"<b>{result.best}</b>" in report
+    assert f"Checked on held-out backtest folds, {result.best}'s 80%" in report

@@ -1,0 +1,1032 @@
+"""Panel comparison: every model backtested on many series at once, one leaderboard.
+
+Rolling origin per series (cutoffs aligned to each series' end), one panel fit per
+model and fold, ensembles combined from their members' forecasts, scores per series
+and aggregated over series, and a refit on all data with pooled conformal intervals.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .backtest import (
+    check_count,
+    first_fold_min_length,
+    fold_scores,
+    helper_members,
+    is_combiner,
+    named_models,
+    needs_validation,
+    progress_event,
+)
+from .compare import DEFAULT_LEVELS, give_members_settings
+from .data import future_index, split_panel
+from .data import season_length as freq_season_length
+from .data.cells import plural, quote
+from .errors import ConvLSTMError, DataError, ParameterError
+from .intervals import (
+    check_levels,
+    conformal_intervals,
+    interval_coverage,
+    lower_column,
+    upper_column,
+)
+from .metrics import best_model, mase_scale
+from .models.base import BaseForecaster
+from .models.registry import (
+    canonical_name,
+    default_models,
+    make_model,
+    model_names,
+    model_spec,
+    params_for,
+)
+
+__all__ = [
+    "ALL_SERIES",
+    "FORECAST_COLUMNS",
+    "PER_SERIES_COLUMNS",
+    "PanelComparison",
+    "compare_panel",
+    "default_panel_horizon",
+    "summary_table",
+]
+
+log = logging.getLogger(__name__)
+
+#: The key of ``PanelComparison.failed[model]`` for a failure on the whole panel.
+ALL_SERIES = "(all series)"
+#: Columns of ``PanelComparison.forecasts`` (the backtest, long format).
+FORECAST_COLUMNS = (
+    "series",
+    "fold",
+    "time",
+    "actual",
+    "model",
+    "forecast",
+    "step",
+    "cutoff",
+)
+#: Columns of ``PanelComparison.per_series``.
+PER_SERIES_COLUMNS = (
+    "series",
+    "model",
+    "mae",
+    "rmse",
+    "mase",
+    "smape",
+    "mape",
+    "folds",
+)
+#: How many series a note names before it counts the rest.
+_LISTED = 10
+
+ProgressCallback = Callable[[Any], bool | None]
+
+
+@dataclass
+class PanelComparison:
+    """The result of :func:`compare_panel`.
+
+    Attributes:
+        summary: one row per model (index ``model``): ``series`` (series scored),
+            ``mean_mase``, ``median_mase``, ``mean_smape``, ``mean_mae`` (over
+            series, each series' score the mean over its folds; NaN scores, e.g.
+            MASE on a constant series, are left out of the means), one
+            ``"wins vs <baseline>"`` column per baseline model compared (share of
+            the series both scored where this model's MASE is lower; NaN for the
+            baseline itself), ``fit_seconds`` (the backtest's panel fits, summed
+            over folds; an ensemble's: its members') and ``best`` (bool).
+        per_series: tidy, one row per series and model: ``series, model, mae,
+            rmse, mase, smape, mape`` (each the mean over the folds the series was
+            scored in) and ``folds`` (how many).
+        forecasts: the backtest in long format: ``series, fold, time, actual,
+            model, forecast, step, cutoff`` (``cutoff``: the series' last training
+            timestamp in that fold).
+        future: the models refit on all data: ``series, time, model, forecast``,
+            ``step`` and, per level, ``lower_<pct>``/``upper_<pct>`` (e.g.
+            ``lower_80``, ``upper_95``), see :func:`compare_panel` on how they are
+            pooled.
+        failed: ``{model: {series: message}}``; a failure on the whole panel (a
+            model that does not take panels, say) is under the key
+            :data:`ALL_SERIES`.
+        notes: plain sentences on sampling, series left out, intervals, stops.
+        best: the model with the lowest mean MASE among those that scored every
+            series of the backtest; None when none did.
+        horizon: steps forecast per fold and into the future.
+        season_length: the season used to scale MASE.
+        freq: the panel's frequency.
+        folds: backtest folds.
+        levels: the interval levels of ``future``.
+        wins: long form of the wins: ``model, baseline, wins, losses, ties,
+            series, share`` (``share`` = wins / series).
+        coverage: the intervals' measured coverage per model and level
+            (:func:`~convlstm.intervals.interval_coverage`, forward scheme: fold
+            ``k`` checked with intervals calibrated on the earlier folds of every
+            series), with ``mean_width`` in units of each series' MASE scale; None
+            without intervals (its notes say why when it is empty, e.g. one fold).
+        series: the series compared (after any sampling).
+        fitted: the models fitted on all data, by name.
+        seconds: wall time of the whole comparison.
+        stopped: whether the progress callback stopped the comparison early.
+    """
+
+    summary: pd.DataFrame
+    per_series: pd.DataFrame
+    forecasts: pd.DataFrame
+    future: pd.DataFrame
+    failed: dict[str, dict[str, str]]
+    notes: list[str]
+    best: str | None
+    horizon: int
+    season_length: int
+    freq: str | None
+    folds: int = 1
+    levels: tuple[float, ...] = ()
+    wins: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coverage: pd.DataFrame | None = None
+    series: list[str] = field(default_factory=list)
+    fitted: dict[str, BaseForecaster] = field(default_factory=dict)
+    seconds: float = 0.0
+    stopped: bool = False
+
+    @property
+    def failed_models(self) -> dict[str, str]:
+        """``{model: message}`` of the models that failed on the whole panel."""
+        return {m: by[ALL_SERIES] for m, by in self.failed.items() if ALL_SERIES in by}
+
+    def series_frames(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """One series' backtest and future in the columns of a single-series
+        comparison, ready for :func:`~convlstm.plots.forecast_figure`.
+
+        Returns:
+            ``(backtest, future)``: ``model, fold, cutoff, timestamp, step, actual,
+            forecast`` and ``model, timestamp, step, forecast`` plus any interval
+            columns; empty frames when the series has none.
+
+        Raises:
+            DataError: ``name`` is not a series of this comparison.
+        """
+        if str(name) not in self.series:
+            listed = ", ".join(quote(s) for s in self.series[:_LISTED])
+            raise DataError(f"no series {quote(name)} in the comparison ({listed})")
+        bt = self.forecasts[self.forecasts["series"].astype(str) == str(name)]
+        fut = self.future[self.future["series"].astype(str) == str(name)]
+        bt = bt.rename(columns={"time": "timestamp"}).drop(columns="series")
+        fut = fut.rename(columns={"time": "timestamp"}).drop(columns="series")
+        first = ["model", "fold", "cutoff", "timestamp", "step", "actual", "forecast"]
+        bt = bt[first + [c for c in bt.columns if c not in first]]
+        lead = ["model", "timestamp", "step", "forecast"]
+        fut = fut[lead + [c for c in fut.columns if c not in lead]]
+        return bt.reset_index(drop=True), fut.reset_index(drop=True)
+
+
+def compare_panel(
+    panel: pd.DataFrame,
+    *,
+    models: Sequence[str | BaseForecaster] | Mapping[str, BaseForecaster] | None = None,
+    horizon: int | None = None,
+    folds: int = 1,
+    season_length: int | None = None,
+    params: Mapping[str, Any] | None = None,
+    n_jobs: int | None = None,
+    max_series: int | None = None,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+    levels: Sequence[float] = DEFAULT_LEVELS,
+) -> PanelComparison:
+    """Backtest several models on every series of a panel and forecast the future.
+
+    Rolling origin per series: in fold ``k`` of ``F`` a series of ``n`` points
+    trains on its first ``n - (F - k + 1) * horizon`` points and is scored on the
+    next ``horizon``, so cutoffs are aligned to each series' own end. Each fold
+    fits every model once on the panel of truncated series (``model.fit(panel)``:
+    a local model fits per series on ``n_jobs`` processes, a global network trains
+    once), predicts the long frame and is scored against the actuals. A series
+    whose training part in a fold would be shorter than the backtest's minimum
+    (:func:`~convlstm.backtest.first_fold_min_length`) is left out of that fold
+    with a note. A model that fails on the whole panel (a model that does not take
+    panels raises ``DataError``) is reported in ``failed`` and the others kept; a
+    model that fails on some series is scored on the rest.
+
+    Ensembles are not refitted: each series' ensemble forecast is its members'
+    forecasts of that series combined by the ensemble's own rule
+    (``fit_from_forecasts``; median by default), members missing for a series
+    left out for it. Members that are not among ``models`` are fitted only to
+    feed the ensembles. A weighted ensemble weighs members by their MAE on that
+    series in the previous fold (the first fold, which has none, weighs equally).
+
+    Significance: no Diebold-Mariano test is pooled over series. The test needs
+    one loss-differential series long enough for its autocorrelation-robust
+    variance; a series contributes only ``folds * horizon`` points (often fewer
+    than ten), series differ in scale, and series of one panel share shocks, so a
+    pooled test would treat dependent points as independent and overstate
+    significance. The summary reports per-series win shares against each baseline
+    instead (``summary``, ``wins``).
+
+    Intervals: split-conformal, pooled over series per model and horizon step on
+    scaled residuals. Each backtest residual is divided by its series' MASE scale
+    (the in-sample seasonal naive MAE of that fold's training part), the conformal
+    quantile of the pooled scaled residuals is taken per model and step
+    (:func:`~convlstm.intervals.conformal_intervals`, which pools neighbouring
+    steps when a step has too few), and each future forecast gets ``forecast +-
+    quantile * scale`` with the scale of its whole series. This treats the scaled
+    errors of different series as exchangeable, so the coverage is marginal over
+    the series of the panel, not guaranteed for each series. Series with a zero
+    scale (constant training data) do not calibrate and get no bounds.
+
+    Args:
+        panel: a long frame ``series, time, value`` (:func:`convlstm.to_panel`,
+            :func:`convlstm.datasets.load_panel`).
+        models: registered model names or forecaster instances, or
+            ``{name: forecaster}``; None for the registry's default set.
+        horizon: steps per fold and into the future; None for the frequency's
+            default (one season, or 10 steps without one), halved until the
+            median-length series can hold it
+            (:func:`~convlstm.datasets.default_horizon_folds`).
+        folds: backtest folds per series.
+        season_length: season used to scale MASE and intervals; None for the
+            frequency's (:func:`~convlstm.data.season_length`).
+        params: hyperparameters as :func:`~convlstm.compare.compare`'s ``params``
+            (shared keys plus a dict per model name); used for models given by name.
+        n_jobs: processes of each local model's panel fit (``fit_panel``); None
+            lets the model decide.
+        max_series: compare a random sample of this many series when the panel
+            holds more (drawn with ``seed``; a note says so); None for all.
+        seed: seed of that sample.
+        progress: optional ``progress(event: ProgressEvent) -> bool | None``
+            (stages ``"fold k/n"`` and ``"final"``, ``fraction`` 0..1); returning
+            True stops the comparison after the current fit: what finished is
+            returned, ``stopped`` is True and a note says where it stopped.
+        levels: interval levels; empty for none.
+
+    Returns:
+        A :class:`PanelComparison`.
+
+    Raises:
+        DataError: not a panel, or an empty one.
+        ParameterError: unknown model, bad horizon, folds, ``max_series``,
+            ``season_length`` or levels, a horizon too long for every series, or a
+            model's bad setting.
+    """
+    start = time.perf_counter()
+    folds = check_count(folds, "folds")
+    levels = tuple(check_levels(levels)) if levels else ()
+    items = split_panel(panel)
+    notes: list[str] = []
+    if max_series is not None:
+        max_series = check_count(max_series, "max_series")
+        if len(items) > max_series:
+            rng = np.random.default_rng(seed)
+            keep = np.sort(rng.choice(len(items), size=max_series, replace=False))
+            items = [items[i] for i in keep]
+            notes.append(
+                f"compared a random sample of {max_series} of the panel's "
+                f"{len(split_panel(panel))} series (seed {seed})"
+            )
+    freq = panel.attrs.get("freq") or _freq_of(items)
+    if season_length is None:
+        m = freq_season_length(freq) if freq else 1
+    else:
+        m = check_count(season_length, "season_length")
+    if horizon is None:
+        horizon = _default_horizon(items)
+    horizon = check_count(horizon, "horizon")
+    named = _prototypes(models, horizon, dict(params or {}))
+    helpers = helper_members(named)
+    plain = [n for n, p in named.items() if not is_combiner(p)] + list(helpers)
+    baselines = [n for n in named if _is_baseline(n, named[n])]
+
+    # which series take part in which fold
+    min_train = first_fold_min_length(m)
+    lengths = {name: len(y) for name, y in items}
+    in_fold = {
+        k: [s for s, n in lengths.items() if n - (folds - k + 1) * horizon >= min_train]
+        for k in range(1, folds + 1)
+    }
+    evaluated = [s for s in lengths if any(s in in_fold[k] for k in in_fold)]
+    if not evaluated:
+        longest = max(lengths.values())
+        raise ParameterError(
+            f"horizon {horizon} is too long for every series: a backtest of "
+            f"{plural(folds, 'fold')} x {horizon} steps needs series of at least "
+            f"{folds * horizon + min_train} points ({min_train} to train on before "
+            f"the first fold), and the longest has {longest}; lower the horizon or "
+            "the folds"
+        )
+    _note_left_out(in_fold, lengths, evaluated, folds, horizon, min_train, notes)
+
+    failed: dict[str, dict[str, str]] = {name: {} for name in named}
+    tracker = _Progress(progress, total=len(plain) * (folds + 1))
+    data = _Data(items, freq)
+    fold_frames: list[pd.DataFrame] = []
+    score_rows: list[dict[str, Any]] = []
+    seconds: dict[str, float] = dict.fromkeys(named, 0.0)
+    validation: dict[str, dict[str, float]] = {}
+    fit_round = functools.partial(
+        _fit_round,
+        named,
+        helpers,
+        data,
+        horizon=horizon,
+        tracker=tracker,
+        n_jobs=n_jobs,
+    )
+    for k in range(1, folds + 1):
+        if tracker.stopped:
+            break
+        back = (folds - k + 1) * horizon
+        cuts = {s: lengths[s] - back for s in in_fold[k]}
+        if not cuts:
+            continue
+        stage = f"fold {k}/{folds}"
+        expected = {s: data.times[s][c : c + horizon] for s, c in cuts.items()}
+        result = fit_round(cuts, expected, stage, validation)
+        _merge_failures(failed, result.failed, stage)
+        for name in named:
+            seconds[name] += result.seconds.get(name, 0.0)
+        frame, rows, validation = _score_fold(result.forecasts, data, cuts, k, m)
+        fold_frames.append(frame[frame["model"].isin(list(named))])
+        score_rows.extend(r for r in rows if r["model"] in named)
+
+    forecasts = (
+        pd.concat(fold_frames, ignore_index=True)
+        if fold_frames
+        else pd.DataFrame(columns=list(FORECAST_COLUMNS))
+    )
+    per_series = _per_series(score_rows, list(named))
+    wins = _wins(per_series, list(named), baselines)
+    summary = _summary(per_series, wins, list(named), baselines, seconds)
+    complete = [
+        name
+        for name in named
+        if set(evaluated) <= set(per_series.loc[per_series["model"] == name, "series"])
+    ]
+    best = best_model(summary, among=complete, column="mean_mase")
+    summary["best"] = [str(name) == best for name in summary.index]
+
+    future = pd.DataFrame(columns=["series", "time", "model", "forecast", "step"])
+    coverage = None
+    fitted: dict[str, BaseForecaster] = {}
+    if not tracker.stopped:
+        cuts = dict(lengths)
+        expected = {s: data.future_times(s, horizon) for s in cuts}
+        final = fit_round(cuts, expected, "final", validation)
+        _merge_failures(failed, final.failed, "final fit")
+        fitted = {n: f for n, f in final.fitted.items() if n in named}
+        future = _future_frame(final.forecasts, expected, list(named))
+        if levels and not forecasts.empty:
+            future, coverage = _with_intervals(
+                forecasts, future, data, m, levels, notes
+            )
+    if tracker.stopped:
+        notes.append(f"stopped early at {tracker.where}; the results cover what ran")
+    tracker.done()
+    return PanelComparison(
+        summary=summary,
+        per_series=per_series,
+        forecasts=forecasts,
+        future=future,
+        failed={name: msgs for name, msgs in failed.items() if msgs},
+        notes=notes,
+        best=best,
+        horizon=horizon,
+        season_length=m,
+        freq=freq,
+        folds=folds,
+        levels=levels,
+        wins=wins,
+        coverage=coverage,
+        series=[name for name, _ in items],
+        fitted=fitted,
+        seconds=time.perf_counter() - start,
+        stopped=tracker.stopped,
+    )
+
+
+# ------------------------------------------------------------ set-up
+
+
+def _prototypes(
+    models: Sequence[str | BaseForecaster] | Mapping[str, BaseForecaster] | None,
+    horizon: int,
+    params: dict[str, Any],
+) -> dict[str, BaseForecaster]:
+    """``{name: unfitted model}`` from names, instances or a mapping."""
+    if models is None:
+        models = default_models()
+    if isinstance(models, str | BaseForecaster):
+        models = [models]
+    if isinstance(models, Mapping):
+        named = named_models(models)
+    else:
+        named = {}
+        for item in models:
+            if isinstance(item, str):
+                name = canonical_name(item)
+                if name not in named:
+                    named[name] = make_model(
+                        name, horizon=horizon, **params_for(name, params)
+                    )
+            elif isinstance(item, BaseForecaster):
+                base = getattr(item, "display_name", type(item).__name__)
+                name, k = base, 2
+                while name in named:
+                    name, k = f"{base} ({k})", k + 1
+                named[name] = item
+            else:
+                raise ParameterError(
+                    f"models must be model names or forecasters, got {item!r}"
+                )
+    if not named:
+        raise ParameterError(
+            f"choose at least one model from: {', '.join(model_names())}"
+        )
+    named = {n: p.clone().set_params(horizon=horizon) for n, p in named.items()}
+    give_members_settings(named, params)
+    return named
+
+
+def _is_baseline(name: str, model: BaseForecaster) -> bool:
+    try:
+        spec = model_spec(name)
+    except ParameterError:
+        return False
+    return spec.baseline and isinstance(model, spec.load())
+
+
+def _freq_of(items: list[tuple[str, pd.Series]]) -> str | None:
+    for _, y in items:
+        if y.index.freqstr:
+            return y.index.freqstr
+    return None
+
+
+def default_panel_horizon(panel: pd.DataFrame) -> int:
+    """The default horizon of a panel: that of its median-length series (one
+    season, or 10 steps without one, halved until that series can hold it; see
+    :func:`~convlstm.datasets.default_horizon_folds`).
+
+    Raises:
+        DataError: not a panel, or an empty one.
+    """
+    return _default_horizon(split_panel(panel))
+
+
+def _default_horizon(items: list[tuple[str, pd.Series]]) -> int:
+    from .datasets import default_horizon_folds
+
+    ordered = sorted(items, key=lambda item: len(item[1]))
+    return default_horizon_folds(ordered[len(ordered) // 2][1])[0]
+
+
+def _note_left_out(
+    in_fold: dict[int, list[str]],
+    lengths: dict[str, int],
+    evaluated: list[str],
+    folds: int,
+    horizon: int,
+    min_train: int,
+    notes: list[str],
+) -> None:
+    out = [s for s in lengths if s not in evaluated]
+    if out:
+        notes.append(
+            f"{len(out)} series left out of the backtest, too short for "
+            f"even the last fold (it needs {horizon + min_train} points): "
+            f"{_listing(out)}; they still get a future forecast where a model fits"
+        )
+    for k, members in in_fold.items():
+        missing = [s for s in evaluated if s not in members]
+        if missing:
+            notes.append(
+                f"fold {k}/{folds} leaves out {len(missing)} series too "
+                f"short for it (it needs {(folds - k + 1) * horizon + min_train} "
+                f"points): {_listing(missing)}"
+            )
+
+
+def _listing(names: list[str]) -> str:
+    shown = ", ".join(quote(s) for s in names[:_LISTED])
+    rest = len(names) - _LISTED
+    return shown + (f" and {rest} more" if rest > 0 else "")
+
+
+class _Progress:
+    """Counts fits for the overall fraction and remembers a request to stop."""
+
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        self.callback = callback
+        self.total = max(total, 1)
+        self.unit = 0
+        self.stopped = False
+        self.where = ""
+
+    def fraction(self, within: float = 0.0) -> float:
+        return (self.unit + min(max(within, 0.0), 1.0)) / self.total
+
+    def emit(self, event: Any, where: str) -> bool:
+        if self.callback is None or self.stopped:
+            return self.stopped
+        if self.callback(event):
+            self.stopped = True
+            self.where = where
+        return self.stopped
+
+    def done(self) -> None:
+        if self.callback is not None and not self.stopped:
+            self.callback(progress_event("all models", "done", 1.0))
+
+
+# ------------------------------------------------------------ fitting
+
+
+class _Data:
+    """The panel's series as arrays (times as datetime64, values as float)."""
+
+    def __init__(self, items: list[tuple[str, pd.Series]], freq: str | None) -> None:
+        self.freq = freq
+        self.series = dict(items)
+        self.times = {s: y.index.to_numpy() for s, y in items}
+        self.values = {s: y.to_numpy(dtype=float) for s, y in items}
+
+    def panel(self, cuts: Mapping[str, int]) -> pd.DataFrame:
+        """The long frame of every series' first ``cuts[s]`` points."""
+        names = list(cuts)
+        frame = pd.DataFrame(
+            {
+                "series": np.repeat(
+                    np.array(names, dtype=object), [cuts[s] for s in names]
+                ),
+                "time": np.concatenate([self.times[s][: cuts[s]] for s in names]),
+                "value": np.concatenate([self.values[s][: cuts[s]] for s in names]),
+            }
+        )
+        frame.attrs = {"freq": self.freq, "notes": []}
+        return frame
+
+    def future_times(self, name: str, horizon: int) -> np.ndarray | None:
+        """The ``horizon`` timestamps after the series' end (None: no frequency)."""
+        try:
+            return future_index(self.series[name].index, horizon).to_numpy()
+        except DataError:
+            return None
+
+
+@dataclass
+class _Round:
+    """One round's fits: ``forecasts`` is ``{name: {series: values}}``."""
+
+    forecasts: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    failed: dict[str, dict[str, str]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    fitted: dict[str, BaseForecaster] = field(default_factory=dict)
+
+
+def _fit_round(
+    named: Mapping[str, BaseForecaster],
+    helpers: Mapping[str, BaseForecaster],
+    data: _Data,
+    cuts: Mapping[str, int],
+    expected: Mapping[str, np.ndarray | None],
+    stage: str,
+    validation: Mapping[str, Mapping[str, float]],
+    *,
+    horizon: int,
+    tracker: _Progress,
+    n_jobs: int | None,
+) -> _Round:
+    """Fit every plain model and helper once on the panel of each series' first
+    ``cuts[s]`` points, then combine the ensembles."""
+    panel = data.panel(cuts)
+    out = _Round()
+    plain = [(n, p) for n, p in named.items() if not is_combiner(p)]
+    plain += list(helpers.items())
+    for name, proto in plain:
+        label = name if name in named else f"{name} (ensemble member)"
+        if tracker.emit(progress_event(label, stage, tracker.fraction()), stage):
+            out.failed[name] = {ALL_SERIES: "stopped before it was fitted"}
+            continue
+        model = proto.clone().set_params(horizon=horizon)
+        begin = time.perf_counter()
+        try:
+            model.fit(panel, **_fit_kwargs(model, label, stage, tracker, n_jobs))
+            pred = model.predict()
+        except ParameterError as exc:
+            raise ParameterError(f"{name}, {stage}: {exc}") from None
+        except ConvLSTMError as exc:
+            log.info("%s failed on the panel (%s): %s", name, stage, exc)
+            out.failed[name] = {ALL_SERIES: str(exc)}
+            tracker.unit += 1
+            continue
+        out.seconds[name] = time.perf_counter() - begin
+        tracker.unit += 1
+        forecasts, failed = _split_forecast(pred, model, expected, horizon)
+        out.forecasts[name], out.failed[name] = forecasts, failed
+        out.fitted[name] = model
+    for name, proto in named.items():
+        if is_combiner(proto):
+            _combine(name, proto, out, data, cuts, validation)
+    return out
+
+
+def _merge_failures(
+    failed: dict[str, dict[str, str]], new: Mapping[str, Mapping[str, str]], where: str
+) -> None:
+    """Keep each model's first failure per series, saying where it happened."""
+    for name, messages in new.items():
+        if name in failed:
+            for s, message in messages.items():
+                failed[name].setdefault(s, f"{where}: {message}")
+
+
+def _fit_kwargs(
+    model: BaseForecaster,
+    label: str,
+    stage: str,
+    tracker: _Progress,
+    n_jobs: int | None,
+) -> dict[str, Any]:
+    """``n_jobs`` for a panel fit that takes it; an epoch ``callback`` for one that
+    takes that (the neural models), reporting to the tracker."""
+    accepted = set(inspect.signature(model.fit_panel).parameters)
+    accepted |= set(inspect.signature(model.fit).parameters)
+    kwargs: dict[str, Any] = {}
+    if "n_jobs" in accepted and n_jobs is not None:
+        kwargs["n_jobs"] = n_jobs
+    if "callback" in accepted and tracker.callback is not None:
+
+        def callback(
+            epoch: int, epochs: int, train_loss: float, val_loss: float | None = None
+        ) -> bool:
+            event = progress_event(
+                label,
+                stage,
+                tracker.fraction(epoch / max(epochs, 1)),
+                epoch,
+                epochs,
+                train_loss,
+                val_loss,
+            )
+            return tracker.emit(event, f"{label}, {stage}")
+
+        kwargs["callback"] = callback
+    return kwargs
+
+
+def _split_forecast(
+    pred: Any,
+    model: BaseForecaster,
+    expected: Mapping[str, np.ndarray | None],
+    horizon: int,
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """A panel forecast as ``{series: values}``; series without a usable one (no
+    forecast, or not ``horizon`` steps at the expected times) as failures."""
+    reported = dict(getattr(pred, "attrs", {}).get("failed") or {})
+    reported.update(getattr(model, "failed_", None) or {})
+    columns = {"series", "time", "forecast"}
+    if not isinstance(pred, pd.DataFrame) or not columns <= set(pred.columns):
+        message = f"returned a {type(pred).__name__}, not a panel forecast"
+        return {}, dict.fromkeys(expected, message)
+    names = pred["series"].astype(str).to_numpy()
+    times = pd.DatetimeIndex(pred["time"]).to_numpy()
+    values = pred["forecast"].to_numpy(dtype=float)
+    order = np.lexsort((times, names))
+    names, times, values = names[order], times[order], values[order]
+    keys, starts, counts = np.unique(names, return_index=True, return_counts=True)
+    where = {
+        str(k): (int(a), int(n)) for k, a, n in zip(keys, starts, counts, strict=True)
+    }
+    forecasts: dict[str, np.ndarray] = {}
+    failed: dict[str, str] = {}
+    for s, want in expected.items():
+        if s not in where:
+            failed[s] = str(reported.get(s, "no forecast for this series"))
+            continue
+        a, n = where[s]
+        if n != horizon or (
+            want is not None and not np.array_equal(times[a : a + n], want)
+        ):
+            failed[s] = (
+                f"{n} forecasts that do not continue the series for {horizon} steps"
+            )
+            continue
+        forecasts[s] = values[a : a + n]
+    return forecasts, failed
+
+
+def _combine(
+    name: str,
+    proto: BaseForecaster,
+    out: _Round,
+    data: _Data,
+    cuts: Mapping[str, int],
+    validation: Mapping[str, Mapping[str, float]],
+) -> None:
+    """Each series' ensemble forecast from its members' forecasts of that series,
+    by the ensemble's own rule (``combine_forecasts``, else a
+    ``fit_from_forecasts`` per series)."""
+    members = proto.member_names()
+    weighted = needs_validation(proto)
+    pure = getattr(proto, "combine_forecasts", None)
+    forecasts: dict[str, np.ndarray] = {}
+    failed: dict[str, str] = {}
+    for s, cut in cuts.items():
+        given = {
+            m: out.forecasts[m][s] for m in members if s in out.forecasts.get(m, {})
+        }
+        missing = {
+            m: _reason(out.failed.get(m, {}), s) for m in members if m not in given
+        }
+        check = dict(validation.get(s, {})) if weighted else None
+        try:
+            if pure is not None:
+                values = pure(given, failed=missing, validation=check).values
+            else:
+                model = proto.clone()
+                model.fit_from_forecasts(
+                    data.series[s].iloc[:cut], given, failed=missing, validation=check
+                )
+                values = model.predict().to_numpy(dtype=float)
+        except ParameterError as exc:
+            raise ParameterError(f"{name}: {exc}") from None
+        except DataError as exc:
+            failed[s] = str(exc)
+            continue
+        forecasts[s] = np.asarray(values, dtype=float)
+    out.forecasts[name] = forecasts
+    out.failed[name] = failed
+    out.seconds[name] = sum(out.seconds.get(m, 0.0) for m in members)
+    if not forecasts:
+        out.failed[name] = {ALL_SERIES: "no member of the ensemble could forecast"}
+
+
+def _reason(failed: Mapping[str, str], series: str) -> str:
+    return str(failed.get(series) or failed.get(ALL_SERIES) or "no forecast")
+
+
+# ------------------------------------------------------------ scoring
+
+
+def _score_fold(
+    forecasts: Mapping[str, Mapping[str, np.ndarray]],
+    data: _Data,
+    cuts: Mapping[str, int],
+    fold: int,
+    m: int,
+) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, dict[str, float]]]:
+    """One fold's tidy rows, the per-series scores of every model in it, and
+    ``{series: {model: MAE}}`` (the next fold's validation for weighted
+    ensembles)."""
+    frames: list[pd.DataFrame] = []
+    rows: list[dict[str, Any]] = []
+    errors: dict[str, dict[str, float]] = {}
+    for name, by_series in forecasts.items():
+        if not by_series:
+            continue
+        names = list(by_series)
+        horizon = len(next(iter(by_series.values())))
+        actual = {s: data.values[s][cuts[s] : cuts[s] + horizon] for s in names}
+        for s in names:
+            forecast = by_series[s]
+            errors.setdefault(s, {})[name] = float(
+                np.mean(np.abs(actual[s] - forecast))
+            )
+            if np.isfinite(forecast).all():
+                train = data.values[s][: cuts[s]]
+                scores = fold_scores(actual[s], forecast, train, m)
+                rows.append({"series": s, "model": name, "fold": fold, **scores})
+        frames.append(
+            pd.DataFrame(
+                {
+                    "series": np.repeat(np.array(names, dtype=object), horizon),
+                    "fold": fold,
+                    "time": np.concatenate(
+                        [data.times[s][cuts[s] : cuts[s] + horizon] for s in names]
+                    ),
+                    "actual": np.concatenate([actual[s] for s in names]),
+                    "model": name,
+                    "forecast": np.concatenate([by_series[s] for s in names]),
+                    "step": np.tile(np.arange(1, horizon + 1), len(names)),
+                    "cutoff": np.repeat(
+                        np.array([data.times[s][cuts[s] - 1] for s in names]), horizon
+                    ),
+                }
+            )
+        )
+    frame = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=list(FORECAST_COLUMNS))
+    )
+    return frame, rows, errors
+
+
+def _per_series(rows: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame(columns=list(PER_SERIES_COLUMNS))
+    scores = pd.DataFrame(rows)
+    metrics = ["mae", "rmse", "mase", "smape", "mape"]
+    grouped = scores.groupby(["series", "model"], sort=False)
+    out = grouped[metrics].mean()
+    out["folds"] = grouped.size()
+    out = out.reset_index()
+    order = {name: i for i, name in enumerate(names)}
+    out = out.sort_values(
+        ["series", "model"],
+        key=lambda col: col.map(order) if col.name == "model" else col,
+        kind="stable",
+    )
+    return out[list(PER_SERIES_COLUMNS)].reset_index(drop=True)
+
+
+def _wins(
+    per_series: pd.DataFrame, names: list[str], baselines: list[str]
+) -> pd.DataFrame:
+    columns = ["model", "baseline", "wins", "losses", "ties", "series", "share"]
+    wide = per_series.pivot(index="series", columns="model", values="mase")
+    records = []
+    for name in names:
+        for base in baselines:
+            if base == name:
+                continue
+            if name in wide.columns and base in wide.columns:
+                pair = wide[[name, base]].dropna()
+                a, b = pair[name].to_numpy(float), pair[base].to_numpy(float)
+            else:
+                a = b = np.array([])
+            n = len(a)
+            wins = int((a < b).sum())
+            records.append(
+                {
+                    "model": name,
+                    "baseline": base,
+                    "wins": wins,
+                    "losses": int((a > b).sum()),
+                    "ties": int((a == b).sum()),
+                    "series": n,
+                    "share": wins / n if n else math.nan,
+                }
+            )
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _summary(
+    per_series: pd.DataFrame,
+    wins: pd.DataFrame,
+    names: list[str],
+    baselines: list[str],
+    seconds: Mapping[str, float],
+) -> pd.DataFrame:
+    records = []
+    for name in names:
+        rows = per_series[per_series["model"] == name]
+        mase = rows["mase"].to_numpy(dtype=float)
+        record: dict[str, Any] = {
+            "model": name,
+            "series": int(len(rows)),
+            "mean_mase": _nan_stat(np.nanmean, mase),
+            "median_mase": _nan_stat(np.nanmedian, mase),
+            "mean_smape": _nan_stat(np.nanmean, rows["smape"].to_numpy(dtype=float)),
+            "mean_mae": _nan_stat(np.nanmean, rows["mae"].to_numpy(dtype=float)),
+        }
+        for base in baselines:
+            hit = wins[(wins["model"] == name) & (wins["baseline"] == base)]
+            record[f"wins vs {base}"] = (
+                float(hit["share"].iloc[0]) if len(hit) else math.nan
+            )
+        record["fit_seconds"] = float(seconds.get(name, 0.0))
+        records.append(record)
+    return pd.DataFrame.from_records(records).set_index("model")
+
+
+def _nan_stat(stat: Callable[[np.ndarray], Any], values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(stat(finite)) if finite.size else math.nan
+
+
+# ------------------------------------------------------------ the future
+
+
+def _future_frame(
+    forecasts: Mapping[str, Mapping[str, np.ndarray]],
+    expected: Mapping[str, np.ndarray | None],
+    names: list[str],
+) -> pd.DataFrame:
+    """``series, time, model, forecast, step``: by series, models in order."""
+    columns = ["series", "time", "model", "forecast", "step"]
+    parts = {c: [] for c in columns}
+    for s, times in expected.items():
+        for name in names:
+            values = forecasts.get(name, {}).get(s)
+            if values is None or times is None:
+                continue
+            n = len(values)
+            parts["series"].append(np.full(n, s, dtype=object))
+            parts["time"].append(times)
+            parts["model"].append(np.full(n, name, dtype=object))
+            parts["forecast"].append(values)
+            parts["step"].append(np.arange(1, n + 1))
+    if not parts["series"]:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame({c: np.concatenate(parts[c]) for c in columns})
+
+
+def _with_intervals(
+    backtest: pd.DataFrame,
+    future: pd.DataFrame,
+    data: _Data,
+    m: int,
+    levels: tuple[float, ...],
+    notes: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """``future`` with conformal bounds pooled over series on scaled residuals
+    (see :func:`compare_panel`), and their measured coverage."""
+    if future.empty:
+        return future, None
+    pairs = backtest[["series", "cutoff"]].drop_duplicates()
+    cut_scale = {}
+    for s, cutoff in pairs.itertuples(index=False):
+        n = int(np.searchsorted(data.times[s], np.datetime64(cutoff), side="right"))
+        cut_scale[(s, cutoff)] = _scale(data.values[s][:n], m)
+    bt_scale = np.array(
+        [
+            cut_scale[(s, c)]
+            for s, c in zip(backtest["series"], backtest["cutoff"], strict=True)
+        ],
+        dtype=float,
+    )
+    usable = np.isfinite(bt_scale) & (bt_scale > 0)
+    scaled_bt = pd.DataFrame(
+        {
+            "model": backtest["model"].to_numpy()[usable],
+            "fold": backtest["fold"].to_numpy()[usable],
+            "step": backtest["step"].to_numpy()[usable],
+            "actual": backtest["actual"].to_numpy(float)[usable] / bt_scale[usable],
+            "forecast": backtest["forecast"].to_numpy(float)[usable] / bt_scale[usable],
+        }
+    )
+    full_scale = {s: _scale(v, m) for s, v in data.values.items()}
+    scale = future["series"].map(full_scale).to_numpy(dtype=float)
+    ok = np.isfinite(scale) & (scale > 0)
+    safe = np.where(ok, scale, 1.0)
+    scaled_future = pd.DataFrame(
+        {
+            "model": future["model"].to_numpy(),
+            "timestamp": future["time"].to_numpy(),
+            "step": future["step"].to_numpy(),
+            "forecast": future["forecast"].to_numpy(float) / safe,
+            "row": np.arange(len(future)),
+        }
+    )
+    bands = conformal_intervals(scaled_bt, scaled_future, levels)
+    bands = bands.sort_values("row").reset_index(drop=True)
+    out = future.copy()
+    for level in levels:
+        for column in (lower_column(level), upper_column(level)):
+            values = bands[column].to_numpy(dtype=float) * safe
+            out[column] = np.where(ok, values, np.nan)
+    notes.extend(f"intervals: {note}" for note in bands.attrs.get("notes", []))
+    coverage = interval_coverage(scaled_bt, levels)
+    notes.extend(f"coverage: {note}" for note in coverage.attrs.get("notes", []))
+    zero = sorted({s for s, v in full_scale.items() if not (np.isfinite(v) and v > 0)})
+    if zero:
+        notes.append(
+            f"intervals: {len(zero)} series with constant data get no bounds (no "
+            f"scale to size them by): {_listing(zero)}"
+        )
+    return out, coverage
+
+
+def _scale(values: np.ndarray, m: int) -> float:
+    try:
+        return mase_scale(values, m)
+    except DataError:
+        return math.nan
+
+
+def summary_table(result: PanelComparison) -> pd.DataFrame:
+    """The summary for display: readable column names, best mean MASE first."""
+    table = result.summary.drop(columns=["best"]).sort_values(
+        "mean_mase", na_position="last", kind="stable"
+    )
+    return table.rename(
+        columns={
+            "series": "Series",
+            "mean_mase": "Mean MASE",
+            "median_mase": "Median MASE",
+            "mean_smape": "Mean sMAPE",
+            "mean_mae": "Mean MAE",
+            "fit_seconds": "Fit seconds",
+        }
+    ).rename_axis("Model")

@@ -1,0 +1,119 @@
+"""AppTest checks of a run over all series of a panel on screen (a small real
+``compare_panel`` run, made outside the app): leaderboard, failures, the per-series
+table and its drill-down, the long-format forecast download."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from convlstm import PanelComparison, compare_panel
+from convlstm.panel_compare import ALL_SERIES
+from ui import panel_results
+
+
+def stores_panel() -> pd.DataFrame:
+    """Three stores, 36 months each."""
+    times = pd.date_range("2020-01-01", periods=36, freq="MS")
+    parts = [
+        pd.DataFrame(
+            {"series": store, "time": times, "value": 100.0 + 10 * k + np.arange(36)}
+        )
+        for k, store in enumerate(("north", "south", "east"))
+    ]
+    panel = pd.concat(parts, ignore_index=True)
+    panel.attrs["freq"] = "MS"
+    return panel
+
+
+@pytest.fixture(scope="module")
+def result() -> dict:
+    panel = stores_panel()
+    cmp = compare_panel(
+        panel, models=["Naive", "Seasonal naive"], horizon=3, folds=1, n_jobs=1
+    )
+    cmp = dataclasses.replace(
+        cmp,
+        failed={
+            "Theta": {"east": "the series is too short for Theta"},
+            "LSTM": {ALL_SERIES: "LSTMForecaster does not take a panel"},
+        },
+    )
+    return {
+        "comparison": cmp,
+        "panel": panel,
+        "kind": "panel",
+        "label": "stores.csv · all 3 series",
+        "data_key": "other data",
+        "params": {"horizon": 3, "folds": 1, "seed": 0},
+        "device": "cpu",
+        "finished": "2026-01-01 12:00",
+    }
+
+
+def _results_app(res: dict) -> None:
+    import streamlit as st
+
+    import ui
+
+    if "res" not in st.session_state:
+        st.session_state["res"] = res
+    ui.show_panel_results(st.session_state["res"], None)
+
+
+def _app(res: dict) -> AppTest:
+    at = AppTest.from_function(_results_app, args=(res,), default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_panel_results_show_leaderboard_failures_table_and_chart(result) -> None:
+    at = _app(dict(result))
+    assert isinstance(result["comparison"], PanelComparison)
+    board = at.dataframe[0].value
+    table = at.dataframe(key="panel_series_table").value
+    best = result["comparison"].best
+    assert f"★ {best}" in board.index and len(board) == 2
+    assert "best" not in board.columns  # the star says it
+    assert table["Series"].tolist() == ["east", "north", "south"]
+    assert table.columns.tolist() == ["Series", "Best", "Naive", "Seasonal naive"]
+    warning = at.warning[0].value
+    assert "Theta could not forecast 1 series" in warning and "east" in warning
+    assert "LSTM failed on the whole panel" in warning
+    assert any("Only the chosen series" in c.value for c in at.caption)
+    assert "not the data chosen now" in at.info[0].value
+    # no row selected and no series picked on the Data page: the first is drawn
+    assert "**Series east**" in [m.value for m in at.markdown]
+    assert len(at.get("plotly_chart")) == 1
+    labels = {b.label for b in at.get("download_button")}
+    assert labels == {
+        "Report (HTML)",
+        "Forecasts, all series (CSV)",
+        "Scores per series (CSV)",
+    }
+
+
+def test_drilled_series_is_kept_in_the_result(result) -> None:
+    at = _app(dict(result))
+    at.session_state["res"][panel_results.DRILL] = "south"
+    at.run()
+    assert not at.exception, at.exception
+    assert "**Series south**" in [m.value for m in at.markdown]
+
+
+def test_series_table_and_future_table(result) -> None:
+    cmp = result["comparison"]
+    table = panel_results.series_table(cmp.per_series)
+    assert len(table) == 3
+    assert set(table["Best"]) <= {"Naive", "Seasonal naive"}
+    future = panel_results.future_table(cmp.future)
+    assert future.columns.tolist() == ["series", "timestamp", "model", "forecast"]
+    assert len(future) == 3 * 2 * 3
+    assert future["series"].iloc[0] == "east"  # sorted by series
+    csv = panel_results.safe_csv(future).decode()
+    assert csv.splitlines()[0] == "series,timestamp,model,forecast"

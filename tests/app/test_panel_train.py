@@ -1,0 +1,76 @@
+"""AppTest checks of Train & compare on a panel: the choice between all series and
+the chosen one, a run over all series of the bundled panel with fast models, its
+leaderboard and per-series table, kept across pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+import ui
+
+FAST = ["Naive", "Seasonal naive", "Theta"]
+
+
+def _open(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _leaderboard(at: AppTest) -> pd.DataFrame:
+    return next(f.value for f in at.dataframe if "mean_mase" in f.value.columns)
+
+
+def _bundled_panel(app: AppTest) -> AppTest:
+    _open(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value("us_macro").run()
+    assert not app.exception, app.exception
+    return _open(app, "pages/compare.py")
+
+
+def test_panel_offers_all_series_or_the_chosen_one(app: AppTest) -> None:
+    _bundled_panel(app)
+    scope = app.radio(key=ui.panel_results.SCOPE)
+    assert scope.value == "all"
+    assert "All 5 series (one global run)" in scope.options[0]
+    assert "GDP" in scope.options[1]
+    assert any("all 5 series in one run" in c.value for c in app.caption)
+    assert any("all 5 series" in c.value for c in app.caption)
+    scope.set_value("one").run()
+    assert not app.exception, app.exception
+    assert any("203 points" in c.value for c in app.caption)
+
+
+def test_train_all_series_shows_leaderboard_and_per_series_table(
+    app: AppTest, wait_for_training
+) -> None:
+    _bundled_panel(app)
+    app.number_input(key="folds").set_value(1)
+    app.multiselect(key="models").set_value(FAST)
+    app.form_submit_button[0].click()
+    app.run()
+    wait_for_training(app)
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    result = app.session_state[ui.RESULT]
+    assert result["kind"] == "panel"
+    assert result["comparison"].horizon == app.number_input(key="horizon").value
+    board = _leaderboard(app)
+    assert "mean_mase" in board.columns
+    assert sorted(m.removeprefix("★ ") for m in board.index) == sorted(FAST)
+    assert sum(m.startswith("★ ") for m in board.index) == 1
+    assert "Prediction intervals: measured coverage" in [e.label for e in app.expander]
+    coverage = next(f.value for f in app.dataframe if "coverage" in f.value.columns)
+    assert set(coverage["model"]) <= set(FAST) and len(coverage)
+    table = app.dataframe(key="panel_series_table").value
+    assert len(table) == 5 and set(FAST) <= set(table.columns)
+    assert "**Series GDP**" in [m.value for m in app.markdown]
+    assert app.get("plotly_chart")
+    labels = {b.label for b in app.get("download_button")}
+    assert "Forecasts, all series (CSV)" in labels
+    # kept in the session: another page and back, and the sidebar names the best
+    _open(app, "pages/data.py")
+    _open(app, "pages/compare.py")
+    assert len(_leaderboard(app)) == len(FAST)
+    assert any("mean MASE" in m.value for m in app.sidebar.markdown)

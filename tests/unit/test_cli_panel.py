@@ -1,0 +1,153 @@
+"""Command line on files of many series: long files with id columns, wide files,
+--id-col and --series, forecasts of every series, the aggregated leaderboard."""
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import NaiveForecaster
+from convlstm.cli import main
+from convlstm.models.registry import ModelSpec, register, unregister
+
+STORES = ("A", "B", "C")
+DAYS = 42
+
+
+def run(argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    root = tmp_path_factory.mktemp("panel")
+    days = pd.date_range("2021-03-01", periods=DAYS, freq="D")
+    rng = np.random.default_rng(0)
+    rows = [
+        (store, day.strftime("%Y-%m-%d"), 100 + 10 * i + 5 * np.sin(j) + rng.normal())
+        for i, store in enumerate(STORES)
+        for j, day in enumerate(days)
+    ]
+    long = root / "long.csv"
+    pd.DataFrame(rows, columns=["store", "date", "sales"]).to_csv(long, index=False)
+    months = pd.date_range("2015-01-01", periods=36, freq="MS")
+    wide = root / "wide.csv"
+    pd.DataFrame(
+        {
+            "month": months.strftime("%Y-%m"),
+            "north": np.arange(36.0),
+            "south": 50 + np.sin(np.arange(36.0)),
+        }
+    ).to_csv(wide, index=False)
+    return {"root": root, "long": long, "wide": wide}
+
+
+def test_forecast_out_writes_every_series_of_a_long_file(files):
+    dest = files["root"] / "f.csv"
+    argv = ["forecast", "--csv", str(files["long"]), "--model", "naive"]
+    code, out, err = run([*argv, "--horizon", "3", "--out", str(dest)])
+    assert code == 0, err
+    assert out == ""
+    df = pd.read_csv(dest)
+    assert list(df.columns) == ["series", "timestamp", "model", "forecast"]
+    assert df["series"].tolist() == [s for s in STORES for _ in range(3)]
+    assert df["timestamp"].iloc[0].startswith("2021-04-12")
+    assert (df["model"] == "Naive").all()
+    assert "picked id column 'store'" in err
+    assert "wrote 9 forecasts of 3 series" in err
+    # naming the id column gives the same forecasts
+    again = files["root"] / "g.csv"
+    code, _, err = run(
+        [*argv, "--horizon", "3", "--id-col", "store", "--out", str(again)]
+    )
+    assert code == 0, err
+    assert again.read_text() == dest.read_text()
+
+
+def test_forecast_reads_a_wide_file_as_one_series_per_column(files):
+    argv = ["forecast", "--csv", str(files["wide"]), "--model", "naive"]
+    code, out, err = run([*argv, "--horizon", "4"])
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert df["series"].tolist() == ["north"] * 4 + ["south"] * 4
+    north = df[df["series"] == "north"]["forecast"]
+    assert (north == 35.0).all()
+
+
+def test_series_picks_one_and_keeps_the_single_series_output(files):
+    argv = ["forecast", "--csv", str(files["long"]), "--model", "naive"]
+    code, out, err = run([*argv, "--series", "B", "--horizon", "2"])
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert list(df.columns) == ["timestamp", "model", "forecast"]
+    rows = pd.read_csv(files["long"])
+    last_b = rows[rows["store"] == "B"]["sales"].iloc[-1]
+    assert df["forecast"].tolist() == pytest.approx([last_b, last_b])
+    code, _, err = run([*argv, "--series", "Z"])
+    assert code == 2 and "no series 'Z'" in err
+
+
+class _NoPanel(NaiveForecaster):
+    """A forecaster that refuses panels, as the neural models do until they
+    learn across series."""
+
+    display_name = "NoPanel"
+    supports_panel = False
+
+
+@pytest.fixture
+def no_panel_model():
+    register(ModelSpec(name="NoPanel", target=_NoPanel, kind="naive", baseline=False))
+    yield "NoPanel"
+    unregister("NoPanel")
+
+
+def test_a_model_without_panels_says_what_to_do_in_cli_words(files, no_panel_model):
+    argv = ["forecast", "--csv", str(files["long"]), "--horizon", "2"]
+    code, _, err = run([*argv, "--model", no_panel_model])
+    assert code == 2
+    assert "error: NoPanel does not forecast many series at once" in err
+    assert "--series NAME" in err and "series=" not in err
+    assert "Traceback" not in err
+    argv = ["compare", "--csv", str(files["long"]), "--horizon", "2", "--quiet"]
+    code, out, err = run([*argv, "--models", "naive", no_panel_model])
+    assert code == 0, err
+    assert "note: NoPanel left out: it does not forecast many series" in err
+    assert "series=" not in err
+    assert "* best" in out
+
+
+def test_compare_prints_the_leaderboard_and_json_adds_per_series(files):
+    argv = ["compare", "--csv", str(files["long"]), "--models", "naive"]
+    argv += ["seasonal-naive", "--horizon", "7", "--folds", "2"]
+    code, out, err = run(argv)
+    assert code == 0, err
+    assert "3 series, 2 folds x 7 steps" in out
+    assert "mean MASE" in out and "* best" in out and "vs Naive" in out
+    code, out, err = run([*argv, "--json", "--quiet"])
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["series"] == 3 and payload["horizon"] == 7
+    assert {r["model"] for r in payload["summary"]} == {"Naive", "Seasonal naive"}
+    assert sum(r["best"] for r in payload["summary"]) == 1
+    rows = payload["per_series"]
+    assert {(r["series"], r["model"]) for r in rows} == {
+        (s, m) for s in STORES for m in ("Naive", "Seasonal naive")
+    }
+    assert all(r["folds"] == 2 for r in rows)
+
+
+def test_report_on_a_panel_covers_every_series(files):
+    dest = files["root"] / "r.html"
+    argv = ["report", "--csv", str(files["long"]), "--models", "naive", "theta"]
+    code, _, err = run([*argv, "--horizon", "7", "--quiet", "--out", str(dest)])
+    assert code == 0, err
+    html = dest.read_text(encoding="utf-8")
+    table = html[html.index('id="per-series"') :]
+    table = table[: table.index("</table>")]
+    for store in STORES:
+        assert f">{store}<" in table

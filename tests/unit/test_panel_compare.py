@@ -1,0 +1,288 @@
+"""compare_panel: rolling origin per series end, series left out with a note, ensembles
+without refits, whole-model failures reported, summary recomputed from per_series."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import (
+    DataError,
+    EnsembleForecaster,
+    NaiveForecaster,
+    PanelComparison,
+    ParameterError,
+    compare_panel,
+)
+from convlstm.models.base import BaseForecaster
+from convlstm.panel_compare import ALL_SERIES
+
+HORIZON, FOLDS = 3, 2
+LENGTHS = {"north": 40, "south": 30, "east": 17, "tiny": 9}
+
+
+def _panel(lengths=LENGTHS, freq="MS"):
+    frames = []
+    for i, (name, n) in enumerate(lengths.items()):
+        t = np.arange(n)
+        values = 20 + 5 * i + 0.2 * t + 3 * np.sin(2 * np.pi * t / 12)
+        values = values + np.random.default_rng(i).normal(0, 0.5, n)
+        start = pd.Timestamp("2010-01-01") + pd.DateOffset(months=3 * i)
+        times = pd.date_range(start, periods=n, freq=freq)
+        frames.append(pd.DataFrame({"series": name, "time": times, "value": values}))
+    panel = pd.concat(frames, ignore_index=True)
+    panel.attrs = {"freq": freq, "notes": []}
+    return panel
+
+
+@pytest.fixture(scope="module")
+def result() -> PanelComparison:
+    return compare_panel(
+        _panel(),
+        models=["Naive", "Seasonal naive", "Theta"],
+        horizon=HORIZON,
+        folds=FOLDS,
+        n_jobs=1,
+    )
+
+
+def test_cutoffs_are_aligned_to_each_series_end(result):
+    panel = _panel()
+    bt = result.forecasts
+    assert {"series", "fold", "time", "actual", "model", "forecast"} <= set(bt)
+    for name in ("north", "south"):
+        times = pd.DatetimeIndex(panel.loc[panel["series"] == name, "time"])
+        values = panel.loc[panel["series"] == name, "value"].to_numpy()
+        n = len(times)
+        for k in range(1, FOLDS + 1):
+            rows = bt[(bt["series"] == name) & (bt["fold"] == k)]
+            rows = rows[rows["model"] == "Naive"].sort_values("step")
+            cut = n - (FOLDS - k + 1) * HORIZON
+            assert rows["cutoff"].iloc[0] == times[cut - 1]
+            assert list(rows["time"]) == list(times[cut : cut + HORIZON])
+            np.testing.assert_allclose(rows["actual"], values[cut : cut + HORIZON])
+            # naive repeats the last training value: no leakage past the cutoff
+            np.testing.assert_allclose(rows["forecast"], values[cut - 1])
+
+
+def test_short_series_are_left_out_with_a_note(result):
+    # monthly: a fold trains on at least 13 points; east (17) trains on 11 in
+    # fold 1 (left out) and 14 in fold 2; tiny (9) fits no fold
+    folds_of = result.forecasts.groupby("series")["fold"].unique()
+    assert sorted(folds_of["east"]) == [2]
+    assert sorted(folds_of["north"]) == [1, 2]
+    assert "tiny" not in folds_of.index
+    text = " ".join(result.notes)
+    assert "'tiny'" in text and "left out of the backtest" in text
+    assert "fold 1/2 leaves out 1 series" in text and "'east'" in text
+    # the future covers every series a model can fit, the short ones too
+    assert "tiny" in set(result.future.loc[result.future["model"] == "Naive", "series"])
+
+
+def test_summary_is_recomputed_from_per_series(result):
+    per = result.per_series
+    assert list(per.columns[:6]) == ["series", "model", "mae", "rmse", "mase", "smape"]
+    for model, row in result.summary.iterrows():
+        rows = per[per["model"] == model]
+        assert row["series"] == len(rows) == 3
+        assert row["mean_mase"] == pytest.approx(rows["mase"].mean())
+        assert row["median_mase"] == pytest.approx(rows["mase"].median())
+        assert row["mean_smape"] == pytest.approx(rows["smape"].mean())
+        assert row["mean_mae"] == pytest.approx(rows["mae"].mean())
+        for base in ("Naive", "Seasonal naive", "Theta"):
+            col = f"wins vs {base}"
+            if base == model:
+                assert np.isnan(row[col])
+                continue
+            other = per[per["model"] == base].set_index("series")["mase"]
+            mine = rows.set_index("series")["mase"]
+            assert row[col] == pytest.approx((mine < other.loc[mine.index]).mean())
+    # per_series averages the folds of the backtest frame
+    bt = result.forecasts
+    one = bt[(bt["series"] == "north") & (bt["model"] == "Theta")]
+    mae = one.groupby("fold").apply(lambda f: (f.actual - f.forecast).abs().mean())
+    got = per[(per["series"] == "north") & (per["model"] == "Theta")]["mae"].item()
+    assert got == pytest.approx(mae.mean())
+    best = result.summary["mean_mase"].idxmin()
+    assert result.best == best and result.summary.loc[best, "best"]
+
+
+def test_intervals_bracket_the_forecast(result):
+    fut = result.future
+    assert {"series", "time", "model", "forecast", "lower_80", "upper_80"} <= set(fut)
+    ok = fut["lower_80"].notna()
+    assert ok.any()
+    assert (fut.loc[ok, "lower_80"] <= fut.loc[ok, "forecast"]).all()
+    assert (fut.loc[ok, "forecast"] <= fut.loc[ok, "upper_80"]).all()
+
+
+class _NoPanel(NaiveForecaster):
+    """A naive forecaster that refuses panels, as the neural models do on main."""
+
+    display_name = "NoPanel"
+    supports_panel = False
+
+
+def test_a_model_failing_on_the_whole_panel_is_reported_and_others_kept():
+    out = compare_panel(
+        _panel({"a": 30, "b": 26}),
+        models=[NaiveForecaster(), _NoPanel()],
+        horizon=HORIZON,
+        n_jobs=1,
+    )
+    assert "does not take a panel" in out.failed["NoPanel"][ALL_SERIES]
+    assert out.failed_models.keys() == {"NoPanel"}
+    assert out.summary.loc["Naive", "series"] == 2
+    assert out.summary.loc["NoPanel", "series"] == 0
+    assert out.best == "Naive"
+    assert set(out.future["model"]) == {"Naive"}
+
+
+@pytest.fixture
+def fits(monkeypatch):
+    """Panel fits counted by forecaster class."""
+    counts: dict[str, int] = {}
+    original = BaseForecaster.fit_panel
+
+    def counting(self, panel, **kwargs):
+        counts[type(self).__name__] = counts.get(type(self).__name__, 0) + 1
+        return original(self, panel, **kwargs)
+
+    monkeypatch.setattr(BaseForecaster, "fit_panel", counting)
+    return counts
+
+
+def test_ensemble_combines_members_without_refitting(fits):
+    members = ["Naive", "Seasonal naive", "Theta"]
+    out = compare_panel(
+        _panel({"a": 30, "b": 26, "c": 24}),
+        models=[*members, EnsembleForecaster(members=members)],
+        horizon=HORIZON,
+        folds=FOLDS,
+        n_jobs=1,
+    )
+    # one panel fit per model and round (2 folds + the final fit), none for the
+    # ensemble
+    assert fits == {
+        "NaiveForecaster": 3,
+        "SeasonalNaiveForecaster": 3,
+        "ThetaForecaster": 3,
+    }
+    for frame, keys in (
+        (out.forecasts, ["series", "fold", "time"]),
+        (out.future, ["series", "time"]),
+    ):
+        wide = frame.pivot_table(index=keys, columns="model", values="forecast")
+        np.testing.assert_allclose(
+            wide["Ensemble"], np.median(wide[members].to_numpy(), axis=1)
+        )
+
+
+def test_members_outside_the_models_are_fitted_once_per_round_not_reported(fits):
+    out = compare_panel(
+        _panel({"a": 30, "b": 26}),
+        models=["Naive", EnsembleForecaster(members=["Naive", "Theta"])],
+        horizon=HORIZON,
+        folds=FOLDS,
+        n_jobs=1,
+    )
+    assert fits == {"NaiveForecaster": 3, "ThetaForecaster": 3}
+    assert list(out.summary.index) == ["Naive", "Ensemble"]
+    assert set(out.forecasts["model"]) == {"Naive", "Ensemble"}
+
+
+def test_ensemble_leaves_out_a_member_missing_for_a_series():
+    ensemble = EnsembleForecaster(members=["Naive", "NoPanel"])
+    from convlstm.models.registry import ModelSpec, register, unregister
+
+    register(ModelSpec(name="NoPanel", target=_NoPanel, kind="naive", baseline=False))
+    try:
+        out = compare_panel(
+            _panel({"a": 30, "b": 26}),
+            models=["Naive", ensemble],
+            horizon=HORIZON,
+            n_jobs=1,
+        )
+    finally:
+        unregister("NoPanel")
+    bt = out.forecasts
+    naive = bt[bt["model"] == "Naive"]["forecast"].to_numpy()
+    ens = bt[bt["model"] == "Ensemble"]["forecast"].to_numpy()
+    np.testing.assert_allclose(ens, naive)
+
+
+def test_max_series_samples_with_a_note():
+    lengths = {f"s{i}": 24 for i in range(6)}
+    kwargs = {"models": ["Naive"], "horizon": 2, "max_series": 3, "n_jobs": 1}
+    out = compare_panel(_panel(lengths), seed=1, **kwargs)
+    again = compare_panel(_panel(lengths), seed=1, **kwargs)
+    assert len(out.series) == 3 and out.series == again.series
+    assert any("random sample of 3 of the panel's 6 series" in n for n in out.notes)
+
+
+def test_progress_reaches_one_and_true_stops():
+    events = []
+    compare_panel(
+        _panel({"a": 30}),
+        models=["Naive"],
+        horizon=2,
+        progress=lambda e: events.append(e.fraction),
+    )
+    assert events == sorted(events) and events[-1] == 1.0 and events[0] == 0.0
+    out = compare_panel(
+        _panel({"a": 30}), models=["Naive"], horizon=2, progress=lambda e: True
+    )
+    assert out.stopped and out.future.empty
+    assert any("stopped" in n for n in out.notes)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"models": ["nope"]}, ParameterError, "unknown model"),
+        ({"folds": 0}, ParameterError, "folds must be at least 1"),
+        ({"folds": 1.5}, ParameterError, "folds must be a whole number"),
+        ({"horizon": 50}, ParameterError, "too long for every series"),
+        ({"max_series": 0}, ParameterError, "max_series"),
+        ({"levels": [1.5]}, ParameterError, "level"),
+    ],
+)
+def test_bad_settings_raise_clear_errors(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        compare_panel(_panel({"a": 30}), **{"models": ["Naive"], **kwargs})
+
+
+def test_empty_panel_is_a_data_error():
+    empty = pd.DataFrame(columns=["series", "time", "value"])
+    with pytest.raises(DataError, match="no rows"):
+        compare_panel(empty, models=["Naive"], horizon=2)
+
+
+def test_series_frames_give_one_series_in_single_series_columns(result):
+    bt, fut = result.series_frames("north")
+    assert list(bt.columns[:7]) == [
+        "model",
+        "fold",
+        "cutoff",
+        "timestamp",
+        "step",
+        "actual",
+        "forecast",
+    ]
+    assert len(bt) == 3 * FOLDS * HORIZON  # three models
+    assert list(fut.columns[:4]) == ["model", "timestamp", "step", "forecast"]
+    assert len(fut) == 3 * HORIZON
+    with pytest.raises(DataError, match="no series 'nowhere'"):
+        result.series_frames("nowhere")
+
+
+def test_coverage_is_measured_on_later_folds(result):
+    cov = result.coverage
+    assert set(cov["model"]) == {"Naive", "Seasonal naive", "Theta"}
+    assert set(cov["level"]) == {0.8, 0.95}
+    # forward scheme: fold 2 of every series (3 x 3 points) is checked with
+    # intervals calibrated on fold 1 (2 series x 3 steps = 6 scaled residuals):
+    # enough for 80 % (4 needed), too few for 95 % (19 needed)
+    assert (cov["n"] + cov["n_unbounded"] == 3 * HORIZON).all()
+    at80, at95 = cov[cov["level"] == 0.8], cov[cov["level"] == 0.95]
+    assert (at80["n"] == 9).all() and at80["coverage"].between(0, 1).all()
+    assert (at95["n"] == 0).all() and at95["coverage"].isna().all()

@@ -1,0 +1,291 @@
+"""Train & compare over every series of a panel: the choice between all series and
+the chosen one, and the results of a run over all series (leaderboard, per-series
+table whose selected row drills down to that series' chart, failures and notes,
+the report and the long-format forecast download)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from convlstm import narrative, plots
+from convlstm.report import build_panel_report
+
+from .results import show_header
+from .state import Source, source_key
+from .text import dash_missing, escape_md, safe_csv, slug
+
+#: Most series one run in the app trains on; larger panels are sampled.
+PANEL_SAMPLE = 200
+SCOPE = "panel_scope"  # widget key: train on all series or on the chosen one
+ALL, ONE = "all", "one"
+DRILL = "drill"  # the series a panel result's chart shows, kept in the result
+MASE_HELP = (
+    "Each series' error over its in-sample seasonal naive error, so series of "
+    "different sizes count alike; below 1 beats that baseline."
+)
+
+
+def scope_choice(panel: pd.DataFrame, chosen: str) -> bool:
+    """The choice between one run over all series and the chosen series alone.
+
+    Args:
+        panel: the current panel.
+        chosen: the series picked on the Data page.
+
+    Returns:
+        True for all series.
+    """
+    n = int(panel["series"].nunique())
+    labels = {
+        ALL: f"All {n:,} series (one global run)",
+        ONE: f"Only the chosen series ({escape_md(chosen)})",
+    }
+    scope = st.radio(
+        "Train on",
+        list(labels),
+        format_func=labels.get,
+        horizontal=True,
+        key=SCOPE,
+        help="All series: every model is scored on each series and the scores are "
+        "averaged into one leaderboard. Only the chosen series: the full "
+        "single-series comparison (intervals, significance, record, bundles). Pick "
+        "the series on the Data page.",
+    )
+    if scope == ALL:
+        st.caption(narrative.panel_scope_note(n, PANEL_SAMPLE))
+    return scope == ALL
+
+
+def panel_key(src: Source | None) -> str:
+    """The data key of a run over all series of the current panel (the chosen
+    series does not matter to it)."""
+    return source_key({**src, "series": "*"}) if src else ""
+
+
+def panel_label(label: str, panel: pd.DataFrame) -> str:
+    """The label of a run over all series: the data's name and the series count."""
+    return f"{label} · all {panel['series'].nunique():,} series"
+
+
+def series_table(per_series: pd.DataFrame, metric: str = "mase") -> pd.DataFrame:
+    """One row per series: the best model (lowest ``metric``) and every model's
+    ``metric``, series in the panel's order.
+
+    Args:
+        per_series: long frame ``series, model, <metric>...``
+            (``PanelComparison.per_series``).
+        metric: the column compared.
+    """
+    wide = per_series.pivot_table(
+        index="series", columns="model", values=metric, aggfunc="first", sort=False
+    )
+    wide.columns = [str(c) for c in wide.columns]
+    best = [
+        str(row.idxmin()) if row.notna().any() else "—" for _, row in wide.iterrows()
+    ]
+    out = wide.reset_index().rename(columns={"series": "Series"})
+    out.insert(1, "Best", best)
+    out["Series"] = out["Series"].astype(str)
+    return out
+
+
+def future_table(future: pd.DataFrame) -> pd.DataFrame:
+    """Every series' future forecasts in long format: ``series, timestamp, model,
+    forecast``."""
+    out = future.rename(columns={"time": "timestamp"})
+    out = out[["series", "timestamp", "model", "forecast"]].copy()
+    out["series"] = out["series"].astype(str)
+    return out.sort_values(["series", "model", "timestamp"], kind="stable")
+
+
+def result_line(res: dict) -> str:
+    """The sidebar's line on a panel result: its best model and mean MASE."""
+    cmp = res["comparison"]
+    best = cmp.best or "?"
+    summary = cmp.summary
+    value = float(summary.loc[best, "mean_mase"]) if best in summary.index else None
+    shown = "?" if value is None or pd.isna(value) else f"{value:.3f}"
+    return f"Best: **{escape_md(best)}** (mean MASE {shown})"
+
+
+def show_panel_results(res: dict, src: Source | None) -> None:
+    """Render a stored run over all series of a panel.
+
+    Args:
+        res: the result kept in ``st.session_state[RESULT]`` (its drilled-down
+            series is kept in it).
+        src: the data chosen now (the result may be for other data).
+    """
+    cmp = res["comparison"]
+    show_header(res, "Results over all series", res["data_key"] == panel_key(src))
+    show_leaderboard(cmp)
+    show_problems(cmp)
+    show_series(res, (src or {}).get("series"))
+    show_panel_downloads(res)
+
+
+def show_leaderboard(cmp: Any) -> None:
+    """The summary: one row per model, scores averaged over the series."""
+    st.subheader("Leaderboard")
+    table = cmp.summary.drop(columns=["best"], errors="ignore")
+    table.index = [("★ " if str(m) == cmp.best else "") + str(m) for m in table.index]
+    number = st.column_config.NumberColumn
+    config: dict[str, Any] = {
+        "_index": st.column_config.TextColumn("Model"),
+        "series": number("Series scored", help="Series this model forecast."),
+        "mean_mase": number("Mean MASE", format="%.3f", help=MASE_HELP),
+        "median_mase": number("Median MASE", format="%.3f"),
+        "mean_smape": number(
+            "Mean sMAPE", format="%.2f", help="Symmetric MAPE, in percent."
+        ),
+        "mean_mae": number("Mean MAE", format="%.4g", help="In each series' units."),
+        "fit_seconds": number("Fit seconds", format="%.1f"),
+    }
+    wins = [c for c in table.columns if str(c).startswith("wins vs ")]
+    for column in wins:
+        config[column] = st.column_config.TextColumn(
+            "Wins vs " + str(column).removeprefix("wins vs "),
+            help="Share of the series where this model's MASE is lower than the "
+            "baseline's (— for the baseline itself).",
+        )
+    table = dash_missing(table, dict.fromkeys(wins, ".0%"))
+    st.dataframe(table, key="panel_leaderboard", column_config=config)
+    st.caption(
+        "Scores are averaged over the series each model forecast. ★ marks the best "
+        "model: the lowest mean MASE among those that forecast every series."
+    )
+    show_panel_coverage(cmp)
+
+
+def show_panel_coverage(cmp: Any) -> None:
+    """The prediction intervals' coverage, measured on later backtest folds."""
+    coverage = getattr(cmp, "coverage", None)
+    if coverage is None or coverage.empty:
+        return
+    with st.expander("Prediction intervals: measured coverage", icon=":material/info:"):
+        st.caption(
+            "Each model's intervals are pooled over the series on scale-free errors; "
+            "coverage is the share of later folds' actuals inside them, over all "
+            "series, so it holds on average over the panel, not for each series. "
+            "Close to the level is honest."
+        )
+        table = coverage[["model", "level", "coverage", "mean_width"]]
+        st.dataframe(
+            dash_missing(table, {"level": ".0%", "coverage": ".0%"}),
+            hide_index=True,
+            key="panel_coverage",
+            column_config={
+                "model": "Model",
+                "level": "Level",
+                "coverage": "Coverage",
+                "mean_width": st.column_config.NumberColumn(
+                    "Mean width", format="%.4g", help="In the series' units."
+                ),
+            },
+        )
+
+
+def show_problems(cmp: Any) -> None:
+    """Series a model could not forecast, and the run's notes, in plain words."""
+    failures = narrative.panel_failures(cmp.failed or {})
+    notes = list(dict.fromkeys(cmp.notes or []))
+    if failures:
+        st.warning(
+            "\n".join(f"- {escape_md(s)}" for s in failures), icon=":material/warning:"
+        )
+    if cmp.failed_models:
+        st.caption(
+            "A model that failed on the whole panel may still train on one series: "
+            "choose **Only the chosen series** under *Train on* above."
+        )
+    if notes:
+        with st.expander(f"Notes on this run ({len(notes)})", icon=":material/info:"):
+            st.markdown("\n".join(f"- {escape_md(n)}" for n in notes))
+
+
+def show_series(res: dict, picked: str | None = None) -> None:
+    """The per-series table; its selected row's series is drawn below it (before
+    any selection: ``picked``, the series chosen on the Data page, else the first).
+    """
+    cmp = res["comparison"]
+    table = series_table(cmp.per_series)
+    st.subheader("Per series")
+    st.caption(
+        "MASE of every model on each series (lower is better). Select a row to see "
+        "that series' history, backtest and forecasts."
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        key="panel_series_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        height=min(400, 35 * (len(table) + 1) + 3),
+        column_config={
+            c: st.column_config.NumberColumn(c, format="%.3f")
+            for c in table.columns
+            if c not in ("Series", "Best")
+        },
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        res[DRILL] = table["Series"].iloc[rows[0]]
+    names = table["Series"].tolist()
+    chosen = next((n for n in (res.get(DRILL), picked) if n in names), None)
+    if chosen is None and names:
+        chosen = names[0]
+    if chosen is None:
+        return
+    st.markdown(f"**Series {escape_md(chosen)}**")
+    st.plotly_chart(
+        plots.panel_forecast_figure(
+            res["panel"], cmp, chosen, title="", highlight=cmp.best
+        ),
+        key="panel_series_chart",
+    )
+
+
+def show_panel_downloads(res: dict) -> None:
+    """The HTML report, the future forecasts of every series (long CSV) and the
+    per-series scores."""
+    cmp = res["comparison"]
+    stem = slug(res["label"])
+    d0, d1, d2 = st.columns(3)
+    d0.download_button(
+        "Report (HTML)",
+        data=lambda: build_panel_report(
+            res["panel"], cmp, title=f"Forecast report: {res['label']}"
+        ),
+        file_name=f"report_{stem}.html",
+        mime="text/html",
+        icon=":material/summarize:",
+        key="download_panel_report",
+        on_click="ignore",
+        type="primary",
+        help="One self-contained HTML file that works offline: leaderboard, every "
+        "series' scores, charts of a few series, notes and failures.",
+    )
+    d1.download_button(
+        "Forecasts, all series (CSV)",
+        data=lambda: safe_csv(future_table(cmp.future)),
+        file_name=f"forecasts_{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_panel_forecasts",
+        on_click="ignore",
+        help="Every model's forecast beyond the data for every series, one row "
+        "each: series, timestamp, model, forecast.",
+    )
+    d2.download_button(
+        "Scores per series (CSV)",
+        data=lambda: safe_csv(cmp.per_series),
+        file_name=f"scores_{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_panel_scores",
+        on_click="ignore",
+        help="MAE, RMSE, MASE and sMAPE of every model on every series.",
+    )
