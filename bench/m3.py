@@ -9,7 +9,8 @@ A model that refuses or fails on a series is counted per model; its main columns
 on the series it forecast, and a separately labelled column scores the refused series
 with the seasonal naive forecast. ``--sample N`` takes a seeded sample of N series per
 type; ``--models ConvLSTM`` fits our per-series ConvLSTM (seconds per series: use it
-on a sample).
+on a sample); ``--models "ConvLSTM (global)"`` trains one ConvLSTM per type on the
+training parts of all its series (the N-BEATS protocol) and forecasts them all.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ MODELS: dict[str, Callable[[int, int, int], Any]] = {
 }
 REFERENCES = ("AutoETS", "AutoTheta", "AutoARIMA")
 NEURAL = model_names(kind="neural")
+# The N-BEATS protocol: one net per M3 type, trained on the training parts of all
+# the type's series (``model.fit(panel)``), scored on their test parts.
+GLOBAL = {f"{name} (global)": name for name in NEURAL}
 
 
 def statsforecast_available() -> bool:
@@ -274,6 +278,67 @@ def run_model(
                 f"  {model}: {k}/{len(tasks)} series, {time.perf_counter() - t0:.0f} s"
             )
     return results, time.perf_counter() - t0
+
+
+def run_global(
+    model: str, ids: list[int], seed: int
+) -> tuple[list[dict[str, Any]], float]:
+    """One global net per M3 type over the training parts of ``ids``.
+
+    Returns the outcomes as :func:`run_task` gives them (each series' ``seconds``
+    is its share of its type's fit and forecast) and the wall seconds.
+    """
+    import torch
+
+    m3 = dataset()
+    by_type: dict[str, list[int]] = {}
+    for i in ids:
+        by_type.setdefault(m3[i].type, []).append(i)
+    outcomes: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    torch.set_num_threads(os.cpu_count() or 1)
+    for t, tids in by_type.items():
+        kind = TYPES[t]
+        frames = []
+        for i in tids:
+            y = to_series(m3[i])[0]
+            frames.append(pd.DataFrame({"series": str(i), "time": y.index, "value": y}))
+        panel = pd.concat(frames, ignore_index=True)
+        panel.attrs["freq"] = kind.freq
+        start = time.perf_counter()
+        try:
+            est = MODELS[GLOBAL[model]](kind.horizon, kind.season, seed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                forecasts = est.fit(panel).predict()
+        except Exception as exc:  # the whole type failed: a result, not a crash
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            outcomes += [
+                {"id": i, "status": "failed", "error": error, "seconds": 0.0}
+                for i in tids
+            ]
+            continue
+        each = (time.perf_counter() - start) / len(tids)
+        got = {
+            int(k): g["forecast"].to_numpy(dtype=float)
+            for k, g in forecasts.groupby("series")
+        }
+        for i in tids:
+            f = got.get(i)
+            if f is not None and f.shape == (kind.horizon,) and np.isfinite(f).all():
+                outcomes.append(
+                    {"id": i, "status": "ok", "forecast": f.tolist(), "seconds": each}
+                )
+            else:
+                reason = est.failed_.get(str(i), "no finite forecast")
+                outcomes.append(
+                    {"id": i, "status": "refused", "error": reason, "seconds": each}
+                )
+        _log(
+            f"  {model}: {t} {len(tids)} series, one net, "
+            f"{time.perf_counter() - start:.0f} s"
+        )
+    return outcomes, time.perf_counter() - t0
 
 
 # ---------------------------------------------------------------- scoring
@@ -603,7 +668,9 @@ def build_parser() -> argparse.ArgumentParser:
         + ", ".join(DEFAULT_OURS)
         + ", and "
         + ", ".join(REFERENCES)
-        + " when statsforecast is importable); also: ConvLSTM",
+        + " when statsforecast is importable); also: ConvLSTM, and one net per "
+        + "type: "
+        + ", ".join(GLOBAL),
     )
     p.add_argument("--types", default=",".join(TYPES), help="comma-separated M3 types")
     p.add_argument(
@@ -636,11 +703,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.models
         else [*DEFAULT_OURS, *(REFERENCES if has_sf else ())]
     )
+    known = [*MODELS, *GLOBAL, *REFERENCES]
     for m in models:
-        if m not in MODELS and m not in REFERENCES:
-            parser.error(
-                f"unknown model {m!r}; known: {', '.join([*MODELS, *REFERENCES])}"
-            )
+        if m not in known:
+            parser.error(f"unknown model {m!r}; known: {', '.join(known)}")
         if m in REFERENCES and not has_sf:
             parser.error(f"{m} needs statsforecast (requirements-bench.txt)")
     types = _split(args.types)
@@ -677,10 +743,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for model in models:
             _log(f"{model}: {len(ids)} series")
-            outcomes, wall = run_model(model, ids, args.seed, pool)
+            if model in GLOBAL:
+                outcomes, wall = run_global(model, ids, args.seed)
+            else:
+                outcomes, wall = run_model(model, ids, args.seed, pool)
             scores, per_series = score(outcomes, sampled=args.sample is not None)
             results["models"][model] = {
                 "kind": "reference" if model in REFERENCES else "ours",
+                "global": model in GLOBAL,
                 "sample": args.sample,
                 "seed": args.seed,
                 "types": types,
@@ -705,7 +775,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def write(results: dict[str, Any], out: Path, json_path: Path) -> None:
     """Write the JSON and the markdown report (after every model: partial runs keep)."""
-    order = [*MODELS, *REFERENCES]
+    order = [*MODELS, *GLOBAL, *REFERENCES]
     results["models"] = dict(
         sorted(results["models"].items(), key=lambda kv: order.index(kv[0]))
     )

@@ -21,6 +21,7 @@ from torch import nn
 from .device import compute_context, resolve_device
 from .errors import ParameterError, TrainingError
 from .windows import (
+    PanelWindows,
     normalised_pairs,
     window_starts,
 )
@@ -53,6 +54,12 @@ MAX_BATCHES_PER_EPOCH = 16
 GRAD_CLIP = 1.0
 # Ridge penalties (per window) tried for the linear skip, weakest first.
 RIDGE_PENALTIES = tuple(10.0 ** (k / 2) for k in range(-8, 7))  # 1e-4 .. 1e3
+# Training windows of a panel the linear skip is solved on at most (drawn as the
+# batches are: series first), so a huge panel solves it in bounded time.
+RIDGE_MAX_WINDOWS = 200_000
+# Normalised targets of a panel's skip solve are clipped to +-RIDGE_TARGET_CLIP
+# (see ``init_linear_skip``).
+RIDGE_TARGET_CLIP = 30.0
 
 
 @dataclass
@@ -141,6 +148,7 @@ def init_linear_skip(
     horizon: int,
     norm_period: int,
     batch_size: int = 4096,
+    target_clip: float | None = None,
 ) -> float | None:
     """Solve the net's linear AR skip (``net.ar``) by ridge regression, in place.
 
@@ -150,6 +158,9 @@ def init_linear_skip(
     jointly with the rest of the net. The ridge penalty is picked on the validation
     windows (the shrinkage pulls towards the anchor). ``X'X`` is accumulated batch
     by batch, so memory grows with ``lookback ** 2``, not with the series length.
+    ``target_clip`` bounds the normalised targets of the solve (not of the penalty's
+    validation): squared error lets a few windows that end flat before a jump (tiny
+    scale, huge normalised target) dominate a solve over many series.
 
     Returns:
         The chosen penalty (relative to the number of windows), or None when the
@@ -160,7 +171,9 @@ def init_linear_skip(
         return None
     anchor = getattr(net, "anchor", None)
 
-    def design(starts: torch.Tensor) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    def design(
+        starts: torch.Tensor, clip: float | None = None
+    ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         for batch in starts.split(batch_size):
             x, target = normalised_pairs(
                 series,
@@ -172,13 +185,15 @@ def init_linear_skip(
             base = anchor(x) if callable(anchor) else None
             if base is not None:
                 target = target - base
+            if clip is not None:
+                target = target.clamp(-clip, clip)
             ones = torch.ones(len(x), 1, dtype=x.dtype)
             yield torch.cat([x, ones], dim=1), target
 
     d = lookback + 1
     xtx = torch.zeros(d, d, dtype=torch.float64)
     xty = torch.zeros(d, horizon, dtype=torch.float64)
-    for x, t in design(train_starts):
+    for x, t in design(train_starts, target_clip):
         xtx += x.T @ x
         xty += x.T @ t
     eye = torch.eye(d, dtype=torch.float64)
@@ -211,16 +226,19 @@ def linear_validation_loss(
     lookback: int,
     horizon: int,
     norm_period: int,
+    panel: PanelWindows | None = None,
+    seed: int = 0,
 ) -> float:
     """Solve ``net``'s linear skip (in place) and return its validation L1 loss.
 
     Used to choose between set-ups (e.g. anchor with or without drift) on the end
     of the training data before any gradient step; ``inf`` when there are no
-    validation windows.
+    validation windows. With ``panel`` the windows are the panel's (``series`` is
+    then ignored).
     """
-    series = series.to(torch.float64)
-    n = int(series.shape[0])
-    train_starts, val_starts = window_starts(n, lookback, horizon, VAL_FRACTION)
+    series, train_starts, val_starts = _window_sets(
+        series, panel, lookback=lookback, horizon=horizon, seed=seed
+    )
     if not len(val_starts):
         return math.inf
     init_linear_skip(
@@ -231,6 +249,7 @@ def linear_validation_loss(
         lookback=lookback,
         horizon=horizon,
         norm_period=norm_period,
+        target_clip=None if panel is None else RIDGE_TARGET_CLIP,
     )
     return _eval_loss(
         net,
@@ -241,6 +260,26 @@ def linear_validation_loss(
         norm_period=norm_period,
         device=torch.device("cpu"),
     )
+
+
+def _window_sets(
+    series: torch.Tensor,
+    panel: PanelWindows | None,
+    *,
+    lookback: int,
+    horizon: int,
+    seed: int,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``(values, training starts for the skip's solve, validation starts)``."""
+    if panel is None:
+        series = series.to(torch.float64)
+        n = int(series.shape[0])
+        train_starts, val_starts = window_starts(n, lookback, horizon, VAL_FRACTION)
+        return series, train_starts, val_starts
+    generator = torch.Generator().manual_seed(seed)
+    count = min(panel.n_train, RIDGE_MAX_WINDOWS)
+    train_starts = panel.draw(count, generator) if count else torch.arange(0)
+    return panel.values.to(torch.float64), train_starts, panel.val_starts
 
 
 def optimise(
@@ -308,6 +347,7 @@ def train(
     freeze_linear: bool = False,
     min_patience_steps: int = 0,
     callback: EpochCallback | None = None,
+    panel: PanelWindows | None = None,
 ) -> TrainResult:
     """Train ``net`` in place on the windows of ``series``; best weights are kept.
 
@@ -343,25 +383,38 @@ def train(
         min_patience_steps: patience is at least this many optimisation steps
             (on a short series an epoch may be a single batch).
         callback: ``callback(epoch, epochs, train_loss, val_loss)``; True stops.
+        panel: train one net on the windows of a panel instead (``series`` is
+            ignored): an epoch is ``MAX_BATCHES_PER_EPOCH`` batches drawn series
+            first (:meth:`PanelWindows.draw`); validation is every series' last
+            window; the skip is solved on at most ``RIDGE_MAX_WINDOWS`` windows.
 
     Returns:
         A :class:`TrainResult`.
 
     Raises:
-        ParameterError: the series is too short for ``lookback`` and ``horizon``.
+        ParameterError: the series is too short for ``lookback`` and ``horizon``,
+            or the panel has no training window.
         TrainingError: the loss was non-finite before any good epoch (lower the
             learning rate), or the device ran out of memory.
     """
     started = time.perf_counter()
-    n = int(series.shape[0])
-    if n < lookback + horizon + 1:
-        raise ParameterError(
-            f"the series has {n} points but training needs at least "
-            f"{lookback + horizon + 1} (lookback {lookback} + horizon {horizon} + 1)"
-        )
-    series = series.to(torch.float64)
-    train_starts, val_starts = window_starts(n, lookback, horizon, VAL_FRACTION)
-    per_epoch = min(MAX_BATCHES_PER_EPOCH, -(-len(train_starts) // batch_size))
+    if panel is not None:
+        if panel.n_train < 1:
+            raise ParameterError("no series of the panel is long enough to train on")
+        per_epoch = MAX_BATCHES_PER_EPOCH
+    else:
+        n = int(series.shape[0])
+        if n < lookback + horizon + 1:
+            raise ParameterError(
+                f"the series has {n} points but training needs at least "
+                f"{lookback + horizon + 1} (lookback {lookback} + horizon {horizon} "
+                "+ 1)"
+            )
+    series, train_starts, val_starts = _window_sets(
+        series, panel, lookback=lookback, horizon=horizon, seed=seed
+    )
+    if panel is None:
+        per_epoch = min(MAX_BATCHES_PER_EPOCH, -(-len(train_starts) // batch_size))
     if max_steps is not None:
         epochs = max(1, min(epochs, max_steps // max(per_epoch, 1)))
     patience = max(patience, -(-min_patience_steps // max(per_epoch, 1)))
@@ -376,6 +429,7 @@ def train(
         lookback=lookback,
         horizon=horizon,
         norm_period=norm_period,
+        target_clip=None if panel is None else RIDGE_TARGET_CLIP,
     )
     frozen = []
     if freeze_linear and result.ridge_penalty is not None:
@@ -391,6 +445,7 @@ def train(
         batch_size=batch_size,
         seed=seed,
         device=device,
+        panel=panel,
     )
     best: dict = {}
     try:
@@ -440,6 +495,7 @@ class _Run:
     batch_size: int
     seed: int
     device: torch.device
+    panel: PanelWindows | None = None
     generator: torch.Generator = field(init=False)
 
     def __post_init__(self) -> None:
@@ -532,8 +588,11 @@ def _train_epoch(
 ) -> float:
     """One epoch of shuffled training windows; its mean loss (NaN if non-finite)."""
     run.net.train()
-    starts = run.train_starts
-    order = starts[torch.randperm(len(starts), generator=run.generator)]
+    if run.panel is not None:
+        order = run.panel.draw(MAX_BATCHES_PER_EPOCH * run.batch_size, run.generator)
+    else:
+        starts = run.train_starts
+        order = starts[torch.randperm(len(starts), generator=run.generator)]
     batches = order[: MAX_BATCHES_PER_EPOCH * run.batch_size].split(run.batch_size)
 
     def pairs() -> Iterator[tuple[torch.Tensor, torch.Tensor]]:

@@ -1,17 +1,23 @@
-"""Training windows of a 1-D series: where they start, how they are cut and
-normalised, and forecasts from raw windows in the original units.
+"""Training windows of a 1-D series or of a panel laid end to end: where they start,
+how they are cut and normalised, and forecasts from raw windows in the original units.
 
 Windows are gathered per batch by index arithmetic (never all at once) and normalised
-per window, so a net learns in those units whatever the series' scale.
+per window, so a net learns in those units whatever the series' scale. A panel is
+one 1-D tensor of its series, each left-padded with NaN (:class:`PanelWindows`); a
+window may start in the padding (a short context), never in another series.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import torch
 from torch import nn
 
 __all__ = [
     "MAX_VAL_WINDOWS",
+    "PanelWindows",
     "gather",
     "normalise",
     "normalised_pairs",
@@ -37,19 +43,36 @@ def normalise(
     window, so a net trained on steep windows over-reacts on flat ones (see
     bench/RESULTS.md).
 
+    A window that starts before its series (leading NaN: the padding of a short
+    series in a panel) is normalised on its real values, and its padding is then
+    filled with its first real value in normalised units (the series held flat
+    before its start).
+
     Args:
-        windows: ``(B, L)`` raw values (float64 keeps tiny and huge scales exact).
+        windows: ``(B, L)`` raw values (float64 keeps tiny and huge scales exact);
+            NaN only as leading padding.
         norm_period: values averaged for ``loc``.
 
     Returns:
         ``(normalised (B, L), loc (B, 1), scale (B, 1))``.
     """
-    loc = windows[:, -norm_period:].mean(dim=1, keepdim=True)
-    scale = windows.diff(dim=1).abs().mean(dim=1, keepdim=True)
+    missing = torch.isnan(windows)
+    padded = bool(missing.any())
+    if padded:
+        loc = windows[:, -norm_period:].nanmean(dim=1, keepdim=True)
+        scale = windows.diff(dim=1).abs().nanmean(dim=1, keepdim=True)
+        scale = torch.nan_to_num(scale, nan=0.0)
+    else:
+        loc = windows[:, -norm_period:].mean(dim=1, keepdim=True)
+        scale = windows.diff(dim=1).abs().mean(dim=1, keepdim=True)
     floor = 1e-10 * loc.abs()  # float64 windows: far above rounding noise
     scale = torch.where(scale > floor, scale, floor)
     scale = torch.where(scale > 0, scale, torch.ones_like(scale))
-    return (windows - loc) / scale, loc, scale
+    x = (windows - loc) / scale
+    if padded:
+        first = (~missing).to(torch.int8).argmax(dim=1, keepdim=True)
+        x = torch.where(missing, x.gather(1, first), x)
+    return x, loc, scale
 
 
 def gather(series: torch.Tensor, starts: torch.Tensor, length: int) -> torch.Tensor:
@@ -116,6 +139,86 @@ def window_starts(
     return train, torch.arange(first_val, last + 1)
 
 
+@dataclass
+class PanelWindows:
+    """The windows of a panel laid end to end in one 1-D tensor (``values``).
+
+    Series ``i`` occupies ``values[offsets[i] : offsets[i] + pad + lengths[i]]``:
+    ``pad`` leading NaN, then its values. A window reads ``lookback`` values and
+    predicts the ``horizon`` after them; it may start in the padding but holds at
+    least ``min_context`` real values, and its targets are real. The last window of
+    every series long enough for one more is its validation window (the end of its
+    training part), and its training windows end before that window's targets.
+
+    Training windows are drawn series first (uniformly over the series that have
+    any), then a window within the series, so long series do not dominate; memory
+    is the values plus a few numbers per series, never the windows.
+    """
+
+    values: torch.Tensor
+    train_first: torch.Tensor  # (S,) first training start of each series (global)
+    train_count: torch.Tensor  # (S,) training windows of each series (may be 0)
+    val_starts: torch.Tensor  # (V,) one validation window per series that has one
+
+    @classmethod
+    def build(
+        cls,
+        series: list[np.ndarray],
+        *,
+        lookback: int,
+        horizon: int,
+        min_context: int,
+        max_val: int | None = None,
+        seed: int = 0,
+    ) -> PanelWindows:
+        """Lay ``series`` (1-D float arrays, already transformed) end to end.
+
+        Args:
+            series: the training values of each series.
+            lookback: window length.
+            horizon: steps predicted per window.
+            min_context: fewest real values a window holds (1..lookback).
+            max_val: the most validation windows (a seeded sample of the series'
+                last windows when there are more); None keeps one per series.
+            seed: seeds that sample.
+        """
+        pad = lookback - min_context
+        lengths = np.array([len(v) for v in series], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(lengths + pad)[:-1]])
+        values = np.full(int((lengths + pad).sum()), np.nan)
+        for off, v in zip(offsets, series, strict=True):
+            values[off + pad : off + pad + len(v)] = v
+        # local start s reads [s, s + L) and predicts [s + L, s + L + h): s >= 0
+        # keeps min_context real values, s <= n - min_context - h keeps real targets
+        n_windows = np.maximum(lengths - min_context - horizon + 1, 0)
+        has_val = n_windows - horizon >= 1  # room for a training window before it
+        val_local = n_windows - 1
+        train_count = np.where(has_val, n_windows - horizon, n_windows)
+        val = (offsets + val_local)[has_val]
+        if max_val is not None and len(val) > max_val:
+            rng = np.random.default_rng(seed)
+            val = np.sort(rng.choice(val, size=max_val, replace=False))
+        return cls(
+            values=torch.from_numpy(values),
+            train_first=torch.from_numpy(offsets.astype(np.int64)),
+            train_count=torch.from_numpy(train_count.astype(np.int64)),
+            val_starts=torch.from_numpy(np.asarray(val, dtype=np.int64)),
+        )
+
+    @property
+    def n_train(self) -> int:
+        """Training windows over all series."""
+        return int(self.train_count.sum())
+
+    def draw(self, count: int, generator: torch.Generator) -> torch.Tensor:
+        """``count`` training starts: a series uniformly, then a window in it."""
+        usable = torch.nonzero(self.train_count > 0).flatten()
+        pick = usable[torch.randint(len(usable), (count,), generator=generator)]
+        within = torch.rand(count, generator=generator, dtype=torch.float64)
+        offset = (within * self.train_count[pick]).long()
+        return self.train_first[pick] + offset
+
+
 def predict_windows(
     net: nn.Module,
     windows: torch.Tensor,
@@ -123,6 +226,7 @@ def predict_windows(
     norm_period: int,
     device: torch.device,
     batch_size: int = 1024,
+    reach: float | None = None,
 ) -> torch.Tensor:
     """Forecast from raw windows, in the original units.
 
@@ -132,6 +236,10 @@ def predict_windows(
         norm_period: as in :func:`normalise`.
         device: where the net lives.
         batch_size: windows per forward pass.
+        reach: when set, step ``j`` of a forecast stays within the window's range
+            widened by ``reach * j`` of its mean absolute one-step change (the
+            normalised unit): a guard against a net that extrapolates a jump at the
+            end of a window without bound. None: no guard.
 
     Returns:
         ``(B, horizon)`` float64 on the CPU.
@@ -142,5 +250,11 @@ def predict_windows(
         for chunk in windows.split(batch_size):
             x, loc, scale = normalise(chunk.to(torch.float64), norm_period)
             y = net(x.to(device=device, dtype=torch.float32)).double().cpu()
+            if reach is not None:
+                x = x.cpu()
+                steps = reach * torch.arange(1, y.shape[1] + 1, dtype=y.dtype)
+                low = x.min(dim=1, keepdim=True).values - steps
+                high = x.max(dim=1, keepdim=True).values + steps
+                y = torch.maximum(torch.minimum(y, high), low)
             out.append(y * scale.cpu() + loc.cpu())
     return torch.cat(out)

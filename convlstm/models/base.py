@@ -40,7 +40,7 @@ PROBE_SERIES = 8
 #: few enough that each job carries many series.
 CHUNKS_PER_WORKER = 4
 
-__all__ = ["BaseForecaster", "fit_chunk", "fit_parallel"]
+__all__ = ["BaseForecaster", "fit_chunk", "fit_parallel", "forecast_frame"]
 
 
 class BaseForecaster:
@@ -55,6 +55,11 @@ class BaseForecaster:
     #: whether ``fit`` takes a panel (one clone fitted per series); models that
     #: learn across series set their own panel path instead
     supports_panel: bool = False
+    #: how a panel is fitted: "local" (one clone per series) or "global" (one
+    #: model learns from every series)
+    panel_mode: str = "local"
+    #: fitted attributes of a panel fit, dropped when ``fit`` gets one series
+    PANEL_STATE: tuple[str, ...] = ("series_models_", "failed_", "panel_params_")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Route a panel given to a subclass's ``fit``/``predict`` to the panel path."""
@@ -107,9 +112,14 @@ class BaseForecaster:
         return f"{type(self).__name__}({', '.join(changed)})"
 
     @property
+    def fitted_on_panel(self) -> bool:
+        """Whether the last ``fit`` was on a panel (``predict`` gives a long frame)."""
+        return bool(self.__dict__.get("series_models_"))
+
+    @property
     def is_fitted(self) -> bool:
         """Whether ``fit`` has completed on this instance."""
-        if getattr(self, "series_models_", None):
+        if self.fitted_on_panel:
             return True
         return getattr(self, "index_", None) is not None
 
@@ -209,19 +219,37 @@ class BaseForecaster:
                 model.set_params(**copy.deepcopy(params))
             self.panel_params_ = params
         forecasts = [model.predict() for model in models.values()]
-        out = pd.DataFrame(
-            {
-                "series": np.repeat(
-                    np.array(list(models), dtype=object), [len(f) for f in forecasts]
-                ),
-                "time": np.concatenate([f.index.to_numpy() for f in forecasts]),
-                "forecast": np.concatenate(
-                    [f.to_numpy(dtype=float) for f in forecasts]
-                ),
-            }
+        return forecast_frame(
+            list(models),
+            [f.index for f in forecasts],
+            [f.to_numpy(dtype=float) for f in forecasts],
+            self.failed_,
         )
-        out.attrs["failed"] = dict(self.failed_)
-        return out
+
+
+def forecast_frame(
+    names: list[str],
+    times: list[pd.DatetimeIndex],
+    forecasts: list[np.ndarray] | np.ndarray,
+    failed: dict[str, str],
+) -> pd.DataFrame:
+    """A panel forecast as a long frame ``series, time, forecast``.
+
+    Args:
+        names: the series, in output order.
+        times: each series' forecast timestamps.
+        forecasts: each series' forecast values (rows of an array, or arrays).
+        failed: series left out -> why (``attrs["failed"]``).
+    """
+    out = pd.DataFrame(
+        {
+            "series": np.repeat(np.array(names, dtype=object), [len(t) for t in times]),
+            "time": np.concatenate([t.to_numpy() for t in times]),
+            "forecast": np.concatenate([np.asarray(f, dtype=float) for f in forecasts]),
+        }
+    )
+    out.attrs["failed"] = dict(failed)
+    return out
 
 
 def _require_panel_support(model: BaseForecaster) -> None:
@@ -344,7 +372,7 @@ def _panel_fit(fit: Callable[..., Any]) -> Callable[..., Any]:
         if isinstance(y, pd.DataFrame):
             _require_panel_support(self)
             return self.fit_panel(y, *args, **kwargs)
-        for name in ("series_models_", "failed_", "panel_params_"):
+        for name in self.PANEL_STATE:
             self.__dict__.pop(name, None)
         return fit(self, y, *args, **kwargs)
 
@@ -356,7 +384,7 @@ def _panel_predict(predict: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(predict)
     def wrapper(self: BaseForecaster, *args: Any, **kwargs: Any) -> Any:
-        if self.__dict__.get("series_models_"):
+        if self.fitted_on_panel:
             return self.predict_panel(*args, **kwargs)
         return predict(self, *args, **kwargs)
 

@@ -19,14 +19,23 @@ import torch
 
 from .. import nn as cnn
 from ..data import check_series, future_index, seasonal_periods
+from ..data.frequency import offset_of
+from ..data.panel import split_panel
 from ..device import resolve_device
-from ..errors import DataError, ParameterError
+from ..errors import ConvLSTMError, DataError, ParameterError
 from ..training import EpochCallback, linear_validation_loss, train
-from ..windows import predict_windows
+from ..windows import PanelWindows, predict_windows
 from .arima import wants_log
-from .base import BaseForecaster
+from .base import BaseForecaster, forecast_frame
 from .persistence import load_model, model_to_bytes, values_sha256
-from .rules import MIN_WINDOWS, NONSEASONAL_WIDTH, lookback_rule
+from .rules import (
+    MIN_WINDOWS,
+    NONSEASONAL_WIDTH,
+    PANEL_MIN_CONTEXT,
+    PANEL_MIN_POINTS,
+    lookback_rule,
+    panel_lookback_rule,
+)
 
 __all__ = ["ConvLSTMForecaster", "LSTMForecaster", "load_model"]
 
@@ -50,6 +59,19 @@ SCAN_STEP_COST = 6000
 # at least MIN_PATIENCE_STEPS steps: a short series' epoch may be one batch.
 MIN_PATIENCE_STEPS = 60
 TRANSFORMS = ("auto", "log", "none")
+# One net over a panel: at most PANEL_MAX_STEPS steps within PANEL_STEP_BUDGET
+# multiply-adds, and at most PANEL_PASSES passes over the panel's windows; its
+# validation is the last window of at most PANEL_MAX_VAL series (a seeded sample).
+PANEL_MAX_STEPS = 2000
+PANEL_STEP_BUDGET = 4e11
+PANEL_PASSES = 20
+PANEL_MAX_VAL = 2048
+# A panel fit's batches hold PANEL_BATCH_FACTOR x batch_size windows (drawn from
+# many series, larger batches did better on the validation windows of M3 monthly).
+PANEL_BATCH_FACTOR = 4
+# A panel forecast's step j stays within its window's range widened by
+# PANEL_REACH * j mean absolute one-step changes (see ``predict_windows``).
+PANEL_REACH = 1.0
 
 
 def _is_int(value: Any) -> bool:
@@ -87,6 +109,17 @@ class NeuralForecaster(BaseForecaster):
     ``anchor_period=self.anchor_period_`` and ``anchor_drift=self.anchor_drift_``),
     ``_validate_net_params`` and ``_window_cost``.
     """
+
+    supports_panel = True
+    panel_mode = "global"
+    PANEL_STATE = (
+        *BaseForecaster.PANEL_STATE,
+        "panel_names_",
+        "panel_windows_",
+        "panel_log_",
+        "panel_ends_",
+        "panel_offset_",
+    )
 
     def build_net(self) -> torch.nn.Module:  # pragma: no cover - interface
         raise NotImplementedError
@@ -266,7 +299,9 @@ class NeuralForecaster(BaseForecaster):
             "min_patience_steps": MIN_PATIENCE_STEPS,
         }
 
-    def _choose_setup(self, series: torch.Tensor) -> None:
+    def _choose_setup(
+        self, series: torch.Tensor, panel: PanelWindows | None = None
+    ) -> None:
         """Choose the anchor's drift on the (transformed) training series.
 
         Drift helps a trending series and hurts a level one: when the window holds
@@ -287,6 +322,8 @@ class NeuralForecaster(BaseForecaster):
                 lookback=self.lookback_,
                 horizon=int(self.horizon),
                 norm_period=self.width_,
+                panel=panel,
+                seed=int(self.seed),
             )
         self.anchor_drift_ = not (losses[False] < losses[True])
 
@@ -305,6 +342,15 @@ class NeuralForecaster(BaseForecaster):
         """Step cap from ``STEP_BUDGET`` and the net's cost per window."""
         per_step = int(self.batch_size) * self._window_cost(lookback)
         return int(min(MAX_STEPS, max(MIN_STEPS, STEP_BUDGET // max(per_step, 1))))
+
+    def _panel_max_steps(self, lookback: int, n_windows: int) -> int:
+        """Step cap of a panel fit: ``PANEL_STEP_BUDGET``, ``PANEL_MAX_STEPS`` and
+        ``PANEL_PASSES`` passes over its windows."""
+        batch = PANEL_BATCH_FACTOR * int(self.batch_size)
+        per_step = batch * self._window_cost(lookback)
+        steps = min(PANEL_MAX_STEPS, PANEL_STEP_BUDGET // max(per_step, 1))
+        steps = min(steps, PANEL_PASSES * -(-n_windows // batch))
+        return int(max(MIN_STEPS, steps))
 
     def _choose_transform(self, values: np.ndarray) -> str:
         """ "log" or "none", from ``transform`` and the training values only."""
@@ -344,6 +390,196 @@ class NeuralForecaster(BaseForecaster):
         pred = self.untransform_values(pred)
         idx = future_index(self.index_, self.net_.horizon)
         return pd.Series(pred.astype(float), index=idx, name=self.display_name)
+
+    # -- one net over a panel -------------------------------------------------------
+
+    @property
+    def fitted_on_panel(self) -> bool:
+        """Whether the last ``fit`` was on a panel (``predict`` gives a long frame)."""
+        return self.__dict__.get("panel_names_") is not None
+
+    def fit_panel(
+        self,
+        panel: pd.DataFrame,
+        *,
+        n_jobs: int | None = None,
+        engine: str | None = None,
+        callback: EpochCallback | None = None,
+    ) -> Self:
+        """Train ONE net on every series of a panel (``fit(panel)`` calls this).
+
+        The set-up of :meth:`fit`, once for all series: the lookback and row width
+        come from the median series (:func:`panel_lookback_rule`); each series is
+        log-transformed or not on its own (``transform``); windows are normalised
+        one by one, so series of any scale share the net (``transform="auto"``
+        takes no log here); a series shorter than the
+        window is padded (:class:`convlstm.windows.PanelWindows`), so every series
+        with ``PANEL_MIN_POINTS`` points gets a forecast; batches draw series
+        uniformly; early stopping uses the last window of every series' training
+        part; the anchor's drift is chosen on those windows as in :meth:`fit`.
+
+        Args:
+            panel: long frame ``series, time, value`` (:func:`convlstm.to_panel`).
+            n_jobs: unused (one net; torch uses the process's threads).
+            engine: unused (the net trains in this process).
+            callback: as in :meth:`fit`.
+
+        Raises:
+            DataError: not a panel, or no series long enough to train on.
+            ParameterError: an unusable setting.
+            TrainingError: a diverging loss or running out of memory.
+        """
+        del n_jobs, engine
+        started = time.perf_counter()
+        self.index_ = None
+        for name in self.PANEL_STATE:
+            self.__dict__.pop(name, None)
+        self.check_params()
+        horizon = int(self.horizon)
+        kept, failed = self._panel_series(split_panel(panel))
+        index = max((y.index for _, y in kept), key=len)
+        periods = self._periods(index)
+        lengths = [len(y) for _, y in kept]
+        if self.lookback is None:
+            lookback, width, min_context = panel_lookback_rule(
+                lengths, horizon, periods
+            )
+        else:
+            lookback = int(self.lookback)
+            width = min(periods[0] if periods else NONSEASONAL_WIDTH, lookback)
+            min_context = min(lookback, max(PANEL_MIN_CONTEXT, width // 2))
+        usable = [p for p in periods if p <= lookback]
+        self.lookback_ = lookback
+        self.season_length_ = periods[0] if periods else 1
+        self.width_ = width
+        self.anchor_period_ = max(usable) if usable else 0
+        self.device_ = str(resolve_device(self.device))
+        self._set_derived()
+        names, arrays, logs, ends = [], [], [], []
+        for name, y in kept:
+            values = y.to_numpy(dtype=np.float64)
+            try:
+                # "auto" keeps a panel's series as they are: windows are normalised
+                # one by one, and on the validation windows of M3 monthly the log
+                # scale did worse (bench/RESULTS.md)
+                log = (
+                    self.transform != "auto" and self._choose_transform(values) == "log"
+                )
+            except DataError as exc:
+                failed[name] = str(exc)
+                continue
+            names.append(name)
+            arrays.append(np.log(values) if log else values)
+            logs.append(log)
+            ends.append(y.index[-1])
+        if not names:
+            raise DataError(self._no_series_text(failed))
+        windows = PanelWindows.build(
+            arrays,
+            lookback=lookback,
+            horizon=horizon,
+            min_context=min_context,
+            max_val=PANEL_MAX_VAL,
+            seed=int(self.seed),
+        )
+        if windows.n_train < 1:
+            raise DataError(
+                f"{self.display_name}: no series of the panel is long enough to "
+                f"train on: one needs at least {min_context + horizon} points "
+                f"({min_context} to read and the horizon of {horizon})"
+            )
+        self.transform_ = "per series"
+        self._choose_setup(windows.values, panel=windows)
+        torch.manual_seed(self.seed)
+        self.net_ = self.build_net()
+        result = train(
+            self.net_,
+            windows.values,
+            lookback=lookback,
+            horizon=horizon,
+            norm_period=width,
+            epochs=int(self.epochs),
+            batch_size=PANEL_BATCH_FACTOR * int(self.batch_size),
+            learning_rate=float(self.learning_rate),
+            patience=int(self.patience),
+            seed=int(self.seed),
+            device=torch.device(self.device_),
+            max_steps=self._panel_max_steps(lookback, windows.n_train),
+            callback=callback,
+            panel=windows,
+            **self._train_options(),
+        )
+        self.history_ = result.history
+        self.best_epoch_ = result.best_epoch
+        self.stopped_early_ = result.stopped_early
+        self.n_params_ = sum(p.numel() for p in self.net_.parameters())
+        last = np.full((len(arrays), lookback), np.nan)
+        for row, values in zip(last, arrays, strict=True):
+            tail = values[-lookback:]
+            row[lookback - len(tail) :] = tail
+        self.panel_windows_ = last
+        self.panel_log_ = np.array(logs, dtype=bool)
+        self.panel_ends_ = pd.DatetimeIndex(ends)
+        self.panel_offset_ = offset_of(index)
+        self.data_fingerprint_ = values_sha256(windows.values.numpy())
+        self.failed_ = failed
+        self.panel_names_ = names
+        self.fit_seconds_ = time.perf_counter() - started
+        return self
+
+    def _panel_series(
+        self, items: list[tuple[str, pd.Series]]
+    ) -> tuple[list[tuple[str, pd.Series]], dict[str, str]]:
+        """The series a panel fit keeps, and a message for each one it leaves out."""
+        kept, failed = [], {}
+        for name, y in items:
+            values = y.to_numpy(dtype=np.float64)
+            if len(values) < PANEL_MIN_POINTS:
+                failed[name] = (
+                    f"{len(values)} point(s): the global {self.display_name} "
+                    f"forecasts series of at least {PANEL_MIN_POINTS} points"
+                )
+            elif not np.isfinite(values).all():
+                failed[name] = "has missing or infinite values"
+            else:
+                kept.append((name, y))
+        if not kept:
+            raise DataError(self._no_series_text(failed))
+        return kept, failed
+
+    def _no_series_text(self, failed: dict[str, str]) -> str:
+        listed = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
+        return f"{self.display_name}: no series of the panel can be used ({listed})"
+
+    def predict_panel(self) -> pd.DataFrame:
+        """Forecast every series of the panel fit (``predict()`` calls this).
+
+        Returns:
+            Long frame ``series, time, forecast`` (series in the panel's order);
+            ``attrs["failed"]`` names the series left out and why.
+        """
+        if not self.fitted_on_panel:
+            self._check_fitted()
+            raise ConvLSTMError(f"{type(self).__name__} was not fitted on a panel")
+        device = next(self.net_.parameters()).device
+        pred = predict_windows(
+            self.net_,
+            torch.from_numpy(self.panel_windows_),
+            norm_period=self.width_,
+            device=device,
+            reach=PANEL_REACH,
+        ).numpy()
+        pred = np.where(self.panel_log_[:, None], np.exp(pred), pred)
+        horizon = pred.shape[1]
+        steps: dict[pd.Timestamp, pd.DatetimeIndex] = {}
+        times = []
+        for end in self.panel_ends_:
+            if end not in steps:
+                steps[end] = pd.date_range(
+                    end + self.panel_offset_, periods=horizon, freq=self.panel_offset_
+                )
+            times.append(steps[end])
+        return forecast_frame(self.panel_names_, times, pred, self.failed_)
 
     # -- save / load ----------------------------------------------------------------
 
@@ -420,7 +656,8 @@ class ConvLSTMForecaster(NeuralForecaster):
         epochs: the most training epochs (an epoch is at most 16 batches); a
             fit also stops after ``MAX_STEPS`` batches or its compute budget
             (``STEP_BUDGET``), so long series train in a second or two.
-        batch_size: windows per batch.
+        batch_size: windows per batch (``PANEL_BATCH_FACTOR`` times as many when
+            one net is fitted on a panel).
         activation: front-end activation: "relu", "tanh", "elu" or "leaky_relu".
         pooling: average-pool factor along the phase axis (1 = none); ``None`` pools
             wide rows down to at most 8 columns (cheaper frames on long seasons).
@@ -583,7 +820,8 @@ class LSTMForecaster(NeuralForecaster):
         epochs: the most training epochs (an epoch is at most 16 batches); a
             fit also stops after ``MAX_STEPS`` batches or its compute budget
             (``STEP_BUDGET``), so long series train in a few seconds.
-        batch_size: windows per batch.
+        batch_size: windows per batch (``PANEL_BATCH_FACTOR`` times as many when
+            one net is fitted on a panel).
         season_length: season in steps; ``None`` uses the series' frequency.
         patience: epochs without a better validation loss before stopping (at
             least ``MIN_PATIENCE_STEPS`` optimisation steps).

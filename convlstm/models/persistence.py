@@ -72,6 +72,11 @@ def model_to_bytes(model: NeuralForecaster) -> bytes:
         raise NotFittedError(
             f"{type(model).__name__} is not fitted yet: call fit(y) before saving it."
         )
+    if model.fitted_on_panel:
+        raise DataError(
+            f"{type(model).__name__} was fitted on a panel (many series); saving a "
+            "panel model is not supported yet: save a model fitted on one series"
+        )
 
     params = {
         k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()

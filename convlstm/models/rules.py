@@ -13,6 +13,7 @@ __all__ = [
     "STAT_MIN_LENGTH",
     "lookback_rule",
     "neural_min_length",
+    "panel_lookback_rule",
     "row_width",
 ]
 
@@ -24,6 +25,11 @@ STAT_MIN_LENGTH = 5
 MIN_WINDOWS = 8
 # Row width of the image when the series has no season.
 NONSEASONAL_WIDTH = 8
+# Fewest points of a panel's series that the global net forecasts; a training
+# window of a panel holds at least PANEL_MIN_CONTEXT real values (or one row when
+# that is shorter), the rest of the window being padding.
+PANEL_MIN_POINTS = 3
+PANEL_MIN_CONTEXT = 3
 
 
 def row_width(season: int) -> int:
@@ -63,9 +69,39 @@ def lookback_rule(n: int, horizon: int, periods: tuple[int, ...]) -> tuple[int, 
         ``(lookback, width)`` with ``lookback`` a multiple of ``width``.
     """
     width = periods[0] if periods else NONSEASONAL_WIDTH
-    usable = [p for p in periods if 3 * p + horizon <= n] or [width]
-    longest = max(usable)
-    rows = max(3, -(-longest // width) + 1, -(-max(2 * horizon, 24) // width))
+    rows = _rows(n, horizon, periods)
     while rows > 1 and n - rows * width - horizon + 1 < max(rows * width, MIN_WINDOWS):
         rows -= 1
     return rows * width, width
+
+
+def _rows(n: int, horizon: int, periods: tuple[int, ...]) -> int:
+    """Rows of one season the window spans before any shrinking (see
+    :func:`lookback_rule`)."""
+    width = periods[0] if periods else NONSEASONAL_WIDTH
+    usable = [p for p in periods if 3 * p + horizon <= n] or [width]
+    longest = max(usable)
+    return max(3, -(-longest // width) + 1, -(-max(2 * horizon, 24) // width))
+
+
+def panel_lookback_rule(
+    lengths: list[int], horizon: int, periods: tuple[int, ...]
+) -> tuple[int, int, int]:
+    """Choose ``(lookback, width, min_context)`` for one net over many series.
+
+    The window is :func:`lookback_rule`'s for the median series, without shrinking
+    it to leave training windows (a panel has windows from many series; a series
+    shorter than the window is padded). ``min_context`` is the fewest real values
+    of a training window: half a row, at least ``PANEL_MIN_CONTEXT``.
+
+    Args:
+        lengths: length of every series' training part.
+        horizon: steps to forecast.
+        periods: natural cycles, shortest first (may be empty).
+    """
+    width = periods[0] if periods else NONSEASONAL_WIDTH
+    ordered = sorted(lengths)
+    median = ordered[len(ordered) // 2] if ordered else 0
+    lookback = _rows(median, horizon, periods) * width
+    min_context = min(lookback, max(PANEL_MIN_CONTEXT, width // 2))
+    return lookback, width, min_context

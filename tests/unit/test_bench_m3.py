@@ -180,3 +180,33 @@ def test_parallel_run_uses_worker_processes(tmp_path):
     assert entry["run"]["jobs"] == 2
     assert entry["overall"]["forecast"] == 2
     assert math.isfinite(entry["overall"]["smape"])
+
+
+def test_global_run_trains_one_net_per_type_and_scores_every_series(
+    tmp_path, monkeypatch
+):
+    fits = []
+    real = m3.MODELS["LSTM"]
+
+    def tiny(horizon, season, seed):
+        est = real(horizon, season, seed).set_params(
+            epochs=2, hidden_size=2, batch_size=8
+        )
+        original = est.fit_panel
+
+        def counted(panel, **kwargs):
+            fits.append(panel["series"].nunique())
+            return original(panel, **kwargs)
+
+        est.fit_panel = counted
+        return est
+
+    monkeypatch.setitem(m3.MODELS, "LSTM", tiny)
+    out, js = tmp_path / "M3.md", tmp_path / "m3.json"
+    argv = ["--sample", "6", "--types", "yearly,monthly", "--models", "LSTM (global)"]
+    assert m3.main([*argv, "--out", str(out), "--json", str(js)]) == 0
+    assert fits == [6, 6]  # one net per type, on all of its series
+    entry = json.loads(js.read_text())["models"]["LSTM (global)"]
+    assert entry["global"] is True
+    assert entry["overall"]["forecast"] == 12 and entry["overall"]["refused"] == 0
+    assert "| LSTM (global) | 12 of 12 (sample of 3003) |" in out.read_text()

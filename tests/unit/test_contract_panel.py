@@ -1,6 +1,7 @@
 """The panel contract: every local model fits one clone per series of a long frame
-and forecasts them all; a failing series is reported, the rest kept; models that do
-not take a panel say so."""
+and forecasts them all; a global model (the neural ones) fits one model on all
+series and forecasts them all; a failing series is reported, the rest kept; models
+that do not take a panel say so."""
 
 import numpy as np
 import pandas as pd
@@ -51,17 +52,21 @@ def test_panel_fit_forecasts_every_series_as_alone(name, parts):
         return
     assert model.fit(_panel(parts)) is model
     assert model.is_fitted
+    assert model.fitted_on_panel
     assert model.failed_ == {}
     f = model.predict()
     assert list(f.columns) == ["series", "time", "forecast"]
     assert f["series"].tolist() == ["a"] * HORIZON + ["b"] * HORIZON
+    assert np.isfinite(f["forecast"]).all()
     for key, y in parts.items():
-        alone = build(name).fit(y).predict()
         got = f.loc[f["series"] == key]
         assert pd.DatetimeIndex(got["time"]).equals(future_index(y.index, HORIZON))
-        np.testing.assert_allclose(got["forecast"].to_numpy(), alone.to_numpy())
+        if model.panel_mode == "local":
+            alone = build(name).fit(y).predict()
+            np.testing.assert_allclose(got["forecast"].to_numpy(), alone.to_numpy())
     # a series in, a series out, as before
     assert isinstance(model.fit(parts["a"]).predict(), pd.Series)
+    assert not model.fitted_on_panel
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -72,7 +77,8 @@ def test_one_failing_series_is_reported_and_the_rest_kept(name, parts):
     bad = parts["b"].copy()
     bad.iloc[5] = np.inf
     model.fit(_panel({"a": parts["a"], "bad": bad}), n_jobs=1)
-    assert list(model.series_models_) == ["a"]
+    if model.panel_mode == "local":
+        assert list(model.series_models_) == ["a"]
     assert "infinite" in model.failed_["bad"]
     f = model.predict()
     assert set(f["series"]) == {"a"}
