@@ -281,9 +281,12 @@ def run_model(
 
 
 def run_global(
-    model: str, ids: list[int], seed: int
+    model: str, ids: list[int], seed: int, params: dict[str, Any] | None = None
 ) -> tuple[list[dict[str, Any]], float]:
     """One global net per M3 type over the training parts of ``ids``.
+
+    ``params`` are set on each net (e.g. a hidden size chosen on the validation
+    windows at the end of the training parts, never on the test parts).
 
     Returns the outcomes as :func:`run_task` gives them (each series' ``seconds``
     is its share of its type's fit and forecast) and the wall seconds.
@@ -308,6 +311,7 @@ def run_global(
         start = time.perf_counter()
         try:
             est = MODELS[GLOBAL[model]](kind.horizon, kind.season, seed)
+            est.set_params(**(params or {}))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 forecasts = est.fit(panel).predict()
@@ -636,6 +640,13 @@ def _render_runs(models: dict[str, Any]) -> list[str]:
         "run it on a `--sample`. Series with too few points for its training "
         "windows (yearly series have 14 to 41) are refused: see *Refusals*.",
         "",
+        "A model named *(global)* follows the N-BEATS protocol: one network per M3 "
+        "type, trained once on the training parts of all the type's series "
+        "(`model.fit(panel)`) and forecasting them all; its seconds per series are "
+        "its type's fit and forecast divided by the type's series, and its "
+        "settings (`--global-params`) are in its command. Settings are chosen on "
+        "the last horizon of the training parts, never on the test parts.",
+        "",
     ]
     return lines
 
@@ -679,6 +690,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="sample and model seed")
     p.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes"
+    )
+    p.add_argument(
+        "--global-params",
+        type=json.loads,
+        default={},
+        help="settings of the global nets as JSON, e.g. '{\"hidden_size\": 16}'",
     )
     p.add_argument("--out", type=Path, default=BENCH / "M3.md")
     p.add_argument("--json", type=Path, default=BENCH / "m3.json")
@@ -744,13 +761,14 @@ def main(argv: list[str] | None = None) -> int:
         for model in models:
             _log(f"{model}: {len(ids)} series")
             if model in GLOBAL:
-                outcomes, wall = run_global(model, ids, args.seed)
+                outcomes, wall = run_global(model, ids, args.seed, args.global_params)
             else:
                 outcomes, wall = run_model(model, ids, args.seed, pool)
             scores, per_series = score(outcomes, sampled=args.sample is not None)
             results["models"][model] = {
                 "kind": "reference" if model in REFERENCES else "ours",
                 "global": model in GLOBAL,
+                "params": args.global_params if model in GLOBAL else {},
                 "sample": args.sample,
                 "seed": args.seed,
                 "types": types,

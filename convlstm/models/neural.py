@@ -569,7 +569,7 @@ class NeuralForecaster(BaseForecaster):
             device=device,
             reach=PANEL_REACH,
         ).numpy()
-        pred = np.where(self.panel_log_[:, None], np.exp(pred), pred)
+        pred[self.panel_log_] = np.exp(pred[self.panel_log_])
         horizon = pred.shape[1]
         steps: dict[pd.Timestamp, pd.DatetimeIndex] = {}
         times = []

@@ -74,3 +74,25 @@ def test_train_all_series_shows_leaderboard_and_per_series_table(
     _open(app, "pages/compare.py")
     assert len(_leaderboard(app)) == len(FAST)
     assert any("mean MASE" in m.value for m in app.sidebar.markdown)
+
+
+def test_the_convlstm_trains_one_network_on_all_series(
+    app: AppTest, wait_for_training
+) -> None:
+    _bundled_panel(app)
+    app.number_input(key="folds").set_value(1)
+    app.multiselect(key="models").set_value(["ConvLSTM", "Seasonal naive"])
+    app.form_submit_button[0].click()
+    app.run()
+    wait_for_training(app)
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    comparison = app.session_state[ui.RESULT]["comparison"]
+    assert comparison.failed.get("ConvLSTM", {}) == {}
+    board = _leaderboard(app)
+    convlstm = next(m for m in board.index if m.endswith("ConvLSTM"))
+    assert board.loc[convlstm, "series"] == 5
+    future = comparison.future
+    assert set(future.loc[future["model"] == "ConvLSTM", "series"]) == set(
+        comparison.series
+    )
