@@ -69,6 +69,9 @@ PANEL_MAX_VAL = 2048
 # A panel fit's batches hold PANEL_BATCH_FACTOR x batch_size windows (drawn from
 # many series, larger batches did better on the validation windows of M3 monthly).
 PANEL_BATCH_FACTOR = 4
+# A panel fit's net has at least PANEL_MIN_HIDDEN channels (units): on the M3
+# monthly validation windows 8 trained erratically, 16 well (bench/RESULTS.md).
+PANEL_MIN_HIDDEN = 16
 # A panel forecast's step j stays within its window's range widened by
 # PANEL_REACH * j mean absolute one-step changes (see ``predict_windows``).
 PANEL_REACH = 1.0
@@ -343,6 +346,13 @@ class NeuralForecaster(BaseForecaster):
         per_step = int(self.batch_size) * self._window_cost(lookback)
         return int(min(MAX_STEPS, max(MIN_STEPS, STEP_BUDGET // max(per_step, 1))))
 
+    def net_width(self) -> int:
+        """Channels (units) of the net's recurrent layers: ``hidden_size``, and at
+        least ``PANEL_MIN_HIDDEN`` for one net over a panel."""
+        if self.__dict__.get("fitting_panel_") or self.fitted_on_panel:
+            return max(int(self.hidden_size), PANEL_MIN_HIDDEN)
+        return int(self.hidden_size)
+
     def _panel_max_steps(self, lookback: int, n_windows: int) -> int:
         """Step cap of a panel fit: ``PANEL_STEP_BUDGET``, ``PANEL_MAX_STEPS`` and
         ``PANEL_PASSES`` passes over its windows."""
@@ -434,6 +444,16 @@ class NeuralForecaster(BaseForecaster):
         self.index_ = None
         for name in self.PANEL_STATE:
             self.__dict__.pop(name, None)
+        self.fitting_panel_ = True
+        try:
+            return self._fit_panel(panel, callback, started)
+        finally:
+            del self.fitting_panel_
+
+    def _fit_panel(
+        self, panel: pd.DataFrame, callback: EpochCallback | None, started: float
+    ) -> Self:
+        """The body of :meth:`fit_panel`."""
         self.check_params()
         horizon = int(self.horizon)
         kept, failed = self._panel_series(split_panel(panel))
@@ -648,7 +668,8 @@ class ConvLSTMForecaster(NeuralForecaster):
     Args:
         horizon: steps to forecast (direct multi-step).
         kernel_size: odd kernel size (1, 3, 5, 7) or an ``(kh, kw)`` pair.
-        hidden_size: channels of each ConvLSTM layer (1..1024).
+        hidden_size: channels of each ConvLSTM layer (1..1024); one net over a
+            panel has at least ``PANEL_MIN_HIDDEN``.
         learning_rate: Adam's learning rate, in (0, 1].
         num_layers: stacked ConvLSTM layers (1..8).
         lookback: window length; ``None`` picks it from the season length(s) and
@@ -772,7 +793,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         rows = lookback // self.width_
         frame_rows = max(1, min(int(self.frame_rows), rows))
         pixels = frame_rows * (self.width_ // self.pooling_)
-        hid = int(self.hidden_size)
+        hid = self.net_width()
         per_cell = pixels * 2 * hid * 4 * hid * kh * kw
         return (rows - frame_rows + 1) * int(self.num_layers) * per_cell
 
@@ -782,7 +803,7 @@ class ConvLSTMForecaster(NeuralForecaster):
             lookback=self.lookback_,
             width=self.width_,
             horizon=int(self.horizon),
-            hidden_size=int(self.hidden_size),
+            hidden_size=self.net_width(),
             num_layers=int(self.num_layers),
             kernel_size=tuple(ks) if isinstance(ks, list) else ks,
             frame_rows=int(self.frame_rows),
@@ -812,7 +833,8 @@ class LSTMForecaster(NeuralForecaster):
 
     Args:
         horizon: steps to forecast (direct multi-step).
-        hidden_size: LSTM units (1..1024).
+        hidden_size: LSTM units (1..1024); one net over a panel has at least
+            ``PANEL_MIN_HIDDEN``.
         learning_rate: Adam's learning rate, in (0, 1].
         num_layers: stacked LSTM layers (1..8).
         lookback: window length; ``None`` picks it as the ConvLSTM does
@@ -870,7 +892,7 @@ class LSTMForecaster(NeuralForecaster):
     def _window_cost(self, lookback: int) -> float:
         # multiply-adds of the gates over the window's steps, plus the scan's fixed
         # cost per step
-        hid = int(self.hidden_size)
+        hid = self.net_width()
         per_step = 4 * hid * (hid + 1) + SCAN_STEP_COST
         return lookback * int(self.num_layers) * per_step
 
@@ -878,7 +900,7 @@ class LSTMForecaster(NeuralForecaster):
         return cnn.LSTMNet(
             lookback=self.lookback_,
             horizon=int(self.horizon),
-            hidden_size=int(self.hidden_size),
+            hidden_size=self.net_width(),
             num_layers=int(self.num_layers),
             dropout=float(self.dropout),
             **self.linear_options(),
