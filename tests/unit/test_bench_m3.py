@@ -107,7 +107,7 @@ def test_a_failing_model_is_counted_not_raised(monkeypatch):
         raise RuntimeError("no luck")
 
     monkeypatch.setattr(m3, "fit_predict", boom)
-    out = m3.run_task(("ETS", 1, 0))
+    out = m3.run_task(("ETS", 1, 0, False))
     assert out["status"] == "failed" and "RuntimeError: no luck" in out["error"]
 
 
@@ -210,3 +210,17 @@ def test_global_run_trains_one_net_per_type_and_scores_every_series(
     assert entry["global"] is True
     assert entry["overall"]["forecast"] == 12 and entry["overall"]["refused"] == 0
     assert "| LSTM (global) | 12 of 12 (sample of 3003) |" in out.read_text()
+
+
+def test_validation_holds_out_the_end_of_the_training_part(tmp_path):
+    s = m3.dataset()[1]
+    y, actual, kind = m3.to_series(s, validation=True)
+    np.testing.assert_array_equal(actual, np.asarray(s.x)[-kind.horizon :])
+    assert len(y) == len(s.x) - kind.horizon
+    with pytest.raises(SystemExit):  # never over the test results
+        m3.main(["--validation", "--models", "Naive"])
+    out, js = tmp_path / "V.md", tmp_path / "v.json"
+    argv = ["--validation", "--sample", "2", "--models", "Naive", "--jobs", "1"]
+    assert m3.main([*argv, "--out", str(out), "--json", str(js)]) == 0
+    assert "**Validation run**" in out.read_text()
+    assert json.loads(js.read_text())["models"]["Naive"]["validation"] is True
