@@ -1,14 +1,17 @@
 """Plain sentences that say what the app's numbers mean: expected training time, a
-re-run's verdict, where a published benchmark comes from, a bundle's fingerprint.
-Pages and reports render them; the wording lives here, next to the numbers.
+re-run's verdict, where a published benchmark comes from, a bundle's fingerprint, what
+kind of model a name is. Pages and reports render them; the wording lives here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+
+from .errors import ParameterError
+from .models.registry import KINDS, model_spec
 
 #: Points beyond which training the neural models on a CPU takes a minute or more.
 LONG_SERIES = 1000
@@ -78,3 +81,32 @@ def bundle_fingerprint(model: Any, record: Mapping[str, Any] | None) -> str:
     """
     from_record = ((record or {}).get("data") or {}).get("sha256")
     return str(from_record or getattr(model, "data_fingerprint_", None) or "none")
+
+
+def model_kind(name: str) -> str | None:
+    """The registry's kind of a model ("neural", "statistical", "naive" or
+    "ensemble"), or None for a name the registry does not know."""
+    try:
+        return model_spec(str(name)).kind
+    except (KeyError, ParameterError):
+        return None
+
+
+def kinds_phrase(names: Iterable[str], *, default: str = "other") -> str:
+    """The kinds of some models in words, in the registry's order of kinds.
+
+    ``["ConvLSTM", "LSTM"]`` -> ``"neural"``, ``["ConvLSTM", "Ensemble"]`` ->
+    ``"neural or ensemble"``, ``["ETS", "Seasonal naive"]`` ->
+    ``"statistical or naive"``.
+
+    Args:
+        names: model names; names the registry does not know count as ``default``.
+        default: the word for unknown names, and the phrase when ``names`` is empty.
+    """
+    found = {model_kind(n) or default for n in names}
+    words = [k for k in KINDS if k in found] + sorted(found - set(KINDS))
+    if not words:
+        return default
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
