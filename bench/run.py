@@ -1,8 +1,9 @@
 """Accuracy and speed benchmark: ``python -m bench.run`` writes RESULTS.md and JSON.
 
 Rolling-origin backtests of our models and the statsforecast references on the bundled
-datasets, the wall time of the default four-model compare, and training memory on a
-long series. Each probe runs in a subprocess so that timings and peak RSS are its own.
+datasets, the wall time of the default compare (every default model), and training
+memory on a long series. Each probe runs in a subprocess so that timings and peak RSS
+are its own.
 """
 
 from __future__ import annotations
@@ -617,7 +618,7 @@ def targets(
         )
     for d, limit in SPEED_LIMITS.items():
         s = speed.get(d)
-        what = f"{d}: four-model compare < {limit:.0f} s"
+        what = f"{d}: default compare < {limit:.0f} s"
         if not s or "seconds" not in s:
             out.append(_target(what, None, (s or {}).get("error", "not measured")))
         else:
@@ -798,7 +799,7 @@ def render(results: dict[str, Any]) -> str:
 def _render_speed(speed: dict[str, Any]) -> list[str]:
     lines = [
         "",
-        "## Speed: default four-model compare",
+        f"## Speed: default compare ({len(OURS)} models)",
         "",
         "`convlstm.compare.compare(y, horizon, folds)` with default models and "
         "parameters (backtest plus final refit), timed around the call in a fresh "
@@ -859,8 +860,102 @@ def _render_memory(memory: dict[str, Any]) -> list[str]:
     return lines
 
 
+def code_state_note(results: dict[str, Any]) -> str:
+    """Which code our models' numbers were measured on, and what changed since.
+
+    Generated at every render from the datasets' ``measured`` stamps and git, so it
+    cannot go stale the way a hand-written note does.
+    """
+    heads: dict[str, list[str]] = {}
+    for name, d in results["datasets"].items():
+        code = (d.get("measured") or {}).get("code", "")
+        match = re.match(r"HEAD (\w+)", code)
+        if match:
+            heads.setdefault(match.group(1), []).append(name)
+    if not heads:
+        return "Code state: no measurement of our models is recorded."
+    parts = []
+    for head, names in heads.items():
+        since = _commits_since(head)
+        changed = (
+            "unknown changes since (git not available)"
+            if since is None
+            else f"{len(since)} commit(s) have changed convlstm/models/ since"
+            + (f", e.g. {'; '.join(since[:3])}" if since else "")
+        )
+        parts.append(f"{', '.join(names)} on HEAD {head} ({changed})")
+    return (
+        "Code state (generated from the measurement stamps and git at render "
+        "time): our models' numbers were measured on "
+        + "; ".join(parts)
+        + ". Numbers measured before a change to a model do not show that change: "
+        "rerun `python -m bench.run --skip-references` to refresh them."
+    )
+
+
+def _commits_since(head: str) -> list[str] | None:
+    """Subjects (first 70 characters) of the commits after ``head`` that touch
+    convlstm/models/; None when git cannot tell."""
+    try:
+        out = subprocess.run(
+            [
+                "git",
+                "log",
+                "--no-merges",
+                "--format=%h %s",
+                f"{head}..HEAD",
+                "--",
+                "convlstm/models",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    if out.returncode != 0:
+        return None
+    return [line[:70] for line in out.stdout.splitlines() if line.strip()]
+
+
+def reading_note(results: dict[str, Any]) -> str:
+    """The plain reading of the accuracy tables, generated from their numbers."""
+    table = assemble(results["datasets"])
+    bits = []
+    for name, t in table.items():
+        models, best = t["models"], t["best_stat"]
+        conv = models.get("ConvLSTM", {})
+        if best is None or not _finite(conv.get("ratio")):
+            continue
+        bit = f"{name}: ConvLSTM {conv['ratio']:.2f}x the best statistical ({best})"
+        lstm = models.get("LSTM", {})
+        if _finite(lstm.get("mae")) and lstm["mae"] > 0:
+            bit += f", {conv['mae'] / lstm['mae']:.3f}x the LSTM"
+        ens = models.get("Ensemble", {})
+        if _finite(ens.get("ratio")):
+            bit += f", Ensemble {ens['ratio']:.2f}x"
+        bits.append(bit)
+    if not bits:
+        return "Reading: no ConvLSTM result to read."
+    gm = geomeans(table)
+    geo = [
+        f"{model} {gm[model]['all']['geomean']:.3f}"
+        for model in ("ConvLSTM", "LSTM", "Ensemble")
+        if model in gm and _finite((gm[model].get("all") or {}).get("geomean"))
+    ]
+    return (
+        "Reading (generated from the tables above; ratio = MAE / the best "
+        "statistical model's, below 1 beats it): "
+        + "; ".join(bits)
+        + "."
+        + (f" Geometric mean ratio over all datasets: {', '.join(geo)}." if geo else "")
+    )
+
+
 def _render_notes(results: dict[str, Any]) -> list[str]:
-    notes = list(results.get("notes", []))
+    notes = [code_state_note(results), reading_note(results)]
+    notes += list(results.get("notes", []))
     for name, d in results["datasets"].items():
         for model, e in d.get("ours", {}).items():
             for w in e.get("warnings", []):

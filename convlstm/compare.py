@@ -34,6 +34,7 @@ from .intervals import (
     conformal_intervals,
     interval_coverage,
     level_label,
+    model_intervals,
 )
 from .metrics import best_model
 from .models.base import BaseForecaster
@@ -101,6 +102,9 @@ class Comparison:
             (``intervals.conformal_intervals``: lower_80, upper_80, ...), or None.
         coverage: measured coverage and mean width per model and level on
             held-out folds (``intervals.interval_coverage``), or None.
+        model_intervals: the models' own intervals where they have them (ETS),
+            shown beside the conformal ones (``intervals.model_intervals``), or
+            None.
         significance: each model against the best baseline (Diebold-Mariano with
             the HLN correction, ``significance.compare_to_baseline``); empty with
             ``attrs["note"]`` when there is nothing to test, or None.
@@ -117,6 +121,7 @@ class Comparison:
     levels: tuple[float, ...] = ()
     intervals: pd.DataFrame | None = None
     coverage: pd.DataFrame | None = None
+    model_intervals: pd.DataFrame | None = None
     significance: pd.DataFrame | None = None
     record: dict[str, Any] | None = None
 
@@ -280,8 +285,11 @@ def with_intervals(
     split-conformal quantile of that step's backtest errors
     (:func:`~convlstm.intervals.conformal_intervals`); coverage is measured
     fold by fold on errors the interval was not calibrated on
-    (:func:`~convlstm.intervals.interval_coverage`, forward scheme); every model is
-    tested against the best non-neural model with the Diebold-Mariano test
+    (:func:`~convlstm.intervals.interval_coverage`, forward scheme); models with
+    intervals of their own (ETS) get those too, beside the conformal ones
+    (:func:`~convlstm.intervals.model_intervals`); every model is
+    tested against the best baseline (statistical or naive) model with the
+    Diebold-Mariano test
     (:func:`~convlstm.significance.compare_to_baseline`).
 
     Args:
@@ -291,7 +299,8 @@ def with_intervals(
 
     Returns:
         A copy of ``comparison`` with ``levels``, ``intervals``, ``coverage``,
-        ``significance`` set, and the levels noted in ``record["extra"]``.
+        ``model_intervals``, ``significance`` set, and the levels noted in
+        ``record["extra"]``.
 
     Raises:
         ParameterError: a level outside (0, 1).
@@ -301,6 +310,7 @@ def with_intervals(
     bt = comparison.backtest.forecasts
     intervals = conformal_intervals(bt, comparison.future, levels)
     coverage = interval_coverage(bt, levels)
+    own = model_intervals(comparison.fitted, levels)
     try:
         significance = compare_to_baseline(bt, alpha=alpha)
     except (DataError, ParameterError) as exc:  # e.g. no baseline to test against
@@ -323,6 +333,7 @@ def with_intervals(
         levels=tuple(intervals.attrs["levels"]),
         intervals=intervals,
         coverage=coverage,
+        model_intervals=own,
         significance=significance,
         record=record,
     )

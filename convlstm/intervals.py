@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -299,6 +299,69 @@ def interval_coverage(
         rows, columns=["model", "level", "coverage", "mean_width", "n", "n_unbounded"]
     )
     out.attrs = {"levels": list(levels), "scheme": scheme, "notes": notes}
+    return out
+
+
+def model_intervals(
+    fitted: Mapping[str, object], levels: Sequence[float] = (0.8, 0.95)
+) -> pd.DataFrame:
+    """Collect the models' own prediction intervals, where a model has them.
+
+    A fitted model that offers ``predict_interval(levels)`` (ETS) contributes its
+    model-based bounds; the others have none and are left out. These bounds hold if
+    the model is right; the conformal intervals (:func:`conformal_intervals`) are
+    the ones every model gets and is compared by, so these are shown beside them.
+
+    Args:
+        fitted: models fitted on the whole series, by name (``Comparison.fitted``).
+        levels: coverage levels, each ``0 < level < 1``.
+
+    Returns:
+        Tidy ``model, timestamp, step, forecast, lower_<pct>, upper_<pct>, ...,
+        method`` (``"exact"`` or ``"simulated"``), one row per model and step;
+        models whose bounds are all missing are left out. ``attrs["levels"]`` lists
+        the levels and ``attrs["notes"]`` the models' notes (simulated paths, a
+        fallback without model intervals, ...).
+
+    Raises:
+        ParameterError: a level outside (0, 1).
+    """
+    levels = check_levels(levels)
+    bands = [c for lv in levels for c in (lower_column(lv), upper_column(lv))]
+    columns = ["model", "timestamp", "step", "forecast", *bands, "method"]
+    frames: list[pd.DataFrame] = []
+    notes: list[str] = []
+    for name, model in fitted.items():
+        method = getattr(model, "predict_interval", None)
+        if method is None or getattr(model, "series_models_", None):
+            continue
+        table = method(levels)
+        notes += [
+            note.replace(f"{model.display_name}:", f"{name}:", 1)
+            for note in table.attrs.get("notes", [])
+        ]
+        if table[bands].isna().all(axis=None):
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    "model": name,
+                    "timestamp": table.index,
+                    "step": np.arange(1, len(table) + 1),
+                    "forecast": table["forecast"].to_numpy(dtype=float),
+                    **{c: table[c].to_numpy(dtype=float) for c in bands},
+                    "method": table.attrs.get("method"),
+                }
+            )
+        )
+    out = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=columns)
+    )
+    out.attrs = {"levels": list(levels), "notes": notes}
+    for note in notes:
+        logger.info("model intervals: %s", note)
     return out
 
 

@@ -1,15 +1,18 @@
 """Plain sentences that say what the app's numbers mean: expected training time, a
-re-run's verdict, where a published benchmark comes from, a bundle's fingerprint,
-what a run over many series covered and which series a model could not forecast.
-Pages and reports render them; the wording lives here, next to the numbers.
+re-run's verdict, where a published benchmark comes from, a bundle's fingerprint, what
+kind of model a name is, what a run over many series covered and which series a
+model could not forecast. Pages and reports render them; the wording lives here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+
+from .errors import ParameterError
+from .models.registry import KINDS, model_spec
 
 #: Points beyond which training the neural models on a CPU takes a minute or more.
 LONG_SERIES = 1000
@@ -129,3 +132,32 @@ def panel_failures(
             f"{'it is' if n == 1 else 'they are'} left out of its scores."
         )
     return out
+
+
+def model_kind(name: str) -> str | None:
+    """The registry's kind of a model ("neural", "statistical", "naive" or
+    "ensemble"), or None for a name the registry does not know."""
+    try:
+        return model_spec(str(name)).kind
+    except (KeyError, ParameterError):
+        return None
+
+
+def kinds_phrase(names: Iterable[str], *, default: str = "other") -> str:
+    """The kinds of some models in words, in the registry's order of kinds.
+
+    ``["ConvLSTM", "LSTM"]`` -> ``"neural"``, ``["ConvLSTM", "Ensemble"]`` ->
+    ``"neural or ensemble"``, ``["ETS", "Seasonal naive"]`` ->
+    ``"statistical or naive"``.
+
+    Args:
+        names: model names; names the registry does not know count as ``default``.
+        default: the word for unknown names, and the phrase when ``names`` is empty.
+    """
+    found = {model_kind(n) or default for n in names}
+    words = [k for k in KINDS if k in found] + sorted(found - set(KINDS))
+    if not words:
+        return default
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]

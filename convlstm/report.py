@@ -20,9 +20,10 @@ import plotly.io as pio
 
 from .data import panel_summary, series_of
 from .data.cells import format_time
-from .intervals import level_label
+from .intervals import level_label, lower_column, upper_column
 from .metrics import best_model
 from .models.registry import model_names
+from .narrative import kinds_phrase
 from .plots import forecast_figure
 from .record import record_to_json
 from .significance import format_p
@@ -97,6 +98,7 @@ def build_report(
         coverage = getattr(comparison, "coverage", None)
     if significance is None:
         significance = getattr(comparison, "significance", None)
+    own = getattr(comparison, "model_intervals", None)
     summary = _summary_frame(comparison)
     future = getattr(comparison, "future", None)
     backtest = getattr(getattr(comparison, "backtest", None), "forecasts", None)
@@ -157,7 +159,8 @@ def build_report(
     parts += [
         "<h2>Metrics</h2>",
         _metrics_table(summary, winner, coverage, significance),
-        _notes_list(intervals, coverage),
+        _notes_list(intervals, coverage, own),
+        _model_intervals_section(intervals, own),
         "<h2>Reproducibility record</h2>",
         _record_section(record),
         "</body></html>",
@@ -428,26 +431,29 @@ def _plain_summary(
         f"{_num(mae[winner])}){setting}."
     ]
 
-    neural = model_names(baseline=False)
+    challengers = model_names(baseline=False)
     baseline = _baseline_of(significance)
     if baseline is None or baseline not in mae.index:
-        baseline = best_model(mae, among=[m for m in mae.index if m not in neural])
+        baseline = best_model(mae, among=[m for m in mae.index if m not in challengers])
 
     focus = winner
     if baseline is not None and winner != baseline:
         gain = 1 - mae[winner] / mae[baseline] if mae[baseline] else math.nan
         sentences.append(
-            f"That is {_pct(gain)} lower than {_e(baseline)}, the best simple "
-            f"baseline (MAE {_num(mae[baseline])})."
+            f"That is {_pct(gain)} lower than {_e(baseline)}, the best "
+            f"{_e(kinds_phrase([baseline], default='simple'))} baseline (MAE "
+            f"{_num(mae[baseline])})."
         )
     elif baseline is not None:
-        best_neural = best_model(mae, among=neural)
-        if best_neural is not None:
-            focus = best_neural
+        rivals = [m for m in mae.index if m in challengers]
+        best_rival = best_model(mae, among=rivals)
+        if best_rival is not None:
+            focus = best_rival
             loss = mae[focus] / mae[baseline] - 1 if mae[baseline] else math.nan
             sentences.append(
-                f"No neural model beat this simple baseline; the best of them, "
-                f"{_e(focus)}, had {_pct(loss)} higher error (MAE "
+                f"No {_e(kinds_phrase(rivals))} model beat this "
+                f"{_e(kinds_phrase([baseline], default='simple'))} baseline; the "
+                f"best of them, {_e(focus)}, had {_pct(loss)} higher error (MAE "
                 f"{_num(mae[focus])})."
             )
 
@@ -611,15 +617,60 @@ def _metrics_table(
     return table + explain
 
 
-def _notes_list(intervals: pd.DataFrame | None, coverage: pd.DataFrame | None) -> str:
+def _notes_list(*frames: pd.DataFrame | None) -> str:
     notes: list[str] = []
-    for frame in (intervals, coverage):
+    for frame in frames:
         if frame is not None:
             notes += [str(n) for n in frame.attrs.get("notes", [])]
     if not notes:
         return ""
     items = "".join(f"<li>{_e(n)}</li>" for n in dict.fromkeys(notes))
     return f'<p>Notes on the intervals:</p><ul id="interval-notes">{items}</ul>'
+
+
+def _model_intervals_section(
+    intervals: pd.DataFrame | None, own: pd.DataFrame | None
+) -> str:
+    """The models' own intervals (ETS) beside their conformal ones, step by step."""
+    if own is None or own.empty:
+        return ""
+    levels = list(own.attrs.get("levels", []))
+    head = ['<th class="text">Model</th>', "<th>Step</th>", "<th>Forecast</th>"]
+    for lv in levels:
+        pct = level_label(lv)
+        head += [f"<th>{pct}% conformal</th>", f"<th>{pct}% model</th>"]
+    body = []
+    for r in own.itertuples(index=False):
+        row = r._asdict()
+        cells = [
+            f'<td class="text">{_e(row["model"])}</td>',
+            f"<td>{_e(row['step'])}</td>",
+            f"<td>{_num(row['forecast'])}</td>",
+        ]
+        conformal = None
+        if intervals is not None and not intervals.empty:
+            match = intervals[
+                (intervals["model"] == row["model"])
+                & (intervals["step"] == row["step"])
+            ]
+            conformal = match.iloc[0] if not match.empty else None
+        for lv in levels:
+            lo, hi = lower_column(lv), upper_column(lv)
+            if conformal is not None and lo in conformal.index:
+                cells.append(f"<td>{_num(conformal[lo])} – {_num(conformal[hi])}</td>")
+            else:
+                cells.append("<td>–</td>")
+            cells.append(f"<td>{_num(row[lo])} – {_num(row[hi])}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        "<h3>The models' own intervals</h3>"
+        '<p class="muted">Where a model has prediction intervals of its own (ETS: '
+        "closed-form or from simulated paths), they are shown beside the conformal "
+        "ones. They hold if the model is right; the conformal ones are built from "
+        "the measured backtest errors and are what every model is compared by.</p>"
+        f'<table id="model-intervals"><thead><tr>{"".join(head)}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _record_section(record: Mapping[str, Any]) -> str:

@@ -19,6 +19,7 @@ from scipy import stats
 from .errors import DataError, ParameterError
 from .metrics import best_model
 from .models.registry import model_names
+from .narrative import kinds_phrase
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,8 @@ def compare_to_baseline(
         alpha: significance level of the verdicts.
         loss: "absolute" or "squared" loss for the test.
         horizon: DM horizon; by default the number of steps per fold.
-        neural: model names that are not baselines; by default the registry's
+        neural: model names that are not baselines (neural models and the
+            ensemble), never chosen as the baseline; by default the registry's
             (:func:`~convlstm.models.registry.model_names` with ``baseline=False``).
 
     Returns:
@@ -197,12 +199,13 @@ def compare_to_baseline(
     models = list(pd.unique(bt["model"]))
     mae = bt.groupby("model", sort=False)["error"].apply(lambda e: e.abs().mean())
     if baseline is None:
-        neural_set = set(model_names(baseline=False) if neural is None else neural)
-        baseline = best_model(mae, among=[m for m in mae.index if m not in neural_set])
+        challengers = set(model_names(baseline=False) if neural is None else neural)
+        baseline = best_model(mae, among=[m for m in mae.index if m not in challengers])
         if baseline is None:
             raise ParameterError(
-                "no baseline to compare against: every model is neural; name one "
-                f"with baseline=... (models: {', '.join(map(str, models))})"
+                "no baseline to compare against: every model is "
+                f"{kinds_phrase(models, default='a challenger')}; name one with "
+                f"baseline=... (models: {', '.join(map(str, models))})"
             )
     elif baseline not in models:
         raise ParameterError(

@@ -9,8 +9,9 @@ ui.ensure_navigation()
 st.title(":material/insights: ConvLSTM forecast")
 st.markdown(
     "Forecast a time series with a ConvLSTM network and see, on the same "
-    "rolling-origin backtest, whether it beats an LSTM, ARIMA and a seasonal naive "
-    "baseline. Bring your own CSV or start from one of the bundled datasets."
+    "rolling-origin backtest, whether it beats an LSTM (neural, like it), the "
+    "statistical models ETS, Theta and ARIMA, a seasonal naive baseline and an "
+    "ensemble of them. Bring your own CSV or start from one of the bundled datasets."
 )
 
 with st.container(border=True):

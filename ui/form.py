@@ -155,7 +155,7 @@ def training_form(y: pd.Series, d: dict[str, Any], device: str) -> bool:
             value=d["hidden_size"],
             step=8,
             key="hidden_size",
-            help="Hidden channels per ConvLSTM layer: 8 to 512. The LSTM baseline "
+            help="Hidden channels per ConvLSTM layer: 8 to 512. The LSTM "
             "keeps its own defaults.",
         )
         c3.select_slider(
@@ -212,7 +212,7 @@ def _advanced(y: pd.Series, d: dict[str, Any]) -> None:
         value=d["num_layers"],
         step=1,
         key="num_layers",
-        help="Stacked ConvLSTM layers (the LSTM baseline keeps its own).",
+        help="Stacked ConvLSTM layers (the LSTM keeps its own).",
     )
     a2.number_input(
         "Lookback",

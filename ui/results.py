@@ -178,11 +178,18 @@ def show_interval_notes(cmp: Any) -> None:
     notes = [
         *(cmp.intervals.attrs.get("notes", []) if cmp.intervals is not None else []),
         *(cmp.coverage.attrs.get("notes", []) if cmp.coverage is not None else []),
+        *(own.attrs.get("notes", []) if (own := model_own(cmp)) is not None else []),
     ]
     if notes:
         with st.expander("Notes on the intervals", icon=":material/info:"):
             for note in dict.fromkeys(notes):
                 st.markdown(f"- {escape_md(note)}")
+
+
+def model_own(cmp: Any) -> Any:
+    """The comparison's model-based intervals (ETS), or None (older results)."""
+    own = getattr(cmp, "model_intervals", None)
+    return own if own is not None and not own.empty else None
 
 
 def show_future(res: dict, best: str | None) -> None:
@@ -203,10 +210,22 @@ def show_future(res: dict, best: str | None) -> None:
     future = frame[frame["model"] == chosen]
     left, right = st.columns([2, 3])
     bounds = [c for c in future.columns if c.startswith(("lower_", "upper_"))]
+    shown = future[["timestamp", "forecast", *bounds]]
+    own = model_own(cmp)
+    own_bounds: list[str] = []
+    if own is not None and chosen in set(own["model"]):
+        mine = own[own["model"] == chosen].set_index("timestamp")
+        own_bounds = [f"model_{b}" for b in bounds if b in mine.columns]
+        shown = shown.assign(
+            **{f"model_{b}": shown["timestamp"].map(mine[b]) for b in bounds}
+        )
+        left.caption(
+            f"{escape_md(chosen)} has intervals of its own (from its model, "
+            f"{mine['method'].iloc[0]}), shown beside the conformal ones; the "
+            "conformal ones are built from the measured backtest errors."
+        )
     left.dataframe(
-        dash_missing(
-            future[["timestamp", "forecast", *bounds]], {b: ",.6g" for b in bounds}
-        ),
+        dash_missing(shown, {b: ",.6g" for b in [*bounds, *own_bounds]}),
         hide_index=True,
         height=300,
         key="future_table",
@@ -218,6 +237,14 @@ def show_future(res: dict, best: str | None) -> None:
             **{
                 f"{side}_{pct}": st.column_config.TextColumn(
                     f"{pct}% {'low' if side == 'lower' else 'high'}"
+                )
+                for level in cmp.levels
+                for pct in [f"{100 * level:g}"]
+                for side in ("lower", "upper")
+            },
+            **{
+                f"model_{side}_{pct}": st.column_config.TextColumn(
+                    f"{pct}% {'low' if side == 'lower' else 'high'} (model)"
                 )
                 for level in cmp.levels
                 for pct in [f"{100 * level:g}"]
@@ -324,8 +351,8 @@ def show_bundles(cmp: Any, y: pd.Series) -> None:
     neural = [m for m in cmp.fitted if m in model_names(kind="neural")]
     st.caption(
         "A bundle holds a neural model's weights, its settings and the fingerprint "
-        "of the data it was trained on. ARIMA and the naive baselines need no "
-        "bundle: they refit from the data in seconds."
+        "of the data it was trained on. The statistical and naive models (and an "
+        "ensemble of them) need no bundle: they refit from the data in seconds."
     )
     left, right = st.columns(2)
     with left:

@@ -61,7 +61,8 @@ def seasonal_components(
 
     Returns:
         ``[(period, component), ...]``, each component as long as ``z``; the
-        seasonally adjusted series is ``z`` minus their sum.
+        seasonally adjusted series is ``z`` minus their sum. With several periods,
+        those of at least half of ``z`` are left out (MSTL cannot estimate them).
     """
     from statsmodels.tsa.seasonal import MSTL, STL
 
@@ -76,6 +77,9 @@ def seasonal_components(
             res = STL(z, period=periods[0], **kwargs).fit()
             seasonal = np.asarray(res.seasonal).reshape(-1, 1)
         else:
+            # MSTL drops the periods of at least half the series (STL alone takes
+            # exactly two cycles); name the components of the periods it kept.
+            periods = tuple(p for p in periods if p < len(z) / 2) or periods[:1]
             res = MSTL(z, periods=list(periods), stl_kwargs=kwargs).fit()
             seasonal = np.asarray(res.seasonal).reshape(len(z), -1)
     return [(int(p), seasonal[:, i].copy()) for i, p in enumerate(periods)]

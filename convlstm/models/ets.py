@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -148,6 +149,7 @@ class ETSForecaster(BaseForecaster):
         elif periods:
             tail = recent(x, periods)
             self.seasonal_components_ = seasonal_components(tail, periods)
+            periods = tuple(p for p, _ in self.seasonal_components_)
             m, base = 1, tail - sum(c for _, c in self.seasonal_components_)
             kind = "MSTL" if len(periods) > 1 else "STL"
             prefix = f"{kind}({', '.join(str(p) for p in periods)}) + "
@@ -242,6 +244,78 @@ class ETSForecaster(BaseForecaster):
         idx = future_index(self.index_, horizon)
         return pd.Series(values, index=idx, name=self.display_name)
 
+    def predict_interval(self, levels: Sequence[float] = (0.8, 0.95)) -> pd.DataFrame:
+        """The chosen model's own prediction intervals for the ``horizon`` steps.
+
+        Models with additive error and no multiplicative part (ETS(A,N,N),
+        ETS(A,Ad,A), ...) have closed-form forecast variances; the others get the
+        quantiles of 1000 simulated sample paths (seeded, so repeatable). On the
+        decomposition path the seasonal components are added to the bounds of the
+        seasonally adjusted model, whose intervals ignore the decomposition's own
+        uncertainty. The least-squares fallback has no model, hence no model
+        intervals: its bounds are NaN and a note says so. These bounds assume the
+        model is right; the conformal intervals of ``convlstm.intervals`` measure
+        the errors instead and are what the app compares models by.
+
+        Args:
+            levels: coverage levels, each strictly between 0 and 1.
+
+        Returns:
+            Indexed by the future timestamps: ``forecast`` (equal to
+            :meth:`predict`), then ``lower_<pct>``/``upper_<pct>`` per level.
+            ``attrs``: ``levels``, ``method`` (``"exact"``, ``"simulated"`` or
+            None) and ``notes`` (list of str).
+
+        Raises:
+            NotFittedError: before ``fit``.
+            DataError: the model was fitted on a panel.
+            ParameterError: a level outside (0, 1).
+        """
+        from ..intervals import check_levels, lower_column, upper_column
+
+        self._check_fitted()
+        if getattr(self, "series_models_", None):
+            raise DataError(
+                "predict_interval needs an ETS fitted on one series, not a panel: "
+                "fit one series, or use the conformal intervals"
+            )
+        levels = check_levels(levels)
+        point = self.predict()
+        out = pd.DataFrame({"forecast": point.to_numpy()}, index=point.index)
+        notes: list[str] = []
+        method = None
+        if self._result is None:
+            notes.append(
+                f"{self.display_name}: {self.spec_} has no model intervals "
+                "(no ETS candidate could be fitted); only the conformal ones apply"
+            )
+            for level in levels:
+                out[lower_column(level)] = np.nan
+                out[upper_column(level)] = np.nan
+        else:
+            horizon = len(point)
+            method, bounds = _model_bounds(self._result, horizon, levels)
+            season = 0.0
+            if self.seasonal_components_:
+                season = extend_seasonal(self.seasonal_components_, horizon)
+            for level in levels:
+                lower, upper = bounds[level]
+                out[lower_column(level)] = lower + season
+                out[upper_column(level)] = upper + season
+            if method == "simulated":
+                notes.append(
+                    f"{self.display_name}: {self.spec_} has no closed-form forecast "
+                    "variance; its model intervals are quantiles of 1000 simulated "
+                    "paths"
+                )
+            if self.seasonal_components_:
+                notes.append(
+                    f"{self.display_name}: the model intervals of {self.spec_} leave "
+                    "out the uncertainty of the seasonal decomposition"
+                )
+        out.attrs = {"levels": list(levels), "method": method, "notes": notes}
+        return out
+
 
 def _fit_one(
     z: np.ndarray, spec: _Spec, m: int, *, heuristic: bool
@@ -279,3 +353,50 @@ def _fit_one(
     if not np.isfinite(aicc) or not np.isfinite(check).all():
         return None
     return aicc, result
+
+
+# Models whose forecast variance has a closed form (Hyndman et al. 2008, classes 1-2),
+# as statsmodels lists them.
+_EXACT = ("ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA")
+
+
+def _model_bounds(
+    result: Any, horizon: int, levels: Sequence[float]
+) -> tuple[str, dict[float, tuple[np.ndarray, np.ndarray]]]:
+    """``(method, {level: (lower, upper)})`` of a fitted ETS model's intervals.
+
+    statsmodels' ``get_prediction`` needs a pandas-indexed fit, and ours are fitted
+    on arrays, so its two methods are repeated here: the closed-form variance
+    (``mse`` times the relative variance per step) with normal quantiles, or the
+    quantiles of simulated sample paths.
+    """
+    from statistics import NormalDist
+
+    steps = np.arange(1, horizon + 1)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        mean = np.asarray(result.forecast(horizon), dtype=float)
+        if result.model.short_name in _EXACT:
+            sd = np.sqrt(result.mse * result._relative_forecast_variance(steps))
+            out = {}
+            for level in levels:
+                z = NormalDist().inv_cdf(0.5 + level / 2)
+                out[level] = (mean - z * sd, mean + z * sd)
+            return "exact", out
+        paths = np.asarray(
+            result.simulate(
+                horizon,
+                anchor="end",
+                repetitions=1000,
+                rng=np.random.default_rng(0),
+            ),
+            dtype=float,
+        ).reshape(horizon, -1)
+    out = {}
+    for level in levels:
+        tail = (1.0 - level) / 2
+        out[level] = (
+            np.quantile(paths, tail, axis=1),
+            np.quantile(paths, 1.0 - tail, axis=1),
+        )
+    return "simulated", out

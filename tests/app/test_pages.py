@@ -201,6 +201,23 @@ def test_train_tiny_shows_chart_and_metrics(
     assert any("Best:" in m.value for m in app.sidebar.markdown)
 
 
+def test_ets_future_table_shows_model_intervals_beside_conformal(
+    app: AppTest, wait_for_training
+) -> None:
+    open_page(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value("air_passengers").run()
+    open_page(app, "pages/compare.py")
+    _train_tiny(app, ["ETS", "Seasonal naive"], wait_for_training)
+    app.selectbox(key="future_model").set_value("ETS").run()
+    table = next(d.value for d in app.dataframe if "model_upper_95" in d.value.columns)
+    assert {"lower_95", "upper_95", "model_lower_95", "model_upper_95"} <= set(
+        table.columns
+    )
+    assert "has intervals of its own" in texts(app)
+    app.selectbox(key="future_model").set_value("Seasonal naive").run()
+    assert not any("model_upper_95" in d.value.columns for d in app.dataframe)
+
+
 def test_library_error_is_shown_not_raised(app: AppTest, wait_for_training) -> None:
     open_page(app, "pages/data.py")
     open_page(app, "pages/compare.py")

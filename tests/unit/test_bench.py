@@ -117,8 +117,8 @@ def test_ratios_geomeans_targets_and_report():
     assert verdict["co2: ConvLSTM below best statistical"] is True
     assert verdict["others: geomean ConvLSTM / best stat <= 1.0"] is True
     assert verdict["co2: ConvLSTM better than LSTM"] is True
-    assert verdict["air_passengers: four-model compare < 10 s"] is True
-    assert verdict["electricity: four-model compare < 60 s"] is None
+    assert verdict["air_passengers: default compare < 10 s"] is True
+    assert verdict["electricity: default compare < 60 s"] is None
     assert verdict["1M-point series trains in bounded memory"] is False
     text = bench.render(results)
     assert "## Targets" in text and "| ConvLSTM | 9 ± 1 (8-10) |" in text
@@ -166,3 +166,32 @@ def test_rewriting_results_keeps_the_sections_other_tools_wrote() -> None:
     assert "- new" in out and "- old" not in out
     order = [out.index(h) for h in ("## Notes", "## Image experiment", "## ETS")]
     assert order == sorted(order)
+
+
+def test_code_state_and_reading_notes_are_generated_from_the_results():
+    results = _fake_results()
+    head = bench.subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=bench.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    for name, d in results["datasets"].items():
+        code = f"HEAD {head} + convlstm/ sources sha256:x" if name != "co2" else "?"
+        d["measured"] = {"date": "today", "code": code}
+    note = bench.code_state_note(results)
+    assert note.startswith("Code state (generated")
+    assert f"on HEAD {head} (0 commit(s) have changed convlstm/models/ since)" in note
+    assert "co2" not in note  # no stamp, no claim
+    reading = bench.reading_note(results)
+    # ConvLSTM 9 (seed mean) vs AutoETS 10 and LSTM 11
+    assert "co2: ConvLSTM 0.90x the best statistical (AutoETS), 0.818x the LSTM" in (
+        reading
+    )
+    assert "Geometric mean ratio over all datasets: ConvLSTM 0.900, LSTM 1.100" in (
+        reading
+    )
+    text = bench.render(results)
+    assert "- Code state (generated" in text and "- Reading (generated" in text
+    assert "Honest reading" not in text

@@ -85,3 +85,18 @@ def test_panel_failures_name_the_series_and_count_the_rest() -> None:
 def test_panel_failures_on_the_whole_panel() -> None:
     lines = narrative.panel_failures({"LSTM": {"(all series)": "takes no panels"}})
     assert lines == ["LSTM failed on the whole panel: takes no panels"]
+
+
+def test_kinds_phrase_uses_the_registry_kinds():
+    from convlstm.narrative import kinds_phrase, model_kind
+
+    assert model_kind("ETS") == "statistical" and model_kind("Theta") == "statistical"
+    assert model_kind("ARIMA") == "statistical" and model_kind("LSTM") == "neural"
+    assert model_kind("Ensemble") == "ensemble" and model_kind("nope?") is None
+    assert kinds_phrase(["ConvLSTM", "LSTM"]) == "neural"
+    assert kinds_phrase(["Ensemble", "ConvLSTM"]) == "neural or ensemble"
+    assert kinds_phrase(["ETS", "Seasonal naive", "Ensemble"]) == (
+        "statistical, naive or ensemble"
+    )
+    assert kinds_phrase(["mystery"], default="simple") == "simple"
+    assert kinds_phrase([]) == "other"

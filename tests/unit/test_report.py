@@ -37,9 +37,11 @@ class FakeComparison:
     seconds: float = 1.5
 
 
-def make_comparison(y: pd.Series, horizon: int = 6, folds: int = 8):
+def make_comparison(
+    y: pd.Series, horizon: int = 6, folds: int = 8, noise: dict | None = None
+):
     rng = np.random.default_rng(0)
-    noise = {"ConvLSTM": 0.5, "ARIMA": 1.5, EVIL_MODEL: 3.0}
+    noise = noise or {"ConvLSTM": 0.5, "ARIMA": 1.5, EVIL_MODEL: 3.0}
     test = y.iloc[-horizon * folds :]
     rows = []
     for model, sd in noise.items():
@@ -163,7 +165,7 @@ def test_summary_names_winner_gain_significance_and_coverage(report):
     text = summary.group(1)
     assert "<b>ConvLSTM</b> had the lowest average error" in text
     assert "over 8 backtest folds of 6 steps each" in text
-    assert "lower than ARIMA, the best simple baseline" in text
+    assert "lower than ARIMA, the best statistical baseline" in text
     assert "statistically significant" in text
     assert re.search(r"80% intervals covered \d+%", text)
 
@@ -199,7 +201,7 @@ def test_report_when_a_baseline_wins(y, parts):
     summary.loc["ARIMA", "mae"] = 0.1
     comp = FakeComparison(comp.backtest, summary, comp.future)
     html = build_report(y, comp, record=parts["record"])
-    assert "No neural model beat this simple baseline" in html
+    assert "No neural model beat this statistical baseline" in html
     assert '<tr class="best"><td class="text">ARIMA</td>' in html
 
 
@@ -230,3 +232,24 @@ def test_panel_report_covers_every_series_and_escapes_names():
     assert 'id="series-chart-2"' not in report
     assert f"<b>{result.best}</b>" in report
     assert f"Checked on held-out backtest folds, {result.best}'s 80%" in report
+
+
+def _summary_text(y, noise):
+    comp = make_comparison(y, noise=noise)
+    html = build_report(y, comp, record={})
+    return re.search(r'<div class="summary" id="summary">(.*?)</div>', html, re.S)[1]
+
+
+def test_wording_names_kinds_ets_vs_convlstm(y):
+    """ETS is statistical, not neural; ConvLSTM is neural; the ensemble is neither."""
+    text = _summary_text(y, {"ETS": 0.5, "ConvLSTM": 2.0})
+    assert "No neural model beat this statistical baseline" in text
+    assert "the best of them, ConvLSTM" in text
+    text = _summary_text(y, {"ETS": 2.0, "ConvLSTM": 0.5})
+    assert "lower than ETS, the best statistical baseline" in text
+    text = _summary_text(y, {"ETS": 0.5, "ConvLSTM": 2.0, "Ensemble": 1.5})
+    assert "No neural or ensemble model beat this statistical baseline" in text
+    assert "the best of them, Ensemble" in text
+    text = _summary_text(y, {"Seasonal naive": 2.0, "Ensemble": 0.5})
+    assert "lower than Seasonal naive, the best naive baseline" in text
+    assert "neural" not in text

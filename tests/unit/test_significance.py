@@ -231,7 +231,22 @@ def test_compare_to_baseline_errors():
     )
     with pytest.raises(ParameterError, match="every model is neural"):
         compare_to_baseline(bt)
+    both = backtest_frame(
+        {"ConvLSTM": rng.normal(0, 1, 24), "Ensemble": rng.normal(0, 1, 24)}, 2, 12
+    )
+    with pytest.raises(ParameterError, match="every model is neural or ensemble;"):
+        compare_to_baseline(both)
     with pytest.raises(ParameterError, match="'ARIMA' is not in the backtest"):
         compare_to_baseline(bt, baseline="ARIMA")
     out = compare_to_baseline(bt, baseline="LSTM")
     assert list(out.model) == ["ConvLSTM"]
+
+
+def test_statistical_models_are_baselines_not_challengers():
+    rng = np.random.default_rng(3)
+    bt = backtest_frame(
+        {"ETS": rng.normal(0, 1, 24), "ConvLSTM": rng.normal(0, 1, 24)}, 2, 12
+    )
+    out = compare_to_baseline(bt)
+    assert out.attrs["baseline"] == "ETS"
+    assert list(out["model"]) == ["ConvLSTM"]
