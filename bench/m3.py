@@ -91,6 +91,11 @@ NEURAL = model_names(kind="neural")
 # The N-BEATS protocol: one net per M3 type, trained on the training parts of all
 # the type's series (``model.fit(panel)``), scored on their test parts.
 GLOBAL = {f"{name} (global)": name for name in NEURAL}
+# Medians of models run in the same invocation, step by step per series (the
+# ensemble's default rule, combined from the members' forecasts: nothing refits).
+COMBOS = {
+    "Median of ConvLSTM (global), ETS, Theta": ("ConvLSTM (global)", "ETS", "Theta"),
+}
 
 
 def statsforecast_available() -> bool:
@@ -357,6 +362,25 @@ def run_global(
             f"{time.perf_counter() - start:.0f} s"
         )
     return outcomes, time.perf_counter() - t0
+
+
+def run_combo(
+    model: str, outcomes: dict[str, list[dict[str, Any]]]
+) -> tuple[list[dict[str, Any]], float]:
+    """The median of the members' forecasts of every series (members that
+    forecast it); refused when none did. Seconds are the members' sum."""
+    by_id = [{o["id"]: o for o in outcomes[m]} for m in COMBOS[model]]
+    out = []
+    for idx in by_id[0]:
+        rows = [member[idx] for member in by_id]
+        ok = [np.asarray(r["forecast"]) for r in rows if r["status"] == "ok"]
+        row: dict[str, Any] = {"id": idx, "seconds": sum(r["seconds"] for r in rows)}
+        if ok:
+            row.update(status="ok", forecast=np.median(np.vstack(ok), axis=0).tolist())
+        else:
+            row.update(status="refused", error="no member forecast this series")
+        out.append(row)
+    return out, 0.0
 
 
 # ---------------------------------------------------------------- scoring
@@ -752,10 +776,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.models
         else [*DEFAULT_OURS, *(REFERENCES if has_sf else ())]
     )
-    known = [*MODELS, *GLOBAL, *REFERENCES]
+    known = [*MODELS, *GLOBAL, *COMBOS, *REFERENCES]
     for m in models:
         if m not in known:
             parser.error(f"unknown model {m!r}; known: {', '.join(known)}")
+    for combo in [m for m in models if m in COMBOS]:  # members run first
+        models.remove(combo)
+        models += [m for m in COMBOS[combo] if m not in models] + [combo]
         if m in REFERENCES and not has_sf:
             parser.error(f"{m} needs statsforecast (requirements-bench.txt)")
     types = _split(args.types)
@@ -793,16 +820,25 @@ def main(argv: list[str] | None = None) -> int:
             initializer=_init_worker,
         )
     try:
+        ran: dict[str, list[dict[str, Any]]] = {}
         for model in models:
             _log(f"{model}: {len(ids)} series")
-            if model in GLOBAL:
-                outcomes, wall = run_global(model, ids, args.seed, args.global_params)
+            if model in COMBOS:
+                outcomes, wall = run_combo(model, ran)
+            elif model in GLOBAL:
+                outcomes, wall = run_global(
+                    model, ids, args.seed, args.global_params, args.validation
+                )
             else:
-                outcomes, wall = run_model(model, ids, args.seed, pool)
-            scores, per_series = score(outcomes, sampled=args.sample is not None)
+                outcomes, wall = run_model(model, ids, args.seed, pool, args.validation)
+            ran[model] = outcomes
+            scores, per_series = score(
+                outcomes, sampled=args.sample is not None, validation=args.validation
+            )
             results["models"][model] = {
                 "kind": "reference" if model in REFERENCES else "ours",
                 "global": model in GLOBAL,
+                "members": list(COMBOS.get(model, ())),
                 "validation": args.validation,
                 "params": args.global_params if model in GLOBAL else {},
                 "sample": args.sample,
@@ -829,7 +865,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def write(results: dict[str, Any], out: Path, json_path: Path) -> None:
     """Write the JSON and the markdown report (after every model: partial runs keep)."""
-    order = [*MODELS, *GLOBAL, *REFERENCES]
+    order = [*MODELS, *GLOBAL, *COMBOS, *REFERENCES]
     results["models"] = dict(
         sorted(results["models"].items(), key=lambda kv: order.index(kv[0]))
     )

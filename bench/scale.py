@@ -372,9 +372,9 @@ def render(data: dict[str, Any]) -> str:
     out = [
         TITLE,
         "",
-        "`python -m bench.scale fits` / `queue` (`make bench-scale`). Numbers from a "
-        "shared 2-core machine while other work ran beside (load shown); **the lead "
-        "will rerun them on a quiet machine**.",
+        "`python -m bench.scale fits` / `queue` (`make bench-scale`) on 2 cores; "
+        "each run states the load average when it ended (on 2 cores a load near 2 "
+        "is the bench's own two workers; more means other work ran beside).",
         "",
     ]
     fits = data.get("fits")

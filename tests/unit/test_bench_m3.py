@@ -223,4 +223,34 @@ def test_validation_holds_out_the_end_of_the_training_part(tmp_path):
     argv = ["--validation", "--sample", "2", "--models", "Naive", "--jobs", "1"]
     assert m3.main([*argv, "--out", str(out), "--json", str(js)]) == 0
     assert "**Validation run**" in out.read_text()
-    assert json.loads(js.read_text())["models"]["Naive"]["validation"] is True
+    entry = json.loads(js.read_text())["models"]["Naive"]
+    assert entry["validation"] is True
+    for sn, (got, _) in entry["per_series"].items():
+        x = np.asarray(next(v for v in m3.dataset() if v.sn == sn).x, dtype=float)
+        h = m3.TYPES[_type_of(sn)].horizon
+        held, last = x[-h:], x[-h - 1]
+        assert got == pytest.approx(m3.smape(held, np.full(h, last)), abs=1e-3)
+
+
+def _type_of(sn):
+    return next(v for v in m3.dataset() if v.sn == sn).type
+
+
+def test_a_median_combo_runs_its_members_once_and_takes_their_median(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(m3, "COMBOS", {"Median": ("Naive", "Seasonal naive", "Theta")})
+    out, js = tmp_path / "M3.md", tmp_path / "m3.json"
+    argv = ["--sample", "2", "--types", "quarterly", "--models", "Median,Naive"]
+    assert m3.main([*argv, "--jobs", "1", "--out", str(out), "--json", str(js)]) == 0
+    models = json.loads(js.read_text())["models"]
+    assert set(models) == {"Naive", "Seasonal naive", "Theta", "Median"}
+    assert models["Median"]["members"] == ["Naive", "Seasonal naive", "Theta"]
+    for sn, (got, _) in models["Median"]["per_series"].items():
+        s = next(v for v in m3.dataset() if v.sn == sn)
+        y, actual, kind = m3.to_series(s)
+        forecasts = [
+            m3.fit_predict(name, y, kind, 0) for name in ("Naive", "Seasonal naive")
+        ] + [m3.fit_predict("Theta", y, kind, 0)]
+        median = np.median(np.vstack(forecasts), axis=0)
+        assert got == pytest.approx(m3.smape(actual, median), abs=1e-3)
