@@ -94,7 +94,11 @@ GLOBAL = {f"{name} (global)": name for name in NEURAL}
 # Medians of models run in the same invocation, step by step per series (the
 # ensemble's default rule, combined from the members' forecasts: nothing refits).
 COMBOS = {
-    "Median of ConvLSTM (global), ETS, Theta": ("ConvLSTM (global)", "ETS", "Theta"),
+    "Median of ConvLSTM (global) + ETS + Theta": (
+        "ConvLSTM (global)",
+        "ETS",
+        "Theta",
+    ),
 }
 
 
@@ -549,8 +553,8 @@ def pair_ratios(results: dict[str, Any]) -> list[str]:
     ]
 
 
-def render(results: dict[str, Any]) -> str:
-    """The markdown report of ``results`` (the JSON written next to it)."""
+def render(results: dict[str, Any], json_name: str = "bench/m3.json") -> str:
+    """The markdown report of ``results`` (the JSON ``json_name`` beside it)."""
     m3 = dataset()
     counts = Counter(s.type for s in m3)
     models = results["models"]
@@ -558,7 +562,7 @@ def render(results: dict[str, Any]) -> str:
         "# M3 competition benchmark",
         "",
         "Written by `python -m bench.m3` (`make bench-m3`); the numbers are in "
-        "`bench/m3.json`. Each model's own run (command, date, code, seconds) is "
+        f"`{json_name}`. Each model's own run (command, date, code, seconds) is "
         "listed under *Runs*.",
         "",
         *(
@@ -878,7 +882,11 @@ def write(results: dict[str, Any], out: Path, json_path: Path) -> None:
         text,
     )
     json_path.write_text(text + "\n")
-    out.write_text(render(results))
+    try:
+        json_name = str(json_path.resolve().relative_to(ROOT))
+    except ValueError:
+        json_name = json_path.name
+    out.write_text(render(results, json_name))
 
 
 if __name__ == "__main__":

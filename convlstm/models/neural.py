@@ -419,11 +419,11 @@ class NeuralForecaster(BaseForecaster):
         """Train ONE net on every series of a panel (``fit(panel)`` calls this).
 
         The set-up of :meth:`fit`, once for all series: the lookback and row width
-        come from the median series (:func:`panel_lookback_rule`); each series is
-        log-transformed or not on its own (``transform``); windows are normalised
-        one by one, so series of any scale share the net (``transform="auto"``
-        takes no log here); a series shorter than the
-        window is padded (:class:`convlstm.windows.PanelWindows`), so every series
+        come from the median series (:func:`panel_lookback_rule`); windows are
+        normalised one by one, so series of any scale share the net
+        (``transform="auto"`` and ``"none"`` keep the series as they are, ``"log"``
+        logs each one and leaves out one with values <= 0); a series shorter than
+        the window is padded (:class:`convlstm.windows.PanelWindows`), so every series
         with ``PANEL_MIN_POINTS`` points gets a forecast; batches draw series
         uniformly; early stopping uses the last window of every series' training
         part; the anchor's drift is chosen on those windows as in :meth:`fit`.

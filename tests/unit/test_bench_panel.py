@@ -15,11 +15,12 @@ def test_synthetic_panel_is_seeded_and_spans_scales():
 
 def test_tiny_run_writes_the_measurements(tmp_path, monkeypatch):
     out = tmp_path / "PANEL.md"
-    argv = ["--model", "LSTM", "--series", "40", "--length", "30", "--horizon", "3"]
-    assert panel.main([*argv, "--out", str(out)]) == 0
+    argv = ["--model", "LSTM", "--series", "40", "20", "--length", "30"]
+    assert panel.main([*argv, "--horizon", "3", "--out", str(out)]) == 0
     text = out.read_text()
-    assert "40 monthly series x 30 points" in text
+    assert "| measure | 40 series | 20 series |" in text
+    assert "monthly series x 30 points" in text
     assert "peak RSS of the whole run" in text
     rows = [line for line in text.splitlines() if line.startswith("| forecast rows")]
-    assert rows == ["| forecast rows, all finite | 120, True |"]
+    assert rows == ["| forecast rows, all finite | 120, True | 60, True |"]
     assert np.isfinite(panel.peak_rss_mib())
