@@ -61,7 +61,7 @@ def test_the_million_series_arithmetic() -> None:
 def test_render_labels_the_numbers() -> None:
     text = scale.render({"fits": FITS})
     assert text.startswith(scale.TITLE + "\n")
-    assert "rerun them on a quiet machine" in text
+    assert "states the load average when it ended" in text
     assert "| ETS | 1428 | 2 local workers | 7.14 | 1.9x | 100.0 | 14.28 |" in text
     assert "load average: 0.10" in text and "`python -m bench.scale fits`" in text
 
