@@ -348,6 +348,7 @@ def train(
     min_patience_steps: int = 0,
     callback: EpochCallback | None = None,
     panel: PanelWindows | None = None,
+    solve_skip: bool = True,
 ) -> TrainResult:
     """Train ``net`` in place on the windows of ``series``; best weights are kept.
 
@@ -387,6 +388,9 @@ def train(
             ignored): an epoch is ``MAX_BATCHES_PER_EPOCH`` batches drawn series
             first (:meth:`PanelWindows.draw`); validation is every series' last
             window; the skip is solved on at most ``RIDGE_MAX_WINDOWS`` windows.
+        solve_skip: solve the linear skip first (False: keep the net's weights as
+            they are, e.g. a pretrained net being fine-tuned; its validation loss
+            is then the one to beat and ``freeze_linear`` keeps its skip).
 
     Returns:
         A :class:`TrainResult`.
@@ -421,18 +425,21 @@ def train(
     result = TrainResult()
     # a net with a linear skip ``ar`` gets it solved first (:func:`init_linear_skip`):
     # its validation loss is the one to beat
-    result.ridge_penalty = init_linear_skip(
-        net,
-        series,
-        train_starts,
-        val_starts,
-        lookback=lookback,
-        horizon=horizon,
-        norm_period=norm_period,
-        target_clip=None if panel is None else RIDGE_TARGET_CLIP,
-    )
+    if solve_skip:
+        result.ridge_penalty = init_linear_skip(
+            net,
+            series,
+            train_starts,
+            val_starts,
+            lookback=lookback,
+            horizon=horizon,
+            norm_period=norm_period,
+            target_clip=None if panel is None else RIDGE_TARGET_CLIP,
+        )
+    # the net as it starts (solved skip, or pretrained weights) is "epoch 0"
+    start_is_baseline = result.ridge_penalty is not None or not solve_skip
     frozen = []
-    if freeze_linear and result.ridge_penalty is not None:
+    if freeze_linear and start_is_baseline and hasattr(net, "ar"):
         frozen = [p for p in net.ar.parameters() if p.requires_grad]
     run = _Run(
         net=net,
@@ -456,8 +463,8 @@ def train(
             optimiser, scheduler = _make_optimiser(
                 net, learning_rate, total_steps=max(1, epochs * per_epoch)
             )
-            if result.ridge_penalty is not None and len(val_starts):
-                # the solved linear model is "epoch 0": later epochs must beat it
+            if start_is_baseline and len(val_starts):
+                # the starting net is "epoch 0": later epochs must beat it
                 best["loss"] = run.validation_loss()
                 best["state"] = copy.deepcopy(net.state_dict())
             _run_epochs(

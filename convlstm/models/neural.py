@@ -23,6 +23,7 @@ from ..data.frequency import offset_of
 from ..data.panel import split_panel
 from ..device import resolve_device
 from ..errors import ConvLSTMError, DataError, ParameterError
+from ..pretrained import ARCH_FIELDS, family_for, load_family
 from ..training import EpochCallback, linear_validation_loss, train
 from ..windows import PanelWindows, predict_windows
 from .arima import wants_log
@@ -66,6 +67,13 @@ PANEL_MAX_STEPS = 2000
 PANEL_STEP_BUDGET = 4e11
 PANEL_PASSES = 20
 PANEL_MAX_VAL = 2048
+# Fine-tuning a pretrained net on one series: at most FINE_TUNE_STEPS steps at
+# FINE_TUNE_LR_FACTOR x learning_rate, its solved skip kept.
+FINE_TUNE_STEPS = 60
+FINE_TUNE_LR_FACTOR = 0.1
+INITS = ("scratch", "pretrained")
+# Fitted attributes of a fit that started from a pretrained net.
+PRETRAINED_STATE = ("arch_", "net_horizon_", "horizon_", "family_")
 # A panel fit's batches hold PANEL_BATCH_FACTOR x batch_size windows (drawn from
 # many series, larger batches did better on the validation windows of M3 monthly).
 PANEL_BATCH_FACTOR = 4
@@ -122,6 +130,7 @@ class NeuralForecaster(BaseForecaster):
         "panel_log_",
         "panel_ends_",
         "panel_offset_",
+        "panel_min_context_",
     )
 
     def build_net(self) -> torch.nn.Module:  # pragma: no cover - interface
@@ -389,16 +398,32 @@ class NeuralForecaster(BaseForecaster):
         return values
 
     def predict(self) -> pd.Series:
-        """Forecast the ``horizon`` steps after the end of the fitted series."""
+        """Forecast the ``horizon`` steps after the end of the fitted series.
+
+        A pretrained net has heads for its own horizon: a shorter horizon takes
+        its first steps; a longer one feeds the forecast back as the newest
+        values of the window and forecasts again, block by block.
+        """
         self._check_fitted()
-        window = torch.from_numpy(self.transform_values(self.last_window_))
-        window = window[None, :]  # (1, L)
+        steps = int(self.__dict__.get("horizon_") or self.net_.horizon)
+        window = self.transform_values(self.last_window_)
         device = next(self.net_.parameters()).device
-        pred = predict_windows(
-            self.net_, window, norm_period=self.width_, device=device
-        )[0].numpy()
-        pred = self.untransform_values(pred)
-        idx = future_index(self.index_, self.net_.horizon)
+        reach = PANEL_REACH if self.__dict__.get("arch_") else None
+        blocks: list[np.ndarray] = []
+        done = 0
+        while done < steps:
+            block = predict_windows(
+                self.net_,
+                torch.from_numpy(window)[None, :],
+                norm_period=self.width_,
+                device=device,
+                reach=reach,
+            )[0].numpy()
+            blocks.append(block)
+            done += len(block)
+            window = np.concatenate([window, block])[-len(window) :]
+        pred = self.untransform_values(np.concatenate(blocks)[:steps])
+        idx = future_index(self.index_, steps)
         return pd.Series(pred.astype(float), index=idx, name=self.display_name)
 
     # -- one net over a panel -------------------------------------------------------
@@ -442,7 +467,7 @@ class NeuralForecaster(BaseForecaster):
         del n_jobs, engine
         started = time.perf_counter()
         self.index_ = None
-        for name in self.PANEL_STATE:
+        for name in (*self.PANEL_STATE, *PRETRAINED_STATE):
             self.__dict__.pop(name, None)
         self.fitting_panel_ = True
         try:
@@ -472,6 +497,7 @@ class NeuralForecaster(BaseForecaster):
         self.lookback_ = lookback
         self.season_length_ = periods[0] if periods else 1
         self.width_ = width
+        self.panel_min_context_ = min_context
         self.anchor_period_ = max(usable) if usable else 0
         self.device_ = str(resolve_device(self.device))
         self._set_derived()
@@ -643,6 +669,10 @@ class NeuralForecaster(BaseForecaster):
         "n_params_",
         "fit_seconds_",
         "data_fingerprint_",
+        "arch_",
+        "net_horizon_",
+        "horizon_",
+        "family_",
     )
 
 
@@ -695,6 +725,16 @@ class ConvLSTMForecaster(NeuralForecaster):
             the same test as the ARIMA's); "log" or "none" force the choice.
         seed: random seed; the same seed gives the same forecast on the CPU.
         device: "auto" (CUDA, then MPS, then CPU), "cpu", "cuda" or "mps".
+        init: "scratch" trains a net on the series; "pretrained" starts from the
+            shipped net pretrained on many series (:mod:`convlstm.pretrained`; one
+            per family: yearly and non-seasonal, quarterly, monthly), whose shape
+            (window, kernel, hidden size, layers) replaces those settings, and
+            forecasts any series of at least 3 points. A panel always trains its
+            own net.
+        fine_tune: with ``init="pretrained"``, train the pretrained net further on
+            the series (at most ``FINE_TUNE_STEPS`` steps at
+            ``FINE_TUNE_LR_FACTOR`` x ``learning_rate``; the start must be beaten
+            on the series' last window); False forecasts zero-shot.
     """
 
     display_name = "ConvLSTM"
@@ -722,6 +762,8 @@ class ConvLSTMForecaster(NeuralForecaster):
         transform: str = "auto",
         seed: int = 0,
         device: str = "auto",
+        init: str = "scratch",
+        fine_tune: bool = True,
     ) -> None:
         self.horizon = horizon
         self.kernel_size = kernel_size
@@ -743,6 +785,8 @@ class ConvLSTMForecaster(NeuralForecaster):
         self.transform = transform
         self.seed = seed
         self.device = device
+        self.init = init
+        self.fine_tune = fine_tune
 
     def _validate_net_params(self) -> None:
         ks = self.kernel_size
@@ -765,7 +809,11 @@ class ConvLSTMForecaster(NeuralForecaster):
         if self.pooling is not None:
             _check_int("pooling", self.pooling, 1, 1024)
         _check_int("frame_rows", self.frame_rows, 1, 64)
-        for flag in ("frontend", "residual", "peephole"):
+        if self.init not in INITS:
+            raise ParameterError(
+                f"ConvLSTM: init must be one of {', '.join(INITS)}, got {self.init!r}"
+            )
+        for flag in ("frontend", "residual", "peephole", "fine_tune"):
             if not isinstance(getattr(self, flag), bool | np.bool_):
                 raise ParameterError(
                     f"ConvLSTM: {flag} must be True or False, got "
@@ -797,24 +845,131 @@ class ConvLSTMForecaster(NeuralForecaster):
         per_cell = pixels * 2 * hid * 4 * hid * kh * kw
         return (rows - frame_rows + 1) * int(self.num_layers) * per_cell
 
-    def build_net(self) -> torch.nn.Module:
+    def architecture(self) -> dict[str, Any]:
+        """The net's shape settings: the pretrained net's when it was loaded,
+        else this model's (hidden size as :meth:`net_width` sets it)."""
+        arch = self.__dict__.get("arch_")
+        if arch:
+            return dict(arch)
         ks = self.kernel_size
+        return {
+            "kernel_size": list(ks) if isinstance(ks, list | tuple) else ks,
+            "hidden_size": self.net_width(),
+            "num_layers": int(self.num_layers),
+            "frame_rows": int(self.frame_rows),
+            "activation": self.activation,
+            "frontend": bool(self.frontend),
+            "residual": bool(self.residual),
+            "peephole": bool(self.peephole),
+            "dropout": float(self.dropout),
+        }
+
+    def build_net(self) -> torch.nn.Module:
+        arch = self.architecture()
+        ks = arch["kernel_size"]
         return cnn.ConvLSTMNet(
             lookback=self.lookback_,
             width=self.width_,
-            horizon=int(self.horizon),
-            hidden_size=self.net_width(),
-            num_layers=int(self.num_layers),
+            horizon=int(self.__dict__.get("net_horizon_") or self.horizon),
+            hidden_size=int(arch["hidden_size"]),
+            num_layers=int(arch["num_layers"]),
             kernel_size=tuple(ks) if isinstance(ks, list) else ks,
-            frame_rows=int(self.frame_rows),
-            activation=self.activation,
+            frame_rows=int(arch["frame_rows"]),
+            activation=arch["activation"],
             pooling=self.pooling_,
-            frontend=bool(self.frontend),
-            residual=bool(self.residual),
-            peephole=bool(self.peephole),
-            dropout=float(self.dropout),
+            frontend=bool(arch["frontend"]),
+            residual=bool(arch["residual"]),
+            peephole=bool(arch["peephole"]),
+            dropout=float(arch["dropout"]),
             **self.linear_options(),
         )
+
+    def fit(self, y: pd.Series, callback: EpochCallback | None = None) -> Self:
+        """Train on ``y`` (``init="scratch"``), or start from the pretrained net
+        and fine-tune it on ``y`` (``init="pretrained"``); see
+        :meth:`NeuralForecaster.fit`."""
+        for name in PRETRAINED_STATE:
+            self.__dict__.pop(name, None)
+        if self.init == "pretrained":
+            return self._fit_pretrained(y, callback)
+        return super().fit(y, callback)
+
+    def _fit_pretrained(self, y: pd.Series, callback: EpochCallback | None) -> Self:
+        started = time.perf_counter()
+        self.index_ = None
+        self.check_params()
+        y = check_series(y, min_length=PANEL_MIN_POINTS, what="the pretrained ConvLSTM")
+        periods = self._periods(y.index)
+        season = periods[0] if periods else 1
+        family = family_for(season)
+        config, state = load_family(family)
+        try:
+            self.arch_ = {k: config[k] for k in ARCH_FIELDS}
+            self.lookback_ = int(config["lookback"])
+            self.width_ = int(config["width"])
+            self.pooling_ = int(config["pooling"])
+            self.anchor_period_ = int(config["anchor_period"])
+            self.anchor_drift_ = config["anchor_drift"]
+            self.net_horizon_ = int(config["horizon"])
+            min_context = int(config["min_context"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConvLSTMError(
+                f"the pretrained {family} model card is incomplete ({exc})"
+            ) from None
+        self.family_ = family
+        self.horizon_ = int(self.horizon)
+        self.season_length_ = season
+        self.transform_ = "none"
+        self.device_ = str(resolve_device(self.device))
+        torch.manual_seed(self.seed)
+        net = self.build_net()
+        try:
+            net.load_state_dict(state)
+        except RuntimeError as exc:
+            raise ConvLSTMError(
+                f"the pretrained {family} weights do not fit their card: {exc}"
+            ) from None
+        self.net_ = net
+        values = np.array(y.to_numpy(dtype=np.float64), copy=True)
+        self.history_, self.best_epoch_, self.stopped_early_ = [], 0, False
+        windows = PanelWindows.build(
+            [values],
+            lookback=self.lookback_,
+            horizon=self.net_horizon_,
+            min_context=min_context,
+        )
+        if self.fine_tune and windows.n_train >= 1:
+            result = train(
+                net,
+                windows.values,
+                lookback=self.lookback_,
+                horizon=self.net_horizon_,
+                norm_period=self.width_,
+                epochs=int(self.epochs),
+                batch_size=int(self.batch_size),
+                learning_rate=FINE_TUNE_LR_FACTOR * float(self.learning_rate),
+                patience=int(self.patience),
+                seed=int(self.seed),
+                device=torch.device(self.device_),
+                max_steps=FINE_TUNE_STEPS,
+                callback=callback,
+                panel=windows,
+                solve_skip=False,
+                freeze_linear=True,
+            )
+            self.history_ = result.history
+            self.best_epoch_ = result.best_epoch
+            self.stopped_early_ = result.stopped_early
+        net.eval()
+        self.n_params_ = sum(p.numel() for p in net.parameters())
+        last = np.full(self.lookback_, np.nan)
+        tail = values[-self.lookback_ :]
+        last[self.lookback_ - len(tail) :] = tail
+        self.last_window_ = last
+        self.data_fingerprint_ = values_sha256(values)
+        self.index_ = y.index
+        self.fit_seconds_ = time.perf_counter() - started
+        return self
 
 
 class LSTMForecaster(NeuralForecaster):

@@ -77,6 +77,11 @@ def model_to_bytes(model: NeuralForecaster) -> bytes:
             f"{type(model).__name__} was fitted on a panel (many series); saving a "
             "panel model is not supported yet: save a model fitted on one series"
         )
+    if not np.isfinite(np.asarray(model.last_window_, dtype=float)).all():
+        raise DataError(
+            f"{type(model).__name__} was fitted on fewer points than its window "
+            f"({model.lookback_}); saving such a model is not supported yet"
+        )
 
     params = {
         k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()

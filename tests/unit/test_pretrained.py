@@ -1,0 +1,129 @@
+"""The pretrained ConvLSTM: shipped weights and their card, pretraining's
+determinism, and ``init="pretrained"`` (zero-shot, fine-tuned, any horizon, short
+series, clear errors for a missing season family or damaged weights)."""
+
+import hashlib
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import ConvLSTMError, ParameterError, pretrained
+from convlstm.models.neural import ConvLSTMForecaster
+
+
+def _monthly(n, seed=0):
+    t = np.arange(n)
+    rng = np.random.default_rng(seed)
+    values = 200 + 2 * t + 30 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 3, n)
+    return pd.Series(values, index=pd.date_range("2000-01-01", periods=n, freq="MS"))
+
+
+def test_shipped_weights_load_on_cpu_and_match_their_card():
+    card = pretrained.load_card()
+    assert set(card["families"]) == {"yearly", "quarterly", "monthly"}
+    for family, entry in card["families"].items():
+        data = (pretrained.WEIGHTS_DIR / entry["file"]).read_bytes()
+        assert len(data) <= pretrained.MAX_WEIGHT_BYTES
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+        config, state = pretrained.load_family(family)
+        assert config["season"] == pretrained.FAMILY_OF_SEASON_INVERSE[family]
+        assert all(t.device.type == "cpu" for t in state.values())
+    total = sum(p.stat().st_size for p in pretrained.WEIGHTS_DIR.iterdir())
+    assert total <= pretrained.MAX_WEIGHT_BYTES
+
+
+@pytest.mark.parametrize("fine_tune", [False, True])
+def test_pretrained_forecasts_any_horizon_and_short_series(fine_tune):
+    y = _monthly(80)
+    base = {"init": "pretrained", "fine_tune": fine_tune, "device": "cpu"}
+    for horizon in (5, 24, 30):  # below, at and beyond the trained heads (24)
+        f = ConvLSTMForecaster(horizon=horizon, **base).fit(y).predict()
+        assert len(f) == horizon and np.isfinite(f).all()
+        assert f.index[0] == y.index[-1] + pd.DateOffset(months=1)
+    short = ConvLSTMForecaster(horizon=6, **base).fit(y.iloc[:5]).predict()
+    assert len(short) == 6 and np.isfinite(short).all()
+    # a level the net never saw: forecasts are in the series' own units
+    scaled = ConvLSTMForecaster(horizon=6, **base).fit(y * 1e6).predict()
+    np.testing.assert_allclose(
+        scaled.to_numpy(),
+        1e6 * ConvLSTMForecaster(horizon=6, **base).fit(y).predict().to_numpy(),
+        rtol=1e-3,
+    )
+
+
+def test_zero_shot_is_deterministic_and_the_first_steps_agree_across_horizons():
+    y = _monthly(60, seed=3)
+    m = ConvLSTMForecaster(horizon=30, init="pretrained", fine_tune=False, device="cpu")
+    a = m.fit(y).predict()
+    b = m.fit(y).predict()
+    pd.testing.assert_series_equal(a, b)
+    short = ConvLSTMForecaster(horizon=12, init="pretrained", fine_tune=False)
+    np.testing.assert_allclose(short.fit(y).predict().to_numpy(), a.to_numpy()[:12])
+
+
+def test_a_season_without_a_pretrained_family_says_what_to_do():
+    y = pd.Series(
+        np.arange(60.0), index=pd.date_range("2020-01-01", periods=60, freq="D")
+    )
+    with pytest.raises(ParameterError, match="init='scratch'"):
+        ConvLSTMForecaster(horizon=7, init="pretrained").fit(y)
+    with pytest.raises(ParameterError, match="init"):
+        ConvLSTMForecaster(init="warm").fit(_monthly(60))
+
+
+def _copy_weights(tmp_path, monkeypatch):
+    target = tmp_path / "weights"
+    shutil.copytree(pretrained.WEIGHTS_DIR, target)
+    monkeypatch.setattr(pretrained, "WEIGHTS_DIR", target)
+    return target
+
+
+def test_corrupt_or_oversized_weights_are_a_clear_error(tmp_path, monkeypatch):
+    target = _copy_weights(tmp_path, monkeypatch)
+    card = json.loads((target / "card.json").read_text())
+    path = target / card["families"]["monthly"]["file"]
+    path.write_bytes(path.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(ConvLSTMError, match="do not match their model card"):
+        ConvLSTMForecaster(init="pretrained").fit(_monthly(40))
+    monkeypatch.setattr(pretrained, "MAX_WEIGHT_BYTES", 100)
+    with pytest.raises(ConvLSTMError, match="larger than"):
+        ConvLSTMForecaster(init="pretrained").fit(_monthly(40))
+    (target / "card.json").unlink()
+    with pytest.raises(ConvLSTMError, match="make pretrain"):
+        ConvLSTMForecaster(init="pretrained").fit(_monthly(40))
+
+
+def test_a_fine_tuned_model_saves_and_loads_with_the_same_forecast():
+    y = _monthly(90)
+    model = ConvLSTMForecaster(horizon=30, init="pretrained", device="cpu").fit(y)
+    again = ConvLSTMForecaster.from_bytes(model.to_bytes())
+    pd.testing.assert_series_equal(again.predict(), model.predict())
+
+
+def test_pretraining_is_deterministic(tmp_path, monkeypatch):
+    from convlstm.pretrain import build, corpus
+
+    def tiny(family, *, synthetic=None, seed=0):
+        rng = np.random.default_rng(seed)
+        frames = [
+            pd.DataFrame(
+                {
+                    "series": f"s{i}",
+                    "time": pd.date_range("1990-01-01", periods=40, freq="QS"),
+                    "value": 100 + rng.normal(0, 1, 40).cumsum(),
+                }
+            )
+            for i in range(6)
+        ]
+        panel = pd.concat(frames, ignore_index=True)
+        panel.attrs = {"freq": "QS", "sizes": {"tiny": 6}, "points": 240}
+        return panel
+
+    monkeypatch.setattr(corpus, "build_corpus", tiny)
+    a = build.pretrain_family("quarterly", tmp_path, seed=1, device="cpu")
+    b = build.pretrain_family("quarterly", tmp_path, seed=1, device="cpu")
+    assert a["sha256"] == b["sha256"]
+    assert a["corpus"]["series"] == 6 and a["horizon"] == 8
