@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -208,36 +209,6 @@ def competition_panel(family: str | Family) -> pd.DataFrame:
     return panel
 
 
-def _test_parts(collections: tuple[object, ...]) -> dict[int, tuple[np.ndarray, set]]:
-    """Every test part (``.xx``) of the collections, by length: their first values
-    and the parts as raw bytes."""
-    parts: dict[int, list[np.ndarray]] = {}
-    for collection in collections:
-        for s in collection:  # type: ignore[attr-defined]
-            xx = np.asarray(s.xx, dtype=float)
-            parts.setdefault(len(xx), []).append(xx)
-    return {
-        h: (np.array([p[0] for p in group]), {p.tobytes() for p in group})
-        for h, group in parts.items()
-    }
-
-
-def _holds(x: np.ndarray, parts: dict[int, tuple[np.ndarray, set]]) -> bool:
-    """Whether ``x`` holds one of ``parts`` as a run of consecutive values.
-
-    Both collections hold related series: e.g. M1's QNC18 ends with QRC2's test
-    part.
-    """
-    for h, (firsts, held) in parts.items():
-        if len(x) < h:
-            continue
-        windows = np.lib.stride_tricks.sliding_window_view(x, h)
-        for row in np.flatnonzero(np.isin(windows[:, 0], firsts)):
-            if windows[row].tobytes() in held:
-                return True
-    return False
-
-
 def build_corpus(
     family: str | Family, *, synthetic: int | None = None, seed: int = 0
 ) -> pd.DataFrame:
@@ -276,6 +247,42 @@ def build_corpus(
         time.perf_counter() - started,
     )
     return panel
+
+
+# -- held-out parts -------------------------------------------------------------
+
+#: Test parts by length: their first values, and the parts as raw bytes.
+_Parts = dict[int, tuple[np.ndarray, set[bytes]]]
+
+
+def _test_parts(collections: tuple[Iterable[Any], ...]) -> _Parts:
+    """Every test part (``.xx``) of the collections, by length: their first values
+    and the parts as raw bytes."""
+    parts: dict[int, list[np.ndarray]] = {}
+    for collection in collections:
+        for s in collection:
+            xx = np.asarray(s.xx, dtype=float)
+            parts.setdefault(len(xx), []).append(xx)
+    return {
+        h: (np.array([p[0] for p in group]), {p.tobytes() for p in group})
+        for h, group in parts.items()
+    }
+
+
+def _holds(x: np.ndarray, parts: _Parts) -> bool:
+    """Whether ``x`` holds one of ``parts`` as a run of consecutive values.
+
+    Both collections hold related series: e.g. M1's QNC18 ends with QRC2's test
+    part.
+    """
+    for h, (firsts, held) in parts.items():
+        if len(x) < h:
+            continue
+        windows = np.lib.stride_tricks.sliding_window_view(x, h)
+        for row in np.flatnonzero(np.isin(windows[:, 0], firsts)):
+            if windows[row].tobytes() in held:
+                return True
+    return False
 
 
 # -- assembling the frame -------------------------------------------------------
