@@ -1,0 +1,25 @@
+"""Pretraining: the corpus a pretrained network learns from (:mod:`.corpus`)."""
+
+from .corpus import (
+    FAMILIES,
+    KINDS,
+    LENGTHS,
+    START,
+    Family,
+    build_corpus,
+    competition_panel,
+    family_of,
+    synthetic_panel,
+)
+
+__all__ = [
+    "FAMILIES",
+    "KINDS",
+    "LENGTHS",
+    "START",
+    "Family",
+    "build_corpus",
+    "competition_panel",
+    "family_of",
+    "synthetic_panel",
+]
