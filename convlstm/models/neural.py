@@ -23,7 +23,7 @@ from ..data.frequency import offset_of
 from ..data.panel import split_panel
 from ..device import resolve_device
 from ..errors import ConvLSTMError, DataError, ParameterError
-from ..pretrained import ARCH_FIELDS, family_for, load_family
+from ..pretrained import ARCH_FIELDS, FAMILY_OF_SEASON, family_for, load_family
 from ..training import EpochCallback, linear_validation_loss, train
 from ..windows import PanelWindows, predict_windows
 from .arima import wants_log
@@ -673,6 +673,7 @@ class NeuralForecaster(BaseForecaster):
         "net_horizon_",
         "horizon_",
         "family_",
+        "init_note_",
     )
 
 
@@ -729,8 +730,9 @@ class ConvLSTMForecaster(NeuralForecaster):
             shipped net pretrained on many series (:mod:`convlstm.pretrained`; one
             per family: yearly and non-seasonal, quarterly, monthly), whose shape
             (window, kernel, hidden size, layers) replaces those settings, and
-            forecasts any series of at least 3 points. A panel always trains its
-            own net.
+            forecasts any series of at least 3 points; a season with no pretrained
+            family (e.g. 7 or 48 steps) trains from scratch and says so in
+            ``init_note_``. A panel always trains its own net.
         fine_tune: with ``init="pretrained"``, train the pretrained net further on
             the series (at most ``FINE_TUNE_STEPS`` steps at
             ``FINE_TUNE_LR_FACTOR`` x ``learning_rate``; the start must be beaten
@@ -890,9 +892,27 @@ class ConvLSTMForecaster(NeuralForecaster):
         :meth:`NeuralForecaster.fit`."""
         for name in PRETRAINED_STATE:
             self.__dict__.pop(name, None)
+        self.init_note_ = None
         if self.init == "pretrained":
-            return self._fit_pretrained(y, callback)
+            season = self._season_of(y)
+            if season in FAMILY_OF_SEASON:
+                return self._fit_pretrained(y, callback)
+            self.init_note_ = (
+                f"no pretrained network for a season of {season} steps (pretrained: "
+                f"{', '.join(str(s) for s in FAMILY_OF_SEASON)}): trained from scratch"
+            )
+            logger.info("%s", self.init_note_)
         return super().fit(y, callback)
+
+    def _season_of(self, y: pd.Series) -> int | None:
+        """The series' shortest season (1 without one), or None when ``y`` is
+        unusable (the fit then says why)."""
+        try:
+            index = check_series(y, min_length=1, what=self.display_name).index
+        except DataError:
+            return None
+        periods = self._periods(index)
+        return periods[0] if periods else 1
 
     def _fit_pretrained(self, y: pd.Series, callback: EpochCallback | None) -> Self:
         started = time.perf_counter()

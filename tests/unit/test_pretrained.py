@@ -64,12 +64,17 @@ def test_zero_shot_is_deterministic_and_the_first_steps_agree_across_horizons():
     np.testing.assert_allclose(short.fit(y).predict().to_numpy(), a.to_numpy()[:12])
 
 
-def test_a_season_without_a_pretrained_family_says_what_to_do():
+def test_a_season_without_a_pretrained_family_trains_from_scratch_and_says_so():
     y = pd.Series(
-        np.arange(60.0), index=pd.date_range("2020-01-01", periods=60, freq="D")
+        np.arange(80.0) % 7, index=pd.date_range("2020-01-01", periods=80, freq="D")
     )
-    with pytest.raises(ParameterError, match="init='scratch'"):
-        ConvLSTMForecaster(horizon=7, init="pretrained").fit(y)
+    model = ConvLSTMForecaster(horizon=7, init="pretrained", epochs=2, device="cpu")
+    f = model.fit(y).predict()
+    assert len(f) == 7 and np.isfinite(f).all()
+    assert "no pretrained network for a season of 7 steps" in model.init_note_
+    assert "family_" not in model.__dict__
+    scratch = ConvLSTMForecaster(horizon=7, epochs=2, device="cpu").fit(y).predict()
+    pd.testing.assert_series_equal(f, scratch)
     with pytest.raises(ParameterError, match="init"):
         ConvLSTMForecaster(init="warm").fit(_monthly(60))
 
