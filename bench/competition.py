@@ -64,15 +64,16 @@ class SeriesType:
 class Metric:
     """One accuracy measure: ``fn(actual, forecast, train, season)`` per series.
 
-    ``undefined`` marks a measure that can be undefined for a series (NaN: MASE
-    without a scale); the report counts those series beside its mean.
+    ``undefined`` names why a measure can be undefined for a series (NaN: MASE
+    "without a scale"); the report counts those series beside its mean. Empty for
+    a measure that is always defined.
     """
 
     key: str
     label: str
     fn: Callable[[np.ndarray, np.ndarray, np.ndarray, int], float]
     digits: int
-    undefined: bool = False
+    undefined: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def _ours(name: str, horizon: int, season: int, seed: int) -> Any:
     )
 
 
-def _variant(
+def make_variant(
     name: str, params: dict[str, Any], horizon: int, season: int, seed: int
 ) -> Any:
     """A registry model with extra parameters (``set_params`` refuses unknown
@@ -150,9 +151,11 @@ def _variant(
     return _ours(name, horizon, season, seed).set_params(**params)
 
 
-# Model variants: display name -> (registry name, extra parameters). The pretrained
-# ConvLSTM's options are not in the registry yet: selecting these is a parser error
-# until ConvLSTMForecaster takes ``init`` and ``fine_tune``.
+# Model variants: display name -> (registry name, extra parameters). To add one,
+# add a line here: ``--models "<name>"`` then fits it per series and, for a neural
+# model, ``"<name> (global)"`` one net per type; a COMBOS entry puts it in a median.
+# The pretrained ConvLSTM's options are not in the registry yet: selecting these is
+# a parser error until ConvLSTMForecaster takes ``init`` and ``fine_tune``.
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "ConvLSTM (pretrained, zero-shot)": (
         "ConvLSTM",
@@ -177,7 +180,7 @@ MODELS: dict[str, Callable[[int, int, int], Any]] = {
         ]
     },
     **{
-        name: functools.partial(_variant, reg, params)
+        name: functools.partial(make_variant, reg, params)
         for name, (reg, params) in VARIANTS.items()
     },
 }
@@ -352,8 +355,8 @@ def _mape_of(a: np.ndarray, f: np.ndarray, train: np.ndarray, season: int) -> fl
 
 
 SMAPE = Metric("smape", "sMAPE", _smape_of, 2)
-MAPE = Metric("mape", "MAPE", _mape_of, 2, undefined=True)
-MASE = Metric("mase", "MASE", mase, 3, undefined=True)
+MAPE = Metric("mape", "MAPE", _mape_of, 2, undefined="with a zero actual value")
+MASE = Metric("mase", "MASE", mase, 3, undefined="without a scale")
 
 
 def seasonal_naive(train: np.ndarray, horizon: int, season: int) -> np.ndarray:
@@ -699,7 +702,7 @@ def _row(
     for m in comp.metrics:
         cell = fmt(e[m.key], m.digits)
         if m.undefined and e[f"{m.key}_undefined"]:
-            cell += f" ({e[f'{m.key}_undefined']} without a scale left out)"
+            cell += f" ({e[f'{m.key}_undefined']} {m.undefined} left out)"
         cells.append(cell)
     fallback = [fmt(e[f"{m.key}_fallback"], m.digits) for m in comp.metrics]
     per_series = e["seconds_sum"] / e["series"] if e["series"] else math.nan
