@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-ray bench bench-full bench-extra bench-m3 bench-scale setup setup-ray clean
+.PHONY: run test test-ray bench bench-full bench-extra bench-m3 bench-tourism bench-scale setup setup-ray clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -53,6 +53,14 @@ bench-extra: $(STAMP)
 bench-m3: $(STAMP)
 	$(BIN)/pip install --quiet --no-deps -r requirements-bench.txt
 	$(BIN)/python -m bench.m3 $(M3_ARGS)
+
+# The Tourism competition (1311 series, official horizons yearly 4, quarterly 8,
+# monthly 24; MASE and MAPE) on the same engine as bench-m3: writes bench/TOURISM.md
+# and bench/tourism.json. Pass options with TOURISM_ARGS, e.g.
+# `make bench-tourism TOURISM_ARGS="--models 'ConvLSTM (global)'"`.
+bench-tourism: $(STAMP)
+	$(BIN)/pip install --quiet --no-deps -r requirements-bench.txt
+	$(BIN)/python -m bench.tourism $(TOURISM_ARGS)
 
 # Scaling: per-series fits of the M3 monthly series on 1 and 2 local workers and on
 # local Ray, then 30 simultaneous app jobs on the local executor; writes bench/scale.json
