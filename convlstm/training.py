@@ -241,15 +241,8 @@ def linear_validation_loss(
     )
     if not len(val_starts):
         return math.inf
-    init_linear_skip(
-        net,
-        series,
-        train_starts,
-        val_starts,
-        lookback=lookback,
-        horizon=horizon,
-        norm_period=norm_period,
-        target_clip=None if panel is None else RIDGE_TARGET_CLIP,
+    _solve_skip(
+        net, series, train_starts, val_starts, lookback, horizon, norm_period, panel
     )
     return _eval_loss(
         net,
@@ -259,6 +252,29 @@ def linear_validation_loss(
         horizon=horizon,
         norm_period=norm_period,
         device=torch.device("cpu"),
+    )
+
+
+def _solve_skip(
+    net: nn.Module,
+    series: torch.Tensor,
+    train_starts: torch.Tensor,
+    val_starts: torch.Tensor,
+    lookback: int,
+    horizon: int,
+    norm_period: int,
+    panel: PanelWindows | None,
+) -> float | None:
+    """:func:`init_linear_skip`; a panel's targets clipped (``RIDGE_TARGET_CLIP``)."""
+    return init_linear_skip(
+        net,
+        series,
+        train_starts,
+        val_starts,
+        lookback=lookback,
+        horizon=horizon,
+        norm_period=norm_period,
+        target_clip=None if panel is None else RIDGE_TARGET_CLIP,
     )
 
 
@@ -426,15 +442,8 @@ def train(
     # a net with a linear skip ``ar`` gets it solved first (:func:`init_linear_skip`):
     # its validation loss is the one to beat
     if solve_skip:
-        result.ridge_penalty = init_linear_skip(
-            net,
-            series,
-            train_starts,
-            val_starts,
-            lookback=lookback,
-            horizon=horizon,
-            norm_period=norm_period,
-            target_clip=None if panel is None else RIDGE_TARGET_CLIP,
+        result.ridge_penalty = _solve_skip(
+            net, series, train_starts, val_starts, lookback, horizon, norm_period, panel
         )
     # the net as it starts (solved skip, or pretrained weights) is "epoch 0"
     start_is_baseline = result.ridge_penalty is not None or not solve_skip
