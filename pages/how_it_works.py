@@ -89,4 +89,5 @@ with tabs[4]:
     if tabs[4].open:
         hiw.blob_section()
 
+hiw.pretrained_section(y, horizon, int(defaults["seed"]), data_key)
 images_section()
