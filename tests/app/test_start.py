@@ -100,3 +100,33 @@ def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:
         if c.proto.id.endswith("-hiw_pretrained_chart")
     )
     assert '"zero-shot"' in chart.proto.spec and '"fine-tuned"' in chart.proto.spec
+
+
+def _show_start_with_note() -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from ui.results import show_start
+
+    note = (
+        "no pretrained network for a season of 7 steps (pretrained: 1, 4, 12): "
+        "trained from scratch"
+    )
+    cmp = SimpleNamespace(
+        summary=pd.DataFrame(index=["ConvLSTM"]),
+        fitted={"ConvLSTM": SimpleNamespace(init_note_=note)},
+    )
+    params = {"ConvLSTM": {"init": "pretrained", "fine_tune": True}}
+    show_start({"comparison": cmp, "params": params})
+
+
+def test_a_season_without_a_pretrained_network_is_noted() -> None:
+    at = AppTest.from_function(_show_start_with_note, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert "ConvLSTM started from the pretrained network (fine-tuned)." in _texts(at)
+    assert any(
+        "season of 7 steps" in i.value and "trained from scratch" in i.value
+        for i in at.info
+    )
