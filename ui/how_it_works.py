@@ -585,7 +585,7 @@ def card_table(card: dict[str, Any]) -> Any:
                 f"{sizes.get('M3', 0):,} / {synthetic:,}",
                 "Points": c.get("corpus", {}).get("points"),
                 "Training (s)": training.get("train_seconds"),
-                "Series left out": sum(
+                "Dropped (hold test data)": sum(
                     c.get("corpus", {}).get("left_out", {}).values()
                 ),
             }
@@ -633,7 +633,7 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
         f"Built by `{card.get('command')}` on {card.get('created')} with seed "
         f"{card.get('seed')} (code {card.get('code')}, torch {card.get('torch')}); "
         "the weights ship with the app and are checked against their SHA-256 "
-        "before use. Training (s) is the time on 2 CPU cores."
+        "before use. Training (s): seconds on the machine that built them."
     )
     season = season_length(y.index)
     if season not in FAMILY_OF_SEASON:
