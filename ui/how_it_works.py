@@ -608,9 +608,9 @@ def pretrained_forecasts(y: Any, horizon: int, seed: int) -> dict[str, Any]:
 
 
 def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
-    """The pretrained network: its model card in plain words and, for a season
+    """Tab 6, the pretrained network: its model card in plain words and, for a season
     it knows, its zero-shot and fine-tuned forecasts of the series' last window."""
-    st.subheader("Pretrained network", divider="gray")
+    st.subheader("Starting from a network trained on thousands of series")
     try:
         card = load_card()
     except ConvLSTMError as exc:

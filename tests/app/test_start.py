@@ -87,7 +87,12 @@ def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:
     at = AppTest.from_string(HARNESS, default_timeout=120)
     at.run()
     assert not at.exception, at.exception
-    assert "Pretrained network" in [s.value for s in at.subheader]
+    at.session_state["hiw_tab"] = "Pretrained network"
+    at.run()
+    assert not at.exception, at.exception
+    assert "Starting from a network trained on thousands of series" in [
+        s.value for s in at.subheader
+    ]
     card = next(f.value for f in at.dataframe if "Network" in f.value.columns)
     assert list(card["Network"]) == ["yearly", "quarterly", "monthly"]
     assert (card["Series learned from"] > 1000).all()

@@ -32,7 +32,9 @@ def test_start_control_and_pretrained_section(page, screenshots: Path) -> None:
     snap(page, screenshots / "start_control.png")
 
     page.get_by_role("link", name="How it works").first.click()
-    heading = page.get_by_role("heading", name="Pretrained network")
+    wait_idle(page)
+    page.get_by_role("tab", name="Pretrained network", exact=True).click()
+    heading = page.get_by_role("heading", name="Starting from a network trained")
     expect(heading).to_be_visible(timeout=120_000)
     wait_idle(page)
     chart = page.locator(".st-key-hiw_pretrained_chart .js-plotly-plot")
