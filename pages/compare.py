@@ -51,7 +51,7 @@ if st.session_state.pop(ui.LOST, False):
     )
 
 device = ui.device_name()
-submitted = ui.training_form(y, ui.form_defaults(y, src), device)
+submitted = ui.training_form(y, ui.form_defaults(y, src), device, bool(all_series))
 
 if autorun or submitted:
     values = ui.submitted_values()
@@ -63,7 +63,7 @@ if autorun or submitted:
         "models": tuple(values["models"]),
         "horizon": int(values["horizon"]),
         "folds": int(values["folds"]),
-        "params": ui.compare_params(values),
+        "params": ui.compare_params(values, panel=bool(all_series)),
         "levels": tuple(st.session_state.get(ui.LEVELS) or DEFAULT_LEVELS),
         "label": label,
     }

@@ -20,6 +20,7 @@ TABS = (
     "Inside a trained model",
     "Kernel sizes & ablation",
     "Moving blob",
+    "Pretrained network",
 )
 
 
@@ -88,5 +89,8 @@ with tabs[3]:
 with tabs[4]:
     if tabs[4].open:
         hiw.blob_section()
+with tabs[5]:
+    if tabs[5].open:
+        hiw.pretrained_section(y, horizon, int(defaults["seed"]), data_key)
 
 images_section()

@@ -3,6 +3,7 @@ values become ``compare``'s arguments."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import pandas as pd
@@ -41,6 +42,30 @@ KERNEL_SIZES = (1, 3, 5, 7)
 LONG_SERIES = narrative.LONG_SERIES  # points; beyond, CPU training is slow
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2)  # log-spaced steps
 LEVEL_OPTIONS = (0.5, 0.8, 0.9, 0.95, 0.99)  # prediction-interval levels offered
+
+# Where the ConvLSTM starts (form key START): its label and the library settings.
+START = "start"
+STARTS = {
+    "scratch": ("scratch (trained on this series)", {}),
+    "fine-tuned": (
+        "the pretrained network (fine-tuned)",
+        {"init": "pretrained", "fine_tune": True},
+    ),
+    "zero-shot": (
+        "the pretrained network (zero-shot)",
+        {"init": "pretrained", "fine_tune": False},
+    ),
+}
+START_HELP = (
+    "Pretraining: one network per kind of series (yearly, quarterly, monthly) was "
+    "trained once on thousands of other series (M1, M3 and synthetic ones) and "
+    "ships with the app; it can forecast your series at once (zero-shot) or after "
+    "a short training on it (fine-tuned). On the bundled datasets training from "
+    "scratch is more accurate (see the README and bench/RESULTS.md, section "
+    "Pretrained ConvLSTM); the pretrained network does better on short series "
+    "like the Tourism competition's. A season other than 1, 4 or 12 steps has no "
+    "pretrained network and trains from scratch."
+)
 
 
 def _neural_defaults() -> dict[str, Any]:
@@ -95,33 +120,63 @@ def form_defaults(y: pd.Series, src: Source | None = None) -> dict[str, Any]:
     for key, fallback in (("num_layers", 1), ("epochs", 100), ("batch_size", 32)):
         out[key] = int(out.get(key) or fallback)
     out["seed"] = int(out.get("seed") or 0)
+    out[START] = saved.get(START) if saved.get(START) in STARTS else "scratch"
     return out
 
 
 def submitted_values() -> dict[str, Any]:
-    """The training form's values, by library parameter name."""
-    return {k: st.session_state[k] for k in PARAM_KEYS}
+    """The training form's values, by library parameter name (and ``START``)."""
+    return {k: st.session_state[k] for k in (*PARAM_KEYS, START)}
 
 
-def compare_params(values: dict[str, Any]) -> dict[str, Any]:
-    """The ``params`` argument of ``compare`` from the submitted form values."""
+def pretrained_models() -> tuple[str, ...]:
+    """The registered neural models that can start from a pretrained network
+    (those whose class takes ``init``)."""
+    names = []
+    for name in model_names(kind="neural"):
+        if "init" in inspect.signature(model_spec(name).load()).parameters:
+            names.append(name)
+    return tuple(names)
+
+
+def compare_params(values: dict[str, Any], panel: bool = False) -> dict[str, Any]:
+    """The ``params`` argument of ``compare`` from the submitted form values.
+
+    The ConvLSTM's start (``values[START]``) reaches the models that have a
+    pretrained network only, and not a panel run (a panel trains its own network).
+    """
+    start = {} if panel else STARTS[values.get(START) or "scratch"][1]
     return route_params(
         {
             "seed": int(values["seed"]),
             "lookback": int(values["lookback"]) or None,  # 0 means automatic
             "device": "auto",  # GPU when present, else CPU
             **{k: values[k] for k in NETWORK_SETTINGS if k in values},
+            **({name: dict(start) for name in pretrained_models()} if start else {}),
         }
     )
 
 
-def training_form(y: pd.Series, d: dict[str, Any], device: str) -> bool:
+def start_of(params: dict[str, Any], name: str) -> str:
+    """Which start model ``name`` had in a run's ``params`` ("scratch",
+    "fine-tuned" or "zero-shot")."""
+    mine = dict(params.get(name) or {})
+    if mine.get("init") != "pretrained":
+        return "scratch"
+    return "fine-tuned" if mine.get("fine_tune", True) else "zero-shot"
+
+
+def training_form(
+    y: pd.Series, d: dict[str, Any], device: str, panel: bool = False
+) -> bool:
     """Draw the training form for series ``y``; True when it was submitted.
 
     Args:
         y: the series to train on (it bounds horizon and lookback).
         d: starting values, from :func:`form_defaults`.
         device: where the neural models train (``device_name()``).
+        panel: the run is over all series of a panel (the start control then
+            does not apply).
     """
     half = max(1, len(y) // 2)
     with st.form("train_form", border=True):
@@ -197,6 +252,7 @@ def training_form(y: pd.Series, d: dict[str, Any], device: str) -> bool:
         )
         with st.expander("Advanced", icon=":material/tune:"):
             _advanced(y, d)
+            _start(d, panel)
         return st.form_submit_button(
             "Train and compare", type="primary", icon=":material/play_arrow:"
         )
@@ -258,3 +314,22 @@ def _advanced(y: pd.Series, d: dict[str, Any]) -> None:
         key="seed",
         help="Same data, settings and seed give the same forecast on CPU.",
     )
+
+
+def _start(d: dict[str, Any], panel: bool) -> None:
+    """The ConvLSTM's start: from scratch, or from the pretrained network."""
+    st.radio(
+        "ConvLSTM starts from",
+        tuple(STARTS),
+        index=tuple(STARTS).index(d.get(START) or "scratch"),
+        format_func=lambda k: STARTS[k][0],
+        key=START,
+        horizontal=True,
+        disabled=panel,
+        help=START_HELP,
+    )
+    if panel:
+        st.caption(
+            "Does not apply to a run over all series: a panel trains its own "
+            "network on all of them."
+        )

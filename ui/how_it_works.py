@@ -12,9 +12,11 @@ from typing import Any
 import streamlit as st
 
 import ui
-from convlstm import ConvLSTMError, explain, moving_blob, plots
+from convlstm import ConvLSTMError, ConvLSTMForecaster, explain, moving_blob, plots
+from convlstm.data import season_length
 from convlstm.plots import demo as demo_plots
 from convlstm.plots import explain as explain_plots
+from convlstm.pretrained import FAMILY_OF_SEASON, load_card
 
 from .progress import ProgressBar, epoch_callback, event_text
 
@@ -556,4 +558,117 @@ def blob_section() -> None:
         st.caption(
             "Running on its own, errors compound and the blob blurs: the same "
             "reason multi-step forecasts get harder the further they reach."
+        )
+
+
+# ---------------------------------------------------------------- pretrained network
+
+
+def card_table(card: dict[str, Any]) -> Any:
+    """One row per pretrained family: what it forecasts and what it learned from."""
+    import pandas as pd
+
+    rows = []
+    for family, c in card["families"].items():
+        sizes = c.get("corpus", {}).get("sizes", {})
+        synthetic = sum(v for k, v in sizes.items() if k.startswith("synthetic"))
+        training = c.get("training", {})
+        rows.append(
+            {
+                "Network": family,
+                "For a season of": f"{c.get('season')} step(s)",
+                "Forecasts (steps)": c.get("horizon"),
+                "Looks back (steps)": c.get("lookback"),
+                "Weights": c.get("parameters"),
+                "Series learned from": c.get("corpus", {}).get("series"),
+                "M1 / M3 / synthetic": f"{sizes.get('M1', 0):,} / "
+                f"{sizes.get('M3', 0):,} / {synthetic:,}",
+                "Points": c.get("corpus", {}).get("points"),
+                "Training (s)": training.get("train_seconds"),
+                "Dropped (hold test data)": sum(
+                    c.get("corpus", {}).get("left_out", {}).values()
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def pretrained_forecasts(y: Any, horizon: int, seed: int) -> dict[str, Any]:
+    """The pretrained network's forecasts of ``y``'s last ``horizon`` steps, from
+    the points before them: zero-shot, and fine-tuned on those points."""
+    train = y.iloc[:-horizon]
+    return {
+        label: ConvLSTMForecaster(
+            init="pretrained", fine_tune=fine_tune, horizon=horizon, seed=seed
+        )
+        .fit(train)
+        .predict()
+        for label, fine_tune in (("zero-shot", False), ("fine-tuned", True))
+    }
+
+
+def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
+    """Tab 6, the pretrained network: its model card in plain words and, for a season
+    it knows, its zero-shot and fine-tuned forecasts of the series' last window."""
+    st.subheader("Starting from a network trained on thousands of series")
+    try:
+        card = load_card()
+    except ConvLSTMError as exc:
+        ui.show_error(exc)
+        return
+    st.markdown(
+        "Besides training on your series alone, the ConvLSTM can start from a "
+        "network **pretrained** on thousands of other series, one per kind of "
+        "series. They learned from the training parts of the M1 and M3 forecasting "
+        "competitions and from synthetic series (seasonal patterns, trends, random "
+        "walks, level shifts, intermittent counts). Left out on purpose, so that "
+        "the benchmarks can tell whether the network transfers: the test parts of "
+        "M1 and M3, the whole Tourism competition, every dataset bundled with this "
+        "app and the series shipped in statsmodels, pmdarima and R packages. "
+        "On Tourism it beats AutoETS; on the bundled datasets training from "
+        "scratch is more accurate (README, bench/RESULTS.md)."
+    )
+    st.dataframe(card_table(card), hide_index=True, key="hiw_card")
+    st.caption(
+        f"Built by `{card.get('command')}` on {card.get('created')} with seed "
+        f"{card.get('seed')} (code {card.get('code')}, torch {card.get('torch')}); "
+        "the weights ship with the app and are checked against their SHA-256 "
+        "before use. Training (s): seconds on the machine that built them."
+    )
+    season = season_length(y.index)
+    if season not in FAMILY_OF_SEASON:
+        st.info(
+            f"This series' season is {season} steps: no network was pretrained for "
+            "it (only for 1, 4 and 12 steps), so the ConvLSTM trains from scratch "
+            "on it whatever start you choose.",
+            icon=":material/info:",
+        )
+        return
+    if len(y) <= 2 * horizon:
+        return
+    key = (data_key, horizon, seed)
+    forecasts = remembered("pretrained", key)
+    if forecasts is None:
+        with st.spinner("Forecasting with the pretrained network..."):
+            try:
+                forecasts = pretrained_forecasts(y, horizon, seed)
+            except ConvLSTMError as exc:
+                ui.show_error(exc)
+                return
+        remember("pretrained", key, forecasts)
+    family = FAMILY_OF_SEASON[season]
+    st.markdown(
+        f"The **{family}** network forecasts the last {horizon} steps of this "
+        "series from the points before them: as shipped (zero-shot), and after a "
+        "short training on those points (fine-tuned)."
+    )
+    st.plotly_chart(
+        explain_plots.pretrained_figure(y, forecasts), key="hiw_pretrained_chart"
+    )
+    zero, tuned = forecasts["zero-shot"], forecasts["fine-tuned"]
+    if (zero - tuned).abs().max() <= 1e-9 * max(1.0, float(zero.abs().max())):
+        st.caption(
+            "Here fine-tuning kept the pretrained weights: training on this series "
+            "did not lower the error on its own last window (the check that stops "
+            "training), so both lines coincide."
         )

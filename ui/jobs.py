@@ -19,7 +19,7 @@ import streamlit as st
 from convlstm import ConvLSTMError, compare
 from convlstm.executor import Executor, Job
 
-from .form import device_name
+from .form import device_name, pretrained_models, start_of
 from .progress import JobPanel
 from .state import HISTORY, JOB, JOB_ERROR, LOST, OWNER, RESULT, RUNNING
 
@@ -208,6 +208,13 @@ def progress_fragment(device: str) -> None:
     panel()
 
 
+def run_start(run: dict, name: str) -> str:
+    """How model ``name`` started in ``run`` ("-" when the run did not have it)."""
+    if name not in run["comparison"].summary.index:
+        return "-"
+    return start_of(run["params"], name)
+
+
 def run_history() -> None:
     """The session's earlier runs (settings, time, best model); one can be
     reopened as the current result."""
@@ -223,6 +230,7 @@ def run_history() -> None:
                 "Models": ", ".join(str(m) for m in r["comparison"].summary.index),
                 "Horizon": r["params"].get("horizon"),
                 "Folds": r["params"].get("folds"),
+                **{f"{name} start": run_start(r, name) for name in pretrained_models()},
                 "Best": r["comparison"].best or "-",
                 "Shown": r is current,
             }

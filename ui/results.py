@@ -29,7 +29,7 @@ from convlstm.record import record_to_json
 from convlstm.report import build_report
 
 from .errors import guard, show_error
-from .form import LEVEL_OPTIONS
+from .form import LEVEL_OPTIONS, STARTS, pretrained_models, start_of
 from .state import LEVELS, Source, bundled_name, source_key
 from .text import (
     dash_missing,
@@ -53,6 +53,7 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
     cmp = res["comparison"]
     current = res["data_key"] == source_key(src)
     show_header(res, "Results", current)
+    show_start(res)
 
     levels = st.multiselect(
         "Prediction intervals",
@@ -101,6 +102,20 @@ def show_header(res: dict, title: str, current: bool) -> None:
         f"fold(s) · trained on **{res['device'].upper()}** with seed {p['seed']} "
         f"in {res['comparison'].seconds:.1f} s · {res['finished']}"
     )
+
+
+def show_start(res: dict) -> None:
+    """How each model that has a pretrained network started, and what it noted
+    (a season without a pretrained network trains from scratch)."""
+    cmp = res["comparison"]
+    for name in pretrained_models():
+        if name not in cmp.summary.index:
+            continue
+        start = start_of(res["params"], name)
+        st.caption(f"{name} started from {STARTS[start][0]}.")
+        note = getattr(cmp.fitted.get(name), "init_note_", None)
+        if note:
+            st.info(f"{name}: {escape_md(note)}.", icon=":material/info:")
 
 
 def show_scores(cmp: Any, best: str | None) -> None:

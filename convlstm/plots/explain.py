@@ -1,11 +1,13 @@
 """Figures of the "How it works" explanations (``convlstm.explain``), never rendered.
 
 The window and its frames, the pipeline (Graphviz), gates and states, receptive
-fields, saliency, the parts of a forecast and the ablation bars.
+fields, saliency, the parts of a forecast, the ablation bars and the pretrained
+network's forecasts.
 """
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +24,7 @@ __all__ = [
     "frames_figure",
     "gates_figure",
     "pipeline_dot",
+    "pretrained_figure",
     "receptive_field_figure",
     "saliency_figure",
     "window_figure",
@@ -515,3 +518,50 @@ def pipeline_dot(table: pd.DataFrame, *, rankdir: str = "TB") -> str:
             lines.append(f"  {node} -> {main[-1]} [style=dashed];")
     lines.append("}")
     return "\n".join(lines)
+
+
+def pretrained_figure(
+    y: pd.Series, forecasts: dict[str, pd.Series], *, context: int = 48
+) -> go.Figure:
+    """The last window of ``y`` held out, and forecasts of it side by side.
+
+    Args:
+        y: the whole series; the forecasts cover its last steps.
+        forecasts: forecast series by label (e.g. "zero-shot", "fine-tuned"),
+            indexed by timestamps inside ``y``'s index.
+        context: how many steps before the forecasts to draw.
+    """
+    first = min(f.index[0] for f in forecasts.values())
+    start = max(0, int(y.index.get_loc(first)) - context)
+    shown = y.iloc[start:]
+    fig = go.Figure(
+        go.Scatter(
+            x=shown.index,
+            y=shown.to_numpy(dtype=float),
+            mode="lines",
+            name="actual",
+            line={"color": "#000000", "width": 1.5},
+        )
+    )
+    styles = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e")
+    dashes = ("dot", "solid", "dash", "dashdot")
+    for i, (label, forecast) in enumerate(forecasts.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=forecast.index,
+                y=forecast.to_numpy(dtype=float),
+                mode="lines+markers",
+                name=html.escape(str(label), quote=False),
+                line={"color": styles[i % 4], "dash": dashes[i % 4], "width": 2},
+                marker={"size": 4},
+            )
+        )
+    fig.add_vline(x=first, line={"color": "#888888", "dash": "dot", "width": 1})
+    fig.update_layout(
+        template="plotly_white",
+        hovermode="x unified",
+        margin={"l": 50, "r": 20, "t": 20, "b": 40},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        yaxis_title=html.escape(str(y.name or "value"), quote=False),
+    )
+    return fig

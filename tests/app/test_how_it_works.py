@@ -17,6 +17,7 @@ TABS = (
     "Inside a trained model",
     "Kernel sizes & ablation",
     "Moving blob",
+    "Pretrained network",
 )
 # A stand-in for app.py that routes to this page only (set_page_config + navigation).
 HARNESS = f"""

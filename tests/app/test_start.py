@@ -1,0 +1,137 @@
+"""AppTest checks of the ConvLSTM's start (scratch or the pretrained network) on
+Train & compare, and of the How it works section on the pretrained network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = {"hidden_size": 8, "epochs": 2, "folds": 1, "num_layers": 1}
+HARNESS = f"""
+import streamlit as st
+st.set_page_config(layout="wide")
+st.navigation([st.Page({str(ROOT / "pages" / "how_it_works.py")!r},
+                        title="How it works")]).run()
+"""
+
+
+def _open(at: AppTest, page: str) -> AppTest:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(str(p) for p in parts + [i.value for i in at.info])
+
+
+def test_start_defaults_to_scratch_and_maps_to_the_convlstm_only() -> None:
+    values = {"seed": 0, "lookback": 0, "epochs": 2, ui.START: "zero-shot"}
+    params = ui.compare_params(values)
+    assert params["ConvLSTM"]["init"] == "pretrained"
+    assert params["ConvLSTM"]["fine_tune"] is False
+    assert "init" not in params.get("LSTM", {})
+    assert ui.start_of(params, "ConvLSTM") == "zero-shot"
+    assert "init" not in ui.compare_params(values, panel=True)["ConvLSTM"]
+    scratch = ui.compare_params({**values, ui.START: "scratch"})
+    assert ui.start_of(scratch, "ConvLSTM") == "scratch"
+    assert ui.pretrained_models() == ("ConvLSTM",)
+
+
+@pytest.mark.parametrize("start", ["fine-tuned"])
+def test_pretrained_start_trains_and_is_recorded(
+    app: AppTest, start: str, wait_for_training
+) -> None:
+    _open(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value("air_passengers").run()
+    _open(app, "pages/compare.py")
+    control = app.radio(key=ui.START)
+    assert control.value == "scratch"
+    assert control.label == "ConvLSTM starts from"
+    assert "bench/RESULTS.md" in control.help
+    for key, value in TINY.items():
+        app.number_input(key=key).set_value(value)
+    app.multiselect(key="models").set_value(["ConvLSTM"])
+    control.set_value(start)
+    app.form_submit_button[0].click()
+    app.run(timeout=240)
+    wait_for_training(app)
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    result = app.session_state[ui.RESULT]
+    assert result["params"]["ConvLSTM"]["init"] == "pretrained"
+    assert ui.start_of(result["params"], "ConvLSTM") == start
+    fitted = result["comparison"].fitted["ConvLSTM"]
+    assert fitted.get_params()["init"] == "pretrained"
+    assert fitted.init_note_ is None  # monthly: the pretrained family exists
+    assert "ConvLSTM started from the pretrained network (fine-tuned)." in _texts(app)
+    assert any("MAE" in f.value.columns for f in app.dataframe)
+
+
+def test_a_panel_run_over_all_series_disables_the_start(app: AppTest) -> None:
+    _open(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value("us_macro").run()
+    _open(app, "pages/compare.py")
+    assert app.radio(key=ui.panel_results.SCOPE).value == "all"
+    assert app.radio(key=ui.START).disabled
+    assert "a panel trains its own network" in _texts(app)
+
+
+def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:
+    at = AppTest.from_string(HARNESS, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    at.session_state["hiw_tab"] = "Pretrained network"
+    at.run()
+    assert not at.exception, at.exception
+    assert "Starting from a network trained on thousands of series" in [
+        s.value for s in at.subheader
+    ]
+    card = next(f.value for f in at.dataframe if "Network" in f.value.columns)
+    assert list(card["Network"]) == ["yearly", "quarterly", "monthly"]
+    assert (card["Series learned from"] > 1000).all()
+    text = _texts(at)
+    assert "Tourism" in text and "left out" in text.lower()
+    assert "zero-shot" in text and "fine-tuned" in text
+    chart = next(
+        c
+        for c in at.get("plotly_chart")
+        if c.proto.id.endswith("-hiw_pretrained_chart")
+    )
+    assert '"zero-shot"' in chart.proto.spec and '"fine-tuned"' in chart.proto.spec
+
+
+def _show_start_with_note() -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from ui.results import show_start
+
+    note = (
+        "no pretrained network for a season of 7 steps (pretrained: 1, 4, 12): "
+        "trained from scratch"
+    )
+    cmp = SimpleNamespace(
+        summary=pd.DataFrame(index=["ConvLSTM"]),
+        fitted={"ConvLSTM": SimpleNamespace(init_note_=note)},
+    )
+    params = {"ConvLSTM": {"init": "pretrained", "fine_tune": True}}
+    show_start({"comparison": cmp, "params": params})
+
+
+def test_a_season_without_a_pretrained_network_is_noted() -> None:
+    at = AppTest.from_function(_show_start_with_note, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert "ConvLSTM started from the pretrained network (fine-tuned)." in _texts(at)
+    assert any(
+        "season of 7 steps" in i.value and "trained from scratch" in i.value
+        for i in at.info
+    )

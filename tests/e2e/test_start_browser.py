@@ -1,0 +1,44 @@
+"""The ConvLSTM's start in real headless Chromium: the control on Train & compare
+and the Pretrained network section of How it works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_journeys import expect_no_exception, snap, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_start_control_and_pretrained_section(page, screenshots: Path) -> None:
+    from playwright.sync_api import expect
+
+    wait_idle(page)
+    page.get_by_role("link", name="Data").first.click()
+    expect(page.get_by_role("heading", name="Data")).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("link", name="Train & compare").first.click()
+    expect(page.get_by_role("heading", name="Train & compare")).to_be_visible()
+    wait_idle(page)
+    page.get_by_text("Advanced").click()
+    control = page.get_by_test_id("stRadio").filter(has_text="ConvLSTM starts from")
+    expect(control).to_be_visible()
+    expect(control.get_by_text("scratch (trained on this series)")).to_be_visible()
+    control.get_by_text("the pretrained network (zero-shot)").click()
+    expect(control.get_by_role("radio").nth(2)).to_be_checked()
+    expect_no_exception(page)
+    snap(page, screenshots / "start_control.png")
+
+    page.get_by_role("link", name="How it works").first.click()
+    wait_idle(page)
+    page.get_by_role("tab", name="Pretrained network", exact=True).click()
+    heading = page.get_by_role("heading", name="Starting from a network trained")
+    expect(heading).to_be_visible(timeout=120_000)
+    wait_idle(page)
+    chart = page.locator(".st-key-hiw_pretrained_chart .js-plotly-plot")
+    expect(chart).to_be_visible()
+    expect_no_exception(page)
+    chart.scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / "pretrained_section.png")
