@@ -79,8 +79,12 @@ def test_train_all_series_and_drill_into_one(page, screenshots: Path) -> None:
     expect(chart).to_be_visible()
     expect(chart.get_by_text("history")).to_be_attached()
 
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Forecasts, all series (CSV)").click()
+    # the drill-down's rerun must end first: a click during it can be lost
+    wait_idle(page)
+    button = page.get_by_role("button", name="Forecasts, all series (CSV)")
+    expect(button).to_be_enabled()
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
     lines = Path(download.value.path()).read_text().splitlines()
     assert lines[0] == "series,timestamp,model,forecast"
     assert {line.split(",")[0] for line in lines[1:]} == {"east", "north", "south"}
