@@ -46,6 +46,28 @@ def wait_idle(page) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
 
 
+def go_to(page, name: str) -> None:
+    """Open the page ``name`` from the sidebar and wait for its heading.
+
+    A click that lands while the current page reruns can be dropped by the
+    browser's navigation, so the click is repeated (at most three times) until the
+    heading shows.
+    """
+    from playwright.sync_api import expect
+
+    heading = page.get_by_role("heading", name=name)
+    for attempt in range(3):
+        wait_idle(page)
+        page.get_by_role("link", name=name).first.click()
+        try:
+            expect(heading).to_be_visible(timeout=15_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    wait_idle(page)
+
+
 def set_number(page, label: str, value: int) -> None:
     field = page.get_by_label(label, exact=True)
     field.fill(str(value))

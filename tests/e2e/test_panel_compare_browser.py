@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_journeys import expect_no_exception, set_number, snap, wait_idle
+from tests.e2e.test_journeys import (
+    expect_no_exception,
+    go_to,
+    set_number,
+    snap,
+    wait_idle,
+)
 from tests.e2e.test_panel_browser import upload_panel
 
 pytestmark = pytest.mark.e2e
@@ -44,11 +50,7 @@ def test_train_all_series_and_drill_into_one(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
     upload_panel(page, stores_csv())
-    wait_idle(page)
-
-    page.get_by_role("link", name="Train & compare").first.click()
-    expect(page.get_by_role("heading", name="Train & compare")).to_be_visible()
-    wait_idle(page)
+    go_to(page, "Train & compare")
     expect(page.get_by_text("All 3 series (one global run)")).to_be_visible()
     set_number(page, "Backtest folds", 1)
     choose_models(page, FAST)

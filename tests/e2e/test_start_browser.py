@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_journeys import expect_no_exception, snap, wait_idle
+from tests.e2e.test_journeys import expect_no_exception, go_to, snap, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -15,13 +15,8 @@ pytestmark = pytest.mark.e2e
 def test_start_control_and_pretrained_section(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
-    wait_idle(page)
-    page.get_by_role("link", name="Data").first.click()
-    expect(page.get_by_role("heading", name="Data")).to_be_visible()
-    wait_idle(page)
-    page.get_by_role("link", name="Train & compare").first.click()
-    expect(page.get_by_role("heading", name="Train & compare")).to_be_visible()
-    wait_idle(page)
+    go_to(page, "Data")
+    go_to(page, "Train & compare")
     page.get_by_text("Advanced").click()
     control = page.get_by_test_id("stRadio").filter(has_text="ConvLSTM starts from")
     expect(control).to_be_visible()
