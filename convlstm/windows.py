@@ -19,6 +19,7 @@ __all__ = [
     "MAX_VAL_WINDOWS",
     "PanelWindows",
     "gather",
+    "last_window",
     "normalise",
     "normalised_pairs",
     "predict_windows",
@@ -137,6 +138,15 @@ def window_starts(
     first_val = last - n_val + 1
     train = torch.arange(first_val - horizon + 1)  # s + L + h <= first_val + L
     return train, torch.arange(first_val, last + 1)
+
+
+def last_window(values: np.ndarray, lookback: int) -> np.ndarray:
+    """The last ``lookback`` values, left-padded with NaN when there are fewer (the
+    padding :func:`normalise` fills)."""
+    out = np.full(lookback, np.nan)
+    tail = np.asarray(values, dtype=np.float64)[-lookback:]
+    out[lookback - len(tail) :] = tail
+    return out
 
 
 @dataclass

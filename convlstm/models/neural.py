@@ -25,7 +25,7 @@ from ..device import resolve_device
 from ..errors import ConvLSTMError, DataError, ParameterError
 from ..pretrained import ARCH_FIELDS, FAMILY_OF_SEASON, family_for, load_family
 from ..training import EpochCallback, linear_validation_loss, train
-from ..windows import PanelWindows, predict_windows
+from ..windows import PanelWindows, last_window, predict_windows
 from .arima import wants_log
 from .base import BaseForecaster, forecast_frame
 from .persistence import load_model, model_to_bytes, values_sha256
@@ -559,11 +559,7 @@ class NeuralForecaster(BaseForecaster):
         self.best_epoch_ = result.best_epoch
         self.stopped_early_ = result.stopped_early
         self.n_params_ = sum(p.numel() for p in self.net_.parameters())
-        last = np.full((len(arrays), lookback), np.nan)
-        for row, values in zip(last, arrays, strict=True):
-            tail = values[-lookback:]
-            row[lookback - len(tail) :] = tail
-        self.panel_windows_ = last
+        self.panel_windows_ = np.stack([last_window(v, lookback) for v in arrays])
         self.panel_log_ = np.array(logs, dtype=bool)
         self.panel_ends_ = pd.DatetimeIndex(ends)
         self.panel_offset_ = offset_of(index)
@@ -982,10 +978,7 @@ class ConvLSTMForecaster(NeuralForecaster):
             self.stopped_early_ = result.stopped_early
         net.eval()
         self.n_params_ = sum(p.numel() for p in net.parameters())
-        last = np.full(self.lookback_, np.nan)
-        tail = values[-self.lookback_ :]
-        last[self.lookback_ - len(tail) :] = tail
-        self.last_window_ = last
+        self.last_window_ = last_window(values, self.lookback_)
         self.data_fingerprint_ = values_sha256(values)
         self.index_ = y.index
         self.fit_seconds_ = time.perf_counter() - started
