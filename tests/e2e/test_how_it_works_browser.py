@@ -6,32 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import expect_no_exception, go_to, set_number, snap, wait_idle
+
 pytestmark = pytest.mark.e2e
 
 SLOW = 120_000  # ms: training on shared CPUs
-
-
-def snap(page, path: Path) -> None:
-    """Screenshot the whole app: Streamlit scrolls inside its main container, so
-    grow the viewport to the content's height first."""
-    size = page.viewport_size
-    height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": min(height, 6000)})
-    page.screenshot(path=path)
-    page.set_viewport_size(size)
-
-
-def wait_idle(page) -> None:
-    """Wait until the script run finished (the status widget stops 'Running')."""
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SLOW)
-
-
-def expect_no_exception(page) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def chart(page, key: str):
@@ -47,12 +26,6 @@ def open_tab(page, name: str) -> None:
     expect(tab).to_have_attribute("aria-selected", "true")
 
 
-def set_number(page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(str(value))
-    field.press("Tab")
-
-
 def test_how_it_works_tabs_train_and_blob(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
@@ -65,9 +38,7 @@ def test_how_it_works_tabs_train_and_blob(page, screenshots: Path) -> None:
     expect(page.get_by_role("link", name="How it works").first).to_be_visible(
         timeout=SLOW
     )
-    wait_idle(page)
-    page.get_by_role("link", name="How it works").first.click()
-    expect(page.get_by_role("heading", name="How it works")).to_be_visible()
+    go_to(page, "How it works")
 
     # No data chosen on the Data page: the page offers the bundled datasets and
     # starts on air_passengers.

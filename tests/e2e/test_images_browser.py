@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import go_to
+
 pytestmark = pytest.mark.e2e
 
 SLOW = 120_000  # ms: training on shared CPUs
@@ -17,9 +19,7 @@ def test_image_section_trains_digits_and_shows_results(page, screenshots: Path) 
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SLOW)
-    page.get_by_role("link", name="How it works").first.click()
-    heading = page.get_by_role("heading", name="How it works")
-    expect(heading).to_be_visible(timeout=SLOW)
+    go_to(page, "How it works")
 
     page.get_by_text("Beyond series: the article's image experiment").click()
     expect(page.get_by_text("What the article claimed.")).to_be_visible(timeout=SLOW)

@@ -8,29 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import go_to, pick_dataset, wait_idle
+
 pytestmark = pytest.mark.e2e
 
 TRAIN_TIMEOUT = 300_000  # ms: electricity's full default compare on busy cores
 
 
-def wait_idle(page) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
-
-
 def test_training_survives_visiting_another_page(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
-    page.get_by_role("link", name="Data").first.click()
-    expect(page.get_by_role("heading", name="Data")).to_be_visible()
-    wait_idle(page)
-    dataset = page.get_by_role("combobox", name="Dataset")
-    dataset.click()
-    page.get_by_role("option", name="Electricity demand").click()
-    expect(dataset).to_have_value("Electricity demand")
-    wait_idle(page)
-    page.get_by_role("link", name="Train & compare").first.click()
+    pick_dataset(page, "Electricity demand")
+    go_to(page, "Train & compare")
     page.get_by_role("button", name="Train and compare").click()
     expect(page.get_by_test_id("stProgress")).to_be_visible(timeout=60_000)
     # the panel says where the run stands (queued or training, with an estimate)
@@ -38,11 +27,8 @@ def test_training_survives_visiting_another_page(page, screenshots: Path) -> Non
     expect(place.first).to_be_visible(timeout=60_000)
 
     # leave while it trains, look at the data, come back
-    page.get_by_role("link", name="Data").first.click()
-    expect(page.get_by_role("heading", name="Data")).to_be_visible()
-    wait_idle(page)
-    page.get_by_role("link", name="Train & compare").first.click()
-    expect(page.get_by_role("heading", name="Train & compare")).to_be_visible()
+    go_to(page, "Data")
+    go_to(page, "Train & compare")
 
     expect(page.get_by_role("heading", name="Backtest scores")).to_be_visible(
         timeout=TRAIN_TIMEOUT

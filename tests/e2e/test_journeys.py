@@ -7,6 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import (
+    expect_no_exception,
+    go_to,
+    pick_dataset,
+    set_number,
+    snap,
+    wait_idle,
+)
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,57 +32,6 @@ def monthly_csv() -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-def snap(page, path: Path) -> None:
-    """Screenshot the whole app: Streamlit scrolls inside its main container, so
-    grow the viewport to the content's height first."""
-    size = page.viewport_size
-    height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": min(height, 6000)})
-    page.screenshot(path=path)
-    page.set_viewport_size(size)
-
-
-def expect_no_exception(page) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-
-
-def wait_idle(page) -> None:
-    """Wait until the script run finished (the status widget stops 'Running')."""
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
-
-
-def go_to(page, name: str) -> None:
-    """Open the page ``name`` from the sidebar and wait for its heading.
-
-    A click that lands while the current page reruns can be dropped by the
-    browser's navigation, so the click is repeated (at most three times) until the
-    heading shows.
-    """
-    from playwright.sync_api import expect
-
-    heading = page.get_by_role("heading", name=name)
-    for attempt in range(3):
-        wait_idle(page)
-        page.get_by_role("link", name=name).first.click()
-        try:
-            expect(heading).to_be_visible(timeout=15_000)
-            break
-        except AssertionError:
-            if attempt == 2:
-                raise
-    wait_idle(page)
-
-
-def set_number(page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(str(value))
-    field.press("Tab")
-
-
 def test_upload_train_and_see_results(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
@@ -82,8 +40,7 @@ def test_upload_train_and_see_results(page, screenshots: Path) -> None:
     wait_idle(page)
     snap(page, screenshots / "home.png")
 
-    page.get_by_role("link", name="Data").first.click()
-    expect(page.get_by_role("heading", name="Data")).to_be_visible()
+    go_to(page, "Data")
     page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "sales.csv", "mimeType": "text/csv", "buffer": monthly_csv()}]
@@ -95,8 +52,7 @@ def test_upload_train_and_see_results(page, screenshots: Path) -> None:
     expect_no_exception(page)
     snap(page, screenshots / "data.png")
 
-    page.get_by_role("link", name="Train & compare").first.click()
-    expect(page.get_by_role("heading", name="Train & compare")).to_be_visible()
+    go_to(page, "Train & compare")
     set_number(page, "Hidden size", 16)
     set_number(page, "Backtest folds", 1)
     page.get_by_text("Advanced").click()
@@ -128,18 +84,11 @@ def test_upload_train_and_see_results(page, screenshots: Path) -> None:
 def test_stop_button_stops_training(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
-    page.get_by_role("link", name="Data").first.click()
-    expect(page.get_by_role("heading", name="Data")).to_be_visible()
-    wait_idle(page)
     # The longest bundled series: its compare takes half a minute, so the stop
     # click always lands while training runs (on air_passengers the whole compare
     # could finish first on a busy machine).
-    dataset = page.get_by_role("combobox", name="Dataset")
-    dataset.click()
-    page.get_by_role("option", name="Electricity demand").click()
-    expect(dataset).to_have_value("Electricity demand")
-    wait_idle(page)
-    page.get_by_role("link", name="Train & compare").first.click()
+    pick_dataset(page, "Electricity demand")
+    go_to(page, "Train & compare")
     page.get_by_text("Advanced").click()
     set_number(page, "Epochs", 2000)
     page.get_by_role("button", name="Train and compare").click()

@@ -116,6 +116,24 @@ async def _wait_idle(page) -> None:
     )
 
 
+async def _go_to(page, name: str) -> None:
+    """Open the page ``name`` from the sidebar; as `helpers.go_to`, repeat a click
+    lost during a rerun (at most three times)."""
+    from playwright.async_api import expect
+
+    heading = page.get_by_role("heading", name=name)
+    for attempt in range(3):
+        await _wait_idle(page)
+        await page.get_by_role("link", name=name).first.click()
+        try:
+            await expect(heading).to_be_visible(timeout=15_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    await _wait_idle(page)
+
+
 async def _session(browser, url: str, scale: int, start: asyncio.Barrier) -> dict:
     """Upload this session's CSV, train with tiny settings, read what it shows."""
     from playwright.async_api import expect
@@ -126,8 +144,7 @@ async def _session(browser, url: str, scale: int, start: asyncio.Barrier) -> dic
     try:
         page = await context.new_page()
         await page.goto(url)
-        await page.get_by_role("link", name="Data").first.click()
-        await expect(page.get_by_role("heading", name="Data")).to_be_visible()
+        await _go_to(page, "Data")
         await page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
         await page.locator("input[type=file]").set_input_files(
             files=[{"name": name, "mimeType": "text/csv", "buffer": series_csv(scale)}]
@@ -136,10 +153,7 @@ async def _session(browser, url: str, scale: int, start: asyncio.Barrier) -> dic
         await expect(page.get_by_text(f"sales_x{scale}").first).to_be_visible()
         await _wait_idle(page)
 
-        await page.get_by_role("link", name="Train & compare").first.click()
-        await expect(
-            page.get_by_role("heading", name="Train & compare")
-        ).to_be_visible()
+        await _go_to(page, "Train & compare")
         await _set_number(page, "Hidden size", 16)
         await _set_number(page, "Backtest folds", 1)
         await page.get_by_text("Advanced").click()

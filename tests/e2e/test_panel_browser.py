@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_journeys import expect_no_exception, snap, wait_idle
+from tests.e2e.helpers import expect_no_exception, go_to, snap, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +26,7 @@ def upload_panel(page, content: bytes, name: str = "stores.csv"):
     """Upload a panel CSV on the Data page; return the series picker once shown."""
     from playwright.sync_api import expect
 
-    wait_idle(page)
-    page.get_by_role("link", name="Data").first.click()
-    expect(page.get_by_role("heading", name="Data")).to_be_visible()
+    go_to(page, "Data")
     page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
     page.locator("input[type=file]").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
@@ -54,8 +52,6 @@ def test_upload_a_panel_and_pick_a_series(page, screenshots: Path) -> None:
     expect_no_exception(page)
     snap(page, screenshots / "panel_data.png")
 
-    page.get_by_role("link", name="Train & compare").first.click()
-    expect(page.get_by_role("heading", name="Train & compare")).to_be_visible()
-    wait_idle(page)
+    go_to(page, "Train & compare")
     expect_no_exception(page)
     expect(page.get_by_text("stores.csv · south").first).to_be_visible()

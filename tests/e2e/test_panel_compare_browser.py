@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_journeys import (
+from tests.e2e.helpers import (
     expect_no_exception,
     go_to,
     set_number,

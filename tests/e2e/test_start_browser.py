@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_journeys import expect_no_exception, go_to, snap, wait_idle
+from tests.e2e.helpers import expect_no_exception, go_to, snap, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -26,8 +26,7 @@ def test_start_control_and_pretrained_section(page, screenshots: Path) -> None:
     expect_no_exception(page)
     snap(page, screenshots / "start_control.png")
 
-    page.get_by_role("link", name="How it works").first.click()
-    wait_idle(page)
+    go_to(page, "How it works")
     page.get_by_role("tab", name="Pretrained network", exact=True).click()
     heading = page.get_by_role("heading", name="Starting from a network trained")
     expect(heading).to_be_visible(timeout=120_000)

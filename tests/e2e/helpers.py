@@ -1,0 +1,71 @@
+"""Steps every browser journey shares: wait for a script run, open a page, pick a
+bundled dataset, fill a number, screenshot the whole app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+IDLE_TIMEOUT = 120_000  # ms: a script run on busy shared cores
+
+
+def snap(page, path: Path) -> None:
+    """Screenshot the whole app: Streamlit scrolls inside its main container, so
+    grow the viewport to the content's height first."""
+    size = page.viewport_size
+    height = page.get_by_test_id("stMain").evaluate("el => el.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(height, 6000)})
+    page.screenshot(path=path)
+    page.set_viewport_size(size)
+
+
+def expect_no_exception(page) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def wait_idle(page, timeout: int = IDLE_TIMEOUT) -> None:
+    """Wait until the script run finished (the status widget stops 'Running')."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)
+
+
+def go_to(page, name: str) -> None:
+    """Open the page ``name`` from the sidebar and wait for its heading.
+
+    A click that lands while the current page reruns can be dropped by the
+    browser's navigation, so the click is repeated (at most three times) until the
+    heading shows.
+    """
+    from playwright.sync_api import expect
+
+    heading = page.get_by_role("heading", name=name)
+    for attempt in range(3):
+        wait_idle(page)
+        page.get_by_role("link", name=name).first.click()
+        try:
+            expect(heading).to_be_visible(timeout=15_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    wait_idle(page)
+
+
+def pick_dataset(page, name: str) -> None:
+    """Choose the bundled dataset ``name`` on the Data page."""
+    from playwright.sync_api import expect
+
+    go_to(page, "Data")
+    dataset = page.get_by_role("combobox", name="Dataset")
+    dataset.click()
+    page.get_by_role("option", name=name).click()
+    expect(dataset).to_have_value(name)
+    wait_idle(page)
+
+
+def set_number(page, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Tab")
