@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-ray bench bench-full bench-extra bench-m3 bench-tourism bench-scale pretrain setup setup-ray clean
+.PHONY: run test test-ray bench bench-full bench-extra bench-m3 bench-tourism bench-scale bench-pretrained-speed pretrain setup setup-ray clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -68,6 +68,12 @@ bench-m3: $(STAMP)
 bench-tourism: $(STAMP)
 	$(BIN)/pip install --quiet --no-deps -r requirements-bench.txt
 	$(BIN)/python -m bench.tourism $(TOURISM_ARGS)
+
+# Speed of the pretrained ConvLSTM on M3 monthly: fine-tune + forecast one series, and
+# zero-shot forecasts of 1,000 series in one batched pass (bench/RESULTS.md).
+bench-pretrained-speed: $(STAMP)
+	$(BIN)/pip install --quiet --no-deps -r requirements-bench.txt
+	$(BIN)/python -m bench.pretrained_speed
 
 # Scaling: per-series fits of the M3 monthly series on 1 and 2 local workers and on
 # local Ray, then 30 simultaneous app jobs on the local executor; writes bench/scale.json

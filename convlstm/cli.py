@@ -648,7 +648,9 @@ def _add_models(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--models",
         nargs="+",
-        help=f"models to compare (default: {', '.join(default_models())})",
+        help=f"models to compare, from: {', '.join(model_names())} (case, spaces "
+        "and hyphens are ignored: convlstm-pretrained is the ConvLSTM started from "
+        f"the pretrained network; default: {', '.join(default_models())})",
     )
 
 

@@ -96,6 +96,9 @@ class TrainResult:
             non-finite loss).
         seconds: wall time of the run.
         ridge_penalty: penalty of the solved linear skip (None: not solved).
+        start_loss: validation loss of the net as it started (the solved skip or
+            the pretrained weights: "epoch 0", the loss to beat); None when the
+            start is not a baseline or there is no validation split.
     """
 
     history: list[dict] = field(default_factory=list)
@@ -103,6 +106,7 @@ class TrainResult:
     stopped_early: bool = False
     seconds: float = 0.0
     ridge_penalty: float | None = None
+    start_loss: float | None = None
 
 
 def _is_oom(exc: BaseException) -> bool:
@@ -474,7 +478,7 @@ def train(
             )
             if start_is_baseline and len(val_starts):
                 # the starting net is "epoch 0": later epochs must beat it
-                best["loss"] = run.validation_loss()
+                best["loss"] = result.start_loss = run.validation_loss()
                 best["state"] = copy.deepcopy(net.state_dict())
             _run_epochs(
                 run,

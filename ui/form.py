@@ -64,7 +64,8 @@ START_HELP = (
     "scratch is more accurate (see the README and bench/RESULTS.md, section "
     "Pretrained ConvLSTM); the pretrained network does better on short series "
     "like the Tourism competition's. A season other than 1, 4 or 12 steps has no "
-    "pretrained network and trains from scratch."
+    "pretrained network and trains from scratch. To compare both starts side by "
+    "side, keep scratch here and add the model *ConvLSTM (pretrained)*."
 )
 
 
@@ -130,11 +131,15 @@ def submitted_values() -> dict[str, Any]:
 
 
 def pretrained_models() -> tuple[str, ...]:
-    """The registered neural models that can start from a pretrained network
-    (those whose class takes ``init``)."""
+    """The registered neural models that the start control sets: those whose
+    class takes ``init`` and whose entry does not fix it (as "ConvLSTM
+    (pretrained)" does)."""
     names = []
     for name in model_names(kind="neural"):
-        if "init" in inspect.signature(model_spec(name).load()).parameters:
+        spec = model_spec(name)
+        if "init" in spec.params:
+            continue
+        if "init" in inspect.signature(spec.load()).parameters:
             names.append(name)
     return tuple(names)
 

@@ -593,18 +593,20 @@ def card_table(card: dict[str, Any]) -> Any:
     return pd.DataFrame(rows)
 
 
-def pretrained_forecasts(y: Any, horizon: int, seed: int) -> dict[str, Any]:
+def pretrained_forecasts(
+    y: Any, horizon: int, seed: int
+) -> tuple[dict[str, Any], ConvLSTMForecaster]:
     """The pretrained network's forecasts of ``y``'s last ``horizon`` steps, from
-    the points before them: zero-shot, and fine-tuned on those points."""
+    the points before them: zero-shot, and fine-tuned on those points; and the
+    fine-tuned model (its loss history)."""
     train = y.iloc[:-horizon]
-    return {
+    models = {
         label: ConvLSTMForecaster(
             init="pretrained", fine_tune=fine_tune, horizon=horizon, seed=seed
-        )
-        .fit(train)
-        .predict()
+        ).fit(train)
         for label, fine_tune in (("zero-shot", False), ("fine-tuned", True))
     }
+    return {label: m.predict() for label, m in models.items()}, models["fine-tuned"]
 
 
 def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
@@ -647,28 +649,39 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
     if len(y) <= 2 * horizon:
         return
     key = (data_key, horizon, seed)
-    forecasts = remembered("pretrained", key)
-    if forecasts is None:
+    result = remembered("pretrained", key)
+    if result is None:
         with st.spinner("Forecasting with the pretrained network..."):
             try:
-                forecasts = pretrained_forecasts(y, horizon, seed)
+                result = pretrained_forecasts(y, horizon, seed)
             except ConvLSTMError as exc:
                 ui.show_error(exc)
                 return
-        remember("pretrained", key, forecasts)
+        remember("pretrained", key, result)
+    forecasts, tuned_model = result
     family = FAMILY_OF_SEASON[season]
     st.markdown(
         f"The **{family}** network forecasts the last {horizon} steps of this "
         "series from the points before them: as shipped (zero-shot), and after a "
         "short training on those points (fine-tuned)."
     )
-    st.plotly_chart(
-        explain_plots.pretrained_figure(y, forecasts), key="hiw_pretrained_chart"
-    )
-    zero, tuned = forecasts["zero-shot"], forecasts["fine-tuned"]
-    if (zero - tuned).abs().max() <= 1e-9 * max(1.0, float(zero.abs().max())):
-        st.caption(
-            "Here fine-tuning kept the pretrained weights: training on this series "
-            "did not lower the error on its own last window (the check that stops "
-            "training), so both lines coincide."
+    chart, curve = st.columns([3, 2], gap="medium")
+    with chart:
+        st.markdown("**Zero-shot and fine-tuned forecasts of the last window**")
+        st.plotly_chart(
+            explain_plots.pretrained_figure(y, forecasts), key="hiw_pretrained_chart"
         )
+        if not tuned_model.best_epoch_:
+            st.caption("The pretrained weights were kept, so both lines coincide.")
+    with curve:
+        st.markdown("**Fine-tuning: loss per epoch**")
+        if tuned_model.history_:
+            st.plotly_chart(
+                plots.loss_figure(
+                    {"fine-tuning": tuned_model.history_},
+                    starts={"fine-tuning": tuned_model.start_loss_},
+                    log_y=False,
+                ),
+                key="hiw_finetune_loss_chart",
+            )
+        st.caption(explain.fine_tune_text(tuned_model))

@@ -109,10 +109,10 @@ def show_start(res: dict) -> None:
     (a season without a pretrained network trains from scratch)."""
     cmp = res["comparison"]
     for name in pretrained_models():
-        if name not in cmp.summary.index:
-            continue
-        start = start_of(res["params"], name)
-        st.caption(f"{name} started from {STARTS[start][0]}.")
+        if name in cmp.summary.index:
+            start = start_of(res["params"], name)
+            st.caption(f"{name} started from {STARTS[start][0]}.")
+    for name in cmp.summary.index:
         note = getattr(cmp.fitted.get(name), "init_note_", None)
         if note:
             st.info(f"{name}: {escape_md(note)}.", icon=":material/info:")

@@ -27,6 +27,7 @@ from .subject import (
     train_subject,
 )
 from .words import (
+    fine_tune_text,
     frames_text,
     gates_text,
     parts_text,
@@ -41,6 +42,7 @@ __all__ = [
     "Window",
     "ablation",
     "effect_sentence",
+    "fine_tune_text",
     "forecast_parts",
     "frames_text",
     "gate_trace",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..models.neural import FINE_TUNE_LR_FACTOR, FINE_TUNE_STEPS, ConvLSTMForecaster
 from .inside import GateTrace
 from .subject import Subject
 
 __all__ = [
+    "fine_tune_text",
     "frames_text",
     "gates_text",
     "parts_text",
@@ -57,6 +59,49 @@ def training_text(subject: Subject) -> str:
             "validation loss had stopped improving."
         )
     return text
+
+
+def fine_tune_text(model: ConvLSTMForecaster) -> str:
+    """What a pretrained ConvLSTM's fine-tuning did, read off its loss history:
+    how long it trained, which epoch's weights were kept, or that the pretrained
+    weights were kept (Markdown)."""
+    history = list(getattr(model, "history_", None) or [])
+    if not getattr(model, "fine_tune", False):
+        return "Zero-shot: the pretrained weights forecast as they are, untrained."
+    if not history:
+        return (
+            "The series is too short to hold a training window before its "
+            "validation window, so fine-tuning had nothing to train on and the "
+            "pretrained weights were kept."
+        )
+    start = getattr(model, "start_loss_", None)
+    kept = int(getattr(model, "best_epoch_", 0) or 0)
+    text = (
+        f"Fine-tuning trained for **{len(history)} epoch(s)** (at most "
+        f"{FINE_TUNE_STEPS} steps, at {FINE_TUNE_LR_FACTOR:g} x the learning rate) "
+        "on the windows before the validation window, the last stretch of the "
+        "points it was given. Loss: the mean absolute error in units of each "
+        "window's typical step-to-step change (1 = an error as large as that "
+        "change); epoch 0 is the pretrained network as shipped."
+    )
+    if kept == 0:
+        best = f" ({start:.3g})" if start is not None else ""
+        return text + (
+            " **No epoch beat the pretrained weights' validation loss"
+            f"{best}, so the pretrained weights were kept**: the fine-tuned "
+            "forecast is the zero-shot one."
+        )
+    row = next((r for r in history if r.get("epoch") == kept), {})
+    loss = row.get("val_loss")
+    versus = (
+        f" ({loss:.3g}, against {start:.3g} at epoch 0)"
+        if loss is not None and start is not None
+        else ""
+    )
+    return text + (
+        f" **The weights of epoch {kept} were kept**: the lowest validation "
+        f"loss{versus}."
+    )
 
 
 def gates_text(trace: GateTrace) -> str:

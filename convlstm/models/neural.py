@@ -294,6 +294,7 @@ class NeuralForecaster(BaseForecaster):
         self.history_ = result.history
         self.best_epoch_ = result.best_epoch
         self.stopped_early_ = result.stopped_early
+        self.start_loss_ = result.start_loss
         self.n_params_ = sum(p.numel() for p in net.parameters())
         self.last_window_ = values[-self.lookback_ :].copy()
         self.data_fingerprint_ = values_sha256(values)
@@ -405,26 +406,34 @@ class NeuralForecaster(BaseForecaster):
         values of the window and forecasts again, block by block.
         """
         self._check_fitted()
-        steps = int(self.__dict__.get("horizon_") or self.net_.horizon)
         window = self.transform_values(self.last_window_)
-        device = next(self.net_.parameters()).device
         reach = PANEL_REACH if self.__dict__.get("arch_") else None
+        pred = self.untransform_values(self._forecast(window[None, :], reach)[0])
+        idx = future_index(self.index_, len(pred))
+        return pd.Series(pred.astype(float), index=idx, name=self.display_name)
+
+    def _forecast(self, windows: np.ndarray, reach: float | None) -> np.ndarray:
+        """Forecasts ``(B, steps)`` of raw windows ``(B, lookback)``, in the net's
+        working units: the net's heads, block by block up to ``horizon_`` (a
+        pretrained net's horizon may differ from its heads')."""
+        steps = int(self.__dict__.get("horizon_") or self.net_.horizon)
+        device = next(self.net_.parameters()).device
         blocks: list[np.ndarray] = []
         done = 0
         while done < steps:
             block = predict_windows(
                 self.net_,
-                torch.from_numpy(window)[None, :],
+                torch.from_numpy(windows),
                 norm_period=self.width_,
                 device=device,
                 reach=reach,
-            )[0].numpy()
+            ).numpy()
             blocks.append(block)
-            done += len(block)
-            window = np.concatenate([window, block])[-len(window) :]
-        pred = self.untransform_values(np.concatenate(blocks)[:steps])
-        idx = future_index(self.index_, steps)
-        return pd.Series(pred.astype(float), index=idx, name=self.display_name)
+            done += block.shape[1]
+            windows = np.ascontiguousarray(
+                np.concatenate([windows, block], axis=1)[:, -windows.shape[1] :]
+            )
+        return np.concatenate(blocks, axis=1)[:, :steps]
 
     # -- one net over a panel -------------------------------------------------------
 
@@ -558,6 +567,7 @@ class NeuralForecaster(BaseForecaster):
         self.history_ = result.history
         self.best_epoch_ = result.best_epoch
         self.stopped_early_ = result.stopped_early
+        self.start_loss_ = result.start_loss
         self.n_params_ = sum(p.numel() for p in self.net_.parameters())
         self.panel_windows_ = np.stack([last_window(v, lookback) for v in arrays])
         self.panel_log_ = np.array(logs, dtype=bool)
@@ -603,14 +613,7 @@ class NeuralForecaster(BaseForecaster):
         if not self.fitted_on_panel:
             self._check_fitted()
             raise ConvLSTMError(f"{type(self).__name__} was not fitted on a panel")
-        device = next(self.net_.parameters()).device
-        pred = predict_windows(
-            self.net_,
-            torch.from_numpy(self.panel_windows_),
-            norm_period=self.width_,
-            device=device,
-            reach=PANEL_REACH,
-        ).numpy()
+        pred = self._forecast(self.panel_windows_, PANEL_REACH)
         pred[self.panel_log_] = np.exp(pred[self.panel_log_])
         horizon = pred.shape[1]
         steps: dict[pd.Timestamp, pd.DatetimeIndex] = {}
@@ -662,6 +665,7 @@ class NeuralForecaster(BaseForecaster):
         "history_",
         "best_epoch_",
         "stopped_early_",
+        "start_loss_",
         "n_params_",
         "fit_seconds_",
         "data_fingerprint_",
@@ -728,7 +732,9 @@ class ConvLSTMForecaster(NeuralForecaster):
             (window, kernel, hidden size, layers) replaces those settings, and
             forecasts any series of at least 3 points; a season with no pretrained
             family (e.g. 7 or 48 steps) trains from scratch and says so in
-            ``init_note_``. A panel always trains its own net.
+            ``init_note_``. A panel (``fit(panel)``) starts all its series from
+            the same pretrained net: fine-tuned once on all their windows, or
+            zero-shot, forecast in one batched pass.
         fine_tune: with ``init="pretrained"``, train the pretrained net further on
             the series (at most ``FINE_TUNE_STEPS`` steps at
             ``FINE_TUNE_LR_FACTOR`` x ``learning_rate``; the start must be beaten
@@ -893,11 +899,7 @@ class ConvLSTMForecaster(NeuralForecaster):
             season = self._season_of(y)
             if season in FAMILY_OF_SEASON:
                 return self._fit_pretrained(y, callback)
-            self.init_note_ = (
-                f"no pretrained network for a season of {season} steps (pretrained: "
-                f"{', '.join(str(s) for s in FAMILY_OF_SEASON)}): trained from scratch"
-            )
-            logger.info("%s", self.init_note_)
+            self.init_note_ = self._no_family_note(season)
         return super().fit(y, callback)
 
     def _season_of(self, y: pd.Series) -> int | None:
@@ -916,7 +918,77 @@ class ConvLSTMForecaster(NeuralForecaster):
         self.check_params()
         y = check_series(y, min_length=PANEL_MIN_POINTS, what="the pretrained ConvLSTM")
         periods = self._periods(y.index)
+        min_context = self._load_pretrained(periods[0] if periods else 1)
+        values = np.array(y.to_numpy(dtype=np.float64), copy=True)
+        windows = PanelWindows.build(
+            [values],
+            lookback=self.lookback_,
+            horizon=self.net_horizon_,
+            min_context=min_context,
+        )
+        self._fine_tune(windows, int(self.batch_size), callback)
+        self.n_params_ = sum(p.numel() for p in self.net_.parameters())
+        self.last_window_ = last_window(values, self.lookback_)
+        self.data_fingerprint_ = values_sha256(values)
+        self.index_ = y.index
+        self.fit_seconds_ = time.perf_counter() - started
+        return self
+
+    def _fit_panel(
+        self, panel: pd.DataFrame, callback: EpochCallback | None, started: float
+    ) -> Self:
+        """A panel fit; with ``init="pretrained"`` every series starts from the
+        pretrained net of the panel's season: fine-tuned once on all their windows
+        (batches of ``PANEL_BATCH_FACTOR`` x ``batch_size``), or zero-shot, and
+        forecast in one batched pass."""
+        self.init_note_ = None
+        if self.init != "pretrained":
+            return super()._fit_panel(panel, callback, started)
+        self.check_params()
+        kept, failed = self._panel_series(split_panel(panel))
+        index = max((y.index for _, y in kept), key=len)
+        periods = self._periods(index)
         season = periods[0] if periods else 1
+        if season not in FAMILY_OF_SEASON:
+            note = self._no_family_note(season)
+            result = super()._fit_panel(panel, callback, started)
+            self.init_note_ = note
+            return result
+        min_context = self._load_pretrained(season)
+        arrays = [y.to_numpy(dtype=np.float64) for _, y in kept]
+        windows = PanelWindows.build(
+            arrays,
+            lookback=self.lookback_,
+            horizon=self.net_horizon_,
+            min_context=min_context,
+            max_val=PANEL_MAX_VAL,
+            seed=int(self.seed),
+        )
+        self._fine_tune(windows, PANEL_BATCH_FACTOR * int(self.batch_size), callback)
+        self.n_params_ = sum(p.numel() for p in self.net_.parameters())
+        self.panel_windows_ = np.stack([last_window(v, self.lookback_) for v in arrays])
+        self.panel_log_ = np.zeros(len(arrays), dtype=bool)
+        self.panel_ends_ = pd.DatetimeIndex([y.index[-1] for _, y in kept])
+        self.panel_offset_ = offset_of(index)
+        self.panel_min_context_ = min_context
+        self.data_fingerprint_ = values_sha256(windows.values.numpy())
+        self.failed_ = failed
+        self.panel_names_ = [name for name, _ in kept]
+        self.fit_seconds_ = time.perf_counter() - started
+        return self
+
+    def _no_family_note(self, season: int | None) -> str:
+        """``init_note_`` of a pretrained start without a family for ``season``."""
+        note = (
+            f"no pretrained network for a season of {season} steps (pretrained: "
+            f"{', '.join(str(s) for s in FAMILY_OF_SEASON)}): trained from scratch"
+        )
+        logger.info("%s", note)
+        return note
+
+    def _load_pretrained(self, season: int) -> int:
+        """Set up the pretrained net of ``season``'s family as ``net_`` (its shape
+        and set-up from the card); returns its fewest real values in a window."""
         family = family_for(season)
         config, state = load_family(family)
         try:
@@ -946,23 +1018,24 @@ class ConvLSTMForecaster(NeuralForecaster):
                 f"the pretrained {family} weights do not fit their card: {exc}"
             ) from None
         self.net_ = net
-        values = np.array(y.to_numpy(dtype=np.float64), copy=True)
+        return min_context
+
+    def _fine_tune(
+        self, windows: PanelWindows, batch_size: int, callback: EpochCallback | None
+    ) -> None:
+        """Train the loaded pretrained net further on ``windows`` when
+        ``fine_tune`` (and there is a training window); records its history."""
         self.history_, self.best_epoch_, self.stopped_early_ = [], 0, False
-        windows = PanelWindows.build(
-            [values],
-            lookback=self.lookback_,
-            horizon=self.net_horizon_,
-            min_context=min_context,
-        )
+        self.start_loss_ = None
         if self.fine_tune and windows.n_train >= 1:
             result = train(
-                net,
+                self.net_,
                 windows.values,
                 lookback=self.lookback_,
                 horizon=self.net_horizon_,
                 norm_period=self.width_,
                 epochs=int(self.epochs),
-                batch_size=int(self.batch_size),
+                batch_size=batch_size,
                 learning_rate=FINE_TUNE_LR_FACTOR * float(self.learning_rate),
                 patience=int(self.patience),
                 seed=int(self.seed),
@@ -976,13 +1049,8 @@ class ConvLSTMForecaster(NeuralForecaster):
             self.history_ = result.history
             self.best_epoch_ = result.best_epoch
             self.stopped_early_ = result.stopped_early
-        net.eval()
-        self.n_params_ = sum(p.numel() for p in net.parameters())
-        self.last_window_ = last_window(values, self.lookback_)
-        self.data_fingerprint_ = values_sha256(values)
-        self.index_ = y.index
-        self.fit_seconds_ = time.perf_counter() - started
-        return self
+            self.start_loss_ = result.start_loss
+        self.net_.eval()
 
 
 class LSTMForecaster(NeuralForecaster):

@@ -1,9 +1,10 @@
 """The model registry: the one list of models, with what the library needs of each.
 
 Name, forecaster class (imported on first use, so importing this module loads
-neither torch nor scipy), kind, baseline flag, colour, minimum training length,
-default membership, the network settings that shape it and a one-sentence
-description. Adding a model is one forecaster class plus one :func:`register` call.
+neither torch nor scipy), the settings it starts from, kind, baseline flag, colour,
+minimum training length, default membership, the network settings that shape it
+and a one-sentence description. Adding a model is one forecaster class plus one
+:func:`register` call.
 """
 
 from __future__ import annotations
@@ -11,11 +12,18 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ParameterError
-from .rules import ARIMA_MIN_LENGTH, STAT_MIN_LENGTH, neural_min_length
+from ..pretrained import FAMILY_OF_SEASON
+from .rules import (
+    ARIMA_MIN_LENGTH,
+    PANEL_MIN_POINTS,
+    STAT_MIN_LENGTH,
+    neural_min_length,
+)
 
 if TYPE_CHECKING:
     from .base import BaseForecaster
@@ -77,6 +85,9 @@ class ModelSpec:
         network_params: the :data:`NETWORK_SETTINGS` that shape this model.
         description: one plain sentence saying what the model does (for the app
             and the report); empty if none.
+        params: settings the model starts from, given to its class before the
+            caller's (which override them): one class can back several entries,
+            e.g. the ConvLSTM trained from scratch and from the pretrained net.
     """
 
     name: str
@@ -88,6 +99,7 @@ class ModelSpec:
     default: bool = False
     network_params: tuple[str, ...] = ()
     description: str = ""
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def load(self) -> type:
         """Return the forecaster class (importing its module on first use)."""
@@ -107,6 +119,13 @@ def _seasonal_naive_min_length(season: int, horizon: int) -> int:
 
 def _stat_min_length(season: int, horizon: int) -> int:
     return STAT_MIN_LENGTH
+
+
+def _pretrained_min_length(season: int, horizon: int) -> int:
+    # a season without a pretrained network trains from scratch
+    if season in FAMILY_OF_SEASON:
+        return PANEL_MIN_POINTS
+    return neural_min_length(season, horizon)
 
 
 def _ensemble_min_length(season: int, horizon: int) -> int:
@@ -192,14 +211,20 @@ def make_model(name: str, *, horizon: int, **params: Any) -> BaseForecaster:
         horizon: steps to forecast.
         **params: hyperparameters by their usual names (``kernel_size``,
             ``hidden_size``, ``learning_rate``, ``epochs``, ``seed``, ...); the
-            ones this model does not take are ignored.
+            ones this model does not take are ignored. They override the
+            entry's own settings (:attr:`ModelSpec.params`).
 
     Raises:
         ParameterError: unknown model name.
     """
-    cls = model_class(name)
+    spec = model_spec(name)
+    cls = spec.load()
     accepted = set(cls.param_names())
-    kwargs = {k: v for k, v in params.items() if k in accepted and k != "horizon"}
+    kwargs = {
+        k: v
+        for k, v in {**spec.params, **params}.items()
+        if k in accepted and k != "horizon"
+    }
     return cls(horizon=horizon, **kwargs)
 
 
@@ -306,6 +331,19 @@ for _spec in (
         network_params=NETWORK_SETTINGS,
         description="The article's network: the recent window folded into frames, a "
         "convolutional LSTM over them, on top of a linear skip and a seasonal anchor.",
+    ),
+    ModelSpec(
+        name="ConvLSTM (pretrained)",
+        target="convlstm.models.neural:ConvLSTMForecaster",
+        params=MappingProxyType({"init": "pretrained", "fine_tune": True}),
+        kind="neural",
+        baseline=False,
+        colour="#bcbd22",  # olive
+        min_length=_pretrained_min_length,
+        description="The same network started from the one pretrained on "
+        "thousands of other series (M1, M3, synthetic; shipped with the app) and "
+        "briefly fine-tuned on this series; a season other than 1, 4 or 12 steps "
+        "trains from scratch. Keeps its own settings.",
     ),
     ModelSpec(
         name="LSTM",

@@ -389,7 +389,10 @@ def _add_bands(
 
 
 def loss_figure(
-    histories: Mapping[str, Sequence[Mapping[str, Any]]], *, log_y: bool = True
+    histories: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    log_y: bool = True,
+    starts: Mapping[str, float | None] | None = None,
 ) -> go.Figure:
     """Training (solid) and validation (dashed) loss per epoch for each model.
 
@@ -398,8 +401,12 @@ def loss_figure(
             ...]}`` (a missing ``epoch`` counts from 1; a missing or None
             ``val_loss`` is skipped).
         log_y: logarithmic loss axis.
+        starts: ``{model: validation loss of the net as it started}`` (a
+            pretrained net, the solved skip), drawn as epoch 0 of its validation
+            curve; None or missing: none.
     """
     colors = model_colors(list(histories))
+    starts = dict(starts or {})
     fig = go.Figure()
     for name, history in histories.items():
         rows = list(history)
@@ -413,9 +420,12 @@ def loss_figure(
             values = [r.get(key) for r in rows]
             if all(v is None for v in values):
                 continue
+            x = epochs
+            if key == "val_loss" and starts.get(name) is not None:
+                x, values = [0, *epochs], [starts[name], *values]
             fig.add_trace(
                 go.Scatter(
-                    x=epochs,
+                    x=x,
                     y=values,
                     mode="lines+markers",
                     name=f"{name} {label}",

@@ -105,6 +105,16 @@ def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:
         if c.proto.id.endswith("-hiw_pretrained_chart")
     )
     assert '"zero-shot"' in chart.proto.spec and '"fine-tuned"' in chart.proto.spec
+    # the fine-tune loss curve beside it, epoch 0 being the pretrained weights
+    loss = next(
+        c
+        for c in at.get("plotly_chart")
+        if c.proto.id.endswith("-hiw_finetune_loss_chart")
+    )
+    assert '"fine-tuning validation"' in loss.proto.spec
+    assert "Fine-tuning: loss per epoch" in text
+    assert "epoch 0 is the pretrained network as shipped" in text
+    assert "were kept" in text
 
 
 def _show_start_with_note() -> None:

@@ -74,6 +74,18 @@ def test_compare_table_and_json():
     assert len(payload["future"]) == 12
 
 
+def test_compare_the_pretrained_convlstm_by_its_loose_name(capsys):
+    assert main(["compare", "--help"]) == 0
+    assert "ConvLSTM (pretrained)" in " ".join(capsys.readouterr().out.split())
+    argv = ["compare", "--dataset", "air_passengers", "--models", "convlstm-pretrained"]
+    argv += ["naive", "--horizon", "6", "--folds", "1", "--json", "--quiet"]
+    code, out, err = run(argv)
+    assert code == 0, err
+    payload = json.loads(out)
+    models = {row["model"] for row in payload["summary"]}
+    assert models == {"ConvLSTM (pretrained)", "Naive"}
+
+
 @pytest.mark.parametrize(
     "argv,message",
     [

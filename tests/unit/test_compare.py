@@ -143,5 +143,11 @@ def test_figures_from_a_comparison(y):
         {"LSTM": [{"epoch": 1, "train_loss": 1.0, "val_loss": 2.0}]}
     )
     assert [t.name for t in loss.data] == ["LSTM train", "LSTM validation"]
+    started = plots.loss_figure(
+        {"LSTM": [{"epoch": 1, "train_loss": 1.0, "val_loss": 2.0}]},
+        starts={"LSTM": 1.5},
+    )
+    assert list(started.data[1].x) == [0, 1] and list(started.data[1].y) == [1.5, 2]
+    assert list(started.data[0].x) == [1]  # training starts at epoch 1
     bars = plots.metrics_figure(result.summary, "mae")
     assert list(bars.data[0].y)[-1] == result.best

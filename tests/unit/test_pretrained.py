@@ -132,3 +132,121 @@ def test_pretraining_is_deterministic(tmp_path, monkeypatch):
     b = build.pretrain_family("quarterly", tmp_path, seed=1, device="cpu")
     assert a["sha256"] == b["sha256"]
     assert a["corpus"]["series"] == 6 and a["horizon"] == 8
+
+
+def _panel(series, freq="MS"):
+    frame = pd.concat(
+        [
+            pd.DataFrame({"series": k, "time": y.index, "value": y.to_numpy()})
+            for k, y in series.items()
+        ],
+        ignore_index=True,
+    )
+    frame.attrs["freq"] = freq
+    return frame
+
+
+def test_a_panel_is_forecast_zero_shot_in_one_pass_as_each_series_alone():
+    parts = {"a": _monthly(80), "b": _monthly(30, seed=1) * 50, "c": _monthly(2)}
+    model = ConvLSTMForecaster(
+        horizon=30, init="pretrained", fine_tune=False, device="cpu"
+    ).fit(_panel(parts))
+    assert model.fitted_on_panel and model.family_ == "monthly"
+    assert list(model.failed_) == ["c"] and "3 points" in model.failed_["c"]
+    assert model.history_ == [] and model.best_epoch_ == 0
+    f = model.predict()
+    assert f["series"].tolist() == ["a"] * 30 + ["b"] * 30
+    for name in ("a", "b"):
+        alone = ConvLSTMForecaster(
+            horizon=30, init="pretrained", fine_tune=False, device="cpu"
+        ).fit(parts[name])
+        got = f[f["series"] == name]
+        np.testing.assert_allclose(
+            got["forecast"].to_numpy(), alone.predict().to_numpy(), rtol=1e-4
+        )
+        assert (got["time"].to_numpy() == alone.predict().index.to_numpy()).all()
+
+
+def test_a_panel_fine_tunes_one_net_and_a_season_without_a_family_trains_its_own():
+    parts = {"a": _monthly(80), "b": _monthly(60, seed=1)}
+    model = ConvLSTMForecaster(horizon=6, init="pretrained", epochs=2, device="cpu")
+    model.fit(_panel(parts))
+    assert model.family_ == "monthly" and model.init_note_ is None
+    assert 1 <= len(model.history_) <= 2
+    assert model.start_loss_ is not None and np.isfinite(model.start_loss_)
+    assert len(model.predict()) == 12
+    weekly = {
+        k: pd.Series(
+            y.to_numpy(), index=pd.date_range("2020-01-05", periods=len(y), freq="W")
+        )
+        for k, y in parts.items()
+    }
+    model = ConvLSTMForecaster(
+        horizon=4, init="pretrained", epochs=2, hidden_size=4, device="cpu"
+    ).fit(_panel(weekly, "W-SUN"))
+    assert "season of 52 steps" in model.init_note_
+    assert "family_" not in model.__dict__
+    assert len(model.predict()) == 8
+
+
+def test_fine_tuning_records_its_loss_and_says_what_was_kept():
+    from types import SimpleNamespace
+
+    from convlstm import explain
+
+    model = ConvLSTMForecaster(horizon=6, init="pretrained", device="cpu")
+    model.fit(_monthly(80))
+    assert model.history_ and {"epoch", "train_loss", "val_loss"} <= set(
+        model.history_[0]
+    )
+    assert np.isfinite(model.start_loss_)
+    assert 0 <= model.best_epoch_ <= len(model.history_)
+    history = [
+        {"epoch": 1, "train_loss": 1.0, "val_loss": 0.8},
+        {"epoch": 2, "train_loss": 0.9, "val_loss": 0.7},
+    ]
+    kept = SimpleNamespace(
+        fine_tune=True, history_=history, best_epoch_=2, start_loss_=0.75
+    )
+    text = explain.fine_tune_text(kept)
+    assert "2 epoch(s)" in text and "epoch 2 were kept" in text and "0.75" in text
+    start = SimpleNamespace(
+        fine_tune=True, history_=history, best_epoch_=0, start_loss_=0.5
+    )
+    assert "pretrained weights were kept" in explain.fine_tune_text(start)
+    assert "0.5" in explain.fine_tune_text(start)
+    short = SimpleNamespace(fine_tune=True, history_=[], best_epoch_=0)
+    assert "nothing to train on" in explain.fine_tune_text(short)
+    zero = SimpleNamespace(fine_tune=False, history_=[], best_epoch_=0)
+    assert explain.fine_tune_text(zero).startswith("Zero-shot")
+
+
+def test_the_pretrained_registry_entry_starts_pretrained_and_joins_an_ensemble():
+    from convlstm.models.ensemble import EnsembleForecaster
+    from convlstm.models.registry import make_model, min_train_length, model_spec
+
+    model = make_model("convlstm-pretrained", horizon=6, device="cpu")
+    assert model.get_params()["init"] == "pretrained"
+    assert model.get_params()["fine_tune"] is True
+    zero = make_model("ConvLSTM (pretrained)", horizon=6, fine_tune=False)
+    assert zero.get_params()["fine_tune"] is False  # the caller's settings win
+    assert make_model("ConvLSTM", horizon=6).get_params()["init"] == "scratch"
+    spec = model_spec("ConvLSTM (pretrained)")
+    assert not spec.default and spec.kind == "neural"
+    assert min_train_length(["ConvLSTM (pretrained)"], 12, 6) == 3
+    assert min_train_length(["ConvLSTM (pretrained)"], 7, 6) == min_train_length(
+        ["ConvLSTM"], 7, 6
+    )
+    y = _monthly(60, seed=2)
+    ensemble = EnsembleForecaster(
+        horizon=6,
+        members=("ConvLSTM (pretrained)", "Seasonal naive"),
+        member_params={"device": "cpu", "ConvLSTM (pretrained)": {"fine_tune": False}},
+    ).fit(y)
+    alone = ConvLSTMForecaster(
+        horizon=6, init="pretrained", fine_tune=False, device="cpu"
+    ).fit(y)
+    np.testing.assert_allclose(
+        ensemble.forecasts_["ConvLSTM (pretrained)"].to_numpy(),
+        alone.predict().to_numpy(),
+    )

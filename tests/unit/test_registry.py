@@ -85,6 +85,7 @@ def y():
 def test_builtin_models_in_order():
     assert model_names() == (
         "ConvLSTM",
+        "ConvLSTM (pretrained)",
         "LSTM",
         "ARIMA",
         "ETS",
@@ -102,7 +103,7 @@ def test_builtin_models_in_order():
         "Seasonal naive",
         "Ensemble",
     )
-    assert model_names(kind="neural") == ("ConvLSTM", "LSTM")
+    assert model_names(kind="neural") == ("ConvLSTM", "ConvLSTM (pretrained)", "LSTM")
     assert model_names(kind="ensemble") == ("Ensemble",)
     assert model_names(baseline=True) == (
         "ARIMA",

@@ -231,3 +231,13 @@ def test_min_patience_steps_extends_patience_of_one_batch_epochs():
         callback=callback,
     )
     assert len(calls) == 8  # one batch per epoch: 7 bad epochs after the first
+
+
+def test_the_start_loss_is_the_loss_to_beat_and_is_kept_when_nothing_beats_it():
+    torch.manual_seed(0)
+    net = Skipped()
+    result = fit(net, series(), epochs=3, learning_rate=1e-12)
+    # a learning rate of ~0 cannot beat the solved skip: "epoch 0" is kept
+    assert result.best_epoch == 0
+    assert result.start_loss == pytest.approx(result.history[0]["val_loss"])
+    assert fit(Linear(), series(), epochs=2).start_loss is None  # no skip to solve
