@@ -69,3 +69,27 @@ def set_number(page, label: str, value: int) -> None:
     field = page.get_by_label(label, exact=True)
     field.fill(str(value))
     field.press("Tab")
+
+
+def download(page, name: str) -> str:
+    """Click the download button ``name`` and return the downloaded file's text.
+
+    A click during a rerun (a row selection, a widget) can be lost and a deferred
+    download is built on the server, slow on busy cores: the click is repeated (at
+    most three times, 40 s each) as a user would.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    button = page.get_by_role("button", name=name)
+    for attempt in range(3):
+        wait_idle(page)
+        expect(button).to_be_enabled()
+        try:
+            with page.expect_download(timeout=40_000) as started:
+                button.click()
+            return Path(started.value.path()).read_text()
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.helpers import (
+    download,
     expect_no_exception,
     go_to,
     pick_dataset,
@@ -74,9 +75,7 @@ def test_upload_train_and_see_results(page, screenshots: Path) -> None:
     expect(
         page.get_by_text(re.compile(r"trained on CPU|trained on CUDA"))
     ).to_be_visible()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Forecasts (CSV)").click()
-    text = Path(download.value.path()).read_text()
+    text = download(page, "Forecasts (CSV)")
     assert text.startswith("section,model,")
     snap(page, screenshots / "upload_compare.png")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.helpers import (
+    download,
     expect_no_exception,
     go_to,
     set_number,
@@ -83,11 +84,7 @@ def test_train_all_series_and_drill_into_one(page, screenshots: Path) -> None:
 
     # the drill-down's rerun must end first: a click during it can be lost
     wait_idle(page)
-    button = page.get_by_role("button", name="Forecasts, all series (CSV)")
-    expect(button).to_be_enabled()
-    with page.expect_download(timeout=60_000) as download:
-        button.click()
-    lines = Path(download.value.path()).read_text().splitlines()
+    lines = download(page, "Forecasts, all series (CSV)").splitlines()
     assert lines[0] == "series,timestamp,model,forecast"
     assert {line.split(",")[0] for line in lines[1:]} == {"east", "north", "south"}
     snap(page, screenshots / "panel_compare.png")
