@@ -84,6 +84,29 @@ def bundle_fingerprint(model: Any, record: Mapping[str, Any] | None) -> str:
     return str(from_record or getattr(model, "data_fingerprint_", None) or "none")
 
 
+def panel_bundle_text(model: str, known: int, shared: int, current: int) -> str:
+    """What an uploaded panel bundle forecasts, against the run on screen.
+
+    Args:
+        model: the bundle's model name.
+        known: how many series the bundle's model was trained on.
+        shared: how many of the current run's series it knows.
+        current: how many series the current run covers.
+    """
+    what = f"{model} trained on {known} series forecasts each of them"
+    if shared == current:
+        return f"{what}; it knows every series of this run."
+    if shared == 0:
+        return (
+            f"{what}; none of them is among this run's {current} series: it "
+            "forecasts the data it was trained on, not this panel."
+        )
+    return (
+        f"{what}; it knows {shared} of this run's {current} series, the rest it "
+        "cannot forecast without retraining."
+    )
+
+
 def panel_scope_note(series: int, limit: int) -> str:
     """What a run over every series of a panel covers.
 

@@ -10,9 +10,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from convlstm import narrative, plots
+from convlstm import ConvLSTMError, DataError, narrative, plots
+from convlstm.models.persistence import bundle_model, load_bundle
 from convlstm.report import build_panel_report
 
+from .errors import show_error
 from .results import show_header
 from .state import Source, source_key
 from .text import dash_missing, escape_md, safe_csv, slug
@@ -125,6 +127,7 @@ def show_panel_results(res: dict, src: Source | None) -> None:
     show_problems(cmp)
     show_series(res, (src or {}).get("series"))
     show_panel_downloads(res)
+    show_panel_bundles(res, src)
 
 
 def show_leaderboard(cmp: Any) -> None:
@@ -288,4 +291,85 @@ def show_panel_downloads(res: dict) -> None:
         key="download_panel_scores",
         on_click="ignore",
         help="MAE, RMSE, MASE and sMAPE of every model on every series.",
+    )
+
+
+def show_panel_bundles(res: dict, src: Source | None) -> None:
+    """Download a global neural model trained on all series as a bundle; upload one
+    to forecast every series it was trained on again, without retraining."""
+    cmp = res["comparison"]
+    st.subheader("Portable model")
+    neural = [
+        name
+        for name, model in cmp.fitted.items()
+        if getattr(model, "to_bytes", None) is not None and model.fitted_on_panel
+    ]
+    st.caption(
+        "A bundle holds a global network's weights, its settings and the last "
+        "window of every series it was trained on: loaded later (here or with "
+        "`convlstm.load_model`), it forecasts all of them at once. The statistical "
+        "models need no bundle: they refit in seconds."
+    )
+    left, right = st.columns(2)
+    with left:
+        if neural:
+            name = st.selectbox("Global model", neural, key="panel_bundle_model")
+            left.download_button(
+                "Model bundle (ZIP)",
+                data=lambda: bundle_model(cmp.fitted[name]),
+                file_name=f"{slug(name)}_{slug(res['label'])}_model.zip",
+                mime="application/zip",
+                icon=":material/deployed_code:",
+                key="download_panel_bundle",
+                on_click="ignore",
+            )
+        else:
+            st.info(
+                "Train a ConvLSTM or LSTM on all series to download its network.",
+                icon=":material/info:",
+            )
+    upload = right.file_uploader(
+        "Forecast with a saved bundle",
+        type=["zip"],
+        key="panel_bundle_upload",
+        help="A bundle of a model trained on a panel: forecasts every series it "
+        "was trained on, no retraining.",
+    )
+    if upload is not None:
+        show_uploaded_panel_bundle(upload.getvalue(), upload.name, cmp.series)
+
+
+def show_uploaded_panel_bundle(data: bytes, file_name: str, series: list[str]) -> None:
+    """Forecast every series of an uploaded panel bundle; say which of the current
+    run's ``series`` it knows."""
+    try:
+        model, _ = load_bundle(data)
+        if not model.fitted_on_panel:
+            raise DataError(
+                f"{file_name} holds a model trained on one series; open it on a "
+                "single series (pick one on the Data page)"
+            )
+        forecast = model.predict()
+    except ConvLSTMError as exc:
+        show_error(exc)
+        return
+    known = set(model.panel_names_)
+    shared = sum(name in known for name in series)
+    text = narrative.panel_bundle_text(
+        model.display_name, len(known), shared, len(series)
+    )
+    (st.success if shared == len(series) else st.warning)(
+        escape_md(f"{file_name}: {text}"), icon=":material/deployed_code:"
+    )
+    table = forecast.rename(columns={"time": "timestamp"})
+    table.insert(1, "model", model.display_name)
+    st.dataframe(table, hide_index=True, key="panel_bundle_forecast", height=300)
+    st.download_button(
+        "Bundle forecasts (CSV)",
+        data=safe_csv(table),
+        file_name=f"forecasts_{slug(file_name)}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="download_panel_bundle_forecasts",
+        on_click="ignore",
     )

@@ -45,6 +45,8 @@ MAX_CONFIG_BYTES = 4 * 2**20
 MAX_WEIGHT_BYTES = 1024 * 2**20
 # The zip member of a model bundle that holds the record (the loader ignores it).
 BUNDLE_RECORD = "record.json"
+# The zip member of a panel model's bundle with every series' last window.
+PANEL_WINDOWS = "panel.safetensors"
 
 
 def values_sha256(values: np.ndarray | pd.Series) -> str:
@@ -72,15 +74,11 @@ def model_to_bytes(model: NeuralForecaster) -> bytes:
         raise NotFittedError(
             f"{type(model).__name__} is not fitted yet: call fit(y) before saving it."
         )
-    if model.fitted_on_panel:
+    panel = model.fitted_on_panel
+    if not panel and not padded_window_ok(model.last_window_):
         raise DataError(
-            f"{type(model).__name__} was fitted on a panel (many series); saving a "
-            "panel model is not supported yet: save a model fitted on one series"
-        )
-    if not np.isfinite(np.asarray(model.last_window_, dtype=float)).all():
-        raise DataError(
-            f"{type(model).__name__} was fitted on fewer points than its window "
-            f"({model.lookback_}); saving such a model is not supported yet"
+            f"{type(model).__name__}'s last window is damaged (not finite values "
+            "after a NaN padding); refit the model before saving it"
         )
 
     params = {
@@ -91,19 +89,14 @@ def model_to_bytes(model: NeuralForecaster) -> bytes:
         for name in model.FITTED_STATE
         if getattr(model, name, None) is not None
     }
-    index = model.index_
     config = {
         "format": FORMAT,
         "class": type(model).__name__,
         "params": params,
         "state": state,
-        "last_window": [float(v) for v in model.last_window_],
-        "index": {
-            "first": index[0].isoformat(),
-            "last": index[-1].isoformat(),
-            "length": len(index),
-            "freq": index.freqstr,
-        },
+        "last_window": None if panel else json_floats(model.last_window_),
+        "index": None if panel else index_info(model.index_),
+        "panel": panel_info(model) if panel else None,
         "torch_version": torch.__version__,
     }
     tensors = {
@@ -113,7 +106,49 @@ def model_to_bytes(model: NeuralForecaster) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("config.json", json.dumps(config, indent=1))
         zf.writestr("model.safetensors", save_tensors(tensors))
+        if panel:
+            windows = torch.from_numpy(np.ascontiguousarray(model.panel_windows_))
+            zf.writestr(PANEL_WINDOWS, save_tensors({"windows": windows}))
     return buffer.getvalue()
+
+
+def padded_window_ok(window: np.ndarray) -> bool:
+    """Whether a last window is finite values after an optional NaN left-padding
+    (a series shorter than the window), with at least one value."""
+    window = np.asarray(window, dtype=np.float64)
+    known = np.isfinite(window)
+    if window.ndim != 1 or not known.any():
+        return False
+    first = int(np.argmax(known))
+    return bool(known[first:].all() and np.isnan(window[:first]).all())
+
+
+def json_floats(values: np.ndarray) -> list[float | None]:
+    """Floats for config.json, NaN (padding) as null."""
+    return [float(v) if np.isfinite(v) else None for v in np.asarray(values, float)]
+
+
+def index_info(index: pd.DatetimeIndex) -> dict[str, Any]:
+    """A regular index as first/last timestamp, length and frequency."""
+    return {
+        "first": index[0].isoformat(),
+        "last": index[-1].isoformat(),
+        "length": len(index),
+        "freq": index.freqstr,
+    }
+
+
+def panel_info(model: NeuralForecaster) -> dict[str, Any]:
+    """What a panel fit needs to forecast again, besides its weights and windows
+    (``PANEL_WINDOWS``): the series, their ends, the frequency, the log flags."""
+    return {
+        "names": [str(name) for name in model.panel_names_],
+        "ends": [t.isoformat() for t in model.panel_ends_],
+        "freq": model.panel_offset_.freqstr,
+        "log": [bool(v) for v in model.panel_log_],
+        "min_context": int(model.panel_min_context_),
+        "failed": {str(k): str(v) for k, v in dict(model.failed_).items()},
+    }
 
 
 def read_source(source: str | os.PathLike | bytes | IO[bytes]) -> bytes:
@@ -149,7 +184,6 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
         DataError: the file is not a model bundle, or it is damaged or incomplete.
     """
     import torch
-    from pandas.tseries.frequencies import to_offset
     from safetensors import SafetensorError
     from safetensors.torch import load as load_tensors
 
@@ -173,6 +207,9 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
                 raise DataError(f"{bad}: its files are implausibly large")
             config = json.loads(zf.read("config.json").decode("utf-8"))
             weights = zf.read("model.safetensors")
+            if sizes.get(PANEL_WINDOWS, 0) > MAX_WEIGHT_BYTES:
+                raise DataError(f"{bad}: its files are implausibly large")
+            windows = zf.read(PANEL_WINDOWS) if PANEL_WINDOWS in names else None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise DataError(f"{bad} (not a readable zip file: {exc})") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -192,22 +229,27 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
                 raise DataError(f"{bad}: unknown fitted attribute {name!r}")
             setattr(model, name, value)
         model.device_ = "cpu"
-        if getattr(model, "transform_", "none") not in ("log", "none"):
+        transforms = ("log", "none", *(("per series",) if config.get("panel") else ()))
+        if getattr(model, "transform_", "none") not in transforms:
             raise DataError(f"{bad}: unknown transform {model.transform_!r}")
-        last_window = np.asarray(config["last_window"], dtype=np.float64)
-        info = config["index"]
-        freq = to_offset(info["freq"])
-        length = info["length"]
-        if not isinstance(length, int) or isinstance(length, bool) or length < 1:
-            raise DataError(f"{bad}: the stored series length is not a positive number")
-        index = pd.date_range(pd.Timestamp(info["first"]), periods=length, freq=freq)
-        if index[-1] != pd.Timestamp(info["last"]):
-            raise DataError(f"{bad}: the stored timestamps do not fit the frequency")
-        if (
-            last_window.shape != (model.lookback_,)
-            or not np.isfinite(last_window).all()
-        ):
-            raise DataError(f"{bad}: the stored last window is damaged")
+        if config.get("panel") is not None:
+            if windows is None:
+                raise DataError(f"{bad}: a panel model without {PANEL_WINDOWS}")
+            panel = read_panel(config["panel"], load_tensors(windows), model, bad)
+            # before build_net: a panel's net is at least PANEL_MIN_HIDDEN wide
+            for name, value in panel.items():
+                setattr(model, name, value)
+        else:
+            panel = None
+            last_window = np.asarray(
+                [np.nan if v is None else v for v in config["last_window"]],
+                dtype=np.float64,
+            )
+            index = read_index(config["index"], bad)
+            if last_window.shape != (model.lookback_,) or not padded_window_ok(
+                last_window
+            ):
+                raise DataError(f"{bad}: the stored last window is damaged")
         model.check_params()
         state = load_tensors(weights)
         # the config could declare any size of net: compare its shapes (built on the
@@ -237,9 +279,59 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
         raise DataError(f"{bad}: {type(exc).__name__}: {exc}") from None
     net.eval()
     model.net_ = net
-    model.last_window_ = last_window
-    model.index_ = index
+    if panel is not None:
+        model.index_ = None
+    else:
+        model.last_window_ = last_window
+        model.index_ = index
     return model
+
+
+def read_index(info: Mapping[str, Any], bad: str) -> pd.DatetimeIndex:
+    """The index stored by :func:`index_info`, checked."""
+    from pandas.tseries.frequencies import to_offset
+
+    freq = to_offset(info["freq"])
+    length = info["length"]
+    if not isinstance(length, int) or isinstance(length, bool) or length < 1:
+        raise DataError(f"{bad}: the stored series length is not a positive number")
+    index = pd.date_range(pd.Timestamp(info["first"]), periods=length, freq=freq)
+    if index[-1] != pd.Timestamp(info["last"]):
+        raise DataError(f"{bad}: the stored timestamps do not fit the frequency")
+    return index
+
+
+def read_panel(
+    info: Mapping[str, Any], tensors: Mapping[str, Any], model: Any, bad: str
+) -> dict[str, Any]:
+    """The panel state stored by :func:`panel_info` and its windows, checked."""
+    from pandas.tseries.frequencies import to_offset
+
+    names = [str(name) for name in info["names"]]
+    ends = pd.DatetimeIndex([pd.Timestamp(t) for t in info["ends"]])
+    log = np.asarray(info["log"], dtype=bool)
+    windows = tensors["windows"].numpy().astype(np.float64)
+    if (
+        not names
+        or len(set(names)) != len(names)
+        or len(ends) != len(names)
+        or log.shape != (len(names),)
+        or windows.shape != (len(names), model.lookback_)
+        or not all(padded_window_ok(w) for w in windows)
+    ):
+        raise DataError(f"{bad}: the stored panel (series, ends, windows) is damaged")
+    min_context = info["min_context"]
+    if not isinstance(min_context, int) or isinstance(min_context, bool):
+        raise DataError(f"{bad}: the stored panel's min_context is not a number")
+    return {
+        "panel_names_": names,
+        "panel_ends_": ends,
+        "panel_offset_": to_offset(info["freq"]),
+        "panel_log_": log,
+        "panel_windows_": windows,
+        "panel_min_context_": min_context,
+        "failed_": {str(k): str(v) for k, v in dict(info["failed"]).items()},
+    }
 
 
 def bundle_model(model: Any, record: Mapping[str, Any] | None = None) -> bytes:

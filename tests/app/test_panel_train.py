@@ -5,6 +5,7 @@ leaderboard and per-series table, kept across pages."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -96,3 +97,11 @@ def test_the_convlstm_trains_one_network_on_all_series(
     assert set(future.loc[future["model"] == "ConvLSTM", "series"]) == set(
         comparison.series
     )
+    # the global net downloads as a bundle that forecasts every series again
+    assert "Model bundle (ZIP)" in {b.label for b in app.get("download_button")}
+    from convlstm.models.persistence import bundle_model, load_model
+
+    again = load_model(bundle_model(comparison.fitted["ConvLSTM"])).predict()
+    mine = future.loc[future["model"] == "ConvLSTM"]
+    assert list(again["series"]) == list(mine["series"])
+    assert again["forecast"].to_numpy() == pytest.approx(mine["forecast"].to_numpy())

@@ -100,3 +100,9 @@ def test_kinds_phrase_uses_the_registry_kinds():
     )
     assert kinds_phrase(["mystery"], default="simple") == "simple"
     assert kinds_phrase([]) == "other"
+
+
+def test_panel_bundle_text_says_which_series_it_knows():
+    assert "knows every series" in narrative.panel_bundle_text("ConvLSTM", 5, 5, 5)
+    assert "knows 2 of this run's 5" in narrative.panel_bundle_text("LSTM", 3, 2, 5)
+    assert "none of them" in narrative.panel_bundle_text("LSTM", 3, 0, 5)

@@ -9,6 +9,7 @@ import torch
 
 from convlstm import DataError
 from convlstm.models.neural import ConvLSTMForecaster, LSTMForecaster
+from convlstm.models.persistence import PANEL_WINDOWS, load_model
 from convlstm.windows import PanelWindows, normalise
 
 TINY = {"epochs": 3, "hidden_size": 4, "batch_size": 16, "num_layers": 1}
@@ -110,7 +111,28 @@ def test_a_panel_too_short_to_train_says_how_long_a_series_must_be():
         )
 
 
-def test_a_panel_model_cannot_be_saved_yet():
+@pytest.mark.parametrize("cls", [ConvLSTMForecaster, LSTMForecaster])
+def test_a_panel_model_saves_and_forecasts_every_series_again(cls):
+    # s1 is shorter than the window (padded), s2 too short (left out, reported)
+    model = cls(horizon=3, lookback=24, device="cpu", **TINY).fit(
+        _panel([40, 9, 2, 50])
+    )
+    twin = load_model(model.to_bytes())
+    assert twin.fitted_on_panel and twin.panel_names_ == model.panel_names_
+    pd.testing.assert_frame_equal(twin.predict(), model.predict())
+    assert twin.predict().attrs["failed"] == model.failed_ and "s2" in model.failed_
+
+
+def test_a_damaged_panel_bundle_is_refused():
+    import io
+    import zipfile
+
     model = LSTMForecaster(horizon=3, device="cpu", **TINY).fit(_panel([40, 50]))
+    source = zipfile.ZipFile(io.BytesIO(model.to_bytes()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for name in source.namelist():
+            if name != PANEL_WINDOWS:
+                out.writestr(name, source.read(name))
     with pytest.raises(DataError, match="panel"):
-        model.to_bytes()
+        load_model(buffer.getvalue())

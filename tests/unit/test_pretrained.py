@@ -108,6 +108,23 @@ def test_a_fine_tuned_model_saves_and_loads_with_the_same_forecast():
     pd.testing.assert_series_equal(again.predict(), model.predict())
 
 
+def test_a_short_series_and_a_panel_model_save_with_their_padded_windows():
+    short = ConvLSTMForecaster(horizon=5, init="pretrained", fine_tune=False)
+    short.fit(_monthly(10))
+    assert np.isnan(short.last_window_).any()
+    again = ConvLSTMForecaster.from_bytes(short.to_bytes())
+    pd.testing.assert_series_equal(again.predict(), short.predict())
+    frames = [
+        pd.DataFrame({"series": name, "time": y.index, "value": y.to_numpy()})
+        for name, y in (("a", _monthly(60)), ("b", _monthly(8)))
+    ]
+    panel = ConvLSTMForecaster(horizon=5, init="pretrained", fine_tune=False).fit(
+        pd.concat(frames, ignore_index=True)
+    )
+    twin = ConvLSTMForecaster.from_bytes(panel.to_bytes())
+    pd.testing.assert_frame_equal(twin.predict(), panel.predict())
+
+
 def test_pretraining_is_deterministic(tmp_path, monkeypatch):
     from convlstm.pretrain import build, corpus
 
