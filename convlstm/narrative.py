@@ -84,6 +84,41 @@ def bundle_fingerprint(model: Any, record: Mapping[str, Any] | None) -> str:
     return str(from_record or getattr(model, "data_fingerprint_", None) or "none")
 
 
+def kept_epoch_text(name: str, model: Any) -> str | None:
+    """Which epoch a neural model's final fit kept, in plain words; None for a
+    model that did not train (a zero-shot pretrained net, a statistical model).
+
+    Epoch 0 is the net as it started: the seasonal anchor plus the linear skip
+    solved from the training windows (or the pretrained weights). When no epoch
+    lowers the validation error, that start is kept and the recurrent cells add
+    nothing to the final forecast: users comparing the ConvLSTM with the LSTM
+    should know.
+    """
+    history = getattr(model, "history_", None)
+    if not history:
+        return None
+    kept = int(getattr(model, "best_epoch_", 0) or 0)
+    epochs = len(history)
+    pretrained = getattr(model, "init", "scratch") == "pretrained"
+    start = (
+        "the pretrained network"
+        if pretrained
+        else "the seasonal anchor plus the linear skip solved from the training windows"
+    )
+    if kept == 0:
+        return (
+            f"{name}: the final fit kept its start (epoch 0: {start}). None of "
+            f"{epochs} epoch(s) of training lowered the error on the validation "
+            "window (the last stretch of the series), so on this series its "
+            "forecast beyond the data comes from that start alone; the backtest "
+            "folds train their own fits."
+        )
+    return (
+        f"{name}: the final fit kept epoch {kept} of {epochs}, the one with the "
+        f"lowest validation error (epoch 0 would be {start})."
+    )
+
+
 def panel_bundle_text(model: str, known: int, shared: int, current: int) -> str:
     """What an uploaded panel bundle forecasts, against the run on screen.
 

@@ -82,6 +82,10 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
     if cmp.histories:
         with st.expander("Loss curves of the final fits", icon=":material/show_chart:"):
             st.plotly_chart(plots.loss_figure(cmp.histories), key="loss_chart")
+            for name in cmp.histories:
+                text = narrative.kept_epoch_text(name, cmp.fitted.get(name))
+                if text:
+                    st.caption(text)
     show_record(res)
     show_bundles(cmp, y)
 

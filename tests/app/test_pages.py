@@ -194,6 +194,8 @@ def test_train_tiny_shows_chart_and_metrics(
     assert "Published benchmark for this dataset" in [e.label for e in app.expander]
     published = [d.value for d in app.dataframe if "source" in d.value.columns]
     assert published and "ConvLSTM" in set(published[0]["model"])
+    # Below the loss curves: which epoch each neural fit kept.
+    assert any("ConvLSTM: the final fit kept" in c.value for c in app.caption)
     # Results survive a page switch.
     open_page(app, "pages/data.py")
     open_page(app, "pages/compare.py")

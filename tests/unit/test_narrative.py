@@ -106,3 +106,15 @@ def test_panel_bundle_text_says_which_series_it_knows():
     assert "knows every series" in narrative.panel_bundle_text("ConvLSTM", 5, 5, 5)
     assert "knows 2 of this run's 5" in narrative.panel_bundle_text("LSTM", 3, 2, 5)
     assert "none of them" in narrative.panel_bundle_text("LSTM", 3, 0, 5)
+
+
+def test_kept_epoch_text_says_when_training_kept_the_start():
+    start = SimpleNamespace(history_=[{"epoch": 1}, {"epoch": 2}], best_epoch_=0)
+    assert "kept its start (epoch 0: the seasonal anchor" in (
+        narrative.kept_epoch_text("ConvLSTM", start)
+    )
+    trained = SimpleNamespace(history_=[{"epoch": 1}] * 5, best_epoch_=3)
+    assert "kept epoch 3 of 5" in narrative.kept_epoch_text("LSTM", trained)
+    tuned = SimpleNamespace(history_=[{}], best_epoch_=0, init="pretrained")
+    assert "the pretrained network" in narrative.kept_epoch_text("ConvLSTM", tuned)
+    assert narrative.kept_epoch_text("ETS", SimpleNamespace()) is None
