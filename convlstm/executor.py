@@ -809,7 +809,8 @@ def train_data_parallel(
             to return True from its next call on (a stop).
 
     Raises:
-        ParameterError: a bad ``workers``, or more than one without Ray.
+        ParameterError: a bad ``workers``, more than one without Ray, or more than
+            the Ray cluster has CPUs.
         ConvLSTMError: the error a worker raised (a ``ConvLSTMError`` as it is),
             or :class:`JobFailed` for any other error, a dead worker or the
             timeout.

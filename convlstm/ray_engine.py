@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .errors import ConvLSTMError
+from .errors import ConvLSTMError, ParameterError
 from .executor import REPORT_EVERY, JobFailed, default_workers, run_job
 
 __all__ = [
@@ -141,6 +141,12 @@ def run_trainer(
     would keep the workers' CPUs.
     """
     ray = start_ray()
+    cpus = int(ray.cluster_resources().get("CPU", 0))
+    if cpus < workers:  # its workers would wait for CPUs for ever
+        raise ParameterError(
+            f"training on {workers} workers needs {workers} CPUs, but the Ray "
+            f"cluster has {cpus}: use at most {cpus} workers"
+        )
     board = ray.remote(Board).remote()
     key = secrets.token_hex(8)
     task = ray.remote(num_cpus=0, max_retries=0)(_fit_trainer)

@@ -461,7 +461,8 @@ class NeuralForecaster(BaseForecaster):
             engine: where ``train_workers > 1`` trains: "ray" only (default
                 :func:`~convlstm.executor.default_engine`); unused for 1 worker.
             callback: as in :meth:`fit` (with several workers: called here as
-                their epochs end; True stops them all).
+                their epochs end; True stops them all at the end of a later
+                epoch, usually the next).
             train_workers: processes that train the net data-parallel on the CPU
                 (Ray Train's ``TorchTrainer``, gloo; see
                 :func:`~convlstm.executor.train_data_parallel`): each takes a

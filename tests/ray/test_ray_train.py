@@ -48,6 +48,11 @@ def test_a_global_net_trains_on_two_ray_train_workers(ray_cluster) -> None:
     assert model.device_ == "cpu"
 
 
+def test_more_workers_than_cpus_is_a_clear_error(ray_cluster) -> None:
+    with pytest.raises(ParameterError, match="needs 3 CPUs, but the Ray cluster"):
+        train_data_parallel(train_weights, workers=3, engine="ray")
+
+
 def test_a_workers_error_comes_back_as_it_is(ray_cluster) -> None:
     net = make_model("ConvLSTM", horizon=6, **TINY).build(_series(0, 48)).net_
     # a panel without a training window: every worker's train() raises
