@@ -76,12 +76,14 @@ bench-pretrained-speed: $(STAMP)
 	$(BIN)/python -m bench.pretrained_speed
 
 # Scaling: per-series fits of the M3 monthly series on 1 and 2 local workers and on
-# local Ray, then 30 simultaneous app jobs on the local executor; writes bench/scale.json
-# and the Scaling section of bench/RESULTS.md. Run it on a quiet machine.
+# local Ray, then 30 simultaneous app jobs on the local executor, then the global
+# ConvLSTM in one process and on 2 Ray Train workers; writes bench/scale.json and the
+# Scaling section of bench/RESULTS.md. Run it on a quiet machine.
 bench-scale: setup-ray
 	$(BIN)/pip install --quiet --no-deps -r requirements-bench.txt
 	$(BIN)/python -m bench.scale fits
 	$(BIN)/python -m bench.scale queue
+	$(BIN)/python -m bench.scale train
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

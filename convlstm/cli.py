@@ -249,10 +249,19 @@ def _cmd_datasets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = canonical_name(args.model)
     _engine_jobs(args)  # one series, one model: a single fit in this process
+    if args.train_workers is not None and args.train_workers < 1:
+        raise ParameterError(
+            f"--train-workers must be at least 1, got {args.train_workers}"
+        )
     y, dataset = _load(args)
     _print_notes(y, dataset, err)
     if isinstance(y, pd.DataFrame):
         return _forecast_panel(args, name, y, dataset, out, err)
+    if (args.train_workers or 1) > 1:
+        raise _CliError(
+            "--train-workers trains one network over many series: use a file or "
+            "dataset of many series (without --series)"
+        )
     horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
     pred = model.fit(y).predict()
@@ -291,9 +300,17 @@ def _forecast_panel(
             else default_panel_horizon(panel)
         )
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
-    kwargs = {}
-    if "n_jobs" in inspect.signature(model.fit_panel).parameters:
+    kwargs: dict[str, Any] = {}
+    accepted = inspect.signature(model.fit_panel).parameters
+    if "n_jobs" in accepted:
         kwargs["n_jobs"] = args.jobs
+    if (args.train_workers or 1) > 1:
+        if "train_workers" not in accepted:
+            raise _CliError(
+                f"--train-workers: {name} has no network to train on several "
+                "workers; use ConvLSTM or LSTM"
+            )
+        kwargs.update(train_workers=args.train_workers, engine=args.engine)
     try:
         pred = model.fit(panel, **kwargs).predict()
     except DataError:
@@ -671,6 +688,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument("--out", help="write the forecast CSV here (default: stdout)")
     _add_engine(f, "fits (one series and one model: a single fit)")
+    f.add_argument(
+        "--train-workers",
+        type=int,
+        help="with many series and a neural model: Ray Train workers that train "
+        "its one network data-parallel (needs --engine ray; default 1: this "
+        "process)",
+    )
     _add_params(f)
 
     c = sub.add_parser("compare", help="backtest models on the same folds")

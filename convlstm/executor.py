@@ -1,6 +1,7 @@
 """Where work runs: jobs on a bounded pool of local worker processes, or as Ray
 tasks (``engine="ray"``), with a FIFO queue, progress events, cooperative cancel, a
-timeout per job (its worker killed when the job does not stop), and ``map``.
+timeout per job (its worker killed when the job does not stop), and ``map``; and
+data-parallel training on Ray Train workers (:func:`train_data_parallel`).
 
 Workers are processes, not threads: each has its own torch random generator (the
 neural models seed it globally), so a job gives the same numbers alone or beside
@@ -44,6 +45,7 @@ __all__ = [
     "run_all",
     "shared_executor",
     "run_job",
+    "train_data_parallel",
     "usable_cores",
 ]
 
@@ -774,3 +776,56 @@ def run_all(
     if jobs <= 1 or len(items) <= 1:
         return [fn(item) for item in items]
     return shared_executor(jobs, engine).map(fn, items)
+
+
+def train_data_parallel(
+    fn: Callable[..., Any],
+    *args: Any,
+    workers: int,
+    engine: str | None = None,
+    timeout: float | None = None,
+    callback: Callable[..., bool | None] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """``fn(*args, callback=..., **kwargs)`` in ``workers`` processes that form one
+    ``torch.distributed`` group; rank 0's return value.
+
+    The processes are Ray Train workers (``TorchTrainer``, the gloo backend on CPU)
+    on the Ray cluster (``engine="ray"``). ``fn`` is meant to be data-parallel
+    training, e.g. :func:`convlstm.training.train_weights`, which
+    shares the work when it finds the group. One worker runs ``fn`` in this process
+    as it is, on any engine.
+
+    Args:
+        fn: a picklable (module-level) function taking ``callback=``.
+        workers: processes to train in.
+        engine: must be "ray" for more than one worker (default
+            :func:`default_engine`).
+        timeout: seconds the run may take in all (None: no limit); a worker that
+            waits for the others longer than
+            :data:`~convlstm.ray_engine.COLLECTIVE_TIMEOUT` fails the run anyway.
+        callback: called here with what rank 0's ``callback`` received (e.g.
+            ``epoch, epochs, train_loss, val_loss``); True asks rank 0's callback
+            to return True from its next call on (a stop).
+
+    Raises:
+        ParameterError: a bad ``workers``, more than one without Ray, or more than
+            the Ray cluster has CPUs.
+        ConvLSTMError: the error a worker raised (a ``ConvLSTMError`` as it is),
+            or :class:`JobFailed` for any other error, a dead worker or the
+            timeout.
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ParameterError(f"workers must be a whole number >= 1, got {workers!r}")
+    if workers == 1:
+        return fn(*args, callback=callback, **kwargs)
+    if check_engine(engine) != "ray":
+        raise ParameterError(
+            f"training on {workers} workers needs the Ray engine (Ray Train): use "
+            "engine='ray' (pip install -r requirements-ray.txt), or 1 worker"
+        )
+    from .ray_engine import run_trainer  # noqa: PLC0415  (Ray is optional)
+
+    return run_trainer(
+        fn, args, kwargs, workers=workers, timeout=timeout, callback=callback
+    )

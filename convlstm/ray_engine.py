@@ -1,17 +1,37 @@
 """The Ray engine of the executor: the task that runs a job, the actor that carries
-progress events and cancels, numpy arrays sent as writable copies, and connecting to
-(or starting) a cluster. Imported only when ``engine="ray"``; Ray is optional
-(``requirements-ray.txt``).
+progress events and cancels, numpy arrays sent as writable copies, connecting to
+(or starting) a cluster, and data-parallel training with Ray Train. Imported only
+when ``engine="ray"``; Ray is optional (``requirements-ray.txt``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import tempfile
+import time
+from collections.abc import Callable
 from typing import Any
 
-from .executor import default_workers, run_job
+from .errors import ConvLSTMError, ParameterError
+from .executor import REPORT_EVERY, JobFailed, default_workers, run_job
 
-__all__ = ["Board", "copy_arrays_in_ray", "run_ray_task", "start_ray"]
+__all__ = [
+    "COLLECTIVE_TIMEOUT",
+    "Board",
+    "copy_arrays_in_ray",
+    "run_ray_task",
+    "run_trainer",
+    "start_ray",
+]
+
+#: seconds a Ray Train worker waits for the others in one collective (a gradient
+#: all-reduce) before the run fails: a stuck or lost worker never hangs the rest
+COLLECTIVE_TIMEOUT = 300
+#: seconds a timed-out trainer has to abort its run before its task is killed (a
+#: killed trainer's CPUs are held by its placement group until the driver exits)
+ABORT_WAIT = 60
 
 
 def run_ray_task(job_id: str, slot: int, call: tuple, board: Any) -> tuple[str, Any]:
@@ -96,3 +116,152 @@ def start_ray(workers: int | None = None) -> Any:
                 log_to_driver=False,
             )
     return ray
+
+
+# -- data-parallel training (Ray Train) ------------------------------------------------
+
+
+def run_trainer(
+    fn: Callable[..., Any],
+    args: tuple,
+    kwargs: dict,
+    *,
+    workers: int,
+    timeout: float | None = None,
+    callback: Callable[..., bool | None] | None = None,
+) -> Any:
+    """:func:`convlstm.executor.train_data_parallel` on Ray: a ``TorchTrainer``
+    of ``workers`` CPU workers (gloo), no retries.
+
+    The trainer is driven from a Ray task of its own (no CPU reserved), so that
+    ``timeout`` can end the whole run (:func:`_abort`). Rank 0 sends its
+    callback's arguments and its return value through a :class:`Board`; the
+    workers name their placement group there too, which is removed when the run
+    fails: without the dashboard, Ray Train cannot see a failed controller and
+    would keep the workers' CPUs.
+    """
+    ray = start_ray()
+    cpus = int(ray.cluster_resources().get("CPU", 0))
+    if cpus < workers:  # its workers would wait for CPUs for ever
+        raise ParameterError(
+            f"training on {workers} workers needs {workers} CPUs, but the Ray "
+            f"cluster has {cpus}: use at most {cpus} workers"
+        )
+    board = ray.remote(Board).remote()
+    key = secrets.token_hex(8)
+    task = ray.remote(num_cpus=0, max_retries=0)(_fit_trainer)
+    ref = task.remote(fn, args, kwargs, workers, board, key)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    found: dict[str, Any] = {}
+    try:
+        while True:
+            ready, _ = ray.wait([ref], timeout=REPORT_EVERY)
+            for _, kind, payload in ray.get(board.take.remote()):
+                if kind != "events":
+                    found[kind] = payload
+                elif callback is not None and callback(*payload) is True:
+                    board.cancel.remote(key)
+            if ready:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                _abort(ray, ref)
+                raise JobFailed(
+                    f"data-parallel training on {workers} workers ran longer than "
+                    f"its limit of {timeout:g} s and was stopped"
+                )
+        try:
+            ray.get(ref)
+        except Exception as exc:  # Ray's errors: a worker's, or a dead worker
+            raise _training_error(exc, workers) from None
+    except BaseException:
+        if "group" in found:
+            with contextlib.suppress(Exception):  # already gone
+                ray.util.remove_placement_group(found["group"])
+        raise
+    finally:
+        ray.kill(board)
+    if "result" not in found:
+        raise JobFailed(f"data-parallel training on {workers} workers returned nothing")
+    return found["result"]
+
+
+def _abort(ray: Any, ref: Any) -> None:
+    """End the trainer's task: first its SIGINT (Ray Train then aborts the run,
+    ending its workers and giving back their CPUs), then, if it is still running
+    after ``ABORT_WAIT`` seconds, its process."""
+    ray.cancel(ref)
+    done, _ = ray.wait([ref], timeout=ABORT_WAIT)
+    if not done:
+        ray.cancel(ref, force=True)
+
+
+def _fit_trainer(
+    fn: Callable[..., Any],
+    args: tuple,
+    kwargs: dict,
+    workers: int,
+    board: Any,
+    key: str,
+) -> None:
+    """Ray task: run the ``TorchTrainer`` to its end (its errors raise here)."""
+    from ray.train import FailureConfig, RunConfig, ScalingConfig  # noqa: PLC0415
+    from ray.train.torch import TorchConfig, TorchTrainer  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="convlstm-train-") as storage:
+        TorchTrainer(
+            _train_worker,
+            train_loop_config={"call": (fn, args, kwargs), "board": board, "key": key},
+            scaling_config=ScalingConfig(num_workers=workers, use_gpu=False),
+            torch_config=TorchConfig(backend="gloo", timeout_s=COLLECTIVE_TIMEOUT),
+            run_config=RunConfig(
+                name=f"convlstm-{key}",
+                storage_path=storage,
+                failure_config=FailureConfig(max_failures=0),
+            ),
+        ).fit()
+
+
+def _train_worker(config: dict) -> None:
+    """One Ray Train worker: ``fn`` in the group; rank 0 reports and returns."""
+    import ray  # noqa: PLC0415
+    import ray.train  # noqa: PLC0415
+
+    fn, args, kwargs = config["call"]
+    board, key = config["board"], config["key"]
+    group = ray.util.get_current_placement_group()
+    ray.get(board.push.remote(key, "group", group))
+    callback = None
+    if ray.train.get_context().get_world_rank() == 0:
+
+        def callback(*event: Any) -> bool:
+            board.push.remote(key, "events", event)
+            return bool(ray.get(board.is_cancelled.remote(key)))
+
+    value = fn(*args, callback=callback, **kwargs)
+    if callback is not None:
+        ray.get(board.push.remote(key, "result", value))
+
+
+def _training_error(exc: BaseException, workers: int) -> ConvLSTMError:
+    """The error of a failed trainer: a worker's ``ConvLSTMError`` as it is, else a
+    :class:`JobFailed` that says which worker failed and how."""
+    error = getattr(exc, "cause", None) or exc  # the task's RayTaskError wraps it
+    failures = dict(getattr(error, "worker_failures", None) or {})
+    for rank in sorted(failures):
+        cause: BaseException | None = failures[rank]
+        while cause is not None:
+            if isinstance(cause, ConvLSTMError):
+                return cause
+            cause = getattr(cause, "cause", None) or cause.__cause__
+    where, text = "", str(error)
+    if failures:
+        rank = min(failures)
+        where, text = f"worker {rank}: ", str(failures[rank])
+    if "died" in text:
+        who = "its" if failures else "a worker"
+        what = f"{who} process died (out of memory? see the Ray logs)"
+    else:
+        what = (text.strip().splitlines() or [type(error).__name__])[-1]
+    return JobFailed(
+        f"data-parallel training on {workers} workers failed: {where}{what}"
+    )

@@ -14,6 +14,7 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import nn
@@ -37,6 +38,7 @@ __all__ = [
     "resolve_device",
     "train",
     "train_batches",
+    "train_weights",
 ]
 
 logger = logging.getLogger(__name__)
@@ -311,6 +313,7 @@ def optimise(
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
     grad_clip: float | None = None,
     on_step: StepCallback | None = None,
+    batch_loss: Callable[[float, int], float] | None = None,
 ) -> list[float]:
     """The gradient steps: one per ``(input, target)`` batch, in order.
 
@@ -325,6 +328,9 @@ def optimise(
         scheduler: stepped after every optimisation step.
         grad_clip: clip the gradient norm to this (None: no clipping).
         on_step: ``on_step(step, loss)`` after each step (1-based); True stops.
+        batch_loss: ``batch_loss(loss, windows)`` -> the loss of the whole batch
+            when this process holds only a share of it (data-parallel training):
+            every process then sees the same loss and stops at the same step.
 
     Returns:
         The loss of every step taken; it ends with NaN (and no step is taken for
@@ -335,6 +341,8 @@ def optimise(
         optimiser.zero_grad(set_to_none=True)
         loss = loss_fn(net(x), target)
         value = float(loss.detach())
+        if batch_loss is not None:
+            value = batch_loss(value, len(x))
         if not math.isfinite(value):
             losses.append(math.nan)
             break
@@ -384,6 +392,16 @@ def train(
     loss (training loss when there is no validation split), when ``callback``
     returns True, or at a non-finite loss; the weights of the best epoch are
     restored in every case.
+
+    Data-parallel: when this process is one of several in an initialised
+    ``torch.distributed`` group (e.g. a Ray Train worker, see
+    :func:`convlstm.executor.train_data_parallel`), every process calls ``train``
+    with the same arguments: each draws the same batches and trains on its share
+    of each one, the net is wrapped in ``DistributedDataParallel`` (gradients
+    averaged, rank 0's starting weights broadcast), and the losses, the validation
+    loss and a callback's stop are summed over the group, so every process keeps
+    the same weights and stops at the same epoch. Alone (no group, or a group of
+    one) nothing of this happens.
 
     Args:
         net: maps normalised windows ``(B, lookback)`` to ``(B, horizon)``.
@@ -455,6 +473,7 @@ def train(
     if freeze_linear and start_is_baseline and hasattr(net, "ar"):
         frozen = [p for p in net.ar.parameters() if p.requires_grad]
     run = _Run(
+        group=_Group.current(),
         net=net,
         series=series,
         train_starts=train_starts,
@@ -473,6 +492,7 @@ def train(
             net.to(device)
             for p in frozen:
                 p.requires_grad_(False)
+            run.model = run.group.wrap(net)
             optimiser, scheduler = _make_optimiser(
                 net, learning_rate, total_steps=max(1, epochs * per_epoch)
             )
@@ -501,10 +521,63 @@ def train(
     return result
 
 
+def train_weights(
+    net: nn.Module, series: torch.Tensor, **kwargs: Any
+) -> tuple[dict[str, torch.Tensor], TrainResult]:
+    """:func:`train`, returning the trained weights (a state dict) with its result:
+    what a run in another process (a data-parallel worker) sends back."""
+    result = train(net, series, **kwargs)
+    return net.state_dict(), result
+
+
+@dataclass(frozen=True)
+class _Group:
+    """The processes that train one net together (an initialised
+    ``torch.distributed`` group: data-parallel training), or this one alone."""
+
+    rank: int = 0
+    size: int = 1
+
+    @classmethod
+    def current(cls) -> _Group:
+        dist = torch.distributed
+        if dist.is_available() and dist.is_initialized():
+            return cls(dist.get_rank(), dist.get_world_size())
+        return cls()
+
+    @property
+    def parallel(self) -> bool:
+        return self.size > 1
+
+    def share(self, starts: torch.Tensor) -> torch.Tensor:
+        """This process's share of the windows at ``starts`` (near-equal parts)."""
+        return starts.tensor_split(self.size)[self.rank] if self.parallel else starts
+
+    def sum(self, *values: float) -> list[float]:
+        """``values`` summed over the group's processes."""
+        total = torch.tensor(values, dtype=torch.float64)
+        if self.parallel:
+            torch.distributed.all_reduce(total)
+        return total.tolist()
+
+    def batch_loss(self, loss: float, windows: int) -> float:
+        """The mean loss of a batch whose ``windows`` here had mean ``loss``."""
+        total, count = self.sum(loss * windows, windows)
+        return total / count
+
+    def wrap(self, net: nn.Module) -> nn.Module:
+        """``net`` in ``DistributedDataParallel`` when training in a group."""
+        if not self.parallel:
+            return net
+        return nn.parallel.DistributedDataParallel(net)
+
+
 @dataclass
 class _Run:
-    """The fixed inputs of one training run, shared by its epochs."""
+    """The fixed inputs of one training run, shared by its epochs. ``model`` is
+    what trains: ``net`` itself, or ``net`` wrapped for data-parallel training."""
 
+    group: _Group
     net: nn.Module
     series: torch.Tensor
     train_starts: torch.Tensor
@@ -517,20 +590,36 @@ class _Run:
     device: torch.device
     panel: PanelWindows | None = None
     generator: torch.Generator = field(init=False)
+    model: nn.Module = field(init=False)
 
     def __post_init__(self) -> None:
         self.generator = torch.Generator().manual_seed(self.seed)
+        self.model = self.net
 
     def validation_loss(self) -> float:
-        return _eval_loss(
-            self.net,
-            self.series,
-            self.val_starts,
-            lookback=self.lookback,
-            horizon=self.horizon,
-            norm_period=self.norm_period,
-            device=self.device,
-        )
+        """Mean loss on the validation windows (each process of a group
+        evaluates its share with the plain net: no collective per batch)."""
+        starts = self.group.share(self.val_starts)
+        loss = 0.0
+        if len(starts):
+            loss = _eval_loss(
+                self.net,
+                self.series,
+                starts,
+                lookback=self.lookback,
+                horizon=self.horizon,
+                norm_period=self.norm_period,
+                device=self.device,
+            )
+        if not self.group.parallel:
+            return loss
+        return self.group.batch_loss(loss, len(starts))
+
+    def stop(self, wanted: bool) -> bool:
+        """Whether to stop: ``wanted`` here, or by any process of the group."""
+        if not self.group.parallel:
+            return wanted
+        return self.group.sum(float(wanted))[0] > 0
 
 
 def _make_optimiser(
@@ -596,7 +685,7 @@ def _run_epochs(
         else:
             bad_epochs += 1
         stop = callback(epoch, epochs, train_loss, val_loss) if callback else None
-        if stop is True or bad_epochs >= patience:
+        if run.stop(stop is True) or bad_epochs >= patience:
             result.stopped_early = epoch < epochs
             return
 
@@ -607,19 +696,21 @@ def _train_epoch(
     scheduler: torch.optim.lr_scheduler.LRScheduler,
 ) -> float:
     """One epoch of shuffled training windows; its mean loss (NaN if non-finite)."""
-    run.net.train()
+    run.model.train()
     if run.panel is not None:
         order = run.panel.draw(MAX_BATCHES_PER_EPOCH * run.batch_size, run.generator)
     else:
         starts = run.train_starts
         order = starts[torch.randperm(len(starts), generator=run.generator)]
     batches = order[: MAX_BATCHES_PER_EPOCH * run.batch_size].split(run.batch_size)
+    if run.group.parallel:  # every process needs a share of every batch
+        batches = tuple(b for b in batches if len(b) >= run.group.size)
 
     def pairs() -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         for batch in batches:
             x, target = normalised_pairs(
                 run.series,
-                batch,
+                run.group.share(batch),
                 lookback=run.lookback,
                 horizon=run.horizon,
                 norm_period=run.norm_period,
@@ -628,12 +719,13 @@ def _train_epoch(
             yield x.to(**f32), target.to(**f32)
 
     losses = optimise(
-        run.net,
+        run.model,
         optimiser,
         pairs(),
         nn.functional.l1_loss,
         scheduler=scheduler,
         grad_clip=GRAD_CLIP,
+        batch_loss=run.group.batch_loss if run.group.parallel else None,
     )
     if losses and not math.isfinite(losses[-1]):
         return math.nan

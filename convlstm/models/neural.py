@@ -23,8 +23,9 @@ from ..data.frequency import offset_of
 from ..data.panel import split_panel
 from ..device import resolve_device
 from ..errors import ConvLSTMError, DataError, ParameterError
+from ..executor import check_engine, train_data_parallel
 from ..pretrained import ARCH_FIELDS, FAMILY_OF_SEASON, family_for, load_family
-from ..training import EpochCallback, linear_validation_loss, train
+from ..training import EpochCallback, linear_validation_loss, train, train_weights
 from ..windows import PanelWindows, last_window, predict_windows
 from .arima import wants_log
 from .base import BaseForecaster, forecast_frame
@@ -449,6 +450,7 @@ class NeuralForecaster(BaseForecaster):
         n_jobs: int | None = None,
         engine: str | None = None,
         callback: EpochCallback | None = None,
+        train_workers: int = 1,
     ) -> Self:
         """Train ONE net on every series of a panel (``fit(panel)`` calls this).
 
@@ -465,27 +467,55 @@ class NeuralForecaster(BaseForecaster):
         Args:
             panel: long frame ``series, time, value`` (:func:`convlstm.to_panel`).
             n_jobs: unused (one net; torch uses the process's threads).
-            engine: unused (the net trains in this process).
-            callback: as in :meth:`fit`.
+            engine: where ``train_workers > 1`` trains: "ray" only (default
+                :func:`~convlstm.executor.default_engine`); unused for 1 worker.
+            callback: as in :meth:`fit` (with several workers: called here as
+                their epochs end; True stops them all at the end of a later
+                epoch, usually the next).
+            train_workers: processes that train the net data-parallel on the CPU
+                (Ray Train's ``TorchTrainer``, gloo; see
+                :func:`~convlstm.executor.train_data_parallel`): each takes a
+                share of every batch, so the numbers are close to, not equal to,
+                one process's. 1 (the default) trains in this process.
 
         Raises:
             DataError: not a panel, or no series long enough to train on.
-            ParameterError: an unusable setting.
+            ParameterError: an unusable setting, or ``train_workers > 1`` without
+                the Ray engine.
             TrainingError: a diverging loss or running out of memory.
+            ConvLSTMError: a data-parallel worker failed, died or timed out.
         """
-        del n_jobs, engine
+        del n_jobs
+        if (
+            isinstance(train_workers, bool)
+            or not isinstance(train_workers, int)
+            or train_workers < 1
+        ):
+            raise ParameterError(
+                f"train_workers must be a whole number >= 1, got {train_workers!r}"
+            )
+        if train_workers > 1 and check_engine(engine) != "ray":
+            raise ParameterError(
+                f"train_workers={train_workers} needs the Ray engine (Ray Train): "
+                "use engine='ray' (pip install -r requirements-ray.txt), or 1 worker"
+            )
         started = time.perf_counter()
         self.index_ = None
         for name in (*self.PANEL_STATE, *PRETRAINED_STATE):
             self.__dict__.pop(name, None)
         self.fitting_panel_ = True
         try:
-            return self._fit_panel(panel, callback, started)
+            return self._fit_panel(panel, callback, started, train_workers, engine)
         finally:
             del self.fitting_panel_
 
     def _fit_panel(
-        self, panel: pd.DataFrame, callback: EpochCallback | None, started: float
+        self,
+        panel: pd.DataFrame,
+        callback: EpochCallback | None,
+        started: float,
+        train_workers: int = 1,
+        engine: str | None = None,
     ) -> Self:
         """The body of :meth:`fit_panel`."""
         self.check_params()
@@ -508,7 +538,8 @@ class NeuralForecaster(BaseForecaster):
         self.width_ = width
         self.panel_min_context_ = min_context
         self.anchor_period_ = max(usable) if usable else 0
-        self.device_ = str(resolve_device(self.device))
+        # data-parallel workers train on their CPUs (gloo)
+        self.device_ = "cpu" if train_workers > 1 else str(resolve_device(self.device))
         self._set_derived()
         names, arrays, logs, ends = [], [], [], []
         for name, y in kept:
@@ -547,23 +578,34 @@ class NeuralForecaster(BaseForecaster):
         self._choose_setup(windows.values, panel=windows)
         torch.manual_seed(self.seed)
         self.net_ = self.build_net()
-        result = train(
-            self.net_,
-            windows.values,
-            lookback=lookback,
-            horizon=horizon,
-            norm_period=width,
-            epochs=int(self.epochs),
-            batch_size=PANEL_BATCH_FACTOR * int(self.batch_size),
-            learning_rate=float(self.learning_rate),
-            patience=int(self.patience),
-            seed=int(self.seed),
-            device=torch.device(self.device_),
-            max_steps=self._panel_max_steps(lookback, windows.n_train),
-            callback=callback,
-            panel=windows,
+        options = {
+            "lookback": lookback,
+            "horizon": horizon,
+            "norm_period": width,
+            "epochs": int(self.epochs),
+            "batch_size": PANEL_BATCH_FACTOR * int(self.batch_size),
+            "learning_rate": float(self.learning_rate),
+            "patience": int(self.patience),
+            "seed": int(self.seed),
+            "device": torch.device(self.device_),
+            "max_steps": self._panel_max_steps(lookback, windows.n_train),
+            "panel": windows,
             **self._train_options(),
-        )
+        }
+        if train_workers == 1:
+            result = train(self.net_, windows.values, callback=callback, **options)
+        else:
+            state, result = train_data_parallel(
+                train_weights,
+                self.net_,
+                windows.values,
+                workers=train_workers,
+                engine=engine,
+                callback=callback,
+                **options,
+            )
+            self.net_.load_state_dict(state)
+            self.net_.eval()
         self.history_ = result.history
         self.best_epoch_ = result.best_epoch
         self.stopped_early_ = result.stopped_early

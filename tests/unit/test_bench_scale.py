@@ -66,11 +66,58 @@ def test_render_labels_the_numbers() -> None:
     assert "load average: 0.10" in text and "`python -m bench.scale fits`" in text
 
 
+TRAIN = {
+    "command": "python -m bench.scale train",
+    "measured": "2026-12-02 06:00 UTC",
+    "uptime": "load average: 0.20, 0.10, 0.10",
+    "series": 1428,
+    "seed": 0,
+    "empty_run": 20.5,
+    "runs": [
+        {
+            "setup": "1 process (local)",
+            "workers": 1,
+            "wall": 32.0,
+            "epochs": 40,
+            "steps": 640,
+            "params": 1024,
+            "best_epoch": 38,
+            "val_loss": 0.5,
+            "smape": 15.2,
+        },
+        {
+            "setup": "Ray Train, 2 workers (gloo)",
+            "workers": 2,
+            "wall": 61.2,
+            "epochs": 40,
+            "steps": 640,
+            "params": 1024,
+            "best_epoch": 38,
+            "val_loss": 0.5,
+            "smape": 15.3,
+        },
+    ],
+}
+
+
+def test_render_labels_the_training_numbers() -> None:
+    text = scale.render({"train": TRAIN})
+    assert "### Data-parallel training of the global ConvLSTM" in text
+    assert "| Ray Train, 2 workers (gloo) | 61.2 | 40 | 38 | 0.5 | 15.3 |" in text
+    assert "took 20.5 s (the trainer's start-up and tear-down)" in text
+    assert "50 ms in one process, 64 ms on 2 workers" in text
+    assert "start-up (20.5 s) is 64% of the whole one-process fit" in text
+
+
 def test_monthly_panel() -> None:
     panel = scale.monthly_panel(3)
     assert panel["series"].nunique() == 3
     assert list(panel.columns) == ["series", "time", "value"]
     assert panel.attrs["freq"] == "MS"
+    same, tests = scale.monthly_parts(3)
+    assert same.equals(panel)
+    assert sorted(tests) == sorted(panel["series"].unique())
+    assert all(len(t) == scale.HORIZON for t in tests.values())
 
 
 def test_a_tiny_run_without_ray(capsys) -> None:

@@ -151,3 +151,17 @@ def test_report_on_a_panel_covers_every_series(files):
     table = table[: table.index("</table>")]
     for store in STORES:
         assert f">{store}<" in table
+
+
+def test_train_workers_are_checked_in_cli_words(files):
+    wide = ["forecast", "--csv", str(files["wide"]), "--horizon", "3"]
+    code, _, err = run([*wide, "--model", "naive", "--train-workers", "2"])
+    assert code == 2 and "Naive has no network to train on several workers" in err
+    argv = [*wide, "--model", "convlstm", "--train-workers", "2", "--engine", "local"]
+    code, _, err = run(argv)
+    assert code == 2 and "error: train_workers=2 needs the Ray engine" in err
+    one = ["forecast", "--dataset", "air_passengers", "--train-workers", "2"]
+    code, _, err = run(one)
+    assert code == 2 and "--train-workers trains one network over many series" in err
+    code, _, err = run([*wide, "--train-workers", "0"])
+    assert code == 2 and "error: --train-workers must be at least 1, got 0" in err
