@@ -977,15 +977,21 @@ class ConvLSTMForecaster(NeuralForecaster):
         return self
 
     def _fit_panel(
-        self, panel: pd.DataFrame, callback: EpochCallback | None, started: float
+        self,
+        panel: pd.DataFrame,
+        callback: EpochCallback | None,
+        started: float,
+        train_workers: int = 1,
+        engine: str | None = None,
     ) -> Self:
         """A panel fit; with ``init="pretrained"`` every series starts from the
         pretrained net of the panel's season: fine-tuned once on all their windows
-        (batches of ``PANEL_BATCH_FACTOR`` x ``batch_size``), or zero-shot, and
+        (batches of ``PANEL_BATCH_FACTOR`` x ``batch_size``, in this process: the
+        short fine-tune does not use ``train_workers``), or zero-shot, and
         forecast in one batched pass."""
         self.init_note_ = None
         if self.init != "pretrained":
-            return super()._fit_panel(panel, callback, started)
+            return super()._fit_panel(panel, callback, started, train_workers, engine)
         self.check_params()
         kept, failed = self._panel_series(split_panel(panel))
         index = max((y.index for _, y in kept), key=len)
@@ -993,7 +999,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         season = periods[0] if periods else 1
         if season not in FAMILY_OF_SEASON:
             note = self._no_family_note(season)
-            result = super()._fit_panel(panel, callback, started)
+            result = super()._fit_panel(panel, callback, started, train_workers, engine)
             self.init_note_ = note
             return result
         min_context = self._load_pretrained(season)
