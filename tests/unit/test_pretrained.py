@@ -111,7 +111,7 @@ def test_a_fine_tuned_model_saves_and_loads_with_the_same_forecast():
 def test_pretraining_is_deterministic(tmp_path, monkeypatch):
     from convlstm.pretrain import build, corpus
 
-    def tiny(family, *, synthetic=None, seed=0):
+    def tiny(family, *, synthetic=None, seed=0, holdout=False):
         rng = np.random.default_rng(seed)
         frames = [
             pd.DataFrame(
