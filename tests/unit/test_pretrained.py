@@ -128,7 +128,7 @@ def test_a_short_series_and_a_panel_model_save_with_their_padded_windows():
 def test_pretraining_is_deterministic(tmp_path, monkeypatch):
     from convlstm.pretrain import build, corpus
 
-    def tiny(family, *, synthetic=None, seed=0):
+    def tiny(family, *, synthetic=None, seed=0, holdout=False):
         rng = np.random.default_rng(seed)
         frames = [
             pd.DataFrame(
