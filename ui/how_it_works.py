@@ -627,8 +627,10 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
         "the benchmarks can tell whether the network transfers: the test parts of "
         "M1 and M3, the whole Tourism competition, every dataset bundled with this "
         "app and the series shipped in statsmodels, pmdarima and R packages. "
-        "On Tourism it beats AutoETS; on the bundled datasets training from "
-        "scratch is more accurate (README, bench/RESULTS.md)."
+        "Zero-shot, it beats AutoETS on Tourism (mean MASE 1.99 against 2.05) "
+        "and the M3 winner Theta's published score on the M3 test parts (sMAPE "
+        "12.79 against 13.01); on the bundled datasets training from scratch is "
+        "more accurate (README, bench/RESULTS.md)."
     )
     st.dataframe(card_table(card), hide_index=True, key="hiw_card")
     st.caption(
