@@ -54,7 +54,9 @@ def go_to(page, name: str) -> None:
 
 
 def pick_dataset(page, name: str) -> None:
-    """Choose the bundled dataset ``name`` on the Data page."""
+    """Choose the bundled dataset ``name`` on the Data page and wait until the app
+    holds it: the sidebar's current data names it (the selectbox shows the choice
+    before the rerun that stores it, and a page change during that rerun loses it)."""
     from playwright.sync_api import expect
 
     go_to(page, "Data")
@@ -62,6 +64,8 @@ def pick_dataset(page, name: str) -> None:
     dataset.click()
     page.get_by_role("option", name=name).click()
     expect(dataset).to_have_value(name)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text(name, exact=True)).to_be_visible(timeout=IDLE_TIMEOUT)
     wait_idle(page)
 
 

@@ -88,6 +88,7 @@ def test_stop_button_stops_training(page, screenshots: Path) -> None:
     # could finish first on a busy machine).
     pick_dataset(page, "Electricity demand")
     go_to(page, "Train & compare")
+    expect(page.get_by_text("Data: Electricity demand")).to_be_visible()
     page.get_by_text("Advanced").click()
     set_number(page, "Epochs", 2000)
     page.get_by_role("button", name="Train and compare").click()
