@@ -644,7 +644,8 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
         st.info(
             f"This series' season is {season} steps: no network was pretrained for "
             "it (only for 1, 4 and 12 steps), so the ConvLSTM trains from scratch "
-            "on it whatever start you choose.",
+            "on it whatever start you choose (a series too short for that is "
+            "forecast by the non-seasonal network).",
             icon=":material/info:",
         )
         return

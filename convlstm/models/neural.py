@@ -775,10 +775,11 @@ class ConvLSTMForecaster(NeuralForecaster):
             per family: yearly and non-seasonal, quarterly, monthly), whose shape
             (window, kernel, hidden size, layers) replaces those settings, and
             forecasts any series of at least 3 points; a season with no pretrained
-            family (e.g. 7 or 48 steps) trains from scratch and says so in
-            ``init_note_``. A panel (``fit(panel)``) starts all its series from
-            the same pretrained net: fine-tuned once on all their windows, or
-            zero-shot, forecast in one batched pass.
+            family (e.g. 7 or 48 steps) trains from scratch, or, too short for
+            that, is forecast by the non-seasonal net; ``init_note_`` says
+            which. A panel (``fit(panel)``) starts all its series from the same
+            pretrained net: fine-tuned once on all their windows, or zero-shot,
+            forecast in one batched pass.
         fine_tune: with ``init="pretrained"``, train the pretrained net further on
             the series (at most ``FINE_TUNE_STEPS`` steps at
             ``FINE_TUNE_LR_FACTOR`` x ``learning_rate``; the start must be beaten
@@ -943,6 +944,18 @@ class ConvLSTMForecaster(NeuralForecaster):
             season = self._season_of(y)
             if season in FAMILY_OF_SEASON:
                 return self._fit_pretrained(y, callback)
+            needed = self._min_length(self._periods(y.index)) if season else 0
+            if season is not None and len(y) < needed:
+                # too short to train from scratch: the non-seasonal network still
+                # forecasts it (a few points cannot teach a season anyway)
+                self.init_note_ = (
+                    f"no pretrained network for a season of {season} steps, and "
+                    f"{len(y)} points are too few to train one from scratch (at "
+                    f"least {needed}): forecast by the non-seasonal ("
+                    f"{family_for(1)}) network, which does not model the season"
+                )
+                logger.info("%s", self.init_note_)
+                return self._fit_pretrained(y, callback, season=1)
             self.init_note_ = self._no_family_note(season)
         return super().fit(y, callback)
 
@@ -956,13 +969,22 @@ class ConvLSTMForecaster(NeuralForecaster):
         periods = self._periods(index)
         return periods[0] if periods else 1
 
-    def _fit_pretrained(self, y: pd.Series, callback: EpochCallback | None) -> Self:
+    def _fit_pretrained(
+        self,
+        y: pd.Series,
+        callback: EpochCallback | None,
+        season: int | None = None,
+    ) -> Self:
+        """Start from the pretrained net of ``season``'s family (default: the
+        series' own season) and fine-tune it on ``y`` when ``fine_tune``."""
         started = time.perf_counter()
         self.index_ = None
         self.check_params()
         y = check_series(y, min_length=PANEL_MIN_POINTS, what="the pretrained ConvLSTM")
-        periods = self._periods(y.index)
-        min_context = self._load_pretrained(periods[0] if periods else 1)
+        if season is None:
+            periods = self._periods(y.index)
+            season = periods[0] if periods else 1
+        min_context = self._load_pretrained(season)
         values = np.array(y.to_numpy(dtype=np.float64), copy=True)
         windows = PanelWindows.build(
             [values],

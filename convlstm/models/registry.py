@@ -17,7 +17,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ParameterError
-from ..pretrained import FAMILY_OF_SEASON
 from .rules import (
     ARIMA_MIN_LENGTH,
     PANEL_MIN_POINTS,
@@ -122,10 +121,9 @@ def _stat_min_length(season: int, horizon: int) -> int:
 
 
 def _pretrained_min_length(season: int, horizon: int) -> int:
-    # a season without a pretrained network trains from scratch
-    if season in FAMILY_OF_SEASON:
-        return PANEL_MIN_POINTS
-    return neural_min_length(season, horizon)
+    # a season without a pretrained network trains from scratch when the series is
+    # long enough, else the non-seasonal network forecasts it: a few points do
+    return PANEL_MIN_POINTS
 
 
 def _ensemble_min_length(season: int, horizon: int) -> int:

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convlstm import ConvLSTMError, ParameterError, pretrained
+from convlstm import ConvLSTMError, DataError, ParameterError, pretrained
 from convlstm.models.neural import ConvLSTMForecaster
+from convlstm.models.registry import make_model, model_spec
 
 
 def _monthly(n, seed=0):
@@ -106,6 +107,22 @@ def test_a_fine_tuned_model_saves_and_loads_with_the_same_forecast():
     model = ConvLSTMForecaster(horizon=30, init="pretrained", device="cpu").fit(y)
     again = ConvLSTMForecaster.from_bytes(model.to_bytes())
     pd.testing.assert_series_equal(again.predict(), model.predict())
+
+
+@pytest.mark.parametrize("freq, n", [("D", 10), ("h", 20), ("W", 12)])
+def test_a_short_series_without_a_family_gets_the_non_seasonal_network(freq, n):
+    # too short to train from scratch: the yearly (non-seasonal) net forecasts it
+    index = pd.date_range("2020-01-01", periods=n, freq=freq)
+    y = pd.Series(50 + np.arange(float(n)), index=index)
+    with pytest.raises(DataError, match="needs at least"):
+        ConvLSTMForecaster(horizon=5, device="cpu").fit(y)
+    model = ConvLSTMForecaster(horizon=5, init="pretrained", device="cpu").fit(y)
+    f = model.predict()
+    assert len(f) == 5 and np.isfinite(f).all() and f.index[0] > y.index[-1]
+    assert model.family_ == "yearly"
+    assert "too few to train one from scratch" in model.init_note_
+    entry = make_model("ConvLSTM (pretrained)", horizon=5, device="cpu")
+    pd.testing.assert_series_equal(entry.fit(y).predict(), f)
 
 
 def test_a_short_series_and_a_panel_model_save_with_their_padded_windows():
@@ -240,7 +257,7 @@ def test_fine_tuning_records_its_loss_and_says_what_was_kept():
 
 def test_the_pretrained_registry_entry_starts_pretrained_and_joins_an_ensemble():
     from convlstm.models.ensemble import EnsembleForecaster
-    from convlstm.models.registry import make_model, min_train_length, model_spec
+    from convlstm.models.registry import make_model, min_train_length
 
     model = make_model("convlstm-pretrained", horizon=6, device="cpu")
     assert model.get_params()["init"] == "pretrained"
@@ -251,9 +268,8 @@ def test_the_pretrained_registry_entry_starts_pretrained_and_joins_an_ensemble()
     spec = model_spec("ConvLSTM (pretrained)")
     assert not spec.default and spec.kind == "neural"
     assert min_train_length(["ConvLSTM (pretrained)"], 12, 6) == 3
-    assert min_train_length(["ConvLSTM (pretrained)"], 7, 6) == min_train_length(
-        ["ConvLSTM"], 7, 6
-    )
+    # a season without a family: scratch when long enough, else the yearly net
+    assert min_train_length(["ConvLSTM (pretrained)"], 7, 6) == 3
     y = _monthly(60, seed=2)
     ensemble = EnsembleForecaster(
         horizon=6,
