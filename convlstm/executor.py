@@ -45,6 +45,7 @@ __all__ = [
     "run_all",
     "shared_executor",
     "run_job",
+    "check_train_workers",
     "train_data_parallel",
     "usable_cores",
 ]
@@ -778,6 +779,25 @@ def run_all(
     return shared_executor(jobs, engine).map(fn, items)
 
 
+def check_train_workers(
+    workers: Any, engine: str | None, what: str = "workers"
+) -> None:
+    """Check a number of data-parallel training processes (``what`` names the
+    setting in the message): a whole number >= 1, and the Ray engine for more
+    than one.
+
+    Raises:
+        ParameterError: otherwise.
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ParameterError(f"{what} must be a whole number >= 1, got {workers!r}")
+    if workers > 1 and check_engine(engine) != "ray":
+        raise ParameterError(
+            f"{what}={workers} needs the Ray engine (Ray Train): use "
+            "engine='ray' (pip install -r requirements-ray.txt), or 1 worker"
+        )
+
+
 def train_data_parallel(
     fn: Callable[..., Any],
     *args: Any,
@@ -815,15 +835,9 @@ def train_data_parallel(
             or :class:`JobFailed` for any other error, a dead worker or the
             timeout.
     """
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ParameterError(f"workers must be a whole number >= 1, got {workers!r}")
+    check_train_workers(workers, engine)
     if workers == 1:
         return fn(*args, callback=callback, **kwargs)
-    if check_engine(engine) != "ray":
-        raise ParameterError(
-            f"training on {workers} workers needs the Ray engine (Ray Train): use "
-            "engine='ray' (pip install -r requirements-ray.txt), or 1 worker"
-        )
     from .ray_engine import run_trainer  # noqa: PLC0415  (Ray is optional)
 
     return run_trainer(

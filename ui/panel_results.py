@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import ConvLSTMError, DataError, narrative, plots
-from convlstm.models.persistence import bundle_model, load_bundle
+from convlstm.models.persistence import load_bundle
 from convlstm.report import build_panel_report
 
 from .errors import show_error
-from .results import show_header
+from .results import bundle_controls, show_header
 from .state import Source, source_key
 from .text import dash_missing, escape_md, safe_csv, slug
 
@@ -127,7 +127,7 @@ def show_panel_results(res: dict, src: Source | None) -> None:
     show_problems(cmp)
     show_series(res, (src or {}).get("series"))
     show_panel_downloads(res)
-    show_panel_bundles(res, src)
+    show_panel_bundles(res)
 
 
 def show_leaderboard(cmp: Any) -> None:
@@ -294,46 +294,28 @@ def show_panel_downloads(res: dict) -> None:
     )
 
 
-def show_panel_bundles(res: dict, src: Source | None) -> None:
+def show_panel_bundles(res: dict) -> None:
     """Download a global neural model trained on all series as a bundle; upload one
     to forecast every series it was trained on again, without retraining."""
     cmp = res["comparison"]
-    st.subheader("Portable model")
-    neural = [
-        name
-        for name, model in cmp.fitted.items()
-        if getattr(model, "to_bytes", None) is not None and model.fitted_on_panel
-    ]
-    st.caption(
-        "A bundle holds a global network's weights, its settings and the last "
-        "window of every series it was trained on: loaded later (here or with "
+    upload = bundle_controls(
+        cmp.fitted,
+        [
+            name
+            for name, model in cmp.fitted.items()
+            if getattr(model, "to_bytes", None) is not None and model.fitted_on_panel
+        ],
+        record=None,
+        key="panel_bundle",
+        caption="A bundle holds a global network's weights, its settings and the "
+        "last window of every series it was trained on: loaded later (here or with "
         "`convlstm.load_model`), it forecasts all of them at once. The statistical "
-        "models need no bundle: they refit in seconds."
-    )
-    left, right = st.columns(2)
-    with left:
-        if neural:
-            name = st.selectbox("Global model", neural, key="panel_bundle_model")
-            left.download_button(
-                "Model bundle (ZIP)",
-                data=lambda: bundle_model(cmp.fitted[name]),
-                file_name=f"{slug(name)}_{slug(res['label'])}_model.zip",
-                mime="application/zip",
-                icon=":material/deployed_code:",
-                key="download_panel_bundle",
-                on_click="ignore",
-            )
-        else:
-            st.info(
-                "Train a ConvLSTM or LSTM on all series to download its network.",
-                icon=":material/info:",
-            )
-    upload = right.file_uploader(
-        "Forecast with a saved bundle",
-        type=["zip"],
-        key="panel_bundle_upload",
-        help="A bundle of a model trained on a panel: forecasts every series it "
-        "was trained on, no retraining.",
+        "models need no bundle: they refit in seconds.",
+        picker="Global model",
+        file_name=lambda name: f"{slug(name)}_{slug(res['label'])}_model.zip",
+        empty="Train a ConvLSTM or LSTM on all series to download its network.",
+        upload_help="A bundle of a model trained on a panel: forecasts every series "
+        "it was trained on, no retraining.",
     )
     if upload is not None:
         show_uploaded_panel_bundle(upload.getvalue(), upload.name, cmp.series)

@@ -366,39 +366,64 @@ def show_record(res: dict) -> None:
 
 def show_bundles(cmp: Any, y: pd.Series) -> None:
     """Download a trained neural model as a bundle; upload one to forecast again."""
-    st.subheader("Portable model")
-    neural = [m for m in cmp.fitted if m in model_names(kind="neural")]
-    st.caption(
-        "A bundle holds a neural model's weights, its settings and the fingerprint "
-        "of the data it was trained on. The statistical and naive models (and an "
-        "ensemble of them) need no bundle: they refit from the data in seconds."
-    )
-    left, right = st.columns(2)
-    with left:
-        if neural:
-            name = st.selectbox("Neural model", neural, key="bundle_model")
-            left.download_button(
-                "Model bundle (ZIP)",
-                data=lambda: bundle_model(cmp.fitted[name], cmp.record),
-                file_name=f"{slug(name)}_model.zip",
-                mime="application/zip",
-                icon=":material/deployed_code:",
-                key="download_bundle",
-                on_click="ignore",
-            )
-        else:
-            st.info(
-                "Train a ConvLSTM or LSTM to download a model bundle.",
-                icon=":material/info:",
-            )
-    upload = right.file_uploader(
-        "Forecast with a saved bundle",
-        type=["zip"],
-        key="bundle_upload",
-        help="A bundle downloaded here earlier: forecasts at once, no retraining.",
+    upload = bundle_controls(
+        cmp.fitted,
+        [m for m in cmp.fitted if m in model_names(kind="neural")],
+        record=cmp.record,
+        key="bundle",
+        caption="A bundle holds a neural model's weights, its settings and the "
+        "fingerprint of the data it was trained on. The statistical and naive models "
+        "(and an ensemble of them) need no bundle: they refit from the data in "
+        "seconds.",
+        picker="Neural model",
+        file_name=lambda name: f"{slug(name)}_model.zip",
+        empty="Train a ConvLSTM or LSTM to download a model bundle.",
+        upload_help="A bundle downloaded here earlier: forecasts at once, no "
+        "retraining.",
     )
     if upload is not None:
         show_uploaded_bundle(upload.getvalue(), upload.name, y)
+
+
+def bundle_controls(
+    fitted: dict[str, Any],
+    names: list[str],
+    *,
+    record: dict | None,
+    key: str,
+    caption: str,
+    picker: str,
+    file_name: Any,
+    empty: str,
+    upload_help: str,
+) -> Any:
+    """The "Portable model" section: pick one of ``names`` (fitted models) and
+    download its bundle (with ``record``), or upload a bundle; returns the upload
+    (None without one). Widget keys: ``{key}_model``, ``download_{key}``,
+    ``{key}_upload``; ``file_name(name)`` names the download."""
+    st.subheader("Portable model")
+    st.caption(caption)
+    left, right = st.columns(2)
+    with left:
+        if names:
+            name = st.selectbox(picker, names, key=f"{key}_model")
+            left.download_button(
+                "Model bundle (ZIP)",
+                data=lambda: bundle_model(fitted[name], record),
+                file_name=file_name(name),
+                mime="application/zip",
+                icon=":material/deployed_code:",
+                key=f"download_{key}",
+                on_click="ignore",
+            )
+        else:
+            st.info(empty, icon=":material/info:")
+    return right.file_uploader(
+        "Forecast with a saved bundle",
+        type=["zip"],
+        key=f"{key}_upload",
+        help=upload_help,
+    )
 
 
 def show_uploaded_bundle(data: bytes, file_name: str, y: pd.Series) -> None:

@@ -23,7 +23,7 @@ from ..data.frequency import offset_of
 from ..data.panel import split_panel
 from ..device import resolve_device
 from ..errors import ConvLSTMError, DataError, ParameterError
-from ..executor import check_engine, train_data_parallel
+from ..executor import check_train_workers, train_data_parallel
 from ..pretrained import ARCH_FIELDS, FAMILY_OF_SEASON, family_for, load_family
 from ..training import EpochCallback, linear_validation_loss, train, train_weights
 from ..windows import PanelWindows, last_window, predict_windows
@@ -488,19 +488,7 @@ class NeuralForecaster(BaseForecaster):
             ConvLSTMError: a data-parallel worker failed, died or timed out.
         """
         del n_jobs
-        if (
-            isinstance(train_workers, bool)
-            or not isinstance(train_workers, int)
-            or train_workers < 1
-        ):
-            raise ParameterError(
-                f"train_workers must be a whole number >= 1, got {train_workers!r}"
-            )
-        if train_workers > 1 and check_engine(engine) != "ray":
-            raise ParameterError(
-                f"train_workers={train_workers} needs the Ray engine (Ray Train): "
-                "use engine='ray' (pip install -r requirements-ray.txt), or 1 worker"
-            )
+        check_train_workers(train_workers, engine, "train_workers")  # fail fast
         started = time.perf_counter()
         self.index_ = None
         for name in (*self.PANEL_STATE, *PRETRAINED_STATE):
@@ -945,18 +933,14 @@ class ConvLSTMForecaster(NeuralForecaster):
             if season in FAMILY_OF_SEASON:
                 return self._fit_pretrained(y, callback)
             needed = self._min_length(self._periods(y.index)) if season else 0
-            if season is not None and len(y) < needed:
+            short = season is not None and len(y) < needed
+            self.init_note_ = self._no_family_note(
+                season, (len(y), needed) if short else None
+            )
+            if short:
                 # too short to train from scratch: the non-seasonal network still
                 # forecasts it (a few points cannot teach a season anyway)
-                self.init_note_ = (
-                    f"no pretrained network for a season of {season} steps, and "
-                    f"{len(y)} points are too few to train one from scratch (at "
-                    f"least {needed}): forecast by the non-seasonal ("
-                    f"{family_for(1)}) network, which does not model the season"
-                )
-                logger.info("%s", self.init_note_)
                 return self._fit_pretrained(y, callback, season=1)
-            self.init_note_ = self._no_family_note(season)
         return super().fit(y, callback)
 
     def _season_of(self, y: pd.Series) -> int | None:
@@ -1049,12 +1033,25 @@ class ConvLSTMForecaster(NeuralForecaster):
         self.fit_seconds_ = time.perf_counter() - started
         return self
 
-    def _no_family_note(self, season: int | None) -> str:
-        """``init_note_`` of a pretrained start without a family for ``season``."""
-        note = (
-            f"no pretrained network for a season of {season} steps (pretrained: "
-            f"{', '.join(str(s) for s in FAMILY_OF_SEASON)}): trained from scratch"
-        )
+    def _no_family_note(
+        self, season: int | None, short: tuple[int, int] | None = None
+    ) -> str:
+        """``init_note_`` of a pretrained start without a family for ``season``;
+        ``short`` = (points, needed) when the series is too short to train from
+        scratch and the non-seasonal network forecasts it."""
+        if short is not None:
+            note = (
+                f"no pretrained network for a season of {season} steps, and "
+                f"{short[0]} points are too few to train one from scratch (at "
+                f"least {short[1]}): forecast by the non-seasonal ({family_for(1)}) "
+                "network, which does not model the season"
+            )
+        else:
+            note = (
+                f"no pretrained network for a season of {season} steps (pretrained: "
+                f"{', '.join(str(s) for s in FAMILY_OF_SEASON)}): trained from "
+                "scratch"
+            )
         logger.info("%s", note)
         return note
 

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError, NotFittedError
 from ..record import data_fingerprint, record_from_json, record_to_json
@@ -289,8 +290,6 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
 
 def read_index(info: Mapping[str, Any], bad: str) -> pd.DatetimeIndex:
     """The index stored by :func:`index_info`, checked."""
-    from pandas.tseries.frequencies import to_offset
-
     freq = to_offset(info["freq"])
     length = info["length"]
     if not isinstance(length, int) or isinstance(length, bool) or length < 1:
@@ -305,8 +304,6 @@ def read_panel(
     info: Mapping[str, Any], tensors: Mapping[str, Any], model: Any, bad: str
 ) -> dict[str, Any]:
     """The panel state stored by :func:`panel_info` and its windows, checked."""
-    from pandas.tseries.frequencies import to_offset
-
     names = [str(name) for name in info["names"]]
     ends = pd.DatetimeIndex([pd.Timestamp(t) for t in info["ends"]])
     log = np.asarray(info["log"], dtype=bool)
