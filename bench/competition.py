@@ -154,8 +154,7 @@ def make_variant(
 # Model variants: display name -> (registry name, extra parameters). To add one,
 # add a line here: ``--models "<name>"`` then fits it per series and, for a neural
 # model, ``"<name> (global)"`` one net per type; a COMBOS entry puts it in a median.
-# The pretrained ConvLSTM's options are not in the registry yet: selecting these is
-# a parser error until ConvLSTMForecaster takes ``init`` and ``fine_tune``.
+# The ConvLSTM's starts: "ConvLSTM" itself is its default (init="auto").
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "ConvLSTM (pretrained, zero-shot)": (
         "ConvLSTM",
@@ -165,6 +164,7 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
         "ConvLSTM",
         {"init": "pretrained", "fine_tune": True},
     ),
+    "ConvLSTM (scratch)": ("ConvLSTM", {"init": "scratch"}),
 }
 
 # Our models by display name: factory(horizon, season, seed) -> unfitted forecaster.
@@ -209,6 +209,7 @@ COMBOS: dict[str, tuple[str, ...]] = {
         "ETS",
         "Theta",
     ),
+    "Median of ConvLSTM + ETS + Theta": ("ConvLSTM", "ETS", "Theta"),
 }
 
 

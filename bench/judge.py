@@ -10,6 +10,10 @@ dataset; a 5% move on one short series is within the noise.
 
 Each series uses its bundled horizon and folds, or the app's default for an upload
 (``convlstm.datasets.default_horizon_folds``). Nothing is written.
+
+``--validation`` judges on validation inside the training data instead: each
+series loses its test part (its last folds x horizon points) and the same folds are
+cut from the rest, so a setting can be chosen without looking at a test part.
 """
 
 from __future__ import annotations
@@ -36,14 +40,17 @@ def _series(name: str) -> tuple[pd.Series, int, int]:
     return load_dataset(name)
 
 
-def _mae(task: tuple[str, str, dict[str, Any], int]) -> tuple[str, str, float]:
-    """MAE of one model (and seed) on one series, over its folds."""
+def _mae(task: tuple[str, str, dict[str, Any], int, bool]) -> tuple[str, str, float]:
+    """MAE of one model (and seed) on one series, over its folds (on the
+    validation part before them when ``validation``)."""
     warnings.filterwarnings("ignore")
-    name, model, params, seed = task
+    name, model, params, seed, validation = task
     from convlstm.backtest import backtest
     from convlstm.compare import make_model
 
     y, horizon, folds = _series(name)
+    if validation:
+        y = y.iloc[: -horizon * folds]
     kwargs = {**params, "seed": seed} if model != "ARIMA" else {}
     forecaster = make_model(model, horizon=horizon, **kwargs)
     frame = backtest({model: forecaster}, y, horizon, folds).forecasts
@@ -65,12 +72,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 (default 3)")
     p.add_argument("--series", nargs="+", help="default: all")
     p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
+    p.add_argument(
+        "--validation",
+        action="store_true",
+        help="score the folds before each series' test part (to choose settings)",
+    )
     args = p.parse_args(argv)
     params = json.loads(args.params)
     chosen = args.series or names()
-    tasks = [(n, "ARIMA", {}, 0) for n in chosen]
+    val = bool(args.validation)
+    tasks = [(n, "ARIMA", {}, 0, val) for n in chosen]
     neural = args.model
-    tasks += [(n, neural, params, s) for n in chosen for s in range(args.seeds)]
+    tasks += [(n, neural, params, s, val) for n in chosen for s in range(args.seeds)]
     start = time.perf_counter()
     results: dict[tuple[str, str], list[float]] = {}
     if args.jobs > 1:
@@ -93,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     finite = [r for r in ratios if math.isfinite(r)]
     geo = float(np.exp(np.mean(np.log(finite)))) if finite else math.nan
     print(
-        f"geometric mean {neural} / ARIMA: {geo:.4f} over {len(finite)} series "
+        f"geometric mean {neural} / ARIMA{' (validation)' if val else ''}: "
+        f"{geo:.4f} over {len(finite)} series "
         f"({args.seeds} seeds, params {params}, {time.perf_counter() - start:.0f} s)"
     )
     return 0

@@ -34,6 +34,7 @@ from .errors import (
 from .metrics import best_model
 from .models.registry import (
     NETWORK_SETTINGS,
+    STARTS,
     ModelSpec,
     canonical_name,
     default_models,
@@ -48,6 +49,9 @@ from .models.registry import (
     params_for,
     register,
     route_params,
+    route_start,
+    start_models,
+    start_of,
     unregister,
 )
 from .record import record_from_json, record_to_json
@@ -90,6 +94,7 @@ __all__ = [
     "MODEL_NAMES",
     "ModelSpec",
     "NETWORK_SETTINGS",
+    "STARTS",
     "NaiveForecaster",
     "NotFittedError",
     "PanelComparison",
@@ -125,6 +130,9 @@ __all__ = [
     "rerun",
     "rerun_matches",
     "route_params",
+    "route_start",
+    "start_models",
+    "start_of",
     "to_panel",
     "to_series",
     "unregister",

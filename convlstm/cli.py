@@ -28,6 +28,7 @@ from .images.cli import add_images_parser, run_images_command
 from .models.base import BaseForecaster
 from .models.registry import (
     NETWORK_SETTINGS,
+    STARTS,
     canonical_name,
     default_models,
     model_names,
@@ -35,6 +36,7 @@ from .models.registry import (
     network_settings_note,
     params_for,
     route_params,
+    route_start,
 )
 from .panel_compare import (
     ALL_SERIES,
@@ -146,7 +148,9 @@ def _params(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
     given = {k: getattr(args, k) for k in _PARAMS if getattr(args, k) is not None}
     if any(k in NETWORK_SETTINGS for k in given):
         print(f"note: {network_settings_note()}", file=err)
-    return route_params(given)
+    params = route_params(given)
+    start = getattr(args, "start", None)
+    return params if start is None else route_start(params, start)
 
 
 def _models(values: Sequence[str] | None) -> list[str]:
@@ -630,6 +634,14 @@ def _add_params(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("other settings (defaults: each model's own)")
     for dest, (kind, text) in _SHARED.items():
         g.add_argument("--" + dest.replace("_", "-"), type=kind, help=text)
+    g.add_argument(
+        "--start",
+        choices=tuple(STARTS),
+        help="where the ConvLSTM starts: auto keeps whichever of scratch and the "
+        "pretrained network forecast the end of the series better; fine-tuned and "
+        "zero-shot start from the pretrained network (default: the model's own; "
+        "with many series, auto trains one network on them all)",
+    )
 
 
 def _add_engine(p: argparse.ArgumentParser, what: str) -> None:

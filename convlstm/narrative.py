@@ -99,7 +99,8 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
         return None
     kept = int(getattr(model, "best_epoch_", 0) or 0)
     epochs = len(history)
-    pretrained = getattr(model, "init", "scratch") == "pretrained"
+    start = getattr(model, "start_", None) or getattr(model, "init", "scratch")
+    pretrained = start == "pretrained"
     start = (
         "the pretrained network"
         if pretrained

@@ -3,7 +3,6 @@ values become ``compare``'s arguments."""
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import pandas as pd
@@ -17,7 +16,11 @@ from convlstm import (
     narrative,
     network_settings_note,
     route_params,
+    route_start,
+    start_models,
+    start_of,
 )
+from convlstm import STARTS as LIB_STARTS
 
 from .loaders import default_horizon_folds
 from .state import PARAMS, Source, source, source_key
@@ -45,28 +48,34 @@ LEVEL_OPTIONS = (0.5, 0.8, 0.9, 0.95, 0.99)  # prediction-interval levels offere
 
 # Where the ConvLSTM starts (form key START): its label and the library settings.
 START = "start"
-STARTS = {
-    "scratch": ("scratch (trained on this series)", {}),
-    "fine-tuned": (
-        "the pretrained network (fine-tuned)",
-        {"init": "pretrained", "fine_tune": True},
-    ),
-    "zero-shot": (
-        "the pretrained network (zero-shot)",
-        {"init": "pretrained", "fine_tune": False},
-    ),
+_START_LABELS = {
+    "auto": "whichever forecasts this series better",
+    "scratch": "scratch (trained on this series)",
+    "fine-tuned": "the pretrained network (fine-tuned)",
+    "zero-shot": "the pretrained network (zero-shot)",
 }
+STARTS = {key: (_START_LABELS[key], dict(params)) for key, params in LIB_STARTS.items()}
 START_HELP = (
     "Pretraining: one network per kind of series (yearly, quarterly, monthly) was "
     "trained once on thousands of other series (M1, M3 and synthetic ones) and "
     "ships with the app; it can forecast your series at once (zero-shot) or after "
-    "a short training on it (fine-tuned). On the bundled datasets training from "
-    "scratch is more accurate (see the README and bench/RESULTS.md, section "
-    "Pretrained ConvLSTM); the pretrained network does better on short series "
-    "like the Tourism competition's. A season other than 1, 4 or 12 steps has no "
-    "pretrained network and trains from scratch. To compare both starts side by "
-    "side, keep scratch here and add the model *ConvLSTM (pretrained)*."
+    "a short training on it (fine-tuned). *Whichever forecasts better* trains "
+    "from scratch too and keeps the start that forecast the end of your series "
+    "better, each fitted on the points before it (a series too short to train "
+    "from scratch starts from the pretrained network); the results say which "
+    "start won and by how much. On the bundled datasets training from scratch is "
+    "usually more accurate, on short series like the Tourism competition's the "
+    "pretrained network (see the README and bench/RESULTS.md, section Pretrained "
+    "ConvLSTM). A season other than 1, 4 or 12 steps has no pretrained network "
+    "and trains from scratch. To compare starts side by side, add the model "
+    "*ConvLSTM (pretrained)*."
 )
+
+
+def default_start() -> str:
+    """The start the ConvLSTM has by default (its ``init``), as a key of
+    :data:`STARTS`."""
+    return start_of({}, "ConvLSTM")
 
 
 def _neural_defaults() -> dict[str, Any]:
@@ -121,7 +130,7 @@ def form_defaults(y: pd.Series, src: Source | None = None) -> dict[str, Any]:
     for key, fallback in (("num_layers", 1), ("epochs", 100), ("batch_size", 32)):
         out[key] = int(out.get(key) or fallback)
     out["seed"] = int(out.get("seed") or 0)
-    out[START] = saved.get(START) if saved.get(START) in STARTS else "scratch"
+    out[START] = saved.get(START) if saved.get(START) in STARTS else default_start()
     return out
 
 
@@ -131,17 +140,9 @@ def submitted_values() -> dict[str, Any]:
 
 
 def pretrained_models() -> tuple[str, ...]:
-    """The registered neural models that the start control sets: those whose
-    class takes ``init`` and whose entry does not fix it (as "ConvLSTM
-    (pretrained)" does)."""
-    names = []
-    for name in model_names(kind="neural"):
-        spec = model_spec(name)
-        if "init" in spec.params:
-            continue
-        if "init" in inspect.signature(spec.load()).parameters:
-            names.append(name)
-    return tuple(names)
+    """The registered neural models that the start control sets
+    (:func:`convlstm.start_models`)."""
+    return start_models()
 
 
 def compare_params(values: dict[str, Any], panel: bool = False) -> dict[str, Any]:
@@ -150,25 +151,17 @@ def compare_params(values: dict[str, Any], panel: bool = False) -> dict[str, Any
     The ConvLSTM's start (``values[START]``) reaches the models that have a
     pretrained network only, and not a panel run (a panel trains its own network).
     """
-    start = {} if panel else STARTS[values.get(START) or "scratch"][1]
-    return route_params(
+    params = route_params(
         {
             "seed": int(values["seed"]),
             "lookback": int(values["lookback"]) or None,  # 0 means automatic
             "device": "auto",  # GPU when present, else CPU
             **{k: values[k] for k in NETWORK_SETTINGS if k in values},
-            **({name: dict(start) for name in pretrained_models()} if start else {}),
         }
     )
-
-
-def start_of(params: dict[str, Any], name: str) -> str:
-    """Which start model ``name`` had in a run's ``params`` ("scratch",
-    "fine-tuned" or "zero-shot")."""
-    mine = dict(params.get(name) or {})
-    if mine.get("init") != "pretrained":
-        return "scratch"
-    return "fine-tuned" if mine.get("fine_tune", True) else "zero-shot"
+    if panel:
+        return params
+    return route_start(params, values.get(START) or default_start())
 
 
 def training_form(
@@ -326,7 +319,7 @@ def _start(d: dict[str, Any], panel: bool) -> None:
     st.radio(
         "ConvLSTM starts from",
         tuple(STARTS),
-        index=tuple(STARTS).index(d.get(START) or "scratch"),
+        index=tuple(STARTS).index(d.get(START) or default_start()),
         format_func=lambda k: STARTS[k][0],
         key=START,
         horizontal=True,

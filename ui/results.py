@@ -115,7 +115,13 @@ def show_start(res: dict) -> None:
     for name in pretrained_models():
         if name in cmp.summary.index:
             start = start_of(res["params"], name)
-            st.caption(f"{name} started from {STARTS[start][0]}.")
+            if start == "auto":
+                st.caption(
+                    f"{name} started from whichever forecast this series better: "
+                    "scratch or the pretrained network (the note below says which)."
+                )
+            else:
+                st.caption(f"{name} started from {STARTS[start][0]}.")
     for name in cmp.summary.index:
         note = getattr(cmp.fitted.get(name), "init_note_", None)
         if note:

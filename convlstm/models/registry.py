@@ -10,6 +10,7 @@ and a one-sentence description. Adding a model is one forecaster class plus one
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NETWORK_SETTINGS",
+    "STARTS",
     "ModelSpec",
     "canonical_name",
     "default_models",
@@ -44,6 +46,9 @@ __all__ = [
     "params_for",
     "register",
     "route_params",
+    "route_start",
+    "start_models",
+    "start_of",
     "unregister",
 ]
 
@@ -286,6 +291,59 @@ def route_params(params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Where a model with a pretrained network starts, by name (its ``init`` and
+#: ``fine_tune`` settings): the app's "starts from" control and the CLI's
+#: ``--start``. "auto" keeps whichever of scratch and the pretrained network
+#: forecast the end of the series better.
+STARTS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
+    {
+        "auto": MappingProxyType({"init": "auto"}),
+        "scratch": MappingProxyType({"init": "scratch"}),
+        "fine-tuned": MappingProxyType({"init": "pretrained", "fine_tune": True}),
+        "zero-shot": MappingProxyType({"init": "pretrained", "fine_tune": False}),
+    }
+)
+
+
+def start_models() -> tuple[str, ...]:
+    """The registered models a start applies to: those whose class takes
+    ``init`` and whose entry does not fix it (as "ConvLSTM (pretrained)" does)."""
+    return tuple(
+        spec.name
+        for spec in _SPECS.values()
+        if "init" not in spec.params
+        and "init" in inspect.signature(spec.load()).parameters
+    )
+
+
+def route_start(params: Mapping[str, Any], start: str) -> dict[str, Any]:
+    """``params`` (``compare``'s argument) with ``start`` (a key of
+    :data:`STARTS`) given to every model of :func:`start_models`.
+
+    Raises:
+        ParameterError: an unknown start.
+    """
+    if start not in STARTS:
+        raise ParameterError(f"start must be one of {', '.join(STARTS)}, got {start!r}")
+    out = dict(params)
+    for name in start_models():
+        out[name] = {**dict(out.get(name) or {}), **STARTS[start]}
+    return out
+
+
+def start_of(params: Mapping[str, Any], name: str) -> str:
+    """How model ``name`` starts with ``params`` (a key of :data:`STARTS`; the
+    class's default ``init`` where neither ``params`` nor the model's entry sets
+    one)."""
+    mine = {**model_spec(name).params, **params_for(name, params)}
+    init = mine.get("init")
+    if init is None:
+        init = inspect.signature(model_class(name)).parameters["init"].default
+    if init == "pretrained":
+        return "fine-tuned" if mine.get("fine_tune", True) else "zero-shot"
+    return "auto" if init == "auto" else "scratch"
+
+
 def params_for(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The settings model ``name`` gets from a ``compare``-style ``params``: the
     shared ones (keys that are not model names) updated by ``params[name]``."""
@@ -324,11 +382,13 @@ for _spec in (
         kind="neural",
         baseline=False,
         colour="#d62728",  # red
-        min_length=neural_min_length,
+        min_length=_pretrained_min_length,
         default=True,
         network_params=NETWORK_SETTINGS,
         description="The article's network: the recent window folded into frames, a "
-        "convolutional LSTM over them, on top of a linear skip and a seasonal anchor.",
+        "convolutional LSTM over them, on top of a linear skip and a seasonal anchor; "
+        "trained from scratch or started from the network pretrained on thousands "
+        "of other series, whichever forecast the end of the series better.",
     ),
     ModelSpec(
         name="ConvLSTM (pretrained)",

@@ -31,8 +31,12 @@ def _texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts + [i.value for i in at.info])
 
 
-def test_start_defaults_to_scratch_and_maps_to_the_convlstm_only() -> None:
+def test_start_defaults_to_auto_and_maps_to_the_convlstm_only() -> None:
     values = {"seed": 0, "lookback": 0, "epochs": 2, ui.START: "zero-shot"}
+    default = ui.compare_params({k: v for k, v in values.items() if k != ui.START})
+    assert default["ConvLSTM"] == {"epochs": 2, "init": "auto"}
+    assert ui.start_of(default, "ConvLSTM") == "auto"
+    assert ui.start_of({}, "ConvLSTM") == "auto"
     params = ui.compare_params(values)
     assert params["ConvLSTM"]["init"] == "pretrained"
     assert params["ConvLSTM"]["fine_tune"] is False
@@ -52,7 +56,7 @@ def test_pretrained_start_trains_and_is_recorded(
     app.selectbox(key="dataset").set_value("air_passengers").run()
     _open(app, "pages/compare.py")
     control = app.radio(key=ui.START)
-    assert control.value == "scratch"
+    assert control.value == "auto"
     assert control.label == "ConvLSTM starts from"
     assert "bench/RESULTS.md" in control.help
     for key, value in TINY.items():

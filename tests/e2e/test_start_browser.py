@@ -21,8 +21,9 @@ def test_start_control_and_pretrained_section(page, screenshots: Path) -> None:
     control = page.get_by_test_id("stRadio").filter(has_text="ConvLSTM starts from")
     expect(control).to_be_visible()
     expect(control.get_by_text("scratch (trained on this series)")).to_be_visible()
+    expect(control.get_by_role("radio").nth(0)).to_be_checked()  # auto
     control.get_by_text("the pretrained network (zero-shot)").click()
-    expect(control.get_by_role("radio").nth(2)).to_be_checked()
+    expect(control.get_by_role("radio").nth(3)).to_be_checked()
     expect_no_exception(page)
     snap(page, screenshots / "start_control.png")
 

@@ -244,3 +244,27 @@ def test_network_flags_shape_the_convlstm_only_as_in_the_app(monkeypatch, capsys
     assert f"note: {network_settings_note()}" in err
     code, _, err = run([*argv, "--seed", "1", "--quiet"])
     assert code == 0 and "note:" not in err
+
+
+def test_start_flag_sets_where_the_convlstm_starts(monkeypatch, capsys):
+    from convlstm import cli
+
+    seen = {}
+    real = cli.compare
+
+    def spy(y, **kwargs):
+        seen.update(kwargs)
+        return real(y, **kwargs)
+
+    monkeypatch.setattr(cli, "compare", spy)
+    argv = ["compare", "--dataset", "air_passengers", "--models", "naive", "--quiet"]
+    code, _, _ = run([*argv, "--start", "zero-shot", "--kernel-size", "5"])
+    assert code == 0
+    assert seen["params"]["ConvLSTM"] == {
+        "kernel_size": 5,
+        "init": "pretrained",
+        "fine_tune": False,
+    }
+    assert "init" not in seen["params"].get("ConvLSTM (pretrained)", {})
+    code, _, err = run([*argv, "--start", "warm"])
+    assert code == 2  # argparse: invalid choice

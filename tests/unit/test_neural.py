@@ -88,10 +88,11 @@ def test_bad_hyperparameters_have_clear_errors(y, params, error, match):
 
 @pytest.mark.parametrize("cls", [ConvLSTMForecaster, LSTMForecaster])
 def test_too_short_series_states_the_minimum(cls):
+    tiny = {**TINY_CONV, **({"init": "scratch"} if cls is ConvLSTMForecaster else {})}
     with pytest.raises(DataError, match=r"at least 26"):
-        cls(horizon=6, **TINY_CONV).fit(monthly(20))
+        cls(horizon=6, **tiny).fit(monthly(20))
     with pytest.raises(DataError, match=r"at least 34"):
-        cls(horizon=6, lookback=20, **TINY_CONV).fit(monthly(30))
+        cls(horizon=6, lookback=20, **tiny).fit(monthly(30))
 
 
 def test_same_seed_same_forecast(y):
@@ -116,7 +117,7 @@ def test_callback_can_stop_training(y):
         seen.append(epoch)
         return True
 
-    model = ConvLSTMForecaster(horizon=6, **{**TINY_CONV, "epochs": 10})
+    model = ConvLSTMForecaster(horizon=6, init="scratch", **{**TINY_CONV, "epochs": 10})
     model.fit(y, callback=callback)
     assert seen == [1] and model.stopped_early_ and len(model.history_) == 1
 
@@ -208,7 +209,8 @@ def test_anchor_drift_is_chosen_on_validation_and_saved():
 
 
 def test_explicit_lookback_shorter_than_the_season(y):
-    model = ConvLSTMForecaster(horizon=3, lookback=6, **TINY_CONV).fit(y)
+    model = ConvLSTMForecaster(horizon=3, lookback=6, init="scratch", **TINY_CONV)
+    model.fit(y)
     assert model.lookback_ == 6 and model.width_ == 6
     assert len(model.predict()) == 3
 

@@ -115,8 +115,11 @@ def test_a_short_series_without_a_family_gets_the_non_seasonal_network(freq, n):
     index = pd.date_range("2020-01-01", periods=n, freq=freq)
     y = pd.Series(50 + np.arange(float(n)), index=index)
     with pytest.raises(DataError, match="needs at least"):
-        ConvLSTMForecaster(horizon=5, device="cpu").fit(y)
+        ConvLSTMForecaster(horizon=5, init="scratch", device="cpu").fit(y)
     model = ConvLSTMForecaster(horizon=5, init="pretrained", device="cpu").fit(y)
+    auto = ConvLSTMForecaster(horizon=5, device="cpu").fit(y)  # the default start
+    assert auto.start_ == "pretrained" and auto.family_ == "yearly"
+    pd.testing.assert_series_equal(auto.predict(), model.predict())
     f = model.predict()
     assert len(f) == 5 and np.isfinite(f).all() and f.index[0] > y.index[-1]
     assert model.family_ == "yearly"
@@ -264,7 +267,7 @@ def test_the_pretrained_registry_entry_starts_pretrained_and_joins_an_ensemble()
     assert model.get_params()["fine_tune"] is True
     zero = make_model("ConvLSTM (pretrained)", horizon=6, fine_tune=False)
     assert zero.get_params()["fine_tune"] is False  # the caller's settings win
-    assert make_model("ConvLSTM", horizon=6).get_params()["init"] == "scratch"
+    assert make_model("ConvLSTM", horizon=6).get_params()["init"] == "auto"
     spec = model_spec("ConvLSTM (pretrained)")
     assert not spec.default and spec.kind == "neural"
     assert min_train_length(["ConvLSTM (pretrained)"], 12, 6) == 3
@@ -283,3 +286,50 @@ def test_the_pretrained_registry_entry_starts_pretrained_and_joins_an_ensemble()
         ensemble.forecasts_["ConvLSTM (pretrained)"].to_numpy(),
         alone.predict().to_numpy(),
     )
+
+
+AUTO = {"horizon": 6, "epochs": 3, "hidden_size": 4, "num_layers": 1, "device": "cpu"}
+
+
+def test_auto_start_keeps_the_start_that_forecast_the_end_better():
+    y = _monthly(120, seed=5)
+    model = ConvLSTMForecaster(init="auto", **AUTO).fit(y)
+    assert model.start_ in ("scratch", "pretrained")
+    errors = model.start_errors_
+    assert set(errors) == {"scratch", "pretrained"}
+    assert all(np.isfinite(v) and v >= 0 for v in errors.values())
+    assert model.start_ == min(errors, key=lambda s: (errors[s], s != "scratch"))
+    assert f"started from {'scratch' if model.start_ == 'scratch' else 'the pre'}" in (
+        model.init_note_
+    )
+    # the kept fit is the chosen start's own fit on the whole series
+    alone = ConvLSTMForecaster(init=model.start_, **AUTO).fit(y)
+    pd.testing.assert_series_equal(model.predict(), alone.predict())
+    # forecast_after: the fitted net from any origin; at the end, predict's forecast
+    np.testing.assert_allclose(
+        model.forecast_after(y.to_numpy()), model.predict().to_numpy()
+    )
+    again = ConvLSTMForecaster.from_bytes(model.to_bytes())
+    assert again.start_ == model.start_ and again.start_errors_ == errors
+    pd.testing.assert_series_equal(again.predict(), model.predict())
+
+
+def test_auto_start_on_a_short_series_or_a_season_without_a_family():
+    short = ConvLSTMForecaster(init="auto", **AUTO).fit(_monthly(15))
+    assert short.start_ == "pretrained" and short.start_errors_ is None
+    assert "too few to train from scratch" in short.init_note_
+    assert np.isfinite(short.predict()).all()
+    daily = pd.Series(
+        np.arange(80.0) % 7, index=pd.date_range("2020-01-01", periods=80, freq="D")
+    )
+    model = ConvLSTMForecaster(init="auto", **{**AUTO, "horizon": 7}).fit(daily)
+    assert model.start_ == "scratch"
+    assert "no pretrained network for a season of 7 steps" in model.init_note_
+    # a panel trains its own network, as with init="scratch"
+    panel = pd.concat(
+        {k: _monthly(60, seed=k) for k in range(3)}, names=["series", "time"]
+    )
+    fitted = ConvLSTMForecaster(init="auto", **AUTO).fit(
+        panel.rename("value").reset_index()
+    )
+    assert fitted.start_ == "scratch" and "family_" not in fitted.__dict__

@@ -153,9 +153,11 @@ def test_unknown_model_is_a_parameter_error():
 
 
 def test_min_train_length_is_what_each_model_needs():
-    # neural: one row of the season (8 steps without one) + horizon + windows
-    assert min_train_length(["ConvLSTM"], 12, 6) == 12 + 6 + MIN_WINDOWS
+    # neural from scratch: one row of the season (8 steps without one) + horizon +
+    # windows; the ConvLSTM (init="auto") starts pretrained on fewer points
+    assert min_train_length(["LSTM"], 12, 6) == 12 + 6 + MIN_WINDOWS
     assert min_train_length(["LSTM"], 1, 10) == NONSEASONAL_WIDTH + 10 + MIN_WINDOWS
+    assert min_train_length(["ConvLSTM"], 12, 6) == 3
     assert min_train_length(["Seasonal naive"], 12, 3) == 12
     assert min_train_length(["Naive"], 12, 3) == 1
     assert min_train_length([], 12, 3) == 1
@@ -238,3 +240,17 @@ def test_importing_the_registry_loads_neither_torch_nor_scipy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_starts_reach_the_models_with_a_pretrained_network_only():
+    from convlstm import STARTS, route_start, start_models, start_of
+
+    assert start_models() == ("ConvLSTM",)
+    for start in STARTS:
+        params = route_start({"seed": 1, "ConvLSTM": {"hidden_size": 4}}, start)
+        assert start_of(params, "ConvLSTM") == start
+        assert params["ConvLSTM"]["hidden_size"] == 4 and params["seed"] == 1
+        assert set(params) == {"seed", "ConvLSTM"}
+    assert start_of({}, "ConvLSTM (pretrained)") == "fine-tuned"
+    with pytest.raises(ParameterError, match="start must be one of"):
+        route_start({}, "warm")

@@ -36,6 +36,13 @@ TINY = {
     "device": "cpu",
 }
 NEURAL = {"ConvLSTM": ConvLSTMForecaster, "LSTM": LSTMForecaster}
+# the ConvLSTM trained from scratch (its default, init="auto", may start from the
+# pretrained network instead): for the checks of the training itself
+SCRATCH = {"init": "scratch"}
+
+
+def scratch(name: str) -> dict:
+    return SCRATCH if name == "ConvLSTM" else {}
 
 
 def monthly(n: int = 72, *, base: float = 100.0, amp: float = 10.0, seed: int = 0):
@@ -73,8 +80,8 @@ def minimum_in(message: str) -> int:
 @pytest.mark.parametrize(
     ("name", "params"),
     [
-        ("ConvLSTM", {}),
-        ("ConvLSTM", {"lookback": 24}),
+        ("ConvLSTM", SCRATCH),
+        ("ConvLSTM", {"lookback": 24, **SCRATCH}),
         ("LSTM", {}),
         ("LSTM", {"lookback": 30}),
         ("ARIMA", {}),
@@ -106,13 +113,14 @@ def test_backtest_too_short_states_minimum():
 
 
 def test_compare_too_short_for_a_neural_model_names_fold_and_minimum():
+    params = {**TINY, "ConvLSTM": SCRATCH}
     with pytest.raises(DataError) as info:
         compare(
             monthly(48),
             models=("ConvLSTM", "Seasonal naive"),
             horizon=12,
             folds=2,
-            params=TINY,
+            params=params,
         )
     message = str(info.value)
     assert "ConvLSTM" in message and "fold 1/2" in message
@@ -122,9 +130,20 @@ def test_compare_too_short_for_a_neural_model_names_fold_and_minimum():
         models=("ConvLSTM", "Seasonal naive"),
         horizon=12,
         folds=2,
-        params=TINY,
+        params=params,
     )
     assert np.isfinite(enough.future["forecast"]).all()
+    # by default (init="auto") a fold too short to train from scratch on starts
+    # from the pretrained network
+    short = compare(
+        monthly(48),
+        models=("ConvLSTM", "Seasonal naive"),
+        horizon=12,
+        folds=2,
+        params=TINY,
+    )
+    assert np.isfinite(short.future["forecast"]).all()
+    assert np.isfinite(short.summary.loc["ConvLSTM", "mae"])
 
 
 @pytest.mark.parametrize(("horizon", "folds"), [(0, 1), (12, 0), (-3, 2), (2.5, 1)])
@@ -165,7 +184,7 @@ def test_nan_loss_in_first_epoch_without_fallback_suggests_lower_lr(monkeypatch)
 @pytest.mark.parametrize("name", sorted(NEURAL))
 def test_nan_loss_after_good_epochs_keeps_best_weights(monkeypatch, name):
     _nan_from(monkeypatch, 3)
-    model = make(name, epochs=10).fit(monthly())
+    model = make(name, epochs=10, **scratch(name)).fit(monthly())
     assert model.stopped_early_
     assert len(model.history_) == 2  # the two good epochs
     assert model.best_epoch_ <= 2
@@ -255,7 +274,7 @@ def test_callback_stop_keeps_a_usable_model(name):
         seen.append(epoch)
         return epoch >= 2
 
-    model = make(name, epochs=500).fit(monthly(), callback=callback)
+    model = make(name, epochs=500, **scratch(name)).fit(monthly(), callback=callback)
     assert seen == [1, 2]
     assert model.stopped_early_
     pred = model.predict()
@@ -494,3 +513,18 @@ def test_overlapping_training_runs_restore_the_thread_count():
         assert torch.get_num_threads() == before
     finally:
         torch.set_num_threads(before)
+
+
+def test_a_stop_during_the_auto_start_check_ends_the_fit_with_a_usable_model():
+    # init="auto" fits two starts before the kept one: a stop asked during the
+    # first is not undone by the others (each later fit stops at once)
+    seen = []
+
+    def callback(epoch, epochs, train_loss, val_loss):
+        seen.append(epoch)
+        return True
+
+    model = make("ConvLSTM", epochs=500).fit(monthly(120), callback=callback)
+    assert model.stopped_early_ and set(seen) == {1}
+    assert len(seen) <= 2  # the check's scratch fit and the kept fit
+    assert np.isfinite(model.predict()).all()
