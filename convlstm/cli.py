@@ -269,6 +269,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
     pred = model.fit(y).predict()
+    _print_start(name, model, err)
     frame = pd.DataFrame(
         {
             "timestamp": [ts.isoformat() for ts in pred.index],
@@ -396,7 +397,16 @@ def _run_compare(
     finally:
         if bar is not None:
             bar.close()
+    for name, model in result.fitted.items():
+        _print_start(name, model, err)
     return result
+
+
+def _print_start(name: str, model: Any, err: TextIO) -> None:
+    """The note of a model's start (which start the ConvLSTM kept, and why)."""
+    note = getattr(model, "init_note_", None)
+    if note:
+        print(f"note: {name}: {note}", file=err)
 
 
 def _run_panel(

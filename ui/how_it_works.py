@@ -630,7 +630,11 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
         "Zero-shot, it beats AutoETS on Tourism (mean MASE 1.99 against 2.05) "
         "and the M3 winner Theta's published score on the M3 test parts (sMAPE "
         "12.79 against 13.01); on the bundled datasets training from scratch is "
-        "more accurate (README, bench/RESULTS.md)."
+        "usually more accurate (README, bench/RESULTS.md). So by default the "
+        "ConvLSTM tries both: each start is fitted on the series without its last "
+        "three horizons and forecasts them, and the one that did better is kept "
+        "(a series too short to train from scratch starts from the pretrained "
+        "network). The results say which start won, with both errors."
     )
     st.dataframe(card_table(card), hide_index=True, key="hiw_card")
     st.caption(

@@ -1044,9 +1044,9 @@ class ConvLSTMForecaster(NeuralForecaster):
         return (
             choice,
             errors,
-            f"started from {words[choice]}, which forecast the last {origins * h} "
-            f"points better ({origins} forecast(s) of {h} steps, each fitted on "
-            f"the points before the last {origins * h}; MAE {scores})",
+            f"started from {words[choice]}: fitted on all but the last "
+            f"{origins * h} points, it forecast those better ({origins} "
+            f"forecast(s) of {h} steps; MAE {scores})",
         )
 
     def _season_of(self, y: pd.Series) -> int | None:

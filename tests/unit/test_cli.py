@@ -224,29 +224,8 @@ def test_default_folds_leave_every_default_model_enough_training_data(freq, leng
             cls(horizon=horizon, epochs=1, device="cpu").fit(first)
 
 
-def test_network_flags_shape_the_convlstm_only_as_in_the_app(monkeypatch, capsys):
-    from convlstm import cli, network_settings_note
-
-    code, _, _ = run(["compare", "--help"])  # argparse prints help to sys.stdout
-    assert code == 0 and "ConvLSTM only" in " ".join(capsys.readouterr().out.split())
-    seen = {}
-    real = cli.compare
-
-    def spy(y, **kwargs):
-        seen.update(kwargs)
-        return real(y, **kwargs)
-
-    monkeypatch.setattr(cli, "compare", spy)
-    argv = ["compare", "--dataset", "air_passengers", "--models", "naive"]
-    code, _, err = run([*argv, "--kernel-size", "5", "--seed", "1", "--quiet"])
-    assert code == 0
-    assert seen["params"] == {"seed": 1, "ConvLSTM": {"kernel_size": 5}}
-    assert f"note: {network_settings_note()}" in err
-    code, _, err = run([*argv, "--seed", "1", "--quiet"])
-    assert code == 0 and "note:" not in err
-
-
-def test_start_flag_sets_where_the_convlstm_starts(monkeypatch, capsys):
+def _spy_on_compare(monkeypatch) -> dict:
+    """The keyword arguments the CLI's next ``compare`` call receives."""
     from convlstm import cli
 
     seen = {}
@@ -257,6 +236,26 @@ def test_start_flag_sets_where_the_convlstm_starts(monkeypatch, capsys):
         return real(y, **kwargs)
 
     monkeypatch.setattr(cli, "compare", spy)
+    return seen
+
+
+def test_network_flags_shape_the_convlstm_only_as_in_the_app(monkeypatch, capsys):
+    from convlstm import network_settings_note
+
+    code, _, _ = run(["compare", "--help"])  # argparse prints help to sys.stdout
+    assert code == 0 and "ConvLSTM only" in " ".join(capsys.readouterr().out.split())
+    seen = _spy_on_compare(monkeypatch)
+    argv = ["compare", "--dataset", "air_passengers", "--models", "naive"]
+    code, _, err = run([*argv, "--kernel-size", "5", "--seed", "1", "--quiet"])
+    assert code == 0
+    assert seen["params"] == {"seed": 1, "ConvLSTM": {"kernel_size": 5}}
+    assert f"note: {network_settings_note()}" in err
+    code, _, err = run([*argv, "--seed", "1", "--quiet"])
+    assert code == 0 and "note:" not in err
+
+
+def test_start_flag_sets_where_the_convlstm_starts(monkeypatch):
+    seen = _spy_on_compare(monkeypatch)
     argv = ["compare", "--dataset", "air_passengers", "--models", "naive", "--quiet"]
     code, _, _ = run([*argv, "--start", "zero-shot", "--kernel-size", "5"])
     assert code == 0
@@ -266,5 +265,14 @@ def test_start_flag_sets_where_the_convlstm_starts(monkeypatch, capsys):
         "fine_tune": False,
     }
     assert "init" not in seen["params"].get("ConvLSTM (pretrained)", {})
-    code, _, err = run([*argv, "--start", "warm"])
+    code, _, _ = run([*argv, "--start", "warm"])
     assert code == 2  # argparse: invalid choice
+
+
+def test_forecast_says_which_start_the_convlstm_kept():
+    argv = ["forecast", "--dataset", "air_passengers", "--model", "convlstm"]
+    code, out, err = run([*argv, "--epochs", "2", "--hidden-size", "4"])
+    assert code == 0 and out.count("ConvLSTM") == 12
+    assert "note: ConvLSTM: started from " in err and "MAE scratch" in err
+    code, _, err = run([*argv, "--epochs", "2", "--start", "scratch"])
+    assert code == 0 and "started from" not in err
