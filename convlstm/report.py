@@ -159,6 +159,7 @@ def build_report(
     parts += [
         "<h2>Metrics</h2>",
         _metrics_table(summary, winner, coverage, significance),
+        _start_notes(comparison),
         _notes_list(intervals, coverage, own),
         _model_intervals_section(intervals, own),
         "<h2>Reproducibility record</h2>",
@@ -615,6 +616,19 @@ def _metrics_table(
         + "</p>"
     )
     return table + explain
+
+
+def _start_notes(comparison: Any) -> str:
+    """How the fitted models started (which start the ConvLSTM kept, and why)."""
+    fitted = getattr(comparison, "fitted", None) or {}
+    items = [
+        f"<li>{_e(name)}: {_e(note)}</li>"
+        for name, model in fitted.items()
+        if (note := getattr(model, "init_note_", None))
+    ]
+    if not items:
+        return ""
+    return f'<p>How the models started:</p><ul id="start-notes">{"".join(items)}</ul>'
 
 
 def _notes_list(*frames: pd.DataFrame | None) -> str:

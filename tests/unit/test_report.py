@@ -253,3 +253,18 @@ def test_wording_names_kinds_ets_vs_convlstm(y):
     text = _summary_text(y, {"Seasonal naive": 2.0, "Ensemble": 0.5})
     assert "lower than Seasonal naive, the best naive baseline" in text
     assert "neural" not in text
+
+
+def test_the_convlstm_start_note_is_listed_and_escaped(y, parts):
+    from types import SimpleNamespace
+
+    comp = parts["comparison"]
+    comp.fitted = {
+        "ConvLSTM": SimpleNamespace(init_note_=f"started from scratch {EVIL}"),
+        "ARIMA": SimpleNamespace(),
+    }
+    html = build_report(y, comp, record=parts["record"])
+    assert '<ul id="start-notes"><li>ConvLSTM: started from scratch ' in html
+    assert "<script>alert" not in html
+    del comp.fitted
+    assert 'id="start-notes"' not in build_report(y, comp, record=parts["record"])
