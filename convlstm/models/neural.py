@@ -97,6 +97,23 @@ PANEL_MIN_HIDDEN = 16
 PANEL_REACH = 1.0
 
 
+def _staged(
+    callback: EpochCallback | None, stage: int, stages: int, span: int
+) -> EpochCallback | None:
+    """``callback`` for fit ``stage`` (0-based) of ``stages`` fits in a row, each
+    of at most ``span`` epochs: the epochs count on across the fits (fit ``stage``
+    reports ``stage * span + epoch`` of ``stages * span``), so a progress bar and
+    a loss chart move on instead of starting again (``init="auto"`` trains up
+    to three)."""
+    if callback is None:
+        return None
+
+    def staged(epoch: int, epochs: int, *rest: Any) -> bool | None:
+        return callback(stage * span + epoch, stages * span, *rest)
+
+    return staged
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
@@ -955,6 +972,9 @@ class ConvLSTMForecaster(NeuralForecaster):
         if init == "auto":
             self.check_params()
             init, errors, note = self._choose_init(y, callback)
+            if errors is not None:  # the kept fit is the third in a row
+                stages = len(AUTO_STARTS) + 1
+                callback = _staged(callback, stages - 1, stages, int(self.epochs))
         if init == "pretrained":
             season = self._season_of(y)
             if season in FAMILY_OF_SEASON:
@@ -1016,18 +1036,23 @@ class ConvLSTMForecaster(NeuralForecaster):
         errors: dict[str, float] = {}
         stopped = False
 
-        def watch(*args: Any) -> bool:
-            # a stop asked during the check ends the check too
-            nonlocal stopped
-            stopped = stopped or bool(callback is not None and callback(*args))
-            return stopped
+        def watched(stage: int) -> EpochCallback:
+            staged = _staged(callback, stage, len(AUTO_STARTS) + 1, int(self.epochs))
 
-        for start in AUTO_STARTS:
+            def watch(*args: Any) -> bool:
+                # a stop asked during the check ends the check too
+                nonlocal stopped
+                stopped = stopped or bool(staged is not None and staged(*args))
+                return stopped
+
+            return watch
+
+        for stage, start in enumerate(AUTO_STARTS):
             if stopped:
                 break
             model = self.clone().set_params(init=start)
             try:
-                model.fit(y.iloc[:cut], callback=watch)
+                model.fit(y.iloc[:cut], callback=watched(stage))
                 pred = np.concatenate(
                     [model.forecast_after(values[:o]) for o in range(cut, len(y), h)]
                 )

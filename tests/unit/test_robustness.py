@@ -521,10 +521,24 @@ def test_a_stop_during_the_auto_start_check_ends_the_fit_with_a_usable_model():
     seen = []
 
     def callback(epoch, epochs, train_loss, val_loss):
-        seen.append(epoch)
+        seen.append((epoch, epochs))
         return True
 
     model = make("ConvLSTM", epochs=500).fit(monthly(120), callback=callback)
-    assert model.stopped_early_ and set(seen) == {1}
-    assert len(seen) <= 2  # the check's scratch fit and the kept fit
+    assert model.stopped_early_ and model.start_ == "scratch"
+    # the check's scratch fit, then the kept fit (the third of three in a row)
+    assert seen == [(1, 1500), (1001, 1500)]
     assert np.isfinite(model.predict()).all()
+
+
+def test_the_auto_start_reports_its_three_fits_as_one_run_of_epochs():
+    seen = []
+
+    def callback(epoch, epochs, train_loss, val_loss):
+        seen.append((epoch, epochs))
+
+    model = make("ConvLSTM", epochs=3).fit(monthly(120), callback=callback)
+    assert model.start_errors_ is not None
+    assert {epochs for _, epochs in seen} == {9}
+    epochs = [epoch for epoch, _ in seen]
+    assert epochs == sorted(set(epochs)) and epochs[-1] > 6  # moves on, never back
