@@ -113,7 +113,9 @@ def test_compare_neural_progress_and_early_stop(y):
     )
     epochs = [e for e in events if e.epoch is not None]
     assert epochs, "neural models report epochs"
-    assert all(e.epoch <= 2 for e in epochs), "stopping early was honoured"
+    # the ConvLSTM's start check reports its fits as one run, fit k from k x 5
+    within = [(e.epoch - 1) % params["epochs"] + 1 for e in epochs]
+    assert all(epoch <= 2 for epoch in within), "stopping early was honoured"
     assert {"ConvLSTM", "LSTM"} <= set(result.histories)
     assert result.device in ("cpu", "cuda", "mps") or result.device.startswith("cuda")
     assert len(result.future) == 3 * 4
