@@ -139,10 +139,8 @@ def submitted_values() -> dict[str, Any]:
     return {k: st.session_state[k] for k in (*PARAM_KEYS, START)}
 
 
-def pretrained_models() -> tuple[str, ...]:
-    """The registered neural models that the start control sets
-    (:func:`convlstm.start_models`)."""
-    return start_models()
+#: The registered neural models that the start control sets.
+pretrained_models = start_models
 
 
 def compare_params(values: dict[str, Any], panel: bool = False) -> dict[str, Any]:

@@ -311,7 +311,8 @@ def start_models() -> tuple[str, ...]:
     return tuple(
         spec.name
         for spec in _SPECS.values()
-        if "init" not in spec.params
+        if spec.kind == "neural"  # only these have a pretrained network to load
+        and "init" not in spec.params
         and "init" in inspect.signature(spec.load()).parameters
     )
 
