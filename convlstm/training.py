@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import logging
 import math
 import time
@@ -512,6 +513,13 @@ def train(
                 callback=callback,
             )
     finally:
+        if run.model is not net:
+            # release the data-parallel wrapper (and its reducer, which holds the
+            # group) now, while the group is alive: whoever made the group
+            # destroys it after this returns, and a reducer freed later, at exit,
+            # can abort the process
+            run.model = net
+            gc.collect()
         for p in frozen:
             p.requires_grad_(True)
         if "state" in best:

@@ -68,6 +68,7 @@ def _rank(rank: int, size: int, init: str, out: str) -> None:
         torch.save(
             {"state": state, "history": history, "sizes": sizes}, f"{out}/{rank}.pt"
         )
+        dist.barrier()  # neither process tears the group down while the other works
     finally:
         dist.destroy_process_group()
 
