@@ -397,6 +397,8 @@ def _run_compare(
     finally:
         if bar is not None:
             bar.close()
+    for name, why in result.left_out.items():
+        print(f"note: {name} left out: {why}", file=err)
     for name, model in result.fitted.items():
         _print_start(name, model, err)
     return result
@@ -473,6 +475,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "best": result.best,
             "summary": _records(summary),
             "future": _records(result.future),
+            "left_out": dict(result.left_out),
         }
         _write_json(payload, out)
     else:

@@ -28,6 +28,7 @@ from .backtest import (
     is_combiner,
 )
 from .data import check_series
+from .data.frequency import season_length
 from .errors import DataError, ParameterError
 from .intervals import (
     check_levels,
@@ -60,6 +61,7 @@ __all__ = [
     "model_name",
     "rerun",
     "rerun_matches",
+    "too_short_for",
     "with_intervals",
 ]
 
@@ -109,6 +111,10 @@ class Comparison:
             the HLN correction, ``significance.compare_to_baseline``); empty with
             ``attrs["note"]`` when there is nothing to test, or None.
         record: the reproducibility record (``record.make_record``), or None.
+        left_out: the chosen models that did not run, by name, each with why
+            ("needs at least ... points": the series is too short for it with
+            these folds and horizon); the record
+            keeps every chosen model, so a re-run leaves the same ones out.
     """
 
     backtest: BacktestResult
@@ -124,6 +130,7 @@ class Comparison:
     model_intervals: pd.DataFrame | None = None
     significance: pd.DataFrame | None = None
     record: dict[str, Any] | None = None
+    left_out: dict[str, str] = field(default_factory=dict)
 
     @property
     def best(self) -> str | None:
@@ -178,7 +185,9 @@ def compare(
 
     Raises:
         ParameterError: an unknown model name, bad horizon/folds or levels.
-        DataError: a series too short.
+        DataError: a series too short (for the backtest, or for every chosen
+            model: one too short for some models runs the others and says which
+            it left out in ``Comparison.left_out``).
     """
     start = time.perf_counter()
     if models is None:
@@ -203,6 +212,15 @@ def compare(
     }
     give_members_settings(protos, params)
     data = data_fingerprint(y)  # before any refit; y.attrs hold the repairs
+    chosen = list(names)
+    left_out = too_short_for(names, y, horizon, folds)
+    if left_out and len(left_out) == len(names):
+        raise DataError(
+            "the series is too short for every chosen model: "
+            + "; ".join(f"{name} {why}" for name, why in left_out.items())
+        )
+    names = [n for n in names if n not in left_out]
+    protos = {n: protos[n] for n in names}
 
     # the backtest's share of the progress bar; the final refits fill the rest
     share = folds / (folds + 1) if refit_final and _is_count(folds) else 1.0
@@ -249,7 +267,7 @@ def compare(
     record = make_record(
         y,
         params=params,
-        models=names,
+        models=chosen,
         horizon=horizon,
         folds=folds,
         seed=_seed(protos, params),
@@ -265,11 +283,42 @@ def compare(
         histories=histories,
         device=device,
         record=record,
+        left_out=left_out,
     )
     if levels:
         comparison = with_intervals(comparison, levels)
     comparison.seconds = time.perf_counter() - start
     return comparison
+
+
+def too_short_for(
+    names: Sequence[str], y: pd.Series, horizon: int, folds: int
+) -> dict[str, str]:
+    """The models of ``names`` that ``y`` is too short for, each with why.
+
+    A backtest's first fold trains on ``len(y) - folds * horizon`` points; a model
+    whose registry entry needs more (``min_length(season, horizon)``, the fewest
+    its default settings accept) cannot run. Settings the caller chose (a long
+    lookback) may need still more: that fit then fails and says so itself.
+    Returns ``{}`` when the horizon, folds or series are unusable (the backtest
+    says what is wrong with them).
+    """
+    if not (_is_count(horizon) and _is_count(folds)):
+        return {}
+    try:
+        season = season_length(check_series(y, min_length=1).index)
+    except (DataError, ValueError, TypeError):
+        return {}
+    have = len(y) - folds * horizon
+    out = {}
+    for name in names:
+        need = int(model_spec(name).min_length(season, horizon))
+        if have < need:
+            out[name] = (
+                f"needs at least {need} points to train on; the first of {folds} "
+                f"backtest fold(s) of horizon {horizon} trains on {max(have, 0)}"
+            )
+    return out
 
 
 def with_intervals(

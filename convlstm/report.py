@@ -159,6 +159,7 @@ def build_report(
     parts += [
         "<h2>Metrics</h2>",
         _metrics_table(summary, winner, coverage, significance),
+        _left_out_notes(comparison),
         _start_notes(comparison),
         _notes_list(intervals, coverage, own),
         _model_intervals_section(intervals, own),
@@ -616,6 +617,15 @@ def _metrics_table(
         + "</p>"
     )
     return table + explain
+
+
+def _left_out_notes(comparison: Any) -> str:
+    """The chosen models the series was too short for."""
+    left_out = getattr(comparison, "left_out", None) or {}
+    items = [f"<li>{_e(name)}: {_e(why)}</li>" for name, why in left_out.items()]
+    if not items:
+        return ""
+    return f'<p>Left out:</p><ul id="left-out">{"".join(items)}</ul>'
 
 
 def _start_notes(comparison: Any) -> str:

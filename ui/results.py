@@ -53,6 +53,7 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
     cmp = res["comparison"]
     current = res["data_key"] == source_key(src)
     show_header(res, "Results", current)
+    show_left_out(cmp)
     show_start(res)
 
     levels = st.multiselect(
@@ -106,6 +107,16 @@ def show_header(res: dict, title: str, current: bool) -> None:
         f"fold(s) · trained on **{res['device'].upper()}** with seed {p['seed']} "
         f"in {res['comparison'].seconds:.1f} s · {res['finished']}"
     )
+
+
+def show_left_out(cmp: Any) -> None:
+    """The chosen models the series was too short for (the others ran)."""
+    for name, why in getattr(cmp, "left_out", {}).items():
+        st.warning(
+            f"{name} left out: {escape_md(why)}. Choose fewer folds or a shorter "
+            "horizon to include it.",
+            icon=":material/block:",
+        )
 
 
 def show_start(res: dict) -> None:

@@ -203,6 +203,33 @@ def test_train_tiny_shows_chart_and_metrics(
     assert any("Best:" in m.value for m in app.sidebar.markdown)
 
 
+def test_a_short_upload_runs_the_models_it_can_and_says_which_it_left_out(
+    app: AppTest, wait_for_training
+) -> None:
+    # 20 months: too few for the LSTM at any horizon; the others still run
+    csv = "month,sales\n" + "".join(
+        f"{2020 + i // 12}-{i % 12 + 1:02d}-01,{100 + i + 5 * (i % 12 > 5)}\n"
+        for i in range(20)
+    )
+    open_page(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("short.csv", csv.encode(), "text/csv"))
+    app.run()
+    open_page(app, "pages/compare.py")
+    for key, value in {"horizon": 1, "epochs": 2}.items():
+        app.number_input(key=key).set_value(value)
+    app.multiselect(key="models").set_value(["LSTM", "Seasonal naive", "Naive"])
+    app.form_submit_button[0].click()
+    app.run(timeout=TRAIN_TIMEOUT)
+    wait_for_training(app)
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    ran = {m.removeprefix("★ ") for m in metrics_table(app)["Model"]}
+    assert ran == {"Seasonal naive", "Naive"}
+    said = "LSTM left out: needs at least 21 points"
+    assert any(w.value.startswith(said) for w in app.warning)
+
+
 def test_ets_future_table_shows_model_intervals_beside_conformal(
     app: AppTest, wait_for_training
 ) -> None:

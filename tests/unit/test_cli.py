@@ -276,3 +276,26 @@ def test_forecast_says_which_start_the_convlstm_kept():
     assert "note: ConvLSTM: started from " in err and "MAE scratch" in err
     code, _, err = run([*argv, "--epochs", "2", "--start", "scratch"])
     assert code == 0 and "started from" not in err
+
+
+def test_compare_and_report_say_which_models_a_short_upload_left_out(tmp_path):
+    # 20 monthly points: too few for the LSTM even at horizon 1 and one fold;
+    # the other models run and the CLI says why the LSTM did not
+    csv = tmp_path / "short.csv"
+    rows = ["month,sales"] + [
+        f"{2010 + i // 12}-{i % 12 + 1:02d}-01,{100 + i + 5 * (i % 12 > 5)}"
+        for i in range(20)
+    ]
+    csv.write_text("\n".join(rows) + "\n")
+    models = ["--models", "lstm", "seasonal-naive", "naive", "--quiet"]
+    code, out, err = run(["compare", "--csv", str(csv), *models, "--json"])
+    assert code == 0, err
+    payload = json.loads(out)
+    assert [row["model"] for row in payload["summary"]] == ["Seasonal naive", "Naive"]
+    assert "needs at least 21 points" in payload["left_out"]["LSTM"]
+    assert "note: LSTM left out: needs at least 21 points" in err
+    report = tmp_path / "r.html"
+    code, _, err = run(["report", "--csv", str(csv), *models, "--out", str(report)])
+    assert code == 0, err
+    html = report.read_text(encoding="utf-8")
+    assert 'id="left-out"' in html and "LSTM: needs at least 21 points" in html

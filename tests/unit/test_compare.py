@@ -4,8 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convlstm.compare import MODEL_NAMES, Comparison, compare, make_model, model_name
-from convlstm.errors import ParameterError
+from convlstm.compare import (
+    MODEL_NAMES,
+    Comparison,
+    compare,
+    make_model,
+    model_name,
+    rerun,
+    rerun_matches,
+)
+from convlstm.errors import DataError, ParameterError
 from convlstm.models.arima import ARIMAForecaster
 from convlstm.models.baselines import SeasonalNaiveForecaster
 
@@ -153,3 +161,26 @@ def test_figures_from_a_comparison(y):
     assert list(started.data[0].x) == [1]  # training starts at epoch 1
     bars = plots.metrics_figure(result.summary, "mae")
     assert list(bars.data[0].y)[-1] == result.best
+
+
+def test_a_model_the_series_is_too_short_for_is_left_out_and_said_why(y):
+    short = y.iloc[:20]  # LSTM needs 12 + 1 + 8 = 21 training points here
+    models = ["LSTM", "Seasonal naive", "naive"]
+    result = compare(short, models=models, horizon=1, folds=1, params={"epochs": 1})
+    assert list(result.summary.index) == ["Seasonal naive", "Naive"]
+    assert set(result.fitted) == {"Seasonal naive", "Naive"}
+    assert list(result.left_out) == ["LSTM"]
+    assert "needs at least 21 points" in result.left_out["LSTM"]
+    assert "trains on 19" in result.left_out["LSTM"]
+    assert result.record["models"] == ["LSTM", "Seasonal naive", "Naive"]
+    # a re-run of the record leaves the same model out and matches
+    again = rerun(short, result.record)
+    assert again.left_out == result.left_out
+    assert rerun_matches(result, again)[0]
+    # a series long enough leaves nothing out
+    assert compare(y, models=["naive"], horizon=1, folds=1).left_out == {}
+
+
+def test_a_series_too_short_for_every_chosen_model_is_refused(y):
+    with pytest.raises(DataError, match="too short for every chosen model: LSTM"):
+        compare(y.iloc[:20], models=["LSTM"], horizon=1, folds=1)
