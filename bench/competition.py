@@ -165,6 +165,10 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
         {"init": "pretrained", "fine_tune": True},
     ),
     "ConvLSTM (scratch)": ("ConvLSTM", {"init": "scratch"}),
+    "ConvLSTM (pretrained, fine-tuned, log)": (
+        "ConvLSTM",
+        {"init": "pretrained", "fine_tune": True, "transform": "log"},
+    ),
 }
 
 # Our models by display name: factory(horizon, season, seed) -> unfitted forecaster.

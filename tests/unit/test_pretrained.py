@@ -109,6 +109,25 @@ def test_a_fine_tuned_model_saves_and_loads_with_the_same_forecast():
     pd.testing.assert_series_equal(again.predict(), model.predict())
 
 
+def test_the_pretrained_net_works_on_the_log_only_when_asked_for():
+    t = np.arange(96)
+    # multiplicative: the season's swing grows with the level (as air passengers)
+    y = pd.Series(
+        np.exp(4 + 0.02 * t + 0.2 * np.sin(2 * np.pi * t / 12)),
+        index=pd.date_range("2000-01-01", periods=96, freq="MS"),
+    )
+    base = {"horizon": 12, "init": "pretrained", "device": "cpu"}
+    assert ConvLSTMForecaster(**base).fit(y).transform_ == "none"  # "auto"
+    logged = ConvLSTMForecaster(transform="log", **base).fit(y)
+    assert logged.transform_ == "log"
+    f = logged.predict()
+    assert np.isfinite(f).all() and (f > 0).all()
+    again = ConvLSTMForecaster.from_bytes(logged.to_bytes())
+    pd.testing.assert_series_equal(again.predict(), f)
+    with pytest.raises(DataError, match="strictly positive"):
+        ConvLSTMForecaster(transform="log", **base).fit(y - y.mean())
+
+
 @pytest.mark.parametrize("freq, n", [("D", 10), ("h", 20), ("W", 12)])
 def test_a_short_series_without_a_family_gets_the_non_seasonal_network(freq, n):
     # too short to train from scratch: the yearly (non-seasonal) net forecasts it
