@@ -286,9 +286,11 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
     steps for series without one), halved until the series can hold it, and the
     folds are as many of 3 as leave enough training data: the first fold must
     train on at least two horizons, what the backtest needs
-    (:func:`~convlstm.backtest.first_fold_min_length`), and what every default model
-    of the registry needs (:func:`~convlstm.models.registry.min_train_length`), so
-    that every default model can run.
+    (:func:`~convlstm.backtest.first_fold_min_length`), and what each default model
+    of the registry needs (:func:`~convlstm.models.registry.min_train_length`)
+    that can train on what one fold of that horizon leaves. A model that needs
+    more points than the series has to spare (the LSTM on two years of months)
+    does not shrink every model's horizon: ``compare`` leaves it out and says so.
 
     Args:
         y: the series.
@@ -298,9 +300,16 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
         meta = info(dataset)
         return meta.horizon, meta.folds
     m = season_length(y.index)
-    models = default_models()
+    n = len(y)
 
     def least(horizon: int) -> int:
+        # the default models that can train on what one fold of this horizon
+        # leaves (the others are left out, whatever the horizon and folds)
+        models = [
+            name
+            for name in default_models()
+            if min_train_length([name], m, horizon) <= n - horizon
+        ]
         return max(
             first_fold_min_length(m),
             2 * horizon,
@@ -308,7 +317,6 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
         )
 
     horizon = m if 1 < m <= 96 else 10
-    n = len(y)
     while horizon > 1 and n < horizon + least(horizon):
         horizon = max(1, horizon // 2)
     folds = 3

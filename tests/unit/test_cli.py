@@ -212,16 +212,34 @@ def test_report_errors_exit_2(tmp_path, argv, message):
     [("MS", (30, 45, 60, 72, 100)), ("QS", (20, 30, 44)), ("YS", (25, 40, 60))],
 )
 def test_default_folds_leave_every_default_model_enough_training_data(freq, lengths):
-    # an upload of a few years must not fail the default compare on its first fold
+    # an upload of a few years must not fail the default compare on its first
+    # fold: every default model compare does not leave out fits it
+    from convlstm.compare import too_short_for
     from convlstm.models.neural import ConvLSTMForecaster, LSTMForecaster
+    from convlstm.models.registry import default_models
 
     for n in lengths:
         idx = pd.date_range("2000-01-01", periods=n, freq=freq)
         y = pd.Series(np.sin(np.arange(n)) + np.arange(n) * 0.1 + 5, index=idx)
         horizon, folds = default_horizon_folds(y, None)
+        left_out = too_short_for(default_models(), y, horizon, folds)
+        assert set(left_out) <= {"LSTM"}, (n, left_out)
         first = y.iloc[: n - folds * horizon]
         for cls in (ConvLSTMForecaster, LSTMForecaster):
-            cls(horizon=horizon, epochs=1, device="cpu").fit(first)
+            if cls.display_name not in left_out:
+                cls(horizon=horizon, epochs=1, device="cpu").fit(first)
+
+
+@pytest.mark.parametrize(
+    ("freq", "n", "expected"),
+    [("MS", 20, (6, 1)), ("MS", 36, (12, 1)), ("QS", 12, (4, 1)), ("MS", 72, (12, 3))],
+)
+def test_a_model_too_short_for_does_not_shrink_the_default_horizon(freq, n, expected):
+    # two or three years of months get a half or whole season ahead, not one
+    # step: the LSTM, which needs more, is left out instead
+    idx = pd.date_range("2000-01-01", periods=n, freq=freq)
+    y = pd.Series(np.arange(n) + 1.0, index=idx)
+    assert default_horizon_folds(y, None) == expected
 
 
 def _spy_on_compare(monkeypatch) -> dict:
@@ -279,7 +297,7 @@ def test_forecast_says_which_start_the_convlstm_kept():
 
 
 def test_compare_and_report_say_which_models_a_short_upload_left_out(tmp_path):
-    # 20 monthly points: too few for the LSTM even at horizon 1 and one fold;
+    # 20 monthly points: too few for the LSTM at the default horizon (6);
     # the other models run and the CLI says why the LSTM did not
     csv = tmp_path / "short.csv"
     rows = ["month,sales"] + [
@@ -292,10 +310,11 @@ def test_compare_and_report_say_which_models_a_short_upload_left_out(tmp_path):
     assert code == 0, err
     payload = json.loads(out)
     assert [row["model"] for row in payload["summary"]] == ["Seasonal naive", "Naive"]
-    assert "needs at least 21 points" in payload["left_out"]["LSTM"]
-    assert "note: LSTM left out: needs at least 21 points" in err
+    assert "needs at least 26 points" in payload["left_out"]["LSTM"]
+    assert payload["horizon"] == 6  # half a season, not one step
+    assert "note: LSTM left out: needs at least 26 points" in err
     report = tmp_path / "r.html"
     code, _, err = run(["report", "--csv", str(csv), *models, "--out", str(report)])
     assert code == 0, err
     html = report.read_text(encoding="utf-8")
-    assert 'id="left-out"' in html and "LSTM: needs at least 21 points" in html
+    assert 'id="left-out"' in html and "LSTM: needs at least 26 points" in html
