@@ -564,10 +564,18 @@ def fit_plain(
                 out.failed[name] = str(exc)
                 continue
             if where is not None and isinstance(exc, DataError | ParameterError):
-                raise type(exc)(f"{name}, {where}: {exc}") from None
+                raise _of_model(type(exc)(f"{name}, {where}: {exc}"), name) from None
+            _of_model(exc, name)
             raise
         out.forecasts[name], out.seconds[name], out.fitted[name] = pred, seconds, model
     return out
+
+
+def _of_model(exc: ConvLSTMError, name: str) -> ConvLSTMError:
+    """``exc`` marked as the failure of model ``name`` (its ``model``
+    attribute), so a caller can leave that model out and go on."""
+    exc.model = name
+    return exc
 
 
 def combine_round(
@@ -595,8 +603,9 @@ def combine_round(
             )
         except (DataError, ParameterError) as exc:
             if where is None:
+                _of_model(exc, name)
                 raise
-            raise type(exc)(f"{name}, {where}: {exc}") from None
+            raise _of_model(type(exc)(f"{name}, {where}: {exc}"), name) from None
         out.forecasts[name] = model.predict()
         out.seconds[name] = sum(out.seconds.get(m, 0.0) for m in members)
         out.fitted[name] = model

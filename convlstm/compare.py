@@ -29,7 +29,7 @@ from .backtest import (
 )
 from .data import check_series
 from .data.frequency import season_length
-from .errors import DataError, ParameterError
+from .errors import ConvLSTMError, DataError, ParameterError
 from .intervals import (
     check_levels,
     conformal_intervals,
@@ -113,7 +113,8 @@ class Comparison:
         record: the reproducibility record (``record.make_record``), or None.
         left_out: the chosen models that did not run, by name, each with why
             ("needs at least ... points": the series is too short for it with
-            these folds and horizon); the record
+            these folds and horizon; "failed: ...": its backtest raised a
+            ``ConvLSTMError``, e.g. a diverging loss); the record
             keeps every chosen model, so a re-run leaves the same ones out.
     """
 
@@ -188,6 +189,8 @@ def compare(
         DataError: a series too short (for the backtest, or for every chosen
             model: one too short for some models runs the others and says which
             it left out in ``Comparison.left_out``).
+        ConvLSTMError: the only model left failed (a model that fails while
+            others remain is left out and the backtest runs again without it).
     """
     start = time.perf_counter()
     if models is None:
@@ -224,15 +227,28 @@ def compare(
 
     # the backtest's share of the progress bar; the final refits fill the rest
     share = folds / (folds + 1) if refit_final and _is_count(folds) else 1.0
-    result = backtest(
-        protos,
-        y,
-        horizon,
-        folds,
-        progress=_scaled(progress, share),
-        n_jobs=jobs,
-        engine=engine,
-    )
+    while True:
+        try:
+            result = backtest(
+                protos,
+                y,
+                horizon,
+                folds,
+                progress=_scaled(progress, share),
+                n_jobs=jobs,
+                engine=engine,
+            )
+            break
+        except ConvLSTMError as exc:
+            # one model failed (a diverging loss, a setting it cannot take): the
+            # others still run, and the failure is said, not lost
+            failed = getattr(exc, "model", None)
+            if failed not in protos or len(protos) == 1:
+                raise
+            log.info("compare: %s left out: %s", failed, exc)
+            left_out[failed] = f"failed: {exc}"
+            names.remove(failed)
+            del protos[failed]
     summary = result.summary.copy()
     winner = best_model(summary)
     summary["best"] = [str(m) == winner for m in summary.index]

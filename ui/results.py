@@ -110,11 +110,16 @@ def show_header(res: dict, title: str, current: bool) -> None:
 
 
 def show_left_out(cmp: Any) -> None:
-    """The chosen models the series was too short for (the others ran)."""
+    """The chosen models that did not run (the series was too short for them,
+    or they failed), each with why; the others ran."""
     for name, why in getattr(cmp, "left_out", {}).items():
+        hint = (
+            " Choose fewer folds or a shorter horizon to include it."
+            if why.startswith("needs at least")
+            else ""
+        )
         st.warning(
-            f"{name} left out: {escape_md(why)}. Choose fewer folds or a shorter "
-            "horizon to include it.",
+            f"{name} left out: {escape_md(why.rstrip('.'))}.{hint}",
             icon=":material/block:",
         )
 

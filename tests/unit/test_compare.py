@@ -184,3 +184,15 @@ def test_a_model_the_series_is_too_short_for_is_left_out_and_said_why(y):
 def test_a_series_too_short_for_every_chosen_model_is_refused(y):
     with pytest.raises(DataError, match="too short for every chosen model: LSTM"):
         compare(y.iloc[:20], models=["LSTM"], horizon=1, folds=1)
+
+
+def test_a_model_that_fails_is_left_out_and_the_others_run(y):
+    # a lookback the 54 training points cannot hold: the LSTM fails on its fold
+    params = {"epochs": 1, "LSTM": {"lookback": 50}}
+    result = compare(y, models=["LSTM", "naive"], horizon=6, folds=1, params=params)
+    assert list(result.summary.index) == ["Naive"]
+    why = result.left_out["LSTM"]
+    assert why.startswith("failed: LSTM, backtest fold 1/1") and "lookback 50" in why
+    # the only model failing is still an error, as before
+    with pytest.raises(DataError, match="lookback 50"):
+        compare(y, models=["LSTM"], horizon=6, folds=1, params=params)
