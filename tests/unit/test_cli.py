@@ -164,13 +164,18 @@ def test_progress_bar_on_a_terminal_rewrites_one_line():
     assert "LSTM fold 1/2 epoch 4/10" in text and "[######" in text
 
 
-def test_report_writes_one_html_file_with_chart_and_table(tmp_path):
-    csv = tmp_path / "sales.csv"
+def _monthly_csv(path: Path, n: int) -> Path:
+    """``n`` months of sales from 2010 (a step up each summer) as a CSV with ';'."""
     rows = ["month;sales"] + [
         f"{2010 + i // 12}-{i % 12 + 1:02d};{100 + i + 10 * (i % 12 > 5):.1f}"
-        for i in range(96)
+        for i in range(n)
     ]
-    csv.write_text("\n".join(rows) + "\n")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_report_writes_one_html_file_with_chart_and_table(tmp_path):
+    csv = _monthly_csv(tmp_path / "sales.csv", 96)
     out = tmp_path / "report.html"
     code, stdout, err = run(
         [
@@ -299,12 +304,7 @@ def test_forecast_says_which_start_the_convlstm_kept():
 def test_compare_and_report_say_which_models_a_short_upload_left_out(tmp_path):
     # 20 monthly points: too few for the LSTM at the default horizon (6);
     # the other models run and the CLI says why the LSTM did not
-    csv = tmp_path / "short.csv"
-    rows = ["month,sales"] + [
-        f"{2010 + i // 12}-{i % 12 + 1:02d}-01,{100 + i + 5 * (i % 12 > 5)}"
-        for i in range(20)
-    ]
-    csv.write_text("\n".join(rows) + "\n")
+    csv = _monthly_csv(tmp_path / "short.csv", 20)
     models = ["--models", "lstm", "seasonal-naive", "naive", "--quiet"]
     code, out, err = run(["compare", "--csv", str(csv), *models, "--json"])
     assert code == 0, err
