@@ -22,6 +22,7 @@ from .backtest import (
     BacktestResult,
     FitRound,
     backtest,
+    first_fold_min_length,
     fit_round,
     fold_errors,
     helper_members,
@@ -316,8 +317,8 @@ def too_short_for(
     whose registry entry needs more (``min_length(season, horizon)``, the fewest
     its default settings accept) cannot run. Settings the caller chose (a long
     lookback) may need still more: that fit then fails and says so itself.
-    Returns ``{}`` when the horizon, folds or series are unusable (the backtest
-    says what is wrong with them).
+    Returns ``{}`` when the horizon, folds or series are unusable, or too short
+    for the backtest itself (the backtest says what is wrong with them).
     """
     if not (_is_count(horizon) and _is_count(folds)):
         return {}
@@ -326,6 +327,8 @@ def too_short_for(
     except (DataError, ValueError, TypeError):
         return {}
     have = len(y) - folds * horizon
+    if have < first_fold_min_length(season):
+        return {}
     out = {}
     for name in names:
         need = int(model_spec(name).min_length(season, horizon))

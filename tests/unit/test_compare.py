@@ -196,3 +196,9 @@ def test_a_model_that_fails_is_left_out_and_the_others_run(y):
     # the only model failing is still an error, as before
     with pytest.raises(DataError, match="lookback 50"):
         compare(y, models=["LSTM"], horizon=6, folds=1, params=params)
+
+
+def test_folds_the_series_cannot_hold_are_the_backtests_error_not_a_models(y):
+    with pytest.raises(DataError, match="backtest of 20 folds") as caught:
+        compare(y, models=["naive"], horizon=12, folds=20)
+    assert "every chosen model" not in str(caught.value)
