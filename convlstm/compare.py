@@ -30,7 +30,7 @@ from .backtest import (
 )
 from .data import check_series
 from .data.frequency import season_length
-from .errors import ConvLSTMError, DataError, ParameterError
+from .errors import DataError, ParameterError, TrainingError
 from .intervals import (
     check_levels,
     conformal_intervals,
@@ -115,7 +115,8 @@ class Comparison:
         left_out: the chosen models that did not run, by name, each with why
             ("needs at least ... points": the series is too short for it with
             these folds and horizon; "failed: ...": its backtest raised a
-            ``ConvLSTMError``, e.g. a diverging loss); the record
+            ``DataError`` or ``TrainingError``, e.g. a lookback too long for the
+            first fold or a diverging loss); the record
             keeps every chosen model, so a re-run leaves the same ones out.
     """
 
@@ -190,8 +191,9 @@ def compare(
         DataError: a series too short (for the backtest, or for every chosen
             model: one too short for some models runs the others and says which
             it left out in ``Comparison.left_out``).
-        ConvLSTMError: the only model left failed (a model that fails while
-            others remain is left out and the backtest runs again without it).
+        TrainingError: the only model left failed (a model that fails on the
+            data while others remain is left out and the backtest runs again
+            without it).
     """
     start = time.perf_counter()
     if models is None:
@@ -240,9 +242,10 @@ def compare(
                 engine=engine,
             )
             break
-        except ConvLSTMError as exc:
-            # one model failed (a diverging loss, a setting it cannot take): the
-            # others still run, and the failure is said, not lost
+        except (DataError, TrainingError) as exc:
+            # one model failed on this data (too short for its settings, a
+            # diverging loss): the others still run, and the failure is said, not
+            # lost; a setting no data could take (ParameterError) stays an error
             failed = getattr(exc, "model", None)
             if failed not in protos or len(protos) == 1:
                 raise
