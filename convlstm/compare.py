@@ -116,7 +116,9 @@ class Comparison:
             ("needs at least ... points": the series is too short for it with
             these folds and horizon; "failed: ...": its backtest raised a
             ``DataError`` or ``TrainingError``, e.g. a lookback too long for the
-            first fold or a diverging loss); the record
+            first fold or a diverging loss; "failed in the final fit ...": its fit
+            on the whole series did, and its backtest rows are dropped too); the
+            record
             keeps every chosen model, so a re-run leaves the same ones out.
     """
 
@@ -253,16 +255,26 @@ def compare(
             left_out[failed] = f"failed: {exc}"
             names.remove(failed)
             del protos[failed]
-    summary = result.summary.copy()
-    winner = best_model(summary)
-    summary["best"] = [str(m) == winner for m in summary.index]
 
     fitted: dict[str, BaseForecaster] = {}
     histories: dict[str, list[dict]] = {}
     frames = []
     if refit_final:
         y = check_series(y, min_length=1, what="the final fit")
-        final = _final_round(protos, y, result, progress)
+        while True:
+            try:
+                final = _final_round(protos, y, result, progress)
+                break
+            except (DataError, TrainingError) as exc:
+                # backtested, but its fit on the whole series failed: left out
+                # of the results as a whole, said why
+                failed = getattr(exc, "model", None)
+                if failed not in protos or len(protos) == 1:
+                    raise
+                left_out[failed] = f"failed in the final fit on the whole series: {exc}"
+                names.remove(failed)
+                del protos[failed]
+                result = _without(result, failed)
         for name in names:
             pred = final.forecasts[name]
             frames.append(
@@ -278,6 +290,9 @@ def compare(
             history = getattr(model, "history_", None)
             if history is not None:
                 histories[name] = [dict(h) for h in history]
+    summary = result.summary.copy()
+    winner = best_model(summary)
+    summary["best"] = [str(m) == winner for m in summary.index]
     future = (
         pd.concat(frames, ignore_index=True)
         if frames
@@ -580,6 +595,16 @@ def _final_round(
         unit=per_round * result.folds,
         total_units=per_round * (result.folds + 1),
         validation=fold_errors(tidy, result.folds),
+    )
+
+
+def _without(result: BacktestResult, name: str) -> BacktestResult:
+    """``result`` without model ``name`` (its rows, summary and folds)."""
+    return dataclasses.replace(
+        result,
+        forecasts=result.forecasts[result.forecasts["model"] != name],
+        summary=result.summary.drop(index=name),
+        per_fold=result.per_fold[result.per_fold["model"] != name],
     )
 
 

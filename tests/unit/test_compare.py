@@ -202,3 +202,25 @@ def test_folds_the_series_cannot_hold_are_the_backtests_error_not_a_models(y):
     with pytest.raises(DataError, match="backtest of 20 folds") as caught:
         compare(y, models=["naive"], horizon=12, folds=20)
     assert "every chosen model" not in str(caught.value)
+
+
+def test_a_model_whose_final_fit_fails_is_left_out_of_the_results(y, monkeypatch):
+    from convlstm.errors import TrainingError
+    from convlstm.models.baselines import NaiveForecaster
+
+    real = NaiveForecaster.fit
+
+    def fit(self, series, *args, **kwargs):
+        if len(series) == len(y):  # the whole series: only the final fit
+            raise TrainingError("the loss became NaN")
+        return real(self, series, *args, **kwargs)
+
+    monkeypatch.setattr(NaiveForecaster, "fit", fit)
+    result = compare(y, models=["naive", "Seasonal naive"], horizon=6, folds=2)
+    assert list(result.summary.index) == ["Seasonal naive"]
+    assert result.best == "Seasonal naive" and result.summary["best"].all()
+    assert set(result.backtest.forecasts["model"]) == {"Seasonal naive"}
+    assert set(result.future["model"]) == set(result.fitted) == {"Seasonal naive"}
+    assert result.left_out == {
+        "Naive": "failed in the final fit on the whole series: the loss became NaN"
+    }
