@@ -116,36 +116,23 @@ def test_compare_too_short_for_a_neural_model_names_fold_and_minimum():
     # the ConvLSTM from scratch cannot train on the first fold: it is left out
     # with why (the fold and the minimum), the seasonal naive forecast still runs
     params = {**TINY, "ConvLSTM": SCRATCH}
-    left = compare(
-        monthly(48),
-        models=("ConvLSTM", "Seasonal naive"),
-        horizon=12,
-        folds=2,
-        params=params,
-    )
+
+    def both(n: int, settings: dict):
+        models = ("ConvLSTM", "Seasonal naive")
+        return compare(monthly(n), models=models, horizon=12, folds=2, params=settings)
+
+    left = both(48, params)
     assert list(left.summary.index) == ["Seasonal naive"]
     message = left.left_out["ConvLSTM"]
     assert message.startswith("failed: ConvLSTM") and "fold 1/2" in message
     need = minimum_in(message)  # points the first fold must train on
     with pytest.raises(DataError, match="fold 1/2"):  # alone, it is an error
         compare(monthly(48), models=("ConvLSTM",), horizon=12, folds=2, params=params)
-    enough = compare(
-        monthly(need + 2 * 12),
-        models=("ConvLSTM", "Seasonal naive"),
-        horizon=12,
-        folds=2,
-        params=params,
-    )
+    enough = both(need + 2 * 12, params)
     assert np.isfinite(enough.future["forecast"]).all()
     # by default (init="auto") a fold too short to train from scratch on starts
     # from the pretrained network
-    short = compare(
-        monthly(48),
-        models=("ConvLSTM", "Seasonal naive"),
-        horizon=12,
-        folds=2,
-        params=TINY,
-    )
+    short = both(48, TINY)
     assert np.isfinite(short.future["forecast"]).all()
     assert np.isfinite(short.summary.loc["ConvLSTM", "mae"])
 
