@@ -30,7 +30,7 @@ from .backtest import (
 )
 from .data import check_series
 from .data.frequency import season_length
-from .errors import DataError, ParameterError, TrainingError
+from .errors import ConvLSTMError, DataError, ParameterError, TrainingError
 from .intervals import (
     check_levels,
     conformal_intervals,
@@ -118,8 +118,7 @@ class Comparison:
             ``DataError`` or ``TrainingError``, e.g. a lookback too long for the
             first fold or a diverging loss; "failed in the final fit ...": its fit
             on the whole series did, and its backtest rows are dropped too); the
-            record
-            keeps every chosen model, so a re-run leaves the same ones out.
+            record keeps every chosen model, so a re-run leaves the same ones out.
     """
 
     backtest: BacktestResult
@@ -248,13 +247,7 @@ def compare(
             # one model failed on this data (too short for its settings, a
             # diverging loss): the others still run, and the failure is said, not
             # lost; a setting no data could take (ParameterError) stays an error
-            failed = getattr(exc, "model", None)
-            if failed not in protos or len(protos) == 1:
-                raise
-            log.info("compare: %s left out: %s", failed, exc)
-            left_out[failed] = f"failed: {exc}"
-            names.remove(failed)
-            del protos[failed]
+            _leave_out(exc, protos, names, left_out, "failed")
 
     fitted: dict[str, BaseForecaster] = {}
     histories: dict[str, list[dict]] = {}
@@ -268,13 +261,8 @@ def compare(
             except (DataError, TrainingError) as exc:
                 # backtested, but its fit on the whole series failed: left out
                 # of the results as a whole, said why
-                failed = getattr(exc, "model", None)
-                if failed not in protos or len(protos) == 1:
-                    raise
-                left_out[failed] = f"failed in the final fit on the whole series: {exc}"
-                names.remove(failed)
-                del protos[failed]
-                result = _without(result, failed)
+                why = "failed in the final fit on the whole series"
+                result = _without(result, _leave_out(exc, protos, names, left_out, why))
         for name in names:
             pred = final.forecasts[name]
             frames.append(
@@ -596,6 +584,26 @@ def _final_round(
         total_units=per_round * (result.folds + 1),
         validation=fold_errors(tidy, result.folds),
     )
+
+
+def _leave_out(
+    exc: ConvLSTMError,
+    protos: dict[str, BaseForecaster],
+    names: list[str],
+    left_out: dict[str, str],
+    why: str,
+) -> str:
+    """Drop the model ``exc`` names (``exc.model``, set by the backtest) from
+    ``protos`` and ``names`` and say ``why`` in ``left_out``; returns its name.
+    Raises ``exc`` when it names no such model or that model is the last."""
+    failed = getattr(exc, "model", None)
+    if failed not in protos or len(protos) == 1:
+        raise exc
+    log.info("compare: %s left out: %s", failed, exc)
+    left_out[failed] = f"{why}: {exc}"
+    names.remove(failed)
+    del protos[failed]
+    return failed
 
 
 def _without(result: BacktestResult, name: str) -> BacktestResult:

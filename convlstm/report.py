@@ -620,7 +620,7 @@ def _metrics_table(
 
 
 def _left_out_notes(comparison: Any) -> str:
-    """The chosen models the series was too short for."""
+    """The chosen models that did not run (too short a series, or a failure)."""
     left_out = getattr(comparison, "left_out", None) or {}
     items = [f"<li>{_e(name)}: {_e(why)}</li>" for name, why in left_out.items()]
     if not items:
