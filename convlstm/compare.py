@@ -341,7 +341,7 @@ def too_short_for(
         if have < need:
             out[name] = (
                 f"needs at least {need} points to train on; the first of {folds} "
-                f"backtest fold(s) of horizon {horizon} trains on {max(have, 0)}"
+                f"backtest fold(s) of horizon {horizon} trains on {have}"
             )
     return out
 
