@@ -38,6 +38,7 @@ from .models.registry import (
     route_params,
     route_start,
 )
+from .narrative import unscored_text
 from .panel_compare import (
     ALL_SERIES,
     PanelComparison,
@@ -223,6 +224,17 @@ def _table(summary: pd.DataFrame) -> str:
                 "* best" if row["best"] else "",
             )
         )
+    return "\n".join(_aligned(rows))
+
+
+def _future_table(future: pd.DataFrame) -> str:
+    """The future forecasts, one row per timestamp and one column per model."""
+    wide = future.pivot(index="timestamp", columns="model", values="forecast")
+    models = list(dict.fromkeys(future["model"]))
+    rows = [("timestamp", *models)]
+    for ts, row in wide[models].iterrows():
+        when = ts.date().isoformat() if ts == ts.normalize() else ts.isoformat()
+        rows.append((when, *(_fmt(row[m]) for m in models)))
     return "\n".join(_aligned(rows))
 
 
@@ -473,6 +485,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "device": result.device,
             "seconds": round(result.seconds, 3),
             "best": result.best,
+            "scored": result.scored,
             "summary": _records(summary),
             "future": _records(result.future),
             "left_out": dict(result.left_out),
@@ -480,11 +493,18 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _write_json(payload, out)
     else:
         where = dataset or args.csv
+        runs = f"{folds} folds x {horizon} steps" if folds else f"{horizon} steps ahead"
         out.write(
-            f"{where}: {len(y)} points, {folds} folds x {horizon} steps, "
-            f"device {result.device}, {result.seconds:.1f}s\n"
+            f"{where}: {len(y)} points, {runs}, device {result.device}, "
+            f"{result.seconds:.1f}s\n"
         )
-        out.write(_table(result.summary) + "\n")
+        if result.scored:
+            out.write(_table(result.summary) + "\n")
+        else:
+            out.write(
+                "a forecast only, unscored: " + unscored_text(len(y), y.index) + "\n"
+            )
+            out.write(_future_table(result.future) + "\n")
     return 0
 
 
@@ -686,7 +706,12 @@ def _engine_jobs(args: argparse.Namespace) -> int:
 
 
 def _add_models(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--folds", type=int, help="backtest folds")
+    p.add_argument(
+        "--folds",
+        type=int,
+        help="backtest folds (0: a forecast only, unscored; default: 0 for a series "
+        "too short to hold out a point)",
+    )
     p.add_argument(
         "--models",
         nargs="+",

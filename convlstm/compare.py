@@ -19,9 +19,12 @@ from typing import Any
 import pandas as pd
 
 from .backtest import (
+    FORECAST_COLUMNS,
+    METRIC_COLUMNS,
     BacktestResult,
     FitRound,
     backtest,
+    check_count,
     first_fold_min_length,
     fit_round,
     fold_errors,
@@ -137,6 +140,12 @@ class Comparison:
     left_out: dict[str, str] = field(default_factory=dict)
 
     @property
+    def scored(self) -> bool:
+        """Whether the models were backtested (False: 0 folds, a forecast only,
+        with NaN scores)."""
+        return self.backtest.folds > 0
+
+    @property
     def best(self) -> str | None:
         """Name of the model with the lowest backtest MAE (None if no model has a
         finite one)."""
@@ -164,7 +173,11 @@ def compare(
         models: registered model names; None for the default set
             (:func:`~convlstm.models.registry.default_models`).
         horizon: steps to forecast (per backtest fold and into the future).
-        folds: number of backtest folds.
+        folds: number of backtest folds; 0 for none, a forecast only: every model
+            is fitted on the whole series and forecasts the future, unscored
+            (the summary's metrics are NaN, there are no conformal intervals and
+            no significance test; a model's own intervals remain). For a series
+            too short to hold out anything, or a quick look.
         params: one dict of hyperparameters (``kernel_size``, ``hidden_size``,
             ``learning_rate``, ``num_layers``, ``lookback``, ``epochs``,
             ``batch_size``, ``activation``, ``seed``, ``device``, ...); each model
@@ -188,7 +201,8 @@ def compare(
         A :class:`Comparison` with intervals, coverage, significance and record.
 
     Raises:
-        ParameterError: an unknown model name, bad horizon/folds or levels.
+        ParameterError: an unknown model name, bad horizon/folds or levels, or
+            0 folds without ``refit_final``.
         DataError: a series too short (for the backtest, or for every chosen
             model: one too short for some models runs the others and says which
             it left out in ``Comparison.left_out``).
@@ -212,6 +226,22 @@ def compare(
         )
     if levels:
         check_levels(levels)  # before training, not after
+    unscored = _is_zero(folds)
+    if (
+        isinstance(folds, numbers.Integral)
+        and not isinstance(folds, bool)
+        and folds < 0
+    ):
+        raise ParameterError(
+            f"folds must be 0 (a forecast only, unscored) or more, got {folds}"
+        )
+    if unscored:
+        check_count(horizon, "horizon")
+        if not refit_final:
+            raise ParameterError(
+                "with 0 backtest folds the final fit is all there is: keep "
+                "refit_final, or choose at least one fold"
+            )
     params = dict(params or {})
     protos = {
         name: make_model(name, horizon=horizon, **params_for(name, params))
@@ -231,7 +261,7 @@ def compare(
 
     # the backtest's share of the progress bar; the final refits fill the rest
     share = folds / (folds + 1) if refit_final and _is_count(folds) else 1.0
-    while True:
+    while not unscored:
         try:
             result = backtest(
                 protos,
@@ -248,6 +278,9 @@ def compare(
             # diverging loss): the others still run, and the failure is said, not
             # lost; a setting no data could take (ParameterError) stays an error
             _leave_out(exc, protos, names, left_out, "failed")
+    if unscored:
+        y = check_series(y, min_length=1, what="the forecast")
+        result = _unscored(names, y, horizon)
 
     fitted: dict[str, BaseForecaster] = {}
     histories: dict[str, list[dict]] = {}
@@ -263,6 +296,10 @@ def compare(
                 # of the results as a whole, said why
                 why = "failed in the final fit on the whole series"
                 result = _without(result, _leave_out(exc, protos, names, left_out, why))
+        if unscored:  # no backtest to time: the final fits' seconds
+            result.summary["fit_seconds"] = [
+                final.seconds.get(n, math.nan) for n in names
+            ]
         for name in names:
             pred = final.forecasts[name]
             frames.append(
@@ -319,30 +356,33 @@ def too_short_for(
 ) -> dict[str, str]:
     """The models of ``names`` that ``y`` is too short for, each with why.
 
-    A backtest's first fold trains on ``len(y) - folds * horizon`` points; a model
-    whose registry entry needs more (``min_length(season, horizon)``, the fewest
-    its default settings accept) cannot run. Settings the caller chose (a long
-    lookback) may need still more: that fit then fails and says so itself.
-    Returns ``{}`` when the horizon, folds or series are unusable, or too short
-    for the backtest itself (the backtest says what is wrong with them).
+    A backtest's first fold trains on ``len(y) - folds * horizon`` points (with 0
+    folds, a forecast only, the final fit on all of ``y``); a model whose registry
+    entry needs more (``min_length(season, horizon)``, the fewest its default
+    settings accept) cannot run. Settings the caller chose (a long lookback) may
+    need still more: that fit then fails and says so itself. Returns ``{}`` when
+    the horizon, folds or series are unusable, or too short for the backtest
+    itself (the backtest says what is wrong with them).
     """
-    if not (_is_count(horizon) and _is_count(folds)):
+    if not (_is_count(horizon) and (_is_count(folds) or _is_zero(folds))):
         return {}
     try:
         season = season_length(check_series(y, min_length=1).index)
     except (DataError, ValueError, TypeError):
         return {}
     have = len(y) - folds * horizon
-    if have < first_fold_min_length(season):
+    if folds and have < first_fold_min_length(season):
         return {}
+    where = (
+        f"the first of {folds} backtest fold(s) of horizon {horizon} trains on {have}"
+        if folds
+        else f"the series has {have}"
+    )
     out = {}
     for name in names:
         need = int(model_spec(name).min_length(season, horizon))
         if have < need:
-            out[name] = (
-                f"needs at least {need} points to train on; the first of {folds} "
-                f"backtest fold(s) of horizon {horizon} trains on {have}"
-            )
+            out[name] = f"needs at least {need} points to train on; {where}"
     return out
 
 
@@ -386,6 +426,8 @@ def with_intervals(
     coverage = interval_coverage(bt, levels)
     own = model_intervals(comparison.fitted, levels)
     try:
+        if not comparison.scored:
+            raise DataError("no backtest (0 folds), so no errors to test")
         significance = compare_to_baseline(bt, alpha=alpha)
     except (DataError, ParameterError) as exc:  # e.g. no baseline to test against
         significance = pd.DataFrame(
@@ -613,6 +655,33 @@ def _without(result: BacktestResult, name: str) -> BacktestResult:
         forecasts=result.forecasts[result.forecasts["model"] != name],
         summary=result.summary.drop(index=name),
         per_fold=result.per_fold[result.per_fold["model"] != name],
+    )
+
+
+def _unscored(names: Sequence[str], y: pd.Series, horizon: int) -> BacktestResult:
+    """The backtest of a forecast only (0 folds): no forecasts, NaN scores."""
+    summary = pd.DataFrame(
+        math.nan,
+        index=pd.Index(list(names), name="model"),
+        columns=[*METRIC_COLUMNS, "fit_seconds"],
+    )
+    return BacktestResult(
+        forecasts=pd.DataFrame(columns=list(FORECAST_COLUMNS)),
+        summary=summary,
+        per_fold=pd.DataFrame(
+            columns=["model", "fold", "cutoff", *METRIC_COLUMNS, "fit_seconds"]
+        ),
+        horizon=horizon,
+        folds=0,
+        season_length=season_length(y.index),
+    )
+
+
+def _is_zero(value: Any) -> bool:
+    return (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+        and value == 0
     )
 
 

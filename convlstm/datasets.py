@@ -291,6 +291,8 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
     that can train on what one fold of that horizon leaves. A model that needs
     more points than the series has to spare (the LSTM on two years of months)
     does not shrink every model's horizon: ``compare`` leaves it out and says so.
+    A series too short for a backtest of one step gets 0 folds (a forecast only,
+    unscored) and a horizon no longer than itself.
 
     Args:
         y: the series.
@@ -317,6 +319,12 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
         )
 
     horizon = m if 1 < m <= 96 else 10
+    if n < 1 + least(1):
+        # too short to hold out even one point: a forecast only (0 folds), at most
+        # as many steps ahead as the series is long
+        while horizon > max(1, n):
+            horizon = max(1, horizon // 2)
+        return horizon, 0
     while horizon > 1 and n < horizon + least(horizon):
         horizon = max(1, horizon // 2)
     folds = 3

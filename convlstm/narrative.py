@@ -1,7 +1,8 @@
 """Plain sentences that say what the app's numbers mean: expected training time, a
-re-run's verdict, where a published benchmark comes from, a bundle's fingerprint, what
-kind of model a name is, what a run over many series covered and which series a
-model could not forecast. Pages and reports render them; the wording lives here.
+re-run's verdict, why a run is a forecast only, where a published benchmark comes
+from, a bundle's fingerprint, what kind of model a name is, what a run over many
+series covered and which series a model could not forecast. Pages and reports render
+them; the wording lives here.
 """
 
 from __future__ import annotations
@@ -39,6 +40,30 @@ def training_time_note(device: str, points: int) -> str:
     if not slow_to_train(device, points):
         return ""
     return f"With {points:,} points expect a minute or more; fewer folds are faster."
+
+
+def unscored_text(points: int, index: pd.DatetimeIndex) -> str:
+    """Why a comparison is a forecast only (0 backtest folds), and how to get
+    scores.
+
+    Args:
+        points: length of the series.
+        index: its timestamps (their season sets the backtest's minimum).
+    """
+    from .backtest import first_fold_min_length
+    from .data import season_length
+
+    need = 1 + first_fold_min_length(season_length(index))
+    if points < need:
+        return (
+            f"The series has {points} points; scoring the models needs at least "
+            f"{need} (a backtest trains on {need - 1} and checks the forecast of the "
+            "next), so nothing was held out to check them on."
+        )
+    return (
+        "This run chose 0 backtest folds, so nothing was held out to check the "
+        "models on; choose 1 or more folds to score them."
+    )
 
 
 def rerun_verdict(match: bool, differences: int, seconds: float) -> str:

@@ -23,7 +23,7 @@ from .data.cells import format_time
 from .intervals import level_label, lower_column, upper_column
 from .metrics import best_model
 from .models.registry import model_names
-from .narrative import kinds_phrase
+from .narrative import kinds_phrase, unscored_text
 from .plots import forecast_figure
 from .record import record_to_json
 from .significance import format_p
@@ -105,6 +105,7 @@ def build_report(
     name = str(y.name) if y.name is not None else "series"
     title = title if title is not None else f"Forecast report: {name}"
     winner = best_model(summary)
+    scored = getattr(comparison, "scored", True)
 
     # the app's charts, so the report shows what the presenter saw
     figures = [
@@ -139,7 +140,14 @@ def build_report(
         f"{_e((record.get('versions') or {}).get('convlstm') or '')}.</p>",
         "<h2>Summary</h2>",
         '<div class="summary" id="summary">',
-        _plain_summary(summary, winner, coverage, significance, record, backtest),
+        (
+            _plain_summary(summary, winner, coverage, significance, record, backtest)
+            if scored
+            else f"<p>A forecast only: no model was scored. "
+            f"{_e(unscored_text(len(y), y.index))} Read the forecasts as sketches "
+            "with no track record on this series, not as a verdict on which model "
+            "is best.</p>"
+        ),
         "</div>",
         "<h2>Data</h2>",
         _data_section(y, name),
@@ -158,7 +166,11 @@ def build_report(
         ]
     parts += [
         "<h2>Metrics</h2>",
-        _metrics_table(summary, winner, coverage, significance),
+        (
+            _metrics_table(summary, winner, coverage, significance)
+            if scored
+            else '<p id="unscored">No backtest, so no scores.</p>'
+        ),
         _left_out_notes(comparison),
         _start_notes(comparison),
         _notes_list(intervals, coverage, own),

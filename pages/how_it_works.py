@@ -39,7 +39,17 @@ if src:
         y = ui.current_series()
     label = ui.source_label(src)
     data_key = ui.source_key(src)
-else:
+    need = hiw.too_short_to_teach(y)
+    if need is not None:
+        st.info(
+            f"**{ui.escape_md(label)}** has {len(y)} points; this page trains the "
+            f"network from scratch on the series, which needs at least {need}. It "
+            "shows a bundled dataset instead (Train & compare still forecasts "
+            "yours).",
+            icon=":material/info:",
+        )
+        src = None
+if not src:
     name = ui.dataset_picker(
         key="hiw_dataset",
         help="No data is chosen on the Data page yet, so pick a bundled dataset.",

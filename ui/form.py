@@ -174,7 +174,9 @@ def training_form(
         panel: the run is over all series of a panel (the start control then
             does not apply).
     """
-    half = max(1, len(y) // 2)
+    # each fold holds out a horizon; a forecast only (0 folds, the default of a
+    # series too short for a backtest) may look as far ahead as the series is long
+    half = len(y) if d["folds"] == 0 else max(1, len(y) // 2)
     with st.form("train_form", border=True):
         st.multiselect(
             "Models",
@@ -230,13 +232,14 @@ def training_form(
         )
         c2.number_input(
             "Backtest folds",
-            min_value=1,
+            min_value=0,
             max_value=20,
             value=d["folds"],
             step=1,
             key="folds",
             help="Rolling-origin folds: the last folds x horizon points are the test "
-            "set.",
+            "set. 0 = no backtest: a forecast only, without scores (for a series "
+            "too short to hold out any points).",
         )
         slow = narrative.training_time_note(device, len(y))
         c3.caption(

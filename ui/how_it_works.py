@@ -14,6 +14,7 @@ import streamlit as st
 import ui
 from convlstm import ConvLSTMError, ConvLSTMForecaster, explain, moving_blob, plots
 from convlstm.data import season_length
+from convlstm.models.rules import neural_min_length
 from convlstm.plots import demo as demo_plots
 from convlstm.plots import explain as explain_plots
 from convlstm.pretrained import FAMILY_OF_SEASON, load_card
@@ -131,6 +132,14 @@ def model_settings(defaults: dict[str, Any]) -> dict[str, Any]:
     settings["hidden_size"] = int(settings["hidden_size"])
     settings["num_layers"] = int(settings["num_layers"])
     return settings
+
+
+def too_short_to_teach(y: Any) -> int | None:
+    """The points this page needs when ``y`` is too short for it (it trains the
+    network from scratch on the series, at its default horizon), else None."""
+    horizon, _ = ui.default_horizon_folds(y, None)
+    need = neural_min_length(season_length(y.index), horizon)
+    return need if len(y) < need else None
 
 
 def fresh_subject(y: Any, params: dict[str, Any], key: tuple) -> explain.Subject:

@@ -102,6 +102,9 @@ def sidebar_summary() -> None:
             return
         if result.get("kind") == "panel":
             st.markdown(panel_result_line(result))
+        elif not getattr(result["comparison"], "scored", True):
+            models = len(result["comparison"].summary)
+            st.markdown(f"A forecast only, unscored ({models} model(s))")
         else:
             summary = result["comparison"].summary
             best = best_model(summary) or "?"

@@ -53,6 +53,9 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
     cmp = res["comparison"]
     current = res["data_key"] == source_key(src)
     show_header(res, "Results", current)
+    if not cmp.scored:
+        show_unscored(res)
+        return
     show_left_out(cmp)
     show_start(res)
 
@@ -91,6 +94,28 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
     show_bundles(cmp, y)
 
 
+def show_unscored(res: dict) -> None:
+    """A forecast only (0 folds): the forecasts, unscored, with what that means,
+    the downloads, the record and the bundles; no scores, conformal bands or
+    verdicts, since there was no backtest to build them from."""
+    cmp = res["comparison"]
+    st.info(
+        "**A forecast only: no model was scored.** "
+        + narrative.unscored_text(len(res["y"]), res["y"].index)
+        + " Read these forecasts as sketches, not as a verdict on which model "
+        "is best.",
+        icon=":material/visibility_off:",
+    )
+    show_left_out(cmp)
+    show_start(res)
+    fig = plots.forecast_figure(res["y"], cmp, intervals=None)
+    st.plotly_chart(fig, key="forecast_chart")
+    show_future(res, None)
+    show_downloads(res, fig)
+    show_record(res)
+    show_bundles(cmp, res["y"])
+
+
 def show_header(res: dict, title: str, current: bool) -> None:
     """The results' heading, a note when they are for other data than the data
     chosen now, and the run's settings, device, seed, duration and time."""
@@ -115,7 +140,7 @@ def show_left_out(cmp: Any) -> None:
     for name, why in getattr(cmp, "left_out", {}).items():
         hint = (
             " Choose fewer folds or a shorter horizon to include it."
-            if why.startswith("needs at least")
+            if why.startswith("needs at least") and "backtest fold" in why
             else ""
         )
         st.warning(
@@ -247,7 +272,8 @@ def show_future(res: dict, best: str | None) -> None:
         help="Each model was refit on the whole series; pick whose forecast to "
         "show and download.",
     )
-    frame = cmp.intervals if cmp.intervals is not None else cmp.future
+    # a forecast only has no backtest errors to build conformal bands from
+    frame = cmp.intervals if cmp.intervals is not None and cmp.scored else cmp.future
     future = frame[frame["model"] == chosen]
     left, right = st.columns([2, 3])
     bounds = [c for c in future.columns if c.startswith(("lower_", "upper_"))]
@@ -256,14 +282,19 @@ def show_future(res: dict, best: str | None) -> None:
     own_bounds: list[str] = []
     if own is not None and chosen in set(own["model"]):
         mine = own[own["model"] == chosen].set_index("timestamp")
-        own_bounds = [f"model_{b}" for b in bounds if b in mine.columns]
+        own_cols = [c for c in mine.columns if c.startswith(("lower_", "upper_"))]
+        own_bounds = [f"model_{b}" for b in own_cols]
         shown = shown.assign(
-            **{f"model_{b}": shown["timestamp"].map(mine[b]) for b in bounds}
+            **{f"model_{b}": shown["timestamp"].map(mine[b]) for b in own_cols}
         )
         left.caption(
             f"{escape_md(chosen)} has intervals of its own (from its model, "
             f"{mine['method'].iloc[0]}), shown beside the conformal ones; the "
             "conformal ones are built from the measured backtest errors."
+            if bounds
+            else f"{escape_md(chosen)} has intervals of its own (from its model, "
+            f"{mine['method'].iloc[0]}); they assume the model is right, and no "
+            "backtest checked them here."
         )
     left.dataframe(
         dash_missing(shown, {b: ",.6g" for b in [*bounds, *own_bounds]}),

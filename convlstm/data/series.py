@@ -25,8 +25,9 @@ from .numbers import MAX_ABS_VALUE, column_values
 
 logger = logging.getLogger(__name__)
 
-#: Fewest points ``to_series`` returns.
-MIN_POINTS = 8
+#: Fewest points ``to_series`` returns: three fix a frequency, and the pretrained
+#: ConvLSTM forecasts from them (with 0 backtest folds: a forecast only, unscored).
+MIN_POINTS = 3
 
 
 def to_series(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,25 @@ def test_page_uses_the_apps_current_dataset() -> None:
     assert not at.exception, at.exception
     assert ui.dataset_info("sunspots").title in texts(at)
     assert not [s for s in at.selectbox if s.key == "hiw_dataset"]
+
+
+def test_a_series_too_short_to_teach_on_falls_back_to_a_bundled_one() -> None:
+    # six months: Train & compare forecasts it (unscored), but this page trains
+    # the network from scratch and says why it shows a bundled dataset instead
+    csv = "month,sales\n" + "".join(f"2024-{m:02d},{90 + m}\n" for m in range(1, 7))
+    at = AppTest.from_string(HARNESS, default_timeout=120)
+    at.session_state[ui.SOURCE] = ui.Source(
+        kind="upload",
+        file_name="tiny.csv",
+        data=csv.encode(),
+        digest=hashlib.sha256(csv.encode()).hexdigest(),
+    )
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    said = [i.value for i in at.info if "has 6 points; this page trains" in i.value]
+    assert said and "needs at least" in said[0]
+    assert [s for s in at.selectbox if s.key == "hiw_dataset"]
 
 
 def test_a_series_without_a_season_is_explained_without_an_anchor() -> None:

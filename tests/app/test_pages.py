@@ -203,6 +203,26 @@ def test_train_tiny_shows_chart_and_metrics(
     assert any("Best:" in m.value for m in app.sidebar.markdown)
 
 
+def _upload_and_train(
+    app: AppTest, wait_for_training, csv: str, models: list[str], **settings: int
+) -> None:
+    """Upload ``csv`` on the Data page, then train ``models`` on Train & compare
+    with the form's defaults but ``settings``; no error, no exception."""
+    open_page(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("up.csv", csv.encode(), "text/csv"))
+    app.run()
+    open_page(app, "pages/compare.py")
+    for key, value in settings.items():
+        app.number_input(key=key).set_value(value)
+    app.multiselect(key="models").set_value(models)
+    app.form_submit_button[0].click()
+    app.run(timeout=TRAIN_TIMEOUT)
+    wait_for_training(app)
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+
+
 def test_a_short_upload_runs_the_models_it_can_and_says_which_it_left_out(
     app: AppTest, wait_for_training
 ) -> None:
@@ -211,23 +231,32 @@ def test_a_short_upload_runs_the_models_it_can_and_says_which_it_left_out(
         f"{2020 + i // 12}-{i % 12 + 1:02d}-01,{100 + i + 5 * (i % 12 > 5)}\n"
         for i in range(20)
     )
-    open_page(app, "pages/data.py")
-    app.segmented_control(key="data_kind").set_value("upload").run()
-    app.file_uploader(key="upload").set_value(("short.csv", csv.encode(), "text/csv"))
-    app.run()
-    open_page(app, "pages/compare.py")
-    for key, value in {"horizon": 1, "epochs": 2}.items():
-        app.number_input(key=key).set_value(value)
-    app.multiselect(key="models").set_value(["LSTM", "Seasonal naive", "Naive"])
-    app.form_submit_button[0].click()
-    app.run(timeout=TRAIN_TIMEOUT)
-    wait_for_training(app)
-    assert not app.exception, app.exception
-    assert not app.error, [e.value for e in app.error]
+    models = ["LSTM", "Seasonal naive", "Naive"]
+    _upload_and_train(app, wait_for_training, csv, models, horizon=1, epochs=2)
     ran = {m.removeprefix("★ ") for m in metrics_table(app)["Model"]}
     assert ran == {"Seasonal naive", "Naive"}
     said = "LSTM left out: needs at least 21 points"
     assert any(w.value.startswith(said) for w in app.warning)
+
+
+def test_a_tiny_upload_gets_a_forecast_only_unscored(
+    app: AppTest, wait_for_training
+) -> None:
+    # 6 months: too short for any backtest; the form defaults to 0 folds and the
+    # models that can fit on 6 points forecast, with no scores and no verdict
+    csv = "month,sales\n" + "".join(
+        f"2021-{i + 1:02d}-01,{100 + 3 * i}\n" for i in range(6)
+    )
+    _upload_and_train(app, wait_for_training, csv, ["ETS", "Naive", "ARIMA"])
+    assert app.number_input(key="folds").value == 0
+    assert metrics_table(app) is None  # nothing scored, so no scores table
+    assert any(i.value.startswith("**A forecast only") for i in app.info)
+    assert any("has 6 points; scoring the models needs" in i.value for i in app.info)
+    assert any(w.value.startswith("ARIMA left out") for w in app.warning)
+    assert set(app.selectbox(key="future_model").options) == {"ETS", "Naive"}
+    table = next(d.value for d in app.dataframe if "forecast" in d.value.columns)
+    assert len(table) == app.number_input(key="horizon").value
+    assert not any(c.startswith(("lower_", "upper_")) for c in table.columns)
 
 
 def test_ets_future_table_shows_model_intervals_beside_conformal(

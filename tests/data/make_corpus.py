@@ -35,7 +35,7 @@ def main() -> None:
     files["whitespace_only.csv"] = "  \n\n \t \n"
     files["header_only.csv"] = "date,value\n"
     files["one_row.csv"] = "date,value\n2020-01-01,5\n"
-    files["too_short.csv"] = "date,value\n" + rows(month, n=5)
+    files["too_short.csv"] = "date,value\n" + rows(month, n=2)
     rng = random.Random(0)
     files["binary_garbage.csv"] = bytes(rng.randrange(256) for _ in range(3000))
     files["binary_no_nul.csv"] = bytes(rng.randrange(1, 256) for _ in range(3000))

@@ -80,6 +80,34 @@ def test_upload_train_and_see_results(page, screenshots: Path) -> None:
     snap(page, screenshots / "upload_compare.png")
 
 
+def test_a_tiny_upload_gets_a_forecast_only(page, screenshots: Path) -> None:
+    # five months: too short to score any model, still a forecast in two clicks
+    from playwright.sync_api import expect
+
+    csv = "month,sales\n" + "".join(f"2024-{m:02d},{90 + 4 * m}\n" for m in range(1, 6))
+    go_to(page, "Data")
+    page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "tiny.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+    )
+    expect(page.get_by_test_id("stMetricValue").first).to_have_text("5", timeout=60_000)
+    wait_idle(page)
+    expect_no_exception(page)
+    go_to(page, "Train & compare")
+    expect(page.get_by_label("Backtest folds", exact=True)).to_have_value("0")
+    page.get_by_role("button", name="Train and compare").click()
+    expect(page.get_by_text("A forecast only: no model was scored.")).to_be_visible(
+        timeout=TRAIN_TIMEOUT
+    )
+    wait_idle(page)
+    expect_no_exception(page)
+    expect(page.get_by_role("heading", name="Backtest scores")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Forecast beyond the data")).to_be_visible()
+    text = download(page, "Forecasts (CSV)")
+    assert text.startswith("section,model,") and "future,ConvLSTM," in text
+    snap(page, screenshots / "tiny_upload_forecast_only.png")
+
+
 def test_stop_button_stops_training(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 

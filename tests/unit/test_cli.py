@@ -318,3 +318,37 @@ def test_compare_and_report_say_which_models_a_short_upload_left_out(tmp_path):
     assert code == 0, err
     html = report.read_text(encoding="utf-8")
     assert 'id="left-out"' in html and "LSTM: needs at least 26 points" in html
+
+
+@pytest.mark.parametrize(
+    ("freq", "n", "expected"),
+    [("MS", 3, (3, 0)), ("MS", 8, (6, 0)), ("MS", 13, (12, 0)), ("MS", 14, (1, 1))],
+)
+def test_a_series_too_short_for_a_backtest_defaults_to_a_forecast_only(
+    freq, n, expected
+):
+    idx = pd.date_range("2000-01-01", periods=n, freq=freq)
+    assert default_horizon_folds(pd.Series(np.arange(n) + 1.0, index=idx)) == expected
+
+
+def test_compare_and_report_forecast_a_tiny_upload_unscored(tmp_path):
+    # 5 months: refused before; now a forecast only, with why there are no scores
+    csv = _monthly_csv(tmp_path / "tiny.csv", 5)
+    models = ["--models", "ets", "naive", "arima", "--quiet"]
+    code, out, err = run(["compare", "--csv", str(csv), *models])
+    assert code == 0, err
+    assert "5 points, 3 steps ahead" in out
+    assert "a forecast only, unscored: The series has 5 points" in out
+    assert out.splitlines()[2].split() == ["timestamp", "ETS", "Naive"]
+    assert len(out.splitlines()) == 3 + 3
+    assert "note: ARIMA left out: needs at least 8 points" in err
+    code, out, err = run(["compare", "--csv", str(csv), *models, "--json"])
+    payload = json.loads(out)
+    assert payload["scored"] is False and payload["folds"] == 0
+    assert payload["best"] is None and len(payload["future"]) == 6
+    report = tmp_path / "r.html"
+    code, _, err = run(["report", "--csv", str(csv), *models, "--out", str(report)])
+    assert code == 0, err
+    html = report.read_text(encoding="utf-8")
+    assert 'id="unscored"' in html and "A forecast only: no model was scored" in html
+    assert 'id="metrics"' not in html

@@ -224,3 +224,51 @@ def test_a_model_whose_final_fit_fails_is_left_out_of_the_results(y, monkeypatch
     assert result.left_out == {
         "Naive": "failed in the final fit on the whole series: the loss became NaN"
     }
+
+
+def test_zero_folds_is_a_forecast_only_unscored(y):
+    tiny = y.iloc[:6]  # too short for any backtest
+    models = ["ETS", "naive", "ARIMA", "Seasonal naive"]
+    result = compare(tiny, models=models, horizon=4, folds=0)
+    assert not result.scored and result.best is None
+    assert list(result.summary.index) == ["ETS", "Naive"]
+    assert result.summary[["mae", "rmse", "mase"]].isna().all().all()
+    assert (result.summary["fit_seconds"] >= 0).all()
+    assert result.backtest.forecasts.empty and result.backtest.folds == 0
+    future = result.future.pivot(index="timestamp", columns="model", values="forecast")
+    assert list(future.index) == list(
+        pd.date_range(tiny.index[-1], periods=5, freq="MS")[1:]
+    )
+    assert np.allclose(future["Naive"], tiny.iloc[-1])
+    assert result.left_out == {
+        "ARIMA": "needs at least 8 points to train on; the series has 6",
+        "Seasonal naive": "needs at least 12 points to train on; the series has 6",
+    }
+    # no backtest errors: no conformal bands and nothing to test, but the
+    # model's own intervals (ETS) remain
+    assert result.intervals["lower_95"].isna().all()
+    assert result.coverage.empty
+    assert "no backtest" in result.significance.attrs["note"]
+    assert set(result.model_intervals["model"]) == {"ETS"}
+    assert result.record["folds"] == 0
+    again = rerun(tiny, result.record)
+    assert not again.scored and rerun_matches(result, again)[0]
+
+
+def test_zero_folds_on_a_long_series_skips_the_backtest(y):
+    result = compare(y, models=["naive", "Seasonal naive"], horizon=12, folds=0)
+    assert not result.scored and result.left_out == {}
+    assert len(result.future) == 24
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"folds": -1}, "folds must be 0 \\(a forecast only"),
+        ({"folds": 0, "refit_final": False}, "keep refit_final"),
+        ({"folds": 0, "horizon": 0}, "horizon must be at least 1"),
+    ],
+)
+def test_zero_folds_checks_its_settings(y, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        compare(y, models=["naive"], **{"horizon": 3, **kwargs})

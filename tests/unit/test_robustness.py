@@ -137,7 +137,7 @@ def test_compare_too_short_for_a_neural_model_names_fold_and_minimum():
     assert np.isfinite(short.summary.loc["ConvLSTM", "mae"])
 
 
-@pytest.mark.parametrize(("horizon", "folds"), [(0, 1), (12, 0), (-3, 2), (2.5, 1)])
+@pytest.mark.parametrize(("horizon", "folds"), [(0, 1), (12, -1), (-3, 2), (2.5, 1)])
 def test_compare_bad_horizon_or_folds(horizon, folds):
     with pytest.raises(ParameterError, match="horizon|folds"):
         compare(monthly(), models=("Naive",), horizon=horizon, folds=folds)
