@@ -29,6 +29,7 @@ __all__ = [
     "FoldTask",
     "backtest",
     "check_count",
+    "check_folds",
     "combine_round",
     "first_fold_min_length",
     "fit_fold",
@@ -114,6 +115,23 @@ def check_count(value: object, what: str) -> int:
     if value < 1:
         raise ParameterError(f"{what} must be at least 1, got {value}")
     return int(value)
+
+
+def check_folds(value: object) -> int:
+    """``value`` as a number of folds: a whole number >= 1, or 0 for none (a
+    forecast only, unscored: ``compare`` and ``compare_panel`` take it).
+
+    Raises:
+        ParameterError: it is not.
+    """
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        if value == 0:
+            return 0
+        if value < 0:
+            raise ParameterError(
+                f"folds must be 0 (a forecast only, unscored) or more, got {value}"
+            )
+    return check_count(value, "folds")
 
 
 def named_models(

@@ -43,6 +43,7 @@ from .panel_compare import (
     ALL_SERIES,
     PanelComparison,
     compare_panel,
+    default_panel_folds,
     default_panel_horizon,
 )
 from .record import jsonable
@@ -438,13 +439,15 @@ def _run_panel(
     if dataset is not None:
         meta = datasets.info(dataset)
         horizon, folds = _pick(horizon, meta.horizon), _pick(folds, meta.folds)
+    if folds is None:  # 0 (a forecast only) when no series can hold a fold
+        folds = default_panel_folds(panel, horizon)
     bar = None if args.quiet else _ProgressBar(err)
     try:
         result = compare_panel(
             panel,
             models=models,
             horizon=horizon,
-            folds=_pick(folds, 1),
+            folds=folds,
             params=_params(args, err),
             n_jobs=args.jobs,
             progress=bar,
@@ -542,14 +545,30 @@ def _compare_panel(
             "failed": result.failed,
             "notes": list(result.notes),
         }
+        if not result.folds:  # a forecast only: the forecasts are the result
+            payload["future"] = _records(
+                result.future[["series", "time", "model", "forecast"]]
+            )
         _write_json(payload, out)
-    else:
+    elif result.folds:
         where = dataset or args.csv
         out.write(
             f"{where}: {len(result.series)} series, {result.folds} folds x "
             f"{result.horizon} steps per series, {result.seconds:.1f}s\n"
         )
         out.write(_panel_table(result.summary) + "\n")
+    else:
+        where = dataset or args.csv
+        out.write(
+            f"{where}: {len(result.series)} series, {result.horizon} steps ahead, "
+            f"a forecast only (0 folds, unscored), {result.seconds:.1f}s\n"
+        )
+        for name in result.series:
+            future = result.future[result.future["series"].astype(str) == name]
+            if not future.empty:
+                out.write(f"\n{name}\n")
+                frame = future.rename(columns={"time": "timestamp"})
+                out.write(_future_table(frame) + "\n")
     return 0
 
 

@@ -25,6 +25,7 @@ from .backtest import (
     FitRound,
     backtest,
     check_count,
+    check_folds,
     first_fold_min_length,
     fit_round,
     fold_errors,
@@ -226,15 +227,8 @@ def compare(
         )
     if levels:
         check_levels(levels)  # before training, not after
-    unscored = _is_zero(folds)
-    if (
-        isinstance(folds, numbers.Integral)
-        and not isinstance(folds, bool)
-        and folds < 0
-    ):
-        raise ParameterError(
-            f"folds must be 0 (a forecast only, unscored) or more, got {folds}"
-        )
+    folds = check_folds(folds)
+    unscored = folds == 0
     if unscored:
         check_count(horizon, "horizon")
         if not refit_final:

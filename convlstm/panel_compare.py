@@ -21,6 +21,7 @@ import pandas as pd
 
 from .backtest import (
     check_count,
+    check_folds,
     first_fold_min_length,
     fold_scores,
     helper_members,
@@ -58,6 +59,7 @@ __all__ = [
     "PER_SERIES_COLUMNS",
     "PanelComparison",
     "compare_panel",
+    "default_panel_folds",
     "default_panel_horizon",
     "summary_table",
 ]
@@ -254,7 +256,10 @@ def compare_panel(
             default (one season, or 10 steps without one), halved until the
             median-length series can hold it
             (:func:`~convlstm.datasets.default_horizon_folds`).
-        folds: backtest folds per series.
+        folds: backtest folds per series; 0 for none, a forecast only: every
+            model is fitted on all the series and forecasts them, unscored (NaN
+            scores, no best, no intervals), for series too short to hold out a
+            point.
         season_length: season used to scale MASE and intervals; None for the
             frequency's (:func:`~convlstm.data.season_length`).
         params: hyperparameters as :func:`~convlstm.compare.compare`'s ``params``
@@ -275,12 +280,14 @@ def compare_panel(
 
     Raises:
         DataError: not a panel, or an empty one.
-        ParameterError: unknown model, bad horizon, folds, ``max_series``,
+        ParameterError: unknown model, bad horizon, folds (0 or more),
+            ``max_series``,
             ``season_length`` or levels, a horizon too long for every series, or a
             model's bad setting.
     """
     start = time.perf_counter()
-    folds = check_count(folds, "folds")
+    folds = check_folds(folds)
+    unscored = folds == 0
     levels = tuple(check_levels(levels)) if levels else ()
     items = split_panel(panel)
     notes: list[str] = []
@@ -315,7 +322,12 @@ def compare_panel(
         for k in range(1, folds + 1)
     }
     evaluated = [s for s in lengths if any(s in in_fold[k] for k in in_fold)]
-    if not evaluated:
+    if unscored:
+        notes.append(
+            "a forecast only: no backtest (0 folds), so no series was scored; read "
+            "the forecasts as sketches with no track record"
+        )
+    elif not evaluated:
         longest = max(lengths.values())
         raise ParameterError(
             f"horizon {horizon} is too long for every series: a backtest of "
@@ -324,7 +336,8 @@ def compare_panel(
             f"the first fold), and the longest has {longest}; lower the horizon or "
             "the folds"
         )
-    _note_left_out(in_fold, lengths, evaluated, folds, horizon, min_train, notes)
+    if not unscored:
+        _note_left_out(in_fold, lengths, evaluated, folds, horizon, min_train, notes)
 
     failed: dict[str, dict[str, str]] = {name: {} for name in named}
     tracker = _Progress(progress, total=len(plain) * (folds + 1))
@@ -481,6 +494,22 @@ def default_panel_horizon(panel: pd.DataFrame) -> int:
         DataError: not a panel, or an empty one.
     """
     return _default_horizon(split_panel(panel))
+
+
+def default_panel_folds(panel: pd.DataFrame, horizon: int | None = None) -> int:
+    """The default backtest folds of a panel: 1, or 0 (a forecast only, unscored)
+    when not even its longest series can hold one fold of ``horizon`` (None: the
+    panel's default, :func:`default_panel_horizon`) on top of the backtest's
+    minimum training length.
+
+    Raises:
+        DataError: not a panel, or an empty one.
+    """
+    items = split_panel(panel)
+    horizon = _default_horizon(items) if horizon is None else horizon
+    freq = panel.attrs.get("freq") or _freq_of(items)
+    need = horizon + first_fold_min_length(freq_season_length(freq) if freq else 1)
+    return 1 if max(len(y) for _, y in items) >= need else 0
 
 
 def _default_horizon(items: list[tuple[str, pd.Series]]) -> int:

@@ -259,6 +259,13 @@ def _panel_sentence(result: Any) -> str:
         f"{len(result.series)} series, {_e(result.folds)} backtest fold(s) of "
         f"{_e(result.horizon)} steps each"
     )
+    if not result.folds:
+        return (
+            f"<p>A forecast only: no backtest (0 folds), so no model was scored on "
+            f"the {len(result.series)} series; the forecasts of the next "
+            f"{_e(result.horizon)} steps are sketches with no track record, not a "
+            "verdict on which model is best.</p>"
+        )
     if best is None or best not in summary.index:
         return f"<p>No model scored every series ({setting}).</p>"
     row = summary.loc[best]

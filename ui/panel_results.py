@@ -106,6 +106,8 @@ def future_table(future: pd.DataFrame) -> pd.DataFrame:
 def result_line(res: dict) -> str:
     """The sidebar's line on a panel result: its best model and mean MASE."""
     cmp = res["comparison"]
+    if not cmp.folds:
+        return f"A forecast only, unscored ({len(cmp.series)} series)"
     best = cmp.best or "?"
     summary = cmp.summary
     value = float(summary.loc[best, "mean_mase"]) if best in summary.index else None
@@ -123,9 +125,20 @@ def show_panel_results(res: dict, src: Source | None) -> None:
     """
     cmp = res["comparison"]
     show_header(res, "Results over all series", res["data_key"] == panel_key(src))
-    show_leaderboard(cmp)
-    show_problems(cmp)
-    show_series(res, (src or {}).get("series"))
+    if not cmp.folds:
+        st.info(
+            "**A forecast only: no series was scored.** The series are too short "
+            "to hold out any points for a backtest (or the run chose 0 folds), so "
+            "there is no leaderboard. Read these forecasts as sketches, not as a "
+            "verdict on which model is best.",
+            icon=":material/visibility_off:",
+        )
+        show_problems(cmp)
+        show_unscored_series(res, (src or {}).get("series"))
+    else:
+        show_leaderboard(cmp)
+        show_problems(cmp)
+        show_series(res, (src or {}).get("series"))
     show_panel_downloads(res)
     show_panel_bundles(res)
 
@@ -247,6 +260,26 @@ def show_series(res: dict, picked: str | None = None) -> None:
         plots.panel_forecast_figure(
             res["panel"], cmp, chosen, title="", highlight=cmp.best
         ),
+        key="panel_series_chart",
+    )
+
+
+def show_unscored_series(res: dict, picked: str | None = None) -> None:
+    """A forecast only: one series at a time (``picked`` first), its history and
+    every model's forecast."""
+    cmp = res["comparison"]
+    names = [str(n) for n in cmp.series]
+    if not names:
+        return
+    st.subheader("Per series")
+    chosen = st.selectbox(
+        "Series",
+        names,
+        index=names.index(picked) if picked in names else 0,
+        key="panel_unscored_series",
+    )
+    st.plotly_chart(
+        plots.panel_forecast_figure(res["panel"], cmp, chosen, title=""),
         key="panel_series_chart",
     )
 

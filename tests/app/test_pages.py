@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from tests.app.helpers import upload_and_train
 
 TRAIN_TIMEOUT = 240
 TINY = {
@@ -203,26 +204,6 @@ def test_train_tiny_shows_chart_and_metrics(
     assert any("Best:" in m.value for m in app.sidebar.markdown)
 
 
-def _upload_and_train(
-    app: AppTest, wait_for_training, csv: str, models: list[str], **settings: int
-) -> None:
-    """Upload ``csv`` on the Data page, then train ``models`` on Train & compare
-    with the form's defaults but ``settings``; no error, no exception."""
-    open_page(app, "pages/data.py")
-    app.segmented_control(key="data_kind").set_value("upload").run()
-    app.file_uploader(key="upload").set_value(("up.csv", csv.encode(), "text/csv"))
-    app.run()
-    open_page(app, "pages/compare.py")
-    for key, value in settings.items():
-        app.number_input(key=key).set_value(value)
-    app.multiselect(key="models").set_value(models)
-    app.form_submit_button[0].click()
-    app.run(timeout=TRAIN_TIMEOUT)
-    wait_for_training(app)
-    assert not app.exception, app.exception
-    assert not app.error, [e.value for e in app.error]
-
-
 def test_a_short_upload_runs_the_models_it_can_and_says_which_it_left_out(
     app: AppTest, wait_for_training
 ) -> None:
@@ -232,7 +213,7 @@ def test_a_short_upload_runs_the_models_it_can_and_says_which_it_left_out(
         for i in range(20)
     )
     models = ["LSTM", "Seasonal naive", "Naive"]
-    _upload_and_train(app, wait_for_training, csv, models, horizon=1, epochs=2)
+    upload_and_train(app, wait_for_training, csv, models, horizon=1, epochs=2)
     ran = {m.removeprefix("★ ") for m in metrics_table(app)["Model"]}
     assert ran == {"Seasonal naive", "Naive"}
     said = "LSTM left out: needs at least 21 points"
@@ -247,7 +228,7 @@ def test_a_tiny_upload_gets_a_forecast_only_unscored(
     csv = "month,sales\n" + "".join(
         f"2021-{i + 1:02d}-01,{100 + 3 * i}\n" for i in range(6)
     )
-    _upload_and_train(app, wait_for_training, csv, ["ETS", "Naive", "ARIMA"])
+    upload_and_train(app, wait_for_training, csv, ["ETS", "Naive", "ARIMA"])
     assert app.number_input(key="folds").value == 0
     assert metrics_table(app) is None  # nothing scored, so no scores table
     assert any(i.value.startswith("**A forecast only") for i in app.info)

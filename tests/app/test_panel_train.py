@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from tests.app.helpers import upload_and_train
 
 FAST = ["Naive", "Seasonal naive", "Theta"]
 
@@ -105,3 +106,27 @@ def test_the_convlstm_trains_one_network_on_all_series(
     mine = future.loc[future["model"] == "ConvLSTM"]
     assert list(again["series"]) == list(mine["series"])
     assert again["forecast"].to_numpy() == pytest.approx(mine["forecast"].to_numpy())
+
+
+def test_a_panel_of_tiny_series_gets_a_forecast_only(
+    app: AppTest, wait_for_training
+) -> None:
+    # five stores of six months: too short to score, still forecast, no leaderboard
+    csv = "store,month,sales\n" + "".join(
+        f"s{s},2024-{m:02d},{50 + 10 * s + 2 * m}\n"
+        for s in range(5)
+        for m in range(1, 7)
+    )
+    upload_and_train(app, wait_for_training, csv, ["ETS", "Naive"])
+    assert app.number_input(key="folds").value == 0
+    assert app.session_state[ui.RESULT]["kind"] == "panel"
+    assert any(i.value.startswith("**A forecast only") for i in app.info)
+    assert not [f for f in app.dataframe if "mean_mase" in f.value.columns]
+    assert app.selectbox(key="panel_unscored_series").options == [
+        f"s{s}" for s in range(5)
+    ]
+    assert app.get("plotly_chart")
+    _open(app, "pages/compare.py")  # the sidebar drew before the result landed
+    assert any(
+        "A forecast only, unscored (5 series)" in m.value for m in app.sidebar.markdown
+    )

@@ -165,3 +165,24 @@ def test_train_workers_are_checked_in_cli_words(files):
     assert code == 2 and "--train-workers trains one network over many series" in err
     code, _, err = run([*wide, "--train-workers", "0"])
     assert code == 2 and "error: --train-workers must be at least 1, got 0" in err
+
+
+def test_a_file_of_tiny_series_gets_a_forecast_only(tmp_path):
+    # three stores of five months: no series can hold a fold, so 0 folds
+    path = tmp_path / "tiny.csv"
+    path.write_text(
+        "store,month,sales\n"
+        + "".join(f"{s},2024-{m:02d},{10 * m}\n" for s in "xyz" for m in range(1, 6))
+    )
+    argv = ["compare", "--csv", str(path), "--models", "naive", "theta", "--quiet"]
+    code, out, err = run(argv)
+    assert code == 0, err
+    assert "3 series, 3 steps ahead, a forecast only (0 folds, unscored)" in out
+    assert [line.split() for line in out.splitlines()].count(
+        ["timestamp", "Naive", "Theta"]
+    ) == 3
+    assert "note: a forecast only: no backtest (0 folds)" in err
+    code, out, err = run([*argv, "--json"])
+    payload = json.loads(out)
+    assert payload["folds"] == 0 and payload["best"] is None
+    assert len(payload["future"]) == 3 * 2 * 3

@@ -239,7 +239,7 @@ def test_progress_reaches_one_and_true_stops():
     ("kwargs", "error", "match"),
     [
         ({"models": ["nope"]}, ParameterError, "unknown model"),
-        ({"folds": 0}, ParameterError, "folds must be at least 1"),
+        ({"folds": -1}, ParameterError, "folds must be 0 \\(a forecast only"),
         ({"folds": 1.5}, ParameterError, "folds must be a whole number"),
         ({"horizon": 50}, ParameterError, "too long for every series"),
         ({"max_series": 0}, ParameterError, "max_series"),
@@ -286,3 +286,21 @@ def test_coverage_is_measured_on_later_folds(result):
     at80, at95 = cov[cov["level"] == 0.8], cov[cov["level"] == 0.95]
     assert (at80["n"] == 9).all() and at80["coverage"].between(0, 1).all()
     assert (at95["n"] == 0).all() and at95["coverage"].isna().all()
+
+
+def test_zero_folds_forecast_every_series_unscored():
+    # series too short for any backtest still get a forecast with 0 folds
+    panel = _panel({"a": 6, "b": 5, "c": 9})
+    result = compare_panel(panel, models=["Naive", "Theta"], horizon=3, folds=0)
+    assert result.folds == 0 and result.best is None
+    assert result.forecasts.empty and result.coverage is None
+    assert result.summary["mean_mase"].isna().all()
+    assert (result.summary["series"] == 0).all()
+    assert result.notes[0].startswith("a forecast only: no backtest (0 folds)")
+    future = result.future
+    assert set(future["model"]) == {"Naive", "Theta"}
+    assert future.groupby(["series", "model"]).size().eq(3).all()
+    assert len(future) == 3 * 2 * 3
+    # with a fold, the same panel is too short for any backtest (as before)
+    with pytest.raises(ParameterError, match="too long for every series"):
+        compare_panel(panel, models=["Naive"], horizon=3, folds=1)

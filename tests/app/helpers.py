@@ -1,0 +1,28 @@
+"""Steps the AppTest checks share: upload a CSV on the Data page and train on it."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+TRAIN_TIMEOUT = 240
+
+
+def upload_and_train(
+    app: AppTest, wait_for_training, csv: str, models: list[str], **settings: int
+) -> AppTest:
+    """Upload ``csv`` on the Data page, then train ``models`` on Train & compare
+    with the form's defaults but ``settings``; no error, no exception."""
+    app.switch_page("pages/data.py").run()
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("up.csv", csv.encode(), "text/csv"))
+    app.run()
+    app.switch_page("pages/compare.py").run()
+    for key, value in settings.items():
+        app.number_input(key=key).set_value(value)
+    app.multiselect(key="models").set_value(models)
+    app.form_submit_button[0].click()
+    app.run(timeout=TRAIN_TIMEOUT)
+    wait_for_training(app)
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    return app
