@@ -397,6 +397,9 @@ def compare_panel(
         final = fit_round(cuts, expected, "final", validation)
         _merge_failures(failed, final.failed, "final fit")
         fitted = {n: f for n, f in final.fitted.items() if n in named}
+        for name, model in fitted.items():  # how a network started, and why
+            if note := getattr(model, "init_note_", None):
+                notes.append(f"{name}: {note}")
         future = _future_frame(final.forecasts, expected, list(named))
         if levels and not forecasts.empty:
             future, coverage = _with_intervals(

@@ -591,11 +591,14 @@ class NeuralForecaster(BaseForecaster):
             seed=int(self.seed),
         )
         if windows.n_train < 1:
-            raise DataError(
+            exc = DataError(
                 f"{self.display_name}: no series of the panel is long enough to "
                 f"train on: one needs at least {min_context + horizon} points "
                 f"({min_context} to read and the horizon of {horizon})"
             )
+            # a pretrained start may still forecast: what a scratch one needs
+            exc.panel_too_short = (min_context + horizon, min_context, horizon)
+            raise exc
         self.transform_ = "per series"
         self._choose_setup(windows.values, panel=windows)
         torch.manual_seed(self.seed)
@@ -797,7 +800,9 @@ class ConvLSTMForecaster(NeuralForecaster):
             of ``horizon`` steps, both fitted on the points before them; a series
             too short for that starts pretrained); ``start_`` says which start
             was kept, ``start_errors_`` the errors it was chosen on and
-            ``init_note_`` why; a panel trains its own net, as with "scratch".
+            ``init_note_`` why; a panel trains its own net, as with "scratch",
+            unless no series of it is long enough to train one: it then starts
+            from the pretrained net (``init_note_`` says so).
             "scratch" trains a net on the series; "pretrained" starts from the
             shipped net pretrained on many series (:mod:`convlstm.pretrained`; one
             per family: yearly and non-seasonal, quarterly, monthly), whose shape
@@ -1137,8 +1142,23 @@ class ConvLSTMForecaster(NeuralForecaster):
         forecast in one batched pass."""
         self.init_note_ = None
         self.start_, self.start_errors_ = "scratch", None
-        if self.init != "pretrained":  # "auto" too: a panel trains its own net
-            return super()._fit_panel(panel, callback, started, train_workers, engine)
+        fallback = None
+        if self.init != "pretrained":  # "auto" too: a panel trains its own net...
+            try:
+                return super()._fit_panel(
+                    panel, callback, started, train_workers, engine
+                )
+            except DataError as exc:
+                # ...unless no series is long enough to train one: "auto" then
+                # starts from the pretrained net, which forecasts from a few points
+                short = getattr(exc, "panel_too_short", None)
+                if self.init != "auto" or short is None:
+                    raise
+                fallback = (
+                    "started from the pretrained network: no series of the panel is "
+                    f"long enough to train one from scratch (that needs {short[0]} "
+                    f"points: {short[1]} to read and the horizon of {short[2]})"
+                )
         self.check_params()
         kept, failed = self._panel_series(split_panel(panel))
         index = max((y.index for _, y in kept), key=len)
@@ -1171,6 +1191,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         self.failed_ = failed
         self.panel_names_ = [name for name, _ in kept]
         self.fit_seconds_ = time.perf_counter() - started
+        self.init_note_ = fallback
         return self
 
     def _no_family_note(

@@ -117,8 +117,13 @@ def test_a_panel_of_tiny_series_gets_a_forecast_only(
         for s in range(5)
         for m in range(1, 7)
     )
-    upload_and_train(app, wait_for_training, csv, ["ETS", "Naive"])
+    upload_and_train(app, wait_for_training, csv, ["ConvLSTM", "ETS", "Naive"])
     assert app.number_input(key="folds").value == 0
+    comparison = app.session_state[ui.RESULT]["comparison"]
+    assert set(comparison.future["model"]) == {"ConvLSTM", "ETS", "Naive"}
+    assert any(
+        n.startswith("ConvLSTM: started from the pretrained") for n in comparison.notes
+    )
     assert app.session_state[ui.RESULT]["kind"] == "panel"
     assert any(i.value.startswith("**A forecast only") for i in app.info)
     assert not [f for f in app.dataframe if "mean_mase" in f.value.columns]

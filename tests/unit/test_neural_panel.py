@@ -105,10 +105,11 @@ def test_same_seed_same_forecasts_and_one_series_clears_the_panel():
 
 
 def test_a_panel_too_short_to_train_says_how_long_a_series_must_be():
+    # from scratch (init="auto" starts such a panel pretrained: test_pretrained)
     with pytest.raises(DataError, match="at least 12 points"):
-        ConvLSTMForecaster(horizon=6, lookback=12, device="cpu", **TINY).fit(
-            _panel([5, 7])
-        )
+        ConvLSTMForecaster(
+            horizon=6, lookback=12, device="cpu", init="scratch", **TINY
+        ).fit(_panel([5, 7]))
 
 
 @pytest.mark.parametrize("cls", [ConvLSTMForecaster, LSTMForecaster])

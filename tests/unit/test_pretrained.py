@@ -245,6 +245,26 @@ def test_a_panel_fine_tunes_one_net_and_a_season_without_a_family_trains_its_own
     assert len(model.predict()) == 8
 
 
+def test_auto_on_a_panel_too_short_to_train_starts_pretrained():
+    # no series can give a scratch net a window: "auto" starts from the
+    # pretrained net (one net, bundled like any panel fit) and says why
+    parts = {"a": _monthly(6), "b": _monthly(5, seed=1) * 10}
+    model = ConvLSTMForecaster(horizon=6, epochs=2, device="cpu").fit(_panel(parts))
+    assert model.fitted_on_panel and model.family_ == "monthly"
+    assert model.init_note_.startswith("started from the pretrained network")
+    assert "long enough to train one from scratch (that needs" in model.init_note_
+    f = model.predict()
+    assert f["series"].tolist() == ["a"] * 6 + ["b"] * 6
+    assert np.isfinite(f["forecast"]).all()
+    # "scratch" still says the panel is too short, and so does a long enough
+    # panel never start pretrained under "auto"
+    with pytest.raises(DataError, match="no series of the panel is long enough"):
+        ConvLSTMForecaster(horizon=6, init="scratch", device="cpu").fit(_panel(parts))
+    long = ConvLSTMForecaster(horizon=6, epochs=1, hidden_size=4, device="cpu")
+    long.fit(_panel({"a": _monthly(80), "b": _monthly(5)}))
+    assert long.init_note_ is None and "family_" not in long.__dict__
+
+
 def test_fine_tuning_records_its_loss_and_says_what_was_kept():
     from types import SimpleNamespace
 
