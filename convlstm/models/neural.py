@@ -11,6 +11,7 @@ import logging
 import math
 import os
 import time
+from collections.abc import Mapping
 from typing import Any, Self
 
 import numpy as np
@@ -84,8 +85,13 @@ INITS = ("scratch", "pretrained", "auto")
 # validation windows (which chose its epoch and skip, so flattered it).
 AUTO_STARTS = ("scratch", "pretrained")
 AUTO_ORIGINS = 3
+# ...except on a series with one of AUTO_MEAN_SEASONS, where both starts passed the
+# check: it then keeps both and forecasts their mean (on the validation parts of the
+# judge series and of Tourism, monthly series did better with the mean, the others
+# with the choice: bench.starts, bench/RESULTS.md)
+AUTO_MEAN_SEASONS = (12,)
 # Fitted attributes of a fit that started from a pretrained net.
-PRETRAINED_STATE = ("arch_", "net_horizon_", "horizon_", "family_")
+PRETRAINED_STATE = ("arch_", "net_horizon_", "horizon_", "family_", "partner_")
 # A panel fit's batches hold PANEL_BATCH_FACTOR x batch_size windows (drawn from
 # many series, larger batches did better on the validation windows of M3 monthly).
 PANEL_BATCH_FACTOR = 4
@@ -798,7 +804,10 @@ class ConvLSTMForecaster(NeuralForecaster):
         init: "auto" (default) keeps whichever of "scratch" and "pretrained"
             forecast the end of the series better (:data:`AUTO_ORIGINS` forecasts
             of ``horizon`` steps, both fitted on the points before them; a series
-            too short for that starts pretrained); ``start_`` says which start
+            too short for that starts pretrained), except on a series with a
+            season of :data:`AUTO_MEAN_SEASONS` (12 steps) where both passed the
+            check: it keeps both and forecasts their mean (``start_`` "both",
+            the pretrained fit in ``partner_``); ``start_`` says which start
             was kept, ``start_errors_`` the errors it was chosen on and
             ``init_note_`` why; a panel trains its own net, as with "scratch",
             unless no series of it is long enough to train one: it then starts
@@ -975,12 +984,20 @@ class ConvLSTMForecaster(NeuralForecaster):
             self.__dict__.pop(name, None)
         self.init_note_ = None
         init, errors, note = self.init, None, None
+        both, partner_callback = False, None
         if init == "auto":
             self.check_params()
-            init, errors, note = self._choose_init(y, callback)
-            if errors is not None:  # the kept fit is the third in a row
-                stages = len(AUTO_STARTS) + 1
-                callback = _staged(callback, stages - 1, stages, int(self.epochs))
+            both = self._season_of(y) in AUTO_MEAN_SEASONS
+            stages = len(AUTO_STARTS) + 1 + both  # the checks, then the kept fit(s)
+            init, errors, note = self._choose_init(y, callback, stages)
+            both = both and errors is not None and len(errors) == len(AUTO_STARTS)
+            if errors is not None:
+                last = len(AUTO_STARTS)
+                span = int(self.epochs)
+                partner_callback = _staged(callback, last + 1, stages, span)
+                callback = _staged(callback, last, stages, span)
+            if both:  # this model holds the scratch fit, partner_ the pretrained
+                init, note = "scratch", self._mean_note(errors)
         if init == "pretrained":
             season = self._season_of(y)
             if season in FAMILY_OF_SEASON:
@@ -1000,14 +1017,47 @@ class ConvLSTMForecaster(NeuralForecaster):
                     init = "scratch"
         else:
             super().fit(y, callback)
+        if both:
+            partner = self.clone().set_params(init="pretrained")
+            self.partner_ = partner.fit(y, callback=partner_callback)
+            init = "both"
         self.start_ = init
         self.start_errors_ = errors
         if note:
             self.init_note_ = note
         return self
 
+    def predict(self) -> pd.Series:
+        """Forecast the ``horizon`` steps after the end of the fitted series (the
+        mean of both starts when ``init="auto"`` kept both: ``start_`` "both")."""
+        partner = self.__dict__.get("partner_")
+        if partner is None:
+            return super().predict()
+        self._check_fitted()
+        own = NeuralForecaster.forecast_after(self, self.last_window_)
+        pred = (own + partner.predict().to_numpy(dtype=float)) / 2
+        idx = future_index(self.index_, len(pred))
+        return pd.Series(pred.astype(float), index=idx, name=self.display_name)
+
+    def forecast_after(self, values: np.ndarray) -> np.ndarray:
+        """As :meth:`NeuralForecaster.forecast_after`; the mean of both starts when
+        ``init="auto"`` kept both."""
+        own = super().forecast_after(values)
+        partner = self.__dict__.get("partner_")
+        return own if partner is None else (own + partner.forecast_after(values)) / 2
+
+    def _mean_note(self, errors: Mapping[str, float]) -> str:
+        """``init_note_`` when ``init="auto"`` keeps both starts."""
+        scores = ", ".join(f"{s} {errors[s]:.4g}" for s in AUTO_STARTS)
+        return (
+            "forecasts the mean of the network trained from scratch and the "
+            "pretrained one, fine-tuned: on series with a 12-step season the mean "
+            "did better than choosing one on validation series (the check on the "
+            f"end of this series, MAE: {scores})"
+        )
+
     def _choose_init(
-        self, y: pd.Series, callback: EpochCallback | None
+        self, y: pd.Series, callback: EpochCallback | None, stages: int
     ) -> tuple[str, dict[str, float] | None, str | None]:
         """``init="auto"``: the start for ``y``, with the errors it was chosen on
         and a note saying why.
@@ -1043,7 +1093,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         stopped = False
 
         def watched(stage: int) -> EpochCallback:
-            staged = _staged(callback, stage, len(AUTO_STARTS) + 1, int(self.epochs))
+            staged = _staged(callback, stage, stages, int(self.epochs))
 
             def watch(*args: Any) -> bool:
                 # a stop asked during the check ends the check too

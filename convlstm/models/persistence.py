@@ -48,6 +48,9 @@ MAX_WEIGHT_BYTES = 1024 * 2**20
 BUNDLE_RECORD = "record.json"
 # The zip member of a panel model's bundle with every series' last window.
 PANEL_WINDOWS = "panel.safetensors"
+# The zip member holding, as a bundle of its own, the second fit of a model that
+# forecasts the mean of two (``partner_``: the ConvLSTM's "auto" start kept both).
+PARTNER = "partner.zip"
 
 
 def values_sha256(values: np.ndarray | pd.Series) -> str:
@@ -110,6 +113,9 @@ def model_to_bytes(model: NeuralForecaster) -> bytes:
         if panel:
             windows = torch.from_numpy(np.ascontiguousarray(model.panel_windows_))
             zf.writestr(PANEL_WINDOWS, save_tensors({"windows": windows}))
+        partner = model.__dict__.get("partner_")
+        if partner is not None:
+            zf.writestr(PARTNER, model_to_bytes(partner))
     return buffer.getvalue()
 
 
@@ -208,9 +214,12 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
                 raise DataError(f"{bad}: its files are implausibly large")
             config = json.loads(zf.read("config.json").decode("utf-8"))
             weights = zf.read("model.safetensors")
-            if sizes.get(PANEL_WINDOWS, 0) > MAX_WEIGHT_BYTES:
+            if max(sizes.get(PANEL_WINDOWS, 0), sizes.get(PARTNER, 0)) > (
+                MAX_WEIGHT_BYTES
+            ):
                 raise DataError(f"{bad}: its files are implausibly large")
             windows = zf.read(PANEL_WINDOWS) if PANEL_WINDOWS in names else None
+            partner = zf.read(PARTNER) if PARTNER in names else None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise DataError(f"{bad} (not a readable zip file: {exc})") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -285,7 +294,29 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
     else:
         model.last_window_ = last_window
         model.index_ = index
+    if partner is not None:
+        model.partner_ = _load_partner(partner, model, bad)
     return model
+
+
+def _load_partner(data: bytes, model: NeuralForecaster, bad: str) -> NeuralForecaster:
+    """The second fit a bundle holds (:data:`PARTNER`): a bundle of its own, of
+    the same class and series, holding no partner itself."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            nested = PARTNER in zf.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
+        nested = False  # load_model says what is wrong with it
+    if nested:
+        raise DataError(f"{bad}: its {PARTNER} holds a partner of its own")
+    try:
+        partner = load_model(data)
+    except DataError as exc:
+        raise DataError(f"{bad}: its {PARTNER}: {exc}") from None
+    same = type(partner) is type(model) and not partner.fitted_on_panel
+    if not same or model.fitted_on_panel or not partner.index_.equals(model.index_):
+        raise DataError(f"{bad}: its {PARTNER} is not a fit of the same series")
+    return partner
 
 
 def read_index(info: Mapping[str, Any], bad: str) -> pd.DatetimeIndex:

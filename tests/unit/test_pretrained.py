@@ -330,8 +330,15 @@ def test_the_pretrained_registry_entry_starts_pretrained_and_joins_an_ensemble()
 AUTO = {"horizon": 6, "epochs": 3, "hidden_size": 4, "num_layers": 1, "device": "cpu"}
 
 
+def _quarterly(n, seed=0):
+    y = _monthly(n, seed)
+    return pd.Series(
+        y.to_numpy(), index=pd.date_range("2000-01-01", periods=n, freq="QS")
+    )
+
+
 def test_auto_start_keeps_the_start_that_forecast_the_end_better():
-    y = _monthly(120, seed=5)
+    y = _quarterly(120, seed=5)  # a monthly series keeps both (next test)
     model = ConvLSTMForecaster(init="auto", **AUTO).fit(y)
     assert model.start_ in ("scratch", "pretrained")
     errors = model.start_errors_
@@ -351,6 +358,67 @@ def test_auto_start_keeps_the_start_that_forecast_the_end_better():
     again = ConvLSTMForecaster.from_bytes(model.to_bytes())
     assert again.start_ == model.start_ and again.start_errors_ == errors
     pd.testing.assert_series_equal(again.predict(), model.predict())
+
+
+def test_auto_on_a_monthly_series_forecasts_the_mean_of_both_starts():
+    y = _monthly(120, seed=5)
+    events = []
+    model = ConvLSTMForecaster(init="auto", **AUTO).fit(
+        y, callback=lambda epoch, epochs, *rest: events.append((epoch, epochs))
+    )
+    assert model.start_ == "both" and set(model.start_errors_) == {
+        "scratch",
+        "pretrained",
+    }
+    assert model.init_note_.startswith("forecasts the mean of the network trained")
+    assert model.partner_.start_ == "pretrained" and "family_" not in model.__dict__
+    scratch = ConvLSTMForecaster(init="scratch", **AUTO).fit(y).predict()
+    pretrained = ConvLSTMForecaster(init="pretrained", **AUTO).fit(y).predict()
+    pd.testing.assert_series_equal(model.predict(), (scratch + pretrained) / 2)
+    np.testing.assert_allclose(
+        model.forecast_after(y.to_numpy()), model.predict().to_numpy()
+    )
+    # four fits in a row on one progress scale: two checks, then both kept fits
+    assert {epochs for _, epochs in events} == {4 * AUTO["epochs"]}
+    assert [e for e, _ in events] == sorted(e for e, _ in events)
+    # the bundle holds both fits; a refit on one series drops the partner
+    again = ConvLSTMForecaster.from_bytes(model.to_bytes())
+    assert again.start_ == "both"
+    pd.testing.assert_series_equal(again.predict(), model.predict())
+    model.set_params(init="scratch").fit(y)
+    assert "partner_" not in model.__dict__
+    pd.testing.assert_series_equal(model.predict(), scratch)
+
+
+def test_a_bundle_whose_partner_is_damaged_or_nested_is_refused():
+    import io
+    import zipfile
+
+    from convlstm.models.persistence import PARTNER, load_model
+
+    y = _monthly(120, seed=5)
+    model = ConvLSTMForecaster(init="auto", **AUTO).fit(y)
+    bundle = model.to_bytes()
+
+    def with_partner(data: bytes) -> bytes:
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(bundle)) as src,
+            zipfile.ZipFile(out, "w") as zf,
+        ):
+            for item in src.infolist():
+                if item.filename != PARTNER:
+                    zf.writestr(item, src.read(item.filename))
+            zf.writestr(PARTNER, data)
+        return out.getvalue()
+
+    with pytest.raises(DataError, match="partner.zip holds a partner of its own"):
+        load_model(with_partner(bundle))
+    with pytest.raises(DataError, match="partner.zip: not a saved convlstm model"):
+        load_model(with_partner(b"not a zip"))
+    other = ConvLSTMForecaster(init="scratch", **AUTO).fit(y.iloc[:-1]).to_bytes()
+    with pytest.raises(DataError, match="not a fit of the same series"):
+        load_model(with_partner(other))
 
 
 def test_auto_start_on_a_short_series_or_a_season_without_a_family():

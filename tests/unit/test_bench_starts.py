@@ -1,0 +1,51 @@
+"""bench.starts: each way of choosing or combining the ConvLSTM's two starts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench import starts
+
+TINY = {"hidden_size": 4, "epochs": 2, "device": "cpu"}
+
+
+def _monthly(n: int) -> pd.Series:
+    t = np.arange(n, dtype=float)
+    values = 50 + 0.3 * t + 5 * np.sin(2 * np.pi * t / 12)
+    values += np.random.default_rng(0).normal(0, 0.5, n)
+    return pd.Series(values, index=pd.date_range("2000-01-01", periods=n, freq="MS"))
+
+
+def test_variants_combine_the_two_starts_final_forecasts():
+    out = starts.combine(_monthly(80), 3, 0, TINY)
+    assert tuple(out) == starts.VARIANTS
+    s, p = out["scratch"], out["pretrained"]
+    assert not np.allclose(s, p)
+    np.testing.assert_allclose(out["mean"], (s + p) / 2)
+    # a monthly series: the default keeps both starts, as mean@12 does
+    np.testing.assert_allclose(out["mean@12"], out["mean"])
+    np.testing.assert_allclose(out["auto"], out["mean"])
+    low, high = np.minimum(s, p), np.maximum(s, p)
+    for name in ("inv", "inv2"):
+        assert np.all(out[name] >= low - 1e-9) and np.all(out[name] <= high + 1e-9)
+
+
+def test_a_series_the_check_skips_keeps_the_default_everywhere():
+    out = starts.combine(_monthly(10), 3, 0, TINY)  # too short to train from scratch
+    for name in starts.VARIANTS:
+        np.testing.assert_allclose(out[name], out["auto"])
+
+
+def test_quarterly_keeps_the_choice_under_mean_at_12():
+    y = _monthly(80)
+    y.index = pd.date_range("2000-01-01", periods=80, freq="QS")
+    out = starts.combine(y, 4, 0, TINY)
+    np.testing.assert_allclose(out["mean@12"], out["auto"])  # the choice
+    assert any(np.allclose(out["auto"], out[s]) for s in ("scratch", "pretrained"))
+
+
+def test_unknown_set_is_refused():
+    with pytest.raises(SystemExit):
+        starts.main(["--set", "m4"])
