@@ -34,13 +34,15 @@ from . import extra
 from .run import load_dataset, pooled_mae
 
 
-def _series(name: str) -> tuple[pd.Series, int, int]:
+def load_series(name: str) -> tuple[pd.Series, int, int]:
     if name in extra.SERIES:
         return extra.load_with_protocol(name)
     return load_dataset(name)
 
 
-def _mae(task: tuple[str, str, dict[str, Any], int, bool]) -> tuple[str, str, float]:
+def model_mae(
+    task: tuple[str, str, dict[str, Any], int, bool],
+) -> tuple[str, str, float]:
     """MAE of one model (and seed) on one series, over its folds (on the
     validation part before them when ``validation``)."""
     warnings.filterwarnings("ignore")
@@ -48,7 +50,7 @@ def _mae(task: tuple[str, str, dict[str, Any], int, bool]) -> tuple[str, str, fl
     from convlstm.backtest import backtest
     from convlstm.compare import make_model
 
-    y, horizon, folds = _series(name)
+    y, horizon, folds = load_series(name)
     if validation:
         y = y.iloc[: -horizon * folds]
     kwargs = {**params, "seed": seed} if model != "ARIMA" else {}
@@ -90,9 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         # spawn, not fork: a forked child of a process that already ran torch's
         # thread pool can hang
         with get_context("spawn").Pool(args.jobs) as pool:
-            done = list(pool.imap_unordered(_mae, tasks))
+            done = list(pool.imap_unordered(model_mae, tasks))
     else:
-        done = [_mae(task) for task in tasks]
+        done = [model_mae(task) for task in tasks]
     for name, model, mae in done:
         results.setdefault((name, model), []).append(mae)
     ratios = []

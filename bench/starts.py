@@ -78,11 +78,11 @@ def combine(
 def _judge_task(task: tuple[str, int]) -> tuple[str, int, dict[str, float]]:
     """One judge series and seed: each variant's MAE over its validation folds."""
     warnings.filterwarnings("ignore")
-    from .judge import _series
+    from .judge import load_series
     from .run import pooled_mae
 
     name, seed = task
-    y, horizon, folds = _series(name)
+    y, horizon, folds = load_series(name)
     y = y.iloc[: -horizon * folds]
     forecasts: dict[str, list[np.ndarray]] = {v: [] for v in VARIANTS}
     actuals = []
@@ -100,9 +100,9 @@ def _judge_task(task: tuple[str, int]) -> tuple[str, int, dict[str, float]]:
 
 
 def _arima_task(name: str) -> tuple[str, str, float]:
-    from .judge import _mae
+    from .judge import model_mae
 
-    return _mae((name, "ARIMA", {}, 0, True))
+    return model_mae((name, "ARIMA", {}, 0, True))
 
 
 def _tourism_task(series_id: int) -> tuple[str, dict[str, float]]:

@@ -690,7 +690,8 @@ def _add_params(p: argparse.ArgumentParser) -> None:
         "--start",
         choices=tuple(STARTS),
         help="where the ConvLSTM starts: auto keeps whichever of scratch and the "
-        "pretrained network forecast the end of the series better; fine-tuned and "
+        "pretrained network forecast the end of the series better (on a monthly "
+        "series both, forecasting their mean); fine-tuned and "
         "zero-shot start from the pretrained network (default: the model's own; "
         "with many series, auto trains one network on them all)",
     )

@@ -49,7 +49,7 @@ LEVEL_OPTIONS = (0.5, 0.8, 0.9, 0.95, 0.99)  # prediction-interval levels offere
 # Where the ConvLSTM starts (form key START): its label and the library settings.
 START = "start"
 _START_LABELS = {
-    "auto": "whichever forecasts this series better",
+    "auto": "whichever forecasts this series better (monthly: both)",
     "scratch": "scratch (trained on this series)",
     "fine-tuned": "the pretrained network (fine-tuned)",
     "zero-shot": "the pretrained network (zero-shot)",
@@ -62,8 +62,10 @@ START_HELP = (
     "a short training on it (fine-tuned). *Whichever forecasts better* trains "
     "from scratch too and keeps the start that forecast the end of your series "
     "better, each fitted on the points before it (a series too short to train "
-    "from scratch starts from the pretrained network); the results say which "
-    "start won and by how much. On the bundled datasets training from scratch is "
+    "from scratch starts from the pretrained network); on a monthly series "
+    "where both were checked it keeps both and forecasts their mean, which did "
+    "better on validation series; the results say which start won and by how "
+    "much. On the bundled datasets training from scratch is "
     "usually more accurate, on short series like the Tourism competition's the "
     "pretrained network (see the README and bench/RESULTS.md, section Pretrained "
     "ConvLSTM). A season other than 1, 4 or 12 steps has no pretrained network "

@@ -160,10 +160,17 @@ def trained_subject(key: tuple, data_key: str) -> tuple[explain.Subject | None, 
     if result and result.get("data_key") == data_key:
         model = result["comparison"].fitted.get("ConvLSTM")
         if model is not None:
+            both = model.__dict__.get("partner_") is not None
             with ui.guard():
                 return (
                     explain.subject_from_model(model, result["y"]),
-                    "from your last run on *Train & compare* (its own settings)",
+                    "from your last run on *Train & compare* (its own settings"
+                    + (
+                        "; the network trained from scratch: its forecast was the "
+                        "mean of this one's and the pretrained network's)"
+                        if both
+                        else ")"
+                    ),
                 )
     return None, ""
 

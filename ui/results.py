@@ -159,7 +159,8 @@ def show_start(res: dict) -> None:
             if start == "auto":
                 st.caption(
                     f"{name} started from whichever forecast this series better: "
-                    "scratch or the pretrained network (the note below says which)."
+                    "scratch or the pretrained network, or on a monthly series "
+                    "both, forecasting their mean (the note below says which)."
                 )
             else:
                 st.caption(f"{name} started from {STARTS[start][0]}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,11 @@ class Subject:
 
 
 def _model_subject(model: ConvLSTMForecaster, y: pd.Series, fitted: bool) -> Subject:
+    if model.__dict__.get("partner_") is not None:
+        # a model that forecasts the mean of both starts is explained by its own
+        # network (the one trained from scratch): its forecasts, not the mean
+        model = copy.copy(model)
+        del model.__dict__["partner_"]
     net = model.net_.to(_CPU).eval()
     return Subject(
         net=net,
@@ -109,6 +115,10 @@ def subject_from_params(y: pd.Series, **params: Any) -> Subject:
 
 def subject_from_model(model: ConvLSTMForecaster, y: pd.Series) -> Subject:
     """Wrap a fitted ConvLSTMForecaster (e.g. from a comparison) and its series.
+
+    A model that kept both starts (``start_`` "both": the mean of the network
+    trained from scratch and the pretrained one) is explained by the network
+    trained from scratch, with that network's own forecasts.
 
     Raises:
         ParameterError: ``model`` is not a fitted ConvLSTM forecaster.

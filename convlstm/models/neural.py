@@ -1049,9 +1049,10 @@ class ConvLSTMForecaster(NeuralForecaster):
     def _mean_note(self, errors: Mapping[str, float]) -> str:
         """``init_note_`` when ``init="auto"`` keeps both starts."""
         scores = ", ".join(f"{s} {errors[s]:.4g}" for s in AUTO_STARTS)
+        tuned = "fine-tuned" if self.fine_tune else "zero-shot"
         return (
             "forecasts the mean of the network trained from scratch and the "
-            "pretrained one, fine-tuned: on series with a 12-step season the mean "
+            f"pretrained one ({tuned}): on series with a 12-step season the mean "
             "did better than choosing one on validation series (the check on the "
             f"end of this series, MAE: {scores})"
         )

@@ -157,7 +157,9 @@ def test_gate_trace_replays_the_trained_net(fitted: explain.Subject) -> None:
 def test_gates_shown_come_from_the_call_that_made_the_forecast(
     y: pd.Series, transform: str
 ) -> None:
-    model = ConvLSTMForecaster(**TINY, horizon=6, transform=transform).fit(y)
+    model = ConvLSTMForecaster(
+        **TINY, horizon=6, transform=transform, init="scratch"
+    ).fit(y)
     subject = explain.subject_from_model(model, y)
     window = explain.make_window(subject)  # the last window: the one behind predict
     trace = explain.gate_trace(subject, window)
@@ -279,3 +281,21 @@ def test_library_never_imports_streamlit() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 roots.add(node.module.split(".")[0])
         assert "streamlit" not in roots, module.__name__
+
+
+def test_a_model_of_both_starts_is_explained_by_its_scratch_network(
+    y: pd.Series,
+) -> None:
+    model = ConvLSTMForecaster(**TINY, horizon=6).fit(y)  # monthly: both starts
+    assert model.start_ == "both"
+    subject = explain.subject_from_model(model, y)
+    assert "partner_" not in subject.model.__dict__ and "partner_" in model.__dict__
+    window = explain.make_window(subject)
+    trace = explain.gate_trace(subject, window)
+    scratch = ConvLSTMForecaster(**TINY, horizon=6, init="scratch").fit(y)
+    np.testing.assert_allclose(
+        explain.to_data_units(subject, window, trace.forecast),
+        scratch.predict().to_numpy(),
+        rtol=1e-5,
+    )
+    assert trace.forecast_error == 0.0

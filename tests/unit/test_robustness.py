@@ -517,19 +517,31 @@ def test_a_stop_during_the_auto_start_check_ends_the_fit_with_a_usable_model():
 
     model = make("ConvLSTM", epochs=500).fit(monthly(120), callback=callback)
     assert model.stopped_early_ and model.start_ == "scratch"
-    # the check's scratch fit, then the kept fit (the third of three in a row)
-    assert seen == [(1, 1500), (1001, 1500)]
+    # the check's scratch fit, then the kept fit (the third of four in a row on a
+    # monthly series, which keeps both starts when both are checked: not here)
+    assert seen == [(1, 2000), (1001, 2000)]
+    assert "partner_" not in model.__dict__
     assert np.isfinite(model.predict()).all()
 
 
-def test_the_auto_start_reports_its_three_fits_as_one_run_of_epochs():
+def test_the_auto_start_reports_its_fits_as_one_run_of_epochs():
     seen = []
 
     def callback(epoch, epochs, train_loss, val_loss):
         seen.append((epoch, epochs))
 
+    # a monthly series: two checks, then both starts kept (four fits in a row)
     model = make("ConvLSTM", epochs=3).fit(monthly(120), callback=callback)
-    assert model.start_errors_ is not None
+    assert model.start_ == "both"
+    assert {epochs for _, epochs in seen} == {12}
+    epochs = [epoch for epoch, _ in seen]
+    assert epochs == sorted(set(epochs)) and epochs[-1] > 9  # moves on, never back
+    # a quarterly one: two checks, then the kept start (three)
+    seen.clear()
+    y = monthly(120)
+    y.index = pd.date_range("2000-01-01", periods=120, freq="QS")
+    model = make("ConvLSTM", epochs=3).fit(y, callback=callback)
+    assert model.start_ in ("scratch", "pretrained")
     assert {epochs for _, epochs in seen} == {9}
     epochs = [epoch for epoch, _ in seen]
-    assert epochs == sorted(set(epochs)) and epochs[-1] > 6  # moves on, never back
+    assert epochs == sorted(set(epochs)) and epochs[-1] > 6
