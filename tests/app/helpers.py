@@ -16,6 +16,14 @@ def upload_and_train(
     app.segmented_control(key="data_kind").set_value("upload").run()
     app.file_uploader(key="upload").set_value(("up.csv", csv.encode(), "text/csv"))
     app.run()
+    return train(app, wait_for_training, models, **settings)
+
+
+def train(
+    app: AppTest, wait_for_training, models: list[str], **settings: int
+) -> AppTest:
+    """Train ``models`` on Train & compare, on the data chosen now, with the
+    form's defaults but ``settings``; no error, no exception."""
     app.switch_page("pages/compare.py").run()
     for key, value in settings.items():
         app.number_input(key=key).set_value(value)

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from tests.app.helpers import upload_and_train
+from tests.app.helpers import train, upload_and_train
 
 TRAIN_TIMEOUT = 240
 TINY = {
@@ -149,14 +149,7 @@ def test_user_text_is_escaped(app: AppTest) -> None:
 
 
 def _train_tiny(at: AppTest, models: list[str], wait) -> AppTest:
-    for key, value in TINY.items():
-        at.number_input(key=key).set_value(value)
-    at.multiselect(key="models").set_value(models)
-    at.form_submit_button[0].click()
-    at.run(timeout=TRAIN_TIMEOUT)
-    wait(at)
-    assert not at.exception, at.exception
-    return at
+    return train(at, wait, models, **TINY)
 
 
 ALL_MODELS = ["ConvLSTM", "LSTM", "ARIMA", "Seasonal naive"]

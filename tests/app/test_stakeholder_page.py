@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from convlstm.significance import compare_to_baseline
+from tests.app.helpers import train
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN_TIMEOUT = 240
@@ -63,16 +64,7 @@ def trained(downloads: Downloads, wait_for_training) -> AppTest:
     at.run()
     at.switch_page("pages/data.py").run()
     at.selectbox(key="dataset").set_value("air_passengers").run()
-    at.switch_page("pages/compare.py").run()
-    for key, value in SETTINGS.items():
-        at.number_input(key=key).set_value(value)
-    at.multiselect(key="models").set_value(MODELS)
-    at.form_submit_button[0].click()
-    at.run(timeout=TRAIN_TIMEOUT)
-    wait_for_training(at)
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    return at
+    return train(at, wait_for_training, MODELS, **SETTINGS)
 
 
 def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
