@@ -550,25 +550,23 @@ def _compare_panel(
                 result.future[["series", "time", "model", "forecast"]]
             )
         _write_json(payload, out)
-    elif result.folds:
-        where = dataset or args.csv
+        return 0
+    where = dataset or args.csv
+    if result.folds:
         out.write(
             f"{where}: {len(result.series)} series, {result.folds} folds x "
             f"{result.horizon} steps per series, {result.seconds:.1f}s\n"
         )
         out.write(_panel_table(result.summary) + "\n")
     else:
-        where = dataset or args.csv
         out.write(
             f"{where}: {len(result.series)} series, {result.horizon} steps ahead, "
             f"a forecast only (0 folds, unscored), {result.seconds:.1f}s\n"
         )
         for name in result.series:
-            future = result.future[result.future["series"].astype(str) == name]
+            future = result.series_frames(name)[1]
             if not future.empty:
-                out.write(f"\n{name}\n")
-                frame = future.rename(columns={"time": "timestamp"})
-                out.write(_future_table(frame) + "\n")
+                out.write(f"\n{name}\n{_future_table(future)}\n")
     return 0
 
 

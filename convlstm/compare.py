@@ -358,11 +358,12 @@ def too_short_for(
     the horizon, folds or series are unusable, or too short for the backtest
     itself (the backtest says what is wrong with them).
     """
-    if not (_is_count(horizon) and (_is_count(folds) or _is_zero(folds))):
+    if not _is_count(horizon):
         return {}
     try:
+        folds = check_folds(folds)
         season = season_length(check_series(y, min_length=1).index)
-    except (DataError, ValueError, TypeError):
+    except (ParameterError, DataError, ValueError, TypeError):
         return {}
     have = len(y) - folds * horizon
     if folds and have < first_fold_min_length(season):
@@ -668,14 +669,6 @@ def _unscored(names: Sequence[str], y: pd.Series, horizon: int) -> BacktestResul
         horizon=horizon,
         folds=0,
         season_length=season_length(y.index),
-    )
-
-
-def _is_zero(value: Any) -> bool:
-    return (
-        isinstance(value, numbers.Integral)
-        and not isinstance(value, bool)
-        and value == 0
     )
 
 

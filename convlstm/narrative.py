@@ -42,6 +42,21 @@ def training_time_note(device: str, points: int) -> str:
     return f"With {points:,} points expect a minute or more; fewer folds are faster."
 
 
+#: How to read a forecast only (0 backtest folds), wherever one is shown.
+UNSCORED_READING = (
+    "Read these forecasts as sketches with no track record on this data, not as a "
+    "verdict on which model is best."
+)
+
+
+def unscored_panel_text() -> str:
+    """Why a run over many series is a forecast only (0 backtest folds)."""
+    return (
+        "The series are too short to hold out any points for a backtest (or the "
+        "run chose 0 folds), so no series was scored and there is no leaderboard."
+    )
+
+
 def unscored_text(points: int, index: pd.DatetimeIndex) -> str:
     """Why a comparison is a forecast only (0 backtest folds), and how to get
     scores.

@@ -301,10 +301,8 @@ def compare_panel(
                 f"compared a random sample of {max_series} of the panel's "
                 f"{len(split_panel(panel))} series (seed {seed})"
             )
-    freq = panel.attrs.get("freq") or _freq_of(items)
-    if season_length is None:
-        m = freq_season_length(freq) if freq else 1
-    else:
+    freq, m = _freq_season(panel, items)
+    if season_length is not None:
         m = check_count(season_length, "season_length")
     if horizon is None:
         horizon = _default_horizon(items)
@@ -510,9 +508,16 @@ def default_panel_folds(panel: pd.DataFrame, horizon: int | None = None) -> int:
     """
     items = split_panel(panel)
     horizon = _default_horizon(items) if horizon is None else horizon
-    freq = panel.attrs.get("freq") or _freq_of(items)
-    need = horizon + first_fold_min_length(freq_season_length(freq) if freq else 1)
+    need = horizon + first_fold_min_length(_freq_season(panel, items)[1])
     return 1 if max(len(y) for _, y in items) >= need else 0
+
+
+def _freq_season(
+    panel: pd.DataFrame, items: list[tuple[str, pd.Series]]
+) -> tuple[str | None, int]:
+    """The panel's frequency and the season of that frequency (1 without one)."""
+    freq = panel.attrs.get("freq") or _freq_of(items)
+    return freq, freq_season_length(freq) if freq else 1
 
 
 def _default_horizon(items: list[tuple[str, pd.Series]]) -> int:

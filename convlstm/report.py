@@ -23,7 +23,12 @@ from .data.cells import format_time
 from .intervals import level_label, lower_column, upper_column
 from .metrics import best_model
 from .models.registry import model_names
-from .narrative import kinds_phrase, unscored_text
+from .narrative import (
+    UNSCORED_READING,
+    kinds_phrase,
+    unscored_panel_text,
+    unscored_text,
+)
 from .plots import forecast_figure
 from .record import record_to_json
 from .significance import format_p
@@ -143,10 +148,8 @@ def build_report(
         (
             _plain_summary(summary, winner, coverage, significance, record, backtest)
             if scored
-            else f"<p>A forecast only: no model was scored. "
-            f"{_e(unscored_text(len(y), y.index))} Read the forecasts as sketches "
-            "with no track record on this series, not as a verdict on which model "
-            "is best.</p>"
+            else "<p>A forecast only: no model was scored. "
+            f"{_e(unscored_text(len(y), y.index))} {_e(UNSCORED_READING)}</p>"
         ),
         "</div>",
         "<h2>Data</h2>",
@@ -261,10 +264,9 @@ def _panel_sentence(result: Any) -> str:
     )
     if not result.folds:
         return (
-            f"<p>A forecast only: no backtest (0 folds), so no model was scored on "
-            f"the {len(result.series)} series; the forecasts of the next "
-            f"{_e(result.horizon)} steps are sketches with no track record, not a "
-            "verdict on which model is best.</p>"
+            f"<p>A forecast only of the next {_e(result.horizon)} steps of "
+            f"{len(result.series)} series: no model was scored. "
+            f"{_e(unscored_panel_text())} {_e(UNSCORED_READING)}</p>"
         )
     if best is None or best not in summary.index:
         return f"<p>No model scored every series ({setting}).</p>"

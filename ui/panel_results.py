@@ -127,10 +127,10 @@ def show_panel_results(res: dict, src: Source | None) -> None:
     show_header(res, "Results over all series", res["data_key"] == panel_key(src))
     if not cmp.folds:
         st.info(
-            "**A forecast only: no series was scored.** The series are too short "
-            "to hold out any points for a backtest (or the run chose 0 folds), so "
-            "there is no leaderboard. Read these forecasts as sketches, not as a "
-            "verdict on which model is best.",
+            "**A forecast only: no series was scored.** "
+            + narrative.unscored_panel_text()
+            + " "
+            + narrative.UNSCORED_READING,
             icon=":material/visibility_off:",
         )
         show_problems(cmp)

@@ -102,8 +102,8 @@ def show_unscored(res: dict) -> None:
     st.info(
         "**A forecast only: no model was scored.** "
         + narrative.unscored_text(len(res["y"]), res["y"].index)
-        + " Read these forecasts as sketches, not as a verdict on which model "
-        "is best.",
+        + " "
+        + narrative.UNSCORED_READING,
         icon=":material/visibility_off:",
     )
     show_left_out(cmp)
