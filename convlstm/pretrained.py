@@ -2,10 +2,11 @@
 card, and loading them with the same pickle-free checks as saved bundles.
 
 One network per family of series (yearly and other non-seasonal, quarterly,
-monthly), trained by ``make pretrain`` (``python -m convlstm.pretrain.build``) on
-the corpus of :mod:`convlstm.pretrain.corpus`; ``convlstm/weights/card.json``
-describes each one (its shape, corpus, steps, seed, time, code version, hash).
-Nothing is downloaded: the weights ship inside the package.
+monthly; daily, hourly and weekly, from synthetic series only), trained by ``make
+pretrain`` (``python -m convlstm.pretrain.build``) on the corpus of
+:mod:`convlstm.pretrain.corpus`; ``convlstm/weights/card.json`` describes each one
+(its shape, corpus, steps, seed, time, code version, hash). Nothing is downloaded:
+the weights ship inside the package.
 """
 
 from __future__ import annotations
@@ -46,7 +47,14 @@ ARCH_FIELDS = (
     "dropout",
 )
 #: The family of networks that forecasts a series with this season (in steps).
-FAMILY_OF_SEASON = {1: "yearly", 4: "quarterly", 12: "monthly"}
+FAMILY_OF_SEASON = {
+    1: "yearly",
+    4: "quarterly",
+    12: "monthly",
+    7: "daily",
+    24: "hourly",
+    52: "weekly",
+}
 FAMILY_OF_SEASON_INVERSE = {f: s for s, f in FAMILY_OF_SEASON.items()}
 
 
@@ -58,7 +66,7 @@ def family_for(season: int) -> str:
     """
     family = FAMILY_OF_SEASON.get(int(season))
     if family is None:
-        known = ", ".join(f"{s} ({f})" for s, f in FAMILY_OF_SEASON.items())
+        known = ", ".join(f"{s} ({f})" for s, f in sorted(FAMILY_OF_SEASON.items()))
         raise ParameterError(
             f"no pretrained network for a season of {season} steps (pretrained: "
             f"{known}); use init='scratch' to train one on this series"

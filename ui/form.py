@@ -56,8 +56,9 @@ _START_LABELS = {
 }
 STARTS = {key: (_START_LABELS[key], dict(params)) for key, params in LIB_STARTS.items()}
 START_HELP = (
-    "Pretraining: one network per kind of series (yearly, quarterly, monthly) was "
-    "trained once on thousands of other series (M1, M3 and synthetic ones) and "
+    "Pretraining: one network per kind of series (yearly, quarterly, monthly, "
+    "daily, hourly, weekly) was trained once on thousands of other series (M1, M3 "
+    "and synthetic ones; daily, hourly and weekly: synthetic only) and "
     "ships with the app; it can forecast your series at once (zero-shot) or after "
     "a short training on it (fine-tuned). *Whichever forecasts better* trains "
     "from scratch too and keeps the start that forecast the end of your series "

@@ -654,7 +654,7 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
     )
     st.dataframe(card_table(card), hide_index=True, key="hiw_card")
     st.caption(
-        f"Built by `{card.get('command')}` on {card.get('created')} with seed "
+        f"Last built by `{card.get('command')}` on {card.get('created')} with seed "
         f"{card.get('seed')} (code {card.get('code')}, torch {card.get('torch')}); "
         "the weights ship with the app and are checked against their SHA-256 "
         "before use. Training (s): seconds on the machine that built them."
@@ -663,7 +663,8 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
     if season not in FAMILY_OF_SEASON:
         st.info(
             f"This series' season is {season} steps: no network was pretrained for "
-            "it (only for 1, 4 and 12 steps), so the ConvLSTM trains from scratch "
+            f"it (only for {', '.join(str(s) for s in sorted(FAMILY_OF_SEASON))} "
+            "steps), so the ConvLSTM trains from scratch "
             "on it whatever start you choose (a series too short for that is "
             "forecast by the non-seasonal network).",
             icon=":material/info:",

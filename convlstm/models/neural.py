@@ -814,11 +814,12 @@ class ConvLSTMForecaster(NeuralForecaster):
             from the pretrained net (``init_note_`` says so).
             "scratch" trains a net on the series; "pretrained" starts from the
             shipped net pretrained on many series (:mod:`convlstm.pretrained`; one
-            per family: yearly and non-seasonal, quarterly, monthly), whose shape
+            per family: yearly and non-seasonal, quarterly, monthly, daily,
+            hourly, weekly), whose shape
             (window, kernel, hidden size, layers) replaces those settings, and
             forecasts any series of at least 3 points (as it is: the log only
             with ``transform="log"``); a season with no pretrained
-            family (e.g. 7 or 48 steps) trains from scratch, or, too short for
+            family (e.g. 5 or 48 steps) trains from scratch, or, too short for
             that, is forecast by the non-seasonal net; ``init_note_`` says
             which. A panel (``fit(panel)``) starts all its series from the same
             pretrained net: fine-tuned once on all their windows, or zero-shot,
@@ -1261,7 +1262,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         else:
             note = (
                 f"no pretrained network for a season of {season} steps (pretrained: "
-                f"{', '.join(str(s) for s in FAMILY_OF_SEASON)}): trained from "
+                f"{', '.join(str(s) for s in sorted(FAMILY_OF_SEASON))}): trained from "
                 "scratch"
             )
         logger.info("%s", note)

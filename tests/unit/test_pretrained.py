@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from convlstm import ConvLSTMError, DataError, ParameterError, pretrained
+from convlstm.data import season_length
 from convlstm.models.neural import ConvLSTMForecaster
 from convlstm.models.registry import make_model, model_spec
 
@@ -24,7 +25,15 @@ def _monthly(n, seed=0):
 
 def test_shipped_weights_load_on_cpu_and_match_their_card():
     card = pretrained.load_card()
-    assert set(card["families"]) == {"yearly", "quarterly", "monthly"}
+    assert list(card["families"]) == list(pretrained.FAMILY_OF_SEASON.values())
+    assert set(card["families"]) == {
+        "yearly",
+        "quarterly",
+        "monthly",
+        "daily",
+        "hourly",
+        "weekly",
+    }
     for family, entry in card["families"].items():
         data = (pretrained.WEIGHTS_DIR / entry["file"]).read_bytes()
         assert len(data) <= pretrained.MAX_WEIGHT_BYTES
@@ -66,15 +75,15 @@ def test_zero_shot_is_deterministic_and_the_first_steps_agree_across_horizons():
 
 
 def test_a_season_without_a_pretrained_family_trains_from_scratch_and_says_so():
-    y = pd.Series(
-        np.arange(80.0) % 7, index=pd.date_range("2020-01-01", periods=80, freq="D")
+    y = pd.Series(  # business days: a season of 5 steps
+        np.arange(80.0) % 5, index=pd.date_range("2020-01-01", periods=80, freq="B")
     )
-    model = ConvLSTMForecaster(horizon=7, init="pretrained", epochs=2, device="cpu")
+    model = ConvLSTMForecaster(horizon=5, init="pretrained", epochs=2, device="cpu")
     f = model.fit(y).predict()
-    assert len(f) == 7 and np.isfinite(f).all()
-    assert "no pretrained network for a season of 7 steps" in model.init_note_
+    assert len(f) == 5 and np.isfinite(f).all()
+    assert "no pretrained network for a season of 5 steps" in model.init_note_
     assert "family_" not in model.__dict__
-    scratch = ConvLSTMForecaster(horizon=7, epochs=2, device="cpu").fit(y).predict()
+    scratch = ConvLSTMForecaster(horizon=5, epochs=2, device="cpu").fit(y).predict()
     pd.testing.assert_series_equal(f, scratch)
     with pytest.raises(ParameterError, match="init"):
         ConvLSTMForecaster(init="warm").fit(_monthly(60))
@@ -128,7 +137,7 @@ def test_the_pretrained_net_works_on_the_log_only_when_asked_for():
         ConvLSTMForecaster(transform="log", **base).fit(y - y.mean())
 
 
-@pytest.mark.parametrize("freq, n", [("D", 10), ("h", 20), ("W", 12)])
+@pytest.mark.parametrize("freq, n", [("B", 10), ("30min", 20), ("15min", 30)])
 def test_a_short_series_without_a_family_gets_the_non_seasonal_network(freq, n):
     # too short to train from scratch: the yearly (non-seasonal) net forecasts it
     index = pd.date_range("2020-01-01", periods=n, freq=freq)
@@ -145,6 +154,32 @@ def test_a_short_series_without_a_family_gets_the_non_seasonal_network(freq, n):
     assert "too few to train one from scratch" in model.init_note_
     entry = make_model("ConvLSTM (pretrained)", horizon=5, device="cpu")
     pd.testing.assert_series_equal(entry.fit(y).predict(), f)
+
+
+@pytest.mark.parametrize(
+    "freq, n, family",
+    [("D", 10, "daily"), ("h", 30, "hourly"), ("W-SUN", 20, "weekly"), ("D", 60, "")],
+)
+def test_daily_hourly_and_weekly_series_start_from_their_own_network(freq, n, family):
+    index = pd.date_range("2020-01-05", periods=n, freq=freq)
+    season = season_length(index)
+    t = np.arange(n)
+    y = pd.Series(100 + t + 10 * np.sin(2 * np.pi * t / season), index=index)
+    model = ConvLSTMForecaster(horizon=5, init="pretrained", device="cpu").fit(y)
+    assert model.family_ == (family or "daily") and model.init_note_ is None
+    assert model.season_length_ == season
+    f = model.predict()
+    assert len(f) == 5 and np.isfinite(f).all() and f.index[0] > y.index[-1]
+    again = ConvLSTMForecaster.from_bytes(model.to_bytes())
+    pd.testing.assert_series_equal(again.predict(), f)
+    auto = ConvLSTMForecaster(horizon=5, device="cpu", **AUTO_SMALL).fit(y)
+    if family:  # too short to train from scratch: the season's own network
+        assert auto.start_ == "pretrained" and auto.family_ == family
+    else:  # long enough: both starts are checked
+        assert set(auto.start_errors_) == {"scratch", "pretrained"}
+
+
+AUTO_SMALL = {"epochs": 2, "hidden_size": 4, "num_layers": 1}
 
 
 def test_a_short_series_and_a_panel_model_save_with_their_padded_windows():
@@ -190,6 +225,34 @@ def test_pretraining_is_deterministic(tmp_path, monkeypatch):
     assert a["corpus"]["series"] == 6 and a["horizon"] == 8
 
 
+def test_rebuilding_some_families_keeps_the_others_in_the_card(tmp_path, monkeypatch):
+    from convlstm.pretrain import build
+
+    def fake(family, out_dir, **kwargs):
+        entry = {"file": f"{family}.safetensors", "season": 1, "horizon": 8}
+        entry |= {"lookback": 8, "parameters": 10, "bytes": 10}
+        entry["corpus"] = {"series": 5, "points": 50, "sizes": {"synthetic:walk": 5}}
+        entry["training"] = {"epochs": 1, "best_epoch": 1, "train_seconds": 0.1}
+        return entry
+
+    monkeypatch.setattr(build, "pretrain_family", fake)
+    build.main(["--families", "weekly,monthly", "--out", str(tmp_path)])
+    first = json.loads((tmp_path / "card.json").read_text())
+    assert list(first["families"]) == ["monthly", "weekly"]  # the families' order
+    build.main(["--families", "daily", "--out", str(tmp_path)])
+    card = json.loads((tmp_path / "card.json").read_text())
+    assert list(card["families"]) == ["monthly", "daily", "weekly"]
+    assert "weekly,monthly --out" in card["families"]["monthly"]["built"]["command"]
+    assert "--families daily --out" in card["families"]["daily"]["built"]["command"]
+    assert card["command"].endswith("--families daily --out " + str(tmp_path))
+    text = (tmp_path / "CARD.md").read_text()
+    assert "Builds:" in text and "- monthly, weekly: `" in text
+    # a holdout build never mixes with the shipped ones
+    build.main(["--families", "daily", "--holdout", "--out", str(tmp_path)])
+    held = json.loads((tmp_path / "card.json").read_text())
+    assert list(held["families"]) == ["daily"] and held["holdout"] is True
+
+
 def _panel(series, freq="MS"):
     frame = pd.concat(
         [
@@ -231,16 +294,16 @@ def test_a_panel_fine_tunes_one_net_and_a_season_without_a_family_trains_its_own
     assert 1 <= len(model.history_) <= 2
     assert model.start_loss_ is not None and np.isfinite(model.start_loss_)
     assert len(model.predict()) == 12
-    weekly = {
+    business = {
         k: pd.Series(
-            y.to_numpy(), index=pd.date_range("2020-01-05", periods=len(y), freq="W")
+            y.to_numpy(), index=pd.date_range("2020-01-06", periods=len(y), freq="B")
         )
         for k, y in parts.items()
     }
     model = ConvLSTMForecaster(
         horizon=4, init="pretrained", epochs=2, hidden_size=4, device="cpu"
-    ).fit(_panel(weekly, "W-SUN"))
-    assert "season of 52 steps" in model.init_note_
+    ).fit(_panel(business, "B"))
+    assert "season of 5 steps" in model.init_note_
     assert "family_" not in model.__dict__
     assert len(model.predict()) == 8
 
@@ -311,7 +374,8 @@ def test_the_pretrained_registry_entry_starts_pretrained_and_joins_an_ensemble()
     assert not spec.default and spec.kind == "neural"
     assert min_train_length(["ConvLSTM (pretrained)"], 12, 6) == 3
     # a season without a family: scratch when long enough, else the yearly net
-    assert min_train_length(["ConvLSTM (pretrained)"], 7, 6) == 3
+    assert min_train_length(["ConvLSTM (pretrained)"], 5, 6) == 3
+    assert min_train_length(["ConvLSTM (pretrained)"], 7, 6) == 3  # daily
     y = _monthly(60, seed=2)
     ensemble = EnsembleForecaster(
         horizon=6,
@@ -426,12 +490,12 @@ def test_auto_start_on_a_short_series_or_a_season_without_a_family():
     assert short.start_ == "pretrained" and short.start_errors_ is None
     assert "too few to train from scratch" in short.init_note_
     assert np.isfinite(short.predict()).all()
-    daily = pd.Series(
-        np.arange(80.0) % 7, index=pd.date_range("2020-01-01", periods=80, freq="D")
+    business = pd.Series(
+        np.arange(80.0) % 5, index=pd.date_range("2020-01-01", periods=80, freq="B")
     )
-    model = ConvLSTMForecaster(init="auto", **{**AUTO, "horizon": 7}).fit(daily)
+    model = ConvLSTMForecaster(init="auto", **{**AUTO, "horizon": 5}).fit(business)
     assert model.start_ == "scratch"
-    assert "no pretrained network for a season of 7 steps" in model.init_note_
+    assert "no pretrained network for a season of 5 steps" in model.init_note_
     # a panel trains its own network, as with init="scratch"
     panel = pd.concat(
         {k: _monthly(60, seed=k) for k in range(3)}, names=["series", "time"]
