@@ -89,12 +89,13 @@ def _without_family(season: int) -> Iterator[None]:
     """Hide the pretrained network of ``season`` (the default as it was before)."""
     from convlstm.pretrained import FAMILY_OF_SEASON
 
-    family = FAMILY_OF_SEASON.pop(season, None)
+    kept = dict(FAMILY_OF_SEASON)
+    FAMILY_OF_SEASON.pop(season, None)
     try:
         yield
-    finally:
-        if family is not None:
-            FAMILY_OF_SEASON[season] = family
+    finally:  # the same families in the same order
+        FAMILY_OF_SEASON.clear()
+        FAMILY_OF_SEASON.update(kept)
 
 
 def forecast(model: str, upload: pd.Series, horizon: int, season: int) -> np.ndarray:
