@@ -1085,7 +1085,8 @@ class ConvLSTMForecaster(NeuralForecaster):
             return (
                 "pretrained",
                 None,
-                f"started from the pretrained network: {len(y)} points are too few "
+                f"started from the pretrained {FAMILY_OF_SEASON[season]} network: "
+                f"{len(y)} points are too few "
                 f"to train from scratch and check that on the last {h} (at least "
                 f"{needed + h})",
             )

@@ -108,6 +108,38 @@ def test_a_tiny_upload_gets_a_forecast_only(page, screenshots: Path) -> None:
     snap(page, screenshots / "tiny_upload_forecast_only.png")
 
 
+def test_a_short_daily_upload_starts_from_the_daily_network(page, screenshots: Path):
+    # three weeks of daily sales with a weekend dip: too short to train a network
+    # from scratch, so the ConvLSTM starts from the pretrained daily one
+    from playwright.sync_api import expect
+
+    days = [f"2024-03-{d:02d}" for d in range(1, 22)]
+    rows = [f"{day},{120 + i - 40 * (i % 7 in (1, 2))}" for i, day in enumerate(days)]
+    csv = "day,sales\n" + "\n".join(rows) + "\n"
+    go_to(page, "Data")
+    page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "daily.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+    )
+    metric = page.get_by_test_id("stMetricValue").first
+    expect(metric).to_have_text("21", timeout=60_000)
+    wait_idle(page)
+    expect_no_exception(page)
+    go_to(page, "Train & compare")
+    page.get_by_role("button", name="Train and compare").click()
+    expect(page.get_by_role("heading", name="Backtest scores")).to_be_visible(
+        timeout=TRAIN_TIMEOUT
+    )
+    wait_idle(page)
+    expect_no_exception(page)
+    expect(
+        page.get_by_text("started from the pretrained daily network").first
+    ).to_be_visible()
+    text = download(page, "Forecasts (CSV)")
+    assert "future,ConvLSTM," in text
+    snap(page, screenshots / "daily_upload.png")
+
+
 def test_stop_button_stops_training(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
