@@ -22,8 +22,10 @@ from .data import check_series
 from .data import season_length as _season_length
 from .errors import ConvLSTMError, DataError, ParameterError, TrainingError
 from .models.base import BaseForecaster
+from .models.checks import check_horizon
 
 __all__ = [
+    "NUMERIC_ERRORS",
     "BacktestResult",
     "FitRound",
     "FoldTask",
@@ -39,6 +41,7 @@ __all__ = [
     "fold_scores",
     "helper_members",
     "is_combiner",
+    "model_failure",
     "needs_validation",
     "progress_event",
 ]
@@ -60,6 +63,24 @@ FORECAST_COLUMNS = (
 )
 
 ProgressCallback = Callable[[Any], bool | None]
+
+#: What a model's numerics raise on legal but awkward data: a singular or non-finite
+#: matrix (``LinAlgError`` is a ``ValueError``), an overflow, a NaN where a whole
+#: number was needed. That is the model failing on this series, not the program:
+#: :func:`model_failure` turns it into a ``DataError``, so a comparison leaves the
+#: model out with the message and the CLI prints it. Programming errors (TypeError,
+#: AttributeError, ...) are not among them and stay loud.
+NUMERIC_ERRORS: tuple[type[Exception], ...] = (ArithmeticError, ValueError)
+
+
+def model_failure(exc: Exception, name: str, where: str | None = None) -> DataError:
+    """``exc``, one of :data:`NUMERIC_ERRORS` raised by model ``name``, as a
+    ``DataError`` that says which model failed (and ``where``) and why."""
+    place = f", {where}" if where else ""
+    return DataError(
+        f"{name}{place}: could not be fitted on this series "
+        f"({type(exc).__name__}: {exc}); choose another model"
+    )
 
 
 @dataclass
@@ -274,10 +295,12 @@ def backtest(
             states the minimum), or a model cannot be fit on a fold's training part
             (the message names the fold).
     """
-    horizon = check_count(horizon, "horizon")
+    horizon = check_horizon(horizon)
     folds = check_count(folds, "folds")
     named = named_models(models)
-    m = _season_length(y.index) if isinstance(y, pd.Series) else 1
+    # the index first (a RangeIndex has no season to read); then the length
+    y = check_series(y, min_length=1, what="a backtest")
+    m = _season_length(y.index)
     min_train = first_fold_min_length(m)
     y = check_series(
         y,
@@ -585,6 +608,13 @@ def fit_plain(
                 raise _of_model(type(exc)(f"{name}, {where}: {exc}"), name) from None
             _of_model(exc, name)
             raise
+        except NUMERIC_ERRORS as exc:
+            log.debug("%s failed numerically", name, exc_info=True)
+            failure = model_failure(exc, name, where)
+            if lenient:
+                out.failed[name] = str(failure)
+                continue
+            raise _of_model(failure, name) from exc
         out.forecasts[name], out.seconds[name], out.fitted[name] = pred, seconds, model
     return out
 

@@ -19,13 +19,24 @@ from typing import Any, TextIO
 import pandas as pd
 
 from . import datasets
+from .backtest import NUMERIC_ERRORS, model_failure
 from .compare import DEFAULT_LEVELS, Comparison, compare, make_model
-from .data import find_id_columns, read_csv, safe_csv, series_of, to_panel, to_series
+from .data import (
+    check_series,
+    find_id_columns,
+    read_csv,
+    safe_csv,
+    series_of,
+    to_panel,
+    to_series,
+)
+from .data.frequency import check_future
 from .datasets import default_horizon_folds
 from .errors import ConvLSTMError, DataError, ParameterError
 from .executor import check_engine
 from .images.cli import add_images_parser, run_images_command
 from .models.base import BaseForecaster
+from .models.checks import check_horizon
 from .models.registry import (
     NETWORK_SETTINGS,
     STARTS,
@@ -129,6 +140,22 @@ def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | N
     except DataError:
         return None
     return panel if panel["series"].nunique() > 1 else None
+
+
+def _check_out(path: str | None) -> None:
+    """Refuse an --out that cannot be written before the run, not after it."""
+    if not path:
+        return
+    if os.path.isdir(path):
+        raise _CliError(f"--out {path} is a folder; give the name of a file in it")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise _CliError(
+            f"--out {path}: the folder {folder} does not exist; create it first "
+            "or write somewhere else"
+        )
+    if not os.access(folder, os.W_OK):
+        raise _CliError(f"--out {path}: cannot write in the folder {folder}")
 
 
 def _print_notes(y: pd.Series | pd.DataFrame, dataset: str | None, err: TextIO) -> None:
@@ -265,6 +292,7 @@ def _cmd_datasets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = canonical_name(args.model)
+    _check_out(args.out)
     _engine_jobs(args)  # one series, one model: a single fit in this process
     if args.train_workers is not None and args.train_workers < 1:
         raise ParameterError(
@@ -280,8 +308,14 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "dataset of many series (without --series)"
         )
     horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
+    check_future(check_series(y, min_length=1).index, check_horizon(horizon))
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
-    pred = model.fit(y).predict()
+    try:
+        pred = model.fit(y).predict()
+    except NUMERIC_ERRORS as exc:
+        if isinstance(exc, ConvLSTMError):
+            raise
+        raise model_failure(exc, name) from exc
     _print_start(name, model, err)
     frame = pd.DataFrame(
         {
@@ -618,6 +652,7 @@ def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
 def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .report import build_panel_report, build_report
 
+    _check_out(args.out)
     y, dataset = _load(args)
     _print_notes(y, dataset, err)
     title = None

@@ -24,7 +24,6 @@ from .backtest import (
     BacktestResult,
     FitRound,
     backtest,
-    check_count,
     check_folds,
     first_fold_min_length,
     fit_round,
@@ -33,8 +32,8 @@ from .backtest import (
     is_combiner,
 )
 from .data import check_series
-from .data.frequency import season_length
-from .errors import ConvLSTMError, DataError, ParameterError, TrainingError
+from .data.frequency import check_future, season_length
+from .errors import ConvLSTMError, DataError, ParameterError
 from .intervals import (
     check_levels,
     conformal_intervals,
@@ -44,6 +43,7 @@ from .intervals import (
 )
 from .metrics import best_model
 from .models.base import BaseForecaster
+from .models.checks import check_horizon
 from .models.registry import (
     canonical_name,
     default_models,
@@ -119,8 +119,10 @@ class Comparison:
         left_out: the chosen models that did not run, by name, each with why
             ("needs at least ... points": the series is too short for it with
             these folds and horizon; "failed: ...": its backtest raised a
-            ``DataError`` or ``TrainingError``, e.g. a lookback too long for the
-            first fold or a diverging loss; "failed in the final fit ...": its fit
+            ``ConvLSTMError`` other than ``ParameterError``, e.g. a lookback too
+            long for the first fold, a diverging loss, a damaged weight file, or a
+            numeric breakdown (a singular matrix, an overflow: the backtest
+            reports those as ``DataError``); "failed in the final fit ...": its fit
             on the whole series did, and its backtest rows are dropped too); the
             record keeps every chosen model, so a re-run leaves the same ones out.
     """
@@ -207,9 +209,9 @@ def compare(
         DataError: a series too short (for the backtest, or for every chosen
             model: one too short for some models runs the others and says which
             it left out in ``Comparison.left_out``).
-        TrainingError: the only model left failed (a model that fails on the
-            data while others remain is left out and the backtest runs again
-            without it).
+        TrainingError, ConvLSTMError: the only model left failed (a model that
+            fails on the data while others remain is left out and the backtest
+            runs again without it).
     """
     start = time.perf_counter()
     if models is None:
@@ -228,14 +230,16 @@ def compare(
     if levels:
         check_levels(levels)  # before training, not after
     folds = check_folds(folds)
+    horizon = check_horizon(horizon)
+    y = _time_indexed(y)
+    if refit_final:
+        check_future(y.index, horizon)  # before training, not after
     unscored = folds == 0
-    if unscored:
-        check_count(horizon, "horizon")
-        if not refit_final:
-            raise ParameterError(
-                "with 0 backtest folds the final fit is all there is: keep "
-                "refit_final, or choose at least one fold"
-            )
+    if unscored and not refit_final:
+        raise ParameterError(
+            "with 0 backtest folds the final fit is all there is: keep "
+            "refit_final, or choose at least one fold"
+        )
     params = dict(params or {})
     protos = {
         name: make_model(name, horizon=horizon, **params_for(name, params))
@@ -267,10 +271,13 @@ def compare(
                 engine=engine,
             )
             break
-        except (DataError, TrainingError) as exc:
+        except ConvLSTMError as exc:
             # one model failed on this data (too short for its settings, a
-            # diverging loss): the others still run, and the failure is said, not
-            # lost; a setting no data could take (ParameterError) stays an error
+            # diverging loss, a numeric breakdown, a damaged weight file): the
+            # others still run, and the failure is said, not lost; a setting no
+            # data could take (ParameterError) stays an error
+            if isinstance(exc, ParameterError):
+                raise
             _leave_out(exc, protos, names, left_out, "failed")
     if unscored:
         y = check_series(y, min_length=1, what="the forecast")
@@ -285,9 +292,11 @@ def compare(
             try:
                 final = _final_round(protos, y, result, progress)
                 break
-            except (DataError, TrainingError) as exc:
+            except ConvLSTMError as exc:
                 # backtested, but its fit on the whole series failed: left out
                 # of the results as a whole, said why
+                if isinstance(exc, ParameterError):
+                    raise
                 why = "failed in the final fit on the whole series"
                 result = _without(result, _leave_out(exc, protos, names, left_out, why))
         if unscored:  # no backtest to time: the final fits' seconds
@@ -343,6 +352,21 @@ def compare(
         comparison = with_intervals(comparison, levels)
     comparison.seconds = time.perf_counter() - start
     return comparison
+
+
+def _time_indexed(y: Any) -> pd.Series:
+    """``y`` checked before anything reads its index: a PeriodIndex becomes the
+    timestamps of its periods' starts; anything else that is not a time-indexed,
+    regular series of numbers is refused with the ``DataError`` of
+    :func:`~convlstm.data.check_series` (which says to load it with
+    ``convlstm.data.to_series``). Returns ``y`` itself (its ``attrs``, the notes
+    of its repairs, kept) unless its index was converted."""
+    if isinstance(y, pd.Series) and isinstance(y.index, pd.PeriodIndex):
+        attrs = dict(y.attrs)
+        y = y.to_timestamp(how="start")
+        y.attrs.update(attrs)
+    check_series(y, min_length=1, what="a comparison")
+    return y
 
 
 def too_short_for(

@@ -20,12 +20,14 @@ import numpy as np
 import pandas as pd
 
 from .backtest import (
+    NUMERIC_ERRORS,
     check_count,
     check_folds,
     first_fold_min_length,
     fold_scores,
     helper_members,
     is_combiner,
+    model_failure,
     named_models,
     needs_validation,
     progress_event,
@@ -34,6 +36,7 @@ from .compare import DEFAULT_LEVELS, give_members_settings
 from .data import future_index, split_panel
 from .data import season_length as freq_season_length
 from .data.cells import plural, quote
+from .data.frequency import check_future
 from .errors import ConvLSTMError, DataError, ParameterError
 from .intervals import (
     check_levels,
@@ -44,6 +47,7 @@ from .intervals import (
 )
 from .metrics import best_model, mase_scale
 from .models.base import BaseForecaster
+from .models.checks import check_horizon
 from .models.registry import (
     canonical_name,
     default_models,
@@ -103,8 +107,10 @@ class PanelComparison:
     Attributes:
         summary: one row per model (index ``model``): ``series`` (series scored),
             ``mean_mase``, ``median_mase``, ``mean_smape``, ``mean_mae`` (over
-            series, each series' score the mean over its folds; NaN scores, e.g.
-            MASE on a constant series, are left out of the means), one
+            series, each series' score the mean over its folds; NaN scores are
+            left out of the means: a series constant before a fold has no MASE
+            there for any model, so all models are averaged over the same series,
+            said in ``notes``), one
             ``"wins vs <baseline>"`` column per baseline model compared (share of
             the series both scored where this model's MASE is lower; NaN for the
             baseline itself), ``fit_seconds`` (the backtest's panel fits, summed
@@ -306,7 +312,8 @@ def compare_panel(
         m = check_count(season_length, "season_length")
     if horizon is None:
         horizon = _default_horizon(items)
-    horizon = check_count(horizon, "horizon")
+    horizon = check_horizon(horizon)
+    _check_futures(items, horizon)  # before training, not after
     named = _prototypes(models, horizon, dict(params or {}))
     helpers = helper_members(named)
     plain = [n for n, p in named.items() if not is_combiner(p)] + list(helpers)
@@ -342,6 +349,7 @@ def compare_panel(
     data = _Data(items, freq)
     fold_frames: list[pd.DataFrame] = []
     score_rows: list[dict[str, Any]] = []
+    unscaled: set[str] = set()  # series without a MASE in some fold
     seconds: dict[str, float] = dict.fromkeys(named, 0.0)
     validation: dict[str, dict[str, float]] = {}
     fit_round = functools.partial(
@@ -366,15 +374,24 @@ def compare_panel(
         _merge_failures(failed, result.failed, stage)
         for name in named:
             seconds[name] += result.seconds.get(name, 0.0)
-        frame, rows, validation = _score_fold(result.forecasts, data, cuts, k, m)
+        frame, rows, validation, flat = _score_fold(result.forecasts, data, cuts, k, m)
         fold_frames.append(frame[frame["model"].isin(list(named))])
         score_rows.extend(r for r in rows if r["model"] in named)
+        unscaled.update(flat)
 
     forecasts = (
         pd.concat(fold_frames, ignore_index=True)
         if fold_frames
         else pd.DataFrame(columns=list(FORECAST_COLUMNS))
     )
+    if unscaled:
+        flat = [s for s in lengths if s in unscaled]
+        notes.append(
+            f"{plural(len(flat), 'series')} constant before a backtest fold "
+            "(nothing for MASE to scale by) got no MASE there, for every model, so "
+            "the mean MASE and wins of all models leave out the same series: "
+            + _listing(flat)
+        )
     per_series = _per_series(score_rows, list(named))
     wins = _wins(per_series, list(named), baselines)
     summary = _summary(per_series, wins, list(named), baselines, seconds)
@@ -620,6 +637,17 @@ class _Data:
             return None
 
 
+def _check_futures(items: Sequence[tuple[str, pd.Series]], horizon: int) -> None:
+    """Raise ``ParameterError`` when ``horizon`` steps after some series run past
+    the dates pandas can store (a series without a frequency has no future
+    timestamps anyway, :meth:`_Data.future_times`)."""
+    for _, y in items:
+        try:
+            check_future(y.index, horizon)
+        except DataError:
+            continue
+
+
 @dataclass
 class _Round:
     """One round's fits: ``forecasts`` is ``{name: {series: values}}``."""
@@ -661,7 +689,9 @@ def _fit_round(
             pred = model.predict()
         except ParameterError as exc:
             raise ParameterError(f"{name}, {stage}: {exc}") from None
-        except ConvLSTMError as exc:
+        except (ConvLSTMError, *NUMERIC_ERRORS) as exc:
+            if not isinstance(exc, ConvLSTMError):
+                exc = model_failure(exc, name)
             log.info("%s failed on the panel (%s): %s", name, stage, exc)
             out.failed[name] = {ALL_SERIES: str(exc)}
             tracker.unit += 1
@@ -821,13 +851,21 @@ def _score_fold(
     cuts: Mapping[str, int],
     fold: int,
     m: int,
-) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, dict[str, float]]]:
-    """One fold's tidy rows, the per-series scores of every model in it, and
+) -> tuple[pd.DataFrame, list[dict[str, Any]], dict[str, dict[str, float]], set[str]]:
+    """One fold's tidy rows, the per-series scores of every model in it,
     ``{series: {model: MAE}}`` (the next fold's validation for weighted
-    ensembles)."""
+    ensembles), and the series without a MASE in this fold.
+
+    A series constant over the fold's training part has a MASE scale of 0: its
+    MASE would be 0 for an exact forecast, NaN for one off by rounding noise
+    (1e-15) and infinite otherwise, so which models it counts for would depend on
+    their last digits. Its MASE is NaN for every model instead, so every model's
+    mean MASE and wins are taken over the same series.
+    """
     frames: list[pd.DataFrame] = []
     rows: list[dict[str, Any]] = []
     errors: dict[str, dict[str, float]] = {}
+    unscaled = {s for s in cuts if not _scale(data.values[s][: cuts[s]], m) > 0}
     for name, by_series in forecasts.items():
         if not by_series:
             continue
@@ -842,6 +880,8 @@ def _score_fold(
             if np.isfinite(forecast).all():
                 train = data.values[s][: cuts[s]]
                 scores = fold_scores(actual[s], forecast, train, m)
+                if s in unscaled:
+                    scores["mase"] = math.nan
                 rows.append({"series": s, "model": name, "fold": fold, **scores})
         frames.append(
             pd.DataFrame(
@@ -866,7 +906,7 @@ def _score_fold(
         if frames
         else pd.DataFrame(columns=list(FORECAST_COLUMNS))
     )
-    return frame, rows, errors
+    return frame, rows, errors, unscaled
 
 
 def _per_series(rows: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:

@@ -74,8 +74,36 @@ def quote(value: Any, limit: int = 40) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    """``"1 cell"``, ``"3 cells"``."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    """``"1 cell"``, ``"3 cells"``, ``"2 series"``."""
+    if n == 1 or word.endswith("s"):
+        return f"{n} {word}"
+    return f"{n} {word}s"
+
+
+# Whole numbers written with a leading zero ("007", "01234"): codes, not amounts.
+_CODE = re.compile(r"^0\d+$")
+
+
+def is_code_column(raw: pd.Series) -> bool:
+    """Whether a text column holds codes with leading zeros (zip codes, "007").
+
+    Every non-empty cell is digits, at least one starts with a zero, and the column
+    repeats (at most half as many distinct values as cells) or reading the cells
+    as numbers would merge some of them ("007" and "7").
+    """
+    if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_bool_dtype(
+        raw.dtype
+    ):
+        return False
+    text, missing = cell_text(raw)
+    present = text[~missing]
+    if len(present) < 2 or not present.str.fullmatch(r"\d+").all():
+        return False
+    if not present.str.match(_CODE).any():
+        return False
+    distinct = present.nunique()
+    merged = present.str.lstrip("0").replace("", "0").nunique() < distinct
+    return bool(merged or distinct <= len(present) // 2)
 
 
 def format_time(ts: pd.Timestamp) -> str:

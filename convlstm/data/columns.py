@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import cell_text, has_time_word, is_time_name, quote
-from .dates import parse_times
+from .cells import cell_text, has_time_word, is_code_column, is_time_name, quote
+from .dates import number_time_hint, parse_times
+from .frequency import infer_freq
 from .numbers import to_numbers
 
 
@@ -46,11 +47,126 @@ def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list
     if len(numeric) >= 2 and is_year_column(df[numeric[0]]):
         return numeric[0], [f"picked column {quote(numeric[0])} as time (years)"]
     listed = ", ".join(quote(c) for c in list(df.columns)[:10])
+    if value_col is not None and (
+        looks_like_dates(df[value_col]) or is_time_name(value_col)
+    ):
+        raise DataError(
+            f"no time column found besides {quote(value_col)}, which holds the "
+            "times but was chosen as the value column (value_col=..., --value-col); "
+            "choose a column of numbers as the value"
+        )
+    hint = next((h for c in cols if (h := number_time_hint(df[c], c))), "")
     raise DataError(
         f"no time column found (columns: {listed}); add a column of dates such as "
         "2020-01-31 (or years such as 1949) named e.g. 'date', or pick it with "
-        "time_col=..."
+        f"time_col=...{hint}"
     )
+
+
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
+_YEAR_NAMES = ("year", "years", "yr", "jahr", "annee", "año", "ano")
+_MONTH_NAMES = ("month", "months", "mon", "monat", "mois", "mes")
+_DAY_NAMES = ("day", "days", "tag", "jour", "dia", "día")
+_MONTH_WORDS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov")
+        + ("dec",)
+    )
+}
+
+
+def combine_time_columns(
+    df: pd.DataFrame, value_col: str | None, notes: list[str]
+) -> pd.DataFrame:
+    """Join a time split over several columns into one column of timestamps.
+
+    A column of dates beside a column of clock times ("2023-01-01", "13:00"), or
+    columns of years, months (numbers 1-12 or names) and optionally days, become
+    one column (named after the parts, placed first; the parts are dropped), with
+    a note. Only when the dates (or years) repeat, so that the split is what makes
+    the rows distinct. Returns ``df`` unchanged when no split is found.
+    """
+    cols = [c for c in df.columns if c != value_col]
+    lower = {c: c.lower().strip() for c in cols}
+    years = [c for c in cols if lower[c] in _YEAR_NAMES]
+    months = [c for c in cols if lower[c] in _MONTH_NAMES]
+    if years and months:
+        days = [c for c in cols if lower[c] in _DAY_NAMES]
+        out = _join_year_month(df, years[0], months[0], days[0] if days else None)
+        if out is not None:
+            parts, joined = out
+            return _with_joined(df, parts, joined, notes)
+    clocks = [c for c in cols if _is_clock_column(df[c])]
+    if not clocks:
+        return df
+    for c in cols:
+        if c in clocks or pd.api.types.is_numeric_dtype(df[c].dtype):
+            continue
+        if not (is_time_name(c) or has_time_word(c)) or not df[c].duplicated().any():
+            continue
+        text, missing = cell_text(df[c])
+        if text[~missing].str.contains(":").any() or not looks_like_dates(df[c]):
+            continue
+        clock, _ = cell_text(df[clocks[0]])
+        joined = (text + " " + clock).where(~missing, "")
+        return _with_joined(df, [c, clocks[0]], joined, notes)
+    return df
+
+
+def _is_clock_column(col: pd.Series) -> bool:
+    """Whether every non-empty cell of a text column is a clock time ("13:00")."""
+    if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(
+        col.dtype
+    ):
+        return False
+    text, missing = cell_text(col)
+    present = text[~missing]
+    return len(present) > 0 and bool(present.str.fullmatch(_CLOCK).all())
+
+
+def _join_year_month(
+    df: pd.DataFrame, year: str, month: str, day: str | None
+) -> tuple[list[str], pd.Series] | None:
+    """Cells "YYYY-MM(-DD)" from year, month (and day) columns; None if not dates."""
+    y = pd.to_numeric(df[year], errors="coerce")
+    if y.isna().any() or not (y == y.round()).all() or not y.between(1000, 2999).all():
+        return None
+    if not y.duplicated().any():
+        return None
+    m = pd.to_numeric(df[month], errors="coerce")
+    if m.isna().any():
+        words = df[month].astype(str).str.strip().str.lower().str[:3]
+        m = words.map(_MONTH_WORDS)
+    if m.isna().any() or not (m == m.round()).all() or not m.between(1, 12).all():
+        return None
+    text = (
+        y.astype(int).astype(str).str.zfill(4)
+        + "-"
+        + m.astype(int).astype(str).str.zfill(2)
+    )
+    if day is None:
+        return [year, month], text.reset_index(drop=True)
+    d = pd.to_numeric(df[day], errors="coerce")
+    if d.isna().any() or not (d == d.round()).all() or not d.between(1, 31).all():
+        return [year, month], text.reset_index(drop=True)  # a weekday name, say
+    text = text + "-" + d.astype(int).astype(str).str.zfill(2)
+    return [year, month, day], text.reset_index(drop=True)
+
+
+def _with_joined(
+    df: pd.DataFrame, parts: list[str], joined: pd.Series, notes: list[str]
+) -> pd.DataFrame:
+    name = " ".join(parts)
+    while name in df.columns:
+        name += "_"
+    rest = df.drop(columns=parts)
+    out = pd.concat(
+        [pd.DataFrame({name: joined.to_numpy()}, index=df.index), rest], axis=1
+    )
+    listed = ", ".join(quote(c) for c in parts)
+    notes.append(f"combined the columns {listed} into one time column {quote(name)}")
+    return out
 
 
 def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list[str]]:
@@ -150,13 +266,21 @@ def pick_id_columns(
 ) -> tuple[list[str], list[str]]:
     """Pick the columns that name series (store, region...) in a long table.
 
-    A column is an id when the timestamps repeat (several rows per time), it is
-    text (not mostly numbers) or whole numbers, it repeats (at most half as many
-    distinct values as rows), it takes several values at one timestamp (a column
-    constant within each timestamp, such as a weekday, describes the time, not a
-    series), and it is not a relabelling of the ids already picked (a store name
-    beside its number). Whole-number columns are taken fewest distinct values
-    first, and never the last numeric column (it holds the values).
+    When the timestamps repeat (several rows per time), a column is an id when it
+    is text (not mostly numbers; codes with leading zeros such as "007" count as
+    text) or whole numbers, it repeats (at most half as many distinct values as
+    rows), it takes several values at one timestamp (a column constant within each
+    timestamp, such as a weekday, describes the time, not a series), and it is not
+    a relabelling of the ids already picked (a store name beside its number).
+    Whole-number columns are taken fewest distinct values first, and never the
+    last numeric column (it holds the values).
+
+    When no timestamp repeats, a text column without empty cells is an id when it
+    changes value in blocks: each value a contiguous run of at least
+    ``_MIN_BLOCK`` rows (series stacked one after another), or each value's rows
+    a regular series of at least ``_MIN_BLOCK`` timestamps while all the rows
+    together are not (series on interleaved dates, e.g. one on the 1st and one on
+    the 15th of every month).
 
     Args:
         df: the table (column names are strings).
@@ -165,12 +289,46 @@ def pick_id_columns(
 
     Returns:
         ``(columns, notes)``: the id columns in table order (empty for one
-        series, or a wide table) and a note naming them.
+        series, or a wide table) and a note naming them (or, when none is
+        picked, a note naming the text columns with repeated values left unread).
     """
     times = df[time_col]
+    text, whole = _id_candidates(df, time_col, value_col)
     if not times.duplicated().any():
-        return [], []
-    n = len(df)
+        picked = _block_ids(df, time_col, text)
+    else:
+        picked = _repeating_ids(df, times, text, whole, value_col)
+    picked = [c for c in df.columns if c in picked]
+    if not picked:
+        return [], _unused_text_notes(df, text)
+    listed = ", ".join(quote(c) for c in picked)
+    if len(picked) == 1:
+        return picked, [f"picked id column {listed}: each value names one series"]
+    return picked, [
+        f"picked id columns {listed}: each combination of their values names one series"
+    ]
+
+
+def _unused_text_notes(df: pd.DataFrame, text: list[str]) -> list[str]:
+    """A note on the text columns with a few repeated values left unread."""
+    few = [c for c in text if 2 <= df[c].nunique(dropna=True) <= len(df) // 2]
+    if not few:
+        return []
+    listed = ", ".join(quote(c) for c in few[:5])
+    return [
+        f"did not use the text column(s) {listed}; if one names separate series "
+        "(a store, a region...), pick it as the id column (id_cols=..., --id-col)"
+    ]
+
+
+#: Fewest rows a value of an id column needs when no timestamp repeats.
+_MIN_BLOCK = 3
+
+
+def _id_candidates(
+    df: pd.DataFrame, time_col: str, value_col: str | None
+) -> tuple[list[str], list[str]]:
+    """The text (or code) columns and the whole-number columns that may be ids."""
     text, whole = [], []
     for c in df.columns:
         if c in (time_col, value_col):
@@ -180,22 +338,33 @@ def pick_id_columns(
             continue
         if pd.api.types.is_integer_dtype(dtype):
             whole.append(c)
-        elif (
-            not pd.api.types.is_numeric_dtype(dtype)
-            and not looks_like_dates(df[c])
-            and not _mostly_numbers(df[c], c)
+        elif not pd.api.types.is_numeric_dtype(dtype) and (
+            is_code_column(df[c])
+            or (not looks_like_dates(df[c]) and not _mostly_numbers(df[c], c))
         ):
             text.append(c)
+    return text, whole
+
+
+def _repeating_ids(
+    df: pd.DataFrame,
+    times: pd.Series,
+    text: list[str],
+    whole: list[str],
+    value_col: str | None,
+) -> list[str]:
+    """Id columns of a table whose timestamps repeat."""
+    n = len(df)
     numeric = [
         c
         for c in df.columns
-        if c not in (time_col, value_col)
+        if c not in (times.name, value_col)
         and pd.api.types.is_numeric_dtype(df[c].dtype)
         and not pd.api.types.is_bool_dtype(df[c].dtype)
     ]
     if value_col is None and len(numeric) <= 1:
         whole = []  # the only numeric column holds the values
-    whole.sort(key=lambda c: df[c].nunique())
+    whole = sorted(whole, key=lambda c: df[c].nunique())
     if value_col is None:
         whole = whole[: max(0, len(numeric) - 1)]
     picked: list[str] = []
@@ -209,15 +378,68 @@ def pick_id_columns(
         if picked and df.groupby(picked, sort=False)[c].nunique().max() <= 1:
             continue
         picked.append(c)
-    picked = [c for c in df.columns if c in picked]
-    if not picked:
-        return [], []
-    listed = ", ".join(quote(c) for c in picked)
-    if len(picked) == 1:
-        return picked, [f"picked id column {listed}: each value names one series"]
-    return picked, [
-        f"picked id columns {listed}: each combination of their values names one series"
-    ]
+    return picked
+
+
+def _block_ids(df: pd.DataFrame, time_col: str, text: list[str]) -> list[str]:
+    """Id columns of a table whose timestamps never repeat (series in blocks)."""
+    picked: list[str] = []
+    parsed: pd.DatetimeIndex | None = None
+    for c in text:
+        labels, missing = cell_text(df[c])
+        if missing.any():
+            continue  # an id names every row; a column with gaps is a comment
+        sizes = labels.value_counts(sort=False)
+        if len(sizes) < 2 or sizes.min() < _MIN_BLOCK:
+            continue
+        if picked and df.groupby(picked, sort=False)[c].nunique().max() <= 1:
+            continue
+        if parsed is None:
+            try:
+                parsed, _ = parse_times(df[time_col], time_col)
+            except DataError:
+                return picked
+        runs = int((labels != labels.shift()).sum())
+        if runs == len(sizes):
+            # one block per label: series one after another, unless the blocks
+            # continue one regular series (a label such as "actual"/"estimated"
+            # describes its rows; the note names the column to pick instead)
+            known = _known(parsed)
+            if not known.has_duplicates and _strictly_regular(known.sort_values()):
+                continue
+        elif not _interleaved(parsed, labels):
+            continue
+        picked.append(c)
+    return picked
+
+
+def _known(times: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    return times[~np.asarray(times.isna())]
+
+
+def _interleaved(times: pd.DatetimeIndex, labels: pd.Series) -> bool:
+    """Whether each label's times are regular while all the times together are not."""
+    ok = ~np.asarray(times.isna())
+    times, labels = times[ok], labels.to_numpy()[ok]
+    if _strictly_regular(times.unique().sort_values()):
+        return False  # one regular series; the column describes its rows
+    for label in pd.unique(labels):
+        own = times[labels == label]
+        if own.has_duplicates or not _strictly_regular(own.sort_values()):
+            return False
+    return True
+
+
+def _strictly_regular(times: pd.DatetimeIndex) -> bool:
+    """Whether sorted times have one frequency pandas knows, or fall on the same day
+    and clock time every 1, 2, 3... months (monthly on the 10th, say)."""
+    if infer_freq(times) is not None:
+        return True
+    if len(times) < 3:
+        return False
+    months = np.diff(times.year.to_numpy() * 12 + times.month.to_numpy())
+    same_day = (times - times.to_period("M").to_timestamp()).nunique() == 1
+    return bool(same_day and months[0] > 0 and (months == months[0]).all())
 
 
 def series_names(df: pd.DataFrame, id_cols: list[str]) -> pd.Series:

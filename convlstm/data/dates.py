@@ -95,7 +95,7 @@ def parse_times(
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
     if fmt == "ISO8601" and present.iloc[:1000].str.contains(_TZ_SUFFIX).any():
-        notes.append(_utc_note(name))
+        parsed = _local_or_utc(present, parsed, name, notes)
     parsed = _read_leftovers(present, parsed, name, notes)
     bad = parsed.isna()
     if bad.any():
@@ -106,6 +106,7 @@ def parse_times(
             f"column {quote(name)}: {n_bad} of {len(present)} cells are not dates "
             f"(first at row {row}: {quote(present.iloc[pos])}); write dates in one "
             "format such as 2020-01-31 or 2020-01-31 13:00"
+            + number_time_hint(present, name)
         )
     out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
     out[present.index] = parsed.to_numpy()
@@ -118,6 +119,38 @@ def _utc_note(name: str) -> str:
     )
 
 
+def _local_note(name: str) -> str:
+    return (
+        f"dropped the time zone of the dates in column {quote(name)} and kept their "
+        "local dates as written (the data are daily or coarser, so converting "
+        "them to UTC would move them off their day)"
+    )
+
+
+def _one_time_of_day(wall: pd.Series) -> bool:
+    """Whether every timestamp has the same clock time: daily or coarser data."""
+    wall = wall.dropna()
+    return len(wall) > 0 and (wall - wall.dt.normalize()).nunique() == 1
+
+
+def _local_or_utc(
+    present: pd.Series, utc: pd.Series, name: str, notes: list[str]
+) -> pd.Series:
+    """Times written with UTC offsets: the local wall-clock times when the data are
+    daily or coarser (one clock time), else the times in UTC (DST-safe)."""
+    with_time = present.str.contains(r"\d:\d\d", regex=True)
+    stripped = present.copy()
+    stripped[with_time] = (
+        present[with_time].str.replace(_TZ_SUFFIX, "", regex=True).str.rstrip()
+    )
+    wall = _try_format(stripped, "ISO8601")
+    if wall.notna().equals(utc.notna()) and _one_time_of_day(wall):
+        notes.append(_local_note(name))
+        return wall
+    notes.append(_utc_note(name))
+    return utc
+
+
 def _typed_times(
     raw: pd.Series | pd.Index, name: str
 ) -> tuple[pd.DatetimeIndex, list[str]] | None:
@@ -128,6 +161,9 @@ def _typed_times(
         return pd.DatetimeIndex(pd.PeriodIndex(raw).to_timestamp()), []
     series = pd.Series(raw).reset_index(drop=True)
     if isinstance(series.dtype, pd.DatetimeTZDtype):
+        wall = series.dt.tz_localize(None)  # the clock time in the series' own zone
+        if _one_time_of_day(wall):
+            return pd.DatetimeIndex(wall), [_local_note(name)]
         utc = series.dt.tz_convert("UTC").dt.tz_localize(None)
         return pd.DatetimeIndex(utc), [_utc_note(name)]
     if pd.api.types.is_datetime64_dtype(series.dtype):
@@ -158,8 +194,42 @@ def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[
     raise DataError(
         f"column {quote(name)} holds numbers, not dates (row {first + 2}: "
         f"{quote(series.iloc[first])}); pick the time column with time_col=... or "
-        "write dates such as 2020-01-31"
+        "write dates such as 2020-01-31" + number_time_hint(series, name)
     )
+
+
+#: Unix epoch seconds from 1980 to 2100, and Excel serial days from 1927 to 2119.
+_EPOCH_SECONDS = (315_532_800, 4_102_444_800)
+_EXCEL_DAYS = (10_000, 80_000)
+
+
+def number_time_hint(col: pd.Series, name: str) -> str:
+    """A hint naming the format of increasing whole numbers that look like times:
+    Unix epoch seconds or milliseconds, or Excel serial day numbers ("" for other
+    columns)."""
+    v = pd.to_numeric(pd.Series(col), errors="coerce").to_numpy(dtype=float)
+    finite = v[np.isfinite(v)]
+    if len(finite) < 2 or len(finite) < 0.9 * len(v):
+        return ""
+    if not (finite == np.round(finite)).all() or not (np.diff(finite) > 0).all():
+        return ""  # times are whole numbers in increasing order
+    lo, hi = finite.min(), finite.max()
+    for scale, unit in ((1, "seconds"), (1000, "milliseconds")):
+        if _EPOCH_SECONDS[0] * scale <= lo and hi <= _EPOCH_SECONDS[1] * scale:
+            first = pd.Timestamp(int(lo), unit="s" if scale == 1 else "ms")
+            return (
+                f"; column {quote(name)} looks like Unix time in {unit} (e.g. "
+                f"{int(lo)} = {first} UTC), which is not read: convert it to dates "
+                "such as 2020-01-31 13:00"
+            )
+    if _EXCEL_DAYS[0] <= lo and hi <= _EXCEL_DAYS[1]:
+        first = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(lo))
+        return (
+            f"; column {quote(name)} looks like Excel serial day numbers (e.g. "
+            f"{int(lo)} = {first.date()}), which are not read: format the column "
+            "as dates in Excel and export the CSV again"
+        )
+    return ""
 
 
 def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:

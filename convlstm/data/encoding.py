@@ -211,6 +211,12 @@ def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
         notes.append("read the file as UTF-8 text (with a byte-order mark)")
     if n_fallback:
         if n_fallback > 0.1 * len(body) and len(body) > 20:
+            single = _decode_single_byte(body)
+            if single is not None:
+                return single, [
+                    *notes,
+                    "read the file as Windows-1252 / Latin-1 text (not UTF-8)",
+                ]
             raise DataError(
                 f"the file does not look like text ({n_fallback} of {len(body)} bytes "
                 f"are not valid characters); {_EXPORT_HINT}"
@@ -223,3 +229,19 @@ def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
                 "and were read as Windows-1252 / Latin-1; check accented text"
             )
     return text, notes
+
+
+def _decode_single_byte(body: bytes) -> str | None:
+    """The text of ``body`` as Windows-1252 (or Latin-1) when it reads as printable
+    text: no control characters and mostly ASCII (letters with accents are a
+    minority even in dense German or French text); None otherwise (binary)."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            text = body.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _CONTROL.search(text):
+            continue
+        if sum(not ch.isascii() for ch in text) <= 0.3 * len(text):
+            return text
+    return None

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from ..errors import DataError
+from ..errors import DataError, ParameterError
 from .cells import quote
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
@@ -237,7 +237,35 @@ def season_length(freq_or_index: FreqLike) -> int:
     return periods[0] if periods else 1
 
 
-def future_index(index: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
-    """Return the ``horizon`` timestamps that continue ``index`` at its frequency."""
+def check_future(index: pd.DatetimeIndex, horizon: int) -> pd.DateOffset:
+    """Check that ``horizon`` steps after ``index`` are dates pandas can hold (in
+    the index's time unit); return the index's frequency as an offset.
+
+    Raises:
+        DataError: the index has no regular frequency.
+        ParameterError: the last forecast date would lie past the latest date
+            pandas can store (year 2262 in nanoseconds, 294247 in microseconds).
+    """
     off = offset_of(index)
+    last = index[-1]
+    try:
+        end = last + off * int(horizon)
+        end.as_unit(getattr(index, "unit", "ns"))
+    except (OverflowError, ValueError):  # OutOfBoundsDatetime is a ValueError
+        raise ParameterError(
+            f"horizon {int(horizon):,} is too long for this series: that many steps "
+            f"of {off.freqstr} after {last} run past the latest date pandas can "
+            "store; forecast fewer steps"
+        ) from None
+    return off
+
+
+def future_index(index: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
+    """Return the ``horizon`` timestamps that continue ``index`` at its frequency.
+
+    Raises:
+        ParameterError: they would run past the latest date pandas can store
+            (:func:`check_future`).
+    """
+    off = check_future(index, horizon)
     return pd.date_range(index[-1] + off, periods=int(horizon), freq=off)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import cell_text, is_time_name, plural, quote
+from .cells import cell_text, is_code_column, is_time_name, plural, quote
 
 #: Largest magnitude ``to_series`` accepts; beyond it float arithmetic loses precision.
 MAX_ABS_VALUE = 1e15
@@ -55,6 +55,12 @@ def to_numeric_columns(df: pd.DataFrame, comma_hint: bool) -> list[str]:
     notes: list[str] = []
     for col in df.columns:
         if is_time_name(col):
+            continue
+        if is_code_column(df[col]):
+            notes.append(
+                f"kept column {quote(col)} as text: its codes have leading zeros "
+                "(such as " + quote(df[col][df[col].str.match(r"^0")].iloc[0]) + ")"
+            )
             continue
         try:
             values, bad, style, repairs = to_numbers(df[col], comma_hint, col)

@@ -13,7 +13,13 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
 from .cells import plural, quote
-from .columns import pick_id_columns, pick_time_column, pick_value_column, series_names
+from .columns import (
+    combine_time_columns,
+    pick_id_columns,
+    pick_time_column,
+    pick_value_column,
+    series_names,
+)
 from .series import as_table, column_args, parse_rows, repair
 
 logger = logging.getLogger(__name__)
@@ -87,6 +93,7 @@ def to_panel(
         notes.append("read the columns unique_id, ds, y as series, time and value")
     time_col, value_col = column_args(df, time_col, value_col)
     if time_col is None:
+        df = combine_time_columns(df, value_col, notes)
         time_col, picked = pick_time_column(df, value_col)
         notes.extend(picked)
     ids = _id_columns(df, time_col, value_col, id_cols, notes)
@@ -113,6 +120,7 @@ def find_id_columns(
     if time_col is None:
         if isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex):
             return []
+        df = combine_time_columns(df, value_col, [])
         time_col, _ = pick_time_column(df, value_col)
     return pick_id_columns(df, time_col, value_col)[0]
 
@@ -156,7 +164,14 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
     _check_panel(panel)
     rows = (panel["series"].astype(str) == str(name)).to_numpy()
     if not rows.any():
-        listed = ", ".join(quote(s) for s in pd.unique(panel["series"])[:_LISTED])
+        names = pd.unique(panel["series"])
+        if len(names) == 1 and not panel.attrs.get("id_cols"):
+            raise DataError(
+                f"no series {quote(name)}: the file holds one series (its values "
+                f"are in column {quote(names[0])}), not several named by an id "
+                "column; drop the series choice (series=..., --series) to read it"
+            )
+        listed = ", ".join(quote(s) for s in names[:_LISTED])
         raise DataError(f"no series {quote(name)} in the panel (series: {listed})")
     part = panel.loc[rows]
     index = _index(pd.DatetimeIndex(part["time"]).to_numpy(), panel.attrs.get("freq"))
@@ -354,7 +369,7 @@ def _repair_all(
         pieces.append(
             pd.DataFrame({"series": name, "time": y.index, "value": y.to_numpy()})
         )
-    freq = _common_freq(freqs, freq, int(clean.sum()))
+    freq = _common_freq(freqs, freq, [str(labels[a]) for a in starts[clean]])
     _note_repairs(repairs, notes)
     out = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
     if len(out) > MAX_PANEL_POINTS:
@@ -421,28 +436,30 @@ def _on_grid(
     return ~np.logical_or.reduceat(bad, starts)
 
 
-def _common_freq(freqs: dict[str, str], main: str, n_main: int) -> str:
+def _common_freq(freqs: dict[str, str], main: str, on_main: list[str]) -> str:
     """The frequency every series shares.
 
     Args:
         freqs: series -> frequency, for the series repaired one by one.
         main: the frequency of the longest series.
-        n_main: how many series are already regular at ``main``.
+        on_main: the series already regular at ``main`` (not in ``freqs``).
 
     Raises:
-        DataError: the series differ (the message names those off the majority).
+        DataError: the series differ (the message names those off the majority;
+            on a tie the majority is the longest series' frequency).
     """
-    counts = pd.Series(freqs, dtype=object).value_counts()
-    counts[main] = counts.get(main, 0) + n_main
-    counts = counts.sort_values(ascending=False, kind="stable")
+    every = {**dict.fromkeys(on_main, main), **freqs}
+    counts = pd.Series(every, dtype=object).value_counts()
     if len(counts) == 1:
         return main
-    main = str(counts.index[0])
-    odd = [s for s, f in freqs.items() if f != main]
-    detail = ", ".join(f"{quote(s)} ({freqs[s]})" for s in odd[:_LISTED])
+    # most series first; on a tie, the longest series' frequency
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] != main))
+    main, n_main = str(ranked[0][0]), int(ranked[0][1])
+    odd = [s for s, f in every.items() if f != main]
+    detail = ", ".join(f"{quote(s)} ({every[s]})" for s in odd[:_LISTED])
     more = f" and {len(odd) - _LISTED} more" if len(odd) > _LISTED else ""
     raise DataError(
-        f"the series do not share one frequency: {counts.iloc[0]:,} are {main} but "
+        f"the series do not share one frequency: {n_main:,} are {main} but "
         f"these differ: {detail}{more}; resample them to {main} or leave them out"
     )
 

@@ -14,6 +14,7 @@ from pandas.tseries.frequencies import to_offset
 from ..errors import DataError
 from .cells import format_time, quote
 from .columns import (
+    combine_time_columns,
     pick_id_columns,
     pick_time_column,
     pick_value_column,
@@ -77,6 +78,8 @@ def to_series(
     """
     df, notes = as_table(df)
     time_col, value_col = column_args(df, time_col, value_col)
+    if time_col is None and not isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex):
+        df = combine_time_columns(df, value_col, notes)
     times_raw, time_name, value_col = _choose_columns(df, time_col, value_col, notes)
     if not isinstance(times_raw, pd.Index):
         df = _one_series(df, time_name, value_col, series, notes)
@@ -156,8 +159,9 @@ def _one_series(
         DataError: the table holds several series and ``series`` is None, or no
             series is called ``series``.
     """
-    ids, _ = pick_id_columns(df, time_col, value_col)
+    ids, id_notes = pick_id_columns(df, time_col, value_col)
     if not ids:
+        notes.extend(id_notes)
         if series is not None:
             raise DataError(
                 f"series={quote(series)}: the table holds one series (no id column "
@@ -306,7 +310,8 @@ def _trim_empty_ends(y: pd.Series, value_col: str, notes: list[str]) -> pd.Serie
 def _require_points(n: int, what: str, least: int = MIN_POINTS) -> None:
     if n < least:
         raise DataError(
-            f"only {n} {what}; at least {least} are needed. Use a longer series"
+            f"only {n} {what if n != 1 else what.replace('points', 'point', 1)}; at "
+            f"least {least} are needed. Use a longer series"
         )
 
 

@@ -41,6 +41,8 @@ _MAX_SARIMA_SEASON = 24
 _MAX_ARIMA_POINTS = 2000
 # Seasonal strength above which one seasonal difference is taken (as in R's nsdiffs).
 _SEASONAL_STRENGTH = 0.64
+# Series whose largest absolute value is below this are fitted at unit scale.
+_SMALL = 1e-3
 
 
 @dataclass
@@ -181,6 +183,12 @@ class ARIMAForecaster(BaseForecaster):
                 f"{int((x <= 0).sum())} values <= 0 (use transform='none')"
             )
         z = np.log(x) if transform == "log" else x.copy()
+        # Tiny values (1e-300) make squared residuals underflow, so every candidate
+        # scores the same and the fit collapses to zero: work at unit scale. A power
+        # of two rescales exactly, so ordinary series are not touched at all.
+        top = float(np.max(np.abs(z)))
+        scale = 2.0 ** np.floor(np.log2(top)) if 0 < top < _SMALL else 1.0
+        z = z / scale
 
         self.seasonal_components_: list[tuple[int, np.ndarray]] = []
         if len(periods) == 1 and periods[0] <= _MAX_SARIMA_SEASON:
@@ -240,6 +248,7 @@ class ARIMAForecaster(BaseForecaster):
         if transform == "log":
             self.method_ += " on log"
         self._arma = arma
+        self._scale = scale
         self._base = base
         self._w = w
         self.transform_ = transform
@@ -267,6 +276,7 @@ class ARIMAForecaster(BaseForecaster):
         w_hat = self._arma.forecast(self._w, horizon)
         z_hat = _integrate(w_hat, self._base, d, D, m)
         z_hat = z_hat + extend_seasonal(self.seasonal_components_, horizon)
+        z_hat = z_hat * getattr(self, "_scale", 1.0)
         values = np.exp(z_hat) if self.transform_ == "log" else z_hat
         idx = future_index(self.index_, horizon)
         return pd.Series(values, index=idx, name=self.display_name)
@@ -314,19 +324,48 @@ def _seasonal_strength(z: np.ndarray, m: int) -> float:
 
 def _ndiffs(z: np.ndarray, *, max_d: int) -> int:
     """Ordinary differences needed before KPSS (5%) stops rejecting stationarity."""
-    from statsmodels.tsa.stattools import kpss
-
     d = 0
     w = z
-    while d < max_d and len(w) > 10 and np.ptp(w) > 0:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            p_value = kpss(w, regression="c", nlags="auto")[1]
-        if p_value >= 0.05:
+    while d < max_d and len(w) > 10 and not _flat(w):
+        if _kpss_p_value(w) >= 0.05:
             break
         d += 1
         w = np.diff(w)
     return d
+
+
+def _flat(w: np.ndarray) -> bool:
+    """Whether ``w`` is constant up to floating-point rounding of its level (then
+    there is nothing left to difference away)."""
+    spread = float(np.ptp(w))
+    return not spread > 1e-12 * float(np.max(np.abs(w)))
+
+
+def _kpss_p_value(w: np.ndarray) -> float:
+    """The KPSS (level) p-value of ``w``; 1 (stationary) when it cannot be computed.
+
+    KPSS does not depend on location or scale, so ``w`` is centred and scaled to
+    unit range first: on values like 1e-300 the squared residuals underflow to 0,
+    and on a long flat stretch the automatic bandwidth divides 0 by 0. If the
+    automatic bandwidth still fails, the fixed (Schwert) one is used.
+    """
+    from statsmodels.tsa.stattools import kpss
+
+    u = w - np.mean(w)
+    spread = float(np.max(np.abs(u)))
+    if not (np.isfinite(spread) and spread > 0):
+        return 1.0
+    u = u / spread
+    for nlags in ("auto", "legacy"):
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                p_value = float(kpss(u, regression="c", nlags=nlags)[1])
+        except (ArithmeticError, ValueError):
+            continue
+        if np.isfinite(p_value):
+            return p_value
+    return 1.0
 
 
 def _diff_poly(d: int, D: int, m: int) -> np.ndarray:
@@ -384,10 +423,17 @@ def _polys(
 
 def _outside_unit_circle(poly: np.ndarray) -> bool:
     """Whether every root of ``poly[0] + poly[1] z + ...`` lies outside |z| = 1."""
+    if not np.all(np.isfinite(poly)):
+        return False
     poly = np.trim_zeros(poly, "b")
     if len(poly) <= 1:
         return True
-    return bool(np.all(np.abs(np.roots(poly[::-1])) > 1.001))
+    try:  # huge coefficients (a runaway fit) overflow the companion matrix
+        with np.errstate(all="ignore"):
+            roots = np.roots(poly[::-1])
+    except np.linalg.LinAlgError:
+        return False
+    return bool(np.all(np.abs(roots) > 1.001))
 
 
 def _css(
@@ -410,9 +456,17 @@ def _css(
 
     x0 = np.r_[np.zeros(k), [float(np.mean(w))] if c else []]
     if len(x0):
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            x = least_squares(resid, x0, method="lm").x
+        # On degenerate data (a series constant after differencing, so a
+        # zero-variance objective) the solver can fail or wander off to NaN/inf
+        # coefficients: that candidate is unusable, the search goes on without it.
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                x = least_squares(resid, x0, method="lm").x
+        except (ArithmeticError, ValueError):
+            return None
+        if not np.all(np.isfinite(x)):
+            return None
     else:
         x = x0
     e = resid(x)

@@ -12,7 +12,20 @@ import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["check_choice", "check_horizon", "check_season_length", "check_whole"]
+__all__ = [
+    "MAX_HORIZON",
+    "check_choice",
+    "check_horizon",
+    "check_season_length",
+    "check_whole",
+]
+
+#: The longest horizon any forecaster, backtest or comparison accepts, in steps. A
+#: forecast that far out is the model's long-run level repeated; a bound keeps a typo
+#: (1e8 steps) from running for minutes and filling memory. Whether the dates after
+#: the series fit pandas' timestamps is checked too, where the series is known
+#: (:func:`convlstm.data.frequency.check_future`).
+MAX_HORIZON = 100_000
 
 
 def check_whole(name: str, value: object, *, minimum: int) -> int:
@@ -30,8 +43,15 @@ def check_whole(name: str, value: object, *, minimum: int) -> int:
 
 
 def check_horizon(horizon: object) -> int:
-    """Return the horizon as an int; it must be a whole number of steps >= 1."""
-    return check_whole("horizon", horizon, minimum=1)
+    """Return the horizon as an int; it must be a whole number of steps from 1 to
+    :data:`MAX_HORIZON`."""
+    horizon = check_whole("horizon", horizon, minimum=1)
+    if horizon > MAX_HORIZON:
+        raise ParameterError(
+            f"horizon must be at most {MAX_HORIZON:,} steps, got {horizon:,}; "
+            "forecast fewer steps (or resample the series to a coarser frequency)"
+        )
+    return horizon
 
 
 def check_season_length(season_length: object) -> int | None:

@@ -118,7 +118,7 @@ FAILS = {
     "empty.csv": ["empty"],
     "whitespace_only.csv": ["empty"],
     "header_only.csv": ["no data rows", "'date,value'"],
-    "one_row.csv": ["only 1 points", "at least 3"],
+    "one_row.csv": ["only 1 point with", "at least 3"],
     "too_short.csv": ["only 2 points", "at least 3"],
     "binary_garbage.csv": ["NUL bytes", "export the data as CSV"],
     "binary_no_nul.csv": ["does not look like text"],
