@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import math
 import sys
@@ -65,8 +66,10 @@ MODELS = (
 )
 
 
+@functools.cache
 def load(name: str) -> pd.Series:
-    """The held-out series ``name`` of :data:`CASES`, on a regular index."""
+    """The held-out series ``name`` of :data:`CASES`, on a regular index (read once
+    per process: every upload of a worker slices it; do not modify it)."""
     if name.startswith("electricity"):
         from convlstm.datasets import load as load_bundled
 
