@@ -38,10 +38,10 @@ MISSING = frozenset(
 # Column names that hold time; such columns are never converted to numbers.
 _TIME_NAME = re.compile(
     r"^(date|time|timestamp|datetime|date_?time|ds|dt|period|month|year|quarter|week|"
-    r"day|yr|fecha|datum|zeit|jahr|monat|mois|annee|time_?stamp|index)s?$"
+    r"day|yr|fecha|datum|zeit|jahr|monat|mois|annee|time_?stamp|index|ts)s?$"
 )
 # Words inside a column name that suggest time ("order_date", "Period end").
-_TIME_WORD = re.compile(r"date|time|stamp|period")
+_TIME_WORD = re.compile(r"date|time|stamp|period|epoch|unix")
 
 
 def is_time_name(name: str) -> bool:

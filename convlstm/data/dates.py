@@ -1,5 +1,6 @@
 """Time cells to timestamps: ISO 8601 (with time zones), day/month and month/day,
-month names, quarters such as "1956Q1", years and YYYYMMDD numbers.
+month names, quarters such as "1956Q1", years, YYYYMMDD numbers, Unix time (seconds
+or milliseconds) and Excel serial day numbers.
 """
 
 from __future__ import annotations
@@ -91,6 +92,14 @@ def parse_times(
     present = text[~empty]
     if len(present) == 0:
         raise DataError(f"column {quote(name)} has no dates: every cell is empty")
+    numbers = _numbers_as_text(present)
+    if numbers is not None:
+        counted = _counted_times(numbers, name)
+        if counted is not None:
+            times, note = counted
+            out = pd.Series(pd.NaT, index=text.index, dtype=times.dtype)
+            out[present.index] = times.to_numpy()
+            return pd.DatetimeIndex(out), [note]
     notes: list[str] = []
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
@@ -176,8 +185,12 @@ def _typed_times(
 
 
 def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[str]]:
-    """Whole numbers read as years (1000-2999) or as dates written YYYYMMDD."""
+    """Whole numbers read as years (1000-2999) or as dates written YYYYMMDD; Unix
+    time and Excel serial day numbers (see :func:`_counted_times`)."""
     v = series.to_numpy(dtype=float, na_value=np.nan)
+    counted = _counted_times(v, name)
+    if counted is not None:
+        return pd.DatetimeIndex(counted[0]), [counted[1]]
     finite = v[np.isfinite(v)]
     if len(finite) and (finite == np.round(finite)).all():
         text = pd.Series([f"{int(x)}" if np.isfinite(x) else "" for x in v], dtype=str)
@@ -201,35 +214,87 @@ def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[
 #: Unix epoch seconds from 1980 to 2100, and Excel serial days from 1927 to 2119.
 _EPOCH_SECONDS = (315_532_800, 4_102_444_800)
 _EXCEL_DAYS = (10_000, 80_000)
+_EXCEL_ZERO = pd.Timestamp("1899-12-30")  # Excel's day 0 (1900 date system)
+#: Words in a column name that say its numbers count time units (milliseconds
+#: elapsed, ...), so numbers of 10,000 to 80,000 there are not Excel days.
+_ELAPSED_WORDS = re.compile(r"time|sec|ms|stamp|epoch|unix|elapsed|dur")
+_NUMBER_TEXT = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _numbers_as_text(present: pd.Series) -> np.ndarray | None:
+    """The cells as numbers when every one is a plain number, else None."""
+    if not present.str.fullmatch(_NUMBER_TEXT).all():
+        return None
+    return pd.to_numeric(present, errors="coerce").to_numpy(dtype=float)
+
+
+def _time_count(finite: np.ndarray) -> tuple[str, pd.Timestamp] | None:
+    """Which count of time the numbers look like, and the first time they name:
+    "seconds" or "milliseconds" since 1970 (Unix time), or "days" (Excel)."""
+    lo, hi = finite.min(), finite.max()
+    for unit, scale in (("seconds", 1), ("milliseconds", 1000)):
+        if _EPOCH_SECONDS[0] * scale <= lo and hi <= _EPOCH_SECONDS[1] * scale:
+            return unit, pd.Timestamp(int(lo), unit="s" if scale == 1 else "ms")
+    if _EXCEL_DAYS[0] <= lo and hi <= _EXCEL_DAYS[1]:
+        return "days", _EXCEL_ZERO + pd.Timedelta(days=int(lo))
+    return None
+
+
+def _counted_times(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
+    """A chosen time column of numbers read as Unix time (seconds or
+    milliseconds, UTC) or Excel serial day numbers (fractions are times of day),
+    with a note; None when the numbers are neither (NaN cells become NaT).
+
+    Numbers of 10,000 to 80,000 in a column named like a count of time units
+    ("time_ms", "elapsed") are not read as Excel days unless they hold fractions.
+    """
+    finite = v[np.isfinite(v)]
+    if len(finite) == 0:
+        return None
+    count = _time_count(finite)
+    if count is None:
+        return None
+    unit, first = count
+    if unit == "days":
+        whole = bool((finite == np.round(finite)).all())
+        if whole and _ELAPSED_WORDS.search(str(name).lower()):
+            return None
+        times = _EXCEL_ZERO + pd.to_timedelta(pd.Series(v), unit="D")
+        times = times.dt.round("s")
+        return times, (
+            f"read column {quote(name)} as Excel serial day numbers "
+            f"({int(finite.min())} = {first.date()})"
+        )
+    times = pd.to_datetime(pd.Series(v), unit="s" if unit == "seconds" else "ms")
+    return times, (
+        f"read column {quote(name)} as Unix time in {unit} (UTC; "
+        f"{int(finite.min())} = {first})"
+    )
 
 
 def number_time_hint(col: pd.Series, name: str) -> str:
     """A hint naming the format of increasing whole numbers that look like times:
     Unix epoch seconds or milliseconds, or Excel serial day numbers ("" for other
-    columns)."""
+    columns). Such a column is read once chosen as the time column."""
     v = pd.to_numeric(pd.Series(col), errors="coerce").to_numpy(dtype=float)
     finite = v[np.isfinite(v)]
     if len(finite) < 2 or len(finite) < 0.9 * len(v):
         return ""
     if not (finite == np.round(finite)).all() or not (np.diff(finite) > 0).all():
         return ""  # times are whole numbers in increasing order
-    lo, hi = finite.min(), finite.max()
-    for scale, unit in ((1, "seconds"), (1000, "milliseconds")):
-        if _EPOCH_SECONDS[0] * scale <= lo and hi <= _EPOCH_SECONDS[1] * scale:
-            first = pd.Timestamp(int(lo), unit="s" if scale == 1 else "ms")
-            return (
-                f"; column {quote(name)} looks like Unix time in {unit} (e.g. "
-                f"{int(lo)} = {first} UTC), which is not read: convert it to dates "
-                "such as 2020-01-31 13:00"
-            )
-    if _EXCEL_DAYS[0] <= lo and hi <= _EXCEL_DAYS[1]:
-        first = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(lo))
-        return (
-            f"; column {quote(name)} looks like Excel serial day numbers (e.g. "
-            f"{int(lo)} = {first.date()}), which are not read: format the column "
-            "as dates in Excel and export the CSV again"
-        )
-    return ""
+    count = _time_count(finite)
+    if count is None or (count[0] == "days" and _ELAPSED_WORDS.search(name.lower())):
+        return ""
+    unit, first = count
+    what = (
+        f"Unix time in {unit} (e.g. {int(finite.min())} = {first} UTC)"
+        if unit != "days"
+        else f"Excel serial day numbers (e.g. {int(finite.min())} = {first.date()})"
+    )
+    return (
+        f"; column {quote(name)} looks like {what}: pick it as the time column "
+        "(time_col=..., --time-col) to read it so"
+    )
 
 
 def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:

@@ -268,7 +268,7 @@ def parse_rows(
         DataError: cells that are not dates, or values that are not numbers.
     """
     times, time_notes = parse_times(times_raw, time_name)
-    notes.extend(time_notes)
+    notes.extend(n for n in time_notes if n not in notes)  # once per wide table
     values, value_notes = column_values(df[value_col], value_col)
     notes.extend(value_notes)
     has_time = ~np.asarray(times.isna())

@@ -55,6 +55,30 @@ PARSES = {
         [0, 1],
     ),
     "empty column names": (",\n" + rows(), 24, "MS", [0, 1]),
+    "epoch seconds": (
+        "ts,value\n" + rows(fmt=lambda i: str(1_600_000_000 + 3600 * i)),
+        24,
+        "h",
+        [0, 1],
+    ),
+    "epoch milliseconds": (
+        "timestamp,value\n" + rows(fmt=lambda i: str(1_600_000_000_000 + 60_000 * i)),
+        24,
+        "min",
+        [0, 1],
+    ),
+    "Excel serial dates": (
+        "date,value\n" + rows(fmt=lambda i: str(43831 + i)),
+        24,
+        "D",
+        [0, 1],
+    ),
+    "Excel serial date-times": (
+        "Time,value\n" + rows(fmt=lambda i: repr(45292 + i / 24)),
+        24,
+        "h",
+        [0, 1],
+    ),
     "percentages (sign removed, values kept in percent)": (
         "date,value\n" + rows(value=lambda i: f"{i}%"),
         24,
@@ -113,13 +137,13 @@ PARSES = {
 
 # name -> (content, substrings of the DataError message)
 FAILS = {
-    "epoch seconds": (
-        "ts,value\n" + rows(fmt=lambda i: str(1_600_000_000 + 3600 * i)),
-        ["no time column", "'ts'"],
+    "epoch seconds in an unnamed column": (
+        "k,value\n" + rows(fmt=lambda i: str(1_600_000_000 + 3600 * i)),
+        ["no time column", "'k' looks like Unix time in seconds", "time_col"],
     ),
-    "Excel serial dates": (
-        "date,value\n" + rows(fmt=lambda i: str(43831 + i)),
-        ["column 'date'", "not dates", "'43831'"],
+    "elapsed milliseconds are not Excel days": (
+        "time_ms,value\n" + rows(fmt=lambda i: str(10_000 + 500 * i)),
+        ["no time column"],
     ),
     "hexadecimal": (
         "date,value\n" + rows(value=lambda i: f"0x{i:x}"),

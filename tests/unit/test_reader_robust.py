@@ -206,13 +206,41 @@ def test_series_choice_on_a_single_series_file():
         series_of(to_panel(df), "A")
 
 
-def test_excel_serials_and_epoch_seconds_are_named():
-    rows = [(44927 + i, i) for i in range(30)]
-    with pytest.raises(DataError, match="Excel serial day numbers"):
-        to_series(read_csv(_rows("date,value", rows)))
+def test_excel_serials_and_unix_times_are_read_with_a_note():
+    y = to_series(read_csv(_rows("date,value", [(44927 + i, i) for i in range(30)])))
+    assert y.index[0] == pd.Timestamp("2023-01-01") and y.index.freqstr == "D"
+    assert "read column 'date' as Excel serial day numbers" in " ".join(
+        y.attrs["notes"]
+    )
     rows = [(1_672_531_200 + 3600 * i, i) for i in range(30)]
-    with pytest.raises(DataError, match="no time column.*Unix time in seconds"):
-        to_series(read_csv(_rows("ts,value", rows)))
+    y = to_series(read_csv(_rows("ts,value", rows)))
+    assert y.index[0] == pd.Timestamp("2023-01-01") and y.index.freqstr == "h"
+    assert any("Unix time in seconds (UTC" in n for n in y.attrs["notes"])
+    # an unnamed column is only named in the message, and read once chosen
+    with pytest.raises(DataError, match="no time column.*'k' looks like Unix time"):
+        to_series(read_csv(_rows("k,value", rows)))
+    y = to_series(read_csv(_rows("k,value", rows)), time_col="k")
+    assert len(y) == 30 and y.index.freqstr == "h"
+
+
+def test_a_panel_stamped_in_unix_milliseconds_is_read_once_per_note():
+    stamps = [1_700_000_000_000 + 86_400_000 * i for i in range(20)]
+    rows = [(s, name, i) for name in ("A", "B") for i, s in enumerate(stamps)]
+    panel = to_panel(read_csv(_rows("unix_ms,store,sales", rows)))
+    assert sorted(panel["series"].unique()) == ["A", "B"]
+    assert panel.attrs["freq"] == "D"
+    notes = [n for n in panel.attrs["notes"] if "Unix time in milliseconds" in n]
+    assert len(notes) == 1, panel.attrs["notes"]
+
+
+def test_numbers_in_a_column_named_for_elapsed_time_are_not_excel_days():
+    rows = [(10_000 + 500 * i, i) for i in range(30)]
+    with pytest.raises(DataError, match="holds numbers, not dates"):
+        to_series(read_csv(_rows("time_ms,value", rows)), time_col="time_ms")
+    # fractions of a day are date-times, whatever the name
+    rows = [(45292 + i / 24, i) for i in range(30)]
+    y = to_series(read_csv(_rows("time,value", rows)))
+    assert y.index[1] == pd.Timestamp("2024-01-01 01:00")
 
 
 def test_a_weekend_label_on_daily_data_with_gaps_is_not_an_id():
