@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +31,7 @@ __all__ = [
     "BacktestResult",
     "FitRound",
     "FoldTask",
+    "ModelFailure",
     "backtest",
     "check_count",
     "check_folds",
@@ -37,10 +40,12 @@ __all__ = [
     "fit_fold",
     "fit_plain",
     "fit_round",
+    "fitting",
     "fold_errors",
     "fold_scores",
     "helper_members",
     "is_combiner",
+    "is_numeric_failure",
     "model_failure",
     "needs_validation",
     "progress_event",
@@ -67,20 +72,78 @@ ProgressCallback = Callable[[Any], bool | None]
 #: What a model's numerics raise on legal but awkward data: a singular or non-finite
 #: matrix (``LinAlgError`` is a ``ValueError``), an overflow, a NaN where a whole
 #: number was needed. That is the model failing on this series, not the program:
-#: :func:`model_failure` turns it into a ``DataError``, so a comparison leaves the
-#: model out with the message and the CLI prints it. Programming errors (TypeError,
-#: AttributeError, ...) are not among them and stay loud.
+#: :func:`fitting` turns it into a ``DataError``, so a comparison leaves the model
+#: out with the message and the CLI prints it. Programming errors (TypeError,
+#: AttributeError, the ValueErrors of :data:`_BUG_MESSAGES`, ...) are not among them
+#: and stay loud; :func:`is_numeric_failure` is the whole rule.
 NUMERIC_ERRORS: tuple[type[Exception], ...] = (ArithmeticError, ValueError)
+
+#: ValueErrors that only a mistake in the code raises, never a model on awkward
+#: numbers: unpacking, ``zip(strict=True)``, an array used as a bool, parsing text,
+#: ``list.index``, shapes that do not match. Everything else a ValueError says stays
+#: a numeric failure: statsmodels, scipy and torch word theirs freely (and the
+#: models already catch the ones they expect), so an unknown one leaves the model
+#: out, as before, with its traceback logged at debug level.
+_BUG_MESSAGES = re.compile(
+    r"values to unpack"
+    r"|^zip\(\) argument \d+ is (longer|shorter)"
+    r"|^the truth value of .* is ambiguous"
+    r"|^invalid literal for"
+    r"|^could not convert string to"
+    r"|is not in list$"
+    r"|could not be broadcast together"
+    r"|^cannot reshape array"
+    r"|^setting an array element with a sequence"
+    r"|^need at least one array to"
+    r"|^length of values \(\d+\) does not match length of index",
+    re.IGNORECASE,
+)
+
+
+class ModelFailure(DataError):
+    """A model failed numerically on this series (see :func:`fitting`); the
+    message names the model, and ``__cause__`` is the original error."""
+
+
+def is_numeric_failure(exc: BaseException) -> bool:
+    """Whether ``exc``, raised by a model's fit or predict, is the model failing
+    on the data (see :data:`NUMERIC_ERRORS`) rather than a bug or an error the
+    library raised on purpose."""
+    if isinstance(exc, ConvLSTMError) or not isinstance(exc, NUMERIC_ERRORS):
+        return False
+    if isinstance(exc, ArithmeticError | np.linalg.LinAlgError):
+        return True
+    return not _BUG_MESSAGES.search(str(exc))
 
 
 def model_failure(exc: Exception, name: str, where: str | None = None) -> DataError:
     """``exc``, one of :data:`NUMERIC_ERRORS` raised by model ``name``, as a
-    ``DataError`` that says which model failed (and ``where``) and why."""
+    ``DataError`` (a :class:`ModelFailure`) that says which model failed (and
+    ``where``) and why."""
     place = f", {where}" if where else ""
-    return DataError(
+    return ModelFailure(
         f"{name}{place}: could not be fitted on this series "
         f"({type(exc).__name__}: {exc}); choose another model"
     )
+
+
+@contextmanager
+def fitting(name: str, where: str | None = None) -> Iterator[None]:
+    """Around a model's fit and predict: a numeric failure (see
+    :func:`is_numeric_failure`) is logged with its traceback at debug level and
+    raised as :func:`model_failure`'s ``ModelFailure`` (from the original); a
+    ``ConvLSTMError`` and any other error pass through unchanged.
+
+    The one place that decides what counts as a model failing on the data, for the
+    backtest, the panel comparison and the CLI's forecast alike."""
+    try:
+        yield
+    except NUMERIC_ERRORS as exc:
+        if not is_numeric_failure(exc):
+            raise
+        place = f" ({where})" if where else ""
+        log.debug("%s failed numerically%s", name, place, exc_info=True)
+        raise model_failure(exc, name, where) from exc
 
 
 @dataclass
@@ -586,20 +649,27 @@ def fit_plain(
     for i, (name, proto, lenient) in enumerate(plain):
         model = proto.clone().set_params(horizon=horizon)
         try:
-            seconds = fit_with_progress(
-                model,
-                train,
-                name=f"{name} (ensemble member)" if lenient else name,
-                stage=stage,
-                unit=unit + i,
-                total_units=total_units,
-                progress=progress,
-            )
-            pred = model.predict()
+            with fitting(name, where):
+                seconds = fit_with_progress(
+                    model,
+                    train,
+                    name=f"{name} (ensemble member)" if lenient else name,
+                    stage=stage,
+                    unit=unit + i,
+                    total_units=total_units,
+                    progress=progress,
+                )
+                pred = model.predict()
             if len(pred) != horizon:
                 raise TrainingError(
                     f"{name} returned {len(pred)} forecasts for a horizon of {horizon}"
                 )
+        except ModelFailure as exc:  # already names the model and where
+            if lenient:
+                out.failed[name] = str(exc)
+                continue
+            _of_model(exc, name)
+            raise
         except ConvLSTMError as exc:
             if lenient:
                 out.failed[name] = str(exc)
@@ -608,13 +678,6 @@ def fit_plain(
                 raise _of_model(type(exc)(f"{name}, {where}: {exc}"), name) from None
             _of_model(exc, name)
             raise
-        except NUMERIC_ERRORS as exc:
-            log.debug("%s failed numerically", name, exc_info=True)
-            failure = model_failure(exc, name, where)
-            if lenient:
-                out.failed[name] = str(failure)
-                continue
-            raise _of_model(failure, name) from exc
         out.forecasts[name], out.seconds[name], out.fitted[name] = pred, seconds, model
     return out
 

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from . import datasets
-from .backtest import NUMERIC_ERRORS, model_failure
+from .backtest import fitting
 from .compare import DEFAULT_LEVELS, Comparison, compare, make_model
 from .data import (
     check_series,
@@ -310,12 +310,8 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
     check_future(check_series(y, min_length=1).index, check_horizon(horizon))
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
-    try:
+    with fitting(name):
         pred = model.fit(y).predict()
-    except NUMERIC_ERRORS as exc:
-        if isinstance(exc, ConvLSTMError):
-            raise
-        raise model_failure(exc, name) from exc
     _print_start(name, model, err)
     frame = pd.DataFrame(
         {
@@ -576,13 +572,10 @@ def _compare_panel(
             "best": result.best,
             "summary": _records(result.summary.reset_index()),
             "per_series": _records(result.per_series),
+            "future": _panel_future(result.future),
             "failed": result.failed,
             "notes": list(result.notes),
         }
-        if not result.folds:  # a forecast only: the forecasts are the result
-            payload["future"] = _records(
-                result.future[["series", "time", "model", "forecast"]]
-            )
         _write_json(payload, out)
         return 0
     where = dataset or args.csv
@@ -602,6 +595,16 @@ def _compare_panel(
             if not future.empty:
                 out.write(f"\n{name}\n{_future_table(future)}\n")
     return 0
+
+
+def _panel_future(future: pd.DataFrame) -> list[dict[str, Any]]:
+    """The panel's final forecasts (every model refit on all data) as JSON
+    records in the words of the single-series payload's ``future``, with the
+    series: ``series, timestamp, model, forecast``, one per series, model and
+    step (none for a series without future timestamps, or a model that failed
+    on it); a NaN forecast becomes null."""
+    frame = future[["series", "time", "model", "forecast"]]
+    return _records(frame.rename(columns={"time": "timestamp"}))
 
 
 def _panel_table(summary: pd.DataFrame) -> str:

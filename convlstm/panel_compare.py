@@ -20,14 +20,13 @@ import numpy as np
 import pandas as pd
 
 from .backtest import (
-    NUMERIC_ERRORS,
     check_count,
     check_folds,
     first_fold_min_length,
+    fitting,
     fold_scores,
     helper_members,
     is_combiner,
-    model_failure,
     named_models,
     needs_validation,
     progress_event,
@@ -685,13 +684,12 @@ def _fit_round(
         model = proto.clone().set_params(horizon=horizon)
         begin = time.perf_counter()
         try:
-            model.fit(panel, **_fit_kwargs(model, label, stage, tracker, n_jobs))
-            pred = model.predict()
+            with fitting(name):
+                model.fit(panel, **_fit_kwargs(model, label, stage, tracker, n_jobs))
+                pred = model.predict()
         except ParameterError as exc:
             raise ParameterError(f"{name}, {stage}: {exc}") from None
-        except (ConvLSTMError, *NUMERIC_ERRORS) as exc:
-            if not isinstance(exc, ConvLSTMError):
-                exc = model_failure(exc, name)
+        except ConvLSTMError as exc:
             log.info("%s failed on the panel (%s): %s", name, stage, exc)
             out.failed[name] = {ALL_SERIES: str(exc)}
             tracker.unit += 1

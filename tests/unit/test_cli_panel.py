@@ -186,3 +186,52 @@ def test_a_file_of_tiny_series_gets_a_forecast_only(tmp_path):
     payload = json.loads(out)
     assert payload["folds"] == 0 and payload["best"] is None
     assert len(payload["future"]) == 3 * 2 * 3
+    assert set(payload["future"][0]) == {"series", "timestamp", "model", "forecast"}
+
+
+def test_compare_json_on_a_panel_has_every_series_forecast(tmp_path):
+    # three monthly series, long: the scored leaderboard's JSON carries the final
+    # forecasts too, as the single-series one does (with the series)
+    months = pd.date_range("2019-01-01", periods=36, freq="MS")
+    t = np.arange(36)
+    frame = pd.concat(
+        pd.DataFrame(
+            {
+                "date": months.strftime("%Y-%m-%d"),
+                "id": name,
+                "value": 50 + 10 * k + 5 * np.sin(2 * np.pi * t / 12) + t,
+            }
+        )
+        for k, name in enumerate(("north", "south", "east"))
+    )
+    path = tmp_path / "long.csv"
+    frame.to_csv(path, index=False)
+    models = ("Seasonal naive", "Theta")
+    argv = ["compare", "--csv", str(path), "--models", *models]
+    code, out, err = run([*argv, "--horizon", "4", "--folds", "1", "--json", "--quiet"])
+    assert code == 0, err
+
+    def strict(constant):
+        raise AssertionError(f"not JSON: {constant}")
+
+    payload = json.loads(out, parse_constant=strict)
+    assert payload["folds"] == 1 and payload["horizon"] == 4
+    assert payload["best"] in models
+    rows = payload["future"]
+    assert {r["series"] for r in rows} == {"north", "south", "east"}
+    assert len(rows) == 3 * 2 * 4
+    for series in ("north", "south", "east"):
+        for name in models:
+            mine = [r for r in rows if r["series"] == series and r["model"] == name]
+            assert [r["timestamp"][:10] for r in mine] == [
+                "2022-01-01",
+                "2022-02-01",
+                "2022-03-01",
+                "2022-04-01",
+            ]
+            assert all(isinstance(r["forecast"], float) for r in mine)
+    # the same record shape as a single series' payload, plus the series
+    code, out, err = run([*argv, "--series", "north", "--json", "--quiet"])
+    assert code == 0, err
+    single = json.loads(out)["future"][0]
+    assert set(rows[0]) == set(single) | {"series"}

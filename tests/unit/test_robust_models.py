@@ -6,6 +6,7 @@ series in a panel leaderboard, and panels of mixed frequencies."""
 from __future__ import annotations
 
 import io
+import logging
 import time
 
 import numpy as np
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 from convlstm import compare, compare_panel
-from convlstm.backtest import backtest
+from convlstm.backtest import ModelFailure, backtest, fitting, is_numeric_failure
 from convlstm.cli import main
 from convlstm.data import future_index, to_panel
 from convlstm.errors import ConvLSTMError, DataError, ParameterError
@@ -202,6 +203,78 @@ def test_panel_compare_reports_a_numeric_failure_on_the_whole_panel():
     )
     assert "FloatingPointError" in out.failed["Boom"][ALL_SERIES]
     assert out.summary.loc["Naive", "series"] == 2
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        np.linalg.LinAlgError("Singular matrix"),
+        OverflowError("cannot convert float infinity to integer"),
+        FloatingPointError("overflow encountered"),
+        ZeroDivisionError("float division by zero"),
+        ValueError("cannot convert float NaN to integer"),
+        ValueError("array must not contain infs or NaNs"),
+        ValueError("math domain error"),
+        ValueError("zero-size array to reduction operation maximum"),
+    ],
+    ids=lambda e: f"{type(e).__name__}: {e}",
+)
+def test_numeric_failures_are_the_models(exc):
+    assert is_numeric_failure(exc)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ValueError("too many values to unpack (expected 2)"),
+        ValueError("zip() argument 2 is shorter than argument 1"),
+        ValueError("The truth value of a Series is ambiguous. Use a.empty."),
+        ValueError("invalid literal for int() with base 10: 'x'"),
+        ValueError("could not convert string to float: 'x'"),
+        ValueError("operands could not be broadcast together with shapes (3,) (2,)"),
+        ValueError("Length of values (3) does not match length of index (2)"),
+        DataError("a data error is not a numeric failure"),
+        TypeError("unsupported operand"),
+    ],
+    ids=lambda e: f"{type(e).__name__}: {e}",
+)
+def test_programming_errors_are_not_numeric_failures(exc):
+    assert not is_numeric_failure(exc)
+
+
+def test_fitting_turns_a_numeric_failure_into_a_logged_data_error(caplog):
+    with (
+        caplog.at_level(logging.DEBUG, logger="convlstm.backtest"),
+        pytest.raises(ModelFailure, match="ETS, fold 2: could not be") as info,
+        fitting("ETS", "fold 2"),
+    ):
+        raise np.linalg.LinAlgError("Singular matrix")
+    assert isinstance(info.value, DataError)
+    assert isinstance(info.value.__cause__, np.linalg.LinAlgError)
+    assert any(r.exc_info and "ETS" in r.getMessage() for r in caplog.records)
+    with pytest.raises(ParameterError), fitting("ETS"):  # ours pass through
+        raise ParameterError("bad")
+
+
+def test_a_programming_value_error_stays_loud_everywhere(monkeypatch, tmp_path, y):
+    bug = ValueError("zip() argument 2 is shorter than argument 1")
+    _arima_raises(monkeypatch, bug)
+    with pytest.raises(ValueError, match="zip") as info:
+        compare(y, models=["Naive", "ARIMA"], horizon=3, folds=1, levels=())
+    assert not isinstance(info.value, ConvLSTMError)
+    with pytest.raises(ValueError, match="zip") as info:
+        main(["forecast", "--csv", _csv(tmp_path, y), "--model", "arima"])
+    assert not isinstance(info.value, ConvLSTMError)
+
+    class Bug(NaiveForecaster):
+        display_name = "Bug"
+
+        def fit_panel(self, panel, **kwargs):
+            raise bug
+
+    with pytest.raises(ValueError, match="zip") as info:
+        compare_panel(_panel({"a": 30, "b": 30}), models=[Bug()], horizon=3)
+    assert not isinstance(info.value, ConvLSTMError)
 
 
 # ------------------------------------------- 3. indexes that are not times
