@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from convlstm import data, plots
+from convlstm import ConvLSTMError, data, plots
 
 ui.ensure_navigation()
 st.title(":material/table_chart: Data")
@@ -73,22 +73,33 @@ else:
     table = ui.read_upload(src["data"])
 
 src = ui.source()
-with ui.guard():
+failure: ConvLSTMError | None = None
+try:
     panel = ui.current_panel()
     y = ui.current_series()
+except ConvLSTMError as exc:
+    if table is None:
+        ui.show_error(exc)
+        st.stop()
+    failure = exc  # shown with the column choice, so the user can mend it
 src = ui.source()  # current_panel picks the first series of a new panel
 
 if table is not None:
-    # Column choice for uploads: the reader's pick is the default.
+    # Column choice for uploads: the reader's pick is the default; none when the
+    # reader could not read the file (the user picks them).
     columns = [str(c) for c in table.columns]
+    attrs = y.attrs if failure is None else {}
 
-    picked_time = src.get("time_col") or y.attrs.get("time_col")
-    picked_value = src.get("value_col") or y.attrs.get("value_col") or y.name
+    picked_time = src.get("time_col") or attrs.get("time_col")
+    picked_value = src.get("value_col") or attrs.get("value_col")
+    if failure is None:
+        picked_value = picked_value or y.name
     c1, c2, c3 = st.columns(3)
     c1.selectbox(
         "Time column",
         columns,
-        index=columns.index(picked_time) if picked_time in columns else 0,
+        index=columns.index(picked_time) if picked_time in columns else None,
+        placeholder="Choose the column of times",
         key="time_col",
         on_change=ui.choose_column,
         args=("time_col",),
@@ -97,7 +108,8 @@ if table is not None:
     c2.selectbox(
         "Value column",
         columns,
-        index=columns.index(picked_value) if picked_value in columns else 0,
+        index=columns.index(picked_value) if picked_value in columns else None,
+        placeholder="Choose the column to forecast",
         key="value_col",
         on_change=ui.choose_column,
         args=("value_col",),
@@ -117,6 +129,13 @@ if table is not None:
         "combination of values, is one series. The reader picked them for you; "
         "clear them to read the file as one series.",
     )
+
+if failure is not None:
+    ui.show_error(failure, error_slot)
+    error_slot.caption(
+        "Choose the time and value columns below to read the file another way."
+    )
+    st.stop()
 
 if panel is not None:
     ui.panel_section(panel)

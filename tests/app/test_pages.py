@@ -131,6 +131,28 @@ def test_upload_broken_file_shows_error_not_exception(
     assert app.error and app.error[0].value
 
 
+def test_a_file_the_reader_cannot_place_gets_its_columns_picked(app: AppTest) -> None:
+    # Unix times in a column not named like time: the reader names them, and
+    # the column choice stays on the page so the user can pick it
+    csv = "k,sales\n" + "".join(
+        f"{1_700_000_000 + 3600 * i},{i % 24}\n" for i in range(72)
+    )
+    open_page(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("k.csv", csv.encode(), "text/csv"))
+    app.run()
+    assert not app.exception, app.exception
+    assert "'k' looks like Unix time" in app.error[0].value
+    assert app.selectbox(key="time_col").value is None
+    app.selectbox(key="time_col").set_value("k").run()
+    app.selectbox(key="value_col").set_value("sales").run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.session_state[ui.SOURCE]["time_col"] == "k"
+    assert "72" in [m.value for m in app.metric]
+    assert "as Unix time in seconds" in texts(app)
+
+
 def test_user_text_is_escaped(app: AppTest) -> None:
     nasty = "[click](http://evil.example) <b>x</b>"
     csv = f"when,{nasty}\n" + "".join(
