@@ -293,7 +293,7 @@ def number_time_hint(col: pd.Series, name: str) -> str:
     )
     return (
         f"; column {quote(name)} looks like {what}: pick it as the time column "
-        "(time_col=..., --time-col) to read it so"
+        "(time_col=..., --time-col) and it is read as such"
     )
 
 
