@@ -6,9 +6,10 @@ first, as in ARIMA, and a non-seasonal ETS forecasts what is left.
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -87,6 +88,10 @@ class ETSForecaster(BaseForecaster):
       first cycles, as in statsmodels) on series of at least 10 points plus two
       seasons, which makes a fit several times faster than estimating them;
       shorter series estimate them with the smoothing parameters.
+    * **Speed**: the candidates are fitted as statsmodels fits them (same start,
+      same L-BFGS-B steps, same finite-difference gradient) but without its
+      per-call overhead, and only the chosen one gets statsmodels' standard errors
+      (a numerical Hessian); see :func:`_fast_model_class`.
 
     Args:
         horizon: number of steps to forecast.
@@ -157,16 +162,21 @@ class ETSForecaster(BaseForecaster):
             m, base, prefix = 1, x, ""
 
         results = self._search(base, m)
+        self._result = None
+        # Best first; a candidate whose full result (with standard errors) cannot
+        # be built is dropped, as it was when every candidate got one.
+        for spec, (aicc, fitted) in sorted(results.items(), key=lambda i: i[1][0]):
+            self._result = _full_result(base, spec, m, fitted)
+            if self._result is not None:
+                self.aicc_ = float(aicc)
+                break
+            del results[spec]
         self.candidates_ = {str(s): aicc for s, (aicc, _) in results.items()}
-        if results:
-            spec, (aicc, self._result) = min(results.items(), key=lambda i: i[1][0])
-            self.aicc_ = float(aicc)
-        else:
+        if self._result is None:
             # Every candidate failed (e.g. an all-zero series, whose likelihood is
             # degenerate): simple exponential smoothing by least squares, the
             # ETS(A,N,N) point forecast, is always defined.
             _, level = ses(base)
-            self._result = None
             self._level = level
             self.aicc_ = float("nan")
             spec = "ETS(A,N,N) by least squares"
@@ -221,8 +231,7 @@ class ETSForecaster(BaseForecaster):
             )
         # One initialisation for every candidate, so that their AICc values count
         # the same parameters and can be compared.
-        n = len(z)
-        heuristic = n >= _HEURISTIC_MIN and (m == 1 or n >= 2 * m + _HEURISTIC_MIN)
+        heuristic = _heuristic(len(z), m)
         out: dict[_Spec, tuple[float, Any]] = {}
         with one_blas_thread():
             for spec in self._candidates(positive, m):
@@ -317,17 +326,37 @@ class ETSForecaster(BaseForecaster):
         return out
 
 
+def _heuristic(n: int, m: int) -> bool:
+    """Whether a series of ``n`` points with season ``m`` gets heuristic initial
+    states (else they are estimated)."""
+    return n >= _HEURISTIC_MIN and (m == 1 or n >= 2 * m + _HEURISTIC_MIN)
+
+
+def _settings(spec: _Spec, m: int, *, heuristic: bool) -> dict[str, Any]:
+    """statsmodels' ``ETSModel`` arguments for ``spec``."""
+    seasonal = {"N": None, "A": "add", "M": "mul"}[spec.season]
+    return {
+        "error": "add" if spec.error == "A" else "mul",
+        "trend": "add" if spec.trend == "A" else None,
+        "damped_trend": spec.damped,
+        "seasonal": seasonal,
+        "seasonal_periods": m if seasonal else None,
+        "initialization_method": "heuristic" if heuristic else "estimated",
+    }
+
+
 def _fit_one(
     z: np.ndarray, spec: _Spec, m: int, *, heuristic: bool
 ) -> tuple[float, Any] | None:
-    """Fit one ETS model; None when it cannot be fitted or scored."""
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    """Fit one ETS model; None when it cannot be fitted or scored.
 
-    seasonal = {"N": None, "A": "add", "M": "mul"}[spec.season]
+    The result is a candidate's (no standard errors: see :func:`_full_result`).
+    """
+    seasonal = spec.season != "N"
     n = len(z)
     # Parameters: smoothing (1 per component, plus phi) and, when estimated, the
     # initial states; AICc needs more points than parameters + 1.
-    k = 1 + (spec.trend != "N") * (1 + spec.damped) + (seasonal is not None)
+    k = 1 + (spec.trend != "N") * (1 + spec.damped) + seasonal
     if not heuristic:
         k += 1 + (spec.trend != "N") + (m - 1 if seasonal else 0)
     if n <= k + 2:
@@ -335,15 +364,7 @@ def _fit_one(
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            model = ETSModel(
-                z,
-                error="add" if spec.error == "A" else "mul",
-                trend="add" if spec.trend == "A" else None,
-                damped_trend=spec.damped,
-                seasonal=seasonal,
-                seasonal_periods=m if seasonal else None,
-                initialization_method="heuristic" if heuristic else "estimated",
-            )
+            model = _fast_model_class()(z, **_settings(spec, m, heuristic=heuristic))
             result = model.fit(disp=False)
             aicc = float(result.aicc)
             check = np.asarray(result.forecast(1), dtype=float)
@@ -353,6 +374,223 @@ def _fit_one(
     if not np.isfinite(aicc) or not np.isfinite(check).all():
         return None
     return aicc, result
+
+
+def _full_result(z: np.ndarray, spec: _Spec, m: int, fitted: Any) -> Any | None:
+    """The chosen candidate's result as statsmodels' ``ETSModel.fit`` returns it.
+
+    The same parameters and states (hence forecasts) as ``fitted``, plus the
+    standard errors that candidates skip; a plain ``ETSModel`` result, so a fitted
+    forecaster pickles (panel workers send theirs back). None when it fails.
+    """
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    settings = _settings(spec, m, heuristic=_heuristic(len(z), m))
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            result = ETSModel(z, **settings).smooth(fitted.params)
+    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
+        log.debug("ETS %s failed: %s", spec, exc)
+        return None
+    result.mlefit = fitted.mlefit
+    result.mle_retvals = fitted.mle_retvals
+    result.mle_settings = fitted.mle_settings
+    return result
+
+
+#: statsmodels' default limit on L-BFGS-B function evaluations (scipy's default),
+#: which counts each finite-difference evaluation of the gradient.
+_MAXFUN = 15000
+#: Absolute finite-difference step of ``fmin_l_bfgs_b(approx_grad=True)``.
+_FD_STEP = 1e-8
+
+
+@functools.cache
+def _fast_model_class() -> type:
+    """statsmodels' ``ETSModel``, fitted to the same parameters in less time.
+
+    ``ETSModel.fit`` maximises the likelihood with ``fmin_l_bfgs_b(approx_grad=True)``
+    on statsmodels' ``-loglike / nobs``. On short series nearly all of a fit's time
+    is per-call overhead around the compiled smoother: scipy's finite-difference
+    machinery and numpy's ``mean``/``sum`` wrappers on arrays of a few dozen
+    points. This subclass intercepts the optimiser call that ``ETSModel.fit`` makes
+    (``super().fit(...)``, hence the class is placed between ``ETSModel`` and its
+    base) and runs the same L-BFGS-B with the same start, bounds and limits on:
+
+    * the same objective, in the same floating-point operations without the
+      wrappers (:func:`_lean_objective`; checked against statsmodels' own at the
+      start point of every fit, which is used instead if they differ), and
+    * the same forward-difference gradient scipy computes (:func:`_fd_steps`), so
+      every iterate and the optimum are the same to the last bit.
+
+    Its results skip the Hessian (standard errors) that every ``ETSResults``
+    computes; the chosen candidate's is rebuilt by :func:`_full_result`. Any other
+    use of ``fit`` (another method, a callback, other options) goes to statsmodels.
+    Built on first use, so that importing this module does not import statsmodels.
+    """
+    from scipy.optimize import fmin_l_bfgs_b
+    from statsmodels.tools.tools import Bunch
+    from statsmodels.tsa.exponential_smoothing.base import StateSpaceMLEModel
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    class _Optimizer(StateSpaceMLEModel):
+        def fit(
+            self,
+            start_params: Any = None,
+            method: str = "newton",
+            maxiter: int = 100,
+            full_output: bool = True,
+            disp: bool = True,
+            fargs: tuple[Any, ...] = (),
+            callback: Any = None,
+            retall: bool = False,
+            skip_hessian: bool = False,
+            **kwargs: Any,
+        ) -> Any:
+            ours = (
+                method == "lbfgs"
+                and set(kwargs) == {"bounds", "approx_grad"}
+                and kwargs["approx_grad"]
+                and skip_hessian
+                and callback is None
+                and not retall
+                and len(fargs) == 6
+                and start_params is not None
+                and len(start_params) > 0
+            )
+            if not ours:
+                return super().fit(
+                    start_params,
+                    method=method,
+                    maxiter=maxiter,
+                    full_output=full_output,
+                    disp=disp,
+                    fargs=fargs,
+                    callback=callback,
+                    retall=retall,
+                    skip_hessian=skip_hessian,
+                    **kwargs,
+                )
+            x0 = np.asarray(start_params, dtype=float)
+            bounds = kwargs["bounds"]
+            lb = np.array([-np.inf if b[0] is None else b[0] for b in bounds], float)
+            ub = np.array([np.inf if b[1] is None else b[1] for b in bounds], float)
+            nobs = self.endog.shape[0]
+            internal = self._loglike_internal
+
+            def reference(params: np.ndarray) -> float:
+                return -internal(params, *fargs) / nobs
+
+            objective = _lean_objective(self, fargs)
+            start = np.clip(x0, lb, ub)  # where L-BFGS-B starts
+            a, b = objective(start.copy()), reference(start.copy())
+            if not (a == b or (np.isnan(a) and np.isnan(b))):
+                objective = reference
+
+            def value_and_gradient(x: np.ndarray) -> tuple[float, np.ndarray]:
+                f0 = objective(x)
+                grad = np.empty_like(x)
+                moved = x.copy()
+                steps = _fd_steps(x, lb, ub).tolist()
+                # scipy's 2-point differences (Python floats are the same doubles)
+                for i, (xi, hi) in enumerate(zip(x.tolist(), steps, strict=True)):
+                    moved[i] = xi + hi
+                    grad[i] = (objective(moved) - f0) / ((xi + hi) - xi)
+                    moved[i] = xi
+                return f0, grad
+
+            # scipy counts 1 + len(x) evaluations per point (value and gradient)
+            per_point = 1 + x0.size
+            xopt, fopt, info = fmin_l_bfgs_b(
+                value_and_gradient,
+                x0,
+                bounds=bounds,
+                maxiter=maxiter,
+                maxfun=_MAXFUN // per_point,
+            )
+            retvals = {
+                "fopt": fopt,
+                "gopt": info["grad"],
+                "fcalls": info["funcalls"] * per_point,
+                "warnflag": info["warnflag"],
+                "converged": info["warnflag"] == 0,
+                "iterations": info["nit"],
+            }
+            settings = {
+                "optimizer": method,
+                "start_params": start_params,
+                "maxiter": maxiter,
+                "full_output": full_output,
+                "disp": disp,
+                "fargs": fargs,
+                "callback": callback,
+                "retall": retall,
+                **kwargs,
+            }
+            return Bunch(params=xopt, mle_retvals=retvals, mle_settings=settings)
+
+    class FastETSModel(ETSModel, _Optimizer):
+        def hessian(self, params: Any, *args: Any, **kwargs: Any) -> Any:
+            # ETSResults catches this and leaves the candidate without standard
+            # errors; the chosen one gets them from _full_result.
+            raise np.linalg.LinAlgError("standard errors of the chosen model only")
+
+    return FastETSModel
+
+
+def _lean_objective(model: Any, fargs: tuple[Any, ...]) -> Callable[..., float]:
+    """statsmodels' ETS objective ``-loglike / nobs`` (``ETSModel._loglike_internal``
+    with the buffers ``fargs`` that ``ETSModel.fit`` passes), in the same
+    floating-point operations: ``np.mean(a)`` is ``np.add.reduce(a) / a.size``
+    and ``np.sum`` is ``np.add.reduce``, called without their Python wrappers."""
+    yhat, xhat, is_fixed, fixed_values, beta_star, gamma_star = fargs
+    is_fixed = np.ascontiguousarray(is_fixed, dtype=np.int64)
+    data = model.endog
+    smooth = model._smoothing_func
+    multiplicative = model.error == "mul"
+    n = model.nobs
+    nobs = data.shape[0]
+    add = np.add.reduce
+
+    def objective(params: np.ndarray) -> float:
+        smooth(params, data, yhat, xhat, is_fixed, fixed_values, beta_star, gamma_star)
+        res = (data - yhat) / yhat if multiplicative else data - yhat
+        mean = add(res**2, axis=None) / res.size
+        loglike = -n / 2 * (np.log(2 * np.pi * mean) + 1)
+        if multiplicative:
+            yhat[yhat == 0] = 1e-32
+            loglike -= add(np.log(np.abs(yhat)), axis=None)
+        return -loglike / nobs
+
+    return objective
+
+
+def _fd_steps(x: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """The forward-difference steps scipy's L-BFGS-B takes at ``x`` with
+    ``approx_grad=True`` (``approx_derivative(method="2-point", abs_step=1e-8)``
+    within the bounds): 1e-8, or a relative step where that is lost to rounding,
+    reversed or shortened where it would leave the bounds."""
+    h = np.full(x.shape, _FD_STEP)
+    lost = ((x + _FD_STEP) - x) == 0
+    if lost.any():
+        sign = (x >= 0).astype(float) * 2 - 1
+        relative = np.finfo(float).eps ** 0.5 * sign * np.maximum(1.0, np.abs(x))
+        h = np.where(lost, relative, h)
+    lower, upper = x - lb, ub - x
+    moved = x + h
+    violated = (moved < lb) | (moved > ub)
+    fitting = np.abs(h) <= np.maximum(lower, upper)
+    if not violated.any() and fitting.all():  # the usual case: nothing to adjust
+        return h
+    # Unbounded entries are never adjusted (so scipy's shortcut for them is moot).
+    out = h.copy()
+    out[violated & fitting] *= -1
+    forward = (upper >= lower) & ~fitting
+    out[forward] = upper[forward]
+    backward = (upper < lower) & ~fitting
+    out[backward] = -lower[backward]
+    return out
 
 
 # Models whose forecast variance has a closed form (Hyndman et al. 2008, classes 1-2),
