@@ -49,7 +49,7 @@ from .models.registry import (
     route_params,
     route_start,
 )
-from .narrative import unscored_text
+from .narrative import kept_start_text, unscored_text
 from .panel_compare import (
     ALL_SERIES,
     PanelComparison,
@@ -452,6 +452,8 @@ def _print_start(name: str, model: Any, err: TextIO) -> None:
     note = getattr(model, "init_note_", None)
     if note:
         print(f"note: {name}: {note}", file=err)
+    if kept := kept_start_text(name, model):
+        print(f"note: {kept}", file=err)
 
 
 def _run_panel(

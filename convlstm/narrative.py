@@ -147,6 +147,15 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
         else "the seasonal anchor plus the linear skip solved from the training windows"
     )
     if kept == 0:
+        if getattr(model, "fitted_on_panel", False):
+            return (
+                f"{name}: the final fit kept its start (epoch 0: {start}). None "
+                f"of {epochs} epoch(s) of training lowered the error on the "
+                "validation windows (the last stretch of each series), so its "
+                "forecasts beyond the data come from that start alone (another "
+                "network kept at its start forecasts the same); the backtest "
+                "folds train their own fits."
+            )
         return (
             f"{name}: the final fit kept its start (epoch 0: {start}). None of "
             f"{epochs} epoch(s) of training lowered the error on the validation "
@@ -158,6 +167,15 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
         f"{name}: the final fit kept epoch {kept} of {epochs}, the one with the "
         f"lowest validation error (epoch 0 would be {start})."
     )
+
+
+def kept_start_text(name: str, model: Any) -> str | None:
+    """:func:`kept_epoch_text` only when the final fit kept its start (epoch 0):
+    the note a leaderboard needs, since the network then adds nothing."""
+    history = getattr(model, "history_", None)
+    if not history or int(getattr(model, "best_epoch_", 0) or 0) != 0:
+        return None
+    return kept_epoch_text(name, model)
 
 
 def panel_bundle_text(model: str, known: int, shared: int, current: int) -> str:

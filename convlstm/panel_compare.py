@@ -55,6 +55,7 @@ from .models.registry import (
     model_spec,
     params_for,
 )
+from .narrative import kept_start_text
 
 __all__ = [
     "ALL_SERIES",
@@ -414,6 +415,8 @@ def compare_panel(
         for name, model in fitted.items():  # how a network started, and why
             if note := getattr(model, "init_note_", None):
                 notes.append(f"{name}: {note}")
+            if note := kept_start_text(name, model):
+                notes.append(note)
         future = _future_frame(final.forecasts, expected, list(named))
         if levels and not forecasts.empty:
             future, coverage = _with_intervals(

@@ -118,3 +118,16 @@ def test_kept_epoch_text_says_when_training_kept_the_start():
     tuned = SimpleNamespace(history_=[{}], best_epoch_=0, init="pretrained")
     assert "the pretrained network" in narrative.kept_epoch_text("ConvLSTM", tuned)
     assert narrative.kept_epoch_text("ETS", SimpleNamespace()) is None
+
+
+def test_kept_start_text_only_when_the_start_was_kept():
+    start = SimpleNamespace(history_=[{"epoch": 1}], best_epoch_=0)
+    assert "last stretch of the series" in narrative.kept_start_text("LSTM", start)
+    panel = SimpleNamespace(
+        history_=[{"epoch": 1}], best_epoch_=0, fitted_on_panel=True
+    )
+    text = narrative.kept_start_text("ConvLSTM", panel)
+    assert "each series" in text and "forecasts the same" in text
+    trained = SimpleNamespace(history_=[{"epoch": 1}] * 3, best_epoch_=2)
+    assert narrative.kept_start_text("LSTM", trained) is None
+    assert narrative.kept_start_text("ETS", SimpleNamespace()) is None

@@ -304,3 +304,25 @@ def test_zero_folds_forecast_every_series_unscored():
     # with a fold, the same panel is too short for any backtest (as before)
     with pytest.raises(ParameterError, match="too long for every series"):
         compare_panel(panel, models=["Naive"], horizon=3, folds=1)
+
+
+def test_a_network_that_kept_its_start_says_so():
+    # three short smooth series: the net's training does not beat its solved
+    # linear start, which then forecasts alone (the note says so)
+    frames = [
+        pd.DataFrame(
+            {
+                "series": name,
+                "time": pd.date_range("2022-01-01", periods=20, freq="MS"),
+                "value": 10 + np.arange(20) + np.sin(np.arange(20)),
+            }
+        )
+        for name in "ABC"
+    ]
+    panel = pd.concat(frames, ignore_index=True)
+    panel.attrs = {"freq": "MS", "notes": []}
+    out = compare_panel(panel, models=["LSTM", "Naive"], horizon=6, folds=1, n_jobs=1)
+    assert out.fitted["LSTM"].best_epoch_ == 0
+    kept = [n for n in out.notes if n.startswith("LSTM: the final fit kept its start")]
+    assert len(kept) == 1 and "each series" in kept[0]
+    assert not any(n.startswith("Naive: the final fit") for n in out.notes)
