@@ -66,9 +66,11 @@ def upload_panel(
     content: bytes,
     time_col: str | None,
     value_col: str | None,
-    id_cols: tuple[str, ...],
+    id_cols: tuple[str, ...] | None,
 ) -> pd.DataFrame:
-    """The uploaded CSV as a panel (cached on bytes and column choice)."""
+    """The uploaded CSV as a panel (cached on bytes and column choice); the
+    reader finds the id columns when ``id_cols`` is None (its notes then say it
+    picked them)."""
     return to_panel(
         read_upload(content), time_col=time_col, value_col=value_col, id_cols=id_cols
     )
@@ -93,14 +95,18 @@ def current_panel() -> pd.DataFrame | None:
         panel = load_bundled_panel(src["name"])
     else:
         ids = src.get("id_cols")
-        if ids is None:
+        chosen = ids is not None
+        if not chosen:
             ids = upload_id_columns(
                 src["data"], src.get("time_col"), src.get("value_col")
             )
             if not ids:
                 return None
         panel = upload_panel(
-            src["data"], src.get("time_col"), src.get("value_col"), tuple(ids)
+            src["data"],
+            src.get("time_col"),
+            src.get("value_col"),
+            tuple(ids) if chosen else None,
         )
     names = pd.unique(panel["series"])
     if src.get("series") not in names:

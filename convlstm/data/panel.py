@@ -243,7 +243,10 @@ def _id_columns(
             listed = ", ".join(quote(x) for x in list(df.columns)[:10])
             raise DataError(f"id column {quote(c)} is not a column (columns: {listed})")
         if c in (time_col, value_col):
-            raise DataError(f"column {quote(c)} cannot be both an id and the {c}")
+            role = "time" if c == time_col else "value"
+            raise DataError(
+                f"column {quote(c)} cannot be both an id and the {role} column"
+            )
     if ids and ids != ["unique_id"]:  # Nixtla's layout has its own note
         listed = ", ".join(quote(c) for c in ids)
         notes.append(f"read id column(s) {listed} as chosen: they name the series")

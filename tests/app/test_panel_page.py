@@ -60,6 +60,7 @@ def test_uploaded_panel_detects_ids_and_drops_a_short_series(app: AppTest) -> No
     assert metrics["Frequency"] == "MS"
     notes = "\n".join(m.value for m in app.markdown)
     assert "'tiny'" in notes  # the dropped series is named
+    assert "picked id column" in notes and "as chosen" not in notes  # detected
     app.selectbox(key="series").set_value("south").run()
     assert not app.exception, app.exception
     assert app.session_state[ui.SOURCE]["series"] == "south"

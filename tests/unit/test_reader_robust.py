@@ -252,3 +252,10 @@ def test_a_weekend_label_on_daily_data_with_gaps_is_not_an_id():
     df = read_csv(_rows("date,kind,value", rows))
     assert find_id_columns(df) == []
     assert len(to_series(df)) == 90
+
+
+def test_an_id_column_that_is_also_the_time_column_is_named_by_role():
+    rows = [("A", d, i) for i, d in enumerate(_monthly("2000-01-01"))]
+    df = read_csv(_rows("store,date,sales", rows))
+    with pytest.raises(DataError, match="'date' cannot be both an id and the time"):
+        to_panel(df, id_cols=["date"])
