@@ -59,7 +59,19 @@ def choose_bundled(name: str) -> bool:
     if bundled_name() == name:
         return False
     st.session_state[SOURCE] = Source(kind="bundled", name=name)
+    _forget_column_widgets()
     return True
+
+
+#: The Data page's widgets that show a choice within the current data.
+COLUMN_WIDGETS = ("time_col", "value_col", "id_cols", "series")
+
+
+def _forget_column_widgets() -> None:
+    """New data: its column and series widgets start from the reader's picks, not
+    from what they showed for the previous data."""
+    for key in COLUMN_WIDGETS:
+        st.session_state.pop(key, None)
 
 
 def choose_upload(file_name: str, content: bytes) -> bool:
@@ -76,6 +88,7 @@ def choose_upload(file_name: str, content: bytes) -> bool:
         time_col=None,
         value_col=None,
     )
+    _forget_column_widgets()
     return True
 
 

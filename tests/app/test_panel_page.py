@@ -70,3 +70,19 @@ def test_uploaded_panel_detects_ids_and_drops_a_short_series(app: AppTest) -> No
     app.multiselect(key="id_cols").set_value([]).run()
     assert not app.exception, app.exception
     assert {m.label: m.value for m in app.metric}["Series"] == "1"
+
+
+def test_a_second_upload_shows_its_own_columns_not_the_first_ones(app: AppTest) -> None:
+    _open(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("stores.csv", _panel_csv(), "text/csv"))
+    app.run()
+    assert app.multiselect(key="id_cols").value == ["store"]
+    other = _panel_csv().replace(b"store,date,sales", b"region,day,units")
+    app.file_uploader(key="upload").set_value(("regions.csv", other, "text/csv"))
+    app.run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.multiselect(key="id_cols").value == ["region"]
+    assert app.selectbox(key="time_col").value == "day"
+    assert app.selectbox(key="value_col").value == "units"
