@@ -217,7 +217,10 @@ _EXCEL_DAYS = (10_000, 80_000)
 _EXCEL_ZERO = pd.Timestamp("1899-12-30")  # Excel's day 0 (1900 date system)
 #: Words in a column name that say its numbers count time units (milliseconds
 #: elapsed, ...), so numbers of 10,000 to 80,000 there are not Excel days.
-_ELAPSED_WORDS = re.compile(r"time|sec|ms|stamp|epoch|unix|elapsed|dur")
+_ELAPSED_WORDS = re.compile(
+    r"time|stamp|epoch|unix|elapsed|duration"
+    r"|(?<![a-z])(?:ms|msec|millis|sec|secs|seconds|dur)(?![a-z])"
+)
 _NUMBER_TEXT = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 

@@ -237,6 +237,10 @@ def test_numbers_in_a_column_named_for_elapsed_time_are_not_excel_days():
     rows = [(10_000 + 500 * i, i) for i in range(30)]
     with pytest.raises(DataError, match="holds numbers, not dates"):
         to_series(read_csv(_rows("time_ms,value", rows)), time_col="time_ms")
+    # a name that only contains the letters ("items") is not a unit
+    rows = [(44927 + i, i) for i in range(30)]
+    y = to_series(read_csv(_rows("items_date,value", rows)))
+    assert y.index[0] == pd.Timestamp("2023-01-01")
     # fractions of a day are date-times, whatever the name
     rows = [(45292 + i / 24, i) for i in range(30)]
     y = to_series(read_csv(_rows("time,value", rows)))
