@@ -93,6 +93,14 @@ def parse_times(
     if len(present) == 0:
         raise DataError(f"column {quote(name)} has no dates: every cell is empty")
     numbers = _numbers_as_text(present)
+    if numbers is not None and (numbers < 0).any():
+        # ISO 8601 would read "-100" as the year 100 BC
+        pos = int(np.argmax(numbers < 0))
+        raise DataError(
+            f"column {quote(name)} holds numbers, not dates (row "
+            f"{int(present.index[pos]) + 2}: {quote(present.iloc[pos])}); pick the "
+            "time column with time_col=... or write dates such as 2020-01-31"
+        )
     if numbers is not None:
         counted = _counted_times(numbers, name)
         if counted is not None:

@@ -141,6 +141,10 @@ FAILS = {
         "k,value\n" + rows(fmt=lambda i: str(1_600_000_000 + 3600 * i)),
         ["no time column", "'k' looks like Unix time in seconds", "time_col"],
     ),
+    "negative numbers are not years": (
+        "time,value\n" + rows(fmt=lambda i: str(-100 + i)),
+        ["holds numbers, not dates", "'-100'"],
+    ),
     "elapsed milliseconds are not Excel days": (
         "time_ms,value\n" + rows(fmt=lambda i: str(10_000 + 500 * i)),
         ["no time column"],
