@@ -92,6 +92,18 @@ def parse_times(
     present = text[~empty]
     if len(present) == 0:
         raise DataError(f"column {quote(name)} has no dates: every cell is empty")
+    parsed, notes = _text_times(present, name)
+    out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
+    out[present.index] = parsed.to_numpy()
+    return pd.DatetimeIndex(out), notes
+
+
+def _text_times(present: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
+    """The non-empty text cells of a time column as timestamps, with notes.
+
+    Raises:
+        DataError: cells that are not dates.
+    """
     numbers = _numbers_as_text(present)
     if numbers is not None and (numbers < 0).any():
         # ISO 8601 would read "-100" as the year 100 BC
@@ -104,10 +116,7 @@ def parse_times(
     if numbers is not None:
         counted = _counted_times(numbers, name)
         if counted is not None:
-            times, note = counted
-            out = pd.Series(pd.NaT, index=text.index, dtype=times.dtype)
-            out[present.index] = times.to_numpy()
-            return pd.DatetimeIndex(out), [note]
+            return counted[0], [counted[1]]
     notes: list[str] = []
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
@@ -125,9 +134,7 @@ def parse_times(
             "format such as 2020-01-31 or 2020-01-31 13:00"
             + number_time_hint(present, name)
         )
-    out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
-    out[present.index] = parsed.to_numpy()
-    return pd.DatetimeIndex(out), notes
+    return parsed, notes
 
 
 def _utc_note(name: str) -> str:
