@@ -711,7 +711,9 @@ class Executor:
         if self._ray.is_initialized():
             try:
                 return self._ray.get(self._board.take.remote(), timeout=60)
-            except Exception:  # Ray raises plain Exception for a dead actor
+            except (Exception, SystemExit):
+                # Ray raises plain Exception for a dead actor, and SystemExit in
+                # this thread when its worker shuts down (e.g. ray.shutdown())
                 log.warning("lost the Ray cluster's board", exc_info=True)
         with self._lock:
             self._queue.clear()
