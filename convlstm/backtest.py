@@ -664,17 +664,16 @@ def fit_plain(
                 raise TrainingError(
                     f"{name} returned {len(pred)} forecasts for a horizon of {horizon}"
                 )
-        except ModelFailure as exc:  # already names the model and where
-            if lenient:
-                out.failed[name] = str(exc)
-                continue
-            _of_model(exc, name)
-            raise
         except ConvLSTMError as exc:
             if lenient:
                 out.failed[name] = str(exc)
                 continue
-            if where is not None and isinstance(exc, DataError | ParameterError):
+            named = isinstance(exc, ModelFailure)  # already names model and where
+            if (
+                where is not None
+                and not named
+                and isinstance(exc, DataError | ParameterError)
+            ):
                 raise _of_model(type(exc)(f"{name}, {where}: {exc}"), name) from None
             _of_model(exc, name)
             raise

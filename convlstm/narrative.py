@@ -148,20 +148,20 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
     )
     if kept == 0:
         if getattr(model, "fitted_on_panel", False):
-            return (
-                f"{name}: the final fit kept its start (epoch 0: {start}). None "
-                f"of {epochs} epoch(s) of training lowered the error on the "
-                "validation windows (the last stretch of each series), so its "
-                "forecasts beyond the data come from that start alone (another "
-                "network kept at its start forecasts the same); the backtest "
-                "folds train their own fits."
+            scope = (
+                "windows (the last stretch of each series), so its forecasts beyond "
+                "the data come from that start alone (another network kept at its "
+                "start forecasts the same)"
+            )
+        else:
+            scope = (
+                "window (the last stretch of the series), so on this series its "
+                "forecast beyond the data comes from that start alone"
             )
         return (
             f"{name}: the final fit kept its start (epoch 0: {start}). None of "
             f"{epochs} epoch(s) of training lowered the error on the validation "
-            "window (the last stretch of the series), so on this series its "
-            "forecast beyond the data comes from that start alone; the backtest "
-            "folds train their own fits."
+            f"{scope}; the backtest folds train their own fits."
         )
     return (
         f"{name}: the final fit kept epoch {kept} of {epochs}, the one with the "

@@ -108,11 +108,7 @@ def _text_times(present: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
     if numbers is not None and (numbers < 0).any():
         # ISO 8601 would read "-100" as the year 100 BC
         pos = int(np.argmax(numbers < 0))
-        raise DataError(
-            f"column {quote(name)} holds numbers, not dates (row "
-            f"{int(present.index[pos]) + 2}: {quote(present.iloc[pos])}); pick the "
-            "time column with time_col=... or write dates such as 2020-01-31"
-        )
+        raise _not_dates(name, int(present.index[pos]) + 2, present.iloc[pos])
     if numbers is not None:
         counted = _counted_times(numbers, name)
         if counted is not None:
@@ -219,10 +215,17 @@ def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[
                     f"read column {quote(name)} as dates written YYYYMMDD"
                 ]
     first = int(np.argmax(np.isfinite(v))) if len(finite) else 0
-    raise DataError(
-        f"column {quote(name)} holds numbers, not dates (row {first + 2}: "
-        f"{quote(series.iloc[first])}); pick the time column with time_col=... or "
-        "write dates such as 2020-01-31" + number_time_hint(series, name)
+    raise _not_dates(
+        name, first + 2, series.iloc[first], number_time_hint(series, name)
+    )
+
+
+def _not_dates(name: str, row: int, cell: object, hint: str = "") -> DataError:
+    """The error for a time column of numbers that are not dates."""
+    return DataError(
+        f"column {quote(name)} holds numbers, not dates (row {row}: {quote(cell)}); "
+        "pick the time column with time_col=... or write dates such as 2020-01-31"
+        + hint
     )
 
 
@@ -246,14 +249,19 @@ def _numbers_as_text(present: pd.Series) -> np.ndarray | None:
     return pd.to_numeric(present, errors="coerce").to_numpy(dtype=float)
 
 
-def _time_count(finite: np.ndarray) -> tuple[str, pd.Timestamp] | None:
-    """Which count of time the numbers look like, and the first time they name:
-    "seconds" or "milliseconds" since 1970 (Unix time), or "days" (Excel)."""
+def _time_count(finite: np.ndarray, name: str) -> tuple[str, pd.Timestamp] | None:
+    """Which count of time the numbers of column ``name`` look like, and the first
+    time they name: "seconds" or "milliseconds" since 1970 (Unix time), or "days"
+    (Excel; not whole numbers in a column named like a count of time units, such
+    as "time_ms" or "elapsed")."""
     lo, hi = finite.min(), finite.max()
     for unit, scale in (("seconds", 1), ("milliseconds", 1000)):
         if _EPOCH_SECONDS[0] * scale <= lo and hi <= _EPOCH_SECONDS[1] * scale:
             return unit, pd.Timestamp(int(lo), unit="s" if scale == 1 else "ms")
     if _EXCEL_DAYS[0] <= lo and hi <= _EXCEL_DAYS[1]:
+        whole = bool((finite == np.round(finite)).all())
+        if whole and _ELAPSED_WORDS.search(str(name).lower()):
+            return None
         return "days", _EXCEL_ZERO + pd.Timedelta(days=int(lo))
     return None
 
@@ -269,14 +277,11 @@ def _counted_times(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
     finite = v[np.isfinite(v)]
     if len(finite) == 0:
         return None
-    count = _time_count(finite)
+    count = _time_count(finite, name)
     if count is None:
         return None
     unit, first = count
     if unit == "days":
-        whole = bool((finite == np.round(finite)).all())
-        if whole and _ELAPSED_WORDS.search(str(name).lower()):
-            return None
         times = _EXCEL_ZERO + pd.to_timedelta(pd.Series(v), unit="D")
         times = times.dt.round("s")
         return times, (
@@ -300,8 +305,8 @@ def number_time_hint(col: pd.Series, name: str) -> str:
         return ""
     if not (finite == np.round(finite)).all() or not (np.diff(finite) > 0).all():
         return ""  # times are whole numbers in increasing order
-    count = _time_count(finite)
-    if count is None or (count[0] == "days" and _ELAPSED_WORDS.search(name.lower())):
+    count = _time_count(finite, name)
+    if count is None:
         return ""
     unit, first = count
     what = (
