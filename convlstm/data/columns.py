@@ -275,6 +275,10 @@ def pick_id_columns(
     Whole-number columns are taken fewest distinct values first, and never the
     last numeric column (it holds the values).
 
+    Timestamps repeat when their cells do, or (cells all distinct) when the
+    times they parse to do: the same day written with the UTC offsets of two
+    time zones is one timestamp.
+
     When no timestamp repeats, a text column without empty cells is an id when it
     changes value in blocks: each value a contiguous run of at least
     ``_MIN_BLOCK`` rows (series stacked one after another), or each value's rows
@@ -294,10 +298,17 @@ def pick_id_columns(
     """
     times = df[time_col]
     text, whole = _id_candidates(df, time_col, value_col)
+    parsed = None
+    if not times.duplicated().any() and _may_name_series(df, text + whole):
+        # cells written differently may still be one time: the same day with
+        # the UTC offsets of two time zones, say
+        parsed = _parsed(df, time_col)
+        if parsed is not None and _known(parsed).has_duplicates:
+            times = pd.Series(parsed, index=df.index, name=time_col)
     if not times.duplicated().any():
-        picked = _block_ids(df, time_col, text)
+        picked = _block_ids(df, time_col, text, parsed)
     else:
-        picked = _repeating_ids(df, times, text, whole, value_col)
+        picked = _repeating_ids(df, times, text, whole)
     picked = [c for c in df.columns if c in picked]
     if not picked:
         return [], _unused_text_notes(df, text)
@@ -328,12 +339,20 @@ _MIN_BLOCK = 3
 def _id_candidates(
     df: pd.DataFrame, time_col: str, value_col: str | None
 ) -> tuple[list[str], list[str]]:
-    """The text (or code) columns and the whole-number columns that may be ids."""
-    text, whole = [], []
+    """The text (or code) columns and the whole-number columns that may be ids.
+
+    Whole-number columns come fewest distinct values first, never the last
+    numeric column when no value column is chosen (it holds the values).
+    """
+    text, whole, numeric = [], [], []
     for c in df.columns:
         if c in (time_col, value_col):
             continue
         dtype = df[c].dtype
+        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(
+            dtype
+        ):
+            numeric.append(c)
         if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
             continue
         if pd.api.types.is_integer_dtype(dtype):
@@ -343,6 +362,9 @@ def _id_candidates(
             or (not looks_like_dates(df[c]) and not _mostly_numbers(df[c], c))
         ):
             text.append(c)
+    whole = sorted(whole, key=lambda c: df[c].nunique())
+    if value_col is None:
+        whole = whole[: max(0, len(numeric) - 1)]
     return text, whole
 
 
@@ -351,22 +373,9 @@ def _repeating_ids(
     times: pd.Series,
     text: list[str],
     whole: list[str],
-    value_col: str | None,
 ) -> list[str]:
     """Id columns of a table whose timestamps repeat."""
     n = len(df)
-    numeric = [
-        c
-        for c in df.columns
-        if c not in (times.name, value_col)
-        and pd.api.types.is_numeric_dtype(df[c].dtype)
-        and not pd.api.types.is_bool_dtype(df[c].dtype)
-    ]
-    if value_col is None and len(numeric) <= 1:
-        whole = []  # the only numeric column holds the values
-    whole = sorted(whole, key=lambda c: df[c].nunique())
-    if value_col is None:
-        whole = whole[: max(0, len(numeric) - 1)]
     picked: list[str] = []
     for c in text + whole:
         col = df[c]
@@ -381,10 +390,28 @@ def _repeating_ids(
     return picked
 
 
-def _block_ids(df: pd.DataFrame, time_col: str, text: list[str]) -> list[str]:
-    """Id columns of a table whose timestamps never repeat (series in blocks)."""
+def _may_name_series(df: pd.DataFrame, cols: list[str]) -> bool:
+    """Whether any of ``cols`` repeats a few values (as an id column does)."""
+    return any(2 <= df[c].nunique(dropna=True) <= len(df) // 2 for c in cols)
+
+
+def _parsed(df: pd.DataFrame, time_col: str) -> pd.DatetimeIndex | None:
+    """The time column parsed, or None when its cells are not dates."""
+    try:
+        return parse_times(df[time_col], time_col)[0]
+    except DataError:
+        return None
+
+
+def _block_ids(
+    df: pd.DataFrame,
+    time_col: str,
+    text: list[str],
+    parsed: pd.DatetimeIndex | None = None,
+) -> list[str]:
+    """Id columns of a table whose timestamps never repeat (series in blocks);
+    ``parsed``: the time column parsed, when it already is."""
     picked: list[str] = []
-    parsed: pd.DatetimeIndex | None = None
     for c in text:
         labels, missing = cell_text(df[c])
         if missing.any():
@@ -395,9 +422,8 @@ def _block_ids(df: pd.DataFrame, time_col: str, text: list[str]) -> list[str]:
         if picked and df.groupby(picked, sort=False)[c].nunique().max() <= 1:
             continue
         if parsed is None:
-            try:
-                parsed, _ = parse_times(df[time_col], time_col)
-            except DataError:
+            parsed = _parsed(df, time_col)
+            if parsed is None:
                 return picked
         runs = int((labels != labels.shift()).sum())
         if runs == len(sizes):

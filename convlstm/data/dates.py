@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,13 +70,23 @@ _FORMATS = _date_formats()
 
 
 def parse_times(
-    raw: pd.Series | pd.Index, name: str
+    raw: pd.Series | pd.Index, name: str, groups: Any = None
 ) -> tuple[pd.DatetimeIndex, list[str]]:
     """Parse a time column into naive timestamps (NaT for empty cells).
+
+    Times written with a UTC offset (or a tz-aware column) keep their local
+    wall-clock times when the data are daily or coarser (one clock time, so
+    converting them to UTC would move them off their day), else they are
+    converted to UTC (regular across DST changes). With ``groups`` the data are
+    daily when each group has one clock time: the series of a panel recorded at
+    midnight in different time zones, or at different hours, keep their days.
 
     Args:
         raw: the cells: text, numbers (years, YYYYMMDD), datetimes or periods.
         name: the column name, for messages.
+        groups: the series each cell belongs to (same length as ``raw``), or
+            None for one series (or several sharing the column, as in a wide
+            table).
 
     Returns:
         ``(times, notes)``: the timestamps, one per cell, and plain-language notes
@@ -84,7 +95,11 @@ def parse_times(
     Raises:
         DataError: cells that are not dates (names column, count, first row).
     """
-    typed = _typed_times(raw, name)
+    if groups is not None:
+        groups = np.asarray(groups, dtype=object)
+        if len(groups) != len(raw):
+            raise ValueError("groups must have one label per time cell")
+    typed = _typed_times(raw, name, groups)
     if typed is not None:
         return typed
     series = pd.Series(raw).reset_index(drop=True)
@@ -92,13 +107,16 @@ def parse_times(
     present = text[~empty]
     if len(present) == 0:
         raise DataError(f"column {quote(name)} has no dates: every cell is empty")
-    parsed, notes = _text_times(present, name)
+    own = None if groups is None else groups[present.index.to_numpy()]
+    parsed, notes = _text_times(present, name, own)
     out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
     out[present.index] = parsed.to_numpy()
     return pd.DatetimeIndex(out), notes
 
 
-def _text_times(present: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
+def _text_times(
+    present: pd.Series, name: str, groups: np.ndarray | None = None
+) -> tuple[pd.Series, list[str]]:
     """The non-empty text cells of a time column as timestamps, with notes.
 
     Raises:
@@ -116,8 +134,11 @@ def _text_times(present: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
     notes: list[str] = []
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
-    if fmt == "ISO8601" and present.iloc[:1000].str.contains(_TZ_SUFFIX).any():
-        parsed = _local_or_utc(present, parsed, name, notes)
+    if fmt == "ISO8601":
+        # every cell: in a panel sorted by series, the offsets may start late
+        zoned = present.str.contains(_TZ_SUFFIX).to_numpy()
+        if zoned.any():
+            parsed = _local_or_utc(present, parsed, zoned, name, notes, groups)
     parsed = _read_leftovers(present, parsed, name, notes)
     bad = parsed.isna()
     if bad.any():
@@ -147,32 +168,53 @@ def _local_note(name: str) -> str:
     )
 
 
-def _one_time_of_day(wall: pd.Series) -> bool:
-    """Whether every timestamp has the same clock time: daily or coarser data."""
-    wall = wall.dropna()
-    return len(wall) > 0 and (wall - wall.dt.normalize()).nunique() == 1
+def _one_time_of_day(wall: pd.Series, groups: np.ndarray | None = None) -> bool:
+    """Whether every timestamp has the same clock time (in each group, with
+    ``groups``): daily or coarser data."""
+    known = wall.notna().to_numpy()
+    if not known.any():
+        return False
+    clock = (wall - wall.dt.normalize())[known]
+    if groups is None:
+        return clock.nunique() == 1
+    return bool(clock.groupby(groups[known], sort=False).nunique().max() == 1)
 
 
 def _local_or_utc(
-    present: pd.Series, utc: pd.Series, name: str, notes: list[str]
+    present: pd.Series,
+    utc: pd.Series,
+    zoned: np.ndarray,
+    name: str,
+    notes: list[str],
+    groups: np.ndarray | None = None,
 ) -> pd.Series:
-    """Times written with UTC offsets: the local wall-clock times when the data are
-    daily or coarser (one clock time), else the times in UTC (DST-safe)."""
+    """Times written with UTC offsets (``zoned`` marks those cells): the local
+    wall-clock times when the data are daily or coarser (one clock time, in each
+    group with ``groups``), else the times in UTC (DST-safe); the cells without
+    an offset are then read as UTC, with a note."""
     with_time = present.str.contains(r"\d:\d\d", regex=True)
     stripped = present.copy()
     stripped[with_time] = (
         present[with_time].str.replace(_TZ_SUFFIX, "", regex=True).str.rstrip()
     )
     wall = _try_format(stripped, "ISO8601")
-    if wall.notna().equals(utc.notna()) and _one_time_of_day(wall):
+    if wall.notna().equals(utc.notna()) and _one_time_of_day(wall, groups):
         notes.append(_local_note(name))
         return wall
     notes.append(_utc_note(name))
+    if not zoned.all():
+        pos = int(np.argmin(zoned))
+        notes.append(
+            f"{int((~zoned).sum())} of {len(zoned)} times in column {quote(name)} "
+            f"have no UTC offset (first at row {int(present.index[pos]) + 2}: "
+            f"{quote(present.iloc[pos])}) while the others have one; read them as "
+            "UTC times. If they are local times, write their offset too"
+        )
     return utc
 
 
 def _typed_times(
-    raw: pd.Series | pd.Index, name: str
+    raw: pd.Series | pd.Index, name: str, groups: np.ndarray | None = None
 ) -> tuple[pd.DatetimeIndex, list[str]] | None:
     """Times from periods, datetimes or numbers; None for a column of text."""
     if isinstance(raw, pd.PeriodIndex) or isinstance(
@@ -182,7 +224,7 @@ def _typed_times(
     series = pd.Series(raw).reset_index(drop=True)
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         wall = series.dt.tz_localize(None)  # the clock time in the series' own zone
-        if _one_time_of_day(wall):
+        if _one_time_of_day(wall, groups):
             return pd.DatetimeIndex(wall), [_local_note(name)]
         utc = series.dt.tz_convert("UTC").dt.tz_localize(None)
         return pd.DatetimeIndex(utc), [_utc_note(name)]

@@ -55,8 +55,12 @@ def to_panel(
     steps :func:`~convlstm.data.to_series` uses (duplicate timestamps averaged,
     rows without a value at either end dropped, timestamps snapped onto the grid,
     gaps and missing values interpolated). Series may differ in length and start.
-    A series with fewer than ``MIN_PANEL_POINTS`` points with a value is dropped
-    with a note.
+    A series whose gaps leave its time steps too irregular to give a frequency
+    is read at the panel's frequency (that of its longest series) when all its
+    timestamps lie on that grid, with a note. Times written with UTC offsets keep
+    their local days when each series has one clock time (daily data recorded
+    in different time zones), else they are converted to UTC. A series with
+    fewer than ``MIN_PANEL_POINTS`` points with a value is dropped with a note.
 
     Args:
         df: the table, e.g. from :func:`read_csv`.
@@ -296,7 +300,9 @@ def _long_rows(
     """One row per (series, time, value), times and values parsed, sorted."""
     frames = []
     for value_col in value_cols:
-        times, values, kept = parse_rows(df, df[time_col], time_col, value_col, notes)
+        times, values, kept = parse_rows(
+            df, df[time_col], time_col, value_col, notes, groups=names
+        )
         if names is None:
             labels = np.full(len(values), value_col, dtype=object)
         else:
@@ -364,7 +370,7 @@ def _repair_all(
     pieces = [long.loc[np.repeat(clean, ends - starts), ["series", "time", "value"]]]
     for a, b in zip(starts[~clean & ~short], ends[~clean & ~short], strict=True):
         own: list[str] = []
-        y = _repair_one(labels, times, values, a, b, own, time_col, value_name)
+        y = _repair_one(labels, times, values, a, b, own, time_col, value_name, freq)
         name = str(labels[a])
         if own:
             repairs[name] = own
@@ -406,12 +412,22 @@ def _repair_one(
     notes: list[str],
     time_col: str = "time",
     value_name: str = "value",
+    freq: str | None = None,
 ) -> pd.Series:
-    """Rows ``a:b`` (one series) through :func:`repair`; errors name the series."""
+    """Rows ``a:b`` (one series) through :func:`repair`; errors name the series.
+
+    ``freq``: the panel's frequency, for a series whose gaps leave its time
+    steps too irregular to give one.
+    """
     y = pd.Series(values[a:b], index=pd.DatetimeIndex(times[a:b]))
     try:
         return repair(
-            y, time_col, notes, value_name=value_name, min_points=MIN_PANEL_POINTS
+            y,
+            time_col,
+            notes,
+            value_name=value_name,
+            min_points=MIN_PANEL_POINTS,
+            fallback_freq=freq,
         )
     except DataError as exc:
         raise DataError(f"series {quote(str(labels[a]))}: {exc}") from None

@@ -110,6 +110,7 @@ def repair(
     *,
     value_name: str = "value",
     min_points: int = MIN_POINTS,
+    fallback_freq: str | None = None,
 ) -> pd.Series:
     """Repair one series: the steps :func:`to_series` and the panel reader share.
 
@@ -123,6 +124,10 @@ def repair(
         notes: the list each repair is reported to (appended in place).
         value_name: the value column, for messages.
         min_points: the fewest points accepted.
+        fallback_freq: the frequency to use when the timestamps have no
+            dominant step of their own but every one lies on its grid (a
+            panel's frequency, for a short series with many gaps); None to
+            raise instead.
 
     Returns:
         A float series on a regular DatetimeIndex (``freq`` set, named
@@ -134,7 +139,16 @@ def repair(
     """
     y = _trim_empty_ends(y, value_name, notes)
     _require_points(len(y), "points with a time and a value", min_points)
-    freq, snapped, freq_notes = regular_freq(y.index, time_name)
+    try:
+        freq, snapped, freq_notes = regular_freq(y.index, time_name)
+    except DataError:
+        if fallback_freq is None or not _fits(y.index, fallback_freq):
+            raise
+        freq, snapped = fallback_freq, y.index
+        freq_notes = [
+            "its time steps are too irregular to give a frequency on their own (it "
+            f"has many gaps); read it at the panel's frequency {fallback_freq}"
+        ]
     notes.extend(freq_notes)
     if not snapped.equals(y.index):
         y = pd.Series(y.to_numpy(), index=snapped)
@@ -256,9 +270,18 @@ def _choose_columns(
 
 
 def parse_rows(
-    df: pd.DataFrame, times_raw: Any, time_name: str, value_col: str, notes: list[str]
+    df: pd.DataFrame,
+    times_raw: Any,
+    time_name: str,
+    value_col: str,
+    notes: list[str],
+    groups: Any = None,
 ) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
     """Parse the times and values of a table; drop the rows without a time.
+
+    ``groups`` names the series of each row in a long panel (see
+    :func:`~convlstm.data.dates.parse_times`: whether times with UTC offsets
+    keep their local days is then decided series by series).
 
     Returns:
         ``(times, values, kept)`` in row order, rows with an empty time cell
@@ -267,7 +290,7 @@ def parse_rows(
     Raises:
         DataError: cells that are not dates, or values that are not numbers.
     """
-    times, time_notes = parse_times(times_raw, time_name)
+    times, time_notes = parse_times(times_raw, time_name, groups)
     notes.extend(n for n in time_notes if n not in notes)  # once per wide table
     values, value_notes = column_values(df[value_col], value_col)
     notes.extend(value_notes)
@@ -313,6 +336,23 @@ def _require_points(n: int, what: str, least: int = MIN_POINTS) -> None:
             f"only {n} {what if n != 1 else what.replace('points', 'point', 1)}; at "
             f"least {least} are needed. Use a longer series"
         )
+
+
+def _fits(index: pd.DatetimeIndex, freq: str) -> bool:
+    """Whether every timestamp lies on the ``freq`` grid that starts at the first
+    (False, before building it, for a grid :func:`_grid` would refuse as gaps)."""
+    offset = to_offset(freq)
+    try:
+        steps = (index[-1] - index[0]) / pd.Timedelta(offset)
+    except (TypeError, ValueError):
+        steps = 0.0  # a calendar step (months, weeks...): a short grid
+    if steps > 2 * len(index) + 10:
+        return False
+    try:
+        grid = pd.date_range(index[0], index[-1], freq=offset)
+    except (TypeError, ValueError):
+        return False
+    return grid[0] == index[0] and not len(index.difference(grid))
 
 
 def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
