@@ -168,6 +168,9 @@ class BacktestResult:
         member_forecasts: the backtest forecasts (columns as ``forecasts``) of the
             ensemble members that are not among the models, fitted only to feed
             the ensembles; empty when there are none.
+        failed: ``{model: error}`` of the models left out of the results because
+            they failed on some fold (``backtest(..., keep_going=True)`` only),
+            each error as it would have been raised (naming the model and fold).
     """
 
     forecasts: pd.DataFrame
@@ -179,6 +182,7 @@ class BacktestResult:
     member_forecasts: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(FORECAST_COLUMNS))
     )
+    failed: dict[str, ConvLSTMError] = field(default_factory=dict)
 
     @property
     def cutoffs(self) -> list[pd.Timestamp]:
@@ -324,6 +328,7 @@ def backtest(
     progress: ProgressCallback | None = None,
     n_jobs: int = 1,
     engine: str | None = None,
+    keep_going: bool = False,
 ) -> BacktestResult:
     """Evaluate forecasters by rolling-origin backtesting.
 
@@ -347,6 +352,13 @@ def backtest(
             1, which fits them one after another in this process.
         engine: where ``n_jobs > 1`` runs: "local" worker processes or "ray"
             (default: ``CONVLSTM_ENGINE``, else local).
+        keep_going: a model that fails on a fold (a ``ConvLSTMError`` other than
+            a ``ParameterError``) does not stop the backtest: it is left out of
+            the results (``failed`` says why) and every other model's fits are
+            kept, not redone. In an ensemble it counts as a member that failed on
+            that fold, as a member outside the models always does, so the
+            numbers equal a backtest run again without it. A failure is raised
+            as before when no model is left.
 
     Returns:
         A :class:`BacktestResult`.
@@ -383,8 +395,9 @@ def backtest(
     fold_rows: list[dict[str, Any]] = []
     cuts = [n - (folds - k + 1) * horizon for k in range(1, folds + 1)]
     early = _fit_folds_at_once(
-        named, helpers, y, cuts, horizon, n_jobs, progress, engine
+        named, helpers, y, cuts, horizon, n_jobs, progress, engine, keep_going
     )
+    failed: dict[str, ConvLSTMError] = {}
     for k in range(1, folds + 1):
         cut = cuts[k - 1]
         train = y.iloc[:cut]
@@ -404,10 +417,17 @@ def backtest(
                 unit=(k - 1) * per_round,
                 total_units=total_units,
                 validation=validation,
+                keep_going=keep_going,
             )
         else:
             fitted = early[k - 1]
-            combine_round(fitted, named, train, horizon, where, validation)
+            combine_round(fitted, named, train, horizon, where, validation, keep_going)
+        for name, exc in fitted.errors.items():
+            failed.setdefault(name, exc)
+        if fitted.errors and early is None:
+            # later folds fit a failed model only for the ensembles using it
+            used = _members_of(named, failed)
+            named = {n: p for n, p in named.items() if n not in failed or n in used}
         for name, pred in fitted.forecasts.items():
             frame = pd.DataFrame(
                 {
@@ -438,6 +458,10 @@ def backtest(
             log.debug("%s %s fitted in %.2fs", name, stage, fitted.seconds[name])
         validation = _errors(fitted.forecasts, actual)
 
+    if failed:
+        rows, member_rows, fold_rows, named = _drop_failed(
+            failed, rows, member_rows, fold_rows, named
+        )
     order = {name: i for i, name in enumerate(named)}
     forecasts = (
         pd.concat(rows, ignore_index=True)
@@ -462,7 +486,45 @@ def backtest(
             if member_rows
             else pd.DataFrame(columns=list(FORECAST_COLUMNS))
         ),
+        failed=failed,
     )
+
+
+def _drop_failed(
+    failed: Mapping[str, ConvLSTMError],
+    rows: list[pd.DataFrame],
+    member_rows: list[pd.DataFrame],
+    fold_rows: list[dict[str, Any]],
+    named: Mapping[str, BaseForecaster],
+) -> tuple[
+    list[pd.DataFrame], list[pd.DataFrame], list[dict[str, Any]], dict[str, Any]
+]:
+    """The backtest's rows without the ``failed`` models: a failed model's
+    forecasts of the folds it managed stay as an ensemble member's (as they
+    would be had it been fitted only as a member); raises the first failure
+    when no model is left."""
+    kept = {n: p for n, p in named.items() if n not in failed}
+    if not kept:
+        raise next(iter(failed.values()))
+    members = _members_of(named, failed)
+    member_rows = member_rows + [
+        r for r in rows if r["model"].iat[0] in failed and r["model"].iat[0] in members
+    ]
+    rows = [r for r in rows if r["model"].iat[0] not in failed]
+    fold_rows = [r for r in fold_rows if r["model"] not in failed]
+    return rows, member_rows, fold_rows, kept
+
+
+def _members_of(
+    named: Mapping[str, BaseForecaster], failed: Mapping[str, Any]
+) -> set[str]:
+    """The members of the ensembles among ``named`` that did not fail."""
+    return {
+        m
+        for n, p in named.items()
+        if n not in failed and is_combiner(p)
+        for m in p.member_names()
+    }
 
 
 def _by(order: dict[str, int]) -> Callable[[pd.Series], pd.Series]:
@@ -563,13 +625,17 @@ class FitRound:
             that produced one.
         seconds: fit seconds by name (an ensemble's: the sum of its members').
         fitted: the fitted models by name.
-        failed: ``{helper member: reason}`` of the helpers that failed.
+        failed: ``{member: reason}`` of the ensemble members that failed (the
+            helpers, and with ``keep_going`` the models too).
+        errors: ``{model: error}`` of the models (not helpers) that failed,
+            with ``keep_going`` (else the first is raised).
     """
 
     forecasts: dict[str, pd.Series] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     fitted: dict[str, BaseForecaster] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, ConvLSTMError] = field(default_factory=dict)
 
 
 def fit_round(
@@ -584,6 +650,7 @@ def fit_round(
     unit: int = 0,
     total_units: int = 1,
     validation: Mapping[str, float] | None = None,
+    keep_going: bool = False,
 ) -> FitRound:
     """Fit every model once on ``train``; then combine each ensemble from the
     forecasts of its members (the models themselves, or ``helpers``).
@@ -608,6 +675,9 @@ def fit_round(
         total_units: progress units of the whole job.
         validation: ``{member: MAE}`` on the ``horizon`` points before ``train``'s
             end, for weighted ensembles (the previous fold's errors).
+        keep_going: a model's failure (a ``ConvLSTMError`` other than a
+            ``ParameterError``) goes into the round's ``errors`` (and, for the
+            ensembles, ``failed``) instead of being raised.
 
     Raises:
         DataError, ParameterError: a model (not a helper) cannot be fitted, or no
@@ -624,8 +694,9 @@ def fit_round(
         progress=progress,
         unit=unit,
         total_units=total_units,
+        keep_going=keep_going,
     )
-    combine_round(out, named, train, horizon, where, validation)
+    combine_round(out, named, train, horizon, where, validation, keep_going)
     return out
 
 
@@ -640,6 +711,7 @@ def fit_plain(
     progress: ProgressCallback | None = None,
     unit: int = 0,
     total_units: int = 1,
+    keep_going: bool = False,
 ) -> FitRound:
     """The first half of :func:`fit_round`: fit the models that are not ensembles,
     then the helpers (arguments as there)."""
@@ -668,15 +740,18 @@ def fit_plain(
             if lenient:
                 out.failed[name] = str(exc)
                 continue
-            named = isinstance(exc, ModelFailure)  # already names model and where
+            labelled = isinstance(exc, ModelFailure)  # names model and where
             if (
                 where is not None
-                and not named
+                and not labelled
                 and isinstance(exc, DataError | ParameterError)
             ):
-                raise _of_model(type(exc)(f"{name}, {where}: {exc}"), name) from None
+                exc = type(exc)(f"{name}, {where}: {exc}")
             _of_model(exc, name)
-            raise
+            if not keep_going or isinstance(exc, ParameterError):
+                raise exc from exc.__cause__
+            out.failed[name], out.errors[name] = str(exc), exc
+            continue
         out.forecasts[name], out.seconds[name], out.fitted[name] = pred, seconds, model
     return out
 
@@ -695,6 +770,7 @@ def combine_round(
     horizon: int,
     where: str | None = None,
     validation: Mapping[str, float] | None = None,
+    keep_going: bool = False,
 ) -> None:
     """The second half of :func:`fit_round`: add each ensemble of ``named``, combined
     from the forecasts in ``out`` (arguments as there)."""
@@ -712,10 +788,13 @@ def combine_round(
                 fitted={m: out.fitted[m] for m in members if m in out.fitted},
             )
         except (DataError, ParameterError) as exc:
-            if where is None:
-                _of_model(exc, name)
-                raise
-            raise _of_model(type(exc)(f"{name}, {where}: {exc}"), name) from None
+            if where is not None:
+                exc = type(exc)(f"{name}, {where}: {exc}")
+            _of_model(exc, name)
+            if not keep_going or isinstance(exc, ParameterError):
+                raise exc from exc.__cause__
+            out.errors[name] = exc
+            continue
         out.forecasts[name] = model.predict()
         out.seconds[name] = sum(out.seconds.get(m, 0.0) for m in members)
         out.fitted[name] = model
@@ -730,6 +809,7 @@ def _fit_folds_at_once(
     n_jobs: int,
     progress: ProgressCallback | None,
     engine: str | None = None,
+    keep_going: bool = False,
 ) -> list[FitRound] | None:
     """Every fold's plain fits (:func:`fit_plain`) at once on ``n_jobs`` workers;
     None when ``n_jobs`` is 1 (the folds then run one by one)."""
@@ -747,6 +827,7 @@ def _fit_folds_at_once(
             horizon=horizon,
             stage=f"fold {k}/{folds}",
             where=f"backtest fold {k}/{folds} (training on the first {cut} points)",
+            keep_going=keep_going,
         )
         for k, cut in enumerate(cuts, start=1)
     ]
@@ -768,6 +849,7 @@ class FoldTask:
     horizon: int
     stage: str
     where: str
+    keep_going: bool = False
 
 
 def fit_fold(task: FoldTask) -> FitRound:
@@ -779,6 +861,7 @@ def fit_fold(task: FoldTask) -> FitRound:
         task.horizon,
         stage=task.stage,
         where=task.where,
+        keep_going=task.keep_going,
     )
 
 

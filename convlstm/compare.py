@@ -259,27 +259,24 @@ def compare(
 
     # the backtest's share of the progress bar; the final refits fill the rest
     share = folds / (folds + 1) if refit_final and _is_count(folds) else 1.0
-    while not unscored:
-        try:
-            result = backtest(
-                protos,
-                y,
-                horizon,
-                folds,
-                progress=_scaled(progress, share),
-                n_jobs=jobs,
-                engine=engine,
-            )
-            break
-        except ConvLSTMError as exc:
-            # one model failed on this data (too short for its settings, a
-            # diverging loss, a numeric breakdown, a damaged weight file): the
-            # others still run, and the failure is said, not lost; a setting no
-            # data could take (ParameterError) stays an error
-            if isinstance(exc, ParameterError):
-                raise
+    if not unscored:
+        # a model that fails on this data (too short for its settings, a
+        # diverging loss, a numeric breakdown, a damaged weight file) is left
+        # out and said why, the others' fits kept; a setting no data could take
+        # (ParameterError) stays an error
+        result = backtest(
+            protos,
+            y,
+            horizon,
+            folds,
+            progress=_scaled(progress, share),
+            n_jobs=jobs,
+            engine=engine,
+            keep_going=True,
+        )
+        for exc in result.failed.values():
             _leave_out(exc, protos, names, left_out, "failed")
-    if unscored:
+    else:
         y = check_series(y, min_length=1, what="the forecast")
         result = _unscored(names, y, horizon)
 
@@ -288,17 +285,12 @@ def compare(
     frames = []
     if refit_final:
         y = check_series(y, min_length=1, what="the final fit")
-        while True:
-            try:
-                final = _final_round(protos, y, result, progress)
-                break
-            except ConvLSTMError as exc:
-                # backtested, but its fit on the whole series failed: left out
-                # of the results as a whole, said why
-                if isinstance(exc, ParameterError):
-                    raise
-                why = "failed in the final fit on the whole series"
-                result = _without(result, _leave_out(exc, protos, names, left_out, why))
+        final = _final_round(protos, y, result, progress)
+        for exc in final.errors.values():
+            # backtested, but its fit on the whole series failed: left out of
+            # the results as a whole, said why
+            why = "failed in the final fit on the whole series"
+            result = _without(result, _leave_out(exc, protos, names, left_out, why))
         if unscored:  # no backtest to time: the final fits' seconds
             result.summary["fit_seconds"] = [
                 final.seconds.get(n, math.nan) for n in names
@@ -644,6 +636,7 @@ def _final_round(
         unit=per_round * result.folds,
         total_units=per_round * (result.folds + 1),
         validation=fold_errors(tidy, result.folds),
+        keep_going=True,
     )
 
 

@@ -131,3 +131,66 @@ def test_progress_events():
         ("Spy", "fold 2/2"),
     ]
     assert [e.fraction for e in events] == [0.0, 0.25, 0.5, 0.75]
+
+
+@pytest.fixture
+def naive_fails_on_fold_2(monkeypatch):
+    """NaiveForecaster fails on the second fold of :func:`series` (3 x 6)."""
+    real = NaiveForecaster.fit
+
+    def fit(self, y, *args, **kwargs):
+        if len(y) == 48:
+            raise DataError("no luck on this fold")
+        return real(self, y, *args, **kwargs)
+
+    monkeypatch.setattr(NaiveForecaster, "fit", fit)
+
+
+def test_keep_going_leaves_a_failing_model_out_and_keeps_the_rest(
+    naive_fails_on_fold_2,
+):
+    from convlstm.models.ensemble import EnsembleForecaster
+
+    y = series()
+    ensemble = EnsembleForecaster(members=("Naive", "Seasonal naive"))
+    models = {
+        "Naive": NaiveForecaster(),
+        "Seasonal naive": SeasonalNaiveForecaster(),
+        "Ensemble": ensemble,
+    }
+    with pytest.raises(DataError, match="Naive, backtest fold 2/3.*no luck"):
+        backtest(models, y, horizon=6, folds=3)
+    result = backtest(models, y, horizon=6, folds=3, keep_going=True)
+    assert list(result.failed) == ["Naive"]
+    assert str(result.failed["Naive"]).startswith("Naive, backtest fold 2/3")
+    assert result.failed["Naive"].model == "Naive"
+    assert list(result.summary.index) == ["Seasonal naive", "Ensemble"]
+    assert set(result.forecasts["model"]) == {"Seasonal naive", "Ensemble"}
+    # the numbers of a backtest without it: there Naive is the ensemble's member
+    # only, fitted for it and failing on fold 2 just the same
+    again = backtest(
+        {"Seasonal naive": SeasonalNaiveForecaster(), "Ensemble": ensemble},
+        y,
+        horizon=6,
+        folds=3,
+    )
+    assert again.failed == {}
+    pd.testing.assert_frame_equal(result.forecasts, again.forecasts)
+    pd.testing.assert_frame_equal(result.member_forecasts, again.member_forecasts)
+
+
+def test_keep_going_raises_when_every_model_failed(naive_fails_on_fold_2):
+    with pytest.raises(DataError, match="no luck"):
+        backtest([NaiveForecaster()], series(), horizon=6, folds=3, keep_going=True)
+
+
+def test_keep_going_still_raises_a_bad_setting_at_once():
+    class BadSetting(NaiveForecaster):
+        display_name = "Bad"
+
+        def fit(self, y: pd.Series) -> Self:
+            raise ParameterError("lookback must be positive")
+
+    models = [BadSetting(), SeasonalNaiveForecaster()]
+    with pytest.raises(ParameterError, match="lookback must be positive"):
+        backtest(models, series(), horizon=6, folds=3, keep_going=True)

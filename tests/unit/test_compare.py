@@ -272,3 +272,39 @@ def test_zero_folds_on_a_long_series_skips_the_backtest(y):
 def test_zero_folds_checks_its_settings(y, kwargs, message):
     with pytest.raises(ParameterError, match=message):
         compare(y, models=["naive"], **{"horizon": 3, **kwargs})
+
+
+def test_a_model_failing_mid_backtest_costs_the_others_no_refit(y, monkeypatch):
+    # Naive fails on fold 2 of 3 only: the others' fits of folds 1 and 2 are
+    # kept (each model fitted once a fold and once on the whole series), and the
+    # numbers equal a comparison run without Naive from the start
+    from convlstm.errors import TrainingError
+    from convlstm.models.baselines import NaiveForecaster
+
+    calls: list[tuple[str, int]] = []
+    real_naive, real_seasonal = NaiveForecaster.fit, SeasonalNaiveForecaster.fit
+
+    def naive_fit(self, series, *args, **kwargs):
+        calls.append(("Naive", len(series)))
+        if len(series) == len(y) - 12:
+            raise TrainingError("the loss became NaN")
+        return real_naive(self, series, *args, **kwargs)
+
+    def seasonal_fit(self, series, *args, **kwargs):
+        calls.append(("Seasonal naive", len(series)))
+        return real_seasonal(self, series, *args, **kwargs)
+
+    monkeypatch.setattr(NaiveForecaster, "fit", naive_fit)
+    monkeypatch.setattr(SeasonalNaiveForecaster, "fit", seasonal_fit)
+    models = ["naive", "Seasonal naive", "Theta"]
+    result = compare(y, models=models, horizon=6, folds=3)
+    assert [n for m, n in calls if m == "Seasonal naive"] == [42, 48, 54, 60]
+    assert [n for m, n in calls if m == "Naive"] == [42, 48]
+    assert list(result.summary.index) == ["Seasonal naive", "Theta"]
+    assert result.left_out == {"Naive": "failed: the loss became NaN"}
+    without = compare(y, models=models[1:], horizon=6, folds=3)
+    pd.testing.assert_frame_equal(
+        result.summary.drop(columns="fit_seconds"),
+        without.summary.drop(columns="fit_seconds"),
+    )
+    pd.testing.assert_frame_equal(result.future, without.future)
