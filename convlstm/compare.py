@@ -210,8 +210,8 @@ def compare(
             model: one too short for some models runs the others and says which
             it left out in ``Comparison.left_out``).
         TrainingError, ConvLSTMError: the only model left failed (a model that
-            fails on the data while others remain is left out and the backtest
-            runs again without it).
+            fails on the data while others remain is left out, with why, and
+            the others' fits are kept: the numbers of a run without it).
     """
     start = time.perf_counter()
     if models is None:
