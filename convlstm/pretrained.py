@@ -2,8 +2,8 @@
 card, and loading them with the same pickle-free checks as saved bundles.
 
 One network per family of series (yearly and other non-seasonal, quarterly,
-monthly; daily, hourly and weekly, from synthetic series only), trained by ``make
-pretrain`` (``python -m convlstm.pretrain.build``) on the corpus of
+monthly; daily, hourly, weekly and half-hourly, from synthetic series only), trained
+by ``make pretrain`` (``python -m convlstm.pretrain.build``) on the corpus of
 :mod:`convlstm.pretrain.corpus`; ``convlstm/weights/card.json`` describes each one
 (its shape, corpus, steps, seed, time, code version, hash). Nothing is downloaded:
 the weights ship inside the package.
@@ -54,6 +54,7 @@ FAMILY_OF_SEASON = {
     7: "daily",
     24: "hourly",
     52: "weekly",
+    48: "halfhourly",
 }
 FAMILY_OF_SEASON_INVERSE = {f: s for s, f in FAMILY_OF_SEASON.items()}
 

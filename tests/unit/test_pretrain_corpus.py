@@ -29,7 +29,7 @@ from convlstm.pretrain import SYNTHETIC_ONLY as SYNTHETIC_ONLY_COUNT
 NAME = re.compile(r"^(M1:\S+|M3:N\d{4}|synthetic:(\w+):\d{5})$")
 #: The families with M1 and M3 series; the others are synthetic only.
 COMPETITION = ["yearly", "quarterly", "monthly"]
-SYNTHETIC_ONLY = ["daily", "hourly", "weekly"]
+SYNTHETIC_ONLY = ["daily", "hourly", "weekly", "halfhourly"]
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +63,7 @@ def test_families():
     assert FAMILIES["daily"] == Family("daily", 7, "D", 14)
     assert FAMILIES["hourly"] == Family("hourly", 24, "h", 48)
     assert FAMILIES["weekly"] == Family("weekly", 52, "W-SUN", 52)
+    assert FAMILIES["halfhourly"] == Family("halfhourly", 48, "30min", 96)
     for fam in FAMILIES.values():  # the season the reader finds at that frequency
         assert season_length(fam.freq) == fam.season
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -33,6 +33,7 @@ def test_shipped_weights_load_on_cpu_and_match_their_card():
         "daily",
         "hourly",
         "weekly",
+        "halfhourly",
     }
     for family, entry in card["families"].items():
         data = (pretrained.WEIGHTS_DIR / entry["file"]).read_bytes()
@@ -75,13 +76,14 @@ def test_zero_shot_is_deterministic_and_the_first_steps_agree_across_horizons():
 
 
 def test_a_season_without_a_pretrained_family_trains_from_scratch_and_says_so():
-    y = pd.Series(  # business days: a season of 5 steps
-        np.arange(80.0) % 5, index=pd.date_range("2020-01-01", periods=80, freq="B")
+    y = pd.Series(  # 4-hourly: a season of 6 steps (and a week of 42)
+        np.arange(80.0) % 6, index=pd.date_range("2020-01-01", periods=80, freq="4h")
     )
+    assert season_length(y.index) == 6 and 6 not in pretrained.FAMILY_OF_SEASON
     model = ConvLSTMForecaster(horizon=5, init="pretrained", epochs=2, device="cpu")
     f = model.fit(y).predict()
     assert len(f) == 5 and np.isfinite(f).all()
-    assert "no pretrained network for a season of 5 steps" in model.init_note_
+    assert "no pretrained network for a season of 6 steps" in model.init_note_
     assert "family_" not in model.__dict__
     scratch = ConvLSTMForecaster(horizon=5, epochs=2, device="cpu").fit(y).predict()
     pd.testing.assert_series_equal(f, scratch)
@@ -137,10 +139,12 @@ def test_the_pretrained_net_works_on_the_log_only_when_asked_for():
         ConvLSTMForecaster(transform="log", **base).fit(y - y.mean())
 
 
-@pytest.mark.parametrize("freq, n", [("B", 10), ("30min", 20), ("15min", 30)])
+@pytest.mark.parametrize("freq, n", [("4h", 10), ("10min", 20), ("15min", 30)])
 def test_a_short_series_without_a_family_gets_the_non_seasonal_network(freq, n):
     # too short to train from scratch: the yearly (non-seasonal) net forecasts it
     index = pd.date_range("2020-01-01", periods=n, freq=freq)
+    # seasons of 6, 144 and 96 steps: no network of their own
+    assert season_length(index) not in pretrained.FAMILY_OF_SEASON
     y = pd.Series(50 + np.arange(float(n)), index=index)
     with pytest.raises(DataError, match="needs at least"):
         ConvLSTMForecaster(horizon=5, init="scratch", device="cpu").fit(y)
@@ -157,26 +161,57 @@ def test_a_short_series_without_a_family_gets_the_non_seasonal_network(freq, n):
 
 
 @pytest.mark.parametrize(
-    "freq, n, family",
-    [("D", 10, "daily"), ("h", 30, "hourly"), ("W-SUN", 20, "weekly"), ("D", 60, "")],
+    "freq, n, family, short",
+    [
+        ("D", 10, "daily", True),
+        ("h", 30, "hourly", True),
+        ("W-SUN", 20, "weekly", True),
+        ("30min", 60, "halfhourly", True),
+        ("D", 60, "daily", False),
+        ("30min", 200, "halfhourly", False),
+    ],
 )
-def test_daily_hourly_and_weekly_series_start_from_their_own_network(freq, n, family):
+def test_a_series_with_a_season_of_its_own_network_starts_from_it(
+    freq, n, family, short
+):
     index = pd.date_range("2020-01-05", periods=n, freq=freq)
     season = season_length(index)
     t = np.arange(n)
     y = pd.Series(100 + t + 10 * np.sin(2 * np.pi * t / season), index=index)
     model = ConvLSTMForecaster(horizon=5, init="pretrained", device="cpu").fit(y)
-    assert model.family_ == (family or "daily") and model.init_note_ is None
+    assert model.family_ == family and model.init_note_ is None
     assert model.season_length_ == season
     f = model.predict()
     assert len(f) == 5 and np.isfinite(f).all() and f.index[0] > y.index[-1]
     again = ConvLSTMForecaster.from_bytes(model.to_bytes())
     pd.testing.assert_series_equal(again.predict(), f)
     auto = ConvLSTMForecaster(horizon=5, device="cpu", **AUTO_SMALL).fit(y)
-    if family:  # too short to train from scratch: the season's own network
+    if short:  # too short to train from scratch: the season's own network
         assert auto.start_ == "pretrained" and auto.family_ == family
     else:  # long enough: both starts are checked
         assert set(auto.start_errors_) == {"scratch", "pretrained"}
+
+
+def test_the_half_hourly_network_has_its_settings():
+    # heads of two days (96 half-hours); the window the panel rule picked for its
+    # corpus: 4 days (it cannot see the weekly cycle of 336)
+    config, _ = pretrained.load_family("halfhourly")
+    assert pretrained.family_for(48) == "halfhourly"
+    assert (config["season"], config["freq"], config["width"]) == (48, "30min", 48)
+    assert (config["horizon"], config["lookback"]) == (96, 192)
+    assert set(config["corpus"]["sizes"]) == {
+        f"synthetic:{kind}"
+        for kind in ("kernel", "seasonal", "walk", "shift", "intermittent")
+    }
+    # business days (5) were tried and not shipped: still no network of their own
+    assert 5 not in pretrained.FAMILY_OF_SEASON
+    # a longer half-hourly forecast than the heads: block by block
+    index = pd.date_range("2020-01-06", periods=400, freq="30min")
+    t = np.arange(400)
+    y = pd.Series(100 + 10 * np.sin(2 * np.pi * t / 48), index=index)
+    model = ConvLSTMForecaster(horizon=150, init="pretrained", fine_tune=False)
+    f = model.fit(y).predict()
+    assert len(f) == 150 and np.isfinite(f).all() and model.family_ == "halfhourly"
 
 
 AUTO_SMALL = {"epochs": 2, "hidden_size": 4, "num_layers": 1}
@@ -239,9 +274,19 @@ def test_rebuilding_some_families_keeps_the_others_in_the_card(tmp_path, monkeyp
     build.main(["--families", "weekly,monthly", "--out", str(tmp_path)])
     first = json.loads((tmp_path / "card.json").read_text())
     assert list(first["families"]) == ["monthly", "weekly"]  # the families' order
+    # a note on how the kept families were built stays with them
+    first["note"] = "Monthly and weekly: built by hand."
+    (tmp_path / "card.json").write_text(json.dumps(first))
     build.main(["--families", "daily", "--out", str(tmp_path)])
     card = json.loads((tmp_path / "card.json").read_text())
     assert list(card["families"]) == ["monthly", "daily", "weekly"]
+    assert card["note"] == "Monthly and weekly: built by hand."
+    assert "Monthly and weekly: built by hand." in (tmp_path / "CARD.md").read_text()
+    # families without competition series are named as synthetic only
+    assert (
+        "the monthly, daily and weekly families, which M1 and M3 do not hold"
+        in (tmp_path / "CARD.md").read_text()
+    )
     assert "weekly,monthly --out" in card["families"]["monthly"]["built"]["command"]
     assert "--families daily --out" in card["families"]["daily"]["built"]["command"]
     assert card["command"].endswith("--families daily --out " + str(tmp_path))
@@ -251,6 +296,7 @@ def test_rebuilding_some_families_keeps_the_others_in_the_card(tmp_path, monkeyp
     build.main(["--families", "daily", "--holdout", "--out", str(tmp_path)])
     held = json.loads((tmp_path / "card.json").read_text())
     assert list(held["families"]) == ["daily"] and held["holdout"] is True
+    assert "note" not in held
 
 
 def _panel(series, freq="MS"):
@@ -294,16 +340,16 @@ def test_a_panel_fine_tunes_one_net_and_a_season_without_a_family_trains_its_own
     assert 1 <= len(model.history_) <= 2
     assert model.start_loss_ is not None and np.isfinite(model.start_loss_)
     assert len(model.predict()) == 12
-    business = {
+    four_hourly = {  # a season of 6 steps: no network of its own
         k: pd.Series(
-            y.to_numpy(), index=pd.date_range("2020-01-06", periods=len(y), freq="B")
+            y.to_numpy(), index=pd.date_range("2020-01-06", periods=len(y), freq="4h")
         )
         for k, y in parts.items()
     }
     model = ConvLSTMForecaster(
         horizon=4, init="pretrained", epochs=2, hidden_size=4, device="cpu"
-    ).fit(_panel(business, "B"))
-    assert "season of 5 steps" in model.init_note_
+    ).fit(_panel(four_hourly, "4h"))
+    assert "season of 6 steps" in model.init_note_
     assert "family_" not in model.__dict__
     assert len(model.predict()) == 8
 
@@ -374,7 +420,7 @@ def test_the_pretrained_registry_entry_starts_pretrained_and_joins_an_ensemble()
     assert not spec.default and spec.kind == "neural"
     assert min_train_length(["ConvLSTM (pretrained)"], 12, 6) == 3
     # a season without a family: scratch when long enough, else the yearly net
-    assert min_train_length(["ConvLSTM (pretrained)"], 5, 6) == 3
+    assert min_train_length(["ConvLSTM (pretrained)"], 6, 6) == 3
     assert min_train_length(["ConvLSTM (pretrained)"], 7, 6) == 3  # daily
     y = _monthly(60, seed=2)
     ensemble = EnsembleForecaster(
@@ -490,12 +536,12 @@ def test_auto_start_on_a_short_series_or_a_season_without_a_family():
     assert short.start_ == "pretrained" and short.start_errors_ is None
     assert "too few to train from scratch" in short.init_note_
     assert np.isfinite(short.predict()).all()
-    business = pd.Series(
-        np.arange(80.0) % 5, index=pd.date_range("2020-01-01", periods=80, freq="B")
+    four_hourly = pd.Series(  # a season of 6 steps: no network of its own
+        np.arange(80.0) % 6, index=pd.date_range("2020-01-01", periods=80, freq="4h")
     )
-    model = ConvLSTMForecaster(init="auto", **{**AUTO, "horizon": 5}).fit(business)
+    model = ConvLSTMForecaster(init="auto", **{**AUTO, "horizon": 5}).fit(four_hourly)
     assert model.start_ == "scratch"
-    assert "no pretrained network for a season of 5 steps" in model.init_note_
+    assert "no pretrained network for a season of 6 steps" in model.init_note_
     # a panel trains its own network, as with init="scratch"
     panel = pd.concat(
         {k: _monthly(60, seed=k) for k in range(3)}, names=["series", "time"]
@@ -504,3 +550,25 @@ def test_auto_start_on_a_short_series_or_a_season_without_a_family():
         panel.rename("value").reset_index()
     )
     assert fitted.start_ == "scratch" and "family_" not in fitted.__dict__
+
+
+def test_auto_trains_from_scratch_when_its_window_holds_a_cycle_the_network_cannot():
+    # four weeks of hours: a scratch fit's window holds the week (168 steps); the
+    # hourly network's window (96 steps) cannot, so no check is run
+    n = 24 * 28
+    t = np.arange(n)
+    index = pd.date_range("2020-01-06", periods=n, freq="h")
+    y = pd.Series(
+        100 + 10 * np.sin(2 * np.pi * t / 24) + 5 * np.sin(2 * np.pi * t / 168),
+        index=index,
+    )
+    model = ConvLSTMForecaster(horizon=24, device="cpu", **AUTO_SMALL).fit(y)
+    assert model.start_ == "scratch" and model.start_errors_ is None
+    assert "168-step cycle" in model.init_note_
+    assert "window of 96 steps" in model.init_note_
+    assert model.lookback_ >= 168 and model.anchor_period_ == 168
+    scratch = ConvLSTMForecaster(horizon=24, device="cpu", init="scratch", **AUTO_SMALL)
+    pd.testing.assert_series_equal(model.predict(), scratch.fit(y).predict())
+    # a week of hours: the window cannot hold the week either, so both are checked
+    week = ConvLSTMForecaster(horizon=24, device="cpu", **AUTO_SMALL).fit(y.iloc[-336:])
+    assert set(week.start_errors_) == {"scratch", "pretrained"}
