@@ -59,6 +59,11 @@ FAMILY_OF_SEASON = {
 FAMILY_OF_SEASON_INVERSE = {f: s for s, f in FAMILY_OF_SEASON.items()}
 
 
+def family_words(family: str) -> str:
+    """The family's name as a sentence writes it ("half-hourly" for "halfhourly")."""
+    return {"halfhourly": "half-hourly"}.get(family, family)
+
+
 def family_for(season: int) -> str:
     """The pretrained family for a series whose season is ``season`` steps.
 
@@ -117,28 +122,29 @@ def load_family(
     if not isinstance(config, dict):
         raise ConvLSTMError(f"the pretrained model card has no {family!r} network")
     path = weights_dir / str(config.get("file", ""))
+    name = family_words(family)
     try:
         size = path.stat().st_size
         if size > MAX_WEIGHT_BYTES:
             raise ConvLSTMError(
-                f"the pretrained {family} weights ({size:,} bytes) are larger than "
+                f"the pretrained {name} weights ({size:,} bytes) are larger than "
                 f"the {MAX_WEIGHT_BYTES:,} bytes allowed"
             )
         data = path.read_bytes()
     except OSError as exc:
         raise ConvLSTMError(
-            f"the pretrained {family} weights cannot be read ({exc}): run "
+            f"the pretrained {name} weights cannot be read ({exc}): run "
             "`make pretrain`, or use init='scratch'"
         ) from None
     if hashlib.sha256(data).hexdigest() != config.get("sha256"):
         raise ConvLSTMError(
-            f"the pretrained {family} weights do not match their model card (SHA-256 "
+            f"the pretrained {name} weights do not match their model card (SHA-256 "
             "differs): the file was altered or damaged; run `make pretrain`"
         )
     try:
         state = load_tensors(data)
     except (SafetensorError, ValueError, RuntimeError) as exc:
         raise ConvLSTMError(
-            f"the pretrained {family} weights are corrupt: {exc}"
+            f"the pretrained {name} weights are corrupt: {exc}"
         ) from None
     return config, state

@@ -17,7 +17,7 @@ from convlstm.data import season_length
 from convlstm.models.rules import neural_min_length
 from convlstm.plots import demo as demo_plots
 from convlstm.plots import explain as explain_plots
-from convlstm.pretrained import FAMILY_OF_SEASON, load_card
+from convlstm.pretrained import FAMILY_OF_SEASON, family_words, load_card
 
 from .progress import ProgressBar, epoch_callback, event_text
 
@@ -591,7 +591,7 @@ def card_table(card: dict[str, Any]) -> Any:
         training = c.get("training", {})
         rows.append(
             {
-                "Network": family,
+                "Network": family_words(family),
                 "For a season of": f"{c.get('season')} step(s)",
                 "Forecasts (steps)": c.get("horizon"),
                 "Looks back (steps)": c.get("lookback"),
@@ -685,9 +685,9 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
     forecasts, tuned_model = result
     family = FAMILY_OF_SEASON[season]
     st.markdown(
-        f"The **{family}** network forecasts the last {horizon} steps of this "
-        "series from the points before them: as shipped (zero-shot), and after a "
-        "short training on those points (fine-tuned)."
+        f"The **{family_words(family)}** network forecasts the last {horizon} "
+        "steps of this series from the points before them: as shipped (zero-shot), "
+        "and after a short training on those points (fine-tuned)."
     )
     chart, curve = st.columns([3, 2], gap="medium")
     with chart:

@@ -29,6 +29,7 @@ from ..pretrained import (
     ARCH_FIELDS,
     FAMILY_OF_SEASON,
     family_for,
+    family_words,
     load_card,
     load_family,
 )
@@ -1100,7 +1101,8 @@ class ConvLSTMForecaster(NeuralForecaster):
                 "scratch",
                 None,
                 f"started from scratch without checking the pretrained "
-                f"{FAMILY_OF_SEASON[season]} network: trained on this series, the "
+                f"{family_words(FAMILY_OF_SEASON[season])} network: trained on this "
+                f"series, the "
                 f"window holds its {cycle}-step cycle, which the pretrained "
                 f"network's window of {window} steps cannot see",
             )
@@ -1108,7 +1110,8 @@ class ConvLSTMForecaster(NeuralForecaster):
             return (
                 "pretrained",
                 None,
-                f"started from the pretrained {FAMILY_OF_SEASON[season]} network: "
+                f"started from the pretrained "
+                f"{family_words(FAMILY_OF_SEASON[season])} network: "
                 f"{len(y)} points are too few "
                 f"to train from scratch and check that on the last {h} (at least "
                 f"{needed + h})",
@@ -1317,6 +1320,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         """Set up the pretrained net of ``season``'s family as ``net_`` (its shape
         and set-up from the card); returns its fewest real values in a window."""
         family = family_for(season)
+        name = family_words(family)
         config, state = load_family(family)
         try:
             self.arch_ = {k: config[k] for k in ARCH_FIELDS}
@@ -1329,7 +1333,7 @@ class ConvLSTMForecaster(NeuralForecaster):
             min_context = int(config["min_context"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ConvLSTMError(
-                f"the pretrained {family} model card is incomplete ({exc})"
+                f"the pretrained {name} model card is incomplete ({exc})"
             ) from None
         self.family_ = family
         self.horizon_ = int(self.horizon)
@@ -1342,7 +1346,7 @@ class ConvLSTMForecaster(NeuralForecaster):
             net.load_state_dict(state)
         except RuntimeError as exc:
             raise ConvLSTMError(
-                f"the pretrained {family} weights do not fit their card: {exc}"
+                f"the pretrained {name} weights do not fit their card: {exc}"
             ) from None
         self.net_ = net
         return min_context

@@ -199,9 +199,10 @@ def _kept_families(path: Path, rebuilt: list[str], holdout: bool) -> dict[str, A
 def _synthetic_only(card: dict[str, Any]) -> str:
     """The clause of ``CARD.md`` naming the families whose corpus holds no
     competition series ("" when there is none)."""
-    words = {"halfhourly": "half-hourly"}
+    from ..pretrained import family_words
+
     found = [
-        words.get(family, family)
+        family_words(family)
         for family, e in card["families"].items()
         if not any(source in ("M1", "M3") for source in e["corpus"]["sizes"])
     ]

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from convlstm.pretrained import FAMILY_OF_SEASON
+from convlstm.pretrained import FAMILY_OF_SEASON, family_words
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {"hidden_size": 8, "epochs": 2, "folds": 1, "num_layers": 1}
@@ -99,7 +99,7 @@ def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:
         s.value for s in at.subheader
     ]
     card = next(f.value for f in at.dataframe if "Network" in f.value.columns)
-    assert list(card["Network"]) == list(FAMILY_OF_SEASON.values())
+    assert list(card["Network"]) == [family_words(f) for f in FAMILY_OF_SEASON.values()]
     assert (card["Series learned from"] > 1000).all()
     text = _texts(at)
     assert "Tourism" in text and "left out" in text.lower()
