@@ -1094,27 +1094,24 @@ class ConvLSTMForecaster(NeuralForecaster):
         periods = self._periods(y.index)
         needed = self._min_length(periods)
         origins = min(AUTO_ORIGINS, (len(y) - needed) // h)
-        unseen = self._cycle_beyond_pretrained(len(y), periods, season)
-        if origins >= 1 and unseen:
-            cycle, window = unseen
-            return (
-                "scratch",
-                None,
-                f"started from scratch without checking the pretrained "
-                f"{family_words(FAMILY_OF_SEASON[season])} network: trained on this "
-                f"series, the "
-                f"window holds its {cycle}-step cycle, which the pretrained "
-                f"network's window of {window} steps cannot see",
-            )
+        network = f"the pretrained {family_words(FAMILY_OF_SEASON[season])} network"
         if origins < 1:
             return (
                 "pretrained",
                 None,
-                f"started from the pretrained "
-                f"{family_words(FAMILY_OF_SEASON[season])} network: "
-                f"{len(y)} points are too few "
-                f"to train from scratch and check that on the last {h} (at least "
+                f"started from {network}: {len(y)} points are too few to train "
+                f"from scratch and check that on the last {h} (at least "
                 f"{needed + h})",
+            )
+        unseen = self._cycle_beyond_pretrained(len(y), periods, season)
+        if unseen:
+            cycle, window = unseen
+            return (
+                "scratch",
+                None,
+                f"started from scratch without checking {network}: trained on "
+                f"this series, the window holds its {cycle}-step cycle, which the "
+                f"pretrained network's window of {window} steps cannot see",
             )
         values = y.to_numpy(dtype=np.float64)
         cut = len(y) - origins * h
