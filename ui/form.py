@@ -21,6 +21,7 @@ from convlstm import (
     start_of,
 )
 from convlstm import STARTS as LIB_STARTS
+from convlstm.pretrained import FAMILY_OF_SEASON, family_words
 
 from .loaders import default_horizon_folds
 from .state import PARAMS, Source, source, source_key
@@ -55,11 +56,12 @@ _START_LABELS = {
     "zero-shot": "the pretrained network (zero-shot)",
 }
 STARTS = {key: (_START_LABELS[key], dict(params)) for key, params in LIB_STARTS.items()}
+_FAMILIES = ", ".join(family_words(f) for f in FAMILY_OF_SEASON.values())
+_SEASONS = ", ".join(str(s) for s in sorted(FAMILY_OF_SEASON))
 START_HELP = (
-    "Pretraining: one network per kind of series (yearly, quarterly, monthly, "
-    "daily, hourly, weekly, half-hourly) was trained once on thousands of other "
-    "series (M1, M3 and synthetic ones; daily, hourly, weekly and half-hourly: "
-    "synthetic only) and "
+    f"Pretraining: one network per kind of series ({_FAMILIES}) was trained once "
+    "on thousands of other series (M1, M3 and synthetic ones; synthetic only for "
+    "the kinds M1 and M3 hold no series of) and "
     "ships with the app; it can forecast your series at once (zero-shot) or after "
     "a short training on it (fine-tuned). *Whichever forecasts better* trains "
     "from scratch too and keeps the start that forecast the end of your series "
@@ -70,7 +72,7 @@ START_HELP = (
     "much. On the bundled datasets training from scratch is "
     "usually more accurate, on short series like the Tourism competition's the "
     "pretrained network (see the README and bench/RESULTS.md, section Pretrained "
-    "ConvLSTM). A season other than 1, 4, 7, 12, 24, 48 or 52 steps (business "
+    f"ConvLSTM). A season other than {_SEASONS} steps (business "
     "days, say) has no pretrained network and trains from scratch, and so does a "
     "series long enough for a window that holds a cycle the pretrained network "
     "cannot see (the week of an hourly series). To compare starts side by side, "
