@@ -741,11 +741,7 @@ def fit_plain(
                 out.failed[name] = str(exc)
                 continue
             labelled = isinstance(exc, ModelFailure)  # names model and where
-            if (
-                where is not None
-                and not labelled
-                and isinstance(exc, DataError | ParameterError)
-            ):
+            if where is not None and not labelled:
                 exc = type(exc)(f"{name}, {where}: {exc}")
             _of_model(exc, name)
             if not keep_going or isinstance(exc, ParameterError):

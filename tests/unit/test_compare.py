@@ -301,7 +301,10 @@ def test_a_model_failing_mid_backtest_costs_the_others_no_refit(y, monkeypatch):
     assert [n for m, n in calls if m == "Seasonal naive"] == [42, 48, 54, 60]
     assert [n for m, n in calls if m == "Naive"] == [42, 48]
     assert list(result.summary.index) == ["Seasonal naive", "Theta"]
-    assert result.left_out == {"Naive": "failed: the loss became NaN"}
+    assert result.left_out == {
+        "Naive": "failed: Naive, backtest fold 2/3 (training on the first 48 "
+        "points): the loss became NaN"
+    }
     without = compare(y, models=models[1:], horizon=6, folds=3)
     pd.testing.assert_frame_equal(
         result.summary.drop(columns="fit_seconds"),
