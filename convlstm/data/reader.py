@@ -11,6 +11,7 @@ import re
 import warnings
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataError
@@ -47,11 +48,13 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     thousands separators ("1,234.5", "1.234,5", "1 234"), a currency sign or code
     or a percent sign carried by at least 80% of a column's non-empty cells
     ("$1,234.50", "€ 12,5", "100 EUR", "12.5%" read as 12.5) and accounting
-    negatives ("(1,234)" read as -1234). Every cell is read as a string first; a
-    column becomes numeric (int64 when all values are whole, else float64) only
-    when every non-empty cell is a number or a missing marker ("n/a", "-", "NaN",
-    ...). Columns named like time ("date", "year", ...) stay strings so that dates
-    are never mangled.
+    negatives ("(1,234)" read as -1234). A first column without a name that
+    holds the row numbers (0, 1, 2... or 1, 2, 3..., in any order: the index
+    pandas' ``to_csv`` or R's ``write.csv`` writes) is dropped. Every cell is
+    read as a string first; a column becomes numeric (int64 when all values are
+    whole, else float64) only when every non-empty cell is a number or a missing
+    marker ("n/a", "-", "NaN", ...). Columns named like time ("date", "year", ...)
+    stay strings so that dates are never mangled.
 
     Args:
         source: a path (``str`` or ``Path``), CSV text (a ``str`` holding a
@@ -81,6 +84,7 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     n_columns = _check_size(text, lines[0], sep)
     df = _parse(text, lines, sep, n_columns, notes)
     df = _clean_cells(df, notes)
+    df = _drop_row_numbers(df, notes)
     notes.extend(to_numeric_columns(df, comma_hint=sep != ","))
     df.attrs["notes"] = notes
     logger.debug("read_csv: %d rows x %d columns; %s", *df.shape, notes)
@@ -247,3 +251,31 @@ def _clean_cells(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     if df.shape[1] == 0:
         raise DataError("the file has no data: every column is empty")
     return df
+
+
+_ROW_NUMBER = re.compile(r"^\d{1,9}$")
+
+
+def _drop_row_numbers(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Drop a first column without a name holding the row numbers (a saved index).
+
+    pandas' ``to_csv`` and R's ``write.csv`` write the index as a first column with
+    an empty name; read as data it becomes a series of its own or, in a long
+    table, the value column. Only the first column, and only when its cells are
+    0..n-1 or 1..n (in any order, as after sorting the frame before saving).
+    """
+    first = df.columns[0]
+    if df.shape[1] < 3 or not first.startswith("Unnamed: "):
+        return df
+    cells = df[first]
+    if not cells.str.fullmatch(_ROW_NUMBER).all():
+        return df
+    numbers = np.sort(cells.to_numpy(dtype=np.int64))
+    start = int(numbers[0])
+    if start not in (0, 1) or not (numbers == np.arange(start, start + len(df))).all():
+        return df
+    notes.append(
+        f"dropped the first column: it has no name and holds the row numbers "
+        f"{start}, {start + 1}, {start + 2}... (an index saved with the data)"
+    )
+    return df.drop(columns=[first])

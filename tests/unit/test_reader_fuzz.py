@@ -1,0 +1,69 @@
+"""Files found by fuzzing the reader and the CLI: each is read as the user meant
+or refused with a clear message, never read silently as something else."""
+
+import io
+
+import pandas as pd
+
+from convlstm import to_panel, to_series
+from convlstm.cli import main
+from convlstm.data import read_csv
+
+
+def _monthly(n=36):
+    return list(pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d"))
+
+
+def _csv(header, rows):
+    return header + "\n" + "\n".join(",".join(map(str, r)) for r in rows) + "\n"
+
+
+# ------------------------------------------------------ a saved index column
+def test_a_pandas_index_column_is_dropped_from_one_series():
+    text = _csv(",date,value", [(i, d, 100 + i) for i, d in enumerate(_monthly())])
+    df = read_csv(text)
+    assert list(df.columns) == ["date", "value"]
+    assert any("row numbers 0, 1, 2" in n for n in df.attrs["notes"])
+    y = to_series(df)
+    assert len(y) == 36 and y.iloc[0] == 100
+
+
+def test_an_r_row_names_column_is_dropped():
+    rows = [(f'"{i + 1}"', f'"{d}"', 100 + i) for i, d in enumerate(_monthly())]
+    df = read_csv(_csv('"","date","value"', rows))
+    assert list(df.columns) == ["date", "value"]
+
+
+def test_an_index_column_on_a_sorted_long_panel_is_not_the_value():
+    # the frame was sorted by date before saving: the index is shuffled
+    rows = [
+        (k * 36 + i, s, d, 10 * k + i)
+        for k, s in enumerate("ABC")
+        for i, d in enumerate(_monthly())
+    ]
+    rows.sort(key=lambda r: r[2])
+    panel = to_panel(read_csv(_csv(",store,date,sales", rows)))
+    assert sorted(panel["series"].unique()) == ["A", "B", "C"]
+    first = panel.groupby("series")["value"].first().to_dict()
+    assert first == {"A": 0, "B": 10, "C": 20}
+
+
+def test_an_unnamed_column_that_is_not_row_numbers_is_kept():
+    # values 0..n-1 in an unnamed second column are values, not an index
+    df = read_csv(_csv(",", [(d, i) for i, d in enumerate(_monthly())]))
+    assert df.shape[1] == 2
+    # unnamed years in the first column are the time
+    df = read_csv(_csv(",a,b", [(1990 + i, i, 2 * i) for i in range(30)]))
+    assert df.shape[1] == 3
+
+
+def test_cli_forecast_of_a_file_with_an_index_column(tmp_path):
+    path = tmp_path / "indexed.csv"
+    rows = [(i, d, 100 + i) for i, d in enumerate(_monthly())]
+    path.write_text(_csv(",date,value", rows))
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["forecast", "--csv", str(path), "--model", "Naive", "--horizon", "2"]
+    assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "timestamp,model,forecast"  # one series, not two
+    assert lines[1].startswith("2003-01-01") and lines[1].endswith(",135.0")
