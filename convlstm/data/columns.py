@@ -279,6 +279,10 @@ def pick_id_columns(
     times they parse to do: the same day written with the UTC offsets of two
     time zones is one timestamp.
 
+    When no such column names the series, a column of dates not named like time
+    is taken by the same rules (cohorts or vintages such as "2020-01" as ids,
+    rather than averaging their rows).
+
     When no timestamp repeats, a text column without empty cells is an id when it
     changes value in blocks: each value a contiguous run of at least
     ``_MIN_BLOCK`` rows (series stacked one after another), or each value's rows
@@ -309,6 +313,8 @@ def pick_id_columns(
         picked = _block_ids(df, time_col, text, parsed)
     else:
         picked = _repeating_ids(df, times, text, whole)
+        if not picked:
+            picked = _repeating_ids(df, times, _dated_ids(df, time_col, value_col), [])
     picked = [c for c in df.columns if c in picked]
     if not picked:
         return [], _unused_text_notes(df, text)
@@ -353,10 +359,12 @@ def _id_candidates(
             dtype
         ):
             numeric.append(c)
-        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        if pd.api.types.is_bool_dtype(dtype):
             continue
-        if pd.api.types.is_integer_dtype(dtype):
+        if pd.api.types.is_integer_dtype(dtype) or _whole_floats(df[c]):
             whole.append(c)
+        elif pd.api.types.is_float_dtype(dtype):
+            continue
         elif not pd.api.types.is_numeric_dtype(dtype) and (
             is_code_column(df[c])
             or (not looks_like_dates(df[c]) and not _mostly_numbers(df[c], c))
@@ -366,6 +374,27 @@ def _id_candidates(
     if value_col is None:
         whole = whole[: max(0, len(numeric) - 1)]
     return text, whole
+
+
+def _dated_ids(df: pd.DataFrame, time_col: str, value_col: str | None) -> list[str]:
+    """Text columns of dates whose names are not time names ("cohort", "series")."""
+    return [
+        c
+        for c in df.columns
+        if c not in (time_col, value_col)
+        and not (is_time_name(c) or has_time_word(c))
+        and not pd.api.types.is_numeric_dtype(df[c].dtype)
+        and looks_like_dates(df[c])
+    ]
+
+
+def _whole_floats(col: pd.Series) -> bool:
+    """Whether a float column holds whole numbers and some empty cells (integer ids
+    such as store numbers read as floats because a cell is empty)."""
+    if not pd.api.types.is_float_dtype(col.dtype):
+        return False
+    present = col.dropna()
+    return len(present) > 0 and bool((present == np.round(present)).all())
 
 
 def _repeating_ids(
@@ -473,6 +502,8 @@ def series_names(df: pd.DataFrame, id_cols: list[str]) -> pd.Series:
     parts = []
     for c in id_cols:
         col = df[c]
+        if _whole_floats(col):
+            col = col.astype("Int64")  # store 3, not 3.0
         text = col.astype(str).str.strip()
         text = text.where(col.notna() & (text != ""), "(empty)")
         parts.append(text.reset_index(drop=True))

@@ -67,3 +67,39 @@ def test_cli_forecast_of_a_file_with_an_index_column(tmp_path):
     lines = out.getvalue().splitlines()
     assert lines[0] == "timestamp,model,forecast"  # one series, not two
     assert lines[1].startswith("2003-01-01") and lines[1].endswith(",135.0")
+
+
+# ------------------------------------------------------------ unusual ids
+def test_whole_number_ids_with_an_empty_cell_are_ids_not_a_series():
+    # pandas writes int ids as 1.0, 2.0 once one is missing: the column is float
+    ids = ["1.0", "2.0", ""]
+    rows = [(s, d, 100 + i) for s in ids for i, d in enumerate(_monthly())]
+    panel = to_panel(read_csv(_csv("store,date,sales", rows)))
+    assert sorted(panel["series"].unique()) == ["(empty)", "1", "2"]
+    assert panel.attrs["id_cols"] == ["store"]
+    assert (panel.groupby("series")["value"].first() == 100).all()
+
+
+def test_ids_that_look_like_dates_name_series():
+    # cohorts named by their start month; averaging them would be one wrong series
+    rows = [
+        (cohort, d, k * 1000 + i)
+        for k, cohort in enumerate(["2020-01", "2020-02", "2020-03"])
+        for i, d in enumerate(_monthly())
+    ]
+    panel = to_panel(read_csv(_csv("cohort,date,users", rows)))
+    assert panel.attrs["id_cols"] == ["cohort"]
+    first = panel.groupby("series")["value"].first().to_dict()
+    assert first == {"2020-01": 0, "2020-02": 1000, "2020-03": 2000}
+
+
+def test_a_second_date_named_like_time_is_still_not_an_id():
+    # a ship date beside the order date describes rows; it does not name series
+    rows = [
+        (d, f"2000-0{1 + k}-15", k * 1000 + i)
+        for k in range(2)
+        for i, d in enumerate(_monthly())
+    ]
+    df = read_csv(_csv("date,ship_date,amount", rows))
+    panel = to_panel(df)
+    assert panel["series"].nunique() == 1
