@@ -38,9 +38,17 @@ def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 
 
 def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
-    """Root mean squared error."""
+    """Root mean squared error.
+
+    Errors below about 1e-150 (or above 1e150) are scaled by the largest before
+    squaring, so that their squares neither underflow to 0 nor overflow.
+    """
     t, p = _pair(y_true, y_pred)
-    return float(np.sqrt(np.mean((t - p) ** 2)))
+    err = np.abs(t - p)
+    top = float(err.max())
+    if 0 < top < 1e-150 or 1e150 < top < math.inf:
+        return top * float(np.sqrt(np.mean((err / top) ** 2)))
+    return float(np.sqrt(np.mean(err**2)))
 
 
 def mape(y_true: ArrayLike, y_pred: ArrayLike) -> float:

@@ -18,6 +18,14 @@ def test_mae_rmse():
     assert metrics.rmse(Y, F) == pytest.approx(math.sqrt(10 / 3))
 
 
+@pytest.mark.parametrize("scale", [1e-300, 1e-160, 1e200])
+def test_rmse_of_tiny_or_huge_errors_neither_underflows_nor_overflows(scale):
+    # squared, errors of 1e-300 are 0 and of 1e200 are inf
+    y = [scale * v for v in Y]
+    f = [scale * v for v in F]
+    assert metrics.rmse(y, f) == pytest.approx(scale * math.sqrt(10 / 3), rel=1e-12)
+
+
 def test_mape_smape():
     # |e| / |y| = 1, 0, 0.75
     assert metrics.mape(Y, F) == pytest.approx(100 * 1.75 / 3)
