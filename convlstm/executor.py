@@ -312,14 +312,20 @@ class Executor:
         engine = check_engine(engine)
         self._ray = self._board = None
         if engine == "ray":
-            from .ray_engine import Board, copy_arrays_in_ray, run_ray_task, start_ray
+            from .ray_engine import (
+                Board,
+                cluster_cpus,
+                copy_arrays_in_ray,
+                run_ray_task,
+                start_ray,
+            )
 
             self._ray = start_ray(workers)
             self._board = self._ray.remote(Board).remote()
             self._task = self._ray.remote(num_cpus=1, max_retries=0)(run_ray_task)
             copy_arrays_in_ray()
             if workers is None:
-                workers = int(self._ray.cluster_resources().get("CPU", 1))
+                workers = cluster_cpus()
         self.workers = int(workers) if workers is not None else default_workers()
         if self.workers < 1:
             raise ParameterError(f"workers must be at least 1, got {workers}")

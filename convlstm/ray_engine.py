@@ -20,6 +20,7 @@ from .executor import REPORT_EVERY, JobFailed, default_workers, run_job
 __all__ = [
     "COLLECTIVE_TIMEOUT",
     "Board",
+    "cluster_cpus",
     "copy_arrays_in_ray",
     "run_ray_task",
     "run_trainer",
@@ -116,6 +117,11 @@ def start_ray(workers: int | None = None) -> Any:
                 log_to_driver=False,
             )
     return ray
+
+
+def cluster_cpus() -> int:
+    """The CPUs of the Ray cluster (:func:`start_ray` connects or starts one)."""
+    return int(start_ray().cluster_resources().get("CPU", 1))
 
 
 # -- data-parallel training (Ray Train) ------------------------------------------------

@@ -155,9 +155,10 @@ class BaseForecaster:
             panel: long frame with columns ``series``, ``time``, ``value``, as
                 :func:`convlstm.data.to_panel` returns (``attrs["freq"]`` is used
                 when present).
-            n_jobs: worker processes; 1 fits in this process; None times the
-                first fits and uses every core when the rest would take longer
-                than ``PARALLEL_MIN_SECONDS``, else this process.
+            n_jobs: workers; 1 fits in this process; None times the first fits
+                and uses every core (with the Ray engine: every CPU of the Ray
+                cluster) when the rest would take longer than
+                ``PARALLEL_MIN_SECONDS``, else this process.
             engine: where more than one worker runs, through
                 :mod:`convlstm.executor`: "local" (processes forked from this one)
                 or "ray" (tasks on a Ray cluster); default
@@ -166,9 +167,11 @@ class BaseForecaster:
         Raises:
             DataError: the model does not take a panel, the frame is not a panel,
                 or no series could be fitted (the message names some failures).
-            ParameterError: a bad setting, or a bad ``n_jobs``.
+            ParameterError: a bad setting, a bad ``n_jobs``, or an engine this
+                installation cannot run.
         """
         _require_panel_support(self)
+        engine = check_engine(engine)
         if n_jobs is not None and (
             isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1
         ):
@@ -185,7 +188,7 @@ class BaseForecaster:
             items = items[PROBE_SERIES:]
             if each * len(items) < PARALLEL_MIN_SECONDS:
                 n_jobs = 1
-        workers = _workers(n_jobs, len(items))
+        workers = _workers(n_jobs, len(items), engine)
         if workers == 1:
             results += fit_chunk(template, items)
         elif items:
@@ -260,10 +263,16 @@ def _require_panel_support(model: BaseForecaster) -> None:
         )
 
 
-def _workers(n_jobs: int | None, n_series: int) -> int:
-    """How many processes fit ``n_series`` series (None: every usable core)."""
+def _workers(n_jobs: int | None, n_series: int, engine: str) -> int:
+    """How many workers fit ``n_series`` series (None: every usable core, or on
+    Ray every CPU of the cluster, which may span many machines)."""
     if n_jobs is None:
-        n_jobs = usable_cores()
+        if engine == "ray" and n_series > 1:
+            from ..ray_engine import cluster_cpus  # noqa: PLC0415  (Ray is optional)
+
+            n_jobs = cluster_cpus()
+        else:
+            n_jobs = usable_cores()
     return max(1, min(n_jobs, n_series))
 
 

@@ -1,4 +1,5 @@
-"""Per-series panel fits as Ray tasks give the local numbers, in the same order."""
+"""Per-series panel fits as Ray tasks give the local numbers, in the same order, on
+every CPU of the cluster unless told how many workers."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pandas as pd
 import pytest
 
 from convlstm import make_model
+from convlstm.models import base
 from tests.unit.test_contract_panel import _panel, _series
 
 pytestmark = [pytest.mark.ray, pytest.mark.timeout(600)]
@@ -19,3 +21,22 @@ def test_a_panel_fit_on_ray_equals_local(ray_cluster) -> None:
     assert list(ray.series_models_) == list(local.series_models_)
     assert ray.failed_ == local.failed_ and list(ray.failed_) == ["s"]
     pd.testing.assert_frame_equal(local.predict(), ray.predict())
+
+
+def test_a_panel_fit_on_ray_takes_the_clusters_cpus(ray_cluster, monkeypatch) -> None:
+    calls = []
+    fit_parallel = base.fit_parallel
+
+    def spy(template, items, workers, engine=None):
+        calls.append((workers, engine))
+        return fit_parallel(template, items, workers, engine)
+
+    panel = _panel({k: _series(i, 40) for i, k in enumerate("pqrs")})
+    alone = make_model("Theta", horizon=6).fit(panel, n_jobs=1).predict()
+    monkeypatch.setattr(base, "PROBE_SERIES", 1)
+    monkeypatch.setattr(base, "PARALLEL_MIN_SECONDS", 0.0)  # workers always pay off
+    monkeypatch.setattr(base, "usable_cores", lambda: 1)  # this machine: one core
+    monkeypatch.setattr(base, "fit_parallel", spy)
+    ray = make_model("Theta", horizon=6).fit(panel, engine="ray").predict()
+    assert calls == [(2, "ray")]  # the cluster's 2 CPUs
+    pd.testing.assert_frame_equal(alone, ray)
