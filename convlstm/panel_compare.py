@@ -37,6 +37,7 @@ from .data import season_length as freq_season_length
 from .data.cells import plural, quote
 from .data.frequency import check_future
 from .errors import ConvLSTMError, DataError, ParameterError
+from .executor import check_engine, check_train_workers
 from .intervals import (
     check_levels,
     conformal_intervals,
@@ -212,6 +213,8 @@ def compare_panel(
     seed: int = 0,
     progress: ProgressCallback | None = None,
     levels: Sequence[float] = DEFAULT_LEVELS,
+    engine: str | None = None,
+    train_workers: int = 1,
 ) -> PanelComparison:
     """Backtest several models on every series of a panel and forecast the future.
 
@@ -219,9 +222,10 @@ def compare_panel(
     trains on its first ``n - (F - k + 1) * horizon`` points and is scored on the
     next ``horizon``, so cutoffs are aligned to each series' own end. Each fold
     fits every model once on the panel of truncated series (``model.fit(panel)``:
-    a local model fits per series on ``n_jobs`` processes, a global network trains
-    once), predicts the long frame and is scored against the actuals. A series
-    whose training part in a fold would be shorter than the backtest's minimum
+    a local model fits per series on ``n_jobs`` workers of ``engine``, a global
+    network trains once, on ``train_workers`` processes), predicts the long frame
+    and is scored against the actuals. A series whose training part in a fold
+    would be shorter than the backtest's minimum
     (:func:`~convlstm.backtest.first_fold_min_length`) is left out of that fold
     with a note. A model that fails on the whole panel (a model that does not take
     panels raises ``DataError``) is reported in ``failed`` and the others kept; a
@@ -270,7 +274,7 @@ def compare_panel(
             frequency's (:func:`~convlstm.data.season_length`).
         params: hyperparameters as :func:`~convlstm.compare.compare`'s ``params``
             (shared keys plus a dict per model name); used for models given by name.
-        n_jobs: processes of each local model's panel fit (``fit_panel``); None
+        n_jobs: workers of each local model's panel fit (``fit_panel``); None
             lets the model decide.
         max_series: compare a random sample of this many series when the panel
             holds more (drawn with ``seed``; a note says so); None for all.
@@ -280,6 +284,15 @@ def compare_panel(
             True stops the comparison after the current fit: what finished is
             returned, ``stopped`` is True and a note says where it stopped.
         levels: interval levels; empty for none.
+        engine: where those workers run: "local" (processes forked from this
+            one) or "ray" (Ray tasks on the cluster), the numbers the same; and
+            where ``train_workers > 1`` train (Ray only). Default
+            :func:`~convlstm.executor.default_engine`.
+        train_workers: processes that train each neural model's one network
+            data-parallel (Ray Train, see
+            :meth:`~convlstm.models.neural.NeuralForecaster.fit_panel`: the
+            numbers are close to one process's, not equal); 1 trains in this
+            process.
 
     Returns:
         A :class:`PanelComparison`.
@@ -288,10 +301,12 @@ def compare_panel(
         DataError: not a panel, or an empty one.
         ParameterError: unknown model, bad horizon, folds (0 or more),
             ``max_series``,
-            ``season_length`` or levels, a horizon too long for every series, or a
-            model's bad setting.
+            ``season_length`` or levels, a horizon too long for every series, an
+            unknown engine (or "ray" without Ray), ``train_workers > 1`` without
+            the Ray engine or without a neural model, or a model's bad setting.
     """
     start = time.perf_counter()
+    engine = check_engine(engine)
     folds = check_folds(folds)
     unscored = folds == 0
     levels = tuple(check_levels(levels)) if levels else ()
@@ -317,6 +332,7 @@ def compare_panel(
     named = _prototypes(models, horizon, dict(params or {}))
     helpers = helper_members(named)
     plain = [n for n, p in named.items() if not is_combiner(p)] + list(helpers)
+    _check_train_workers(train_workers, engine, {**named, **helpers})
     baselines = [n for n in named if _is_baseline(n, named[n])]
 
     # which series take part in which fold
@@ -360,6 +376,8 @@ def compare_panel(
         horizon=horizon,
         tracker=tracker,
         n_jobs=n_jobs,
+        engine=engine,
+        train_workers=train_workers,
     )
     for k in range(1, folds + 1):
         if tracker.stopped:
@@ -488,6 +506,26 @@ def _prototypes(
     named = {n: p.clone().set_params(horizon=horizon) for n, p in named.items()}
     give_members_settings(named, params)
     return named
+
+
+def _check_train_workers(
+    workers: Any, engine: str, models: Mapping[str, BaseForecaster]
+) -> None:
+    """Raise ``ParameterError`` before any fit for ``train_workers`` that no model
+    could use, or that need Ray (:func:`~convlstm.executor.check_train_workers`)."""
+    many = isinstance(workers, int) and not isinstance(workers, bool) and workers > 1
+    if many and not any(_takes_train_workers(model) for model in models.values()):
+        networks = [n for n in default_models() if model_spec(n).kind == "neural"]
+        raise ParameterError(
+            f"train_workers={workers}: none of the models compared "
+            f"({', '.join(models)}) has a network to train on several workers; "
+            f"add {' or '.join(networks)}, or use 1 worker"
+        )
+    check_train_workers(workers, engine, "train_workers")
+
+
+def _takes_train_workers(model: BaseForecaster) -> bool:
+    return "train_workers" in inspect.signature(model.fit_panel).parameters
 
 
 def _is_baseline(name: str, model: BaseForecaster) -> bool:
@@ -672,6 +710,8 @@ def _fit_round(
     horizon: int,
     tracker: _Progress,
     n_jobs: int | None,
+    engine: str,
+    train_workers: int,
 ) -> _Round:
     """Fit every plain model and helper once on the panel of each series' first
     ``cuts[s]`` points, then combine the ensembles."""
@@ -688,7 +728,10 @@ def _fit_round(
         begin = time.perf_counter()
         try:
             with fitting(name):
-                model.fit(panel, **_fit_kwargs(model, label, stage, tracker, n_jobs))
+                kwargs = _fit_kwargs(
+                    model, label, stage, tracker, n_jobs, engine, train_workers
+                )
+                model.fit(panel, **kwargs)
                 pred = model.predict()
         except ParameterError as exc:
             raise ParameterError(f"{name}, {stage}: {exc}") from None
@@ -724,14 +767,21 @@ def _fit_kwargs(
     stage: str,
     tracker: _Progress,
     n_jobs: int | None,
+    engine: str,
+    train_workers: int,
 ) -> dict[str, Any]:
-    """``n_jobs`` for a panel fit that takes it; an epoch ``callback`` for one that
-    takes that (the neural models), reporting to the tracker."""
+    """``n_jobs``, ``engine`` and ``train_workers`` (more than 1) for a panel fit
+    that takes them; an epoch ``callback`` for one that takes that (the neural
+    models), reporting to the tracker."""
     accepted = set(inspect.signature(model.fit_panel).parameters)
     accepted |= set(inspect.signature(model.fit).parameters)
     kwargs: dict[str, Any] = {}
     if "n_jobs" in accepted and n_jobs is not None:
         kwargs["n_jobs"] = n_jobs
+    if "engine" in accepted:
+        kwargs["engine"] = engine
+    if "train_workers" in accepted and train_workers > 1:
+        kwargs["train_workers"] = train_workers
     if "callback" in accepted and tracker.callback is not None:
 
         def callback(

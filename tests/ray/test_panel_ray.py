@@ -1,12 +1,12 @@
-"""Per-series panel fits as Ray tasks give the local numbers, in the same order, on
-every CPU of the cluster unless told how many workers."""
+"""Per-series panel fits as Ray tasks give the local numbers, in the same order (on
+every CPU of the cluster unless told how many workers), in a panel comparison too."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from convlstm import make_model
+from convlstm import compare_panel, make_model
 from convlstm.models import base
 from tests.unit.test_contract_panel import _panel, _series
 
@@ -40,3 +40,13 @@ def test_a_panel_fit_on_ray_takes_the_clusters_cpus(ray_cluster, monkeypatch) ->
     ray = make_model("Theta", horizon=6).fit(panel, engine="ray").predict()
     assert calls == [(2, "ray")]  # the cluster's 2 CPUs
     pd.testing.assert_frame_equal(alone, ray)
+
+
+def test_a_panel_comparison_on_ray_equals_local(ray_cluster) -> None:
+    panel = _panel({k: _series(i, 40 + 3 * i) for i, k in enumerate("pqrs")})
+    settings = {"models": ["Seasonal naive", "ETS"], "horizon": 6, "folds": 2}
+    local = compare_panel(panel, n_jobs=2, engine="local", **settings)
+    ray = compare_panel(panel, n_jobs=2, engine="ray", **settings)
+    pd.testing.assert_frame_equal(local.forecasts, ray.forecasts)
+    pd.testing.assert_frame_equal(local.future, ray.future)
+    pd.testing.assert_frame_equal(local.per_series, ray.per_series)

@@ -1,6 +1,9 @@
 """compare_panel: rolling origin per series end, series left out with a note, ensembles
 without refits, whole-model failures reported, summary recomputed from per_series."""
 
+import functools
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,9 +15,10 @@ from convlstm import (
     PanelComparison,
     ParameterError,
     compare_panel,
+    make_model,
 )
 from convlstm.models.base import BaseForecaster
-from convlstm.panel_compare import ALL_SERIES
+from convlstm.panel_compare import ALL_SERIES, _fit_kwargs, _Progress
 
 HORIZON, FOLDS = 3, 2
 LENGTHS = {"north": 40, "south": 30, "east": 17, "tiny": 9}
@@ -326,3 +330,74 @@ def test_a_network_that_kept_its_start_says_so():
     kept = [n for n in out.notes if n.startswith("LSTM: the final fit kept its start")]
     assert len(kept) == 1 and "each series" in kept[0]
     assert not any(n.startswith("Naive: the final fit") for n in out.notes)
+
+
+def test_local_engine_workers_give_the_serial_numbers(result):
+    out = compare_panel(
+        _panel(),
+        models=["Naive", "Seasonal naive", "Theta"],
+        horizon=HORIZON,
+        folds=FOLDS,
+        n_jobs=2,
+        engine="local",
+    )
+    pd.testing.assert_frame_equal(out.forecasts, result.forecasts)
+    pd.testing.assert_frame_equal(out.future, result.future)
+    pd.testing.assert_frame_equal(out.per_series, result.per_series)
+
+
+def test_engine_and_workers_reach_each_panel_fit(monkeypatch):
+    given: dict[str, dict] = {}
+    original = BaseForecaster.fit_panel
+
+    @functools.wraps(original)  # the same signature: compare_panel reads it
+    def recording(self, panel, **kwargs):
+        given[type(self).__name__] = kwargs
+        return original(self, panel, **kwargs)
+
+    monkeypatch.setattr(BaseForecaster, "fit_panel", recording)
+    compare_panel(
+        _panel({"a": 30}), models=["Naive"], horizon=2, n_jobs=1, engine="local"
+    )
+    assert given["NaiveForecaster"] == {"n_jobs": 1, "engine": "local"}
+    # a network gets the training workers (and the engine they need); a local
+    # model does not
+    tracker = _Progress(None, total=1)
+    for name, wanted in (
+        ("LSTM", {"engine": "ray", "train_workers": 2}),
+        ("Naive", {"engine": "ray"}),
+    ):
+        model = make_model(name, horizon=2)
+        kwargs = _fit_kwargs(model, name, "final", tracker, None, "ray", 2)
+        assert {k: kwargs[k] for k in kwargs if k != "callback"} == wanted
+
+
+@pytest.mark.parametrize(
+    ("models", "kwargs", "match"),
+    [
+        (
+            ["Naive", "Theta"],
+            {"train_workers": 2, "engine": "local"},
+            r"train_workers=2: none of the models compared \(Naive, Theta\) has a "
+            "network to train on several workers; add ConvLSTM or LSTM",
+        ),
+        (
+            ["Naive", "LSTM"],
+            {"train_workers": 2, "engine": "local"},
+            "train_workers=2 needs the Ray engine",
+        ),
+        (["Naive"], {"train_workers": 0}, "train_workers must be a whole number"),
+        (["Naive"], {"engine": "spark"}, "unknown engine 'spark'"),
+    ],
+)
+def test_bad_engine_settings_raise_before_any_fit(fits, models, kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        compare_panel(_panel({"a": 30}), models=models, horizon=2, **kwargs)
+    assert fits == {}
+
+
+def test_ray_engine_without_ray_is_a_clear_error(fits, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    with pytest.raises(ParameterError, match="engine 'ray' needs Ray: pip install"):
+        compare_panel(_panel({"a": 30}), models=["Naive"], horizon=2, engine="ray")
+    assert fits == {}
