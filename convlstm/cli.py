@@ -294,19 +294,12 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = canonical_name(args.model)
     _check_out(args.out)
     _engine_jobs(args)  # one series, one model: a single fit in this process
-    if args.train_workers is not None and args.train_workers < 1:
-        raise ParameterError(
-            f"--train-workers must be at least 1, got {args.train_workers}"
-        )
+    _train_workers(args)
     y, dataset = _load(args)
     _print_notes(y, dataset, err)
     if isinstance(y, pd.DataFrame):
         return _forecast_panel(args, name, y, dataset, out, err)
-    if (args.train_workers or 1) > 1:
-        raise _CliError(
-            "--train-workers trains one network over many series: use a file or "
-            "dataset of many series (without --series)"
-        )
+    _one_train_worker(args)
     horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
     check_future(check_series(y, min_length=1).index, check_horizon(horizon))
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
@@ -352,13 +345,15 @@ def _forecast_panel(
     accepted = inspect.signature(model.fit_panel).parameters
     if "n_jobs" in accepted:
         kwargs["n_jobs"] = args.jobs
-    if (args.train_workers or 1) > 1:
+    if "engine" in accepted:
+        kwargs["engine"] = args.engine
+    if _train_workers(args) > 1:
         if "train_workers" not in accepted:
             raise _CliError(
                 f"--train-workers: {name} has no network to train on several "
                 "workers; use ConvLSTM or LSTM"
             )
-        kwargs.update(train_workers=args.train_workers, engine=args.engine)
+        kwargs["train_workers"] = args.train_workers
     try:
         pred = model.fit(panel, **kwargs).predict()
     except DataError:
@@ -424,6 +419,7 @@ def _run_compare(
     models = _models(args.models)
     d_horizon, d_folds = default_horizon_folds(y, dataset)
     jobs = _engine_jobs(args)
+    _one_train_worker(args)
     bar = None if args.quiet else _ProgressBar(err)
     try:
         result = compare(
@@ -467,6 +463,7 @@ def _run_panel(
     bar; its notes and failures go to ``err``."""
     models = _models(args.models)
     _engine_jobs(args)
+    train_workers = _train_workers(args)
     horizon, folds = args.horizon, args.folds
     if dataset is not None:
         meta = datasets.info(dataset)
@@ -482,6 +479,8 @@ def _run_panel(
             folds=folds,
             params=_params(args, err),
             n_jobs=args.jobs,
+            engine=args.engine,
+            train_workers=train_workers,
             progress=bar,
             **options,
         )
@@ -741,8 +740,9 @@ def _add_engine(p: argparse.ArgumentParser, what: str) -> None:
         type=int,
         default=None,
         help=f"{what} at once, each in a worker process (default 1: one after "
-        "another; the numbers are the same). With many series: processes fitting "
-        "the series of a local model (default: every core when that pays off)",
+        "another; the numbers are the same). With many series: workers fitting "
+        "the series of a local model (default: every core, or with --engine ray "
+        "every CPU of the cluster, when that pays off)",
     )
     p.add_argument(
         "--engine",
@@ -761,6 +761,34 @@ def _engine_jobs(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise ParameterError(f"--jobs must be at least 1, got {args.jobs}")
     return int(args.jobs)
+
+
+def _add_train_workers(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--train-workers",
+        type=int,
+        help="with many series: Ray Train workers that train each neural model's "
+        "one network data-parallel (needs --engine ray; default 1: this process)",
+    )
+
+
+def _train_workers(args: argparse.Namespace) -> int:
+    """Check ``--train-workers`` (on commands that have it); return it (1 unset)."""
+    workers = getattr(args, "train_workers", None)
+    if workers is None:
+        return 1
+    if workers < 1:
+        raise ParameterError(f"--train-workers must be at least 1, got {workers}")
+    return int(workers)
+
+
+def _one_train_worker(args: argparse.Namespace) -> None:
+    """Refuse ``--train-workers`` above 1 on one series (nothing to share)."""
+    if _train_workers(args) > 1:
+        raise _CliError(
+            "--train-workers trains one network over many series: use a file or "
+            "dataset of many series (without --series)"
+        )
 
 
 def _add_models(p: argparse.ArgumentParser) -> None:
@@ -796,13 +824,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     f.add_argument("--out", help="write the forecast CSV here (default: stdout)")
     _add_engine(f, "fits (one series and one model: a single fit)")
-    f.add_argument(
-        "--train-workers",
-        type=int,
-        help="with many series and a neural model: Ray Train workers that train "
-        "its one network data-parallel (needs --engine ray; default 1: this "
-        "process)",
-    )
+    _add_train_workers(f)
     _add_params(f)
 
     c = sub.add_parser("compare", help="backtest models on the same folds")
@@ -811,6 +833,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="machine-readable output")
     c.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_engine(c, "backtest folds")
+    _add_train_workers(c)
     _add_params(c)
 
     r = sub.add_parser(
@@ -831,6 +854,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, help="the HTML file to write")
     r.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_engine(r, "backtest folds")
+    _add_train_workers(r)
     _add_params(r)
 
     sub.add_parser("datasets", help="list the bundled datasets")

@@ -1,12 +1,17 @@
-"""Per-series panel fits as Ray tasks give the local numbers, in the same order (on
-every CPU of the cluster unless told how many workers), in a panel comparison too."""
+"""Per-series panel fits as Ray tasks give the local numbers, in the same order; a
+panel comparison runs them there, and trains its network on Ray Train workers."""
 
 from __future__ import annotations
 
+import io
+import json
+
+import numpy as np
 import pandas as pd
 import pytest
 
 from convlstm import compare_panel, make_model
+from convlstm.cli import main
 from convlstm.models import base
 from tests.unit.test_contract_panel import _panel, _series
 
@@ -50,3 +55,26 @@ def test_a_panel_comparison_on_ray_equals_local(ray_cluster) -> None:
     pd.testing.assert_frame_equal(local.forecasts, ray.forecasts)
     pd.testing.assert_frame_equal(local.future, ray.future)
     pd.testing.assert_frame_equal(local.per_series, ray.per_series)
+
+
+def test_cli_compare_on_a_panel_with_ray_and_train_workers(ray_cluster, tmp_path):
+    panel = _panel({k: _series(i, 48 + 4 * i) for i, k in enumerate("abcd")})
+    path = tmp_path / "panel.csv"
+    panel.rename(columns={"series": "store"}).to_csv(path, index=False)
+    argv = ["compare", "--csv", str(path), "--models", "Seasonal naive", "ConvLSTM"]
+    # no backtest: one network trained (a Ray Train run takes about half a minute)
+    argv += ["--horizon", "6", "--folds", "0", "--json", "--quiet"]
+    argv += ["--hidden-size", "4", "--epochs", "3", "--batch-size", "8", "--seed", "1"]
+    runs = []
+    for extra in ([], ["--engine", "ray", "--jobs", "2", "--train-workers", "2"]):
+        out, err = io.StringIO(), io.StringIO()
+        assert main([*argv, *extra], stdout=out, stderr=err) == 0, err.getvalue()
+        runs.append(pd.DataFrame(json.loads(out.getvalue())["future"]))
+    local, ray = runs
+    assert set(ray["model"]) == {"Seasonal naive", "ConvLSTM"}
+    assert set(ray["series"]) == set("abcd")
+    # the statistical model's numbers are the local ones; the network's are one
+    # process's up to rounding (each worker took half of every batch)
+    naive = local["model"] == "Seasonal naive"
+    pd.testing.assert_frame_equal(local[naive], ray[naive])
+    np.testing.assert_allclose(local["forecast"], ray["forecast"], rtol=1e-4)

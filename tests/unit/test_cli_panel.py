@@ -1,6 +1,7 @@
 """Command line on files of many series: long files with id columns, wide files,
 --id-col and --series, forecasts of every series, the aggregated leaderboard."""
 
+import functools
 import io
 import json
 
@@ -10,6 +11,7 @@ import pytest
 
 from convlstm import NaiveForecaster
 from convlstm.cli import main
+from convlstm.models.base import BaseForecaster
 from convlstm.models.registry import ModelSpec, register, unregister
 
 STORES = ("A", "B", "C")
@@ -235,3 +237,62 @@ def test_compare_json_on_a_panel_has_every_series_forecast(tmp_path):
     assert code == 0, err
     single = json.loads(out)["future"][0]
     assert set(rows[0]) == set(single) | {"series"}
+
+
+def test_compare_and_report_give_the_panel_their_engine_flags(files, monkeypatch):
+    import convlstm.cli
+
+    given = []
+    real = convlstm.cli.compare_panel
+
+    def recording(panel, **kwargs):
+        given.append({k: kwargs[k] for k in ("n_jobs", "engine", "train_workers")})
+        return real(panel, **kwargs)
+
+    monkeypatch.setattr(convlstm.cli, "compare_panel", recording)
+    argv = ["--csv", str(files["long"]), "--models", "naive", "--horizon", "7"]
+    argv += ["--quiet", "--engine", "local", "--jobs", "2"]
+    code, _, err = run(["compare", *argv])
+    assert code == 0, err
+    dest = files["root"] / "engine.html"
+    code, _, err = run(["report", *argv, "--out", str(dest)])
+    assert code == 0, err
+    assert given == [{"n_jobs": 2, "engine": "local", "train_workers": 1}] * 2
+    # --train-workers reaches the panel, whose check then asks for Ray
+    code, _, err = run(
+        ["compare", *argv, "--models", "naive", "lstm", "--train-workers", "2"]
+    )
+    assert code == 2 and "error: train_workers=2 needs the Ray engine" in err
+    assert given[-1] == {"n_jobs": 2, "engine": "local", "train_workers": 2}
+
+
+def test_compare_train_workers_are_checked_in_cli_words(files):
+    argv = ["compare", "--csv", str(files["long"]), "--horizon", "7", "--quiet"]
+    code, _, err = run([*argv, "--models", "naive", "theta", "--train-workers", "2"])
+    assert code == 2
+    assert "none of the models compared (Naive, Theta) has a network" in err
+    assert "add ConvLSTM or LSTM" in err and "Traceback" not in err
+    code, _, err = run([*argv, "--train-workers", "0"])
+    assert code == 2 and "error: --train-workers must be at least 1, got 0" in err
+    one = ["--dataset", "air_passengers", "--train-workers", "2", "--quiet"]
+    report = ["report", *one, "--out", str(files["root"] / "one.html")]
+    for command in (["compare", *one], report):
+        code, _, err = run(command)
+        assert code == 2
+        assert "--train-workers trains one network over many series" in err
+
+
+def test_forecast_gives_a_local_models_panel_fit_the_engine(files, monkeypatch):
+    given = []
+    original = BaseForecaster.fit_panel
+
+    @functools.wraps(original)
+    def recording(self, panel, **kwargs):
+        given.append(kwargs)
+        return original(self, panel, **kwargs)
+
+    monkeypatch.setattr(BaseForecaster, "fit_panel", recording)
+    argv = ["forecast", "--csv", str(files["long"]), "--model", "naive"]
+    code, _, err = run([*argv, "--horizon", "3", "--engine", "local", "--jobs", "2"])
+    assert code == 0, err
+    assert given == [{"n_jobs": 2, "engine": "local"}]
