@@ -75,7 +75,19 @@ def regular_freq(
         np.diff(index.asi8) / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[index.unit]
     )
     midnight = bool((index == index.normalize()).all())
-    mode, share = _common_step(seconds, midnight, name)
+    try:
+        mode, share = _common_step(seconds, midnight, name)
+    except DataError:
+        found = _one_per_period(index)
+        if found is None:
+            raise
+        freq, snapped, (word, noun) = found
+        moved = int((snapped != index).sum())
+        note = (
+            f"read the data as {word}: one timestamp in each {noun}, on varying "
+            f"days; moved {moved} timestamps onto the start of their {noun}"
+        )
+        return freq, snapped, [note]
     freq, snapped, where = _grid(index, mode, seconds, midnight)
     notes = [
         f"inferred the frequency {freq} from the most common time step "
@@ -110,6 +122,41 @@ def _common_step(seconds: np.ndarray, midnight: bool, name: str) -> tuple[float,
             "frequency (e.g. daily or monthly means) first"
         )
     return mode, share
+
+
+#: Share of consecutive periods (months, quarters...) that timestamps stamped on
+#: varying days must cover to be read as one per period; the rest are gaps.
+_PERIOD_SHARE = 0.8
+_PERIODS = (
+    ("M", "MS", ("monthly", "month")),
+    ("Q", "QS", ("quarterly", "quarter")),
+    ("Y", "YS", ("yearly", "year")),
+)
+
+
+def _one_per_period(
+    index: pd.DatetimeIndex,
+) -> tuple[str, pd.DatetimeIndex, tuple[str, str]] | None:
+    """Monthly (quarterly, yearly) data stamped on a different day each period.
+
+    Steps between such timestamps vary too much for one step to dominate (the 3rd,
+    then the 28th, then the 9th...), yet each month holds one. Returns the
+    frequency, the timestamps moved to the start of their period and its words
+    (``("monthly", "month")``), or None when the timestamps do not fall one per
+    period with at least ``_PERIOD_SHARE`` of the periods consecutive.
+    """
+    if len(index) < 3:
+        return None
+    for period, freq, words in _PERIODS:
+        periods = index.tz_localize(None).to_period(period)
+        steps = np.diff(periods.asi8)
+        if (steps < 1).any() or (steps == 1).mean() < _PERIOD_SHARE:
+            continue
+        snapped = periods.to_timestamp()
+        if index.tz is not None:
+            snapped = snapped.tz_localize(index.tz)
+        return freq, pd.DatetimeIndex(snapped), words
+    return None
 
 
 def _grid(

@@ -4,8 +4,9 @@ or refused with a clear message, never read silently as something else."""
 import io
 
 import pandas as pd
+import pytest
 
-from convlstm import to_panel, to_series
+from convlstm import DataError, to_panel, to_series
 from convlstm.cli import main
 from convlstm.data import read_csv
 
@@ -103,3 +104,32 @@ def test_a_second_date_named_like_time_is_still_not_an_id():
     df = read_csv(_csv("date,ship_date,amount", rows))
     panel = to_panel(df)
     assert panel["series"].nunique() == 1
+
+
+# ---------------------------------------------- one timestamp per period
+def test_monthly_data_stamped_on_varying_days_is_monthly():
+    days = [3, 28, 9, 15, 1, 22, 30, 5, 17, 11, 26, 2] * 3
+    rows = [
+        (f"{2000 + i // 12}-{i % 12 + 1:02d}-{d:02d}", i) for i, d in enumerate(days)
+    ]
+    y = to_series(read_csv(_csv("date,value", rows)))
+    assert y.index.freqstr == "MS" and len(y) == 36
+    assert y.index[0] == pd.Timestamp("2000-01-01") and list(y[:3]) == [0, 1, 2]
+    assert any("one timestamp in each month" in n for n in y.attrs["notes"])
+
+
+def test_quarterly_data_stamped_on_varying_days_is_quarterly():
+    rows = [
+        (f"{2000 + i // 4}-{(i % 4) * 3 + 1 + i % 3:02d}-{7 + i % 20:02d}", i)
+        for i in range(24)
+    ]
+    y = to_series(read_csv(_csv("date,value", rows)))
+    assert y.index.freqstr.startswith("QS") and len(y) == 24
+
+
+def test_irregular_dates_several_in_a_month_are_still_refused():
+    rows = [
+        (f"2000-{1 + i // 3:02d}-{1 + 9 * (i % 3) + i % 2:02d}", i) for i in range(30)
+    ]
+    with pytest.raises(DataError, match="irregular"):
+        to_series(read_csv(_csv("date,value", rows)))
