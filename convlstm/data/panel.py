@@ -267,6 +267,13 @@ def _layout(
     """Series names per row (long) or None (wide), and the value column(s)."""
     if ids:
         if value_col is None:
+            if set(df.columns) <= {time_col, *ids}:
+                listed = ", ".join(quote(c) for c in ids)
+                raise DataError(
+                    f"no value column left: besides the time column {quote(time_col)}"
+                    f" every column is an id column ({listed}); keep the column of "
+                    "numbers to forecast out of the id columns (id_cols=..., --id-col)"
+                )
             value_col, picked = pick_value_column(df.drop(columns=ids), time_col)
             notes.extend(picked)
         return series_names(df, ids), [value_col]

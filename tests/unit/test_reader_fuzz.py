@@ -133,3 +133,10 @@ def test_irregular_dates_several_in_a_month_are_still_refused():
     ]
     with pytest.raises(DataError, match="irregular"):
         to_series(read_csv(_csv("date,value", rows)))
+
+
+# -------------------------------------------------------------- messages
+def test_every_column_chosen_as_an_id_says_so():
+    rows = [(d, i) for i, d in enumerate(_monthly())]
+    with pytest.raises(DataError, match="every column is an id column"):
+        to_panel(read_csv(_csv("date,value", rows)), id_cols=["value"])
