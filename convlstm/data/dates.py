@@ -1,6 +1,6 @@
 """Time cells to timestamps: ISO 8601 (with time zones), day/month and month/day,
-month names, quarters such as "1956Q1", years, YYYYMMDD numbers, Unix time (seconds
-or milliseconds) and Excel serial day numbers.
+month names, quarters such as "1956Q1", ISO weeks such as "2020-W05", years,
+YYYYMMDD numbers, Unix time (seconds to nanoseconds) and Excel serial day numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _QUARTER = re.compile(
     r"^(?:(\d{4})\s*[-/ ]?\s*[Qq]([1-4])|[Qq]([1-4])\s*[-/ ]?\s*(\d{4}))$"
 )
+# ISO 8601 weeks: "2020-W05", "2020W05", "2020-W05-3" (weekday 1-7, Monday first)
+_ISO_WEEK = re.compile(r"^(\d{4})-?[Ww](\d{2})(?:-?([1-7]))?$")
 # Mixed-format dates go through dateutil cell by cell; only for small columns.
 _MIXED_MAX = 50_000
 # Formats that fit both ways round; the more regular reading wins.
@@ -131,6 +133,10 @@ def _text_times(
         counted = _counted_times(numbers, name)
         if counted is not None:
             return counted[0], [counted[1]]
+        if (numbers == np.round(numbers)).all() and present.str.contains(".").any():
+            # whole numbers written as floats ("1990.0"): years or YYYYMMDD
+            times, notes = _number_times(pd.Series(numbers), name)
+            return pd.Series(times, index=present.index), notes
     notes: list[str] = []
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
@@ -273,6 +279,19 @@ def _not_dates(name: str, row: int, cell: object, hint: str = "") -> DataError:
 
 #: Unix epoch seconds from 1980 to 2100, and Excel serial days from 1927 to 2119.
 _EPOCH_SECONDS = (315_532_800, 4_102_444_800)
+#: Units of Unix time, and how many make a second.
+_EPOCH_UNITS = {
+    "seconds": 1,
+    "milliseconds": 1_000,
+    "microseconds": 1_000_000,
+    "nanoseconds": 1_000_000_000,
+}
+_UNIT_CODES = {
+    "seconds": "s",
+    "milliseconds": "ms",
+    "microseconds": "us",
+    "nanoseconds": "ns",
+}
 _EXCEL_DAYS = (10_000, 80_000)
 _EXCEL_ZERO = pd.Timestamp("1899-12-30")  # Excel's day 0 (1900 date system)
 #: Words in a column name that say its numbers count time units (milliseconds
@@ -293,13 +312,13 @@ def _numbers_as_text(present: pd.Series) -> np.ndarray | None:
 
 def _time_count(finite: np.ndarray, name: str) -> tuple[str, pd.Timestamp] | None:
     """Which count of time the numbers of column ``name`` look like, and the first
-    time they name: "seconds" or "milliseconds" since 1970 (Unix time), or "days"
+    time they name: "seconds" (to "nanoseconds") since 1970 (Unix time), or "days"
     (Excel; not whole numbers in a column named like a count of time units, such
     as "time_ms" or "elapsed")."""
     lo, hi = finite.min(), finite.max()
-    for unit, scale in (("seconds", 1), ("milliseconds", 1000)):
+    for unit, scale in _EPOCH_UNITS.items():
         if _EPOCH_SECONDS[0] * scale <= lo and hi <= _EPOCH_SECONDS[1] * scale:
-            return unit, pd.Timestamp(int(lo), unit="s" if scale == 1 else "ms")
+            return unit, pd.Timestamp(int(lo) // scale, unit="s")
     if _EXCEL_DAYS[0] <= lo and hi <= _EXCEL_DAYS[1]:
         whole = bool((finite == np.round(finite)).all())
         if whole and _ELAPSED_WORDS.search(str(name).lower()):
@@ -309,8 +328,8 @@ def _time_count(finite: np.ndarray, name: str) -> tuple[str, pd.Timestamp] | Non
 
 
 def _counted_times(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
-    """A chosen time column of numbers read as Unix time (seconds or
-    milliseconds, UTC) or Excel serial day numbers (fractions are times of day),
+    """A chosen time column of numbers read as Unix time (seconds to
+    nanoseconds, UTC) or Excel serial day numbers (fractions are times of day),
     with a note; None when the numbers are neither (NaN cells become NaT).
 
     Numbers of 10,000 to 80,000 in a column named like a count of time units
@@ -330,7 +349,9 @@ def _counted_times(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
             f"read column {quote(name)} as Excel serial day numbers "
             f"({int(finite.min())} = {first.date()})"
         )
-    times = pd.to_datetime(pd.Series(v), unit="s" if unit == "seconds" else "ms")
+    times = pd.to_datetime(pd.Series(v), unit=_UNIT_CODES[unit])
+    if unit == "nanoseconds":
+        times = times.dt.round("us")  # beyond 2**53 the numbers are ~100 ns off
     return times, (
         f"read column {quote(name)} as Unix time in {unit} (UTC; "
         f"{int(finite.min())} = {first})"
@@ -339,7 +360,7 @@ def _counted_times(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
 
 def number_time_hint(col: pd.Series, name: str) -> str:
     """A hint naming the format of increasing whole numbers that look like times:
-    Unix epoch seconds or milliseconds, or Excel serial day numbers ("" for other
+    Unix epoch seconds (to nanoseconds), or Excel serial day numbers ("" for other
     columns). Such a column is read once chosen as the time column."""
     v = pd.to_numeric(pd.Series(col), errors="coerce").to_numpy(dtype=float)
     finite = v[np.isfinite(v)]
@@ -369,6 +390,8 @@ def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:
     candidates: list[tuple[str, str]] = []
     if sample.str.match(_QUARTER).all():
         candidates.append(("quarter", "quarter"))
+    if sample.str.match(_ISO_WEEK).all():
+        candidates.append(("week", "week"))
     candidates.append(("iso", "ISO8601"))
     candidates.extend(_FORMATS)
     best: tuple[int, str] = (-1, "ISO8601")
@@ -463,12 +486,22 @@ def _parse_quarters(values: pd.Series) -> pd.Series:
     return out
 
 
+def _parse_iso_weeks(values: pd.Series) -> pd.Series:
+    """ISO weeks ("2020-W05") to the Monday (or the weekday given) of the week."""
+    parts = values.str.extract(_ISO_WEEK)
+    text = parts[0] + "-W" + parts[1] + "-" + parts[2].fillna("1")
+    return pd.to_datetime(text, format="%G-W%V-%u", errors="coerce")
+
+
 def _try_format(values: pd.Series, fmt: str) -> pd.Series:
-    """Parse ``values`` with one format ("quarter", "ISO8601", "mixed", strftime)."""
+    """Parse ``values`` with one format ("quarter", "week", "ISO8601", "mixed",
+    strftime)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if fmt == "quarter":
             return _parse_quarters(values)
+        if fmt == "week":
+            return _parse_iso_weeks(values)
         if fmt == "ISO8601":
             out = pd.to_datetime(values, format="ISO8601", utc=True, errors="coerce")
             return out.dt.tz_localize(None)

@@ -140,3 +140,32 @@ def test_every_column_chosen_as_an_id_says_so():
     rows = [(d, i) for i, d in enumerate(_monthly())]
     with pytest.raises(DataError, match="every column is an id column"):
         to_panel(read_csv(_csv("date,value", rows)), id_cols=["value"])
+
+
+# ------------------------------------------------------------ time formats
+@pytest.mark.parametrize("fmt", ["{y}-W{w:02d}", "{y}W{w:02d}", "{y}-w{w:02d}-1"])
+def test_iso_weeks_are_read_as_weekly(fmt):
+    # 2020 has 53 ISO weeks: 2020-W53 is the week of 28 December
+    cells = [fmt.format(y=2020 + i // 53, w=i % 53 + 1) for i in range(60)]
+    y = to_series(read_csv(_csv("week,value", [(c, i) for i, c in enumerate(cells)])))
+    assert y.index.freqstr == "W-MON" and len(y) == 60
+    assert y.index[0] == pd.Timestamp("2019-12-30")  # the Monday of 2020-W01
+    assert y.index[52] == pd.Timestamp("2020-12-28") and y.iloc[52] == 52
+
+
+@pytest.mark.parametrize(
+    ("unit", "scale"), [("microseconds", 10**6), ("nanoseconds", 10**9)]
+)
+def test_unix_time_in_micro_and_nanoseconds(unit, scale):
+    start = 1_577_836_800  # 2020-01-01 00:00 UTC
+    rows = [((start + 3600 * i) * scale, i) for i in range(48)]
+    y = to_series(read_csv(_csv("timestamp,value", rows)))
+    assert y.index.freqstr == "h" and y.index[0] == pd.Timestamp("2020-01-01")
+    assert y.index[-1] == pd.Timestamp("2020-01-02 23:00")
+    assert any(f"Unix time in {unit}" in n for n in y.attrs["notes"])
+
+
+def test_years_written_as_floats():
+    rows = [(f"{1990 + i}.0", i) for i in range(30)]
+    y = to_series(read_csv(_csv("year,value", rows)))
+    assert y.index.freqstr.startswith("YS") and y.index[0] == pd.Timestamp("1990-01-01")
