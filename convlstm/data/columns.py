@@ -56,11 +56,27 @@ def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list
             "choose a column of numbers as the value"
         )
     hint = next((h for c in cols if (h := number_time_hint(df[c], c))), "")
+    if _names_are_dates([c for c in df.columns if c != value_col]):
+        raise DataError(
+            f"no time column found, but the column names are dates ({listed}): the "
+            "table holds one row per series; transpose it so that the dates are in "
+            "one column (and each series in a column of its own)"
+        )
     raise DataError(
         f"no time column found (columns: {listed}); add a column of dates such as "
         "2020-01-31 (or years such as 1949) named e.g. 'date', or pick it with "
         f"time_col=...{hint}"
     )
+
+
+def _names_are_dates(names: list[str]) -> bool:
+    """Whether the last column names (at least 3) are dates or years: a table with
+    one row per series (World Bank style: "Country, 1990, 1991, ...")."""
+    if len(names) < 4:
+        return False
+    tail = pd.Series(names[1:][-50:], dtype=object)  # the first names the series
+    years = tail.str.fullmatch(r"[12]\d{3}").all()
+    return bool(years or looks_like_dates(tail))
 
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"

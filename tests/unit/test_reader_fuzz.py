@@ -169,3 +169,10 @@ def test_years_written_as_floats():
     rows = [(f"{1990 + i}.0", i) for i in range(30)]
     y = to_series(read_csv(_csv("year,value", rows)))
     assert y.index.freqstr.startswith("YS") and y.index[0] == pd.Timestamp("1990-01-01")
+
+
+@pytest.mark.parametrize("names", [_monthly(12), [str(1990 + i) for i in range(12)]])
+def test_a_table_with_dates_as_column_names_says_transpose(names):
+    rows = [(s, *range(12)) for s in "ABC"]
+    with pytest.raises(DataError, match="column names are dates.*transpose"):
+        to_series(read_csv(_csv("country," + ",".join(names), rows)))
