@@ -63,7 +63,7 @@ if autorun or submitted:
         "models": tuple(values["models"]),
         "horizon": int(values["horizon"]),
         "folds": int(values["folds"]),
-        "params": ui.compare_params(values, panel=bool(all_series)),
+        "params": ui.compare_params(values),
         "levels": tuple(st.session_state.get(ui.LEVELS) or DEFAULT_LEVELS),
         "label": label,
     }

@@ -80,6 +80,16 @@ START_HELP = (
 )
 
 
+# A run over all series (a panel): one network for them all, whatever the start.
+_PANEL_AUTO_LABEL = "both (their mean)"
+_PANEL_START_NOTE = (
+    "Over all series one network forecasts them all. By default (*both*) it is "
+    "trained on them from scratch, the pretrained network is fine-tuned on them "
+    "too, and the forecast is the mean of the two: on the Tourism competition's "
+    "validation parts (one run a type) the mean did better than either start."
+)
+
+
 def default_start() -> str:
     """The start the ConvLSTM has by default (its ``init``), as a key of
     :data:`STARTS`."""
@@ -151,11 +161,12 @@ def submitted_values() -> dict[str, Any]:
 pretrained_models = start_models
 
 
-def compare_params(values: dict[str, Any], panel: bool = False) -> dict[str, Any]:
+def compare_params(values: dict[str, Any]) -> dict[str, Any]:
     """The ``params`` argument of ``compare`` from the submitted form values.
 
     The ConvLSTM's start (``values[START]``) reaches the models that have a
-    pretrained network only, and not a panel run (a panel trains its own network).
+    pretrained network only (on a run over all series "auto" keeps both
+    starts: the library's rule for panels).
     """
     params = route_params(
         {
@@ -165,8 +176,6 @@ def compare_params(values: dict[str, Any], panel: bool = False) -> dict[str, Any
             **{k: values[k] for k in NETWORK_SETTINGS if k in values},
         }
     )
-    if panel:
-        return params
     return route_start(params, values.get(START) or default_start())
 
 
@@ -180,7 +189,7 @@ def training_form(
         d: starting values, from :func:`form_defaults`.
         device: where the neural models train (``device_name()``).
         panel: the run is over all series of a panel (the start control then
-            does not apply).
+            says what its default means there).
     """
     # each fold holds out a horizon; a forecast only (0 folds, the default of a
     # series too short for a backtest) may look as far ahead as the series is long
@@ -329,14 +338,12 @@ def _start(d: dict[str, Any], panel: bool) -> None:
         "ConvLSTM starts from",
         tuple(STARTS),
         index=tuple(STARTS).index(d.get(START) or default_start()),
-        format_func=lambda k: STARTS[k][0],
+        format_func=lambda k: (
+            _PANEL_AUTO_LABEL if panel and k == "auto" else STARTS[k][0]
+        ),
         key=START,
         horizontal=True,
-        disabled=panel,
         help=START_HELP,
     )
     if panel:
-        st.caption(
-            "Does not apply to a run over all series: a panel trains its own "
-            "network on all of them."
-        )
+        st.caption(_PANEL_START_NOTE)

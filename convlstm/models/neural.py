@@ -819,9 +819,14 @@ class ConvLSTMForecaster(NeuralForecaster):
             check: it keeps both and forecasts their mean (``start_`` "both",
             the pretrained fit in ``partner_``); ``start_`` says which start
             was kept, ``start_errors_`` the errors it was chosen on and
-            ``init_note_`` why; a panel trains its own net, as with "scratch",
-            unless no series of it is long enough to train one: it then starts
-            from the pretrained net (``init_note_`` says so).
+            ``init_note_`` why. A panel (``fit(panel)``) trains its own net, as
+            with "scratch", and fine-tunes the pretrained net of its season on
+            it too, and forecasts their mean (``start_`` "both"; on the
+            Tourism series' validation parts, one panel a type, the mean did
+            better than either start: bench/RESULTS.md); a season without a
+            pretrained net keeps its own net alone, and a panel with no series
+            long enough to train one starts from the pretrained net
+            (``init_note_`` says so).
             "scratch" trains a net on the series; "pretrained" starts from the
             shipped net pretrained on many series (:mod:`convlstm.pretrained`; one
             per family: yearly and non-seasonal, quarterly, monthly, daily,
@@ -1042,13 +1047,32 @@ class ConvLSTMForecaster(NeuralForecaster):
         """Forecast the ``horizon`` steps after the end of the fitted series (the
         mean of both starts when ``init="auto"`` kept both: ``start_`` "both")."""
         partner = self.__dict__.get("partner_")
-        if partner is None:
+        if partner is None or self.fitted_on_panel:
             return super().predict()
         self._check_fitted()
         own = NeuralForecaster.forecast_after(self, self.last_window_)
         pred = (own + partner.predict().to_numpy(dtype=float)) / 2
         idx = future_index(self.index_, len(pred))
         return pd.Series(pred.astype(float), index=idx, name=self.display_name)
+
+    def predict_panel(self) -> pd.DataFrame:
+        """As :meth:`NeuralForecaster.predict_panel`; with both starts kept
+        (``start_`` "both"), each series' forecast is the mean of the two nets'
+        (or the one that forecast it)."""
+        own = super().predict_panel()
+        partner = self.__dict__.get("partner_")
+        if partner is None:
+            return own
+        theirs = partner.predict_panel()
+        both = own.merge(
+            theirs, on=["series", "time"], how="outer", suffixes=("", "_p"), sort=False
+        )
+        both["forecast"] = both[["forecast", "forecast_p"]].mean(axis=1)
+        out = both[["series", "time", "forecast"]].reset_index(drop=True)
+        forecast = set(out["series"])
+        failed = {**theirs.attrs.get("failed", {}), **own.attrs.get("failed", {})}
+        out.attrs["failed"] = {k: v for k, v in failed.items() if k not in forecast}
+        return out
 
     def forecast_after(self, values: np.ndarray) -> np.ndarray:
         """As :meth:`NeuralForecaster.forecast_after`; the mean of both starts when
@@ -1242,6 +1266,10 @@ class ConvLSTMForecaster(NeuralForecaster):
         fallback = None
         if self.init != "pretrained":  # "auto" too: a panel trains its own net...
             try:
+                if self.init == "auto":
+                    return self._fit_panel_both(
+                        panel, callback, started, train_workers, engine
+                    )
                 return super()._fit_panel(
                     panel, callback, started, train_workers, engine
                 )
@@ -1289,6 +1317,44 @@ class ConvLSTMForecaster(NeuralForecaster):
         self.panel_names_ = [name for name, _ in kept]
         self.fit_seconds_ = time.perf_counter() - started
         self.init_note_ = fallback
+        return self
+
+    def _fit_panel_both(
+        self,
+        panel: pd.DataFrame,
+        callback: EpochCallback | None,
+        started: float,
+        train_workers: int,
+        engine: str | None,
+    ) -> Self:
+        """``init="auto"`` on a panel: a net trained on the panel from scratch
+        (this model) and, when the panel's season has a pretrained network, that
+        network fine-tuned on the panel (``partner_``); the forecast is their
+        mean (``start_`` "both"). A partner that fails leaves the scratch net
+        alone, with a note."""
+        epochs = int(self.epochs)
+        super()._fit_panel(
+            panel, _staged(callback, 0, 2, epochs), started, train_workers, engine
+        )
+        season = self.season_length_
+        if season not in FAMILY_OF_SEASON:
+            return self
+        partner = self.clone().set_params(init="pretrained")
+        network = f"the pretrained {family_words(FAMILY_OF_SEASON[season])} network"
+        try:
+            partner.fit_panel(panel, callback=_staged(callback, 1, 2, epochs))
+        except (DataError, TrainingError) as exc:
+            self.init_note_ = f"trained from scratch: {network} failed ({exc})"
+            return self
+        self.partner_ = partner
+        self.start_ = "both"
+        tuned = "fine-tuned on the panel" if self.fine_tune else "zero-shot"
+        self.init_note_ = (
+            "forecasts the mean of the network trained on the panel from scratch "
+            f"and {network} ({tuned}): on the validation parts of the Tourism "
+            "series, one panel a type, the mean did better than either start"
+        )
+        self.fit_seconds_ = time.perf_counter() - started
         return self
 
     def _no_family_note(

@@ -313,10 +313,23 @@ def _load_partner(data: bytes, model: NeuralForecaster, bad: str) -> NeuralForec
         partner = load_model(data)
     except DataError as exc:
         raise DataError(f"{bad}: its {PARTNER}: {exc}") from None
-    same = type(partner) is type(model) and not partner.fitted_on_panel
-    if not same or model.fitted_on_panel or not partner.index_.equals(model.index_):
+    if type(partner) is not type(model) or not _same_data(partner, model):
         raise DataError(f"{bad}: its {PARTNER} is not a fit of the same series")
     return partner
+
+
+def _same_data(partner: NeuralForecaster, model: NeuralForecaster) -> bool:
+    """Whether two fits are of the same series: the same index, or (panels) the
+    same frequency and the same end of every series both forecast."""
+    if partner.fitted_on_panel != model.fitted_on_panel:
+        return False
+    if not model.fitted_on_panel:
+        return bool(partner.index_.equals(model.index_))
+    ends = dict(zip(partner.panel_names_, partner.panel_ends_, strict=True))
+    return partner.panel_offset_ == model.panel_offset_ and all(
+        ends.get(name, end) == end
+        for name, end in zip(model.panel_names_, model.panel_ends_, strict=True)
+    )
 
 
 def read_index(info: Mapping[str, Any], bad: str) -> pd.DatetimeIndex:

@@ -43,7 +43,6 @@ def test_start_defaults_to_auto_and_maps_to_the_convlstm_only() -> None:
     assert params["ConvLSTM"]["fine_tune"] is False
     assert "init" not in params.get("LSTM", {})
     assert ui.start_of(params, "ConvLSTM") == "zero-shot"
-    assert "init" not in ui.compare_params(values, panel=True)["ConvLSTM"]
     scratch = ui.compare_params({**values, ui.START: "scratch"})
     assert ui.start_of(scratch, "ConvLSTM") == "scratch"
     assert ui.pretrained_models() == ("ConvLSTM",)
@@ -79,13 +78,16 @@ def test_pretrained_start_trains_and_is_recorded(
     assert any("MAE" in f.value.columns for f in app.dataframe)
 
 
-def test_a_panel_run_over_all_series_disables_the_start(app: AppTest) -> None:
+def test_a_panel_run_over_all_series_says_what_its_start_means(app: AppTest) -> None:
     _open(app, "pages/data.py")
     app.selectbox(key="dataset").set_value("us_macro").run()
     _open(app, "pages/compare.py")
     assert app.radio(key=ui.panel_results.SCOPE).value == "all"
-    assert app.radio(key=ui.START).disabled
-    assert "a panel trains its own network" in _texts(app)
+    control = app.radio(key=ui.START)
+    assert not control.disabled
+    assert control.value == "auto"
+    assert "both (their mean)" in control.options
+    assert "the mean of the two" in _texts(app)
 
 
 def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:

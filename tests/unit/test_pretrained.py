@@ -365,13 +365,64 @@ def test_auto_on_a_panel_too_short_to_train_starts_pretrained():
     f = model.predict()
     assert f["series"].tolist() == ["a"] * 6 + ["b"] * 6
     assert np.isfinite(f["forecast"]).all()
-    # "scratch" still says the panel is too short, and so does a long enough
-    # panel never start pretrained under "auto"
+    # "scratch" still says the panel is too short
     with pytest.raises(DataError, match="no series of the panel is long enough"):
         ConvLSTMForecaster(horizon=6, init="scratch", device="cpu").fit(_panel(parts))
-    long = ConvLSTMForecaster(horizon=6, epochs=1, hidden_size=4, device="cpu")
-    long.fit(_panel({"a": _monthly(80), "b": _monthly(5)}))
-    assert long.init_note_ is None and "family_" not in long.__dict__
+
+
+def test_auto_on_a_panel_forecasts_the_mean_of_both_starts():
+    import io
+    import zipfile
+
+    from convlstm.models.persistence import PARTNER, load_model
+
+    panel = _panel({"a": _monthly(80), "b": _monthly(60, seed=1) * 3, "c": _monthly(5)})
+    settings = {"horizon": 6, "epochs": 2, "hidden_size": 4, "device": "cpu"}
+    events = []
+    model = ConvLSTMForecaster(**settings).fit(
+        panel, callback=lambda epoch, epochs, *rest: events.append((epoch, epochs))
+    )
+    assert model.start_ == "both" and model.init_note_.startswith(
+        "forecasts the mean of the network trained on the panel from scratch"
+    )
+    assert "family_" not in model.__dict__ and model.partner_.family_ == "monthly"
+    scratch = ConvLSTMForecaster(init="scratch", **settings).fit(panel).predict()
+    pretrained = ConvLSTMForecaster(init="pretrained", **settings).fit(panel).predict()
+    f = model.predict()
+    assert f["series"].tolist() == ["a"] * 6 + ["b"] * 6 + ["c"] * 6
+    assert (f["time"].to_numpy() == scratch["time"].to_numpy()).all()
+    np.testing.assert_allclose(
+        f["forecast"], (scratch["forecast"] + pretrained["forecast"]) / 2
+    )
+    # two fits on one progress scale, in order
+    assert {epochs for _, epochs in events} == {2 * settings["epochs"]}
+    assert [e for e, _ in events] == sorted(e for e, _ in events)
+    # the bundle holds both; a partner of other data is refused
+    bundle = model.to_bytes()
+    pd.testing.assert_frame_equal(load_model(bundle).predict(), f)
+    other = ConvLSTMForecaster(init="pretrained", **settings)
+    other.fit(_panel({"a": _monthly(79), "b": _monthly(60, seed=1)}))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(bundle)) as src, zipfile.ZipFile(out, "w") as zf:
+        for item in src.infolist():
+            if item.filename != PARTNER:
+                zf.writestr(item, src.read(item.filename))
+        zf.writestr(PARTNER, other.to_bytes())
+    with pytest.raises(DataError, match="not a fit of the same series"):
+        load_model(out.getvalue())
+    # a season without a pretrained network: the panel's own net alone
+    four_hourly = _panel(
+        {
+            k: pd.Series(
+                _monthly(60, seed=i).to_numpy(),
+                index=pd.date_range("2020-01-06", periods=60, freq="4h"),
+            )
+            for i, k in enumerate("ab")
+        },
+        "4h",
+    )
+    alone = ConvLSTMForecaster(**{**settings, "horizon": 4}).fit(four_hourly)
+    assert alone.start_ == "scratch" and "partner_" not in alone.__dict__
 
 
 def test_fine_tuning_records_its_loss_and_says_what_was_kept():
@@ -542,14 +593,15 @@ def test_auto_start_on_a_short_series_or_a_season_without_a_family():
     model = ConvLSTMForecaster(init="auto", **{**AUTO, "horizon": 5}).fit(four_hourly)
     assert model.start_ == "scratch"
     assert "no pretrained network for a season of 6 steps" in model.init_note_
-    # a panel trains its own network, as with init="scratch"
+    # a panel trains its own network and fine-tunes the pretrained one (the
+    # mean of both: test_auto_on_a_panel_forecasts_the_mean_of_both_starts)
     panel = pd.concat(
         {k: _monthly(60, seed=k) for k in range(3)}, names=["series", "time"]
     )
     fitted = ConvLSTMForecaster(init="auto", **AUTO).fit(
         panel.rename("value").reset_index()
     )
-    assert fitted.start_ == "scratch" and "family_" not in fitted.__dict__
+    assert fitted.start_ == "both" and "family_" not in fitted.__dict__
 
 
 def test_auto_trains_from_scratch_when_its_window_holds_a_cycle_the_network_cannot():
