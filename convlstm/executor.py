@@ -292,8 +292,9 @@ class Executor:
     Args:
         workers: processes (default :func:`default_workers`).
         engine: "local" (worker processes here) or "ray" (Ray tasks on the
-            cluster at ``RAY_ADDRESS``, else on a local one; ``workers`` defaults
-            to its CPUs); default :func:`default_engine`.
+            cluster at ``RAY_ADDRESS``, else on a local one of
+            :func:`default_workers` CPUs, or ``workers`` if more; ``workers``
+            defaults to its CPUs); default :func:`default_engine`.
         timeout: default seconds a job may run (None: no limit).
         start_method: how local workers start: "spawn" (the default: a fresh
             interpreter, safe beside threads) or "fork" (a copy of this process:
@@ -320,7 +321,10 @@ class Executor:
                 start_ray,
             )
 
-            self._ray = start_ray(workers)
+            # a local cluster this starts gets every core, not just ``workers``:
+            # later work shares it (a network's Ray Train workers, say)
+            cpus = None if workers is None else max(int(workers), default_workers())
+            self._ray = start_ray(cpus)
             self._board = self._ray.remote(Board).remote()
             self._task = self._ray.remote(num_cpus=1, max_retries=0)(run_ray_task)
             copy_arrays_in_ray()
