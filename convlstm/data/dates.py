@@ -49,6 +49,7 @@ def _date_formats() -> list[tuple[str, str]]:
         "%m-%Y",
         "%YM%m",
         "%Y%m%d",
+        "%Y%m",
         "%b %Y",
         "%B %Y",
         "%b-%Y",
@@ -133,7 +134,9 @@ def _text_times(
         counted = _counted_times(numbers, name)
         if counted is not None:
             return counted[0], [counted[1]]
-        if (numbers == np.round(numbers)).all() and present.str.contains(".").any():
+        if (numbers == np.round(numbers)).all() and present.str.contains(
+            ".", regex=False
+        ).any():
             # whole numbers written as floats ("1990.0"): years or YYYYMMDD
             times, notes = _number_times(pd.Series(numbers), name)
             return pd.Series(times, index=present.index), notes

@@ -171,6 +171,13 @@ def test_years_written_as_floats():
     assert y.index.freqstr.startswith("YS") and y.index[0] == pd.Timestamp("1990-01-01")
 
 
+def test_year_and_month_written_yyyymm():
+    rows = [(f"{2018 + i // 12}{i % 12 + 1:02d}", i) for i in range(36)]
+    y = to_series(read_csv(_csv("period,value", rows)))
+    assert y.index.freqstr == "MS" and y.index[0] == pd.Timestamp("2018-01-01")
+    assert len(y) == 36 and y.iloc[-1] == 35
+
+
 @pytest.mark.parametrize("names", [_monthly(12), [str(1990 + i) for i in range(12)]])
 def test_a_table_with_dates_as_column_names_says_transpose(names):
     rows = [(s, *range(12)) for s in "ABC"]
