@@ -730,7 +730,8 @@ def _add_params(p: argparse.ArgumentParser) -> None:
         "pretrained network forecast the end of the series better (on a monthly "
         "series both, forecasting their mean); fine-tuned and "
         "zero-shot start from the pretrained network (default: the model's own; "
-        "with many series, auto trains one network on them all)",
+        "with many series, auto forecasts the mean of one network trained on "
+        "them all and the pretrained one fine-tuned on them)",
     )
 
 
