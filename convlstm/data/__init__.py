@@ -18,6 +18,7 @@ from .panel import (
     series_of,
     split_panel,
     to_panel,
+    wide_columns,
 )
 from .reader import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_csv
 from .series import MIN_POINTS, check_series, to_series
@@ -46,4 +47,5 @@ __all__ = [
     "split_panel",
     "to_panel",
     "to_series",
+    "wide_columns",
 ]

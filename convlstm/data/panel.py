@@ -129,6 +129,26 @@ def find_id_columns(
     return pick_id_columns(df, time_col, value_col)[0]
 
 
+def wide_columns(df: pd.DataFrame, time_col: str | None = None) -> list[str]:
+    """The numeric columns :func:`to_panel` reads as series of a wide table.
+
+    What ``to_panel(df, time_col=time_col, id_cols=[])`` takes as one series each;
+    empty when the table has fewer than two numeric columns besides the time
+    (then it is one series). Cheap enough to offer that reading before making it.
+
+    Raises:
+        DataError: no time column, or an unknown column named.
+    """
+    df, _ = as_table(df)
+    time_col, _ = column_args(df, time_col, None)
+    # Times in the index leave every column to the values.
+    if time_col is None and not isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex):
+        df = combine_time_columns(df, None, [])
+        time_col, _ = pick_time_column(df, None)
+    numeric = _numeric_columns(df, time_col)
+    return numeric if len(numeric) >= 2 else []
+
+
 def split_panel(panel: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     """The series of a panel as ``(name, series)`` pairs, sorted by name.
 
@@ -279,13 +299,7 @@ def _layout(
         return series_names(df, ids), [value_col]
     if value_col is not None:
         return None, [value_col]
-    numeric = [
-        c
-        for c in df.columns
-        if c != time_col
-        and pd.api.types.is_numeric_dtype(df[c].dtype)
-        and not pd.api.types.is_bool_dtype(df[c].dtype)
-    ]
+    numeric = _numeric_columns(df, time_col)
     if len(numeric) >= 2:
         notes.append(
             f"read a wide table: each of the {len(numeric)} numeric columns is a "
@@ -295,6 +309,17 @@ def _layout(
     value_col, picked = pick_value_column(df, time_col)
     notes.extend(picked)
     return None, [value_col]
+
+
+def _numeric_columns(df: pd.DataFrame, time_col: str | None) -> list[str]:
+    """The numeric (not boolean) columns besides the time, in table order."""
+    return [
+        c
+        for c in df.columns
+        if c != time_col
+        and pd.api.types.is_numeric_dtype(df[c].dtype)
+        and not pd.api.types.is_bool_dtype(df[c].dtype)
+    ]
 
 
 def _long_rows(

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from convlstm import DataError, to_panel, to_series
-from convlstm.data import MIN_PANEL_POINTS, read_csv
+from convlstm.data import MIN_PANEL_POINTS, read_csv, wide_columns
 
 
 def _long(stores=("a", "b", "c"), n=30, freq="D", start="2020-01-01"):
@@ -50,6 +50,24 @@ def test_wide_file_is_one_series_per_numeric_column(tmp_path):
     assert panel["series"].unique().tolist() == ["north", "south"]
     assert panel.attrs["freq"] == "MS"
     assert any("wide table" in n and "'south'" in n for n in panel.attrs["notes"])
+    assert wide_columns(_csv(tmp_path, df)) == ["north", "south"]
+
+
+def test_wide_columns_are_none_for_one_value_column_or_the_chosen_time(tmp_path):
+    df = pd.DataFrame(
+        {
+            "month": pd.date_range("2020", periods=24, freq="MS").strftime("%Y-%m"),
+            "step": np.arange(24),
+            "sales": np.arange(24.0),
+            "open": [True] * 24,
+        }
+    )
+    table = _csv(tmp_path, df)
+    assert wide_columns(table) == ["step", "sales"]  # booleans are no series
+    assert wide_columns(table, time_col="step") == []  # one value column left
+    assert wide_columns(table[["month", "sales"]]) == []
+    with pytest.raises(DataError, match="'day' is not a column"):
+        wide_columns(table, time_col="day")
 
 
 def test_nixtla_columns(tmp_path):
