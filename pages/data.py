@@ -12,7 +12,8 @@ st.title(":material/table_chart: Data")
 st.caption(
     "Choose the series to forecast. Everything the reader repaired or decided is "
     "listed below the chart. A file of many series (one column naming the store, "
-    "region...) shows them all; Train & compare takes them all, or the one you pick."
+    "region..., or one column per series) shows them all; Train & compare takes them "
+    "all, or the one you pick."
 )
 
 src = ui.source()
@@ -52,9 +53,9 @@ else:
         key="upload",
         help=(
             "A table with a time column and at least one numeric column; for many "
-            "series, a column naming each series (store, region...) or Nixtla's "
-            "unique_id, ds, y. Commas, semicolons or tabs; decimal commas and "
-            "thousands separators are fine. Up to 50 MB."
+            "series, a column naming each series (store, region...), one column "
+            "per series, or Nixtla's unique_id, ds, y. Commas, semicolons or tabs; "
+            "decimal commas and thousands separators are fine. Up to 50 MB."
         ),
     )
     error_slot = st.container()  # errors appear right under the uploader
@@ -74,6 +75,7 @@ else:
 
 src = ui.source()
 failure: ConvLSTMError | None = None
+panel: pd.DataFrame | None = None
 try:
     panel = ui.current_panel()
     y = ui.current_series()
@@ -94,6 +96,18 @@ if table is not None:
     picked_value = src.get("value_col") or attrs.get("value_col")
     if failure is None:
         picked_value = picked_value or y.name
+    # A file of several numeric columns and no id column may hold one series per
+    # column: offered first in the value picker, the reader's single pick stays.
+    wide = ui.upload_wide_columns(src["data"], picked_time)
+    picked_ids = src.get("id_cols")
+    if picked_ids is None:
+        picked_ids = (panel.attrs.get("id_cols") if panel is not None else None) or []
+    offer_wide = bool(src.get("wide") or (wide and not picked_ids))
+    every = f"All {len(wide)} numeric columns" if wide else "All numeric columns"
+    every += ", one series each"
+    if src.get("wide"):
+        picked_value = ui.EVERY_COLUMN
+    values = [ui.EVERY_COLUMN, *columns] if offer_wide else columns
     c1, c2, c3 = st.columns(3)
     c1.selectbox(
         "Time column",
@@ -107,17 +121,16 @@ if table is not None:
     )
     c2.selectbox(
         "Value column",
-        columns,
-        index=columns.index(picked_value) if picked_value in columns else None,
+        values,
+        index=values.index(picked_value) if picked_value in values else None,
+        format_func=lambda c: every if c == ui.EVERY_COLUMN else c,
         placeholder="Choose the column to forecast",
         key="value_col",
-        on_change=ui.choose_column,
-        args=("value_col",),
-        help="The numeric column to forecast.",
+        on_change=ui.choose_value_column,
+        help="The numeric column to forecast; or, first in the list when the file "
+        "has several and no id column, every numeric column read as a series of "
+        "its own (a file with one column per store, region...).",
     )
-    picked_ids = src.get("id_cols")
-    if picked_ids is None:
-        picked_ids = (panel.attrs.get("id_cols") if panel is not None else None) or []
     c3.multiselect(
         "Series id columns",
         columns,
@@ -129,6 +142,12 @@ if table is not None:
         "combination of values, is one series. The reader picked them for you; "
         "clear them to read the file as one series.",
     )
+    if offer_wide and not src.get("wide"):
+        st.caption(
+            f"This file has {len(wide)} numeric columns. To read each one as a "
+            f"series of its own and compare models on all of them, choose "
+            f"**{every}** as the value column."
+        )
 
 if failure is not None:
     ui.show_error(failure, error_slot)

@@ -50,6 +50,7 @@ from .loaders import (
     read_upload,
     source_label,
     upload_series,
+    upload_wide_columns,
 )
 from .navigation import (
     PAGE_SPECS,
@@ -76,6 +77,7 @@ from .results import show_results
 from .state import (
     AUTORUN,
     DEFAULT_DATASET,
+    EVERY_COLUMN,
     HISTORY,
     JOB,
     JOB_ERROR,
@@ -92,6 +94,7 @@ from .state import (
     choose_column,
     choose_series,
     choose_upload,
+    choose_value_column,
     source,
     source_key,
 )
@@ -101,6 +104,7 @@ from .widgets import dataset_picker, panel_section
 __all__ = [
     "AUTORUN",
     "DEFAULT_DATASET",
+    "EVERY_COLUMN",
     "HISTORY",
     "JOB",
     "JOB_ERROR",
@@ -130,6 +134,7 @@ __all__ = [
     "choose_column",
     "choose_series",
     "choose_upload",
+    "choose_value_column",
     "collect",
     "current_job",
     "executor",
@@ -177,4 +182,5 @@ __all__ = [
     "time_format",
     "training_form",
     "upload_series",
+    "upload_wide_columns",
 ]

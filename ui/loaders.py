@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import ConvLSTMError, DataError, datasets, read_csv, to_panel, to_series
-from convlstm.data import find_id_columns, series_of
+from convlstm.data import find_id_columns, series_of, wide_columns
 
 from .state import Source, bundled_name, choose_series, source
 
@@ -61,6 +61,16 @@ def upload_id_columns(
         return []  # the series reader reports what is wrong with the file
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def upload_wide_columns(content: bytes, time_col: str | None) -> list[str]:
+    """The numeric columns an upload could be read as, one series each (empty:
+    fewer than two)."""
+    try:
+        return wide_columns(read_upload(content), time_col)
+    except DataError:
+        return []  # the series reader reports what is wrong with the file
+
+
 @st.cache_data(show_spinner="Reading the series...", max_entries=8)
 def upload_panel(
     content: bytes,
@@ -79,9 +89,11 @@ def upload_panel(
 def current_panel() -> pd.DataFrame | None:
     """The current data as a panel when it holds several series (else None).
 
-    A bundled panel, or an upload with id columns (detected, or chosen: an empty
-    choice reads the file as one series through the panel reader). Makes the
-    first series the chosen one when none (or an unknown one) is chosen.
+    A bundled panel, an upload with id columns (detected, or chosen: an empty
+    choice reads the file as one series through the panel reader), or an upload
+    whose numeric columns the user chose to read as one series each (a wide file,
+    read as the CLI reads it). Makes the first series the chosen one when none (or
+    an unknown one) is chosen.
 
     Raises:
         ConvLSTMError: the upload cannot be read as a panel (wrap in ``guard``).
@@ -94,24 +106,42 @@ def current_panel() -> pd.DataFrame | None:
             return None
         panel = load_bundled_panel(src["name"])
     else:
-        ids = src.get("id_cols")
-        chosen = ids is not None
-        if not chosen:
-            ids = upload_id_columns(
-                src["data"], src.get("time_col"), src.get("value_col")
-            )
-            if not ids:
-                return None
-        panel = upload_panel(
-            src["data"],
-            src.get("time_col"),
-            src.get("value_col"),
-            tuple(ids) if chosen else None,
-        )
+        panel = _upload_panel(src)
+        if panel is None:
+            choose_series(None)  # one series now: no series of a panel is chosen
+            return None
     names = pd.unique(panel["series"])
     if src.get("series") not in names:
         choose_series(str(names[0]))
     return panel
+
+
+def _upload_panel(src: Source) -> pd.DataFrame | None:
+    """The upload as a panel, as its column choice says (None: one series).
+
+    Raises:
+        DataError: every numeric column is to be a series and id columns are
+            chosen too; or the file cannot be read so.
+    """
+    data, time_col, value_col = src["data"], src.get("time_col"), src.get("value_col")
+    ids = src.get("id_cols")
+    if src.get("wide"):
+        if ids:
+            listed = ", ".join(f"'{c}'" for c in ids)
+            raise DataError(
+                "every numeric column is read as a series of its own, so no column "
+                f"can name the series too (series id columns: {listed}): clear the "
+                "series id columns, or pick one value column"
+            )
+        return upload_panel(data, time_col, None, ())
+    if ids is None:
+        ids = upload_id_columns(data, time_col, value_col)
+        return upload_panel(data, time_col, value_col, None) if ids else None
+    if not ids and value_col is None:
+        # No id column: one series, of the column the series reader picks (the
+        # first numeric one), not every numeric column as a wide file would be.
+        value_col = next(iter(upload_wide_columns(data, time_col)), None)
+    return upload_panel(data, time_col, value_col, tuple(ids))
 
 
 def source_label(src: Source | None = None, *, with_series: bool = True) -> str:

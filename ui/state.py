@@ -39,6 +39,7 @@ class Source(TypedDict, total=False):
     digest: str  # sha256 of data, identifies the upload
     time_col: str | None  # None: let to_series pick
     value_col: str | None
+    wide: bool  # uploads: every numeric column one series (value_col is None)
     id_cols: list[str] | None  # uploads: None detects them, [] reads no id column
     series: str | None  # panels: the one series compare and the sidebar use
 
@@ -62,6 +63,10 @@ def choose_bundled(name: str) -> bool:
     _forget_column_widgets()
     return True
 
+
+#: The value-column picker's option that reads every numeric column as a series (a
+#: wide file); no CSV column is named so (the reader turns NUL bytes away).
+EVERY_COLUMN = "\x00every numeric column"
 
 #: The Data page's widgets that show a choice within the current data.
 COLUMN_WIDGETS = ("time_col", "value_col", "id_cols", "series")
@@ -99,8 +104,21 @@ def choose_column(which: str) -> None:
     st.session_state[SOURCE] = {**source(), which: st.session_state[which]}
 
 
-def choose_series(name: str) -> bool:
-    """Make ``name`` the series of a panel that compare uses; False if it was."""
+def choose_value_column() -> None:
+    """Widget callback: store the value-column choice (one column, or
+    :data:`EVERY_COLUMN` for every numeric column a series) in the data choice."""
+    picked = st.session_state["value_col"]
+    wide = picked == EVERY_COLUMN
+    st.session_state[SOURCE] = {
+        **source(),
+        "value_col": None if wide else picked,
+        "wide": wide,
+    }
+
+
+def choose_series(name: str | None) -> bool:
+    """Make ``name`` the series of a panel that compare uses (None: the data is
+    one series); False if it was."""
     current = source()
     if not current or current.get("series") == name:
         return False
@@ -118,5 +136,6 @@ def source_key(src: Source | None = None) -> str:
         panel = f":{src.get('id_cols')}:{src.get('series')}"
     if src["kind"] == "bundled":
         return f"bundled:{src['name']}{panel}"
-    key = f"upload:{src['digest'][:16]}:{src.get('time_col')}:{src.get('value_col')}"
+    value = "*" if src.get("wide") else src.get("value_col")
+    key = f"upload:{src['digest'][:16]}:{src.get('time_col')}:{value}"
     return key + panel
