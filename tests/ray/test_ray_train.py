@@ -33,7 +33,9 @@ def _tiny_panel():
 def test_a_global_net_trains_on_two_ray_train_workers(ray_cluster) -> None:
     panel = _tiny_panel()
     epochs: list[tuple] = []
-    model = make_model("ConvLSTM", horizon=6, **TINY)
+    # from scratch: under init="auto" the pretrained partner's short fine-tune
+    # (in this process) would report its epochs after the workers'
+    model = make_model("ConvLSTM", horizon=6, init="scratch", **TINY)
     model.fit(
         panel,
         engine="ray",
@@ -48,7 +50,8 @@ def test_a_global_net_trains_on_two_ray_train_workers(ray_cluster) -> None:
     assert all(math.isfinite(e[2]) for e in epochs)
     assert model.device_ == "cpu"
     # each worker took half of every batch: one process's numbers, up to rounding
-    alone = make_model("ConvLSTM", horizon=6, **TINY).fit(panel).predict()
+    alone = make_model("ConvLSTM", horizon=6, init="scratch", **TINY)
+    alone = alone.fit(panel).predict()
     np.testing.assert_allclose(pred["forecast"], alone["forecast"], rtol=1e-4)
 
 
