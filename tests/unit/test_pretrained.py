@@ -421,8 +421,12 @@ def test_auto_on_a_panel_forecasts_the_mean_of_both_starts():
         },
         "4h",
     )
-    alone = ConvLSTMForecaster(**{**settings, "horizon": 4}).fit(four_hourly)
+    events.clear()
+    alone = ConvLSTMForecaster(**{**settings, "horizon": 4}).fit(
+        four_hourly, callback=lambda epoch, epochs, *rest: events.append(epochs)
+    )
     assert alone.start_ == "scratch" and "partner_" not in alone.__dict__
+    assert max(events) <= settings["epochs"]  # one fit: its own progress scale
 
 
 def test_fine_tuning_records_its_loss_and_says_what_was_kept():
