@@ -1064,11 +1064,22 @@ class ConvLSTMForecaster(NeuralForecaster):
         if partner is None:
             return own
         theirs = partner.predict_panel()
-        both = own.merge(
-            theirs, on=["series", "time"], how="outer", suffixes=("", "_p"), sort=False
+        same = own["series"].equals(theirs["series"]) and own["time"].equals(
+            theirs["time"]
         )
-        both["forecast"] = both[["forecast", "forecast_p"]].mean(axis=1)
-        out = both[["series", "time", "forecast"]].reset_index(drop=True)
+        if same:  # the usual case: both nets forecast every series
+            out = own.copy()
+            out["forecast"] = (own["forecast"] + theirs["forecast"]) / 2
+        else:
+            both = own.merge(
+                theirs,
+                on=["series", "time"],
+                how="outer",
+                suffixes=("", "_p"),
+                sort=False,
+            )
+            both["forecast"] = both[["forecast", "forecast_p"]].mean(axis=1)
+            out = both[["series", "time", "forecast"]].reset_index(drop=True)
         forecast = set(out["series"])
         failed = {**theirs.attrs.get("failed", {}), **own.attrs.get("failed", {})}
         out.attrs["failed"] = {k: v for k, v in failed.items() if k not in forecast}

@@ -394,6 +394,17 @@ def test_auto_on_a_panel_forecasts_the_mean_of_both_starts():
     np.testing.assert_allclose(
         f["forecast"], (scratch["forecast"] + pretrained["forecast"]) / 2
     )
+    # a series only one net forecast keeps that net's forecast
+    sub = panel[panel["series"] != "c"]
+    sub.attrs = dict(panel.attrs)
+    odd = ConvLSTMForecaster(**settings).fit(panel)
+    odd.partner_ = ConvLSTMForecaster(init="pretrained", **settings).fit(sub)
+    theirs = odd.partner_.predict()["forecast"].to_numpy()
+    g = odd.predict()
+    assert g["series"].tolist() == f["series"].tolist()
+    mean = (scratch["forecast"].to_numpy()[:12] + theirs) / 2
+    np.testing.assert_allclose(g["forecast"][:12], mean)
+    np.testing.assert_allclose(g["forecast"][12:], scratch["forecast"][12:])
     # two fits on one progress scale, in order
     assert {epochs for _, epochs in events} == {2 * settings["epochs"]}
     assert [e for e, _ in events] == sorted(e for e, _ in events)
