@@ -8,9 +8,10 @@ the rule these numbers chose). This measures, on the same fits, each start alone
 and the ways of combining both starts' final forecasts: their mean, and means
 weighted by the inverse of each start's check error (``inv``) or its square
 (``inv2``); ``mean@12`` takes the mean on series with a season of 12 steps and the
-better-checked start elsewhere. A series the check could not run on (too short to
-train from scratch, a season without a pretrained network) keeps the default's
-forecast in every variant.
+better-checked start elsewhere; ``pool`` and ``pool@12`` take the mean only when
+the two starts' check errors are within :data:`POOL_RATIO` of each other. A
+series the check could not run on (too short to train from scratch, a season
+without a pretrained network) keeps the default's forecast in every variant.
 
 Two validation sets, neither reading a test part: ``--set judge`` (the 13 series of
 :mod:`bench.judge`, test part removed, its folds cut from the rest; MAE over our
@@ -32,7 +33,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-VARIANTS = ("auto", "scratch", "pretrained", "mean", "inv", "inv2", "mean@12")
+VARIANTS = (
+    "auto",
+    "scratch",
+    "pretrained",
+    "mean",
+    "inv",
+    "inv2",
+    "mean@12",
+    "pool",
+    "pool@12",
+)
+#: ``pool``: the mean of both starts when the worse one's check error is at most
+#: POOL_RATIO x the better one's, else the better-checked start (forecast pooling:
+#: combine only forecasts that checked about as well as the best); ``pool@12`` the
+#: same on 12-step seasons and the better-checked start elsewhere.
+POOL_RATIO = 2.0
 
 
 def combine(
@@ -71,7 +87,11 @@ def combine(
         total = sum(weights.values())
         out[name] = sum(weights[s] * starts[s] for s in starts) / total
     better = min(errors, key=lambda s: (errors[s], s != "scratch"))
-    out["mean@12"] = out["mean"] if season_length(y.index) == 12 else starts[better]
+    monthly = season_length(y.index) == 12
+    out["mean@12"] = out["mean"] if monthly else starts[better]
+    close = max(errors.values()) <= POOL_RATIO * max(min(errors.values()), 1e-12)
+    out["pool"] = out["mean"] if close else starts[better]
+    out["pool@12"] = out["pool"] if monthly else starts[better]
     return out
 
 

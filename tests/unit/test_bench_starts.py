@@ -30,6 +30,11 @@ def test_variants_combine_the_two_starts_final_forecasts():
     low, high = np.minimum(s, p), np.maximum(s, p)
     for name in ("inv", "inv2"):
         assert np.all(out[name] >= low - 1e-9) and np.all(out[name] <= high + 1e-9)
+    # pooling: the mean when the checks were close, else one start
+    for name in ("pool", "pool@12"):
+        assert any(
+            np.allclose(out[name], out[v]) for v in ("mean", "scratch", "pretrained")
+        )
 
 
 def test_a_series_the_check_skips_keeps_the_default_everywhere():
