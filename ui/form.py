@@ -81,12 +81,16 @@ START_HELP = (
 
 
 # A run over all series (a panel): one network for them all, whatever the start.
-_PANEL_AUTO_LABEL = "both (their mean)"
+_PANEL_LABELS = {
+    "auto": "both (their mean)",
+    "scratch": "scratch (trained on these series)",
+}
 _PANEL_START_NOTE = (
-    "Over all series one network forecasts them all. By default (*both*) it is "
-    "trained on them from scratch, the pretrained network is fine-tuned on them "
-    "too, and the forecast is the mean of the two: on the Tourism competition's "
-    "validation parts (one run a type) the mean did better than either start."
+    "Over all series the ConvLSTM forecasts them all at once. By default (*both*) "
+    "a network is trained on them from scratch, the pretrained network is "
+    "fine-tuned on them too, and the forecast is the mean of the two: on the "
+    "Tourism competition's validation parts (one run a type) the mean did better "
+    "than either start."
 )
 
 
@@ -339,7 +343,7 @@ def _start(d: dict[str, Any], panel: bool) -> None:
         tuple(STARTS),
         index=tuple(STARTS).index(d.get(START) or default_start()),
         format_func=lambda k: (
-            _PANEL_AUTO_LABEL if panel and k == "auto" else STARTS[k][0]
+            _PANEL_LABELS.get(k, STARTS[k][0]) if panel else STARTS[k][0]
         ),
         key=START,
         horizontal=True,
