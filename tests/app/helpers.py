@@ -12,11 +12,21 @@ def upload_and_train(
 ) -> AppTest:
     """Upload ``csv`` on the Data page, then train ``models`` on Train & compare
     with the form's defaults but ``settings``; no error, no exception."""
+    upload(app, "up.csv", csv.encode(), check=False)
+    return train(app, wait_for_training, models, **settings)
+
+
+def upload(app: AppTest, name: str, data: bytes, check: bool = True) -> AppTest:
+    """Upload the bytes ``data`` as file ``name`` on the Data page (with ``check``:
+    no error, no exception)."""
     app.switch_page("pages/data.py").run()
     app.segmented_control(key="data_kind").set_value("upload").run()
-    app.file_uploader(key="upload").set_value(("up.csv", csv.encode(), "text/csv"))
+    app.file_uploader(key="upload").set_value((name, data, "text/csv"))
     app.run()
-    return train(app, wait_for_training, models, **settings)
+    if check:
+        assert not app.exception, app.exception
+        assert not app.error, [e.value for e in app.error]
+    return app
 
 
 def train(

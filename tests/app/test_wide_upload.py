@@ -8,6 +8,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 import ui
+from tests.app.helpers import train, upload
 
 STORES = ("store_a", "store_b", "store_c")
 TINY = {"hidden_size": 8, "epochs": 2, "folds": 1, "num_layers": 1}
@@ -29,13 +30,7 @@ def _wide_csv() -> bytes:
 
 
 def _upload_wide(app: AppTest) -> AppTest:
-    _open(app, "pages/data.py")
-    app.segmented_control(key="data_kind").set_value("upload").run()
-    app.file_uploader(key="upload").set_value(("wide.csv", _wide_csv(), "text/csv"))
-    app.run()
-    assert not app.exception, app.exception
-    assert not app.error, [e.value for e in app.error]
-    return app
+    return upload(app, "wide.csv", _wide_csv())
 
 
 def _every_column(app: AppTest) -> AppTest:
@@ -123,14 +118,7 @@ def test_train_over_every_column_of_a_wide_upload(
     _every_column(_upload_wide(app))
     _open(app, "pages/compare.py")
     assert app.radio(key=ui.panel_results.SCOPE).value == "all"
-    for key, value in TINY.items():
-        app.number_input(key=key).set_value(value)
-    app.multiselect(key="models").set_value(["ConvLSTM", "Seasonal naive"])
-    app.form_submit_button[0].click()
-    app.run()
-    wait_for_training(app)
-    assert not app.exception, app.exception
-    assert not app.error, [e.value for e in app.error]
+    train(app, wait_for_training, ["ConvLSTM", "Seasonal naive"], **TINY)
     result = app.session_state[ui.RESULT]
     assert result["kind"] == "panel"
     comparison = result["comparison"]
