@@ -512,7 +512,8 @@ def _check_train_workers(
     workers: Any, engine: str, models: Mapping[str, BaseForecaster]
 ) -> None:
     """Raise ``ParameterError`` before any fit for ``train_workers`` that no model
-    could use, or that need Ray (:func:`~convlstm.executor.check_train_workers`)."""
+    could use, that need Ray (:func:`~convlstm.executor.check_train_workers`), or
+    that the Ray cluster has too few CPUs for."""
     many = isinstance(workers, int) and not isinstance(workers, bool) and workers > 1
     if many and not any(_takes_train_workers(model) for model in models.values()):
         networks = [n for n in default_models() if model_spec(n).kind == "neural"]
@@ -522,6 +523,10 @@ def _check_train_workers(
             f"add {' or '.join(networks)}, or use 1 worker"
         )
     check_train_workers(workers, engine, "train_workers")
+    if many:  # Ray: the cluster must hold the workers, said before any fit
+        from .ray_engine import check_cluster_fits  # noqa: PLC0415  (Ray is optional)
+
+        check_cluster_fits(workers)
 
 
 def _takes_train_workers(model: BaseForecaster) -> bool:

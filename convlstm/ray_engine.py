@@ -124,6 +124,18 @@ def cluster_cpus() -> int:
     return int(start_ray().cluster_resources().get("CPU", 1))
 
 
+def check_cluster_fits(workers: int) -> None:
+    """Raise ``ParameterError`` when the Ray cluster (connected or started here)
+    has fewer CPUs than ``workers`` data-parallel training workers need: they
+    would wait for CPUs for ever."""
+    cpus = int(start_ray().cluster_resources().get("CPU", 0))
+    if cpus < workers:
+        raise ParameterError(
+            f"training on {workers} workers needs {workers} CPUs, but the Ray "
+            f"cluster has {cpus}: use at most {cpus} workers"
+        )
+
+
 # -- data-parallel training (Ray Train) ------------------------------------------------
 
 
@@ -147,12 +159,7 @@ def run_trainer(
     would keep the workers' CPUs.
     """
     ray = start_ray()
-    cpus = int(ray.cluster_resources().get("CPU", 0))
-    if cpus < workers:  # its workers would wait for CPUs for ever
-        raise ParameterError(
-            f"training on {workers} workers needs {workers} CPUs, but the Ray "
-            f"cluster has {cpus}: use at most {cpus} workers"
-        )
+    check_cluster_fits(workers)
     board = ray.remote(Board).remote()
     key = secrets.token_hex(8)
     task = ray.remote(num_cpus=0, max_retries=0)(_fit_trainer)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convlstm import compare_panel, make_model
+from convlstm import ParameterError, compare_panel, make_model
 from convlstm.cli import main
 from convlstm.models import base
 from tests.unit.test_contract_panel import _panel, _series
@@ -78,3 +78,23 @@ def test_cli_compare_on_a_panel_with_ray_and_train_workers(ray_cluster, tmp_path
     naive = local["model"] == "Seasonal naive"
     pd.testing.assert_frame_equal(local[naive], ray[naive])
     np.testing.assert_allclose(local["forecast"], ray["forecast"], rtol=1e-4)
+
+
+def test_more_train_workers_than_the_cluster_holds_fails_before_any_fit(
+    ray_cluster,
+) -> None:
+    from convlstm.ray_engine import cluster_cpus
+
+    panel = _panel({k: _series(i, 40) for i, k in enumerate("pq")})
+    events = []
+    too_many = cluster_cpus() + 1
+    with pytest.raises(ParameterError, match=f"needs {too_many} CPUs"):
+        compare_panel(
+            panel,
+            models=["Seasonal naive", "ConvLSTM"],
+            horizon=6,
+            engine="ray",
+            train_workers=too_many,
+            progress=events.append,
+        )
+    assert events == []  # said before the first model was fitted
