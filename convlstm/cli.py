@@ -757,11 +757,7 @@ def _add_engine(p: argparse.ArgumentParser, what: str) -> None:
 def _engine_jobs(args: argparse.Namespace) -> int:
     """Check ``--engine`` and ``--jobs``; return the number of jobs."""
     check_engine(args.engine)
-    if args.jobs is None:
-        return 1
-    if args.jobs < 1:
-        raise ParameterError(f"--jobs must be at least 1, got {args.jobs}")
-    return int(args.jobs)
+    return _at_least_one(args.jobs, "--jobs")
 
 
 def _add_train_workers(p: argparse.ArgumentParser) -> None:
@@ -775,12 +771,16 @@ def _add_train_workers(p: argparse.ArgumentParser) -> None:
 
 def _train_workers(args: argparse.Namespace) -> int:
     """Check ``--train-workers`` (on commands that have it); return it (1 unset)."""
-    workers = getattr(args, "train_workers", None)
-    if workers is None:
+    return _at_least_one(getattr(args, "train_workers", None), "--train-workers")
+
+
+def _at_least_one(value: int | None, flag: str) -> int:
+    """A count flag's value: 1 when unset, else at least 1."""
+    if value is None:
         return 1
-    if workers < 1:
-        raise ParameterError(f"--train-workers must be at least 1, got {workers}")
-    return int(workers)
+    if value < 1:
+        raise ParameterError(f"{flag} must be at least 1, got {value}")
+    return int(value)
 
 
 def _one_train_worker(args: argparse.Namespace) -> None:
