@@ -1344,14 +1344,20 @@ class ConvLSTMForecaster(NeuralForecaster):
         mean (``start_`` "both"). A partner that fails leaves the scratch net
         alone, with a note."""
         epochs = int(self.epochs)
-        kept, _ = self._panel_series(split_panel(panel))
-        periods = self._periods(max((y.index for _, y in kept), key=len))
-        season = periods[0] if periods else 1
+        staged = _staged(callback, 0, 2, epochs)
+        first = callback
+        if callback is not None and staged is not None:
+
+            def first(*args: Any) -> bool | None:
+                # the scratch fit has set the panel's season before its first
+                # epoch: a season without a network is this fit alone
+                alone = self.season_length_ not in FAMILY_OF_SEASON
+                return (callback if alone else staged)(*args)
+
+        super()._fit_panel(panel, first, started, train_workers, engine)
+        season = self.season_length_
         if season not in FAMILY_OF_SEASON:
-            return super()._fit_panel(panel, callback, started, train_workers, engine)
-        super()._fit_panel(
-            panel, _staged(callback, 0, 2, epochs), started, train_workers, engine
-        )
+            return self
         partner = self.clone().set_params(init="pretrained")
         network = f"the pretrained {family_words(FAMILY_OF_SEASON[season])} network"
         try:
