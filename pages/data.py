@@ -131,10 +131,15 @@ if table is not None:
         "has several and no id column, every numeric column read as a series of "
         "its own (a file with one column per store, region...).",
     )
+    # an id column the reader added (series stacked one after another) is
+    # offered too, so that clearing it reads the file as one series
+    detected = ui.upload_id_columns(src["data"], picked_time, src.get("value_col"))
+    added = [c for c in [*picked_ids, *detected] if c not in columns]
+    added = list(dict.fromkeys(added))
     c3.multiselect(
         "Series id columns",
-        columns,
-        default=[c for c in picked_ids if c in columns],
+        columns + added,
+        default=picked_ids,
         key="id_cols",
         on_change=ui.choose_column,
         args=("id_cols",),

@@ -49,6 +49,7 @@ from .loaders import (
     load_bundled_panel,
     read_upload,
     source_label,
+    upload_id_columns,
     upload_series,
     upload_wide_columns,
 )
@@ -181,6 +182,7 @@ __all__ = [
     "submitted_values",
     "time_format",
     "training_form",
+    "upload_id_columns",
     "upload_series",
     "upload_wide_columns",
 ]

@@ -342,6 +342,95 @@ def pick_id_columns(
     ]
 
 
+#: The id column the reader adds to a table of series stacked one after another
+#: without a column naming them (see :func:`identify_series`).
+BLOCK_COLUMN = "block"
+
+
+def identify_series(
+    df: pd.DataFrame, time_col: str, value_col: str | None = None
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The id columns of a table, as :func:`pick_id_columns` picks them, or, when
+    none names the series, the blocks of a table whose series are stacked one
+    after another without an id column.
+
+    Such a table (two exports pasted one under the other, say) has timestamps that
+    repeat and times that start over at the first row of each block. Averaging the
+    rows that share a timestamp would make a meaningless series, so each block is
+    read as a series of its own ("block 1", "block 2"...) in a column
+    ``BLOCK_COLUMN`` added to the table, with a note giving the rows where the
+    times start over. Blocks are taken only when each has at least ``_MIN_BLOCK``
+    rows in strictly increasing time and the blocks disagree at most of the
+    timestamps they share: a series written twice over overlapping spans (same
+    values) is one series, and a file sorted by time with several rows per time
+    is one series whose rows are averaged.
+
+    Returns:
+        ``(table, id columns, notes)``; the table is ``df`` itself unless blocks
+        were found.
+    """
+    ids, notes = pick_id_columns(df, time_col, value_col)
+    if ids:
+        return df, ids, notes
+    blocks = _stacked_blocks(df, time_col, value_col)
+    if blocks is None:
+        return df, ids, notes
+    name = BLOCK_COLUMN
+    while name in df.columns:
+        name += "_"
+    starts = np.flatnonzero(np.r_[True, blocks[1:] != blocks[:-1]])
+    n = len(starts)
+    width = len(str(n)) if n >= 10 else 1
+    labels = np.array([f"block {i + 1:0{width}d}" for i in range(n)], dtype=object)
+    df = df.assign(**{name: labels[blocks]})
+    rows = ", ".join(str(r + 2) for r in starts[1:4])  # the header is row 1
+    more = f" and {n - 4} more" if n > 4 else ""
+    note = (
+        f"the times start over at row{'s' if n > 2 else ''} {rows}{more} and no "
+        f"column names the series: read the file as {n} series stacked one after "
+        f"another, {quote(labels[0])} to {quote(labels[-1])} (id column "
+        f"{quote(name)}, added by the reader); if the rows are one series, sort "
+        "the file by time"
+    )
+    return df, [name], [note, *notes]
+
+
+def _stacked_blocks(
+    df: pd.DataFrame, time_col: str, value_col: str | None
+) -> np.ndarray | None:
+    """The block number of every row when the table's series are stacked one after
+    another with no id column (see :func:`identify_series`), else None."""
+    if len(df) < 2 * _MIN_BLOCK or not df[time_col].duplicated().any():
+        return None  # (stacked series repeat their time cells)
+    parsed = _parsed(df, time_col)
+    if parsed is None:
+        return None
+    known = ~np.asarray(parsed.isna())
+    t = parsed[known].asi8
+    if len(t) < 2 * _MIN_BLOCK or not pd.Index(t).has_duplicates:
+        return None
+    new = np.r_[True, t[1:] <= t[:-1]]
+    sizes = np.diff(np.r_[np.flatnonzero(new), len(t)])
+    if len(sizes) < 2 or sizes.min() < _MIN_BLOCK:
+        return None
+    if value_col is None:
+        try:
+            value_col, _ = pick_value_column(df, time_col)
+        except DataError:
+            return None
+    values = pd.to_numeric(df[value_col], errors="coerce").to_numpy(float)[known]
+    shared = pd.Series(values).groupby(t)
+    repeated = shared.size() > 1
+    high, low = shared.max()[repeated], shared.min()[repeated]
+    scale = np.maximum(np.maximum(high.abs(), low.abs()), 1.0)
+    if ((high - low) <= 1e-9 * scale).mean() >= 0.5:
+        return None  # the same values again: one series written twice
+    block = np.cumsum(new) - 1
+    out = np.full(len(df), np.nan)
+    out[known] = block
+    return pd.Series(out).ffill().bfill().to_numpy(int)
+
+
 def _unused_text_notes(df: pd.DataFrame, text: list[str]) -> list[str]:
     """A note on the text columns with a few repeated values left unread."""
     few = [c for c in text if 2 <= df[c].nunique(dropna=True) <= len(df) // 2]

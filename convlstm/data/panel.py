@@ -14,8 +14,9 @@ from pandas.tseries.frequencies import to_offset
 from ..errors import DataError
 from .cells import plural, quote
 from .columns import (
+    BLOCK_COLUMN,
     combine_time_columns,
-    pick_id_columns,
+    identify_series,
     pick_time_column,
     pick_value_column,
     series_names,
@@ -47,8 +48,10 @@ def to_panel(
     Reads three layouts: long (a time column, id columns such as store or region,
     a value column), wide (a time column and one numeric column per series) and
     Nixtla's ``unique_id, ds, y``. Id columns are detected as
-    :func:`~convlstm.data.columns.pick_id_columns` says (text or whole-number
-    columns whose values repeat across timestamps), unless ``id_cols`` names them;
+    :func:`~convlstm.data.columns.identify_series` says (text or whole-number
+    columns whose values repeat across timestamps; or, with none, series stacked
+    one after another, read as "block 1", "block 2"...), unless ``id_cols``
+    names them;
     a table with no id column and several numeric columns is wide (every numeric
     column a series) unless ``value_col`` picks one. Times and values are parsed
     once for the whole table; then every series is repaired on its own by the
@@ -100,7 +103,7 @@ def to_panel(
         df = combine_time_columns(df, value_col, notes)
         time_col, picked = pick_time_column(df, value_col)
         notes.extend(picked)
-    ids = _id_columns(df, time_col, value_col, id_cols, notes)
+    df, ids = _id_columns(df, time_col, value_col, id_cols, notes)
     names, value_cols = _layout(df, time_col, value_col, ids, notes)
     long = _long_rows(df, time_col, names, value_cols, notes)
     long = _average_within(long, notes)
@@ -126,7 +129,7 @@ def find_id_columns(
             return []
         df = combine_time_columns(df, value_col, [])
         time_col, _ = pick_time_column(df, value_col)
-    return pick_id_columns(df, time_col, value_col)[0]
+    return identify_series(df, time_col, value_col)[1]
 
 
 def wide_columns(df: pd.DataFrame, time_col: str | None = None) -> list[str]:
@@ -255,13 +258,18 @@ def _id_columns(
     value_col: str | None,
     id_cols: list[str] | str | None,
     notes: list[str],
-) -> list[str]:
-    """The id columns: checked when given, else detected (with a note)."""
-    if id_cols is None:
-        ids, picked = pick_id_columns(df, time_col, value_col)
+) -> tuple[pd.DataFrame, list[str]]:
+    """The table (with the reader's block column when it found series stacked one
+    after another without an id column, or was told to read such blocks) and its
+    id columns: checked when given, else detected (with a note)."""
+    ids = None if id_cols is None else [str(c) for c in np.atleast_1d(id_cols)]
+    if ids is None or (
+        len(ids) == 1 and ids[0].startswith(BLOCK_COLUMN) and ids[0] not in df.columns
+    ):
+        df, found, picked = identify_series(df, time_col, value_col)
         notes.extend(picked)
-        return ids
-    ids = [str(c) for c in ([id_cols] if isinstance(id_cols, str) else id_cols)]
+        if ids is None or found == ids:
+            return df, found
     for c in ids:
         if c not in df.columns:
             listed = ", ".join(quote(x) for x in list(df.columns)[:10])
@@ -274,7 +282,7 @@ def _id_columns(
     if ids and ids != ["unique_id"]:  # Nixtla's layout has its own note
         listed = ", ".join(quote(c) for c in ids)
         notes.append(f"read id column(s) {listed} as chosen: they name the series")
-    return ids
+    return df, ids
 
 
 def _layout(

@@ -15,7 +15,7 @@ from ..errors import DataError
 from .cells import format_time, quote
 from .columns import (
     combine_time_columns,
-    pick_id_columns,
+    identify_series,
     pick_time_column,
     pick_value_column,
     series_names,
@@ -173,7 +173,8 @@ def _one_series(
         DataError: the table holds several series and ``series`` is None, or no
             series is called ``series``.
     """
-    ids, id_notes = pick_id_columns(df, time_col, value_col)
+    original = df.columns
+    df, ids, id_notes = identify_series(df, time_col, value_col)
     if not ids:
         notes.extend(id_notes)
         if series is not None:
@@ -187,8 +188,12 @@ def _one_series(
     if series is None:
         n = names.nunique()
         examples = ", ".join(quote(v) for v in names.unique()[:3])
+        how = f"id columns: {listed}; e.g. {examples}"
+        if ids[0] not in original:  # blocks, not a column of the file
+            more = ", ..." if n > 3 else ""
+            how = f"stacked one after another with no id column: {examples}{more}"
         raise DataError(
-            f"the table holds {n:,} series (id columns: {listed}; e.g. {examples}) "
+            f"the table holds {n:,} series ({how}) "
             "and averaging them would make a meaningless series; read them all with "
             "convlstm.to_panel, or pick one with series=..."
         )

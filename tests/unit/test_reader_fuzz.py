@@ -96,10 +96,11 @@ def test_ids_that_look_like_dates_name_series():
 
 def test_a_second_date_named_like_time_is_still_not_an_id():
     # a ship date beside the order date describes rows; it does not name series
+    # (rows in date order: two orders a month, averaged into one series)
     rows = [
         (d, f"2000-0{1 + k}-15", k * 1000 + i)
-        for k in range(2)
         for i, d in enumerate(_monthly())
+        for k in range(2)
     ]
     df = read_csv(_csv("date,ship_date,amount", rows))
     panel = to_panel(df)

@@ -174,3 +174,81 @@ def test_a_berlin_panel_across_dst(freq):
     expected = times.tz_localize(None) if freq == "D" else times.tz_convert(None)
     assert ys["A"].index.equals(pd.DatetimeIndex(expected))
     assert not panel.attrs["repairs"]
+
+
+# ------------------------- series stacked one after another, no id column
+def _stacked(*parts):
+    """Rows of each part (start month, values) one after another, no id column."""
+    rows = []
+    for start, values in parts:
+        months = pd.date_range(start, periods=len(values), freq="MS")
+        rows += [
+            (t.strftime("%Y-%m-%d"), v) for t, v in zip(months, values, strict=True)
+        ]
+    return _csv("date,sales", rows)
+
+
+def test_series_stacked_without_an_id_column_are_read_as_blocks():
+    a, b = list(range(100, 160)), list(range(5, 65))
+    df = _stacked(("2020-01-01", a), ("2020-01-01", b))
+    assert find_id_columns(df) == ["block"]
+    panel = to_panel(df)
+    ys = _by_series(panel)
+    assert list(ys) == ["block 1", "block 2"]
+    np.testing.assert_array_equal(ys["block 1"].to_numpy(), a)
+    np.testing.assert_array_equal(ys["block 2"].to_numpy(), b)
+    note = next(n for n in panel.attrs["notes"] if "start over" in n)
+    assert "row 62" in note and "2 series stacked" in note  # the header is row 1
+    # one series of them, by name; without a name, a clear refusal, not an average
+    y = to_series(df, series="block 2")
+    np.testing.assert_array_equal(y.to_numpy(), b)
+    with pytest.raises(DataError, match="stacked one after another"):
+        to_series(df)
+    # chosen explicitly, or refused by the user: as told
+    assert to_panel(df, id_cols=["block"])["series"].nunique() == 2
+    one = to_panel(df, id_cols=[])
+    np.testing.assert_allclose(one["value"].to_numpy(), (np.array(a) + b) / 2)
+
+
+def test_stacked_blocks_of_different_spans_and_many_blocks():
+    rng = np.random.default_rng(0)
+    parts = [(f"{2020 + k % 3}-0{1 + k % 9}-01", rng.random(20) + k) for k in range(12)]
+    panel = to_panel(_stacked(*parts))
+    ys = _by_series(panel)
+    assert list(ys)[:2] == ["block 01", "block 02"] and len(ys) == 12  # sorts right
+    for k, (start, values) in enumerate(parts):
+        y = ys[f"block {k + 1:02d}"]
+        assert y.index[0] == pd.Timestamp(start)
+        np.testing.assert_allclose(y.to_numpy(), values)
+
+
+def test_a_block_column_name_already_taken_gets_another():
+    rows = [(d, "x", v) for d, v in _monthly_rows_of(24)] * 2
+    rows = [(d, b, v + (1000 if i >= 24 else 0)) for i, (d, b, v) in enumerate(rows)]
+    panel = to_panel(_csv("date,block,sales", rows))
+    assert panel.attrs["id_cols"] == ["block_"]
+    assert panel["series"].nunique() == 2
+
+
+def _monthly_rows_of(n):
+    months = pd.date_range("2020-01-01", periods=n, freq="MS")
+    return [(t.strftime("%Y-%m-%d"), i) for i, t in enumerate(months)]
+
+
+def test_one_series_written_twice_or_sorted_with_repeats_is_still_one_series():
+    values = list(range(100, 160))
+    # exported twice over overlapping spans: the same values, one series
+    twice = _stacked(("2020-01-01", values), ("2022-07-01", values[30:]))
+    assert find_id_columns(twice) == []
+    np.testing.assert_array_equal(to_series(twice).to_numpy(), values)
+    # several rows per month in date order (a log): averaged, as before
+    rows = [(d, v + k) for d, v in _monthly_rows_of(24) for k in (0, 2, 4)]
+    log = _csv("date,sales", rows)
+    assert find_id_columns(log) == []
+    y = to_series(log)
+    np.testing.assert_array_equal(y.to_numpy(), np.arange(24) + 2)
+    assert any("averaged 72 values" in n for n in y.attrs["notes"])
+    # one series whose later years come first in the file: sorted, not split
+    rows = _monthly_rows_of(36)
+    y = to_series(_csv("date,sales", rows[24:] + rows[:24]))
+    np.testing.assert_array_equal(y.to_numpy(), np.arange(36))
