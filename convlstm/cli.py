@@ -31,6 +31,7 @@ from .data import (
     to_series,
 )
 from .data.frequency import check_future
+from .data.steps import AGGREGATIONS
 from .datasets import default_horizon_folds
 from .errors import ConvLSTMError, DataError, ParameterError
 from .executor import check_engine
@@ -92,18 +93,25 @@ def _load(
 ) -> tuple[pd.Series | pd.DataFrame, str | None]:
     """The data chosen by --dataset or --csv: one series, or a panel (a long frame
     ``series, time, value``) when the file or dataset holds several series and
-    --series picks none; and the dataset name if any."""
+    --series picks none; and the dataset name if any (None when --step or --agg
+    read it anew: its own horizon and folds are for its own steps)."""
+    steps = {"step": args.step, "agg": args.agg}
+    regrid = args.step is not None or args.agg != "mean"
     if args.dataset:
         if datasets.info(args.dataset).kind == "panel":
             panel = datasets.load_panel(args.dataset)
+            name = None if regrid else args.dataset
+            if regrid:
+                panel = to_panel(panel, "time", "value", ["series"], **steps)
             if args.series is not None:
-                return series_of(panel, args.series), args.dataset
-            return panel, args.dataset
+                return series_of(panel, args.series), name
+            return panel, name
         if args.series is not None:
             raise _CliError(
                 f"--series: the dataset {args.dataset} holds one series; drop --series"
             )
-        return datasets.load(args.dataset), args.dataset
+        y = datasets.load(args.dataset)
+        return (to_series(y, **steps), None) if regrid else (y, args.dataset)
     try:
         frame = read_csv(args.csv)
     except FileNotFoundError:
@@ -112,12 +120,12 @@ def _load(
         raise _CliError(f"{args.csv} is a folder, not a CSV file") from None
     columns = {"time_col": args.time_col, "value_col": args.value_col}
     if args.series is not None:
-        panel = to_panel(frame, **columns, id_cols=args.id_col)
+        panel = to_panel(frame, **columns, id_cols=args.id_col, **steps)
         return series_of(panel, args.series), None
     panel = _panel_of(frame, args)
     if panel is not None:
         return panel, None
-    return to_series(frame, **columns), None
+    return to_series(frame, **columns, **steps), None
 
 
 def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | None:
@@ -125,18 +133,19 @@ def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | N
     --id-col or detected) or a wide table of several value columns. None for one
     series, which takes the single-series reader (and its messages)."""
     columns = {"time_col": args.time_col, "value_col": args.value_col}
+    steps = {"step": args.step, "agg": args.agg}
     if args.id_col:
-        return to_panel(frame, **columns, id_cols=args.id_col)
+        return to_panel(frame, **columns, id_cols=args.id_col, **steps)
     try:
         ids = find_id_columns(frame, **columns)
     except DataError:
         return None  # the single-series reader says what is wrong
     if ids:
-        return to_panel(frame, **columns)
+        return to_panel(frame, **columns, **steps)
     if args.value_col is not None:
         return None
     try:
-        panel = to_panel(frame, time_col=args.time_col, id_cols=[])
+        panel = to_panel(frame, time_col=args.time_col, id_cols=[], **steps)
     except DataError:
         return None
     return panel if panel["series"].nunique() > 1 else None
@@ -526,7 +535,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
         _write_json(payload, out)
     else:
-        where = dataset or args.csv
+        where = args.dataset or args.csv
         runs = f"{folds} folds x {horizon} steps" if folds else f"{horizon} steps ahead"
         out.write(
             f"{where}: {len(y)} points, {runs}, device {result.device}, "
@@ -579,7 +588,7 @@ def _compare_panel(
         }
         _write_json(payload, out)
         return 0
-    where = dataset or args.csv
+    where = args.dataset or args.csv
     if result.folds:
         out.write(
             f"{where}: {len(result.series)} series, {result.folds} folds x "
@@ -710,6 +719,21 @@ def _add_source(p: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="of a file or dataset of many series, use this one only (id values "
         "joined with ' / ')",
+    )
+    p.add_argument(
+        "--step",
+        metavar="STEP",
+        help="read the rows in regular steps (hourly, daily, weekly, monthly, "
+        "quarterly, yearly, or a pandas frequency such as 15min), each step's rows "
+        "combined by --agg: an event log or irregular times as daily sums, say "
+        "(default: the file's own steps)",
+    )
+    p.add_argument(
+        "--agg",
+        default="mean",
+        choices=tuple(AGGREGATIONS),
+        help="how rows that share a time (or a --step) are combined (default: "
+        "mean; with --step, an empty step is 0 for sum and count)",
     )
     p.add_argument("--horizon", type=int, help="steps to forecast")
 

@@ -6,6 +6,17 @@ import streamlit as st
 
 import ui
 from convlstm import ConvLSTMError, data, plots
+from convlstm.data.steps import STEPS
+
+#: The choices of "Rows in one step", in the words the page shows.
+AGG_WORDS = {
+    "mean": "Average",
+    "sum": "Sum",
+    "last": "Last value",
+    "min": "Smallest",
+    "max": "Largest",
+    "count": "Count of rows",
+}
 
 ui.ensure_navigation()
 st.title(":material/table_chart: Data")
@@ -108,11 +119,19 @@ if table is not None:
     if src.get("wide"):
         picked_value = ui.EVERY_COLUMN
     values = [ui.EVERY_COLUMN, *columns] if offer_wide else columns
+    # The pickers show the choice, or the reader's pick; a picker left empty by
+    # a read that failed shows the pick of a read that now works (other steps).
+    for key, picked, options in (
+        ("time_col", picked_time, columns),
+        ("value_col", picked_value, values),
+    ):
+        if st.session_state.get(key) is None and picked in options:
+            st.session_state[key] = picked
     c1, c2, c3 = st.columns(3)
     c1.selectbox(
         "Time column",
         columns,
-        index=columns.index(picked_time) if picked_time in columns else None,
+        index=None,  # the session state holds the choice (set above)
         placeholder="Choose the column of times",
         key="time_col",
         on_change=ui.choose_column,
@@ -122,7 +141,7 @@ if table is not None:
     c2.selectbox(
         "Value column",
         values,
-        index=values.index(picked_value) if picked_value in values else None,
+        index=None,  # the session state holds the choice (set above)
         format_func=lambda c: every if c == ui.EVERY_COLUMN else c,
         placeholder="Choose the column to forecast",
         key="value_col",
@@ -147,6 +166,33 @@ if table is not None:
         "combination of values, is one series. The reader picked them for you; "
         "clear them to read the file as one series.",
     )
+    s1, s2, _ = st.columns(3)
+    step_names = [None, *STEPS]
+    s1.selectbox(
+        "Steps",
+        step_names,
+        index=step_names.index(src.get("step")) if src.get("step") in STEPS else 0,
+        format_func=lambda s: "As in the file" if s is None else s.capitalize(),
+        key="step",
+        on_change=ui.choose_column,
+        args=("step",),
+        help="Read the rows in regular steps: an event log, or times at irregular "
+        "moments, as daily or monthly figures. Each step's rows are combined as "
+        "chosen beside. *As in the file* keeps the file's own steps.",
+    )
+    s2.selectbox(
+        "Rows in one step",
+        list(AGG_WORDS),
+        index=list(AGG_WORDS).index(src.get("agg", "mean")),
+        format_func=AGG_WORDS.get,
+        key="agg",
+        on_change=ui.choose_column,
+        args=("agg",),
+        help="How rows that share a time (or a step) become one value: their "
+        "average, their sum (sales per day), the last one, the smallest or "
+        "largest, or how many there are. With steps, an empty step is 0 for the "
+        "sum and the count, and is interpolated otherwise.",
+    )
     if offer_wide and not src.get("wide"):
         st.caption(
             f"This file has {len(wide)} numeric columns. To read each one as a "
@@ -157,7 +203,8 @@ if table is not None:
 if failure is not None:
     ui.show_error(failure, error_slot)
     error_slot.caption(
-        "Choose the time and value columns below to read the file another way."
+        "Choose the time and value columns, or regular steps, below to read the "
+        "file another way."
     )
     st.stop()
 

@@ -14,6 +14,7 @@ import streamlit as st
 
 from convlstm import ConvLSTMError, DataError, datasets, read_csv, to_panel, to_series
 from convlstm.data import find_id_columns, series_of, wide_columns
+from convlstm.data.steps import AGG_NOUNS, STEPS
 
 from .state import Source, bundled_name, choose_series, source
 
@@ -44,10 +45,21 @@ def read_upload(content: bytes) -> pd.DataFrame:
 
 @st.cache_data(show_spinner="Checking the series...", max_entries=16)
 def upload_series(
-    content: bytes, time_col: str | None, value_col: str | None
+    content: bytes,
+    time_col: str | None,
+    value_col: str | None,
+    step: str | None = None,
+    agg: str = "mean",
 ) -> pd.Series:
-    """The uploaded CSV as a regular series (cached on bytes and column choice)."""
-    return to_series(read_upload(content), time_col=time_col, value_col=value_col)
+    """The uploaded CSV as a regular series (cached on bytes, column choice and
+    steps)."""
+    return to_series(
+        read_upload(content),
+        time_col=time_col,
+        value_col=value_col,
+        step=step,
+        agg=agg,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -77,12 +89,19 @@ def upload_panel(
     time_col: str | None,
     value_col: str | None,
     id_cols: tuple[str, ...] | None,
+    step: str | None = None,
+    agg: str = "mean",
 ) -> pd.DataFrame:
-    """The uploaded CSV as a panel (cached on bytes and column choice); the
+    """The uploaded CSV as a panel (cached on bytes, column choice and steps); the
     reader finds the id columns when ``id_cols`` is None (its notes then say it
     picked them)."""
     return to_panel(
-        read_upload(content), time_col=time_col, value_col=value_col, id_cols=id_cols
+        read_upload(content),
+        time_col=time_col,
+        value_col=value_col,
+        id_cols=id_cols,
+        step=step,
+        agg=agg,
     )
 
 
@@ -125,6 +144,7 @@ def _upload_panel(src: Source) -> pd.DataFrame | None:
     """
     data, time_col, value_col = src["data"], src.get("time_col"), src.get("value_col")
     ids = src.get("id_cols")
+    steps = {"step": src.get("step"), "agg": src.get("agg", "mean")}
     if src.get("wide"):
         if ids:
             listed = ", ".join(f"'{c}'" for c in ids)
@@ -133,15 +153,15 @@ def _upload_panel(src: Source) -> pd.DataFrame | None:
                 f"can name the series too (series id columns: {listed}): clear the "
                 "series id columns, or pick one value column"
             )
-        return upload_panel(data, time_col, None, ())
+        return upload_panel(data, time_col, None, (), **steps)
     if ids is None:
         ids = upload_id_columns(data, time_col, value_col)
-        return upload_panel(data, time_col, value_col, None) if ids else None
+        return upload_panel(data, time_col, value_col, None, **steps) if ids else None
     if not ids and value_col is None:
         # No id column: one series, of the column the series reader picks (the
         # first numeric one), not every numeric column as a wide file would be.
         value_col = next(iter(upload_wide_columns(data, time_col)), None)
-    return upload_panel(data, time_col, value_col, tuple(ids))
+    return upload_panel(data, time_col, value_col, tuple(ids), **steps)
 
 
 def source_label(src: Source | None = None, *, with_series: bool = True) -> str:
@@ -159,6 +179,10 @@ def source_label(src: Source | None = None, *, with_series: bool = True) -> str:
         if src["kind"] == "bundled"
         else src["file_name"]
     )
+    step = src.get("step")
+    if step is not None:
+        named = step if step in STEPS else f"{step} steps,"
+        label += f" · {named} {AGG_NOUNS[src.get('agg', 'mean')]}"
     if with_series and src.get("series") is not None:
         label += f" · {src['series']}"
     return label
@@ -180,7 +204,13 @@ def current_series() -> pd.Series | None:
         return series_of(panel, str(src["series"]))
     if src["kind"] == "bundled":
         return load_bundled(src["name"])
-    return upload_series(src["data"], src.get("time_col"), src.get("value_col"))
+    return upload_series(
+        src["data"],
+        src.get("time_col"),
+        src.get("value_col"),
+        src.get("step"),
+        src.get("agg", "mean"),
+    )
 
 
 def default_horizon_folds(y: pd.Series, src: Source | None = None) -> tuple[int, int]:

@@ -42,6 +42,8 @@ class Source(TypedDict, total=False):
     wide: bool  # uploads: every numeric column one series (value_col is None)
     id_cols: list[str] | None  # uploads: None detects them, [] reads no id column
     series: str | None  # panels: the one series compare and the sidebar use
+    step: str | None  # uploads: read in regular steps of this length (None: as is)
+    agg: str  # uploads: how the rows of a step or timestamp combine ("mean"...)
 
 
 def source() -> Source | None:
@@ -69,7 +71,7 @@ def choose_bundled(name: str) -> bool:
 EVERY_COLUMN = "\x00every numeric column"
 
 #: The Data page's widgets that show a choice within the current data.
-COLUMN_WIDGETS = ("time_col", "value_col", "id_cols", "series")
+COLUMN_WIDGETS = ("time_col", "value_col", "id_cols", "series", "step", "agg")
 
 
 def _forget_column_widgets() -> None:
@@ -99,8 +101,8 @@ def choose_upload(file_name: str, content: bytes) -> bool:
 
 def choose_column(which: str) -> None:
     """Widget callback: store the choice in widget ``which`` (``"time_col"``,
-    ``"value_col"``, ``"id_cols"`` or ``"series"``, the same name as the Source
-    field) in the data choice."""
+    ``"value_col"``, ``"id_cols"``, ``"series"``, ``"step"`` or ``"agg"``, the
+    same name as the Source field) in the data choice."""
     st.session_state[SOURCE] = {**source(), which: st.session_state[which]}
 
 
@@ -138,4 +140,6 @@ def source_key(src: Source | None = None) -> str:
         return f"bundled:{src['name']}{panel}"
     value = "*" if src.get("wide") else src.get("value_col")
     key = f"upload:{src['digest'][:16]}:{src.get('time_col')}:{value}"
+    if src.get("step") is not None or src.get("agg", "mean") != "mean":
+        key += f":{src.get('step')}:{src.get('agg', 'mean')}"
     return key + panel

@@ -118,8 +118,9 @@ def _common_step(seconds: np.ndarray, midnight: bool, name: str) -> tuple[float,
     if share < 0.5:
         raise DataError(
             f"column {quote(name)}: the time steps are irregular (the most common "
-            f"step covers only {share:.0%} of them); resample the data to a regular "
-            "frequency (e.g. daily or monthly means) first"
+            f"step covers only {share:.0%} of them); resample the data: read it in "
+            "regular steps (step=..., --step, or Steps on the Data page), as daily "
+            "sums or monthly means, say"
         )
     return mode, share
 

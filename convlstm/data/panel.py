@@ -22,6 +22,7 @@ from .columns import (
     series_names,
 )
 from .series import as_table, column_args, parse_rows, repair
+from .steps import check_agg, check_step, combine_panel_rows
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,9 @@ def to_panel(
     time_col: str | None = None,
     value_col: str | None = None,
     id_cols: list[str] | str | None = None,
+    *,
+    step: str | None = None,
+    agg: str = "mean",
 ) -> pd.DataFrame:
     """Turn a table of one or many series into a long, repaired panel.
 
@@ -70,6 +74,10 @@ def to_panel(
         time_col: the time column; picked automatically when None.
         value_col: the value column; picked automatically when None.
         id_cols: the id column(s); detected when None, none when ``[]``.
+        step: read every series in regular steps of this length, each step's
+            rows combined by ``agg`` (as :func:`~convlstm.data.to_series`).
+        agg: how rows of one series that share a timestamp (or a ``step``) are
+            combined: "mean", "sum", "last", "min", "max" or "count".
 
     Returns:
         Columns ``series`` (str; several id columns joined with " / "), ``time``,
@@ -86,6 +94,7 @@ def to_panel(
             repaired (named), or no series long enough.
     """
     df, notes = as_table(df)
+    agg, step = check_agg(agg), check_step(step)  # before any work
     if isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex) and time_col is None:
         name = str(df.index.name) if df.index.name is not None else "time"
         df = df.reset_index(names=name)
@@ -106,8 +115,8 @@ def to_panel(
     df, ids = _id_columns(df, time_col, value_col, id_cols, notes)
     names, value_cols = _layout(df, time_col, value_col, ids, notes)
     long = _long_rows(df, time_col, names, value_cols, notes)
-    long = _average_within(long, notes)
-    return _repair_all(long, time_col, value_cols, ids, notes)
+    long = combine_panel_rows(long, notes, agg=agg, step=step, listed=_LISTED)
+    return _repair_all(long, time_col, value_cols, ids, notes, agg)
 
 
 def find_id_columns(
@@ -358,27 +367,13 @@ def _long_rows(
     return long.sort_values(["series", "time"], kind="stable", ignore_index=True)
 
 
-def _average_within(long: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    """Average the rows of one series that share a timestamp (notes per series)."""
-    dup = long.duplicated(["series", "time"], keep=False).to_numpy()
-    if not dup.any():
-        return long
-    counts = long.loc[dup].groupby("series", sort=True).size()
-    notes.append(
-        f"averaged values where rows of the same series share a timestamp, in "
-        f"{plural(len(counts), 'series')}: "
-        + ", ".join(f"{quote(s)} ({n} rows)" for s, n in counts.iloc[:_LISTED].items())
-        + (f" and {len(counts) - _LISTED:,} more" if len(counts) > _LISTED else "")
-    )
-    return long.groupby(["series", "time"], sort=True, as_index=False)["value"].mean()
-
-
 def _repair_all(
     long: pd.DataFrame,
     time_col: str,
     value_cols: list[str],
     ids: list[str],
     notes: list[str],
+    agg: str = "mean",
 ) -> pd.DataFrame:
     """Repair each series on its own; drop the short ones; one frequency for all.
 
@@ -402,7 +397,9 @@ def _repair_all(
         )
     value_name = value_cols[0] if len(value_cols) == 1 else "value"
     longest = int(np.argmax(np.where(short, -1, ends - starts)))
-    main = _repair_one(labels, times, values, starts[longest], ends[longest], [])
+    main = _repair_one(
+        labels, times, values, starts[longest], ends[longest], [], agg=agg
+    )
     freq = main.index.freqstr
     clean = _on_grid(times, values, starts, ends, freq) & ~short
     freqs: dict[str, str] = {}
@@ -410,7 +407,9 @@ def _repair_all(
     pieces = [long.loc[np.repeat(clean, ends - starts), ["series", "time", "value"]]]
     for a, b in zip(starts[~clean & ~short], ends[~clean & ~short], strict=True):
         own: list[str] = []
-        y = _repair_one(labels, times, values, a, b, own, time_col, value_name, freq)
+        y = _repair_one(
+            labels, times, values, a, b, own, time_col, value_name, freq, agg
+        )
         name = str(labels[a])
         if own:
             repairs[name] = own
@@ -453,6 +452,7 @@ def _repair_one(
     time_col: str = "time",
     value_name: str = "value",
     freq: str | None = None,
+    agg: str = "mean",
 ) -> pd.Series:
     """Rows ``a:b`` (one series) through :func:`repair`; errors name the series.
 
@@ -468,6 +468,7 @@ def _repair_one(
             value_name=value_name,
             min_points=MIN_PANEL_POINTS,
             fallback_freq=freq,
+            agg=agg,
         )
     except DataError as exc:
         raise DataError(f"series {quote(str(labels[a]))}: {exc}") from None

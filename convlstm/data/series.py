@@ -23,6 +23,7 @@ from .columns import (
 from .dates import parse_times
 from .frequency import infer_freq, regular_freq
 from .numbers import MAX_ABS_VALUE, column_values
+from .steps import check_agg, check_step, combine_rows
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ def to_series(
     value_col: str | None = None,
     *,
     series: str | None = None,
+    step: str | None = None,
+    agg: str = "mean",
 ) -> pd.Series:
     """Turn a table into a regular, gap-free float series ready to forecast.
 
@@ -58,6 +61,15 @@ def to_series(
         series: in a file of several series (id columns such as store or
             region, detected as :func:`~convlstm.data.to_panel` does), the one to
             read, named as ``to_panel`` names it (id values joined with " / ").
+        step: read the rows in regular steps of this length (a name of
+            :data:`~convlstm.data.steps.STEPS` such as "daily" or "monthly", or a
+            pandas frequency such as "15min" or "W-MON"), each step's rows
+            combined by ``agg``: an event log or irregular timestamps as daily
+            sums, say. None: the steps the timestamps have.
+        agg: how rows that share a timestamp (or a ``step``) are combined: one
+            of :data:`~convlstm.data.steps.AGGREGATIONS` ("mean", "sum", "last",
+            "min", "max", "count"). With ``step``, an empty step is 0 for "sum"
+            and "count", else interpolated.
 
     Returns:
         Float series with a DatetimeIndex whose ``freq`` is set, named after the
@@ -77,6 +89,7 @@ def to_series(
             columns and points to ``to_panel``), or an unknown ``series``.
     """
     df, notes = as_table(df)
+    agg, step = check_agg(agg), check_step(step)  # before any work
     time_col, value_col = column_args(df, time_col, value_col)
     if time_col is None and not isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex):
         df = combine_time_columns(df, value_col, notes)
@@ -91,8 +104,8 @@ def to_series(
     if not y.index.is_monotonic_increasing:
         y = y.sort_index(kind="stable")
         notes.append("sorted the rows by time (they were not in time order)")
-    y = average_duplicates(y, notes, "rows share a timestamp")
-    out = repair(y, time_name, notes, value_name=value_col)
+    y = combine_rows(y, notes, agg=agg, step=step)
+    out = repair(y, time_name, notes, value_name=value_col, agg=agg)
     out.name = value_col
     if np.ptp(out.to_numpy()) == 0:
         notes.append(f"the series is constant (every value is {out.iloc[0]:g})")
@@ -111,6 +124,7 @@ def repair(
     value_name: str = "value",
     min_points: int = MIN_POINTS,
     fallback_freq: str | None = None,
+    agg: str = "mean",
 ) -> pd.Series:
     """Repair one series: the steps :func:`to_series` and the panel reader share.
 
@@ -128,6 +142,8 @@ def repair(
             dominant step of their own but every one lies on its grid (a
             panel's frequency, for a short series with many gaps); None to
             raise instead.
+        agg: how values that meet on one grid step are combined (see
+            :func:`~convlstm.data.steps.combine_rows`).
 
     Returns:
         A float series on a regular DatetimeIndex (``freq`` set, named
@@ -152,7 +168,7 @@ def repair(
     notes.extend(freq_notes)
     if not snapped.equals(y.index):
         y = pd.Series(y.to_numpy(), index=snapped)
-        y = average_duplicates(y, notes, "timestamps fell on the same grid step")
+        y = combine_rows(y, notes, agg=agg, why="timestamps fell on the same grid step")
     grid = _grid(y, freq, time_name)
     y = _fill_gaps(y, grid, notes)
     _require_points(len(y), "points", min_points)
@@ -306,20 +322,6 @@ def parse_rows(
     return times, values, has_time
 
 
-def average_duplicates(y: pd.Series, notes: list[str], why: str) -> pd.Series:
-    """Average the values that share a timestamp, with a note saying so."""
-    if not y.index.has_duplicates:
-        return y
-    dup = y.index.duplicated(keep=False)
-    n_rows = int(dup.sum())
-    first = y.index[dup][0]
-    y = y.groupby(level=0, sort=True).mean()
-    notes.append(
-        f"averaged {n_rows} values where {why} (first at {format_time(first)})"
-    )
-    return y
-
-
 def _trim_empty_ends(y: pd.Series, value_col: str, notes: list[str]) -> pd.Series:
     """Drop the rows without a value at the start and at the end."""
     valid = np.isfinite(y.to_numpy())
@@ -377,13 +379,15 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
             f"column {quote(time_name)}: a regular {freq} grid from "
             f"{format_time(start)} to {format_time(end)} needs about "
             f"{int(expected):,} steps but only {len(y):,} have data; resample the "
-            "data to a coarser frequency first"
+            "data to a coarser frequency: read it in longer steps (step=..., --step, "
+            "or Steps on the Data page), or sum or count its rows"
         )
     grid = pd.date_range(start, end, freq=offset)
     if len(y.index.difference(grid)):
         raise DataError(
             f"column {quote(time_name)}: the timestamps do not fit a regular {freq} "
-            "grid; resample the data to a regular frequency first"
+            "grid; resample the data: read it in regular steps (step=..., --step, "
+            "or Steps on the Data page)"
         )
     return pd.DatetimeIndex(grid, freq=offset)
 

@@ -1,0 +1,199 @@
+"""Rows to regular steps: how rows that share a time step are combined (``agg``),
+and the optional step the user asks for (``step``: an event log or a file of
+irregular timestamps read as daily sums, say).
+
+The one place that decides both; :func:`~convlstm.data.to_series` and
+:func:`~convlstm.data.to_panel` call it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+from ..errors import DataError
+from .cells import format_time, plural, quote
+
+#: How the rows of one step are combined, and the words a note uses for it.
+AGGREGATIONS: dict[str, str] = {
+    "mean": "averaged",
+    "sum": "summed",
+    "last": "kept the last of",
+    "min": "kept the least of",
+    "max": "kept the largest of",
+    "count": "counted",
+}
+
+#: What a series read in steps holds, by ``agg`` ("daily sums").
+AGG_NOUNS: dict[str, str] = {
+    "mean": "means",
+    "sum": "sums",
+    "last": "last values",
+    "min": "minima",
+    "max": "maxima",
+    "count": "counts",
+}
+
+#: Steps by name (what the app offers), as pandas frequencies. Weeks start on
+#: Monday and months, quarters and years on their first day, each step labelled
+#: by its start.
+STEPS: dict[str, str] = {
+    "hourly": "h",
+    "daily": "D",
+    "weekly": "W-MON",
+    "monthly": "MS",
+    "quarterly": "QS",
+    "yearly": "YS",
+}
+
+#: Of the steps between the first and the last row, the largest share that may
+#: hold no row when empty steps are interpolated (mean, last, min, max): beyond
+#: it the series would be mostly made up.
+MAX_EMPTY_SHARE = 0.5
+
+
+def check_agg(agg: str) -> str:
+    """``agg`` when it is one of :data:`AGGREGATIONS`.
+
+    Raises:
+        DataError: any other value.
+    """
+    if agg not in AGGREGATIONS:
+        listed = ", ".join(AGGREGATIONS)
+        raise DataError(f"agg={agg!r}: rows are combined by one of {listed}")
+    return agg
+
+
+def check_step(step: str | None) -> str | None:
+    """The pandas frequency of ``step``: a name of :data:`STEPS` or a pandas alias
+    of a fixed or calendar step ("15min", "2h", "D", "W-MON", "MS"...); None
+    for none.
+
+    Raises:
+        DataError: a step pandas does not know, or one that is not positive.
+    """
+    if step is None:
+        return None
+    text = str(step).strip()
+    freq = STEPS.get(text.lower(), text)
+    try:
+        offset = to_offset(freq)
+    except (TypeError, ValueError):
+        offset = None
+    if offset is None or offset.n <= 0:
+        listed = ", ".join(STEPS)
+        raise DataError(
+            f"step={step!r}: not a time step; use one of {listed}, or a pandas "
+            "frequency such as 15min, 2h, D, W-MON or MS"
+        )
+    return freq
+
+
+def combine_rows(
+    y: pd.Series,
+    notes: list[str],
+    *,
+    agg: str = "mean",
+    step: str | None = None,
+    why: str = "rows share a timestamp",
+) -> pd.Series:
+    """One value per time step: the rows of ``y`` (sorted by time) that share a
+    timestamp combined by ``agg``, or, with ``step``, every row put in its step
+    (a day, a month...) and each step's rows combined.
+
+    With ``step``, a step without a row is 0 for "sum" and "count" (no sales that
+    day), else missing, which the repair interpolates (with a note).
+
+    Returns:
+        Values on sorted, unique timestamps (regular, ``freq`` set, with ``step``).
+
+    Raises:
+        DataError: an unknown ``agg`` or ``step``; a step so fine that over
+            ``MAX_EMPTY_SHARE`` of the steps would be interpolated.
+    """
+    agg = check_agg(agg)
+    freq = check_step(step)
+    if freq is None:
+        if not y.index.has_duplicates:
+            return y
+        dup = y.index.duplicated(keep=False)
+        first = y.index[dup][0]
+        out = _agg(y.groupby(level=0, sort=True), agg)
+        notes.append(
+            f"{AGGREGATIONS[agg]} {int(dup.sum())} values where {why} (first at "
+            f"{format_time(first)})"
+        )
+        return out
+    out = _agg(y.resample(freq, label="left", closed="left"), agg)
+    rows = int(np.isfinite(y.to_numpy(dtype=float)).sum())
+    if agg in ("sum", "count"):
+        # pandas sums an empty step to 0, as it should; a step whose rows have
+        # no value is 0 too
+        out = out.fillna(0.0)
+        empty = 0
+    else:
+        empty = int(out.isna().sum())
+        if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
+            raise DataError(
+                f"{empty:,} of the {len(out):,} {step_words(freq)} hold no row; "
+                "choose a longer step, or sum or count the rows (empty steps are "
+                "then 0)"
+            )
+    notes.append(
+        f"{AGGREGATIONS[agg]} the {plural(rows, 'row')} in {step_words(freq)}: "
+        f"{len(out):,} steps from {format_time(out.index[0])}"
+        + (f", {empty} of them empty" if empty else "")
+    )
+    return out.astype(float)
+
+
+def step_words(freq: str) -> str:
+    """ "monthly steps" for a step of :data:`STEPS`, else "steps of 15min"."""
+    named = {v: k for k, v in STEPS.items()}
+    return f"{named[freq]} steps" if freq in named else f"steps of {freq}"
+
+
+def combine_panel_rows(
+    long: pd.DataFrame,
+    notes: list[str],
+    *,
+    agg: str = "mean",
+    step: str | None = None,
+    listed: int = 10,
+) -> pd.DataFrame:
+    """:func:`combine_rows` for every series of a long panel (columns ``series``,
+    ``time``, ``value``, sorted by series then time), with one note for all."""
+    agg = check_agg(agg)
+    freq = check_step(step)
+    if freq is None:
+        dup = long.duplicated(["series", "time"], keep=False).to_numpy()
+        if not dup.any():
+            return long
+        counts = long.loc[dup].groupby("series", sort=True).size()
+        notes.append(
+            f"{AGGREGATIONS[agg]} values where rows of the same series share a "
+            f"timestamp, in {plural(len(counts), 'series')}: "
+            + ", ".join(f"{quote(k)} ({n} rows)" for k, n in counts[:listed].items())
+            + (f" and {len(counts) - listed:,} more" if len(counts) > listed else "")
+        )
+        groups = long.groupby(["series", "time"], sort=True)["value"]
+        return _agg(groups, agg).reset_index()
+    parts = []
+    for name, part in long.groupby("series", sort=True):
+        y = pd.Series(part["value"].to_numpy(dtype=float), index=part["time"])
+        try:
+            y = combine_rows(y, [], agg=agg, step=freq)
+        except DataError as exc:
+            raise DataError(f"series {quote(name)}: {exc}") from None
+        parts.append(pd.DataFrame({"series": name, "time": y.index, "value": y.values}))
+    notes.append(
+        f"{AGGREGATIONS[agg]} the rows of each series in {step_words(freq)} "
+        f"({plural(len(parts), 'series')}, {len(long):,} rows)"
+    )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _agg(groups, agg: str) -> pd.Series:
+    """``groups`` (a groupby or resampler) combined by ``agg``."""
+    return getattr(groups, agg)()

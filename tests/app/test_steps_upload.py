@@ -1,0 +1,56 @@
+"""AppTest checks of the Data page's *Steps* and *Rows in one step*: an event log
+that the reader refuses as irregular becomes a daily series once a step is chosen,
+the column pickers show the reader's pick again, the sum and the count change the
+series, and Train & compare sees the series as read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+import ui
+from tests.app.helpers import upload
+
+
+def _events_csv() -> bytes:
+    rng = np.random.default_rng(0)
+    t = pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        np.sort(rng.uniform(0, 90 * 86400, 900)), unit="s"
+    )
+    frame = pd.DataFrame({"timestamp": t.strftime("%Y-%m-%d %H:%M:%S")})
+    frame["amount"] = rng.gamma(2, 20, len(t)).round(2)
+    return frame.to_csv(index=False).encode()
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def test_an_event_log_reads_in_daily_steps(app: AppTest) -> None:
+    upload(app, "events.csv", _events_csv(), check=False)
+    assert any("irregular" in e.value and "Steps" in e.value for e in app.error)
+    app.selectbox(key="step").set_value("daily").run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert _metrics(app)["Points"] == "90" and _metrics(app)["Frequency"] == "D"
+    assert app.selectbox(key="time_col").value == "timestamp"
+    assert app.selectbox(key="value_col").value == "amount"
+    notes = "\n".join(m.value for m in app.markdown)
+    assert "averaged the 900 rows in daily steps" in notes
+    mean_key = ui.source_key(app.session_state[ui.SOURCE])
+    app.selectbox(key="agg").set_value("sum").run()
+    assert not app.exception, app.exception
+    assert "summed the 900 rows" in "\n".join(m.value for m in app.markdown)
+    sidebar = [m.value for m in app.sidebar.markdown]
+    assert any("daily sums" in m for m in sidebar), sidebar
+    # results of the mean are not taken for the sum's
+    assert ui.source_key(app.session_state[ui.SOURCE]) != mean_key
+    app.selectbox(key="agg").set_value("count").run()
+    counts = next(f.value for f in app.dataframe if "amount" in f.value.columns)
+    assert counts["amount"].sum() == 900
+    # Train & compare reads the same series.
+    app.switch_page("pages/compare.py").run()
+    assert not app.exception, app.exception
+    texts = [c.value for c in app.caption] + [m.value for m in app.markdown]
+    assert any("90 points" in t for t in texts), texts

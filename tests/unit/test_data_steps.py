@@ -1,0 +1,151 @@
+"""Rows in regular steps (``step``) and how rows that share a time combine
+(``agg``): an event log read as daily sums or counts, duplicates summed, empty
+steps 0 or interpolated, each series of a panel on its own, and the CLI's --step
+and --agg."""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import DataError, to_panel, to_series
+from convlstm.cli import main
+from convlstm.data import read_csv
+from convlstm.data.steps import check_step
+
+
+def _events():
+    """Sales at irregular moments over five days; none on 2024-01-03."""
+    rows = [
+        ("2024-01-01 09:10:00", 10.0),
+        ("2024-01-01 17:45:12", 30.0),
+        ("2024-01-02 08:00:00", 5.0),
+        ("2024-01-04 12:30:00", 7.0),
+        ("2024-01-04 12:31:00", 1.0),
+        ("2024-01-04 23:59:59", 4.0),
+        ("2024-01-05 00:00:00", 2.0),
+    ]
+    return read_csv("time,amount\n" + "\n".join(f"{t},{v}" for t, v in rows))
+
+
+def test_an_event_log_is_read_as_daily_sums_counts_or_means():
+    days = pd.date_range("2024-01-01", periods=5, freq="D")
+    y = to_series(_events(), step="daily", agg="sum")
+    assert y.index.equals(days) and y.index.freqstr == "D"
+    np.testing.assert_array_equal(y.to_numpy(), [40, 5, 0, 12, 2])  # empty day: 0
+    assert any("summed the 7 rows in daily steps" in n for n in y.attrs["notes"])
+    y = to_series(_events(), step="D", agg="count")
+    np.testing.assert_array_equal(y.to_numpy(), [2, 1, 0, 3, 1])
+    y = to_series(_events(), step="daily", agg="mean")
+    # the empty day is interpolated between its neighbours' means, and noted
+    np.testing.assert_allclose(y.to_numpy(), [20, 5, 4.5, 4, 2])
+    assert any("1 of them empty" in n for n in y.attrs["notes"])
+    assert any("interpolated 1 missing values" in n for n in y.attrs["notes"])
+    y = to_series(_events(), step="daily", agg="last")
+    np.testing.assert_allclose(y.to_numpy(), [30, 5, 4.5, 4, 2])
+    # without a step, such a file is refused, and the message says what to do
+    with pytest.raises(DataError, match="regular steps"):
+        to_series(_events())
+
+
+def test_steps_are_labelled_by_their_start():
+    days = ["2024-01-03", "2024-01-07", "2024-01-08", "2024-01-20", "2024-01-22"]
+    df = read_csv("date,v\n" + "\n".join(f"{d},1" for d in days))
+    y = to_series(df, step="weekly", agg="sum")
+    assert y.index[0] == pd.Timestamp("2024-01-01")  # the Monday before the 3rd
+    assert y.index.freqstr == "W-MON" and y.tolist() == [2.0, 1.0, 1.0, 1.0]
+    df = read_csv(
+        "date,v\n"
+        + "\n".join(f"2021-{m:02d}-{d:02d},1" for m in (1, 3) for d in (5, 20))
+    )
+    y = to_series(df, step="monthly", agg="sum")
+    assert list(y.index) == list(pd.date_range("2021-01-01", periods=3, freq="MS"))
+    assert y.tolist() == [2.0, 0.0, 2.0]
+    assert to_series(df, step="monthly", agg="count").tolist() == [2.0, 0.0, 2.0]
+    assert check_step("15min") == "15min" and check_step("Hourly") == "h"
+
+
+def test_a_step_too_fine_for_the_rows_is_refused_unless_summed():
+    with pytest.raises(DataError, match="hourly steps hold no row"):
+        to_series(_events(), step="hourly", agg="mean")
+    y = to_series(_events(), step="hourly", agg="sum")
+    assert len(y) == 24 * 4 - 9 + 1 and y.sum() == 59
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"step": "fortnightly"}, "not a time step"),
+        ({"step": "-2D"}, "not a time step"),
+        ({"agg": "median"}, "one of mean, sum"),
+    ],
+)
+def test_bad_steps_and_aggregations_are_clear_errors(kwargs, message):
+    with pytest.raises(DataError, match=message):
+        to_series(_events(), **kwargs)
+    with pytest.raises(DataError, match=message):
+        to_panel(_events(), **kwargs)
+
+
+def test_rows_that_share_a_timestamp_combine_as_asked():
+    df = read_csv("date,v\n2020-01-01,1\n2020-01-01,2\n2020-01-02,5\n2020-01-03,6\n")
+    assert to_series(df).tolist() == [1.5, 5.0, 6.0]
+    y = to_series(df, agg="sum")
+    assert y.tolist() == [3.0, 5.0, 6.0]
+    assert any(
+        n.startswith("summed 2 values where rows share") for n in y.attrs["notes"]
+    )
+    assert to_series(df, agg="max").tolist() == [2.0, 5.0, 6.0]
+    assert to_series(df, agg="count").tolist() == [2.0, 1.0, 1.0]
+
+
+def test_each_series_of_a_panel_gets_its_own_steps():
+    rows = [
+        ("A", "2024-01-01 10:00", 1),
+        ("A", "2024-01-01 11:00", 2),
+        ("A", "2024-01-03 09:00", 4),
+        ("B", "2024-01-02 10:00", 7),
+        ("B", "2024-01-02 10:30", 1),
+        ("B", "2024-01-03 08:00", 1),
+        ("B", "2024-01-04 08:00", 2),
+        ("B", "2024-01-05 08:00", 2),
+    ]
+    df = read_csv("store,time,sales\n" + "\n".join(",".join(map(str, r)) for r in rows))
+    panel = to_panel(df, step="daily", agg="sum")
+    assert panel.attrs["freq"] == "D"
+    a = panel[panel["series"] == "A"]
+    b = panel[panel["series"] == "B"]
+    assert a["value"].tolist() == [3.0, 0.0, 4.0]
+    assert b["value"].tolist() == [8.0, 1.0, 2.0, 2.0]
+    assert b["time"].iloc[0] == pd.Timestamp("2024-01-02")
+    assert any(
+        "summed the rows of each series in daily steps" in n
+        for n in panel.attrs["notes"]
+    )
+    # duplicates without a step, summed
+    dup = to_panel(df.assign(time=df["time"].str[:10]), agg="sum")
+    assert dup[dup["series"] == "B"]["value"].tolist() == [8.0, 1.0, 2.0, 2.0]
+
+
+def test_the_cli_reads_steps(tmp_path):
+    path = tmp_path / "events.csv"
+    rng = np.random.default_rng(0)
+    t = pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        np.sort(rng.uniform(0, 60 * 86400, 600)), unit="s"
+    )
+    pd.DataFrame({"t": t.strftime("%Y-%m-%d %H:%M:%S"), "amount": 1.0}).to_csv(
+        path, index=False
+    )
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["forecast", "--csv", str(path), "--model", "naive", "--horizon", "2"]
+    assert main(argv, stdout=out, stderr=err) == 2
+    assert "--step" in err.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--step", "daily", "--agg", "count"], stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    assert "counted the 600 rows in daily steps" in err.getvalue()
+    forecast = pd.read_csv(io.StringIO(out.getvalue()))
+    assert forecast["timestamp"].str[:10].tolist() == ["2024-03-01", "2024-03-02"]
+    daily = t.floor("D").value_counts().sort_index()
+    assert forecast["forecast"].tolist() == [float(daily.iloc[-1])] * 2
