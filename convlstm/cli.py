@@ -137,7 +137,7 @@ def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | N
     if args.id_col:
         return to_panel(frame, **columns, id_cols=args.id_col, **steps)
     try:
-        ids = find_id_columns(frame, **columns)
+        ids = find_id_columns(frame, **columns, step=args.step)
     except DataError:
         return None  # the single-series reader says what is wrong
     if ids:

@@ -152,7 +152,9 @@ if table is not None:
     )
     # an id column the reader added (series stacked one after another) is
     # offered too, so that clearing it reads the file as one series
-    detected = ui.upload_id_columns(src["data"], picked_time, src.get("value_col"))
+    detected = ui.upload_id_columns(
+        src["data"], picked_time, src.get("value_col"), src.get("step")
+    )
     added = [c for c in [*picked_ids, *detected] if c not in columns]
     added = list(dict.fromkeys(added))
     c3.multiselect(

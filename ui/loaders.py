@@ -64,11 +64,15 @@ def upload_series(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def upload_id_columns(
-    content: bytes, time_col: str | None, value_col: str | None
+    content: bytes,
+    time_col: str | None,
+    value_col: str | None,
+    step: str | None = None,
 ) -> list[str]:
-    """The id columns detected in an upload (empty: one series, or a wide file)."""
+    """The id columns detected in an upload (empty: one series, or a wide file),
+    its rows to be read in ``step`` when given."""
     try:
-        return find_id_columns(read_upload(content), time_col, value_col)
+        return find_id_columns(read_upload(content), time_col, value_col, step=step)
     except DataError:
         return []  # the series reader reports what is wrong with the file
 
@@ -155,7 +159,7 @@ def _upload_panel(src: Source) -> pd.DataFrame | None:
             )
         return upload_panel(data, time_col, None, (), **steps)
     if ids is None:
-        ids = upload_id_columns(data, time_col, value_col)
+        ids = upload_id_columns(data, time_col, value_col, steps["step"])
         return upload_panel(data, time_col, value_col, None, **steps) if ids else None
     if not ids and value_col is None:
         # No id column: one series, of the column the series reader picks (the

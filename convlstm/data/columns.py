@@ -12,6 +12,7 @@ from .cells import cell_text, has_time_word, is_code_column, is_time_name, quote
 from .dates import number_time_hint, parse_times
 from .frequency import infer_freq
 from .numbers import to_numbers
+from .steps import check_step
 
 
 def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list[str]]:
@@ -278,7 +279,11 @@ ID_SEPARATOR = " / "
 
 
 def pick_id_columns(
-    df: pd.DataFrame, time_col: str, value_col: str | None = None
+    df: pd.DataFrame,
+    time_col: str,
+    value_col: str | None = None,
+    *,
+    step: str | None = None,
 ) -> tuple[list[str], list[str]]:
     """Pick the columns that name series (store, region...) in a long table.
 
@@ -306,17 +311,24 @@ def pick_id_columns(
     together are not (series on interleaved dates, e.g. one on the 1st and one on
     the 15th of every month).
 
+    With ``step`` (the rows to be read in steps of a day, a month...), times
+    that fall in one step count as one timestamp: an event log of several
+    stores, each sale at its own moment, names its stores by a column that
+    takes several values in one day.
+
     Args:
         df: the table (column names are strings).
         time_col: the time column.
         value_col: the value column, never an id; None when not chosen.
+        step: the step the rows are to be read in (see
+            :func:`~convlstm.data.steps.check_step`); None for none.
 
     Returns:
         ``(columns, notes)``: the id columns in table order (empty for one
         series, or a wide table) and a note naming them (or, when none is
         picked, a note naming the text columns with repeated values left unread).
     """
-    times = df[time_col]
+    times = df[time_col] if step is None else _step_numbers(df, time_col, step)
     text, whole = _id_candidates(df, time_col, value_col)
     parsed = None
     if not times.duplicated().any() and _may_name_series(df, text + whole):
@@ -348,7 +360,11 @@ BLOCK_COLUMN = "block"
 
 
 def identify_series(
-    df: pd.DataFrame, time_col: str, value_col: str | None = None
+    df: pd.DataFrame,
+    time_col: str,
+    value_col: str | None = None,
+    *,
+    step: str | None = None,
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """The id columns of a table, as :func:`pick_id_columns` picks them, or, when
     none names the series, the blocks of a table whose series are stacked one
@@ -365,11 +381,13 @@ def identify_series(
     values) is one series, and a file sorted by time with several rows per time
     is one series whose rows are averaged.
 
+    ``step``: as :func:`pick_id_columns` takes it.
+
     Returns:
         ``(table, id columns, notes)``; the table is ``df`` itself unless blocks
         were found.
     """
-    ids, notes = pick_id_columns(df, time_col, value_col)
+    ids, notes = pick_id_columns(df, time_col, value_col, step=step)
     if ids:
         return df, ids, notes
     blocks = _stacked_blocks(df, time_col, value_col)
@@ -393,6 +411,20 @@ def identify_series(
         "the file by time"
     )
     return df, [name], [note, *notes]
+
+
+def _step_numbers(df: pd.DataFrame, time_col: str, step: str) -> pd.Series:
+    """The number of the ``step`` each row's time falls in (the times themselves
+    when they are not dates: the reader then says what is wrong with them)."""
+    parsed = _parsed(df, time_col)
+    if parsed is None:
+        return df[time_col]
+    ordinal = pd.Series(np.arange(len(df)), index=parsed)
+    known = ordinal[~np.asarray(parsed.isna())]
+    steps = known.groupby(pd.Grouper(freq=check_step(step), closed="left")).ngroup()
+    out = pd.Series(np.nan, index=df.index, name=time_col)
+    out.iloc[known.to_numpy()] = steps.to_numpy()
+    return out
 
 
 def _stacked_blocks(

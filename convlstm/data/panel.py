@@ -112,7 +112,7 @@ def to_panel(
         df = combine_time_columns(df, value_col, notes)
         time_col, picked = pick_time_column(df, value_col)
         notes.extend(picked)
-    df, ids = _id_columns(df, time_col, value_col, id_cols, notes)
+    df, ids = _id_columns(df, time_col, value_col, id_cols, notes, step)
     names, value_cols = _layout(df, time_col, value_col, ids, notes)
     long = _long_rows(df, time_col, names, value_cols, notes)
     long = combine_panel_rows(long, notes, agg=agg, step=step, listed=_LISTED)
@@ -120,9 +120,14 @@ def to_panel(
 
 
 def find_id_columns(
-    df: pd.DataFrame, time_col: str | None = None, value_col: str | None = None
+    df: pd.DataFrame,
+    time_col: str | None = None,
+    value_col: str | None = None,
+    *,
+    step: str | None = None,
 ) -> list[str]:
-    """The id columns :func:`to_panel` would detect (empty: one series or wide).
+    """The id columns :func:`to_panel` would detect (empty: one series or wide),
+    with the rows to be read in ``step`` when given.
 
     Cheap enough to decide whether a table is a panel before reading it.
 
@@ -138,7 +143,7 @@ def find_id_columns(
             return []
         df = combine_time_columns(df, value_col, [])
         time_col, _ = pick_time_column(df, value_col)
-    return identify_series(df, time_col, value_col)[1]
+    return identify_series(df, time_col, value_col, step=check_step(step))[1]
 
 
 def wide_columns(df: pd.DataFrame, time_col: str | None = None) -> list[str]:
@@ -267,6 +272,7 @@ def _id_columns(
     value_col: str | None,
     id_cols: list[str] | str | None,
     notes: list[str],
+    step: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """The table (with the reader's block column when it found series stacked one
     after another without an id column, or was told to read such blocks) and its
@@ -275,7 +281,7 @@ def _id_columns(
     if ids is None or (
         len(ids) == 1 and ids[0].startswith(BLOCK_COLUMN) and ids[0] not in df.columns
     ):
-        df, found, picked = identify_series(df, time_col, value_col)
+        df, found, picked = identify_series(df, time_col, value_col, step=step)
         notes.extend(picked)
         if ids is None or found == ids:
             return df, found

@@ -95,7 +95,7 @@ def to_series(
         df = combine_time_columns(df, value_col, notes)
     times_raw, time_name, value_col = _choose_columns(df, time_col, value_col, notes)
     if not isinstance(times_raw, pd.Index):
-        df = _one_series(df, time_name, value_col, series, notes)
+        df = _one_series(df, time_name, value_col, series, notes, step)
         times_raw = df[time_name]
     elif series is not None:
         raise DataError("series=... needs a table with a time column and id columns")
@@ -182,15 +182,17 @@ def _one_series(
     value_col: str,
     series: str | None,
     notes: list[str],
+    step: str | None = None,
 ) -> pd.DataFrame:
-    """The rows of one series: the table itself, or the rows of ``series``.
+    """The rows of one series: the table itself, or the rows of ``series``
+    (``step``: the rows are to be read in it; see ``pick_id_columns``).
 
     Raises:
         DataError: the table holds several series and ``series`` is None, or no
             series is called ``series``.
     """
     original = df.columns
-    df, ids, id_notes = identify_series(df, time_col, value_col)
+    df, ids, id_notes = identify_series(df, time_col, value_col, step=step)
     if not ids:
         notes.extend(id_notes)
         if series is not None:

@@ -11,7 +11,7 @@ import pytest
 
 from convlstm import DataError, to_panel, to_series
 from convlstm.cli import main
-from convlstm.data import read_csv
+from convlstm.data import find_id_columns, read_csv
 from convlstm.data.steps import check_step
 
 
@@ -149,3 +149,30 @@ def test_the_cli_reads_steps(tmp_path):
     assert forecast["timestamp"].str[:10].tolist() == ["2024-03-01", "2024-03-02"]
     daily = t.floor("D").value_counts().sort_index()
     assert forecast["forecast"].tolist() == [float(daily.iloc[-1])] * 2
+
+
+def test_an_event_log_of_several_stores_names_its_stores_once_in_steps():
+    # every sale at its own moment: no time repeats, so without a step the store
+    # column names nothing (a note says so); in daily steps it names the series
+    rng = np.random.default_rng(1)
+    seconds = rng.choice(30 * 86400, size=400, replace=False)
+    t = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.sort(seconds), unit="s")
+    frame = pd.DataFrame(
+        {
+            "time": t.strftime("%Y-%m-%d %H:%M:%S"),
+            "store": rng.choice(["north", "south", "east"], size=len(t)),
+            "sales": 1.0,
+        }
+    )
+    df = read_csv(frame.to_csv(index=False))
+    assert find_id_columns(df) == []
+    assert find_id_columns(df, step="daily") == ["store"]
+    panel = to_panel(df, step="daily", agg="count")
+    assert sorted(panel["series"].unique()) == ["east", "north", "south"]
+    assert panel["value"].sum() == 400
+    days = frame.assign(day=t.floor("D")).groupby(["store", "day"]).size()
+    north = panel[panel["series"] == "north"].set_index("time")["value"]
+    assert north.reindex(days["north"].index).tolist() == days["north"].tolist()
+    # one store, by name, as a series
+    y = to_series(df, step="daily", agg="count", series="south")
+    assert y.sum() == (frame["store"] == "south").sum()
