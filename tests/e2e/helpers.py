@@ -97,3 +97,13 @@ def download(page, name: str) -> str:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def choose_models(page, names: tuple[str, ...]) -> None:
+    """Replace the form's model choice with ``names``."""
+    box = page.get_by_test_id("stMultiSelect").filter(has_text="Models")
+    box.get_by_role("button", name="Clear all").click()
+    for name in names:
+        box.locator("input").click()
+        page.get_by_role("option", name=name, exact=True).click()
+    page.keyboard.press("Escape")

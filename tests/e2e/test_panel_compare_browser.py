@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.helpers import (
+    choose_models,
     download,
     expect_no_exception,
     go_to,
@@ -35,16 +36,6 @@ def stores_csv() -> bytes:
             value = 100 + 20 * k + (1 + k) * i / 2 + summer + (i * 7 * (k + 1) % 5)
             rows.append(f"{store},{year}-{month:02d}-01,{value:.1f}")
     return ("\n".join(rows) + "\n").encode()
-
-
-def choose_models(page, names: tuple[str, ...]) -> None:
-    """Replace the form's model choice with ``names``."""
-    box = page.get_by_test_id("stMultiSelect").filter(has_text="Models")
-    box.get_by_role("button", name="Clear all").click()
-    for name in names:
-        box.locator("input").click()
-        page.get_by_role("option", name=name, exact=True).click()
-    page.keyboard.press("Escape")
 
 
 def test_train_all_series_and_drill_into_one(page, screenshots: Path) -> None:
