@@ -176,3 +176,13 @@ def test_an_event_log_of_several_stores_names_its_stores_once_in_steps():
     # one store, by name, as a series
     y = to_series(df, step="daily", agg="count", series="south")
     assert y.sum() == (frame["store"] == "south").sum()
+
+
+def test_a_panel_step_too_fine_for_one_series_names_it():
+    rows = [("A", f"2024-01-{d:02d} 10:00", 1) for d in range(1, 11)]
+    rows += [("B", f"2024-01-{d:02d} 10:00", 1) for d in (1, 2, 9, 10)]
+    df = read_csv("store,time,sales\n" + "\n".join(",".join(map(str, r)) for r in rows))
+    with pytest.raises(DataError, match="series 'B': 6 of the 10 daily steps"):
+        to_panel(df, id_cols=["store"], step="daily", agg="mean")
+    panel = to_panel(df, id_cols=["store"], step="daily", agg="sum")
+    assert panel[panel["series"] == "B"]["value"].tolist() == [1, 1] + [0] * 6 + [1, 1]
