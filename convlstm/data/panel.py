@@ -115,7 +115,9 @@ def to_panel(
     df, ids = _id_columns(df, time_col, value_col, id_cols, notes, step)
     names, value_cols = _layout(df, time_col, value_col, ids, notes)
     long = _long_rows(df, time_col, names, value_cols, notes)
-    long = combine_panel_rows(long, notes, agg=agg, step=step, listed=_LISTED)
+    long = combine_panel_rows(
+        long, notes, agg=agg, step=step, listed=_LISTED, max_points=MAX_PANEL_POINTS
+    )
     return _repair_all(long, time_col, value_cols, ids, notes, agg)
 
 

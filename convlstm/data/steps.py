@@ -52,6 +52,10 @@ STEPS: dict[str, str] = {
 #: it the series would be mostly made up.
 MAX_EMPTY_SHARE = 0.5
 
+#: Most steps one series may be read in: as many as a file may have rows
+#: (``MAX_ROWS``); more is a step far too short for the data (minutes over years).
+MAX_STEPS = 2_000_000
+
 
 def check_agg(agg: str) -> str:
     """``agg`` when it is one of :data:`AGGREGATIONS`.
@@ -125,6 +129,7 @@ def combine_rows(
             f"{format_time(first)})"
         )
         return out
+    _check_count(_steps_between(y.index.min(), y.index.max(), freq), freq, MAX_STEPS)
     out = _agg(y.resample(freq, label="left", closed="left"), agg)
     rows = int(np.isfinite(y.to_numpy(dtype=float)).sum())
     if agg in ("sum", "count"):
@@ -157,9 +162,11 @@ def combine_panel_rows(
     agg: str = "mean",
     step: str | None = None,
     listed: int = 10,
+    max_points: int = 20_000_000,
 ) -> pd.DataFrame:
     """:func:`combine_rows` for every series of a long panel (columns ``series``,
-    ``time``, ``value``, sorted by series then time), with one note for all."""
+    ``time``, ``value``, sorted by series then time), with one note for all;
+    at most ``max_points`` steps in all."""
     agg = check_agg(agg)
     freq = check_step(step)
     if freq is None:
@@ -175,6 +182,10 @@ def combine_panel_rows(
         )
         groups = long.groupby(["series", "time"], sort=True)["value"]
         return _agg(groups, agg).reset_index()
+    spans = long.groupby("series", sort=False)["time"].agg(["min", "max"])
+    _check_count(
+        _steps_between(spans["min"], spans["max"], freq).sum(), freq, max_points
+    )
     steps = (
         long.set_index("time")
         .groupby("series", sort=True)["value"]
@@ -198,6 +209,26 @@ def combine_panel_rows(
         f"({plural(long['series'].nunique(), 'series')}, {len(long):,} rows)"
     )
     return out.astype(float).reset_index()
+
+
+def _steps_between(first, last, freq: str):
+    """How many steps of ``freq`` hold the times from ``first`` to ``last``
+    (timestamps or arrays of them); 0 for calendar steps (a week or longer,
+    never too many)."""
+    try:
+        width = pd.Timedelta(to_offset(freq))
+    except (TypeError, ValueError):
+        return 0
+    return (last - first) // width + 1
+
+
+def _check_count(count: int, freq: str, limit: int) -> None:
+    """Refuse a step that would make more than ``limit`` points."""
+    if count > limit:
+        raise DataError(
+            f"reading the rows in {step_words(freq)} would make {int(count):,} points "
+            f"(at most {limit:,}); choose a longer step"
+        )
 
 
 def _mostly_empty(empty: int, steps: int, freq: str) -> str:

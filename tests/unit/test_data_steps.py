@@ -186,3 +186,15 @@ def test_a_panel_step_too_fine_for_one_series_names_it():
         to_panel(df, id_cols=["store"], step="daily", agg="mean")
     panel = to_panel(df, id_cols=["store"], step="daily", agg="sum")
     assert panel[panel["series"] == "B"]["value"].tolist() == [1, 1] + [0] * 6 + [1, 1]
+
+
+def test_a_step_far_too_short_for_the_span_is_refused_before_any_work():
+    days = pd.date_range("2000-01-01", periods=3650, freq="D").strftime("%Y-%m-%d")
+    df = pd.DataFrame({"date": days, "store": "a", "v": 1.0})
+    with pytest.raises(DataError, match="minute|steps of min") as err:
+        to_series(df[["date", "v"]], step="min", agg="sum")
+    assert "at most 2,000,000" in str(err.value)
+    two = pd.concat([df, df.assign(store="b")])
+    with pytest.raises(DataError, match="choose a longer step"):
+        to_panel(two, id_cols=["store"], step="10s", agg="sum")
+    assert len(to_series(df[["date", "v"]], step="h", agg="sum")) == 3649 * 24 + 1
