@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
-from .cells import format_time, quote
+from .cells import format_time, plural, quote
 from .columns import (
     combine_time_columns,
     identify_series,
@@ -23,7 +23,7 @@ from .columns import (
 from .dates import parse_times
 from .frequency import infer_freq, regular_freq
 from .numbers import MAX_ABS_VALUE, column_values
-from .steps import check_agg, check_step, combine_rows
+from .steps import check_agg, check_step, combine_rows, step_words
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,11 @@ def to_series(
         y = y.sort_index(kind="stable")
         notes.append("sorted the rows by time (they were not in time order)")
     y = combine_rows(y, notes, agg=agg, step=step)
+    if step is not None and len(y) < MIN_POINTS:
+        raise DataError(
+            f"read in {step_words(step)}, the rows make {plural(len(y), 'point')}; "
+            f"at least {MIN_POINTS} are needed: choose a shorter step"
+        )
     out = repair(y, time_name, notes, value_name=value_col, agg=agg)
     out.name = value_col
     if np.ptp(out.to_numpy()) == 0:

@@ -198,3 +198,9 @@ def test_a_step_far_too_short_for_the_span_is_refused_before_any_work():
     with pytest.raises(DataError, match="choose a longer step"):
         to_panel(two, id_cols=["store"], step="10s", agg="sum")
     assert len(to_series(df[["date", "v"]], step="h", agg="sum")) == 3649 * 24 + 1
+
+
+def test_a_step_too_long_for_the_rows_asks_for_a_shorter_one():
+    q = read_csv("q,v\n2020Q1,1\n2020Q2,2\n2020Q3,3\n2020Q4,4\n2021Q1,5\n2021Q2,6\n")
+    with pytest.raises(DataError, match="yearly steps, the rows make 2 points.*shorter"):
+        to_series(q, step="yearly", agg="sum")
