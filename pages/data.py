@@ -27,6 +27,39 @@ st.caption(
     "all, or the one you pick."
 )
 
+
+def steps_controls(src: ui.Source) -> None:
+    """*Steps* and *Rows in one step*: the data read in regular steps (an event
+    log as daily sums, half-hours as days), each step's rows combined as chosen."""
+    # the session state holds the choices (set from the data choice when the
+    # widgets are new), so that a new dataset or file starts from its own steps
+    st.session_state.setdefault("step", src.get("step") or ui.OWN_STEPS)
+    st.session_state.setdefault("agg", src.get("agg", "mean"))
+    s1, s2, _ = st.columns(3)
+    s1.selectbox(
+        "Steps",
+        [ui.OWN_STEPS, *STEPS],
+        format_func=lambda s: s.capitalize() if s else "As in the file",
+        key="step",
+        on_change=ui.choose_steps,
+        help="Read the rows in regular steps: an event log, or times at irregular "
+        "moments, as daily or monthly figures (or a bundled dataset in longer "
+        "steps). Each step's rows are combined as chosen beside. *As in the file* "
+        "keeps the data's own steps.",
+    )
+    s2.selectbox(
+        "Rows in one step",
+        list(AGG_WORDS),
+        format_func=AGG_WORDS.get,
+        key="agg",
+        on_change=ui.choose_steps,
+        help="How rows that share a time (or a step) become one value: their "
+        "average, their sum (sales per day), the last one, the smallest or "
+        "largest, or how many there are. With steps, an empty step is 0 for the "
+        "sum and the count, and is interpolated otherwise.",
+    )
+
+
 src = ui.source()
 KINDS = {"bundled": "Bundled dataset", "upload": "Upload a CSV"}
 kind = st.segmented_control(
@@ -56,7 +89,9 @@ if kind == "bundled":
             f"Unit: {info.unit} · frequency: {info.freq} · season length: "
             f"{info.season_length} · suggested horizon {info.horizon}, "
             f"{info.folds} backtest folds"
+            + ("" if src.get("step") is None else " (for its own steps)")
         )
+    steps_controls(src)
 else:
     uploaded = st.file_uploader(
         "CSV file",
@@ -168,33 +203,7 @@ if table is not None:
         "combination of values, is one series. The reader picked them for you; "
         "clear them to read the file as one series.",
     )
-    s1, s2, _ = st.columns(3)
-    step_names = [None, *STEPS]
-    s1.selectbox(
-        "Steps",
-        step_names,
-        index=step_names.index(src.get("step")) if src.get("step") in STEPS else 0,
-        format_func=lambda s: "As in the file" if s is None else s.capitalize(),
-        key="step",
-        on_change=ui.choose_column,
-        args=("step",),
-        help="Read the rows in regular steps: an event log, or times at irregular "
-        "moments, as daily or monthly figures. Each step's rows are combined as "
-        "chosen beside. *As in the file* keeps the file's own steps.",
-    )
-    s2.selectbox(
-        "Rows in one step",
-        list(AGG_WORDS),
-        index=list(AGG_WORDS).index(src.get("agg", "mean")),
-        format_func=AGG_WORDS.get,
-        key="agg",
-        on_change=ui.choose_column,
-        args=("agg",),
-        help="How rows that share a time (or a step) become one value: their "
-        "average, their sum (sales per day), the last one, the smallest or "
-        "largest, or how many there are. With steps, an empty step is 0 for the "
-        "sum and the count, and is interpolated otherwise.",
-    )
+    steps_controls(src)
     if offer_wide and not src.get("wide"):
         st.caption(
             f"This file has {len(wide)} numeric columns. To read each one as a "

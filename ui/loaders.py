@@ -16,7 +16,7 @@ from convlstm import ConvLSTMError, DataError, datasets, read_csv, to_panel, to_
 from convlstm.data import find_id_columns, series_of, wide_columns
 from convlstm.data.steps import AGG_NOUNS, STEPS
 
-from .state import Source, bundled_name, choose_series, source
+from .state import Source, choose_series, protocol_name, source
 
 
 @st.cache_data(show_spinner="Loading dataset...", max_entries=16)
@@ -29,6 +29,16 @@ def load_bundled(name: str) -> pd.Series:
 def load_bundled_panel(name: str) -> pd.DataFrame:
     """The bundled panel ``name`` (cached; a fresh copy per call)."""
     return datasets.load_panel(name)
+
+
+@st.cache_data(show_spinner="Reading the dataset in steps...", max_entries=8)
+def bundled_in_steps(name: str, step: str | None, agg: str) -> pd.DataFrame | pd.Series:
+    """The bundled dataset ``name`` (a series, or a panel) read in ``step``, each
+    step's values combined by ``agg`` (cached)."""
+    if _is_panel(name):
+        panel = load_bundled_panel(name)
+        return to_panel(panel, "time", "value", ["series"], step=step, agg=agg)
+    return to_series(load_bundled(name), step=step, agg=agg)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -125,9 +135,9 @@ def current_panel() -> pd.DataFrame | None:
     if not src:
         return None
     if src["kind"] == "bundled":
-        if dataset_info(src["name"]).kind != "panel":
+        if not _is_panel(src["name"]):
             return None
-        panel = load_bundled_panel(src["name"])
+        panel = _bundled(src)
     else:
         panel = _upload_panel(src)
         if panel is None:
@@ -166,6 +176,19 @@ def _upload_panel(src: Source) -> pd.DataFrame | None:
         # first numeric one), not every numeric column as a wide file would be.
         value_col = next(iter(upload_wide_columns(data, time_col)), None)
     return upload_panel(data, time_col, value_col, tuple(ids), **steps)
+
+
+def _bundled(src: Source) -> pd.DataFrame | pd.Series:
+    """The bundled dataset of ``src`` (a series, or a panel), read in its steps
+    when it has some."""
+    name, step, agg = src["name"], src.get("step"), src.get("agg", "mean")
+    if step is not None or agg != "mean":
+        return bundled_in_steps(name, step, agg)
+    return load_bundled_panel(name) if _is_panel(name) else load_bundled(name)
+
+
+def _is_panel(name: str) -> bool:
+    return dataset_info(name).kind == "panel"
 
 
 def source_label(src: Source | None = None, *, with_series: bool = True) -> str:
@@ -207,7 +230,7 @@ def current_series() -> pd.Series | None:
     if panel is not None:
         return series_of(panel, str(src["series"]))
     if src["kind"] == "bundled":
-        return load_bundled(src["name"])
+        return _bundled(src)
     return upload_series(
         src["data"],
         src.get("time_col"),
@@ -220,4 +243,4 @@ def current_series() -> pd.Series | None:
 def default_horizon_folds(y: pd.Series, src: Source | None = None) -> tuple[int, int]:
     """Horizon and number of backtest folds that suit the data (the library's rule;
     bundled datasets carry their own)."""
-    return datasets.default_horizon_folds(y, bundled_name(src))
+    return datasets.default_horizon_folds(y, protocol_name(src))

@@ -30,7 +30,7 @@ from convlstm.report import build_report
 
 from .errors import guard, show_error
 from .form import LEVEL_OPTIONS, STARTS, pretrained_models, start_of
-from .state import LEVELS, Source, bundled_name, source_key
+from .state import LEVELS, Source, protocol_name, source_key
 from .text import (
     dash_missing,
     escape_md,
@@ -77,7 +77,7 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
     fig = plots.forecast_figure(res["y"], cmp, intervals=cmp.intervals, highlight=best)
     st.plotly_chart(fig, key="forecast_chart")
     show_scores(cmp, best)
-    name = bundled_name(src)
+    name = protocol_name(src)
     if name and current:
         show_published(name)
     show_interval_notes(cmp)

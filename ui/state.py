@@ -57,6 +57,13 @@ def bundled_name(src: Source | None = None) -> str | None:
     return src["name"] if src and src.get("kind") == "bundled" else None
 
 
+def protocol_name(src: Source | None = None) -> str | None:
+    """The bundled dataset whose own horizon, folds and published results apply:
+    None for an upload, and for a dataset read in other steps."""
+    src = src or source()
+    return None if src and src.get("step") is not None else bundled_name(src)
+
+
 def choose_bundled(name: str) -> bool:
     """Make the bundled dataset ``name`` the current data; False if it already was."""
     if bundled_name() == name:
@@ -101,8 +108,8 @@ def choose_upload(file_name: str, content: bytes) -> bool:
 
 def choose_column(which: str) -> None:
     """Widget callback: store the choice in widget ``which`` (``"time_col"``,
-    ``"value_col"``, ``"id_cols"``, ``"series"``, ``"step"`` or ``"agg"``, the
-    same name as the Source field) in the data choice."""
+    ``"value_col"``, ``"id_cols"`` or ``"series"``, the same name as the Source
+    field) in the data choice."""
     st.session_state[SOURCE] = {**source(), which: st.session_state[which]}
 
 
@@ -115,6 +122,20 @@ def choose_value_column() -> None:
         **source(),
         "value_col": None if wide else picked,
         "wide": wide,
+    }
+
+
+#: The *Steps* picker's option that keeps the data's own steps (``step`` None).
+OWN_STEPS = ""
+
+
+def choose_steps() -> None:
+    """Widget callback: store the *Steps* and *Rows in one step* choices in the
+    data choice (:data:`OWN_STEPS` is no step)."""
+    st.session_state[SOURCE] = {
+        **source(),
+        "step": st.session_state.get("step") or None,
+        "agg": st.session_state.get("agg") or "mean",
     }
 
 
@@ -136,10 +157,9 @@ def source_key(src: Source | None = None) -> str:
     panel = ""
     if src.get("series") is not None or src.get("id_cols") is not None:
         panel = f":{src.get('id_cols')}:{src.get('series')}"
+    if src.get("step") is not None or src.get("agg", "mean") != "mean":
+        panel = f":{src.get('step')}:{src.get('agg', 'mean')}" + panel
     if src["kind"] == "bundled":
         return f"bundled:{src['name']}{panel}"
     value = "*" if src.get("wide") else src.get("value_col")
-    key = f"upload:{src['digest'][:16]}:{src.get('time_col')}:{value}"
-    if src.get("step") is not None or src.get("agg", "mean") != "mean":
-        key += f":{src.get('step')}:{src.get('agg', 'mean')}"
-    return key + panel
+    return f"upload:{src['digest'][:16]}:{src.get('time_col')}:{value}{panel}"

@@ -420,7 +420,8 @@ def _step_numbers(df: pd.DataFrame, time_col: str, step: str) -> pd.Series:
     if parsed is None:
         return df[time_col]
     ordinal = pd.Series(np.arange(len(df)), index=parsed)
-    known = ordinal[~np.asarray(parsed.isna())]
+    # sorted first: the grouper numbers the steps in time order
+    known = ordinal[~np.asarray(parsed.isna())].sort_index(kind="stable")
     steps = known.groupby(pd.Grouper(freq=check_step(step), closed="left")).ngroup()
     out = pd.Series(np.nan, index=df.index, name=time_col)
     out.iloc[known.to_numpy()] = steps.to_numpy()

@@ -114,7 +114,7 @@ def to_series(
     out.name = value_col
     if np.ptp(out.to_numpy()) == 0:
         notes.append(f"the series is constant (every value is {out.iloc[0]:g})")
-    out.attrs["notes"] = notes
+    out.attrs["notes"] = list(dict.fromkeys(notes))  # a re-read notes once
     out.attrs["time_col"] = time_name
     out.attrs["value_col"] = value_col
     logger.debug("to_series: %d points at %s; %s", len(out), out.index.freqstr, notes)

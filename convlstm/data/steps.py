@@ -184,7 +184,7 @@ def combine_panel_rows(
         return _agg(groups, agg).reset_index()
     spans = long.groupby("series", sort=False)["time"].agg(["min", "max"])
     _check_count(
-        _steps_between(spans["min"], spans["max"], freq).sum(), freq, max_points
+        np.sum(_steps_between(spans["min"], spans["max"], freq)), freq, max_points
     )
     steps = (
         long.set_index("time")

@@ -54,3 +54,28 @@ def test_an_event_log_reads_in_daily_steps(app: AppTest) -> None:
     assert not app.exception, app.exception
     texts = [c.value for c in app.caption] + [m.value for m in app.markdown]
     assert any("90 points" in t for t in texts), texts
+
+
+def test_a_bundled_dataset_reads_in_longer_steps(app: AppTest) -> None:
+    app.switch_page("pages/data.py").run()
+    app.selectbox(key="dataset").set_value("electricity").run()
+    assert _metrics(app)["Points"] == "4,032"
+    app.selectbox(key="step").set_value("daily").run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert _metrics(app)["Points"] == "84" and _metrics(app)["Frequency"] == "D"
+    src = app.session_state[ui.SOURCE]
+    assert src["step"] == "daily" and ui.protocol_name(src) is None
+    assert "(for its own steps)" in "\n".join(c.value for c in app.caption)
+    # Train & compare offers an upload's defaults, not the half-hourly protocol
+    app.switch_page("pages/compare.py").run()
+    assert not app.exception, app.exception
+    assert app.number_input(key="horizon").value == 7
+    assert any("daily means" in m.value for m in app.sidebar.markdown)
+    # A bundled panel too: every series in yearly steps
+    app.switch_page("pages/data.py").run()
+    app.selectbox(key="dataset").set_value("us_macro").run()
+    assert app.selectbox(key="step").value == ui.OWN_STEPS  # new data: its own
+    app.selectbox(key="step").set_value("yearly").run()
+    assert not app.exception, app.exception
+    assert _metrics(app)["Frequency"].startswith("YS")

@@ -123,6 +123,18 @@ def test_each_series_of_a_panel_gets_its_own_steps():
         "summed the rows of each series in daily steps" in n
         for n in panel.attrs["notes"]
     )
+    # calendar steps too (weeks, months... are never too many)
+    months = read_csv(
+        "store,date,sales\n"
+        + "\n".join(
+            f"{k},2024-{m:02d}-{d:02d},1"
+            for k in "AB"
+            for m in (1, 2, 3, 4)
+            for d in (3, 9)
+        )
+    )
+    monthly = to_panel(months, step="monthly", agg="sum")
+    assert monthly["value"].tolist() == [2.0] * 8
     # duplicates without a step, summed
     dup = to_panel(df.assign(time=df["time"].str[:10]), agg="sum")
     assert dup[dup["series"] == "B"]["value"].tolist() == [8.0, 1.0, 2.0, 2.0]
@@ -202,5 +214,5 @@ def test_a_step_far_too_short_for_the_span_is_refused_before_any_work():
 
 def test_a_step_too_long_for_the_rows_asks_for_a_shorter_one():
     q = read_csv("q,v\n2020Q1,1\n2020Q2,2\n2020Q3,3\n2020Q4,4\n2021Q1,5\n2021Q2,6\n")
-    with pytest.raises(DataError, match="yearly steps, the rows make 2 points.*shorter"):
+    with pytest.raises(DataError, match="yearly steps, the rows make 2 points.*short"):
         to_series(q, step="yearly", agg="sum")
