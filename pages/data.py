@@ -192,11 +192,12 @@ if table is not None:
     )
     added = [c for c in [*picked_ids, *detected] if c not in columns]
     added = list(dict.fromkeys(added))
+    if src.get("id_cols") is None:  # not chosen: the reader's pick, as it reads now
+        st.session_state["id_cols"] = [c for c in picked_ids if c in columns + added]
     c3.multiselect(
         "Series id columns",
         columns + added,
-        default=picked_ids,
-        key="id_cols",
+        key="id_cols",  # the session state holds the choice (set above)
         on_change=ui.choose_column,
         args=("id_cols",),
         help="Columns that name the series (store, region...): each value, or "

@@ -79,3 +79,23 @@ def test_a_bundled_dataset_reads_in_longer_steps(app: AppTest) -> None:
     app.selectbox(key="step").set_value("yearly").run()
     assert not app.exception, app.exception
     assert _metrics(app)["Frequency"].startswith("YS")
+
+
+def test_an_event_log_of_several_stores_becomes_a_panel_in_steps(app: AppTest) -> None:
+    rng = np.random.default_rng(0)
+    seconds = np.sort(rng.choice(60 * 86400, 900, replace=False))
+    t = pd.Timestamp("2024-01-01") + pd.to_timedelta(seconds, unit="s")
+    frame = pd.DataFrame({"sold_at": t.strftime("%Y-%m-%d %H:%M:%S")})
+    frame["store"] = rng.choice(["north", "south", "east"], len(t))
+    frame["amount"] = 1.0
+    upload(app, "stores_log.csv", frame.to_csv(index=False).encode(), check=False)
+    assert app.error  # irregular times, until a step is chosen
+    app.selectbox(key="step").set_value("daily").run()
+    app.selectbox(key="agg").set_value("count").run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert _metrics(app)["Series"] == "3"
+    # the id picker shows the reader's pick of the read that now works
+    assert app.multiselect(key="id_cols").value == ["store"]
+    table = next(f.value for f in app.dataframe if "points" in f.value.columns)
+    assert sorted(table["series"]) == ["east", "north", "south"]
