@@ -13,6 +13,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError, ParameterError
 from .cells import quote
+from .steps import WHERE_TO_CHOOSE
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
 _DAY = 86_400
@@ -119,8 +120,7 @@ def _common_step(seconds: np.ndarray, midnight: bool, name: str) -> tuple[float,
         raise DataError(
             f"column {quote(name)}: the time steps are irregular (the most common "
             f"step covers only {share:.0%} of them); resample the data: read it in "
-            "regular steps (step=..., --step, or Steps on the Data page), as daily "
-            "sums or monthly means, say"
+            f"regular steps {WHERE_TO_CHOOSE}, as daily sums or monthly means, say"
         )
     return mode, share
 

@@ -23,7 +23,7 @@ from .columns import (
 from .dates import parse_times
 from .frequency import infer_freq, regular_freq
 from .numbers import MAX_ABS_VALUE, column_values
-from .steps import check_agg, check_step, combine_rows, step_words
+from .steps import WHERE_TO_CHOOSE, check_agg, check_step, combine_rows, step_words
 
 logger = logging.getLogger(__name__)
 
@@ -386,15 +386,14 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
             f"column {quote(time_name)}: a regular {freq} grid from "
             f"{format_time(start)} to {format_time(end)} needs about "
             f"{int(expected):,} steps but only {len(y):,} have data; resample the "
-            "data to a coarser frequency: read it in longer steps (step=..., --step, "
-            "or Steps on the Data page), or sum or count its rows"
+            f"data to a coarser frequency: read it in longer steps {WHERE_TO_CHOOSE}, "
+            "or sum or count its rows"
         )
     grid = pd.date_range(start, end, freq=offset)
     if len(y.index.difference(grid)):
         raise DataError(
             f"column {quote(time_name)}: the timestamps do not fit a regular {freq} "
-            "grid; resample the data: read it in regular steps (step=..., --step, "
-            "or Steps on the Data page)"
+            f"grid; resample the data: read it in regular steps {WHERE_TO_CHOOSE}"
         )
     return pd.DatetimeIndex(grid, freq=offset)
 

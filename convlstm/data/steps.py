@@ -52,6 +52,9 @@ STEPS: dict[str, str] = {
 #: it the series would be mostly made up.
 MAX_EMPTY_SHARE = 0.5
 
+#: Where a step is chosen, for messages that ask for one.
+WHERE_TO_CHOOSE = "(step=..., --step, or Steps on the Data page)"
+
 #: Most steps one series may be read in: as many as a file may have rows
 #: (``MAX_ROWS``); more is a step far too short for the data (minutes over years).
 MAX_STEPS = 2_000_000
