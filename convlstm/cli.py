@@ -29,6 +29,7 @@ from .data import (
     series_of,
     to_panel,
     to_series,
+    wide_columns,
 )
 from .data.frequency import check_future
 from .data.steps import AGGREGATIONS
@@ -98,6 +99,10 @@ def _load(
     steps = {"step": args.step, "agg": args.agg}
     regrid = args.step is not None or args.agg != "mean"
     if args.dataset:
+        if getattr(args, "no_id", False):
+            raise _CliError(
+                "--no-id is for a CSV file; a bundled dataset is read as it is"
+            )
         if datasets.info(args.dataset).kind == "panel":
             panel = datasets.load_panel(args.dataset)
             name = None if regrid else args.dataset
@@ -119,6 +124,8 @@ def _load(
     except IsADirectoryError:
         raise _CliError(f"{args.csv} is a folder, not a CSV file") from None
     columns = {"time_col": args.time_col, "value_col": args.value_col}
+    if getattr(args, "no_id", False):
+        return _one_series(frame, args), None
     if args.series is not None:
         panel = to_panel(frame, **columns, id_cols=args.id_col, **steps)
         return series_of(panel, args.series), None
@@ -126,6 +133,28 @@ def _load(
     if panel is not None:
         return panel, None
     return to_series(frame, **columns, **steps), None
+
+
+def _one_series(frame: pd.DataFrame, args: argparse.Namespace) -> pd.Series:
+    """The file as one series whatever columns it holds (--no-id): the value
+    column given, or the first numeric one, every row of a time combined."""
+    if args.series is not None:
+        raise _CliError(
+            "--series picks one series of several, --no-id reads the file as one "
+            "series: drop one of them"
+        )
+    value_col = args.value_col
+    if value_col is None:
+        value_col = next(iter(wide_columns(frame, args.time_col)), None)
+    panel = to_panel(
+        frame,
+        time_col=args.time_col,
+        value_col=value_col,
+        id_cols=[],
+        step=args.step,
+        agg=args.agg,
+    )
+    return series_of(panel, str(panel["series"].iloc[0]))
 
 
 def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | None:
@@ -638,9 +667,10 @@ def _panel_table(summary: pd.DataFrame) -> str:
         rows.append(cells + ("* best" if row["best"] else "",))
     lines = _aligned(rows)
     if wins:
+        named = " / ".join(str(c).removeprefix("wins vs ") for c in wins)
         lines.append(
-            "vs <baseline>: share of series where the model's MASE is lower "
-            "(each series scored on its own last folds)"
+            f"vs {named}: share of series where the model's MASE is lower than "
+            "that model's (each series scored on its own last folds)"
         )
     return "\n".join(lines)
 
@@ -708,11 +738,19 @@ def _add_source(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--time-col", help="time column of the CSV (default: detected)")
     p.add_argument("--value-col", help="value column of the CSV (default: detected)")
-    p.add_argument(
+    ids = p.add_mutually_exclusive_group()
+    ids.add_argument(
         "--id-col",
         action="append",
         metavar="NAME",
         help="a column naming the series (repeat for several; default: detected)",
+    )
+    ids.add_argument(
+        "--no-id",
+        action="store_true",
+        help="read the file as one series even where the reader finds id columns "
+        "(or series stacked one after another): rows that share a time are "
+        "combined by --agg",
     )
     p.add_argument(
         "--series",

@@ -177,12 +177,26 @@ def combine_panel_rows(
         if not dup.any():
             return long
         counts = long.loc[dup].groupby("series", sort=True).size()
-        notes.append(
-            f"{AGGREGATIONS[agg]} values where rows of the same series share a "
-            f"timestamp, in {plural(len(counts), 'series')}: "
-            + ", ".join(f"{quote(k)} ({n} rows)" for k, n in counts[:listed].items())
-            + (f" and {len(counts) - listed:,} more" if len(counts) > listed else "")
-        )
+        if len(counts) == 1 and long["series"].nunique() == 1:
+            # one series (a file read with no id column): combine_rows' note
+            first = long.loc[dup, "time"].min()
+            notes.append(
+                f"{AGGREGATIONS[agg]} {int(dup.sum())} values where rows share a "
+                f"timestamp (first at {format_time(first)})"
+            )
+        else:
+            notes.append(
+                f"{AGGREGATIONS[agg]} values where rows of the same series share a "
+                f"timestamp, in {plural(len(counts), 'series')}: "
+                + ", ".join(
+                    f"{quote(k)} ({n} rows)" for k, n in counts[:listed].items()
+                )
+                + (
+                    f" and {len(counts) - listed:,} more"
+                    if len(counts) > listed
+                    else ""
+                )
+            )
         groups = long.groupby(["series", "time"], sort=True)["value"]
         return _agg(groups, agg).reset_index()
     spans = long.groupby("series", sort=False)["time"].agg(["min", "max"])

@@ -296,3 +296,29 @@ def test_forecast_gives_a_local_models_panel_fit_the_engine(files, monkeypatch):
     code, _, err = run([*argv, "--horizon", "3", "--engine", "local", "--jobs", "2"])
     assert code == 0, err
     assert given == [{"n_jobs": 2, "engine": "local"}]
+
+
+def test_no_id_reads_a_file_of_stores_as_one_series_combined_by_agg(files):
+    argv = ["forecast", "--csv", str(files["long"]), "--model", "naive"]
+    code, out, err = run([*argv, "--horizon", "2", "--no-id", "--agg", "sum"])
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert "series" not in df.columns and len(df) == 2  # one series
+    long = pd.read_csv(files["long"])
+    last_day = long.groupby("date")["sales"].sum().iloc[-1]
+    assert df["forecast"].iloc[0] == pytest.approx(last_day)
+    assert "summed 126 values where rows share a timestamp" in err
+    # without --no-id the same file is three stores
+    code, out, _ = run([*argv, "--horizon", "2"])
+    assert code == 0 and pd.read_csv(io.StringIO(out))["series"].nunique() == 3
+
+
+def test_no_id_conflicts_are_said_in_cli_words(files, capsys):
+    argv = ["compare", "--csv", str(files["long"]), "--no-id"]
+    code, _, err = run([*argv, "--series", "A"])
+    assert code != 0 and "drop one of them" in err
+    code, _, _ = run([*argv, "--id-col", "store"])
+    assert code == 2  # argparse: usage on stderr
+    assert "not allowed with argument --no-id" in capsys.readouterr().err
+    code, _, err = run(["compare", "--dataset", "air_passengers", "--no-id"])
+    assert code != 0 and "--no-id is for a CSV file" in err
