@@ -376,10 +376,12 @@ def identify_series(
     read as a series of its own ("block 1", "block 2"...) in a column
     ``BLOCK_COLUMN`` added to the table, with a note giving the rows where the
     times start over. Blocks are taken only when each has at least ``_MIN_BLOCK``
-    rows in strictly increasing time and the blocks disagree at most of the
-    timestamps they share: a series written twice over overlapping spans (same
-    values) is one series, and a file sorted by time with several rows per time
-    is one series whose rows are averaged.
+    rows in strictly increasing time (or each in strictly decreasing time, newest
+    first), shares at least ``_MIN_BLOCK`` timestamps with the other blocks, and
+    the blocks disagree at most of the timestamps they share: a series written
+    twice over overlapping spans (same values) is one series, as are a file sorted
+    by time with several rows per time and an hourly series whose clock was set
+    back an hour for winter time (its rows are averaged).
 
     ``step``: as :func:`pick_id_columns` takes it.
 
@@ -442,9 +444,17 @@ def _stacked_blocks(
     t = parsed[known].asi8
     if len(t) < 2 * _MIN_BLOCK or not pd.Index(t).has_duplicates:
         return None
-    new = np.r_[True, t[1:] <= t[:-1]]
-    sizes = np.diff(np.r_[np.flatnonzero(new), len(t)])
-    if len(sizes) < 2 or sizes.min() < _MIN_BLOCK:
+    again = pd.Index(t).duplicated(keep=False)
+    for new in (np.r_[True, t[1:] <= t[:-1]], np.r_[True, t[1:] >= t[:-1]]):
+        # blocks in increasing time, or each newest first (an export sorted so)
+        block = np.cumsum(new) - 1
+        sizes = np.bincount(block)
+        # each block shares several times with the others: one repeated hour
+        # (a clock set back for winter time) starts no series
+        overlap = np.bincount(block, weights=again)
+        if len(sizes) >= 2 and min(sizes.min(), overlap.min()) >= _MIN_BLOCK:
+            break
+    else:
         return None
     if value_col is None:
         try:
@@ -458,7 +468,6 @@ def _stacked_blocks(
     scale = np.maximum(np.maximum(high.abs(), low.abs()), 1.0)
     if ((high - low) <= 1e-9 * scale).mean() >= 0.5:
         return None  # the same values again: one series written twice
-    block = np.cumsum(new) - 1
     out = np.full(len(df), np.nan)
     out[known] = block
     return pd.Series(out).ffill().bfill().to_numpy(int)

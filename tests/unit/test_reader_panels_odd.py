@@ -252,3 +252,33 @@ def test_one_series_written_twice_or_sorted_with_repeats_is_still_one_series():
     rows = _monthly_rows_of(36)
     y = to_series(_csv("date,sales", rows[24:] + rows[:24]))
     np.testing.assert_array_equal(y.to_numpy(), np.arange(36))
+
+
+def test_stacked_blocks_each_newest_first_are_read_as_blocks():
+    a, b = np.arange(30.0), 100 + 5 * np.arange(30.0)
+    rows = _stacked(("2020-01-01", a), ("2020-01-01", b))
+    newest_first = pd.concat([rows.iloc[29::-1], rows.iloc[:29:-1]], ignore_index=True)
+    ys = _by_series(to_panel(newest_first))
+    assert list(ys) == ["block 1", "block 2"]
+    np.testing.assert_array_equal(ys["block 1"].to_numpy(), a)  # in time order
+    np.testing.assert_array_equal(ys["block 2"].to_numpy(), b)
+    assert ys["block 1"].index[0] == pd.Timestamp("2020-01-01")
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_an_hour_repeated_when_clocks_go_back_is_not_a_second_series(newest_first):
+    # local clock times of an hourly meter: 02:00 twice on the night of winter
+    # time, once a year; one series (its two 02:00 rows averaged), not two blocks
+    hours = pd.date_range("2022-10-28", periods=24 * 400, freq="h")
+    times = list(hours.strftime("%Y-%m-%d %H:%M"))
+    for day in ("2023-10-29 02:00", "2022-10-30 02:00"):
+        i = times.index(day)
+        times.insert(i + 1, times[i])
+    values = np.arange(len(times), dtype=float)
+    df = pd.DataFrame({"time": times, "load": values})
+    if newest_first:
+        df = df.iloc[::-1].reset_index(drop=True)
+    assert find_id_columns(df) == []
+    y = to_series(df)
+    assert len(y) == len(hours)
+    assert any("averaged 4 values" in n for n in y.attrs["notes"])
