@@ -118,7 +118,7 @@ def _load(
         y = datasets.load(args.dataset)
         return (to_series(y, **steps), None) if regrid else (y, args.dataset)
     try:
-        frame = read_csv(args.csv)
+        frame = read_csv(sys.stdin.buffer if args.csv == "-" else args.csv)
     except FileNotFoundError:
         raise _CliError(f"file not found: {args.csv}") from None
     except IsADirectoryError:
@@ -733,8 +733,9 @@ def _add_source(p: argparse.ArgumentParser) -> None:
     src.add_argument("--dataset", help="a bundled dataset (see: datasets)")
     src.add_argument(
         "--csv",
-        help="a CSV file: one series (time and value columns), or many (id columns "
-        "such as store or region, or one value column per series)",
+        help="a CSV file ('-': read it from standard input): one series (time and "
+        "value columns), or many (id columns such as store or region, or one value "
+        "column per series)",
     )
     p.add_argument("--time-col", help="time column of the CSV (default: detected)")
     p.add_argument("--value-col", help="value column of the CSV (default: detected)")

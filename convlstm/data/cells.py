@@ -81,6 +81,9 @@ def plural(n: int, word: str) -> str:
 
 
 # Whole numbers written with a leading zero ("007", "01234"): codes, not amounts.
+#: A clock time without a date ("13:00", "1:30:15", "9:00 PM").
+CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
+
 _CODE = re.compile(r"^0\d+$")
 
 

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import cell_text, has_time_word, is_code_column, is_time_name, quote
+from .cells import CLOCK, cell_text, has_time_word, is_code_column, is_time_name, quote
 from .dates import number_time_hint, parse_times
 from .frequency import infer_freq
 from .numbers import to_numbers
-from .steps import check_step
+from .steps import MAX_STEPS, check_span, check_step
 
 
 def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list[str]]:
@@ -80,10 +80,24 @@ def _names_are_dates(names: list[str]) -> bool:
     return bool(years or looks_like_dates(tail))
 
 
-_CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
 _YEAR_NAMES = ("year", "years", "yr", "jahr", "annee", "año", "ano")
 _MONTH_NAMES = ("month", "months", "mon", "monat", "mois", "mes")
 _DAY_NAMES = ("day", "days", "tag", "jour", "dia", "día")
+_HOUR_NAMES = (
+    "hour",
+    "hours",
+    "hr",
+    "hod",
+    "hour of day",
+    "hour_of_day",
+    "hour ending",
+    "hour_ending",
+    "he",
+    "stunde",
+    "heure",
+    "hora",
+    "uur",
+)
 _MONTH_WORDS = {
     m: i + 1
     for i, m in enumerate(
@@ -115,20 +129,52 @@ def combine_time_columns(
             parts, joined = out
             return _with_joined(df, parts, joined, notes)
     clocks = [c for c in cols if _is_clock_column(df[c])]
-    if not clocks:
+    hours = {} if clocks else _hour_columns(df, cols, lower)
+    if not clocks and not hours:
         return df
     for c in cols:
-        if c in clocks or pd.api.types.is_numeric_dtype(df[c].dtype):
+        if c in clocks or c in hours or pd.api.types.is_numeric_dtype(df[c].dtype):
             continue
         if not (is_time_name(c) or has_time_word(c)) or not df[c].duplicated().any():
             continue
         text, missing = cell_text(df[c])
         if text[~missing].str.contains(":").any() or not looks_like_dates(df[c]):
             continue
-        clock, _ = cell_text(df[clocks[0]])
+        if clocks:
+            clock, _ = cell_text(df[clocks[0]])
+            part = clocks[0]
+        else:
+            part, (clock, ending) = next(iter(hours.items()))
+            if ending:
+                notes.append(
+                    f"read the hours 1-24 in column {quote(part)} as hours ending at "
+                    "01:00 ... 24:00, each dated by its start (hour 1 at 00:00)"
+                )
         joined = (text + " " + clock).where(~missing, "")
-        return _with_joined(df, [c, clocks[0]], joined, notes)
+        return _with_joined(df, [c, part], joined, notes)
     return df
+
+
+def _hour_columns(
+    df: pd.DataFrame, cols: list[str], lower: dict[str, str]
+) -> dict[str, tuple[pd.Series, bool]]:
+    """Columns named like an hour ("hour", "HE", "Stunde") holding whole hours 0-23
+    (or 1-24, hours ending), each as clock times ("13:00") to join to a date and
+    whether its hours were hours ending."""
+    out: dict[str, tuple[pd.Series, bool]] = {}
+    for c in cols:
+        if lower[c] not in _HOUR_NAMES:
+            continue
+        h = pd.to_numeric(df[c], errors="coerce")
+        if h.isna().any() or not (h == h.round()).all():
+            continue
+        ending = bool(h.min() >= 1 and h.max() == 24)
+        if ending:
+            h = h - 1
+        if not h.between(0, 23).all():
+            continue
+        out[c] = (h.astype(int).astype(str).str.zfill(2) + ":00", ending)
+    return out
 
 
 def _is_clock_column(col: pd.Series) -> bool:
@@ -139,7 +185,7 @@ def _is_clock_column(col: pd.Series) -> bool:
         return False
     text, missing = cell_text(col)
     present = text[~missing]
-    return len(present) > 0 and bool(present.str.fullmatch(_CLOCK).all())
+    return len(present) > 0 and bool(present.str.fullmatch(CLOCK).all())
 
 
 def _join_year_month(
@@ -415,6 +461,11 @@ def identify_series(
     return df, [name], [note, *notes]
 
 
+#: Most steps id detection groups a file's rows into (all its series' spans at
+#: once; each series is held to ``MAX_STEPS`` when it is read).
+_MAX_SPAN_STEPS = 10 * MAX_STEPS
+
+
 def _step_numbers(df: pd.DataFrame, time_col: str, step: str) -> pd.Series:
     """The number of the ``step`` each row's time falls in (the times themselves
     when they are not dates: the reader then says what is wrong with them)."""
@@ -424,7 +475,12 @@ def _step_numbers(df: pd.DataFrame, time_col: str, step: str) -> pd.Series:
     ordinal = pd.Series(np.arange(len(df)), index=parsed)
     # sorted first: the grouper numbers the steps in time order
     known = ordinal[~np.asarray(parsed.isna())].sort_index(kind="stable")
-    steps = known.groupby(pd.Grouper(freq=check_step(step), closed="left")).ngroup()
+    freq = check_step(step)
+    if len(known):
+        # a step far too short for the span (a millisecond over years) is refused
+        # before the grouper makes its bins; the readers check each series
+        check_span(known.index[0], known.index[-1], freq, _MAX_SPAN_STEPS)
+    steps = known.groupby(pd.Grouper(freq=freq, closed="left")).ngroup()
     out = pd.Series(np.nan, index=df.index, name=time_col)
     out.iloc[known.to_numpy()] = steps.to_numpy()
     return out

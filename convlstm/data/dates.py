@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import cell_text, quote
+from .cells import CLOCK, cell_text, plural, quote
 from .frequency import infer_freq
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -22,6 +22,9 @@ _QUARTER = re.compile(
 )
 # ISO 8601 weeks: "2020-W05", "2020W05", "2020-W05-3" (weekday 1-7, Monday first)
 _ISO_WEEK = re.compile(r"^(\d{4})-?[Ww](\d{2})(?:-?([1-7]))?$")
+# Fiscal years written by the two calendar years they span: "2000-01",
+# "2000/01", "2000-2001", "FY2000-01"; read as the year they start in
+_FISCAL = re.compile(r"^(?:FY\s*)?(\d{4})\s*[-/]\s*(\d{2}|\d{4})$", re.IGNORECASE)
 # Mixed-format dates go through dateutil cell by cell; only for small columns.
 _MIXED_MAX = 50_000
 # Formats that fit both ways round; the more regular reading wins.
@@ -107,6 +110,17 @@ def parse_times(
         return typed
     series = pd.Series(raw).reset_index(drop=True)
     text, empty = cell_text(series)
+    totals = _total_rows(text, empty)
+    if totals is not None:
+        empty = empty | totals
+        first = int(np.flatnonzero(totals.to_numpy())[0])
+        notes_first = [
+            f"left out {plural(int(totals.sum()), 'row')} at the end of the file from "
+            f"row {first + 2} ({quote(text.iloc[first])} in column {quote(name)}): "
+            "totals or averages, not times"
+        ]
+    else:
+        notes_first = []
     present = text[~empty]
     if len(present) == 0:
         raise DataError(f"column {quote(name)} has no dates: every cell is empty")
@@ -114,7 +128,38 @@ def parse_times(
     parsed, notes = _text_times(present, name, own)
     out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
     out[present.index] = parsed.to_numpy()
-    return pd.DatetimeIndex(out), notes
+    return pd.DatetimeIndex(out), notes_first + notes
+
+
+#: A time cell that starts a summary row under the data ("Total", "Grand total",
+#: "Sum", "Average", and their German, French, Spanish and Dutch words).
+_TOTAL_WORD = re.compile(
+    r"(?:grand\s+)?(?:totals?|sum|sums|summe|gesamt|insgesamt|average|avg|mean|"
+    r"mittelwert|durchschnitt|moyenne|promedio|totaal|gemiddelde)\b.*",
+    re.IGNORECASE,
+)
+#: Most summary rows left out at the end of a time column.
+_MAX_TOTAL_ROWS = 3
+
+
+def _total_rows(text: pd.Series, empty: pd.Series) -> pd.Series | None:
+    """The summary rows ("Total", "Average"...) after the last time of a column
+    (at most ``_MAX_TOTAL_ROWS``, with at least two times above them); None when
+    there are none."""
+    present = np.flatnonzero(~empty.to_numpy())
+    if len(present) < 3:
+        return None
+    tail = present[-_MAX_TOTAL_ROWS - 1 :]
+    words = text.iloc[tail].str.fullmatch(_TOTAL_WORD).to_numpy()
+    if not words[-1]:
+        return None
+    # the summary rows are the last cells, one block; a time stands above them
+    k = len(words) - int(np.argmin(words[::-1])) if not words.all() else 0
+    if k == 0:
+        return None
+    mask = pd.Series(False, index=text.index)
+    mask.iloc[tail[k:]] = True
+    return mask
 
 
 def _text_times(
@@ -140,6 +185,14 @@ def _text_times(
             # whole numbers written as floats ("1990.0"): years or YYYYMMDD
             times, notes = _number_times(pd.Series(numbers), name)
             return pd.Series(times, index=present.index), notes
+    if present.str.fullmatch(CLOCK).all():
+        # read as dates, clock times fall on the day they are read (today)
+        raise DataError(
+            f"column {quote(name)} holds times of day (such as "
+            f"{quote(present.iloc[0])}) but no dates; write the date in each cell "
+            "(2024-01-31 13:00), or keep the dates in a column of their own beside "
+            "it"
+        )
     notes: list[str] = []
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
@@ -395,6 +448,13 @@ def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:
         candidates.append(("quarter", "quarter"))
     if sample.str.match(_ISO_WEEK).all():
         candidates.append(("week", "week"))
+    if len(sample) >= 2 and _parse_fiscal(sample).notna().all():
+        # "2000-01", "2001-02"... read as months would be 13 months apart
+        candidates.append(("fiscal", "fiscal"))
+        notes.append(
+            f"read column {quote(name)} as fiscal years such as "
+            f"{quote(present.iloc[0])}, each dated January 1 of its first year"
+        )
     candidates.append(("iso", "ISO8601"))
     candidates.extend(_FORMATS)
     best: tuple[int, str] = (-1, "ISO8601")
@@ -489,6 +549,22 @@ def _parse_quarters(values: pd.Series) -> pd.Series:
     return out
 
 
+def _parse_fiscal(values: pd.Series) -> pd.Series:
+    """Fiscal years ("2000-01", "2000/2001") to January 1 of their first year;
+    NaT where the second year is not the one after the first."""
+    parts = values.str.extract(_FISCAL)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    short = parts[1].str.len() == 2
+    follows = np.where(short, (first + 1) % 100 == second, first + 1 == second)
+    years = first.where(follows & first.between(1000, 2999))
+    return pd.to_datetime(
+        years.astype("Int64").astype(str).where(years.notna()),
+        format="%Y",
+        errors="coerce",
+    )
+
+
 def _parse_iso_weeks(values: pd.Series) -> pd.Series:
     """ISO weeks ("2020-W05") to the Monday (or the weekday given) of the week."""
     parts = values.str.extract(_ISO_WEEK)
@@ -505,6 +581,8 @@ def _try_format(values: pd.Series, fmt: str) -> pd.Series:
             return _parse_quarters(values)
         if fmt == "week":
             return _parse_iso_weeks(values)
+        if fmt == "fiscal":
+            return _parse_fiscal(values)
         if fmt == "ISO8601":
             out = pd.to_datetime(values, format="ISO8601", utc=True, errors="coerce")
             return out.dt.tz_localize(None)

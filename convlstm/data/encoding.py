@@ -96,14 +96,22 @@ def read_bytes(source: Any) -> bytes:
         if isinstance(source, str) and "\n" in source:
             return source.encode("utf-8")
         path = Path(source)
-        if not path.is_file():
-            raise DataError(f"file {quote(path, 80)} not found (or not a file)")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _too_large(
-                f"the file is {size / 1024 / 1024:.1f} MB; the limit is {limit}"
-            )
-        data = path.read_bytes()
+        if not path.exists():
+            raise DataError(f"file {quote(path, 80)} not found")
+        if path.is_dir():
+            raise DataError(f"{quote(path, 80)} is a folder, not a CSV file")
+        try:
+            if path.is_file():
+                size = path.stat().st_size
+                if size > MAX_BYTES:
+                    raise _too_large(
+                        f"the file is {size / 1024 / 1024:.1f} MB; the limit is {limit}"
+                    )
+            with path.open("rb") as stream:  # also a pipe (/dev/stdin, <(...))
+                data = stream.read(MAX_BYTES + 1)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise DataError(f"could not read {quote(path, 80)}: {reason}") from None
     elif hasattr(source, "read"):
         if hasattr(source, "seek"):
             # Not seekable: read from where it is.

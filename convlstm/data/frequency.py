@@ -180,7 +180,7 @@ def _grid(
         return ("B" if business else "D"), index, "the daily grid"
     if midnight and mode == _WEEK:
         snapped = _snap_fixed(index, pd.Timedelta(days=7))
-        return f"W-{_DAYS[index[0].day_of_week]}", snapped, "the weekly grid"
+        return f"W-{_DAYS[snapped[0].day_of_week]}", snapped, "the weekly grid"
     step = pd.Timedelta(seconds=mode)
     if mode % _DAY == 0:
         freq = "D" if mode == _DAY else f"{int(mode // _DAY)}D"
@@ -201,10 +201,33 @@ def _nice_steps(steps: np.ndarray) -> np.ndarray:
     return np.where(close & (steps < _WEEK * 1.1), nearest, steps)
 
 
+#: Units a snapped grid's clock phase is rounded to (the largest at most a tenth
+#: of the step): jittered quarter-hours snap onto :00, :15... and not onto the
+#: first reading's seconds.
+_PHASE_UNITS = tuple(pd.Timedelta(u) for u in ("1h", "15min", "5min", "1min", "1s"))
+
+
 def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex:
-    """Round every timestamp to the grid that starts at ``index[0]`` with ``step``."""
-    offsets = (index - index[0]) / step
-    return index[0] + np.round(np.asarray(offsets, dtype=float)) * step
+    """Round every timestamp to the nearest point of a grid of ``step``: the grid
+    at the timestamps' typical phase within a step (their circular mean), rounded
+    to a whole unit of the clock (see ``_PHASE_UNITS``; midnight for steps of
+    whole days)."""
+    width = step.value
+    t = index.as_unit("ns").asi8
+    angle = 2 * np.pi * (t % width) / width
+    mean = np.arctan2(np.sin(angle).mean(), np.cos(angle).mean()) % (2 * np.pi)
+    phase = mean / (2 * np.pi) * width
+    day = pd.Timedelta(days=1).value
+    if width % day == 0:
+        unit = day  # days and weeks: at midnight
+    else:
+        unit = next((u.value for u in _PHASE_UNITS if 10 * u.value <= width), 0)
+    if unit:
+        phase = np.round(phase / unit) * unit
+    phase = int(phase) % width
+    snapped = np.round((t - phase) / width).astype(np.int64) * width + phase
+    out = pd.DatetimeIndex(snapped.astype("datetime64[ns]"), name=index.name)
+    return out.as_unit(index.unit)
 
 
 def offset_of(freq_or_index: FreqLike) -> pd.DateOffset:

@@ -123,7 +123,10 @@ def to_numbers(
         if repairs:
             nums = _plain(present)
     style = ""
-    if np.isnan(nums).any():
+    if _dots_group_thousands(present, comma_hint):
+        nums = _plain(present.str.replace(".", "", regex=False))
+        style = "dots between thousands (1.234 read as 1234)"
+    elif np.isnan(nums).any():
         nums, style = _grouped(present, nums, comma_hint)
     values[~missing] = nums
     bad = np.zeros(len(text), dtype=bool)
@@ -164,6 +167,23 @@ def _grouped(
     nums = nums.copy()
     nums[failed] = fixed
     return nums, style
+
+
+_DOT_GROUPED = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
+
+
+def _dots_group_thousands(present: pd.Series, comma_hint: bool) -> bool:
+    """Whether the dots in the cells group thousands ("1.234", "2.500.000", as
+    German or Dutch exports write them) rather than mark decimals: every cell
+    with a dot is digits grouped in threes by dots, no cell has a comma, and
+    some cell has two dots or the file is not comma-separated (where a decimal
+    would be written with a comma)."""
+    dotted = present[present.str.contains(".", regex=False)]
+    if not len(dotted) or present.str.contains(",", regex=False).any():
+        return False
+    if not dotted.str.fullmatch(_DOT_GROUPED).all():
+        return False
+    return comma_hint or bool((dotted.str.count(r"\.") > 1).any())
 
 
 def _decimal_mark(present: pd.Series, cand: pd.Series, comma_hint: bool) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import quote
+from .cells import plural, quote
 from .encoding import decode, read_bytes
 from .numbers import to_numeric_columns
 
@@ -33,6 +33,7 @@ MAX_CELL_CHARS = 10_000
 _EMPTY_FILE = "the file is empty; it needs a header row and at least one data row"
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes (|)"}
+_DELIMITER_ONE = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe (|)"}
 _QUOTED = re.compile(r'"[^"]*"')
 _NUMBER_LIKE = re.compile(r"^[+-]?[\d.,]+([eE][+-]?\d+)?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?\b")
@@ -77,8 +78,10 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     lines = [line for line in text.split("\n", 60)[:60] if line.strip()]
     if not lines:
         raise DataError(_EMPTY_FILE)
+    text, lines = _skip_preamble(text, lines, sep, notes)
     if sep is None:
         sep = _sniff_delimiter(lines[:50])
+    text, lines = _trailing_delimiters(text, lines, sep, notes)
     if sep != ",":
         notes.append(f"columns are separated by {_DELIMITER_NAMES.get(sep, repr(sep))}")
     n_columns = _check_size(text, lines[0], sep)
@@ -111,6 +114,96 @@ def _excel_sep_line(text: str) -> tuple[str | None, str]:
     if not match:
         return None, text
     return match.group(1), text[first_nl + 1 :] if first_nl >= 0 else ""
+
+
+#: Most lines of notes above the header that :func:`read_csv` skips.
+_MAX_PREAMBLE = 10
+
+
+def _skip_preamble(
+    text: str, lines: list[str], sep: str | None, notes: list[str]
+) -> tuple[str, list[str]]:
+    """The text from its header on, when lines of notes stand above it ("Sales
+    report 2024", "Source: ERP", "# exported ..."): lines that start with "#", or
+    that have fewer delimiters than the header and the rows under it, which agree
+    (at least 90% of the first lines). ``lines`` are the first non-blank lines."""
+    skip = 0
+    while skip < min(_MAX_PREAMBLE, len(lines) - 2) and lines[skip].lstrip().startswith(
+        "#"
+    ):
+        skip += 1
+    header = _header_line(lines[skip:], sep)
+    skip += header
+    if skip == 0:
+        return text, lines
+    first = lines[0].strip()
+    notes.append(
+        f"skipped {plural(skip, 'line')} above the header ({quote(first, 60)}"
+        f"{' ...' if skip > 1 else ''})"
+    )
+    rest = text.split("\n")
+    seen = 0
+    for i, line in enumerate(rest):
+        if line.strip():
+            if seen == skip:
+                return "\n".join(rest[i:]), lines[skip:]
+            seen += 1
+    return "", []
+
+
+def _header_line(lines: list[str], sep: str | None) -> int:
+    """How many lines stand above the header: 0 unless, for some delimiter, the
+    first line has fewer of it than a later line (within ``_MAX_PREAMBLE``) whose
+    count at least 90% of the lines from it on share."""
+    if len(lines) < 3:
+        return 0
+    best = 0
+    for delimiter in (sep,) if sep is not None else _DELIMITERS:
+        # (a delimiter ending the rows, as some exports write, does not count)
+        counts = [
+            _count_outside_quotes(line.rstrip().rstrip(delimiter), delimiter)
+            for line in lines
+        ]
+        for k in range(min(_MAX_PREAMBLE, len(lines) - 2) + 1):
+            c = counts[k]
+            rest = counts[k:]
+            if c and sum(x == c for x in rest) >= 0.9 * len(rest):
+                if k == 0:
+                    return 0  # this delimiter reads the file from its first line
+                # a header names columns: a first row of numbers and dates under
+                # a header short of a name is not what stands below notes
+                named = not _looks_like_data(
+                    lines[k].rstrip().rstrip(delimiter).split(delimiter)
+                )
+                if named and all(x < c for x in counts[:k]):
+                    best = k if best == 0 else min(best, k)
+                break
+    return best
+
+
+def _trailing_delimiters(
+    text: str, lines: list[str], sep: str, notes: list[str]
+) -> tuple[str, list[str]]:
+    """The text without a delimiter that ends every data row but not the header
+    ("2024-01-31,12," under "date,value"), a common export quirk; pandas would
+    read its empty cell as a column the header does not name."""
+    if len(lines) < 2 or lines[0].rstrip().endswith(sep):
+        return text, lines
+    head = _count_outside_quotes(lines[0], sep)
+    body = lines[1:]
+    if not all(
+        line.rstrip().endswith(sep) and _count_outside_quotes(line, sep) == head + 1
+        for line in body
+    ):
+        return text, lines
+    end = re.compile(re.escape(sep) + r"[ \t]*$", re.MULTILINE)
+    header_end = text.find("\n", text.find(lines[0]))
+    text = text[: header_end + 1] + end.sub("", text[header_end + 1 :])
+    notes.append(
+        f"ignored the {_DELIMITER_ONE.get(sep, repr(sep))} that ends each row "
+        "under the header"
+    )
+    return text, [lines[0]] + [end.sub("", line) for line in body]
 
 
 def _count_outside_quotes(line: str, sep: str) -> int:
@@ -229,7 +322,7 @@ def _parse(
 
 def _clean_cells(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     """Strip names and cells, refuse huge cells, drop empty unnamed columns."""
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = _unique_names([str(c).strip() for c in df.columns], notes)
     dropped = []
     for col in list(df.columns):
         s = df[col].str.strip()
@@ -251,6 +344,34 @@ def _clean_cells(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     if df.shape[1] == 0:
         raise DataError("the file has no data: every column is empty")
     return df
+
+
+_MANGLED = re.compile(r"^(.*)\.(\d+)$")
+
+
+def _unique_names(names: list[str], notes: list[str]) -> list[str]:
+    """The column names made unique as pandas makes a repeated name unique
+    ("sales", "sales.1"), with a note: names that differ only by spaces around
+    them ("sales" and "sales ") are one name once stripped, and a name pandas
+    renamed already is said too."""
+    out: list[str] = []
+    renamed: list[str] = []
+    for name in names:
+        new, k = name, 1
+        while new in out:
+            new, k = f"{name}.{k}", k + 1
+        match = _MANGLED.match(new)
+        if new != name or (match and match.group(1) in names):
+            renamed.append(new)
+        out.append(new)
+    if renamed:
+        listed = ", ".join(quote(n) for n in renamed[:5])
+        notes.append(
+            "some columns have the same name; read "
+            f"{'them' if len(renamed) > 1 else 'the second'} as {listed} (rename "
+            "the columns in the file to tell them apart)"
+        )
+    return out
 
 
 _ROW_NUMBER = re.compile(r"^\d{1,9}$")

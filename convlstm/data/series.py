@@ -324,7 +324,7 @@ def parse_rows(
     notes.extend(value_notes)
     has_time = ~np.asarray(times.isna())
     if not has_time.all():
-        notes.append(f"dropped {int((~has_time).sum())} rows with an empty time cell")
+        notes.append(f"dropped {plural(int((~has_time).sum()), 'row')} without a time")
         times, values = times[has_time], values[has_time]
     return times, values, has_time
 

@@ -132,14 +132,17 @@ def combine_rows(
             f"{format_time(first)})"
         )
         return out
-    _check_count(_steps_between(y.index.min(), y.index.max(), freq), freq, MAX_STEPS)
+    check_span(y.index.min(), y.index.max(), freq, MAX_STEPS)
     out = _agg(y.resample(freq, label="left", closed="left"), agg)
     rows = int(np.isfinite(y.to_numpy(dtype=float)).sum())
     if agg in ("sum", "count"):
         # pandas sums an empty step to 0, as it should; a step whose rows have
         # no value is 0 too
         out = out.fillna(0.0)
-        empty = 0
+        sizes = y.resample(freq, label="left", closed="left").size()
+        empty = int((sizes == 0).sum())
+        if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
+            _check_not_finer(y.index, freq, empty, len(out))
     else:
         empty = int(out.isna().sum())
         if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
@@ -147,9 +150,29 @@ def combine_rows(
     notes.append(
         f"{AGGREGATIONS[agg]} the {plural(rows, 'row')} in {step_words(freq)}: "
         f"{len(out):,} steps from {format_time(out.index[0])}"
-        + (f", {empty} of them empty" if empty else "")
+        + (f", {empty:,} of them empty" if empty else "")
+        + (" (0 each)" if empty and agg in ("sum", "count") else "")
     )
     return out.astype(float)
+
+
+def _check_not_finer(
+    index: pd.DatetimeIndex, freq: str, empty: int, steps: int
+) -> None:
+    """Refuse summing (or counting) rows that are already in regular steps into
+    finer steps (monthly totals in daily steps: each month's total on its first
+    day and 0 on the others); an event log's empty days stay 0."""
+    times = index.unique()
+    from .frequency import infer_freq  # noqa: PLC0415 (frequency imports steps)
+
+    own = infer_freq(times)
+    if own is None:
+        return
+    raise DataError(
+        f"the rows are already in {step_words(own)}; in {step_words(freq)} "
+        f"{empty:,} of the {steps:,} steps would hold no row and be 0; choose a step "
+        "at least as long as the rows' own"
+    )
 
 
 def step_words(freq: str) -> str:
@@ -237,6 +260,16 @@ def _steps_between(first, last, freq: str):
     except (TypeError, ValueError):
         return 0
     return (last - first) // width + 1
+
+
+def check_span(first, last, freq: str, limit: int) -> None:
+    """Refuse a step so short that the times from ``first`` to ``last`` would take
+    more than ``limit`` steps, before any work is done in it.
+
+    Raises:
+        DataError: too many steps ("choose a longer step").
+    """
+    _check_count(_steps_between(first, last, freq), freq, limit)
 
 
 def _check_count(count: int, freq: str, limit: int) -> None:

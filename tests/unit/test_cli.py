@@ -354,3 +354,21 @@ def test_compare_and_report_forecast_a_tiny_upload_unscored(tmp_path):
     html = report.read_text(encoding="utf-8")
     assert 'id="unscored"' in html and "A forecast only: no model was scored" in html
     assert 'id="metrics"' not in html
+
+
+def test_a_csv_from_standard_input_and_files_that_cannot_be_read(tmp_path):
+    months = pd.date_range("2020-01-01", periods=24, freq="MS").strftime("%Y-%m-%d")
+    text = "date,value\n" + "".join(f"{m},{i}\n" for i, m in enumerate(months))
+    argv = ["forecast", "--model", "naive", "--horizon", "1"]
+    done = subprocess.run(
+        [sys.executable, "-m", "convlstm", *argv, "--csv", "-"],
+        input=text.encode(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().splitlines()[-1] == "2022-01-01T00:00:00,Naive,23.0"
+    code, _, err = run([*argv, "--csv", str(tmp_path)])
+    assert code == 2 and "is a folder, not a CSV file" in err

@@ -1,0 +1,212 @@
+"""Reader: files of the kinds a bug hunt over a hundred odd CSVs found mishandled:
+names alike once stripped, steps far below a second, dots between thousands,
+fiscal years, a date beside an hour number, clock times without dates, and
+jittered readings snapped onto the grid at the first reading's seconds."""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import DataError, to_panel, to_series
+from convlstm.cli import main
+from convlstm.data import read_csv
+
+
+def _monthly(n=24):
+    return pd.date_range("2021-01-01", periods=n, freq="MS").strftime("%Y-%m-%d")
+
+
+def _csv(header, rows, sep=","):
+    return header + "\n" + "\n".join(sep.join(map(str, r)) for r in rows) + "\n"
+
+
+# ------------------------------------------------------------ column names
+@pytest.mark.parametrize(
+    "header", ["date,sales,sales ", "date,sales, sales", "date,sales,sales"]
+)
+def test_names_alike_once_stripped_are_told_apart_with_a_note(header):
+    df = read_csv(_csv(header, [(d, i, 2 * i) for i, d in enumerate(_monthly())]))
+    assert list(df.columns) == ["date", "sales", "sales.1"]
+    assert any("same name" in n and "'sales.1'" in n for n in df.attrs["notes"])
+    assert to_series(df).name == "sales"
+
+
+def test_a_name_written_with_a_number_is_not_said_to_repeat():
+    df = read_csv(_csv("date,v.1,w", [(d, i, i) for i, d in enumerate(_monthly())]))
+    assert list(df.columns) == ["date", "v.1", "w"]
+    assert not any("same name" in n for n in df.attrs["notes"])
+
+
+# ------------------------------------------------------------ steps
+@pytest.mark.parametrize("step", ["1ns", "1us", "1ms", "1s"])
+def test_a_step_far_below_the_span_is_refused_before_any_work(step):
+    df = read_csv(_csv("date,value", [(d, i) for i, d in enumerate(_monthly())]))
+    for read in (to_series, to_panel):
+        with pytest.raises(DataError, match="choose a longer step"):
+            read(df, step=step)
+
+
+# ------------------------------------------------------------ numbers
+def test_dots_between_thousands_in_a_semicolon_file():
+    cells = ["950", "1.234", "2.500", "1.234.567", "800", "7.000"] * 2
+    rows = [(d, c) for d, c in zip(_monthly(12), cells, strict=True)]
+    y = to_series(read_csv(_csv("Monat;Wert", rows, sep=";")))
+    expected = [950, 1234, 2500, 1234567, 800, 7000] * 2
+    np.testing.assert_array_equal(y.to_numpy(), expected)
+    assert any("dots between thousands" in n for n in y.attrs["notes"])
+    # every value over a thousand, one dot each: the same
+    y = to_series(
+        read_csv(_csv("Monat;Wert", [(d, "1.234") for d in _monthly(6)], ";"))
+    )
+    assert (y == 1234).all()
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_decimals_are_not_read_as_thousands(sep):
+    cells = ["1.5", "2.250", "3.125", "0.500"] * 3
+    rows = [(d, c) for d, c in zip(_monthly(12), cells, strict=True)]
+    y = to_series(read_csv(_csv("date" + sep + "v", rows, sep)))
+    np.testing.assert_allclose(y.to_numpy(), [1.5, 2.25, 3.125, 0.5] * 3)
+    # three decimals each, in a comma file: decimals, as before
+    rows = [(d, "1.250") for d in _monthly(6)]
+    assert (to_series(read_csv(_csv("date,v", rows))) == 1.25).all()
+
+
+# ------------------------------------------------------------ times
+@pytest.mark.parametrize(
+    ("cells", "first"),
+    [
+        ([f"{2000 + i}-{(2001 + i) % 100:02d}" for i in range(15)], "2000-01-01"),
+        ([f"FY{1995 + i}/{1996 + i}" for i in range(6)], "1995-01-01"),
+        ([f"{2010 + i}-{2011 + i}" for i in range(6)], "2010-01-01"),
+    ],
+)
+def test_fiscal_years_are_read_as_years(cells, first):
+    rows = [(c, i) for i, c in enumerate(cells)]
+    y = to_series(read_csv(_csv("year,value", rows)))
+    assert y.index.freqstr in ("YS-JAN", "YS") and len(y) == len(cells)
+    assert y.index[0] == pd.Timestamp(first)
+    assert any("fiscal years" in n for n in y.attrs["notes"])
+
+
+def test_months_are_still_months():
+    y = to_series(
+        read_csv(_csv("month,v", [("2011-12", 1), ("2012-01", 2), ("2012-02", 3)]))
+    )
+    assert y.index.freqstr == "MS" and y.index[0] == pd.Timestamp("2011-12-01")
+
+
+@pytest.mark.parametrize(("name", "shift"), [("hour", 0), ("HE", 1)])
+def test_a_date_beside_an_hour_number_is_one_hourly_series(name, shift):
+    hours = pd.date_range("2024-01-01", periods=96, freq="h")
+    rows = [(f"{t:%Y-%m-%d}", t.hour + shift, i) for i, t in enumerate(hours)]
+    y = to_series(read_csv(_csv(f"date,{name},load", rows)))
+    assert y.index.freqstr == "h" and len(y) == 96
+    assert y.index[0] == hours[0]
+    np.testing.assert_array_equal(y.to_numpy(), np.arange(96))
+    if shift:
+        assert any("hours ending" in n for n in y.attrs["notes"])
+    # in a panel of stores too
+    rows = [(s, *r) for s in ("A", "B") for r in rows]
+    panel = to_panel(read_csv(_csv(f"store,date,{name},load", rows)))
+    assert panel["series"].nunique() == 2 and panel.attrs["freq"] == "h"
+
+
+def test_times_of_day_without_dates_are_refused_in_plain_words():
+    rows = [(f"{h:02d}:00", 100 + h) for h in range(24)]
+    with pytest.raises(DataError, match="times of day .* but no dates"):
+        to_series(read_csv(_csv("time,value", rows)))
+
+
+def test_jittered_readings_snap_onto_the_clock_not_onto_the_first_reading():
+    jitter = [4] + [(k * 7) % 41 - 20 for k in range(1, 96)]
+    times = pd.date_range("2024-01-01", periods=96, freq="15min")
+    y = to_series(pd.DataFrame({"time": times + pd.to_timedelta(jitter, "s"), "v": 1}))
+    assert y.index[0] == pd.Timestamp("2024-01-01 00:00") and y.index.freqstr == "15min"
+    # readings at :05, :20, :35... keep their minutes
+    times = pd.date_range("2024-01-01 00:05", periods=96, freq="15min")
+    y = to_series(pd.DataFrame({"time": times + pd.to_timedelta(jitter, "s"), "v": 1}))
+    assert y.index[0] == pd.Timestamp("2024-01-01 00:05")
+
+
+def test_the_cli_reads_a_date_and_hour_file(tmp_path):
+    hours = pd.date_range("2024-01-01", periods=72, freq="h")
+    path = tmp_path / "meter.csv"
+    path.write_text(
+        _csv("date,hour,kwh", [(f"{t:%Y-%m-%d}", t.hour, 1) for t in hours])
+    )
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["forecast", "--csv", str(path), "--model", "naive", "--horizon", "2"]
+    assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    df = pd.read_csv(io.StringIO(out.getvalue()))
+    assert df["timestamp"].tolist() == ["2024-01-04T00:00:00", "2024-01-04T01:00:00"]
+
+
+# ------------------------------------------------------------ layout
+_ROWS = "".join(f"2021-{m:02d}-01,{m}\n" for m in range(1, 13))
+
+
+@pytest.mark.parametrize(
+    ("text", "skipped"),
+    [
+        ("Sales report 2024\nSource: ERP\n\ndate,value\n" + _ROWS, 2),
+        ("# exported by tool, v2\n# units: kg\ndate,value\n" + _ROWS, 2),
+        ("Report\ndate;value\n" + _ROWS.replace(",", ";"), 1),
+    ],
+)
+def test_lines_of_notes_above_the_header_are_skipped(text, skipped):
+    df = read_csv(text)
+    assert list(df.columns) == ["date", "value"] and len(df) == 12
+    assert any(f"skipped {skipped} line" in n for n in df.attrs["notes"])
+
+
+def test_a_header_short_of_a_name_is_still_refused_not_skipped():
+    with pytest.raises(DataError, match="more cells than the header"):
+        read_csv("date,value\n" + _ROWS.replace("\n", ",5\n"))
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_a_delimiter_ending_every_row_is_ignored(sep):
+    text = "date,value\n" + _ROWS.replace("\n", ",\n")
+    df = read_csv(text.replace(",", sep))
+    assert list(df.columns) == ["date", "value"]
+    assert df["value"].tolist() == list(range(1, 13))
+    assert any("that ends each row" in n for n in df.attrs["notes"])
+    # with a line of notes above the header too
+    df = read_csv("Report\n" + text)
+    assert list(df.columns) == ["date", "value"] and len(df) == 12
+
+
+@pytest.mark.parametrize(
+    "tail", ["Total,78\n", "Summe,78\nDurchschnitt,6.5\n", "Grand total,78\n"]
+)
+def test_total_rows_under_the_data_are_left_out(tail):
+    y = to_series(read_csv("date,value\n" + _ROWS + tail))
+    assert len(y) == 12 and y.iloc[-1] == 12
+    assert any("totals or averages, not times" in n for n in y.attrs["notes"])
+
+
+def test_a_word_among_the_times_is_still_an_error():
+    with pytest.raises(DataError, match="not dates"):
+        to_series(read_csv("date,value\n" + _ROWS + "soon,1\n"))
+    with pytest.raises(DataError, match="not dates"):  # a total above a time
+        to_series(read_csv("date,value\nTotal,1\n" + _ROWS))
+
+
+def test_sums_in_steps_say_how_many_steps_were_empty():
+    # a log with sales on 3 days of 10: the 7 days without a sale are 0, and said
+    times = ["2024-01-01 09:00", "2024-01-01 15:00", "2024-01-05 10:00"]
+    times += ["2024-01-10 11:00"]
+    y = to_series(
+        pd.DataFrame({"t": times, "v": [1.0, 2.0, 3.0, 4.0]}), step="daily", agg="sum"
+    )
+    assert y.tolist() == [3, 0, 0, 0, 3, 0, 0, 0, 0, 4]
+    assert any(
+        "10 steps" in n and "7 of them empty (0 each)" in n for n in y.attrs["notes"]
+    )
+    # monthly totals in days: refused, not 0 on 29 days of 30
+    months = pd.DataFrame({"t": _monthly(12), "v": 1.0})
+    with pytest.raises(DataError, match="already in monthly steps"):
+        to_series(months, step="daily", agg="sum")
