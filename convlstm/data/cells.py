@@ -38,10 +38,12 @@ MISSING = frozenset(
 # Column names that hold time; such columns are never converted to numbers.
 _TIME_NAME = re.compile(
     r"^(date|time|timestamp|datetime|date_?time|ds|dt|period|month|year|quarter|week|"
-    r"day|yr|fecha|datum|zeit|jahr|monat|mois|annee|time_?stamp|index|ts)s?$"
+    r"day|yr|fecha|datum|zeit|jahr|monat|mois|annee|time_?stamp|index|ts|"
+    r"日期|时间|時間|年份|月份|年月|季度|날짜|일자|日付)s?$"
 )
-# Words inside a column name that suggest time ("order_date", "Period end").
-_TIME_WORD = re.compile(r"date|time|stamp|period|epoch|unix")
+# Words inside a column name that suggest time ("order_date", "Period end",
+# "交易日期").
+_TIME_WORD = re.compile(r"date|time|stamp|period|epoch|unix|日期|时间|時間|日付|날짜")
 
 
 def is_time_name(name: str) -> bool:

@@ -170,6 +170,7 @@ def _text_times(
     Raises:
         DataError: cells that are not dates.
     """
+    present = _cjk_dates(present)
     numbers = _numbers_as_text(present)
     if numbers is not None and (numbers < 0).any():
         # ISO 8601 would read "-100" as the year 100 BC
@@ -546,6 +547,47 @@ def _parse_quarters(values: pd.Series) -> pd.Series:
         y = year[ok].astype(int)
         m = (quarter[ok].astype(int) - 1) * 3 + 1
         out[ok] = pd.to_datetime({"year": y, "month": m, "day": 1})
+    return out
+
+
+# Dates written with the Chinese, Japanese or Korean year, month and day marks:
+# "2020年1月", "2020年1月15日", "2020年 1月 15日 13:00", "2020년 1월 15일"
+_CJK_DATE = re.compile(
+    r"^\s*(?P<y>\d{4})\s*[年년]\s*(?:(?P<m>\d{1,2})\s*[月월]\s*"
+    r"(?:(?P<d>\d{1,2})\s*[日号號일]\s*)?)?(?P<rest>.*)$"
+)
+# Quarters: "2020年第1季度", "2020年1季度", "2020年第一季度", "2020年Q1"
+_CJK_QUARTER = re.compile(
+    r"^\s*(?P<y>\d{4})\s*[年년]\s*(?:第\s*)?(?P<q>[1-4一二三四])\s*季度?\s*$"
+    r"|^\s*(?P<y2>\d{4})\s*[年년]\s*[Qq](?P<q2>[1-4])\s*$"
+)
+_CJK_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def _cjk_dates(present: pd.Series) -> pd.Series:
+    """Cells with CJK date marks ("2020年1月15日") as ISO text ("2020-01-15");
+    other cells as they are."""
+    marked = present.str.contains("[年년]", regex=True)
+    if not marked.any():
+        return present
+    out = present.copy()
+    cells = present[marked]
+    q = cells.str.extract(_CJK_QUARTER)
+    year_q = q["y"].fillna(q["y2"])
+    num_q = q["q"].fillna(q["q2"]).replace(_CJK_DIGITS)
+    is_q = year_q.notna()
+    out[is_q[is_q].index] = year_q[is_q] + "Q" + num_q[is_q]
+    d = cells[~is_q].str.extract(_CJK_DATE)
+    ok = d["y"].notna()
+    d = d[ok]
+    text = d["y"]
+    month = d["m"].notna()
+    text = text.where(~month, text + "-" + d["m"].str.zfill(2))
+    day = d["d"].notna()
+    text = text.where(~day, text + "-" + d["d"].str.zfill(2))
+    rest = d["rest"].fillna("").str.strip()
+    text = text.where(rest == "", text + " " + rest)
+    out[text.index] = text
     return out
 
 

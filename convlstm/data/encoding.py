@@ -218,6 +218,9 @@ def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
     if bom:
         notes.append("read the file as UTF-8 text (with a byte-order mark)")
     if n_fallback:
+        chinese = _decode_gb(body)
+        if chinese is not None:
+            return chinese, [*notes, "read the file as Chinese GBK / GB18030 text"]
         if n_fallback > 0.1 * len(body) and len(body) > 20:
             single = _decode_single_byte(body)
             if single is not None:
@@ -237,6 +240,33 @@ def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
                 "and were read as Windows-1252 / Latin-1; check accented text"
             )
     return text, notes
+
+
+# Bytes outside ASCII in pairs from the GB2312 rows (0xA1-0xFE each): how
+# Excel on a Chinese Windows saves text ("日期" is C8 D5 C6 DA). A letter with an
+# accent in Windows-1252 stands beside ASCII letters, so it is not such a pair.
+_GB_RUN = re.compile(rb"[\x80-\xff]+")
+_GB_PAIR = re.compile(rb"(?:[\xa1-\xfe][\xa1-\xfe])+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _decode_gb(body: bytes) -> str | None:
+    """The text of ``body`` as GB18030 (a superset of GBK and GB2312) when every
+    run of bytes outside ASCII is GB2312 pairs, some run is two characters or
+    more, and most of what they read as are Chinese characters; None otherwise."""
+    runs = _GB_RUN.findall(body[:1_000_000])
+    if not runs or not all(_GB_PAIR.fullmatch(run) for run in runs):
+        return None
+    if max(len(run) for run in runs) < 4:
+        return None  # no two characters together ("öß" in "Größe" is one pair)
+    try:
+        text = body.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    wide = sum(len(run) // 2 for run in runs)
+    if len(_CJK.findall(text[:1_000_000])) < 0.5 * wide:
+        return None
+    return text
 
 
 def _decode_single_byte(body: bytes) -> str | None:

@@ -116,11 +116,13 @@ def to_numbers(
     present = text[~missing]
     if len(present) == 0:
         return values, np.zeros(len(text), dtype=bool), "", []
-    nums = _plain(present)
     repairs: list[str] = []
+    present = _minus_signs(present, repairs)
+    nums = _plain(present)
     if np.isnan(nums).any():
-        present, repairs = _strip_markers(present, np.isnan(nums), name)
-        if repairs:
+        present, stripped = _strip_markers(present, np.isnan(nums), name)
+        if stripped:
+            repairs += stripped
             nums = _plain(present)
     style = ""
     if _dots_group_thousands(present, comma_hint):
@@ -132,6 +134,26 @@ def to_numbers(
     bad = np.zeros(len(text), dtype=bool)
     bad[~missing] = np.isnan(nums)
     return values, bad, style, repairs
+
+
+_TRAILING_MINUS = re.compile(r"\d[\d.,'’\s]*-")
+
+
+def _minus_signs(present: pd.Series, repairs: list[str]) -> pd.Series:
+    """Cells with the minus sign of typesetting ("−12", U+2212) or written after
+    the number ("1.234-", as SAP exports it) as plain negatives ("-12"), with a
+    note for the latter."""
+    if present.str.contains("\u2212", regex=False).any():
+        present = present.str.replace("\u2212", "-", regex=False)
+    trailing = present.str.fullmatch(_TRAILING_MINUS)
+    if trailing.any():
+        first = present[trailing].iloc[0]
+        present = present.where(~trailing, "-" + present.str[:-1])
+        repairs.append(
+            f"read {plural(int(trailing.sum()), 'value')} with the minus after the "
+            f"number as negative (such as {quote(first)})"
+        )
+    return present
 
 
 def _plain(cells: pd.Series) -> np.ndarray:

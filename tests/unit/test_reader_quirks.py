@@ -210,3 +210,53 @@ def test_sums_in_steps_say_how_many_steps_were_empty():
     months = pd.DataFrame({"t": _monthly(12), "v": 1.0})
     with pytest.raises(DataError, match="already in monthly steps"):
         to_series(months, step="daily", agg="sum")
+
+
+# ------------------------------------------------------------ Chinese files
+def test_a_gbk_file_from_a_chinese_excel_reads_its_names():
+    rows = "".join(f"2021-{m:02d}-01,春节促销,{m * 10}\n" for m in range(1, 13))
+    df = read_csv(("日期,备注,销售额\n" + rows).encode("gbk"))
+    assert list(df.columns) == ["日期", "备注", "销售额"]
+    assert "read the file as Chinese GBK / GB18030 text" in df.attrs["notes"]
+    assert to_series(df).name == "销售额"
+
+
+@pytest.mark.parametrize("word", ["Größe", "année,été", "Mär,Straße"])
+def test_windows_1252_text_is_not_taken_for_chinese(word):
+    df = read_csv(f"date,{word}\n2021-01-01,1\n".encode("cp1252"))
+    assert word.split(",")[0] in df.columns
+    assert not any("GBK" in n for n in df.attrs["notes"])
+
+
+@pytest.mark.parametrize(
+    ("fmt", "freq", "first"),
+    [
+        ("{y}年{m}月", "MS", "2020-01-01"),
+        ("{y}年{m:02d}月1日", "MS", "2020-01-01"),
+        ("{y}년 {m}월 1일", "MS", "2020-01-01"),
+        ("{y}年第{q}季度", "QS-JAN", "2020-01-01"),
+        ("{y}年Q{q}", "QS-JAN", "2020-01-01"),
+    ],
+)
+def test_dates_written_with_year_and_month_marks(fmt, freq, first):
+    n = 24
+    cells = [fmt.format(y=2020 + i // 12, m=i % 12 + 1, q=i % 4 + 1) for i in range(n)]
+    if "q" in fmt:
+        cells = [fmt.format(y=2020 + i // 4, q=i % 4 + 1) for i in range(n)]
+    text = "日期,销售额\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells))
+    y = to_series(read_csv(text))
+    assert y.index.freqstr == freq and len(y) == n
+    assert y.index[0] == pd.Timestamp(first)
+
+
+# ------------------------------------------------------------ minus signs
+def test_typeset_and_trailing_minus_signs_are_negatives():
+    cells = ["−1234", "500", "−2.5", "7"] * 3
+    rows = [(d, c) for d, c in zip(_monthly(12), cells, strict=True)]
+    y = to_series(read_csv(_csv("date,value", rows)))
+    assert y.tolist()[:4] == [-1234, 500, -2.5, 7]
+    cells = ["1.234-", "500", "2,5-", "7"] * 3  # SAP, with a decimal comma
+    rows = [(d, c) for d, c in zip(_monthly(12), cells, strict=True)]
+    y = to_series(read_csv(_csv("date;value", rows, ";")))
+    assert y.tolist()[:4] == [-1234, 500, -2.5, 7]
+    assert any("minus after the number" in n for n in y.attrs["notes"])
