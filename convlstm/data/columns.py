@@ -265,14 +265,73 @@ def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list
             f"no column of numbers found (columns: {listed}); pick the values with "
             "value_col=..."
         )
+    skipped = ""
+    if len(numeric) > 1:
+        # a column that varies and is not a calendar number comes first
+        calendar = set(calendar_columns(df, numeric))
+        constant = {c for c in numeric if df[c].nunique(dropna=True) <= 1}
+        ranked = sorted(numeric, key=lambda c: (c in calendar, c in constant))
+        if ranked[0] != numeric[0]:
+            first = numeric[0]
+            why = (
+                "a calendar number"
+                if first in calendar
+                else "the same value in every row"
+            )
+            skipped = f" (not {quote(first)}: {why})"
+        numeric = ranked
     if len(numeric) > 1:
         others = ", ".join(quote(c) for c in numeric[1:6])
         more = f" and {len(numeric) - 6} more" if len(numeric) > 6 else ""
         return numeric[0], [
-            f"picked column {quote(numeric[0])} as value; other numeric columns: "
-            f"{others}{more} (choose one with value_col=...)"
+            f"picked column {quote(numeric[0])} as value{skipped}; other numeric "
+            f"columns: {others}{more} (choose one with value_col=...)"
         ]
     return numeric[0], [f"picked column {quote(numeric[0])} as value"]
+
+
+#: Names of columns that number a time's place in the calendar: the weekday,
+#: the hour, the week of the year... (beside the time they were made from).
+_CALENDAR_NAMES = frozenset(
+    (
+        "weekday",
+        "week_day",
+        "day_of_week",
+        "dayofweek",
+        "dow",
+        "wday",
+        "hour",
+        "hr",
+        "minute",
+        "week",
+        "weekofyear",
+        "week_of_year",
+        "isoweek",
+        "day_of_year",
+        "dayofyear",
+        "doy",
+        "day_of_month",
+        "dom",
+        "weekend",
+        "is_weekend",
+        "holiday",
+        "is_holiday",
+    )
+)
+
+
+def calendar_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
+    """The columns of ``cols`` named like a calendar number (weekday, hour, week
+    of the year...) that hold whole numbers from 0 to 366: features of the time,
+    not values to forecast."""
+    out = []
+    for c in cols:
+        if str(c).lower().strip().replace(" ", "_") not in _CALENDAR_NAMES:
+            continue
+        v = pd.to_numeric(df[c], errors="coerce")
+        if v.notna().all() and (v == v.round()).all() and v.between(0, 366).all():
+            out.append(c)
+    return out
 
 
 def _mostly_numbers(col: pd.Series, name: str) -> bool:

@@ -170,7 +170,7 @@ def _text_times(
     Raises:
         DataError: cells that are not dates.
     """
-    present = _cjk_dates(present)
+    present = _month_words(_cjk_dates(present))
     numbers = _numbers_as_text(present)
     if numbers is not None and (numbers < 0).any():
         # ISO 8601 would read "-100" as the year 100 BC
@@ -562,6 +562,66 @@ _CJK_QUARTER = re.compile(
     r"|^\s*(?P<y2>\d{4})\s*[年년]\s*[Qq](?P<q2>[1-4])\s*$"
 )
 _CJK_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+# Month names and abbreviations in German, French, Spanish, Italian, Dutch and
+# Portuguese, by month (English ones parse as they are)
+_MONTH_NAMES = (
+    "januar jänner janv janvier enero ene gennaio gen januari janeiro",
+    "februar feb févr fevr février fevrier febrero febbraio februari fevereiro fev",
+    "märz mär maerz mars marzo maart mrt março marco",
+    "avr avril abril abr aprile",
+    "mai mayo maggio mag mei maio",
+    "juni juin junio giugno giu junho",
+    "juli juil juillet julio luglio lug julho",
+    "août aout agosto ago augustus",
+    "sept septembre septiembre settembre set setembro",
+    "oktober okt octobre octubre ottobre ott outubro out",
+    "novembre noviembre novembro",
+    "dezember dez déc dec décembre decembre diciembre dic dicembre desember dezembro",
+)
+_ENGLISH_MONTHS = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+]
+_MONTH_OF = {
+    word: _ENGLISH_MONTHS[i]
+    for i, words in enumerate(_MONTH_NAMES)
+    for word in words.split()
+}
+_WORD = re.compile(r"([^\W\d_]+)\.?")
+
+
+def _month_words(present: pd.Series) -> pd.Series:
+    """Cells with month names of other languages ("Mär 2021", "janv. 2021",
+    "15 de marzo de 2021") with the English abbreviation ("Mar 2021")."""
+    lettered = present.str.contains(r"[^\W\d_]", regex=True)
+    if not lettered.any():
+        return present
+
+    def english(match: re.Match) -> str:
+        word = match.group(1)
+        month = _MONTH_OF.get(word.lower())
+        return match.group(0) if month is None else month
+
+    cells = present[lettered]
+    changed = cells.str.replace(_WORD, english, regex=True)
+    changed = changed.str.replace(r"\s+de\s+", " ", regex=True)  # "15 de Mar de"
+    if changed.equals(cells):
+        return present
+    out = present.copy()
+    out[lettered] = changed
+    return out
 
 
 def _cjk_dates(present: pd.Series) -> pd.Series:

@@ -15,6 +15,7 @@ from ..errors import DataError
 from .cells import plural, quote
 from .columns import (
     BLOCK_COLUMN,
+    calendar_columns,
     combine_time_columns,
     identify_series,
     pick_time_column,
@@ -165,6 +166,9 @@ def wide_columns(df: pd.DataFrame, time_col: str | None = None) -> list[str]:
         df = combine_time_columns(df, None, [])
         time_col, _ = pick_time_column(df, None)
     numeric = _numeric_columns(df, time_col)
+    calendar = calendar_columns(df, numeric)
+    if len(numeric) - len(calendar) >= 1:
+        numeric = [c for c in numeric if c not in calendar]
     return numeric if len(numeric) >= 2 else []
 
 
@@ -325,6 +329,15 @@ def _layout(
     if value_col is not None:
         return None, [value_col]
     numeric = _numeric_columns(df, time_col)
+    calendar = calendar_columns(df, numeric) if len(numeric) >= 2 else []
+    if calendar and len(numeric) - len(calendar) >= 2:
+        numeric = [c for c in numeric if c not in calendar]
+        notes.append(
+            f"left out {_listing(calendar)}: numbers of the calendar (weekday, "
+            "hour...), not series"
+        )
+    elif calendar and len(numeric) > len(calendar):
+        numeric = numeric[:1]  # one series: pick_value_column passes the calendar
     if len(numeric) >= 2:
         notes.append(
             f"read a wide table: each of the {len(numeric)} numeric columns is a "

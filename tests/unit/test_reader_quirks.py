@@ -260,3 +260,43 @@ def test_typeset_and_trailing_minus_signs_are_negatives():
     y = to_series(read_csv(_csv("date;value", rows, ";")))
     assert y.tolist()[:4] == [-1234, 500, -2.5, 7]
     assert any("minus after the number" in n for n in y.attrs["notes"])
+
+
+# ------------------------------------------------------------ value columns
+def test_a_calendar_number_is_neither_the_value_nor_a_series():
+    days = pd.date_range("2021-01-01", periods=28, freq="D")
+    rows = [(f"{t:%Y-%m-%d}", t.day_of_week, 2 * i + 1) for i, t in enumerate(days)]
+    df = read_csv(_csv("date,weekday,sales", rows))
+    y = to_series(df)
+    assert y.name == "sales"
+    assert any("not 'weekday': a calendar number" in n for n in y.attrs["notes"])
+    assert to_panel(df)["series"].unique().tolist() == ["sales"]
+    rows = [(d, dow, v, v + 1) for d, dow, v in rows]
+    panel = to_panel(read_csv(_csv("date,dow,north,south", rows)))
+    assert sorted(panel["series"].unique()) == ["north", "south"]
+    assert any("left out 'dow'" in n for n in panel.attrs["notes"])
+
+
+def test_a_constant_column_is_not_picked_before_one_that_varies():
+    rows = [(d, "S1", 9.99, i) for i, d in enumerate(_monthly())]
+    y = to_series(read_csv(_csv("date,store,price,qty", rows)))
+    assert y.name == "qty"
+    assert any("the same value in every row" in n for n in y.attrs["notes"])
+
+
+@pytest.mark.parametrize(
+    ("names", "fmt"),
+    [
+        ("Jan Feb Mär Apr Mai Jun Jul Aug Sep Okt Nov Dez", "{m} {y}"),
+        ("janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.", "{m} {y}"),
+        ("ene feb mar abr may jun jul ago sep oct nov dic", "{m}-{y}"),
+        ("gen feb mar apr mag giu lug ago set ott nov dic", "1 {m} {y}"),
+    ],
+)
+def test_month_names_of_other_languages(names, fmt):
+    months = names.split()
+    cells = [fmt.format(m=months[i % 12], y=2020 + i // 12) for i in range(24)]
+    text = "Datum;Wert\n" + "".join(f"{c};{i}\n" for i, c in enumerate(cells))
+    y = to_series(read_csv(text))
+    assert y.index.freqstr == "MS" and len(y) == 24
+    assert y.index[2] == pd.Timestamp("2020-03-01")
