@@ -132,10 +132,12 @@ def parse_times(
 
 
 #: A time cell that starts a summary row under the data ("Total", "Grand total",
-#: "Sum", "Average", and their German, French, Spanish and Dutch words).
+#: "Sum", "Average", and their German, French, Spanish, Dutch, Chinese, Japanese
+#: and Korean words).
 _TOTAL_WORD = re.compile(
     r"(?:grand\s+)?(?:totals?|sum|sums|summe|gesamt|insgesamt|average|avg|mean|"
-    r"mittelwert|durchschnitt|moyenne|promedio|totaal|gemiddelde)\b.*",
+    r"mittelwert|durchschnitt|moyenne|promedio|totaal|gemiddelde|"
+    r"合计|合計|总计|總計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*",
     re.IGNORECASE,
 )
 #: Most summary rows left out at the end of a time column.
