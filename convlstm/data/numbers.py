@@ -183,6 +183,11 @@ def _grouped(
     )
     if decimal == ",":
         cleaned = cleaned.str.replace(",", ".", regex=False)
+    else:
+        # Indian grouping: lakhs and crores ("1,23,456", "12,34,56,789.5")
+        indian = cand.str.fullmatch(_INDIAN)
+        if indian.any():
+            cleaned = cleaned.where(~indian, cand.str.replace(",", "", regex=False))
     fixed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
     ok = ~np.isnan(fixed)
     style = _style(cand[ok], decimal) if ok.any() else ""
@@ -191,6 +196,7 @@ def _grouped(
     return nums, style
 
 
+_INDIAN = r"[+-]?\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d*)?"
 _DOT_GROUPED = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
 
 
@@ -213,7 +219,10 @@ def _decimal_mark(present: pd.Series, cand: pd.Series, comma_hint: bool) -> str:
     comma_vals = cand[cand.str.contains(",", regex=False)]
     if not len(comma_vals):
         return "."
-    us = comma_vals.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?").all()
+    us = (
+        comma_vals.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+        | comma_vals.str.fullmatch(_INDIAN)
+    ).all()
     eu = comma_vals.str.fullmatch(
         r"[+-]?(\d{1,3}([. \u00a0\u202f']\d{3})+|\d*),\d+"
     ).all()

@@ -139,7 +139,8 @@ def _skip_preamble(
     first = lines[0].strip()
     notes.append(
         f"skipped {plural(skip, 'line')} above the header ({quote(first, 60)}"
-        f"{' ...' if skip > 1 else ''})"
+        f"{' ...' if skip > 1 else ''}); row numbers in messages count the header "
+        "as row 1"
     )
     rest = text.split("\n")
     seen = 0

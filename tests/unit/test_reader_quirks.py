@@ -301,3 +301,10 @@ def test_month_names_of_other_languages(names, fmt):
     y = to_series(read_csv(text))
     assert y.index.freqstr == "MS" and len(y) == 24
     assert y.index[2] == pd.Timestamp("2020-03-01")
+
+
+def test_indian_digit_grouping_lakhs_and_crores():
+    cells = ['"1,23,456"', '"98,765"', '"12,34,56,789.5"', '"1,000"'] * 3
+    rows = [(d, c) for d, c in zip(_monthly(12), cells, strict=True)]
+    y = to_series(read_csv(_csv("date,value", rows)))
+    assert y.tolist()[:4] == [123456, 98765, 123456789.5, 1000]
