@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 import numpy as np
 import pandas as pd
@@ -118,6 +119,10 @@ def combine_time_columns(
     a note. Only when the dates (or years) repeat, so that the split is what makes
     the rows distinct. Returns ``df`` unchanged when no split is found.
     """
+    if value_col is None:
+        pivot = _unpivot_months(df, notes)
+        if pivot is not None:
+            return pivot
     cols = [c for c in df.columns if c != value_col]
     lower = {c: c.lower().strip() for c in cols}
     years = [c for c in cols if lower[c] in _YEAR_NAMES]
@@ -215,6 +220,99 @@ def _join_year_month(
         return [year, month], text.reset_index(drop=True)  # a weekday name, say
     text = text + "-" + d.astype(int).astype(str).str.zfill(2)
     return [year, month, day], text.reset_index(drop=True)
+
+
+_FULL_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_YEAR_LABEL = re.compile(r"[12]\d{3}")
+#: Most columns besides the months a table of years by months may have (a
+#: year's total or average, left out).
+_PIVOT_EXTRA = ("total", "sum", "annual", "year total", "average", "mean", "avg")
+
+
+def _month_number(labels: pd.Series, numbers: bool = False) -> pd.Series:
+    """Months 1-12 of labels that are English month names ("Jan", "January") or,
+    when ``numbers``, numbers 1-12; NaN where they are not."""
+    text = labels.astype(str).str.strip().str.lower().str.rstrip(".")
+    named = text.str[:3].map(_MONTH_WORDS)
+    # "Sept" and "January" are months, "Marketing" is not
+    full = named.map(lambda m: _FULL_MONTHS[int(m) - 1], na_action="ignore")
+    named = named.where(
+        [f == f and f.startswith(t) for f, t in zip(full, text, strict=True)]
+    )
+    if not numbers:
+        return named
+    number = pd.to_numeric(text, errors="coerce")
+    number = number.where(number.between(1, 12) & (number == number.round()))
+    return number.fillna(named)
+
+
+def _unpivot_months(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame | None:
+    """A table of months by years, one series, as a long table (``month``,
+    ``value``), or None when the table is not one.
+
+    Years as columns ("month, 1949, 1950, ...", a month a row) or months as
+    columns ("year, Jan, Feb, ..., Dec", a year a row, as AirPassengers is often
+    printed); a column of each year's total beside the months is left out.
+    """
+    cols = list(df.columns)
+    if len(cols) < 3:
+        return None
+    first, rest = cols[0], cols[1:]
+    names = pd.Series([str(c).strip() for c in rest])
+    if names.str.fullmatch(_YEAR_LABEL).all() and 1 < len(df) <= 12:
+        # month numbers only under a month name: store numbers 1-12 by years
+        # are series, one a row
+        named = str(first).lower().strip() in _MONTH_NAMES
+        months = _month_number(df[first], numbers=named)
+        if months.isna().any() or months.duplicated().any():
+            return None
+        values = df[rest].apply(pd.to_numeric, errors="coerce")
+        long = values.set_axis(months.astype(int).to_numpy()).stack(future_stack=True)
+        year = long.index.get_level_values(1).astype(str).str.strip().astype(int)
+        month = long.index.get_level_values(0)
+        how = f"years as columns ({quote(rest[0])} to {quote(rest[-1])})"
+    else:
+        extra = [c for c in rest if str(c).strip().lower() in _PIVOT_EXTRA]
+        month_cols = [c for c in rest if c not in extra]
+        months = _month_number(pd.Series([str(c) for c in month_cols]))
+        if len(month_cols) < 4 or months.isna().any() or months.duplicated().any():
+            return None
+        years = pd.to_numeric(df[first], errors="coerce")
+        if years.isna().any() or not years.between(1000, 2999).all():
+            return None
+        if years.duplicated().any() or not (years == years.round()).all():
+            return None
+        values = df[month_cols].apply(pd.to_numeric, errors="coerce")
+        values = values.set_axis(years.astype(int).to_numpy()).set_axis(
+            months.astype(int).to_numpy(), axis=1
+        )
+        long = values.stack(future_stack=True)
+        year = long.index.get_level_values(0)
+        month = long.index.get_level_values(1)
+        how = f"months as columns ({quote(month_cols[0])} to {quote(month_cols[-1])})"
+        if extra:
+            how += f"; left out {', '.join(quote(c) for c in extra)}"
+    order = np.lexsort((np.asarray(month), np.asarray(year)))
+    time = [
+        f"{y:04d}-{m:02d}"
+        for y, m in zip(np.asarray(year)[order], np.asarray(month)[order], strict=True)
+    ]
+    out = pd.DataFrame({"month": time, "value": long.to_numpy(dtype=float)[order]})
+    notes.append(f"read a table of years by months as one monthly series: {how}")
+    return out
 
 
 def _with_joined(

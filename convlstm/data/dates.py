@@ -568,7 +568,7 @@ _CJK_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
 # Month names and abbreviations in German, French, Spanish, Italian, Dutch and
 # Portuguese, by month (English ones parse as they are)
-_MONTH_NAMES = (
+_FOREIGN_MONTHS = (
     "januar jänner janv janvier enero ene gennaio gen januari janeiro",
     "februar feb févr fevr février fevrier febrero febbraio februari fevereiro fev",
     "märz mär maerz mars marzo maart mrt março marco",
@@ -598,7 +598,7 @@ _ENGLISH_MONTHS = [
 ]
 _MONTH_OF = {
     word: _ENGLISH_MONTHS[i]
-    for i, words in enumerate(_MONTH_NAMES)
+    for i, words in enumerate(_FOREIGN_MONTHS)
     for word in words.split()
 }
 _WORD = re.compile(r"([^\W\d_]+)\.?")

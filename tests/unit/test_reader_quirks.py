@@ -308,3 +308,49 @@ def test_indian_digit_grouping_lakhs_and_crores():
     rows = [(d, c) for d, c in zip(_monthly(12), cells, strict=True)]
     y = to_series(read_csv(_csv("date,value", rows)))
     assert y.tolist()[:4] == [123456, 98765, 123456789.5, 1000]
+
+
+# ------------------------------------------------------------ years by months
+def _air_table():
+    from convlstm import datasets
+
+    y = datasets.load("air_passengers")
+    table = y.groupby([y.index.year, y.index.month]).sum().unstack()
+    return y, table
+
+
+def test_a_table_of_years_by_months_is_one_monthly_series():
+    y, table = _air_table()
+    names = [
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+        "Dec",
+    ]
+    by_year = table.set_axis(names, axis=1).rename_axis("Year").reset_index()
+    by_year["Total"] = table.sum(axis=1).to_numpy()
+    for text in (
+        by_year.to_csv(index=False),  # a year a row, months as columns, a total
+        table.T.rename_axis("month").reset_index().to_csv(index=False),  # transposed
+    ):
+        got = to_series(read_csv(text))
+        assert got.index.freqstr == "MS" and got.index[0] == pd.Timestamp("1949-01-01")
+        np.testing.assert_array_equal(got.to_numpy(), y.to_numpy())
+        assert any("table of years by months" in n for n in got.attrs["notes"])
+        assert to_panel(read_csv(text))["series"].nunique() == 1
+
+
+def test_series_one_a_row_by_years_are_not_taken_for_months():
+    text = "store,2019,2020,2021\n" + "".join(f"{i},{i},{i},{i}\n" for i in range(1, 6))
+    with pytest.raises(DataError, match="one row per series"):
+        to_series(read_csv(text))
+    text = "year,1,2,3\n" + "".join(f"{2000 + i},{i},{i},{i}\n" for i in range(10))
+    assert to_panel(read_csv(text))["series"].nunique() == 3  # stores 1-3, yearly
