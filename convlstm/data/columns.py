@@ -86,7 +86,6 @@ _MONTH_NAMES = ("month", "months", "mon", "monat", "mois", "mes")
 _DAY_NAMES = ("day", "days", "tag", "jour", "dia", "día")
 _HOUR_NAMES = (
     "hour",
-    "hours",
     "hr",
     "hod",
     "hour of day",
@@ -167,9 +166,10 @@ def _hour_columns(
     (or 1-24, hours ending), each as clock times ("13:00") to join to a date and
     whether its hours were hours ending."""
     out: dict[str, tuple[pd.Series, bool]] = {}
+    numeric = [c for c in cols if pd.api.types.is_numeric_dtype(df[c].dtype)]
     for c in cols:
-        if lower[c] not in _HOUR_NAMES:
-            continue
+        if lower[c] not in _HOUR_NAMES or len(numeric) < 2:
+            continue  # (the only column of numbers is the values: hours worked)
         h = pd.to_numeric(df[c], errors="coerce")
         if h.isna().any() or not (h == h.round()).all():
             continue
@@ -580,7 +580,8 @@ def identify_series(
     ``BLOCK_COLUMN`` added to the table, with a note giving the rows where the
     times start over. Blocks are taken only when each has at least ``_MIN_BLOCK``
     rows in strictly increasing time (or each in strictly decreasing time, newest
-    first), shares at least ``_MIN_BLOCK`` timestamps with the other blocks, and
+    first) and a tenth of the longest block's rows, shares at least
+    ``_MIN_BLOCK`` timestamps with the other blocks, and
     the blocks disagree at most of the timestamps they share: a series written
     twice over overlapping spans (same values) is one series, as are a file sorted
     by time with several rows per time and an hourly series whose clock was set
@@ -665,7 +666,9 @@ def _stacked_blocks(
         # each block shares several times with the others: one repeated hour
         # (a clock set back for winter time) starts no series
         overlap = np.bincount(block, weights=again)
-        if len(sizes) >= 2 and min(sizes.min(), overlap.min()) >= _MIN_BLOCK:
+        # and none is a few rows sent again under a long series (corrections)
+        least = max(_MIN_BLOCK, sizes.max() // 10)
+        if len(sizes) >= 2 and sizes.min() >= least and overlap.min() >= _MIN_BLOCK:
             break
     else:
         return None

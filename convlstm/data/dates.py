@@ -172,6 +172,7 @@ def _text_times(
     Raises:
         DataError: cells that are not dates.
     """
+    written = present  # the cells as written, for messages
     present = _month_words(_cjk_dates(present))
     numbers = _numbers_as_text(present)
     if numbers is not None and (numbers < 0).any():
@@ -212,7 +213,7 @@ def _text_times(
         row = int(present.index[pos]) + 2
         raise DataError(
             f"column {quote(name)}: {n_bad} of {len(present)} cells are not dates "
-            f"(first at row {row}: {quote(present.iloc[pos])}); write dates in one "
+            f"(first at row {row}: {quote(written.iloc[pos])}); write dates in one "
             "format such as 2020-01-31 or 2020-01-31 13:00"
             + number_time_hint(present, name)
         )

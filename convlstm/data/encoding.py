@@ -218,6 +218,9 @@ def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
     if bom:
         notes.append("read the file as UTF-8 text (with a byte-order mark)")
     if n_fallback:
+        korean = _decode_korean(body)
+        if korean is not None:
+            return korean, [*notes, "read the file as Korean EUC-KR / CP949 text"]
         chinese = _decode_gb(body)
         if chinese is not None:
             return chinese, [*notes, "read the file as Chinese GBK / GB18030 text"]
@@ -248,6 +251,35 @@ def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
 _GB_RUN = re.compile(rb"[\x80-\xff]+")
 _GB_PAIR = re.compile(rb"(?:[\xa1-\xfe][\xa1-\xfe])+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# Hangul syllables common in Korean tables (dates, sales, amounts, totals,
+# names) and text; Chinese bytes read as Korean give syllables at random, few of
+# them these.
+_KOREAN_COMMON = frozenset(
+    "년월일날짜자매출금액수량가격합계총평균이다의는에하고을를지기로사서도한대정시"
+    "인구전보주부상명번호품목객역판거래처입재점비용원개건회신규고객지점"
+)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _decode_korean(body: bytes) -> str | None:
+    """The text of ``body`` as CP949 (EUC-KR and its extension) when every run of
+    bytes outside ASCII is pairs (as for GBK), and most of what they read as are
+    Hangul syllables common in Korean text; None otherwise."""
+    runs = _GB_RUN.findall(body[:1_000_000])
+    if not runs or not all(len(run) % 2 == 0 for run in runs):
+        return None
+    try:
+        text = body.decode("cp949")
+    except UnicodeDecodeError:
+        return None
+    syllables = _HANGUL.findall(text[:1_000_000])
+    wide = sum(len(run) // 2 for run in runs)
+    if len(syllables) < 0.8 * wide:
+        return None
+    common = sum(ch in _KOREAN_COMMON for ch in syllables)
+    return text if common >= 0.3 * len(syllables) else None
 
 
 def _decode_gb(body: bytes) -> str | None:

@@ -210,22 +210,28 @@ _PHASE_UNITS = tuple(pd.Timedelta(u) for u in ("1h", "15min", "5min", "1min", "1
 def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex:
     """Round every timestamp to the nearest point of a grid of ``step``: the grid
     at the timestamps' typical phase within a step (their circular mean), rounded
-    to a whole unit of the clock (see ``_PHASE_UNITS``; midnight for steps of
-    whole days)."""
+    to a whole unit of the clock (see ``_PHASE_UNITS``). Steps of whole days (a
+    meter read each evening, a weekly count) snap onto the hour before their
+    typical time of day and are then dated by their day, at midnight: a reading
+    a few minutes past midnight belongs to the day before."""
     width = step.value
     t = index.as_unit("ns").asi8
     angle = 2 * np.pi * (t % width) / width
     mean = np.arctan2(np.sin(angle).mean(), np.cos(angle).mean()) % (2 * np.pi)
     phase = mean / (2 * np.pi) * width
     day = pd.Timedelta(days=1).value
-    if width % day == 0:
-        unit = day  # days and weeks: at midnight
+    whole_days = width % day == 0
+    if whole_days:
+        hour = pd.Timedelta(hours=1).value
+        phase = np.floor(phase / hour) * hour
     else:
         unit = next((u.value for u in _PHASE_UNITS if 10 * u.value <= width), 0)
-    if unit:
-        phase = np.round(phase / unit) * unit
+        if unit:
+            phase = np.round(phase / unit) * unit
     phase = int(phase) % width
     snapped = np.round((t - phase) / width).astype(np.int64) * width + phase
+    if whole_days:
+        snapped -= snapped % day
     out = pd.DatetimeIndex(snapped.astype("datetime64[ns]"), name=index.name)
     return out.as_unit(index.unit)
 

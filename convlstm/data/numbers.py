@@ -38,7 +38,9 @@ _MARKER_SHARE = 0.8
 _GROUPING = {",": r"[. \u00a0\u202f'’]", ".": r"[, \u00a0\u202f'’]"}
 
 
-def to_numeric_columns(df: pd.DataFrame, comma_hint: bool) -> list[str]:
+def to_numeric_columns(
+    df: pd.DataFrame, comma_hint: bool, *, semicolons: bool = False
+) -> list[str]:
     """Convert, in place, the columns whose non-empty cells are all numbers.
 
     A column becomes int64 when all its values are whole, else float64. Columns
@@ -48,11 +50,14 @@ def to_numeric_columns(df: pd.DataFrame, comma_hint: bool) -> list[str]:
     Args:
         df: a table of strings, as ``pd.read_csv(dtype=str)`` returns it.
         comma_hint: prefer a decimal comma when a value like "1,500" is ambiguous.
+        semicolons: the file is semicolon-separated (as where a comma marks
+            decimals), so "1.234" beside plain "950" groups thousands.
 
     Returns:
         Notes on the number formats read and the signs removed.
     """
     notes: list[str] = []
+    dots = _file_dots(df) if semicolons else None
     for col in df.columns:
         if is_time_name(col):
             continue
@@ -63,7 +68,9 @@ def to_numeric_columns(df: pd.DataFrame, comma_hint: bool) -> list[str]:
             )
             continue
         try:
-            values, bad, style, repairs = to_numbers(df[col], comma_hint, col)
+            values, bad, style, repairs = to_numbers(
+                df[col], comma_hint, col, dots=dots if semicolons else "decimal"
+            )
         except DataError:
             continue  # mixed currencies: reported if it is picked as the value
         if bad.any() or np.isnan(values).all():
@@ -86,7 +93,11 @@ def number_notes(name: str, style: str, repairs: list[str]) -> list[str]:
 
 
 def to_numbers(
-    raw: pd.Series, comma_hint: bool = False, name: str = "?"
+    raw: pd.Series,
+    comma_hint: bool = False,
+    name: str = "?",
+    *,
+    dots: str | None = "decimal",
 ) -> tuple[np.ndarray, np.ndarray, str, list[str]]:
     """Convert text cells to floats, detecting decimal comma and thousands separators.
 
@@ -99,6 +110,11 @@ def to_numbers(
         comma_hint: prefer a decimal comma when a value like "1,500" is ambiguous
             (true when the file is not comma-separated).
         name: the column name, for messages.
+        dots: how a dot between digit groups of three ("1.234") reads when the
+            column alone cannot tell: "decimal", "thousands" (another column of
+            the file has decimal commas), or None (a semicolon file with no such
+            hint: thousands when plain whole numbers stand beside them). Two
+            dots in a cell ("1.234.567") always group thousands.
 
     Returns:
         ``(values, bad, style, repairs)``: floats with NaN for missing and bad
@@ -125,9 +141,17 @@ def to_numbers(
             repairs += stripped
             nums = _plain(present)
     style = ""
-    if _dots_group_thousands(present, comma_hint):
+    grouped = _dots_group_thousands(present, dots)
+    if grouped:
         nums = _plain(present.str.replace(".", "", regex=False))
         style = "dots between thousands (1.234 read as 1234)"
+    elif grouped is None:
+        example = present[present.str.contains(".", regex=False)].iloc[0]
+        repairs.append(
+            f"read values such as {quote(example)} as decimals; in a semicolon-"
+            "separated file the dot may group thousands instead (1.234 = 1234): if "
+            "so, write the numbers without it"
+        )
     elif np.isnan(nums).any():
         nums, style = _grouped(present, nums, comma_hint)
     values[~missing] = nums
@@ -141,11 +165,17 @@ _TRAILING_MINUS = re.compile(r"\d[\d.,'’\s]*-")
 
 def _minus_signs(present: pd.Series, repairs: list[str]) -> pd.Series:
     """Cells with the minus sign of typesetting ("−12", U+2212) or written after
-    the number ("1.234-", as SAP exports it) as plain negatives ("-12"), with a
-    note for the latter."""
+    the number ("1.234-", as SAP exports it: a minority of the cells, none of
+    them zero) as plain negatives ("-12"), with a note for the latter."""
     if present.str.contains("\u2212", regex=False).any():
         present = present.str.replace("\u2212", "-", regex=False)
     trailing = present.str.fullmatch(_TRAILING_MINUS)
+    # negatives among numbers, not codes: a column of "0-", "18-", "65-" (age
+    # bands, open-ended) stays text
+    if trailing.any() and (
+        trailing.mean() > 0.5 or present[trailing].str.fullmatch(r"0+-").any()
+    ):
+        trailing[:] = False
     if trailing.any():
         first = present[trailing].iloc[0]
         present = present.where(~trailing, "-" + present.str[:-1])
@@ -200,18 +230,49 @@ _INDIAN = r"[+-]?\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d*)?"
 _DOT_GROUPED = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
 
 
-def _dots_group_thousands(present: pd.Series, comma_hint: bool) -> bool:
+def _dots_group_thousands(present: pd.Series, dots: str | None) -> bool | None:
     """Whether the dots in the cells group thousands ("1.234", "2.500.000", as
     German or Dutch exports write them) rather than mark decimals: every cell
     with a dot is digits grouped in threes by dots, no cell has a comma, and
-    some cell has two dots or the file is not comma-separated (where a decimal
-    would be written with a comma)."""
+    some cell has two dots, or ``dots`` says so (see :func:`to_numbers`). None
+    when a semicolon file leaves it open (every cell dotted): read as decimals."""
     dotted = present[present.str.contains(".", regex=False)]
     if not len(dotted) or present.str.contains(",", regex=False).any():
         return False
     if not dotted.str.fullmatch(_DOT_GROUPED).all():
         return False
-    return comma_hint or bool((dotted.str.count(r"\.") > 1).any())
+    if (dotted.str.count(r"\.") > 1).any() or dots == "thousands":
+        return True
+    if dots is not None:
+        return False
+    # a semicolon file without a hint: "1.234" beside "950" (thousands written
+    # with a dot, small numbers without); every cell dotted ("100.000",
+    # "107.375") may be three fixed decimals as well
+    return True if present.str.fullmatch(r"[+-]?\d{1,3}").any() else None
+
+
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}")
+_DECIMAL_DOT = re.compile(r"[+-]?\d*\.\d{1,2}|[+-]?\d*\.\d{4,}")
+
+
+def _file_dots(df: pd.DataFrame) -> str | None:
+    """What the other columns of a file say a dot between digits is: "decimal"
+    when some cell is a plain dotted decimal ("7.8", "0.25"), "thousands" when
+    some cell has a decimal comma ("12,5"), None when none says (or both)."""
+    decimal = thousands = False
+    for col in df.columns:
+        if is_time_name(col):
+            continue
+        cells = df[col].astype(str).str.strip()
+        cells = cells.iloc[:2000]
+        month_year = cells.str.fullmatch(r"\d{1,2}\.\d{4}")  # "01.2021": a date
+        decimal = decimal or bool(
+            (cells.str.fullmatch(_DECIMAL_DOT) & ~month_year).any()
+        )
+        thousands = thousands or bool(cells.str.fullmatch(_DECIMAL_COMMA).any())
+    if decimal == thousands:
+        return None
+    return "decimal" if decimal else "thousands"
 
 
 def _decimal_mark(present: pd.Series, cand: pd.Series, comma_hint: bool) -> str:

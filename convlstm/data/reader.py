@@ -82,13 +82,14 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     if sep is None:
         sep = _sniff_delimiter(lines[:50])
     text, lines = _trailing_delimiters(text, lines, sep, notes)
+    text, lines = _row_names(text, lines, sep)
     if sep != ",":
         notes.append(f"columns are separated by {_DELIMITER_NAMES.get(sep, repr(sep))}")
     n_columns = _check_size(text, lines[0], sep)
     df = _parse(text, lines, sep, n_columns, notes)
     df = _clean_cells(df, notes)
     df = _drop_row_numbers(df, notes)
-    notes.extend(to_numeric_columns(df, comma_hint=sep != ","))
+    notes.extend(to_numeric_columns(df, comma_hint=sep != ",", semicolons=sep == ";"))
     df.attrs["notes"] = notes
     logger.debug("read_csv: %d rows x %d columns; %s", *df.shape, notes)
     return df
@@ -132,6 +133,8 @@ def _skip_preamble(
         "#"
     ):
         skip += 1
+    if skip and _has_data_cells(lines[skip], sep):
+        skip = 0  # "#,date,value" or "#date,value" over the data: the header
     header = _header_line(lines[skip:], sep)
     skip += header
     if skip == 0:
@@ -171,15 +174,44 @@ def _header_line(lines: list[str], sep: str | None) -> int:
             if c and sum(x == c for x in rest) >= 0.9 * len(rest):
                 if k == 0:
                     return 0  # this delimiter reads the file from its first line
-                # a header names columns: a first row of numbers and dates under
-                # a header short of a name is not what stands below notes
-                named = not _looks_like_data(
-                    lines[k].rstrip().rstrip(delimiter).split(delimiter)
-                )
+                # a header names columns: a row holding a number or a date under
+                # a header short of a name (R's row names, an extra cell) is
+                # data, not the header under notes
+                named = not _has_data_cells(lines[k], delimiter)
                 if named and all(x < c for x in counts[:k]):
                     best = k if best == 0 else min(best, k)
                 break
     return best
+
+
+def _row_names(text: str, lines: list[str], sep: str) -> tuple[str, list[str]]:
+    """The text with an empty first name in the header when every row starts with
+    its row number and the header names the other columns only (R's
+    ``write.table`` with row names): the row numbers then read as a column
+    without a name, which :func:`_drop_row_numbers` drops with a note."""
+    if len(lines) < 3:
+        return text, lines
+    head = _count_outside_quotes(lines[0], sep)
+    body = lines[1:]
+    if not all(_count_outside_quotes(line, sep) == head + 1 for line in body):
+        return text, lines
+    first = [line.split(sep, 1)[0].strip().strip('"') for line in body]
+    if not all(c.isdigit() for c in first):
+        return text, lines
+    numbers = [int(c) for c in first]
+    if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return text, lines
+    start = text.find(lines[0])
+    return text[:start] + sep + text[start:], [sep + lines[0], *body]
+
+
+def _has_data_cells(line: str, sep: str | None) -> bool:
+    """Whether some cell of ``line`` is a number or a date (split by ``sep``, or
+    by the delimiter that splits it most)."""
+    if sep is None:
+        sep = max(_DELIMITERS, key=lambda d: _count_outside_quotes(line, d))
+    cells = [c.strip().strip('"') for c in line.rstrip().rstrip(sep).split(sep)]
+    return any(c and (_NUMBER_LIKE.match(c) or _DATE_LIKE.match(c)) for c in cells)
 
 
 def _trailing_delimiters(
@@ -362,7 +394,8 @@ def _unique_names(names: list[str], notes: list[str]) -> list[str]:
         while new in out:
             new, k = f"{name}.{k}", k + 1
         match = _MANGLED.match(new)
-        if new != name or (match and match.group(1) in names):
+        mangled = match and match.group(1) in names and int(match.group(2)) < len(names)
+        if new != name or mangled:
             renamed.append(new)
         out.append(new)
     if renamed:
