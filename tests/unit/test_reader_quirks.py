@@ -337,20 +337,7 @@ def _air_table():
 
 def test_a_table_of_years_by_months_is_one_monthly_series():
     y, table = _air_table()
-    names = [
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "May",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Oct",
-        "Nov",
-        "Dec",
-    ]
+    names = pd.date_range("2000-01-01", periods=12, freq="MS").strftime("%b").tolist()
     by_year = table.set_axis(names, axis=1).rename_axis("Year").reset_index()
     by_year["Total"] = table.sum(axis=1).to_numpy()
     for text in (
