@@ -67,6 +67,12 @@ def _date_formats() -> list[tuple[str, str]]:
         "%d %B %Y",
         "%d-%b-%Y",
         "%d-%b-%y",
+        "%d %b %Y %H:%M",
+        "%d %b %Y %H:%M:%S",
+        "%d %B %Y %H:%M",
+        "%d-%b-%Y %H:%M",
+        "%d-%b-%Y %H:%M:%S",
+        "%b %d, %Y %H:%M",
     ):
         out.append(("format", fmt))
     return out
@@ -189,7 +195,10 @@ def _text_times(
             # whole numbers written as floats ("1990.0"): years or YYYYMMDD
             times, notes = _number_times(pd.Series(numbers), name)
             return pd.Series(times, index=present.index), notes
-    if present.str.fullmatch(CLOCK).all():
+    if (
+        present.iloc[:100].str.fullmatch(CLOCK).all()
+        and present.str.fullmatch(CLOCK).all()
+    ):
         # read as dates, clock times fall on the day they are read (today)
         raise DataError(
             f"column {quote(name)} holds times of day (such as "
@@ -603,14 +612,21 @@ _MONTH_OF = {
     for word in words.split()
 }
 _WORD = re.compile(r"([^\W\d_]+)\.?")
+# any of those words, to find the cells that hold one (ISO times' "T" do not)
+_FOREIGN_MONTH = re.compile(
+    r"(?i)(?<![^\W\d_])(?:"
+    + "|".join(sorted({re.escape(w) for w in _MONTH_OF}, key=len, reverse=True))
+    + r")(?![^\W\d_])"
+)
 
 
 def _month_words(present: pd.Series) -> pd.Series:
     """Cells with month names of other languages ("Mär 2021", "janv. 2021",
     "15 de marzo de 2021") with the English abbreviation ("Mar 2021")."""
-    lettered = present.str.contains(r"[^\W\d_]", regex=True)
-    if not lettered.any():
-        return present
+    sample = pd.concat([present.iloc[:300], present.iloc[-100:]])
+    if not any(_FOREIGN_MONTH.search(cell) for cell in sample):
+        return present  # (a regular expression over every cell costs seconds)
+    lettered = present.str.contains(r"[^\W\d_]{3}", regex=True)
 
     def english(match: re.Match) -> str:
         word = match.group(1)
@@ -630,9 +646,10 @@ def _month_words(present: pd.Series) -> pd.Series:
 def _cjk_dates(present: pd.Series) -> pd.Series:
     """Cells with CJK date marks ("2020年1月15日") as ISO text ("2020-01-15");
     other cells as they are."""
-    marked = present.str.contains("[年년]", regex=True)
-    if not marked.any():
+    sample = pd.concat([present.iloc[:300], present.iloc[-100:]])
+    if not sample.str.contains("[年년]", regex=True).any():
         return present
+    marked = present.str.contains("[年년]", regex=True)
     out = present.copy()
     cells = present[marked]
     q = cells.str.extract(_CJK_QUARTER)

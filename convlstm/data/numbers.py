@@ -169,7 +169,9 @@ def _minus_signs(present: pd.Series, repairs: list[str]) -> pd.Series:
     them zero) as plain negatives ("-12"), with a note for the latter."""
     if present.str.contains("\u2212", regex=False).any():
         present = present.str.replace("\u2212", "-", regex=False)
-    trailing = present.str.fullmatch(_TRAILING_MINUS)
+    trailing = present.str.endswith("-")
+    if trailing.any():
+        trailing &= present.str.fullmatch(_TRAILING_MINUS)
     # negatives among numbers, not codes: a column of "0-", "18-", "65-" (age
     # bands, open-ended) stays text
     if trailing.any() and (

@@ -427,3 +427,11 @@ def test_a_name_with_a_year_after_a_dot_is_its_own_name():
     df = read_csv("date,sales,sales.2023\n2021-01-01,1,2\n2021-02-01,1,2\n")
     assert list(df.columns) == ["date", "sales", "sales.2023"]
     assert not any("same name" in n for n in df.attrs["notes"])
+
+
+def test_month_names_with_clock_times():
+    cells = [f"{d:02d} Jan 2000 {h:02d}:00" for d in (1, 2) for h in range(24)]
+    y = to_series(
+        read_csv("time,v\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells)))
+    )
+    assert y.index.freqstr == "h" and y.index[1] == pd.Timestamp("2000-01-01 01:00")
