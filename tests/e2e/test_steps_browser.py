@@ -28,7 +28,7 @@ def events_csv() -> bytes:
     stamps = [
         day + pd.Timedelta(seconds=int(s))
         for day in days
-        for s in rng.uniform(0, 86400, 8 + 6 * (day.dayofweek >= 5))
+        for s in rng.uniform(0, 86400, 8 + 6 * (day.day_of_week >= 5))
     ]
     frame = pd.DataFrame({"sold_at": sorted(stamps)})
     frame["sold_at"] = frame["sold_at"].dt.strftime("%Y-%m-%d %H:%M:%S")
