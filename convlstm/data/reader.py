@@ -126,8 +126,9 @@ def _skip_preamble(
 ) -> tuple[str, list[str]]:
     """The text from its header on, when lines of notes stand above it ("Sales
     report 2024", "Source: ERP", "# exported ..."): lines that start with "#", or
-    that have fewer delimiters than the header and the rows under it, which agree
-    (at least 90% of the first lines). ``lines`` are the first non-blank lines."""
+    that have another number of delimiters than the header and the rows under it,
+    which agree (at least 90% of the first lines) and name columns (no number or
+    date among the header's cells). ``lines`` are the first non-blank lines."""
     skip = 0
     while skip < min(_MAX_PREAMBLE, len(lines) - 2) and lines[skip].lstrip().startswith(
         "#"
@@ -157,8 +158,8 @@ def _skip_preamble(
 
 def _header_line(lines: list[str], sep: str | None) -> int:
     """How many lines stand above the header: 0 unless, for some delimiter, the
-    first line has fewer of it than a later line (within ``_MAX_PREAMBLE``) whose
-    count at least 90% of the lines from it on share."""
+    lines before a later line (within ``_MAX_PREAMBLE``) have other counts of it
+    than that line, whose count at least 90% of the lines from it on share."""
     if len(lines) < 3:
         return 0
     best = 0
@@ -178,7 +179,7 @@ def _header_line(lines: list[str], sep: str | None) -> int:
                 # a header short of a name (R's row names, an extra cell) is
                 # data, not the header under notes
                 named = not _has_data_cells(lines[k], delimiter)
-                if named and all(x < c for x in counts[:k]):
+                if named and all(x != c for x in counts[:k]):
                     best = k if best == 0 else min(best, k)
                 break
     return best

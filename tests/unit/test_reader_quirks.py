@@ -170,6 +170,7 @@ _ROWS = "".join(f"2021-{m:02d}-01,{m}\n" for m in range(1, 13))
         ("Sales report 2024\nSource: ERP\n\ndate,value\n" + _ROWS, 2),
         ("# exported by tool, v2\n# units: kg\ndate,value\n" + _ROWS, 2),
         ("Report\ndate;value\n" + _ROWS.replace(",", ";"), 1),
+        ("Sales report, Q1 2024, all stores\ndate,value\n" + _ROWS, 1),
     ],
 )
 def test_lines_of_notes_above_the_header_are_skipped(text, skipped):
@@ -435,3 +436,8 @@ def test_month_names_with_clock_times():
         read_csv("time,v\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells)))
     )
     assert y.index.freqstr == "h" and y.index[1] == pd.Timestamp("2000-01-01 01:00")
+
+
+def test_a_header_naming_more_columns_than_the_rows_fill_is_kept():
+    df = read_csv("date,value,comment\n" + _ROWS)
+    assert list(df.columns) == ["date", "value", "comment"] and len(df) == 12
