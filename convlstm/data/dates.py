@@ -141,7 +141,7 @@ def parse_times(
 #: "Sum", "Average", and their German, French, Spanish, Dutch, Chinese, Japanese
 #: and Korean words).
 _TOTAL_WORD = re.compile(
-    r"(?:grand\s+)?(?:totals?|sum|sums|summe|gesamt|insgesamt|average|avg|mean|"
+    r"(?:grand\s+|sub-?)?(?:totals?|sum|sums|summe|gesamt|insgesamt|average|avg|mean|"
     r"mittelwert|durchschnitt|moyenne|promedio|totaal|gemiddelde|"
     r"合计|合計|总计|總計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*",
     re.IGNORECASE,
@@ -216,6 +216,20 @@ def _text_times(
             parsed = _local_or_utc(present, parsed, zoned, name, notes, groups)
     parsed = _read_leftovers(present, parsed, name, notes)
     bad = parsed.isna()
+    if (
+        bad.any()
+        and bad.mean() <= 0.2
+        and written[bad].str.fullmatch(_TOTAL_WORD).all()
+    ):
+        # subtotal rows between the times ("Total 2020" after each December):
+        # left out (NaT: their rows are dropped as rows without a time)
+        pos = int(bad.to_numpy().argmax())
+        notes.append(
+            f"left out {plural(int(bad.sum()), 'row')} among the times from row "
+            f"{int(present.index[pos]) + 2} ({quote(written.iloc[pos])} in column "
+            f"{quote(name)}): totals or averages, not times"
+        )
+        bad = bad & False
     if bad.any():
         n_bad = int(bad.sum())
         pos = int(bad.to_numpy().argmax())

@@ -209,8 +209,8 @@ def test_total_rows_under_the_data_are_left_out(tail):
 def test_a_word_among_the_times_is_still_an_error():
     with pytest.raises(DataError, match="not dates"):
         to_series(read_csv("date,value\n" + _ROWS + "soon,1\n"))
-    with pytest.raises(DataError, match="not dates"):  # a total above a time
-        to_series(read_csv("date,value\nTotal,1\n" + _ROWS))
+    # a total above the times is a summary row too
+    assert len(to_series(read_csv("date,value\nTotal,1\n" + _ROWS))) == 12
 
 
 def test_sums_in_steps_say_how_many_steps_were_empty():
@@ -441,3 +441,14 @@ def test_month_names_with_clock_times():
 def test_a_header_naming_more_columns_than_the_rows_fill_is_kept():
     df = read_csv("date,value,comment\n" + _ROWS)
     assert list(df.columns) == ["date", "value", "comment"] and len(df) == 12
+
+
+def test_subtotal_rows_between_the_times_are_left_out():
+    rows = ""
+    for year in (2020, 2021):
+        rows += "".join(f"{year}-{m:02d}-01,{m}\n" for m in range(1, 13))
+        rows += f"Total {year},78\n"
+    rows += "Subtotal,5\n2022-01-01,1\n2022-02-01,2\n2022-03-01,3\n"
+    y = to_series(read_csv("date,value\n" + rows))
+    assert len(y) == 27 and y.index.freqstr == "MS" and (y <= 12).all()
+    assert any("left out 3 rows among the times" in n for n in y.attrs["notes"])
