@@ -127,6 +127,10 @@ def _load(
     if getattr(args, "no_id", False):
         return _one_series(frame, args), None
     if args.series is not None:
+        if not args.id_col:
+            # the rows of that series only: the others may be of another
+            # frequency, or too short, and need not be read
+            return to_series(frame, **columns, series=args.series, **steps), None
         panel = to_panel(frame, **columns, id_cols=args.id_col, **steps)
         return series_of(panel, args.series), None
     panel = _panel_of(frame, args)
@@ -145,7 +149,14 @@ def _one_series(frame: pd.DataFrame, args: argparse.Namespace) -> pd.Series:
         )
     value_col = args.value_col
     if value_col is None:
-        value_col = next(iter(wide_columns(frame, args.time_col)), None)
+        wide = wide_columns(frame, args.time_col)
+        if wide:
+            listed = ", ".join(repr(c) for c in wide[:6])
+            raise _CliError(
+                "--no-id reads one column of values, and the file has several "
+                f"({listed}{', ...' if len(wide) > 6 else ''}): choose it with "
+                "--value-col"
+            )
     panel = to_panel(
         frame,
         time_col=args.time_col,
@@ -164,7 +175,8 @@ def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | N
     columns = {"time_col": args.time_col, "value_col": args.value_col}
     steps = {"step": args.step, "agg": args.agg}
     if args.id_col:
-        return to_panel(frame, **columns, id_cols=args.id_col, **steps)
+        ids = list(dict.fromkeys(args.id_col))  # --id-col store --id-col store
+        return to_panel(frame, **columns, id_cols=ids, **steps)
     try:
         ids = find_id_columns(frame, **columns, step=args.step)
     except DataError:
@@ -196,12 +208,16 @@ def _check_out(path: str | None) -> None:
         raise _CliError(f"--out {path}: cannot write in the folder {folder}")
 
 
+def _read_notes(y: pd.Series | pd.DataFrame, dataset: str | None) -> list[str]:
+    """The repairs and choices made while reading a user's CSV (a series left
+    out as too short, a column picked...); none for a bundled dataset, which is
+    clean, so its notes would only be noise."""
+    return [] if dataset is not None else list(y.attrs.get("notes", []) or [])
+
+
 def _print_notes(y: pd.Series | pd.DataFrame, dataset: str | None, err: TextIO) -> None:
-    """The repairs and choices made while reading a user's CSV (bundled datasets
-    are clean, so their notes would only be noise)."""
-    if dataset is not None:
-        return
-    for note in y.attrs.get("notes", []) or []:
+    """:func:`_read_notes`, each on a line of ``err``."""
+    for note in _read_notes(y, dataset):
         print(f"note: {note}", file=err)
 
 
@@ -561,6 +577,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "summary": _records(summary),
             "future": _records(result.future),
             "left_out": dict(result.left_out),
+            "read_notes": _read_notes(y, dataset),
         }
         _write_json(payload, out)
     else:
@@ -614,6 +631,7 @@ def _compare_panel(
             "future": _panel_future(result.future),
             "failed": result.failed,
             "notes": list(result.notes),
+            "read_notes": _read_notes(panel, dataset),
         }
         _write_json(payload, out)
         return 0

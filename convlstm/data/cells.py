@@ -83,6 +83,10 @@ def plural(n: int, word: str) -> str:
 
 
 # Whole numbers written with a leading zero ("007", "01234"): codes, not amounts.
+#: Where the value and time columns are chosen, for messages that ask for one.
+VALUE_CHOICE = "(value_col=..., --value-col, or Value column on the Data page)"
+TIME_CHOICE = "(time_col=..., --time-col, or Time column on the Data page)"
+
 #: A clock time without a date ("13:00", "1:30:15", "9:00 PM").
 CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
 

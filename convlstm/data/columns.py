@@ -9,7 +9,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import CLOCK, cell_text, has_time_word, is_code_column, is_time_name, quote
+from .cells import (
+    CLOCK,
+    TIME_CHOICE,
+    VALUE_CHOICE,
+    cell_text,
+    has_time_word,
+    is_code_column,
+    is_time_name,
+    quote,
+)
 from .dates import number_time_hint, parse_times
 from .frequency import infer_freq
 from .numbers import to_numbers
@@ -54,8 +63,8 @@ def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list
     ):
         raise DataError(
             f"no time column found besides {quote(value_col)}, which holds the "
-            "times but was chosen as the value column (value_col=..., --value-col); "
-            "choose a column of numbers as the value"
+            f"times but was chosen as the value column {VALUE_CHOICE}; choose a "
+            "column of numbers as the value"
         )
     hint = next((h for c in cols if (h := number_time_hint(df[c], c))), "")
     if _names_are_dates([c for c in df.columns if c != value_col]):
@@ -66,8 +75,8 @@ def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list
         )
     raise DataError(
         f"no time column found (columns: {listed}); add a column of dates such as "
-        "2020-01-31 (or years such as 1949) named e.g. 'date', or pick it with "
-        f"time_col=...{hint}"
+        f"2020-01-31 (or years such as 1949) named e.g. 'date', or pick it "
+        f"{TIME_CHOICE}{hint}"
     )
 
 
@@ -360,21 +369,26 @@ def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list
             return cols[0], []  # converting it reports the bad cells
         listed = ", ".join(quote(c) for c in cols[:10])
         raise DataError(
-            f"no column of numbers found (columns: {listed}); pick the values with "
-            "value_col=..."
+            f"no column of numbers found (columns: {listed}); pick the values "
+            f"{VALUE_CHOICE}"
         )
     skipped = ""
     if len(numeric) > 1:
         # a column that varies and is not a calendar number comes first
         calendar = set(calendar_columns(df, numeric))
         constant = {c for c in numeric if df[c].nunique(dropna=True) <= 1}
-        ranked = sorted(numeric, key=lambda c: (c in calendar, c in constant))
+        flags = {c for c in numeric if c not in constant and _is_flag(df[c])}
+        ranked = sorted(
+            numeric, key=lambda c: (c in calendar, c in constant, c in flags)
+        )
         if ranked[0] != numeric[0]:
             first = numeric[0]
             why = (
                 "a calendar number"
                 if first in calendar
                 else "the same value in every row"
+                if first in constant
+                else "a flag of 0 and 1"
             )
             skipped = f" (not {quote(first)}: {why})"
         numeric = ranked
@@ -383,7 +397,7 @@ def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list
         more = f" and {len(numeric) - 6} more" if len(numeric) > 6 else ""
         return numeric[0], [
             f"picked column {quote(numeric[0])} as value{skipped}; other numeric "
-            f"columns: {others}{more} (choose one with value_col=...)"
+            f"columns: {others}{more}; choose one {VALUE_CHOICE}"
         ]
     return numeric[0], [f"picked column {quote(numeric[0])} as value"]
 
@@ -736,7 +750,29 @@ def _id_candidates(
     whole = sorted(whole, key=lambda c: df[c].nunique())
     if value_col is None:
         whole = whole[: max(0, len(numeric) - 1)]
-    return text, whole
+    named = [c for c in whole if _ID_NAME.search(str(c).lower())]
+    if text or named:
+        # numbers that name series are named so (store, item_nbr, sensor_id);
+        # beside such a column, a promo flag or a quantity is no id
+        return text, named
+    calendar = set(calendar_columns(df, whole))
+    return text, [c for c in whole if c not in calendar and not _is_flag(df[c])]
+
+
+#: Words in the name of a column of numbers that names series.
+_ID_NAME = re.compile(
+    r"id\b|_id|id$|^id|store|shop|site|station|sensor|meter|device|region|area|zone|"
+    r"district|country|state|city|location|branch|outlet|warehouse|dept|department|"
+    r"sku|item|product|article|categor|group|cluster|segment|customer|client|account|"
+    r"user|household|building|plant|machine|series|code|key|nbr|no\b|nr\b|number|"
+    r"unique"
+)
+
+
+def _is_flag(col: pd.Series) -> bool:
+    """Whether a column holds only 0 and 1 (a promotion or holiday flag)."""
+    values = pd.unique(col.dropna())
+    return len(values) <= 2 and set(values.tolist()) <= {0, 1}
 
 
 def _dated_ids(df: pd.DataFrame, time_col: str, value_col: str | None) -> list[str]:
@@ -873,4 +909,17 @@ def series_names(df: pd.DataFrame, id_cols: list[str]) -> pd.Series:
     names = parts[0]
     for part in parts[1:]:
         names = names + ID_SEPARATOR + part
+    if len(parts) > 1 and any(
+        p.str.contains(ID_SEPARATOR, regex=False).any() for p in parts
+    ):
+        keys = pd.concat(parts, axis=1).drop_duplicates()
+        joined = names.loc[keys.index]
+        if joined.duplicated().any():
+            shared = joined[joined.duplicated(keep=False)]
+            raise DataError(
+                f"two different series would both be named {quote(shared.iloc[0])}: "
+                f"the id values hold {quote(ID_SEPARATOR)}, which joins the values "
+                "of several id columns; replace it in the file, or pick one id "
+                "column"
+            )
     return names

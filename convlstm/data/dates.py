@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import CLOCK, cell_text, plural, quote
+from .cells import CLOCK, TIME_CHOICE, cell_text, plural, quote
 from .frequency import infer_freq
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -355,8 +355,7 @@ def _not_dates(name: str, row: int, cell: object, hint: str = "") -> DataError:
     """The error for a time column of numbers that are not dates."""
     return DataError(
         f"column {quote(name)} holds numbers, not dates (row {row}: {quote(cell)}); "
-        "pick the time column with time_col=... or write dates such as 2020-01-31"
-        + hint
+        f"pick the time column {TIME_CHOICE} or write dates such as 2020-01-31" + hint
     )
 
 
@@ -462,7 +461,7 @@ def number_time_hint(col: pd.Series, name: str) -> str:
     )
     return (
         f"; column {quote(name)} looks like {what}: pick it as the time column "
-        "(time_col=..., --time-col) and it is read as such"
+        f"{TIME_CHOICE} and it is read as such"
     )
 
 

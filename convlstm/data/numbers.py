@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import cell_text, is_code_column, is_time_name, plural, quote
+from .cells import VALUE_CHOICE, cell_text, is_code_column, is_time_name, plural, quote
 
 #: Largest magnitude ``to_series`` accepts; beyond it float arithmetic loses precision.
 MAX_ABS_VALUE = 1e15
@@ -420,8 +420,8 @@ def column_values(raw: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
     raw = raw.reset_index(drop=True)
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         raise DataError(
-            f"column {quote(name)} holds dates, not numbers; pick the values with "
-            "value_col=..."
+            f"column {quote(name)} holds dates, not numbers; pick the values "
+            f"{VALUE_CHOICE}"
         )
     if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_bool_dtype(
         raw.dtype
@@ -448,8 +448,8 @@ def _bad_cells(
     if n_bad * 2 >= n_present:
         raise DataError(
             f"column {quote(name)}: {n_bad} of {n_present} cells are not numbers "
-            f"({where}); pick a column of numbers with value_col=... or fix "
-            "the cells"
+            f"({where}); pick a column of numbers {VALUE_CHOICE} or fix the "
+            "cells"
         )
     return [
         f"column {quote(name)}: treated {n_bad} non-numeric cells as missing ({where})"

@@ -11,7 +11,7 @@ import pytest
 
 from convlstm import DataError, to_panel, to_series
 from convlstm.cli import main
-from convlstm.data import read_csv
+from convlstm.data import find_id_columns, read_csv
 
 
 def _monthly(n=24):
@@ -452,3 +452,60 @@ def test_subtotal_rows_between_the_times_are_left_out():
     y = to_series(read_csv("date,value\n" + rows))
     assert len(y) == 27 and y.index.freqstr == "MS" and (y <= 12).all()
     assert any("left out 3 rows among the times" in n for n in y.attrs["notes"])
+
+
+# ------------------------------------------------ many series (a third hunt)
+def _promo_rows():
+    rng = np.random.default_rng(16)
+    rows = []
+    for store in ("A", "B"):
+        for t in pd.date_range("2023-01-01", periods=60, freq="D"):
+            promo = int(rng.random() < 0.3)
+            rows.append((store, f"{t:%Y-%m-%d}", promo, round(100 + 30 * promo, 1)))
+    return rows
+
+
+def test_a_promo_flag_is_neither_an_id_nor_the_value():
+    df = read_csv(_csv("store,date,promo,sales", _promo_rows()))
+    assert find_id_columns(df) == ["store"]
+    panel = to_panel(df)
+    assert sorted(panel["series"].unique()) == ["A", "B"]
+    assert panel["value"].min() >= 100  # sales, not the flag
+    # numbers that name stores are still ids, by name
+    rows = [(s, d, p, v) for s, d, p, v in _promo_rows()]
+    rows = [(1 if s == "A" else 2, d, p, v) for s, d, p, v in rows]
+    assert find_id_columns(read_csv(_csv("store_nbr,date,promo,sales", rows))) == [
+        "store_nbr"
+    ]
+
+
+def test_id_values_holding_the_separator_do_not_merge_two_series():
+    rows = [("A / South", "East", d, 1) for d in _monthly(6)]
+    rows += [("A", "South / East", d, 100) for d in _monthly(6)]
+    rows += [("A", "North", d, 5) for d in _monthly(6)]
+    rows += [("A / South", "West", d, 7) for d in _monthly(6)]
+    with pytest.raises(DataError, match="would both be named 'A / South / East'"):
+        to_panel(read_csv(_csv("store,region,date,sales", rows)))
+
+
+def test_cli_series_reads_one_series_of_a_file_of_mixed_frequencies(tmp_path):
+    rows = [
+        ("daily", f"{t:%Y-%m-%d}", i)
+        for i, t in enumerate(pd.date_range("2024-01-01", periods=40))
+    ]
+    rows += [("monthly", d, i) for i, d in enumerate(_monthly(24))]
+    path = tmp_path / "mixed.csv"
+    path.write_text(_csv("id,date,value", rows))
+    argv = ["forecast", "--csv", str(path), "--model", "naive", "--horizon", "1"]
+    out, err = io.StringIO(), io.StringIO()
+    assert main([*argv, "--series", "monthly"], stdout=out, stderr=err) == 0, (
+        err.getvalue()
+    )
+    assert out.getvalue().splitlines()[-1] == "2023-01-01T00:00:00,Naive,23.0"
+    # --no-id on a file of several value columns asks which
+    wide = tmp_path / "wide.csv"
+    wide.write_text(_csv("date,north,south", [(d, 1, 2) for d in _monthly()]))
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["forecast", "--csv", str(wide), "--model", "naive", "--no-id"]
+    assert main(argv, stdout=out, stderr=err) == 2
+    assert "choose it with --value-col" in err.getvalue()
