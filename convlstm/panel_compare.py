@@ -351,7 +351,8 @@ def compare_panel(
     elif not evaluated:
         longest = max(lengths.values())
         raise ParameterError(
-            f"horizon {horizon} is too long for every series: a backtest of "
+            f"horizon {horizon} with {plural(folds, 'fold')} is too long for every "
+            "series: a backtest of "
             f"{plural(folds, 'fold')} x {horizon} steps needs series of at least "
             f"{folds * horizon + min_train} points ({min_train} to train on before "
             f"the first fold), and the longest has {longest}; lower the horizon or "

@@ -115,6 +115,19 @@ def is_code_column(raw: pd.Series) -> bool:
     return bool(merged or distinct <= len(present) // 2)
 
 
+def is_exponent_code_column(raw: pd.Series) -> bool:
+    """Whether every cell of a text column is digits, a letter E and digits
+    ("12E4", "7E2"): codes (a SKU, a part number) that read as numbers would
+    become 120000 and 700."""
+    if pd.api.types.is_numeric_dtype(raw.dtype) or pd.api.types.is_bool_dtype(
+        raw.dtype
+    ):
+        return False
+    text, missing = cell_text(raw)
+    present = text[~missing]
+    return len(present) > 0 and bool(present.str.fullmatch(r"\d+[eE]\d+").all())
+
+
 def format_time(ts: pd.Timestamp) -> str:
     """A timestamp for messages: the date alone when it is midnight."""
     return str(ts.date()) if ts == ts.normalize() else str(ts)

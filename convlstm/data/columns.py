@@ -16,6 +16,7 @@ from .cells import (
     cell_text,
     has_time_word,
     is_code_column,
+    is_exponent_code_column,
     is_time_name,
     quote,
 )
@@ -744,6 +745,7 @@ def _id_candidates(
             continue
         elif not pd.api.types.is_numeric_dtype(dtype) and (
             is_code_column(df[c])
+            or is_exponent_code_column(df[c])
             or (not looks_like_dates(df[c]) and not _mostly_numbers(df[c], c))
         ):
             text.append(c)

@@ -11,7 +11,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import VALUE_CHOICE, cell_text, is_code_column, is_time_name, plural, quote
+from .cells import (
+    VALUE_CHOICE,
+    cell_text,
+    is_code_column,
+    is_exponent_code_column,
+    is_time_name,
+    plural,
+    quote,
+)
 
 #: Largest magnitude ``to_series`` accepts; beyond it float arithmetic loses precision.
 MAX_ABS_VALUE = 1e15
@@ -65,6 +73,13 @@ def to_numeric_columns(
             notes.append(
                 f"kept column {quote(col)} as text: its codes have leading zeros "
                 "(such as " + quote(df[col][df[col].str.match(r"^0")].iloc[0]) + ")"
+            )
+            continue
+        if is_exponent_code_column(df[col]):
+            notes.append(
+                f"kept column {quote(col)} as text: codes such as "
+                f"{quote(df[col].iloc[0])} read as numbers would change (12E4 is "
+                "120000)"
             )
             continue
         try:

@@ -23,7 +23,13 @@ from .columns import (
     series_names,
 )
 from .series import as_table, column_args, parse_rows, repair
-from .steps import check_agg, check_step, combine_panel_rows
+from .steps import (
+    WHERE_TO_CHOOSE,
+    check_agg,
+    check_step,
+    combine_panel_rows,
+    step_words,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -540,9 +546,24 @@ def _common_freq(freqs: dict[str, str], main: str, on_main: list[str]) -> str:
     detail = ", ".join(f"{quote(s)} ({every[s]})" for s in odd[:_LISTED])
     more = f" and {len(odd) - _LISTED} more" if len(odd) > _LISTED else ""
     raise DataError(
-        f"the series do not share one frequency: {n_main:,} are {main} but "
-        f"these differ: {detail}{more}; resample them to {main} or leave them out"
+        f"the series do not share one frequency: {plural(n_main, 'series')} "
+        f"{'is' if n_main == 1 else 'are'} {main} but these differ: {detail}{more}; "
+        f"read them all in one step, such as {step_words(_longest(counts.index))} "
+        f"{WHERE_TO_CHOOSE}, or leave them out"
     )
+
+
+def _longest(freqs) -> str:
+    """The longest of some pandas frequencies (monthly of daily and monthly)."""
+
+    def width(freq: str) -> pd.Timedelta:
+        try:
+            days = pd.date_range("2001-01-01", periods=2, freq=str(freq))
+        except (TypeError, ValueError):
+            return pd.Timedelta(0)
+        return days[1] - days[0]
+
+    return str(max(freqs, key=width))
 
 
 def _note_dropped(dropped: list[str], notes: list[str]) -> None:

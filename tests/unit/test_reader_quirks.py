@@ -509,3 +509,20 @@ def test_cli_series_reads_one_series_of_a_file_of_mixed_frequencies(tmp_path):
     argv = ["forecast", "--csv", str(wide), "--model", "naive", "--no-id"]
     assert main(argv, stdout=out, stderr=err) == 2
     assert "choose it with --value-col" in err.getvalue()
+
+
+def test_codes_written_like_exponents_stay_codes():
+    rows = [
+        (sku, d, i) for sku in ("12E4", "7E2", "3E1") for i, d in enumerate(_monthly(6))
+    ]
+    df = read_csv(_csv("sku,date,units", rows))
+    assert df["sku"].tolist()[0] == "12E4"
+    assert any("kept column 'sku' as text" in n for n in df.attrs["notes"])
+    assert sorted(to_panel(df)["series"].unique()) == ["12E4", "3E1", "7E2"]
+
+
+def test_mixed_frequencies_suggest_the_longest_step():
+    rows = [("d", f"{t:%Y-%m-%d}", 1) for t in pd.date_range("2024-01-01", periods=60)]
+    rows += [("m", d, 1) for d in _monthly(24)]
+    with pytest.raises(DataError, match="such as monthly steps"):
+        to_panel(read_csv(_csv("id,date,value", rows)))
