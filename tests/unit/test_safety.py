@@ -701,3 +701,12 @@ def test_app_chart_download_escapes_series_name():
     html = plots.series_figure(y).to_html(include_plotlyjs=False, full_html=True)
     assert "<img src=x" not in html and "<script>alert" not in html
     assert len(re.findall(r"<script\b", html)) == html.count("</script>")
+
+
+def test_exported_numbers_carry_no_binary_float_noise():
+    import pandas as pd
+
+    from convlstm.data import safe_csv
+
+    frame = pd.DataFrame({"forecast": [729.6899999999999, 23.0, float("nan")]})
+    assert safe_csv(frame).split("\r\n")[1:3] == ["729.69", "23.0"]
