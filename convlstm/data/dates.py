@@ -82,7 +82,7 @@ _FORMATS = _date_formats()
 
 
 def parse_times(
-    raw: pd.Series | pd.Index, name: str, groups: Any = None
+    raw: pd.Series | pd.Index, name: str, groups: Any = None, *, local: bool = False
 ) -> tuple[pd.DatetimeIndex, list[str]]:
     """Parse a time column into naive timestamps (NaT for empty cells).
 
@@ -131,7 +131,7 @@ def parse_times(
     if len(present) == 0:
         raise DataError(f"column {quote(name)} has no dates: every cell is empty")
     own = None if groups is None else groups[present.index.to_numpy()]
-    parsed, notes = _text_times(present, name, own)
+    parsed, notes = _text_times(present, name, own, local=local)
     out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
     out[present.index] = parsed.to_numpy()
     return pd.DatetimeIndex(out), notes_first + notes
@@ -171,9 +171,15 @@ def _total_rows(text: pd.Series, empty: pd.Series) -> pd.Series | None:
 
 
 def _text_times(
-    present: pd.Series, name: str, groups: np.ndarray | None = None
+    present: pd.Series,
+    name: str,
+    groups: np.ndarray | None = None,
+    *,
+    local: bool = False,
 ) -> tuple[pd.Series, list[str]]:
-    """The non-empty text cells of a time column as timestamps, with notes.
+    """The non-empty text cells of a time column as timestamps, with notes
+    (``local``: times with UTC offsets keep their local clock, see
+    :func:`_local_or_utc`).
 
     Raises:
         DataError: cells that are not dates.
@@ -213,7 +219,9 @@ def _text_times(
         # every cell: in a panel sorted by series, the offsets may start late
         zoned = present.str.contains(_TZ_SUFFIX).to_numpy()
         if zoned.any():
-            parsed = _local_or_utc(present, parsed, zoned, name, notes, groups)
+            parsed = _local_or_utc(
+                present, parsed, zoned, name, notes, groups, local=local
+            )
     parsed = _read_leftovers(present, parsed, name, notes)
     bad = parsed.isna()
     if (
@@ -276,11 +284,14 @@ def _local_or_utc(
     name: str,
     notes: list[str],
     groups: np.ndarray | None = None,
+    *,
+    local: bool = False,
 ) -> pd.Series:
     """Times written with UTC offsets (``zoned`` marks those cells): the local
     wall-clock times when the data are daily or coarser (one clock time, in each
-    group with ``groups``), else the times in UTC (DST-safe); the cells without
-    an offset are then read as UTC, with a note."""
+    group with ``groups``) or ``local`` (the rows are to be read in steps of a day
+    or longer: each series' days are its own local days), else the times in UTC
+    (DST-safe); the cells without an offset are then read as UTC, with a note."""
     with_time = present.str.contains(r"\d:\d\d", regex=True)
     stripped = present.copy()
     stripped[with_time] = (
@@ -289,6 +300,13 @@ def _local_or_utc(
     wall = _try_format(stripped, "ISO8601")
     if wall.notna().equals(utc.notna()) and _one_time_of_day(wall, groups):
         notes.append(_local_note(name))
+        return wall
+    if local and wall.notna().equals(utc.notna()):
+        notes.append(
+            f"dropped the time zone of the times in column {quote(name)} and kept "
+            "their local clock times: read in steps of a day or longer, each day is "
+            "the local day it was written in"
+        )
         return wall
     notes.append(_utc_note(name))
     if not zoned.all():

@@ -28,6 +28,7 @@ from .steps import (
     check_agg,
     check_step,
     combine_panel_rows,
+    in_days,
     step_words,
 )
 
@@ -121,7 +122,7 @@ def to_panel(
         notes.extend(picked)
     df, ids = _id_columns(df, time_col, value_col, id_cols, notes, step)
     names, value_cols = _layout(df, time_col, value_col, ids, notes)
-    long = _long_rows(df, time_col, names, value_cols, notes)
+    long = _long_rows(df, time_col, names, value_cols, notes, local=in_days(step))
     long = combine_panel_rows(
         long, notes, agg=agg, step=step, listed=_LISTED, max_points=MAX_PANEL_POINTS
     )
@@ -372,12 +373,15 @@ def _long_rows(
     names: pd.Series | None,
     value_cols: list[str],
     notes: list[str],
+    *,
+    local: bool = False,
 ) -> pd.DataFrame:
-    """One row per (series, time, value), times and values parsed, sorted."""
+    """One row per (series, time, value), times and values parsed, sorted
+    (``local``: see :func:`~convlstm.data.series.parse_rows`)."""
     frames = []
     for value_col in value_cols:
         times, values, kept = parse_rows(
-            df, df[time_col], time_col, value_col, notes, groups=names
+            df, df[time_col], time_col, value_col, notes, groups=names, local=local
         )
         if names is None:
             labels = np.full(len(values), value_col, dtype=object)

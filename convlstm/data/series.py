@@ -23,7 +23,14 @@ from .columns import (
 from .dates import parse_times
 from .frequency import infer_freq, regular_freq
 from .numbers import MAX_ABS_VALUE, column_values
-from .steps import WHERE_TO_CHOOSE, check_agg, check_step, combine_rows, step_words
+from .steps import (
+    WHERE_TO_CHOOSE,
+    check_agg,
+    check_step,
+    combine_rows,
+    in_days,
+    step_words,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +106,9 @@ def to_series(
         times_raw = df[time_name]
     elif series is not None:
         raise DataError("series=... needs a table with a time column and id columns")
-    times, values, _ = parse_rows(df, times_raw, time_name, value_col, notes)
+    times, values, _ = parse_rows(
+        df, times_raw, time_name, value_col, notes, local=in_days(step)
+    )
     y = pd.Series(values, index=times)
     if not y.index.is_monotonic_increasing:
         y = y.sort_index(kind="stable")
@@ -304,8 +313,12 @@ def parse_rows(
     value_col: str,
     notes: list[str],
     groups: Any = None,
+    *,
+    local: bool = False,
 ) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
-    """Parse the times and values of a table; drop the rows without a time.
+    """Parse the times and values of a table; drop the rows without a time
+    (``local``: the rows are to be read in days or longer steps, so times with
+    UTC offsets keep their local clock).
 
     ``groups`` names the series of each row in a long panel (see
     :func:`~convlstm.data.dates.parse_times`: whether times with UTC offsets
@@ -318,7 +331,7 @@ def parse_rows(
     Raises:
         DataError: cells that are not dates, or values that are not numbers.
     """
-    times, time_notes = parse_times(times_raw, time_name, groups)
+    times, time_notes = parse_times(times_raw, time_name, groups, local=local)
     notes.extend(n for n in time_notes if n not in notes)  # once per wide table
     values, value_notes = column_values(df[value_col], value_col)
     notes.extend(value_notes)

@@ -262,6 +262,16 @@ def _steps_between(first, last, freq: str):
     return (last - first) // width + 1
 
 
+def in_days(step: str | None) -> bool:
+    """Whether ``step`` is a day or longer (rows read in it fall in local days:
+    times written with UTC offsets keep their local clock)."""
+    freq = check_step(step)
+    if freq is None:
+        return False
+    days = pd.date_range("2001-01-01", periods=2, freq=freq)
+    return bool(days[1] - days[0] >= pd.Timedelta(days=1))
+
+
 def check_span(first, last, freq: str, limit: int) -> None:
     """Refuse a step so short that the times from ``first`` to ``last`` would take
     more than ``limit`` steps, before any work is done in it.

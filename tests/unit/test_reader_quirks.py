@@ -526,3 +526,16 @@ def test_mixed_frequencies_suggest_the_longest_step():
     rows += [("m", d, 1) for d in _monthly(24)]
     with pytest.raises(DataError, match="such as monthly steps"):
         to_panel(read_csv(_csv("id,date,value", rows)))
+
+
+def test_daily_steps_of_sites_in_two_time_zones_are_their_local_days():
+    rows = []
+    for day in range(1, 7):
+        for hour in ("00", "12"):
+            rows.append(("NY", f"2024-03-{day:02d}T{hour}:00:00-05:00", 100 + day))
+            rows.append(("TOK", f"2024-03-{day:02d}T{hour}:00:00+09:00", 200 + day))
+    panel = to_panel(read_csv(_csv("site,ts,kwh", rows)), step="daily", agg="sum")
+    tok = panel[panel["series"] == "TOK"]
+    assert tok["value"].tolist() == [402, 404, 406, 408, 410, 412]  # no half days
+    assert tok["time"].iloc[0] == pd.Timestamp("2024-03-01")
+    assert any("local clock times" in n for n in panel.attrs["notes"])
