@@ -29,6 +29,7 @@ from .steps import (
     check_step,
     combine_panel_rows,
     in_days,
+    step_length,
     step_words,
 )
 
@@ -559,15 +560,7 @@ def _common_freq(freqs: dict[str, str], main: str, on_main: list[str]) -> str:
 
 def _longest(freqs) -> str:
     """The longest of some pandas frequencies (monthly of daily and monthly)."""
-
-    def width(freq: str) -> pd.Timedelta:
-        try:
-            days = pd.date_range("2001-01-01", periods=2, freq=str(freq))
-        except (TypeError, ValueError):
-            return pd.Timedelta(0)
-        return days[1] - days[0]
-
-    return str(max(freqs, key=width))
+    return str(max(freqs, key=step_length))
 
 
 def _note_dropped(dropped: list[str], notes: list[str]) -> None:

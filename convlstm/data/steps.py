@@ -262,14 +262,21 @@ def _steps_between(first, last, freq: str):
     return (last - first) // width + 1
 
 
+def step_length(freq: str) -> pd.Timedelta:
+    """About how long one step of a pandas frequency is (its first step in
+    2001: 31 days for "MS"); 0 for a frequency pandas cannot step."""
+    try:
+        two = pd.date_range("2001-01-01", periods=2, freq=str(freq))
+    except (TypeError, ValueError):
+        return pd.Timedelta(0)
+    return two[1] - two[0]
+
+
 def in_days(step: str | None) -> bool:
     """Whether ``step`` is a day or longer (rows read in it fall in local days:
     times written with UTC offsets keep their local clock)."""
     freq = check_step(step)
-    if freq is None:
-        return False
-    days = pd.date_range("2001-01-01", periods=2, freq=freq)
-    return bool(days[1] - days[0] >= pd.Timedelta(days=1))
+    return freq is not None and step_length(freq) >= pd.Timedelta(days=1)
 
 
 def check_span(first, last, freq: str, limit: int) -> None:
