@@ -972,6 +972,9 @@ def main(
         if isinstance(exc, OSError) and exc.filename and not message:
             message = f"cannot read {exc.filename}"
         print(f"error: {message}", file=err)
+        if getattr(args, "json", False):
+            # a program reading the JSON gets the error there too
+            _write_json({"error": message}, out)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted", file=err)

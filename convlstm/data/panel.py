@@ -331,7 +331,19 @@ def _layout(
                     f" every column is an id column ({listed}); keep the column of "
                     "numbers to forecast out of the id columns (id_cols=..., --id-col)"
                 )
-            value_col, picked = pick_value_column(df.drop(columns=ids), time_col)
+            try:
+                value_col, picked = pick_value_column(df.drop(columns=ids), time_col)
+            except DataError:
+                numeric = [c for c in ids if pd.api.types.is_numeric_dtype(df[c].dtype)]
+                if not numeric:
+                    raise
+                listed = ", ".join(quote(c) for c in numeric)
+                raise DataError(
+                    f"no column of numbers left to forecast: {listed}, chosen as an "
+                    "id column, holds the numbers; an id column names the series, "
+                    "so keep the values out of the id columns (id_cols=..., --id-col, "
+                    "or Series id columns on the Data page)"
+                ) from None
             notes.extend(picked)
         return series_names(df, ids), [value_col]
     if value_col is not None:

@@ -372,3 +372,11 @@ def test_a_csv_from_standard_input_and_files_that_cannot_be_read(tmp_path):
     assert done.stdout.decode().splitlines()[-1] == "2022-01-01T00:00:00,Naive,23.0"
     code, _, err = run([*argv, "--csv", str(tmp_path)])
     assert code == 2 and "is a folder, not a CSV file" in err
+
+
+def test_an_error_under_json_is_json_too(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y\n1,2\n", encoding="utf-8")
+    code, out, err = run(["compare", "--csv", str(bad), "--json", "--quiet"])
+    assert code == 2 and err.startswith("error: no time column")
+    assert json.loads(out)["error"].startswith("no time column")
