@@ -752,7 +752,7 @@ def _id_candidates(
     whole = sorted(whole, key=lambda c: df[c].nunique())
     if value_col is None:
         whole = whole[: max(0, len(numeric) - 1)]
-    named = [c for c in whole if _ID_NAME.search(str(c).lower())]
+    named = [c for c in whole if _is_id_name(str(c))]
     if text or named:
         # numbers that name series are named so (store, item_nbr, sensor_id);
         # beside such a column, a promo flag or a quantity is no id
@@ -762,13 +762,29 @@ def _id_candidates(
 
 
 #: Words in the name of a column of numbers that names series.
-_ID_NAME = re.compile(
-    r"id\b|_id|id$|^id|store|shop|site|station|sensor|meter|device|region|area|zone|"
-    r"district|country|state|city|location|branch|outlet|warehouse|dept|department|"
-    r"sku|item|product|article|categor|group|cluster|segment|customer|client|account|"
-    r"user|household|building|plant|machine|series|code|key|nbr|no\b|nr\b|number|"
-    r"unique"
+_ID_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "id ids store shop site station sensor meter device region area zone "
+        "district country state city location loc branch outlet warehouse dept "
+        "department sku item product article category cat group grp cluster segment "
+        "customer cust client account acct user household building plant machine "
+        "series code key nbr no nr num number unique",
+    )
 )
+
+
+def _is_id_name(name: str) -> bool:
+    """Whether a column name says its numbers name series: a word of
+    ``_ID_WORDS`` ("store_nbr", "ItemID", "sensor id", "storeid"), and not a
+    count ("number of visitors")."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    words = [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
+    if "of" in words:
+        return False
+    return any(
+        w in _ID_WORDS or (w.endswith("id") and w[:-2] in _ID_WORDS) for w in words
+    )
 
 
 def _is_flag(col: pd.Series) -> bool:

@@ -539,3 +539,14 @@ def test_daily_steps_of_sites_in_two_time_zones_are_their_local_days():
     assert tok["value"].tolist() == [402, 404, 406, 408, 410, 412]  # no half days
     assert tok["time"].iloc[0] == pd.Timestamp("2024-03-01")
     assert any("local clock times" in n for n in panel.attrs["notes"])
+
+
+def test_a_count_of_visitors_beside_the_store_is_no_id():
+    rng = np.random.default_rng(3)
+    rows = [
+        (store, d, int(rng.integers(0, 4)), 10 + i)
+        for store in ("A", "B")
+        for i, d in enumerate(_monthly())
+    ]
+    df = read_csv(_csv("store,date,number_of_visitors,sales", rows))
+    assert find_id_columns(df) == ["store"]
