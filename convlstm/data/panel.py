@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
-from .cells import plural, quote
+from .cells import format_time, plural, quote
 from .columns import (
     BLOCK_COLUMN,
     calendar_columns,
@@ -471,6 +471,7 @@ def _repair_all(
         )
     out = out.sort_values(["series", "time"], kind="stable", ignore_index=True)
     out["value"] = out["value"].astype(float)
+    _note_stale(out, freq, notes)
     out.attrs = {
         "freq": freq,
         "notes": notes,
@@ -573,6 +574,31 @@ def _common_freq(freqs: dict[str, str], main: str, on_main: list[str]) -> str:
 def _longest(freqs) -> str:
     """The longest of some pandas frequencies (monthly of daily and monthly)."""
     return str(max(freqs, key=step_length))
+
+
+#: Steps a series may end before the newest end of a panel unremarked.
+_STALE_STEPS = 10
+
+
+def _note_stale(out: pd.DataFrame, freq: str, notes: list[str]) -> None:
+    """A note on the series that end ``_STALE_STEPS`` steps or more before the
+    newest one (a store closed, or its rows stopped): each is forecast from its
+    own last time, not from the panel's."""
+    last = out.groupby("series", sort=True)["time"].max()
+    newest = last.max()
+    try:
+        cutoff = newest - _STALE_STEPS * to_offset(freq)
+    except (TypeError, ValueError, OverflowError):
+        return
+    stale = last[last <= cutoff]
+    if len(stale) and len(stale) < len(last):
+        notes.append(
+            f"{plural(len(stale), 'series')} {'ends' if len(stale) == 1 else 'end'} "
+            f"at least {_STALE_STEPS} steps "
+            f"before the newest ({format_time(newest)}): {_listing(list(stale.index))}"
+            f"; each is forecast from its own last time (the first ends "
+            f"{format_time(stale.min())})"
+        )
 
 
 def _note_dropped(dropped: list[str], notes: list[str]) -> None:

@@ -550,3 +550,19 @@ def test_a_count_of_visitors_beside_the_store_is_no_id():
     ]
     df = read_csv(_csv("store,date,number_of_visitors,sales", rows))
     assert find_id_columns(df) == ["store"]
+
+
+def test_a_series_that_ends_early_is_said():
+    days = pd.date_range("2023-01-01", periods=60, freq="D")
+    rows = [("open", f"{t:%Y-%m-%d}", i) for i, t in enumerate(days)]
+    rows += [("closed", f"{t:%Y-%m-%d}", i) for i, t in enumerate(days[:40])]
+    panel = to_panel(read_csv(_csv("store,date,sales", rows)))
+    note = next(n for n in panel.attrs["notes"] if "steps before the newest" in n)
+    assert note.startswith("1 series ends at least 10 steps") and "'closed'" in note
+    assert "2023-02-09" in note
+    # ends a few steps apart: nothing to say
+    rows = [r for r in rows if r[0] == "open"] + [
+        ("late", f"{t:%Y-%m-%d}", i) for i, t in enumerate(days[:55])
+    ]
+    panel = to_panel(read_csv(_csv("store,date,sales", rows)))
+    assert not any("steps before the newest" in n for n in panel.attrs["notes"])
