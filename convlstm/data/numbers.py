@@ -65,7 +65,7 @@ def to_numeric_columns(
         Notes on the number formats read and the signs removed.
     """
     notes: list[str] = []
-    dots = _file_dots(df) if semicolons else None
+    dots = _file_dots(df) if semicolons else "decimal"
     for col in df.columns:
         if is_time_name(col):
             continue
@@ -84,7 +84,7 @@ def to_numeric_columns(
             continue
         try:
             values, bad, style, repairs = to_numbers(
-                df[col], comma_hint, col, dots=dots if semicolons else "decimal"
+                df[col], comma_hint, col, dots=dots
             )
         except DataError:
             continue  # mixed currencies: reported if it is picked as the value
