@@ -83,6 +83,23 @@ def plural(n: int, word: str) -> str:
 
 
 # Whole numbers written with a leading zero ("007", "01234"): codes, not amounts.
+#: The English month names, January first (their first three letters are the
+#: abbreviations "%b" reads).
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
 #: Where the value and time columns are chosen, for messages that ask for one.
 VALUE_CHOICE = "(value_col=..., --value-col, or Value column on the Data page)"
 TIME_CHOICE = "(time_col=..., --time-col, or Time column on the Data page)"

@@ -11,6 +11,7 @@ import pandas as pd
 from ..errors import DataError
 from .cells import (
     CLOCK,
+    MONTHS,
     TIME_CHOICE,
     VALUE_CHOICE,
     cell_text,
@@ -108,13 +109,7 @@ _HOUR_NAMES = (
     "hora",
     "uur",
 )
-_MONTH_WORDS = {
-    m: i + 1
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov")
-        + ("dec",)
-    )
-}
+_MONTH_WORDS = {m[:3]: i + 1 for i, m in enumerate(MONTHS)}
 
 
 def combine_time_columns(
@@ -232,20 +227,6 @@ def _join_year_month(
     return [year, month, day], text.reset_index(drop=True)
 
 
-_FULL_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 _YEAR_LABEL = re.compile(r"[12]\d{3}")
 #: Most columns besides the months a table of years by months may have (a
 #: year's total or average, left out).
@@ -258,7 +239,7 @@ def _month_number(labels: pd.Series, numbers: bool = False) -> pd.Series:
     text = labels.astype(str).str.strip().str.lower().str.rstrip(".")
     named = text.str[:3].map(_MONTH_WORDS)
     # "Sept" and "January" are months, "Marketing" is not
-    full = named.map(lambda m: _FULL_MONTHS[int(m) - 1], na_action="ignore")
+    full = named.map(lambda m: MONTHS[int(m) - 1], na_action="ignore")
     named = named.where(
         [f == f and f.startswith(t) for f, t in zip(full, text, strict=True)]
     )

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import CLOCK, TIME_CHOICE, cell_text, plural, quote
+from .cells import CLOCK, MONTHS, TIME_CHOICE, cell_text, plural, quote
 from .frequency import infer_freq
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -623,20 +623,7 @@ _FOREIGN_MONTHS = (
     "novembre noviembre novembro",
     "dezember dez déc dec décembre decembre diciembre dic dicembre desember dezembro",
 )
-_ENGLISH_MONTHS = [
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-]
+_ENGLISH_MONTHS = [m[:3].title() for m in MONTHS]
 _MONTH_OF = {
     word: _ENGLISH_MONTHS[i]
     for i, words in enumerate(_FOREIGN_MONTHS)

@@ -218,10 +218,11 @@ def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
     if bom:
         notes.append("read the file as UTF-8 text (with a byte-order mark)")
     if n_fallback:
-        korean = _decode_korean(body)
+        runs = _GB_RUN.findall(body[:1_000_000])
+        korean = _decode_korean(body, runs)
         if korean is not None:
             return korean, [*notes, "read the file as Korean EUC-KR / CP949 text"]
-        chinese = _decode_gb(body)
+        chinese = _decode_gb(body, runs)
         if chinese is not None:
             return chinese, [*notes, "read the file as Chinese GBK / GB18030 text"]
         if n_fallback > 0.1 * len(body) and len(body) > 20:
@@ -263,11 +264,11 @@ _KOREAN_COMMON = frozenset(
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
-def _decode_korean(body: bytes) -> str | None:
+def _decode_korean(body: bytes, runs: list[bytes]) -> str | None:
     """The text of ``body`` as CP949 (EUC-KR and its extension) when every run of
     bytes outside ASCII is pairs (as for GBK), and most of what they read as are
-    Hangul syllables common in Korean text; None otherwise."""
-    runs = _GB_RUN.findall(body[:1_000_000])
+    Hangul syllables common in Korean text; None otherwise. ``runs``: the runs
+    of bytes outside ASCII in the first megabyte."""
     if not runs or not all(len(run) % 2 == 0 for run in runs):
         return None
     try:
@@ -282,11 +283,11 @@ def _decode_korean(body: bytes) -> str | None:
     return text if common >= 0.3 * len(syllables) else None
 
 
-def _decode_gb(body: bytes) -> str | None:
+def _decode_gb(body: bytes, runs: list[bytes]) -> str | None:
     """The text of ``body`` as GB18030 (a superset of GBK and GB2312) when every
     run of bytes outside ASCII is GB2312 pairs, some run is two characters or
-    more, and most of what they read as are Chinese characters; None otherwise."""
-    runs = _GB_RUN.findall(body[:1_000_000])
+    more, and most of what they read as are Chinese characters; None otherwise
+    (``runs`` as for :func:`_decode_korean`)."""
     if not runs or not all(_GB_PAIR.fullmatch(run) for run in runs):
         return None
     if max(len(run) for run in runs) < 4:

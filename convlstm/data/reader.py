@@ -212,7 +212,7 @@ def _has_data_cells(line: str, sep: str | None) -> bool:
     if sep is None:
         sep = max(_DELIMITERS, key=lambda d: _count_outside_quotes(line, d))
     cells = [c.strip().strip('"') for c in line.rstrip().rstrip(sep).split(sep)]
-    return any(c and (_NUMBER_LIKE.match(c) or _DATE_LIKE.match(c)) for c in cells)
+    return any(c and _is_data_cell(c) for c in cells)
 
 
 def _trailing_delimiters(
@@ -297,7 +297,12 @@ def _looks_like_data(cells: list[str]) -> bool:
     cells = [c.strip().strip('"') for c in cells]
     if not cells or any(not c for c in cells):
         return False
-    return all(_NUMBER_LIKE.match(c) or _DATE_LIKE.match(c) for c in cells)
+    return all(_is_data_cell(c) for c in cells)
+
+
+def _is_data_cell(cell: str) -> bool:
+    """Whether a cell (stripped) is a number or a date, as no column name is."""
+    return bool(_NUMBER_LIKE.match(cell) or _DATE_LIKE.match(cell))
 
 
 def _parse(
