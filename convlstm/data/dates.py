@@ -143,7 +143,7 @@ def parse_times(
 _TOTAL_WORD = re.compile(
     r"(?:grand\s+|sub-?)?(?:totals?|sum|sums|summe|gesamt|insgesamt|average|avg|mean|"
     r"mittelwert|durchschnitt|moyenne|promedio|totaal|gemiddelde|"
-    r"合计|合計|总计|總計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*",
+    r"合计|合計|总计|總計|総計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*",
     re.IGNORECASE,
 )
 #: Most summary rows left out at the end of a time column.

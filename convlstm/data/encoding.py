@@ -225,6 +225,9 @@ def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
         chinese = _decode_gb(body, runs)
         if chinese is not None:
             return chinese, [*notes, "read the file as Chinese GBK / GB18030 text"]
+        japanese = _decode_japanese(body)
+        if japanese is not None:
+            return japanese, [*notes, "read the file as Japanese Shift-JIS text"]
         if n_fallback > 0.1 * len(body) and len(body) > 20:
             single = _decode_single_byte(body)
             if single is not None:
@@ -300,6 +303,35 @@ def _decode_gb(body: bytes, runs: list[bytes]) -> str | None:
     if len(_CJK.findall(text[:1_000_000])) < 0.5 * wide:
         return None
     return text
+
+
+# What Japanese text is written in: kanji, hiragana and katakana (full and half
+# width), Japanese punctuation and full-width forms ("（円）").
+_JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+_KANA = re.compile(r"[\u3040-\u30ff]")  # full width: "Ä" is a half-width one
+# Kanji common in Japanese tables (dates, sales, amounts, totals, shops, items).
+_JAPANESE_COMMON = frozenset("年月日付時間売上高金額数量価格合計平均店舗商品名番号円")
+
+
+def _decode_japanese(body: bytes) -> str | None:
+    """The text of ``body`` as Shift-JIS (Microsoft's CP932, how Excel on a
+    Japanese Windows saves CSV) when it decodes without error, nearly every
+    character outside ASCII is Japanese script, and some of them are kana or
+    kanji common in tables; None otherwise. Its second bytes may be ASCII
+    ("日" is 93 FA, "付" 95 74), so the runs test of GBK cannot apply."""
+    try:
+        text = body.decode("cp932")
+    except UnicodeDecodeError:
+        return None
+    sample = text[:1_000_000]
+    wide = [ch for ch in sample if not ch.isascii()]
+    if len(wide) < 2:
+        return None
+    japanese = _JAPANESE.findall(sample)
+    if len(japanese) < 0.95 * len(wide):
+        return None
+    common = sum(ch in _JAPANESE_COMMON for ch in japanese)
+    return text if _KANA.search(sample) or common >= 0.3 * len(japanese) else None
 
 
 def _decode_single_byte(body: bytes) -> str | None:

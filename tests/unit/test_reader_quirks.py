@@ -424,6 +424,31 @@ def test_a_korean_cp949_file():
     assert y.index[0] == pd.Timestamp("2024-01-01") and y.index.freqstr == "D"
 
 
+def test_a_shift_jis_file_from_a_japanese_excel():
+    # CP932's second bytes may be ASCII ("付" is 95 74), and it ends lines with CRLF
+    rows = "".join(
+        f"{2020 + m // 12}年{m % 12 + 1}月,{m * 5},東京店\r\n" for m in range(24)
+    )
+    rows += "合計,1380,\r\n"
+    df = read_csv(("年月,売上高（円）,店舗\r\n" + rows).encode("cp932"))
+    assert list(df.columns) == ["年月", "売上高（円）", "店舗"]
+    assert "read the file as Japanese Shift-JIS text" in df.attrs["notes"]
+    y = to_series(df)
+    assert len(y) == 24 and y.index[0] == pd.Timestamp("2020-01-01")
+    assert y.iloc[-1] == 115
+
+
+@pytest.mark.parametrize(
+    "names", ["Umsatz,Änderung,Öl", "Année,Dépenses été", "año,niño", "Größe,Straße"]
+)
+def test_windows_1252_text_is_not_taken_for_japanese(names):
+    width = names.count(",")
+    rows = "".join(f"{year}" + ",1" * width + "\n" for year in (2021, 2022))
+    df = read_csv(f"{names}\n{rows}".encode("cp1252"))
+    assert list(df.columns) == names.split(",")
+    assert not any("Shift-JIS" in n for n in df.attrs["notes"])
+
+
 def test_a_name_with_a_year_after_a_dot_is_its_own_name():
     df = read_csv("date,sales,sales.2023\n2021-01-01,1,2\n2021-02-01,1,2\n")
     assert list(df.columns) == ["date", "sales", "sales.2023"]
