@@ -89,7 +89,7 @@ def mase(
     (``y[t] = y[t - season_length]``) on ``y_train``. If ``y_train`` is not longer
     than one season the lag-1 naive forecast is used as the scale instead. If the
     scale is zero (a constant training series) the result is NaN, or 0.0 when the
-    forecast is exact as well.
+    forecast is exact as well (to round-off: within 1e-9 of the series' level).
 
     Raises:
         DataError: ``y_train`` has fewer than 2 points, or the lengths mismatch.
@@ -98,7 +98,8 @@ def mase(
     scale = mase_scale(y_train, season_length)
     err = float(np.mean(np.abs(t - p)))
     if scale == 0.0:
-        return 0.0 if err == 0.0 else float("nan")
+        level = float(np.max(np.abs(np.asarray(y_train, dtype=float))))
+        return 0.0 if err <= 1e-9 * level else float("nan")
     return err / scale
 
 

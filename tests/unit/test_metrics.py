@@ -60,6 +60,9 @@ def test_mase_falls_back_to_lag_one_for_short_train():
 def test_mase_zero_scale():
     assert math.isnan(metrics.mase([1.0], [2.0], [5.0, 5.0, 5.0]))
     assert metrics.mase([1.0], [1.0], [5.0, 5.0, 5.0]) == 0.0
+    # a constant series forecast to round-off (ETS: 4.999999999999997) is exact
+    assert metrics.mase([5.0], [5.0 - 3e-15], [5.0, 5.0, 5.0]) == 0.0
+    assert math.isnan(metrics.mase([5.0], [5.001], [5.0, 5.0, 5.0]))
     with pytest.raises(DataError, match="at least 2"):
         metrics.mase([1.0], [1.0], [5.0])
 
