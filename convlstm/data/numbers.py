@@ -476,9 +476,16 @@ def _check_magnitude(raw: pd.Series, name: str, values: np.ndarray) -> None:
     inf = np.isinf(values)
     if inf.any():
         pos = int(inf.argmax())
+        cell = raw.iloc[pos]
+        # a column read as numbers has lost the text: "inf", or 1e400 (too large)
+        shown = (
+            quote(cell)
+            if isinstance(cell, str)
+            else "'inf', or a number too large to hold, such as 1e400"
+        )
         raise DataError(
             f"column {quote(name)}: {int(inf.sum())} infinite values (first at row "
-            f"{pos + 2}: {quote(raw.iloc[pos])}); replace them with numbers, or leave "
+            f"{pos + 2}: {shown}); replace them with numbers, or leave "
             "the cells empty to have them interpolated"
         )
     huge = np.abs(np.nan_to_num(values)) > MAX_ABS_VALUE

@@ -138,7 +138,7 @@ FAILS = {
     "text_values.csv": [
         "column 'value': 16 of 16 cells are not numbers (first at row 2: 'high')"
     ],
-    "inf_values.csv": ["column 'value': 1 infinite values (first at row 9: 'inf')"],
+    "inf_values.csv": ["column 'value': 1 infinite values (first at row 9: 'inf'"],
     "huge_values.csv": ["column 'value'", "beyond 1e+15", "row 4"],
     "long_column_name.csv": ["'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'"],
     "no_time_column.csv": ["no time column", "add a column of dates"],
