@@ -135,6 +135,7 @@ def combine_rows(
     check_span(y.index.min(), y.index.max(), freq, MAX_STEPS)
     out = _agg(y.resample(freq, label="left", closed="left"), agg)
     rows = int(np.isfinite(y.to_numpy(dtype=float)).sum())
+    partial = None
     if agg in ("sum", "count"):
         # pandas sums an empty step to 0, as it should; a step whose rows have
         # no value is 0 too
@@ -143,6 +144,14 @@ def combine_rows(
         empty = int((sizes == 0).sum())
         if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
             _check_not_finer(y.index, freq, empty, len(out))
+        first, last = partial_ends(y.index.unique().to_numpy(), out.index, freq)
+        if first or last:
+            dropped = [out.index[0]] * first + [out.index[-1]] * last
+            which = " and ".join(
+                w for w, on in (("first", first), ("last", last)) if on
+            )
+            out = out.iloc[int(first) : len(out) - int(last)]
+            partial = _partial_note(agg, freq, dropped, which)
     else:
         empty = int(out.isna().sum())
         if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
@@ -153,6 +162,8 @@ def combine_rows(
         + (f", {empty:,} of them empty" if empty else "")
         + (" (0 each)" if empty and agg in ("sum", "count") else "")
     )
+    if partial:
+        notes.append(partial)
     return out.astype(float)
 
 
@@ -234,6 +245,8 @@ def combine_panel_rows(
     out = _agg(steps, agg)
     if agg in ("sum", "count"):
         out = out.fillna(0.0)  # as combine_rows: an empty step is 0
+        partial: list[str] = []
+        out = _drop_partial_panel_ends(long, out, freq, agg, partial, listed)
     else:
         empty = out.isna().groupby(level=0).agg(["sum", "size"])
         over = empty[
@@ -248,7 +261,160 @@ def combine_panel_rows(
         f"{AGGREGATIONS[agg]} the rows of each series in {step_words(freq)} "
         f"({plural(long['series'].nunique(), 'series')}, {len(long):,} rows)"
     )
+    if agg in ("sum", "count"):
+        notes.extend(partial)
     return out.astype(float).reset_index()
+
+
+#: A step at either end of a series whose rows cover less than this share of
+#: what its inner steps' rows cover is partial (an event log that ends on the
+#: 10th of a month, read in monthly sums).
+PARTIAL_SHARE = 0.95
+#: Fewest steps left after the partial ends are dropped (else they stay).
+_MIN_KEPT_STEPS = 3
+
+
+def is_regular(times: np.ndarray) -> bool:
+    """Whether sorted unique ``times`` are rows in steps of their own (days,
+    months: most gaps within 15% of the typical one), not an event log."""
+    gaps = np.diff(np.asarray(times, dtype="datetime64[ns]")).astype(np.int64)
+    if len(gaps) < 2:
+        return False
+    gap = float(np.median(gaps))
+    return gap > 0 and float(np.mean(np.abs(gaps / gap - 1.0) <= 0.15)) >= 0.8
+
+
+def partial_ends(
+    times: np.ndarray, starts: pd.DatetimeIndex, freq: str
+) -> tuple[bool, bool]:
+    """Whether the first and the last of the steps starting at ``starts`` (of
+    ``freq``) hold only part of what a step of these rows holds: summed or
+    counted, such a step reads as a fall (monthly rows to April, read in
+    quarterly sums, give a "quarter" of one month).
+
+    ``times`` are the rows' sorted unique times. Rows in regular steps of their
+    own (days, months) cover a step when none of its own steps is missing; the
+    times of an event log cover it when they reach about as far into it as they
+    reach into the inner steps (:func:`_usual_reach`).
+    """
+    n = len(starts)
+    if n < _MIN_KEPT_STEPS + 1 or len(times) < 3:
+        return False, False
+    offset = to_offset(freq)
+    edges = np.append(starts.to_numpy(), (starts[-1] + offset).to_datetime64())
+    times = np.asarray(times, dtype="datetime64[ns]")
+    edges = edges.astype("datetime64[ns]")
+    gap = float(np.median(np.diff(times).astype(np.int64)))
+    width = np.diff(edges).astype(np.int64).astype(float)
+    if gap <= 0 or gap * 2 > width.min():
+        return False, False  # the rows are not finer than the steps
+    at = np.searchsorted(times, edges)
+    if is_regular(times):
+        # regular rows: a step misses one of its own steps or more
+        rows = np.diff(at)
+        expected = width / gap
+        return bool(rows[0] < expected[0] - 0.5), bool(rows[-1] < expected[-1] - 0.5)
+    # an event log: how far into each inner step its rows reach
+    inner = np.arange(1, n - 1)
+    held = at[inner + 1] > at[inner]
+    if held.sum() < 3:
+        return False, False
+    inner = inner[held]
+    starts_ns = edges[:-1].astype(np.int64).astype(float)
+    last_row = times[at[inner + 1] - 1].astype(np.int64).astype(float)
+    first_row = times[at[inner]].astype(np.int64).astype(float)
+    reach_end = _usual_reach((last_row - starts_ns[inner]) / width[inner])
+    reach_start = _usual_reach(1 - (first_row - starts_ns[inner]) / width[inner])
+    t0, t1 = float(times[0].astype(np.int64)), float(times[-1].astype(np.int64))
+    first = 1 - (t0 - starts_ns[0]) / width[0] < reach_start
+    last = (t1 - starts_ns[-1]) / width[-1] < reach_end
+    return bool(first), bool(last)
+
+
+def _usual_reach(reach: np.ndarray) -> float:
+    """How far into a step an event log's rows must reach for the step to count
+    as whole: :data:`PARTIAL_SHARE` of the inner steps' median reach, and no
+    further than the tenth of them that reach least (a sparse log's rows stop
+    anywhere in a step, so its ends are not called partial)."""
+    return float(min(PARTIAL_SHARE * np.median(reach), np.quantile(reach, 0.1)))
+
+
+def _partial_note(agg: str, freq: str, dropped: list[pd.Timestamp], which: str) -> str:
+    """The note for the partial end steps of one series that were left out."""
+    one = len(dropped) == 1
+    return (
+        f"left out the {which} of the {step_words(freq)} "
+        f"({', '.join(format_time(t) for t in dropped)}): the rows cover only part "
+        f"of {'it' if one else 'them'}, and {'its' if one else 'their'} "
+        f"{AGG_NOUNS[agg][:-1] if one else AGG_NOUNS[agg]} would read as "
+        f"{'a fall' if one else 'falls'}"
+    )
+
+
+def _drop_partial_panel_ends(
+    long: pd.DataFrame,
+    out: pd.Series,
+    freq: str,
+    agg: str,
+    notes: list[str],
+    listed: int,
+) -> pd.Series:
+    """:func:`partial_ends` for every series of a panel read in summed or
+    counted steps (``out``, indexed by series and step start): the partial end
+    steps left out, with one note."""
+    starts = out.index.get_level_values(1)
+    bounds = pd.Series(np.arange(len(out))).groupby(
+        out.index.get_level_values(0), sort=False
+    )
+    firsts, lasts = bounds.min(), bounds.max()
+    unique = long.drop_duplicates(["series", "time"])
+    keep = np.ones(len(out), dtype=bool)
+    cut: dict[str, list[str]] = {"first": [], "last": []}
+    logs = []  # series of events: where the file's rows start and end decides
+
+    def drop(name: str, first: bool, last: bool) -> None:
+        lo, hi = int(firsts[name]), int(lasts[name])
+        if first:
+            keep[lo] = False
+            cut["first"].append(str(name))
+        if last:
+            keep[hi] = False
+            cut["last"].append(str(name))
+
+    for name, rows in unique.groupby("series", sort=False)["time"]:
+        times = rows.to_numpy()
+        if not is_regular(times):
+            logs.append(name)
+            continue
+        lo, hi = int(firsts[name]), int(lasts[name]) + 1
+        drop(name, *partial_ends(times, starts[lo:hi], freq))
+    if logs:
+        # a store without a sale on the log's first days is no partial step:
+        # the log's own first and last steps are judged on all its rows
+        times = np.unique(unique.loc[unique["series"].isin(logs), "time"].to_numpy())
+        every = pd.date_range(starts.min(), starts.max(), freq=freq)
+        first, last = partial_ends(times, every, freq)
+        for name in logs:
+            drop(
+                name,
+                first and starts[int(firsts[name])] == every[0],
+                last and starts[int(lasts[name])] == every[-1],
+            )
+    if not (cut["first"] or cut["last"]):
+        return out
+    parts = []
+    for which, names in cut.items():
+        if names:
+            more = f" and {len(names) - listed:,} more" if len(names) > listed else ""
+            shown = ", ".join(quote(n) for n in names[:listed])
+            parts.append(
+                f"the {which} step of {plural(len(names), 'series')} ({shown}{more})"
+            )
+    notes.append(
+        f"left out {' and '.join(parts)} in {step_words(freq)}: the rows cover only "
+        f"part of those steps, so their {AGG_NOUNS[agg]} would read as falls"
+    )
+    return out[keep]
 
 
 def _steps_between(first, last, freq: str):

@@ -1,0 +1,118 @@
+"""Summed or counted steps that the rows cover only in part (the first or the
+last) are left out, with a note: a quarter of one month reads as a fall."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm.data import read_csv, to_panel, to_series
+from convlstm.data.steps import partial_ends
+
+
+def _frame(times, values=None) -> pd.DataFrame:
+    values = np.arange(len(times), dtype=float) + 100 if values is None else values
+    return pd.DataFrame({"date": times, "sales": values})
+
+
+def _partial_notes(y) -> list[str]:
+    return [n for n in y.attrs["notes"] if n.startswith("left out")]
+
+
+def test_monthly_rows_to_april_in_quarterly_sums_leave_out_the_last_quarter():
+    y = to_series(
+        _frame(pd.date_range("2020-01-01", "2023-04-01", freq="MS")),
+        step="quarterly",
+        agg="sum",
+    )
+    assert y.index[-1] == pd.Timestamp("2023-01-01") and len(y) == 13
+    (note,) = _partial_notes(y)
+    assert "last of the quarterly steps (2023-04-01)" in note and "a fall" in note
+
+
+@pytest.mark.parametrize("freq", ["MS", "ME"])
+def test_whole_quarters_are_kept(freq):
+    y = to_series(
+        _frame(pd.date_range("2020-01-01", "2022-12-31", freq=freq)),
+        step="quarterly",
+        agg="sum",
+    )
+    assert len(y) == 12 and not _partial_notes(y)
+    assert y.iloc[0] == 100 + 101 + 102
+
+
+def test_daily_rows_starting_mid_month_and_ending_a_day_short():
+    days = pd.date_range("2021-01-15", "2021-06-29", freq="D")
+    y = to_series(_frame(days, 1.0), step="monthly", agg="count")
+    assert y.index[0] == pd.Timestamp("2021-02-01")
+    assert y.index[-1] == pd.Timestamp("2021-05-01")
+    assert "first and last of the monthly steps" in _partial_notes(y)[0]
+    assert "falls" in _partial_notes(y)[0]
+
+
+def test_means_keep_their_partial_steps():
+    y = to_series(
+        _frame(pd.date_range("2020-01-01", "2023-04-01", freq="MS")),
+        step="quarterly",
+        agg="mean",
+    )
+    assert y.index[-1] == pd.Timestamp("2023-04-01") and not _partial_notes(y)
+
+
+def _events(days: pd.DatetimeIndex, seed: int = 0) -> pd.DatetimeIndex:
+    """Sales between 9:00 and 18:00 on each day, 5 to 15 a day."""
+    rng = np.random.default_rng(seed)
+    times = [
+        day + pd.Timedelta(hours=9) + pd.Timedelta(minutes=int(m))
+        for day in days
+        for m in np.sort(rng.integers(0, 540, rng.integers(5, 16)))
+    ]
+    return pd.DatetimeIndex(times)
+
+
+def test_an_event_log_ending_on_the_tenth_leaves_out_its_last_month():
+    times = _events(pd.date_range("2021-01-01", "2021-07-10", freq="D"))
+    y = to_series(_frame(times, 1.0), step="monthly", agg="sum")
+    assert y.index[-1] == pd.Timestamp("2021-06-01")
+    assert _partial_notes(y)
+    # the same log to the month's end keeps July; its days are whole days
+    times = _events(pd.date_range("2021-01-01", "2021-07-31", freq="D"))
+    y = to_series(_frame(times, 1.0), step="monthly", agg="sum")
+    assert y.index[-1] == pd.Timestamp("2021-07-01") and not _partial_notes(y)
+    days = to_series(_frame(times, 1.0), step="daily", agg="sum")
+    assert len(days) == 212 and not _partial_notes(days)
+
+
+def test_rows_as_long_as_the_steps_are_never_partial():
+    starts = pd.date_range("2020-01-01", periods=8, freq="QS")
+    times = pd.date_range("2020-01-01", periods=8, freq="QS").to_numpy()
+    assert partial_ends(times, starts, "QS") == (False, False)
+
+
+def test_a_panel_leaves_out_each_series_own_partial_steps():
+    rows = [
+        ("A", t, 1.0) for t in pd.date_range("2020-01-01", "2022-12-01", freq="MS")
+    ] + [("B", t, 1.0) for t in pd.date_range("2020-01-01", "2022-11-01", freq="MS")]
+    text = "store,date,sales\n" + "".join(f"{s},{t:%Y-%m-%d},{v}\n" for s, t, v in rows)
+    panel = to_panel(read_csv(text), step="quarterly", agg="sum")
+    ends = panel.groupby("series")["time"].max()
+    assert ends["A"] == pd.Timestamp("2022-10-01")
+    assert ends["B"] == pd.Timestamp("2022-07-01")
+    notes = panel.attrs["notes"]
+    assert any("the last step of 1 series ('B')" in n for n in notes), notes
+
+
+def test_a_log_of_many_stores_is_judged_by_where_the_whole_log_starts_and_ends():
+    # the log runs from 1 January to 10 July; store C's first sale is on 8 January
+    days = pd.date_range("2021-01-01", "2021-07-10", freq="D")
+    frames = []
+    for seed, store in enumerate("ABC"):
+        times = _events(days if store != "C" else days[7:], seed)
+        frames.append(pd.DataFrame({"time": times, "store": store, "sales": 1.0}))
+    df = pd.concat(frames).sort_values("time")
+    text = df.assign(time=df["time"].dt.strftime("%Y-%m-%d %H:%M")).to_csv(index=False)
+    panel = to_panel(read_csv(text), step="monthly", agg="sum")
+    spans = panel.groupby("series")["time"].agg(["min", "max"])
+    assert (spans["min"] == pd.Timestamp("2021-01-01")).all()
+    assert (spans["max"] == pd.Timestamp("2021-06-01")).all()
+    (note,) = (n for n in panel.attrs["notes"] if n.startswith("left out"))
+    assert "the last step of 3 series" in note and "first" not in note
