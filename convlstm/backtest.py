@@ -737,11 +737,15 @@ def fit_plain(
                     f"{name} returned {len(pred)} forecasts for a horizon of {horizon}"
                 )
         except ConvLSTMError as exc:
-            if lenient:
+            # a member that fails on the data is left out of its ensemble; a bad
+            # setting of it is the caller's to fix, as any model's
+            if lenient and not isinstance(exc, ParameterError):
                 out.failed[name] = str(exc)
                 continue
             labelled = isinstance(exc, ModelFailure)  # names model and where
-            if where is not None and not labelled:
+            if lenient:
+                exc = type(exc)(f"{name} (ensemble member): {exc}")
+            elif where is not None and not labelled:
                 exc = type(exc)(f"{name}, {where}: {exc}")
             _of_model(exc, name)
             if not keep_going or isinstance(exc, ParameterError):

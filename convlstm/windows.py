@@ -252,7 +252,8 @@ def predict_windows(
             end of a window without bound. None: no guard.
 
     Returns:
-        ``(B, horizon)`` float64 on the CPU.
+        ``(B, horizon)`` float64 on the CPU; a window whose values never change
+        forecasts that value.
     """
     net.eval()
     out = []
@@ -266,5 +267,10 @@ def predict_windows(
                 low = x.min(dim=1, keepdim=True).values - steps
                 high = x.max(dim=1, keepdim=True).values + steps
                 y = torch.maximum(torch.minimum(y, high), low)
-            out.append(y * scale.cpu() + loc.cpu())
+            raw = chunk.to(torch.float64).cpu()
+            # a window that never moves (a product never sold) stays where it is,
+            # as a constant series fitted alone does; + 0.0 turns -0.0 into 0.0
+            flat = torch.nan_to_num(raw.diff(dim=1).abs(), nan=0.0).sum(dim=1) == 0
+            res = torch.where(flat[:, None], loc.cpu(), y * scale.cpu() + loc.cpu())
+            out.append(res + 0.0)
     return torch.cat(out)

@@ -353,12 +353,16 @@ def inverse_mae_weights(
 def _fit_members(
     ensemble: EnsembleForecaster, names: Sequence[str], y: pd.Series
 ) -> tuple[dict[str, pd.Series], dict[str, BaseForecaster], dict[str, str]]:
-    """Fit each member on ``y``; a ConvLSTMError leaves that member out."""
+    """Fit each member on ``y``; a ConvLSTMError leaves that member out, but a
+    bad setting (ParameterError) is the caller's to fix, so it is raised: an
+    "ensemble" of one member would otherwise be scored as the ensemble."""
     forecasts, fitted, failed = {}, {}, {}
     for name in names:
         model = ensemble.make_member(name)
         try:
             forecasts[name] = model.fit(y).predict()
+        except ParameterError:
+            raise
         except ConvLSTMError as exc:
             log.info("ensemble member %s failed: %s", name, exc)
             failed[name] = str(exc)

@@ -7,6 +7,7 @@ in the recurrent cell; saving and loading live in ``models/persistence.py``.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import os
@@ -260,7 +261,9 @@ class NeuralForecaster(BaseForecaster):
         self.index_ = None  # not fitted until a fit has finished
         self.check_params()
         lookback_text = (
-            f"lookback {self.lookback}" if self.lookback is not None else "lookback"
+            f"lookback {self.lookback}"
+            if self.lookback is not None
+            else "an automatic lookback"
         )
         y = check_series(y, min_length=1, what=self.display_name)
         periods = self._periods(y.index)
@@ -565,6 +568,16 @@ class NeuralForecaster(BaseForecaster):
             )
         else:
             lookback = int(self.lookback)
+            longest = max(lengths)
+            if lookback + horizon > longest:
+                fits = longest - horizon
+                raise DataError(
+                    f"{self.display_name} with lookback {lookback}: the longest "
+                    f"series has {longest} points, fewer than a window of {lookback} "
+                    f"and the horizon of {horizon}; "
+                    + (f"choose a lookback of at most {fits} or " if fits > 0 else "")
+                    + "leave the lookback automatic"
+                )
             width = min(periods[0] if periods else NONSEASONAL_WIDTH, lookback)
             min_context = min(lookback, max(PANEL_MIN_CONTEXT, width // 2))
         usable = [p for p in periods if p <= lookback]
@@ -757,6 +770,22 @@ class NeuralForecaster(BaseForecaster):
         "start_",
         "start_errors_",
     )
+
+
+#: The ConvLSTM settings that shape a network: a pretrained one keeps its own.
+PRETRAINED_SHAPE = (
+    "kernel_size",
+    "hidden_size",
+    "num_layers",
+    "lookback",
+    "activation",
+    "pooling",
+    "frontend",
+    "residual",
+    "peephole",
+    "frame_rows",
+    "dropout",
+)
 
 
 class ConvLSTMForecaster(NeuralForecaster):
@@ -1041,7 +1070,32 @@ class ConvLSTMForecaster(NeuralForecaster):
         self.start_errors_ = errors
         if note:
             self.init_note_ = note
+        if init in ("pretrained", "both") and (shape := self._shape_note(init)):
+            self.init_note_ = (
+                f"{self.init_note_}; {shape}" if self.init_note_ else shape
+            )
         return self
+
+    def _shape_note(self, start: str) -> str | None:
+        """Which of the settings given that shape a network the pretrained one
+        does not follow (it keeps the shape it was trained with), or None."""
+        defaults = inspect.signature(type(self).__init__).parameters
+        changed = [
+            f"{name}={getattr(self, name)!r}"
+            for name in PRETRAINED_SHAPE
+            if getattr(self, name) != defaults[name].default
+        ]
+        if not changed:
+            return None
+        where = (
+            "the half of the forecast trained from scratch"
+            if start == "both"
+            else "a network trained from scratch (start 'scratch')"
+        )
+        return (
+            "the pretrained network keeps the shape it was trained with; these "
+            f"settings apply only to {where}: {', '.join(changed)}"
+        )
 
     def predict(self) -> pd.Series:
         """Forecast the ``horizon`` steps after the end of the fitted series (the

@@ -9,9 +9,11 @@ and a one-sentence description. Adding a model is one forecaster class plus one
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -33,6 +35,7 @@ __all__ = [
     "STARTS",
     "ModelSpec",
     "canonical_name",
+    "check_setting",
     "default_models",
     "make_model",
     "min_train_length",
@@ -162,13 +165,16 @@ def register(spec: ModelSpec, *, replace: bool = False) -> ModelSpec:
         raise ParameterError(f"a model named {clash[0]!r} is already registered")
     for name in clash:
         del _SPECS[name]
+        _SETTINGS.pop(name, None)
     _SPECS[spec.name] = spec
     return spec
 
 
 def unregister(name: str) -> None:
     """Remove a model from the registry (for tests and plug-ins)."""
-    del _SPECS[canonical_name(name)]
+    name = canonical_name(name)
+    del _SPECS[name]
+    _SETTINGS.pop(name, None)
 
 
 def model_specs() -> tuple[ModelSpec, ...]:
@@ -214,15 +220,20 @@ def make_model(name: str, *, horizon: int, **params: Any) -> BaseForecaster:
         horizon: steps to forecast.
         **params: hyperparameters by their usual names (``kernel_size``,
             ``hidden_size``, ``learning_rate``, ``epochs``, ``seed``, ...); the
-            ones this model does not take are ignored. They override the
-            entry's own settings (:attr:`ModelSpec.params`).
+            ones this model does not take but another does are ignored (one set
+            of settings serves a whole comparison). They override the entry's
+            own settings (:attr:`ModelSpec.params`).
 
     Raises:
-        ParameterError: unknown model name.
+        ParameterError: unknown model name; a setting no registered model takes
+            (a misspelt ``kernal_size``), with the nearest known names.
     """
     spec = model_spec(name)
     cls = spec.load()
     accepted = set(cls.param_names())
+    for key in params:
+        if key not in accepted and key != "horizon":
+            check_setting(key)
     kwargs = {
         k: v
         for k, v in {**spec.params, **params}.items()
@@ -347,10 +358,77 @@ def start_of(params: Mapping[str, Any], name: str) -> str:
 
 def params_for(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The settings model ``name`` gets from a ``compare``-style ``params``: the
-    shared ones (keys that are not model names) updated by ``params[name]``."""
-    names = set(model_names())
-    shared = {k: v for k, v in params.items() if k not in names}
-    return {**shared, **dict(params.get(name) or {})}
+    shared ones (keys that are not model names) updated by ``params[name]``.
+    A model's key may be spelt loosely (``"convlstm"``), as model names are.
+
+    Raises:
+        ParameterError: a setting given to model ``name`` alone that it does not
+            take (with the names it does take).
+    """
+    shared: dict[str, Any] = {}
+    own: dict[str, Any] = {}
+    for key, value in params.items():
+        model = _model_key(key) if isinstance(value, Mapping) or value is None else None
+        if model is None:
+            shared[key] = value
+        elif model == name:
+            own.update(value or {})
+    if own:
+        accepted = set(model_class(name).param_names()) - {"horizon"}
+        for key in own:
+            if key not in accepted:
+                raise ParameterError(
+                    f"{name} has no setting {key!r}{_nearest(key, accepted)}"
+                )
+    return {**shared, **own}
+
+
+def _model_key(key: Any) -> str | None:
+    """The registered model a ``params`` key names (spelt loosely), or None."""
+    try:
+        return canonical_name(key)
+    except ParameterError:
+        return None
+
+
+#: The constructor settings of each model class already looked at.
+_SETTINGS: dict[str, frozenset[str]] = {}
+
+
+def check_setting(key: str) -> None:
+    """Refuse a setting that no registered model takes (a misspelt
+    ``kernal_size`` would otherwise be ignored, and the defaults used unsaid).
+    Classes already imported are asked first, so a known setting seldom imports
+    another model's module.
+
+    Raises:
+        ParameterError: no model takes ``key``; the message offers the nearest
+            known settings.
+    """
+    specs = sorted(
+        _SPECS.values(),
+        key=lambda spec: (
+            not isinstance(spec.target, type)
+            and spec.target.partition(":")[0] not in sys.modules
+        ),
+    )
+    for spec in specs:
+        if spec.name not in _SETTINGS:
+            _SETTINGS[spec.name] = frozenset(spec.load().param_names())
+        if key in _SETTINGS[spec.name]:
+            return
+    known = set().union(*_SETTINGS.values()) - {"horizon"}
+    raise ParameterError(f"no model has a setting {key!r}{_nearest(key, known)}")
+
+
+def _nearest(key: str, names: Iterable[str]) -> str:
+    """ "; did you mean 'kernel_size'?" for the nearest of ``names``, else the
+    names themselves ("; settings: a, b, c")."""
+    names = sorted(names)
+    close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; settings: {', '.join(names)}"
 
 
 def network_settings_note() -> str:

@@ -107,6 +107,11 @@ def test_same_seed_same_forecasts_and_one_series_clears_the_panel():
 def test_a_panel_too_short_to_train_says_how_long_a_series_must_be():
     # from scratch (init="auto" starts such a panel pretrained: test_pretrained)
     with pytest.raises(DataError, match="at least 12 points"):
+        ConvLSTMForecaster(horizon=6, device="cpu", init="scratch", **TINY).fit(
+            _panel([5, 7])
+        )
+    # a lookback set by hand that no series holds says so
+    with pytest.raises(DataError, match="longest series has 7 points"):
         ConvLSTMForecaster(
             horizon=6, lookback=12, device="cpu", init="scratch", **TINY
         ).fit(_panel([5, 7]))
@@ -137,3 +142,16 @@ def test_a_damaged_panel_bundle_is_refused():
                 out.writestr(name, source.read(name))
     with pytest.raises(DataError, match="panel"):
         load_model(buffer.getvalue())
+
+
+def test_a_series_that_never_moves_is_forecast_flat_in_a_panel():
+    panel = _panel([60, 48])
+    zeros = panel[panel["series"] == panel["series"].iloc[0]].assign(
+        series="zeros", value=0.0
+    )
+    sevens = zeros.assign(series="sevens", value=7.0)
+    model = ConvLSTMForecaster(horizon=6, init="scratch", epochs=2, seed=0)
+    pred = model.fit(pd.concat([panel, zeros, sevens])).predict()
+    assert (pred.loc[pred["series"] == "zeros", "forecast"] == 0.0).all()
+    assert not np.signbit(pred.loc[pred["series"] == "zeros", "forecast"]).any()
+    assert (pred.loc[pred["series"] == "sevens", "forecast"] == 7.0).all()

@@ -1,0 +1,85 @@
+"""Settings a user gets wrong are said, never silently dropped: a misspelt name,
+a model's key spelt loosely, a bad setting of an ensemble member, network
+settings the pretrained network does not follow."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import ConvLSTMForecaster, EnsembleForecaster, compare
+from convlstm.errors import DataError, ParameterError
+from convlstm.models.registry import make_model, params_for
+
+
+def _monthly(n: int = 48) -> pd.Series:
+    t = np.arange(n)
+    values = 100 + 10 * np.sin(2 * np.pi * t / 12) + t
+    return pd.Series(values, index=pd.date_range("2020-01-01", periods=n, freq="MS"))
+
+
+def test_a_misspelt_setting_is_refused_with_the_nearest_name():
+    with pytest.raises(
+        ParameterError, match="'kernal_size'; did you mean 'kernel_size'"
+    ):
+        make_model("ConvLSTM", horizon=3, kernal_size=5)
+    with pytest.raises(ParameterError, match="'kernal_size'"):
+        compare(
+            _monthly(), models=["ETS"], horizon=3, folds=1, params={"kernal_size": 5}
+        )
+
+
+def test_a_setting_of_another_model_is_still_ignored():
+    # one set of settings serves a whole comparison: ARIMA has no seed
+    assert make_model("ARIMA", horizon=3, seed=1).get_params()["horizon"] == 3
+
+
+def test_a_model_key_may_be_spelt_loosely_and_its_settings_are_checked():
+    assert params_for("ConvLSTM", {"convlstm": {"kernel_size": 5}}) == {
+        "kernel_size": 5
+    }
+    with pytest.raises(ParameterError, match="Theta has no setting 'thetta'"):
+        params_for("Theta", {"theta": {"thetta": 2}})
+    with pytest.raises(ParameterError, match="ARIMA has no setting 'kernel_size'"):
+        params_for("ARIMA", {"ARIMA": {"kernel_size": 3}})
+
+
+def test_a_bad_setting_of_an_ensemble_member_is_raised_not_left_out():
+    members = {"members": ["ETS", "Theta"], "member_params": {"Theta": {"theta": -5}}}
+    with pytest.raises(ParameterError, match="theta must be"):
+        EnsembleForecaster(horizon=3, **members).fit(_monthly())
+    with pytest.raises(ParameterError, match=r"Theta \(ensemble member\): theta"):
+        compare(
+            _monthly(),
+            models=["Ensemble"],
+            horizon=3,
+            folds=1,
+            params={"Ensemble": members},
+        )
+
+
+def test_the_pretrained_start_says_which_network_settings_it_does_not_follow():
+    y = _monthly(40)
+    model = ConvLSTMForecaster(
+        horizon=3, init="pretrained", fine_tune=False, hidden_size=64, lookback=6
+    ).fit(y)
+    assert "hidden_size=64, lookback=6" in model.init_note_
+    assert "start 'scratch'" in model.init_note_
+    plain = ConvLSTMForecaster(horizon=3, init="pretrained", fine_tune=False).fit(y)
+    assert plain.init_note_ is None
+
+
+def test_a_panel_refuses_a_lookback_longer_than_its_longest_series():
+    panel = pd.concat(
+        [
+            pd.DataFrame({"series": s, "time": y.index, "value": y.to_numpy()})
+            for s, y in (("a", _monthly(40)), ("b", _monthly(30)))
+        ]
+    )
+    model = ConvLSTMForecaster(horizon=3, init="scratch", lookback=60, epochs=1)
+    with pytest.raises(DataError, match="longest series has 40 points.*at most 37"):
+        model.fit(panel)
+
+
+def test_the_length_message_says_when_the_lookback_is_automatic():
+    with pytest.raises(DataError, match="with an automatic lookback and horizon 3"):
+        ConvLSTMForecaster(horizon=3, init="scratch").fit(_monthly(8))
