@@ -122,6 +122,10 @@ def combine_rows(
     agg = check_agg(agg)
     freq = check_step(step)
     if freq is None:
+        if agg == "count":
+            out = _check_counts(y.groupby(level=0, sort=True).count(), None)
+            notes.append(f"counted the rows of each timestamp ({len(y):,} rows)")
+            return out.astype(float)
         if not y.index.has_duplicates:
             return y
         dup = y.index.duplicated(keep=False)
@@ -164,7 +168,33 @@ def combine_rows(
     )
     if partial:
         notes.append(partial)
+    if agg == "count":
+        _check_counts(out, freq)
     return out.astype(float)
+
+
+def _check_counts(counts: pd.Series, freq: str | None) -> pd.Series:
+    """Refuse counts that are 1 in every step: each row is its own step, so the
+    count says nothing (the user meant the values, or a longer step).
+
+    Raises:
+        DataError: every step holds one row.
+    """
+    if len(counts) and bool((counts == 1).all()):
+        named = {v: k for k, v in STEPS.items()}
+        where = (
+            "timestamp"
+            if freq is None
+            else f"{named[freq]} step"
+            if freq in named
+            else f"step of {freq}"
+        )
+        raise DataError(
+            f"every {where} holds one row, so counting rows gives 1 everywhere; "
+            f"choose a longer step {WHERE_TO_CHOOSE}, or combine the rows another "
+            "way to forecast their values"
+        )
+    return counts
 
 
 def _check_not_finer(
@@ -207,6 +237,14 @@ def combine_panel_rows(
     agg = check_agg(agg)
     freq = check_step(step)
     if freq is None:
+        if agg == "count":
+            counts = long.groupby(["series", "time"], sort=True)["value"].size()
+            _check_counts(counts, None)
+            notes.append(
+                f"counted the rows of each timestamp in each series ({len(long):,} "
+                "rows)"
+            )
+            return counts.astype(float).rename("value").reset_index()
         dup = long.duplicated(["series", "time"], keep=False).to_numpy()
         if not dup.any():
             return long
@@ -263,6 +301,8 @@ def combine_panel_rows(
     )
     if agg in ("sum", "count"):
         notes.extend(partial)
+    if agg == "count":
+        _check_counts(out, freq)
     return out.astype(float).reset_index()
 
 

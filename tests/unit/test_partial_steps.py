@@ -7,6 +7,7 @@ import pytest
 
 from convlstm.data import read_csv, to_panel, to_series
 from convlstm.data.steps import partial_ends
+from convlstm.errors import DataError
 
 
 def _frame(times, values=None) -> pd.DataFrame:
@@ -116,3 +117,15 @@ def test_a_log_of_many_stores_is_judged_by_where_the_whole_log_starts_and_ends()
     assert (spans["max"] == pd.Timestamp("2021-06-01")).all()
     (note,) = (n for n in panel.attrs["notes"] if n.startswith("left out"))
     assert "the last step of 3 series" in note and "first" not in note
+
+
+@pytest.mark.parametrize("step", [None, "monthly"])
+def test_counting_one_row_per_step_is_refused(step):
+    # without a step, count counts the rows of each timestamp, whether or not
+    # some repeat (it was ignored when none did)
+    df = _frame(pd.date_range("2020-01-01", periods=24, freq="MS"))
+    with pytest.raises(DataError, match="holds one row, so counting rows gives 1"):
+        to_series(df, step=step, agg="count")
+    twice = pd.concat([df, df.iloc[:3]]).sort_values("date")
+    y = to_series(twice, agg="count")
+    assert y.iloc[:3].tolist() == [2.0, 2.0, 2.0] and y.iloc[3] == 1.0
