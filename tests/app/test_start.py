@@ -73,7 +73,9 @@ def test_pretrained_start_trains_and_is_recorded(
     assert ui.start_of(result["params"], "ConvLSTM") == start
     fitted = result["comparison"].fitted["ConvLSTM"]
     assert fitted.get_params()["init"] == "pretrained"
-    assert fitted.init_note_ is None  # monthly: the pretrained family exists
+    # monthly: the pretrained family exists; the form's tiny network is not its own
+    assert fitted.init_note_.startswith("the pretrained network keeps the shape")
+    assert "num_layers=1" in fitted.init_note_
     assert "ConvLSTM started from the pretrained network (fine-tuned)." in _texts(app)
     assert any("MAE" in f.value.columns for f in app.dataframe)
 
