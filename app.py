@@ -16,6 +16,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES, position="hidden")
+ui.reattach()  # a reloaded tab finds its run again (the token in the address)
 ui.navigation_menu()
 ui.sidebar_summary()
 page.run()

@@ -144,6 +144,10 @@ class Job:
         error: the message of a ``failed`` job.
         exception: a ``ConvLSTMError`` the function raised (its message is
             ``error``), or a :class:`JobFailed`.
+        meta: what the submitter keeps with the job (stays in this process): the
+            app keeps the data and settings, to reattach a reloaded page.
+        seen: when its owner last looked it up (``get``, ``jobs``); with the
+            executor's ``idle_timeout``, a job nobody looks at is cancelled.
     """
 
     id: str
@@ -158,6 +162,8 @@ class Job:
     result: Any = None
     error: str | None = None
     exception: ConvLSTMError | None = None
+    meta: dict[str, Any] = field(default_factory=dict, repr=False)
+    seen: float = 0.0
     slot: int | None = field(default=None, repr=False)
     _done: threading.Event = field(default_factory=threading.Event, repr=False)
 
@@ -296,6 +302,9 @@ class Executor:
             :func:`default_workers` CPUs, or ``workers`` if more; ``workers``
             defaults to its CPUs); default :func:`default_engine`.
         timeout: default seconds a job may run (None: no limit).
+        idle_timeout: seconds a queued or running job may go without its owner
+            looking it up (``get`` or ``jobs``) before it is cancelled: the app's
+            runs whose browser tab was closed (None: never).
         start_method: how local workers start: "spawn" (the default: a fresh
             interpreter, safe beside threads) or "fork" (a copy of this process:
             nothing is re-imported, so a caller's script without a ``__main__``
@@ -308,6 +317,7 @@ class Executor:
         *,
         engine: str | None = None,
         timeout: float | None = None,
+        idle_timeout: float | None = None,
         start_method: str = "spawn",
     ) -> None:
         engine = check_engine(engine)
@@ -335,6 +345,7 @@ class Executor:
             raise ParameterError(f"workers must be at least 1, got {workers}")
         self.engine = engine
         self.timeout = timeout
+        self.idle_timeout = idle_timeout
         if start_method not in multiprocessing.get_all_start_methods():
             raise ParameterError(
                 f"start method {start_method!r} is not available here; use one of: "
@@ -370,6 +381,7 @@ class Executor:
         owner: str,
         label: str = "",
         timeout: float | None = None,
+        meta: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Job:
         """Queue ``fn(*args, **kwargs)``; return its :class:`Job` at once.
@@ -383,6 +395,7 @@ class Executor:
             owner: who may see and cancel the job.
             label: a short description, used in error messages.
             timeout: seconds the job may run (default: the executor's).
+            meta: kept as ``job.meta`` (never sent to a worker).
         """
         if self._closed:
             raise JobFailed("the executor was shut down; no new jobs")
@@ -392,7 +405,9 @@ class Executor:
             label=label or getattr(fn, "__name__", "job"),
             submitted=time.time(),
             timeout=self.timeout if timeout is None else timeout,
+            meta=dict(meta or {}),
         )
+        job.seen = job.submitted
         try:
             takes_progress = "progress" in inspect.signature(fn).parameters
         except (TypeError, ValueError):  # builtins without a signature
@@ -410,12 +425,18 @@ class Executor:
         unknown, e.g. submitted before a restart: report that as lost)."""
         with self._lock:
             job = self._jobs.get(job_id)
-        return job if job is not None and job.owner == str(owner) else None
+            if job is None or job.owner != str(owner):
+                return None
+            job.seen = time.time()
+            return job
 
     def jobs(self, owner: str) -> list[Job]:
         """The jobs of ``owner``, oldest first."""
         with self._lock:
-            return [j for j in self._jobs.values() if j.owner == str(owner)]
+            mine = [j for j in self._jobs.values() if j.owner == str(owner)]
+            for job in mine:
+                job.seen = time.time()
+            return mine
 
     def forget(self, job_id: str, owner: str) -> None:
         """Drop a finished job of ``owner`` (its result was collected)."""
@@ -521,10 +542,20 @@ class Executor:
             self._closed = True
             for job_id in list(self._queue):
                 self.cancel(job_id, self._jobs[job_id].owner)
-            for job in self._jobs.values():
-                if job.status == "running":
-                    self._stop(job)
-            pool, self._pool = self._pool, None
+            running = [j for j in self._jobs.values() if j.status == "running"]
+            for job in running:
+                self._stop(job)
+        # a job stops at its next progress event; one slower than that (an epoch
+        # of a big net) has its worker ended, so shutting down never hangs
+        deadline = time.time() + KILL_AFTER
+        for job in running:
+            job.wait(max(deadline - time.time(), 0.0))
+        with self._lock:
+            pool = self._pool  # _kill forgets the pool it breaks
+            for job in running:
+                if not job.is_finished:
+                    self._kill(job)
+            self._pool = None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -715,6 +746,27 @@ class Executor:
                         job.started = payload
                 self._time_out()
 
+    def _cancel_unseen(self, now: float) -> None:
+        """Cancel the unfinished jobs nobody looked up for ``idle_timeout`` s."""
+        for job in list(self._jobs.values()):
+            if job.is_finished or now - job.seen <= self.idle_timeout:
+                continue
+            log.info("cancelling job %s (%s): nobody looked at it", job.id, job.label)
+            if job.status == "queued":
+                self._queue.remove(job.id)
+                self._calls.pop(job.id, None)
+            else:
+                self._stop(job)  # at its next event
+                self._overdue[job.id] = now + KILL_AFTER  # else its worker ends
+            self._finish(
+                job,
+                "cancelled",
+                JobFailed(
+                    f"{job.label} was stopped: nobody had looked at it for "
+                    f"{self.idle_timeout:g} s (its page was closed)"
+                ),
+            )
+
     def _take_from_ray(self) -> list[tuple] | None:
         """The board's new events; None (and every unfinished job lost) once the
         Ray cluster has gone away."""
@@ -738,6 +790,8 @@ class Executor:
 
     def _time_out(self) -> None:
         now = time.time()
+        if self.idle_timeout is not None:
+            self._cancel_unseen(now)
         for job_id, when in list(self._overdue.items()):
             if now >= when:
                 del self._overdue[job_id]

@@ -1,5 +1,5 @@
 """Train & compare page: training form, the run as a job (live progress that survives
-navigation, Stop, run history) and the comparison results, with prediction
+navigation and reloads, Stop, run history) and the comparison results, with prediction
 intervals, significance, the reproducibility record, the report and portable model
 bundles (drawn by ``ui.results``); for a panel, one run over all its series (drawn
 by ``ui.panel_results``) or the chosen series alone."""

@@ -21,27 +21,74 @@ from convlstm.executor import Executor, Job
 
 from .form import device_name, pretrained_models, start_of
 from .progress import JobPanel
-from .state import HISTORY, JOB, JOB_ERROR, LOST, OWNER, RESULT, RUNNING
+from .state import (
+    HISTORY,
+    JOB,
+    JOB_ERROR,
+    LOST,
+    OWNER,
+    PARAMS,
+    RESULT,
+    RUNNING,
+    SOURCE,
+)
 
 POLL_EVERY = 1.0  # seconds between the progress fragment's redraws
 KEEP_RUNS = 5  # finished runs a session can reopen
 JOB_TIMEOUT = 3600.0  # seconds one training run may take
+#: Seconds a run may go unwatched (no page of its session polling it) before it
+#: is stopped: its tab was closed. Browsers slow the timers of hidden tabs to
+#: about one a minute, so this leaves room for a tab in the background.
+IDLE_TIMEOUT = 300.0
+#: The query parameter that carries the session's owner token in the page's
+#: address, so that a reloaded tab finds its run again.
+LINK_PARAM = "run"
+SIDEBAR_POLL = 5.0  # seconds between the sidebar's looks at the run in flight
 
 
 @st.cache_resource(show_spinner=False)
 def executor() -> Executor:
     """The app's one executor (shared by all users; holds no per-user state)."""
-    ex = Executor(timeout=JOB_TIMEOUT)
+    ex = Executor(timeout=JOB_TIMEOUT, idle_timeout=IDLE_TIMEOUT)
     # start the worker processes now: the first run need not wait for torch to load
     threading.Thread(target=ex.warm_up, name="executor-warm-up", daemon=True).start()
     return ex
 
 
 def owner() -> str:
-    """This browser session's owner token for the executor."""
+    """This browser session's owner token for the executor: the one in the page's
+    address when a reloaded tab brings it (see :func:`reattach`), else a new one."""
     if OWNER not in st.session_state:
-        st.session_state[OWNER] = secrets.token_urlsafe(16)
+        linked = st.query_params.get(LINK_PARAM, "")
+        valid = (
+            16 <= len(linked) <= 64
+            and linked.replace("-", "").replace("_", "").isalnum()
+        )
+        st.session_state[OWNER] = linked if valid else secrets.token_urlsafe(16)
     return st.session_state[OWNER]
+
+
+def reattach() -> None:
+    """Keep the session's token in the page's address, and on a new session
+    (a reloaded tab) take back its newest run from the executor: the data it
+    was trained on, the form's settings and the run itself (still training,
+    or finished and not yet seen, or the last result it showed)."""
+    fresh = OWNER not in st.session_state
+    token = owner()
+    if st.query_params.get(LINK_PARAM) != token:
+        st.query_params[LINK_PARAM] = token
+    if not fresh or JOB in st.session_state or RESULT in st.session_state:
+        return
+    jobs = [j for j in executor().jobs(token) if j.meta.get("job")]
+    if not jobs:
+        return
+    job = max(jobs, key=lambda j: j.submitted)
+    meta = job.meta
+    if meta.get("source") is not None and SOURCE not in st.session_state:
+        st.session_state[SOURCE] = meta["source"]
+    if meta.get("form") is not None:
+        st.session_state.setdefault(PARAMS, meta["form"])
+    st.session_state[JOB] = meta["job"]
 
 
 def submit_training(
@@ -112,7 +159,7 @@ def _submit(
     ex = executor()
     stop_training()
     job = ex.submit(fn, data, owner=owner(), label=f"Training on {label}", **kwargs)
-    st.session_state[JOB] = {
+    st.session_state[JOB] = record = {
         "id": job.id,
         **keep,
         "label": label,
@@ -124,6 +171,12 @@ def _submit(
         },
         "models": list(kwargs["models"]),
     }
+    # what a reloaded tab needs to find this run again (reattach)
+    job.meta.update(
+        job=record,
+        source=st.session_state.get(SOURCE),
+        form=st.session_state.get(PARAMS),
+    )
     for key in (JOB_ERROR, LOST, RUNNING):
         st.session_state.pop(key, None)
     return job
@@ -161,7 +214,10 @@ def collect() -> str | None:
     if not job.is_finished:
         return None
     st.session_state.pop(JOB)
-    ex.forget(job.id, owner())
+    # the newest run stays with the executor for a reloaded tab; older ones go
+    for other in ex.jobs(owner()):
+        if other.id != job.id and other.is_finished:
+            ex.forget(other.id, owner())
     if job.status == "done":
         res = _result(meta, job)
         st.session_state[RESULT] = res
@@ -206,6 +262,29 @@ def progress_fragment(device: str) -> None:
             stop_training()
 
     panel()
+
+
+def sidebar_progress() -> None:
+    """The run in flight, in the sidebar of every page: the user sees it while
+    elsewhere, and the look keeps it alive (see ``IDLE_TIMEOUT``); when it ends
+    its outcome is collected and the app redrawn."""
+    meta = st.session_state.get(JOB)
+    if not meta:
+        return
+
+    @st.fragment(run_every=SIDEBAR_POLL)
+    def line() -> None:
+        job = current_job()
+        if job is None or job.is_finished:
+            collect()
+            st.rerun(scope="app")
+        st.caption("TRAINING NOW")
+        place = executor().position(job)
+        text = f"waiting, place {place} in the queue" if place else "running"
+        st.progress(job.fraction, text=f"{meta['label']}: {text}")
+
+    with st.sidebar:
+        line()
 
 
 def run_start(run: dict, name: str) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from convlstm import ConvLSTMError, best_model
 
+from .jobs import sidebar_progress
 from .loaders import current_series, source_label
 from .panel_results import result_line as panel_result_line
 from .state import RESULT, source
@@ -77,7 +78,9 @@ def ensure_navigation() -> bool:
 
 
 def sidebar_summary() -> None:
-    """Show the current dataset and the last result in the sidebar."""
+    """Show the current dataset, the run in flight and the last result in the
+    sidebar."""
+    sidebar_progress()
     with st.sidebar:
         st.caption("CURRENT DATA")
         src = source()

@@ -95,3 +95,43 @@ def test_a_job_the_executor_no_longer_knows_is_reported_lost() -> None:
     assert "server restarted" in warnings(at)
     assert "stopped" not in warnings(at)
     assert ui.RESULT not in at.session_state
+
+
+def test_a_reloaded_tab_finds_its_run_and_data_again(wait_for_training) -> None:
+    at = compare_page("co2")
+    token = at.session_state[ui.OWNER]
+    assert at.query_params[ui.jobs.LINK_PARAM] == token  # in the page's address
+    submit(at, ["Seasonal naive", "Theta"], horizon=6, folds=2)
+    job_id = at.session_state[ui.JOB]["id"]
+    # the reload: a new session on the same address (its token, nothing else)
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    again.query_params[ui.jobs.LINK_PARAM] = token
+    again.run()
+    assert not again.exception, again.exception
+    assert again.session_state[ui.OWNER] == token
+    assert again.session_state[ui.SOURCE]["name"] == "co2"
+    state = again.session_state
+    # still training, or already collected by the sidebar's look at it
+    assert (ui.JOB in state and state[ui.JOB]["id"] == job_id) or (
+        state[ui.RESULT]["run_id"] == job_id[:8]
+    )
+    again.switch_page("pages/compare.py").run()
+    wait_for_training(again)
+    result = again.session_state[ui.RESULT]
+    assert set(result["comparison"].summary.index) == {"Seasonal naive", "Theta"}
+    assert result["params"]["horizon"] == 6
+    # a second reload shows the same result again
+    third = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    third.query_params[ui.jobs.LINK_PARAM] = token
+    third.run()
+    third.switch_page("pages/compare.py").run()
+    wait_for_training(third)
+    assert third.session_state[ui.RESULT]["run_id"] == result["run_id"]
+
+
+def test_a_made_up_token_in_the_address_is_not_adopted() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params[ui.jobs.LINK_PARAM] = "<script>"
+    at.run()
+    assert at.session_state[ui.OWNER] != "<script>"
+    assert ui.JOB not in at.session_state

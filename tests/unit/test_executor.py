@@ -213,3 +213,33 @@ def test_a_hung_job_times_out_and_its_worker_is_killed(tmp_path, caplog) -> None
         assert follow.wait(WAIT) and other.wait(WAIT)
         assert (follow.result, other.result) == (16, 36)
         assert time.monotonic() - start < 200  # nobody waited for the 300 s sleep
+
+
+def test_a_job_nobody_looks_at_is_cancelled_and_one_looked_at_is_kept() -> None:
+    with Executor(2, idle_timeout=1.5) as ex:
+        ex.warm_up()
+        left = ex.submit(spin, 60, owner="a", label="left", meta={"page": "x"})
+        watched = ex.submit(spin, 4, owner="b", label="watched")
+        end = time.monotonic() + 6
+        while time.monotonic() < end and not watched.is_finished:
+            ex.get(watched.id, "b")  # the page's poll
+            time.sleep(0.3)
+        assert watched.wait(WAIT) and watched.status == "done"
+        assert left.wait(WAIT) and left.status == "cancelled"
+        assert "nobody had looked at it for 1.5 s" in left.error
+        assert left.meta == {"page": "x"}  # kept for a page that comes back
+        assert ex.jobs("a") == [left]
+
+
+def test_shutdown_ends_a_worker_that_does_not_stop(tmp_path) -> None:
+    pid_file = tmp_path / "pid"
+    ex = Executor(1)
+    ex.warm_up()
+    ex.submit(hang, str(pid_file), 300, owner="a", label="hung")
+    end = time.monotonic() + WAIT
+    while not pid_file.exists() and time.monotonic() < end:
+        time.sleep(0.1)
+    start = time.monotonic()
+    ex.shutdown()
+    assert time.monotonic() - start < 30  # not the 300 s sleep
+    assert _gone(int(pid_file.read_text()), WAIT)
