@@ -461,7 +461,12 @@ class Executor:
         if job.status == "running":
             frac = job.fraction
             if frac <= 0.02:
-                return self._typical()
+                # too little progress to go on: the typical run, while this one
+                # has not outrun it (a heavy net stays near 0% for minutes)
+                typical = self._typical()
+                if typical is None or job.seconds >= typical:
+                    return None
+                return typical - job.seconds
             return job.seconds * (1 - frac) / frac
         typical = self._typical()
         if typical is None:

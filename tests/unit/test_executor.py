@@ -243,3 +243,18 @@ def test_shutdown_ends_a_worker_that_does_not_stop(tmp_path) -> None:
     ex.shutdown()
     assert time.monotonic() - start < 30  # not the 300 s sleep
     assert _gone(int(pid_file.read_text()), WAIT)
+
+
+def test_the_time_left_of_a_run_that_outlasts_the_typical_one_is_unknown() -> None:
+    from convlstm.executor import Job
+
+    with Executor(1) as ex:
+        ex._durations.append(10.0)  # recent runs took 10 s
+        now = time.time()
+        job = Job(id="j", owner="a", label="j", submitted=now, status="running")
+        job.started = now - 2
+        assert 7 < ex.wait_estimate(job) <= 8  # no progress yet: the typical run
+        job.started = now - 50  # a heavy net, still near 0% after 50 s
+        assert ex.wait_estimate(job) is None
+        job.events.append(ProgressEvent(model="m", stage="s", fraction=0.5))
+        assert 49 < ex.wait_estimate(job) < 52  # its own progress
