@@ -25,6 +25,7 @@ from convlstm.compare import (
     with_intervals,
 )
 from convlstm.models.persistence import bundle_data_check, bundle_model, load_bundle
+from convlstm.models.registry import network_models, params_for
 from convlstm.record import record_to_json
 from convlstm.report import build_report
 
@@ -129,9 +130,33 @@ def show_header(res: dict, title: str, current: bool) -> None:
         )
     st.caption(
         f"{escape_md(res['label'])} · horizon {p['horizon']} · {p['folds']} "
-        f"fold(s) · trained on **{res['device'].upper()}** with seed {p['seed']} "
-        f"in {res['comparison'].seconds:.1f} s · {res['finished']}"
+        f"fold(s) · {network_text(res)}trained on **{res['device'].upper()}** "
+        f"with seed {p['seed']} in {res['comparison'].seconds:.1f} s · "
+        f"{res['finished']}"
     )
+
+
+#: The network settings a results caption names: (key, how it reads).
+_SHOWN_SETTINGS = (
+    ("kernel_size", "kernel {}"),
+    ("hidden_size", "hidden {}"),
+    ("learning_rate", "learning rate {:g}"),
+    ("num_layers", "{} layer(s)"),
+)
+
+
+def network_text(res: dict) -> str:
+    """ "ConvLSTM: kernel 3, hidden 8, learning rate 0.003, 2 layer(s) · " for the
+    run's models that the network settings shape, else "": which settings
+    produced these results, whatever the form shows now."""
+    models = set(res["comparison"].summary.index)
+    parts = []
+    for name in network_models():
+        mine = params_for(name, res["params"]) if name in models else {}
+        shown = [text.format(mine[k]) for k, text in _SHOWN_SETTINGS if k in mine]
+        if shown:
+            parts.append(f"{escape_md(name)}: {', '.join(shown)} · ")
+    return "".join(parts)
 
 
 def show_left_out(cmp: Any) -> None:
