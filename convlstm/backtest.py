@@ -382,6 +382,7 @@ def backtest(
         min_length=folds * horizon + min_train,
         what=f"a backtest of {folds} folds x {horizon} steps (at least {min_train} "
         "training points before the first fold)",
+        advice=_backtest_advice(len(y), folds, horizon, min_train),
     )
     n = len(y)
     values = y.to_numpy()
@@ -488,6 +489,19 @@ def backtest(
         ),
         failed=failed,
     )
+
+
+def _backtest_advice(n: int, folds: int, horizon: int, min_train: int) -> str:
+    """What fits a series of ``n`` points: fewer folds, or a shorter horizon."""
+    room = n - min_train
+    options = []
+    if room >= horizon:
+        options.append(f"at most {room // horizon} fold(s) of {horizon} steps")
+    if room >= folds:
+        options.append(f"{folds} fold(s) of at most {room // folds} steps")
+    if not options:
+        return "use a longer series, or 0 folds for a forecast without a backtest"
+    return f"choose {' or '.join(options)}, or use a longer series"
 
 
 def _drop_failed(

@@ -431,7 +431,13 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
     return y
 
 
-def check_series(y: pd.Series, *, min_length: int, what: str = "model") -> pd.Series:
+def check_series(
+    y: pd.Series,
+    *,
+    min_length: int,
+    what: str = "model",
+    advice: str = "use a longer series, a shorter horizon or a shorter lookback",
+) -> pd.Series:
     """Validate a series for fitting and return a float copy with ``freq`` set.
 
     Args:
@@ -439,6 +445,7 @@ def check_series(y: pd.Series, *, min_length: int, what: str = "model") -> pd.Se
         min_length: the fewest points the caller can work with.
         what: what needs the points, for the message (e.g. "ConvLSTM with lookback
             24 and horizon 12").
+        advice: what to do when the series is too short, for the message.
 
     Raises:
         DataError: not a Series, not time-indexed, irregular, non-finite values, or
@@ -489,8 +496,7 @@ def check_series(y: pd.Series, *, min_length: int, what: str = "model") -> pd.Se
     if len(values) < min_length:
         raise DataError(
             f"the series has {len(values)} points but {what} needs at least "
-            f"{min_length}; use a longer series, a shorter horizon or a shorter "
-            "lookback"
+            f"{min_length}; {advice}"
         )
     out = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(y.index, freq=freq))
     out.name = y.name

@@ -83,3 +83,8 @@ def test_a_panel_refuses_a_lookback_longer_than_its_longest_series():
 def test_the_length_message_says_when_the_lookback_is_automatic():
     with pytest.raises(DataError, match="with an automatic lookback and horizon 3"):
         ConvLSTMForecaster(horizon=3, init="scratch").fit(_monthly(8))
+
+
+def test_a_backtest_too_long_for_the_series_says_what_fits():
+    with pytest.raises(DataError, match=r"choose at most 1 fold\(s\) of 30 steps or "):
+        compare(_monthly(60), models=["ETS"], horizon=30, folds=2)
