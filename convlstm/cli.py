@@ -14,7 +14,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import pandas as pd
 
@@ -50,6 +50,7 @@ from .models.registry import (
     params_for,
     route_params,
     route_start,
+    start_models,
 )
 from .narrative import kept_start_text, unscored_text
 from .panel_compare import (
@@ -99,6 +100,7 @@ def _load(
     steps = {"step": args.step, "agg": args.agg}
     regrid = args.step is not None or args.agg != "mean"
     if args.dataset:
+        args.dataset = datasets.resolve(args.dataset)
         if getattr(args, "no_id", False):
             raise _CliError(
                 "--no-id is for a CSV file; a bundled dataset is read as it is"
@@ -193,9 +195,12 @@ def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | N
 
 
 def _check_out(path: str | None) -> None:
-    """Refuse an --out that cannot be written before the run, not after it."""
-    if not path:
+    """Refuse an --out that cannot be written before the run, not after it
+    ("-" is standard output, as ``--csv -`` is standard input)."""
+    if path is None or path == "-":
         return
+    if not path.strip():
+        raise _CliError("--out is empty; give the name of a file (or - for stdout)")
     if os.path.isdir(path):
         raise _CliError(f"--out {path} is a folder; give the name of a file in it")
     folder = os.path.dirname(os.path.abspath(path))
@@ -233,7 +238,21 @@ def _params(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
         print(f"note: {network_settings_note()}", file=err)
     params = route_params(given)
     start = getattr(args, "start", None)
-    return params if start is None else route_start(params, start)
+    if start is None:
+        return params
+    chosen = (
+        [canonical_name(args.model)]
+        if hasattr(args, "model")
+        else _models(getattr(args, "models", None))
+    )
+    takers = start_models()
+    if not any(name in takers for name in chosen):
+        print(
+            f"note: --start {start} applies to {', '.join(takers)} only; the "
+            "models chosen keep their own start",
+            file=err,
+        )
+    return route_start(params, start)
 
 
 def _models(values: Sequence[str] | None) -> list[str]:
@@ -368,7 +387,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
     )
     text = safe_csv(frame)
-    if args.out:
+    if args.out and args.out != "-":
         with open(args.out, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         print(f"wrote {len(frame)} forecasts to {args.out}", file=err)
@@ -428,7 +447,7 @@ def _forecast_panel(
         }
     )
     text = safe_csv(frame)
-    if args.out:
+    if args.out and args.out != "-":
         with open(args.out, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         n = frame["series"].nunique()
@@ -602,6 +621,16 @@ def _write_json(payload: dict[str, Any], out: TextIO) -> None:
     out.write("\n")
 
 
+def _write_json_safely(payload: dict[str, Any], out: TextIO, err: TextIO) -> None:
+    """:func:`_write_json` for an error: an output that cannot be written (a full
+    disk, a closed pipe) is said on ``err``, not raised from the error handler."""
+    try:
+        _write_json(payload, out)
+        out.flush()
+    except OSError as exc:
+        print(f"error: cannot write the JSON output: {exc}", file=err)
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {k: jsonable(v) for k, v in row.items()}
@@ -735,8 +764,11 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         html = build_report(y, result, record=result.record, title=title)
         best, seconds = result.best, result.seconds
         horizon, folds = result.backtest.horizon, result.backtest.folds
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write(html)
+    if args.out == "-":
+        out.write(html)
+    else:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write(html)
     print(
         f"wrote {args.out} ({len(html) / 1e6:.1f} MB): best {best or 'none'}, "
         f"{folds} folds x {horizon} steps, {seconds:.1f}s",
@@ -889,9 +921,23 @@ def _add_models(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _UsageError(Exception):
+    """A command line argparse refused (its message), raised instead of exiting
+    so that ``main`` can also answer ``--json`` with it."""
+
+    def __init__(self, message: str, parser: argparse.ArgumentParser) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message, self)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m convlstm``."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m convlstm",
         description="ConvLSTM time-series forecasting beside honest baselines.",
     )
@@ -904,7 +950,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="ConvLSTM",
         help=f"one of: {', '.join(model_names())} (case-insensitive; default ConvLSTM)",
     )
-    f.add_argument("--out", help="write the forecast CSV here (default: stdout)")
+    f.add_argument("--out", help="write the forecast CSV here (default, or -: stdout)")
     _add_engine(f, "fits (one series and one model: a single fit)")
     _add_train_workers(f)
     _add_params(f)
@@ -933,7 +979,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=list(DEFAULT_LEVELS),
         help="prediction-interval levels (default: 0.8 0.95)",
     )
-    r.add_argument("--out", required=True, help="the HTML file to write")
+    r.add_argument("--out", required=True, help="the HTML file to write (-: stdout)")
     r.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_engine(r, "backtest folds")
     _add_train_workers(r)
@@ -956,7 +1002,14 @@ def main(
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse has printed its usage message
+    except _UsageError as exc:
+        exc.parser.print_usage(err)
+        print(f"{exc.parser.prog}: error: {exc}", file=err)
+        if "--json" in (sys.argv[1:] if argv is None else list(argv)):
+            # a program reading the JSON gets the error there too
+            _write_json_safely({"error": str(exc)}, out, err)
+        return EXIT_ERROR
+    except SystemExit as exc:  # --help, or argparse's own exit
         return int(exc.code or 0)
     commands = {
         "datasets": _cmd_datasets,
@@ -974,7 +1027,7 @@ def main(
         print(f"error: {message}", file=err)
         if getattr(args, "json", False):
             # a program reading the JSON gets the error there too
-            _write_json({"error": message}, out)
+            _write_json_safely({"error": message}, out, err)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted", file=err)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,6 +161,21 @@ def names(kind: str = "series") -> list[str]:
     if kind not in _KINDS:
         raise DataError(f"unknown dataset kind {kind!r}; choose one of: series, panel")
     return [name for name, meta in _INFO.items() if meta.kind == kind]
+
+
+def resolve(name: str) -> str:
+    """The bundled dataset a name means, spelt loosely as model names may be
+    ("AIR_PASSENGERS", "air-passengers").
+
+    Raises:
+        DataError: no bundled dataset has that name (the message lists them).
+    """
+
+    def key(text: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+    found = [known for known in _INFO if key(known) == key(name)]
+    return _check(found[0] if len(found) == 1 else name)
 
 
 def _check(name: str, kind: str | None = None) -> str:

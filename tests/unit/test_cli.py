@@ -380,3 +380,64 @@ def test_an_error_under_json_is_json_too(tmp_path):
     code, out, err = run(["compare", "--csv", str(bad), "--json", "--quiet"])
     assert code == 2 and err.startswith("error: no time column")
     assert json.loads(out)["error"].startswith("no time column")
+
+
+def test_out_dash_is_standard_output_and_an_empty_out_is_refused_first(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(
+        [
+            "forecast",
+            "--dataset",
+            "AIR_PASSENGERS",
+            "--model",
+            "naive",
+            "--horizon",
+            "2",
+            "--out",
+            "-",
+        ]
+    )
+    assert code == 0 and out.startswith("timestamp,model,forecast")
+    assert not (tmp_path / "-").exists()
+    code, _, err = run(["report", "--dataset", "air_passengers", "--out", ""])
+    assert code == 2 and "--out is empty" in err
+
+
+def test_an_argument_argparse_refuses_is_json_with_json():
+    code, out, err = run(["compare", "--dataset", "co2", "--horizon", "x", "--json"])
+    assert code == 2 and "invalid int value" in err
+    assert json.loads(out) == {"error": "argument --horizon: invalid int value: 'x'"}
+
+
+class _Full(io.StringIO):
+    def write(self, text):
+        raise OSError(28, "No space left on device")
+
+
+def test_json_to_an_output_that_cannot_be_written_is_an_error_not_a_traceback():
+    err = io.StringIO()
+    code = main(
+        ["compare", "--dataset", "co2", "--models", "naive", "--json", "--quiet"],
+        stdout=_Full(),
+        stderr=err,
+    )
+    assert code == 2 and "No space left on device" in err.getvalue()
+
+
+def test_start_for_models_without_one_says_so():
+    code, _, err = run(
+        [
+            "forecast",
+            "--dataset",
+            "co2",
+            "--model",
+            "naive",
+            "--horizon",
+            "2",
+            "--start",
+            "scratch",
+        ]
+    )
+    assert code == 0 and "--start scratch applies to ConvLSTM only" in err
