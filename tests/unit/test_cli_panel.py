@@ -313,12 +313,12 @@ def test_no_id_reads_a_file_of_stores_as_one_series_combined_by_agg(files):
     assert code == 0 and pd.read_csv(io.StringIO(out))["series"].nunique() == 3
 
 
-def test_no_id_conflicts_are_said_in_cli_words(files, capsys):
+def test_no_id_conflicts_are_said_in_cli_words(files):
     argv = ["compare", "--csv", str(files["long"]), "--no-id"]
     code, _, err = run([*argv, "--series", "A"])
     assert code != 0 and "drop one of them" in err
-    code, _, _ = run([*argv, "--id-col", "store"])
-    assert code == 2  # argparse: usage on stderr
-    assert "not allowed with argument --no-id" in capsys.readouterr().err
+    code, _, err = run([*argv, "--id-col", "store"])
+    assert code == 2  # argparse's usage, on the command's stderr
+    assert "not allowed with argument --no-id" in err
     code, _, err = run(["compare", "--dataset", "air_passengers", "--no-id"])
     assert code != 0 and "--no-id is for a CSV file" in err
