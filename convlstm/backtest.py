@@ -372,6 +372,9 @@ def backtest(
     """
     horizon = check_horizon(horizon)
     folds = check_count(folds, "folds")
+    from .executor import check_engine  # noqa: PLC0415 (the pool's module)
+
+    check_engine(engine)  # also when one process fits: a typo is a typo
     named = named_models(models)
     # the index first (a RangeIndex has no season to read); then the length
     y = check_series(y, min_length=1, what="a backtest")

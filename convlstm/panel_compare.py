@@ -308,6 +308,8 @@ def compare_panel(
     start = time.perf_counter()
     engine = check_engine(engine)
     folds = check_folds(folds)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
     unscored = folds == 0
     levels = tuple(check_levels(levels)) if levels else ()
     items = split_panel(panel)

@@ -731,10 +731,19 @@ class NeuralForecaster(BaseForecaster):
         The zip holds ``config.json`` (class, hyperparameters, fitted non-tensor
         state, the last window, the timestamps' start/end/frequency and a fingerprint
         of the training data) and ``model.safetensors`` (the weights). No pickle.
+
+        Raises:
+            DataError: the file cannot be written (a missing folder, a folder of
+                that name, no permission, a full disk).
         """
         data = self.to_bytes()
-        with open(path, "wb") as fh:
-            fh.write(data)
+        try:
+            with open(path, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise DataError(
+                f"cannot write the model file {str(path)!r}: {exc}"
+            ) from None
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Self:

@@ -167,7 +167,12 @@ def read_source(source: str | os.PathLike | bytes | IO[bytes]) -> bytes:
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source)
     if hasattr(source, "read"):
-        data = source.read()
+        try:
+            data = source.read()
+        except UnicodeDecodeError:  # a bundle opened in text mode
+            data = ""
+        except OSError as exc:
+            raise DataError(f"cannot read the model file: {exc}") from None
         if not isinstance(data, bytes | bytearray):
             raise DataError("the model file must be opened in binary mode ('rb')")
         return bytes(data)

@@ -88,3 +88,35 @@ def test_the_length_message_says_when_the_lookback_is_automatic():
 def test_a_backtest_too_long_for_the_series_says_what_fits():
     with pytest.raises(DataError, match=r"choose at most 1 fold\(s\) of 30 steps or "):
         compare(_monthly(60), models=["ETS"], horizon=30, folds=2)
+
+
+def test_saving_and_loading_a_model_where_it_cannot_be_done_is_a_data_error(tmp_path):
+    model = ConvLSTMForecaster(horizon=3, init="pretrained", fine_tune=False)
+    model.fit(_monthly(40))
+    for where in (tmp_path / "missing" / "m.zip", tmp_path):
+        with pytest.raises(DataError, match="cannot write the model file"):
+            model.save(where)
+    model.save(tmp_path / "m.zip")
+    with (
+        open(tmp_path / "m.zip", encoding="utf-8") as text,
+        pytest.raises(DataError, match="binary mode"),
+    ):
+        ConvLSTMForecaster.from_bytes(text)
+
+
+def test_an_unknown_engine_is_refused_also_in_one_process():
+    with pytest.raises(ParameterError, match="unknown engine 'foo'"):
+        compare(_monthly(), models=["Naive"], horizon=3, folds=1, engine="foo")
+
+
+def test_a_panel_sample_refuses_a_negative_seed():
+    from convlstm import compare_panel
+
+    panel = pd.concat(
+        [
+            pd.DataFrame({"series": s, "time": y.index, "value": y.to_numpy()})
+            for s, y in (("a", _monthly(40)), ("b", _monthly(36)), ("c", _monthly(30)))
+        ]
+    )
+    with pytest.raises(ParameterError, match="seed must be a whole number >= 0"):
+        compare_panel(panel, models=["Naive"], horizon=3, max_series=2, seed=-1)
