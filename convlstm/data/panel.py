@@ -22,7 +22,7 @@ from .columns import (
     pick_value_column,
     series_names,
 )
-from .series import as_table, column_args, parse_rows, repair
+from .series import SPIKE_STEPS, as_table, column_args, parse_rows, repair
 from .steps import (
     WHERE_TO_CHOOSE,
     check_agg,
@@ -472,6 +472,7 @@ def _repair_all(
     out = out.sort_values(["series", "time"], kind="stable", ignore_index=True)
     out["value"] = out["value"].astype(float)
     _note_stale(out, freq, notes)
+    _note_spikes(out, notes)
     out.attrs = {
         "freq": freq,
         "notes": notes,
@@ -599,6 +600,45 @@ def _note_stale(out: pd.DataFrame, freq: str, notes: list[str]) -> None:
             f"; each is forecast from its own last time (the first ends "
             f"{format_time(stale.min())})"
         )
+
+
+def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:
+    """A note on the series with a lone value far from its neighbours, as
+    :func:`~convlstm.data.series.spike_text` finds for one series (vectorised:
+    a panel may hold many thousands)."""
+    names = out["series"].to_numpy()
+    v = out["value"].to_numpy(dtype=float)
+    step = np.abs(np.diff(v))
+    same = names[1:] == names[:-1]
+    before = np.where(np.r_[False, same], np.r_[np.nan, step], np.nan)
+    after = np.where(np.r_[same, False], np.r_[step, np.nan], np.nan)
+    groups = pd.Series(before).groupby(names, sort=False)
+    typical = groups.transform("median").to_numpy()
+    size = groups.transform("size").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.fmin(before, after) / typical
+    far = (size >= 8) & (typical > 0) & (ratio > SPIKE_STEPS)
+    if not far.any():
+        return
+    worst = (
+        pd.DataFrame(
+            {"series": names[far], "ratio": ratio[far], "at": np.flatnonzero(far)}
+        )
+        .sort_values("ratio", ascending=False)
+        .drop_duplicates("series")
+    )
+    times = pd.DatetimeIndex(out["time"])
+    shown = [
+        f"{quote(str(r.series))} ({v[r.at]:.6g} at {format_time(times[r.at])})"
+        for r in worst.head(_LISTED).itertuples()
+    ]
+    more = f" and {len(worst) - _LISTED:,} more" if len(worst) > _LISTED else ""
+    notes.append(
+        f"check the data: {plural(len(worst), 'series')} "
+        f"{'has' if len(worst) == 1 else 'have'} a value standing over "
+        f"{SPIKE_STEPS:g} times the series' typical one-step change from its "
+        f"neighbours: {', '.join(shown)}{more}; if it is a typo or a glitch, fix it"
+    )
 
 
 def _note_dropped(dropped: list[str], notes: list[str]) -> None:

@@ -123,11 +123,47 @@ def to_series(
     out.name = value_col
     if np.ptp(out.to_numpy()) == 0:
         notes.append(f"the series is constant (every value is {out.iloc[0]:g})")
+    if spike := spike_text(out):
+        notes.append(f"check the data: {spike}")
     out.attrs["notes"] = list(dict.fromkeys(notes))  # a re-read notes once
     out.attrs["time_col"] = time_name
     out.attrs["value_col"] = value_col
     logger.debug("to_series: %d points at %s; %s", len(out), out.index.freqstr, notes)
     return out
+
+
+#: A value this many times the series' typical one-step change away from both
+#: its neighbours (or its one neighbour, at an end) is said in a note: a typo
+#: (an extra zero, a wrong unit) or a meter glitch that every model follows.
+SPIKE_STEPS = 150.0
+
+
+def spike_text(y: pd.Series) -> str | None:
+    """ "the value at 2020-03-01 (1e+09) stands 2e+08 times the series' typical
+    one-step change from its neighbours..." for the most extreme lone value of
+    ``y``, or None when no value stands :data:`SPIKE_STEPS` times that far out
+    (or the series mostly does not move, as intermittent counts do)."""
+    v = y.to_numpy(dtype=float)
+    if len(v) < 8:
+        return None
+    step = np.abs(np.diff(v))
+    typical = float(np.median(step))
+    if not typical > 0:
+        return None
+    # a lone value jumps away from the one before and back to the one after
+    apart = np.minimum(np.append(step, np.inf), np.insert(step, 0, np.inf))
+    ratio = apart / typical
+    far = np.flatnonzero(ratio > SPIKE_STEPS)
+    if not len(far):
+        return None
+    worst = int(far[np.argmax(ratio[far])])
+    more = f" ({len(far)} such values)" if len(far) > 1 else ""
+    return (
+        f"the value at {format_time(y.index[worst])} ({v[worst]:.6g}) stands "
+        f"{ratio[worst]:,.0f} times the series' typical one-step change from its "
+        f"neighbours{more}; if it is a typo or a glitch, fix it: every model "
+        "follows it, and its scores are scaled by it"
+    )
 
 
 def repair(

@@ -591,3 +591,30 @@ def test_a_series_that_ends_early_is_said():
     ]
     panel = to_panel(read_csv(_csv("store,date,sales", rows)))
     assert not any("steps before the newest" in n for n in panel.attrs["notes"])
+
+
+def test_a_lone_value_far_from_its_neighbours_is_said_in_a_note():
+    days = pd.date_range("2021-01-01", periods=60, freq="D")
+    values = 200 + 5 * np.sin(np.arange(60))
+    values[30] = 1e9
+    text = "date,sales\n" + "".join(
+        f"{d:%Y-%m-%d},{v:.6g}\n" for d, v in zip(days, values, strict=True)
+    )
+    y = to_series(read_csv(text))
+    (note,) = (n for n in y.attrs["notes"] if n.startswith("check the data"))
+    assert "the value at 2021-01-31 (1e+09)" in note
+    # the same store in a file of two: one note naming it
+    rows = text.splitlines()[1:]
+    panel_text = "store,date,sales\n" + "".join(
+        f"{s},{row}\n" for s in ("A", "B") for row in rows[: 60 if s == "A" else 30]
+    )
+    panel = to_panel(read_csv(panel_text))
+    (note,) = (n for n in panel.attrs["notes"] if n.startswith("check the data"))
+    assert "1 series has a value" in note and "'A' (1e+09 at 2021-01-31)" in note
+    # a trend, a season or an end of sharp steps is no spike
+    for clean in (np.arange(60.0) ** 2, 100 + 50 * np.sign(np.sin(np.arange(60)))):
+        plain = "date,v\n" + "".join(
+            f"{d:%Y-%m-%d},{v}\n" for d, v in zip(days, clean, strict=True)
+        )
+        notes = to_series(read_csv(plain)).attrs["notes"]
+        assert not any(n.startswith("check the data") for n in notes)
