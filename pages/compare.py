@@ -51,7 +51,13 @@ if st.session_state.pop(ui.LOST, False):
     )
 
 device = ui.device_name()
-submitted = ui.training_form(y, ui.form_defaults(y, src), device, bool(all_series))
+submitted = ui.training_form(
+    y,
+    ui.form_defaults(y, src),
+    device,
+    bool(all_series),
+    running=ui.current_job() is not None,
+)
 
 if autorun or submitted:
     values = ui.submitted_values()

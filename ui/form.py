@@ -184,7 +184,11 @@ def compare_params(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def training_form(
-    y: pd.Series, d: dict[str, Any], device: str, panel: bool = False
+    y: pd.Series,
+    d: dict[str, Any],
+    device: str,
+    panel: bool = False,
+    running: bool = False,
 ) -> bool:
     """Draw the training form for series ``y``; True when it was submitted.
 
@@ -194,6 +198,8 @@ def training_form(
         device: where the neural models train (``device_name()``).
         panel: the run is over all series of a panel (the start control then
             says what its default means there).
+        running: a run of this session is in progress (the button then says
+            that pressing it replaces that run).
     """
     # each fold holds out a horizon; a forecast only (0 folds, the default of a
     # series too short for a backtest) may look as far ahead as the series is long
@@ -276,7 +282,15 @@ def training_form(
             _advanced(y, d)
             _start(d, panel)
         return st.form_submit_button(
-            "Train and compare", type="primary", icon=":material/play_arrow:"
+            "Train and compare",
+            type="primary",
+            icon=":material/play_arrow:",
+            help=(
+                "A run is in progress: pressing this stops it and starts a new one "
+                "with these settings. To keep it, wait for its results below."
+                if running
+                else None
+            ),
         )
 
 

@@ -171,7 +171,9 @@ def show_leaderboard(cmp: Any) -> None:
     st.dataframe(table, key="panel_leaderboard", column_config=config)
     st.caption(
         "Scores are averaged over the series each model forecast. ★ marks the best "
-        "model: the lowest mean MASE among those that forecast every series."
+        "model: the lowest mean MASE among those scored on every series the "
+        "backtest could score (series too short for a backtest fold are left out "
+        "of every model's scores)."
     )
     show_panel_coverage(cmp)
 
