@@ -111,7 +111,8 @@ def model_settings(defaults: dict[str, Any]) -> dict[str, Any]:
             value=min(int(defaults["hidden_size"]), 128),
             step=4,
             key="hiw_hidden_size",
-            help="Channels of each ConvLSTM layer.",
+            help="Channels of each ConvLSTM layer: 4 to 128 here, so that this "
+            "page stays quick (a larger size from Train & compare starts at 128).",
         )
         c3.number_input(
             "Layers",

@@ -383,7 +383,8 @@ def _trim_empty_ends(y: pd.Series, value_col: str, notes: list[str]) -> pd.Serie
     valid = np.isfinite(y.to_numpy())
     if not valid.any():
         raise DataError(
-            f"column {quote(value_col)} has no numbers: every cell is empty"
+            f"column {quote(value_col)} has no numbers: every cell is empty or "
+            "not a number (NaN)"
         )
     first, last = int(valid.argmax()), len(valid) - int(valid[::-1].argmax())
     if first:
