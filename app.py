@@ -2,21 +2,31 @@
 
 Run with ``streamlit run app.py``. Each screen lives in ``pages/``; add a page by
 adding one line to ``ui.PAGE_SPECS``.
+
+Everything runs under ``if __name__ == "__main__"``: Streamlit runs this file as
+``__main__``, while the training workers (processes started with "spawn") import
+it as ``__mp_main__`` and must not draw the app, start an executor of their own
+or load Streamlit.
 """
 
-import streamlit as st
 
-import ui
+def main() -> None:
+    """Draw the app's frame and the page the user is on."""
+    import streamlit as st  # noqa: PLC0415 (not in the training workers)
 
-ui.configure_page()
+    import ui  # noqa: PLC0415
 
-PAGES = [
-    st.Page(path, title=title, icon=icon, default=(i == 0))
-    for i, (path, title, icon) in enumerate(ui.PAGE_SPECS)
-]
+    ui.configure_page()
+    pages = [
+        st.Page(path, title=title, icon=icon, default=(i == 0))
+        for i, (path, title, icon) in enumerate(ui.PAGE_SPECS)
+    ]
+    page = st.navigation(pages, position="hidden")
+    ui.reattach()  # a reloaded tab finds its run again (the token in the address)
+    ui.navigation_menu()
+    ui.sidebar_summary()
+    page.run()
 
-page = st.navigation(PAGES, position="hidden")
-ui.reattach()  # a reloaded tab finds its run again (the token in the address)
-ui.navigation_menu()
-ui.sidebar_summary()
-page.run()
+
+if __name__ == "__main__":
+    main()

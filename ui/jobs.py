@@ -77,6 +77,7 @@ def reattach() -> None:
     token = owner()
     if st.query_params.get(LINK_PARAM) != token:
         st.query_params[LINK_PARAM] = token
+        return  # a new token: there is no run to take back
     if not fresh or JOB in st.session_state or RESULT in st.session_state:
         return
     jobs = [j for j in executor().jobs(token) if j.meta.get("job")]
