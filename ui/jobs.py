@@ -8,6 +8,8 @@ session's unguessable owner token, so no session sees or stops another's runs.
 
 from __future__ import annotations
 
+import math
+import os
 import secrets
 import threading
 from datetime import datetime
@@ -39,7 +41,21 @@ JOB_TIMEOUT = 3600.0  # seconds one training run may take
 #: Seconds a run may go unwatched (no page of its session polling it) before it
 #: is stopped: its tab was closed. Browsers slow the timers of hidden tabs to
 #: about one a minute, so this leaves room for a tab in the background.
+#: ``CONVLSTM_IDLE_TIMEOUT`` (seconds) sets another.
 IDLE_TIMEOUT = 300.0
+
+
+def idle_timeout() -> float:
+    """``CONVLSTM_IDLE_TIMEOUT`` when it is a number of seconds of at least 10
+    (shorter would stop runs whose tab is merely in the background), else
+    :data:`IDLE_TIMEOUT`."""
+    try:
+        seconds = float(os.environ.get("CONVLSTM_IDLE_TIMEOUT", ""))
+    except ValueError:
+        return IDLE_TIMEOUT
+    return seconds if math.isfinite(seconds) and seconds >= 10 else IDLE_TIMEOUT
+
+
 #: The query parameter that carries the session's owner token in the page's
 #: address, so that a reloaded tab finds its run again.
 LINK_PARAM = "run"
@@ -49,7 +65,7 @@ SIDEBAR_POLL = 5.0  # seconds between the sidebar's looks at the run in flight
 @st.cache_resource(show_spinner=False)
 def executor() -> Executor:
     """The app's one executor (shared by all users; holds no per-user state)."""
-    ex = Executor(timeout=JOB_TIMEOUT, idle_timeout=IDLE_TIMEOUT)
+    ex = Executor(timeout=JOB_TIMEOUT, idle_timeout=idle_timeout())
     # start the worker processes now: the first run need not wait for torch to load
     threading.Thread(target=ex.warm_up, name="executor-warm-up", daemon=True).start()
     return ex

@@ -135,3 +135,9 @@ def test_a_made_up_token_in_the_address_is_not_adopted() -> None:
     at.run()
     assert at.session_state[ui.OWNER] != "<script>"
     assert ui.JOB not in at.session_state
+
+
+def test_the_idle_timeout_may_be_set_but_not_below_ten_seconds(monkeypatch) -> None:
+    for value, expected in (("60", 60.0), ("3", 300.0), ("soon", 300.0)):
+        monkeypatch.setenv("CONVLSTM_IDLE_TIMEOUT", value)
+        assert ui.jobs.idle_timeout() == expected
