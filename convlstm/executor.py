@@ -757,20 +757,16 @@ class Executor:
             if job.is_finished or now - job.seen <= self.idle_timeout:
                 continue
             log.info("cancelling job %s (%s): nobody looked at it", job.id, job.label)
+            why = (
+                f"{job.label} was stopped: nobody had looked at it for "
+                f"{self.idle_timeout:g} s (its page was closed)"
+            )
             if job.status == "queued":
                 self._queue.remove(job.id)
                 self._calls.pop(job.id, None)
+                self._finish(job, "cancelled", JobFailed(why))
             else:
-                self._stop(job)  # at its next event
-                self._overdue[job.id] = now + KILL_AFTER  # else its worker ends
-            self._finish(
-                job,
-                "cancelled",
-                JobFailed(
-                    f"{job.label} was stopped: nobody had looked at it for "
-                    f"{self.idle_timeout:g} s (its page was closed)"
-                ),
-            )
+                self._end(job, now, "cancelled", why)
 
     def _take_from_ray(self) -> list[tuple] | None:
         """The board's new events; None (and every unfinished job lost) once the
@@ -808,16 +804,20 @@ class Executor:
                 and job.started is not None
                 and now - job.started > job.timeout
             ):
-                self._stop(job)  # at its next event
-                self._overdue[job.id] = now + KILL_AFTER  # else its worker ends
-                self._finish(
+                self._end(
                     job,
+                    now,
                     "failed",
-                    JobFailed(
-                        f"{job.label} ran longer than its limit of {job.timeout:g} s "
-                        "and was stopped"
-                    ),
+                    f"{job.label} ran longer than its limit of {job.timeout:g} s "
+                    "and was stopped",
                 )
+
+    def _end(self, job: Job, now: float, status: str, why: str) -> None:
+        """Finish a running job now: it stops at its next event, or its worker
+        is ended ``KILL_AFTER`` seconds from ``now``."""
+        self._stop(job)
+        self._overdue[job.id] = now + KILL_AFTER
+        self._finish(job, status, JobFailed(why))
 
 
 _SHARED: dict[tuple[str, int], Executor] = {}

@@ -264,16 +264,23 @@ def _result(meta: dict, job: Job) -> dict:
     }
 
 
+def _job_in_flight() -> Job:
+    """This session's job still in flight, for a polling fragment; once it has
+    ended, its outcome is collected and the whole app reruns instead."""
+    job = current_job()
+    if job is None or job.is_finished:
+        collect()
+        st.rerun(scope="app")
+    return job
+
+
 def progress_fragment(device: str) -> None:
     """The live panel of this session's job, redrawn every ``POLL_EVERY`` seconds
     without rerunning the page; when the job ends, the whole page reruns."""
 
     @st.fragment(run_every=POLL_EVERY)
     def panel() -> None:
-        job = current_job()
-        if job is None or job.is_finished:
-            collect()
-            st.rerun(scope="app")
+        job = _job_in_flight()
         ex = executor()
         if JobPanel(device).show(job, ex.position(job), ex.wait_estimate(job)):
             stop_training()
@@ -291,10 +298,7 @@ def sidebar_progress() -> None:
 
     @st.fragment(run_every=SIDEBAR_POLL)
     def line() -> None:
-        job = current_job()
-        if job is None or job.is_finished:
-            collect()
-            st.rerun(scope="app")
+        job = _job_in_flight()
         st.caption("TRAINING NOW")
         place = executor().position(job)
         text = f"waiting, place {place} in the queue" if place else "running"
