@@ -706,7 +706,7 @@ class Executor:
             if j.status == "running" and j.id != job.id
         ]
         self._retry.update(others)
-        log.warning("killing worker %d of timed-out job %s", pid, job.label)
+        log.warning("killing worker %d of job %s: it did not stop", pid, job.label)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         # a worker killed while writing could leave the event queue's lock held

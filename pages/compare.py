@@ -79,6 +79,7 @@ if autorun or submitted:
         )
     else:
         ui.submit_training(y, **run, data_key=ui.source_key(src))
+    st.rerun()  # the sidebar and the form, drawn above, now show the run
 
 error = st.session_state.pop(ui.JOB_ERROR, None)
 if error is not None:

@@ -201,9 +201,10 @@ def training_form(
         running: a run of this session is in progress (the button then says
             that pressing it replaces that run).
     """
-    # each fold holds out a horizon; a forecast only (0 folds, the default of a
-    # series too short for a backtest) may look as far ahead as the series is long
-    half = len(y) if d["folds"] == 0 else max(1, len(y) // 2)
+    # as far ahead as the series is long: one fold of a long horizon fits, and a
+    # horizon too long for the folds chosen is explained after the press (what
+    # fits), not refused silently by the field
+    longest = max(1, len(y))
     with st.form("train_form", border=True):
         st.multiselect(
             "Models",
@@ -252,12 +253,13 @@ def training_form(
         c1.number_input(
             "Horizon",
             min_value=1,
-            max_value=half,
-            value=min(d["horizon"], half),
+            max_value=longest,
+            value=min(d["horizon"], longest),
             step=1,
             key="horizon",
             help="How many steps ahead to forecast. Each fold holds out this many "
-            "points.",
+            "points, so folds x horizon must leave the first fold some points to "
+            "train on (a message says what fits).",
         )
         c2.number_input(
             "Backtest folds",

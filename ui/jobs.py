@@ -12,11 +12,15 @@ import math
 import os
 import secrets
 import threading
+import time
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from convlstm import ConvLSTMError, compare
 from convlstm.executor import Executor, Job
@@ -84,28 +88,107 @@ def owner() -> str:
     return st.session_state[OWNER]
 
 
+#: Seconds after its last activity during which a reload takes back a session's
+#: data choice and its run (a link kept in a browser's history gives nothing
+#: after that).
+ADOPT_WINDOW = 1800.0
+#: Tokens whose data choice the server keeps for a reload, and the largest
+#: upload it keeps (a bigger one comes back only with a run trained on it).
+KEEP_CHOICES = 50
+MAX_KEPT_UPLOAD = 10_000_000
+
+
+@st.cache_resource(show_spinner=False)
+def _choices() -> dict[str, Any]:
+    """Each recent token's data choice and form settings (shared by all users,
+    looked up by the unguessable token only)."""
+    return {"lock": threading.Lock(), "by_token": OrderedDict()}
+
+
+def _session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def _session_active(session_id: str | None) -> bool:
+    """Whether another browser tab's session is connected now."""
+    if not session_id or session_id == _session_id() or not Runtime.exists():
+        return False
+    return Runtime.instance().is_active_session(session_id)
+
+
 def reattach() -> None:
-    """Keep the session's token in the page's address, and on a new session
-    (a reloaded tab) take back its newest run from the executor: the data it
-    was trained on, the form's settings and the run itself (still training,
-    or finished and not yet seen, or the last result it showed)."""
+    """Keep the session's token in the page's address and its data choice on the
+    server; on a new session that brings a token (a reloaded tab), take back
+    that token's data choice, form settings and newest run (still training, or
+    done within :data:`ADOPT_WINDOW`). When the token's session is still open in
+    another tab (the address was copied or shared), the new session gets a
+    token of its own instead: nobody takes over a live session."""
     fresh = OWNER not in st.session_state
     token = owner()
     if st.query_params.get(LINK_PARAM) != token:
         st.query_params[LINK_PARAM] = token
-        return  # a new token: there is no run to take back
-    if not fresh or JOB in st.session_state or RESULT in st.session_state:
-        return
+    elif fresh:
+        token = _take_back(token)
+    _remember_choice(token)
+
+
+def _take_back(token: str) -> str:
+    """:func:`reattach` for a new session with ``token``; returns the token it
+    keeps (a new one when the old is in use elsewhere)."""
+    store = _choices()
+    with store["lock"]:
+        kept = store["by_token"].get(token)
     jobs = [j for j in executor().jobs(token) if j.meta.get("job")]
-    if not jobs:
-        return
-    job = max(jobs, key=lambda j: j.submitted)
-    meta = job.meta
-    if meta.get("source") is not None and SOURCE not in st.session_state:
-        st.session_state[SOURCE] = meta["source"]
-    if meta.get("form") is not None:
-        st.session_state.setdefault(PARAMS, meta["form"])
-    st.session_state[JOB] = meta["job"]
+    sessions = [j.meta.get("session") for j in jobs]
+    if kept is not None:
+        sessions.append(kept["session"])
+    if any(_session_active(s) for s in sessions):
+        fresh = secrets.token_urlsafe(16)
+        st.session_state[OWNER] = fresh
+        st.query_params[LINK_PARAM] = fresh
+        return fresh
+    now = time.time()
+    if kept is not None and now - kept["time"] < ADOPT_WINDOW:
+        if kept["source"] is not None:
+            st.session_state[SOURCE] = kept["source"]
+        if kept["form"] is not None:
+            st.session_state[PARAMS] = kept["form"]
+    live = [
+        j
+        for j in jobs
+        if not j.is_finished
+        or (j.status == "done" and now - (j.finished or 0) < ADOPT_WINDOW)
+    ]
+    if live:
+        job = max(live, key=lambda j: j.submitted)
+        meta = job.meta
+        if meta.get("source") is not None:
+            st.session_state.setdefault(SOURCE, meta["source"])
+        if meta.get("form") is not None:
+            st.session_state.setdefault(PARAMS, meta["form"])
+        st.session_state[JOB] = meta["job"]
+    return token
+
+
+def _remember_choice(token: str) -> None:
+    """This session's data choice and form settings, kept under its token for a
+    reload (an upload over :data:`MAX_KEPT_UPLOAD` bytes is not kept)."""
+    src = st.session_state.get(SOURCE)
+    if src is not None and len(src.get("data") or b"") > MAX_KEPT_UPLOAD:
+        src = None
+    store = _choices()
+    with store["lock"]:
+        by_token = store["by_token"]
+        by_token[token] = {
+            "source": src,
+            "form": st.session_state.get(PARAMS),
+            "session": _session_id(),
+            "time": time.time(),
+        }
+        by_token.move_to_end(token)
+        while len(by_token) > KEEP_CHOICES:
+            by_token.popitem(last=False)
 
 
 def submit_training(
@@ -193,6 +276,7 @@ def _submit(
         job=record,
         source=st.session_state.get(SOURCE),
         form=st.session_state.get(PARAMS),
+        session=_session_id(),
     )
     for key in (JOB_ERROR, LOST, RUNNING):
         st.session_state.pop(key, None)
@@ -202,7 +286,10 @@ def _submit(
 def current_job() -> Job | None:
     """This session's job in flight (None if there is none or it was lost)."""
     meta = st.session_state.get(JOB)
-    return executor().get(meta["id"], owner()) if meta else None
+    job = executor().get(meta["id"], owner()) if meta else None
+    if job is not None:
+        job.meta["session"] = _session_id()  # the tab that watches it now
+    return job
 
 
 def stop_training() -> bool:
@@ -231,9 +318,13 @@ def collect() -> str | None:
     if not job.is_finished:
         return None
     st.session_state.pop(JOB)
-    # the newest run stays with the executor for a reloaded tab; older ones go
-    for other in ex.jobs(owner()):
-        if other.id != job.id and other.is_finished:
+    # this run and the newest done one stay with the executor for a reloaded
+    # tab (a stopped run has no result to show); older ones go
+    mine = ex.jobs(owner())
+    done = [j for j in mine if j.status == "done"]
+    keep = {job.id} | ({max(done, key=lambda j: j.submitted).id} if done else set())
+    for other in mine:
+        if other.id not in keep and other.is_finished:
             ex.forget(other.id, owner())
     if job.status == "done":
         res = _result(meta, job)

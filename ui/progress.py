@@ -76,14 +76,18 @@ def event_text(event: Any) -> str:
     return f"{event.model} · {event.stage}{step}"
 
 
-def wait_text(position: int, wait: float | None) -> str:
-    """Caption of a job's place: ``"2 runs ahead of yours · about 1 min"``."""
+def wait_text(position: int, wait: float | None, elapsed: float = 0.0) -> str:
+    """Caption of a job's place: ``"2 runs ahead of yours · about 1 min"``; a
+    running job without an estimate says how long it has run (a heavy net can
+    spend minutes in its first epoch: the time shows it is alive)."""
     about = "" if wait is None else f" · about {_duration(wait)}"
     if position > 1:
         return f"Waiting: {position - 1} runs ahead of yours{about} until it starts"
     if position == 1:
         return f"Waiting: yours starts next{about}"
-    return f"Training{about} left" if wait is not None else "Training"
+    if wait is not None:
+        return f"Training{about} left"
+    return f"Training · {_duration(elapsed)} so far" if elapsed >= 1 else "Training"
 
 
 def _duration(seconds: float) -> str:
@@ -135,7 +139,7 @@ class JobPanel:
                 else f"Starting on {self.device.upper()}..."
             )
             top.progress(min(max(job.fraction, 0.0), 1.0), text=text)
-            top.caption(wait_text(position, wait))
+            top.caption(wait_text(position, wait, job.seconds))
             stop = stop_col.button(
                 "Stop training",
                 icon=":material/stop:",

@@ -141,3 +141,48 @@ def test_the_idle_timeout_may_be_set_but_not_below_ten_seconds(monkeypatch) -> N
     for value, expected in (("60", 60.0), ("3", 300.0), ("soon", 300.0)):
         monkeypatch.setenv("CONVLSTM_IDLE_TIMEOUT", value)
         assert ui.jobs.idle_timeout() == expected
+
+
+def _reload(token: str) -> AppTest:
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    again.query_params[ui.jobs.LINK_PARAM] = token
+    again.run()
+    assert not again.exception, again.exception
+    return again
+
+
+def test_a_reload_after_a_stopped_run_shows_the_last_result_and_the_data_now(
+    wait_for_training,
+) -> None:
+    at = compare_page("co2")
+    token = at.session_state[ui.OWNER]
+    submit(at, ["Seasonal naive"], horizon=6)
+    wait_for_training(at)
+    shown = at.session_state[ui.RESULT]["run_id"]
+    submit(at, ["ARIMA", "ETS", "Theta"], horizon=6, folds=3)
+    stopped = at.session_state[ui.JOB]["id"]
+    assert ui.executor().cancel(stopped, token)  # the Stop button
+    ui.executor().get(stopped, token).wait(120)
+    at.run()  # collects the stopped run: no new result
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="dataset").set_value("beer").run()  # data chosen after the run
+    again = _reload(token)
+    assert again.session_state[ui.SOURCE]["name"] == "beer"
+    again.switch_page("pages/compare.py").run()
+    wait_for_training(again)
+    assert again.session_state[ui.RESULT]["run_id"] == shown
+    assert "stopped" not in warnings(again)
+
+
+def test_a_link_open_in_another_tab_gives_a_new_session_not_that_one(
+    wait_for_training, monkeypatch
+) -> None:
+    at = compare_page("co2")
+    token = at.session_state[ui.OWNER]
+    submit(at, ["Seasonal naive"], horizon=6)
+    wait_for_training(at)
+    monkeypatch.setattr(ui.jobs, "_session_active", lambda session_id: True)
+    other = _reload(token)
+    assert other.session_state[ui.OWNER] != token
+    assert other.query_params[ui.jobs.LINK_PARAM] == other.session_state[ui.OWNER]
+    assert ui.SOURCE not in other.session_state and ui.JOB not in other.session_state

@@ -97,7 +97,7 @@ def _panel_app() -> None:
         )
         for epoch in (1, 2, 3)
     ]
-    job = SimpleNamespace(events=events, fraction=events[-1].fraction)
+    job = SimpleNamespace(events=events, fraction=events[-1].fraction, seconds=4.0)
     ui.JobPanel("cpu").show(job, position=0, wait=12.0)
 
 
@@ -118,3 +118,6 @@ def test_wait_text_says_the_queue_place() -> None:
     )
     assert ui.progress.wait_text(1, None) == "Waiting: yours starts next"
     assert ui.progress.wait_text(0, None) == "Training"
+    # no estimate (a heavy net near 0%): how long it has run, as a sign of life
+    assert ui.progress.wait_text(0, None, 100.0) == "Training · 2 min so far"
+    assert ui.progress.wait_text(0, 30.0, 100.0) == "Training · about 30 s left"
