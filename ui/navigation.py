@@ -77,10 +77,11 @@ def ensure_navigation() -> bool:
     return True
 
 
-def sidebar_summary() -> None:
-    """Show the current dataset, the run in flight and the last result in the
-    sidebar."""
-    sidebar_progress()
+def sidebar_summary(show_run: bool = True) -> None:
+    """Show the current dataset, the run in flight (unless ``show_run`` is False:
+    the Train & compare page draws its own) and the last result in the sidebar."""
+    if show_run:
+        sidebar_progress()
     with st.sidebar:
         st.caption("CURRENT DATA")
         src = source()
