@@ -1,9 +1,13 @@
 """Training as jobs: the process-wide executor, this session's job in flight, its
-outcome collected into the session, and the session's short run history.
+outcome collected into the session, the session's short run history, and taking
+them back after a reload.
 
-The executor is shared by every user (``st.cache_resource``); which jobs belong to
-this session lives in ``st.session_state`` only, and every lookup names the
-session's unguessable owner token, so no session sees or stops another's runs.
+The executor is shared by every user (``st.cache_resource``); every lookup names
+the session's unguessable owner token, so no session sees or stops another's runs.
+The token is also in the page's address, so that a reloaded tab (a new session)
+takes back its run, data choice and settings (``reattach``); a token whose
+session is still connected elsewhere is not taken over, and what a token keeps on
+the server (its data choice, its jobs) is given back only for ``ADOPT_WINDOW``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Session-state keys and the user's data choice (``st.session_state[SOURCE]``).
 
-Each user's data choice and results live in ``st.session_state``; nothing per-user
-is kept anywhere else.
+Each user's data choice and results live in ``st.session_state``; for a reloaded
+tab, ``ui.jobs`` also keeps the last data choice and runs on the server under the
+session's unguessable token, for a limited time.
 """
 
 from __future__ import annotations

@@ -325,7 +325,10 @@ def is_regular(times: np.ndarray) -> bool:
 
 
 def partial_ends(
-    times: np.ndarray, starts: pd.DatetimeIndex, freq: str
+    times: np.ndarray,
+    starts: pd.DatetimeIndex,
+    freq: str,
+    regular: bool | None = None,
 ) -> tuple[bool, bool]:
     """Whether the first and the last of the steps starting at ``starts`` (of
     ``freq``) hold only part of what a step of these rows holds: summed or
@@ -335,7 +338,8 @@ def partial_ends(
     ``times`` are the rows' sorted unique times. Rows in regular steps of their
     own (days, months) cover a step when none of its own steps is missing; the
     times of an event log cover it when they reach about as far into it as they
-    reach into the inner steps (:func:`_usual_reach`).
+    reach into the inner steps (:func:`_usual_reach`). ``regular``: whether the
+    rows are regular, when the caller knows (:func:`is_regular`).
     """
     n = len(starts)
     if n < _MIN_KEPT_STEPS + 1 or len(times) < 3:
@@ -349,7 +353,7 @@ def partial_ends(
     if gap <= 0 or gap * 2 > width.min():
         return False, False  # the rows are not finer than the steps
     at = np.searchsorted(times, edges)
-    if is_regular(times):
+    if is_regular(times) if regular is None else regular:
         # regular rows: a step misses one of its own steps or more
         rows = np.diff(at)
         expected = width / gap
@@ -427,7 +431,7 @@ def _drop_partial_panel_ends(
             logs.append(name)
             continue
         lo, hi = int(firsts[name]), int(lasts[name]) + 1
-        drop(name, *partial_ends(times, starts[lo:hi], freq))
+        drop(name, *partial_ends(times, starts[lo:hi], freq, regular=True))
     if logs:
         # a store without a sale on the log's first days is no partial step:
         # the log's own first and last steps are judged on all its rows
