@@ -52,7 +52,7 @@ from .models.registry import (
     route_start,
     start_models,
 )
-from .narrative import kept_start_text, unscored_text
+from .narrative import below_zero_text, kept_start_text, unscored_text
 from .panel_compare import (
     ALL_SERIES,
     PanelComparison,
@@ -386,6 +386,8 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "forecast": pred.to_numpy(dtype=float),
         }
     )
+    if below := below_zero_text(y, frame):
+        print(f"note: {below}", file=err)
     text = safe_csv(frame)
     if args.out and args.out != "-":
         with open(args.out, "w", encoding="utf-8", newline="") as fh:
@@ -513,6 +515,8 @@ def _run_compare(
         print(f"note: {name} left out: {why}", file=err)
     for name, model in result.fitted.items():
         _print_start(name, model, err)
+    if below := below_zero_text(y, result.future):
+        print(f"note: {below}", file=err)
     return result
 
 

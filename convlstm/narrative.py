@@ -81,6 +81,28 @@ def unscored_text(points: int, index: pd.DatetimeIndex) -> str:
     )
 
 
+def below_zero_text(y: pd.Series, future: pd.DataFrame) -> str | None:
+    """ "Theta forecasts below zero (lowest -1.7), though the series never goes
+    below zero..." when the history holds no negative value and some model's
+    ``future`` (``model, forecast``) does beyond round-off; else None."""
+    values = y.to_numpy(dtype=float)
+    if not len(values) or values.min() < 0 or future.empty:
+        return None
+    tiny = 1e-9 * max(float(abs(values).max()), 1e-300)
+    low = future.groupby("model", sort=False)["forecast"].min()
+    below = low[low < -tiny]
+    if below.empty:
+        return None
+    names = list(below.index)
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"{who} {'forecasts' if len(names) == 1 else 'forecast'} below zero "
+        f"(lowest {float(below.min()):.4g}), though the series never goes below "
+        "zero; for counts, sales or other amounts that cannot be negative, read "
+        "those steps as 0."
+    )
+
+
 def rerun_verdict(match: bool, differences: int, seconds: float) -> str:
     """What a re-run from the reproducibility record showed.
 
