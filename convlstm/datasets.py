@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pandas as pd
 from .backtest import first_fold_min_length
 from .data import read_csv, season_length, to_panel, to_series
 from .errors import DataError
-from .models.registry import default_models, min_train_length
+from .models.registry import default_models, loose_key, min_train_length
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -170,11 +169,7 @@ def resolve(name: str) -> str:
     Raises:
         DataError: no bundled dataset has that name (the message lists them).
     """
-
-    def key(text: str) -> str:
-        return re.sub(r"[^a-z0-9]", "", str(text).lower())
-
-    found = [known for known in _INFO if key(known) == key(name)]
+    found = [known for known in _INFO if loose_key(known) == loose_key(name)]
     return _check(found[0] if len(found) == 1 else name)
 
 

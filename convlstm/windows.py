@@ -259,7 +259,8 @@ def predict_windows(
     out = []
     with torch.no_grad():
         for chunk in windows.split(batch_size):
-            x, loc, scale = normalise(chunk.to(torch.float64), norm_period)
+            raw = chunk.to(torch.float64)
+            x, loc, scale = normalise(raw, norm_period)
             y = net(x.to(device=device, dtype=torch.float32)).double().cpu()
             if reach is not None:
                 x = x.cpu()
@@ -267,7 +268,7 @@ def predict_windows(
                 low = x.min(dim=1, keepdim=True).values - steps
                 high = x.max(dim=1, keepdim=True).values + steps
                 y = torch.maximum(torch.minimum(y, high), low)
-            raw = chunk.to(torch.float64).cpu()
+            raw = raw.cpu()
             # a window that never moves (a product never sold) stays where it is,
             # as a constant series fitted alone does; + 0.0 turns -0.0 into 0.0
             flat = torch.nan_to_num(raw.diff(dim=1).abs(), nan=0.0).sum(dim=1) == 0

@@ -22,7 +22,14 @@ from .columns import (
     pick_value_column,
     series_names,
 )
-from .series import SPIKE_STEPS, as_table, column_args, parse_rows, repair
+from .series import (
+    SPIKE_STEPS,
+    as_table,
+    column_args,
+    parse_rows,
+    repair,
+    spike_ratios,
+)
 from .steps import (
     WHERE_TO_CHOOSE,
     check_agg,
@@ -603,21 +610,12 @@ def _note_stale(out: pd.DataFrame, freq: str, notes: list[str]) -> None:
 
 
 def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:
-    """A note on the series with a lone value far from its neighbours, as
-    :func:`~convlstm.data.series.spike_text` finds for one series (vectorised:
-    a panel may hold many thousands)."""
+    """A note on the series with a lone value far from its neighbours
+    (:func:`~convlstm.data.series.spike_ratios`, as for one series)."""
     names = out["series"].to_numpy()
     v = out["value"].to_numpy(dtype=float)
-    step = np.abs(np.diff(v))
-    same = names[1:] == names[:-1]
-    before = np.where(np.r_[False, same], np.r_[np.nan, step], np.nan)
-    after = np.where(np.r_[same, False], np.r_[step, np.nan], np.nan)
-    groups = pd.Series(before).groupby(names, sort=False)
-    typical = groups.transform("median").to_numpy()
-    size = groups.transform("size").to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.fmin(before, after) / typical
-    far = (size >= 8) & (typical > 0) & (ratio > SPIKE_STEPS)
+    ratio = spike_ratios(v, names)
+    far = ratio > SPIKE_STEPS
     if not far.any():
         return
     worst = (

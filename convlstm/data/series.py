@@ -138,31 +138,44 @@ def to_series(
 SPIKE_STEPS = 150.0
 
 
+def spike_ratios(values: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
+    """For each value, how many times its series' typical one-step change (the
+    median) it stands from its nearer neighbour (its one neighbour at an end): a
+    lone value jumps away from the one before and back to the one after. NaN for
+    a series of fewer than 8 points, or one that mostly does not move
+    (intermittent counts). ``names``: each value's series, the values sorted by
+    series then time (None: one series)."""
+    v = np.asarray(values, dtype=float)
+    names = np.zeros(len(v)) if names is None else np.asarray(names)
+    step = np.abs(np.diff(v))
+    same = names[1:] == names[:-1]
+    before = np.where(np.r_[False, same], np.r_[np.nan, step], np.nan)
+    after = np.where(np.r_[same, False], np.r_[step, np.nan], np.nan)
+    groups = pd.Series(before).groupby(names, sort=False)
+    typical = groups.transform("median").to_numpy()
+    size = groups.transform("size").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.fmin(before, after) / typical
+    ratio[(size < 8) | ~(typical > 0)] = np.nan
+    return ratio
+
+
 def spike_text(y: pd.Series) -> str | None:
     """ "the value at 2020-03-01 (1e+09) stands 2e+08 times the series' typical
     one-step change from its neighbours..." for the most extreme lone value of
-    ``y``, or None when no value stands :data:`SPIKE_STEPS` times that far out
-    (or the series mostly does not move, as intermittent counts do)."""
-    v = y.to_numpy(dtype=float)
-    if len(v) < 8:
-        return None
-    step = np.abs(np.diff(v))
-    typical = float(np.median(step))
-    if not typical > 0:
-        return None
-    # a lone value jumps away from the one before and back to the one after
-    apart = np.minimum(np.append(step, np.inf), np.insert(step, 0, np.inf))
-    ratio = apart / typical
+    ``y`` (:func:`spike_ratios`), or None when no value stands
+    :data:`SPIKE_STEPS` times that far out."""
+    ratio = spike_ratios(y.to_numpy(dtype=float))
     far = np.flatnonzero(ratio > SPIKE_STEPS)
     if not len(far):
         return None
     worst = int(far[np.argmax(ratio[far])])
     more = f" ({len(far)} such values)" if len(far) > 1 else ""
     return (
-        f"the value at {format_time(y.index[worst])} ({v[worst]:.6g}) stands "
-        f"{ratio[worst]:,.0f} times the series' typical one-step change from its "
-        f"neighbours{more}; if it is a typo or a glitch, fix it: every model "
-        "follows it, and its scores are scaled by it"
+        f"the value at {format_time(y.index[worst])} ({float(y.iloc[worst]):.6g}) "
+        f"stands {ratio[worst]:,.0f} times the series' typical one-step change "
+        f"from its neighbours{more}; if it is a typo or a glitch, fix it: every "
+        "model follows it, and its scores are scaled by it"
     )
 
 

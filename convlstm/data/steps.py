@@ -181,14 +181,7 @@ def _check_counts(counts: pd.Series, freq: str | None) -> pd.Series:
         DataError: every step holds one row.
     """
     if len(counts) and bool((counts == 1).all()):
-        named = {v: k for k, v in STEPS.items()}
-        where = (
-            "timestamp"
-            if freq is None
-            else f"{named[freq]} step"
-            if freq in named
-            else f"step of {freq}"
-        )
+        where = "timestamp" if freq is None else step_words(freq, one=True)
         raise DataError(
             f"every {where} holds one row, so counting rows gives 1 everywhere; "
             f"choose a longer step {WHERE_TO_CHOOSE}, or combine the rows another "
@@ -216,10 +209,12 @@ def _check_not_finer(
     )
 
 
-def step_words(freq: str) -> str:
-    """ "monthly steps" for a step of :data:`STEPS`, else "steps of 15min"."""
+def step_words(freq: str, *, one: bool = False) -> str:
+    """ "monthly steps" for a step of :data:`STEPS`, else "steps of 15min" (with
+    ``one``: "monthly step", "step of 15min")."""
     named = {v: k for k, v in STEPS.items()}
-    return f"{named[freq]} steps" if freq in named else f"steps of {freq}"
+    noun = "step" if one else "steps"
+    return f"{named[freq]} {noun}" if freq in named else f"{noun} of {freq}"
 
 
 def combine_panel_rows(

@@ -37,6 +37,7 @@ __all__ = [
     "canonical_name",
     "check_setting",
     "default_models",
+    "loose_key",
     "make_model",
     "min_train_length",
     "model_class",
@@ -144,7 +145,9 @@ def _ensemble_min_length(season: int, horizon: int) -> int:
 _SPECS: dict[str, ModelSpec] = {}
 
 
-def _key(name: str) -> str:
+def loose_key(name: str) -> str:
+    """``name`` as loose spellings of it compare: lower case, letters and digits
+    only ("Seasonal-naive", "seasonal_naive" -> "seasonalnaive")."""
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
@@ -160,7 +163,7 @@ def register(spec: ModelSpec, *, replace: bool = False) -> ModelSpec:
             f"model kind must be one of {', '.join(map(repr, KINDS))}, "
             f"got {spec.kind!r}"
         )
-    clash = [n for n in _SPECS if _key(n) == _key(spec.name)]
+    clash = [n for n in _SPECS if loose_key(n) == loose_key(spec.name)]
     if clash and not replace:
         raise ParameterError(f"a model named {clash[0]!r} is already registered")
     for name in clash:
@@ -191,9 +194,9 @@ def canonical_name(name: str) -> str:
     Raises:
         ParameterError: no such model (the message lists the registered ones).
     """
-    wanted = _key(name)
+    wanted = loose_key(name)
     for canonical in _SPECS:
-        if _key(canonical) == wanted:
+        if loose_key(canonical) == wanted:
             return canonical
     raise ParameterError(
         f"unknown model {name!r}; choose from: {', '.join(model_names())}"
