@@ -142,6 +142,10 @@ if table is not None:
     picked_value = src.get("value_col") or attrs.get("value_col")
     if failure is None:
         picked_value = picked_value or y.name
+    else:  # what the reader tried, so the pickers show the columns the error names
+        picked_time, picked_value = ui.upload_picks(
+            src["data"], picked_time, picked_value
+        )
     # A file of several numeric columns and no id column may hold one series per
     # column: offered first in the value picker, the reader's single pick stays.
     wide = ui.upload_wide_columns(src["data"], picked_time)
@@ -156,12 +160,15 @@ if table is not None:
     values = [ui.EVERY_COLUMN, *columns] if offer_wide else columns
     # The pickers show the choice, or the reader's pick; a picker left empty by
     # a read that failed shows the pick of a read that now works (other steps).
+    # A value the browser still holds from the previous file (not among this
+    # file's columns) is replaced too, else the picker shows a column the file
+    # does not have.
     for key, picked, options in (
         ("time_col", picked_time, columns),
         ("value_col", picked_value, values),
     ):
-        if st.session_state.get(key) is None and picked in options:
-            st.session_state[key] = picked
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = picked if picked in options else None
     c1, c2, c3 = st.columns(3)
     c1.selectbox(
         "Time column",

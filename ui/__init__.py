@@ -51,6 +51,7 @@ from .loaders import (
     read_upload,
     source_label,
     upload_id_columns,
+    upload_picks,
     upload_series,
     upload_wide_columns,
 )
@@ -191,6 +192,7 @@ __all__ = [
     "time_format",
     "training_form",
     "upload_id_columns",
+    "upload_picks",
     "upload_series",
     "upload_wide_columns",
 ]

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import ConvLSTMError, DataError, datasets, read_csv, to_panel, to_series
-from convlstm.data import find_id_columns, series_of, wide_columns
+from convlstm.data import find_id_columns, reader_picks, series_of, wide_columns
 from convlstm.data.steps import AGG_NOUNS, STEPS
 
 from .state import Source, choose_series, protocol_name, source
@@ -85,6 +85,18 @@ def upload_id_columns(
         return find_id_columns(read_upload(content), time_col, value_col, step=step)
     except DataError:
         return []  # the series reader reports what is wrong with the file
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def upload_picks(
+    content: bytes, time_col: str | None, value_col: str | None
+) -> tuple[str | None, str | None]:
+    """The time and value columns the reader takes in an upload it could not read
+    as a series (None where it picks none), the chosen ones kept."""
+    try:
+        return reader_picks(read_upload(content), time_col, value_col)
+    except DataError:
+        return time_col, value_col
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -5,6 +5,7 @@ Dates and frequencies are parsed in this package and nowhere else; this module
 re-exports the public names of its submodules, one per concern.
 """
 
+from .columns import reader_picks
 from .encoding import MAX_BYTES
 from .export import safe_csv
 from .frequency import future_index, infer_freq, season_length, seasonal_periods
@@ -40,6 +41,7 @@ __all__ = [
     "infer_freq",
     "panel_summary",
     "read_csv",
+    "reader_picks",
     "safe_csv",
     "season_length",
     "seasonal_periods",

@@ -321,6 +321,22 @@ def _with_joined(
     return out
 
 
+def reader_picks(
+    df: pd.DataFrame, time_col: str | None = None, value_col: str | None = None
+) -> tuple[str | None, str | None]:
+    """The time and value columns the reader would take (each None where it
+    could pick none; the value only once a time is known), the given ones kept:
+    what a column picker shows for a table whose series could not be read, so
+    the user sees what was tried."""
+    if time_col is None:
+        with contextlib.suppress(DataError):
+            time_col = pick_time_column(df, value_col)[0]
+    if value_col is None and time_col is not None:  # the reader's order
+        with contextlib.suppress(DataError):
+            value_col = pick_value_column(df, time_col)[0]
+    return time_col, value_col
+
+
 def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list[str]]:
     """Pick the value column: the first numeric column that is not the time.
 

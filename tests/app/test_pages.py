@@ -153,6 +153,25 @@ def test_a_file_the_reader_cannot_place_gets_its_columns_picked(app: AppTest) ->
     assert "as Unix time in seconds" in texts(app)
 
 
+def test_a_refused_file_after_a_good_one_shows_its_own_columns(
+    app: AppTest, good_csv: bytes
+) -> None:
+    # the pickers showed the good file's value column, which the new file lacks
+    bad = "date,v\n" + "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 30))
+    bad = bad.replace(",9\n", ",inf\n")
+    open_page(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("sales.csv", good_csv, "text/csv"))
+    app.run()
+    assert app.selectbox(key="value_col").value == "Umsatz (EUR)"
+    app.file_uploader(key="upload").set_value(("v.csv", bad.encode(), "text/csv"))
+    app.run()
+    assert not app.exception, app.exception
+    assert "infinite" in app.error[0].value
+    assert app.selectbox(key="time_col").value == "date"
+    assert app.selectbox(key="value_col").value == "v"
+
+
 def test_user_text_is_escaped(app: AppTest) -> None:
     nasty = "[click](http://evil.example) <b>x</b>"
     csv = f"when,{nasty}\n" + "".join(
