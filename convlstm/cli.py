@@ -52,7 +52,12 @@ from .models.registry import (
     route_start,
     start_models,
 )
-from .narrative import below_zero_text, kept_start_text, unscored_text
+from .narrative import (
+    below_zero_text,
+    kept_start_text,
+    panel_below_zero_text,
+    unscored_text,
+)
 from .panel_compare import (
     ALL_SERIES,
     PanelComparison,
@@ -440,6 +445,8 @@ def _forecast_panel(
             + ", ".join(_local_panel_models())
         ) from None
     _print_failures({name: dict(pred.attrs.get("failed") or {})}, err)
+    if below := panel_below_zero_text(panel, pred.assign(model=name)):
+        print(f"note: {below}", file=err)
     frame = pd.DataFrame(
         {
             "series": pred["series"].astype(str).to_numpy(),
@@ -576,6 +583,8 @@ def _run_panel(
                 file=err,
             )
     _print_failures(failed, err)
+    if below := panel_below_zero_text(panel, result.future):
+        print(f"note: {below}", file=err)
     return result
 
 

@@ -85,21 +85,48 @@ def below_zero_text(y: pd.Series, future: pd.DataFrame) -> str | None:
     """ "Theta forecasts below zero (lowest -1.7), though the series never goes
     below zero..." when the history holds no negative value and some model's
     ``future`` (``model, forecast``) does beyond round-off; else None."""
-    values = y.to_numpy(dtype=float)
-    if not len(values) or values.min() < 0 or future.empty:
+    panel = pd.DataFrame({"series": "", "value": y.to_numpy(dtype=float)})
+    return panel_below_zero_text(panel, future.assign(series=""), one=True)
+
+
+def panel_below_zero_text(
+    panel: pd.DataFrame, future: pd.DataFrame, *, one: bool = False
+) -> str | None:
+    """ "Theta forecasts below zero on 3 of the 40 series that never go below
+    zero (lowest -4.2, on 'b')..." for a panel (``series, value``) and its
+    ``future`` (``series, model, forecast``); None when no model forecasts a
+    series that never goes below zero below it beyond round-off. ``one``: the
+    panel is one series (the sentence does not count series)."""
+    if panel.empty or future.empty:
         return None
-    tiny = 1e-9 * max(float(abs(values).max()), 1e-300)
-    low = future.groupby("model", sort=False)["forecast"].min()
-    below = low[low < -tiny]
+    values = panel.assign(series=panel["series"].astype(str))
+    history = values.groupby("series", sort=False)["value"]
+    low = history.min()
+    tiny = 1e-9 * history.agg(lambda v: max(float(v.abs().max()), 1e-300))
+    never = low.index[low >= 0]
+    if never.empty:
+        return None
+    fut = future.assign(series=future["series"].astype(str))
+    fut = fut[fut["series"].isin(never)]
+    below = fut[fut["forecast"] < -tiny.reindex(fut["series"]).to_numpy()]
     if below.empty:
         return None
-    names = list(below.index)
+    names = list(dict.fromkeys(below["model"]))
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "forecasts" if len(names) == 1 else "forecast"
+    lowest = below.loc[below["forecast"].idxmin()]
+    if one:
+        where = f"(lowest {float(lowest['forecast']):.4g}), though the series never"
+        where += " goes below zero"
+    else:
+        n = below["series"].nunique()
+        where = (
+            f"on {n} of the {len(never)} series that never go below zero (lowest "
+            f"{float(lowest['forecast']):.4g}, on {lowest['series']!r})"
+        )
     return (
-        f"{who} {'forecasts' if len(names) == 1 else 'forecast'} below zero "
-        f"(lowest {float(below.min()):.4g}), though the series never goes below "
-        "zero; for counts, sales or other amounts that cannot be negative, read "
-        "those steps as 0."
+        f"{who} {verb} below zero {where}; for counts, sales or other amounts "
+        "that cannot be negative, read those steps as 0."
     )
 
 

@@ -139,6 +139,8 @@ def show_panel_results(res: dict, src: Source | None) -> None:
         show_leaderboard(cmp)
         show_problems(cmp)
         show_series(res, (src or {}).get("series"))
+    if below := narrative.panel_below_zero_text(res["panel"], cmp.future):
+        st.caption(escape_md(below))
     show_panel_downloads(res)
     show_panel_bundles(res)
 

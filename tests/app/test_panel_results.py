@@ -117,3 +117,14 @@ def test_series_table_and_future_table(result) -> None:
     assert future["series"].iloc[0] == "east"  # sorted by series
     csv = panel_results.safe_csv(future).decode()
     assert csv.splitlines()[0] == "series,timestamp,model,forecast"
+
+
+def test_a_forecast_below_zero_of_a_series_that_never_is_gets_a_note(result) -> None:
+    cmp = result["comparison"]
+    future = cmp.future.copy()
+    future.loc[future["series"] == "south", "forecast"] = -3.5
+    res = {**result, "comparison": dataclasses.replace(cmp, future=future)}
+    captions = " ".join(c.value for c in _app(res).caption)
+    assert "below zero on 1 of the 3 series that never go below zero" in captions
+    assert "'south'" in captions
+    assert "below zero" not in " ".join(c.value for c in _app(result).caption)

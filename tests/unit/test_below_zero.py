@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from convlstm.narrative import below_zero_text
+from convlstm.narrative import below_zero_text, panel_below_zero_text
 
 
 def _future(**lows: list[float]) -> pd.DataFrame:
@@ -23,3 +23,27 @@ def test_models_forecasting_below_zero_are_named_with_the_lowest_value():
 def test_a_series_that_goes_below_zero_gets_no_note():
     y = pd.Series([1.0, -2.0, 3.0])
     assert below_zero_text(y, _future(Theta=[-5.0])) is None
+
+
+def test_a_panel_counts_the_series_forecast_below_zero():
+    panel = pd.DataFrame(
+        {
+            "series": ["a"] * 3 + ["b"] * 3 + ["c"] * 3,
+            "value": [0.0, 2.0, 1.0, 5.0, 0.0, 4.0, -1.0, 2.0, 3.0],
+        }
+    )
+    future = pd.DataFrame(
+        {
+            "series": ["a", "a", "b", "c", "b"],
+            "model": ["Theta", "Theta", "ETS", "Theta", "Naive"],
+            "forecast": [-0.5, 1.0, -4.2, -9.0, 3.0],
+        }
+    )
+    text = panel_below_zero_text(panel, future)
+    # c goes below zero itself, so its -9 is not counted
+    assert text.startswith(
+        "Theta and ETS forecast below zero on 2 of the 2 series that never go "
+        "below zero (lowest -4.2, on 'b')"
+    )
+    assert panel_below_zero_text(panel, future[future["model"] == "Naive"]) is None
+    assert panel_below_zero_text(panel, future.iloc[:0]) is None

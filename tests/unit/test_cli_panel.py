@@ -322,3 +322,23 @@ def test_no_id_conflicts_are_said_in_cli_words(files):
     assert "not allowed with argument --no-id" in err
     code, _, err = run(["compare", "--dataset", "air_passengers", "--no-id"])
     assert code != 0 and "--no-id is for a CSV file" in err
+
+
+def test_a_panel_forecast_below_zero_of_sales_gets_a_note(tmp_path):
+    # two stores whose sales fall to zero: Theta's trend goes below it
+    months = pd.date_range("2019-01-01", periods=36, freq="MS")
+    falling = np.maximum(0.0, 30.0 - np.arange(36.0))
+    rows = [
+        (s, m.strftime("%Y-%m"), v)
+        for s in ("A", "B")
+        for m, v in zip(months, falling, strict=True)
+    ]
+    path = tmp_path / "falling.csv"
+    pd.DataFrame(rows, columns=["store", "month", "sales"]).to_csv(path, index=False)
+    for argv in (
+        ["forecast", "--csv", str(path), "--model", "Theta", "--out", "-"],
+        ["compare", "--csv", str(path), "--models", "Theta,Naive", "--quiet"],
+    ):
+        code, _, err = run(argv)
+        assert code == 0, err
+        assert "Theta forecasts below zero on 2 of the 2 series" in err
