@@ -28,6 +28,7 @@ from .errors import (
     ConvLSTMError,
     DataError,
     NotFittedError,
+    PanelFitWarning,
     ParameterError,
     TrainingError,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "ParameterError",
     "SeasonalNaiveForecaster",
     "ThetaForecaster",
+    "PanelFitWarning",
     "TrainingError",
     "__version__",
     "backtest",

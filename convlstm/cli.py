@@ -13,6 +13,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
@@ -34,7 +35,7 @@ from .data import (
 from .data.frequency import check_future
 from .data.steps import AGGREGATIONS
 from .datasets import default_horizon_folds
-from .errors import ConvLSTMError, DataError, ParameterError
+from .errors import ConvLSTMError, DataError, PanelFitWarning, ParameterError
 from .executor import check_engine
 from .images.cli import add_images_parser, run_images_command
 from .models.base import BaseForecaster
@@ -435,7 +436,9 @@ def _forecast_panel(
             )
         kwargs["train_workers"] = args.train_workers
     try:
-        pred = model.fit(panel, **kwargs).predict()
+        with warnings.catch_warnings():  # failures are printed below
+            warnings.simplefilter("ignore", PanelFitWarning)
+            pred = model.fit(panel, **kwargs).predict()
     except DataError:
         if _takes_panel(model):
             raise

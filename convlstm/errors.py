@@ -23,3 +23,9 @@ class NotFittedError(ConvLSTMError, AttributeError):
 
 class TrainingError(ConvLSTMError, RuntimeError):
     """Training failed: non-finite (NaN/inf) loss or out of memory."""
+
+
+class PanelFitWarning(UserWarning):
+    """Some series of a panel could not be fitted: they have no forecast, and the
+    model's ``failed_`` says why (the comparison and the CLI report them in
+    their own words and silence this warning)."""

@@ -12,6 +12,7 @@ import inspect
 import logging
 import math
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,7 @@ from .data import future_index, split_panel
 from .data import season_length as freq_season_length
 from .data.cells import plural, quote
 from .data.frequency import check_future
-from .errors import ConvLSTMError, DataError, ParameterError
+from .errors import ConvLSTMError, DataError, PanelFitWarning, ParameterError
 from .executor import check_engine, check_train_workers
 from .intervals import (
     check_levels,
@@ -739,7 +740,9 @@ def _fit_round(
                 kwargs = _fit_kwargs(
                     model, label, stage, tracker, n_jobs, engine, train_workers
                 )
-                model.fit(panel, **kwargs)
+                with warnings.catch_warnings():  # failures are reported below
+                    warnings.simplefilter("ignore", PanelFitWarning)
+                    model.fit(panel, **kwargs)
                 pred = model.predict()
         except ParameterError as exc:
             raise ParameterError(f"{name}, {stage}: {exc}") from None

@@ -17,6 +17,7 @@ import multiprocessing
 import secrets
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any, Self
 
@@ -24,7 +25,13 @@ import numpy as np
 import pandas as pd
 
 from ..data.panel import split_panel
-from ..errors import ConvLSTMError, DataError, NotFittedError, ParameterError
+from ..errors import (
+    ConvLSTMError,
+    DataError,
+    NotFittedError,
+    PanelFitWarning,
+    ParameterError,
+)
 from ..executor import Executor, check_engine, shared_executor, usable_cores
 
 logger = logging.getLogger(__name__)
@@ -198,8 +205,7 @@ class BaseForecaster:
         if not models:
             listed = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
             raise DataError(f"no series of the panel could be fitted ({listed})")
-        if failed:
-            logger.info("%s: %d series failed", type(self).__name__, len(failed))
+        warn_failed(self, failed, len(models) + len(failed))
         self.series_models_ = models
         self.failed_ = failed
         self.panel_params_ = self.get_params()
@@ -228,6 +234,24 @@ class BaseForecaster:
             [f.to_numpy(dtype=float) for f in forecasts],
             self.failed_,
         )
+
+
+def warn_failed(model: Any, failed: dict[str, str], total: int) -> None:
+    """A :class:`~convlstm.errors.PanelFitWarning` naming the series of a panel
+    fit that ``model`` could not fit (``failed``: series -> why) among ``total``;
+    nothing when every series was fitted."""
+    if not failed:
+        return
+    name = type(model).__name__
+    logger.info("%s: %d series failed", name, len(failed))
+    first, why = next(iter(failed.items()))
+    more = f"; and {len(failed) - 1} more" if len(failed) > 1 else ""
+    warnings.warn(
+        f"{name}: {len(failed)} of {total} series could not be fitted and have no "
+        f"forecast (its failed_ says why): {first!r}: {why}{more}",
+        PanelFitWarning,
+        stacklevel=4,  # the caller of fit(panel)
+    )
 
 
 def forecast_frame(

@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import time
+import warnings
 from collections.abc import Mapping
 from typing import Any, Self
 
@@ -24,7 +25,13 @@ from ..data import check_series, future_index, seasonal_periods
 from ..data.frequency import offset_of
 from ..data.panel import split_panel
 from ..device import resolve_device
-from ..errors import ConvLSTMError, DataError, ParameterError, TrainingError
+from ..errors import (
+    ConvLSTMError,
+    DataError,
+    PanelFitWarning,
+    ParameterError,
+    TrainingError,
+)
 from ..executor import check_train_workers, train_data_parallel
 from ..pretrained import (
     ARCH_FIELDS,
@@ -37,7 +44,7 @@ from ..pretrained import (
 from ..training import EpochCallback, linear_validation_loss, train, train_weights
 from ..windows import PanelWindows, last_window, predict_windows
 from .arima import wants_log
-from .base import BaseForecaster, forecast_frame
+from .base import BaseForecaster, forecast_frame, warn_failed
 from .persistence import load_model, model_to_bytes, values_sha256
 from .rules import (
     MIN_WINDOWS,
@@ -543,9 +550,11 @@ class NeuralForecaster(BaseForecaster):
             self.__dict__.pop(name, None)
         self.fitting_panel_ = True
         try:
-            return self._fit_panel(panel, callback, started, train_workers, engine)
+            self._fit_panel(panel, callback, started, train_workers, engine)
         finally:
             del self.fitting_panel_
+        warn_failed(self, self.failed_, len(self.panel_names_) + len(self.failed_))
+        return self
 
     def _fit_panel(
         self,
@@ -1424,7 +1433,9 @@ class ConvLSTMForecaster(NeuralForecaster):
         partner = self.clone().set_params(init="pretrained")
         network = f"the pretrained {family_words(FAMILY_OF_SEASON[season])} network"
         try:
-            partner.fit_panel(panel, callback=_staged(callback, 1, 2, epochs))
+            with warnings.catch_warnings():  # this fit warns of its own failures
+                warnings.simplefilter("ignore", PanelFitWarning)
+                partner.fit_panel(panel, callback=_staged(callback, 1, 2, epochs))
         except (DataError, TrainingError) as exc:
             self.init_note_ = f"trained from scratch: {network} failed ({exc})"
             return self

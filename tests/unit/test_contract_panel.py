@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convlstm import DataError, ParameterError
+from convlstm import DataError, PanelFitWarning, ParameterError
 from convlstm.compare import MODEL_NAMES, make_model
 from convlstm.data import future_index
 from tests.unit.test_contract import HORIZON, TINY
@@ -76,7 +76,8 @@ def test_one_failing_series_is_reported_and_the_rest_kept(name, parts):
         return  # no panel path: the test above checks the refusal
     bad = parts["b"].copy()
     bad.iloc[5] = np.inf
-    model.fit(_panel({"a": parts["a"], "bad": bad}), n_jobs=1)
+    with pytest.warns(PanelFitWarning, match="1 of 2 series could not be fitted"):
+        model.fit(_panel({"a": parts["a"], "bad": bad}), n_jobs=1)
     if model.panel_mode == "local":
         assert list(model.series_models_) == ["a"]
     assert "infinite" in model.failed_["bad"]
