@@ -310,8 +310,9 @@ def fit_parallel(
     ``items`` order (``(name, fitted clone or None, error or None)``).
 
     The series are cut into ``CHUNKS_PER_WORKER`` jobs per worker. A job that
-    fails as a whole (its worker died, say) is fitted again one series per job,
-    so only the series that caused it is reported; a ``ParameterError`` fails the
+    fails as a whole (its worker died, say, which fails the jobs running beside
+    it on a local pool too) is fitted again one series per job, one job at a
+    time, so only the series that caused it is reported; a ``ParameterError`` fails the
     whole fit. Local workers are forked (Linux), not spawned: spawning would
     re-import the caller's script, which breaks scripts without a ``__main__``
     guard; they are started for this fit, so they see every class defined so far.
@@ -360,16 +361,18 @@ def _run_chunks(
             logger.warning(
                 "%s: %s; fitting its series one by one", job.label, job.error
             )
-            singles = [submit([item]) for item in chunk] if len(chunk) > 1 else [job]
-            for (name, _), single in zip(chunk, singles, strict=True):
+            # one at a time: a worker that dies breaks the local pool, failing
+            # every job running beside it (a one-series job too, so it runs again)
+            for item in chunk:
+                single = submit([item])
+                jobs.append(single)
                 single.wait()
                 if single.status == "done":
                     out += single.result
                 elif isinstance(single.exception, ParameterError):
                     raise single.exception
                 else:
-                    out.append((name, None, single.error or single.status))
-            jobs += singles
+                    out.append((item[0], None, single.error or single.status))
         return out
     finally:
         for job in jobs:

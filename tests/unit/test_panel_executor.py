@@ -4,6 +4,7 @@ input order; a series that kills its worker fails alone; a bad setting fails all
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,8 @@ from tests.unit.test_contract_panel import _panel, _series
 HORIZON = 4
 #: a value no real series holds: the model below kills its worker on it
 POISON = -999.0
+#: a value on which it takes a while (so another worker dies while it runs)
+SLOW = -555.0
 
 
 class DyingNaive(NaiveForecaster):
@@ -25,6 +28,8 @@ class DyingNaive(NaiveForecaster):
     def fit(self, y: pd.Series) -> DyingNaive:
         if (y == POISON).any():
             os._exit(7)
+        if (y == SLOW).any():
+            time.sleep(1.0)
         return super().fit(y)
 
 
@@ -64,6 +69,16 @@ def test_a_series_that_kills_its_worker_fails_alone(panel) -> None:
         got.reset_index(drop=True),
         alone[alone["series"] != "x"].reset_index(drop=True),
     )
+
+
+def test_a_series_running_beside_a_dying_worker_is_fitted_again(panel) -> None:
+    # a dying local worker breaks the pool: the job running beside it fails too
+    frame = panel.copy()
+    frame.loc[frame["series"] == "x", "value"] = POISON
+    frame.loc[(frame["series"] == "c") & (frame.index % 7 == 0), "value"] = SLOW
+    model = DyingNaive(horizon=HORIZON).fit(frame, n_jobs=2)
+    assert list(model.failed_) == ["x"]
+    assert list(model.series_models_) == ["a", "b", "c", "m", "q"]
 
 
 def test_a_bad_setting_in_a_worker_fails_the_whole_fit(panel) -> None:
