@@ -546,6 +546,11 @@ def rerun(
             record lacks a setting.
     """
     recorded = (record.get("data") or {}).get("sha256")
+    if recorded is None:
+        raise DataError(
+            "the record has no fingerprint of its data ('data'); cannot tell that "
+            "this is the series it was made on"
+        )
     now = data_fingerprint(y)["sha256"]
     if recorded != now:
         raise DataError(

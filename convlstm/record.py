@@ -251,6 +251,9 @@ def _by_model(summary: pd.DataFrame, what: str) -> pd.DataFrame:
         raise DataError(f"{what} must be a pandas DataFrame")
     if "model" in summary.columns:
         summary = summary.set_index("model")
+    twice = summary.index[summary.index.duplicated()]
+    if len(twice):
+        raise DataError(f"{what} has more than one row of model {twice[0]!r}")
     return summary
 
 

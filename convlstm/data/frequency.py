@@ -249,7 +249,8 @@ def offset_of(freq_or_index: FreqLike) -> pd.DateOffset:
         if freq is None:
             raise DataError(
                 "the series has no regular frequency; load it with "
-                "convlstm.data.to_series, which infers and repairs it"
+                "convlstm.to_series (or to_panel for many series), which infer "
+                "and repair it"
             )
         return to_offset(freq)
     return to_offset(freq_or_index)

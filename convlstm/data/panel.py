@@ -22,6 +22,7 @@ from .columns import (
     pick_value_column,
     series_names,
 )
+from .frequency import infer_freq
 from .series import (
     SPIKE_STEPS,
     as_table,
@@ -190,7 +191,8 @@ def wide_columns(df: pd.DataFrame, time_col: str | None = None) -> list[str]:
 def split_panel(panel: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     """The series of a panel as ``(name, series)`` pairs, sorted by name.
 
-    Each series is indexed by its times, with ``freq`` set to ``attrs["freq"]``
+    Each series is indexed by its times in order (the rows may come in any
+    order), with ``freq`` set to ``attrs["freq"]``
     when the times fit it.
 
     Raises:
@@ -199,10 +201,11 @@ def split_panel(panel: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     """
     _check_panel(panel)
     freq = panel.attrs.get("freq")
-    names = panel["series"].astype(str).to_numpy()
-    times = pd.DatetimeIndex(panel["time"]).to_numpy()
+    names = panel["series"].astype(str).to_numpy(dtype=object)
+    index = pd.DatetimeIndex(panel["time"])
+    times = index.to_numpy()
     values = pd.to_numeric(panel["value"], errors="coerce").to_numpy(dtype=float)
-    order = np.argsort(names, kind="stable")
+    order = np.lexsort((index.asi8, names))  # by name, then time within a series
     names, times, values = names[order], times[order], values[order]
     starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
     ends = np.r_[starts[1:], len(names)]
@@ -274,6 +277,14 @@ def _check_panel(panel: pd.DataFrame) -> None:
         )
     if len(panel) == 0:
         raise DataError("the panel has no rows")
+    unnamed = np.flatnonzero(panel["series"].isna().to_numpy())
+    if len(unnamed):
+        raise DataError(
+            f"{plural(len(unnamed), 'row')} of the panel "
+            f"{'has' if len(unnamed) == 1 else 'have'} no series id (the first is "
+            f"row {unnamed[0]}); name every series (convlstm.to_panel calls an "
+            "empty id '(empty)')"
+        )
 
 
 def _index(times: np.ndarray, freq: str | None) -> pd.DatetimeIndex:
@@ -577,6 +588,28 @@ def _common_freq(freqs: dict[str, str], main: str, on_main: list[str]) -> str:
         f"read them all in one step, such as {step_words(_longest(counts.index))} "
         f"{WHERE_TO_CHOOSE}, or leave them out"
     )
+
+
+def shared_freq(items: list[tuple[str, pd.Series]]) -> str:
+    """The one frequency of some series of a panel, for a model that steps them
+    all alike (one network): a panel from :func:`to_panel` always has one; a
+    frame built by hand may not.
+
+    Raises:
+        DataError: a series' times have no regular frequency, or the series
+            differ (the message names those off the majority).
+    """
+    freqs: dict[str, str] = {}
+    for name, y in items:
+        freq = y.index.freqstr if y.index.freq is not None else infer_freq(y.index)
+        if freq is None:
+            raise DataError(
+                f"series {quote(name)}: its times have no regular frequency; read "
+                "the panel with convlstm.to_panel, which infers and repairs them"
+            )
+        freqs[name] = freq
+    longest = max(items, key=lambda item: len(item[1]))[0]
+    return _common_freq(freqs, freqs[longest], [])
 
 
 def _longest(freqs) -> str:

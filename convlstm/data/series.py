@@ -514,7 +514,8 @@ def check_series(
     if y.index.has_duplicates or not y.index.is_monotonic_increasing:
         raise DataError(
             "the series' timestamps must be unique and increasing; "
-            "use convlstm.data.to_series, which sorts and de-duplicates them"
+            "use convlstm.to_series (or to_panel for many series), which sorts and "
+            "de-duplicates them"
         )
     freq = y.index.freq
     if freq is None and len(y) >= 3:
@@ -522,7 +523,8 @@ def check_series(
     if freq is None:
         raise DataError(
             "the series has no regular frequency (the time steps differ); "
-            "use convlstm.data.to_series, which fills gaps on a regular grid"
+            "use convlstm.to_series (or to_panel for many series), which fills gaps "
+            "on a regular grid"
         )
     try:
         values = pd.to_numeric(y, errors="raise").astype(float)
@@ -533,7 +535,8 @@ def check_series(
         first = y.index[bad.argmax()]
         raise DataError(
             f"the series has {int(bad.sum())} missing or infinite values (first at "
-            f"{first}); fill them first (convlstm.data.to_series interpolates them)"
+            f"{first}); fill them first (convlstm.to_series and to_panel interpolate "
+            "them)"
         )
     huge = np.abs(values.to_numpy()) > MAX_ABS_VALUE
     if huge.any():

@@ -23,7 +23,7 @@ import torch
 from .. import nn as cnn
 from ..data import check_series, future_index, seasonal_periods
 from ..data.frequency import offset_of
-from ..data.panel import split_panel
+from ..data.panel import shared_freq, split_panel
 from ..device import resolve_device
 from ..errors import (
     ConvLSTMError,
@@ -699,6 +699,7 @@ class NeuralForecaster(BaseForecaster):
                 kept.append((name, y))
         if not kept:
             raise DataError(self._no_series_text(failed))
+        shared_freq(kept)  # one net steps every series alike
         return kept, failed
 
     def _no_series_text(self, failed: dict[str, str]) -> str:

@@ -366,7 +366,8 @@ def params_for(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
 
     Raises:
         ParameterError: a setting given to model ``name`` alone that it does not
-            take (with the names it does take).
+            take (with the names it does take), or a horizon (given once, for
+            every model).
     """
     shared: dict[str, Any] = {}
     own: dict[str, Any] = {}
@@ -376,6 +377,12 @@ def params_for(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
             shared[key] = value
         elif model == name:
             own.update(value or {})
+    if "horizon" in shared or "horizon" in own:
+        raise ParameterError(
+            "horizon is not a setting of one model here: every model forecasts "
+            "the horizon given once (horizon=..., --horizon, or Horizon on Train "
+            "& compare)"
+        )
     if own:
         accepted = set(model_class(name).param_names()) - {"horizon"}
         for key in own:

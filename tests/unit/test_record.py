@@ -199,3 +199,16 @@ def test_compare_results_missing_model_or_flag_change(summary):
     flipped["best"] = [False, True]
     same, diffs = compare_results(summary, flipped)
     assert not same and set(diffs.metric) == {"best"}
+
+
+def test_compare_results_refuses_a_model_listed_twice(summary):
+    twice = pd.concat([summary, summary.iloc[:1]])
+    with pytest.raises(DataError, match="more than one row of model 'ConvLSTM'"):
+        compare_results(twice, summary)
+
+
+def test_rerun_of_a_record_without_a_fingerprint_says_so(y):
+    from convlstm import rerun
+
+    with pytest.raises(DataError, match="no fingerprint of its data"):
+        rerun(y, {"models": ["Naive"], "horizon": 3, "folds": 1})

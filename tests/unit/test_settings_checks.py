@@ -120,3 +120,12 @@ def test_a_panel_sample_refuses_a_negative_seed():
     )
     with pytest.raises(ParameterError, match="seed must be a whole number >= 0"):
         compare_panel(panel, models=["Naive"], horizon=3, max_series=2, seed=-1)
+
+
+def test_a_horizon_among_the_settings_is_refused_with_where_it_goes():
+    y = _monthly()
+    for params in ({"horizon": 3}, {"Theta": {"horizon": 3}}):
+        with pytest.raises(ParameterError, match="horizon is not a setting of one"):
+            compare(y, models=["Theta"], horizon=6, folds=1, params=params)
+    with pytest.raises(ParameterError, match="horizon is not a setting of one"):
+        EnsembleForecaster(horizon=6, member_params={"horizon": 3}).fit(y)
