@@ -136,13 +136,48 @@ def json_floats(values: np.ndarray) -> list[float | None]:
 
 
 def index_info(index: pd.DatetimeIndex) -> dict[str, Any]:
-    """A regular index as first/last timestamp, length and frequency."""
+    """A regular index as first/last timestamp, length, frequency and time zone."""
     return {
         "first": index[0].isoformat(),
         "last": index[-1].isoformat(),
         "length": len(index),
         "freq": index.freqstr,
+        "tz": tz_name(index),
     }
+
+
+def tz_name(index: pd.DatetimeIndex) -> str | None:
+    """The name of an index's time zone ("Europe/Paris") that reads back as the
+    same zone, else None (naive times; a zone without a name keeps only the UTC
+    offsets its timestamps are written with)."""
+    tz = index.tz
+    if tz is None:
+        return None
+    name = getattr(tz, "key", None) or getattr(tz, "zone", None)
+    path = str(getattr(tz, "_filename", ""))
+    if name is None and "zoneinfo/" in path:  # dateutil's zones
+        name = path.rsplit("zoneinfo/", 1)[1]
+    name = str(name or tz)
+    try:
+        index[:1].tz_convert(name)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return name
+
+
+def stored_times(stamps: list[Any], tz: Any, bad: str) -> pd.DatetimeIndex:
+    """Timestamps written by ``isoformat`` back in their zone ``tz`` (a name
+    from :func:`tz_name`, or None: naive, or the offsets as written)."""
+    try:
+        if tz is None:
+            return pd.DatetimeIndex([pd.Timestamp(t) for t in stamps])
+        return pd.DatetimeIndex(pd.to_datetime(list(stamps), utc=True)).tz_convert(
+            str(tz)
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataError(
+            f"{bad}: the stored timestamps or time zone are damaged ({exc})"
+        ) from None
 
 
 def panel_info(model: NeuralForecaster) -> dict[str, Any]:
@@ -151,6 +186,7 @@ def panel_info(model: NeuralForecaster) -> dict[str, Any]:
     return {
         "names": [str(name) for name in model.panel_names_],
         "ends": [t.isoformat() for t in model.panel_ends_],
+        "tz": tz_name(model.panel_ends_),
         "freq": model.panel_offset_.freqstr,
         "log": [bool(v) for v in model.panel_log_],
         "min_context": int(model.panel_min_context_),
@@ -343,8 +379,9 @@ def read_index(info: Mapping[str, Any], bad: str) -> pd.DatetimeIndex:
     length = info["length"]
     if not isinstance(length, int) or isinstance(length, bool) or length < 1:
         raise DataError(f"{bad}: the stored series length is not a positive number")
-    index = pd.date_range(pd.Timestamp(info["first"]), periods=length, freq=freq)
-    if index[-1] != pd.Timestamp(info["last"]):
+    first, last = stored_times([info["first"], info["last"]], info.get("tz"), bad)
+    index = pd.date_range(first, periods=length, freq=freq)
+    if index[-1] != last:
         raise DataError(f"{bad}: the stored timestamps do not fit the frequency")
     return index
 
@@ -354,7 +391,7 @@ def read_panel(
 ) -> dict[str, Any]:
     """The panel state stored by :func:`panel_info` and its windows, checked."""
     names = [str(name) for name in info["names"]]
-    ends = pd.DatetimeIndex([pd.Timestamp(t) for t in info["ends"]])
+    ends = stored_times(list(info["ends"]), info.get("tz"), bad)
     log = np.asarray(info["log"], dtype=bool)
     windows = tensors["windows"].numpy().astype(np.float64)
     if (

@@ -318,3 +318,30 @@ def test_a_million_points_train_in_bounded_work():
     )
     f = model.fit(y).predict()
     assert len(f) == 4 and np.isfinite(f.to_numpy()).all()
+
+
+@pytest.mark.parametrize("start", ["2024-03-01", "2024-01-28"])
+def test_a_model_of_zoned_times_loads_back_in_its_zone(start):
+    # across a change to summer time: the zone is kept, not a fixed UTC offset
+    # (a bundle that could not be loaded, or forecasts an hour off)
+    index = pd.date_range(start, periods=60, freq="D", tz="Europe/Paris")
+    y = pd.Series(10 + np.sin(np.arange(60.0)), index=index)
+    model = ConvLSTMForecaster(horizon=5, init="scratch", **TINY_CONV).fit(y)
+    loaded = load_model(model.to_bytes())
+    pd.testing.assert_series_equal(loaded.predict(), model.predict())
+    assert str(loaded.predict().index.tz) == "Europe/Paris"
+
+
+def test_a_panel_model_of_zoned_times_loads_back_in_its_zone():
+    index = pd.date_range("2024-03-20", periods=30, freq="D", tz="Europe/Paris")
+    panel = pd.concat(
+        [
+            pd.DataFrame({"series": s, "time": index, "value": k + np.arange(30.0)})
+            for k, s in enumerate(("a", "b"))
+        ],
+        ignore_index=True,
+    )
+    model = ConvLSTMForecaster(horizon=3, init="scratch", **TINY_CONV).fit(panel)
+    got = load_model(model.to_bytes()).predict()
+    pd.testing.assert_frame_equal(got, model.predict())
+    assert str(got["time"].dt.tz) == "Europe/Paris"
