@@ -18,6 +18,7 @@ from torch import nn
 
 from .device import compute_context
 from .errors import ParameterError
+from .models.checks import check_whole
 from .nn import ConvLSTMCell
 from .training import optimise
 
@@ -29,6 +30,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: The smallest frame (pixels a side) a blob of the default radius moves in.
+MIN_SIZE = 8
 
 
 def blob_sequences(
@@ -53,6 +57,17 @@ def blob_sequences(
     Returns:
         ``(n, steps, size, size)`` float32 array with values in ``[0, 1]``.
     """
+    n, steps = check_whole("n", n, minimum=1), check_whole("steps", steps, minimum=1)
+    size = check_whole("size", size, minimum=MIN_SIZE)
+    seed = check_whole("seed", seed, minimum=0)
+    for name, value in (("sigma", sigma), ("max_speed", max_speed)):
+        if not isinstance(value, int | float | np.number) or not value > 0:
+            raise ParameterError(f"{name} must be a number above 0, got {value!r}")
+    if not sigma < (size - 1) / 2:
+        raise ParameterError(
+            f"sigma must be below half the frame ({(size - 1) / 2:g} pixels for a "
+            f"size of {size}), got {sigma!r}"
+        )
     rng = np.random.default_rng(seed)
     lo, hi = sigma, size - 1 - sigma  # centre stays inside the frame
     pos = rng.uniform(lo, hi, size=(n, 2))
@@ -65,10 +80,12 @@ def blob_sequences(
         dx = (grid[None, :] - pos[:, 1:]) ** 2  # (n, size) columns
         out[:, t] = np.exp(-(dy[:, :, None] + dx[:, None, :]) / (2 * sigma**2))
         pos = pos + vel
-        # reflect at the walls: position mirrored, velocity flipped
-        for bound, side in ((lo, pos < lo), (hi, pos > hi)):
-            pos = np.where(side, 2 * bound - pos, pos)
-            vel = np.where(side, -vel, vel)
+        # reflect at the walls (position mirrored, velocity flipped) until
+        # inside: a fast blob may cross the frame more than once in a step
+        while ((pos < lo) | (pos > hi)).any():
+            for bound, side in ((lo, pos < lo), (hi, pos > hi)):
+                pos = np.where(side, 2 * bound - pos, pos)
+                vel = np.where(side, -vel, vel)
     return out
 
 
@@ -196,15 +213,34 @@ def run_blob_demo(
         A :class:`BlobDemo`.
 
     Raises:
-        ParameterError: ``context`` or ``steps`` out of range, or an even or
+        ParameterError: a setting that is not a whole number where one is
+            needed, out of range (``context``, ``steps``, ``size`` at least
+            :data:`MIN_SIZE`, ``seq_len`` at least 2...), or an even or
             non-positive ``kernel_size``.
     """
+    for name, value, least in (
+        ("steps", steps, 1),
+        ("hidden_size", hidden_size, 1),
+        ("size", size, MIN_SIZE),
+        ("seq_len", seq_len, 2),
+        ("batch_size", batch_size, 1),
+        ("test_frames", test_frames, 4),
+        ("context", context, 1),
+        ("seed", seed, 0),
+    ):
+        check_whole(name, value, minimum=least)
+    if (
+        isinstance(learning_rate, bool)
+        or not isinstance(learning_rate, int | float | np.number)
+        or not 0 < learning_rate < float("inf")
+    ):
+        raise ParameterError(
+            f"learning_rate must be a number above 0, got {learning_rate!r}"
+        )
     if not 1 <= context < test_frames - 1:
         raise ParameterError(
             f"context must be between 1 and {test_frames - 2} frames, got {context}"
         )
-    if steps < 1:
-        raise ParameterError(f"steps must be at least 1, got {steps}")
     torch.manual_seed(seed)
     net = BlobNet(
         hidden_size=hidden_size, kernel_size=kernel_size, frame_size=(size, size)

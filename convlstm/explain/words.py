@@ -39,6 +39,8 @@ def frames_text(subject: Subject) -> str:
 
 def training_text(subject: Subject) -> str:
     """Which epoch's weights were kept and why training stopped ("" if untrained)."""
+    if not subject.history:
+        return ""
     kept = subject.best_epoch
     if kept == 0:
         text = (
@@ -65,6 +67,14 @@ def fine_tune_text(model: ConvLSTMForecaster) -> str:
     """What a pretrained ConvLSTM's fine-tuning did, read off its loss history:
     how long it trained, which epoch's weights were kept, or that the pretrained
     weights were kept (Markdown)."""
+    origin = getattr(model, "start_", None)
+    if origin == "both":  # the pretrained half of a forecast of both starts
+        model = getattr(model, "partner_", model)
+    elif origin == "scratch":
+        return (
+            "Trained from scratch: no pretrained network was fine-tuned for this "
+            "forecast."
+        )
     history = list(getattr(model, "history_", None) or [])
     if not getattr(model, "fine_tune", False):
         return "Zero-shot: the pretrained weights forecast as they are, untrained."

@@ -7,6 +7,7 @@ layer of 64 units, a 10-way output) built from the forecasters' own
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -72,7 +73,8 @@ class ConvLSTMImageNet(nn.Module):
             "pooling": pooling,
         }
         for name, value in sizes.items():
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+            if not whole or value < 1:
                 raise ParameterError(f"{name} must be an integer >= 1, got {value!r}")
         if num_classes < 2:
             raise ParameterError(f"num_classes must be at least 2, got {num_classes}")

@@ -100,12 +100,13 @@ class ClassifierResult:
 def _check(name: str, value: Any, kind: type, low: float) -> None:
     """Raise ParameterError unless ``value`` is an int ``>= low`` (or a finite
     float ``> low`` when ``kind`` is float)."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
+    number = isinstance(value, int | float | np.integer | np.floating)
+    number = number and not isinstance(value, bool | np.bool_)
     if kind is float:
         ok = number and bool(np.isfinite(value)) and value > low
         want = f"a number > {low:g}"
     else:
-        ok = number and isinstance(value, int) and value >= low
+        ok = number and isinstance(value, int | np.integer) and value >= low
         want = f"an integer >= {low:g}"
     if not ok:
         raise ParameterError(f"{name} must be {want}, got {value!r}")

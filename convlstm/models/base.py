@@ -137,6 +137,17 @@ class BaseForecaster:
                 "predict()."
             )
 
+    def _check_horizon_fitted(self, fitted: int) -> None:
+        """Refuse to predict a horizon other than the ``fitted`` one of a model
+        whose forecast is fixed at fit (a network's heads, an ensemble's members):
+        a horizon changed by ``set_params`` after ``fit`` needs a new fit."""
+        if int(self.horizon) != int(fitted):
+            raise ParameterError(
+                f"{type(self).__name__} was fitted to forecast {fitted} steps, not "
+                f"the horizon of {self.horizon} set since: fit it again to forecast "
+                f"{self.horizon} steps"
+            )
+
     def fit(self, y: pd.Series) -> Self:  # pragma: no cover - interface
         """Fit to the series ``y`` (or a panel) and return ``self``."""
         raise NotImplementedError

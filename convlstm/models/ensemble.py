@@ -284,6 +284,7 @@ class EnsembleForecaster(BaseForecaster):
         """Forecast ``horizon`` steps: the median or weighted mean of the members."""
         self._check_fitted()
         frame = self.forecasts_
+        self._check_horizon_fitted(len(frame))
         values = _combined(
             frame.to_numpy(), self._check_combine(), self.weights_, list(frame.columns)
         )

@@ -458,6 +458,7 @@ class NeuralForecaster(BaseForecaster):
         values of the window and forecasts again, block by block.
         """
         self._check_fitted()
+        self._check_horizon_fitted(self.fitted_horizon)
         pred = self.forecast_after(self.last_window_)
         idx = future_index(self.index_, len(pred))
         return pd.Series(pred.astype(float), index=idx, name=self.display_name)
@@ -470,11 +471,17 @@ class NeuralForecaster(BaseForecaster):
         reach = PANEL_REACH if self.__dict__.get("arch_") else None
         return self.untransform_values(self._forecast(window[None, :], reach)[0])
 
+    @property
+    def fitted_horizon(self) -> int:
+        """The steps the fitted model forecasts: its net's heads, or ``horizon_``
+        (a pretrained net's horizon may differ from its heads')."""
+        return int(self.__dict__.get("horizon_") or self.net_.horizon)
+
     def _forecast(self, windows: np.ndarray, reach: float | None) -> np.ndarray:
         """Forecasts ``(B, steps)`` of raw windows ``(B, lookback)``, in the net's
-        working units: the net's heads, block by block up to ``horizon_`` (a
-        pretrained net's horizon may differ from its heads')."""
-        steps = int(self.__dict__.get("horizon_") or self.net_.horizon)
+        working units: the net's heads, block by block up to
+        :attr:`fitted_horizon`."""
+        steps = self.fitted_horizon
         device = next(self.net_.parameters()).device
         blocks: list[np.ndarray] = []
         done = 0
@@ -716,6 +723,7 @@ class NeuralForecaster(BaseForecaster):
         if not self.fitted_on_panel:
             self._check_fitted()
             raise ConvLSTMError(f"{type(self).__name__} was not fitted on a panel")
+        self._check_horizon_fitted(self.fitted_horizon)
         pred = self._forecast(self.panel_windows_, PANEL_REACH)
         pred[self.panel_log_] = np.exp(pred[self.panel_log_])
         horizon = pred.shape[1]
@@ -1123,6 +1131,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         if partner is None or self.fitted_on_panel:
             return super().predict()
         self._check_fitted()
+        self._check_horizon_fitted(self.fitted_horizon)
         own = NeuralForecaster.forecast_after(self, self.last_window_)
         pred = (own + partner.predict().to_numpy(dtype=float)) / 2
         idx = future_index(self.index_, len(pred))

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from convlstm import explain, moving_blob
+from convlstm import ParameterError, explain, moving_blob
 from convlstm.models.neural import ConvLSTMForecaster
 from convlstm.nn import ConvLSTMCell
 from convlstm.plots import demo as demo_plots
@@ -101,6 +101,13 @@ def test_untrained_subject_is_built_like_a_fit(y: pd.Series) -> None:
         k: v.shape for k, v in model.net_.state_dict().items()
     }
     assert not fresh.fitted
+
+
+def test_texts_say_nothing_of_training_that_did_not_happen(y: pd.Series) -> None:
+    fresh = explain.subject_from_params(y, **TINY, horizon=6)
+    assert explain.training_text(fresh) == ""
+    scratch = ConvLSTMForecaster(**TINY, horizon=6, init="scratch").fit(y)
+    assert explain.fine_tune_text(scratch).startswith("Trained from scratch")
 
 
 def test_frames_follow_the_window(fitted: explain.Subject) -> None:
@@ -256,6 +263,28 @@ def test_blob_sequences_bounce_inside_the_frame() -> None:
     assert video.shape == (3, 40, 16, 16)
     assert video.min() >= 0 and video.max() <= 1
     assert (video.max(axis=(2, 3)) > 0.5).all()  # the blob never leaves
+
+
+def test_a_fast_blob_stays_in_the_frame() -> None:
+    # it crossed the frame more than once a step and left it (49 of 50 frames)
+    video = moving_blob.blob_sequences(2, 50, size=16, max_speed=30.0, seed=3)
+    assert (video.max(axis=(2, 3)) > 0.5).all()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"size": 3},
+        {"seq_len": 0},
+        {"steps": 2.5},
+        {"seed": -1},
+        {"batch_size": 0},
+        {"learning_rate": float("nan")},
+    ],
+)
+def test_bad_blob_demo_settings_are_parameter_errors(kwargs) -> None:
+    with pytest.raises(ParameterError):
+        moving_blob.run_blob_demo(**{"steps": 2, **kwargs})
 
 
 def test_blob_demo_learns_quickly() -> None:

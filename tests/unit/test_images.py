@@ -236,6 +236,12 @@ def test_same_seed_same_accuracy(tiny_result) -> None:
     assert again.history == tiny_result.history
 
 
+def test_numpy_numbers_are_settings_like_any(tiny_result) -> None:
+    settings = {**TINY, "epochs": np.int64(1), "hidden_size": np.int64(4)}
+    again = train_classifier("digits", **settings, train_limit=120, test_limit=40)
+    assert again.accuracy == tiny_result.accuracy
+
+
 def test_result_holds_the_test_numbers(tiny_result) -> None:
     r = tiny_result
     assert r.n_train == 120 and r.n_test == 40

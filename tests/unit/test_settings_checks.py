@@ -129,3 +129,23 @@ def test_a_horizon_among_the_settings_is_refused_with_where_it_goes():
             compare(y, models=["Theta"], horizon=6, folds=1, params=params)
     with pytest.raises(ParameterError, match="horizon is not a setting of one"):
         EnsembleForecaster(horizon=6, member_params={"horizon": 3}).fit(y)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        ConvLSTMForecaster(horizon=6, epochs=1, init="scratch", device="cpu"),
+        ConvLSTMForecaster(horizon=6, epochs=1, device="cpu"),  # both starts
+        EnsembleForecaster(horizon=6, members=["Naive", "Seasonal naive"]),
+    ],
+    ids=["scratch", "auto", "ensemble"],
+)
+def test_a_horizon_set_after_fit_asks_for_a_new_fit(model):
+    # statistical models forecast the new horizon; these forecast what they were
+    # fitted for, and kept the old horizon unsaid
+    y = _monthly(60)
+    model.fit(y)
+    model.set_params(horizon=12)
+    with pytest.raises(ParameterError, match="fitted to forecast 6 steps"):
+        model.predict()
+    assert len(model.fit(y).predict()) == 12
