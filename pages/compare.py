@@ -51,9 +51,11 @@ if st.session_state.pop(ui.LOST, False):
     )
 
 device = ui.device_name()
+# a run over all series takes its defaults and bounds from the panel, not from
+# the one series chosen on the Data page
 submitted = ui.training_form(
-    y,
-    ui.form_defaults(y, src),
+    ui.longest_series(panel) if all_series else y,
+    ui.form_defaults(y, src, panel if all_series else None),
     device,
     bool(all_series),
     running=ui.current_job() is not None,
@@ -64,7 +66,8 @@ if autorun or submitted:
     if not values["models"]:
         st.error("Choose at least one model.", icon=":material/error:")
         st.stop()
-    st.session_state[ui.PARAMS] = {**values, "data_key": ui.source_key(src)}
+    key = ui.form_data_key(src, bool(all_series))
+    st.session_state[ui.PARAMS] = {**values, "data_key": key}
     run = {
         "models": tuple(values["models"]),
         "horizon": int(values["horizon"]),

@@ -23,8 +23,8 @@ from convlstm import (
 from convlstm import STARTS as LIB_STARTS
 from convlstm.pretrained import FAMILY_OF_SEASON, family_words
 
-from .loaders import default_horizon_folds
-from .state import PARAMS, Source, source, source_key
+from .loaders import default_horizon_folds, panel_horizon_folds
+from .state import PARAMS, Source, panel_key, source, source_key
 
 # Training-form keys, equal to the library's parameter names.
 PARAM_KEYS = (
@@ -120,15 +120,22 @@ def device_name() -> str:
     return str(training.resolve_device("auto")).split(":")[0]
 
 
-def form_defaults(y: pd.Series, src: Source | None = None) -> dict[str, Any]:
+def form_defaults(
+    y: pd.Series, src: Source | None = None, panel: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """Starting values of the training form.
 
-    The library's own defaults, the data's horizon and folds, then whatever the
-    user last submitted (horizon and folds only when it was for the same data).
+    The library's own defaults, the data's horizon and folds (of every series of
+    ``panel`` when the run is over them all, not of the series ``y`` chosen),
+    then whatever the user last submitted (horizon and folds only when it was
+    for the same data: :func:`form_data_key`).
     """
     src = src or source()
     lib = _neural_defaults()
-    horizon, folds = default_horizon_folds(y, src)
+    if panel is not None:
+        horizon, folds = panel_horizon_folds(panel, src)
+    else:
+        horizon, folds = default_horizon_folds(y, src)
     out: dict[str, Any] = {
         "models": list(default_models()),
         "horizon": horizon,
@@ -136,7 +143,7 @@ def form_defaults(y: pd.Series, src: Source | None = None) -> dict[str, Any]:
         **{k: lib.get(k) for k in PARAM_KEYS if k in lib and k != "horizon"},
     }
     saved = st.session_state.get(PARAMS, {})
-    same_data = saved.get("data_key") == source_key(src)
+    same_data = saved.get("data_key") == form_data_key(src, panel is not None)
     for key in PARAM_KEYS:
         if key in saved and (same_data or key not in ("horizon", "folds")):
             out[key] = saved[key]
@@ -154,6 +161,22 @@ def form_defaults(y: pd.Series, src: Source | None = None) -> dict[str, Any]:
     out["seed"] = int(out.get("seed") or 0)
     out[START] = saved.get(START) if saved.get(START) in STARTS else default_start()
     return out
+
+
+#: The run settings a stored run's ``params`` holds beside the models' own.
+RUN_KEYS = ("horizon", "folds")
+
+
+def model_params(params: dict[str, Any]) -> dict[str, Any]:
+    """A stored run's ``params`` without its run settings (:data:`RUN_KEYS`):
+    the ``params`` argument of ``compare`` it was made with."""
+    return {k: v for k, v in params.items() if k not in RUN_KEYS}
+
+
+def form_data_key(src: Source | None, all_series: bool) -> str:
+    """The data a form's horizon and folds were chosen for: the chosen series,
+    or every series of the panel."""
+    return panel_key(src) if all_series else source_key(src)
 
 
 def submitted_values() -> dict[str, Any]:
@@ -193,7 +216,8 @@ def training_form(
     """Draw the training form for series ``y``; True when it was submitted.
 
     Args:
-        y: the series to train on (it bounds horizon and lookback).
+        y: the series to train on (it bounds horizon and lookback); on a run
+            over all series of a panel, its longest.
         d: starting values, from :func:`form_defaults`.
         device: where the neural models train (``device_name()``).
         panel: the run is over all series of a panel (the start control then

@@ -29,7 +29,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from convlstm import ConvLSTMError, compare
 from convlstm.executor import Executor, Job
 
-from .form import device_name, pretrained_models, start_of
+from .form import device_name, model_params, pretrained_models, start_of
 from .progress import JobPanel
 from .state import (
     HISTORY,
@@ -407,7 +407,7 @@ def run_start(run: dict, name: str) -> str:
     """How model ``name`` started in ``run`` ("-" when the run did not have it)."""
     if name not in run["comparison"].summary.index:
         return "-"
-    return start_of(run["params"], name)
+    return start_of(model_params(run["params"]), name)
 
 
 def run_history() -> None:

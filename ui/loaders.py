@@ -15,6 +15,7 @@ import streamlit as st
 from convlstm import ConvLSTMError, DataError, datasets, read_csv, to_panel, to_series
 from convlstm.data import find_id_columns, reader_picks, series_of, wide_columns
 from convlstm.data.steps import AGG_NOUNS, STEPS
+from convlstm.panel_compare import default_panel_folds, default_panel_horizon
 
 from .state import Source, choose_series, protocol_name, source
 
@@ -256,3 +257,25 @@ def default_horizon_folds(y: pd.Series, src: Source | None = None) -> tuple[int,
     """Horizon and number of backtest folds that suit the data (the library's rule;
     bundled datasets carry their own)."""
     return datasets.default_horizon_folds(y, protocol_name(src))
+
+
+def panel_horizon_folds(
+    panel: pd.DataFrame, src: Source | None = None
+) -> tuple[int, int]:
+    """Horizon and backtest folds of a run over every series of a panel: the
+    library's rule for panels (not the series chosen on the Data page's); a
+    bundled panel carries its own."""
+    name = protocol_name(src)
+    if name is not None:
+        info = datasets.info(name)
+        return info.horizon, info.folds
+    horizon = default_panel_horizon(panel)
+    return horizon, default_panel_folds(panel, horizon)
+
+
+def longest_series(panel: pd.DataFrame) -> pd.Series:
+    """The panel's longest series: it bounds the form of a run over them all
+    (the horizon and lookback it can hold)."""
+    names = panel["series"].astype(str)
+    longest = names.value_counts().index[0]
+    return series_of(panel, longest)

@@ -16,7 +16,7 @@ from convlstm.report import build_panel_report
 
 from .errors import show_error
 from .results import bundle_controls, show_header
-from .state import Source, source_key
+from .state import Source, panel_key
 from .text import dash_missing, escape_md, safe_csv, slug
 
 #: Most series one run in the app trains on; larger panels are sampled.
@@ -59,12 +59,6 @@ def scope_choice(panel: pd.DataFrame, chosen: str) -> bool:
     if scope == ALL:
         st.caption(narrative.panel_scope_note(n, PANEL_SAMPLE))
     return scope == ALL
-
-
-def panel_key(src: Source | None) -> str:
-    """The data key of a run over all series of the current panel (the chosen
-    series does not matter to it)."""
-    return source_key({**src, "series": "*"}) if src else ""
 
 
 def panel_label(label: str, panel: pd.DataFrame) -> str:

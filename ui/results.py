@@ -30,7 +30,7 @@ from convlstm.record import record_to_json
 from convlstm.report import build_report
 
 from .errors import guard, show_error
-from .form import LEVEL_OPTIONS, STARTS, pretrained_models, start_of
+from .form import LEVEL_OPTIONS, STARTS, model_params, pretrained_models, start_of
 from .state import LEVELS, Source, protocol_name, source_key
 from .text import (
     dash_missing,
@@ -137,26 +137,58 @@ def show_header(res: dict, title: str, current: bool) -> None:
 
 
 #: The network settings a results caption names: (key, how it reads).
-_SHOWN_SETTINGS = (
-    ("kernel_size", "kernel {}"),
-    ("hidden_size", "hidden {}"),
-    ("learning_rate", "learning rate {:g}"),
-    ("num_layers", "{} layer(s)"),
-)
-
-
 def network_text(res: dict) -> str:
     """ "ConvLSTM: kernel 3, hidden 8, learning rate 0.003, 2 layer(s) · " for the
-    run's models that the network settings shape, else "": which settings
-    produced these results, whatever the form shows now."""
-    models = set(res["comparison"].summary.index)
+    run's models that the network settings shape, else "": the networks that
+    produced these results, read off the fitted models where the run kept them
+    (a network over a panel is widened, a pretrained one keeps its own shape),
+    whatever the form shows now."""
+    cmp = res["comparison"]
+    fitted = getattr(cmp, "fitted", None) or {}
     parts = []
     for name in network_models():
-        mine = params_for(name, res["params"]) if name in models else {}
-        shown = [text.format(mine[k]) for k, text in _SHOWN_SETTINGS if k in mine]
-        if shown:
-            parts.append(f"{escape_md(name)}: {', '.join(shown)} · ")
+        if name not in set(cmp.summary.index):
+            continue
+        mine = params_for(name, model_params(res["params"]))
+        words = _network_words(fitted.get(name), mine)
+        if words:
+            parts.append(f"{escape_md(name)}: {words} · ")
     return "".join(parts)
+
+
+def _shape_words(shape: dict[str, Any], learning_rate: Any = None) -> str:
+    """ "kernel 3, hidden 16, learning rate 0.003, 2 layer(s)" of a net's shape."""
+    kernel = shape.get("kernel_size")
+    if isinstance(kernel, list | tuple):
+        kernel = "x".join(str(k) for k in kernel)
+    words = [f"kernel {kernel}"] if kernel is not None else []
+    if shape.get("hidden_size") is not None:
+        words.append(f"hidden {shape['hidden_size']}")
+    if learning_rate is not None:
+        words.append(f"learning rate {learning_rate:g}")
+    if shape.get("num_layers") is not None:
+        words.append(f"{shape['num_layers']} layer(s)")
+    return ", ".join(words)
+
+
+def _network_words(model: Any, mine: dict[str, Any]) -> str:
+    """What network a fitted model forecast with (its start, its shape); the
+    run's settings ``mine`` where the model was not kept."""
+    lr = mine.get("learning_rate")
+    if model is None or not hasattr(model, "architecture"):
+        return _shape_words(mine, lr)
+    start = getattr(model, "start_", None)
+    if start == "pretrained":
+        how = "fine-tuned" if getattr(model, "fine_tune", True) else "zero-shot"
+        return f"the pretrained network ({_shape_words(model.architecture())}), {how}"
+    own = _shape_words(model.architecture(), lr)
+    partner = getattr(model, "partner_", None)
+    if start == "both" and partner is not None:
+        return (
+            f"the mean of a network trained from scratch ({own}) and the "
+            f"pretrained network ({_shape_words(partner.architecture())})"
+        )
+    return own
 
 
 def show_left_out(cmp: Any) -> None:
@@ -180,7 +212,7 @@ def show_start(res: dict) -> None:
     cmp = res["comparison"]
     for name in pretrained_models():
         if name in cmp.summary.index:
-            start = start_of(res["params"], name)
+            start = start_of(model_params(res["params"]), name)
             if start == "auto":
                 st.caption(
                     f"{name} started from whichever forecast this series better: "

@@ -164,3 +164,9 @@ def source_key(src: Source | None = None) -> str:
         return f"bundled:{src['name']}{panel}"
     value = "*" if src.get("wide") else src.get("value_col")
     return f"upload:{src['digest'][:16]}:{src.get('time_col')}:{value}{panel}"
+
+
+def panel_key(src: Source | None) -> str:
+    """The data key of a run over all series of the current panel (the chosen
+    series does not matter to it)."""
+    return source_key({**src, "series": "*"}) if src else ""

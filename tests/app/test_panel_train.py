@@ -91,6 +91,11 @@ def test_the_convlstm_trains_one_network_on_all_series(
     assert not app.error, [e.value for e in app.error]
     comparison = app.session_state[ui.RESULT]["comparison"]
     assert comparison.failed.get("ConvLSTM", {}) == {}
+    # the header names the network that ran: one over a panel is widened to 16
+    hidden = app.number_input(key="hidden_size").value
+    assert hidden < 16
+    header = next(c.value for c in app.caption if "trained on **" in c.value)
+    assert "hidden 16" in header and f"hidden {hidden}," not in header
     board = _leaderboard(app)
     convlstm = next(m for m in board.index if m.endswith("ConvLSTM"))
     assert board.loc[convlstm, "series"] == 5
@@ -135,3 +140,25 @@ def test_a_panel_of_tiny_series_gets_a_forecast_only(
     assert any(
         "A forecast only, unscored (5 series)" in m.value for m in app.sidebar.markdown
     )
+
+
+def test_a_run_over_all_series_takes_its_form_from_the_panel(app: AppTest) -> None:
+    # the series chosen on the Data page (the first, four months) bounded the
+    # form of a run over all series: horizon 3 at most 4, no fold, so the run
+    # was a forecast only though the others hold three years
+    csv = "store,month,sales\n" + "".join(
+        f"{s},{2021 + m // 12}-{m % 12 + 1:02d},{50 + 10 * k + m % 12}\n"
+        for k, s in enumerate(("a_short", "b", "c"))
+        for m in range(4 if s == "a_short" else 36)
+    )
+    from tests.app.helpers import upload
+
+    upload(app, "stores.csv", csv.encode())
+    assert app.session_state[ui.SOURCE]["series"] == "a_short"
+    _open(app, "pages/compare.py")
+    assert app.radio(key=ui.panel_results.SCOPE).value == "all"
+    horizon = app.number_input(key="horizon")
+    assert horizon.value == 12 and horizon.max >= 36
+    assert app.number_input(key="folds").value == 1
+    app.radio(key=ui.panel_results.SCOPE).set_value("one").run()
+    assert app.number_input(key="horizon").max == 4

@@ -70,7 +70,7 @@ def test_pretrained_start_trains_and_is_recorded(
     assert not app.error, [e.value for e in app.error]
     result = app.session_state[ui.RESULT]
     assert result["params"]["ConvLSTM"]["init"] == "pretrained"
-    assert ui.start_of(result["params"], "ConvLSTM") == start
+    assert ui.start_of(ui.model_params(result["params"]), "ConvLSTM") == start
     fitted = result["comparison"].fitted["ConvLSTM"]
     assert fitted.get_params()["init"] == "pretrained"
     # monthly: the pretrained family exists; the form's tiny network is not its own
