@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.io as pio
 
@@ -244,7 +245,9 @@ def build_panel_report(
         "<h2>Every series</h2>",
         '<p class="muted">MASE of each model on each series, the mean over its '
         "backtest folds (lower is better; below 1 beats the in-sample seasonal "
-        "naive forecast). A dash: the model gave no forecast for that series.</p>",
+        "naive forecast). A dash: no MASE (the model gave no forecast for that "
+        "series, the series is too short for a backtest fold, or it is constant "
+        "and has no scale to measure errors by).</p>",
         _per_series_table(result, names),
         f"<h2>Forecasts{_e(shown)}</h2>" if figures else "",
         *figures,
@@ -271,9 +274,19 @@ def _panel_sentence(result: Any) -> str:
     if best is None or best not in summary.index:
         return f"<p>No model scored every series ({setting}).</p>"
     row = summary.loc[best]
+    scores = result.per_series
+    mase = scores.loc[scores["model"] == best, "mase"]
+    counted = int(np.isfinite(mase.to_numpy(dtype=float)).sum())
     sentences = [
         f"<b>{_e(best)}</b> had the lowest mean MASE ({_num(row['mean_mase'])}, "
-        f"median {_num(row['median_mase'])}) over {setting}."
+        f"median {_num(row['median_mase'])}) over {setting}"
+        + (
+            ""
+            if counted == len(result.series)
+            else f": the mean of the {counted} series with a MASE (a series too "
+            "short for a backtest fold has none, nor has a constant one)"
+        )
+        + "."
     ]
     wins = getattr(result, "wins", None)
     if isinstance(wins, pd.DataFrame) and not wins.empty:

@@ -66,7 +66,9 @@ def panel_label(label: str, panel: pd.DataFrame) -> str:
     return f"{label} · all {panel['series'].nunique():,} series"
 
 
-def series_table(per_series: pd.DataFrame, metric: str = "mase") -> pd.DataFrame:
+def series_table(
+    per_series: pd.DataFrame, metric: str = "mase", series: list[str] | None = None
+) -> pd.DataFrame:
     """One row per series: the best model (lowest ``metric``) and every model's
     ``metric``, series in the panel's order.
 
@@ -74,11 +76,23 @@ def series_table(per_series: pd.DataFrame, metric: str = "mase") -> pd.DataFrame
         per_series: long frame ``series, model, <metric>...``
             (``PanelComparison.per_series``).
         metric: the column compared.
+        series: every series of the run, in order: a series without a score
+            (too short for a fold, or constant for MASE) keeps its row, empty,
+            so it can still be chosen and drawn.
     """
     wide = per_series.pivot_table(
-        index="series", columns="model", values=metric, aggfunc="first", sort=False
+        index="series",
+        columns="model",
+        values=metric,
+        aggfunc="first",
+        sort=False,
+        dropna=False,
     )
     wide.columns = [str(c) for c in wide.columns]
+    if series is not None:
+        wide.index = wide.index.astype(str)
+        wide = wide.reindex([str(s) for s in series])
+        wide.index.name = "series"
     best = [
         str(row.idxmin()) if row.notna().any() else "—" for _, row in wide.iterrows()
     ]
@@ -147,7 +161,11 @@ def show_leaderboard(cmp: Any) -> None:
     number = st.column_config.NumberColumn
     config: dict[str, Any] = {
         "_index": st.column_config.TextColumn("Model"),
-        "series": number("Series scored", help="Series this model forecast."),
+        "series": number(
+            "Series scored",
+            help="Series this model forecast in the backtest. Mean and median "
+            "MASE are over those of them with a MASE: a constant series has none.",
+        ),
         "mean_mase": number("Mean MASE", format="%.3f", help=MASE_HELP),
         "median_mase": number("Median MASE", format="%.3f"),
         "mean_smape": number(
@@ -225,11 +243,12 @@ def show_series(res: dict, picked: str | None = None) -> None:
     any selection: ``picked``, the series chosen on the Data page, else the first).
     """
     cmp = res["comparison"]
-    table = series_table(cmp.per_series)
+    table = series_table(cmp.per_series, series=list(cmp.series))
     st.subheader("Per series")
     st.caption(
-        "MASE of every model on each series (lower is better). Select a row to see "
-        "that series' history, backtest and forecasts."
+        "MASE of every model on each series (lower is better; empty where a series "
+        "is too short for a backtest fold, or has no MASE, being constant). Select "
+        "a row to see that series' history, backtest and forecasts."
     )
     event = st.dataframe(
         table,

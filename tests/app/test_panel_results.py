@@ -117,6 +117,13 @@ def test_series_table_and_future_table(result) -> None:
     assert future["series"].iloc[0] == "east"  # sorted by series
     csv = panel_results.safe_csv(future).decode()
     assert csv.splitlines()[0] == "series,timestamp,model,forecast"
+    # a series without scores (too short for a fold, constant) keeps its row
+    scores = cmp.per_series.copy()
+    scores.loc[scores["series"] == "south", "mase"] = float("nan")
+    scores = scores[scores["series"] != "north"]
+    table = panel_results.series_table(scores, series=["north", "south", "east"])
+    assert table["Series"].tolist() == ["north", "south", "east"]
+    assert table["Best"].tolist()[:2] == ["—", "—"]
 
 
 def test_a_forecast_below_zero_of_a_series_that_never_is_gets_a_note(result) -> None:

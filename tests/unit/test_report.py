@@ -268,3 +268,21 @@ def test_the_convlstm_start_note_is_listed_and_escaped(y, parts):
     assert "<script>alert" not in html
     del comp.fitted
     assert 'id="start-notes"' not in build_report(y, comp, record=parts["record"])
+
+
+def test_the_panel_summary_says_how_many_series_its_mean_is_over():
+    from convlstm import build_panel_report, compare_panel
+
+    times = pd.date_range("2015-01-01", periods=30, freq="MS")
+    rising = 10 + np.arange(30.0) + np.sin(np.arange(30.0))
+    frames = [
+        pd.DataFrame({"series": "a", "time": times, "value": rising}),
+        pd.DataFrame({"series": "b", "time": times, "value": rising * 2}),
+        pd.DataFrame({"series": "flat", "time": times, "value": 5.0}),  # no MASE
+    ]
+    panel = pd.concat(frames, ignore_index=True)
+    panel.attrs = {"freq": "MS"}
+    result = compare_panel(panel, models=["Naive"], horizon=3, folds=1, n_jobs=1)
+    report = build_panel_report(panel, result, charts=1)
+    assert "over 3 series" in report
+    assert "the mean of the 2 series with a MASE" in report
