@@ -23,13 +23,23 @@ with st.container(border=True):
         where=left,
         help="A bundled dataset; you can upload your own CSV on the Data page.",
     )
+    running = ui.current_job() is not None
+    chosen = bool(st.session_state.get(ui.PARAMS))
+    replaces = []
+    if running:
+        replaces.append("stops the run in progress")
+    if chosen:
+        replaces.append(
+            "puts the settings chosen on Train & compare back to the defaults"
+        )
     if right.button(
         "Run forecast",
         type="primary",
         icon=":material/play_arrow:",
         key="quick_run",
         help="Backtest ConvLSTM, LSTM, ARIMA and seasonal naive with default "
-        "settings and show the comparison.",
+        "settings and show the comparison."
+        + (f" It {' and '.join(replaces)}." if replaces else ""),
         width="stretch",
     ):
         ui.choose_bundled(name)
@@ -41,6 +51,11 @@ with st.container(border=True):
         f"{info.description} Unit: {info.unit}. Frequency: {info.freq}. "
         f"Backtest: {info.folds} folds of {info.horizon} steps."
     )
+    if running:
+        st.caption(
+            ":material/warning: A run of yours is in progress: **Run forecast** "
+            "stops it and starts this one. To keep it, follow it on Train & compare."
+        )
     if narrative.slow_to_train(ui.device_name(), len(ui.load_bundled(name))):
         st.caption(
             ":material/schedule: A long series: on a CPU the neural models take "

@@ -47,6 +47,11 @@ def test_home_renders(app: AppTest) -> None:
     assert app.title[0].value.endswith("ConvLSTM forecast")
     assert app.button(key="quick_run").label == "Run forecast"
     assert "No data chosen yet." in texts(app)
+    assert "back to the defaults" not in (app.button(key="quick_run").help or "")
+    # settings chosen on Train & compare: the button says it resets them
+    app.session_state[ui.PARAMS] = {"hidden_size": 64}
+    open_page(app, "pages/home.py")
+    assert "back to the defaults" in app.button(key="quick_run").help
 
 
 @pytest.mark.parametrize("page", ["pages/home.py", "pages/data.py", "pages/compare.py"])
