@@ -44,7 +44,7 @@ def effect_sentence(part: str, with_mae: float, without_mae: float, tol: float) 
     """A sentence on what having ``part`` did to the MAE."""
     rel = _change(with_mae, without_mae)
     if not math.isfinite(rel):
-        return f"The {part}'s effect could not be measured (no finite MAE)."
+        return f"The effect of the {part} could not be measured (no finite MAE)."
     numbers = f"(MAE {without_mae:,.4g} without, {with_mae:,.4g} with)"
     if abs(rel) < tol:
         return f"On this data the {part} made no real difference {numbers}."
@@ -135,12 +135,36 @@ def ablation(
     summary.index.name = "variant"
 
     mae = summary["mae"].astype(float)
+    conv_names = [n for n in spec if spec[n][0] == "ConvLSTM"]
+    starts = _kept_start(result.forecasts, conv_names)
     findings: list[str] = []
+    if starts:
+        findings.append(
+            f"{_listing(starts)} forecast exactly alike: no epoch beat their "
+            "starting weights on the validation windows, so each kept its start "
+            "(the AR skip solved by ridge regression plus the anchor), which is "
+            "the same whatever the kernel, front-end or residual paths. Their "
+            "scores measure training, not those parts: train longer or at a "
+            "lower learning rate to compare the designs."
+        )
+
+    def effect(part: str, without: str) -> str:
+        """The part's effect, unless a variant it compares kept its start."""
+        unmeasured = [n for n in (reference, without) if n in starts]
+        if unmeasured:
+            verb = "kept its" if len(unmeasured) == 1 else "kept their"
+            return (
+                f"The effect of the {part} could not be measured: "
+                f"{_listing(unmeasured)} {verb} starting weights."
+            )
+        return effect_sentence(part, ref_mae, mae[without], tolerance)
+
     if len(sizes) > 1:
         kernels = mae[[f"ConvLSTM k={k}" for k in sizes]]
         best = kernels.idxmin()
         others = ", ".join(
             f"{n.split('=')[1]}: {_change(v, kernels[best]):+.0%}"
+            + (" (kept its start)" if n in starts else "")
             for n, v in kernels.items()
             if n != best
         )
@@ -148,22 +172,21 @@ def ablation(
             f"Kernel size {best.split('=')[1]} gave the lowest MAE "
             f"({kernels[best]:,.4g}); the others relative to it: {others}."
         )
-    findings.append(
-        effect_sentence(
-            "convolutional front-end", ref_mae, mae["no front-end"], tolerance
-        )
-    )
+    findings.append(effect("convolutional front-end", "no front-end"))
     if layers >= 2:
-        findings.append(
-            effect_sentence("residual paths", ref_mae, mae["no residual"], tolerance)
-        )
+        findings.append(effect("residual paths", "no residual"))
     else:
         findings.append(
             "Residual paths start at the second layer; with 1 layer there is "
             "nothing to switch off, so they were not compared."
         )
-    conv = mae[[n for n in spec if spec[n][0] == "ConvLSTM"]]
-    if len(conv) > 1 and _change(float(conv.max()), float(conv.min())) < tolerance:
+    conv = mae[conv_names]
+    alike = len(starts) == len(conv_names)  # said above
+    if (
+        len(conv) > 1
+        and not alike
+        and _change(float(conv.max()), float(conv.min())) < tolerance
+    ):
         findings.append(
             "All ConvLSTM variants scored within "
             f"{tolerance:.0%} of each other. Training keeps the weights with the "
@@ -185,3 +208,25 @@ def ablation(
     return Ablation(
         summary=summary, findings=findings, backtest=result, reference=reference
     )
+
+
+def _kept_start(forecasts: pd.DataFrame, names: list[str]) -> list[str]:
+    """The ConvLSTM variants whose backtest forecasts equal another variant's
+    (to round-off) on every fold: variants of different designs forecast alike
+    only when each kept its starting weights, which no design part shapes."""
+    series = {
+        n: forecasts.loc[forecasts["model"] == n, "forecast"].to_numpy(dtype=float)
+        for n in names
+    }
+    alike: list[str] = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            x, y = series[a], series[b]
+            if len(x) and x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=0):
+                alike += [n for n in (a, b) if n not in alike]
+    return [n for n in names if n in alike]
+
+
+def _listing(names: list[str]) -> str:
+    """ "a, b and c"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import numpy as np
@@ -15,6 +16,8 @@ from convlstm.models.neural import ConvLSTMForecaster
 from convlstm.nn import ConvLSTMCell
 from convlstm.plots import demo as demo_plots
 from convlstm.plots import explain as explain_plots
+
+ablation_module = importlib.import_module("convlstm.explain.ablation")
 
 TINY = {"hidden_size": 4, "num_layers": 2, "epochs": 2, "batch_size": 16}
 
@@ -249,6 +252,20 @@ def test_ablation_scores_every_variant(y: pd.Series) -> None:
     assert any("front-end" in s for s in result.findings)
     assert events and events[-1].fraction <= 1
     assert isinstance(explain_plots.ablation_figure(result), go.Figure)
+
+
+def test_variants_that_kept_their_start_are_not_read_as_design_effects() -> None:
+    # equal forecasts of different designs: each kept its starting weights, so a
+    # "residual paths lowered the MAE by 3%" compared training, not the design
+    forecasts = pd.DataFrame(
+        {
+            "model": ["k=1"] * 2 + ["k=3"] * 2 + ["no residual"] * 2,
+            "forecast": [1.0, 2.0, 1.5, 2.5, 1.0, 2.0],
+        }
+    )
+    names = ["k=1", "k=3", "no residual"]
+    assert ablation_module._kept_start(forecasts, names) == ["k=1", "no residual"]
+    assert ablation_module._kept_start(forecasts, names[1:]) == []
 
 
 def test_effect_sentences() -> None:
