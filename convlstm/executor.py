@@ -64,6 +64,10 @@ KEEP_DURATIONS = 20
 #: seconds a timed-out job has to stop at a progress event before its worker is
 #: killed (a job that reports no progress, e.g. one that hangs, never stops itself)
 KILL_AFTER = 3.0
+#: Seconds a job cancelled by its owner has to stop at a progress event before
+#: its worker is ended: an epoch of a big network can take minutes, and a worker
+#: that holds a core and gigabytes for them serves nobody.
+CANCEL_GRACE = 15.0
 
 
 class JobCancelled(RuntimeError):
@@ -482,8 +486,10 @@ class Executor:
     # -- cancelling ---------------------------------------------------------------
 
     def cancel(self, job_id: str, owner: str) -> bool:
-        """Cancel ``owner``'s job: a queued one never starts, a running one stops
-        at its next progress event. False when it is not ``owner``'s or finished."""
+        """Cancel ``owner``'s job: a queued one never starts, a running one is
+        cancelled now and stops at its next progress event, or its worker is
+        ended ``CANCEL_GRACE`` seconds later. False when it is not ``owner``'s or
+        finished."""
         with self._lock:
             job = self.get(job_id, owner)
             if job is None or job.is_finished:
@@ -493,7 +499,8 @@ class Executor:
                 self._calls.pop(job.id, None)
                 self._finish(job, "cancelled")
             else:
-                self._stop(job)
+                why = f"{job.label} was stopped"
+                self._end(job, time.time(), "cancelled", why, grace=CANCEL_GRACE)
             return True
 
     # -- map --------------------------------------------------------------------
@@ -560,6 +567,11 @@ class Executor:
             for job in running:
                 if not job.is_finished:
                     self._kill(job)
+            # jobs already ended (cancelled, timed out) whose worker still runs
+            for job_id in list(self._overdue):
+                if job_id in self._jobs and job_id not in {j.id for j in running}:
+                    self._kill(self._jobs[job_id])
+            self._overdue.clear()
             self._pool = None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -812,11 +824,13 @@ class Executor:
                     "and was stopped",
                 )
 
-    def _end(self, job: Job, now: float, status: str, why: str) -> None:
+    def _end(
+        self, job: Job, now: float, status: str, why: str, grace: float = KILL_AFTER
+    ) -> None:
         """Finish a running job now: it stops at its next event, or its worker
-        is ended ``KILL_AFTER`` seconds from ``now``."""
+        is ended ``grace`` seconds from ``now``."""
         self._stop(job)
-        self._overdue[job.id] = now + KILL_AFTER
+        self._overdue[job.id] = now + grace
         self._finish(job, status, JobFailed(why))
 
 

@@ -258,3 +258,27 @@ def test_the_time_left_of_a_run_that_outlasts_the_typical_one_is_unknown() -> No
         assert ex.wait_estimate(job) is None
         job.events.append(ProgressEvent(model="m", stage="s", fraction=0.5))
         assert 49 < ex.wait_estimate(job) < 52  # its own progress
+
+
+def test_a_cancelled_job_that_does_not_stop_has_its_worker_ended(
+    tmp_path, monkeypatch
+) -> None:
+    # an epoch of a big network reports nothing for minutes: Stop ended the job
+    # at its next progress event only, its worker holding a core and gigabytes
+    from convlstm import executor as executor_module
+
+    monkeypatch.setattr(executor_module, "CANCEL_GRACE", 1.0)
+    pid_file = tmp_path / "pid"
+    with Executor(1) as ex:
+        ex.warm_up()
+        hung = ex.submit(hang, str(pid_file), 300, owner="a", label="big epoch")
+        end = time.monotonic() + WAIT
+        while not pid_file.exists() and time.monotonic() < end:
+            time.sleep(0.1)
+        start = time.monotonic()
+        assert ex.cancel(hung.id, "a")
+        assert hung.status == "cancelled"  # at once, for the page
+        assert _gone(int(pid_file.read_text()), WAIT)
+        assert time.monotonic() - start < 60
+        after = ex.submit(square, 3, owner="a")  # the slot comes back
+        assert after.wait(WAIT) and after.result == 9
