@@ -104,9 +104,10 @@ def series_table(
 
 def future_table(future: pd.DataFrame) -> pd.DataFrame:
     """Every series' future forecasts in long format: ``series, timestamp, model,
-    forecast``."""
+    forecast``, then the prediction intervals' bounds where the run made them."""
     out = future.rename(columns={"time": "timestamp"})
-    out = out[["series", "timestamp", "model", "forecast"]].copy()
+    bounds = [c for c in out.columns if str(c).startswith(("lower_", "upper_"))]
+    out = out[["series", "timestamp", "model", "forecast", *bounds]].copy()
     out["series"] = out["series"].astype(str)
     return out.sort_values(["series", "model", "timestamp"], kind="stable")
 
@@ -394,7 +395,7 @@ def show_uploaded_panel_bundle(data: bytes, file_name: str, series: list[str]) -
         escape_md(f"{file_name}: {text}"), icon=":material/deployed_code:"
     )
     table = forecast.rename(columns={"time": "timestamp"})
-    table.insert(1, "model", model.display_name)
+    table.insert(2, "model", model.display_name)  # as the run's forecasts CSV
     st.dataframe(table, hide_index=True, key="panel_bundle_forecast", height=300)
     st.download_button(
         "Bundle forecasts (CSV)",

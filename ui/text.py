@@ -55,9 +55,22 @@ def dash_missing(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
 
 
 def forecast_table(comparison: Any) -> pd.DataFrame:
-    """One tidy table of a comparison's backtest and future forecasts, for download."""
+    """One tidy table of a comparison's backtest and future forecasts, for download:
+    the future with its prediction intervals where the run was scored (as the
+    page shows them), each future row with its step; folds and steps as whole
+    numbers."""
     backtest = comparison.backtest.forecasts.assign(section="backtest")
-    future = comparison.future.assign(section="future")
+    intervals = getattr(comparison, "intervals", None)
+    scored = intervals is not None and getattr(comparison, "scored", True)
+    future = (intervals if scored else comparison.future).assign(section="future")
+    if "step" not in future.columns or future["step"].isna().all():
+        future["step"] = future.groupby("model", sort=False).cumcount() + 1
     table = pd.concat([backtest, future], ignore_index=True, sort=False)
+    for column in ("fold", "step", "n_calibration"):
+        if column in table.columns:
+            table[column] = table[column].astype("Int64")
+    for column in ("cutoff", "timestamp"):  # object when the backtest is empty
+        if column in table.columns:
+            table[column] = pd.to_datetime(table[column])
     first = ["section", "model"]
     return table[first + [c for c in table.columns if c not in first]]

@@ -230,6 +230,13 @@ def test_train_tiny_shows_chart_and_metrics(
     csv = ui.safe_csv(ui.forecast_table(result["comparison"])).decode()
     assert csv.startswith("section,model,")
     assert "backtest," in csv and "future," in csv
+    # the future with its intervals and steps, as the page shows them; whole
+    # numbers for folds and steps
+    header = csv.splitlines()[0].split(",")
+    assert "lower_80" in header and "upper_80" in header
+    future = [r.split(",") for r in csv.splitlines() if r.startswith("future,")]
+    assert future[0][header.index("step")] == "1"
+    assert csv.splitlines()[1].split(",")[header.index("fold")] == "1"
     # The committed benchmark of this bundled dataset is shown beside the run.
     assert "Published benchmark for this dataset" in [e.label for e in app.expander]
     published = [d.value for d in app.dataframe if "source" in d.value.columns]

@@ -112,11 +112,12 @@ def test_series_table_and_future_table(result) -> None:
     assert len(table) == 3
     assert set(table["Best"]) <= {"Naive", "Seasonal naive"}
     future = panel_results.future_table(cmp.future)
-    assert future.columns.tolist() == ["series", "timestamp", "model", "forecast"]
+    assert future.columns.tolist()[:4] == ["series", "timestamp", "model", "forecast"]
+    assert {"lower_80", "upper_80"} <= set(future.columns)  # as the page shows
     assert len(future) == 3 * 2 * 3
     assert future["series"].iloc[0] == "east"  # sorted by series
     csv = panel_results.safe_csv(future).decode()
-    assert csv.splitlines()[0] == "series,timestamp,model,forecast"
+    assert csv.splitlines()[0].startswith("series,timestamp,model,forecast,lower_")
     # a series without scores (too short for a fold, constant) keeps its row
     scores = cmp.per_series.copy()
     scores.loc[scores["series"] == "south", "mase"] = float("nan")
