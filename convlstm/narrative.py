@@ -270,7 +270,7 @@ def panel_scope_note(series: int, limit: int) -> str:
 
 
 def panel_failures(
-    failed: Mapping[str, Mapping[str, str]], listed: int = 3
+    failed: Mapping[str, Mapping[str, str]], listed: int = 3, scored: bool = True
 ) -> list[str]:
     """One sentence per model that could not forecast some series (or the panel).
 
@@ -278,6 +278,8 @@ def panel_failures(
         failed: ``{model: {series: message}}`` (``PanelComparison.failed``; a
             failure on the whole panel under ``panel_compare.ALL_SERIES``).
         listed: how many series each sentence names with their messages.
+        scored: the run was scored (a forecast only has no scores to leave the
+            series out of: the sentence says they have no forecast).
     """
     from .panel_compare import ALL_SERIES as whole
 
@@ -293,10 +295,13 @@ def panel_failures(
         more = len(items) - listed
         rest = f"; and {more:,} more" if more > 0 else ""
         n = len(items)
-        out.append(
-            f"{model} could not forecast {n:,} series ({named}{rest}); "
-            f"{'it is' if n == 1 else 'they are'} left out of its scores."
+        then = (
+            f"{'it is' if n == 1 else 'they are'} left out of its scores"
+            if scored
+            else f"{'that series has' if n == 1 else 'those series have'} no "
+            "forecast from it"
         )
+        out.append(f"{model} could not forecast {n:,} series ({named}{rest}); {then}.")
     return out
 
 

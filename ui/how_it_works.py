@@ -262,10 +262,22 @@ def cell_section(subject: explain.Subject, kernel_size: int) -> None:
 
     k = kernel_size
     st.subheader(f"What a {k}x{k} kernel sees")
+    net = subject.net
+    pool, rows = int(net.pooling), int(net.frame_rows)
+    along = (
+        f"{k} neighbouring cells along its row (each cell holds {pool} steps after "
+        f"the front-end's pooling, so {k * pool} steps)"
+        if pool > 1
+        else f"{k} neighbouring steps along its row"
+    )
+    across = (
+        f"the same phase in {k} neighbouring seasons"
+        if rows >= k
+        else f"the same phase in the {rows} season(s) a frame holds"
+    )
     st.markdown(
         f"A {k}x{k} convolution lets a cell see its **{k}x{k} neighbourhood**: "
-        f"{k} neighbouring steps along its row and the same phase in {k} "
-        "neighbouring seasons. The red cells below are the points of the lookback "
+        f"{along} and {across}. The red cells below are the points of the lookback "
         "window that can reach one cell (newest row, middle column) of each "
         "layer's last hidden state. They are found by autograd on this model: "
         "each further frame (through $H_{t-1}$) and each further layer widens "

@@ -215,7 +215,11 @@ def show_panel_coverage(cmp: Any) -> None:
                 "level": "Level",
                 "coverage": "Coverage",
                 "mean_width": st.column_config.NumberColumn(
-                    "Mean width", format="%.4g", help="In the series' units."
+                    "Mean width",
+                    format="%.3g",
+                    help="In units of each series' MASE scale (its typical "
+                    "seasonal naive error), so series of any size average: 2 = an "
+                    "interval twice as wide as that error.",
                 ),
             },
         )
@@ -223,7 +227,7 @@ def show_panel_coverage(cmp: Any) -> None:
 
 def show_problems(cmp: Any) -> None:
     """Series a model could not forecast, and the run's notes, in plain words."""
-    failures = narrative.panel_failures(cmp.failed or {})
+    failures = narrative.panel_failures(cmp.failed or {}, scored=bool(cmp.folds))
     notes = list(dict.fromkeys(cmp.notes or []))
     if failures:
         st.warning(

@@ -80,6 +80,8 @@ def test_panel_failures_name_the_series_and_count_the_rest() -> None:
         "Theta could not forecast 1 series (e: no season); it is left out of its "
         "scores.",
     ]
+    unscored = narrative.panel_failures(failed, listed=2, scored=False)
+    assert unscored[1].endswith("(e: no season); that series has no forecast from it.")
 
 
 def test_panel_failures_on_the_whole_panel() -> None:
