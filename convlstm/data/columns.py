@@ -911,6 +911,32 @@ def _strictly_regular(times: pd.DatetimeIndex) -> bool:
     return bool(same_day and months[0] > 0 and (months == months[0]).all())
 
 
+def _check_mixed_ids(name: str, col: pd.Series, text: pd.Series) -> None:
+    """Refuse ids of different types that read as the same text (the number 1
+    and the text "1" of frames put together): they would merge two series and
+    average their values.
+
+    Raises:
+        DataError: such ids (the message names one).
+    """
+    mixed = ("mixed", "mixed-integer", "mixed-integer-float")
+    if col.dtype != object or pd.api.types.infer_dtype(col, skipna=True) not in mixed:
+        return
+    known = col.notna()
+    kinds = col[known].map(lambda v: type(v).__name__)
+    pairs = pd.DataFrame({"text": text[known], "kind": kinds})
+    counts = pairs.groupby("text")["kind"].nunique()
+    clash = counts[counts > 1]
+    if len(clash):
+        first = clash.index[0]
+        types = " and ".join(sorted(pairs.loc[pairs["text"] == first, "kind"].unique()))
+        raise DataError(
+            f"column {quote(name)}: ids of different types ({types}) read as the "
+            f"same id {quote(first)}, which would merge two series into one; make "
+            "the column one type (all text, or all numbers) before reading it"
+        )
+
+
 def series_names(df: pd.DataFrame, id_cols: list[str]) -> pd.Series:
     """The series name of every row: its id values as text joined with " / "."""
     parts = []
@@ -920,6 +946,7 @@ def series_names(df: pd.DataFrame, id_cols: list[str]) -> pd.Series:
             col = col.astype("Int64")  # store 3, not 3.0
         text = col.astype(str).str.strip()
         text = text.where(col.notna() & (text != ""), "(empty)")
+        _check_mixed_ids(c, col, text)
         parts.append(text.reset_index(drop=True))
     names = parts[0]
     for part in parts[1:]:

@@ -70,3 +70,20 @@ def test_one_network_refuses_series_of_different_frequencies():
     )
     with pytest.raises(DataError, match="do not share one frequency.*'MS' \\(MS\\)"):
         ConvLSTMForecaster(horizon=3, epochs=1, init="scratch").fit(panel)
+
+
+def test_ids_of_two_types_that_read_alike_are_refused():
+    # frames put together: store 1 (a number) and store "1" (text) were merged
+    # and their values averaged (10 and 1000 became one series of 505)
+    from convlstm import to_panel
+
+    t = pd.date_range("2020-01-01", periods=24, freq="MS")
+    frames = [
+        pd.DataFrame({"store": 1, "date": t, "sales": 10.0}),
+        pd.DataFrame({"store": "1", "date": t, "sales": 1000.0}),
+    ]
+    with pytest.raises(DataError, match=r"ids of different types \(int and str\)"):
+        to_panel(pd.concat(frames, ignore_index=True), id_cols="store")
+    frames[1]["store"] = "b"  # two types, no clash: two series
+    panel = to_panel(pd.concat(frames, ignore_index=True), id_cols="store")
+    assert sorted(panel["series"].unique()) == ["1", "b"]
