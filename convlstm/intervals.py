@@ -394,6 +394,13 @@ def check_levels(levels: Sequence[float] | float) -> list[float]:
         raise ParameterError(
             "give at least one interval level, e.g. levels=(0.8, 0.95)"
         )
+    labels = [level_label(lv) for lv in out]
+    for a, b, label in zip(out, out[1:], labels[1:], strict=False):
+        if level_label(a) == label:
+            raise ParameterError(
+                f"levels {a!r} and {b!r} are both the {label}% interval (their "
+                "columns would share a name); give each level once"
+            )
     return out
 
 

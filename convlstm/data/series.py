@@ -548,7 +548,7 @@ def check_series(
         )
     if len(values) < min_length:
         raise DataError(
-            f"the series has {len(values)} points but {what} needs at least "
+            f"the series has {plural(len(values), 'point')} but {what} needs at least "
             f"{min_length}; {advice}"
         )
     out = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(y.index, freq=freq))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..data.cells import plural
+
 if TYPE_CHECKING:
     from .train import ClassifierResult
 
@@ -40,7 +42,8 @@ def article_claim() -> str:
     a = ARTICLE
     return (
         f"The article trains on CIFAR-10 (32x32 colour photos, 10 classes): "
-        f"{a['conv_layers']} convolutions of {a['kernel_size']}x{a['kernel_size']} "
+        f"{plural(a['conv_layers'], 'convolution')} of "
+        f"{a['kernel_size']}x{a['kernel_size']} "
         f"with {a['conv_channels']} channels, an LSTM layer of {a['hidden_size']} "
         f"hidden units, two 10-way softmax outputs, learning rate "
         f"{a['learning_rate']:g}, batch {a['batch_size']}, {a['epochs']} epochs, "
@@ -57,7 +60,8 @@ def settings_text(result: ClassifierResult) -> str:
     k = s["kernel_size"]
     pool = f", {s['pooling']}x{s['pooling']} max-pool" if s["pooling"] > 1 else ""
     return (
-        f"{s['conv_layers']} convolutions of {k}x{k} with {s['conv_channels']} "
+        f"{plural(s['conv_layers'], 'convolution')} of {k}x{k} with "
+        f"{s['conv_channels']} "
         f"channels{pool}, a ConvLSTM of {s['hidden_size']} hidden channels reading "
         f"the rows, learning rate {s['learning_rate']:g}, batch {s['batch_size']}, "
         f"{s['epochs']} epoch{'' if s['epochs'] == 1 else 's'}, seed {s['seed']}"

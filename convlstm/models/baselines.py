@@ -80,7 +80,10 @@ class SeasonalNaiveForecaster(BaseForecaster):
             m = check_season_length(self.season_length)
         m = int(m)
         y = check_series(
-            y, min_length=m, what=f"the seasonal naive forecast (season {m})"
+            y,
+            min_length=m,
+            what=f"the seasonal naive forecast (season {m})",
+            advice="use a series of at least one season, or the naive forecast",
         )
         self.season_length_ = m
         self.last_season_ = y.to_numpy()[-m:].copy()

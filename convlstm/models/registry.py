@@ -234,9 +234,9 @@ def make_model(name: str, *, horizon: int, **params: Any) -> BaseForecaster:
     spec = model_spec(name)
     cls = spec.load()
     accepted = set(cls.param_names())
-    for key in params:
+    for key, value in params.items():
         if key not in accepted and key != "horizon":
-            check_setting(key)
+            check_setting(key, value)
     kwargs = {
         k: v
         for k, v in {**spec.params, **params}.items()
@@ -405,7 +405,7 @@ def _model_key(key: Any) -> str | None:
 _SETTINGS: dict[str, frozenset[str]] = {}
 
 
-def check_setting(key: str) -> None:
+def check_setting(key: str, value: Any = None) -> None:
     """Refuse a setting that no registered model takes (a misspelt
     ``kernal_size`` would otherwise be ignored, and the defaults used unsaid).
     Classes already imported are asked first, so a known setting seldom imports
@@ -413,7 +413,8 @@ def check_setting(key: str) -> None:
 
     Raises:
         ParameterError: no model takes ``key``; the message offers the nearest
-            known settings.
+            known settings, or the nearest model when ``value`` is a mapping
+            (a model's own settings under a misspelt model name).
     """
     specs = sorted(
         _SPECS.values(),
@@ -427,6 +428,11 @@ def check_setting(key: str) -> None:
             _SETTINGS[spec.name] = frozenset(spec.load().param_names())
         if key in _SETTINGS[spec.name]:
             return
+    if isinstance(value, Mapping):
+        raise ParameterError(
+            f"no model is called {key!r} (settings of one model go under its "
+            f"name){_nearest(key, model_names())}"
+        )
     known = set().union(*_SETTINGS.values()) - {"horizon"}
     raise ParameterError(f"no model has a setting {key!r}{_nearest(key, known)}")
 

@@ -149,3 +149,16 @@ def test_a_horizon_set_after_fit_asks_for_a_new_fit(model):
     with pytest.raises(ParameterError, match="fitted to forecast 6 steps"):
         model.predict()
     assert len(model.fit(y).predict()) == 12
+
+
+def test_a_misspelt_model_name_is_refused_with_the_nearest_model():
+    with pytest.raises(ParameterError, match="no model is called 'Thetta'.*'Theta'"):
+        compare(_monthly(), models=["Theta"], horizon=3, folds=1, params={"Thetta": {}})
+
+
+def test_two_levels_of_one_name_are_refused():
+    from convlstm.intervals import check_levels
+
+    with pytest.raises(ParameterError, match="both the 80% interval"):
+        check_levels((0.8, 0.8000001))
+    assert check_levels((0.95, 0.8, 0.8)) == [0.8, 0.95]
