@@ -42,6 +42,34 @@ def training_time_note(device: str, points: int) -> str:
     return f"With {points:,} points expect a minute or more; fewer folds are faster."
 
 
+#: Weights from which a network is called big: training it on a CPU is slow.
+BIG_NETWORK = 5_000_000
+
+
+def network_size_note(kernel_size: Any, hidden_size: Any, num_layers: Any) -> str:
+    """ "A network of about 411 million weights (1.6 GB, and about 3 times that
+    while training)..." for ConvLSTM settings that make a big network (at least
+    :data:`BIG_NETWORK` weights), else ``""``. The count is the recurrent
+    layers' (4 gates, each a kxk convolution of the input and the state), close
+    to the whole net's for big settings."""
+    try:
+        k = kernel_size if isinstance(kernel_size, list | tuple) else [kernel_size] * 2
+        h, layers = int(hidden_size), int(num_layers)
+        weights = 4 * h * 2 * h * int(k[0]) * int(k[1]) * layers
+    except (TypeError, ValueError, IndexError):
+        return ""
+    if weights < BIG_NETWORK:
+        return ""
+    size = weights * 4  # bytes of float32 weights
+    shown = f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:,.0f} MB"
+    return (
+        f"A network of about {weights / 1e6:,.0f} million weights ({shown}, and "
+        "about 3 times that while training): on a CPU an epoch can take minutes, "
+        "and its first progress comes only after one. Stop ends it within about "
+        "15 seconds."
+    )
+
+
 #: How to read a forecast only (0 backtest folds), wherever one is shown.
 UNSCORED_READING = (
     "Read these forecasts as sketches with no track record on this data, not as a "

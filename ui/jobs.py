@@ -26,8 +26,9 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from convlstm import ConvLSTMError, compare
+from convlstm import ConvLSTMError, compare, narrative
 from convlstm.executor import Executor, Job
+from convlstm.models.registry import params_for
 
 from .form import device_name, model_params, pretrained_models, start_of
 from .progress import JobPanel
@@ -372,6 +373,17 @@ def _job_in_flight() -> Job:
 def progress_fragment(device: str) -> None:
     """The live panel of this session's job, redrawn every ``POLL_EVERY`` seconds
     without rerunning the page; when the job ends, the whole page reruns."""
+
+    meta = st.session_state.get(JOB) or {}
+    if "ConvLSTM" in meta.get("models", ()):
+        mine = params_for("ConvLSTM", model_params(meta.get("params") or {}))
+        big = narrative.network_size_note(
+            mine.get("kernel_size", 3),
+            mine.get("hidden_size", 8),
+            mine.get("num_layers", 1),
+        )
+        if big:
+            st.caption(f":material/memory: {big}")
 
     @st.fragment(run_every=POLL_EVERY)
     def panel() -> None:

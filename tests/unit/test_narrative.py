@@ -133,3 +133,11 @@ def test_kept_start_text_only_when_the_start_was_kept():
     trained = SimpleNamespace(history_=[{"epoch": 1}] * 3, best_epoch_=2)
     assert narrative.kept_start_text("LSTM", trained) is None
     assert narrative.kept_start_text("ETS", SimpleNamespace()) is None
+
+
+def test_a_big_network_is_said_with_its_size() -> None:
+    note = narrative.network_size_note(7, 512, 4)
+    assert note.startswith("A network of about 411 million weights (1.6 GB")
+    assert "(38 MB" in narrative.network_size_note(3, 256, 2)
+    assert narrative.network_size_note(3, 8, 1) == ""  # the defaults: nothing
+    assert narrative.network_size_note((3, 5), 512, 1).startswith("A network")
