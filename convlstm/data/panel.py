@@ -205,7 +205,11 @@ def split_panel(panel: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     index = pd.DatetimeIndex(panel["time"])
     times = index.to_numpy()
     values = pd.to_numeric(panel["value"], errors="coerce").to_numpy(dtype=float)
-    order = np.lexsort((index.asi8, names))  # by name, then time within a series
+    order = np.argsort(names, kind="stable")
+    stamps = index.asi8[order]
+    same = names[order][1:] == names[order][:-1]
+    if (same & (stamps[1:] < stamps[:-1])).any():  # rows out of time order
+        order = np.lexsort((index.asi8, names))  # by name, then time
     names, times, values = names[order], times[order], values[order]
     starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
     ends = np.r_[starts[1:], len(names)]
