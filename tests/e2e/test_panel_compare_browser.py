@@ -76,7 +76,7 @@ def test_train_all_series_and_drill_into_one(page, screenshots: Path) -> None:
     # the drill-down's rerun must end first: a click during it can be lost
     wait_idle(page)
     lines = download(page, "Forecasts, all series (CSV)").splitlines()
-    assert lines[0] == "series,timestamp,model,forecast"
+    assert lines[0].startswith("series,timestamp,model,forecast,lower_80,upper_80")
     assert {line.split(",")[0] for line in lines[1:]} == {"east", "north", "south"}
     snap(page, screenshots / "panel_compare.png")
     snap(page, Path("/tmp/panelapp.png"))
