@@ -11,6 +11,7 @@ import streamlit as st
 
 from convlstm import (
     ConvLSTMError,
+    DataError,
     best_model,
     datasets,
     model_names,
@@ -24,7 +25,12 @@ from convlstm.compare import (
     rerun_matches,
     with_intervals,
 )
-from convlstm.models.persistence import bundle_data_check, bundle_model, load_bundle
+from convlstm.models.persistence import (
+    bundle_data_check,
+    bundle_history,
+    bundle_model,
+    load_bundle,
+)
 from convlstm.models.registry import network_models, params_for
 from convlstm.record import record_to_json
 from convlstm.report import build_report
@@ -543,6 +549,12 @@ def show_uploaded_bundle(data: bytes, file_name: str, y: pd.Series) -> None:
     """Forecast with an uploaded bundle and check it against the series ``y``."""
     try:
         model, record = load_bundle(data)
+        if getattr(model, "fitted_on_panel", False):
+            raise DataError(
+                f"{file_name} holds a model trained on "
+                f"{len(model.panel_names_):,} series; open it on a run over all "
+                "series of that file (choose the file on the Data page)"
+            )
         forecast = model.predict()
     except ConvLSTMError as exc:
         show_error(exc)
@@ -572,8 +584,19 @@ def show_uploaded_bundle(data: bytes, file_name: str, y: pd.Series) -> None:
             "forecast": st.column_config.NumberColumn("Forecast", format="localized"),
         },
     )
+    # the series it continues: the current one, or the bundle's own last window
+    # when it was trained on other data (the current history would mislead)
+    history = y if same else bundle_history(model)
     with b2:
-        st.plotly_chart(
-            plots.forecast_figure(y, (None, table), show_backtest=False),
-            key="bundle_chart",
-        )
+        if history is None or history.empty:
+            st.caption("The bundle keeps none of the values it was trained on.")
+        else:
+            st.plotly_chart(
+                plots.forecast_figure(history, (None, table), show_backtest=False),
+                key="bundle_chart",
+            )
+            if not same:
+                st.caption(
+                    "The line before the forecast is the bundle's own last window "
+                    "of the data it was trained on, not the current series."
+                )

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
+from ..data.cells import format_time
 from ..errors import DataError, NotFittedError
 from ..record import data_fingerprint, record_from_json, record_to_json
 
@@ -466,6 +467,26 @@ def load_bundle(data: bytes) -> tuple[Any, dict[str, Any] | None]:
     return model, record_from_json(text)
 
 
+def _when(stamp: Any) -> str:
+    """A recorded timestamp as a message shows it (the date alone at midnight)."""
+    try:
+        return format_time(pd.Timestamp(stamp))
+    except (TypeError, ValueError):
+        return str(stamp)
+
+
+def bundle_history(model: Any) -> pd.Series | None:
+    """The last values a bundled model was trained on, on their timestamps (its
+    last window: what its forecast continues), or None when it keeps none."""
+    window = getattr(model, "last_window_", None)
+    index = getattr(model, "index_", None)
+    if window is None or index is None or not len(index):
+        return None
+    values = np.asarray(window, dtype=float)[-len(index) :]
+    history = pd.Series(values, index=index[-len(values) :], name="history")
+    return history.dropna()
+
+
 def bundle_data_check(
     model: Any, record: Mapping[str, Any] | None, y: pd.Series
 ) -> tuple[bool, str]:
@@ -482,18 +503,22 @@ def bundle_data_check(
         trained = record["data"]
         same = trained["sha256"] == data_fingerprint(y)["sha256"]
         what = (
-            f"{trained.get('length')} points, {trained.get('start')} to "
-            f"{trained.get('end')}"
+            f"{trained.get('length')} points, {_when(trained.get('start'))} to "
+            f"{_when(trained.get('end'))}"
         )
     else:
         trained_hash = getattr(model, "data_fingerprint_", None)
         if trained_hash is None:
             return False, "The bundle carries no data fingerprint to check."
         same = trained_hash == values_sha256(y)
-        what = "its training values"
+        what = ""
     if same:
-        return True, f"The model was trained on this data ({what})."
+        return True, "The model was trained on this data" + (
+            f" ({what})." if what else ": its values match."
+        )
     return False, (
-        f"The model was trained on other data ({what}) than the current series "
-        f"({len(y)} points); its forecast continues its own training data."
+        "The model was trained on other data"
+        + (f" ({what})" if what else "")
+        + f" than the current series ({len(y)} points); its forecast continues "
+        "its own training data."
     )

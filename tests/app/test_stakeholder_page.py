@@ -199,7 +199,33 @@ def test_bundle_round_trip_gives_the_same_forecast(
     )
     trained.run()
     assert not trained.exception, trained.exception
-    assert any("trained on other data" in w.value for w in trained.warning)
+    warning = next(w.value for w in trained.warning if "trained on other" in w.value)
+    assert "1949\\-01\\-01 to 1960\\-12\\-01" in warning  # dates, not ISO stamps
+    # the chart continues the bundle's own window, not the co2 history
+    assert any("the bundle's own last window" in c.value for c in trained.caption)
+
+    # a bundle of a network over many series is refused in words (a TypeError)
+    import numpy as np
+    import pandas as pd
+
+    from convlstm import ConvLSTMForecaster
+    from convlstm.models.persistence import bundle_model
+
+    times = pd.date_range("2020-01-01", periods=40, freq="MS")
+    panel = pd.concat(
+        [
+            pd.DataFrame({"series": s, "time": times, "value": k + np.arange(40.0)})
+            for k, s in enumerate(("a", "b"))
+        ],
+        ignore_index=True,
+    )
+    net = ConvLSTMForecaster(horizon=3, epochs=1, init="scratch").fit(panel)
+    trained.file_uploader(key="bundle_upload").set_value(
+        ("panel.zip", bundle_model(net), "application/zip")
+    )
+    trained.run()
+    assert not trained.exception, trained.exception
+    assert any("trained on 2 series" in e.value for e in trained.error)
 
 
 def test_changing_the_level_needs_no_retraining(trained: AppTest) -> None:
