@@ -94,7 +94,7 @@ if training:
 ui.run_history()
 result = st.session_state.get(ui.RESULT)
 if result and result.get("kind") == "panel":
-    ui.show_panel_results(result, src)
+    ui.show_panel_results(result, src, bool(all_series))
 elif result:
     ui.show_results(result, src, y)
 elif not training and error is None:

@@ -15,7 +15,7 @@ from convlstm.models.persistence import load_bundle
 from convlstm.report import build_panel_report
 
 from .errors import show_error
-from .results import bundle_controls, show_header
+from .results import bundle_controls, show_header, upload_label
 from .state import Source, panel_key
 from .text import dash_missing, escape_md, safe_csv, slug
 
@@ -124,16 +124,27 @@ def result_line(res: dict) -> str:
     return f"Best: **{escape_md(best)}** (mean MASE {shown})"
 
 
-def show_panel_results(res: dict, src: Source | None) -> None:
+def show_panel_results(res: dict, src: Source | None, all_series: bool = True) -> None:
     """Render a stored run over all series of a panel.
 
     Args:
         res: the result kept in ``st.session_state[RESULT]`` (its drilled-down
             series is kept in it).
         src: the data chosen now (the result may be for other data).
+        all_series: a run over all series is chosen now (False: the chosen
+            series alone, so these results are not for the data chosen now).
     """
     cmp = res["comparison"]
-    show_header(res, "Results over all series", res["data_key"] == panel_key(src))
+    current = all_series and res["data_key"] == panel_key(src)
+    note = None
+    if not all_series and res["data_key"] == panel_key(src):
+        note = (
+            "These results are over all series of this file; **only the chosen "
+            "series** is selected above now. Train to compare on it alone, or "
+            "choose all series again."
+        )
+    same_file = upload_label(src, with_series=False)
+    show_header(res, "Results over all series", current, same_file, note)
     if not cmp.folds:
         st.info(
             "**A forecast only: no series was scored.** "

@@ -37,6 +37,7 @@ from convlstm.report import build_report
 
 from .errors import guard, show_error
 from .form import LEVEL_OPTIONS, STARTS, model_params, pretrained_models, start_of
+from .loaders import source_label
 from .state import LEVELS, Source, protocol_name, source_key
 from .text import (
     dash_missing,
@@ -59,7 +60,7 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
     """
     cmp = res["comparison"]
     current = res["data_key"] == source_key(src)
-    show_header(res, "Results", current)
+    show_header(res, "Results", current, upload_label(src))
     if not cmp.scored:
         show_unscored(res)
         return
@@ -123,15 +124,39 @@ def show_unscored(res: dict) -> None:
     show_bundles(cmp, res["y"])
 
 
-def show_header(res: dict, title: str, current: bool) -> None:
+def upload_label(src: Source | None, with_series: bool = True) -> str | None:
+    """The name of an uploaded file chosen now (None for a bundled dataset: its
+    name alone tells it)."""
+    if not src or src.get("kind") != "upload":
+        return None
+    return source_label(src, with_series=with_series)
+
+
+def show_header(
+    res: dict,
+    title: str,
+    current: bool,
+    now_label: str | None = None,
+    note: str | None = None,
+) -> None:
     """The results' heading, a note when they are for other data than the data
-    chosen now, and the run's settings, device, seed, duration and time."""
+    chosen now (``now_label``: the name of the data chosen now, to tell an
+    earlier upload of a file of the same name; ``note``: the note itself), and
+    the run's settings, device, seed, duration and time."""
     p = res["params"]
     st.header(title, divider="gray")
-    if not current:
+    if note:
+        st.info(note, icon=":material/info:")
+    elif not current:
+        label = str(res["label"])
+        earlier = bool(now_label) and (
+            label == now_label or label.startswith(f"{now_label} · ")
+        )
         st.info(
-            f"These results are for **{escape_md(res['label'])}**, not the data "
-            "chosen now. Train again to compare on the current data.",
+            f"These results are for {'an earlier upload of ' if earlier else ''}"
+            f"**{escape_md(label)}**, not the data chosen now"
+            + (" (its contents, columns or steps differ)" if earlier else "")
+            + ". Train again to compare on the current data.",
             icon=":material/info:",
         )
     st.caption(

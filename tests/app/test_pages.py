@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from tests.app.helpers import train, upload_and_train
+from tests.app.helpers import train, upload, upload_and_train
 
 TRAIN_TIMEOUT = 240
 TINY = {
@@ -175,6 +175,16 @@ def test_a_refused_file_after_a_good_one_shows_its_own_columns(
     assert "infinite" in app.error[0].value
     assert app.selectbox(key="time_col").value == "date"
     assert app.selectbox(key="value_col").value == "v"
+
+
+def test_results_of_an_earlier_upload_of_the_same_name_say_so(
+    app: AppTest, wait_for_training
+) -> None:
+    rows = "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 29))
+    upload_and_train(app, wait_for_training, "day,v\n" + rows, ["Naive"])
+    upload(app, "up.csv", ("day,v\n" + rows.replace(",1\n", ",100\n")).encode())
+    open_page(app, "pages/compare.py")
+    assert any("an earlier upload of **up\\.csv**" in i.value for i in app.info)
 
 
 def test_user_text_is_escaped(app: AppTest) -> None:

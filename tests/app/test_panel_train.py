@@ -76,6 +76,10 @@ def test_train_all_series_shows_leaderboard_and_per_series_table(
     _open(app, "pages/compare.py")
     assert len(_leaderboard(app)) == len(FAST)
     assert any("mean MASE" in m.value for m in app.sidebar.markdown)
+    # the chosen series alone: the results over all series say they are not it
+    assert not any("only the chosen series" in i.value for i in app.info)
+    app.radio(key=ui.panel_results.SCOPE).set_value("one").run()
+    assert any("**only the chosen series** is selected" in i.value for i in app.info)
 
 
 def test_the_convlstm_trains_one_network_on_all_series(
