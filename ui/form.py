@@ -262,8 +262,9 @@ def training_form(
             key="hidden_size",
             help="Hidden channels per ConvLSTM layer: 8 to 512. Training time "
             "grows with its square: on a CPU, 64 takes many times as long as 8, "
-            "and 512 (with a wide kernel) can take an hour. The LSTM keeps its "
-            "own defaults.",
+            "and 512 (with a wide kernel) can take an hour. One network over all "
+            "series of a panel has at least 16, as many series need. The LSTM "
+            "keeps its own defaults.",
         )
         c3.select_slider(
             "Learning rate",
@@ -356,7 +357,9 @@ def _advanced(y: pd.Series, d: dict[str, Any]) -> None:
         step=1,
         key="epochs",
         help="Most passes over the training windows; early stopping may end "
-        "sooner and keeps the best weights.",
+        "sooner and keeps the best weights, and a budget of optimiser steps "
+        "(at most 300, fewer for a big network) caps the passes, so the "
+        "progress may count fewer epochs than set here.",
     )
     a2.number_input(
         "Batch size",
