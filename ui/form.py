@@ -358,7 +358,7 @@ def _advanced(y: pd.Series, d: dict[str, Any]) -> None:
         key="epochs",
         help="Most passes over the training windows; early stopping may end "
         "sooner and keeps the best weights, and a budget of optimiser steps "
-        "(at most 300, fewer for a big network) caps the passes, so the "
+        "(a few hundred; fewer for a big network) caps the passes, so the "
         "progress may count fewer epochs than set here.",
     )
     a2.number_input(
