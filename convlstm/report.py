@@ -23,7 +23,7 @@ from .data import panel_summary, series_of
 from .data.cells import format_time
 from .intervals import level_label, lower_column, upper_column
 from .metrics import best_model
-from .models.registry import model_names
+from .models.registry import model_names, model_spec
 from .narrative import (
     UNSCORED_READING,
     kinds_phrase,
@@ -175,6 +175,7 @@ def build_report(
             if scored
             else '<p id="unscored">No backtest, so no scores.</p>'
         ),
+        _combination_notes(summary.index),
         _left_out_notes(comparison),
         _start_notes(comparison),
         _notes_list(intervals, coverage, own),
@@ -242,6 +243,7 @@ def build_panel_report(
         _panel_data_section(panel, names),
         "<h2>Leaderboard</h2>",
         _panel_summary_table(result),
+        _combination_notes(result.summary.index),
         "<h2>Every series</h2>",
         '<p class="muted">MASE of each model on each series, the mean over its '
         "backtest folds (lower is better; below 1 beats the in-sample seasonal "
@@ -651,6 +653,19 @@ def _metrics_table(
         + "</p>"
     )
     return table + explain
+
+
+def _combination_notes(models: Any) -> str:
+    """What each combination among ``models`` is made of (an ensemble's members
+    need not be among the models shown)."""
+    items = []
+    for name in dict.fromkeys(str(m) for m in models):
+        if name in model_names(kind="ensemble"):
+            text = model_spec(name).description
+            items.append(f"<li><b>{_e(name)}</b>: {_e(text)}</li>")
+    if not items:
+        return ""
+    return f'<ul id="combinations">{"".join(items)}</ul>'
 
 
 def _left_out_notes(comparison: Any) -> str:

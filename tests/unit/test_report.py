@@ -286,3 +286,11 @@ def test_the_panel_summary_says_how_many_series_its_mean_is_over():
     report = build_panel_report(panel, result, charts=1)
     assert "over 3 series" in report
     assert "the mean of the 2 series with a MASE" in report
+
+
+def test_a_combination_in_the_report_says_what_it_combines():
+    from convlstm.report import _combination_notes
+
+    notes = _combination_notes(["Naive", "Ensemble"])
+    assert "<b>Ensemble</b>: The median of the ConvLSTM, ETS, Theta and ARIMA" in notes
+    assert _combination_notes(["Naive", "Theta"]) == ""
