@@ -91,8 +91,30 @@ def run(job: Callable[[Progress], Any], text: str) -> Any:
 # ---------------------------------------------------------------- settings
 
 
+#: Where the page keeps its model settings across pages (Streamlit forgets the
+#: state of widgets a page did not draw): the values, and the defaults they
+#: were chosen against.
+KEPT_SETTINGS = "hiw_kept_settings"
+
+
 def model_settings(defaults: dict[str, Any]) -> dict[str, Any]:
-    """The shared model settings (an expander); returns their values."""
+    """The shared model settings (an expander); returns their values.
+
+    They start from ``defaults`` (the last run's settings); what the user sets
+    here is kept across pages until a new run changes those defaults."""
+    start = {
+        "kernel_size": defaults["kernel_size"],
+        "hidden_size": min(int(defaults["hidden_size"]), 128),
+        "num_layers": min(int(defaults["num_layers"]), 4),
+        "frontend": True,
+        "residual": True,
+    }
+    kept = st.session_state.get(KEPT_SETTINGS) or {}
+    restored = kept.get("values") if kept.get("start") == start else None
+    for name in SETTING_KEYS:
+        key = f"hiw_{name}"
+        if key not in st.session_state:
+            st.session_state[key] = (restored or start)[name]
     with st.expander(
         "Model settings (shared by every section)", icon=":material/tune:"
     ):
@@ -100,7 +122,6 @@ def model_settings(defaults: dict[str, Any]) -> dict[str, Any]:
         c1.selectbox(
             "Kernel size",
             ui.KERNEL_SIZES,
-            index=ui.KERNEL_SIZES.index(defaults["kernel_size"]),
             key="hiw_kernel_size",
             help="Width and height of every convolution over a frame.",
         )
@@ -108,7 +129,6 @@ def model_settings(defaults: dict[str, Any]) -> dict[str, Any]:
             "Hidden size",
             min_value=4,
             max_value=128,
-            value=min(int(defaults["hidden_size"]), 128),
             step=4,
             key="hiw_hidden_size",
             help="Channels of each ConvLSTM layer: 4 to 128 here, so that this "
@@ -118,18 +138,18 @@ def model_settings(defaults: dict[str, Any]) -> dict[str, Any]:
             "Layers",
             min_value=1,
             max_value=4,
-            value=min(int(defaults["num_layers"]), 4),
             key="hiw_num_layers",
             help="Stacked ConvLSTM layers.",
         )
         with c4:
-            st.toggle("Front-end", value=True, key="hiw_frontend")
-            st.toggle("Residual paths", value=True, key="hiw_residual")
+            st.toggle("Front-end", key="hiw_frontend")
+            st.toggle("Residual paths", key="hiw_residual")
         st.caption(
             "Starts from the settings of your last run on *Train & compare* (or the "
-            "library's defaults)."
+            "library's defaults); what you set here stays until a new run there."
         )
     settings = {k: st.session_state[f"hiw_{k}"] for k in SETTING_KEYS}
+    st.session_state[KEPT_SETTINGS] = {"start": start, "values": dict(settings)}
     settings["hidden_size"] = int(settings["hidden_size"])
     settings["num_layers"] = int(settings["num_layers"])
     return settings

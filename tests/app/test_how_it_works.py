@@ -189,3 +189,15 @@ def test_uses_the_convlstm_from_train_and_compare() -> None:
     assert not at.exception, at.exception
     assert "Train & compare" in texts(at)
     assert len(at.get("plotly_chart")) == 4
+
+
+def test_its_settings_are_kept_across_pages(app: AppTest) -> None:
+    # Streamlit forgot them when the user looked at another page and came back
+    app.switch_page("pages/how_it_works.py").run()
+    app.number_input(key="hiw_hidden_size").set_value(12).run()
+    app.selectbox(key="hiw_kernel_size").set_value(5).run()
+    app.switch_page("pages/data.py").run()
+    app.switch_page("pages/how_it_works.py").run()
+    assert not app.exception, app.exception
+    assert app.number_input(key="hiw_hidden_size").value == 12
+    assert app.selectbox(key="hiw_kernel_size").value == 5
