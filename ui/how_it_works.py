@@ -681,9 +681,11 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
         "12.79 against 13.01); on the bundled datasets training from scratch is "
         "usually more accurate (README, bench/RESULTS.md). So by default the "
         "ConvLSTM tries both: each start is fitted on the series without its last "
-        "three horizons and forecasts them, and the one that did better is kept "
-        "(a series too short to train from scratch starts from the pretrained "
-        "network). The results say which start won, with both errors."
+        "three horizons and forecasts them; the one that did better is kept, "
+        "except on monthly series (a 12-step season), where the forecast is the "
+        "mean of both when both passed that check (a series too short to train "
+        "from scratch starts from the pretrained network). The results say which "
+        "start was kept, with both errors."
     )
     st.dataframe(card_table(card), hide_index=True, key="hiw_card")
     st.caption(

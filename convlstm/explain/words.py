@@ -118,9 +118,10 @@ def gates_text(trace: GateTrace) -> str:
     """How to read the gate heatmaps, and how exactly they match the model."""
     return (
         "Gates near 1 (yellow) let information through, near 0 (purple) "
-        "block it. Taken from the forward pass that made the forecast; the cell "
-        "equations applied to them give back its states to "
-        f"{max(trace.max_error, trace.forecast_error):.1e}."
+        "block it. Taken from the forward pass that made the forecast: the cell "
+        "equations applied to these gates give back the network's own states, "
+        "to within "
+        f"{max(trace.max_error, trace.forecast_error):.1e} (round-off)."
     )
 
 
