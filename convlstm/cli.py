@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import io
 import json
 import math
 import os
@@ -766,7 +767,8 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         title = f"Forecast report: {datasets.info(dataset).title}"
     if isinstance(y, pd.DataFrame):
         panel = _run_panel(args, y, dataset, err, levels=args.level)
-        html = build_panel_report(y, panel, title=title)
+        settings = _params(args, io.StringIO())  # its note was printed by the run
+        html = build_panel_report(y, panel, title=title, settings=settings)
         best, horizon, folds = panel.best, panel.horizon, panel.folds
         seconds = panel.seconds
     else:

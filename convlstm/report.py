@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import logging
 import math
 from collections.abc import Mapping
@@ -31,7 +32,7 @@ from .narrative import (
     unscored_text,
 )
 from .plots import forecast_figure
-from .record import record_to_json
+from .record import package_versions, record_to_json
 from .significance import format_p
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ __all__ = ["build_panel_report", "build_report"]
 _METRICS = (
     ("mae", "MAE"),
     ("rmse", "RMSE"),
-    ("mape", "MAPE"),
-    ("smape", "sMAPE"),
+    ("mape", "MAPE %"),
+    ("smape", "sMAPE %"),
     ("mase", "MASE"),
 )
 
@@ -193,19 +194,22 @@ def build_panel_report(
     *,
     title: str | None = None,
     charts: int = 4,
+    settings: Mapping[str, Any] | None = None,
 ) -> str:
     """Render a panel comparison as one self-contained HTML document.
 
     Offline and escaped like :func:`build_report`: a plain summary, the panel's
     size and repairs, the leaderboard aggregated over series, every series' MASE
     per model, charts of the first ``charts`` series (history, backtest, future
-    with intervals), and the notes and failures.
+    with intervals), the notes and failures, and the settings and versions.
 
     Args:
         panel: the panel the comparison ran on (``series, time, value``).
         result: a :class:`~convlstm.panel_compare.PanelComparison`.
         title: page title; defaults to "Forecast report: <n> series".
         charts: how many series get a chart.
+        settings: the run's settings (``compare_panel``'s ``params``, seed...),
+            shown with the package versions at the end.
 
     Returns:
         The HTML document as a string.
@@ -236,7 +240,8 @@ def build_panel_report(
     shown = "" if len(figures) == len(names) else f" (the first {len(figures)})"
     parts = [
         _head(title),
-        f'<p class="muted">Generated {generated} by convlstm-forecast.</p>',
+        f'<p class="muted">Generated {generated} by convlstm-forecast '
+        f"{_e(package_versions().get('convlstm') or '')}.</p>",
         "<h2>Summary</h2>",
         f'<div class="summary" id="summary">{_panel_sentence(result)}</div>',
         "<h2>Data</h2>",
@@ -255,9 +260,25 @@ def build_panel_report(
         *figures,
         "<h2>Notes</h2>",
         _panel_notes(result),
+        "<h2>Settings and versions</h2>",
+        _panel_settings(result, settings),
         "</body></html>",
     ]
     return "\n".join(p for p in parts if p)
+
+
+def _panel_settings(result: Any, settings: Mapping[str, Any] | None) -> str:
+    """The run's settings and the package versions, as JSON a reader can keep."""
+    payload = {
+        "horizon": result.horizon,
+        "folds": result.folds,
+        "season_length": result.season_length,
+        "models": [str(m) for m in result.summary.index],
+        "settings": dict(settings or {}),
+        "versions": package_versions(),
+    }
+    text = json.dumps(payload, indent=2, default=str, sort_keys=False)
+    return f'<pre id="panel-settings">{_e(text)}</pre>'
 
 
 def _panel_sentence(result: Any) -> str:
@@ -551,8 +572,8 @@ def _data_section(y: pd.Series, name: str) -> str:
     rows = [
         ("Series", name),
         ("Length", f"{len(y)} points"),
-        ("First", index[0] if len(index) else "–"),
-        ("Last", index[-1] if len(index) else "–"),
+        ("First", _when(index[0]) if len(index) else "–"),
+        ("Last", _when(index[-1]) if len(index) else "–"),
         ("Frequency", freq or "–"),
         ("Range of values", f"{_num(y.min())} to {_num(y.max())}" if len(y) else "–"),
     ]
@@ -561,6 +582,11 @@ def _data_section(y: pd.Series, name: str) -> str:
             rows.append((key.replace("_col", " column"), y.attrs[key]))
     notes = y.attrs.get("notes") or []
     return _data_table(rows, [notes] if isinstance(notes, str) else list(notes))
+
+
+def _when(stamp: Any) -> Any:
+    """A timestamp as the report shows it (the date alone at midnight)."""
+    return format_time(stamp) if isinstance(stamp, pd.Timestamp) else stamp
 
 
 def _data_table(rows: list[tuple[str, Any]], notes: list[str]) -> str:

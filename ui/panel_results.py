@@ -326,7 +326,10 @@ def show_panel_downloads(res: dict) -> None:
     d0.download_button(
         "Report (HTML)",
         data=lambda: build_panel_report(
-            res["panel"], cmp, title=f"Forecast report: {res['label']}"
+            res["panel"],
+            cmp,
+            title=f"Forecast report: {res['label']}",
+            settings={**res["params"], "device": res.get("device")},
         ),
         file_name=f"report_{stem}.html",
         mime="text/html",

@@ -294,3 +294,22 @@ def test_a_combination_in_the_report_says_what_it_combines():
     notes = _combination_notes(["Naive", "Ensemble"])
     assert "<b>Ensemble</b>: The median of the ConvLSTM, ETS, Theta and ARIMA" in notes
     assert _combination_notes(["Naive", "Theta"]) == ""
+
+
+def test_the_panel_report_holds_its_settings_and_versions():
+    from convlstm import build_panel_report, compare_panel
+
+    times = pd.date_range("2015-01-01", periods=30, freq="MS")
+    panel = pd.concat(
+        [
+            pd.DataFrame({"series": s, "time": times, "value": k + np.arange(30.0)})
+            for k, s in enumerate("ab")
+        ],
+        ignore_index=True,
+    )
+    panel.attrs = {"freq": "MS"}
+    result = compare_panel(panel, models=["Naive"], horizon=3, folds=1, n_jobs=1)
+    report = build_panel_report(panel, result, settings={"seed": 7})
+    section = report[report.index('id="panel-settings"') :]
+    assert "&quot;seed&quot;: 7" in section and "&quot;convlstm&quot;" in section
+    assert "by convlstm-forecast 0." in report
