@@ -443,10 +443,17 @@ class Executor:
             return mine
 
     def forget(self, job_id: str, owner: str) -> None:
-        """Drop a finished job of ``owner`` (its result was collected)."""
+        """Drop a finished job of ``owner`` (its result was collected); one whose
+        worker is still to be ended (cancelled, not yet stopped) stays until
+        then, so that its worker is ended."""
         with self._lock:
             job = self._jobs.get(job_id)
-            if job is not None and job.owner == str(owner) and job.is_finished:
+            if (
+                job is not None
+                and job.owner == str(owner)
+                and job.is_finished
+                and job_id not in self._overdue
+            ):
                 del self._jobs[job_id]
 
     def position(self, job: Job) -> int:
@@ -808,7 +815,8 @@ class Executor:
         for job_id, when in list(self._overdue.items()):
             if now >= when:
                 del self._overdue[job_id]
-                self._kill(self._jobs[job_id])
+                if job_id in self._jobs:
+                    self._kill(self._jobs[job_id])
         for job in self._jobs.values():
             if (
                 job.status == "running"

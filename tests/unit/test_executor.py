@@ -282,3 +282,25 @@ def test_a_cancelled_job_that_does_not_stop_has_its_worker_ended(
         assert time.monotonic() - start < 60
         after = ex.submit(square, 3, owner="a")  # the slot comes back
         assert after.wait(WAIT) and after.result == 9
+
+
+def test_a_cancelled_job_forgotten_at_once_still_has_its_worker_ended(
+    tmp_path, monkeypatch
+) -> None:
+    # a panel fit's clean-up cancels and forgets its jobs: the worker of one that
+    # did not stop was never ended, and the watcher thread could fail on it
+    from convlstm import executor as executor_module
+
+    monkeypatch.setattr(executor_module, "CANCEL_GRACE", 1.0)
+    pid_file = tmp_path / "pid"
+    with Executor(1) as ex:
+        ex.warm_up()
+        hung = ex.submit(hang, str(pid_file), 300, owner="a", label="chunk")
+        end = time.monotonic() + WAIT
+        while not pid_file.exists() and time.monotonic() < end:
+            time.sleep(0.1)
+        ex.cancel(hung.id, "a")
+        ex.forget(hung.id, "a")
+        assert _gone(int(pid_file.read_text()), WAIT)
+        after = ex.submit(spin, 0.5, owner="a")  # the watcher still moves events
+        assert after.wait(WAIT) and after.status == "done" and after.events
