@@ -37,7 +37,7 @@ from .data.frequency import check_future
 from .data.steps import AGGREGATIONS
 from .datasets import default_horizon_folds
 from .errors import ConvLSTMError, DataError, PanelFitWarning, ParameterError
-from .executor import check_engine
+from .executor import check_engine, default_engine
 from .images.cli import add_images_parser, run_images_command
 from .models.base import BaseForecaster
 from .models.checks import check_horizon
@@ -879,7 +879,7 @@ def _add_engine(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument(
         "--engine",
         choices=("local", "ray"),
-        default=os.environ.get("CONVLSTM_ENGINE", "local"),
+        default=default_engine(),  # CONVLSTM_ENGINE read as the library reads it
         help="where the work runs: local worker processes, or Ray "
         "(default: $CONVLSTM_ENGINE, else local)",
     )

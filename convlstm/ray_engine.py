@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -108,7 +109,13 @@ def start_ray(workers: int | None = None) -> Any:
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         env = {"env_vars": {"PYTHONPATH": package}}
         if address:
-            ray.init(address=address, runtime_env=env, log_to_driver=False)
+            _check_reachable(address)
+            try:
+                ray.init(address=address, runtime_env=env, log_to_driver=False)
+            except (ValueError, ConnectionError, RuntimeError) as exc:
+                raise ConvLSTMError(
+                    f"cannot connect to the Ray cluster at RAY_ADDRESS={address}: {exc}"
+                ) from None
         else:
             ray.init(
                 num_cpus=workers or default_workers(),
@@ -117,6 +124,27 @@ def start_ray(workers: int | None = None) -> Any:
                 log_to_driver=False,
             )
     return ray
+
+
+#: Seconds to wait for a cluster's address to answer before saying it does not
+#: (Ray itself retries an unreachable address for ever).
+CONNECT_TIMEOUT = 10.0
+
+
+def _check_reachable(address: str) -> None:
+    """Raise ``ConvLSTMError`` when ``host:port`` does not answer within
+    :data:`CONNECT_TIMEOUT`; other forms ("auto", "ray://...") are Ray's to check."""
+    host, _, port = address.rpartition(":")
+    if address == "auto" or "://" in address or not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT):
+            pass
+    except OSError as exc:
+        raise ConvLSTMError(
+            f"cannot reach the Ray cluster at RAY_ADDRESS={address} ({exc}); start "
+            "it, correct RAY_ADDRESS, or unset it to start a local cluster"
+        ) from None
 
 
 def cluster_cpus() -> int:
