@@ -130,9 +130,10 @@ def _oom_guard(device: torch.device, batch_size: int) -> Iterator[None]:
     except (RuntimeError, MemoryError) as exc:
         if isinstance(exc, TrainingError) or not _is_oom(exc):
             raise
+        on_gpu = torch.device(device).type != "cpu"
         raise TrainingError(
             f"out of memory on {device}: use a smaller batch_size (now {batch_size}) "
-            "or hidden_size, or device='cpu'"
+            + ("or hidden_size, or device='cpu'" if on_gpu else "or hidden_size")
         ) from None
 
 

@@ -243,6 +243,7 @@ def test_out_of_memory_becomes_training_error(monkeypatch, name, exc):
         make(name).fit(monthly())
     message = str(info.value)
     assert "batch_size" in message and "hidden_size" in message
+    assert "device='cpu'" not in message  # it trains on the CPU already
 
 
 def test_out_of_memory_in_compare_reaches_caller_as_training_error(monkeypatch):
