@@ -260,11 +260,14 @@ def test_the_time_left_of_a_run_that_outlasts_the_typical_one_is_unknown() -> No
         assert 49 < ex.wait_estimate(job) < 52  # its own progress
 
 
+@pytest.mark.parametrize("forget", [False, True], ids=["cancelled", "forgotten"])
 def test_a_cancelled_job_that_does_not_stop_has_its_worker_ended(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, forget
 ) -> None:
     # an epoch of a big network reports nothing for minutes: Stop ended the job
-    # at its next progress event only, its worker holding a core and gigabytes
+    # at its next progress event only, its worker holding a core and gigabytes;
+    # a panel fit's clean-up also forgets the jobs it cancels, and the worker of
+    # one that did not stop was never ended (the watcher thread could fail on it)
     from convlstm import executor as executor_module
 
     monkeypatch.setattr(executor_module, "CANCEL_GRACE", 1.0)
@@ -278,29 +281,9 @@ def test_a_cancelled_job_that_does_not_stop_has_its_worker_ended(
         start = time.monotonic()
         assert ex.cancel(hung.id, "a")
         assert hung.status == "cancelled"  # at once, for the page
+        if forget:
+            ex.forget(hung.id, "a")
         assert _gone(int(pid_file.read_text()), WAIT)
         assert time.monotonic() - start < 60
-        after = ex.submit(square, 3, owner="a")  # the slot comes back
-        assert after.wait(WAIT) and after.result == 9
-
-
-def test_a_cancelled_job_forgotten_at_once_still_has_its_worker_ended(
-    tmp_path, monkeypatch
-) -> None:
-    # a panel fit's clean-up cancels and forgets its jobs: the worker of one that
-    # did not stop was never ended, and the watcher thread could fail on it
-    from convlstm import executor as executor_module
-
-    monkeypatch.setattr(executor_module, "CANCEL_GRACE", 1.0)
-    pid_file = tmp_path / "pid"
-    with Executor(1) as ex:
-        ex.warm_up()
-        hung = ex.submit(hang, str(pid_file), 300, owner="a", label="chunk")
-        end = time.monotonic() + WAIT
-        while not pid_file.exists() and time.monotonic() < end:
-            time.sleep(0.1)
-        ex.cancel(hung.id, "a")
-        ex.forget(hung.id, "a")
-        assert _gone(int(pid_file.read_text()), WAIT)
-        after = ex.submit(spin, 0.5, owner="a")  # the watcher still moves events
+        after = ex.submit(spin, 0.5, owner="a")  # the slot and the watcher are back
         assert after.wait(WAIT) and after.status == "done" and after.events
