@@ -206,10 +206,9 @@ def split_panel(panel: pd.DataFrame) -> list[tuple[str, pd.Series]]:
     times = index.to_numpy()
     values = pd.to_numeric(panel["value"], errors="coerce").to_numpy(dtype=float)
     order = np.argsort(names, kind="stable")
-    stamps = index.asi8[order]
-    same = names[order][1:] == names[order][:-1]
-    if (same & (stamps[1:] < stamps[:-1])).any():  # rows out of time order
-        order = np.lexsort((index.asi8, names))  # by name, then time
+    by_name, stamps = names[order], index.asi8[order]
+    if ((by_name[1:] == by_name[:-1]) & (stamps[1:] < stamps[:-1])).any():
+        order = np.lexsort((index.asi8, names))  # rows out of time order
     names, times, values = names[order], times[order], values[order]
     starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
     ends = np.r_[starts[1:], len(names)]
