@@ -26,12 +26,14 @@ run: $(STAMP)
 # Three pytest sessions: the browser tests keep a Streamlit server (with its worker
 # processes) and the Ray tests a local cluster for their whole session, and unit tests
 # that start worker processes of their own failed when run in the same session.
+# Each session has a wall-clock limit (a few times its usual length on 2 cores), so a
+# hang ends it with an error instead of holding CI to its own limit.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q tests/unit tests/app
-	$(BIN)/python -m pytest -q tests/ray
-	$(BIN)/python -m pytest -q tests/e2e
+	timeout -k 30 1800 $(BIN)/python -m pytest -q tests/unit tests/app
+	timeout -k 30 900 $(BIN)/python -m pytest -q tests/ray
+	timeout -k 30 1200 $(BIN)/python -m pytest -q tests/e2e
 
 # Our models on every bundled dataset; statsforecast references come from the cache
 # in bench/results.json. `make bench-full` recomputes the references too.

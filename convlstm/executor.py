@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as wait_ready
 from typing import Any
 
 from .errors import ConvLSTMError, ParameterError
@@ -68,6 +69,10 @@ KILL_AFTER = 3.0
 #: its worker is ended: an epoch of a big network can take minutes, and a worker
 #: that holds a core and gigabytes for them serves nobody.
 CANCEL_GRACE = 15.0
+#: Seconds ``shutdown`` waits for the worker processes to exit before it ends
+#: them: a worker that cannot exit (one of its threads or locks hangs) must not
+#: keep the caller, or the interpreter at its exit, waiting for ever.
+EXIT_WAIT = 10.0
 
 
 class JobCancelled(RuntimeError):
@@ -564,24 +569,27 @@ class Executor:
             running = [j for j in self._jobs.values() if j.status == "running"]
             for job in running:
                 self._stop(job)
-        # a job stops at its next progress event; one slower than that (an epoch
-        # of a big net) has its worker ended, so shutting down never hangs
+        # a job stops at its next progress event, and one already ended (cancelled,
+        # timed out) returns from its worker; one slower than that (an epoch of a
+        # big net) has its worker ended, so shutting down never hangs
         deadline = time.time() + KILL_AFTER
         for job in running:
             job.wait(max(deadline - time.time(), 0.0))
+        while time.time() < deadline:
+            with self._lock:
+                if not self._overdue:
+                    break
+            time.sleep(0.05)
         with self._lock:
             pool = self._pool  # _kill forgets the pool it breaks
-            for job in running:
-                if not job.is_finished:
-                    self._kill(job)
-            # jobs already ended (cancelled, timed out) whose worker still runs
-            for job_id in list(self._overdue):
-                if job_id in self._jobs and job_id not in {j.id for j in running}:
-                    self._kill(self._jobs[job_id])
+            late = [j for j in running if not j.is_finished]
+            late += [self._jobs[i] for i in self._overdue if i in self._jobs]
+            for job in late:
+                self._kill(job)
             self._overdue.clear()
             self._pool = None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            _close_pool(pool)
 
     def __enter__(self) -> Executor:
         return self
@@ -726,8 +734,13 @@ class Executor:
         ]
         self._retry.update(others)
         log.warning("killing worker %d of job %s: it did not stop", pid, job.label)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+        # every process of its pool goes too: an idle worker waits for its next
+        # job holding the pool's queue lock, and one killed there (the job had
+        # just returned) would leave the others unable to take work or to exit
+        pool_pids = [p.pid for p in _pool_processes(self._pool)]
+        for each in [pid] + (pool_pids if pid in pool_pids else []):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(each, signal.SIGKILL)
         # a worker killed while writing could leave the event queue's lock held
         self._events = self._ctx.Queue()
         self._pool = None  # the next dispatch starts fresh workers on the new queue
@@ -840,6 +853,35 @@ class Executor:
         self._stop(job)
         self._overdue[job.id] = now + grace
         self._finish(job, status, JobFailed(why))
+
+
+def _pool_processes(pool: ProcessPoolExecutor | None) -> list[Any]:
+    """The worker processes of a local pool (CPython keeps them in ``_processes``;
+    none where it does not)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _close_pool(pool: ProcessPoolExecutor) -> None:
+    """Shut a local pool down, ending the workers that have not exited within
+    :data:`EXIT_WAIT` seconds (``ProcessPoolExecutor.shutdown`` would wait for
+    them for ever, and so would the interpreter at its exit)."""
+    processes = _pool_processes(pool)
+    pool.shutdown(wait=False, cancel_futures=True)
+    pending = {}
+    for process in processes:
+        with contextlib.suppress(ValueError):  # a process object already closed
+            pending[process.sentinel] = process
+    end = time.monotonic() + EXIT_WAIT
+    while pending and (left := end - time.monotonic()) > 0:
+        for ready in wait_ready(list(pending), left):
+            pending.pop(ready)
+    for process in pending.values():
+        log.warning("ending worker %d: it did not exit", process.pid)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGKILL)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(EXIT_WAIT)
 
 
 _SHARED: dict[tuple[str, int], Executor] = {}

@@ -287,3 +287,70 @@ def test_a_cancelled_job_that_does_not_stop_has_its_worker_ended(
         assert time.monotonic() - start < 60
         after = ex.submit(spin, 0.5, owner="a")  # the slot and the watcher are back
         assert after.wait(WAIT) and after.status == "done" and after.events
+
+
+def _shut_down_within(ex: Executor, seconds: float) -> bool:
+    """Shut ``ex`` down on a thread: True if it returned within ``seconds`` (a
+    hang fails the test at once instead of at the suite's timeout)."""
+    import threading
+
+    closer = threading.Thread(target=ex.shutdown, daemon=True)
+    closer.start()
+    closer.join(seconds)
+    return not closer.is_alive()
+
+
+def square_after_a_stuck_thread(x: int, pid_file: str) -> int:
+    """Leave a thread that never ends: the worker can run jobs but not exit."""
+    import threading
+
+    with open(pid_file, "w") as f:
+        f.write(str(os.getpid()))
+    threading.Thread(target=time.sleep, args=(300,), daemon=False).start()
+    return x * x
+
+
+def test_a_worker_that_cannot_exit_does_not_hang_shutdown(
+    tmp_path, monkeypatch
+) -> None:
+    from convlstm import executor as executor_module
+
+    monkeypatch.setattr(executor_module, "EXIT_WAIT", 1.0)
+    pid_file = tmp_path / "pid"
+    ex = Executor(1)
+    job = ex.submit(square_after_a_stuck_thread, 3, str(pid_file), owner="a")
+    assert job.wait(WAIT) and job.result == 9
+    assert _shut_down_within(ex, 30)
+    assert _gone(int(pid_file.read_text()), WAIT)
+
+
+def test_shutdown_right_after_a_cancel_lets_the_returning_worker_finish(
+    caplog,
+) -> None:
+    # map's clean-up cancels a job that is just returning, and the executor is
+    # shut down at once: its worker was killed while idle, holding the pool's
+    # queue lock, and the other worker could then never exit (CI hung on it)
+    caplog.set_level("INFO", logger="convlstm.executor")
+    for _ in range(3):
+        ex = Executor(2)
+        ex.warm_up()
+        jobs = [ex.submit(slow_square, x, 0.2, owner="a") for x in range(2)]
+        time.sleep(0.1)
+        for job in jobs:
+            ex.cancel(job.id, "a")
+        assert _shut_down_within(ex, 30)
+    assert "killing worker" not in caplog.text
+
+
+def test_a_kill_that_finds_its_worker_idle_leaves_a_working_pool() -> None:
+    # a job's worker can return between the decision to kill it and the kill
+    with Executor(2) as ex:
+        ex.warm_up()
+        first = ex.submit(square, 2, owner="a")
+        assert first.wait(WAIT) and first.result == 4
+        with ex._lock:
+            ex._kill(first)
+        follow = [ex.submit(square, x, owner="a") for x in range(4)]
+        assert all(job.wait(WAIT) for job in follow)
+        assert [job.result for job in follow] == [0, 1, 4, 9]
+        assert _shut_down_within(ex, 30)
