@@ -175,6 +175,46 @@ class PanelComparison:
         """``{model: message}`` of the models that failed on the whole panel."""
         return {m: by[ALL_SERIES] for m, by in self.failed.items() if ALL_SERIES in by}
 
+    def scores_table(self) -> pd.DataFrame:
+        """``per_series`` with a row for every series and model of the run, in
+        the run's order: a pair without a score keeps its row, its scores empty
+        and ``folds`` 0, and a last column ``note`` says why (the model failed on
+        the series, the series was too short for the backtest, or the run was a
+        forecast only); empty for a pair scored."""
+        models = [str(m) for m in self.summary.index]
+        names = [str(s) for s in self.series]
+        scored = self.per_series.assign(
+            series=self.per_series["series"].astype(str),
+            model=self.per_series["model"].astype(str),
+        ).set_index(["series", "model"])
+        grid = pd.MultiIndex.from_product([names, models], names=["series", "model"])
+        out = scored.reindex(grid).reset_index()
+        out["folds"] = out["folds"].fillna(0).astype(int)
+        backtested = set(self.forecasts["series"].astype(str))
+        notes = []
+        rows = zip(
+            out["series"], out["model"], out["folds"], out["mase"].isna(), strict=True
+        )
+        for name, model, folds, no_mase in rows:
+            failed = self.failed.get(model, {})
+            why = failed.get(name) or failed.get(ALL_SERIES)
+            if why:
+                notes.append(f"failed: {why}")
+            elif folds:
+                notes.append(
+                    "no MASE: the seasonal naive's error in training is zero"
+                    if no_mase
+                    else ""
+                )
+            elif not self.folds:
+                notes.append("not scored: a forecast only (no backtest fold)")
+            elif name not in backtested:
+                notes.append("not scored: too short for the backtest")
+            else:
+                notes.append("not scored")
+        out["note"] = notes
+        return out
+
     def series_frames(self, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         """One series' backtest and future in the columns of a single-series
         comparison, ready for :func:`~convlstm.plots.forecast_figure`.

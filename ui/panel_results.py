@@ -353,13 +353,14 @@ def show_panel_downloads(res: dict) -> None:
     )
     d2.download_button(
         "Scores per series (CSV)",
-        data=lambda: safe_csv(cmp.per_series),
+        data=lambda: safe_csv(cmp.scores_table()),
         file_name=f"scores_{stem}.csv",
         mime="text/csv",
         icon=":material/download:",
         key="download_panel_scores",
         on_click="ignore",
-        help="MAE, RMSE, MASE and sMAPE of every model on every series.",
+        help="MAE, RMSE, MASE and sMAPE of every model on every series; a series "
+        "without a score keeps its rows, with a note saying why.",
     )
 
 

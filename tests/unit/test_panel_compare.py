@@ -401,3 +401,34 @@ def test_ray_engine_without_ray_is_a_clear_error(fits, monkeypatch):
     with pytest.raises(ParameterError, match="engine 'ray' needs Ray: pip install"):
         compare_panel(_panel({"a": 30}), models=["Naive"], horizon=2, engine="ray")
     assert fits == {}
+
+
+def test_the_scores_table_keeps_every_series_and_says_why_one_has_no_score(result):
+    table = result.scores_table()
+    assert list(table.columns) == [*result.per_series.columns, "note"]
+    assert len(table) == len(result.series) * len(result.summary)
+    tiny = table[table["series"] == "tiny"]
+    assert list(tiny["model"]) == ["Naive", "Seasonal naive", "Theta"]
+    assert (tiny["folds"] == 0).all() and tiny["mase"].isna().all()
+    notes = dict(zip(tiny["model"], tiny["note"], strict=True))
+    assert notes["Naive"] == "not scored: too short for the backtest"
+    assert notes["Seasonal naive"].startswith("failed: final fit: the series has 9")
+    north = table[(table["series"] == "north") & (table["model"] == "Theta")]
+    scored = result.per_series
+    row = scored[(scored["series"] == "north") & (scored["model"] == "Theta")]
+    assert north["mae"].item() == row["mae"].item() and north["note"].item() == ""
+
+
+def test_the_scores_table_names_a_models_failure_on_each_series():
+    out = compare_panel(
+        _panel({"a": 30, "b": 26}),
+        models=[NaiveForecaster(), _NoPanel()],
+        horizon=HORIZON,
+        n_jobs=1,
+    )
+    table = out.scores_table()
+    failed = table[table["model"] == "NoPanel"]
+    assert list(failed["series"]) == ["a", "b"] and (failed["folds"] == 0).all()
+    assert failed["note"].str.startswith("failed: ").all()
+    assert "does not take a panel" in failed["note"].iloc[0]
+    assert (table.loc[table["model"] == "Naive", "note"] == "").all()
