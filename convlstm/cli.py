@@ -8,14 +8,16 @@ Reads one series or a panel of many (id columns detected or named with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import io
 import json
+import logging
 import math
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, TextIO
 
 import pandas as pd
@@ -37,7 +39,7 @@ from .data.frequency import check_future
 from .data.steps import AGGREGATIONS
 from .datasets import default_horizon_folds
 from .errors import ConvLSTMError, DataError, PanelFitWarning, ParameterError
-from .executor import check_engine, default_engine
+from .executor import check_engine, default_engine, usable_cores
 from .images.cli import add_images_parser, run_images_command
 from .models.base import BaseForecaster
 from .models.checks import check_horizon
@@ -439,7 +441,8 @@ def _forecast_panel(
     try:
         with warnings.catch_warnings():  # failures are printed below
             warnings.simplefilter("ignore", PanelFitWarning)
-            pred = model.fit(panel, **kwargs).predict()
+            with _ray_train_in_cli_words(args):
+                pred = model.fit(panel, **kwargs).predict()
     except DataError:
         if _takes_panel(model):
             raise
@@ -504,7 +507,7 @@ def _run_compare(
     """Run compare() on the series with the flags' settings and a progress bar."""
     models = _models(args.models)
     d_horizon, d_folds = default_horizon_folds(y, dataset)
-    jobs = _engine_jobs(args)
+    jobs = _engine_jobs(args, err)
     _one_train_worker(args)
     bar = None if args.quiet else _ProgressBar(err)
     try:
@@ -550,7 +553,7 @@ def _run_panel(
     """Run compare_panel() on the panel with the flags' settings and a progress
     bar; its notes and failures go to ``err``."""
     models = _models(args.models)
-    _engine_jobs(args)
+    _engine_jobs(args, err)
     train_workers = _train_workers(args)
     horizon, folds = args.horizon, args.folds
     if dataset is not None:
@@ -560,18 +563,19 @@ def _run_panel(
         folds = default_panel_folds(panel, horizon)
     bar = None if args.quiet else _ProgressBar(err)
     try:
-        result = compare_panel(
-            panel,
-            models=models,
-            horizon=horizon,
-            folds=folds,
-            params=_params(args, err),
-            n_jobs=args.jobs,
-            engine=args.engine,
-            train_workers=train_workers,
-            progress=bar,
-            **options,
-        )
+        with _ray_train_in_cli_words(args):
+            result = compare_panel(
+                panel,
+                models=models,
+                horizon=horizon,
+                folds=folds,
+                params=_params(args, err),
+                n_jobs=args.jobs,
+                engine=args.engine,
+                train_workers=train_workers,
+                progress=bar,
+                **options,
+            )
     finally:
         if bar is not None:
             bar.close()
@@ -885,10 +889,21 @@ def _add_engine(p: argparse.ArgumentParser, what: str) -> None:
     )
 
 
-def _engine_jobs(args: argparse.Namespace) -> int:
-    """Check ``--engine`` and ``--jobs``; return the number of jobs."""
+def _engine_jobs(args: argparse.Namespace, err: TextIO | None = None) -> int:
+    """Check ``--engine`` and ``--jobs``; return the number of jobs. With ``err``,
+    more local jobs than cores are noted there (they share the cores, each
+    worker holding its own memory: no faster)."""
     check_engine(args.engine)
-    return _at_least_one(args.jobs, "--jobs")
+    jobs = _at_least_one(args.jobs, "--jobs")
+    cores = usable_cores()
+    if err is not None and args.engine == "local" and jobs > cores:
+        print(
+            f"note: --jobs {jobs} is more than the {cores} core(s) here: the "
+            "workers share them, each with its own memory, so this is no faster "
+            f"than --jobs {cores}",
+            file=err,
+        )
+    return jobs
 
 
 def _add_train_workers(p: argparse.ArgumentParser) -> None:
@@ -903,6 +918,23 @@ def _add_train_workers(p: argparse.ArgumentParser) -> None:
 def _train_workers(args: argparse.Namespace) -> int:
     """Check ``--train-workers`` (on commands that have it); return it (1 unset)."""
     return _at_least_one(getattr(args, "train_workers", None), "--train-workers")
+
+
+@contextlib.contextmanager
+def _ray_train_in_cli_words(args: argparse.Namespace) -> Iterator[None]:
+    """The library's "train_workers=2 needs the Ray engine ... engine='ray'" as
+    the flags that fix it (the library checks the models first, so that a model
+    without a network is said before the engine)."""
+    try:
+        yield
+    except ParameterError as exc:
+        if "needs the Ray engine" not in str(exc):
+            raise
+        raise _CliError(
+            f"--train-workers {args.train_workers} trains on Ray Train workers: "
+            "add --engine ray (pip install -r requirements-ray.txt), or leave "
+            "--train-workers out"
+        ) from exc
 
 
 def _at_least_one(value: int | None, flag: str) -> int:
@@ -1008,6 +1040,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _OneLine(logging.Formatter):
+    """A library log record as one line, without its traceback: the command
+    reports each failure in its own words."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"note: {record.getMessage()}"
+
+
+@contextlib.contextmanager
+def _library_log(err: TextIO, quiet: bool) -> Iterator[None]:
+    """While a command runs, the library's warnings (a worker ended, a job that
+    failed) go to ``err`` as ``note:`` lines; none with ``--quiet``."""
+    logger = logging.getLogger("convlstm")
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(_OneLine())
+    handler.setLevel(logging.CRITICAL + 1 if quiet else logging.WARNING)
+    kept = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = kept
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -1037,7 +1095,8 @@ def main(
         "images": run_images_command,
     }
     try:
-        return commands[args.command](args, out, err)
+        with _library_log(err, quiet=getattr(args, "quiet", False)):
+            return commands[args.command](args, out, err)
     except (ConvLSTMError, _CliError, OSError) as exc:
         message = str(exc)
         if isinstance(exc, OSError) and exc.filename and not message:

@@ -441,3 +441,29 @@ def test_start_for_models_without_one_says_so():
         ]
     )
     assert code == 0 and "--start scratch applies to ConvLSTM only" in err
+
+
+@pytest.mark.parametrize("quiet", [False, True], ids=["notes", "quiet"])
+def test_library_log_lines_are_one_line_notes_and_quiet_silences_them(
+    monkeypatch, quiet
+):
+    # a job that failed in a worker is reported by the command; the executor's
+    # log of it printed a traceback too, even with --quiet
+    import logging
+
+    from convlstm import cli
+
+    def logs_then_compares(args, out, err):
+        try:
+            raise ValueError("boom in a worker")
+        except ValueError:
+            logging.getLogger("convlstm.executor").exception("job j (x) failed")
+        return 0
+
+    monkeypatch.setattr(cli, "_cmd_compare", logs_then_compares)
+    argv = ["compare", "--dataset", "air_passengers"] + (["--quiet"] if quiet else [])
+    code, _, err = run(argv)
+    assert code == 0
+    assert "Traceback" not in err and "boom" not in err
+    assert err == ("" if quiet else "note: job j (x) failed\n")
+    assert logging.getLogger("convlstm").propagate  # restored after the command

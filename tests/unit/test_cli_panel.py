@@ -161,7 +161,8 @@ def test_train_workers_are_checked_in_cli_words(files):
     assert code == 2 and "Naive has no network to train on several workers" in err
     argv = [*wide, "--model", "convlstm", "--train-workers", "2", "--engine", "local"]
     code, _, err = run(argv)
-    assert code == 2 and "error: train_workers=2 needs the Ray engine" in err
+    assert code == 2 and "error: --train-workers 2 trains on Ray Train workers: " in err
+    assert "add --engine ray" in err and "engine='ray'" not in err
     one = ["forecast", "--dataset", "air_passengers", "--train-workers", "2"]
     code, _, err = run(one)
     assert code == 2 and "--train-workers trains one network over many series" in err
@@ -262,7 +263,7 @@ def test_compare_and_report_give_the_panel_their_engine_flags(files, monkeypatch
     code, _, err = run(
         ["compare", *argv, "--models", "naive", "lstm", "--train-workers", "2"]
     )
-    assert code == 2 and "error: train_workers=2 needs the Ray engine" in err
+    assert code == 2 and "error: --train-workers 2 trains on Ray Train workers" in err
     assert given[-1] == {"n_jobs": 2, "engine": "local", "train_workers": 2}
 
 
@@ -342,3 +343,17 @@ def test_a_panel_forecast_below_zero_of_sales_gets_a_note(tmp_path):
         code, _, err = run(argv)
         assert code == 0, err
         assert "Theta forecasts below zero on 2 of the 2 series" in err
+
+
+def test_more_jobs_than_cores_get_a_note(files, monkeypatch):
+    import convlstm.cli
+
+    monkeypatch.setattr(convlstm.cli, "usable_cores", lambda: 2)
+    argv = ["compare", "--csv", str(files["long"]), "--models", "naive"]
+    argv += ["--horizon", "7", "--quiet", "--engine", "local"]
+    code, _, err = run([*argv, "--jobs", "8"])
+    assert code == 0, err
+    assert "note: --jobs 8 is more than the 2 core(s) here" in err
+    assert "no faster than --jobs 2" in err
+    code, _, err = run([*argv, "--jobs", "2"])
+    assert code == 0 and "more than the" not in err
