@@ -7,6 +7,7 @@ when ``engine="ray"``; Ray is optional (``requirements-ray.txt``).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 import socket
@@ -28,6 +29,10 @@ __all__ = [
     "start_ray",
 ]
 
+log = logging.getLogger(__name__)
+
+#: seconds a data-parallel run waits for its workers' CPUs before it says so
+WAIT_NOTE = 10.0
 #: seconds a Ray Train worker waits for the others in one collective (a gradient
 #: all-reduce) before the run fails: a stuck or lost worker never hangs the rest
 COLLECTIVE_TIMEOUT = 300
@@ -192,8 +197,10 @@ def run_trainer(
     key = secrets.token_hex(8)
     task = ray.remote(num_cpus=0, max_retries=0)(_fit_trainer)
     ref = task.remote(fn, args, kwargs, workers, board, key)
-    deadline = None if timeout is None else time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = None if timeout is None else started + timeout
     found: dict[str, Any] = {}
+    waited = False  # the run waited for CPUs that other work held
     try:
         while True:
             ready, _ = ray.wait([ref], timeout=REPORT_EVERY)
@@ -204,11 +211,19 @@ def run_trainer(
                     board.cancel.remote(key)
             if ready:
                 break
+            if not waited and "group" not in found:
+                waited = _note_a_wait(ray, workers, time.monotonic() - started)
             if deadline is not None and time.monotonic() > deadline:
                 _abort(ray, ref)
+                why = (
+                    ": its workers never started, the cluster's CPUs being held "
+                    "by other work"
+                    if "group" not in found and waited
+                    else ""
+                )
                 raise JobFailed(
                     f"data-parallel training on {workers} workers ran longer than "
-                    f"its limit of {timeout:g} s and was stopped"
+                    f"its limit of {timeout:g} s and was stopped{why}"
                 )
         try:
             ray.get(ref)
@@ -224,6 +239,26 @@ def run_trainer(
     if "result" not in found:
         raise JobFailed(f"data-parallel training on {workers} workers returned nothing")
     return found["result"]
+
+
+def _note_a_wait(ray: Any, workers: int, waited: float) -> bool:
+    """Log once that the run's workers wait for CPUs other work holds (Ray
+    queues them silently); True once said."""
+    if waited < WAIT_NOTE:
+        return False
+    free = int(ray.available_resources().get("CPU", 0))
+    if free >= workers:
+        return False
+    total = int(ray.cluster_resources().get("CPU", 0))
+    log.warning(
+        "training on %d workers waits for %d free CPUs of the Ray cluster: %d of "
+        "its %d are free now (other work holds them); it starts when they are",
+        workers,
+        workers,
+        free,
+        total,
+    )
+    return True
 
 
 def _abort(ray: Any, ref: Any) -> None:

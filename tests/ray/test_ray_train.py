@@ -124,3 +124,30 @@ def _exit(callback=None) -> None:
 
 def _sleep(callback=None) -> None:
     time.sleep(300)
+
+
+def test_a_run_waiting_for_busy_cpus_says_so(
+    ray_cluster, by_value, monkeypatch, caplog
+) -> None:
+    # Ray queues the workers silently while other work holds the CPUs
+    from convlstm import ray_engine
+
+    monkeypatch.setattr(ray_engine, "WAIT_NOTE", 1.0)
+    caplog.set_level("WARNING", logger="convlstm.ray_engine")
+    holder = ray_cluster.remote(num_cpus=2)(_hold).remote()
+    start = time.monotonic()
+    while ray_cluster.available_resources().get("CPU", 0) >= 2:
+        assert time.monotonic() - start < 60, "the holding task did not start"
+        time.sleep(0.2)
+    try:
+        with pytest.raises(JobFailed, match="its workers never started"):
+            train_data_parallel(_sleep, workers=2, engine="ray", timeout=6)
+    finally:
+        ray_cluster.cancel(holder, force=True)
+    assert "training on 2 workers waits for 2 free CPUs" in caplog.text
+    assert "0 of its 2 are free now" in caplog.text
+    _wait_for_cpus(ray_cluster)
+
+
+def _hold() -> None:
+    time.sleep(300)
