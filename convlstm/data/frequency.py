@@ -202,8 +202,9 @@ def _nice_steps(steps: np.ndarray) -> np.ndarray:
 
 
 #: Units a snapped grid's clock phase is rounded to (the largest at most a tenth
-#: of the step): jittered quarter-hours snap onto :00, :15... and not onto the
-#: first reading's seconds.
+#: of the step that moves the phase by no more than the readings' own jitter):
+#: jittered quarter-hours snap onto :00, :15... and not onto the first reading's
+#: seconds, and hourly readings at :07 stay at :07.
 _PHASE_UNITS = tuple(pd.Timedelta(u) for u in ("1h", "15min", "5min", "1min", "1s"))
 
 
@@ -217,17 +218,24 @@ def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex
     width = step.value
     t = index.as_unit("ns").asi8
     angle = 2 * np.pi * (t % width) / width
-    mean = np.arctan2(np.sin(angle).mean(), np.cos(angle).mean()) % (2 * np.pi)
+    sin, cos = np.sin(angle).mean(), np.cos(angle).mean()
+    mean = np.arctan2(sin, cos) % (2 * np.pi)
     phase = mean / (2 * np.pi) * width
+    # the readings' jitter: the circular standard deviation of their phases
+    length = min(float(np.hypot(sin, cos)), 1.0)
+    jitter = np.sqrt(-2 * np.log(max(length, 1e-12))) / (2 * np.pi) * width
     day = pd.Timedelta(days=1).value
     whole_days = width % day == 0
     if whole_days:
         hour = pd.Timedelta(hours=1).value
         phase = np.floor(phase / hour) * hour
     else:
-        unit = next((u.value for u in _PHASE_UNITS if 10 * u.value <= width), 0)
-        if unit:
-            phase = np.round(phase / unit) * unit
+        allowed = max(2 * jitter, pd.Timedelta(seconds=1).value)
+        for unit in (u.value for u in _PHASE_UNITS if 10 * u.value <= width):
+            rounded = np.round(phase / unit) * unit
+            if abs(rounded - phase) <= allowed or unit == _PHASE_UNITS[-1].value:
+                phase = rounded
+                break
     phase = int(phase) % width
     snapped = np.round((t - phase) / width).astype(np.int64) * width + phase
     if whole_days:

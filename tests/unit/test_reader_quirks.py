@@ -145,6 +145,16 @@ def test_jittered_readings_snap_onto_the_clock_not_onto_the_first_reading():
     times = pd.date_range("2024-01-01 00:05", periods=96, freq="15min")
     y = to_series(pd.DataFrame({"time": times + pd.to_timedelta(jitter, "s"), "v": 1}))
     assert y.index[0] == pd.Timestamp("2024-01-01 00:05")
+    # hourly readings at :07 stay at :07: the 5-minute clock unit would move them
+    # by two minutes, far more than their own jitter of 20 s
+    times = pd.date_range("2024-01-01 00:07", periods=96, freq="h")
+    y = to_series(pd.DataFrame({"time": times + pd.to_timedelta(jitter, "s"), "v": 1}))
+    assert y.index[0] == pd.Timestamp("2024-01-01 00:07") and y.index.freqstr == "h"
+    # readings spread over minutes still snap onto the round clock
+    spread = pd.to_timedelta([(k * 37) % 161 - 80 for k in range(96)], "s")
+    times = pd.date_range("2024-01-01 00:05", periods=96, freq="h")
+    y = to_series(pd.DataFrame({"time": times + spread, "v": 1}))
+    assert y.index[0] == pd.Timestamp("2024-01-01 00:05")
 
 
 def test_the_cli_reads_a_date_and_hour_file(tmp_path):
