@@ -32,7 +32,13 @@ from ..errors import (
     PanelFitWarning,
     ParameterError,
 )
-from ..executor import Executor, check_engine, shared_executor, usable_cores
+from ..executor import (
+    Executor,
+    JobFailed,
+    check_engine,
+    shared_executor,
+    usable_cores,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -323,10 +329,12 @@ def fit_parallel(
     The series are cut into ``CHUNKS_PER_WORKER`` jobs per worker. A job that
     fails as a whole (its worker died, say, which fails the jobs running beside
     it on a local pool too) is fitted again one series per job, one job at a
-    time, so only the series that caused it is reported; a ``ParameterError`` fails the
-    whole fit. Local workers are forked (Linux), not spawned: spawning would
-    re-import the caller's script, which breaks scripts without a ``__main__``
-    guard; they are started for this fit, so they see every class defined so far.
+    time, so only the series that caused it is reported; a ``ParameterError``
+    fails the whole fit, and so does a Ray cluster that went away
+    (``JobFailed``). Local workers are forked (Linux), not spawned: spawning
+    would re-import the caller's script, which breaks scripts without a
+    ``__main__`` guard; they are started for this fit, so they see every class
+    defined so far.
     """
     engine = check_engine(engine)
     if engine == "ray":
@@ -369,6 +377,11 @@ def _run_chunks(
                 continue
             if isinstance(job.exception, ParameterError):
                 raise job.exception
+            if job.status == "lost":  # the Ray cluster went away: no retry there
+                raise JobFailed(
+                    f"{job.error}; start the cluster again (or use the local "
+                    "engine) and rerun"
+                )
             logger.warning(
                 "%s: %s; fitting its series one by one", job.label, job.error
             )

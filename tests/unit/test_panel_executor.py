@@ -92,3 +92,40 @@ def test_one_bad_series_is_reported_by_the_workers(panel) -> None:
     model = make_model("Theta", horizon=HORIZON).fit(frame, n_jobs=2)
     assert list(model.series_models_) == ["a", "b", "c", "m", "x"]
     assert "infinite" in model.failed_["q"]
+
+
+class _LostCluster:
+    """An executor whose Ray cluster went away: every job ends "lost"."""
+
+    def __init__(self) -> None:
+        self.submitted = 0
+
+    def submit(self, fn, *args, owner, label, **kwargs):
+        from convlstm.executor import Job, JobFailed
+
+        self.submitted += 1
+        job = Job(id=str(self.submitted), owner=owner, label=label, submitted=0.0)
+        job.status, job.error = "lost", f"{label}: the Ray cluster went away"
+        job.exception = JobFailed(job.error)
+        job._done.set()
+        return job
+
+    def cancel(self, job_id, owner):
+        return False
+
+    def forget(self, job_id, owner):
+        pass
+
+
+def test_a_cluster_that_went_away_fails_the_fit_without_retries(panel) -> None:
+    # retrying each series on a cluster that is gone waits for ever (the
+    # executor's watcher has stopped): the fit ends at once, saying why
+    from convlstm.data.panel import split_panel
+    from convlstm.executor import JobFailed
+    from convlstm.models.base import _run_chunks
+
+    ex = _LostCluster()
+    items = split_panel(panel)
+    with pytest.raises(JobFailed, match="the Ray cluster went away; start the"):
+        _run_chunks(ex, NaiveForecaster(horizon=HORIZON), items, workers=2)
+    assert ex.submitted == min(len(items), 2 * 4)  # the chunks, and no retry
