@@ -634,12 +634,20 @@ def card_table(card: dict[str, Any]) -> Any:
                 f"{sizes.get('M3', 0):,} / {synthetic:,}",
                 "Points": c.get("corpus", {}).get("points"),
                 "Training (s)": training.get("train_seconds"),
+                "Built (code)": _built_words(c.get("built") or {}),
                 "Dropped (hold test data)": sum(
                     c.get("corpus", {}).get("left_out", {}).values()
                 ),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _built_words(built: dict[str, Any]) -> str:
+    """When a network was built and from which code, e.g. "2026-12-02 (1a4d092)"."""
+    day = str(built.get("created") or "").split(" ")[0]
+    code = built.get("code")
+    return f"{day} ({code})" if day and code else day or "—"
 
 
 def pretrained_forecasts(
@@ -689,10 +697,11 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
     )
     st.dataframe(card_table(card), hide_index=True, key="hiw_card")
     st.caption(
-        f"Last built by `{card.get('command')}` on {card.get('created')} with seed "
-        f"{card.get('seed')} (code {card.get('code')}, torch {card.get('torch')}); "
-        "the weights ship with the app and are checked against their SHA-256 "
-        "before use. Training (s): seconds on the machine that built them."
+        "Each network was built by `python -m convlstm.pretrain.build` (`make "
+        f"pretrain` rebuilds them all) with seed {card.get('seed')} and torch "
+        f"{card.get('torch')}, on the day and from the code version in its Built "
+        "column; the weights ship with the app and are checked against their "
+        "SHA-256 before use. Training (s): seconds on the machine that built them."
     )
     season = season_length(y.index)
     if season not in FAMILY_OF_SEASON:

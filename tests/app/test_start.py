@@ -105,6 +105,10 @@ def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:
     card = next(f.value for f in at.dataframe if "Network" in f.value.columns)
     assert list(card["Network"]) == [family_words(f) for f in FAMILY_OF_SEASON.values()]
     assert (card["Series learned from"] > 1000).all()
+    # each network's own build, not the last build's command for all of them
+    assert card["Built (code)"].str.fullmatch(r"\d{4}-\d{2}-\d{2} \(\w+\)").all()
+    assert card["Built (code)"].nunique() > 1
+    assert not any("Last built by" in c.value for c in at.caption)
     text = _texts(at)
     assert "Tourism" in text and "left out" in text.lower()
     assert "zero-shot" in text and "fine-tuned" in text
