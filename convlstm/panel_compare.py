@@ -33,7 +33,7 @@ from .backtest import (
     progress_event,
 )
 from .compare import DEFAULT_LEVELS, give_members_settings
-from .data import future_index, split_panel
+from .data import future_index, natural_order, split_panel
 from .data import season_length as freq_season_length
 from .data.cells import plural, quote
 from .data.frequency import check_future
@@ -502,7 +502,7 @@ def compare_panel(
         levels=levels,
         wins=wins,
         coverage=coverage,
-        series=[name for name, _ in items],
+        series=natural_order(name for name, _ in items),
         fitted=fitted,
         seconds=time.perf_counter() - start,
         stopped=tracker.stopped,
@@ -1021,9 +1021,10 @@ def _per_series(rows: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
     out["folds"] = grouped.size()
     out = out.reset_index()
     order = {name: i for i, name in enumerate(names)}
+    rank = {s: i for i, s in enumerate(natural_order(out["series"].unique()))}
     out = out.sort_values(
         ["series", "model"],
-        key=lambda col: col.map(order) if col.name == "model" else col,
+        key=lambda col: col.map(order if col.name == "model" else rank),
         kind="stable",
     )
     return out[list(PER_SERIES_COLUMNS)].reset_index(drop=True)

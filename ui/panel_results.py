@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import ConvLSTMError, DataError, narrative, plots
+from convlstm.data import natural_order
 from convlstm.models.persistence import load_bundle
 from convlstm.report import build_panel_report
 
@@ -109,7 +110,9 @@ def future_table(future: pd.DataFrame) -> pd.DataFrame:
     bounds = [c for c in out.columns if str(c).startswith(("lower_", "upper_"))]
     out = out[["series", "timestamp", "model", "forecast", *bounds]].copy()
     out["series"] = out["series"].astype(str)
-    return out.sort_values(["series", "model", "timestamp"], kind="stable")
+    rank = {s: i for i, s in enumerate(natural_order(out["series"].unique()))}
+    out = out.sort_values(["series", "model", "timestamp"], kind="stable")
+    return out.sort_values("series", key=lambda col: col.map(rank), kind="stable")
 
 
 def result_line(res: dict) -> str:

@@ -5,6 +5,7 @@ frame ``series, time, value`` (:func:`to_panel`), each series repaired on its ow
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 
 import numpy as np
@@ -254,8 +255,26 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
     return y
 
 
+def natural_key(name: object) -> tuple:
+    """A sort key that orders series names as people count: "2" before "10",
+    "store 9" before "store 10" (runs of digits compared as numbers, the rest as
+    text; the name itself breaks ties such as "7" and "07")."""
+    parts = [p for p in re.split(r"(\d+)", str(name)) if p]
+    return (
+        tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts),
+        str(name),
+    )
+
+
+def natural_order(names: object) -> list:
+    """``names`` sorted by :func:`natural_key` (for showing series: fits keep
+    :func:`split_panel`'s order)."""
+    return sorted(names, key=natural_key)
+
+
 def panel_summary(panel: pd.DataFrame) -> pd.DataFrame:
-    """One row per series: ``series``, ``points``, ``start``, ``end``.
+    """One row per series: ``series``, ``points``, ``start``, ``end``, in the
+    order of :func:`natural_order` ("2" before "10").
 
     Raises:
         DataError: not a panel.
@@ -265,6 +284,7 @@ def panel_summary(panel: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {"points": groups.size(), "start": groups.min(), "end": groups.max()}
     )
+    out = out.reindex(natural_order(out.index))
     return out.rename_axis("series").reset_index()
 
 

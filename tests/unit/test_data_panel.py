@@ -243,3 +243,23 @@ def test_limits_on_series_and_points_are_clear_errors(monkeypatch):
     monkeypatch.setattr(panel_module, "MAX_PANEL_POINTS", 50)
     with pytest.raises(DataError, match="90 points once gaps are filled; at most 50"):
         to_panel(_long())
+
+
+def test_series_are_shown_in_counting_order():
+    # store ids 1..20 were listed 1, 10, 11, 2, 20, 3 (text order)
+    from convlstm import compare_panel
+    from convlstm.data import natural_order, panel_summary
+
+    names = ["s10", "2", "s9", "10", "1", "07", "7", "b", "A"]
+    assert natural_order(names) == ["1", "2", "07", "7", "10", "A", "b", "s9", "s10"]
+    rows = [
+        {"store": store, "date": f"{2019 + m // 12}-{m % 12 + 1:02d}-01", "sales": m}
+        for store in (1, 2, 3, 10, 11, 20)
+        for m in range(24)
+    ]
+    panel = to_panel(pd.DataFrame(rows), id_cols="store")
+    expected = ["1", "2", "3", "10", "11", "20"]
+    assert panel_summary(panel)["series"].astype(str).tolist() == expected
+    result = compare_panel(panel, models=["Naive"], horizon=2, folds=1, n_jobs=1)
+    assert result.series == expected
+    assert result.per_series["series"].astype(str).tolist() == expected
