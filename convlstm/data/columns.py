@@ -340,7 +340,8 @@ def reader_picks(
 def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list[str]]:
     """Pick the value column: the first numeric column that is not the time.
 
-    Text columns that are mostly numbers count as numeric when no column is.
+    Text columns that are mostly numbers count as numeric when no column is, or
+    when every numeric column holds one value.
 
     Returns:
         ``(column, notes)``; the notes name the other numeric columns.
@@ -360,8 +361,10 @@ def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list
         if pd.api.types.is_numeric_dtype(df[c].dtype)
         and not pd.api.types.is_bool_dtype(df[c].dtype)
     ]
-    if not numeric:
-        numeric = [c for c in cols if _mostly_numbers(df[c], c)]
+    if not any(df[c].nunique(dropna=True) > 1 for c in numeric):
+        # none, or only constant ones (a station number beside readings with flag
+        # letters such as 21s or M): text columns of mostly numbers count too
+        numeric += [c for c in cols if c not in numeric and _mostly_numbers(df[c], c)]
     if not numeric:
         if len(cols) == 1:
             return cols[0], []  # converting it reports the bad cells
@@ -463,7 +466,9 @@ def looks_like_dates(col: pd.Series) -> bool:
         return False
     text, missing = cell_text(col)
     sample = text[~missing].iloc[:50]
-    if len(sample) == 0 or sample.str.fullmatch(r"[+-]?[\d.,\s]+").all():
+    numbers = sample.str.fullmatch(r"[+-]?[\d.,\s]+")
+    dotted = sample.str.fullmatch(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")  # 24.03.2023
+    if len(sample) == 0 or (numbers.all() and not dotted.all()):
         return False  # numbers (a year column is handled apart)
     try:
         parse_times(sample.reset_index(drop=True), "?")
@@ -743,7 +748,11 @@ def _id_candidates(
         elif not pd.api.types.is_numeric_dtype(dtype) and (
             is_code_column(df[c])
             or is_exponent_code_column(df[c])
-            or (not looks_like_dates(df[c]) and not _mostly_numbers(df[c], c))
+            or (
+                not looks_like_dates(df[c])
+                # item codes 101, 102, X7: mostly numbers, but named as ids
+                and (_is_id_name(str(c)) or not _mostly_numbers(df[c], c))
+            )
         ):
             text.append(c)
     whole = sorted(whole, key=lambda c: df[c].nunique())

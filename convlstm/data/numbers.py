@@ -169,6 +169,8 @@ def to_numbers(
         )
     elif np.isnan(nums).any():
         nums, style = _grouped(present, nums, comma_hint)
+    if np.isnan(nums).any():
+        nums = _below_bounds(present, nums, repairs)
     values[~missing] = nums
     bad = np.zeros(len(text), dtype=bool)
     bad[~missing] = np.isnan(nums)
@@ -201,6 +203,32 @@ def _minus_signs(present: pd.Series, repairs: list[str]) -> pd.Series:
             f"number as negative (such as {quote(first)})"
         )
     return present
+
+
+_BELOW = re.compile(r"<\s*(\d+(?:[.,]\d+)?)")
+
+
+def _below_bounds(
+    present: pd.Series, nums: np.ndarray, repairs: list[str]
+) -> np.ndarray:
+    """Cells written as below a bound ("<1" in Google Trends, "<0.5" below a
+    lab's detection limit), a minority of the cells, as half the bound (the
+    usual substitute), with a note; more of them stay cells that are not
+    numbers (the column is then no column of numbers)."""
+    below = present.str.fullmatch(_BELOW).to_numpy(bool) & np.isnan(nums)
+    if not below.any() or below.mean() > 0.5:
+        return nums
+    cells = present[below]
+    bounds = _plain(cells.str.extract(_BELOW)[0].str.replace(",", ".", regex=False))
+    nums = nums.copy()
+    nums[below] = bounds / 2
+    first = cells.iloc[0]
+    repairs.append(
+        f"read {plural(int(below.sum()), 'value')} written as below a bound as "
+        f"half the bound (first at row {int(cells.index[0]) + 2}: {quote(first)} "
+        f"read as {bounds[0] / 2:g})"
+    )
+    return nums
 
 
 def _plain(cells: pd.Series) -> np.ndarray:

@@ -628,3 +628,71 @@ def test_a_lone_value_far_from_its_neighbours_is_said_in_a_note():
         )
         notes = to_series(read_csv(plain)).attrs["notes"]
         assert not any(n.startswith("check the data") for n in notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date;Time;kWh\n24.03.2023;00:00;1\n24.03.2023;12:00;2\n25.03.2023;00:00;3\n"
+        "25.03.2023;12:00;4\n26.03.2023;00:00;5\n26.03.2023;12:00;6\n",
+        "Buchungstag;Betrag (EUR)\n"
+        + "".join(f"{d:02d}.03.2023;{d},50\n" for d in range(1, 7)),
+        "Tag;Wert\n" + "".join(f"{d:02d}.01.23;{d}\n" for d in range(1, 7)),
+    ],
+    ids=["date-and-time-columns", "booking-day", "two-digit-year"],
+)
+def test_dotted_day_month_year_dates_are_dates_whatever_the_column_name(text):
+    # 24.03.2023 passed for a number: the time column was split into series by
+    # its clock times, or not found at all
+    y = to_series(read_csv(text.encode()))
+    assert len(y) == 6 and y.index[0].day in (1, 24)
+    assert y.index[1] - y.index[0] in (pd.Timedelta("12h"), pd.Timedelta("1D"))
+
+
+def test_an_item_column_of_mixed_codes_names_series_beside_the_store():
+    # items 101, 102 and X7 are mostly numbers: the column was no id, and the
+    # three items of each store were averaged into one series
+    rows = ["store,item,date,sales"]
+    for store in ("S01", "S02"):
+        for k, item in enumerate(("101", "102", "X7")):
+            for i, day in enumerate(pd.date_range("2023-01-01", periods=20)):
+                rows.append(f"{store},{item},{day:%Y-%m-%d},{(k + 1) * 100 + i}")
+    panel = to_panel(read_csv("\n".join(rows).encode()))
+    assert panel["series"].nunique() == 6
+    assert "S02 / X7" in set(panel["series"])
+    one = panel[panel["series"] == "S01 / 102"]["value"].tolist()
+    assert one == [200.0 + i for i in range(20)]  # not averaged with the others
+
+
+def test_readings_with_flag_letters_beat_a_constant_station_number():
+    # every reading cell could not be a number (21s, M), so the constant station
+    # number was forecast
+    text = (
+        "STATION,DATE,HourlyDryBulbTemperature\n"
+        "72503014732,2023-07-01T00:51:00,20\n72503014732,2023-07-01T01:51:00,21s\n"
+        "72503014732,2023-07-01T02:51:00,22\n72503014732,2023-07-01T03:51:00,M\n"
+        "72503014732,2023-07-01T04:51:00,23\n72503014732,2023-07-01T05:51:00,24\n"
+    )
+    y = to_series(read_csv(text.encode()))
+    assert y.name == "HourlyDryBulbTemperature"
+    assert y.iloc[0] == 20 and y.iloc[-1] == 24
+    notes = " ".join(y.attrs["notes"])
+    assert "not 'STATION': the same value in every row" in notes
+    assert "'21s'" in notes  # the flagged cells are said, not hidden
+
+
+def test_a_cell_below_a_bound_is_half_the_bound_not_its_neighbours():
+    # Google Trends writes "<1" for a week of almost no searches: it was treated
+    # as missing and interpolated to about 90
+    weeks = pd.date_range("2023-01-01", periods=8, freq="7D")
+    values = ["90", "85", "<1", "95", "88", "80", "91", "<1"]
+    text = "Week,trend\n" + "".join(
+        f"{w:%Y-%m-%d},{v}\n" for w, v in zip(weeks, values, strict=True)
+    )
+    y = to_series(read_csv(text.encode()))
+    assert y.tolist() == [90, 85, 0.5, 95, 88, 80, 91, 0.5]
+    assert any("'<1' read as 0.5" in n for n in y.attrs["notes"])
+    # most cells below a bound: no column of numbers, as before
+    many = "Week,trend\n" + "".join(f"{w:%Y-%m-%d},<5\n" for w in weeks)
+    with pytest.raises(DataError):
+        to_series(read_csv(many.encode()))
