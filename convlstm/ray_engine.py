@@ -106,7 +106,8 @@ class Board:
 
 
 def start_ray(workers: int | None = None) -> Any:
-    """Connect to ``RAY_ADDRESS``'s cluster, else start a local one; return ray."""
+    """Connect to ``RAY_ADDRESS``'s cluster, else start a local one of its own
+    (not one a ``ray start`` on this machine left running); return ray."""
     import ray  # noqa: PLC0415
 
     if not ray.is_initialized():
@@ -122,7 +123,11 @@ def start_ray(workers: int | None = None) -> Any:
                     f"cannot connect to the Ray cluster at RAY_ADDRESS={address}: {exc}"
                 ) from None
         else:
+            # "local": a new cluster of our own, never the one a `ray start` left
+            # in /tmp/ray/ray_current_cluster (Ray would join it, or refuse
+            # num_cpus for it when it is gone)
             ray.init(
+                address="local",
                 num_cpus=workers or default_workers(),
                 include_dashboard=False,
                 runtime_env=env,

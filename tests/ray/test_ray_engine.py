@@ -100,3 +100,42 @@ def test_cli_engine_ray(ray_cluster) -> None:
             [{k: v for k, v in r.items() if k != "fit_seconds"} for r in rows]
         )
     assert outputs[0] == outputs[1]
+
+
+def test_a_local_cluster_ignores_the_one_a_ray_start_left_behind(ray_cluster) -> None:
+    # a `ray start --head` whose processes died leaves its address in
+    # <tmp>/ray/ray_current_cluster; ray.init(num_cpus=...) then raised
+    # "When connecting to an existing cluster, num_cpus ... must not be provided"
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    tmp = tempfile.mkdtemp(prefix="rt", dir="/tmp")  # short: Ray's socket paths
+    try:
+        os.makedirs(os.path.join(tmp, "ray"))
+        with open(os.path.join(tmp, "ray", "ray_current_cluster"), "w") as f:
+            f.write("127.0.0.1:1")
+        env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+        env.update(RAY_TMPDIR=tmp, PYTHONPATH=str(root))
+        code = (
+            "from convlstm.ray_engine import start_ray\n"
+            "ray = start_ray(1)\n"
+            "print(int(ray.cluster_resources()['CPU']))\n"
+            "ray.shutdown()\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip().splitlines()[-1] == "1"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
