@@ -218,9 +218,14 @@ def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex
     width = step.value
     t = index.as_unit("ns").asi8
     angle = 2 * np.pi * (t % width) / width
+    mean = np.arctan2(np.sin(angle).mean(), np.cos(angle).mean())
+    # once more without the readings more than a quarter step off (an extra
+    # report at 05:14 among hourly readings at :51 would pull the phase)
+    near = np.abs(np.angle(np.exp(1j * (angle - mean)))) <= np.pi / 2
+    if near.any():
+        angle = angle[near]
     sin, cos = np.sin(angle).mean(), np.cos(angle).mean()
-    mean = np.arctan2(sin, cos) % (2 * np.pi)
-    phase = mean / (2 * np.pi) * width
+    phase = (np.arctan2(sin, cos) % (2 * np.pi)) / (2 * np.pi) * width
     # the readings' jitter: the circular standard deviation of their phases
     length = min(float(np.hypot(sin, cos)), 1.0)
     jitter = np.sqrt(-2 * np.log(max(length, 1e-12))) / (2 * np.pi) * width

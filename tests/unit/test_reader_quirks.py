@@ -150,6 +150,11 @@ def test_jittered_readings_snap_onto_the_clock_not_onto_the_first_reading():
     times = pd.date_range("2024-01-01 00:07", periods=96, freq="h")
     y = to_series(pd.DataFrame({"time": times + pd.to_timedelta(jitter, "s"), "v": 1}))
     assert y.index[0] == pd.Timestamp("2024-01-01 00:07") and y.index.freqstr == "h"
+    # one extra report at 05:14 does not pull hourly readings at :51 to :50
+    times = pd.date_range("2024-01-01 00:51", periods=12, freq="h").tolist()
+    times[5] = pd.Timestamp("2024-01-01 05:14")
+    y = to_series(pd.DataFrame({"time": times, "v": np.arange(12.0)}))
+    assert y.index[-1] == pd.Timestamp("2024-01-01 11:51")
     # readings spread over minutes still snap onto the round clock
     spread = pd.to_timedelta([(k * 37) % 161 - 80 for k in range(96)], "s")
     times = pd.date_range("2024-01-01 00:05", periods=96, freq="h")
