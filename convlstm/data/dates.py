@@ -34,7 +34,8 @@ _AMBIGUOUS = ("day-first", "month-first")
 def _date_formats() -> list[tuple[str, str]]:
     """Candidate formats as ``(label, strftime format)``, in the order tried."""
     out: list[tuple[str, str]] = []
-    times = ("", " %H:%M", " %H:%M:%S")
+    # 12-hour clocks ("1/1/2023 1:00 PM", as US spreadsheets write them) too
+    times = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
     for sep in ("/", ".", "-"):
         for year in ("%Y", "%y"):
             for t in times:

@@ -701,3 +701,17 @@ def test_a_cell_below_a_bound_is_half_the_bound_not_its_neighbours():
     many = "Week,trend\n" + "".join(f"{w:%Y-%m-%d},<5\n" for w in weeks)
     with pytest.raises(DataError):
         to_series(read_csv(many.encode()))
+
+
+def test_twelve_hour_clock_times_have_a_format():
+    # 1/1/2023 1:00 PM was read cell by cell with a false "mixes date formats"
+    # note, and refused above 50,000 rows
+    hours = pd.date_range("2023-01-01", periods=48, freq="h")
+    cells = [f"{t.month}/{t.day}/{t.year} {t:%I:%M %p}" for t in hours]
+    cells = [c.replace(" 0", " ") for c in cells]  # 1:00 AM, as Excel writes it
+    text = "Date Time,kwh\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells))
+    y = to_series(read_csv(text.encode()))
+    assert len(y) == 48 and y.index.freqstr == "h"
+    assert y.index[12] == pd.Timestamp("2023-01-01 12:00")  # 12:00 PM is noon
+    assert y.index[0] == pd.Timestamp("2023-01-01 00:00")  # 12:00 AM, midnight
+    assert not any("mixes date formats" in n for n in y.attrs["notes"])
