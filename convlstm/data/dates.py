@@ -139,12 +139,15 @@ def parse_times(
 
 
 #: A time cell that starts a summary row under the data ("Total", "Grand total",
-#: "Sum", "Average", and their German, French, Spanish, Dutch, Chinese, Japanese
-#: and Korean words).
+#: "Sum", "Average", "Max", and their German, French, Spanish, Dutch, Chinese,
+#: Japanese and Korean words), or a note under it ("Source: ...", "* provisional").
 _TOTAL_WORD = re.compile(
     r"(?:grand\s+|sub-?)?(?:totals?|sum|sums|summe|gesamt|insgesamt|average|avg|mean|"
     r"mittelwert|durchschnitt|moyenne|promedio|totaal|gemiddelde|"
-    r"合计|合計|总计|總計|総計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*",
+    r"min|minimum|max|maximum|median|count|std|"
+    # notes under a table: "Source: ERP export", "Quelle: ...", "* provisional"
+    r"sources?|quelle|notes?|footnotes?|remarks?|hinweis|anmerkung|copyright|"
+    r"合计|合計|总计|總計|総計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*|[©*].*",
     re.IGNORECASE,
 )
 #: Most summary rows left out at the end of a time column.
@@ -236,7 +239,7 @@ def _text_times(
         notes.append(
             f"left out {plural(int(bad.sum()), 'row')} among the times from row "
             f"{int(present.index[pos]) + 2} ({quote(written.iloc[pos])} in column "
-            f"{quote(name)}): totals or averages, not times"
+            f"{quote(name)}): totals, averages or notes, not times"
         )
         bad = bad & False
     if bad.any():

@@ -88,6 +88,7 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     n_columns = _check_size(text, lines[0], sep)
     df = _parse(text, lines, sep, n_columns, notes)
     df = _clean_cells(df, notes)
+    df = _drop_repeated_headers(df, notes)
     df = _drop_row_numbers(df, notes)
     notes.extend(to_numeric_columns(df, comma_hint=sep != ",", semicolons=sep == ";"))
     df.attrs["notes"] = notes
@@ -383,6 +384,26 @@ def _clean_cells(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     if df.shape[1] == 0:
         raise DataError("the file has no data: every column is empty")
     return df
+
+
+def _drop_repeated_headers(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Drop the rows that repeat the header (two exports pasted together): each
+    non-empty cell is its column's name, and two cells at least (one in a
+    one-column file)."""
+    same = pd.DataFrame(
+        {c: df[c].str.casefold() == str(c).casefold() for c in df.columns}
+    )
+    empty = pd.DataFrame({c: df[c] == "" for c in df.columns})
+    repeats = (same | empty).all(axis=1) & (same.sum(axis=1) >= min(2, df.shape[1]))
+    if not repeats.any():
+        return df
+    first = int(np.flatnonzero(repeats.to_numpy())[0]) + 2
+    n = int(repeats.sum())
+    notes.append(
+        f"dropped {plural(n, 'row')} that {'repeats' if n == 1 else 'repeat'} the "
+        f"header (first at row {first}): were two files pasted together?"
+    )
+    return df.loc[~repeats].reset_index(drop=True)
 
 
 _MANGLED = re.compile(r"^(.*)\.(\d+)$")

@@ -159,10 +159,6 @@ FAILS = {
         "date,value\n" + rows(value=lambda i: "true" if i % 2 else "false"),
         ["not numbers", "'false'"],
     ),
-    "header repeated mid-file": (
-        "date,value\n" + rows(12) + "date,value\n" + rows(12),
-        ["column 'date'", "row 14: 'date'"],
-    ),
     "a word that is no total at the end": (
         PLAIN + "Later,276\n",
         ["column 'date'", "'Later'"],

@@ -715,3 +715,33 @@ def test_twelve_hour_clock_times_have_a_format():
     assert y.index[12] == pd.Timestamp("2023-01-01 12:00")  # 12:00 PM is noon
     assert y.index[0] == pd.Timestamp("2023-01-01 00:00")  # 12:00 AM, midnight
     assert not any("mixes date formats" in n for n in y.attrs["notes"])
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["Total,60\n\nSource: ERP export\n", "Average,12\nMax,14\n", "* provisional\n"],
+    ids=["total-then-source", "average-and-max", "footnote"],
+)
+def test_summary_and_note_rows_under_the_data_are_left_out(tail):
+    # they were refused as "cells that are not dates ... write dates in one format"
+    text = "Month,Sales\n" + "".join(f"2022-{m:02d},{m}\n" for m in range(1, 7))
+    y = to_series(read_csv((text + tail).encode()))
+    assert len(y) == 6 and y.iloc[-1] == 6
+
+
+def test_a_repeated_header_row_is_dropped_with_a_note():
+    text = "date,value\n2023-01-01,1\n2023-01-02,2\nDate,Value\n2023-01-03,3\n"
+    table = read_csv(text.encode())
+    assert len(table) == 3
+    assert "dropped 1 row that repeats the header (first at row 4)" in " ".join(
+        table.attrs["notes"]
+    )
+    assert to_series(table).tolist() == [1, 2, 3]
+
+
+def test_two_pasted_exports_of_the_same_days_read_as_one_series_with_notes():
+    days = "".join(f"2023-01-{d:02d},{d}\n" for d in range(1, 13))
+    y = to_series(read_csv(("date,value\n" + days + "date,value\n" + days).encode()))
+    assert y.tolist() == list(range(1, 13))
+    notes = " ".join(y.attrs["notes"])
+    assert "repeats the header (first at row 14)" in notes
