@@ -154,6 +154,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     if b"\x00" in body:
         return _decode_utf16_without_bom(body)
     text, notes = _decode_utf8(body, bool(bom))
+    _refuse_markup(text)
     n_control = len(_CONTROL.findall(text, 0, 1_000_000))
     if n_control > max(2, 0.01 * min(len(text), 1_000_000)):
         raise DataError(
@@ -161,6 +162,29 @@ def decode(data: bytes) -> tuple[str, list[str]]:
             f"{_EXPORT_HINT}"
         )
     return text, notes
+
+
+#: The start of a web page or of JSON, saved under a .csv name.
+_MARKUP = (
+    (
+        re.compile(r"<(?:!doctype\s+html|html|\?xml|head|body|table)\b", re.I),
+        "a web page (HTML or XML)",
+    ),
+    (re.compile(r"[\[{]\s*[\[{\"]"), "JSON"),
+)
+
+
+def _refuse_markup(text: str) -> None:
+    """Raise when the text is a web page or JSON (a download that saved the
+    page instead of the file, or an API's answer), not a table."""
+    head = text[:2000].lstrip()
+    for pattern, what in _MARKUP:
+        if pattern.match(head):
+            raise DataError(
+                f"this is {what}, not a CSV file (it starts with "
+                f"{head[:40].splitlines()[0]!r}); a download may have saved the "
+                f"page instead of the file: {_EXPORT_HINT}"
+            )
 
 
 def _refuse_binary(head: bytes) -> None:
