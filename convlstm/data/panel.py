@@ -404,10 +404,26 @@ def _layout(
             f"read a wide table: each of the {len(numeric)} numeric columns is a "
             "series (" + _listing(numeric) + ")"
         )
+        empty = [
+            c
+            for c in df.columns
+            if c != time_col and c not in numeric and _blank(df[c])
+        ]
+        if empty:
+            notes.append(f"left out {_listing(empty)}: no values at all, so no series")
         return None, numeric
     value_col, picked = pick_value_column(df, time_col)
     notes.extend(picked)
     return None, [value_col]
+
+
+def _blank(col: pd.Series) -> bool:
+    """Whether a column holds no value at all (missing or empty text)."""
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return bool(col.isna().all())
+    return bool(
+        col.isna().all() or (col.fillna("").astype(str).str.strip() == "").all()
+    )
 
 
 def _numeric_columns(df: pd.DataFrame, time_col: str | None) -> list[str]:

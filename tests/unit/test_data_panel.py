@@ -263,3 +263,11 @@ def test_series_are_shown_in_counting_order():
     result = compare_panel(panel, models=["Naive"], horizon=2, folds=1, n_jobs=1)
     assert result.series == expected
     assert result.per_series["series"].astype(str).tolist() == expected
+
+
+def test_an_empty_column_of_a_wide_file_is_named_as_left_out():
+    # store b had no numbers at all and vanished without a word
+    rows = "".join(f"2023-01-{d:02d},{d},,{2 * d}\n" for d in range(1, 31))
+    panel = to_panel(read_csv(("date,a,b,c\n" + rows).encode()))
+    assert set(panel["series"]) == {"a", "c"}
+    assert "left out 'b': no values at all, so no series" in panel.attrs["notes"]
