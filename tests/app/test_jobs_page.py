@@ -109,7 +109,7 @@ def test_a_reloaded_tab_finds_its_run_and_data_again(wait_for_training) -> None:
     token = at.session_state[ui.OWNER]
     assert at.query_params[ui.jobs.LINK_PARAM] == token  # in the page's address
     submit(at, ["Seasonal naive", "Theta"], horizon=6, folds=2)
-    job_id = at.session_state[ui.JOB]["id"]
+    job_id = submitted_job(at).id
     # the reload: a new session on the same address (its token, nothing else)
     again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     again.query_params[ui.jobs.LINK_PARAM] = token
@@ -167,7 +167,7 @@ def test_a_reload_after_a_stopped_run_shows_the_last_result_and_the_data_now(
     wait_for_training(at)
     shown = at.session_state[ui.RESULT]["run_id"]
     submit(at, ["ARIMA", "ETS", "Theta"], horizon=6, folds=3)
-    stopped = at.session_state[ui.JOB]["id"]
+    stopped = submitted_job(at).id
     assert ui.executor().cancel(stopped, token)  # the Stop button
     ui.executor().get(stopped, token).wait(120)
     at.run()  # collects the stopped run: no new result
