@@ -393,6 +393,10 @@ def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list
             )
             skipped = f" (not {quote(first)}: {why})"
         numeric = ranked
+        close = _closing_price(numeric)
+        if close is not None and close != numeric[0]:
+            skipped = " (the closing price of a price table)"
+            numeric = [close] + [c for c in numeric if c != close]
     if len(numeric) > 1:
         others = ", ".join(quote(c) for c in numeric[1:6])
         more = f" and {len(numeric) - 6} more" if len(numeric) > 6 else ""
@@ -454,6 +458,18 @@ def _mostly_numbers(col: pd.Series, name: str) -> bool:
     except DataError:  # mixed currencies: converting it reports them
         return True
     return bool(np.isfinite(values).sum() > bad.sum())
+
+
+def _closing_price(columns: list[str]) -> str | None:
+    """The adjusted (else the plain) closing price of a table of open, high, low
+    and close prices (Yahoo Finance and most market data); None otherwise."""
+    names = {re.sub(r"[^a-z]", "", str(c).lower()): c for c in columns}
+    if not {"open", "high", "low"} <= names.keys():
+        return None
+    for key in ("adjclose", "adjustedclose", "close"):
+        if key in names:
+            return names[key]
+    return None
 
 
 def looks_like_dates(col: pd.Series) -> bool:

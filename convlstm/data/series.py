@@ -119,6 +119,11 @@ def to_series(
             f"read in {step_words(step)}, the rows make {plural(len(y), 'point')}; "
             f"at least {MIN_POINTS} are needed: choose a shorter step"
         )
+    if series is not None and not np.isfinite(y.to_numpy()).any():
+        raise DataError(
+            f"series {quote(series)} has no numbers in column {quote(value_col)}: "
+            "every one of its cells is empty or not a number; pick another series"
+        )
     out = repair(y, time_name, notes, value_name=value_col, agg=agg)
     out.name = value_col
     if np.ptp(out.to_numpy()) == 0:

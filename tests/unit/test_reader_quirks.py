@@ -760,3 +760,28 @@ def test_two_pasted_exports_of_the_same_days_read_as_one_series_with_notes():
 def test_a_web_page_or_json_saved_as_csv_says_what_it_is(content, what):
     with pytest.raises(DataError, match=f"this is {what}.*, not a CSV file"):
         read_csv(content.encode())
+
+
+def test_a_chosen_series_without_numbers_is_named_not_its_column():
+    rows = "".join(
+        f"North,2023-01-{d:02d},{d}\nEast,2023-01-{d:02d},\n" for d in range(1, 9)
+    )
+    table = read_csv(("region,date,sales\n" + rows).encode())
+    with pytest.raises(
+        DataError, match="series 'East' has no numbers in column 'sales'"
+    ):
+        to_series(table, series="East")
+    assert len(to_series(table, series="North")) == 8
+
+
+def test_a_price_table_forecasts_the_adjusted_close():
+    # Yahoo Finance's layout: Open came first, so the opening price was forecast
+    days = pd.bdate_range("2023-01-02", periods=30)
+    rows = "".join(
+        f"{d:%Y-%m-%d},{10 + i},{11 + i},{9 + i},{10.5 + i},{10.4 + i},{1000 + i}\n"
+        for i, d in enumerate(days)
+    )
+    text = "Date,Open,High,Low,Close,Adj Close,Volume\n" + rows
+    y = to_series(read_csv(text.encode()))
+    assert y.name == "Adj Close" and y.iloc[0] == 10.4
+    assert any("the closing price of a price table" in n for n in y.attrs["notes"])
