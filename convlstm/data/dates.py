@@ -174,6 +174,9 @@ def _total_rows(text: pd.Series, empty: pd.Series) -> pd.Series | None:
     return mask
 
 
+_END_OF_DAY = re.compile(r"(.*\d)[ T]24:00(:00)?")
+
+
 def _text_times(
     present: pd.Series,
     name: str,
@@ -217,8 +220,19 @@ def _text_times(
             "it"
         )
     notes: list[str] = []
+    # "2023-01-01 24:00", the end of a day as some meters write it: the next
+    # day's midnight
+    midnight = present.str.fullmatch(_END_OF_DAY).to_numpy(bool)
+    if midnight.any():
+        present = present.str.replace(_END_OF_DAY, r"\1 00:00\2", regex=True)
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
+    if midnight.any():
+        parsed = parsed.where(~midnight, parsed + pd.Timedelta(days=1))
+        notes.append(
+            f"read {plural(int(midnight.sum()), 'time')} of 24:00 in column "
+            f"{quote(name)} as midnight of the next day"
+        )
     if fmt == "ISO8601":
         # every cell: in a panel sorted by series, the offsets may start late
         zoned = present.str.contains(_TZ_SUFFIX).to_numpy()

@@ -785,3 +785,13 @@ def test_a_price_table_forecasts_the_adjusted_close():
     y = to_series(read_csv(text.encode()))
     assert y.name == "Adj Close" and y.iloc[0] == 10.4
     assert any("the closing price of a price table" in n for n in y.attrs["notes"])
+
+
+def test_the_end_of_a_day_written_24_00_is_the_next_midnight():
+    cells = [f"2023-01-0{d} {h:02d}:00" for d in (1, 2) for h in range(1, 25)]
+    text = "timestamp,kwh\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells))
+    y = to_series(read_csv(text.encode()))
+    assert len(y) == 48 and y.index.freqstr == "h"
+    assert y.index[23] == pd.Timestamp("2023-01-02 00:00") and y.iloc[23] == 23
+    assert y.index[-1] == pd.Timestamp("2023-01-03 00:00")
+    assert any("24:00" in n and "next day" in n for n in y.attrs["notes"])
