@@ -118,8 +118,10 @@ class PanelComparison:
             baseline itself), ``fit_seconds`` (the backtest's panel fits, summed
             over folds; an ensemble's: its members') and ``best`` (bool).
         per_series: tidy, one row per series and model: ``series, model, mae,
-            rmse, mase, smape, mape`` (each the mean over the folds the series was
-            scored in) and ``folds`` (how many).
+            rmse, mase, smape, mape`` (MAE, MASE and sMAPE the mean over the
+            folds the series was scored in; RMSE and MAPE pooled over the points
+            of those folds, as a single series' backtest scores them) and
+            ``folds`` (how many).
         forecasts: the backtest in long format: ``series, fold, time, actual,
             model, forecast, step, cutoff`` (``cutoff``: the series' last training
             timestamp in that fold).
@@ -984,6 +986,8 @@ def _score_fold(
                 scores = fold_scores(actual[s], forecast, train, m)
                 if s in unscaled:
                     scores["mase"] = math.nan
+                scores["points"] = len(actual[s])
+                scores["nonzero"] = int((actual[s] != 0).sum())  # MAPE's points
                 rows.append({"series": s, "model": name, "fold": fold, **scores})
         frames.append(
             pd.DataFrame(
@@ -1016,8 +1020,16 @@ def _per_series(rows: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=list(PER_SERIES_COLUMNS))
     scores = pd.DataFrame(rows)
     metrics = ["mae", "rmse", "mase", "smape", "mape"]
+    # every point of every fold counts once, as in a single series' backtest:
+    # RMSE from the pooled squared errors, MAPE over the points it is defined on
+    scores["rmse"] = scores["rmse"] ** 2 * scores["points"]
+    scores["mape"] = scores["mape"].fillna(0.0) * scores["nonzero"]
     grouped = scores.groupby(["series", "model"], sort=False)
-    out = grouped[metrics].mean()
+    out = grouped[["mae", "mase", "smape"]].mean()
+    sums = grouped[["rmse", "points", "mape", "nonzero"]].sum()
+    out["rmse"] = np.sqrt(sums["rmse"] / sums["points"])
+    out["mape"] = (sums["mape"] / sums["nonzero"]).where(sums["nonzero"] > 0)
+    out = out[metrics]
     out["folds"] = grouped.size()
     out = out.reset_index()
     order = {name: i for i, name in enumerate(names)}

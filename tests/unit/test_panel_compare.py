@@ -432,3 +432,21 @@ def test_the_scores_table_names_a_models_failure_on_each_series():
     assert failed["note"].str.startswith("failed: ").all()
     assert "does not take a panel" in failed["note"].iloc[0]
     assert (table.loc[table["model"] == "Naive", "note"] == "").all()
+
+
+def test_per_series_rmse_and_mape_pool_the_points_of_every_fold(result):
+    # RMSE was the mean of the folds' RMSEs (always lower, and ranked models
+    # differently from a single series' backtest of the same forecasts)
+    bt = result.forecasts
+    for (series, model), rows in bt.groupby(["series", "model"]):
+        errors = rows["actual"].to_numpy() - rows["forecast"].to_numpy()
+        scored = result.per_series[
+            (result.per_series["series"] == series)
+            & (result.per_series["model"] == model)
+        ]
+        if scored.empty:
+            continue
+        assert scored["rmse"].item() == pytest.approx(np.sqrt(np.mean(errors**2)))
+        ape = np.abs(errors / rows["actual"].to_numpy()) * 100
+        assert scored["mape"].item() == pytest.approx(np.mean(ape))
+        assert scored["mae"].item() == pytest.approx(np.mean(np.abs(errors)))
