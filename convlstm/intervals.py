@@ -101,9 +101,12 @@ def conformal_intervals(
             the backtest horizon use the last backtested step.
         levels: coverage levels, each ``0 < level < 1``.
         min_per_step: residuals a step needs before it stops pooling with its
-            neighbours. Defaults to :func:`min_residuals` of the highest level, the
-            fewest for which that level is finite. Pooling is decided once per step, so
-            all levels of a step use the same residuals.
+            neighbours, for every level. By default each level pools on its own,
+            up to :func:`min_residuals` of that level (the fewest for which it is
+            finite), so an 80% interval is the same whichever other levels are
+            asked for; a higher level's half-width is kept at least a lower one's,
+            so the bands nest. ``calibration_steps`` and ``n_calibration`` describe
+            the highest level's pooling.
 
     Returns:
         A copy of ``future``, models in order of first appearance and each sorted
@@ -155,7 +158,7 @@ def conformal_intervals(
                 f"{model}: future steps beyond {max_step} reuse the residuals of "
                 f"step {max_step}"
             )
-        table = _step_table(by_step, levels, min_n)
+        table = _level_tables(by_step, levels, min_per_step)
         pooled = sorted({s for s, (label, _, _) in table.items() if label != str(s)})
         if pooled:
             notes.append(
@@ -244,7 +247,7 @@ def interval_coverage(
         )
     levels = check_levels(levels)
     bt = _check_frame(backtest_forecasts, BACKTEST_COLUMNS, "backtest_forecasts")
-    min_n = _min_per_step(levels, min_per_step)
+    _min_per_step(levels, min_per_step)  # checks it
     bt = bt.assign(residual=bt["actual"] - bt["forecast"])
     bt = bt[np.isfinite(bt["residual"].to_numpy(dtype=float))]
 
@@ -266,7 +269,7 @@ def interval_coverage(
                 continue
             held = frame[frame["fold"] == fold]
             calib = _residuals_by_step(frame[frame["fold"].isin(calib_folds)])
-            table = _step_table(calib, levels, min_n)
+            table = _level_tables(calib, levels, min_per_step)
             lo, hi = min(calib), max(calib)
             for step, resid in zip(held["step"], held["residual"], strict=True):
                 _, _, q = table[min(max(int(step), lo), hi)]
@@ -438,6 +441,31 @@ def _residuals_by_model_step(bt: pd.DataFrame) -> dict[object, dict[int, np.ndar
         by_step = _residuals_by_step(frame)
         if by_step:
             out[model] = by_step
+    return out
+
+
+def _level_tables(
+    by_step: dict[int, np.ndarray],
+    levels: Sequence[float],
+    min_per_step: int | None,
+) -> dict[int, tuple[str, int, dict[float, float]]]:
+    """:func:`_step_table` with each level pooled on its own (``min_per_step``
+    None) or all alike: the label and count of the highest level's pooling, and
+    each level's quantile, raised to the level below's where it falls under it
+    (nested bands)."""
+    ordered = sorted(levels)
+    tables = {
+        lv: _step_table(by_step, [lv], _min_per_step([lv], min_per_step))
+        for lv in ordered
+    }
+    out = {}
+    for step, (label, n, _) in tables[ordered[-1]].items():
+        q: dict[float, float] = {}
+        floor = 0.0
+        for lv in ordered:
+            floor = max(tables[lv][step][2][lv], floor)
+            q[lv] = floor
+        out[step] = (label, n, q)
     return out
 
 

@@ -260,3 +260,21 @@ def test_coverage_per_model():
     assert list(cov.model) == ["A", "B"]
     widths = cov.set_index("model").mean_width
     assert widths["B"] > 2 * widths["A"]
+
+
+def test_a_levels_interval_does_not_depend_on_the_other_levels_asked_for():
+    # the widest level chosen set the pooling of every level: removing 95% moved
+    # the 80% band and its measured coverage
+    bt = synthetic_backtest(folds=6, horizon=4)
+    alone = conformal_intervals(bt, future_frame(), levels=(0.8,))
+    beside = conformal_intervals(bt, future_frame(), levels=(0.8, 0.95, 0.99))
+    for column in ("lower_80", "upper_80"):
+        np.testing.assert_allclose(alone[column], beside[column])
+    # the bands still nest
+    assert (beside["upper_95"].fillna(np.inf) >= beside["upper_80"]).all()
+    cov_alone = interval_coverage(bt, levels=(0.8,))
+    cov_beside = interval_coverage(bt, levels=(0.8, 0.95))
+    pd.testing.assert_frame_equal(
+        cov_alone.reset_index(drop=True),
+        cov_beside[cov_beside["level"] == 0.8].reset_index(drop=True),
+    )
