@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from convlstm import narrative
+from convlstm.models.registry import default_models
 
 ui.ensure_navigation()
 st.title(":material/insights: ConvLSTM forecast")
@@ -23,6 +24,8 @@ with st.container(border=True):
         where=left,
         help="A bundled dataset; you can upload your own CSV on the Data page.",
     )
+    names = default_models()
+    defaults = ", ".join(names[:-1]) + f" and {names[-1]}"
     running = ui.current_job() is not None
     chosen = bool(st.session_state.get(ui.PARAMS))
     replaces = []
@@ -37,9 +40,8 @@ with st.container(border=True):
         type="primary",
         icon=":material/play_arrow:",
         key="quick_run",
-        help="Backtest ConvLSTM, LSTM, ARIMA and seasonal naive with default "
-        "settings and show the comparison."
-        + (f" It {' and '.join(replaces)}." if replaces else ""),
+        help=f"Backtest {defaults} with the default settings and show the "
+        "comparison." + (f" It {' and '.join(replaces)}." if replaces else ""),
         width="stretch",
     ):
         ui.choose_bundled(name)

@@ -280,7 +280,8 @@ def show_scores(cmp: Any, best: str | None) -> None:
         ),
         "p-value": st.column_config.TextColumn(),
         "Fit seconds": st.column_config.NumberColumn(
-            format="%.2f", help="Mean seconds per fit"
+            format="%.2f",
+            help="Seconds spent fitting the model, summed over the backtest folds",
         ),
     }
     formats = {"p-value": ".3g"}
@@ -353,6 +354,11 @@ def show_future(res: dict, best: str | None) -> None:
     st.subheader("Forecast beyond the data")
     models = list(cmp.future["model"].unique())
     default = best if best in models else models[0]
+    # a new run starts from its best model, not from the model picked before
+    run = res.get("run_id")
+    if st.session_state.get("future_model_run") != run:
+        st.session_state.pop("future_model", None)
+        st.session_state["future_model_run"] = run
     chosen = st.selectbox(
         "Model",
         models,

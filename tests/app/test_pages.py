@@ -313,6 +313,20 @@ def test_ets_future_table_shows_model_intervals_beside_conformal(
     assert not any("model_upper_95" in d.value.columns for d in app.dataframe)
 
 
+def test_a_new_run_shows_its_own_best_forecast_not_the_model_picked_before(
+    app: AppTest, wait_for_training
+) -> None:
+    open_page(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value("air_passengers").run()
+    open_page(app, "pages/compare.py")
+    _train_tiny(app, ["Naive", "Seasonal naive"], wait_for_training)
+    app.selectbox(key="future_model").set_value("Seasonal naive").run()
+    _train_tiny(app, ["Theta", "Seasonal naive", "Naive"], wait_for_training)
+    best = app.session_state["result"]["comparison"].best
+    assert best != "Seasonal naive"  # else the test shows nothing
+    assert app.selectbox(key="future_model").value == best
+
+
 def test_library_error_is_shown_not_raised(app: AppTest, wait_for_training) -> None:
     open_page(app, "pages/data.py")
     open_page(app, "pages/compare.py")
