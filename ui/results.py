@@ -44,6 +44,7 @@ from .text import (
     escape_md,
     forecast_table,
     safe_csv,
+    score_format,
     slug,
     time_format,
 )
@@ -264,10 +265,11 @@ def show_scores(cmp: Any, best: str | None) -> None:
     table["Model"] = [("★ " if m == best else "") + m for m in table["Model"]]
     config = {
         "MAE": st.column_config.NumberColumn(
-            format="%.4g", help="Mean absolute error (lower is better)"
+            format=score_format(table["MAE"]),
+            help="Mean absolute error (lower is better)",
         ),
         "RMSE": st.column_config.NumberColumn(
-            format="%.4g", help="Root mean squared error"
+            format=score_format(table["RMSE"]), help="Root mean squared error"
         ),
         "MASE": st.column_config.NumberColumn(
             format="%.3f",
@@ -319,8 +321,12 @@ def show_published(name: str) -> None:
             hide_index=True,
             key="published_benchmark",
             column_config={
-                "mae": st.column_config.NumberColumn("MAE", format="%.4g"),
-                "rmse": st.column_config.NumberColumn("RMSE", format="%.4g"),
+                "mae": st.column_config.NumberColumn(
+                    "MAE", format=score_format(table["mae"])
+                ),
+                "rmse": st.column_config.NumberColumn(
+                    "RMSE", format=score_format(table["rmse"])
+                ),
                 "mase": st.column_config.NumberColumn("MASE", format="%.3f"),
                 "fit_seconds": st.column_config.NumberColumn(
                     "Fit seconds", format="%.2f"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from convlstm import data
@@ -48,10 +49,29 @@ def dash_missing(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
     for col, spec in formats.items():
         if col in out.columns:
             out[col] = [
-                "—" if v is None or pd.isna(v) else format(float(v), spec)
+                "—" if v is None or pd.isna(v) else _formatted(float(v), spec)
                 for v in out[col]
             ]
     return out
+
+
+def _formatted(value: float, spec: str) -> str:
+    """``format(value, spec)``, but a ``g`` spec writes 18,350 rather than
+    1.835e+04 (whole numbers from 10,000 on)."""
+    if spec.endswith("g") and abs(value) >= 1e4 and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return format(value, spec)
+
+
+def score_format(values: Any) -> str:
+    """A printf format for a column of scores: 4 significant digits, or whole
+    numbers when every value is 10,000 or more apart from those under 1
+    (``%.4g`` would write 1.835e+04)."""
+    v = pd.to_numeric(pd.Series(values), errors="coerce").abs()
+    v = v[np.isfinite(v)]
+    if len(v) and v.max() >= 1e4 and v.min() >= 1:
+        return "%.0f"
+    return "%.4g"
 
 
 def forecast_table(comparison: Any) -> pd.DataFrame:

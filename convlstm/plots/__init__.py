@@ -111,7 +111,7 @@ def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
             mode="lines",
             name=name,
             line={"color": _HISTORY, "width": 1.5},
-            hovertemplate="%{x}<br>%{y:,.4g}<extra></extra>",
+            hovertemplate="%{x}<br>%{y:,.5~r}<extra></extra>",
         )
     )
     fig.update_xaxes(rangeslider_visible=True)
@@ -162,7 +162,7 @@ def panel_figure(
                 mode="lines",
                 name=_label(name),
                 line={"color": colour, "width": 1.2},
-                hovertemplate="%{x}<br>%{y:,.4g}<extra>" + _label(name) + "</extra>",
+                hovertemplate="%{x}<br>%{y:,.5~r}<extra>" + _label(name) + "</extra>",
                 showlegend=False,
             ),
             row=i // columns + 1,
@@ -249,7 +249,7 @@ def forecast_figure(
             mode="lines",
             name="history",
             line={"color": _HISTORY, "width": 1.5},
-            hovertemplate="history %{y:,.4g}<extra></extra>",
+            hovertemplate="history %{y:,.5~r}<extra></extra>",
         )
     )
     if held_out is not None and len(held_out):
@@ -261,7 +261,7 @@ def forecast_figure(
                 name="held-out actual",
                 line={"color": _ACTUAL, "width": 2},
                 marker={"size": 4},
-                hovertemplate="actual %{y:,.4g}<extra></extra>",
+                hovertemplate="actual %{y:,.5~r}<extra></extra>",
             )
         )
     for name in names:
@@ -286,7 +286,7 @@ def forecast_figure(
                     line={"color": color, "width": 1.5, "dash": "dot"},
                     customdata=folds,
                     hovertemplate=(
-                        f"{label} fold %{{customdata}}: %{{y:,.4g}}<extra></extra>"
+                        f"{label} fold %{{customdata}}: %{{y:,.5~r}}<extra></extra>"
                     ),
                     connectgaps=False,
                 )
@@ -305,7 +305,7 @@ def forecast_figure(
                     name=f"{label} (forecast)",
                     legendgroup=name,
                     line={"color": color, "width": 2.5},
-                    hovertemplate=f"{label} %{{y:,.4g}}<extra></extra>",
+                    hovertemplate=f"{label} %{{y:,.5~r}}<extra></extra>",
                 )
             )
 

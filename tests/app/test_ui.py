@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -121,3 +122,14 @@ def test_wait_text_says_the_queue_place() -> None:
     # no estimate (a heavy net near 0%): how long it has run, as a sign of life
     assert ui.progress.wait_text(0, None, 100.0) == "Training · 2 min so far"
     assert ui.progress.wait_text(0, 30.0, 100.0) == "Training · about 30 s left"
+
+
+def test_large_scores_are_whole_numbers_not_exponents() -> None:
+    # electricity's MAE of 18,350 showed as 1.835e+04 (hover, table and widths)
+    from ui.text import dash_missing, score_format
+
+    assert score_format([18350.2, 27100.5]) == "%.0f"
+    assert score_format([0.42, 0.36]) == "%.4g"
+    assert score_format([12000.0, 0.5]) == "%.4g"  # small values keep their digits
+    table = dash_missing(pd.DataFrame({"w": [18350.2, 0.4208, None]}), {"w": ".4g"})
+    assert table["w"].tolist() == ["18,350", "0.4208", "—"]
