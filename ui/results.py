@@ -188,8 +188,11 @@ def network_text(res: dict) -> str:
     return "".join(parts)
 
 
-def _shape_words(shape: dict[str, Any], learning_rate: Any = None) -> str:
-    """ "kernel 3, hidden 16, learning rate 0.003, 2 layer(s)" of a net's shape."""
+def _shape_words(
+    shape: dict[str, Any], learning_rate: Any = None, epochs: Any = None
+) -> str:
+    """ "kernel 3, hidden 16, learning rate 0.003, 2 layer(s), up to 30 epochs"
+    of a net's shape and training."""
     kernel = shape.get("kernel_size")
     if isinstance(kernel, list | tuple):
         kernel = "x".join(str(k) for k in kernel)
@@ -200,20 +203,22 @@ def _shape_words(shape: dict[str, Any], learning_rate: Any = None) -> str:
         words.append(f"learning rate {learning_rate:g}")
     if shape.get("num_layers") is not None:
         words.append(f"{shape['num_layers']} layer(s)")
+    if epochs is not None:
+        words.append(f"up to {epochs} epochs")
     return ", ".join(words)
 
 
 def _network_words(model: Any, mine: dict[str, Any]) -> str:
     """What network a fitted model forecast with (its start, its shape); the
     run's settings ``mine`` where the model was not kept."""
-    lr = mine.get("learning_rate")
+    lr, epochs = mine.get("learning_rate"), mine.get("epochs")
     if model is None or not hasattr(model, "architecture"):
-        return _shape_words(mine, lr)
+        return _shape_words(mine, lr, epochs)
     start = getattr(model, "start_", None)
     if start == "pretrained":
         how = "fine-tuned" if getattr(model, "fine_tune", True) else "zero-shot"
         return f"the pretrained network ({_shape_words(model.architecture())}), {how}"
-    own = _shape_words(model.architecture(), lr)
+    own = _shape_words(model.architecture(), lr, epochs)
     partner = getattr(model, "partner_", None)
     if start == "both" and partner is not None:
         return (
