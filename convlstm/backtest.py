@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
-from .data import check_series
+from .data import check_series, filled_mask
 from .data import season_length as _season_length
 from .errors import ConvLSTMError, DataError, ParameterError, TrainingError
 from .models.base import BaseForecaster
@@ -389,6 +389,8 @@ def backtest(
     )
     n = len(y)
     values = y.to_numpy()
+    # points the reader filled in (gaps) are forecast but not scored
+    filled = filled_mask(y)
     helpers = helper_members(named)
     per_round = sum(not is_combiner(p) for p in named.values()) + len(helpers)
     validation = _first_validation(named, helpers, y, n - folds * horizon, horizon)
@@ -406,6 +408,7 @@ def backtest(
         cut = cuts[k - 1]
         train = y.iloc[:cut]
         actual = values[cut : cut + horizon]
+        gap = filled[cut : cut + horizon]
         test_index = y.index[cut : cut + horizon]
         stage = f"fold {k}/{folds}"
         where = f"backtest {stage} (training on the first {cut} points)"
@@ -444,6 +447,8 @@ def backtest(
                     "forecast": np.asarray(pred, dtype=float),
                 }
             )
+            if filled.any():
+                frame["filled"] = gap
             if name not in named:
                 member_rows.append(frame)
                 continue
@@ -454,7 +459,10 @@ def backtest(
                     "fold": k,
                     "cutoff": train.index[-1],
                     **fold_scores(
-                        actual, frame["forecast"].to_numpy(), train.to_numpy(), m
+                        actual[~gap],
+                        frame["forecast"].to_numpy()[~gap],
+                        train.to_numpy(),
+                        m,
                     ),
                     "fit_seconds": fitted.seconds[name],
                 }
@@ -559,7 +567,7 @@ def fold_scores(
     """MAE, RMSE, MAPE, sMAPE and MASE (scaled on ``train`` with season ``m``) of
     one fold's forecast; all NaN when a forecast is not finite."""
     finite = np.isfinite(forecast)
-    if not finite.all():
+    if not finite.all() or len(actual) == 0:  # none observed: every point filled
         nan = float("nan")
         return dict.fromkeys(METRIC_COLUMNS, nan)
     return {
@@ -577,9 +585,11 @@ def _summarise(
     records = []
     for name in names:
         f = forecasts[forecasts["model"] == name]
+        if "filled" in f.columns:
+            f = f[~f["filled"].astype(bool)]
         pf = per_fold[per_fold["model"] == name]
         actual, forecast = f["actual"].to_numpy(), f["forecast"].to_numpy()
-        if np.isfinite(forecast).all():
+        if len(f) and np.isfinite(forecast).all():
             scores = {
                 "mae": metrics.mae(actual, forecast),
                 "rmse": metrics.rmse(actual, forecast),

@@ -58,6 +58,7 @@ from .models.registry import (
 )
 from .narrative import (
     below_zero_text,
+    filled_scoring_text,
     kept_start_text,
     panel_below_zero_text,
     unscored_text,
@@ -531,6 +532,8 @@ def _run_compare(
         _print_start(name, model, err)
     if below := below_zero_text(y, result.future):
         print(f"note: {below}", file=err)
+    if filled := filled_scoring_text(result.backtest.forecasts):
+        print(f"note: {filled}", file=err)
     return result
 
 

@@ -433,6 +433,8 @@ def with_intervals(
     from .significance import compare_to_baseline  # scipy: load on first use
 
     bt = comparison.backtest.forecasts
+    if "filled" in bt.columns:  # errors only where an actual was observed
+        bt = bt[~bt["filled"].astype(bool)]
     intervals = conformal_intervals(bt, comparison.future, levels)
     coverage = interval_coverage(bt, levels)
     own = model_intervals(comparison.fitted, levels)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from .data.cells import format_time
 from .errors import ParameterError
 from .models.registry import KINDS, model_spec
 
@@ -106,6 +107,27 @@ def unscored_text(points: int, index: pd.DatetimeIndex) -> str:
     return (
         "This run chose 0 backtest folds, so nothing was held out to check the "
         "models on; choose 1 or more folds to score them."
+    )
+
+
+def filled_scoring_text(backtest: pd.DataFrame) -> str | None:
+    """ "1 of the 24 backtest points was filled in by the reader (a gap in the
+    data, first at 1960-07-01) and is not scored" when a backtest's tidy
+    forecasts mark filled points (``filled``); else None."""
+    if "filled" not in backtest.columns or backtest.empty:
+        return None
+    points = backtest.drop_duplicates(["fold", "step"])
+    filled = points[points["filled"].astype(bool)]
+    if filled.empty:
+        return None
+    n, total = len(filled), len(points)
+    was = "was" if n == 1 else "were"
+    first = format_time(pd.Timestamp(filled["timestamp"].min()))
+    return (
+        f"{n} of the {total} backtest points {was} filled in by the reader (a gap "
+        f"in the data, first at {first}) "
+        f"and {'is' if n == 1 else 'are'} not scored: the scores and intervals use "
+        "observed points only"
     )
 
 

@@ -24,7 +24,7 @@ from .panel import (
     wide_columns,
 )
 from .reader import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_csv
-from .series import MIN_POINTS, check_series, to_series
+from .series import MIN_POINTS, check_series, filled_mask, to_series
 
 __all__ = [
     "MAX_ABS_VALUE",
@@ -38,6 +38,7 @@ __all__ = [
     "MIN_PANEL_POINTS",
     "MIN_POINTS",
     "check_series",
+    "filled_mask",
     "find_id_columns",
     "future_index",
     "infer_freq",

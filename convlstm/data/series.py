@@ -238,10 +238,36 @@ def repair(
         y = pd.Series(y.to_numpy(), index=snapped)
         y = combine_rows(y, notes, agg=agg, why="timestamps fell on the same grid step")
     grid = _grid(y, freq, time_name)
+    observed = pd.Series(~np.isnan(y.to_numpy(dtype=float)), index=y.index)
     y = _fill_gaps(y, grid, notes)
     _require_points(len(y), "points", min_points)
     index = pd.DatetimeIndex(grid, freq=grid.freq, name=time_name)
-    return pd.Series(y.to_numpy(dtype=float), index=index)
+    out = pd.Series(y.to_numpy(dtype=float), index=index)
+    filled = ~observed.reindex(grid, fill_value=False).to_numpy(dtype=bool)
+    if filled.any():
+        out.attrs["filled"] = filled_runs(index, filled)
+    return out
+
+
+def filled_runs(
+    index: pd.DatetimeIndex, filled: np.ndarray
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The runs of points the reader filled in, as (first, last) timestamps: kept
+    in ``attrs["filled"]`` so that a backtest scores observed points only."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], filled.astype(int), [0]))))
+    return [
+        (index[a], index[b - 1]) for a, b in zip(edges[::2], edges[1::2], strict=True)
+    ]
+
+
+def filled_mask(y: pd.Series, index: pd.DatetimeIndex | None = None) -> np.ndarray:
+    """Which points of ``index`` (default ``y.index``) the reader filled in by
+    interpolation, from ``y.attrs["filled"]``: all False when it filled none."""
+    index = y.index if index is None else index
+    mask = np.zeros(len(index), dtype=bool)
+    for first, last in y.attrs.get("filled") or ():
+        mask |= np.asarray((index >= first) & (index <= last), dtype=bool)
+    return mask
 
 
 def _one_series(
@@ -558,4 +584,6 @@ def check_series(
         )
     out = pd.Series(values.to_numpy(), index=pd.DatetimeIndex(y.index, freq=freq))
     out.name = y.name
+    if y.attrs.get("filled"):  # the points the reader filled in, for scoring
+        out.attrs["filled"] = y.attrs["filled"]
     return out

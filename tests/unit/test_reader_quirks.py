@@ -795,3 +795,36 @@ def test_the_end_of_a_day_written_24_00_is_the_next_midnight():
     assert y.index[23] == pd.Timestamp("2023-01-02 00:00") and y.iloc[23] == 23
     assert y.index[-1] == pd.Timestamp("2023-01-03 00:00")
     assert any("24:00" in n and "next day" in n for n in y.attrs["notes"])
+
+
+def test_points_the_reader_fills_in_are_recorded_and_not_scored():
+    # a gap's interpolated value was scored as an observed actual
+    from convlstm import compare, datasets
+    from convlstm.data import filled_mask
+
+    y = datasets.load("air_passengers")
+    frame = pd.DataFrame({"month": y.index, "v": y.to_numpy()})
+    frame = frame[frame["month"] != pd.Timestamp("1960-07-01")]  # one gap
+    frame.loc[frame["month"] == pd.Timestamp("1958-03-01"), "v"] = np.nan  # a blank
+    read = to_series(frame)
+    gaps = read.index[filled_mask(read)]
+    assert list(gaps) == [pd.Timestamp("1958-03-01"), pd.Timestamp("1960-07-01")]
+    result = compare(read, models=["Naive"], horizon=12, folds=2, levels=(0.8,))
+    bt = result.backtest.forecasts
+    assert bt.loc[bt["filled"], "timestamp"].tolist() == [pd.Timestamp("1960-07-01")]
+    observed = bt[~bt["filled"]]
+    expected = np.mean(np.abs(observed["actual"] - observed["forecast"]))
+    assert result.summary.loc["Naive", "mae"] == pytest.approx(expected)
+    fold2 = observed[observed["fold"] == 2]
+    per_fold = result.backtest.per_fold
+    assert per_fold.loc[per_fold["fold"] == 2, "mae"].item() == pytest.approx(
+        np.mean(np.abs(fold2["actual"] - fold2["forecast"]))
+    )
+    from convlstm.narrative import filled_scoring_text
+
+    said = filled_scoring_text(bt)
+    assert said.startswith("1 of the 24 backtest points was filled in by the reader")
+    # a series without gaps has no such column
+    plain = compare(y, models=["Naive"], horizon=12, folds=2, levels=(0.8,))
+    assert "filled" not in plain.backtest.forecasts.columns
+    assert filled_scoring_text(plain.backtest.forecasts) is None
