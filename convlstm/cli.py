@@ -596,6 +596,8 @@ def _run_panel(
     _print_failures(failed, err)
     if below := panel_below_zero_text(panel, result.future):
         print(f"note: {below}", file=err)
+    if filled := filled_scoring_text(result.forecasts):
+        print(f"note: {filled}", file=err)
     return result
 
 

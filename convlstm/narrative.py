@@ -113,16 +113,19 @@ def unscored_text(points: int, index: pd.DatetimeIndex) -> str:
 def filled_scoring_text(backtest: pd.DataFrame) -> str | None:
     """ "1 of the 24 backtest points was filled in by the reader (a gap in the
     data, first at 1960-07-01) and is not scored" when a backtest's tidy
-    forecasts mark filled points (``filled``); else None."""
+    forecasts mark filled points (``filled``; a panel's count every series'
+    points); else None."""
     if "filled" not in backtest.columns or backtest.empty:
         return None
-    points = backtest.drop_duplicates(["fold", "step"])
+    keys = ["series", "fold", "step"] if "series" in backtest.columns else []
+    points = backtest.drop_duplicates(keys or ["fold", "step"])
     filled = points[points["filled"].astype(bool)]
     if filled.empty:
         return None
     n, total = len(filled), len(points)
     was = "was" if n == 1 else "were"
-    first = format_time(pd.Timestamp(filled["timestamp"].min()))
+    when = "timestamp" if "timestamp" in filled.columns else "time"
+    first = format_time(pd.Timestamp(filled[when].min()))
     return (
         f"{n} of the {total} backtest points {was} filled in by the reader (a gap "
         f"in the data, first at {first}) "

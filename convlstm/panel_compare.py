@@ -37,6 +37,7 @@ from .data import future_index, natural_order, split_panel
 from .data import season_length as freq_season_length
 from .data.cells import plural, quote
 from .data.frequency import check_future
+from .data.series import runs_mask
 from .errors import ConvLSTMError, DataError, PanelFitWarning, ParameterError
 from .executor import check_engine, check_train_workers
 from .intervals import (
@@ -408,7 +409,7 @@ def compare_panel(
 
     failed: dict[str, dict[str, str]] = {name: {} for name in named}
     tracker = _Progress(progress, total=len(plain) * (folds + 1))
-    data = _Data(items, freq)
+    data = _Data(items, freq, panel.attrs.get("filled"))
     fold_frames: list[pd.DataFrame] = []
     score_rows: list[dict[str, Any]] = []
     unscaled: set[str] = set()  # series without a MASE in some fold
@@ -699,11 +700,25 @@ class _Progress:
 class _Data:
     """The panel's series as arrays (times as datetime64, values as float)."""
 
-    def __init__(self, items: list[tuple[str, pd.Series]], freq: str | None) -> None:
+    def __init__(
+        self,
+        items: list[tuple[str, pd.Series]],
+        freq: str | None,
+        filled: Mapping[str, Any] | None = None,
+    ) -> None:
         self.freq = freq
         self.series = dict(items)
         self.times = {s: y.index.to_numpy() for s, y in items}
         self.values = {s: y.to_numpy(dtype=float) for s, y in items}
+        # the points the reader filled in (gaps), per series: forecast, not scored
+        runs = filled or {}
+        self.filled = {s: runs_mask(y.index, runs[s]) for s, y in items if runs.get(s)}
+
+    def gap(self, name: str, start: int, stop: int) -> np.ndarray:
+        """Which of points ``start:stop`` of a series were filled in."""
+        if name not in self.filled:
+            return np.zeros(max(stop - start, 0), dtype=bool)
+        return self.filled[name][start:stop]
 
     def panel(self, cuts: Mapping[str, int]) -> pd.DataFrame:
         """The long frame of every series' first ``cuts[s]`` points."""
@@ -981,13 +996,14 @@ def _score_fold(
             errors.setdefault(s, {})[name] = float(
                 np.mean(np.abs(actual[s] - forecast))
             )
-            if np.isfinite(forecast).all():
+            seen = ~data.gap(s, cuts[s], cuts[s] + horizon)  # observed points
+            if np.isfinite(forecast).all() and seen.any():
                 train = data.values[s][: cuts[s]]
-                scores = fold_scores(actual[s], forecast, train, m)
+                scores = fold_scores(actual[s][seen], forecast[seen], train, m)
                 if s in unscaled:
                     scores["mase"] = math.nan
-                scores["points"] = len(actual[s])
-                scores["nonzero"] = int((actual[s] != 0).sum())  # MAPE's points
+                scores["points"] = int(seen.sum())
+                scores["nonzero"] = int((actual[s][seen] != 0).sum())  # MAPE's
                 rows.append({"series": s, "model": name, "fold": fold, **scores})
         frames.append(
             pd.DataFrame(
@@ -1007,6 +1023,10 @@ def _score_fold(
                 }
             )
         )
+        if data.filled:
+            frames[-1]["filled"] = np.concatenate(
+                [data.gap(s, cuts[s], cuts[s] + horizon) for s in names]
+            )
     frame = (
         pd.concat(frames, ignore_index=True)
         if frames
@@ -1146,6 +1166,8 @@ def _with_intervals(
     (see :func:`compare_panel`), and their measured coverage."""
     if future.empty:
         return future, None
+    if "filled" in backtest.columns:  # errors only where an actual was observed
+        backtest = backtest[~backtest["filled"].astype(bool)]
     pairs = backtest[["series", "cutoff"]].drop_duplicates()
     cut_scale = {}
     for s, cutoff in pairs.itertuples(index=False):

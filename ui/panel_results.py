@@ -164,6 +164,8 @@ def show_panel_results(res: dict, src: Source | None, all_series: bool = True) -
         show_series(res, (src or {}).get("series"))
     if below := narrative.panel_below_zero_text(res["panel"], cmp.future):
         st.caption(escape_md(below))
+    if filled := narrative.filled_scoring_text(cmp.forecasts):
+        st.caption(escape_md(filled[0].upper() + filled[1:]) + ".")
     show_panel_downloads(res)
     show_panel_bundles(res)
 

@@ -505,6 +505,7 @@ def _repair_all(
     clean = _on_grid(times, values, starts, ends, freq) & ~short
     freqs: dict[str, str] = {}
     repairs: dict[str, list[str]] = {}
+    filled: dict[str, list] = {}  # series -> the runs of points filled in
     pieces = [long.loc[np.repeat(clean, ends - starts), ["series", "time", "value"]]]
     for a, b in zip(starts[~clean & ~short], ends[~clean & ~short], strict=True):
         own: list[str] = []
@@ -514,6 +515,8 @@ def _repair_all(
         name = str(labels[a])
         if own:
             repairs[name] = own
+        if y.attrs.get("filled"):
+            filled[name] = y.attrs["filled"]
         freqs[name] = y.index.freqstr
         pieces.append(
             pd.DataFrame({"series": name, "time": y.index, "value": y.to_numpy()})
@@ -534,6 +537,7 @@ def _repair_all(
         "freq": freq,
         "notes": notes,
         "repairs": repairs,
+        "filled": filled,
         "dropped": dropped,
         "id_cols": ids,
         "time_col": time_col,

@@ -264,8 +264,13 @@ def filled_mask(y: pd.Series, index: pd.DatetimeIndex | None = None) -> np.ndarr
     """Which points of ``index`` (default ``y.index``) the reader filled in by
     interpolation, from ``y.attrs["filled"]``: all False when it filled none."""
     index = y.index if index is None else index
+    return runs_mask(index, y.attrs.get("filled"))
+
+
+def runs_mask(index: pd.DatetimeIndex, runs: Any) -> np.ndarray:
+    """Which points of ``index`` lie in the (first, last) ``runs``."""
     mask = np.zeros(len(index), dtype=bool)
-    for first, last in y.attrs.get("filled") or ():
+    for first, last in runs or ():
         mask |= np.asarray((index >= first) & (index <= last), dtype=bool)
     return mask
 

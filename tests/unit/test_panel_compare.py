@@ -450,3 +450,26 @@ def test_per_series_rmse_and_mape_pool_the_points_of_every_fold(result):
         ape = np.abs(errors / rows["actual"].to_numpy()) * 100
         assert scored["mape"].item() == pytest.approx(np.mean(ape))
         assert scored["mae"].item() == pytest.approx(np.mean(np.abs(errors)))
+
+
+def test_points_filled_in_for_a_gap_are_not_scored_in_a_panel():
+    from convlstm import to_panel
+
+    rows = []
+    for k, store in enumerate(("a", "b")):
+        for i, month in enumerate(pd.date_range("2010-01-01", periods=36, freq="MS")):
+            if store == "b" and i == 33:
+                continue  # a month missing from the file: filled in by the reader
+            rows.append({"store": store, "month": month, "v": 10.0 + k + i + i % 3})
+    panel = to_panel(pd.DataFrame(rows), id_cols="store")
+    assert list(panel.attrs["filled"]) == ["b"]
+    out = compare_panel(panel, models=["Naive"], horizon=6, folds=1, n_jobs=1)
+    bt = out.forecasts
+    gap = bt[bt["filled"]]
+    assert gap["series"].tolist() == ["b"] and gap["time"].tolist() == [
+        pd.Timestamp("2012-10-01")
+    ]
+    seen = bt[(bt["series"] == "b") & ~bt["filled"]]
+    row = out.per_series[out.per_series["series"] == "b"]
+    expected = np.mean(np.abs(seen["actual"] - seen["forecast"]))
+    assert row["mae"].item() == pytest.approx(expected)
