@@ -204,6 +204,13 @@ def test_user_text_is_escaped(app: AppTest) -> None:
         assert "<b>" not in block.value and "<i>" not in block.value
 
 
+def _compare_on(app: AppTest, dataset: str) -> None:
+    """Choose a bundled dataset on the Data page and open Train & compare."""
+    open_page(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value(dataset).run()
+    open_page(app, "pages/compare.py")
+
+
 def _train_tiny(at: AppTest, models: list[str], wait) -> AppTest:
     return train(at, wait, models, **TINY)
 
@@ -215,9 +222,7 @@ ALL_MODELS = ["ConvLSTM", "LSTM", "ARIMA", "Seasonal naive"]
 def test_train_tiny_shows_chart_and_metrics(
     app: AppTest, models: list[str], wait_for_training
 ) -> None:
-    open_page(app, "pages/data.py")
-    app.selectbox(key="dataset").set_value("air_passengers").run()
-    open_page(app, "pages/compare.py")
+    _compare_on(app, "air_passengers")
     assert app.number_input(key="horizon").value == 12  # from datasets.info
     _train_tiny(app, models, wait_for_training)
 
@@ -299,9 +304,7 @@ def test_a_tiny_upload_gets_a_forecast_only_unscored(
 def test_ets_future_table_shows_model_intervals_beside_conformal(
     app: AppTest, wait_for_training
 ) -> None:
-    open_page(app, "pages/data.py")
-    app.selectbox(key="dataset").set_value("air_passengers").run()
-    open_page(app, "pages/compare.py")
+    _compare_on(app, "air_passengers")
     _train_tiny(app, ["ETS", "Seasonal naive"], wait_for_training)
     app.selectbox(key="future_model").set_value("ETS").run()
     table = next(d.value for d in app.dataframe if "model_upper_95" in d.value.columns)
@@ -316,9 +319,7 @@ def test_ets_future_table_shows_model_intervals_beside_conformal(
 def test_a_new_run_shows_its_own_best_forecast_not_the_model_picked_before(
     app: AppTest, wait_for_training
 ) -> None:
-    open_page(app, "pages/data.py")
-    app.selectbox(key="dataset").set_value("air_passengers").run()
-    open_page(app, "pages/compare.py")
+    _compare_on(app, "air_passengers")
     _train_tiny(app, ["Naive", "Seasonal naive"], wait_for_training)
     app.selectbox(key="future_model").set_value("Seasonal naive").run()
     _train_tiny(app, ["Theta", "Seasonal naive", "Naive"], wait_for_training)
