@@ -74,7 +74,13 @@ SIDEBAR_POLL = 5.0  # seconds between the sidebar's looks at the run in flight
 @st.cache_resource(show_spinner=False)
 def executor() -> Executor:
     """The app's one executor (shared by all users; holds no per-user state)."""
-    ex = Executor(timeout=JOB_TIMEOUT, idle_timeout=idle_timeout())
+    # a finished run serves a reloaded tab for ADOPT_WINDOW, then goes (with the
+    # upload it was trained on): memory does not grow with every session
+    ex = Executor(
+        timeout=JOB_TIMEOUT,
+        idle_timeout=idle_timeout(),
+        keep_finished_for=ADOPT_WINDOW,
+    )
     # start the worker processes now: the first run need not wait for torch to load
     threading.Thread(target=ex.warm_up, name="executor-warm-up", daemon=True).start()
     return ex
@@ -194,6 +200,10 @@ def _remember_choice(token: str) -> None:
         by_token.move_to_end(token)
         while len(by_token) > KEEP_CHOICES:
             by_token.popitem(last=False)
+        # a choice older than the reload window is never taken back
+        stale = time.time() - ADOPT_WINDOW
+        for old in [t for t, kept in by_token.items() if kept["time"] < stale]:
+            del by_token[old]
 
 
 def submit_training(

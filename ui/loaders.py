@@ -48,13 +48,18 @@ def dataset_info(name: str) -> Any:
     return datasets.info(name)
 
 
-@st.cache_data(show_spinner="Reading file...", max_entries=8, max_size="512MB")
+# Uploads are keyed on their bytes: bounded in size and age, so a server's memory
+# does not keep every file of every session.
+_UPLOADS = {"ttl": "1h", "max_size": "512MB"}
+
+
+@st.cache_data(show_spinner="Reading file...", max_entries=8, **_UPLOADS)
 def read_upload(content: bytes) -> pd.DataFrame:
     """The uploaded CSV as a table (cached on its bytes)."""
     return read_csv(content)
 
 
-@st.cache_data(show_spinner="Checking the series...", max_entries=16)
+@st.cache_data(show_spinner="Checking the series...", max_entries=16, **_UPLOADS)
 def upload_series(
     content: bytes,
     time_col: str | None,
@@ -110,7 +115,7 @@ def upload_wide_columns(content: bytes, time_col: str | None) -> list[str]:
         return []  # the series reader reports what is wrong with the file
 
 
-@st.cache_data(show_spinner="Reading the series...", max_entries=8)
+@st.cache_data(show_spinner="Reading the series...", max_entries=8, **_UPLOADS)
 def upload_panel(
     content: bytes,
     time_col: str | None,

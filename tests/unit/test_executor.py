@@ -354,3 +354,16 @@ def test_a_kill_that_finds_its_worker_idle_leaves_a_working_pool() -> None:
         assert all(job.wait(WAIT) for job in follow)
         assert [job.result for job in follow] == [0, 1, 4, 9]
         assert _shut_down_within(ex, 30)
+
+
+def test_finished_jobs_are_forgotten_after_keep_finished_for() -> None:
+    # the app kept every session's finished run (and the upload it was trained
+    # on) until 200 newer runs had finished: gigabytes on a busy server
+    with Executor(1, keep_finished_for=0.5) as ex:
+        job = ex.submit(square, 3, owner="a")
+        assert job.wait(WAIT) and job.result == 9
+        assert ex.get(job.id, "a") is job  # kept for its owner for a while
+        end = time.monotonic() + WAIT
+        while ex.get(job.id, "a") is not None and time.monotonic() < end:
+            time.sleep(0.2)
+        assert ex.get(job.id, "a") is None
