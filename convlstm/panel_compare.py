@@ -254,6 +254,7 @@ def compare_panel(
     params: Mapping[str, Any] | None = None,
     n_jobs: int | None = None,
     max_series: int | None = None,
+    include: Sequence[str] = (),
     seed: int = 0,
     progress: ProgressCallback | None = None,
     levels: Sequence[float] = DEFAULT_LEVELS,
@@ -322,6 +323,8 @@ def compare_panel(
             lets the model decide.
         max_series: compare a random sample of this many series when the panel
             holds more (drawn with ``seed``; a note says so); None for all.
+        include: series the sample always holds (the one a user picked), the
+            rest drawn at random.
         seed: seed of that sample.
         progress: optional ``progress(event: ProgressEvent) -> bool | None``
             (stages ``"fold k/n"`` and ``"final"``, ``fraction`` 0..1); returning
@@ -362,7 +365,15 @@ def compare_panel(
         max_series = check_count(max_series, "max_series")
         if len(items) > max_series:
             rng = np.random.default_rng(seed)
-            keep = np.sort(rng.choice(len(items), size=max_series, replace=False))
+            wanted = {str(s) for s in include}
+            fixed = [i for i, (name, _) in enumerate(items) if str(name) in wanted]
+            fixed = fixed[:max_series]
+            if fixed:
+                rest = np.setdiff1d(np.arange(len(items)), fixed)
+                drawn = rng.choice(rest, size=max_series - len(fixed), replace=False)
+                keep = np.sort(np.concatenate([fixed, drawn]).astype(int))
+            else:
+                keep = np.sort(rng.choice(len(items), size=max_series, replace=False))
             items = [items[i] for i in keep]
             notes.append(
                 f"compared a random sample of {max_series} of the panel's "

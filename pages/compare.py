@@ -78,7 +78,11 @@ if autorun or submitted:
     }
     if all_series:
         ui.submit_panel_training(
-            panel, **run, data_key=ui.panel_key(src), max_series=ui.PANEL_SAMPLE
+            panel,
+            **run,
+            data_key=ui.panel_key(src),
+            max_series=ui.PANEL_SAMPLE,
+            include=(str(src["series"]),),  # the series picked on the Data page
         )
     else:
         ui.submit_training(y, **run, data_key=ui.source_key(src))

@@ -244,9 +244,11 @@ def submit_panel_training(
     label: str,
     data_key: str,
     max_series: int,
+    include: tuple[str, ...] = (),
 ) -> Job:
     """Queue one ``compare_panel`` run over every series of ``panel`` (a sample of
-    ``max_series`` when it holds more) for this session, stopping its previous one.
+    ``max_series`` when it holds more, with the series of ``include`` in it) for
+    this session, stopping its previous one.
     """
     from convlstm import compare_panel
 
@@ -262,6 +264,7 @@ def submit_panel_training(
         params=params,
         levels=levels,
         max_series=max_series,
+        include=include,
         seed=int(params.get("seed") or 0),
     )
 

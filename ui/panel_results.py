@@ -63,8 +63,12 @@ def scope_choice(panel: pd.DataFrame, chosen: str) -> bool:
 
 
 def panel_label(label: str, panel: pd.DataFrame) -> str:
-    """The label of a run over all series: the data's name and the series count."""
-    return f"{label} · all {panel['series'].nunique():,} series"
+    """The label of a run over all series: the data's name and the series count
+    (a sample of :data:`PANEL_SAMPLE` of a bigger panel is said so)."""
+    n = panel["series"].nunique()
+    if n > PANEL_SAMPLE:
+        return f"{label} · a sample of {PANEL_SAMPLE:,} of {n:,} series"
+    return f"{label} · all {n:,} series"
 
 
 def series_table(

@@ -136,3 +136,16 @@ def test_a_forecast_below_zero_of_a_series_that_never_is_gets_a_note(result) -> 
     assert "below zero on 1 of the 3 series that never go below zero" in captions
     assert "'south'" in captions
     assert "below zero" not in " ".join(c.value for c in _app(result).caption)
+
+
+def test_a_run_over_a_sample_is_labelled_as_one() -> None:
+    # the sidebar said "all 5,000 series" of a run over a sample of 200
+    panel = pd.DataFrame(
+        {"series": [f"s{i}" for i in range(250)], "time": 0, "value": 0}
+    )
+    assert panel_results.panel_label("big.csv", panel) == (
+        "big.csv · a sample of 200 of 250 series"
+    )
+    assert (
+        panel_results.panel_label("big.csv", panel.head(3)) == "big.csv · all 3 series"
+    )

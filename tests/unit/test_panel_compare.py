@@ -221,6 +221,10 @@ def test_max_series_samples_with_a_note():
     again = compare_panel(_panel(lengths), seed=1, **kwargs)
     assert len(out.series) == 3 and out.series == again.series
     assert any("random sample of 3 of the panel's 6 series" in n for n in out.notes)
+    # the series a user picked is always in the sample
+    for picked in ("s0", "s5"):
+        sample = compare_panel(_panel(lengths), seed=1, include=(picked,), **kwargs)
+        assert picked in sample.series and len(sample.series) == 3
 
 
 def test_progress_reaches_one_and_true_stops():
