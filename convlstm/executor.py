@@ -239,7 +239,11 @@ class _Reporter:
 
     def __call__(self, event: Any) -> None:
         self.buffer.append(event)
-        if time.monotonic() - self.last >= REPORT_EVERY:
+        # an event that starts a model's fit (no epoch) goes at once: the work
+        # after it may send nothing for a minute (ARIMA on every series of a
+        # panel), and the page would show the epoch before it all that time
+        starts = getattr(event, "epoch", 0) is None
+        if starts or time.monotonic() - self.last >= REPORT_EVERY:
             self.flush()
             if self.cancelled():
                 raise JobCancelled(self.job_id)

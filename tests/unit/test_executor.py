@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -367,3 +368,22 @@ def test_finished_jobs_are_forgotten_after_keep_finished_for() -> None:
         while ex.get(job.id, "a") is not None and time.monotonic() < end:
             time.sleep(0.2)
         assert ex.get(job.id, "a") is None
+
+
+def test_an_event_that_starts_a_fit_is_sent_at_once(monkeypatch) -> None:
+    # the last epochs of one model and the start of the next (ARIMA on every
+    # series) waited in the worker's buffer until the next event, a minute
+    # later: the page showed "LSTM epoch 8/76" all that time
+    from convlstm import executor as executor_module
+
+    sent: list = []
+    monkeypatch.setattr(executor_module, "_EVENTS", SimpleNamespace(put=sent.append))
+    reporter = executor_module._Reporter("job", 0)
+    epoch = ProgressEvent(
+        model="LSTM", stage="fold 1/1", fraction=0.4, epoch=8, epochs=76
+    )
+    reporter(epoch)
+    assert sent == []  # epochs are batched
+    start = ProgressEvent(model="ARIMA", stage="fold 1/1", fraction=0.5)
+    reporter(start)
+    assert sent == [("job", "events", [epoch, start])]
