@@ -27,6 +27,9 @@ def test_training_time_note() -> None:
     assert narrative.training_time_note("cpu", 17_520) == (
         "With 17,520 points expect a minute or more; fewer folds are faster."
     )
+    assert narrative.training_time_note("cpu", 1_000_000).startswith(
+        "With 1,000,000 points expect several minutes: about a minute per network"
+    )
     assert narrative.training_time_note("cpu", 144) == ""
     assert narrative.training_time_note("cuda", 17_520) == ""
 
