@@ -27,6 +27,7 @@ from .metrics import best_model
 from .models.registry import model_names, model_spec
 from .narrative import (
     UNSCORED_READING,
+    filled_scoring_text,
     kinds_phrase,
     unscored_panel_text,
     unscored_text,
@@ -176,6 +177,7 @@ def build_report(
             if scored
             else '<p id="unscored">No backtest, so no scores.</p>'
         ),
+        _filled_note(comparison.backtest.forecasts),
         _combination_notes(summary.index),
         _left_out_notes(comparison),
         _start_notes(comparison),
@@ -405,8 +407,18 @@ def _per_series_table(result: Any, names: list[str]) -> str:
     )
 
 
+def _filled_note(backtest: pd.DataFrame) -> str:
+    """The points the reader filled in and the scores leave out, if any."""
+    text = filled_scoring_text(backtest)
+    if text is None:
+        return ""
+    return f'<p id="filled" class="muted">{_e(text[0].upper() + text[1:])}.</p>'
+
+
 def _panel_notes(result: Any) -> str:
     items = [str(n) for n in result.notes]
+    if filled := filled_scoring_text(result.forecasts):
+        items.append(filled)
     for model, by_series in result.failed.items():
         for series, message in list(by_series.items())[:10]:
             items.append(f"{model} on {series}: {message}")

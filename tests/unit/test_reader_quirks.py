@@ -824,6 +824,10 @@ def test_points_the_reader_fills_in_are_recorded_and_not_scored():
 
     said = filled_scoring_text(bt)
     assert said.startswith("1 of the 24 backtest points was filled in by the reader")
+    from convlstm.report import build_report
+
+    html = build_report(read, result, title="gap", record=result.record)
+    assert 'id="filled"' in html and "is not scored" in html
     # a series without gaps has no such column
     plain = compare(y, models=["Naive"], horizon=12, folds=2, levels=(0.8,))
     assert "filled" not in plain.backtest.forecasts.columns
