@@ -579,14 +579,20 @@ def fold_scores(
     }
 
 
+def observed(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """The rows of tidy backtest forecasts whose actual was observed: without
+    those the reader filled in for a gap (marked in a ``filled`` column)."""
+    if "filled" not in forecasts.columns:
+        return forecasts
+    return forecasts[~forecasts["filled"].astype(bool)]
+
+
 def _summarise(
     forecasts: pd.DataFrame, per_fold: pd.DataFrame, names: list[str]
 ) -> pd.DataFrame:
     records = []
     for name in names:
-        f = forecasts[forecasts["model"] == name]
-        if "filled" in f.columns:
-            f = f[~f["filled"].astype(bool)]
+        f = observed(forecasts[forecasts["model"] == name])
         pf = per_fold[per_fold["model"] == name]
         actual, forecast = f["actual"].to_numpy(), f["forecast"].to_numpy()
         if len(f) and np.isfinite(forecast).all():

@@ -30,6 +30,7 @@ from .backtest import (
     fold_errors,
     helper_members,
     is_combiner,
+    observed,
 )
 from .data import check_series
 from .data.frequency import check_future, season_length
@@ -432,9 +433,7 @@ def with_intervals(
     """
     from .significance import compare_to_baseline  # scipy: load on first use
 
-    bt = comparison.backtest.forecasts
-    if "filled" in bt.columns:  # errors only where an actual was observed
-        bt = bt[~bt["filled"].astype(bool)]
+    bt = observed(comparison.backtest.forecasts)  # errors of observed points
     intervals = conformal_intervals(bt, comparison.future, levels)
     coverage = interval_coverage(bt, levels)
     own = model_intervals(comparison.fitted, levels)

@@ -118,6 +118,12 @@ def unscored_text(points: int, index: pd.DatetimeIndex) -> str:
     )
 
 
+def as_sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop, to stand alone (the
+    CLI prints the same texts after ``note:``)."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def filled_scoring_text(backtest: pd.DataFrame) -> str | None:
     """ "1 of the 24 backtest points was filled in by the reader (a gap in the
     data, first at 1960-07-01) and is not scored" when a backtest's tidy

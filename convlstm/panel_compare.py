@@ -30,6 +30,7 @@ from .backtest import (
     is_combiner,
     named_models,
     needs_validation,
+    observed,
     progress_event,
 )
 from .compare import DEFAULT_LEVELS, give_members_settings
@@ -1177,8 +1178,7 @@ def _with_intervals(
     (see :func:`compare_panel`), and their measured coverage."""
     if future.empty:
         return future, None
-    if "filled" in backtest.columns:  # errors only where an actual was observed
-        backtest = backtest[~backtest["filled"].astype(bool)]
+    backtest = observed(backtest)  # errors only where an actual was observed
     pairs = backtest[["series", "cutoff"]].drop_duplicates()
     cut_scale = {}
     for s, cutoff in pairs.itertuples(index=False):

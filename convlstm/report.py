@@ -27,6 +27,7 @@ from .metrics import best_model
 from .models.registry import model_names, model_spec
 from .narrative import (
     UNSCORED_READING,
+    as_sentence,
     filled_scoring_text,
     kinds_phrase,
     unscored_panel_text,
@@ -412,7 +413,7 @@ def _filled_note(backtest: pd.DataFrame) -> str:
     text = filled_scoring_text(backtest)
     if text is None:
         return ""
-    return f'<p id="filled" class="muted">{_e(text[0].upper() + text[1:])}.</p>'
+    return f'<p id="filled" class="muted">{_e(as_sentence(text))}</p>'
 
 
 def _panel_notes(result: Any) -> str:

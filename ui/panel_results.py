@@ -169,7 +169,7 @@ def show_panel_results(res: dict, src: Source | None, all_series: bool = True) -
     if below := narrative.panel_below_zero_text(res["panel"], cmp.future):
         st.caption(escape_md(below))
     if filled := narrative.filled_scoring_text(cmp.forecasts):
-        st.caption(escape_md(filled[0].upper() + filled[1:]) + ".")
+        st.caption(escape_md(narrative.as_sentence(filled)))
     show_panel_downloads(res)
     show_panel_bundles(res)
 

@@ -307,7 +307,7 @@ def show_scores(cmp: Any, best: str | None) -> None:
     st.subheader("Backtest scores")
     st.dataframe(table, hide_index=True, key="metrics_table", column_config=config)
     if filled := narrative.filled_scoring_text(cmp.backtest.forecasts):
-        st.caption(escape_md(filled[0].upper() + filled[1:]) + ".")
+        st.caption(escape_md(narrative.as_sentence(filled)))
     st.caption(
         "★ marks the best model (lowest MAE over all folds). Coverage is measured "
         "on folds the interval did not learn from: compare it with the nominal "
