@@ -120,10 +120,10 @@ class PanelComparison:
             baseline itself), ``fit_seconds`` (the backtest's panel fits, summed
             over folds; an ensemble's: its members') and ``best`` (bool).
         per_series: tidy, one row per series and model: ``series, model, mae,
-            rmse, mase, smape, mape`` (MAE, MASE and sMAPE the mean over the
-            folds the series was scored in; RMSE and MAPE pooled over the points
-            of those folds, as a single series' backtest scores them) and
-            ``folds`` (how many).
+            rmse, mase, smape, mape`` (MASE the mean over the folds the series
+            was scored in; MAE, sMAPE, RMSE and MAPE over the observed points of
+            those folds, as a single series' backtest scores them) and ``folds``
+            (how many).
         forecasts: the backtest in long format: ``series, fold, time, actual,
             model, forecast, step, cutoff`` (``cutoff``: the series' last training
             timestamp in that fold).
@@ -1052,13 +1052,19 @@ def _per_series(rows: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=list(PER_SERIES_COLUMNS))
     scores = pd.DataFrame(rows)
     metrics = ["mae", "rmse", "mase", "smape", "mape"]
-    # every point of every fold counts once, as in a single series' backtest:
-    # RMSE from the pooled squared errors, MAPE over the points it is defined on
+    # every observed point of every fold counts once, as in a single series'
+    # backtest (a fold with a filled-in gap has fewer): MAE and sMAPE over the
+    # points, RMSE from the pooled squared errors, MAPE over the points it is
+    # defined on; MASE is the mean of the folds' (each fold has its own scale)
+    scores["mae"] = scores["mae"] * scores["points"]
+    scores["smape"] = scores["smape"] * scores["points"]
     scores["rmse"] = scores["rmse"] ** 2 * scores["points"]
     scores["mape"] = scores["mape"].fillna(0.0) * scores["nonzero"]
     grouped = scores.groupby(["series", "model"], sort=False)
-    out = grouped[["mae", "mase", "smape"]].mean()
-    sums = grouped[["rmse", "points", "mape", "nonzero"]].sum()
+    out = grouped[["mase"]].mean()
+    sums = grouped[["mae", "smape", "rmse", "points", "mape", "nonzero"]].sum()
+    out["mae"] = sums["mae"] / sums["points"]
+    out["smape"] = sums["smape"] / sums["points"]
     out["rmse"] = np.sqrt(sums["rmse"] / sums["points"])
     out["mape"] = (sums["mape"] / sums["nonzero"]).where(sums["nonzero"] > 0)
     out = out[metrics]
