@@ -110,6 +110,16 @@ _HOUR_NAMES = (
     "uur",
 )
 _MONTH_WORDS = {m[:3]: i + 1 for i, m in enumerate(MONTHS)}
+#: Names of a column numbering the periods of a day (UK settlement periods 1-48,
+#: German quarter hours 1-96, a market's trading periods).
+_PERIOD_NAME = re.compile(
+    r"(settlement|trading|delivery|market)?[ _-]?(period|interval)|sp|hh|qh"
+    r"|half[ _-]?hour|quarter[ _-]?hour|viertelstunde|viertelstd\.?"
+)
+#: Minutes of a day's period by the largest period number: a day has 24 hours,
+#: 48 half hours or 96 quarter hours (one or two more or fewer on a day the
+#: clocks change).
+_PERIOD_MINUTES = ((range(23, 26), 60), (range(46, 51), 30), (range(92, 101), 15))
 
 
 def combine_time_columns(
@@ -140,6 +150,8 @@ def combine_time_columns(
     clocks = [c for c in cols if _is_clock_column(df[c])]
     hours = {} if clocks else _hour_columns(df, cols, lower)
     if not clocks and not hours:
+        hours = _period_columns(df, cols, lower)
+    if not clocks and not hours:
         return df
     for c in cols:
         if c in clocks or c in hours or pd.api.types.is_numeric_dtype(df[c].dtype):
@@ -153,23 +165,23 @@ def combine_time_columns(
             clock, _ = cell_text(df[clocks[0]])
             part = clocks[0]
         else:
-            part, (clock, ending) = next(iter(hours.items()))
-            if ending:
-                notes.append(
-                    f"read the hours 1-24 in column {quote(part)} as hours ending at "
-                    "01:00 ... 24:00, each dated by its start (hour 1 at 00:00)"
-                )
+            part, (clock, note) = next(iter(hours.items()))
+            if note:
+                notes.append(note)
         joined = (text + " " + clock).where(~missing, "")
-        return _with_joined(df, [c, part], joined, notes)
+        # a period past the day's end has no clock time (an empty cell of a column
+        # of clock times stays: it was written so)
+        keep = (clock != "") | bool(clocks)
+        return _with_joined(df[keep.to_numpy()], [c, part], joined[keep], notes)
     return df
 
 
 def _hour_columns(
     df: pd.DataFrame, cols: list[str], lower: dict[str, str]
-) -> dict[str, tuple[pd.Series, bool]]:
+) -> dict[str, tuple[pd.Series, str | None]]:
     """Columns named like an hour ("hour", "HE", "Stunde") holding whole hours 0-23
     (or 1-24, hours ending), each as clock times ("13:00") to join to a date and
-    whether its hours were hours ending."""
+    the note to give when it is joined (None: nothing to say)."""
     out: dict[str, tuple[pd.Series, bool]] = {}
     numeric = [c for c in cols if pd.api.types.is_numeric_dtype(df[c].dtype)]
     for c in cols:
@@ -183,8 +195,59 @@ def _hour_columns(
             h = h - 1
         if not h.between(0, 23).all():
             continue
-        out[c] = (h.astype(int).astype(str).str.zfill(2) + ":00", ending)
+        note = (
+            f"read the hours 1-24 in column {quote(c)} as hours ending at "
+            "01:00 ... 24:00, each dated by its start (hour 1 at 00:00)"
+        )
+        out[c] = (
+            h.astype(int).astype(str).str.zfill(2) + ":00",
+            note if ending else None,
+        )
     return out
+
+
+def _period_columns(
+    df: pd.DataFrame, cols: list[str], lower: dict[str, str]
+) -> dict[str, tuple[pd.Series, str | None]]:
+    """A column named like a period of the day ("SETTLEMENT_PERIOD", "Viertelstunde")
+    numbering a day's half hours 1-48, quarter hours 1-96 or hours 1-24, as clock
+    times to join to a date (period 1 at 00:00), as :func:`_hour_columns` gives
+    them. A period past the day's end (49 and 50 on a day the clocks go back) has
+    no clock time of its own: its time is left empty, so its row is left out, and
+    the note says so."""
+    numeric = [c for c in cols if pd.api.types.is_numeric_dtype(df[c].dtype)]
+    for c in cols:
+        if not _PERIOD_NAME.fullmatch(lower[c]) or not set(numeric) - {c}:
+            continue  # (the values are the only column of numbers)
+        # a column named like a time may have been kept as text
+        p = pd.to_numeric(df[c], errors="coerce")
+        if p.isna().any() or not (p == p.round()).all() or p.min() != 1:
+            continue
+        top = int(p.max())
+        minutes = next((m for r, m in _PERIOD_MINUTES if top in r), None)
+        if minutes is None:
+            continue
+        start = (p.astype(int) - 1) * minutes
+        within = start < 24 * 60
+        clock = (
+            (start // 60).astype(str).str.zfill(2)
+            + ":"
+            + (start % 60).astype(str).str.zfill(2)
+        ).where(within, "")
+        what = {60: "hours", 30: "half hours", 15: "quarter hours"}[minutes]
+        note = (
+            f"read the numbers 1-{top} in column {quote(c)} as the {what} of each "
+            f"day, period 1 starting at 00:00"
+        )
+        late = int((~within).sum())
+        if late:
+            note += (
+                f"; left out {late} row(s) of periods past the day's end (first "
+                f"period {int(p[~within].iloc[0])}: a day the clocks went back has "
+                "more periods than a day has steps)"
+            )
+        return {c: (clock, note)}
+    return {}
 
 
 def _is_clock_column(col: pd.Series) -> bool:
@@ -433,6 +496,18 @@ _CALENDAR_NAMES = frozenset(
         "is_weekend",
         "holiday",
         "is_holiday",
+        # the period of a day beside full timestamps (AEMO's PERIODID)
+        "period",
+        "periodid",
+        "period_id",
+        "settlement_period",
+        "settlementperiod",
+        "trading_period",
+        "tradingperiod",
+        "half_hour",
+        "quarter_hour",
+        "interval",
+        "interval_id",
     )
 )
 

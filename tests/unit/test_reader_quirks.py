@@ -130,6 +130,53 @@ def test_a_date_beside_an_hour_number_is_one_hourly_series(name, shift):
     assert panel["series"].nunique() == 2 and panel.attrs["freq"] == "h"
 
 
+def _settlement_rows(days, periods_on):
+    rows = []
+    for day in pd.date_range("2023-10-27", periods=days, freq="D"):
+        for p in range(1, periods_on.get(f"{day:%Y-%m-%d}", 48) + 1):
+            rows.append((f"{day:%d-%b-%Y}".upper(), p, 1000 + len(rows), 7))
+    return rows
+
+
+def test_settlement_periods_are_the_half_hours_of_one_series():
+    # National Grid's demand files: SETTLEMENT_DATE, SETTLEMENT_PERIOD 1-48 (50 on
+    # the day the clocks go back), several value columns
+    rows = _settlement_rows(5, {"2023-10-29": 50})
+    header = "SETTLEMENT_DATE,SETTLEMENT_PERIOD,ND,WIND"
+    y = to_series(read_csv(_csv(header, rows)), value_col="ND")
+    assert y.index.freqstr == "30min" and len(y) == 5 * 48
+    assert y.index[0] == pd.Timestamp("2023-10-27 00:00")
+    assert y.index[-1] == pd.Timestamp("2023-10-31 23:30")
+    assert y[pd.Timestamp("2023-10-27 00:30")] == 1001
+    # periods 49 and 50 of the long day are left out, not averaged into the next
+    assert y[pd.Timestamp("2023-10-30 00:00")] == 1000 + 3 * 48 + 2
+    notes = " ".join(y.attrs["notes"])
+    assert "half hours" in notes and "left out 2 row(s)" in notes
+    panel = to_panel(read_csv(_csv(header, rows)))
+    assert sorted(panel["series"].unique()) == ["ND", "WIND"]
+
+
+@pytest.mark.parametrize(("top", "step"), [(96, "15min"), (24, "h")])
+def test_quarter_hours_and_hours_numbered_by_period(top, step):
+    rows = [
+        (f"2024-01-0{d}", p, d * 1000 + p)
+        for d in range(1, 4)
+        for p in range(1, top + 1)
+    ]
+    y = to_series(read_csv(_csv("date,period,load", rows)))
+    assert y.index.freqstr == step and len(y) == 3 * top
+    assert y.iloc[1] == 1002 and y.index[0] == pd.Timestamp("2024-01-01")
+
+
+def test_a_period_column_that_numbers_no_day_is_left_alone():
+    # periods 1-12 of each year are no clock times
+    rows = [(f"{2000 + y}", p, y * 12 + p) for y in range(3) for p in range(1, 13)]
+    df = read_csv(_csv("year,period,v", rows))
+    assert "period" in find_id_columns(df) or not any(
+        "half hours" in n for n in to_series(df, value_col="v").attrs["notes"]
+    )
+
+
 def test_times_of_day_without_dates_are_refused_in_plain_words():
     rows = [(f"{h:02d}:00", 100 + h) for h in range(24)]
     with pytest.raises(DataError, match="times of day .* but no dates"):
@@ -832,3 +879,15 @@ def test_points_the_reader_fills_in_are_recorded_and_not_scored():
     plain = compare(y, models=["Naive"], horizon=12, folds=2, levels=(0.8,))
     assert "filled" not in plain.backtest.forecasts.columns
     assert filled_scoring_text(plain.backtest.forecasts) is None
+
+
+def test_a_period_number_beside_full_timestamps_is_no_series():
+    # AEMO's files: SETTLEMENTDATE (a timestamp), PERIODID 1-48, the values
+    times = pd.date_range("2023-01-01 00:30", periods=96, freq="30min")
+    rows = [
+        (f"{t:%Y/%m/%d %H:%M:%S}", i % 48 + 1, 7000 + i, 50 + i % 7)
+        for i, t in enumerate(times)
+    ]
+    df = read_csv(_csv("SETTLEMENTDATE,PERIODID,TOTALDEMAND,RRP", rows))
+    panel = to_panel(df)
+    assert sorted(panel["series"].unique()) == ["RRP", "TOTALDEMAND"]
