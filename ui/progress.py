@@ -78,7 +78,8 @@ def event_text(event: Any) -> str:
 
 def wait_text(position: int, wait: float | None, elapsed: float = 0.0) -> str:
     """Caption of a job's place: ``"2 runs ahead of yours · about 1 min"``; a
-    running job without an estimate says how long it has run (a heavy net can
+    running job's time left is said as at most that (its progress counts epochs to
+    the limit); a running job without an estimate says how long it has run (a heavy net can
     spend minutes in its first epoch: the time shows it is alive)."""
     about = "" if wait is None else f" · about {_duration(wait)}"
     if position > 1:
@@ -86,7 +87,9 @@ def wait_text(position: int, wait: float | None, elapsed: float = 0.0) -> str:
     if position == 1:
         return f"Waiting: yours starts next{about}"
     if wait is not None:
-        return f"Training{about} left"
+        # progress counts a network's epochs up to its limit and early stopping
+        # often ends it sooner: the time left is a bound more than a guess
+        return f"Training · at most{about[2:]} left (a network that stops early ends sooner)"
     return f"Training · {_duration(elapsed)} so far" if elapsed >= 1 else "Training"
 
 

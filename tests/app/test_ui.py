@@ -121,7 +121,9 @@ def test_wait_text_says_the_queue_place() -> None:
     assert ui.progress.wait_text(0, None) == "Training"
     # no estimate (a heavy net near 0%): how long it has run, as a sign of life
     assert ui.progress.wait_text(0, None, 100.0) == "Training · 2 min so far"
-    assert ui.progress.wait_text(0, 30.0, 100.0) == "Training · about 30 s left"
+    assert ui.progress.wait_text(0, 30.0, 100.0) == (
+        "Training · at most about 30 s left (a network that stops early ends sooner)"
+    )
 
 
 def test_large_scores_are_whole_numbers_not_exponents() -> None:
