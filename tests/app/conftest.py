@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,17 @@ def finish_training(at: AppTest, timeout: float = TRAIN_TIMEOUT) -> AppTest:
             job.wait(max(deadline - time.monotonic(), 0.0))
         at.run(timeout=RUN_TIMEOUT)
     return at
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module() -> Iterator[None]:
+    """AppTest runs its script as ``__main__`` and leaves it there; a process
+    started with "spawn" afterwards (by a later test in the same session) would
+    re-run that script, and a script made from a function fails outside AppTest.
+    Put the real ``__main__`` back after each test."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")
