@@ -107,6 +107,10 @@ ADOPT_WINDOW = 1800.0
 #: upload it keeps (a bigger one comes back only with a run trained on it).
 KEEP_CHOICES = 50
 MAX_KEPT_UPLOAD = 10_000_000
+#: The most data points a session's earlier runs may hold together to be kept
+#: for a reload (the same objects the session holds while it lives; then for
+#: ``ADOPT_WINDOW`` at most).
+MAX_KEPT_POINTS = 2_000_000
 
 
 @st.cache_resource(show_spinner=False)
@@ -146,7 +150,9 @@ def reattach() -> None:
 
 def _take_back(token: str) -> str:
     """:func:`reattach` for a new session with ``token``; returns the token it
-    keeps (a new one when the old is in use elsewhere)."""
+    keeps (a new one when the old is in use elsewhere). Besides the data choice,
+    settings and newest run, the earlier runs (the history) and the result shown
+    come back."""
     store = _choices()
     with store["lock"]:
         kept = store["by_token"].get(token)
@@ -165,6 +171,9 @@ def _take_back(token: str) -> str:
             st.session_state[SOURCE] = kept["source"]
         if kept["form"] is not None:
             st.session_state[PARAMS] = kept["form"]
+        if kept.get("history"):
+            st.session_state[HISTORY] = list(kept["history"])
+            st.session_state[RESULT] = kept.get("result") or kept["history"][0]
     live = [
         j
         for j in jobs
@@ -183,17 +192,23 @@ def _take_back(token: str) -> str:
 
 
 def _remember_choice(token: str) -> None:
-    """This session's data choice and form settings, kept under its token for a
-    reload (an upload over :data:`MAX_KEPT_UPLOAD` bytes is not kept)."""
+    """This session's data choice, form settings, earlier runs and shown result,
+    kept under its token for a reload (an upload over :data:`MAX_KEPT_UPLOAD`
+    bytes is not kept, nor runs holding over :data:`MAX_KEPT_POINTS` points)."""
     src = st.session_state.get(SOURCE)
     if src is not None and len(src.get("data") or b"") > MAX_KEPT_UPLOAD:
         src = None
+    history = st.session_state.get(HISTORY) or []
+    if sum(_result_points(r) for r in history) > MAX_KEPT_POINTS:
+        history = []  # the newest run still comes back, as a job (below)
     store = _choices()
     with store["lock"]:
         by_token = store["by_token"]
         by_token[token] = {
             "source": src,
             "form": st.session_state.get(PARAMS),
+            "history": history,
+            "result": st.session_state.get(RESULT) if history else None,
             "session": _session_id(),
             "time": time.time(),
         }
@@ -204,6 +219,13 @@ def _remember_choice(token: str) -> None:
         stale = time.time() - ADOPT_WINDOW
         for old in [t for t, kept in by_token.items() if kept["time"] < stale]:
             del by_token[old]
+
+
+def _result_points(run: dict) -> int:
+    """The data points a finished run holds (its series or panel), a measure of
+    what keeping it for a reload costs."""
+    data = run.get("panel") if run.get("panel") is not None else run.get("y")
+    return len(data) if data is not None else 0
 
 
 def submit_training(
@@ -347,7 +369,9 @@ def collect() -> str | None:
     if job.status == "done":
         res = _result(meta, job)
         st.session_state[RESULT] = res
-        runs = [res, *st.session_state.get(HISTORY, [])]
+        # a reloaded tab may hold this run already (taken back with its history)
+        earlier = st.session_state.get(HISTORY, [])
+        runs = [res, *(r for r in earlier if r["run_id"] != res["run_id"])]
         st.session_state[HISTORY] = runs[:KEEP_RUNS]
     elif job.status == "failed":
         st.session_state[JOB_ERROR] = job.exception or ConvLSTMError(str(job.error))

@@ -78,9 +78,9 @@ def event_text(event: Any) -> str:
 
 def wait_text(position: int, wait: float | None, elapsed: float = 0.0) -> str:
     """Caption of a job's place: ``"2 runs ahead of yours · about 1 min"``; a
-    running job's time left is said as at most that (its progress counts epochs to
-    the limit); a running job without an estimate says how long it has run (a heavy net can
-    spend minutes in its first epoch: the time shows it is alive)."""
+    running job's time left is said as at most that (its progress counts epochs
+    to the limit); a running job without an estimate says how long it has run (a
+    heavy net can spend minutes in its first epoch: the time shows it is alive)."""
     about = "" if wait is None else f" · about {_duration(wait)}"
     if position > 1:
         return f"Waiting: {position - 1} runs ahead of yours{about} until it starts"
@@ -89,7 +89,8 @@ def wait_text(position: int, wait: float | None, elapsed: float = 0.0) -> str:
     if wait is not None:
         # progress counts a network's epochs up to its limit and early stopping
         # often ends it sooner: the time left is a bound more than a guess
-        return f"Training · at most{about[2:]} left (a network that stops early ends sooner)"
+        early = "a network that stops early ends sooner"
+        return f"Training · at most{about[2:]} left ({early})"
     return f"Training · {_duration(elapsed)} so far" if elapsed >= 1 else "Training"
 
 

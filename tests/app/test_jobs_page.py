@@ -193,3 +193,24 @@ def test_a_link_open_in_another_tab_gives_a_new_session_not_that_one(
     assert other.session_state[ui.OWNER] != token
     assert other.query_params[ui.jobs.LINK_PARAM] == other.session_state[ui.OWNER]
     assert ui.SOURCE not in other.session_state and ui.JOB not in other.session_state
+
+
+def test_a_reloaded_tab_keeps_its_earlier_runs(wait_for_training) -> None:
+    at = compare_page()
+    token = at.session_state[ui.OWNER]
+    submit(at, ["Seasonal naive"], horizon=6)
+    wait_for_training(at)
+    submit(at, ["Naive"], horizon=3)
+    wait_for_training(at)
+    at.run()  # a look at the page after the run (keeps the history for a reload)
+    again = _reload(token)
+    again.switch_page("pages/compare.py").run()
+    wait_for_training(again)
+    assert not again.exception, again.exception
+    runs = again.session_state[ui.HISTORY]
+    assert [set(r["comparison"].summary.index) for r in runs] == [
+        {"Naive"},
+        {"Seasonal naive"},
+    ]
+    assert again.session_state[ui.RESULT]["run_id"] == runs[0]["run_id"]
+    assert "Earlier runs (2)" in [e.label for e in again.expander]
