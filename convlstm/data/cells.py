@@ -43,7 +43,9 @@ _TIME_NAME = re.compile(
 )
 # Words inside a column name that suggest time ("order_date", "Period end",
 # "交易日期").
-_TIME_WORD = re.compile(r"date|time|stamp|period|epoch|unix|日期|时间|時間|日付|날짜")
+_TIME_WORD = re.compile(
+    r"date|time|stamp|period|epoch|unix|datum|fecha|zeitstempel|日期|时间|時間|日付|날짜"
+)
 
 
 def is_time_name(name: str) -> bool:

@@ -884,6 +884,12 @@ def _is_id_name(name: str) -> bool:
     )
 
 
+def constant_id_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
+    """The columns of ``cols`` named like an id ("station", "store_id") holding
+    one value in every row: the name of the file's one series, not a series."""
+    return [c for c in cols if _is_id_name(str(c)) and df[c].nunique() == 1]
+
+
 def _is_flag(col: pd.Series) -> bool:
     """Whether a column holds only 0 and 1 (a promotion or holiday flag)."""
     values = pd.unique(col.dropna())

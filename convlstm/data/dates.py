@@ -59,6 +59,12 @@ def _date_formats() -> list[tuple[str, str]]:
         "%b-%Y",
         "%b-%y",
         "%B-%Y",
+        # two-digit years after a month's name: "Jan 23", "January 23", "Jan '23"
+        "%b %y",
+        "%B %y",
+        "%B-%y",
+        "%b '%y",
+        "%B '%y",
         "%Y %b",
         "%Y-%b",
         "%Y %B",
@@ -199,6 +205,9 @@ def _text_times(
         pos = int(np.argmax(numbers < 0))
         raise _not_dates(name, int(present.index[pos]) + 2, present.iloc[pos])
     if numbers is not None:
+        stamps = _digit_stamps(numbers, name)
+        if stamps is not None:
+            return pd.Series(stamps[0].to_numpy(), index=present.index), [stamps[1]]
         counted = _counted_times(numbers, name)
         if counted is not None:
             return counted[0], [counted[1]]
@@ -227,6 +236,9 @@ def _text_times(
         present = present.str.replace(_END_OF_DAY, r"\1 00:00\2", regex=True)
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
+    if fmt in _NAME_YY and len(parsed) > 2 and parsed.dt.month.nunique() == 1:
+        # "Feb 01", "Feb 02", ... are days of one month, not the years 2001, 2002
+        raise _no_year(name, present)
     if midnight.any():
         parsed = parsed.where(~midnight, parsed + pd.Timedelta(days=1))
         notes.append(
@@ -241,6 +253,9 @@ def _text_times(
                 present, parsed, zoned, name, notes, groups, local=local
             )
     parsed = _read_leftovers(present, parsed, name, notes)
+    if (parsed.dt.year < 1000).any():
+        # a cell read on its own without a year ("01 Feb") lands in the year 1
+        raise _no_year(name, present[(parsed.dt.year < 1000).to_numpy()])
     bad = parsed.isna()
     if (
         bad.any()
@@ -267,6 +282,19 @@ def _text_times(
             + number_time_hint(present, name)
         )
     return parsed, notes
+
+
+#: Formats of a month's name and a two-digit year ("Jan 23"), which also fit a
+#: day of the month written without a year ("Feb 01").
+_NAME_YY = ("%b %y", "%B %y", "%B-%y", "%b '%y", "%B '%y", "%b-%y")
+
+
+def _no_year(name: str, cells: pd.Series) -> DataError:
+    return DataError(
+        f"column {quote(name)} holds dates without a year (such as "
+        f"{quote(cells.iloc[0])}); write the year in each cell (2023-02-01, "
+        "Feb 2023 or Feb 23 for a month)"
+    )
 
 
 def _utc_note(name: str) -> str:
@@ -366,6 +394,9 @@ def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[
     """Whole numbers read as years (1000-2999) or as dates written YYYYMMDD; Unix
     time and Excel serial day numbers (see :func:`_counted_times`)."""
     v = series.to_numpy(dtype=float, na_value=np.nan)
+    stamps = _digit_stamps(v, name)
+    if stamps is not None:
+        return pd.DatetimeIndex(stamps[0]), [stamps[1]]
     counted = _counted_times(v, name)
     if counted is not None:
         return pd.DatetimeIndex(counted[0]), [counted[1]]
@@ -385,6 +416,34 @@ def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[
     raise _not_dates(
         name, first + 2, series.iloc[first], number_time_hint(series, name)
     )
+
+
+#: Dates and times written as one number, by its digits: YYYYMMDDHH (as weather
+#: services write hours), YYYYMMDDHHMM and YYYYMMDDHHMMSS.
+_DIGIT_STAMPS = {10: ("%Y%m%d%H", "YYYYMMDDHH"), 12: ("%Y%m%d%H%M", "YYYYMMDDHHMM")}
+_DIGIT_STAMPS[14] = ("%Y%m%d%H%M%S", "YYYYMMDDHHMMSS")
+
+
+def _digit_stamps(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
+    """Whole numbers of 10, 12 or 14 digits that all read as dates and times
+    written YYYYMMDDHH(MM(SS)) from the years 1900 to 2099, on a regular step,
+    with a note; None otherwise. (Ten digits also fit Unix seconds of 2030 to
+    2036; read so, hours written YYYYMMDDHH would step by 1 and then 77.)"""
+    finite = v[np.isfinite(v)]
+    if len(finite) < 2 or not (finite == np.round(finite)).all():
+        return None
+    digits = {len(str(int(x))) for x in finite}
+    if len(digits) != 1 or next(iter(digits)) not in _DIGIT_STAMPS:
+        return None
+    fmt, label = _DIGIT_STAMPS[next(iter(digits))]
+    text = pd.Series([f"{int(x)}" if np.isfinite(x) else "" for x in v], dtype=str)
+    times = _try_format(text, fmt)
+    read = times[np.isfinite(v)]
+    if read.isna().any() or not read.dt.year.between(1900, 2099).all():
+        return None
+    if infer_freq(pd.DatetimeIndex(read.drop_duplicates()).sort_values()) is None:
+        return None
+    return times, f"read column {quote(name)} as dates and times written {label}"
 
 
 def _not_dates(name: str, row: int, cell: object, hint: str = "") -> DataError:
@@ -582,10 +641,17 @@ def _read_leftovers(
     n_ok, _, merged = max(scores[::-1], key=lambda x: (x[0], x[1]))
     if n_ok <= parsed.notna().sum():
         return parsed
-    notes.append(
-        f"column {quote(name)} mixes date formats; each cell was read on its own, "
-        "check the dates"
-    )
+    if parsed.notna().any():
+        notes.append(
+            f"column {quote(name)} mixes date formats; each cell was read on its "
+            "own, check the dates"
+        )
+    else:  # one format, but none of the formats tried first
+        notes.append(
+            f"read the dates in column {quote(name)} (such as "
+            f"{quote(present.iloc[0])}) cell by cell, as no single format fits "
+            "them; check the dates"
+        )
     return merged
 
 

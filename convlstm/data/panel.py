@@ -18,6 +18,7 @@ from .columns import (
     BLOCK_COLUMN,
     calendar_columns,
     combine_time_columns,
+    constant_id_columns,
     identify_series,
     pick_time_column,
     pick_value_column,
@@ -390,6 +391,13 @@ def _layout(
     if value_col is not None:
         return None, [value_col]
     numeric = _numeric_columns(df, time_col)
+    named = constant_id_columns(df, numeric) if len(numeric) >= 2 else []
+    if named and len(numeric) > len(named):
+        numeric = [c for c in numeric if c not in named]
+        notes.append(
+            f"left out {_listing(named)}: one value in every row, the name of the "
+            "one series (an id), not a series"
+        )
     calendar = calendar_columns(df, numeric) if len(numeric) >= 2 else []
     if calendar and len(numeric) - len(calendar) >= 2:
         numeric = [c for c in numeric if c not in calendar]

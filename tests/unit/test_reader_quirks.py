@@ -891,3 +891,45 @@ def test_a_period_number_beside_full_timestamps_is_no_series():
     df = read_csv(_csv("SETTLEMENTDATE,PERIODID,TOTALDEMAND,RRP", rows))
     panel = to_panel(df)
     assert sorted(panel["series"].unique()) == ["RRP", "TOTALDEMAND"]
+
+
+@pytest.mark.parametrize("fmt", ["{b} {yy}", "{B} {yy}", "{b} '{yy}", "{B}-{yy}"])
+def test_a_months_name_with_a_two_digit_year_is_that_month(fmt):
+    months = pd.date_range("2021-01-01", periods=30, freq="MS")
+    cells = [fmt.format(b=f"{t:%b}", B=f"{t:%B}", yy=f"{t:%y}") for t in months]
+    y = to_series(
+        read_csv(_csv("Month,Revenue", [(c, i) for i, c in enumerate(cells)]))
+    )
+    assert y.index.freqstr == "MS" and y.index[0] == months[0] and len(y) == 30
+
+
+@pytest.mark.parametrize("cell", ["Feb {d:02d}", "{d:02d} Feb"])
+def test_days_without_a_year_are_refused_in_plain_words(cell):
+    rows = [(cell.format(d=d), d) for d in range(1, 29)]
+    with pytest.raises(DataError, match="dates without a year"):
+        to_series(read_csv(_csv("day,v", rows)))
+
+
+@pytest.mark.parametrize(("digits", "fmt"), [(10, "%Y%m%d%H"), (12, "%Y%m%d%H%M")])
+def test_dates_and_hours_written_as_one_number(digits, fmt):
+    # DWD's MESS_DATUM 2023101500: not Unix seconds of 2034
+    hours = pd.date_range("2023-10-15", periods=72, freq="h")
+    rows = [(10382, f"{t:{fmt}}", i) for i, t in enumerate(hours)]
+    y = to_series(read_csv(_csv("station;MESS_DATUM;TT_TU", rows, sep=";")))
+    assert y.index.freqstr == "h" and y.index[0] == hours[0] and len(y) == 72
+    notes = " ".join(y.attrs["notes"])
+    assert "YYYYMMDDHH" in notes and "Unix" not in notes
+
+
+def test_unix_seconds_stay_unix_seconds():
+    times = pd.date_range("2023-05-01", periods=48, freq="h")
+    rows = [(int(t.timestamp()), i) for i, t in enumerate(times)]
+    y = to_series(read_csv(_csv("timestamp,load", rows)))
+    assert y.index[0] == times[0] and "Unix time" in " ".join(y.attrs["notes"])
+
+
+def test_a_station_number_in_every_row_is_no_series():
+    rows = [(7, f"2020-01-{d:02d}", d, 50 + d % 3) for d in range(1, 29)]
+    panel = to_panel(read_csv(_csv("station,date,temp,humidity", rows)))
+    assert sorted(panel["series"].unique()) == ["humidity", "temp"]
+    assert any("'station': one value in every row" in n for n in panel.attrs["notes"])
