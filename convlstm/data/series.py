@@ -100,6 +100,13 @@ def to_series(
     time_col, value_col = column_args(df, time_col, value_col)
     if time_col is None and not isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex):
         df = combine_time_columns(df, value_col, notes)
+    if series is not None and value_col is None:
+        # the id columns first, as to_panel finds them: a store number is no value
+        time_col, value_col = _series_columns(df, time_col, notes, step)
+        if value_col is None and str(series) in df.columns:
+            # a wide table's series is its column
+            value_col, series = str(series), None
+            notes.append(f"read series {quote(value_col)}, a column of a wide table")
     times_raw, time_name, value_col = _choose_columns(df, time_col, value_col, notes)
     if not isinstance(times_raw, pd.Index):
         df = _one_series(df, time_name, value_col, series, notes, step)
@@ -295,6 +302,17 @@ def _one_series(
     if not ids:
         notes.extend(id_notes)
         if series is not None:
+            numeric = [
+                c
+                for c in df.columns
+                if c != time_col and pd.api.types.is_numeric_dtype(df[c].dtype)
+            ]
+            if len(numeric) >= 2:  # a wide table: its series are its columns
+                listed = ", ".join(quote(c) for c in numeric[:8])
+                raise DataError(
+                    f"no series {quote(series)}: the table has no id column, and "
+                    f"its columns of numbers are {listed}; name one of them"
+                )
             raise DataError(
                 f"series={quote(series)}: the table holds one series (no id column "
                 "such as store or region found)"
@@ -369,6 +387,26 @@ def column_args(
     value_col = None if value_col is None else str(value_col)
     if time_col is not None and time_col == value_col:
         raise DataError(f"time_col and value_col are the same column {quote(time_col)}")
+    return time_col, value_col
+
+
+def _series_columns(
+    df: pd.DataFrame, time_col: str | None, notes: list[str], step: str | None
+) -> tuple[str | None, str | None]:
+    """The time and value columns of a file of several series, picked as
+    :func:`~convlstm.data.to_panel` picks them (the id columns first, the value
+    among the rest); ``(time_col, None)`` when the times are the index or no id
+    column is found."""
+    if time_col is None and isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex):
+        return None, None
+    if time_col is None:
+        time_col, picked = pick_time_column(df, None)
+        notes.extend(picked)
+    table, ids, _ = identify_series(df, time_col, None, step=step)
+    if not ids or not set(ids) <= set(df.columns):
+        return time_col, None
+    value_col, picked = pick_value_column(table.drop(columns=ids), time_col)
+    notes.extend(picked)
     return time_col, value_col
 
 

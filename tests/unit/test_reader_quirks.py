@@ -933,3 +933,28 @@ def test_a_station_number_in_every_row_is_no_series():
     panel = to_panel(read_csv(_csv("station,date,temp,humidity", rows)))
     assert sorted(panel["series"].unique()) == ["humidity", "temp"]
     assert any("'station': one value in every row" in n for n in panel.attrs["notes"])
+
+
+def test_one_series_of_numbered_stores_and_items_is_read_by_its_ids():
+    # Kaggle's store-item file: store and item are numbers, sales the values
+    days = pd.date_range("2020-01-01", periods=20, freq="D")
+    rows = [
+        (f"{t:%Y-%m-%d}", s, i, 100 * s + i + k % 3)
+        for s in (1, 4)
+        for i in (7, 16)
+        for k, t in enumerate(days)
+    ]
+    df = read_csv(_csv("date,store,item,sales", rows))
+    y = to_series(df, series="4 / 16")
+    assert y.name == "sales" and y.iloc[0] == 416 and len(y) == 20
+    with pytest.raises(DataError, match="id columns 'store', 'item'"):
+        to_series(df, series="16")
+
+
+def test_a_wide_tables_series_is_named_by_its_column():
+    rows = [(f"2020-{m:02d}", m, 10 * m) for m in range(1, 13)]
+    df = read_csv(_csv("month,A,B", rows))
+    y = to_series(df, series="B")
+    assert y.name == "B" and y.iloc[-1] == 120
+    with pytest.raises(DataError, match="columns of numbers are 'A', 'B'"):
+        to_series(df, series="C")
