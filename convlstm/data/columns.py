@@ -147,6 +147,12 @@ def combine_time_columns(
         if out is not None:
             parts, joined = out
             return _with_joined(df, parts, joined, notes)
+    if years:
+        for names, join in ((_QUARTER_NAMES, _join_quarter), (_WEEK_NAMES, _join_week)):
+            part = next((c for c in cols if lower[c] in names), None)
+            joined = None if part is None else join(df, years[0], part)
+            if joined is not None:
+                return _with_joined(df, [years[0], part], joined, notes)
     clocks = [c for c in cols if _is_clock_column(df[c])]
     hours = {} if clocks else _hour_columns(df, cols, lower)
     if not clocks and not hours:
@@ -259,6 +265,43 @@ def _is_clock_column(col: pd.Series) -> bool:
     text, missing = cell_text(col)
     present = text[~missing]
     return len(present) > 0 and bool(present.str.fullmatch(CLOCK).all())
+
+
+_QUARTER_NAMES = ("quarter", "qtr", "q", "quartal", "trimestre", "kwartaal")
+_WEEK_NAMES = ("week", "wk", "kw", "woche", "semaine", "semana", "iso week", "isoweek")
+
+
+def _whole_years(df: pd.DataFrame, year: str) -> pd.Series | None:
+    """A column of years (1000-2999) that repeat, as whole numbers; else None."""
+    y = pd.to_numeric(df[year], errors="coerce")
+    if y.isna().any() or not (y == y.round()).all() or not y.between(1000, 2999).all():
+        return None
+    return y.astype(int) if y.duplicated().any() else None
+
+
+def _join_quarter(df: pd.DataFrame, year: str, quarter: str) -> pd.Series | None:
+    """Cells "YYYYQn" from a column of years and one of quarters (1-4 or Q1-Q4);
+    None if they are not."""
+    y = _whole_years(df, year)
+    text = df[quarter].astype(str).str.strip().str.upper().str.removeprefix("Q")
+    q = pd.to_numeric(text, errors="coerce")
+    if y is None or q.isna().any() or not q.isin([1, 2, 3, 4]).all():
+        return None
+    return (y.astype(str) + "Q" + q.astype(int).astype(str)).reset_index(drop=True)
+
+
+def _join_week(df: pd.DataFrame, year: str, week: str) -> pd.Series | None:
+    """Cells "YYYY-Www" (ISO weeks) from a column of years and one of week numbers
+    1-53; None if they are not."""
+    y = _whole_years(df, year)
+    w = pd.to_numeric(df[week], errors="coerce")
+    if y is None or w.isna().any() or not (w == w.round()).all():
+        return None
+    if not w.between(1, 53).all():
+        return None
+    return (y.astype(str) + "-W" + w.astype(int).astype(str).str.zfill(2)).reset_index(
+        drop=True
+    )
 
 
 def _join_year_month(

@@ -958,3 +958,25 @@ def test_a_wide_tables_series_is_named_by_its_column():
     assert y.name == "B" and y.iloc[-1] == 120
     with pytest.raises(DataError, match="columns of numbers are 'A', 'B'"):
         to_series(df, series="C")
+
+
+@pytest.mark.parametrize("label", ["{q}", "Q{q}"])
+def test_year_and_quarter_columns_are_one_quarterly_time(label):
+    rows = [
+        (y, label.format(q=q), y * 10 + q)
+        for y in range(2015, 2024)
+        for q in range(1, 5)
+    ]
+    y = to_series(read_csv(_csv("Year,Quarter,Sales", rows)))
+    assert y.index.freqstr.startswith("QS") and len(y) == 36
+    assert y.index[1] == pd.Timestamp("2015-04-01") and y.iloc[1] == 20152
+
+
+def test_year_and_week_columns_are_one_weekly_time():
+    weeks = pd.date_range("2021-01-04", periods=120, freq="W-MON")
+    rows = [
+        (t.isocalendar().year, t.isocalendar().week, i) for i, t in enumerate(weeks)
+    ]
+    y = to_series(read_csv(_csv("Year,Week,orders", rows)))
+    assert y.index.freqstr.startswith("W") and len(y) == 120
+    assert y.index[0] == weeks[0] and y.iloc[-1] == 119
