@@ -35,6 +35,7 @@ from .data import (
     to_series,
     wide_columns,
 )
+from .data.cells import format_number
 from .data.frequency import check_future
 from .data.steps import AGGREGATIONS
 from .datasets import default_horizon_folds
@@ -316,7 +317,7 @@ def _fmt(x: Any, digits: int = 4) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     if isinstance(x, float):
-        return f"{x:.{digits}g}" if abs(x) < 1e6 else f"{x:,.0f}"
+        return format_number(x, digits)
     return str(x)
 
 

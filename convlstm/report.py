@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.io as pio
 
 from .data import panel_summary, series_of
-from .data.cells import format_time
+from .data.cells import format_number, format_time
 from .intervals import level_label, lower_column, upper_column
 from .metrics import best_model
 from .models.registry import model_names, model_spec
@@ -458,7 +458,7 @@ def _num(x: Any, digits: int = 4) -> str:
         return "–"
     if math.isinf(v):
         return "∞" if v > 0 else "−∞"
-    return f"{v:.{digits}g}"
+    return format_number(v, digits)
 
 
 def _pct(x: float) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from convlstm import data
+from convlstm.data.cells import format_number
 
 # Characters Markdown would read as formatting, links or HTML.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
@@ -58,8 +59,8 @@ def dash_missing(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
 def _formatted(value: float, spec: str) -> str:
     """``format(value, spec)``, but a ``g`` spec writes 18,350 rather than
     1.835e+04 (whole numbers from 10,000 on)."""
-    if spec.endswith("g") and abs(value) >= 1e4 and abs(value) < 1e15:
-        return f"{value:,.0f}"
+    if spec.endswith("g") and spec[:-1].lstrip(".").isdigit():
+        return format_number(value, int(spec[:-1].lstrip(".")))
     return format(value, spec)
 
 

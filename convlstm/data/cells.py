@@ -147,6 +147,14 @@ def is_exponent_code_column(raw: pd.Series) -> bool:
     return len(present) > 0 and bool(present.str.fullmatch(r"\d+[eE]\d+").all())
 
 
+def format_number(value: float, digits: int = 4) -> str:
+    """A number for people: ``digits`` significant digits, but whole numbers with
+    thousands separators from 10,000 on (18,350, not 1.835e+04)."""
+    if 1e4 <= abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
+
+
 def format_time(ts: pd.Timestamp) -> str:
     """A timestamp for messages: the date alone when it is midnight."""
     return str(ts.date()) if ts == ts.normalize() else str(ts)
