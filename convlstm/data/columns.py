@@ -19,6 +19,7 @@ from .cells import (
     is_code_column,
     is_exponent_code_column,
     is_time_name,
+    plural,
     quote,
 )
 from .dates import number_time_hint, parse_times
@@ -155,12 +156,13 @@ def combine_time_columns(
                 return _with_joined(df, [years[0], part], joined, notes)
     clocks = [c for c in cols if _is_clock_column(df[c])]
     hours = {} if clocks else _hour_columns(df, cols, lower)
-    if not clocks and not hours:
-        hours = _period_columns(df, cols, lower)
-    if not clocks and not hours:
+    periods = {} if clocks or hours else _period_columns(df, cols, lower)
+    if not clocks and not hours and not periods:
         return df
     for c in cols:
-        if c in clocks or c in hours or pd.api.types.is_numeric_dtype(df[c].dtype):
+        if c in clocks or c in hours or c in periods:
+            continue
+        if pd.api.types.is_numeric_dtype(df[c].dtype):
             continue
         if not (is_time_name(c) or has_time_word(c)) or not df[c].duplicated().any():
             continue
@@ -170,6 +172,10 @@ def combine_time_columns(
         if clocks:
             clock, _ = cell_text(df[clocks[0]])
             part = clocks[0]
+        elif periods:
+            part, (numbers, minutes) = next(iter(periods.items()))
+            clock, note = _period_clock(numbers, minutes, text, c, part)
+            notes.append(note)
         else:
             part, (clock, note) = next(iter(hours.items()))
             if note:
@@ -214,13 +220,10 @@ def _hour_columns(
 
 def _period_columns(
     df: pd.DataFrame, cols: list[str], lower: dict[str, str]
-) -> dict[str, tuple[pd.Series, str | None]]:
+) -> dict[str, tuple[pd.Series, int]]:
     """A column named like a period of the day ("SETTLEMENT_PERIOD", "Viertelstunde")
-    numbering a day's half hours 1-48, quarter hours 1-96 or hours 1-24, as clock
-    times to join to a date (period 1 at 00:00), as :func:`_hour_columns` gives
-    them. A period past the day's end (49 and 50 on a day the clocks go back) has
-    no clock time of its own: its time is left empty, so its row is left out, and
-    the note says so."""
+    numbering a day's half hours 1-48, quarter hours 1-96 or hours 1-24: its
+    period numbers and their length in minutes (see :func:`_period_clock`)."""
     numeric = [c for c in cols if pd.api.types.is_numeric_dtype(df[c].dtype)]
     for c in cols:
         if not _PERIOD_NAME.fullmatch(lower[c]) or not set(numeric) - {c}:
@@ -231,29 +234,63 @@ def _period_columns(
             continue
         top = int(p.max())
         minutes = next((m for r, m in _PERIOD_MINUTES if top in r), None)
-        if minutes is None:
-            continue
-        start = (p.astype(int) - 1) * minutes
-        within = start < 24 * 60
-        clock = (
-            (start // 60).astype(str).str.zfill(2)
-            + ":"
-            + (start % 60).astype(str).str.zfill(2)
-        ).where(within, "")
-        what = {60: "hours", 30: "half hours", 15: "quarter hours"}[minutes]
-        note = (
-            f"read the numbers 1-{top} in column {quote(c)} as the {what} of each "
-            f"day, period 1 starting at 00:00"
-        )
-        late = int((~within).sum())
-        if late:
-            note += (
-                f"; left out {late} row(s) of periods past the day's end (first "
-                f"period {int(p[~within].iloc[0])}: a day the clocks went back has "
-                "more periods than a day has steps)"
-            )
-        return {c: (clock, note)}
+        if minutes is not None:
+            return {c: (p.astype(int).reset_index(drop=True), minutes)}
     return {}
+
+
+def _period_clock(
+    periods: pd.Series, minutes: int, dates: pd.Series, date_col: str, part: str
+) -> tuple[pd.Series, str]:
+    """Clock times ("00:30") of a day's numbered periods (period 1 at 00:00), and
+    the note saying so.
+
+    A Sunday with an hour's periods fewer or more than a day has is a day the
+    clocks changed: its periods after the change go onto the local clock (an hour
+    later in spring, so the skipped hour is a gap the reader fills; an hour
+    earlier in autumn, so the repeated hour is averaged). The change is taken at
+    01:00 for half hours (Great Britain's settlement periods) and at 02:00
+    otherwise (Europe's and North America's local time). A period still past the
+    day's end gets no clock time ("": its row is left out, and said so)."""
+    per_day = 24 * 60 // minutes
+    shift = 60 // minutes
+    change = 60 if minutes == 30 else 120
+    day = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[ns]")
+    with contextlib.suppress(DataError):
+        day = pd.Series(parse_times(dates, date_col)[0], index=dates.index)
+    most = periods.groupby(dates.to_numpy()).transform("max")
+    sunday = (day.dt.day_of_week == 6).to_numpy()
+    start = (periods - 1) * minutes
+    spring = sunday & (most == per_day - shift).to_numpy()
+    autumn = sunday & (most == per_day + shift).to_numpy()
+    start = start.where(~(spring & (start >= change).to_numpy()), start + 60)
+    start = start.where(~(autumn & (start >= change + 60).to_numpy()), start - 60)
+    within = start < 24 * 60
+    clock = (
+        (start // 60).astype(str).str.zfill(2)
+        + ":"
+        + (start % 60).astype(str).str.zfill(2)
+    ).where(within, "")
+    what = {60: "hours", 30: "half hours", 15: "quarter hours"}[minutes]
+    note = (
+        f"read the numbers 1-{int(periods.max())} in column {quote(part)} as the "
+        f"{what} of each day, period 1 starting at 00:00"
+    )
+    changed = len(pd.unique(dates[spring | autumn]))
+    if changed:
+        note += (
+            f"; on {plural(changed, 'day')} the clocks changed (a Sunday with "
+            f"{per_day - shift} or {per_day + shift} periods) the periods after "
+            f"{change // 60:02d}:00 are placed on the local clock (an hour skipped "
+            "is filled, an hour repeated averaged)"
+        )
+    late = int((~within).sum())
+    if late:
+        note += (
+            f"; left out {plural(late, 'row')} of periods past the day's end (first "
+            f"period {int(periods[~within].iloc[0])})"
+        )
+    return clock, note
 
 
 def _is_clock_column(col: pd.Series) -> bool:
@@ -823,6 +860,11 @@ def _stacked_blocks(
             break
     else:
         return None
+    restarts = np.flatnonzero(new[1:]) + 1
+    if (np.abs(t[restarts - 1] - t[restarts]) < _CLOCK_BACK).all():
+        # every start-over goes back under an hour: a clock set back for winter
+        # time in readings of a quarter hour or less (repeated times averaged)
+        return None
     if value_col is None:
         try:
             value_col, _ = pick_value_column(df, time_col)
@@ -852,6 +894,10 @@ def _unused_text_notes(df: pd.DataFrame, text: list[str]) -> list[str]:
     ]
 
 
+#: How far back the times of a clock set back for winter time start over (from
+#: the last reading of the first pass through the hour to its first again).
+_CLOCK_BACK = pd.Timedelta(hours=1).value
+
 #: Fewest rows a value of an id column needs when no timestamp repeats.
 _MIN_BLOCK = 3
 
@@ -879,6 +925,8 @@ def _id_candidates(
             whole.append(c)
         elif pd.api.types.is_float_dtype(dtype):
             continue
+        elif _is_clock_column(df[c]):
+            continue  # the end of each reading's interval ("00:15"), no series
         elif not pd.api.types.is_numeric_dtype(dtype) and (
             is_code_column(df[c])
             or is_exponent_code_column(df[c])

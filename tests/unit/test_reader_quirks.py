@@ -148,10 +148,16 @@ def test_settlement_periods_are_the_half_hours_of_one_series():
     assert y.index[0] == pd.Timestamp("2023-10-27 00:00")
     assert y.index[-1] == pd.Timestamp("2023-10-31 23:30")
     assert y[pd.Timestamp("2023-10-27 00:30")] == 1001
-    # periods 49 and 50 of the long day are left out, not averaged into the next
-    assert y[pd.Timestamp("2023-10-30 00:00")] == 1000 + 3 * 48 + 2
+    # Sunday 29 October: the clocks went back at 02:00 to 01:00, so periods 5 and
+    # 6 repeat 01:00 and 01:30 (averaged with periods 3 and 4) and period 50 is
+    # 23:30, not the next day
+    first = 1000 + 2 * 48  # that day's period 1
+    assert y[pd.Timestamp("2023-10-29 01:00")] == first + 3
+    assert y[pd.Timestamp("2023-10-29 02:00")] == first + 6
+    assert y[pd.Timestamp("2023-10-29 23:30")] == first + 49
+    assert y[pd.Timestamp("2023-10-30 00:00")] == first + 50
     notes = " ".join(y.attrs["notes"])
-    assert "half hours" in notes and "left out 2 row(s)" in notes
+    assert "half hours" in notes and "on 1 day the clocks changed" in notes
     panel = to_panel(read_csv(_csv(header, rows)))
     assert sorted(panel["series"].unique()) == ["ND", "WIND"]
 
@@ -166,6 +172,19 @@ def test_quarter_hours_and_hours_numbered_by_period(top, step):
     y = to_series(read_csv(_csv("date,period,load", rows)))
     assert y.index.freqstr == step and len(y) == 3 * top
     assert y.iloc[1] == 1002 and y.index[0] == pd.Timestamp("2024-01-01")
+
+
+def test_settlement_periods_on_the_short_day_of_spring():
+    rows = []
+    for day in pd.date_range("2023-03-25", periods=3, freq="D"):
+        for p in range(1, (46 if day.day_of_week == 6 else 48) + 1):
+            rows.append((f"{day:%Y-%m-%d}", p, len(rows)))
+    y = to_series(read_csv(_csv("SETTLEMENT_DATE,SETTLEMENT_PERIOD,ND", rows)))
+    # period 3 of Sunday 26 March is 02:00 (the clocks went forward at 01:00)
+    assert y[pd.Timestamp("2023-03-26 02:00")] == 48 + 2
+    assert y[pd.Timestamp("2023-03-26 23:30")] == 48 + 45
+    assert y[pd.Timestamp("2023-03-27 00:00")] == 48 + 46
+    assert len(y) == 3 * 48  # 01:00 and 01:30 filled
 
 
 def test_a_period_column_that_numbers_no_day_is_left_alone():
@@ -980,3 +999,26 @@ def test_year_and_week_columns_are_one_weekly_time():
     y = to_series(read_csv(_csv("Year,Week,orders", rows)))
     assert y.index.freqstr.startswith("W") and len(y) == 120
     assert y.index[0] == weeks[0] and y.iloc[-1] == 119
+
+
+def test_quarter_hours_in_local_time_over_the_autumn_change_stay_one_series():
+    # 02:00-02:45 twice on 29 October: a clock set back, not two series stacked
+    times = list(pd.date_range("2023-10-28", "2023-10-29 02:45", freq="15min"))
+    times += list(pd.date_range("2023-10-29 02:00", "2023-10-30 23:45", freq="15min"))
+    rows = [(f"{t:%d.%m.%Y %H:%M}", 100 + i % 96) for i, t in enumerate(times)]
+    y = to_series(read_csv(_csv("Datum von;Netzlast", rows, sep=";")))
+    assert y.index.freqstr == "15min" and len(y) == 3 * 96
+    assert any("averaged" in n and "share a timestamp" in n for n in y.attrs["notes"])
+
+
+def test_a_column_of_interval_ends_is_no_id():
+    # SMARD: Datum;Anfang;Ende, with the autumn hour twice
+    rows = []
+    for t in pd.date_range("2023-10-28", "2023-10-30 23:45", freq="15min"):
+        end = t + pd.Timedelta(minutes=15)
+        rows.append((f"{t:%d.%m.%Y}", f"{t:%H:%M}", f"{end:%H:%M}", 5 + t.hour, 1))
+    rows += [
+        ("29.10.2023", f"02:{m:02d}", f"02:{m + 15:02d}", 7, 1) for m in (0, 15, 30)
+    ]
+    panel = to_panel(read_csv(_csv("Datum;Anfang;Ende;Last;Pumpe", rows, sep=";")))
+    assert sorted(panel["series"].unique()) == ["Last", "Pumpe"]
