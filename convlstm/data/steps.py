@@ -278,6 +278,7 @@ def combine_panel_rows(
     out = _agg(steps, agg)
     if agg in ("sum", "count"):
         out = out.fillna(0.0)  # as combine_rows: an empty step is 0
+        out = _zeros_to_log_end(long, out, freq, notes, listed)
         partial: list[str] = []
         out = _drop_partial_panel_ends(long, out, freq, agg, partial, listed)
     else:
@@ -388,6 +389,50 @@ def _partial_note(agg: str, freq: str, dropped: list[pd.Timestamp], which: str) 
         f"{AGG_NOUNS[agg][:-1] if one else AGG_NOUNS[agg]} would read as "
         f"{'a fall' if one else 'falls'}"
     )
+
+
+def _zeros_to_log_end(
+    long: pd.DataFrame, out: pd.Series, freq: str, notes: list[str], listed: int
+) -> pd.Series:
+    """The summed or counted steps of a panel's event logs (series whose rows come
+    at irregular times), each carried on with 0 from its last row to the last
+    step of all the logs: a product with no sale since February has sold nothing
+    since, and its forecast starts where the file ends, not in February."""
+    unique = long.drop_duplicates(["series", "time"])
+    logs = [
+        name
+        for name, rows in unique.groupby("series", sort=False)["time"]
+        if not is_regular(rows.to_numpy())
+    ]
+    if len(logs) < 2:
+        return out
+    names = out.index.get_level_values(0)
+    steps = out.index.get_level_values(1)
+    end = steps[names.isin(logs)].max()
+    last = pd.Series(steps).groupby(np.asarray(names)).max()
+    short = [n for n in logs if last[n] < end]
+    if not short:
+        return out
+    added = [
+        pd.Series(
+            0.0,
+            index=pd.MultiIndex.from_product(
+                [[n], pd.date_range(last[n], end, freq=freq)[1:]],
+                names=out.index.names,
+            ),
+            name=out.name,
+        )
+        for n in short
+    ]
+    out = pd.concat([out, *added]).sort_index(kind="stable")
+    more = f" and {len(short) - listed:,} more" if len(short) > listed else ""
+    shown = ", ".join(quote(str(n)) for n in short[:listed])
+    notes.append(
+        f"carried {plural(len(short), 'series')} on with 0 from their last row to "
+        f"the last step of the file ({format_time(pd.Timestamp(end))}): "
+        f"{shown}{more}; no rows in a step means none there"
+    )
+    return out
 
 
 def _drop_partial_panel_ends(

@@ -116,7 +116,8 @@ def test_each_series_of_a_panel_gets_its_own_steps():
     assert panel.attrs["freq"] == "D"
     a = panel[panel["series"] == "A"]
     b = panel[panel["series"] == "B"]
-    assert a["value"].tolist() == [3.0, 0.0, 4.0]
+    # A has no sale after the 3rd while the log runs to the 5th: carried on with 0
+    assert a["value"].tolist() == [3.0, 0.0, 4.0, 0.0, 0.0]
     assert b["value"].tolist() == [8.0, 1.0, 2.0, 2.0]
     assert b["time"].iloc[0] == pd.Timestamp("2024-01-02")
     assert any(

@@ -1,6 +1,8 @@
 """Summed or counted steps that the rows cover only in part (the first or the
 last) are left out, with a note: a quarter of one month reads as a fall."""
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -129,3 +131,21 @@ def test_counting_one_row_per_step_is_refused(step):
     twice = pd.concat([df, df.iloc[:3]]).sort_values("date")
     y = to_series(twice, agg="count")
     assert y.iloc[:3].tolist() == [2.0, 2.0, 2.0] and y.iloc[3] == 1.0
+
+
+def test_an_event_log_series_that_stops_is_carried_on_with_zeros():
+    # B stopped selling on 20 February; the log runs to the end of March
+    rng = np.random.default_rng(0)
+    rows = []
+    for day in pd.date_range("2023-01-01", "2023-03-31", freq="D"):
+        for sku, last in (("A", "2023-03-31"), ("B", "2023-02-20")):
+            if day <= pd.Timestamp(last):
+                for _ in range(2):
+                    t = day + pd.Timedelta(minutes=int(rng.integers(60, 1200)))
+                    rows.append(f"{t:%Y-%m-%d %H:%M},{sku},1")
+    table = pd.read_csv(io.StringIO("sold_at,sku,qty\n" + "\n".join(rows)))
+    panel = to_panel(table, step="daily", agg="sum")
+    b = panel[panel["series"] == "B"].set_index("time")["value"]
+    assert b.index[-1] == panel["time"].max() == pd.Timestamp("2023-03-31")
+    assert (b["2023-02-21":] == 0).all() and b["2023-02-20"] == 2
+    assert any("carried 1 series on with 0" in n for n in panel.attrs["notes"])
