@@ -86,8 +86,8 @@ def mase(
     """Mean absolute scaled error.
 
     The forecast MAE divided by the in-sample MAE of the seasonal naive forecast
-    (``y[t] = y[t - season_length]``) on ``y_train``. If ``y_train`` is not longer
-    than one season the lag-1 naive forecast is used as the scale instead. If the
+    (``y[t] = y[t - season_length]``) on ``y_train``. If ``y_train`` holds fewer
+    than two seasons the lag-1 naive forecast is used as the scale instead. If the
     scale is zero (a constant training series) the result is NaN, or 0.0 when the
     forecast is exact as well (to round-off: within 1e-9 of the series' level).
 
@@ -105,7 +105,7 @@ def mase(
 
 def mase_scale(y_train: ArrayLike, season_length: int = 1) -> float:
     """The denominator of :func:`mase`: the in-sample MAE of the seasonal naive
-    forecast on ``y_train`` (lag 1 when ``y_train`` is not longer than a season).
+    forecast on ``y_train`` (lag 1 when ``y_train`` holds fewer than two seasons).
 
     Raises:
         DataError: ``y_train`` has fewer than 2 points.
@@ -116,7 +116,9 @@ def mase_scale(y_train: ArrayLike, season_length: int = 1) -> float:
             f"MASE needs at least 2 training points for its scale, got {train.size}"
         )
     m = int(season_length) if season_length and season_length > 1 else 1
-    if train.size <= m:
+    if train.size < 2 * m:
+        # fewer than a season of seasonal differences: a scale resting on one or
+        # two of them (54 weeks, lag 52) says little, and may be 0 by chance
         m = 1
     return float(np.mean(np.abs(train[m:] - train[:-m])))
 

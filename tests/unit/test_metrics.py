@@ -78,3 +78,16 @@ def test_mismatched_or_empty():
         metrics.mae([1.0, 2.0], [1.0])
     with pytest.raises(DataError, match="empty"):
         metrics.rmse([], [])
+
+
+def test_mase_scale_needs_two_seasons_for_the_seasonal_lag():
+    # 54 weeks of a random walk: lag 52 would rest on two differences
+    rng = np.random.default_rng(3)
+    train = np.cumsum(rng.normal(size=54))
+    assert metrics.mase_scale(train, 52) == pytest.approx(
+        np.mean(np.abs(np.diff(train)))
+    )
+    long = np.cumsum(rng.normal(size=104))
+    assert metrics.mase_scale(long, 52) == pytest.approx(
+        np.mean(np.abs(long[52:] - long[:-52]))
+    )
