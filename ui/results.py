@@ -367,16 +367,20 @@ def show_future(res: dict, best: str | None) -> None:
     st.subheader("Forecast beyond the data")
     models = list(cmp.future["model"].unique())
     default = best if best in models else models[0]
-    # a new run starts from its best model, not from the model picked before
+    # a new run starts from its best model, not from the model picked before: a
+    # widget of its own per run (the browser keeps showing a widget's last choice
+    # when only its options change)
     run = res.get("run_id")
-    if st.session_state.get("future_model_run") != run:
-        st.session_state.pop("future_model", None)
-        st.session_state["future_model_run"] = run
+    key = f"future_model:{run}"
+    before = st.session_state.get("future_model_key")
+    if before != key:
+        st.session_state.pop(before, None)
+        st.session_state["future_model_key"] = key
     chosen = st.selectbox(
         "Model",
         models,
         index=models.index(default),
-        key="future_model",
+        key=key,
         help="Each model was refit on the whole series; pick whose forecast to "
         "show and download.",
     )

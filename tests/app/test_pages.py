@@ -20,6 +20,11 @@ TINY = {
 }
 
 
+def future_picker(at: AppTest):
+    """The "Forecast beyond the data" model picker (a widget of its own per run)."""
+    return at.selectbox(key=at.session_state["future_model_key"])
+
+
 def plotly_charts(at: AppTest) -> list:
     return list(at.get("plotly_chart"))
 
@@ -236,7 +241,7 @@ def test_train_tiny_shows_chart_and_metrics(
     assert list(table.columns[:4]) == ["Model", "MAE", "RMSE", "MASE"]
     assert len(table) == len(models)
     assert table["Model"].str.startswith("★ ").sum() == 1
-    assert app.selectbox(key="future_model").value in models
+    assert future_picker(app).value in models
     assert {b.label for b in app.get("download_button")} >= {
         "Forecasts (CSV)",
         "Chart (HTML)",
@@ -295,7 +300,7 @@ def test_a_tiny_upload_gets_a_forecast_only_unscored(
     assert any(i.value.startswith("**A forecast only") for i in app.info)
     assert any("has 6 points; scoring the models needs" in i.value for i in app.info)
     assert any(w.value.startswith("ARIMA left out") for w in app.warning)
-    assert set(app.selectbox(key="future_model").options) == {"ETS", "Naive"}
+    assert set(future_picker(app).options) == {"ETS", "Naive"}
     table = next(d.value for d in app.dataframe if "forecast" in d.value.columns)
     assert len(table) == app.number_input(key="horizon").value
     assert not any(c.startswith(("lower_", "upper_")) for c in table.columns)
@@ -306,13 +311,13 @@ def test_ets_future_table_shows_model_intervals_beside_conformal(
 ) -> None:
     _compare_on(app, "air_passengers")
     _train_tiny(app, ["ETS", "Seasonal naive"], wait_for_training)
-    app.selectbox(key="future_model").set_value("ETS").run()
+    future_picker(app).set_value("ETS").run()
     table = next(d.value for d in app.dataframe if "model_upper_95" in d.value.columns)
     assert {"lower_95", "upper_95", "model_lower_95", "model_upper_95"} <= set(
         table.columns
     )
     assert "has intervals of its own" in texts(app)
-    app.selectbox(key="future_model").set_value("Seasonal naive").run()
+    future_picker(app).set_value("Seasonal naive").run()
     assert not any("model_upper_95" in d.value.columns for d in app.dataframe)
 
 
@@ -321,11 +326,11 @@ def test_a_new_run_shows_its_own_best_forecast_not_the_model_picked_before(
 ) -> None:
     _compare_on(app, "air_passengers")
     _train_tiny(app, ["Naive", "Seasonal naive"], wait_for_training)
-    app.selectbox(key="future_model").set_value("Seasonal naive").run()
+    future_picker(app).set_value("Seasonal naive").run()
     _train_tiny(app, ["Theta", "Seasonal naive", "Naive"], wait_for_training)
     best = app.session_state["result"]["comparison"].best
     assert best != "Seasonal naive"  # else the test shows nothing
-    assert app.selectbox(key="future_model").value == best
+    assert future_picker(app).value == best
 
 
 def test_library_error_is_shown_not_raised(app: AppTest, wait_for_training) -> None:
