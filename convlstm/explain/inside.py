@@ -280,12 +280,14 @@ def receptive_field(
     image = (net.rows, net.width)
     out_rows = []
 
-    # one kxk convolution of the last frame, in image coordinates
+    # one kxk convolution of the last frame, in image coordinates: it sees only
+    # that frame's rows (the rest of its kernel falls on padding)
     single = np.zeros(image, dtype=bool)
-    top = net.rows - net.frame_rows + row  # image row of the cell
+    first = net.rows - net.frame_rows  # image row of the last frame's first row
+    top = first + row  # image row of the cell
     c0 = col * net.pooling
     single[
-        max(0, top - kh // 2) : top + kh // 2 + 1,
+        max(first, top - kh // 2) : top + kh // 2 + 1,
         max(0, c0 - (kw // 2) * net.pooling) : c0 + (kw // 2 + 1) * net.pooling,
     ] = True
     out_rows.append({"stage": f"one {kh}x{kw} convolution", "mask": single})

@@ -226,6 +226,10 @@ def test_receptive_field_grows_with_layers(fitted: explain.Subject) -> None:
     assert table["mask"].iloc[0].shape == (net.rows, net.width)
     window = explain.make_window(fitted)
     assert isinstance(explain_plots.receptive_field_figure(table, window), go.Figure)
+    # one convolution of the last frame sees none of the rows before that frame
+    single = table["mask"].iloc[0]
+    assert not single[: net.rows - net.frame_rows].any()
+    assert single[net.rows - net.frame_rows :].any()
 
 
 def test_ablation_scores_every_variant(y: pd.Series) -> None:
