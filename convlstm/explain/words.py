@@ -117,10 +117,12 @@ def fine_tune_text(model: ConvLSTMForecaster) -> str:
 def gates_text(trace: GateTrace) -> str:
     """How to read the gate heatmaps, and how exactly they match the model."""
     return (
-        "Gates near 1 (yellow) let information through, near 0 (purple) "
-        "block it. Taken from the forward pass that made the forecast: the cell "
-        "equations applied to these gates give back the network's own states, "
-        "to within "
+        "A gate near 1 lets information through, near 0 blocks it. Each row "
+        "has its own colour range, written beside it (at least 0.1 wide): "
+        "yellow is the top of that range and purple its bottom, so read the "
+        "numbers, not the colour alone. Taken from the forward pass that made "
+        "the forecast: the cell equations applied to these gates give back the "
+        "network's own states, to within "
         f"{max(trace.max_error, trace.forecast_error):.1e} (round-off)."
     )
 

@@ -137,6 +137,10 @@ _GATE_ROWS = (
 )
 
 
+#: The narrowest colour range of a gate's heatmap row.
+GATE_RANGE = 0.1
+
+
 def gates_figure(
     trace: GateTrace, *, layer: int = 0, channel: int | None = None
 ) -> go.Figure:
@@ -163,8 +167,14 @@ def gates_figure(
             ranges[key] = (-vmax, vmax)
         else:
             lo, hi = float(z.min()), float(z.max())
-            pad = max(hi - lo, 1e-3) * 0.05
-            ranges[key] = (max(bounds[0], lo - pad), min(bounds[1], hi + pad))
+            # at least GATE_RANGE wide: a gate that hardly moves stays one colour
+            pad = max((GATE_RANGE - (hi - lo)) / 2, (hi - lo) * 0.05)
+            lo, hi = lo - pad, hi + pad
+            if lo < bounds[0]:
+                lo, hi = bounds[0], min(bounds[1], hi + bounds[0] - lo)
+            if hi > bounds[1]:
+                lo, hi = max(bounds[0], lo - (hi - bounds[1])), bounds[1]
+            ranges[key] = (lo, hi)
     fig = make_subplots(
         rows=len(_GATE_ROWS),
         cols=t,

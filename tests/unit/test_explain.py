@@ -161,6 +161,10 @@ def test_gate_trace_replays_the_trained_net(fitted: explain.Subject) -> None:
             assert np.isfinite(layer[key]).all()
     fig = explain_plots.gates_figure(trace, layer=1)
     assert len(fig.data) == 5 * net.n_frames
+    # a gate's colour range is at least 0.1 wide and inside (0, 1)
+    for heatmap in fig.data[: 3 * net.n_frames]:
+        assert heatmap.zmax - heatmap.zmin >= explain_plots.GATE_RANGE - 1e-9
+        assert 0 <= heatmap.zmin < heatmap.zmax <= 1
 
 
 @pytest.mark.parametrize("transform", ["none", "log"])
