@@ -496,8 +496,8 @@ for _spec in (
         min_length=_pretrained_min_length,
         description="The same network started from the one pretrained on "
         "thousands of other series (M1, M3, synthetic; shipped with the app) and "
-        "briefly fine-tuned on this series; a season other than 1, 4 or 12 steps "
-        "trains from scratch. Keeps its own settings.",
+        "briefly fine-tuned on this series; a season other than 1, 4, 7, 12, 24, "
+        "48 or 52 steps trains from scratch. Keeps its own settings.",
     ),
     ModelSpec(
         name="LSTM",

@@ -639,3 +639,13 @@ def test_auto_trains_from_scratch_when_its_window_holds_a_cycle_the_network_cann
     # a week of hours: the window cannot hold the week either, so both are checked
     week = ConvLSTMForecaster(horizon=24, device="cpu", **AUTO_SMALL).fit(y.iloc[-336:])
     assert set(week.start_errors_) == {"scratch", "pretrained"}
+
+
+def test_the_pretrained_models_description_names_every_pretrained_season():
+    from convlstm.models.registry import model_spec
+    from convlstm.pretrained import FAMILY_OF_SEASON
+
+    text = model_spec("ConvLSTM (pretrained)").description
+    listed = text.split("a season other than ")[1].split(" steps")[0]
+    numbers = {int(n) for n in listed.replace(" or ", ", ").split(", ")}
+    assert numbers == set(FAMILY_OF_SEASON)
