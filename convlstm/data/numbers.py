@@ -300,23 +300,38 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}")
 _DECIMAL_DOT = re.compile(r"[+-]?\d*\.\d{1,2}|[+-]?\d*\.\d{4,}")
 
 
+#: Month names only German writes so ("Mär 2021", "Okt", "Dezember").
+_GERMAN_MONTH = re.compile(
+    r"(?i)(?:märz?|mrz|mai|okt(?:ober)?|dez(?:ember)?)\.?(?:\s|$)"
+)
+_DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}(?:\s|$)")
+
+
 def _file_dots(df: pd.DataFrame) -> str | None:
     """What the other columns of a file say a dot between digits is: "decimal"
     when some cell is a plain dotted decimal ("7.8", "0.25"), "thousands" when
-    some cell has a decimal comma ("12,5"), None when none says (or both)."""
-    decimal = thousands = False
+    some cell has a decimal comma ("12,5") or, with neither, when a column holds
+    dates written 31.01.2021 or German month names (Mär, Okt); None when none
+    says (or both)."""
+    decimal = thousands = dotted_dates = False
     for col in df.columns:
-        if is_time_name(col):
-            continue
         cells = df[col].astype(str).str.strip()
         cells = cells.iloc[:2000]
+        # dates written 31.01.2021, as German exports write them beside 1.234
+        dotted_dates = (
+            dotted_dates
+            or bool(cells.str.match(_DOTTED_DATE).mean() > 0.9)
+            or bool(cells.str.match(_GERMAN_MONTH).any())
+        )
+        if is_time_name(col):
+            continue
         month_year = cells.str.fullmatch(r"\d{1,2}\.\d{4}")  # "01.2021": a date
         decimal = decimal or bool(
             (cells.str.fullmatch(_DECIMAL_DOT) & ~month_year).any()
         )
         thousands = thousands or bool(cells.str.fullmatch(_DECIMAL_COMMA).any())
     if decimal == thousands:
-        return None
+        return "thousands" if dotted_dates and not decimal else None
     return "decimal" if decimal else "thousands"
 
 

@@ -1022,3 +1022,37 @@ def test_a_column_of_interval_ends_is_no_id():
     ]
     panel = to_panel(read_csv(_csv("Datum;Anfang;Ende;Last;Pumpe", rows, sep=";")))
     assert sorted(panel["series"].unique()) == ["Last", "Pumpe"]
+
+
+@pytest.mark.parametrize(
+    ("header", "cells"),
+    [
+        ("Monat;Umsatz", [f"01.{m:02d}.2021" for m in range(1, 13)]),
+        (
+            "Monat;Umsatz",
+            [
+                f"{m} 2021"
+                for m in [
+                    "Jan",
+                    "Feb",
+                    "Mär",
+                    "Apr",
+                    "Mai",
+                    "Jun",
+                    "Jul",
+                    "Aug",
+                    "Sep",
+                    "Okt",
+                    "Nov",
+                    "Dez",
+                ]
+            ],
+        ),
+    ],
+)
+def test_german_dates_say_a_dot_groups_thousands(header, cells):
+    # every value has a dot and three digits after it: 19.346 is 19346 in a file
+    # whose dates are German
+    rows = [(c, f"{10 + i}.{(37 * i) % 1000:03d}") for i, c in enumerate(cells)]
+    y = to_series(read_csv(_csv(header, rows, sep=";")))
+    assert y.iloc[0] == 10000 and y.iloc[1] == 11037
