@@ -22,6 +22,7 @@ import pandas as pd
 from . import metrics
 from .data import check_series, filled_mask
 from .data import season_length as _season_length
+from .data.cells import plural
 from .errors import ConvLSTMError, DataError, ParameterError, TrainingError
 from .models.base import BaseForecaster
 from .models.checks import check_horizon
@@ -383,8 +384,8 @@ def backtest(
     y = check_series(
         y,
         min_length=folds * horizon + min_train,
-        what=f"a backtest of {folds} folds x {horizon} steps (at least {min_train} "
-        "training points before the first fold)",
+        what=f"a backtest of {plural(folds, 'fold')} x {horizon} steps (at least "
+        f"{min_train} training points before the first fold)",
         advice=_backtest_advice(len(y), folds, horizon, min_train),
     )
     n = len(y)
@@ -507,12 +508,17 @@ def _backtest_advice(n: int, folds: int, horizon: int, min_train: int) -> str:
     room = n - min_train
     options = []
     if room >= horizon:
-        options.append(f"at most {room // horizon} fold(s) of {horizon} steps")
+        options.append(f"at most {plural(room // horizon, 'fold')} of {horizon} steps")
     if room >= folds:
-        options.append(f"{folds} fold(s) of at most {room // folds} steps")
+        options.append(
+            f"{plural(folds, 'fold')} of at most {plural(room // folds, 'step')}"
+        )
     if not options:
         return "use a longer series, or 0 folds for a forecast without a backtest"
-    return f"choose {' or '.join(options)}, or use a longer series"
+    return (
+        f"choose {' or '.join(options)}, 0 folds for a forecast without a "
+        "backtest, or use a longer series"
+    )
 
 
 def _drop_failed(

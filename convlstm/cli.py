@@ -35,7 +35,7 @@ from .data import (
     to_series,
     wide_columns,
 )
-from .data.cells import format_number
+from .data.cells import format_number, plural
 from .data.frequency import check_future
 from .data.steps import AGGREGATIONS
 from .datasets import default_horizon_folds
@@ -628,7 +628,11 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _write_json(payload, out)
     else:
         where = args.dataset or args.csv
-        runs = f"{folds} folds x {horizon} steps" if folds else f"{horizon} steps ahead"
+        runs = (
+            f"{plural(folds, 'fold')} x {horizon} steps"
+            if folds
+            else f"{horizon} steps ahead"
+        )
         out.write(
             f"{where}: {len(y)} points, {runs}, device {result.device}, "
             f"{result.seconds:.1f}s\n"
@@ -799,7 +803,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             fh.write(html)
     print(
         f"wrote {args.out} ({len(html) / 1e6:.1f} MB): best {best or 'none'}, "
-        f"{folds} folds x {horizon} steps, {seconds:.1f}s",
+        f"{plural(folds, 'fold')} x {horizon} steps, {seconds:.1f}s",
         file=err,
     )
     return 0

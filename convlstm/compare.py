@@ -33,6 +33,7 @@ from .backtest import (
     observed,
 )
 from .data import check_series
+from .data.cells import plural
 from .data.frequency import check_future, season_length
 from .errors import ConvLSTMError, DataError, ParameterError
 from .intervals import (
@@ -386,7 +387,8 @@ def too_short_for(
     if folds and have < first_fold_min_length(season):
         return {}
     where = (
-        f"the first of {folds} backtest fold(s) of horizon {horizon} trains on {have}"
+        f"the first of {plural(folds, 'backtest fold')} of horizon {horizon} trains "
+        f"on {have}"
         if folds
         else f"the series has {have}"
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .data.cells import format_time
+from .data.cells import format_time, plural
 from .errors import ParameterError
 from .models.registry import KINDS, model_spec
 
@@ -276,8 +276,8 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
             )
         return (
             f"{name}: the final fit kept its start (epoch 0: {start}). None of "
-            f"{epochs} epoch(s) of training lowered the error on the validation "
-            f"{scope}; the backtest folds train their own fits."
+            f"{plural(int(epochs), 'epoch')} of training lowered the error on the "
+            f"validation {scope}; the backtest folds train their own fits."
         )
     return (
         f"{name}: the final fit kept epoch {kept} of {epochs}, the one with the "

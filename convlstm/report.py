@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.io as pio
 
 from .data import panel_summary, series_of
-from .data.cells import format_number, format_time
+from .data.cells import format_number, format_time, plural
 from .intervals import level_label, lower_column, upper_column
 from .metrics import best_model
 from .models.registry import model_names, model_spec
@@ -288,8 +288,8 @@ def _panel_sentence(result: Any) -> str:
     summary = result.summary
     best = result.best
     setting = (
-        f"{len(result.series)} series, {_e(result.folds)} backtest fold(s) of "
-        f"{_e(result.horizon)} steps each"
+        f"{len(result.series)} series, {_e(plural(int(result.folds), 'backtest fold'))}"
+        f" of {_e(result.horizon)} steps each"
     )
     if not result.folds:
         return (

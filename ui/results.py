@@ -25,6 +25,7 @@ from convlstm.compare import (
     rerun_matches,
     with_intervals,
 )
+from convlstm.data.cells import plural
 from convlstm.models.persistence import (
     bundle_data_check,
     bundle_history,
@@ -161,8 +162,9 @@ def show_header(
             icon=":material/info:",
         )
     st.caption(
-        f"{escape_md(res['label'])} · horizon {p['horizon']} · {p['folds']} "
-        f"fold(s) · {network_text(res)}trained on **{res['device'].upper()}** "
+        f"{escape_md(res['label'])} · horizon {p['horizon']} · "
+        f"{plural(int(p['folds']), 'fold')} · {network_text(res)}trained on "
+        f"**{res['device'].upper()}** "
         f"with seed {p['seed']} in {res['comparison'].seconds:.1f} s · "
         f"{res['finished']}"
     )
@@ -202,7 +204,7 @@ def _shape_words(
     if learning_rate is not None:
         words.append(f"learning rate {learning_rate:g}")
     if shape.get("num_layers") is not None:
-        words.append(f"{shape['num_layers']} layer(s)")
+        words.append(plural(int(shape["num_layers"]), "layer"))
     if epochs is not None:
         words.append(f"up to {epochs} epochs")
     return ", ".join(words)

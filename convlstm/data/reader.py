@@ -380,7 +380,7 @@ def _clean_cells(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
         df[col] = s
     if dropped:
         df = df.drop(columns=dropped)
-        notes.append(f"dropped {len(dropped)} empty column(s) without a name")
+        notes.append(f"dropped {plural(len(dropped), 'empty column')} without a name")
     if df.shape[1] == 0:
         raise DataError("the file has no data: every column is empty")
     return df

@@ -475,9 +475,11 @@ def _trim_empty_ends(y: pd.Series, value_col: str, notes: list[str]) -> pd.Serie
         )
     first, last = int(valid.argmax()), len(valid) - int(valid[::-1].argmax())
     if first:
-        notes.append(f"dropped {first} rows at the start that have no value")
+        notes.append(f"dropped {plural(first, 'row')} at the start that have no value")
     if last < len(y):
-        notes.append(f"dropped {len(y) - last} rows at the end that have no value")
+        notes.append(
+            f"dropped {plural(len(y) - last, 'row')} at the end that have no value"
+        )
     return y.iloc[first:last]
 
 

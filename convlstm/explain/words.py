@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..data.cells import plural
 from ..models.neural import FINE_TUNE_LR_FACTOR, FINE_TUNE_STEPS, ConvLSTMForecaster
 from .inside import GateTrace
 from .subject import Subject
@@ -87,7 +88,7 @@ def fine_tune_text(model: ConvLSTMForecaster) -> str:
     start = getattr(model, "start_loss_", None)
     kept = int(getattr(model, "best_epoch_", 0) or 0)
     text = (
-        f"Fine-tuning trained for **{len(history)} epoch(s)** (at most "
+        f"Fine-tuning trained for **{plural(len(history), 'epoch')}** (at most "
         f"{FINE_TUNE_STEPS} steps, at {FINE_TUNE_LR_FACTOR:g} x the learning rate) "
         "on the windows before the validation window, the last stretch of the "
         "points it was given. Loss: the mean absolute error in units of each "

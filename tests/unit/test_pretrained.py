@@ -460,7 +460,7 @@ def test_fine_tuning_records_its_loss_and_says_what_was_kept():
         fine_tune=True, history_=history, best_epoch_=2, start_loss_=0.75
     )
     text = explain.fine_tune_text(kept)
-    assert "2 epoch(s)" in text and "epoch 2 were kept" in text and "0.75" in text
+    assert "2 epochs" in text and "epoch 2 were kept" in text and "0.75" in text
     start = SimpleNamespace(
         fine_tune=True, history_=history, best_epoch_=0, start_loss_=0.5
     )
