@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from convlstm import ConvLSTMError, data, plots
-from convlstm.data.steps import STEPS
+from convlstm.data.steps import STEPS, frequency_words
 
 #: The choices of "Rows in one step", in the words the page shows.
 AGG_WORDS = {
@@ -234,7 +234,11 @@ if panel is not None:
 freq = y.index.freqstr
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Points", f"{len(y):,}", help="Length of the series after repairs.")
-m2.metric("Frequency", freq, help="Inferred from the timestamps (pandas alias).")
+m2.metric(
+    "Frequency",
+    frequency_words(freq),
+    help=f"Inferred from the timestamps (pandas alias {freq}).",
+)
 m3.metric("Season length", data.season_length(y), help="Steps in one natural cycle.")
 m4.metric("Start", f"{y.index[0]:%Y-%m-%d}", help=f"{y.index[0]}")
 m5.metric("End", f"{y.index[-1]:%Y-%m-%d}", help=f"{y.index[-1]}")

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from convlstm import narrative
+from convlstm.data.steps import frequency_words
 from convlstm.models.registry import default_models
 
 ui.ensure_navigation()
@@ -50,7 +51,8 @@ with st.container(border=True):
         st.switch_page("pages/compare.py")
     info = ui.dataset_info(name)
     st.caption(
-        f"{info.description} Unit: {info.unit}. Frequency: {info.freq}. "
+        f"{info.description} Unit: {info.unit}. "
+        f"Frequency: {frequency_words(info.freq)}. "
         f"Backtest: {info.folds} folds of {info.horizon} steps."
     )
     if running:

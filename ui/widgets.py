@@ -11,6 +11,7 @@ import streamlit as st
 
 from convlstm import datasets, plots
 from convlstm.data import panel_summary
+from convlstm.data.steps import frequency_words
 
 from .loaders import dataset_info
 from .state import DEFAULT_DATASET, choose_column, source
@@ -65,10 +66,20 @@ def panel_section(panel: pd.DataFrame) -> str:
     chosen = str(source().get("series") or names[0])
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Series", f"{len(names):,}", help="Series read from the file.")
-    m2.metric("Frequency", str(panel.attrs.get("freq")), help="Shared by all series.")
+    freq = panel.attrs.get("freq")
+    m2.metric(
+        "Frequency",
+        frequency_words(freq),
+        help=f"Shared by all series (pandas alias {freq}).",
+    )
     m3.metric(
         "Points per series",
-        f"{summary['points'].min():,}-{summary['points'].max():,}",
+        f"{summary['points'].min():,}"
+        + (
+            f"-{summary['points'].max():,}"
+            if summary["points"].max() != summary["points"].min()
+            else ""
+        ),
         help="The shortest and the longest series, after repairs.",
     )
     m4.metric("First start", f"{summary['start'].min():%Y-%m-%d}")

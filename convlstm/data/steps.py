@@ -8,6 +8,8 @@ The one place that decides both; :func:`~convlstm.data.to_series` and
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
@@ -215,6 +217,47 @@ def step_words(freq: str, *, one: bool = False) -> str:
     named = {v: k for k, v in STEPS.items()}
     noun = "step" if one else "steps"
     return f"{named[freq]} {noun}" if freq in named else f"{noun} of {freq}"
+
+
+_UNITS = {
+    "YS": "year", "YE": "year", "Y": "year", "A": "year", "AS": "year",
+    "QS": "quarter", "QE": "quarter", "Q": "quarter",
+    "MS": "month", "ME": "month", "M": "month",
+    "W": "week", "D": "day", "B": "business day", "h": "hour", "H": "hour",
+    "min": "minute", "T": "minute", "s": "second", "S": "second",
+    "ms": "millisecond", "us": "microsecond", "ns": "nanosecond",
+}  # fmt: skip
+_ADVERBS = {
+    "year": "yearly", "quarter": "quarterly", "month": "monthly", "week": "weekly",
+    "day": "daily", "hour": "hourly", "business day": "business days",
+}  # fmt: skip
+_WEEKDAYS = {
+    "MON": "Mondays", "TUE": "Tuesdays", "WED": "Wednesdays", "THU": "Thursdays",
+    "FRI": "Fridays", "SAT": "Saturdays", "SUN": "Sundays",
+}  # fmt: skip
+
+
+def frequency_words(freq: str | None) -> str:
+    """A pandas frequency in words for people: "MS" is "monthly", "W-SUN" "weekly
+    (Sundays)", "30min" "every 30 minutes", "QS-OCT" "quarterly (from October)";
+    the alias itself when it is none of these (or "unknown" for None)."""
+    if not freq:
+        return "unknown"
+    match = re.fullmatch(r"(\d*)([A-Za-z]+)(?:-([A-Z]{3}))?", str(freq))
+    if match is None or match.group(2) not in _UNITS:
+        return str(freq)
+    n = int(match.group(1) or 1)
+    unit = _UNITS[match.group(2)]
+    anchor = match.group(3)
+    words = f"every {n} {unit}s" if n > 1 else _ADVERBS.get(unit, f"every {unit}")
+    if unit == "week" and anchor in _WEEKDAYS:
+        words += f" ({_WEEKDAYS[anchor]})"
+    elif unit in ("quarter", "year") and anchor:
+        starts = match.group(2).endswith("S")
+        if anchor != ("JAN" if starts else "DEC"):
+            month = pd.Timestamp(f"2000-{anchor}-01").strftime("%B")
+            words += f" ({'from' if starts else 'ending'} {month})"
+    return words
 
 
 def combine_panel_rows(

@@ -79,7 +79,7 @@ def test_bundled_dataset_shows_info_chart_and_notes(app: AppTest) -> None:
     assert not app.exception
     assert app.session_state[ui.SOURCE] == {"kind": "bundled", "name": "co2"}
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Frequency"] == "MS"
+    assert metrics["Frequency"] == "monthly"
     assert metrics["Points"] == "526"
     assert plotly_charts(app)
     assert "What the reader did" in texts(app)

@@ -223,3 +223,23 @@ def test_a_step_too_long_for_the_rows_asks_for_a_shorter_one():
     q = read_csv("q,v\n2020Q1,1\n2020Q2,2\n2020Q3,3\n2020Q4,4\n2021Q1,5\n2021Q2,6\n")
     with pytest.raises(DataError, match="yearly steps, the rows make 2 points.*short"):
         to_series(q, step="yearly", agg="sum")
+
+
+@pytest.mark.parametrize(
+    ("freq", "words"),
+    [
+        ("MS", "monthly"),
+        ("QS-JAN", "quarterly"),
+        ("QS-OCT", "quarterly (from October)"),
+        ("W-SUN", "weekly (Sundays)"),
+        ("30min", "every 30 minutes"),
+        ("h", "hourly"),
+        ("B", "business days"),
+        ("YE-JUN", "yearly (ending June)"),
+        ("odd", "odd"),
+    ],
+)
+def test_frequencies_are_said_in_words(freq, words):
+    from convlstm.data.steps import frequency_words
+
+    assert frequency_words(freq) == words
