@@ -172,6 +172,10 @@ class BacktestResult:
         failed: ``{model: error}`` of the models left out of the results because
             they failed on some fold (``backtest(..., keep_going=True)`` only),
             each error as it would have been raised (naming the model and fold).
+        fold_starts: ``{model: [start of fold 1, ...]}`` of the networks that
+            choose how they start (``start_``: "scratch", "pretrained", "both"),
+            fold by fold: a fold trains on less of the series and may start
+            otherwise than the final fit.
     """
 
     forecasts: pd.DataFrame
@@ -184,6 +188,7 @@ class BacktestResult:
         default_factory=lambda: pd.DataFrame(columns=list(FORECAST_COLUMNS))
     )
     failed: dict[str, ConvLSTMError] = field(default_factory=dict)
+    fold_starts: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def cutoffs(self) -> list[pd.Timestamp]:
@@ -466,6 +471,8 @@ def backtest(
                         m,
                     ),
                     "fit_seconds": fitted.seconds[name],
+                    # how a network with a choice of starts started on this fold
+                    "_start": getattr(fitted.fitted.get(name), "start_", None),
                 }
             )
             log.debug("%s %s fitted in %.2fs", name, stage, fitted.seconds[name])
@@ -481,6 +488,11 @@ def backtest(
         .sort_values(["model", "fold", "step"], key=_by(order), kind="stable")
         .reset_index(drop=True)
     )
+    fold_starts: dict[str, list[str]] = {}
+    for r in fold_rows:
+        start = r.pop("_start", None)
+        if isinstance(start, str):
+            fold_starts.setdefault(r["model"], []).append(start)
     per_fold = (
         pd.DataFrame(fold_rows)
         .sort_values(["model", "fold"], key=_by(order), kind="stable")
@@ -500,6 +512,7 @@ def backtest(
             else pd.DataFrame(columns=list(FORECAST_COLUMNS))
         ),
         failed=failed,
+        fold_starts=fold_starts,
     )
 
 

@@ -294,6 +294,35 @@ def kept_start_text(name: str, model: Any) -> str | None:
     return kept_epoch_text(name, model)
 
 
+_START_WORDS = {
+    "scratch": "from scratch",
+    "pretrained": "from the pretrained network",
+    "both": "from both (their mean)",
+}
+
+
+def fold_start_text(name: str, final: str | None, folds: list[str]) -> str | None:
+    """What a leaderboard should say when a network's backtest folds started
+    otherwise than its final fit (``start_`` of each): the scores rate the folds'
+    fits, trained on less of the series, not the forecast beyond the data. None
+    when every fold started as the final fit did (or nothing is known)."""
+    if not final or not folds or set(folds) == {final}:
+        return None
+    counts = {s: folds.count(s) for s in dict.fromkeys(folds)}
+    parts = [
+        f"{_START_WORDS.get(s, s)} ({n} of {plural(len(folds), 'fold')})"
+        if len(counts) > 1
+        else _START_WORDS.get(s, s)
+        for s, n in counts.items()
+    ]
+    return (
+        f"{name}'s backtest folds, trained on less of the series, started "
+        f"{' and '.join(parts)}, while its fit on the whole series started "
+        f"{_START_WORDS.get(final, final)}: its scores rate the folds' fits, the "
+        "forecast beyond the data comes from the other start"
+    )
+
+
 def panel_bundle_text(model: str, known: int, shared: int, current: int) -> str:
     """What an uploaded panel bundle forecasts, against the run on screen.
 

@@ -253,10 +253,16 @@ def show_start(res: dict) -> None:
         if name in cmp.summary.index:
             start = start_of(model_params(res["params"]), name)
             if start == "auto":
+                both = (
+                    ", or on a monthly series both, forecasting their mean"
+                    if getattr(getattr(cmp, "backtest", None), "season_length", 12)
+                    == 12
+                    else ""
+                )
                 st.caption(
                     f"{name} started from whichever forecast this series better: "
-                    "scratch or the pretrained network, or on a monthly series "
-                    "both, forecasting their mean (the note below says which)."
+                    f"scratch or the pretrained network{both} (the note below says "
+                    "which)."
                 )
             else:
                 st.caption(f"{name} started from {STARTS[start][0]}.")
@@ -264,6 +270,10 @@ def show_start(res: dict) -> None:
         note = getattr(cmp.fitted.get(name), "init_note_", None)
         if note:
             st.info(f"{name}: {escape_md(note)}.", icon=":material/info:")
+        folds = getattr(getattr(cmp, "backtest", None), "fold_starts", {}).get(name)
+        final = getattr(cmp.fitted.get(name), "start_", None)
+        if text := narrative.fold_start_text(name, final, folds or []):
+            st.caption(f":material/info: {escape_md(text)}.")
 
 
 def show_scores(cmp: Any, best: str | None) -> None:

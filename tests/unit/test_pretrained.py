@@ -649,3 +649,24 @@ def test_the_pretrained_models_description_names_every_pretrained_season():
     listed = text.split("a season other than ")[1].split(" steps")[0]
     numbers = {int(n) for n in listed.replace(" or ", ", ").split(", ")}
     assert numbers == set(FAMILY_OF_SEASON)
+
+
+def test_the_backtest_records_how_each_fold_started_and_says_when_it_differs():
+    from convlstm import narrative
+    from convlstm.backtest import backtest
+
+    idx = pd.date_range("2019-01-01", periods=48, freq="MS")
+    y = pd.Series(
+        100 + 10 * np.sin(np.arange(48) * 2 * np.pi / 12) + np.arange(48), idx
+    )
+    model = ConvLSTMForecaster(horizon=12, epochs=3, seed=0)
+    # the fold trains on 36 points, too few to train from scratch
+    result = backtest({"ConvLSTM": model}, y, 12, 1)
+    assert result.fold_starts == {"ConvLSTM": ["pretrained"]}
+    assert "_start" not in result.per_fold.columns
+    text = narrative.fold_start_text("ConvLSTM", "both", ["pretrained"])
+    assert "started from the pretrained network" in text
+    assert "started from both (their mean)" in text
+    assert narrative.fold_start_text("ConvLSTM", "scratch", ["scratch"]) is None
+    mixed = narrative.fold_start_text("ConvLSTM", "both", ["pretrained", "both"])
+    assert "(1 of 2 folds)" in mixed
