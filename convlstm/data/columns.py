@@ -721,6 +721,7 @@ def pick_id_columns(
     """
     times = df[time_col] if step is None else _step_numbers(df, time_col, step)
     text, whole = _id_candidates(df, time_col, value_col)
+    text = [c for c in text if not _names_events(df[c], times)]
     parsed = None
     if not times.duplicated().any() and _may_name_series(df, text + whole):
         # cells written differently may still be one time: the same day with
@@ -880,6 +881,22 @@ def _stacked_blocks(
     out = np.full(len(df), np.nan)
     out[known] = block
     return pd.Series(out).ffill().bfill().to_numpy(int)
+
+
+_CONTACT = re.compile(r"[^@\s]+@[^@\s]+\.\w+|https?://\S+|www\.\S+")
+
+
+def _names_events(col: pd.Series, times: pd.Series) -> bool:
+    """Whether a text column names single events or people rather than series:
+    e-mail addresses or web addresses (a customer's payments are no series to
+    forecast), or values whose rows mostly fall at one time each (an order
+    number on the order's line items)."""
+    text, missing = cell_text(col)
+    present = text[~missing.to_numpy()]
+    if len(present) and present.iloc[:200].str.fullmatch(_CONTACT).mean() > 0.5:
+        return True
+    per_value = pd.Series(times.to_numpy()).groupby(text.to_numpy()).nunique()
+    return len(per_value) > 1 and float(per_value.median()) < 2
 
 
 def _unused_text_notes(df: pd.DataFrame, text: list[str]) -> list[str]:

@@ -475,10 +475,10 @@ def _trim_empty_ends(y: pd.Series, value_col: str, notes: list[str]) -> pd.Serie
         )
     first, last = int(valid.argmax()), len(valid) - int(valid[::-1].argmax())
     if first:
-        notes.append(f"dropped {plural(first, 'row')} at the start that have no value")
+        notes.append(f"dropped {plural(first, 'row')} at the start, without a value")
     if last < len(y):
         notes.append(
-            f"dropped {plural(len(y) - last, 'row')} at the end that have no value"
+            f"dropped {plural(len(y) - last, 'row')} at the end, without a value"
         )
     return y.iloc[first:last]
 

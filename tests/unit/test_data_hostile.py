@@ -67,7 +67,7 @@ PARSES = {
         21,
         "D",
         [102, 103],
-        ["dropped 2 rows at the start", "dropped 1 rows at the end"],
+        ["dropped 2 rows at the start", "dropped 1 row at the end"],
     ),
     "some_text_values.csv": (
         24,

@@ -1056,3 +1056,28 @@ def test_german_dates_say_a_dot_groups_thousands(header, cells):
     rows = [(c, f"{10 + i}.{(37 * i) % 1000:03d}") for i, c in enumerate(cells)]
     y = to_series(read_csv(_csv(header, rows, sep=";")))
     assert y.iloc[0] == 10000 and y.iloc[1] == 11037
+
+
+def test_emails_and_order_numbers_name_no_series():
+    rng = np.random.default_rng(1)
+    rows = []
+    for k in range(600):
+        t = pd.Timestamp("2023-01-01") + pd.Timedelta(
+            minutes=int(rng.integers(0, 90 * 1440))
+        )
+        status = ["Paid", "Failed", "Refunded"][k % 3]
+        rows.append(
+            (f"{t:%Y-%m-%d %H:%M:%S}", f"{10 + k % 7}.50", status, f"c{k % 200}@x.com")
+        )
+    df = read_csv(_csv("Created date (UTC),Amount,Status,Customer Email", rows))
+    assert find_id_columns(df, step="daily") == ["Status"]
+    # an order's line items share its time: the order number is no series
+    rows = []
+    for k in range(300):
+        t = pd.Timestamp("2023-01-01") + pd.Timedelta(hours=7 * k)
+        for item in range(1 + k % 3):
+            rows.append(
+                (f"#{1000 + k}", f"{t:%Y-%m-%d %H:%M}", 2, f"Product {item + k % 5}")
+            )
+    df = read_csv(_csv("Name,Created at,Lineitem quantity,Lineitem name", rows))
+    assert "Name" not in find_id_columns(df, step="daily")
