@@ -148,7 +148,8 @@ def parse_times(
 #: "Sum", "Average", "Max", and their German, French, Spanish, Dutch, Chinese,
 #: Japanese and Korean words), or a note under it ("Source: ...", "* provisional").
 _TOTAL_WORD = re.compile(
-    r"(?:grand\s+|sub-?)?(?:totals?|sum|sums|summe|gesamt|insgesamt|average|avg|mean|"
+    r"(?:grand\s+|sub-?)?(?:totals?|sum|sums|summe|gesamt|gesamtergebnis|insgesamt|"
+    r"average|avg|mean|"
     r"mittelwert|durchschnitt|moyenne|promedio|totaal|gemiddelde|"
     r"min|minimum|max|maximum|median|count|std|"
     # notes under a table: "Source: ERP export", "Quelle: ...", "* provisional"
@@ -156,6 +157,15 @@ _TOTAL_WORD = re.compile(
     r"合计|合計|总计|總計|総計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*|[©*].*",
     re.IGNORECASE,
 )
+#: An interval written as its start and end, both with a clock time
+#: ("20.10.2023 00:00 - 20.10.2023 00:15"; ENTSO-E writes its MTU so).
+#: A clock time may carry the name of its zone in brackets, as ENTSO-E marks
+#: the hour repeated in autumn ("02:00 (CEST)", then "02:00 (CET)").
+_RANGE = re.compile(
+    r"(\S.*?\d{1,2}:\d{2}(?::\d{2})?)(?:\s*\([A-Z]{2,5}\))?\s*[-–]\s*"
+    r"(\S.*\d{1,2}:\d{2}(?::\d{2})?)(?:\s*\([A-Z]{2,5}\))?"
+)
+
 #: Most summary rows left out at the end of a time column.
 _MAX_TOTAL_ROWS = 3
 
@@ -229,6 +239,15 @@ def _text_times(
             "it"
         )
     notes: list[str] = []
+    ranges = present.str.fullmatch(_RANGE)
+    if ranges.all():
+        # "20.10.2023 00:00 - 20.10.2023 00:15" (ENTSO-E's MTU): each reading is
+        # dated by the start of its interval
+        present = present.str.replace(_RANGE, r"\1", regex=True)
+        notes.append(
+            f"read the intervals in column {quote(name)} (such as "
+            f"{quote(written.iloc[0])}) by their starts"
+        )
     # "2023-01-01 24:00", the end of a day as some meters write it: the next
     # day's midnight
     midnight = present.str.fullmatch(_END_OF_DAY).to_numpy(bool)
@@ -696,7 +715,7 @@ _CJK_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _FOREIGN_MONTHS = (
     "januar jänner janv janvier enero ene gennaio gen januari janeiro",
     "februar feb févr fevr février fevrier febrero febbraio februari fevereiro fev",
-    "märz mär maerz mars marzo maart mrt março marco",
+    "märz mär mrz maerz mars marzo maart mrt março marco",
     "avr avril abril abr aprile",
     "mai mayo maggio mag mei maio",
     "juni juin junio giugno giu junho",

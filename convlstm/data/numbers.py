@@ -304,6 +304,11 @@ _DECIMAL_DOT = re.compile(r"[+-]?\d*\.\d{1,2}|[+-]?\d*\.\d{4,}")
 _GERMAN_MONTH = re.compile(
     r"(?i)(?:märz?|mrz|mai|okt(?:ober)?|dez(?:ember)?)\.?(?:\s|$)"
 )
+#: The labels of a German spreadsheet's pivot table ("Summe von Umsatz").
+_GERMAN_PIVOT = re.compile(
+    r"(?i)(?:summe|anzahl|mittelwert|maximum|minimum) von .+|zeilenbeschriftungen"
+    r"|spaltenbeschriftungen|gesamtergebnis"
+)
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}(?:\s|$)")
 
 
@@ -322,6 +327,8 @@ def _file_dots(df: pd.DataFrame) -> str | None:
             dotted_dates
             or bool(cells.str.match(_DOTTED_DATE).mean() > 0.9)
             or bool(cells.str.match(_GERMAN_MONTH).any())
+            or bool(cells.str.fullmatch(_GERMAN_PIVOT).any())
+            or _GERMAN_PIVOT.fullmatch(str(col)) is not None
         )
         if is_time_name(col):
             continue

@@ -1081,3 +1081,42 @@ def test_emails_and_order_numbers_name_no_series():
             )
     df = read_csv(_csv("Name,Created at,Lineitem quantity,Lineitem name", rows))
     assert "Name" not in find_id_columns(df, step="daily")
+
+
+def test_intervals_written_start_to_end_are_dated_by_their_starts():
+    # ENTSO-E's MTU column, with the autumn hour marked (CEST) then (CET)
+    times = pd.date_range("2023-10-28", "2023-10-29 23:45", freq="15min")
+    rows = []
+    for i, t in enumerate(times):
+        end = t + pd.Timedelta(minutes=15)
+        rows.append((f"{t:%d.%m.%Y %H:%M} - {end:%d.%m.%Y %H:%M}", 30000 + i))
+    rows.insert(106, ("29.10.2023 02:30 (CET) - 29.10.2023 02:45 (CET)", 1))
+    y = to_series(read_csv(_csv("MTU,Actual Total Load [MW]", rows)))
+    assert y.index.freqstr == "15min" and y.index[0] == times[0] and len(y) == 192
+    assert any("by their starts" in n for n in y.attrs["notes"])
+
+
+def test_a_german_pivot_export_reads_its_thousands_and_leaves_out_its_total():
+    months = [
+        "Jan",
+        "Feb",
+        "Mrz",
+        "Apr",
+        "Mai",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Okt",
+        "Nov",
+        "Dez",
+    ]
+    rows = [
+        (f"{m} 2021", f"{16 + i}.{(123 * i) % 1000:03d}") for i, m in enumerate(months)
+    ]
+    rows.append(("Gesamtergebnis", "250.000"))
+    y = to_series(
+        read_csv(_csv("Zeilenbeschriftungen;Summe von Umsatz", rows, sep=";"))
+    )
+    assert len(y) == 12 and y.index[2] == pd.Timestamp("2021-03-01")
+    assert y.iloc[1] == 17123
