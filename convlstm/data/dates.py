@@ -157,12 +157,13 @@ _TOTAL_WORD = re.compile(
     r"合计|合計|总计|總計|総計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*|[©*].*",
     re.IGNORECASE,
 )
-#: An interval written as its start and end, both with a clock time
-#: ("20.10.2023 00:00 - 20.10.2023 00:15"; ENTSO-E writes its MTU so).
+#: An interval written as its start and end, both with a clock time, a dash with
+#: spaces between ("20.10.2023 00:00 - 20.10.2023 00:15"; ENTSO-E writes its MTU
+#: so; "2023-01-01T00:00-05:00" is one time with its UTC offset).
 #: A clock time may carry the name of its zone in brackets, as ENTSO-E marks
 #: the hour repeated in autumn ("02:00 (CEST)", then "02:00 (CET)").
 _RANGE = re.compile(
-    r"(\S.*?\d{1,2}:\d{2}(?::\d{2})?)(?:\s*\([A-Z]{2,5}\))?\s*[-–]\s*"
+    r"(\S.*?\d{1,2}:\d{2}(?::\d{2})?)(?:\s*\([A-Z]{2,5}\))?\s+[-–]\s+"
     r"(\S.*\d{1,2}:\d{2}(?::\d{2})?)(?:\s*\([A-Z]{2,5}\))?"
 )
 
