@@ -1014,6 +1014,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine(f, "fits (one series and one model: a single fit)")
     _add_train_workers(f)
     _add_params(f)
+    f.add_argument(
+        "--quiet", action="store_true", help="no progress or library notes on stderr"
+    )
 
     c = sub.add_parser("compare", help="backtest models on the same folds")
     _add_source(c)

@@ -547,8 +547,9 @@ def _counted_times(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
             f"({int(finite.min())} = {first.date()})"
         )
     times = pd.to_datetime(pd.Series(v), unit=_UNIT_CODES[unit])
-    if unit == "nanoseconds":
-        times = times.dt.round("us")  # beyond 2**53 the numbers are ~100 ns off
+    # floats: beyond 2**53 nanoseconds are ~100 ns off, and fractions of a
+    # second carry binary noise (.123 read as .122999907)
+    times = times.dt.round("us")
     return times, (
         f"read column {quote(name)} as Unix time in {unit} (UTC; "
         f"{int(finite.min())} = {first})"

@@ -467,3 +467,15 @@ def test_library_log_lines_are_one_line_notes_and_quiet_silences_them(
     assert "Traceback" not in err and "boom" not in err
     assert err == ("" if quiet else "note: job j (x) failed\n")
     assert logging.getLogger("convlstm").propagate  # restored after the command
+
+
+def test_forecast_takes_quiet_too(tmp_path, capsys):
+    from convlstm.cli import main as cli_main
+
+    rows = "\n".join(f"2020-{m:02d}-01,{100 + m}" for m in range(1, 13))
+    path = tmp_path / "s.csv"
+    path.write_text("date,value\n" + rows + "\n2021-01-01,113\n")
+    assert (
+        cli_main(["forecast", "--csv", str(path), "--model", "Naive", "--quiet"]) == 0
+    )
+    assert "Naive" in capsys.readouterr().out
