@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .data.cells import plural
 from .errors import DataError, ParameterError
 
 logger = logging.getLogger(__name__)
@@ -173,6 +174,20 @@ def conformal_intervals(
                     f"{model}: the {level_label(lv)}% interval is unbounded: "
                     f"{n_all} residuals, at least {min_residuals(lv)} needed "
                     f"(run more folds or lower the level)"
+                )
+        order = sorted(levels)
+        for low, high in zip(order, order[1:], strict=False):
+            same = [
+                s
+                for s, (_, _, q) in table.items()
+                if math.isfinite(q[high]) and q[low] == q[high]
+            ]
+            if same:
+                notes.append(
+                    f"{model}: at {plural(len(same), 'step')} ({_ranges(same)}) the "
+                    f"{level_label(low)}% and {level_label(high)}% bands are the "
+                    "same: too few backtest errors there to tell the levels apart "
+                    "(run more folds)"
                 )
         for i in rows:
             label, n, q = table[min(max(int(steps[i]), min(by_step)), max_step)]

@@ -278,3 +278,24 @@ def test_a_levels_interval_does_not_depend_on_the_other_levels_asked_for():
         cov_alone.reset_index(drop=True),
         cov_beside[cov_beside["level"] == 0.8].reset_index(drop=True),
     )
+
+
+def test_bands_that_come_out_the_same_are_said_so():
+    from convlstm.intervals import conformal_intervals
+
+    folds = 20
+    bt = pd.DataFrame(
+        {
+            "model": "A",
+            "fold": range(1, folds + 1),
+            "step": 1,
+            "actual": 10.0,
+            "forecast": 5.0,  # every error 5: no level can tell from another
+        }
+    )
+    fut = pd.DataFrame(
+        {"model": ["A"], "timestamp": [pd.Timestamp("2024-01-01")], "forecast": [7.0]}
+    )
+    out = conformal_intervals(bt, fut, levels=(0.8, 0.95))
+    assert out["upper_80"].iloc[0] == out["upper_95"].iloc[0] == 12.0
+    assert any("80% and 95% bands are the same" in n for n in out.attrs["notes"])
