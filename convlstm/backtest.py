@@ -783,7 +783,7 @@ def fit_plain(
                     total_units=total_units,
                     progress=progress,
                 )
-                pred = model.predict()
+                pred = _flat_if_constant(model.predict(), train)
             if len(pred) != horizon:
                 raise TrainingError(
                     f"{name} returned {len(pred)} forecasts for a horizon of {horizon}"
@@ -850,6 +850,21 @@ def combine_round(
         out.forecasts[name] = model.predict()
         out.seconds[name] = sum(out.seconds.get(m, 0.0) for m in members)
         out.fitted[name] = model
+
+
+def _flat_if_constant(pred: pd.Series, train: pd.Series) -> pd.Series:
+    """A forecast of a constant series, its round-off (99.99999999999996 for
+    100) snapped onto the constant: a model that forecasts it flat scores 0,
+    not 4e-14."""
+    values = train.to_numpy(dtype=float)
+    if len(values) == 0 or not np.isfinite(values).all() or np.ptp(values) != 0:
+        return pred
+    level = float(values[0])
+    p = np.asarray(pred, dtype=float)
+    near = np.abs(p - level) <= 1e-9 * max(abs(level), 1e-12)
+    if not near.any():
+        return pred
+    return pd.Series(np.where(near, level, p), index=pred.index, name=pred.name)
 
 
 def _fit_folds_at_once(

@@ -194,3 +194,12 @@ def test_keep_going_still_raises_a_bad_setting_at_once():
     models = [BadSetting(), SeasonalNaiveForecaster()]
     with pytest.raises(ParameterError, match="lookback must be positive"):
         backtest(models, series(), horizon=6, folds=3, keep_going=True)
+
+
+def test_a_constant_series_is_forecast_exactly_flat():
+    from convlstm import compare
+
+    y = pd.Series(100.0, index=pd.date_range("2020-01-01", periods=36, freq="MS"))
+    c = compare(y, models=["ETS", "Theta", "Naive"], horizon=6, folds=1)
+    assert (c.future["forecast"] == 100.0).all()
+    assert (c.summary["mae"] == 0.0).all()
