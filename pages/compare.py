@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from convlstm.compare import DEFAULT_LEVELS
+from convlstm.data.steps import frequency_words
 
 ui.ensure_navigation()
 st.title(":material/model_training: Train & compare")
@@ -27,12 +28,14 @@ all_series = panel is not None and ui.scope_choice(panel, str(src["series"]))
 if all_series:
     label = ui.panel_label(ui.source_label(src, with_series=False), panel)
     st.caption(
-        f"Data: **{ui.escape_md(label)}** · {panel.attrs.get('freq')} · "
+        f"Data: **{ui.escape_md(label)}** · "
+        f"{frequency_words(panel.attrs.get('freq'))} · "
         f"{panel['time'].min():%Y-%m-%d} to {panel['time'].max():%Y-%m-%d}"
     )
 else:
     st.caption(
-        f"Data: **{ui.escape_md(label)}** · {len(y):,} points · {y.index.freqstr} "
+        f"Data: **{ui.escape_md(label)}** · {len(y):,} points · "
+        f"{frequency_words(y.index.freqstr)} "
         f"· {y.index[0]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}"
     )
 

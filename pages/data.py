@@ -255,7 +255,9 @@ with st.container(border=True):
         f"**{ui.escape_md(value_col)}**"
     )
     if notes:
-        st.markdown("\n".join(f"- {ui.escape_md(note)}" for note in notes))
+        st.markdown(
+            "\n".join(f"- {ui.escape_md(ui.app_words(note))}" for note in notes)
+        )
     else:
         st.caption("No repairs were needed.")
 

@@ -108,7 +108,15 @@ from .state import (
     source,
     source_key,
 )
-from .text import dash_missing, escape_md, forecast_table, safe_csv, slug, time_format
+from .text import (
+    app_words,
+    dash_missing,
+    escape_md,
+    forecast_table,
+    safe_csv,
+    slug,
+    time_format,
+)
 from .widgets import dataset_picker, panel_section
 
 __all__ = [
@@ -172,6 +180,7 @@ __all__ = [
     "device_name",
     "ensure_navigation",
     "epoch_callback",
+    "app_words",
     "escape_md",
     "event_text",
     "forecast_table",

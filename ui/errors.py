@@ -10,6 +10,8 @@ import streamlit as st
 
 from convlstm import ConvLSTMError
 
+from .text import app_words
+
 
 @contextmanager
 def guard(where: Any = None) -> Iterator[None]:
@@ -27,4 +29,5 @@ def guard(where: Any = None) -> Iterator[None]:
 
 def show_error(exc: BaseException, where: Any = None) -> None:
     """Write a readable message for a library error (no traceback)."""
-    (where or st).error(str(exc) or type(exc).__name__, icon=":material/error:")
+    text = app_words(str(exc)) or type(exc).__name__
+    (where or st).error(text, icon=":material/error:")

@@ -18,7 +18,7 @@ from convlstm.report import build_panel_report
 from .errors import show_error
 from .results import bundle_controls, show_header, upload_label
 from .state import Source, panel_key
-from .text import dash_missing, escape_md, safe_csv, slug
+from .text import app_words, dash_missing, escape_md, safe_csv, slug
 
 #: Most series one run in the app trains on; larger panels are sampled.
 PANEL_SAMPLE = 200
@@ -260,7 +260,7 @@ def show_problems(cmp: Any) -> None:
         )
     if notes:
         with st.expander(f"Notes on this run ({len(notes)})", icon=":material/info:"):
-            st.markdown("\n".join(f"- {escape_md(n)}" for n in notes))
+            st.markdown("\n".join(f"- {escape_md(app_words(n))}" for n in notes))
 
 
 def show_series(res: dict, picked: str | None = None) -> None:

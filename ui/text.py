@@ -16,6 +16,19 @@ from convlstm.data.cells import format_number
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
 
 
+# "(value_col=..., --value-col, or Value column on the Data page)": where the
+# library, the CLI and the app choose a setting; the app says its own part only
+_CHOICE = re.compile(r"\s*\((?:[a-z_]+=\.\.\., )?--[a-z-]+(?:, or ([^)]*))?\)")
+
+
+def app_words(text: object) -> str:
+    """A library message as the app shows it: where to choose a setting in the
+    app only, not the Python argument or CLI flag ("(Value column on the Data
+    page)", not "(value_col=..., --value-col, or Value column on the Data
+    page)")."""
+    return _CHOICE.sub(lambda m: f" ({m.group(1)})" if m.group(1) else "", str(text))
+
+
 def escape_md(text: object) -> str:
     """Escape user text for ``st.markdown`` so it shows literally (no links, HTML)."""
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")

@@ -906,8 +906,10 @@ def _unused_text_notes(df: pd.DataFrame, text: list[str]) -> list[str]:
         return []
     listed = ", ".join(quote(c) for c in few[:5])
     return [
-        f"did not use the text column(s) {listed}; if one names separate series "
-        "(a store, a region...), pick it as the id column (id_cols=..., --id-col)"
+        f"did not use {plural(len(few), 'text column')} ({listed}); if one "
+        "names separate series "
+        "(a store, a region...), pick it as the id column (id_cols=..., --id-col, "
+        "or Series id columns on the Data page)"
     ]
 
 

@@ -371,7 +371,8 @@ def _layout(
                 raise DataError(
                     f"no value column left: besides the time column {quote(time_col)}"
                     f" every column is an id column ({listed}); keep the column of "
-                    "numbers to forecast out of the id columns (id_cols=..., --id-col)"
+                    "numbers to forecast out of the id columns (id_cols=..., "
+                    "--id-col, or Series id columns on the Data page)"
                 )
             try:
                 value_col, picked = pick_value_column(df.drop(columns=ids), time_col)

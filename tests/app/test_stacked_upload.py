@@ -40,7 +40,7 @@ def test_stacked_upload_is_a_panel_until_its_block_id_is_cleared(app: AppTest) -
     assert not app.error, [e.value for e in app.error]
     # (a cleared choice reads the file through the panel reader, as one series)
     assert _metrics(app)["Series"] == "1"
-    assert _metrics(app)["Points per series"] == "60-60"
+    assert _metrics(app)["Points per series"] == "60"
     assert any("averaged" in m.value for m in app.markdown)
     # The reader's column is still offered, so the split can be chosen again.
     assert "block" in app.multiselect(key="id_cols").options

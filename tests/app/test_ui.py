@@ -135,3 +135,13 @@ def test_large_scores_are_whole_numbers_not_exponents() -> None:
     assert score_format([12000.0, 0.5]) == "%.4g"  # small values keep their digits
     table = dash_missing(pd.DataFrame({"w": [18350.2, 0.4208, None]}), {"w": ".4g"})
     assert table["w"].tolist() == ["18,350", "0.4208", "—"]
+
+
+def test_library_messages_name_only_the_apps_place_to_choose() -> None:
+    from ui.text import app_words
+
+    text = "choose one (value_col=..., --value-col, or Value column on the Data page)"
+    assert app_words(text) == "choose one (Value column on the Data page)"
+    assert (
+        app_words("drop it (series=..., --series) to read it") == "drop it to read it"
+    )
