@@ -15,6 +15,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from ..data.cells import plural
 from ..device import compute_context
 from ..errors import ParameterError
 from .subject import Subject, Window, make_window, to_data_units
@@ -73,7 +74,8 @@ def pipeline_table(subject: Subject, window: Window | None = None) -> pd.DataFra
             "shape": _shape(seq),
             "params": 0,
             "what": f"the last {net.rows} rows of {net.width} steps form an image; "
-            f"frame t = {net.frame_rows} consecutive rows; {t} frames in time order",
+            f"frame t = {plural(net.frame_rows, 'consecutive row')}; "
+            f"{plural(t, 'frame')} in time order",
         },
     ]
     if net.frontend is not None:
@@ -106,7 +108,8 @@ def pipeline_table(subject: Subject, window: Window | None = None) -> pd.DataFra
                 "shape": _shape(h),
                 "params": _n_params(cell),
                 "what": f"one fused {kh}x{kw} conv over [x, h] -> 4 gates{peep}; "
-                f"runs {h.shape[1]} steps, hidden state of {cell.hidden_channels} "
+                f"runs {plural(h.shape[1], 'step')}, hidden state of "
+                f"{cell.hidden_channels} "
                 "channels per cell",
             }
         )

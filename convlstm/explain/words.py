@@ -32,9 +32,16 @@ def frames_text(subject: Subject) -> str:
         f"its typical one-step change) and cut into **rows of {net.width} steps**"
         f"{season}. Stacked, the rows form an image of {net.rows} x {net.width}: "
         "along a row you move in time, down a column you see the *same phase* in "
-        f"successive seasons. A frame is **{net.frame_rows} consecutive rows**; "
-        f"sliding one row at a time gives **{net.n_frames} frames** that the "
-        "ConvLSTM reads like a short film (hover to see each cell's date)."
+        f"successive seasons. A frame is **{plural(net.frame_rows, 'row')}** "
+        f"(consecutive); sliding one row at a time gives "
+        f"**{plural(net.n_frames, 'frame')}** that the ConvLSTM reads "
+        + (
+            "like a short film (hover to see each cell's date)."
+            if net.n_frames > 1
+            else "in one step: with a single frame the cell's memory carries nothing "
+            "from frame to frame, so here it works as a convolution (a longer "
+            "series gives more frames)."
+        )
     )
 
 
