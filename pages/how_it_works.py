@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from convlstm.data.steps import frequency_words
 from ui import how_it_works as hiw
 from ui.images import images_section
 
@@ -61,9 +62,12 @@ if not src:
 
 defaults = ui.form_defaults(y, src)
 horizon, default_folds = ui.default_horizon_folds(y, src)
+# the horizon of the last run on this data (Train & compare), where it fits
+horizon = hiw.teaching_horizon(y, defaults.get("horizon"), horizon)
 long_series = len(y) > ui.LONG_SERIES
 st.caption(
-    f"Data: **{ui.escape_md(label)}** · {len(y):,} points · {y.index.freqstr} · "
+    f"Data: **{ui.escape_md(label)}** · {len(y):,} points · "
+    f"{frequency_words(y.index.freqstr)} · "
     f"forecast horizon {horizon} steps"
 )
 

@@ -163,6 +163,20 @@ def too_short_to_teach(y: Any) -> int | None:
     return need if len(y) < need else None
 
 
+def teaching_horizon(y: Any, submitted: Any, default: int) -> int:
+    """The horizon this page teaches with: the one last submitted on Train &
+    compare for this data when the series is long enough to train on it, else
+    the data's default."""
+    try:
+        chosen = int(submitted)
+    except (TypeError, ValueError):
+        return default
+    if chosen == default or chosen < 1:
+        return default
+    need = neural_min_length(season_length(y.index), chosen)
+    return chosen if len(y) >= need else default
+
+
 def fresh_subject(y: Any, params: dict[str, Any], key: tuple) -> explain.Subject:
     """The untrained net for these settings (built once per settings)."""
     subject = remembered("fresh", key)

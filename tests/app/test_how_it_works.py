@@ -201,3 +201,13 @@ def test_its_settings_are_kept_across_pages(app: AppTest) -> None:
     assert not app.exception, app.exception
     assert app.number_input(key="hiw_hidden_size").value == 12
     assert app.selectbox(key="hiw_kernel_size").value == 5
+
+
+def test_the_page_teaches_with_the_horizon_last_submitted_where_it_fits() -> None:
+    from convlstm import datasets
+    from ui.how_it_works import teaching_horizon
+
+    y = datasets.load("air_passengers")
+    assert teaching_horizon(y, 6, 12) == 6
+    assert teaching_horizon(y, None, 12) == 12
+    assert teaching_horizon(y, 200, 12) == 12  # too long to train on 144 points
