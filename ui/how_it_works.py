@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -20,6 +21,7 @@ from convlstm.plots import explain as explain_plots
 from convlstm.pretrained import FAMILY_OF_SEASON, family_words, load_card
 
 from .progress import ProgressBar, epoch_callback, event_text
+from .text import score_format
 
 STORE = "hiw_store"  # this page's results: {"fresh": (key, Subject), ...}
 SETTING_KEYS = ("kernel_size", "hidden_size", "num_layers", "frontend", "residual")
@@ -517,6 +519,8 @@ def ablation_section(
             st.markdown(f"- {sentence}")
         st.plotly_chart(explain_plots.ablation_figure(result), key="hiw_ablation_chart")
         table = result.summary.reset_index()
+        # the plain LSTM has no kernel: a blank, not "None"
+        table["kernel_size"] = pd.to_numeric(table["kernel_size"], errors="coerce")
         st.dataframe(
             table,
             hide_index=True,
@@ -526,8 +530,12 @@ def ablation_section(
                 "kernel_size": st.column_config.NumberColumn("Kernel", format="%d"),
                 "frontend": st.column_config.CheckboxColumn("Front-end"),
                 "residual": st.column_config.CheckboxColumn("Residual"),
-                "mae": st.column_config.NumberColumn("MAE", format="%.4g"),
-                "rmse": st.column_config.NumberColumn("RMSE", format="%.4g"),
+                "mae": st.column_config.NumberColumn(
+                    "MAE", format=score_format(table["mae"])
+                ),
+                "rmse": st.column_config.NumberColumn(
+                    "RMSE", format=score_format(table["rmse"])
+                ),
                 "fit_seconds": st.column_config.NumberColumn(
                     "Fit seconds", format="%.1f"
                 ),
