@@ -358,8 +358,11 @@ def _advanced(y: pd.Series, d: dict[str, Any]) -> None:
         key="epochs",
         help="Most passes over the training windows; early stopping may end "
         "sooner and keeps the best weights, and a budget of optimiser steps "
-        "(a few hundred; fewer for a big network) caps the passes, so the "
-        "progress may count fewer epochs than set here.",
+        "(a few hundred; fewer for a big network) caps the passes. The "
+        "progress counts the epochs of all of a model's fits one after another: "
+        "the ConvLSTM starting from whichever forecasts better trains up to four "
+        "times (two checks, then the kept starts), so it may show up to four "
+        "times this number (epoch 400/800 of a setting of 200).",
     )
     a2.number_input(
         "Batch size",
