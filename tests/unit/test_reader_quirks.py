@@ -18,6 +18,22 @@ def _monthly(n=24):
     return pd.date_range("2021-01-01", periods=n, freq="MS").strftime("%Y-%m-%d")
 
 
+GERMAN_MONTHS = [
+    "Jan",
+    "Feb",
+    "Mär",
+    "Apr",
+    "Mai",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Okt",
+    "Nov",
+    "Dez",
+]
+
+
 def _csv(header, rows, sep=","):
     return header + "\n" + "\n".join(sep.join(map(str, r)) for r in rows) + "\n"
 
@@ -1030,23 +1046,7 @@ def test_a_column_of_interval_ends_is_no_id():
         ("Monat;Umsatz", [f"01.{m:02d}.2021" for m in range(1, 13)]),
         (
             "Monat;Umsatz",
-            [
-                f"{m} 2021"
-                for m in [
-                    "Jan",
-                    "Feb",
-                    "Mär",
-                    "Apr",
-                    "Mai",
-                    "Jun",
-                    "Jul",
-                    "Aug",
-                    "Sep",
-                    "Okt",
-                    "Nov",
-                    "Dez",
-                ]
-            ],
+            [f"{m} 2021" for m in GERMAN_MONTHS],
         ),
     ],
 )
@@ -1097,20 +1097,7 @@ def test_intervals_written_start_to_end_are_dated_by_their_starts():
 
 
 def test_a_german_pivot_export_reads_its_thousands_and_leaves_out_its_total():
-    months = [
-        "Jan",
-        "Feb",
-        "Mrz",
-        "Apr",
-        "Mai",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Okt",
-        "Nov",
-        "Dez",
-    ]
+    months = [m.replace("Mär", "Mrz") for m in GERMAN_MONTHS]
     rows = [
         (f"{m} 2021", f"{16 + i}.{(123 * i) % 1000:03d}") for i, m in enumerate(months)
     ]
