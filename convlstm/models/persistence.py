@@ -338,6 +338,13 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
         model.index_ = index
     if partner is not None:
         model.partner_ = _load_partner(partner, model, bad)
+    elif model.__dict__.get("start_") == "both":
+        # it forecasts the mean of two fits: without the second it would forecast
+        # other numbers than the model saved
+        raise DataError(
+            f"{bad}: it kept both starts but holds no {PARTNER} (the second fit); "
+            "save the model again"
+        )
     return model
 
 

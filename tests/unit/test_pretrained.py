@@ -670,3 +670,25 @@ def test_the_backtest_records_how_each_fold_started_and_says_when_it_differs():
     assert narrative.fold_start_text("ConvLSTM", "scratch", ["scratch"]) is None
     mixed = narrative.fold_start_text("ConvLSTM", "both", ["pretrained", "both"])
     assert "(1 of 2 folds)" in mixed
+
+
+def test_a_bundle_that_kept_both_starts_without_its_partner_is_refused():
+    import io
+    import zipfile
+
+    from convlstm import datasets, load_model
+    from convlstm.errors import DataError
+
+    model = ConvLSTMForecaster(horizon=4, epochs=2, seed=0).fit(
+        datasets.load("air_passengers")
+    )
+    assert model.start_ == "both"
+    data = model.to_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for name in zin.namelist():
+            if name != "partner.zip":
+                zout.writestr(name, zin.read(name))
+    with pytest.raises(DataError, match="holds no partner.zip"):
+        load_model(out.getvalue())
+    np.testing.assert_array_equal(load_model(data).predict(), model.predict())
