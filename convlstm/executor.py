@@ -18,6 +18,7 @@ import math
 import multiprocessing
 import os
 import queue
+import re
 import secrets
 import signal
 import sys
@@ -705,15 +706,26 @@ class Executor:
                 )
             except BrokenProcessPool as exc:
                 self._pool = None  # the next dispatch starts fresh workers
-                self._finish(
-                    job,
-                    "failed",
-                    JobFailed(
+                script = (
+                    unguarded_script()
+                    if self._ctx.get_start_method() != "fork"
+                    else None
+                )
+                if script is not None:
+                    why = (
+                        f"{job.label}: the worker processes could not start: each "
+                        f"starts by running your script ({script}) again, and "
+                        "it starts a run of its own there; put the script's work "
+                        'under  if __name__ == "__main__":  (Python needs it to '
+                        "run work in other processes), or use one process (jobs=1)"
+                    )
+                else:
+                    why = (
                         f"{job.label}: the worker process running it died "
                         f"({exc}); out of memory? Try again with fewer or smaller "
                         "models"
-                    ),
-                )
+                    )
+                self._finish(job, "failed", JobFailed(why))
             except Exception as exc:  # any other error becomes this job's error
                 log.exception("job %s (%s) failed", job.id, job.label)
                 cause = getattr(exc, "cause", None) or exc  # a RayTaskError wraps it
@@ -890,6 +902,28 @@ class Executor:
         self._stop(job)
         self._overdue[job.id] = now + grace
         self._finish(job, status, JobFailed(why))
+
+
+_MAIN_GUARD = re.compile(
+    r"""^\s*(?:el)?if\s+\(?\s*__name__\s*==\s*["']__main__["']""", re.MULTILINE
+)
+
+
+def unguarded_script() -> str | None:
+    """The script Python was started with when it lacks an
+    ``if __name__ == "__main__":`` guard (workers started with "spawn" run it
+    again as they start, and a script that starts work at its top level then
+    starts it again in every worker); None otherwise (an interactive session,
+    a notebook, a guarded script)."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not path or not os.path.isfile(path):
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read(1_000_000)
+    except OSError:
+        return None
+    return None if _MAIN_GUARD.search(text) else str(path)
 
 
 def _pool_processes(pool: ProcessPoolExecutor | None) -> list[Any]:

@@ -387,3 +387,24 @@ def test_an_event_that_starts_a_fit_is_sent_at_once(monkeypatch) -> None:
     start = ProgressEvent(model="ARIMA", stage="fold 1/1", fraction=0.5)
     reporter(start)
     assert sent == [("job", "events", [epoch, start])]
+
+
+def test_a_script_without_a_main_guard_is_found(tmp_path, monkeypatch):
+    import sys
+    import types
+
+    from convlstm.executor import unguarded_script
+
+    plain = tmp_path / "plain.py"
+    plain.write_text('# no `if __name__ == "__main__":` here\nprint(1)\n')
+    guarded = tmp_path / "guarded.py"
+    guarded.write_text(
+        'def main():\n    pass\n\nif __name__ == "__main__":\n    main()\n'
+    )
+    for path, expected in ((plain, str(plain)), (guarded, None)):
+        main = types.ModuleType("__main__")
+        main.__file__ = str(path)
+        monkeypatch.setitem(sys.modules, "__main__", main)
+        assert unguarded_script() == expected
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    assert unguarded_script() is None  # an interactive session
