@@ -51,6 +51,7 @@ from .models.registry import (
     default_models,
     model_names,
     model_spec,
+    network_models,
     network_settings_note,
     params_for,
     route_params,
@@ -246,16 +247,18 @@ def _params(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
     models it shapes, as the app does; says so on ``err`` when one is given."""
     given = {k: getattr(args, k) for k in _PARAMS if getattr(args, k) is not None}
     if any(k in NETWORK_SETTINGS for k in given):
-        print(f"note: {network_settings_note()}", file=err)
+        try:
+            models = _chosen(args)
+        except ConvLSTMError:  # an unknown name: said where the models are read
+            models = []
+        # said when a chosen model keeps its own settings
+        if not models or any(m not in network_models() for m in models):
+            print(f"note: {network_settings_note()}", file=err)
     params = route_params(given)
     start = getattr(args, "start", None)
     if start is None:
         return params
-    chosen = (
-        [canonical_name(args.model)]
-        if hasattr(args, "model")
-        else _models(getattr(args, "models", None))
-    )
+    chosen = _chosen(args)
     takers = start_models()
     if not any(name in takers for name in chosen):
         print(
@@ -264,6 +267,13 @@ def _params(args: argparse.Namespace, err: TextIO) -> dict[str, Any]:
             file=err,
         )
     return route_start(params, start)
+
+
+def _chosen(args: argparse.Namespace) -> list[str]:
+    """The models the command runs (``forecast``'s one, ``compare``'s list)."""
+    if hasattr(args, "model"):
+        return [canonical_name(args.model)]
+    return _models(getattr(args, "models", None))
 
 
 def _models(values: Sequence[str] | None) -> list[str]:
@@ -1014,9 +1024,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine(f, "fits (one series and one model: a single fit)")
     _add_train_workers(f)
     _add_params(f)
-    f.add_argument(
-        "--quiet", action="store_true", help="no progress or library notes on stderr"
-    )
+    f.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     c = sub.add_parser("compare", help="backtest models on the same folds")
     _add_source(c)

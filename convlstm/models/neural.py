@@ -22,6 +22,7 @@ import torch
 
 from .. import nn as cnn
 from ..data import check_series, future_index, seasonal_periods
+from ..data.cells import plural
 from ..data.frequency import offset_of
 from ..data.panel import shared_freq, split_panel
 from ..device import resolve_device
@@ -1269,8 +1270,8 @@ class ConvLSTMForecaster(NeuralForecaster):
             choice,
             errors,
             f"started from {words[choice]}: fitted on all but the last "
-            f"{origins * h} points, it forecast those better ({origins} "
-            f"forecast(s) of {h} steps; MAE {scores})",
+            f"{origins * h} points, it forecast those better "
+            f"({plural(origins, 'forecast')} of {h} steps; MAE {scores})",
         )
 
     def _cycle_beyond_pretrained(
