@@ -257,7 +257,8 @@ def _note_a_wait(ray: Any, workers: int, waited: float) -> bool:
     total = int(ray.cluster_resources().get("CPU", 0))
     log.warning(
         "training on %d workers waits for %d free CPUs of the Ray cluster: %d of "
-        "its %d are free now (other work holds them); it starts when they are",
+        "its %d are free now (other work holds them, or these workers are still "
+        "starting); it starts when they are",
         workers,
         workers,
         free,

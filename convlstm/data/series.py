@@ -582,6 +582,8 @@ def check_series(
             f"expected a pandas Series indexed by time, got {type(y).__name__}; "
             "convert a table with convlstm.data.to_series"
         )
+    if isinstance(y.index, pd.PeriodIndex):  # months as periods: their starts
+        y = y.set_axis(y.index.to_timestamp(how="start"))
     if not isinstance(y.index, pd.DatetimeIndex):
         raise DataError(
             "the series must be indexed by timestamps (a DatetimeIndex); "

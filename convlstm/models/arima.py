@@ -169,7 +169,9 @@ class ARIMAForecaster(BaseForecaster):
                 raise ParameterError(f"{name} must be a whole number, got {value!r}")
             if value < (1 if name == "max_models" else 0):
                 raise ParameterError(f"{name} must not be negative, got {value}")
-        y = check_series(y, min_length=ARIMA_MIN_LENGTH, what="ARIMA")
+        y = check_series(
+            y, min_length=ARIMA_MIN_LENGTH, what="ARIMA", advice="use a longer series"
+        )
         x = y.to_numpy()
         n = len(x)
         periods = self._periods(y.index, n)

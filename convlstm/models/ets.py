@@ -142,7 +142,9 @@ class ETSForecaster(BaseForecaster):
         check_choice("trend", self.trend, _TRENDS)
         check_choice("damped", self.damped, (None, True, False))
         check_choice("season", self.season, _SEASONS)
-        y = check_series(y, min_length=MIN_LENGTH, what="ETS")
+        y = check_series(
+            y, min_length=MIN_LENGTH, what="ETS", advice="use a longer series"
+        )
         x = y.to_numpy()
         n = len(x)
         natural = candidate_periods(y.index, season_length)

@@ -107,7 +107,9 @@ class ThetaForecaster(BaseForecaster):
         season_length = check_season_length(self.season_length)
         if self.theta is not None:
             _check_theta(self.theta)
-        y = check_series(y, min_length=MIN_LENGTH, what="Theta")
+        y = check_series(
+            y, min_length=MIN_LENGTH, what="Theta", advice="use a longer series"
+        )
         x = y.to_numpy()
         n = len(x)
         natural = candidate_periods(y.index, season_length)

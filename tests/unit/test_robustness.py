@@ -546,3 +546,13 @@ def test_the_auto_start_reports_its_fits_as_one_run_of_epochs():
     assert {epochs for _, epochs in seen} == {9}
     epochs = [epoch for epoch, _ in seen]
     assert epochs == sorted(set(epochs)) and epochs[-1] > 6
+
+
+def test_a_series_indexed_by_periods_fits_as_by_their_starts():
+    from convlstm import ETSForecaster, datasets
+
+    y = datasets.load("air_passengers")
+    periods = y.set_axis(y.index.to_period("M"))
+    a = ETSForecaster(horizon=3).fit(periods).predict()
+    b = ETSForecaster(horizon=3).fit(y).predict()
+    pd.testing.assert_series_equal(a, b)
