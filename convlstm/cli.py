@@ -812,7 +812,8 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with open(args.out, "w", encoding="utf-8") as fh:
             fh.write(html)
     print(
-        f"wrote {args.out} ({len(html) / 1e6:.1f} MB): best {best or 'none'}, "
+        f"wrote {'the report to stdout' if args.out == '-' else args.out} "
+        f"({len(html) / 1e6:.1f} MB): best {best or 'none'}, "
         f"{plural(folds, 'fold')} x {horizon} steps, {seconds:.1f}s",
         file=err,
     )

@@ -115,6 +115,14 @@ def diebold_mariano(
     fn = np.abs if loss == "absolute" else np.square
     d = fn(a) - fn(b)
     mean_d = float(d.mean())
+    scale = max(float(np.mean(fn(a))), float(np.mean(fn(b))))
+    if np.any(d != 0) and float(np.max(np.abs(d))) <= 1e-9 * scale:
+        # two forecasts equal to round-off: a "difference" of 1e-12 would test
+        # as overwhelmingly significant
+        why = "the two forecasts' losses differ only by round-off"
+        return DMResult(
+            math.nan, math.nan, n, None, mean_d, h, loss, f"{why}; cannot test"
+        )
     centred = d - mean_d
     gamma = [float(centred[k:] @ centred[: n - k]) / n for k in range(h)]
     variance = gamma[0] + 2.0 * sum(gamma[1:])

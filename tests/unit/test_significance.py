@@ -250,3 +250,12 @@ def test_statistical_models_are_baselines_not_challengers():
     out = compare_to_baseline(bt)
     assert out.attrs["baseline"] == "ETS"
     assert list(out["model"]) == ["ConvLSTM"]
+
+
+def test_losses_equal_to_round_off_are_not_tested():
+    from convlstm.significance import diebold_mariano
+
+    a = np.arange(1.0, 9.0)
+    result = diebold_mariano(a, a + 1e-12)
+    assert math.isnan(result.p_value) and result.better is None
+    assert "round-off" in result.note
