@@ -318,8 +318,8 @@ def fold_start_text(name: str, final: str | None, folds: list[str]) -> str | Non
     return (
         f"{name}'s backtest folds, trained on less of the series, started "
         f"{' and '.join(parts)}, while its fit on the whole series started "
-        f"{_START_WORDS.get(final, final)}: its scores rate the folds' fits, the "
-        "forecast beyond the data comes from the other start"
+        f"{_START_WORDS.get(final, final)}: its scores rate the folds' fits, not "
+        "the fit that forecasts beyond the data"
     )
 
 

@@ -62,15 +62,27 @@ def steps_controls(src: ui.Source) -> None:
 
 src = ui.source()
 KINDS = {"bundled": "Bundled dataset", "upload": "Upload a CSV"}
+
+
+def _keep_a_kind() -> None:
+    """A click on the chosen segment would choose neither: keep the one shown."""
+    if st.session_state.get("data_kind") is None:
+        st.session_state["data_kind"] = st.session_state.get("data_kind_shown")
+
+
+shown = src["kind"] if src else "bundled"
 kind = st.segmented_control(
     "Source",
     list(KINDS),
-    default=src["kind"] if src else "bundled",
+    # the state holds the choice once made (a default beside it would warn)
+    default=None if "data_kind" in st.session_state else shown,
     format_func=KINDS.get,
     key="data_kind",
+    on_change=_keep_a_kind,
     help="Start from a bundled dataset or drag and drop your own CSV file.",
 )
-kind = kind or (src["kind"] if src else "bundled")
+kind = kind or shown
+st.session_state["data_kind_shown"] = kind
 
 table: pd.DataFrame | None = None  # the raw file, for uploads
 if kind == "bundled":
