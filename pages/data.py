@@ -31,6 +31,7 @@ st.caption(
 def steps_controls(src: ui.Source) -> None:
     """*Steps* and *Rows in one step*: the data read in regular steps (an event
     log as daily sums, half-hours as days), each step's rows combined as chosen."""
+    ui.mark_column_widgets()
     # the session state holds the choices (set from the data choice when the
     # widgets are new), so that a new dataset or file starts from its own steps
     st.session_state.setdefault("step", src.get("step") or ui.OWN_STEPS)
@@ -181,6 +182,7 @@ if table is not None:
     ):
         if st.session_state.get(key) not in options:
             st.session_state[key] = picked if picked in options else None
+    ui.mark_column_widgets()
     c1, c2, c3 = st.columns(3)
     c1.selectbox(
         "Time column",

@@ -107,16 +107,47 @@ def choose_upload(file_name: str, content: bytes) -> bool:
     return True
 
 
+#: The data the Data page's column widgets were last drawn for.
+_WIDGETS_OF = "column_widgets_of"
+
+
+def _data_identity(src: Source | None) -> str | None:
+    """The file or dataset a data choice reads (not how it reads it)."""
+    if not src:
+        return None
+    return src.get("digest") or src.get("name")
+
+
+def mark_column_widgets() -> None:
+    """Note that the column widgets about to be drawn show the current data's
+    columns (see :func:`_for_current_data`)."""
+    st.session_state[_WIDGETS_OF] = _data_identity(source())
+
+
+def _for_current_data(which: str) -> bool:
+    """Whether a column widget's change belongs to the current data: a change
+    the browser sends for the widgets of a file replaced since (a new upload
+    while a run trains, say) must not land on the new file, nor fail for a
+    widget already forgotten."""
+    return which in st.session_state and st.session_state.get(
+        _WIDGETS_OF
+    ) == _data_identity(source())
+
+
 def choose_column(which: str) -> None:
     """Widget callback: store the choice in widget ``which`` (``"time_col"``,
     ``"value_col"``, ``"id_cols"`` or ``"series"``, the same name as the Source
     field) in the data choice."""
+    if not _for_current_data(which):
+        return
     st.session_state[SOURCE] = {**source(), which: st.session_state[which]}
 
 
 def choose_value_column() -> None:
     """Widget callback: store the value-column choice (one column, or
     :data:`EVERY_COLUMN` for every numeric column a series) in the data choice."""
+    if not _for_current_data("value_col"):
+        return
     picked = st.session_state["value_col"]
     wide = picked == EVERY_COLUMN
     st.session_state[SOURCE] = {
@@ -133,6 +164,8 @@ OWN_STEPS = ""
 def choose_steps() -> None:
     """Widget callback: store the *Steps* and *Rows in one step* choices in the
     data choice (:data:`OWN_STEPS` is no step)."""
+    if st.session_state.get(_WIDGETS_OF) != _data_identity(source()):
+        return  # the widgets of data replaced since
     st.session_state[SOURCE] = {
         **source(),
         "step": st.session_state.get("step") or None,

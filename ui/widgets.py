@@ -14,7 +14,7 @@ from convlstm.data import panel_summary
 from convlstm.data.steps import frequency_words
 
 from .loaders import dataset_info
-from .state import DEFAULT_DATASET, choose_column, source
+from .state import DEFAULT_DATASET, choose_column, mark_column_widgets, source
 from .text import time_format
 
 #: How many series the small multiples draw.
@@ -92,6 +92,7 @@ def panel_section(panel: pd.DataFrame) -> str:
             "(listed under What the reader did)."
         )
     st.session_state["series"] = chosen
+    mark_column_widgets()
     st.selectbox(
         "Series to train and compare",
         names,

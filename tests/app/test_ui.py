@@ -145,3 +145,28 @@ def test_library_messages_name_only_the_apps_place_to_choose() -> None:
     assert (
         app_words("drop it (series=..., --series) to read it") == "drop it to read it"
     )
+
+
+def test_a_column_change_sent_for_replaced_data_is_ignored() -> None:
+    # a new upload while a run trains: the browser may still send the old file's
+    # column widgets (forgotten since), which must neither fail nor land on it
+    import streamlit as st
+
+    from ui import state
+
+    def upload(digest: str) -> None:
+        st.session_state[ui.SOURCE] = ui.Source(
+            kind="upload", file_name=f"{digest}.csv", data=b"", digest=digest,
+            time_col=None, value_col=None,
+        )  # fmt: skip
+
+    upload("old")
+    state.mark_column_widgets()
+    upload("new")
+    state.choose_column("time_col")  # its widget was forgotten: no KeyError
+    st.session_state["value_col"] = "units"  # the old file's column
+    state.choose_value_column()
+    assert st.session_state[ui.SOURCE]["value_col"] is None
+    state.mark_column_widgets()  # drawn for the new file: changes count again
+    state.choose_value_column()
+    assert st.session_state[ui.SOURCE]["value_col"] == "units"
