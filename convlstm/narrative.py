@@ -170,10 +170,11 @@ def panel_below_zero_text(
     history = values.groupby("series", sort=False)["value"]
     low = history.min()
     tiny = 1e-9 * history.agg(lambda v: max(float(v.abs().max()), 1e-300))
-    never = low.index[low >= 0]
+    fut = future.assign(series=future["series"].astype(str))
+    # of the series forecast (a sampled run forecasts some of the panel's)
+    never = low.index[(low >= 0) & low.index.isin(fut["series"])]
     if never.empty:
         return None
-    fut = future.assign(series=future["series"].astype(str))
     fut = fut[fut["series"].isin(never)]
     below = fut[fut["forecast"] < -tiny.reindex(fut["series"]).to_numpy()]
     if below.empty:

@@ -144,3 +144,16 @@ def test_a_big_network_is_said_with_its_size() -> None:
     assert "(38 MB" in narrative.network_size_note(3, 256, 2)
     assert narrative.network_size_note(3, 8, 1) == ""  # the defaults: nothing
     assert narrative.network_size_note((3, 5), 512, 1).startswith("A network")
+
+
+def test_below_zero_counts_among_the_series_forecast():
+    from convlstm.narrative import panel_below_zero_text
+
+    panel = pd.DataFrame(
+        {"series": [s for s in "abcd" for _ in range(3)], "value": [1.0] * 12}
+    )
+    future = pd.DataFrame(
+        {"series": ["a", "b"], "model": "Theta", "forecast": [-2.0, 1.0]}
+    )  # a sampled run forecast two of the four series
+    text = panel_below_zero_text(panel, future)
+    assert "on 1 of the 2 series that never go below zero" in text
