@@ -738,8 +738,8 @@ def _note_repairs(repairs: dict[str, list[str]], notes: list[str]) -> None:
         notes.append(f"series {quote(name)}: " + "; ".join(own))
     if len(repairs) > _LISTED:
         notes.append(
-            f"and {len(repairs) - _LISTED:,} more series were repaired "
-            "(attrs['repairs'] lists every repair by series)"
+            f"and {len(repairs) - _LISTED:,} more series were repaired too (in "
+            "Python the panel's attrs['repairs'] lists each series' repairs)"
         )
 
 
