@@ -215,6 +215,10 @@ if table is not None:
     added = list(dict.fromkeys(added))
     if src.get("id_cols") is None:  # not chosen: the reader's pick, as it reads now
         st.session_state["id_cols"] = [c for c in picked_ids if c in columns + added]
+    elif "id_cols" not in st.session_state:  # chosen, and back from another page
+        st.session_state["id_cols"] = [
+            c for c in src["id_cols"] if c in columns + added
+        ]
     c3.multiselect(
         "Series id columns",
         columns + added,

@@ -86,3 +86,22 @@ def test_a_second_upload_shows_its_own_columns_not_the_first_ones(app: AppTest) 
     assert app.multiselect(key="id_cols").value == ["region"]
     assert app.selectbox(key="time_col").value == "day"
     assert app.selectbox(key="value_col").value == "units"
+
+
+def test_chosen_id_columns_are_shown_again_after_another_page(app: AppTest) -> None:
+    rows = ["store,item,date,sales"]
+    for store in ("n", "s"):
+        for item in ("a", "b"):
+            for month in range(1, 25):
+                year, m = 2020 + (month - 1) // 12, (month - 1) % 12 + 1
+                rows.append(f"{store},{item},{year}-{m:02d}-01,{month}")
+    _open(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    data = ("\n".join(rows) + "\n").encode()
+    app.file_uploader(key="upload").set_value(("si.csv", data, "text/csv")).run()
+    assert app.multiselect(key="id_cols").value == ["store", "item"]
+    app.multiselect(key="id_cols").set_value(["store"]).run()
+    _open(app, "pages/how_it_works.py")
+    _open(app, "pages/data.py")
+    assert app.multiselect(key="id_cols").value == ["store"]
+    assert {m.label: m.value for m in app.metric}["Series"] == "2"
