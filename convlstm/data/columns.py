@@ -194,7 +194,7 @@ def _hour_columns(
     """Columns named like an hour ("hour", "HE", "Stunde") holding whole hours 0-23
     (or 1-24, hours ending), each as clock times ("13:00") to join to a date and
     the note to give when it is joined (None: nothing to say)."""
-    out: dict[str, tuple[pd.Series, bool]] = {}
+    out: dict[str, tuple[pd.Series, str | None]] = {}
     numeric = [c for c in cols if pd.api.types.is_numeric_dtype(df[c].dtype)]
     for c in cols:
         if lower[c] not in _HOUR_NAMES or len(numeric) < 2:

@@ -310,6 +310,16 @@ def combine_panel_rows(
         groups = long.groupby(["series", "time"], sort=True)["value"]
         return _agg(groups, agg).reset_index()
     spans = long.groupby("series", sort=False)["time"].agg(["min", "max"])
+    unique = long.drop_duplicates(["series", "time"])
+    # series of events (rows at irregular times): a sum or count carries each on
+    # to the last step of them all (see _zeros_to_log_end)
+    logs = [
+        name
+        for name, rows in unique.groupby("series", sort=False)["time"]
+        if not is_regular(rows.to_numpy())
+    ]
+    if agg in ("sum", "count") and len(logs) >= 2:
+        spans.loc[logs, "max"] = spans.loc[logs, "max"].max()
     _check_count(
         np.sum(_steps_between(spans["min"], spans["max"], freq)), freq, max_points
     )
@@ -321,9 +331,9 @@ def combine_panel_rows(
     out = _agg(steps, agg)
     if agg in ("sum", "count"):
         out = out.fillna(0.0)  # as combine_rows: an empty step is 0
-        out = _zeros_to_log_end(long, out, freq, notes, listed)
+        out = _zeros_to_log_end(logs, out, freq, notes, listed)
         partial: list[str] = []
-        out = _drop_partial_panel_ends(long, out, freq, agg, partial, listed)
+        out = _drop_partial_panel_ends(unique, logs, out, freq, agg, partial, listed)
     else:
         empty = out.isna().groupby(level=0).agg(["sum", "size"])
         over = empty[
@@ -435,18 +445,13 @@ def _partial_note(agg: str, freq: str, dropped: list[pd.Timestamp], which: str) 
 
 
 def _zeros_to_log_end(
-    long: pd.DataFrame, out: pd.Series, freq: str, notes: list[str], listed: int
+    logs: list[str], out: pd.Series, freq: str, notes: list[str], listed: int
 ) -> pd.Series:
-    """The summed or counted steps of a panel's event logs (series whose rows come
-    at irregular times), each carried on with 0 from its last row to the last
-    step of all the logs: a product with no sale since February has sold nothing
-    since, and its forecast starts where the file ends, not in February."""
-    unique = long.drop_duplicates(["series", "time"])
-    logs = [
-        name
-        for name, rows in unique.groupby("series", sort=False)["time"]
-        if not is_regular(rows.to_numpy())
-    ]
+    """The summed or counted steps of a panel's event logs (``logs``: series whose
+    rows come at irregular times), each carried on with 0 from its last row to
+    the last step of all the logs: a product with no sale since February has
+    sold nothing since, and its forecast starts where the file ends, not in
+    February."""
     if len(logs) < 2:
         return out
     names = out.index.get_level_values(0)
@@ -479,7 +484,8 @@ def _zeros_to_log_end(
 
 
 def _drop_partial_panel_ends(
-    long: pd.DataFrame,
+    unique: pd.DataFrame,
+    logs: list[str],
     out: pd.Series,
     freq: str,
     agg: str,
@@ -487,17 +493,17 @@ def _drop_partial_panel_ends(
     listed: int,
 ) -> pd.Series:
     """:func:`partial_ends` for every series of a panel read in summed or
-    counted steps (``out``, indexed by series and step start): the partial end
+    counted steps (``out``, indexed by series and step start; ``unique``: the
+    panel's rows, one per series and time; ``logs``: its series of events, whose
+    first and last steps are judged on the rows of them all): the partial end
     steps left out, with one note."""
     starts = out.index.get_level_values(1)
     bounds = pd.Series(np.arange(len(out))).groupby(
         out.index.get_level_values(0), sort=False
     )
     firsts, lasts = bounds.min(), bounds.max()
-    unique = long.drop_duplicates(["series", "time"])
     keep = np.ones(len(out), dtype=bool)
     cut: dict[str, list[str]] = {"first": [], "last": []}
-    logs = []  # series of events: where the file's rows start and end decides
 
     def drop(name: str, first: bool, last: bool) -> None:
         lo, hi = int(firsts[name]), int(lasts[name])
@@ -508,11 +514,11 @@ def _drop_partial_panel_ends(
             keep[hi] = False
             cut["last"].append(str(name))
 
+    events = set(logs)
     for name, rows in unique.groupby("series", sort=False)["time"]:
-        times = rows.to_numpy()
-        if not is_regular(times):
-            logs.append(name)
+        if name in events:
             continue
+        times = rows.to_numpy()
         lo, hi = int(firsts[name]), int(lasts[name]) + 1
         drop(name, *partial_ends(times, starts[lo:hi], freq, regular=True))
     if logs:

@@ -149,3 +149,20 @@ def test_an_event_log_series_that_stops_is_carried_on_with_zeros():
     assert b.index[-1] == panel["time"].max() == pd.Timestamp("2023-03-31")
     assert (b["2023-02-21":] == 0).all() and b["2023-02-20"] == 2
     assert any("carried 1 series on with 0" in n for n in panel.attrs["notes"])
+
+
+def test_carrying_logs_on_counts_towards_the_limit_of_points():
+    from convlstm.data.steps import combine_panel_rows
+
+    rows = []
+    for k in range(20):  # twenty short logs in a year-long file
+        day = pd.Timestamp("2023-01-01") + pd.Timedelta(days=18 * k)
+        for h in (1, 5, 11, 26, 50):
+            rows.append((f"s{k}", day + pd.Timedelta(hours=h), 1.0))
+    long = pd.DataFrame(rows, columns=["series", "time", "value"])
+    long = long.sort_values(["series", "time"]).reset_index(drop=True)
+    with pytest.raises(DataError, match="would make"):
+        combine_panel_rows(long, [], agg="sum", step="h", max_points=5_000)
+    # their own spans hold 1,000 steps; carried on to the last, some 80,000
+    out = combine_panel_rows(long, [], agg="sum", step="h", max_points=200_000)
+    assert len(out) > 50_000
