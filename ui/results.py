@@ -249,14 +249,14 @@ def show_start(res: dict) -> None:
     """How each model that has a pretrained network started, and what it noted
     (a season without a pretrained network trains from scratch)."""
     cmp = res["comparison"]
+    backtest = getattr(cmp, "backtest", None)  # (older results have none)
     for name in pretrained_models():
         if name in cmp.summary.index:
             start = start_of(model_params(res["params"]), name)
             if start == "auto":
                 both = (
                     ", or on a monthly series both, forecasting their mean"
-                    if getattr(getattr(cmp, "backtest", None), "season_length", 12)
-                    == 12
+                    if getattr(backtest, "season_length", 12) == 12
                     else ""
                 )
                 st.caption(
@@ -270,7 +270,7 @@ def show_start(res: dict) -> None:
         note = getattr(cmp.fitted.get(name), "init_note_", None)
         if note:
             st.info(f"{name}: {escape_md(note)}.", icon=":material/info:")
-        folds = getattr(getattr(cmp, "backtest", None), "fold_starts", {}).get(name)
+        folds = getattr(backtest, "fold_starts", {}).get(name)
         final = getattr(cmp.fitted.get(name), "start_", None)
         if text := narrative.fold_start_text(name, final, folds or []):
             st.caption(f":material/info: {escape_md(text)}.")

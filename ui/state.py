@@ -129,9 +129,12 @@ def _for_current_data(which: str) -> bool:
     the browser sends for the widgets of a file replaced since (a new upload
     while a run trains, say) must not land on the new file, nor fail for a
     widget already forgotten."""
-    return which in st.session_state and st.session_state.get(
-        _WIDGETS_OF
-    ) == _data_identity(source())
+    return which in st.session_state and _drawn_for_current_data()
+
+
+def _drawn_for_current_data() -> bool:
+    """Whether the column widgets were last drawn for the current data."""
+    return st.session_state.get(_WIDGETS_OF) == _data_identity(source())
 
 
 def choose_column(which: str) -> None:
@@ -164,7 +167,7 @@ OWN_STEPS = ""
 def choose_steps() -> None:
     """Widget callback: store the *Steps* and *Rows in one step* choices in the
     data choice (:data:`OWN_STEPS` is no step)."""
-    if st.session_state.get(_WIDGETS_OF) != _data_identity(source()):
+    if not _drawn_for_current_data():
         return  # the widgets of data replaced since
     st.session_state[SOURCE] = {
         **source(),

@@ -994,6 +994,17 @@ def _is_id_name(name: str) -> bool:
     )
 
 
+def numeric_columns(df: pd.DataFrame, time_col: str | None) -> list[str]:
+    """The numeric (not boolean) columns besides the time, in table order."""
+    return [
+        c
+        for c in df.columns
+        if c != time_col
+        and pd.api.types.is_numeric_dtype(df[c].dtype)
+        and not pd.api.types.is_bool_dtype(df[c].dtype)
+    ]
+
+
 def constant_id_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
     """The columns of ``cols`` named like an id ("station", "store_id") holding
     one value in every row: the name of the file's one series, not a series."""

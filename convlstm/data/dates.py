@@ -273,9 +273,10 @@ def _text_times(
                 present, parsed, zoned, name, notes, groups, local=local
             )
     parsed = _read_leftovers(present, parsed, name, notes)
-    if (parsed.dt.year < 1000).any():
+    yearless = (parsed.dt.year < 1000).to_numpy()
+    if yearless.any():
         # a cell read on its own without a year ("01 Feb") lands in the year 1
-        raise _no_year(name, present[(parsed.dt.year < 1000).to_numpy()])
+        raise _no_year(name, present[yearless])
     bad = parsed.isna()
     if (
         bad.any()

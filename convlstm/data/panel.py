@@ -20,6 +20,7 @@ from .columns import (
     combine_time_columns,
     constant_id_columns,
     identify_series,
+    numeric_columns,
     pick_time_column,
     pick_value_column,
     series_names,
@@ -183,7 +184,7 @@ def wide_columns(df: pd.DataFrame, time_col: str | None = None) -> list[str]:
     if time_col is None and not isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex):
         df = combine_time_columns(df, None, [])
         time_col, _ = pick_time_column(df, None)
-    numeric = _numeric_columns(df, time_col)
+    numeric = numeric_columns(df, time_col)
     calendar = calendar_columns(df, numeric)
     if len(numeric) - len(calendar) >= 1:
         numeric = [c for c in numeric if c not in calendar]
@@ -391,7 +392,7 @@ def _layout(
         return series_names(df, ids), [value_col]
     if value_col is not None:
         return None, [value_col]
-    numeric = _numeric_columns(df, time_col)
+    numeric = numeric_columns(df, time_col)
     named = constant_id_columns(df, numeric) if len(numeric) >= 2 else []
     if named and len(numeric) > len(named):
         numeric = [c for c in numeric if c not in named]
@@ -433,17 +434,6 @@ def _blank(col: pd.Series) -> bool:
     return bool(
         col.isna().all() or (col.fillna("").astype(str).str.strip() == "").all()
     )
-
-
-def _numeric_columns(df: pd.DataFrame, time_col: str | None) -> list[str]:
-    """The numeric (not boolean) columns besides the time, in table order."""
-    return [
-        c
-        for c in df.columns
-        if c != time_col
-        and pd.api.types.is_numeric_dtype(df[c].dtype)
-        and not pd.api.types.is_bool_dtype(df[c].dtype)
-    ]
 
 
 def _long_rows(

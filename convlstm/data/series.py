@@ -16,6 +16,7 @@ from .cells import format_time, plural, quote
 from .columns import (
     combine_time_columns,
     identify_series,
+    numeric_columns,
     pick_time_column,
     pick_value_column,
     series_names,
@@ -302,11 +303,7 @@ def _one_series(
     if not ids:
         notes.extend(id_notes)
         if series is not None:
-            numeric = [
-                c
-                for c in df.columns
-                if c != time_col and pd.api.types.is_numeric_dtype(df[c].dtype)
-            ]
+            numeric = numeric_columns(df, time_col)
             if len(numeric) >= 2:  # a wide table: its series are its columns
                 listed = ", ".join(quote(c) for c in numeric[:8])
                 raise DataError(
