@@ -254,8 +254,9 @@ m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Points", f"{len(y):,}", help="Length of the series after repairs.")
 m2.metric(
     "Frequency",
-    frequency_words(freq),
-    help=f"Inferred from the timestamps (pandas alias {freq}).",
+    frequency_words(freq, short=True),
+    help=f"Inferred from the timestamps: {frequency_words(freq)} (pandas alias "
+    f"{freq}).",
 )
 m3.metric("Season length", data.season_length(y), help="Steps in one natural cycle.")
 m4.metric("Start", f"{y.index[0]:%Y-%m-%d}", help=f"{y.index[0]}")

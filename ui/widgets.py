@@ -69,8 +69,8 @@ def panel_section(panel: pd.DataFrame) -> str:
     freq = panel.attrs.get("freq")
     m2.metric(
         "Frequency",
-        frequency_words(freq),
-        help=f"Shared by all series (pandas alias {freq}).",
+        frequency_words(freq, short=True),
+        help=f"Shared by all series: {frequency_words(freq)} (pandas alias {freq}).",
     )
     m3.metric(
         "Points per series",

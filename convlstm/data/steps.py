@@ -237,10 +237,11 @@ _WEEKDAYS = {
 }  # fmt: skip
 
 
-def frequency_words(freq: str | None) -> str:
+def frequency_words(freq: str | None, *, short: bool = False) -> str:
     """A pandas frequency in words for people: "MS" is "monthly", "W-SUN" "weekly
     (Sundays)", "30min" "every 30 minutes", "QS-OCT" "quarterly (from October)";
-    the alias itself when it is none of these (or "unknown" for None)."""
+    the alias itself when it is none of these (or "unknown" for None). ``short``:
+    a few characters for a narrow place ("weekly", "30 minutes", "weekdays")."""
     if not freq:
         return "unknown"
     match = re.fullmatch(r"(\d*)([A-Za-z]+)(?:-([A-Z]{3}))?", str(freq))
@@ -249,6 +250,10 @@ def frequency_words(freq: str | None) -> str:
     n = int(match.group(1) or 1)
     unit = _UNITS[match.group(2)]
     anchor = match.group(3)
+    if short:
+        if n > 1:
+            return f"{n} {unit}s"
+        return "weekdays" if unit == "business day" else _ADVERBS.get(unit, unit)
     words = f"every {n} {unit}s" if n > 1 else _ADVERBS.get(unit, f"every {unit}")
     if unit == "week" and anchor in _WEEKDAYS:
         words += f" ({_WEEKDAYS[anchor]})"
