@@ -54,7 +54,7 @@ from .models.registry import (
     model_spec,
     params_for,
 )
-from .record import compare_results, data_fingerprint, make_record
+from .record import compare_results, data_fingerprint, make_record, networks_used
 
 __all__ = [
     "DEFAULT_LEVELS",
@@ -329,7 +329,11 @@ def compare(
         folds=folds,
         seed=_seed(protos, params),
         device=device,
-        extra={**dict(extra or {}), "refit_final": refit_final},
+        extra={
+            **dict(extra or {}),
+            "refit_final": refit_final,
+            "networks": networks_used(fitted),
+        },
     )
     record["data"] = data
     comparison = Comparison(

@@ -429,3 +429,43 @@ def kinds_phrase(names: Iterable[str], *, default: str = "other") -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def shape_words(
+    shape: Mapping[str, Any], learning_rate: Any = None, epochs: Any = None
+) -> str:
+    """ "kernel 3, hidden 16, learning rate 0.003, 2 layers, up to 30 epochs" of
+    a network's shape (``architecture()``) and training."""
+    kernel = shape.get("kernel_size")
+    if isinstance(kernel, list | tuple):
+        kernel = "x".join(str(k) for k in kernel)
+    words = [f"kernel {kernel}"] if kernel is not None else []
+    if shape.get("hidden_size") is not None:
+        words.append(f"hidden {shape['hidden_size']}")
+    if learning_rate is not None:
+        words.append(f"learning rate {learning_rate:g}")
+    if shape.get("num_layers") is not None:
+        words.append(plural(int(shape["num_layers"]), "layer"))
+    if epochs is not None:
+        words.append(f"up to {epochs} epochs")
+    return ", ".join(words)
+
+
+def network_words(used: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> str:
+    """What network a model forecast with, from its entry of
+    :func:`~convlstm.record.networks_used` (its start and shape); the run's
+    ``settings`` where the model was not kept (``used`` None)."""
+    lr, epochs = settings.get("learning_rate"), settings.get("epochs")
+    if not used:
+        return shape_words(settings, lr, epochs)
+    start = used.get("start")
+    if start == "pretrained":
+        how = "fine-tuned" if used.get("fine_tune", True) else "zero-shot"
+        return f"the pretrained network ({shape_words(used['shape'])}), {how}"
+    own = shape_words(used["shape"], lr, epochs)
+    if start == "both" and used.get("pretrained_shape"):
+        return (
+            f"the mean of a network trained from scratch ({own}) and the "
+            f"pretrained network ({shape_words(used['pretrained_shape'])})"
+        )
+    return own

@@ -401,6 +401,16 @@ def compare_panel(
         for k in range(1, folds + 1)
     }
     evaluated = [s for s in lengths if any(s in in_fold[k] for k in in_fold)]
+    empty = sum(1 for k in in_fold if not in_fold[k])  # the earliest folds, if any
+    if evaluated and empty:
+        # no series is long enough for the first folds: the backtest has fewer
+        notes.append(
+            f"asked for {plural(folds, 'fold')}, but no series is long enough for "
+            f"the first {plural(empty, 'fold')}, so the backtest has "
+            f"{plural(folds - empty, 'fold')}"
+        )
+        folds -= empty
+        in_fold = {k: in_fold[k + empty] for k in range(1, folds + 1)}
     if unscored:
         notes.append(
             "a forecast only: no backtest (0 folds), so no series was scored; read "

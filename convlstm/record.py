@@ -155,6 +155,30 @@ def make_record(
     return jsonable(record)
 
 
+def networks_used(fitted: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The networks that fitted models forecast with, which may differ from the
+    settings asked for: a network over a panel is widened and a pretrained one
+    keeps its own shape. Per model with a network: ``start`` ("scratch",
+    "pretrained" or "both"; None for a model without starts), ``shape`` (its
+    ``architecture()``), ``fine_tune`` for a pretrained start and, where both
+    starts were kept, ``pretrained_shape``."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, model in fitted.items():
+        if not callable(getattr(model, "architecture", None)):
+            continue
+        entry: dict[str, Any] = {
+            "start": getattr(model, "start_", None),
+            "shape": dict(model.architecture()),
+        }
+        if entry["start"] == "pretrained":
+            entry["fine_tune"] = bool(getattr(model, "fine_tune", True))
+        partner = getattr(model, "partner_", None)
+        if entry["start"] == "both" and partner is not None:
+            entry["pretrained_shape"] = dict(partner.architecture())
+        out[str(name)] = jsonable(entry)
+    return out
+
+
 def package_versions() -> dict[str, str | None]:
     """Return the versions of Python and the main libraries, without importing them.
 

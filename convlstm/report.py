@@ -30,11 +30,12 @@ from .narrative import (
     as_sentence,
     filled_scoring_text,
     kinds_phrase,
+    network_words,
     unscored_panel_text,
     unscored_text,
 )
 from .plots import forecast_figure
-from .record import package_versions, record_to_json
+from .record import networks_used, package_versions, record_to_json
 from .significance import format_p
 
 logger = logging.getLogger(__name__)
@@ -278,6 +279,7 @@ def _panel_settings(result: Any, settings: Mapping[str, Any] | None) -> str:
         "season_length": result.season_length,
         "models": [str(m) for m in result.summary.index],
         "settings": dict(settings or {}),
+        "networks": networks_used(getattr(result, "fitted", None) or {}),
         "versions": package_versions(),
     }
     text = json.dumps(payload, indent=2, default=str, sort_keys=False)
@@ -796,6 +798,16 @@ def _record_section(record: Mapping[str, Any]) -> str:
         ("Folds", record.get("folds", "–")),
         ("Seed", record.get("seed", "–")),
         ("Device", record.get("device", "–")),
+        (
+            "Networks",
+            "; ".join(
+                f"{name}: {network_words(used, {})}"
+                for name, used in (
+                    (record.get("extra") or {}).get("networks") or {}
+                ).items()
+            )
+            or "–",
+        ),
         (
             "Versions",
             ", ".join(f"{k} {v}" for k, v in versions.items() if v is not None) or "–",

@@ -33,7 +33,7 @@ from convlstm.models.persistence import (
     load_bundle,
 )
 from convlstm.models.registry import network_models, params_for
-from convlstm.record import record_to_json
+from convlstm.record import networks_used, record_to_json
 from convlstm.report import build_report
 
 from .errors import guard, show_error
@@ -170,64 +170,23 @@ def show_header(
     )
 
 
-#: The network settings a results caption names: (key, how it reads).
 def network_text(res: dict) -> str:
-    """ "ConvLSTM: kernel 3, hidden 8, learning rate 0.003, 2 layer(s) · " for the
+    """ "ConvLSTM: kernel 3, hidden 8, learning rate 0.003, 2 layers · " for the
     run's models that the network settings shape, else "": the networks that
     produced these results, read off the fitted models where the run kept them
     (a network over a panel is widened, a pretrained one keeps its own shape),
     whatever the form shows now."""
     cmp = res["comparison"]
-    fitted = getattr(cmp, "fitted", None) or {}
+    used = networks_used(getattr(cmp, "fitted", None) or {})
     parts = []
     for name in network_models():
         if name not in set(cmp.summary.index):
             continue
         mine = params_for(name, model_params(res["params"]))
-        words = _network_words(fitted.get(name), mine)
+        words = narrative.network_words(used.get(name), mine)
         if words:
             parts.append(f"{escape_md(name)}: {words} · ")
     return "".join(parts)
-
-
-def _shape_words(
-    shape: dict[str, Any], learning_rate: Any = None, epochs: Any = None
-) -> str:
-    """ "kernel 3, hidden 16, learning rate 0.003, 2 layer(s), up to 30 epochs"
-    of a net's shape and training."""
-    kernel = shape.get("kernel_size")
-    if isinstance(kernel, list | tuple):
-        kernel = "x".join(str(k) for k in kernel)
-    words = [f"kernel {kernel}"] if kernel is not None else []
-    if shape.get("hidden_size") is not None:
-        words.append(f"hidden {shape['hidden_size']}")
-    if learning_rate is not None:
-        words.append(f"learning rate {learning_rate:g}")
-    if shape.get("num_layers") is not None:
-        words.append(plural(int(shape["num_layers"]), "layer"))
-    if epochs is not None:
-        words.append(f"up to {epochs} epochs")
-    return ", ".join(words)
-
-
-def _network_words(model: Any, mine: dict[str, Any]) -> str:
-    """What network a fitted model forecast with (its start, its shape); the
-    run's settings ``mine`` where the model was not kept."""
-    lr, epochs = mine.get("learning_rate"), mine.get("epochs")
-    if model is None or not hasattr(model, "architecture"):
-        return _shape_words(mine, lr, epochs)
-    start = getattr(model, "start_", None)
-    if start == "pretrained":
-        how = "fine-tuned" if getattr(model, "fine_tune", True) else "zero-shot"
-        return f"the pretrained network ({_shape_words(model.architecture())}), {how}"
-    own = _shape_words(model.architecture(), lr, epochs)
-    partner = getattr(model, "partner_", None)
-    if start == "both" and partner is not None:
-        return (
-            f"the mean of a network trained from scratch ({own}) and the "
-            f"pretrained network ({_shape_words(partner.architecture())})"
-        )
-    return own
 
 
 def show_left_out(cmp: Any) -> None:

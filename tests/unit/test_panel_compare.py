@@ -82,6 +82,20 @@ def test_short_series_are_left_out_with_a_note(result):
     assert "tiny" in set(result.future.loc[result.future["model"] == "Naive", "series"])
 
 
+def test_folds_no_series_reaches_are_dropped_and_said():
+    # east (17) and tiny (9): with 2 folds of 3, no series trains fold 1 on the
+    # 13 points it needs, so the run is a one-fold backtest and says so
+    short = compare_panel(
+        _panel({"east": 17, "tiny": 9}), models=["Naive"], horizon=3, folds=2
+    )
+    assert short.folds == 1
+    assert set(short.forecasts["fold"]) == {1}
+    text = " ".join(short.notes)
+    assert "asked for 2 folds" in text and "backtest has 1 fold" in text
+    assert "fold 1/1 leaves out" not in text
+    assert list(short.per_series["series"]) == ["east"]
+
+
 def test_summary_is_recomputed_from_per_series(result):
     per = result.per_series
     assert list(per.columns[:6]) == ["series", "model", "mae", "rmse", "mase", "smape"]

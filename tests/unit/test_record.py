@@ -17,6 +17,7 @@ from convlstm.record import (
     compare_results,
     data_fingerprint,
     make_record,
+    networks_used,
     record_from_json,
     record_to_json,
 )
@@ -212,3 +213,43 @@ def test_rerun_of_a_record_without_a_fingerprint_says_so(y):
 
     with pytest.raises(DataError, match="no fingerprint of its data"):
         rerun(y, {"models": ["Naive"], "horizon": 3, "folds": 1})
+
+
+class _Net:
+    """A fitted model's face as networks_used reads it."""
+
+    def __init__(self, hidden, start=None, partner=None, fine_tune=True):
+        self.hidden, self.start_, self.partner_ = hidden, start, partner
+        self.fine_tune = fine_tune
+
+    def architecture(self):
+        return {"kernel_size": (3, 3), "hidden_size": self.hidden, "num_layers": 2}
+
+
+def test_networks_used_reads_the_fitted_shapes_not_the_settings():
+    from convlstm.narrative import network_words
+
+    used = networks_used(
+        {
+            "ConvLSTM": _Net(16, "both", partner=_Net(32)),
+            "Pre": _Net(32, "pretrained", fine_tune=False),
+            "LSTM": _Net(24),
+            "ETS": object(),  # no network: left out
+        }
+    )
+    assert set(used) == {"ConvLSTM", "Pre", "LSTM"}
+    assert used["ConvLSTM"]["shape"]["hidden_size"] == 16
+    assert used["ConvLSTM"]["pretrained_shape"]["hidden_size"] == 32
+    assert used["ConvLSTM"]["shape"]["kernel_size"] == [3, 3]  # JSON-ready
+    json.dumps(used)
+    settings = {"hidden_size": 8, "learning_rate": 0.003, "epochs": 5}
+    assert network_words(used["LSTM"], settings) == (
+        "kernel 3x3, hidden 24, learning rate 0.003, 2 layers, up to 5 epochs"
+    )
+    assert network_words(used["Pre"], settings) == (
+        "the pretrained network (kernel 3x3, hidden 32, 2 layers), zero-shot"
+    )
+    assert "scratch (kernel 3x3, hidden 16" in network_words(used["ConvLSTM"], {})
+    assert network_words(None, settings) == (
+        "hidden 8, learning rate 0.003, up to 5 epochs"
+    )

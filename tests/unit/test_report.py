@@ -194,6 +194,17 @@ def test_report_without_optional_parts(y, parts):
     assert "had the lowest average error" in html
 
 
+def test_the_record_names_the_networks_that_ran(y, parts):
+    shape = {"kernel_size": 5, "hidden_size": 16, "num_layers": 1}
+    record = {
+        **parts["record"],
+        "extra": {"networks": {"ConvLSTM": {"start": "scratch", "shape": shape}}},
+    }
+    html = build_report(y, parts["comparison"], record=record)
+    section = html[html.index('id="record"') :]
+    assert "ConvLSTM: kernel 5, hidden 16, 1 layer<" in section
+
+
 def test_report_when_a_baseline_wins(y, parts):
     comp = parts["comparison"]
     summary = comp.summary.copy()
@@ -312,4 +323,16 @@ def test_the_panel_report_holds_its_settings_and_versions():
     report = build_panel_report(panel, result, settings={"seed": 7})
     section = report[report.index('id="panel-settings"') :]
     assert "&quot;seed&quot;: 7" in section and "&quot;convlstm&quot;" in section
+    assert "&quot;networks&quot;: {}" in section  # no network ran
+
+    class Wide:  # a panel's network is wider than the setting asked for
+        start_ = "scratch"
+
+        def architecture(self):
+            return {"kernel_size": 3, "hidden_size": 16, "num_layers": 2}
+
+    result.fitted = {"ConvLSTM": Wide()}
+    report = build_panel_report(panel, result, settings={"hidden_size": 8})
+    section = report[report.index('id="panel-settings"') :]
+    assert "&quot;hidden_size&quot;: 16" in section
     assert "by convlstm-forecast 0." in report
