@@ -219,6 +219,13 @@ def show_panel_coverage(cmp: Any) -> None:
     if coverage is None or coverage.empty:
         return
     with st.expander("Prediction intervals: measured coverage", icon=":material/info:"):
+        if "n" in coverage and not (coverage["n"] > 0).any():
+            st.caption(
+                "Coverage could not be measured: the intervals are built from "
+                "earlier backtest folds' errors and checked on later folds, so it "
+                "needs at least 2 folds (and series long enough for them)."
+            )
+            return
         st.caption(
             "Each model's intervals are pooled over the series on scale-free errors; "
             "coverage is the share of later folds' actuals inside them, over all "
@@ -227,16 +234,17 @@ def show_panel_coverage(cmp: Any) -> None:
         )
         table = coverage[["model", "level", "coverage", "mean_width"]]
         st.dataframe(
-            dash_missing(table, {"level": ".0%", "coverage": ".0%"}),
+            dash_missing(
+                table, {"level": ".0%", "coverage": ".0%", "mean_width": ".3g"}
+            ),
             hide_index=True,
             key="panel_coverage",
             column_config={
                 "model": "Model",
                 "level": "Level",
                 "coverage": "Coverage",
-                "mean_width": st.column_config.NumberColumn(
+                "mean_width": st.column_config.TextColumn(
                     "Mean width",
-                    format="%.3g",
                     help="In units of each series' MASE scale (its typical "
                     "seasonal naive error), so series of any size average: 2 = an "
                     "interval twice as wide as that error.",

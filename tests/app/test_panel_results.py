@@ -149,3 +149,22 @@ def test_a_run_over_a_sample_is_labelled_as_one() -> None:
     assert (
         panel_results.panel_label("big.csv", panel.head(3)) == "big.csv · all 3 series"
     )
+
+
+def test_coverage_of_a_one_fold_run_says_why_it_is_missing(result) -> None:
+    panel = result["panel"]
+    one = compare_panel(
+        panel, models=["Naive"], horizon=3, folds=1, levels=(0.8,), n_jobs=1
+    )
+    at = _app({**result, "comparison": one})
+    (box,) = [e for e in at.expander if e.label.endswith("measured coverage")]
+    assert not box.dataframe
+    assert any("needs at least 2 folds" in c.value for c in box.caption)
+    two = compare_panel(
+        panel, models=["Naive"], horizon=3, folds=2, levels=(0.8,), n_jobs=1
+    )
+    at = _app({**result, "comparison": two, "params": {**result["params"], "folds": 2}})
+    (box,) = [e for e in at.expander if e.label.endswith("measured coverage")]
+    table = box.dataframe[0].value
+    assert "None" not in table.astype(str).to_numpy()
+    assert table["mean_width"].iloc[0] not in ("—", "None")
