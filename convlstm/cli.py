@@ -63,6 +63,7 @@ from .narrative import (
     filled_scoring_text,
     kept_start_text,
     panel_below_zero_text,
+    unchosen_members_text,
     unscored_text,
 )
 from .panel_compare import (
@@ -522,13 +523,14 @@ def _run_compare(
     jobs = _engine_jobs(args, err)
     _one_train_worker(args)
     bar = None if args.quiet else _ProgressBar(err)
+    result_params = _params(args, err)
     try:
         result = compare(
             y,
             models=models,
             horizon=_pick(args.horizon, d_horizon),
             folds=_pick(args.folds, d_folds),
-            params=_params(args, err),
+            params=result_params,
             progress=bar,
             jobs=jobs,
             engine=args.engine,
@@ -539,6 +541,8 @@ def _run_compare(
             bar.close()
     for name, why in result.left_out.items():
         print(f"note: {name} left out: {why}", file=err)
+    if trains_too := unchosen_members_text(models, result_params):
+        print(f"note: {trains_too}", file=err)
     for name, model in result.fitted.items():
         _print_start(name, model, err)
     if below := below_zero_text(y, result.future):

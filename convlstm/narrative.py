@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from .data.cells import format_time, plural
-from .errors import ParameterError
+from .data.cells import and_list, format_time, plural
+from .errors import ConvLSTMError, ParameterError
 from .models.registry import KINDS, model_spec
 
 #: Points beyond which training the neural models on a CPU takes a minute or more.
@@ -180,7 +180,7 @@ def panel_below_zero_text(
     if below.empty:
         return None
     names = list(dict.fromkeys(below["model"]))
-    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    who = and_list(names)
     verb = "forecasts" if len(names) == 1 else "forecast"
     lowest = below.loc[below["forecast"].idxmin()]
     if one:
@@ -469,3 +469,55 @@ def network_words(used: Mapping[str, Any] | None, settings: Mapping[str, Any]) -
             f"pretrained network ({shape_words(used['pretrained_shape'])})"
         )
     return own
+
+
+def unchosen_members_text(
+    chosen: Iterable[str] | Mapping[str, Any],
+    params: Mapping[str, Any] | None = None,
+) -> str | None:
+    """ "Ensemble also trains ConvLSTM and ARIMA, its members not chosen, to
+    combine them; ..." when a chosen ensemble has members that were not chosen;
+    else None.
+
+    Args:
+        chosen: the model names of a run, or its ``{name: unfitted model}``.
+        params: the run's settings (flat or per model, as ``compare`` takes
+            them), to build the named models.
+    """
+    from .backtest import helper_members, is_combiner
+    from .models.registry import make_model, params_for
+
+    if isinstance(chosen, Mapping):
+        named = dict(chosen)
+    else:
+        named = {}
+        for name in chosen:
+            named[name] = None
+            try:
+                if model_spec(name).kind != "ensemble":
+                    continue
+                named[name] = make_model(
+                    name, horizon=1, **params_for(name, dict(params or {}))
+                )
+            except ConvLSTMError:  # an unknown name or bad settings: said elsewhere
+                continue
+    sentences = []
+    for name, proto in named.items():
+        if proto is None or not is_combiner(proto):
+            continue
+        try:
+            extra = list(helper_members({name: proto}))
+        except ConvLSTMError:
+            continue
+        extra = [m for m in extra if m not in named]
+        if not extra:
+            continue
+        one = len(extra) == 1
+        sentences.append(
+            f"{name} also trains {and_list(extra)}, its "
+            f"{'member' if one else 'members'} not chosen, to combine "
+            f"{'it' if one else 'them'}; {'it is' if one else 'they are'} not "
+            f"scored on {'its' if one else 'their'} own (choose "
+            f"{'it' if one else 'them'} to see the scores)"
+        )
+    return "; ".join(sentences) or None

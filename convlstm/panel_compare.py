@@ -59,7 +59,7 @@ from .models.registry import (
     model_spec,
     params_for,
 )
-from .narrative import kept_start_text
+from .narrative import kept_start_text, unchosen_members_text
 
 __all__ = [
     "ALL_SERIES",
@@ -389,6 +389,8 @@ def compare_panel(
     _check_futures(items, horizon)  # before training, not after
     named = _prototypes(models, horizon, dict(params or {}))
     helpers = helper_members(named)
+    if trains_too := unchosen_members_text(named):
+        notes.append(trains_too)
     plain = [n for n, p in named.items() if not is_combiner(p)] + list(helpers)
     _check_train_workers(train_workers, engine, {**named, **helpers})
     baselines = [n for n in named if _is_baseline(n, named[n])]

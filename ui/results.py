@@ -191,7 +191,13 @@ def network_text(res: dict) -> str:
 
 def show_left_out(cmp: Any) -> None:
     """The chosen models that did not run (the series was too short for them,
-    or they failed), each with why; the others ran."""
+    or they failed), each with why; the others ran. Also the members an ensemble
+    trained without their being chosen."""
+    record = getattr(cmp, "record", None) or {}
+    if trains_too := narrative.unchosen_members_text(
+        record.get("models") or [], record.get("parameters")
+    ):
+        st.caption(escape_md(narrative.as_sentence(trains_too)))
     for name, why in getattr(cmp, "left_out", {}).items():
         hint = (
             " Choose fewer folds or a shorter horizon to include it."

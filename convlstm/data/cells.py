@@ -6,6 +6,7 @@ Missing-value markers, time-like column names, and quoting of user text in messa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -82,6 +83,12 @@ def plural(n: int, word: str) -> str:
     if n == 1 or word.endswith("s"):
         return f"{n} {word}"
     return f"{n} {word}s"
+
+
+def and_list(names: Iterable[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    names = [str(n) for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # Whole numbers written with a leading zero ("007", "01234"): codes, not amounts.

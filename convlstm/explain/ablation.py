@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..backtest import BacktestResult, backtest
+from ..data.cells import and_list
 from ..errors import ParameterError
 from ..models.neural import ConvLSTMForecaster
 
@@ -140,7 +141,7 @@ def ablation(
     findings: list[str] = []
     if starts:
         findings.append(
-            f"{_listing(starts)} forecast exactly alike: no epoch beat their "
+            f"{and_list(starts)} forecast exactly alike: no epoch beat their "
             "starting weights on the validation windows, so each kept its start "
             "(the AR skip solved by ridge regression plus the anchor), which is "
             "the same whatever the kernel, front-end or residual paths. Their "
@@ -155,7 +156,7 @@ def ablation(
             verb = "kept its" if len(unmeasured) == 1 else "kept their"
             return (
                 f"The effect of the {part} could not be measured: "
-                f"{_listing(unmeasured)} {verb} starting weights."
+                f"{and_list(unmeasured)} {verb} starting weights."
             )
         return effect_sentence(part, ref_mae, mae[without], tolerance)
 
@@ -225,8 +226,3 @@ def _kept_start(forecasts: pd.DataFrame, names: list[str]) -> list[str]:
             if len(x) and x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=0):
                 alike += [n for n in (a, b) if n not in alike]
     return [n for n in names if n in alike]
-
-
-def _listing(names: list[str]) -> str:
-    """ "a, b and c"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

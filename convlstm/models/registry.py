@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+from ..data.cells import and_list
 from ..errors import ParameterError
 from .rules import (
     ARIMA_MIN_LENGTH,
@@ -459,15 +460,10 @@ def network_settings_note() -> str:
     text = ", ".join(_LABELS.get(p, p.replace("_", " ")) for p in settings)
     if not shaped:
         return "No model takes the network settings."
-    sentence = f"The network settings ({text}) shape the {_join(shaped)} only"
+    sentence = f"The network settings ({text}) shape the {and_list(shaped)} only"
     if others:
         sentence += "; the other models keep their own defaults"
     return sentence + "."
-
-
-def _join(names: Iterable[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 for _spec in (

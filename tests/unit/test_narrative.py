@@ -157,3 +157,20 @@ def test_below_zero_counts_among_the_series_forecast():
     )  # a sampled run forecast two of the four series
     text = panel_below_zero_text(panel, future)
     assert "on 1 of the 2 series that never go below zero" in text
+
+
+def test_an_ensemble_says_which_members_it_trains_unchosen() -> None:
+    from convlstm.narrative import unchosen_members_text
+
+    text = unchosen_members_text(["Ensemble", "Naive", "ETS"])
+    assert text.startswith("Ensemble also trains ConvLSTM, Theta and ARIMA, its ")
+    one = unchosen_members_text(["Ensemble", "ConvLSTM", "ETS", "Theta"])
+    assert "trains ARIMA, its member not chosen, to combine it; it is not" in one
+    assert (
+        unchosen_members_text(["Ensemble", "ConvLSTM", "ETS", "Theta", "ARIMA"]) is None
+    )
+    assert unchosen_members_text(["Naive", "No such model"]) is None
+    custom = {"Ensemble": {"members": ["Naive", "Theta"]}}
+    assert "trains Theta, its member" in unchosen_members_text(
+        ["Ensemble", "Naive"], custom
+    )

@@ -206,6 +206,9 @@ def test_members_outside_the_models_are_fitted_once_per_round_not_reported(fits)
     assert fits == {"NaiveForecaster": 3, "ThetaForecaster": 3}
     assert list(out.summary.index) == ["Naive", "Ensemble"]
     assert set(out.forecasts["model"]) == {"Naive", "Ensemble"}
+    assert any(
+        n.startswith("Ensemble also trains Theta, its member") for n in out.notes
+    )
 
 
 def test_ensemble_leaves_out_a_member_missing_for_a_series():
