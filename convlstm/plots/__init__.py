@@ -281,7 +281,7 @@ def forecast_figure(
                     x=xs,
                     y=ys,
                     mode="lines",
-                    name=f"{label} (backtest)",
+                    name=_tagged(label, "backtest"),
                     legendgroup=name,
                     line={"color": color, "width": 1.5, "dash": "dot"},
                     customdata=folds,
@@ -302,7 +302,7 @@ def forecast_figure(
                     x=rows["timestamp"],
                     y=rows["forecast"],
                     mode="lines",
-                    name=f"{label} (forecast)",
+                    name=_tagged(label, "forecast"),
                     legendgroup=name,
                     line={"color": color, "width": 2.5},
                     hovertemplate=f"{label} %{{y:,.5~r}}<extra></extra>",
@@ -319,6 +319,14 @@ def forecast_figure(
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
     return _layout(fig, title, _label(value_name))
+
+
+def _tagged(label: str, tag: str) -> str:
+    """ "ETS (forecast)", and "ConvLSTM (pretrained, forecast)" for a name that
+    already ends in brackets."""
+    if label.endswith(")") and "(" in label:
+        return f"{label[:-1]}, {tag})"
+    return f"{label} ({tag})"
 
 
 def panel_forecast_figure(

@@ -148,6 +148,17 @@ def test_figures_from_a_comparison(y):
     assert pd.Timestamp(end) == result.future["timestamp"].max()
     bare = plots.forecast_figure(y, result, show_backtest=False)
     assert not any("backtest" in (t.name or "") for t in bare.data)
+    # a name in brackets gets one pair, not "Naive (old) (backtest)"
+    renamed = plots.forecast_figure(
+        y,
+        (
+            result.backtest.forecasts.replace({"Naive": "Naive (old)"}),
+            result.future.replace({"Naive": "Naive (old)"}),
+        ),
+    )
+    assert {"Naive (old, backtest)", "Naive (old, forecast)"} <= {
+        t.name for t in renamed.data
+    }
     assert isinstance(plots.series_figure(y, title="t"), go.Figure)
     loss = plots.loss_figure(
         {"LSTM": [{"epoch": 1, "train_loss": 1.0, "val_loss": 2.0}]}
