@@ -17,7 +17,7 @@ from convlstm.report import build_panel_report
 
 from .errors import show_error
 from .results import bundle_controls, show_header, upload_label
-from .state import Source, panel_key
+from .state import RESULT, Source, panel_key, source_key
 from .text import app_words, dash_missing, escape_md, safe_csv, slug
 
 #: Most series one run in the app trains on; larger panels are sampled.
@@ -46,6 +46,12 @@ def scope_choice(panel: pd.DataFrame, chosen: str) -> bool:
         ALL: f"All {n:,} series (one global run)",
         ONE: f"Only the chosen series ({escape_md(chosen)})",
     }
+    if SCOPE not in st.session_state:
+        # drawn afresh (another page, a reloaded tab): match the results shown,
+        # so a result of the chosen series alone is not shown under "all series"
+        shown = st.session_state.get(RESULT) or {}
+        if shown.get("kind") != "panel" and shown.get("data_key") == source_key():
+            st.session_state[SCOPE] = ONE
     scope = st.radio(
         "Train on",
         list(labels),
