@@ -34,7 +34,7 @@ from .backtest import (
     progress_event,
 )
 from .compare import DEFAULT_LEVELS, give_members_settings
-from .data import future_index, natural_order, split_panel
+from .data import future_index, natural_order, split_panel, stale_series_note
 from .data import season_length as freq_season_length
 from .data.cells import plural, quote
 from .data.frequency import check_future
@@ -381,6 +381,11 @@ def compare_panel(
                 f"{len(split_panel(panel))} series (seed {seed})"
             )
     freq, m = _freq_season(panel, items)
+    forecast = {str(name) for name, _ in items}
+    if stale := stale_series_note(
+        panel[panel["series"].astype(str).isin(forecast)], freq
+    ):
+        notes.append(stale)
     if season_length is not None:
         m = check_count(season_length, "season_length")
     if horizon is None:

@@ -20,6 +20,7 @@ from .panel import (
     panel_summary,
     series_of,
     split_panel,
+    stale_series_note,
     to_panel,
     wide_columns,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "seasonal_periods",
     "series_of",
     "split_panel",
+    "stale_series_note",
     "to_panel",
     "to_series",
     "wide_columns",

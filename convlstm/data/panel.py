@@ -664,24 +664,33 @@ _STALE_STEPS = 10
 
 
 def _note_stale(out: pd.DataFrame, freq: str, notes: list[str]) -> None:
-    """A note on the series that end ``_STALE_STEPS`` steps or more before the
-    newest one (a store closed, or its rows stopped): each is forecast from its
-    own last time, not from the panel's."""
-    last = out.groupby("series", sort=True)["time"].max()
+    if note := stale_series_note(out, freq):
+        notes.append(note)
+
+
+def stale_series_note(panel: pd.DataFrame, freq: str | None) -> str | None:
+    """A note on the series of a panel (``series, time``) that end
+    ``_STALE_STEPS`` steps or more before the newest one (a store closed, or its
+    rows stopped): each is forecast from its own last time, not from the
+    panel's. None when there are none, or all end alike."""
+    if panel.empty or not freq:
+        return None
+    last = panel.groupby("series", sort=True)["time"].max()
     newest = last.max()
     try:
         cutoff = newest - _STALE_STEPS * to_offset(freq)
     except (TypeError, ValueError, OverflowError):
-        return
+        return None
     stale = last[last <= cutoff]
-    if len(stale) and len(stale) < len(last):
-        notes.append(
-            f"{plural(len(stale), 'series')} {'ends' if len(stale) == 1 else 'end'} "
-            f"at least {_STALE_STEPS} steps "
-            f"before the newest ({format_time(newest)}): {_listing(list(stale.index))}"
-            f"; each is forecast from its own last time (the first ends "
-            f"{format_time(stale.min())})"
-        )
+    if not len(stale) or len(stale) == len(last):
+        return None
+    return (
+        f"{plural(len(stale), 'series')} {'ends' if len(stale) == 1 else 'end'} "
+        f"at least {_STALE_STEPS} steps "
+        f"before the newest ({format_time(newest)}): {_listing(list(stale.index))}"
+        f"; each is forecast from its own last time (the first ends "
+        f"{format_time(stale.min())})"
+    )
 
 
 def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:

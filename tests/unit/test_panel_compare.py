@@ -96,6 +96,14 @@ def test_folds_no_series_reaches_are_dropped_and_said():
     assert list(short.per_series["series"]) == ["east"]
 
 
+def test_series_that_end_early_are_said_to_be_forecast_from_their_own_end(result):
+    # tiny ends in 2011-06, east in 2011-11, south in 2012-09 (7 steps before
+    # north, the newest, in 2013-04: unremarked)
+    (note,) = [n for n in result.notes if "before the newest" in n]
+    assert note.startswith("2 series end at least 10 steps before the newest")
+    assert "'east', 'tiny';" in note and "south" not in note
+
+
 def test_summary_is_recomputed_from_per_series(result):
     per = result.per_series
     assert list(per.columns[:6]) == ["series", "model", "mae", "rmse", "mase", "smape"]
