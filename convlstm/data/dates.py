@@ -17,11 +17,22 @@ from .cells import CLOCK, MONTHS, TIME_CHOICE, cell_text, plural, quote
 from .frequency import infer_freq
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+# Quarters: "1956Q1", "1956 Q1", "Q1 1956", and fiscal ones: "FY2015 Q1",
+# "FY15-Q1", "Q1 FY2015" (a two-digit fiscal year read as strptime's %y does)
+_YEAR_OR_FY = r"(?:\d{4}|[Ff][Yy]\s*'?(?:\d{4}|\d{2}))"
 _QUARTER = re.compile(
-    r"^(?:(\d{4})\s*[-/ ]?\s*[Qq]([1-4])|[Qq]([1-4])\s*[-/ ]?\s*(\d{4}))$"
+    rf"^(?:({_YEAR_OR_FY})\s*[-/ ]?\s*[Qq]([1-4])"
+    rf"|[Qq]([1-4])\s*[-/ ]?\s*({_YEAR_OR_FY}))$"
 )
 # ISO 8601 weeks: "2020-W05", "2020W05", "2020-W05-3" (weekday 1-7, Monday first)
 _ISO_WEEK = re.compile(r"^(\d{4})-?[Ww](\d{2})(?:-?([1-7]))?$")
+# Week labels: "KW 01/2022" (German Kalenderwoche), "W01 2022", "Week 1, 2022",
+# "Wk 5-2022": read as ISO weeks
+_WEEK_LABEL = re.compile(
+    r"^(?:KW|Wk|Week|W)\s*\.?\s*(\d{1,2})\s*(?:[/,-]\s*|\s+)(\d{4})$", re.IGNORECASE
+)
+# A fiscal year alone: "FY2015", "FY 2015", "FY15"
+_FY_YEAR = re.compile(r"^[Ff][Yy]\s*'?(\d{4}|\d{2})$")
 # Fiscal years written by the two calendar years they span: "2000-01",
 # "2000/01", "2000-2001", "FY2000-01"; read as the year they start in
 _FISCAL = re.compile(r"^(?:FY\s*)?(\d{4})\s*[-/]\s*(\d{2}|\d{4})$", re.IGNORECASE)
@@ -589,14 +600,28 @@ def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:
     candidates: list[tuple[str, str]] = []
     if sample.str.match(_QUARTER).all():
         candidates.append(("quarter", "quarter"))
+    if sample.str.match(_QUARTER).all() and sample.str.contains("[Ff][Yy]").any():
+        notes.append(
+            f"read column {quote(name)} as fiscal quarters such as "
+            f"{quote(present.iloc[0])}, each dated on the calendar quarter of the "
+            "same number (FY2015 Q1 as 2015-01-01): the dates are labels, their "
+            "spacing is what counts"
+        )
     if sample.str.match(_ISO_WEEK).all():
         candidates.append(("week", "week"))
+    elif sample.str.match(_WEEK_LABEL).all():
+        candidates.append(("week", "week"))
+        notes.append(
+            f"read column {quote(name)} as ISO weeks such as "
+            f"{quote(present.iloc[0])}, each dated on its Monday"
+        )
     if len(sample) >= 2 and _parse_fiscal(sample).notna().all():
         # "2000-01", "2001-02"... read as months would be 13 months apart
         candidates.append(("fiscal", "fiscal"))
+        which = "its number's" if sample.str.match(_FY_YEAR).all() else "its first"
         notes.append(
             f"read column {quote(name)} as fiscal years such as "
-            f"{quote(present.iloc[0])}, each dated January 1 of its first year"
+            f"{quote(present.iloc[0])}, each dated January 1 of {which} year"
         )
     candidates.append(("iso", "ISO8601"))
     candidates.extend(_FORMATS)
@@ -686,9 +711,18 @@ def _regularity(ts: pd.DatetimeIndex) -> tuple[bool, bool]:
     return increasing, infer_freq(ts.sort_values()) is not None
 
 
+def _year_number(text: pd.Series) -> pd.Series:
+    """The year of "2015", "FY2015", "FY 15" or "FY'15" (two digits as
+    strptime's %y reads them: 69-99 the 1900s, else the 2000s); NaN where none."""
+    digits = text.str.extract(r"(\d+)$")[0]
+    year = pd.to_numeric(digits, errors="coerce")
+    two = digits.str.len() == 2
+    return year.where(~two, np.where(year >= 69, 1900 + year, 2000 + year))
+
+
 def _parse_quarters(values: pd.Series) -> pd.Series:
     parts = values.str.extract(_QUARTER)
-    year = parts[0].fillna(parts[3])
+    year = _year_number(parts[0].fillna(parts[3]))
     quarter = parts[1].fillna(parts[2])
     ok = year.notna() & quarter.notna()
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
@@ -797,7 +831,15 @@ def _cjk_dates(present: pd.Series) -> pd.Series:
 
 def _parse_fiscal(values: pd.Series) -> pd.Series:
     """Fiscal years ("2000-01", "2000/2001") to January 1 of their first year;
-    NaT where the second year is not the one after the first."""
+    NaT where the second year is not the one after the first. A column of
+    fiscal years alone ("FY2015") to January 1 of each number's year."""
+    alone = values.str.extract(_FY_YEAR)[0]
+    if alone.notna().all():  # "FY2015": the year of its number
+        return pd.to_datetime(
+            _year_number(alone).astype("Int64").astype(str),
+            format="%Y",
+            errors="coerce",
+        )
     parts = values.str.extract(_FISCAL)
     first = pd.to_numeric(parts[0], errors="coerce")
     second = pd.to_numeric(parts[1], errors="coerce")
@@ -812,8 +854,12 @@ def _parse_fiscal(values: pd.Series) -> pd.Series:
 
 
 def _parse_iso_weeks(values: pd.Series) -> pd.Series:
-    """ISO weeks ("2020-W05") to the Monday (or the weekday given) of the week."""
+    """ISO weeks ("2020-W05", "KW 05/2020") to the Monday (or the weekday
+    given) of the week."""
     parts = values.str.extract(_ISO_WEEK)
+    label = values.str.extract(_WEEK_LABEL)  # "KW 01/2022": week, then year
+    parts[0] = parts[0].fillna(label[1])
+    parts[1] = parts[1].fillna(label[0].str.zfill(2))
     text = parts[0] + "-W" + parts[1] + "-" + parts[2].fillna("1")
     return pd.to_datetime(text, format="%G-W%V-%u", errors="coerce")
 

@@ -144,7 +144,17 @@ def test_every_column_chosen_as_an_id_says_so():
 
 
 # ------------------------------------------------------------ time formats
-@pytest.mark.parametrize("fmt", ["{y}-W{w:02d}", "{y}W{w:02d}", "{y}-w{w:02d}-1"])
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        "{y}-W{w:02d}",
+        "{y}W{w:02d}",
+        "{y}-w{w:02d}-1",
+        "KW {w:02d}/{y}",
+        "W{w:02d} {y}",
+        "Week {w}-{y}",
+    ],
+)
 def test_iso_weeks_are_read_as_weekly(fmt):
     # 2020 has 53 ISO weeks: 2020-W53 is the week of 28 December
     cells = [fmt.format(y=2020 + i // 53, w=i % 53 + 1) for i in range(60)]
@@ -152,6 +162,8 @@ def test_iso_weeks_are_read_as_weekly(fmt):
     assert y.index.freqstr == "W-MON" and len(y) == 60
     assert y.index[0] == pd.Timestamp("2019-12-30")  # the Monday of 2020-W01
     assert y.index[52] == pd.Timestamp("2020-12-28") and y.iloc[52] == 52
+    labels = not fmt.startswith("{y}")
+    assert any("as ISO weeks" in n for n in y.attrs["notes"]) == labels
 
 
 @pytest.mark.parametrize(

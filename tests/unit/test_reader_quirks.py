@@ -113,6 +113,8 @@ def test_decimals_are_not_read_as_thousands(sep):
         ([f"{2000 + i}-{(2001 + i) % 100:02d}" for i in range(15)], "2000-01-01"),
         ([f"FY{1995 + i}/{1996 + i}" for i in range(6)], "1995-01-01"),
         ([f"{2010 + i}-{2011 + i}" for i in range(6)], "2010-01-01"),
+        ([f"FY{2010 + i}" for i in range(6)], "2010-01-01"),
+        ([f"FY{(98 + i) % 100:02d}" for i in range(6)], "1998-01-01"),
     ],
 )
 def test_fiscal_years_are_read_as_years(cells, first):
@@ -121,6 +123,22 @@ def test_fiscal_years_are_read_as_years(cells, first):
     assert y.index.freqstr in ("YS-JAN", "YS") and len(y) == len(cells)
     assert y.index[0] == pd.Timestamp(first)
     assert any("fiscal years" in n for n in y.attrs["notes"])
+
+
+@pytest.mark.parametrize(
+    "fmt", ["FY{y} Q{q}", "FY{yy}-Q{q}", "Q{q} FY{y}", "fy{y}q{q}", "{y} Q{q}"]
+)
+def test_fiscal_quarters_are_read_as_quarters(fmt):
+    cells = [
+        fmt.format(y=2019 + i // 4, yy=(19 + i // 4) % 100, q=i % 4 + 1)
+        for i in range(12)
+    ]
+    y = to_series(read_csv(_csv("period,value", [(c, i) for i, c in enumerate(cells)])))
+    assert y.index.freqstr == "QS-JAN" and len(y) == 12
+    assert y.index[0] == pd.Timestamp("2019-01-01")
+    assert y.index[-1] == pd.Timestamp("2021-10-01")
+    fiscal = any("fiscal quarters" in n for n in y.attrs["notes"])
+    assert fiscal == ("FY" in fmt.upper())
 
 
 def test_months_are_still_months():
