@@ -400,7 +400,8 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
     with fitting(name):
         pred = model.fit(y).predict()
-    _print_start(name, model, err)
+    for note in _start_notes(name, model):
+        print(f"note: {note}", file=err)
     frame = pd.DataFrame(
         {
             "timestamp": [ts.isoformat() for ts in pred.index],
@@ -516,8 +517,9 @@ def _run_compare(
     dataset: str | None,
     err: TextIO,
     **options: Any,
-) -> Comparison:
-    """Run compare() on the series with the flags' settings and a progress bar."""
+) -> tuple[Comparison, list[str]]:
+    """Run compare() on the series with the flags' settings and a progress bar;
+    the result and its notes (said on ``err`` too)."""
     models = _models(args.models)
     d_horizon, d_folds = default_horizon_folds(y, dataset)
     jobs = _engine_jobs(args, err)
@@ -539,26 +541,38 @@ def _run_compare(
     finally:
         if bar is not None:
             bar.close()
-    for name, why in result.left_out.items():
-        print(f"note: {name} left out: {why}", file=err)
-    if trains_too := unchosen_members_text(models, result_params):
-        print(f"note: {trains_too}", file=err)
+    notes = _run_notes(y, result, models, result_params)
+    for note in notes:
+        print(f"note: {note}", file=err)
+    return result, notes
+
+
+def _run_notes(
+    y: pd.Series, result: Comparison, models: list[str], params: dict[str, Any]
+) -> list[str]:
+    """What a compare run says beside its scores (the ``note:`` lines, and the
+    JSON's ``notes``): models left out, members trained unchosen, how each
+    network started, forecasts below zero, filled points not scored."""
+    notes = [f"{name} left out: {why}" for name, why in result.left_out.items()]
+    if trains_too := unchosen_members_text(models, params):
+        notes.append(trains_too)
     for name, model in result.fitted.items():
-        _print_start(name, model, err)
+        notes += _start_notes(name, model)
     if below := below_zero_text(y, result.future):
-        print(f"note: {below}", file=err)
+        notes.append(below)
     if filled := filled_scoring_text(result.backtest.forecasts):
-        print(f"note: {filled}", file=err)
-    return result
+        notes.append(filled)
+    return notes
 
 
-def _print_start(name: str, model: Any, err: TextIO) -> None:
-    """The note of a model's start (which start the ConvLSTM kept, and why)."""
-    note = getattr(model, "init_note_", None)
-    if note:
-        print(f"note: {name}: {note}", file=err)
+def _start_notes(name: str, model: Any) -> list[str]:
+    """The notes of a model's start (which start the ConvLSTM kept, and why)."""
+    notes = []
+    if note := getattr(model, "init_note_", None):
+        notes.append(f"{name}: {note}")
     if kept := kept_start_text(name, model):
-        print(f"note: {kept}", file=err)
+        notes.append(kept)
+    return notes
 
 
 def _run_panel(
@@ -609,11 +623,20 @@ def _run_panel(
                 file=err,
             )
     _print_failures(failed, err)
-    if below := panel_below_zero_text(panel, result.future):
-        print(f"note: {below}", file=err)
-    if filled := filled_scoring_text(result.forecasts):
-        print(f"note: {filled}", file=err)
+    for note in _panel_run_notes(panel, result):
+        print(f"note: {note}", file=err)
     return result
+
+
+def _panel_run_notes(panel: pd.DataFrame, result: PanelComparison) -> list[str]:
+    """What a panel run says beside its own notes: forecasts below zero, filled
+    points not scored."""
+    notes = []
+    if below := panel_below_zero_text(panel, result.future):
+        notes.append(below)
+    if filled := filled_scoring_text(result.forecasts):
+        notes.append(filled)
+    return notes
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -621,7 +644,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _print_notes(y, dataset, err)
     if isinstance(y, pd.DataFrame):
         return _compare_panel(args, y, dataset, out, err)
-    result = _run_compare(args, y, dataset, err)
+    result, notes = _run_compare(args, y, dataset, err)
     horizon, folds = result.backtest.horizon, result.backtest.folds
     if args.json:
         summary = result.summary.reset_index()
@@ -637,6 +660,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "summary": _records(summary),
             "future": _records(result.future),
             "left_out": dict(result.left_out),
+            "notes": notes,
             "read_notes": _read_notes(y, dataset),
         }
         _write_json(payload, out)
@@ -704,7 +728,7 @@ def _compare_panel(
             "per_series": _records(result.per_series),
             "future": _panel_future(result.future),
             "failed": result.failed,
-            "notes": list(result.notes),
+            "notes": [*result.notes, *_panel_run_notes(panel, result)],
             "read_notes": _read_notes(panel, dataset),
         }
         _write_json(payload, out)
@@ -806,7 +830,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.dataset
             else {"csv": os.path.basename(args.csv)}
         )
-        result = _run_compare(args, y, dataset, err, levels=args.level, extra=source)
+        result, _ = _run_compare(args, y, dataset, err, levels=args.level, extra=source)
         html = build_report(y, result, record=result.record, title=title)
         best, seconds = result.best, result.seconds
         horizon, folds = result.backtest.horizon, result.backtest.folds

@@ -28,9 +28,11 @@ from .models.registry import model_names, model_spec
 from .narrative import (
     UNSCORED_READING,
     as_sentence,
+    below_zero_text,
     filled_scoring_text,
     kinds_phrase,
     network_words,
+    panel_below_zero_text,
     unscored_panel_text,
     unscored_text,
 )
@@ -164,6 +166,7 @@ def build_report(
         "the data, and split-conformal prediction intervals built from backtest "
         "errors. Click a legend entry to show or hide a model.</p>",
         charts[0],
+        _below_zero_note(below_zero_text(y, comparison.future)),
     ]
     if len(charts) > 1:
         parts += [
@@ -263,7 +266,7 @@ def build_panel_report(
         f"<h2>Forecasts{_e(shown)}</h2>" if figures else "",
         *figures,
         "<h2>Notes</h2>",
-        _panel_notes(result),
+        _panel_notes(result, panel),
         "<h2>Settings and versions</h2>",
         _panel_settings(result, settings),
         "</body></html>",
@@ -418,8 +421,17 @@ def _filled_note(backtest: pd.DataFrame) -> str:
     return f'<p id="filled" class="muted">{_e(as_sentence(text))}</p>'
 
 
-def _panel_notes(result: Any) -> str:
+def _below_zero_note(text: str | None) -> str:
+    """The note that a model forecast below zero a series that never goes there."""
+    if text is None:
+        return ""
+    return f'<p id="below-zero" class="summary">{_e(as_sentence(text))}</p>'
+
+
+def _panel_notes(result: Any, panel: pd.DataFrame) -> str:
     items = [str(n) for n in result.notes]
+    if below := panel_below_zero_text(panel, result.future):
+        items.append(below)
     if filled := filled_scoring_text(result.forecasts):
         items.append(filled)
     for model, by_series in result.failed.items():

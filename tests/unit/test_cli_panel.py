@@ -343,6 +343,20 @@ def test_a_panel_forecast_below_zero_of_sales_gets_a_note(tmp_path):
         code, _, err = run(argv)
         assert code == 0, err
         assert "Theta forecasts below zero on 2 of the 2 series" in err
+    # the JSON and the HTML report carry it too, for one series as for many
+    one = tmp_path / "one.csv"
+    pd.DataFrame({"month": months.strftime("%Y-%m"), "sales": falling}).to_csv(
+        one, index=False
+    )
+    for source in (path, one):
+        argv = ["compare", "--csv", str(source), "--models", "Theta,Naive"]
+        code, out, err = run([*argv, "--json", "--quiet"])
+        assert code == 0, err
+        assert any("Theta forecasts below zero" in n for n in json.loads(out)["notes"])
+        report = tmp_path / "report.html"
+        code, _, err = run(["report", *argv[1:], "--out", str(report)])
+        assert code == 0, err
+        assert "Theta forecasts below zero" in report.read_text(encoding="utf-8")
 
 
 def test_more_jobs_than_cores_get_a_note(files, monkeypatch):
