@@ -319,9 +319,14 @@ def progress_event(
     )
 
 
-def first_fold_min_length(season: int) -> int:
+def first_fold_min_length(season: int, length: int | None = None) -> int:
     """Fewest training points the first backtest fold must have, whatever the
-    models: ``MIN_TRAIN``, and one season plus a point."""
+    models: ``MIN_TRAIN``, and one season plus a point where the series (of
+    ``length`` points, when given) holds two seasons. A shorter series has no
+    season to learn (28 weeks of a 52-week year), so its season asks nothing of
+    the backtest: each model's own minimum (the registry's) still holds."""
+    if length is not None and length < 2 * season:
+        return MIN_TRAIN
     return max(MIN_TRAIN, season + 1)
 
 
@@ -385,7 +390,7 @@ def backtest(
     # the index first (a RangeIndex has no season to read); then the length
     y = check_series(y, min_length=1, what="a backtest")
     m = _season_length(y.index)
-    min_train = first_fold_min_length(m)
+    min_train = first_fold_min_length(m, len(y))
     y = check_series(
         y,
         min_length=folds * horizon + min_train,

@@ -388,7 +388,7 @@ def too_short_for(
     except (ParameterError, DataError, ValueError, TypeError):
         return {}
     have = len(y) - folds * horizon
-    if folds and have < first_fold_min_length(season):
+    if folds and have < first_fold_min_length(season, len(y)):
         return {}
     where = (
         f"the first of {plural(folds, 'backtest fold')} of horizon {horizon} trains "

@@ -324,7 +324,7 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
             if min_train_length([name], m, horizon) <= n - horizon
         ]
         return max(
-            first_fold_min_length(m),
+            first_fold_min_length(m, n),
             2 * horizon,
             min_train_length(models, m, horizon),
         )

@@ -187,8 +187,9 @@ def spike_text(y: pd.Series) -> str | None:
     return (
         f"the value at {format_time(y.index[worst])} ({float(y.iloc[worst]):.6g}) "
         f"stands {ratio[worst]:,.0f} times the series' typical one-step change "
-        f"from its neighbours{more}; if it is a typo or a glitch, fix it: every "
-        "model follows it, and its scores are scaled by it"
+        f"from its neighbours{more}; if it is a typo or a glitch, fix it: the "
+        "models learn from it (one may carry it into its whole forecast, or into "
+        "backtest forecasts whose window holds it), and the scores are scaled by it"
     )
 
 

@@ -324,7 +324,15 @@ def test_compare_and_report_say_which_models_a_short_upload_left_out(tmp_path):
 
 @pytest.mark.parametrize(
     ("freq", "n", "expected"),
-    [("MS", 3, (3, 0)), ("MS", 8, (6, 0)), ("MS", 13, (12, 0)), ("MS", 14, (1, 1))],
+    [
+        ("MS", 3, (3, 0)),
+        ("MS", 8, (6, 0)),
+        # under two years no season to learn: a fold needs 8 points, not 13
+        ("MS", 13, (3, 1)),
+        ("MS", 14, (3, 2)),
+        ("MS", 24, (6, 1)),
+        ("W-SUN", 28, (6, 2)),  # half a year of weeks is scored
+    ],
 )
 def test_a_series_too_short_for_a_backtest_defaults_to_a_forecast_only(
     freq, n, expected
