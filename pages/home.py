@@ -18,7 +18,7 @@ st.markdown(
 
 with st.container(border=True):
     st.subheader("Your first forecast in two clicks")
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
     name = ui.dataset_picker(
         key="quick_dataset",
         default=ui.bundled_name(),

@@ -96,6 +96,22 @@ def _layout(fig: go.Figure, title: str | None, y_title: str | None) -> go.Figure
     return fig
 
 
+#: Height of a chart whose legend fits in two rows (plotly's default), and the
+#: height each further legend row adds: a legend above the plot takes its rows
+#: from the plot, which a narrow window (two entries a row) shrank to a strip.
+_BASE_HEIGHT, _ROW_HEIGHT, _PER_ROW = 450, 24, 2
+
+
+def _fit_legend(fig: go.Figure) -> go.Figure:
+    """``fig`` made taller by the legend rows beyond two, so that the plot keeps
+    its height however many models (and bands) the legend lists."""
+    entries = sum(1 for t in fig.data if t.showlegend is not False)
+    rows = -(-entries // _PER_ROW)
+    if rows > 2:
+        fig.update_layout(height=_BASE_HEIGHT + _ROW_HEIGHT * (rows - 2))
+    return fig
+
+
 def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
     """A line chart of the series with a range slider.
 
@@ -318,7 +334,7 @@ def forecast_figure(
     fig.update_xaxes(range=[y.index[pos], end], rangeslider_visible=True)
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
-    return _layout(fig, title, _label(value_name))
+    return _fit_legend(_layout(fig, title, _label(value_name)))
 
 
 def _tagged(label: str, tag: str) -> str:

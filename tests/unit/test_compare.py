@@ -159,6 +159,13 @@ def test_figures_from_a_comparison(y):
     assert {"Naive (old, backtest)", "Naive (old, forecast)"} <= {
         t.name for t in renamed.data
     }
+    # a legend of up to 4 entries fits plotly's height; each further row of 2
+    # entries (history, held-out, 2 models x 2 here) grows it
+    assert fig.layout.height == 450 + 24
+    assert plots._fit_legend(go.Figure([go.Scatter()] * 4)).layout.height is None
+    many = [("history", None), *[(f"m{i}", None) for i in range(28)]]
+    tall = plots._fit_legend(go.Figure([go.Scatter(name=n) for n, _ in many]))
+    assert tall.layout.height == 450 + 24 * (15 - 2)
     assert isinstance(plots.series_figure(y, title="t"), go.Figure)
     loss = plots.loss_figure(
         {"LSTM": [{"epoch": 1, "train_loss": 1.0, "val_loss": 2.0}]}
