@@ -264,6 +264,21 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
         else "the seasonal anchor plus the linear skip solved from the training windows"
     )
     if kept == 0:
+        settings = (
+            "; the network settings (kernel size, hidden size, learning rate, "
+            "epochs) did not change it"
+            if not pretrained
+            else ""
+        )
+        if getattr(model, "start_", None) == "both":
+            return (
+                f"{name}: the network trained on this series kept its start "
+                f"(epoch 0: {start}). None of {plural(int(epochs), 'epoch')} of "
+                "training lowered the error on the validation window (the last "
+                "stretch of the series), so that start, not anything learned, "
+                "is what it adds to the mean with the pretrained network"
+                f"{settings}; the backtest folds train their own fits."
+            )
         if getattr(model, "fitted_on_panel", False):
             scope = (
                 "windows (the last stretch of each series), so its forecasts beyond "
@@ -278,7 +293,8 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
         return (
             f"{name}: the final fit kept its start (epoch 0: {start}). None of "
             f"{plural(int(epochs), 'epoch')} of training lowered the error on the "
-            f"validation {scope}; the backtest folds train their own fits."
+            f"validation {scope}{settings}; the backtest folds train their own "
+            "fits."
         )
     return (
         f"{name}: the final fit kept epoch {kept} of {epochs}, the one with the "

@@ -30,6 +30,8 @@ from .narrative import (
     as_sentence,
     below_zero_text,
     filled_scoring_text,
+    fold_start_text,
+    kept_start_text,
     kinds_phrase,
     network_words,
     panel_below_zero_text,
@@ -731,16 +733,24 @@ def _left_out_notes(comparison: Any) -> str:
 
 
 def _start_notes(comparison: Any) -> str:
-    """How the fitted models started (which start the ConvLSTM kept, and why)."""
+    """How the fitted models started (which start the ConvLSTM kept, and why),
+    whether the backtest folds started otherwise, and a network that kept its
+    start (its training added nothing)."""
     fitted = getattr(comparison, "fitted", None) or {}
-    items = [
-        f"<li>{_e(name)}: {_e(note)}</li>"
-        for name, model in fitted.items()
-        if (note := getattr(model, "init_note_", None))
-    ]
-    if not items:
+    fold_starts = getattr(getattr(comparison, "backtest", None), "fold_starts", {})
+    notes = []
+    for name, model in fitted.items():
+        if note := getattr(model, "init_note_", None):
+            notes.append(f"{name}: {note}")
+        final = getattr(model, "start_", None)
+        if text := fold_start_text(name, final, fold_starts.get(name) or []):
+            notes.append(text)
+        if text := kept_start_text(name, model):
+            notes.append(text)
+    if not notes:
         return ""
-    return f'<p>How the models started:</p><ul id="start-notes">{"".join(items)}</ul>'
+    items = "".join(f"<li>{_e(as_sentence(n))}</li>" for n in notes)
+    return f'<p>How the models started:</p><ul id="start-notes">{items}</ul>'
 
 
 def _notes_list(*frames: pd.DataFrame | None) -> str:

@@ -239,6 +239,8 @@ def show_start(res: dict) -> None:
         final = getattr(cmp.fitted.get(name), "start_", None)
         if text := narrative.fold_start_text(name, final, folds or []):
             st.caption(f":material/info: {escape_md(text)}.")
+        if text := narrative.kept_start_text(name, cmp.fitted.get(name)):
+            st.info(escape_md(text), icon=":material/info:")
 
 
 def show_scores(cmp: Any, best: str | None) -> None:

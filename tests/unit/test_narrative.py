@@ -136,6 +136,15 @@ def test_kept_start_text_only_when_the_start_was_kept():
     trained = SimpleNamespace(history_=[{"epoch": 1}] * 3, best_epoch_=2)
     assert narrative.kept_start_text("LSTM", trained) is None
     assert narrative.kept_start_text("ETS", SimpleNamespace()) is None
+    # scratch kept at its start: the network settings did not shape it
+    assert "settings (kernel size, hidden size" in narrative.kept_start_text(
+        "LSTM", start
+    )
+    # both starts kept: the scratch half adds its start to the mean, not "alone"
+    both = SimpleNamespace(history_=[{"epoch": 1}] * 4, best_epoch_=0, start_="both")
+    text = narrative.kept_start_text("ConvLSTM", both)
+    assert "the network trained on this series kept its start" in text
+    assert "mean with the pretrained network" in text and "alone" not in text
 
 
 def test_a_big_network_is_said_with_its_size() -> None:

@@ -277,6 +277,17 @@ def test_the_convlstm_start_note_is_listed_and_escaped(y, parts):
     html = build_report(y, comp, record=parts["record"])
     assert '<ul id="start-notes"><li>ConvLSTM: started from scratch ' in html
     assert "<script>alert" not in html
+    # a network kept at its start, and folds that started otherwise, are said
+    comp.fitted = {
+        "ConvLSTM": SimpleNamespace(
+            history_=[{"epoch": 1}], best_epoch_=0, start_="scratch"
+        )
+    }
+    comp.backtest.fold_starts = {"ConvLSTM": ["pretrained", "scratch"]}
+    html = build_report(y, comp, record=parts["record"])
+    notes = html[html.index('id="start-notes"') :].split("</ul>")[0]
+    assert "ConvLSTM: the final fit kept its start" in notes
+    assert "ConvLSTM&#x27;s backtest folds" in notes
     del comp.fitted
     assert 'id="start-notes"' not in build_report(y, comp, record=parts["record"])
 
