@@ -537,3 +537,31 @@ def unchosen_members_text(
             f"{'it' if one else 'them'} to see the scores)"
         )
     return "; ".join(sentences) or None
+
+
+def coverage_points_text(coverage: pd.DataFrame | None) -> str | None:
+    """ "Seasonal naive's 80% coverage is measured on 450 held-out points and its
+    95% on 300 (...)" for the models whose levels were scored on different points
+    (a wider level's interval is unbounded where too few errors calibrate it), so
+    that a wider level covering less is not read as a bug; else None."""
+    if coverage is None or coverage.empty or "n" not in coverage:
+        return None
+    from .intervals import level_label
+
+    parts = []
+    for model, rows in coverage.groupby("model", sort=False):
+        rows = rows[rows["n"] > 0].sort_values("level")
+        if rows["n"].nunique() < 2:
+            continue
+        counts = " and ".join(
+            f"its {level_label(r.level)}% on {int(r.n)}" for r in rows.itertuples()
+        )
+        parts.append(f"{model} measured {counts}")
+    if not parts:
+        return None
+    return (
+        f"coverage of different levels is measured on different held-out points "
+        f"({'; '.join(parts)}): a wider interval is unbounded, and left out, where "
+        "too few earlier errors calibrate it, so a wider level may show less "
+        "coverage than a narrower one"
+    )

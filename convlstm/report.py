@@ -29,6 +29,7 @@ from .narrative import (
     UNSCORED_READING,
     as_sentence,
     below_zero_text,
+    coverage_points_text,
     filled_scoring_text,
     fold_start_text,
     kept_start_text,
@@ -185,6 +186,7 @@ def build_report(
             else '<p id="unscored">No backtest, so no scores.</p>'
         ),
         _filled_note(comparison.backtest.forecasts),
+        _muted(coverage_points_text(coverage), "coverage-points"),
         _combination_notes(summary.index),
         _left_out_notes(comparison),
         _start_notes(comparison),
@@ -421,6 +423,13 @@ def _filled_note(backtest: pd.DataFrame) -> str:
     if text is None:
         return ""
     return f'<p id="filled" class="muted">{_e(as_sentence(text))}</p>'
+
+
+def _muted(text: str | None, id_: str) -> str:
+    """A note in small grey type, or "" for none."""
+    if text is None:
+        return ""
+    return f'<p id="{id_}" class="muted">{_e(as_sentence(text))}</p>'
 
 
 def _below_zero_note(text: str | None) -> str:

@@ -292,6 +292,8 @@ def show_scores(cmp: Any, best: str | None) -> None:
         "on folds the interval did not learn from: compare it with the nominal "
         "level in the header. — means too few folds to measure it."
     )
+    if text := narrative.coverage_points_text(cmp.coverage):
+        st.caption(escape_md(narrative.as_sentence(text)))
 
 
 def show_published(name: str) -> None:

@@ -183,3 +183,18 @@ def test_an_ensemble_says_which_members_it_trains_unchosen() -> None:
     assert "trains Theta, its member" in unchosen_members_text(
         ["Ensemble", "Naive"], custom
     )
+
+
+def test_coverage_on_different_points_is_said():
+    cov = pd.DataFrame(
+        {
+            "model": ["A", "A", "B", "B"],
+            "level": [0.8, 0.95, 0.8, 0.95],
+            "coverage": [0.5, 0.44, 0.8, 0.9],
+            "n": [450, 300, 60, 60],
+        }
+    )
+    text = narrative.coverage_points_text(cov)
+    assert "A measured its 80% on 450 and its 95% on 300" in text and "B" not in text
+    assert narrative.coverage_points_text(cov[cov["model"] == "B"]) is None
+    assert narrative.coverage_points_text(None) is None
