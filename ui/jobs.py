@@ -27,6 +27,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from convlstm import ConvLSTMError, compare, narrative
+from convlstm.data.cells import plural
 from convlstm.executor import Executor, Job
 from convlstm.models.registry import params_for
 
@@ -164,6 +165,12 @@ def _take_back(token: str) -> str:
         fresh = secrets.token_urlsafe(16)
         st.session_state[OWNER] = fresh
         st.query_params[LINK_PARAM] = fresh
+        st.toast(
+            "This address is open in another tab, which keeps its data, runs and "
+            "results; this tab starts afresh.",
+            icon=":material/tab:",
+            duration="long",
+        )
         return fresh
     now = time.time()
     if kept is not None and now - kept["time"] < ADOPT_WINDOW:
@@ -467,8 +474,10 @@ def run_history() -> None:
         return
     current = st.session_state.get(RESULT)
     with st.expander(f"Earlier runs ({len(runs)})", icon=":material/history:"):
+        number = {id(r): len(runs) - i for i, r in enumerate(runs)}  # oldest is 1
         rows = [
             {
+                "Run": number[id(r)],
                 "Finished": r["finished"],
                 "Data": r["label"],
                 "Models": ", ".join(str(m) for m in r["comparison"].summary.index),
@@ -482,7 +491,9 @@ def run_history() -> None:
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="run_history")
         labels = [
-            f"{r['finished']} · {r['label']} · best {r['comparison'].best}"
+            f"Run {number[id(r)]} · {r['finished']} · {r['label']} · "
+            f"{plural(len(r['comparison'].summary.index), 'model')}, horizon "
+            f"{r['params'].get('horizon')} · best {r['comparison'].best or '-'}"
             for r in runs
         ]
         pick = st.selectbox(

@@ -193,6 +193,7 @@ def test_a_link_open_in_another_tab_gives_a_new_session_not_that_one(
     assert other.session_state[ui.OWNER] != token
     assert other.query_params[ui.jobs.LINK_PARAM] == other.session_state[ui.OWNER]
     assert ui.SOURCE not in other.session_state and ui.JOB not in other.session_state
+    assert any("open in another tab" in t.value for t in other.toast)
 
 
 def test_a_reloaded_tab_keeps_its_earlier_runs(wait_for_training) -> None:
@@ -213,4 +214,8 @@ def test_a_reloaded_tab_keeps_its_earlier_runs(wait_for_training) -> None:
         {"Seasonal naive"},
     ]
     assert again.session_state[ui.RESULT]["run_id"] == runs[0]["run_id"]
+    # the runs can be told apart in the picker
+    labels = again.selectbox(key="history_pick").options
+    assert labels[0].startswith("Run 2 · ") and "1 model, horizon 3" in labels[0]
+    assert labels[1].startswith("Run 1 · ") and "horizon 6" in labels[1]
     assert "Earlier runs (2)" in [e.label for e in again.expander]
