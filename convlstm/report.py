@@ -22,6 +22,7 @@ import plotly.io as pio
 
 from .data import panel_summary, series_of
 from .data.cells import format_number, format_time, plural
+from .data.steps import frequency_words
 from .intervals import level_label, lower_column, upper_column
 from .metrics import best_model
 from .models.registry import model_names, model_spec
@@ -248,7 +249,11 @@ def build_panel_report(
             )
         )
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    shown = "" if len(figures) == len(names) else f" (the first {len(figures)})"
+    shown = (
+        ""
+        if len(figures) == len(names)
+        else f" (the first {len(figures)} of {len(names)} series)"
+    )
     parts = [
         _head(title),
         f'<p class="muted">Generated {generated} by convlstm-forecast '
@@ -349,7 +354,7 @@ def _panel_data_section(panel: pd.DataFrame, names: list[str]) -> str:
         ("Points per series", f"{sizes['points'].min()} to {sizes['points'].max()}"),
         ("First", format_time(pd.Timestamp(sizes["start"].min()))),
         ("Last", format_time(pd.Timestamp(sizes["end"].max()))),
-        ("Frequency", panel.attrs.get("freq") or "–"),
+        ("Frequency", _frequency_cell(panel.attrs.get("freq"))),
     ]
     return _data_table(rows, list(panel.attrs.get("notes") or []))
 
@@ -423,6 +428,14 @@ def _filled_note(backtest: pd.DataFrame) -> str:
     if text is None:
         return ""
     return f'<p id="filled" class="muted">{_e(as_sentence(text))}</p>'
+
+
+def _frequency_cell(freq: str | None) -> str:
+    """ "monthly (MS)": the frequency in words and its pandas alias."""
+    if not freq:
+        return "–"
+    words = frequency_words(str(freq))
+    return words if words == str(freq) else f"{words} ({freq})"
 
 
 def _muted(text: str | None, id_: str) -> str:
@@ -612,7 +625,7 @@ def _data_section(y: pd.Series, name: str) -> str:
         ("Length", f"{len(y)} points"),
         ("First", _when(index[0]) if len(index) else "–"),
         ("Last", _when(index[-1]) if len(index) else "–"),
-        ("Frequency", freq or "–"),
+        ("Frequency", _frequency_cell(freq)),
         ("Range of values", f"{_num(y.min())} to {_num(y.max())}" if len(y) else "–"),
     ]
     for key in ("time_col", "value_col"):

@@ -519,15 +519,19 @@ def ablation_section(
             st.markdown(f"- {sentence}")
         st.plotly_chart(explain_plots.ablation_figure(result), key="hiw_ablation_chart")
         table = result.summary.reset_index()
-        # the plain LSTM has no kernel: a blank, not "None"
-        table["kernel_size"] = pd.to_numeric(table["kernel_size"], errors="coerce")
+        # the plain LSTM has no kernel: a blank, not "None" (which a number
+        # column shows for a missing value)
+        table["kernel_size"] = [
+            "" if pd.isna(k) else str(int(k))
+            for k in pd.to_numeric(table["kernel_size"], errors="coerce")
+        ]
         st.dataframe(
             table,
             hide_index=True,
             key="hiw_ablation_table",
             column_config={
                 "variant": "Variant",
-                "kernel_size": st.column_config.NumberColumn("Kernel", format="%d"),
+                "kernel_size": st.column_config.TextColumn("Kernel"),
                 "frontend": st.column_config.CheckboxColumn("Front-end"),
                 "residual": st.column_config.CheckboxColumn("Residual"),
                 "mae": st.column_config.NumberColumn(

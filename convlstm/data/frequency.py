@@ -13,7 +13,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError, ParameterError
 from .cells import quote
-from .steps import WHERE_TO_CHOOSE
+from .steps import WHERE_TO_CHOOSE, frequency_words
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
 _DAY = 86_400
@@ -91,7 +91,8 @@ def regular_freq(
         return freq, snapped, [note]
     freq, snapped, where = _grid(index, mode, seconds, midnight)
     notes = [
-        f"inferred the frequency {freq} from the most common time step "
+        f"inferred the frequency {frequency_words(freq)} ({freq}) from the most "
+        "common time step "
         f"({share:.0%} of steps)"
     ]
     moved = int((snapped != index).sum())

@@ -541,7 +541,8 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
     new_stamps = grid.difference(y.index)
     if len(new_stamps):
         notes.append(
-            f"filled {len(new_stamps)} missing timestamps by linear interpolation "
+            f"filled {plural(len(new_stamps), 'missing timestamp')} by linear "
+            "interpolation "
             f"(first at {format_time(new_stamps[0])})"
         )
     if missing.any():

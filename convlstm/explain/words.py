@@ -130,8 +130,12 @@ def gates_text(trace: GateTrace) -> str:
         "yellow is the top of that range and purple its bottom, so read the "
         "numbers, not the colour alone. Taken from the forward pass that made "
         "the forecast: the cell equations applied to these gates give back the "
-        "network's own states, to within "
-        f"{max(trace.max_error, trace.forecast_error):.1e} (round-off)."
+        "network's own states"
+        + (
+            f", to within {error:.1e} (round-off)."
+            if (error := max(trace.max_error, trace.forecast_error)) > 0
+            else " exactly."
+        )
     )
 
 

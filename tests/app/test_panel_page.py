@@ -65,7 +65,7 @@ def test_uploaded_panel_detects_ids_and_drops_a_short_series(app: AppTest) -> No
     assert not app.exception, app.exception
     assert app.session_state[ui.SOURCE]["series"] == "south"
     notes = "\n".join(m.value for m in app.markdown)
-    assert "series 'south'" in notes and "filled 1 missing timestamps" in notes
+    assert "series 'south'" in notes and "filled 1 missing timestamp by" in notes
     # Clearing the id columns reads the file as one (averaged) series.
     app.multiselect(key="id_cols").set_value([]).run()
     assert not app.exception, app.exception

@@ -347,3 +347,11 @@ def test_the_panel_report_holds_its_settings_and_versions():
     section = report[report.index('id="panel-settings"') :]
     assert "&quot;hidden_size&quot;: 16" in section
     assert "by convlstm-forecast 0." in report
+
+
+def test_the_frequency_is_written_in_words():
+    from convlstm.report import _frequency_cell
+
+    assert _frequency_cell("MS") == "monthly (MS)"
+    assert _frequency_cell("QS-JAN") == "quarterly (QS-JAN)"
+    assert _frequency_cell(None) == "–"
