@@ -248,6 +248,7 @@ def show_scores(cmp: Any, best: str | None) -> None:
     table = metrics_table(cmp)
     table["Model"] = [("★ " if m == best else "") + m for m in table["Model"]]
     config = {
+        "Model": st.column_config.TextColumn(width="medium"),  # "Seasonal naive"
         "MAE": st.column_config.NumberColumn(
             format=score_format(table["MAE"]),
             help="Mean absolute error (lower is better)",
@@ -370,8 +371,9 @@ def show_future(res: dict, best: str | None) -> None:
     # a forecast only has no backtest errors to build conformal bands from
     frame = cmp.intervals if cmp.intervals is not None and cmp.scored else cmp.future
     future = frame[frame["model"] == chosen]
-    left, right = st.columns([2, 3])
     bounds = [c for c in future.columns if c.startswith(("lower_", "upper_"))]
+    # a table of bounds is too wide for a column beside the chart: above it
+    left, right = (st.container(), st.container()) if bounds else st.columns([2, 3])
     shown = future[["timestamp", "forecast", *bounds]]
     own = model_own(cmp)
     own_bounds: list[str] = []
@@ -394,7 +396,7 @@ def show_future(res: dict, best: str | None) -> None:
     left.dataframe(
         dash_missing(shown, {b: ",.6g" for b in [*bounds, *own_bounds]}),
         hide_index=True,
-        height=300,
+        height=min(300, 35 * (len(shown) + 1) + 3),  # no empty rows below a few
         key="future_table",
         column_config={
             "timestamp": st.column_config.DatetimeColumn(
