@@ -625,6 +625,17 @@ def _run_panel(
     _print_failures(failed, err)
     for note in _panel_run_notes(panel, result):
         print(f"note: {note}", file=err)
+    if result.per_series.empty and result.future.empty and not result.stopped:
+        # every model failed everywhere: an error, not an empty leaderboard
+        first = [
+            f"{name}: {next(iter(messages.values()))}"
+            for name, messages in result.failed.items()
+            if messages
+        ]
+        raise _CliError(
+            "no model forecast any series"
+            + (f" ({'; '.join(first[:3])})" if first else "")
+        )
     return result
 
 
@@ -939,19 +950,22 @@ def _add_engine(p: argparse.ArgumentParser, what: str) -> None:
 
 
 def _engine_jobs(args: argparse.Namespace, err: TextIO | None = None) -> int:
-    """Check ``--engine`` and ``--jobs``; return the number of jobs. With ``err``,
-    more local jobs than cores are noted there (they share the cores, each
-    worker holding its own memory: no faster)."""
+    """Check ``--engine`` and ``--jobs``; return the number of jobs. More local
+    jobs than cores run as many as the cores (more workers would only share
+    them, each with its own memory: 100 on 2 cores ran 5 times slower), said on
+    ``err`` when given."""
     check_engine(args.engine)
     jobs = _at_least_one(args.jobs, "--jobs")
     cores = usable_cores()
-    if err is not None and args.engine == "local" and jobs > cores:
-        print(
-            f"note: --jobs {jobs} is more than the {cores} core(s) here: the "
-            "workers share them, each with its own memory, so this is no faster "
-            f"than --jobs {cores}",
-            file=err,
-        )
+    if args.engine == "local" and jobs > cores:
+        if err is not None:
+            print(
+                f"note: --jobs {jobs} is more than the {plural(cores, 'core')} "
+                f"here: running {cores} at a time (more workers would only share "
+                "the cores, each with its own memory, and run slower)",
+                file=err,
+            )
+        jobs = args.jobs = cores
     return jobs
 
 
@@ -1145,7 +1159,13 @@ def main(
         "images": run_images_command,
     }
     try:
-        with _library_log(err, quiet=getattr(args, "quiet", False)):
+        # the command writes its output to ``out``; anything else that prints
+        # (Ray's worker-died lines, a library's stray print) goes to stderr, so
+        # that ``--json`` output stays one JSON document
+        with (
+            _library_log(err, quiet=getattr(args, "quiet", False)),
+            contextlib.redirect_stdout(err),
+        ):
             return commands[args.command](args, out, err)
     except (ConvLSTMError, _CliError, OSError) as exc:
         message = str(exc)

@@ -864,7 +864,10 @@ class Executor:
                     self._finish(
                         job,
                         "lost",
-                        JobFailed(f"{job.label}: the Ray cluster went away"),
+                        JobFailed(
+                            f"{job.label}: lost the Ray cluster's job board (the "
+                            "cluster, or the worker holding the board, went away)"
+                        ),
                     )
         return None
 
@@ -914,8 +917,12 @@ def unguarded_script() -> str | None:
     ``if __name__ == "__main__":`` guard (workers started with "spawn" run it
     again as they start, and a script that starts work at its top level then
     starts it again in every worker); None otherwise (an interactive session,
-    a notebook, a guarded script)."""
-    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    a notebook, a guarded script, a package run with ``python -m``)."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and str(spec.name).endswith(".__main__"):
+        return None  # `python -m package`: a spawned worker does not run it again
+    path = getattr(main, "__file__", None)
     if not path or not os.path.isfile(path):
         return None
     try:

@@ -489,10 +489,30 @@ def compare_panel(
     per_series = _per_series(score_rows, list(named))
     wins = _wins(per_series, list(named), baselines)
     summary = _summary(per_series, wins, list(named), baselines, seconds)
+    # a model that failed a fold of some series (every series of a fold, when
+    # a worker died) is scored on fewer folds there: it is not ranked against
+    # models scored on all of them
+    expected = pd.Series(
+        {s: sum(s in members for members in in_fold.values()) for s in lengths}
+    )
+    short = per_series["folds"] < expected.reindex(per_series["series"]).to_numpy()
+    partial = [n for n in named if (short & (per_series["model"] == n)).any()]
+    for name in partial:
+        rows = per_series[(per_series["model"] == name) & short]
+        why = failed.get(name, {}).get(ALL_SERIES) or next(
+            (failed[name][s] for s in rows["series"] if s in failed.get(name, {})),
+            "a failure",
+        )
+        notes.append(
+            f"{name} is not ranked: it missed a backtest fold of "
+            f"{plural(len(rows), 'series')} ({why}), so its scores there rest on "
+            "fewer folds than the other models'"
+        )
     complete = [
         name
         for name in named
-        if set(evaluated) <= set(per_series.loc[per_series["model"] == name, "series"])
+        if name not in partial
+        and set(evaluated) <= set(per_series.loc[per_series["model"] == name, "series"])
     ]
     best = best_model(summary, among=complete, column="mean_mase")
     summary["best"] = [str(name) == best for name in summary.index]

@@ -126,13 +126,21 @@ def start_ray(workers: int | None = None) -> Any:
             # "local": a new cluster of our own, never the one a `ray start` left
             # in /tmp/ray/ray_current_cluster (Ray would join it, or refuse
             # num_cpus for it when it is gone)
-            ray.init(
-                address="local",
-                num_cpus=workers or default_workers(),
-                include_dashboard=False,
-                runtime_env=env,
-                log_to_driver=False,
-            )
+            try:
+                ray.init(
+                    address="local",
+                    num_cpus=workers or default_workers(),
+                    include_dashboard=False,
+                    runtime_env=env,
+                    log_to_driver=False,
+                )
+            except Exception as exc:  # Ray raises plain Exception on a timeout
+                if ray.is_initialized():
+                    ray.shutdown()
+                raise ConvLSTMError(
+                    f"could not start a local Ray cluster ({type(exc).__name__}: "
+                    f"{exc}); on a busy machine try again, or use the local engine"
+                ) from None
     return ray
 
 

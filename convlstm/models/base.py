@@ -382,9 +382,7 @@ def _run_chunks(
                     f"{job.error}; start the cluster again (or use the local "
                     "engine) and rerun"
                 )
-            logger.warning(
-                "%s: %s; fitting its series one by one", job.label, job.error
-            )
+            logger.warning("%s; fitting its series one by one", job.error)
             # one at a time: a worker that dies breaks the local pool, failing
             # every job running beside it (a one-series job too, so it runs again)
             for item in chunk:

@@ -139,3 +139,21 @@ def test_a_local_cluster_ignores_the_one_a_ray_start_left_behind(ray_cluster) ->
         assert done.stdout.strip().splitlines()[-1] == "1"
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_a_local_cluster_that_fails_to_start_is_said_in_words(monkeypatch) -> None:
+    # a busy machine: Ray's own "The current node timed out during startup"
+    # came out as a raw traceback of the CLI
+    import ray
+
+    from convlstm.errors import ConvLSTMError
+    from convlstm.ray_engine import start_ray
+
+    def fail(**kwargs):
+        raise Exception("The current node timed out during startup.")
+
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", fail)
+    with pytest.raises(ConvLSTMError, match="could not start a local Ray cluster"):
+        start_ray(1)

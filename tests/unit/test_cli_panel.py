@@ -359,15 +359,56 @@ def test_a_panel_forecast_below_zero_of_sales_gets_a_note(tmp_path):
         assert "Theta forecasts below zero" in report.read_text(encoding="utf-8")
 
 
-def test_more_jobs_than_cores_get_a_note(files, monkeypatch):
+def test_more_jobs_than_cores_run_as_many_as_the_cores(files, monkeypatch):
     import convlstm.cli
 
     monkeypatch.setattr(convlstm.cli, "usable_cores", lambda: 2)
+    seen = []
+    real = convlstm.cli.compare_panel
+    monkeypatch.setattr(
+        convlstm.cli,
+        "compare_panel",
+        lambda *a, **k: seen.append(k["n_jobs"]) or real(*a, **k),
+    )
     argv = ["compare", "--csv", str(files["long"]), "--models", "naive"]
     argv += ["--horizon", "7", "--quiet", "--engine", "local"]
     code, _, err = run([*argv, "--jobs", "8"])
     assert code == 0, err
-    assert "note: --jobs 8 is more than the 2 core(s) here" in err
-    assert "no faster than --jobs 2" in err
+    assert "note: --jobs 8 is more than the 2 cores here: running 2 at a time" in err
+    assert seen == [2]
     code, _, err = run([*argv, "--jobs", "2"])
     assert code == 0 and "more than the" not in err
+
+
+class _Broken(NaiveForecaster):
+    """Fails on every series, and says so on stdout first (as Ray's
+    worker-died lines do)."""
+
+    display_name = "Broken"
+
+    def fit(self, y):
+        print("(raylet) A worker died or was killed while executing a task")
+        from convlstm import DataError
+
+        raise DataError("the worker running it died")
+
+
+def test_a_panel_run_where_every_model_failed_is_an_error(files):
+    register(ModelSpec(name="Broken", target=_Broken, kind="naive", baseline=False))
+    try:
+        argv = ["compare", "--csv", str(files["long"]), "--models", "Broken"]
+        code, out, err = run([*argv, "--folds", "1", "--quiet"])
+        assert code == 2, err
+        assert "error: no model forecast any series (Broken: " in err
+        code, out, err = run([*argv, "--folds", "1", "--quiet", "--json"])
+        assert code == 2
+        assert "no model forecast any series" in json.loads(out)["error"]
+        # stray prints go to stderr: stdout holds the JSON alone
+        code, out, err = run(
+            [*argv[:-1], "Broken,Naive", "--folds", "1", "--quiet", "--json"]
+        )
+        assert code == 0, err
+        assert json.loads(out)["best"] == "Naive"
+        assert "(raylet) A worker died" in err
+    finally:
+        unregister("Broken")

@@ -408,3 +408,12 @@ def test_a_script_without_a_main_guard_is_found(tmp_path, monkeypatch):
         assert unguarded_script() == expected
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     assert unguarded_script() is None  # an interactive session
+    # `python -m package`: its __main__ is not run again by a spawned worker,
+    # so a worker that dies there is not blamed on a missing guard
+    import importlib.machinery
+
+    package = types.ModuleType("__main__")
+    package.__file__ = str(plain)
+    package.__spec__ = importlib.machinery.ModuleSpec("convlstm.__main__", None)
+    monkeypatch.setitem(sys.modules, "__main__", package)
+    assert unguarded_script() is None

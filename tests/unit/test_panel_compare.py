@@ -163,6 +163,34 @@ def test_a_model_failing_on_the_whole_panel_is_reported_and_others_kept():
     assert set(out.future["model"]) == {"Naive"}
 
 
+class _FirstFoldFails(NaiveForecaster):
+    """A naive forecaster whose panel fit fails on the first fold's shorter data
+    (as a round lost to a dead worker does)."""
+
+    display_name = "Flaky"
+
+    def fit(self, y):
+        if len(y) < 37:
+            raise DataError("the worker running it died")
+        return super().fit(y)
+
+
+def test_a_model_that_lost_a_whole_fold_is_not_ranked():
+    # Flaky is scored on fold 2 only: whatever its scores, it must not win
+    # against a model scored on both folds
+    out = compare_panel(
+        _panel({"a": 40, "b": 40}),
+        models=[_FirstFoldFails(), "Theta"],
+        horizon=HORIZON,
+        folds=FOLDS,
+        n_jobs=1,
+    )
+    assert set(out.per_series.loc[out.per_series["model"] == "Flaky", "folds"]) == {1}
+    assert out.best == "Theta"
+    (note,) = [n for n in out.notes if n.startswith("Flaky is not ranked")]
+    assert "missed a backtest fold of 2 series (fold 1/2: " in note
+
+
 @pytest.fixture
 def fits(monkeypatch):
     """Panel fits counted by forecaster class."""
