@@ -12,6 +12,7 @@ import os
 import secrets
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -127,7 +128,8 @@ def start_ray(workers: int | None = None) -> Any:
             # in /tmp/ray/ray_current_cluster (Ray would join it, or refuse
             # num_cpus for it when it is gone)
             try:
-                ray.init(
+                _init_lasting(
+                    ray,
                     address="local",
                     num_cpus=workers or default_workers(),
                     include_dashboard=False,
@@ -142,6 +144,37 @@ def start_ray(workers: int | None = None) -> Any:
                     f"{exc}); on a busy machine try again, or use the local engine"
                 ) from None
     return ray
+
+
+def _init_lasting(ray: Any, **kwargs: Any) -> None:
+    """``ray.init(**kwargs)`` from a thread that lives as long as the process.
+
+    A local cluster's processes (its GCS server, its raylet) are told to die
+    with the thread that started them (Linux's parent-death signal follows the
+    thread, not the process); started from a short-lived thread (a Streamlit
+    script run, a warm-up thread) they died with it a moment later, and Ray then
+    ended the whole process. Off the main thread the cluster is started on a
+    daemon thread that never returns.
+    """
+    if threading.current_thread() is threading.main_thread():
+        ray.init(**kwargs)
+        return
+    started = threading.Event()
+    failure: list[BaseException] = []
+
+    def keep() -> None:
+        try:
+            ray.init(**kwargs)
+        except BaseException as exc:  # said in the calling thread
+            failure.append(exc)
+        finally:
+            started.set()
+        threading.Event().wait()  # the parent of Ray's processes: never ends
+
+    threading.Thread(target=keep, name="ray-cluster", daemon=True).start()
+    started.wait()
+    if failure:
+        raise failure[0]
 
 
 #: Seconds to wait for a cluster's address to answer before saying it does not

@@ -157,3 +157,42 @@ def test_a_local_cluster_that_fails_to_start_is_said_in_words(monkeypatch) -> No
     monkeypatch.setattr(ray, "init", fail)
     with pytest.raises(ConvLSTMError, match="could not start a local Ray cluster"):
         start_ray(1)
+
+
+def test_a_local_cluster_started_from_a_passing_thread_outlives_it() -> None:
+    # the app starts its executor on a short-lived thread (and Streamlit runs
+    # scripts on threads): Ray's processes died with that thread, and then Ray
+    # ended the whole server
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    tmp = tempfile.mkdtemp(prefix="rt", dir="/tmp")  # short: Ray's socket paths
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+        env.update(RAY_TMPDIR=tmp, PYTHONPATH=str(root))
+        code = (
+            "import threading, time\n"
+            "from convlstm.ray_engine import start_ray\n"
+            "t = threading.Thread(target=start_ray, args=(1,))\n"
+            "t.start(); t.join(); time.sleep(8)\n"
+            "import ray\n"
+            "print(ray.get(ray.remote(lambda: 41 + 1).remote(), timeout=60))\n"
+            "ray.shutdown()\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip().splitlines()[-1] == "42"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
