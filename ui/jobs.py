@@ -149,6 +149,11 @@ def reattach() -> None:
     _remember_choice(token)
 
 
+def _unwatched(job: Job) -> bool:
+    """Whether the executor stopped ``job`` because no page looked at it."""
+    return "nobody had looked at it" in str(job.error or "")
+
+
 def _take_back(token: str) -> str:
     """:func:`reattach` for a new session with ``token``; returns the token it
     keeps (a new one when the old is in use elsewhere). Besides the data choice,
@@ -181,11 +186,16 @@ def _take_back(token: str) -> str:
         if kept.get("history"):
             st.session_state[HISTORY] = list(kept["history"])
             st.session_state[RESULT] = kept.get("result") or kept["history"][0]
+    # a run still going, or one that ended within the window: done (its result
+    # comes back) or stopped for want of a watcher (said, not lost in silence)
     live = [
         j
         for j in jobs
         if not j.is_finished
-        or (j.status == "done" and now - (j.finished or 0) < ADOPT_WINDOW)
+        or (
+            (j.status == "done" or (j.status == "cancelled" and _unwatched(j)))
+            and now - (j.finished or 0) < ADOPT_WINDOW
+        )
     ]
     if live:
         job = max(live, key=lambda j: j.submitted)
@@ -382,6 +392,11 @@ def collect() -> str | None:
         st.session_state[HISTORY] = runs[:KEEP_RUNS]
     elif job.status == "failed":
         st.session_state[JOB_ERROR] = job.exception or ConvLSTMError(str(job.error))
+    elif job.status == "cancelled" and _unwatched(job):
+        st.session_state[JOB_ERROR] = ConvLSTMError(
+            f"{job.error}, so it left no results. Train again; a run keeps going "
+            "while a page of this session is open"
+        )
     elif job.status == "cancelled":
         st.session_state[RUNNING] = True
     return job.status

@@ -3,6 +3,7 @@ its own session only, earlier runs can be reopened, a vanished job is reported."
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -179,6 +180,27 @@ def test_a_reload_after_a_stopped_run_shows_the_last_result_and_the_data_now(
     wait_for_training(again)
     assert again.session_state[ui.RESULT]["run_id"] == shown
     assert "stopped" not in warnings(again)
+
+
+def test_a_run_stopped_for_want_of_a_watcher_is_said_after_a_reload(
+    wait_for_training,
+) -> None:
+    # the tab was closed (a laptop lid): the executor stopped the run after its
+    # idle limit, and the reopened address showed nothing about it
+    at = compare_page("electricity")
+    token = at.session_state[ui.OWNER]
+    submit(at, ["ARIMA", "ETS", "Theta"], horizon=48, folds=3)
+    job = submitted_job(at)
+    ex = ui.executor()
+    limit = ex.idle_timeout
+    with ex._lock:  # as its clock would, once the limit passed unwatched
+        ex._cancel_unseen(time.time() + 10 * (limit or 300))
+    job.wait(120)
+    again = _reload(token)
+    again.switch_page("pages/compare.py").run()
+    wait_for_training(again)
+    errors = " ".join(e.value for e in again.error)
+    assert "nobody had looked at it" in errors and "Train again" in errors
 
 
 def test_a_link_open_in_another_tab_gives_a_new_session_not_that_one(
