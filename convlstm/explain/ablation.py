@@ -206,6 +206,13 @@ def ablation(
             )
         elif math.isfinite(rel):
             findings.append("The plain LSTM scored about the same as the ConvLSTM.")
+        if math.isfinite(rel):
+            findings.append(
+                "Both ran with these settings (epochs, learning rate) on these "
+                "folds; a comparison of all models runs each with its own defaults "
+                "(the LSTM's own training, the ConvLSTM's default start), so the "
+                "two can rank otherwise there."
+            )
     return Ablation(
         summary=summary, findings=findings, backtest=result, reference=reference
     )

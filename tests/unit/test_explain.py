@@ -258,6 +258,8 @@ def test_ablation_scores_every_variant(y: pd.Series) -> None:
     assert np.isfinite(result.summary["mae"].astype(float)).all()
     assert result.summary.loc["ConvLSTM k=3", "vs_full"] == 0
     assert any("front-end" in s for s in result.findings)
+    # the plain LSTM here is not the comparison's LSTM: said beside its score
+    assert any("can rank otherwise there" in s for s in result.findings)
     assert events and events[-1].fraction <= 1
     assert isinstance(explain_plots.ablation_figure(result), go.Figure)
 
