@@ -475,10 +475,17 @@ def sidebar_progress() -> None:
 
 
 def run_start(run: dict, name: str) -> str:
-    """How model ``name`` started in ``run`` ("-" when the run did not have it)."""
+    """How model ``name`` started in ``run`` ("-" when the run did not have it):
+    the start its final fit used ("scratch", "pretrained", "both"), and the
+    setting ("auto: scratch") where the run chose it."""
     if name not in run["comparison"].summary.index:
         return "-"
-    return start_of(model_params(run["params"]), name)
+    setting = start_of(model_params(run["params"]), name)
+    fitted = getattr(run["comparison"], "fitted", None) or {}
+    used = getattr(fitted.get(name), "start_", None)
+    if used and used != setting:
+        return f"{setting}: {used}"
+    return setting
 
 
 def run_history() -> None:

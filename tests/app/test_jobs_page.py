@@ -241,3 +241,19 @@ def test_a_reloaded_tab_keeps_its_earlier_runs(wait_for_training) -> None:
     assert labels[0].startswith("Run 2 · ") and "1 model, horizon 3" in labels[0]
     assert labels[1].startswith("Run 1 · ") and "horizon 6" in labels[1]
     assert "Earlier runs (2)" in [e.label for e in again.expander]
+
+
+def test_the_history_says_which_start_a_run_used() -> None:
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    cmp = SimpleNamespace(
+        summary=pd.DataFrame(index=["ConvLSTM", "ETS"]),
+        fitted={"ConvLSTM": SimpleNamespace(start_="scratch")},
+    )
+    run = {"comparison": cmp, "params": {}}
+    assert ui.jobs.run_start(run, "ConvLSTM") == "auto: scratch"
+    assert ui.jobs.run_start(run, "LSTM") == "-"
+    cmp.fitted = {}  # an older run, or a model not kept: its setting
+    assert ui.jobs.run_start(run, "ConvLSTM") == "auto"
