@@ -102,10 +102,10 @@ def test_cli_engine_ray(ray_cluster) -> None:
     assert outputs[0] == outputs[1]
 
 
-def test_a_local_cluster_ignores_the_one_a_ray_start_left_behind(ray_cluster) -> None:
-    # a `ray start --head` whose processes died leaves its address in
-    # <tmp>/ray/ray_current_cluster; ray.init(num_cpus=...) then raised
-    # "When connecting to an existing cluster, num_cpus ... must not be provided"
+def _last_line_in_fresh_process(code: str, left_behind: str | None = None) -> str:
+    """Run ``code`` in a new Python with a Ray temp dir of its own (holding a
+    dead ``ray start``'s address file when ``left_behind`` is given); return the
+    last line it printed."""
     import os
     import shutil
     import subprocess
@@ -116,17 +116,12 @@ def test_a_local_cluster_ignores_the_one_a_ray_start_left_behind(ray_cluster) ->
     root = Path(__file__).resolve().parents[2]
     tmp = tempfile.mkdtemp(prefix="rt", dir="/tmp")  # short: Ray's socket paths
     try:
-        os.makedirs(os.path.join(tmp, "ray"))
-        with open(os.path.join(tmp, "ray", "ray_current_cluster"), "w") as f:
-            f.write("127.0.0.1:1")
+        if left_behind is not None:
+            os.makedirs(os.path.join(tmp, "ray"))
+            with open(os.path.join(tmp, "ray", "ray_current_cluster"), "w") as f:
+                f.write(left_behind)
         env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
         env.update(RAY_TMPDIR=tmp, PYTHONPATH=str(root))
-        code = (
-            "from convlstm.ray_engine import start_ray\n"
-            "ray = start_ray(1)\n"
-            "print(int(ray.cluster_resources()['CPU']))\n"
-            "ray.shutdown()\n"
-        )
         done = subprocess.run(
             [sys.executable, "-c", code],
             env=env,
@@ -136,9 +131,22 @@ def test_a_local_cluster_ignores_the_one_a_ray_start_left_behind(ray_cluster) ->
             check=False,
         )
         assert done.returncode == 0, done.stderr[-2000:]
-        assert done.stdout.strip().splitlines()[-1] == "1"
+        return done.stdout.strip().splitlines()[-1]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_a_local_cluster_ignores_the_one_a_ray_start_left_behind(ray_cluster) -> None:
+    # a `ray start --head` whose processes died leaves its address in
+    # <tmp>/ray/ray_current_cluster; ray.init(num_cpus=...) then raised
+    # "When connecting to an existing cluster, num_cpus ... must not be provided"
+    code = (
+        "from convlstm.ray_engine import start_ray\n"
+        "ray = start_ray(1)\n"
+        "print(int(ray.cluster_resources()['CPU']))\n"
+        "ray.shutdown()\n"
+    )
+    assert _last_line_in_fresh_process(code, left_behind="127.0.0.1:1") == "1"
 
 
 def test_a_local_cluster_that_fails_to_start_is_said_in_words(monkeypatch) -> None:
@@ -163,36 +171,13 @@ def test_a_local_cluster_started_from_a_passing_thread_outlives_it() -> None:
     # the app starts its executor on a short-lived thread (and Streamlit runs
     # scripts on threads): Ray's processes died with that thread, and then Ray
     # ended the whole server
-    import os
-    import shutil
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    tmp = tempfile.mkdtemp(prefix="rt", dir="/tmp")  # short: Ray's socket paths
-    try:
-        env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
-        env.update(RAY_TMPDIR=tmp, PYTHONPATH=str(root))
-        code = (
-            "import threading, time\n"
-            "from convlstm.ray_engine import start_ray\n"
-            "t = threading.Thread(target=start_ray, args=(1,))\n"
-            "t.start(); t.join(); time.sleep(8)\n"
-            "import ray\n"
-            "print(ray.get(ray.remote(lambda: 41 + 1).remote(), timeout=60))\n"
-            "ray.shutdown()\n"
-        )
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=240,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        assert done.stdout.strip().splitlines()[-1] == "42"
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    code = (
+        "import threading, time\n"
+        "from convlstm.ray_engine import start_ray\n"
+        "t = threading.Thread(target=start_ray, args=(1,))\n"
+        "t.start(); t.join(); time.sleep(8)\n"
+        "import ray\n"
+        "print(ray.get(ray.remote(lambda: 41 + 1).remote(), timeout=60))\n"
+        "ray.shutdown()\n"
+    )
+    assert _last_line_in_fresh_process(code) == "42"
