@@ -496,7 +496,12 @@ def compare_panel(
         {s: sum(s in members for members in in_fold.values()) for s in lengths}
     )
     short = per_series["folds"] < expected.reindex(per_series["series"]).to_numpy()
-    partial = [n for n in named if (short & (per_series["model"] == n)).any()]
+    partial = [
+        n
+        for n in named
+        if not tracker.stopped  # a stopped run misses folds for every model alike
+        and (short & (per_series["model"] == n)).any()
+    ]
     for name in partial:
         rows = per_series[(per_series["model"] == name) & short]
         why = failed.get(name, {}).get(ALL_SERIES) or next(

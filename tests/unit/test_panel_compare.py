@@ -294,6 +294,20 @@ def test_progress_reaches_one_and_true_stops():
     )
     assert out.stopped and out.future.empty
     assert any("stopped" in n for n in out.notes)
+    # stopped after the first fold: every model misses the second alike, so
+    # none is "not ranked" for it
+    calls = []
+    out = compare_panel(
+        _panel({"a": 30}),
+        models=["Naive", "Theta"],
+        horizon=2,
+        folds=2,
+        progress=lambda e: (
+            calls.append(e) or (len(calls) > 3 and e.stage != "fold 1/2")
+        ),
+    )
+    assert out.stopped
+    assert not any("not ranked" in n for n in out.notes)
 
 
 @pytest.mark.parametrize(
