@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -269,33 +269,21 @@ def interval_coverage(
     rows: list[dict] = []
     notes: list[str] = []
     for model, frame in bt.groupby("model", sort=False):
-        order = "cutoff" if "cutoff" in frame.columns else "fold"
-        folds = list(
-            frame.groupby("fold")[order].min().sort_values(kind="stable").index
-        )
         stats = {lv: {"hits": 0, "n": 0, "width": 0.0, "unbounded": 0} for lv in levels}
-        if len(folds) < 2:
-            notes.append(f"{model}: coverage needs at least 2 folds, got {len(folds)}")
-        for k, fold in enumerate(folds):
-            calib_folds = (
-                folds[:k] if scheme == "forward" else folds[:k] + folds[k + 1 :]
+        if frame["fold"].nunique() < 2:
+            notes.append(
+                f"{model}: coverage needs at least 2 folds, got "
+                f"{frame['fold'].nunique()}"
             )
-            if not calib_folds:
-                continue
-            held = frame[frame["fold"] == fold]
-            calib = _residuals_by_step(frame[frame["fold"].isin(calib_folds)])
-            table = _level_tables(calib, levels, min_per_step)
-            lo, hi = min(calib), max(calib)
-            for step, resid in zip(held["step"], held["residual"], strict=True):
-                _, _, q = table[min(max(int(step), lo), hi)]
-                for lv in levels:
-                    s = stats[lv]
-                    if math.isinf(q[lv]):
-                        s["unbounded"] += 1
-                        continue
-                    s["n"] += 1
-                    s["hits"] += abs(resid) <= q[lv]
-                    s["width"] += 2.0 * q[lv]
+        for _, resid, q in _held_out(frame, levels, scheme, min_per_step):
+            for lv in levels:
+                s = stats[lv]
+                if math.isinf(q[lv]):
+                    s["unbounded"] += 1
+                    continue
+                s["n"] += 1
+                s["hits"] += abs(resid) <= q[lv]
+                s["width"] += 2.0 * q[lv]
         for lv in levels:
             s = stats[lv]
             rows.append(
@@ -318,6 +306,74 @@ def interval_coverage(
     )
     out.attrs = {"levels": list(levels), "scheme": scheme, "notes": notes}
     return out
+
+
+def backtest_intervals(
+    backtest_forecasts: pd.DataFrame,
+    levels: Sequence[float] = (0.8, 0.95),
+    *,
+    min_per_step: int | None = None,
+) -> pd.DataFrame:
+    """The backtest forecasts with the conformal bounds that
+    :func:`interval_coverage` checks them against: each fold's bounds calibrated
+    on the earlier folds' errors only ("forward"), so a reader can recount the
+    coverage. The first fold, and points with too few earlier errors for a level,
+    have no bounds (NaN).
+
+    Args:
+        backtest_forecasts: tidy backtest forecasts (model, fold, step, actual,
+            forecast, and cutoff to order folds when present).
+        levels: nominal coverage levels, each ``0 < level < 1``.
+        min_per_step: as in :func:`conformal_intervals`.
+
+    Returns:
+        ``backtest_forecasts`` with ``lower_<pct>`` and ``upper_<pct>`` per level.
+    """
+    levels = check_levels(levels)
+    out = _check_frame(
+        backtest_forecasts, BACKTEST_COLUMNS, "backtest_forecasts"
+    ).reset_index(drop=True)
+    _min_per_step(levels, min_per_step)  # checks it
+    bt = out.copy()
+    for lv in levels:
+        out[lower_column(lv)] = np.nan
+        out[upper_column(lv)] = np.nan
+    scored = bt.assign(residual=bt["actual"] - bt["forecast"])
+    scored = scored[np.isfinite(scored["residual"].to_numpy(dtype=float))]
+    for _, frame in scored.groupby("model", sort=False):
+        for row, _, q in _held_out(frame, levels, "forward", min_per_step):
+            centre = float(out.at[row, "forecast"])
+            for lv in levels:
+                if math.isfinite(q[lv]):
+                    out.at[row, lower_column(lv)] = centre - q[lv]
+                    out.at[row, upper_column(lv)] = centre + q[lv]
+    return out
+
+
+def _held_out(
+    frame: pd.DataFrame,
+    levels: Sequence[float],
+    scheme: str,
+    min_per_step: int | None,
+) -> Iterator[tuple[Any, float, dict[float, float]]]:
+    """One model's held-out backtest points, each as (its row label, its
+    residual, the half-width per level calibrated without its fold: on the
+    earlier folds ("forward") or all others ("leave-one-fold-out"); inf where
+    too few residuals). The first fold is not held out under "forward"."""
+    order = "cutoff" if "cutoff" in frame.columns else "fold"
+    folds = list(frame.groupby("fold")[order].min().sort_values(kind="stable").index)
+    for k, fold in enumerate(folds):
+        calib_folds = folds[:k] if scheme == "forward" else folds[:k] + folds[k + 1 :]
+        if not calib_folds:
+            continue
+        held = frame[frame["fold"] == fold]
+        calib = _residuals_by_step(frame[frame["fold"].isin(calib_folds)])
+        table = _level_tables(calib, levels, min_per_step)
+        lo, hi = min(calib), max(calib)
+        for row, step, resid in zip(
+            held.index, held["step"], held["residual"], strict=True
+        ):
+            yield row, float(resid), table[min(max(int(step), lo), hi)][2]
 
 
 def model_intervals(

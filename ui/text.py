@@ -11,6 +11,7 @@ import pandas as pd
 
 from convlstm import data
 from convlstm.data.cells import format_number
+from convlstm.intervals import backtest_intervals
 
 # Characters Markdown would read as formatting, links or HTML.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
@@ -91,11 +92,17 @@ def score_format(values: Any) -> str:
 def forecast_table(comparison: Any) -> pd.DataFrame:
     """One tidy table of a comparison's backtest and future forecasts, for download:
     the future with its prediction intervals where the run was scored (as the
-    page shows them), each future row with its step; folds and steps as whole
-    numbers."""
+    page shows them), each future row with its step; the backtest with the
+    bounds its coverage was measured with (calibrated on earlier folds; none on
+    the first); folds and steps as whole numbers."""
     backtest = comparison.backtest.forecasts.assign(section="backtest")
     intervals = getattr(comparison, "intervals", None)
     scored = intervals is not None and getattr(comparison, "scored", True)
+    levels = tuple(getattr(comparison, "levels", ()) or ())
+    if scored and levels and not backtest.empty:
+        # the bounds the coverage was measured with: each fold's from the
+        # earlier folds' errors (none on the first)
+        backtest = backtest_intervals(backtest, levels)
     future = (intervals if scored else comparison.future).assign(section="future")
     if "step" not in future.columns or future["step"].isna().all():
         future["step"] = future.groupby("model", sort=False).cumcount() + 1

@@ -257,6 +257,13 @@ def test_train_tiny_shows_chart_and_metrics(
     future = [r.split(",") for r in csv.splitlines() if r.startswith("future,")]
     assert future[0][header.index("step")] == "1"
     assert csv.splitlines()[1].split(",")[header.index("fold")] == "1"
+    # the backtest rows carry the bounds coverage was measured with: none on the
+    # first fold (nothing earlier to calibrate on), some on later ones
+    backtest = [r.split(",") for r in csv.splitlines() if r.startswith("backtest,")]
+    low = header.index("lower_80")
+    assert all(r[low] == "" for r in backtest if r[header.index("fold")] == "1")
+    later = [r for r in backtest if r[header.index("fold")] != "1"]
+    assert not later or any(r[low] != "" for r in later)
     # The committed benchmark of this bundled dataset is shown beside the run.
     assert "Published benchmark for this dataset" in [e.label for e in app.expander]
     published = [d.value for d in app.dataframe if "source" in d.value.columns]

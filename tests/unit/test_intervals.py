@@ -10,6 +10,7 @@ import pytest
 
 from convlstm.errors import DataError, ParameterError
 from convlstm.intervals import (
+    backtest_intervals,
     conformal_intervals,
     conformal_quantile,
     interval_coverage,
@@ -299,3 +300,23 @@ def test_bands_that_come_out_the_same_are_said_so():
     out = conformal_intervals(bt, fut, levels=(0.8, 0.95))
     assert out["upper_80"].iloc[0] == out["upper_95"].iloc[0] == 12.0
     assert any("80% and 95% bands are the same" in n for n in out.attrs["notes"])
+
+
+def test_backtest_bounds_recount_the_measured_coverage():
+    # the download's backtest rows carry the bounds coverage was measured with
+    bt = synthetic_backtest(folds=30, horizon=4, seed=3)
+    bt = pd.concat([bt, bt.assign(model="N", forecast=bt["forecast"] + 0.5)])
+    levels = (0.8, 0.95)
+    with_bounds = backtest_intervals(bt, levels)
+    assert len(with_bounds) == len(bt)
+    cov = interval_coverage(bt, levels).set_index(["model", "level"])
+    for (model, level), row in cov.iterrows():
+        rows = with_bounds[with_bounds["model"] == model]
+        lo = rows[f"lower_{level_label(level)}"]
+        hi = rows[f"upper_{level_label(level)}"]
+        bounded = lo.notna()
+        inside = (rows["actual"] >= lo) & (rows["actual"] <= hi)
+        assert bounded.sum() == row["n"]
+        assert inside[bounded].mean() == pytest.approx(row["coverage"])
+    first = with_bounds[with_bounds["fold"] == 1]
+    assert first["lower_80"].isna().all()  # nothing earlier to calibrate on
