@@ -61,8 +61,8 @@ from .models.registry import (
 from .narrative import (
     below_zero_text,
     filled_scoring_text,
-    kept_start_text,
     panel_below_zero_text,
+    start_notes,
     unchosen_members_text,
     unscored_text,
 )
@@ -400,7 +400,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
     with fitting(name):
         pred = model.fit(y).predict()
-    for note in _start_notes(name, model):
+    for note in start_notes(name, model):
         print(f"note: {note}", file=err)
     frame = pd.DataFrame(
         {
@@ -557,21 +557,11 @@ def _run_notes(
     if trains_too := unchosen_members_text(models, params):
         notes.append(trains_too)
     for name, model in result.fitted.items():
-        notes += _start_notes(name, model)
+        notes += start_notes(name, model)
     if below := below_zero_text(y, result.future):
         notes.append(below)
     if filled := filled_scoring_text(result.backtest.forecasts):
         notes.append(filled)
-    return notes
-
-
-def _start_notes(name: str, model: Any) -> list[str]:
-    """The notes of a model's start (which start the ConvLSTM kept, and why)."""
-    notes = []
-    if note := getattr(model, "init_note_", None):
-        notes.append(f"{name}: {note}")
-    if kept := kept_start_text(name, model):
-        notes.append(kept)
     return notes
 
 

@@ -63,6 +63,9 @@ REPORT_EVERY = 0.2
 KEEP_FINISHED = 200
 #: recent run times kept to estimate queue waits
 KEEP_DURATIONS = 20
+#: How the error of a job cancelled for want of a watcher (``idle_timeout``)
+#: says why, for callers that tell that case apart.
+UNWATCHED = "nobody had looked at it"
 #: seconds a timed-out job has to stop at a progress event before its worker is
 #: killed (a job that reports no progress, e.g. one that hangs, never stops itself)
 KILL_AFTER = 3.0
@@ -837,7 +840,7 @@ class Executor:
                 continue
             log.info("cancelling job %s (%s): nobody looked at it", job.id, job.label)
             why = (
-                f"{job.label} was stopped: nobody had looked at it for "
+                f"{job.label} was stopped: {UNWATCHED} for "
                 f"{self.idle_timeout:g} s (its page was closed)"
             )
             if job.status == "queued":

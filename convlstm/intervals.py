@@ -263,18 +263,12 @@ def interval_coverage(
     levels = check_levels(levels)
     bt = _check_frame(backtest_forecasts, BACKTEST_COLUMNS, "backtest_forecasts")
     _min_per_step(levels, min_per_step)  # checks it
-    bt = bt.assign(residual=bt["actual"] - bt["forecast"])
-    bt = bt[np.isfinite(bt["residual"].to_numpy(dtype=float))]
-
     rows: list[dict] = []
     notes: list[str] = []
-    for model, frame in bt.groupby("model", sort=False):
+    for model, frame in _scored(bt).groupby("model", sort=False):
         stats = {lv: {"hits": 0, "n": 0, "width": 0.0, "unbounded": 0} for lv in levels}
-        if frame["fold"].nunique() < 2:
-            notes.append(
-                f"{model}: coverage needs at least 2 folds, got "
-                f"{frame['fold'].nunique()}"
-            )
+        if (n_folds := frame["fold"].nunique()) < 2:
+            notes.append(f"{model}: coverage needs at least 2 folds, got {n_folds}")
         for _, resid, q in _held_out(frame, levels, scheme, min_per_step):
             for lv in levels:
                 s = stats[lv]
@@ -334,12 +328,10 @@ def backtest_intervals(
         backtest_forecasts, BACKTEST_COLUMNS, "backtest_forecasts"
     ).reset_index(drop=True)
     _min_per_step(levels, min_per_step)  # checks it
-    bt = out.copy()
+    scored = _scored(out)
     for lv in levels:
         out[lower_column(lv)] = np.nan
         out[upper_column(lv)] = np.nan
-    scored = bt.assign(residual=bt["actual"] - bt["forecast"])
-    scored = scored[np.isfinite(scored["residual"].to_numpy(dtype=float))]
     for _, frame in scored.groupby("model", sort=False):
         for row, _, q in _held_out(frame, levels, "forward", min_per_step):
             centre = float(out.at[row, "forecast"])
@@ -348,6 +340,12 @@ def backtest_intervals(
                     out.at[row, lower_column(lv)] = centre - q[lv]
                     out.at[row, upper_column(lv)] = centre + q[lv]
     return out
+
+
+def _scored(bt: pd.DataFrame) -> pd.DataFrame:
+    """The backtest rows with a finite error, with it as ``residual``."""
+    bt = bt.assign(residual=bt["actual"] - bt["forecast"])
+    return bt[np.isfinite(bt["residual"].to_numpy(dtype=float))]
 
 
 def _held_out(

@@ -311,6 +311,21 @@ def kept_start_text(name: str, model: Any) -> str | None:
     return kept_epoch_text(name, model)
 
 
+def start_notes(name: str, model: Any, folds: Iterable[str] = ()) -> list[str]:
+    """What a fitted model's start says: its ``init_note_`` (which start the
+    ConvLSTM kept, and why), :func:`fold_start_text` when its backtest folds
+    (their ``start_`` each, in ``folds``) started otherwise, and
+    :func:`kept_start_text` when its training kept the start."""
+    notes = []
+    if note := getattr(model, "init_note_", None):
+        notes.append(f"{name}: {note}")
+    if text := fold_start_text(name, getattr(model, "start_", None), list(folds)):
+        notes.append(text)
+    if text := kept_start_text(name, model):
+        notes.append(text)
+    return notes
+
+
 _START_WORDS = {
     "scratch": "from scratch",
     "pretrained": "from the pretrained network",

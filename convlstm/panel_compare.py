@@ -59,7 +59,7 @@ from .models.registry import (
     model_spec,
     params_for,
 )
-from .narrative import kept_start_text, unchosen_members_text
+from .narrative import start_notes, unchosen_members_text
 
 __all__ = [
     "ALL_SERIES",
@@ -407,7 +407,8 @@ def compare_panel(
         k: [s for s, n in lengths.items() if n - (folds - k + 1) * horizon >= min_train]
         for k in range(1, folds + 1)
     }
-    evaluated = [s for s in lengths if any(s in in_fold[k] for k in in_fold)]
+    folds_of = {s: sum(s in members for members in in_fold.values()) for s in lengths}
+    evaluated = [s for s, k in folds_of.items() if k]
     empty = sum(1 for k in in_fold if not in_fold[k])  # the earliest folds, if any
     if evaluated and empty:
         # no series is long enough for the first folds: the backtest has fewer
@@ -492,10 +493,7 @@ def compare_panel(
     # a model that failed a fold of some series (every series of a fold, when
     # a worker died) is scored on fewer folds there: it is not ranked against
     # models scored on all of them
-    expected = pd.Series(
-        {s: sum(s in members for members in in_fold.values()) for s in lengths}
-    )
-    short = per_series["folds"] < expected.reindex(per_series["series"]).to_numpy()
+    short = per_series["folds"] < per_series["series"].map(folds_of).to_numpy()
     partial = [
         n
         for n in named
@@ -532,10 +530,7 @@ def compare_panel(
         _merge_failures(failed, final.failed, "final fit")
         fitted = {n: f for n, f in final.fitted.items() if n in named}
         for name, model in fitted.items():  # how a network started, and why
-            if note := getattr(model, "init_note_", None):
-                notes.append(f"{name}: {note}")
-            if note := kept_start_text(name, model):
-                notes.append(note)
+            notes += start_notes(name, model)
         future = _future_frame(final.forecasts, expected, list(named))
         if levels and not forecasts.empty:
             future, coverage = _with_intervals(

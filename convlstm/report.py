@@ -32,11 +32,10 @@ from .narrative import (
     below_zero_text,
     coverage_points_text,
     filled_scoring_text,
-    fold_start_text,
-    kept_start_text,
     kinds_phrase,
     network_words,
     panel_below_zero_text,
+    start_notes,
     unscored_panel_text,
     unscored_text,
 )
@@ -170,7 +169,7 @@ def build_report(
         "the data, and split-conformal prediction intervals built from backtest "
         "errors. Click a legend entry to show or hide a model.</p>",
         charts[0],
-        _below_zero_note(below_zero_text(y, comparison.future)),
+        _note(below_zero_text(y, comparison.future), "below-zero", "summary"),
     ]
     if len(charts) > 1:
         parts += [
@@ -186,8 +185,8 @@ def build_report(
             if scored
             else '<p id="unscored">No backtest, so no scores.</p>'
         ),
-        _filled_note(comparison.backtest.forecasts),
-        _muted(coverage_points_text(coverage), "coverage-points"),
+        _note(filled_scoring_text(comparison.backtest.forecasts), "filled"),
+        _note(coverage_points_text(coverage), "coverage-points"),
         _combination_notes(summary.index),
         _left_out_notes(comparison),
         _start_notes(comparison),
@@ -422,14 +421,6 @@ def _per_series_table(result: Any, names: list[str]) -> str:
     )
 
 
-def _filled_note(backtest: pd.DataFrame) -> str:
-    """The points the reader filled in and the scores leave out, if any."""
-    text = filled_scoring_text(backtest)
-    if text is None:
-        return ""
-    return f'<p id="filled" class="muted">{_e(as_sentence(text))}</p>'
-
-
 def _frequency_cell(freq: str | None) -> str:
     """ "monthly (MS)": the frequency in words and its pandas alias."""
     if not freq:
@@ -438,18 +429,12 @@ def _frequency_cell(freq: str | None) -> str:
     return words if words == str(freq) else f"{words} ({freq})"
 
 
-def _muted(text: str | None, id_: str) -> str:
-    """A note in small grey type, or "" for none."""
+def _note(text: str | None, id_: str, css: str = "muted") -> str:
+    """A note as a sentence of its own (small grey type, or ``css``), or ""
+    for none."""
     if text is None:
         return ""
-    return f'<p id="{id_}" class="muted">{_e(as_sentence(text))}</p>'
-
-
-def _below_zero_note(text: str | None) -> str:
-    """The note that a model forecast below zero a series that never goes there."""
-    if text is None:
-        return ""
-    return f'<p id="below-zero" class="summary">{_e(as_sentence(text))}</p>'
+    return f'<p id="{id_}" class="{css}">{_e(as_sentence(text))}</p>'
 
 
 def _panel_notes(result: Any, panel: pd.DataFrame) -> str:
@@ -760,15 +745,11 @@ def _start_notes(comparison: Any) -> str:
     start (its training added nothing)."""
     fitted = getattr(comparison, "fitted", None) or {}
     fold_starts = getattr(getattr(comparison, "backtest", None), "fold_starts", {})
-    notes = []
-    for name, model in fitted.items():
-        if note := getattr(model, "init_note_", None):
-            notes.append(f"{name}: {note}")
-        final = getattr(model, "start_", None)
-        if text := fold_start_text(name, final, fold_starts.get(name) or []):
-            notes.append(text)
-        if text := kept_start_text(name, model):
-            notes.append(text)
+    notes = [
+        note
+        for name, model in fitted.items()
+        for note in start_notes(name, model, fold_starts.get(name) or [])
+    ]
     if not notes:
         return ""
     items = "".join(f"<li>{_e(as_sentence(n))}</li>" for n in notes)

@@ -28,7 +28,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from convlstm import ConvLSTMError, compare, narrative
 from convlstm.data.cells import plural
-from convlstm.executor import Executor, Job
+from convlstm.executor import UNWATCHED, Executor, Job
 from convlstm.models.registry import params_for
 
 from .form import device_name, model_params, pretrained_models, start_of
@@ -151,7 +151,7 @@ def reattach() -> None:
 
 def _unwatched(job: Job) -> bool:
     """Whether the executor stopped ``job`` because no page looked at it."""
-    return "nobody had looked at it" in str(job.error or "")
+    return UNWATCHED in str(job.error or "")
 
 
 def _take_back(token: str) -> str:
