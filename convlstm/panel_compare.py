@@ -346,7 +346,8 @@ def compare_panel(
         A :class:`PanelComparison`.
 
     Raises:
-        DataError: not a panel, or an empty one.
+        DataError: not a panel, an empty one, or one whose every series repeats
+            a timestamp or holds missing values (others such are left out).
         ParameterError: unknown model, bad horizon, folds (0 or more),
             ``max_series``,
             ``season_length`` or levels, a horizon too long for every series, an
@@ -360,8 +361,8 @@ def compare_panel(
         raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
     unscored = folds == 0
     levels = tuple(check_levels(levels)) if levels else ()
-    items = split_panel(panel)
     notes: list[str] = []
+    items = _readable(split_panel(panel), notes)
     if max_series is not None:
         max_series = check_count(max_series, "max_series")
         if len(items) > max_series:
@@ -711,8 +712,45 @@ def _note_left_out(
             )
 
 
-def _listing(names: list[str]) -> str:
-    shown = ", ".join(quote(s) for s in names[:_LISTED])
+def _readable(
+    items: list[tuple[str, pd.Series]], notes: list[str]
+) -> list[tuple[str, pd.Series]]:
+    """The series no model could read left out, with one note naming them: a
+    panel built by hand (not by :func:`convlstm.to_panel`) may repeat a
+    timestamp or hold missing values, and one such series would otherwise stop
+    a global network for the whole panel and be reported differently by each
+    model.
+
+    Raises:
+        DataError: no series is readable.
+    """
+    kept, bad = [], {}
+    for name, y in items:
+        if not y.index.is_unique:
+            bad[name] = "repeated timestamps"
+        elif not np.isfinite(y.to_numpy(dtype=float)).all():
+            bad[name] = "missing or infinite values"
+        else:
+            kept.append((name, y))
+    if not bad:
+        return items
+    listed = _listing([f"{quote(n)} ({why})" for n, why in bad.items()], quoted=True)
+    fix = (
+        "build the panel with convlstm.to_panel, which de-duplicates timestamps "
+        "and fills gaps"
+    )
+    if not kept:
+        raise DataError(f"no series of the panel can be read: {listed}; {fix}")
+    notes.append(
+        f"{plural(len(bad), 'series')} left out, unreadable as given: {listed}; {fix}"
+    )
+    return kept
+
+
+def _listing(names: list[str], *, quoted: bool = False) -> str:
+    """The first ``_LISTED`` names, quoted (unless they already are), and how
+    many more."""
+    shown = ", ".join(s if quoted else quote(s) for s in names[:_LISTED])
     rest = len(names) - _LISTED
     return shown + (f" and {rest} more" if rest > 0 else "")
 

@@ -547,3 +547,32 @@ def test_points_filled_in_for_a_gap_are_not_scored_in_a_panel():
     assert row["mae"].item() == pytest.approx(np.mean(np.abs(errors)))
     assert row["rmse"].item() == pytest.approx(np.sqrt(np.mean(errors**2)))
     assert row["folds"].item() == 2
+
+
+def test_hand_built_panel_leaves_out_unreadable_series_for_every_model():
+    # a repeated timestamp in one series used to stop the global network for the
+    # whole panel, and an all-missing series was called "constant"
+    panel = _panel({"north": 40, "south": 30, "east": 30})
+    south = panel.index[panel["series"] == "south"]
+    panel = pd.concat([panel, panel.loc[south[:1]]], ignore_index=True)
+    panel.loc[panel["series"] == "east", "value"] = np.nan
+    result = compare_panel(
+        panel,
+        models={"ConvLSTM": make_model("ConvLSTM", horizon=HORIZON, epochs=1)},
+        horizon=HORIZON,
+        folds=1,
+        n_jobs=1,
+    )
+    assert set(result.forecasts["series"]) == {"north"}
+    assert not any(result.failed.values())
+    note = result.notes[0]
+    assert "'south' (repeated timestamps)" in note
+    assert "'east' (missing or infinite values)" in note
+    assert "constant" not in " ".join(result.notes)
+
+
+def test_panel_with_no_readable_series_is_a_data_error():
+    panel = _panel({"north": 40})
+    panel["value"] = np.inf
+    with pytest.raises(DataError, match="no series of the panel can be read"):
+        compare_panel(panel, models=["Naive"], horizon=HORIZON, n_jobs=1)
