@@ -77,7 +77,13 @@ def data_fingerprint(y: pd.Series) -> dict[str, Any]:
     digest.update(b"index\0")
     if isinstance(index, pd.DatetimeIndex):
         digest.update(str(index.tz).encode() + b"\0")
-        digest.update(index.as_unit("ns").asi8.astype("<i8").tobytes())
+        try:
+            stamps = index.as_unit("ns").asi8
+        except pd.errors.OutOfBoundsDatetime:
+            # before 1677 or after 2262: seconds (any such index hashes alike)
+            digest.update(b"s\0")
+            stamps = index.as_unit("s").asi8
+        digest.update(stamps.astype("<i8").tobytes())
         start = index[0].isoformat() if len(index) else None
         end = index[-1].isoformat() if len(index) else None
         freq = index.freqstr if index.freq is not None else None

@@ -487,3 +487,48 @@ def test_forecast_takes_quiet_too(tmp_path, capsys):
         cli_main(["forecast", "--csv", str(path), "--model", "Naive", "--quiet"]) == 0
     )
     assert "Naive" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("rows", "first_future"),
+    [
+        # a monthly record from 1659, before pandas' nanosecond range
+        (
+            [
+                (f"{1659 + i // 12}-{i % 12 + 1:02d}", 9 + (i % 12) / 3)
+                for i in range(48)
+            ],
+            "1663-01-01T00:00:00",
+        ),
+        # a yearly scenario from 2240 to 2279, past 2262
+        ([(str(2240 + i), 400.0 + 2 * i) for i in range(40)], "2280-01-01T00:00:00"),
+    ],
+)
+def test_compare_and_report_read_dates_beyond_nanoseconds(tmp_path, rows, first_future):
+    path = tmp_path / "long_ago.csv"
+    path.write_text("date,value\n" + "".join(f"{t},{v}\n" for t, v in rows))
+    argv = ["compare", "--csv", str(path), "--models", "naive", "--horizon", "14"]
+    code, out, err = run([*argv, "--folds", "1", "--json", "--quiet"])
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["future"][0]["timestamp"] == first_future
+    assert len(payload["future"]) == 14
+    html = tmp_path / "r.html"
+    code, _, err = run(
+        [
+            "report",
+            "--csv",
+            str(path),
+            "--models",
+            "naive",
+            "--out",
+            str(html),
+            "--horizon",
+            "14",
+            "--folds",
+            "1",
+            "--quiet",
+        ]
+    )
+    assert code == 0, err
+    assert first_future[:7] in html.read_text()

@@ -70,6 +70,20 @@ def test_fingerprint_is_sensitive(y):
     assert data_fingerprint(utc)["sha256"] != sha
 
 
+@pytest.mark.parametrize("start", ["1659-01-01", "2250-01-01"])
+def test_fingerprint_of_dates_beyond_nanoseconds(start):
+    # a series from 1659 (or one whose index runs past 2262) cannot be held in
+    # nanoseconds: it is hashed in seconds, still stable and sensitive
+    index = pd.date_range(start, periods=40, freq="YS", unit="s")
+    y = pd.Series(np.arange(40.0), index=index)
+    fp = data_fingerprint(y)
+    assert fp["start"] == f"{start}T00:00:00"
+    assert data_fingerprint(y.copy())["sha256"] == fp["sha256"]
+    changed = y.copy()
+    changed.iloc[3] += 1
+    assert data_fingerprint(changed)["sha256"] != fp["sha256"]
+
+
 def test_fingerprint_rejects_non_series():
     with pytest.raises(DataError, match="Series"):
         data_fingerprint([1.0, 2.0])
