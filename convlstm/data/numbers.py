@@ -296,6 +296,7 @@ def _dots_group_thousands(present: pd.Series, dots: str | None) -> bool | None:
     return True if present.str.fullmatch(r"[+-]?\d{1,3}").any() else None
 
 
+_COMMA_EXPONENT = r"[+-]?\d+,\d+[eE][+-]?\d+"
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}")
 _DECIMAL_DOT = re.compile(r"[+-]?\d*\.\d{1,2}|[+-]?\d*\.\d{4,}")
 
@@ -347,6 +348,9 @@ def _decimal_mark(present: pd.Series, cand: pd.Series, comma_hint: bool) -> str:
     comma_vals = cand[cand.str.contains(",", regex=False)]
     if not len(comma_vals):
         return "."
+    if comma_vals.str.fullmatch(_COMMA_EXPONENT).any():
+        # "1,002E+03": no one groups the thousands of a mantissa
+        return ","
     us = (
         comma_vals.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
         | comma_vals.str.fullmatch(_INDIAN)

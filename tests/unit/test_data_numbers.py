@@ -164,3 +164,20 @@ def test_share_threshold():
     cells = [f"{i}%" if i < 7 else str(i) for i in range(10)]
     with pytest.raises(DataError, match="not numbers"):
         series(csv(cells))
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # a German export's scientific notation: "1,002E+03" is 1002, not 1002000
+        ([f"1,{i:03d}E+03" for i in range(28)], 1000.0 + np.arange(28)),
+        (
+            [f"{1 + i / 100:.2f}E-05".replace(".", ",") for i in range(28)],
+            (1 + np.arange(28) / 100) * 1e-5,
+        ),
+    ],
+)
+def test_decimal_comma_in_scientific_notation(cells, expected):
+    y = series(csv(cells, sep=";"))
+    np.testing.assert_allclose(y.to_numpy(), expected)
+    assert "column 'Sales': read numbers with a decimal comma" in y.attrs["notes"]
