@@ -226,27 +226,26 @@ def frames_section(subject: explain.Subject, y: Any, horizon: int) -> None:
 
     st.subheader("The pipeline, measured on this window")
     table = explain.pipeline_table(subject, window)
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        st.graphviz_chart(explain_plots.pipeline_dot(table), width="stretch")
-    with right:
-        st.markdown(
-            "Shapes are read off a real forward pass of this window through a "
-            "model built with your settings, which returns every part's output (**B** "
-            "batch, **T** frames, **C** channels, **R** rows, **W** columns). "
-            "Dashed arrows are the skip paths that bypass the ConvLSTM."
-        )
-        st.table(
-            table.rename(
-                columns={
-                    "stage": "Stage",
-                    "shape": "Output shape",
-                    "params": "Parameters",
-                    "what": "What it does",
-                }
-            ),
-            hide_index=True,
-        )
+    # at its own size across the page: squeezed into a column, its labels
+    # shrank below what a projector shows
+    st.graphviz_chart(explain_plots.pipeline_dot(table), width="content")
+    st.markdown(
+        "Shapes are read off a real forward pass of this window through a "
+        "model built with your settings, which returns every part's output (**B** "
+        "batch, **T** frames, **C** channels, **R** rows, **W** columns). "
+        "Dashed arrows are the skip paths that bypass the ConvLSTM."
+    )
+    st.table(
+        table.rename(
+            columns={
+                "stage": "Stage",
+                "shape": "Output shape",
+                "params": "Parameters",
+                "what": "What it does",
+            }
+        ),
+        hide_index=True,
+    )
 
 
 def cell_section(subject: explain.Subject, kernel_size: int) -> None:
@@ -257,15 +256,15 @@ def cell_section(subject: explain.Subject, kernel_size: int) -> None:
         st.latex(
             r"""
             \begin{aligned}
-            i_t &= \sigma\left(W_{xi} * X_t + W_{hi} * H_{t-1}
-                    + W_{ci} \circ C_{t-1} + b_i\right) \\
-            f_t &= \sigma\left(W_{xf} * X_t + W_{hf} * H_{t-1}
-                    + W_{cf} \circ C_{t-1} + b_f\right) \\
-            \tilde{C}_t &= \tanh\left(W_{xc} * X_t + W_{hc} * H_{t-1}
-                    + b_c\right) \\
+            i_t &= \sigma\big(W_{xi} * X_t + W_{hi} * H_{t-1} \\
+                &\qquad + W_{ci} \circ C_{t-1} + b_i\big) \\
+            f_t &= \sigma\big(W_{xf} * X_t + W_{hf} * H_{t-1} \\
+                &\qquad + W_{cf} \circ C_{t-1} + b_f\big) \\
+            \tilde{C}_t &= \tanh\big(W_{xc} * X_t + W_{hc} * H_{t-1}
+                    + b_c\big) \\
             C_t &= f_t \circ C_{t-1} + i_t \circ \tilde{C}_t \\
-            o_t &= \sigma\left(W_{xo} * X_t + W_{ho} * H_{t-1}
-                    + W_{co} \circ C_t + b_o\right) \\
+            o_t &= \sigma\big(W_{xo} * X_t + W_{ho} * H_{t-1} \\
+                &\qquad + W_{co} \circ C_t + b_o\big) \\
             H_t &= o_t \circ \tanh\left(C_t\right)
             \end{aligned}
             """
@@ -331,6 +330,12 @@ def cell_section(subject: explain.Subject, kernel_size: int) -> None:
     )
 
 
+WEIGHT_WORDS = {
+    "kept": "the weights the forecaster keeps",
+    "last": "the last epoch's weights",
+}
+
+
 def inside_section(
     y: Any, params: dict[str, Any], key: tuple, data_key: str, long_series: bool
 ) -> None:
@@ -364,6 +369,17 @@ def inside_section(
                 else ""
             )
         )
+        weights = st.radio(
+            "Look at",
+            explain.SUBJECT_WEIGHTS,
+            format_func=WEIGHT_WORDS.get,
+            horizontal=True,
+            key="hiw_weights",
+            help="The forecaster keeps the epoch with the best validation loss, "
+            "or its start (the linear part, the ConvLSTM path untrained) when no "
+            "epoch beats it. The last epoch shows a network trained from scratch "
+            "that did learn, even where the forecaster would not keep it.",
+        )
         go_train = st.form_submit_button(
             "Train a model to look inside",
             type="primary",
@@ -377,7 +393,7 @@ def inside_section(
         }
         fitted = run(
             lambda bar: explain.train_subject(
-                y, params=settings, callback=bar.epochs("Training")
+                y, params=settings, callback=bar.epochs("Training"), weights=weights
             ),
             "Training...",
         )

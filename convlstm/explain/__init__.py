@@ -18,6 +18,7 @@ from .inside import (
     saliency,
 )
 from .subject import (
+    SUBJECT_WEIGHTS,
     Subject,
     Window,
     make_window,
@@ -58,5 +59,6 @@ __all__ = [
     "subject_from_params",
     "to_data_units",
     "train_subject",
+    "SUBJECT_WEIGHTS",
     "training_text",
 ]

@@ -19,6 +19,7 @@ from ..plots.explain import date_format
 from ..windows import normalise
 
 __all__ = [
+    "SUBJECT_WEIGHTS",
     "Subject",
     "Window",
     "make_window",
@@ -51,6 +52,8 @@ class Subject:
             when fresh.
         model: the forecaster that built (and maybe trained) ``net``; its
             transform takes values to the units the net works in.
+        shown_epoch: the epoch whose weights ``net`` holds when they are not the
+            kept ones (:func:`train_subject` with ``weights="last"``), else None.
     """
 
     net: ConvLSTMNet
@@ -63,6 +66,7 @@ class Subject:
     history: list[dict] = field(default_factory=list)
     best_epoch: int | None = None
     model: ConvLSTMForecaster | None = None
+    shown_epoch: int | None = None
 
 
 def _model_subject(model: ConvLSTMForecaster, y: pd.Series, fitted: bool) -> Subject:
@@ -128,11 +132,17 @@ def subject_from_model(model: ConvLSTMForecaster, y: pd.Series) -> Subject:
     return _model_subject(model, y, fitted=True)
 
 
+#: What :func:`train_subject` can show: the weights the forecaster keeps, or
+#: the last epoch's.
+SUBJECT_WEIGHTS = ("kept", "last")
+
+
 def train_subject(
     y: pd.Series,
     *,
     params: dict[str, Any] | None = None,
     callback: Callable[[int, int, float, float | None], bool | None] | None = None,
+    weights: str = "kept",
 ) -> Subject:
     """Train a ConvLSTMForecaster on ``y`` and wrap it for inspection.
 
@@ -141,9 +151,37 @@ def train_subject(
         params: ConvLSTMForecaster hyperparameters (unknown names are ignored).
         callback: per-epoch ``callback(epoch, epochs, train_loss, val_loss)``;
             True stops training early (the best weights so far are kept).
+        weights: "kept": the weights the forecaster keeps (the best epoch on the
+            validation windows, or its start when no epoch beat it); "last": a
+            network trained from scratch, with the weights of its last epoch
+            (``shown_epoch``), so that one can look inside a network that trained
+            even where the forecaster would keep its untrained start.
+
+    Raises:
+        ParameterError: ``weights`` is neither.
     """
-    model = _forecaster(params).fit(y, callback=callback)
-    return subject_from_model(model, y)
+    if weights not in SUBJECT_WEIGHTS:
+        raise ParameterError(
+            f"weights must be one of {SUBJECT_WEIGHTS}, got {weights!r}"
+        )
+    model = _forecaster(params)
+    if weights == "kept":
+        return subject_from_model(model.fit(y, callback=callback), y)
+    model.set_params(init="scratch")  # one network, trained on y
+    last: dict[str, Any] = {}
+
+    def watch(epoch: int, epochs: int, *losses: Any) -> bool | None:
+        # the training loop calls back after each finite epoch
+        last["epoch"] = epoch
+        last["state"] = copy.deepcopy(model.net_.state_dict())
+        return callback(epoch, epochs, *losses) if callback else None
+
+    model.fit(y, callback=watch)
+    if "state" in last:
+        model.net_.load_state_dict(last["state"])
+    subject = subject_from_model(model, y)
+    subject.shown_epoch = last.get("epoch")
+    return subject
 
 
 @dataclass

@@ -50,12 +50,26 @@ def training_text(subject: Subject) -> str:
     if not subject.history:
         return ""
     kept = subject.best_epoch
-    if kept == 0:
+    shown = subject.shown_epoch
+    if shown is not None:
+        forecaster = (
+            "its start (no epoch beat it on the validation windows)"
+            if kept == 0
+            else f"epoch {kept}'s (best validation loss)"
+        )
+        text = (
+            f" Shown: the weights of the last epoch, {shown}, not the ones the "
+            f"forecaster keeps, which are {forecaster}; the forecast below is "
+            "this network's."
+        )
+    elif kept == 0:
         text = (
             " No epoch beat the starting point on the validation windows, so "
             "the weights kept are the start: the AR skip solved by ridge "
-            "regression and an untrained ConvLSTM path. Try a lower learning "
-            "rate."
+            "regression plus the anchor. The ConvLSTM path is untrained: its "
+            "output layer is still zero, so it adds nothing to the forecast, and "
+            "the gates below are those of its random first weights. To look "
+            "inside a network that trained, look at the last epoch's weights."
         )
     elif kept:
         text = f" Weights kept from epoch {kept} (best validation loss)."

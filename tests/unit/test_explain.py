@@ -355,3 +355,39 @@ def test_a_model_of_both_starts_is_explained_by_its_scratch_network(
         rtol=1e-5,
     )
     assert trace.forecast_error == 0.0
+
+
+def test_last_epoch_weights_show_a_network_that_trained(y: pd.Series) -> None:
+    params = {**TINY, "epochs": 3, "horizon": 6, "seed": 1}
+    kept = explain.train_subject(y, params={**params, "init": "scratch"})
+    last = explain.train_subject(y, params=params, weights="last")
+    assert last.model.start_ == "scratch"  # one network, trained on y
+    assert last.shown_epoch == len(last.history) == len(kept.history)
+    assert last.best_epoch == kept.best_epoch
+    assert kept.shown_epoch is None
+    # the last epoch has trained the ConvLSTM path's output layer away from zero
+    assert last.net.head.weight.abs().sum() > 0
+    if kept.best_epoch != last.shown_epoch:
+        assert not torch.equal(kept.net.head.weight, last.net.head.weight)
+    text = explain.training_text(last)
+    assert f"the weights of the last epoch, {last.shown_epoch}" in text
+    with pytest.raises(ParameterError, match="weights must be one of"):
+        explain.train_subject(y, params=params, weights="best")
+
+
+def test_a_kept_start_says_the_convlstm_path_adds_nothing() -> None:
+    subject = explain.Subject(
+        net=None,
+        y=monthly(),
+        params={},
+        lookback=24,
+        width=12,
+        norm_period=12,
+        fitted=True,
+        history=[{"epoch": 1, "train_loss": 1.0, "val_loss": 1.0}],
+        best_epoch=0,
+    )
+    text = explain.training_text(subject)
+    assert "adds nothing to the forecast" in text
+    assert "last epoch's weights" in text
+    assert "learning rate" not in text  # no advice the data do not back
