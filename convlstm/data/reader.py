@@ -248,17 +248,37 @@ def _count_outside_quotes(line: str, sep: str) -> int:
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
-    """Pick the delimiter that splits the first lines most consistently."""
+    """Pick the delimiter that splits the first lines most consistently.
+
+    A tie between comma and semicolon ("31.01.2023;105,8": one of each per
+    line) goes to the semicolon when every comma of the rows below the header
+    sits between digits: a decimal comma, as the exports that separate columns
+    with semicolons write it.
+    """
     best, best_score = ",", None
+    scores = {}
     for rank, sep in enumerate(_DELIMITERS):
         counts = [_count_outside_quotes(line, sep) for line in lines]
         if counts[0] == 0:
             continue
         consistent = sum(c == counts[0] for c in counts) / len(counts)
         score = (consistent, counts[0] if consistent == 1 else 0, -rank)
+        scores[sep] = score[:2]
         if best_score is None or score > best_score:
             best, best_score = sep, score
+    if best == "," and scores.get(";") == scores[","] and _decimal_commas(lines[1:]):
+        return ";"
     return best
+
+
+def _decimal_commas(lines: list[str]) -> bool:
+    """Whether the lines hold commas and each sits between two digits."""
+    commas = sum(line.count(",") for line in lines)
+    between = sum(len(_DIGIT_COMMA.findall(line)) for line in lines)
+    return commas > 0 and commas == between
+
+
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
 
 def _no_data_rows(header: str) -> DataError:

@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pytest
 
+from convlstm import to_series
 from convlstm.data import (
     read_csv,
 )
@@ -124,3 +125,23 @@ def test_read_csv_empty_file_has_one_message(body):
     assert str(err.value) == (
         "the file is empty; it needs a header row and at least one data row"
     )
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "Datum;Umsatz\n", "Datum;Umsatz, EUR\n"],
+    ids=["no header", "header", "comma in a name"],
+)
+def test_one_decimal_comma_per_line_beside_one_semicolon(header):
+    # "01.01.2023;105,3": one comma and one semicolon a line; the comma sits
+    # between digits, so the semicolon separates the columns
+    rows = "".join(f"{d:02d}.01.2023;{100 + d},{d % 10}\n" for d in range(1, 29))
+    y = to_series(read_csv((header + rows).encode()))
+    assert len(y) == 28
+    np.testing.assert_allclose(y.iloc[:3], [101.1, 102.2, 103.3])
+
+
+def test_a_comma_file_with_one_semicolon_in_a_text_column_stays_comma():
+    rows = "".join(f"2023-01-{d:02d},{d}.5,a;b\n" for d in range(1, 29))
+    frame = read_csv(("date,value,note\n" + rows).encode())
+    assert list(frame.columns) == ["date", "value", "note"]
