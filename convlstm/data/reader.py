@@ -266,7 +266,8 @@ def _sniff_delimiter(lines: list[str]) -> str:
         scores[sep] = score[:2]
         if best_score is None or score > best_score:
             best, best_score = sep, score
-    if best == "," and scores.get(";") == scores[","] and _decimal_commas(lines[1:]):
+    tied = "," in scores and scores.get(";") == scores[","]
+    if best == "," and tied and _decimal_commas(lines[1:]):
         return ";"
     return best
 
