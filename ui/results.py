@@ -25,7 +25,7 @@ from convlstm.compare import (
     rerun_matches,
     with_intervals,
 )
-from convlstm.data.cells import plural
+from convlstm.data.cells import and_list, plural
 from convlstm.models.persistence import (
     bundle_data_check,
     bundle_history,
@@ -272,8 +272,15 @@ def show_scores(cmp: Any, best: str | None) -> None:
         ),
     }
     formats = {"p-value": ".3g"}
+    unmeasured = []
     for level in cmp.levels:
         pct = f"{100 * level:g}%"
+        if f"Coverage {pct}" in table and table[f"Coverage {pct}"].isna().all():
+            # a level no model could be measured at: two columns of dashes
+            # would push the verdicts off the table
+            table = table.drop(columns=[f"Coverage {pct}", f"Width {pct}"])
+            unmeasured.append(pct)
+            continue
         config[f"Coverage {pct}"] = st.column_config.TextColumn(
             help=f"Share of held-out backtest actuals inside the {pct} interval "
             f"built from earlier folds' errors; close to {pct} is honest",
@@ -292,6 +299,12 @@ def show_scores(cmp: Any, best: str | None) -> None:
         "★ marks the best model (lowest MAE over all folds). Coverage is measured "
         "on folds the interval did not learn from: compare it with the nominal "
         "level in the header. — means too few folds to measure it."
+        + (
+            f" No model's {and_list(unmeasured)} interval could be measured with "
+            "these folds, so those columns are left out (more folds measure it)."
+            if unmeasured
+            else ""
+        )
     )
     if text := narrative.coverage_points_text(cmp.coverage):
         st.caption(escape_md(narrative.as_sentence(text)))
