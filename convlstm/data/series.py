@@ -535,15 +535,28 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(grid, freq=offset)
 
 
+#: A share of filled timestamps this large is said loudly: a whole season
+#: missing, or dates read in the wrong order (yy/mm/dd as mm/dd/yy).
+MADE_UP_SHARE = 0.2
+
+
 def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Series:
     """Reindex ``y`` on ``grid``; interpolate missing timestamps and values."""
     missing = np.isnan(y.to_numpy())
     new_stamps = grid.difference(y.index)
     if len(new_stamps):
+        share = len(new_stamps) / len(grid)
+        made_up = (
+            f"; that is {share:.0%} of the series made up, not read: check that "
+            "the dates were read as meant and that the steps are "
+            "the data's, or read the data in coarser steps"
+            if share >= MADE_UP_SHARE
+            else ""
+        )
         notes.append(
             f"filled {plural(len(new_stamps), 'missing timestamp')} by linear "
             "interpolation "
-            f"(first at {format_time(new_stamps[0])})"
+            f"(first at {format_time(new_stamps[0])}){made_up}"
         )
     if missing.any():
         notes.append(

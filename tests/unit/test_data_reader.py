@@ -145,3 +145,18 @@ def test_a_comma_file_with_one_semicolon_in_a_text_column_stays_comma():
     rows = "".join(f"2023-01-{d:02d},{d}.5,a;b\n" for d in range(1, 29))
     frame = read_csv(("date,value,note\n" + rows).encode())
     assert list(frame.columns) == ["date", "value", "note"]
+
+
+def test_a_series_largely_filled_in_says_how_much_is_made_up():
+    # a whole year of 48 months missing: a quarter of the series interpolated
+    months = [f"{2016 + i // 12}-{i % 12 + 1:02d}-01" for i in range(48)]
+    rows = "".join(f"{m},{100 + i}\n" for i, m in enumerate(months) if not 24 <= i < 36)
+    y = to_series(read_csv(("month,value\n" + rows).encode()))
+    assert len(y) == 48
+    note = next(n for n in y.attrs["notes"] if n.startswith("filled 12 missing"))
+    assert "25% of the series made up" in note
+    # one gap is said plainly, as before
+    rows = "".join(f"{m},{100 + i}\n" for i, m in enumerate(months) if i != 30)
+    y = to_series(read_csv(("month,value\n" + rows).encode()))
+    note = next(n for n in y.attrs["notes"] if n.startswith("filled 1 missing"))
+    assert "made up" not in note
