@@ -40,6 +40,8 @@ _MARKED_NUMBER = (
     r"(?P<num>\.?\d(?:[\d.,'’\s]*\d)?)\s*"
     rf"(?P<suf>{_MARKER}|%)?\s*(?P<close>\))?$"
 )
+# A marker beside a dash: zero in the accounting format ("$ -", "- €").
+_MARKED_DASH = rf"(?:{_MARKER})\s*[-–—]+|[-–—]+\s*(?:{_MARKER})"
 # Share of the non-empty cells that must carry the same marker for it to be removed.
 _MARKER_SHARE = 0.8
 # A separator between digit groups (comma, dot, spaces, apostrophes), by decimal mark.
@@ -405,7 +407,9 @@ def _strip_markers(
     """
     cand = present[failed]
     hit = cand.str.fullmatch(_MARKED_NUMBER, flags=re.IGNORECASE).to_numpy(bool)
-    if hit.sum() < _MARKER_SHARE * len(present):
+    # an accounting zero ("$ -") carries the marker too
+    dashed = cand.str.fullmatch(_MARKED_DASH, flags=re.IGNORECASE).to_numpy(bool)
+    if hit.sum() + dashed.sum() < _MARKER_SHARE * len(present):
         hit = hit & cand.str.startswith("(").to_numpy(bool)  # accounting negatives
     cand = cand[hit]
     if len(cand) == 0:
@@ -421,15 +425,32 @@ def _strip_markers(
         & ~(paren & sign.notna())
     )
     marker = parts["pre"].fillna(parts["suf"]).str.upper()
-    strip = _common_marker(marker, ok & marker.notna(), present, name)
+    strip = _common_marker(
+        marker, ok & marker.notna(), present, name, int(dashed.sum())
+    )
     fix = ok & ((marker == strip) | (paren & marker.isna()))
     if not fix.any():
         return present, []
+    zeros: list[str] = []
+    if strip is not None and strip != "%":
+        # Excel's accounting format writes zero as the sign and a dash: "$ -"
+        sign_text = re.escape(strip)
+        dash = present.str.fullmatch(
+            rf"{sign_text}\s*[-–—]+|[-–—]+\s*{sign_text}",
+            flags=re.IGNORECASE,
+        )
+        if dash.any():
+            zeros.append(
+                f"read {plural(int(dash.sum()), 'cell')} such as "
+                f"{quote(present[dash].iloc[0])} as 0 (the accounting format "
+                "writes zero as a dash)"
+            )
+            present = present.mask(dash, "0")
     sign = sign.where(~paren, "-").fillna("")
     cleaned = sign[fix] + parts["num"][fix].str.strip()
     present = present.copy()
     present[cleaned.index] = cleaned
-    repairs = _marker_repairs(strip, int((fix & (marker == strip)).sum()))
+    repairs = _marker_repairs(strip, int((fix & (marker == strip)).sum())) + zeros
     negative = fix & paren
     if negative.any():
         repairs.append(
@@ -441,15 +462,20 @@ def _strip_markers(
 
 
 def _common_marker(
-    marker: pd.Series, marked: pd.Series, present: pd.Series, name: str
+    marker: pd.Series,
+    marked: pd.Series,
+    present: pd.Series,
+    name: str,
+    zeros: int = 0,
 ) -> str | None:
-    """The marker to remove: the one that enough cells carry, or None.
+    """The marker to remove: the one that enough cells carry (``zeros`` more
+    carry one beside a dash, the accounting zero), or None.
 
     Raises:
         DataError: enough cells carry a marker, but not the same one.
     """
     counts = Counter(marker[marked])
-    if not counts or marked.sum() < _MARKER_SHARE * len(present):
+    if not counts or marked.sum() + zeros < _MARKER_SHARE * len(present):
         return None
     if len(counts) > 1:
         (first, n_first), (other, n_other) = counts.most_common(2)

@@ -181,3 +181,13 @@ def test_decimal_comma_in_scientific_notation(cells, expected):
     y = series(csv(cells, sep=";"))
     np.testing.assert_allclose(y.to_numpy(), expected)
     assert "column 'Sales': read numbers with a decimal comma" in y.attrs["notes"]
+
+
+def test_accounting_zero_dash_reads_as_zero():
+    cells = [f"$ {1000 + 10 * i:,}.50" if i % 5 else "$ -" for i in range(28)]
+    y = series(csv(cells))
+    expected = [0.0 if i % 5 == 0 else 1000.5 + 10 * i for i in range(28)]
+    np.testing.assert_allclose(y.to_numpy(), expected)
+    notes = " ".join(y.attrs["notes"])
+    assert "read 6 cells such as '$ -' as 0" in notes
+    assert "interpolated" not in notes
