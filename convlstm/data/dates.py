@@ -149,10 +149,33 @@ def parse_times(
     if len(present) == 0:
         raise DataError(f"column {quote(name)} has no dates: every cell is empty")
     own = None if groups is None else groups[present.index.to_numpy()]
+    present, october = _decimal_months(present, name)
     parsed, notes = _text_times(present, name, own, local=local)
+    notes = october + notes
     out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
     out[present.index] = parsed.to_numpy()
     return pd.DatetimeIndex(out), notes_first + notes
+
+
+def _decimal_months(present: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
+    """Months written as decimals of the year ("2018.01" .. "2018.12") where a
+    spreadsheet dropped October's trailing zero ("2018.1"): those read as
+    October (``%Y.%m`` would read them as January), with a note. Only when the
+    column writes its other months with two digits and holds no "YYYY.10"."""
+    year_month = present.str.fullmatch(r"\d{4}\.(?:0[1-9]|1[0-2]|1)")
+    if not year_month.all():
+        return present, []
+    short = present.str.fullmatch(r"\d{4}\.1")
+    if not short.any() or present.str.fullmatch(r"\d{4}\.10").any():
+        return present, []
+    if not present.str.fullmatch(r"\d{4}\.(?:09|11)").any():
+        return present, []  # nothing says the months run past September
+    fixed = present.where(~short, present + "0")
+    return fixed, [
+        f"read {plural(int(short.sum()), 'cell')} of column {quote(name)} such as "
+        f"{quote(present[short].iloc[0])} as October (a spreadsheet writes the "
+        "month 2018.10 as the number 2018.1)"
+    ]
 
 
 #: A time cell that starts a summary row under the data ("Total", "Grand total",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from convlstm import to_series
@@ -160,3 +161,15 @@ def test_a_series_largely_filled_in_says_how_much_is_made_up():
     y = to_series(read_csv(("month,value\n" + rows).encode()))
     note = next(n for n in y.attrs["notes"] if n.startswith("filled 1 missing"))
     assert "made up" not in note
+
+
+def test_year_dot_month_whose_october_lost_its_zero():
+    # Excel writes the number 2018.10 as 2018.1: October, not January again
+    months = [f"{2018 + i // 12}.{i % 12 + 1:02d}" for i in range(36)]
+    cells = [m[:-1] if m.endswith(".10") else m for m in months]
+    rows = "".join(f"{c},{100 + i}\n" for i, c in enumerate(cells))
+    y = to_series(read_csv(("period,value\n" + rows).encode()))
+    assert len(y) == 36 and y.index.freqstr == "MS"
+    assert y[pd.Timestamp("2018-10-01")] == 109
+    assert y[pd.Timestamp("2018-01-01")] == 100
+    assert any("'2018.1' as October" in n for n in y.attrs["notes"])
