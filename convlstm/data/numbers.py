@@ -171,6 +171,14 @@ def to_numbers(
         )
     elif np.isnan(nums).any():
         nums, style = _grouped(present, nums, comma_hint)
+        commas = present[present.str.contains(",", regex=False)]
+        if "decimal comma" in style and commas.str.fullmatch(_THREE_AFTER).all():
+            # the mirror of the dots above: "5,012" may group thousands
+            repairs.append(
+                f"read values such as {quote(commas.iloc[0])} as decimals; the "
+                "comma may group thousands instead (5,012 = 5012): if so, write "
+                "the numbers without it"
+            )
     if np.isnan(nums).any():
         nums = _below_bounds(present, nums, repairs)
     values[~missing] = nums
@@ -273,6 +281,7 @@ def _grouped(
     return nums, style
 
 
+_THREE_AFTER = r"[+-]?[1-9]\d{0,2},\d{3}"
 _INDIAN = r"[+-]?\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d*)?"
 _DOT_GROUPED = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
 

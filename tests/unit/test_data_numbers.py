@@ -191,3 +191,17 @@ def test_accounting_zero_dash_reads_as_zero():
     notes = " ".join(y.attrs["notes"])
     assert "read 6 cells such as '$ -' as 0" in notes
     assert "interpolated" not in notes
+
+
+@pytest.mark.parametrize(
+    ("cells", "said"),
+    [
+        ([f"{4 + i % 3},{100 + i:03d}" for i in range(28)], True),
+        ([f"0,{100 + i:03d}" for i in range(28)], False),
+    ],
+)
+def test_three_digits_after_a_comma_in_a_semicolon_file_say_it_may_group(cells, said):
+    y = series(csv(cells, sep=";"))
+    assert y.iloc[0] == float(cells[0].replace(",", "."))  # read as decimals
+    notes = " ".join(y.attrs["notes"])
+    assert ("the comma may group thousands instead" in notes) is said
