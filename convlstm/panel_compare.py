@@ -1228,10 +1228,12 @@ def _future_frame(
     expected: Mapping[str, np.ndarray | None],
     names: list[str],
 ) -> pd.DataFrame:
-    """``series, time, model, forecast, step``: by series, models in order."""
+    """``series, time, model, forecast, step``: by series in natural order
+    ("store 9" before "store 10", as the notes list them), models in order."""
     columns = ["series", "time", "model", "forecast", "step"]
     parts = {c: [] for c in columns}
-    for s, times in expected.items():
+    for s in natural_order(expected):
+        times = expected[s]
         for name in names:
             values = forecasts.get(name, {}).get(s)
             if values is None or times is None:

@@ -576,3 +576,15 @@ def test_panel_with_no_readable_series_is_a_data_error():
     panel["value"] = np.inf
     with pytest.raises(DataError, match="no series of the panel can be read"):
         compare_panel(panel, models=["Naive"], horizon=HORIZON, n_jobs=1)
+
+
+def test_future_lists_series_in_natural_order():
+    result = compare_panel(
+        _panel({"store 10": 30, "store 9": 30, "store 1": 30}),
+        models=["Naive"],
+        horizon=HORIZON,
+        folds=1,
+        n_jobs=1,
+    )
+    order = list(dict.fromkeys(result.future["series"]))
+    assert order == ["store 1", "store 9", "store 10"]
