@@ -549,7 +549,20 @@ def _bad_cells(
     pos = int(bad.argmax())
     n_present = int(n_bad + np.isfinite(values).sum() + np.isinf(values).sum())
     where = f"first at row {pos + 2}: {quote(raw.iloc[pos])}"
+    mixed = _some_marked(raw[bad])
+    # numbers with a sign the other cells lack: say so, not "not numbers"
+    same_way = (
+        f"write every cell the same way, all with {quote(mixed)} or none"
+        if mixed
+        else ""
+    )
     if n_bad * 2 >= n_present:
+        if mixed:
+            raise DataError(
+                f"column {quote(name)}: {n_bad} of {n_present} cells carry "
+                f"{quote(mixed)} and the other {n_present - n_bad} do not ({where}); "
+                f"{same_way}"
+            )
         raise DataError(
             f"column {quote(name)}: {n_bad} of {n_present} cells are not numbers "
             f"({where}); pick a column of numbers {VALUE_CHOICE} or fix the "
@@ -557,7 +570,23 @@ def _bad_cells(
         )
     return [
         f"column {quote(name)}: treated {n_bad} non-numeric cells as missing ({where})"
+        + (
+            f": they carry {quote(mixed)} and the others do not; {same_way}"
+            if mixed
+            else ""
+        )
     ]
+
+
+def _some_marked(cells: pd.Series) -> str | None:
+    """The one currency or percent sign that every one of ``cells`` (numbers
+    that did not read) carries, else None."""
+    parts = cells.astype(str).str.strip().str.extract(_MARKED_NUMBER, flags=re.I)
+    marker = parts["pre"].fillna(parts["suf"])
+    if parts["num"].isna().any() or marker.isna().any():
+        return None
+    found = set(marker.str.upper())
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _check_magnitude(raw: pd.Series, name: str, values: np.ndarray) -> None:

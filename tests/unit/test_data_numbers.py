@@ -150,7 +150,10 @@ def test_a_few_marked_cells_are_not_stripped():
     notes = y.attrs["notes"]
     assert not any("currency" in note for note in notes)
     assert any(
-        "1 non-numeric cells as missing" in note and "'$7'" in note for note in notes
+        "1 non-numeric cells as missing" in note
+        and "'$7'" in note
+        and "they carry '$' and the others do not" in note
+        for note in notes
     )
     np.testing.assert_allclose(y.to_numpy(), np.arange(50))  # 7 interpolated
 
@@ -160,8 +163,14 @@ def test_share_threshold():
     cells = [f"{i}%" if i < 8 else str(i) for i in range(10)]
     y = series(csv(cells))
     np.testing.assert_allclose(y.to_numpy(), np.arange(10))
-    # 7 of 10 (70%): not removed, and most cells are not numbers -> a clear error
+    # 7 of 10 (70%): not removed, and most cells do not read -> an error that
+    # says some cells carry the sign and the others do not
     cells = [f"{i}%" if i < 7 else str(i) for i in range(10)]
+    with pytest.raises(DataError, match="7 of 10 cells carry '%' and the other 3 do"):
+        series(csv(cells))
+    # other text among them: the plain "not numbers"
+    cells = [f"{i}%" if i < 6 else str(i) for i in range(10)]
+    cells[0] = "about 5"
     with pytest.raises(DataError, match="not numbers"):
         series(csv(cells))
 
