@@ -26,6 +26,7 @@ MISSING = frozenset(
         "--",
         "?",
         ".",
+        ":",  # Eurostat's "not available"
         "missing",
         "#n/a",
         "#na",

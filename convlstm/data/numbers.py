@@ -151,6 +151,7 @@ def to_numbers(
         return values, np.zeros(len(text), dtype=bool), "", []
     repairs: list[str] = []
     present = _minus_signs(present, repairs)
+    present = _strip_flags(present, repairs)
     nums = _plain(present)
     if np.isnan(nums).any():
         present, stripped = _strip_markers(present, np.isnan(nums), name)
@@ -185,6 +186,34 @@ def to_numbers(
     bad = np.zeros(len(text), dtype=bool)
     bad[~missing] = np.isnan(nums)
     return values, bad, style, repairs
+
+
+# A number followed by a footnote mark ("996.7*") or by the flags statistics
+# offices put after a figure ("1 261.1 p": provisional; Eurostat's b, c, d, e,
+# f, n, p, r, s, u, z, one or two of them after a space).
+_FLAGGED = re.compile(
+    r"(?P<num>.*\d)(?:\s*(?:\*+|\u2020|\u2021)|\s+[bcdefnprsuz]{1,2})"
+)
+
+
+def _strip_flags(present: pd.Series, repairs: list[str]) -> pd.Series:
+    """Numbers with a footnote mark or a statistics flag read without it, with
+    a note (a flag says a figure is provisional or estimated; it is still the
+    figure)."""
+    flagged = present.str.fullmatch(_FLAGGED)
+    if not flagged.any():
+        return present
+    bare = present[flagged].str.extract(_FLAGGED)["num"].str.strip()
+    first = present[flagged].iloc[0]
+    repairs.append(
+        f"read {plural(int(flagged.sum()), 'cell')} such as {quote(first)} without "
+        f"the flag or footnote mark after the number ({quote(bare.iloc[0])}): "
+        "statistics exports mark figures so (provisional, estimated, a break in "
+        "the series)"
+    )
+    present = present.copy()
+    present[flagged] = bare
+    return present
 
 
 _TRAILING_MINUS = re.compile(r"\d[\d.,'’\s]*-")

@@ -214,3 +214,23 @@ def test_three_digits_after_a_comma_in_a_semicolon_file_say_it_may_group(cells, 
     assert y.iloc[0] == float(cells[0].replace(",", "."))  # read as decimals
     notes = " ".join(y.attrs["notes"])
     assert ("the comma may group thousands instead" in notes) is said
+
+
+@pytest.mark.parametrize(
+    ("flag", "sep"), [("*", ","), (" p", ";"), (" ep", ";"), ("\u2020", ",")]
+)
+def test_flagged_figures_keep_their_value(flag, sep):
+    # a footnote mark or a statistics flag after a figure: still the figure
+    cells = [f"{100 + i}.5" + (flag if i % 4 == 0 else "") for i in range(28)]
+    y = series(csv(cells, sep=sep))
+    np.testing.assert_allclose(y.to_numpy(), 100.5 + np.arange(28))
+    notes = " ".join(y.attrs["notes"])
+    assert "without the flag or footnote mark" in notes
+    assert "missing" not in notes
+
+
+def test_eurostat_colon_is_missing():
+    cells = [":" if i == 5 else f"{i}.5" for i in range(28)]
+    y = series(csv(cells, sep=";"))
+    assert y.iloc[5] == pytest.approx(5.5)  # interpolated
+    assert any("interpolated 1 missing" in n for n in y.attrs["notes"])
