@@ -25,6 +25,7 @@ _QUARTER = re.compile(
     rf"|[Qq]([1-4])\s*[-/ ]?\s*({_YEAR_OR_FY}))$"
 )
 # ISO 8601 weeks: "2020-W05", "2020W05", "2020-W05-3" (weekday 1-7, Monday first)
+_YEAR_WEEK = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_WEEK = re.compile(r"^(\d{4})-?[Ww](\d{2})(?:-?([1-7]))?$")
 # Week labels: "KW 01/2022" (German Kalenderwoche), "W01 2022", "Week 1, 2022",
 # "Wk 5-2022": read as ISO weeks
@@ -638,6 +639,15 @@ def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:
             f"read column {quote(name)} as ISO weeks such as "
             f"{quote(present.iloc[0])}, each dated on its Monday"
         )
+    year_week = sample.str.extract(_YEAR_WEEK)[1].astype(float)
+    # "2020-05" .. "2020-52": past 12, so weeks, not months
+    if year_week.between(1, 53).all() and year_week.max() > 12:
+        candidates.append(("week", "year-week"))
+        notes.append(
+            f"read column {quote(name)} as ISO weeks written year-week such "
+            f"as {quote(present.iloc[0])} (the numbers after the year run "
+            "past 12, so they are not months), each dated on its Monday"
+        )
     if len(sample) >= 2 and _parse_fiscal(sample).notna().all():
         # "2000-01", "2001-02"... read as months would be 13 months apart
         candidates.append(("fiscal", "fiscal"))
@@ -896,6 +906,10 @@ def _try_format(values: pd.Series, fmt: str) -> pd.Series:
             return _parse_quarters(values)
         if fmt == "week":
             return _parse_iso_weeks(values)
+        if fmt == "year-week":
+            return _parse_iso_weeks(
+                values.str.replace(_YEAR_WEEK, r"\1-W\2", regex=True)
+            )
         if fmt == "fiscal":
             return _parse_fiscal(values)
         if fmt == "ISO8601":

@@ -173,3 +173,19 @@ def test_year_dot_month_whose_october_lost_its_zero():
     assert y[pd.Timestamp("2018-10-01")] == 109
     assert y[pd.Timestamp("2018-01-01")] == 100
     assert any("'2018.1' as October" in n for n in y.attrs["notes"])
+
+
+def test_year_dash_week_numbers_past_twelve_read_as_iso_weeks():
+    mondays = pd.date_range("2019-12-30", periods=104, freq="W-MON")
+    weeks = [f"{d.isocalendar()[0]}-{d.isocalendar()[1]:02d}" for d in mondays]
+    rows = "".join(f"{w},{100 + i % 7}\n" for i, w in enumerate(weeks))
+    y = to_series(read_csv(("week,value\n" + rows).encode()))
+    assert len(y) == 104 and y.index.freqstr.startswith("W")
+    assert y.index[0] == pd.Timestamp("2019-12-30")  # the Monday of 2020-W01
+    assert any("ISO weeks written year-week" in n for n in y.attrs["notes"])
+    # months stay months
+    months = "".join(f"2020-{m:02d},{m}\n" for m in range(1, 13))
+    months += "".join(f"2021-{m:02d},{m}\n" for m in range(1, 13))
+    assert (
+        to_series(read_csv(("month,value\n" + months).encode())).index.freqstr == "MS"
+    )
