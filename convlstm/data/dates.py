@@ -640,8 +640,10 @@ def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:
             f"{quote(present.iloc[0])}, each dated on its Monday"
         )
     year_week = sample.str.extract(_YEAR_WEEK)[1].astype(float)
-    # "2020-05" .. "2020-52": past 12, so weeks, not months
-    if year_week.between(1, 53).all() and year_week.max() > 12:
+    # "2020-05" .. "2020-52": past 12, so weeks, not months (nor fiscal years
+    # "2000-01", "2001-02", whose second number follows the first)
+    fiscal = len(sample) >= 2 and _parse_fiscal(sample).notna().all()
+    if year_week.between(1, 53).all() and year_week.max() > 12 and not fiscal:
         candidates.append(("week", "year-week"))
         notes.append(
             f"read column {quote(name)} as ISO weeks written year-week such "

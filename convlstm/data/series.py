@@ -181,7 +181,7 @@ def spike_text(y: pd.Series) -> str | None:
     ratio = spike_ratios(y.to_numpy(dtype=float))
     far = np.flatnonzero(ratio > SPIKE_STEPS)
     if not len(far):
-        return None
+        return _off_constant_text(y)
     worst = int(far[np.argmax(ratio[far])])
     more = f" ({len(far)} such values)" if len(far) > 1 else ""
     return (
@@ -190,6 +190,30 @@ def spike_text(y: pd.Series) -> str | None:
         f"from its neighbours{more}; if it is a typo or a glitch, fix it: the "
         "models learn from it (one may carry it into its whole forecast, or into "
         "backtest forecasts whose window holds it), and the scores are scaled by it"
+    )
+
+
+def _off_constant_text(y: pd.Series) -> str | None:
+    """The note of :func:`spike_text` for a series that holds one value but for
+    a few points (at most 1%, at least 8 points) standing ``SPIKE_STEPS`` times
+    that value away from it: its typical one-step change is 0, so no ratio to
+    it says so. None otherwise, and for a level of 0 (intermittent counts)."""
+    values = y.to_numpy(dtype=float)
+    if len(values) < 8:
+        return None
+    level = float(pd.Series(values).mode().iloc[0])
+    off = np.flatnonzero(values != level)
+    if level == 0 or not 0 < len(off) <= max(1, len(values) // 100):
+        return None
+    distance = np.abs(values[off] - level) / abs(level)
+    if distance.max() < SPIKE_STEPS:
+        return None
+    worst = int(off[np.argmax(distance)])
+    return (
+        f"the value at {format_time(y.index[worst])} ({values[worst]:.6g}) stands "
+        f"{distance.max():,.0f} times the series' level ({level:.6g}, every other "
+        "value but a few) away from it; if it is a typo or a glitch, fix it: the "
+        "models learn from it"
     )
 
 

@@ -735,6 +735,30 @@ def test_a_lone_value_far_from_its_neighbours_is_said_in_a_note():
         assert not any(n.startswith("check the data") for n in notes)
 
 
+def test_a_lone_glitch_in_a_constant_series_is_said_too():
+    # its typical one-step change is 0, so no ratio to it could say so
+    days = pd.date_range("2023-01-01", periods=120, freq="D")
+    values = np.ones(120)
+    values[50] = 1000
+    text = "date,v\n" + "".join(
+        f"{d:%Y-%m-%d},{v:g}\n" for d, v in zip(days, values, strict=True)
+    )
+    (note,) = (
+        n
+        for n in to_series(read_csv(text)).attrs["notes"]
+        if n.startswith("check the data")
+    )
+    assert "2023-02-20 (1000) stands 999 times the series' level (1" in note
+    # intermittent counts (a level of 0) are no glitch
+    values = np.zeros(120)
+    values[[10, 50, 90]] = [3, 5, 2]
+    text = "date,v\n" + "".join(
+        f"{d:%Y-%m-%d},{v:g}\n" for d, v in zip(days, values, strict=True)
+    )
+    notes = to_series(read_csv(text)).attrs["notes"]
+    assert not any(n.startswith("check the data") for n in notes)
+
+
 @pytest.mark.parametrize(
     "text",
     [
