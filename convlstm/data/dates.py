@@ -662,17 +662,22 @@ def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:
     candidates.extend(_FORMATS)
     best: tuple[int, str] = (-1, "ISO8601")
     fits: dict[str, tuple[str, pd.Series]] = {}
+    readings: dict[str, tuple[int, pd.Series]] = {}  # the best of each order
     for label, fmt in candidates:
         if label in fits:
             continue
         parsed = _try_format(sample, fmt)
         n_ok = int(parsed.notna().sum())
+        if label in _AMBIGUOUS and n_ok > readings.get(label, (0, None))[0]:
+            readings[label] = (n_ok, parsed)
         if n_ok == len(sample):
             fits[label] = (fmt, parsed)
             if label not in _AMBIGUOUS:
                 break
         if n_ok > best[0]:
             best = (n_ok, fmt)
+    if len(readings) == 2:
+        _refuse_order_switch({k: v[1] for k, v in readings.items()}, name)
     chosen = _day_or_month(fits, present, name, notes)
     return fits[chosen][0] if chosen else best[1]
 
@@ -703,6 +708,45 @@ def _day_or_month(
     elif chosen == "month-first":
         notes.append(f"read the dates in column {quote(name)} as month/day/year")
     return chosen
+
+
+def _refuse_order_switch(readings: dict[str, pd.Series], name: str) -> None:
+    """Refuse a column whose dates run in order as day/month up to a row and as
+    month/day after it (or the other way round): two exports pasted together.
+    Either reading alone goes back in time or fails there, and a grid of days
+    then looks mostly empty, which would send the user the wrong way.
+
+    Args:
+        readings: the sampled cells read each way ("day-first", "month-first"),
+            NaT where that reading fails.
+
+    Raises:
+        DataError: naming the row where the order switches.
+    """
+    words = {"day-first": "day/month", "month-first": "month/day"}
+    for before, after in (("day-first", "month-first"), ("month-first", "day-first")):
+        first = readings[before].to_numpy()
+        second = readings[after].to_numpy()
+        steps = first[1:] > first[:-1]  # False at NaT too
+        stop = np.flatnonzero(~steps)
+        if not len(stop) or pd.isna(first[0]):
+            continue
+        k = int(stop[0]) + 1
+        tail = second[k:]
+        if (
+            k >= 2
+            and len(tail) >= 2
+            and not pd.isna(tail).any()
+            and (tail[1:] > tail[:-1]).all()
+            and tail[0] > first[k - 1]
+        ):
+            rows = readings[before].index
+            raise DataError(
+                f"column {quote(name)} writes its dates as {words[before]} up to "
+                f"row {int(rows[k - 1]) + 2} and as {words[after]} from row "
+                f"{int(rows[k]) + 2} on (two exports pasted together?); write "
+                "every date the same way, best as year-month-day (2023-03-02)"
+            )
 
 
 def _read_leftovers(

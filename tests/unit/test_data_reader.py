@@ -189,3 +189,11 @@ def test_year_dash_week_numbers_past_twelve_read_as_iso_weeks():
     assert (
         to_series(read_csv(("month,value\n" + months).encode())).index.freqstr == "MS"
     )
+
+
+def test_dates_that_switch_from_day_month_to_month_day_are_refused_by_row():
+    days = pd.date_range("2023-01-01", periods=120, freq="D")
+    cells = [f"{d:%d/%m/%Y}" if i < 60 else f"{d:%m/%d/%Y}" for i, d in enumerate(days)]
+    text = "date,value\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells))
+    with pytest.raises(DataError, match="as day/month up to row 61 and as month/day"):
+        to_series(read_csv(text.encode()))
