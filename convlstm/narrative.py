@@ -264,10 +264,12 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
         else "the seasonal anchor plus the linear skip solved from the training windows"
     )
     if kept == 0:
+        # the network settings of the app and CLI shape the ConvLSTM only (the
+        # LSTM keeps its defaults), so only its note names them
         settings = (
             "; the network settings (kernel size, hidden size, learning rate, "
             "epochs) did not change it"
-            if not pretrained
+            if not pretrained and hasattr(model, "kernel_size")
             else ""
         )
         if getattr(model, "start_", None) == "both":

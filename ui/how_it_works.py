@@ -299,12 +299,20 @@ def cell_section(subject: explain.Subject, kernel_size: int) -> None:
     st.subheader(f"What a {k}x{k} kernel sees")
     net = subject.net
     pool, rows = int(net.pooling), int(net.frame_rows)
-    along = (
-        f"{k} neighbouring cells along its row (each cell holds {pool} steps after "
-        f"the front-end's pooling, so {k * pool} steps)"
-        if pool > 1
-        else f"{k} neighbouring steps along its row"
-    )
+    cells = max(int(net.width) // max(pool, 1), 1)  # a row's cells after pooling
+    if k > cells:
+        along = (
+            f"its whole row of {cells} cells ({int(net.width)} steps, one season: "
+            "the kernel is wider than the row, the rest is zero padding)"
+        )
+    elif pool > 1:
+        along = (
+            f"{k} neighbouring cells along its row (each cell holds {pool} steps "
+            f"after the front-end's pooling, so {k * pool} of the row's "
+            f"{int(net.width)} steps)"
+        )
+    else:
+        along = f"{k} neighbouring steps along its row of {cells}"
     across = (
         f"the same phase in {k} neighbouring seasons"
         if rows >= k

@@ -49,8 +49,9 @@ def article_claim() -> str:
         f"{a['learning_rate']:g}, batch {a['batch_size']}, {a['epochs']} epochs, "
         f'and reports "over {a["claimed_accuracy"]:.0%}" test accuracy. Its split '
         f'does not add up ("{a["claimed_split"]}"; CIFAR-10 has 60,000 images, '
-        "officially 50,000 for training and 10,000 for testing), and it gives no "
-        "code, seed or error bar."
+        "officially 50,000 for training and 10,000 for testing), and for this "
+        "experiment it gives no code (the code it prints is a ConvLSTM cell), seed or "
+        "error bar."
     )
 
 

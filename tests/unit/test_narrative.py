@@ -136,10 +136,13 @@ def test_kept_start_text_only_when_the_start_was_kept():
     trained = SimpleNamespace(history_=[{"epoch": 1}] * 3, best_epoch_=2)
     assert narrative.kept_start_text("LSTM", trained) is None
     assert narrative.kept_start_text("ETS", SimpleNamespace()) is None
-    # scratch kept at its start: the network settings did not shape it
+    # scratch kept at its start: the network settings did not shape it; they
+    # shape the ConvLSTM only, so the LSTM's note does not name them
+    conv = SimpleNamespace(history_=[{"epoch": 1}], best_epoch_=0, kernel_size=3)
     assert "settings (kernel size, hidden size" in narrative.kept_start_text(
-        "LSTM", start
+        "ConvLSTM", conv
     )
+    assert "kernel size" not in narrative.kept_start_text("LSTM", start)
     # both starts kept: the scratch half adds its start to the mean, not "alone"
     both = SimpleNamespace(history_=[{"epoch": 1}] * 4, best_epoch_=0, start_="both")
     text = narrative.kept_start_text("ConvLSTM", both)
