@@ -364,15 +364,20 @@ def _future_table(future: pd.DataFrame) -> str:
 # ---------------------------------------------------------------- commands
 def _cmd_datasets(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     rows = [("name", "title", "freq", "points", "season", "horizon", "folds")]
-    for name in datasets.names():
+    for name in [*datasets.names(), *datasets.names("panel")]:
         meta = datasets.info(name)
-        n = len(datasets.load(name))
+        if meta.kind == "panel":  # many series: their count, and each one's length
+            panel = datasets.load_panel(name)
+            sizes = panel.groupby("series").size()
+            n = f"{len(sizes)} x {sizes.max()}"
+        else:
+            n = str(len(datasets.load(name)))
         rows.append(
             (
                 name,
                 meta.title,
                 meta.freq,
-                str(n),
+                n,
                 str(meta.season_length),
                 str(meta.horizon),
                 str(meta.folds),

@@ -63,7 +63,7 @@ with st.container(border=True):
     if narrative.slow_to_train(ui.device_name(), len(ui.load_bundled(name))):
         st.caption(
             ":material/schedule: A long series: on a CPU the neural models take "
-            "many minutes here. The progress bar shows how far they are, and "
+            "up to a minute or so here. The progress bar shows how far they are, and "
             "**Stop training** ends the run."
         )
 

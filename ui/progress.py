@@ -135,7 +135,7 @@ class JobPanel:
     def show(self, job: Any, position: int, wait: float | None) -> bool:
         """Draw ``job`` (a ``convlstm.executor.Job``); True when Stop was pressed."""
         with st.container(border=True):
-            top, stop_col = st.columns([5, 1], vertical_alignment="center")
+            top, stop_col = st.columns([4, 1], vertical_alignment="center")
             events = job.events
             text = (
                 event_text(events[-1])

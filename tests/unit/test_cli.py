@@ -25,6 +25,8 @@ def test_datasets_lists_bundled():
     code, out, _ = run(["datasets"])
     assert code == 0
     assert "air_passengers" in out and "electricity" in out
+    # the bundled panel too, as --dataset's choices name it: 5 series of 203
+    assert "us_macro" in out and "5 x 203" in out
 
 
 def test_forecast_to_stdout():
