@@ -78,16 +78,46 @@ class Progress(ProgressBar):
         self.empty()
 
 
-def run(job: Callable[[Progress], Any], text: str) -> Any:
-    """Run ``job(progress)`` under a progress bar; a library error stops the page."""
+INSIDE_RUN = "the training to look inside"
+ABLATION_RUN = "the kernel and design comparison"
+BLOB_RUN = "the moving-blob training"
+IMAGES_RUN = "the digits classifier's training"
+
+#: The in-page run under way (its ``what``): a click elsewhere on the page
+#: (another tab, another page) ends the script and with it the run, which then
+#: never clears this, so the section can say what happened when shown again.
+RUNNING = "hiw_running"
+
+
+def run(job: Callable[[Progress], Any], text: str, what: str) -> Any:
+    """Run ``job(progress)`` under a progress bar; a library error stops the page.
+
+    ``what`` names the run ("the kernel comparison") for :func:`say_interrupted`.
+    """
+    st.session_state[RUNNING] = what
     progress = Progress(text)
     try:
         result = job(progress)
     except ConvLSTMError as exc:
+        st.session_state.pop(RUNNING, None)
         ui.show_error(exc)
         st.stop()
+    st.session_state.pop(RUNNING, None)
     progress.close()
     return result
+
+
+def say_interrupted(what: str) -> None:
+    """Say so when the last run of ``what`` was cut off by leaving the section
+    (it runs in the page, unlike Train & compare's background jobs)."""
+    if st.session_state.get(RUNNING) == what:
+        st.session_state.pop(RUNNING, None)
+        st.warning(
+            f"{what[0].upper()}{what[1:]} stopped when you left this section before "
+            "it ended: it runs in the page, so it was lost. Run it again and stay "
+            "here until it ends.",
+            icon=":material/warning:",
+        )
 
 
 # ---------------------------------------------------------------- settings
@@ -349,6 +379,7 @@ def inside_section(
 ) -> None:
     """Tab 3: train a model (or take the compare page's) and look inside it."""
     st.subheader("Look inside a trained model")
+    say_interrupted(INSIDE_RUN)
     with st.form("hiw_train_form", border=True):
         f1, f3, f2 = st.columns([1, 1, 2], vertical_alignment="bottom")
         epochs = f1.number_input(
@@ -404,6 +435,7 @@ def inside_section(
                 y, params=settings, callback=bar.epochs("Training"), weights=weights
             ),
             "Training...",
+            INSIDE_RUN,
         )
         remember("trained", key, fitted)
 
@@ -486,6 +518,7 @@ def ablation_section(
 ) -> None:
     """Tab 4: kernel sizes and the design claims, scored on the same folds."""
     st.subheader("Kernel sizes 1, 3, 5 and the design claims, on the same folds")
+    say_interrupted(ABLATION_RUN)
     st.markdown(
         "The ConvLSTM with kernel sizes 1, 3 and 5; then, at your kernel size, "
         "without the convolutional front-end, without the residual paths, "
@@ -526,6 +559,7 @@ def ablation_section(
                 progress=bar.events(),
             ),
             "Starting...",
+            ABLATION_RUN,
         )
         remember("ablation", ablation_key, result)
     entry = last("ablation")
@@ -581,6 +615,7 @@ def ablation_section(
 def blob_section() -> None:
     """Tab 5: the moving-blob demo, ConvLSTM's original use case in small."""
     st.subheader("The original use case, in small: predicting the next frame")
+    say_interrupted(BLOB_RUN)
     st.markdown(
         "ConvLSTM was invented for precipitation nowcasting: given radar frames, "
         "predict the next ones. Here a Gaussian blob moves at a constant speed and "
@@ -625,6 +660,7 @@ def blob_section() -> None:
                 callback=bar.steps(),
             ),
             "Training...",
+            BLOB_RUN,
         )
         remember("blob", (int(steps), int(blob_k), int(blob_hidden)), demo)
     entry = last("blob")

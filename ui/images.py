@@ -10,7 +10,7 @@ import streamlit as st
 
 from convlstm.images import words
 from convlstm.plots import images as image_plots
-from ui.how_it_works import last, remember, run
+from ui.how_it_works import IMAGES_RUN, last, remember, run, say_interrupted
 
 LEARNING_RATES = (1e-3, 2e-3, 5e-3, 1e-2, 2e-2)
 
@@ -40,6 +40,7 @@ def _section() -> None:
         "scikit-learn's bundled 8x8 handwritten digits, in seconds."
     )
     st.markdown(f"**What the article claimed.** {words.article_claim()}")
+    say_interrupted(IMAGES_RUN)
     with st.form("hiw_images_form", border=True):
         c1, c2, c3, c4 = st.columns(4)
         epochs = c1.number_input(
@@ -88,6 +89,7 @@ def _section() -> None:
                 callback=bar.epochs("Training"),
             ),
             "Training...",
+            IMAGES_RUN,
         )
         remember("images", settings, result)
     entry = last("images")

@@ -110,6 +110,24 @@ def test_ablation_runs_with_tiny_settings(page: AppTest) -> None:
     assert "front-end" in texts(page)
 
 
+def test_a_comparison_cut_off_by_leaving_its_tab_says_so_once(page: AppTest) -> None:
+    from ui.how_it_works import ABLATION_RUN, RUNNING
+
+    # a run leaves its mark while it runs; a click elsewhere ends the script
+    # before the run clears it
+    page.session_state[RUNNING] = ABLATION_RUN
+    open_tab(page, "Kernel sizes & ablation")
+    assert any("stopped when you left" in w.value for w in page.warning)
+    open_tab(page, "Moving blob")
+    open_tab(page, "Kernel sizes & ablation")
+    assert not any("stopped when you left" in w.value for w in page.warning)
+    # a run that ends clears it
+    page.number_input(key="hiw_ablation_epochs").set_value(1)
+    page.checkbox(key="hiw_lstm").uncheck()
+    button(page, "Run the comparison").click().run()
+    assert RUNNING not in page.session_state
+
+
 def test_blob_demo_runs(page: AppTest) -> None:
     open_tab(page, "Moving blob")
     page.number_input(key="hiw_blob_steps").set_value(10)
