@@ -60,6 +60,7 @@ from .models.registry import (
 )
 from .narrative import (
     below_zero_text,
+    epoch_text,
     filled_scoring_text,
     panel_below_zero_text,
     start_notes,
@@ -306,7 +307,7 @@ class _ProgressBar:
                 f"{event.model} {event.stage}"
             )
             if event.epoch is not None and event.epochs:
-                text += f" epoch {event.epoch}/{event.epochs}"
+                text += f" {epoch_text(event.epoch, event.epochs)}"
                 if event.train_loss is not None:
                     text += f" loss {event.train_loss:.4g}"
             pad = max(self.width - len(text), 0)

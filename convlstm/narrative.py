@@ -241,6 +241,18 @@ def bundle_fingerprint(model: Any, record: Mapping[str, Any] | None) -> str:
     return str(from_record or getattr(model, "data_fingerprint_", None) or "none")
 
 
+def epoch_text(epoch: int, epochs: int) -> str:
+    """ "epoch 12/200" for progress; the epoch of one of several fits in a row
+    (a ``FitEpoch``: the default ConvLSTM checks both starts, then fits) as
+    "checking the pretrained start · epoch 12/200", so the count matches the
+    epochs the user set instead of running on across the fits."""
+    within = getattr(epoch, "within", None)
+    fit = getattr(epoch, "fit", "")
+    if within is not None and fit:
+        return f"{fit} · epoch {within}/{epoch.span}"
+    return f"epoch {int(epoch)}/{int(epochs)}"
+
+
 def kept_epoch_text(name: str, model: Any) -> str | None:
     """Which epoch a neural model's final fit kept, in plain words; None for a
     model that did not train (a zero-shot pretrained net, a statistical model).

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from convlstm import plots
+from convlstm.narrative import epoch_text
 
 BAR_EVERY = 0.2  # seconds between progress-bar redraws (5 a second)
 
@@ -64,7 +65,9 @@ def epoch_callback(bar: ProgressBar, what: str) -> Callable[..., None]:
 
     def report(epoch: int, epochs: int, train_loss: float, val_loss=None) -> None:
         bar.update(
-            epoch / max(epochs, 1), f"{what}: epoch {epoch}", force=epoch == epochs
+            epoch / max(epochs, 1),
+            f"{what}: {epoch_text(epoch, epochs)}",
+            force=epoch == epochs,
         )
 
     return report
@@ -72,7 +75,7 @@ def epoch_callback(bar: ProgressBar, what: str) -> Callable[..., None]:
 
 def event_text(event: Any) -> str:
     """Caption of a ``ProgressEvent``: ``"ConvLSTM · fold 1/3 · epoch 4/100"``."""
-    step = f" · epoch {event.epoch}/{event.epochs}" if event.epoch else ""
+    step = f" · {epoch_text(event.epoch, event.epochs)}" if event.epoch else ""
     return f"{event.model} · {event.stage}{step}"
 
 

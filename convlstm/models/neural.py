@@ -119,19 +119,43 @@ PANEL_MIN_HIDDEN = 16
 PANEL_REACH = 1.0
 
 
+class FitEpoch(int):
+    """An epoch count of one of several fits in a row (``init="auto"``): as an
+    int, the count across the fits (what a progress fraction needs); ``fit``
+    names the fit ("checking the scratch start"), ``within`` and ``span`` are
+    the epoch within it and the epochs it may run, for progress text that
+    matches the epochs a user set."""
+
+    fit: str
+    within: int
+    span: int
+
+    def __new__(
+        cls, value: int, fit: str = "", within: int = 0, span: int = 0
+    ) -> FitEpoch:
+        count = super().__new__(cls, value)
+        count.fit, count.within, count.span = fit, within, span
+        return count
+
+
 def _staged(
-    callback: EpochCallback | None, stage: int, stages: int, span: int
+    callback: EpochCallback | None,
+    stage: int,
+    stages: int,
+    span: int,
+    fit: str = "",
 ) -> EpochCallback | None:
     """``callback`` for fit ``stage`` (0-based) of ``stages`` fits in a row, each
     of at most ``span`` epochs: the epochs count on across the fits (fit ``stage``
     reports ``stage * span + epoch`` of ``stages * span``), so a progress bar and
     a loss chart move on instead of starting again (``init="auto"`` trains up
-    to three)."""
+    to four); the count is a :class:`FitEpoch` named ``fit``."""
     if callback is None:
         return None
 
     def staged(epoch: int, epochs: int, *rest: Any) -> bool | None:
-        return callback(stage * span + epoch, stages * span, *rest)
+        count = FitEpoch(stage * span + epoch, fit, int(epoch), int(epochs))
+        return callback(count, stages * span, *rest)
 
     return staged
 
@@ -1067,8 +1091,10 @@ class ConvLSTMForecaster(NeuralForecaster):
             if errors is not None:
                 last = len(AUTO_STARTS)
                 span = int(self.epochs)
-                partner_callback = _staged(callback, last + 1, stages, span)
-                callback = _staged(callback, last, stages, span)
+                partner_callback = _staged(
+                    callback, last + 1, stages, span, "final fit, pretrained"
+                )
+                callback = _staged(callback, last, stages, span, "final fit")
             if both:  # this model holds the scratch fit, partner_ the pretrained
                 init, note = "scratch", self._mean_note(errors)
         if init == "pretrained":
@@ -1237,7 +1263,8 @@ class ConvLSTMForecaster(NeuralForecaster):
         stopped = False
 
         def watched(stage: int) -> EpochCallback:
-            staged = _staged(callback, stage, stages, int(self.epochs))
+            check = f"checking the {AUTO_STARTS[stage]} start"
+            staged = _staged(callback, stage, stages, int(self.epochs), check)
 
             def watch(*args: Any) -> bool:
                 # a stop asked during the check ends the check too
@@ -1427,7 +1454,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         mean (``start_`` "both"). A partner that fails leaves the scratch net
         alone, with a note."""
         epochs = int(self.epochs)
-        staged = _staged(callback, 0, 2, epochs)
+        staged = _staged(callback, 0, 2, epochs, "from scratch")
         first = callback
         if callback is not None and staged is not None:
 
@@ -1446,7 +1473,9 @@ class ConvLSTMForecaster(NeuralForecaster):
         try:
             with warnings.catch_warnings():  # this fit warns of its own failures
                 warnings.simplefilter("ignore", PanelFitWarning)
-                partner.fit_panel(panel, callback=_staged(callback, 1, 2, epochs))
+                partner.fit_panel(
+                    panel, callback=_staged(callback, 1, 2, epochs, "pretrained")
+                )
         except (DataError, TrainingError) as exc:
             self.init_note_ = f"trained from scratch: {network} failed ({exc})"
             return self

@@ -44,7 +44,7 @@ def test_progress_bar_clips_throttles_and_forces(monkeypatch) -> None:
     bar.update(0.5, "skipped")
     callback = ui.epoch_callback(bar, "fit")
     callback(3, 3, 0.1)  # the last epoch always shows
-    assert drawn == [(1.0, "a"), (1.0, "fit: epoch 3")]
+    assert drawn == [(1.0, "a"), (1.0, "fit: epoch 3/3")]
 
 
 def test_event_text() -> None:
@@ -52,6 +52,16 @@ def test_event_text() -> None:
     assert ui.event_text(event) == "ConvLSTM · fold 1/3 · epoch 4/100"
     event.epoch = None
     assert ui.event_text(event) == "ConvLSTM · fold 1/3"
+    # the default ConvLSTM's fits in a row: the epoch within the fit it names,
+    # not the count across them (which the fraction uses)
+    from convlstm.models.neural import FitEpoch
+
+    event.epoch, event.epochs = (
+        FitEpoch(248, "checking the pretrained start", 48, 200),
+        800,
+    )
+    text = ui.event_text(event)
+    assert text == "ConvLSTM · fold 1/3 · checking the pretrained start · epoch 48/200"
 
 
 def _picker_app() -> None:

@@ -345,3 +345,30 @@ def test_a_panel_model_of_zoned_times_loads_back_in_its_zone():
     got = load_model(model.to_bytes()).predict()
     pd.testing.assert_frame_equal(got, model.predict())
     assert str(got["time"].dt.tz) == "Europe/Paris"
+
+
+def test_the_default_start_reports_each_fits_own_epochs():
+    # init="auto" trains up to four fits in a row: the count runs on across them
+    # (for the progress fraction) but each event names its fit and its own epoch
+    import pickle
+
+    from convlstm.models.neural import FitEpoch
+
+    y = pd.Series(
+        100 + 10 * np.sin(np.arange(72) * 2 * np.pi / 12),
+        index=pd.date_range("2015-01-01", periods=72, freq="MS"),
+    )
+    seen = []
+    ConvLSTMForecaster(horizon=6, epochs=2, hidden_size=4).fit(
+        y, callback=lambda e, n, *rest: seen.append((e, n))
+    )
+    fits = [e.fit for e, _ in seen if isinstance(e, FitEpoch)]
+    assert "checking the scratch start" in fits and "final fit" in fits
+    assert all(1 <= e.within <= e.span <= 2 for e, _ in seen)
+    assert [int(e) for e, _ in seen] == sorted(int(e) for e, _ in seen)
+    copy = pickle.loads(pickle.dumps(seen[-1][0]))  # events cross processes
+    assert (int(copy), copy.fit, copy.within) == (
+        int(seen[-1][0]),
+        seen[-1][0].fit,
+        seen[-1][0].within,
+    )
