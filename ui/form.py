@@ -282,9 +282,10 @@ def training_form(
             value=min(d["horizon"], longest),
             step=1,
             key="horizon",
-            help="How many steps ahead to forecast. Each fold holds out this many "
-            "points, so folds x horizon must leave the first fold some points to "
-            "train on (a message says what fits).",
+            help=f"How many steps ahead to forecast, 1 to {longest} here (a "
+            "value outside that turns the box red and is not taken). Each fold "
+            "holds out this many points, so folds x horizon must leave the first "
+            "fold some points to train on (a message says what fits).",
         )
         c2.number_input(
             "Backtest folds",
@@ -293,9 +294,10 @@ def training_form(
             value=d["folds"],
             step=1,
             key="folds",
-            help="Rolling-origin folds: the last folds x horizon points are the test "
-            "set. 0 = no backtest: a forecast only, without scores (for a series "
-            "too short to hold out any points).",
+            help="Rolling-origin folds, 0 to 20 (a value outside that turns the "
+            "box red and is not taken): the last folds x horizon points are the "
+            "test set. 0 = no backtest: a forecast only, without scores (for a "
+            "series too short to hold out any points).",
         )
         slow = narrative.training_time_note(device, len(y))
         c3.caption(
