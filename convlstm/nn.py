@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -24,10 +25,11 @@ def kernel_pair(kernel_size: int | tuple[int, int]) -> tuple[int, int]:
     Raises:
         ParameterError: a size that is not a positive odd integer (or a pair).
     """
-    pair = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    whole = int | np.integer  # numpy's ints too (a value read from an array)
+    pair = (kernel_size, kernel_size) if isinstance(kernel_size, whole) else kernel_size
     try:
         kh, kw = (int(k) for k in pair)
-        ok = all(isinstance(k, int) and not isinstance(k, bool) for k in pair)
+        ok = all(isinstance(k, whole) and not isinstance(k, bool) for k in pair)
     except (TypeError, ValueError):
         ok = False
     if not ok or kh < 1 or kw < 1 or kh % 2 == 0 or kw % 2 == 0:

@@ -1,8 +1,10 @@
 """Shapes and gradients of the ConvLSTM cell and the nets in convlstm.nn."""
 
+import numpy as np
 import pytest
 import torch
 
+from convlstm.errors import ParameterError
 from convlstm.nn import ConvLSTMCell, ConvLSTMNet, LSTMNet, kernel_pair
 
 
@@ -200,3 +202,11 @@ def test_forward_with_states_is_the_same_forward(layers, frontend, pooling):
         assert set(layer) == set("ifogch")
         assert layer["h"].shape == (5, t, 3, net.frame_rows, 6 // pooling)
     assert states.frames.shape == (5, t, 1, net.frame_rows, 6)
+
+
+def test_kernel_sizes_read_from_numpy_are_taken():
+    # a value from an array or a pandas frame is a numpy int, not an int
+    assert kernel_pair(np.int64(3)) == (3, 3)
+    assert kernel_pair((np.int32(3), 5)) == (3, 5)
+    with pytest.raises(ParameterError):
+        kernel_pair(np.bool_(True))
