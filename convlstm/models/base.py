@@ -92,8 +92,12 @@ class BaseForecaster:
             if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
         ]
 
-    def get_params(self) -> dict[str, Any]:
-        """Return the hyperparameters (the constructor's keyword arguments)."""
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Return the hyperparameters (the constructor's keyword arguments).
+
+        ``deep`` is taken for scikit-learn's ``clone`` and ``GridSearchCV``; an
+        ensemble's members stay whole (their own parameters are not listed).
+        """
         return {name: getattr(self, name) for name in self.param_names()}
 
     def set_params(self, **params: Any) -> Self:

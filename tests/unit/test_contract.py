@@ -73,6 +73,12 @@ def test_clone_round_trip(name, y):
     with pytest.raises(NotFittedError):
         twin.predict()
     assert repr(twin) == repr(model)
+    # scikit-learn's clone (what GridSearchCV calls) works too
+    from sklearn.base import clone
+
+    other = clone(model)
+    assert type(other) is type(model) and not other.is_fitted
+    assert repr(other) == repr(model)
 
 
 @pytest.mark.parametrize("name", ALL)
