@@ -59,6 +59,7 @@ from .models.registry import (
     start_models,
 )
 from .narrative import (
+    alike_networks_text,
     below_zero_text,
     epoch_text,
     filled_scoring_text,
@@ -564,6 +565,8 @@ def _run_notes(
         notes.append(trains_too)
     for name, model in result.fitted.items():
         notes += start_notes(name, model)
+    if alike := alike_networks_text(result.backtest.forecasts, result.fitted):
+        notes.append(alike)
     if below := below_zero_text(y, result.future):
         notes.append(below)
     if filled := filled_scoring_text(result.backtest.forecasts):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .data.cells import and_list, format_time, plural
@@ -323,6 +324,43 @@ def kept_start_text(name: str, model: Any) -> str | None:
     if not history or int(getattr(model, "best_epoch_", 0) or 0) != 0:
         return None
     return kept_epoch_text(name, model)
+
+
+def alike_forecasts(forecasts: pd.DataFrame, names: list[str]) -> list[str]:
+    """The models of ``names`` whose backtest forecasts (``model, forecast``
+    rows) equal another's of them to round-off on every fold, in ``names``'
+    order. Networks of different designs forecast alike only when each kept its
+    start, the anchor plus the linear skip, which no recurrent part shapes."""
+    series = {
+        n: forecasts.loc[forecasts["model"] == n, "forecast"].to_numpy(dtype=float)
+        for n in names
+    }
+    alike: list[str] = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            x, y = series[a], series[b]
+            if len(x) and x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=0):
+                alike += [n for n in (a, b) if n not in alike]
+    return [n for n in names if n in alike]
+
+
+def alike_networks_text(
+    forecasts: pd.DataFrame, fitted: Mapping[str, Any]
+) -> str | None:
+    """What a leaderboard should say when two of its networks (the ConvLSTM
+    and the LSTM, say) forecast exactly alike in the backtest: in every fold
+    each kept its start, so their scores rate that start, not the networks.
+    None otherwise."""
+    networks = [n for n, m in fitted.items() if hasattr(m, "history_")]
+    alike = alike_forecasts(forecasts, networks)
+    if len(alike) < 2:
+        return None
+    return (
+        f"{and_list(alike)} forecast exactly alike in the backtest: in every fold "
+        "each kept its start (the seasonal anchor plus the linear skip solved "
+        "from the training windows), which their recurrent parts do not shape, "
+        "so their scores rate that linear start, not the networks"
+    )
 
 
 def start_notes(name: str, model: Any, folds: Iterable[str] = ()) -> list[str]:

@@ -28,6 +28,7 @@ from .metrics import best_model
 from .models.registry import model_names, model_spec
 from .narrative import (
     UNSCORED_READING,
+    alike_networks_text,
     as_sentence,
     below_zero_text,
     coverage_points_text,
@@ -750,6 +751,9 @@ def _start_notes(comparison: Any) -> str:
         for name, model in fitted.items()
         for note in start_notes(name, model, fold_starts.get(name) or [])
     ]
+    forecasts = getattr(getattr(comparison, "backtest", None), "forecasts", None)
+    if forecasts is not None and (alike := alike_networks_text(forecasts, fitted)):
+        notes.append(alike)
     if not notes:
         return ""
     items = "".join(f"<li>{_e(as_sentence(n))}</li>" for n in notes)

@@ -241,6 +241,10 @@ def show_start(res: dict) -> None:
             st.caption(f":material/info: {escape_md(text)}.")
         if text := narrative.kept_start_text(name, cmp.fitted.get(name)):
             st.info(escape_md(text), icon=":material/info:")
+    if backtest is not None and (
+        alike := narrative.alike_networks_text(backtest.forecasts, cmp.fitted)
+    ):
+        st.info(escape_md(narrative.as_sentence(alike)), icon=":material/info:")
 
 
 def show_scores(cmp: Any, best: str | None) -> None:

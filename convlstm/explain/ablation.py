@@ -14,6 +14,7 @@ from ..backtest import BacktestResult, backtest
 from ..data.cells import and_list, plural
 from ..errors import ParameterError
 from ..models.neural import ConvLSTMForecaster
+from ..narrative import alike_forecasts
 
 __all__ = ["Ablation", "ablation", "effect_sentence"]
 
@@ -227,16 +228,5 @@ def ablation(
 
 def _kept_start(forecasts: pd.DataFrame, names: list[str]) -> list[str]:
     """The ConvLSTM variants whose backtest forecasts equal another variant's
-    (to round-off) on every fold: variants of different designs forecast alike
-    only when each kept its starting weights, which no design part shapes."""
-    series = {
-        n: forecasts.loc[forecasts["model"] == n, "forecast"].to_numpy(dtype=float)
-        for n in names
-    }
-    alike: list[str] = []
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            x, y = series[a], series[b]
-            if len(x) and x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=0):
-                alike += [n for n in (a, b) if n not in alike]
-    return [n for n in names if n in alike]
+    (to round-off) on every fold (:func:`~convlstm.narrative.alike_forecasts`)."""
+    return alike_forecasts(forecasts, names)

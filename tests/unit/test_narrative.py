@@ -201,3 +201,19 @@ def test_coverage_on_different_points_is_said():
     assert "A measured its 80% on 450 and its 95% on 300" in text and "B" not in text
     assert narrative.coverage_points_text(cov[cov["model"] == "B"]) is None
     assert narrative.coverage_points_text(None) is None
+
+
+def test_networks_that_forecast_alike_are_said_to_rate_their_start():
+    rows = [
+        {"model": m, "fold": f, "forecast": v}
+        for f in (1, 2)
+        for m, v in (("ConvLSTM", 1.5 * f), ("LSTM", 1.5 * f), ("ETS", 1.5 * f))
+    ]
+    frame = pd.DataFrame(rows)
+    network = SimpleNamespace(history_=[{"epoch": 1}])
+    fitted = {"ConvLSTM": network, "LSTM": network, "ETS": SimpleNamespace()}
+    text = narrative.alike_networks_text(frame, fitted)
+    assert text.startswith("ConvLSTM and LSTM forecast exactly alike")
+    assert "ETS" not in text  # a statistical model matching them is no network
+    frame.loc[frame["model"] == "LSTM", "forecast"] += 1e-3
+    assert narrative.alike_networks_text(frame, fitted) is None
