@@ -205,7 +205,7 @@ def build_panel_report(
     result: Any,
     *,
     title: str | None = None,
-    charts: int = 4,
+    charts: int = 12,
     settings: Mapping[str, Any] | None = None,
 ) -> str:
     """Render a panel comparison as one self-contained HTML document.
@@ -252,7 +252,8 @@ def build_panel_report(
     shown = (
         ""
         if len(figures) == len(names)
-        else f" (the first {len(figures)} of {len(names)} series)"
+        else f" (the first {len(figures)} of {len(names)} series; the forecasts "
+        "CSV holds every one)"
     )
     parts = [
         _head(title),

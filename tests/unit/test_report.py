@@ -241,6 +241,10 @@ def test_panel_report_covers_every_series_and_escapes_names():
     for marker in ('id="summary"', 'id="panel-summary"', 'id="series-chart-0"'):
         assert report.count(marker) == 1, marker
     assert 'id="series-chart-2"' not in report
+    assert "the first 2 of 5 series; the forecasts CSV holds every one" in report
+    # by default a shop's handful of products all get a chart
+    default = build_panel_report(panel, result)
+    assert 'id="series-chart-4"' in default and "holds every one" not in default
     assert f"<b>{result.best}</b>" in report
     assert f"Checked on held-out backtest folds, {result.best}'s 80%" in report
 
