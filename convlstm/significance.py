@@ -248,7 +248,14 @@ def compare_to_baseline(
                 pair[model], pair[baseline], horizon=horizon, loss=loss, alpha=alpha
             )
         except DataError as exc:
-            row["verdict"] = f"cannot test {model} against {baseline}: {exc}"
+            needed = max(3, int(horizon) + 1)
+            row["verdict"] = (
+                # a table cell: short, the reason in numbers
+                f"not tested: too few folds ({len(pair)} paired errors, the test "
+                f"needs {needed}); run more folds"
+                if len(pair) < needed
+                else f"cannot test {model} against {baseline}: {exc}"
+            )
             rows.append(row)
             continue
         row.update(statistic=res.statistic, p_value=res.p_value, n=res.n)
