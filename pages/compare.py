@@ -71,6 +71,7 @@ if autorun or submitted:
         st.stop()
     key = ui.form_data_key(src, bool(all_series))
     st.session_state[ui.PARAMS] = {**values, "data_key": key}
+    ui.remember_now()  # a reload while it runs gets these settings back
     run = {
         "models": tuple(values["models"]),
         "horizon": int(values["horizon"]),

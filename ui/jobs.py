@@ -208,6 +208,12 @@ def _take_back(token: str) -> str:
     return token
 
 
+def remember_now() -> None:
+    """Keep this session's choice and settings for a reload now (a run just
+    submitted: its page may not rerun before the user reloads)."""
+    _remember_choice(owner())
+
+
 def _remember_choice(token: str) -> None:
     """This session's data choice, form settings, earlier runs and shown result,
     kept under its token for a reload (an upload over :data:`MAX_KEPT_UPLOAD`

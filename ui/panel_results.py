@@ -17,7 +17,7 @@ from convlstm.report import build_panel_report
 
 from .errors import show_error
 from .results import bundle_controls, show_header, upload_label
-from .state import RESULT, Source, panel_key, source_key
+from .state import PARAMS, RESULT, Source, panel_key, source_key
 from .text import app_words, dash_missing, escape_md, safe_csv, slug
 
 #: Most series one run in the app trains on; larger panels are sampled.
@@ -48,9 +48,13 @@ def scope_choice(panel: pd.DataFrame, chosen: str) -> bool:
     }
     if SCOPE not in st.session_state:
         # drawn afresh (another page, a reloaded tab): match the results shown,
-        # so a result of the chosen series alone is not shown under "all series"
+        # so a result of the chosen series alone is not shown under "all series";
+        # with none yet (a run still going), the settings last submitted
         shown = st.session_state.get(RESULT) or {}
-        if shown.get("kind") != "panel" and shown.get("data_key") == source_key():
+        submitted = (st.session_state.get(PARAMS) or {}).get("data_key")
+        if (shown.get("kind") != "panel" and shown.get("data_key") == source_key()) or (
+            not shown and submitted == source_key()
+        ):
             st.session_state[SCOPE] = ONE
     scope = st.radio(
         "Train on",

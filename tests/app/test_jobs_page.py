@@ -137,6 +137,23 @@ def test_a_reloaded_tab_finds_its_run_and_data_again(wait_for_training) -> None:
     assert third.session_state[ui.RESULT]["run_id"] == result["run_id"]
 
 
+def test_a_reload_right_after_submitting_gets_the_runs_settings(
+    wait_for_training,
+) -> None:
+    # the page may not rerun before the user reloads: the settings are kept
+    # for the reload as the run is submitted, not at the next rerun
+    at = compare_page("co2")
+    token = at.session_state[ui.OWNER]
+    submit(at, ["Seasonal naive"], horizon=7, folds=2)
+    kept = ui.jobs._choices()["by_token"][token]["form"]
+    assert (kept["horizon"], kept["folds"]) == (7, 2)
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    again.query_params[ui.jobs.LINK_PARAM] = token
+    again.run()
+    assert again.session_state[ui.PARAMS]["horizon"] == 7
+    wait_for_training(again)
+
+
 def test_a_made_up_token_in_the_address_is_not_adopted() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params[ui.jobs.LINK_PARAM] = "<script>"

@@ -44,6 +44,18 @@ def test_panel_offers_all_series_or_the_chosen_one(app: AppTest) -> None:
     assert any("203 points" in c.value for c in app.caption)
 
 
+def test_a_reload_during_a_run_on_one_series_keeps_that_choice(app: AppTest) -> None:
+    # a reloaded tab has no scope and, while the run goes, no result to match:
+    # the settings last submitted (for the chosen series) decide, not "all"
+    _open(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value("us_macro").run()
+    key = ui.source_key(app.session_state[ui.SOURCE])
+    app.session_state[ui.PARAMS] = {"horizon": 5, "data_key": key}
+    _open(app, "pages/compare.py")
+    assert app.radio(key=ui.panel_results.SCOPE).value == "one"
+    assert app.number_input(key="horizon").value == 5
+
+
 def test_train_all_series_shows_leaderboard_and_per_series_table(
     app: AppTest, wait_for_training
 ) -> None:
