@@ -610,8 +610,10 @@ def _run_panel(
     finally:
         if bar is not None:
             bar.close()
+    read = set(_read_notes(panel, dataset))  # printed when the file was read
     for note in result.notes:
-        print(f"note: {note}", file=err)
+        if note not in read:
+            print(f"note: {note}", file=err)
     failed = dict(result.failed)
     for name in result.failed_models:
         if name in model_names() and not _takes_panel(model_spec(name).load()):

@@ -412,3 +412,32 @@ def test_a_panel_run_where_every_model_failed_is_an_error(files):
         assert "(raylet) A worker died" in err
     finally:
         unregister("Broken")
+
+
+def test_a_note_of_the_reader_is_not_printed_twice(tmp_path):
+    # two products stop selling early: the reader says so, and the run's notes
+    # hold the same sentence; stderr says it once
+    days = pd.date_range("2023-01-01", periods=200, freq="D")
+    rows = [
+        (d, p, 5 + i % 7)
+        for p, stop in (("a", 200), ("b", 200), ("old", 90))
+        for i, d in enumerate(days[:stop])
+    ]
+    path = tmp_path / "sales.csv"
+    pd.DataFrame(rows, columns=["date", "product", "units"]).to_csv(path, index=False)
+    code, _, err = run(
+        [
+            "compare",
+            "--csv",
+            str(path),
+            "--models",
+            "naive",
+            "--horizon",
+            "7",
+            "--folds",
+            "1",
+            "--quiet",
+        ]
+    )
+    assert code == 0, err
+    assert err.count("before the newest") == 1, err
