@@ -223,6 +223,7 @@ def _init_worker(
     """
     global _EVENTS, _FLAGS, _PIDS
     _EVENTS, _FLAGS, _PIDS = events, flags, pids
+    _exit_with_parent()
     threads = max(int(threads), 1)
     if not load_torch and "torch" not in sys.modules:
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
@@ -230,6 +231,25 @@ def _init_worker(
     import torch  # noqa: PLC0415  (workers train; the parent need not load torch)
 
     torch.set_num_threads(threads)
+
+
+#: Seconds between a worker's looks at whether its parent still lives.
+PARENT_CHECK = 2.0
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the process that made it dies (killed by a
+    scheduler, a notebook kernel restart): an orphaned worker would otherwise
+    hold its memory until its job ends, or forever when idle."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK)
+            if os.getppid() != parent:  # re-parented: the parent is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class _Reporter:

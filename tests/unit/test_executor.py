@@ -417,3 +417,46 @@ def test_a_script_without_a_main_guard_is_found(tmp_path, monkeypatch):
     package.__spec__ = importlib.machinery.ModuleSpec("convlstm.__main__", None)
     monkeypatch.setitem(sys.modules, "__main__", package)
     assert unguarded_script() is None
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    # a scheduler or a notebook kernel kills the parent: its workers must not
+    # live on, each holding its memory
+    import signal
+    import subprocess
+    import sys
+
+    pids = tmp_path / "pids"
+    script = (
+        "import os, time\n"
+        "from convlstm.executor import Executor, _pool_processes\n"
+        "if __name__ == '__main__':\n"
+        "    ex = Executor(workers=2)\n"
+        "    ex.warm_up()\n"
+        "    kids = [p.pid for p in _pool_processes(ex._pool)]\n"
+        f"    open({str(pids)!r}, 'w').write(' '.join(map(str, kids)))\n"
+        "    time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=os.getcwd())
+    try:
+        deadline = time.time() + 60
+        while not (pids.exists() and pids.read_text().strip()):
+            assert time.time() < deadline, "the workers never started"
+            time.sleep(0.2)
+        kids = [int(p) for p in pids.read_text().split()]
+        assert kids
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    deadline = time.time() + 15
+    while any(alive(p) for p in kids) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(p) for p in kids)
