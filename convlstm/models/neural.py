@@ -379,6 +379,19 @@ class NeuralForecaster(BaseForecaster):
         self.fit_seconds_ = time.perf_counter() - started
         return self
 
+    @property
+    def notes_(self) -> list[str]:
+        """What this fit did that its user should know, in plain words (empty
+        before a fit): which start the ConvLSTM kept and why, and that the final
+        fit kept its start when no epoch of training beat it on the validation
+        window (the network then adds nothing, and its settings did not matter),
+        as the app, the CLI and the report say it."""
+        if not self.is_fitted:
+            return []
+        from ..narrative import start_notes  # noqa: PLC0415  (narrative imports models)
+
+        return start_notes(self.display_name, self)
+
     def _set_derived(self) -> None:
         """Subclasses set fitted attributes that depend on the lookback."""
 

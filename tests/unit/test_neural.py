@@ -372,3 +372,15 @@ def test_the_default_start_reports_each_fits_own_epochs():
         seen[-1][0].fit,
         seen[-1][0].within,
     )
+
+
+def test_a_fitted_network_says_what_its_fit_did():
+    y = pd.Series(
+        100 + 10 * np.sin(np.arange(72) * 2 * np.pi / 12),
+        index=pd.date_range("2015-01-01", periods=72, freq="MS"),
+    )
+    model = ConvLSTMForecaster(horizon=6, epochs=2, hidden_size=4, init="scratch")
+    assert model.notes_ == []  # nothing before a fit
+    model.fit(y)
+    kept = model.best_epoch_ == 0
+    assert any("kept its start" in n for n in model.notes_) is kept
