@@ -434,11 +434,23 @@ def _panel_fit(fit: Callable[..., Any]) -> Callable[..., Any]:
         if isinstance(y, pd.DataFrame):
             _require_panel_support(self)
             return self.fit_panel(y, *args, **kwargs)
+        taken = inspect.signature(fit).parameters
+        extra = [k for k in _PANEL_ONLY if k in kwargs and k not in taken]
+        if extra:
+            raise ParameterError(
+                f"{', '.join(extra)} {'applies' if len(extra) == 1 else 'apply'} "
+                "to a panel (a DataFrame of many series: convlstm.to_panel); one "
+                "series fits in this process, without it"
+            )
         for name in self.PANEL_STATE:
             self.__dict__.pop(name, None)
         return fit(self, y, *args, **kwargs)
 
     return wrapper
+
+
+#: ``fit`` arguments of a panel fit only (:meth:`BaseForecaster.fit_panel`).
+_PANEL_ONLY = ("n_jobs", "engine", "train_workers")
 
 
 def _panel_predict(predict: Callable[..., Any]) -> Callable[..., Any]:

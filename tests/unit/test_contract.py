@@ -94,3 +94,10 @@ def test_does_not_modify_input(name, y):
     build(name).fit(y)
     pd.testing.assert_series_equal(y, before)
     assert y.index.freq == before.index.freq
+
+
+def test_panel_only_fit_arguments_on_one_series_are_a_clear_error(y):
+    from convlstm import ParameterError
+
+    with pytest.raises(ParameterError, match="n_jobs applies to a panel"):
+        build("ETS").fit(y, n_jobs=2)
