@@ -195,6 +195,14 @@ def canonical_name(name: str) -> str:
     Raises:
         ParameterError: no such model (the message lists the registered ones).
     """
+    if not isinstance(name, str):
+        # a forecaster where a name is asked for (compare takes names and their
+        # settings as params; backtest and compare_panel take instances)
+        raise ParameterError(
+            f"expected a model name such as 'ETS', got {type(name).__name__}; "
+            f"choose from: {', '.join(model_names())} (backtest and compare_panel "
+            "also take forecaster instances)"
+        )
     wanted = loose_key(name)
     for canonical in _SPECS:
         if loose_key(canonical) == wanted:
@@ -269,7 +277,7 @@ def model_colours() -> dict[str, str]:
     return {s.name: s.colour for s in _SPECS.values() if s.colour}
 
 
-def min_train_length(names: Iterable[str], season: int, horizon: int) -> int:
+def min_train_length(names: Iterable[str] | str, season: int, horizon: int) -> int:
     """Fewest training points that every model in ``names`` accepts (1 if none).
 
     Args:
@@ -277,6 +285,8 @@ def min_train_length(names: Iterable[str], season: int, horizon: int) -> int:
         season: the series' shortest natural cycle in steps (1 if none).
         horizon: steps to forecast.
     """
+    if isinstance(names, str):
+        names = [names]  # one name, not its letters
     return max(
         (int(model_spec(n).min_length(season, horizon)) for n in names), default=1
     )

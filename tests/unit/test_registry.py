@@ -256,3 +256,12 @@ def test_starts_reach_the_models_with_a_pretrained_network_only():
     assert start_of({}, "ConvLSTM (pretrained)") == "fine-tuned"
     with pytest.raises(ParameterError, match="start must be one of"):
         route_start({}, "warm")
+
+
+def test_one_name_where_names_are_asked_and_an_instance_where_a_name_is():
+    from convlstm import NaiveForecaster, ParameterError
+    from convlstm.models.registry import canonical_name, min_train_length
+
+    assert min_train_length("ETS", 12, 12) == min_train_length(["ETS"], 12, 12)
+    with pytest.raises(ParameterError, match="expected a model name"):
+        canonical_name(NaiveForecaster())
