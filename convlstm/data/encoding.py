@@ -95,6 +95,8 @@ def read_bytes(source: Any) -> bytes:
     elif isinstance(source, str | os.PathLike):
         if isinstance(source, str) and "\n" in source:
             return source.encode("utf-8")
+        if not str(source).strip():
+            raise DataError("no file given: the path is empty")
         path = Path(source)
         if not path.exists():
             raise DataError(f"file {quote(path, 80)} not found")

@@ -197,3 +197,9 @@ def test_dates_that_switch_from_day_month_to_month_day_are_refused_by_row():
     text = "date,value\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells))
     with pytest.raises(DataError, match="as day/month up to row 61 and as month/day"):
         to_series(read_csv(text.encode()))
+
+
+@pytest.mark.parametrize("path", ["", "   "])
+def test_an_empty_path_says_so(path):
+    with pytest.raises(DataError, match="no file given: the path is empty"):
+        read_csv(path)
