@@ -108,7 +108,9 @@ if kind == "bundled":
 else:
     uploaded = st.file_uploader(
         "CSV file",
-        type=["csv", "txt", "tsv"],
+        # spreadsheets too, so that the reader (not the browser's bare "not
+        # allowed") says how to save them as CSV
+        type=["csv", "txt", "tsv", "xlsx", "xls", "ods"],
         key="upload",
         help=(
             "A table with a time column and at least one numeric column; for many "
