@@ -27,6 +27,7 @@ from .columns import (
 )
 from .frequency import infer_freq
 from .series import (
+    LOW_END_SHARE,
     SPIKE_STEPS,
     as_table,
     column_args,
@@ -532,6 +533,7 @@ def _repair_all(
     out["value"] = out["value"].astype(float)
     _note_stale(out, freq, notes)
     _note_spikes(out, notes)
+    _note_low_ends(out, notes)
     out.attrs = {
         "freq": freq,
         "notes": notes,
@@ -720,6 +722,38 @@ def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:
         f"{'has' if len(worst) == 1 else 'have'} a value standing over "
         f"{SPIKE_STEPS:g} times the series' typical one-step change from its "
         f"neighbours: {', '.join(shown)}{more}; if it is a typo or a glitch, fix it"
+    )
+
+
+def _note_low_ends(out: pd.DataFrame, notes: list[str]) -> None:
+    """A note on the series that end far below their typical value before
+    (the rule of :func:`~convlstm.data.series.low_end_text`, for one series):
+    a last week or month exported before it was over."""
+    values = out["value"].astype(float)
+    groups = values.groupby(out["series"], sort=False)
+    size, lowest = groups.transform("size"), groups.transform("min")
+    tail = out.loc[(size >= 9) & (lowest >= 0)].groupby("series", sort=False).tail(9)
+    if tail.empty:
+        return
+    by = tail.groupby("series", sort=False)
+    last = by["value"].last().astype(float)
+    before = tail[by.cumcount(ascending=False).to_numpy() > 0]  # all but the last
+    typical = before.groupby("series", sort=False)["value"].median().astype(float)
+    low = last[(typical > 0) & (last <= LOW_END_SHARE * typical)]
+    if low.empty:
+        return
+    when = by["time"].last()
+    shown = [
+        f"{quote(str(n))} ({v:.6g} at {format_time(pd.Timestamp(when[n]))})"
+        for n, v in low.head(_LISTED).items()
+    ]
+    more = f" and {len(low) - _LISTED:,} more" if len(low) > _LISTED else ""
+    notes.append(
+        f"check the data: {plural(len(low), 'series')} "
+        f"{'ends' if len(low) == 1 else 'end'} at a quarter or less of the typical "
+        f"value before (the median of the 8 before): {', '.join(shown)}{more}; if "
+        "the last period was not over when the data were exported, leave it out: "
+        "the models take it as real"
     )
 
 

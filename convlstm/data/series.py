@@ -138,6 +138,8 @@ def to_series(
         notes.append(f"the series is constant (every value is {out.iloc[0]:g})")
     if spike := spike_text(out):
         notes.append(f"check the data: {spike}")
+    elif low := low_end_text(out):
+        notes.append(f"check the data: {low}")
     out.attrs["notes"] = list(dict.fromkeys(notes))  # a re-read notes once
     out.attrs["time_col"] = time_name
     out.attrs["value_col"] = value_col
@@ -190,6 +192,29 @@ def spike_text(y: pd.Series) -> str | None:
         f"from its neighbours{more}; if it is a typo or a glitch, fix it: the "
         "models learn from it (one may carry it into its whole forecast, or into "
         "backtest forecasts whose window holds it), and the scores are scaled by it"
+    )
+
+
+#: The last value this share of the typical one before it (or less) may be a
+#: period not over when the data were exported: said in a note.
+LOW_END_SHARE = 0.25
+
+
+def low_end_text(y: pd.Series) -> str | None:
+    """ "the last value ... is 12% of the typical one before it ..." when a
+    series of values >= 0 ends far below the median of its 8 values before (a
+    week or month exported before it was over looks so), else None."""
+    values = y.to_numpy(dtype=float)
+    if len(values) < 9 or (values < 0).any():
+        return None
+    typical = float(np.median(values[-9:-1]))
+    if not typical > 0 or values[-1] > LOW_END_SHARE * typical:
+        return None
+    return (
+        f"the last value ({values[-1]:.6g} at {format_time(y.index[-1])}) is "
+        f"{values[-1] / typical:.0%} of the typical one before it ({typical:.6g}, "
+        "the median of the 8 before); if its period was not over when the data "
+        "were exported, leave it out: the models take it as real"
     )
 
 

@@ -735,6 +735,25 @@ def test_a_lone_value_far_from_its_neighbours_is_said_in_a_note():
         assert not any(n.startswith("check the data") for n in notes)
 
 
+def test_a_last_period_far_below_the_ones_before_is_said():
+    # a weekly export taken on a Tuesday: its last week holds two days
+    weeks = pd.date_range("2024-01-07", periods=40, freq="W-SUN")
+    units = [350 + (i % 5) * 4 for i in range(39)] + [42]
+    text = "week,units,revenue\n" + "".join(
+        f"{w:%Y-%m-%d},{u},{u * 12.5}\n" for w, u in zip(weeks, units, strict=True)
+    )
+    one = to_series(read_csv(text), value_col="units")
+    (note,) = (n for n in one.attrs["notes"] if n.startswith("check the data"))
+    assert "the last value (42 at 2024-10-06) is 12% of the typical one" in note
+    panel = to_panel(read_csv(text))
+    (note,) = (n for n in panel.attrs["notes"] if n.startswith("check the data"))
+    assert "2 series end at a quarter or less" in note and "'units' (42" in note
+    # an ordinary end says nothing
+    text = text.replace("\n2024-10-06,42,525.0", "\n2024-10-06,300,3750.0")
+    notes = to_series(read_csv(text), value_col="units").attrs["notes"]
+    assert not any(n.startswith("check the data") for n in notes)
+
+
 def test_a_lone_glitch_in_a_constant_series_is_said_too():
     # its typical one-step change is 0, so no ratio to it could say so
     days = pd.date_range("2023-01-01", periods=120, freq="D")
