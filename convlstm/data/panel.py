@@ -737,9 +737,15 @@ def _note_low_ends(out: pd.DataFrame, notes: list[str]) -> None:
         return
     by = tail.groupby("series", sort=False)
     last = by["value"].last().astype(float)
+    second = by["value"].nth(-2)
+    second = pd.Series(
+        second.to_numpy(dtype=float), index=tail.loc[second.index, "series"]
+    )
     before = tail[by.cumcount(ascending=False).to_numpy() > 0]  # all but the last
     typical = before.groupby("series", sort=False)["value"].median().astype(float)
-    low = last[(typical > 0) & (last <= LOW_END_SHARE * typical)]
+    second = second.reindex(typical.index)
+    cut = (typical > 0) & (last <= LOW_END_SHARE * typical) & (second >= 0.5 * typical)
+    low = last[cut]
     if low.empty:
         return
     when = by["time"].last()

@@ -202,14 +202,17 @@ LOW_END_SHARE = 0.25
 
 def low_end_text(y: pd.Series) -> str | None:
     """ "the last value ... is 12% of the typical one before it ..." when a
-    series of values >= 0 ends far below the median of its 8 values before (a
-    week or month exported before it was over looks so), else None."""
+    series of values >= 0 ends far below the median of its 8 values before
+    while the value before it is not (a week or month exported before it was
+    over looks so; a decline into a trough does not), else None."""
     values = y.to_numpy(dtype=float)
     if len(values) < 9 or (values < 0).any():
         return None
     typical = float(np.median(values[-9:-1]))
     if not typical > 0 or values[-1] > LOW_END_SHARE * typical:
         return None
+    if values[-2] < 0.5 * typical:
+        return None  # a decline already under way (a cycle's trough), not a cut
     return (
         f"the last value ({values[-1]:.6g} at {format_time(y.index[-1])}) is "
         f"{values[-1] / typical:.0%} of the typical one before it ({typical:.6g}, "

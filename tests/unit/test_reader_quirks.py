@@ -752,6 +752,11 @@ def test_a_last_period_far_below_the_ones_before_is_said():
     text = text.replace("\n2024-10-06,42,525.0", "\n2024-10-06,300,3750.0")
     notes = to_series(read_csv(text), value_col="units").attrs["notes"]
     assert not any(n.startswith("check the data") for n in notes)
+    # nor does a decline into a trough (sunspots end at a solar minimum)
+    from convlstm.data.series import low_end_text
+    from convlstm.datasets import load
+
+    assert low_end_text(load("sunspots")) is None
 
 
 def test_a_lone_glitch_in_a_constant_series_is_said_too():
