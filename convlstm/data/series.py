@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
-from .cells import format_time, plural, quote
+from .cells import cell_text, format_time, plural, quote
 from .columns import (
     combine_time_columns,
     identify_series,
@@ -510,7 +510,13 @@ def parse_rows(
     notes.extend(value_notes)
     has_time = ~np.asarray(times.isna())
     if not has_time.all():
-        notes.append(f"dropped {plural(int((~has_time).sum()), 'row')} without a time")
+        dropped = ~has_time
+        if any("totals or averages, not times" in n for n in time_notes):
+            # the summary rows under the data are said already: count the rest
+            dropped &= np.asarray(cell_text(times_raw)[1])
+        said = f"dropped {plural(int(dropped.sum()), 'row')} without a time"
+        if dropped.any() and said not in notes:  # once per wide table
+            notes.append(said)
         times, values = times[has_time], values[has_time]
     return times, values, has_time
 

@@ -1173,3 +1173,16 @@ def test_a_german_pivot_export_reads_its_thousands_and_leaves_out_its_total():
     )
     assert len(y) == 12 and y.index[2] == pd.Timestamp("2021-03-01")
     assert y.iloc[1] == 17123
+
+
+def test_a_totals_row_is_said_once_not_also_as_a_row_without_a_time():
+    days = pd.date_range("2024-01-01", periods=20, freq="D")
+    body = "".join(f"{d:%d.%m.%Y};{i};{i * 2}\n" for i, d in enumerate(days))
+    text = "Datum;Stück;Umsatz\n" + body + ";5;10\n" + "Summe;190;380\n"
+    panel = to_panel(read_csv(text))
+    notes = panel.attrs["notes"]
+    assert any("'Summe'" in n for n in notes)
+    # the blank time cell is still said, once, and the Summe row not with it
+    assert [n for n in notes if "without a time" in n] == [
+        "dropped 1 row without a time"
+    ]
