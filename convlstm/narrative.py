@@ -546,6 +546,10 @@ def network_words(used: Mapping[str, Any] | None, settings: Mapping[str, Any]) -
         how = "fine-tuned" if used.get("fine_tune", True) else "zero-shot"
         return f"the pretrained network ({shape_words(used['shape'])}), {how}"
     own = shape_words(used["shape"], lr, epochs)
+    asked, got = settings.get("hidden_size"), used["shape"].get("hidden_size")
+    if asked is not None and got is not None and int(asked) < int(got):
+        # one network over a panel is widened (PANEL_MIN_HIDDEN)
+        own += f" (hidden {asked} asked: a network over many series has at least {got})"
     if start == "both" and used.get("pretrained_shape"):
         return (
             f"the mean of a network trained from scratch ({own}) and the "

@@ -257,9 +257,12 @@ def test_networks_used_reads_the_fitted_shapes_not_the_settings():
     assert used["ConvLSTM"]["shape"]["kernel_size"] == [3, 3]  # JSON-ready
     json.dumps(used)
     settings = {"hidden_size": 8, "learning_rate": 0.003, "epochs": 5}
+    # a network over a panel is wider than asked: said, not left to puzzle over
     assert network_words(used["LSTM"], settings) == (
-        "kernel 3x3, hidden 24, learning rate 0.003, 2 layers, up to 5 epochs"
+        "kernel 3x3, hidden 24, learning rate 0.003, 2 layers, up to 5 epochs "
+        "(hidden 8 asked: a network over many series has at least 24)"
     )
+    assert "asked" not in network_words(used["LSTM"], {**settings, "hidden_size": 24})
     assert network_words(used["Pre"], settings) == (
         "the pretrained network (kernel 3x3, hidden 32, 2 layers), zero-shot"
     )
