@@ -27,7 +27,9 @@ from .columns import (
 )
 from .frequency import infer_freq
 from .series import (
+    INTERMITTENT_READING,
     LOW_END_SHARE,
+    MOSTLY_ZERO,
     SPIKE_STEPS,
     as_table,
     column_args,
@@ -534,6 +536,7 @@ def _repair_all(
     _note_stale(out, freq, notes)
     _note_spikes(out, notes)
     _note_low_ends(out, notes)
+    _note_mostly_zero(out, notes)
     out.attrs = {
         "freq": freq,
         "notes": notes,
@@ -760,6 +763,37 @@ def _note_low_ends(out: pd.DataFrame, notes: list[str]) -> None:
         f"value before (the median of the 8 before): {', '.join(shown)}{more}; if "
         "the last period was not over when the data were exported, leave it out: "
         "the models take it as real"
+    )
+
+
+def _note_mostly_zero(out: pd.DataFrame, notes: list[str]) -> None:
+    """A note on the intermittent series (values >= 0, zero at
+    ``MOSTLY_ZERO`` of the steps or more, as for one series)."""
+    values = out["value"].astype(float)
+    groups = values.groupby(out["series"], sort=False)
+    stats = pd.DataFrame(
+        {
+            "zero": (values == 0).groupby(out["series"], sort=False).mean(),
+            "low": groups.min(),
+            "n": groups.size(),
+        }
+    )
+    sparse = stats[
+        (stats["n"] >= 8)
+        & (stats["low"] >= 0)
+        & (stats["zero"] >= MOSTLY_ZERO)
+        & (stats["zero"] < 1)
+    ]
+    if sparse.empty:
+        return
+    shown = [
+        f"{quote(str(n))} ({z:.0%})" for n, z in sparse["zero"].head(_LISTED).items()
+    ]
+    more = f" and {len(sparse) - _LISTED:,} more" if len(sparse) > _LISTED else ""
+    notes.append(
+        f"mostly zeros: {plural(len(sparse), 'series')} "
+        f"{'is' if len(sparse) == 1 else 'are'} 0 at half the steps or more "
+        f"(intermittent): {', '.join(shown)}{more}; {INTERMITTENT_READING}"
     )
 
 

@@ -140,6 +140,8 @@ def to_series(
         notes.append(f"check the data: {spike}")
     elif low := low_end_text(out):
         notes.append(f"check the data: {low}")
+    if sparse := mostly_zero_text(out):
+        notes.append(sparse)
     out.attrs["notes"] = list(dict.fromkeys(notes))  # a re-read notes once
     out.attrs["time_col"] = time_name
     out.attrs["value_col"] = value_col
@@ -218,6 +220,34 @@ def low_end_text(y: pd.Series) -> str | None:
         f"{values[-1] / typical:.0%} of the typical one before it ({typical:.6g}, "
         "the median of the 8 before); if its period was not over when the data "
         "were exported, leave it out: the models take it as real"
+    )
+
+
+#: A series of values >= 0 with at least this share of zeros is intermittent
+#: (an item that sells now and then): said in a note.
+MOSTLY_ZERO = 0.5
+
+#: What to read off the forecasts of an intermittent series.
+INTERMITTENT_READING = (
+    "the models forecast an average rate per step, not which steps sell: sum "
+    "the forecasts over the horizon to read a total, and mind that a forecast "
+    "near 0 scores a low MAE on such a series without being useful"
+)
+
+
+def mostly_zero_text(y: pd.Series) -> str | None:
+    """ "mostly zeros: 87% of the steps are 0 ..." for a series of values >= 0
+    that is 0 at :data:`MOSTLY_ZERO` of its steps or more (and not at all of
+    them), else None."""
+    values = y.to_numpy(dtype=float)
+    if len(values) < 8 or (values < 0).any():
+        return None
+    share = float(np.mean(values == 0))
+    if not MOSTLY_ZERO <= share < 1:
+        return None
+    return (
+        f"mostly zeros: {share:.0%} of the steps are 0 (intermittent); "
+        f"{INTERMITTENT_READING}"
     )
 
 

@@ -1186,3 +1186,20 @@ def test_a_totals_row_is_said_once_not_also_as_a_row_without_a_time():
     assert [n for n in notes if "without a time" in n] == [
         "dropped 1 row without a time"
     ]
+
+
+def test_mostly_zero_series_say_how_to_read_their_forecasts():
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    spare = [3 if i % 9 == 0 else 0 for i in range(60)]
+    steady = [5 + i % 3 for i in range(60)]
+    text = "date,spare,steady\n" + "".join(
+        f"{d:%Y-%m-%d},{a},{b}\n" for d, a, b in zip(days, spare, steady, strict=True)
+    )
+    one = to_series(read_csv(text), value_col="spare")
+    assert any(
+        n.startswith("mostly zeros: 88% of the steps") for n in one.attrs["notes"]
+    )
+    steady_notes = to_series(read_csv(text), value_col="steady").attrs["notes"]
+    assert not any(n.startswith("mostly zeros") for n in steady_notes)
+    (note,) = (n for n in to_panel(read_csv(text)).attrs["notes"] if "mostly" in n)
+    assert "1 series is 0 at half the steps or more" in note and "'spare' (88%)" in note
