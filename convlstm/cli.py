@@ -63,6 +63,7 @@ from .narrative import (
     below_zero_text,
     epoch_text,
     filled_scoring_text,
+    one_fold_text,
     panel_below_zero_text,
     start_notes,
     unchosen_members_text,
@@ -567,6 +568,8 @@ def _run_notes(
         notes += start_notes(name, model)
     if alike := alike_networks_text(result.backtest.forecasts, result.fitted):
         notes.append(alike)
+    if one := one_fold_text(result.backtest.forecasts):
+        notes.append(one)
     if below := below_zero_text(y, result.future):
         notes.append(below)
     if filled := filled_scoring_text(result.backtest.forecasts):

@@ -326,6 +326,21 @@ def kept_start_text(name: str, model: Any) -> str | None:
     return kept_epoch_text(name, model)
 
 
+def one_fold_text(forecasts: pd.DataFrame) -> str | None:
+    """What a ranking on one backtest fold rests on (``forecasts``: the
+    backtest's rows, with ``fold`` and ``timestamp``), or None with more folds:
+    one stretch of the series, which may not look like the next."""
+    if forecasts.empty or forecasts["fold"].nunique() != 1:
+        return None
+    times = pd.DatetimeIndex(forecasts["timestamp"])
+    return (
+        f"the ranking rests on one backtest fold, {format_time(times.min())} to "
+        f"{format_time(times.max())}: one stretch of the series, which may not "
+        "look like the stretch forecast next (a season turning, say); more folds "
+        "give a steadier ranking"
+    )
+
+
 def alike_forecasts(forecasts: pd.DataFrame, names: list[str]) -> list[str]:
     """The models of ``names`` whose backtest forecasts (``model, forecast``
     rows) equal another's of them to round-off on every fold, in ``names``'

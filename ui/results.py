@@ -299,6 +299,8 @@ def show_scores(cmp: Any, best: str | None) -> None:
     st.dataframe(table, hide_index=True, key="metrics_table", column_config=config)
     if filled := narrative.filled_scoring_text(cmp.backtest.forecasts):
         st.caption(escape_md(narrative.as_sentence(filled)))
+    if one := narrative.one_fold_text(cmp.backtest.forecasts):
+        st.caption(f":material/info: {escape_md(narrative.as_sentence(one))}")
     st.caption(
         "★ marks the best model (lowest MAE over all folds). Coverage is measured "
         "on folds the interval did not learn from: compare it with the nominal "

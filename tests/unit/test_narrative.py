@@ -217,3 +217,13 @@ def test_networks_that_forecast_alike_are_said_to_rate_their_start():
     assert "ETS" not in text  # a statistical model matching them is no network
     frame.loc[frame["model"] == "LSTM", "forecast"] += 1e-3
     assert narrative.alike_networks_text(frame, fitted) is None
+
+
+def test_a_ranking_on_one_fold_says_what_it_rests_on():
+    times = pd.date_range("2024-07-01", periods=3, freq="MS")
+    one = pd.DataFrame({"fold": 1, "timestamp": times, "model": "ETS", "forecast": 1.0})
+    text = narrative.one_fold_text(one)
+    assert text.startswith("the ranking rests on one backtest fold, 2024-07-01 to")
+    two = pd.concat([one, one.assign(fold=2)])
+    assert narrative.one_fold_text(two) is None
+    assert narrative.one_fold_text(one.iloc[:0]) is None
