@@ -43,7 +43,9 @@ def scope_choice(panel: pd.DataFrame, chosen: str) -> bool:
     """
     n = int(panel["series"].nunique())
     labels = {
-        ALL: f"All {n:,} series (one global run)",
+        ALL: f"All {n:,} series (one global run)"
+        if n <= PANEL_SAMPLE
+        else f"Many series: a random {PANEL_SAMPLE} of the {n:,} (one global run)",
         ONE: f"Only the chosen series ({escape_md(chosen)})",
     }
     if SCOPE not in st.session_state:

@@ -196,3 +196,15 @@ def test_a_result_of_the_chosen_series_keeps_its_scope_across_pages(
     # the radio is drawn afresh: it follows the result shown, not its default
     assert app.radio(key=ui.panel_results.SCOPE).value == "one"
     assert not any("not the data chosen now" in i.value for i in app.info)
+
+
+def test_a_panel_over_the_sample_says_so_in_its_choice(app: AppTest) -> None:
+    from tests.app.helpers import upload
+
+    rows = "".join(
+        f"s{k},2024-01-{d:02d},{k + d}\n" for k in range(210) for d in range(1, 21)
+    )
+    upload(app, "many.csv", ("store,date,value\n" + rows).encode())
+    _open(app, "pages/compare.py")
+    label = app.radio(key=ui.panel_results.SCOPE).options[0]
+    assert f"a random {ui.PANEL_SAMPLE} of the 210" in label
