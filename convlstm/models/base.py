@@ -456,10 +456,19 @@ _PANEL_ONLY = ("n_jobs", "engine", "train_workers")
 def _panel_predict(predict: Callable[..., Any]) -> Callable[..., Any]:
     """``predict`` that forecasts every series after a panel fit."""
 
+    taken = inspect.signature(predict).parameters
+
     @functools.wraps(predict)
     def wrapper(self: BaseForecaster, *args: Any, **kwargs: Any) -> Any:
         if self.fitted_on_panel:
             return self.predict_panel(*args, **kwargs)
+        if (args and len(taken) == 1) or "horizon" in kwargs and "horizon" not in taken:
+            # predict(6): the horizon is a setting, fixed when the model is fitted
+            raise ParameterError(
+                "predict() takes no horizon: it forecasts the horizon the model "
+                f"was fitted with ({getattr(self, 'horizon', '?')}); set "
+                "horizon=... and fit again"
+            )
         return predict(self, *args, **kwargs)
 
     return wrapper

@@ -101,3 +101,13 @@ def test_panel_only_fit_arguments_on_one_series_are_a_clear_error(y):
 
     with pytest.raises(ParameterError, match="n_jobs applies to a panel"):
         build("ETS").fit(y, n_jobs=2)
+
+
+@pytest.mark.parametrize("name", ["ETS", "Seasonal naive"])
+def test_predict_with_a_horizon_says_it_is_a_setting(name, y):
+    from convlstm import ParameterError
+
+    model = build(name).fit(y)
+    for call in (lambda: model.predict(6), lambda: model.predict(horizon=6)):
+        with pytest.raises(ParameterError, match="predict\\(\\) takes no horizon"):
+            call()
