@@ -102,6 +102,9 @@ def run(job: Callable[[Progress], Any], text: str, what: str) -> Any:
         st.session_state.pop(RUNNING, None)
         ui.show_error(exc)
         st.stop()
+    except Exception:
+        st.session_state.pop(RUNNING, None)  # a failure, not a click elsewhere
+        raise
     st.session_state.pop(RUNNING, None)
     progress.close()
     return result
@@ -332,7 +335,7 @@ def cell_section(subject: explain.Subject, kernel_size: int) -> None:
     cells = max(int(net.width) // max(pool, 1), 1)  # a row's cells after pooling
     if k > cells:
         along = (
-            f"its whole row of {cells} cells ({int(net.width)} steps, one season: "
+            f"its whole row of {cells} cells (the row's {int(net.width)} steps: "
             "the kernel is wider than the row, the rest is zero padding)"
         )
     elif pool > 1:
