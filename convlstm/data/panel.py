@@ -28,14 +28,14 @@ from .columns import (
 from .frequency import infer_freq
 from .series import (
     INTERMITTENT_READING,
-    LOW_END_SHARE,
-    MOSTLY_ZERO,
     SPIKE_STEPS,
     as_table,
     column_args,
+    low_ends,
     parse_rows,
     repair,
     spike_ratios,
+    zero_shares,
 )
 from .steps import (
     WHERE_TO_CHOOSE,
@@ -730,31 +730,15 @@ def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:
 
 def _note_low_ends(out: pd.DataFrame, notes: list[str]) -> None:
     """A note on the series that end far below their typical value before
-    (the rule of :func:`~convlstm.data.series.low_end_text`, for one series):
-    a last week or month exported before it was over."""
-    values = out["value"].astype(float)
-    groups = values.groupby(out["series"], sort=False)
-    size, lowest = groups.transform("size"), groups.transform("min")
-    tail = out.loc[(size >= 9) & (lowest >= 0)].groupby("series", sort=False).tail(9)
-    if tail.empty:
-        return
-    by = tail.groupby("series", sort=False)
-    last = by["value"].last().astype(float)
-    second = by["value"].nth(-2)
-    second = pd.Series(
-        second.to_numpy(dtype=float), index=tail.loc[second.index, "series"]
-    )
-    before = tail[by.cumcount(ascending=False).to_numpy() > 0]  # all but the last
-    typical = before.groupby("series", sort=False)["value"].median().astype(float)
-    second = second.reindex(typical.index)
-    cut = (typical > 0) & (last <= LOW_END_SHARE * typical) & (second >= 0.5 * typical)
-    low = last[cut]
+    (:func:`~convlstm.data.series.low_ends`, as for one series): a last week or
+    month exported before it was over."""
+    low = low_ends(out["value"].to_numpy(dtype=float), out["series"].to_numpy())
     if low.empty:
         return
-    when = by["time"].last()
+    when = out.groupby("series", sort=False)["time"].last()
     shown = [
         f"{quote(str(n))} ({v:.6g} at {format_time(pd.Timestamp(when[n]))})"
-        for n, v in low.head(_LISTED).items()
+        for n, v in low["last"].head(_LISTED).items()
     ]
     more = f" and {len(low) - _LISTED:,} more" if len(low) > _LISTED else ""
     notes.append(
@@ -767,28 +751,12 @@ def _note_low_ends(out: pd.DataFrame, notes: list[str]) -> None:
 
 
 def _note_mostly_zero(out: pd.DataFrame, notes: list[str]) -> None:
-    """A note on the intermittent series (values >= 0, zero at
-    ``MOSTLY_ZERO`` of the steps or more, as for one series)."""
-    values = out["value"].astype(float)
-    groups = values.groupby(out["series"], sort=False)
-    stats = pd.DataFrame(
-        {
-            "zero": (values == 0).groupby(out["series"], sort=False).mean(),
-            "low": groups.min(),
-            "n": groups.size(),
-        }
-    )
-    sparse = stats[
-        (stats["n"] >= 8)
-        & (stats["low"] >= 0)
-        & (stats["zero"] >= MOSTLY_ZERO)
-        & (stats["zero"] < 1)
-    ]
+    """A note on the intermittent series
+    (:func:`~convlstm.data.series.zero_shares`, as for one series)."""
+    sparse = zero_shares(out["value"].to_numpy(dtype=float), out["series"].to_numpy())
     if sparse.empty:
         return
-    shown = [
-        f"{quote(str(n))} ({z:.0%})" for n, z in sparse["zero"].head(_LISTED).items()
-    ]
+    shown = [f"{quote(str(n))} ({z:.0%})" for n, z in sparse.head(_LISTED).items()]
     more = f" and {len(sparse) - _LISTED:,} more" if len(sparse) > _LISTED else ""
     notes.append(
         f"mostly zeros: {plural(len(sparse), 'series')} "

@@ -202,22 +202,50 @@ def spike_text(y: pd.Series) -> str | None:
 LOW_END_SHARE = 0.25
 
 
+def low_ends(values: np.ndarray, names: np.ndarray | None = None) -> pd.DataFrame:
+    """The series that end far below their typical value: a series of values
+    >= 0 whose last value is at most ``LOW_END_SHARE`` of the median of its 8
+    values before, while the value before it is not below half that median (a
+    week or month exported before it was over looks so; a decline into a
+    trough does not). ``names``: each value's series, the values sorted by
+    series then time (None: one series). Returns ``last, typical`` per such
+    series (index: the name)."""
+    v = pd.Series(np.asarray(values, dtype=float))
+    key = pd.Series(np.zeros(len(v)) if names is None else np.asarray(names))
+    groups = v.groupby(key, sort=False)
+    usable = (groups.transform("size") >= 9) & (groups.transform("min") >= 0)
+    tail = pd.DataFrame({"series": key[usable], "value": v[usable]})
+    tail = tail.groupby("series", sort=False).tail(9)
+    if tail.empty:
+        return pd.DataFrame(columns=["last", "typical"])
+    by = tail.groupby("series", sort=False)["value"]
+    from_end = by.cumcount(ascending=False).to_numpy()
+    before = tail[from_end > 0].groupby("series", sort=False)["value"]
+    out = pd.DataFrame(
+        {
+            "last": by.last(),
+            "second": tail[from_end == 1].groupby("series", sort=False)["value"].last(),
+            "typical": before.median(),
+        }
+    )
+    cut = (
+        (out["typical"] > 0)
+        & (out["last"] <= LOW_END_SHARE * out["typical"])
+        & (out["second"] >= 0.5 * out["typical"])
+    )
+    return out.loc[cut, ["last", "typical"]]
+
+
 def low_end_text(y: pd.Series) -> str | None:
-    """ "the last value ... is 12% of the typical one before it ..." when a
-    series of values >= 0 ends far below the median of its 8 values before
-    while the value before it is not (a week or month exported before it was
-    over looks so; a decline into a trough does not), else None."""
-    values = y.to_numpy(dtype=float)
-    if len(values) < 9 or (values < 0).any():
+    """ "the last value ... is 12% of the typical one before it ..." when ``y``
+    ends far below its typical value (:func:`low_ends`), else None."""
+    low = low_ends(y.to_numpy(dtype=float))
+    if low.empty:
         return None
-    typical = float(np.median(values[-9:-1]))
-    if not typical > 0 or values[-1] > LOW_END_SHARE * typical:
-        return None
-    if values[-2] < 0.5 * typical:
-        return None  # a decline already under way (a cycle's trough), not a cut
+    last, typical = low.iloc[0]
     return (
-        f"the last value ({values[-1]:.6g} at {format_time(y.index[-1])}) is "
-        f"{values[-1] / typical:.0%} of the typical one before it ({typical:.6g}, "
+        f"the last value ({last:.6g} at {format_time(y.index[-1])}) is "
+        f"{last / typical:.0%} of the typical one before it ({typical:.6g}, "
         "the median of the 8 before); if its period was not over when the data "
         "were exported, leave it out: the models take it as real"
     )
@@ -235,18 +263,36 @@ INTERMITTENT_READING = (
 )
 
 
+def zero_shares(values: np.ndarray, names: np.ndarray | None = None) -> pd.Series:
+    """The share of zeros of each intermittent series: values >= 0, at least 8
+    of them, zero at :data:`MOSTLY_ZERO` of the steps or more but not all.
+    ``names`` as for :func:`low_ends`. Index: the name."""
+    v = pd.Series(np.asarray(values, dtype=float))
+    key = pd.Series(np.zeros(len(v)) if names is None else np.asarray(names))
+    stats = pd.DataFrame(
+        {
+            "zero": (v == 0).groupby(key, sort=False).mean(),
+            "low": v.groupby(key, sort=False).min(),
+            "n": v.groupby(key, sort=False).size(),
+        }
+    )
+    keep = (
+        (stats["n"] >= 8)
+        & (stats["low"] >= 0)
+        & (stats["zero"] >= MOSTLY_ZERO)
+        & (stats["zero"] < 1)
+    )
+    return stats.loc[keep, "zero"]
+
+
 def mostly_zero_text(y: pd.Series) -> str | None:
-    """ "mostly zeros: 87% of the steps are 0 ..." for a series of values >= 0
-    that is 0 at :data:`MOSTLY_ZERO` of its steps or more (and not at all of
-    them), else None."""
-    values = y.to_numpy(dtype=float)
-    if len(values) < 8 or (values < 0).any():
-        return None
-    share = float(np.mean(values == 0))
-    if not MOSTLY_ZERO <= share < 1:
+    """ "mostly zeros: 87% of the steps are 0 ..." for an intermittent series
+    (:func:`zero_shares`), else None."""
+    shares = zero_shares(y.to_numpy(dtype=float))
+    if shares.empty:
         return None
     return (
-        f"mostly zeros: {share:.0%} of the steps are 0 (intermittent); "
+        f"mostly zeros: {shares.iloc[0]:.0%} of the steps are 0 (intermittent); "
         f"{INTERMITTENT_READING}"
     )
 
