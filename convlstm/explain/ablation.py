@@ -138,7 +138,8 @@ def ablation(
 
     mae = summary["mae"].astype(float)
     conv_names = [n for n in spec if spec[n][0] == "ConvLSTM"]
-    starts = _kept_start(result.forecasts, conv_names)
+    # variants of different designs forecast alike only when each kept its start
+    starts = alike_forecasts(result.forecasts, conv_names)
     findings: list[str] = []
     if starts:
         findings.append(
@@ -224,9 +225,3 @@ def ablation(
     return Ablation(
         summary=summary, findings=findings, backtest=result, reference=reference
     )
-
-
-def _kept_start(forecasts: pd.DataFrame, names: list[str]) -> list[str]:
-    """The ConvLSTM variants whose backtest forecasts equal another variant's
-    (to round-off) on every fold (:func:`~convlstm.narrative.alike_forecasts`)."""
-    return alike_forecasts(forecasts, names)

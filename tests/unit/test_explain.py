@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from convlstm import ParameterError, explain, moving_blob
+from convlstm import ParameterError, explain, moving_blob, narrative
 from convlstm.models.neural import ConvLSTMForecaster
 from convlstm.nn import ConvLSTMCell
 from convlstm.plots import demo as demo_plots
@@ -274,8 +274,8 @@ def test_variants_that_kept_their_start_are_not_read_as_design_effects() -> None
         }
     )
     names = ["k=1", "k=3", "no residual"]
-    assert ablation_module._kept_start(forecasts, names) == ["k=1", "no residual"]
-    assert ablation_module._kept_start(forecasts, names[1:]) == []
+    assert narrative.alike_forecasts(forecasts, names) == ["k=1", "no residual"]
+    assert narrative.alike_forecasts(forecasts, names[1:]) == []
 
 
 def test_effect_sentences() -> None:
