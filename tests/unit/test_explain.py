@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import numpy as np
@@ -16,8 +15,6 @@ from convlstm.models.neural import ConvLSTMForecaster
 from convlstm.nn import ConvLSTMCell
 from convlstm.plots import demo as demo_plots
 from convlstm.plots import explain as explain_plots
-
-ablation_module = importlib.import_module("convlstm.explain.ablation")
 
 TINY = {"hidden_size": 4, "num_layers": 2, "epochs": 2, "batch_size": 16}
 
