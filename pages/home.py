@@ -68,7 +68,7 @@ with st.container(border=True):
         )
 
 st.subheader("Or go step by step")
-col1, col2 = st.columns(2)
+col1, col2, col3 = st.columns(3)
 with col1, st.container(border=True):
     st.page_link("pages/data.py", label="**1. Data**", icon=":material/table_chart:")
     st.caption(
@@ -84,4 +84,12 @@ with col2, st.container(border=True):
     st.caption(
         "Set the ConvLSTM's kernel, hidden size and learning rate, train it beside "
         "the baselines on the same folds, and download the forecasts."
+    )
+with col3, st.container(border=True):
+    st.page_link(
+        "pages/how_it_works.py", label="**3. How it works**", icon=":material/school:"
+    )
+    st.caption(
+        "The ConvLSTM made visible on your data: its frames, equations, gates, "
+        "what it looks at, an ablation, and the pretrained network."
     )

@@ -61,3 +61,11 @@ def test_switch_page_runs_the_page_file_alone_and_the_workaround_draws_the_frame
     assert [link.label for link in at.sidebar.get("page_link")] == [
         title for _, title, _ in ui.PAGE_SPECS
     ]
+
+
+def test_the_home_page_links_every_step_how_it_works_too() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    main = [link.label for link in at.main.get("page_link")]
+    assert main == ["**1. Data**", "**2. Train & compare**", "**3. How it works**"]
