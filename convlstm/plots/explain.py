@@ -209,11 +209,20 @@ def gates_figure(
             )
     fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False)
     fig.update_xaxes(showticklabels=False, showgrid=False)
-    fig.update_annotations(font_size=11)
+    fig.update_annotations(font_size=13)
+    # the row titles read across, not turned on their side (a projector's
+    # audience reads them from the back of the room)
+    fig.for_each_annotation(
+        lambda a: (
+            a.update(textangle=0, xanchor="left", align="left")
+            if a.textangle == 90
+            else None
+        )
+    )
     fig.update_layout(
         template="plotly_white",
         height=130 * len(_GATE_ROWS) + 40,
-        margin={"l": 10, "r": 110, "t": 40, "b": 10},
+        margin={"l": 10, "r": 130, "t": 40, "b": 10},
     )
     return fig
 
