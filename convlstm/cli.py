@@ -59,12 +59,12 @@ from .models.registry import (
     start_models,
 )
 from .narrative import (
-    alike_networks_text,
     below_zero_text,
     epoch_text,
     filled_scoring_text,
     one_fold_text,
     panel_below_zero_text,
+    run_start_notes,
     start_notes,
     unchosen_members_text,
     unscored_text,
@@ -564,10 +564,7 @@ def _run_notes(
     notes = [f"{name} left out: {why}" for name, why in result.left_out.items()]
     if trains_too := unchosen_members_text(models, params):
         notes.append(trains_too)
-    for name, model in result.fitted.items():
-        notes += start_notes(name, model)
-    if alike := alike_networks_text(result.backtest.forecasts, result.fitted):
-        notes.append(alike)
+    notes += run_start_notes(result.fitted, result.backtest.forecasts)
     if one := one_fold_text(result.backtest.forecasts):
         notes.append(one)
     if below := below_zero_text(y, result.future):

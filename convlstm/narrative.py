@@ -393,6 +393,26 @@ def start_notes(name: str, model: Any, folds: Iterable[str] = ()) -> list[str]:
     return notes
 
 
+def run_start_notes(
+    fitted: Mapping[str, Any],
+    forecasts: pd.DataFrame | None,
+    fold_starts: Mapping[str, Iterable[str]] | None = None,
+) -> list[str]:
+    """A run's notes on how its networks started: :func:`start_notes` of each
+    fitted model (with its backtest folds' starts, from ``fold_starts``), then
+    :func:`alike_networks_text` on the run's backtest ``forecasts``."""
+    folds = fold_starts or {}
+    notes = [
+        note
+        for name, model in fitted.items()
+        for note in start_notes(name, model, folds.get(name) or [])
+    ]
+    scored = forecasts is not None and not forecasts.empty
+    if scored and (alike := alike_networks_text(forecasts, fitted)):
+        notes.append(alike)
+    return notes
+
+
 _START_WORDS = {
     "scratch": "from scratch",
     "pretrained": "from the pretrained network",

@@ -59,7 +59,7 @@ from .models.registry import (
     model_spec,
     params_for,
 )
-from .narrative import alike_networks_text, start_notes, unchosen_members_text
+from .narrative import run_start_notes, unchosen_members_text
 
 __all__ = [
     "ALL_SERIES",
@@ -530,10 +530,7 @@ def compare_panel(
         final = fit_round(cuts, expected, "final", validation)
         _merge_failures(failed, final.failed, "final fit")
         fitted = {n: f for n, f in final.fitted.items() if n in named}
-        for name, model in fitted.items():  # how a network started, and why
-            notes += start_notes(name, model)
-        if not forecasts.empty and (alike := alike_networks_text(forecasts, fitted)):
-            notes.append(alike)
+        notes += run_start_notes(fitted, forecasts)  # how the networks started
         future = _future_frame(final.forecasts, expected, list(named))
         if levels and not forecasts.empty:
             future, coverage = _with_intervals(

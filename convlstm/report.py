@@ -28,7 +28,6 @@ from .metrics import best_model
 from .models.registry import model_names, model_spec
 from .narrative import (
     UNSCORED_READING,
-    alike_networks_text,
     as_sentence,
     below_zero_text,
     coverage_points_text,
@@ -36,7 +35,7 @@ from .narrative import (
     kinds_phrase,
     network_words,
     panel_below_zero_text,
-    start_notes,
+    run_start_notes,
     unscored_panel_text,
     unscored_text,
 )
@@ -747,14 +746,8 @@ def _start_notes(comparison: Any) -> str:
     start (its training added nothing)."""
     fitted = getattr(comparison, "fitted", None) or {}
     fold_starts = getattr(getattr(comparison, "backtest", None), "fold_starts", {})
-    notes = [
-        note
-        for name, model in fitted.items()
-        for note in start_notes(name, model, fold_starts.get(name) or [])
-    ]
     forecasts = getattr(getattr(comparison, "backtest", None), "forecasts", None)
-    if forecasts is not None and (alike := alike_networks_text(forecasts, fitted)):
-        notes.append(alike)
+    notes = run_start_notes(fitted, forecasts, fold_starts)
     if not notes:
         return ""
     items = "".join(f"<li>{_e(as_sentence(n))}</li>" for n in notes)

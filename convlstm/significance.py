@@ -53,6 +53,12 @@ class DMResult:
     note: str = ""
 
 
+def min_pairs(horizon: int) -> int:
+    """Fewest paired finite errors :func:`diebold_mariano` tests at ``horizon``:
+    its long-run variance needs ``horizon`` autocovariances and one more point."""
+    return max(3, horizon + 1)
+
+
 def diebold_mariano(
     errors_a: Iterable[float],
     errors_b: Iterable[float],
@@ -105,7 +111,7 @@ def diebold_mariano(
     keep = np.isfinite(a) & np.isfinite(b)
     a, b = a[keep], b[keep]
     n = int(a.size)
-    needed = max(3, h + 1)
+    needed = min_pairs(h)
     if n < needed:
         raise DataError(
             f"Diebold-Mariano with horizon {h} needs at least {needed} paired finite "
@@ -248,7 +254,7 @@ def compare_to_baseline(
                 pair[model], pair[baseline], horizon=horizon, loss=loss, alpha=alpha
             )
         except DataError as exc:
-            needed = max(3, int(horizon) + 1)
+            needed = min_pairs(int(horizon))
             row["verdict"] = (
                 # a table cell: short, the reason in numbers
                 f"not tested: too few folds ({len(pair)} paired errors, the test "

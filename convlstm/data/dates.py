@@ -142,7 +142,7 @@ def parse_times(
         notes_first = [
             f"left out {plural(int(totals.sum()), 'row')} at the end of the file from "
             f"row {first + 2} ({quote(text.iloc[first])} in column {quote(name)}): "
-            "totals or averages, not times"
+            f"{TOTALS_LEFT_OUT}"
         ]
     else:
         notes_first = []
@@ -178,6 +178,10 @@ def _decimal_months(present: pd.Series, name: str) -> tuple[pd.Series, list[str]
         "month 2018.10 as the number 2018.1)"
     ]
 
+
+#: How the note on summary rows left out under the data ends (the rows are
+#: then dropped without a time, which the reader need not say again).
+TOTALS_LEFT_OUT = "totals or averages, not times"
 
 #: A time cell that starts a summary row under the data ("Total", "Grand total",
 #: "Sum", "Average", "Max", and their German, French, Spanish, Dutch, Chinese,

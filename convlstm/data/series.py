@@ -21,7 +21,7 @@ from .columns import (
     pick_value_column,
     series_names,
 )
-from .dates import parse_times
+from .dates import TOTALS_LEFT_OUT, parse_times
 from .frequency import infer_freq, regular_freq
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
@@ -587,7 +587,7 @@ def parse_rows(
     has_time = ~np.asarray(times.isna())
     if not has_time.all():
         dropped = ~has_time
-        if any("totals or averages, not times" in n for n in time_notes):
+        if any(n.endswith(TOTALS_LEFT_OUT) for n in time_notes):
             # the summary rows under the data are said already: count the rest
             dropped &= np.asarray(cell_text(times_raw)[1])
         said = f"dropped {plural(int(dropped.sum()), 'row')} without a time"

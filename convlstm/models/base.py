@@ -462,7 +462,8 @@ def _panel_predict(predict: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(self: BaseForecaster, *args: Any, **kwargs: Any) -> Any:
         if self.fitted_on_panel:
             return self.predict_panel(*args, **kwargs)
-        if (args and len(taken) == 1) or "horizon" in kwargs and "horizon" not in taken:
+        positional = bool(args) and len(taken) == 1  # predict(self) only
+        if positional or ("horizon" in kwargs and "horizon" not in taken):
             # predict(6): the horizon is a setting, fixed when the model is fitted
             raise ParameterError(
                 "predict() takes no horizon: it forecasts the horizon the model "
