@@ -328,11 +328,13 @@ def kept_start_text(name: str, model: Any) -> str | None:
 
 def one_fold_text(forecasts: pd.DataFrame) -> str | None:
     """What a ranking on one backtest fold rests on (``forecasts``: the
-    backtest's rows, with ``fold`` and ``timestamp``), or None with more folds:
-    one stretch of the series, which may not look like the next."""
+    backtest's rows, with ``fold`` and ``timestamp``, or a panel's with
+    ``time``), or None with more folds: one stretch of the series, which may not
+    look like the next."""
     if forecasts.empty or forecasts["fold"].nunique() != 1:
         return None
-    times = pd.DatetimeIndex(forecasts["timestamp"])
+    when = "timestamp" if "timestamp" in forecasts else "time"
+    times = pd.DatetimeIndex(forecasts[when])
     return (
         f"the ranking rests on one backtest fold, {format_time(times.min())} to "
         f"{format_time(times.max())}: one stretch of the series, which may not "

@@ -59,7 +59,7 @@ from .models.registry import (
     model_spec,
     params_for,
 )
-from .narrative import run_start_notes, unchosen_members_text
+from .narrative import one_fold_text, run_start_notes, unchosen_members_text
 
 __all__ = [
     "ALL_SERIES",
@@ -519,6 +519,8 @@ def compare_panel(
         and set(evaluated) <= set(per_series.loc[per_series["model"] == name, "series"])
     ]
     best = best_model(summary, among=complete, column="mean_mase")
+    if not tracker.stopped and (one := one_fold_text(forecasts)):
+        notes.append(one)
     summary["best"] = [str(name) == best for name in summary.index]
 
     future = pd.DataFrame(columns=["series", "time", "model", "forecast", "step"])

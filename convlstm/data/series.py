@@ -136,9 +136,12 @@ def to_series(
     out.name = value_col
     if np.ptp(out.to_numpy()) == 0:
         notes.append(f"the series is constant (every value is {out.iloc[0]:g})")
-    if spike := spike_text(out):
+    low = low_end_text(out)
+    # a last value far from the one before is a spike too: the low-end note
+    # says more of it (an unfinished period), so that one value gets one note
+    if (spike := spike_text(out)) and not (low and _spike_is_last(out)):
         notes.append(f"check the data: {spike}")
-    elif low := low_end_text(out):
+    if low:
         notes.append(f"check the data: {low}")
     if sparse := mostly_zero_text(out):
         notes.append(sparse)
@@ -175,6 +178,14 @@ def spike_ratios(values: np.ndarray, names: np.ndarray | None = None) -> np.ndar
         ratio = np.fmin(before, after) / typical
     ratio[(size < 8) | ~(typical > 0)] = np.nan
     return ratio
+
+
+def _spike_is_last(y: pd.Series) -> bool:
+    """Whether the most extreme lone value of ``y`` (:func:`spike_text`) is its
+    last one."""
+    ratio = spike_ratios(y.to_numpy(dtype=float))
+    far = np.flatnonzero(ratio > SPIKE_STEPS)
+    return bool(len(far)) and int(far[np.argmax(ratio[far])]) == len(y) - 1
 
 
 def spike_text(y: pd.Series) -> str | None:

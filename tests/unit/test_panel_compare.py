@@ -588,3 +588,11 @@ def test_future_lists_series_in_natural_order():
     )
     order = list(dict.fromkeys(result.future["series"]))
     assert order == ["store 1", "store 9", "store 10"]
+
+
+def test_a_panel_ranking_on_one_fold_says_what_it_rests_on():
+    one = compare_panel(_panel(), models=["Naive", "Theta"], horizon=3, folds=1)
+    (note,) = (n for n in one.notes if n.startswith("the ranking rests on one"))
+    assert "backtest fold, " in note and "more folds give a steadier ranking" in note
+    two = compare_panel(_panel(), models=["Naive", "Theta"], horizon=3, folds=2)
+    assert not any(n.startswith("the ranking rests on one") for n in two.notes)
