@@ -144,6 +144,24 @@ class Comparison:
     record: dict[str, Any] | None = None
     left_out: dict[str, str] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # the fields hold whole frames and fitted models: name what it is instead
+        models = list(self.summary.index)
+        if not self.scored:
+            scores = "a forecast only (0 folds)"
+        elif (best := self.best) is not None:
+            mae = float(self.summary.loc[best, "mae"])
+            scores = (
+                f"{plural(self.backtest.folds, 'fold')}; best {best} (MAE {mae:.4g})"
+            )
+        else:
+            scores = f"{plural(self.backtest.folds, 'fold')}; no model scored"
+        left = f"; left out: {', '.join(self.left_out)}" if self.left_out else ""
+        return (
+            f"<Comparison of {plural(len(models), 'model')} ({', '.join(models)}), "
+            f"horizon {self.backtest.horizon}, {scores}{left}; {self.seconds:.1f} s>"
+        )
+
     @property
     def scored(self) -> bool:
         """Whether the models were backtested (False: 0 folds, a forecast only,

@@ -174,6 +174,22 @@ class PanelComparison:
     seconds: float = 0.0
     stopped: bool = False
 
+    def __repr__(self) -> str:
+        # the fields hold whole frames and fitted models: name what it is instead
+        models = list(self.summary.index)
+        if self.best is not None:
+            mase = float(self.summary.loc[self.best, "mean_mase"])
+            scores = f"best {self.best} (mean MASE {mase:.4g})"
+        else:
+            scores = "no model ranked"
+        stopped = "; stopped early" if self.stopped else ""
+        return (
+            f"<PanelComparison of {plural(len(models), 'model')} "
+            f"({', '.join(models)}) on {plural(len(self.series), 'series')}, "
+            f"horizon {self.horizon}, {plural(self.folds, 'fold')}; {scores}"
+            f"{stopped}; {self.seconds:.1f} s>"
+        )
+
     @property
     def failed_models(self) -> dict[str, str]:
         """``{model: message}`` of the models that failed on the whole panel."""

@@ -82,6 +82,11 @@ def test_compare_baselines(y):
     assert stages[-1] == ("Naive", "final")
     fractions = [e.fraction for e in events]
     assert fractions == sorted(fractions) and fractions[0] >= 0 and fractions[-1] < 1
+    # a notebook shows one line, not every frame and fitted model
+    text = repr(result)
+    assert text.startswith("<Comparison of 3 models (ARIMA, Seasonal naive, Naive)")
+    assert f"horizon 6, 2 folds; best {result.best} (MAE " in text
+    assert "\n" not in text and len(text) < 200
 
 
 def test_compare_without_final_refit(y):

@@ -596,3 +596,10 @@ def test_a_panel_ranking_on_one_fold_says_what_it_rests_on():
     assert "backtest fold, " in note and "more folds give a steadier ranking" in note
     two = compare_panel(_panel(), models=["Naive", "Theta"], horizon=3, folds=2)
     assert not any(n.startswith("the ranking rests on one") for n in two.notes)
+
+
+def test_a_panel_comparison_prints_as_one_line():
+    out = compare_panel(_panel(), models=["Naive", "Theta"], horizon=3, folds=2)
+    text = repr(out)
+    assert text.startswith("<PanelComparison of 2 models (Naive, Theta) on ")
+    assert "horizon 3, 2 folds; best " in text and "\n" not in text
