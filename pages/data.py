@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from convlstm import ConvLSTMError, data, plots
+from convlstm.data.cells import format_time
 from convlstm.data.steps import STEPS, frequency_words
 
 #: The choices of "Rows in one step", in the words the page shows.
@@ -252,7 +253,7 @@ if panel is not None:
     st.markdown(f"**Series {ui.escape_md(src.get('series'))}**")
 
 freq = y.index.freqstr
-m1, m2, m3, m4, m5 = st.columns(5)
+m1, m2, m3, m4, m5 = st.columns(ui.METRIC_WIDTHS)
 m1.metric("Points", f"{len(y):,}", help="Length of the series after repairs.")
 m2.metric(
     "Frequency",
@@ -261,8 +262,16 @@ m2.metric(
     f"{freq}).",
 )
 m3.metric("Season length", data.season_length(y), help="Steps in one natural cycle.")
-m4.metric("Start", f"{y.index[0]:%Y-%m-%d}", help=f"{y.index[0]}")
-m5.metric("End", f"{y.index[-1]:%Y-%m-%d}", help=f"{y.index[-1]}")
+m4.metric(
+    "Start",
+    ui.short_time(y.index[0], freq),
+    help=f"The first timestamp: {format_time(y.index[0])}.",
+)
+m5.metric(
+    "End",
+    ui.short_time(y.index[-1], freq),
+    help=f"The last timestamp: {format_time(y.index[-1])}.",
+)
 
 st.plotly_chart(plots.series_figure(y), key="series_chart")
 

@@ -116,10 +116,11 @@ from .text import (
     escape_md,
     forecast_table,
     safe_csv,
+    short_time,
     slug,
     time_format,
 )
-from .widgets import dataset_picker, panel_section
+from .widgets import METRIC_WIDTHS, dataset_picker, panel_section
 
 __all__ = [
     "AUTORUN",
@@ -198,6 +199,7 @@ __all__ = [
     "panel_key",
     "panel_label",
     "panel_section",
+    "METRIC_WIDTHS",
     "read_upload",
     "safe_csv",
     "scope_choice",
@@ -210,6 +212,7 @@ __all__ = [
     "source_key",
     "source_label",
     "submitted_values",
+    "short_time",
     "time_format",
     "training_form",
     "upload_id_columns",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from convlstm import data
 from convlstm.data.cells import format_number
+from convlstm.data.frequency import offset_of
 from convlstm.intervals import backtest_intervals
 
 # Characters Markdown would read as formatting, links or HTML.
@@ -50,6 +51,20 @@ def time_format(index: pd.DatetimeIndex | pd.Series) -> str:
     """A display format for timestamps: dates only when every time is midnight."""
     times = pd.DatetimeIndex(index)
     return "YYYY-MM-DD" if (times == times.normalize()).all() else "YYYY-MM-DD HH:mm"
+
+
+def short_time(ts: pd.Timestamp, freq: str | None) -> str:
+    """A timestamp at its series' resolution, short enough for a metric tile:
+    "1949" yearly, "1956 Q1" quarterly, "1949-01" monthly, else the date (a
+    tile has no room for a time of day too: give the whole time beside it)."""
+    base = offset_of(freq).rule_code.split("-")[0] if freq else ""
+    if base in ("YS", "YE", "BYS", "BYE"):
+        return f"{ts:%Y}"
+    if base in ("QS", "QE", "BQS", "BQE"):
+        return f"{ts.year} Q{ts.quarter}"
+    if base in ("MS", "ME", "BMS", "BME"):
+        return f"{ts:%Y-%m}"
+    return f"{ts:%Y-%m-%d}"
 
 
 def dash_missing(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:

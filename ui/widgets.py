@@ -11,14 +11,18 @@ import streamlit as st
 
 from convlstm import datasets, plots
 from convlstm.data import panel_summary
+from convlstm.data.cells import format_time
 from convlstm.data.steps import frequency_words
 
 from .loaders import dataset_info
 from .state import DEFAULT_DATASET, choose_column, mark_column_widgets, source
-from .text import time_format
+from .text import short_time, time_format
 
 #: How many series the small multiples draw.
 SMALL_MULTIPLES = 6
+
+#: Widths of the Data page's five metric tiles: the two dates need the room.
+METRIC_WIDTHS = (1.0, 1.1, 1.0, 1.45, 1.45)
 
 
 def dataset_picker(
@@ -64,7 +68,7 @@ def panel_section(panel: pd.DataFrame) -> str:
     summary = panel_summary(panel)
     names = summary["series"].astype(str).tolist()
     chosen = str(source().get("series") or names[0])
-    m1, m2, m3, m4, m5 = st.columns(5)
+    m1, m2, m3, m4, m5 = st.columns(METRIC_WIDTHS)
     m1.metric("Series", f"{len(names):,}", help="Series read from the file.")
     freq = panel.attrs.get("freq")
     m2.metric(
@@ -82,8 +86,17 @@ def panel_section(panel: pd.DataFrame) -> str:
         ),
         help="The shortest and the longest series, after repairs.",
     )
-    m4.metric("First start", f"{summary['start'].min():%Y-%m-%d}")
-    m5.metric("Last end", f"{summary['end'].max():%Y-%m-%d}")
+    first, last = summary["start"].min(), summary["end"].max()
+    m4.metric(
+        "First start",
+        short_time(first, freq),
+        help=f"The earliest first timestamp of a series: {format_time(first)}.",
+    )
+    m5.metric(
+        "Last end",
+        short_time(last, freq),
+        help=f"The latest last timestamp of a series: {format_time(last)}.",
+    )
     dropped = panel.attrs.get("dropped") or []
     if dropped:
         were = "was" if len(dropped) == 1 else "were"

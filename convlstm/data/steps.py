@@ -231,6 +231,7 @@ _ADVERBS = {
     "year": "yearly", "quarter": "quarterly", "month": "monthly", "week": "weekly",
     "day": "daily", "hour": "hourly", "business day": "business days",
 }  # fmt: skip
+_SHORT_UNITS = {"minute": "min", "second": "s", "millisecond": "ms"}
 _WEEKDAYS = {
     "MON": "Mondays", "TUE": "Tuesdays", "WED": "Wednesdays", "THU": "Thursdays",
     "FRI": "Fridays", "SAT": "Saturdays", "SUN": "Sundays",
@@ -241,7 +242,7 @@ def frequency_words(freq: str | None, *, short: bool = False) -> str:
     """A pandas frequency in words for people: "MS" is "monthly", "W-SUN" "weekly
     (Sundays)", "30min" "every 30 minutes", "QS-OCT" "quarterly (from October)";
     the alias itself when it is none of these (or "unknown" for None). ``short``:
-    a few characters for a narrow place ("weekly", "30 minutes", "weekdays")."""
+    a few characters for a narrow place ("weekly", "30 min", "weekdays")."""
     if not freq:
         return "unknown"
     match = re.fullmatch(r"(\d*)([A-Za-z]+)(?:-([A-Z]{3}))?", str(freq))
@@ -252,7 +253,7 @@ def frequency_words(freq: str | None, *, short: bool = False) -> str:
     anchor = match.group(3)
     if short:
         if n > 1:
-            return f"{n} {unit}s"
+            return f"{n} {_SHORT_UNITS.get(unit, unit + 's')}"
         return "weekdays" if unit == "business day" else _ADVERBS.get(unit, unit)
     words = f"every {n} {unit}s" if n > 1 else _ADVERBS.get(unit, f"every {unit}")
     if unit == "week" and anchor in _WEEKDAYS:

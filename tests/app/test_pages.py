@@ -81,6 +81,8 @@ def test_bundled_dataset_shows_info_chart_and_notes(app: AppTest) -> None:
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Frequency"] == "monthly"
     assert metrics["Points"] == "526"
+    # at the series' resolution, so a tile at 1280 px shows the whole date
+    assert (metrics["Start"], metrics["End"]) == ("1958-03", "2001-12")
     assert plotly_charts(app)
     assert "What the reader did" in texts(app)
     # The sidebar follows the choice.

@@ -180,3 +180,13 @@ def test_a_column_change_sent_for_replaced_data_is_ignored() -> None:
     state.mark_column_widgets()  # drawn for the new file: changes count again
     state.choose_value_column()
     assert st.session_state[ui.SOURCE]["value_col"] == "units"
+
+
+def test_a_metric_tile_shows_a_time_at_its_series_resolution():
+    at = pd.Timestamp("1956-04-01")
+    assert ui.short_time(at, "YS") == "1956"
+    assert ui.short_time(at, "QS-OCT") == "1956 Q2"
+    assert ui.short_time(at, "MS") == "1956-04"
+    assert ui.short_time(at, "W-SUN") == "1956-04-01"
+    assert ui.short_time(at + pd.Timedelta("23h30min"), "30min") == "1956-04-01"
+    assert ui.short_time(at, None) == "1956-04-01"

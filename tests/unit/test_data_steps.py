@@ -249,6 +249,7 @@ def test_frequencies_fit_a_narrow_place_in_short_words():
     from convlstm.data.steps import frequency_words
 
     assert frequency_words("W-MON", short=True) == "weekly"
-    assert frequency_words("30min", short=True) == "30 minutes"
+    assert frequency_words("30min", short=True) == "30 min"
+    assert frequency_words("2h", short=True) == "2 hours"
     assert frequency_words("B", short=True) == "weekdays"
     assert frequency_words("QS-OCT", short=True) == "quarterly"
