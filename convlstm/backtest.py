@@ -24,6 +24,7 @@ from .data import check_series, filled_mask
 from .data import season_length as _season_length
 from .data.cells import plural
 from .errors import ConvLSTMError, DataError, ParameterError, TrainingError
+from .intervals import check_floor, raise_to_floor
 from .models.base import BaseForecaster
 from .models.checks import check_horizon
 
@@ -340,6 +341,7 @@ def backtest(
     n_jobs: int = 1,
     engine: str | None = None,
     keep_going: bool = False,
+    floor: float | None = None,
 ) -> BacktestResult:
     """Evaluate forecasters by rolling-origin backtesting.
 
@@ -370,6 +372,10 @@ def backtest(
             that fold, as a member outside the models always does, so the
             numbers equal a backtest run again without it. A failure is raised
             as before when no model is left.
+        floor: every forecast below it is raised to it before it is scored
+            (0 for amounts that cannot be negative; None: none). Ensembles
+            combine their members' forecasts as the members made them, then
+            their own forecast is raised too.
 
     Returns:
         A :class:`BacktestResult`.
@@ -387,6 +393,7 @@ def backtest(
 
     check_engine(engine)  # also when one process fits: a typo is a typo
     named = named_models(models)
+    floor = check_floor(floor)
     # the index first (a RangeIndex has no season to read); then the length
     y = check_series(y, min_length=1, what="a backtest")
     m = _season_length(y.index)
@@ -458,6 +465,7 @@ def backtest(
                     "forecast": np.asarray(pred, dtype=float),
                 }
             )
+            frame = raise_to_floor(frame, floor)
             if filled.any():
                 frame["filled"] = gap
             if name not in named:

@@ -42,6 +42,7 @@ from .datasets import default_horizon_folds
 from .errors import ConvLSTMError, DataError, PanelFitWarning, ParameterError
 from .executor import check_engine, default_engine, usable_cores
 from .images.cli import add_images_parser, run_images_command
+from .intervals import check_floor, raise_to_floor
 from .models.base import BaseForecaster
 from .models.checks import check_horizon
 from .models.registry import (
@@ -72,6 +73,7 @@ from .narrative import (
 from .panel_compare import (
     ALL_SERIES,
     PanelComparison,
+    check_panel_floor,
     compare_panel,
     default_panel_folds,
     default_panel_horizon,
@@ -405,6 +407,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _one_train_worker(args)
     horizon = _pick(args.horizon, default_horizon_folds(y, dataset)[0])
     check_future(check_series(y, min_length=1).index, check_horizon(horizon))
+    floor = check_floor(args.floor, y.to_numpy(dtype=float))
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
     with fitting(name):
         pred = model.fit(y).predict()
@@ -417,6 +420,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "forecast": pred.to_numpy(dtype=float),
         }
     )
+    frame = raise_to_floor(frame, floor)
     if below := below_zero_text(y, frame):
         print(f"note: {below}", file=err)
     text = safe_csv(frame)
@@ -446,6 +450,7 @@ def _forecast_panel(
             if dataset is not None
             else default_panel_horizon(panel)
         )
+    floor = check_panel_floor(args.floor, panel)
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
     kwargs: dict[str, Any] = {}
     accepted = inspect.signature(model.fit_panel).parameters
@@ -474,6 +479,7 @@ def _forecast_panel(
             + ", ".join(_local_panel_models())
         ) from None
     _print_failures({name: dict(pred.attrs.get("failed") or {})}, err)
+    pred = raise_to_floor(pred, floor)
     if below := panel_below_zero_text(panel, pred.assign(model=name)):
         print(f"note: {below}", file=err)
     frame = pd.DataFrame(
@@ -544,6 +550,7 @@ def _run_compare(
             progress=bar,
             jobs=jobs,
             engine=args.engine,
+            floor=args.floor,
             **options,
         )
     finally:
@@ -605,6 +612,7 @@ def _run_panel(
                 engine=args.engine,
                 train_workers=train_workers,
                 progress=bar,
+                floor=args.floor,
                 **options,
             )
     finally:
@@ -672,6 +680,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "summary": _records(summary),
             "future": _records(result.future),
             "left_out": dict(result.left_out),
+            "floor": result.floor,
             "notes": notes,
             "read_notes": _read_notes(y, dataset),
         }
@@ -683,8 +692,9 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if folds
             else f"{horizon} steps ahead"
         )
+        floor = "" if result.floor is None else f", floor {result.floor:g}"
         out.write(
-            f"{where}: {len(y)} points, {runs}, device {result.device}, "
+            f"{where}: {len(y)} points, {runs}{floor}, device {result.device}, "
             f"{result.seconds:.1f}s\n"
         )
         if result.scored:
@@ -740,6 +750,7 @@ def _compare_panel(
             "per_series": _records(result.per_series),
             "future": _panel_future(result.future),
             "failed": result.failed,
+            "floor": result.floor,
             "notes": [*result.notes, *_panel_run_notes(panel, result)],
             "read_notes": _read_notes(panel, dataset),
         }
@@ -747,15 +758,18 @@ def _compare_panel(
         return 0
     where = args.dataset or args.csv
     if result.folds:
+        floor = "" if result.floor is None else f", floor {result.floor:g}"
         out.write(
-            f"{where}: {len(result.series)} series, {result.folds} folds x "
-            f"{result.horizon} steps per series, {result.seconds:.1f}s\n"
+            f"{where}: {len(result.series)} series, {plural(result.folds, 'fold')} "
+            f"x {result.horizon} steps per series{floor}, {result.seconds:.1f}s\n"
         )
         out.write(_panel_table(result.summary) + "\n")
     else:
         out.write(
             f"{where}: {len(result.series)} series, {result.horizon} steps ahead, "
-            f"a forecast only (0 folds, unscored), {result.seconds:.1f}s\n"
+            f"a forecast only (0 folds, unscored)"
+            f"{'' if result.floor is None else f', floor {result.floor:g}'}, "
+            f"{result.seconds:.1f}s\n"
         )
         for name in result.series:
             future = result.series_frames(name)[1]
@@ -928,6 +942,14 @@ def _add_params(p: argparse.ArgumentParser) -> None:
         "zero-shot start from the pretrained network (default: the model's own; "
         "with many series, auto forecasts the mean of one network trained on "
         "them all and the pretrained one fine-tuned on them)",
+    )
+    g.add_argument(
+        "--floor",
+        type=float,
+        metavar="VALUE",
+        help="no forecast or lower bound goes below VALUE: --floor 0 for counts, "
+        "sales and other amounts that cannot be negative (forecasts under it are "
+        "raised to it, in the backtest too, before scoring; default: none)",
     )
 
 

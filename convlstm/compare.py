@@ -37,11 +37,13 @@ from .data.cells import plural
 from .data.frequency import check_future, season_length
 from .errors import ConvLSTMError, DataError, ParameterError
 from .intervals import (
+    check_floor,
     check_levels,
     conformal_intervals,
     interval_coverage,
     level_label,
     model_intervals,
+    raise_to_floor,
 )
 from .metrics import best_model
 from .models.base import BaseForecaster
@@ -127,6 +129,8 @@ class Comparison:
             reports those as ``DataError``); "failed in the final fit ...": its fit
             on the whole series did, and its backtest rows are dropped too); the
             record keeps every chosen model, so a re-run leaves the same ones out.
+        floor: the value no forecast or lower bound goes below (forecasts under
+            it were raised to it, in the backtest too, before scoring), or None.
     """
 
     backtest: BacktestResult
@@ -143,6 +147,7 @@ class Comparison:
     significance: pd.DataFrame | None = None
     record: dict[str, Any] | None = None
     left_out: dict[str, str] = field(default_factory=dict)
+    floor: float | None = None
 
     def __repr__(self) -> str:
         # the fields hold whole frames and fitted models: name what it is instead
@@ -188,6 +193,7 @@ def compare(
     extra: Mapping[str, Any] | None = None,
     jobs: int = 1,
     engine: str | None = None,
+    floor: float | None = None,
 ) -> Comparison:
     """Backtest several models on the same folds and forecast the future with each.
 
@@ -219,13 +225,19 @@ def compare(
             (``backtest(n_jobs=...)``); the numbers do not depend on it.
         engine: where those folds run, "local" or "ray" (default:
             ``CONVLSTM_ENGINE``, else local).
+        floor: no forecast or lower bound goes below it: 0 for counts, sales
+            and other amounts that cannot be negative (None: none). Forecasts
+            under it are raised to it in the backtest too, before they are
+            scored, so the scores are those of the forecasts shown; the series
+            must not go below it. The fitted models' own ``predict`` is not
+            raised.
 
     Returns:
         A :class:`Comparison` with intervals, coverage, significance and record.
 
     Raises:
-        ParameterError: an unknown model name, bad horizon/folds or levels, or
-            0 folds without ``refit_final``.
+        ParameterError: an unknown model name, bad horizon/folds or levels, 0
+            folds without ``refit_final``, or a floor the series goes below.
         DataError: a series too short (for the backtest, or for every chosen
             model: one too short for some models runs the others and says which
             it left out in ``Comparison.left_out``).
@@ -252,6 +264,7 @@ def compare(
     folds = check_folds(folds)
     horizon = check_horizon(horizon)
     y = _time_indexed(y)
+    floor = check_floor(floor, y.to_numpy(dtype=float))
     if refit_final:
         check_future(y.index, horizon)  # before training, not after
     unscored = folds == 0
@@ -293,6 +306,7 @@ def compare(
             n_jobs=jobs,
             engine=engine,
             keep_going=True,
+            floor=floor,
         )
         for exc in result.failed.values():
             _leave_out(exc, protos, names, left_out, "failed")
@@ -333,10 +347,11 @@ def compare(
     summary = result.summary.copy()
     winner = best_model(summary)
     summary["best"] = [str(m) == winner for m in summary.index]
-    future = (
+    future = raise_to_floor(
         pd.concat(frames, ignore_index=True)
         if frames
-        else pd.DataFrame(columns=["model", "timestamp", "forecast"])
+        else pd.DataFrame(columns=["model", "timestamp", "forecast"]),
+        floor,
     )
     device = _device(names, fitted, params)
     record = make_record(
@@ -351,6 +366,7 @@ def compare(
             **dict(extra or {}),
             "refit_final": refit_final,
             "networks": networks_used(fitted),
+            **({"floor": floor} if floor is not None else {}),
         },
     )
     record["data"] = data
@@ -363,6 +379,7 @@ def compare(
         device=device,
         record=record,
         left_out=left_out,
+        floor=floor,
     )
     if levels:
         comparison = with_intervals(comparison, levels)
@@ -458,9 +475,12 @@ def with_intervals(
     from .significance import compare_to_baseline  # scipy: load on first use
 
     bt = observed(comparison.backtest.forecasts)  # errors of observed points
-    intervals = conformal_intervals(bt, comparison.future, levels)
+    floor = comparison.floor
+    intervals = raise_to_floor(
+        conformal_intervals(bt, comparison.future, levels), floor
+    )
     coverage = interval_coverage(bt, levels)
-    own = model_intervals(comparison.fitted, levels)
+    own = raise_to_floor(model_intervals(comparison.fitted, levels), floor)
     try:
         if not comparison.scored:
             raise DataError("no backtest (0 folds), so no errors to test")
@@ -590,6 +610,7 @@ def rerun(
     levels = extra.pop("levels", DEFAULT_LEVELS)
     alpha = extra.pop("alpha", ALPHA)
     refit_final = bool(extra.pop("refit_final", True))
+    floor = extra.pop("floor", None)
     again = compare(
         y,
         models=models,
@@ -600,6 +621,7 @@ def rerun(
         progress=progress,
         levels=(),
         extra=extra,
+        floor=floor,
     )
     return with_intervals(again, levels, alpha=alpha) if levels else again
 

@@ -437,6 +437,46 @@ def model_intervals(
     return out
 
 
+def raise_to_floor(frame: pd.DataFrame, floor: float | None) -> pd.DataFrame:
+    """``frame`` with its ``forecast`` and ``lower_<pct>`` values below ``floor``
+    raised to it (missing ones stay missing); ``frame`` itself when ``floor`` is
+    None. For amounts that cannot go below a floor (0 for counts and sales): a
+    forecast or a lower bound under it says nothing the floor does not."""
+    if floor is None or frame.empty:
+        return frame
+    out = frame.copy()
+    for col in out.columns:
+        if col == "forecast" or str(col).startswith("lower_"):
+            values = out[col].to_numpy(dtype=float)
+            out[col] = np.where(values < floor, floor, values)
+    return out
+
+
+def check_floor(floor: object, values: np.ndarray | None = None) -> float | None:
+    """A floor for forecasts (None: none) as a float; ``values`` (the history)
+    must not go below it.
+
+    Raises:
+        ParameterError: not a finite number, or the history goes below it.
+    """
+    if floor is None:
+        return None
+    if isinstance(floor, bool) or not isinstance(floor, (int, float, np.number)):
+        raise ParameterError(f"floor must be a number or None, got {floor!r}")
+    floor = float(floor)
+    if not math.isfinite(floor):
+        raise ParameterError(f"floor must be a finite number, got {floor}")
+    if values is not None:
+        low = np.nanmin(values) if np.isfinite(values).any() else math.nan
+        if low < floor:
+            raise ParameterError(
+                f"the series goes below the floor of {floor:g} (its lowest value is "
+                f"{low:.6g}): a floor is for amounts that cannot go below it; "
+                "choose no floor, or one at or below the lowest value"
+            )
+    return floor
+
+
 # --- helpers -------------------------------------------------------------------------
 
 

@@ -195,7 +195,8 @@ def panel_below_zero_text(
         )
     return (
         f"{who} {verb} below zero {where}; for counts, sales or other amounts "
-        "that cannot be negative, read those steps as 0."
+        "that cannot be negative, read those steps as 0, or forecast with a floor "
+        "of 0 (floor=..., --floor, or Never below zero on Train & compare)."
     )
 
 
@@ -324,6 +325,16 @@ def kept_start_text(name: str, model: Any) -> str | None:
     if not history or int(getattr(model, "best_epoch_", 0) or 0) != 0:
         return None
     return kept_epoch_text(name, model)
+
+
+def floor_text(floor: float | None) -> str | None:
+    """What a floor did to a run's forecasts, or None without one."""
+    if floor is None:
+        return None
+    return (
+        f"forecasts and lower bounds below {floor:g} were raised to {floor:g} (a "
+        "floor), in the backtest too: the scores are those of the raised forecasts"
+    )
 
 
 def one_fold_text(forecasts: pd.DataFrame) -> str | None:

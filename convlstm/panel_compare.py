@@ -42,10 +42,12 @@ from .data.series import runs_mask
 from .errors import ConvLSTMError, DataError, PanelFitWarning, ParameterError
 from .executor import check_engine, check_train_workers
 from .intervals import (
+    check_floor,
     check_levels,
     conformal_intervals,
     interval_coverage,
     lower_column,
+    raise_to_floor,
     upper_column,
 )
 from .metrics import best_model, mase_scale
@@ -59,7 +61,7 @@ from .models.registry import (
     model_spec,
     params_for,
 )
-from .narrative import one_fold_text, run_start_notes, unchosen_members_text
+from .narrative import floor_text, one_fold_text, run_start_notes, unchosen_members_text
 
 __all__ = [
     "ALL_SERIES",
@@ -153,6 +155,7 @@ class PanelComparison:
         fitted: the models fitted on all data, by name.
         seconds: wall time of the whole comparison.
         stopped: whether the progress callback stopped the comparison early.
+        floor: the value no forecast or lower bound goes below, or None.
     """
 
     summary: pd.DataFrame
@@ -173,6 +176,7 @@ class PanelComparison:
     fitted: dict[str, BaseForecaster] = field(default_factory=dict)
     seconds: float = 0.0
     stopped: bool = False
+    floor: float | None = None
 
     def __repr__(self) -> str:
         # the fields hold whole frames and fitted models: name what it is instead
@@ -277,6 +281,7 @@ def compare_panel(
     levels: Sequence[float] = DEFAULT_LEVELS,
     engine: str | None = None,
     train_workers: int = 1,
+    floor: float | None = None,
 ) -> PanelComparison:
     """Backtest several models on every series of a panel and forecast the future.
 
@@ -357,6 +362,10 @@ def compare_panel(
             :meth:`~convlstm.models.neural.NeuralForecaster.fit_panel`: the
             numbers are close to one process's, not equal); 1 trains in this
             process.
+        floor: no forecast or lower bound goes below it (0 for amounts that
+            cannot be negative; None: none), as in
+            :func:`~convlstm.compare.compare`: forecasts under it are raised to
+            it in the backtest too, before scoring; no series may go below it.
 
     Returns:
         A :class:`PanelComparison`.
@@ -368,10 +377,12 @@ def compare_panel(
             ``max_series``,
             ``season_length`` or levels, a horizon too long for every series, an
             unknown engine (or "ray" without Ray), ``train_workers > 1`` without
-            the Ray engine or without a neural model, or a model's bad setting.
+            the Ray engine or without a neural model, a model's bad setting,
+            or a floor some series goes below.
     """
     start = time.perf_counter()
     engine = check_engine(engine)
+    floor = check_panel_floor(floor, panel)
     folds = check_folds(folds)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
@@ -483,6 +494,7 @@ def compare_panel(
         stage = f"fold {k}/{folds}"
         expected = {s: data.times[s][c : c + horizon] for s, c in cuts.items()}
         result = fit_round(cuts, expected, stage, validation)
+        _raise_to(floor, result)
         _merge_failures(failed, result.failed, stage)
         for name in named:
             seconds[name] += result.seconds.get(name, 0.0)
@@ -537,6 +549,8 @@ def compare_panel(
     best = best_model(summary, among=complete, column="mean_mase")
     if not tracker.stopped and (one := one_fold_text(forecasts)):
         notes.append(one)
+    if raised := floor_text(floor):
+        notes.append(raised)
     summary["best"] = [str(name) == best for name in summary.index]
 
     future = pd.DataFrame(columns=["series", "time", "model", "forecast", "step"])
@@ -546,6 +560,7 @@ def compare_panel(
         cuts = dict(lengths)
         expected = {s: data.future_times(s, horizon) for s in cuts}
         final = fit_round(cuts, expected, "final", validation)
+        _raise_to(floor, final)
         _merge_failures(failed, final.failed, "final fit")
         fitted = {n: f for n, f in final.fitted.items() if n in named}
         notes += run_start_notes(fitted, forecasts)  # how the networks started
@@ -554,6 +569,7 @@ def compare_panel(
             future, coverage = _with_intervals(
                 forecasts, future, data, m, levels, notes
             )
+            future = raise_to_floor(future, floor)
     if tracker.stopped:
         notes.append(f"stopped early at {tracker.where}; the results cover what ran")
     tracker.done()
@@ -576,6 +592,7 @@ def compare_panel(
         fitted=fitted,
         seconds=time.perf_counter() - start,
         stopped=tracker.stopped,
+        floor=floor,
     )
 
 
@@ -856,6 +873,42 @@ def _check_futures(items: Sequence[tuple[str, pd.Series]], horizon: int) -> None
             check_future(y.index, horizon)
         except DataError:
             continue
+
+
+def check_panel_floor(floor: object, panel: pd.DataFrame) -> float | None:
+    """:func:`~convlstm.intervals.check_floor` for a panel: the series that go
+    below the floor are named."""
+    floor = check_floor(floor)
+    if floor is None or not isinstance(panel, pd.DataFrame):
+        return floor
+    if not {"series", "value"} <= set(panel.columns):
+        return floor  # not a panel: said where the panel is read
+    lows = (
+        pd.to_numeric(panel["value"], errors="coerce")
+        .groupby(panel["series"].astype(str), sort=False)
+        .min()
+    )
+    below = lows[lows < floor]
+    if below.empty:
+        return floor
+    shown = ", ".join(f"{quote(n)} ({v:.6g})" for n, v in below.head(_LISTED).items())
+    more = f" and {len(below) - _LISTED:,} more" if len(below) > _LISTED else ""
+    raise ParameterError(
+        f"{plural(len(below), 'series')} {'goes' if len(below) == 1 else 'go'} "
+        f"below the floor of {floor:g} (lowest value): {shown}{more}; a floor is "
+        "for amounts that cannot go below it: choose no floor, or one at or below "
+        "every series' lowest value"
+    )
+
+
+def _raise_to(floor: float | None, fits: _Round) -> None:
+    """Raise a round's forecasts under ``floor`` to it, in place."""
+    if floor is None:
+        return
+    for by_series in fits.forecasts.values():
+        for name, values in by_series.items():
+            v = np.asarray(values, dtype=float)
+            by_series[name] = np.where(v < floor, floor, v)
 
 
 @dataclass

@@ -32,6 +32,7 @@ from .narrative import (
     below_zero_text,
     coverage_points_text,
     filled_scoring_text,
+    floor_text,
     kinds_phrase,
     network_words,
     panel_below_zero_text,
@@ -186,6 +187,7 @@ def build_report(
             else '<p id="unscored">No backtest, so no scores.</p>'
         ),
         _note(filled_scoring_text(comparison.backtest.forecasts), "filled"),
+        _note(floor_text(getattr(comparison, "floor", None)), "floor"),
         _note(coverage_points_text(coverage), "coverage-points"),
         _combination_notes(summary.index),
         _left_out_notes(comparison),

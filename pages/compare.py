@@ -4,6 +4,7 @@ intervals, significance, the reproducibility record, the report and portable mod
 bundles (drawn by ``ui.results``); for a panel, one run over all its series (drawn
 by ``ui.panel_results``) or the chosen series alone."""
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -56,12 +57,16 @@ if st.session_state.pop(ui.LOST, False):
 device = ui.device_name()
 # a run over all series takes its defaults and bounds from the panel, not from
 # the one series chosen on the Data page
+lowest = float(
+    pd.to_numeric(panel["value"], errors="coerce").min() if all_series else y.min()
+)
 submitted = ui.training_form(
     ui.longest_series(panel) if all_series else y,
     ui.form_defaults(y, src, panel if all_series else None),
     device,
     bool(all_series),
     running=ui.current_job() is not None,
+    lowest=lowest,
 )
 
 if autorun or submitted:
@@ -79,6 +84,7 @@ if autorun or submitted:
         "params": ui.compare_params(values),
         "levels": tuple(st.session_state.get(ui.LEVELS) or DEFAULT_LEVELS),
         "label": label,
+        "floor": ui.floor_of(values, lowest),
     }
     if all_series:
         ui.submit_panel_training(

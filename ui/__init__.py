@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .errors import guard, show_error
 from .form import (
+    FLOOR,
     KERNEL_SIZES,
     LEARNING_RATES,
     LEVEL_OPTIONS,
@@ -24,6 +25,7 @@ from .form import (
     activations,
     compare_params,
     device_name,
+    floor_of,
     form_data_key,
     form_defaults,
     model_params,
@@ -171,6 +173,8 @@ __all__ = [
     "submit_panel_training",
     "submit_training",
     "compare_params",
+    "FLOOR",
+    "floor_of",
     "pretrained_models",
     "start_of",
     "configure_page",

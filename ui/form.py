@@ -47,6 +47,9 @@ LONG_SERIES = narrative.LONG_SERIES  # points; beyond, CPU training is slow
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2)  # log-spaced steps
 LEVEL_OPTIONS = (0.5, 0.8, 0.9, 0.95, 0.99)  # prediction-interval levels offered
 
+# Never below zero (form key FLOOR): compare's floor of 0 when ticked.
+FLOOR = "floor_zero"
+
 # Where the ConvLSTM starts (form key START): its label and the library settings.
 START = "start"
 _START_LABELS = {
@@ -160,6 +163,7 @@ def form_defaults(
         out[key] = int(out.get(key) or fallback)
     out["seed"] = int(out.get("seed") or 0)
     out[START] = saved.get(START) if saved.get(START) in STARTS else default_start()
+    out[FLOOR] = bool(saved.get(FLOOR, False))
     return out
 
 
@@ -180,8 +184,16 @@ def form_data_key(src: Source | None, all_series: bool) -> str:
 
 
 def submitted_values() -> dict[str, Any]:
-    """The training form's values, by library parameter name (and ``START``)."""
-    return {k: st.session_state[k] for k in (*PARAM_KEYS, START)}
+    """The training form's values, by library parameter name (and ``START``,
+    ``FLOOR``)."""
+    return {k: st.session_state[k] for k in (*PARAM_KEYS, START, FLOOR)}
+
+
+def floor_of(values: dict[str, Any], lowest: float) -> float | None:
+    """``compare``'s ``floor`` from the submitted form values: 0 when *Never
+    below zero* is ticked and the data (lowest value ``lowest``) never go below
+    it, else None."""
+    return 0.0 if values.get(FLOOR) and not lowest < 0 else None
 
 
 #: The registered neural models that the start control sets.
@@ -212,6 +224,7 @@ def training_form(
     device: str,
     panel: bool = False,
     running: bool = False,
+    lowest: float = 0.0,
 ) -> bool:
     """Draw the training form for series ``y``; True when it was submitted.
 
@@ -224,6 +237,8 @@ def training_form(
             says what its default means there).
         running: a run of this session is in progress (the button then says
             that pressing it replaces that run).
+        lowest: the data's lowest value (of every series of a panel run):
+            *Never below zero* is offered only when it is 0 or more.
     """
     # as far ahead as the series is long: one fold of a long horizon fits, and a
     # horizon too long for the folds chosen is explained after the press (what
@@ -307,6 +322,7 @@ def training_form(
             + " "
             + network_settings_note()
         )
+        _floor(d, lowest)
         with st.expander("Advanced", icon=":material/tune:"):
             _advanced(y, d)
             _start(d, panel)
@@ -321,6 +337,27 @@ def training_form(
                 else None
             ),
         )
+
+
+def _floor(d: dict[str, Any], lowest: float) -> None:
+    """*Never below zero*: forecasts and lower bounds under 0 raised to 0."""
+    negative = bool(lowest < 0)
+    st.checkbox(
+        "Never below zero",
+        value=d.get(FLOOR, False) and not negative,
+        key=FLOOR,
+        disabled=negative,
+        help=(
+            f"Not for these data: they go below zero (lowest {lowest:.6g})."
+            if negative
+            else "For counts, sales and other amounts that cannot be negative: "
+            "every model's forecasts and lower interval bounds below 0 are raised "
+            "to 0, in the backtest too, so the scores are those of the forecasts "
+            "shown (often a little better on series near zero). Off, the "
+            "models forecast as they are, and a note says where one goes below "
+            "zero."
+        ),
+    )
 
 
 def _advanced(y: pd.Series, d: dict[str, Any]) -> None:
@@ -361,10 +398,10 @@ def _advanced(y: pd.Series, d: dict[str, Any]) -> None:
         help="Most passes over the training windows; early stopping may end "
         "sooner and keeps the best weights, and a budget of optimiser steps "
         "(a few hundred; fewer for a big network) caps the passes. The "
-        "progress counts the epochs of all of a model's fits one after another: "
-        "the ConvLSTM starting from whichever forecasts better trains up to four "
-        "times (two checks, then the kept starts), so it may show up to four "
-        "times this number (epoch 400/800 of a setting of 200).",
+        "ConvLSTM starting from whichever forecasts better trains up to four "
+        "times (two checks, then the kept starts); the progress names the fit "
+        "and counts its own epochs (checking the pretrained start · epoch "
+        "12/200).",
     )
     a2.number_input(
         "Batch size",

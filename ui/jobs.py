@@ -261,6 +261,7 @@ def submit_training(
     levels: tuple[float, ...],
     label: str,
     data_key: str,
+    floor: float | None = None,
 ) -> Job:
     """Queue a ``compare`` run for this session (stopping its previous one)."""
     return _submit(
@@ -275,6 +276,7 @@ def submit_training(
         params=params,
         levels=levels,
         extra={"data": label},
+        floor=floor,
     )
 
 
@@ -290,6 +292,7 @@ def submit_panel_training(
     data_key: str,
     max_series: int,
     include: tuple[str, ...] = (),
+    floor: float | None = None,
 ) -> Job:
     """Queue one ``compare_panel`` run over every series of ``panel`` (a sample of
     ``max_series`` when it holds more, with the series of ``include`` in it) for
@@ -311,6 +314,7 @@ def submit_panel_training(
         max_series=max_series,
         include=include,
         seed=int(params.get("seed") or 0),
+        floor=floor,
     )
 
 

@@ -301,6 +301,8 @@ def show_scores(cmp: Any, best: str | None) -> None:
         st.caption(escape_md(narrative.as_sentence(filled)))
     if one := narrative.one_fold_text(cmp.backtest.forecasts):
         st.caption(f":material/info: {escape_md(narrative.as_sentence(one))}")
+    if raised := narrative.floor_text(getattr(cmp, "floor", None)):
+        st.caption(f":material/info: {escape_md(narrative.as_sentence(raised))}")
     st.caption(
         "★ marks the best model (lowest MAE over all folds). Coverage is measured "
         "on folds the interval did not learn from: compare it with the nominal "

@@ -12,7 +12,7 @@ import pandas as pd
 from convlstm import data
 from convlstm.data.cells import format_number
 from convlstm.data.frequency import offset_of
-from convlstm.intervals import backtest_intervals
+from convlstm.intervals import backtest_intervals, raise_to_floor
 
 # Characters Markdown would read as formatting, links or HTML.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
@@ -117,7 +117,9 @@ def forecast_table(comparison: Any) -> pd.DataFrame:
     if scored and levels and not backtest.empty:
         # the bounds the coverage was measured with: each fold's from the
         # earlier folds' errors (none on the first)
-        backtest = backtest_intervals(backtest, levels)
+        backtest = raise_to_floor(
+            backtest_intervals(backtest, levels), getattr(comparison, "floor", None)
+        )
     future = (intervals if scored else comparison.future).assign(section="future")
     if "step" not in future.columns or future["step"].isna().all():
         future["step"] = future.groupby("model", sort=False).cumcount() + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -401,3 +402,38 @@ def test_missing_numbers_show_as_a_dash() -> None:
     shown = ui.dash_missing(frame, {"Coverage 80%": ".0%", "absent": ".2f"})
     assert shown["Coverage 80%"].tolist() == ["75%", "—"]
     assert shown["Model"].tolist() == ["a", "b"]
+
+
+def _fading_counts_csv(low: int = 0) -> str:
+    rng = np.random.default_rng(1)
+    values = np.maximum(0, 8 - np.arange(60) * 0.15 + rng.normal(0, 1.5, 60)).round()
+    months = pd.date_range("2020-01-01", periods=60, freq="MS")
+    return "month,units\n" + "".join(
+        f"{m:%Y-%m},{int(v) + low}\n" for m, v in zip(months, values, strict=True)
+    )
+
+
+def test_never_below_zero_raises_the_forecasts_and_says_so(
+    app: AppTest, wait_for_training
+) -> None:
+    upload(app, "counts.csv", _fading_counts_csv().encode())
+    app.switch_page("pages/compare.py").run()
+    box = app.checkbox(key=ui.FLOOR)
+    assert not box.disabled and not box.value
+    box.check()
+    app.multiselect(key="models").set_value(["Theta", "Naive"])
+    app.form_submit_button[0].click()
+    app.run(timeout=240)
+    wait_for_training(app)
+    assert not app.exception and not app.error
+    cmp = app.session_state[ui.RESULT]["comparison"]
+    assert cmp.floor == 0.0 and cmp.future["forecast"].min() == 0.0
+    captions = [c.value for c in app.caption]
+    assert any("were raised to 0" in c for c in captions), captions
+    # remembered for the next run, and not offered for data below zero
+    assert app.checkbox(key=ui.FLOOR).value
+    upload(app, "below.csv", _fading_counts_csv(low=-3).encode())
+    app.switch_page("pages/compare.py").run()
+    box = app.checkbox(key=ui.FLOOR)
+    assert box.disabled and not box.value
+    assert "they go below zero (lowest -3)" in box.help

@@ -441,3 +441,51 @@ def test_a_note_of_the_reader_is_not_printed_twice(tmp_path):
     )
     assert code == 0, err
     assert err.count("before the newest") == 1, err
+
+
+def test_a_floor_holds_forecasts_at_or_above_it_in_every_command(tmp_path):
+    # counts fading to 0 in two stores, one series alone too
+    rng = np.random.default_rng(1)
+    months = pd.date_range("2020-01-01", periods=60, freq="MS")
+    frames = [
+        pd.DataFrame(
+            {
+                "store": store,
+                "month": months.strftime("%Y-%m"),
+                "units": np.maximum(
+                    0, 8 - np.arange(60) * 0.15 + rng.normal(0, 1.5, 60)
+                ).round(),
+            }
+        )
+        for store in ("A", "B")
+    ]
+    many = tmp_path / "many.csv"
+    pd.concat(frames).to_csv(many, index=False)
+    one = tmp_path / "one.csv"
+    frames[0].drop(columns="store").to_csv(one, index=False)
+    trend = ["--models", "Theta,Naive", "--quiet", "--json"]
+    for path in (one, many):
+        code, out, err = run(["compare", "--csv", str(path), *trend])
+        assert code == 0, err
+        free = json.loads(out)
+        assert min(r["forecast"] for r in free["future"]) < 0
+        assert "or forecast with a floor of 0 (floor=..., --floor" in err
+        code, out, err = run(["compare", "--csv", str(path), *trend, "--floor", "0"])
+        assert code == 0, err
+        held = json.loads(out)
+        assert held["floor"] == 0 and "below zero" not in err
+        assert min(r["forecast"] for r in held["future"]) == 0
+        assert all(r["lower_80"] >= 0 for r in held["future"] if "lower_80" in r)
+        code, out, err = run(
+            ["forecast", "--csv", str(path), "--model", "Theta", "--floor", "0"]
+        )
+        assert code == 0, err
+        assert pd.read_csv(io.StringIO(out))["forecast"].min() == 0
+    # a floor a series goes below is refused, naming it
+    code, _, err = run(["compare", "--csv", str(many), *trend, "--floor", "1"])
+    assert code == 2
+    assert "2 series go below the floor of 1 (lowest value): 'A' (0)" in err
+    code, out, err = run(
+        ["compare", "--csv", str(one), "--models", "Naive", "--floor", "0"]
+    )
+    assert "points, 2 folds x 12 steps, floor 0, device cpu" in out

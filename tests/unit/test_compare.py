@@ -1,5 +1,7 @@
 """compare(): model names, parameter routing, summary, future forecast, progress."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -334,3 +336,56 @@ def test_a_model_failing_mid_backtest_costs_the_others_no_refit(y, monkeypatch):
         without.summary.drop(columns="fit_seconds"),
     )
     pd.testing.assert_frame_equal(result.future, without.future)
+
+
+def _fading_counts() -> pd.Series:
+    # counts that fade towards 0: trend models forecast below it
+    rng = np.random.default_rng(1)
+    values = np.maximum(0, 8 - np.arange(60) * 0.15 + rng.normal(0, 1.5, 60)).round()
+    return pd.Series(values, index=pd.date_range("2020-01-01", periods=60, freq="MS"))
+
+
+def test_a_floor_raises_forecasts_and_lower_bounds_and_scores_them():
+    y = _fading_counts()
+    models = ["ETS", "Theta", "Naive"]
+    free = compare(y, models=models, horizon=12, folds=3)
+    held = compare(y, models=models, horizon=12, folds=3, floor=0)
+    assert (
+        free.future["forecast"].min() < 0
+        and free.backtest.forecasts["forecast"].min() < 0
+    )
+    assert held.floor == 0.0 and held.future["forecast"].min() == 0.0
+    assert held.backtest.forecasts["forecast"].min() == 0.0
+    assert held.intervals.filter(like="lower_").min().min() == 0.0
+    assert free.intervals.filter(like="lower_").min().min() < 0
+    assert (held.model_intervals.filter(like="lower_") >= 0).all(axis=None)
+    # the scores are the raised forecasts' own: recounted from the backtest rows
+    bt = held.backtest.forecasts
+    for name in models:
+        rows = bt[bt["model"] == name]
+        mae = (rows["actual"] - rows["forecast"]).abs().mean()
+        assert held.summary.loc[name, "mae"] == pytest.approx(mae)
+        assert held.summary.loc[name, "mae"] <= free.summary.loc[name, "mae"] + 1e-12
+    # the bands are calibrated on the raised forecasts' errors, around them
+    bands = held.intervals
+    assert (bands["upper_80"] >= bands["forecast"]).all()
+    assert (bands["lower_80"] <= bands["forecast"]).all()
+    # the record keeps it, so a re-run raises the same forecasts
+    assert held.record["extra"]["floor"] == 0.0
+    again = rerun(y, held.record)
+    assert again.floor == 0.0 and rerun_matches(held, again)[0]
+    assert "floor" not in free.record["extra"]
+
+
+@pytest.mark.parametrize(
+    ("floor", "message"),
+    [
+        (1, "the series goes below the floor of 1 (its lowest value is 0)"),
+        ("0", "floor must be a number or None"),
+        (float("nan"), "floor must be a finite number"),
+        (True, "floor must be a number or None"),
+    ],
+)
+def test_a_floor_the_series_goes_below_or_not_a_number_is_refused(floor, message):
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        compare(_fading_counts(), models=["Naive"], horizon=3, folds=1, floor=floor)
