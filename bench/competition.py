@@ -936,9 +936,12 @@ def build_parser(comp: Competition) -> argparse.ArgumentParser:
         + ", ".join(DEFAULT_OURS)
         + ", and "
         + ", ".join(REFERENCES)
-        + " when statsforecast is importable); also: ConvLSTM, and one net per "
-        + "type: "
-        + ", ".join(GLOBAL),
+        + " when statsforecast is importable); also, per series: "
+        + ", ".join(m for m in MODELS if m not in DEFAULT_OURS)
+        + "; one net per type: "
+        + ", ".join(GLOBAL)
+        + "; medians: "
+        + ", ".join(comp.combos),
     )
     p.add_argument(
         "--types",

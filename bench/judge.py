@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", default="ConvLSTM", choices=["ConvLSTM", "LSTM"])
     p.add_argument("--params", default="{}", help="the model's settings as JSON")
     p.add_argument("--seeds", type=int, default=3, help="seeds 0..N-1 (default 3)")
-    p.add_argument("--series", nargs="+", help="default: all")
+    p.add_argument(
+        "--series", nargs="+", choices=names(), metavar="NAME", help="default: all"
+    )
     p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
     p.add_argument(
         "--validation",
@@ -80,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         help="score the folds before each series' test part (to choose settings)",
     )
     args = p.parse_args(argv)
-    params = json.loads(args.params)
+    try:
+        params = json.loads(args.params)
+    except json.JSONDecodeError as exc:
+        p.error(f'--params is not JSON ({exc}); e.g. \'{{"init": "scratch"}}\'')
     chosen = args.series or names()
     val = bool(args.validation)
     tasks = [(n, "ARIMA", {}, 0, val) for n in chosen]

@@ -78,9 +78,12 @@ PROTOCOL = (
 
 RUNS_NOTES = (
     "The ConvLSTM (`--models ConvLSTM`) trains one network per series; a full run "
-    "takes about its seconds per series times 3003 divided by the processes, so "
-    "run it on a `--sample`. Series with too few points for its training "
-    "windows (yearly series have 14 to 41) are refused: see *Refusals*.",
+    "takes about its seconds per series times 3003 divided by the processes (28 "
+    "minutes on 2 cores), so try it on a `--sample` first. By default it refuses "
+    "no series (one too short to train from scratch starts from the pretrained "
+    "network); started from scratch (`ConvLSTM (scratch)`), series with too few "
+    "points for its training windows (yearly series have 14 to 41) are refused: "
+    "see *Refusals*.",
     "A model named *(global)* follows the N-BEATS protocol: one network per M3 "
     "type, trained once on the training parts of all the type's series "
     "(`model.fit(panel)`) and forecasting them all; its seconds per series are "

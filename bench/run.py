@@ -559,7 +559,8 @@ def targets(
                 _target(
                     f"{d}: ConvLSTM MAE >= 20% below ARIMA",
                     cut >= 0.20,
-                    f"{cut:+.1%} below ARIMA (ConvLSTM {conv:.4g}, ARIMA {arima:.4g})",
+                    f"{abs(cut):.1%} {'below' if cut >= 0 else 'above'} ARIMA "
+                    f"(ConvLSTM {conv:.4g}, ARIMA {arima:.4g})",
                 )
             )
         if conv is None or best_mae is None:

@@ -93,6 +93,11 @@ _NETWORK = {
     "learning_rate": (float, "optimiser learning rate"),
     "epochs": (int, "training epochs"),
     "batch_size": (int, "mini-batch size"),
+    # the names of convlstm.nn.ACTIVATIONS (not imported: that loads torch)
+    "activation": (
+        str,
+        "non-linearity of the output head: relu, tanh, elu or leaky_relu",
+    ),
 }
 # Settings every model that takes them gets: dest -> (type, help)
 _SHARED = {
@@ -411,7 +416,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = make_model(name, horizon=horizon, **params_for(name, _params(args, err)))
     with fitting(name):
         pred = model.fit(y).predict()
-    for note in start_notes(name, model):
+    for note in start_notes(name, model, backtest=False):
         print(f"note: {note}", file=err)
     frame = pd.DataFrame(
         {

@@ -255,7 +255,15 @@ def epoch_text(epoch: int, epochs: int) -> str:
     return f"epoch {int(epoch)}/{int(epochs)}"
 
 
-def kept_epoch_text(name: str, model: Any) -> str | None:
+def _none_lowered(epochs: int) -> str:
+    """ "None of 12 epochs of training lowered", or for one epoch "Its one epoch
+    of training did not lower"."""
+    if epochs == 1:
+        return "Its one epoch of training did not lower"
+    return f"None of {plural(epochs, 'epoch')} of training lowered"
+
+
+def kept_epoch_text(name: str, model: Any, backtest: bool = True) -> str | None:
     """Which epoch a neural model's final fit kept, in plain words; None for a
     model that did not train (a zero-shot pretrained net, a statistical model).
 
@@ -286,16 +294,20 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
             if not pretrained and hasattr(model, "kernel_size")
             else ""
         )
+        # a comparison's notes rate its backtest too, whose folds train anew
+        folds = "; the backtest folds train their own fits" if backtest else ""
+        panel = bool(getattr(model, "fitted_on_panel", False))
         if getattr(model, "start_", None) == "both":
             return (
-                f"{name}: the network trained on this series kept its start "
-                f"(epoch 0: {start}). None of {plural(int(epochs), 'epoch')} of "
-                "training lowered the error on the validation window (the last "
-                "stretch of the series), so that start, not anything learned, "
-                "is what it adds to the mean with the pretrained network"
-                f"{settings}; the backtest folds train their own fits."
+                f"{name}: the network trained on "
+                f"{'these series' if panel else 'this series'} kept its start "
+                f"(epoch 0: {start}). {_none_lowered(int(epochs))} the error on "
+                f"the validation {'windows' if panel else 'window'} (the last "
+                f"stretch of {'each series' if panel else 'the series'}), so that "
+                "start, not anything learned, is what it adds to the mean with the "
+                f"pretrained network{settings}{folds}."
             )
-        if getattr(model, "fitted_on_panel", False):
+        if panel:
             scope = (
                 "windows (the last stretch of each series), so its forecasts beyond "
                 "the data come from that start alone (another network kept at its "
@@ -307,10 +319,9 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
                 "forecast beyond the data comes from that start alone"
             )
         return (
-            f"{name}: the final fit kept its start (epoch 0: {start}). None of "
-            f"{plural(int(epochs), 'epoch')} of training lowered the error on the "
-            f"validation {scope}{settings}; the backtest folds train their own "
-            "fits."
+            f"{name}: the final fit kept its start (epoch 0: {start}). "
+            f"{_none_lowered(int(epochs))} the error on the validation "
+            f"{scope}{settings}{folds}."
         )
     return (
         f"{name}: the final fit kept epoch {kept} of {epochs}, the one with the "
@@ -318,13 +329,13 @@ def kept_epoch_text(name: str, model: Any) -> str | None:
     )
 
 
-def kept_start_text(name: str, model: Any) -> str | None:
+def kept_start_text(name: str, model: Any, backtest: bool = True) -> str | None:
     """:func:`kept_epoch_text` only when the final fit kept its start (epoch 0):
     the note a leaderboard needs, since the network then adds nothing."""
     history = getattr(model, "history_", None)
     if not history or int(getattr(model, "best_epoch_", 0) or 0) != 0:
         return None
-    return kept_epoch_text(name, model)
+    return kept_epoch_text(name, model, backtest)
 
 
 def floor_text(floor: float | None) -> str | None:
@@ -391,17 +402,20 @@ def alike_networks_text(
     )
 
 
-def start_notes(name: str, model: Any, folds: Iterable[str] = ()) -> list[str]:
+def start_notes(
+    name: str, model: Any, folds: Iterable[str] = (), backtest: bool = True
+) -> list[str]:
     """What a fitted model's start says: its ``init_note_`` (which start the
     ConvLSTM kept, and why), :func:`fold_start_text` when its backtest folds
     (their ``start_`` each, in ``folds``) started otherwise, and
-    :func:`kept_start_text` when its training kept the start."""
+    :func:`kept_start_text` when its training kept the start (``backtest``: the
+    fit is a comparison's, whose folds train their own fits)."""
     notes = []
     if note := getattr(model, "init_note_", None):
         notes.append(f"{name}: {note}")
     if text := fold_start_text(name, getattr(model, "start_", None), list(folds)):
         notes.append(text)
-    if text := kept_start_text(name, model):
+    if text := kept_start_text(name, model, backtest):
         notes.append(text)
     return notes
 

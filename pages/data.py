@@ -100,7 +100,7 @@ if kind == "bundled":
     with st.container(border=True):
         st.markdown(f"**{info.title}**  \n{info.description}")
         st.caption(
-            f"Unit: {info.unit} · frequency: {info.freq} · season length: "
+            f"Unit: {info.unit} · {frequency_words(info.freq)} · season length: "
             f"{info.season_length} · suggested horizon {info.horizon}, "
             f"{info.folds} backtest folds"
             + ("" if src.get("step") is None else " (for its own steps)")

@@ -166,3 +166,14 @@ def format_number(value: float, digits: int = 4) -> str:
 def format_time(ts: pd.Timestamp) -> str:
     """A timestamp for messages: the date alone when it is midnight."""
     return str(ts.date()) if ts == ts.normalize() else str(ts)
+
+
+def same_name(names: pd.Series, wanted: Any) -> str | None:
+    """The name of ``names`` (strings) that ``wanted`` means: itself, else the one
+    name that differs from it in case alone ('gdp' for 'GDP'); None when there
+    is none (or two such)."""
+    text = str(wanted)
+    if (names == text).any():
+        return text
+    alike = pd.unique(names[names.str.casefold() == text.casefold()])
+    return str(alike[0]) if len(alike) == 1 else None

@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
-from .cells import format_time, plural, quote
+from .cells import format_time, plural, quote, same_name
 from .columns import (
     BLOCK_COLUMN,
     calendar_columns,
@@ -225,7 +225,9 @@ def split_panel(panel: pd.DataFrame) -> list[tuple[str, pd.Series]]:
 
 
 def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
-    """One series of a panel, as :func:`~convlstm.data.to_series` would return it.
+    """One series of a panel, as :func:`~convlstm.data.to_series` would return it
+    (``name`` matched exactly, else the one series whose name differs in case
+    alone).
 
     Returns:
         Float series named ``name`` on a DatetimeIndex with ``freq`` set;
@@ -236,7 +238,11 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
         DataError: no series called ``name`` (the message lists some).
     """
     _check_panel(panel)
-    rows = (panel["series"].astype(str) == str(name)).to_numpy()
+    names = panel["series"].astype(str)
+    meant = same_name(names, name)
+    rows = (names == meant).to_numpy()
+    if meant is not None:
+        name = meant
     if not rows.any():
         names = pd.unique(panel["series"])
         if len(names) == 1 and not panel.attrs.get("id_cols"):

@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
-from .cells import cell_text, format_time, plural, quote
+from .cells import cell_text, format_time, plural, quote, same_name
 from .columns import (
     combine_time_columns,
     identify_series,
@@ -469,6 +469,7 @@ def _one_series(
             "and averaging them would make a meaningless series; read them all with "
             "convlstm.to_panel, or pick one with series=..."
         )
+    series = same_name(names, series) or series  # 'b' for 'B'
     keep = (names == str(series)).to_numpy()
     if not keep.any():
         examples = ", ".join(quote(v) for v in names.unique()[:5])
@@ -516,10 +517,14 @@ def column_args(
     Raises:
         DataError: a requested column is missing, or both name the same column.
     """
-    for arg, label in ((time_col, "time_col"), (value_col, "value_col")):
+    for arg, label in ((time_col, "time"), (value_col, "value")):
         if arg is not None and str(arg) not in df.columns:
             listed = ", ".join(quote(c) for c in list(df.columns)[:10])
-            raise DataError(f"{label}={quote(arg)} is not a column (columns: {listed})")
+            raise DataError(
+                f"no column {quote(arg)} (columns: {listed}); choose one of them as "
+                f"the {label} column ({label}_col=..., --{label}-col, or "
+                f"{label.title()} column on the Data page)"
+            )
     time_col = None if time_col is None else str(time_col)
     value_col = None if value_col is None else str(value_col)
     if time_col is not None and time_col == value_col:

@@ -390,7 +390,7 @@ class NeuralForecaster(BaseForecaster):
             return []
         from ..narrative import start_notes  # noqa: PLC0415  (narrative imports models)
 
-        return start_notes(self.display_name, self)
+        return start_notes(self.display_name, self, backtest=False)
 
     def _set_derived(self) -> None:
         """Subclasses set fitted attributes that depend on the lookback."""

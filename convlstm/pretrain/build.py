@@ -279,8 +279,13 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else argv
     p = argparse.ArgumentParser(prog="python -m convlstm.pretrain.build")
-    p.add_argument("--families", default=",".join(FAMILIES))
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--families",
+        default=",".join(FAMILIES),
+        help=f"comma-separated families to pretrain (default: all: "
+        f"{', '.join(FAMILIES)})",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of corpus and training")
     p.add_argument(
         "--synthetic",
         type=int,

@@ -277,6 +277,13 @@ def test_network_flags_shape_the_convlstm_only_as_in_the_app(monkeypatch, capsys
     assert f"note: {network_settings_note()}" in err
     code, _, err = run([*argv, "--seed", "1", "--quiet"])
     assert code == 0 and "note:" not in err
+    # every setting the note names has its flag: the activation too
+    code, _, _ = run([*argv, "--activation", "tanh", "--quiet"])
+    assert code == 0 and seen["params"] == {"ConvLSTM": {"activation": "tanh"}}
+    from convlstm.cli import _NETWORK
+    from convlstm.nn import ACTIVATIONS
+
+    assert all(name in _NETWORK["activation"][1] for name in ACTIVATIONS)
 
 
 def test_start_flag_sets_where_the_convlstm_starts(monkeypatch):

@@ -489,3 +489,31 @@ def test_a_floor_holds_forecasts_at_or_above_it_in_every_command(tmp_path):
         ["compare", "--csv", str(one), "--models", "Naive", "--floor", "0"]
     )
     assert "points, 2 folds x 12 steps, floor 0, device cpu" in out
+
+
+def test_a_series_named_in_another_case_is_found(files):
+    argv = ["forecast", "--csv", str(files["long"]), "--model", "naive"]
+    code, out, err = run([*argv, "--horizon", "2", "--series", "b"])
+    assert code == 0, err
+    assert "read series 'B'" in err and out.count("Naive") == 2
+    code, out, err = run(
+        ["forecast", "--dataset", "us_macro", "--series", "gdp", "--model", "naive"]
+    )
+    assert code == 0 and out.count("Naive") == 8, err
+
+
+def test_the_readme_example_files_read_as_it_says():
+    # README's CLI examples use them: one series, three stores, an event log
+    from pathlib import Path
+
+    from convlstm import read_csv, to_panel, to_series
+
+    root = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    readme = (root.parents[1] / "README.md").read_text()
+    for name in ("my.csv", "stores.csv", "sales_log.csv"):
+        assert f"docs/examples/{name}" in readme
+    assert len(to_series(read_csv(root / "my.csv"))) == 48
+    stores = to_panel(read_csv(root / "stores.csv"))
+    assert sorted(stores["series"].unique()) == ["A", "B", "C"]
+    log = to_series(read_csv(root / "sales_log.csv"), step="D", agg="sum")
+    assert log.index.freqstr == "D" and len(log) > 100

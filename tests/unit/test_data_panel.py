@@ -66,7 +66,7 @@ def test_wide_columns_are_none_for_one_value_column_or_the_chosen_time(tmp_path)
     assert wide_columns(table) == ["step", "sales"]  # booleans are no series
     assert wide_columns(table, time_col="step") == []  # one value column left
     assert wide_columns(table[["month", "sales"]]) == []
-    with pytest.raises(DataError, match="'day' is not a column"):
+    with pytest.raises(DataError, match="no column 'day'"):
         wide_columns(table, time_col="day")
 
 
@@ -224,6 +224,12 @@ def test_helpers_split_pick_and_summarise(tmp_path):
     pd.testing.assert_series_equal(y, parts[1][1], check_names=False)
     with pytest.raises(DataError, match="no series 'zz'"):
         series_of(panel, "zz")
+    # a name that differs in case alone finds its series ('gdp' for 'GDP')
+    assert series_of(panel, "B").name == "b"
+    twins = panel.assign(series=panel["series"].replace({"a": "Ab", "b": "aB"}))
+    twins.attrs = panel.attrs
+    with pytest.raises(DataError, match="no series 'ab'"):
+        series_of(twins, "ab")  # two differ in case alone: which is meant?
     summary = panel_summary(panel)
     assert summary.columns.tolist() == ["series", "points", "start", "end"]
     assert summary["points"].tolist() == [30, 30, 30]

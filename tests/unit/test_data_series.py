@@ -46,7 +46,7 @@ def test_to_series_explicit_columns():
 
 
 def test_to_series_unknown_column():
-    with pytest.raises(DataError, match="value_col='nope' is not a column"):
+    with pytest.raises(DataError, match="no column 'nope' .*as the value column"):
         to_series(read_csv(CSV), value_col="nope")
 
 

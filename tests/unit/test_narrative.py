@@ -227,3 +227,22 @@ def test_a_ranking_on_one_fold_says_what_it_rests_on():
     two = pd.concat([one, one.assign(fold=2)])
     assert narrative.one_fold_text(two) is None
     assert narrative.one_fold_text(one.iloc[:0]) is None
+
+
+def test_a_kept_start_note_fits_its_run_one_epoch_a_panel_a_plain_fit():
+    one = SimpleNamespace(history_=[{"epoch": 1}], best_epoch_=0)
+    text = narrative.kept_start_text("LSTM", one)
+    assert "Its one epoch of training did not lower the error" in text
+    assert "None of 1 epoch" not in text
+    assert text.endswith("the backtest folds train their own fits.")
+    # a plain fit has no backtest folds to speak of
+    plain = narrative.kept_start_text("LSTM", one, backtest=False)
+    assert "backtest" not in plain and plain.endswith("from that start alone.")
+    # both starts kept on a panel: these series, each series' last stretch
+    both = SimpleNamespace(
+        history_=[{}] * 3, best_epoch_=0, start_="both", fitted_on_panel=True
+    )
+    text = narrative.kept_start_text("ConvLSTM", both)
+    assert "trained on these series kept its start" in text
+    assert "None of 3 epochs of training lowered the error on the validation " in text
+    assert "windows (the last stretch of each series)" in text
