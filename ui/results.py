@@ -249,7 +249,9 @@ def show_start(res: dict) -> None:
 
 def show_scores(cmp: Any, best: str | None) -> None:
     """The backtest scores: metrics, coverage and width per level, verdicts."""
-    table = metrics_table(cmp)
+    # the verdict carries its p-value: a column of it too would push the
+    # table past the page at 1280 px
+    table = metrics_table(cmp).drop(columns=["p-value"])
     table["Model"] = [("★ " if m == best else "") + m for m in table["Model"]]
     config = {
         "Model": st.column_config.TextColumn(width="medium"),  # "Seasonal naive"
@@ -266,16 +268,15 @@ def show_scores(cmp: Any, best: str | None) -> None:
         ),
         "vs baseline": st.column_config.TextColumn(
             help="Diebold-Mariano test (HLN correction) of the backtest errors "
-            "against the best baseline, at the 5% level",
+            "against the best baseline, at the 5% level, with its p-value",
             width="large",
         ),
-        "p-value": st.column_config.TextColumn(),
         "Fit seconds": st.column_config.NumberColumn(
             format="%.2f",
             help="Seconds spent fitting the model, summed over the backtest folds",
         ),
     }
-    formats = {"p-value": ".3g"}
+    formats: dict[str, str] = {}
     unmeasured = []
     for level in cmp.levels:
         pct = f"{100 * level:g}%"

@@ -242,6 +242,7 @@ def test_train_tiny_shows_chart_and_metrics(
     assert len(charts) >= 2  # backtest chart and future chart
     table = metrics_table(app)
     assert list(table.columns[:4]) == ["Model", "MAE", "RMSE", "MASE"]
+    assert "p-value" not in table.columns  # the verdict says it
     assert len(table) == len(models)
     assert table["Model"].str.startswith("★ ").sum() == 1
     assert future_picker(app).value in models
