@@ -73,11 +73,14 @@ def _keep_a_kind() -> None:
 
 
 shown = src["kind"] if src else "bundled"
+# the state holds the choice, set here before the widget exists: a default
+# that changed from one run to the next (the data's kind, then None) made a new
+# widget, which showed neither segment chosen on a first visit
+if st.session_state.get("data_kind") is None:
+    st.session_state["data_kind"] = shown
 kind = st.segmented_control(
     "Source",
     list(KINDS),
-    # the state holds the choice once made (a default beside it would warn)
-    default=None if "data_kind" in st.session_state else shown,
     format_func=KINDS.get,
     key="data_kind",
     on_change=_keep_a_kind,
@@ -253,24 +256,34 @@ if panel is not None:
     st.markdown(f"**Series {ui.escape_md(src.get('series'))}**")
 
 freq = y.index.freqstr
-m1, m2, m3, m4, m5 = st.columns(ui.METRIC_WIDTHS)
-m1.metric("Points", f"{len(y):,}", help="Length of the series after repairs.")
-m2.metric(
+row = ui.metric_row()
+row.metric(
+    "Points", f"{len(y):,}", help="Length of the series after repairs.", width="content"
+)
+row.metric(
     "Frequency",
     frequency_words(freq, short=True),
     help=f"Inferred from the timestamps: {frequency_words(freq)} (pandas alias "
     f"{freq}).",
+    width="content",
 )
-m3.metric("Season length", data.season_length(y), help="Steps in one natural cycle.")
-m4.metric(
+row.metric(
+    "Season length",
+    data.season_length(y),
+    help="Steps in one natural cycle.",
+    width="content",
+)
+row.metric(
     "Start",
     ui.short_time(y.index[0], freq),
     help=f"The first timestamp: {format_time(y.index[0])}.",
+    width="content",
 )
-m5.metric(
+row.metric(
     "End",
     ui.short_time(y.index[-1], freq),
     help=f"The last timestamp: {format_time(y.index[-1])}.",
+    width="content",
 )
 
 st.plotly_chart(plots.series_figure(y), key="series_chart")

@@ -122,7 +122,7 @@ from .text import (
     slug,
     time_format,
 )
-from .widgets import METRIC_WIDTHS, dataset_picker, panel_section
+from .widgets import dataset_picker, metric_row, panel_section
 
 __all__ = [
     "AUTORUN",
@@ -203,7 +203,7 @@ __all__ = [
     "panel_key",
     "panel_label",
     "panel_section",
-    "METRIC_WIDTHS",
+    "metric_row",
     "read_upload",
     "safe_csv",
     "scope_choice",

@@ -21,8 +21,12 @@ from .text import short_time, time_format
 #: How many series the small multiples draw.
 SMALL_MULTIPLES = 6
 
-#: Widths of the Data page's five metric tiles: the two dates need the room.
-METRIC_WIDTHS = (1.0, 1.1, 1.0, 1.45, 1.45)
+
+def metric_row() -> Any:
+    """A row for metric tiles, each as wide as its value, wrapping onto a new line
+    where the page is too narrow (fixed columns cut "1949-01-01" to "1949-0…" at
+    1280 px, and "monthly" to "m…" at 800)."""
+    return st.container(horizontal=True, gap="large")
 
 
 def dataset_picker(
@@ -68,15 +72,18 @@ def panel_section(panel: pd.DataFrame) -> str:
     summary = panel_summary(panel)
     names = summary["series"].astype(str).tolist()
     chosen = str(source().get("series") or names[0])
-    m1, m2, m3, m4, m5 = st.columns(METRIC_WIDTHS)
-    m1.metric("Series", f"{len(names):,}", help="Series read from the file.")
+    row = metric_row()
+    row.metric(
+        "Series", f"{len(names):,}", help="Series read from the file.", width="content"
+    )
     freq = panel.attrs.get("freq")
-    m2.metric(
+    row.metric(
         "Frequency",
         frequency_words(freq, short=True),
         help=f"Shared by all series: {frequency_words(freq)} (pandas alias {freq}).",
+        width="content",
     )
-    m3.metric(
+    row.metric(
         "Points per series",
         f"{summary['points'].min():,}"
         + (
@@ -85,17 +92,20 @@ def panel_section(panel: pd.DataFrame) -> str:
             else ""
         ),
         help="The shortest and the longest series, after repairs.",
+        width="content",
     )
     first, last = summary["start"].min(), summary["end"].max()
-    m4.metric(
+    row.metric(
         "First start",
         short_time(first, freq),
         help=f"The earliest first timestamp of a series: {format_time(first)}.",
+        width="content",
     )
-    m5.metric(
+    row.metric(
         "Last end",
         short_time(last, freq),
         help=f"The latest last timestamp of a series: {format_time(last)}.",
+        width="content",
     )
     dropped = panel.attrs.get("dropped") or []
     if dropped:

@@ -76,6 +76,10 @@ def test_compare_without_data_points_to_data_page(app: AppTest) -> None:
 
 def test_bundled_dataset_shows_info_chart_and_notes(app: AppTest) -> None:
     open_page(app, "pages/data.py")
+    # the source shown is the one chosen, on a first visit and after its rerun
+    assert app.segmented_control(key="data_kind").value == "bundled"
+    app.run()
+    assert app.segmented_control(key="data_kind").value == "bundled"
     app.selectbox(key="dataset").set_value("co2").run()
     assert not app.exception
     assert app.session_state[ui.SOURCE] == {"kind": "bundled", "name": "co2"}

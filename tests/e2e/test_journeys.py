@@ -42,11 +42,17 @@ def test_upload_train_and_see_results(page, screenshots: Path) -> None:
     snap(page, screenshots / "home.png")
 
     go_to(page, "Data")
+    # a first visit shows which source is chosen (it once showed neither)
+    bundled = page.get_by_role("radio", name="Bundled dataset")
+    expect(bundled).to_have_attribute("aria-checked", "true")
     page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "sales.csv", "mimeType": "text/csv", "buffer": monthly_csv()}]
     )
     expect(page.get_by_text("File preview")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("radio", name="Upload a CSV")).to_have_attribute(
+        "aria-checked", "true"
+    )
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("72")
     wait_idle(page)
