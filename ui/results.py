@@ -86,6 +86,13 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
     best = best_model(cmp.summary)
     fig = plots.forecast_figure(res["y"], cmp, intervals=cmp.intervals, highlight=best)
     st.plotly_chart(fig, key="forecast_chart")
+    st.caption(
+        "Dotted lines: each model's backtest forecasts, fold by fold, against the "
+        "held-out actuals (right of the dashed line); solid lines: its forecast "
+        f"beyond the data, with its interval bands ({best or 'the best model'}'s "
+        "shown at first). A model's legend entry shows or hides both its lines; "
+        "its *intervals* entry, its bands. The scores below say the same in numbers."
+    )
     show_scores(cmp, best)
     name = protocol_name(src)
     if name and current:

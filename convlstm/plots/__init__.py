@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..data import season_length
+from ..data.cells import and_list
 from ..errors import DataError
 from ..intervals import level_label, lower_column, upper_column
 from ..models.registry import model_colours
@@ -283,6 +284,9 @@ def forecast_figure(
     for name in names:
         color = colors[name]
         label = _label(name)
+        # one legend entry shows or hides a model's backtest and future lines
+        # (a legend group): the future's, or the backtest's without a future
+        has_future = fut is not None and bool((fut["model"] == name).any())
         if show_backtest and bt is not None and not bt.empty:
             rows = bt[bt["model"] == name].sort_values(["fold", "step"])
             xs: list[Any] = []
@@ -299,6 +303,7 @@ def forecast_figure(
                     mode="lines",
                     name=_tagged(label, "backtest"),
                     legendgroup=name,
+                    showlegend=not has_future,
                     line={"color": color, "width": 1.5, "dash": "dot"},
                     customdata=folds,
                     hovertemplate=(
@@ -385,9 +390,20 @@ def panel_forecast_figure(
 def _add_bands(
     fig: go.Figure, intervals: pd.DataFrame, name: str, color: str, shown: bool
 ) -> None:
-    """Shade one model's prediction intervals, widest level first (palest)."""
+    """Shade one model's prediction intervals, widest level first (palest);
+    one legend entry ("ConvLSTM intervals") shows or hides them all."""
     rows = intervals[intervals["model"] == name].sort_values("timestamp")
     levels = _interval_levels(intervals)
+    drawn = [
+        lv
+        for lv in sorted(levels)
+        if {lower_column(lv), upper_column(lv)} <= set(rows.columns)
+        and (rows[lower_column(lv)].notna() & rows[upper_column(lv)].notna()).any()
+    ]
+    if not drawn:  # no level has a bound here: no band to draw
+        return
+    every = and_list(f"{level_label(lv)}%" for lv in drawn)
+    listed = False
     for j, level in enumerate(sorted(levels, reverse=True)):
         pct = level_label(level)
         lo, hi = lower_column(level), upper_column(level)
@@ -405,11 +421,19 @@ def _add_bands(
                 fillcolor=_rgba(color, 0.12 + 0.1 * j),
                 line={"width": 0, "color": color},
                 hoverinfo="skip",
-                name=f"{_label(name)} {pct}% interval",
+                # the entry that lists them names every level it toggles
+                name=f"{_label(name)} "
+                + (
+                    f"{pct}% interval"
+                    if listed or len(drawn) == 1
+                    else f"{every} intervals"
+                ),
                 legendgroup=f"{name} bands",
+                showlegend=not listed,
                 visible=True if shown else "legendonly",
             )
         )
+        listed = True
 
 
 def loss_figure(

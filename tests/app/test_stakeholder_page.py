@@ -112,7 +112,7 @@ def test_chart_has_interval_bands(trained: AppTest) -> None:
     spec = json.loads(chart.proto.spec)
     names = [trace.get("name", "") for trace in spec["data"]]
     assert any(n.endswith("80% interval") for n in names)
-    assert any(n.endswith("95% interval") for n in names)
+    assert any(n.endswith("80% and 95% intervals") for n in names)
 
 
 def test_record_expander_and_rerun_matches(trained: AppTest) -> None:

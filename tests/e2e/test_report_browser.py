@@ -54,7 +54,7 @@ def test_report_renders_offline_without_errors(
         # plotly drew the traces, interval bands included
         forecast = page.locator("#forecast-chart")
         expect(forecast.locator(".main-svg").first).to_be_visible()
-        bands = forecast.locator(".legendtext", has_text="80% interval")
+        bands = forecast.locator(".legendtext", has_text="80% and 95% intervals")
         expect(bands).to_have_count(3)  # one per model, the winner's shown
         table = page.locator("table#metrics")
         expect(table).to_be_visible()

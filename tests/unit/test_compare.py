@@ -149,6 +149,11 @@ def test_figures_from_a_comparison(y):
     assert "Naive (backtest)" in names and "Seasonal naive (forecast)" in names
     colors = {t.name: t.line.color for t in fig.data}
     assert colors["Naive (backtest)"] == colors["Naive (forecast)"]
+    # one legend entry (the forecast's) shows or hides both lines of a model
+    listed = {t.name for t in fig.data if t.showlegend is not False}
+    assert "Naive (forecast)" in listed and "Naive (backtest)" not in listed
+    groups = {t.name: t.legendgroup for t in fig.data}
+    assert groups["Naive (backtest)"] == groups["Naive (forecast)"]
     # about the last four seasons before the test period are in view
     start, end = fig.layout.xaxis.range
     assert pd.Timestamp(start) == y.index[len(y) - 8 - 48]
@@ -166,9 +171,9 @@ def test_figures_from_a_comparison(y):
     assert {"Naive (old, backtest)", "Naive (old, forecast)"} <= {
         t.name for t in renamed.data
     }
-    # a legend of up to 4 entries fits plotly's height; each further row of 2
-    # entries (history, held-out, 2 models x 2 here) grows it
-    assert fig.layout.height == 450 + 24
+    # a legend of up to 4 entries fits plotly's height (history, held-out and
+    # one entry a model here); each further row of 2 entries grows it
+    assert fig.layout.height is None
     assert plots._fit_legend(go.Figure([go.Scatter()] * 4)).layout.height is None
     many = [("history", None), *[(f"m{i}", None) for i in range(28)]]
     tall = plots._fit_legend(go.Figure([go.Scatter(name=n) for n, _ in many]))

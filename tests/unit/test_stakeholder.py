@@ -142,15 +142,26 @@ def test_forecast_figure_draws_bands(result, noisy):
     fig = forecast_figure(
         noisy, result, intervals=result.intervals, highlight="Seasonal naive"
     )
-    bands = {t.name: t for t in fig.data if t.name.endswith("% interval")}
-    assert set(bands) == {f"{m} {p}% interval" for m in CHEAP for p in ("80", "95")}
+    bands = {t.name: t for t in fig.data if "interval" in t.name}
+    # the widest band's legend entry names and toggles every level (a legend
+    # group), so the legend lists one entry per model's bands
+    assert set(bands) == {
+        name
+        for m in CHEAP
+        for name in (f"{m} 80% and 95% intervals", f"{m} 80% interval")
+    }
+    assert [t.showlegend for t in bands.values()].count(True) == len(CHEAP)
     assert bands["Seasonal naive 80% interval"].visible is True
     assert bands["Naive 80% interval"].visible == "legendonly"
-    assert bands["Naive 95% interval"].fill == "toself"
+    assert bands["Naive 80% and 95% intervals"].fill == "toself"
+    assert bands["Naive 80% interval"].showlegend is False
+    assert len({t.legendgroup for t in bands.values()}) == len(CHEAP)
     # An unbounded level (NaN bounds) draws no band; without intervals, none.
     iv = result.intervals.assign(lower_95=math.nan)
     fig = forecast_figure(noisy, result, intervals=iv)
-    assert not any(t.name.endswith("95% interval") for t in fig.data)
+    assert {t.name for t in fig.data if "interval" in t.name} == {
+        f"{m} 80% interval" for m in CHEAP
+    }
     assert not any("interval" in t.name for t in forecast_figure(noisy, result).data)
 
 
