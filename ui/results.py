@@ -259,6 +259,10 @@ def show_scores(cmp: Any, best: str | None) -> None:
     # the verdict carries its p-value: a column of it too would push the
     # table past the page at 1280 px
     table = metrics_table(cmp).drop(columns=["p-value"])
+    # the verdict beside the errors, before the interval columns: on a narrow
+    # screen it is what the first view of the table should hold
+    first = ["Model", "MAE", "RMSE", "MASE", "vs baseline"]
+    table = table[first + [c for c in table.columns if c not in first]]
     table["Model"] = [("★ " if m == best else "") + m for m in table["Model"]]
     config = {
         "Model": st.column_config.TextColumn(width="medium"),  # "Seasonal naive"
@@ -314,7 +318,8 @@ def show_scores(cmp: Any, best: str | None) -> None:
     st.caption(
         "★ marks the best model (lowest MAE over all folds). Coverage is measured "
         "on folds the interval did not learn from: compare it with the nominal "
-        "level in the header. — means too few folds to measure it."
+        "level in the header. — means too few folds to measure it. On a narrow "
+        "screen the table scrolls sideways."
         + (
             f" No model's {and_list(unmeasured)} interval could be measured with "
             "these folds, so those columns are left out (more folds measure it)."

@@ -247,6 +247,7 @@ def test_train_tiny_shows_chart_and_metrics(
     table = metrics_table(app)
     assert list(table.columns[:4]) == ["Model", "MAE", "RMSE", "MASE"]
     assert "p-value" not in table.columns  # the verdict says it
+    assert table.columns[4] == "vs baseline"  # in the first view on a phone
     assert len(table) == len(models)
     assert table["Model"].str.startswith("★ ").sum() == 1
     assert future_picker(app).value in models
