@@ -759,31 +759,26 @@ def test_a_last_period_far_below_the_ones_before_is_said():
     assert low_end_text(load("sunspots")) is None
 
 
+def _checks(column: str, times: pd.DatetimeIndex, values) -> list[str]:
+    """The check-the-data notes of a CSV of ``times`` and ``values``."""
+    text = f"{column},v\n" + "".join(
+        f"{t:%Y-%m-%d},{v:g}\n" for t, v in zip(times, values, strict=True)
+    )
+    notes = to_series(read_csv(text)).attrs["notes"]
+    return [n for n in notes if n.startswith("check the data")]
+
+
 def test_a_spike_and_a_low_last_value_are_both_said_once_each():
     # a typo mid-series and an unfinished last week: two things to check
     weeks = pd.date_range("2024-01-07", periods=40, freq="W-SUN")
     units = [350.0 + (i % 5) * 4 for i in range(39)] + [42.0]
     units[20] = 350_000.0
-    text = "week,units\n" + "".join(
-        f"{w:%Y-%m-%d},{u}\n" for w, u in zip(weeks, units, strict=True)
-    )
-    checks = [
-        n
-        for n in to_series(read_csv(text)).attrs["notes"]
-        if n.startswith("check the data")
-    ]
+    checks = _checks("week", weeks, units)
     assert len(checks) == 2
     assert "2024-05-26 (350000)" in checks[0] and "the last value (42" in checks[1]
     # a last value that is both a spike and low gets the low-end note alone
     steady = [350.0 + (i % 2) for i in range(39)] + [1.0]
-    text = "week,units\n" + "".join(
-        f"{w:%Y-%m-%d},{u}\n" for w, u in zip(weeks, steady, strict=True)
-    )
-    (check,) = (
-        n
-        for n in to_series(read_csv(text)).attrs["notes"]
-        if n.startswith("check the data")
-    )
+    (check,) = _checks("week", weeks, steady)
     assert "the last value (1 at 2024-10-06)" in check
 
 
@@ -792,14 +787,7 @@ def test_a_lone_glitch_in_a_constant_series_is_said_too():
     days = pd.date_range("2023-01-01", periods=120, freq="D")
     values = np.ones(120)
     values[50] = 1000
-    text = "date,v\n" + "".join(
-        f"{d:%Y-%m-%d},{v:g}\n" for d, v in zip(days, values, strict=True)
-    )
-    (note,) = (
-        n
-        for n in to_series(read_csv(text)).attrs["notes"]
-        if n.startswith("check the data")
-    )
+    (note,) = _checks("date", days, values)
     assert "2023-02-20 (1000) stands 999 times the series' level (1" in note
     # intermittent counts (a level of 0) are no glitch
     values = np.zeros(120)
