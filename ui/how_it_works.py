@@ -15,6 +15,7 @@ import streamlit as st
 import ui
 from convlstm import ConvLSTMError, ConvLSTMForecaster, explain, moving_blob, plots
 from convlstm.data import season_length
+from convlstm.data.cells import plural
 from convlstm.models.rules import neural_min_length
 from convlstm.plots import demo as demo_plots
 from convlstm.plots import explain as explain_plots
@@ -714,7 +715,7 @@ def card_table(card: dict[str, Any]) -> Any:
         rows.append(
             {
                 "Network": family_words(family),
-                "For a season of": f"{c.get('season')} step(s)",
+                "For a season of": plural(int(c.get("season") or 1), "step"),
                 "Forecasts (steps)": c.get("horizon"),
                 "Looks back (steps)": c.get("lookback"),
                 "Weights": c.get("parameters"),
@@ -788,7 +789,13 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
         "from scratch starts from the pretrained network). The results say which "
         "start was kept, with both errors."
     )
-    st.dataframe(card_table(card), hide_index=True, key="hiw_card")
+    # two tables of a few columns each: one of eleven needs a sideways scroll
+    # at 1280 px
+    table = card_table(card)
+    uses = ["Network", "For a season of", "Forecasts (steps)", "Looks back (steps)"]
+    st.dataframe(table[[*uses, "Weights"]], hide_index=True, key="hiw_card")
+    learned = [c for c in table.columns if c not in uses[1:] and c != "Weights"]
+    st.dataframe(table[learned], hide_index=True, key="hiw_card_corpus")
     st.caption(
         "Each network was built by `python -m convlstm.pretrain.build` (`make "
         f"pretrain` rebuilds them all) with seed {card.get('seed')} and torch "

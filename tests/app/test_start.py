@@ -102,7 +102,10 @@ def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:
     assert "Starting from a network trained on thousands of series" in [
         s.value for s in at.subheader
     ]
-    card = next(f.value for f in at.dataframe if "Network" in f.value.columns)
+    # the card in two narrow tables (eleven columns in one needed a scroll)
+    uses, card = (f.value for f in at.dataframe if "Network" in f.value.columns)
+    assert len(uses.columns) == 5 and len(card.columns) == 7
+    assert list(uses["Network"]) == list(card["Network"])
     assert list(card["Network"]) == [family_words(f) for f in FAMILY_OF_SEASON.values()]
     assert (card["Series learned from"] > 1000).all()
     # each network's own build, not the last build's command for all of them
