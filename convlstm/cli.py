@@ -63,6 +63,7 @@ from .narrative import (
     below_zero_text,
     epoch_text,
     filled_scoring_text,
+    floor_text,
     one_fold_text,
     panel_below_zero_text,
     run_start_notes,
@@ -426,6 +427,8 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
     )
     frame = raise_to_floor(frame, floor)
+    if raised := floor_text(floor):
+        print(f"note: {raised}", file=err)
     if below := below_zero_text(y, frame):
         print(f"note: {below}", file=err)
     text = safe_csv(frame)
@@ -485,6 +488,8 @@ def _forecast_panel(
         ) from None
     _print_failures({name: dict(pred.attrs.get("failed") or {})}, err)
     pred = raise_to_floor(pred, floor)
+    if raised := floor_text(floor):
+        print(f"note: {raised}", file=err)
     if below := panel_below_zero_text(panel, pred.assign(model=name)):
         print(f"note: {below}", file=err)
     frame = pd.DataFrame(
@@ -579,6 +584,8 @@ def _run_notes(
     notes += run_start_notes(result.fitted, result.backtest.forecasts)
     if one := one_fold_text(result.backtest.forecasts):
         notes.append(one)
+    if raised := floor_text(result.floor):
+        notes.append(raised)
     if below := below_zero_text(y, result.future):
         notes.append(below)
     if filled := filled_scoring_text(result.backtest.forecasts):

@@ -438,15 +438,16 @@ def model_intervals(
 
 
 def raise_to_floor(frame: pd.DataFrame, floor: float | None) -> pd.DataFrame:
-    """``frame`` with its ``forecast`` and ``lower_<pct>`` values below ``floor``
-    raised to it (missing ones stay missing); ``frame`` itself when ``floor`` is
-    None. For amounts that cannot go below a floor (0 for counts and sales): a
-    forecast or a lower bound under it says nothing the floor does not."""
+    """``frame`` with its ``forecast``, ``lower_<pct>`` and ``upper_<pct>``
+    values below ``floor`` raised to it (missing ones stay missing); ``frame``
+    itself when ``floor`` is None. For amounts that cannot go below a floor (0
+    for counts and sales): a forecast or a bound under it says nothing the floor
+    does not (a model's own upper bound can lie under it too)."""
     if floor is None or frame.empty:
         return frame
     out = frame.copy()
     for col in out.columns:
-        if col == "forecast" or str(col).startswith("lower_"):
+        if col == "forecast" or str(col).startswith(("lower_", "upper_")):
             values = out[col].to_numpy(dtype=float)
             out[col] = np.where(values < floor, floor, values)
     return out

@@ -343,8 +343,9 @@ def floor_text(floor: float | None) -> str | None:
     if floor is None:
         return None
     return (
-        f"forecasts and lower bounds below {floor:g} were raised to {floor:g} (a "
-        "floor), in the backtest too: the scores are those of the raised forecasts"
+        f"a floor of {floor:g}: every forecast and interval bound below {floor:g} "
+        f"is raised to {floor:g}, in the backtest too, so the scores are those of "
+        "the forecasts shown"
     )
 
 

@@ -292,6 +292,7 @@ def _panel_settings(result: Any, settings: Mapping[str, Any] | None) -> str:
         "folds": result.folds,
         "season_length": result.season_length,
         "models": [str(m) for m in result.summary.index],
+        "floor": getattr(result, "floor", None),
         "settings": dict(settings or {}),
         "networks": networks_used(getattr(result, "fitted", None) or {}),
         "versions": package_versions(),
@@ -812,6 +813,11 @@ def _model_intervals_section(
     )
 
 
+def _floor_words(floor: Any) -> str:
+    """A recorded floor for the record table: "0", or "none"."""
+    return "none" if floor is None else f"{float(floor):g}"
+
+
 def _record_section(record: Mapping[str, Any]) -> str:
     data = record.get("data") or {}
     versions = record.get("versions") or {}
@@ -823,6 +829,7 @@ def _record_section(record: Mapping[str, Any]) -> str:
         ("Folds", record.get("folds", "–")),
         ("Seed", record.get("seed", "–")),
         ("Device", record.get("device", "–")),
+        ("Floor", _floor_words((record.get("extra") or {}).get("floor"))),
         (
             "Networks",
             "; ".join(

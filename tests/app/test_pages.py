@@ -435,7 +435,7 @@ def test_never_below_zero_raises_the_forecasts_and_says_so(
     cmp = app.session_state[ui.RESULT]["comparison"]
     assert cmp.floor == 0.0 and cmp.future["forecast"].min() == 0.0
     captions = [c.value for c in app.caption]
-    assert any("were raised to 0" in c for c in captions), captions
+    assert any("is raised to 0" in c for c in captions), captions
     # remembered for the next run, and not offered for data below zero
     assert app.checkbox(key=ui.FLOOR).value
     upload(app, "below.csv", _fading_counts_csv(low=-3).encode())

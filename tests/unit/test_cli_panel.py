@@ -489,6 +489,17 @@ def test_a_floor_holds_forecasts_at_or_above_it_in_every_command(tmp_path):
         ["compare", "--csv", str(one), "--models", "Naive", "--floor", "0"]
     )
     assert "points, 2 folds x 12 steps, floor 0, device cpu" in out
+    assert "note: a floor of 0: every forecast and interval bound below 0" in err
+    # the reports keep it: in the record table, and in a panel's settings
+    for path, said in (
+        (one, 'Floor</th><td class="text">0<'),
+        (many, "&quot;floor&quot;: 0.0"),
+    ):
+        page = tmp_path / "r.html"
+        argv = ["report", "--csv", str(path), *trend[:2], "--floor", "0"]
+        code, _, err = run([*argv, "--quiet", "--out", str(page)])
+        assert code == 0, err
+        assert said in page.read_text()
 
 
 def test_a_series_named_in_another_case_is_found(files):

@@ -363,7 +363,14 @@ def test_a_floor_raises_forecasts_and_lower_bounds_and_scores_them():
     assert held.backtest.forecasts["forecast"].min() == 0.0
     assert held.intervals.filter(like="lower_").min().min() == 0.0
     assert free.intervals.filter(like="lower_").min().min() < 0
-    assert (held.model_intervals.filter(like="lower_") >= 0).all(axis=None)
+    # a model's own bands (ETS) too, upper ones included: one can lie below 0
+    own = held.model_intervals.filter(regex="^(lower|upper)_")
+    assert (own >= 0).all(axis=None)
+    # an upper bound under the floor (the hunter's ETS, "0 to -0.62") is raised
+    from convlstm.intervals import raise_to_floor
+
+    bounds = pd.DataFrame({"forecast": [-1.0], "lower_80": [-3.0], "upper_80": [-0.6]})
+    assert raise_to_floor(bounds, 0.0).iloc[0].tolist() == [0.0, 0.0, 0.0]
     # the scores are the raised forecasts' own: recounted from the backtest rows
     bt = held.backtest.forecasts
     for name in models:
