@@ -222,6 +222,8 @@ def show_leaderboard(cmp: Any) -> None:
         "backtest could score (series too short for a backtest fold are left out "
         "of every model's scores)."
     )
+    if raised := narrative.floor_text(getattr(cmp, "floor", None)):
+        st.caption(f":material/info: {escape_md(narrative.as_sentence(raised))}")
     show_panel_coverage(cmp)
 
 
@@ -268,7 +270,9 @@ def show_panel_coverage(cmp: Any) -> None:
 def show_problems(cmp: Any) -> None:
     """Series a model could not forecast, and the run's notes, in plain words."""
     failures = narrative.panel_failures(cmp.failed or {}, scored=bool(cmp.folds))
-    notes = list(dict.fromkeys(cmp.notes or []))
+    # the floor is said under the leaderboard
+    floor = narrative.floor_text(getattr(cmp, "floor", None))
+    notes = [n for n in dict.fromkeys(cmp.notes or []) if n != floor]
     if failures:
         st.warning(
             "\n".join(f"- {escape_md(s)}" for s in failures), icon=":material/warning:"

@@ -62,6 +62,7 @@ def test_train_all_series_shows_leaderboard_and_per_series_table(
     _bundled_panel(app)
     app.number_input(key="folds").set_value(1)
     app.multiselect(key="models").set_value(FAST)
+    app.checkbox(key=ui.FLOOR).check()  # never below zero
     app.form_submit_button[0].click()
     app.run()
     wait_for_training(app)
@@ -69,6 +70,9 @@ def test_train_all_series_shows_leaderboard_and_per_series_table(
     assert not app.error, [e.value for e in app.error]
     result = app.session_state[ui.RESULT]
     assert result["kind"] == "panel"
+    # the floor is said under the leaderboard, not only among the notes
+    assert result["comparison"].floor == 0.0
+    assert any("is raised to 0" in c.value for c in app.caption)
     assert result["comparison"].horizon == app.number_input(key="horizon").value
     board = _leaderboard(app)
     assert "mean_mase" in board.columns
