@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.io as pio
 
 from .data import panel_summary, series_of
-from .data.cells import format_number, format_time, plural
+from .data.cells import and_list, format_number, format_time, plural
 from .data.steps import frequency_words
 from .intervals import level_label, lower_column, upper_column
 from .metrics import best_model
@@ -525,10 +525,23 @@ def _plain_summary(
     setting = ""
     if folds and horizon:
         setting = f" over {_e(folds)} backtest folds of {_e(horizon)} steps each"
-    sentences = [
-        f"<b>{_e(winner)}</b> had the lowest average error (MAE "
-        f"{_num(mae[winner])}){setting}."
+    # models level with the winner to round-off share the lowest error
+    level = [
+        m
+        for m in mae.index
+        if m != winner and math.isclose(mae[m], mae[winner], rel_tol=1e-9)
     ]
+    if level:
+        sentences = [
+            f"<b>{_e(winner)}</b> and {_e(and_list(str(m) for m in level))} had "
+            f"the same lowest average error (MAE {_num(mae[winner])}){setting}; "
+            f"{_e(winner)} is named the best as the first listed."
+        ]
+    else:
+        sentences = [
+            f"<b>{_e(winner)}</b> had the lowest average error (MAE "
+            f"{_num(mae[winner])}){setting}."
+        ]
 
     challengers = model_names(baseline=False)
     baseline = _baseline_of(significance)

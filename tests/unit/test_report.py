@@ -359,3 +359,15 @@ def test_the_frequency_is_written_in_words():
     assert _frequency_cell("MS") == "monthly (MS)"
     assert _frequency_cell("QS-JAN") == "quarterly (QS-JAN)"
     assert _frequency_cell(None) == "–"
+
+
+def test_a_tie_for_the_lowest_error_is_said_as_a_tie():
+    from convlstm.report import _plain_summary
+
+    summary = pd.DataFrame({"mae": [2.0, 2.0, 3.0]}, index=["Theta", "Naive", "ETS"])
+    text = _plain_summary(
+        summary, "Theta", None, None, {"folds": 2, "horizon": 3}, None
+    )
+    assert "<b>Theta</b> and Naive had the same lowest average error (MAE 2)" in text
+    alone = _plain_summary(summary.iloc[[0, 2]], "Theta", None, None, {}, None)
+    assert "<b>Theta</b> had the lowest average error (MAE 2)." in alone
