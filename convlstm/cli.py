@@ -427,7 +427,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
     )
     frame = raise_to_floor(frame, floor)
-    if raised := floor_text(floor):
+    if raised := floor_text(floor, scored=False):
         print(f"note: {raised}", file=err)
     if below := below_zero_text(y, frame):
         print(f"note: {below}", file=err)
@@ -488,7 +488,7 @@ def _forecast_panel(
         ) from None
     _print_failures({name: dict(pred.attrs.get("failed") or {})}, err)
     pred = raise_to_floor(pred, floor)
-    if raised := floor_text(floor):
+    if raised := floor_text(floor, scored=False):
         print(f"note: {raised}", file=err)
     if below := panel_below_zero_text(panel, pred.assign(model=name)):
         print(f"note: {below}", file=err)
@@ -584,7 +584,7 @@ def _run_notes(
     notes += run_start_notes(result.fitted, result.backtest.forecasts)
     if one := one_fold_text(result.backtest.forecasts):
         notes.append(one)
-    if raised := floor_text(result.floor):
+    if raised := floor_text(result.floor, result.scored):
         notes.append(raised)
     if below := below_zero_text(y, result.future):
         notes.append(below)

@@ -338,15 +338,18 @@ def kept_start_text(name: str, model: Any, backtest: bool = True) -> str | None:
     return kept_epoch_text(name, model, backtest)
 
 
-def floor_text(floor: float | None) -> str | None:
-    """What a floor did to a run's forecasts, or None without one."""
+def floor_text(floor: float | None, scored: bool = True) -> str | None:
+    """What a floor did to a run's forecasts, or None without one (``scored``:
+    the run had a backtest, whose forecasts were raised too)."""
     if floor is None:
         return None
-    return (
+    text = (
         f"a floor of {floor:g}: every forecast and interval bound below {floor:g} "
-        f"is raised to {floor:g}, in the backtest too, so the scores are those of "
-        "the forecasts shown"
+        f"is raised to {floor:g}"
     )
+    if scored:
+        text += ", in the backtest too, so the scores are those of the forecasts shown"
+    return text
 
 
 def one_fold_text(forecasts: pd.DataFrame) -> str | None:

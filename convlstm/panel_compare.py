@@ -549,7 +549,7 @@ def compare_panel(
     best = best_model(summary, among=complete, column="mean_mase")
     if not tracker.stopped and (one := one_fold_text(forecasts)):
         notes.append(one)
-    if raised := floor_text(floor):
+    if raised := floor_text(floor, not unscored):
         notes.append(raised)
     summary["best"] = [str(name) == best for name in summary.index]
 
@@ -891,11 +891,13 @@ def check_panel_floor(floor: object, panel: pd.DataFrame) -> float | None:
     below = lows[lows < floor]
     if below.empty:
         return floor
-    shown = ", ".join(f"{quote(n)} ({v:.6g})" for n, v in below.head(_LISTED).items())
+    shown = ", ".join(
+        f"{quote(n)} (lowest {v:.6g})" for n, v in below.head(_LISTED).items()
+    )
     more = f" and {len(below) - _LISTED:,} more" if len(below) > _LISTED else ""
     raise ParameterError(
         f"{plural(len(below), 'series')} {'goes' if len(below) == 1 else 'go'} "
-        f"below the floor of {floor:g} (lowest value): {shown}{more}; a floor is "
+        f"below the floor of {floor:g}: {shown}{more}; a floor is "
         "for amounts that cannot go below it: choose no floor, or one at or below "
         "every series' lowest value"
     )

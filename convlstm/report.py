@@ -61,10 +61,11 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 a
 max-width:1100px;padding:1.5rem;color:#222;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;
 border-bottom:1px solid #ddd;padding-bottom:.2rem}
-table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem;display:block;
+max-width:100%;overflow-x:auto}
 th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:right;vertical-align:top}
 th{background:#f5f5f5}td.text,th.text{text-align:left}td{white-space:nowrap}
-td.text{white-space:normal}
+td.text{white-space:normal;min-width:12rem}td.text:first-child{min-width:0}
 tr.best td{background:#eef6ee;font-weight:600}
 .summary{background:#f7f9fc;border-left:4px solid #1f77b4;padding:.6rem 1rem}
 .muted{color:#666;font-size:.88rem}pre{background:#f5f5f5;padding:.6rem;
@@ -187,7 +188,10 @@ def build_report(
             else '<p id="unscored">No backtest, so no scores.</p>'
         ),
         _note(filled_scoring_text(comparison.backtest.forecasts), "filled"),
-        _note(floor_text(getattr(comparison, "floor", None)), "floor"),
+        _note(
+            floor_text(getattr(comparison, "floor", None), scored),
+            "floor",
+        ),
         _note(coverage_points_text(coverage), "coverage-points"),
         _combination_notes(summary.index),
         _left_out_notes(comparison),

@@ -342,6 +342,10 @@ def training_form(
 def _floor(d: dict[str, Any], lowest: float) -> None:
     """*Never below zero*: forecasts and lower bounds under 0 raised to 0."""
     negative = bool(lowest < 0)
+    if negative:
+        # ticked for other data (the chosen series of a panel, say): not here,
+        # and not shown ticked while it cannot apply
+        st.session_state[FLOOR] = False
     st.checkbox(
         "Never below zero",
         value=d.get(FLOOR, False) and not negative,

@@ -222,7 +222,7 @@ def show_leaderboard(cmp: Any) -> None:
         "backtest could score (series too short for a backtest fold are left out "
         "of every model's scores)."
     )
-    if raised := narrative.floor_text(getattr(cmp, "floor", None)):
+    if raised := narrative.floor_text(getattr(cmp, "floor", None), bool(cmp.folds)):
         st.caption(f":material/info: {escape_md(narrative.as_sentence(raised))}")
     show_panel_coverage(cmp)
 
@@ -271,7 +271,7 @@ def show_problems(cmp: Any) -> None:
     """Series a model could not forecast, and the run's notes, in plain words."""
     failures = narrative.panel_failures(cmp.failed or {}, scored=bool(cmp.folds))
     # the floor is said under the leaderboard
-    floor = narrative.floor_text(getattr(cmp, "floor", None))
+    floor = narrative.floor_text(getattr(cmp, "floor", None), bool(cmp.folds))
     notes = [n for n in dict.fromkeys(cmp.notes or []) if n != floor]
     if failures:
         st.warning(

@@ -127,6 +127,8 @@ def show_unscored(res: dict) -> None:
     show_start(res)
     fig = plots.forecast_figure(res["y"], cmp, intervals=None)
     st.plotly_chart(fig, key="forecast_chart")
+    if raised := narrative.floor_text(getattr(cmp, "floor", None), scored=False):
+        st.caption(f":material/info: {escape_md(narrative.as_sentence(raised))}")
     show_future(res, None)
     show_downloads(res, fig)
     show_record(res)

@@ -212,3 +212,36 @@ def test_a_panel_over_the_sample_says_so_in_its_choice(app: AppTest) -> None:
     _open(app, "pages/compare.py")
     label = app.radio(key=ui.panel_results.SCOPE).options[0]
     assert f"a random {ui.PANEL_SAMPLE} of the 210" in label
+
+
+def test_never_below_zero_is_not_kept_ticked_for_series_below_zero(
+    app: AppTest, wait_for_training
+) -> None:
+    from tests.app.helpers import upload
+
+    # 'mug' never goes below zero; 'scarf' has returns (-3)
+    rows = "".join(
+        f"{item},2024-{m:02d}-01,{v}\n"
+        for item, values in (("mug", [5, 4, 6, 3] * 6), ("scarf", [2, -3, 4, 1] * 6))
+        for m, v in zip(range(1, 25), values, strict=False)
+        if m <= 12
+    ) + "".join(
+        f"{item},2025-{m:02d}-01,{v}\n"
+        for item, values in (("mug", [5, 4, 6, 3] * 3), ("scarf", [2, -3, 4, 1] * 3))
+        for m, v in zip(range(1, 13), values, strict=True)
+    )
+    upload(app, "returns.csv", ("item,month,units\n" + rows).encode())
+    _open(app, "pages/compare.py")
+    app.radio(key=ui.panel_results.SCOPE).set_value("one").run()  # mug
+    box = app.checkbox(key=ui.FLOOR)
+    assert not box.disabled
+    box.check()
+    app.multiselect(key="models").set_value(["Naive"])
+    app.form_submit_button[0].click()
+    app.run()
+    wait_for_training(app)
+    assert app.session_state[ui.RESULT]["comparison"].floor == 0.0
+    # over all series (scarf goes below zero): not offered, and not shown ticked
+    app.radio(key=ui.panel_results.SCOPE).set_value("all").run()
+    box = app.checkbox(key=ui.FLOOR)
+    assert box.disabled and not box.value

@@ -484,7 +484,7 @@ def test_a_floor_holds_forecasts_at_or_above_it_in_every_command(tmp_path):
     # a floor a series goes below is refused, naming it
     code, _, err = run(["compare", "--csv", str(many), *trend, "--floor", "1"])
     assert code == 2
-    assert "2 series go below the floor of 1 (lowest value): 'A' (0)" in err
+    assert "2 series go below the floor of 1: 'A' (lowest 0)" in err
     code, out, err = run(
         ["compare", "--csv", str(one), "--models", "Naive", "--floor", "0"]
     )

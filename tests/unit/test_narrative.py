@@ -246,3 +246,12 @@ def test_a_kept_start_note_fits_its_run_one_epoch_a_panel_a_plain_fit():
     assert "trained on these series kept its start" in text
     assert "None of 3 epochs of training lowered the error on the validation " in text
     assert "windows (the last stretch of each series)" in text
+
+
+def test_the_floor_note_speaks_of_a_backtest_only_where_there_was_one():
+    assert narrative.floor_text(None) is None
+    scored = narrative.floor_text(0.0)
+    assert scored.startswith("a floor of 0: every forecast and interval bound below")
+    assert scored.endswith("so the scores are those of the forecasts shown")
+    alone = narrative.floor_text(0.0, scored=False)
+    assert alone.endswith("is raised to 0") and "backtest" not in alone
