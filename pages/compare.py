@@ -12,7 +12,7 @@ from convlstm.compare import DEFAULT_LEVELS
 from convlstm.data.steps import frequency_words
 
 ui.ensure_navigation()
-st.title(":material/model_training: Train & compare")
+st.title("Train & compare")  # no icon: a screen reader reads its name
 
 autorun = st.session_state.pop(ui.AUTORUN, False)  # "Run forecast" on the home page
 src = ui.source()

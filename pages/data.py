@@ -20,7 +20,7 @@ AGG_WORDS = {
 }
 
 ui.ensure_navigation()
-st.title(":material/table_chart: Data")
+st.title("Data")  # no icon: a screen reader reads its name
 st.caption(
     "Choose the series to forecast. Everything the reader repaired or decided is "
     "listed below the chart. A file of many series (one column naming the store, "

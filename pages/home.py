@@ -8,7 +8,7 @@ from convlstm.data.steps import frequency_words
 from convlstm.models.registry import default_models
 
 ui.ensure_navigation()
-st.title(":material/insights: ConvLSTM forecast")
+st.title("ConvLSTM forecast")  # no icon: a screen reader reads its name
 st.markdown(
     "Forecast a time series with a ConvLSTM network and see, on the same "
     "rolling-origin backtest, whether it beats an LSTM (neural, like it), the "

@@ -27,7 +27,7 @@ TABS = (
 
 # ---------------------------------------------------------------- data and settings
 
-st.title(":material/school: How it works")
+st.title("How it works")  # no icon: a screen reader reads its name
 st.markdown(
     "What the ConvLSTM forecaster does with your series, drawn from the **real** "
     "model: its frames, tensor shapes, gates and what it looks at. Nothing here is "

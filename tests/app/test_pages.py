@@ -60,10 +60,16 @@ def test_home_renders(app: AppTest) -> None:
     assert "back to the defaults" in app.button(key="quick_run").help
 
 
-@pytest.mark.parametrize("page", ["pages/home.py", "pages/data.py", "pages/compare.py"])
+@pytest.mark.parametrize(
+    "page",
+    ["pages/home.py", "pages/data.py", "pages/compare.py", "pages/how_it_works.py"],
+)
 def test_every_page_renders(app: AppTest, page: str) -> None:
     open_page(app, page)
     assert app.title
+    # a page's heading is its name alone: a screen reader read an icon in it by
+    # its name ("table_chart icon Data")
+    assert ":material/" not in app.title[0].value
     # One sidebar summary, whichever way Streamlit ran the page.
     assert [c.value for c in app.sidebar.caption].count("CURRENT DATA") == 1
 
