@@ -959,7 +959,7 @@ def _add_params(p: argparse.ArgumentParser) -> None:
         "--floor",
         type=float,
         metavar="VALUE",
-        help="no forecast or lower bound goes below VALUE: --floor 0 for counts, "
+        help="no forecast or interval bound goes below VALUE: --floor 0 for counts, "
         "sales and other amounts that cannot be negative (forecasts under it are "
         "raised to it, in the backtest too, before scoring; default: none)",
     )

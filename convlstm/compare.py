@@ -129,7 +129,7 @@ class Comparison:
             reports those as ``DataError``); "failed in the final fit ...": its fit
             on the whole series did, and its backtest rows are dropped too); the
             record keeps every chosen model, so a re-run leaves the same ones out.
-        floor: the value no forecast or lower bound goes below (forecasts under
+        floor: the value no forecast or interval bound goes below (forecasts under
             it were raised to it, in the backtest too, before scoring), or None.
     """
 
@@ -225,7 +225,7 @@ def compare(
             (``backtest(n_jobs=...)``); the numbers do not depend on it.
         engine: where those folds run, "local" or "ray" (default:
             ``CONVLSTM_ENGINE``, else local).
-        floor: no forecast or lower bound goes below it: 0 for counts, sales
+        floor: no forecast or interval bound goes below it: 0 for counts, sales
             and other amounts that cannot be negative (None: none). Forecasts
             under it are raised to it in the backtest too, before they are
             scored, so the scores are those of the forecasts shown; the series

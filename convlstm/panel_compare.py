@@ -155,7 +155,7 @@ class PanelComparison:
         fitted: the models fitted on all data, by name.
         seconds: wall time of the whole comparison.
         stopped: whether the progress callback stopped the comparison early.
-        floor: the value no forecast or lower bound goes below, or None.
+        floor: the value no forecast or interval bound goes below, or None.
     """
 
     summary: pd.DataFrame
@@ -362,7 +362,7 @@ def compare_panel(
             :meth:`~convlstm.models.neural.NeuralForecaster.fit_panel`: the
             numbers are close to one process's, not equal); 1 trains in this
             process.
-        floor: no forecast or lower bound goes below it (0 for amounts that
+        floor: no forecast or interval bound goes below it (0 for amounts that
             cannot be negative; None: none), as in
             :func:`~convlstm.compare.compare`: forecasts under it are raised to
             it in the backtest too, before scoring; no series may go below it.

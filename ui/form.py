@@ -340,7 +340,7 @@ def training_form(
 
 
 def _floor(d: dict[str, Any], lowest: float) -> None:
-    """*Never below zero*: forecasts and lower bounds under 0 raised to 0."""
+    """*Never below zero*: forecasts and interval bounds under 0 raised to 0."""
     negative = bool(lowest < 0)
     if negative:
         # ticked for other data (the chosen series of a panel, say): not here,
@@ -355,7 +355,7 @@ def _floor(d: dict[str, Any], lowest: float) -> None:
             f"Not for these data: they go below zero (lowest {lowest:.6g})."
             if negative
             else "For counts, sales and other amounts that cannot be negative: "
-            "every model's forecasts and lower interval bounds below 0 are raised "
+            "every model's forecasts and interval bounds below 0 are raised "
             "to 0, in the backtest too, so the scores are those of the forecasts "
             "shown (often a little better on series near zero). Off, the "
             "models forecast as they are, and a note says where one goes below "
