@@ -448,9 +448,14 @@ def raise_to_floor(frame: pd.DataFrame, floor: float | None) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if col == "forecast" or str(col).startswith(("lower_", "upper_")):
-            values = out[col].to_numpy(dtype=float)
-            out[col] = np.where(values < floor, floor, values)
+            out[col] = raise_values(out[col].to_numpy(dtype=float), floor)
     return out
+
+
+def raise_values(values: Any, floor: float) -> np.ndarray:
+    """``values`` as floats, those below ``floor`` raised to it (NaN stays NaN)."""
+    v = np.asarray(values, dtype=float)
+    return np.where(v < floor, floor, v)
 
 
 def check_floor(floor: object, values: np.ndarray | None = None) -> float | None:

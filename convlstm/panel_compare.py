@@ -48,6 +48,7 @@ from .intervals import (
     interval_coverage,
     lower_column,
     raise_to_floor,
+    raise_values,
     upper_column,
 )
 from .metrics import best_model, mase_scale
@@ -909,8 +910,7 @@ def _raise_to(floor: float | None, fits: _Round) -> None:
         return
     for by_series in fits.forecasts.values():
         for name, values in by_series.items():
-            v = np.asarray(values, dtype=float)
-            by_series[name] = np.where(v < floor, floor, v)
+            by_series[name] = raise_values(values, floor)
 
 
 @dataclass
