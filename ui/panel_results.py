@@ -19,6 +19,7 @@ from .errors import show_error
 from .results import bundle_controls, show_header, upload_label
 from .state import PARAMS, RESULT, Source, panel_key, source_key
 from .text import app_words, dash_missing, escape_md, safe_csv, slug
+from .widgets import note_caption
 
 #: Most series one run in the app trains on; larger panels are sampled.
 PANEL_SAMPLE = 200
@@ -222,8 +223,7 @@ def show_leaderboard(cmp: Any) -> None:
         "backtest could score (series too short for a backtest fold are left out "
         "of every model's scores)."
     )
-    if raised := narrative.floor_text(getattr(cmp, "floor", None), bool(cmp.folds)):
-        st.caption(f":material/info: {escape_md(narrative.as_sentence(raised))}")
+    note_caption(narrative.floor_text(getattr(cmp, "floor", None), bool(cmp.folds)))
     show_panel_coverage(cmp)
 
 

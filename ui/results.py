@@ -49,6 +49,7 @@ from .text import (
     slug,
     time_format,
 )
+from .widgets import note_caption
 
 
 def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
@@ -127,8 +128,7 @@ def show_unscored(res: dict) -> None:
     show_start(res)
     fig = plots.forecast_figure(res["y"], cmp, intervals=None)
     st.plotly_chart(fig, key="forecast_chart")
-    if raised := narrative.floor_text(getattr(cmp, "floor", None), scored=False):
-        st.caption(f":material/info: {escape_md(narrative.as_sentence(raised))}")
+    note_caption(narrative.floor_text(getattr(cmp, "floor", None), scored=False))
     show_future(res, None)
     show_downloads(res, fig)
     show_record(res)
@@ -313,10 +313,8 @@ def show_scores(cmp: Any, best: str | None) -> None:
     st.dataframe(table, hide_index=True, key="metrics_table", column_config=config)
     if filled := narrative.filled_scoring_text(cmp.backtest.forecasts):
         st.caption(escape_md(narrative.as_sentence(filled)))
-    if one := narrative.one_fold_text(cmp.backtest.forecasts):
-        st.caption(f":material/info: {escape_md(narrative.as_sentence(one))}")
-    if raised := narrative.floor_text(getattr(cmp, "floor", None)):
-        st.caption(f":material/info: {escape_md(narrative.as_sentence(raised))}")
+    note_caption(narrative.one_fold_text(cmp.backtest.forecasts))
+    note_caption(narrative.floor_text(getattr(cmp, "floor", None)))
     st.caption(
         "★ marks the best model (lowest MAE over all folds). Coverage is measured "
         "on folds the interval did not learn from: compare it with the nominal "

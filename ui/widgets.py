@@ -13,13 +13,21 @@ from convlstm import datasets, plots
 from convlstm.data import panel_summary
 from convlstm.data.cells import format_time
 from convlstm.data.steps import frequency_words
+from convlstm.narrative import as_sentence
 
 from .loaders import dataset_info
 from .state import DEFAULT_DATASET, choose_column, mark_column_widgets, source
-from .text import short_time, time_format
+from .text import escape_md, short_time, time_format
 
 #: How many series the small multiples draw.
 SMALL_MULTIPLES = 6
+
+
+def note_caption(text: str | None) -> None:
+    """A library note (a plain-words clause) as a small info line; nothing for
+    None."""
+    if text:
+        st.caption(f":material/info: {escape_md(as_sentence(text))}")
 
 
 def metric_row() -> Any:
