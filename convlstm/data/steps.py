@@ -409,10 +409,13 @@ def partial_ends(
         return False, False  # the rows are not finer than the steps
     at = np.searchsorted(times, edges)
     if is_regular(times) if regular is None else regular:
-        # regular rows: a step misses one of its own steps or more
+        # regular rows: a step misses one of its own steps or more; rows of an
+        # hour or finer may miss one hour's worth, the hour a local clock skips
+        # in spring (a whole day or month of local readings holds one row less)
         rows = np.diff(at)
-        expected = width / gap
-        return bool(rows[0] < expected[0] - 0.5), bool(rows[-1] < expected[-1] - 0.5)
+        slack = _HOUR_NS / gap if gap <= _HOUR_NS else 0.0
+        expected = width / gap - 0.5 - slack
+        return bool(rows[0] < expected[0]), bool(rows[-1] < expected[-1])
     # an event log: how far into each inner step its rows reach
     inner = np.arange(1, n - 1)
     held = at[inner + 1] > at[inner]
@@ -428,6 +431,9 @@ def partial_ends(
     first = 1 - (t0 - starts_ns[0]) / width[0] < reach_start
     last = (t1 - starts_ns[-1]) / width[-1] < reach_end
     return bool(first), bool(last)
+
+
+_HOUR_NS = 3600e9
 
 
 def _usual_reach(reach: np.ndarray) -> float:

@@ -166,3 +166,19 @@ def test_carrying_logs_on_counts_towards_the_limit_of_points():
     # their own spans hold 1,000 steps; carried on to the last, some 80,000
     out = combine_panel_rows(long, [], agg="sum", step="h", max_points=200_000)
     assert len(out) > 50_000
+
+
+def test_a_whole_period_with_the_spring_clock_change_is_kept():
+    # local hourly readings: 26 March has 23 hours, March 743; both are whole
+    local = pd.date_range(
+        "2023-03-01", "2023-12-31 23:00", freq="h", tz="Europe/Berlin"
+    ).tz_localize(None)
+    table = _frame(local.strftime("%Y-%m-%d %H:%M"), np.ones(len(local)))
+    months = to_series(table, step="monthly", agg="sum")
+    assert months.index[0] == pd.Timestamp("2023-03-01") and months.iloc[0] == 743
+    assert not _partial_notes(months)
+    days = to_series(table[table["date"] >= "2023-03-26"], step="daily", agg="sum")
+    assert days.index[0] == pd.Timestamp("2023-03-26") and days.iloc[0] == 23
+    # a month the export starts in the middle of is still partial
+    late = to_series(table[table["date"] >= "2023-03-05"], step="monthly", agg="sum")
+    assert late.index[0] == pd.Timestamp("2023-04-01") and _partial_notes(late)
