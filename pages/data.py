@@ -63,6 +63,7 @@ def steps_controls(src: ui.Source) -> None:
 
 
 src = ui.source()
+OTHER_REPAIRS = 50  # series whose repairs the Data page lists beside the chosen one
 KINDS = {"bundled": "Bundled dataset", "upload": "Upload a CSV"}
 
 
@@ -303,6 +304,29 @@ with st.container(border=True):
         )
     else:
         st.caption("No repairs were needed.")
+    if panel is not None:
+        # the other series' own repairs (a meter offline for two days, say):
+        # every one of them trains too
+        others = {
+            name: fixes
+            for name, fixes in (panel.attrs.get("repairs") or {}).items()
+            if fixes and str(name) != str(y.name)
+        }
+        if others:
+            shown = list(others.items())[:OTHER_REPAIRS]
+            more = len(others) - len(shown)
+            with st.expander(
+                f"Repairs of the other series ({len(others):,} series)",
+                icon=":material/build:",
+            ):
+                st.markdown(
+                    "\n".join(
+                        f"- series {ui.escape_md(name)}: "
+                        + "; ".join(ui.escape_md(ui.app_words(f)) for f in fixes)
+                        for name, fixes in shown
+                    )
+                    + (f"\n- and {more:,} more series" if more > 0 else "")
+                )
 
 left, right = st.columns(2)
 with left:

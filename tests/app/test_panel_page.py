@@ -61,6 +61,12 @@ def test_uploaded_panel_detects_ids_and_drops_a_short_series(app: AppTest) -> No
     notes = "\n".join(m.value for m in app.markdown)
     assert "'tiny'" in notes  # the dropped series is named
     assert "picked id column" in notes and "as chosen" not in notes  # detected
+    # south's gap is said beside the chosen north: south trains too
+    others = app.expander[
+        [e.label for e in app.expander].index("Repairs of the other series (1 series)")
+    ]
+    said = others.markdown[0].value
+    assert said.startswith("- series south:") and "filled 1 missing timestamp" in said
     app.selectbox(key="series").set_value("south").run()
     assert not app.exception, app.exception
     assert app.session_state[ui.SOURCE]["series"] == "south"
