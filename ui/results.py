@@ -234,9 +234,9 @@ def show_start(res: dict) -> None:
                     else ""
                 )
                 st.caption(
-                    f"{name} started from whichever forecast this series better: "
-                    f"scratch or the pretrained network{both} (the note below says "
-                    "which)."
+                    f"{name} was set to start from whichever forecasts this series "
+                    f"better: scratch or the pretrained network{both}, where both "
+                    "can be checked (the note below says what it did)."
                 )
             else:
                 st.caption(f"{name} started from {STARTS[start][0]}.")
