@@ -177,3 +177,25 @@ def same_name(names: pd.Series, wanted: Any) -> str | None:
         return text
     alike = pd.unique(names[names.str.casefold() == text.casefold()])
     return str(alike[0]) if len(alike) == 1 else None
+
+
+def clock_change_words(stamps: Any, change: str) -> str:
+    """ "; as at the clock change to summer time, an hour the local clock skips"
+    when every one of ``stamps`` (missing ones for ``change`` "skipped", repeated
+    ones for "repeated") falls in one early-morning hour of a Sunday in the months
+    clocks change (March or April for a skipped hour, October or November for a
+    repeated one); "" otherwise. Only said, never acted on: the reader cannot
+    know the file's time zone."""
+    times = pd.DatetimeIndex(stamps)
+    if times.empty:
+        return ""
+    hours = times.floor("h").unique()
+    when = hours[0]
+    months = (3, 4) if change == "skipped" else (10, 11)
+    if len(hours) != 1 or when.day_of_week != 6 or when.month not in months:
+        return ""
+    if not 0 <= when.hour <= 3:
+        return ""
+    if change == "skipped":
+        return "; as at the clock change to summer time: an hour the local clock skips"
+    return "; as at the clock change to winter time: an hour the local clock repeats"

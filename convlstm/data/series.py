@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
-from .cells import cell_text, format_time, plural, quote, same_name
+from .cells import cell_text, clock_change_words, format_time, plural, quote, same_name
 from .columns import (
     combine_time_columns,
     identify_series,
@@ -703,10 +703,11 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
             if share >= MADE_UP_SHARE
             else ""
         )
+        clock = clock_change_words(new_stamps, "skipped")
         notes.append(
             f"filled {plural(len(new_stamps), 'missing timestamp')} by linear "
             "interpolation "
-            f"(first at {format_time(new_stamps[0])}){made_up}"
+            f"(first at {format_time(new_stamps[0])}{clock}){made_up}"
         )
     if missing.any():
         notes.append(

@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
-from .cells import format_time, plural, quote
+from .cells import clock_change_words, format_time, plural, quote
 
 #: How the rows of one step are combined, and the words a note uses for it.
 AGGREGATIONS: dict[str, str] = {
@@ -135,7 +135,7 @@ def combine_rows(
         out = _agg(y.groupby(level=0, sort=True), agg)
         notes.append(
             f"{AGGREGATIONS[agg]} {int(dup.sum())} values where {why} (first at "
-            f"{format_time(first)})"
+            f"{format_time(first)}{clock_change_words(y.index[dup], 'repeated')})"
         )
         return out
     check_span(y.index.min(), y.index.max(), freq, MAX_STEPS)
@@ -148,6 +148,7 @@ def combine_rows(
         out = out.fillna(0.0)
         sizes = y.resample(freq, label="left", closed="left").size()
         empty = int((sizes == 0).sum())
+        clock = clock_change_words(sizes.index[sizes == 0], "skipped")
         if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
             _check_not_finer(y.index, freq, empty, len(out))
         first, last = partial_ends(y.index.unique().to_numpy(), out.index, freq)
@@ -160,13 +161,14 @@ def combine_rows(
             partial = _partial_note(agg, freq, dropped, which)
     else:
         empty = int(out.isna().sum())
+        clock = ""
         if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
             raise DataError(_mostly_empty(empty, len(out), freq))
     notes.append(
         f"{AGGREGATIONS[agg]} the {plural(rows, 'row')} in {step_words(freq)}: "
         f"{len(out):,} steps from {format_time(out.index[0])}"
         + (f", {empty:,} of them empty" if empty else "")
-        + (" (0 each)" if empty and agg in ("sum", "count") else "")
+        + (f" (0 each{clock})" if empty and agg in ("sum", "count") else "")
     )
     if partial:
         notes.append(partial)

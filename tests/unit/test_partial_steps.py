@@ -182,3 +182,31 @@ def test_a_whole_period_with_the_spring_clock_change_is_kept():
     # a month the export starts in the middle of is still partial
     late = to_series(table[table["date"] >= "2023-03-05"], step="monthly", agg="sum")
     assert late.index[0] == pd.Timestamp("2023-04-01") and _partial_notes(late)
+
+
+def test_the_clock_changes_of_local_readings_are_named_in_the_notes():
+    local = pd.date_range(
+        "2023-03-20", "2023-11-05", freq="h", tz="Europe/Berlin"
+    ).tz_localize(None)
+    table = _frame(local.strftime("%Y-%m-%d %H:%M"), np.ones(len(local)))
+    notes = " | ".join(to_series(table).attrs["notes"])
+    assert (
+        "(first at 2023-10-29 02:00:00; as at the clock change to winter time: an "
+        "hour the local clock repeats)" in notes
+    )
+    assert (
+        "(first at 2023-03-26 02:00:00; as at the clock change to summer time: an "
+        "hour the local clock skips)" in notes
+    )
+    # quarter hours summed to hours: the skipped hour's empty step says why
+    quarters = pd.date_range(
+        "2023-03-20", "2023-04-05", freq="15min", tz="Europe/Berlin"
+    ).tz_localize(None)
+    frame = _frame(quarters.strftime("%Y-%m-%d %H:%M"), np.full(len(quarters), 0.25))
+    notes = " | ".join(to_series(frame, step="hourly", agg="sum").attrs["notes"])
+    assert "1 of them empty (0 each; as at the clock change to summer time" in notes
+    # a gap on a weekday in May is only a gap
+    may = pd.date_range("2023-05-01", "2023-05-20", freq="h")
+    gap = _frame(may.drop(pd.Timestamp("2023-05-10 02:00")).strftime("%Y-%m-%d %H:%M"))
+    notes = " | ".join(to_series(gap).attrs["notes"])
+    assert "(first at 2023-05-10 02:00:00)" in notes
