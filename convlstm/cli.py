@@ -361,6 +361,11 @@ def _table(summary: pd.DataFrame) -> str:
     return "\n".join(_aligned(rows))
 
 
+def _floor_words(floor: float | None) -> str:
+    """The floor as the header line says it (", floor 0"), or "" for none."""
+    return "" if floor is None else f", floor {floor:g}"
+
+
 def _future_table(future: pd.DataFrame) -> str:
     """The future forecasts, one row per timestamp and one column per model."""
     wide = future.pivot(index="timestamp", columns="model", values="forecast")
@@ -704,9 +709,9 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if folds
             else f"{horizon} steps ahead"
         )
-        floor = "" if result.floor is None else f", floor {result.floor:g}"
         out.write(
-            f"{where}: {len(y)} points, {runs}{floor}, device {result.device}, "
+            f"{where}: {len(y)} points, {runs}{_floor_words(result.floor)}, "
+            f"device {result.device}, "
             f"{result.seconds:.1f}s\n"
         )
         if result.scored:
@@ -770,17 +775,16 @@ def _compare_panel(
         return 0
     where = args.dataset or args.csv
     if result.folds:
-        floor = "" if result.floor is None else f", floor {result.floor:g}"
         out.write(
             f"{where}: {len(result.series)} series, {plural(result.folds, 'fold')} "
-            f"x {result.horizon} steps per series{floor}, {result.seconds:.1f}s\n"
+            f"x {result.horizon} steps per series{_floor_words(result.floor)}, "
+            f"{result.seconds:.1f}s\n"
         )
         out.write(_panel_table(result.summary) + "\n")
     else:
         out.write(
             f"{where}: {len(result.series)} series, {result.horizon} steps ahead, "
-            f"a forecast only (0 folds, unscored)"
-            f"{'' if result.floor is None else f', floor {result.floor:g}'}, "
+            f"a forecast only (0 folds, unscored){_floor_words(result.floor)}, "
             f"{result.seconds:.1f}s\n"
         )
         for name in result.series:
