@@ -67,7 +67,7 @@ th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:right;vertical-align:
 th{background:#f5f5f5}td.text,th.text{text-align:left}td{white-space:nowrap}
 td.text{white-space:normal;min-width:12rem}td.text:first-child{min-width:0}
 tr.best td{background:#eef6ee;font-weight:600}
-.summary{background:#f7f9fc;border-left:4px solid #1f77b4;padding:.6rem 1rem}
+.summary{background:#f7f9fc;border-left:4px solid #0072b2;padding:.6rem 1rem}
 .muted{color:#666;font-size:.88rem}pre{background:#f5f5f5;padding:.6rem;
 overflow-x:auto;font-size:.82rem}
 """

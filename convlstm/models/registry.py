@@ -482,7 +482,7 @@ for _spec in (
         target="convlstm.models.neural:ConvLSTMForecaster",
         kind="neural",
         baseline=False,
-        colour="#d62728",  # red
+        colour="#d55e00",  # vermillion
         min_length=_pretrained_min_length,
         default=True,
         network_params=NETWORK_SETTINGS,
@@ -498,7 +498,7 @@ for _spec in (
         params=MappingProxyType({"init": "pretrained", "fine_tune": True}),
         kind="neural",
         baseline=False,
-        colour="#bcbd22",  # olive
+        colour="#661100",  # dark brown
         min_length=_pretrained_min_length,
         description="The same network started from the one pretrained on "
         "thousands of other series (M1, M3, synthetic; shipped with the app) and "
@@ -510,7 +510,7 @@ for _spec in (
         target="convlstm.models.neural:LSTMForecaster",
         kind="neural",
         baseline=False,
-        colour="#1f77b4",  # blue
+        colour="#0072b2",  # blue
         min_length=neural_min_length,
         default=True,
         description="The ConvLSTM's ablation: the same windows, linear skip, "
@@ -522,7 +522,7 @@ for _spec in (
         target="convlstm.models.arima:ARIMAForecaster",
         kind="statistical",
         baseline=True,
-        colour="#2ca02c",  # green
+        colour="#009e73",  # bluish green
         min_length=_arima_min_length,
         default=True,
         description="Seasonal ARIMA with its orders chosen automatically by AICc.",
@@ -532,7 +532,7 @@ for _spec in (
         target="convlstm.models.ets:ETSForecaster",
         kind="statistical",
         baseline=True,
-        colour="#8c564b",  # brown
+        colour="#56b4e9",  # sky blue
         min_length=_stat_min_length,
         default=True,
         description="Exponential smoothing with its error, trend and season chosen "
@@ -543,7 +543,7 @@ for _spec in (
         target="convlstm.models.theta:ThetaForecaster",
         kind="statistical",
         baseline=True,
-        colour="#e377c2",  # pink
+        colour="#cc79a7",  # reddish purple
         min_length=_stat_min_length,
         default=True,
         description="The Theta method: a drifting exponential smoothing of the "
@@ -554,7 +554,7 @@ for _spec in (
         target="convlstm.models.baselines:SeasonalNaiveForecaster",
         kind="naive",
         baseline=True,
-        colour="#ff7f0e",  # orange
+        colour="#e69f00",  # orange
         min_length=_seasonal_naive_min_length,
         default=True,
         description="Repeats the last season; with several seasons it picks the one "
@@ -565,7 +565,7 @@ for _spec in (
         target="convlstm.models.baselines:NaiveForecaster",
         kind="naive",
         baseline=True,
-        colour="#9467bd",  # purple
+        colour="#882255",  # wine
         description="Repeats the last value.",
     ),
     ModelSpec(
@@ -573,7 +573,7 @@ for _spec in (
         target="convlstm.models.ensemble:EnsembleForecaster",
         kind="ensemble",
         baseline=False,
-        colour="#393b79",  # dark indigo (outside the plots palette)
+        colour="#332288",  # indigo
         min_length=_ensemble_min_length,
         default=True,
         description="The median of the ConvLSTM, ETS, Theta and ARIMA forecasts, "

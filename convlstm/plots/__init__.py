@@ -30,15 +30,21 @@ __all__ = [
 ]
 
 # One colour per model, the same in every figure; history is drawn in grey/black.
+# Okabe & Ito's colours, then Tol's muted ones: told apart by viewers who do not
+# see red from green (the ConvLSTM is vermillion, ARIMA bluish green).
 _PALETTE = (
-    "#d62728",  # red
-    "#1f77b4",  # blue
-    "#2ca02c",  # green
-    "#ff7f0e",  # orange
-    "#9467bd",  # purple
-    "#8c564b",  # brown
-    "#e377c2",  # pink
-    "#17becf",  # cyan
+    "#d55e00",  # vermillion
+    "#0072b2",  # blue
+    "#009e73",  # bluish green
+    "#e69f00",  # orange
+    "#cc79a7",  # reddish purple
+    "#56b4e9",  # sky blue
+    "#882255",  # wine
+    "#999933",  # olive
+    "#332288",  # indigo
+    "#44aa99",  # teal
+    "#aa4499",  # purple
+    "#117733",  # green
 )
 _HISTORY = "#444444"
 _ACTUAL = "#000000"

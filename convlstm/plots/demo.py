@@ -121,7 +121,7 @@ def blob_loss_figure(demo: BlobDemo) -> go.Figure:
             x=list(range(1, len(demo.losses) + 1)),
             y=demo.losses,
             mode="lines",
-            line={"color": "#d62728"},
+            line={"color": "#d55e00"},
             hovertemplate="step %{x}: MSE %{y:.4f}<extra></extra>",
         )
     )

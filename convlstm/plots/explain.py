@@ -56,7 +56,7 @@ def window_figure(y: pd.Series, window: Window) -> go.Figure:
     fig.add_vrect(
         x0=window.dates[0],
         x1=window.dates[-1],
-        fillcolor="#1f77b4",
+        fillcolor="#0072b2",
         opacity=0.15,
         line_width=0,
         annotation_text="lookback window",
@@ -65,7 +65,7 @@ def window_figure(y: pd.Series, window: Window) -> go.Figure:
     fig.add_vrect(
         x0=window.dates[-1],
         x1=window.future[-1],
-        fillcolor="#d62728",
+        fillcolor="#d55e00",
         opacity=0.12,
         line_width=0,
         annotation_text="forecast",
@@ -258,7 +258,7 @@ def receptive_field_figure(field_table: pd.DataFrame, window: Window) -> go.Figu
                 customdata=np.stack([dates, np.round(image, 2).astype(object)], -1),
                 zmin=0,
                 zmax=1,
-                colorscale=[[0, "#eef1f5"], [1, "#d62728"]],
+                colorscale=[[0, "#eef1f5"], [1, "#d55e00"]],
                 showscale=False,
                 hovertemplate="%{customdata[0]}<br>value %{customdata[1]}"
                 "<extra></extra>",
@@ -322,7 +322,7 @@ def saliency_figure(frame: pd.DataFrame, *, value_name: str = "value") -> go.Fig
             x=frame.index,
             y=frame["grad_share"],
             name="gradient x input",
-            marker={"color": "#d62728"},
+            marker={"color": "#d55e00"},
             customdata=frame["grad_x_input"],
             hovertemplate="%{x}<br>share %{y:.1%}<br>signed %{customdata:.3f}"
             "<extra>gradient x input</extra>",
@@ -335,7 +335,7 @@ def saliency_figure(frame: pd.DataFrame, *, value_name: str = "value") -> go.Fig
             x=frame.index,
             y=frame["occlusion_share"],
             name="occlusion",
-            marker={"color": "#1f77b4"},
+            marker={"color": "#0072b2"},
             hovertemplate="%{x}<br>share %{y:.1%}<extra>occlusion</extra>",
         ),
         row=2,
@@ -407,15 +407,15 @@ def forecast_parts_figure(parts: pd.DataFrame, window: Window) -> go.Figure:
                 y=parts["actual"],
                 name="actual",
                 mode="markers",
-                marker={"color": "#2ca02c", "size": 8, "symbol": "x"},
+                marker={"color": "#009e73", "size": 8, "symbol": "x"},
             ),
             row=1,
             col=1,
         )
     names = {
-        "anchor": ("anchor", "#ff7f0e"),
-        "ar_skip": ("AR skip", "#9467bd"),
-        "convlstm": ("ConvLSTM head", "#d62728"),
+        "anchor": ("anchor", "#e69f00"),
+        "ar_skip": ("AR skip", "#cc79a7"),
+        "convlstm": ("ConvLSTM head", "#d55e00"),
     }
     for key, (name, color) in names.items():
         if key == "anchor" and not parts[key].any():
@@ -449,11 +449,11 @@ def ablation_figure(result: Ablation) -> go.Figure:
     colors = []
     for name in data.index:
         if name == result.reference:
-            colors.append("#d62728")
+            colors.append("#d55e00")
         elif name == "plain LSTM":
-            colors.append("#1f77b4")
+            colors.append("#0072b2")
         elif name.startswith("ConvLSTM k="):
-            colors.append("#f4a3a3")
+            colors.append("#f2b98c")
         else:
             colors.append("#999999")
     fig = go.Figure(
@@ -528,7 +528,7 @@ def pipeline_dot(table: pd.DataFrame, *, rankdir: str = "TB") -> str:
         if stage.startswith("residual") and pos >= 2:
             # the layer's input skips the layer and joins at the add
             lines.append(
-                f'  {main[pos - 2]} -> {node} [style=dashed, color="#2ca02c", '
+                f'  {main[pos - 2]} -> {node} [style=dashed, color="#009e73", '
                 'label="residual"];'
             )
     if side:
@@ -562,7 +562,7 @@ def pretrained_figure(
             line={"color": "#000000", "width": 1.5},
         )
     )
-    styles = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e")
+    styles = ("#0072b2", "#d55e00", "#009e73", "#e69f00")
     dashes = ("dot", "solid", "dash", "dashdot")
     for i, (label, forecast) in enumerate(forecasts.items()):
         fig.add_trace(

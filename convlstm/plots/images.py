@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # the classifier needs torch; its figures do not
 
 __all__ = ["confusion_figure", "examples_figure", "image_loss_figure"]
 
-_RIGHT, _WRONG = "#2ca02c", "#d62728"
+_RIGHT, _WRONG = "#009e73", "#d55e00"
 
 
 def confusion_figure(result: ClassifierResult) -> go.Figure:
