@@ -55,6 +55,15 @@ if st.session_state.pop(ui.LOST, False):
     )
 
 device = ui.device_name()
+# what is going on comes before the form, which fills the first screens of a
+# phone (and of a laptop after "Run forecast" on the home page)
+error = st.session_state.pop(ui.JOB_ERROR, None)
+if error is not None:
+    ui.show_error(error)
+if ui.current_job() is not None:
+    ui.progress_fragment(device)  # progress bar, queue place, Stop, live loss chart
+elif st.session_state.get(ui.RESULT):
+    ui.show_jump(st.session_state[ui.RESULT])
 # a run over all series takes its defaults and bounds from the panel, not from
 # the one series chosen on the Data page
 lowest = float(
@@ -98,12 +107,7 @@ if autorun or submitted:
         ui.submit_training(y, **run, data_key=ui.source_key(src))
     st.rerun()  # the sidebar and the form, drawn above, now show the run
 
-error = st.session_state.pop(ui.JOB_ERROR, None)
-if error is not None:
-    ui.show_error(error)
 training = ui.current_job() is not None
-if training:
-    ui.progress_fragment(device)  # progress bar, queue place, Stop, live loss chart
 
 ui.run_history()
 result = st.session_state.get(ui.RESULT)

@@ -82,7 +82,7 @@ from .progress import (
     epoch_callback,
     event_text,
 )
-from .results import show_results
+from .results import show_jump, show_results
 from .state import (
     AUTORUN,
     DEFAULT_DATASET,
@@ -209,6 +209,7 @@ __all__ = [
     "scope_choice",
     "show_error",
     "show_panel_results",
+    "show_jump",
     "show_results",
     "sidebar_summary",
     "slug",

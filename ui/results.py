@@ -51,6 +51,33 @@ from .text import (
 )
 from .widgets import note_caption
 
+#: The results' heading's anchor, which :func:`show_jump` links to.
+RESULTS_ANCHOR = "results"
+
+
+def show_jump(res: dict) -> None:
+    """One line above the training form saying that results wait below it, with
+    a link there: after "Run forecast" on the home page, or on a phone, the form
+    fills the first screens and the results would start out of sight."""
+    cmp = res["comparison"]
+    if res.get("kind") == "panel":
+        best = getattr(cmp, "best", None)
+        scored = True
+    else:
+        scored = bool(cmp.scored)
+        best = best_model(cmp.summary) if scored else None
+    what = (
+        f"best on the backtest: **{escape_md(best)}**"
+        if best
+        else "scores"
+        if scored
+        else "forecasts"
+    )
+    st.markdown(
+        f":material/arrow_downward: Results below the settings ({what}) · "
+        f"[go to the results](#{RESULTS_ANCHOR})"
+    )
+
 
 def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
     """Render a stored comparison.
@@ -155,7 +182,7 @@ def show_header(
     earlier upload of a file of the same name; ``note``: the note itself), and
     the run's settings, device, seed, duration and time."""
     p = res["params"]
-    st.header(title, divider="gray")
+    st.header(title, divider="gray", anchor=RESULTS_ANCHOR)
     if note:
         st.info(note, icon=":material/info:")
     elif not current:

@@ -274,3 +274,42 @@ def test_the_history_says_which_start_a_run_used() -> None:
     assert ui.jobs.run_start(run, "LSTM") == "-"
     cmp.fitted = {}  # an older run, or a model not kept: its setting
     assert ui.jobs.run_start(run, "ConvLSTM") == "auto"
+
+
+def _in_order(at: AppTest) -> list:
+    """The page's elements top to bottom."""
+
+    def walk(node, out):
+        for child in getattr(node, "children", {}).values():
+            out.append(child)
+            walk(child, out)
+        return out
+
+    return walk(at.main, [])
+
+
+def test_the_run_and_a_link_to_its_results_come_before_the_form(
+    wait_for_training,
+) -> None:
+    # the form fills the first screens of a phone: what is going on shows above it
+    at = compare_page()
+    submit(at, ["Seasonal naive", "Theta"], horizon=6)
+    kinds = [type(e).__name__ for e in _in_order(at)]
+    assert ui.JOB in at.session_state
+    assert "Progress" in kinds[: kinds.index("Multiselect")]  # the live panel
+    wait_for_training(at)
+    order = _in_order(at)
+    names = [type(e).__name__ for e in order]
+    form = names.index("Multiselect")
+    jump = [
+        e.value
+        for e in order[:form]
+        if type(e).__name__ == "Markdown" and "#results" in e.value
+    ]
+    assert len(jump) == 1
+    assert (
+        "best on the backtest: **Theta**" in jump[0]
+        or "**Seasonal naive**" in (jump[0])
+    )
+    header = next(e for e in order if type(e).__name__ == "Header")
+    assert header.value == "Results" and header.proto.anchor == "results"
