@@ -16,8 +16,39 @@ st.markdown(
     "ensemble of them. Bring your own CSV or start from one of the bundled datasets."
 )
 
+names = default_models()
+defaults = ", ".join(names[:-1]) + f" and {names[-1]}"
+running = ui.current_job() is not None
+chosen = bool(st.session_state.get(ui.PARAMS))
+replaces = []
+if running:
+    replaces.append("stops the run in progress")
+if chosen:
+    replaces.append("puts the settings chosen on Train & compare back to the defaults")
+mine = ui.source()
+mine = mine if mine and mine.get("kind") == "upload" else None
+
 with st.container(border=True):
     st.subheader("Your first forecast in two clicks")
+    if mine:  # the user's own file comes first: a bundled dataset would replace it
+        left, right = st.columns([2, 1], vertical_alignment="center")
+        left.markdown(
+            f":material/upload_file: Your data: **{ui.escape_md(ui.source_label())}**"
+        )
+        if right.button(
+            "Forecast your data",
+            type="primary",
+            icon=":material/play_arrow:",
+            key="quick_run_mine",
+            help=f"Backtest {defaults} on your upload with the default settings "
+            "and show the comparison."
+            + (f" It {' and '.join(replaces)}." if replaces else ""),
+            width="stretch",
+        ):
+            st.session_state.pop(ui.PARAMS, None)  # the library's default settings
+            st.session_state[ui.AUTORUN] = True
+            st.switch_page("pages/compare.py")
+        st.caption("Or a bundled dataset instead of your upload:")
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     name = ui.dataset_picker(
         key="quick_dataset",
@@ -25,24 +56,15 @@ with st.container(border=True):
         where=left,
         help="A bundled dataset; you can upload your own CSV on the Data page.",
     )
-    names = default_models()
-    defaults = ", ".join(names[:-1]) + f" and {names[-1]}"
-    running = ui.current_job() is not None
-    chosen = bool(st.session_state.get(ui.PARAMS))
-    replaces = []
-    if running:
-        replaces.append("stops the run in progress")
-    if chosen:
-        replaces.append(
-            "puts the settings chosen on Train & compare back to the defaults"
-        )
     if right.button(
         "Run forecast",
-        type="primary",
+        type="secondary" if mine else "primary",
         icon=":material/play_arrow:",
         key="quick_run",
         help=f"Backtest {defaults} with the default settings and show the "
-        "comparison." + (f" It {' and '.join(replaces)}." if replaces else ""),
+        "comparison."
+        + (f" It {' and '.join(replaces)}." if replaces else "")
+        + (" The dataset replaces your upload as the data." if mine else ""),
         width="stretch",
     ):
         ui.choose_bundled(name)

@@ -409,6 +409,30 @@ def test_landing_page_runs_a_forecast_in_two_clicks(
     assert len(plotly_charts(app)) >= 2
 
 
+def test_the_landing_page_forecasts_an_upload_without_replacing_it(
+    app: AppTest, wait_for_training
+) -> None:
+    # the user uploaded on Data, then came home: the two clicks are for their file
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    csv = "date,sales\n" + "".join(
+        f"{d:%Y-%m-%d},{100 + 10 * (d.day_of_week >= 5) + i % 3}\n"
+        for i, d in enumerate(days)
+    )
+    upload(app, "shop.csv", csv.encode())
+    upload_source = dict(app.session_state[ui.SOURCE])
+    open_page(app, "pages/home.py")
+    assert "Your data: **shop\\.csv**" in texts(app)
+    assert "replaces your upload" in app.button(key="quick_run").help
+    app.button(key="quick_run_mine").click().run(timeout=TRAIN_TIMEOUT)
+    assert app.title[0].value.endswith("Train & compare")
+    open_page(app, "pages/compare.py")  # where AppTest's reruns go from now on
+    wait_for_training(app)
+    assert not app.exception, app.exception
+    assert app.session_state[ui.SOURCE] == upload_source
+    assert app.session_state[ui.RESULT]["label"].startswith("shop.csv")
+    assert metrics_table(app) is not None
+
+
 def test_missing_numbers_show_as_a_dash() -> None:
     frame = pd.DataFrame({"Coverage 80%": [0.75, float("nan")], "Model": ["a", "b"]})
     shown = ui.dash_missing(frame, {"Coverage 80%": ".0%", "absent": ".2f"})
