@@ -13,7 +13,7 @@ import pandas as pd
 from ..data import check_series, future_index, seasonal_periods
 from .base import BaseForecaster
 from .checks import check_horizon, check_season_length
-from .season_choice import choose_season
+from .season_choice import choose_season, naive_lags
 
 __all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
 
@@ -57,8 +57,10 @@ class SeasonalNaiveForecaster(BaseForecaster):
         season_length: season in steps, 1 makes it the naive forecast. ``None``
             picks among the series' natural seasons
             (:func:`convlstm.data.seasonal_periods`; daily and weekly for sub-daily
-            data) the one whose seasonal naive forecasts were best on the end of
-            the training data (:func:`~convlstm.models.season_choice.choose_season`).
+            data, a week and a year of 52 weeks for daily data:
+            :func:`~convlstm.models.season_choice.naive_lags`) the one whose
+            seasonal naive forecasts were best on the end of the training data
+            (:func:`~convlstm.models.season_choice.choose_season`).
     """
 
     display_name = "Seasonal naive"
@@ -75,7 +77,9 @@ class SeasonalNaiveForecaster(BaseForecaster):
             m = 1
             if isinstance(y, pd.Series):
                 y = check_series(y, min_length=1, what="the seasonal naive forecast")
-                m = choose_season(y.to_numpy(), seasonal_periods(y.index), horizon)
+                m = choose_season(
+                    y.to_numpy(), naive_lags(seasonal_periods(y.index)), horizon
+                )
         else:
             m = check_season_length(self.season_length)
         m = int(m)

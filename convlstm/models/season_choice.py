@@ -12,10 +12,27 @@ import numpy as np
 
 from .checks import check_horizon, check_whole
 
-__all__ = ["choose_season", "season_errors"]
+__all__ = ["choose_season", "naive_lags", "season_errors"]
 
 #: How many forecast origins, ``horizon`` apart, are scored at the end of the data.
 DEFAULT_WINDOWS = 3
+
+
+def naive_lags(periods: Sequence[int]) -> tuple[int, ...]:
+    """The lags a seasonal naive forecast tries for these natural cycles (shortest
+    first): each longer cycle rounded to whole shortest cycles, so that the value
+    copied falls on the same place of the shortest one. A daily series' year, 365
+    days, becomes 364: a year back on the same weekday, which shops, traffic and
+    demand follow far more than the date (a lag of 365 copies each Saturday's sales
+    onto a Sunday). Models that decompose the cycles keep the calendar year.
+    """
+    out: list[int] = []
+    short = int(periods[0]) if len(periods) else 1
+    for p in (int(p) for p in periods):
+        lag = max(round(p / short), 1) * short if short > 1 else p
+        if lag not in out:
+            out.append(lag)
+    return tuple(out)
 
 
 def season_errors(

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from convlstm.errors import ParameterError
-from convlstm.models.season_choice import choose_season, season_errors
+from convlstm.models.season_choice import choose_season, naive_lags, season_errors
 
 
 def half_hourly(weeks, weekly_effect, seed=0):
@@ -65,3 +65,31 @@ def test_short_data_and_no_candidates():
 def test_bad_settings(candidates, horizon, windows):
     with pytest.raises(ParameterError):
         choose_season(np.arange(100.0), candidates, horizon, windows=windows)
+
+
+def test_naive_lags_keep_the_place_in_the_shortest_cycle():
+    assert naive_lags((7, 365)) == (7, 364)  # a year back on the same weekday
+    assert naive_lags((48, 336)) == (48, 336)
+    assert naive_lags((24, 168)) == (24, 168)
+    assert naive_lags((12,)) == (12,)
+    assert naive_lags(()) == ()
+
+
+def test_a_shop_year_back_is_the_same_weekday():
+    # three years of daily sales: weekends high, a spring peak; the spring ahead
+    # is last spring's, on the same weekdays
+    import pandas as pd
+
+    from convlstm.models.baselines import SeasonalNaiveForecaster
+
+    days = pd.date_range("2023-03-01", "2026-02-28", freq="D")
+    doy = days.day_of_year.to_numpy()
+    weekend = np.where(days.day_of_week >= 5, 800.0, 0.0)
+    spring = 1000 * np.exp(-(((doy - 125) / 30.0) ** 2))
+    noise = np.random.default_rng(0).normal(0, 20, len(days))
+    y = pd.Series(1000 + weekend + spring + noise, index=days)
+    model = SeasonalNaiveForecaster(horizon=90).fit(y)
+    assert model.season_length_ == 364
+    forecast = model.predict()
+    weekend_ahead = forecast.index.day_of_week >= 5
+    assert forecast[weekend_ahead].mean() - forecast[~weekend_ahead].mean() > 600
