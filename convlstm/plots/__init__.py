@@ -242,8 +242,9 @@ def forecast_figure(
             with a gap between folds) and the held-out actuals.
         title: optional title.
         seasons_visible: the x range initially shown covers the test period, the
-            future and about this many seasons before them; the range slider
-            reaches the rest.
+            future and about this many seasons before them, or as much history as
+            the test period and the future together if that is more; the range
+            slider reaches the rest.
         intervals: future forecasts with ``lower_<pct>``/``upper_<pct>`` columns
             (``intervals.conformal_intervals`` or ``Comparison.intervals``);
             rows with NaN bounds (an unbounded level) draw no band.
@@ -340,8 +341,14 @@ def forecast_figure(
     if fut is not None and not fut.empty:
         end = max(end, pd.Timestamp(fut["timestamp"].max()))
     first = test_start if test_start is not None else y.index[-1]
-    span = max(season_length(y.index), 1) * max(seasons_visible, 1)
-    pos = max(int(y.index.searchsorted(first)) - span, 0)
+    start = int(y.index.searchsorted(first))
+    # at least as much history as what follows it: a long horizon of daily data
+    # shows last year's same season, not three weeks
+    after = (
+        len(y) - start + (0 if fut is None or fut.empty else fut["timestamp"].nunique())
+    )
+    span = max(max(season_length(y.index), 1) * max(seasons_visible, 1), after)
+    pos = max(start - span, 0)
     fig.update_xaxes(range=[y.index[pos], end], rangeslider_visible=True)
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})

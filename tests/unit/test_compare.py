@@ -158,6 +158,13 @@ def test_figures_from_a_comparison(y):
     start, end = fig.layout.xaxis.range
     assert pd.Timestamp(start) == y.index[len(y) - 8 - 48]
     assert pd.Timestamp(end) == result.future["timestamp"].max()
+    # a long horizon: at least as much history as the test period and the future
+    y2 = pd.Series(
+        np.arange(200.0), index=pd.date_range("2000-01", periods=200, freq="MS")
+    )
+    long = compare(y2, models=["naive"], horizon=30, folds=2)
+    start, _ = plots.forecast_figure(y2, long).layout.xaxis.range
+    assert pd.Timestamp(start) == y2.index[200 - 60 - (60 + 30)]
     bare = plots.forecast_figure(y, result, show_backtest=False)
     assert not any("backtest" in (t.name or "") for t in bare.data)
     # a name in brackets gets one pair, not "Naive (old) (backtest)"
