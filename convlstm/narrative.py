@@ -610,6 +610,8 @@ def network_words(used: Mapping[str, Any] | None, settings: Mapping[str, Any]) -
     start = used.get("start")
     if start == "pretrained":
         how = "fine-tuned" if used.get("fine_tune", True) else "zero-shot"
+        if how == "fine-tuned" and used.get("tuned") is False:
+            how = "as pretrained (no fine-tuning step lowered its validation error)"
         return f"the pretrained network ({shape_words(used['shape'])}), {how}"
     own = shape_words(used["shape"], lr, epochs)
     asked, got = settings.get("hidden_size"), used["shape"].get("hidden_size")

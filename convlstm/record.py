@@ -166,8 +166,9 @@ def networks_used(fitted: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     settings asked for: a network over a panel is widened and a pretrained one
     keeps its own shape. Per model with a network: ``start`` ("scratch",
     "pretrained" or "both"; None for a model without starts), ``shape`` (its
-    ``architecture()``), ``fine_tune`` for a pretrained start and, where both
-    starts were kept, ``pretrained_shape``."""
+    ``architecture()``), ``fine_tune`` for a pretrained start (and ``tuned``,
+    whether the fine-tune kept any step) and, where both starts were kept,
+    ``pretrained_shape``."""
     out: dict[str, dict[str, Any]] = {}
     for name, model in fitted.items():
         if not callable(getattr(model, "architecture", None)):
@@ -178,6 +179,10 @@ def networks_used(fitted: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         }
         if entry["start"] == "pretrained":
             entry["fine_tune"] = bool(getattr(model, "fine_tune", True))
+            if entry["fine_tune"] and getattr(model, "history_", None):
+                # False: no step of the fine-tune lowered the validation error,
+                # so the network forecasts as it was pretrained
+                entry["tuned"] = int(getattr(model, "best_epoch_", 0) or 0) > 0
         partner = getattr(model, "partner_", None)
         if entry["start"] == "both" and partner is not None:
             entry["pretrained_shape"] = dict(partner.architecture())

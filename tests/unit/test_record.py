@@ -267,6 +267,16 @@ def test_networks_used_reads_the_fitted_shapes_not_the_settings():
         "the pretrained network (kernel 3x3, hidden 32, 2 layers), zero-shot"
     )
     assert "scratch (kernel 3x3, hidden 16" in network_words(used["ConvLSTM"], {})
+    # a fine-tune that kept no step is not called fine-tuned
+    kept, tuned = _Net(16, "pretrained"), _Net(16, "pretrained")
+    kept.history_, kept.best_epoch_ = [1.0, 1.1], 0
+    tuned.history_, tuned.best_epoch_ = [1.0, 0.9], 2
+    said = networks_used({"kept": kept, "tuned": tuned})
+    assert said["kept"]["tuned"] is False and said["tuned"]["tuned"] is True
+    assert network_words(said["tuned"], settings).endswith("), fine-tuned")
+    assert "as pretrained (no fine-tuning step lowered" in network_words(
+        said["kept"], settings
+    )
     assert network_words(None, settings) == (
         "hidden 8, learning rate 0.003, up to 5 epochs"
     )
