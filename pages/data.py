@@ -268,10 +268,21 @@ row.metric(
     f"{freq}).",
     width="content",
 )
+cycles = data.seasonal_periods(y.index)
+longer = [c for c in cycles[1:] if len(y) >= 2 * c]  # the models use these
 row.metric(
     "Season length",
-    data.season_length(y),
-    help="Steps in one natural cycle.",
+    " and ".join(str(c) for c in (data.season_length(y), *longer)),
+    help="Steps in one natural cycle"
+    + (
+        f" ({data.season_length(y)}, which scales MASE); the longer cycles "
+        f"({' and '.join(map(str, longer))} steps), which the series holds twice, "
+        "are modelled too: ETS, Theta and ARIMA decompose them (MSTL), the "
+        "seasonal naive may copy one (a year of daily data as 364 days, on the same "
+        "weekday)."
+        if longer
+        else "."
+    ),
     width="content",
 )
 row.metric(

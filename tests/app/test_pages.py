@@ -473,3 +473,16 @@ def test_never_below_zero_raises_the_forecasts_and_says_so(
     box = app.checkbox(key=ui.FLOOR)
     assert box.disabled and not box.value
     assert "they go below zero (lowest -3)" in box.help
+
+
+@pytest.mark.parametrize(
+    ("dataset", "shown"), [("electricity", "48 and 336"), ("air_passengers", "12")]
+)
+def test_the_data_page_names_every_cycle_the_models_use(
+    app: AppTest, dataset: str, shown: str
+) -> None:
+    open_page(app, "pages/data.py")
+    app.selectbox(key="dataset").set_value(dataset).run()
+    tile = next(m for m in app.metric if m.label == "Season length")
+    assert tile.value == shown
+    assert ("decompose them (MSTL)" in tile.help) == (" and " in shown)
