@@ -319,24 +319,37 @@ def submit_panel_training(
 
 
 def _submit(
-    fn: Any, data: Any, keep: dict[str, Any], *, label: str, data_key: str, **kwargs
+    fn: Any,
+    data: Any,
+    keep: dict[str, Any],
+    *,
+    label: str,
+    data_key: str,
+    shown: dict[str, Any] | None = None,
+    **kwargs: Any,
 ) -> Job:
     """Queue ``fn(data, **kwargs)``; ``keep`` joins the job's record in the session
-    (the data the result is drawn against)."""
+    (the data the result is drawn against); ``shown``: the run's models and
+    settings as the page shows them (default: those of ``kwargs``)."""
     ex = executor()
     stop_training()
-    job = ex.submit(fn, data, owner=owner(), label=f"Training on {label}", **kwargs)
+    task = keep.get("task", "Training on")
+    job = ex.submit(fn, data, owner=owner(), label=f"{task} {label}", **kwargs)
+    if shown is None:
+        shown = {
+            "params": {
+                **kwargs["params"],
+                "horizon": kwargs["horizon"],
+                "folds": kwargs["folds"],
+            },
+            "models": list(kwargs["models"]),
+        }
     st.session_state[JOB] = record = {
         "id": job.id,
         **keep,
         "label": label,
         "data_key": data_key,
-        "params": {
-            **kwargs["params"],
-            "horizon": kwargs["horizon"],
-            "folds": kwargs["folds"],
-        },
-        "models": list(kwargs["models"]),
+        **shown,
     }
     # what a reloaded tab needs to find this run again (reattach)
     job.meta.update(
@@ -348,6 +361,35 @@ def _submit(
     for key in (JOB_ERROR, LOST, RUNNING):
         st.session_state.pop(key, None)
     return job
+
+
+def submit_rerun(res: dict) -> Job:
+    """Queue the re-run of the shown results ``res`` from their record, as this
+    session's job (it survives a visit to another page, like training); when it
+    lands, its check joins ``res`` (:func:`collect`) instead of replacing it."""
+    from convlstm import rerun
+
+    cmp = res["comparison"]
+    return _submit(
+        rerun,
+        res["y"],
+        {"kind": "rerun", "of": res["run_id"], "task": "Re-running"},
+        label=str(res["label"]),
+        data_key=res["data_key"],
+        shown={"params": res["params"], "models": list(cmp.summary.index)},
+        record=cmp.record,
+    )
+
+
+def _land_rerun(meta: dict, again: Any) -> None:
+    """A finished re-run's check, kept on the run it re-ran (shown or earlier)."""
+    from convlstm.compare import rerun_matches
+
+    runs = [st.session_state.get(RESULT), *st.session_state.get(HISTORY, [])]
+    for res in runs:
+        if res and res.get("run_id") == meta.get("of"):
+            match, diffs = rerun_matches(res["comparison"], again)
+            res["rerun"] = {"match": match, "diffs": diffs, "seconds": again.seconds}
 
 
 def current_job() -> Job | None:
@@ -388,12 +430,19 @@ def collect() -> str | None:
     # this run and the newest done one stay with the executor for a reloaded
     # tab (a stopped run has no result to show); older ones go
     mine = ex.jobs(owner())
-    done = [j for j in mine if j.status == "done"]
+    # (a re-run's check is no run of its own: the run it checked stays)
+    done = [
+        j
+        for j in mine
+        if j.status == "done" and (j.meta.get("job") or {}).get("kind") != "rerun"
+    ]
     keep = {job.id} | ({max(done, key=lambda j: j.submitted).id} if done else set())
     for other in mine:
         if other.id not in keep and other.is_finished:
             ex.forget(other.id, owner())
-    if job.status == "done":
+    if job.status == "done" and meta.get("kind") == "rerun":
+        _land_rerun(meta, job.result)
+    elif job.status == "done":
         res = _result(meta, job)
         st.session_state[RESULT] = res
         # a reloaded tab may hold this run already (taken back with its history)

@@ -21,8 +21,6 @@ from convlstm import (
 from convlstm.compare import (
     DEFAULT_LEVELS,
     metrics_table,
-    rerun,
-    rerun_matches,
     with_intervals,
 )
 from convlstm.data.cells import and_list, plural
@@ -38,6 +36,7 @@ from convlstm.report import build_report
 
 from .errors import guard, show_error
 from .form import LEVEL_OPTIONS, STARTS, model_params, pretrained_models, start_of
+from .jobs import current_job, submit_rerun
 from .loaders import source_label
 from .state import LEVELS, Source, protocol_name, source_key
 from .text import (
@@ -551,17 +550,20 @@ def show_record(res: dict) -> None:
             key="download_record",
             on_click="ignore",
         )
+    busy = current_job() is not None
     if st.button(
         "Re-run from the record",
         icon=":material/replay:",
         key="rerun",
+        disabled=busy,
         help="Train again with the same data and settings and check that every "
-        "number comes out the same.",
+        "number comes out the same. It runs like training: its progress shows at "
+        "the top of the page, and it keeps going while you visit other pages."
+        + (" Wait for the run in progress, or stop it, first." if busy else ""),
     ):
-        with st.spinner("Re-running with the recorded settings..."), guard():
-            again = rerun(res["y"], cmp.record)
-        match, diffs = rerun_matches(cmp, again)
-        res["rerun"] = {"match": match, "diffs": diffs, "seconds": again.seconds}
+        with guard():
+            submit_rerun(res)
+            st.rerun()  # the progress panel, drawn above, now shows the re-run
     check = res.get("rerun")
     if check is None:
         return

@@ -115,15 +115,23 @@ def test_chart_has_interval_bands(trained: AppTest) -> None:
     assert any(n.endswith("80% and 95% intervals") for n in names)
 
 
-def test_record_expander_and_rerun_matches(trained: AppTest) -> None:
+def test_record_expander_and_rerun_matches(trained: AppTest, wait_for_training) -> None:
     assert "Reproducibility record" in [e.label for e in trained.expander]
     record = trained.session_state[ui.RESULT]["comparison"].record
     assert record["seed"] == SETTINGS["seed"]
     assert record["parameters"]["ConvLSTM"]["hidden_size"] == SETTINGS["hidden_size"]
     assert record["data"]["length"] == 144 and record["data"]["notes"]
     assert record["versions"]["torch"]
+    shown = trained.session_state[ui.RESULT]["run_id"]
     trained.button(key="rerun").click().run(timeout=TRAIN_TIMEOUT)
     assert not trained.exception, trained.exception
+    # the re-run is a job like training: a visit to another page does not lose it
+    assert trained.session_state[ui.JOB]["kind"] == "rerun"
+    trained.switch_page("pages/data.py").run()
+    trained.switch_page("pages/compare.py").run()
+    wait_for_training(trained)
+    assert not trained.exception, trained.exception
+    assert trained.session_state[ui.RESULT]["run_id"] == shown  # not replaced
     check = trained.session_state[ui.RESULT]["rerun"]
     if not check["match"]:
         # The page must show what differs ...
