@@ -38,7 +38,7 @@ from .errors import guard, show_error
 from .form import LEVEL_OPTIONS, STARTS, model_params, pretrained_models, start_of
 from .jobs import current_job, submit_rerun
 from .loaders import source_label
-from .state import LEVELS, Source, protocol_name, source_key
+from .state import JOB, LEVELS, Source, protocol_name, source_key
 from .text import (
     dash_missing,
     escape_md,
@@ -564,6 +564,15 @@ def show_record(res: dict) -> None:
         with guard():
             submit_rerun(res)
             st.rerun()  # the progress panel, drawn above, now shows the re-run
+    if busy:
+        job = st.session_state.get(JOB) or {}
+        st.caption(
+            ":material/hourglass_top: Re-running with the recorded settings: the "
+            "progress shows at the top of the page, and the check lands here."
+            if job.get("kind") == "rerun" and job.get("of") == res.get("run_id")
+            else ":material/hourglass_top: A run is in progress (at the top of the "
+            "page); re-run once it has finished."
+        )
     check = res.get("rerun")
     if check is None:
         return

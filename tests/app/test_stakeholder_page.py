@@ -127,6 +127,10 @@ def test_record_expander_and_rerun_matches(trained: AppTest, wait_for_training) 
     assert not trained.exception, trained.exception
     # the re-run is a job like training: a visit to another page does not lose it
     assert trained.session_state[ui.JOB]["kind"] == "rerun"
+    assert trained.button(key="rerun").disabled
+    assert any(
+        "Re-running with the recorded settings" in c.value for c in trained.caption
+    )
     trained.switch_page("pages/data.py").run()
     trained.switch_page("pages/compare.py").run()
     wait_for_training(trained)
