@@ -24,6 +24,7 @@ def main() -> None:
     page = st.navigation(pages, position="hidden")
     ui.reattach()  # a reloaded tab finds its run again (the token in the address)
     ui.collect()  # a finished run lands before the sidebar names the last result
+    ui.lost_notice()  # a run lost with the server, said on the page the user is on
     ui.navigation_menu()
     ui.sidebar_summary(show_run=page.url_path != "compare")  # it has its own
     page.run()

@@ -47,12 +47,6 @@ if st.session_state.pop(ui.RUNNING, False):
         "Change the settings if you like and train again.",
         icon=":material/stop_circle:",
     )
-if st.session_state.pop(ui.LOST, False):
-    st.warning(
-        "The server restarted while your training ran, so that run was lost and "
-        "left no results. Train again.",
-        icon=":material/cloud_off:",
-    )
 
 device = ui.device_name()
 # what is going on comes before the form, which fills the first screens of a

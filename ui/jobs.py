@@ -12,13 +12,16 @@ the server (its data choice, its jobs) is given back only for ``ADOPT_WINDOW``.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import secrets
+import tempfile
 import threading
 import time
 from collections import OrderedDict
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -114,6 +117,58 @@ MAX_KEPT_UPLOAD = 10_000_000
 MAX_KEPT_POINTS = 2_000_000
 
 
+#: This server process, as the run journal names it: a run noted by another
+#: process was lost when that one ended (the server restarted).
+SERVER = f"{os.getpid()}-{time.time_ns()}"
+#: Where the app notes each session's run in flight, one small file a token (a
+#: label and a time, no data), so that after a server restart a reloaded tab
+#: hears that its run was lost instead of finding an empty page.
+#: ``CONVLSTM_STATE_DIR`` sets another folder.
+JOURNAL_NAME = "convlstm-forecast-runs"
+
+
+def _journal_dir() -> Path:
+    return Path(
+        os.environ.get("CONVLSTM_STATE_DIR")
+        or Path(tempfile.gettempdir()) / JOURNAL_NAME
+    )
+
+
+def _journal(token: str, label: str | None) -> None:
+    """Note ``token``'s run in flight (``label``) or clear it (None). Best effort:
+    a folder the app cannot write to only costs the notice after a restart."""
+    try:
+        folder = _journal_dir()
+        path = folder / f"{token}.json"
+        if label is None:
+            path.unlink(missing_ok=True)
+            return
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        note = {"label": label, "started": time.time(), "server": SERVER}
+        path.write_text(json.dumps(note), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def _lost_in_restart(token: str) -> dict | None:
+    """The run ``token`` had in flight when an earlier server process ended
+    (cleared once read), or None: none, one of this process (it ended while
+    nobody looked, which the executor says itself), or older than a run may
+    take plus the reload window."""
+    path = _journal_dir() / f"{token}.json"
+    try:
+        note = json.loads(path.read_text(encoding="utf-8"))
+        path.unlink(missing_ok=True)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(note, dict) or note.get("server") == SERVER:
+        return None
+    started = note.get("started")
+    if not isinstance(started, (int, float)):
+        return None
+    return note if time.time() - started < JOB_TIMEOUT + ADOPT_WINDOW else None
+
+
 @st.cache_resource(show_spinner=False)
 def _choices() -> dict[str, Any]:
     """Each recent token's data choice and form settings (shared by all users,
@@ -178,6 +233,10 @@ def _take_back(token: str) -> str:
         )
         return fresh
     now = time.time()
+    if kept is None and not jobs:
+        lost = _lost_in_restart(token)
+        if lost is not None:
+            st.session_state[LOST] = str(lost.get("label") or True)
     if kept is not None and now - kept["time"] < ADOPT_WINDOW:
         if kept["source"] is not None:
             st.session_state[SOURCE] = kept["source"]
@@ -358,8 +417,9 @@ def _submit(
         form=st.session_state.get(PARAMS),
         session=_session_id(),
     )
-    for key in (JOB_ERROR, LOST, RUNNING):
+    for key in (JOB_ERROR, LOST, f"{LOST}_since", RUNNING):
         st.session_state.pop(key, None)
+    _journal(owner(), label)
     return job
 
 
@@ -422,11 +482,13 @@ def collect() -> str | None:
     job = ex.get(meta["id"], owner())
     if job is None:
         st.session_state.pop(JOB)
-        st.session_state[LOST] = True
+        st.session_state[LOST] = meta.get("label") or True
+        _journal(owner(), None)
         return "lost"
     if not job.is_finished:
         return None
     st.session_state.pop(JOB)
+    _journal(owner(), None)
     # this run and the newest done one stay with the executor for a reloaded
     # tab (a stopped run has no result to show); older ones go
     mine = ex.jobs(owner())
@@ -459,6 +521,36 @@ def collect() -> str | None:
     elif job.status == "cancelled":
         st.session_state[RUNNING] = True
     return job.status
+
+
+#: Seconds the notice of a run lost with the server stays on the pages (a tab
+#: that reconnects by itself reruns its page more than once at first).
+LOST_NOTICE_FOR = 120.0
+
+
+def lost_notice() -> None:
+    """Say, on whatever page the user is, that their run in flight was lost with
+    the server (and with it their data choice, if that is gone too): until a new
+    run starts, or for :data:`LOST_NOTICE_FOR` seconds."""
+    lost = st.session_state.get(LOST)
+    if not lost:
+        return
+    first = st.session_state.setdefault(f"{LOST}_since", time.time())
+    if time.time() - first > LOST_NOTICE_FOR:
+        st.session_state.pop(LOST, None)
+        st.session_state.pop(f"{LOST}_since", None)
+        return
+    what = f"your training on **{lost}**" if isinstance(lost, str) else "your training"
+    again = (
+        "Train again."
+        if st.session_state.get(SOURCE)
+        else "Your data choice went with it: choose the data again, then train again."
+    )
+    st.warning(
+        f"The server restarted while {what} ran, so that run was lost and left no "
+        f"results. {again}",
+        icon=":material/cloud_off:",
+    )
 
 
 def _result(meta: dict, job: Job) -> dict:

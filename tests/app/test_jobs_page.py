@@ -313,3 +313,47 @@ def test_the_run_and_a_link_to_its_results_come_before_the_form(
     )
     header = next(e for e in order if type(e).__name__ == "Header")
     assert header.value == "Results" and header.proto.anchor == "results"
+
+
+def test_a_run_lost_with_the_server_is_said_after_the_restart(
+    monkeypatch, tmp_path, wait_for_training
+) -> None:
+    import json
+
+    monkeypatch.setenv("CONVLSTM_STATE_DIR", str(tmp_path))
+    # the journal notes a run in flight and forgets it once it has landed
+    at = compare_page()
+    token = at.session_state[ui.OWNER]
+    submit(at, ["Naive"], horizon=3)
+    note = json.loads((tmp_path / f"{token}.json").read_text())
+    assert note["label"] == "Airline passengers" and note["server"] == ui.jobs.SERVER
+    wait_for_training(at)
+    assert not (tmp_path / f"{token}.json").exists()
+    # a run noted by a server process that has since ended: the restart wiped the
+    # sessions and the executor, so the reloaded tab hears it from the journal
+    lost = "A" * 22
+    (tmp_path / f"{lost}.json").write_text(
+        json.dumps({"label": "shop.csv", "started": time.time(), "server": "1-2"})
+    )
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    again.query_params[ui.jobs.LINK_PARAM] = lost
+    again.run()
+    assert not again.exception, again.exception
+    said = warnings(again)
+    assert "The server restarted while your training on **shop.csv** ran" in said
+    assert "choose the data again" in said
+    assert not (tmp_path / f"{lost}.json").exists()  # read once
+    again.switch_page("pages/data.py").run()  # still said on the next runs
+    assert "server restarted" in warnings(again)
+    again.session_state[f"{ui.LOST}_since"] -= ui.jobs.LOST_NOTICE_FOR + 1
+    again.switch_page("pages/home.py").run()  # for a while
+    assert "server restarted" not in warnings(again)
+    # a note of this same process is no restart (the run ended unwatched)
+    mine = "B" * 22
+    (tmp_path / f"{mine}.json").write_text(
+        json.dumps({"label": "x", "started": time.time(), "server": ui.jobs.SERVER})
+    )
+    third = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    third.query_params[ui.jobs.LINK_PARAM] = mine
+    third.run()
+    assert "server restarted" not in warnings(third)
