@@ -614,6 +614,10 @@ def network_words(used: Mapping[str, Any] | None, settings: Mapping[str, Any]) -
             how = "as pretrained (no fine-tuning step lowered its validation error)"
         return f"the pretrained network ({shape_words(used['shape'])}), {how}"
     own = shape_words(used["shape"], lr, epochs)
+    allowed = used.get("epochs_allowed")
+    if epochs is not None and allowed is not None and int(allowed) < int(epochs):
+        # the step budget caps a long series' epochs: the setting is not the count
+        own += f" ({allowed} here: a step budget bounds the training time)"
     asked, got = settings.get("hidden_size"), used["shape"].get("hidden_size")
     if asked is not None and got is not None and int(asked) < int(got):
         # one network over a panel is widened (PANEL_MIN_HIDDEN)

@@ -166,7 +166,8 @@ def networks_used(fitted: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     settings asked for: a network over a panel is widened and a pretrained one
     keeps its own shape. Per model with a network: ``start`` ("scratch",
     "pretrained" or "both"; None for a model without starts), ``shape`` (its
-    ``architecture()``), ``fine_tune`` for a pretrained start (and ``tuned``,
+    ``architecture()``), ``epochs_allowed`` (the epochs its training could take
+    after the step budget), ``fine_tune`` for a pretrained start (and ``tuned``,
     whether the fine-tune kept any step) and, where both starts were kept,
     ``pretrained_shape``."""
     out: dict[str, dict[str, Any]] = {}
@@ -177,6 +178,9 @@ def networks_used(fitted: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             "start": getattr(model, "start_", None),
             "shape": dict(model.architecture()),
         }
+        allowed = getattr(model, "epochs_allowed_", None)
+        if allowed is not None and entry["start"] != "pretrained":
+            entry["epochs_allowed"] = int(allowed)
         if entry["start"] == "pretrained":
             entry["fine_tune"] = bool(getattr(model, "fine_tune", True))
             if entry["fine_tune"] and getattr(model, "history_", None):

@@ -102,6 +102,8 @@ class TrainResult:
         start_loss: validation loss of the net as it started (the solved skip or
             the pretrained weights: "epoch 0", the loss to beat); None when the
             start is not a baseline or there is no validation split.
+        epochs_allowed: the epochs the run could take: ``epochs``, or fewer where
+            ``max_steps`` capped them (None: not a forecasting net's run).
     """
 
     history: list[dict] = field(default_factory=list)
@@ -110,6 +112,7 @@ class TrainResult:
     seconds: float = 0.0
     ridge_penalty: float | None = None
     start_loss: float | None = None
+    epochs_allowed: int | None = None
 
 
 def _is_oom(exc: BaseException) -> bool:
@@ -462,7 +465,7 @@ def train(
     if max_steps is not None:
         epochs = max(1, min(epochs, max_steps // max(per_epoch, 1)))
     patience = max(patience, -(-min_patience_steps // max(per_epoch, 1)))
-    result = TrainResult()
+    result = TrainResult(epochs_allowed=int(epochs))
     # a net with a linear skip ``ar`` gets it solved first (:func:`init_linear_skip`):
     # its validation loss is the one to beat
     if solve_skip:

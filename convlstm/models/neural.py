@@ -372,6 +372,7 @@ class NeuralForecaster(BaseForecaster):
         self.best_epoch_ = result.best_epoch
         self.stopped_early_ = result.stopped_early
         self.start_loss_ = result.start_loss
+        self.epochs_allowed_ = result.epochs_allowed
         self.n_params_ = sum(p.numel() for p in net.parameters())
         self.last_window_ = values[-self.lookback_ :].copy()
         self.data_fingerprint_ = values_sha256(values)
@@ -715,6 +716,7 @@ class NeuralForecaster(BaseForecaster):
         self.best_epoch_ = result.best_epoch
         self.stopped_early_ = result.stopped_early
         self.start_loss_ = result.start_loss
+        self.epochs_allowed_ = result.epochs_allowed
         self.n_params_ = sum(p.numel() for p in self.net_.parameters())
         self.panel_windows_ = np.stack([last_window(v, lookback) for v in arrays])
         self.panel_log_ = np.array(logs, dtype=bool)

@@ -277,6 +277,13 @@ def test_networks_used_reads_the_fitted_shapes_not_the_settings():
     assert "as pretrained (no fine-tuning step lowered" in network_words(
         said["kept"], settings
     )
+    # a step budget that capped the epochs is said beside the setting
+    capped = _Net(16)
+    capped.epochs_allowed_ = 2
+    words = network_words(networks_used({"c": capped})["c"], settings)
+    assert "up to 5 epochs (2 here: a step budget bounds the training time)" in words
+    capped.epochs_allowed_ = 5
+    assert "here" not in network_words(networks_used({"c": capped})["c"], settings)
     assert network_words(None, settings) == (
         "hidden 8, learning rate 0.003, up to 5 epochs"
     )
