@@ -34,7 +34,13 @@ from .backtest import (
     progress_event,
 )
 from .compare import DEFAULT_LEVELS, give_members_settings
-from .data import future_index, natural_order, split_panel, stale_series_note
+from .data import (
+    future_index,
+    natural_order,
+    short_cycle_note,
+    split_panel,
+    stale_series_note,
+)
 from .data import season_length as freq_season_length
 from .data.cells import plural, quote
 from .data.frequency import check_future
@@ -411,10 +417,11 @@ def compare_panel(
             )
     freq, m = _freq_season(panel, items)
     forecast = {str(name) for name, _ in items}
-    if stale := stale_series_note(
-        panel[panel["series"].astype(str).isin(forecast)], freq
-    ):
+    chosen = panel[panel["series"].astype(str).isin(forecast)]
+    if stale := stale_series_note(chosen, freq):
         notes.append(stale)
+    if short := short_cycle_note(chosen, freq):
+        notes.append(short)
     if season_length is not None:
         m = check_count(season_length, "season_length")
     if horizon is None:

@@ -25,7 +25,7 @@ from .columns import (
     pick_value_column,
     series_names,
 )
-from .frequency import infer_freq
+from .frequency import infer_freq, seasonal_periods
 from .series import (
     INTERMITTENT_READING,
     SPIKE_STEPS,
@@ -702,6 +702,36 @@ def stale_series_note(panel: pd.DataFrame, freq: str | None) -> str | None:
         f"; each is forecast from its own last time (the first ends "
         f"{format_time(stale.min())})"
     )
+
+
+def short_cycle_note(panel: pd.DataFrame, freq: str | None) -> str | None:
+    """A note on the series of a panel (``series, time``) too short for a longer
+    natural cycle that other series hold twice (a shop open eight months beside
+    shops with three years of days): the models decompose or copy that cycle for
+    the others but not for them, so their forecasts miss it. None when no series
+    is short, or all are."""
+    if panel.empty or not freq:
+        return None
+    try:
+        longer = seasonal_periods(freq)[1:]
+    except (TypeError, ValueError):
+        return None
+    if not longer:
+        return None
+    lengths = panel.groupby("series", sort=True).size()
+    for cycle in sorted(longer, reverse=True):
+        short = lengths[lengths < 2 * cycle]
+        if len(short) and len(short) < len(lengths):
+            miss = "its forecast misses" if len(short) == 1 else "their forecasts miss"
+            return (
+                f"{plural(len(short), 'series')} "
+                f"{'holds' if len(short) == 1 else 'hold'} fewer than two cycles of "
+                f"the longest season ({cycle} steps: {2 * cycle} in all), which the "
+                f"other series hold: {_listing(list(short.index))}; ETS, Theta, ARIMA "
+                "and the seasonal naive see only the shorter cycles there, so "
+                f"{miss} that season's rise and fall"
+            )
+    return None
 
 
 def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:

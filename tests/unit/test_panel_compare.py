@@ -603,3 +603,26 @@ def test_a_panel_comparison_prints_as_one_line():
     text = repr(out)
     assert text.startswith("<PanelComparison of 2 models (Naive, Theta) on ")
     assert "horizon 3, 2 folds; best " in text and "\n" not in text
+
+
+def test_a_series_too_short_for_the_long_season_is_named():
+    from convlstm.data import short_cycle_note
+
+    days = pd.date_range("2023-01-01", periods=800, freq="D")
+    rows = [
+        pd.DataFrame({"series": name, "time": days[-n:], "value": 1.0 + np.arange(n)})
+        for name, n in (("old", 800), ("older", 790), ("new", 240))
+    ]
+    panel = pd.concat(rows, ignore_index=True)
+    note = short_cycle_note(panel, "D")
+    assert note.startswith("1 series holds fewer than two cycles of the longest")
+    assert "(365 steps: 730 in all)" in note and "'new'" in note
+    assert "'old'" not in note
+    # all alike (all long, or all short): nothing to tell apart
+    assert short_cycle_note(panel[panel["series"] != "new"], "D") is None
+    assert short_cycle_note(panel[panel["series"] == "new"], "D") is None
+    assert short_cycle_note(panel, "MS") is None  # one season only
+    # and compare_panel says it (of a panel whose frequency is known, as read)
+    panel.attrs["freq"] = "D"
+    result = compare_panel(panel, models=["Naive"], horizon=7, folds=1)
+    assert any("fewer than two cycles" in n for n in result.notes)
