@@ -436,13 +436,10 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"note: {raised}", file=err)
     if below := below_zero_text(y, frame):
         print(f"note: {below}", file=err)
-    text = safe_csv(frame)
     if args.out and args.out != "-":
-        with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        print(f"wrote {len(frame)} forecasts to {args.out}", file=err)
+        _write_csv(frame, args.out, f"{len(frame)} forecasts", err)
     else:
-        out.write(text)
+        out.write(safe_csv(frame))
     return 0
 
 
@@ -505,14 +502,11 @@ def _forecast_panel(
             "forecast": pred["forecast"].to_numpy(dtype=float),
         }
     )
-    text = safe_csv(frame)
     if args.out and args.out != "-":
-        with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
         n = frame["series"].nunique()
-        print(f"wrote {len(frame)} forecasts of {n} series to {args.out}", file=err)
+        _write_csv(frame, args.out, f"{len(frame)} forecasts of {n} series", err)
     else:
-        out.write(text)
+        out.write(safe_csv(frame))
     return 0
 
 
@@ -677,12 +671,22 @@ def _panel_run_notes(panel: pd.DataFrame, result: PanelComparison) -> list[str]:
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.out == "-":
+        raise _CliError(
+            "--out -: the scores go to standard output; give the forecasts CSV a "
+            "file name"
+        )
+    if args.out is not None:
+        _check_out(args.out)
     y, dataset = _load(args)
     _print_notes(y, dataset, err)
     if isinstance(y, pd.DataFrame):
         return _compare_panel(args, y, dataset, out, err)
     result, notes = _run_compare(args, y, dataset, err)
     horizon, folds = result.backtest.horizon, result.backtest.folds
+    if args.out:
+        table = result.forecast_table()
+        _write_csv(table, args.out, f"{len(table)} rows of forecasts", err)
     if args.json:
         summary = result.summary.reset_index()
         payload = {
@@ -724,6 +728,17 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _write_csv(frame: pd.DataFrame, path: str, what: str, err: TextIO) -> None:
+    """``frame`` as a formula-safe CSV at ``path``; "wrote {what} to {path}" on
+    ``err``."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(safe_csv(frame))
+    except OSError as exc:
+        raise _CliError(f"--out: cannot write {path}: {exc.strerror or exc}") from None
+    print(f"wrote {what} to {path}", file=err)
+
+
 def _write_json(payload: dict[str, Any], out: TextIO) -> None:
     json.dump(payload, out, indent=2, allow_nan=False)
     out.write("\n")
@@ -753,7 +768,12 @@ def _compare_panel(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    result = _run_panel(args, panel, dataset, err, levels=())
+    # intervals only for the CSV: the table and the JSON show none
+    levels = DEFAULT_LEVELS if args.out else ()
+    result = _run_panel(args, panel, dataset, err, levels=levels)
+    if args.out:
+        table = result.future_table()
+        _write_csv(table, args.out, f"{len(table)} rows of forecasts", err)
     if args.json:
         payload = {
             "dataset": dataset,
@@ -1112,6 +1132,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(c)
     _add_models(c)
     c.add_argument("--json", action="store_true", help="machine-readable output")
+    c.add_argument(
+        "--out",
+        help="also write the forecasts CSV here (as the app's download): one "
+        "series' backtest and future forecasts with their 80%% and 95%% intervals; "
+        "of many series, every series' future forecasts with their intervals",
+    )
     c.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_engine(c, "backtest folds")
     _add_train_workers(c)

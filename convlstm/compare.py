@@ -37,6 +37,7 @@ from .data.cells import plural
 from .data.frequency import check_future, season_length
 from .errors import ConvLSTMError, DataError, ParameterError
 from .intervals import (
+    backtest_intervals,
     check_floor,
     check_levels,
     conformal_intervals,
@@ -178,6 +179,34 @@ class Comparison:
         """Name of the model with the lowest backtest MAE (None if no model has a
         finite one)."""
         return best_model(self.summary)
+
+    def forecast_table(self) -> pd.DataFrame:
+        """The backtest and future forecasts in one tidy table (the app's and the
+        CLI's forecasts CSV): column ``section`` ("backtest" or "future"), then
+        ``model`` and the forecasts' columns; the future with its prediction
+        intervals where the run was scored, each future row with its step; the
+        backtest with the bounds its coverage was measured with (calibrated on
+        earlier folds: none on the first); folds and steps as whole numbers."""
+        backtest = self.backtest.forecasts.assign(section="backtest")
+        scored = self.intervals is not None and self.scored
+        if scored and self.levels and not backtest.empty:
+            # the bounds the coverage was measured with: each fold's from the
+            # earlier folds' errors (none on the first)
+            backtest = raise_to_floor(
+                backtest_intervals(backtest, self.levels), self.floor
+            )
+        future = (self.intervals if scored else self.future).assign(section="future")
+        if "step" not in future.columns or future["step"].isna().all():
+            future["step"] = future.groupby("model", sort=False).cumcount() + 1
+        table = pd.concat([backtest, future], ignore_index=True, sort=False)
+        for column in ("fold", "step", "n_calibration"):
+            if column in table.columns:
+                table[column] = table[column].astype("Int64")
+        for column in ("cutoff", "timestamp"):  # object when the backtest is empty
+            if column in table.columns:
+                table[column] = pd.to_datetime(table[column])
+        first = ["section", "model"]
+        return table[first + [c for c in table.columns if c not in first]]
 
 
 def compare(

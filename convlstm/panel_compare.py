@@ -206,6 +206,19 @@ class PanelComparison:
         """``{model: message}`` of the models that failed on the whole panel."""
         return {m: by[ALL_SERIES] for m, by in self.failed.items() if ALL_SERIES in by}
 
+    def future_table(self) -> pd.DataFrame:
+        """Every series' future forecasts in long format (the app's and the CLI's
+        forecasts CSV): ``series, timestamp, model, forecast``, then the
+        prediction intervals' bounds where the run made them; series in natural
+        order."""
+        out = self.future.rename(columns={"time": "timestamp"})
+        bounds = [c for c in out.columns if str(c).startswith(("lower_", "upper_"))]
+        out = out[["series", "timestamp", "model", "forecast", *bounds]].copy()
+        out["series"] = out["series"].astype(str)
+        rank = {s: i for i, s in enumerate(natural_order(out["series"].unique()))}
+        out = out.sort_values(["series", "model", "timestamp"], kind="stable")
+        return out.sort_values("series", key=lambda col: col.map(rank), kind="stable")
+
     def scores_table(self) -> pd.DataFrame:
         """``per_series`` with a row for every series and model of the run, in
         the run's order: a pair without a score keeps its row, its scores empty

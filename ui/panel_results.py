@@ -11,7 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import ConvLSTMError, DataError, narrative, plots
-from convlstm.data import natural_order
 from convlstm.models.persistence import load_bundle
 from convlstm.report import build_panel_report
 
@@ -118,18 +117,6 @@ def series_table(
     out.insert(1, "Best", best)
     out["Series"] = out["Series"].astype(str)
     return out
-
-
-def future_table(future: pd.DataFrame) -> pd.DataFrame:
-    """Every series' future forecasts in long format: ``series, timestamp, model,
-    forecast``, then the prediction intervals' bounds where the run made them."""
-    out = future.rename(columns={"time": "timestamp"})
-    bounds = [c for c in out.columns if str(c).startswith(("lower_", "upper_"))]
-    out = out[["series", "timestamp", "model", "forecast", *bounds]].copy()
-    out["series"] = out["series"].astype(str)
-    rank = {s: i for i, s in enumerate(natural_order(out["series"].unique()))}
-    out = out.sort_values(["series", "model", "timestamp"], kind="stable")
-    return out.sort_values("series", key=lambda col: col.map(rank), kind="stable")
 
 
 def result_line(res: dict) -> str:
@@ -375,7 +362,7 @@ def show_panel_downloads(res: dict) -> None:
     )
     d1.download_button(
         "Forecasts, all series (CSV)",
-        data=lambda: safe_csv(future_table(cmp.future)),
+        data=lambda: safe_csv(cmp.future_table()),
         file_name=f"forecasts_{stem}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -42,7 +42,6 @@ from .state import JOB, LEVELS, Source, protocol_name, source_key
 from .text import (
     dash_missing,
     escape_md,
-    forecast_table,
     safe_csv,
     score_format,
     slug,
@@ -511,7 +510,7 @@ def show_downloads(res: dict, fig: Any) -> None:
     )
     d2.download_button(
         "Forecasts (CSV)",
-        data=lambda: safe_csv(forecast_table(cmp)),
+        data=lambda: safe_csv(cmp.forecast_table()),
         file_name=f"forecasts_{stem}.csv",
         mime="text/csv",
         icon=":material/download:",

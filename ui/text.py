@@ -12,7 +12,6 @@ import pandas as pd
 from convlstm import data
 from convlstm.data.cells import format_number
 from convlstm.data.frequency import offset_of
-from convlstm.intervals import backtest_intervals, raise_to_floor
 
 # Characters Markdown would read as formatting, links or HTML.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
@@ -102,33 +101,3 @@ def score_format(values: Any) -> str:
     if len(v) and v.max() >= 1e4 and v.min() >= 1:
         return "%.0f"
     return "%.4g"
-
-
-def forecast_table(comparison: Any) -> pd.DataFrame:
-    """One tidy table of a comparison's backtest and future forecasts, for download:
-    the future with its prediction intervals where the run was scored (as the
-    page shows them), each future row with its step; the backtest with the
-    bounds its coverage was measured with (calibrated on earlier folds; none on
-    the first); folds and steps as whole numbers."""
-    backtest = comparison.backtest.forecasts.assign(section="backtest")
-    intervals = getattr(comparison, "intervals", None)
-    scored = intervals is not None and getattr(comparison, "scored", True)
-    levels = tuple(getattr(comparison, "levels", ()) or ())
-    if scored and levels and not backtest.empty:
-        # the bounds the coverage was measured with: each fold's from the
-        # earlier folds' errors (none on the first)
-        backtest = raise_to_floor(
-            backtest_intervals(backtest, levels), getattr(comparison, "floor", None)
-        )
-    future = (intervals if scored else comparison.future).assign(section="future")
-    if "step" not in future.columns or future["step"].isna().all():
-        future["step"] = future.groupby("model", sort=False).cumcount() + 1
-    table = pd.concat([backtest, future], ignore_index=True, sort=False)
-    for column in ("fold", "step", "n_calibration"):
-        if column in table.columns:
-            table[column] = table[column].astype("Int64")
-    for column in ("cutoff", "timestamp"):  # object when the backtest is empty
-        if column in table.columns:
-            table[column] = pd.to_datetime(table[column])
-    first = ["section", "model"]
-    return table[first + [c for c in table.columns if c not in first]]

@@ -262,7 +262,7 @@ def test_train_tiny_shows_chart_and_metrics(
         "Chart (HTML)",
     }
     # The CSV download holds backtest and future forecasts.
-    csv = ui.safe_csv(ui.forecast_table(result["comparison"])).decode()
+    csv = ui.safe_csv(result["comparison"].forecast_table()).decode()
     assert csv.startswith("section,model,")
     assert "backtest," in csv and "future," in csv
     # the future with its intervals and steps, as the page shows them; whole

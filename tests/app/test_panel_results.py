@@ -111,7 +111,7 @@ def test_series_table_and_future_table(result) -> None:
     table = panel_results.series_table(cmp.per_series)
     assert len(table) == 3
     assert set(table["Best"]) <= {"Naive", "Seasonal naive"}
-    future = panel_results.future_table(cmp.future)
+    future = cmp.future_table()
     assert future.columns.tolist()[:4] == ["series", "timestamp", "model", "forecast"]
     assert {"lower_80", "upper_80"} <= set(future.columns)  # as the page shows
     assert len(future) == 3 * 2 * 3

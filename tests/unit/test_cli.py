@@ -541,3 +541,38 @@ def test_compare_and_report_read_dates_beyond_nanoseconds(tmp_path, rows, first_
     )
     assert code == 0, err
     assert first_future[:7] in html.read_text()
+
+
+def test_compare_out_writes_the_forecasts_csv_the_app_offers(tmp_path):
+    from convlstm import compare, datasets
+
+    path = tmp_path / "f.csv"
+    args = ["compare", "--dataset", "air_passengers", "--models", "ETS", "--quiet"]
+    code, out, err = run([*args, "--out", str(path)])
+    assert code == 0 and "ETS" in out  # the scores still go to stdout
+    assert f"wrote 36 rows of forecasts to {path}" in err
+    table = pd.read_csv(path)
+    assert table["section"].value_counts().to_dict() == {"backtest": 24, "future": 12}
+    assert {"lower_80", "upper_80", "lower_95", "upper_95"} <= set(table.columns)
+    # the same table as the library's (the app's download)
+    same = compare(datasets.load("air_passengers"), models=["ETS"], horizon=12, folds=2)
+    expected = same.forecast_table()
+    assert np.allclose(table["forecast"], expected["forecast"])
+    # many series: every series' future with its intervals
+    panel = tmp_path / "p.csv"
+    days = pd.date_range("2024-01-01", periods=40, freq="D")
+    pd.concat(
+        pd.DataFrame({"shop": s, "date": days, "sales": np.arange(40.0) + i})
+        for i, s in enumerate(["a", "b"])
+    ).to_csv(panel, index=False)
+    args = ["compare", "--csv", str(panel), "--models", "Naive", "--horizon", "5"]
+    code, _, err = run([*args, "--quiet", "--out", str(path)])
+    assert code == 0, err
+    table = pd.read_csv(path)
+    assert list(table.columns[:4]) == ["series", "timestamp", "model", "forecast"]
+    assert table["series"].tolist() == ["a"] * 5 + ["b"] * 5
+    assert "upper_95" in table.columns
+    # refused before the run: standard output holds the scores; a missing folder
+    assert run([*args, "--out", "-"])[0] == 2
+    code, _, err = run([*args, "--out", str(tmp_path / "no" / "f.csv")])
+    assert code == 2 and "does not exist" in err

@@ -251,7 +251,7 @@ def test_export_keeps_line_breaks_inside_their_cell(exporter):
 
 
 def test_app_download_table_with_hostile_model_names_is_formula_free():
-    """The page's 'Forecasts (CSV)' download: ``ui.safe_csv(ui.forecast_table())``
+    """The page's 'Forecasts (CSV)' download: ``comparison.forecast_table()``
     with model names that are formulas (a backtest names models freely)."""
     ui = _ui()
     idx = pd.date_range("2000-01-01", periods=40, freq="MS")
@@ -266,8 +266,10 @@ def test_app_download_table_with_hostile_model_names_is_formula_free():
             "forecast": [-1.5, -2.5, -3.5],
         }
     )
-    comparison = types.SimpleNamespace(backtest=result, future=future)
-    text = ui.safe_csv(ui.forecast_table(comparison)).decode("utf-8")
+    from convlstm.compare import Comparison
+
+    comparison = Comparison(backtest=result, summary=pd.DataFrame(), future=future)
+    text = ui.safe_csv(comparison.forecast_table()).decode("utf-8")
     _assert_formula_free(text)
     rows = _cells(text)
     column = rows[0].index("model")
