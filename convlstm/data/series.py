@@ -216,10 +216,11 @@ LOW_END_SHARE = 0.25
 def low_ends(values: np.ndarray, names: np.ndarray | None = None) -> pd.DataFrame:
     """The series that end far below their typical value: a series of values
     >= 0 whose last value is at most ``LOW_END_SHARE`` of the median of its 8
-    values before, while the value before it is not below half that median (a
-    week or month exported before it was over looks so; a decline into a
-    trough does not). ``names``: each value's series, the values sorted by
-    series then time (None: one series). Returns ``last, typical`` per such
+    values before and below each of them, while the value before it is not
+    below half that median (a week or month exported before it was over looks
+    so; a decline into a trough, or an intermittent series' zero, does not).
+    ``names``: each value's series, the values sorted by series then time
+    (None: one series). Returns ``last, typical`` per such
     series (index: the name)."""
     v = pd.Series(np.asarray(values, dtype=float))
     key = pd.Series(np.zeros(len(v)) if names is None else np.asarray(names))
@@ -237,12 +238,16 @@ def low_ends(values: np.ndarray, names: np.ndarray | None = None) -> pd.DataFram
             "last": by.last(),
             "second": tail[from_end == 1].groupby("series", sort=False)["value"].last(),
             "typical": before.median(),
+            "lowest": before.min(),
         }
     )
     cut = (
         (out["typical"] > 0)
         & (out["last"] <= LOW_END_SHARE * out["typical"])
         & (out["second"] >= 0.5 * out["typical"])
+        # below every value before: a zero after zeros is an intermittent
+        # series' ordinary step, not a period cut short
+        & (out["last"] < out["lowest"])
     )
     return out.loc[cut, ["last", "typical"]]
 

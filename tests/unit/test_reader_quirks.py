@@ -757,6 +757,15 @@ def test_a_last_period_far_below_the_ones_before_is_said():
     from convlstm.datasets import load
 
     assert low_end_text(load("sunspots")) is None
+    # nor an intermittent series' zero after zeros before (a slow-moving part)
+    parts = pd.Series(
+        [3, 0, 2, 4, 0, 3, 5, 2, 3, 0],
+        index=pd.date_range("2024-01-07", periods=10, freq="W"),
+    )
+    assert low_end_text(parts) is None
+    steady = parts.copy()
+    steady.iloc[[1, 4]] = 2  # no zero before: the last one stands out
+    assert low_end_text(steady) is not None
 
 
 def _checks(column: str, times: pd.DatetimeIndex, values) -> list[str]:
