@@ -288,9 +288,11 @@ def _chosen(args: argparse.Namespace) -> list[str]:
     return _models(getattr(args, "models", None))
 
 
-def _models(values: Sequence[str] | None) -> list[str]:
+def _models(values: Sequence[str] | None, data: Any = None) -> list[str]:
+    """The models of ``--models``, else the defaults for ``data`` (TSB joins
+    them for intermittent data: :func:`~convlstm.models.registry.default_models`)."""
     if not values:
-        return list(default_models())
+        return list(default_models(data))
     names: list[str] = []
     for value in values:
         for part in value.split(","):
@@ -543,7 +545,7 @@ def _run_compare(
 ) -> tuple[Comparison, list[str]]:
     """Run compare() on the series with the flags' settings and a progress bar;
     the result and its notes (said on ``err`` too)."""
-    models = _models(args.models)
+    models = _models(args.models, y)
     d_horizon, d_folds = default_horizon_folds(y, dataset)
     jobs = _engine_jobs(args, err)
     _one_train_worker(args)
@@ -601,7 +603,7 @@ def _run_panel(
 ) -> PanelComparison:
     """Run compare_panel() on the panel with the flags' settings and a progress
     bar; its notes and failures go to ``err``."""
-    models = _models(args.models)
+    models = _models(args.models, panel)
     _engine_jobs(args, err)
     train_workers = _train_workers(args)
     horizon, folds = args.horizon, args.folds

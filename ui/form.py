@@ -140,7 +140,7 @@ def form_defaults(
     else:
         horizon, folds = default_horizon_folds(y, src)
     out: dict[str, Any] = {
-        "models": list(default_models()),
+        "models": list(default_models(panel if panel is not None else y)),
         "horizon": horizon,
         "folds": folds,
         **{k: lib.get(k) for k in PARAM_KEYS if k in lib and k != "horizon"},

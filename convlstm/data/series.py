@@ -275,7 +275,8 @@ MOSTLY_ZERO = 0.5
 INTERMITTENT_READING = (
     "the models forecast an average rate per step, not which steps sell: sum "
     "the forecasts over the horizon to read a total, and mind that a forecast "
-    "near 0 scores a low MAE on such a series without being useful"
+    "near 0 scores a low MAE on such a series without being useful; TSB, a "
+    "model made for such demand, joins the default models"
 )
 
 

@@ -126,6 +126,10 @@ def _seasonal_naive_min_length(season: int, horizon: int) -> int:
     return max(season, 1)
 
 
+def _tsb_min_length(season: int, horizon: int) -> int:
+    return 2
+
+
 def _stat_min_length(season: int, horizon: int) -> int:
     return STAT_MIN_LENGTH
 
@@ -267,9 +271,39 @@ def model_names(
     )
 
 
-def default_models() -> tuple[str, ...]:
-    """The models of the default comparison, in registry order."""
-    return tuple(s.name for s in _SPECS.values() if s.default)
+#: The model the defaults add for intermittent data (mostly zeros).
+INTERMITTENT_MODEL = "TSB"
+
+
+def default_models(data: Any = None) -> tuple[str, ...]:
+    """The models of the default comparison, in registry order.
+
+    Args:
+        data: the series (or long panel: ``series, time, value``) to compare
+            them on, if known: for intermittent data (one series mostly zeros, or
+            half the series of a panel or more: :func:`~convlstm.data.series.
+            zero_shares`) :data:`INTERMITTENT_MODEL` joins them, before the
+            ensemble.
+    """
+    names = [s.name for s in _SPECS.values() if s.default]
+    known = {spec.name for spec in _SPECS.values()}
+    if data is not None and INTERMITTENT_MODEL in known and _intermittent(data):
+        at = names.index("Ensemble") if "Ensemble" in names else len(names)
+        names.insert(at, INTERMITTENT_MODEL)
+    return tuple(names)
+
+
+def _intermittent(data: Any) -> bool:
+    import numpy as np  # noqa: PLC0415  (the registry imports light)
+
+    from ..data.series import zero_shares  # noqa: PLC0415
+
+    if hasattr(data, "columns"):
+        if not {"series", "value"} <= set(data.columns) or data.empty:
+            return False
+        shares = zero_shares(data["value"].to_numpy(float), data["series"].to_numpy())
+        return 2 * len(shares) >= data["series"].nunique()
+    return not zero_shares(np.asarray(data, dtype=float)).empty
 
 
 def model_colours() -> dict[str, str]:
@@ -567,6 +601,18 @@ for _spec in (
         baseline=True,
         colour="#882255",  # wine
         description="Repeats the last value.",
+    ),
+    ModelSpec(
+        name="TSB",
+        target="convlstm.models.intermittent:TSBForecaster",
+        kind="statistical",
+        baseline=False,
+        colour="#117733",  # dark green
+        min_length=_tsb_min_length,
+        description="For intermittent demand (mostly zeros): smooths the chance of "
+        "a sale in a step and its size, and forecasts their product, flat; a part "
+        "nobody buys any more fades towards 0 (Teunter, Syntetos and Babai's "
+        "variant of Croston's method).",
     ),
     ModelSpec(
         name="Ensemble",

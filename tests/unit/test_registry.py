@@ -92,6 +92,7 @@ def test_builtin_models_in_order():
         "Theta",
         "Seasonal naive",
         "Naive",
+        "TSB",
         "Ensemble",
     )
     assert default_models() == (
