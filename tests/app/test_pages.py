@@ -486,3 +486,15 @@ def test_the_data_page_names_every_cycle_the_models_use(
     tile = next(m for m in app.metric if m.label == "Season length")
     assert tile.value == shown
     assert ("decompose them (MSTL)" in tile.help) == (" and " in shown)
+
+
+def test_an_intermittent_upload_offers_tsb_by_default(app: AppTest) -> None:
+    weeks = pd.date_range("2023-01-01", periods=60, freq="W")
+    units = [0, 3, 0, 0, 2, 0, 0, 4, 0, 1] * 6
+    csv = "week,units\n" + "".join(
+        f"{w:%Y-%m-%d},{u}\n" for w, u in zip(weeks, units, strict=True)
+    )
+    upload(app, "parts.csv", csv.encode())
+    open_page(app, "pages/compare.py")
+    chosen = app.multiselect(key="models").value
+    assert "TSB" in chosen and chosen[-1] == "Ensemble"
