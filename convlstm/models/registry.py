@@ -606,7 +606,7 @@ for _spec in (
         name="TSB",
         target="convlstm.models.intermittent:TSBForecaster",
         kind="statistical",
-        baseline=False,
+        baseline=True,
         colour="#117733",  # dark green
         min_length=_tsb_min_length,
         description="For intermittent demand (mostly zeros): smooths the chance of "
