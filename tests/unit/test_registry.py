@@ -112,6 +112,7 @@ def test_builtin_models_in_order():
         "Theta",
         "Seasonal naive",
         "Naive",
+        "TSB",
     )
     assert model_names() == convlstm.MODEL_NAMES
     assert model_class("seasonal-naive").__name__ == "SeasonalNaiveForecaster"
