@@ -27,10 +27,12 @@ from .columns import (
 )
 from .frequency import infer_freq, seasonal_periods
 from .series import (
+    DORMANT_READING,
     INTERMITTENT_READING,
     SPIKE_STEPS,
     as_table,
     column_args,
+    dormant_ends,
     low_ends,
     parse_rows,
     repair,
@@ -543,6 +545,7 @@ def _repair_all(
     _note_spikes(out, notes)
     _note_low_ends(out, notes)
     _note_mostly_zero(out, notes)
+    _note_dormant(out, notes)
     out.attrs = {
         "freq": freq,
         "notes": notes,
@@ -783,6 +786,21 @@ def _note_low_ends(out: pd.DataFrame, notes: list[str]) -> None:
         f"value before (the median of the 8 before): {', '.join(shown)}{more}; if "
         "the last period was not over when the data were exported, leave it out: "
         "the models take it as real"
+    )
+
+
+def _note_dormant(out: pd.DataFrame, notes: list[str]) -> None:
+    """A note on the series that stopped selling
+    (:func:`~convlstm.data.series.dormant_ends`, as for one series)."""
+    tails = dormant_ends(out["value"].to_numpy(dtype=float), out["series"].to_numpy())
+    if tails.empty:
+        return
+    shown = [f"{quote(str(n))} ({t} steps)" for n, t in tails.head(_LISTED).items()]
+    more = f" and {len(tails) - _LISTED:,} more" if len(tails) > _LISTED else ""
+    notes.append(
+        f"{plural(len(tails), 'series')} {'has' if len(tails) == 1 else 'have'} "
+        "been 0 for longer at the end than any gap between sales before: "
+        f"{', '.join(shown)}{more}; if discontinued, {DORMANT_READING}"
     )
 
 

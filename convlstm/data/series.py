@@ -145,6 +145,8 @@ def to_series(
         notes.append(f"check the data: {low}")
     if sparse := mostly_zero_text(out):
         notes.append(sparse)
+    if dormant := dormant_text(out):
+        notes.append(dormant)
     out.attrs["notes"] = list(dict.fromkeys(notes))  # a re-read notes once
     out.attrs["time_col"] = time_name
     out.attrs["value_col"] = value_col
@@ -275,8 +277,9 @@ MOSTLY_ZERO = 0.5
 INTERMITTENT_READING = (
     "the models forecast an average rate per step, not which steps sell: sum "
     "the forecasts over the horizon to read a total, and mind that a forecast "
-    "near 0 scores a low MAE on such a series without being useful; TSB, a "
-    "model made for such demand, joins the default models"
+    "near 0 scores a low MAE on such a series without being useful; TSB is a "
+    "model made for such demand (among the default models where half the series "
+    "or more are like this)"
 )
 
 
@@ -300,6 +303,55 @@ def zero_shares(values: np.ndarray, names: np.ndarray | None = None) -> pd.Serie
         & (stats["zero"] < 1)
     )
     return stats.loc[keep, "zero"]
+
+
+#: Fewest trailing zeros that can make a series dormant (:func:`dormant_ends`).
+DORMANT_MIN = 8
+
+
+def dormant_ends(values: np.ndarray, names: np.ndarray | None = None) -> pd.Series:
+    """The series that stopped selling: values >= 0 ending in a run of zeros of
+    at least :data:`DORMANT_MIN` steps, longer than every run of zeros before it,
+    after at least 3 non-zero values (an obsolete part, a product taken off the
+    shelf). ``names`` as for :func:`low_ends`. Returns the run's length per such
+    series (index: the name)."""
+    v = np.asarray(values, dtype=float)
+    key = np.zeros(len(v)) if names is None else np.asarray(names)
+    out = {}
+    for name, part in pd.Series(v).groupby(key, sort=False):
+        x = part.to_numpy()
+        if len(x) == 0 or x.min() < 0 or x[-1] != 0:
+            continue
+        sold = np.flatnonzero(x != 0)
+        if len(sold) < 3:
+            continue
+        tail = len(x) - 1 - sold[-1]
+        gaps = np.diff(sold) - 1
+        longest = max(int(gaps.max()) if len(gaps) else 0, int(sold[0]))
+        if tail >= DORMANT_MIN and tail > longest:
+            out[name] = tail
+    return pd.Series(out, dtype=int)
+
+
+#: What a dormant series' note says of the models.
+DORMANT_READING = (
+    "TSB lets such a series fade to 0; the other models keep forecasting from its "
+    "earlier sales"
+)
+
+
+def dormant_text(y: pd.Series) -> str | None:
+    """ "no sale in the last 30 steps ..." for a series that stopped selling
+    (:func:`dormant_ends`), else None."""
+    tail = dormant_ends(y.to_numpy(dtype=float))
+    if tail.empty:
+        return None
+    n = int(tail.iloc[0])
+    return (
+        f"the series has been 0 for its last {n} steps (since "
+        f"{format_time(y.index[-n])}), longer than any gap between sales before: "
+        f"if it was discontinued, {DORMANT_READING}"
+    )
 
 
 def mostly_zero_text(y: pd.Series) -> str | None:

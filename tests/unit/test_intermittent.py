@@ -81,3 +81,29 @@ def test_tsb_joins_the_defaults_for_intermittent_data():
     assert "TSB" not in default_models(panel.replace({"value": {0.0: 1.0}}))
     # the CLI's defaults, not the models a user names
     assert "TSB" in _models(None, slow) and _models(["Naive"], slow) == ["Naive"]
+
+
+def test_a_part_that_stopped_selling_is_named():
+    from convlstm.data import read_csv, to_panel, to_series
+    from convlstm.data.series import dormant_ends
+
+    sales = [3, 0, 2, 0, 4, 0, 0, 3, 0, 2] * 5
+    assert dormant_ends(np.array(sales + [0] * 30)).iloc[0] == 30
+    assert dormant_ends(np.array(sales + [0] * 3)).empty  # a gap like the others
+    assert dormant_ends(np.array([0] * 20 + [1, 2] + [0] * 10)).empty  # 2 sales only
+    assert dormant_ends(np.array([5.0] * 40 + [0] * 8)).iloc[0] == 8  # a stop
+    w = pd.date_range("2023-01-01", periods=80, freq="W")
+    text = "week,units\n" + "".join(
+        f"{t:%Y-%m-%d},{u}\n" for t, u in zip(w, sales + [0] * 30, strict=True)
+    )
+    notes = to_series(read_csv(text)).attrs["notes"]
+    assert any("0 for its last 30 steps (since 2023-12-17)" in n for n in notes)
+    both = "part,week,units\n" + "".join(
+        f"{p},{t:%Y-%m-%d},{u}\n"
+        for p, units in (("A", sales + [0] * 30), ("B", [1, 2] * 40))
+        for t, u in zip(w, units, strict=True)
+    )
+    notes = to_panel(read_csv(both)).attrs["notes"]
+    assert any(
+        n.startswith("1 series has been 0 for longer") and "'A'" in n for n in notes
+    )
