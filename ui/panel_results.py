@@ -282,22 +282,19 @@ def show_series(res: dict, picked: str | None = None) -> None:
     table = series_table(cmp.per_series, series=list(cmp.series))
     st.subheader("Per series")
     st.caption(
-        "MASE of every model on each series (lower is better; empty where a series "
+        "MASE of every model on each series (lower is better; a dash where a series "
         "is too short for a backtest fold, or has no MASE, being constant). Select "
         "a row to see that series' history, backtest and forecasts."
     )
+    scores = [c for c in table.columns if c not in ("Series", "Best")]
     event = st.dataframe(
-        table,
+        # a series without a score shows a dash, not "None"
+        dash_missing(table, dict.fromkeys(scores, ".3f")),
         hide_index=True,
         key="panel_series_table",
         on_select="rerun",
         selection_mode="single-row",
         height=min(400, 35 * (len(table) + 1) + 3),
-        column_config={
-            c: st.column_config.NumberColumn(c, format="%.3f")
-            for c in table.columns
-            if c not in ("Series", "Best")
-        },
     )
     rows = event.selection.rows if event is not None else []
     if rows:

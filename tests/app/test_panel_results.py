@@ -82,6 +82,8 @@ def test_panel_results_show_leaderboard_failures_table_and_chart(result) -> None
     assert "best" not in board.columns  # the star says it
     assert table["Series"].tolist() == ["east", "north", "south"]
     assert table.columns.tolist() == ["Series", "Best", "Naive", "Seasonal naive"]
+    # scores as text with three decimals, a dash (never "None") where missing
+    assert all(v == "—" or v.count(".") == 1 for v in table["Naive"])
     warning = at.warning[0].value
     assert "Theta could not forecast 1 series" in warning and "east" in warning
     assert "LSTM failed on the whole panel" in warning
