@@ -24,6 +24,7 @@ from convlstm.compare import (
     with_intervals,
 )
 from convlstm.data.cells import and_list, plural
+from convlstm.data.series import mostly_zero_text
 from convlstm.models.persistence import (
     bundle_data_check,
     bundle_history,
@@ -120,6 +121,7 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
         "its *intervals* entry, its bands. The scores below say the same in numbers."
     )
     show_scores(cmp, best)
+    note_caption(mostly_zero_text(res["y"]))  # what MAE hides on such data
     name = protocol_name(src)
     if name and current:
         show_published(name)

@@ -498,3 +498,15 @@ def test_an_intermittent_upload_offers_tsb_by_default(app: AppTest) -> None:
     open_page(app, "pages/compare.py")
     chosen = app.multiselect(key="models").value
     assert "TSB" in chosen and chosen[-1] == "Ensemble"
+
+
+def test_results_on_intermittent_data_say_what_mae_hides(
+    app: AppTest, wait_for_training
+) -> None:
+    weeks = pd.date_range("2023-01-01", periods=60, freq="W")
+    units = [0, 3, 0, 0, 2, 0, 0, 4, 0, 1] * 6
+    csv = "week,units\n" + "".join(
+        f"{w:%Y-%m-%d},{u}\n" for w, u in zip(weeks, units, strict=True)
+    )
+    upload_and_train(app, wait_for_training, csv, ["TSB", "Naive"], horizon=4, folds=2)
+    assert any("60% of the steps are 0" in c.value for c in app.caption)
