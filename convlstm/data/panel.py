@@ -796,11 +796,10 @@ def _note_dormant(out: pd.DataFrame, notes: list[str]) -> None:
     if tails.empty:
         return
     shown = [f"{quote(str(n))} ({t} steps)" for n, t in tails.head(_LISTED).items()]
-    more = f" and {len(tails) - _LISTED:,} more" if len(tails) > _LISTED else ""
     notes.append(
         f"{plural(len(tails), 'series')} {'has' if len(tails) == 1 else 'have'} "
         "been 0 for longer at the end than any gap between sales before: "
-        f"{', '.join(shown)}{more}; if discontinued, {DORMANT_READING}"
+        f"{_first_of(shown, len(tails))}; if discontinued, {DORMANT_READING}"
     )
 
 
@@ -811,11 +810,10 @@ def _note_mostly_zero(out: pd.DataFrame, notes: list[str]) -> None:
     if sparse.empty:
         return
     shown = [f"{quote(str(n))} ({z:.0%})" for n, z in sparse.head(_LISTED).items()]
-    more = f" and {len(sparse) - _LISTED:,} more" if len(sparse) > _LISTED else ""
     notes.append(
         f"mostly zeros: {plural(len(sparse), 'series')} "
         f"{'is' if len(sparse) == 1 else 'are'} 0 at half the steps or more "
-        f"(intermittent): {', '.join(shown)}{more}; {INTERMITTENT_READING}"
+        f"(intermittent): {_first_of(shown, len(sparse))}; {INTERMITTENT_READING}"
     )
 
 
@@ -836,6 +834,13 @@ def _note_repairs(repairs: dict[str, list[str]], notes: list[str]) -> None:
             f"and {len(repairs) - _LISTED:,} more series were repaired too (in "
             "Python the panel's attrs['repairs'] lists each series' repairs)"
         )
+
+
+def _first_of(shown: list[str], total: int) -> str:
+    """The first ``_LISTED`` of ``shown`` (already worded), and a count of the
+    rest of ``total``."""
+    more = f" and {total - _LISTED:,} more" if total > _LISTED else ""
+    return ", ".join(shown[:_LISTED]) + more
 
 
 def _listing(items: list[str]) -> str:

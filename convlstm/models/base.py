@@ -24,6 +24,7 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
+from ..data import future_index
 from ..data.panel import split_panel
 from ..errors import (
     ConvLSTMError,
@@ -39,6 +40,7 @@ from ..executor import (
     shared_executor,
     usable_cores,
 )
+from .checks import check_horizon
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +141,12 @@ class BaseForecaster:
         if self.fitted_on_panel:
             return True
         return getattr(self, "index_", None) is not None
+
+    def _flat_forecast(self, level: float) -> pd.Series:
+        """``level`` at each of ``horizon`` steps after the fitted series."""
+        horizon = check_horizon(self.horizon)
+        idx = future_index(self.index_, horizon)
+        return pd.Series(np.full(horizon, level), index=idx, name=self.display_name)
 
     def _check_fitted(self) -> None:
         if not self.is_fitted:

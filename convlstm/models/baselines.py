@@ -42,11 +42,7 @@ class NaiveForecaster(BaseForecaster):
     def predict(self) -> pd.Series:
         """Forecast ``horizon`` steps: the last value repeated."""
         self._check_fitted()
-        horizon = check_horizon(self.horizon)
-        idx = future_index(self.index_, horizon)
-        return pd.Series(
-            np.full(horizon, self.last_value_), index=idx, name=self.display_name
-        )
+        return self._flat_forecast(self.last_value_)
 
 
 class SeasonalNaiveForecaster(BaseForecaster):

@@ -14,7 +14,7 @@ from typing import Self
 import numpy as np
 import pandas as pd
 
-from ..data import check_series, future_index
+from ..data import check_series
 from ..errors import ParameterError
 from .base import BaseForecaster
 from .checks import check_horizon
@@ -102,7 +102,4 @@ class TSBForecaster(BaseForecaster):
     def predict(self) -> pd.Series:
         """Forecast ``horizon`` steps: probability x size, the same every step."""
         self._check_fitted()
-        horizon = check_horizon(self.horizon)
-        idx = future_index(self.index_, horizon)
-        level = self.probability_ * self.size_
-        return pd.Series(np.full(horizon, level), index=idx, name=self.display_name)
+        return self._flat_forecast(self.probability_ * self.size_)
