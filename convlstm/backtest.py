@@ -627,7 +627,8 @@ def _summarise(
         f = observed(forecasts[forecasts["model"] == name])
         pf = per_fold[per_fold["model"] == name]
         actual, forecast = f["actual"].to_numpy(), f["forecast"].to_numpy()
-        if len(f) and np.isfinite(forecast).all():
+        finite = len(f) and np.isfinite(forecast).all()
+        if finite:
             scores = {
                 "mae": metrics.mae(actual, forecast),
                 "rmse": metrics.rmse(actual, forecast),
@@ -641,6 +642,7 @@ def _summarise(
                 "model": name,
                 **scores,
                 "mase": float(pf["mase"].mean()),
+                "bias": metrics.bias(actual, forecast) if finite else float("nan"),
                 "fit_seconds": float(pf["fit_seconds"].sum()),
             }
         )

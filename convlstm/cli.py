@@ -346,7 +346,7 @@ def _fmt(x: Any, digits: int = 4) -> str:
 
 
 def _table(summary: pd.DataFrame) -> str:
-    head = ("model", "MAE", "RMSE", "MASE", "fit s", "")
+    head = ("model", "MAE", "RMSE", "MASE", "bias", "fit s", "")
     rows = [head]
     order = summary.sort_values("mae", na_position="last")
     for name, row in order.iterrows():
@@ -356,6 +356,7 @@ def _table(summary: pd.DataFrame) -> str:
                 _fmt(row["mae"]),
                 _fmt(row["rmse"]),
                 _fmt(row["mase"], 3),
+                _fmt(row.get("bias", math.nan), 3),
                 f"{row['fit_seconds']:.1f}",
                 "* best" if row["best"] else "",
             )

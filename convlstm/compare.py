@@ -543,7 +543,8 @@ def with_intervals(
 def metrics_table(comparison: Comparison) -> pd.DataFrame:
     """One row per model for display: errors, interval coverage and the verdict.
 
-    Columns: Model, MAE, RMSE, MASE, then per level ``"Coverage <pct>%"`` (share of
+    Columns: Model, MAE, RMSE, MASE, Bias (mean forecast minus actual), then per
+    level ``"Coverage <pct>%"`` (share of
     held-out actuals inside the interval, to read against the nominal ``<pct>``)
     and ``"Width <pct>%"`` (mean interval width), then ``"vs baseline"`` (the
     plain-words Diebold-Mariano verdict, "baseline" for the baseline itself),
@@ -557,6 +558,11 @@ def metrics_table(comparison: Comparison) -> pd.DataFrame:
             "MAE": summary["mae"].to_numpy(dtype=float),
             "RMSE": summary["rmse"].to_numpy(dtype=float),
             "MASE": summary["mase"].to_numpy(dtype=float),
+            "Bias": (
+                summary["bias"].to_numpy(dtype=float)
+                if "bias" in summary
+                else [math.nan] * len(summary)
+            ),
         }
     )
     cov = comparison.coverage

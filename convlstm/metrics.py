@@ -15,7 +15,16 @@ from numpy.typing import ArrayLike
 
 from .errors import DataError
 
-__all__ = ["best_model", "mae", "mape", "mase", "mase_scale", "rmse", "smape"]
+__all__ = [
+    "best_model",
+    "bias",
+    "mae",
+    "mape",
+    "mase",
+    "mase_scale",
+    "rmse",
+    "smape",
+]
 
 
 def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -35,6 +44,14 @@ def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """Mean absolute error."""
     t, p = _pair(y_true, y_pred)
     return float(np.mean(np.abs(t - p)))
+
+
+def bias(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """Mean error, forecast minus actual: above 0 the forecasts run high (too
+    much stock), below 0 low. Errors of both signs cancel, so it says which way
+    a model leans, not how far it misses (that is the MAE)."""
+    t, p = _pair(y_true, y_pred)
+    return float(np.mean(p - t))
 
 
 def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:

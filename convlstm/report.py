@@ -54,6 +54,7 @@ _METRICS = (
     ("mape", "MAPE %"),
     ("smape", "sMAPE %"),
     ("mase", "MASE"),
+    ("bias", "Bias"),
 )
 
 _CSS = """

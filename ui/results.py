@@ -306,6 +306,12 @@ def show_scores(cmp: Any, best: str | None) -> None:
             format="%.3f",
             help="MAE relative to the in-sample seasonal naive error; below 1 beats it",
         ),
+        "Bias": st.column_config.NumberColumn(
+            format=score_format(table["Bias"]),
+            help="Mean error, forecast minus actual: above 0 the forecasts ran high "
+            "(too much stock), below 0 low. Errors of both signs cancel: it says "
+            "which way a model leans, the MAE how far it misses",
+        ),
         "vs baseline": st.column_config.TextColumn(
             help="Diebold-Mariano test (HLN correction) of the backtest errors "
             "against the best baseline, at the 5% level, with its p-value",

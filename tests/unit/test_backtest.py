@@ -76,7 +76,15 @@ def test_tidy_frame_and_summary():
     first = f[(f["model"] == "Naive") & (f["fold"] == 1)]
     assert (first["forecast"] == y.iloc[-9]).all()
     s = res.summary
-    assert list(s.columns) == ["mae", "rmse", "mape", "smape", "mase", "fit_seconds"]
+    assert list(s.columns) == [
+        "mae",
+        "rmse",
+        "mape",
+        "smape",
+        "mase",
+        "bias",
+        "fit_seconds",
+    ]
     assert list(s.index) == ["Naive", "Seasonal naive"]
     assert s.index.name == "model"
     naive = f[f["model"] == "Naive"]
@@ -203,3 +211,11 @@ def test_a_constant_series_is_forecast_exactly_flat():
     c = compare(y, models=["ETS", "Theta", "Naive"], horizon=6, folds=1)
     assert (c.future["forecast"] == 100.0).all()
     assert (c.summary["mae"] == 0.0).all()
+
+
+def test_bias_says_which_way_a_model_leans():
+    from convlstm import metrics
+
+    assert metrics.bias([1, 2, 3], [2, 3, 4]) == 1.0  # every forecast one high
+    assert metrics.bias([1, 2, 3], [0, 2, 4]) == 0.0  # misses that cancel
+    assert metrics.mae([1, 2, 3], [0, 2, 4]) > 0

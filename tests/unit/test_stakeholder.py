@@ -84,7 +84,7 @@ def test_compare_attaches_intervals_coverage_significance_record(result, noisy):
 def test_metrics_table_shows_coverage_and_the_library_verdicts(result):
     table = metrics_table(result)
     assert list(table.columns) == [
-        "Model", "MAE", "RMSE", "MASE",
+        "Model", "MAE", "RMSE", "MASE", "Bias",
         "Coverage 80%", "Width 80%", "Coverage 95%", "Width 95%",
         "vs baseline", "p-value", "Fit seconds",
     ]  # fmt: skip
