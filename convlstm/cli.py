@@ -830,7 +830,8 @@ def _panel_future(future: pd.DataFrame) -> list[dict[str, Any]]:
 def _panel_table(summary: pd.DataFrame) -> str:
     """The panel leaderboard, best mean MASE first, then the win shares."""
     wins = [c for c in summary.columns if str(c).startswith("wins vs ")]
-    head = ("model", "series", "mean MASE", "median MASE", "sMAPE", "MAE", "fit s")
+    head = ("model", "series", "mean MASE", "median MASE", "sMAPE", "MAE", "bias")
+    head += ("fit s",)
     head += tuple(c.removeprefix("wins ") for c in wins) + ("",)
     rows = [head]
     order = summary.sort_values("mean_mase", na_position="last", kind="stable")
@@ -842,6 +843,7 @@ def _panel_table(summary: pd.DataFrame) -> str:
             _fmt(row["median_mase"], 3),
             _fmt(row["mean_smape"]),
             _fmt(row["mean_mae"]),
+            _fmt(row.get("mean_bias", math.nan), 3),
             f"{row['fit_seconds']:.1f}",
         )
         cells += tuple(_share(row[c]) for c in wins)

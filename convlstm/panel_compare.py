@@ -105,6 +105,7 @@ PER_SERIES_COLUMNS = (
     "mase",
     "smape",
     "mape",
+    "bias",
     "folds",
 )
 #: How many series a note names before it counts the rest.
@@ -119,7 +120,8 @@ class PanelComparison:
 
     Attributes:
         summary: one row per model (index ``model``): ``series`` (series scored),
-            ``mean_mase``, ``median_mase``, ``mean_smape``, ``mean_mae`` (over
+            ``mean_mase``, ``median_mase``, ``mean_smape``, ``mean_mae``,
+            ``mean_bias`` (mean forecast minus actual) (over
             series, each series' score the mean over its folds; NaN scores are
             left out of the means: a series constant before a fold has no MASE
             there for any model, so all models are averaged over the same series,
@@ -1181,6 +1183,7 @@ def _score_fold(
                 scores = fold_scores(actual[s][seen], forecast[seen], train, m)
                 if s in unscaled:
                     scores["mase"] = math.nan
+                scores["bias"] = float(np.mean(forecast[seen] - actual[s][seen]))
                 scores["points"] = int(seen.sum())
                 scores["nonzero"] = int((actual[s][seen] != 0).sum())  # MAPE's
                 rows.append({"series": s, "model": name, "fold": fold, **scores})
@@ -1218,19 +1221,21 @@ def _per_series(rows: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=list(PER_SERIES_COLUMNS))
     scores = pd.DataFrame(rows)
-    metrics = ["mae", "rmse", "mase", "smape", "mape"]
+    metrics = ["mae", "rmse", "mase", "smape", "mape", "bias"]
     # every observed point of every fold counts once, as in a single series'
     # backtest (a fold with a filled-in gap has fewer): MAE and sMAPE over the
     # points, RMSE from the pooled squared errors, MAPE over the points it is
     # defined on; MASE is the mean of the folds' (each fold has its own scale)
     scores["mae"] = scores["mae"] * scores["points"]
     scores["smape"] = scores["smape"] * scores["points"]
+    scores["bias"] = scores["bias"] * scores["points"]
     scores["rmse"] = scores["rmse"] ** 2 * scores["points"]
     scores["mape"] = scores["mape"].fillna(0.0) * scores["nonzero"]
     grouped = scores.groupby(["series", "model"], sort=False)
     out = grouped[["mase"]].mean()
-    sums = grouped[["mae", "smape", "rmse", "points", "mape", "nonzero"]].sum()
+    sums = grouped[["mae", "smape", "bias", "rmse", "points", "mape", "nonzero"]].sum()
     out["mae"] = sums["mae"] / sums["points"]
+    out["bias"] = sums["bias"] / sums["points"]
     out["smape"] = sums["smape"] / sums["points"]
     out["rmse"] = np.sqrt(sums["rmse"] / sums["points"])
     out["mape"] = (sums["mape"] / sums["nonzero"]).where(sums["nonzero"] > 0)
@@ -1296,6 +1301,7 @@ def _summary(
             "median_mase": _nan_stat(np.nanmedian, mase),
             "mean_smape": _nan_stat(np.nanmean, rows["smape"].to_numpy(dtype=float)),
             "mean_mae": _nan_stat(np.nanmean, rows["mae"].to_numpy(dtype=float)),
+            "mean_bias": _nan_stat(np.nanmean, rows["bias"].to_numpy(dtype=float)),
         }
         for base in baselines:
             hit = wins[(wins["model"] == name) & (wins["baseline"] == base)]
@@ -1427,6 +1433,7 @@ def summary_table(result: PanelComparison) -> pd.DataFrame:
             "median_mase": "Median MASE",
             "mean_smape": "Mean sMAPE",
             "mean_mae": "Mean MAE",
+            "mean_bias": "Mean bias",
             "fit_seconds": "Fit seconds",
         }
     ).rename_axis("Model")

@@ -193,6 +193,12 @@ def show_leaderboard(cmp: Any) -> None:
             "Mean sMAPE", format="%.2f", help="Symmetric MAPE, in percent."
         ),
         "mean_mae": number("Mean MAE", format="%.4g", help="In each series' units."),
+        "mean_bias": number(
+            "Mean bias",
+            format="%.3g",
+            help="Mean error, forecast minus actual, in each series' units: above 0 "
+            "the forecasts ran high (too much stock), below 0 low.",
+        ),
         "fit_seconds": number("Fit seconds", format="%.1f"),
     }
     wins = [c for c in table.columns if str(c).startswith("wins vs ")]

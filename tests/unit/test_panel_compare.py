@@ -626,3 +626,20 @@ def test_a_series_too_short_for_the_long_season_is_named():
     panel.attrs["freq"] = "D"
     result = compare_panel(panel, models=["Naive"], horizon=7, folds=1)
     assert any("fewer than two cycles" in n for n in result.notes)
+
+
+def test_panel_bias_pools_each_series_errors_and_averages_them():
+    days = pd.date_range("2024-01-01", periods=30, freq="D")
+    panel = pd.concat(
+        [
+            pd.DataFrame({"series": "up", "time": days, "value": np.arange(30.0)}),
+            pd.DataFrame({"series": "flat", "time": days, "value": 5.0}),
+        ],
+        ignore_index=True,
+    )
+    panel.attrs["freq"] = "D"
+    result = compare_panel(panel, models=["Naive"], horizon=4, folds=1)
+    per = result.per_series.set_index("series")["bias"]
+    # the naive forecast of a rising line runs low by 2.5 on average (1..4 behind)
+    assert per["up"] == pytest.approx(-2.5) and per["flat"] == pytest.approx(0.0)
+    assert result.summary.loc["Naive", "mean_bias"] == pytest.approx(-1.25)
