@@ -236,7 +236,7 @@ def _take_back(token: str) -> str:
     if kept is None and not jobs:
         lost = _lost_in_restart(token)
         if lost is not None:
-            st.session_state[LOST] = str(lost.get("label") or True)
+            st.session_state[LOST] = str(lost.get("label") or "") or True
     if kept is not None and now - kept["time"] < ADOPT_WINDOW:
         if kept["source"] is not None:
             st.session_state[SOURCE] = kept["source"]
@@ -417,7 +417,7 @@ def _submit(
         form=st.session_state.get(PARAMS),
         session=_session_id(),
     )
-    for key in (JOB_ERROR, LOST, f"{LOST}_since", RUNNING):
+    for key in (JOB_ERROR, LOST, _LOST_SINCE, RUNNING):
         st.session_state.pop(key, None)
     _journal(owner(), label)
     return job
@@ -446,9 +446,10 @@ def _land_rerun(meta: dict, again: Any) -> None:
     from convlstm.compare import rerun_matches
 
     runs = [st.session_state.get(RESULT), *st.session_state.get(HISTORY, [])]
-    for res in runs:
-        if res and res.get("run_id") == meta.get("of"):
-            match, diffs = rerun_matches(res["comparison"], again)
+    mine = [res for res in runs if res and res.get("run_id") == meta.get("of")]
+    if mine:
+        match, diffs = rerun_matches(mine[0]["comparison"], again)
+        for res in mine:  # the shown run and its history entry (often one dict)
             res["rerun"] = {"match": match, "diffs": diffs, "seconds": again.seconds}
 
 
@@ -523,6 +524,8 @@ def collect() -> str | None:
     return job.status
 
 
+#: When the notice of a lost run was first shown (session state key).
+_LOST_SINCE = f"{LOST}_since"
 #: Seconds the notice of a run lost with the server stays on the pages (a tab
 #: that reconnects by itself reruns its page more than once at first).
 LOST_NOTICE_FOR = 120.0
@@ -535,10 +538,10 @@ def lost_notice() -> None:
     lost = st.session_state.get(LOST)
     if not lost:
         return
-    first = st.session_state.setdefault(f"{LOST}_since", time.time())
+    first = st.session_state.setdefault(_LOST_SINCE, time.time())
     if time.time() - first > LOST_NOTICE_FOR:
         st.session_state.pop(LOST, None)
-        st.session_state.pop(f"{LOST}_since", None)
+        st.session_state.pop(_LOST_SINCE, None)
         return
     what = f"your training on **{lost}**" if isinstance(lost, str) else "your training"
     again = (

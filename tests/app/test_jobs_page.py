@@ -345,7 +345,7 @@ def test_a_run_lost_with_the_server_is_said_after_the_restart(
     assert not (tmp_path / f"{lost}.json").exists()  # read once
     again.switch_page("pages/data.py").run()  # still said on the next runs
     assert "server restarted" in warnings(again)
-    again.session_state[f"{ui.LOST}_since"] -= ui.jobs.LOST_NOTICE_FOR + 1
+    again.session_state[ui.jobs._LOST_SINCE] -= ui.jobs.LOST_NOTICE_FOR + 1
     again.switch_page("pages/home.py").run()  # for a while
     assert "server restarted" not in warnings(again)
     # a note of this same process is no restart (the run ended unwatched)
