@@ -59,12 +59,8 @@ def show_jump(res: dict) -> None:
     a link there: after "Run forecast" on the home page, or on a phone, the form
     fills the first screens and the results would start out of sight."""
     cmp = res["comparison"]
-    if res.get("kind") == "panel":
-        best = getattr(cmp, "best", None)
-        scored = True
-    else:
-        scored = bool(cmp.scored)
-        best = best_model(cmp.summary) if scored else None
+    scored = res.get("kind") == "panel" or bool(cmp.scored)
+    best = cmp.best if scored else None
     what = (
         f"best on the backtest: **{escape_md(best)}**"
         if best

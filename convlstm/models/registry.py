@@ -286,15 +286,14 @@ def default_models(data: Any = None) -> tuple[str, ...]:
             ensemble.
     """
     names = [s.name for s in _SPECS.values() if s.default]
-    known = {spec.name for spec in _SPECS.values()}
-    if data is not None and INTERMITTENT_MODEL in known and _intermittent(data):
+    if data is not None and INTERMITTENT_MODEL in model_names() and _intermittent(data):
         at = names.index("Ensemble") if "Ensemble" in names else len(names)
         names.insert(at, INTERMITTENT_MODEL)
     return tuple(names)
 
 
 def _intermittent(data: Any) -> bool:
-    import numpy as np  # noqa: PLC0415  (the registry imports light)
+    import numpy as np  # noqa: PLC0415  (only when asked about data)
 
     from ..data.series import zero_shares  # noqa: PLC0415
 
