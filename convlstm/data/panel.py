@@ -758,12 +758,12 @@ def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:
         f"{quote(str(r.series))} ({v[r.at]:.6g} at {format_time(times[r.at])})"
         for r in worst.head(_LISTED).itertuples()
     ]
-    more = f" and {len(worst) - _LISTED:,} more" if len(worst) > _LISTED else ""
     notes.append(
         f"check the data: {plural(len(worst), 'series')} "
         f"{'has' if len(worst) == 1 else 'have'} a value standing over "
         f"{SPIKE_STEPS:g} times the series' typical one-step change from its "
-        f"neighbours: {', '.join(shown)}{more}; if it is a typo or a glitch, fix it"
+        f"neighbours: {_first_of(shown, len(worst))}; if it is a typo or a glitch, "
+        "fix it"
     )
 
 
@@ -779,12 +779,11 @@ def _note_low_ends(out: pd.DataFrame, notes: list[str]) -> None:
         f"{quote(str(n))} ({v:.6g} at {format_time(pd.Timestamp(when[n]))})"
         for n, v in low["last"].head(_LISTED).items()
     ]
-    more = f" and {len(low) - _LISTED:,} more" if len(low) > _LISTED else ""
     notes.append(
         f"check the data: {plural(len(low), 'series')} "
         f"{'ends' if len(low) == 1 else 'end'} at a quarter or less of the typical "
-        f"value before (the median of the 8 before): {', '.join(shown)}{more}; if "
-        "the last period was not over when the data were exported, leave it out: "
+        f"value before (the median of the 8 before): {_first_of(shown, len(low))}; "
+        "if the last period was not over when the data were exported, leave it out: "
         "the models take it as real"
     )
 
@@ -845,7 +844,4 @@ def _first_of(shown: list[str], total: int) -> str:
 
 def _listing(items: list[str]) -> str:
     """The first items quoted, and a count of the rest."""
-    shown = ", ".join(quote(s) for s in items[:_LISTED])
-    if len(items) > _LISTED:
-        shown += f" and {len(items) - _LISTED:,} more"
-    return shown
+    return _first_of([quote(s) for s in items[:_LISTED]], len(items))
