@@ -290,11 +290,18 @@ def published_benchmark(name: str) -> pd.DataFrame | None:
     return table
 
 
+# Weekly data are forecast a quarter ahead by default (the M4 competition's weekly
+# horizon): a year of weeks ahead left three years of weekly sales one backtest fold.
+WEEKLY_HORIZON = 13
+
+
 def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int, int]:
     """Default horizon and backtest folds for a series.
 
     A bundled dataset carries its own; otherwise the horizon is one season (10
-    steps for series without one), halved until the series can hold it, and the
+    steps for series without one; :data:`WEEKLY_HORIZON` for weekly data, whose
+    52-week season would leave one fold on three years), halved until the series
+    can hold it, and the
     folds are as many of 3 as leave enough training data: the first fold must
     train on at least two horizons, what the backtest needs
     (:func:`~convlstm.backtest.first_fold_min_length`), and what each default model
@@ -329,7 +336,7 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
             min_train_length(models, m, horizon),
         )
 
-    horizon = m if 1 < m <= 96 else 10
+    horizon = WEEKLY_HORIZON if m == 52 else m if 1 < m <= 96 else 10
     if n < 1 + least(1):
         # too short to hold out even one point: a forecast only (0 folds), at most
         # as many steps ahead as the series is long

@@ -249,6 +249,14 @@ def test_a_model_too_short_for_does_not_shrink_the_default_horizon(freq, n, expe
     assert default_horizon_folds(y, None) == expected
 
 
+@pytest.mark.parametrize("n", [156, 260])
+def test_weekly_data_default_to_a_quarter_ahead_with_three_folds(n):
+    # a year of weeks ahead left three years of weekly sales a single fold
+    idx = pd.date_range("2021-01-04", periods=n, freq="W-MON")
+    y = pd.Series(np.arange(n) + 1.0, index=idx)
+    assert default_horizon_folds(y, None) == (13, 3)
+
+
 def _spy_on_compare(monkeypatch) -> dict:
     """The keyword arguments the CLI's next ``compare`` call receives."""
     from convlstm import cli
