@@ -33,6 +33,7 @@ from .data import (
     series_of,
     to_panel,
     to_series,
+    total_of,
     wide_columns,
 )
 from .data.cells import format_number, plural
@@ -115,6 +116,31 @@ class _CliError(Exception):
 
 # ----------------------------------------------------------------- helpers
 def _load(
+    args: argparse.Namespace,
+) -> tuple[pd.Series | pd.DataFrame, str | None]:
+    """The data chosen by --dataset or --csv (see :func:`_load_data`), or their
+    total with --total: the sum of the series at each time, as one series."""
+    if not getattr(args, "total", False):
+        return _load_data(args)
+    if args.series is not None:
+        raise _CliError(
+            "--series picks one series, --total adds them all up: drop one of them"
+        )
+    if getattr(args, "no_id", False):
+        raise _CliError(
+            "--total adds up the series of a file of many, --no-id reads the file "
+            "as one series: drop one of them"
+        )
+    data, _ = _load_data(args)
+    if isinstance(data, pd.Series):
+        raise _CliError(
+            "--total adds up the series of a file or dataset of many; this one "
+            "holds one series: drop --total"
+        )
+    return total_of(data), None
+
+
+def _load_data(
     args: argparse.Namespace,
 ) -> tuple[pd.Series | pd.DataFrame, str | None]:
     """The data chosen by --dataset or --csv: one series, or a panel (a long frame
@@ -948,6 +974,12 @@ def _add_source(p: argparse.ArgumentParser) -> None:
         "joined with ' / ')",
     )
     p.add_argument(
+        "--total",
+        action="store_true",
+        help="of a file or dataset of many series, forecast their total (their sum "
+        "at each time; a series counts as 0 where it has no rows)",
+    )
+    p.add_argument(
         "--step",
         metavar="STEP",
         help="read the rows in regular steps (hourly, daily, weekly, monthly, "
@@ -1094,7 +1126,8 @@ def _add_models(p: argparse.ArgumentParser) -> None:
         nargs="+",
         help=f"models to compare, from: {', '.join(model_names())} (case, spaces "
         "and hyphens are ignored: convlstm-pretrained is the ConvLSTM started from "
-        f"the pretrained network; default: {', '.join(default_models())})",
+        f"the pretrained network; default: {', '.join(default_models())}, and "
+        "TSB before the Ensemble where the data are mostly zeros)",
     )
 
 

@@ -1,9 +1,11 @@
 """Landing page: what the app does and a first forecast in two clicks."""
 
+import contextlib
+
 import streamlit as st
 
 import ui
-from convlstm import narrative
+from convlstm import ConvLSTMError, narrative
 from convlstm.data.steps import frequency_words
 from convlstm.models.registry import default_models
 
@@ -16,8 +18,12 @@ st.markdown(
     "ensemble of them. Bring your own CSV or start from one of the bundled datasets."
 )
 
-names = default_models()
-defaults = ", ".join(names[:-1]) + f" and {names[-1]}"
+
+def listed(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+defaults = listed(default_models())
 running = ui.current_job() is not None
 chosen = bool(st.session_state.get(ui.PARAMS))
 replaces = []
@@ -27,6 +33,13 @@ if chosen:
     replaces.append("puts the settings chosen on Train & compare back to the defaults")
 mine = ui.source()
 mine = mine if mine and mine.get("kind") == "upload" else None
+mine_defaults = defaults
+if mine:
+    # the models the upload's run gets (TSB joins them for intermittent data)
+    with contextlib.suppress(ConvLSTMError):  # the Data page says what is wrong
+        panel = ui.current_panel()
+        data = panel if panel is not None else ui.current_series()
+        mine_defaults = listed(default_models(data))
 
 with st.container(border=True):
     st.subheader("Your first forecast in two clicks")
@@ -40,7 +53,7 @@ with st.container(border=True):
             type="primary",
             icon=":material/play_arrow:",
             key="quick_run_mine",
-            help=f"Backtest {defaults} on your upload with the default settings "
+            help=f"Backtest {mine_defaults} on your upload with the default settings "
             "and show the comparison."
             + (f" It {' and '.join(replaces)}." if replaces else ""),
             width="stretch",

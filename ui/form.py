@@ -131,7 +131,9 @@ def form_defaults(
     The library's own defaults, the data's horizon and folds (of every series of
     ``panel`` when the run is over them all, not of the series ``y`` chosen),
     then whatever the user last submitted (horizon and folds only when it was
-    for the same data: :func:`form_data_key`).
+    for the same data: :func:`form_data_key`). The horizon and folds fields are
+    cleared when the form was last drawn for other data, so that switching between
+    all series and the chosen one shows each one's own defaults.
     """
     src = src or source()
     lib = _neural_defaults()
@@ -146,7 +148,14 @@ def form_defaults(
         **{k: lib.get(k) for k in PARAM_KEYS if k in lib and k != "horizon"},
     }
     saved = st.session_state.get(PARAMS, {})
-    same_data = saved.get("data_key") == form_data_key(src, panel is not None)
+    key = form_data_key(src, panel is not None)
+    if st.session_state.get(FORM_FOR) != key:
+        # the form is drawn for other data now (the scope switched between all
+        # series and the chosen one): its horizon and folds fields start afresh
+        for field in RUN_KEYS:
+            st.session_state.pop(field, None)
+        st.session_state[FORM_FOR] = key
+    same_data = saved.get("data_key") == key
     for key in PARAM_KEYS:
         if key in saved and (same_data or key not in ("horizon", "folds")):
             out[key] = saved[key]
@@ -169,6 +178,8 @@ def form_defaults(
 
 #: The run settings a stored run's ``params`` holds beside the models' own.
 RUN_KEYS = ("horizon", "folds")
+#: Session key: the data (:func:`form_data_key`) the form's fields were drawn for.
+FORM_FOR = "form_for"
 
 
 def model_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -526,8 +526,9 @@ def ablation_section(
     st.markdown(
         "The ConvLSTM with kernel sizes 1, 3 and 5; then, at your kernel size, "
         "without the convolutional front-end, without the residual paths, "
-        "without both; and a plain LSTM. Every variant is scored by the same "
-        "rolling-origin backtest."
+        "without both; and a plain LSTM. Every variant trains from scratch (a "
+        "pretrained network keeps the shape it was trained with) and is scored by "
+        "the same rolling-origin backtest."
     )
     with st.form("hiw_ablation_form", border=True):
         a1, a2, a3 = st.columns(3)
@@ -768,9 +769,11 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
     st.markdown(
         "Besides training on your series alone, the ConvLSTM can start from a "
         "network **pretrained** on thousands of other series, one per kind of "
-        "series. They learned from the training parts of the M1 and M3 forecasting "
-        "competitions and from synthetic series (seasonal patterns, trends, random "
-        "walks, level shifts, intermittent counts). Left out on purpose, so that "
+        "series. The yearly, quarterly and monthly ones learned from the training "
+        "parts of the M1 and M3 forecasting competitions and from synthetic series "
+        "(seasonal patterns, trends, random walks, level shifts, intermittent "
+        "counts); the daily, hourly, weekly and half-hourly ones from synthetic "
+        "series alone (the competitions hold none). Left out on purpose, so that "
         "the benchmarks can tell whether the network transfers: the test parts of "
         "M1 and M3, the whole Tourism competition, every dataset bundled with this "
         "app and the series shipped in statsmodels, pmdarima and R packages. "

@@ -13,7 +13,14 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import ConvLSTMError, DataError, datasets, read_csv, to_panel, to_series
-from convlstm.data import find_id_columns, reader_picks, series_of, wide_columns
+from convlstm.data import (
+    TOTAL_NAME,
+    find_id_columns,
+    reader_picks,
+    series_of,
+    total_of,
+    wide_columns,
+)
 from convlstm.data.steps import AGG_NOUNS, STEPS
 from convlstm.panel_compare import default_panel_folds, default_panel_horizon
 
@@ -162,9 +169,18 @@ def current_panel() -> pd.DataFrame | None:
             choose_series(None)  # one series now: no series of a panel is chosen
             return None
     names = pd.unique(panel["series"])
-    if src.get("series") not in names:
+    if src.get("series") not in names and not offers_total(panel, src.get("series")):
         choose_series(str(names[0]))
     return panel
+
+
+def offers_total(panel: pd.DataFrame, name: object = TOTAL_NAME) -> bool:
+    """Whether ``name`` is the panel's total (:data:`~convlstm.data.TOTAL_NAME`,
+    offered beside its series when it holds several and none is called so)."""
+    if name != TOTAL_NAME:
+        return False
+    names = panel["series"].astype(str)
+    return names.nunique() > 1 and not (names == TOTAL_NAME).any()
 
 
 def _upload_panel(src: Source) -> pd.DataFrame | None:
@@ -246,6 +262,8 @@ def current_series() -> pd.Series | None:
     if not src:
         return None
     if panel is not None:
+        if offers_total(panel, src["series"]):
+            return total_of(panel)
         return series_of(panel, str(src["series"]))
     if src["kind"] == "bundled":
         return _bundled(src)

@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import datasets, plots
-from convlstm.data import panel_summary
+from convlstm.data import TOTAL_NAME, panel_summary
 from convlstm.data.cells import format_time
 from convlstm.data.steps import frequency_words
 from convlstm.narrative import as_sentence
 
-from .loaders import dataset_info
+from .loaders import dataset_info, offers_total
 from .state import DEFAULT_DATASET, choose_column, mark_column_widgets, source
 from .text import escape_md, short_time, time_format
 
@@ -124,15 +124,22 @@ def panel_section(panel: pd.DataFrame) -> str:
         )
     st.session_state["series"] = chosen
     mark_column_widgets()
+    total = offers_total(panel)
     st.selectbox(
         "Series to train and compare",
-        names,
+        [*names, TOTAL_NAME] if total else names,
         key="series",
         on_change=choose_column,
         args=("series",),
         help="Train & compare trains on all series at once, or on this one "
         "alone. The small multiples below show the first few series and the one "
-        "picked.",
+        "picked."
+        + (
+            f" *{TOTAL_NAME}* (last in the list) is their sum at each time, "
+            "forecast as one series."
+            if total
+            else ""
+        ),
     )
     left, right = st.columns([2, 3])
     with left:
@@ -152,10 +159,11 @@ def panel_section(panel: pd.DataFrame) -> str:
         )
     with right:
         shown = names[:SMALL_MULTIPLES]
-        if chosen not in shown:
-            shown = [*shown[: SMALL_MULTIPLES - 1], chosen]
+        picked = None if offers_total(panel, chosen) else chosen
+        if picked is not None and picked not in shown:
+            shown = [*shown[: SMALL_MULTIPLES - 1], picked]
         st.plotly_chart(
-            plots.panel_figure(panel, shown, limit=SMALL_MULTIPLES, highlight=chosen),
+            plots.panel_figure(panel, shown, limit=SMALL_MULTIPLES, highlight=picked),
             key="panel_chart",
         )
     return chosen

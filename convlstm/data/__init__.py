@@ -14,6 +14,7 @@ from .panel import (
     MAX_PANEL_POINTS,
     MAX_SERIES,
     MIN_PANEL_POINTS,
+    TOTAL_NAME,
     find_id_columns,
     natural_key,
     natural_order,
@@ -23,6 +24,7 @@ from .panel import (
     split_panel,
     stale_series_note,
     to_panel,
+    total_of,
     wide_columns,
 )
 from .reader import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_csv
@@ -39,6 +41,7 @@ __all__ = [
     "MAX_SERIES",
     "MIN_PANEL_POINTS",
     "MIN_POINTS",
+    "TOTAL_NAME",
     "check_series",
     "filled_mask",
     "find_id_columns",
@@ -58,5 +61,6 @@ __all__ = [
     "stale_series_note",
     "to_panel",
     "to_series",
+    "total_of",
     "wide_columns",
 ]

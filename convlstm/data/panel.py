@@ -268,6 +268,86 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
     return y
 
 
+#: The name of a panel's total (:func:`total_of`): what the app's series choice and
+#: the CLI's ``--total`` forecast.
+TOTAL_NAME = "Total of all series"
+
+
+def total_of(panel: pd.DataFrame) -> pd.Series:
+    """The sum of a panel's series at each time, as one series: the top line a
+    planner forecasts beside (or instead of) each product.
+
+    A series counts as 0 before its first time and after its last (a product not
+    yet launched, or discontinued), and so does a time no series has; gaps inside a
+    series were repaired when the panel was read. The notes say how many series the
+    total adds up and which of them start late or end early, since a series whose
+    rows merely stopped arriving makes the total's last steps too low.
+
+    Returns:
+        Float series named :data:`TOTAL_NAME` on a DatetimeIndex with ``freq`` set
+        (where the times fit it), ``attrs`` as :func:`series_of` sets them.
+
+    Raises:
+        DataError: not a panel, or its values are not numbers.
+    """
+    _check_panel(panel)
+    values = pd.to_numeric(panel["value"], errors="coerce")
+    if values.notna().sum() == 0:
+        raise DataError("the panel has no numeric values to add up")
+    times = pd.DatetimeIndex(panel["time"])
+    sums = values.groupby(times.to_numpy()).sum(min_count=1).sort_index()
+    freq = panel.attrs.get("freq")
+    index = pd.DatetimeIndex(sums.index)
+    if freq is not None:
+        try:
+            index = pd.date_range(index[0], index[-1], freq=freq)
+        except (TypeError, ValueError):
+            index = _index(index.to_numpy(), freq)
+    total = sums.reindex(index, fill_value=0.0).fillna(0.0).astype(float)
+    y = pd.Series(total.to_numpy(), index=_index(index.to_numpy(), freq))
+    y.name = TOTAL_NAME
+    y.index.name = panel.attrs.get("time_col")
+    spans = panel.groupby("series", sort=True)["time"].agg(["min", "max"])
+    n = len(spans)
+    stale = stale_series_note(panel, freq)  # said of the total below
+    notes = [
+        note
+        for note in panel.attrs.get("notes", [])
+        if not note.startswith("series ") and note != stale
+    ]
+    notes.append(
+        f"the total of {plural(n, 'series')}: their sum at each time (a series "
+        "counts as 0 where it has no rows)"
+    )
+    if dropped := panel.attrs.get("dropped"):
+        notes.append(
+            f"{plural(len(dropped), 'series')} too short to read "
+            f"{'is' if len(dropped) == 1 else 'are'} not in the total"
+        )
+    late = spans.index[spans["min"] > index[0]].tolist()
+    early = spans.index[spans["max"] < index[-1]].tolist()
+    if late:
+        one = len(late) == 1
+        notes.append(
+            f"{plural(len(late), 'series')} {'starts' if one else 'start'} after "
+            f"{format_time(index[0])} and {'counts' if one else 'count'} as 0 "
+            f"before: {_listing([str(s) for s in late])}"
+        )
+    if early:
+        one = len(early) == 1
+        notes.append(
+            f"{plural(len(early), 'series')} {'ends' if one else 'end'} before "
+            f"{format_time(index[-1])} and {'counts' if one else 'count'} as 0 "
+            "after (right for a product dropped; if their rows are only late, the "
+            f"total's last steps are too low): {_listing([str(s) for s in early])}"
+        )
+    y.attrs["notes"] = notes
+    y.attrs["time_col"] = panel.attrs.get("time_col")
+    value_cols = panel.attrs.get("value_cols") or ["value"]
+    y.attrs["value_col"] = value_cols[0] if len(value_cols) == 1 else "total"
+    return y
+
+
 def natural_key(name: object) -> tuple:
     """A sort key that orders series names as people count: "2" before "10",
     "store 9" before "store 10" (runs of digits compared as numbers, the rest as

@@ -70,7 +70,9 @@ def ablation(
     Variants: the full ConvLSTM with each kernel size; at the reference kernel
     (the ``kernel_size`` in ``params`` if listed, else the middle one) without the
     front-end, without residual paths (only when there are 2+ layers, since they
-    start at the second), without both; and the plain LSTM.
+    start at the second), without both; and the plain LSTM. Every ConvLSTM
+    variant trains from scratch (``init="scratch"``, whatever ``params`` say):
+    a pretrained network keeps the shape it was pretrained with.
 
     Args:
         y: the series.
@@ -98,7 +100,12 @@ def ablation(
     wanted = params.get("kernel_size")
     ref_k = wanted if wanted in sizes else sizes[len(sizes) // 2]
     layers = int(params.get("num_layers", ConvLSTMForecaster().num_layers))
-    base = {**params, "frontend": True, "residual": True}
+    # every variant trains its own network from scratch: a pretrained start
+    # (``init="auto"`` keeps one beside the scratch fit on monthly data) has the
+    # shape it was pretrained with, whatever the kernel or the paths asked for
+    params.pop("init", None)
+    params.pop("fine_tune", None)
+    base = {**params, "frontend": True, "residual": True, "init": "scratch"}
 
     spec: dict[str, tuple[str, dict[str, Any]]] = {}
     for k in sizes:
@@ -212,9 +219,10 @@ def ablation(
         if math.isfinite(rel):
             findings.append(
                 "Both ran with these settings (epochs, learning rate) on these "
-                "folds; a comparison of all models runs each with its own defaults "
-                "(the LSTM's own training, the ConvLSTM's default start), so the "
-                "two can rank otherwise there."
+                "folds, the ConvLSTM from scratch; a comparison of all models runs "
+                "each with its own defaults (the LSTM's own training, the "
+                "ConvLSTM's default start, which may be the pretrained network), "
+                "so the two can rank otherwise there."
             )
     findings.append(
         f"Each variant ran once ({plural(folds, 'backtest fold')}, one seed): "

@@ -132,3 +132,44 @@ def test_train_over_every_column_of_a_wide_upload(
 
     again = load_model(bundle_model(comparison.fitted["ConvLSTM"])).predict()
     assert sorted(set(again["series"])) == list(STORES)
+
+
+def test_the_total_of_a_panel_is_offered_and_trained_as_one_series(
+    app: AppTest, wait_for_training
+) -> None:
+    _every_column(_upload_wide(app))
+    picker = app.selectbox(key="series")
+    assert picker.options[-1] == "Total of all series"
+    picker.set_value("Total of all series").run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert "**Series Total of all series**" in [m.value for m in app.markdown]
+    assert _metrics(app)["Points"] == "60"
+    notes = "\n".join(m.value for m in app.markdown)
+    assert "the total of 3 series" in notes
+    _open(app, "pages/compare.py")
+    app.radio(key=ui.panel_results.SCOPE).set_value("one").run()
+    train(app, wait_for_training, ["Naive"], folds=1)
+    result = app.session_state[ui.RESULT]
+    assert result.get("kind") != "panel"
+    expected = sum(
+        100 * (k + 1) + 10 * (12 % 6) + 59 for k in range(3)
+    )  # the last month's three values
+    future = result["comparison"].future
+    assert future["forecast"].iloc[0] == expected
+
+
+def test_switching_the_scope_shows_each_scopes_own_horizon_and_folds(
+    app: AppTest,
+) -> None:
+    _every_column(_upload_wide(app))
+    _open(app, "pages/compare.py")
+    scope = app.radio(key=ui.panel_results.SCOPE)
+    assert scope.value == "all"
+    assert app.number_input(key="folds").value == 1  # a panel's default
+    scope.set_value("one").run()
+    assert not app.exception, app.exception
+    assert app.number_input(key="folds").value == 2  # five years of months
+    assert app.number_input(key="horizon").value == 12
+    app.radio(key=ui.panel_results.SCOPE).set_value("all").run()
+    assert app.number_input(key="folds").value == 1

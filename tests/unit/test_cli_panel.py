@@ -93,6 +93,25 @@ def test_series_picks_one_and_keeps_the_single_series_output(files):
     assert code == 2 and "no series 'Z'" in err
 
 
+def test_total_forecasts_the_sum_of_the_series(files):
+    argv = ["forecast", "--csv", str(files["long"]), "--model", "naive"]
+    code, out, err = run([*argv, "--total", "--horizon", "2"])
+    assert code == 0, err
+    assert "the total of 3 series" in err
+    df = pd.read_csv(io.StringIO(out))
+    assert list(df.columns) == ["timestamp", "model", "forecast"]
+    rows = pd.read_csv(files["long"])
+    last = rows.groupby("store")["sales"].last().sum()
+    assert df["forecast"].tolist() == pytest.approx([last, last])
+    code, _, err = run([*argv, "--total", "--series", "B"])
+    assert code == 2 and "drop one of them" in err
+    code, _, err = run([*argv, "--total", "--no-id"])
+    assert code == 2 and "drop one of them" in err
+    one = ["forecast", "--dataset", "air_passengers", "--model", "naive", "--total"]
+    code, _, err = run(one)
+    assert code == 2 and "holds one series: drop --total" in err
+
+
 class _NoPanel(NaiveForecaster):
     """A forecaster that refuses panels, as the neural models do until they
     learn across series."""

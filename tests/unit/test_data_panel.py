@@ -277,3 +277,35 @@ def test_an_empty_column_of_a_wide_file_is_named_as_left_out():
     panel = to_panel(read_csv(("date,a,b,c\n" + rows).encode()))
     assert set(panel["series"]) == {"a", "c"}
     assert "left out 'b': no values at all, so no series" in panel.attrs["notes"]
+
+
+def test_total_of_adds_the_series_up_counting_0_outside_their_spans(tmp_path):
+    from convlstm.data import TOTAL_NAME, total_of
+
+    weeks = pd.date_range("2022-01-03", periods=20, freq="W-MON")
+    rows = [("a", w, 1.0) for w in weeks]  # the whole span
+    rows += [("b", w, 10.0) for w in weeks[5:]]  # launched later
+    rows += [("c", w, 100.0) for w in weeks[:12]]  # discontinued
+    rows += [("d", weeks[0], 5.0)]  # too short: dropped
+    df = pd.DataFrame(rows, columns=["sku", "week", "units"])
+    df["week"] = df["week"].dt.strftime("%Y-%m-%d")
+    panel = to_panel(_csv(tmp_path, df))
+    y = total_of(panel)
+    assert y.name == TOTAL_NAME and y.index.freqstr == "W-MON"
+    assert len(y) == 20 and y.index[0] == weeks[0] and y.index[-1] == weeks[-1]
+    expected = (
+        1.0
+        + np.where(np.arange(20) >= 5, 10.0, 0)
+        + np.where(np.arange(20) < 12, 100.0, 0)
+    )
+    np.testing.assert_array_equal(y.to_numpy(), expected)
+    notes = " | ".join(y.attrs["notes"])
+    assert "the total of 3 series" in notes
+    assert "1 series starts after 2022-01-03 and counts as 0 before: 'b'" in notes
+    assert "1 series ends before 2022-05-16 and counts as 0 after" in notes
+    assert "'c'" in notes and "1 series too short to read is not in the total" in notes
+    assert y.attrs["value_col"] == "units"
+    # a week no series has counts as 0, on the panel's grid
+    gap = panel[panel["time"] != weeks[3]]
+    gap.attrs = panel.attrs
+    assert total_of(gap).loc[weeks[3]] == 0.0 and len(total_of(gap)) == 20

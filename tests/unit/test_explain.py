@@ -239,7 +239,7 @@ def test_ablation_scores_every_variant(y: pd.Series) -> None:
         y,
         horizon=6,
         folds=1,
-        params={**TINY, "epochs": 1, "kernel_size": 3},
+        params={**TINY, "epochs": 1, "kernel_size": 3, "init": "auto"},
         progress=events.append,
     )
     assert list(result.summary.index) == [
@@ -252,6 +252,9 @@ def test_ablation_scores_every_variant(y: pd.Series) -> None:
         "plain LSTM",
     ]
     assert result.reference == "ConvLSTM k=3"
+    # a pretrained start has its own kernel and paths: every variant is scratch
+    starts = result.backtest.fold_starts
+    assert all(starts.get(n, ["scratch"]) == ["scratch"] for n in result.summary.index)
     assert np.isfinite(result.summary["mae"].astype(float)).all()
     assert result.summary.loc["ConvLSTM k=3", "vs_full"] == 0
     assert any("front-end" in s for s in result.findings)
