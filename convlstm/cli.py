@@ -26,6 +26,7 @@ from . import datasets
 from .backtest import fitting
 from .compare import DEFAULT_LEVELS, Comparison, compare, make_model
 from .data import (
+    SPIKE_CHOICES,
     check_series,
     find_id_columns,
     read_csv,
@@ -147,8 +148,8 @@ def _load_data(
     ``series, time, value``) when the file or dataset holds several series and
     --series picks none; and the dataset name if any (None when --step or --agg
     read it anew: its own horizon and folds are for its own steps)."""
-    steps = {"step": args.step, "agg": args.agg}
-    regrid = args.step is not None or args.agg != "mean"
+    steps = _steps(args)
+    regrid = args.step is not None or args.agg != "mean" or args.spikes != "keep"
     if args.dataset:
         args.dataset = datasets.resolve(args.dataset)
         if getattr(args, "no_id", False):
@@ -214,10 +215,14 @@ def _one_series(frame: pd.DataFrame, args: argparse.Namespace) -> pd.Series:
         time_col=args.time_col,
         value_col=value_col,
         id_cols=[],
-        step=args.step,
-        agg=args.agg,
+        **_steps(args),
     )
     return series_of(panel, str(panel["series"].iloc[0]))
+
+
+def _steps(args: argparse.Namespace) -> dict[str, Any]:
+    """The reader's options of --step, --agg and --spikes."""
+    return {"step": args.step, "agg": args.agg, "spikes": args.spikes}
 
 
 def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | None:
@@ -225,7 +230,7 @@ def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | N
     --id-col or detected) or a wide table of several value columns. None for one
     series, which takes the single-series reader (and its messages)."""
     columns = {"time_col": args.time_col, "value_col": args.value_col}
-    steps = {"step": args.step, "agg": args.agg}
+    steps = _steps(args)
     if args.id_col:
         ids = list(dict.fromkeys(args.id_col))  # --id-col store --id-col store
         return to_panel(frame, **columns, id_cols=ids, **steps)
@@ -993,6 +998,14 @@ def _add_source(p: argparse.ArgumentParser) -> None:
         choices=tuple(AGGREGATIONS),
         help="how rows that share a time (or a --step) are combined (default: "
         "mean; with --step, an empty step is 0 for sum and count)",
+    )
+    p.add_argument(
+        "--spikes",
+        default="keep",
+        choices=SPIKE_CHOICES,
+        help="values far from their neighbours (a sensor's error code such as "
+        "999.9, a typo): keep them, with a note (default), or fill them like "
+        "missing values (straight lines between their neighbours, not scored)",
     )
     p.add_argument("--horizon", type=int, help="steps to forecast")
 

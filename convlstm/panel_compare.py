@@ -714,18 +714,31 @@ def default_panel_horizon(panel: pd.DataFrame) -> int:
 
 
 def default_panel_folds(panel: pd.DataFrame, horizon: int | None = None) -> int:
-    """The default backtest folds of a panel: 1, or 0 (a forecast only, unscored)
-    when not even its longest series can hold one fold of ``horizon`` (None: the
-    panel's default, :func:`default_panel_horizon`) on top of the backtest's
-    minimum training length.
+    """The default backtest folds of a panel: as many of 3 as its median-length
+    series can hold, as for one series (each fold of ``horizon`` steps, None: the
+    panel's default, :func:`default_panel_horizon`; the first fold training on
+    the backtest's minimum and at least two horizons), at least 1; 0 (a forecast
+    only, unscored) when not even its longest series can hold one fold. Shorter
+    series are scored on the folds they hold.
+
+    One fold scored every series on the same stretch (three years of weekly sales
+    on their Christmas quarter), and its ranking could turn on that stretch alone.
 
     Raises:
         DataError: not a panel, or an empty one.
     """
     items = split_panel(panel)
     horizon = _default_horizon(items) if horizon is None else horizon
-    need = horizon + first_fold_min_length(_freq_season(panel, items)[1])
-    return 1 if max(len(y) for _, y in items) >= need else 0
+    season = _freq_season(panel, items)[1]
+    lengths = sorted(len(y) for _, y in items)
+    if lengths[-1] < horizon + first_fold_min_length(season):
+        return 0
+    median = lengths[len(lengths) // 2]
+    first = max(first_fold_min_length(season, median), 2 * horizon)
+    folds = 3
+    while folds > 1 and median < folds * horizon + first:
+        folds -= 1
+    return folds
 
 
 def _freq_season(

@@ -37,7 +37,8 @@ def steps_controls(src: ui.Source) -> None:
     # widgets are new), so that a new dataset or file starts from its own steps
     st.session_state.setdefault("step", src.get("step") or ui.OWN_STEPS)
     st.session_state.setdefault("agg", src.get("agg", "mean"))
-    s1, s2, _ = st.columns(3)
+    st.session_state.setdefault("spikes", src.get("spikes", "keep") == "fill")
+    s1, s2, s3 = st.columns(3, vertical_alignment="bottom")
     s1.selectbox(
         "Steps",
         [ui.OWN_STEPS, *STEPS],
@@ -59,6 +60,17 @@ def steps_controls(src: ui.Source) -> None:
         "average, their sum (sales per day), the last one, the smallest or "
         "largest, or how many there are. With steps, an empty step is 0 for the "
         "sum and the count, and is interpolated otherwise.",
+    )
+    s3.checkbox(
+        "Fill spikes",
+        key="spikes",
+        on_change=ui.choose_steps,
+        help="Values far from their neighbours (over 150 times the series' typical "
+        "step from them: a sensor's error code such as 999.9, a typo, a wrong "
+        "unit), alone or up to three in a row, are read as missing and filled by "
+        "straight lines between their neighbours, like gaps; they are not scored. "
+        "The notes below say which were filled. Off: they are kept, and a note "
+        "points at them.",
     )
 
 

@@ -40,13 +40,16 @@ def load_bundled_panel(name: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner="Reading the dataset in steps...", max_entries=8)
-def bundled_in_steps(name: str, step: str | None, agg: str) -> pd.DataFrame | pd.Series:
+def bundled_in_steps(
+    name: str, step: str | None, agg: str, spikes: str = "keep"
+) -> pd.DataFrame | pd.Series:
     """The bundled dataset ``name`` (a series, or a panel) read in ``step``, each
-    step's values combined by ``agg`` (cached)."""
+    step's values combined by ``agg``, spikes kept or filled (cached)."""
+    read = {"step": step, "agg": agg, "spikes": spikes}
     if _is_panel(name):
         panel = load_bundled_panel(name)
-        return to_panel(panel, "time", "value", ["series"], step=step, agg=agg)
-    return to_series(load_bundled(name), step=step, agg=agg)
+        return to_panel(panel, "time", "value", ["series"], **read)
+    return to_series(load_bundled(name), **read)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -73,15 +76,17 @@ def upload_series(
     value_col: str | None,
     step: str | None = None,
     agg: str = "mean",
+    spikes: str = "keep",
 ) -> pd.Series:
-    """The uploaded CSV as a regular series (cached on bytes, column choice and
-    steps)."""
+    """The uploaded CSV as a regular series (cached on bytes, column choice,
+    steps and spikes)."""
     return to_series(
         read_upload(content),
         time_col=time_col,
         value_col=value_col,
         step=step,
         agg=agg,
+        spikes=spikes,
     )
 
 
@@ -130,6 +135,7 @@ def upload_panel(
     id_cols: tuple[str, ...] | None,
     step: str | None = None,
     agg: str = "mean",
+    spikes: str = "keep",
 ) -> pd.DataFrame:
     """The uploaded CSV as a panel (cached on bytes, column choice and steps); the
     reader finds the id columns when ``id_cols`` is None (its notes then say it
@@ -141,6 +147,7 @@ def upload_panel(
         id_cols=id_cols,
         step=step,
         agg=agg,
+        spikes=spikes,
     )
 
 
@@ -192,7 +199,7 @@ def _upload_panel(src: Source) -> pd.DataFrame | None:
     """
     data, time_col, value_col = src["data"], src.get("time_col"), src.get("value_col")
     ids = src.get("id_cols")
-    steps = {"step": src.get("step"), "agg": src.get("agg", "mean")}
+    steps = read_options(src)
     if src.get("wide"):
         if ids:
             listed = ", ".join(f"'{c}'" for c in ids)
@@ -215,10 +222,20 @@ def _upload_panel(src: Source) -> pd.DataFrame | None:
 def _bundled(src: Source) -> pd.DataFrame | pd.Series:
     """The bundled dataset of ``src`` (a series, or a panel), read in its steps
     when it has some."""
-    name, step, agg = src["name"], src.get("step"), src.get("agg", "mean")
-    if step is not None or agg != "mean":
-        return bundled_in_steps(name, step, agg)
+    name, read = src["name"], read_options(src)
+    if read != read_options({}):
+        return bundled_in_steps(name, **read)
     return load_bundled_panel(name) if _is_panel(name) else load_bundled(name)
+
+
+def read_options(src: Source) -> dict[str, Any]:
+    """The reader's options of a data choice: its steps, how rows combine, and
+    whether spikes are filled."""
+    return {
+        "step": src.get("step"),
+        "agg": src.get("agg", "mean"),
+        "spikes": src.get("spikes", "keep"),
+    }
 
 
 def _is_panel(name: str) -> bool:
@@ -268,11 +285,7 @@ def current_series() -> pd.Series | None:
     if src["kind"] == "bundled":
         return _bundled(src)
     return upload_series(
-        src["data"],
-        src.get("time_col"),
-        src.get("value_col"),
-        src.get("step"),
-        src.get("agg", "mean"),
+        src["data"], src.get("time_col"), src.get("value_col"), **read_options(src)
     )
 
 

@@ -457,7 +457,9 @@ def show_future(res: dict, best: str | None) -> None:
             "backtest checked them here."
         )
     left.dataframe(
-        dash_missing(shown, {b: ",.6g" for b in [*bounds, *own_bounds]}),
+        # forecast and bounds alike to 6 significant digits (a number column's
+        # "localized" format stops at 3 decimals: 1.089 between 1.08801 and 1.08922)
+        dash_missing(shown, {b: ".6g" for b in ["forecast", *bounds, *own_bounds]}),
         hide_index=True,
         height=min(300, 35 * (len(shown) + 1) + 3),  # no empty rows below a few
         key="future_table",
@@ -465,7 +467,7 @@ def show_future(res: dict, best: str | None) -> None:
             "timestamp": st.column_config.DatetimeColumn(
                 "Time", format=time_format(future["timestamp"])
             ),
-            "forecast": st.column_config.NumberColumn("Forecast", format="localized"),
+            "forecast": st.column_config.TextColumn("Forecast"),
             **{
                 f"{side}_{pct}": st.column_config.TextColumn(
                     f"{pct}% {'low' if side == 'lower' else 'high'}"
@@ -679,7 +681,7 @@ def show_uploaded_bundle(data: bytes, file_name: str, y: pd.Series) -> None:
     table.insert(0, "model", model.display_name)
     b1, b2 = st.columns([2, 3])
     b1.dataframe(
-        table,
+        dash_missing(table, {"forecast": ".6g"}),
         hide_index=True,
         key="bundle_forecast",
         height=300,
@@ -687,7 +689,7 @@ def show_uploaded_bundle(data: bytes, file_name: str, y: pd.Series) -> None:
             "timestamp": st.column_config.DatetimeColumn(
                 "Time", format=time_format(table["timestamp"])
             ),
-            "forecast": st.column_config.NumberColumn("Forecast", format="localized"),
+            "forecast": st.column_config.TextColumn("Forecast"),
         },
     )
     # the series it continues: the current one, or the bundle's own last window

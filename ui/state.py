@@ -45,6 +45,7 @@ class Source(TypedDict, total=False):
     series: str | None  # panels: the one series compare and the sidebar use
     step: str | None  # uploads: read in regular steps of this length (None: as is)
     agg: str  # uploads: how the rows of a step or timestamp combine ("mean"...)
+    spikes: str  # "keep" spikes (the default) or "fill" them as missing values
 
 
 def source() -> Source | None:
@@ -79,7 +80,15 @@ def choose_bundled(name: str) -> bool:
 EVERY_COLUMN = "\x00every numeric column"
 
 #: The Data page's widgets that show a choice within the current data.
-COLUMN_WIDGETS = ("time_col", "value_col", "id_cols", "series", "step", "agg")
+COLUMN_WIDGETS = (
+    "time_col",
+    "value_col",
+    "id_cols",
+    "series",
+    "step",
+    "agg",
+    "spikes",
+)
 
 
 def _forget_column_widgets() -> None:
@@ -173,6 +182,7 @@ def choose_steps() -> None:
         **source(),
         "step": st.session_state.get("step") or None,
         "agg": st.session_state.get("agg") or "mean",
+        "spikes": "fill" if st.session_state.get("spikes") else "keep",
     }
 
 
@@ -196,6 +206,8 @@ def source_key(src: Source | None = None) -> str:
         panel = f":{src.get('id_cols')}:{src.get('series')}"
     if src.get("step") is not None or src.get("agg", "mean") != "mean":
         panel = f":{src.get('step')}:{src.get('agg', 'mean')}" + panel
+    if src.get("spikes", "keep") != "keep":
+        panel = f":spikes={src['spikes']}" + panel
     if src["kind"] == "bundled":
         return f"bundled:{src['name']}{panel}"
     value = "*" if src.get("wide") else src.get("value_col")

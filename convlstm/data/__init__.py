@@ -28,7 +28,7 @@ from .panel import (
     wide_columns,
 )
 from .reader import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_csv
-from .series import MIN_POINTS, check_series, filled_mask, to_series
+from .series import MIN_POINTS, SPIKE_CHOICES, check_series, filled_mask, to_series
 
 __all__ = [
     "MAX_ABS_VALUE",
@@ -41,6 +41,7 @@ __all__ = [
     "MAX_SERIES",
     "MIN_PANEL_POINTS",
     "MIN_POINTS",
+    "SPIKE_CHOICES",
     "TOTAL_NAME",
     "check_series",
     "filled_mask",

@@ -28,14 +28,18 @@ from .columns import (
 from .frequency import infer_freq, seasonal_periods
 from .series import (
     DORMANT_READING,
+    FILL_SPIKES_HOW,
     INTERMITTENT_READING,
     SPIKE_STEPS,
     as_table,
+    check_spikes,
     column_args,
     dormant_ends,
+    filled_at,
     low_ends,
     parse_rows,
     repair,
+    spike_mask,
     spike_ratios,
     zero_shares,
 )
@@ -71,6 +75,7 @@ def to_panel(
     *,
     step: str | None = None,
     agg: str = "mean",
+    spikes: str = "keep",
 ) -> pd.DataFrame:
     """Turn a table of one or many series into a long, repaired panel.
 
@@ -103,6 +108,8 @@ def to_panel(
             rows combined by ``agg`` (as :func:`~convlstm.data.to_series`).
         agg: how rows of one series that share a timestamp (or a ``step``) are
             combined: "mean", "sum", "last", "min", "max" or "count".
+        spikes: "keep" lone spikes of a series (a note names them) or "fill"
+            them like missing values (as :func:`~convlstm.data.to_series`).
 
     Returns:
         Columns ``series`` (str; several id columns joined with " / "), ``time``,
@@ -120,6 +127,7 @@ def to_panel(
     """
     df, notes = as_table(df)
     agg, step = check_agg(agg), check_step(step)  # before any work
+    spikes = check_spikes(spikes)
     if isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex) and time_col is None:
         name = str(df.index.name) if df.index.name is not None else "time"
         df = df.reset_index(names=name)
@@ -143,7 +151,7 @@ def to_panel(
     long = combine_panel_rows(
         long, notes, agg=agg, step=step, listed=_LISTED, max_points=MAX_PANEL_POINTS
     )
-    return _repair_all(long, time_col, value_cols, ids, notes, agg)
+    return _repair_all(long, time_col, value_cols, ids, notes, agg, spikes)
 
 
 def find_id_columns(
@@ -234,7 +242,8 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
     Returns:
         Float series named ``name`` on a DatetimeIndex with ``freq`` set;
         ``attrs["notes"]`` holds the panel's notes that concern every series or
-        this one, ``attrs["time_col"]``/``["value_col"]`` the columns read.
+        this one, ``attrs["time_col"]``/``["value_col"]`` the columns read,
+        ``attrs["filled"]`` the runs of points the reader filled in (if any).
 
     Raises:
         DataError: no series called ``name`` (the message lists some).
@@ -262,6 +271,8 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
     own = panel.attrs.get("repairs", {}).get(str(name), [])
     shared = [n for n in panel.attrs.get("notes", []) if not n.startswith("series ")]
     y.attrs["notes"] = shared + [f"series {quote(name)}: {n}" for n in own]
+    if filled := (panel.attrs.get("filled") or {}).get(str(name)):
+        y.attrs["filled"] = filled  # the points the reader filled, for scoring
     y.attrs["time_col"] = panel.attrs.get("time_col")
     value_cols = panel.attrs.get("value_cols") or ["value"]
     y.attrs["value_col"] = value_cols[0] if len(value_cols) == 1 else str(name)
@@ -565,6 +576,7 @@ def _repair_all(
     ids: list[str],
     notes: list[str],
     agg: str = "mean",
+    spikes: str = "keep",
 ) -> pd.DataFrame:
     """Repair each series on its own; drop the short ones; one frequency for all.
 
@@ -621,6 +633,8 @@ def _repair_all(
         )
     out = out.sort_values(["series", "time"], kind="stable", ignore_index=True)
     out["value"] = out["value"].astype(float)
+    if spikes == "fill":
+        _fill_spikes(out, freq, repairs, filled, notes)
     _note_stale(out, freq, notes)
     _note_spikes(out, notes)
     _note_low_ends(out, notes)
@@ -817,6 +831,43 @@ def short_cycle_note(panel: pd.DataFrame, freq: str | None) -> str | None:
     return None
 
 
+def _fill_spikes(
+    out: pd.DataFrame,
+    freq: str,
+    repairs: dict[str, list[str]],
+    filled: dict[str, list],
+    notes: list[str],
+) -> None:
+    """Fill the lone spikes of every series (``out`` sorted by series, then time)
+    as :func:`~convlstm.data.series.fill_spikes` does for one, in place: each
+    series' repairs and filled runs say so, and one note counts them."""
+    names = out["series"].to_numpy()
+    far = spike_mask(out["value"].to_numpy(dtype=float), names)
+    if not far.any():
+        return
+    hit = list(dict.fromkeys(names[far]))
+    positions = pd.Series(names).groupby(names, sort=False).indices
+    values, times = (
+        out["value"].to_numpy(dtype=float, copy=True),
+        out["time"].to_numpy(),
+    )
+    for name in hit:
+        rows = positions[name]
+        y = pd.Series(values[rows], index=_index(times[rows], freq))
+        y.attrs["filled"] = filled.get(name)
+        own: list[str] = []
+        y = filled_at(y, far[rows], own)
+        values[rows] = y.to_numpy()
+        filled[name] = y.attrs["filled"]
+        repairs.setdefault(name, []).extend(own)
+    out["value"] = values
+    notes.append(
+        f"filled {plural(int(far.sum()), 'spike')} (values far from their "
+        f"neighbours) in {plural(len(hit), 'series')} as missing values by linear "
+        f"interpolation (not scored): {_listing([str(n) for n in hit])}"
+    )
+
+
 def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:
     """A note on the series with a lone value far from its neighbours
     (:func:`~convlstm.data.series.spike_ratios`, as for one series)."""
@@ -843,7 +894,7 @@ def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:
         f"{'has' if len(worst) == 1 else 'have'} a value standing over "
         f"{SPIKE_STEPS:g} times the series' typical one-step change from its "
         f"neighbours: {_first_of(shown, len(worst))}; if it is a typo or a glitch, "
-        "fix it"
+        f"fix it (or fill such values as missing: {FILL_SPIKES_HOW})"
     )
 
 

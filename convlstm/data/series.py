@@ -48,6 +48,7 @@ def to_series(
     series: str | None = None,
     step: str | None = None,
     agg: str = "mean",
+    spikes: str = "keep",
 ) -> pd.Series:
     """Turn a table into a regular, gap-free float series ready to forecast.
 
@@ -78,6 +79,10 @@ def to_series(
             of :data:`~convlstm.data.steps.AGGREGATIONS` ("mean", "sum", "last",
             "min", "max", "count"). With ``step``, an empty step is 0 for "sum"
             and "count", else interpolated.
+        spikes: what to do with lone values far from both neighbours (a sensor's
+            error code such as 999.9, a typo; :func:`spike_ratios`): "keep" them
+            (a note points at them) or "fill" them like missing values, by linear
+            interpolation, unscored in a backtest (:data:`SPIKE_CHOICES`).
 
     Returns:
         Float series with a DatetimeIndex whose ``freq`` is set, named after the
@@ -98,6 +103,7 @@ def to_series(
     """
     df, notes = as_table(df)
     agg, step = check_agg(agg), check_step(step)  # before any work
+    spikes = check_spikes(spikes)
     time_col, value_col = column_args(df, time_col, value_col)
     if time_col is None and not isinstance(df.index, pd.DatetimeIndex | pd.PeriodIndex):
         df = combine_time_columns(df, value_col, notes)
@@ -133,6 +139,8 @@ def to_series(
             "every one of its cells is empty or not a number; pick another series"
         )
     out = repair(y, time_name, notes, value_name=value_col, agg=agg)
+    if spikes == "fill":
+        out = fill_spikes(out, notes)
     out.name = value_col
     if np.ptp(out.to_numpy()) == 0:
         notes.append(f"the series is constant (every value is {out.iloc[0]:g})")
@@ -182,6 +190,94 @@ def spike_ratios(values: np.ndarray, names: np.ndarray | None = None) -> np.ndar
     return ratio
 
 
+#: Where a spike note says the spikes can be filled: the readers' option, the
+#: Data page's box and the CLI's flag.
+FILL_SPIKES_HOW = 'spikes="fill", "Fill spikes" on the Data page, --spikes fill'
+
+#: What the readers do with lone spikes (:func:`spike_ratios`): "keep" them, with
+#: a note, or "fill" them like missing values.
+SPIKE_CHOICES = ("keep", "fill")
+
+
+def check_spikes(spikes: str) -> str:
+    """``spikes`` when it is one of :data:`SPIKE_CHOICES`.
+
+    Raises:
+        DataError: any other value.
+    """
+    if spikes not in SPIKE_CHOICES:
+        listed = " or ".join(repr(c) for c in SPIKE_CHOICES)
+        raise DataError(f"spikes={spikes!r}: lone spikes are kept or filled ({listed})")
+    return spikes
+
+
+#: Points in the moving window (centred) whose median a spike is measured from:
+#: runs of up to 3 spikes in a row (a sensor's error code held a few readings)
+#: stand out from it as a lone one does from its neighbours.
+SPIKE_WINDOW = 7
+
+
+def spike_mask(values: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
+    """Which values are spikes to fill: lone values (:func:`spike_ratios` over
+    :data:`SPIKE_STEPS`), and runs of a few (up to 3) that stand that many typical
+    one-step changes from the median of the :data:`SPIKE_WINDOW` values around
+    them. ``names``: each value's series, sorted by series then time."""
+    v = np.asarray(values, dtype=float)
+    lone = spike_ratios(v, names) > SPIKE_STEPS
+    key = pd.Series(np.zeros(len(v)) if names is None else np.asarray(names))
+    series = pd.Series(v)
+    step = series.diff().abs().where(key.eq(key.shift()))
+    groups = step.groupby(key, sort=False)
+    typical = groups.transform("median").to_numpy()
+    size = groups.transform("size").to_numpy()
+    middle = (
+        series.groupby(key, sort=False)
+        .rolling(SPIKE_WINDOW, center=True, min_periods=SPIKE_WINDOW // 2 + 1)
+        .median()
+        .to_numpy()
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        far = np.abs(v - middle) / typical > SPIKE_STEPS
+    far &= (size >= 8) & (typical > 0)
+    return lone | far
+
+
+def fill_spikes(y: pd.Series, notes: list[str]) -> pd.Series:
+    """``y`` (regular, gap-free) with its spikes (:func:`spike_mask`: lone values
+    and short runs far from their neighbours) replaced by straight lines between
+    their neighbours, as
+    the reader fills a gap; they join ``attrs["filled"]``, so a backtest does not
+    score them, and ``notes`` says what was filled. ``y`` itself when it has
+    none."""
+    values = y.to_numpy(dtype=float)
+    far = spike_mask(values)
+    if not far.any():
+        return y
+    return filled_at(y, far, notes)
+
+
+def filled_at(y: pd.Series, far: np.ndarray, notes: list[str]) -> pd.Series:
+    """``y`` with the points ``far`` filled by straight lines between the points
+    kept around them (an end: the nearest kept value), said in ``notes``."""
+    values = y.to_numpy(dtype=float)
+    first = int(np.flatnonzero(far)[0])
+    at = np.arange(len(values))
+    kept = ~far
+    out = pd.Series(
+        np.where(far, np.interp(at, at[kept], values[kept]), values),
+        index=y.index,
+        name=y.name,
+    )
+    out.attrs = dict(y.attrs)
+    out.attrs["filled"] = filled_runs(y.index, filled_mask(y) | far)
+    notes.append(
+        f"filled {plural(int(far.sum()), 'spike')} (values far from their "
+        "neighbours) as missing values by linear interpolation (the first at "
+        f"{format_time(y.index[first])}: {values[first]:.6g}); they are not scored"
+    )
+    return out
+
+
 def _spike_is_last(y: pd.Series) -> bool:
     """Whether the most extreme lone value of ``y`` (:func:`spike_text`) is its
     last one."""
@@ -204,9 +300,10 @@ def spike_text(y: pd.Series) -> str | None:
     return (
         f"the value at {format_time(y.index[worst])} ({float(y.iloc[worst]):.6g}) "
         f"stands {ratio[worst]:,.0f} times the series' typical one-step change "
-        f"from its neighbours{more}; if it is a typo or a glitch, fix it: the "
-        "models learn from it (one may carry it into its whole forecast, or into "
-        "backtest forecasts whose window holds it), and the scores are scaled by it"
+        f"from its neighbours{more}; if it is a typo or a glitch, fix it (or fill "
+        f"such values as missing: {FILL_SPIKES_HOW}): the models learn from it (one "
+        "may carry it into its whole forecast, or into backtest forecasts whose "
+        "window holds it), and the scores are scaled by it"
     )
 
 

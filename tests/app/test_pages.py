@@ -340,6 +340,10 @@ def test_ets_future_table_shows_model_intervals_beside_conformal(
         table.columns
     )
     assert "has intervals of its own" in texts(app)
+    # the forecast shows as many digits as its bounds (not 3 decimals)
+    future = app.session_state["result"]["comparison"].future
+    first = float(future.loc[future["model"] == "ETS", "forecast"].iloc[0])
+    assert table["forecast"].iloc[0] == ui.text._formatted(first, ".6g")
     future_picker(app).set_value("Seasonal naive").run()
     assert not any("model_upper_95" in d.value.columns for d in app.dataframe)
 
@@ -510,3 +514,27 @@ def test_results_on_intermittent_data_say_what_mae_hides(
     )
     upload_and_train(app, wait_for_training, csv, ["TSB", "Naive"], horizon=4, folds=2)
     assert any("60% of the steps are 0" in c.value for c in app.caption)
+
+
+def test_fill_spikes_reads_a_sensors_error_codes_as_missing(app: AppTest) -> None:
+    hours = pd.date_range("2024-01-01", periods=240, freq="h")
+    temps = 10 + 5 * np.sin(2 * np.pi * np.arange(240) / 24)
+    temps[[60, 61, 150]] = 999.9  # the logger's error code
+    csv = "time,temp\n" + "".join(
+        f"{h:%Y-%m-%d %H:%M},{t:.3f}\n" for h, t in zip(hours, temps, strict=True)
+    )
+    upload(app, "sensor.csv", csv.encode())
+    notes = "\n".join(m.value for m in app.markdown)
+    assert "stands" in notes and "Fill spikes" in notes
+    kept_key = ui.source_key(app.session_state[ui.SOURCE])
+    app.checkbox(key="spikes").check().run()
+    assert not app.exception, app.exception
+    notes = "\n".join(m.value for m in app.markdown)
+    assert "filled 3 spikes" in notes and "stands" not in notes
+    assert app.session_state[ui.SOURCE]["spikes"] == "fill"
+    # a result of the kept spikes is not one of these data
+    assert ui.source_key(app.session_state[ui.SOURCE]) != kept_key
+    # the choice survives another page
+    app.switch_page("pages/compare.py").run()
+    app.switch_page("pages/data.py").run()
+    assert app.checkbox(key="spikes").value is True

@@ -643,3 +643,23 @@ def test_panel_bias_pools_each_series_errors_and_averages_them():
     # the naive forecast of a rising line runs low by 2.5 on average (1..4 behind)
     assert per["up"] == pytest.approx(-2.5) and per["flat"] == pytest.approx(0.0)
     assert result.summary.loc["Naive", "mean_bias"] == pytest.approx(-1.25)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "freq", "expected"),
+    [
+        # three years of weeks, 13 ahead: three folds, as for one series (one
+        # fold scored every series on its Christmas quarter alone)
+        ({"a": 156, "b": 156, "c": 104}, "W-MON", (13, 3)),
+        # the median series (40 months) holds one fold of a year on two years
+        ({"a": 48, "b": 40, "c": 12}, "MS", (12, 1)),
+        ({"a": 60, "b": 60, "c": 30}, "MS", (12, 3)),  # c: scored on its last fold
+        ({"a": 8, "b": 6}, "MS", (6, 0)),  # not even one fold: a forecast only
+    ],
+)
+def test_default_panel_folds_follow_the_one_series_rule(lengths, freq, expected):
+    from convlstm.panel_compare import default_panel_folds, default_panel_horizon
+
+    panel = _panel(lengths, freq)
+    horizon = default_panel_horizon(panel)
+    assert (horizon, default_panel_folds(panel, horizon)) == expected

@@ -1,0 +1,107 @@
+"""Spikes (a sensor's 999.9, a typo) kept with a note or filled like gaps:
+``to_series(spikes=...)``, ``to_panel(spikes=...)`` and the CLI's --spikes."""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from convlstm import DataError, to_panel, to_series
+from convlstm.cli import main
+from convlstm.data import filled_mask, series_of
+from convlstm.data.series import spike_mask
+
+SPIKES = [50, 200, 201, 350, 351, 352]  # one alone, a pair, a run of three
+
+
+def _readings(n: int = 480, spikes=SPIKES) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    t = np.arange(n)
+    values = 10 + 5 * np.sin(2 * np.pi * t / 24) + rng.normal(0, 0.3, n)
+    values[list(spikes)] = 999.9
+    times = pd.date_range("2024-01-01", periods=n, freq="h")
+    return pd.DataFrame({"time": times, "temp": values.round(3)})
+
+
+def test_kept_spikes_are_said_and_the_note_says_how_to_fill_them():
+    y = to_series(_readings())
+    assert y.max() == 999.9 and not filled_mask(y).any()
+    note = next(n for n in y.attrs["notes"] if "stands" in n)
+    assert "--spikes fill" in note and "Fill spikes" in note
+
+
+def test_filled_spikes_alone_and_in_short_runs_become_straight_lines():
+    df = _readings()
+    y = to_series(df, spikes="fill")
+    assert y.max() < 20  # every 999.9 is gone
+    mask = filled_mask(y)
+    assert np.flatnonzero(mask).tolist() == SPIKES  # and nothing else is unscored
+    # the pair between its neighbours: a straight line
+    before, after = df["temp"].iloc[199], df["temp"].iloc[202]
+    assert y.iloc[200] == pytest.approx(before + (after - before) / 3)
+    note = next(n for n in y.attrs["notes"] if "spike" in n)
+    assert note.startswith("filled 6 spikes") and "2024-01-03 02:00:00: 999.9" in note
+    assert not any("stands" in n for n in y.attrs["notes"])
+    # untouched points keep their values
+    keep = ~mask
+    assert np.allclose(y.to_numpy()[keep], df["temp"].to_numpy()[keep])
+
+
+def test_a_series_without_spikes_reads_the_same_either_way():
+    df = _readings(spikes=[])
+    kept, filled = to_series(df), to_series(df, spikes="fill")
+    pd.testing.assert_series_equal(kept, filled)
+    assert kept.attrs["notes"] == filled.attrs["notes"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.repeat([10.0, 500.0], 50),  # a level shift is no spike
+        np.tile([0.0, 0.0, 0.0, 5.0], 30),  # intermittent counts
+        np.arange(100.0) ** 2,  # a steep trend
+    ],
+)
+def test_shifts_counts_and_trends_are_not_spikes(values):
+    assert not spike_mask(values).any()
+
+
+def test_a_spike_at_the_end_is_filled_from_the_value_before():
+    df = _readings(spikes=[479])
+    y = to_series(df, spikes="fill")
+    assert y.iloc[-1] == df["temp"].iloc[-2]
+
+
+def test_unknown_spikes_choice_is_refused():
+    with pytest.raises(DataError, match="kept or filled"):
+        to_series(_readings(), spikes="drop")
+
+
+def test_a_panel_fills_each_series_and_says_which():
+    one = _readings().assign(sensor="a")
+    two = _readings(spikes=[100]).assign(sensor="b")
+    three = _readings(spikes=[]).assign(sensor="c")
+    panel = to_panel(pd.concat([one, two, three]), spikes="fill")
+    assert panel["value"].max() < 20
+    note = next(n for n in panel.attrs["notes"] if "spike" in n)
+    assert note.startswith("filled 7 spikes") and "in 2 series" in note
+    assert "'a', 'b'" in note and "'c'" not in note
+    a = series_of(panel, "a")
+    assert np.flatnonzero(filled_mask(a)).tolist() == SPIKES
+    assert any("filled 6 spikes" in n for n in a.attrs["notes"])
+    assert not filled_mask(series_of(panel, "c")).any()
+    kept = to_panel(pd.concat([one, two, three]))
+    assert kept["value"].max() == 999.9
+
+
+def test_cli_spikes_fill(tmp_path):
+    path = tmp_path / "sensor.csv"
+    _readings().to_csv(path, index=False)
+    argv = ["forecast", "--csv", str(path), "--model", "naive", "--horizon", "2"]
+    for spikes, top in (("keep", 999.9), ("fill", 20)):
+        out, err = io.StringIO(), io.StringIO()
+        assert main([*argv, "--spikes", spikes], stdout=out, stderr=err) == 0
+        forecast = pd.read_csv(io.StringIO(out.getvalue()))["forecast"]
+        assert (forecast <= top).all()
+        assert ("filled 6 spikes" in err.getvalue()) == (spikes == "fill")
