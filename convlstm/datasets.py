@@ -290,6 +290,10 @@ def published_benchmark(name: str) -> pd.DataFrame | None:
     return table
 
 
+# The longest default horizon of one season: a day of 10-minute readings. A longer
+# season (a day of 5-minute or 1-minute readings) is halved until it is no longer.
+MAX_SEASON_HORIZON = 144
+
 # Weekly data are forecast a quarter ahead by default (the M4 competition's weekly
 # horizon): a year of weeks ahead left three years of weekly sales one backtest fold.
 WEEKLY_HORIZON = 13
@@ -300,8 +304,9 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
 
     A bundled dataset carries its own; otherwise the horizon is one season (10
     steps for series without one; :data:`WEEKLY_HORIZON` for weekly data, whose
-    52-week season would leave one fold on three years), halved until the series
-    can hold it, and the
+    52-week season would leave one fold on three years; a season longer than
+    :data:`MAX_SEASON_HORIZON` halved until it is no longer), halved until the
+    series can hold it, and the
     folds are as many of 3 as leave enough training data: the first fold must
     train on at least two horizons, what the backtest needs
     (:func:`~convlstm.backtest.first_fold_min_length`), and what each default model
@@ -336,7 +341,9 @@ def default_horizon_folds(y: pd.Series, dataset: str | None = None) -> tuple[int
             min_train_length(models, m, horizon),
         )
 
-    horizon = WEEKLY_HORIZON if m == 52 else m if 1 < m <= 96 else 10
+    horizon = WEEKLY_HORIZON if m == 52 else m if m > 1 else 10
+    while horizon > MAX_SEASON_HORIZON:  # a day of minutes: an hour and a half
+        horizon //= 2
     if n < 1 + least(1):
         # too short to hold out even one point: a forecast only (0 folds), at most
         # as many steps ahead as the series is long

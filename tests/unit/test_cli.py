@@ -257,6 +257,20 @@ def test_weekly_data_default_to_a_quarter_ahead_with_three_folds(n):
     assert default_horizon_folds(y, None) == (13, 3)
 
 
+@pytest.mark.parametrize(
+    ("freq", "days", "horizon"),
+    [("10min", 60, 144), ("5min", 30, 144), ("min", 14, 90), ("15min", 30, 96)],
+)
+def test_minute_data_default_to_a_season_ahead_of_at_most_a_day_of_10_minutes(
+    freq, days, horizon
+):
+    # 10 steps were 100 minutes of 10-minute readings, 10 minutes of 1-minute ones
+    idx = pd.date_range("2024-01-01", periods=days * 24 * 4, freq="15min")
+    idx = pd.date_range("2024-01-01", idx[-1], freq=freq)
+    y = pd.Series(np.sin(np.arange(len(idx)) / 50.0), index=idx)
+    assert default_horizon_folds(y, None) == (horizon, 3)
+
+
 def _spy_on_compare(monkeypatch) -> dict:
     """The keyword arguments the CLI's next ``compare`` call receives."""
     from convlstm import cli
