@@ -10,6 +10,7 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -350,6 +351,27 @@ def forecast_figure(
     span = max(max(season_length(y.index), 1) * max(seasons_visible, 1), after)
     pos = max(start - span, 0)
     fig.update_xaxes(range=[y.index[pos], end], rangeslider_visible=True)
+    if pos > 0:
+        # the y range of what the first view shows, not of the whole history (a
+        # long climb, or a glitch years before, flattened the recent forecasts)
+        shown = [y.iloc[pos:].to_numpy(dtype=float)]
+        for frame in (bt if show_backtest else None, fut):
+            if frame is not None and not frame.empty:
+                shown.append(frame["forecast"].to_numpy(dtype=float))
+        if intervals is not None and not intervals.empty:
+            first_bands = intervals
+            if highlight:
+                first_bands = intervals[intervals["model"] == highlight]
+            bounds = [
+                c for c in first_bands.columns if c.startswith(("lower_", "upper_"))
+            ]
+            shown.append(first_bands[bounds].to_numpy(dtype=float).ravel())
+        values = np.concatenate(shown)
+        values = values[np.isfinite(values)]
+        if values.size:
+            low, high = float(values.min()), float(values.max())
+            pad = 0.05 * (high - low) or 0.05 * max(abs(high), 1.0)
+            fig.update_yaxes(range=[low - pad, high + pad])
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
     return _fit_legend(_layout(fig, title, _label(value_name)))
