@@ -25,11 +25,13 @@ from .dates import TOTALS_LEFT_OUT, parse_times
 from .frequency import infer_freq, regular_freq
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
+    STEPS,
     WHERE_TO_CHOOSE,
     check_agg,
     check_step,
     combine_rows,
     in_days,
+    step_length,
     step_words,
 )
 
@@ -153,6 +155,8 @@ def to_series(
         notes.append(f"check the data: {low}")
     if sparse := mostly_zero_text(out):
         notes.append(sparse)
+    if step is None and (dense := dense_text(out)):
+        notes.append(dense)
     if dormant := dormant_text(out):
         notes.append(dormant)
     out.attrs["notes"] = list(dict.fromkeys(notes))  # a re-read notes once
@@ -305,6 +309,32 @@ def spike_text(y: pd.Series) -> str | None:
         "may carry it into its whole forecast, or into backtest forecasts whose "
         "window holds it), and the scores are scaled by it"
     )
+
+
+#: A series longer than this is said to be dense: every model trains on all of
+#: its points, which takes minutes, and a coarser step is suggested.
+DENSE_POINTS = 100_000
+
+
+def dense_text(y: pd.Series) -> str | None:
+    """A note on a series of over :data:`DENSE_POINTS` points that names the
+    first of the app's steps (hourly, daily...) longer than its own that leaves
+    it at most that many points; None for a shorter series, or when no step
+    does."""
+    n = len(y)
+    own = step_length(str(y.index.freqstr)) if y.index.freqstr else pd.Timedelta(0)
+    if n <= DENSE_POINTS or own <= pd.Timedelta(0):
+        return None
+    for name, freq in STEPS.items():
+        longer = step_length(freq)
+        points = int(n * (own / longer))
+        if longer > own and points <= DENSE_POINTS:
+            return (
+                f"{n:,} points: every model trains on all of them, which takes "
+                f"minutes; read in {name} steps (Steps on the Data page, --step "
+                f"{name}) they are about {points:,}"
+            )
+    return None
 
 
 #: The last value this share of the typical one before it (or less) may be a

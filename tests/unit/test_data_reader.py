@@ -203,3 +203,15 @@ def test_dates_that_switch_from_day_month_to_month_day_are_refused_by_row():
 def test_an_empty_path_says_so(path):
     with pytest.raises(DataError, match="no file given: the path is empty"):
         read_csv(path)
+
+
+def test_a_dense_series_is_told_of_a_coarser_step():
+    n = 200_000  # 139 days of minutes
+    times = pd.date_range("2024-01-01", periods=n, freq="min")
+    df = pd.DataFrame({"time": times, "temp": np.sin(np.arange(n) / 500.0)})
+    note = next(n for n in to_series(df).attrs["notes"] if "points:" in n)
+    assert note.startswith("200,000 points") and "--step hourly" in note
+    assert "about 3,333" in note
+    assert not any("points:" in n for n in to_series(df.iloc[:50_000]).attrs["notes"])
+    hourly = to_series(df, step="hourly", agg="mean")
+    assert not any("points:" in n for n in hourly.attrs["notes"])
