@@ -143,7 +143,7 @@ def filled_scoring_text(backtest: pd.DataFrame) -> str | None:
     first = format_time(pd.Timestamp(filled[when].min()))
     return (
         f"{n} of the {total} backtest points {was} filled in by the reader (a gap "
-        f"in the data, first at {first}) "
+        f"in the data, or a spike read as missing; first at {first}) "
         f"and {'is' if n == 1 else 'are'} not scored: the scores and intervals use "
         "observed points only"
     )

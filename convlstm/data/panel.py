@@ -40,7 +40,7 @@ from .series import (
     parse_rows,
     repair,
     spike_mask,
-    spike_ratios,
+    spike_scores,
     zero_shares,
 )
 from .steps import (
@@ -870,10 +870,10 @@ def _fill_spikes(
 
 def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:
     """A note on the series with a lone value far from its neighbours
-    (:func:`~convlstm.data.series.spike_ratios`, as for one series)."""
+    (:func:`~convlstm.data.series.spike_scores`, as for one series)."""
     names = out["series"].to_numpy()
     v = out["value"].to_numpy(dtype=float)
-    ratio = spike_ratios(v, names)
+    ratio = spike_scores(v, names)
     far = ratio > SPIKE_STEPS
     if not far.any():
         return

@@ -82,7 +82,7 @@ def to_series(
             "min", "max", "count"). With ``step``, an empty step is 0 for "sum"
             and "count", else interpolated.
         spikes: what to do with lone values far from both neighbours (a sensor's
-            error code such as 999.9, a typo; :func:`spike_ratios`): "keep" them
+            error code such as 999.9, a typo; :func:`spike_mask`): "keep" them
             (a note points at them) or "fill" them like missing values, by linear
             interpolation, unscored in a backtest (:data:`SPIKE_CHOICES`).
 
@@ -198,7 +198,7 @@ def spike_ratios(values: np.ndarray, names: np.ndarray | None = None) -> np.ndar
 #: Data page's box and the CLI's flag.
 FILL_SPIKES_HOW = 'spikes="fill", "Fill spikes" on the Data page, --spikes fill'
 
-#: What the readers do with lone spikes (:func:`spike_ratios`): "keep" them, with
+#: What the readers do with spikes (:func:`spike_mask`): "keep" them, with
 #: a note, or "fill" them like missing values.
 SPIKE_CHOICES = ("keep", "fill")
 
@@ -216,34 +216,49 @@ def check_spikes(spikes: str) -> str:
 
 
 #: Points in the moving window (centred) whose median a spike is measured from:
-#: runs of up to 3 spikes in a row (a sensor's error code held a few readings)
-#: stand out from it as a lone one does from its neighbours.
-SPIKE_WINDOW = 7
+#: runs of up to 7 spikes in a row (a sensor's error code held an hour of
+#: 10-minute readings) stand out from it as a lone one does from its neighbours.
+SPIKE_WINDOW = 15
 
 
-def spike_mask(values: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
-    """Which values are spikes to fill: lone values (:func:`spike_ratios` over
-    :data:`SPIKE_STEPS`), and runs of a few (up to 3) that stand that many typical
-    one-step changes from the median of the :data:`SPIKE_WINDOW` values around
-    them. ``names``: each value's series, sorted by series then time."""
+def spike_scores(values: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
+    """For each value, how many times its series' typical one-step change (the
+    median) it stands from its neighbours: from the nearer of them for a lone
+    value (:func:`spike_ratios`), or from the median of the :data:`SPIKE_WINDOW`
+    values around it for a short run of such values, whichever is larger. NaN for
+    a series of fewer than 8 points, or one that mostly does not move.
+    ``names``: each value's series, sorted by series then time."""
     v = np.asarray(values, dtype=float)
-    lone = spike_ratios(v, names) > SPIKE_STEPS
+    lone = spike_ratios(v, names)
     key = pd.Series(np.zeros(len(v)) if names is None else np.asarray(names))
     series = pd.Series(v)
     step = series.diff().abs().where(key.eq(key.shift()))
     groups = step.groupby(key, sort=False)
     typical = groups.transform("median").to_numpy()
     size = groups.transform("size").to_numpy()
-    middle = (
-        series.groupby(key, sort=False)
-        .rolling(SPIKE_WINDOW, center=True, min_periods=SPIKE_WINDOW // 2 + 1)
-        .median()
-        .to_numpy()
-    )
     with np.errstate(invalid="ignore", divide="ignore"):
-        far = np.abs(v - middle) / typical > SPIKE_STEPS
-    far &= (size >= 8) & (typical > 0)
-    return lone | far
+        jump = (step / typical).groupby(key, sort=False).transform("max").to_numpy()
+    # a run of spikes is entered by a jump of about as many typical steps: the
+    # moving medians are taken on the series with one of half that only
+    near = (jump > SPIKE_STEPS / 2) & (size >= 8) & (typical > 0)
+    run = np.full(len(v), np.nan)
+    if near.any():
+        middle = (
+            series[near]
+            .groupby(key[near], sort=False)
+            .rolling(SPIKE_WINDOW, center=True, min_periods=SPIKE_WINDOW // 2 + 1)
+            .median()
+            .to_numpy()
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            run[near] = np.abs(v[near] - middle) / typical[near]
+    return np.fmax(lone, run)
+
+
+def spike_mask(values: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
+    """Which values are spikes (:func:`spike_scores` over :data:`SPIKE_STEPS`):
+    the ones a note names, and the ones ``spikes="fill"`` fills."""
+    return spike_scores(values, names) > SPIKE_STEPS
 
 
 def fill_spikes(y: pd.Series, notes: list[str]) -> pd.Series:
@@ -285,7 +300,7 @@ def filled_at(y: pd.Series, far: np.ndarray, notes: list[str]) -> pd.Series:
 def _spike_is_last(y: pd.Series) -> bool:
     """Whether the most extreme lone value of ``y`` (:func:`spike_text`) is its
     last one."""
-    ratio = spike_ratios(y.to_numpy(dtype=float))
+    ratio = spike_scores(y.to_numpy(dtype=float))
     far = np.flatnonzero(ratio > SPIKE_STEPS)
     return bool(len(far)) and int(far[np.argmax(ratio[far])]) == len(y) - 1
 
@@ -293,9 +308,9 @@ def _spike_is_last(y: pd.Series) -> bool:
 def spike_text(y: pd.Series) -> str | None:
     """ "the value at 2020-03-01 (1e+09) stands 2e+08 times the series' typical
     one-step change from its neighbours..." for the most extreme lone value of
-    ``y`` (:func:`spike_ratios`), or None when no value stands
+    ``y`` (:func:`spike_scores`), or None when no value stands
     :data:`SPIKE_STEPS` times that far out."""
-    ratio = spike_ratios(y.to_numpy(dtype=float))
+    ratio = spike_scores(y.to_numpy(dtype=float))
     far = np.flatnonzero(ratio > SPIKE_STEPS)
     if not len(far):
         return _off_constant_text(y)

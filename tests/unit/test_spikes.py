@@ -12,7 +12,8 @@ from convlstm.cli import main
 from convlstm.data import filled_mask, series_of
 from convlstm.data.series import spike_mask
 
-SPIKES = [50, 200, 201, 350, 351, 352]  # one alone, a pair, a run of three
+# one alone, a pair, a run of three, a run of seven (an hour of 10-minute readings)
+SPIKES = [50, 200, 201, 350, 351, 352, *range(400, 407)]
 
 
 def _readings(n: int = 480, spikes=SPIKES) -> pd.DataFrame:
@@ -29,6 +30,11 @@ def test_kept_spikes_are_said_and_the_note_says_how_to_fill_them():
     assert y.max() == 999.9 and not filled_mask(y).any()
     note = next(n for n in y.attrs["notes"] if "stands" in n)
     assert "--spikes fill" in note and "Fill spikes" in note
+    assert f"({len(SPIKES)} such values)" in note  # the runs too
+    # a file whose only spikes are a run is told of it too
+    for run in ([200, 201], [200, 201, 202]):
+        notes = to_series(_readings(spikes=run)).attrs["notes"]
+        assert any("(2 such values)" in n or "(3 such values)" in n for n in notes)
 
 
 def test_filled_spikes_alone_and_in_short_runs_become_straight_lines():
@@ -41,7 +47,8 @@ def test_filled_spikes_alone_and_in_short_runs_become_straight_lines():
     before, after = df["temp"].iloc[199], df["temp"].iloc[202]
     assert y.iloc[200] == pytest.approx(before + (after - before) / 3)
     note = next(n for n in y.attrs["notes"] if "spike" in n)
-    assert note.startswith("filled 6 spikes") and "2024-01-03 02:00:00: 999.9" in note
+    assert note.startswith(f"filled {len(SPIKES)} spikes")
+    assert "2024-01-03 02:00:00: 999.9" in note
     assert not any("stands" in n for n in y.attrs["notes"])
     # untouched points keep their values
     keep = ~mask
@@ -85,11 +92,11 @@ def test_a_panel_fills_each_series_and_says_which():
     panel = to_panel(pd.concat([one, two, three]), spikes="fill")
     assert panel["value"].max() < 20
     note = next(n for n in panel.attrs["notes"] if "spike" in n)
-    assert note.startswith("filled 7 spikes") and "in 2 series" in note
+    assert note.startswith(f"filled {len(SPIKES) + 1} spikes") and "in 2 series" in note
     assert "'a', 'b'" in note and "'c'" not in note
     a = series_of(panel, "a")
     assert np.flatnonzero(filled_mask(a)).tolist() == SPIKES
-    assert any("filled 6 spikes" in n for n in a.attrs["notes"])
+    assert any(f"filled {len(SPIKES)} spikes" in n for n in a.attrs["notes"])
     assert not filled_mask(series_of(panel, "c")).any()
     kept = to_panel(pd.concat([one, two, three]))
     assert kept["value"].max() == 999.9
@@ -104,4 +111,5 @@ def test_cli_spikes_fill(tmp_path):
         assert main([*argv, "--spikes", spikes], stdout=out, stderr=err) == 0
         forecast = pd.read_csv(io.StringIO(out.getvalue()))["forecast"]
         assert (forecast <= top).all()
-        assert ("filled 6 spikes" in err.getvalue()) == (spikes == "fill")
+        filled = f"filled {len(SPIKES)} spikes" in err.getvalue()
+        assert filled == (spikes == "fill")
