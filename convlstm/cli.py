@@ -742,6 +742,8 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _write_json(payload, out)
     else:
         where = args.dataset or args.csv
+        if getattr(args, "total", False):
+            where += f" ({str(y.name).lower()})"
         runs = (
             f"{plural(folds, 'fold')} x {horizon} steps"
             if folds

@@ -266,7 +266,10 @@ if failure is not None:
 
 if panel is not None:
     ui.panel_section(panel)
-    st.markdown(f"**Series {ui.escape_md(src.get('series'))}**")
+    chosen = str(src.get("series"))
+    # the total is no series of the file: its name alone
+    shown = chosen if ui.offers_total(panel, chosen) else f"Series {chosen}"
+    st.markdown(f"**{ui.escape_md(shown)}**")
 
 freq = y.index.freqstr
 row = ui.metric_row()

@@ -307,6 +307,12 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
         raise DataError("the panel has no numeric values to add up")
     times = pd.DatetimeIndex(panel["time"])
     sums = values.groupby(times.to_numpy()).sum(min_count=1).sort_index()
+    totals = _total_rows(panel, values, sums)
+    if totals:  # a file's own total row: left out, not added to the rest
+        rest = ~panel["series"].astype(str).isin(totals).to_numpy()
+        panel, values = panel[rest], values[rest]
+        times = pd.DatetimeIndex(panel["time"])
+        sums = values.groupby(times.to_numpy()).sum(min_count=1).sort_index()
     freq = panel.attrs.get("freq")
     index = pd.DatetimeIndex(sums.index)
     if freq is not None:
@@ -335,6 +341,12 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
             f"{plural(len(dropped), 'series')} too short to read "
             f"{'is' if len(dropped) == 1 else 'are'} not in the total"
         )
+    if totals:
+        notes.append(
+            f"left out {_listing(totals)}: "
+            f"{'it is' if len(totals) == 1 else 'each is'} the sum of the other "
+            "series (the file's own total), which would count every value twice"
+        )
     late = spans.index[spans["min"] > index[0]].tolist()
     early = spans.index[spans["max"] < index[-1]].tolist()
     if late:
@@ -357,6 +369,21 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
     value_cols = panel.attrs.get("value_cols") or ["value"]
     y.attrs["value_col"] = value_cols[0] if len(value_cols) == 1 else "total"
     return y
+
+
+def _total_rows(panel: pd.DataFrame, values: pd.Series, sums: pd.Series) -> list[str]:
+    """The series of ``panel`` that are the sum of all the others (a file's own
+    total row): at nearly every one of its times (99%), twice its value is the sum
+    of every series there. None when the panel holds two series or fewer."""
+    names = panel["series"].astype(str)
+    if names.nunique() <= 2:
+        return []
+    at = sums.reindex(pd.DatetimeIndex(panel["time"])).to_numpy(dtype=float)
+    v = values.to_numpy(dtype=float)
+    scale = np.maximum(np.abs(at), 1e-12)
+    same = pd.Series(np.abs(at - 2 * v) <= 1e-6 * scale, index=panel.index)
+    share = same.groupby(names.to_numpy()).mean()
+    return [str(s) for s in share.index[share >= 0.99]]
 
 
 def natural_key(name: object) -> tuple:

@@ -143,7 +143,7 @@ def test_the_total_of_a_panel_is_offered_and_trained_as_one_series(
     picker.set_value("Total of all series").run()
     assert not app.exception, app.exception
     assert not app.error, [e.value for e in app.error]
-    assert "**Series Total of all series**" in [m.value for m in app.markdown]
+    assert "**Total of all series**" in [m.value for m in app.markdown]
     assert _metrics(app)["Points"] == "60"
     notes = "\n".join(m.value for m in app.markdown)
     assert "the total of 3 series" in notes

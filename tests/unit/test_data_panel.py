@@ -309,3 +309,24 @@ def test_total_of_adds_the_series_up_counting_0_outside_their_spans(tmp_path):
     gap = panel[panel["time"] != weeks[3]]
     gap.attrs = panel.attrs
     assert total_of(gap).loc[weeks[3]] == 0.0 and len(total_of(gap)) == 20
+
+
+def test_total_of_leaves_out_a_files_own_total_row(tmp_path):
+    from convlstm.data import total_of
+
+    weeks = pd.date_range("2023-01-02", periods=30, freq="W-MON")
+    rng = np.random.default_rng(1)
+    parts = {f"sku {i}": rng.integers(10, 50, 30).astype(float) for i in range(3)}
+    parts["All products"] = sum(parts.values())
+    df = pd.DataFrame(
+        [
+            (k, w.strftime("%Y-%m-%d"), x)
+            for k, v in parts.items()
+            for w, x in zip(weeks, v, strict=True)
+        ],
+        columns=["sku", "week", "units"],
+    )
+    y = total_of(to_panel(_csv(tmp_path, df)))
+    np.testing.assert_array_equal(y.to_numpy(), parts["All products"])
+    notes = " | ".join(y.attrs["notes"])
+    assert "the total of 3 series" in notes and "left out 'All products'" in notes
