@@ -148,17 +148,20 @@ def form_defaults(
         **{k: lib.get(k) for k in PARAM_KEYS if k in lib and k != "horizon"},
     }
     saved = st.session_state.get(PARAMS, {})
-    key = form_data_key(src, panel is not None)
-    if st.session_state.get(FORM_FOR) != key:
-        # the form is drawn for other data now (the scope switched between all
-        # series and the chosen one): its horizon and folds fields start afresh
-        for field in RUN_KEYS:
-            st.session_state.pop(field, None)
-        st.session_state[FORM_FOR] = key
-    same_data = saved.get("data_key") == key
+    data_key = form_data_key(src, panel is not None)
+    same_data = saved.get("data_key") == data_key
     for key in PARAM_KEYS:
         if key in saved and (same_data or key not in ("horizon", "folds")):
             out[key] = saved[key]
+    if st.session_state.get(FORM_FOR) != data_key:
+        # the form is drawn for other data now (the scope switched between all
+        # series and the chosen one): its horizon and folds fields show this
+        # data's, set through the state (the browser keeps a field's value
+        # while its key stays, whatever default it is drawn with)
+        if FORM_FOR in st.session_state:
+            for field in RUN_KEYS:
+                st.session_state[field] = int(out[field])
+        st.session_state[FORM_FOR] = data_key
     # Snap values onto what the widgets offer.
     out["lookback"] = int(out.get("lookback") or 0)
     if out.get("kernel_size") not in KERNEL_SIZES:
@@ -301,11 +304,15 @@ def training_form(
             help="Adam step size, on a log scale from 0.0001 to 0.01. Lower it if the "
             "loss jumps or becomes NaN.",
         )
+        # a value set through the state (a switch of scope) is the field's: a
+        # default beside it would be refused with a warning
+        if st.session_state.get("horizon", 0) > longest:
+            st.session_state["horizon"] = longest
         c1.number_input(
             "Horizon",
             min_value=1,
             max_value=longest,
-            value=min(d["horizon"], longest),
+            value=None if "horizon" in st.session_state else min(d["horizon"], longest),
             step=1,
             key="horizon",
             help=f"How many steps ahead to forecast, 1 to {longest} here (a "
@@ -317,7 +324,7 @@ def training_form(
             "Backtest folds",
             min_value=0,
             max_value=20,
-            value=d["folds"],
+            value=None if "folds" in st.session_state else d["folds"],
             step=1,
             key="folds",
             help="Rolling-origin folds, 0 to 20 (a value outside that turns the "

@@ -261,6 +261,8 @@ def source_label(src: Source | None = None, *, with_series: bool = True) -> str:
     if step is not None:
         named = step if step in STEPS else f"{step} steps,"
         label += f" · {named} {AGG_NOUNS[src.get('agg', 'mean')]}"
+    if src.get("spikes", "keep") == "fill":
+        label += " · spikes filled"
     if with_series and src.get("series") is not None:
         label += f" · {src['series']}"
     return label

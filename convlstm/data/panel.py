@@ -40,6 +40,7 @@ from .series import (
     parse_rows,
     repair,
     spike_mask,
+    spike_periods,
     spike_scores,
     zero_shares,
 )
@@ -663,7 +664,7 @@ def _repair_all(
     if spikes == "fill":
         _fill_spikes(out, freq, repairs, filled, notes)
     _note_stale(out, freq, notes)
-    _note_spikes(out, notes)
+    _note_spikes(out, notes, spike_periods(freq))
     _note_low_ends(out, notes)
     _note_mostly_zero(out, notes)
     _note_dormant(out, notes)
@@ -869,7 +870,7 @@ def _fill_spikes(
     as :func:`~convlstm.data.series.fill_spikes` does for one, in place: each
     series' repairs and filled runs say so, and one note counts them."""
     names = out["series"].to_numpy()
-    far = spike_mask(out["value"].to_numpy(dtype=float), names)
+    far = spike_mask(out["value"].to_numpy(dtype=float), names, spike_periods(freq))
     if not far.any():
         return
     hit = list(dict.fromkeys(names[far]))
@@ -895,12 +896,14 @@ def _fill_spikes(
     )
 
 
-def _note_spikes(out: pd.DataFrame, notes: list[str]) -> None:
+def _note_spikes(
+    out: pd.DataFrame, notes: list[str], periods: tuple[int, ...] = ()
+) -> None:
     """A note on the series with a lone value far from its neighbours
     (:func:`~convlstm.data.series.spike_scores`, as for one series)."""
     names = out["series"].to_numpy()
     v = out["value"].to_numpy(dtype=float)
-    ratio = spike_scores(v, names)
+    ratio = spike_scores(v, names, periods)
     far = ratio > SPIKE_STEPS
     if not far.any():
         return

@@ -22,7 +22,7 @@ from .columns import (
     series_names,
 )
 from .dates import TOTALS_LEFT_OUT, parse_times
-from .frequency import infer_freq, regular_freq
+from .frequency import infer_freq, regular_freq, seasonal_periods
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
     STEPS,
@@ -221,12 +221,18 @@ def check_spikes(spikes: str) -> str:
 SPIKE_WINDOW = 15
 
 
-def spike_scores(values: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
+def spike_scores(
+    values: np.ndarray,
+    names: np.ndarray | None = None,
+    periods: tuple[int, ...] = (),
+) -> np.ndarray:
     """For each value, how many times its series' typical one-step change (the
     median) it stands from its neighbours: from the nearer of them for a lone
     value (:func:`spike_ratios`), or from the median of the :data:`SPIKE_WINDOW`
-    values around it for a short run of such values, whichever is larger. NaN for
-    a series of fewer than 8 points, or one that mostly does not move.
+    values around it for a short run of such values, whichever is larger; but no
+    more than it stands from the values one cycle of ``periods`` before or after
+    it (a peak that comes back every day or every year is no glitch). NaN for a
+    series of fewer than 8 points, or one that mostly does not move.
     ``names``: each value's series, sorted by series then time."""
     v = np.asarray(values, dtype=float)
     lone = spike_ratios(v, names)
@@ -252,13 +258,54 @@ def spike_scores(values: np.ndarray, names: np.ndarray | None = None) -> np.ndar
         )
         with np.errstate(invalid="ignore", divide="ignore"):
             run[near] = np.abs(v[near] - middle) / typical[near]
-    return np.fmax(lone, run)
+    score = np.fmax(lone, run)
+    if periods and (score > SPIKE_STEPS).any():
+        score = np.fmin(score, _seasonal_distance(series, key, typical, periods))
+    return score
 
 
-def spike_mask(values: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
+def _seasonal_distance(
+    series: pd.Series, key: pd.Series, typical: np.ndarray, periods: tuple[int, ...]
+) -> np.ndarray:
+    """How many typical steps each value stands from the nearest of the values a
+    cycle before or after it (a long cycle give or take a step: a yearly peak of
+    weekly data falls in week 52 or 53); NaN where no such value exists."""
+    lags = {
+        lag
+        for m in periods
+        for lag in ((m - 1, m, m + 1) if m > 24 else (m,))
+        if 1 <= lag < len(series)
+    }
+    v = series.to_numpy(dtype=float)
+    grouped = series.groupby(key, sort=False)
+    nearest = np.full(len(v), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for lag in sorted(lags):
+            for shift in (lag, -lag):
+                other = grouped.shift(shift).to_numpy(dtype=float)
+                nearest = np.fmin(nearest, np.abs(v - other) / typical)
+    return nearest
+
+
+def spike_mask(
+    values: np.ndarray,
+    names: np.ndarray | None = None,
+    periods: tuple[int, ...] = (),
+) -> np.ndarray:
     """Which values are spikes (:func:`spike_scores` over :data:`SPIKE_STEPS`):
     the ones a note names, and the ones ``spikes="fill"`` fills."""
-    return spike_scores(values, names) > SPIKE_STEPS
+    return spike_scores(values, names, periods) > SPIKE_STEPS
+
+
+def spike_periods(freq: str | None) -> tuple[int, ...]:
+    """The cycles of ``freq`` a spike is checked against (:func:`spike_scores`);
+    none without a frequency."""
+    if not freq:
+        return ()
+    try:
+        return seasonal_periods(freq)
+    except (TypeError, ValueError):
+        return ()
 
 
 def fill_spikes(y: pd.Series, notes: list[str]) -> pd.Series:
@@ -269,7 +316,7 @@ def fill_spikes(y: pd.Series, notes: list[str]) -> pd.Series:
     score them, and ``notes`` says what was filled. ``y`` itself when it has
     none."""
     values = y.to_numpy(dtype=float)
-    far = spike_mask(values)
+    far = spike_mask(values, periods=spike_periods(y.index.freqstr))
     if not far.any():
         return y
     return filled_at(y, far, notes)
@@ -300,7 +347,9 @@ def filled_at(y: pd.Series, far: np.ndarray, notes: list[str]) -> pd.Series:
 def _spike_is_last(y: pd.Series) -> bool:
     """Whether the most extreme lone value of ``y`` (:func:`spike_text`) is its
     last one."""
-    ratio = spike_scores(y.to_numpy(dtype=float))
+    ratio = spike_scores(
+        y.to_numpy(dtype=float), periods=spike_periods(y.index.freqstr)
+    )
     far = np.flatnonzero(ratio > SPIKE_STEPS)
     return bool(len(far)) and int(far[np.argmax(ratio[far])]) == len(y) - 1
 
@@ -310,7 +359,9 @@ def spike_text(y: pd.Series) -> str | None:
     one-step change from its neighbours..." for the most extreme lone value of
     ``y`` (:func:`spike_scores`), or None when no value stands
     :data:`SPIKE_STEPS` times that far out."""
-    ratio = spike_scores(y.to_numpy(dtype=float))
+    ratio = spike_scores(
+        y.to_numpy(dtype=float), periods=spike_periods(y.index.freqstr)
+    )
     far = np.flatnonzero(ratio > SPIKE_STEPS)
     if not len(far):
         return _off_constant_text(y)

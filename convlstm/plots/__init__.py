@@ -372,6 +372,8 @@ def forecast_figure(
             low, high = float(values.min()), float(values.max())
             pad = 0.05 * (high - low) or 0.05 * max(abs(high), 1.0)
             fig.update_yaxes(range=[low - pad, high + pad])
+            # the range slider below keeps the whole history at its own scale
+            fig.update_xaxes(rangeslider={"yaxis": {"rangemode": "auto"}})
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
     return _fit_legend(_layout(fig, title, _label(value_name)))

@@ -532,6 +532,8 @@ def test_fill_spikes_reads_a_sensors_error_codes_as_missing(app: AppTest) -> Non
     notes = "\n".join(m.value for m in app.markdown)
     assert "filled 3 spikes" in notes and "stands" not in notes
     assert app.session_state[ui.SOURCE]["spikes"] == "fill"
+    sidebar = [m.value for m in app.sidebar.markdown]
+    assert any("spikes filled" in m for m in sidebar), sidebar
     # a result of the kept spikes is not one of these data
     assert ui.source_key(app.session_state[ui.SOURCE]) != kept_key
     # the choice survives another page

@@ -166,8 +166,10 @@ def test_figures_from_a_comparison(y):
     start, _ = plots.forecast_figure(y2, long).layout.xaxis.range
     assert pd.Timestamp(start) == y2.index[200 - 60 - (60 + 30)]
     # the y range is that of the first view (the climb from 0 before it is not)
-    low, high = plots.forecast_figure(y2, long).layout.yaxis.range
+    zoomed = plots.forecast_figure(y2, long).layout
+    low, high = zoomed.yaxis.range
     assert 40 < low < 50 and 199 < high < 210
+    assert zoomed.xaxis.rangeslider.yaxis.rangemode == "auto"  # the whole history
     bare = plots.forecast_figure(y, result, show_backtest=False)
     assert not any("backtest" in (t.name or "") for t in bare.data)
     # a name in brackets gets one pair, not "Naive (old) (backtest)"

@@ -113,3 +113,26 @@ def test_cli_spikes_fill(tmp_path):
         assert (forecast <= top).all()
         filled = f"filled {len(SPIKES)} spikes" in err.getvalue()
         assert filled == (spikes == "fill")
+
+
+def test_peaks_that_come_back_every_cycle_are_no_spikes():
+    # three hours of 50 every morning, 1 otherwise: a daily pulse, not a glitch
+    n = 720
+    hours = pd.date_range("2024-01-01", periods=n, freq="h")
+    rng = np.random.default_rng(2)
+    pulse = np.where(np.isin(hours.hour, [8, 9, 10]), 50.0, 1.0)
+    pulse += rng.normal(0, 0.05, n)
+    df = pd.DataFrame({"time": hours, "load": pulse})
+    y = to_series(df, spikes="fill")
+    assert y.max() > 49 and not filled_mask(y).any()
+    assert not any("stands" in n or "spike" in n for n in y.attrs["notes"])
+    # a two-week holiday peak every November in five years of weekly sales
+    weeks = pd.date_range("2019-01-07", periods=260, freq="W-MON")
+    sales = 100 + rng.normal(0, 0.5, 260)
+    sales[(weeks.month == 11) & (weeks.day <= 14)] = 300.0
+    y = to_series(pd.DataFrame({"week": weeks, "units": sales}), spikes="fill")
+    assert y.max() == 300.0 and not filled_mask(y).any()
+    # a glitch among the pulses is still one
+    pulse[100] = 999.9
+    y = to_series(pd.DataFrame({"time": hours, "load": pulse}), spikes="fill")
+    assert np.flatnonzero(filled_mask(y)).tolist() == [100]
