@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..data import season_length
+from ..data import filled_mask, season_length
 from ..data.cells import and_list
 from ..errors import DataError
 from ..intervals import level_label, lower_column, upper_column
@@ -49,6 +49,7 @@ _PALETTE = (
 )
 _HISTORY = "#444444"
 _ACTUAL = "#000000"
+_FILLED = "#D55E00"  # points the reader filled in (Okabe-Ito vermillion)
 
 
 def model_colors(names: Sequence[str]) -> dict[str, str]:
@@ -138,6 +139,22 @@ def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
             hovertemplate="%{x}<br>%{y:,.5~r}<extra></extra>",
         )
     )
+    filled = filled_mask(y) if y.attrs.get("filled") else None
+    if filled is not None and filled.any():
+        # the points the reader filled in (gaps, spikes read as missing): marked,
+        # so a straight stretch is not taken for data
+        fig.add_trace(
+            go.Scatter(
+                x=y.index[filled],
+                y=y.to_numpy(dtype=float)[filled],
+                mode="markers",
+                name="filled in by the reader",
+                marker={"color": _FILLED, "size": 5, "symbol": "circle-open"},
+                hovertemplate="%{x}<br>filled in: %{y:,.5~r}<extra></extra>",
+            )
+        )
+    else:
+        fig.update_layout(showlegend=False)
     fig.update_xaxes(rangeslider_visible=True)
     return _layout(fig, title, name)
 

@@ -136,3 +136,13 @@ def test_peaks_that_come_back_every_cycle_are_no_spikes():
     pulse[100] = 999.9
     y = to_series(pd.DataFrame({"time": hours, "load": pulse}), spikes="fill")
     assert np.flatnonzero(filled_mask(y)).tolist() == [100]
+
+
+def test_the_data_chart_marks_the_points_the_reader_filled():
+    from convlstm import plots
+
+    y = to_series(_readings(), spikes="fill")
+    fig = plots.series_figure(y)
+    marked = next(t for t in fig.data if t.name == "filled in by the reader")
+    assert len(marked.x) == len(SPIKES)
+    assert len(plots.series_figure(to_series(_readings(spikes=[]))).data) == 1
