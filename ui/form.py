@@ -131,9 +131,9 @@ def form_defaults(
     The library's own defaults, the data's horizon and folds (of every series of
     ``panel`` when the run is over them all, not of the series ``y`` chosen),
     then whatever the user last submitted (horizon and folds only when it was
-    for the same data: :func:`form_data_key`). The horizon and folds fields are
-    cleared when the form was last drawn for other data, so that switching between
-    all series and the chosen one shows each one's own defaults.
+    for the same data: :func:`form_data_key`). When the form was last drawn for
+    other data, its horizon and folds fields are set to these, so that switching
+    between all series and the chosen one shows each one's own.
     """
     src = src or source()
     lib = _neural_defaults()

@@ -375,7 +375,7 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
 def _total_rows(panel: pd.DataFrame, values: pd.Series, sums: pd.Series) -> list[str]:
     """The series of ``panel`` that are the sum of all the others (a file's own
     total row): at nearly every one of its times (99%), twice its value is the sum
-    of every series there. None when the panel holds two series or fewer."""
+    of every series there. None are when the panel holds two series or fewer."""
     names = panel["series"].astype(str)
     if names.nunique() <= 2:
         return []
@@ -866,7 +866,7 @@ def _fill_spikes(
     filled: dict[str, list],
     notes: list[str],
 ) -> None:
-    """Fill the lone spikes of every series (``out`` sorted by series, then time)
+    """Fill the spikes of every series (``out`` sorted by series, then time)
     as :func:`~convlstm.data.series.fill_spikes` does for one, in place: each
     series' repairs and filled runs say so, and one note counts them."""
     names = out["series"].to_numpy()
@@ -899,7 +899,7 @@ def _fill_spikes(
 def _note_spikes(
     out: pd.DataFrame, notes: list[str], periods: tuple[int, ...] = ()
 ) -> None:
-    """A note on the series with a lone value far from its neighbours
+    """A note on the series with a value (or a short run) far from its neighbours
     (:func:`~convlstm.data.series.spike_scores`, as for one series)."""
     names = out["series"].to_numpy()
     v = out["value"].to_numpy(dtype=float)

@@ -81,7 +81,7 @@ def to_series(
             of :data:`~convlstm.data.steps.AGGREGATIONS` ("mean", "sum", "last",
             "min", "max", "count"). With ``step``, an empty step is 0 for "sum"
             and "count", else interpolated.
-        spikes: what to do with lone values far from both neighbours (a sensor's
+        spikes: what to do with values far from their neighbours (a sensor's
             error code such as 999.9, a typo; :func:`spike_mask`): "keep" them
             (a note points at them) or "fill" them like missing values, by linear
             interpolation, unscored in a backtest (:data:`SPIKE_CHOICES`).
@@ -211,7 +211,7 @@ def check_spikes(spikes: str) -> str:
     """
     if spikes not in SPIKE_CHOICES:
         listed = " or ".join(repr(c) for c in SPIKE_CHOICES)
-        raise DataError(f"spikes={spikes!r}: lone spikes are kept or filled ({listed})")
+        raise DataError(f"spikes={spikes!r}: spikes are kept or filled ({listed})")
     return spikes
 
 
@@ -311,10 +311,9 @@ def spike_periods(freq: str | None) -> tuple[int, ...]:
 def fill_spikes(y: pd.Series, notes: list[str]) -> pd.Series:
     """``y`` (regular, gap-free) with its spikes (:func:`spike_mask`: lone values
     and short runs far from their neighbours) replaced by straight lines between
-    their neighbours, as
-    the reader fills a gap; they join ``attrs["filled"]``, so a backtest does not
-    score them, and ``notes`` says what was filled. ``y`` itself when it has
-    none."""
+    their neighbours, as the reader fills a gap; they join ``attrs["filled"]``, so
+    a backtest does not score them, and ``notes`` says what was filled. ``y``
+    itself when it has none."""
     values = y.to_numpy(dtype=float)
     far = spike_mask(values, periods=spike_periods(y.index.freqstr))
     if not far.any():
@@ -345,8 +344,8 @@ def filled_at(y: pd.Series, far: np.ndarray, notes: list[str]) -> pd.Series:
 
 
 def _spike_is_last(y: pd.Series) -> bool:
-    """Whether the most extreme lone value of ``y`` (:func:`spike_text`) is its
-    last one."""
+    """Whether the most extreme spike of ``y`` (:func:`spike_text`) is its last
+    value."""
     ratio = spike_scores(
         y.to_numpy(dtype=float), periods=spike_periods(y.index.freqstr)
     )
@@ -356,8 +355,8 @@ def _spike_is_last(y: pd.Series) -> bool:
 
 def spike_text(y: pd.Series) -> str | None:
     """ "the value at 2020-03-01 (1e+09) stands 2e+08 times the series' typical
-    one-step change from its neighbours..." for the most extreme lone value of
-    ``y`` (:func:`spike_scores`), or None when no value stands
+    one-step change from its neighbours..." for the most extreme spike of ``y``
+    (:func:`spike_scores`), or None when no value stands
     :data:`SPIKE_STEPS` times that far out."""
     ratio = spike_scores(
         y.to_numpy(dtype=float), periods=spike_periods(y.index.freqstr)
