@@ -460,7 +460,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"note: {note}", file=err)
     frame = pd.DataFrame(
         {
-            "timestamp": [ts.isoformat() for ts in pred.index],
+            "timestamp": _iso_times(pred.index, y.attrs.get("time_zone")),
             "model": name,
             "forecast": pred.to_numpy(dtype=float),
         }
@@ -531,7 +531,7 @@ def _forecast_panel(
     frame = pd.DataFrame(
         {
             "series": pred["series"].astype(str).to_numpy(),
-            "timestamp": [pd.Timestamp(ts).isoformat() for ts in pred["time"]],
+            "timestamp": _iso_times(pred["time"], panel.attrs.get("time_zone")),
             "model": name,
             "forecast": pred["forecast"].to_numpy(dtype=float),
         }
@@ -542,6 +542,15 @@ def _forecast_panel(
     else:
         out.write(safe_csv(frame))
     return 0
+
+
+def _iso_times(times: Any, time_zone: str | None) -> list[str]:
+    """ISO 8601 text of ``times``, with the UTC offset of ``time_zone`` where the
+    data's times are in one (see :func:`~convlstm.data.export.in_time_zone`)."""
+    index = pd.DatetimeIndex(times)
+    if time_zone and index.tz is None:
+        index = index.tz_localize(time_zone)
+    return [ts.isoformat() for ts in index]
 
 
 def _takes_panel(model: BaseForecaster | type) -> bool:

@@ -34,6 +34,7 @@ from .backtest import (
 )
 from .data import check_series
 from .data.cells import plural
+from .data.export import in_time_zone
 from .data.frequency import check_future, season_length
 from .errors import ConvLSTMError, DataError, ParameterError
 from .intervals import (
@@ -132,6 +133,9 @@ class Comparison:
             record keeps every chosen model, so a re-run leaves the same ones out.
         floor: the value no forecast or interval bound goes below (forecasts under
             it were raised to it, in the backtest too, before scoring), or None.
+        time_zone: the time zone of the series' times ("UTC" where the reader
+            converted times written with changing UTC offsets), or None (as
+            written); :meth:`forecast_table` marks its times with it.
     """
 
     backtest: BacktestResult
@@ -149,6 +153,7 @@ class Comparison:
     record: dict[str, Any] | None = None
     left_out: dict[str, str] = field(default_factory=dict)
     floor: float | None = None
+    time_zone: str | None = None
 
     def __repr__(self) -> str:
         # the fields hold whole frames and fitted models: name what it is instead
@@ -206,7 +211,9 @@ class Comparison:
             if column in table.columns:
                 table[column] = pd.to_datetime(table[column])
         first = ["section", "model"]
-        return table[first + [c for c in table.columns if c not in first]]
+        table = table[first + [c for c in table.columns if c not in first]]
+        # a run saved before the field existed has none
+        return in_time_zone(table, getattr(self, "time_zone", None))
 
 
 def compare(
@@ -293,6 +300,7 @@ def compare(
     folds = check_folds(folds)
     horizon = check_horizon(horizon)
     y = _time_indexed(y)
+    time_zone = y.attrs.get("time_zone")  # the checks below return fresh series
     floor = check_floor(floor, y.to_numpy(dtype=float))
     if refit_final:
         check_future(y.index, horizon)  # before training, not after
@@ -409,6 +417,7 @@ def compare(
         record=record,
         left_out=left_out,
         floor=floor,
+        time_zone=time_zone,
     )
     if levels:
         comparison = with_intervals(comparison, levels)

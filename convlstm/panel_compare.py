@@ -43,6 +43,7 @@ from .data import (
 )
 from .data import season_length as freq_season_length
 from .data.cells import plural, quote
+from .data.export import in_time_zone
 from .data.frequency import check_future
 from .data.series import runs_mask
 from .errors import ConvLSTMError, DataError, PanelFitWarning, ParameterError
@@ -165,6 +166,8 @@ class PanelComparison:
         seconds: wall time of the whole comparison.
         stopped: whether the progress callback stopped the comparison early.
         floor: the value no forecast or interval bound goes below, or None.
+        time_zone: the time zone of the panel's times ("UTC" where the reader
+            converted them), or None; :meth:`future_table` marks its times with it.
     """
 
     summary: pd.DataFrame
@@ -186,6 +189,7 @@ class PanelComparison:
     seconds: float = 0.0
     stopped: bool = False
     floor: float | None = None
+    time_zone: str | None = None
 
     def __repr__(self) -> str:
         # the fields hold whole frames and fitted models: name what it is instead
@@ -219,7 +223,8 @@ class PanelComparison:
         out["series"] = out["series"].astype(str)
         rank = {s: i for i, s in enumerate(natural_order(out["series"].unique()))}
         out = out.sort_values(["series", "model", "timestamp"], kind="stable")
-        return out.sort_values("series", key=lambda col: col.map(rank), kind="stable")
+        out = out.sort_values("series", key=lambda col: col.map(rank), kind="stable")
+        return in_time_zone(out, getattr(self, "time_zone", None))
 
     def scores_table(self) -> pd.DataFrame:
         """``per_series`` with a row for every series and model of the run, in
@@ -616,6 +621,7 @@ def compare_panel(
         seconds=time.perf_counter() - start,
         stopped=tracker.stopped,
         floor=floor,
+        time_zone=panel.attrs.get("time_zone"),
     )
 
 

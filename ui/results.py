@@ -465,7 +465,10 @@ def show_future(res: dict, best: str | None) -> None:
         key="future_table",
         column_config={
             "timestamp": st.column_config.DatetimeColumn(
-                "Time", format=time_format(future["timestamp"])
+                f"Time ({cmp.time_zone})"
+                if getattr(cmp, "time_zone", None)
+                else "Time",
+                format=time_format(future["timestamp"]),
             ),
             "forecast": st.column_config.TextColumn("Forecast"),
             **{

@@ -358,9 +358,18 @@ def _no_year(name: str, cells: pd.Series) -> DataError:
 
 
 def _utc_note(name: str) -> str:
-    return (
-        f"converted the times in column {quote(name)} to UTC and dropped the time zone"
-    )
+    return f"{_UTC_NOTE[0]}{quote(name)}{_UTC_NOTE[1]}"
+
+
+#: The words around the column's name in the note on times converted to UTC.
+_UTC_NOTE = ("converted the times in column ", " to UTC and dropped the time zone")
+
+
+def in_utc(notes: list[str]) -> bool:
+    """Whether the reader's ``notes`` say it converted the times to UTC (times
+    written with UTC offsets that change, as across a clock change): the data's
+    times, and the forecasts', are then UTC."""
+    return any(n.startswith(_UTC_NOTE[0]) and n.endswith(_UTC_NOTE[1]) for n in notes)
 
 
 def _local_note(name: str) -> str:

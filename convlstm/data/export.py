@@ -37,3 +37,22 @@ def safe_csv(frame: pd.DataFrame) -> str:
 
 def _fifteen_digits(value: float) -> float:
     return value if value != value else float(f"{value:.15g}")
+
+
+def in_time_zone(
+    frame: pd.DataFrame,
+    time_zone: str | None,
+    columns: tuple[str, ...] = ("timestamp", "cutoff"),
+) -> pd.DataFrame:
+    """``frame`` with its naive time ``columns`` marked as in ``time_zone`` (a CSV
+    then writes "2024-12-03 22:00:00+00:00", not a clock time a reader takes for
+    local); ``frame`` itself when ``time_zone`` is None."""
+    if not time_zone:
+        return frame
+    out = frame.copy()
+    for column in columns:
+        if column in out.columns:
+            times = pd.to_datetime(out[column])
+            if getattr(times.dt, "tz", None) is None:
+                out[column] = times.dt.tz_localize(time_zone)
+    return out

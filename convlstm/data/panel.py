@@ -25,6 +25,7 @@ from .columns import (
     pick_value_column,
     series_names,
 )
+from .dates import in_utc
 from .frequency import infer_freq, seasonal_periods
 from .series import (
     DORMANT_READING,
@@ -274,6 +275,8 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
     y.attrs["notes"] = shared + [f"series {quote(name)}: {n}" for n in own]
     if filled := (panel.attrs.get("filled") or {}).get(str(name)):
         y.attrs["filled"] = filled  # the points the reader filled, for scoring
+    if panel.attrs.get("time_zone"):
+        y.attrs["time_zone"] = panel.attrs["time_zone"]
     y.attrs["time_col"] = panel.attrs.get("time_col")
     value_cols = panel.attrs.get("value_cols") or ["value"]
     y.attrs["value_col"] = value_cols[0] if len(value_cols) == 1 else str(name)
@@ -366,6 +369,8 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
             f"total's last steps are too low): {_listing([str(s) for s in early])}"
         )
     y.attrs["notes"] = notes
+    if panel.attrs.get("time_zone"):
+        y.attrs["time_zone"] = panel.attrs["time_zone"]
     y.attrs["time_col"] = panel.attrs.get("time_col")
     value_cols = panel.attrs.get("value_cols") or ["value"]
     y.attrs["value_col"] = value_cols[0] if len(value_cols) == 1 else "total"
@@ -670,6 +675,7 @@ def _repair_all(
     _note_dormant(out, notes)
     out.attrs = {
         "freq": freq,
+        "time_zone": "UTC" if in_utc(notes) else None,
         "notes": notes,
         "repairs": repairs,
         "filled": filled,

@@ -21,7 +21,7 @@ from .columns import (
     pick_value_column,
     series_names,
 )
-from .dates import TOTALS_LEFT_OUT, parse_times
+from .dates import TOTALS_LEFT_OUT, in_utc, parse_times
 from .frequency import infer_freq, regular_freq, seasonal_periods
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
@@ -160,6 +160,8 @@ def to_series(
     if dormant := dormant_text(out):
         notes.append(dormant)
     out.attrs["notes"] = list(dict.fromkeys(notes))  # a re-read notes once
+    if in_utc(notes):
+        out.attrs["time_zone"] = "UTC"  # the times are UTC: so are the forecasts'
     out.attrs["time_col"] = time_name
     out.attrs["value_col"] = value_col
     logger.debug("to_series: %d points at %s; %s", len(out), out.index.freqstr, notes)

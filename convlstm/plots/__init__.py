@@ -93,6 +93,14 @@ def _interval_levels(intervals: pd.DataFrame) -> list[float]:
     return sorted(out)
 
 
+def _zone_axis(fig: go.Figure, y: pd.Series) -> go.Figure:
+    """An x-axis title naming the time zone of ``y``'s times where the reader
+    converted them (``attrs["time_zone"]``): a clock time is not taken for local."""
+    if zone := y.attrs.get("time_zone"):
+        fig.update_xaxes(title_text=f"time ({zone})")
+    return fig
+
+
 def _layout(fig: go.Figure, title: str | None, y_title: str | None) -> go.Figure:
     fig.update_layout(
         title=title,
@@ -156,7 +164,7 @@ def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
     else:
         fig.update_layout(showlegend=False)
     fig.update_xaxes(rangeslider_visible=True)
-    return _layout(fig, title, name)
+    return _zone_axis(_layout(fig, title, name), y)
 
 
 def panel_figure(
@@ -393,7 +401,7 @@ def forecast_figure(
             fig.update_xaxes(rangeslider={"yaxis": {"rangemode": "auto"}})
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
-    return _fit_legend(_layout(fig, title, _label(value_name)))
+    return _zone_axis(_fit_legend(_layout(fig, title, _label(value_name))), y)
 
 
 def _tagged(label: str, tag: str) -> str:
