@@ -161,6 +161,7 @@ def form_defaults(
         if FORM_FOR in st.session_state:
             for field in RUN_KEYS:
                 st.session_state[field] = int(out[field])
+            out[FIELDS_SET] = True  # the fields take these, not their defaults
         st.session_state[FORM_FOR] = data_key
     # Snap values onto what the widgets offer.
     out["lookback"] = int(out.get("lookback") or 0)
@@ -183,6 +184,9 @@ def form_defaults(
 RUN_KEYS = ("horizon", "folds")
 #: Session key: the data (:func:`form_data_key`) the form's fields were drawn for.
 FORM_FOR = "form_for"
+#: Key of :func:`form_defaults`' result: the horizon and folds fields were set
+#: through the state on this run (the form then gives them no default).
+FIELDS_SET = "fields_set"
 
 
 def model_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -306,13 +310,14 @@ def training_form(
         )
         # a value set through the state (a switch of scope) is the field's: a
         # default beside it would be refused with a warning
-        if st.session_state.get("horizon", 0) > longest:
+        fields_set = bool(d.get(FIELDS_SET))
+        if fields_set and st.session_state["horizon"] > longest:
             st.session_state["horizon"] = longest
         c1.number_input(
             "Horizon",
             min_value=1,
             max_value=longest,
-            value=None if "horizon" in st.session_state else min(d["horizon"], longest),
+            value=None if fields_set else min(d["horizon"], longest),
             step=1,
             key="horizon",
             help=f"How many steps ahead to forecast, 1 to {longest} here (a "
@@ -324,7 +329,7 @@ def training_form(
             "Backtest folds",
             min_value=0,
             max_value=20,
-            value=None if "folds" in st.session_state else d["folds"],
+            value=None if fields_set else d["folds"],
             step=1,
             key="folds",
             help="Rolling-origin folds, 0 to 20 (a value outside that turns the "
