@@ -181,7 +181,16 @@ def spike_ratios(values: np.ndarray, names: np.ndarray | None = None) -> np.ndar
     a series of fewer than 8 points, or one that mostly does not move
     (intermittent counts). ``names``: each value's series, the values sorted by
     series then time (None: one series)."""
-    v = np.asarray(values, dtype=float)
+    before, after, typical, size = _steps(np.asarray(values, dtype=float), names)
+    return _lone_ratio(before, after, typical, size)
+
+
+def _steps(
+    v: np.ndarray, names: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each value's one-step change from the value before and to the value after
+    in its series (NaN at its ends), its series' typical (median) change, and its
+    series' length."""
     names = np.zeros(len(v)) if names is None else np.asarray(names)
     step = np.abs(np.diff(v))
     same = names[1:] == names[:-1]
@@ -190,6 +199,13 @@ def spike_ratios(values: np.ndarray, names: np.ndarray | None = None) -> np.ndar
     groups = pd.Series(before).groupby(names, sort=False)
     typical = groups.transform("median").to_numpy()
     size = groups.transform("size").to_numpy()
+    return before, after, typical, size
+
+
+def _lone_ratio(
+    before: np.ndarray, after: np.ndarray, typical: np.ndarray, size: np.ndarray
+) -> np.ndarray:
+    """:func:`spike_ratios` from the parts :func:`_steps` gives."""
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.fmin(before, after) / typical
     ratio[(size < 8) | ~(typical > 0)] = np.nan
@@ -237,15 +253,14 @@ def spike_scores(
     series of fewer than 8 points, or one that mostly does not move.
     ``names``: each value's series, sorted by series then time."""
     v = np.asarray(values, dtype=float)
-    lone = spike_ratios(v, names)
+    before, after, typical, size = _steps(v, names)
+    lone = _lone_ratio(before, after, typical, size)
     key = pd.Series(np.zeros(len(v)) if names is None else np.asarray(names))
     series = pd.Series(v)
-    step = series.diff().abs().where(key.eq(key.shift()))
-    groups = step.groupby(key, sort=False)
-    typical = groups.transform("median").to_numpy()
-    size = groups.transform("size").to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        jump = (step / typical).groupby(key, sort=False).transform("max").to_numpy()
+        jump = (
+            pd.Series(before / typical).groupby(key, sort=False).transform("max")
+        ).to_numpy()
     # a run of spikes is entered by a jump of about as many typical steps: the
     # moving medians are taken on the series with one of half that only
     near = (jump > SPIKE_STEPS / 2) & (size >= 8) & (typical > 0)
