@@ -38,6 +38,7 @@ from .data import (
     wide_columns,
 )
 from .data.cells import format_number, plural
+from .data.export import in_time_zone
 from .data.frequency import check_future
 from .data.steps import AGGREGATIONS
 from .datasets import default_horizon_folds
@@ -742,7 +743,8 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "best": result.best,
             "scored": result.scored,
             "summary": _records(summary),
-            "future": _records(result.future),
+            "future": _records(in_time_zone(result.future, result.time_zone)),
+            "time_zone": result.time_zone,
             "left_out": dict(result.left_out),
             "floor": result.floor,
             "notes": notes,
@@ -830,7 +832,8 @@ def _compare_panel(
             "best": result.best,
             "summary": _records(result.summary.reset_index()),
             "per_series": _records(result.per_series),
-            "future": _panel_future(result.future),
+            "future": _panel_future(result.future, result.time_zone),
+            "time_zone": result.time_zone,
             "failed": result.failed,
             "floor": result.floor,
             "notes": [*result.notes, *_panel_run_notes(panel, result)],
@@ -859,14 +862,19 @@ def _compare_panel(
     return 0
 
 
-def _panel_future(future: pd.DataFrame) -> list[dict[str, Any]]:
+def _panel_future(
+    future: pd.DataFrame, time_zone: str | None = None
+) -> list[dict[str, Any]]:
     """The panel's final forecasts (every model refit on all data) as JSON
     records in the words of the single-series payload's ``future``, with the
     series: ``series, timestamp, model, forecast``, one per series, model and
     step (none for a series without future timestamps, or a model that failed
-    on it); a NaN forecast becomes null."""
+    on it); a NaN forecast becomes null. Times in ``time_zone`` (the data's,
+    where the reader converted them) carry its offset."""
     frame = future[["series", "time", "model", "forecast"]]
-    return _records(frame.rename(columns={"time": "timestamp"}))
+    return _records(
+        in_time_zone(frame.rename(columns={"time": "timestamp"}), time_zone)
+    )
 
 
 def _panel_table(summary: pd.DataFrame) -> str:

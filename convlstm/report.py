@@ -363,6 +363,7 @@ def _panel_data_section(panel: pd.DataFrame, names: list[str]) -> str:
         ("First", format_time(pd.Timestamp(sizes["start"].min()))),
         ("Last", format_time(pd.Timestamp(sizes["end"].max()))),
         ("Frequency", _frequency_cell(panel.attrs.get("freq"))),
+        *_zone_rows(panel.attrs.get("time_zone")),
     ]
     return _data_table(rows, list(panel.attrs.get("notes") or []))
 
@@ -634,12 +635,28 @@ def _data_section(y: pd.Series, name: str) -> str:
         ("Last", _when(index[-1]) if len(index) else "–"),
         ("Frequency", _frequency_cell(freq)),
         ("Range of values", f"{_num(y.min())} to {_num(y.max())}" if len(y) else "–"),
+        *_zone_rows(y.attrs.get("time_zone")),
     ]
     for key in ("time_col", "value_col"):
         if y.attrs.get(key) is not None:
             rows.append((key.replace("_col", " column"), y.attrs[key]))
     notes = y.attrs.get("notes") or []
     return _data_table(rows, [notes] if isinstance(notes, str) else list(notes))
+
+
+def _zone_rows(time_zone: str | None) -> list[tuple[str, str]]:
+    """The data summary's time zone row, where the reader converted the file's
+    times (written with changing UTC offsets) to one: its times, and the
+    forecasts', are in that zone, not the file's local clock."""
+    if not time_zone:
+        return []
+    return [
+        (
+            "Time zone",
+            f"{time_zone}: the file's times carried UTC offsets and were converted "
+            f"to {time_zone}; the times here and in the forecasts are {time_zone}",
+        )
+    ]
 
 
 def _when(stamp: Any) -> Any:

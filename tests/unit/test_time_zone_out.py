@@ -60,3 +60,57 @@ def test_the_cli_writes_utc_offsets(tmp_path):
     assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
     stamps = pd.read_csv(io.StringIO(out.getvalue()))["timestamp"]
     assert all(s.endswith("+00:00") for s in stamps)
+
+
+def _compare_json(path, *extra) -> dict:
+    import json
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["compare", "--csv", str(path), "--models", "naive", "--horizon", "2"]
+    argv += ["--folds", "1", "--json", "--quiet", *extra]
+    assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    return json.loads(out.getvalue())
+
+
+def test_the_cli_json_names_the_zone_and_marks_its_forecasts(tmp_path):
+    path = tmp_path / "berlin.csv"
+    path.write_bytes(_berlin_csv())
+    one = _compare_json(path)
+    assert one["time_zone"] == "UTC"
+    assert one["future"] and all(
+        r["timestamp"].endswith("+00:00") for r in one["future"]
+    )
+    path.write_bytes(_berlin_csv(sensors=("a", "b")))
+    many = _compare_json(path)
+    assert many["time_zone"] == "UTC"
+    assert many["future"] and all(
+        r["timestamp"].endswith("+00:00") for r in many["future"]
+    )
+
+
+def test_the_cli_json_of_times_as_written_has_no_zone(tmp_path):
+    path = tmp_path / "days.csv"
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    path.write_text(
+        "date,sales\n" + "".join(f"{d:%Y-%m-%d},{i % 7}\n" for i, d in enumerate(days))
+    )
+    payload = _compare_json(path)
+    assert payload["time_zone"] is None
+    assert not any("+00:00" in r["timestamp"] for r in payload["future"])
+
+
+def test_the_report_says_the_times_are_utc():
+    from convlstm.report import build_panel_report, build_report
+
+    y = to_series(read_csv(_berlin_csv()), time_col="time", value_col="temp")
+    result = compare(y, models=["naive"], horizon=3, folds=1)
+    page = build_report(y, result, record=result.record)
+    assert "Time zone" in page and "converted to UTC" in page
+    panel = to_panel(read_csv(_berlin_csv(sensors=("a", "b"))))
+    result = compare_panel(panel, models=["naive"], horizon=3, folds=1)
+    assert "converted to UTC" in build_panel_report(panel, result)
+    days = pd.date_range("2024-01-01", periods=60, freq="D")
+    plain = pd.Series(np.arange(60.0) % 7, index=days, name="sales")
+    result = compare(plain, models=["naive"], horizon=3, folds=1)
+    page = build_report(plain, result, record=result.record)
+    assert "Time zone" not in page
