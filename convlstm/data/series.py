@@ -247,7 +247,9 @@ def spike_scores(
     """For each value, how many times its series' typical one-step change (the
     median) it stands from its neighbours: from the nearer of them for a lone
     value (:func:`spike_ratios`), or from the median of the :data:`SPIKE_WINDOW`
-    values around it for a short run of such values, whichever is larger; but no
+    values around it for a short run of such values, or from the levels on both
+    sides of a longer run that leaves the series' level and comes back to it
+    (:func:`_long_runs`: an error code held for hours), whichever is larger; but no
     more than it stands from the values one cycle of ``periods`` before or after
     it (a peak that comes back every day or every year is no glitch). NaN for a
     series of fewer than 8 points, or one that mostly does not move.
@@ -278,7 +280,106 @@ def spike_scores(
     score = np.fmax(lone, run)
     if periods and (score > SPIKE_STEPS).any():
         score = np.fmin(score, _seasonal_distance(series, key, typical, periods))
+    if (jump > SPIKE_STEPS).any():
+        # checked against its cycles on its own: a run longer than a cycle
+        # holds the values a cycle before and after most of its points
+        score = np.fmax(score, _long_runs(v, key, before, typical, size, periods))
     return score
+
+
+#: A run of values far from the level on both its sides (a sensor's error code
+#: held for hours) is a spike when it holds at most this share of its series'
+#: points; a longer one is left as the series' own (a level it stayed at).
+LONG_RUN_SHARE = 1 / 20
+
+
+def _long_runs(
+    v: np.ndarray,
+    key: pd.Series,
+    before: np.ndarray,
+    typical: np.ndarray,
+    size: np.ndarray,
+    periods: tuple[int, ...] = (),
+) -> np.ndarray:
+    """Scores (as :func:`spike_scores`) of runs longer than the moving median
+    sees: entered by a jump of over :data:`SPIKE_STEPS` typical steps, left by the
+    first value back within that many of the level before it, at most
+    :data:`LONG_RUN_SHARE` of the series long, and farther from the series'
+    median than that level is (so the rare side is the run: normal values
+    between two bursts of an error code are not one); not in a series where
+    such jumps are more than that share of its steps (it switches between
+    levels by nature), nor where the runs found hold more than that share of
+    its points together (its own states, such as an appliance's "on"). A run
+    shorter than a cycle of ``periods`` is checked against the values a cycle
+    before and after it, as :func:`spike_scores` checks a lone value (a few
+    hours that peak every day are no glitch). A run's score is how far
+    its values stand from the nearer of the two levels around it; NaN
+    elsewhere."""
+    out = np.full(len(v), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        big = (before / typical > SPIKE_STEPS) & (size >= 8) & (typical > 0)
+    jumps = np.flatnonzero(big)
+    if not len(jumps):
+        return out
+    codes = pd.factorize(key)[0]
+    # a series that jumps that far often (a switch between two levels) has
+    # jumps of its own, not glitches: its runs are left to the moving median
+    often = (
+        np.bincount(codes[jumps])
+        > LONG_RUN_SHARE * np.bincount(codes)[: codes[jumps].max() + 1]
+    )
+    jumps = jumps[~often[codes[jumps]]]
+    if not len(jumps):
+        return out
+    ends = np.r_[np.flatnonzero(np.diff(codes)) + 1, len(v)]
+    end_of = ends[np.searchsorted(ends, jumps, side="right")]
+    median_of: dict[int, float] = {}  # by series, only those with a jump
+    covered = -1  # the end of the last run found: its leaving jump starts none
+    for i, end in zip(jumps, end_of, strict=True):
+        if i <= covered:
+            continue
+        base, tol = v[i - 1], SPIKE_STEPS * typical[i]
+        longest = int(size[i] * LONG_RUN_SHARE)
+        stop = min(i + longest + 1, int(end))
+        back = np.flatnonzero(np.abs(v[i:stop] - base) <= tol)
+        if not len(back) or back[0] == 0:
+            continue
+        k = i + int(back[0])
+        inside = v[i:k]
+        code = int(codes[i])
+        if code not in median_of:
+            median_of[code] = float(np.nanmedian(v[int(end - size[i]) : end]))
+        middle = median_of[code]
+        if np.median(np.abs(inside - middle)) <= abs(base - middle):
+            continue
+        near = np.fmin(np.abs(inside - base), np.abs(inside - v[k]))
+        start = int(end - size[i])
+        for lag in _cycle_lags(periods, longer_than=k - i):
+            for j in (i - lag, i + lag):
+                if start <= j and j + (k - i) <= end:
+                    near = np.fmin(near, np.abs(inside - v[j : j + k - i]))
+        out[i:k] = near / typical[i]
+        covered = k
+    # runs that together hold more than that share of a series are its own
+    # states (an appliance's "on"), not glitches
+    found = ~np.isnan(out)
+    held = np.bincount(codes[found], minlength=codes.max() + 1)
+    out[found & (held > LONG_RUN_SHARE * np.bincount(codes))[codes]] = np.nan
+    return out
+
+
+def _cycle_lags(periods: tuple[int, ...], longer_than: int = 0) -> list[int]:
+    """The lags a cycle of ``periods`` away (a long cycle give or take a step: a
+    yearly peak of weekly data falls in week 52 or 53), longer than
+    ``longer_than``, shortest first."""
+    return sorted(
+        {
+            lag
+            for m in periods
+            for lag in ((m - 1, m, m + 1) if m > 24 else (m,))
+            if lag >= 1 and lag > longer_than
+        }
+    )
 
 
 def _seasonal_distance(
@@ -287,17 +388,12 @@ def _seasonal_distance(
     """How many typical steps each value stands from the nearest of the values a
     cycle before or after it (a long cycle give or take a step: a yearly peak of
     weekly data falls in week 52 or 53); NaN where no such value exists."""
-    lags = {
-        lag
-        for m in periods
-        for lag in ((m - 1, m, m + 1) if m > 24 else (m,))
-        if 1 <= lag < len(series)
-    }
+    lags = [lag for lag in _cycle_lags(periods) if lag < len(series)]
     v = series.to_numpy(dtype=float)
     grouped = series.groupby(key, sort=False)
     nearest = np.full(len(v), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        for lag in sorted(lags):
+        for lag in lags:
             for shift in (lag, -lag):
                 other = grouped.shift(shift).to_numpy(dtype=float)
                 nearest = np.fmin(nearest, np.abs(v - other) / typical)

@@ -146,3 +146,55 @@ def test_the_data_chart_marks_the_points_the_reader_filled():
     marked = next(t for t in fig.data if t.name == "filled in by the reader")
     assert len(marked.x) == len(SPIKES)
     assert len(plots.series_figure(to_series(_readings(spikes=[]))).data) == 1
+
+
+def test_an_error_code_held_for_hours_is_a_run_of_spikes():
+    # a day of 10-minute readings at 999.9 (144 points) in 20 days: the moving
+    # median of 15 cannot see it; it leaves the level and comes back
+    held = list(range(1000, 1144))
+    df = _readings(n=20 * 144, spikes=held)
+    kept = to_series(df)
+    assert any("stands" in n and "144 such values" in n for n in kept.attrs["notes"])
+    y = to_series(df, spikes="fill")
+    assert np.flatnonzero(filled_mask(y)).tolist() == held
+    assert y.max() < 20
+
+
+def _noisy(*parts: np.ndarray) -> np.ndarray:
+    values = np.concatenate(parts)
+    return values + np.random.default_rng(1).normal(0, 0.01, len(values))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        # an appliance switched on for long stretches, many times: its own state
+        _noisy(np.tile(np.r_[np.full(60, 0.1), np.full(30, 1500.0)], 20)),
+        # a run that never comes back is a level shift
+        _noisy(np.full(500, 10.0), np.full(40, 999.9), np.full(60, 500.0)),
+        # a run longer than a twentieth of the series stays
+        _noisy(np.full(300, 10.0), np.full(40, 999.9), np.full(300, 10.0)),
+    ],
+)
+def test_long_stretches_of_a_series_own_are_not_spikes(values):
+    assert not spike_mask(values).any()
+
+
+def test_normal_values_between_two_bursts_are_not_a_run():
+    # error codes at the start and again later: the values between are kept
+    values = np.linspace(10, 12, 1000) + np.sin(np.arange(1000)) * 0.05
+    values[:30] = 999.9
+    values[500:530] = 999.9
+    far = spike_mask(values)
+    assert not far[30:500].any() and far[500:530].all()
+
+
+def test_a_long_run_that_comes_back_every_year_is_no_spike():
+    # ten festival days a year in three years of daily visits: each stands far
+    # from the days around it, but not from the same days a year before or after
+    days = pd.date_range("2021-01-01", periods=3 * 365, freq="D")
+    values = 100 + np.random.default_rng(2).normal(0, 0.5, len(days))
+    for year in range(3):
+        values[year * 365 + 200 : year * 365 + 210] = 5000.0
+    assert not spike_mask(values, periods=(7, 365)).any()
+    assert spike_mask(values).sum() == 30  # without its cycles: each run is one
