@@ -129,6 +129,23 @@ def _fit_legend(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def _filled_trace(y: pd.Series) -> go.Scatter | None:
+    """Markers on the points the reader filled in (gaps, spikes read as
+    missing), so a straight stretch is not taken for data; None when it filled
+    none."""
+    filled = filled_mask(y) if y.attrs.get("filled") else None
+    if filled is None or not filled.any():
+        return None
+    return go.Scatter(
+        x=y.index[filled],
+        y=y.to_numpy(dtype=float)[filled],
+        mode="markers",
+        name="filled in by the reader",
+        marker={"color": _FILLED, "size": 5, "symbol": "circle-open"},
+        hovertemplate="%{x}<br>filled in: %{y:,.5~r}<extra></extra>",
+    )
+
+
 def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
     """A line chart of the series with a range slider.
 
@@ -147,20 +164,9 @@ def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
             hovertemplate="%{x}<br>%{y:,.5~r}<extra></extra>",
         )
     )
-    filled = filled_mask(y) if y.attrs.get("filled") else None
-    if filled is not None and filled.any():
-        # the points the reader filled in (gaps, spikes read as missing): marked,
-        # so a straight stretch is not taken for data
-        fig.add_trace(
-            go.Scatter(
-                x=y.index[filled],
-                y=y.to_numpy(dtype=float)[filled],
-                mode="markers",
-                name="filled in by the reader",
-                marker={"color": _FILLED, "size": 5, "symbol": "circle-open"},
-                hovertemplate="%{x}<br>filled in: %{y:,.5~r}<extra></extra>",
-            )
-        )
+    filled = _filled_trace(y)
+    if filled is not None:
+        fig.add_trace(filled)
     else:
         fig.update_layout(showlegend=False)
     fig.update_xaxes(rangeslider_visible=True)
@@ -314,6 +320,8 @@ def forecast_figure(
                 hovertemplate="actual %{y:,.5~r}<extra></extra>",
             )
         )
+    if (filled := _filled_trace(y)) is not None:
+        fig.add_trace(filled)
     for name in names:
         color = colors[name]
         label = _label(name)

@@ -148,8 +148,30 @@ def test_the_data_chart_marks_the_points_the_reader_filled():
     assert len(plots.series_figure(to_series(_readings(spikes=[]))).data) == 1
 
 
+def test_the_forecast_charts_mark_the_points_the_reader_filled():
+    from convlstm import compare, compare_panel, plots
+
+    def marked(fig) -> int:
+        names = [t.name for t in fig.data]
+        assert names.count("filled in by the reader") <= 1
+        return sum(len(t.x) for t in fig.data if t.name == "filled in by the reader")
+
+    y = to_series(_readings(), spikes="fill")
+    result = compare(y, models=["naive"], horizon=24, folds=1)
+    assert marked(plots.forecast_figure(y, result)) == len(SPIKES)
+    plain = to_series(_readings(spikes=[]))
+    assert marked(plots.forecast_figure(plain, result)) == 0
+    frame = _readings()
+    panel = to_panel(
+        pd.concat([frame.assign(sensor="a"), frame.assign(sensor="b")]),
+        spikes="fill",
+    )
+    result = compare_panel(panel, models=["naive"], horizon=24, folds=1)
+    assert marked(plots.panel_forecast_figure(panel, result, "b")) == len(SPIKES)
+
+
 def test_an_error_code_held_for_hours_is_a_run_of_spikes():
-    # a day of 10-minute readings at 999.9 (144 points) in 20 days: the moving
+    # six days of hourly readings at 999.9 (144 points) in 120 days: the moving
     # median of 15 cannot see it; it leaves the level and comes back
     held = list(range(1000, 1144))
     df = _readings(n=20 * 144, spikes=held)
