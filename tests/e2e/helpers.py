@@ -53,6 +53,43 @@ def go_to(page, name: str) -> None:
     wait_idle(page)
 
 
+def upload(page, name: str, content: bytes, mime: str = "text/csv") -> None:
+    """On the Data page, choose "Upload a CSV" and upload ``content`` as ``name``;
+    wait until the page shows the file's preview (or the reader's message).
+
+    A click or an upload that lands while the page reruns can be lost: the page
+    then comes back on the bundled dataset (seen once in CI, on a loaded
+    machine). The upload is then repeated, at most three times, as a user would,
+    and each repeat is printed, so that a log shows it.
+    """
+    from playwright.sync_api import expect
+
+    if not page.get_by_role("heading", name="Data").is_visible():
+        go_to(page, "Data")
+    # the file read (its preview), or the reader's message on it
+    read = page.get_by_text("File preview").or_(
+        page.get_by_test_id("stAlertContentError")
+    )
+    bundled = page.get_by_role("radio", name="Bundled dataset")
+    for attempt in range(3):
+        wait_idle(page)
+        page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": name, "mimeType": mime, "buffer": content}]
+        )
+        try:
+            expect(read.first).to_be_visible(timeout=60_000)
+            return
+        except AssertionError:
+            wait_idle(page)
+            if attempt == 2 or bundled.get_attribute("aria-checked") != "true":
+                raise
+            print(
+                f"the upload of {name} was lost (the page shows the bundled "
+                f"data): uploading it again ({attempt + 2} of 3)"
+            )
+
+
 def pick_dataset(page, name: str) -> None:
     """Choose the bundled dataset ``name`` on the Data page and wait until the app
     holds it: the sidebar's current data names it (the selectbox shows the choice

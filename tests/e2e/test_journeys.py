@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     pick_dataset,
     set_number,
     snap,
+    upload,
     wait_idle,
 )
 
@@ -45,11 +46,7 @@ def test_upload_train_and_see_results(page, screenshots: Path) -> None:
     # a first visit shows which source is chosen (it once showed neither)
     bundled = page.get_by_role("radio", name="Bundled dataset")
     expect(bundled).to_have_attribute("aria-checked", "true")
-    page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
-    page.locator("input[type=file]").set_input_files(
-        files=[{"name": "sales.csv", "mimeType": "text/csv", "buffer": monthly_csv()}]
-    )
-    expect(page.get_by_text("File preview")).to_be_visible(timeout=60_000)
+    upload(page, "sales.csv", monthly_csv())
     expect(page.get_by_role("radio", name="Upload a CSV")).to_have_attribute(
         "aria-checked", "true"
     )
@@ -91,11 +88,7 @@ def test_a_tiny_upload_gets_a_forecast_only(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
     csv = "month,sales\n" + "".join(f"2024-{m:02d},{90 + 4 * m}\n" for m in range(1, 6))
-    go_to(page, "Data")
-    page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
-    page.locator("input[type=file]").set_input_files(
-        files=[{"name": "tiny.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
-    )
+    upload(page, "tiny.csv", csv.encode())
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("5", timeout=60_000)
     wait_idle(page)
     expect_no_exception(page)
@@ -122,11 +115,7 @@ def test_a_short_daily_upload_starts_from_the_daily_network(page, screenshots: P
     days = [f"2024-03-{d:02d}" for d in range(1, 22)]
     rows = [f"{day},{120 + i - 40 * (i % 7 in (1, 2))}" for i, day in enumerate(days)]
     csv = "day,sales\n" + "\n".join(rows) + "\n"
-    go_to(page, "Data")
-    page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
-    page.locator("input[type=file]").set_input_files(
-        files=[{"name": "daily.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
-    )
+    upload(page, "daily.csv", csv.encode())
     metric = page.get_by_test_id("stMetricValue").first
     expect(metric).to_have_text("21", timeout=60_000)
     wait_idle(page)

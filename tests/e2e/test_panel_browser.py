@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import expect_no_exception, go_to, snap, wait_idle
+from tests.e2e.helpers import expect_no_exception, go_to, snap, upload, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -26,11 +26,7 @@ def upload_panel(page, content: bytes, name: str = "stores.csv"):
     """Upload a panel CSV on the Data page; return the series picker once shown."""
     from playwright.sync_api import expect
 
-    go_to(page, "Data")
-    page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
-    page.locator("input[type=file]").set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
-    )
+    upload(page, name, content)
     picker = page.get_by_test_id("stSelectbox").filter(
         has_text="Series to train and compare"
     )

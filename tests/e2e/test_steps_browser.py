@@ -14,6 +14,7 @@ from tests.e2e.helpers import (
     expect_no_exception,
     go_to,
     snap,
+    upload,
     wait_idle,
 )
 
@@ -45,10 +46,7 @@ def choose(page, label: str, option: str) -> None:
 def test_an_event_log_as_daily_sums(page, screenshots: Path) -> None:
     from playwright.sync_api import expect
 
-    go_to(page, "Data")
-    page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
-    upload = {"name": "sales_log.csv", "mimeType": "text/csv", "buffer": events_csv()}
-    page.locator("input[type=file]").set_input_files(files=[upload])
+    upload(page, "sales_log.csv", events_csv())
     alert = page.get_by_test_id("stAlertContentError")
     expect(alert).to_contain_text("irregular", timeout=60_000)
     expect(alert).to_contain_text("Steps")
