@@ -67,6 +67,7 @@ from .narrative import (
     epoch_text,
     filled_scoring_text,
     floor_text,
+    head_to_head_text,
     one_fold_text,
     panel_below_zero_text,
     run_start_notes,
@@ -705,12 +706,14 @@ def _run_panel(
 
 def _panel_run_notes(panel: pd.DataFrame, result: PanelComparison) -> list[str]:
     """What a panel run says beside its own notes: forecasts below zero, filled
-    points not scored."""
+    points not scored, a best model that loses most head-to-heads."""
     notes = []
     if below := panel_below_zero_text(panel, result.future):
         notes.append(below)
     if filled := filled_scoring_text(result.forecasts):
         notes.append(filled)
+    if contest := head_to_head_text(result.per_series, result.best):
+        notes.append(contest)
     return notes
 
 

@@ -515,6 +515,50 @@ def panel_scope_note(series: int, limit: int) -> str:
     )
 
 
+def head_to_head_text(per_series: pd.DataFrame, best: str | None) -> str | None:
+    """A sentence when the panel's best model (``best``: lowest mean MASE) loses
+    most head-to-heads: another model has the lower MASE on over half of the
+    series both were scored on (the one that does so most often). A mean is
+    pulled up by a few series a model misses badly; the sentence says so, with
+    both medians. None when no model beats ``best`` on most series.
+
+    Args:
+        per_series: ``PanelComparison.per_series`` (series, model, mase...).
+        best: the model marked best.
+    """
+    if not best or per_series.empty:
+        return None
+    mase = per_series.pivot_table(
+        index="series", columns="model", values="mase", aggfunc="first"
+    )
+    if best not in mase.columns:
+        return None
+    found: tuple[float, str, int, int] | None = None
+    for name in mase.columns:
+        if name == best:
+            continue
+        both = mase[[best, name]].dropna()
+        if len(both) < 2:
+            continue
+        wins = int((both[name] < both[best]).sum())
+        share = wins / len(both)
+        if share > 0.5 and (found is None or share > found[0]):
+            found = (share, str(name), wins, len(both))
+    if found is None:
+        return None
+    share, name, wins, common = found
+    medians = mase[[best, name]].dropna().median()
+    text = (
+        f"{best} has the lowest mean MASE, but {name} scores lower on "
+        f"{wins} of {common} series ({share:.0%}): a few series it misses badly "
+        f"pull its mean up (median MASE {name} {medians[name]:.3f}, {best} "
+        f"{medians[best]:.3f})"
+    )
+    if medians[name] < medians[best]:
+        text += f"; on a typical series, {name} is the better pick"
+    return text
+
+
 def panel_failures(
     failed: Mapping[str, Mapping[str, str]], listed: int = 3, scored: bool = True
 ) -> list[str]:

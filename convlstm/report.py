@@ -33,6 +33,7 @@ from .narrative import (
     coverage_points_text,
     filled_scoring_text,
     floor_text,
+    head_to_head_text,
     kinds_phrase,
     network_words,
     panel_below_zero_text,
@@ -453,6 +454,8 @@ def _panel_notes(result: Any, panel: pd.DataFrame) -> str:
         items.append(below)
     if filled := filled_scoring_text(result.forecasts):
         items.append(filled)
+    if contest := head_to_head_text(result.per_series, result.best):
+        items.append(contest)
     for model, by_series in result.failed.items():
         for series, message in list(by_series.items())[:10]:
             items.append(f"{model} on {series}: {message}")

@@ -216,6 +216,7 @@ def show_leaderboard(cmp: Any) -> None:
         "backtest could score (series too short for a backtest fold are left out "
         "of every model's scores)."
     )
+    note_caption(narrative.head_to_head_text(cmp.per_series, cmp.best))
     note_caption(narrative.floor_text(getattr(cmp, "floor", None), bool(cmp.folds)))
     show_panel_coverage(cmp)
 

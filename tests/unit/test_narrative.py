@@ -255,3 +255,52 @@ def test_the_floor_note_speaks_of_a_backtest_only_where_there_was_one():
     assert scored.endswith("so the scores are those of the forecasts shown")
     alone = narrative.floor_text(0.0, scored=False)
     assert alone.endswith("is raised to 0") and "backtest" not in alone
+
+
+def _per_series(rows: dict[str, list[float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"series": f"s{i}", "model": model, "mase": value}
+            for model, values in rows.items()
+            for i, value in enumerate(values)
+        ]
+    )
+
+
+def test_head_to_head_text_when_the_best_mean_loses_most_series() -> None:
+    from convlstm.narrative import head_to_head_text
+
+    # B wins 4 of 5 series but misses one badly: A keeps the lower mean
+    per_series = _per_series(
+        {"A": [1.0, 1.0, 1.0, 1.0, 1.0], "B": [0.8, 0.8, 0.8, 0.8, 9.0]}
+    )
+    text = head_to_head_text(per_series, "A")
+    assert text.startswith("A has the lowest mean MASE, but B scores lower on 4 of 5")
+    assert "(80%)" in text and "median MASE B 0.800, A 1.000" in text
+    assert text.endswith("on a typical series, B is the better pick")
+    # the best mean also wins most series: nothing to say
+    assert head_to_head_text(per_series, "B") is None
+    even = _per_series({"A": [1.0, 1.0], "B": [0.5, 2.0]})
+    assert head_to_head_text(even, "A") is None  # half is not most
+    assert head_to_head_text(per_series, None) is None
+
+
+def test_the_cli_and_the_report_say_when_the_best_mean_loses_most_series() -> None:
+    from convlstm.cli import _panel_run_notes
+    from convlstm.report import _panel_notes
+
+    per_series = _per_series(
+        {"A": [1.0, 1.0, 1.0, 1.0, 1.0], "B": [0.8, 0.8, 0.8, 0.8, 9.0]}
+    )
+    result = SimpleNamespace(
+        per_series=per_series,
+        best="A",
+        future=pd.DataFrame(columns=["series", "model", "forecast"]),
+        forecasts=pd.DataFrame(columns=["series", "fold", "step"]),
+        notes=[],
+        failed={},
+    )
+    panel = pd.DataFrame({"series": ["s0"], "time": [0], "value": [1.0]})
+    notes = _panel_run_notes(panel, result)
+    assert len(notes) == 1 and "B scores lower on 4 of 5" in notes[0]
+    assert "B scores lower on 4 of 5" in _panel_notes(result, panel)
