@@ -235,8 +235,9 @@ def compare(
 
     Args:
         y: the series (regular DatetimeIndex), e.g. from ``datasets.load``.
-        models: registered model names; None for the default set
-            (:func:`~convlstm.models.registry.default_models`).
+        models: registered model names; None for the default set for ``y``
+            (TSB joins it for intermittent data, Naive for business days:
+            :func:`~convlstm.models.registry.default_models`).
         horizon: steps to forecast (per backtest fold and into the future).
         folds: number of backtest folds; 0 for none, a forecast only: every model
             is fitted on the whole series and forecasts the future, unscored
@@ -283,7 +284,7 @@ def compare(
     """
     start = time.perf_counter()
     if models is None:
-        models = default_models()
+        models = default_models(y)
     if isinstance(models, str):
         models = (models,)
     names: list[str] = []

@@ -355,7 +355,9 @@ def compare_panel(
         panel: a long frame ``series, time, value`` (:func:`convlstm.to_panel`,
             :func:`convlstm.datasets.load_panel`).
         models: registered model names or forecaster instances, or
-            ``{name: forecaster}``; None for the registry's default set.
+            ``{name: forecaster}``; None for the registry's default set for
+            this panel (TSB joins it for intermittent data, Naive for business
+            days: :func:`~convlstm.models.registry.default_models`).
         horizon: steps per fold and into the future; None for the frequency's
             default (one season, or 10 steps without one), halved until the
             median-length series can hold it
@@ -448,7 +450,7 @@ def compare_panel(
         horizon = _default_horizon(items)
     horizon = check_horizon(horizon)
     _check_futures(items, horizon)  # before training, not after
-    named = _prototypes(models, horizon, dict(params or {}))
+    named = _prototypes(models, horizon, dict(params or {}), chosen)
     helpers = helper_members(named)
     if trains_too := unchosen_members_text(named):
         notes.append(trains_too)
@@ -632,10 +634,12 @@ def _prototypes(
     models: Sequence[str | BaseForecaster] | Mapping[str, BaseForecaster] | None,
     horizon: int,
     params: dict[str, Any],
+    panel: pd.DataFrame | None = None,
 ) -> dict[str, BaseForecaster]:
-    """``{name: unfitted model}`` from names, instances or a mapping."""
+    """``{name: unfitted model}`` from names, instances or a mapping; None: the
+    default models for ``panel`` (:func:`~convlstm.models.registry.default_models`)."""
     if models is None:
-        models = default_models()
+        models = default_models(panel)
     if isinstance(models, str | BaseForecaster):
         models = [models]
     if isinstance(models, Mapping):

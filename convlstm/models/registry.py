@@ -283,13 +283,31 @@ def default_models(data: Any = None) -> tuple[str, ...]:
             them on, if known: for intermittent data (one series mostly zeros, or
             half the series of a panel or more: :func:`~convlstm.data.series.
             zero_shares`) :data:`INTERMITTENT_MODEL` joins them, before the
-            ensemble.
+            ensemble; for business-day data (prices, rates),
+            :data:`RANDOM_WALK_MODEL`.
     """
     names = [s.name for s in _SPECS.values() if s.default]
+    at = names.index("Ensemble") if "Ensemble" in names else len(names)
+    if data is not None and RANDOM_WALK_MODEL in model_names() and _business(data):
+        names.insert(at, RANDOM_WALK_MODEL)
+        at += 1
     if data is not None and INTERMITTENT_MODEL in model_names() and _intermittent(data):
-        at = names.index("Ensemble") if "Ensemble" in names else len(names)
         names.insert(at, INTERMITTENT_MODEL)
     return tuple(names)
+
+
+#: The baseline that joins the defaults for business-day data (prices, rates):
+#: their week is rarely a cycle, and the last value is the forecast to beat.
+RANDOM_WALK_MODEL = "Naive"
+
+
+def _business(data: Any) -> bool:
+    """Whether ``data`` (a series, or a long panel with ``attrs["freq"]``) is
+    read in business days."""
+    freq = getattr(getattr(data, "index", None), "freqstr", None)
+    if freq is None and hasattr(data, "attrs"):
+        freq = data.attrs.get("freq")
+    return str(freq or "").upper() in {"B", "C"}
 
 
 def _intermittent(data: Any) -> bool:

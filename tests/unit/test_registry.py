@@ -267,3 +267,40 @@ def test_one_name_where_names_are_asked_and_an_instance_where_a_name_is():
     assert min_train_length("ETS", 12, 12) == min_train_length(["ETS"], 12, 12)
     with pytest.raises(ParameterError, match="expected a model name"):
         canonical_name(NaiveForecaster())
+
+
+def test_naive_joins_the_defaults_for_business_days(monkeypatch):
+    import sys
+
+    import numpy as np
+    import pandas as pd
+
+    from convlstm import compare, to_panel
+    from convlstm.models.registry import default_models
+
+    days = pd.bdate_range("2024-01-01", periods=80)
+    price = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 80))
+    y = pd.Series(price, index=days, name="close")
+    assert default_models(y)[-2:] == ("Naive", "Ensemble")
+    calendar = pd.Series(price, index=pd.date_range("2024-01-01", periods=80))
+    assert "Naive" not in default_models(calendar)
+    frame = pd.DataFrame(
+        {
+            "ticker": np.repeat(["a", "b"], 80),
+            "day": np.tile(days, 2),
+            "close": np.r_[price, price[::-1]],
+        }
+    )
+    assert "Naive" in default_models(to_panel(frame))
+    # the library's default comparison asks for the data's defaults (the
+    # stand-in keeps the fast ones only)
+    asked = []
+
+    def fast_defaults(data=None):
+        asked.append(default_models(data))
+        return tuple(n for n in asked[-1] if "naive" in n.lower())
+
+    module = sys.modules["convlstm.compare"]  # the package's name is the function
+    monkeypatch.setattr(module, "default_models", fast_defaults)
+    result = compare(y, horizon=5, folds=1)
+    assert "Naive" in asked[0] and "Naive" in result.summary.index
