@@ -170,3 +170,22 @@ def test_coverage_of_a_one_fold_run_says_why_it_is_missing(result) -> None:
     table = box.dataframe[0].value
     assert "None" not in table.astype(str).to_numpy()
     assert table["mean_width"].iloc[0] not in ("—", "None")
+
+
+def test_a_best_mean_that_loses_most_series_is_said_under_the_leaderboard(
+    result,
+) -> None:
+    cmp = result["comparison"]
+    per_series = cmp.per_series.copy()
+    best = cmp.best
+    other = next(m for m in per_series["model"].unique() if m != best)
+    # the other model wins two of three series but misses the third badly
+    mase = {("north", other): 0.5, ("south", other): 0.5, ("east", other): 50.0}
+    mase.update({(s, best): 1.0 for s in ("north", "south", "east")})
+    per_series["mase"] = [
+        mase[(s, m)] for s, m in per_series[["series", "model"]].values
+    ]
+    res = {**result, "comparison": dataclasses.replace(cmp, per_series=per_series)}
+    captions = " ".join(c.value for c in _app(res).caption)
+    assert f"but {other} scores lower on 2 of 3 series" in captions
+    assert "scores lower on" not in " ".join(c.value for c in _app(result).caption)
