@@ -68,7 +68,7 @@ def steps_controls(src: ui.Source) -> None:
         help="Values far from their neighbours (over 150 times the series' typical "
         "step from them: a sensor's error code such as 999.9, a typo, a wrong "
         "unit), alone or in a run that comes back to the level before it (up "
-        "to a twentieth of the series), are read as missing and filled by "
+        "to a tenth of the series), are read as missing and filled by "
         "straight lines between their neighbours, like gaps; they are not scored. "
         "The notes below say which were filled. Off: they are kept, and a note "
         "points at them.",

@@ -290,7 +290,7 @@ def spike_scores(
 #: A run of values far from the level on both its sides (a sensor's error code
 #: held for hours) is a spike when it holds at most this share of its series'
 #: points; a longer one is left as the series' own (a level it stayed at).
-LONG_RUN_SHARE = 1 / 20
+LONG_RUN_SHARE = 1 / 10
 
 
 def _long_runs(

@@ -194,8 +194,8 @@ def _noisy(*parts: np.ndarray) -> np.ndarray:
         _noisy(np.tile(np.r_[np.full(60, 0.1), np.full(30, 1500.0)], 20)),
         # a run that never comes back is a level shift
         _noisy(np.full(500, 10.0), np.full(40, 999.9), np.full(60, 500.0)),
-        # a run longer than a twentieth of the series stays
-        _noisy(np.full(300, 10.0), np.full(40, 999.9), np.full(300, 10.0)),
+        # a run longer than a tenth of the series stays
+        _noisy(np.full(300, 10.0), np.full(80, 999.9), np.full(300, 10.0)),
     ],
 )
 def test_long_stretches_of_a_series_own_are_not_spikes(values):
@@ -220,3 +220,10 @@ def test_a_long_run_that_comes_back_every_year_is_no_spike():
         values[year * 365 + 200 : year * 365 + 210] = 5000.0
     assert not spike_mask(values, periods=(7, 365)).any()
     assert spike_mask(values).sum() == 30  # without its cycles: each run is one
+
+
+def test_a_sensor_down_for_days_is_filled():
+    # 60 hours of 999.9 in 40 days of hourly readings (6% of them)
+    df = _readings(n=24 * 40, spikes=range(700, 760))
+    y = to_series(df, spikes="fill")
+    assert np.flatnonzero(filled_mask(y)).tolist() == list(range(700, 760))
