@@ -391,8 +391,10 @@ def _decimal_mark(present: pd.Series, cand: pd.Series, comma_hint: bool) -> str:
     if comma_vals.str.fullmatch(_COMMA_EXPONENT).any():
         # "1,002E+03": no one groups the thousands of a mantissa
         return ","
+    # grouped thousands start with a digit other than 0: "0,440" and "-0,376"
+    # are decimals whatever the delimiter
     us = (
-        comma_vals.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+        comma_vals.str.fullmatch(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?")
         | comma_vals.str.fullmatch(_INDIAN)
     ).all()
     eu = comma_vals.str.fullmatch(

@@ -234,3 +234,15 @@ def test_eurostat_colon_is_missing():
     y = series(csv(cells, sep=";"))
     assert y.iloc[5] == pytest.approx(5.5)  # interpolated
     assert any("interpolated 1 missing" in n for n in y.attrs["notes"])
+
+
+def test_a_leading_zero_before_the_comma_marks_a_decimal_in_a_comma_file():
+    # anomalies quoted with a decimal comma in a comma-separated file: "0,440"
+    # cannot group thousands (it was read as 440)
+    cells = [f"{(-1) ** i * (i % 9) / 10:.3f}".replace(".", ",") for i in range(28)]
+    y = series(csv(cells))
+    assert y.abs().max() < 1
+    assert any("decimal comma" in n for n in y.attrs["notes"])
+    # thousands are still thousands
+    y = series(csv([f"{1000 + 37 * i:,}" for i in range(28)]))
+    assert y.iloc[0] == 1000 and y.iloc[1] == 1037
