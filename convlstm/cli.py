@@ -1026,7 +1026,8 @@ def _add_source(p: argparse.ArgumentParser) -> None:
         default="keep",
         choices=SPIKE_CHOICES,
         help="values far from their neighbours (a sensor's error code such as "
-        "999.9, a typo): keep them, with a note (default), or fill them like "
+        "812, a typo; markers written with nines alone, such as -999, are read "
+        "as missing anyway): keep them, with a note (default), or fill them like "
         "missing values (straight lines between their neighbours, not scored)",
     )
     p.add_argument("--horizon", type=int, help="steps to forecast")

@@ -66,8 +66,9 @@ def steps_controls(src: ui.Source) -> None:
         key="spikes",
         on_change=ui.choose_steps,
         help="Values far from their neighbours (over 150 times the series' typical "
-        "step from them: a sensor's error code such as 999.9, a typo, a wrong "
-        "unit), alone or in a run that comes back to the level before it (up "
+        "step from them: a sensor's error code, a typo, a wrong unit; markers "
+        "written with nines alone, such as -999, are read as missing anyway), "
+        "alone or in a run that comes back to the level before it (up "
         "to a tenth of the series), are read as missing and filled by "
         "straight lines between their neighbours, like gaps; they are not scored. "
         "The notes below say which were filled. Off: they are kept, and a note "

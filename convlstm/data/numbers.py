@@ -567,7 +567,56 @@ def column_values(raw: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
         notes.extend(number_notes(name, style, repairs))
         notes.extend(_bad_cells(raw, name, values, bad))
     _check_magnitude(raw, name, values)
+    values, marked = missing_markers(values)
+    if marked:
+        notes.append(f"column {quote(name)}: {marked}")
     return values, notes
+
+
+def _all_nines(value: float) -> bool:
+    """Whether ``value`` is written with nines alone, at least two of them: -999,
+    -99.99, 9999, 99.9, -9.99 (the markers data loggers, climate archives and
+    statistics packages write for "no value")."""
+    digits = f"{abs(value):.10g}".replace(".", "")
+    return len(digits) >= 2 and set(digits) == {"9"}
+
+
+def missing_markers(values: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """``values`` with its missing-value markers read as missing (NaN), and a
+    note on them (None when it has none).
+
+    A marker is a value written with nines alone (:func:`_all_nines`: -999,
+    -99.99, 9999) that stands outside the other values by more than their own
+    range: -999 among temperatures of -5 to 30, 9999 among anomalies of -1 to 1.
+    A 99 among percentages, or a 999 among prices of 900 to 1100, is a value.
+    At least 8 other values are needed to tell.
+    """
+    finite = values[np.isfinite(values)]
+    if finite.size < 9:
+        return values, None
+    distinct = np.unique(finite)
+    nines = np.array([v for v in distinct if _all_nines(float(v))])
+    if not nines.size:
+        return values, None
+    others = finite[~np.isin(finite, nines)]
+    if others.size < 8:
+        return values, None
+    low, high = float(others.min()) + 0.0, float(others.max()) + 0.0  # no "-0"
+    span = high - low if high > low else max(abs(high), 1.0)
+    far = nines[(nines < low - span) | (nines > high + span)]
+    if not far.size:
+        return values, None
+    hit = np.isin(values, far)
+    shown = " and ".join(f"{v:g}" for v in far[:3])
+    note = (
+        f"read {plural(int(hit.sum()), 'cell')} of {shown} as missing (first at "
+        f"row {int(np.flatnonzero(hit)[0]) + 2}): a missing-value marker, far "
+        f"outside the other values ({low:.4g} to {high:.4g}); the gaps it leaves "
+        "inside the series are interpolated and not scored"
+    )
+    out = values.copy()
+    out[hit] = np.nan
+    return out, note
 
 
 def _bad_cells(

@@ -82,7 +82,9 @@ def to_series(
             "min", "max", "count"). With ``step``, an empty step is 0 for "sum"
             and "count", else interpolated.
         spikes: what to do with values far from their neighbours (a sensor's
-            error code such as 999.9, a typo; :func:`spike_mask`): "keep" them
+            error code, a typo; :func:`spike_mask`; a marker written with nines
+            alone, such as -999, is read as missing anyway:
+            :func:`~convlstm.data.numbers.missing_markers`): "keep" them
             (a note points at them) or "fill" them like missing values, by linear
             interpolation, unscored in a backtest (:data:`SPIKE_CHOICES`).
 

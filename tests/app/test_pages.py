@@ -516,10 +516,10 @@ def test_results_on_intermittent_data_say_what_mae_hides(
     assert any("60% of the steps are 0" in c.value for c in app.caption)
 
 
-def test_fill_spikes_reads_a_sensors_error_codes_as_missing(app: AppTest) -> None:
+def test_fill_spikes_reads_a_sensors_glitches_as_missing(app: AppTest) -> None:
     hours = pd.date_range("2024-01-01", periods=240, freq="h")
     temps = 10 + 5 * np.sin(2 * np.pi * np.arange(240) / 24)
-    temps[[60, 61, 150]] = 999.9  # the logger's error code
+    temps[[60, 61, 150]] = 812.5  # a glitch (999.9 reads as a missing marker)
     csv = "time,temp\n" + "".join(
         f"{h:%Y-%m-%d %H:%M},{t:.3f}\n" for h, t in zip(hours, temps, strict=True)
     )

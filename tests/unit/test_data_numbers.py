@@ -246,3 +246,40 @@ def test_a_leading_zero_before_the_comma_marks_a_decimal_in_a_comma_file():
     # thousands are still thousands
     y = series(csv([f"{1000 + 37 * i:,}" for i in range(28)]))
     assert y.iloc[0] == 1000 and y.iloc[1] == 1037
+
+
+@pytest.mark.parametrize("marker", ["-999", "-99.99", "9999", "-9.99", "999.9"])
+def test_missing_value_markers_read_as_missing(marker):
+    cells = [f"{0.1 * (i % 7) - 0.3:.2f}" for i in range(40)]
+    cells[5] = cells[20] = marker
+    y = series(csv(cells, name="anomaly"))
+    assert y.abs().max() < 1
+    note = next(n for n in y.attrs["notes"] if "marker" in n)
+    assert f"read 2 cells of {float(marker):g} as missing (first at row 7)" in note
+    assert len(y.attrs["filled"]) == 2  # interpolated, not scored
+
+
+def test_values_of_nines_inside_the_data_stay():
+    # a 999 among prices of 900 to 1100, a 99 among percentages
+    prices = [str(900 + (i * 37) % 200) for i in range(40)]
+    prices[7] = "999"
+    assert series(csv(prices)).iloc[7] == 999
+    shares = [str(50 + (i * 13) % 50) for i in range(40)]
+    shares[3] = "99"
+    assert series(csv(shares)).iloc[3] == 99
+
+
+def test_a_wide_file_padded_with_markers_starts_each_series_at_its_data():
+    from convlstm import to_panel
+
+    rows = ["month,a,b"]
+    for i in range(48):
+        b = "-999" if i < 12 else f"{5 + (i % 12) / 2:.1f}"
+        rows.append(f"2020-{i % 12 + 1:02d}-01,{10 + (i % 12) / 3:.2f},{b}")
+    rows = [rows[0]] + [
+        f"{2020 + i // 12}-{i % 12 + 1:02d}-01,{r.split(',', 1)[1]}"
+        for i, r in enumerate(rows[1:])
+    ]
+    panel = to_panel(read_csv(("\n".join(rows) + "\n").encode()))
+    b = panel[panel["series"] == "b"]
+    assert len(b) == 36 and b["value"].min() > 0

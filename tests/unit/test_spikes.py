@@ -1,4 +1,4 @@
-"""Spikes (a sensor's 999.9, a typo) kept with a note or filled like gaps:
+"""Spikes (a glitch such as 812.5, a typo) kept with a note or filled like gaps:
 ``to_series(spikes=...)``, ``to_panel(spikes=...)`` and the CLI's --spikes."""
 
 import io
@@ -20,14 +20,14 @@ def _readings(n: int = 480, spikes=SPIKES) -> pd.DataFrame:
     rng = np.random.default_rng(0)
     t = np.arange(n)
     values = 10 + 5 * np.sin(2 * np.pi * t / 24) + rng.normal(0, 0.3, n)
-    values[list(spikes)] = 999.9
+    values[list(spikes)] = 812.5
     times = pd.date_range("2024-01-01", periods=n, freq="h")
     return pd.DataFrame({"time": times, "temp": values.round(3)})
 
 
 def test_kept_spikes_are_said_and_the_note_says_how_to_fill_them():
     y = to_series(_readings())
-    assert y.max() == 999.9 and not filled_mask(y).any()
+    assert y.max() == 812.5 and not filled_mask(y).any()
     note = next(n for n in y.attrs["notes"] if "stands" in n)
     assert "--spikes fill" in note and "Fill spikes" in note
     assert f"({len(SPIKES)} such values)" in note  # the runs too
@@ -40,7 +40,7 @@ def test_kept_spikes_are_said_and_the_note_says_how_to_fill_them():
 def test_filled_spikes_alone_and_in_short_runs_become_straight_lines():
     df = _readings()
     y = to_series(df, spikes="fill")
-    assert y.max() < 20  # every 999.9 is gone
+    assert y.max() < 20  # every 812.5 is gone
     mask = filled_mask(y)
     assert np.flatnonzero(mask).tolist() == SPIKES  # and nothing else is unscored
     # the pair between its neighbours: a straight line
@@ -48,7 +48,7 @@ def test_filled_spikes_alone_and_in_short_runs_become_straight_lines():
     assert y.iloc[200] == pytest.approx(before + (after - before) / 3)
     note = next(n for n in y.attrs["notes"] if "spike" in n)
     assert note.startswith(f"filled {len(SPIKES)} spikes")
-    assert "2024-01-03 02:00:00: 999.9" in note
+    assert "2024-01-03 02:00:00: 812.5" in note
     assert not any("stands" in n for n in y.attrs["notes"])
     # untouched points keep their values
     keep = ~mask
@@ -99,14 +99,14 @@ def test_a_panel_fills_each_series_and_says_which():
     assert any(f"filled {len(SPIKES)} spikes" in n for n in a.attrs["notes"])
     assert not filled_mask(series_of(panel, "c")).any()
     kept = to_panel(pd.concat([one, two, three]))
-    assert kept["value"].max() == 999.9
+    assert kept["value"].max() == 812.5
 
 
 def test_cli_spikes_fill(tmp_path):
     path = tmp_path / "sensor.csv"
     _readings().to_csv(path, index=False)
     argv = ["forecast", "--csv", str(path), "--model", "naive", "--horizon", "2"]
-    for spikes, top in (("keep", 999.9), ("fill", 20)):
+    for spikes, top in (("keep", 812.5), ("fill", 20)):
         out, err = io.StringIO(), io.StringIO()
         assert main([*argv, "--spikes", spikes], stdout=out, stderr=err) == 0
         forecast = pd.read_csv(io.StringIO(out.getvalue()))["forecast"]
@@ -133,7 +133,7 @@ def test_peaks_that_come_back_every_cycle_are_no_spikes():
     y = to_series(pd.DataFrame({"week": weeks, "units": sales}), spikes="fill")
     assert y.max() == 300.0 and not filled_mask(y).any()
     # a glitch among the pulses is still one
-    pulse[100] = 999.9
+    pulse[100] = 812.5
     y = to_series(pd.DataFrame({"time": hours, "load": pulse}), spikes="fill")
     assert np.flatnonzero(filled_mask(y)).tolist() == [100]
 
@@ -171,7 +171,7 @@ def test_the_forecast_charts_mark_the_points_the_reader_filled():
 
 
 def test_an_error_code_held_for_hours_is_a_run_of_spikes():
-    # six days of hourly readings at 999.9 (144 points) in 120 days: the moving
+    # six days of hourly readings at 812.5 (144 points) in 120 days: the moving
     # median of 15 cannot see it; it leaves the level and comes back
     held = list(range(1000, 1144))
     df = _readings(n=20 * 144, spikes=held)
@@ -193,9 +193,9 @@ def _noisy(*parts: np.ndarray) -> np.ndarray:
         # an appliance switched on for long stretches, many times: its own state
         _noisy(np.tile(np.r_[np.full(60, 0.1), np.full(30, 1500.0)], 20)),
         # a run that never comes back is a level shift
-        _noisy(np.full(500, 10.0), np.full(40, 999.9), np.full(60, 500.0)),
+        _noisy(np.full(500, 10.0), np.full(40, 812.5), np.full(60, 500.0)),
         # a run longer than a tenth of the series stays
-        _noisy(np.full(300, 10.0), np.full(80, 999.9), np.full(300, 10.0)),
+        _noisy(np.full(300, 10.0), np.full(80, 812.5), np.full(300, 10.0)),
     ],
 )
 def test_long_stretches_of_a_series_own_are_not_spikes(values):
@@ -205,8 +205,8 @@ def test_long_stretches_of_a_series_own_are_not_spikes(values):
 def test_normal_values_between_two_bursts_are_not_a_run():
     # error codes at the start and again later: the values between are kept
     values = np.linspace(10, 12, 1000) + np.sin(np.arange(1000)) * 0.05
-    values[:30] = 999.9
-    values[500:530] = 999.9
+    values[:30] = 812.5
+    values[500:530] = 812.5
     far = spike_mask(values)
     assert not far[30:500].any() and far[500:530].all()
 
@@ -223,7 +223,7 @@ def test_a_long_run_that_comes_back_every_year_is_no_spike():
 
 
 def test_a_sensor_down_for_days_is_filled():
-    # 60 hours of 999.9 in 40 days of hourly readings (6% of them)
+    # 60 hours of 812.5 in 40 days of hourly readings (6% of them)
     df = _readings(n=24 * 40, spikes=range(700, 760))
     y = to_series(df, spikes="fill")
     assert np.flatnonzero(filled_mask(y)).tolist() == list(range(700, 760))
