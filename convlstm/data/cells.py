@@ -37,6 +37,30 @@ MISSING = frozenset(
     }
 )
 
+#: Cells of suppressed or confidential figures, as health and statistics
+#: offices write them: "*", "c" (ONS), "x" (Statistics Canada), "[c]", ":c"
+#: (Eurostat). Missing cells too (:data:`MISSING` holds them), with a note of
+#: their own: they hide small counts, which interpolation may overstate.
+SUPPRESSED = frozenset(
+    {
+        "*",
+        "**",
+        "***",
+        "suppressed",
+        "supp",
+        "supp.",
+        "confidential",
+        "conf",
+        "c",
+        "[c]",
+        "x",
+        "[x]",
+        ":c",
+        ": c",
+    }
+)
+MISSING = MISSING | SUPPRESSED
+
 # Column names that hold time; such columns are never converted to numbers.
 _TIME_NAME = re.compile(
     r"^(date|time|timestamp|datetime|date_?time|ds|dt|period|month|year|quarter|week|"

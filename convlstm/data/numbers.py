@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .cells import (
+    SUPPRESSED,
     VALUE_CHOICE,
     cell_text,
     is_code_column,
@@ -150,6 +151,15 @@ def to_numbers(
     if len(present) == 0:
         return values, np.zeros(len(text), dtype=bool), "", []
     repairs: list[str] = []
+    hidden = text[missing].str.lower().isin(SUPPRESSED)
+    if hidden.any():
+        first = text[missing][hidden]
+        repairs.append(
+            f"read {plural(int(hidden.sum()), 'cell')} such as {quote(first.iloc[0])} "
+            f"(first at row {int(first.index[0]) + 2}) as missing: a suppressed or "
+            "confidential figure; gaps inside the series are interpolated from "
+            "their neighbours, which may overstate a small count"
+        )
     present = _minus_signs(present, repairs)
     present = _strip_flags(present, repairs)
     nums = _plain(present)
@@ -251,11 +261,11 @@ def _below_bounds(
     present: pd.Series, nums: np.ndarray, repairs: list[str]
 ) -> np.ndarray:
     """Cells written as below a bound ("<1" in Google Trends, "<0.5" below a
-    lab's detection limit), a minority of the cells, as half the bound (the
-    usual substitute), with a note; more of them stay cells that are not
-    numbers (the column is then no column of numbers)."""
+    lab's detection limit) as half the bound (the
+    usual substitute), with a note, however many (a rare disease's counts are
+    mostly "<5"); a column of bounds alone stays cells that are not numbers."""
     below = present.str.fullmatch(_BELOW).to_numpy(bool) & np.isnan(nums)
-    if not below.any() or below.mean() > 0.5:
+    if not below.any() or below.all():
         return nums
     cells = present[below]
     bounds = _plain(cells.str.extract(_BELOW)[0].str.replace(",", ".", regex=False))

@@ -312,6 +312,7 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
     times = pd.DatetimeIndex(panel["time"])
     sums = values.groupby(times.to_numpy()).sum(min_count=1).sort_index()
     totals = _total_rows(panel, values, sums)
+    panel_all = panel
     if totals:  # a file's own total row: left out, not added to the rest
         rest = ~panel["series"].astype(str).isin(totals).to_numpy()
         panel, values = panel[rest], values[rest]
@@ -350,6 +351,13 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
             f"left out {_listing(totals)}: "
             f"{'it is' if len(totals) == 1 else 'each is'} the sum of the other "
             "series (the file's own total), which would count every value twice"
+            + (
+                ""
+                if _exact_total(panel_all, totals[0])
+                else f" (within {NEAR_TOTAL:.0%} at nearly all its times: a total "
+                "may hold what no series does, such as cases of no known region, or "
+                "figures the others suppress)"
+            )
         )
     late = spans.index[spans["min"] > index[0]].tolist()
     early = spans.index[spans["max"] < index[-1]].tolist()
@@ -389,7 +397,39 @@ def _total_rows(panel: pd.DataFrame, values: pd.Series, sums: pd.Series) -> list
     scale = np.maximum(np.abs(at), 1e-12)
     same = pd.Series(np.abs(at - 2 * v) <= 1e-6 * scale, index=panel.index)
     share = same.groupby(names.to_numpy()).mean()
-    return [str(s) for s in share.index[share >= 0.99]]
+    exact = [str(s) for s in share.index[share >= 0.99]]
+    if exact:
+        return exact
+    # nearly: the rest within NEAR_TOTAL of it at 95% of its times (a national
+    # count holds cases of no known region; suppressed cells were read as
+    # substitutes); the largest such series only
+    rest = at - v
+    near = pd.Series(
+        np.abs(v - rest) <= NEAR_TOTAL * np.maximum(np.abs(v), 1e-12), index=panel.index
+    )
+    close = near.groupby(names.to_numpy()).mean()
+    found = close.index[close >= 0.95]
+    if not len(found):
+        return []
+    size = values.groupby(names.to_numpy()).mean()
+    return [str(size[found].idxmax())]
+
+
+def _exact_total(panel: pd.DataFrame, name: str) -> bool:
+    """Whether the series ``name`` of ``panel`` is the sum of the others at 99% of
+    its times (not only nearly)."""
+    values = pd.to_numeric(panel["value"], errors="coerce")
+    sums = values.groupby(pd.DatetimeIndex(panel["time"]).to_numpy()).sum(min_count=1)
+    at = sums.reindex(pd.DatetimeIndex(panel["time"])).to_numpy(dtype=float)
+    v = values.to_numpy(dtype=float)
+    mine = (panel["series"].astype(str) == name).to_numpy()
+    scale = np.maximum(np.abs(at[mine]), 1e-12)
+    return bool(np.mean(np.abs(at[mine] - 2 * v[mine]) <= 1e-6 * scale) >= 0.99)
+
+
+#: How far from the sum of the other series (a share of it) a series may be and
+#: still be read as the file's own total (:func:`total_of`).
+NEAR_TOTAL = 0.05
 
 
 def natural_key(name: object) -> tuple:

@@ -283,3 +283,23 @@ def test_a_wide_file_padded_with_markers_starts_each_series_at_its_data():
     panel = to_panel(read_csv(("\n".join(rows) + "\n").encode()))
     b = panel[panel["series"] == "b"]
     assert len(b) == 36 and b["value"].min() > 0
+
+
+@pytest.mark.parametrize("token", ["*", "c", "suppressed", "[x]", ":c"])
+def test_suppressed_cells_are_missing_and_said(token):
+    cells = [str(20 + (i * 7) % 11) for i in range(30)]
+    cells[4] = cells[17] = token
+    y = series(csv(cells, name="Cases"))
+    assert y.attrs["value_col"] == "Cases"
+    note = next(n for n in y.attrs["notes"] if "suppressed" in n)
+    assert f"read 2 cells such as {token!r} (first at row 6) as missing" in note
+    assert len(y.attrs["filled"]) == 2
+
+
+def test_a_count_column_mostly_below_a_bound_is_read():
+    # a rare disease: most weeks "<5", some counted
+    cells = ["<5"] * 20 + [str(5 + i) for i in range(10)]
+    y = series(csv(cells, name="Cases"))
+    assert (y.iloc[:20] == 2.5).all() and y.iloc[-1] == 14
+    with pytest.raises(DataError):
+        series(csv(["<5"] * 30, name="Cases"))  # bounds alone: no numbers

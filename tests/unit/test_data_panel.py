@@ -330,3 +330,31 @@ def test_total_of_leaves_out_a_files_own_total_row(tmp_path):
     np.testing.assert_array_equal(y.to_numpy(), parts["All products"])
     notes = " | ".join(y.attrs["notes"])
     assert "the total of 3 series" in notes and "left out 'All products'" in notes
+
+
+def test_total_of_leaves_out_a_total_that_holds_a_little_more(tmp_path):
+    # a national count: the regions' cases plus a few of no known region
+    from convlstm.data import total_of
+
+    weeks = pd.date_range("2023-01-02", periods=30, freq="W-MON")
+    rng = np.random.default_rng(2)
+    parts = {f"region {i}": rng.integers(40, 80, 30).astype(float) for i in range(3)}
+    regions = sum(parts.values())
+    parts["national"] = regions + rng.integers(1, 6, 30)
+    df = pd.DataFrame(
+        [
+            (k, w.strftime("%Y-%m-%d"), x)
+            for k, v in parts.items()
+            for w, x in zip(weeks, v, strict=True)
+        ],
+        columns=["area", "week", "cases"],
+    )
+    y = total_of(to_panel(_csv(tmp_path, df)))
+    np.testing.assert_array_equal(y.to_numpy(), regions)
+    notes = " | ".join(y.attrs["notes"])
+    assert "left out 'national'" in notes and "within 5%" in notes
+    # three series of about the same size: none is the others' total
+    alike = df[df["area"] != "national"]
+    y = total_of(to_panel(_csv(tmp_path, alike)))
+    np.testing.assert_array_equal(y.to_numpy(), regions)
+    assert "left out" not in " | ".join(y.attrs["notes"])
