@@ -93,8 +93,50 @@ def _names_are_dates(names: list[str]) -> bool:
     return bool(years or looks_like_dates(tail))
 
 
-_YEAR_NAMES = ("year", "years", "yr", "jahr", "annee", "año", "ano")
-_MONTH_NAMES = ("month", "months", "mon", "monat", "mois", "mes")
+_YEAR_NAMES = (
+    "year",
+    "years",
+    "yr",
+    "yyyy",
+    "jahr",
+    "annee",
+    "año",
+    "ano",
+    # epidemiological and ISO week years
+    "mmwr year",
+    "mmwr_year",
+    "mmwryear",
+    "epi year",
+    "epi_year",
+    "epiyear",
+    "iso year",
+    "iso_year",
+    "isoyear",
+)
+_MONTH_NAMES = (
+    "month",
+    "months",
+    "mon",
+    "mo",
+    "mm",
+    "month_num",
+    "month num",
+    "month number",
+    "monat",
+    "mois",
+    "mes",
+)
+#: Names of a column of days of the year (1-366) beside a column of years.
+_DOY_NAMES = (
+    "doy",
+    "day of year",
+    "day_of_year",
+    "dayofyear",
+    "yday",
+    "jday",
+    "julian day",
+    "julian_day",
+)
 _DAY_NAMES = ("day", "days", "tag", "jour", "dia", "día")
 _HOUR_NAMES = (
     "hour",
@@ -149,7 +191,12 @@ def combine_time_columns(
             parts, joined = out
             return _with_joined(df, parts, joined, notes)
     if years:
-        for names, join in ((_QUARTER_NAMES, _join_quarter), (_WEEK_NAMES, _join_week)):
+        for names, join in (
+            (_QUARTER_NAMES, _join_quarter),
+            (_MMWR_WEEK_NAMES, _join_mmwr_week),
+            (_WEEK_NAMES, _join_week),
+            (_DOY_NAMES, _join_day_of_year),
+        ):
             part = next((c for c in cols if lower[c] in names), None)
             joined = None if part is None else join(df, years[0], part)
             if joined is not None:
@@ -305,7 +352,29 @@ def _is_clock_column(col: pd.Series) -> bool:
 
 
 _QUARTER_NAMES = ("quarter", "qtr", "q", "quartal", "trimestre", "kwartaal")
-_WEEK_NAMES = ("week", "wk", "kw", "woche", "semaine", "semana", "iso week", "isoweek")
+_WEEK_NAMES = (
+    "week",
+    "wk",
+    "kw",
+    "woche",
+    "semaine",
+    "semana",
+    "iso week",
+    "isoweek",
+    "iso_week",
+    "week number",
+    "week_number",
+    "week_num",
+    "weeknum",
+    "week no",
+    "week_no",
+    "epi week",
+    "epi_week",
+    "epiweek",
+)
+#: Names of a column of MMWR weeks (the US CDC's epidemiological weeks: Sunday
+#: to Saturday, week 1 the first with four days in January).
+_MMWR_WEEK_NAMES = ("mmwr week", "mmwr_week", "mmwrweek")
 
 
 def _whole_years(df: pd.DataFrame, year: str) -> pd.Series | None:
@@ -339,6 +408,39 @@ def _join_week(df: pd.DataFrame, year: str, week: str) -> pd.Series | None:
     return (y.astype(str) + "-W" + w.astype(int).astype(str).str.zfill(2)).reset_index(
         drop=True
     )
+
+
+def _join_mmwr_week(df: pd.DataFrame, year: str, week: str) -> pd.Series | None:
+    """Cells "YYYY-MM-DD" (the Sunday each week starts) from a column of MMWR
+    years and one of MMWR weeks 1-53; None if they are not. MMWR week 1 starts
+    on the Sunday on or before 4 January."""
+    y = _whole_years(df, year)
+    w = pd.to_numeric(df[week], errors="coerce")
+    if y is None or w.isna().any() or not (w == w.round()).all():
+        return None
+    if not w.between(1, 53).all():
+        return None
+    jan4 = pd.to_datetime(y.astype(str) + "-01-04")
+    first = jan4 - pd.to_timedelta((jan4.dt.day_of_week + 1) % 7, unit="D")
+    start = first + pd.to_timedelta(7 * (w.astype(int) - 1), unit="D")
+    return start.dt.strftime("%Y-%m-%d").reset_index(drop=True)
+
+
+def _join_day_of_year(df: pd.DataFrame, year: str, day: str) -> pd.Series | None:
+    """Cells "YYYY-MM-DD" from a column of years and one of days of the year
+    1-366; None if they are not (or a day 366 falls in a year of 365)."""
+    y = _whole_years(df, year)
+    d = pd.to_numeric(df[day], errors="coerce")
+    if y is None or d.isna().any() or not (d == d.round()).all():
+        return None
+    if not d.between(1, 366).all():
+        return None
+    dates = pd.to_datetime(y.astype(str) + "-01-01") + pd.to_timedelta(
+        d.astype(int) - 1, unit="D"
+    )
+    if (dates.dt.year != y).any():
+        return None
+    return dates.dt.strftime("%Y-%m-%d").reset_index(drop=True)
 
 
 def _join_year_month(
@@ -564,6 +666,15 @@ _CALENDAR_NAMES = frozenset(
         "hr",
         "minute",
         "week",
+        "mmwr_week",
+        "mmwrweek",
+        "epi_week",
+        "epiweek",
+        "iso_week",
+        "week_number",
+        "week_num",
+        "month",
+        "month_num",
         "weekofyear",
         "week_of_year",
         "isoweek",
@@ -592,16 +703,51 @@ _CALENDAR_NAMES = frozenset(
 )
 
 
+#: Names of a column of the year a time falls in (beside the time itself).
+_CALENDAR_YEAR_NAMES = frozenset(
+    ("year", "mmwr_year", "mmwryear", "epi_year", "epiyear", "iso_year", "isoyear")
+)
+
+
+#: Names of a column of the time as a fraction of years (1850.042: mid-January).
+_DECIMAL_YEAR_NAMES = frozenset(
+    (
+        "decimal_date",
+        "decimal_year",
+        "decimal_time",
+        "decdate",
+        "dec_date",
+        "decyear",
+        "dec_year",
+        "fractional_year",
+        "frac_year",
+        "year_decimal",
+        "year_fraction",
+    )
+)
+
+
 def calendar_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
     """The columns of ``cols`` named like a calendar number (weekday, hour, week
-    of the year...) that hold whole numbers from 0 to 366: features of the time,
-    not values to forecast."""
+    of the year...) that hold whole numbers from 0 to 366, or like a year that
+    hold whole years (1000-2999), or like a decimal year (1850.042) that hold
+    such years: features of the time, not values to forecast."""
     out = []
     for c in cols:
-        if str(c).lower().strip().replace(" ", "_") not in _CALENDAR_NAMES:
+        name = str(c).lower().strip().replace(" ", "_")
+        if name in _DECIMAL_YEAR_NAMES:
+            v = pd.to_numeric(df[c], errors="coerce")
+            if v.notna().all() and v.between(1000, 2999).all():
+                out.append(c)  # a fraction of a year, as NOAA writes beside months
+            continue
+        if name in _CALENDAR_YEAR_NAMES:
+            low, high = 1000, 2999
+        elif name in _CALENDAR_NAMES:
+            low, high = 0, 366
+        else:
             continue
         v = pd.to_numeric(df[c], errors="coerce")
-        if v.notna().all() and (v == v.round()).all() and v.between(0, 366).all():
+        if v.notna().all() and (v == v.round()).all() and v.between(low, high).all():
             out.append(c)
     return out
 

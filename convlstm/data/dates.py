@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import CLOCK, MONTHS, TIME_CHOICE, cell_text, plural, quote
+from .cells import CLOCK, MONTHS, TIME_CHOICE, cell_text, format_time, plural, quote
 from .frequency import infer_freq
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -150,12 +150,76 @@ def parse_times(
     if len(present) == 0:
         raise DataError(f"column {quote(name)} has no dates: every cell is empty")
     own = None if groups is None else groups[present.index.to_numpy()]
+    decimal = _decimal_year_text(present, name)
+    if decimal is not None:
+        out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        out[present.index] = decimal[0].to_numpy()
+        return pd.DatetimeIndex(out), notes_first + [decimal[1]]
     present, october = _decimal_months(present, name)
     parsed, notes = _text_times(present, name, own, local=local)
     notes = october + notes
     out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
     out[present.index] = parsed.to_numpy()
     return pd.DatetimeIndex(out), notes_first + notes
+
+
+#: Steps of decimal years (in years) and how a fraction of a year maps to the
+#: step's start: months, quarters, years.
+_DECIMAL_STEPS = (("monthly", 1 / 12, 12), ("quarterly", 1 / 4, 4), ("yearly", 1.0, 1))
+
+
+def _decimal_year_text(present: pd.Series, name: str) -> tuple[pd.Series, str] | None:
+    """Times written as decimal years ("1850.0417", "1850.125", "1850.5") read as
+    the month, quarter or year they fall in, with a note; None when the cells are
+    not such years. Cells such as "2018.01" .. "2018.12" are months
+    (:func:`_decimal_months`) unless a fraction has three digits or more, or
+    every cell has the same fraction (a yearly series stamped mid-year)."""
+    if not present.str.fullmatch(r"[12]\d{3}\.\d+").all():
+        return None
+    fractions = present.str.split(".").str[1]
+    one_fraction = fractions.nunique() == 1 and len(present) > 1
+    if not one_fraction and not (fractions.str.len() >= 3).any():
+        return None
+    read = _decimal_years(present.astype(float).to_numpy(), name)
+    if read is None:
+        return None
+    return pd.Series(read[0].to_numpy(), index=present.index), read[1]
+
+
+def _decimal_years(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
+    """:func:`_decimal_year_text` for numbers: years 1000-2999 with fractions, on
+    a step of a month, a quarter or a year; None otherwise."""
+    finite = v[np.isfinite(v)]
+    if len(finite) < 3 or finite.min() < 1000 or finite.max() >= 3000:
+        return None
+    if (finite == np.round(finite)).all():
+        return None
+    step = float(np.median(np.diff(np.unique(finite))))
+    for label, length, parts in _DECIMAL_STEPS:
+        if abs(step - length) > 0.1 * length:
+            continue
+        year = np.floor(v)
+        part = np.floor((v - year) * parts + 0.02).clip(0, parts - 1)
+        month = (part * (12 // parts) + 1).astype("float")
+        text = pd.Series(
+            [
+                f"{int(y):04d}-{int(m):02d}-01" if np.isfinite(y) else ""
+                for y, m in zip(year, month, strict=True)
+            ],
+            dtype=str,
+        )
+        times = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        if (
+            times[np.isfinite(v)].duplicated().sum()
+            > pd.Series(finite).duplicated().sum()
+        ):
+            return None  # two different fractions in one step: not this step
+        at = int(np.flatnonzero(np.isfinite(v) & (v != np.floor(v)))[0])
+        return times, (
+            f"read column {quote(name)} as decimal years, {label} "
+            f"({v[at]:.6g} as {format_time(times.iloc[at])})"
+        )
+    return None
 
 
 def _decimal_months(present: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
@@ -469,6 +533,9 @@ def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[
     counted = _counted_times(v, name)
     if counted is not None:
         return pd.DatetimeIndex(counted[0]), [counted[1]]
+    decimal = _decimal_years(v, name)
+    if decimal is not None:
+        return pd.DatetimeIndex(decimal[0]), [decimal[1]]
     finite = v[np.isfinite(v)]
     if len(finite) and (finite == np.round(finite)).all():
         text = pd.Series([f"{int(x)}" if np.isfinite(x) else "" for x in v], dtype=str)

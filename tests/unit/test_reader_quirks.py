@@ -1228,3 +1228,47 @@ def test_mostly_zero_series_say_how_to_read_their_forecasts():
     assert not any(n.startswith("mostly zeros") for n in steady_notes)
     (note,) = (n for n in to_panel(read_csv(text)).attrs["notes"] if "mostly" in n)
     assert "1 series is 0 at half the steps or more" in note and "'spare' (88%)" in note
+
+
+@pytest.mark.parametrize(
+    ("stamp", "freq", "first"),
+    [
+        (lambda i: f"{1850 + i / 12:.4f}", "MS", "1850-01-01"),  # start of month
+        (lambda i: f"{1850 + (i + 0.5) / 12:.3f}", "MS", "1850-01-01"),  # mid-month
+        (
+            lambda i: f"{1850 + i // 4 + (i % 4) / 4 + 0.125:.3f}",
+            "QS-JAN",
+            "1850-01-01",
+        ),
+        (lambda i: f"{1850 + i}.5", "YS-JAN", "1850-01-01"),  # mid-year
+    ],
+)
+def test_decimal_years_are_read_as_their_steps(stamp, freq, first):
+    from convlstm import read_csv, to_series
+
+    rows = "".join(f"{stamp(i)},{(i % 12) / 10:.2f}\n" for i in range(48))
+    y = to_series(read_csv(("year,anomaly\n" + rows).encode()))
+    assert len(y) == 48 and y.index.freqstr == freq
+    assert str(y.index[0].date()) == first
+    assert any("decimal years" in n for n in y.attrs["notes"])
+
+
+def test_year_and_day_of_year_columns_are_days():
+    from convlstm import read_csv, to_series
+
+    days = pd.date_range("2019-12-01", periods=90, freq="D")
+    rows = "".join(f"{d.year},{d.day_of_year},{i % 7}\n" for i, d in enumerate(days))
+    y = to_series(read_csv(("year,doy,tmax\n" + rows).encode()))
+    assert len(y) == 90 and y.index.freqstr == "D" and y.index[0] == days[0]
+
+
+def test_mmwr_year_and_week_columns_are_their_sundays():
+    from convlstm import read_csv, to_series
+
+    # MMWR 2014 has 53 weeks; week 1 of 2015 starts on 2015-01-04
+    weeks = [(2014, w) for w in range(40, 54)] + [(2015, w) for w in range(1, 11)]
+    rows = "".join(f"{y},{w},{10 + w % 5}\n" for y, w in weeks)
+    y = to_series(read_csv(("MMWR Year,MMWR Week,Cases\n" + rows).encode()))
+    assert y.attrs["value_col"] == "Cases" and y.index.freqstr == "W-SUN"
+    assert y.index[0] == pd.Timestamp("2014-09-28")
+    assert y.index[14] == pd.Timestamp("2015-01-04")
