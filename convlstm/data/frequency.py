@@ -82,13 +82,13 @@ def regular_freq(
         found = _one_per_period(index)
         if found is None:
             raise
-        freq, snapped, (word, noun) = found
-        moved = int((snapped != index).sum())
-        note = (
-            f"read the data as {word}: one timestamp in each {noun}, on varying "
-            f"days; moved {moved} timestamps onto the start of their {noun}"
-        )
-        return freq, snapped, [note]
+        return _per_period(index, found)
+    if not midnight and _calendar_length(mode):
+        # a month of about 30.5 days stamped mid-month at varying hours (climate
+        # models' 1850-01-16 12:00, 1850-02-15 00:00): months, not 732 hours
+        found = _one_per_period(index)
+        if found is not None:
+            return _per_period(index, found)
     freq, snapped, where = _grid(index, mode, seconds, midnight)
     notes = [
         f"inferred the frequency {frequency_words(freq)} ({freq}) from the most "
@@ -134,6 +134,27 @@ _PERIODS = (
     ("Q", "QS", ("quarterly", "quarter")),
     ("Y", "YS", ("yearly", "year")),
 )
+
+
+def _calendar_length(seconds: float) -> bool:
+    """Whether a step of ``seconds`` is about a month, a quarter or a year."""
+    days = seconds / _DAY
+    return 27 <= days <= 32 or 88 <= days <= 93 or 364 <= days <= 367
+
+
+def _per_period(
+    index: pd.DatetimeIndex,
+    found: tuple[str, pd.DatetimeIndex, tuple[str, str]],
+) -> tuple[str, pd.DatetimeIndex, list[str]]:
+    """:func:`regular_freq`'s answer for timestamps one per calendar period
+    (:func:`_one_per_period`), with its note."""
+    freq, snapped, (word, noun) = found
+    moved = int((snapped != index).sum())
+    note = (
+        f"read the data as {word}: one timestamp in each {noun}, on varying "
+        f"days; moved {moved} timestamps onto the start of their {noun}"
+    )
+    return freq, snapped, [note]
 
 
 def _one_per_period(

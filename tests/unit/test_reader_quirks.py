@@ -1272,3 +1272,17 @@ def test_mmwr_year_and_week_columns_are_their_sundays():
     assert y.attrs["value_col"] == "Cases" and y.index.freqstr == "W-SUN"
     assert y.index[0] == pd.Timestamp("2014-09-28")
     assert y.index[14] == pd.Timestamp("2015-01-04")
+
+
+def test_mid_month_times_at_varying_hours_are_months():
+    # climate-model output: the middle of each month, 1850-01-16 12:00 and
+    # 1850-02-15 00:00 (it read as "every 732 hours")
+    from convlstm import read_csv, to_series
+
+    starts = pd.date_range("1850-01-01", periods=61, freq="MS")
+    mids = starts[:-1] + (starts[1:] - starts[:-1]) / 2
+    rows = "".join(f"{t:%Y-%m-%d %H:%M:%S},{i % 12}\n" for i, t in enumerate(mids))
+    y = to_series(read_csv(("time,tas\n" + rows).encode()))
+    assert y.index.freqstr == "MS" and len(y) == 60
+    assert y.index[0] == pd.Timestamp("1850-01-01")
+    assert any("one timestamp in each month" in n for n in y.attrs["notes"])
