@@ -257,7 +257,9 @@ _TOTAL_WORD = re.compile(
     r"min|minimum|max|maximum|median|count|std|"
     # notes under a table: "Source: ERP export", "Quelle: ...", "* provisional"
     r"sources?|quelle|notes?|footnotes?|remarks?|hinweis|anmerkung|copyright|"
-    r"合计|合計|总计|總計|総計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*|[©*].*",
+    r"合计|合計|总计|總計|総計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*|[©*].*"
+    # a sentence without a digit: "Data are provisional and subject to change."
+    r"|[^\d]*?[^\W\d_]{2,}\s+[^\W\d_]{2,}\s+[^\W\d_]{2,}[^\d]*",
     re.IGNORECASE,
 )
 #: An interval written as its start and end, both with a clock time, a dash with
@@ -271,7 +273,7 @@ _RANGE = re.compile(
 )
 
 #: Most summary rows left out at the end of a time column.
-_MAX_TOTAL_ROWS = 3
+_MAX_TOTAL_ROWS = 6
 
 
 def _total_rows(text: pd.Series, empty: pd.Series) -> pd.Series | None:

@@ -313,7 +313,15 @@ def test_a_delimiter_ending_every_row_is_ignored(sep):
 
 @pytest.mark.parametrize(
     "tail",
-    ["Total,78\n", "Summe,78\nDurchschnitt,6.5\n", "Grand total,78\n", "合计,78\n"],
+    [
+        "Total,78\n",
+        "Summe,78\nDurchschnitt,6.5\n",
+        "Grand total,78\n",
+        "合计,78\n",
+        # footnotes: a source, a sentence without a digit
+        "Source: national surveillance system,\nData are provisional and subject to "
+        "change.,\n",
+    ],
 )
 def test_total_rows_under_the_data_are_left_out(tail):
     y = to_series(read_csv("date,value\n" + _ROWS + tail))
