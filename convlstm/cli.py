@@ -72,6 +72,7 @@ from .narrative import (
     panel_below_zero_text,
     run_start_notes,
     start_notes,
+    unchecked_season_text,
     unchosen_members_text,
     unscored_text,
 )
@@ -628,6 +629,8 @@ def _run_notes(
     notes += run_start_notes(result.fitted, result.backtest.forecasts)
     if one := one_fold_text(result.backtest.forecasts):
         notes.append(one)
+    if unchecked := unchecked_season_text(y, result.fitted, result.backtest.forecasts):
+        notes.append(unchecked)
     if raised := floor_text(result.floor, result.scored):
         notes.append(raised)
     if below := below_zero_text(y, result.future):

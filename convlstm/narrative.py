@@ -369,6 +369,46 @@ def one_fold_text(forecasts: pd.DataFrame) -> str | None:
     )
 
 
+def unchecked_season_text(
+    y: pd.Series, fitted: Mapping[str, Any], forecasts: pd.DataFrame
+) -> str | None:
+    """A sentence on the seasons a model's final fit uses that none of its
+    backtest fits could: a season needs two cycles of history (104 weekly
+    points for a year), which the whole series may hold and the folds' shorter
+    training parts not. The scores then test a forecast without that season,
+    and the one shown has it. None when every final season was there in the
+    last fold.
+
+    Args:
+        y: the series compared.
+        fitted: the models refit on the whole series (``Comparison.fitted``),
+            with ``periods_`` where they choose seasons.
+        forecasts: the backtest's rows (with ``cutoff``).
+    """
+    if forecasts.empty or "cutoff" not in forecasts:
+        return None
+    trained = int((y.index <= pd.Timestamp(forecasts["cutoff"].max())).sum())
+    found = {
+        name: [int(p) for p in getattr(model, "periods_", ()) if trained < 2 * p]
+        for name, model in fitted.items()
+    }
+    found = {name: periods for name, periods in found.items() if periods}
+    if not found:
+        return None
+    names = list(found)
+    periods = sorted({p for ps in found.values() for p in ps})
+    steps = and_list(str(p) for p in periods)
+    return (
+        f"{and_list(names)} {'forecasts' if len(names) == 1 else 'forecast'} with a "
+        f"season of {steps} steps, fitted on the whole series ({len(y)} points), "
+        f"which the backtest's fits could not use: they held at most {trained} "
+        f"points, fewer than two cycles ({2 * periods[0]}); the scores test "
+        f"{'its' if len(names) == 1 else 'their'} forecasts without that season, "
+        "so read the forecast shown with care (a one-off peak of the last cycles "
+        "may come back in it); fewer or shorter folds, or more history, test it"
+    )
+
+
 def alike_forecasts(forecasts: pd.DataFrame, names: list[str]) -> list[str]:
     """The models of ``names`` whose backtest forecasts (``model, forecast``
     rows) equal another's of them to round-off on every fold, in ``names``'

@@ -38,6 +38,7 @@ from .narrative import (
     network_words,
     panel_below_zero_text,
     run_start_notes,
+    unchecked_season_text,
     unscored_panel_text,
     unscored_text,
 )
@@ -190,6 +191,7 @@ def build_report(
             else '<p id="unscored">No backtest, so no scores.</p>'
         ),
         _note(filled_scoring_text(comparison.backtest.forecasts), "filled"),
+        _note(_unchecked_season(y, comparison), "unchecked-season"),
         _note(
             floor_text(getattr(comparison, "floor", None), scored),
             "floor",
@@ -438,6 +440,16 @@ def _frequency_cell(freq: str | None) -> str:
         return "–"
     words = frequency_words(str(freq))
     return words if words == str(freq) else f"{words} ({freq})"
+
+
+def _unchecked_season(y: pd.Series, comparison: Any) -> str | None:
+    """:func:`~convlstm.narrative.unchecked_season_text` of a comparison (one
+    without a backtest or fitted models has none)."""
+    backtest = getattr(comparison, "backtest", None)
+    if backtest is None:
+        return None
+    fitted = getattr(comparison, "fitted", None) or {}
+    return unchecked_season_text(y, fitted, backtest.forecasts)
 
 
 def _note(text: str | None, id_: str, css: str = "muted") -> str:

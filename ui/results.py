@@ -116,7 +116,7 @@ def show_results(res: dict, src: Source | None, y: pd.Series) -> None:
         "shown at first). A model's legend entry shows or hides both its lines; "
         "its *intervals* entry, its bands. The scores below say the same in numbers."
     )
-    show_scores(cmp, best)
+    show_scores(cmp, best, res["y"])
     note_caption(mostly_zero_text(res["y"]))  # what MAE hides on such data
     name = protocol_name(src)
     if name and current:
@@ -279,8 +279,9 @@ def show_start(res: dict) -> None:
         st.info(escape_md(narrative.as_sentence(alike)), icon=":material/info:")
 
 
-def show_scores(cmp: Any, best: str | None) -> None:
-    """The backtest scores: metrics, coverage and width per level, verdicts."""
+def show_scores(cmp: Any, best: str | None, y: pd.Series) -> None:
+    """The backtest scores of a comparison on ``y``: metrics, coverage and width
+    per level, verdicts."""
     # the verdict carries its p-value: a column of it too would push the
     # table past the page at 1280 px
     table = metrics_table(cmp).drop(columns=["p-value"])
@@ -343,6 +344,7 @@ def show_scores(cmp: Any, best: str | None) -> None:
     if filled := narrative.filled_scoring_text(cmp.backtest.forecasts):
         st.caption(escape_md(narrative.as_sentence(filled)))
     note_caption(narrative.one_fold_text(cmp.backtest.forecasts))
+    note_caption(narrative.unchecked_season_text(y, cmp.fitted, cmp.backtest.forecasts))
     note_caption(narrative.floor_text(getattr(cmp, "floor", None)))
     st.caption(
         "★ marks the best model (lowest MAE over all folds). Coverage is measured "

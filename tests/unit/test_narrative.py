@@ -304,3 +304,26 @@ def test_the_cli_and_the_report_say_when_the_best_mean_loses_most_series() -> No
     notes = _panel_run_notes(panel, result)
     assert len(notes) == 1 and "B scores lower on 4 of 5" in notes[0]
     assert "B scores lower on 4 of 5" in _panel_notes(result, panel)
+
+
+def test_a_season_the_backtest_fits_could_not_use_is_said() -> None:
+    import numpy as np
+
+    from convlstm import compare
+
+    # 110 weeks: the whole series holds two yearly cycles (104), the folds'
+    # training parts do not; a one-off outbreak in the first year
+    weeks = pd.date_range("2021-01-04", periods=110, freq="W-MON")
+    cases = 20 + 3 * np.sin(np.arange(110) / 3)
+    cases[60:66] = [300, 900, 1500, 1200, 600, 200]
+    y = pd.Series(cases, index=weeks, name="cases")
+    result = compare(y, models=["ETS", "Naive"], horizon=8, folds=3)
+    text = narrative.unchecked_season_text(y, result.fitted, result.backtest.forecasts)
+    assert text.startswith("ETS forecasts with a season of 52 steps")
+    assert "at most 102 points, fewer than two cycles (104)" in text
+    # one fold of 4 steps leaves 106 points: the season is tested
+    result = compare(y, models=["ETS"], horizon=4, folds=1)
+    assert (
+        narrative.unchecked_season_text(y, result.fitted, result.backtest.forecasts)
+        is None
+    )
