@@ -475,7 +475,24 @@ def _join_year_month(
 _YEAR_LABEL = re.compile(r"[12]\d{3}")
 #: Most columns besides the months a table of years by months may have (a
 #: year's total or average, left out).
-_PIVOT_EXTRA = ("total", "sum", "annual", "year total", "average", "mean", "avg")
+_PIVOT_EXTRA = (
+    "total",
+    "sum",
+    "annual",
+    "year total",
+    "average",
+    "mean",
+    "avg",
+    "ann",
+    # GISTEMP's annual and seasonal means: January-December, December-November,
+    # and the three-month seasons
+    "j-d",
+    "d-n",
+    "djf",
+    "mam",
+    "jja",
+    "son",
+)
 
 
 def _month_number(labels: pd.Series, numbers: bool = False) -> pd.Series:

@@ -1294,3 +1294,19 @@ def test_mid_month_times_at_varying_hours_are_months():
     assert y.index.freqstr == "MS" and len(y) == 60
     assert y.index[0] == pd.Timestamp("1850-01-01")
     assert any("one timestamp in each month" in n for n in y.attrs["notes"])
+
+
+def test_a_gistemp_table_leaves_out_its_annual_and_seasonal_means():
+    from convlstm import read_csv, to_series
+
+    head = (
+        "Year,Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec,J-D,D-N,DJF,MAM,JJA,SON"
+    )
+    rows = [
+        ",".join([str(1990 + k)] + [f"{(k + m) % 7 / 10:.2f}" for m in range(18)])
+        for k in range(6)
+    ]
+    y = to_series(read_csv(("\n".join([head, *rows]) + "\n").encode()))
+    assert len(y) == 72 and y.index.freqstr == "MS"
+    note = next(n for n in y.attrs["notes"] if "table of years by months" in n)
+    assert "left out 'J-D', 'D-N', 'DJF', 'MAM', 'JJA', 'SON'" in note
