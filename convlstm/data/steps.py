@@ -164,6 +164,16 @@ def combine_rows(
         clock = ""
         if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
             raise DataError(_mostly_empty(empty, len(out), freq))
+        if agg in ("mean", "min", "max"):
+            # kept (the newest step holds the newest rows), but said: a year's
+            # mean of its two winter months reads as a cold year
+            first, last = partial_ends(y.index.unique().to_numpy(), out.index, freq)
+            if first or last:
+                kept = [out.index[0]] * first + [out.index[-1]] * last
+                which = " and ".join(
+                    w for w, on in (("first", first), ("last", last)) if on
+                )
+                partial = _partial_kept_note(agg, freq, kept, which)
     notes.append(
         f"{AGGREGATIONS[agg]} the {plural(rows, 'row')} in {step_words(freq)}: "
         f"{len(out):,} steps from {format_time(out.index[0])}"
@@ -446,15 +456,39 @@ def _usual_reach(reach: np.ndarray) -> float:
     return float(min(PARTIAL_SHARE * np.median(reach), np.quantile(reach, 0.1)))
 
 
+def _singular(noun: str) -> str:
+    """ "sum" of "sums", "minimum" of "minima"."""
+    return {"minima": "minimum", "maxima": "maximum"}.get(noun, noun[:-1])
+
+
 def _partial_note(agg: str, freq: str, dropped: list[pd.Timestamp], which: str) -> str:
     """The note for the partial end steps of one series that were left out."""
     one = len(dropped) == 1
-    return (
+    head = (
         f"left out the {which} of the {step_words(freq)} "
         f"({', '.join(format_time(t) for t in dropped)}): the rows cover only part "
         f"of {'it' if one else 'them'}, and {'its' if one else 'their'} "
-        f"{AGG_NOUNS[agg][:-1] if one else AGG_NOUNS[agg]} would read as "
-        f"{'a fall' if one else 'falls'}"
+        f"{_singular(AGG_NOUNS[agg]) if one else AGG_NOUNS[agg]} would "
+    )
+    return head + f"read as {'a fall' if one else 'falls'}"
+
+
+def _partial_kept_note(
+    agg: str, freq: str, kept: list[pd.Timestamp], which: str
+) -> str:
+    """The note for the partial end steps of a series read in means, minima or
+    maxima, which are kept."""
+    one = len(kept) == 1
+    noun = _singular(AGG_NOUNS[agg]) if one else AGG_NOUNS[agg]
+    return (
+        f"the {which} of the {step_words(freq)} "
+        f"({', '.join(format_time(t) for t in kept)}) "
+        f"{'holds' if one else 'hold'} rows for only part of "
+        f"{'it' if one else 'them'}: {'its' if one else 'their'} {noun} "
+        f"{'covers' if one else 'cover'} those alone, and may not compare with "
+        "whole steps where the data have a season inside a step (two winter "
+        "months read as a cold year); read in shorter steps, or leave those rows "
+        "out of the file, if that matters"
     )
 
 

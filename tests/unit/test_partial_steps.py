@@ -59,6 +59,10 @@ def test_means_keep_their_partial_steps():
         agg="mean",
     )
     assert y.index[-1] == pd.Timestamp("2023-04-01") and not _partial_notes(y)
+    # but a note says the last quarter's mean covers April alone
+    note = next(n for n in y.attrs["notes"] if "holds rows for only part" in n)
+    assert note.startswith("the last of the quarterly steps (2023-04-01)")
+    assert "its mean covers those alone" in note
 
 
 def _events(days: pd.DatetimeIndex, seed: int = 0) -> pd.DatetimeIndex:
