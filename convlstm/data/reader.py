@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import warnings
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -78,12 +79,16 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     lines = [line for line in text.split("\n", 60)[:60] if line.strip()]
     if not lines:
         raise DataError(_EMPTY_FILE)
+    if sep is None and (spaced := _space_separated(text, lines)) is not None:
+        text, lines = spaced
+        sep = "\t"
+        notes.append("columns are separated by spaces")
     text, lines = _skip_preamble(text, lines, sep, notes)
     if sep is None:
         sep = _sniff_delimiter(lines[:50])
     text, lines = _trailing_delimiters(text, lines, sep, notes)
     text, lines = _row_names(text, lines, sep)
-    if sep != ",":
+    if sep != "," and "columns are separated by spaces" not in notes:
         notes.append(f"columns are separated by {_DELIMITER_NAMES.get(sep, repr(sep))}")
     n_columns = _check_size(text, lines[0], sep)
     df = _parse(text, lines, sep, n_columns, notes)
@@ -245,6 +250,36 @@ def _count_outside_quotes(line: str, sep: str) -> int:
     if '"' in line:
         line = _QUOTED.sub("", line)
     return line.count(sep)
+
+
+def _space_separated(text: str, lines: list[str]) -> tuple[str, list[str]] | None:
+    """The text with its columns separated by tabs, where runs of spaces separate
+    them (fixed-width or whitespace-separated tables, as climate archives and
+    Fortran programs write them): no line but comments ("#") holds a comma,
+    semicolon, tab or pipe, and at least 90% of the others split into the same
+    number (two or more) of cells. Comment lines stay as they are, but for one
+    of as many names ("# Year Jan Feb ..."): the header; None for any other
+    text."""
+    body = [line for line in lines if not line.lstrip().startswith("#")]
+    if len(body) < 3 or any(d in line for line in body for d in _DELIMITERS):
+        return None
+    counts = Counter(len(line.split()) for line in body)
+    width, seen = counts.most_common(1)[0]
+    if width < 2 or seen < 0.9 * len(body):
+        return None
+
+    def tabbed(line: str) -> str:
+        cells = line.split()
+        if line.lstrip().startswith("#"):
+            # "# Year Jan Feb ...": the column names, written as a comment
+            named = line.lstrip().lstrip("#").split()
+            return "\t".join(named) if len(named) == width else line
+        return "\t".join(cells) if len(cells) == width else line
+
+    return (
+        "\n".join(tabbed(line) for line in text.split("\n")),
+        [tabbed(line) for line in lines],
+    )
 
 
 def _sniff_delimiter(lines: list[str]) -> str:

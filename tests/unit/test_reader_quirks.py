@@ -1310,3 +1310,37 @@ def test_a_gistemp_table_leaves_out_its_annual_and_seasonal_means():
     assert len(y) == 72 and y.index.freqstr == "MS"
     note = next(n for n in y.attrs["notes"] if "table of years by months" in n)
     assert "left out 'J-D', 'D-N', 'DJF', 'MAM', 'JJA', 'SON'" in note
+
+
+def test_space_separated_columns_are_read():
+    from convlstm import read_csv, to_series
+
+    rows = "".join(
+        f"{1990 + i // 12}  {i % 12 + 1:>3}   {(i % 9) / 10:.3f}\n" for i in range(48)
+    )
+    y = to_series(read_csv(("Year  Mon   Anom\n" + rows).encode()))
+    assert len(y) == 48 and y.index.freqstr == "MS"
+    assert "columns are separated by spaces" in y.attrs["notes"]
+    # a table of years by months with its header written as a comment
+    head = "# Year  " + "  ".join(
+        [
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+        ]
+    )
+    lines = [
+        f"{1990 + k}  " + "  ".join(f"{m / 10:.2f}" for m in range(12))
+        for k in range(4)
+    ]
+    y = to_series(read_csv(("\n".join([head, *lines]) + "\n").encode()))
+    assert len(y) == 48 and y.index.freqstr == "MS"
