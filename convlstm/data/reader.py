@@ -8,6 +8,7 @@ import io
 import logging
 import os
 import re
+import unicodedata
 import warnings
 from collections import Counter
 from typing import Any
@@ -75,6 +76,10 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
             parsed as CSV.
     """
     text, notes = _read_text(source)
+    if not text.isascii():
+        # one spelling per name: "Île" typed as I + a combining circumflex (as
+        # macOS may write it) and as the one character are the same series
+        text = unicodedata.normalize("NFC", text)
     sep, text = _excel_sep_line(text)
     lines = [line for line in text.split("\n", 60)[:60] if line.strip()]
     if not lines:

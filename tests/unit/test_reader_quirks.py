@@ -1344,3 +1344,24 @@ def test_space_separated_columns_are_read():
     ]
     y = to_series(read_csv(("\n".join([head, *lines]) + "\n").encode()))
     assert len(y) == 48 and y.index.freqstr == "MS"
+
+
+def test_a_name_typed_with_a_combining_accent_is_the_same_series():
+    import unicodedata
+
+    from convlstm import read_csv, to_panel
+
+    composed = "Île-de-France"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed
+    rows = ["region,week,cases"]
+    for i in range(30):
+        name = decomposed if i % 2 else composed
+        rows.append(
+            f"{name},{pd.Timestamp('2023-01-02') + pd.Timedelta(weeks=i):%Y-%m-%d},{i}"
+        )
+        rows.append(
+            f"Corse,{pd.Timestamp('2023-01-02') + pd.Timedelta(weeks=i):%Y-%m-%d},{i}"
+        )
+    panel = to_panel(read_csv(("\n".join(rows) + "\n").encode()))
+    assert sorted(panel["series"].unique()) == ["Corse", composed]
