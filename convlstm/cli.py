@@ -70,6 +70,7 @@ from .narrative import (
     head_to_head_text,
     one_fold_text,
     panel_below_zero_text,
+    percent_errors_text,
     run_start_notes,
     start_notes,
     unchecked_season_text,
@@ -717,6 +718,8 @@ def _panel_run_notes(panel: pd.DataFrame, result: PanelComparison) -> list[str]:
         notes.append(filled)
     if contest := head_to_head_text(result.per_series, result.best):
         notes.append(contest)
+    if result.folds and (percent := percent_errors_text(panel["value"])):
+        notes.append(percent)
     return notes
 
 

@@ -369,6 +369,26 @@ def one_fold_text(forecasts: pd.DataFrame) -> str | None:
     )
 
 
+def percent_errors_text(values: Any) -> str | None:
+    """A caveat on MAPE and sMAPE for data that cross zero or come near it
+    (temperature anomalies, net flows, counts with zeros): both divide by the
+    values, so they blow up there; None for data well away from zero."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return None
+    size = float(np.median(np.abs(v)))
+    crosses = v.min() < 0 < v.max()
+    near = size > 0 and float(np.abs(v).min()) < 0.05 * size
+    if not (crosses or near or size == 0):
+        return None
+    where = "cross zero" if crosses else "come near zero"
+    return (
+        f"the data {where}: MAPE and sMAPE divide by the values, so they grow "
+        "without bound there and rank models by a few points; read MASE or MAE"
+    )
+
+
 def unchecked_season_text(
     y: pd.Series, fitted: Mapping[str, Any], forecasts: pd.DataFrame
 ) -> str | None:

@@ -37,6 +37,7 @@ from .narrative import (
     kinds_phrase,
     network_words,
     panel_below_zero_text,
+    percent_errors_text,
     run_start_notes,
     unchecked_season_text,
     unscored_panel_text,
@@ -192,6 +193,7 @@ def build_report(
         ),
         _note(filled_scoring_text(comparison.backtest.forecasts), "filled"),
         _note(_unchecked_season(y, comparison), "unchecked-season"),
+        _note(percent_errors_text(y.to_numpy()) if scored else None, "percent-errors"),
         _note(
             floor_text(getattr(comparison, "floor", None), scored),
             "floor",
@@ -468,6 +470,8 @@ def _panel_notes(result: Any, panel: pd.DataFrame) -> str:
         items.append(filled)
     if contest := head_to_head_text(result.per_series, result.best):
         items.append(contest)
+    if result.folds and (percent := percent_errors_text(panel["value"])):
+        items.append(percent)
     for model, by_series in result.failed.items():
         for series, message in list(by_series.items())[:10]:
             items.append(f"{model} on {series}: {message}")

@@ -163,7 +163,7 @@ def show_panel_results(res: dict, src: Source | None, all_series: bool = True) -
         show_problems(cmp)
         show_unscored_series(res, (src or {}).get("series"))
     else:
-        show_leaderboard(cmp)
+        show_leaderboard(cmp, res["panel"])
         show_problems(cmp)
         show_series(res, (src or {}).get("series"))
     if below := narrative.panel_below_zero_text(res["panel"], cmp.future):
@@ -174,8 +174,9 @@ def show_panel_results(res: dict, src: Source | None, all_series: bool = True) -
     show_panel_bundles(res)
 
 
-def show_leaderboard(cmp: Any) -> None:
-    """The summary: one row per model, scores averaged over the series."""
+def show_leaderboard(cmp: Any, panel: pd.DataFrame | None = None) -> None:
+    """The summary: one row per model, scores averaged over the series
+    (``panel``: the data, for the caveat on sMAPE near zero)."""
     st.subheader("Leaderboard")
     table = cmp.summary.drop(columns=["best"], errors="ignore")
     table.index = [("★ " if str(m) == cmp.best else "") + str(m) for m in table.index]
@@ -217,6 +218,8 @@ def show_leaderboard(cmp: Any) -> None:
         "of every model's scores)."
     )
     note_caption(narrative.head_to_head_text(cmp.per_series, cmp.best))
+    if panel is not None:
+        note_caption(narrative.percent_errors_text(panel["value"]))
     note_caption(narrative.floor_text(getattr(cmp, "floor", None), bool(cmp.folds)))
     show_panel_coverage(cmp)
 

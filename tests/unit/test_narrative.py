@@ -299,6 +299,7 @@ def test_the_cli_and_the_report_say_when_the_best_mean_loses_most_series() -> No
         forecasts=pd.DataFrame(columns=["series", "fold", "step"]),
         notes=[],
         failed={},
+        folds=1,
     )
     panel = pd.DataFrame({"series": ["s0"], "time": [0], "value": [1.0]})
     notes = _panel_run_notes(panel, result)
@@ -327,3 +328,13 @@ def test_a_season_the_backtest_fits_could_not_use_is_said() -> None:
         narrative.unchecked_season_text(y, result.fitted, result.backtest.forecasts)
         is None
     )
+
+
+def test_percent_errors_text_for_data_near_or_across_zero() -> None:
+    import numpy as np
+
+    assert "cross zero" in narrative.percent_errors_text(np.array([-0.3, 0.2, 0.5]))
+    assert "come near zero" in narrative.percent_errors_text(
+        np.array([0.01, 5.0, 6.0, 7.0])
+    )
+    assert narrative.percent_errors_text(np.array([100.0, 120.0, 90.0])) is None
