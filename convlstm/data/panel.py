@@ -273,6 +273,8 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
     own = panel.attrs.get("repairs", {}).get(str(name), [])
     shared = [n for n in panel.attrs.get("notes", []) if not n.startswith("series ")]
     y.attrs["notes"] = shared + [f"series {quote(name)}: {n}" for n in own]
+    if ended := _ended_early(panel, y):
+        y.attrs["notes"].append(ended)
     if filled := (panel.attrs.get("filled") or {}).get(str(name)):
         y.attrs["filled"] = filled  # the points the reader filled, for scoring
     if panel.attrs.get("time_zone"):
@@ -281,6 +283,28 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
     value_cols = panel.attrs.get("value_cols") or ["value"]
     y.attrs["value_col"] = value_cols[0] if len(value_cols) == 1 else str(name)
     return y
+
+
+def _ended_early(panel: pd.DataFrame, y: pd.Series) -> str | None:
+    """A note when the series ``y`` of ``panel`` ends :data:`_STALE_STEPS` steps or
+    more before the panel's newest time (a region that stopped reporting): its
+    forecast starts after its own last time, not the file's."""
+    freq = panel.attrs.get("freq")
+    if not freq or y.empty:
+        return None
+    newest = pd.Timestamp(pd.DatetimeIndex(panel["time"]).max())
+    try:
+        cutoff = newest - _STALE_STEPS * to_offset(freq)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if y.index[-1] > cutoff:
+        return None
+    return (
+        f"series {quote(y.name)} ends {format_time(y.index[-1])}, at least "
+        f"{_STALE_STEPS} steps before the file's newest time "
+        f"({format_time(newest)}): its forecast starts after its own last time "
+        "(if its rows only stopped arriving, that forecast is for the past)"
+    )
 
 
 #: The name of a panel's total (:func:`total_of`): what the app's series choice and

@@ -358,3 +358,19 @@ def test_total_of_leaves_out_a_total_that_holds_a_little_more(tmp_path):
     y = total_of(to_panel(_csv(tmp_path, alike)))
     np.testing.assert_array_equal(y.to_numpy(), regions)
     assert "left out" not in " | ".join(y.attrs["notes"])
+
+
+def test_one_series_that_ended_early_says_so(tmp_path):
+    from convlstm.data import series_of
+
+    weeks = pd.date_range("2022-01-03", periods=60, freq="W-MON")
+    rows = [("north", w.strftime("%Y-%m-%d"), i) for i, w in enumerate(weeks)]
+    rows += [("south", w.strftime("%Y-%m-%d"), i) for i, w in enumerate(weeks[:30])]
+    panel = to_panel(
+        _csv(tmp_path, pd.DataFrame(rows, columns=["region", "week", "n"]))
+    )
+    note = series_of(panel, "south").attrs["notes"][-1]
+    assert note.startswith("series 'south' ends 2022-07-25, at least")
+    assert not any(
+        "'north' ends" in n for n in series_of(panel, "north").attrs["notes"]
+    )
