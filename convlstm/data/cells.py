@@ -65,6 +65,7 @@ MISSING = MISSING | SUPPRESSED
 _TIME_NAME = re.compile(
     r"^(date|time|timestamp|datetime|date_?time|ds|dt|period|month|year|quarter|week|"
     r"day|yr|fecha|datum|zeit|jahr|monat|mois|annee|time_?stamp|index|ts|"
+    r"yyyymm|yyyymmdd|yyyyww|year_?month|yearmon|year_?week|ym|yw|"
     r"日期|时间|時間|年份|月份|年月|季度|날짜|일자|日付)s?$"
 )
 # Words inside a column name that suggest time ("order_date", "Period end",

@@ -156,8 +156,9 @@ def parse_times(
         out[present.index] = decimal[0].to_numpy()
         return pd.DatetimeIndex(out), notes_first + [decimal[1]]
     present, october = _decimal_months(present, name)
+    present, weeks = _year_week_digits(present, name)
     parsed, notes = _text_times(present, name, own, local=local)
-    notes = october + notes
+    notes = october + weeks + notes
     out = pd.Series(pd.NaT, index=text.index, dtype=parsed.dtype)
     out[present.index] = parsed.to_numpy()
     return pd.DatetimeIndex(out), notes_first + notes
@@ -220,6 +221,25 @@ def _decimal_years(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
             f"({v[at]:.6g} as {format_time(times.iloc[at])})"
         )
     return None
+
+
+_YEAR_WEEK_DIGITS = re.compile(r"([12]\d{3})(0[1-9]|[1-4]\d|5[0-3])")
+
+
+def _year_week_digits(present: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
+    """Weeks written as six digits YYYYWW ("201940", as surveillance systems
+    label epidemiological weeks) as ISO weeks "2019-W40", with a note: when the
+    column is named for weeks or a week number passes 12 (else YYYYMM months
+    are meant)."""
+    parts = present.str.fullmatch(_YEAR_WEEK_DIGITS)
+    if not parts.all():
+        return present, []
+    week = present.str[4:].astype(int)
+    named = re.search(r"week|wk|yw|kw|semaine|semana|woche", name.lower())
+    if not named and week.max() <= 12:
+        return present, []
+    out = present.str[:4] + "-W" + present.str[4:]
+    return out, [f"read column {quote(name)} as ISO weeks written YYYYWW"]
 
 
 def _decimal_months(present: pd.Series, name: str) -> tuple[pd.Series, list[str]]:

@@ -1365,3 +1365,19 @@ def test_a_name_typed_with_a_combining_accent_is_the_same_series():
         )
     panel = to_panel(read_csv(("\n".join(rows) + "\n").encode()))
     assert sorted(panel["series"].unique()) == ["Corse", composed]
+
+
+def test_six_digit_months_and_weeks_in_columns_named_for_them():
+    from convlstm import read_csv, to_series
+
+    months = "".join(f"{2000 + i // 12}{i % 12 + 1:02d},{i}\n" for i in range(36))
+    y = to_series(read_csv(("yyyymm,anomaly\n" + months).encode()))
+    assert y.index.freqstr == "MS" and y.index[0] == pd.Timestamp("2000-01-01")
+    weeks = pd.date_range("2019-09-30", periods=40, freq="W-MON")
+    rows = "".join(
+        f"{w.isocalendar()[0]}{w.isocalendar()[1]:02d},{i}\n"
+        for i, w in enumerate(weeks)
+    )
+    y = to_series(read_csv(("yearweek,cases\n" + rows).encode()))
+    assert y.index.freqstr == "W-MON" and y.index[0] == weeks[0] and len(y) == 40
+    assert any("ISO weeks written YYYYWW" in n for n in y.attrs["notes"])
