@@ -1327,8 +1327,34 @@ def _check_mixed_ids(name: str, col: pd.Series, text: pd.Series) -> None:
         )
 
 
-def series_names(df: pd.DataFrame, id_cols: list[str]) -> pd.Series:
-    """The series name of every row: its id values as text joined with " / "."""
+def _one_spelling(text: pd.Series, column: str, notes: list[str] | None) -> pd.Series:
+    """``text`` with each id written in other capitals as its most common
+    spelling (a note in ``notes`` says which)."""
+    folded = text.str.casefold()
+    if folded.nunique() == text.nunique():
+        return text
+    counts = text.value_counts(sort=True)
+    main = {}
+    for spelling in counts.index:  # most common first
+        main.setdefault(spelling.casefold(), spelling)
+    merged = text.map(lambda v: main[v.casefold()])
+    changed = merged != text
+    if notes is not None:
+        first = text[changed].iloc[0]
+        notes.append(
+            f"column {quote(column)}: read {plural(int(changed.sum()), 'row')} "
+            f"written in other capitals as their most common spelling (such as "
+            f"{quote(first)} as {quote(merged[changed].iloc[0])})"
+        )
+    return merged
+
+
+def series_names(
+    df: pd.DataFrame, id_cols: list[str], notes: list[str] | None = None
+) -> pd.Series:
+    """The series name of every row: its id values as text joined with " / ".
+    An id written in other capitals in some rows ("ÎLE-DE-FRANCE" beside
+    "Île-de-France") is read as its most common spelling, said in ``notes``."""
     parts = []
     for c in id_cols:
         col = df[c]
@@ -1337,7 +1363,8 @@ def series_names(df: pd.DataFrame, id_cols: list[str]) -> pd.Series:
         text = col.astype(str).str.strip()
         text = text.where(col.notna() & (text != ""), "(empty)")
         _check_mixed_ids(c, col, text)
-        parts.append(text.reset_index(drop=True))
+        text = _one_spelling(text.reset_index(drop=True), c, notes)
+        parts.append(text)
     names = parts[0]
     for part in parts[1:]:
         names = names + ID_SEPARATOR + part

@@ -588,7 +588,7 @@ def _layout(
                     "or Series id columns on the Data page)"
                 ) from None
             notes.extend(picked)
-        return series_names(df, ids), [value_col]
+        return series_names(df, ids, notes), [value_col]
     if value_col is not None:
         return None, [value_col]
     numeric = numeric_columns(df, time_col)

@@ -374,3 +374,19 @@ def test_one_series_that_ended_early_says_so(tmp_path):
     assert not any(
         "'north' ends" in n for n in series_of(panel, "north").attrs["notes"]
     )
+
+
+def test_an_id_written_in_other_capitals_is_one_series(tmp_path):
+    weeks = pd.date_range("2022-01-03", periods=30, freq="W-MON")
+    rows = []
+    for i, w in enumerate(weeks):
+        north = "NORTH" if i % 5 == 0 else "North"
+        rows += [
+            (north, w.strftime("%Y-%m-%d"), i),
+            ("South", w.strftime("%Y-%m-%d"), i),
+        ]
+    panel = to_panel(
+        _csv(tmp_path, pd.DataFrame(rows, columns=["region", "week", "n"]))
+    )
+    assert sorted(panel["series"].unique()) == ["North", "South"]
+    assert any("written in other capitals" in n for n in panel.attrs["notes"])
