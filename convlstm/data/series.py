@@ -155,6 +155,8 @@ def to_series(
         notes.append(f"check the data: {spike}")
     if low:
         notes.append(f"check the data: {low}")
+    if negative := lone_negative_text(out):
+        notes.append(f"check the data: {negative}")
     if sparse := mostly_zero_text(out):
         notes.append(sparse)
     if step is None and (dense := dense_text(out)):
@@ -658,6 +660,29 @@ def dormant_text(y: pd.Series) -> str | None:
         f"the series has been 0 for its last {n} steps (since "
         f"{format_time(y.index[-n])}), longer than any gap between sales before: "
         f"if it was discontinued, {DORMANT_READING}"
+    )
+
+
+def lone_negative_text(y: pd.Series) -> str | None:
+    """ "1 value below zero (-5 at 2022-03-01) in counts otherwise never below
+    zero..." for a series of whole numbers (counts, admissions, sales) with a
+    few values below zero (at most 2% of at least 20): a typo or a correction
+    entered as a value; None otherwise."""
+    v = y.to_numpy(dtype=float)
+    v = v[np.isfinite(v)]
+    below = v < 0
+    if len(v) < 20 or not below.any() or below.sum() > max(1, 0.02 * len(v)):
+        return None
+    if not (v == np.round(v)).mean() >= 0.9:
+        return None
+    first = int(np.flatnonzero(y.to_numpy(dtype=float) < 0)[0])
+    n = int(below.sum())
+    return (
+        f"{plural(n, 'value')} below zero ({y.iloc[first]:g} at "
+        f"{format_time(y.index[first])}) in counts otherwise never below zero: "
+        f"a typo, or a correction entered as a value? Fix "
+        f"{'it' if n == 1 else 'them'}, or leave the cell empty to have it "
+        "interpolated"
     )
 
 

@@ -1381,3 +1381,19 @@ def test_six_digit_months_and_weeks_in_columns_named_for_them():
     y = to_series(read_csv(("yearweek,cases\n" + rows).encode()))
     assert y.index.freqstr == "W-MON" and y.index[0] == weeks[0] and len(y) == 40
     assert any("ISO weeks written YYYYWW" in n for n in y.attrs["notes"])
+
+
+def test_a_lone_value_below_zero_in_counts_is_said():
+    from convlstm import read_csv, to_series
+
+    counts = [120 + (i * 7) % 15 for i in range(60)]
+    counts[33] = -5
+    days = pd.date_range("2023-01-01", periods=60, freq="D")
+    rows = "".join(f"{d:%Y-%m-%d},{c}\n" for d, c in zip(days, counts, strict=True))
+    y = to_series(read_csv(("day,admissions\n" + rows).encode()))
+    note = next(n for n in y.attrs["notes"] if "below zero" in n)
+    assert "1 value below zero (-5 at 2023-02-03)" in note
+    # anomalies cross zero often: nothing said
+    rows = "".join(f"{d:%Y-%m-%d},{(i % 9 - 4) / 10}\n" for i, d in enumerate(days))
+    y = to_series(read_csv(("day,anomaly\n" + rows).encode()))
+    assert not any("below zero" in n for n in y.attrs["notes"])
