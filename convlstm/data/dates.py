@@ -426,8 +426,26 @@ def _text_times(
             f"(first at row {row}: {quote(written.iloc[pos])}); write dates in one "
             "format such as 2020-01-31 or 2020-01-31 13:00"
             + number_time_hint(present, name)
+            + _week_53_hint(written[bad])
         )
     return parsed, notes
+
+
+_WEEK_53 = re.compile(r"(\d{4})-?W?53", re.IGNORECASE)
+
+
+def _week_53_hint(cells: pd.Series) -> str:
+    """For week labels "2014-W53" of a year without an ISO week 53: what they
+    may be instead (MMWR weeks, which number some other years to 53)."""
+    match = cells.str.fullmatch(_WEEK_53)
+    if not match.any():
+        return ""
+    year = cells[match].iloc[0].strip()[:4]
+    return (
+        f". {year} has no ISO week 53 (ISO weeks run Monday to Sunday); if these "
+        "are MMWR (CDC) weeks, which run Sunday to Saturday, give the year and "
+        "the week in two columns named 'MMWR year' and 'MMWR week'"
+    )
 
 
 #: Formats of a month's name and a two-digit year ("Jan 23"), which also fit a

@@ -1397,3 +1397,12 @@ def test_a_lone_value_below_zero_in_counts_is_said():
     rows = "".join(f"{d:%Y-%m-%d},{(i % 9 - 4) / 10}\n" for i, d in enumerate(days))
     y = to_series(read_csv(("day,anomaly\n" + rows).encode()))
     assert not any("below zero" in n for n in y.attrs["notes"])
+
+
+def test_a_week_53_of_a_year_without_one_points_at_mmwr_weeks():
+    from convlstm import DataError, read_csv, to_series
+
+    weeks = [f"2014-W{w:02d}" for w in range(40, 54)] + ["2015-W01", "2015-W02"]
+    rows = "".join(f"{w},{i}\n" for i, w in enumerate(weeks))
+    with pytest.raises(DataError, match="2014 has no ISO week 53.*'MMWR week'"):
+        to_series(read_csv(("week,cases\n" + rows).encode()))
