@@ -396,48 +396,53 @@ def _join_quarter(df: pd.DataFrame, year: str, quarter: str) -> pd.Series | None
     return (y.astype(str) + "Q" + q.astype(int).astype(str)).reset_index(drop=True)
 
 
+def _years_and_numbers(
+    df: pd.DataFrame, year: str, part: str, most: int
+) -> tuple[pd.Series, pd.Series] | None:
+    """The repeating whole years of column ``year`` and the whole numbers 1 to
+    ``most`` of column ``part`` (weeks, days of the year) beside them, as ints;
+    None when either is not."""
+    y = _whole_years(df, year)
+    n = pd.to_numeric(df[part], errors="coerce")
+    if y is None or n.isna().any() or not (n == n.round()).all():
+        return None
+    if not n.between(1, most).all():
+        return None
+    return y, n.astype(int)
+
+
 def _join_week(df: pd.DataFrame, year: str, week: str) -> pd.Series | None:
     """Cells "YYYY-Www" (ISO weeks) from a column of years and one of week numbers
     1-53; None if they are not."""
-    y = _whole_years(df, year)
-    w = pd.to_numeric(df[week], errors="coerce")
-    if y is None or w.isna().any() or not (w == w.round()).all():
+    parts = _years_and_numbers(df, year, week, 53)
+    if parts is None:
         return None
-    if not w.between(1, 53).all():
-        return None
-    return (y.astype(str) + "-W" + w.astype(int).astype(str).str.zfill(2)).reset_index(
-        drop=True
-    )
+    y, w = parts
+    return (y.astype(str) + "-W" + w.astype(str).str.zfill(2)).reset_index(drop=True)
 
 
 def _join_mmwr_week(df: pd.DataFrame, year: str, week: str) -> pd.Series | None:
     """Cells "YYYY-MM-DD" (the Sunday each week starts) from a column of MMWR
     years and one of MMWR weeks 1-53; None if they are not. MMWR week 1 starts
     on the Sunday on or before 4 January."""
-    y = _whole_years(df, year)
-    w = pd.to_numeric(df[week], errors="coerce")
-    if y is None or w.isna().any() or not (w == w.round()).all():
+    parts = _years_and_numbers(df, year, week, 53)
+    if parts is None:
         return None
-    if not w.between(1, 53).all():
-        return None
+    y, w = parts
     jan4 = pd.to_datetime(y.astype(str) + "-01-04")
     first = jan4 - pd.to_timedelta((jan4.dt.day_of_week + 1) % 7, unit="D")
-    start = first + pd.to_timedelta(7 * (w.astype(int) - 1), unit="D")
+    start = first + pd.to_timedelta(7 * (w - 1), unit="D")
     return start.dt.strftime("%Y-%m-%d").reset_index(drop=True)
 
 
 def _join_day_of_year(df: pd.DataFrame, year: str, day: str) -> pd.Series | None:
     """Cells "YYYY-MM-DD" from a column of years and one of days of the year
     1-366; None if they are not (or a day 366 falls in a year of 365)."""
-    y = _whole_years(df, year)
-    d = pd.to_numeric(df[day], errors="coerce")
-    if y is None or d.isna().any() or not (d == d.round()).all():
+    parts = _years_and_numbers(df, year, day, 366)
+    if parts is None:
         return None
-    if not d.between(1, 366).all():
-        return None
-    dates = pd.to_datetime(y.astype(str) + "-01-01") + pd.to_timedelta(
-        d.astype(int) - 1, unit="D"
-    )
+    y, d = parts
+    dates = pd.to_datetime(y.astype(str) + "-01-01") + pd.to_timedelta(d - 1, unit="D")
     if (dates.dt.year != y).any():
         return None
     return dates.dt.strftime("%Y-%m-%d").reset_index(drop=True)
