@@ -311,6 +311,18 @@ def test_total_of_adds_the_series_up_counting_0_outside_their_spans(tmp_path):
     assert total_of(gap).loc[weeks[3]] == 0.0 and len(total_of(gap)) == 20
 
 
+def _weekly_long(parts: dict, weeks: pd.DatetimeIndex, columns: list) -> pd.DataFrame:
+    """A long table (id, week, value) of the series ``parts`` on ``weeks``."""
+    return pd.DataFrame(
+        [
+            (k, w.strftime("%Y-%m-%d"), x)
+            for k, v in parts.items()
+            for w, x in zip(weeks, v, strict=True)
+        ],
+        columns=columns,
+    )
+
+
 def test_total_of_leaves_out_a_files_own_total_row(tmp_path):
     from convlstm.data import total_of
 
@@ -318,14 +330,7 @@ def test_total_of_leaves_out_a_files_own_total_row(tmp_path):
     rng = np.random.default_rng(1)
     parts = {f"sku {i}": rng.integers(10, 50, 30).astype(float) for i in range(3)}
     parts["All products"] = sum(parts.values())
-    df = pd.DataFrame(
-        [
-            (k, w.strftime("%Y-%m-%d"), x)
-            for k, v in parts.items()
-            for w, x in zip(weeks, v, strict=True)
-        ],
-        columns=["sku", "week", "units"],
-    )
+    df = _weekly_long(parts, weeks, ["sku", "week", "units"])
     y = total_of(to_panel(_csv(tmp_path, df)))
     np.testing.assert_array_equal(y.to_numpy(), parts["All products"])
     notes = " | ".join(y.attrs["notes"])
@@ -341,14 +346,7 @@ def test_total_of_leaves_out_a_total_that_holds_a_little_more(tmp_path):
     parts = {f"region {i}": rng.integers(40, 80, 30).astype(float) for i in range(3)}
     regions = sum(parts.values())
     parts["national"] = regions + rng.integers(1, 6, 30)
-    df = pd.DataFrame(
-        [
-            (k, w.strftime("%Y-%m-%d"), x)
-            for k, v in parts.items()
-            for w, x in zip(weeks, v, strict=True)
-        ],
-        columns=["area", "week", "cases"],
-    )
+    df = _weekly_long(parts, weeks, ["area", "week", "cases"])
     y = total_of(to_panel(_csv(tmp_path, df)))
     np.testing.assert_array_equal(y.to_numpy(), regions)
     notes = " | ".join(y.attrs["notes"])
