@@ -183,6 +183,10 @@ def combine_time_columns(
     cols = [c for c in df.columns if c != value_col]
     lower = {c: c.lower().strip() for c in cols}
     years = [c for c in cols if lower[c] in _YEAR_NAMES]
+    if years and _has_dates(df, cols, lower):
+        # a column of whole dates beside them ("week_ending"): the year and
+        # week (month, day) columns describe those dates, not a time of their own
+        years = []
     months = [c for c in cols if lower[c] in _MONTH_NAMES]
     if years and months:
         days = [c for c in cols if lower[c] in _DAY_NAMES]
@@ -394,6 +398,19 @@ def _join_quarter(df: pd.DataFrame, year: str, quarter: str) -> pd.Series | None
     if y is None or q.isna().any() or not q.isin([1, 2, 3, 4]).all():
         return None
     return (y.astype(str) + "Q" + q.astype(int).astype(str)).reset_index(drop=True)
+
+
+def _has_dates(df: pd.DataFrame, cols: list[str], lower: dict[str, str]) -> bool:
+    """Whether a column of ``cols`` that is not a calendar part (year, month,
+    week, day...) holds whole dates."""
+    parts = set(_YEAR_NAMES + _MONTH_NAMES + _DAY_NAMES + _WEEK_NAMES)
+    parts |= set(_MMWR_WEEK_NAMES + _DOY_NAMES + _QUARTER_NAMES)
+    return any(
+        lower[c] not in parts
+        and not pd.api.types.is_numeric_dtype(df[c].dtype)
+        and looks_like_dates(df[c])
+        for c in cols
+    )
 
 
 def _years_and_numbers(

@@ -1406,3 +1406,16 @@ def test_a_week_53_of_a_year_without_one_points_at_mmwr_weeks():
     rows = "".join(f"{w},{i}\n" for i, w in enumerate(weeks))
     with pytest.raises(DataError, match="2014 has no ISO week 53.*'MMWR week'"):
         to_series(read_csv(("week,cases\n" + rows).encode()))
+
+
+def test_a_date_column_beside_year_and_week_columns_is_the_time():
+    from convlstm import read_csv, to_series
+
+    ends = pd.date_range("2019-10-06", periods=30, freq="W-SUN")
+    rows = "".join(
+        f"{d:%Y-%m-%d},{d.isocalendar()[0]},{d.isocalendar()[1]},{80 + i % 9}\n"
+        for i, d in enumerate(ends)
+    )
+    y = to_series(read_csv(("week_ending,year,week,cases\n" + rows).encode()))
+    assert y.index.freqstr == "W-SUN" and y.index[0] == ends[0]
+    assert y.attrs["value_col"] == "cases"
