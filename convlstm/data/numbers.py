@@ -605,7 +605,17 @@ def missing_markers(values: np.ndarray) -> tuple[np.ndarray, str | None]:
     if finite.size < 9:
         return values, None
     distinct = np.unique(finite)
-    nines = np.array([v for v in distinct if _all_nines(float(v))])
+    # the values one short of a power of ten (999, 99.99) in up to 4 decimals,
+    # found at once; their digits are checked one by one
+    size = np.abs(distinct)
+    near = np.zeros(len(size), dtype=bool)
+    for decimals in range(5):
+        scaled = np.round(size * 10.0**decimals, 6)
+        up = np.round(scaled) + 1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            power = np.log10(up)
+        near |= (scaled == np.round(scaled)) & (up >= 100) & (power == np.round(power))
+    nines = np.array([v for v in distinct[near] if _all_nines(float(v))])
     if not nines.size:
         return values, None
     others = finite[~np.isin(finite, nines)]
@@ -617,7 +627,9 @@ def missing_markers(values: np.ndarray) -> tuple[np.ndarray, str | None]:
     if not far.size:
         return values, None
     hit = np.isin(values, far)
-    shown = " and ".join(f"{v:g}" for v in far[:3])
+    shown = ", ".join(f"{v:g}" for v in far[:3])
+    if len(far) > 3:
+        shown += f" and {len(far) - 3} more"
     note = (
         f"read {plural(int(hit.sum()), 'cell')} of {shown} as missing (first at "
         f"row {int(np.flatnonzero(hit)[0]) + 2}): a missing-value marker, far "
