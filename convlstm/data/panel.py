@@ -285,6 +285,15 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
     return y
 
 
+def _stale_cutoff(newest: pd.Timestamp, freq: str) -> pd.Timestamp | None:
+    """The last time a series may end and count as stale: :data:`_STALE_STEPS`
+    steps of ``freq`` before ``newest`` (None where the step cannot say)."""
+    try:
+        return newest - _STALE_STEPS * to_offset(freq)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _ended_early(panel: pd.DataFrame, y: pd.Series) -> str | None:
     """A note when the series ``y`` of ``panel`` ends :data:`_STALE_STEPS` steps or
     more before the panel's newest time (a region that stopped reporting): its
@@ -293,11 +302,8 @@ def _ended_early(panel: pd.DataFrame, y: pd.Series) -> str | None:
     if not freq or y.empty:
         return None
     newest = pd.Timestamp(pd.DatetimeIndex(panel["time"]).max())
-    try:
-        cutoff = newest - _STALE_STEPS * to_offset(freq)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if y.index[-1] > cutoff:
+    cutoff = _stale_cutoff(newest, freq)
+    if cutoff is None or y.index[-1] > cutoff:
         return None
     return (
         f"series {quote(y.name)} ends {format_time(y.index[-1])}, at least "
@@ -883,9 +889,8 @@ def stale_series_note(panel: pd.DataFrame, freq: str | None) -> str | None:
         return None
     last = panel.groupby("series", sort=True)["time"].max()
     newest = last.max()
-    try:
-        cutoff = newest - _STALE_STEPS * to_offset(freq)
-    except (TypeError, ValueError, OverflowError):
+    cutoff = _stale_cutoff(newest, freq)
+    if cutoff is None:
         return None
     stale = last[last <= cutoff]
     if not len(stale) or len(stale) == len(last):
