@@ -1359,7 +1359,7 @@ def _one_spelling(text: pd.Series, column: str, notes: list[str] | None) -> pd.S
     main = {}
     for spelling in counts.index:  # most common first
         main.setdefault(spelling.casefold(), spelling)
-    merged = text.map(lambda v: main[v.casefold()])
+    merged = folded.map(main)
     changed = merged != text
     if notes is not None:
         first = text[changed].iloc[0]
