@@ -454,6 +454,14 @@ _NAME_YY = ("%b %y", "%B %y", "%B-%y", "%b '%y", "%B '%y", "%b-%y")
 
 
 def _no_year(name: str, cells: pd.Series) -> DataError:
+    early = cells.astype(str).str.strip().str.fullmatch(r"0\d{3}(?:\D.*)?")
+    if early.any():
+        return DataError(
+            f"column {quote(name)} holds years before 1000 (such as "
+            f"{quote(cells[early].iloc[0])}): the reader reads years from 1000 on; "
+            "keep the rows from 1000, or shift every year by 1000 (0850 as 1850) "
+            "and read the forecast's years back the same way"
+        )
     return DataError(
         f"column {quote(name)} holds dates without a year (such as "
         f"{quote(cells.iloc[0])}); write the year in each cell (2023-02-01, "

@@ -1419,3 +1419,11 @@ def test_a_date_column_beside_year_and_week_columns_is_the_time():
     y = to_series(read_csv(("week_ending,year,week,cases\n" + rows).encode()))
     assert y.index.freqstr == "W-SUN" and y.index[0] == ends[0]
     assert y.attrs["value_col"] == "cases"
+
+
+def test_years_before_1000_are_refused_as_such():
+    from convlstm import DataError, read_csv, to_series
+
+    rows = "".join(f"{850 + i:04d},{i % 5}\n" for i in range(40))
+    with pytest.raises(DataError, match="holds years before 1000 \\(such as '0850'\\)"):
+        to_series(read_csv(("year,anomaly\n" + rows).encode()))
