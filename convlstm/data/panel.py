@@ -341,8 +341,7 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
         raise DataError("the panel has no numeric values to add up")
     times = pd.DatetimeIndex(panel["time"])
     sums = values.groupby(times.to_numpy()).sum(min_count=1).sort_index()
-    totals = _total_rows(panel, values, sums)
-    panel_all = panel
+    totals, exact = _total_rows(panel, values, sums)
     if totals:  # a file's own total row: left out, not added to the rest
         rest = ~panel["series"].astype(str).isin(totals).to_numpy()
         panel, values = panel[rest], values[rest]
@@ -383,7 +382,7 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
             "series (the file's own total), which would count every value twice"
             + (
                 ""
-                if _exact_total(panel_all, totals[0])
+                if exact
                 else f" (within {NEAR_TOTAL:.0%} at nearly all its times: a total "
                 "may hold what no series does, such as cases of no known region, or "
                 "figures the others suppress)"
@@ -415,13 +414,17 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
     return y
 
 
-def _total_rows(panel: pd.DataFrame, values: pd.Series, sums: pd.Series) -> list[str]:
+def _total_rows(
+    panel: pd.DataFrame, values: pd.Series, sums: pd.Series
+) -> tuple[list[str], bool]:
     """The series of ``panel`` that are the sum of all the others (a file's own
     total row): at nearly every one of its times (99%), twice its value is the sum
-    of every series there. None are when the panel holds two series or fewer."""
+    of every series there; else the largest one within :data:`NEAR_TOTAL` of the
+    others' sum at 95% of its times. None are when the panel holds two series or
+    fewer. Returns them and whether they are exact sums."""
     names = panel["series"].astype(str)
     if names.nunique() <= 2:
-        return []
+        return [], True
     at = sums.reindex(pd.DatetimeIndex(panel["time"])).to_numpy(dtype=float)
     v = values.to_numpy(dtype=float)
     scale = np.maximum(np.abs(at), 1e-12)
@@ -429,7 +432,7 @@ def _total_rows(panel: pd.DataFrame, values: pd.Series, sums: pd.Series) -> list
     share = same.groupby(names.to_numpy()).mean()
     exact = [str(s) for s in share.index[share >= 0.99]]
     if exact:
-        return exact
+        return exact, True
     # nearly: the rest within NEAR_TOTAL of it at 95% of its times (a national
     # count holds cases of no known region; suppressed cells were read as
     # substitutes); the largest such series only
@@ -440,21 +443,9 @@ def _total_rows(panel: pd.DataFrame, values: pd.Series, sums: pd.Series) -> list
     close = near.groupby(names.to_numpy()).mean()
     found = close.index[close >= 0.95]
     if not len(found):
-        return []
+        return [], True
     size = values.groupby(names.to_numpy()).mean()
-    return [str(size[found].idxmax())]
-
-
-def _exact_total(panel: pd.DataFrame, name: str) -> bool:
-    """Whether the series ``name`` of ``panel`` is the sum of the others at 99% of
-    its times (not only nearly)."""
-    values = pd.to_numeric(panel["value"], errors="coerce")
-    sums = values.groupby(pd.DatetimeIndex(panel["time"]).to_numpy()).sum(min_count=1)
-    at = sums.reindex(pd.DatetimeIndex(panel["time"])).to_numpy(dtype=float)
-    v = values.to_numpy(dtype=float)
-    mine = (panel["series"].astype(str) == name).to_numpy()
-    scale = np.maximum(np.abs(at[mine]), 1e-12)
-    return bool(np.mean(np.abs(at[mine] - 2 * v[mine]) <= 1e-6 * scale) >= 0.99)
+    return [str(size[found].idxmax())], False
 
 
 #: How far from the sum of the other series (a share of it) a series may be and
