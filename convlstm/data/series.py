@@ -350,14 +350,13 @@ def _long_runs(
             continue
         k = i + int(back[0])
         inside = v[i:k]
-        code = int(codes[i])
+        code, start = int(codes[i]), int(end - size[i])
         if code not in median_of:
-            median_of[code] = float(np.nanmedian(v[int(end - size[i]) : end]))
+            median_of[code] = float(np.nanmedian(v[start:end]))
         middle = median_of[code]
         if np.median(np.abs(inside - middle)) <= abs(base - middle):
             continue
         near = np.fmin(np.abs(inside - base), np.abs(inside - v[k]))
-        start = int(end - size[i])
         for lag in _cycle_lags(periods, longer_than=k - i):
             for j in (i - lag, i + lag):
                 if start <= j and j + (k - i) <= end:
