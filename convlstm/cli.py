@@ -67,10 +67,9 @@ from .narrative import (
     epoch_text,
     filled_scoring_text,
     floor_text,
-    head_to_head_text,
     one_fold_text,
     panel_below_zero_text,
-    percent_errors_text,
+    panel_run_notes,
     run_start_notes,
     start_notes,
     unchecked_season_text,
@@ -692,7 +691,7 @@ def _run_panel(
                 file=err,
             )
     _print_failures(failed, err)
-    for note in _panel_run_notes(panel, result):
+    for note in panel_run_notes(panel, result):
         print(f"note: {note}", file=err)
     if result.per_series.empty and result.future.empty and not result.stopped:
         # every model failed everywhere: an error, not an empty leaderboard
@@ -706,21 +705,6 @@ def _run_panel(
             + (f" ({'; '.join(first[:3])})" if first else "")
         )
     return result
-
-
-def _panel_run_notes(panel: pd.DataFrame, result: PanelComparison) -> list[str]:
-    """What a panel run says beside its own notes: forecasts below zero, filled
-    points not scored, a best model that loses most head-to-heads."""
-    notes = []
-    if below := panel_below_zero_text(panel, result.future):
-        notes.append(below)
-    if filled := filled_scoring_text(result.forecasts):
-        notes.append(filled)
-    if contest := head_to_head_text(result.per_series, result.best):
-        notes.append(contest)
-    if result.folds and (percent := percent_errors_text(panel["value"])):
-        notes.append(percent)
-    return notes
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -845,7 +829,7 @@ def _compare_panel(
             "time_zone": result.time_zone,
             "failed": result.failed,
             "floor": result.floor,
-            "notes": [*result.notes, *_panel_run_notes(panel, result)],
+            "notes": [*result.notes, *panel_run_notes(panel, result)],
             "read_notes": _read_notes(panel, dataset),
         }
         _write_json(payload, out)

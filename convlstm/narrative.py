@@ -575,6 +575,27 @@ def panel_scope_note(series: int, limit: int) -> str:
     )
 
 
+def panel_run_notes(panel: pd.DataFrame, result: Any) -> list[str]:
+    """What a panel run says beside its own notes (``result.notes``), for the
+    CLI and the report: forecasts below zero, filled points not scored, a best
+    model that loses most head-to-heads, MAPE and sMAPE near zero.
+
+    Args:
+        panel: the panel compared (``series, time, value``).
+        result: its :class:`~convlstm.panel_compare.PanelComparison`.
+    """
+    notes = []
+    if below := panel_below_zero_text(panel, result.future):
+        notes.append(below)
+    if filled := filled_scoring_text(result.forecasts):
+        notes.append(filled)
+    if contest := head_to_head_text(result.per_series, result.best):
+        notes.append(contest)
+    if result.folds and (percent := percent_errors_text(panel["value"])):
+        notes.append(percent)
+    return notes
+
+
 def head_to_head_text(per_series: pd.DataFrame, best: str | None) -> str | None:
     """A sentence when the panel's best model (``best``: lowest mean MASE) loses
     most head-to-heads: another model has the lower MASE on over half of the

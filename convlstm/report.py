@@ -33,10 +33,9 @@ from .narrative import (
     coverage_points_text,
     filled_scoring_text,
     floor_text,
-    head_to_head_text,
     kinds_phrase,
     network_words,
-    panel_below_zero_text,
+    panel_run_notes,
     percent_errors_text,
     run_start_notes,
     unchecked_season_text,
@@ -463,15 +462,7 @@ def _note(text: str | None, id_: str, css: str = "muted") -> str:
 
 
 def _panel_notes(result: Any, panel: pd.DataFrame) -> str:
-    items = [str(n) for n in result.notes]
-    if below := panel_below_zero_text(panel, result.future):
-        items.append(below)
-    if filled := filled_scoring_text(result.forecasts):
-        items.append(filled)
-    if contest := head_to_head_text(result.per_series, result.best):
-        items.append(contest)
-    if result.folds and (percent := percent_errors_text(panel["value"])):
-        items.append(percent)
+    items = [str(n) for n in result.notes] + panel_run_notes(panel, result)
     for model, by_series in result.failed.items():
         for series, message in list(by_series.items())[:10]:
             items.append(f"{model} on {series}: {message}")

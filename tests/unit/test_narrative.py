@@ -286,7 +286,6 @@ def test_head_to_head_text_when_the_best_mean_loses_most_series() -> None:
 
 
 def test_the_cli_and_the_report_say_when_the_best_mean_loses_most_series() -> None:
-    from convlstm.cli import _panel_run_notes
     from convlstm.report import _panel_notes
 
     per_series = _per_series(
@@ -302,7 +301,7 @@ def test_the_cli_and_the_report_say_when_the_best_mean_loses_most_series() -> No
         folds=1,
     )
     panel = pd.DataFrame({"series": ["s0"], "time": [0], "value": [1.0]})
-    notes = _panel_run_notes(panel, result)
+    notes = narrative.panel_run_notes(panel, result)
     assert len(notes) == 1 and "B scores lower on 4 of 5" in notes[0]
     assert "B scores lower on 4 of 5" in _panel_notes(result, panel)
 
