@@ -265,7 +265,7 @@ def _decimal_months(present: pd.Series, name: str) -> tuple[pd.Series, list[str]
 
 #: How the note on summary rows left out under the data ends (the rows are
 #: then dropped without a time, which the reader need not say again).
-TOTALS_LEFT_OUT = "totals or averages, not times"
+TOTALS_LEFT_OUT = "totals, averages or notes, not times"
 
 #: A time cell that starts a summary row under the data ("Total", "Grand total",
 #: "Sum", "Average", "Max", and their German, French, Spanish, Dutch, Chinese,

@@ -93,6 +93,7 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
         sep = _sniff_delimiter(lines[:50])
     text, lines = _trailing_delimiters(text, lines, sep, notes)
     text, lines = _row_names(text, lines, sep)
+    text = _long_notes_under(text, lines[0], sep)
     if sep != "," and "columns are separated by spaces" not in notes:
         notes.append(f"columns are separated by {_DELIMITER_NAMES.get(sep, repr(sep))}")
     n_columns = _check_size(text, lines[0], sep)
@@ -249,6 +250,48 @@ def _trailing_delimiters(
         "under the header"
     )
     return text, [lines[0]] + [end.sub("", line) for line in body]
+
+
+#: Most lines of notes under the data that :func:`_long_notes_under` reads as one
+#: cell each.
+_MAX_NOTES_UNDER = 10
+
+
+def _long_notes_under(text: str, header: str, sep: str) -> str:
+    """The text with each line of notes under the data quoted as one cell:
+    a note with commas ("Source: Department of Health, provisional data, see
+    page 3") would otherwise spill into the next columns, or hold more cells
+    than the header has names and not parse at all. The reader of the time
+    column then leaves it out with the other notes under the data.
+
+    Such lines are the last lines (at most ``_MAX_NOTES_UNDER``), start with
+    words, not a number or a date, and either hold more delimiters than the
+    header or no number or date at all ("Total,60" is a summary row, read as
+    such); they stand under at least two rows with the header's count of
+    delimiters. Any other long row is left for the parser to refuse."""
+    head = _count_outside_quotes(header, sep)
+    rows = text.rstrip("\n").split("\n")
+    quoted, end = [], len(rows)
+    while end > 1 and len(quoted) < _MAX_NOTES_UNDER:
+        line = rows[end - 1]
+        if not line.strip():
+            end -= 1
+            continue
+        first = line.split(sep, 1)[0].strip().strip('"')
+        if _is_data_cell(first) or not re.search(r"[^\W\d_]", first):
+            break
+        if _count_outside_quotes(line, sep) <= head and _has_data_cells(line, sep):
+            break  # a row of data, or a summary row ("Total,60")
+        quoted.append(end - 1)
+        end -= 1
+    if not quoted:
+        return text
+    above = [r for r in rows[:end] if r.strip()]
+    if len(above) < 3 or any(_count_outside_quotes(r, sep) != head for r in above[-2:]):
+        return text
+    for i in quoted:
+        rows[i] = '"' + rows[i].strip().replace('"', "") + '"'  # the words only
+    return "\n".join(rows) + "\n"
 
 
 def _count_outside_quotes(line: str, sep: str) -> int:

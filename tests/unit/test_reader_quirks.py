@@ -326,7 +326,7 @@ def test_a_delimiter_ending_every_row_is_ignored(sep):
 def test_total_rows_under_the_data_are_left_out(tail):
     y = to_series(read_csv("date,value\n" + _ROWS + tail))
     assert len(y) == 12 and y.iloc[-1] == 12
-    assert any("totals or averages, not times" in n for n in y.attrs["notes"])
+    assert any("totals, averages or notes, not times" in n for n in y.attrs["notes"])
 
 
 def test_a_word_among_the_times_is_still_an_error():
@@ -1427,3 +1427,37 @@ def test_years_before_1000_are_refused_as_such():
     rows = "".join(f"{850 + i:04d},{i % 5}\n" for i in range(40))
     with pytest.raises(DataError, match="holds years before 1000 \\(such as '0850'\\)"):
         to_series(read_csv(("year,anomaly\n" + rows).encode()))
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # more cells than the header names: refused as "Expected 2 fields" before
+        "\nSource: State Department of Health, provisional data, subject to change\n"
+        "Note: counts below 5 are suppressed, see methods, page 3\n",
+        # as many cells as the header: spilled into the value column before
+        "Source: Department of Health, provisional\n",
+        'Total,78\n\n"Source: ERP, ""Sales"" report", page 2, 2024\n',
+    ],
+    ids=["more-cells", "as-many-cells", "after-a-total"],
+)
+def test_notes_with_commas_under_the_data_are_left_out(tail):
+    y = to_series(read_csv("date,value\n" + _ROWS + tail))
+    assert len(y) == 12 and y.iloc[-1] == 12
+    assert any("averages or notes, not times" in n for n in y.attrs["notes"])
+
+
+def test_notes_with_commas_under_a_long_panel_are_left_out():
+    rows = "".join(f"{r},2023-{m:02d}-01,{m}\n" for r in "AB" for m in range(1, 13))
+    tail = "\nSource: State Department of Health, provisional data, see page 3\n"
+    panel = to_panel(read_csv("region,month,cases\n" + rows + tail))
+    assert sorted(panel["series"].unique()) == ["A", "B"]
+    assert len(panel) == 24
+
+
+def test_a_long_row_among_the_data_is_still_refused():
+    with pytest.raises(DataError, match="could not be read"):
+        read_csv("date,value\n" + _ROWS[:40] + "2023-01-09,5,6,7\n" + _ROWS[40:])
+    # a long row of numbers at the end is data with an extra cell, not a note
+    with pytest.raises(DataError, match="could not be read"):
+        read_csv("date,value\n" + _ROWS + "2024-01-01,5,6\n")
