@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
-from .cells import format_time, plural, quote, same_name
+from .cells import and_list, format_time, plural, quote, same_name
 from .columns import (
     BLOCK_COLUMN,
     calendar_columns,
@@ -340,6 +340,11 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
     if values.notna().sum() == 0:
         raise DataError("the panel has no numeric values to add up")
     times = pd.DatetimeIndex(panel["time"])
+    subtotals = _subtotal_rows(panel, values)
+    if subtotals:  # a file's subtotals per group: left out like its total
+        rest = ~panel["series"].astype(str).isin(subtotals).to_numpy()
+        panel, values = panel[rest], values[rest]
+        times = pd.DatetimeIndex(panel["time"])
     sums = values.groupby(times.to_numpy()).sum(min_count=1).sort_index()
     totals, exact = _total_rows(panel, values, sums)
     if totals:  # a file's own total row: left out, not added to the rest
@@ -374,6 +379,14 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
         notes.append(
             f"{plural(len(dropped), 'series')} too short to read "
             f"{'is' if len(dropped) == 1 else 'are'} not in the total"
+        )
+    if subtotals:
+        levels = panel.attrs.get("id_cols") or []
+        notes.append(
+            f"left out {plural(len(subtotals), 'subtotal')} ({_listing(subtotals)}): "
+            f"{'it is' if len(subtotals) == 1 else 'each is'} the sum of the other "
+            f"series that share its {and_list([quote(c) for c in levels[:-1]])}, "
+            "which would count their values twice"
         )
     if totals:
         notes.append(
@@ -414,6 +427,47 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
     return y
 
 
+def _exact_sums(names: pd.Series, values: pd.Series, sums: np.ndarray) -> list[str]:
+    """The names whose value is half of ``sums`` (the sum of their group at each
+    of their rows, themselves included) at 99% of their rows or more."""
+    v = values.to_numpy(dtype=float)
+    same = np.abs(sums - 2 * v) <= 1e-6 * np.maximum(np.abs(sums), 1e-12)
+    share = pd.Series(same, index=names.index).groupby(names.to_numpy()).mean()
+    return [str(s) for s in share.index[share >= 0.99]]
+
+
+def _subtotal_rows(panel: pd.DataFrame, values: pd.Series) -> list[str]:
+    """The series of a panel read with several id columns (state and county,
+    say) that are the sum of the others sharing their first ids (a "Total"
+    county row per state): subtotals, which :func:`total_of` would count twice.
+    Checked from the finest level up, each level without the subtotals found
+    below it, in groups of three series or more."""
+    levels = len(panel.attrs.get("id_cols") or [])
+    names = panel["series"].astype(str)
+    if levels < 2 or names.nunique() <= 3:
+        return []
+    parts = names.str.split(" / ", n=levels - 1, regex=False)
+    if not (parts.str.len() == levels).all():
+        return []  # an id holds " / " itself: its levels are not known
+    found: list[str] = []
+    keep = np.ones(len(panel), dtype=bool)
+    times = pd.DatetimeIndex(panel["time"]).to_numpy()
+    for k in range(levels - 1, 0, -1):
+        group = parts.str[:k].str.join(" / ").to_numpy()
+        rows = pd.DataFrame(
+            {"group": group, "time": times, "name": names.to_numpy(), "v": values}
+        )[keep]
+        size = rows.groupby("group")["name"].nunique()
+        rows = rows[rows["group"].map(size).to_numpy() >= 3]
+        if rows.empty:
+            continue
+        sums = rows.groupby(["group", "time"])["v"].transform("sum").to_numpy()
+        sub = _exact_sums(rows["name"], rows["v"], sums)
+        found += sub
+        keep &= ~names.isin(sub).to_numpy()
+    return found
+
+
 def _total_rows(
     panel: pd.DataFrame, values: pd.Series, sums: pd.Series
 ) -> tuple[list[str], bool]:
@@ -427,10 +481,7 @@ def _total_rows(
         return [], True
     at = sums.reindex(pd.DatetimeIndex(panel["time"])).to_numpy(dtype=float)
     v = values.to_numpy(dtype=float)
-    scale = np.maximum(np.abs(at), 1e-12)
-    same = pd.Series(np.abs(at - 2 * v) <= 1e-6 * scale, index=panel.index)
-    share = same.groupby(names.to_numpy()).mean()
-    exact = [str(s) for s in share.index[share >= 0.99]]
+    exact = _exact_sums(names, values, at)
     if exact:
         return exact, True
     # nearly: the rest within NEAR_TOTAL of it at 95% of its times (a national

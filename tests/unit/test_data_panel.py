@@ -358,6 +358,43 @@ def test_total_of_leaves_out_a_total_that_holds_a_little_more(tmp_path):
     assert "left out" not in " | ".join(y.attrs["notes"])
 
 
+def test_total_of_leaves_out_subtotals_of_each_group_and_the_grand_total(tmp_path):
+    # state, county: a "Total" county row per state, and a national row
+    from convlstm.data import total_of
+
+    weeks = pd.date_range("2023-01-02", periods=30, freq="W-MON")
+    rng = np.random.default_rng(3)
+    counties = {"CA": ["Alameda", "Fresno", "Kern"], "NY": ["Albany", "Erie"]}
+    rows, grand = [], np.zeros(30)
+    for state, names in counties.items():
+        parts = {c: rng.integers(10, 50, 30).astype(float) for c in names}
+        parts["Total"] = sum(parts.values())
+        grand += parts["Total"]
+        rows += [
+            (state, c, w, x)
+            for c, v in parts.items()
+            for w, x in zip(weeks, v, strict=True)
+        ]
+    rows += [("US", "All", w, x) for w, x in zip(weeks, grand, strict=True)]
+    df = pd.DataFrame(rows, columns=["state", "county", "week", "cases"])
+    df["week"] = df["week"].dt.strftime("%Y-%m-%d")
+    y = total_of(to_panel(_csv(tmp_path, df), id_cols=["state", "county"]))
+    np.testing.assert_array_equal(y.to_numpy(), grand)
+    notes = " | ".join(y.attrs["notes"])
+    assert "the total of 5 series" in notes
+    assert "left out 2 subtotals ('CA / Total', 'NY / Total')" in notes
+    assert "left out 'US / All'" in notes
+    # without the national row, the subtotals alone are found (NY's group of 3)
+    y = total_of(
+        to_panel(_csv(tmp_path, df[df["state"] != "US"]), id_cols=["state", "county"])
+    )
+    np.testing.assert_array_equal(y.to_numpy(), grand)
+    # one id column: no groups, nothing left out but a total
+    flat = df[df["state"] == "CA"].drop(columns="state")
+    y = total_of(to_panel(_csv(tmp_path, flat), id_cols=["county"]))
+    assert "subtotal" not in " | ".join(y.attrs["notes"])
+
+
 def test_one_series_that_ended_early_says_so(tmp_path):
     from convlstm.data import series_of
 
