@@ -7,6 +7,7 @@ repeated over the horizon.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -18,7 +19,9 @@ __all__ = [
     "MAX_POINTS",
     "candidate_periods",
     "recent",
+    "repeats_checked",
     "extend_seasonal",
+    "seasonality_test",
     "feasible_periods",
     "seasonal_components",
 ]
@@ -48,6 +51,82 @@ def candidate_periods(
 def feasible_periods(periods: tuple[int, ...], n: int, *, cycles: int = 2) -> tuple:
     """The periods above 1 of which a series of ``n`` points holds ``cycles`` cycles."""
     return tuple(int(p) for p in periods if p > 1 and n >= cycles * p)
+
+
+# Critical value of the seasonality test: the 95% normal quantile, i.e. a two-sided
+# test at the 90% level, as in the M3 Theta (Assimakopoulos & Nikolopoulos, 2000).
+_Z_90 = 1.6448536269514722
+
+
+def seasonality_test(x: np.ndarray, m: int) -> bool:
+    """Whether the lag-``m`` autocorrelation of ``x`` is significant at 90%.
+
+    The M3 Theta's test: ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{k<m} r_k^2) / n)``.
+    A constant series, or one shorter than ``m + 2`` points, is not seasonal.
+    """
+    n = len(x)
+    if m < 2 or n < m + 2:
+        return False
+    d = x - x.mean()
+    denom = float(np.dot(d, d))
+    if denom <= 0:
+        return False
+    # autocorrelations at lags 1..m through the FFT (zero-padded: no wrap-around)
+    spectrum = np.fft.rfft(d, 2 * n)
+    r = np.fft.irfft(spectrum * np.conj(spectrum), 2 * n)[1 : m + 1] / denom
+    bound = _Z_90 * np.sqrt((1 + 2 * np.sum(r[:-1] ** 2)) / n)
+    return bool(abs(r[-1]) > bound)
+
+
+#: How many times chance's share of the variation the hours of a long cycle must
+#: explain beyond a shorter one it repeats (:func:`repeats_checked`). Measured on
+#: 30 draws each of 720 and 2,000 hourly points with a daily cycle: noise alone
+#: (independent, autoregressive up to 0.99, or a random walk) gave at most about
+#: 2.3 at the 90th percentile; a weekend 2 noise-SDs lower gave 3.7 and more.
+REPEAT_RATIO = 3.0
+
+
+def repeats_checked(x: np.ndarray, periods: tuple[int, ...]) -> tuple[int, ...]:
+    """``periods`` (shortest first) without those that only repeat a shorter one.
+
+    A period that is a whole multiple of a shorter one kept (a week of 168 hours
+    over a day of 24) repeats that cycle: any test of the longer one on the
+    series itself passes on the shorter cycle alone, and the models estimated a
+    weekly profile from noise on hourly data with a daily cycle only. Such a
+    period is kept only when, in what its trend (a centred moving mean over the
+    period) and the shorter cycle's profile leave, the means of its phases
+    differ by more than chance would make them: their variance ratio to what is
+    left (an F statistic) is at least :data:`REPEAT_RATIO`. Weekdays unlike
+    weekends pass; a day repeated seven times does not.
+    """
+    x = np.asarray(x, dtype=float)
+    kept: list[int] = []
+    for p in periods:
+        shorter = [q for q in kept if p % q == 0]
+        if shorter and _repeat_ratio(x, max(shorter), p) < REPEAT_RATIO:
+            continue
+        kept.append(int(p))
+    return tuple(kept)
+
+
+def _repeat_ratio(x: np.ndarray, q: int, p: int) -> float:
+    """The F statistic of the ``p`` phase means of ``x`` less its trend and its
+    ``q``-step profile: their variance per degree of freedom over the rest's."""
+    s = pd.Series(np.asarray(x, dtype=float))
+    trend = s.rolling(p, center=True, min_periods=p // 2 + 1).mean()
+    r = (s - trend).fillna(0.0).to_numpy()
+    n = len(r)
+    if n <= p or p <= q:
+        return 0.0
+    for period in (q, p):  # the q-step profile off; then the p-step means
+        phase = np.arange(n) % period
+        counts = np.bincount(phase, minlength=period)
+        means = np.bincount(phase, weights=r, minlength=period) / np.maximum(counts, 1)
+        if period == q:
+            r = r - means[phase]
+    between = float(np.sum(counts * means**2)) / (p - q)
+    within = float(np.sum((r - means[phase]) ** 2)) / (n - p)
+    return between / within if within > 0 else (math.inf if between > 0 else 0.0)
 
 
 def seasonal_components(

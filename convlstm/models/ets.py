@@ -26,6 +26,7 @@ from .decompose import (
     extend_seasonal,
     feasible_periods,
     recent,
+    repeats_checked,
     seasonal_components,
 )
 from .rules import STAT_MIN_LENGTH
@@ -148,7 +149,11 @@ class ETSForecaster(BaseForecaster):
         x = y.to_numpy()
         n = len(x)
         natural = candidate_periods(y.index, season_length)
-        periods = feasible_periods(natural, n) if self.season != "N" else ()
+        periods = (
+            repeats_checked(x, feasible_periods(natural, n))
+            if self.season != "N"
+            else ()
+        )
 
         self.seasonal_components_: list[tuple[int, np.ndarray]] = []
         if len(periods) == 1 and periods[0] <= _MAX_ETS_SEASON:

@@ -24,7 +24,9 @@ from .decompose import (
     extend_seasonal,
     feasible_periods,
     recent,
+    repeats_checked,
     seasonal_components,
+    seasonality_test,
 )
 from .rules import STAT_MIN_LENGTH
 
@@ -34,9 +36,6 @@ log = logging.getLogger(__name__)
 
 #: Fewest points the Theta method is fitted on (a trend line and a smoothed level).
 MIN_LENGTH = STAT_MIN_LENGTH
-# Critical value of the seasonality test: the 95% normal quantile, i.e. a two-sided
-# test at the 90% level, as in the M3 Theta (Assimakopoulos & Nikolopoulos, 2000).
-_Z_90 = 1.6448536269514722
 # Bounds of the smoothing parameter (those of R's ets / ses).
 _ALPHA_BOUNDS = (1e-4, 0.9999)
 
@@ -113,8 +112,8 @@ class ThetaForecaster(BaseForecaster):
         x = y.to_numpy()
         n = len(x)
         natural = candidate_periods(y.index, season_length)
-        periods = tuple(
-            m for m in feasible_periods(natural, n) if seasonality_test(x, m)
+        periods = repeats_checked(
+            x, tuple(m for m in feasible_periods(natural, n) if seasonality_test(x, m))
         )
 
         self._indices = np.ones(0)
@@ -181,26 +180,6 @@ class ThetaForecaster(BaseForecaster):
             values = values + extend_seasonal(self._components, horizon)
         idx = future_index(self.index_, horizon)
         return pd.Series(values, index=idx, name=self.display_name)
-
-
-def seasonality_test(x: np.ndarray, m: int) -> bool:
-    """Whether the lag-``m`` autocorrelation of ``x`` is significant at 90%.
-
-    The M3 Theta's test: ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{k<m} r_k^2) / n)``.
-    A constant series, or one shorter than ``m + 2`` points, is not seasonal.
-    """
-    n = len(x)
-    if m < 2 or n < m + 2:
-        return False
-    d = x - x.mean()
-    denom = float(np.dot(d, d))
-    if denom <= 0:
-        return False
-    # autocorrelations at lags 1..m through the FFT (zero-padded: no wrap-around)
-    spectrum = np.fft.rfft(d, 2 * n)
-    r = np.fft.irfft(spectrum * np.conj(spectrum), 2 * n)[1 : m + 1] / denom
-    bound = _Z_90 * np.sqrt((1 + 2 * np.sum(r[:-1] ** 2)) / n)
-    return bool(abs(r[-1]) > bound)
 
 
 def ses(z: np.ndarray) -> tuple[float, float]:

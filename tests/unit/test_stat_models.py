@@ -11,6 +11,7 @@ from convlstm import datasets
 from convlstm.data import future_index
 from convlstm.errors import DataError, ParameterError
 from convlstm.models import ets, theta
+from convlstm.models.arima import ARIMAForecaster
 from convlstm.models.ets import ETSForecaster
 from convlstm.models.registry import (
     default_models,
@@ -211,3 +212,39 @@ def test_ets_falls_back_to_least_squares_ses_when_no_candidate_fits():
     model = ETSForecaster(horizon=3).fit(zeros)
     assert model.spec_ == "ETS(A,N,N) by least squares"
     assert np.isnan(model.aicc_)
+
+
+def _hourly(n, weekend=0.0, seed=0):
+    t = np.arange(n)
+    values = 50 + 20 * np.sin(2 * np.pi * t / 24)
+    values += np.random.default_rng(seed).normal(0, 2, n)
+    values += np.where((t // 24) % 7 >= 5, weekend, 0.0)
+    return pd.Series(values, index=pd.date_range("2024-01-01", periods=n, freq="h"))
+
+
+@pytest.mark.parametrize("cls", [*MODELS, pytest.param(ARIMAForecaster, id="ARIMA")])
+def test_a_week_that_only_repeats_the_day_is_not_a_season(cls):
+    # 30 days of hourly data with a daily cycle only: the lag of 168 hours
+    # correlates on the day alone; the week was modelled from noise
+    assert cls(horizon=24).fit(_hourly(720)).periods_ == (24,)
+    # weekends 4 lower (2 noise-SDs): a weekly season
+    assert cls(horizon=24).fit(_hourly(720, weekend=-4)).periods_ == (24, 168)
+
+
+def test_repeats_checked_keeps_real_weeks_and_drops_repeated_days():
+    from convlstm.models.decompose import repeats_checked
+
+    x = datasets.load("electricity").to_numpy(dtype=float)
+    assert repeats_checked(x, (48, 336)) == (48, 336)
+    drift = _hourly(2000).to_numpy() + np.cumsum(
+        np.random.default_rng(1).normal(0, 0.3, 2000)
+    )  # a wandering level: not a week either
+    assert repeats_checked(drift, (24, 168)) == (24,)
+    # periods that are not multiples are left to the models' own tests
+    assert repeats_checked(np.arange(800.0), (7, 365)) == (7, 365)
+
+
+def test_arima_decomposes_a_long_hourly_series_instead_of_a_slow_sarima():
+    m = ARIMAForecaster(horizon=24).fit(_hourly(5000))
+    assert m.periods_ == (24,) and m.method_.startswith("STL(24) + ARIMA(")
+    assert ARIMAForecaster(horizon=24).fit(_hourly(720)).method_.startswith("SARIMA(")
