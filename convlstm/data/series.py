@@ -249,7 +249,8 @@ def spike_scores(
     periods: tuple[int, ...] = (),
 ) -> np.ndarray:
     """For each value, how many times its series' typical one-step change (the
-    median) it stands from its neighbours: from the nearer of them for a lone
+    median; or the median around it, where larger: the late steps of a growth
+    curve) it stands from its neighbours: from the nearer of them for a lone
     value (:func:`spike_ratios`), or from the median of the :data:`SPIKE_WINDOW`
     values around it for a short run of such values, or from the levels on both
     sides of a longer run that leaves the series' level and comes back to it
@@ -260,9 +261,12 @@ def spike_scores(
     ``names``: each value's series, sorted by series then time."""
     v = np.asarray(values, dtype=float)
     before, after, typical, size = _steps(v, names)
-    lone = _lone_ratio(before, after, typical, size)
     key = pd.Series(np.zeros(len(v)) if names is None else np.asarray(names))
     series = pd.Series(v)
+    # a value is far from its neighbours by the changes around it too: on a
+    # growth curve the last steps are hundreds of its early ones, and no glitch
+    local = np.fmax(typical, _local_steps(before, key))
+    lone = _lone_ratio(before, after, local, size)
     with np.errstate(invalid="ignore", divide="ignore"):
         jump = (
             pd.Series(before / typical).groupby(key, sort=False).transform("max")
@@ -280,7 +284,7 @@ def spike_scores(
             .to_numpy()
         )
         with np.errstate(invalid="ignore", divide="ignore"):
-            run[near] = np.abs(v[near] - middle) / typical[near]
+            run[near] = np.abs(v[near] - middle) / local[near]
     score = np.fmax(lone, run)
     if periods and (score > SPIKE_STEPS).any():
         score = np.fmin(score, _seasonal_distance(series, key, typical, periods))
@@ -289,6 +293,20 @@ def spike_scores(
         # holds the values a cycle before and after most of its points
         score = np.fmax(score, _long_runs(v, key, before, typical, size, periods))
     return score
+
+
+def _local_steps(before: np.ndarray, key: pd.Series) -> np.ndarray:
+    """The median one-step change in the ``2 * SPIKE_WINDOW + 1`` steps around
+    each value of its series (more than twice as many as a run of spikes
+    changes: those do not move it)."""
+    width = 2 * SPIKE_WINDOW + 1
+    return (
+        pd.Series(before)
+        .groupby(key.to_numpy(), sort=False)
+        .rolling(width, center=True, min_periods=SPIKE_WINDOW + 1)
+        .median()
+        .to_numpy()
+    )
 
 
 #: A run of values far from the level on both its sides (a sensor's error code

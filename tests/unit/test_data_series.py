@@ -122,7 +122,11 @@ def test_yyyymmdd_integers():
 @settings(max_examples=40, deadline=None)
 @given(
     values=st.lists(
-        st.floats(-1e9, 1e9, allow_nan=False).map(lambda v: round(v, 4)),
+        st.floats(-1e9, 1e9, allow_nan=False)
+        .map(lambda v: round(v, 4))
+        # nines alone (999999999, 99.99) may be read as missing-value markers,
+        # as test_data_numbers checks: not a round trip
+        .filter(lambda v: set(f"{abs(v):.4f}".rstrip("0").replace(".", "")) != {"9"}),
         min_size=8,
         max_size=40,
     ),

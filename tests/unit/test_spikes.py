@@ -74,6 +74,19 @@ def test_shifts_counts_and_trends_are_not_spikes(values):
     assert not spike_mask(values).any()
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_the_newest_values_of_a_noisy_growth_curve_are_not_spikes(seed):
+    # an epidemic's daily counts: the last steps are hundreds of the first ones;
+    # 'fill' used to overwrite the newest real values
+    rng = np.random.default_rng(seed)
+    t = np.arange(60)
+    values = np.round(5 * np.exp(0.12 * t) * np.exp(rng.normal(0, 0.1, 60)))
+    assert not spike_mask(values, periods=(7,)).any()
+    # a typo on the same curve still is one
+    values[40] *= 100
+    assert np.flatnonzero(spike_mask(values, periods=(7,))).tolist() == [40]
+
+
 def test_a_spike_at_the_end_is_filled_from_the_value_before():
     df = _readings(spikes=[479])
     y = to_series(df, spikes="fill")
