@@ -72,6 +72,7 @@ from .narrative import (
     panel_run_notes,
     run_start_notes,
     start_notes,
+    tie_text,
     unchecked_season_text,
     unchosen_members_text,
     unscored_text,
@@ -629,6 +630,8 @@ def _run_notes(
     notes += run_start_notes(result.fitted, result.backtest.forecasts)
     if one := one_fold_text(result.backtest.forecasts):
         notes.append(one)
+    if tie := tie_text(result.summary):
+        notes.append(tie)
     if unchecked := unchecked_season_text(y, result.fitted, result.backtest.forecasts):
         notes.append(unchecked)
     if raised := floor_text(result.floor, result.scored):

@@ -369,6 +369,35 @@ def one_fold_text(forecasts: pd.DataFrame) -> str | None:
     )
 
 
+def tie_text(summary: pd.DataFrame) -> str | None:
+    """A sentence when the best MAE of a ``summary`` (index: models, column
+    ``mae``) is shared by several models (a constant series, a straight line that
+    several forecast exactly): the ★ then goes to the first of them in the list,
+    which says nothing about which will forecast better. None without a tie."""
+    if summary is None or "mae" not in getattr(summary, "columns", ()):
+        return None
+    mae = pd.to_numeric(summary["mae"], errors="coerce")
+    mae = mae[np.isfinite(mae)]
+    if len(mae) < 2:
+        return None
+    low = float(mae.min())
+    tied = [
+        str(m) for m, v in mae.items() if abs(v - low) <= 1e-9 * max(abs(low), 1e-12)
+    ]
+    if len(tied) < 2:
+        return None
+    return (
+        f"{and_list(tied)} tie on MAE ({low:.4g}): the best mark goes to the first "
+        "of them in the list, and says nothing about which will forecast the "
+        "future better"
+        + (
+            "; every backtest forecast was exact, so the scores cannot tell them apart"
+            if low == 0
+            else ""
+        )
+    )
+
+
 def percent_errors_text(values: Any) -> str | None:
     """A caveat on MAPE and sMAPE for data that cross zero or come near it
     (temperature anomalies, net flows, counts with zeros): both divide by the

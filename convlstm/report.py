@@ -38,6 +38,7 @@ from .narrative import (
     panel_run_notes,
     percent_errors_text,
     run_start_notes,
+    tie_text,
     unchecked_season_text,
     unscored_panel_text,
     unscored_text,
@@ -191,6 +192,7 @@ def build_report(
             else '<p id="unscored">No backtest, so no scores.</p>'
         ),
         _note(filled_scoring_text(comparison.backtest.forecasts), "filled"),
+        _note(tie_text(summary) if scored else None, "tie"),
         _note(_unchecked_season(y, comparison), "unchecked-season"),
         _note(percent_errors_text(y.to_numpy()) if scored else None, "percent-errors"),
         _note(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -337,3 +338,17 @@ def test_percent_errors_text_for_data_near_or_across_zero() -> None:
         np.array([0.01, 5.0, 6.0, 7.0])
     )
     assert narrative.percent_errors_text(np.array([100.0, 120.0, 90.0])) is None
+
+
+def test_tie_text_says_when_the_star_falls_by_list_order():
+    summary = pd.DataFrame(
+        {"mae": [0.0, 0.0, 1.5, np.nan]}, index=["LSTM", "ARIMA", "ETS", "Theta"]
+    )
+    text = narrative.tie_text(summary)
+    assert text.startswith("LSTM and ARIMA tie on MAE (0): the best mark goes to")
+    assert "every backtest forecast was exact" in text
+    summary["mae"] = [2.0, 2.0 + 1e-12, 1.5, 3.0]
+    assert narrative.tie_text(summary) is None  # the best is alone
+    summary["mae"] = [1.5, 2.0, 1.5, 3.0]
+    assert "exact" not in narrative.tie_text(summary)
+    assert narrative.tie_text(summary.iloc[:1]) is None
