@@ -45,7 +45,7 @@ from .datasets import default_horizon_folds
 from .errors import ConvLSTMError, DataError, PanelFitWarning, ParameterError
 from .executor import check_engine, default_engine, usable_cores
 from .images.cli import add_images_parser, run_images_command
-from .intervals import check_floor, raise_to_floor
+from .intervals import check_floor, level_label, raise_to_floor
 from .models.base import BaseForecaster
 from .models.checks import check_horizon
 from .models.registry import (
@@ -727,6 +727,8 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.out:
         table = result.forecast_table()
         _write_csv(table, args.out, f"{len(table)} rows of forecasts", err)
+        for note in result.interval_notes():  # the file's intervals
+            print(f"note: intervals: {note}", file=err)
     if args.json:
         summary = result.summary.reset_index()
         payload = {
@@ -738,8 +740,9 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "seconds": round(result.seconds, 3),
             "best": result.best,
             "scored": result.scored,
-            "summary": _records(summary),
-            "future": _records(in_time_zone(result.future, result.time_zone)),
+            "summary": _records(_with_coverage(summary, result)),
+            "future": _records(_future_with_bands(result)),
+            "interval_notes": result.interval_notes(),
             "time_zone": result.time_zone,
             "left_out": dict(result.left_out),
             "floor": result.floor,
@@ -795,6 +798,31 @@ def _write_json_safely(payload: dict[str, Any], out: TextIO, err: TextIO) -> Non
         out.flush()
     except OSError as exc:
         print(f"error: cannot write the JSON output: {exc}", file=err)
+
+
+def _future_with_bands(result: Comparison) -> pd.DataFrame:
+    """The future forecasts with their step and prediction-interval bounds
+    (lower_80, upper_80, ...; none on an unscored run), in the run's time zone."""
+    table = result.forecast_table()
+    future = table[table["section"] == "future"]
+    bands = [c for c in future.columns if c.startswith(("lower_", "upper_"))]
+    keep = ["model", "timestamp", "step", "forecast", *bands]
+    return future[[c for c in keep if c in future.columns]].reset_index(drop=True)
+
+
+def _with_coverage(summary: pd.DataFrame, result: Comparison) -> pd.DataFrame:
+    """``summary`` with each level's measured coverage and mean width
+    (coverage_80, width_80, ...) where the run measured them."""
+    coverage = getattr(result, "coverage", None)
+    if coverage is None or coverage.empty:
+        return summary
+    out = summary.copy()
+    for level, rows in coverage.groupby("level", sort=True):
+        label = level_label(level)
+        by_model = rows.set_index("model")
+        out[f"coverage_{label}"] = out["model"].map(by_model["coverage"])
+        out[f"width_{label}"] = out["model"].map(by_model["mean_width"])
+    return out
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

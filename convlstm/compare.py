@@ -185,6 +185,23 @@ class Comparison:
         finite one)."""
         return best_model(self.summary)
 
+    def interval_notes(self) -> list[str]:
+        """What building and checking the intervals noted (steps that pooled
+        neighbours' errors, bands of two levels that came out the same, levels
+        left unbounded, coverage that could not be measured), each once."""
+        frames = [
+            getattr(self, "intervals", None),
+            getattr(self, "coverage", None),
+            getattr(self, "model_intervals", None),
+        ]
+        notes = [
+            str(note)
+            for frame in frames
+            if frame is not None
+            for note in frame.attrs.get("notes", [])
+        ]
+        return list(dict.fromkeys(notes))
+
     def forecast_table(self) -> pd.DataFrame:
         """The backtest and future forecasts in one tidy table (the app's and the
         CLI's forecasts CSV): column ``section`` ("backtest" or "future"), then

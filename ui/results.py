@@ -392,14 +392,10 @@ def show_published(name: str) -> None:
 
 def show_interval_notes(cmp: Any) -> None:
     """What the library noted while building and checking the intervals."""
-    notes = [
-        *(cmp.intervals.attrs.get("notes", []) if cmp.intervals is not None else []),
-        *(cmp.coverage.attrs.get("notes", []) if cmp.coverage is not None else []),
-        *(own.attrs.get("notes", []) if (own := model_own(cmp)) is not None else []),
-    ]
+    notes = cmp.interval_notes()
     if notes:
         with st.expander("Notes on the intervals", icon=":material/info:"):
-            for note in dict.fromkeys(notes):
+            for note in notes:
                 st.markdown(f"- {escape_md(note)}")
 
 

@@ -76,6 +76,27 @@ def test_compare_table_and_json():
     assert len(payload["future"]) == 12
 
 
+def test_compare_json_holds_the_intervals_their_coverage_and_notes(tmp_path):
+    # the intervals the --out file holds, and what was noted building them, were
+    # in the CSV only (the notes nowhere)
+    argv = ["compare", "--dataset", "air_passengers", "--models", "naive", "ets"]
+    argv += ["--horizon", "6", "--folds", "3", "--json", "--quiet"]
+    code, out, _ = run(argv)
+    assert code == 0
+    payload = json.loads(out)
+    row = payload["future"][0]
+    assert set(row) == {"model", "timestamp", "step", "forecast"} | {
+        f"{side}_{level}" for side in ("lower", "upper") for level in (80, 95)
+    }
+    assert row["step"] == 1 and row["lower_80"] <= row["forecast"] <= row["upper_80"]
+    summary = payload["summary"][0]
+    assert 0 <= summary["coverage_80"] <= 1 and summary["width_80"] > 0
+    assert payload["interval_notes"]  # 3 folds x 6 steps: too few errors per step
+    # and the CSV's intervals are explained under it
+    code, _, err = run([*argv[:-2], "--quiet", "--out", str(tmp_path / "f.csv")])
+    assert code == 0 and "note: intervals: " in err
+
+
 def test_compare_the_pretrained_convlstm_by_its_loose_name(capsys):
     assert main(["compare", "--help"]) == 0
     assert "ConvLSTM (pretrained)" in " ".join(capsys.readouterr().out.split())
