@@ -536,6 +536,31 @@ def test_auto_start_keeps_the_start_that_forecast_the_end_better():
     pd.testing.assert_series_equal(again.predict(), model.predict())
 
 
+@pytest.mark.parametrize(
+    ("errors", "start"),
+    [
+        ({"scratch": 110.0, "pretrained": 33.0}, "pretrained"),
+        ({"scratch": 60.0, "pretrained": 33.0}, "both"),
+    ],
+    ids=["3x-worse", "within-2x"],
+)
+def test_auto_keeps_one_start_when_the_other_checked_far_worse(
+    monkeypatch, errors, start
+):
+    # a levelled-off growth curve: the scratch net, 3x worse in the check, ran
+    # 35% above the plateau and the mean carried half of that
+    def check(self, y, callback, stages):
+        return "pretrained", dict(errors), "started from the pretrained network"
+
+    monkeypatch.setattr(ConvLSTMForecaster, "_choose_init", check)
+    model = ConvLSTMForecaster(init="auto", **AUTO).fit(_monthly(120, seed=5))
+    assert model.start_ == start and model.start_errors_ == errors
+    if start == "pretrained":
+        assert "partner_" not in model.__dict__
+        assert model.init_note_.startswith("started from the pretrained network; not")
+        assert "one checked over 2 times worse than the other" in model.init_note_
+
+
 def test_auto_on_a_monthly_series_forecasts_the_mean_of_both_starts():
     y = _monthly(120, seed=5)
     events = []
