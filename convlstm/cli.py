@@ -636,7 +636,7 @@ def _run_notes(
         notes.append(unchecked)
     if raised := floor_text(result.floor, result.scored):
         notes.append(raised)
-    if below := below_zero_text(y, result.future):
+    if below := below_zero_text(y, result.future, result.best):
         notes.append(below)
     if filled := filled_scoring_text(result.backtest.forecasts):
         notes.append(filled)

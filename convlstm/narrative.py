@@ -149,22 +149,31 @@ def filled_scoring_text(backtest: pd.DataFrame) -> str | None:
     )
 
 
-def below_zero_text(y: pd.Series, future: pd.DataFrame) -> str | None:
+def below_zero_text(
+    y: pd.Series, future: pd.DataFrame, best: str | None = None
+) -> str | None:
     """ "Theta forecasts below zero (lowest -1.7), though the series never goes
     below zero..." when the history holds no negative value and some model's
-    ``future`` (``model, forecast``) does beyond round-off; else None."""
+    ``future`` (``model, forecast``) does beyond round-off; else None. ``best``:
+    the model marked best, named so when it is one of them (on mostly-zero
+    counts a forecast just under 0 scores a low MAE)."""
     panel = pd.DataFrame({"series": "", "value": y.to_numpy(dtype=float)})
-    return panel_below_zero_text(panel, future.assign(series=""), one=True)
+    return panel_below_zero_text(panel, future.assign(series=""), one=True, best=best)
 
 
 def panel_below_zero_text(
-    panel: pd.DataFrame, future: pd.DataFrame, *, one: bool = False
+    panel: pd.DataFrame,
+    future: pd.DataFrame,
+    *,
+    one: bool = False,
+    best: str | None = None,
 ) -> str | None:
     """ "Theta forecasts below zero on 3 of the 40 series that never go below
     zero (lowest -4.2, on 'b')..." for a panel (``series, value``) and its
     ``future`` (``series, model, forecast``); None when no model forecasts a
     series that never goes below zero below it beyond round-off. ``one``: the
-    panel is one series (the sentence does not count series)."""
+    panel is one series (the sentence does not count series); ``best``: the
+    model marked best, named so."""
     if panel.empty or future.empty:
         return None
     values = panel.assign(series=panel["series"].astype(str))
@@ -181,7 +190,7 @@ def panel_below_zero_text(
     if below.empty:
         return None
     names = list(dict.fromkeys(below["model"]))
-    who = and_list(names)
+    who = and_list(f"{n} (marked best)" if n == best else n for n in names)
     verb = "forecasts" if len(names) == 1 else "forecast"
     lowest = below.loc[below["forecast"].idxmin()]
     if one:

@@ -175,7 +175,7 @@ def build_report(
         "the data, and split-conformal prediction intervals built from backtest "
         "errors. Click a legend entry to show or hide a model.</p>",
         charts[0],
-        _note(below_zero_text(y, comparison.future), "below-zero", "summary"),
+        _note(below_zero_text(y, comparison.future, winner), "below-zero", "summary"),
     ]
     if len(charts) > 1:
         parts += [

@@ -428,7 +428,7 @@ def show_future(res: dict, best: str | None) -> None:
         help="Each model was refit on the whole series; pick whose forecast to "
         "show and download.",
     )
-    if below := narrative.below_zero_text(res["y"], cmp.future):
+    if below := narrative.below_zero_text(res["y"], cmp.future, cmp.best):
         st.caption(escape_md(below))
     # a forecast only has no backtest errors to build conformal bands from
     frame = cmp.intervals if cmp.intervals is not None and cmp.scored else cmp.future

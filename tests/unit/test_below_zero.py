@@ -18,6 +18,11 @@ def test_models_forecasting_below_zero_are_named_with_the_lowest_value():
     assert text.startswith("Theta and ETS forecast below zero (lowest -1.7)")
     assert below_zero_text(y, _future(Naive=[2.0])) is None
     assert below_zero_text(y, _future(ETS=[-1e-15])) is None  # round-off
+    # the model marked best is named so: on mostly-zero counts a forecast just
+    # under 0 scores a low MAE
+    text = below_zero_text(y, _future(Theta=[-0.1], ETS=[-0.2]), best="Theta")
+    assert text.startswith("Theta (marked best) and ETS forecast below zero")
+    assert "marked best" not in below_zero_text(y, _future(ETS=[-1.0]), best="Naive")
 
 
 def test_a_series_that_goes_below_zero_gets_no_note():
