@@ -47,7 +47,8 @@ VARIANTS = (
 #: ``pool``: the mean of both starts when the worse one's check error is at most
 #: POOL_RATIO x the better one's, else the better-checked start (forecast pooling:
 #: combine only forecasts that checked about as well as the best); ``pool@12`` the
-#: same on 12-step seasons and the better-checked start elsewhere.
+#: same on 12-step seasons and the better-checked start elsewhere (the default
+#: since 2026-12-05: ``AUTO_POOL_RATIO`` of the model).
 POOL_RATIO = 2.0
 
 

@@ -25,8 +25,8 @@ from .decompose import (
     candidate_periods,
     extend_seasonal,
     feasible_periods,
-    repeats_checked,
     seasonal_components,
+    seasons_checked,
 )
 from .rules import ARIMA_MIN_LENGTH
 
@@ -270,7 +270,7 @@ class ARIMAForecaster(BaseForecaster):
 
     def _periods(self, index: pd.DatetimeIndex, x: np.ndarray) -> tuple[int, ...]:
         season = check_season_length(self.season_length)
-        return repeats_checked(
+        return seasons_checked(
             x, feasible_periods(candidate_periods(index, season), len(x))
         )
 

@@ -19,7 +19,7 @@ __all__ = [
     "MAX_POINTS",
     "candidate_periods",
     "recent",
-    "repeats_checked",
+    "seasons_checked",
     "extend_seasonal",
     "seasonality_test",
     "feasible_periods",
@@ -78,53 +78,82 @@ def seasonality_test(x: np.ndarray, m: int) -> bool:
     return bool(abs(r[-1]) > bound)
 
 
-#: How many times chance's share of the variation the hours of a long cycle must
-#: explain beyond a shorter one it repeats (:func:`repeats_checked`). Measured on
-#: 30 draws each of 720 and 2,000 hourly points with a daily cycle: noise alone
-#: (independent, autoregressive up to 0.99, or a random walk) gave at most about
-#: 2.3 at the 90th percentile; a weekend 2 noise-SDs lower gave 3.7 and more.
-REPEAT_RATIO = 3.0
+#: How many times chance's share of the variation the phases of a season must
+#: explain (:func:`seasons_checked`). Measured on 30 draws each of 720 and 2,000
+#: hourly points with a daily cycle: noise alone (independent, autoregressive up
+#: to 0.99, or a random walk) gave at most about 2.3 at the 90th percentile for
+#: the week; a weekend 2 noise-SDs lower gave 3.7 and more.
+SEASON_RATIO = 3.0
+
+#: Seasons up to this many steps are modelled inside ETS and SARIMA, whose fit
+#: chooses between a seasonal and a non-seasonal model; longer ones are split off
+#: by STL or MSTL whatever the data, so :func:`seasons_checked` tests them first.
+LONG_SEASON = 24
 
 
-def repeats_checked(x: np.ndarray, periods: tuple[int, ...]) -> tuple[int, ...]:
-    """``periods`` (shortest first) without those that only repeat a shorter one.
+def seasons_checked(x: np.ndarray, periods: tuple[int, ...]) -> tuple[int, ...]:
+    """``periods`` (shortest first) without the seasons the data do not show.
 
-    A period that is a whole multiple of a shorter one kept (a week of 168 hours
-    over a day of 24) repeats that cycle: any test of the longer one on the
-    series itself passes on the shorter cycle alone, and the models estimated a
-    weekly profile from noise on hourly data with a daily cycle only. Such a
-    period is kept only when, in what its trend (a centred moving mean over the
-    period) and the shorter cycle's profile leave, the means of its phases
-    differ by more than chance would make them: their variance ratio to what is
-    left (an F statistic) is at least :data:`REPEAT_RATIO`. Weekdays unlike
-    weekends pass; a day repeated seven times does not.
+    Two kinds are tested. A period that is a whole multiple of a shorter one
+    kept (a week of 168 hours over a day of 24) repeats that cycle: any test on
+    the series itself passes on the shorter cycle alone, and the models
+    estimated a weekly profile from noise on hourly data with a daily cycle
+    only. And a season longer than :data:`LONG_SEASON` steps (a year of days or
+    weeks) is decomposed whatever the data: on a random walk of daily prices
+    the "yearly profile" of its wanderings moved the forecast by tens of
+    percent (once below zero). Such a period is kept only when, in what its
+    trend (a centred moving mean over the period) and the profile of the
+    longest shorter season kept leave, the means of its phases differ by at
+    least :data:`SEASON_RATIO` times what chance makes them (an F statistic),
+    on the log scale for a positive series. Shorter seasons are left to the
+    models.
     """
-    x = np.asarray(x, dtype=float)
+    x = _season_scale(np.asarray(x, dtype=float))
     kept: list[int] = []
     for p in periods:
-        shorter = [q for q in kept if p % q == 0]
-        if shorter and _repeat_ratio(x, max(shorter), p) < REPEAT_RATIO:
-            continue
+        nested = [q for q in kept if p % q == 0]
+        if nested or p > LONG_SEASON:
+            base = max(nested) if nested else (max(kept) if kept else None)
+            if _season_ratio(x, base, p) < SEASON_RATIO:
+                continue
         kept.append(int(p))
     return tuple(kept)
 
 
-def _repeat_ratio(x: np.ndarray, q: int, p: int) -> float:
-    """The F statistic of the ``p`` phase means of ``x`` less its trend and its
-    ``q``-step profile: their variance per degree of freedom over the rest's."""
+def _season_scale(x: np.ndarray) -> np.ndarray:
+    """``x`` on the scale its seasons are tested on: the log of a positive
+    series (a shop's weekend peak grows with its spring, which a profile on the
+    values leaves in the noise; zeros at up to 1% of the steps, a closed day,
+    count as the smallest positive value), else the values."""
+    positive = x > 0
+    if not positive.any() or (~positive).mean() > 0.01:
+        return x
+    return np.log(np.where(positive, x, x[positive].min()))
+
+
+def _season_ratio(x: np.ndarray, q: int | None, p: int) -> float:
+    """The F statistic of the ``p`` phase means of ``x`` less its trend and (with
+    ``q``) its ``q``-step profile: their variance per degree of freedom over the
+    rest's."""
     s = pd.Series(np.asarray(x, dtype=float))
     trend = s.rolling(p, center=True, min_periods=p // 2 + 1).mean()
     r = (s - trend).fillna(0.0).to_numpy()
     n = len(r)
-    if n <= p or p <= q:
+    free = p - q if q and p % q == 0 else p - 1  # what the q profile did not fix
+    if n <= p or free < 1:
         return 0.0
-    for period in (q, p):  # the q-step profile off; then the p-step means
+
+    def phase_means(period: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         phase = np.arange(n) % period
         counts = np.bincount(phase, minlength=period)
         means = np.bincount(phase, weights=r, minlength=period) / np.maximum(counts, 1)
-        if period == q:
-            r = r - means[phase]
-    between = float(np.sum(counts * means**2)) / (p - q)
+        return phase, counts, means
+
+    if q:
+        phase, _, means = phase_means(q)
+        r = r - means[phase]
+    phase, counts, means = phase_means(p)
+    between = float(np.sum(counts * means**2)) / free
     within = float(np.sum((r - means[phase]) ** 2)) / (n - p)
     return between / within if within > 0 else (math.inf if between > 0 else 0.0)
 

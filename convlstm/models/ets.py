@@ -26,8 +26,8 @@ from .decompose import (
     extend_seasonal,
     feasible_periods,
     recent,
-    repeats_checked,
     seasonal_components,
+    seasons_checked,
 )
 from .rules import STAT_MIN_LENGTH
 from .theta import ses
@@ -150,7 +150,7 @@ class ETSForecaster(BaseForecaster):
         n = len(x)
         natural = candidate_periods(y.index, season_length)
         periods = (
-            repeats_checked(x, feasible_periods(natural, n))
+            seasons_checked(x, feasible_periods(natural, n))
             if self.season != "N"
             else ()
         )

@@ -24,9 +24,9 @@ from .decompose import (
     extend_seasonal,
     feasible_periods,
     recent,
-    repeats_checked,
     seasonal_components,
     seasonality_test,
+    seasons_checked,
 )
 from .rules import STAT_MIN_LENGTH
 
@@ -112,7 +112,7 @@ class ThetaForecaster(BaseForecaster):
         x = y.to_numpy()
         n = len(x)
         natural = candidate_periods(y.index, season_length)
-        periods = repeats_checked(
+        periods = seasons_checked(
             x, tuple(m for m in feasible_periods(natural, n) if seasonality_test(x, m))
         )
 

@@ -24,9 +24,10 @@ def test_variants_combine_the_two_starts_final_forecasts():
     s, p = out["scratch"], out["pretrained"]
     assert not np.allclose(s, p)
     np.testing.assert_allclose(out["mean"], (s + p) / 2)
-    # a monthly series: the default keeps both starts, as mean@12 does
+    # a monthly series: the default pools the starts as pool@12 does (the mean
+    # when their checks were within 2x, else the better-checked start)
     np.testing.assert_allclose(out["mean@12"], out["mean"])
-    np.testing.assert_allclose(out["auto"], out["mean"])
+    np.testing.assert_allclose(out["auto"], out["pool@12"])
     low, high = np.minimum(s, p), np.maximum(s, p)
     for name in ("inv", "inv2"):
         assert np.all(out[name] >= low - 1e-9) and np.all(out[name] <= high + 1e-9)

@@ -12,6 +12,7 @@ from convlstm.data import future_index
 from convlstm.errors import DataError, ParameterError
 from convlstm.models import ets, theta
 from convlstm.models.arima import ARIMAForecaster
+from convlstm.models.decompose import seasons_checked
 from convlstm.models.ets import ETSForecaster
 from convlstm.models.registry import (
     default_models,
@@ -231,17 +232,34 @@ def test_a_week_that_only_repeats_the_day_is_not_a_season(cls):
     assert cls(horizon=24).fit(_hourly(720, weekend=-4)).periods_ == (24, 168)
 
 
-def test_repeats_checked_keeps_real_weeks_and_drops_repeated_days():
-    from convlstm.models.decompose import repeats_checked
+def test_seasons_checked_keeps_real_weeks_and_drops_repeated_days():
 
     x = datasets.load("electricity").to_numpy(dtype=float)
-    assert repeats_checked(x, (48, 336)) == (48, 336)
+    assert seasons_checked(x, (48, 336)) == (48, 336)
     drift = _hourly(2000).to_numpy() + np.cumsum(
         np.random.default_rng(1).normal(0, 0.3, 2000)
     )  # a wandering level: not a week either
-    assert repeats_checked(drift, (24, 168)) == (24,)
-    # periods that are not multiples are left to the models' own tests
-    assert repeats_checked(np.arange(800.0), (7, 365)) == (7, 365)
+    assert seasons_checked(drift, (24, 168)) == (24,)
+    # short seasons that repeat none are left to the models' own choice
+    assert seasons_checked(np.arange(800.0), (5, 7)) == (5, 7)
+
+
+def test_a_random_walk_of_prices_gets_no_yearly_season():
+    # three years of daily closes: the "yearly profile" of a random walk's
+    # wanderings took ETS's next forecast from 4,063 to -4,386
+    rng = np.random.default_rng(4)
+    days = pd.date_range("2021-01-01", periods=1095, freq="D")
+    price = pd.Series(1000 * np.exp(np.cumsum(rng.normal(0, 0.03, 1095))), days)
+    model = ETSForecaster(horizon=30).fit(price)
+    assert 365 not in model.periods_
+    assert abs(model.predict().iloc[0] / price.iloc[-1] - 1) < 0.02
+    # a shop's spring peak is a year: kept (tested on the log scale, where the
+    # weekend peak that grows with it is one profile)
+    doy = days.day_of_year.to_numpy()
+    week = np.where(days.day_of_week >= 5, 1.6, 1.0)
+    sales = 1000 * week * (0.6 + 0.8 * np.exp(-0.5 * ((doy - 120) / 40) ** 2))
+    sales *= rng.lognormal(0, 0.1, 1095)
+    assert seasons_checked(sales, (7, 365)) == (7, 365)
 
 
 def test_arima_decomposes_a_long_hourly_series_instead_of_a_slow_sarima():
