@@ -140,6 +140,19 @@ def mase_scale(y_train: ArrayLike, season_length: int = 1) -> float:
     return float(np.mean(np.abs(train[m:] - train[:-m])))
 
 
+#: Two scores this close (a share of the larger) are a tie: a model that
+#: forecasts as the naive one does differs from it by round-off (1e-16), which
+#: counted as a win on every such series.
+TIE_SHARE = 1e-4
+
+
+def clearly_lower(a: Any, b: Any) -> np.ndarray:
+    """Where scores ``a`` are lower than ``b`` by more than :data:`TIE_SHARE` of
+    the larger (element-wise; NaN never is)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return (a < b) & ~(np.abs(a - b) <= TIE_SHARE * np.maximum(np.abs(a), np.abs(b)))
+
+
 def best_model(
     scores: Any, *, among: Iterable[str] | None = None, column: str = "mae"
 ) -> str | None:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .data.cells import and_list, format_time, plural
 from .errors import ConvLSTMError, ParameterError
+from .metrics import clearly_lower
 from .models.registry import KINDS, model_spec
 
 #: Points beyond which training the neural models on a CPU takes a minute or more.
@@ -659,7 +660,7 @@ def head_to_head_text(per_series: pd.DataFrame, best: str | None) -> str | None:
         both = mase[[best, name]].dropna()
         if len(both) < 2:
             continue
-        wins = int((both[name] < both[best]).sum())
+        wins = int(clearly_lower(both[name], both[best]).sum())
         share = wins / len(both)
         if share > 0.5 and (found is None or share > found[0]):
             found = (share, str(name), wins, len(both))

@@ -58,7 +58,7 @@ from .intervals import (
     raise_values,
     upper_column,
 )
-from .metrics import best_model, mase_scale
+from .metrics import best_model, clearly_lower, mase_scale
 from .models.base import BaseForecaster
 from .models.checks import check_horizon
 from .models.registry import (
@@ -1291,14 +1291,15 @@ def _wins(
             else:
                 a = b = np.array([])
             n = len(a)
-            wins = int((a < b).sum())
+            wins = int(clearly_lower(a, b).sum())  # round-off is a tie
+            losses = int(clearly_lower(b, a).sum())
             records.append(
                 {
                     "model": name,
                     "baseline": base,
                     "wins": wins,
-                    "losses": int((a > b).sum()),
-                    "ties": int((a == b).sum()),
+                    "losses": losses,
+                    "ties": n - wins - losses,
                     "series": n,
                     "share": wins / n if n else math.nan,
                 }

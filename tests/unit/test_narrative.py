@@ -313,10 +313,10 @@ def test_a_season_the_backtest_fits_could_not_use_is_said() -> None:
     from convlstm import compare
 
     # 110 weeks: the whole series holds two yearly cycles (104), the folds'
-    # training parts do not; a one-off outbreak in the first year
+    # training parts do not; a winter peak each year
     weeks = pd.date_range("2021-01-04", periods=110, freq="W-MON")
-    cases = 20 + 3 * np.sin(np.arange(110) / 3)
-    cases[60:66] = [300, 900, 1500, 1200, 600, 200]
+    cases = 100 + 60 * np.cos(2 * np.pi * np.arange(110) / 52)
+    cases += np.random.default_rng(0).normal(0, 3, 110)
     y = pd.Series(cases, index=weeks, name="cases")
     result = compare(y, models=["ETS", "Naive"], horizon=8, folds=3)
     text = narrative.unchecked_season_text(y, result.fitted, result.backtest.forecasts)
@@ -352,3 +352,17 @@ def test_tie_text_says_when_the_star_falls_by_list_order():
     summary["mae"] = [1.5, 2.0, 1.5, 3.0]
     assert "exact" not in narrative.tie_text(summary)
     assert narrative.tie_text(summary.iloc[:1]) is None
+
+
+def test_round_off_between_two_models_is_no_win():
+    # ETS forecasting as the naive does: MASEs equal but for 1e-16
+    from convlstm.panel_compare import _wins
+
+    naive = np.array([0.797, 0.5, 0.61, 1.2, 0.9, 0.7])
+    ets = naive - np.array([7.8e-16, 1e-17, 0.0, 0.05, 0.0, 2e-16])
+    rows = [("ETS", s, v) for s, v in enumerate(ets)]
+    rows += [("Naive", s, v) for s, v in enumerate(naive)]
+    per_series = pd.DataFrame(rows, columns=["model", "series", "mase"])
+    wins = _wins(per_series, ["ETS", "Naive"], ["Naive"]).iloc[0]
+    assert (wins["wins"], wins["losses"], wins["ties"]) == (1, 0, 5)
+    assert narrative.head_to_head_text(per_series, "Naive") is None
