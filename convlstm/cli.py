@@ -38,6 +38,7 @@ from .data import (
     wide_columns,
 )
 from .data.cells import format_number, plural
+from .data.columns import price_table_close
 from .data.export import in_time_zone
 from .data.frequency import check_future
 from .data.steps import AGGREGATIONS
@@ -244,8 +245,8 @@ def _panel_of(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame | N
         return None  # the single-series reader says what is wrong
     if ids:
         return to_panel(frame, **columns, **steps)
-    if args.value_col is not None:
-        return None
+    if args.value_col is not None or price_table_close(frame) is not None:
+        return None  # one series: the value column chosen, or a table's close
     try:
         panel = to_panel(frame, time_col=args.time_col, id_cols=[], **steps)
     except DataError:
@@ -1030,8 +1031,9 @@ def _add_source(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--step",
         metavar="STEP",
-        help="read the rows in regular steps (hourly, daily, weekly, monthly, "
-        "quarterly, yearly, or a pandas frequency such as 15min), each step's rows "
+        help="read the rows in regular steps (hourly, daily, business-days, "
+        "weekly, monthly, quarterly, yearly, or a pandas frequency such as 15min), "
+        "each step's rows "
         "combined by --agg: an event log or irregular times as daily sums, say "
         "(default: the file's own steps)",
     )

@@ -800,6 +800,14 @@ def _mostly_numbers(col: pd.Series, name: str) -> bool:
     return bool(np.isfinite(values).sum() > bad.sum())
 
 
+def price_table_close(df: pd.DataFrame) -> str | None:
+    """The closing-price column of a price table (open, high, low and close
+    prices with volume and the like, as Yahoo Finance and most market data
+    write them), which is one series, not one per column; None for any other
+    table."""
+    return _closing_price([str(c) for c in df.columns])
+
+
 def _closing_price(columns: list[str]) -> str | None:
     """The adjusted (else the plain) closing price of a table of open, high, low
     and close prices (Yahoo Finance and most market data); None otherwise."""

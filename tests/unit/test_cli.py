@@ -619,3 +619,32 @@ def test_compare_out_writes_the_forecasts_csv_the_app_offers(tmp_path):
     assert run([*args, "--out", "-"])[0] == 2
     code, _, err = run([*args, "--out", str(tmp_path / "no" / "f.csv")])
     assert code == 2 and "does not exist" in err
+
+
+def test_a_price_table_is_one_series_its_closing_price(tmp_path):
+    # a Yahoo Finance download: it was read as a panel of seven columns, Volume
+    # (MAE in the millions) among them
+    days = pd.bdate_range("2023-01-02", periods=60)
+    close = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, 60))
+    frame = pd.DataFrame(
+        {
+            "Date": days.strftime("%Y-%m-%d"),
+            "Open": close - 0.5,
+            "High": close + 1,
+            "Low": close - 1,
+            "Close": close,
+            "Adj Close": close * 0.98,
+            "Volume": np.arange(60) * 1000 + 50_000,
+        }
+    )
+    path = tmp_path / "AAPL.csv"
+    frame.to_csv(path, index=False)
+    argv = ["compare", "--csv", str(path), "--models", "naive", "--horizon", "5"]
+    code, out, err = run([*argv, "--folds", "2", "--json", "--quiet"])
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["points"] == 60 and {r["model"] for r in payload["future"]} == {
+        "Naive"
+    }
+    assert "series" not in payload["future"][0]
+    assert "picked column 'Adj Close' as value (the closing price" in err
