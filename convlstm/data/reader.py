@@ -129,8 +129,9 @@ def _excel_sep_line(text: str) -> tuple[str | None, str]:
     return match.group(1), text[first_nl + 1 :] if first_nl >= 0 else ""
 
 
-#: Most lines of notes above the header that :func:`read_csv` skips.
-_MAX_PREAMBLE = 10
+#: Most lines of notes above the header that :func:`read_csv` skips (FRED's text
+#: downloads write 11 or more: title, series id, source, units, notes...).
+_MAX_PREAMBLE = 30
 
 
 def _skip_preamble(
@@ -186,12 +187,19 @@ def _header_line(lines: list[str], sep: str | None) -> int:
             rest = counts[k:]
             if c and sum(x == c for x in rest) >= 0.9 * len(rest):
                 if k == 0:
+                    if counts[1] != c and not _has_data_cells(lines[0], delimiter):
+                        # a title with a comma over a line of another shape
+                        # ("Consumer Price Index, monthly" over "Source: BLS")
+                        continue
                     return 0  # this delimiter reads the file from its first line
                 # a header names columns: a row holding a number or a date under
                 # a header short of a name (R's row names, an extra cell) is
                 # data, not the header under notes
                 named = not _has_data_cells(lines[k], delimiter)
-                if named and all(x != c for x in counts[:k]):
+                apart = all(x != c for x in counts[:k]) or counts[k - 1] != c
+                # ...over a row of data (not a footnote block under the table)
+                under = counts[k + 1] == c and _has_data_cells(lines[k + 1], delimiter)
+                if named and apart and under:
                     best = k if best == 0 else min(best, k)
                 break
     return best
@@ -305,19 +313,31 @@ def _space_separated(text: str, lines: list[str]) -> tuple[str, list[str]] | Non
     them (fixed-width or whitespace-separated tables, as climate archives and
     Fortran programs write them): no line but comments ("#") holds a comma,
     semicolon, tab or pipe, and at least 90% of the others split into the same
-    number (two or more) of cells. Comment lines stay as they are, but for one
-    of as many names ("# Year Jan Feb ..."): the header; None for any other
-    text."""
+    number (two or more) of cells, perhaps under up to ``_MAX_PREAMBLE`` lines
+    of notes, which stay as they are (FRED's text files). Comment lines stay as
+    they are, but for one of as many names ("# Year Jan Feb ..."): the header;
+    None for any other text."""
     body = [line for line in lines if not line.lstrip().startswith("#")]
     if len(body) < 3 or any(d in line for line in body for d in _DELIMITERS):
         return None
-    counts = Counter(len(line.split()) for line in body)
-    width, seen = counts.most_common(1)[0]
-    if width < 2 or seen < 0.9 * len(body):
+    # lines of notes may stand above the table (FRED: "Title:   Consumer ...")
+    for skip in range(min(_MAX_PREAMBLE, len(body) - 3) + 1):
+        counts = Counter(len(line.split()) for line in body[skip:])
+        width, seen = counts.most_common(1)[0]
+        if width >= 2 and seen >= 0.9 * len(body[skip:]):
+            break
+    else:
         return None
+    # the table starts at the first of five lines in a row of that width: a note
+    # above it of as many words ("Frequency:   Monthly") stays a note
+    run = [len(line.split()) == width for line in body]
+    start = next((i for i in range(skip, len(body)) if all(run[i : i + 5])), skip)
+    notes = set(body[:start])
 
     def tabbed(line: str) -> str:
         cells = line.split()
+        if line in notes:
+            return line
         if line.lstrip().startswith("#"):
             # "# Year Jan Feb ...": the column names, written as a comment
             named = line.lstrip().lstrip("#").split()

@@ -1461,3 +1461,29 @@ def test_a_long_row_among_the_data_is_still_refused():
     # a long row of numbers at the end is data with an extra cell, not a note
     with pytest.raises(DataError, match="could not be read"):
         read_csv("date,value\n" + _ROWS + "2024-01-01,5,6\n")
+
+
+def test_a_fred_text_download_reads_under_its_block_of_notes():
+    # FRED's old .txt: 11 lines of notes (some of two words, as the table's
+    # rows are), then a table separated by spaces
+    head = (
+        "Title:               Consumer Price Index for All Urban Consumers\n"
+        "Series ID:           CPIAUCSL\nSource:              U.S. Bureau of Labor\n"
+        "Release:             Consumer Price Index\n"
+        "Seasonal Adjustment: Seasonally Adjusted\nFrequency:           Monthly\n"
+        "Units:               Index 1982-1984=100\n"
+        "Date Range:          2021-01-01 to 2021-12-01\n"
+        "Last Updated:        2024-01-11 7:38 AM CST\n"
+        "Notes:               The Consumer Price Index is a price\n"
+        "                     index of a basket of goods.\n\nDATE        VALUE\n"
+    )
+    rows = "".join(f"2021-{m:02d}-01  {100 + m}.5\n" for m in range(1, 13))
+    y = to_series(read_csv(head + rows))
+    assert len(y) == 12 and y.iloc[0] == 101.5
+    assert any("skipped 11 lines above the header" in n for n in y.attrs["notes"])
+
+
+def test_a_title_with_a_comma_above_the_header_is_skipped():
+    text = "Consumer Price Index, monthly\nSource: BLS\n\nDATE,VALUE\n" + _ROWS
+    df = read_csv(text)
+    assert list(df.columns) == ["DATE", "VALUE"] and len(df) == 12
