@@ -1103,10 +1103,17 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
     new_stamps = grid.difference(y.index)
     if len(new_stamps):
         share = len(new_stamps) / len(grid)
+        weekends = (new_stamps.day_of_week >= 5).mean() >= 0.9
         made_up = (
             f"; that is {share:.0%} of the series made up, not read: check that "
             "the dates were read as meant and that the steps are "
             "the data's, or read the data in coarser steps"
+            + (
+                " (nearly all are Saturdays and Sundays: for business days, read "
+                f"it in business-day steps {WHERE_TO_CHOOSE})"
+                if weekends
+                else ""
+            )
             if share >= MADE_UP_SHARE
             else ""
         )
@@ -1117,9 +1124,23 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
             f"(first at {format_time(new_stamps[0])}{clock}){made_up}"
         )
     if missing.any():
+        share = missing.mean()
+        every = np.unique(np.diff(np.flatnonzero(~missing)))
+        made_up = (
+            f"; that is {share:.0%} of the series made up, not read"
+            + (
+                f": its values come every {int(every[0])} steps (a quarterly "
+                "column in a monthly file, say), so read it in steps that long "
+                f"{WHERE_TO_CHOOSE}, or on its own"
+                if len(every) == 1 and every[0] > 1
+                else ""
+            )
+            if share >= MADE_UP_SHARE
+            else ""
+        )
         notes.append(
             f"interpolated {int(missing.sum())} missing values (first at "
-            f"{format_time(y.index[missing][0])})"
+            f"{format_time(y.index[missing][0])}){made_up}"
         )
     y = y.reindex(grid)
     if len(new_stamps) or missing.any():

@@ -43,10 +43,21 @@ AGG_NOUNS: dict[str, str] = {
 STEPS: dict[str, str] = {
     "hourly": "h",
     "daily": "D",
+    "business days": "B",
     "weekly": "W-MON",
     "monthly": "MS",
     "quarterly": "QS",
     "yearly": "YS",
+}
+
+#: Other names of :data:`STEPS` people type.
+_STEP_ALIASES = {
+    "business": "business days",
+    "business day": "business days",
+    "businessdays": "business days",
+    "business-days": "business days",
+    "weekdays": "business days",
+    "trading days": "business days",
 }
 
 #: Of the steps between the first and the last row, the largest share that may
@@ -85,7 +96,7 @@ def check_step(step: str | None) -> str | None:
     if step is None:
         return None
     text = str(step).strip()
-    freq = STEPS.get(text.lower(), text)
+    freq = STEPS.get(_STEP_ALIASES.get(text.lower(), text.lower()), text)
     try:
         offset = to_offset(freq)
     except (TypeError, ValueError):

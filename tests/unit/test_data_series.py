@@ -173,3 +173,23 @@ def test_check_series_ok_and_infers_freq():
 def test_check_series_errors(y, match):
     with pytest.raises(DataError, match=match):
         check_series(y, min_length=5, what="test")
+
+
+def test_values_every_third_step_are_said_to_be_mostly_made_up():
+    # FRED's monthly and quarterly series downloaded together: GDP stands on one
+    # row in three, and two thirds of it were interpolated without a word
+    months = pd.date_range("2000-01-01", periods=60, freq="MS")
+    gdp = np.where(np.arange(60) % 3 == 0, 12000 + np.arange(60) * 10.0, np.nan)
+    y = to_series(pd.DataFrame({"date": months, "GDPC1": gdp}).iloc[:-2])
+    note = next(n for n in y.attrs["notes"] if n.startswith("interpolated"))
+    assert "that is 66% of the series made up" in note
+    assert "its values come every 3 steps" in note
+    # a few gaps are only interpolated
+    gdp = 12000 + np.arange(60) * 10.0
+    gdp[[5, 20]] = np.nan
+    note = next(
+        n
+        for n in to_series(pd.DataFrame({"date": months, "v": gdp})).attrs["notes"]
+        if n.startswith("interpolated")
+    )
+    assert "made up" not in note

@@ -253,3 +253,19 @@ def test_frequencies_fit_a_narrow_place_in_short_words():
     assert frequency_words("2h", short=True) == "2 hours"
     assert frequency_words("B", short=True) == "weekdays"
     assert frequency_words("QS-OCT", short=True) == "quarterly"
+
+
+def test_business_days_by_name_and_suggested_where_weekends_were_made_up():
+    for name in ("business days", "Business", "weekdays", "trading days", "B"):
+        assert check_step(name) == "B"
+    # three years of weekday closes and one Saturday session: read as calendar
+    # days, every weekend is made up; the note says how to read business days
+    days = pd.bdate_range("2021-01-04", "2023-12-29")
+    days = days.append(pd.DatetimeIndex(["2022-05-14"])).sort_values()
+    close = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, len(days)))
+    df = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "close": close})
+    y = to_series(df)
+    note = next(n for n in y.attrs["notes"] if n.startswith("filled"))
+    assert "nearly all are Saturdays and Sundays" in note and "business-day" in note
+    y = to_series(df, step="business days", agg="last")
+    assert y.index.freqstr == "B" and not (y.index.day_of_week >= 5).any()
