@@ -65,6 +65,7 @@ from .models.registry import (
 )
 from .narrative import (
     below_zero_text,
+    best_untested_text,
     epoch_text,
     filled_scoring_text,
     floor_text,
@@ -633,6 +634,8 @@ def _run_notes(
         notes.append(one)
     if tie := tie_text(result.summary):
         notes.append(tie)
+    elif untested := best_untested_text(result.significance, result.best):
+        notes.append(untested)
     if unchecked := unchecked_season_text(y, result.fitted, result.backtest.forecasts):
         notes.append(unchecked)
     if raised := floor_text(result.floor, result.scored):

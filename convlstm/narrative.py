@@ -7,6 +7,7 @@ them; the wording lives here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -405,6 +406,32 @@ def tie_text(summary: pd.DataFrame) -> str | None:
             if low == 0
             else ""
         )
+    )
+
+
+def best_untested_text(
+    significance: pd.DataFrame | None, best: str | None
+) -> str | None:
+    """A sentence when the model marked best is no significantly better than the
+    best baseline (``significance``: ``Comparison.significance``, each model
+    against that baseline): on a random walk a model "wins" by a few percent that
+    the test says chance could give. None when it is the baseline, or beats it
+    significantly, or was not tested."""
+    if significance is None or significance.empty or not best:
+        return None
+    row = significance[significance["model"] == best]
+    if row.empty:
+        return None
+    row = row.iloc[0]
+    p = float(row["p_value"])
+    if math.isnan(p) or bool(row["significant"]):
+        return None
+    from .significance import format_p  # (it reads this module's words)
+
+    return (
+        f"{best}, marked best, is not significantly better than "
+        f"{row['baseline']}, the best baseline (Diebold-Mariano test, p "
+        f"{format_p(p)}): on these folds the two cannot be told apart"
     )
 
 

@@ -366,3 +366,20 @@ def test_round_off_between_two_models_is_no_win():
     wins = _wins(per_series, ["ETS", "Naive"], ["Naive"]).iloc[0]
     assert (wins["wins"], wins["losses"], wins["ties"]) == (1, 0, 5)
     assert narrative.head_to_head_text(per_series, "Naive") is None
+
+
+def test_a_best_model_no_better_than_the_baseline_is_said():
+    sig = pd.DataFrame(
+        {
+            "model": ["ConvLSTM", "LSTM"],
+            "baseline": ["Naive", "Naive"],
+            "p_value": [0.41, 0.01],
+            "significant": [False, True],
+        }
+    )
+    text = narrative.best_untested_text(sig, "ConvLSTM")
+    assert text.startswith("ConvLSTM, marked best, is not significantly better")
+    assert "than Naive, the best baseline (Diebold-Mariano test, p = 0.41)" in text
+    assert narrative.best_untested_text(sig, "LSTM") is None  # it is
+    assert narrative.best_untested_text(sig, "Naive") is None  # the baseline
+    assert narrative.best_untested_text(None, "ConvLSTM") is None
