@@ -163,6 +163,8 @@ def to_series(
         notes.append(dense)
     if dormant := dormant_text(out):
         notes.append(dormant)
+    elif flat := flat_end_text(out):
+        notes.append(f"check the data: {flat}")
     out.attrs["notes"] = list(dict.fromkeys(notes))  # a re-read notes once
     if in_utc(notes):
         out.attrs["time_zone"] = "UTC"  # the times are UTC: so are the forecasts'
@@ -677,6 +679,35 @@ def dormant_text(y: pd.Series) -> str | None:
         f"the series has been 0 for its last {n} steps (since "
         f"{format_time(y.index[-n])}), longer than any gap between sales before: "
         f"if it was discontinued, {DORMANT_READING}"
+    )
+
+
+#: Fewest equal values at the end of a series that :func:`flat_end_text` says.
+FLAT_MIN = 10
+
+
+def flat_end_text(y: pd.Series) -> str | None:
+    """ "the series holds one value (84.54) for its last 40 steps..." for a series
+    that moves but ends in a run of one value other than 0 (a trading halt, a
+    stuck sensor, a figure carried forward) of at least :data:`FLAT_MIN` steps,
+    over twice as long as any run of one value before; None otherwise (a run of
+    zeros is :func:`dormant_text`'s)."""
+    v = y.to_numpy(dtype=float)
+    if len(v) < 3 * FLAT_MIN or v[-1] == 0 or not np.isfinite(v).all():
+        return None
+    change = np.flatnonzero(np.diff(v) != 0)
+    if len(change) < 3:
+        return None  # constant, or nearly: said otherwise
+    tail = len(v) - 1 - int(change[-1])
+    runs = np.diff(np.r_[-1, change])  # lengths of the runs before the last
+    if tail < FLAT_MIN or tail <= 2 * int(runs.max()):
+        return None
+    return (
+        f"the series holds one value ({v[-1]:.6g}) for its last {tail} steps "
+        f"(since {format_time(y.index[-tail])}), far longer than it ever did "
+        "before: a halt, a stuck sensor, or a figure carried forward? The models "
+        "forecast it flat, and backtest folds inside it score flat forecasts as "
+        "perfect (their intervals shrink to nothing)"
     )
 
 

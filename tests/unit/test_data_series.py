@@ -193,3 +193,16 @@ def test_values_every_third_step_are_said_to_be_mostly_made_up():
         if n.startswith("interpolated")
     )
     assert "made up" not in note
+
+
+def test_a_long_flat_end_is_said_a_short_one_or_zeros_are_not():
+    days = pd.bdate_range("2022-01-03", periods=200)
+    price = 80 + np.cumsum(np.random.default_rng(1).normal(0, 1, 200))
+    price[-40:] = price[-41]  # a trading halt
+    notes = to_series(pd.DataFrame({"date": days, "close": price})).attrs["notes"]
+    flat = [n for n in notes if "holds one value" in n]
+    assert len(flat) == 1 and "for its last 41 steps" in flat[0]
+    price[-40:] = 80 + np.arange(40.0)  # trading again
+    price[-8:] = price[-9]  # a short pause is no news
+    notes = to_series(pd.DataFrame({"date": days, "close": price})).attrs["notes"]
+    assert not any("holds one value" in n for n in notes)
