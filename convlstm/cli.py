@@ -728,8 +728,8 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return _compare_panel(args, y, dataset, out, err)
     result, notes = _run_compare(args, y, dataset, err)
     horizon, folds = result.backtest.horizon, result.backtest.folds
+    table = result.forecast_table() if args.out or args.json else None
     if args.out:
-        table = result.forecast_table()
         _write_csv(table, args.out, f"{len(table)} rows of forecasts", err)
         for note in result.interval_notes():  # the file's intervals
             print(f"note: intervals: {note}", file=err)
@@ -745,7 +745,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "best": result.best,
             "scored": result.scored,
             "summary": _records(_with_coverage(summary, result)),
-            "future": _records(_future_with_bands(result)),
+            "future": _records(_future_with_bands(table)),
             "interval_notes": result.interval_notes(),
             "time_zone": result.time_zone,
             "left_out": dict(result.left_out),
@@ -804,10 +804,10 @@ def _write_json_safely(payload: dict[str, Any], out: TextIO, err: TextIO) -> Non
         print(f"error: cannot write the JSON output: {exc}", file=err)
 
 
-def _future_with_bands(result: Comparison) -> pd.DataFrame:
-    """The future forecasts with their step and prediction-interval bounds
-    (lower_80, upper_80, ...; none on an unscored run), in the run's time zone."""
-    table = result.forecast_table()
+def _future_with_bands(table: pd.DataFrame) -> pd.DataFrame:
+    """The future forecasts of a ``Comparison.forecast_table`` with their step
+    and prediction-interval bounds (lower_80, upper_80, ...; none on an unscored
+    run), in the run's time zone."""
     future = table[table["section"] == "future"]
     bands = [c for c in future.columns if c.startswith(("lower_", "upper_"))]
     keep = ["model", "timestamp", "step", "forecast", *bands]
