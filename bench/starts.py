@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from convlstm.models.neural import AUTO_POOL_RATIO
+
 VARIANTS = (
     "auto",
     "scratch",
@@ -48,8 +50,8 @@ VARIANTS = (
 #: POOL_RATIO x the better one's, else the better-checked start (forecast pooling:
 #: combine only forecasts that checked about as well as the best); ``pool@12`` the
 #: same on 12-step seasons and the better-checked start elsewhere (the default
-#: since 2026-12-05: ``AUTO_POOL_RATIO`` of the model).
-POOL_RATIO = 2.0
+#: since 2026-12-05, whose ratio this is).
+POOL_RATIO = AUTO_POOL_RATIO
 
 
 def combine(

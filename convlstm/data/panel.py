@@ -339,19 +339,14 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
     values = pd.to_numeric(panel["value"], errors="coerce")
     if values.notna().sum() == 0:
         raise DataError("the panel has no numeric values to add up")
-    times = pd.DatetimeIndex(panel["time"])
+    # a file's subtotals per group and its own total row: left out, not added
     subtotals = _subtotal_rows(panel, values)
-    if subtotals:  # a file's subtotals per group: left out like its total
-        rest = ~panel["series"].astype(str).isin(subtotals).to_numpy()
-        panel, values = panel[rest], values[rest]
-        times = pd.DatetimeIndex(panel["time"])
-    sums = values.groupby(times.to_numpy()).sum(min_count=1).sort_index()
+    panel, values = _without(panel, values, subtotals)
+    sums = _sums(panel, values)
     totals, exact = _total_rows(panel, values, sums)
-    if totals:  # a file's own total row: left out, not added to the rest
-        rest = ~panel["series"].astype(str).isin(totals).to_numpy()
-        panel, values = panel[rest], values[rest]
-        times = pd.DatetimeIndex(panel["time"])
-        sums = values.groupby(times.to_numpy()).sum(min_count=1).sort_index()
+    if totals:
+        panel, values = _without(panel, values, totals)
+        sums = _sums(panel, values)
     freq = panel.attrs.get("freq")
     index = pd.DatetimeIndex(sums.index)
     if freq is not None:
@@ -425,6 +420,22 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
     value_cols = panel.attrs.get("value_cols") or ["value"]
     y.attrs["value_col"] = value_cols[0] if len(value_cols) == 1 else "total"
     return y
+
+
+def _without(
+    panel: pd.DataFrame, values: pd.Series, names: list[str]
+) -> tuple[pd.DataFrame, pd.Series]:
+    """``panel`` and its ``values`` without the series ``names``."""
+    if not names:
+        return panel, values
+    rest = ~panel["series"].astype(str).isin(names).to_numpy()
+    return panel[rest], values[rest]
+
+
+def _sums(panel: pd.DataFrame, values: pd.Series) -> pd.Series:
+    """The panel's values summed at each time, in time order."""
+    times = pd.DatetimeIndex(panel["time"]).to_numpy()
+    return values.groupby(times).sum(min_count=1).sort_index()
 
 
 def _exact_sums(names: pd.Series, values: pd.Series, sums: np.ndarray) -> list[str]:

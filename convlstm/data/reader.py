@@ -278,9 +278,12 @@ def _long_notes_under(text: str, header: str, sep: str) -> str:
     such); they stand under at least two rows with the header's count of
     delimiters. Any other long row is left for the parser to refuse."""
     head = _count_outside_quotes(header, sep)
-    rows = text.rstrip("\n").split("\n")
+    # the last lines only (a long file is not split whole): rows[0] holds the
+    # rest of the text when there is more
+    rows = text.rstrip("\n").rsplit("\n", 3 * _MAX_NOTES_UNDER)
+    lead = 1 if len(rows) > 3 * _MAX_NOTES_UNDER else 0
     quoted, end = [], len(rows)
-    while end > 1 and len(quoted) < _MAX_NOTES_UNDER:
+    while end > lead + 1 and len(quoted) < _MAX_NOTES_UNDER:
         line = rows[end - 1]
         if not line.strip():
             end -= 1
@@ -294,7 +297,7 @@ def _long_notes_under(text: str, header: str, sep: str) -> str:
         end -= 1
     if not quoted:
         return text
-    above = [r for r in rows[:end] if r.strip()]
+    above = [r for r in rows[lead:end] if r.strip()]
     if len(above) < 3 or any(_count_outside_quotes(r, sep) != head for r in above[-2:]):
         return text
     for i in quoted:

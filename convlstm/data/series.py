@@ -1128,6 +1128,14 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
 MADE_UP_SHARE = 0.2
 
 
+def _made_up(share: float, advice: str) -> str:
+    """ "; that is 28% of the series made up, not read" and ``advice`` when
+    ``share`` reaches :data:`MADE_UP_SHARE`, else ""."""
+    if share < MADE_UP_SHARE:
+        return ""
+    return f"; that is {share:.0%} of the series made up, not read{advice}"
+
+
 def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Series:
     """Reindex ``y`` on ``grid``; interpolate missing timestamps and values."""
     missing = np.isnan(y.to_numpy())
@@ -1135,18 +1143,16 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
     if len(new_stamps):
         share = len(new_stamps) / len(grid)
         weekends = (new_stamps.day_of_week >= 5).mean() >= 0.9
-        made_up = (
-            f"; that is {share:.0%} of the series made up, not read: check that "
-            "the dates were read as meant and that the steps are "
+        made_up = _made_up(
+            share,
+            ": check that the dates were read as meant and that the steps are "
             "the data's, or read the data in coarser steps"
             + (
                 " (nearly all are Saturdays and Sundays: for business days, read "
                 f"it in business-day steps {WHERE_TO_CHOOSE})"
                 if weekends
                 else ""
-            )
-            if share >= MADE_UP_SHARE
-            else ""
+            ),
         )
         clock = clock_change_words(new_stamps, "skipped")
         notes.append(
@@ -1155,19 +1161,14 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
             f"(first at {format_time(new_stamps[0])}{clock}){made_up}"
         )
     if missing.any():
-        share = missing.mean()
         every = np.unique(np.diff(np.flatnonzero(~missing)))
-        made_up = (
-            f"; that is {share:.0%} of the series made up, not read"
-            + (
-                f": its values come every {int(every[0])} steps (a quarterly "
-                "column in a monthly file, say), so read it in steps that long "
-                f"{WHERE_TO_CHOOSE}, or on its own"
-                if len(every) == 1 and every[0] > 1
-                else ""
-            )
-            if share >= MADE_UP_SHARE
-            else ""
+        made_up = _made_up(
+            missing.mean(),
+            f": its values come every {int(every[0])} steps (a quarterly "
+            "column in a monthly file, say), so read it in steps that long "
+            f"{WHERE_TO_CHOOSE}, or on its own"
+            if len(every) == 1 and every[0] > 1
+            else "",
         )
         notes.append(
             f"interpolated {int(missing.sum())} missing values (first at "

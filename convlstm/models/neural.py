@@ -1107,7 +1107,8 @@ class ConvLSTMForecaster(NeuralForecaster):
         both, partner_callback = False, None
         if init == "auto":
             self.check_params()
-            both = self._season_of(y) in AUTO_MEAN_SEASONS
+            season = self._season_of(y)
+            both = season in AUTO_MEAN_SEASONS
             stages = len(AUTO_STARTS) + 1 + both  # the checks, then the kept fit(s)
             init, errors, note = self._choose_init(y, callback, stages)
             both = both and errors is not None and len(errors) == len(AUTO_STARTS)
@@ -1115,7 +1116,7 @@ class ConvLSTMForecaster(NeuralForecaster):
                 both = False
                 note = (
                     f"{note}; not the mean of both starts, as on other series with "
-                    f"a {self._season_of(y)}-step season: one checked over "
+                    f"a {season}-step season: one checked over "
                     f"{AUTO_POOL_RATIO:g} times worse than the other"
                 )
             if errors is not None:
