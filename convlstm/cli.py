@@ -814,9 +814,13 @@ def _future_with_bands(table: pd.DataFrame) -> pd.DataFrame:
     return future[[c for c in keep if c in future.columns]].reset_index(drop=True)
 
 
-def _with_coverage(summary: pd.DataFrame, result: Comparison) -> pd.DataFrame:
+def _with_coverage(
+    summary: pd.DataFrame, result: Comparison | PanelComparison, *, widths: bool = True
+) -> pd.DataFrame:
     """``summary`` with each level's measured coverage and mean width
-    (coverage_80, width_80, ...) where the run measured them."""
+    (coverage_80, width_80, ...) where the run measured them; without the widths
+    when ``widths`` is False (a panel's are in units of each series' MASE scale,
+    not the data's)."""
     coverage = getattr(result, "coverage", None)
     if coverage is None or coverage.empty:
         return summary
@@ -825,7 +829,8 @@ def _with_coverage(summary: pd.DataFrame, result: Comparison) -> pd.DataFrame:
         label = level_label(level)
         by_model = rows.set_index("model")
         out[f"coverage_{label}"] = out["model"].map(by_model["coverage"])
-        out[f"width_{label}"] = out["model"].map(by_model["mean_width"])
+        if widths:
+            out[f"width_{label}"] = out["model"].map(by_model["mean_width"])
     return out
 
 
@@ -843,8 +848,8 @@ def _compare_panel(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    # intervals only for the CSV: the table and the JSON show none
-    levels = DEFAULT_LEVELS if args.out else ()
+    # intervals for the CSV and the JSON; the printed table shows none
+    levels = DEFAULT_LEVELS if args.out or args.json else ()
     result = _run_panel(args, panel, dataset, err, levels=levels)
     if args.out:
         table = result.future_table()
@@ -858,7 +863,9 @@ def _compare_panel(
             "season_length": result.season_length,
             "seconds": round(result.seconds, 3),
             "best": result.best,
-            "summary": _records(result.summary.reset_index()),
+            "summary": _records(
+                _with_coverage(result.summary.reset_index(), result, widths=False)
+            ),
             "per_series": _records(result.per_series),
             "future": _panel_future(result.future, result.time_zone),
             "time_zone": result.time_zone,
@@ -895,11 +902,14 @@ def _panel_future(
 ) -> list[dict[str, Any]]:
     """The panel's final forecasts (every model refit on all data) as JSON
     records in the words of the single-series payload's ``future``, with the
-    series: ``series, timestamp, model, forecast``, one per series, model and
-    step (none for a series without future timestamps, or a model that failed
-    on it); a NaN forecast becomes null. Times in ``time_zone`` (the data's,
-    where the reader converted them) carry its offset."""
-    frame = future[["series", "time", "model", "forecast"]]
+    series: ``series, timestamp, model, step, forecast``, then the prediction-interval
+    bounds where the run made them (lower_80, upper_80, ...), one per series,
+    model and step (none for a series without future timestamps, or a model that
+    failed on it); a NaN forecast or an unbounded level becomes null. Times in
+    ``time_zone`` (the data's, where the reader converted them) carry its
+    offset."""
+    bands = [c for c in future.columns if str(c).startswith(("lower_", "upper_"))]
+    frame = future[["series", "time", "model", "step", "forecast", *bands]]
     return _records(
         in_time_zone(frame.rename(columns={"time": "timestamp"}), time_zone)
     )

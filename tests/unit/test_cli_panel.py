@@ -209,7 +209,14 @@ def test_a_file_of_tiny_series_gets_a_forecast_only(tmp_path):
     payload = json.loads(out)
     assert payload["folds"] == 0 and payload["best"] is None
     assert len(payload["future"]) == 3 * 2 * 3
-    assert set(payload["future"][0]) == {"series", "timestamp", "model", "forecast"}
+    # a forecast only: no backtest errors to size intervals with
+    assert set(payload["future"][0]) == {
+        "series",
+        "timestamp",
+        "model",
+        "step",
+        "forecast",
+    }
 
 
 def test_compare_json_on_a_panel_has_every_series_forecast(tmp_path):
@@ -253,12 +260,25 @@ def test_compare_json_on_a_panel_has_every_series_forecast(tmp_path):
                 "2022-04-01",
             ]
             assert all(isinstance(r["forecast"], float) for r in mine)
-    # a single series' record holds these and its step and interval bounds
+            assert [r["step"] for r in mine] == [1, 2, 3, 4]
+            # the bounds the forecasts CSV has, where the backtest sized them
+            for r in mine:
+                for level in ("80", "95"):
+                    low, high = r[f"lower_{level}"], r[f"upper_{level}"]
+                    assert low is None or low <= r["forecast"] <= high
+    assert any(r["lower_80"] is not None for r in rows)
+    bands = ("lower_80", "upper_80", "lower_95", "upper_95")
+    assert set(rows[0]) == {"series", "timestamp", "model", "step", "forecast", *bands}
+    # the summary has each level's measured coverage (a share), not its width
+    # (a panel's is in units of each series' scale)
+    for row in payload["summary"]:
+        assert {"coverage_80", "coverage_95"} <= set(row)
+        assert not any(k.startswith("width_") for k in row)
+    # a single series' record holds the same fields, less the series
     code, out, err = run([*argv, "--series", "north", "--json", "--quiet"])
     assert code == 0, err
     single = json.loads(out)["future"][0]
-    assert set(rows[0]) == {"series", "timestamp", "model", "forecast"}
-    assert set(rows[0]) - {"series"} < set(single)
+    assert set(rows[0]) - {"series"} == set(single)
 
 
 def test_compare_and_report_give_the_panel_their_engine_flags(files, monkeypatch):
