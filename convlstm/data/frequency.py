@@ -76,6 +76,8 @@ def regular_freq(
         np.diff(index.asi8) / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[index.unit]
     )
     midnight = bool((index == index.normalize()).all())
+    if midnight and (semi := _semi_monthly(index)) is not None:
+        return semi, index, []
     try:
         mode, share = _common_step(seconds, midnight, name)
     except DataError:
@@ -99,6 +101,33 @@ def regular_freq(
     if moved:
         notes.append(f"moved {moved} timestamps onto {where}")
     return freq, pd.DatetimeIndex(snapped), notes
+
+
+def _semi_monthly(index: pd.DatetimeIndex) -> str | None:
+    """ "SMS" for dates on the 1st and the 15th of months ("SMS-16": the 1st and
+    16th), "SME" for the 15th and the month's last day ("SME-20": the 20th and the
+    last day): pay periods, fortnightly reports; with at least ``_PERIOD_SHARE``
+    of consecutive half-months present; else None. Their steps are 13 to 16 days,
+    so read as a fixed step they would be 14 or 15 days with points moved and
+    made up between."""
+    if len(index) < 3:
+        return None
+    day = np.asarray(index.day)
+    end = np.asarray(index.is_month_end)
+    month = (np.asarray(index.year) * 12 + np.asarray(index.month)) * 2
+    mid = sorted(set(day[day != 1]) if (day == 1).any() else set(day[~end]))
+    if len(mid) != 1 or not 2 <= mid[0] <= 27:
+        return None
+    if set(day) == {1, mid[0]}:
+        freq, half = "SMS", month + (day != 1)
+    elif ((day == mid[0]) | end).all() and end.any():
+        freq, half = "SME", month + end
+    else:
+        return None
+    steps = np.diff(half)
+    if (steps < 1).any() or (steps == 1).mean() < _PERIOD_SHARE:
+        return None
+    return freq if mid[0] == 15 else f"{freq}-{mid[0]}"
 
 
 def _common_step(seconds: np.ndarray, midnight: bool, name: str) -> tuple[float, float]:
@@ -319,7 +348,7 @@ def _calendar_periods(base: str, n: int) -> tuple[int, ...] | None:
         per_year = 24 if base.startswith("SM") else 12
         return (per_year // n,) if per_year % n == 0 and n < per_year else ()
     if base == "W":
-        return (52 // n,) if n == 1 else ()
+        return (52 // n,) if n in (1, 2, 4) else ()
     if base in ("B", "C"):
         return (5,) if n == 1 else ()
     return None
@@ -340,6 +369,10 @@ def _clock_periods(off: pd.DateOffset) -> tuple[int, ...]:
             periods.append(int(round(ratio)))
     if step == _DAY:
         periods.append(365)
+    elif step % _WEEK == 0 and (52 * _WEEK) % step == 0 and step < 26 * _WEEK:
+        # every 2 or 4 weeks (pay periods, retail's 13 periods a year): a year of
+        # 26 or 13 steps, as weekly data has 52 (364 days, a day short of a year)
+        periods.append(int(52 * _WEEK // step))
     # Sub-hourly data has very long daily cycles; keep cycles a model can learn.
     return tuple(p for p in periods if p <= 10_080)
 

@@ -261,6 +261,12 @@ _WEEKDAYS = {
 }  # fmt: skip
 
 
+def _ordinal(day: int) -> str:
+    """ "1st", "2nd", "3rd", "15th", "22nd"."""
+    last = 0 if 10 <= day % 100 <= 20 else day % 10
+    return f"{day}{dict(((1, 'st'), (2, 'nd'), (3, 'rd'))).get(last, 'th')}"
+
+
 def frequency_words(freq: str | None, *, short: bool = False) -> str:
     """A pandas frequency in words for people: "MS" is "monthly", "W-SUN" "weekly
     (Sundays)", "30min" "every 30 minutes", "QS-OCT" "quarterly (from October)";
@@ -268,6 +274,13 @@ def frequency_words(freq: str | None, *, short: bool = False) -> str:
     a few characters for a narrow place ("weekly", "30 min", "weekdays")."""
     if not freq:
         return "unknown"
+    semi = re.fullmatch(r"(SMS|SME)(?:-(\d+))?", str(freq))
+    if semi is not None:
+        if short:
+            return "half-monthly"
+        mid = _ordinal(int(semi.group(2) or 15))
+        days = f"1st and {mid}" if semi.group(1) == "SMS" else f"{mid} and last day"
+        return f"twice a month (the {days})"
     match = re.fullmatch(r"(\d*)([A-Za-z]+)(?:-([A-Z]{3}))?", str(freq))
     if match is None or match.group(2) not in _UNITS:
         return str(freq)
