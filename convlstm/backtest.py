@@ -641,12 +641,21 @@ def _summarise(
             {
                 "model": name,
                 **scores,
-                "mase": float(pf["mase"].mean()),
+                "mase": _mean_mase(pf),
                 "bias": metrics.bias(actual, forecast) if finite else float("nan"),
                 "fit_seconds": float(pf["fit_seconds"].sum()),
             }
         )
     return pd.DataFrame.from_records(records).set_index("model")
+
+
+def _mean_mase(per_fold: pd.DataFrame) -> float:
+    """The mean of the folds' MASE over the folds scored (a fold whose every
+    actual was filled in has no scores); NaN when a scored fold's MASE is NaN (its
+    training part was exactly periodic, a scale of 0, and the forecast missed):
+    leaving that fold out would show a model that missed as perfect."""
+    scored = per_fold[np.isfinite(per_fold["mae"].to_numpy(dtype=float))]
+    return float(scored["mase"].mean(skipna=False)) if len(scored) else float("nan")
 
 
 # ------------------------------------------------------------ ensembles

@@ -66,6 +66,7 @@ from .models.registry import (
 from .narrative import (
     below_zero_text,
     best_untested_text,
+    blank_mase_text,
     epoch_text,
     filled_scoring_text,
     floor_text,
@@ -632,6 +633,8 @@ def _run_notes(
     notes += run_start_notes(result.fitted, result.backtest.forecasts)
     if one := one_fold_text(result.backtest.forecasts):
         notes.append(one)
+    if blank := blank_mase_text(result.summary):
+        notes.append(blank)
     if tie := tie_text(result.summary):
         notes.append(tie)
     elif untested := best_untested_text(result.significance, result.best):

@@ -409,6 +409,26 @@ def tie_text(summary: pd.DataFrame) -> str | None:
     )
 
 
+def blank_mase_text(summary: pd.DataFrame) -> str | None:
+    """ "Theta has no MASE: ..." when a model of a ``summary`` (index: models,
+    columns ``mae``, ``mase``) scored an MAE but no MASE: a backtest fold trained
+    on a part that repeats exactly, where the seasonal naive forecast, MASE's
+    scale, makes no error, and the model missed. None otherwise."""
+    if summary is None or not {"mae", "mase"} <= set(getattr(summary, "columns", ())):
+        return None
+    mae = pd.to_numeric(summary["mae"], errors="coerce")
+    mase = pd.to_numeric(summary["mase"], errors="coerce")
+    blank = [str(m) for m in summary.index if np.isfinite(mae[m]) and np.isnan(mase[m])]
+    if not blank:
+        return None
+    has = "has" if len(blank) == 1 else "have"
+    return (
+        f"{and_list(blank)} {has} no MASE: in a backtest fold the series repeats "
+        "itself exactly, so the seasonal naive forecast (MASE's yardstick) makes no "
+        "error there and any miss is infinitely many times it; compare MAE instead"
+    )
+
+
 def best_untested_text(
     significance: pd.DataFrame | None, best: str | None
 ) -> str | None:

@@ -541,8 +541,9 @@ def compare_panel(
     if unscaled:
         flat = [s for s in lengths if s in unscaled]
         notes.append(
-            f"{plural(len(flat), 'series')} constant before a backtest fold "
-            "(nothing for MASE to scale by) got no MASE there, for every model, so "
+            f"{plural(len(flat), 'series')} constant, or repeating one season "
+            "exactly, before a backtest fold (the seasonal naive forecast MASE "
+            "scales by makes no error there) got no MASE, for every model, so "
             "the mean MASE and wins of all models leave out the same series: "
             + _listing(flat)
         )
@@ -1432,8 +1433,9 @@ def _with_intervals(
     zero = sorted({s for s, v in full_scale.items() if not (np.isfinite(v) and v > 0)})
     if zero:
         notes.append(
-            f"intervals: {len(zero)} series with constant data get no bounds (no "
-            f"scale to size them by): {_listing(zero)}"
+            f"intervals: {len(zero)} series constant, or repeating one season "
+            "exactly, get no bounds (the seasonal naive forecast makes no error "
+            f"there, so there is no scale to size them by): {_listing(zero)}"
         )
     return out, coverage
 

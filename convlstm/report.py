@@ -30,6 +30,7 @@ from .narrative import (
     UNSCORED_READING,
     as_sentence,
     below_zero_text,
+    blank_mase_text,
     coverage_points_text,
     filled_scoring_text,
     floor_text,
@@ -192,6 +193,7 @@ def build_report(
             else '<p id="unscored">No backtest, so no scores.</p>'
         ),
         _note(filled_scoring_text(comparison.backtest.forecasts), "filled"),
+        _note(blank_mase_text(summary) if scored else None, "blank-mase"),
         _note(tie_text(summary) if scored else None, "tie"),
         _note(_unchecked_season(y, comparison), "unchecked-season"),
         _note(percent_errors_text(y.to_numpy()) if scored else None, "percent-errors"),

@@ -344,6 +344,7 @@ def show_scores(cmp: Any, best: str | None, y: pd.Series) -> None:
     if filled := narrative.filled_scoring_text(cmp.backtest.forecasts):
         st.caption(escape_md(narrative.as_sentence(filled)))
     note_caption(narrative.one_fold_text(cmp.backtest.forecasts))
+    note_caption(narrative.blank_mase_text(cmp.summary))
     note_caption(narrative.tie_text(cmp.summary))
     note_caption(narrative.unchecked_season_text(y, cmp.fitted, cmp.backtest.forecasts))
     note_caption(narrative.floor_text(getattr(cmp, "floor", None)))

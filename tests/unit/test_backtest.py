@@ -219,3 +219,29 @@ def test_bias_says_which_way_a_model_leans():
     assert metrics.bias([1, 2, 3], [2, 3, 4]) == 1.0  # every forecast one high
     assert metrics.bias([1, 2, 3], [0, 2, 4]) == 0.0  # misses that cancel
     assert metrics.mae([1, 2, 3], [0, 2, 4]) > 0
+
+
+def test_a_model_that_misses_a_season_repeated_exactly_gets_no_mase():
+    # every training part repeats one season exactly: the seasonal naive forecast,
+    # MASE's scale, makes no error, so a miss has no finite MASE. Averaging only
+    # the folds where the model was exact showed MASE 0 beside an MAE of 8.
+    from convlstm.narrative import blank_mase_text
+
+    season = np.array([5, 7, 9, 12, 15, 18, 20, 19, 16, 12, 8, 6], dtype=float)
+    idx = pd.date_range("2015-01-01", periods=60, freq="MS")
+    y = pd.Series(np.tile(season, 5), index=idx)
+    y.iloc[-6:] += 4.0  # the last fold's actuals leave the pattern: naive misses
+    result = backtest(
+        [SeasonalNaiveForecaster(season_length=12), NaiveForecaster()],
+        y,
+        horizon=12,
+        folds=2,
+    )
+    seasonal, naive = result.summary.loc["Seasonal naive"], result.summary.loc["Naive"]
+    assert seasonal["mae"] > 0 and np.isnan(seasonal["mase"])
+    assert naive["mae"] > 0 and np.isnan(naive["mase"])
+    assert result.per_fold["mase"].isna().any()
+    text = blank_mase_text(result.summary)
+    assert text.startswith("Seasonal naive and Naive have no MASE")
+    exact = result.summary.assign(mase=[0.0, 1.0], mae=[0.0, 2.0])
+    assert blank_mase_text(exact) is None
