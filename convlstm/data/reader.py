@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import plural, quote
+from .cells import has_time_word, is_time_name, plural, quote
 from .encoding import decode, read_bytes
 from .numbers import to_numeric_columns
 
@@ -191,6 +191,8 @@ def _header_line(lines: list[str], sep: str | None) -> int:
                         # a title with a comma over a line of another shape
                         # ("Consumer Price Index, monthly" over "Source: BLS")
                         continue
+                    if _title_over_header(lines, counts, delimiter):
+                        return 1
                     return 0  # this delimiter reads the file from its first line
                 # a header names columns: a row holding a number or a date under
                 # a header short of a name (R's row names, an extra cell) is
@@ -203,6 +205,28 @@ def _header_line(lines: list[str], sep: str | None) -> int:
                     best = k if best == 0 else min(best, k)
                 break
     return best
+
+
+def _title_over_header(lines: list[str], counts: list[int], sep: str) -> bool:
+    """Whether the first line is a title with as many ``sep`` as the header under
+    it ("Sales export, generated 2025-01-03" over "date,sales"): neither holds a
+    number or a date, the second names a time column and the first none, and a
+    row of data of the same shape follows."""
+    if len(lines) < 3 or not counts[0] == counts[1] == counts[2]:
+        return False
+    if _has_data_cells(lines[0], sep) or _has_data_cells(lines[1], sep):
+        return False
+    if not _has_data_cells(lines[2], sep):
+        return False
+    title, header = (_cells(line, sep) for line in lines[:2])
+    return not any(map(is_time_name, title)) and any(
+        is_time_name(cell) or has_time_word(cell) for cell in header
+    )
+
+
+def _cells(line: str, sep: str) -> list[str]:
+    """The cells of one line, unquoted and stripped."""
+    return [cell.strip().strip('"').strip() for cell in line.split(sep)]
 
 
 def _row_names(text: str, lines: list[str], sep: str) -> tuple[str, list[str]]:

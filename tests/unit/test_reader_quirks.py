@@ -1487,3 +1487,33 @@ def test_a_title_with_a_comma_above_the_header_is_skipped():
     text = "Consumer Price Index, monthly\nSource: BLS\n\nDATE,VALUE\n" + _ROWS
     df = read_csv(text)
     assert list(df.columns) == ["DATE", "VALUE"] and len(df) == 12
+
+
+@pytest.mark.parametrize(
+    ("title", "header"),
+    [
+        ("Sales export, generated 2025-01-03", "date,sales"),
+        ("Sales export, generated 2025-01-03\n", "date,sales"),  # a blank line
+        ("Exported by ACME, Inc. on 2025-01-03, all stores", "store,order_date,sales"),
+    ],
+)
+def test_a_title_with_as_many_commas_as_the_header_is_skipped(title, header):
+    # the title has the header's shape, so only its words tell it apart: it names
+    # no time column, the line under it does, and data follow
+    cells = len(header.split(","))
+    rows = "".join(
+        ",".join(["A"] * (cells - 2) + [f"2021-{m:02d}-01", f"{100 + m}"]) + "\n"
+        for m in range(1, 13)
+    )
+    df = read_csv(f"{title}\n{header}\n{rows}")
+    assert list(df.columns) == header.split(",") and len(df) == 12
+    assert any("skipped 1 line above the header" in n for n in df.attrs["notes"])
+
+
+def test_a_header_over_a_line_of_units_keeps_its_names():
+    # a second header-like line (units) under the names is not a title over them
+    text = "date,temperature\n,degC\n" + "".join(
+        f"2021-{m:02d}-01,{10 + m}\n" for m in range(1, 13)
+    )
+    df = read_csv(text)
+    assert list(df.columns) == ["date", "temperature"]
