@@ -467,7 +467,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"note: {note}", file=err)
     frame = pd.DataFrame(
         {
-            "timestamp": _iso_times(pred.index, y.attrs.get("time_zone")),
+            "timestamp": _zoned_times(pred.index, y.attrs.get("time_zone")),
             "model": name,
             "forecast": pred.to_numpy(dtype=float),
         }
@@ -538,7 +538,7 @@ def _forecast_panel(
     frame = pd.DataFrame(
         {
             "series": pred["series"].astype(str).to_numpy(),
-            "timestamp": _iso_times(pred["time"], panel.attrs.get("time_zone")),
+            "timestamp": _zoned_times(pred["time"], panel.attrs.get("time_zone")),
             "model": name,
             "forecast": pred["forecast"].to_numpy(dtype=float),
         }
@@ -551,13 +551,15 @@ def _forecast_panel(
     return 0
 
 
-def _iso_times(times: Any, time_zone: str | None) -> list[str]:
-    """ISO 8601 text of ``times``, with the UTC offset of ``time_zone`` where the
-    data's times are in one (see :func:`~convlstm.data.export.in_time_zone`)."""
+def _zoned_times(times: Any, time_zone: str | None) -> pd.DatetimeIndex:
+    """``times`` in ``time_zone`` where the data's times are in one (see
+    :func:`~convlstm.data.export.in_time_zone`), so the forecasts CSV writes them
+    as ``compare --out`` does: "2025-01-01" for dates, "2025-01-01 13:00:00" with
+    a clock time, and the UTC offset of a time zone."""
     index = pd.DatetimeIndex(times)
     if time_zone and index.tz is None:
         index = index.tz_localize(time_zone)
-    return [ts.isoformat() for ts in index]
+    return index
 
 
 def _takes_panel(model: BaseForecaster | type) -> bool:

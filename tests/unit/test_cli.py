@@ -429,7 +429,7 @@ def test_a_csv_from_standard_input_and_files_that_cannot_be_read(tmp_path):
         cwd=Path(__file__).resolve().parents[2],
     )
     assert done.returncode == 0, done.stderr.decode()
-    assert done.stdout.decode().splitlines()[-1] == "2022-01-01T00:00:00,Naive,23.0"
+    assert done.stdout.decode().splitlines()[-1] == "2022-01-01,Naive,23.0"
     code, _, err = run([*argv, "--csv", str(tmp_path)])
     assert code == 2 and "is a folder, not a CSV file" in err
 
@@ -615,6 +615,17 @@ def test_compare_out_writes_the_forecasts_csv_the_app_offers(tmp_path):
     assert list(table.columns[:4]) == ["series", "timestamp", "model", "forecast"]
     assert table["series"].tolist() == ["a"] * 5 + ["b"] * 5
     assert "upper_95" in table.columns
+    # forecast --out writes the same times as compare --out (to join the two)
+    one = tmp_path / "one.csv"
+    argv = ["forecast", "--csv", str(panel), "--model", "Naive", "--horizon", "5"]
+    code, _, err = run([*argv, "--quiet", "--out", str(one)])
+    assert code == 0, err
+    alone = pd.read_csv(one, dtype=str)
+    assert (
+        alone["timestamp"].tolist()
+        == pd.read_csv(path, dtype=str)["timestamp"].tolist()
+    )
+    assert alone["timestamp"].iloc[0] == "2024-02-10"
     # refused before the run: standard output holds the scores; a missing folder
     assert run([*args, "--out", "-"])[0] == 2
     code, _, err = run([*args, "--out", str(tmp_path / "no" / "f.csv")])

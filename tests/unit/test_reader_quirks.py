@@ -272,7 +272,7 @@ def test_the_cli_reads_a_date_and_hour_file(tmp_path):
     argv = ["forecast", "--csv", str(path), "--model", "naive", "--horizon", "2"]
     assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
     df = pd.read_csv(io.StringIO(out.getvalue()))
-    assert df["timestamp"].tolist() == ["2024-01-04T00:00:00", "2024-01-04T01:00:00"]
+    assert df["timestamp"].tolist() == ["2024-01-04 00:00:00", "2024-01-04 01:00:00"]
 
 
 # ------------------------------------------------------------ layout
@@ -649,7 +649,7 @@ def test_cli_series_reads_one_series_of_a_file_of_mixed_frequencies(tmp_path):
     assert main([*argv, "--series", "monthly"], stdout=out, stderr=err) == 0, (
         err.getvalue()
     )
-    assert out.getvalue().splitlines()[-1] == "2023-01-01T00:00:00,Naive,23.0"
+    assert out.getvalue().splitlines()[-1] == "2023-01-01,Naive,23.0"
     # --no-id on a file of several value columns asks which
     wide = tmp_path / "wide.csv"
     wide.write_text(_csv("date,north,south", [(d, 1, 2) for d in _monthly()]))
