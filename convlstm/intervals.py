@@ -162,9 +162,19 @@ def conformal_intervals(
         table = _level_tables(by_step, levels, min_per_step)
         pooled = sorted({s for s, (label, _, _) in table.items() if label != str(s)})
         if pooled:
+            flat = len(table) > 3 and all(
+                _span(lb, len(table)) > len(table) / 2 for lb, _, _ in table.values()
+            )
             notes.append(
                 f"{model}: steps {_ranges(pooled)} pooled residuals of neighbouring "
                 f"steps (fewer than {min_n} per step)"
+                + (
+                    f"; each step's {level_label(max(levels))}% band pooled most "
+                    "of the steps, so it hardly widens with the horizon (more folds "
+                    "give each step errors of its own)"
+                    if flat
+                    else ""
+                )
             )
         for lv in levels:
             unbounded = [s for s, (_, _, q) in table.items() if math.isinf(q[lv])]
@@ -612,6 +622,14 @@ def _step_table(
         q = {lv: conformal_quantile(pooled, lv) for lv in levels}
         table[s] = (label, len(pooled), q)
     return table
+
+
+def _span(label: str, steps: int) -> int:
+    """How many steps a pooling label ("3", "2-6", "all") covers."""
+    if label == "all":
+        return steps
+    first, _, last = label.partition("-")
+    return int(last or first) - int(first) + 1
 
 
 def _ranges(values: Sequence[int]) -> str:

@@ -123,6 +123,18 @@ def test_steps_pool_neighbours_when_too_few_residuals():
     r = np.abs(bt.actual - bt.forecast)[bt.step.isin([1, 2])].sort_values()
     assert out.upper_80.iloc[0] == pytest.approx(5.0 + r.iloc[math.ceil(7 * 0.8) - 1])
     assert any("pooled" in note for note in out.attrs["notes"])
+    # pooling one or two neighbours keeps a band per stretch of the horizon
+    assert not any("hardly widens" in note for note in out.attrs["notes"])
+
+
+def test_a_band_pooled_over_most_steps_says_it_does_not_widen():
+    # one fold of 12 steps: each step's 80% band pools 4 of the steps and keeps
+    # its shape; the 95% band pools 19 of 12... all, so one width everywhere
+    bt = synthetic_backtest(folds=2, horizon=12)
+    out = conformal_intervals(bt, future_frame(horizon=12), levels=(0.8, 0.95))
+    (note,) = [n for n in out.attrs["notes"] if "pooled" in n]
+    assert "95% band pooled most of the steps, so it hardly widens" in note
+    assert out["upper_95"].nunique() == 1
 
 
 def test_pooling_reaches_all_steps_then_unbounded():
