@@ -567,7 +567,31 @@ def start_notes(
         notes.append(text)
     if text := kept_start_text(name, model, backtest):
         notes.append(text)
+    if text := rollout_text(name, model):
+        notes.append(text)
     return notes
+
+
+def rollout_text(name: str, model: Any) -> str | None:
+    """ "ConvLSTM: its pretrained network forecasts 24 steps at a time; steps
+    25-60 feed its own forecasts back in..." when a fitted network (or the
+    pretrained half of a mean of both starts) forecasts further than its heads
+    reach; None otherwise."""
+    state = getattr(model, "__dict__", {})
+    for net_model in (model, state.get("partner_")):
+        net = getattr(net_model, "__dict__", {}).get("net_")
+        if net is None:
+            continue
+        heads = int(getattr(net, "horizon", 0) or 0)
+        steps = int(getattr(net_model, "fitted_horizon", 0) or 0)
+        if 0 < heads < steps:
+            return (
+                f"{name}: its pretrained network forecasts {heads} steps at a time; "
+                f"steps {heads + 1}-{steps} feed its own forecasts back in as the "
+                "newest values and forecast again, so they rest on forecasts rather "
+                "than data"
+            )
+    return None
 
 
 def run_start_notes(

@@ -273,6 +273,8 @@ def show_start(res: dict) -> None:
             st.caption(f":material/info: {escape_md(text)}.")
         if text := narrative.kept_start_text(name, cmp.fitted.get(name)):
             st.info(escape_md(text), icon=":material/info:")
+        if text := narrative.rollout_text(name, cmp.fitted.get(name)):
+            st.caption(f":material/info: {escape_md(text)}.")
     if backtest is not None and (
         alike := narrative.alike_networks_text(backtest.forecasts, cmp.fitted)
     ):

@@ -383,3 +383,32 @@ def test_a_best_model_no_better_than_the_baseline_is_said():
     assert narrative.best_untested_text(sig, "LSTM") is None  # it is
     assert narrative.best_untested_text(sig, "Naive") is None  # the baseline
     assert narrative.best_untested_text(None, "ConvLSTM") is None
+
+
+def test_a_pretrained_network_forecasting_past_its_heads_says_so():
+    from convlstm.models.neural import ConvLSTMForecaster
+    from convlstm.narrative import rollout_text, start_notes
+
+    idx = pd.date_range("2015-01-01", periods=60, freq="MS")
+    y = pd.Series(
+        100 + np.arange(60) + 10 * np.sin(2 * np.pi * np.arange(60) / 12), index=idx
+    )
+    heads = None
+    for horizon in (12, 40):
+        model = ConvLSTMForecaster(
+            horizon=horizon, init="pretrained", fine_tune=False
+        ).fit(y)
+        heads = int(model.net_.horizon)
+        text = rollout_text("ConvLSTM", model)
+        if horizon <= heads:
+            assert text is None
+        else:
+            assert text.startswith(
+                f"ConvLSTM: its pretrained network forecasts {heads} steps at a "
+                f"time; steps {heads + 1}-{horizon} feed its own forecasts back in"
+            )
+            assert text in start_notes("ConvLSTM", model)
+    assert heads == 24  # the monthly network's heads (convlstm/weights/card.json)
+    # a model without a network, or a network with heads for every step: nothing
+    assert rollout_text("ETS", object()) is None
+    assert rollout_text("ConvLSTM", None) is None
