@@ -38,14 +38,18 @@ from .data.export import in_time_zone
 from .data.frequency import check_future, season_length
 from .errors import ConvLSTMError, DataError, ParameterError
 from .intervals import (
+    NO_RESIDUALS,
     backtest_intervals,
     check_floor,
     check_levels,
     conformal_intervals,
     interval_coverage,
     level_label,
+    lower_column,
     model_intervals,
     raise_to_floor,
+    unscored_intervals_text,
+    upper_column,
 )
 from .metrics import best_model
 from .models.base import BaseForecaster
@@ -200,7 +204,21 @@ class Comparison:
             if frame is not None
             for note in frame.attrs.get("notes", [])
         ]
+        if not self.scored:
+            # every model's "no backtest residuals": one sentence for the run
+            notes = [n for n in notes if not n.endswith(NO_RESIDUALS)]
+            own = self._own_bands()
+            notes.insert(0, unscored_intervals_text(sorted(set(own["model"]))))
         return list(dict.fromkeys(notes))
+
+    def _own_bands(self) -> pd.DataFrame:
+        """The models' own intervals (ETS's) of an unscored run, as bounds by
+        model and step; empty when none."""
+        own = getattr(self, "model_intervals", None)
+        if own is None or own.empty or not self.levels:
+            return pd.DataFrame(columns=["model", "step"])
+        bands = [c for lv in self.levels for c in (lower_column(lv), upper_column(lv))]
+        return own[["model", "step", *[c for c in bands if c in own.columns]]]
 
     def forecast_table(self) -> pd.DataFrame:
         """The backtest and future forecasts in one tidy table (the app's and the
@@ -220,6 +238,9 @@ class Comparison:
         future = (self.intervals if scored else self.future).assign(section="future")
         if "step" not in future.columns or future["step"].isna().all():
             future["step"] = future.groupby("model", sort=False).cumcount() + 1
+        if not scored and not (own := self._own_bands()).empty:
+            # no backtest errors to calibrate on: the models' own bounds (ETS's)
+            future = future.merge(own, on=["model", "step"], how="left")
         table = pd.concat([backtest, future], ignore_index=True, sort=False)
         for column in ("fold", "step", "n_calibration"):
             if column in table.columns:

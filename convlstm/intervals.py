@@ -40,6 +40,27 @@ def upper_column(level: float) -> str:
     return f"upper_{level_label(level)}"
 
 
+#: The end of the note on a model without backtest errors to calibrate on.
+NO_RESIDUALS = "no backtest residuals, so no intervals"
+
+
+def unscored_intervals_text(own: Sequence[str]) -> str:
+    """What a run without a backtest (0 folds) gives for intervals: none
+    calibrated on past errors; the bounds of the models in ``own`` (ETS) are
+    their own, which hold only if the model is right."""
+    text = (
+        "no backtest (0 folds), so no intervals calibrated on past errors (run 2 "
+        "folds or more for them)"
+    )
+    if not own:
+        return text + "; the forecasts have no bounds"
+    names = ", ".join(own)
+    return (
+        f"{text}; the bounds of {names} are the model's own, which hold only if "
+        "the model is right about the data"
+    )
+
+
 def min_residuals(level: float) -> int:
     """Return the fewest residuals for which the conformal ``level`` bound is finite.
 
@@ -151,7 +172,7 @@ def conformal_intervals(
         rows = np.flatnonzero(models == model)
         by_step = by_model.get(model)
         if not by_step:
-            notes.append(f"{model}: no backtest residuals, so no intervals")
+            notes.append(f"{model}: {NO_RESIDUALS}")
             continue
         max_step = max(by_step)
         if steps[rows].max() > max_step:

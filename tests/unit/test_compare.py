@@ -292,6 +292,16 @@ def test_zero_folds_is_a_forecast_only_unscored(y):
     assert result.coverage.empty
     assert "no backtest" in result.significance.attrs["note"]
     assert set(result.model_intervals["model"]) == {"ETS"}
+    # ...and the forecasts table (the CSV, the JSON) carries those, said so once
+    table = result.forecast_table()
+    ets, naive = table[table["model"] == "ETS"], table[table["model"] == "Naive"]
+    assert ets["lower_80"].notna().all() and naive["lower_80"].isna().all()
+    assert (ets["lower_95"] <= ets["forecast"]).all()
+    assert (ets["forecast"] <= ets["upper_95"]).all()
+    notes = result.interval_notes()
+    assert notes[0].startswith("no backtest (0 folds), so no intervals calibrated")
+    assert "the bounds of ETS are the model's own" in notes[0]
+    assert not any(n.endswith("no backtest residuals, so no intervals") for n in notes)
     assert result.record["folds"] == 0
     again = rerun(tiny, result.record)
     assert not again.scored and rerun_matches(result, again)[0]
