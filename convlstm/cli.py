@@ -1230,7 +1230,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    f = sub.add_parser("forecast", help="fit one model and forecast the future")
+    f = sub.add_parser(
+        "forecast",
+        help="fit one model and forecast the future",
+        description="Fit one model on the whole series and write its point "
+        "forecasts (timestamp, model, forecast). For prediction intervals, "
+        "calibrated on backtest errors, use compare --out (or report).",
+    )
     _add_source(f)
     f.add_argument(
         "--model",
