@@ -717,3 +717,25 @@ def test_a_bundle_that_kept_both_starts_without_its_partner_is_refused():
     with pytest.raises(DataError, match="holds no partner.zip"):
         load_model(out.getvalue())
     np.testing.assert_array_equal(load_model(data).predict(), model.predict())
+
+
+def test_a_horizon_far_past_the_heads_is_refused_not_rolled_out_for_ever():
+    # 8 blocks of the monthly network's 24 heads at most: 192 steps; further its
+    # forecasts would rest on little but its own output
+    y = _monthly(80)
+    base = {"init": "pretrained", "fine_tune": False, "device": "cpu"}
+    f = ConvLSTMForecaster(horizon=192, **base).fit(y).predict()
+    assert len(f) == 192 and np.isfinite(f).all()
+    with pytest.raises(DataError, match="193 steps ahead is over 8 times the 24"):
+        ConvLSTMForecaster(horizon=193, **base).fit(y)
+    # too short to train from scratch as well: the message says both ways out
+    quarter_hours = pd.Series(
+        20 + np.sin(np.arange(300) * 2 * np.pi / 96),
+        index=pd.date_range("2024-01-01", periods=300, freq="15min"),
+    )
+    with pytest.raises(DataError, match=r"at most 64 steps, or give it at least \d+"):
+        ConvLSTMForecaster(horizon=200, init="pretrained").fit(quarter_hours)
+    # the default start checks the pretrained one and trains from scratch instead
+    auto = ConvLSTMForecaster(horizon=200, epochs=2, device="cpu")
+    assert len(auto.fit(_monthly(600)).predict()) == 200
+    assert auto.start_ == "scratch"
