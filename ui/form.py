@@ -321,8 +321,11 @@ def training_form(
             value=None if fields_set else min(d["horizon"], longest),
             step=1,
             key="horizon",
-            help=f"How many steps ahead to forecast, 1 to {longest} here (a "
-            "value outside that turns the box red and is not taken). Each fold "
+            help=f"How many steps ahead to forecast, 1 to {longest} here: at most "
+            "as many steps as the series has points, since a forecast further "
+            "out rests on little but the models' assumptions (the CLI's compare "
+            "--folds 0 --horizon N goes further). A value outside that turns the "
+            "box red and is not taken. Each fold "
             "holds out this many points, so folds x horizon must leave the first "
             "fold some points to train on (a message says what fits).",
         )
