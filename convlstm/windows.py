@@ -149,6 +149,26 @@ def last_window(values: np.ndarray, lookback: int) -> np.ndarray:
     return out
 
 
+def content_order(series: list[np.ndarray]) -> np.ndarray:
+    """An order of ``series`` set by their values alone (length, then sums,
+    ends and first values), so a panel's training draws do not depend on what
+    its series are called: renaming one reorders the panel (series are sorted by
+    name) yet trains the same net. Series alike in all of these keep their
+    order."""
+    if not series:
+        return np.zeros(0, dtype=np.int64)
+    with np.errstate(all="ignore"):
+        keys = [
+            np.array([len(v) for v in series], dtype=float),
+            np.array([float(np.nansum(v)) if len(v) else 0.0 for v in series]),
+            np.array([float(v[-1]) if len(v) else 0.0 for v in series]),
+            np.array([float(v[0]) if len(v) else 0.0 for v in series]),
+            np.array([float(np.nansum(np.abs(np.diff(v)))) for v in series]),
+        ]
+    keys = [np.nan_to_num(k, nan=0.0) for k in keys]
+    return np.lexsort(keys[::-1])
+
+
 @dataclass
 class PanelWindows:
     """The windows of a panel laid end to end in one 1-D tensor (``values``).
@@ -180,6 +200,7 @@ class PanelWindows:
         min_context: int,
         max_val: int | None = None,
         seed: int = 0,
+        by_content: bool = True,
     ) -> PanelWindows:
         """Lay ``series`` (1-D float arrays, already transformed) end to end.
 
@@ -191,8 +212,13 @@ class PanelWindows:
             max_val: the most validation windows (a seeded sample of the series'
                 last windows when there are more); None keeps one per series.
             seed: seeds that sample.
+            by_content: lay the series out in :func:`content_order`, so what
+                they are called does not change the windows drawn; False keeps
+                the order given.
         """
         pad = lookback - min_context
+        if by_content:
+            series = [series[i] for i in content_order(series)]
         lengths = np.array([len(v) for v in series], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(lengths + pad)[:-1]])
         values = np.full(int((lengths + pad).sum()), np.nan)

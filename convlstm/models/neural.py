@@ -211,6 +211,11 @@ class NeuralForecaster(BaseForecaster):
 
     supports_panel = True
     panel_mode = "global"
+    # a panel fit lays its series out by their values, not their names, so
+    # renaming a series trains the same net (``PanelWindows.build``); the
+    # pretraining build keeps the corpus' name order, which its weights were
+    # built with
+    windows_by_content = True
     PANEL_STATE = (
         *BaseForecaster.PANEL_STATE,
         "panel_names_",
@@ -518,8 +523,26 @@ class NeuralForecaster(BaseForecaster):
     def forecast_after(self, values: np.ndarray) -> np.ndarray:
         """The fitted net's ``horizon`` steps after ``values`` (a series' values
         up to some origin, oldest first, in its units), as ``predict`` forecasts
-        after the fitted series; the fitted state is not changed."""
-        window = self.transform_values(last_window(values, self.lookback_))
+        after the fitted series; the fitted state is not changed.
+
+        Raises:
+            DataError: ``values`` hold no finite value in the window, or a value
+                at or below 0 where the model works on the log of a positive
+                series.
+        """
+        window = last_window(np.asarray(values, dtype=np.float64), self.lookback_)
+        if not np.isfinite(window).any():
+            raise DataError(
+                f"{self.display_name}: the last {self.lookback_} values hold no "
+                "number to forecast from"
+            )
+        if getattr(self, "transform_", "none") == "log" and (window <= 0).any():
+            raise DataError(
+                f"{self.display_name}: this model works on the log of a positive "
+                f"series, and the last {self.lookback_} values hold 0 or less "
+                f"(lowest {np.nanmin(window):g}); refit it on this series"
+            )
+        window = self.transform_values(window)
         reach = PANEL_REACH if self.__dict__.get("arch_") else None
         return self.untransform_values(self._forecast(window[None, :], reach)[0])
 
@@ -683,6 +706,7 @@ class NeuralForecaster(BaseForecaster):
             min_context=min_context,
             max_val=PANEL_MAX_VAL,
             seed=int(self.seed),
+            by_content=self.windows_by_content,
         )
         if windows.n_train < 1:
             exc = DataError(

@@ -152,7 +152,7 @@ def pretrain_family(
 
 def _pretrainer(steps: int | None) -> type:
     """``ConvLSTMForecaster`` whose panel fit runs at most ``steps`` steps (None:
-    its own cap)."""
+    its own cap) over the corpus' series in name order."""
     from ..models.neural import (
         MIN_STEPS,
         PANEL_BATCH_FACTOR,
@@ -160,11 +160,13 @@ def _pretrainer(steps: int | None) -> type:
         ConvLSTMForecaster,
     )
 
-    if steps is None:
-        return ConvLSTMForecaster
-
     class Pretrainer(ConvLSTMForecaster):
+        # the corpus' series in name order, as the shipped weights were built
+        windows_by_content = False
+
         def _panel_max_steps(self, lookback: int, n_windows: int) -> int:
+            if steps is None:
+                return super()._panel_max_steps(lookback, n_windows)
             batch = PANEL_BATCH_FACTOR * int(self.batch_size)
             passes = PANEL_PASSES * -(-n_windows // batch)
             return int(max(MIN_STEPS, min(int(steps), passes)))

@@ -384,3 +384,21 @@ def test_a_fitted_network_says_what_its_fit_did():
     model.fit(y)
     kept = model.best_epoch_ == 0
     assert any("kept its start" in n for n in model.notes_) is kept
+
+
+def test_forecast_after_refuses_a_window_the_model_cannot_read():
+    # a model on the log of a positive series, given a 0: NaN forecasts (with a
+    # numpy warning only) before; now a message that says why
+    idx = pd.date_range("2015-01-01", periods=60, freq="MS")
+    y = pd.Series(100 * 1.01 ** np.arange(60), index=idx)
+    model = ConvLSTMForecaster(
+        horizon=3, transform="log", init="scratch", **TINY_CONV
+    ).fit(y)
+    assert model.transform_ == "log"
+    assert np.isfinite(model.forecast_after(y.to_numpy())).all()
+    window = y.to_numpy().copy()
+    window[-2] = 0.0
+    with pytest.raises(DataError, match="works on the log of a positive series"):
+        model.forecast_after(window)
+    with pytest.raises(DataError, match="no number to forecast from"):
+        model.forecast_after(np.full(60, np.nan))

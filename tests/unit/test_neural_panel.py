@@ -50,7 +50,9 @@ def test_normalise_ignores_leading_padding_and_fills_it():
 
 def test_windows_never_cross_series_and_validation_is_each_series_end():
     a, b = np.arange(30.0), 1000 + np.arange(8.0)
-    w = PanelWindows.build([a, b], lookback=6, horizon=2, min_context=3)
+    w = PanelWindows.build(
+        [a, b], lookback=6, horizon=2, min_context=3, by_content=False
+    )
     vals = w.values.numpy()
     assert np.isnan(vals[:3]).all() and np.isnan(vals[33:36]).all()
     # a: 26 windows (local starts 0..25), the last one validation, training
@@ -70,7 +72,11 @@ def test_windows_never_cross_series_and_validation_is_each_series_end():
 
 def test_batches_draw_series_uniformly_not_by_length():
     w = PanelWindows.build(
-        [np.arange(2000.0), np.arange(40.0)], lookback=8, horizon=2, min_context=3
+        [np.arange(2000.0), np.arange(40.0)],
+        lookback=8,
+        horizon=2,
+        min_context=3,
+        by_content=False,
     )
     starts = w.draw(20_000, torch.Generator().manual_seed(1))
     share_short = float((starts >= int(w.train_first[1])).double().mean())
@@ -103,6 +109,33 @@ def test_same_seed_same_forecasts_and_one_series_clears_the_panel():
     y = panel.loc[panel["series"] == "s1"].set_index("time")["value"].asfreq("MS")
     assert isinstance(model.fit(y).predict(), pd.Series)
     assert not model.fitted_on_panel
+
+
+@pytest.mark.parametrize("init", ["scratch", "pretrained"])
+def test_renaming_a_series_changes_no_forecast(init):
+    # the series are sorted by name; the net must not train on that order
+    panel = _panel([50, 70, 30])
+    renamed = panel.assign(series=panel["series"].replace({"s0": "z9"}))
+    params = {"horizon": 4, "device": "cpu", "init": init, **TINY}
+    a = ConvLSTMForecaster(**params).fit(panel).predict()
+    b = ConvLSTMForecaster(**params).fit(renamed).predict()
+    b["series"] = b["series"].replace({"z9": "s0"})
+    key = ["series", "time"]
+    a = a.sort_values(key).reset_index(drop=True)
+    b = b.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_like=True)
+
+
+def test_content_order_depends_on_the_values_only():
+    from convlstm.windows import content_order
+
+    series = [np.arange(5.0), np.arange(3.0), np.arange(5.0) + 1, np.ones(3)]
+    order = content_order(series)
+    assert sorted(order) == [0, 1, 2, 3]
+    shuffled = [series[i] for i in (2, 0, 3, 1)]
+    laid = [shuffled[i] for i in content_order(shuffled)]
+    expected = [series[i] for i in order]
+    assert all(np.array_equal(x, y) for x, y in zip(laid, expected, strict=True))
 
 
 def test_a_panel_too_short_to_train_says_how_long_a_series_must_be():
