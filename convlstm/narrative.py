@@ -569,7 +569,26 @@ def start_notes(
         notes.append(text)
     if text := rollout_text(name, model):
         notes.append(text)
+    if text := ensemble_members_text(name, model):
+        notes.append(text)
     return notes
+
+
+def ensemble_members_text(name: str, model: Any) -> str | None:
+    """ "Ensemble: combines ConvLSTM alone (ETS, Theta, ARIMA could not forecast
+    this series), so it is that model's forecast" when some members of a fitted
+    ensemble were left out; None when all took part (or ``model`` is none)."""
+    failed = dict(getattr(model, "__dict__", {}).get("failed_") or {})
+    used = list((getattr(model, "__dict__", {}).get("weights_") or {}).keys())
+    if not failed or not used:
+        return None
+    left = and_list(list(failed))
+    if len(used) == 1:
+        return (
+            f"{name}: combines {used[0]} alone ({left} could not forecast this "
+            f"series), so it is {used[0]}'s forecast"
+        )
+    return f"{name}: combines {and_list(used)} ({left} could not forecast this series)"
 
 
 def rollout_text(name: str, model: Any) -> str | None:

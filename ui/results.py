@@ -275,6 +275,8 @@ def show_start(res: dict) -> None:
             st.info(escape_md(text), icon=":material/info:")
         if text := narrative.rollout_text(name, cmp.fitted.get(name)):
             st.caption(f":material/info: {escape_md(text)}.")
+        if text := narrative.ensemble_members_text(name, cmp.fitted.get(name)):
+            st.caption(f":material/info: {escape_md(text)}.")
     if backtest is not None and (
         alike := narrative.alike_networks_text(backtest.forecasts, cmp.fitted)
     ):

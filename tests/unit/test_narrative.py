@@ -412,3 +412,26 @@ def test_a_pretrained_network_forecasting_past_its_heads_says_so():
     # a model without a network, or a network with heads for every step: nothing
     assert rollout_text("ETS", object()) is None
     assert rollout_text("ConvLSTM", None) is None
+
+
+def test_an_ensemble_that_lost_members_says_what_it_combines():
+    from convlstm import compare
+    from convlstm.narrative import ensemble_members_text, run_start_notes
+
+    idx = pd.date_range("2024-01-01", periods=3, freq="MS")
+    y = pd.Series([10.0, 12.0, 11.0], index=idx)
+    result = compare(y, models=["Ensemble"], horizon=2, folds=0)
+    text = ensemble_members_text("Ensemble", result.fitted["Ensemble"])
+    assert text == (
+        "Ensemble: combines ConvLSTM alone (ETS, Theta and ARIMA could not "
+        "forecast this series), so it is ConvLSTM's forecast"
+    )
+    assert text in run_start_notes(result.fitted, None)
+    two = SimpleNamespace(
+        failed_={"ARIMA": "short"}, weights_={"ETS": 0.5, "Theta": 0.5}
+    )
+    assert ensemble_members_text("E", two) == (
+        "E: combines ETS and Theta (ARIMA could not forecast this series)"
+    )
+    full = SimpleNamespace(failed_={}, weights_={"ETS": 0.5, "Theta": 0.5})
+    assert ensemble_members_text("E", full) is None
