@@ -15,7 +15,7 @@ import math
 import platform
 import sys
 from collections.abc import Iterable, Mapping
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
@@ -210,7 +210,57 @@ def package_versions() -> dict[str, str | None]:
     if versions["convlstm"] is None:
         package = sys.modules.get(__package__ or "convlstm")
         versions["convlstm"] = getattr(package, "__version__", None)
+    if versions["convlstm"] and (commit := source_commit()):
+        versions["convlstm"] = f"{versions['convlstm']}+g{commit}"
     return versions
+
+
+def source_commit(start: Path | None = None) -> str | None:
+    """The first 10 hex digits of the git commit the code runs from, read from the
+    checkout's ``.git`` (no git command), or None outside one: a record then
+    tells two versions of the code apart where the package version does not.
+    Changes not committed are not seen."""
+    here = (start or Path(__file__)).resolve().parent
+    for folder in (here, *here.parents[:2]):
+        git = folder / ".git"
+        if git.is_file():  # a worktree: "gitdir: <path>"
+            text = git.read_text(errors="replace").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            git = (folder / text.removeprefix("gitdir:").strip()).resolve()
+        if not git.is_dir():
+            continue
+        try:
+            head = (git / "HEAD").read_text().strip()
+            if not head.startswith("ref:"):
+                return head[:10] if _is_hex(head) else None
+            ref = head.removeprefix("ref:").strip()
+            for base in (git, _common_dir(git)):
+                if (base / ref).is_file():
+                    value = (base / ref).read_text().strip()
+                    return value[:10] if _is_hex(value) else None
+                packed = base / "packed-refs"
+                if packed.is_file():
+                    for line in packed.read_text().splitlines():
+                        parts = line.split()
+                        if len(parts) == 2 and parts[1] == ref and _is_hex(parts[0]):
+                            return parts[0][:10]
+        except OSError:
+            return None
+        return None
+    return None
+
+
+def _common_dir(git: Path) -> Path:
+    """A worktree's shared git folder (its ``commondir``), else ``git``."""
+    common = git / "commondir"
+    if common.is_file():
+        return (git / common.read_text().strip()).resolve()
+    return git
+
+
+def _is_hex(text: str) -> bool:
+    return len(text) >= 10 and all(c in "0123456789abcdef" for c in text.lower())
 
 
 def record_to_json(record: Mapping[str, Any], *, indent: int | None = 2) -> str:

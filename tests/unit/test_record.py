@@ -287,3 +287,26 @@ def test_networks_used_reads_the_fitted_shapes_not_the_settings():
     assert network_words(None, settings) == (
         "hidden 8, learning rate 0.003, up to 5 epochs"
     )
+
+
+def test_the_record_tells_code_versions_apart_by_commit(tmp_path):
+    from convlstm.record import package_versions, source_commit
+
+    # a checkout: HEAD names a branch whose commit is in a file or packed-refs
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    pkg = tmp_path / "repo" / "convlstm"
+    pkg.mkdir(parents=True)
+    git = tmp_path / "repo" / ".git"
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "HEAD").write_text("ref: refs/heads/main\n")
+    (git / "refs" / "heads" / "main").write_text(sha + "\n")
+    assert source_commit(pkg / "record.py") == sha[:10]
+    (git / "refs" / "heads" / "main").unlink()
+    (git / "packed-refs").write_text(f"# pack-refs\n{sha} refs/heads/main\n")
+    assert source_commit(pkg / "record.py") == sha[:10]
+    (git / "HEAD").write_text(sha)  # a detached HEAD
+    assert source_commit(pkg / "record.py") == sha[:10]
+    # no checkout: none, and the package version alone
+    assert source_commit(tmp_path / "elsewhere" / "x" / "record.py") is None
+    version = package_versions()["convlstm"]
+    assert version and version.split("+g")[0]
