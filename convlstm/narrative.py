@@ -8,6 +8,7 @@ them; the wording lives here.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -160,7 +161,42 @@ def below_zero_text(
     the model marked best, named so when it is one of them (on mostly-zero
     counts a forecast just under 0 scores a low MAE)."""
     panel = pd.DataFrame({"series": "", "value": y.to_numpy(dtype=float)})
-    return panel_below_zero_text(panel, future.assign(series=""), one=True, best=best)
+    below = panel_below_zero_text(panel, future.assign(series=""), one=True, best=best)
+    above = above_hundred_text(y, future, best)
+    return " ".join(t for t in (below, above) if t) or None
+
+
+_PERCENT_NAME = re.compile(r"%|percent|pct\b|prozent|pourcent|porcentaje", re.I)
+
+
+def above_hundred_text(
+    y: pd.Series, future: pd.DataFrame, best: str | None = None
+) -> str | None:
+    """ "ETS forecasts above 100 (highest 104.2), though the series, in percent,
+    never goes above 100..." when ``y`` is a percentage (its name says so, or the
+    reader took percent signs off its cells), every value lies within 0 to 100,
+    and some model's ``future`` (``model, forecast``) goes above 100; else None."""
+    if future.empty or len(y) == 0:
+        return None
+    named = bool(_PERCENT_NAME.search(str(y.name or "")))
+    signed = any("removed the percent sign" in str(n) for n in y.attrs.get("notes", []))
+    values = y.to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    if not (named or signed) or not len(values) or values.min() < 0:
+        return None
+    if values.max() > 100:
+        return None
+    above = future[future["forecast"] > 100 * (1 + 1e-9)]
+    if above.empty:
+        return None
+    names = list(dict.fromkeys(above["model"]))
+    who = and_list(f"{n} (marked best)" if n == best else n for n in names)
+    verb = "forecasts" if len(names) == 1 else "forecast"
+    return (
+        f"{who} {verb} above 100 (highest {float(above['forecast'].max()):.4g}), "
+        "though the series, in percent, never goes above 100: read those steps as "
+        "100 if it cannot exceed it (a share, an occupancy, a rate of a whole)."
+    )
 
 
 def panel_below_zero_text(

@@ -435,3 +435,26 @@ def test_an_ensemble_that_lost_members_says_what_it_combines():
     )
     full = SimpleNamespace(failed_={}, weights_={"ETS": 0.5, "Theta": 0.5})
     assert ensemble_members_text("E", full) is None
+
+
+def test_a_forecast_above_100_of_a_percentage_gets_a_note():
+    from convlstm.narrative import above_hundred_text, below_zero_text
+
+    idx = pd.date_range("2020-01-01", periods=24, freq="MS")
+    y = pd.Series(np.linspace(80, 99, 24), index=idx, name="occupancy %")
+    future = pd.DataFrame(
+        {"model": ["ETS", "ETS", "Theta"], "forecast": [99.0, 101.5, 98.0]}
+    )
+    text = above_hundred_text(y, future, best="ETS")
+    assert text.startswith("ETS (marked best) forecasts above 100 (highest 101.5)")
+    assert below_zero_text(y, future, best="ETS") == text  # the one note of range
+    # percent signs the reader took off say so too; a plain name does not
+    plain = y.rename("occupancy")
+    assert above_hundred_text(plain, future) is None
+    plain.attrs["notes"] = [
+        "column 'occupancy': removed the percent sign from 24 cells"
+    ]
+    assert above_hundred_text(plain, future) is not None
+    # a series that goes over 100 (growth in percent), or forecasts within: none
+    assert above_hundred_text(y * 1.2, future) is None
+    assert above_hundred_text(y, future.assign(forecast=[99.0, 100.0, 98.0])) is None
