@@ -177,34 +177,54 @@ def _header_line(lines: list[str], sep: str | None) -> int:
         return 0
     best = 0
     for delimiter in (sep,) if sep is not None else _DELIMITERS:
-        # (a delimiter ending the rows, as some exports write, does not count)
+        # a delimiter ending the rows, as some exports write, does not count...
         counts = [
             _count_outside_quotes(line.rstrip().rstrip(delimiter), delimiter)
             for line in lines
         ]
-        for k in range(min(_MAX_PREAMBLE, len(lines) - 2) + 1):
-            c = counts[k]
-            rest = counts[k:]
-            if c and sum(x == c for x in rest) >= 0.9 * len(rest):
-                if k == 0:
-                    if counts[1] != c and not _has_data_cells(lines[0], delimiter):
-                        # a title with a comma over a line of another shape
-                        # ("Consumer Price Index, monthly" over "Source: BLS")
-                        continue
-                    if _title_over_header(lines, counts, delimiter):
-                        return 1
-                    return 0  # this delimiter reads the file from its first line
-                # a header names columns: a row holding a number or a date under
-                # a header short of a name (R's row names, an extra cell) is
-                # data, not the header under notes
-                named = not _has_data_cells(lines[k], delimiter)
-                apart = all(x != c for x in counts[:k]) or counts[k - 1] != c
-                # ...over a row of data (not a footnote block under the table)
-                under = counts[k + 1] == c and _has_data_cells(lines[k + 1], delimiter)
-                if named and apart and under:
-                    best = k if best == 0 else min(best, k)
-                break
+        found = _header_at(lines, counts, delimiter)
+        if found == 0:
+            return 0  # this delimiter reads the file from its first line
+        if found is None:
+            # ...unless it stands for a last column left empty in every row
+            # ("Period,Sales,Notes" over "01/2021,9532,")
+            raw = [_count_outside_quotes(line, delimiter) for line in lines]
+            found = _header_at(lines, raw, delimiter) if raw != counts else None
+        if found:
+            best = found if best == 0 else min(best, found)
     return best
+
+
+def _header_at(lines: list[str], counts: list[int], delimiter: str) -> int | None:
+    """:func:`_header_line` for one delimiter whose count on each line is
+    ``counts``: the header's line, 0 when the file reads from its first line, None
+    when no line qualifies."""
+    for k in range(min(_MAX_PREAMBLE, len(lines) - 2) + 1):
+        c = counts[k]
+        rest = counts[k:]
+        if not (c and sum(x == c for x in rest) >= 0.9 * len(rest)):
+            continue
+        if k == 0:
+            if counts[1] != c and not _has_data_cells(lines[0], delimiter):
+                # a title with a comma over a line of another shape
+                # ("Consumer Price Index, monthly" over "Source: BLS")
+                continue
+            return 1 if _title_over_header(lines, counts, delimiter) else 0
+        # a header names columns: a row holding a number or a date under a header
+        # short of a name (R's row names, an extra cell) is data, not the header
+        # under notes
+        named = not _has_data_cells(lines[k], delimiter)
+        apart = all(x != c for x in counts[:k]) or counts[k - 1] != c
+        # ...over a row of data (not a footnote block under the table)
+        under = counts[k + 1] == c and _has_data_cells(lines[k + 1], delimiter)
+        if named and apart and under:
+            return k
+        if named and apart and _title_over_header(lines[k:], counts[k:], delimiter):
+            # a note of the header's shape above it ("Exported on 05/12/2026,,"
+            # over "Period,Sales,Notes")
+            return k + 1
+        return None
+    return None
 
 
 def _title_over_header(lines: list[str], counts: list[int], sep: str) -> bool:

@@ -1517,3 +1517,23 @@ def test_a_header_over_a_line_of_units_keeps_its_names():
     )
     df = read_csv(text)
     assert list(df.columns) == ["date", "temperature"]
+
+
+def test_an_erp_export_with_notes_above_and_an_empty_last_column_is_read():
+    # two lines of notes (one ending in the delimiters of the empty column), a
+    # header naming an empty Notes column, rows ending in its empty cell, a total
+    # and a source under the data: it read fine with either the notes or the empty
+    # column, and was refused with both
+    rows = "".join(f'{m:02d}/2021,"{9000 + 100 * m:,}.00",\n' for m in range(1, 13))
+    text = (
+        "ACME Retail - Monthly net sales report\n"
+        "Exported from ERP on 05/12/2026,,\n\n"
+        " Period  , Net Sales (EUR) ,Notes\n"
+        + rows
+        + 'Total,"117,800.00",\nSource: finance team,,\n'
+    )
+    y = to_series(read_csv(text))
+    assert len(y) == 12 and y.iloc[0] == 9100.0 and y.iloc[-1] == 10200.0
+    notes = " ".join(y.attrs["notes"])
+    assert "skipped 2 lines above the header" in notes
+    assert "left out 2 rows at the end of the file" in notes
