@@ -62,6 +62,7 @@ from .models.registry import (
     model_spec,
     params_for,
 )
+from .narrative import merge_model_notes
 from .record import compare_results, data_fingerprint, make_record, networks_used
 
 __all__ = [
@@ -209,7 +210,11 @@ class Comparison:
             notes = [n for n in notes if not n.endswith(NO_RESIDUALS)]
             own = self._own_bands()
             notes.insert(0, unscored_intervals_text(sorted(set(own["model"]))))
-        return list(dict.fromkeys(notes))
+        # what several models share is said once, naming them
+        models = (
+            [str(m) for m in self.summary.index] if self.summary is not None else []
+        )
+        return merge_model_notes(notes, models)
 
     def _own_bands(self) -> pd.DataFrame:
         """The models' own intervals (ETS's) of an unscored run, as bounds by

@@ -445,6 +445,38 @@ def tie_text(summary: pd.DataFrame) -> str | None:
     )
 
 
+def merge_model_notes(notes: Iterable[str], models: Iterable[str]) -> list[str]:
+    """``notes`` with those that say the same of several ``models`` ("ETS: steps
+    1-12 pooled...", "Theta: steps 1-12 pooled...") said once ("ETS and Theta:
+    steps 1-12 pooled...", or "every model: ..." when all of three or more say
+    it), where the first of them stood; the rest as they are, each once."""
+    names = sorted({str(m) for m in models}, key=len, reverse=True)
+    groups: dict[str, list[str]] = {}
+    order: list[tuple[str, str]] = []  # ("said", rest) or ("plain", note)
+    for note in dict.fromkeys(str(n) for n in notes):
+        model = next((m for m in names if note.startswith(f"{m}: ")), None)
+        if model is None:
+            order.append(("plain", note))
+            continue
+        rest = note[len(model) + 2 :]
+        if rest not in groups:
+            groups[rest] = []
+            order.append(("said", rest))
+        if model not in groups[rest]:
+            groups[rest].append(model)
+    every = set(names)
+
+    def who(group: list[str]) -> str:
+        return (
+            "every model" if len(group) > 2 and set(group) == every else and_list(group)
+        )
+
+    return [
+        f"{who(groups[text])}: {text}" if kind == "said" else text
+        for kind, text in order
+    ]
+
+
 def blank_mase_text(summary: pd.DataFrame) -> str | None:
     """ "Theta has no MASE: ..." when a model of a ``summary`` (index: models,
     columns ``mae``, ``mase``) scored an MAE but no MASE: a backtest fold trained

@@ -69,7 +69,13 @@ from .models.registry import (
     model_spec,
     params_for,
 )
-from .narrative import floor_text, one_fold_text, run_start_notes, unchosen_members_text
+from .narrative import (
+    floor_text,
+    merge_model_notes,
+    one_fold_text,
+    run_start_notes,
+    unchosen_members_text,
+)
 
 __all__ = [
     "ALL_SERIES",
@@ -1427,9 +1433,12 @@ def _with_intervals(
         for column in (lower_column(level), upper_column(level)):
             values = bands[column].to_numpy(dtype=float) * safe
             out[column] = np.where(ok, values, np.nan)
-    notes.extend(f"intervals: {note}" for note in bands.attrs.get("notes", []))
+    names = [str(m) for m in pd.unique(future["model"])]
+    said = merge_model_notes(bands.attrs.get("notes", []), names)
+    notes.extend(f"intervals: {note}" for note in said)
     coverage = interval_coverage(scaled_bt, levels)
-    notes.extend(f"coverage: {note}" for note in coverage.attrs.get("notes", []))
+    said = merge_model_notes(coverage.attrs.get("notes", []), names)
+    notes.extend(f"coverage: {note}" for note in said)
     zero = sorted({s for s, v in full_scale.items() if not (np.isfinite(v) and v > 0)})
     if zero:
         notes.append(

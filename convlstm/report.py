@@ -13,7 +13,7 @@ import html
 import json
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,7 @@ from .narrative import (
     filled_scoring_text,
     floor_text,
     kinds_phrase,
+    merge_model_notes,
     network_words,
     panel_run_notes,
     percent_errors_text,
@@ -205,7 +206,7 @@ def build_report(
         _combination_notes(summary.index),
         _left_out_notes(comparison),
         _start_notes(comparison),
-        _notes_list(intervals, coverage, own),
+        _notes_list([intervals, coverage, own], summary.index),
         _model_intervals_section(intervals, own),
         "<h2>Reproducibility record</h2>",
         _record_section(record),
@@ -806,14 +807,19 @@ def _start_notes(comparison: Any) -> str:
     return f'<p>How the models started:</p><ul id="start-notes">{items}</ul>'
 
 
-def _notes_list(*frames: pd.DataFrame | None) -> str:
-    notes: list[str] = []
-    for frame in frames:
-        if frame is not None:
-            notes += [str(n) for n in frame.attrs.get("notes", [])]
+def _notes_list(frames: list[pd.DataFrame | None], models: Iterable[Any]) -> str:
+    """The notes of the interval ``frames`` as a list, what several ``models``
+    share said once (as ``Comparison.interval_notes`` does)."""
+    notes = [
+        str(n)
+        for frame in frames
+        if frame is not None
+        for n in frame.attrs.get("notes", [])
+    ]
+    notes = merge_model_notes(notes, [str(m) for m in models])
     if not notes:
         return ""
-    items = "".join(f"<li>{_e(n)}</li>" for n in dict.fromkeys(notes))
+    items = "".join(f"<li>{_e(as_sentence(n))}</li>" for n in notes)
     return f'<p>Notes on the intervals:</p><ul id="interval-notes">{items}</ul>'
 
 

@@ -458,3 +458,28 @@ def test_a_forecast_above_100_of_a_percentage_gets_a_note():
     # a series that goes over 100 (growth in percent), or forecasts within: none
     assert above_hundred_text(y * 1.2, future) is None
     assert above_hundred_text(y, future.assign(forecast=[99.0, 100.0, 98.0])) is None
+
+
+def test_notes_several_models_share_are_said_once():
+    from convlstm.narrative import merge_model_notes
+
+    models = ["ConvLSTM", "ConvLSTM (pretrained)", "ETS", "Theta"]
+    notes = [
+        "ETS: steps 1-12 pooled residuals",
+        "ConvLSTM (pretrained): steps 1-12 pooled residuals",
+        "Theta: steps 1-12 pooled residuals",
+        "ConvLSTM: steps 1-12 pooled residuals",
+        "ETS: at 3 steps (7-9) the bands are the same",
+        "coverage needs at least 2 folds",
+        "Theta: at 3 steps (7-9) the bands are the same",
+        "ETS: steps 1-12 pooled residuals",  # said twice
+    ]
+    assert merge_model_notes(notes, models) == [
+        "every model: steps 1-12 pooled residuals",
+        "ETS and Theta: at 3 steps (7-9) the bands are the same",
+        "coverage needs at least 2 folds",
+    ]
+    # a model whose name starts another's is told apart
+    assert merge_model_notes(["ConvLSTM (pretrained): x", "ETS: x"], models) == [
+        "ConvLSTM (pretrained) and ETS: x"
+    ]
