@@ -103,21 +103,32 @@ def _duration(seconds: float) -> str:
     return f"{int(round(seconds / 60))} min"
 
 
+def _fit_of(event: Any) -> str:
+    """The fit an event belongs to: its model and stage, and the part of that
+    stage's run (the default ConvLSTM checks both starts, then fits: "checking
+    the scratch start") when its epoch names one."""
+    part = getattr(event.epoch, "fit", "")
+    return " · ".join(p for p in (event.model, event.stage, part) if p)
+
+
 def current_curve(events: list[Any]) -> tuple[str, list[dict]]:
     """The loss curve of the fit the last event belongs to: its name and one
-    ``epoch, train_loss, val_loss`` dict per epoch."""
+    ``epoch, train_loss, val_loss`` dict per epoch, numbered within that fit (a
+    stage of several fits in a row counts its epochs on across them, for the
+    progress bar; one curve over them jumped from one fit's end to the next
+    fit's start)."""
     if not events:
         return "", []
-    last = events[-1]
-    fit = f"{last.model} · {last.stage}"
+    fit = _fit_of(events[-1])
     curve: list[dict] = []
     for event in reversed(events):
-        if f"{event.model} · {event.stage}" != fit:
+        if _fit_of(event) != fit:
             break
         if event.epoch is not None and event.train_loss is not None:
+            within = getattr(event.epoch, "within", 0) or int(event.epoch)
             curve.append(
                 {
-                    "epoch": event.epoch,
+                    "epoch": within,
                     "train_loss": event.train_loss,
                     "val_loss": event.val_loss,
                 }

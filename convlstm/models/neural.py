@@ -1153,9 +1153,15 @@ class ConvLSTMForecaster(NeuralForecaster):
                 last = len(AUTO_STARTS)
                 span = int(self.epochs)
                 partner_callback = _staged(
-                    callback, last + 1, stages, span, "final fit, pretrained"
+                    callback,
+                    last + 1,
+                    stages,
+                    span,
+                    "training the pretrained start too",
                 )
-                callback = _staged(callback, last, stages, span, "final fit")
+                callback = _staged(
+                    callback, last, stages, span, "training the start kept"
+                )
             if both:  # this model holds the scratch fit, partner_ the pretrained
                 init, note = "scratch", self._mean_note(errors)
         if init == "pretrained":

@@ -555,7 +555,9 @@ def loss_figure(
             )
     fig.update_xaxes(title="epoch")
     if log_y:
-        fig.update_yaxes(type="log")
+        # full values at the ticks: within a decade plotly labels them with
+        # bare digits ("2, 1, 9, 8"), read as if 9 were below 1
+        fig.update_yaxes(type="log", tickformat=".2g")
     fig = _layout(fig, None, "loss")
     fig.update_layout(hovermode="closest")
     return fig

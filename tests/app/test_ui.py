@@ -190,3 +190,38 @@ def test_a_metric_tile_shows_a_time_at_its_series_resolution():
     assert ui.short_time(at, "W-SUN") == "1956-04-01"
     assert ui.short_time(at + pd.Timedelta("23h30min"), "30min") == "1956-04-01"
     assert ui.short_time(at, None) == "1956-04-01"
+
+
+def test_the_live_loss_curve_follows_the_fit_now_training() -> None:
+    # the default ConvLSTM checks both starts, then fits, in one stage: the
+    # epochs count on across the fits (for the bar), and one curve over them
+    # jumped from the end of one fit to the start of the next
+    from convlstm.models.neural import FitEpoch
+
+    def event(count, fit, within, loss, stage="fold 1/2"):
+        epoch = FitEpoch(count, fit, within, 200)
+        return SimpleNamespace(
+            model="ConvLSTM", stage=stage, epoch=epoch, epochs=600,
+            train_loss=loss, val_loss=loss * 1.1,
+        )  # fmt: skip
+
+    events = [
+        event(1, "checking the scratch start", 1, 5.0),
+        event(2, "checking the scratch start", 2, 4.0),
+        event(201, "checking the pretrained start", 1, 3.0),
+        event(401, "training the start kept", 1, 2.0),
+        event(402, "training the start kept", 2, 1.5),
+        event(403, "training the start kept", 3, 1.2),
+    ]
+    fit, curve = progress.current_curve(events)
+    assert fit == "ConvLSTM · fold 1/2 · training the start kept"
+    assert [p["epoch"] for p in curve] == [1, 2, 3]
+    assert [p["train_loss"] for p in curve] == [2.0, 1.5, 1.2]
+    # a plain fit (an int epoch) is one curve per model and stage, as before
+    plain = [
+        SimpleNamespace(model="LSTM", stage="final", epoch=e, epochs=9,
+                        train_loss=1.0 / e, val_loss=None)
+        for e in (1, 2, 3)
+    ]  # fmt: skip
+    fit, curve = progress.current_curve(plain)
+    assert fit == "LSTM · final" and [p["epoch"] for p in curve] == [1, 2, 3]

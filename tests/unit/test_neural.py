@@ -363,7 +363,7 @@ def test_the_default_start_reports_each_fits_own_epochs():
         y, callback=lambda e, n, *rest: seen.append((e, n))
     )
     fits = [e.fit for e, _ in seen if isinstance(e, FitEpoch)]
-    assert "checking the scratch start" in fits and "final fit" in fits
+    assert "checking the scratch start" in fits and "training the start kept" in fits
     assert all(1 <= e.within <= e.span <= 2 for e, _ in seen)
     assert [int(e) for e, _ in seen] == sorted(int(e) for e, _ in seen)
     copy = pickle.loads(pickle.dumps(seen[-1][0]))  # events cross processes
