@@ -78,6 +78,7 @@ from .narrative import (
     tie_text,
     unchecked_season_text,
     unchosen_members_text,
+    under_coverage_text,
     unscored_text,
 )
 from .panel_compare import (
@@ -647,6 +648,8 @@ def _run_notes(
         notes.append(raised)
     if below := below_zero_text(y, result.future, result.best):
         notes.append(below)
+    if under := under_coverage_text(getattr(result, "coverage", None), result.best):
+        notes.append(under)
     if filled := filled_scoring_text(result.backtest.forecasts):
         notes.append(filled)
     return notes

@@ -1004,6 +1004,41 @@ def unchosen_members_text(
     return "; ".join(sentences) or None
 
 
+#: A measured coverage is called clearly under its level when that few hits or
+#: fewer would come by chance less often than this (binomial, at the level).
+UNDER_COVER_P = 0.05
+
+
+def under_coverage_text(coverage: pd.DataFrame | None, best: str | None) -> str | None:
+    """ "ARIMA (marked best) covered 42% of 12 held-out values with its 80%
+    intervals..." when the measured coverage of the model marked ``best`` is
+    clearly under a level (:data:`UNDER_COVER_P`); None otherwise or without a
+    best model."""
+    if best is None or coverage is None or coverage.empty or "n" not in coverage:
+        return None
+    from scipy.stats import binom
+
+    from .intervals import level_label
+
+    rows = coverage[(coverage["model"].astype(str) == str(best)) & (coverage["n"] > 0)]
+    for r in rows.sort_values("level").itertuples():
+        n, share = int(r.n), float(r.coverage)
+        if not np.isfinite(share) or share >= r.level:
+            continue
+        hits = int(round(share * n))
+        if binom.cdf(hits, n, float(r.level)) >= UNDER_COVER_P:
+            continue
+        pct = level_label(r.level)
+        return (
+            f"{best} (marked best) covered {share:.0%} of {n} held-out values with "
+            f"its {pct}% intervals, clearly under {pct}% (so few would fall inside "
+            "by chance in under 1 run in 20): its bands are likely too narrow for "
+            "this series, so read them as a lower bound on the uncertainty; more "
+            "folds calibrate them on more errors"
+        )
+    return None
+
+
 def coverage_points_text(coverage: pd.DataFrame | None) -> str | None:
     """ "Seasonal naive's 80% coverage is measured on 450 held-out points and its
     95% on 300 (...)" for the models whose levels were scored on different points

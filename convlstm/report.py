@@ -42,6 +42,7 @@ from .narrative import (
     run_start_notes,
     tie_text,
     unchecked_season_text,
+    under_coverage_text,
     unscored_panel_text,
     unscored_text,
 )
@@ -203,6 +204,7 @@ def build_report(
             "floor",
         ),
         _note(coverage_points_text(coverage), "coverage-points"),
+        _note(under_coverage_text(coverage, winner), "under-coverage"),
         _combination_notes(summary.index),
         _left_out_notes(comparison),
         _start_notes(comparison),

@@ -366,6 +366,8 @@ def show_scores(cmp: Any, best: str | None, y: pd.Series) -> None:
     )
     if text := narrative.coverage_points_text(cmp.coverage):
         st.caption(escape_md(narrative.as_sentence(text)))
+    if text := narrative.under_coverage_text(cmp.coverage, cmp.best):
+        st.warning(escape_md(narrative.as_sentence(text)), icon=":material/warning:")
 
 
 def show_published(name: str) -> None:

@@ -483,3 +483,24 @@ def test_notes_several_models_share_are_said_once():
     assert merge_model_notes(["ConvLSTM (pretrained): x", "ETS: x"], models) == [
         "ConvLSTM (pretrained) and ETS: x"
     ]
+
+
+def test_the_best_models_coverage_clearly_under_its_level_gets_a_warning():
+    from convlstm.narrative import under_coverage_text
+
+    coverage = pd.DataFrame(
+        {
+            "model": ["ARIMA", "ARIMA", "ETS"],
+            "level": [0.8, 0.95, 0.8],
+            "coverage": [5 / 12, 11 / 12, 0.2],
+            "n": [12, 12, 12],
+        }
+    )
+    text = under_coverage_text(coverage, "ARIMA")
+    assert text.startswith("ARIMA (marked best) covered 42% of 12 held-out values")
+    assert "its 80% intervals, clearly under 80%" in text
+    # 9 of 12 at 80% is within chance; another model's miss is not the best's
+    near = coverage.assign(coverage=[9 / 12, 11 / 12, 0.2])
+    assert under_coverage_text(near, "ARIMA") is None
+    assert under_coverage_text(coverage, None) is None
+    assert under_coverage_text(None, "ARIMA") is None
