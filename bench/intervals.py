@@ -129,7 +129,7 @@ def summarise(records: list[dict[str, Any]]) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.intervals")
-    parser.add_argument("--sample", type=int, default=60, help="series per type")
+    parser.add_argument("--sample", type=int, default=100, help="series per type")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--models", default=",".join(DEFAULT_MODELS))

@@ -254,3 +254,30 @@ def test_a_median_combo_runs_its_members_once_and_takes_their_median(
         ] + [m3.fit_predict("Theta", y, kind, 0)]
         median = np.median(np.vstack(forecasts), axis=0)
         assert got == pytest.approx(m3.smape(actual, median), abs=1e-3)
+
+
+def test_the_published_overall_is_compared_over_every_forecast_point():
+    from bench import competition
+
+    comp = m3.COMPETITION
+    assert comp.anchor_averaging == "points"
+    data = m3.dataset()
+    ids = competition.series_ids(comp, comp.types, None, 0)
+    names = {data[i].sn: data[i].type for i in ids}
+    # yearly series 10, every other 20: each series weighs its horizon
+    per_series = {sn: [10.0 if t == "yearly" else 20.0, 1.0] for sn, t in names.items()}
+    h = {t: k.horizon for t, k in comp.types.items()}
+    points = {t: h[t] * sum(v == t for v in names.values()) for t in comp.types}
+    expected = (
+        10 * points["yearly"] + 20 * (sum(points.values()) - points["yearly"])
+    ) / sum(points.values())
+    assert competition.point_weighted(comp, per_series) == pytest.approx(expected)
+    # per series it would be lower: yearly series are many but short
+    assert expected > np.mean([v[0] for v in per_series.values()])
+    # a sample, or a series without a score, has no such figure
+    assert competition.point_weighted(comp, dict(list(per_series.items())[:10])) is None
+    table = competition.point_weighted_table(
+        comp, {"Theta": {"sample": None, "per_series": per_series}}
+    )
+    assert any(row.startswith("| Theta | ") for row in table)
+    assert any("published | 13.01" in row for row in table)
