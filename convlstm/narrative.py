@@ -445,6 +445,30 @@ def tie_text(summary: pd.DataFrame) -> str | None:
     )
 
 
+def same_bands_text(future: pd.DataFrame, levels: Iterable[float]) -> str | None:
+    """ "At 3 of the 12 steps the 80% and 95% ranges are the same..." for one
+    model's future rows with bounds (``lower_80``, ``upper_80``, ...) where two
+    levels' bounds coincide; None when none do."""
+    from .intervals import level_label, lower_column, upper_column
+
+    order = sorted(float(lv) for lv in levels)
+    for low, high in zip(order, order[1:], strict=False):
+        columns = [lower_column(low), lower_column(high), upper_column(low)]
+        columns.append(upper_column(high))
+        if not set(columns) <= set(future.columns) or future.empty:
+            continue
+        lo1, lo2, hi1, hi2 = (future[c].to_numpy(dtype=float) for c in columns)
+        same = np.isfinite(lo2) & np.isclose(lo1, lo2) & np.isclose(hi1, hi2)
+        if same.any():
+            a, b = level_label(low), level_label(high)
+            return (
+                f"At {int(same.sum())} of the {len(future)} steps the {a}% and {b}% "
+                f"ranges are the same: with this few backtest errors both take the "
+                "largest of them there; more folds tell the levels apart."
+            )
+    return None
+
+
 def merge_model_notes(notes: Iterable[str], models: Iterable[str]) -> list[str]:
     """``notes`` with those that say the same of several ``models`` ("ETS: steps
     1-12 pooled...", "Theta: steps 1-12 pooled...") said once ("ETS and Theta:

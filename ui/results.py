@@ -495,6 +495,8 @@ def show_future(res: dict, best: str | None) -> None:
             },
         },
     )
+    if same := narrative.same_bands_text(future, cmp.levels):
+        left.caption(escape_md(same))
     with right:
         st.plotly_chart(
             plots.forecast_figure(

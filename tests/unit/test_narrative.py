@@ -504,3 +504,22 @@ def test_the_best_models_coverage_clearly_under_its_level_gets_a_warning():
     assert under_coverage_text(near, "ARIMA") is None
     assert under_coverage_text(coverage, None) is None
     assert under_coverage_text(None, "ARIMA") is None
+
+
+def test_ranges_of_two_levels_that_coincide_are_explained():
+    from convlstm.narrative import same_bands_text
+
+    rows = pd.DataFrame(
+        {
+            "forecast": [10.0, 11.0, 12.0],
+            "lower_80": [8.0, 9.0, 10.0],
+            "upper_80": [12.0, 13.0, 14.0],
+            "lower_95": [7.0, 9.0, np.nan],
+            "upper_95": [13.0, 13.0, np.nan],
+        }
+    )
+    text = same_bands_text(rows, [0.95, 0.8])
+    assert text.startswith("At 1 of the 3 steps the 80% and 95% ranges are the same")
+    apart = rows.assign(lower_95=[7.0, 8.0, 9.0], upper_95=[13.0, 14.0, 15.0])
+    assert same_bands_text(apart, [0.8, 0.95]) is None
+    assert same_bands_text(rows[["forecast"]], [0.8, 0.95]) is None
