@@ -150,23 +150,33 @@ def last_window(values: np.ndarray, lookback: int) -> np.ndarray:
 
 
 def content_order(series: list[np.ndarray]) -> np.ndarray:
-    """An order of ``series`` set by their values alone (length, then sums,
-    ends and first values), so a panel's training draws do not depend on what
-    its series are called: renaming one reorders the panel (series are sorted by
-    name) yet trains the same net. Series alike in all of these keep their
-    order."""
-    if not series:
+    """An order of ``series`` set by their values alone (length, then sums, last
+    and first values, summed absolute steps), so a panel's training draws do not
+    depend on what its series are called: renaming one reorders the panel (series
+    are sorted by name) yet trains the same net. Series alike in all of these keep
+    their order. Vectorised: a million short series take well under a second."""
+    n = len(series)
+    if n == 0:
         return np.zeros(0, dtype=np.int64)
-    with np.errstate(all="ignore"):
-        keys = [
-            np.array([len(v) for v in series], dtype=float),
-            np.array([float(np.nansum(v)) if len(v) else 0.0 for v in series]),
-            np.array([float(v[-1]) if len(v) else 0.0 for v in series]),
-            np.array([float(v[0]) if len(v) else 0.0 for v in series]),
-            np.array([float(np.nansum(np.abs(np.diff(v)))) for v in series]),
-        ]
-    keys = [np.nan_to_num(k, nan=0.0) for k in keys]
-    return np.lexsort(keys[::-1])
+    lengths = np.fromiter((len(v) for v in series), dtype=np.int64, count=n)
+    values = np.nan_to_num(
+        np.concatenate([np.asarray(v, dtype=np.float64) for v in series]),
+        nan=0.0,
+        posinf=0.0,
+        neginf=0.0,
+    )
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    full = lengths > 0
+    sums, first, last, moves = (np.zeros(n) for _ in range(4))
+    if full.any():
+        at = starts[full]
+        sums[full] = np.add.reduceat(values, at)
+        first[full] = values[at]
+        last[full] = values[at + lengths[full] - 1]
+        steps = np.abs(np.diff(values, append=values[-1]))
+        steps[np.cumsum(lengths)[full] - 1] = 0.0  # no step from one series to the next
+        moves[full] = np.add.reduceat(steps, at)
+    return np.lexsort((moves, first, last, sums, lengths.astype(float)))
 
 
 @dataclass
