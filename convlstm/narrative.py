@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .data.cells import and_list, format_time, plural
+from .data.numbers import PERCENT_REMOVED
 from .errors import ConvLSTMError, ParameterError
 from .metrics import clearly_lower
 from .models.registry import KINDS, model_spec
@@ -179,7 +180,7 @@ def above_hundred_text(
     if future.empty or len(y) == 0:
         return None
     named = bool(_PERCENT_NAME.search(str(y.name or "")))
-    signed = any("removed the percent sign" in str(n) for n in y.attrs.get("notes", []))
+    signed = any(PERCENT_REMOVED in str(n) for n in y.attrs.get("notes", []))
     values = y.to_numpy(dtype=float)
     values = values[np.isfinite(values)]
     if not (named or signed) or not len(values) or values.min() < 0:

@@ -539,11 +539,16 @@ def _common_marker(
     return next(iter(counts))
 
 
+#: The start of the reader's note on a column read in percent (a forecast above
+#: 100 of such a series gets a note of its own: ``narrative.above_hundred_text``).
+PERCENT_REMOVED = "removed the percent sign"
+
+
 def _marker_repairs(strip: str | None, n_strip: int) -> list[str]:
     """The note on the removed marker (none when nothing was removed)."""
     if strip == "%":
         return [
-            f"removed the percent sign from {plural(n_strip, 'cell')} (values kept "
+            f"{PERCENT_REMOVED} from {plural(n_strip, 'cell')} (values kept "
             "in percent, not divided by 100)"
         ]
     if strip is not None:

@@ -1180,6 +1180,8 @@ class ConvLSTMForecaster(NeuralForecaster):
                     try:
                         self._fit_pretrained(y, callback, season=1)
                     except DataError as exc:
+                        if getattr(exc, "rollout_limit", None) is None:
+                            raise
                         raise DataError(
                             f"{exc}, or give it at least {needed} points to train "
                             f"a network from scratch for {int(self.horizon)} steps "
@@ -1422,7 +1424,6 @@ class ConvLSTMForecaster(NeuralForecaster):
             periods = self._periods(y.index)
             season = periods[0] if periods else 1
         min_context = self._load_pretrained(season)
-        self._check_rollout()
         values = np.array(y.to_numpy(dtype=np.float64), copy=True)
         # the log only when asked for: on the Tourism training parts the log of the
         # series that transform="auto" finds multiplicative made the pretrained
@@ -1492,7 +1493,6 @@ class ConvLSTMForecaster(NeuralForecaster):
             return result
         self.start_ = "pretrained"
         min_context = self._load_pretrained(season)
-        self._check_rollout()
         arrays = [y.to_numpy(dtype=np.float64) for _, y in kept]
         windows = PanelWindows.build(
             arrays,
@@ -1567,22 +1567,26 @@ class ConvLSTMForecaster(NeuralForecaster):
         return self
 
     def _check_rollout(self) -> None:
-        """Refuse a horizon the loaded pretrained net would reach only by feeding
-        its own forecasts back more than :data:`MAX_ROLLOUT_BLOCKS` times.
+        """Refuse a horizon the pretrained net being loaded would reach only by
+        feeding its own forecasts back more than :data:`MAX_ROLLOUT_BLOCKS`
+        times.
 
         Raises:
-            DataError: ``horizon`` over ``MAX_ROLLOUT_BLOCKS`` x the net's heads.
+            DataError: ``horizon`` over ``MAX_ROLLOUT_BLOCKS`` x the net's heads
+                (its ``rollout_limit`` the most steps it forecasts).
         """
         heads = int(self.net_horizon_)
         if int(self.horizon) <= MAX_ROLLOUT_BLOCKS * heads:
             return
         name = family_words(self.family_)
-        raise DataError(
+        exc = DataError(
             f"{int(self.horizon)} steps ahead is over {MAX_ROLLOUT_BLOCKS} times the "
             f"{heads} steps the pretrained {name} network forecasts at once: its "
             "own forecasts fed back that often would drift from the data; forecast "
             f"at most {MAX_ROLLOUT_BLOCKS * heads} steps"
         )
+        exc.rollout_limit = MAX_ROLLOUT_BLOCKS * heads  # fit() words a way out
+        raise exc
 
     def _no_family_note(
         self, season: int | None, short: tuple[int, int] | None = None
@@ -1626,6 +1630,7 @@ class ConvLSTMForecaster(NeuralForecaster):
                 f"the pretrained {name} model card is incomplete ({exc})"
             ) from None
         self.family_ = family
+        self._check_rollout()  # before the net is built
         self.horizon_ = int(self.horizon)
         self.season_length_ = season
         self.transform_ = "none"
