@@ -239,7 +239,10 @@ def write_card(card: dict[str, Any], out_dir: Path) -> None:
         "out, so that "
         "they can tell whether the model transfers: the test parts of M1 and M3, all "
         "of Tourism, every dataset bundled in `data/`, and the series that ship in "
-        "statsmodels, pmdarima or R-dataset packages.",
+        "statsmodels, pmdarima or R-dataset packages; and with them every M1 or M3 "
+        "training part that holds a copy of one of those, at any scale, whole or a "
+        "stretch (`convlstm/pretrain/left_out.json`, found by "
+        "`python -m convlstm.pretrain.leaks`).",
         "",
         "| family | season | horizon | window | parameters | corpus series | "
         "points | epochs (best) | train s | bytes |",

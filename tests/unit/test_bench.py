@@ -195,3 +195,19 @@ def test_code_state_and_reading_notes_are_generated_from_the_results():
     text = bench.render(results)
     assert "- Code state (generated" in text and "- Reading (generated" in text
     assert "Honest reading" not in text
+
+
+def test_a_probe_reports_its_own_peak_not_its_parents():
+    """ru_maxrss survives exec: a probe started by a run that had grown reported the
+    run's peak (655 MB at 10,000 and 1,000,000 points alike)."""
+    import subprocess
+    import sys
+
+    grown = np.ones(300 * 1024 * 1024 // 8)  # 300 MB in this process
+    code = "from bench.run import _maxrss_mb; print(_maxrss_mb())"
+    child = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert float(child.stdout) < 200, child.stdout  # an interpreter and numpy
+    assert bench._maxrss_mb() > 300
+    del grown
