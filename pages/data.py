@@ -191,7 +191,11 @@ if table is not None:
     every += ", one series each"
     if src.get("wide"):
         picked_value = ui.EVERY_COLUMN
-    values = [ui.EVERY_COLUMN, *columns] if offer_wide else columns
+    # the time column is no value to forecast (the one chosen now, else the pick)
+    timed = st.session_state.get("time_col")
+    timed = timed if timed in columns else picked_time
+    valued = [c for c in columns if c != timed]
+    values = [ui.EVERY_COLUMN, *valued] if offer_wide else valued
     # The pickers show the choice, or the reader's pick; a picker left empty by
     # a read that failed shows the pick of a read that now works (other steps).
     # A value the browser still holds from the previous file (not among this

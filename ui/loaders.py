@@ -157,8 +157,8 @@ def current_panel() -> pd.DataFrame | None:
     A bundled panel, an upload with id columns (detected, or chosen: an empty
     choice reads the file as one series through the panel reader), or an upload
     whose numeric columns the user chose to read as one series each (a wide file,
-    read as the CLI reads it). Makes the first series the chosen one when none (or
-    an unknown one) is chosen.
+    read as the CLI reads it). Makes the first series (a wide file's: its first
+    column) the chosen one when none (or an unknown one) is chosen.
 
     Raises:
         ConvLSTMError: the upload cannot be read as a panel (wrap in ``guard``).
@@ -177,7 +177,9 @@ def current_panel() -> pd.DataFrame | None:
             return None
     names = pd.unique(panel["series"])
     if src.get("series") not in names and not offers_total(panel, src.get("series")):
-        choose_series(str(names[0]))
+        # a wide file's first column, not the first name in sort order
+        columns = [c for c in panel.attrs.get("value_cols") or [] if c in names]
+        choose_series(str(columns[0] if len(columns) > 1 else names[0]))
     return panel
 
 

@@ -175,3 +175,21 @@ def test_switching_the_scope_shows_each_scopes_own_horizon_and_folds(
     assert app.number_input(key="horizon").value == 12
     app.radio(key=ui.panel_results.SCOPE).set_value("all").run()
     assert app.number_input(key="folds").value == 3
+
+
+def test_every_column_starts_on_the_files_first_column_and_time_is_no_value(
+    app: AppTest,
+) -> None:
+    """A demo rehearsal: the series picker opened on "Store City Centre" (first in
+    sort order, last in the file), and the value picker offered "Month"."""
+    stores = ("Store North", "Store South", "Store City Centre")
+    rows = ["Month," + ",".join(stores)]
+    for i in range(36):
+        rows.append(f"{2021 + i // 12}-{i % 12 + 1:02d}-01,{100 + i},{200 + i},{i}")
+    upload(app, "stores.csv", ("\n".join(rows) + "\n").encode())
+    picker = app.selectbox(key="value_col")
+    assert "Month" not in picker.options
+    assert picker.options[1:] == list(stores)
+    _every_column(app)
+    assert app.session_state[ui.SOURCE]["series"] == "Store North"
+    assert app.selectbox(key="series").value == "Store North"
