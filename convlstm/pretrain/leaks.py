@@ -153,8 +153,7 @@ def _run(
     """
 
     def inside(i: int) -> bool:
-        j = i - at + y_at
-        return 0 <= i < len(x) and 0 <= j < len(y) and bool(np.isfinite(y[j]))
+        return 0 <= i < len(x) and _present(y, i - at + y_at)
 
     def extend(lo: int, hi: int) -> tuple[int, int, float]:
         """Fit ``x[lo:hi]`` on ``y``, then follow the fit both ways."""
@@ -242,6 +241,8 @@ def find_copies(
         z, y_at = _stretches(y)
         if not len(z):
             continue
+        # the nearest first: most stretches have none near, and only those that
+        # do go on to the query of every neighbour
         distance, _ = tree.query(z, distance_upper_bound=SEED_DISTANCE)
         points = int(np.isfinite(y).sum())
         near = np.flatnonzero(np.isfinite(distance))
