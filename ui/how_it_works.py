@@ -726,8 +726,10 @@ def card_table(card: dict[str, Any]) -> Any:
                 "Points": c.get("corpus", {}).get("points"),
                 "Training (s)": training.get("train_seconds"),
                 "Built (code)": _built_words(c.get("built") or {}),
-                "Dropped (hold test data)": sum(
-                    c.get("corpus", {}).get("left_out", {}).values()
+                # training parts left out as copies of held-out series (the
+                # sum of "left_out" here summed the fit's refusal messages)
+                "Left out (copies of held-out data)": len(
+                    c.get("corpus", {}).get("dropped") or []
                 ),
             }
         )

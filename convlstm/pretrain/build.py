@@ -129,7 +129,10 @@ def pretrain_family(
             "sizes": dict(corpus.attrs.get("sizes", {})),
             "series": int(corpus["series"].nunique()),
             "points": int(len(corpus)),
+            # series the fit refused (none so far), and the training parts left
+            # out of the corpus as copies of held-out series (left_out.json)
             "left_out": {k: v for k, v in model.failed_.items()},
+            "dropped": sorted(corpus.attrs.get("dropped", [])),
         },
         "training": {
             "epochs": len(history),
@@ -267,6 +270,9 @@ def write_card(card: dict[str, Any], out_dir: Path) -> None:
     lines += ["", "Corpus sources per family:", ""]
     for family, e in card["families"].items():
         sizes = ", ".join(f"{k} {v:,}" for k, v in e["corpus"]["sizes"].items())
+        dropped = len(e["corpus"].get("dropped") or [])
+        if dropped:
+            sizes += f"; left out: {dropped} M1/M3 training parts holding copies"
         lines.append(f"- {family}: {sizes}")
     if card.get("note"):
         lines += ["", str(card["note"])]

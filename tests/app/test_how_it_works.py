@@ -229,3 +229,22 @@ def test_the_page_teaches_with_the_horizon_last_submitted_where_it_fits() -> Non
     assert teaching_horizon(y, 6, 12) == 6
     assert teaching_horizon(y, None, 12) == 12
     assert teaching_horizon(y, 200, 12) == 12  # too long to train on 144 points
+
+
+def test_the_card_table_counts_the_training_parts_left_out_as_copies():
+    """The column summed the fit's refusal messages under a "Dropped (hold test
+    data)" label: 0 beside the 74 parts left out, and a crash had any been refused."""
+    import copy
+
+    from convlstm.pretrained import load_card
+    from ui.how_it_works import card_table
+
+    card = load_card()
+    column = "Left out (copies of held-out data)"
+    table = card_table(card).set_index("Network")[column]
+    assert table.sum() == 74  # convlstm/pretrain/left_out.json
+    assert table.min() == 0 and table.max() > 30  # synthetic-only families: none
+    refused = copy.deepcopy(card)
+    for family in refused["families"].values():
+        family["corpus"]["left_out"] = {"M3:N0001": "too short"}
+    assert card_table(refused)[column].sum() == 74

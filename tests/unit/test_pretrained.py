@@ -251,6 +251,7 @@ def test_pretraining_is_deterministic(tmp_path, monkeypatch):
         ]
         panel = pd.concat(frames, ignore_index=True)
         panel.attrs = {"freq": "QS", "sizes": {"tiny": 6}, "points": 240}
+        panel.attrs["dropped"] = ["M1:QNC18"]  # a training part left out as a copy
         return panel
 
     monkeypatch.setattr(corpus, "build_corpus", tiny)
@@ -258,6 +259,7 @@ def test_pretraining_is_deterministic(tmp_path, monkeypatch):
     b = build.pretrain_family("quarterly", tmp_path, seed=1, device="cpu")
     assert a["sha256"] == b["sha256"]
     assert a["corpus"]["series"] == 6 and a["horizon"] == 8
+    assert a["corpus"]["dropped"] == ["M1:QNC18"]  # the card says what was left out
 
 
 def test_rebuilding_some_families_keeps_the_others_in_the_card(tmp_path, monkeypatch):
