@@ -22,6 +22,7 @@ from torch import nn
 
 from .device import compute_context, resolve_device
 from .errors import ParameterError, TrainingError
+from .nn import member_nets
 from .windows import (
     PanelWindows,
     normalised_pairs,
@@ -475,8 +476,9 @@ def train(
     # the net as it starts (solved skip, or pretrained weights) is "epoch 0"
     start_is_baseline = result.ridge_penalty is not None or not solve_skip
     frozen = []
-    if freeze_linear and start_is_baseline and hasattr(net, "ar"):
-        frozen = [p for p in net.ar.parameters() if p.requires_grad]
+    if freeze_linear and start_is_baseline:  # every member's skip, in an ensemble
+        skips = [m.ar for m in member_nets(net) if getattr(m, "ar", None) is not None]
+        frozen = [p for s in skips for p in s.parameters() if p.requires_grad]
     run = _Run(
         group=_Group.current(),
         net=net,

@@ -14,7 +14,7 @@ import torch
 
 from ..errors import ParameterError
 from ..models.neural import ConvLSTMForecaster
-from ..nn import ConvLSTMNet
+from ..nn import ConvLSTMNet, member_nets
 from ..plots.explain import date_format
 from ..windows import normalise
 
@@ -76,6 +76,11 @@ def _model_subject(model: ConvLSTMForecaster, y: pd.Series, fitted: bool) -> Sub
         model = copy.copy(model)
         del model.__dict__["partner_"]
     net = model.net_.to(_CPU).eval()
+    members = member_nets(net)
+    if len(members) > 1:
+        # a pretrained ensemble forecasts the mean of its nets, which share one
+        # shape: what happens inside is shown for the first of them
+        net = members[0]
     return Subject(
         net=net,
         y=y,

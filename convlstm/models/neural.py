@@ -1107,7 +1107,25 @@ class ConvLSTMForecaster(NeuralForecaster):
         }
 
     def build_net(self) -> torch.nn.Module:
+        """The net this model's shape settings describe: a
+        :class:`~convlstm.nn.NetEnsemble` of ``members`` such nets when its
+        architecture names more than one (the pretrained networks).
+
+        Raises:
+            ParameterError: ``members`` is not a whole number in
+                ``1..MAX_MEMBERS``.
+        """
         arch = self.architecture()
+        members = arch.get("members", 1)
+        if not _is_int(members) or not 1 <= members <= cnn.MAX_MEMBERS:
+            raise ParameterError(
+                f"a network of 1 to {cnn.MAX_MEMBERS} members, got {members!r}"
+            )
+        if members > 1:
+            return cnn.NetEnsemble([self._build_one(arch) for _ in range(members)])
+        return self._build_one(arch)
+
+    def _build_one(self, arch: dict[str, Any]) -> torch.nn.Module:
         ks = arch["kernel_size"]
         return cnn.ConvLSTMNet(
             lookback=self.lookback_,
@@ -1618,6 +1636,8 @@ class ConvLSTMForecaster(NeuralForecaster):
         config, state = load_family(family)
         try:
             self.arch_ = {k: config[k] for k in ARCH_FIELDS}
+            if config.get("members", 1) != 1:  # an ensemble of nets (the card)
+                self.arch_["members"] = config["members"]
             self.lookback_ = int(config["lookback"])
             self.width_ = int(config["width"])
             self.pooling_ = int(config["pooling"])

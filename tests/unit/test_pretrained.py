@@ -234,29 +234,33 @@ def test_a_short_series_and_a_panel_model_save_with_their_padded_windows():
     pd.testing.assert_frame_equal(twin.predict(), panel.predict())
 
 
+def tiny_corpus(family, *, synthetic=None, seed=0, holdout=False):
+    """A stand-in for ``build_corpus``: six quarterly random walks of 40 points
+    (other walks for another seed)."""
+    rng = np.random.default_rng(seed)
+    frames = [
+        pd.DataFrame(
+            {
+                "series": f"s{i}",
+                "time": pd.date_range("1990-01-01", periods=40, freq="QS"),
+                "value": 100 + rng.normal(0, 1, 40).cumsum(),
+            }
+        )
+        for i in range(6)
+    ]
+    panel = pd.concat(frames, ignore_index=True)
+    panel.attrs = {"freq": "QS", "sizes": {"tiny": 6}, "points": 240}
+    panel.attrs["dropped"] = ["M1:QNC18"]  # a training part left out as a copy
+    return panel
+
+
 def test_pretraining_is_deterministic(tmp_path, monkeypatch):
     from convlstm.pretrain import build, corpus
 
-    def tiny(family, *, synthetic=None, seed=0, holdout=False):
-        rng = np.random.default_rng(seed)
-        frames = [
-            pd.DataFrame(
-                {
-                    "series": f"s{i}",
-                    "time": pd.date_range("1990-01-01", periods=40, freq="QS"),
-                    "value": 100 + rng.normal(0, 1, 40).cumsum(),
-                }
-            )
-            for i in range(6)
-        ]
-        panel = pd.concat(frames, ignore_index=True)
-        panel.attrs = {"freq": "QS", "sizes": {"tiny": 6}, "points": 240}
-        panel.attrs["dropped"] = ["M1:QNC18"]  # a training part left out as a copy
-        return panel
-
+    tiny = tiny_corpus
     monkeypatch.setattr(corpus, "build_corpus", tiny)
-    a = build.pretrain_family("quarterly", tmp_path, seed=1, device="cpu")
-    b = build.pretrain_family("quarterly", tmp_path, seed=1, device="cpu")
+    a = build.pretrain_family("quarterly", tmp_path, seed=1, members=1, device="cpu")
+    b = build.pretrain_family("quarterly", tmp_path, seed=1, members=1, device="cpu")
     assert a["sha256"] == b["sha256"]
     assert a["corpus"]["series"] == 6 and a["horizon"] == 8
     assert a["corpus"]["dropped"] == ["M1:QNC18"]  # the card says what was left out
