@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from convlstm.pretrained import FAMILY_OF_SEASON, family_words
+from convlstm.pretrained import FAMILY_OF_SEASON, family_words, load_card
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {"hidden_size": 8, "epochs": 2, "folds": 1, "num_layers": 1}
@@ -104,7 +104,12 @@ def test_how_it_works_shows_the_model_card_and_both_forecasts() -> None:
     ]
     # the card in two narrow tables (eleven columns in one needed a scroll)
     uses, card = (f.value for f in at.dataframe if "Network" in f.value.columns)
-    assert len(uses.columns) == 5 and len(card.columns) == 7
+    assert len(uses.columns) == 6 and len(card.columns) == 7
+    # how many nets each network averages, as its card says
+    nets = {f: int(e.get("members") or 1) for f, e in load_card()["families"].items()}
+    assert list(uses["Nets averaged"]) == list(nets.values())
+    assert nets["monthly"] == 3 and nets["daily"] == 1
+    assert "three nets trained apart" in _texts(at)
     assert list(uses["Network"]) == list(card["Network"])
     assert list(card["Network"]) == [family_words(f) for f in FAMILY_OF_SEASON.values()]
     assert (card["Series learned from"] > 1000).all()
