@@ -226,8 +226,9 @@ def _pretrainer(steps: int | None, drift: Any = _CHOOSE) -> type:
         windows_by_content = False
 
         def _choose_setup(self, series: Any, panel: Any = None) -> None:
-            super()._choose_setup(series, panel)
-            if drift is not _CHOOSE:
+            if drift is _CHOOSE:
+                super()._choose_setup(series, panel)
+            else:  # taken from the first net: no need to choose it again
                 self.anchor_drift_ = drift
 
         def _panel_max_steps(self, lookback: int, n_windows: int) -> int:
