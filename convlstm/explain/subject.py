@@ -54,6 +54,8 @@ class Subject:
             transform takes values to the units the net works in.
         shown_epoch: the epoch whose weights ``net`` holds when they are not the
             kept ones (:func:`train_subject` with ``weights="last"``), else None.
+        members: the nets whose mean the model forecasts (a pretrained ensemble);
+            ``net`` is the first of them.
     """
 
     net: ConvLSTMNet
@@ -67,6 +69,7 @@ class Subject:
     best_epoch: int | None = None
     model: ConvLSTMForecaster | None = None
     shown_epoch: int | None = None
+    members: int = 1
 
 
 def _model_subject(model: ConvLSTMForecaster, y: pd.Series, fitted: bool) -> Subject:
@@ -92,6 +95,7 @@ def _model_subject(model: ConvLSTMForecaster, y: pd.Series, fitted: bool) -> Sub
         history=list(getattr(model, "history_", []) or []),
         best_epoch=getattr(model, "best_epoch_", None) if fitted else None,
         model=model,
+        members=len(members),
     )
 
 

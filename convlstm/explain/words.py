@@ -46,7 +46,20 @@ def frames_text(subject: Subject) -> str:
 
 
 def training_text(subject: Subject) -> str:
-    """Which epoch's weights were kept and why training stopped ("" if untrained)."""
+    """Which epoch's weights were kept and why training stopped ("" if untrained);
+    for a model that started from the pretrained network, what its fine-tuning did
+    and, where that network averages several nets, which of them is shown."""
+    model = subject.model
+    if model is not None and getattr(model, "start_", None) == "pretrained":
+        text = f" {fine_tune_text(model)}"
+        if subject.members > 1:
+            text += (
+                f" The pretrained network is {subject.members} nets of one shape, "
+                "trained apart, and forecasts their mean; the loss curves are "
+                "the mean's, and the gates, saliency and forecast parts below are "
+                "the first net's, with its own forecast."
+            )
+        return text
     if not subject.history:
         return ""
     kept = subject.best_epoch

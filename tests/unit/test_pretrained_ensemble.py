@@ -127,6 +127,12 @@ def test_a_fine_tuned_ensemble_keeps_every_skip_saves_and_explains(
     pd.testing.assert_series_equal(again.predict(), model.predict())
     subject = explain.subject_from_model(model, _monthly(90))
     assert subject.net is model.net_.members[0]  # its first net, one shape
+    # the words say it was fine-tuned (not stopped by its validation loss) and
+    # that the gates shown are the first of its two nets
+    words = explain.training_text(subject)
+    assert "Fine-tuning trained for" in words and "stopped improving" not in words
+    assert subject.members == 2 and "2 nets of one shape" in words
+    assert "the first net's" in words
 
 
 def test_a_bundle_or_card_declaring_too_many_nets_is_refused(tmp_path, monkeypatch):
