@@ -223,27 +223,34 @@ def fresh_subject(y: Any, params: dict[str, Any], key: tuple) -> explain.Subject
 
 
 def trained_subject(key: tuple, data_key: str) -> tuple[explain.Subject | None, str]:
-    """This page's trained model for these settings, else the compare page's."""
+    """This page's trained model for these settings, else the compare page's, and
+    words on where it came from."""
     own = remembered("trained", key)
     if own is not None:
-        return own, "trained on this page"
+        both = _both_words(own)
+        return own, f"trained on this page ({both})" if both else "trained on this page"
     result = st.session_state.get(ui.RESULT)
     if result and result.get("data_key") == data_key:
         model = result["comparison"].fitted.get("ConvLSTM")
         if model is not None:
-            both = model.__dict__.get("partner_") is not None
             with ui.guard():
-                return (
-                    explain.subject_from_model(model, result["y"]),
-                    "from your last run on *Train & compare* (its own settings"
-                    + (
-                        "; the network trained from scratch: its forecast was the "
-                        "mean of this one's and the pretrained network's)"
-                        if both
-                        else ")"
-                    ),
-                )
+                subject = explain.subject_from_model(model, result["y"])
+            both = _both_words(subject)
+            return subject, (
+                "from your last run on *Train & compare* (its own settings"
+                + (f"; {both})" if both else ")")
+            )
     return None, ""
+
+
+def _both_words(subject: explain.Subject) -> str:
+    """What is shown of a model that forecast the mean of both starts, else ""."""
+    if getattr(subject.model, "start_", None) != "both":
+        return ""
+    return (
+        "the network trained from scratch: its forecast was the mean of this "
+        "one's and the pretrained network's"
+    )
 
 
 def frames_section(subject: explain.Subject, y: Any, horizon: int) -> None:
@@ -704,6 +711,36 @@ def blob_section() -> None:
 # ---------------------------------------------------------------- pretrained network
 
 
+# the card tables' counts with thousands separators, and short headers where the
+# long ones pushed the last column out of sight at 1280 px (the words in the help)
+CARD_COLUMNS = {
+    "Weights": st.column_config.NumberColumn(
+        "Weights", help="Trained numbers in the network", format="localized"
+    ),
+    "Series learned from": st.column_config.NumberColumn(
+        "Series", help="Series learned from", format="localized"
+    ),
+    "Points": st.column_config.NumberColumn(
+        "Points", help="Values in those series", format="localized"
+    ),
+    "Training (s)": st.column_config.NumberColumn(
+        "Training (s)",
+        help="Seconds of training on the machine that built it",
+        format="localized",
+    ),
+    "Built (code)": st.column_config.TextColumn(
+        "Built", help="The day it was built and the code version (commit)"
+    ),
+    "Left out (copies of held-out data)": st.column_config.NumberColumn(
+        "Left out",
+        help="Competition training parts left out because they hold a copy of a "
+        "held-out series (a test part, Tourism, a bundled dataset or a packaged "
+        "one), at any scale",
+        format="localized",
+    ),
+}
+
+
 def card_table(card: dict[str, Any]) -> Any:
     """One row per pretrained family: what it forecasts and what it learned from."""
     import pandas as pd
@@ -771,41 +808,51 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
         return
     st.markdown(
         "Besides training on your series alone, the ConvLSTM can start from a "
-        "network **pretrained** on thousands of other series, one per kind of "
-        "series. The yearly, quarterly and monthly ones learned from the training "
-        "parts of the M1 and M3 forecasting competitions and from synthetic series "
+        "network **pretrained** on thousands of other series, one network per kind "
+        "of series (yearly, monthly, hourly and so on).\n\n"
+        "- **What they learned from.** Yearly, quarterly and monthly: the training "
+        "parts of the M1 and M3 forecasting competitions, and synthetic series "
         "(seasonal patterns, trends, random walks, level shifts, intermittent "
-        "counts); the daily, hourly, weekly and half-hourly ones from synthetic "
-        "series alone (the competitions hold none). Left out on purpose, so that "
-        "the benchmarks can tell whether the network transfers: the test parts of "
-        "M1 and M3, the whole Tourism competition, every dataset bundled with this "
-        "app and the series shipped in statsmodels, pmdarima and R packages, and "
-        "with them every competition series that holds a copy of one of those, "
-        "at any scale. The yearly, quarterly and monthly networks are each three "
-        "nets trained apart (each from its own seed) whose forecasts are averaged: "
-        "the average errs less than a net alone. "
-        "Zero-shot, it beats AutoETS on Tourism (mean MASE 1.97 against 2.05); "
-        "on the M3 test parts it is behind the competition's winner, Theta "
-        "(sMAPE 13.20 against 13.01, averaged over every forecast point as the "
-        "published score is; the earlier parts of those series were in its "
-        "training data, so Tourism is the fairer test); on the bundled datasets "
-        "training from scratch is "
-        "usually more accurate (README, bench/RESULTS.md). So by default the "
-        "ConvLSTM tries both: each start is fitted on the series without its last "
-        "three horizons and forecasts them; the one that did better is kept, "
-        "except on monthly series (a 12-step season), where the forecast is the "
-        "mean of both when both passed that check (a series too short to train "
-        "from scratch starts from the pretrained network). The results say which "
-        "start was kept, with both errors."
+        "counts). Daily, hourly, weekly and half-hourly: synthetic series alone "
+        "(the competitions hold none).\n"
+        "- **What they never saw**, left out on purpose so that the benchmarks "
+        "can tell whether the network transfers: the test parts of M1 and M3, the "
+        "whole Tourism competition, every dataset bundled with this app, the "
+        "series shipped in "
+        "statsmodels, pmdarima and R packages, and every competition series that "
+        "holds a copy of one of those, at any scale.\n"
+        "- **Three nets, one forecast.** The yearly, quarterly and monthly networks "
+        "are each three nets trained apart (each from its own seed) whose "
+        "forecasts are averaged: the average errs less than a net alone.\n"
+        "- **How good it is.** Zero-shot, it beats AutoETS on Tourism (mean MASE "
+        "1.97 against 2.05). On the M3 test parts it is behind the competition's "
+        "winner, Theta (sMAPE 13.20 against 13.01, averaged over every forecast "
+        "point as the published score is; the earlier parts of those series were "
+        "in its training data, so Tourism is the fairer test). On the bundled "
+        "datasets, training from scratch is usually more accurate (README, "
+        "bench/RESULTS.md).\n"
+        "- **So by default the ConvLSTM tries both.** Each start is fitted on the "
+        "series without its last three horizons and forecasts them, and the one "
+        "that did better is kept; on monthly series (a 12-step season) the "
+        "forecast is the mean of both when both passed that check. A series too "
+        "short to train from scratch starts from the pretrained network. The "
+        "results say which start was kept, with both errors."
     )
     # two tables of a few columns each: one of eleven needs a sideways scroll
     # at 1280 px
     table = card_table(card)
     uses = ["Network", "For a season of", "Forecasts (steps)", "Looks back (steps)"]
     shape = [*uses, "Nets averaged", "Weights"]
-    st.dataframe(table[shape], hide_index=True, key="hiw_card")
+    st.dataframe(
+        table[shape], hide_index=True, key="hiw_card", column_config=CARD_COLUMNS
+    )
     learned = [c for c in table.columns if c not in shape[1:]]
-    st.dataframe(table[learned], hide_index=True, key="hiw_card_corpus")
+    st.dataframe(
+        table[learned],
+        hide_index=True,
+        key="hiw_card_corpus",
+        column_config=CARD_COLUMNS,
+    )
     st.caption(
         "Each network was built by `python -m convlstm.pretrain.build` (`make "
         f"pretrain` rebuilds them all) with seed {card.get('seed')} and torch "

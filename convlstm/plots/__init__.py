@@ -526,11 +526,13 @@ def loss_figure(
     colors = model_colors(list(histories))
     starts = dict(starts or {})
     fig = go.Figure()
+    last = 0
     for name, history in histories.items():
         rows = list(history)
         if not rows:
             continue
         epochs = [r.get("epoch", i + 1) for i, r in enumerate(rows)]
+        last = max(last, *epochs)
         for key, dash, label in (
             ("train_loss", "solid", "train"),
             ("val_loss", "dash", "validation"),
@@ -553,7 +555,8 @@ def loss_figure(
                     hovertemplate=f"{name} {label} loss %{{y:.4g}}<extra></extra>",
                 )
             )
-    fig.update_xaxes(title="epoch")
+    # whole epochs only: over a few of them plotly would tick 0, 0.5, 1
+    fig.update_xaxes(title="epoch", dtick=1 if last <= 10 else None)
     if log_y:
         # full values at the ticks: within a decade plotly labels them with
         # bare digits ("2, 1, 9, 8"), read as if 9 were below 1

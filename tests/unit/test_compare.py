@@ -201,6 +201,9 @@ def test_figures_from_a_comparison(y):
     )
     assert list(started.data[1].x) == [0, 1] and list(started.data[1].y) == [1.5, 2]
     assert list(started.data[0].x) == [1]  # training starts at epoch 1
+    assert started.layout.xaxis.dtick == 1  # not 0, 0.5, 1 over a few epochs
+    long = [{"epoch": e, "train_loss": 1.0} for e in range(1, 41)]
+    assert plots.loss_figure({"LSTM": long}).layout.xaxis.dtick is None
     bars = plots.metrics_figure(result.summary, "mae")
     assert list(bars.data[0].y)[-1] == result.best
 
