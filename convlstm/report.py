@@ -77,6 +77,8 @@ tr.best td{background:#eef6ee;font-weight:600}
 .summary{background:#f7f9fc;border-left:4px solid #0072b2;padding:.6rem 1rem}
 .muted{color:#666;font-size:.88rem}pre{background:#f5f5f5;padding:.6rem;
 overflow-x:auto;font-size:.82rem}
+@media (max-width:1100px){table{font-size:.8rem}th,td{padding:.25rem .4rem}
+td.text{min-width:9rem}}
 """
 
 
@@ -703,8 +705,16 @@ def _metrics_table(
 ) -> str:
     metrics = [(c, label) for c, label in _METRICS if c in summary.columns]
     levels: list[float] = []
+    unchecked: list[float] = []
     if coverage is not None and not coverage.empty:
         levels = sorted(pd.unique(coverage["level"]))
+        # a level no model's coverage could be measured at (too few held-out
+        # errors on these folds) would be two columns of dashes: one sentence
+        checked = coverage.groupby("level")["coverage"].apply(
+            lambda c: bool(np.isfinite(c.to_numpy(dtype=float)).any())
+        )
+        unchecked = [lv for lv in levels if not checked[lv]]
+        levels = [lv for lv in levels if checked[lv]]
     head = ['<th class="text">Model</th>'] + [
         f"<th>{label}</th>" for _, label in metrics
     ]
@@ -713,10 +723,9 @@ def _metrics_table(
         head += [f"<th>{pct}% coverage</th>", f"<th>{pct}% width</th>"]
     baseline = _baseline_of(significance)
     if baseline is not None:
-        head += [
-            f"<th>p vs {_e(baseline)}</th>",
-            '<th class="text">Verdict (Diebold-Mariano)</th>',
-        ]
+        # the verdict carries its p-value (as on the app's page): a column of it
+        # too pushed the table past a 1024 px screen
+        head.append(f'<th class="text">Against {_e(baseline)} (Diebold-Mariano)</th>')
     if "fit_seconds" in summary.columns:
         head.append("<th>Fit seconds</th>")
 
@@ -732,18 +741,18 @@ def _metrics_table(
         if baseline is not None:
             match = significance[significance["model"] == model]
             if model == baseline:
-                cells += ["<td>–</td>", '<td class="text">baseline</td>']
+                cells.append('<td class="text">baseline</td>')
             elif match.empty:
-                cells += ["<td>–</td>", '<td class="text">–</td>']
+                cells.append('<td class="text">–</td>')
             else:
-                r = match.iloc[0]
-                p = format_p(float(r["p_value"])).removeprefix("= ")
-                cells += [
-                    f"<td>{_e(p)}</td>",
-                    f'<td class="text">{_e(r["verdict"])}</td>',
-                ]
+                verdict = match.iloc[0]["verdict"]
+                cells.append(f'<td class="text">{_e(verdict)}</td>')
         if "fit_seconds" in summary.columns:
-            cells.append(f"<td>{_num(row['fit_seconds'], 3)}</td>")
+            # two decimals, as on the app's page (not 0.00514 beside 8.06)
+            seconds = float(row["fit_seconds"])
+            cells.append(
+                f"<td>{seconds:.2f}</td>" if math.isfinite(seconds) else "<td>–</td>"
+            )
         cls = ' class="best"' if model == winner else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     table = (
@@ -760,6 +769,14 @@ def _metrics_table(
             f"when it is built from {source} folds' errors (nominal level in the "
             "header); width is the mean interval width. "
             if levels
+            else ""
+        )
+        + (
+            "No model's "
+            + " or ".join(f"{level_label(lv)}%" for lv in unchecked)
+            + " interval could be checked on these folds (too few held-out "
+            "values), so those columns are left out. "
+            if unchecked
             else ""
         )
         + (

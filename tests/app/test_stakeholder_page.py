@@ -178,7 +178,7 @@ def test_report_download_is_the_html_report(
     assert html.startswith("<!DOCTYPE html>")
     for marker in ('id="forecast-chart"', 'id="metrics"', 'id="record-json"'):
         assert marker in html
-    assert "80% coverage" in html and "Verdict (Diebold-Mariano)" in html
+    assert "80% coverage" in html and "(Diebold-Mariano)</th>" in html
 
 
 def test_bundle_round_trip_gives_the_same_forecast(

@@ -60,7 +60,7 @@ def test_report_renders_offline_without_errors(
         expect(table).to_be_visible()
         expect(table.locator("tbody tr")).to_have_count(3)
         head = table.locator("thead").inner_text()
-        assert "80% coverage" in head and "Verdict (Diebold-Mariano)" in head
+        assert "80% coverage" in head and "Against ARIMA (Diebold-Mariano)" in head
         expect(table.locator("tr.best")).to_contain_text("ARIMA")
         expect(page.locator("#summary")).to_contain_text("had the lowest average error")
         expect(page.locator("#record")).to_contain_text("Data SHA-256")

@@ -214,7 +214,7 @@ def test_report_writes_one_html_file_with_chart_and_table(tmp_path):
     assert 'id="forecast-chart"' in html and "Plotly.newPlot" in html
     assert 'id="metrics"' in html and "90% coverage" in html
     assert "Seasonal naive 80% interval" in html
-    assert "Verdict (Diebold-Mariano)" in html
+    assert "(Diebold-Mariano)</th>" in html
     assert "&quot;csv&quot;: &quot;sales.csv&quot;" in html  # the source, no path
 
 

@@ -155,7 +155,9 @@ def test_report_has_every_section(report, parts):
         assert report.count(marker) == 1, marker
     assert parts["record"]["data"]["sha256"] in report
     assert "95% coverage" in report and "80% width" in report
-    assert "p vs ARIMA" in report
+    # the verdict carries its p-value, as on the app's page: no column of p too
+    assert "Against ARIMA (Diebold-Mariano)" in report and "p vs" not in report
+    assert "could be checked on these folds" not in report
     assert "ConvLSTM beats ARIMA" in report
     assert "120 points" in report
 
@@ -371,3 +373,21 @@ def test_a_tie_for_the_lowest_error_is_said_as_a_tie():
     assert "<b>Theta</b> and Naive had the same lowest average error (MAE 2)" in text
     alone = _plain_summary(summary.iloc[[0, 2]], "Theta", None, None, {}, None)
     assert "<b>Theta</b> had the lowest average error (MAE 2)." in alone
+
+
+def test_a_level_no_model_could_be_checked_at_is_one_sentence_not_columns(y, parts):
+    """Two folds of 6 steps are too few held-out values for a 95% interval: its
+    columns were dashes in every row and pushed the table past a 1024 px screen."""
+    coverage = parts["coverage"].copy()
+    coverage.loc[coverage["level"] == 0.95, ["coverage", "mean_width"]] = np.nan
+    report = build_report(
+        y,
+        parts["comparison"],
+        record=parts["record"],
+        intervals=parts["intervals"],
+        coverage=coverage,
+        significance=parts["significance"],
+    )
+    table = re.search(r'<table id="metrics">.*?</table>', report, re.S).group(0)
+    assert "80% coverage" in table and "95% coverage" not in table
+    assert "No model's 95% interval could be checked on these folds" in report
