@@ -266,8 +266,15 @@ def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex
     meter read each evening, a weekly count) snap onto the hour before their
     typical time of day and are then dated by their day, at midnight: a reading
     a few minutes past midnight belongs to the day before."""
-    width = step.value
-    t = index.as_unit("ns").asi8
+    # in the index's own unit: dates after 2262 or before 1678 (a climate
+    # projection to 2300) have no nanoseconds
+    tick = pd.Timedelta(1, unit=index.unit).value  # nanoseconds in one unit
+
+    def units(delta: pd.Timedelta) -> int:
+        return delta.value // tick
+
+    width = units(step)
+    t = index.asi8
     angle = 2 * np.pi * (t % width) / width
     mean = np.arctan2(np.sin(angle).mean(), np.cos(angle).mean())
     # once more without the readings more than a quarter step off (an extra
@@ -280,24 +287,26 @@ def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex
     # the readings' jitter: the circular standard deviation of their phases
     length = min(float(np.hypot(sin, cos)), 1.0)
     jitter = np.sqrt(-2 * np.log(max(length, 1e-12))) / (2 * np.pi) * width
-    day = pd.Timedelta(days=1).value
+    day = units(pd.Timedelta(days=1))
     whole_days = width % day == 0
     if whole_days:
-        hour = pd.Timedelta(hours=1).value
+        hour = units(pd.Timedelta(hours=1))
         phase = np.floor(phase / hour) * hour
     else:
-        allowed = max(2 * jitter, pd.Timedelta(seconds=1).value)
-        for unit in (u.value for u in _PHASE_UNITS if 10 * u.value <= width):
+        allowed = max(2 * jitter, units(pd.Timedelta(seconds=1)))
+        last = units(_PHASE_UNITS[-1])
+        for unit in (units(u) for u in _PHASE_UNITS if 10 * units(u) <= width):
             rounded = np.round(phase / unit) * unit
-            if abs(rounded - phase) <= allowed or unit == _PHASE_UNITS[-1].value:
+            if abs(rounded - phase) <= allowed or unit == last:
                 phase = rounded
                 break
     phase = int(phase) % width
     snapped = np.round((t - phase) / width).astype(np.int64) * width + phase
     if whole_days:
         snapped -= snapped % day
-    out = pd.DatetimeIndex(snapped.astype("datetime64[ns]"), name=index.name)
-    return out.as_unit(index.unit)
+    return pd.DatetimeIndex(
+        snapped.astype(f"datetime64[{index.unit}]"), name=index.name
+    )
 
 
 def offset_of(freq_or_index: FreqLike) -> pd.DateOffset:

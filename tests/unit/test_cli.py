@@ -554,6 +554,21 @@ def test_forecast_takes_quiet_too(tmp_path, capsys):
         ),
         # a yearly scenario from 2240 to 2279, past 2262
         ([(str(2240 + i), 400.0 + 2 * i) for i in range(40)], "2280-01-01T00:00:00"),
+        # weekly across 2262 with a week missing: the weekly grid it is put on
+        # was computed in nanoseconds and overflowed (found by a fuzzer)
+        (
+            [
+                (
+                    (pd.Timestamp("2261-06-05") + pd.Timedelta(weeks=i)).strftime(
+                        "%d/%m/%Y"
+                    ),
+                    5.0 + i % 4,
+                )
+                for i in range(80)
+                if i != 40
+            ],
+            "2262-12-17T00:00:00",
+        ),
     ],
 )
 def test_compare_and_report_read_dates_beyond_nanoseconds(tmp_path, rows, first_future):
