@@ -931,7 +931,8 @@ def shape_words(
     shape: Mapping[str, Any], learning_rate: Any = None, epochs: Any = None
 ) -> str:
     """ "kernel 3, hidden 16, learning rate 0.003, 2 layers, up to 30 epochs" of
-    a network's shape (``architecture()``) and training."""
+    a network's shape (``architecture()``; "3 nets averaged" where it names
+    ``members``) and training."""
     kernel = shape.get("kernel_size")
     if isinstance(kernel, list | tuple):
         kernel = "x".join(str(k) for k in kernel)
@@ -942,6 +943,8 @@ def shape_words(
         words.append(f"learning rate {learning_rate:g}")
     if shape.get("num_layers") is not None:
         words.append(plural(int(shape["num_layers"]), "layer"))
+    if int(shape.get("members") or 1) > 1:  # a pretrained network of several
+        words.append(f"{int(shape['members'])} nets averaged")
     if epochs is not None:
         words.append(f"up to {epochs} epochs")
     return ", ".join(words)

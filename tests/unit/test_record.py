@@ -267,6 +267,12 @@ def test_networks_used_reads_the_fitted_shapes_not_the_settings():
         "the pretrained network (kernel 3x3, hidden 32, 2 layers), zero-shot"
     )
     assert "scratch (kernel 3x3, hidden 16" in network_words(used["ConvLSTM"], {})
+    # a pretrained network of several nets says so
+    three = {**used["Pre"], "shape": {**used["Pre"]["shape"], "members": 3}}
+    assert network_words(three, settings) == (
+        "the pretrained network (kernel 3x3, hidden 32, 2 layers, 3 nets averaged), "
+        "zero-shot"
+    )
     # a fine-tune that kept no step is not called fine-tuned
     kept, tuned = _Net(16, "pretrained"), _Net(16, "pretrained")
     kept.history_, kept.best_epoch_ = [1.0, 1.1], 0
