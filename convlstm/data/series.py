@@ -259,7 +259,8 @@ def spike_scores(
     (:func:`_long_runs`: an error code held for hours), whichever is larger; but no
     more than it stands from the values one cycle of ``periods`` before or after
     it (a peak that comes back every day or every year is no glitch). NaN for a
-    series of fewer than 8 points, or one that mostly does not move.
+    series of fewer than 8 points, one that mostly does not move, or one with
+    more than :data:`MOST_FAR` of its values that far (a level shift).
     ``names``: each value's series, sorted by series then time."""
     v = np.asarray(values, dtype=float)
     before, after, typical, size = _steps(v, names)
@@ -294,7 +295,17 @@ def spike_scores(
         # checked against its cycles on its own: a run longer than a cycle
         # holds the values a cycle before and after most of its points
         score = np.fmax(score, _long_runs(v, key, before, typical, size, periods))
+    # spikes are the exception: where most of a series' values stand far from
+    # the median around them, that median lies between two levels (a short
+    # series that shifts once), and nothing there is a glitch
+    far = pd.Series(score > SPIKE_STEPS).groupby(key.to_numpy(), sort=False)
+    score[far.transform("mean").to_numpy() > MOST_FAR] = np.nan
     return score
+
+
+#: The share of a series' values over :data:`SPIKE_STEPS` beyond which none of
+#: them is taken for a spike (:func:`spike_scores`).
+MOST_FAR = 1 / 2
 
 
 def _local_steps(before: np.ndarray, key: pd.Series) -> np.ndarray:
@@ -461,9 +472,11 @@ def filled_at(y: pd.Series, far: np.ndarray, notes: list[str]) -> pd.Series:
     """``y`` with the points ``far`` filled by straight lines between the points
     kept around them (an end: the nearest kept value), said in ``notes``."""
     values = y.to_numpy(dtype=float)
+    kept = ~far
+    if not far.any() or not kept.any():  # nothing to fill, or nothing to fill from
+        return y
     first = int(np.flatnonzero(far)[0])
     at = np.arange(len(values))
-    kept = ~far
     out = pd.Series(
         np.where(far, np.interp(at, at[kept], values[kept]), values),
         index=y.index,

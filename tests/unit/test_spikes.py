@@ -68,10 +68,22 @@ def test_a_series_without_spikes_reads_the_same_either_way():
         np.repeat([10.0, 500.0], 50),  # a level shift is no spike
         np.tile([0.0, 0.0, 0.0, 5.0], 30),  # intermittent counts
         np.arange(100.0) ** 2,  # a steep trend
+        # a short series that shifts once: the median around every value lay
+        # between the levels, all eight were "spikes" and filling them crashed
+        np.r_[1.6, -0.7, -0.7, -0.2, 1001.1, 1000.0, 999.8, 1001.2],
     ],
 )
 def test_shifts_counts_and_trends_are_not_spikes(values):
     assert not spike_mask(values).any()
+
+
+def test_a_short_series_that_shifts_once_reads_the_same_either_way():
+    times = pd.date_range("2000-01-01", periods=8, freq="MS")
+    values = [1.6, -0.7, -0.7, -0.2, 1001.1, 1000.0, 999.8, 1001.2]
+    df = pd.DataFrame({"date": times, "value": values})
+    pd.testing.assert_series_equal(to_series(df, spikes="fill"), to_series(df))
+    panel = pd.concat([df.assign(id="a"), df.assign(id="b")])
+    assert to_panel(panel, spikes="fill")["value"].tolist() == values * 2
 
 
 @pytest.mark.parametrize("seed", range(20))
