@@ -1228,7 +1228,13 @@ def _whole_floats(col: pd.Series) -> bool:
     if not pd.api.types.is_float_dtype(col.dtype):
         return False
     present = col.dropna()
-    return len(present) > 0 and bool((present == np.round(present)).all())
+    # within 2**53: a float beyond (1e300 is "whole" too) is no store number and
+    # does not fit an integer column
+    return (
+        len(present) > 0
+        and bool((present.abs() < 2.0**53).all())
+        and bool((present == np.round(present)).all())
+    )
 
 
 def _repeating_ids(

@@ -425,3 +425,13 @@ def test_an_id_written_in_other_capitals_is_one_series(tmp_path):
     )
     assert sorted(panel["series"].unique()) == ["North", "South"]
     assert any("written in other capitals" in n for n in panel.attrs["notes"])
+
+
+def test_float_ids_too_large_for_integers_are_named_as_written():
+    """Whole floats are read as integer ids (store 3, not 3.0) only where they fit
+    one: 1e300 is "whole" too, and casting it crashed (found by a fuzzer)."""
+    from convlstm.data.columns import series_names
+
+    df = pd.DataFrame({"store": [3.0, np.nan, 4.0], "big": [1e300, np.nan, 2e300]})
+    assert series_names(df, ["store"]).tolist() == ["3", "(empty)", "4"]
+    assert series_names(df, ["big"]).tolist() == ["1e+300", "(empty)", "2e+300"]
