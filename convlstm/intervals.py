@@ -40,6 +40,21 @@ def upper_column(level: float) -> str:
     return f"upper_{level_label(level)}"
 
 
+def unmeasured_levels(
+    coverage: pd.DataFrame | None, levels: Iterable[float]
+) -> list[float]:
+    """The ``levels`` no model's coverage could be measured at in ``coverage``
+    (:func:`interval_coverage`; too few held-out errors on the folds): all of
+    them without a coverage table. A table shows each as a sentence, not as
+    columns of dashes."""
+    levels = list(levels)
+    if coverage is None or coverage.empty:
+        return levels
+    values = pd.to_numeric(coverage["coverage"], errors="coerce")
+    measured = set(coverage.loc[np.isfinite(values), "level"])
+    return [lv for lv in levels if lv not in measured]
+
+
 #: The end of the note on a model without backtest errors to calibrate on.
 NO_RESIDUALS = "no backtest residuals, so no intervals"
 

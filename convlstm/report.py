@@ -23,7 +23,7 @@ import plotly.io as pio
 from .data import panel_summary, series_of
 from .data.cells import and_list, format_number, format_time, plural
 from .data.steps import frequency_words
-from .intervals import level_label, lower_column, upper_column
+from .intervals import level_label, lower_column, unmeasured_levels, upper_column
 from .metrics import best_model
 from .models.registry import model_names, model_spec
 from .narrative import (
@@ -708,13 +708,8 @@ def _metrics_table(
     unchecked: list[float] = []
     if coverage is not None and not coverage.empty:
         levels = sorted(pd.unique(coverage["level"]))
-        # a level no model's coverage could be measured at (too few held-out
-        # errors on these folds) would be two columns of dashes: one sentence
-        checked = coverage.groupby("level")["coverage"].apply(
-            lambda c: bool(np.isfinite(c.to_numpy(dtype=float)).any())
-        )
-        unchecked = [lv for lv in levels if not checked[lv]]
-        levels = [lv for lv in levels if checked[lv]]
+        unchecked = unmeasured_levels(coverage, levels)
+        levels = [lv for lv in levels if lv not in unchecked]
     head = ['<th class="text">Model</th>'] + [
         f"<th>{label}</th>" for _, label in metrics
     ]

@@ -25,6 +25,7 @@ from convlstm.compare import (
 )
 from convlstm.data.cells import and_list, plural
 from convlstm.data.series import mostly_zero_text
+from convlstm.intervals import unmeasured_levels
 from convlstm.models.persistence import (
     bundle_data_check,
     bundle_history,
@@ -325,9 +326,10 @@ def show_scores(cmp: Any, best: str | None, y: pd.Series) -> None:
     }
     formats: dict[str, str] = {}
     unmeasured = []
+    dropped = unmeasured_levels(cmp.coverage, cmp.levels)
     for level in cmp.levels:
         pct = f"{100 * level:g}%"
-        if f"Coverage {pct}" in table and table[f"Coverage {pct}"].isna().all():
+        if level in dropped and f"Coverage {pct}" in table:
             # a level no model could be measured at: two columns of dashes
             # would push the verdicts off the table
             table = table.drop(columns=[f"Coverage {pct}", f"Width {pct}"])

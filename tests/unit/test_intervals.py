@@ -332,3 +332,18 @@ def test_backtest_bounds_recount_the_measured_coverage():
         assert inside[bounded].mean() == pytest.approx(row["coverage"])
     first = with_bounds[with_bounds["fold"] == 1]
     assert first["lower_80"].isna().all()  # nothing earlier to calibrate on
+
+
+def test_unmeasured_levels_are_those_without_a_finite_coverage():
+    from convlstm.intervals import unmeasured_levels
+
+    coverage = pd.DataFrame(
+        {
+            "model": ["a", "b", "a", "b"],
+            "level": [0.8, 0.8, 0.95, 0.95],
+            "coverage": [0.75, np.nan, np.nan, None],
+        }
+    )
+    assert unmeasured_levels(coverage, [0.8, 0.95]) == [0.95]
+    assert unmeasured_levels(None, [0.8, 0.95]) == [0.8, 0.95]
+    assert unmeasured_levels(coverage.iloc[:0], [0.8]) == [0.8]
