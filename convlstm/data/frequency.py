@@ -71,7 +71,9 @@ def regular_freq(
             freq = "QS"
         elif freq == "YS-JAN":
             freq = "YS"
-        return freq, index, []
+        return freq, index, [_BUSINESS_HOURS_NOTE] if freq == "bh" else []
+    if (hours := _business_hours(index)) is not None:
+        return "bh", index, [hours]
     seconds = (
         np.diff(index.asi8) / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[index.unit]
     )
@@ -101,6 +103,66 @@ def regular_freq(
     if moved:
         notes.append(f"moved {moved} timestamps onto {where}")
     return freq, pd.DatetimeIndex(snapped), notes
+
+
+#: Share of the business hours between the first and last reading that hourly
+#: readings must hold to be read as business hours (the rest, holidays and
+#: missed hours, are gaps filled like any other).
+_BUSINESS_HOUR_SHARE = 0.8
+
+
+def _business_hours(index: pd.DatetimeIndex) -> str | None:
+    """A note when hourly readings on the hour fall only in business hours
+    (09:00 to 16:00 on weekdays: pandas' "bh", each hour stamped by its start)
+    and hold at least ``_BUSINESS_HOUR_SHARE`` of them, so that the nights,
+    weekends and a missed hour or holiday do not make the steps irregular; else
+    None. (``pd.infer_freq`` finds "bh" only when no hour is missing.)"""
+    if len(index) < 16 or index.tz is not None:
+        return None
+    hours = np.asarray(index.hour)
+    if (
+        (np.asarray(index.minute) != 0).any()
+        or (np.asarray(index.second) != 0).any()
+        or (np.asarray(index.day_of_week) >= 5).any()
+        or hours.min() < 9
+        or hours.max() > 16
+    ):
+        return None
+    grid = pd.date_range(index[0], index[-1], freq="bh")
+    if len(index) < _BUSINESS_HOUR_SHARE * len(grid) or len(index.difference(grid)):
+        return None
+    return _BUSINESS_HOURS_NOTE
+
+
+_BUSINESS_HOURS_NOTE = (
+    "read the readings as business hours (09:00 to 16:00 on weekdays, each hour "
+    "stamped by its start): the nights and weekends are not gaps"
+)
+
+
+def opening_hours(index: pd.DatetimeIndex) -> str | None:
+    """Words for readings kept to part of the day or of the week ("between 08:00
+    and 18:00 on weekdays"), for a message about a grid that would be mostly
+    gaps; None when they cover every hour of every day of the week."""
+    if len(index) < 16:
+        return None
+    minutes = np.asarray(index.hour) * 60 + np.asarray(index.minute)
+    days = set(np.asarray(index.day_of_week).tolist())
+    first, last = int(minutes.min()), int(minutes.max())
+    part_of_day = last - first < 20 * 60
+    if not part_of_day and len(days) == 7:
+        return None
+    words = []
+    if part_of_day:
+        words.append(
+            f"between {first // 60:02d}:{first % 60:02d} and "
+            f"{last // 60:02d}:{last % 60:02d}"
+        )
+    if days == {0, 1, 2, 3, 4}:
+        words.append("on weekdays")
+    elif len(days) < 7:
+        words.append("on " + ", ".join(_DAYS[d].title() for d in sorted(days)))
+    return " ".join(words)
 
 
 def _semi_monthly(index: pd.DatetimeIndex) -> str | None:
@@ -343,8 +405,25 @@ def seasonal_periods(freq_or_index: FreqLike) -> tuple[int, ...]:
     off = offset_of(freq_or_index)
     base = off.rule_code.split("-")[0]  # e.g. "MS", "QS", "W", "D", "B", "h", "min"
     n = max(int(getattr(off, "n", 1)), 1)
+    if base in ("bh", "cbh"):
+        return _business_hour_periods(off, n)
     calendar = _calendar_periods(base, n)
     return calendar if calendar is not None else _clock_periods(off)
+
+
+def _business_hour_periods(off: pd.DateOffset, n: int) -> tuple[int, ...]:
+    """The day and week of business hours ("bh": 09:00-17:00 on weekdays, a day
+    of 8 steps and a week of 40), counted in steps of ``n`` hours; none when the
+    opening hours are not whole hours or a day is not a whole number of steps."""
+    minutes = 0
+    for start, end in zip(off.start, off.end, strict=True):
+        a, b = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+        minutes += b - a if b > a else b - a + 24 * 60  # past midnight
+    days = len(str(getattr(off, "weekmask", None) or "Mon Tue Wed Thu Fri").split())
+    if minutes % 60 or (minutes // 60) % n:
+        return ()
+    per_day = minutes // 60 // n
+    return tuple(p for p in (per_day, per_day * days) if p >= 2)
 
 
 def _calendar_periods(base: str, n: int) -> tuple[int, ...] | None:

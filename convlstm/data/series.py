@@ -22,7 +22,7 @@ from .columns import (
     series_names,
 )
 from .dates import TOTALS_LEFT_OUT, in_utc, parse_times
-from .frequency import infer_freq, regular_freq, seasonal_periods
+from .frequency import infer_freq, opening_hours, regular_freq, seasonal_periods
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
     STEPS,
@@ -1094,17 +1094,26 @@ def _fits(index: pd.DatetimeIndex, freq: str) -> bool:
     """Whether every timestamp lies on the ``freq`` grid that starts at the first
     (False, before building it, for a grid :func:`_grid` would refuse as gaps)."""
     offset = to_offset(freq)
-    try:
-        steps = (index[-1] - index[0]) / pd.Timedelta(offset)
-    except (TypeError, ValueError):
-        steps = 0.0  # a calendar step (months, weeks...): a short grid
-    if steps > 2 * len(index) + 10:
+    if _grid_steps(index[0], index[-1], offset) > 2 * len(index) + 11:
         return False
     try:
         grid = pd.date_range(index[0], index[-1], freq=offset)
     except (TypeError, ValueError):
         return False
     return grid[0] == index[0] and not len(index.difference(grid))
+
+
+def _grid_steps(start: pd.Timestamp, end: pd.Timestamp, offset: pd.DateOffset) -> float:
+    """About how many steps of ``offset`` a grid from ``start`` to ``end`` holds:
+    counted without building it for a fixed step, built for a calendar one
+    (months, weeks...) and for business hours (an hour long, yet a night or a
+    weekend apart)."""
+    if not isinstance(offset, pd.offsets.BusinessHour | pd.offsets.CustomBusinessHour):
+        try:
+            return (end - start) / pd.Timedelta(offset) + 1
+        except (TypeError, ValueError):
+            pass
+    return float(len(pd.date_range(start, end, freq=offset)))
 
 
 def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
@@ -1115,17 +1124,25 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
     """
     offset = to_offset(freq)
     start, end = y.index[0], y.index[-1]
-    try:
-        expected = (end - start) / pd.Timedelta(offset) + 1
-    except (TypeError, ValueError):
-        expected = len(pd.date_range(start, end, freq=offset))
+    expected = _grid_steps(start, end, offset)
     if expected > 2 * len(y) + 10:
+        hours = (
+            opening_hours(y.index)
+            if pd.Timedelta(offset) < pd.Timedelta(days=1)
+            else None
+        )
         raise DataError(
             f"column {quote(time_name)}: a regular {freq} grid from "
             f"{format_time(start)} to {format_time(end)} needs about "
-            f"{int(expected):,} steps but only {len(y):,} have data; resample the "
-            f"data to a coarser frequency: read it in longer steps {WHERE_TO_CHOOSE}, "
-            "or sum or count its rows"
+            f"{int(expected):,} steps but only {len(y):,} have data"
+            + (
+                f" (the readings fall only {hours}: opening hours are read as a "
+                "session only when they are hourly from 09:00 to 16:00 on weekdays)"
+                if hours
+                else ""
+            )
+            + "; resample the data to a coarser frequency: read it in longer steps "
+            f"{WHERE_TO_CHOOSE}, or sum or count its rows"
         )
     grid = pd.date_range(start, end, freq=offset)
     if len(y.index.difference(grid)):

@@ -246,13 +246,15 @@ _UNITS = {
     "YS": "year", "YE": "year", "Y": "year", "A": "year", "AS": "year",
     "QS": "quarter", "QE": "quarter", "Q": "quarter",
     "MS": "month", "ME": "month", "M": "month",
-    "W": "week", "D": "day", "B": "business day", "h": "hour", "H": "hour",
+    "W": "week", "D": "day", "B": "business day", "bh": "business hour",
+    "h": "hour", "H": "hour",
     "min": "minute", "T": "minute", "s": "second", "S": "second",
     "ms": "millisecond", "us": "microsecond", "ns": "nanosecond",
 }  # fmt: skip
 _ADVERBS = {
     "year": "yearly", "quarter": "quarterly", "month": "monthly", "week": "weekly",
     "day": "daily", "hour": "hourly", "business day": "business days",
+    "business hour": "business hours (09:00-17:00, Mon-Fri)",
 }  # fmt: skip
 _SHORT_UNITS = {"minute": "min", "second": "s", "millisecond": "ms"}
 _WEEKDAYS = {
@@ -290,7 +292,9 @@ def frequency_words(freq: str | None, *, short: bool = False) -> str:
     if short:
         if n > 1:
             return f"{n} {_SHORT_UNITS.get(unit, unit + 's')}"
-        return "weekdays" if unit == "business day" else _ADVERBS.get(unit, unit)
+        if unit.startswith("business"):
+            return "weekdays" if unit == "business day" else "business hours"
+        return _ADVERBS.get(unit, unit)
     words = f"every {n} {unit}s" if n > 1 else _ADVERBS.get(unit, f"every {unit}")
     if unit == "week" and anchor in _WEEKDAYS:
         words += f" ({_WEEKDAYS[anchor]})"

@@ -93,11 +93,27 @@ def _interval_levels(intervals: pd.DataFrame) -> list[float]:
     return sorted(out)
 
 
-def _zone_axis(fig: go.Figure, y: pd.Series) -> go.Figure:
-    """An x-axis title naming the time zone of ``y``'s times where the reader
-    converted them (``attrs["time_zone"]``): a clock time is not taken for local."""
+def _time_axis(fig: go.Figure, y: pd.Series) -> go.Figure:
+    """The x-axis of ``y``'s times: its title names the time zone where the reader
+    converted them (``attrs["time_zone"]``: a clock time is not taken for local),
+    and the times the series never has (:func:`_closed_times`) are left out."""
     if zone := y.attrs.get("time_zone"):
         fig.update_xaxes(title_text=f"time ({zone})")
+    freq = y.index.freqstr if isinstance(y.index, pd.DatetimeIndex) else None
+    return _closed_times(fig, freq)
+
+
+def _closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
+    """Leave the weekends out of the x-axes of business-day data ("B"), and the
+    nights too for business hours ("bh", 09:00-17:00): drawn to scale, a week of
+    business hours is two thirds empty and each day a narrow comb."""
+    breaks = []
+    if freq in ("B", "bh"):
+        breaks.append({"bounds": ["sat", "mon"]})
+    if freq == "bh":
+        breaks.append({"bounds": [17, 9], "pattern": "hour"})
+    if breaks:
+        fig.update_xaxes(rangebreaks=breaks)
     return fig
 
 
@@ -170,7 +186,7 @@ def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
     else:
         fig.update_layout(showlegend=False)
     fig.update_xaxes(rangeslider_visible=True)
-    return _zone_axis(_layout(fig, title, name), y)
+    return _time_axis(_layout(fig, title, name), y)
 
 
 def panel_figure(
@@ -230,7 +246,7 @@ def panel_figure(
         hovermode="closest",
     )
     fig.update_annotations(font_size=12)
-    return fig
+    return _closed_times(fig, panel.attrs.get("freq"))
 
 
 def _parts(comparison: Any) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -409,7 +425,7 @@ def forecast_figure(
             fig.update_xaxes(rangeslider={"yaxis": {"rangemode": "auto"}})
     if test_start is not None:
         fig.add_vline(x=test_start, line={"color": "#999999", "dash": "dash"})
-    return _zone_axis(_fit_legend(_layout(fig, title, _label(value_name))), y)
+    return _time_axis(_fit_legend(_layout(fig, title, _label(value_name))), y)
 
 
 def _tagged(label: str, tag: str) -> str:

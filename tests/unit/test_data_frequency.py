@@ -15,7 +15,9 @@ from convlstm.data import (
     seasonal_periods,
 )
 from convlstm.data.frequency import _semi_monthly
+from convlstm.data.series import filled_mask
 from convlstm.data.steps import frequency_words
+from convlstm.errors import DataError
 
 
 @pytest.mark.parametrize(
@@ -36,6 +38,9 @@ from convlstm.data.steps import frequency_words
         ("2W-SUN", 26, (26,)),
         ("SMS", 24, (24,)),
         ("SME", 24, (24,)),
+        # business hours (09:00-17:00 on weekdays): a day of 8 hours, a week of 40
+        ("bh", 8, (8, 40)),
+        ("2bh", 4, (4, 20)),
     ],
 )
 def test_seasons(freq, season, periods):
@@ -43,6 +48,70 @@ def test_seasons(freq, season, periods):
     assert seasonal_periods(freq) == periods
     idx = pd.date_range("2020-01-06", periods=30, freq=freq)
     assert season_length(idx) == season
+
+
+def test_seasons_of_other_opening_hours():
+    # two sessions a day (08-12 and 13-18) on six days; a night shift past midnight
+    six = pd.offsets.CustomBusinessHour(
+        start=["08:00", "13:00"],
+        end=["12:00", "18:00"],
+        weekmask="Mon Tue Wed Thu Fri Sat",
+    )
+    assert seasonal_periods(six) == (9, 54)
+    assert seasonal_periods(pd.offsets.BusinessHour(start="22:00", end="06:00")) == (
+        8,
+        40,
+    )
+    # half hours are not whole steps of the hourly offset: no cycle claimed
+    assert seasonal_periods(pd.offsets.BusinessHour(start="09:30", end="16:00")) == ()
+
+
+def _business_hours_csv(drop: list[str]) -> str:
+    rows = [
+        f"{t:%Y-%m-%d %H:%M},{100 + 10 * (t.hour - 9) * (16 - t.hour) / 16 + i % 3}\n"
+        for i, t in enumerate(pd.date_range("2026-09-01 09:00", periods=240, freq="bh"))
+        if not any(f"{t:%Y-%m-%d %H:%M}".startswith(d) for d in drop)
+    ]
+    return "time,calls\n" + "".join(rows)
+
+
+def test_business_hours_read_as_a_day_of_8_hours_with_holidays_as_gaps():
+    # calls per hour of an office open 09:00-17:00 on weekdays, a holiday and one
+    # hour missing: pandas finds "bh" only without gaps; the reader before read
+    # these as hourly and refused 75% of the grid as gaps
+    for drop, filled in (([], 0), (["2026-09-07", "2026-09-10 13"], 9)):
+        y = to_series(read_csv(io.StringIO(_business_hours_csv(drop))))
+        notes = y.attrs["notes"]
+        assert y.index.freqstr == "bh" and len(y) == 240
+        assert season_length(y.index) == 8
+        assert any("business hours (09:00 to 16:00 on weekdays" in n for n in notes)
+        assert int(filled_mask(y).sum()) == filled  # holiday 8 + hour 1
+        # the forecast continues at 09:00 on the next working day
+        fut = future_index(y.index, 9)
+        assert str(y.index[-1]) == "2026-10-12 16:00:00"  # a Monday
+        assert [str(t) for t in fut[:2]] == [
+            "2026-10-13 09:00:00",
+            "2026-10-13 10:00:00",
+        ]
+        assert str(fut[-1]) == "2026-10-14 09:00:00"
+    assert frequency_words("bh") == "business hours (09:00-17:00, Mon-Fri)"
+    assert frequency_words("bh", short=True) == "business hours"
+
+
+def test_other_opening_hours_are_refused_with_the_hours_they_keep():
+    # hourly readings from 08:00 to 17:00 on weekdays are not pandas' business
+    # hours: the message says what the readings hold, not only "resample"
+    dates = pd.date_range("2026-09-01", "2026-10-30 23:00", freq="h")
+    dates = dates[(dates.day_of_week < 5) & (dates.hour >= 8) & (dates.hour <= 17)]
+    text = "time,v\n" + "".join(f"{t:%Y-%m-%d %H:%M},{t.hour}\n" for t in dates)
+    with pytest.raises(DataError, match="only between 08:00 and 17:00 on weekdays"):
+        to_series(read_csv(io.StringIO(text)))
+    # readings around the clock on weekdays only: the days are named
+    dates = pd.date_range("2026-09-01", "2026-10-30 23:00", freq="h")
+    dates = dates[dates.day_of_week < 5]
+    text = "time,v\n" + "".join(f"{t:%Y-%m-%d %H:%M},{t.hour}\n" for t in dates)
+    y = to_series(read_csv(io.StringIO(text)))  # 5/7 of the grid: filled, noted
+    assert y.index.freqstr == "h"
 
 
 def test_future_index_continues():
@@ -103,3 +172,24 @@ def test_other_dates_near_the_middle_of_months_stay_a_fixed_step():
          for d in (m, m + pd.Timedelta(days=14 + m.month % 3))]
     )  # fmt: skip
     assert _semi_monthly(mixed) is None
+
+
+def test_charts_leave_out_the_times_business_data_never_has():
+    # drawn to scale, business hours are a comb of narrow days with two thirds of
+    # the axis empty; business days leave a gap every weekend
+    from convlstm import plots
+
+    y = to_series(read_csv(io.StringIO(_business_hours_csv(["2026-09-07"]))))
+    for fig in (plots.series_figure(y), plots.forecast_figure(y, None)):
+        breaks = [dict(b.to_plotly_json()) for b in fig.layout.xaxis.rangebreaks]
+        assert breaks == [
+            {"bounds": ["sat", "mon"]},
+            {"bounds": [17, 9], "pattern": "hour"},
+        ]
+    days = pd.Series(range(30), index=pd.date_range("2026-09-01", periods=30, freq="B"))
+    assert len(plots.series_figure(days).layout.xaxis.rangebreaks) == 1
+    months = pd.Series(range(30), index=pd.date_range("2020-01", periods=30, freq="MS"))
+    assert not plots.series_figure(months).layout.xaxis.rangebreaks
+    panel = pd.DataFrame({"series": "a", "time": y.index, "value": y.to_numpy()})
+    panel.attrs["freq"] = "bh"
+    assert len(plots.panel_figure(panel).layout.xaxis.rangebreaks) == 2
