@@ -140,18 +140,22 @@ _BUSINESS_HOURS_NOTE = (
 )
 
 
-def opening_hours(index: pd.DatetimeIndex) -> str | None:
-    """Words for readings kept to part of the day or of the week ("between 08:00
-    and 18:00 on weekdays"), for a message about a grid that would be mostly
-    gaps; None when they cover every hour of every day of the week."""
+def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
+    """For a message about a grid of ``offset`` (shorter than a day) that would
+    be mostly gaps: words for readings kept to part of the day or of the week ("
+    (the readings fall only between 08:00 and 18:00 on weekdays: ...)") and the
+    steps that read them; "" for a longer step, or readings at every hour of
+    every day of the week."""
+    if not isinstance(offset, pd.offsets.Tick) or offset >= pd.Timedelta(days=1):
+        return ""
     if len(index) < 16:
-        return None
+        return ""
     minutes = np.asarray(index.hour) * 60 + np.asarray(index.minute)
     days = set(np.asarray(index.day_of_week).tolist())
     first, last = int(minutes.min()), int(minutes.max())
     part_of_day = last - first < 20 * 60
     if not part_of_day and len(days) == 7:
-        return None
+        return ""
     words = []
     if part_of_day:
         words.append(
@@ -162,7 +166,12 @@ def opening_hours(index: pd.DatetimeIndex) -> str | None:
         words.append("on weekdays")
     elif len(days) < 7:
         words.append("on " + ", ".join(_DAYS[d].title() for d in sorted(days)))
-    return " ".join(words)
+    steps = "business-day steps" if days <= {0, 1, 2, 3, 4} else "daily steps"
+    return (
+        f" (the readings fall only {' '.join(words)}: opening hours are read as a "
+        "session only when they are hourly from 09:00 to 16:00 on weekdays; "
+        f"read these in {steps})"
+    )
 
 
 def _semi_monthly(index: pd.DatetimeIndex) -> str | None:

@@ -1126,21 +1126,11 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
     start, end = y.index[0], y.index[-1]
     expected = _grid_steps(start, end, offset)
     if expected > 2 * len(y) + 10:
-        hours = (
-            opening_hours(y.index)
-            if pd.Timedelta(offset) < pd.Timedelta(days=1)
-            else None
-        )
         raise DataError(
             f"column {quote(time_name)}: a regular {freq} grid from "
             f"{format_time(start)} to {format_time(end)} needs about "
             f"{int(expected):,} steps but only {len(y):,} have data"
-            + (
-                f" (the readings fall only {hours}: opening hours are read as a "
-                "session only when they are hourly from 09:00 to 16:00 on weekdays)"
-                if hours
-                else ""
-            )
+            + opening_hours(y.index, offset)
             + "; resample the data to a coarser frequency: read it in longer steps "
             f"{WHERE_TO_CHOOSE}, or sum or count its rows"
         )

@@ -104,7 +104,10 @@ def test_other_opening_hours_are_refused_with_the_hours_they_keep():
     dates = pd.date_range("2026-09-01", "2026-10-30 23:00", freq="h")
     dates = dates[(dates.day_of_week < 5) & (dates.hour >= 8) & (dates.hour <= 17)]
     text = "time,v\n" + "".join(f"{t:%Y-%m-%d %H:%M},{t.hour}\n" for t in dates)
-    with pytest.raises(DataError, match="only between 08:00 and 17:00 on weekdays"):
+    with pytest.raises(
+        DataError,
+        match="only between 08:00 and 17:00 on weekdays: .* in business-day steps",
+    ):
         to_series(read_csv(io.StringIO(text)))
     # readings around the clock on weekdays only: the days are named
     dates = pd.date_range("2026-09-01", "2026-10-30 23:00", freq="h")
@@ -112,6 +115,14 @@ def test_other_opening_hours_are_refused_with_the_hours_they_keep():
     text = "time,v\n" + "".join(f"{t:%Y-%m-%d %H:%M},{t.hour}\n" for t in dates)
     y = to_series(read_csv(io.StringIO(text)))  # 5/7 of the grid: filled, noted
     assert y.index.freqstr == "h"
+    # a monthly grid mostly gaps: the plain message (the check of opening hours
+    # once raised a ValueError on a calendar step)
+    months = pd.date_range("2000-01-01", periods=12, freq="MS").append(
+        pd.date_range("2015-01-01", periods=12, freq="MS")
+    )
+    text = "date,v\n" + "".join(f"{d:%Y-%m-%d},{i}\n" for i, d in enumerate(months))
+    with pytest.raises(DataError, match=r"have data; resample"):
+        to_series(read_csv(io.StringIO(text)))
 
 
 def test_future_index_continues():
