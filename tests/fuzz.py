@@ -33,7 +33,9 @@ from convlstm import (
 )
 from convlstm.datasets import default_horizon_folds
 
-FREQS = ("D", "MS", "ME", "h", "W-SUN", "QS", "YS", "30min", "B", "min", "15s", "SMS")
+FREQS = (
+    "D", "MS", "ME", "h", "W-SUN", "QS", "YS", "30min", "B", "min", "15s", "SMS", "bh",
+)  # fmt: skip
 # pandas' nanosecond range ends at both of these: dates past them take other units
 STARTS = ("2000-01-01", "1900-01-01", "2021-03-27 22:00", "2261-11-01", "1677-09-22")
 ZONES = (None, None, "Europe/Berlin", "America/New_York")

@@ -330,6 +330,14 @@ def _nice_steps(steps: np.ndarray) -> np.ndarray:
 _PHASE_UNITS = tuple(pd.Timedelta(u) for u in ("1h", "15min", "5min", "1min", "1s"))
 
 
+#: Nanoseconds in each unit numpy may give a time step in (as Python integers,
+#: which do not overflow).
+_NANOSECONDS = {
+    "W": 7 * 86_400 * 10**9, "D": 86_400 * 10**9, "h": 3_600 * 10**9,
+    "m": 60 * 10**9, "s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1,
+}  # fmt: skip
+
+
 def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex:
     """Round every timestamp to the nearest point of a grid of ``step``: the grid
     at the timestamps' typical phase within a step (their circular mean), rounded
@@ -338,11 +346,13 @@ def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex
     typical time of day and are then dated by their day, at midnight: a reading
     a few minutes past midnight belongs to the day before."""
     # in the index's own unit: dates after 2262 or before 1678 (a climate
-    # projection to 2300) have no nanoseconds
-    tick = pd.Timedelta(1, unit=index.unit).value  # nanoseconds in one unit
+    # projection to 2300) have no nanoseconds, nor has a step of centuries
+    per_unit = _NANOSECONDS[index.unit]
 
     def units(delta: pd.Timedelta) -> int:
-        return delta.value // tick
+        value = delta.to_timedelta64()
+        unit, count = np.datetime_data(value.dtype)
+        return int(value.astype(np.int64)) * count * _NANOSECONDS[unit] // per_unit
 
     width = units(step)
     t = index.asi8

@@ -204,3 +204,18 @@ def test_charts_leave_out_the_times_business_data_never_has():
     panel = pd.DataFrame({"series": "a", "time": y.index, "value": y.to_numpy()})
     panel.attrs["freq"] = "bh"
     assert len(plots.panel_figure(panel).layout.xaxis.rangebreaks) == 2
+
+
+def test_a_step_of_centuries_does_not_overflow():
+    # two readings in 2261 and one in 1677 (a date misread from 16770922): the
+    # most common step is 584 years, more than nanoseconds hold (found by
+    # python -m tests.fuzz --seed 61, through to_panel)
+    from convlstm.data.frequency import regular_freq
+
+    index = pd.DatetimeIndex(["1677-09-22", "2261-11-03", "2261-11-10"]).as_unit("s")
+    freq, snapped, _ = regular_freq(index, "time")
+    assert len(snapped) == 3 and freq.endswith("D")
+    with pytest.raises(DataError):
+        to_series(
+            read_csv(io.StringIO("time,v\n16770922,1\n2261-11-03,2\n2261-11-10,3\n"))
+        )
