@@ -168,6 +168,11 @@ def to_numbers(
         if stripped:
             repairs += stripped
             nums = _plain(present)
+    if np.isnan(nums).any():
+        present, stripped = _strip_unit(present)
+        if stripped:
+            repairs += stripped
+            nums = _plain(present)
     style = ""
     grouped = _dots_group_thousands(present, dots)
     if grouped:
@@ -224,6 +229,43 @@ def _strip_flags(present: pd.Series, repairs: list[str]) -> pd.Series:
     present = present.copy()
     present[flagged] = bare
     return present
+
+
+# A number and the unit written after it: "12 kg", "21,5 °C", "1,234 MWh",
+# "5km/h". The unit holds no digit, starts with no sign or bracket, and is short.
+_UNIT_NUMBER = re.compile(
+    r"(?P<num>[+-]?\.?\d(?:[\d.,'’\s]*\d)?)\s*"
+    r"(?P<unit>[^\W\d_][^\d]{0,11}|[°µ][^\d]{0,11})"
+)
+
+
+#: Endings of ordinal numbers ("1st", "22nd"), which are not units.
+_ORDINALS = {"st", "nd", "rd", "th"}
+
+
+def _strip_unit(present: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Numbers written with the same unit after them ("12 kg") read without it,
+    with a note, when at least ``_MARKER_SHARE`` of the non-empty cells carry
+    that one unit, matched as written ("mW" is not "MW"). Cells of several units
+    ("12 kg", "500 g"), or words after numbers ("1st", "2nd"), stay as they are."""
+    cells = present.str.strip()
+    parts = cells.str.extract(_UNIT_NUMBER.pattern)
+    unit = parts["unit"].str.strip()
+    matched = cells.str.fullmatch(_UNIT_NUMBER.pattern).fillna(False)
+    counts = Counter(unit[matched])
+    if (
+        len(counts) != 1
+        or set(counts) <= _ORDINALS
+        or matched.sum() < _MARKER_SHARE * len(present)
+    ):
+        return present, []
+    strip = next(iter(counts))
+    present = present.copy()
+    present[matched] = parts["num"][matched].str.strip()
+    return present, [
+        f"removed the unit {quote(strip)} written after the numbers, from "
+        f"{plural(int(matched.sum()), 'cell')}"
+    ]
 
 
 _TRAILING_MINUS = re.compile(r"\d[\d.,'’\s]*-")
@@ -664,6 +706,14 @@ def _bad_cells(
         else ""
     )
     if n_bad * 2 >= n_present:
+        units = _units(raw[bad])
+        if len(units) > 1:
+            (first, n_first), (other, n_other) = units.most_common(2)
+            raise DataError(
+                f"column {quote(name)}: the values carry different units, "
+                f"{quote(first)} in {n_first} cells and {quote(other)} in {n_other} "
+                f"({where}); convert them to one unit, or put each in its own column"
+            )
         if mixed:
             raise DataError(
                 f"column {quote(name)}: {n_bad} of {n_present} cells carry "
@@ -683,6 +733,16 @@ def _bad_cells(
             else ""
         )
     ]
+
+
+def _units(cells: pd.Series) -> Counter:
+    """How many of ``cells`` carry each unit after their number ("12 kg"), when
+    every one of them is a number and a unit; else empty."""
+    cells = cells.astype(str).str.strip()
+    if not cells.str.fullmatch(_UNIT_NUMBER.pattern).all():
+        return Counter()
+    units = Counter(cells.str.extract(_UNIT_NUMBER.pattern)["unit"].str.strip())
+    return Counter() if set(units) <= _ORDINALS else units
 
 
 def _some_marked(cells: pd.Series) -> str | None:

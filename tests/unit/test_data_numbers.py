@@ -303,3 +303,33 @@ def test_a_count_column_mostly_below_a_bound_is_read():
     assert (y.iloc[:20] == 2.5).all() and y.iloc[-1] == 14
     with pytest.raises(DataError):
         series(csv(["<5"] * 30, name="Cases"))  # bounds alone: no numbers
+
+
+@pytest.mark.parametrize(
+    ("cells", "sep", "unit", "first"),
+    [
+        ([f"{12 + i % 5} kg" for i in range(28)], ",", "kg", 12.0),
+        ([f"{12 + i % 5}kg" for i in range(28)], ",", "kg", 12.0),
+        ([f"{-3 + i},5 °C" for i in range(28)], ";", "°C", -3.5),
+        ([f"1,{234 + i} MWh" for i in range(28)], ",", "MWh", 1234.0),
+        ([f"{5 + i} km/h" for i in range(28)], ",", "km/h", 5.0),
+    ],
+)
+def test_a_unit_after_every_number_is_removed_and_said(cells, sep, unit, first):
+    # exports write the unit in each cell ("12 kg"); all of them were "not numbers"
+    y = series(csv(cells, sep=sep))
+    assert y.iloc[0] == pytest.approx(first)
+    assert any(f"removed the unit '{unit}'" in n for n in y.attrs["notes"])
+
+
+def test_units_that_differ_are_refused_and_ordinals_are_not_units():
+    cells = [f"{12 + i} kg" if i % 3 else f"{500 + i} g" for i in range(28)]
+    with pytest.raises(DataError, match="different units, 'kg' in 18 cells and 'g'"):
+        series(csv(cells))
+    # a case apart is another unit (milliwatts are not megawatts)
+    cells = [f"{12 + i} MW" if i % 3 else f"{12 + i} mW" for i in range(28)]
+    with pytest.raises(DataError, match="different units"):
+        series(csv(cells))
+    ordinals = [f"{i + 1}{'st' if i % 10 == 0 else 'th'}" for i in range(28)]
+    with pytest.raises(DataError, match="are not numbers"):
+        series(csv(ordinals))
