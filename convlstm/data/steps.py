@@ -237,7 +237,7 @@ def _check_not_finer(
 def step_words(freq: str, *, one: bool = False) -> str:
     """ "monthly steps" for a step of :data:`STEPS`, else "steps of 15min" (with
     ``one``: "monthly step", "step of 15min")."""
-    named = {v: k for k, v in STEPS.items()}
+    named = {v: k for k, v in STEPS.items()} | {"B": "business-day"}
     noun = "step" if one else "steps"
     return f"{named[freq]} {noun}" if freq in named else f"{noun} of {freq}"
 
@@ -451,10 +451,14 @@ def partial_ends(
     if is_regular(times) if regular is None else regular:
         # regular rows: a step misses one of its own steps or more; rows of an
         # hour or finer may miss one hour's worth, the hour a local clock skips
-        # in spring (a whole day or month of local readings holds one row less)
+        # in spring (a whole day or month of local readings holds one row less).
+        # A step holds no more than the inner steps with rows usually do:
+        # weekdays fill a week with 5 days, opening hours a day with 8 hours
         rows = np.diff(at)
+        inner = rows[1:-1][rows[1:-1] > 0]
+        usual = float(np.median(inner)) if len(inner) else np.inf
         slack = _HOUR_NS / gap if gap <= _HOUR_NS else 0.0
-        expected = width / gap - 0.5 - slack
+        expected = np.minimum(width / gap, usual) - 0.5 - slack
         return bool(rows[0] < expected[0]), bool(rows[-1] < expected[-1])
     # an event log: how far into each inner step its rows reach
     inner = np.arange(1, n - 1)

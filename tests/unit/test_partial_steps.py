@@ -43,6 +43,28 @@ def test_whole_quarters_are_kept(freq):
     assert y.iloc[0] == 100 + 101 + 102
 
 
+def test_weekdays_in_weekly_sums_keep_their_whole_first_and_last_weeks():
+    # a week of weekday rows holds 5 days, not 7: Monday to Friday is whole (both
+    # ends were left out as partial), Wednesday to Friday is not
+    y = to_series(
+        _frame(pd.bdate_range("2026-01-05", "2026-06-26")), step="weekly", agg="sum"
+    )
+    assert y.index[0] == pd.Timestamp("2026-01-05") and len(y) == 25
+    assert not _partial_notes(y) and y.iloc[0] == y.iloc[1] - 25
+    y = to_series(
+        _frame(pd.bdate_range("2026-01-07", "2026-06-24")), step="weekly", agg="sum"
+    )
+    assert y.index[0] == pd.Timestamp("2026-01-12") and len(y) == 23
+    (note,) = _partial_notes(y)
+    assert "first and last of the weekly steps (2026-01-05, 2026-06-22)" in note
+    # hours of opening (09:00-17:00) in business-day means: whole days, no note
+    hours = pd.date_range("2026-09-01", "2026-10-30 23:00", freq="h")
+    hours = hours[(hours.day_of_week < 5) & (hours.hour >= 9) & (hours.hour <= 16)]
+    y = to_series(_frame(hours), step="business days")
+    assert len(y) == 44 and not [n for n in y.attrs["notes"] if "part of" in n]
+    assert any("in business-day steps" in n for n in y.attrs["notes"])
+
+
 def test_daily_rows_starting_mid_month_and_ending_a_day_short():
     days = pd.date_range("2021-01-15", "2021-06-29", freq="D")
     y = to_series(_frame(days, 1.0), step="monthly", agg="count")
