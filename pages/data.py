@@ -47,8 +47,9 @@ def steps_controls(src: ui.Source) -> None:
         on_change=ui.choose_steps,
         help="Read the rows in regular steps: an event log, or times at irregular "
         "moments, as daily or monthly figures (or a bundled dataset in longer "
-        "steps). Each step's rows are combined as chosen beside. *As in the file* "
-        "keeps the data's own steps.",
+        "steps). Each step's rows are combined as chosen beside. *Business hours* "
+        "are the hours from 09:00 to 17:00 on weekdays (rows outside them are left "
+        "out, and said). *As in the file* keeps the data's own steps.",
     )
     s2.selectbox(
         "Rows in one step",

@@ -1020,7 +1020,11 @@ def _step_numbers(df: pd.DataFrame, time_col: str, step: str) -> pd.Series:
         # a step far too short for the span (a millisecond over years) is refused
         # before the grouper makes its bins; the readers check each series
         check_span(known.index[0], known.index[-1], freq, _MAX_SPAN_STEPS)
-    steps = known.groupby(pd.Grouper(freq=freq, closed="left")).ngroup()
+    if freq == "bh":  # pandas cannot group by business hours: by the hour
+        hours = pd.Series(known.index.floor("h"))
+        steps = hours.rank(method="dense").astype(np.int64) - 1
+    else:
+        steps = known.groupby(pd.Grouper(freq=freq, closed="left")).ngroup()
     out = pd.Series(np.nan, index=df.index, name=time_col)
     out.iloc[known.to_numpy()] = steps.to_numpy()
     return out

@@ -71,7 +71,9 @@ def regular_freq(
             freq = "QS"
         elif freq == "YS-JAN":
             freq = "YS"
-        return freq, index, [_BUSINESS_HOURS_NOTE] if freq == "bh" else []
+        # said unless the index was made in business hours (a step chosen so)
+        said = freq == "bh" and index.freq is None
+        return freq, index, [_BUSINESS_HOURS_NOTE] if said else []
     if (hours := _business_hours(index)) is not None:
         return "bh", index, [hours]
     seconds = (

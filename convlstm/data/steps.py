@@ -9,6 +9,8 @@ The one place that decides both; :func:`~convlstm.data.to_series` and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +46,7 @@ STEPS: dict[str, str] = {
     "hourly": "h",
     "daily": "D",
     "business days": "B",
+    "business hours": "bh",
     "weekly": "W-MON",
     "monthly": "MS",
     "quarterly": "QS",
@@ -58,6 +61,10 @@ _STEP_ALIASES = {
     "business-days": "business days",
     "weekdays": "business days",
     "trading days": "business days",
+    "business-hours": "business hours",
+    "business hour": "business hours",
+    "businesshours": "business hours",
+    "office hours": "business hours",
 }
 
 #: Of the steps between the first and the last row, the largest share that may
@@ -150,19 +157,24 @@ def combine_rows(
         )
         return out
     check_span(y.index.min(), y.index.max(), freq, MAX_STEPS)
-    out = _agg(y.resample(freq, label="left", closed="left"), agg)
+    # the rows' own times judge whether the first and last steps are whole (a
+    # log from 08:30 covers the hour from 09:00), also those left out here
+    times = y.index.unique().to_numpy()
+    if freq == "bh":
+        y = y[_business_hours_only(y.index, notes)]
+    out = _agg(_bins(y, freq), agg)
     rows = int(np.isfinite(y.to_numpy(dtype=float)).sum())
     partial = None
     if agg in ("sum", "count"):
         # pandas sums an empty step to 0, as it should; a step whose rows have
         # no value is 0 too
         out = out.fillna(0.0)
-        sizes = y.resample(freq, label="left", closed="left").size()
+        sizes = _bins(y, freq).size()
         empty = int((sizes == 0).sum())
         clock = clock_change_words(sizes.index[sizes == 0], "skipped")
         if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
             _check_not_finer(y.index, freq, empty, len(out))
-        first, last = partial_ends(y.index.unique().to_numpy(), out.index, freq)
+        first, last = partial_ends(times, out.index, freq)
         if first or last:
             dropped = [out.index[0]] * first + [out.index[-1]] * last
             which = " and ".join(
@@ -178,7 +190,7 @@ def combine_rows(
         if agg in ("mean", "min", "max"):
             # kept (the newest step holds the newest rows), but said: a year's
             # mean of its two winter months reads as a cold year
-            first, last = partial_ends(y.index.unique().to_numpy(), out.index, freq)
+            first, last = partial_ends(times, out.index, freq)
             if first or last:
                 kept = [out.index[0]] * first + [out.index[-1]] * last
                 which = " and ".join(
@@ -196,6 +208,71 @@ def combine_rows(
     if agg == "count":
         _check_counts(out, freq)
     return out.astype(float)
+
+
+def _bins(y: pd.Series, freq: str) -> Any:
+    """The rows of ``y`` (sorted by time) by their step of ``freq``, labelled by
+    its start, every step from the first row's to the last's included: pandas'
+    resampler, or for business hours (which it cannot resample) the rows grouped
+    by their hour on the grid of business hours."""
+    if freq != "bh":
+        return y.resample(freq, label="left", closed="left")
+    hours = y.index.floor("h")
+    grid = pd.date_range(hours[0], hours[-1], freq="bh")
+    return _GridGroups(
+        y.groupby(pd.Categorical(hours, categories=grid), observed=False), grid
+    )
+
+
+class _GridGroups:
+    """Groups of rows on a grid of steps (:func:`_bins`), whose aggregates are
+    indexed by the grid (with its frequency) as a resampler's are."""
+
+    def __init__(self, groups: Any, grid: pd.DatetimeIndex) -> None:
+        self.groups, self.grid = groups, grid
+
+    def __getattr__(self, agg: str) -> Callable[[], pd.Series]:
+        def run() -> pd.Series:
+            out = getattr(self.groups, agg)()
+            out.index = self.grid
+            return out
+
+        return run
+
+
+#: What business hours are ("bh": each hour from 09:00 to 16:00 on weekdays,
+#: stamped by its start), in words.
+BUSINESS_HOURS = "09:00 to 17:00 on weekdays"
+
+
+def in_business_hours(times: pd.DatetimeIndex) -> np.ndarray:
+    """Which of ``times`` fall in business hours (:data:`BUSINESS_HOURS`)."""
+    hours = times.floor("h")
+    return np.asarray(
+        (hours.day_of_week < 5) & (hours.hour >= 9) & (hours.hour <= 16), dtype=bool
+    )
+
+
+def _business_hours_only(times: pd.DatetimeIndex, notes: list[str]) -> np.ndarray:
+    """Which of ``times`` (rows) fall in business hours, with a note on the
+    rows left out.
+
+    Raises:
+        DataError: none does.
+    """
+    inside = in_business_hours(times)
+    if not inside.any():
+        raise DataError(
+            f"none of the {plural(len(times), 'row')} falls in business hours "
+            f"({BUSINESS_HOURS}); choose another step {WHERE_TO_CHOOSE}"
+        )
+    if not inside.all():
+        first = times[~inside].min()
+        notes.append(
+            f"left out {plural(int((~inside).sum()), 'row')} outside business hours "
+            f"({BUSINESS_HOURS}; first at {format_time(first)})"
+        )
+    return inside
 
 
 def _check_counts(counts: pd.Series, freq: str | None) -> pd.Series:
@@ -237,7 +314,10 @@ def _check_not_finer(
 def step_words(freq: str, *, one: bool = False) -> str:
     """ "monthly steps" for a step of :data:`STEPS`, else "steps of 15min" (with
     ``one``: "monthly step", "step of 15min")."""
-    named = {v: k for k, v in STEPS.items()} | {"B": "business-day"}
+    named = {v: k for k, v in STEPS.items()} | {
+        "B": "business-day",
+        "bh": "business-hour",
+    }
     noun = "step" if one else "steps"
     return f"{named[freq]} {noun}" if freq in named else f"{noun} of {freq}"
 
@@ -369,12 +449,22 @@ def combine_panel_rows(
     _check_count(
         np.sum(_steps_between(spans["min"], spans["max"], freq)), freq, max_points
     )
-    steps = (
-        long.set_index("time")
-        .groupby("series", sort=True)["value"]
-        .resample(freq, label="left", closed="left")
-    )
-    out = _agg(steps, agg)
+    if freq == "bh":
+        long = long[_business_hours_only(pd.DatetimeIndex(long["time"]), notes)]
+        out = pd.concat(
+            {
+                name: _agg(_bins(rows.set_index("time")["value"], freq), agg)
+                for name, rows in long.groupby("series", sort=True)
+            },
+            names=["series", "time"],
+        ).rename("value")
+    else:
+        steps = (
+            long.set_index("time")
+            .groupby("series", sort=True)["value"]
+            .resample(freq, label="left", closed="left")
+        )
+        out = _agg(steps, agg)
     if agg in ("sum", "count"):
         out = out.fillna(0.0)  # as combine_rows: an empty step is 0
         out = _zeros_to_log_end(logs, out, freq, notes, listed)
@@ -445,6 +535,8 @@ def partial_ends(
     edges = edges.astype("datetime64[ns]")
     gap = float(np.median(np.diff(times).astype(np.int64)))
     width = np.diff(edges).astype(np.int64).astype(float)
+    if freq == "bh":  # an hour each, though the next may start next morning
+        width[:] = _HOUR_NS
     if gap <= 0 or gap * 2 > width.min():
         return False, False  # the rows are not finer than the steps
     at = np.searchsorted(times, edges)

@@ -269,3 +269,55 @@ def test_business_days_by_name_and_suggested_where_weekends_were_made_up():
     assert "nearly all are Saturdays and Sundays" in note and "business-day" in note
     y = to_series(df, step="business days", agg="last")
     assert y.index.freqstr == "B" and not (y.index.day_of_week >= 5).any()
+
+
+def _office_log(shops=("a",)) -> pd.DataFrame:
+    """Calls logged at their minutes over four weeks of an office open about
+    08:30 to 17:30 on weekdays; shop "b" logs nothing on the first Monday."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for shop in shops:
+        for day in pd.bdate_range("2026-09-07", "2026-10-02"):
+            if shop == "b" and day == pd.Timestamp("2026-09-07"):
+                continue
+            start = day + pd.Timedelta(hours=8, minutes=30)
+            for s in np.sort(rng.uniform(0, 9 * 3600, 30)):
+                rows.append((shop, start + pd.Timedelta(seconds=float(s)), 1.0))
+    return pd.DataFrame(rows, columns=["shop", "time", "calls"])
+
+
+def test_an_office_log_reads_in_business_hours():
+    # read in hourly steps, the nights and weekends are 16 of every 24 steps
+    # of zeros; in business-hour steps each day is its 8 hours, and the rows
+    # outside them (08:30-09:00, 17:00-17:30) are left out and said
+    log = _office_log()
+    frame = log[["time", "calls"]].astype({"time": str})
+    y = to_series(frame, step="business hours", agg="count")
+    assert y.index.freqstr == "bh" and len(y) == 20 * 8
+    assert y.index[0] == pd.Timestamp("2026-09-07 09:00")
+    assert y.index[-1] == pd.Timestamp("2026-10-02 16:00")
+    inside = ((log["time"].dt.hour >= 9) & (log["time"].dt.hour <= 16)).sum()
+    assert y.sum() == inside
+    notes = y.attrs["notes"]
+    assert any(
+        n.startswith(f"left out {len(log) - inside} rows outside business hours")
+        for n in notes
+    )
+    assert any("in business-hour steps: 160 steps" in n for n in notes)
+    assert not any("nights and weekends are not gaps" in n for n in notes)
+    assert check_step("office hours") == check_step("business-hours") == "bh"
+    # many logs at once, each on its own business hours; "b" starts a day later
+    panel = to_panel(
+        _office_log(("a", "b")).astype({"time": str}),
+        id_cols=["shop"],
+        step="business hours",
+        agg="sum",
+    )
+    sizes = panel.groupby("series").size()
+    assert sizes["a"] == 160 and sizes["b"] == 152
+    with pytest.raises(DataError, match="none of the 2 rows falls in business hours"):
+        to_series(
+            pd.DataFrame({"time": ["2026-09-05 10:00", "2026-09-06 10:00"], "v": 1}),
+            step="business hours",
+            agg="sum",
+        )
