@@ -43,7 +43,10 @@ FORMATS = (
     "iso", "%d/%m/%Y", "%m/%d/%Y %H:%M", "%Y%m%d", "%Y", "%d.%m.%Y %H:%M:%S",
     "%b %Y", "quarter", "epoch", "excel",
 )  # fmt: skip
-STEPS = ("daily", "weekly", "monthly", "hourly", "15min", "W-MON", "quarterly")
+STEPS = (
+    "daily", "weekly", "monthly", "hourly", "15min", "W-MON", "quarterly",
+    "business hours",
+)  # fmt: skip
 AGGS = ("mean", "sum", "last", "min", "max", "count")
 
 

@@ -531,8 +531,9 @@ def _local_or_utc(
     if local and wall.notna().equals(utc.notna()):
         notes.append(
             f"dropped the time zone of the times in column {quote(name)} and kept "
-            "their local clock times: read in steps of a day or longer, each day is "
-            "the local day it was written in"
+            "their local clock times: read in steps of a day or longer (or in "
+            "business hours), each row falls in the local day and hour it was "
+            "written in"
         )
         return wall
     notes.append(_utc_note(name))

@@ -50,7 +50,7 @@ from .steps import (
     check_agg,
     check_step,
     combine_panel_rows,
-    in_days,
+    on_local_clock,
     step_length,
     step_words,
 )
@@ -149,7 +149,8 @@ def to_panel(
         notes.extend(picked)
     df, ids = _id_columns(df, time_col, value_col, id_cols, notes, step)
     names, value_cols = _layout(df, time_col, value_col, ids, notes)
-    long = _long_rows(df, time_col, names, value_cols, notes, local=in_days(step))
+    local = on_local_clock(step)
+    long = _long_rows(df, time_col, names, value_cols, notes, local=local)
     long = combine_panel_rows(
         long, notes, agg=agg, step=step, listed=_LISTED, max_points=MAX_PANEL_POINTS
     )

@@ -30,7 +30,7 @@ from .steps import (
     check_agg,
     check_step,
     combine_rows,
-    in_days,
+    on_local_clock,
     step_length,
     step_words,
 )
@@ -125,7 +125,7 @@ def to_series(
     elif series is not None:
         raise DataError("series=... needs a table with a time column and id columns")
     times, values, _ = parse_rows(
-        df, times_raw, time_name, value_col, notes, local=in_days(step)
+        df, times_raw, time_name, value_col, notes, local=on_local_clock(step)
     )
     y = pd.Series(values, index=times)
     if not y.index.is_monotonic_increasing:

@@ -743,11 +743,14 @@ def step_length(freq: str) -> pd.Timedelta:
     return two[1] - two[0]
 
 
-def in_days(step: str | None) -> bool:
-    """Whether ``step`` is a day or longer (rows read in it fall in local days:
-    times written with UTC offsets keep their local clock)."""
+def on_local_clock(step: str | None) -> bool:
+    """Whether rows read in ``step`` keep the local clock of times written with
+    UTC offsets: a step of a day or longer (rows fall in local days) and
+    business hours (09:00 on the office's clock, not in UTC)."""
     freq = check_step(step)
-    return freq is not None and step_length(freq) >= pd.Timedelta(days=1)
+    return freq is not None and (
+        freq == "bh" or step_length(freq) >= pd.Timedelta(days=1)
+    )
 
 
 def check_span(first, last, freq: str, limit: int) -> None:

@@ -306,6 +306,14 @@ def test_an_office_log_reads_in_business_hours():
     assert any("in business-hour steps: 160 steps" in n for n in notes)
     assert not any("nights and weekends are not gaps" in n for n in notes)
     assert check_step("office hours") == check_step("business-hours") == "bh"
+    # times written with their UTC offset (+02:00 in summer) keep the office's
+    # clock: in UTC the 09:00 calls were 07:00, outside business hours
+    zoned = log.assign(time=log["time"].dt.tz_localize("Europe/Berlin"))
+    frame = zoned[["time", "calls"]].astype({"time": str})
+    assert frame["time"].iloc[0].endswith("+02:00")
+    local = to_series(frame, step="business hours", agg="count")
+    assert local.index[0] == pd.Timestamp("2026-09-07 09:00")
+    assert np.array_equal(local.to_numpy(), y.to_numpy())
     # many logs at once, each on its own business hours; "b" starts a day later
     panel = to_panel(
         _office_log(("a", "b")).astype({"time": str}),
