@@ -296,18 +296,19 @@ def default_models(data: Any = None) -> tuple[str, ...]:
     return tuple(names)
 
 
-#: The baseline that joins the defaults for business-day data (prices, rates):
-#: their week is rarely a cycle, and the last value is the forecast to beat.
+#: The baseline that joins the defaults for business-day and business-hour data
+#: (prices, rates): their week (or day) is often no cycle, and the last value is
+#: the forecast to beat.
 RANDOM_WALK_MODEL = "Naive"
 
 
 def _business(data: Any) -> bool:
     """Whether ``data`` (a series, or a long panel with ``attrs["freq"]``) is
-    read in business days."""
+    read in business days or business hours."""
     freq = getattr(getattr(data, "index", None), "freqstr", None)
     if freq is None and hasattr(data, "attrs"):
         freq = data.attrs.get("freq")
-    return str(freq or "").upper() in {"B", "C"}
+    return str(freq or "").upper() in {"B", "C", "BH"}
 
 
 def _intermittent(data: Any) -> bool:

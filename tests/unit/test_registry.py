@@ -284,6 +284,11 @@ def test_naive_joins_the_defaults_for_business_days(monkeypatch):
     assert default_models(y)[-2:] == ("Naive", "Ensemble")
     calendar = pd.Series(price, index=pd.date_range("2024-01-01", periods=80))
     assert "Naive" not in default_models(calendar)
+    # hourly prices in business hours too
+    hours = pd.Series(
+        price, index=pd.date_range("2024-01-01 09:00", periods=80, freq="bh")
+    )
+    assert default_models(hours)[-2:] == ("Naive", "Ensemble")
     frame = pd.DataFrame(
         {
             "ticker": np.repeat(["a", "b"], 80),
