@@ -1052,8 +1052,9 @@ def _add_source(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--step",
         metavar="STEP",
-        help="read the rows in regular steps (hourly, daily, business-days, "
-        "weekly, monthly, quarterly, yearly, or a pandas frequency such as 15min), "
+        help="read the rows in regular steps (hourly, business-hours, daily, "
+        "business-days, weekly, monthly, quarterly, yearly, or a pandas frequency "
+        "such as 15min), "
         "each step's rows "
         "combined by --agg: an event log or irregular times as daily sums, say "
         "(default: the file's own steps)",
