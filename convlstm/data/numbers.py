@@ -168,6 +168,11 @@ def to_numbers(
         if stripped:
             repairs += stripped
             nums = _plain(present)
+    factor = None
+    if np.isnan(nums).any():
+        present, factor, scaled = _strip_multipliers(present)
+        repairs += scaled
+        nums = _plain(present)
     if np.isnan(nums).any():
         present, stripped = _strip_unit(present)
         if stripped:
@@ -197,7 +202,7 @@ def to_numbers(
             )
     if np.isnan(nums).any():
         nums = _below_bounds(present, nums, repairs)
-    values[~missing] = nums
+    values[~missing] = nums if factor is None else nums * factor
     bad = np.zeros(len(text), dtype=bool)
     bad[~missing] = np.isnan(nums)
     return values, bad, style, repairs
@@ -237,6 +242,55 @@ _UNIT_NUMBER = re.compile(
     r"(?P<num>[+-]?\.?\d(?:[\d.,'’\s]*\d)?)\s*"
     r"(?P<unit>[^\W\d_][^\d]{0,11}|[°µ][^\d]{0,11})"
 )
+
+
+#: Multipliers written after the numbers of counts and money ("1.2K" views,
+#: "3.4M" dollars, "2bn"), and their words.
+_MULTIPLIERS = {
+    "K": (1e3, "thousand"), "k": (1e3, "thousand"),
+    "M": (1e6, "million"), "mn": (1e6, "million"),
+    "B": (1e9, "billion"), "bn": (1e9, "billion"),
+}  # fmt: skip
+
+
+def _strip_multipliers(
+    present: pd.Series,
+) -> tuple[pd.Series, np.ndarray | None, list[str]]:
+    """Numbers written with multipliers after them ("950", "1.2K", "3.4M"), when
+    at least ``_MARKER_SHARE`` of the non-empty cells are numbers with or without
+    one and the cells mix two of them or some carry none: the cells without
+    them, the factor of each cell (applied once the numbers are read, so decimal
+    commas and grouping are read as in any cell) and a note; else ``present``,
+    None and no note."""
+    cells = present.str.strip()
+    parts = cells.str.extract(_UNIT_NUMBER.pattern)
+    unit = parts["unit"].str.strip()
+    matched = cells.str.fullmatch(_UNIT_NUMBER.pattern).fillna(False)
+    matched &= unit.isin(list(_MULTIPLIERS))
+    plain = pd.Series(np.isfinite(_plain(cells)), index=cells.index)
+    if not matched.any() or (matched | plain).sum() < _MARKER_SHARE * len(present):
+        return present, None, []
+    if unit[matched].nunique() < 2 and not plain.any():
+        # one suffix on every cell may be a unit ("293 K" is kelvin): read as
+        # such (_strip_unit), in the units written
+        return present, None, []
+    factor = np.ones(len(cells))
+    factor[matched.to_numpy(dtype=bool)] = [_MULTIPLIERS[u][0] for u in unit[matched]]
+    present = present.copy()
+    present[matched] = parts["num"][matched].str.strip()
+    used = sorted(set(unit[matched]), key=lambda u: _MULTIPLIERS[u][0])
+    first = cells[matched].iloc[0]
+    return (
+        present,
+        factor,
+        [
+            f"read {plural(int(matched.sum()), 'cell')} with a multiplier after the "
+            "number ("
+            + ", ".join(f"{u} = {_MULTIPLIERS[u][1]}" for u in used)
+            + f"; such as {quote(first)}) at their full value: the forecasts are "
+            "in units, not in thousands or millions"
+        ],
+    )
 
 
 #: Endings of ordinal numbers ("1st", "22nd"), which are not units.

@@ -333,3 +333,20 @@ def test_units_that_differ_are_refused_and_ordinals_are_not_units():
     ordinals = [f"{i + 1}{'st' if i % 10 == 0 else 'th'}" for i in range(28)]
     with pytest.raises(DataError, match="are not numbers"):
         series(csv(ordinals))
+
+
+def test_multipliers_after_numbers_read_at_their_full_value():
+    # social and finance exports write "950", "1.2K", "3.4M": two multipliers, or
+    # some cells without one, say they are magnitudes
+    cells = ["950", "1.2K", "3.4M", "12K"] * 7
+    y = series(csv(cells))
+    assert list(y.iloc[:4]) == [950.0, 1200.0, 3_400_000.0, 12_000.0]
+    (note,) = [n for n in y.attrs["notes"] if "multiplier" in n]
+    assert "K = thousand, M = million" in note
+    # with a decimal comma, read as in any cell
+    y = series(csv(["1,5K", "900", "2,25M", "3K"] * 7, sep=";"))
+    assert list(y.iloc[:4]) == [1500.0, 900.0, 2_250_000.0, 3000.0]
+    # one suffix on every cell may be a unit (kelvin): read in the units written
+    y = series(csv([f"{290 + i % 5}.5 K" for i in range(28)]))
+    assert y.iloc[0] == 290.5
+    assert any("removed the unit 'K'" in n for n in y.attrs["notes"])
