@@ -244,6 +244,15 @@ _UNIT_NUMBER = re.compile(
 )
 
 
+def _some_units(cells: pd.Series) -> bool:
+    """Whether some of about 500 cells spread over ``cells`` are a number and a
+    unit or multiplier: the cheap test before the whole column is matched (a
+    text column of a million ids is not)."""
+    every = max(1, len(cells) // 500)
+    sample = cells.iloc[::every].str.strip()
+    return bool(sample.str.fullmatch(_UNIT_NUMBER.pattern).any())
+
+
 #: Multipliers written after the numbers of counts and money ("1.2K" views,
 #: "3.4M" dollars, "2bn"), and their words.
 _MULTIPLIERS = {
@@ -262,6 +271,8 @@ def _strip_multipliers(
     them, the factor of each cell (applied once the numbers are read, so decimal
     commas and grouping are read as in any cell) and a note; else ``present``,
     None and no note."""
+    if not _some_units(present):
+        return present, None, []
     cells = present.str.strip()
     parts = cells.str.extract(_UNIT_NUMBER.pattern)
     unit = parts["unit"].str.strip()
@@ -302,6 +313,8 @@ def _strip_unit(present: pd.Series) -> tuple[pd.Series, list[str]]:
     with a note, when at least ``_MARKER_SHARE`` of the non-empty cells carry
     that one unit, matched as written ("mW" is not "MW"). Cells of several units
     ("12 kg", "500 g"), or words after numbers ("1st", "2nd"), stay as they are."""
+    if not _some_units(present):
+        return present, []
     cells = present.str.strip()
     parts = cells.str.extract(_UNIT_NUMBER.pattern)
     unit = parts["unit"].str.strip()
