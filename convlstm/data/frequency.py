@@ -130,10 +130,21 @@ def _business_hours(index: pd.DatetimeIndex) -> str | None:
         or hours.max() > 16
     ):
         return None
-    grid = pd.date_range(index[0], index[-1], freq="bh")
+    grid = business_hour_times(index[0], index[-1])
     if len(index) < _BUSINESS_HOUR_SHARE * len(grid) or len(index.difference(grid)):
         return None
     return _BUSINESS_HOURS_NOTE
+
+
+def business_hour_times(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    """The business hours ("bh": 09:00 to 16:00 on weekdays, on the hour) from
+    ``start`` to ``end``, as ``pd.date_range(start, end, freq="bh")`` gives them
+    but without its frequency, and built at once (pandas steps business hours one
+    at a time: a second for 100,000 of them)."""
+    days = pd.bdate_range(start.normalize(), end.normalize())
+    hours = pd.to_timedelta(np.arange(9, 17), unit="h")
+    times = pd.DatetimeIndex((days.to_numpy()[:, None] + hours.to_numpy()).ravel())
+    return times[(times >= start) & (times <= end)]
 
 
 _BUSINESS_HOURS_NOTE = (

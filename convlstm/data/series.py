@@ -22,7 +22,13 @@ from .columns import (
     series_names,
 )
 from .dates import TOTALS_LEFT_OUT, in_utc, parse_times
-from .frequency import infer_freq, opening_hours, regular_freq, seasonal_periods
+from .frequency import (
+    business_hour_times,
+    infer_freq,
+    opening_hours,
+    regular_freq,
+    seasonal_periods,
+)
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
     STEPS,
@@ -1108,6 +1114,8 @@ def _grid_steps(start: pd.Timestamp, end: pd.Timestamp, offset: pd.DateOffset) -
     counted without building it for a fixed step, built for a calendar one
     (months, weeks...) and for business hours (an hour long, yet a night or a
     weekend apart)."""
+    if offset == to_offset("bh"):
+        return float(len(business_hour_times(start, end)))
     if not isinstance(offset, pd.offsets.BusinessHour | pd.offsets.CustomBusinessHour):
         try:
             return (end - start) / pd.Timedelta(offset) + 1
