@@ -232,6 +232,9 @@ class _GridGroups:
         self.groups, self.grid = groups, grid
 
     def __getattr__(self, agg: str) -> Callable[[], pd.Series]:
+        if agg.startswith("_"):  # no aggregate: copy and pickle look for these
+            raise AttributeError(agg)
+
         def run() -> pd.Series:
             out = getattr(self.groups, agg)()
             out.index = self.grid
