@@ -13,7 +13,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError, ParameterError
 from .cells import quote
-from .steps import WHERE_TO_CHOOSE, frequency_words
+from .steps import WHERE_TO_CHOOSE, frequency_words, in_business_hours
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
 _DAY = 86_400
@@ -121,14 +121,7 @@ def _business_hours(index: pd.DatetimeIndex) -> str | None:
     None. (``pd.infer_freq`` finds "bh" only when no hour is missing.)"""
     if len(index) < 16 or index.tz is not None:
         return None
-    hours = np.asarray(index.hour)
-    if (
-        (np.asarray(index.minute) != 0).any()
-        or (np.asarray(index.second) != 0).any()
-        or (np.asarray(index.day_of_week) >= 5).any()
-        or hours.min() < 9
-        or hours.max() > 16
-    ):
+    if (index != index.floor("h")).any() or not in_business_hours(index).all():
         return None
     grid = business_hour_times(index[0], index[-1])
     if len(index) < _BUSINESS_HOUR_SHARE * len(grid) or len(index.difference(grid)):
