@@ -188,13 +188,14 @@ SPIKE_STEPS = 150.0
 
 def spike_ratios(values: np.ndarray, names: np.ndarray | None = None) -> np.ndarray:
     """For each value, how many times its series' typical one-step change (the
-    median) it stands from its nearer neighbour (its one neighbour at an end): a
-    lone value jumps away from the one before and back to the one after. NaN for
-    a series of fewer than 8 points, or one that mostly does not move
-    (intermittent counts). ``names``: each value's series, the values sorted by
-    series then time (None: one series)."""
-    before, after, typical, size = _steps(np.asarray(values, dtype=float), names)
-    return _lone_ratio(before, after, typical, size)
+    median) it stands from its nearer neighbour (at an end, the nearer of the two
+    values beside it): a lone value jumps away from the one before and back to
+    the one after. NaN for a series of fewer than 8 points, or one that mostly
+    does not move (intermittent counts). ``names``: each value's series, the
+    values sorted by series then time (None: one series)."""
+    v = np.asarray(values, dtype=float)
+    before, after, typical, size = _steps(v, names)
+    return _lone_ratio(before, after, typical, size, _end_skips(v, names))
 
 
 def _steps(
@@ -214,12 +215,36 @@ def _steps(
     return before, after, typical, size
 
 
+def _end_skips(v: np.ndarray, names: np.ndarray | None) -> np.ndarray:
+    """At the first and last value of each series, the change to the value two
+    steps in (NaN elsewhere): an end value beside a spike has only the spike for
+    its nearer neighbour, yet is no glitch when it is near the value after."""
+    names = np.zeros(len(v)) if names is None else np.asarray(names)
+    out = np.full(len(v), np.nan)
+    if len(v) < 3:
+        return out
+    first = np.r_[True, names[1:] != names[:-1]]
+    last = np.r_[names[1:] != names[:-1], True]
+    ahead = np.r_[np.abs(v[2:] - v[:-2]), np.nan, np.nan]
+    back = np.r_[np.nan, np.nan, np.abs(v[2:] - v[:-2])]
+    same_ahead = np.r_[names[2:] == names[:-2], False, False]
+    same_back = np.r_[False, False, names[2:] == names[:-2]]
+    out[first & same_ahead] = ahead[first & same_ahead]
+    out[last & same_back] = back[last & same_back]
+    return out
+
+
 def _lone_ratio(
-    before: np.ndarray, after: np.ndarray, typical: np.ndarray, size: np.ndarray
+    before: np.ndarray,
+    after: np.ndarray,
+    typical: np.ndarray,
+    size: np.ndarray,
+    skips: np.ndarray,
 ) -> np.ndarray:
-    """:func:`spike_ratios` from the parts :func:`_steps` gives."""
+    """:func:`spike_ratios` from the parts :func:`_steps` and :func:`_end_skips`
+    give."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.fmin(before, after) / typical
+        ratio = np.fmin(np.fmin(before, after), skips) / typical
     ratio[(size < 8) | ~(typical > 0)] = np.nan
     return ratio
 
@@ -275,7 +300,7 @@ def spike_scores(
     # a value is far from its neighbours by the changes around it too: on a
     # growth curve the last steps are hundreds of its early ones, and no glitch
     local = np.fmax(typical, _local_steps(before, key))
-    lone = _lone_ratio(before, after, local, size)
+    lone = _lone_ratio(before, after, local, size, _end_skips(v, names))
     with np.errstate(invalid="ignore", divide="ignore"):
         jump = (
             pd.Series(before / typical).groupby(key, sort=False).transform("max")

@@ -252,3 +252,19 @@ def test_a_sensor_down_for_days_is_filled():
     df = _readings(n=24 * 40, spikes=range(700, 760))
     y = to_series(df, spikes="fill")
     assert np.flatnonzero(filled_mask(y)).tolist() == list(range(700, 760))
+
+
+def test_an_end_value_beside_a_spike_is_no_spike():
+    # the second value is a glitch: the first one, whose only neighbour is that
+    # glitch, was scored as far as the glitch itself (and filled with it)
+    from convlstm.data.series import spike_scores
+
+    v = 100 + np.random.default_rng(0).normal(0, 2, 30)
+    for glitch, end in ((1, 0), (28, 29)):
+        w = v.copy()
+        w[glitch] = 10_000.0
+        scores = spike_scores(w)
+        assert scores[glitch] > 1000 and scores[end] < 10
+    w = v.copy()
+    w[0] = 10_000.0  # a glitch at the end itself still is one
+    assert spike_scores(w)[0] > 1000
