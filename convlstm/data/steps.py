@@ -162,14 +162,15 @@ def combine_rows(
     times = y.index.unique().to_numpy()
     if freq == "bh":
         y = y[_business_hours_only(y.index, notes)]
-    out = _agg(_bins(y, freq), agg)
+    bins = _bins(y, freq)
+    out = _agg(bins, agg)
     rows = int(np.isfinite(y.to_numpy(dtype=float)).sum())
     partial = None
     if agg in ("sum", "count"):
         # pandas sums an empty step to 0, as it should; a step whose rows have
         # no value is 0 too
         out = out.fillna(0.0)
-        sizes = _bins(y, freq).size()
+        sizes = bins.size()
         empty = int((sizes == 0).sum())
         clock = clock_change_words(sizes.index[sizes == 0], "skipped")
         if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
