@@ -204,6 +204,13 @@ def test_charts_leave_out_the_times_business_data_never_has():
     panel = pd.DataFrame({"series": "a", "time": y.index, "value": y.to_numpy()})
     panel.attrs["freq"] = "bh"
     assert len(plots.panel_figure(panel).layout.xaxis.rangebreaks) == 2
+    # How it works draws the window over the series the same way
+    from convlstm import explain
+    from convlstm.plots import explain as explain_plots
+
+    subject = explain.subject_from_params(y, hidden_size=4, num_layers=1, horizon=8)
+    window = explain_plots.window_figure(y, explain.make_window(subject, end=200))
+    assert len(window.layout.xaxis.rangebreaks) == 2
 
 
 def test_a_step_of_centuries_does_not_overflow():
