@@ -21,6 +21,7 @@ from ..intervals import level_label, lower_column, upper_column
 from ..models.registry import model_colours
 
 __all__ = [
+    "closed_times",
     "forecast_figure",
     "loss_figure",
     "metrics_figure",
@@ -96,14 +97,14 @@ def _interval_levels(intervals: pd.DataFrame) -> list[float]:
 def _time_axis(fig: go.Figure, y: pd.Series) -> go.Figure:
     """The x-axis of ``y``'s times: its title names the time zone where the reader
     converted them (``attrs["time_zone"]``: a clock time is not taken for local),
-    and the times the series never has (:func:`_closed_times`) are left out."""
+    and the times the series never has (:func:`closed_times`) are left out."""
     if zone := y.attrs.get("time_zone"):
         fig.update_xaxes(title_text=f"time ({zone})")
     freq = y.index.freqstr if isinstance(y.index, pd.DatetimeIndex) else None
-    return _closed_times(fig, freq)
+    return closed_times(fig, freq)
 
 
-def _closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
+def closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
     """Leave the weekends out of the x-axes of business-day data ("B"), and the
     nights too for business hours ("bh", 09:00-17:00): drawn to scale, a week of
     business hours is two thirds empty and each day a narrow comb."""
@@ -246,7 +247,7 @@ def panel_figure(
         hovermode="closest",
     )
     fig.update_annotations(font_size=12)
-    return _closed_times(fig, panel.attrs.get("freq"))
+    return closed_times(fig, panel.attrs.get("freq"))
 
 
 def _parts(comparison: Any) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
