@@ -74,8 +74,8 @@ def regular_freq(
         # said unless the index was made in business hours (a step chosen so)
         said = freq == "bh" and index.freq is None
         return freq, index, [_BUSINESS_HOURS_NOTE] if said else []
-    if (hours := _business_hours(index)) is not None:
-        return "bh", index, [hours]
+    if (note := _business_hours(index)) is not None:
+        return "bh", index, [note]
     seconds = (
         np.diff(index.asi8) / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[index.unit]
     )

@@ -253,6 +253,14 @@ def _some_units(cells: pd.Series) -> bool:
     return bool(sample.str.fullmatch(_UNIT_NUMBER.pattern).any())
 
 
+def _unit_parts(cells: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """For stripped ``cells``: the number and the unit after it of each, and
+    whether the cell is just those two ("12 kg")."""
+    parts = cells.str.extract(_UNIT_NUMBER.pattern)
+    matched = cells.str.fullmatch(_UNIT_NUMBER.pattern).fillna(False)
+    return parts["num"].str.strip(), parts["unit"].str.strip(), matched
+
+
 #: Multipliers written after the numbers of counts and money ("1.2K" views,
 #: "3.4M" dollars, "2bn"), and their words.
 _MULTIPLIERS = {
@@ -274,9 +282,7 @@ def _strip_multipliers(
     if not _some_units(present):
         return present, None, []
     cells = present.str.strip()
-    parts = cells.str.extract(_UNIT_NUMBER.pattern)
-    unit = parts["unit"].str.strip()
-    matched = cells.str.fullmatch(_UNIT_NUMBER.pattern).fillna(False)
+    num, unit, matched = _unit_parts(cells)
     matched &= unit.isin(list(_MULTIPLIERS))
     plain = pd.Series(np.isfinite(_plain(cells)), index=cells.index)
     if not matched.any() or (matched | plain).sum() < _MARKER_SHARE * len(present):
@@ -288,7 +294,7 @@ def _strip_multipliers(
     factor = np.ones(len(cells))
     factor[matched.to_numpy(dtype=bool)] = [_MULTIPLIERS[u][0] for u in unit[matched]]
     present = present.copy()
-    present[matched] = parts["num"][matched].str.strip()
+    present[matched] = num[matched]
     used = sorted(set(unit[matched]), key=lambda u: _MULTIPLIERS[u][0])
     first = cells[matched].iloc[0]
     return (
@@ -315,10 +321,7 @@ def _strip_unit(present: pd.Series) -> tuple[pd.Series, list[str]]:
     ("12 kg", "500 g"), or words after numbers ("1st", "2nd"), stay as they are."""
     if not _some_units(present):
         return present, []
-    cells = present.str.strip()
-    parts = cells.str.extract(_UNIT_NUMBER.pattern)
-    unit = parts["unit"].str.strip()
-    matched = cells.str.fullmatch(_UNIT_NUMBER.pattern).fillna(False)
+    num, unit, matched = _unit_parts(present.str.strip())
     counts = Counter(unit[matched])
     if (
         len(counts) != 1
@@ -328,7 +331,7 @@ def _strip_unit(present: pd.Series) -> tuple[pd.Series, list[str]]:
         return present, []
     strip = next(iter(counts))
     present = present.copy()
-    present[matched] = parts["num"][matched].str.strip()
+    present[matched] = num[matched]
     return present, [
         f"removed the unit {quote(strip)} written after the numbers, from "
         f"{plural(int(matched.sum()), 'cell')}"
@@ -805,10 +808,10 @@ def _bad_cells(
 def _units(cells: pd.Series) -> Counter:
     """How many of ``cells`` carry each unit after their number ("12 kg"), when
     every one of them is a number and a unit; else empty."""
-    cells = cells.astype(str).str.strip()
-    if not cells.str.fullmatch(_UNIT_NUMBER.pattern).all():
+    _, unit, matched = _unit_parts(cells.astype(str).str.strip())
+    if not matched.all():
         return Counter()
-    units = Counter(cells.str.extract(_UNIT_NUMBER.pattern)["unit"].str.strip())
+    units = Counter(unit)
     return Counter() if set(units) <= _ORDINALS else units
 
 
