@@ -171,6 +171,17 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
         {"init": "pretrained", "fine_tune": True},
     ),
     "ConvLSTM (scratch)": ("ConvLSTM", {"init": "scratch"}),
+    # the pretrained start reading the series with its season, as before
+    # season_adjust existed (bench/RESULTS.md, *The season divided out*)
+    "ConvLSTM (pretrained, zero-shot, no season adjustment)": (
+        "ConvLSTM",
+        {"init": "pretrained", "fine_tune": False, "season_adjust": "none"},
+    ),
+    "ConvLSTM (pretrained, fine-tuned, no season adjustment)": (
+        "ConvLSTM",
+        {"init": "pretrained", "fine_tune": True, "season_adjust": "none"},
+    ),
+    "ConvLSTM (no season adjustment)": ("ConvLSTM", {"season_adjust": "none"}),
     "ConvLSTM (pretrained, fine-tuned, log)": (
         "ConvLSTM",
         {"init": "pretrained", "fine_tune": True, "transform": "log"},

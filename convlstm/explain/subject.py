@@ -210,6 +210,8 @@ class Window:
             frames use the last ``rows * width`` values).
         future: the timestamps the forecast from this window covers.
         actual: the true values there (NaN past the end of the data).
+        end: the window's end in the series (the position of the first
+            forecast step).
     """
 
     dates: pd.DatetimeIndex
@@ -222,16 +224,20 @@ class Window:
     image_start: int
     future: pd.DatetimeIndex
     actual: np.ndarray
+    end: int
 
 
 def to_data_units(subject: Subject, window: Window, values: np.ndarray) -> np.ndarray:
     """Net outputs for ``window`` (normalised units) in the series' units.
 
-    Undoes the window's normalisation and the model's transform, as ``predict``
-    does: for the last window this is the model's forecast.
+    Undoes the window's normalisation and the model's transform (and the season
+    a pretrained start divided out), as ``predict`` does: for the last window this
+    is the model's forecast.
     """
     work = np.asarray(values, dtype=np.float64) * window.scale + window.loc
-    return work if subject.model is None else subject.model.untransform_values(work)
+    if subject.model is None:
+        return work
+    return subject.model.untransform_values(work, start=window.end)
 
 
 def make_window(subject: Subject, end: int | None = None) -> Window:
@@ -253,7 +259,7 @@ def make_window(subject: Subject, end: int | None = None) -> Window:
             f"the window must end between {lookback} and {n}, got {end}"
         )
     raw = y.to_numpy(dtype=np.float64)[end - lookback : end].copy()
-    work = raw if subject.model is None else subject.model.transform_values(raw)
+    work = raw if subject.model is None else subject.model.transform_values(raw, end)
     x, loc, scale = normalise(torch.from_numpy(work)[None, :], subject.norm_period)
     net = subject.net
     image_start = lookback - net.rows * net.width
@@ -281,4 +287,5 @@ def make_window(subject: Subject, end: int | None = None) -> Window:
         image_start=image_start,
         future=future,
         actual=actual,
+        end=end,
     )

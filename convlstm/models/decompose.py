@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,10 @@ from ..data import seasonal_periods
 
 __all__ = [
     "MAX_POINTS",
+    "SeasonAdjustment",
     "candidate_periods",
+    "classical_indices",
+    "season_adjustment",
     "recent",
     "seasons_checked",
     "extend_seasonal",
@@ -51,6 +55,74 @@ def candidate_periods(
 def feasible_periods(periods: tuple[int, ...], n: int, *, cycles: int = 2) -> tuple:
     """The periods above 1 of which a series of ``n`` points holds ``cycles`` cycles."""
     return tuple(int(p) for p in periods if p > 1 and n >= cycles * p)
+
+
+def classical_indices(x: np.ndarray, m: int, kind: str) -> np.ndarray:
+    """Seasonal indices (``m`` of them) of a classical decomposition of ``x``
+    (``kind`` "multiplicative" or "additive"), aligned with ``x[0]``."""
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = seasonal_decompose(x, model=kind, period=m)
+    return np.asarray(res.seasonal[:m], dtype=float)
+
+
+@dataclass(frozen=True)
+class SeasonAdjustment:
+    """A season divided out of (or, for a series with values at or below 0,
+    subtracted from) a series: ``indices[k]`` is the factor of every position
+    ``p`` of the series with ``p % len(indices) == k`` (position 0 is the
+    series' first point), so it extends to any later position."""
+
+    kind: str  # "multiplicative" or "additive"
+    indices: np.ndarray
+
+    def remove(self, values: np.ndarray, start: int) -> np.ndarray:
+        """``values`` at positions ``start, start + 1, ...`` without the season."""
+        factors = self._at(start, len(values))
+        if self.kind == "multiplicative":
+            return values / factors
+        return values - factors
+
+    def restore(self, values: np.ndarray, start: int) -> np.ndarray:
+        """The inverse of :meth:`remove`: the season put back."""
+        factors = self._at(start, len(values))
+        if self.kind == "multiplicative":
+            return values * factors
+        return values + factors
+
+    def _at(self, start: int, count: int) -> np.ndarray:
+        positions = np.arange(int(start), int(start) + int(count))
+        return self.indices[positions % len(self.indices)]
+
+
+def season_adjustment(
+    x: np.ndarray, m: int, multiplicative: bool | None = None
+) -> SeasonAdjustment | None:
+    """The M3 Theta method's deseasonalisation of ``x`` for a season of ``m``
+    steps: where ``x`` holds two cycles and :func:`seasonality_test` finds the
+    season, a classical decomposition's indices; None where there is no season
+    to remove (or its multiplicative indices come out near 0).
+
+    Args:
+        multiplicative: whether the season is a factor (else a term added);
+            None: a factor for a positive series, as the Theta method has it.
+    """
+    x = np.asarray(x, dtype=float)
+    if not feasible_periods((int(m),), len(x)) or not np.isfinite(x).all():
+        return None
+    if not seasonality_test(x, int(m)):
+        return None
+    if multiplicative is None:
+        multiplicative = bool((x > 0).all())
+    kind = "multiplicative" if multiplicative and (x > 0).all() else "additive"
+    indices = classical_indices(x, int(m), kind)
+    if not np.isfinite(indices).all():
+        return None
+    if kind == "multiplicative" and (np.abs(indices) < 1e-10).any():
+        return None
+    return SeasonAdjustment(kind, indices)
 
 
 # Critical value of the seasonality test: the 95% normal quantile, i.e. a two-sided

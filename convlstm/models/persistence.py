@@ -45,6 +45,8 @@ FORMAT = "convlstm-forecast/neural-1"
 # Largest config.json and weights a bundle may hold (checked before reading them).
 MAX_CONFIG_BYTES = 4 * 2**20
 MAX_WEIGHT_BYTES = 1024 * 2**20
+# Most seasonal indices a stored season adjustment may hold (a year of half-hours).
+MAX_SEASON_INDICES = 48 * 366
 # The zip member of a model bundle that holds the record (the loader ignores it).
 BUNDLE_RECORD = "record.json"
 # The zip member of a panel model's bundle with every series' last window.
@@ -118,6 +120,28 @@ def model_to_bytes(model: NeuralForecaster) -> bytes:
         if partner is not None:
             zf.writestr(PARTNER, model_to_bytes(partner))
     return buffer.getvalue()
+
+
+def season_adjust_ok(state: Any) -> bool:
+    """Whether a stored ``season_adjust_`` is None or a kind with 2 to
+    ``MAX_SEASON_INDICES`` finite indices (none near 0 when multiplicative)."""
+    if state is None:
+        return True
+    if not isinstance(state, dict) or set(state) != {"kind", "indices"}:
+        return False
+    indices = state["indices"]
+    if state["kind"] not in ("multiplicative", "additive") or not isinstance(
+        indices, list
+    ):
+        return False
+    if not 2 <= len(indices) <= MAX_SEASON_INDICES or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in indices
+    ):
+        return False
+    values = np.asarray(indices, dtype=np.float64)
+    if not np.isfinite(values).all():
+        return False
+    return state["kind"] == "additive" or bool((np.abs(values) >= 1e-10).all())
 
 
 def padded_window_ok(window: np.ndarray) -> bool:
@@ -284,6 +308,8 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
         transforms = ("log", "none", *(("per series",) if config.get("panel") else ()))
         if getattr(model, "transform_", "none") not in transforms:
             raise DataError(f"{bad}: unknown transform {model.transform_!r}")
+        if not season_adjust_ok(model.__dict__.get("season_adjust_")):
+            raise DataError(f"{bad}: the stored season adjustment is damaged")
         if config.get("panel") is not None:
             if windows is None:
                 raise DataError(f"{bad}: a panel model without {PANEL_WINDOWS}")

@@ -21,6 +21,7 @@ from .base import BaseForecaster
 from .checks import check_horizon, check_season_length
 from .decompose import (
     candidate_periods,
+    classical_indices,
     extend_seasonal,
     feasible_periods,
     recent,
@@ -122,7 +123,7 @@ class ThetaForecaster(BaseForecaster):
         if len(periods) == 1:
             m = periods[0]
             kind = "multiplicative" if (x > 0).all() else "additive"
-            indices = _classical_indices(x, m, kind)
+            indices = classical_indices(x, m, kind)
             if kind == "multiplicative" and (np.abs(indices) < 1e-10).any():
                 periods, kind = (), "none"
             elif kind == "multiplicative":
@@ -260,13 +261,3 @@ def _check_theta(theta: object) -> float:
     if not np.isfinite(theta) or theta < 1:
         raise ParameterError(f"theta must be a finite number >= 1, got {theta!r}")
     return float(theta)
-
-
-def _classical_indices(x: np.ndarray, m: int, kind: str) -> np.ndarray:
-    """Seasonal indices of a classical decomposition, aligned with ``x[0]``."""
-    from statsmodels.tsa.seasonal import seasonal_decompose
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = seasonal_decompose(x, model=kind, period=m)
-    return np.asarray(res.seasonal[:m], dtype=float)
