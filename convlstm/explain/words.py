@@ -28,7 +28,8 @@ def frames_text(subject: Subject) -> str:
     net = subject.net
     season = " - one season per row" if subject.width > 1 else ""
     return (
-        "The window is normalised (minus the mean of its last season, divided by "
+        _season_adjust_text(subject)
+        + "The window is normalised (minus the mean of its last season, divided by "
         f"its typical one-step change) and cut into **rows of {net.width} steps**"
         f"{season}. Stacked, the rows form an image of {net.rows} x {net.width}: "
         "along a row you move in time, down a column you see the *same phase* in "
@@ -42,6 +43,23 @@ def frames_text(subject: Subject) -> str:
             "from frame to frame, so here it works as a convolution (a longer "
             "series gives more frames)."
         )
+    )
+
+
+def _season_adjust_text(subject: Subject) -> str:
+    """The sentence on the season a pretrained start divided out ("" if none)."""
+    model = subject.model
+    adjust = None if model is None else model.season_adjustment()
+    if adjust is None:
+        return ""
+    how = "divided out" if adjust.kind == "multiplicative" else "subtracted"
+    back = "multiplied" if adjust.kind == "multiplicative" else "added"
+    return (
+        "First the series' season is "
+        f"**{how}** ({len(adjust.indices)} seasonal indices of a classical "
+        "decomposition of the whole series, as the Theta method "
+        "does): the pretrained network reads the rest, and the season is "
+        f"{back} back into its forecast. "
     )
 
 
