@@ -1302,6 +1302,19 @@ class ConvLSTMForecaster(NeuralForecaster):
             self.init_note_ = (
                 f"{self.init_note_}; {shape}" if self.init_note_ else shape
             )
+        pretrained = self.__dict__.get("partner_", self)
+        if init in ("pretrained", "both") and (
+            adjust := pretrained.season_adjustment()
+        ):
+            how = "divided" if adjust.kind == "multiplicative" else "subtracted"
+            words = (
+                f"the pretrained network read the series with its season {how} "
+                "out (a classical decomposition of the whole series), put back "
+                "into its forecast"
+            )
+            self.init_note_ = (
+                f"{self.init_note_}; {words}" if self.init_note_ else words
+            )
         return self
 
     def _shape_note(self, start: str) -> str | None:

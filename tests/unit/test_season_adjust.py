@@ -72,8 +72,12 @@ def test_the_pretrained_start_forecasts_the_series_without_its_season():
     model = ConvLSTMForecaster(horizon=18, **ZERO_SHOT).fit(y)
     state = model.season_adjust_
     assert state["kind"] == "multiplicative" and len(state["indices"]) == 12
+    assert model.init_note_ == (
+        "the pretrained network read the series with its season divided out (a "
+        "classical decomposition of the whole series), put back into its forecast"
+    )
     plain = ConvLSTMForecaster(horizon=18, season_adjust="none", **ZERO_SHOT).fit(y)
-    assert plain.season_adjust_ is None
+    assert plain.season_adjust_ is None and plain.init_note_ is None
     assert not np.allclose(model.predict(), plain.predict())
     # from the same origin, through every path that forecasts
     np.testing.assert_allclose(model.forecast_after(y.to_numpy()), model.predict())
