@@ -331,6 +331,7 @@ class NeuralForecaster(BaseForecaster):
     def _setup(self, y: pd.Series) -> tuple[pd.Series, np.ndarray, torch.Tensor]:
         """Everything :meth:`fit` does before training; returns what training needs."""
         self.index_ = None  # not fitted until a fit has finished
+        self.__dict__.pop("season_adjust_", None)  # a pretrained start's alone
         self.check_params()
         lookback_text = (
             f"lookback {self.lookback}"
