@@ -59,13 +59,25 @@ def feasible_periods(periods: tuple[int, ...], n: int, *, cycles: int = 2) -> tu
 
 def classical_indices(x: np.ndarray, m: int, kind: str) -> np.ndarray:
     """Seasonal indices (``m`` of them) of a classical decomposition of ``x``
-    (``kind`` "multiplicative" or "additive"), aligned with ``x[0]``."""
-    from statsmodels.tsa.seasonal import seasonal_decompose
-
-    with warnings.catch_warnings():
+    (``kind`` "multiplicative" or "additive"), aligned with ``x[0]``: the mean
+    per phase of ``x`` over (or minus) its centred moving average of ``m``
+    steps, scaled to a mean of 1 (or 0). The numbers of statsmodels'
+    ``seasonal_decompose``, computed in numpy: a panel of a thousand series
+    needs a thousand of them."""
+    x = np.asarray(x, dtype=float)
+    n, m = len(x), int(m)
+    # an even season takes a 2 x m moving average, which keeps it centred
+    even = np.r_[0.5, np.ones(m - 1), 0.5] / m
+    weights = even if m % 2 == 0 else np.full(m, 1.0 / m)
+    half = len(weights) // 2
+    trend = np.full(n, np.nan)
+    trend[half : n - half] = np.convolve(x, weights, mode="valid")
+    multiplicative = kind == "multiplicative"
+    with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = seasonal_decompose(x, model=kind, period=m)
-    return np.asarray(res.seasonal[:m], dtype=float)
+        detrended = x / trend if multiplicative else x - trend
+        means = np.array([np.nanmean(detrended[i::m]) for i in range(m)])
+    return means / means.mean() if multiplicative else means - means.mean()
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,7 @@ class NeuralForecaster(BaseForecaster):
         "panel_names_",
         "panel_windows_",
         "panel_log_",
+        "panel_season_",
         "panel_ends_",
         "panel_offset_",
         "panel_min_context_",
@@ -866,6 +867,11 @@ class NeuralForecaster(BaseForecaster):
         self._check_horizon_fitted(self.fitted_horizon)
         pred = self._forecast(self.panel_windows_, PANEL_REACH)
         pred[self.panel_log_] = np.exp(pred[self.panel_log_])
+        # a pretrained start's seasons, each phased to the series' first step
+        for i, state in enumerate(self.__dict__.get("panel_season_") or ()):
+            if state:
+                adjust = SeasonAdjustment(state["kind"], np.asarray(state["indices"]))
+                pred[i] = adjust.restore(pred[i], 0)
         horizon = pred.shape[1]
         steps: dict[pd.Timestamp, pd.DatetimeIndex] = {}
         times = []
@@ -1049,7 +1055,8 @@ class ConvLSTMForecaster(NeuralForecaster):
             decomposition of the whole series, where the M3 Theta method's
             seasonality test finds the season (``season_adjust_`` holds its
             indices; None where there was none); "none" reads the series as it
-            is. Neither changes a start from scratch, a panel, or
+            is. On a panel, the pretrained start divides out each series' own
+            season (``panel_season_``). Neither changes a start from scratch or
             ``transform="log"``.
     """
 
@@ -1627,7 +1634,9 @@ class ConvLSTMForecaster(NeuralForecaster):
             return result
         self.start_ = "pretrained"
         min_context = self._load_pretrained(season)
-        arrays = [y.to_numpy(dtype=np.float64) for _, y in kept]
+        arrays, seasons = self._panel_season_adjusted(
+            [y.to_numpy(dtype=np.float64) for _, y in kept], season
+        )
         windows = PanelWindows.build(
             arrays,
             lookback=self.lookback_,
@@ -1640,6 +1649,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         self.n_params_ = sum(p.numel() for p in self.net_.parameters())
         self.panel_windows_ = np.stack([last_window(v, self.lookback_) for v in arrays])
         self.panel_log_ = np.zeros(len(arrays), dtype=bool)
+        self.panel_season_ = seasons
         self.panel_ends_ = pd.DatetimeIndex([y.index[-1] for _, y in kept])
         self.panel_offset_ = offset_of(index)
         self.panel_min_context_ = min_context
@@ -1649,6 +1659,29 @@ class ConvLSTMForecaster(NeuralForecaster):
         self.fit_seconds_ = time.perf_counter() - started
         self.init_note_ = fallback
         return self
+
+    def _panel_season_adjusted(
+        self, arrays: list[np.ndarray], season: int
+    ) -> tuple[list[np.ndarray], list[dict[str, Any] | None]]:
+        """A pretrained panel's series without their seasons (``season_adjust``,
+        series by series), and per series the state that puts the season back
+        into its forecast (the indices rotated to its first forecast step), or
+        None where none was divided out."""
+        states: list[dict[str, Any] | None] = [None] * len(arrays)
+        if self.season_adjust != "auto" or season not in SEASON_ADJUSTED:
+            return arrays, states
+        out = []
+        for i, values in enumerate(arrays):
+            adjust = season_adjustment(
+                values, season, multiplicative=wants_log(values, season)
+            )
+            if adjust is None:
+                out.append(values)
+                continue
+            out.append(adjust.remove(values, 0))
+            ahead = np.roll(adjust.indices, -(len(values) % season))
+            states[i] = {"kind": adjust.kind, "indices": [float(v) for v in ahead]}
+        return out, states
 
     def _fit_panel_both(
         self,

@@ -214,6 +214,7 @@ def panel_info(model: NeuralForecaster) -> dict[str, Any]:
         "tz": tz_name(model.panel_ends_),
         "freq": model.panel_offset_.freqstr,
         "log": [bool(v) for v in model.panel_log_],
+        "season": list(model.__dict__.get("panel_season_") or []),
         "min_context": int(model.panel_min_context_),
         "failed": {str(k): str(v) for k, v in dict(model.failed_).items()},
     }
@@ -440,11 +441,18 @@ def read_panel(
     min_context = info["min_context"]
     if not isinstance(min_context, int) or isinstance(min_context, bool):
         raise DataError(f"{bad}: the stored panel's min_context is not a number")
+    seasons = info.get("season") or []  # bundles before 2026-12-06 hold none
+    if not isinstance(seasons, list) or (
+        seasons
+        and (len(seasons) != len(names) or not all(map(season_adjust_ok, seasons)))
+    ):
+        raise DataError(f"{bad}: the stored season adjustment is damaged")
     return {
         "panel_names_": names,
         "panel_ends_": ends,
         "panel_offset_": to_offset(info["freq"]),
         "panel_log_": log,
+        "panel_season_": seasons or None,
         "panel_windows_": windows,
         "panel_min_context_": min_context,
         "failed_": {str(k): str(v) for k, v in dict(info["failed"]).items()},

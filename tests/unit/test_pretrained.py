@@ -331,13 +331,8 @@ def test_a_panel_is_forecast_zero_shot_in_one_pass_as_each_series_alone():
     f = model.predict()
     assert f["series"].tolist() == ["a"] * 30 + ["b"] * 30
     for name in ("a", "b"):
-        # a panel reads its series as they are (no season divided out)
         alone = ConvLSTMForecaster(
-            horizon=30,
-            init="pretrained",
-            fine_tune=False,
-            device="cpu",
-            season_adjust="none",
+            horizon=30, init="pretrained", fine_tune=False, device="cpu"
         ).fit(parts[name])
         got = f[f["series"] == name]
         np.testing.assert_allclose(

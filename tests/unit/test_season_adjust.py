@@ -13,7 +13,11 @@ import pytest
 
 from convlstm import explain
 from convlstm.errors import DataError, ParameterError
-from convlstm.models.decompose import SeasonAdjustment, season_adjustment
+from convlstm.models.decompose import (
+    SeasonAdjustment,
+    classical_indices,
+    season_adjustment,
+)
 from convlstm.models.neural import ConvLSTMForecaster
 from convlstm.models.persistence import load_model
 from convlstm.nn import member_nets
@@ -51,6 +55,17 @@ def test_the_adjustment_removes_and_restores_a_season_at_any_position():
     np.testing.assert_allclose(later, adjust.indices[np.arange(100, 105) % 12])
     additive = SeasonAdjustment("additive", np.array([1.0, -1.0]))
     np.testing.assert_allclose(additive.remove(np.zeros(3), 1), [1.0, -1.0, 1.0])
+
+
+@pytest.mark.parametrize("kind", ["multiplicative", "additive"])
+@pytest.mark.parametrize(("n", "m"), [(24, 12), (37, 12), (120, 12), (21, 7), (9, 4)])
+def test_the_indices_are_those_of_statsmodels_classical_decomposition(n, m, kind):
+    from statsmodels.tsa.seasonal import seasonal_decompose
+
+    rng = np.random.default_rng(n)
+    x = 50 + np.arange(n) + 10 * np.sin(np.arange(n)) + rng.gamma(2, 3, n)
+    expected = seasonal_decompose(x, model=kind, period=m).seasonal[:m]
+    np.testing.assert_allclose(classical_indices(x, m, kind), expected)
 
 
 def test_no_adjustment_without_a_season_two_cycles_or_finite_values():
@@ -177,3 +192,59 @@ def test_a_damaged_stored_adjustment_is_refused(value):
     bundle = ConvLSTMForecaster(horizon=6, **ZERO_SHOT).fit(_monthly(96)).to_bytes()
     with pytest.raises(DataError, match="season adjustment is damaged"):
         load_model(_with_state(bundle, value))
+
+
+def _panel(series: dict[str, pd.Series]) -> pd.DataFrame:
+    frame = pd.concat(
+        [
+            pd.DataFrame({"series": k, "time": y.index, "value": y.to_numpy()})
+            for k, y in series.items()
+        ],
+        ignore_index=True,
+    )
+    frame.attrs["freq"] = "MS"
+    return frame
+
+
+def test_a_pretrained_panel_divides_out_each_series_own_season():
+    parts = {
+        "growing": _monthly(96),
+        "flat": _monthly(61, swing="additive", growth=1.0, seed=1),
+        "noise": pd.Series(
+            np.random.default_rng(2).normal(50, 1, 60),
+            index=pd.date_range("2003-01-01", periods=60, freq="MS"),
+        ),
+    }
+    model = ConvLSTMForecaster(horizon=12, **ZERO_SHOT).fit(_panel(parts))
+    kinds = {
+        n: s and s["kind"]
+        for n, s in zip(model.panel_names_, model.panel_season_, strict=True)
+    }
+    assert kinds == {"growing": "multiplicative", "flat": "additive", "noise": None}
+    f = model.predict()
+    for name, y in parts.items():  # as each series alone
+        alone = ConvLSTMForecaster(horizon=12, **ZERO_SHOT).fit(y).predict()
+        got = f.loc[f["series"] == name, "forecast"].to_numpy()
+        np.testing.assert_allclose(got, alone.to_numpy(), rtol=1e-4)
+    again = load_model(model.to_bytes())
+    assert again.panel_season_ == model.panel_season_
+    pd.testing.assert_frame_equal(again.predict(), f)
+    # damaged: a season per series, each a kind and its indices
+    bundle = model.to_bytes()
+    for seasons in ([None], [None, None, {"kind": "cubic", "indices": [1, 2]}]):
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(bundle)) as src,
+            zipfile.ZipFile(out, "w") as zf,
+        ):
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "config.json":
+                    config = json.loads(data)
+                    config["panel"]["season"] = seasons
+                    data = json.dumps(config).encode()
+                zf.writestr(item, data)
+        with pytest.raises(DataError, match="season adjustment is damaged"):
+            load_model(out.getvalue())
+    plain = ConvLSTMForecaster(horizon=12, season_adjust="none", **ZERO_SHOT)
+    assert plain.fit(_panel(parts)).panel_season_ == [None, None, None]
