@@ -1314,10 +1314,10 @@ class ConvLSTMForecaster(NeuralForecaster):
         if init in ("pretrained", "both") and (
             adjust := pretrained.season_adjustment()
         ):
-            how = "divided" if adjust.kind == "multiplicative" else "subtracted"
+            how = "divided out" if adjust.kind == "multiplicative" else "subtracted"
             words = (
-                f"the pretrained network read the series with its season {how} "
-                "out (a classical decomposition of the whole series), put back "
+                f"the pretrained network read the series without its season ({how}: "
+                "a classical decomposition of the whole series) and put it back "
                 "into its forecast"
             )
             self.init_note_ = (

@@ -88,8 +88,9 @@ def test_the_pretrained_start_forecasts_the_series_without_its_season():
     state = model.season_adjust_
     assert state["kind"] == "multiplicative" and len(state["indices"]) == 12
     assert model.init_note_ == (
-        "the pretrained network read the series with its season divided out (a "
-        "classical decomposition of the whole series), put back into its forecast"
+        "the pretrained network read the series without its season (divided out: "
+        "a classical decomposition of the whole series) and put it back into its "
+        "forecast"
     )
     plain = ConvLSTMForecaster(horizon=18, season_adjust="none", **ZERO_SHOT).fit(y)
     assert plain.season_adjust_ is None and plain.init_note_ is None
