@@ -21,6 +21,7 @@ from convlstm.models.decompose import (
 from convlstm.models.neural import ConvLSTMForecaster
 from convlstm.models.persistence import load_model
 from convlstm.nn import member_nets
+from tests.unit.test_contract_panel import _panel
 
 ZERO_SHOT = {"init": "pretrained", "fine_tune": False, "device": "cpu"}
 
@@ -164,14 +165,15 @@ def test_a_bad_setting_is_refused():
         ConvLSTMForecaster(season_adjust="yes").fit(_monthly(96))
 
 
-def _with_state(bundle: bytes, value) -> bytes:
+def _with_config(bundle: bytes, edit) -> bytes:
+    """``bundle`` with ``edit(config)`` applied to its config.json."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(bundle)) as src, zipfile.ZipFile(out, "w") as zf:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "config.json":
                 config = json.loads(data)
-                config["state"]["season_adjust_"] = value
+                edit(config)
                 data = json.dumps(config).encode()
             zf.writestr(item, data)
     return out.getvalue()
@@ -192,19 +194,9 @@ def _with_state(bundle: bytes, value) -> bytes:
 def test_a_damaged_stored_adjustment_is_refused(value):
     bundle = ConvLSTMForecaster(horizon=6, **ZERO_SHOT).fit(_monthly(96)).to_bytes()
     with pytest.raises(DataError, match="season adjustment is damaged"):
-        load_model(_with_state(bundle, value))
-
-
-def _panel(series: dict[str, pd.Series]) -> pd.DataFrame:
-    frame = pd.concat(
-        [
-            pd.DataFrame({"series": k, "time": y.index, "value": y.to_numpy()})
-            for k, y in series.items()
-        ],
-        ignore_index=True,
-    )
-    frame.attrs["freq"] = "MS"
-    return frame
+        load_model(
+            _with_config(bundle, lambda c: c["state"].update(season_adjust_=value))
+        )
 
 
 def test_a_pretrained_panel_divides_out_each_series_own_season():
@@ -233,19 +225,8 @@ def test_a_pretrained_panel_divides_out_each_series_own_season():
     # damaged: a season per series, each a kind and its indices
     bundle = model.to_bytes()
     for seasons in ([None], [None, None, {"kind": "cubic", "indices": [1, 2]}]):
-        out = io.BytesIO()
-        with (
-            zipfile.ZipFile(io.BytesIO(bundle)) as src,
-            zipfile.ZipFile(out, "w") as zf,
-        ):
-            for item in src.infolist():
-                data = src.read(item.filename)
-                if item.filename == "config.json":
-                    config = json.loads(data)
-                    config["panel"]["season"] = seasons
-                    data = json.dumps(config).encode()
-                zf.writestr(item, data)
+        damaged = _with_config(bundle, lambda c: c["panel"].update(season=seasons))  # noqa: B023
         with pytest.raises(DataError, match="season adjustment is damaged"):
-            load_model(out.getvalue())
+            load_model(damaged)
     plain = ConvLSTMForecaster(horizon=12, season_adjust="none", **ZERO_SHOT)
     assert plain.fit(_panel(parts)).panel_season_ == [None, None, None]
