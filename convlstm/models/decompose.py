@@ -82,8 +82,8 @@ def classical_indices(x: np.ndarray, m: int, kind: str) -> np.ndarray:
 
 @dataclass(frozen=True)
 class SeasonAdjustment:
-    """A season divided out of (or, for a series with values at or below 0,
-    subtracted from) a series: ``indices[k]`` is the factor of every position
+    """A season divided out of a series (``kind`` "multiplicative") or
+    subtracted from it ("additive"): ``indices[k]`` is the index of every position
     ``p`` of the series with ``p % len(indices) == k`` (position 0 is the
     series' first point), so it extends to any later position."""
 
@@ -118,8 +118,9 @@ def season_adjustment(
     to remove (or its multiplicative indices come out near 0).
 
     Args:
-        multiplicative: whether the season is a factor (else a term added);
-            None: a factor for a positive series, as the Theta method has it.
+        multiplicative: whether the season is a factor (else a term added;
+            always a term for a series with values at or below 0); None: a
+            factor for a positive series, as the Theta method has it.
     """
     x = np.asarray(x, dtype=float)
     if not feasible_periods((int(m),), len(x)) or not np.isfinite(x).all():
