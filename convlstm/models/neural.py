@@ -154,6 +154,11 @@ PANEL_MIN_HIDDEN = 16
 PANEL_REACH = 1.0
 
 
+def _season_state(indices: np.ndarray, kind: str) -> dict[str, Any]:
+    """A season adjustment as a fitted (and saved) attribute holds it."""
+    return {"kind": kind, "indices": [float(v) for v in indices]}
+
+
 class FitEpoch(int):
     """An epoch count of one of several fits in a row (``init="auto"``): as an
     int, the count across the fits (what a progress fraction needs); ``fit``
@@ -1554,24 +1559,12 @@ class ConvLSTMForecaster(NeuralForecaster):
         self.transform_ = (
             self._choose_transform(values) if self.transform == "log" else "none"
         )
-        self.season_adjust_ = None
-        if (
-            self.season_adjust == "auto"
-            and self.transform_ == "none"
-            and season in SEASON_ADJUSTED
-        ):
-            # a factor where the seasonal swing grows with the level (the
-            # ARIMA's test), else a term: on validation the two tied (M3 and
-            # Tourism), and a factor ran an additive season of a series that
-            # doubled over its years 2.7 times as far off (bench/RESULTS.md)
-            adjust = season_adjustment(
-                values, season, multiplicative=wants_log(values, season)
-            )
-            if adjust is not None:
-                self.season_adjust_ = {
-                    "kind": adjust.kind,
-                    "indices": [float(v) for v in adjust.indices],
-                }
+        adjust = self._pretrained_season(values, season)
+        self.season_adjust_ = (
+            _season_state(adjust.indices, adjust.kind)
+            if adjust is not None and self.transform_ == "none"
+            else None
+        )
         windows = PanelWindows.build(
             [self.transform_values(values)],
             lookback=self.lookback_,
@@ -1668,20 +1661,31 @@ class ConvLSTMForecaster(NeuralForecaster):
         into its forecast (the indices rotated to its first forecast step), or
         None where none was divided out."""
         states: list[dict[str, Any] | None] = [None] * len(arrays)
-        if self.season_adjust != "auto" or season not in SEASON_ADJUSTED:
-            return arrays, states
         out = []
         for i, values in enumerate(arrays):
-            adjust = season_adjustment(
-                values, season, multiplicative=wants_log(values, season)
-            )
+            adjust = self._pretrained_season(values, season)
             if adjust is None:
                 out.append(values)
                 continue
             out.append(adjust.remove(values, 0))
             ahead = np.roll(adjust.indices, -(len(values) % season))
-            states[i] = {"kind": adjust.kind, "indices": [float(v) for v in ahead]}
+            states[i] = _season_state(ahead, adjust.kind)
         return out, states
+
+    def _pretrained_season(
+        self, values: np.ndarray, season: int
+    ) -> SeasonAdjustment | None:
+        """The season a pretrained start divides out of ``values`` (None: none,
+        or ``season_adjust`` is "none", or ``season`` not in
+        :data:`SEASON_ADJUSTED`). A factor where the seasonal swing grows with
+        the level (the ARIMA's test), else a term: on validation the two tied
+        (M3 and Tourism), and a factor ran an additive season of a series that
+        doubled over its years 2.7 times as far off (bench/RESULTS.md)."""
+        if self.season_adjust != "auto" or season not in SEASON_ADJUSTED:
+            return None
+        return season_adjustment(
+            values, season, multiplicative=wants_log(values, season)
+        )
 
     def _fit_panel_both(
         self,
