@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,6 +104,15 @@ class SeasonAdjustment:
         if self.kind == "multiplicative":
             return values * factors
         return values + factors
+
+    def to_state(self) -> dict[str, Any]:
+        """The adjustment as a fitted (and saved) attribute holds it."""
+        return {"kind": self.kind, "indices": [float(v) for v in self.indices]}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> SeasonAdjustment:
+        """The inverse of :meth:`to_state`."""
+        return cls(str(state["kind"]), np.asarray(state["indices"], dtype=np.float64))
 
     def _at(self, start: int, count: int) -> np.ndarray:
         positions = np.arange(int(start), int(start) + int(count))

@@ -154,11 +154,6 @@ PANEL_MIN_HIDDEN = 16
 PANEL_REACH = 1.0
 
 
-def _season_state(indices: np.ndarray, kind: str) -> dict[str, Any]:
-    """A season adjustment as a fitted (and saved) attribute holds it."""
-    return {"kind": kind, "indices": [float(v) for v in indices]}
-
-
 class FitEpoch(int):
     """An epoch count of one of several fits in a row (``init="auto"``): as an
     int, the count across the fits (what a progress fraction needs); ``fit``
@@ -567,9 +562,7 @@ class NeuralForecaster(BaseForecaster):
         state = self.__dict__.get("season_adjust_")
         if not state:
             return None
-        return SeasonAdjustment(
-            str(state["kind"]), np.asarray(state["indices"], dtype=np.float64)
-        )
+        return SeasonAdjustment.from_state(state)
 
     def predict(self) -> pd.Series:
         """Forecast the ``horizon`` steps after the end of the fitted series.
@@ -875,8 +868,7 @@ class NeuralForecaster(BaseForecaster):
         # a pretrained start's seasons, each phased to the series' first step
         for i, state in enumerate(self.__dict__.get("panel_season_") or ()):
             if state:
-                adjust = SeasonAdjustment(state["kind"], np.asarray(state["indices"]))
-                pred[i] = adjust.restore(pred[i], 0)
+                pred[i] = SeasonAdjustment.from_state(state).restore(pred[i], 0)
         horizon = pred.shape[1]
         steps: dict[pd.Timestamp, pd.DatetimeIndex] = {}
         times = []
@@ -1561,7 +1553,7 @@ class ConvLSTMForecaster(NeuralForecaster):
         )
         adjust = self._pretrained_season(values, season)
         self.season_adjust_ = (
-            _season_state(adjust.indices, adjust.kind)
+            adjust.to_state()
             if adjust is not None and self.transform_ == "none"
             else None
         )
@@ -1669,7 +1661,7 @@ class ConvLSTMForecaster(NeuralForecaster):
                 continue
             out.append(adjust.remove(values, 0))
             ahead = np.roll(adjust.indices, -(len(values) % season))
-            states[i] = _season_state(ahead, adjust.kind)
+            states[i] = SeasonAdjustment(adjust.kind, ahead).to_state()
         return out, states
 
     def _pretrained_season(
