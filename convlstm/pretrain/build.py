@@ -116,6 +116,7 @@ def pretrain_family(
         # anchor's drift, the others take it
         drift = fits[0][1].anchor_drift_ if fits else _CHOOSE
         model = _pretrainer(steps, drift)(
+            init="scratch",
             horizon=fam.horizon,
             season_length=fam.season,
             hidden_size=hidden_size,

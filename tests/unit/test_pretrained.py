@@ -269,6 +269,23 @@ def test_pretraining_is_deterministic(tmp_path, monkeypatch):
     assert a["corpus"]["dropped"] == ["M1:QNC18"]  # the card says what was left out
 
 
+def test_pretraining_trains_from_scratch_without_the_shipped_network(
+    tmp_path, monkeypatch
+):
+    # the default init="auto" would also fine-tune the shipped network on the
+    # corpus (a panel's partner): time spent on a net the build never writes
+    from convlstm.models import neural
+    from convlstm.pretrain import build, corpus
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("pretraining read the shipped network")
+
+    monkeypatch.setattr(corpus, "build_corpus", tiny_corpus)
+    monkeypatch.setattr(neural.ConvLSTMForecaster, "_load_pretrained", refuse)
+    entry = build.pretrain_family("quarterly", tmp_path, members=1, device="cpu")
+    assert entry["members"] == 1 and (tmp_path / entry["file"]).exists()
+
+
 def test_rebuilding_some_families_keeps_the_others_in_the_card(tmp_path, monkeypatch):
     from convlstm.pretrain import build
 
