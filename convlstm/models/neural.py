@@ -57,7 +57,12 @@ from .rules import (
     panel_lookback_rule,
 )
 
-__all__ = ["ConvLSTMForecaster", "LSTMForecaster", "load_model"]
+__all__ = [
+    "ConvLSTMForecaster",
+    "LSTMForecaster",
+    "load_model",
+    "pretrained_season_adjustment",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +176,21 @@ class FitEpoch(int):
         count = super().__new__(cls, value)
         count.fit, count.within, count.span = fit, within, span
         return count
+
+
+def pretrained_season_adjustment(
+    values: np.ndarray, season: int
+) -> SeasonAdjustment | None:
+    """The season the pretrained start divides out of ``values`` with
+    ``season_adjust="auto"`` (None: none, or ``season`` not in
+    :data:`SEASON_ADJUSTED`); pretraining reads its corpus the same way. A factor
+    where the seasonal swing grows with the level (the ARIMA's test), else a term:
+    on validation the two tied (M3 and Tourism), and a factor ran an additive
+    season of a series that doubled over its years 2.7 times as far off
+    (bench/RESULTS.md)."""
+    if season not in SEASON_ADJUSTED:
+        return None
+    return season_adjustment(values, season, multiplicative=wants_log(values, season))
 
 
 def _staged(
@@ -1667,17 +1687,12 @@ class ConvLSTMForecaster(NeuralForecaster):
     def _pretrained_season(
         self, values: np.ndarray, season: int
     ) -> SeasonAdjustment | None:
-        """The season a pretrained start divides out of ``values`` (None: none,
-        or ``season_adjust`` is "none", or ``season`` not in
-        :data:`SEASON_ADJUSTED`). A factor where the seasonal swing grows with
-        the level (the ARIMA's test), else a term: on validation the two tied
-        (M3 and Tourism), and a factor ran an additive season of a series that
-        doubled over its years 2.7 times as far off (bench/RESULTS.md)."""
-        if self.season_adjust != "auto" or season not in SEASON_ADJUSTED:
+        """The season a pretrained start divides out of ``values``
+        (:func:`pretrained_season_adjustment`; None also where ``season_adjust``
+        is "none")."""
+        if self.season_adjust != "auto":
             return None
-        return season_adjustment(
-            values, season, multiplicative=wants_log(values, season)
-        )
+        return pretrained_season_adjustment(values, season)
 
     def _fit_panel_both(
         self,

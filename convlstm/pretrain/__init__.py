@@ -11,6 +11,7 @@ from .corpus import (
     competition_panel,
     family_of,
     synthetic_panel,
+    without_season,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "competition_panel",
     "family_of",
     "synthetic_panel",
+    "without_season",
 ]

@@ -48,6 +48,10 @@ SYNTHETIC: int | None = 5000
 #: 13.16; bench/RESULTS.md): three keep most of the gain at three times one net's
 #: fine-tuning time, where five would take five.
 MEMBERS = 3
+#: Whether each family's corpus is read without its season, as the pretrained
+#: start reads a series it forecasts (``season_adjust="auto"``; the quarterly and
+#: monthly families only).
+SEASON_ADJUSTED = False
 
 
 def _code_version() -> str:
@@ -78,6 +82,7 @@ def pretrain_family(
     patience: int = PATIENCE,
     learning_rate: float = LEARNING_RATE,
     lookback: int | None = None,
+    season_adjusted: bool = SEASON_ADJUSTED,
 ) -> dict[str, Any]:
     """Train the nets of one family on its corpus and write their weights.
 
@@ -91,6 +96,8 @@ def pretrain_family(
             competition series (:func:`build_corpus`), to validate a recipe.
         hidden_size, steps, patience, learning_rate, lookback: the recipe
             (``steps`` None: the panel fit's own cap; ``lookback`` None: its rule).
+        season_adjusted: train on the corpus without each series' season
+            (:func:`~convlstm.pretrain.corpus.without_season`).
 
     Returns:
         The family's entry of the model card.
@@ -102,7 +109,7 @@ def pretrain_family(
 
     from ..errors import ParameterError
     from ..nn import MAX_MEMBERS, NetEnsemble
-    from .corpus import FAMILIES, build_corpus
+    from .corpus import FAMILIES, build_corpus, without_season
 
     if not 1 <= int(members) <= MAX_MEMBERS:
         raise ParameterError(f"members must be in 1..{MAX_MEMBERS}, got {members}")
@@ -111,6 +118,8 @@ def pretrain_family(
     for k in range(int(members)):
         started = time.perf_counter()
         corpus = build_corpus(fam, synthetic=synthetic, seed=seed + k, holdout=holdout)
+        if season_adjusted:
+            corpus = without_season(corpus, fam.season)
         built = time.perf_counter() - started
         # the nets of an ensemble share one set-up: the first chooses the
         # anchor's drift, the others take it
@@ -167,6 +176,8 @@ def pretrain_family(
             # out of the corpus as copies of held-out series (left_out.json)
             "left_out": {k: v for k, v in model.failed_.items()},
             "dropped": sorted(corpus.attrs.get("dropped", [])),
+            # series read without their season (season_adjusted)
+            "season_adjusted": corpus.attrs.get("season_adjusted"),
             # the synthetic series differ by member (seed + k): their points
             "points_by_member": [int(len(c)) for c, _, _, _ in fits],
         },
@@ -403,6 +414,13 @@ def main(argv: list[str] | None = None) -> int:
         default={},
         help="window per family as JSON, e.g. '{\"monthly\": 36}' (default: rule)",
     )
+    p.add_argument(
+        "--season-adjusted",
+        action=argparse.BooleanOptionalAction,
+        default=SEASON_ADJUSTED,
+        help="train on the corpus without each series' season, as the pretrained "
+        "start reads a quarterly or monthly series",
+    )
     p.add_argument("--out", type=Path, default=WEIGHTS_DIR)
     args = p.parse_args(argv)
     families = [f.strip() for f in args.families.split(",") if f.strip()]
@@ -439,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
             patience=args.patience,
             learning_rate=args.lr,
             lookback=args.lookback.get(family),
+            season_adjusted=args.season_adjusted,
         )
         card["families"][family]["built"] = {
             k: card[k] for k in ("command", "created", "code")

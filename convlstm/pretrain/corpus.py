@@ -40,6 +40,7 @@ __all__ = [
     "competition_panel",
     "family_of",
     "synthetic_panel",
+    "without_season",
 ]
 
 
@@ -294,6 +295,28 @@ def build_corpus(
         time.perf_counter() - started,
     )
     return panel
+
+
+def without_season(panel: pd.DataFrame, season: int) -> pd.DataFrame:
+    """``panel`` (sorted by series) with each series read as the pretrained start
+    reads a series it forecasts: its season divided out where it has one
+    (:func:`convlstm.models.neural.pretrained_season_adjustment`), else as it
+    was; ``attrs["season_adjusted"]`` counts the series adjusted."""
+    from ..models.neural import pretrained_season_adjustment
+
+    names = panel["series"].to_numpy()
+    values = panel["value"].to_numpy(dtype=np.float64).copy()
+    starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+    ends = np.r_[starts[1:], len(names)]
+    adjusted = 0
+    for lo, hi in zip(starts, ends, strict=True):
+        adjust = pretrained_season_adjustment(values[lo:hi], int(season))
+        if adjust is not None:
+            values[lo:hi] = adjust.remove(values[lo:hi], 0)
+            adjusted += 1
+    out = panel.assign(value=values)
+    out.attrs = {**panel.attrs, "season_adjusted": adjusted}
+    return out
 
 
 # -- assembling the frame -------------------------------------------------------

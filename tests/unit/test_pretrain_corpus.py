@@ -23,6 +23,7 @@ from convlstm.pretrain import (
     build_corpus,
     competition_panel,
     synthetic_panel,
+    without_season,
 )
 from convlstm.pretrain import SYNTHETIC_ONLY as SYNTHETIC_ONLY_COUNT
 
@@ -313,3 +314,47 @@ def test_bad_settings():
         synthetic_panel("yearly", 5, seed=1.5)  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match="synthetic"):
         build_corpus("yearly", synthetic=-2)
+
+
+def test_without_season_reads_the_corpus_as_the_pretrained_start_reads_a_series():
+    from convlstm.models.neural import pretrained_season_adjustment
+
+    rng = np.random.default_rng(3)
+    n = 72
+    t = np.arange(n)
+    season = 1 + 0.3 * np.sin(2 * np.pi * t / 12)
+    items = {
+        "a": 100 * np.exp(0.01 * t) * season * rng.lognormal(0, 0.02, n),
+        "b": 50 + rng.normal(0, 1, n).cumsum(),  # a walk: no season
+        "c": 20 + 5 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 0.3, n),
+    }
+    panel = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "series": k,
+                    "time": pd.date_range(START, periods=n, freq="MS"),
+                    "value": v,
+                }
+            )
+            for k, v in items.items()
+        ],
+        ignore_index=True,
+    )
+    panel.attrs = {"freq": "MS", "sizes": {"x": 3}}
+    out = without_season(panel, 12)
+    assert out.attrs["season_adjusted"] == 2 and out.attrs["sizes"] == {"x": 3}
+    assert panel.attrs.get("season_adjusted") is None  # the input is untouched
+    for name, values in items.items():
+        got = out.loc[out["series"] == name, "value"].to_numpy()
+        adjust = pretrained_season_adjustment(values, 12)
+        want = values if adjust is None else adjust.remove(values, 0)
+        np.testing.assert_allclose(got, want)
+        assert (adjust is None) == (name == "b")
+    # the season is gone: the month-of-year means of the seasonal series flatten
+    c = out.loc[out["series"] == "c", "value"].to_numpy().reshape(-1, 12)
+    assert np.ptp(c.mean(axis=0)) < 1.0 < np.ptp(items["c"].reshape(-1, 12).mean(0))
+    # a season without a pretrained adjustment (yearly, daily...) leaves it as it was
+    same = without_season(panel, 7)
+    np.testing.assert_array_equal(same["value"], panel["value"])
+    assert same.attrs["season_adjusted"] == 0

@@ -286,6 +286,24 @@ def test_pretraining_trains_from_scratch_without_the_shipped_network(
     assert entry["members"] == 1 and (tmp_path / entry["file"]).exists()
 
 
+def test_pretraining_on_the_corpus_without_its_season(tmp_path, monkeypatch):
+    from convlstm.pretrain import build, corpus
+
+    def seasonal(family, *, synthetic=None, seed=0, holdout=False):
+        panel = tiny_corpus(family, seed=seed)
+        phase = np.tile(np.array([1.2, 0.9, 0.8, 1.1]), len(panel) // 4)
+        return panel.assign(value=panel["value"] * phase)
+
+    monkeypatch.setattr(corpus, "build_corpus", seasonal)
+    plain = build.pretrain_family("quarterly", tmp_path, members=1, device="cpu")
+    adjusted = build.pretrain_family(
+        "quarterly", tmp_path, members=1, device="cpu", season_adjusted=True
+    )
+    assert plain["corpus"]["season_adjusted"] is None
+    assert adjusted["corpus"]["season_adjusted"] == 6  # every series had a season
+    assert adjusted["sha256"] != plain["sha256"]
+
+
 def test_rebuilding_some_families_keeps_the_others_in_the_card(tmp_path, monkeypatch):
     from convlstm.pretrain import build
 
