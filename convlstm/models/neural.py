@@ -182,11 +182,11 @@ def pretrained_season_adjustment(
     values: np.ndarray, season: int
 ) -> SeasonAdjustment | None:
     """The season the pretrained start divides out of ``values`` with
-    ``season_adjust="auto"`` (None: none, or ``season`` not in
-    :data:`SEASON_ADJUSTED`); pretraining reads its corpus the same way. A factor
-    where the seasonal swing grows with the level (the ARIMA's test), else a term:
-    on validation the two tied (M3 and Tourism), and a factor ran an additive
-    season of a series that doubled over its years 2.7 times as far off
+    ``season_adjust="auto"`` (and ``--season-adjusted`` pretraining out of a
+    corpus series); None: none, or ``season`` not in :data:`SEASON_ADJUSTED`. A
+    factor where the seasonal swing grows with the level (the ARIMA's test), else
+    a term: on validation the two tied (M3 and Tourism), and a factor ran an
+    additive season of a series that doubled over its years 2.7 times as far off
     (bench/RESULTS.md)."""
     if season not in SEASON_ADJUSTED:
         return None
