@@ -23,11 +23,13 @@ out, ``--sample`` series per type; mean MASE per type). Nothing is written.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import time
 import warnings
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -55,13 +57,18 @@ POOL_RATIO = AUTO_POOL_RATIO
 
 
 def combine(
-    y: pd.Series, horizon: int, seed: int, params: dict[str, Any] | None = None
+    y: pd.Series,
+    horizon: int,
+    seed: int,
+    params: dict[str, Any] | None = None,
+    info: dict[str, Any] | None = None,
 ) -> dict[str, np.ndarray]:
     """Each variant's forecast of the ``horizon`` steps after ``y``.
 
     ``scratch`` and ``pretrained`` are the two starts' own final fits (one is the
     default's, the other fitted with the same seed); a series the check did not
-    run on gives the default's forecast under every name.
+    run on gives the default's forecast under every name. ``info``, when given,
+    receives the default's start and each start's check error.
     """
     from convlstm.compare import make_model
     from convlstm.data import season_length
@@ -70,6 +77,8 @@ def combine(
     auto = make_model("ConvLSTM", horizon=horizon, seed=seed, **params).fit(y)
     chosen = auto.predict().to_numpy(float)
     errors = getattr(auto, "start_errors_", None) or {}
+    if info is not None:
+        info.update(start=auto.start_, errors=dict(errors))
     out = dict.fromkeys(VARIANTS, chosen)
     if len(errors) < 2:
         return out
@@ -128,8 +137,11 @@ def _arima_task(name: str) -> tuple[str, str, float]:
     return model_mae((name, "ARIMA", {}, 0, True))
 
 
-def _tourism_task(series_id: int) -> tuple[str, dict[str, float]]:
-    """One Tourism series: each variant's MASE on its held-out last horizon."""
+def _tourism_task(
+    series_id: int,
+) -> tuple[str, dict[str, float], dict[str, Any]]:
+    """One Tourism series: each variant's MASE on its held-out last horizon, and
+    the series' id, length and check errors."""
     warnings.filterwarnings("ignore")
     import torch
 
@@ -140,10 +152,13 @@ def _tourism_task(series_id: int) -> tuple[str, dict[str, float]]:
     s = COMPETITION.data()[series_id]
     y, actual, kind = to_series(COMPETITION, s, validation=True)
     train = y.to_numpy(float)
-    return s.type, {
-        v: mase(actual, f, train, kind.season)
-        for v, f in combine(y, kind.horizon, 0).items()
-    }
+    info: dict[str, Any] = {"id": int(series_id), "length": len(y)}
+    forecasts = combine(y, kind.horizon, 0, info=info)
+    return (
+        s.type,
+        {v: mase(actual, f, train, kind.season) for v, f in forecasts.items()},
+        info,
+    )
 
 
 def judge(seeds: int, jobs: int, out: Any = sys.stdout) -> dict[str, float]:
@@ -170,18 +185,33 @@ def judge(seeds: int, jobs: int, out: Any = sys.stdout) -> dict[str, float]:
     return geo
 
 
-def tourism(sample: int | None, jobs: int, out: Any = sys.stdout) -> dict[str, float]:
-    """The Tourism set's mean MASE per type and overall; returns the overall."""
+def tourism(
+    sample: int | None,
+    jobs: int,
+    out: Any = sys.stdout,
+    rows_path: Path | None = None,
+) -> dict[str, float]:
+    """The Tourism set's mean MASE per type and overall; returns the overall.
+    ``rows_path``: also write every series' row there (JSON: type, id, length,
+    the default's start, each start's check error and each variant's MASE), so
+    that another rule can be scored on them without refitting."""
     from .competition import series_ids
     from .tourism import COMPETITION
 
     ids = series_ids(COMPETITION, list(COMPETITION.types), sample, 0)
     with get_context("spawn").Pool(jobs) as pool:
         done = pool.map(_tourism_task, ids, chunksize=4)
+    if rows_path is not None:
+        rows_path.write_text(
+            json.dumps(
+                [{"type": t, **i, "mase": m} for t, m, i in done], allow_nan=True
+            )
+            + "\n"
+        )
     print(f"{'type':10s}" + "".join(f"{v:>11s}" for v in VARIANTS), file=out)
     means = {}
     for kind in [*COMPETITION.types, "all"]:
-        rows = [scores for t, scores in done if kind in (t, "all")]
+        rows = [scores for t, scores, _ in done if kind in (t, "all")]
         means = {v: float(np.nanmean([r[v] for r in rows])) for v in VARIANTS}
         print(f"{kind:10s}" + "".join(f"{means[v]:11.3f}" for v in VARIANTS), file=out)
     return means
@@ -195,12 +225,15 @@ def main(argv: list[str] | None = None) -> int:
         "--sample", type=int, default=60, help="tourism: series per type (0: all)"
     )
     p.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
+    p.add_argument(
+        "--rows", type=Path, help="tourism: write every series' scores here (JSON)"
+    )
     args = p.parse_args(argv)
     start = time.perf_counter()
     if args.set == "judge":
         judge(args.seeds, args.jobs)
     else:
-        tourism(args.sample or None, args.jobs)
+        tourism(args.sample or None, args.jobs, rows_path=args.rows)
     print(f"{time.perf_counter() - start:.0f} s (validation parts only)")
     return 0
 

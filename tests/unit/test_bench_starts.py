@@ -19,8 +19,12 @@ def _monthly(n: int) -> pd.Series:
 
 
 def test_variants_combine_the_two_starts_final_forecasts():
-    out = starts.combine(_monthly(80), 3, 0, TINY)
+    info = {}
+    out = starts.combine(_monthly(80), 3, 0, TINY, info=info)
     assert tuple(out) == starts.VARIANTS
+    # what a rule could be chosen on afterwards: the start kept and both checks
+    assert info["start"] in ("scratch", "pretrained", "both")
+    assert set(info["errors"]) == {"scratch", "pretrained"}
     s, p = out["scratch"], out["pretrained"]
     assert not np.allclose(s, p)
     np.testing.assert_allclose(out["mean"], (s + p) / 2)
