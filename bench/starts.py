@@ -17,7 +17,8 @@ Two validation sets, neither reading a test part: ``--set judge`` (the 13 series
 :mod:`bench.judge`, test part removed, its folds cut from the rest; MAE over our
 ARIMA's, geometric mean over series, neural MAE averaged over ``--seeds``) and
 ``--set tourism`` (Tourism training parts with their last official horizon held
-out, ``--sample`` series per type; mean MASE per type). Nothing is written.
+out, ``--sample`` series per type; mean MASE per type). Nothing is written but
+``--rows``: every Tourism series' scores, to score another rule without refitting.
 """
 
 from __future__ import annotations

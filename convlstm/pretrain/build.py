@@ -50,7 +50,9 @@ SYNTHETIC: int | None = 5000
 MEMBERS = 3
 #: Whether each family's corpus is read without its season, as the pretrained
 #: start reads a series it forecasts (``season_adjust="auto"``; the quarterly and
-#: monthly families only).
+#: monthly families only). Off: nets so trained tied on M3's monthly held-out ends
+#: and lost elsewhere (Tourism's quarterly and monthly validation MASE 1.922 to
+#: 2.028; bench/RESULTS.md, *Nets pretrained on series without their season*).
 SEASON_ADJUSTED = False
 
 
