@@ -1092,7 +1092,8 @@ def _add_params(p: argparse.ArgumentParser) -> None:
         choices=tuple(STARTS),
         help="where the ConvLSTM starts: auto keeps whichever of scratch and the "
         "pretrained network forecast the end of the series better (on a monthly "
-        "series both, forecasting their mean); fine-tuned and "
+        "series both, forecasting their mean, on a quarterly one both, weighted by "
+        "their checks); fine-tuned and "
         "zero-shot start from the pretrained network (default: the model's own; "
         "with many series, auto forecasts the mean of one network trained on "
         "them all and the pretrained one fine-tuned on them)",

@@ -352,8 +352,8 @@ def kept_epoch_text(name: str, model: Any, backtest: bool = True) -> str | None:
                 f"(epoch 0: {start}). {_none_lowered(int(epochs))} the error on "
                 f"the validation {'windows' if panel else 'window'} (the last "
                 f"stretch of {'each series' if panel else 'the series'}), so that "
-                "start, not anything learned, is what it adds to the mean with the "
-                f"pretrained network{settings}{folds}."
+                "start, not anything learned, is what it adds to its blend with "
+                f"the pretrained network{settings}{folds}."
             )
         if panel:
             scope = (
@@ -729,7 +729,7 @@ def run_start_notes(
 _START_WORDS = {
     "scratch": "from scratch",
     "pretrained": "from the pretrained network",
-    "both": "from both (their mean)",
+    "both": "from both (their mean, or weighted by their checks)",
 }
 
 
@@ -973,8 +973,15 @@ def network_words(used: Mapping[str, Any] | None, settings: Mapping[str, Any]) -
         # one network over a panel is widened (PANEL_MIN_HIDDEN)
         own += f" (hidden {asked} asked: a network over many series has at least {got})"
     if start == "both" and used.get("pretrained_shape"):
+        blend = used.get("blend")
+        how = (
+            "the mean"
+            if blend is None or abs(float(blend) - 0.5) < 1e-9
+            else f"a weighted mean ({round(100 * float(blend))}% and "
+            f"{100 - round(100 * float(blend))}%, by their checks)"
+        )
         return (
-            f"the mean of a network trained from scratch ({own}) and the "
+            f"{how} of a network trained from scratch ({own}) and the "
             f"pretrained network ({shape_words(used['pretrained_shape'])})"
         )
     return own

@@ -169,7 +169,8 @@ def networks_used(fitted: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     ``architecture()``), ``epochs_allowed`` (the epochs its training could take
     after the step budget), ``fine_tune`` for a pretrained start (and ``tuned``,
     whether the fine-tune kept any step) and, where both starts were kept,
-    ``pretrained_shape``."""
+    ``pretrained_shape`` (and ``blend``, the scratch start's weight, where it
+    is not their mean)."""
     out: dict[str, dict[str, Any]] = {}
     for name, model in fitted.items():
         if not callable(getattr(model, "architecture", None)):
@@ -190,6 +191,9 @@ def networks_used(fitted: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         partner = getattr(model, "partner_", None)
         if entry["start"] == "both" and partner is not None:
             entry["pretrained_shape"] = dict(partner.architecture())
+            blend = model.__dict__.get("blend_")
+            if blend is not None:  # the scratch start's weight (else the mean)
+                entry["blend"] = float(blend)
         out[str(name)] = jsonable(entry)
     return out
 

@@ -53,7 +53,7 @@ FLOOR = "floor_zero"
 # Where the ConvLSTM starts (form key START): its label and the library settings.
 START = "start"
 _START_LABELS = {
-    "auto": "whichever forecasts this series better (monthly: both)",
+    "auto": "whichever forecasts this series better (monthly, quarterly: both)",
     "scratch": "scratch (trained on this series)",
     "fine-tuned": "the pretrained network (fine-tuned)",
     "zero-shot": "the pretrained network (zero-shot)",
@@ -71,7 +71,9 @@ START_HELP = (
     "better, each fitted on the points before it (a series too short to train "
     "from scratch starts from the pretrained network); on a monthly series "
     "where both were checked, neither over twice as far off as the other, it "
-    "keeps both and forecasts their mean, which did better on validation "
+    "keeps both and forecasts their mean, and on a quarterly series where both "
+    "were checked it keeps both, each weighted by how well it forecast that end "
+    "(the inverse square of its error): each did better on validation "
     "series; the results say which start won and by how "
     "much. On the bundled datasets training from scratch is "
     "usually more accurate, on short series like the Tourism competition's the "

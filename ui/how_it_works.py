@@ -838,7 +838,9 @@ def pretrained_section(y: Any, horizon: int, seed: int, data_key: str) -> None:
         "- **So by default the ConvLSTM tries both.** Each start is fitted on the "
         "series without its last three horizons and forecasts them, and the one "
         "that did better is kept; on monthly series (a 12-step season) the "
-        "forecast is the mean of both when both passed that check. A series too "
+        "forecast is the mean of both when both passed that check, on quarterly "
+        "ones (4 steps) both weighted by the inverse square of their check "
+        "errors. A series too "
         "short to train from scratch starts from the pretrained network. The "
         "results say which start was kept, with both errors."
     )

@@ -252,11 +252,12 @@ def show_start(res: dict) -> None:
         if name in cmp.summary.index:
             start = start_of(model_params(res["params"]), name)
             if start == "auto":
-                both = (
-                    ", or on a monthly series both, forecasting their mean"
-                    if getattr(backtest, "season_length", 12) == 12
-                    else ""
-                )
+                season = getattr(backtest, "season_length", 12)
+                both = {
+                    12: ", or on a monthly series both, forecasting their mean",
+                    4: ", or on a quarterly series both, each weighted by how "
+                    "well it forecast the end of the series",
+                }.get(season, "")
                 st.caption(
                     f"{name} was set to start from whichever forecasts this series "
                     f"better: scratch or the pretrained network{both}, where both "

@@ -129,7 +129,7 @@ def subject_from_params(y: pd.Series, **params: Any) -> Subject:
 def subject_from_model(model: ConvLSTMForecaster, y: pd.Series) -> Subject:
     """Wrap a fitted ConvLSTMForecaster (e.g. from a comparison) and its series.
 
-    A model that kept both starts (``start_`` "both": the mean of the network
+    A model that kept both starts (``start_`` "both": the (weighted) mean of the network
     trained from scratch and the pretrained one) is explained by the network
     trained from scratch, with that network's own forecasts.
 

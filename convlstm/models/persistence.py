@@ -144,6 +144,16 @@ def season_adjust_ok(state: Any) -> bool:
     return state["kind"] == "additive" or bool((np.abs(values) >= 1e-10).all())
 
 
+def blend_ok(blend: Any) -> bool:
+    """Whether a stored ``blend_`` (the scratch start's weight in a fit that
+    kept both starts) is None or a number from 0 to 1."""
+    if blend is None:
+        return True
+    if not isinstance(blend, int | float) or isinstance(blend, bool):
+        return False
+    return bool(0.0 <= float(blend) <= 1.0)
+
+
 def padded_window_ok(window: np.ndarray) -> bool:
     """Whether a last window is finite values after an optional NaN left-padding
     (a series shorter than the window), with at least one value."""
@@ -311,6 +321,8 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
             raise DataError(f"{bad}: unknown transform {model.transform_!r}")
         if not season_adjust_ok(model.__dict__.get("season_adjust_")):
             raise DataError(f"{bad}: the stored season adjustment is damaged")
+        if not blend_ok(model.__dict__.get("blend_")):
+            raise DataError(f"{bad}: the stored weight of its two starts is damaged")
         if config.get("panel") is not None:
             if windows is None:
                 raise DataError(f"{bad}: a panel model without {PANEL_WINDOWS}")

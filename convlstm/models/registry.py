@@ -371,7 +371,8 @@ def route_params(params: Mapping[str, Any]) -> dict[str, Any]:
 #: Where a model with a pretrained network starts, by name (its ``init`` and
 #: ``fine_tune`` settings): the app's "starts from" control and the CLI's
 #: ``--start``. "auto" keeps whichever of scratch and the pretrained network
-#: forecast the end of the series better (on a 12-step season, both: their mean).
+#: forecast the end of the series better (on a 12-step season, both: their mean;
+#: on a 4-step one, both, weighted by their check errors).
 STARTS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
         "auto": MappingProxyType({"init": "auto"}),
@@ -542,7 +543,8 @@ for _spec in (
         "convolutional LSTM over them, on top of a linear skip and a seasonal anchor; "
         "trained from scratch or started from the network pretrained on thousands "
         "of other series, whichever forecast the end of the series better (on "
-        "monthly series both, averaged).",
+        "monthly series both, averaged; on quarterly ones both, weighted by "
+        "their checks).",
     ),
     ModelSpec(
         name="ConvLSTM (pretrained)",

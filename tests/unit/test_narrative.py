@@ -148,7 +148,7 @@ def test_kept_start_text_only_when_the_start_was_kept():
     both = SimpleNamespace(history_=[{"epoch": 1}] * 4, best_epoch_=0, start_="both")
     text = narrative.kept_start_text("ConvLSTM", both)
     assert "the network trained on this series kept its start" in text
-    assert "mean with the pretrained network" in text and "alone" not in text
+    assert "blend with the pretrained network" in text and "alone" not in text
 
 
 def test_a_big_network_is_said_with_its_size() -> None:

@@ -557,8 +557,16 @@ def _quarterly(n, seed=0):
     )
 
 
+def _yearly(n, seed=0):
+    y = _monthly(n, seed)
+    return pd.Series(
+        y.to_numpy(), index=pd.date_range("1900-01-01", periods=n, freq="YS")
+    )
+
+
 def test_auto_start_keeps_the_start_that_forecast_the_end_better():
-    y = _quarterly(120, seed=5)  # a monthly series keeps both (next test)
+    # monthly and quarterly series keep both (tests below)
+    y = _yearly(120, seed=5)
     model = ConvLSTMForecaster(init="auto", **AUTO).fit(y)
     assert model.start_ in ("scratch", "pretrained")
     errors = model.start_errors_
@@ -633,6 +641,55 @@ def test_auto_on_a_monthly_series_forecasts_the_mean_of_both_starts():
     model.set_params(init="scratch").fit(y)
     assert "partner_" not in model.__dict__
     pd.testing.assert_series_equal(model.predict(), scratch)
+
+
+def test_inverse_square_weight():
+    from convlstm.models.neural import inverse_square_weight
+
+    assert inverse_square_weight({"scratch": 1.0, "pretrained": 2.0}) == 0.8
+    assert inverse_square_weight({"scratch": 3.0, "pretrained": 1.0}) == 0.1
+    assert inverse_square_weight({"scratch": 2.0, "pretrained": 2.0}) == 0.5
+    assert inverse_square_weight({"scratch": 0.0, "pretrained": 2.0}) == 1.0
+    assert inverse_square_weight({"scratch": 0.0, "pretrained": 0.0}) == 0.5
+
+
+def test_auto_on_a_quarterly_series_weights_both_starts_by_their_checks():
+    from convlstm.models.neural import inverse_square_weight
+
+    y = _quarterly(120, seed=5)
+    model = ConvLSTMForecaster(init="auto", **AUTO).fit(y)
+    errors = model.start_errors_
+    assert model.start_ == "both" and set(errors) == {"scratch", "pretrained"}
+    w = model.blend()
+    assert w == model.blend_ == inverse_square_weight(errors) and 0 < w < 1
+    assert model.init_note_.startswith("forecasts the network trained from scratch")
+    assert f"{round(100 * w)}% from scratch" in model.init_note_
+    scratch = ConvLSTMForecaster(init="scratch", **AUTO).fit(y).predict()
+    pretrained = ConvLSTMForecaster(init="pretrained", **AUTO).fit(y).predict()
+    pd.testing.assert_series_equal(model.predict(), w * scratch + (1 - w) * pretrained)
+    np.testing.assert_allclose(
+        model.forecast_after(y.to_numpy()), model.predict().to_numpy()
+    )
+    # the bundle keeps the weight; a damaged one is refused
+    again = ConvLSTMForecaster.from_bytes(model.to_bytes())
+    assert again.blend() == w
+    pd.testing.assert_series_equal(again.predict(), model.predict())
+    for bad in (1.5, -0.1, "half", True):
+        model.blend_ = bad
+        with pytest.raises(DataError, match="weight of its two starts is damaged"):
+            ConvLSTMForecaster.from_bytes(model.to_bytes())
+    # a weight far from the mean says so where the networks are described
+    from convlstm import narrative, record
+
+    model.blend_ = w
+    used = record.networks_used({"ConvLSTM": model})["ConvLSTM"]
+    assert used["blend"] == w
+    words = narrative.network_words({**used, "blend": 0.8}, {})
+    assert words.startswith("a weighted mean (80% and 20%, by their checks) of a ")
+    assert narrative.network_words({**used, "blend": 0.5}, {}).startswith("the mean")
+    # a refit on one start drops the weight with the partner
+    model.set_params(init="scratch").fit(y)
+    assert "blend_" not in model.__dict__ and model.blend() == 0.5
 
 
 def test_a_bundle_whose_partner_is_damaged_or_nested_is_refused():
@@ -735,7 +792,7 @@ def test_the_backtest_records_how_each_fold_started_and_says_when_it_differs():
     assert "_start" not in result.per_fold.columns
     text = narrative.fold_start_text("ConvLSTM", "both", ["pretrained"])
     assert "started from the pretrained network" in text
-    assert "started from both (their mean)" in text
+    assert "started from both (their mean, or weighted by their checks)" in text
     assert narrative.fold_start_text("ConvLSTM", "scratch", ["scratch"]) is None
     mixed = narrative.fold_start_text("ConvLSTM", "both", ["pretrained", "both"])
     assert "(1 of 2 folds)" in mixed

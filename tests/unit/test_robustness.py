@@ -537,10 +537,10 @@ def test_the_auto_start_reports_its_fits_as_one_run_of_epochs():
     assert {epochs for _, epochs in seen} == {12}
     epochs = [epoch for epoch, _ in seen]
     assert epochs == sorted(set(epochs)) and epochs[-1] > 9  # moves on, never back
-    # a quarterly one: two checks, then the kept start (three)
+    # a yearly one: two checks, then the kept start (three)
     seen.clear()
     y = monthly(120)
-    y.index = pd.date_range("2000-01-01", periods=120, freq="QS")
+    y.index = pd.date_range("1900-01-01", periods=120, freq="YS")
     model = make("ConvLSTM", epochs=3).fit(y, callback=callback)
     assert model.start_ in ("scratch", "pretrained")
     assert {epochs for _, epochs in seen} == {9}
