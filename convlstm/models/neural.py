@@ -1476,11 +1476,10 @@ class ConvLSTMForecaster(NeuralForecaster):
                 f"({check})"
             )
         return (
-            f"forecasts {nets} weighted by how well each forecast the end of this "
-            f"series ({round(100 * blend)}% from scratch, "
-            f"{100 - round(100 * blend)}% pretrained; {check}): on series with a "
-            "4-step season the weights did better than choosing one on "
-            "validation series"
+            f"forecasts {nets}, each weighted by how well it forecast the end of "
+            f"this series (MAE: {scores}; {round(100 * blend)}% from scratch, "
+            f"{100 - round(100 * blend)}% pretrained): on series with a 4-step "
+            "season the weights did better than choosing one on validation series"
         )
 
     def _choose_init(
