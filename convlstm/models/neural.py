@@ -1468,12 +1468,11 @@ class ConvLSTMForecaster(NeuralForecaster):
         scores = ", ".join(f"{s} {errors[s]:.4g}" for s in AUTO_STARTS)
         tuned = "fine-tuned" if self.fine_tune else "zero-shot"
         nets = f"the network trained from scratch and the pretrained one ({tuned})"
-        check = f"the check on the end of this series, MAE: {scores}"
         if not weighted:
             return (
                 f"forecasts the mean of {nets}: on series with a 12-step season "
                 "the mean did better than choosing one on validation series "
-                f"({check})"
+                f"(the check on the end of this series, MAE: {scores})"
             )
         return (
             f"forecasts {nets}, each weighted by how well it forecast the end of "
