@@ -38,13 +38,18 @@ def test_main_runs_one_series_and_writes_the_report(tmp_path):
     assert all(math.isfinite(float(c)) for c in cells[-2:])  # both ratios measured
 
 
-def test_judge_prints_the_ratio_and_its_geometric_mean(capsys):
+def test_judge_prints_the_ratios_and_their_geometric_means(capsys):
     from bench import judge
 
     assert "nile" in judge.names() and "air_passengers" in judge.names()
     assert judge.main(["--series", "nile", "--seeds", "1", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
-    row = next(line for line in out.splitlines() if line.startswith("nile"))
-    conv, arima, ratio = (float(v) for v in row.split()[1:])
+    row = next(line for line in out.splitlines() if line.startswith("nile")).split()
+    conv, arima, ratio = (float(v) for v in row[1:4])
     assert math.isclose(ratio, conv / arima, rel_tol=1e-2)
+    best, to_best = float(row[-2]), float(row[-1])
+    assert " ".join(row[4:-2]) in ("ARIMA", "ETS", "Theta", "Seasonal naive")
+    assert best <= arima * (1 + 1e-3)  # the best includes the ARIMA
+    assert math.isclose(to_best, conv / best, rel_tol=1e-2)
     assert "geometric mean ConvLSTM / ARIMA" in out
+    assert "geometric mean ConvLSTM / the best statistical" in out
