@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         conv = float(np.mean(results[(name, neural)]))
         stats = {stat: results[(name, stat)][0] for stat in OURS_STAT}
         arima = stats["ARIMA"]
-        best = min(stats, key=lambda stat: (not math.isfinite(stats[stat]), stats[stat]))
+        usable = {stat: mae for stat, mae in stats.items() if math.isfinite(mae)}
+        best = min(usable or stats, key=lambda stat: (usable or stats)[stat])
         ratios.append(conv / arima if arima > 0 else math.nan)
         to_best.append(conv / stats[best] if stats[best] > 0 else math.nan)
         print(
