@@ -63,6 +63,7 @@ from .models.registry import (
     route_start,
     start_models,
 )
+from .models.rules import AUTO_SCRATCH_MARGIN
 from .narrative import (
     below_zero_text,
     best_untested_text,
@@ -1093,7 +1094,8 @@ def _add_params(p: argparse.ArgumentParser) -> None:
         help="where the ConvLSTM starts: auto keeps whichever of scratch and the "
         "pretrained network forecast the end of the series better (on a monthly "
         "series both, forecasting their mean, on a quarterly one both, weighted by "
-        "their checks); fine-tuned and "
+        "their checks, on a yearly one scratch only if it checked "
+        f"{AUTO_SCRATCH_MARGIN:g} times better); fine-tuned and "
         "zero-shot start from the pretrained network (default: the model's own; "
         "with many series, auto forecasts the mean of one network trained on "
         "them all and the pretrained one fine-tuned on them)",

@@ -21,6 +21,7 @@ from convlstm import (
     start_of,
 )
 from convlstm import STARTS as LIB_STARTS
+from convlstm.models.rules import AUTO_SCRATCH_MARGIN
 from convlstm.pretrained import FAMILY_OF_SEASON, family_words
 
 from .loaders import default_horizon_folds, panel_horizon_folds
@@ -73,7 +74,9 @@ START_HELP = (
     "where both were checked, neither over twice as far off as the other, it "
     "keeps both and forecasts their mean, and on a quarterly series where both "
     "were checked it keeps both, each weighted by how well it forecast that end "
-    "(the inverse square of its error): each did better on validation "
+    "(the inverse square of its error), and on a yearly series or one without a "
+    f"season it keeps scratch only where scratch forecast that end at least "
+    f"{AUTO_SCRATCH_MARGIN:g} times better: each did better on validation "
     "series; the results say which start won and by how "
     "much. On the bundled datasets training from scratch is "
     "usually more accurate, on short series like the Tourism competition's the "

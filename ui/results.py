@@ -33,6 +33,7 @@ from convlstm.models.persistence import (
     load_bundle,
 )
 from convlstm.models.registry import network_models, params_for
+from convlstm.models.rules import AUTO_SCRATCH_MARGIN
 from convlstm.record import networks_used, record_to_json
 from convlstm.report import build_report
 
@@ -257,6 +258,8 @@ def show_start(res: dict) -> None:
                     12: ", or on a monthly series both, forecasting their mean",
                     4: ", or on a quarterly series both, each weighted by how "
                     "well it forecast the end of the series",
+                    1: " (scratch only where it forecast the end of the series "
+                    f"at least {AUTO_SCRATCH_MARGIN:g} times better)",
                 }.get(season, "")
                 st.caption(
                     f"{name} was set to start from whichever forecasts this series "

@@ -372,7 +372,8 @@ def route_params(params: Mapping[str, Any]) -> dict[str, Any]:
 #: ``fine_tune`` settings): the app's "starts from" control and the CLI's
 #: ``--start``. "auto" keeps whichever of scratch and the pretrained network
 #: forecast the end of the series better (on a 12-step season, both: their mean;
-#: on a 4-step one, both, weighted by their check errors).
+#: on a 4-step one, both, weighted by their check errors; without a season,
+#: scratch only where it checked ``AUTO_SCRATCH_MARGIN`` times better).
 STARTS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
         "auto": MappingProxyType({"init": "auto"}),
@@ -544,7 +545,7 @@ for _spec in (
         "trained from scratch or started from the network pretrained on thousands "
         "of other series, whichever forecast the end of the series better (on "
         "monthly series both, averaged; on quarterly ones both, weighted by "
-        "their checks).",
+        "their checks; on yearly ones scratch only if clearly better).",
     ),
     ModelSpec(
         name="ConvLSTM (pretrained)",

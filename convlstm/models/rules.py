@@ -1,4 +1,5 @@
-"""Sizing rules of the models (row width, lookback, minimum length), torch-free.
+"""Sizing rules of the models (row width, lookback, minimum length) and the
+margin of the ConvLSTM's automatic start, torch-free.
 
 Kept apart from the model files so that the registry and the default folds can use
 them without importing torch or scipy.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "ARIMA_MIN_LENGTH",
+    "AUTO_SCRATCH_MARGIN",
     "MIN_WINDOWS",
     "NONSEASONAL_WIDTH",
     "STAT_MIN_LENGTH",
@@ -30,6 +32,10 @@ NONSEASONAL_WIDTH = 8
 # that is shorter), the rest of the window being padding.
 PANEL_MIN_POINTS = 3
 PANEL_MIN_CONTEXT = 3
+# How many times better than the pretrained network's its check error must be for
+# the ConvLSTM's init="auto" to keep the scratch start on a series without a
+# season (yearly ones too); chosen on validation (see convlstm.models.neural).
+AUTO_SCRATCH_MARGIN = 1.5
 
 
 def row_width(season: int) -> int:

@@ -12,7 +12,7 @@ import pytest
 
 from convlstm import ConvLSTMError, DataError, ParameterError, pretrained
 from convlstm.data import season_length
-from convlstm.models.neural import ConvLSTMForecaster
+from convlstm.models.neural import ConvLSTMForecaster, auto_choice
 from convlstm.models.registry import make_model, model_spec
 
 
@@ -572,7 +572,7 @@ def test_auto_start_keeps_the_start_that_forecast_the_end_better():
     errors = model.start_errors_
     assert set(errors) == {"scratch", "pretrained"}
     assert all(np.isfinite(v) and v >= 0 for v in errors.values())
-    assert model.start_ == min(errors, key=lambda s: (errors[s], s != "scratch"))
+    assert model.start_ == auto_choice(errors, 1)
     assert f"started from {'scratch' if model.start_ == 'scratch' else 'the pre'}" in (
         model.init_note_
     )
@@ -586,6 +586,40 @@ def test_auto_start_keeps_the_start_that_forecast_the_end_better():
     again = ConvLSTMForecaster.from_bytes(model.to_bytes())
     assert again.start_ == model.start_ and again.start_errors_ == errors
     pd.testing.assert_series_equal(again.predict(), model.predict())
+
+
+def test_auto_choice_asks_scratch_to_check_clearly_better_without_a_season():
+    from convlstm.models.neural import AUTO_SCRATCH_MARGIN
+
+    assert AUTO_SCRATCH_MARGIN == 1.5
+    close = {"scratch": 1.0, "pretrained": 1.4}
+    assert auto_choice(close, 1) == "pretrained"  # yearly: 1.4 times is not enough
+    assert auto_choice(close, 7) == "scratch"  # a daily season: the lower error
+    assert auto_choice({"scratch": 1.0, "pretrained": 1.5}, 1) == "scratch"
+    assert auto_choice({"scratch": 2.0, "pretrained": 1.0}, 1) == "pretrained"
+    assert auto_choice({"scratch": 1.0, "pretrained": 1.0}, 7) == "scratch"  # a tie
+    assert auto_choice({"pretrained": 3.0}, 1) == "pretrained"  # one start checked
+
+
+def test_auto_on_a_yearly_series_keeps_scratch_only_by_the_margin(monkeypatch):
+    from convlstm.models import neural
+
+    y = _yearly(120, seed=5)
+    first = ConvLSTMForecaster(init="auto", **AUTO).fit(y)
+    errors = first.start_errors_
+    ratio = errors["pretrained"] / errors["scratch"]
+    assert first.start_ == "scratch" and ratio > neural.AUTO_SCRATCH_MARGIN
+    # a margin above the ratio the check found: the pretrained start, and why
+    monkeypatch.setattr(neural, "AUTO_SCRATCH_MARGIN", ratio * 1.01)
+    model = ConvLSTMForecaster(init="auto", **AUTO).fit(y)
+    assert model.start_ == "pretrained" and model.start_errors_ == errors
+    assert model.init_note_.startswith(
+        "started from the pretrained network: fitted on all but the last 18 "
+        "points, scratch forecast those better, but not by the"
+    )
+    assert "a series without a season needs" in model.init_note_
+    alone = ConvLSTMForecaster(init="pretrained", **AUTO).fit(y)
+    pd.testing.assert_series_equal(model.predict(), alone.predict())
 
 
 @pytest.mark.parametrize(
