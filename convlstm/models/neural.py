@@ -1585,20 +1585,20 @@ class ConvLSTMForecaster(NeuralForecaster):
                 errors[start] = err
         if not errors:
             return "scratch", None, None
-        choice = min(errors, key=lambda s: (errors[s], AUTO_STARTS.index(s)))
+        choice = auto_choice(errors, season)
         words = {"scratch": "scratch", "pretrained": "the pretrained network"}
         scores = ", ".join(f"{words[s]} {errors[s]:.4g}" for s in errors)
         checked = (
             f"fitted on all but the last {origins * h} points, "
             f"{{}} ({plural(origins, 'forecast')} of {h} steps; MAE {scores})"
         )
-        if auto_choice(errors, season) != choice:
-            return (
-                "pretrained",
+        if choice == "pretrained" and errors.get("scratch", math.inf) <= errors[choice]:
+            return (  # the margin kept the pretrained start
+                choice,
                 errors,
                 "started from the pretrained network: "
                 + checked.format(
-                    "scratch forecast those better, but not by the "
+                    "scratch forecast those as well or better, but not by the "
                     f"{AUTO_SCRATCH_MARGIN:g} times a series without a season "
                     "needs to leave the pretrained network"
                 ),

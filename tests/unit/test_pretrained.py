@@ -615,7 +615,7 @@ def test_auto_on_a_yearly_series_keeps_scratch_only_by_the_margin(monkeypatch):
     assert model.start_ == "pretrained" and model.start_errors_ == errors
     assert model.init_note_.startswith(
         "started from the pretrained network: fitted on all but the last 18 "
-        "points, scratch forecast those better, but not by the"
+        "points, scratch forecast those as well or better, but not by the"
     )
     assert "a series without a season needs" in model.init_note_
     alone = ConvLSTMForecaster(init="pretrained", **AUTO).fit(y)
