@@ -1,7 +1,9 @@
 """The generalisation check (bench.extra): its series load offline and it reports."""
 
 import math
+import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -44,12 +46,41 @@ def test_judge_prints_the_ratios_and_their_geometric_means(capsys):
     assert "nile" in judge.names() and "air_passengers" in judge.names()
     assert judge.main(["--series", "nile", "--seeds", "1", "--jobs", "1"]) == 0
     out = capsys.readouterr().out
-    row = next(line for line in out.splitlines() if line.startswith("nile")).split()
-    conv, arima, ratio = (float(v) for v in row[1:4])
+    line = next(line for line in out.splitlines() if line.startswith("nile"))
+    stat = "(ARIMA|ETS|Theta|Seasonal naive)"
+    match = re.fullmatch(
+        r"nile"
+        + r"\s+(\S+)" * 3
+        + rf"\s+{stat}"
+        + r"\s+(\S+)" * 4
+        + rf"\s+{stat}"
+        + r"\s+(\S+)" * 2,
+        line.strip(),
+    )
+    assert match, line
+    cells = match.groups()  # three numbers, a name, four, a name, two
+    conv, arima, ratio = map(float, cells[0:3])
+    best, to_best, median, median_to_best = map(float, cells[4:8])
+    picked, to_picked = map(float, cells[9:11])
     assert math.isclose(ratio, conv / arima, rel_tol=1e-2)
-    best, to_best = float(row[-2]), float(row[-1])
-    assert " ".join(row[4:-2]) in ("ARIMA", "ETS", "Theta", "Seasonal naive")
     assert best <= arima * (1 + 1e-3)  # the best includes the ARIMA
     assert math.isclose(to_best, conv / best, rel_tol=1e-2)
+    assert math.isfinite(median) and median > 0
+    assert math.isclose(median_to_best, median / best, rel_tol=1e-2)
+    # the pick is one of the four, chosen on the folds before: no better than the best
+    assert picked >= best * (1 - 1e-3)
+    assert math.isclose(to_picked, conv / picked, rel_tol=1e-2)
     assert "geometric mean ConvLSTM / ARIMA" in out
     assert "geometric mean ConvLSTM / the best statistical" in out
+    assert "geometric mean median of ConvLSTM + ETS + Theta / the best" in out
+    assert "geometric mean ConvLSTM / the statistical model picked before" in out
+
+
+def test_the_judges_median_is_taken_step_by_step_and_averaged_over_seeds():
+    from bench.judge import median_mae
+
+    actual = np.array([10.0, 10.0])
+    seeds = [np.array([13.0, 10.0]), np.array([10.0, 7.0])]
+    others = [np.array([11.0, 12.0]), np.array([9.0, 4.0])]
+    # seed 0: medians 11 and 10 (errors 1, 0); seed 1: 10 and 7 (errors 0, 3)
+    assert median_mae(actual, seeds, others) == (0.5 + 1.5) / 2
