@@ -398,6 +398,7 @@ def _text_times(
                 present, parsed, zoned, name, notes, groups, local=local
             )
     parsed = _read_leftovers(present, parsed, name, notes)
+    parsed = _model_calendar(present, parsed, fmt, name, notes)
     yearless = (parsed.dt.year < 1000).to_numpy()
     if yearless.any():
         # a cell read on its own without a year ("01 Feb") lands in the year 1
@@ -429,6 +430,65 @@ def _text_times(
             + _week_53_hint(written[bad])
         )
     return parsed, notes
+
+
+_ISO_DAY = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(.*)")
+
+
+def _model_calendar(
+    present: pd.Series, parsed: pd.Series, fmt: str, name: str, notes: list[str]
+) -> pd.Series:
+    """``parsed`` with the dates of a 360-day calendar read: 30 days in every
+    month, as climate models keep time, so February has a 29th and a 30th in
+    every year ("1990-02-30"). Those cells are read as the last day of their
+    February, with a note; the calendar's other days are real dates already.
+
+    Only a column that looks like such a calendar throughout is read this way:
+    every cell the format missed is a 29th or 30th of February, every February in
+    the column has a 30th, and no day is a 31st. One mistyped "2021-02-30" among
+    real dates stays an error."""
+    bad = parsed.isna()
+    if not bad.any():
+        return parsed
+    parts = present[bad].str.fullmatch(_ISO_DAY.pattern)
+    if not parts.all():
+        return parsed
+    cells = present[bad].str.extract(_ISO_DAY)
+    year, month, day = (cells[i].astype(int) for i in range(3))
+    if not ((month == 2) & day.isin([29, 30])).all():
+        return parsed
+    good = parsed[~bad]
+    if (good.dt.day == 31).any():
+        return parsed
+    februaries = set(good[good.dt.month == 2].dt.year) | set(year)
+    if not februaries <= set(year[day == 30]):
+        return parsed
+    last = np.where(
+        pd.DatetimeIndex(pd.to_datetime(year.astype(str))).is_leap_year, 29, 28
+    )
+    fixed = (
+        year.astype(str).str.zfill(4)
+        + "-02-"
+        + pd.Series(last, index=year.index).astype(str)
+        + cells[3].fillna("")
+    )
+    read = _try_format(fixed, fmt)
+    if read.isna().any():
+        return parsed
+    parsed = parsed.copy()
+    parsed[bad] = read
+    note = (
+        f"read column {quote(name)} as a 360-day calendar (30 days in every month, "
+        f"as climate models keep time): {plural(int(bad.sum()), 'date')} such as "
+        f"{quote(present[bad].iloc[0])} as the last day of their February"
+    )
+    if parsed.dt.to_period("M").duplicated().any():
+        note += (
+            "; its days are not the real calendar's (no 31sts, and February's last "
+            "days share one date), so read it in monthly steps for exact monthly values"
+        )
+    notes.append(note)
+    return parsed
 
 
 _WEEK_53 = re.compile(r"(\d{4})-?W?53", re.IGNORECASE)

@@ -204,6 +204,8 @@ def wide_columns(df: pd.DataFrame, time_col: str | None = None) -> list[str]:
     calendar = calendar_columns(df, numeric)
     if len(numeric) - len(calendar) >= 1:
         numeric = [c for c in numeric if c not in calendar]
+    fixed = _fixed_columns(df, numeric)
+    numeric = [c for c in numeric if c not in fixed]
     return numeric if len(numeric) >= 2 else []
 
 
@@ -668,6 +670,14 @@ def _layout(
         )
     elif calendar and len(numeric) > len(calendar):
         numeric = numeric[:1]  # one series: pick_value_column passes the calendar
+    fixed = _fixed_columns(df, numeric)
+    if fixed:
+        # a station's coordinates, a unit code: one value beside columns that move
+        numeric = [c for c in numeric if c not in fixed]
+        notes.append(
+            f"left out {_listing(fixed)}: the same value in every row (such as "
+            f"{df[fixed[0]].dropna().iloc[0]:g} in {quote(fixed[0])}), not a series"
+        )
     if len(numeric) >= 2:
         notes.append(
             f"read a wide table: each of the {len(numeric)} numeric columns is a "
@@ -681,9 +691,25 @@ def _layout(
         if empty:
             notes.append(f"left out {_listing(empty)}: no values at all, so no series")
         return None, numeric
-    value_col, picked = pick_value_column(df, time_col)
+    value_col, picked = pick_value_column(df.drop(columns=fixed), time_col)
     notes.extend(picked)
     return None, [value_col]
+
+
+def _fixed_columns(df: pd.DataFrame, numeric: list[str]) -> list[str]:
+    """The columns of ``numeric`` that are not series of a wide table: those with
+    the same value in every row that has one, when another column moves. Beside
+    two or more that move, a column of zeros stays (a product never sold is a
+    series of the table); beside one, the file holds that one series."""
+    if len(numeric) < 2:
+        return []
+    same = [c for c in numeric if df[c].nunique(dropna=True) == 1]
+    moving = len(numeric) - len(same)
+    if moving == 0:
+        return []
+    if moving == 1:
+        return same
+    return [c for c in same if (df[c].dropna() != 0).all()]
 
 
 def _blank(col: pd.Series) -> bool:

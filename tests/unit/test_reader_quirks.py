@@ -11,7 +11,7 @@ import pytest
 
 from convlstm import DataError, to_panel, to_series
 from convlstm.cli import main
-from convlstm.data import find_id_columns, read_csv
+from convlstm.data import find_id_columns, read_csv, wide_columns
 
 
 def _monthly(n=24):
@@ -168,7 +168,7 @@ def _settlement_rows(days, periods_on):
     rows = []
     for day in pd.date_range("2023-10-27", periods=days, freq="D"):
         for p in range(1, periods_on.get(f"{day:%Y-%m-%d}", 48) + 1):
-            rows.append((f"{day:%d-%b-%Y}".upper(), p, 1000 + len(rows), 7))
+            rows.append((f"{day:%d-%b-%Y}".upper(), p, 1000 + len(rows), 7.5 + p / 4))
     return rows
 
 
@@ -1131,9 +1131,9 @@ def test_a_column_of_interval_ends_is_no_id():
     rows = []
     for t in pd.date_range("2023-10-28", "2023-10-30 23:45", freq="15min"):
         end = t + pd.Timedelta(minutes=15)
-        rows.append((f"{t:%d.%m.%Y}", f"{t:%H:%M}", f"{end:%H:%M}", 5 + t.hour, 1))
+        rows.append((f"{t:%d.%m.%Y}", f"{t:%H:%M}", f"{end:%H:%M}", 5 + t.hour, 1.5))
     rows += [
-        ("29.10.2023", f"02:{m:02d}", f"02:{m + 15:02d}", 7, 1) for m in (0, 15, 30)
+        ("29.10.2023", f"02:{m:02d}", f"02:{m + 15:02d}", 7, 2.5) for m in (0, 15, 30)
     ]
     panel = to_panel(read_csv(_csv("Datum;Anfang;Ende;Last;Pumpe", rows, sep=";")))
     assert sorted(panel["series"].unique()) == ["Last", "Pumpe"]
@@ -1537,3 +1537,83 @@ def test_an_erp_export_with_notes_above_and_an_empty_last_column_is_read():
     notes = " ".join(y.attrs["notes"])
     assert "skipped 2 lines above the header" in notes
     assert "left out 2 rows at the end of the file" in notes
+
+
+def _model_days(years, days=range(1, 31)):
+    """Dates of a 360-day calendar: 30 days in every month."""
+    return [f"{y}-{m:02d}-{d:02d}" for y in years for m in range(1, 13) for d in days]
+
+
+def test_monthly_values_of_a_360_day_calendar_read_as_months():
+    dates = _model_days(range(1990, 1996), days=[30])  # 1990-02-30 among them
+    rows = "".join(f"{d},{280 + i % 12}\n" for i, d in enumerate(dates))
+    y = to_series(read_csv(("time,tas\n" + rows).encode()))
+    assert len(y) == 72 and y.index.freqstr == "MS"
+    assert y.index[0] == pd.Timestamp("1990-01-01")
+    assert list(y.iloc[:13]) == [280 + i % 12 for i in range(13)]
+    note = next(n for n in y.attrs["notes"] if "360-day calendar" in n)
+    assert "6 dates such as '1990-02-30'" in note
+    assert "monthly steps" not in note  # one value a month: nothing lost
+
+
+def test_daily_values_of_a_360_day_calendar_say_what_the_days_lose():
+    dates = _model_days(range(2001, 2003))
+    rows = "".join(f"{d},{i}\n" for i, d in enumerate(dates))
+    data = read_csv(("time,tas\n" + rows).encode())
+    y = to_series(data)
+    note = next(n for n in y.attrs["notes"] if "360-day calendar" in n)
+    assert "4 dates such as '2001-02-29'" in note and "monthly steps" in note
+    monthly = to_series(data, step="monthly")
+    assert len(monthly) == 24
+    # every one of February's 30 days lands in February: its exact mean
+    assert monthly.loc["2001-02-01"] == np.mean(range(30, 60))
+
+
+def test_one_mistyped_30th_of_february_among_real_dates_stays_an_error():
+    days = pd.date_range("2021-01-01", periods=90, freq="D").strftime("%Y-%m-%d")
+    cells = [*days[:40], "2021-02-30", *days[40:]]
+    rows = "".join(f"{d},{i}\n" for i, d in enumerate(cells))
+    with pytest.raises(DataError, match="'2021-02-30'"):
+        to_series(read_csv(("day,sales\n" + rows).encode()))
+
+
+def _station_table(**columns):
+    days = pd.date_range("2020-01-01", periods=60, freq="D").strftime("%Y-%m-%d")
+    t = np.arange(60)
+    moving = {"TMAX": 15 + t % 7 + 0.5, "TMIN": 5 + t % 5 + 0.25}
+    table = pd.DataFrame({"DATE": days, **columns, **moving})
+    return table.to_csv(index=False).encode()
+
+
+def test_a_stations_coordinates_beside_its_readings_are_no_series():
+    # NOAA's daily summaries: STATION, NAME, DATE, LATITUDE, LONGITUDE, ELEVATION,
+    # then the readings
+    data = _station_table(
+        STATION="USW00094728", LATITUDE=40.77898, LONGITUDE=-73.96925, ELEVATION=42.7
+    )
+    panel = to_panel(read_csv(data))
+    assert sorted(panel["series"].unique()) == ["TMAX", "TMIN"]
+    assert wide_columns(read_csv(data)) == ["TMAX", "TMIN"]  # the app's offer
+    note = next(n for n in panel.attrs["notes"] if "'LATITUDE'" in n)
+    assert "'LONGITUDE', 'ELEVATION': the same value in every row" in note
+
+
+def test_a_column_of_zeros_among_moving_ones_is_a_series_never_sold():
+    data = _station_table(SHOES=0.0, HATS=3.0)
+    panel = to_panel(read_csv(data))
+    # the hats sell 3 every day: a code, not a series; the shoes never sold
+    assert sorted(panel["series"].unique()) == ["SHOES", "TMAX", "TMIN"]
+    assert wide_columns(read_csv(data)) == ["SHOES", "TMAX", "TMIN"]
+    assert any("'HATS': the same value in every row" in n for n in panel.attrs["notes"])
+
+
+def test_one_moving_column_beside_constants_is_the_one_series():
+    days = pd.date_range("2000-01-01", periods=48, freq="MS").strftime("%Y-%m-%d")
+    rows = "".join(f"{d},1,{280 + i % 12}\n" for i, d in enumerate(days))
+    data = read_csv(("date,K,temp\n" + rows).encode())
+    panel = to_panel(data)
+    assert list(panel["series"].unique()) == ["temp"]
+    assert wide_columns(data) == []  # one series: no wide reading to offer
+    y = to_series(data)
+    assert y.name == "temp" and len(y) == 48
+    assert any("not 'K': the same value in every row" in n for n in y.attrs["notes"])
