@@ -178,6 +178,8 @@ def combine_time_columns(
     """
     if value_col is None:
         pivot = _unpivot_months(df, notes)
+        if pivot is None:
+            pivot = _unpivot_series_rows(df, notes)
         if pivot is not None:
             return pivot
     cols = [c for c in df.columns if c != value_col]
@@ -588,6 +590,58 @@ def _unpivot_months(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame | None:
     out = pd.DataFrame({"month": time, "value": long.to_numpy(dtype=float)[order]})
     notes.append(f"read a table of years by months as one monthly series: {how}")
     return out
+
+
+def _time_names(df: pd.DataFrame) -> list[str]:
+    """The columns after the first whose names are times (years such as "1960",
+    or dates), when they are the last columns, at least three of them."""
+    names = [str(c).strip() for c in df.columns]
+    k = len(names)
+    while k > 1 and _YEAR_LABEL.fullmatch(names[k - 1]):
+        k -= 1
+    if len(names) - k < 3:
+        k = len(names)
+        while k > 1 and looks_like_dates(pd.Series(names[k - 1 :], dtype=object)):
+            k -= 1
+    return list(df.columns[k:]) if len(names) - k >= 3 else []
+
+
+def _unpivot_series_rows(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame | None:
+    """A table with one row per series and the times as its last columns (the
+    World Bank's "Country Name, Country Code, ..., 1960, 1961, ..."; Eurostat's
+    "geo, 2015, 2016, ...") as a long table: the first columns (text naming the
+    series), ``time`` and ``value``; None when the table is not one (a column
+    before the times holds numbers and is not named like an id, or is a time)."""
+    times = _time_names(df)
+    first = [c for c in df.columns if c not in times]
+    if not times or not first:
+        return None
+    if any(
+        (pd.api.types.is_numeric_dtype(df[c].dtype) and not _is_id_name(str(c)))
+        or is_time_name(str(c))
+        or looks_like_dates(df[c].dropna().astype(str))
+        for c in first
+    ):
+        return None
+    if not df[times].apply(pd.api.types.is_numeric_dtype).any():
+        # cells under the times are text (flags such as "12.3 p"): numbers in most
+        text = df[times].astype(str).stack()
+        if not text.str.contains(r"\d", regex=True).mean() >= 0.5:
+            return None
+    time, value = "time", "value"
+    while time in first:
+        time += "_"
+    while value in first:
+        value += "_"
+    long = df.melt(id_vars=first, value_vars=times, var_name=time, value_name=value)
+    long[time] = long[time].astype(str).str.strip()
+    notes.append(
+        f"read one row per series, with the times as columns ({quote(times[0])} to "
+        f"{quote(times[-1])}): {plural(len(df), 'row')} named by "
+        + ", ".join(quote(c) for c in first[:4])
+        + ("..." if len(first) > 4 else "")
+    )
+    return long
 
 
 def _with_joined(

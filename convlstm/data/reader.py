@@ -213,7 +213,9 @@ def _header_at(lines: list[str], counts: list[int], delimiter: str) -> int | Non
         # a header names columns: a row holding a number or a date under a header
         # short of a name (R's row names, an extra cell) is data, not the header
         # under notes
-        named = not _has_data_cells(lines[k], delimiter)
+        named = not _has_data_cells(lines[k], delimiter) or _names_then_years(
+            lines[k], delimiter
+        )
         apart = all(x != c for x in counts[:k]) or counts[k - 1] != c
         # ...over a row of data (not a footnote block under the table)
         under = counts[k + 1] == c and _has_data_cells(lines[k + 1], delimiter)
@@ -225,6 +227,23 @@ def _header_at(lines: list[str], counts: list[int], delimiter: str) -> int | Non
             return k + 1
         return None
     return None
+
+
+def _names_then_years(line: str, sep: str) -> bool:
+    """Whether ``line`` is the header of a table with one row per series and the
+    years as columns ("Country Name,Country Code,1960,1961,..."): names, then at
+    least three years, one after another."""
+    cells = _cells(line.rstrip().rstrip(sep), sep)
+    k = len(cells)
+    while k > 0 and re.fullmatch(r"[12]\d{3}", cells[k - 1]):
+        k -= 1
+    years = [int(c) for c in cells[k:]]
+    return (
+        k > 0
+        and len(years) >= 3
+        and all(b == a + 1 for a, b in zip(years, years[1:], strict=False))
+        and all(c and not _is_data_cell(c) for c in cells[:k])
+    )
 
 
 def _title_over_header(lines: list[str], counts: list[int], sep: str) -> bool:

@@ -192,7 +192,21 @@ def test_year_and_month_written_yyyymm():
 
 
 @pytest.mark.parametrize("names", [_monthly(12), [str(1990 + i) for i in range(12)]])
-def test_a_table_with_dates_as_column_names_says_transpose(names):
-    rows = [(s, *range(12)) for s in "ABC"]
+def test_a_table_with_dates_as_column_names_is_read_one_row_per_series(names):
+    rows = [(s, *(10 * k + i for i in range(12))) for k, s in enumerate("ABC")]
+    data = read_csv(_csv("country," + ",".join(names), rows))
+    panel = to_panel(data)
+    assert sorted(panel["series"].unique()) == ["A", "B", "C"]
+    b = panel[panel["series"] == "B"]
+    assert list(b["value"]) == list(range(10, 22))
+    assert b["time"].iloc[0] == pd.Timestamp(names[0])
+    assert any("one row per series" in n for n in panel.attrs["notes"])
+    with pytest.raises(DataError, match="holds 3 series"):
+        to_series(data)  # pick one
+
+
+def test_a_table_whose_first_column_holds_numbers_is_not_read_as_rows():
+    rows = [(0.5 * k, *range(12)) for k in range(3)]
+    years = [str(1990 + i) for i in range(12)]
     with pytest.raises(DataError, match="column names are dates.*transpose"):
-        to_series(read_csv(_csv("country," + ",".join(names), rows)))
+        to_series(read_csv(_csv("price," + ",".join(years), rows)))

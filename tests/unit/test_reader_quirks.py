@@ -477,8 +477,9 @@ def test_a_table_of_years_by_months_is_one_monthly_series():
 
 def test_series_one_a_row_by_years_are_not_taken_for_months():
     text = "store,2019,2020,2021\n" + "".join(f"{i},{i},{i},{i}\n" for i in range(1, 6))
-    with pytest.raises(DataError, match="one row per series"):
-        to_series(read_csv(text))
+    panel = to_panel(read_csv(text))  # five stores, three years each
+    assert panel["series"].nunique() == 5 and len(panel) == 15
+    assert set(panel["time"].dt.year) == {2019, 2020, 2021}
     text = "year,1,2,3\n" + "".join(f"{2000 + i},{i},{i},{i}\n" for i in range(10))
     assert to_panel(read_csv(text))["series"].nunique() == 3  # stores 1-3, yearly
 
@@ -1617,3 +1618,28 @@ def test_one_moving_column_beside_constants_is_the_one_series():
     y = to_series(data)
     assert y.name == "temp" and len(y) == 48
     assert any("not 'K': the same value in every row" in n for n in y.attrs["notes"])
+
+
+def test_a_world_bank_download_is_read_one_row_per_country():
+    # notes above the header, the years as columns, a comma ending every row,
+    # and years without a figure
+    years = list(range(1990, 2010))
+    head = ['"Country Name"', '"Country Code"', '"Indicator Name"', '"Indicator Code"']
+    lines = [
+        '"Data Source","World Development Indicators",',
+        "",
+        '"Last Updated Date","2023-12-18",',
+        "",
+        ",".join(head + [f'"{y}"' for y in years]) + ",",
+    ]
+    for k, (name, code) in enumerate([("Aruba", "ABW"), ("Germany", "DEU")]):
+        cells = ['""' if i == 5 else f'"{100 * k + i}.5"' for i in range(len(years))]
+        lines.append(f'"{name}","{code}","GDP","NY.GDP",' + ",".join(cells) + ",")
+    panel = to_panel(read_csv("\n".join(lines).encode()))
+    notes = " ".join(panel.attrs["notes"])
+    assert "skipped 2 lines above the header" in notes
+    assert "one row per series, with the times as columns ('1990' to '2009')" in notes
+    germany = panel[panel["series"] == "Germany"].set_index("time")["value"]
+    assert len(germany) == 20 and germany.index[0] == pd.Timestamp("1990-01-01")
+    assert germany.loc["1991-01-01"] == 101.5
+    assert germany.loc["1995-01-01"] == 105.5  # the missing year, interpolated
