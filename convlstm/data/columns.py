@@ -176,6 +176,9 @@ def combine_time_columns(
     a note. Only when the dates (or years) repeat, so that the split is what makes
     the rows distinct. Returns ``df`` unchanged when no split is found.
     """
+    section = _finest_section(df, notes)
+    if section is not None:
+        df = section
     if value_col is None:
         pivot = _unpivot_months(df, notes)
         if pivot is None:
@@ -590,6 +593,66 @@ def _unpivot_months(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame | None:
     out = pd.DataFrame({"month": time, "value": long.to_numpy(dtype=float)[order]})
     notes.append(f"read a table of years by months as one monthly series: {how}")
     return out
+
+
+_MONTH_WORD = "|".join(sorted({m[:3] for m in MONTHS} | set(MONTHS), key=len)[::-1])
+#: Time labels of one frequency each, as the ONS writes them one block after
+#: another in one column ("1988", then "1988 Q1", then "1988 JAN"), finest last.
+_SECTIONS = (
+    ("yearly", r"\d{4}"),
+    ("quarterly", r"\d{4}\s*Q[1-4]"),
+    ("monthly", rf"\d{{4}}\s+(?:{_MONTH_WORD})"),
+)
+
+
+def _finest_section(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame | None:
+    """The rows of the finest frequency when the first column holds blocks of
+    time labels of several frequencies one after another (an ONS time series:
+    its yearly figures, then its quarterly ones, then its monthly ones, under a
+    few rows of notes such as "CDID" and "Release date"), the notes dropped and
+    the values read as numbers; None when the table is not one."""
+    if df.shape[1] != 2 or len(df) < 6:
+        return None
+    first, second = df.columns
+    cells = df[first].fillna("").astype(str).str.strip()
+    kinds = pd.Series("", index=df.index, dtype=object)
+    for kind, pattern in _SECTIONS:
+        kinds[cells.str.fullmatch(pattern, case=False).to_numpy()] = kind
+    labelled = (kinds != "").to_numpy()
+    if not labelled.any():
+        return None
+    start = int(labelled.argmax())
+    if start > 20 or not labelled[start:].all():
+        return None
+    run = kinds.iloc[start:]
+    blocks = list(run[run != run.shift()])
+    if len(set(blocks)) != len(blocks) or (len(blocks) < 2 and not start):
+        return None  # each frequency once, in one block; one under notes
+    finest = next(k for k, _ in reversed(_SECTIONS) if k in blocks)
+    keep = (kinds == finest).to_numpy()
+    values = pd.to_numeric(df.loc[keep, second], errors="coerce")
+    if values.notna().mean() < 0.9:
+        return None
+    above = f"{plural(start, 'row')} of notes above ({quote(cells.iloc[0])}...)"
+    if len(blocks) < 2:
+        notes.append(f"left out the {above} the {finest} figures of {quote(first)}")
+    else:
+        left = _and([f"{int((kinds == k).sum())} {k}" for k in blocks if k != finest])
+        notes.append(
+            f"column {quote(first)} holds {_and(blocks)} figures one block after "
+            f"another (as the ONS writes them): read the {int(keep.sum())} {finest} "
+            f"ones and left out the {left} ones, which summarise them"
+            + (f", and the {above}" if start else "")
+        )
+    labels = cells[keep].to_numpy()
+    if finest == "yearly":
+        labels = labels.astype(int)  # years as numbers, as a column of years reads
+    return pd.DataFrame({first: labels, second: values.to_numpy()})
+
+
+def _and(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def _time_names(df: pd.DataFrame) -> list[str]:

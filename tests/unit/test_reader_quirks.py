@@ -1643,3 +1643,46 @@ def test_a_world_bank_download_is_read_one_row_per_country():
     assert len(germany) == 20 and germany.index[0] == pd.Timestamp("1990-01-01")
     assert germany.loc["1991-01-01"] == 101.5
     assert germany.loc["1995-01-01"] == 105.5  # the missing year, interpolated
+
+
+def _ons(blocks):
+    """An ONS time series download: rows of notes, then blocks of figures."""
+    lines = [
+        '"Title","CPI INDEX 00: ALL ITEMS 2015=100"',
+        '"CDID","D7BT"',
+        '"Source dataset ID","MM23"',
+        '"PreUnit",""',
+        '"Release date","17-01-2024"',
+        '"Important notes",""',
+    ]
+    months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN"]
+    months += ["JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    labels = {
+        "yearly": [str(y) for y in range(2000, 2010)],
+        "quarterly": [f"{y} Q{q}" for y in range(2000, 2010) for q in range(1, 5)],
+        "monthly": [f"{y} {m}" for y in range(2000, 2010) for m in months],
+    }
+    for block in blocks:
+        lines += [f'"{t}","{i + 0.5}"' for i, t in enumerate(labels[block])]
+    return read_csv("\n".join(lines).encode())
+
+
+def test_an_ons_series_reads_its_finest_figures():
+    y = to_series(_ons(["yearly", "quarterly", "monthly"]))
+    assert y.index.freqstr == "MS" and len(y) == 120
+    assert y.index[0] == pd.Timestamp("2000-01-01") and y.iloc[0] == 0.5
+    assert y.name == "CPI INDEX 00: ALL ITEMS 2015=100"
+    note = next(n for n in y.attrs["notes"] if "ONS" in n)
+    assert "read the 120 monthly ones and left out the 10 yearly and 40 quart" in note
+    assert "6 rows of notes above" not in note  # the title is the header
+    assert "5 rows of notes above ('CDID'...)" in note
+    quarterly = to_series(_ons(["yearly", "quarterly"]))
+    assert quarterly.index.freqstr.startswith("QS") and len(quarterly) == 40
+    yearly = to_series(_ons(["yearly"]))
+    assert yearly.index.freqstr.startswith("YS") and list(yearly)[:2] == [0.5, 1.5]
+
+
+def test_two_columns_of_years_and_quarters_without_notes_are_left_as_they_are():
+    rows = [f"{y} Q{q},{y + q}" for y in range(2000, 2010) for q in range(1, 5)]
+    y = to_series(read_csv(("period,value\n" + "\n".join(rows)).encode()))
+    assert len(y) == 40 and not any("ONS" in n for n in y.attrs["notes"])
