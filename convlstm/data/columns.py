@@ -42,6 +42,10 @@ def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list
         DataError: no column holds dates or years.
     """
     cols = [c for c in df.columns if c != value_col]
+    if len(df) > 1:
+        # one time in every row (SDMX's "LAST UPDATE", an export's date) is when
+        # the file was made, not the times of its readings: a column that moves first
+        cols.sort(key=lambda c: df[c].nunique(dropna=True) <= 1)
     named = [c for c in cols if is_time_name(c)]
     named += [c for c in cols if c not in named and has_time_word(c)]
     for c in named:
@@ -200,6 +204,9 @@ def combine_time_columns(
             parts, joined = out
             return _with_joined(df, parts, joined, notes)
     if years:
+        coded = _join_bls_period(df, years[0], cols, lower, notes)
+        if coded is not None:
+            return coded
         for names, join in (
             (_QUARTER_NAMES, _join_quarter),
             (_MMWR_WEEK_NAMES, _join_mmwr_week),
@@ -227,6 +234,7 @@ def combine_time_columns(
             continue
         if clocks:
             clock, _ = cell_text(df[clocks[0]])
+            clock = _colon_clock(clock)
             part = clocks[0]
         elif periods:
             part, (numbers, minutes) = next(iter(periods.items()))
@@ -349,15 +357,36 @@ def _period_clock(
     return clock, note
 
 
+#: Clock times written with dots ("18.00.00", as Italian and some German exports
+#: write them): read as such only in a column named like a time of day.
+_DOTTED_CLOCK = re.compile(r"([01]?\d|2[0-3])\.([0-5]\d)(?:\.([0-5]\d))?")
+_CLOCK_NAMES = ("time", "hour", "ora", "orario", "uhrzeit", "zeit", "heure", "hora")
+
+
 def _is_clock_column(col: pd.Series) -> bool:
-    """Whether every non-empty cell of a text column is a clock time ("13:00")."""
+    """Whether every non-empty cell of a text column is a clock time ("13:00"; or
+    "13.00.00" under a name such as "Time")."""
     if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(
         col.dtype
     ):
         return False
     text, missing = cell_text(col)
     present = text[~missing]
-    return len(present) > 0 and bool(present.str.fullmatch(CLOCK).all())
+    if len(present) == 0:
+        return False
+    if present.str.fullmatch(CLOCK).all():
+        return True
+    named = str(col.name).lower().strip() in _CLOCK_NAMES
+    return named and bool(present.str.fullmatch(_DOTTED_CLOCK.pattern).all())
+
+
+def _colon_clock(clock: pd.Series) -> pd.Series:
+    """Clock times with colons: "18.00.00" as "18:00:00" (others unchanged)."""
+    return clock.str.replace(
+        _DOTTED_CLOCK.pattern + "$",
+        lambda m: ":".join(g for g in m.groups() if g is not None),
+        regex=True,
+    )
 
 
 _QUARTER_NAMES = ("quarter", "qtr", "q", "quartal", "trimestre", "kwartaal")
@@ -403,6 +432,50 @@ def _join_quarter(df: pd.DataFrame, year: str, quarter: str) -> pd.Series | None
     if y is None or q.isna().any() or not q.isin([1, 2, 3, 4]).all():
         return None
     return (y.astype(str) + "Q" + q.astype(int).astype(str)).reset_index(drop=True)
+
+
+#: BLS period codes: a letter, then the month or quarter; the code past the last
+#: ("M13", "Q05") is the year's average.
+_BLS_LAST = {"M": 12, "Q": 4}
+
+
+def _join_bls_period(
+    df: pd.DataFrame,
+    year: str,
+    cols: list[str],
+    lower: dict[str, str],
+    notes: list[str],
+) -> pd.DataFrame | None:
+    """The table with its column of years and its "period" column of BLS codes
+    ("M01" to "M12", "Q01" to "Q04"; one letter throughout) joined into one time
+    column, the rows of the year's average ("M13", "Q05") left out with a note;
+    None when there is no such column."""
+    part = next((c for c in cols if lower[c] == "period"), None)
+    if part is None or pd.api.types.is_numeric_dtype(df[part].dtype):
+        return None
+    codes = df[part].astype(str).str.strip().str.upper()
+    parsed = codes.str.extract(r"^([MQ])(\d{2})$")
+    if parsed[0].isna().any() or parsed[0].nunique() != 1:
+        return None
+    letter = parsed[0].iloc[0]
+    last = _BLS_LAST[letter]
+    number = parsed[1].astype(int)
+    y = _whole_years(df, year)
+    if y is None or not number.between(1, last + 1).all():
+        return None
+    keep = (number <= last).to_numpy()
+    y, number = y.reset_index(drop=True)[keep], number.reset_index(drop=True)[keep]
+    if letter == "M":
+        joined = y.astype(str) + "-" + number.map("{:02d}".format)
+    else:
+        joined = y.astype(str) + "Q" + number.astype(str)
+    if not keep.all():
+        notes.append(
+            f"left out {plural(int((~keep).sum()), 'row')} of period "
+            f"{quote(f'{letter}{last + 1:02d}')} in column {quote(part)}: the BLS "
+            "code of a year's average, not a step of the series"
+        )
+    return _with_joined(df[keep], [year, part], joined.reset_index(drop=True), notes)
 
 
 def _has_dates(df: pd.DataFrame, cols: list[str], lower: dict[str, str]) -> bool:

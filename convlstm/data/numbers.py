@@ -713,8 +713,10 @@ def missing_markers(values: np.ndarray) -> tuple[np.ndarray, str | None]:
     note on them (None when it has none).
 
     A marker is a value written with nines alone (:func:`_all_nines`: -999,
-    -99.99, 9999) that stands outside the other values by more than their own
-    range: -999 among temperatures of -5 to 30, 9999 among anomalies of -1 to 1.
+    -99.99, 9999), or a negative whole hundred written at least twice (-200, as
+    the UCI air-quality data mark a missing reading), that stands outside the
+    other values by more than their own range: -999 among temperatures of -5 to
+    30, 9999 among anomalies of -1 to 1, -200 among concentrations of 0.1 to 12.
     A 99 among percentages, or a 999 among prices of 900 to 1100, is a value.
     At least 8 other values are needed to tell.
     """
@@ -732,7 +734,12 @@ def missing_markers(values: np.ndarray) -> tuple[np.ndarray, str | None]:
         with np.errstate(divide="ignore", invalid="ignore"):
             power = np.log10(up)
         near |= (scaled == np.round(scaled)) & (up >= 100) & (power == np.round(power))
-    nines = np.array([v for v in distinct[near] if _all_nines(float(v))])
+    nines = [v for v in distinct[near] if _all_nines(float(v))]
+    hundreds = distinct[(distinct <= -100) & (np.mod(distinct, 100) == 0)]
+    if hundreds.size:
+        counts = dict(zip(*np.unique(finite, return_counts=True), strict=True))
+        nines += [v for v in hundreds if counts[v] >= 2 and v not in nines]
+    nines = np.array(nines)
     if not nines.size:
         return values, None
     others = finite[~np.isin(finite, nines)]

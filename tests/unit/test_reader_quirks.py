@@ -1686,3 +1686,58 @@ def test_two_columns_of_years_and_quarters_without_notes_are_left_as_they_are():
     rows = [f"{y} Q{q},{y + q}" for y in range(2000, 2010) for q in range(1, 5)]
     y = to_series(read_csv(("period,value\n" + "\n".join(rows)).encode()))
     assert len(y) == 40 and not any("ONS" in n for n in y.attrs["notes"])
+
+
+def test_an_sdmx_file_reads_its_time_period_not_its_last_update():
+    # Eurostat's SDMX-CSV: the time of the extract in every row, before the times
+    months = pd.period_range("2018-01", periods=24, freq="M")
+    rows = [
+        f"ESTAT:PRC_HICP_MIDX(1.0),12/01/24 23:00:00,M,{geo},{m},{100 + i + k},"
+        for k, geo in enumerate(["DE", "FR"])
+        for i, m in enumerate(months)
+    ]
+    header = "DATAFLOW,LAST UPDATE,freq,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG\n"
+    panel = to_panel(read_csv((header + "\n".join(rows)).encode()))
+    assert sorted(panel["series"].unique()) == ["DE", "FR"]
+    fr = panel[panel["series"] == "FR"]
+    assert len(fr) == 24 and fr["time"].iloc[0] == pd.Timestamp("2018-01-01")
+    assert "picked column 'TIME_PERIOD' as time" in panel.attrs["notes"]
+
+
+def test_clock_times_with_dots_under_a_time_column_join_the_dates():
+    # the UCI air-quality file: Date;Time as 10/03/2004;18.00.00, -200 for missing
+    stamps = pd.date_range("2004-03-10 18:00", periods=60, freq="h")
+    rows = [
+        f"{t:%d/%m/%Y};{t:%H.%M.%S};{'-200' if i in (7, 30) else f'{2 + i % 5},5'}"
+        for i, t in enumerate(stamps)
+    ]
+    y = to_series(read_csv(("Date;Time;CO(GT)\n" + "\n".join(rows)).encode()))
+    assert y.index.freqstr == "h" and len(y) == 60
+    assert y.index[0] == pd.Timestamp("2004-03-10 18:00")
+    assert y.iloc[1] == 3.5 and y.iloc[7] == (y.iloc[6] + y.iloc[8]) / 2
+    assert any("2 cells of -200 as missing" in n for n in y.attrs["notes"])
+
+
+def test_one_negative_hundred_among_readings_is_a_value_not_a_marker():
+    from convlstm.data.numbers import missing_markers
+
+    values = np.array([5.0, 7, 6, 8, 9, 4, 6, 7, 5, -200])
+    assert missing_markers(values)[1] is None  # once: a value (or a spike)
+    values = np.array([-150.0, -120, 20, -300, -200, -80, 30, 10, -200, -60])
+    assert missing_markers(values)[1] is None  # within the values' own range
+
+
+def test_bls_year_and_period_codes_are_months_without_the_annual_average():
+    rows = []
+    for year in (2021, 2022):
+        rows += [f"CUUR0000SA0,{year},M{m:02d},{year * 10 + m}" for m in range(1, 13)]
+        rows.append(f"CUUR0000SA0,{year},M13,{year * 10 + 6.5}")
+    y = to_series(
+        read_csv(("Series ID,Year,Period,Value\n" + "\n".join(rows)).encode())
+    )
+    assert y.index.freqstr == "MS" and len(y) == 24
+    assert y.index[0] == pd.Timestamp("2021-01-01") and y.iloc[-1] == 20232
+    assert any("2 rows of period 'M13'" in n for n in y.attrs["notes"])
+    quarters = [f"{y},{y},Q0{q},{q}" for y in (2021, 2022) for q in range(1, 5)]
+    y = to_series(read_csv(("id,year,period,value\n" + "\n".join(quarters)).encode()))
+    assert y.index.freqstr.startswith("QS") and len(y) == 8
