@@ -1000,11 +1000,12 @@ def price_table_close(df: pd.DataFrame) -> str | None:
 
 def _closing_price(columns: list[str]) -> str | None:
     """The adjusted (else the plain) closing price of a table of open, high, low
-    and close prices (Yahoo Finance and most market data); None otherwise."""
+    and close prices (Yahoo Finance and most market data; Investing.com calls it
+    "Price", others "Last"); None otherwise."""
     names = {re.sub(r"[^a-z]", "", str(c).lower()): c for c in columns}
     if not {"open", "high", "low"} <= names.keys():
         return None
-    for key in ("adjclose", "adjustedclose", "close"):
+    for key in ("adjclose", "adjustedclose", "close", "closeprice", "price", "last"):
         if key in names:
             return names[key]
     return None

@@ -94,6 +94,7 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     text, lines = _trailing_delimiters(text, lines, sep, notes)
     text, lines = _row_names(text, lines, sep)
     text = _long_notes_under(text, lines[0], sep)
+    text = _summary_under(text, lines[0], sep, notes)
     if sep != "," and "columns are separated by spaces" not in notes:
         notes.append(f"columns are separated by {_DELIMITER_NAMES.get(sep, repr(sep))}")
     n_columns = _check_size(text, lines[0], sep)
@@ -154,19 +155,60 @@ def _skip_preamble(
     if skip == 0:
         return text, lines
     first = lines[0].strip()
-    notes.append(
+    skipped = (
         f"skipped {plural(skip, 'line')} above the header ({quote(first, 60)}"
         f"{' ...' if skip > 1 else ''}); row numbers in messages count the header "
         "as row 1"
     )
+    notes.append(skipped)
     rest = text.split("\n")
     seen = 0
     for i, line in enumerate(rest):
         if line.strip():
             if seen == skip:
+                grouped = _grouped_header(lines[skip - 1], lines[skip], sep, notes)
+                if grouped is not None:
+                    if skip == 1:  # the line skipped is the group names: said so
+                        notes.remove(skipped)
+                    rest[i] = grouped
+                    return "\n".join(rest[i:]), [grouped, *lines[skip + 1 :]]
                 return "\n".join(rest[i:]), lines[skip:]
             seen += 1
     return "", []
+
+
+def _grouped_header(
+    upper: str, header: str, sep: str | None, notes: list[str]
+) -> str | None:
+    """The header with the names of the line above it joined on, when that line
+    names groups of its columns as a spreadsheet's merged cells export them
+    (",Sales,,Returns" over "Date,North,South,North": "Sales North", "Sales
+    South", "Returns North"); None when it does not (another count of cells, a
+    name over the first column, a number or a date among them)."""
+    if sep is None:
+        sep = max(_DELIMITERS, key=lambda d: _count_outside_quotes(header, d))
+    count = _count_outside_quotes(header, sep)
+    if count == 0 or _count_outside_quotes(upper.rstrip(), sep) != count:
+        return None
+    groups, names = _cells(upper.rstrip(), sep), _cells(header.rstrip(), sep)
+    if len(groups) != len(names) or groups[0] or not any(groups):
+        return None
+    if _has_data_cells(upper, sep) or _has_data_cells(header, sep):
+        return None
+    group, joined = "", []
+    for above, name in zip(groups, names, strict=True):
+        group = above or group  # a merged cell names the columns after it too
+        joined.append(f"{group} {name}".strip() if name else group)
+    if len(set(joined)) < len(joined):
+        return None
+    notes.append(
+        f"read the line above the header ({quote(upper.strip(), 40)}) as names of "
+        f"groups of columns: {', '.join(quote(n) for n in joined[1:4])}"
+        + (" ..." if len(joined) > 4 else "")
+    )
+    return sep.join(
+        '"' + n.replace('"', '""') + '"' if sep in n or '"' in n else n for n in joined
+    )
 
 
 def _header_line(lines: list[str], sep: str | None) -> int:
@@ -366,6 +408,41 @@ def _long_notes_under(text: str, header: str, sep: str) -> str:
     for i in quoted:
         rows[i] = '"' + rows[i].strip().replace('"', "") + '"'  # the words only
     return "\n".join(rows) + "\n"
+
+
+#: Most lines of a summary under a blank line at the end of the file.
+_MAX_SUMMARY_UNDER = 6
+
+
+def _summary_under(text: str, header: str, sep: str, notes: list[str]) -> str:
+    """The text without a short block of lines under a blank line at its end, each
+    with fewer cells than the header ("Users" over "21,345", as Google Analytics
+    exports its total under the daily rows), with a note; else ``text``. The rows
+    above the blank line must have the header's count of delimiters."""
+    head = _count_outside_quotes(header, sep)
+    if head == 0:
+        return text
+    rows = text.rstrip("\n").rsplit("\n", _MAX_SUMMARY_UNDER + 3)
+    blanks = [i for i, row in enumerate(rows) if not row.strip()]
+    if not blanks or blanks[-1] == len(rows) - 1:
+        return text
+    cut = blanks[-1]
+    block = [row for row in rows[cut + 1 :] if row.strip()]
+    above = [row for row in rows[:cut] if row.strip()][-2:]
+    if (
+        len(block) > _MAX_SUMMARY_UNDER
+        or len(above) < 2
+        or any(_count_outside_quotes(row, sep) != head for row in above)
+        or any(_count_outside_quotes(row, sep) >= head for row in block)
+        or not any(_has_data_cells(row, sep) for row in block)  # notes: read as such
+    ):
+        return text
+    notes.append(
+        f"left out {plural(len(block), 'line')} under a blank line at the end of the "
+        f"file ({quote(block[0].strip(), 40)}{' ...' if len(block) > 1 else ''}): a "
+        "summary under the table, not rows of it"
+    )
+    return text[: text.rstrip("\n").rfind("\n".join(rows[cut:]))] + "\n"
 
 
 def _count_outside_quotes(line: str, sep: str) -> int:

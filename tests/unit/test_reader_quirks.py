@@ -969,6 +969,23 @@ def test_a_price_table_forecasts_the_adjusted_close():
     assert any("the closing price of a price table" in n for n in y.attrs["notes"])
 
 
+def test_investing_coms_price_table_is_one_series_of_its_price():
+    from convlstm.data.columns import price_table_close
+
+    # newest first, "Price" for the close, volumes in millions, change in percent
+    days = pd.bdate_range("2023-01-02", periods=30)[::-1]
+    rows = "".join(
+        f'"{d:%b %d, %Y}","{1000 + i:,}.5","{999 + i}","{1001 + i}","{998 + i}",'
+        f'"{1 + i / 10:.1f}M","0.{i}%"\n'
+        for i, d in enumerate(days)
+    )
+    text = '"Date","Price","Open","High","Low","Vol.","Change %"\n' + rows
+    data = read_csv(text.encode())
+    y = to_series(data)
+    assert y.name == "Price" and len(y) == 30 and y.iloc[-1] == 1000.5
+    assert price_table_close(data) == "Price"  # the CLI reads it as one series
+
+
 def test_the_end_of_a_day_written_24_00_is_the_next_midnight():
     cells = [f"2023-01-0{d} {h:02d}:00" for d in (1, 2) for h in range(1, 25)]
     text = "timestamp,kwh\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells))
@@ -1741,3 +1758,35 @@ def test_bls_year_and_period_codes_are_months_without_the_annual_average():
     quarters = [f"{y},{y},Q0{q},{q}" for y in (2021, 2022) for q in range(1, 5)]
     y = to_series(read_csv(("id,year,period,value\n" + "\n".join(quarters)).encode()))
     assert y.index.freqstr.startswith("QS") and len(y) == 8
+
+
+def test_a_summary_under_a_blank_line_at_the_end_is_left_out():
+    # Google Analytics: notes above, the daily rows, then the total under them
+    days = pd.date_range("2023-01-01", periods=20, freq="D")
+    lines = ["# All Web Site Data", "# 20230101-20230120", "", "Day Index,Users"]
+    lines += [f"{d.month}/{d.day}/{d:%y},{100 + i}" for i, d in enumerate(days)]
+    lines += ["", "Users", '"2,190"']
+    y = to_series(read_csv("\n".join(lines).encode()))
+    assert len(y) == 20 and y.iloc[-1] == 119
+    assert any("left out 2 lines under a blank line" in n for n in y.attrs["notes"])
+    # rows of the header's shape after a blank line are data, kept
+    more = ["date,value", "2023-01-01,1", "2023-01-02,2", "", "2023-01-03,3"]
+    assert len(to_series(read_csv("\n".join(more).encode()))) == 3
+
+
+def test_group_names_above_the_header_join_its_names():
+    # a spreadsheet's merged cells: the group named over its first column only
+    lines = [",Sales,,Returns", "Date,North,South,North"]
+    lines += [f"2020-{m:02d}-01,{m},{m + 1},{m + 2}" for m in range(1, 13)]
+    panel = to_panel(read_csv("\n".join(lines).encode()))
+    names = ["Returns North", "Sales North", "Sales South"]
+    assert sorted(panel["series"].unique()) == names
+    assert panel[panel["series"] == "Sales South"]["value"].iloc[0] == 2
+    notes = panel.attrs["notes"]
+    assert any("names of groups of columns" in n for n in notes)
+    assert not any("skipped 1 line" in n for n in notes)
+    # a title over the header stays a title
+    titled = ["Sales report", "Date,North,South"]
+    titled += [f"2020-{m:02d}-01,{m},{m + 1}" for m in range(1, 13)]
+    panel = to_panel(read_csv("\n".join(titled).encode()))
+    assert sorted(panel["series"].unique()) == ["North", "South"]
