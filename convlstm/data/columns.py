@@ -45,7 +45,7 @@ def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list
     if len(df) > 1:
         # one time in every row (SDMX's "LAST UPDATE", an export's date) is when
         # the file was made, not the times of its readings: a column that moves first
-        cols.sort(key=lambda c: df[c].nunique(dropna=True) <= 1)
+        cols.sort(key=lambda c: _one_value(df[c]))
     named = [c for c in cols if is_time_name(c)]
     named += [c for c in cols if c not in named and has_time_word(c)]
     for c in named:
@@ -85,6 +85,15 @@ def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list
         f"2020-01-31 (or years such as 1949) named e.g. 'date', or pick it "
         f"{TIME_CHOICE}{hint}"
     )
+
+
+def _one_value(col: pd.Series) -> bool:
+    """Whether a column holds one value in every row (its first and last cells
+    are compared before the whole column is counted)."""
+    first, last = col.iloc[0], col.iloc[-1]
+    if pd.isna(first) or pd.isna(last) or not bool(first == last):
+        return False
+    return col.nunique(dropna=True) <= 1
 
 
 def _names_are_dates(names: list[str]) -> bool:
@@ -688,14 +697,15 @@ def _finest_section(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame | None:
         return None
     first, second = df.columns
     cells = df[first].fillna("").astype(str).str.strip()
-    kinds = pd.Series("", index=df.index, dtype=object)
-    for kind, pattern in _SECTIONS:
-        kinds[cells.str.fullmatch(pattern, case=False).to_numpy()] = kind
+    head = _section_kinds(cells.iloc[:21])
+    if not (head != "").any():
+        return None  # cheap for every other file of two columns
+    start = int((head != "").to_numpy().argmax())
+    if not start and head.iloc[0] == _section_kinds(cells.iloc[-1:]).iloc[0]:
+        return None  # no notes above, and one kind from the first row to the last
+    kinds = _section_kinds(cells)
     labelled = (kinds != "").to_numpy()
-    if not labelled.any():
-        return None
-    start = int(labelled.argmax())
-    if start > 20 or not labelled[start:].all():
+    if not labelled[start:].all():
         return None
     run = kinds.iloc[start:]
     blocks = list(run[run != run.shift()])
@@ -721,6 +731,14 @@ def _finest_section(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame | None:
     if finest == "yearly":
         labels = labels.astype(int)  # years as numbers, as a column of years reads
     return pd.DataFrame({first: labels, second: values.to_numpy()})
+
+
+def _section_kinds(cells: pd.Series) -> pd.Series:
+    """Each cell's kind of time label in :data:`_SECTIONS` ("" for none)."""
+    kinds = pd.Series("", index=cells.index, dtype=object)
+    for kind, pattern in _SECTIONS:
+        kinds[cells.str.fullmatch(pattern, case=False).to_numpy()] = kind
+    return kinds
 
 
 def _and(words: list[str]) -> str:
