@@ -256,6 +256,15 @@ if table is not None:
         "clear them to read the file as one series.",
     )
     steps_controls(src)
+    built = [c for c in (picked_time, picked_value) if c and c not in columns]
+    if failure is None and built and not src.get("wide"):
+        # a time joined from parts, a table reshaped: no column of the file to show
+        listed = " and ".join(f"**{ui.escape_md(str(c))}**" for c in built)
+        st.caption(
+            f"The reader built {listed} from this file's layout (*What the reader "
+            "did*, under the chart, says how); the pickers list the file's own "
+            "columns, to read it another way."
+        )
     if offer_wide and not src.get("wide"):
         st.caption(
             f"This file has {len(wide)} numeric columns. To read each one as a "
