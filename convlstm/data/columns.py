@@ -80,11 +80,36 @@ def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list
             "table holds one row per series; transpose it so that the dates are in "
             "one column (and each series in a column of its own)"
         )
+    steps = _numbered_steps([str(c) for c in df.columns])
+    if steps:
+        raise DataError(
+            f"no time column found: the columns {quote(steps[0])} to "
+            f"{quote(steps[-1])} number the steps of one row per series (as the M5 "
+            "competition's sales files do), but the file holds no date; write each "
+            "step's date in the header instead (2011-01-29, 2011-01-30, ...), and the "
+            "reader takes each row as a series"
+        )
     raise DataError(
         f"no time column found (columns: {listed}); add a column of dates such as "
         f"2020-01-31 (or years such as 1949) named e.g. 'date', or pick it "
         f"{TIME_CHOICE}{hint}"
     )
+
+
+def _numbered_steps(names: list[str]) -> list[str]:
+    """The last column names when at least three of them number steps one after
+    another under one prefix ("d_1", "d_2", ... or "t1", "t2", ...), else []."""
+    found = [re.fullmatch(r"([A-Za-z]+_?)(\d+)", n.strip()) for n in names]
+    k = len(found)
+    while k > 0 and found[k - 1] is not None:
+        k -= 1
+    tail = [m for m in found[k:] if m is not None]
+    if len(tail) < 3 or len({m.group(1) for m in tail}) != 1:
+        return []
+    numbers = [int(m.group(2)) for m in tail]
+    if any(b != a + 1 for a, b in zip(numbers, numbers[1:], strict=False)):
+        return []
+    return names[k:]
 
 
 def _one_value(col: pd.Series) -> bool:

@@ -1790,3 +1790,19 @@ def test_group_names_above_the_header_join_its_names():
     titled += [f"2020-{m:02d}-01,{m},{m + 1}" for m in range(1, 13)]
     panel = to_panel(read_csv("\n".join(titled).encode()))
     assert sorted(panel["series"].unique()) == ["North", "South"]
+
+
+def test_numbered_day_columns_ask_for_their_dates_and_dates_then_read():
+    # the M5 competition's sales file: one row per item, days "d_1", "d_2", ...
+    def table(names):
+        head = "id,item_id,store_id," + ",".join(names)
+        cells = [",".join(str(k + i) for i in range(40)) for k in range(3)]
+        rows = [f"FOODS_{k}_CA_1,FOODS_{k},CA_1,{c}" for k, c in enumerate(cells)]
+        return read_csv((head + "\n" + "\n".join(rows)).encode())
+
+    with pytest.raises(DataError, match="'d_1' to 'd_40' number the steps.*no date"):
+        to_panel(table([f"d_{i}" for i in range(1, 41)]))
+    days = pd.date_range("2011-01-29", periods=40, freq="D").strftime("%Y-%m-%d")
+    panel = to_panel(table(list(days)))
+    assert panel["series"].nunique() == 3 and len(panel) == 120
+    assert panel.attrs["freq"] == "D"
