@@ -22,7 +22,13 @@ from .cells import (
     plural,
     quote,
 )
-from .dates import number_time_hint, parse_times
+from .dates import (
+    TOTALS_LEFT_OUT,
+    foreign_month,
+    is_summary_text,
+    number_time_hint,
+    parse_times,
+)
 from .frequency import infer_freq
 from .numbers import to_numbers
 from .steps import MAX_STEPS, check_span, check_step
@@ -214,6 +220,7 @@ def combine_time_columns(
     a note. Only when the dates (or years) repeat, so that the split is what makes
     the rows distinct. Returns ``df`` unchanged when no split is found.
     """
+    df = _without_notes_under(df, notes)
     section = _finest_section(df, notes)
     if section is not None:
         df = section
@@ -588,8 +595,7 @@ def _join_year_month(
         return None
     m = pd.to_numeric(df[month], errors="coerce")
     if m.isna().any():
-        words = df[month].astype(str).str.strip().str.lower().str[:3]
-        m = words.map(_MONTH_WORDS)
+        m = _month_number(df[month])
     if m.isna().any() or not (m == m.round()).all() or not m.between(1, 12).all():
         return None
     text = (
@@ -630,8 +636,9 @@ _PIVOT_EXTRA = (
 
 
 def _month_number(labels: pd.Series, numbers: bool = False) -> pd.Series:
-    """Months 1-12 of labels that are English month names ("Jan", "January") or,
-    when ``numbers``, numbers 1-12; NaN where they are not."""
+    """Months 1-12 of labels that are month names ("Jan", "January"; "März",
+    "janv." and the other languages :func:`foreign_month` knows) or, when
+    ``numbers``, numbers 1-12; NaN where they are not."""
     text = labels.astype(str).str.strip().str.lower().str.rstrip(".")
     named = text.str[:3].map(_MONTH_WORDS)
     # "Sept" and "January" are months, "Marketing" is not
@@ -639,6 +646,8 @@ def _month_number(labels: pd.Series, numbers: bool = False) -> pd.Series:
     named = named.where(
         [f == f and f.startswith(t) for f, t in zip(full, text, strict=True)]
     )
+    if named.isna().any():
+        named = named.fillna(text.map(foreign_month).astype(float))
     if not numbers:
         return named
     number = pd.to_numeric(text, errors="coerce")
@@ -710,6 +719,37 @@ _SECTIONS = (
     ("quarterly", r"\d{4}\s*Q[1-4]"),
     ("monthly", rf"\d{{4}}\s+(?:{_MONTH_WORD})"),
 )
+
+
+#: Most rows of notes under a table left out before its time is put together.
+_MAX_NOTES_UNDER = 6
+
+
+def _without_notes_under(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """The table without the rows of notes at its end: one cell each, a note's
+    words ("(C)opyright ...", "Stand: 10.01.2024", a rule "__________", as
+    Destatis ends its tables), so that columns of years and months under them
+    still join into one time column; with a note. Rows with a value stay (a
+    "Total" row is left out where the time column is read)."""
+    if len(df) < 3 or df.shape[1] < 2:
+        return df
+    tail = df.iloc[-_MAX_NOTES_UNDER:]
+    filled = tail.notna() & (tail.astype(str).apply(lambda c: c.str.strip()) != "")
+    k = len(tail)
+    while k > 0:
+        row = tail.iloc[k - 1][filled.iloc[k - 1].to_numpy()]
+        if len(row) != 1 or not is_summary_text(row.iloc[0]):
+            break
+        k -= 1
+    if k == len(tail) or k + len(df) - len(tail) < 2:
+        return df
+    first = len(df) - len(tail) + k
+    cell = next(v for v in df.iloc[first] if pd.notna(v))
+    notes.append(
+        f"left out {plural(len(df) - first, 'row')} at the end of the file from row "
+        f"{first + 2} ({quote(str(cell))}): {TOTALS_LEFT_OUT}"
+    )
+    return df.iloc[:first]
 
 
 def _finest_section(df: pd.DataFrame, notes: list[str]) -> pd.DataFrame | None:

@@ -277,7 +277,11 @@ _TOTAL_WORD = re.compile(
     r"min|minimum|max|maximum|median|count|std|"
     # notes under a table: "Source: ERP export", "Quelle: ...", "* provisional"
     r"sources?|quelle|notes?|footnotes?|remarks?|hinweis|anmerkung|copyright|"
+    # when the table was made: "Stand: 10.01.2024" (Destatis), "As of ..."
+    r"stand|as\s+of|last\s+updated|updated|generated|exported|"
     r"合计|合計|总计|總計|総計|小计|小計|平均|汇总|匯總|총계|합계|평균)\b.*|[©*].*"
+    # a rule under the table ("__________") and "(C)opyright ..."
+    r"|[_\-=~]{3,}|\(c\).*"
     # a sentence without a digit: "Data are provisional and subject to change."
     r"|[^\d]*?[^\W\d_]{2,}\s+[^\W\d_]{2,}\s+[^\W\d_]{2,}[^\d]*",
     re.IGNORECASE,
@@ -294,6 +298,12 @@ _RANGE = re.compile(
 
 #: Most summary rows left out at the end of a time column.
 _MAX_TOTAL_ROWS = 6
+
+
+def is_summary_text(cell: str) -> bool:
+    """Whether a cell's text starts a summary row or a note under a table
+    ("Total", "Source: ...", "__________", "(C)opyright ...")."""
+    return bool(_TOTAL_WORD.fullmatch(str(cell).strip()))
 
 
 def _total_rows(text: pd.Series, empty: pd.Series) -> pd.Series | None:
@@ -1038,6 +1048,16 @@ _MONTH_OF = {
     for word in words.split()
 }
 _WORD = re.compile(r"([^\W\d_]+)\.?")
+
+
+def foreign_month(word: str) -> int | None:
+    """The month (1-12) of a German, French, Spanish, Italian, Dutch or
+    Portuguese month name or abbreviation ("März", "janv.", "Dez"); None for any
+    other word (English names included: they parse as they are)."""
+    english = _MONTH_OF.get(str(word).strip().lower().rstrip("."))
+    return None if english is None else _ENGLISH_MONTHS.index(english) + 1
+
+
 # any of those words, to find the cells that hold one (ISO times' "T" do not)
 _FOREIGN_MONTH = re.compile(
     r"(?i)(?<![^\W\d_])(?:"

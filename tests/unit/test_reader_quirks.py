@@ -1554,7 +1554,9 @@ def test_an_erp_export_with_notes_above_and_an_empty_last_column_is_read():
     assert len(y) == 12 and y.iloc[0] == 9100.0 and y.iloc[-1] == 10200.0
     notes = " ".join(y.attrs["notes"])
     assert "skipped 2 lines above the header" in notes
-    assert "left out 2 rows at the end of the file" in notes
+    # the note under the table, then the total above it
+    assert "left out 1 row at the end of the file from row 15 ('Source" in notes
+    assert "left out 1 row at the end of the file from row 14 ('Total'" in notes
 
 
 def _model_days(years, days=range(1, 31)):
@@ -1806,3 +1808,25 @@ def test_numbered_day_columns_ask_for_their_dates_and_dates_then_read():
     panel = to_panel(table(list(days)))
     assert panel["series"].nunique() == 3 and len(panel) == 120
     assert panel.attrs["freq"] == "D"
+
+
+def test_a_destatis_table_joins_german_months_above_its_footer():
+    # GENESIS: notes above, Jahr;Monat with German month names, "..." for no
+    # figure, then a rule, the copyright and the time of the extract
+    months = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli"]
+    months += ["August", "September", "Oktober", "November", "Dezember"]
+    lines = ["GENESIS-Tabelle: 61111-0002", "Verbraucherpreisindex: Deutschland", ""]
+    lines += ["Jahr;Monat;Index;Veränderung"]
+    for year in (2021, 2022, 2023):
+        for i, month in enumerate(months):
+            change = "..." if year == 2021 else f"{i},5"
+            lines.append(f"{year};{month};{100 + i},{year - 2021};{change}")
+    lines += ["__________", "(C)opyright Statistisches Bundesamt, 2024"]
+    lines += ["Stand: 10.01.2024 / 11:07:03"]
+    y = to_series(read_csv("\n".join(lines).encode("latin-1")), value_col="Index")
+    assert y.index.freqstr == "MS" and len(y) == 36
+    assert y.index[2] == pd.Timestamp("2021-03-01") and y.iloc[2] == 102.0
+    assert y.iloc[-1] == 111.2
+    notes = " ".join(y.attrs["notes"])
+    assert "combined the columns 'Jahr', 'Monat'" in notes
+    assert "left out 3 rows at the end of the file from row" in notes
