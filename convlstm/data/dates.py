@@ -64,6 +64,7 @@ def _date_formats() -> list[tuple[str, str]]:
         "%m.%Y",
         "%m-%Y",
         "%YM%m",
+        "%Y-M%m",
         "%Y%m%d",
         "%Y%m",
         "%b %Y",
@@ -77,6 +78,10 @@ def _date_formats() -> list[tuple[str, str]]:
         "%B-%y",
         "%b '%y",
         "%B '%y",
+        # no space between: "Jan2023", and Excel's "mmmyy" ("Jan23")
+        "%b%Y",
+        "%B%Y",
+        "%b%y",
         "%Y %b",
         "%Y-%b",
         "%Y %B",
@@ -391,7 +396,7 @@ def _text_times(
         present = present.str.replace(_END_OF_DAY, r"\1 00:00\2", regex=True)
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
-    if fmt in _NAME_YY and len(parsed) > 2 and parsed.dt.month.nunique() == 1:
+    if fmt in _NAME_YY and len(parsed) > 2 and _days_as_years(parsed):
         # "Feb 01", "Feb 02", ... are days of one month, not the years 2001, 2002
         raise _no_year(name, present)
     if midnight.any():
@@ -520,7 +525,18 @@ def _week_53_hint(cells: pd.Series) -> str:
 
 #: Formats of a month's name and a two-digit year ("Jan 23"), which also fit a
 #: day of the month written without a year ("Feb 01").
-_NAME_YY = ("%b %y", "%B %y", "%B-%y", "%b '%y", "%B '%y", "%b-%y")
+_NAME_YY = ("%b %y", "%B %y", "%B-%y", "%b '%y", "%B '%y", "%b-%y", "%b%y")
+
+
+def _days_as_years(parsed: pd.Series) -> bool:
+    """Whether months read with two-digit years ("Feb 01", "Jan18") are days of
+    the month without a year: all in one month, or, row after row, a year apart
+    within a month (Jan 01, Jan 02, ... read as 2001, 2002, ...)."""
+    if parsed.dt.month.nunique() == 1:
+        return True
+    months = (parsed.dt.year * 12 + parsed.dt.month).dropna().to_numpy()
+    steps = np.abs(np.diff(months))
+    return bool(len(steps) and np.median(steps) >= 12)
 
 
 def _no_year(name: str, cells: pd.Series) -> DataError:

@@ -1830,3 +1830,21 @@ def test_a_destatis_table_joins_german_months_above_its_footer():
     notes = " ".join(y.attrs["notes"])
     assert "combined the columns 'Jahr', 'Monat'" in notes
     assert "left out 3 rows at the end of the file from row" in notes
+
+
+@pytest.mark.parametrize("fmt", ["%Y-M%m", "%b%y", "%b%Y", "%B%Y"])
+def test_months_written_without_a_space_read_as_months(fmt):
+    # "2018-M01" (statistics offices), Excel's "mmmyy" ("Jan18"), "Jan2018"
+    months = pd.date_range("2018-01-01", periods=36, freq="MS")
+    rows = "".join(f"{m.strftime(fmt)},{i}\n" for i, m in enumerate(months))
+    y = to_series(read_csv(("period,value\n" + rows).encode()))
+    assert y.index.freqstr == "MS" and len(y) == 36
+    assert y.index[0] == pd.Timestamp("2018-01-01") and y.iloc[-1] == 35
+
+
+def test_days_written_after_a_months_name_without_a_year_are_refused():
+    # "Jan01", "Jan02", ... over several months: days, not the years 2001, 2002
+    days = pd.date_range("2023-01-01", periods=80, freq="D")
+    rows = "".join(f"{d:%b%d},{i}\n" for i, d in enumerate(days))
+    with pytest.raises(DataError, match="dates without a year .*'Jan01'"):
+        to_series(read_csv(("day,value\n" + rows).encode()))
