@@ -82,6 +82,10 @@ def _date_formats() -> list[tuple[str, str]]:
         "%b%Y",
         "%B%Y",
         "%b%y",
+        "%b/%Y",
+        "%b/%y",
+        # a month and a two-digit year ("01/19", as card expiry dates are written)
+        "%m/%y",
         "%Y %b",
         "%Y-%b",
         "%Y %B",
@@ -396,7 +400,7 @@ def _text_times(
         present = present.str.replace(_END_OF_DAY, r"\1 00:00\2", regex=True)
     fmt = _choose_format(present, name, notes)
     parsed = _try_format(present, fmt)
-    if fmt in _NAME_YY and len(parsed) > 2 and _days_as_years(parsed):
+    if fmt in _MONTH_YY and len(parsed) > 2 and _days_as_years(parsed):
         # "Feb 01", "Feb 02", ... are days of one month, not the years 2001, 2002
         raise _no_year(name, present)
     if midnight.any():
@@ -525,7 +529,11 @@ def _week_53_hint(cells: pd.Series) -> str:
 
 #: Formats of a month's name and a two-digit year ("Jan 23"), which also fit a
 #: day of the month written without a year ("Feb 01").
-_NAME_YY = ("%b %y", "%B %y", "%B-%y", "%b '%y", "%B '%y", "%b-%y", "%b%y")
+_NAME_YY = ("%b %y", "%B %y", "%B-%y", "%b '%y", "%B '%y", "%b-%y", "%b%y", "%b/%y")
+#: Formats of a month and a two-digit year that also fit a day of a month
+#: without a year ("Feb 01", "01/19"): kept only where the months run on
+#: (:func:`_days_as_years`).
+_MONTH_YY = (*_NAME_YY, "%m/%y")
 
 
 def _days_as_years(parsed: pd.Series) -> bool:

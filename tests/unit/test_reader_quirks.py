@@ -1832,7 +1832,7 @@ def test_a_destatis_table_joins_german_months_above_its_footer():
     assert "left out 3 rows at the end of the file from row" in notes
 
 
-@pytest.mark.parametrize("fmt", ["%Y-M%m", "%b%y", "%b%Y", "%B%Y"])
+@pytest.mark.parametrize("fmt", ["%Y-M%m", "%b%y", "%b%Y", "%B%Y", "%m/%y", "%b/%y"])
 def test_months_written_without_a_space_read_as_months(fmt):
     # "2018-M01" (statistics offices), Excel's "mmmyy" ("Jan18"), "Jan2018"
     months = pd.date_range("2018-01-01", periods=36, freq="MS")
@@ -1847,4 +1847,7 @@ def test_days_written_after_a_months_name_without_a_year_are_refused():
     days = pd.date_range("2023-01-01", periods=80, freq="D")
     rows = "".join(f"{d:%b%d},{i}\n" for i, d in enumerate(days))
     with pytest.raises(DataError, match="dates without a year .*'Jan01'"):
+        to_series(read_csv(("day,value\n" + rows).encode()))
+    rows = "".join(f"{d:%m/%d},{i}\n" for i, d in enumerate(days))  # not 01/2001
+    with pytest.raises(DataError, match="dates without a year .*'01/01'"):
         to_series(read_csv(("day,value\n" + rows).encode()))
