@@ -17,12 +17,15 @@ from .cells import CLOCK, MONTHS, TIME_CHOICE, cell_text, format_time, plural, q
 from .frequency import infer_freq
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
-# Quarters: "1956Q1", "1956 Q1", "Q1 1956", and fiscal ones: "FY2015 Q1",
-# "FY15-Q1", "Q1 FY2015" (a two-digit fiscal year read as strptime's %y does)
+# Quarters: "1956Q1", "1956 Q1", "1956:Q1", "Q1 1956", the number first as
+# finance writes it ("1Q19", "1Q 2019", "2019 1Q"), a two-digit year after the
+# quarter ("Q1'19", "Q1-19"), and fiscal ones: "FY2015 Q1", "FY15-Q1", "Q1 FY2015"
+# (a two-digit year read as strptime's %y does)
 _YEAR_OR_FY = r"(?:\d{4}|[Ff][Yy]\s*'?(?:\d{4}|\d{2}))"
+_Q_OF = r"(?:[Qq](?P<{0}>[1-4])|(?P<{1}>[1-4])[Qq])"
 _QUARTER = re.compile(
-    rf"^(?:({_YEAR_OR_FY})\s*[-/ ]?\s*[Qq]([1-4])"
-    rf"|[Qq]([1-4])\s*[-/ ]?\s*({_YEAR_OR_FY}))$"
+    rf"^(?:(?P<y1>{_YEAR_OR_FY})\s*[-/: ]?\s*{_Q_OF.format('q1', 'q2')}"
+    rf"|{_Q_OF.format('q3', 'q4')}\s*[-/ ]?\s*(?P<y2>{_YEAR_OR_FY}|'?\d{{2}}))$"
 )
 # ISO 8601 weeks: "2020-W05", "2020W05", "2020-W05-3" (weekday 1-7, Monday first)
 _YEAR_WEEK = re.compile(r"^(\d{4})-(\d{2})$")
@@ -1024,8 +1027,10 @@ def _year_number(text: pd.Series) -> pd.Series:
 
 def _parse_quarters(values: pd.Series) -> pd.Series:
     parts = values.str.extract(_QUARTER)
-    year = _year_number(parts[0].fillna(parts[3]))
-    quarter = parts[1].fillna(parts[2])
+    year = _year_number(parts["y1"].fillna(parts["y2"]))
+    quarter = parts["q1"]
+    for other in ("q2", "q3", "q4"):
+        quarter = quarter.fillna(parts[other])
     ok = year.notna() & quarter.notna()
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     if ok.any():

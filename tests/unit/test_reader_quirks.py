@@ -1851,3 +1851,26 @@ def test_days_written_after_a_months_name_without_a_year_are_refused():
     rows = "".join(f"{d:%m/%d},{i}\n" for i, d in enumerate(days))  # not 01/2001
     with pytest.raises(DataError, match="dates without a year .*'01/01'"):
         to_series(read_csv(("day,value\n" + rows).encode()))
+
+
+_QUARTER_LABELS = {
+    "1Q19": lambda q, y: f"{q}Q{y % 100:02d}",
+    "1Q 2019": lambda q, y: f"{q}Q {y}",
+    "2019 1Q": lambda q, y: f"{y} {q}Q",
+    "Q1'19": lambda q, y: f"Q{q}'{y % 100:02d}",
+    "Q1-19": lambda q, y: f"Q{q}-{y % 100:02d}",
+    "Q1 19": lambda q, y: f"Q{q} {y % 100:02d}",
+    "2019:Q1": lambda q, y: f"{y}:Q{q}",
+}
+
+
+@pytest.mark.parametrize("label", list(_QUARTER_LABELS))
+def test_quarters_as_finance_and_databases_write_them(label):
+    # "1Q19" and "Q1'19" in results decks, "2019:Q1" in FRED and Haver exports
+    quarters = pd.date_range("2019-01-01", periods=12, freq="QS")
+    cells = [_QUARTER_LABELS[label](q.quarter, q.year) for q in quarters]
+    rows = "".join(f'"{c}",{i}\n' for i, c in enumerate(cells))
+    y = to_series(read_csv(("quarter,value\n" + rows).encode()))
+    assert y.index.freqstr.startswith("QS") and len(y) == 12
+    assert y.index[0] == pd.Timestamp("2019-01-01")
+    assert y.index[-1] == pd.Timestamp("2021-10-01") and y.iloc[-1] == 11
