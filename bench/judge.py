@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         results.setdefault((name, model), []).append(mae)
         forecasts.setdefault((name, model), []).append(forecast)
-        actuals[name] = actual
+        if actual.size:  # a model that could not fit has none
+            actuals[name] = actual
     ratios: list[float] = []
     to_best: list[float] = []
     median_to_best: list[float] = []
@@ -173,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         median = median_mae(
             actuals[name],
             forecasts[(name, neural)],
-            [forecasts[(name, other)][0] for other in MEDIAN_WITH],
+            # the members that forecast the series, as bench.competition's medians
+            [f for other in MEDIAN_WITH if (f := forecasts[(name, other)][0]).size],
         )
         median_to_best.append(median / stats[best] if stats[best] > 0 else math.nan)
         earlier = {
