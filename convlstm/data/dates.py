@@ -167,6 +167,11 @@ def parse_times(
         out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
         out[present.index] = decimal[0].to_numpy()
         return pd.DatetimeIndex(out), notes_first + [decimal[1]]
+    dotted = _dotted_quarters(present.str.fullmatch(r"[12]\d{3}\.[1-4]"), present, name)
+    if dotted is not None:
+        out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        out[present.index] = dotted[0].to_numpy()
+        return pd.DatetimeIndex(out), notes_first + [dotted[1]]
     present, october = _decimal_months(present, name)
     present, weeks = _year_week_digits(present, name)
     parsed, notes = _text_times(present, name, own, local=local)
@@ -233,6 +238,39 @@ def _decimal_years(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
             f"({v[at]:.6g} as {format_time(times.iloc[at])})"
         )
     return None
+
+
+#: A column named for quarters ("Quarter", "qtr", "Quartal", "trimestre").
+_QUARTER_NAME = re.compile(r"quart|qtr|trimest|kwartaal|^q$", re.IGNORECASE)
+
+
+def _dotted_quarters(
+    match: pd.Series, present: pd.Series, name: str
+) -> tuple[pd.Series, str] | None:
+    """Quarters written year.quarter ("2019.1" .. "2019.4", as some statistics
+    tables and spreadsheets write them) read as the quarters' starts, with a
+    note; None unless every cell ``match``-es that form (``present`` as text)
+    and the column is named for quarters or its quarters run past a year's end
+    (read as months they would be January to April of each year only). A
+    column whose cells all share one quarter is a yearly series stamped in it
+    (:func:`_decimal_year_text`)."""
+    if not len(present) or not match.all():
+        return None
+    year = present.str[:4].astype(int)
+    quarter = present.str[5:].astype(int)
+    if quarter.nunique() < 2:
+        return None
+    order = np.argsort((year * 4 + quarter).to_numpy(), kind="stable")
+    wraps = bool((np.diff(year.to_numpy()[order]) > 0).any())
+    if not wraps and not _QUARTER_NAME.search(str(name).strip()):
+        return None
+    times = pd.to_datetime(
+        {"year": year, "month": (quarter - 1) * 3 + 1, "day": 1}, errors="coerce"
+    )
+    return times, (
+        f"read column {quote(name)} as quarters written year.quarter "
+        f"({quote(present.iloc[0])} as {format_time(times.iloc[0])})"
+    )
 
 
 _YEAR_WEEK_DIGITS = re.compile(r"([12]\d{3})(0[1-9]|[1-4]\d|5[0-3])")
@@ -683,6 +721,16 @@ def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[
     if decimal is not None:
         return pd.DatetimeIndex(decimal[0]), [decimal[1]]
     finite = v[np.isfinite(v)]
+    tenths = np.round(v * 10)
+    dotted_text = pd.Series([f"{x / 10:.1f}" if np.isfinite(x) else "" for x in tenths])
+    dotted = _dotted_quarters(
+        dotted_text.str.fullmatch(r"[12]\d{3}\.[1-4]")
+        & pd.Series(np.abs(v * 10 - tenths) < 1e-6),
+        dotted_text,
+        name,
+    )
+    if dotted is not None:
+        return pd.DatetimeIndex(dotted[0]), [dotted[1]]
     if len(finite) and (finite == np.round(finite)).all():
         text = pd.Series([f"{int(x)}" if np.isfinite(x) else "" for x in v], dtype=str)
         if finite.min() >= 1000 and finite.max() <= 2999:

@@ -1874,3 +1874,20 @@ def test_quarters_as_finance_and_databases_write_them(label):
     assert y.index.freqstr.startswith("QS") and len(y) == 12
     assert y.index[0] == pd.Timestamp("2019-01-01")
     assert y.index[-1] == pd.Timestamp("2021-10-01") and y.iloc[-1] == 11
+
+
+def test_quarters_written_year_dot_quarter():
+    # "2019.1" .. "2019.4": quarters once the years turn over (as months they
+    # would be January to April only), or in a column named for quarters
+    rows = "".join(f"{2019 + i // 4}.{i % 4 + 1},{i}\n" for i in range(10))
+    y = to_series(read_csv(("period,value\n" + rows).encode()))
+    assert y.index.freqstr.startswith("QS") and len(y) == 10
+    assert y.index[-1] == pd.Timestamp("2021-04-01") and y.iloc[-1] == 9
+    assert any("year.quarter" in n for n in y.attrs["notes"])
+    y = to_series(read_csv(b"Quarter,value\n2019.1,1\n2019.2,2\n2019.3,3\n"))
+    assert y.index[-1] == pd.Timestamp("2019-07-01")
+    # not quarters: months of one year, and a yearly series stamped in its Q1
+    y = to_series(read_csv(b"date,value\n2019.1,1\n2019.2,2\n2019.3,3\n"))
+    assert y.index[-1] == pd.Timestamp("2019-03-01")
+    y = to_series(read_csv(b"date,value\n2019.1,1\n2020.1,2\n2021.1,3\n2022.1,4\n"))
+    assert y.index.freqstr.startswith("YS") and len(y) == 4
