@@ -752,11 +752,14 @@ def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[
 #: services write hours), YYYYMMDDHHMM and YYYYMMDDHHMMSS.
 _DIGIT_STAMPS = {10: ("%Y%m%d%H", "YYYYMMDDHH"), 12: ("%Y%m%d%H%M", "YYYYMMDDHHMM")}
 _DIGIT_STAMPS[14] = ("%Y%m%d%H%M%S", "YYYYMMDDHHMMSS")
+_DIGIT_STAMPS[7] = ("%Y%j", "YYYYDDD (the year and the day of the year)")
 
 
 def _digit_stamps(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
     """Whole numbers of 10, 12 or 14 digits that all read as dates and times
-    written YYYYMMDDHH(MM(SS)) from the years 1900 to 2099, on a regular step,
+    written YYYYMMDDHH(MM(SS)), or of 7 digits as days written YYYYDDD (the day
+    of the year, as satellite products label them), from the years 1900 to
+    2099, on a regular step,
     with a note; None otherwise. (Ten digits also fit Unix seconds of 2030 to
     2036; read so, hours written YYYYMMDDHH would step by 1 and then 77.)"""
     finite = v[np.isfinite(v)]
@@ -931,6 +934,14 @@ def _choose_format(present: pd.Series, name: str, notes: list[str]) -> str:
         notes.append(
             f"read column {quote(name)} as fiscal years such as "
             f"{quote(present.iloc[0])}, each dated January 1 of {which} year"
+        )
+    if sample.str.fullmatch(r"[12]\d{3}-[0-3]\d{2}").all():
+        # ordinal dates, year and day of the year ("2019-001": ISO 8601's
+        # ordinal form, as satellite and GIS products label their days)
+        candidates.append(("ordinal", "%Y-%j"))
+        notes.append(
+            f"read column {quote(name)} as year and day of the year such as "
+            f"{quote(present.iloc[0])}"
         )
     candidates.append(("iso", "ISO8601"))
     candidates.extend(_FORMATS)

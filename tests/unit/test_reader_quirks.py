@@ -1891,3 +1891,14 @@ def test_quarters_written_year_dot_quarter():
     assert y.index[-1] == pd.Timestamp("2019-03-01")
     y = to_series(read_csv(b"date,value\n2019.1,1\n2020.1,2\n2021.1,3\n2022.1,4\n"))
     assert y.index.freqstr.startswith("YS") and len(y) == 4
+
+
+@pytest.mark.parametrize("fmt", ["%Y-%j", "%Y%j"])
+def test_days_written_as_year_and_day_of_the_year(fmt):
+    # ISO 8601's ordinal dates ("2019-354") and satellite products' YYYYDDD
+    days = pd.date_range("2019-12-20", periods=40, freq="D")
+    rows = "".join(f"{d.strftime(fmt)},{i}\n" for i, d in enumerate(days))
+    y = to_series(read_csv(("date,value\n" + rows).encode()))
+    assert y.index.freqstr == "D" and len(y) == 40
+    assert y.index[0] == days[0] and y.index[-1] == days[-1] and y.iloc[-1] == 39
+    assert any("day of the year" in n for n in y.attrs["notes"])
