@@ -173,6 +173,8 @@ def parse_times(
         out[present.index] = dotted[0].to_numpy()
         return pd.DatetimeIndex(out), notes_first + [dotted[1]]
     present, october = _decimal_months(present, name)
+    if present.str.fullmatch(r"[12]\d{3}_\d{1,2}(?:_\d{1,2})?").all():
+        present = present.str.replace("_", "-")  # "2019_01", as files are named
     present, weeks = _year_week_digits(present, name)
     parsed, notes = _text_times(present, name, own, local=local)
     notes = october + weeks + notes

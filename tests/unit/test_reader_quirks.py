@@ -1902,3 +1902,12 @@ def test_days_written_as_year_and_day_of_the_year(fmt):
     assert y.index.freqstr == "D" and len(y) == 40
     assert y.index[0] == days[0] and y.index[-1] == days[-1] and y.iloc[-1] == 39
     assert any("day of the year" in n for n in y.attrs["notes"])
+
+
+@pytest.mark.parametrize(("fmt", "freq"), [("%Y_%m", "MS"), ("%Y_%m_%d", "D")])
+def test_dates_written_with_underscores(fmt, freq):
+    # "2019_01" and "2019_01_15", as file names and exported keys write them
+    times = pd.date_range("2019-01-01", periods=30, freq=freq)
+    rows = "".join(f"{t.strftime(fmt)},{i}\n" for i, t in enumerate(times))
+    y = to_series(read_csv(("date,value\n" + rows).encode()))
+    assert y.index.freqstr == freq and y.index[-1] == times[-1] and y.iloc[-1] == 29
