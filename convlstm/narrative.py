@@ -315,7 +315,7 @@ def kept_epoch_text(name: str, model: Any, backtest: bool = True) -> str | None:
     """Which epoch a neural model's final fit kept, in plain words; None for a
     model that did not train (a zero-shot pretrained net, a statistical model).
 
-    Epoch 0 is the net as it started: the seasonal anchor plus the linear skip
+    Epoch 0 is the net as it started: the anchor plus the linear skip
     solved from the training windows (or the pretrained weights). When no epoch
     lowers the validation error, that start is kept and the recurrent cells add
     nothing to the final forecast: users comparing the ConvLSTM with the LSTM
@@ -331,7 +331,7 @@ def kept_epoch_text(name: str, model: Any, backtest: bool = True) -> str | None:
     start = (
         "the pretrained network"
         if pretrained
-        else "the seasonal anchor plus the linear skip solved from the training windows"
+        else "the anchor plus the linear skip solved from the training windows"
     )
     if kept == 0:
         # the network settings of the app and CLI shape the ConvLSTM only (the
@@ -639,7 +639,7 @@ def alike_networks_text(
         return None
     return (
         f"{and_list(alike)} forecast exactly alike in the backtest: in every fold "
-        "each kept its start (the seasonal anchor plus the linear skip solved "
+        "each kept its start (the anchor plus the linear skip solved "
         "from the training windows), which their recurrent parts do not shape, "
         "so their scores rate that linear start, not the networks"
     )

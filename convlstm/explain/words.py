@@ -210,9 +210,16 @@ def parts_text(subject: Subject, shares: pd.Series) -> str:
     return (
         "The forecast is the window's level (the mean of its last "
         f"{subject.width} values) plus two paths: the linear AR skip and "
-        "the ConvLSTM head; a series without a season gets no anchor, "
-        "since the level is steadier than its last value. Of the "
-        "forecast's movement away from the level, the AR skip makes "
+        "the ConvLSTM head. It gets no anchor: "
+        + (
+            "the series has no season, and the level is steadier than its "
+            "last value. Of the "
+            if getattr(subject.model, "season_length_", 1) <= 1
+            else "on the last training windows the linear part forecast "
+            "better without the same season a cycle back (a seasonally "
+            "adjusted series moves on from its level). Of the "
+        )
+        + "forecast's movement away from the level, the AR skip makes "
         f"{shares['ar_skip']:.0%} and the ConvLSTM "
         f"{shares['convlstm']:.0%} in this window."
     )

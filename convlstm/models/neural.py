@@ -85,6 +85,10 @@ SCAN_STEP_COST = 6000
 # at least MIN_PATIENCE_STEPS steps: a short series' epoch may be one batch.
 MIN_PATIENCE_STEPS = 60
 TRANSFORMS = ("auto", "log", "none")
+# A single series' net also weighs no seasonal anchor against the season's (with
+# and without drift), by the ridge-solved skip's loss on the validation windows:
+# a seasonally adjusted series (GDP, money stock) is better moved from its level.
+SEASONLESS_ANCHOR = True
 # The pretrained start reads a seasonal series with its season divided out (the M3
 # Theta method's test and classical decomposition, over the whole series) and puts
 # it back into the forecast ("auto"), or reads the series as it is ("none"). The
@@ -520,22 +524,33 @@ class NeuralForecaster(BaseForecaster):
         """
         self.anchor_drift_ = None
         period = self.anchor_period_
-        if period <= 1 or self.lookback_ < 2 * period:
+        if period <= 1:
             return
-        losses = {}
-        for drift in (True, False):
-            self.anchor_drift_ = drift
+        choices: list[tuple[int, bool | None]] = []
+        if self.lookback_ >= 2 * period:
+            choices += [(period, True), (period, False)]
+        if panel is None and SEASONLESS_ANCHOR:
+            choices += [(period, None)] if not choices else []
+            choices.append((0, None))
+        if len(choices) < 2:
+            return
+        losses = []
+        for self.anchor_period_, self.anchor_drift_ in choices:
             torch.manual_seed(self.seed)
-            losses[drift] = linear_validation_loss(
-                self.build_net(),
-                series,
-                lookback=self.lookback_,
-                horizon=int(self.horizon),
-                norm_period=self.width_,
-                panel=panel,
-                seed=int(self.seed),
+            losses.append(
+                linear_validation_loss(
+                    self.build_net(),
+                    series,
+                    lookback=self.lookback_,
+                    horizon=int(self.horizon),
+                    norm_period=self.width_,
+                    panel=panel,
+                    seed=int(self.seed),
+                )
             )
-        self.anchor_drift_ = not (losses[False] < losses[True])
+        # ties keep the earlier choice: drift, then the season's anchor
+        best = min(range(len(choices)), key=lambda i: (losses[i], i))
+        self.anchor_period_, self.anchor_drift_ = choices[best]
 
     def linear_options(self) -> dict[str, Any]:
         """The net's linear part for the fitted set-up: the skip and the anchor."""

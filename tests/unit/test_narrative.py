@@ -116,7 +116,7 @@ def test_panel_bundle_text_says_which_series_it_knows():
 
 def test_kept_epoch_text_says_when_training_kept_the_start():
     start = SimpleNamespace(history_=[{"epoch": 1}, {"epoch": 2}], best_epoch_=0)
-    assert "kept its start (epoch 0: the seasonal anchor" in (
+    assert "kept its start (epoch 0: the anchor plus" in (
         narrative.kept_epoch_text("ConvLSTM", start)
     )
     trained = SimpleNamespace(history_=[{"epoch": 1}] * 5, best_epoch_=3)

@@ -167,7 +167,8 @@ def test_lstm_and_convlstm_share_the_set_up_and_differ_in_the_cell(transform):
         "transform_",
     ):
         assert getattr(lstm, name) == getattr(conv, name), name
-    assert conv.anchor_period_ == 12 and conv.anchor_drift_ is not None  # chosen
+    chosen = (conv.anchor_period_, conv.anchor_drift_)
+    assert chosen in {(12, True), (12, False), (0, None)}
     assert lstm.net_.anchor_drift == conv.net_.anchor_drift
     # the same ridge-solved linear skip, kept frozen by the same training loop
     for part in ("weight", "bias"):
@@ -203,10 +204,32 @@ def test_anchor_drift_is_chosen_on_validation_and_saved():
     trending = ConvLSTMForecaster(horizon=6, **kw).fit(trend)
     assert trending.anchor_drift_ is True and trending.net_.anchor_drift
     flat = ConvLSTMForecaster(horizon=6, **kw).fit(level)
-    assert flat.anchor_drift_ is False and not flat.net_.anchor_drift
+    assert flat.anchor_drift_ is not True and not flat.net_.anchor_drift
     twin = load_model(flat.to_bytes())
-    assert twin.anchor_drift_ is False and not twin.net_.anchor_drift
+    assert getattr(twin, "anchor_drift_", None) is flat.anchor_drift_
+    assert not twin.net_.anchor_drift
+    assert twin.anchor_period_ == flat.anchor_period_ == twin.net_.anchor_period
     pd.testing.assert_series_equal(twin.predict(), flat.predict())
+
+
+def test_the_seasonal_anchor_is_kept_only_where_it_forecasts_better():
+    # on the last training windows, the ridge-solved skip with the anchor of a
+    # season a cycle back against the skip alone (from the window's level)
+    idx = pd.date_range("2001-01-01", periods=120, freq="MS")
+    rng = np.random.default_rng(0)
+    kw = {**TINY_CONV, "transform": "none", "init": "scratch"}
+    # each month's value wanders from year to year: last year's is the best guide
+    wandering = np.cumsum(rng.normal(0, 3, (10, 12)), axis=0).ravel()
+    seasonal = ConvLSTMForecaster(horizon=6, **kw).fit(pd.Series(100 + wandering, idx))
+    assert seasonal.anchor_period_ == 12 and seasonal.net_.anchor_period == 12
+    # a seasonally adjusted series (a random walk with drift): no anchor
+    walk = 100 + np.cumsum(0.5 + rng.normal(0, 1, 120))
+    adjusted = ConvLSTMForecaster(horizon=6, **kw).fit(pd.Series(walk, idx))
+    assert adjusted.anchor_period_ == 0 and adjusted.anchor_drift_ is None
+    assert adjusted.net_.anchor(torch.zeros(2, adjusted.lookback_)) is None
+    assert adjusted.season_length_ == 12  # its season is still the window's rows'
+    twin = load_model(adjusted.to_bytes())
+    pd.testing.assert_series_equal(twin.predict(), adjusted.predict())
 
 
 def test_explicit_lookback_shorter_than_the_season(y):
