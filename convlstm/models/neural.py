@@ -516,11 +516,13 @@ class NeuralForecaster(BaseForecaster):
     def _choose_setup(
         self, series: torch.Tensor, panel: PanelWindows | None = None
     ) -> None:
-        """Choose the anchor's drift on the (transformed) training series.
+        """Choose the anchor on the (transformed) training series.
 
         Drift helps a trending series and hurts a level one: when the window holds
         two cycles, keep the anchor (with or without drift) whose ridge-solved skip
         has the lower loss on the validation windows at the end of the training data.
+        A single series' net (not a panel's: the pretrained nets are built so)
+        also weighs no anchor at all (``SEASONLESS_ANCHOR``); ties keep the season.
         """
         self.anchor_drift_ = None
         period = self.anchor_period_
@@ -1047,8 +1049,10 @@ class ConvLSTMForecaster(NeuralForecaster):
     neighbouring seasons; frames of ``frame_rows`` rows run through stacked ConvLSTM
     layers (see :class:`convlstm.nn.ConvLSTMNet`). The output adds a linear AR skip
     over the window and a seasonal-naive anchor of the longest cycle the window
-    covers (none for a series without a season: the forecast then moves from the
-    window's level); when the window holds two cycles, the anchor is moved by their
+    covers (none for a series without a season, or where the ridge-solved skip
+    forecast the validation windows better without it, as on a seasonally adjusted
+    series: the forecast then moves from the window's level); when the window
+    holds two cycles, the anchor is moved by their
     level change (seasonal naive with drift) if that gives the ridge-solved skip a lower
     loss on the validation windows than no drift (``anchor_drift_``). The skip is
     first solved by ridge regression and
