@@ -22,10 +22,15 @@ _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 # quarter ("Q1'19", "Q1-19"), and fiscal ones: "FY2015 Q1", "FY15-Q1", "Q1 FY2015"
 # (a two-digit year read as strptime's %y does)
 _YEAR_OR_FY = r"(?:\d{4}|[Ff][Yy]\s*'?(?:\d{4}|\d{2}))"
-_Q_OF = r"(?:[Qq](?P<{0}>[1-4])|(?P<{1}>[1-4])[Qq])"
+# ... and in words: "Qtr 1 2019", "Quarter 1, 2019", "1st quarter 2019", "2019 Qtr1"
+_Q_WORD = r"[Qq](?i:tr\.?|uarter)?"
+_Q_OF = (
+    rf"(?:{_Q_WORD}\s*(?P<{{0}}>[1-4])"
+    rf"|(?P<{{1}}>[1-4])(?i:st|nd|rd|th)?\s*{_Q_WORD})"
+)
 _QUARTER = re.compile(
-    rf"^(?:(?P<y1>{_YEAR_OR_FY})\s*[-/: ]?\s*{_Q_OF.format('q1', 'q2')}"
-    rf"|{_Q_OF.format('q3', 'q4')}\s*[-/ ]?\s*(?P<y2>{_YEAR_OR_FY}|'?\d{{2}}))$"
+    rf"^(?:(?P<y1>{_YEAR_OR_FY})\s*[-/:, ]?\s*{_Q_OF.format('q1', 'q2')}"
+    rf"|{_Q_OF.format('q3', 'q4')}\s*[-/, ]?\s*(?P<y2>{_YEAR_OR_FY}|'?\d{{2}}))$"
 )
 # ISO 8601 weeks: "2020-W05", "2020W05", "2020-W05-3" (weekday 1-7, Monday first)
 _YEAR_WEEK = re.compile(r"^(\d{4})-(\d{2})$")

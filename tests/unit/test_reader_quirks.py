@@ -1861,6 +1861,12 @@ _QUARTER_LABELS = {
     "Q1-19": lambda q, y: f"Q{q}-{y % 100:02d}",
     "Q1 19": lambda q, y: f"Q{q} {y % 100:02d}",
     "2019:Q1": lambda q, y: f"{y}:Q{q}",
+    "1st quarter 2019": lambda q, y: (
+        f"{q}{['st', 'nd', 'rd', 'th'][q - 1]} quarter {y}"
+    ),
+    "Quarter 1, 2019": lambda q, y: f"Quarter {q}, {y}",
+    "Qtr 1 2019": lambda q, y: f"Qtr {q} {y}",
+    "2019 Qtr1": lambda q, y: f"{y} Qtr{q}",
 }
 
 
