@@ -172,7 +172,7 @@ def parse_times(
         out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
         out[present.index] = decimal[0].to_numpy()
         return pd.DatetimeIndex(out), notes_first + [decimal[1]]
-    dotted = _dotted_quarters(present.str.fullmatch(r"[12]\d{3}\.[1-4]"), present, name)
+    dotted = _dotted_quarters(present, name)
     if dotted is not None:
         out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
         out[present.index] = dotted[0].to_numpy()
@@ -251,17 +251,15 @@ def _decimal_years(v: np.ndarray, name: str) -> tuple[pd.Series, str] | None:
 _QUARTER_NAME = re.compile(r"quart|qtr|trimest|kwartaal|^q$", re.IGNORECASE)
 
 
-def _dotted_quarters(
-    match: pd.Series, present: pd.Series, name: str
-) -> tuple[pd.Series, str] | None:
+def _dotted_quarters(present: pd.Series, name: str) -> tuple[pd.Series, str] | None:
     """Quarters written year.quarter ("2019.1" .. "2019.4", as some statistics
     tables and spreadsheets write them) read as the quarters' starts, with a
-    note; None unless every cell ``match``-es that form (``present`` as text)
-    and the column is named for quarters or its quarters run past a year's end
-    (read as months they would be January to April of each year only). A
-    column whose cells all share one quarter is a yearly series stamped in it
+    note; None unless every cell (text) has that form and the column is named
+    for quarters or its quarters run past a year's end (read as months they
+    would be January to April of each year only). A column whose cells all
+    share one quarter is a yearly series stamped in it
     (:func:`_decimal_year_text`)."""
-    if not len(present) or not match.all():
+    if not len(present) or not present.str.fullmatch(r"[12]\d{3}\.[1-4]").all():
         return None
     year = present.str[:4].astype(int)
     quarter = present.str[5:].astype(int)
@@ -728,17 +726,18 @@ def _number_times(series: pd.Series, name: str) -> tuple[pd.DatetimeIndex, list[
     if decimal is not None:
         return pd.DatetimeIndex(decimal[0]), [decimal[1]]
     finite = v[np.isfinite(v)]
-    tenths = np.round(v * 10)
-    dotted_text = pd.Series([f"{x / 10:.1f}" if np.isfinite(x) else "" for x in tenths])
-    dotted = _dotted_quarters(
-        dotted_text.str.fullmatch(r"[12]\d{3}\.[1-4]")
-        & pd.Series(np.abs(v * 10 - tenths) < 1e-6),
-        dotted_text,
-        name,
-    )
-    if dotted is not None:
-        return pd.DatetimeIndex(dotted[0]), [dotted[1]]
-    if len(finite) and (finite == np.round(finite)).all():
+    whole = bool(len(finite)) and bool((finite == np.round(finite)).all())
+    if len(finite) and not whole:
+        tenths = np.round(v * 10)  # "2019.1" typed as a number: one decimal
+        one_decimal = np.abs(v * 10 - tenths) < 1e-6
+        text = [
+            f"{t / 10:.1f}" if ok else ""
+            for t, ok in zip(tenths, one_decimal, strict=True)
+        ]
+        dotted = _dotted_quarters(pd.Series(text, dtype=str), name)
+        if dotted is not None:
+            return pd.DatetimeIndex(dotted[0]), [dotted[1]]
+    if whole:
         text = pd.Series([f"{int(x)}" if np.isfinite(x) else "" for x in v], dtype=str)
         if finite.min() >= 1000 and finite.max() <= 2999:
             years = _try_format(text, "%Y")
