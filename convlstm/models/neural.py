@@ -532,7 +532,8 @@ class NeuralForecaster(BaseForecaster):
         if self.lookback_ >= 2 * period:
             choices += [(period, True), (period, False)]
         if panel is None and SEASONLESS_ANCHOR:
-            choices += [(period, None)] if not choices else []
+            if not choices:  # a window of under two cycles: the anchor, no drift
+                choices.append((period, None))
             choices.append((0, None))
         if len(choices) < 2:
             return
