@@ -1018,9 +1018,9 @@ def _add_source(p: argparse.ArgumentParser) -> None:
     src.add_argument("--dataset", help="a bundled dataset (see: datasets)")
     src.add_argument(
         "--csv",
-        help="a CSV file ('-': read it from standard input): one series (time and "
-        "value columns), or many (id columns such as store or region, or one value "
-        "column per series)",
+        help="a CSV file or Excel .xlsx workbook ('-': read it from standard "
+        "input): one series (time and value columns), or many (id columns such as "
+        "store or region, or one value column per series)",
     )
     p.add_argument("--time-col", help="time column of the CSV (default: detected)")
     p.add_argument("--value-col", help="value column of the CSV (default: detected)")

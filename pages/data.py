@@ -79,7 +79,7 @@ def steps_controls(src: ui.Source) -> None:
 
 src = ui.source()
 OTHER_REPAIRS = 50  # series whose repairs the Data page lists beside the chosen one
-KINDS = {"bundled": "Bundled dataset", "upload": "Upload a CSV"}
+KINDS = {"bundled": "Bundled dataset", "upload": "Upload a file"}
 
 
 def _keep_a_kind() -> None:
@@ -127,16 +127,17 @@ if kind == "bundled":
     steps_controls(src)
 else:
     uploaded = st.file_uploader(
-        "CSV file",
-        # spreadsheets too, so that the reader (not the browser's bare "not
-        # allowed") says how to save them as CSV
+        "CSV file or Excel workbook",
+        # .xls and .ods too, so that the reader (not the browser's bare "not
+        # allowed") says how to save them
         type=["csv", "txt", "tsv", "xlsx", "xls", "ods"],
         key="upload",
         help=(
             "A table with a time column and at least one numeric column; for many "
             "series, a column naming each series (store, region...), one column "
             "per series, or Nixtla's unique_id, ds, y. Commas, semicolons or tabs; "
-            "decimal commas and thousands separators are fine. Up to 50 MB."
+            "decimal commas and thousands separators are fine. An Excel .xlsx "
+            "workbook is read from its sheet with the most numbers. Up to 50 MB."
         ),
     )
     error_slot = st.container()  # errors appear right under the uploader
@@ -150,7 +151,10 @@ else:
         st.caption("Using the file uploaded earlier:")
         st.text(src["file_name"])
     if not src or src["kind"] != "upload":
-        st.info("Drop a CSV file above to use your own data.", icon=":material/upload:")
+        st.info(
+            "Drop a CSV file or an Excel workbook above to use your own data.",
+            icon=":material/upload:",
+        )
         st.stop()
     table = ui.read_upload(src["data"])
 

@@ -107,8 +107,8 @@ col1, col2, col3 = st.columns(3)
 with col1, st.container(border=True):
     st.page_link("pages/data.py", label="**1. Data**", icon=":material/table_chart:")
     st.caption(
-        "Pick a bundled dataset or upload a CSV. See what the reader repaired "
-        "(gaps, duplicates, formats) and choose the time and value columns."
+        "Pick a bundled dataset or upload a CSV or Excel file. See what the reader "
+        "repaired (gaps, duplicates, formats) and choose the time and value columns."
     )
 with col2, st.container(border=True):
     st.page_link(

@@ -20,19 +20,25 @@ from .cells import quote
 #: Largest file ``read_csv`` accepts, in bytes.
 MAX_BYTES = 50_000_000  # 50 MB as the app's uploader counts them (10**6 bytes)
 
+_OFFICE_FILE = (
+    "an Excel .xls workbook (Excel 97-2003), a password-protected workbook or "
+    "another Office file"
+)
 # Leading bytes of common non-CSV files people rename or upload by mistake.
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook is one)"),
-    (b"PK\x05\x06", "a ZIP archive (an Excel .xlsx workbook is one)"),
+    # an Excel .xlsx workbook is a ZIP archive too, but is read before this
+    # (convlstm.data.workbook): one that gets here holds no workbook
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"PK\x05\x06", "a ZIP archive"),
     (b"%PDF", "a PDF document"),
     (b"\x1f\x8b", "a gzip-compressed file"),
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "an Excel .xls workbook or other Office file",
+        _OFFICE_FILE,
     ),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"PAR1", "a Parquet file"),
@@ -46,6 +52,18 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le", "UTF-16"),
     (b"\xfe\xff", "utf-16-be", "UTF-16"),
 )
+#: What to do with a spreadsheet that is not read: an Excel .xlsx workbook is.
+_SPREADSHEET_HINTS = {
+    "a ZIP archive": (
+        " or an Excel .xlsx workbook (none is in it, or it is damaged); if it is a "
+        "spreadsheet of another program (LibreOffice's .ods, Numbers), save it as "
+        "an Excel .xlsx workbook or as CSV"
+    ),
+    _OFFICE_FILE: (
+        "; save it as an Excel .xlsx workbook (Excel 2007 or later, without a "
+        "password) or as CSV"
+    ),
+}
 _EXPORT_HINT = (
     "export the data as CSV text (comma- or semicolon-separated) and try again"
 )
@@ -193,12 +211,10 @@ def _refuse_binary(head: bytes) -> None:
     """Raise when the leading bytes are those of a known binary format."""
     for magic, what in _MAGIC:
         if head.startswith(magic):
-            extra = (
-                "; if it is an Excel workbook, open it and save it as CSV"
-                if "Excel" in what
-                else ""
+            raise DataError(
+                f"this is {what}, not a CSV file{_SPREADSHEET_HINTS.get(what, '')}; "
+                f"{_EXPORT_HINT}"
             )
-            raise DataError(f"this is {what}, not a CSV file{extra}; {_EXPORT_HINT}")
 
 
 def _decode_with_bom(

@@ -20,6 +20,7 @@ from ..errors import DataError
 from .cells import has_time_word, is_time_name, plural, quote
 from .encoding import decode, read_bytes
 from .numbers import to_numeric_columns
+from .workbook import is_workbook, workbook_text
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?\b")
 def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     """Read a CSV file robustly, detecting its encoding, delimiter and number format.
 
+    An Excel ``.xlsx`` workbook is read as its data sheet's CSV export would be
+    (the sheet with the most numbers; a note names it and the others:
+    :mod:`convlstm.data.workbook`).
+
     Encodings: UTF-8 (with or without a byte-order mark), UTF-16/32 with a
     byte-order mark, UTF-16 without one, and Windows-1252 / Latin-1 (also line by
     line inside an otherwise UTF-8 file). Delimiters: comma, semicolon, tab, pipe
@@ -61,8 +66,8 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
 
     Args:
         source: a path (``str`` or ``Path``), CSV text (a ``str`` holding a
-            newline), ``bytes``, or a binary or text file object (e.g. a Streamlit
-            ``UploadedFile``).
+            newline), ``bytes`` (of CSV text or an ``.xlsx`` workbook), or a
+            binary or text file object (e.g. a Streamlit ``UploadedFile``).
 
     Returns:
         The table. ``df.attrs["notes"]`` lists what was detected or repaired
@@ -71,9 +76,10 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
 
     Raises:
         DataError: the file is missing, too large (``MAX_BYTES``, ``MAX_ROWS``,
-            ``MAX_COLUMNS``, ``MAX_CELLS``, ``MAX_CELL_CHARS``), empty, has no
-            data rows, is binary (an image, archive, PDF, NUL bytes) or cannot be
-            parsed as CSV.
+            ``MAX_COLUMNS``, ``MAX_CELLS``, ``MAX_CELL_CHARS``; a workbook's sheet
+            ``workbook.MAX_WORKBOOK_CELLS``), empty, has no data rows, is binary
+            (an image, archive, PDF, NUL bytes, an ``.xls`` or damaged workbook)
+            or cannot be parsed as CSV.
     """
     text, notes = _read_text(source)
     if not text.isascii():
@@ -113,7 +119,10 @@ def _read_text(source: Any) -> tuple[str, list[str]]:
     data = read_bytes(source)
     if not data.strip():
         raise DataError(_EMPTY_FILE)
-    text, notes = decode(data)
+    if is_workbook(data):
+        text, notes = workbook_text(data, MAX_CELLS)
+    else:
+        text, notes = decode(data)
     text = text.lstrip("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

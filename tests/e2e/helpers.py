@@ -54,7 +54,7 @@ def go_to(page, name: str) -> None:
 
 
 def upload(page, name: str, content: bytes, mime: str = "text/csv") -> None:
-    """On the Data page, choose "Upload a CSV" and upload ``content`` as ``name``;
+    """On the Data page, choose "Upload a file" and upload ``content`` as ``name``;
     wait until the page shows the file's preview (or the reader's message).
 
     A click or an upload that lands while the page reruns can be lost: the page
@@ -73,7 +73,7 @@ def upload(page, name: str, content: bytes, mime: str = "text/csv") -> None:
     bundled = page.get_by_role("radio", name="Bundled dataset")
     for attempt in range(3):
         wait_idle(page)
-        page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
+        page.get_by_test_id("stButtonGroup").get_by_text("Upload a file").click()
         page.locator("input[type=file]").set_input_files(
             files=[{"name": name, "mimeType": mime, "buffer": content}]
         )

@@ -47,7 +47,7 @@ def test_upload_train_and_see_results(page, screenshots: Path) -> None:
     bundled = page.get_by_role("radio", name="Bundled dataset")
     expect(bundled).to_have_attribute("aria-checked", "true")
     upload(page, "sales.csv", monthly_csv())
-    expect(page.get_by_role("radio", name="Upload a CSV")).to_have_attribute(
+    expect(page.get_by_role("radio", name="Upload a file")).to_have_attribute(
         "aria-checked", "true"
     )
     expect(page.locator(".js-plotly-plot").first).to_be_visible()

@@ -135,7 +135,7 @@ async def _go_to(page, name: str) -> None:
 
 
 async def _upload(page, name: str, content: bytes) -> None:
-    """Choose "Upload a CSV" and upload ``content``; as `helpers.upload`, repeat
+    """Choose "Upload a file" and upload ``content``; as `helpers.upload`, repeat
     an upload lost to a rerun (the page comes back on the bundled dataset: seen in
     CI with four sessions on 2 cores), at most three times, printing each repeat."""
     from playwright.async_api import expect
@@ -143,7 +143,7 @@ async def _upload(page, name: str, content: bytes) -> None:
     bundled = page.get_by_role("radio", name="Bundled dataset")
     for attempt in range(3):
         await _wait_idle(page)
-        await page.get_by_test_id("stButtonGroup").get_by_text("Upload a CSV").click()
+        await page.get_by_test_id("stButtonGroup").get_by_text("Upload a file").click()
         await page.locator("input[type=file]").set_input_files(
             files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
         )

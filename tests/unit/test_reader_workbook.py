@@ -1,0 +1,165 @@
+"""Excel .xlsx workbooks: read from their data sheet as its CSV export would be, and
+a clear message for a workbook that cannot be read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from convlstm import read_csv, to_panel, to_series
+from convlstm.data import workbook
+from convlstm.errors import DataError
+
+
+def _bytes(book: openpyxl.Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _monthly(n: int = 48) -> pd.Series:
+    index = pd.date_range("2016-01-01", periods=n, freq="MS")
+    values = 100 + np.arange(n) + 10 * np.sin(np.arange(n) / 12 * 2 * np.pi)
+    return pd.Series(np.round(values, 3), index=index)
+
+
+def test_the_sheet_with_the_numbers_is_read_under_its_title_and_above_its_total():
+    y = _monthly()
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "About"
+    cover.append(["Retail sales report"])
+    cover.append(["Source: internal, 2024"])
+    data = book.create_sheet("Monthly")
+    data.append(["Sales in thousands"])
+    data.append([])
+    data.append(["Month", "Sales"])
+    for t, v in y.items():
+        data.append([t.to_pydatetime(), v])
+    data.append([])
+    data.append(["Total", float(y.sum())])
+    book.create_sheet("Empty")
+
+    frame = read_csv(_bytes(book))
+    notes = frame.attrs["notes"]
+    assert "read sheet 'Monthly' of the Excel workbook" in notes[0]
+    assert "'About', 'Empty'" in notes[0]
+    got = to_series(frame)
+    assert got.index.freqstr == "MS"
+    pd.testing.assert_index_equal(got.index, y.index, check_names=False)
+    np.testing.assert_allclose(got.to_numpy(), y.to_numpy())
+
+
+def test_a_workbook_reads_as_the_same_table_written_as_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2020-01-01", periods=200, freq="h")
+    frame = pd.DataFrame(
+        {
+            "time": index,
+            "load": np.round(rng.normal(50, 5, 200), 4),
+            "price": rng.integers(10, 99, 200),
+        }
+    )
+    path = tmp_path / "readings.xlsx"
+    frame.to_excel(path, index=False)
+    from_book = to_series(read_csv(path), value_col="load")
+    from_csv = to_series(read_csv(frame.to_csv(index=False)), value_col="load")
+    pd.testing.assert_series_equal(from_book, from_csv, check_names=False)
+    assert from_book.index.freqstr == "h"
+
+
+def test_a_pandas_workbook_of_one_column_per_series_is_a_panel():
+    frame = pd.DataFrame(
+        np.arange(120, dtype=float).reshape(40, 3),
+        index=pd.date_range("2010-01-01", periods=40, freq="QS"),
+        columns=["north", "south", "east"],
+    )
+    out = io.BytesIO()
+    frame.to_excel(out)  # the dates as the first column, without a name
+    panel = to_panel(read_csv(out.getvalue()))
+    assert sorted(panel["series"].unique()) == ["east", "north", "south"]
+    assert len(panel) == 120
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_dates_as_excel_cells_serial_numbers_or_date_and_time_columns(split):
+    times = pd.date_range("2024-03-01", periods=96, freq="30min")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Date", "Time", "kWh"] if split else ["Timestamp", "kWh"])
+    for i, t in enumerate(times):
+        value = float(i % 48) + 0.5
+        if split:
+            sheet.append([t.date(), t.time(), value])
+        else:
+            sheet.append([t.to_pydatetime(), value])
+    y = to_series(read_csv(_bytes(book)))
+    assert y.index.freqstr == "30min"
+    assert y.index[0] == times[0] and len(y) == len(times)
+
+
+def test_cells_are_written_as_a_csv_export_writes_them():
+    assert workbook._cell_text(3.0) == "3"
+    assert workbook._cell_text(0.1) == "0.1"
+    assert workbook._cell_text(True) == "TRUE"
+    assert workbook._cell_text(None) == ""
+    assert workbook._cell_text(float("nan")) == ""
+    assert workbook._cell_text(dt.datetime(2024, 1, 2)) == "2024-01-02"
+    assert workbook._cell_text(dt.datetime(2024, 1, 2, 13, 30)) == "2024-01-02 13:30:00"
+    assert workbook._cell_text(dt.time(8, 15)) == "08:15:00"
+
+
+def test_an_empty_workbook_says_so():
+    with pytest.raises(DataError, match="sheets are all empty"):
+        read_csv(_bytes(openpyxl.Workbook()))
+
+
+def test_a_sheet_over_the_cell_limit_is_refused_before_and_while_reading(monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_WORKBOOK_CELLS", 50)
+    book = openpyxl.Workbook()
+    for i in range(40):
+        book.active.append([f"2020-01-{i % 28 + 1:02d}", i])
+    with pytest.raises(DataError, match="more than 50 cells.*save it as CSV"):
+        read_csv(_bytes(book))  # the sheet states its size: refused unread
+    streamed = openpyxl.Workbook(write_only=True)
+    sheet = streamed.create_sheet()
+    for i in range(40):
+        sheet.append([f"2020-01-{i % 28 + 1:02d}", i])
+    data = _bytes(streamed)
+    assert b"<dimension" not in zipfile.ZipFile(io.BytesIO(data)).read(
+        "xl/worksheets/sheet1.xml"
+    )
+    with pytest.raises(DataError, match="more than 50 cells"):
+        read_csv(data)  # no size stated: refused as the cells pass the limit
+
+
+def test_damaged_workbooks_and_other_archives_get_a_clear_message():
+    book = openpyxl.Workbook()
+    book.active.append(["date", "value"])
+    whole = _bytes(book)
+    with pytest.raises(DataError, match="ZIP archive.*Excel .xlsx workbook"):
+        read_csv(whole[: len(whole) // 2])  # cut off in the middle
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<not a workbook")
+    with pytest.raises(DataError, match="could not be opened.*save the sheet as CSV"):
+        read_csv(out.getvalue())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("data.csv", "date,value\n2020-01-01,1\n")
+    with pytest.raises(DataError, match="ZIP archive.*\\.ods"):
+        read_csv(out.getvalue())
+
+
+def test_an_old_or_locked_workbook_is_asked_for_as_xlsx():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
+    with pytest.raises(
+        DataError, match="password-protected.*save it as an Excel .xlsx"
+    ):
+        read_csv(ole)
