@@ -112,8 +112,9 @@ def _check_unpacked(data: bytes) -> None:
 
 
 def _sheet_rows(ws: Any, max_cells: int) -> list[list[str]]:
-    """A worksheet's rows as text cells, without the empty cells at each row's
-    end (an empty row stays, as a blank line of the CSV export would)."""
+    """A worksheet's rows as text cells, each as wide as the widest (as Excel's
+    CSV export pads them), an empty row as a blank line, without the empty
+    rows at the end."""
     max_cells = min(max_cells, MAX_WORKBOOK_CELLS)
     too_many = DataError(
         f"sheet {ws.title!r} of this Excel workbook has more than {max_cells:,} "
@@ -135,7 +136,9 @@ def _sheet_rows(ws: Any, max_cells: int) -> list[list[str]]:
         rows.append(row)
     while rows and not rows[-1]:
         rows.pop()
-    return rows
+    width = max((len(row) for row in rows), default=0)
+    # an empty row stays a blank line, which the reader passes over
+    return [row + [""] * (width - len(row)) if row else row for row in rows]
 
 
 def _cell_text(value: Any) -> str:

@@ -163,3 +163,33 @@ def test_an_old_or_locked_workbook_is_asked_for_as_xlsx():
         DataError, match="password-protected.*save it as an Excel .xlsx"
     ):
         read_csv(ole)
+
+
+def test_a_table_placed_away_from_the_corner_and_merged_group_names_read():
+    months = pd.date_range("2019-01-01", periods=36, freq="MS")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["B3"], sheet["C3"] = "Month", "Sales"  # a table at B3, as people lay them
+    for i, t in enumerate(months):
+        sheet.cell(row=4 + i, column=2, value=t.to_pydatetime())
+        sheet.cell(row=4 + i, column=3, value=100 + i)
+    frame = read_csv(_bytes(book))
+    assert list(frame.columns) == ["Month", "Sales"]
+    assert not any("above the header" in note for note in frame.attrs["notes"])
+    assert len(to_series(frame)) == 36
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([None, "Sales", None, "Returns", None])
+    sheet.append(["Month", "North", "South", "North", "South"])
+    sheet.merge_cells("B1:C1")
+    sheet.merge_cells("D1:E1")
+    for i, t in enumerate(months):
+        sheet.append([t.to_pydatetime(), 100 + i, 50 + i, i % 5, i % 3])
+    frame = read_csv(_bytes(book))
+    assert list(frame.columns)[1:] == [
+        "Sales North",
+        "Sales South",
+        "Returns North",
+        "Returns South",
+    ]
