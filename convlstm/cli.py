@@ -161,10 +161,12 @@ def _load_data(
     regrid = args.step is not None or args.agg != "mean" or args.spikes != "keep"
     if args.dataset:
         args.dataset = datasets.resolve(args.dataset)
-        if getattr(args, "no_id", False):
-            raise _CliError(
-                "--no-id is for a CSV file; a bundled dataset is read as it is"
-            )
+        for flag, given in (("--no-id", "no_id"), ("--sheet", "sheet")):
+            if getattr(args, given, None):
+                raise _CliError(
+                    f"{flag} is for a CSV file or workbook (--csv); a bundled "
+                    "dataset is read as it is"
+                )
         if datasets.info(args.dataset).kind == "panel":
             panel = datasets.load_panel(args.dataset)
             name = None if regrid else args.dataset
@@ -180,7 +182,10 @@ def _load_data(
         y = datasets.load(args.dataset)
         return (to_series(y, **steps), None) if regrid else (y, args.dataset)
     try:
-        frame = read_csv(sys.stdin.buffer if args.csv == "-" else args.csv)
+        frame = read_csv(
+            sys.stdin.buffer if args.csv == "-" else args.csv,
+            sheet=getattr(args, "sheet", None),
+        )
     except FileNotFoundError:
         raise _CliError(f"file not found: {args.csv}") from None
     except IsADirectoryError:
@@ -1021,6 +1026,11 @@ def _add_source(p: argparse.ArgumentParser) -> None:
         help="a CSV file or Excel .xlsx workbook ('-': read it from standard "
         "input): one series (time and value columns), or many (id columns such as "
         "store or region, or one value column per series)",
+    )
+    p.add_argument(
+        "--sheet",
+        help="the sheet of an Excel workbook to read (default: the one with the "
+        "most numbers)",
     )
     p.add_argument("--time-col", help="time column of the CSV (default: detected)")
     p.add_argument("--value-col", help="value column of the CSV (default: detected)")

@@ -143,8 +143,9 @@ else:
     error_slot = st.container()  # errors appear right under the uploader
     if uploaded is not None:
         content = uploaded.getvalue()
-        with ui.guard(error_slot):
-            ui.read_upload(content)
+        if len(ui.upload_sheets(content)) < 2:  # a workbook's: with its sheet picker
+            with ui.guard(error_slot):
+                ui.read_upload(content)
         if ui.choose_upload(uploaded.name, content):
             st.rerun()  # so the sidebar shows the new choice
     elif src and src["kind"] == "upload":
@@ -156,7 +157,31 @@ else:
             icon=":material/upload:",
         )
         st.stop()
-    table = ui.read_upload(src["data"])
+    sheet_error: ConvLSTMError | None = None
+    try:
+        table = ui.read_upload(src["data"], src.get("sheet"))
+    except ConvLSTMError as exc:  # shown under the sheet picker, to choose another
+        sheet_error, table = exc, None
+    sheets = ui.upload_sheets(src["data"])
+    if len(sheets) > 1:
+        read = table.attrs.get("sheets", [None])[0] if table is not None else None
+        shown = src.get("sheet") or read
+        if st.session_state.get("sheet") != shown:
+            st.session_state["sheet"] = shown if shown in sheets else None
+        ui.mark_column_widgets()
+        st.selectbox(
+            "Sheet",
+            sheets,
+            index=None,  # the session state holds the choice (set above)
+            placeholder="Choose the sheet to read",
+            key="sheet",
+            on_change=ui.choose_sheet,
+            help="The sheet of the workbook to read. The reader picked the one "
+            "with the most numbers.",
+        )
+    if sheet_error is not None:
+        ui.show_error(sheet_error)
+        st.stop()
 
 src = ui.source()
 failure: ConvLSTMError | None = None
@@ -183,11 +208,11 @@ if table is not None:
         picked_value = picked_value or y.name
     else:  # what the reader tried, so the pickers show the columns the error names
         picked_time, picked_value = ui.upload_picks(
-            src["data"], picked_time, picked_value
+            src["data"], picked_time, picked_value, src.get("sheet")
         )
     # A file of several numeric columns and no id column may hold one series per
     # column: offered first in the value picker, the reader's single pick stays.
-    wide = ui.upload_wide_columns(src["data"], picked_time)
+    wide = ui.upload_wide_columns(src["data"], picked_time, src.get("sheet"))
     picked_ids = src.get("id_cols")
     if picked_ids is None:
         picked_ids = (panel.attrs.get("id_cols") if panel is not None else None) or []
@@ -239,7 +264,11 @@ if table is not None:
     # an id column the reader added (series stacked one after another) is
     # offered too, so that clearing it reads the file as one series
     detected = ui.upload_id_columns(
-        src["data"], picked_time, src.get("value_col"), src.get("step")
+        src["data"],
+        picked_time,
+        src.get("value_col"),
+        src.get("step"),
+        src.get("sheet"),
     )
     added = [c for c in [*picked_ids, *detected] if c not in columns]
     added = list(dict.fromkeys(added))

@@ -62,6 +62,7 @@ from .loaders import (
     upload_id_columns,
     upload_picks,
     upload_series,
+    upload_sheets,
     upload_wide_columns,
 )
 from .navigation import (
@@ -105,6 +106,7 @@ from .state import (
     choose_bundled,
     choose_column,
     choose_series,
+    choose_sheet,
     choose_steps,
     choose_upload,
     choose_value_column,
@@ -158,6 +160,7 @@ __all__ = [
     "protocol_name",
     "choose_bundled",
     "choose_column",
+    "choose_sheet",
     "choose_steps",
     "mark_column_widgets",
     "choose_series",
@@ -224,6 +227,7 @@ __all__ = [
     "training_form",
     "upload_id_columns",
     "upload_picks",
+    "upload_sheets",
     "upload_series",
     "upload_wide_columns",
 ]

@@ -20,6 +20,7 @@ from convlstm.data import (
     series_of,
     total_of,
     wide_columns,
+    workbook_sheets,
 )
 from convlstm.data.steps import AGG_NOUNS, STEPS
 from convlstm.panel_compare import default_panel_folds, default_panel_horizon
@@ -64,9 +65,16 @@ _UPLOADS = {"ttl": "1h", "max_size": "512MB"}
 
 
 @st.cache_data(show_spinner="Reading file...", max_entries=8, **_UPLOADS)
-def read_upload(content: bytes) -> pd.DataFrame:
-    """The uploaded CSV as a table (cached on its bytes)."""
-    return read_csv(content)
+def read_upload(content: bytes, sheet: str | None = None) -> pd.DataFrame:
+    """The uploaded CSV or workbook (its ``sheet``, None: the reader's pick) as a
+    table (cached on its bytes)."""
+    return read_csv(content, sheet=sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, **_UPLOADS)
+def upload_sheets(content: bytes) -> list[str]:
+    """The sheets of an uploaded Excel workbook (empty: a CSV file)."""
+    return workbook_sheets(content)
 
 
 @st.cache_data(show_spinner="Checking the series...", max_entries=16, **_UPLOADS)
@@ -77,11 +85,12 @@ def upload_series(
     step: str | None = None,
     agg: str = "mean",
     spikes: str = "keep",
+    sheet: str | None = None,
 ) -> pd.Series:
     """The uploaded CSV as a regular series (cached on bytes, column choice,
     steps and spikes)."""
     return to_series(
-        read_upload(content),
+        read_upload(content, sheet),
         time_col=time_col,
         value_col=value_col,
         step=step,
@@ -96,33 +105,41 @@ def upload_id_columns(
     time_col: str | None,
     value_col: str | None,
     step: str | None = None,
+    sheet: str | None = None,
 ) -> list[str]:
     """The id columns detected in an upload (empty: one series, or a wide file),
     its rows to be read in ``step`` when given."""
     try:
-        return find_id_columns(read_upload(content), time_col, value_col, step=step)
+        return find_id_columns(
+            read_upload(content, sheet), time_col, value_col, step=step
+        )
     except DataError:
         return []  # the series reader reports what is wrong with the file
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def upload_picks(
-    content: bytes, time_col: str | None, value_col: str | None
+    content: bytes,
+    time_col: str | None,
+    value_col: str | None,
+    sheet: str | None = None,
 ) -> tuple[str | None, str | None]:
     """The time and value columns the reader takes in an upload it could not read
     as a series (None where it picks none), the chosen ones kept."""
     try:
-        return reader_picks(read_upload(content), time_col, value_col)
+        return reader_picks(read_upload(content, sheet), time_col, value_col)
     except DataError:
         return time_col, value_col
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def upload_wide_columns(content: bytes, time_col: str | None) -> list[str]:
+def upload_wide_columns(
+    content: bytes, time_col: str | None, sheet: str | None = None
+) -> list[str]:
     """The numeric columns an upload could be read as, one series each (empty:
     fewer than two)."""
     try:
-        return wide_columns(read_upload(content), time_col)
+        return wide_columns(read_upload(content, sheet), time_col)
     except DataError:
         return []  # the series reader reports what is wrong with the file
 
@@ -136,12 +153,13 @@ def upload_panel(
     step: str | None = None,
     agg: str = "mean",
     spikes: str = "keep",
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """The uploaded CSV as a panel (cached on bytes, column choice and steps); the
     reader finds the id columns when ``id_cols`` is None (its notes then say it
     picked them)."""
     return to_panel(
-        read_upload(content),
+        read_upload(content, sheet),
         time_col=time_col,
         value_col=value_col,
         id_cols=id_cols,
@@ -201,7 +219,7 @@ def _upload_panel(src: Source) -> pd.DataFrame | None:
     """
     data, time_col, value_col = src["data"], src.get("time_col"), src.get("value_col")
     ids = src.get("id_cols")
-    steps = read_options(src)
+    steps = {**read_options(src), "sheet": src.get("sheet")}
     if src.get("wide"):
         if ids:
             listed = ", ".join(f"'{c}'" for c in ids)
@@ -212,12 +230,16 @@ def _upload_panel(src: Source) -> pd.DataFrame | None:
             )
         return upload_panel(data, time_col, None, (), **steps)
     if ids is None:
-        ids = upload_id_columns(data, time_col, value_col, steps["step"])
+        ids = upload_id_columns(
+            data, time_col, value_col, steps["step"], steps["sheet"]
+        )
         return upload_panel(data, time_col, value_col, None, **steps) if ids else None
     if not ids and value_col is None:
         # No id column: one series, of the column the series reader picks (the
         # first numeric one), not every numeric column as a wide file would be.
-        value_col = next(iter(upload_wide_columns(data, time_col)), None)
+        value_col = next(
+            iter(upload_wide_columns(data, time_col, steps["sheet"])), None
+        )
     return upload_panel(data, time_col, value_col, tuple(ids), **steps)
 
 
@@ -289,7 +311,11 @@ def current_series() -> pd.Series | None:
     if src["kind"] == "bundled":
         return _bundled(src)
     return upload_series(
-        src["data"], src.get("time_col"), src.get("value_col"), **read_options(src)
+        src["data"],
+        src.get("time_col"),
+        src.get("value_col"),
+        **read_options(src),
+        sheet=src.get("sheet"),
     )
 
 

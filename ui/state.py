@@ -46,6 +46,7 @@ class Source(TypedDict, total=False):
     step: str | None  # uploads: read in regular steps of this length (None: as is)
     agg: str  # uploads: how the rows of a step or timestamp combine ("mean"...)
     spikes: str  # "keep" spikes (the default) or "fill" them as missing values
+    sheet: str | None  # uploads: the workbook's sheet to read (None: the reader's)
 
 
 def source() -> Source | None:
@@ -88,6 +89,7 @@ COLUMN_WIDGETS = (
     "step",
     "agg",
     "spikes",
+    "sheet",
 )
 
 
@@ -169,6 +171,27 @@ def choose_value_column() -> None:
     }
 
 
+def choose_sheet() -> None:
+    """Widget callback: read the workbook's sheet chosen in widget ``"sheet"``;
+    its columns start from the reader's picks again."""
+    if not _drawn_for_current_data():
+        return  # the widget of a file replaced since
+    current = source()
+    picked = st.session_state.get("sheet") or None
+    if current.get("sheet") == picked:
+        return
+    st.session_state[SOURCE] = Source(
+        kind="upload",
+        file_name=current["file_name"],
+        data=current["data"],
+        digest=current["digest"],
+        time_col=None,
+        value_col=None,
+        sheet=picked,
+    )
+    _forget_column_widgets()
+
+
 #: The *Steps* picker's option that keeps the data's own steps (``step`` None).
 OWN_STEPS = ""
 
@@ -210,6 +233,8 @@ def source_key(src: Source | None = None) -> str:
         panel = f":spikes={src['spikes']}" + panel
     if src["kind"] == "bundled":
         return f"bundled:{src['name']}{panel}"
+    if src.get("sheet") is not None:
+        panel = f":sheet={src['sheet']}" + panel
     value = "*" if src.get("wide") else src.get("value_col")
     return f"upload:{src['digest'][:16]}:{src.get('time_col')}:{value}{panel}"
 

@@ -29,6 +29,7 @@ from .panel import (
 )
 from .reader import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_csv
 from .series import MIN_POINTS, SPIKE_CHOICES, check_series, filled_mask, to_series
+from .workbook import workbook_sheets
 
 __all__ = [
     "MAX_ABS_VALUE",
@@ -53,6 +54,7 @@ __all__ = [
     "panel_summary",
     "read_csv",
     "reader_picks",
+    "workbook_sheets",
     "safe_csv",
     "season_length",
     "seasonal_periods",

@@ -42,11 +42,14 @@ _NUMBER_LIKE = re.compile(r"^[+-]?[\d.,]+([eE][+-]?\d+)?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?\b")
 
 
-def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
+def read_csv(
+    source: str | os.PathLike | bytes | Any, sheet: str | None = None
+) -> pd.DataFrame:
     """Read a CSV file robustly, detecting its encoding, delimiter and number format.
 
     An Excel ``.xlsx`` workbook is read as its data sheet's CSV export would be
-    (the sheet with the most numbers; a note names it and the others:
+    (``sheet``, or the one with the most numbers; a note names it and the others,
+    and ``df.attrs["sheets"]`` lists them all, the one read first:
     :mod:`convlstm.data.workbook`).
 
     Encodings: UTF-8 (with or without a byte-order mark), UTF-16/32 with a
@@ -68,6 +71,8 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
         source: a path (``str`` or ``Path``), CSV text (a ``str`` holding a
             newline), ``bytes`` (of CSV text or an ``.xlsx`` workbook), or a
             binary or text file object (e.g. a Streamlit ``UploadedFile``).
+        sheet: the sheet of a workbook to read (None: the one with the most
+            numbers); only for a workbook.
 
     Returns:
         The table. ``df.attrs["notes"]`` lists what was detected or repaired
@@ -81,7 +86,7 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
             (an image, archive, PDF, NUL bytes, an ``.xls`` or damaged workbook)
             or cannot be parsed as CSV.
     """
-    text, notes = _read_text(source)
+    text, notes, sheets = _read_text(source, sheet)
     if not text.isascii():
         # one spelling per name: "Île" typed as I + a combining circumflex (as
         # macOS may write it) and as the one character are the same series
@@ -110,23 +115,34 @@ def read_csv(source: str | os.PathLike | bytes | Any) -> pd.DataFrame:
     df = _drop_row_numbers(df, notes)
     notes.extend(to_numeric_columns(df, comma_hint=sep != ",", semicolons=sep == ";"))
     df.attrs["notes"] = notes
+    if sheets is not None:
+        df.attrs["sheets"] = sheets
     logger.debug("read_csv: %d rows x %d columns; %s", *df.shape, notes)
     return df
 
 
-def _read_text(source: Any) -> tuple[str, list[str]]:
-    """The decoded text with "\\n" line ends, and notes on its encoding."""
+def _read_text(
+    source: Any, sheet: str | None = None
+) -> tuple[str, list[str], list[str] | None]:
+    """The decoded text with "\\n" line ends, notes on its encoding, and a
+    workbook's sheets (None for a text file)."""
     data = read_bytes(source)
     if not data.strip():
         raise DataError(_EMPTY_FILE)
+    sheets = None
     if is_workbook(data):
-        text, notes = workbook_text(data, MAX_CELLS)
+        text, notes, sheets = workbook_text(data, MAX_CELLS, sheet)
+    elif sheet is not None:
+        raise DataError(
+            f"sheet {sheet!r} was asked for, but this file is not an Excel .xlsx "
+            "workbook; leave the sheet out"
+        )
     else:
         text, notes = decode(data)
     text = text.lstrip("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, notes
+    return text, notes, sheets
 
 
 def _excel_sep_line(text: str) -> tuple[str | None, str]:

@@ -42,20 +42,41 @@ def is_workbook(data: bytes) -> bool:
         return False
 
 
-def workbook_text(data: bytes, max_cells: int) -> tuple[str, list[str]]:
-    """The cells of the workbook's data sheet as CSV text, and notes on what was
-    read.
+def workbook_sheets(data: bytes) -> list[str]:
+    """The names of the worksheets of ``data``, in the workbook's order; empty
+    when it is no ``.xlsx`` workbook or cannot be opened (the reader says why)."""
+    if not is_workbook(data):
+        return []
+    try:
+        import openpyxl  # noqa: PLC0415  (only a workbook needs it)
 
-    The data sheet is the one with the most numeric cells (dates count as
-    numbers); ties keep the first. Formulas are read as the values Excel last
-    saved with them.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    except Exception:  # missing or damaged: read_csv's message says so
+        return []
+    try:
+        return [ws.title for ws in book.worksheets]
+    finally:
+        book.close()
+
+
+def workbook_text(
+    data: bytes, max_cells: int, sheet: str | None = None
+) -> tuple[str, list[str], list[str]]:
+    """The cells of the workbook's data sheet as CSV text, notes on what was
+    read, and the names of its worksheets, the sheet read first.
+
+    The data sheet is ``sheet``, or the one with the most numeric cells (dates
+    count as numbers; ties keep the first). Formulas are read as the values
+    Excel last saved with them.
 
     Args:
         data: the ``.xlsx`` file's bytes (see :func:`is_workbook`).
         max_cells: the most cells (empty ones included) any sheet may hold.
+        sheet: the name of the sheet to read; None to choose.
 
     Raises:
-        DataError: the workbook is damaged, too large, or holds no cells.
+        DataError: the workbook is damaged, too large, holds no cells, or has
+            no sheet ``sheet``.
     """
     try:
         import openpyxl  # noqa: PLC0415  (only a workbook needs it)
@@ -73,28 +94,47 @@ def workbook_text(data: bytes, max_cells: int) -> tuple[str, list[str]]:
             f"may be damaged); {_SAVE_AS_CSV}"
         ) from None
     try:
-        sheets = [(ws.title, _sheet_rows(ws, max_cells)) for ws in book.worksheets]
+        names = [ws.title for ws in book.worksheets]
+        if not names:
+            raise DataError(f"this Excel workbook has no worksheets; {_SAVE_AS_CSV}")
+        if sheet is not None:
+            if sheet not in names:
+                raise DataError(
+                    f"this Excel workbook has no sheet {sheet!r}; its sheets: "
+                    + ", ".join(repr(name) for name in names)
+                )
+            best, rows = names.index(sheet), _sheet_rows(book[sheet], max_cells)
+        else:
+            read = [_sheet_rows(ws, max_cells) for ws in book.worksheets]
+            counts = [_numbers_in(r) for r in read]
+            best = max(range(len(read)), key=lambda i: (counts[i], -i))
+            rows = read[best]
     finally:
         book.close()
-    if not sheets:
-        raise DataError(f"this Excel workbook has no worksheets; {_SAVE_AS_CSV}")
-    counts = [_numbers_in(rows) for _, rows in sheets]
-    best = max(range(len(sheets)), key=lambda i: (counts[i], -i))
-    name, rows = sheets[best]
+    name = names[best]
     if not any(rows):
-        raise DataError("this Excel workbook's sheets are all empty")
+        raise DataError(
+            f"sheet {name!r} of this Excel workbook is empty"
+            if sheet is not None
+            else "this Excel workbook's sheets are all empty"
+        )
     notes = [f"read sheet {name!r} of the Excel workbook"]
-    others = [title for i, (title, _) in enumerate(sheets) if i != best]
+    others = [title for i, title in enumerate(names) if i != best]
     if others:
         listed = ", ".join(repr(title) for title in others[:5])
         more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+        chosen = (
+            "the sheet asked for"
+            if sheet is not None
+            else "the sheet with the most numbers"
+        )
         notes[0] += (
-            f", the sheet with the most numbers (also in the workbook: {listed}{more};"
-            " to read another, save that sheet as CSV)"
+            f", {chosen} (also in the workbook: {listed}{more}; choose another "
+            "with sheet=..., --sheet, or Sheet on the Data page)"
         )
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue(), notes
+    return out.getvalue(), notes, [name, *others]
 
 
 def _check_unpacked(data: bytes) -> None:

@@ -193,3 +193,47 @@ def test_a_table_placed_away_from_the_corner_and_merged_group_names_read():
         "Returns North",
         "Returns South",
     ]
+
+
+def _two_sheets() -> bytes:
+    book = openpyxl.Workbook()
+    monthly = book.active
+    monthly.title = "Monthly"
+    monthly.append(["Month", "Sales"])
+    for i, t in enumerate(pd.date_range("2019-01-01", periods=36, freq="MS")):
+        monthly.append([t.to_pydatetime(), 100 + i])
+    daily = book.create_sheet("Daily")
+    daily.append(["Day", "Visits"])
+    for i, t in enumerate(pd.date_range("2021-01-01", periods=90, freq="D")):
+        daily.append([t.to_pydatetime(), i % 7])
+    return _bytes(book)
+
+
+def test_a_sheet_is_read_when_asked_for_and_the_sheets_are_listed():
+    data = _two_sheets()
+    assert workbook.workbook_sheets(data) == ["Monthly", "Daily"]
+    assert workbook.workbook_sheets(b"date,value\n") == []
+    picked = read_csv(data)
+    assert picked.attrs["sheets"] == ["Daily", "Monthly"]  # the most numbers
+    assert to_series(picked).index.freqstr == "D"
+    asked = read_csv(data, sheet="Monthly")
+    assert asked.attrs["sheets"] == ["Monthly", "Daily"]
+    assert "the sheet asked for" in asked.attrs["notes"][0]
+    assert to_series(asked).index.freqstr == "MS"
+    assert "sheets" not in read_csv("date,value\n2020-01-01,1\n").attrs
+    with pytest.raises(DataError, match="no sheet 'Weekly'; its sheets: 'Monthly'"):
+        read_csv(data, sheet="Weekly")
+    with pytest.raises(DataError, match="not an Excel .xlsx workbook"):
+        read_csv(b"date,value\n2020-01-01,1\n", sheet="Monthly")
+
+
+def test_the_cli_reads_the_sheet_asked_for(tmp_path, capsys):
+    from convlstm.cli import main
+
+    path = tmp_path / "two.xlsx"
+    path.write_bytes(_two_sheets())
+    args = ["compare", "--csv", str(path), "--models", "seasonal-naive", "--quiet"]
+    assert main([*args, "--sheet", "Monthly", "--json"]) == 0
+    assert '"points": 36,' in capsys.readouterr().out  # Monthly's, not Daily's 90
+    assert main([*args, "--sheet", "Weekly"]) != 0
+    assert "no sheet 'Weekly'" in capsys.readouterr().err
