@@ -1023,9 +1023,10 @@ def _add_source(p: argparse.ArgumentParser) -> None:
     src.add_argument("--dataset", help="a bundled dataset (see: datasets)")
     src.add_argument(
         "--csv",
-        help="a CSV file or Excel .xlsx workbook ('-': read it from standard "
-        "input): one series (time and value columns), or many (id columns such as "
-        "store or region, or one value column per series)",
+        help="a CSV file, Excel .xlsx workbook, Parquet file or JSON document "
+        "('-': read it from standard input): one series (time and value columns), "
+        "or many (id columns such as store or region, or one value column per "
+        "series)",
     )
     p.add_argument(
         "--sheet",

@@ -127,17 +127,19 @@ if kind == "bundled":
     steps_controls(src)
 else:
     uploaded = st.file_uploader(
-        "CSV file or Excel workbook",
+        "CSV, Excel, Parquet or JSON file",
         # .xls and .ods too, so that the reader (not the browser's bare "not
         # allowed") says how to save them
-        type=["csv", "txt", "tsv", "xlsx", "xls", "ods"],
+        type=["csv", "txt", "tsv", "xlsx", "xls", "ods", "parquet", "json", "jsonl"],
         key="upload",
         help=(
             "A table with a time column and at least one numeric column; for many "
             "series, a column naming each series (store, region...), one column "
             "per series, or Nixtla's unique_id, ds, y. Commas, semicolons or tabs; "
             "decimal commas and thousands separators are fine. An Excel .xlsx "
-            "workbook is read from its sheet with the most numbers. Up to 50 MB."
+            "workbook is read from its sheet with the most numbers; a Parquet "
+            "file or the records of a JSON document (an API's answer) as their "
+            "table. Up to 50 MB."
         ),
     )
     error_slot = st.container()  # errors appear right under the uploader
@@ -153,7 +155,7 @@ else:
         st.text(src["file_name"])
     if not src or src["kind"] != "upload":
         st.info(
-            "Drop a CSV file or an Excel workbook above to use your own data.",
+            "Drop a CSV, Excel, Parquet or JSON file above to use your own data.",
             icon=":material/upload:",
         )
         st.stop()

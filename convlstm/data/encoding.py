@@ -190,13 +190,13 @@ _MARKUP = (
         re.compile(r"<(?:!doctype\s+html|html|\?xml|head|body|table)\b", re.I),
         "a web page (HTML or XML)",
     ),
-    (re.compile(r"[\[{]\s*[\[{\"]"), "JSON"),
 )
 
 
 def _refuse_markup(text: str) -> None:
-    """Raise when the text is a web page or JSON (a download that saved the
-    page instead of the file, or an API's answer), not a table."""
+    """Raise when the text is a web page (a download that saved the page
+    instead of the file), not a table. (JSON is read: the reader finds its
+    records.)"""
     head = text[:2000].lstrip()
     for pattern, what in _MARKUP:
         if pattern.match(head):

@@ -20,6 +20,7 @@ from ..errors import DataError
 from .cells import has_time_word, is_time_name, plural, quote
 from .encoding import decode, read_bytes
 from .numbers import to_numeric_columns
+from .structured import JSON_START, is_parquet, json_text, parquet_text
 from .workbook import is_workbook, workbook_text
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ def read_csv(
 ) -> pd.DataFrame:
     """Read a CSV file robustly, detecting its encoding, delimiter and number format.
 
-    An Excel ``.xlsx`` workbook is read as its data sheet's CSV export would be
+    A Parquet file, and the records of a JSON document (an API's answer), are
+    read as their table's CSV text (:mod:`convlstm.data.structured`). An Excel
+    ``.xlsx`` workbook is read as its data sheet's CSV export would be
     (``sheet``, or the one with the most numbers; a note names it and the others,
     and ``df.attrs["sheets"]`` lists them all, the one read first:
     :mod:`convlstm.data.workbook`).
@@ -137,8 +140,13 @@ def _read_text(
             f"sheet {sheet!r} was asked for, but this file is not an Excel .xlsx "
             "workbook; leave the sheet out"
         )
+    elif is_parquet(data):
+        text, notes = parquet_text(data, MAX_CELLS)
     else:
         text, notes = decode(data)
+        if JSON_START.match(text[:2000].lstrip("\ufeff \t\r\n")):
+            text, read = json_text(text, MAX_CELLS)
+            notes += read
     text = text.lstrip("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -934,12 +934,11 @@ def test_two_pasted_exports_of_the_same_days_read_as_one_series_with_notes():
     [
         ("<!DOCTYPE html>\n<html><body>Session expired</body></html>\n", "a web page"),
         ("<html>\n<table><tr><td>1</td></tr></table>\n</html>\n", "a web page"),
-        ('[{"date": "2023-01-01", "value": 1},\n {"date": "2023-01-02"}]\n', "JSON"),
-        ('{"data": [1, 2, 3]}\n', "JSON"),
     ],
-    ids=["html-page", "html-table", "json-records", "json-object"],
+    ids=["html-page", "html-table"],
 )
-def test_a_web_page_or_json_saved_as_csv_says_what_it_is(content, what):
+def test_a_web_page_saved_as_csv_says_what_it_is(content, what):
+    # JSON is read where it holds records (tests/unit/test_reader_structured.py)
     with pytest.raises(DataError, match=f"this is {what}.*, not a CSV file"):
         read_csv(content.encode())
 
