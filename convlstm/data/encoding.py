@@ -64,7 +64,8 @@ _SPREADSHEET_HINTS = {
         "password) or as CSV"
     ),
 }
-_EXPORT_HINT = (
+#: What to do with a file that is not read, at the end of its message.
+EXPORT_HINT = (
     "export the data as CSV text (comma- or semicolon-separated) and try again"
 )
 # Control characters that never occur in text (tab, newline, CR and form feed do).
@@ -179,7 +180,7 @@ def decode(data: bytes) -> tuple[str, list[str]]:
     if n_control > max(2, 0.01 * min(len(text), 1_000_000)):
         raise DataError(
             f"the file does not look like text ({n_control} control characters); "
-            f"{_EXPORT_HINT}"
+            f"{EXPORT_HINT}"
         )
     return text, notes
 
@@ -203,7 +204,7 @@ def _refuse_markup(text: str) -> None:
             raise DataError(
                 f"this is {what}, not a CSV file (it starts with "
                 f"{head[:40].splitlines()[0]!r}); a download may have saved the "
-                f"page instead of the file: {_EXPORT_HINT}"
+                f"page instead of the file: {EXPORT_HINT}"
             )
 
 
@@ -213,7 +214,7 @@ def _refuse_binary(head: bytes) -> None:
         if head.startswith(magic):
             raise DataError(
                 f"this is {what}, not a CSV file{_SPREADSHEET_HINTS.get(what, '')}; "
-                f"{_EXPORT_HINT}"
+                f"{EXPORT_HINT}"
             )
 
 
@@ -225,7 +226,7 @@ def _decode_with_bom(
     except UnicodeDecodeError as exc:
         raise DataError(
             f"the file starts like {label} text but byte "
-            f"{exc.start + len(bom)} cannot be decoded; {_EXPORT_HINT}"
+            f"{exc.start + len(bom)} cannot be decoded; {EXPORT_HINT}"
         ) from None
     return text, [f"read the file as {label} text"]
 
@@ -247,7 +248,7 @@ def _decode_utf16_without_bom(body: bytes) -> tuple[str, list[str]]:
             pass  # not UTF-16 after all: report the NUL bytes
     raise DataError(
         f"the file contains NUL bytes (first at byte {body.index(0)}), so it is "
-        f"binary, not CSV text; {_EXPORT_HINT}"
+        f"binary, not CSV text; {EXPORT_HINT}"
     )
 
 
@@ -279,7 +280,7 @@ def _decode_utf8(body: bytes, bom: bool) -> tuple[str, list[str]]:
                 ]
             raise DataError(
                 f"the file does not look like text ({n_fallback} of {len(body)} bytes "
-                f"are not valid characters); {_EXPORT_HINT}"
+                f"are not valid characters); {EXPORT_HINT}"
             )
         if body.decode("utf-8", errors="ignore").isascii():
             notes.append("read the file as Windows-1252 / Latin-1 text (not UTF-8)")

@@ -18,10 +18,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError
+from .encoding import EXPORT_HINT
 
-_EXPORT_HINT = (
-    "export the data as CSV text (comma- or semicolon-separated) and try again"
-)
 #: JSON text starts with an object or an array (of objects, arrays or strings).
 JSON_START = re.compile(r"[\[{]\s*[\[{\"\]}]")
 #: How deep inside a JSON document records are looked for.
@@ -46,7 +44,7 @@ def parquet_text(data: bytes, max_cells: int) -> tuple[str, list[str]]:
         import pyarrow.parquet as pq  # noqa: PLC0415  (only Parquet needs it)
     except ImportError:  # pragma: no cover - installed with streamlit
         raise DataError(
-            f"reading a Parquet file needs the pyarrow package; {_EXPORT_HINT}"
+            f"reading a Parquet file needs the pyarrow package; {EXPORT_HINT}"
         ) from None
     try:
         parquet = pq.ParquetFile(io.BytesIO(data))
@@ -63,7 +61,7 @@ def parquet_text(data: bytes, max_cells: int) -> tuple[str, list[str]]:
     except Exception as exc:  # pyarrow raises many types for a damaged file
         raise DataError(
             f"this Parquet file could not be read ({type(exc).__name__}: it may be "
-            f"damaged); {_EXPORT_HINT}"
+            f"damaged); {EXPORT_HINT}"
         ) from None
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
         frame = frame.reset_index()
@@ -123,7 +121,7 @@ def _no_table(text: str, why: str) -> DataError:
     return DataError(
         f"this JSON document holds no table to read ({why}; it starts with "
         f"{head[:40].splitlines()[0]!r}), and it is not a CSV file; a download may "
-        f"have saved the page instead of the file: {_EXPORT_HINT}"
+        f"have saved the page instead of the file: {EXPORT_HINT}"
     )
 
 
