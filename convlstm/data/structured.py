@@ -150,14 +150,24 @@ def _records(
 
 
 def _as_table(node: Any) -> pd.DataFrame | None:
-    """``node`` as a table when it is a list of at least two objects with a
-    scalar field, or an object of equal-length lists of scalars; else None."""
+    """``node`` as a table, else None: a list of at least two objects with a
+    scalar field; rows as lists under a row of names (Google Sheets' API); an
+    object of ``columns`` and ``data`` rows (pandas' "split" layout); or an
+    object of equal-length lists of scalars."""
     if isinstance(node, list) and len(node) >= 2:
         if all(isinstance(item, dict) for item in node) and any(
             _scalar(v) for v in node[0].values()
         ):
             return pd.json_normalize(node, max_level=1)
+        if len(node) >= 3 and _rows(node[1:], node[0]):
+            return pd.DataFrame(node[1:], columns=node[0])
         return None
+    if isinstance(node, dict) and _rows(node.get("data"), node.get("columns"), 1):
+        frame = pd.DataFrame(node["data"], columns=node["columns"])
+        index = node.get("index")
+        if isinstance(index, list) and len(index) == len(frame):
+            frame.insert(0, "index" if "index" not in frame else "row", index)
+        return frame
     if isinstance(node, dict) and len(node) >= 2:
         lengths = {len(v) if isinstance(v, list) else -1 for v in node.values()}
         if (
@@ -167,6 +177,23 @@ def _as_table(node: Any) -> pd.DataFrame | None:
         ):
             return pd.DataFrame(node)
     return None
+
+
+def _rows(rows: Any, names: Any, fewest: int = 2) -> bool:
+    """Whether ``rows`` are lists of scalars as long as ``names``, a list of at
+    least ``fewest`` distinct strings."""
+    return (
+        isinstance(names, list)
+        and len(names) >= fewest
+        and all(isinstance(n, str) for n in names)
+        and len(set(names)) == len(names)
+        and isinstance(rows, list)
+        and len(rows) >= 2
+        and all(
+            isinstance(r, list) and len(r) == len(names) and all(map(_scalar, r))
+            for r in rows
+        )
+    )
 
 
 def _scalar(value: Any) -> bool:

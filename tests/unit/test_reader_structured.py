@@ -116,7 +116,9 @@ def test_world_bank_records_beside_their_page_are_read_flat():
     assert y.index[0].year == 1994 and len(y) == 30
 
 
-@pytest.mark.parametrize("shape", ["records", "columns", "lines", "pandas"])
+@pytest.mark.parametrize(
+    "shape", ["records", "columns", "lines", "pandas", "split", "sheets"]
+)
 def test_the_common_json_table_shapes_read(shape):
     dates = [f"{t:%Y-%m-%d}" for t in MONTHS]
     values = list(range(48))
@@ -131,6 +133,13 @@ def test_the_common_json_table_shapes_read(shape):
             json.dumps({"date": d, "sales": v})
             for d, v in zip(dates, values, strict=True)
         )
+    elif shape == "split":  # pandas' orient="split": columns, index, data rows
+        text = json.dumps(
+            {"columns": ["sales"], "index": dates, "data": [[v] for v in values]}
+        )
+    elif shape == "sheets":  # Google Sheets' API: rows under a row of names
+        rows = [[d, str(v)] for d, v in zip(dates, values, strict=True)]
+        text = json.dumps({"range": "A1:B49", "values": [["date", "sales"], *rows]})
     else:  # as pandas writes records: times as epoch milliseconds
         stamps = [int(t.value // 1_000_000) for t in MONTHS]
         text = json.dumps(
