@@ -26,12 +26,15 @@ _YEAR_OR_FY = r"(?:\d{4}|[Ff][Yy]\s*'?(?:\d{4}|\d{2}))"
 _Q_WORD = r"[Qq](?i:tr\.?|uarter)?"
 _Q_OF = (
     rf"(?:{_Q_WORD}\s*(?P<{{0}}>[1-4])"
-    rf"|(?P<{{1}}>[1-4])(?i:st|nd|rd|th)?\s*{_Q_WORD})"
+    rf"|(?P<{{1}}>[1-4])(?i:st|nd|rd|th)?\s*{_Q_WORD}"
+    rf"|(?P<{{2}}>(?i:first|second|third|fourth))\s+{_Q_WORD})"
 )
 _QUARTER = re.compile(
-    rf"^(?:(?P<y1>{_YEAR_OR_FY})\s*[-/:, ]?\s*{_Q_OF.format('q1', 'q2')}"
-    rf"|{_Q_OF.format('q3', 'q4')}\s*[-/, ]?\s*(?P<y2>{_YEAR_OR_FY}|'?\d{{2}}))$"
+    rf"^(?:(?P<y1>{_YEAR_OR_FY})\s*[-/:, ]?\s*{_Q_OF.format('q1', 'q2', 'w1')}"
+    rf"|{_Q_OF.format('q3', 'q4', 'w2')}(?:\s+(?i:of))?\s*[-/, ]?\s*"
+    rf"(?P<y2>{_YEAR_OR_FY}|'?\d{{2}}))$"
 )
+_QUARTER_WORDS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 # ISO 8601 weeks: "2020-W05", "2020W05", "2020-W05-3" (weekday 1-7, Monday first)
 _YEAR_WEEK = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_WEEK = re.compile(r"^(\d{4})-?[Ww](\d{2})(?:-?([1-7]))?$")
@@ -1096,6 +1099,8 @@ def _parse_quarters(values: pd.Series) -> pd.Series:
     quarter = parts["q1"]
     for other in ("q2", "q3", "q4"):
         quarter = quarter.fillna(parts[other])
+    words = parts["w1"].fillna(parts["w2"]).str.lower().map(_QUARTER_WORDS)
+    quarter = quarter.fillna(words)
     ok = year.notna() & quarter.notna()
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     if ok.any():

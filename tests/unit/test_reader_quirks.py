@@ -1866,6 +1866,13 @@ _QUARTER_LABELS = {
     "Quarter 1, 2019": lambda q, y: f"Quarter {q}, {y}",
     "Qtr 1 2019": lambda q, y: f"Qtr {q} {y}",
     "2019 Qtr1": lambda q, y: f"{y} Qtr{q}",
+    "First Quarter of 2019": lambda q, y: (
+        f"{['First', 'Second', 'Third', 'Fourth'][q - 1]} Quarter of {y}"
+    ),
+    "first quarter, 2019": lambda q, y: (
+        f"{['first', 'second', 'third', 'fourth'][q - 1]} quarter, {y}"
+    ),
+    "Q1 of 2019": lambda q, y: f"Q{q} of {y}",
 }
 
 
