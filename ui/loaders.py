@@ -281,6 +281,8 @@ def source_label(src: Source | None = None, *, with_series: bool = True) -> str:
         if src["kind"] == "bundled"
         else src["file_name"]
     )
+    if src.get("sheet") is not None:  # a workbook's sheet chosen on the Data page
+        label += f" · sheet {src['sheet']}"
     step = src.get("step")
     if step is not None:
         named = step if step in STEPS else f"{step} steps,"

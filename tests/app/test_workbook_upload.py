@@ -66,6 +66,8 @@ def test_the_sheet_picker_reads_another_sheet_and_back(app: AppTest) -> None:
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Points"] == "48" and metrics["Frequency"] == "monthly"
     assert app.selectbox(key="time_col").value == "Month"  # the new sheet's pick
+    shown = [m.value for m in app.sidebar.markdown]  # the label reports carry too
+    assert "**two\\.xlsx · sheet Monthly**" in shown
     app.switch_page("pages/compare.py").run()  # kept across pages
     app.switch_page("pages/data.py").run()
     assert app.selectbox(key="sheet").value == "Monthly"
