@@ -769,7 +769,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
         _write_json(payload, out)
     else:
-        where = args.dataset or args.csv
+        where = _where(args)
         if getattr(args, "total", False):
             where += f" ({str(y.name).lower()})"
         runs = (
@@ -890,7 +890,7 @@ def _compare_panel(
         }
         _write_json(payload, out)
         return 0
-    where = args.dataset or args.csv
+    where = _where(args)
     if result.folds:
         out.write(
             f"{where}: {len(result.series)} series, {plural(result.folds, 'fold')} "
@@ -999,6 +999,8 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.dataset
             else {"csv": os.path.basename(args.csv)}
         )
+        if getattr(args, "sheet", None):
+            source["sheet"] = args.sheet
         result, _ = _run_compare(args, y, dataset, err, levels=args.level, extra=source)
         html = build_report(y, result, record=result.record, title=title)
         best, seconds = result.best, result.seconds
@@ -1015,6 +1017,15 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         file=err,
     )
     return 0
+
+
+def _where(args: argparse.Namespace) -> str:
+    """The data's name in a summary line: the dataset, or the file (and its
+    sheet, when one was asked for)."""
+    if args.dataset:
+        return args.dataset
+    sheet = getattr(args, "sheet", None)
+    return f"{args.csv} (sheet {sheet})" if sheet else args.csv
 
 
 # ------------------------------------------------------------------ parser

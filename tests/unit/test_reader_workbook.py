@@ -235,5 +235,7 @@ def test_the_cli_reads_the_sheet_asked_for(tmp_path, capsys):
     args = ["compare", "--csv", str(path), "--models", "seasonal-naive", "--quiet"]
     assert main([*args, "--sheet", "Monthly", "--json"]) == 0
     assert '"points": 36,' in capsys.readouterr().out  # Monthly's, not Daily's 90
+    assert main([*args, "--sheet", "Monthly"]) == 0
+    assert f"{path} (sheet Monthly): 36 points" in capsys.readouterr().out
     assert main([*args, "--sheet", "Weekly"]) != 0
     assert "no sheet 'Weekly'" in capsys.readouterr().err
