@@ -57,6 +57,15 @@ def test_quarterly_weights_both_starts_as_inv2():
     assert any(np.allclose(out["mean@12"], out[s]) for s in ("scratch", "pretrained"))
 
 
+def test_arima_reference_is_its_mae_on_the_validation_folds():
+    # bench.judge's model_mae also returns the actuals and forecasts
+    from bench import judge
+
+    name, model, mae = starts._arima_task("nile")
+    assert (name, model) == ("nile", "ARIMA") and np.isfinite(mae)
+    assert mae == judge.model_mae(("nile", "ARIMA", {}, 0, 1))[2]
+
+
 def test_unknown_set_is_refused():
     with pytest.raises(SystemExit):
         starts.main(["--set", "m4"])
