@@ -22,6 +22,9 @@ from .encoding import EXPORT_HINT
 
 #: JSON text starts with an object or an array (of objects, arrays or strings).
 JSON_START = re.compile(r"[\[{]\s*[\[{\"\]}]")
+#: Fewest entries of an object of numbers read as one series ({"row": value}):
+#: fewer are more likely an answer's metadata (a count, a page number).
+_MIN_KEYED_VALUES = 10
 #: How deep inside a JSON document records are looked for.
 _MAX_DEPTH = 4
 
@@ -152,8 +155,9 @@ def _records(
 def _as_table(node: Any) -> pd.DataFrame | None:
     """``node`` as a table, else None: a list of at least two objects with a
     scalar field; rows as lists under a row of names (Google Sheets' API); an
-    object of ``columns`` and ``data`` rows (pandas' "split" layout); or an
-    object of equal-length lists of scalars."""
+    object of ``columns`` and ``data`` rows (pandas' "split" layout); pandas'
+    default layouts (:func:`_keyed_table`, and an object of numbers: one
+    series); or an object of equal-length lists of scalars."""
     if isinstance(node, list) and len(node) >= 2:
         if all(isinstance(item, dict) for item in node) and any(
             _scalar(v) for v in node[0].values()
@@ -168,6 +172,14 @@ def _as_table(node: Any) -> pd.DataFrame | None:
         if isinstance(index, list) and len(index) == len(frame):
             frame.insert(0, "index" if "index" not in frame else "row", index)
         return frame
+    if (keyed := _keyed_table(node)) is not None:
+        return keyed
+    if (
+        isinstance(node, dict)
+        and len(node) >= _MIN_KEYED_VALUES
+        and all(v is None or _number(v) for v in node.values())
+    ):  # pandas' JSON of one series: {"row": value}
+        return pd.DataFrame({"index": list(node), "value": list(node.values())})
     if isinstance(node, dict) and len(node) >= 2:
         lengths = {len(v) if isinstance(v, list) else -1 for v in node.values()}
         if (
@@ -177,6 +189,30 @@ def _as_table(node: Any) -> pd.DataFrame | None:
         ):
             return pd.DataFrame(node)
     return None
+
+
+def _keyed_table(node: Any) -> pd.DataFrame | None:
+    """pandas' default JSON of a table (``{"column": {"row": value}}``), or its
+    ``index`` layout (``{"row": {"column": value}}``), as a table whose first
+    column, ``index``, holds the row labels (the longer side: the rows); else
+    None."""
+    if not isinstance(node, dict) or not node:
+        return None
+    inner = list(node.values())
+    if not all(isinstance(v, dict) and v for v in inner):
+        return None
+    keys = list(inner[0])
+    if any(list(v) != keys for v in inner) or not all(
+        _scalar(x) for v in inner[:50] for x in list(v.values())[:50]
+    ):
+        return None
+    frame = pd.DataFrame(node)  # the outer keys as columns
+    if len(node) > len(keys):
+        frame = frame.T  # more outer keys than inner: the outer keys are rows
+    if len(frame) < 2:
+        return None
+    frame.index.name = "index" if "index" not in frame.columns else "row"
+    return frame.reset_index()
 
 
 def _rows(rows: Any, names: Any, fewest: int = 2) -> bool:
@@ -194,6 +230,10 @@ def _rows(rows: Any, names: Any, fewest: int = 2) -> bool:
             for r in rows
         )
     )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _scalar(value: Any) -> bool:

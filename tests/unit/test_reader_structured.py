@@ -117,7 +117,18 @@ def test_world_bank_records_beside_their_page_are_read_flat():
 
 
 @pytest.mark.parametrize(
-    "shape", ["records", "columns", "lines", "pandas", "split", "sheets"]
+    "shape",
+    [
+        "records",
+        "columns",
+        "lines",
+        "pandas",
+        "split",
+        "sheets",
+        "pandas-default",
+        "pandas-index",
+        "pandas-series",
+    ],
 )
 def test_the_common_json_table_shapes_read(shape):
     dates = [f"{t:%Y-%m-%d}" for t in MONTHS]
@@ -137,6 +148,13 @@ def test_the_common_json_table_shapes_read(shape):
         text = json.dumps(
             {"columns": ["sales"], "index": dates, "data": [[v] for v in values]}
         )
+    elif shape == "pandas-default":  # DataFrame.to_json(): {"column": {time: v}}
+        stamps = [str(int(t.value // 1_000_000)) for t in MONTHS]
+        text = json.dumps({"sales": dict(zip(stamps, values, strict=True))})
+    elif shape == "pandas-index":  # orient="index": {time: {"column": v}}
+        text = json.dumps({d: {"sales": v} for d, v in zip(dates, values, strict=True)})
+    elif shape == "pandas-series":  # Series.to_json(): {time: v}
+        text = json.dumps(dict(zip(dates, values, strict=True)))
     elif shape == "sheets":  # Google Sheets' API: rows under a row of names
         rows = [[d, str(v)] for d, v in zip(dates, values, strict=True)]
         text = json.dumps({"range": "A1:B49", "values": [["date", "sales"], *rows]})
@@ -153,10 +171,11 @@ def test_the_common_json_table_shapes_read(shape):
     ("content", "why"),
     [
         ('{"data": [1, 2, 3]}\n', "no list of records"),
+        ('{"count": 3, "page": 1, "offset": 0}\n', "no list of records"),
         ('[{"date": "2023-01-01", "value": 1},\n', "not valid JSON"),
         ("[]", "no list of records"),
     ],
-    ids=["numbers", "cut-off", "empty"],
+    ids=["numbers", "cut-off", "empty", "metadata"],
 )
 def test_json_without_a_table_says_so(content, why):
     with pytest.raises(DataError, match=f"JSON document holds no table.*{why}"):
