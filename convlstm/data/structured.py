@@ -80,8 +80,9 @@ def json_text(text: str, max_cells: int) -> tuple[str, list[str]]:
     top or under keys (FRED's ``observations``; the World Bank's second item);
     the longest such list is read, its objects' nested objects flattened one
     level (``{"country": {"value": "Chile"}}`` becomes the column
-    ``country.value``). An object of equal-length lists (``{"date": [...],
-    "value": [...]}``) is a table of columns.
+    ``country.value``). Tables in other layouts are found the same way: rows
+    under a row of names, an object of equal-length lists (``{"date": [...],
+    "value": [...]}``) and what pandas' ``to_json`` writes (:func:`_as_table`).
 
     Raises:
         DataError: the text is no JSON, holds no records, or too many cells.
