@@ -106,6 +106,15 @@ def choose_upload(file_name: str, content: bytes) -> bool:
     current = source()
     if current and current.get("digest") == digest:
         return False
+    _read_upload_anew(file_name, content, digest)
+    return True
+
+
+def _read_upload_anew(
+    file_name: str, content: bytes, digest: str, sheet: str | None = None
+) -> None:
+    """Make the upload (its ``sheet``, for a workbook) the current data, read
+    with the reader's picks: no column, step or series chosen yet."""
     st.session_state[SOURCE] = Source(
         kind="upload",
         file_name=file_name,
@@ -113,9 +122,9 @@ def choose_upload(file_name: str, content: bytes) -> bool:
         digest=digest,
         time_col=None,
         value_col=None,
+        sheet=sheet,
     )
     _forget_column_widgets()
-    return True
 
 
 #: The data the Data page's column widgets were last drawn for.
@@ -180,16 +189,7 @@ def choose_sheet() -> None:
     picked = st.session_state.get("sheet") or None
     if current.get("sheet") == picked:
         return
-    st.session_state[SOURCE] = Source(
-        kind="upload",
-        file_name=current["file_name"],
-        data=current["data"],
-        digest=current["digest"],
-        time_col=None,
-        value_col=None,
-        sheet=picked,
-    )
-    _forget_column_widgets()
+    _read_upload_anew(current["file_name"], current["data"], current["digest"], picked)
 
 
 #: The *Steps* picker's option that keeps the data's own steps (``step`` None).
