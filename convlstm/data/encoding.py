@@ -20,6 +20,7 @@ from .cells import quote
 #: Largest file ``read_csv`` accepts, in bytes.
 MAX_BYTES = 50_000_000  # 50 MB as the app's uploader counts them (10**6 bytes)
 
+_ZIP = "a ZIP archive"
 _OFFICE_FILE = (
     "an Excel .xls workbook (Excel 97-2003), a password-protected workbook or "
     "another Office file"
@@ -31,9 +32,10 @@ _MAGIC = (
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
     # an Excel .xlsx workbook is a ZIP archive too, but is read before this
-    # (convlstm.data.workbook): one that gets here holds no workbook
-    (b"PK\x03\x04", "a ZIP archive"),
-    (b"PK\x05\x06", "a ZIP archive"),
+    # (convlstm.data.workbook): one that gets here holds no workbook (a Parquet
+    # file is read before this too: convlstm.data.structured)
+    (b"PK\x03\x04", _ZIP),
+    (b"PK\x05\x06", _ZIP),
     (b"%PDF", "a PDF document"),
     (b"\x1f\x8b", "a gzip-compressed file"),
     (
@@ -41,7 +43,6 @@ _MAGIC = (
         _OFFICE_FILE,
     ),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"PAR1", "a Parquet file"),
     (b"SQLite format 3\x00", "an SQLite database"),
     (b"\x7fELF", "a program"),
 )
@@ -54,7 +55,7 @@ _BOMS = (
 )
 #: What to do with a spreadsheet that is not read: an Excel .xlsx workbook is.
 _SPREADSHEET_HINTS = {
-    "a ZIP archive": (
+    _ZIP: (
         " or an Excel .xlsx workbook (none is in it, or it is damaged); if it is a "
         "spreadsheet of another program (LibreOffice's .ods, Numbers), save it as "
         "an Excel .xlsx workbook or as CSV"

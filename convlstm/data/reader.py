@@ -72,8 +72,8 @@ def read_csv(
 
     Args:
         source: a path (``str`` or ``Path``), CSV text (a ``str`` holding a
-            newline), ``bytes`` (of CSV text or an ``.xlsx`` workbook), or a
-            binary or text file object (e.g. a Streamlit ``UploadedFile``).
+            newline), ``bytes`` (of any of the files above), or a binary or
+            text file object (e.g. a Streamlit ``UploadedFile``).
         sheet: the sheet of a workbook to read (None: the one with the most
             numbers); only for a workbook.
 

@@ -64,6 +64,8 @@ def test_a_damaged_or_huge_parquet_file_is_a_message(monkeypatch):
     data = _parquet(pd.DataFrame({"date": MONTHS, "value": 1.0}))
     with pytest.raises(DataError, match="Parquet file could not be read"):
         read_csv(data[:60] + b"PAR1")
+    with pytest.raises(DataError, match="Parquet file could not be read"):
+        read_csv(data[:60])  # cut off: no closing magic either
     monkeypatch.setattr("convlstm.data.reader.MAX_CELLS", 50)
     with pytest.raises(DataError, match="48 rows x 2 columns, more than 50 cells"):
         read_csv(data)
