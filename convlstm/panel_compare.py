@@ -35,6 +35,7 @@ from .backtest import (
 )
 from .compare import DEFAULT_LEVELS, give_members_settings
 from .data import (
+    freq_of,
     future_index,
     natural_order,
     short_cycle_note,
@@ -714,8 +715,8 @@ def _is_baseline(name: str, model: BaseForecaster) -> bool:
 
 def _freq_of(items: list[tuple[str, pd.Series]]) -> str | None:
     for _, y in items:
-        if y.index.freqstr:
-            return y.index.freqstr
+        if freq := freq_of(y.index):
+            return freq
     return None
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .data.frequency import freq_of
 from .errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -54,8 +55,9 @@ def data_fingerprint(y: pd.Series) -> dict[str, Any]:
 
     Returns:
         A dict with keys sha256 (hex), length, start and end (ISO strings or None),
-        freq (``index.freqstr``, None when the index has no freq), name (str or
-        None) and notes (list[str], the repairs from ``y.attrs["notes"]``).
+        freq (:func:`~convlstm.data.freq_of`, None when the index has no
+        freq), name (str or None) and notes (list[str], the repairs from
+        ``y.attrs["notes"]``).
 
     Raises:
         DataError: if ``y`` is not a Series or its values are not numeric.
@@ -86,7 +88,7 @@ def data_fingerprint(y: pd.Series) -> dict[str, Any]:
         digest.update(stamps.astype("<i8").tobytes())
         start = index[0].isoformat() if len(index) else None
         end = index[-1].isoformat() if len(index) else None
-        freq = index.freqstr if index.freq is not None else None
+        freq = freq_of(index)
     else:
         digest.update("\0".join(map(str, index)).encode())
         start = str(index[0]) if len(index) else None

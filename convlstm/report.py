@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import plotly.io as pio
 
-from .data import panel_summary, series_of
+from .data import freq_of, panel_summary, series_of
 from .data.cells import and_list, format_number, format_time, plural
 from .data.steps import frequency_words
 from .intervals import level_label, lower_column, unmeasured_levels, upper_column
@@ -646,7 +646,7 @@ def _data_section(y: pd.Series, name: str) -> str:
     is_dt = isinstance(index, pd.DatetimeIndex)
     freq = None
     if is_dt:
-        freq = index.freqstr if index.freq is not None else None
+        freq = freq_of(index)
     rows = [
         ("Series", name),
         ("Length", f"{len(y)} points"),

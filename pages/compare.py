@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from convlstm import data
 from convlstm.compare import DEFAULT_LEVELS
 from convlstm.data.steps import frequency_words
 
@@ -36,7 +37,7 @@ if all_series:
 else:
     st.caption(
         f"Data: **{ui.escape_md(label)}** · {len(y):,} points · "
-        f"{frequency_words(y.index.freqstr)} "
+        f"{frequency_words(data.freq_of(y.index))} "
         f"· {y.index[0]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}"
     )
 

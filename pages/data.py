@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from convlstm import ConvLSTMError, data, plots
 from convlstm.data.cells import format_time
-from convlstm.data.steps import STEPS, frequency_words
+from convlstm.data.steps import STEPS, frequency_words, step_words
 
 #: The choices of "Rows in one step", in the words the page shows.
 AGG_WORDS = {
@@ -29,6 +29,16 @@ st.caption(
 )
 
 
+def step_label(step: str) -> str:
+    """A choice of *Steps* in words: "As in the file", "Daily", "Hourly,
+    10:00-20:00 every day"."""
+    if not step:
+        return "As in the file"
+    if step in STEPS:
+        return step.capitalize()
+    return frequency_words(step).capitalize()
+
+
 def steps_controls(src: ui.Source) -> None:
     """*Steps* and *Rows in one step*: the data read in regular steps (an event
     log as daily sums, half-hours as days), each step's rows combined as chosen."""
@@ -39,17 +49,23 @@ def steps_controls(src: ui.Source) -> None:
     st.session_state.setdefault("agg", src.get("agg", "mean"))
     st.session_state.setdefault("spikes", src.get("spikes", "keep") == "fill")
     s1, s2, s3 = st.columns(3, vertical_alignment="bottom")
+    # a step the reader suggested (the opening hours that hold every series') is
+    # offered too once chosen
+    chosen = src.get("step")
+    extra = [chosen] if chosen and chosen not in STEPS else []
     s1.selectbox(
         "Steps",
-        [ui.OWN_STEPS, *STEPS],
-        format_func=lambda s: s.capitalize() if s else "As in the file",
+        [ui.OWN_STEPS, *STEPS, *extra],
+        format_func=step_label,
         key="step",
         on_change=ui.choose_steps,
         help="Read the rows in regular steps: an event log, or times at irregular "
         "moments, as daily or monthly figures (or a bundled dataset in longer "
         "steps). Each step's rows are combined as chosen beside. *Business hours* "
         "are the hours from 09:00 to 17:00 on weekdays (rows outside them are left "
-        "out, and said). *As in the file* keeps the data's own steps.",
+        "out, and said). *As in the file* keeps the data's own steps; hourly "
+        "readings kept to other opening hours (10:00 to 20:00 every day, say) "
+        "are read in those hours, their nights and closed days no gaps.",
     )
     s2.selectbox(
         "Rows in one step",
@@ -313,6 +329,15 @@ if failure is not None:
         "Choose the time and value columns, or regular steps, below to read the "
         "file another way."
     )
+    suggested = getattr(failure, "suggested_step", None)
+    if suggested and suggested != src.get("step"):
+        named = {v: k for k, v in STEPS.items()}.get(suggested, suggested)
+        error_slot.button(
+            f"Read them in {step_words(suggested)}",
+            on_click=ui.read_in_step,
+            args=(named,),
+            icon=":material/schedule:",
+        )
     st.stop()
 
 if panel is not None:
@@ -322,7 +347,7 @@ if panel is not None:
     shown = chosen if ui.offers_total(panel, chosen) else f"Series {chosen}"
     st.markdown(f"**{ui.escape_md(shown)}**")
 
-freq = y.index.freqstr
+freq = data.freq_of(y.index)
 row = ui.metric_row()
 row.metric(
     "Points", f"{len(y):,}", help="Length of the series after repairs.", width="content"
@@ -330,8 +355,9 @@ row.metric(
 row.metric(
     "Frequency",
     frequency_words(freq, short=True),
-    help=f"Inferred from the timestamps: {frequency_words(freq)} (pandas alias "
-    f"{freq}).",
+    help=f"Inferred from the timestamps: {frequency_words(freq)} ("
+    + ("opening hours " if freq and freq.startswith("cbh(") else "pandas alias ")
+    + f"{freq}).",
     width="content",
 )
 cycles = data.seasonal_periods(y.index)

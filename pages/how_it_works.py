@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from convlstm import data
 from convlstm.data.steps import frequency_words
 from ui import how_it_works as hiw
 from ui.images import images_section
@@ -67,7 +68,7 @@ horizon = hiw.teaching_horizon(y, defaults.get("horizon"), horizon)
 long_series = len(y) > ui.LONG_SERIES
 st.caption(
     f"Data: **{ui.escape_md(label)}** · {len(y):,} points · "
-    f"{frequency_words(y.index.freqstr)} · "
+    f"{frequency_words(data.freq_of(y.index))} · "
     f"forecast horizon {horizon} steps"
 )
 

@@ -113,6 +113,7 @@ from .state import (
     mark_column_widgets,
     panel_key,
     protocol_name,
+    read_in_step,
     source,
     source_key,
 )
@@ -162,6 +163,7 @@ __all__ = [
     "choose_column",
     "choose_sheet",
     "choose_steps",
+    "read_in_step",
     "mark_column_widgets",
     "choose_series",
     "choose_upload",

@@ -22,6 +22,7 @@ from convlstm.data import (
     wide_columns,
     workbook_sheets,
 )
+from convlstm.data.hours import hours_of
 from convlstm.data.steps import AGG_NOUNS, STEPS
 from convlstm.panel_compare import default_panel_folds, default_panel_horizon
 
@@ -285,7 +286,14 @@ def source_label(src: Source | None = None, *, with_series: bool = True) -> str:
         label += f" · sheet {src['sheet']}"
     step = src.get("step")
     if step is not None:
-        named = step if step in STEPS else f"{step} steps,"
+        hours = hours_of(step)
+        named = (
+            step
+            if step in STEPS
+            else f"hourly ({hours.words})"
+            if hours is not None
+            else f"{step} steps,"
+        )
         label += f" · {named} {AGG_NOUNS[src.get('agg', 'mean')]}"
     if src.get("spikes", "keep") == "fill":
         label += " · spikes filled"

@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from convlstm import ConvLSTMError, best_model
+from convlstm.data import freq_of
 from convlstm.data.steps import frequency_words
 
 from .jobs import sidebar_progress
@@ -97,7 +98,7 @@ def sidebar_summary(show_run: bool = True) -> None:
             else:
                 if y is not None:
                     st.caption(
-                        f"{len(y):,} points, {frequency_words(y.index.freqstr)}, "
+                        f"{len(y):,} points, {frequency_words(freq_of(y.index))}, "
                         f"{y.index[0]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}"
                     )
         st.caption("LAST RESULT")

@@ -209,6 +209,14 @@ def choose_steps() -> None:
     }
 
 
+def read_in_step(step: str) -> None:
+    """Button callback: read the data in ``step`` (a step the reader suggested,
+    such as the opening hours that hold every series'), rows combined as
+    chosen."""
+    st.session_state[SOURCE] = {**source(), "step": step}
+    st.session_state["step"] = step
+
+
 def choose_series(name: str | None) -> bool:
     """Make ``name`` the series of a panel that compare uses (None: the data is
     one series); False if it was."""

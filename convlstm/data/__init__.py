@@ -8,7 +8,14 @@ re-exports the public names of its submodules, one per concern.
 from .columns import reader_picks
 from .encoding import MAX_BYTES
 from .export import safe_csv
-from .frequency import future_index, infer_freq, season_length, seasonal_periods
+from .frequency import (
+    freq_of,
+    future_index,
+    infer_freq,
+    offset_of,
+    season_length,
+    seasonal_periods,
+)
 from .numbers import MAX_ABS_VALUE
 from .panel import (
     MAX_PANEL_POINTS,
@@ -47,6 +54,8 @@ __all__ = [
     "check_series",
     "filled_mask",
     "find_id_columns",
+    "freq_of",
+    "offset_of",
     "future_index",
     "infer_freq",
     "natural_key",

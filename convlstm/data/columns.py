@@ -30,6 +30,7 @@ from .dates import (
     parse_times,
 )
 from .frequency import infer_freq
+from .hours import hours_of
 from .numbers import to_numbers
 from .steps import MAX_STEPS, check_span, check_step
 
@@ -1294,7 +1295,8 @@ def _step_numbers(df: pd.DataFrame, time_col: str, step: str) -> pd.Series:
         # a step far too short for the span (a millisecond over years) is refused
         # before the grouper makes its bins; the readers check each series
         check_span(known.index[0], known.index[-1], freq, _MAX_SPAN_STEPS)
-    if freq == "bh":  # pandas cannot group by business hours: by the hour
+    if hours_of(freq) is not None:  # pandas cannot group by opening hours: by
+        # the hour
         hours = pd.Series(known.index.floor("h"))
         steps = hours.rank(method="dense").astype(np.int64) - 1
     else:

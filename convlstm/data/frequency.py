@@ -13,7 +13,8 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError, ParameterError
 from .cells import quote
-from .steps import WHERE_TO_CHOOSE, frequency_words, in_business_hours
+from .hours import OpeningHours, freq_offset, hours_of
+from .steps import WHERE_TO_CHOOSE, frequency_words
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
 _DAY = 86_400
@@ -73,9 +74,10 @@ def regular_freq(
             freq = "YS"
         # said unless the index was made in business hours (a step chosen so)
         said = freq == "bh" and index.freq is None
-        return freq, index, [_BUSINESS_HOURS_NOTE] if said else []
-    if (note := _business_hours(index)) is not None:
-        return "bh", index, [note]
+        business = hours_of("bh")
+        return freq, index, [_hours_note(business)] if said and business else []
+    if (hours := _opening_hours(index)) is not None:
+        return hours.freq, index, [_hours_note(hours)]
     seconds = (
         np.diff(index.asi8) / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[index.unit]
     )
@@ -107,43 +109,46 @@ def regular_freq(
     return freq, pd.DatetimeIndex(snapped), notes
 
 
-#: Share of the business hours between the first and last reading that hourly
-#: readings must hold to be read as business hours (the rest, holidays and
+#: Share of the opening hours between the first and last reading that hourly
+#: readings must hold to be read as opening hours (the rest, holidays and
 #: missed hours, are gaps filled like any other).
-_BUSINESS_HOUR_SHARE = 0.8
+_OPENING_HOUR_SHARE = 0.8
 
 
-def _business_hours(index: pd.DatetimeIndex) -> str | None:
-    """A note when hourly readings on the hour fall only in business hours
-    (09:00 to 16:00 on weekdays: pandas' "bh", each hour stamped by its start)
-    and hold at least ``_BUSINESS_HOUR_SHARE`` of them, so that the nights,
-    weekends and a missed hour or holiday do not make the steps irregular; else
-    None. (``pd.infer_freq`` finds "bh" only when no hour is missing.)"""
+def _opening_hours(index: pd.DatetimeIndex) -> OpeningHours | None:
+    """The opening hours of hourly readings on the hour kept to part of the day
+    or of the week (a shop open 10:00 to 20:00 every day; pandas' business hours,
+    09:00 to 17:00 on weekdays), when they hold at least
+    ``_OPENING_HOUR_SHARE`` of those hours, so that the nights, closed days and
+    a missed hour or holiday do not make the steps irregular; else None. The
+    hours run from the earliest reading's hour to the end of the latest's, on
+    the days of the week that have readings. (``pd.infer_freq`` finds business
+    hours only when no hour is missing, and no other opening hours.)"""
     if len(index) < 16 or index.tz is not None:
         return None
-    if (index != index.floor("h")).any() or not in_business_hours(index).all():
+    if (index != index.floor("h")).any():
         return None
-    grid = business_hour_times(index[0], index[-1])
-    if len(index) < _BUSINESS_HOUR_SHARE * len(grid) or len(index.difference(grid)):
+    hour = np.asarray(index.hour)
+    days = tuple(sorted(set(np.asarray(index.day_of_week).tolist())))
+    start, end = int(hour.min()), int(hour.max()) + 1
+    if not 2 <= end - start < 24:  # (around the clock on some days: hourly)
         return None
-    return _BUSINESS_HOURS_NOTE
+    hours = OpeningHours(start, end, days)
+    grid = hours.times(index[0], index[-1])
+    if len(index) < _OPENING_HOUR_SHARE * len(grid) or len(index.difference(grid)):
+        return None
+    return hours
 
 
-def business_hour_times(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
-    """The business hours ("bh": 09:00 to 16:00 on weekdays, on the hour) from
-    ``start`` to ``end``, as ``pd.date_range(start, end, freq="bh")`` gives them
-    but without its frequency, and built at once (pandas steps business hours one
-    at a time: a second for 100,000 of them)."""
-    days = pd.bdate_range(start.normalize(), end.normalize())
-    hours = pd.to_timedelta(np.arange(9, 17), unit="h")
-    times = pd.DatetimeIndex((days.to_numpy()[:, None] + hours.to_numpy()).ravel())
-    return times[(times >= start) & (times <= end)]
-
-
-_BUSINESS_HOURS_NOTE = (
-    "read the readings as business hours (09:00 to 16:00 on weekdays, each hour "
-    "stamped by its start): the nights and weekends are not gaps"
-)
+def _hours_note(hours: OpeningHours) -> str:
+    """The note that says readings were read as opening hours."""
+    closed = "nights and weekends" if hours.is_business else "closed hours and days"
+    if len(hours.days) == 7:
+        closed = "nights"
+    return (
+        f"read the readings as opening hours ({hours.words}, each hour stamped by "
+        f"its start): the {closed} are not gaps"
+    )
 
 
 def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
@@ -175,7 +180,7 @@ def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
     steps = "business-day steps" if days <= {0, 1, 2, 3, 4} else "daily steps"
     return (
         f" (the readings fall only {' '.join(words)}: opening hours are read as a "
-        "session only when they are hourly from 09:00 to 16:00 on weekdays; "
+        "session only when the readings are hourly, on the hour; "
         f"read these in {steps})"
     )
 
@@ -413,7 +418,27 @@ def offset_of(freq_or_index: FreqLike) -> pd.DateOffset:
                 "and repair it"
             )
         return to_offset(freq)
+    if isinstance(freq_or_index, str):
+        return freq_offset(freq_or_index)
     return to_offset(freq_or_index)
+
+
+def freq_of(index: pd.DatetimeIndex | pd.Series | pd.DateOffset) -> str | None:
+    """The frequency of ``index`` (or a series', or an offset) as a string that
+    :func:`offset_of` turns back into the same offset: ``freqstr``, except for
+    opening hours, whose hours pandas' "cbh" leaves out
+    (:mod:`convlstm.data.hours`); None when the index has no frequency."""
+    if isinstance(index, pd.Series):
+        index = index.index
+    freq = (
+        index
+        if isinstance(index, pd.offsets.BaseOffset)
+        else getattr(index, "freq", None)
+    )
+    if freq is None:
+        return None
+    hours = hours_of(freq)
+    return hours.freq if hours is not None else freq.freqstr
 
 
 def seasonal_periods(freq_or_index: FreqLike) -> tuple[int, ...]:
@@ -437,8 +462,9 @@ def seasonal_periods(freq_or_index: FreqLike) -> tuple[int, ...]:
 
 
 def _business_hour_periods(off: pd.DateOffset, n: int) -> tuple[int, ...]:
-    """The day and week of business hours ("bh": 09:00-17:00 on weekdays, a day
-    of 8 steps and a week of 40), counted in steps of ``n`` hours; none when the
+    """The day and week of opening hours ("bh": 09:00-17:00 on weekdays, a day
+    of 8 steps and a week of 40; any ``CustomBusinessHour``, sessions and nights
+    past midnight included), counted in steps of ``n`` hours; none when the
     opening hours are not whole hours or a day is not a whole number of steps."""
     minutes = 0
     for start, end in zip(off.start, off.end, strict=True):

@@ -10,7 +10,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
 from .cells import and_list, format_time, plural, quote, same_name
@@ -26,7 +25,8 @@ from .columns import (
     series_names,
 )
 from .dates import in_utc
-from .frequency import infer_freq, seasonal_periods
+from .frequency import freq_of, infer_freq, offset_of, seasonal_periods
+from .hours import OpeningHours, hours_of
 from .series import (
     DORMANT_READING,
     FILL_SPIKES_HOW,
@@ -50,6 +50,7 @@ from .steps import (
     check_agg,
     check_step,
     combine_panel_rows,
+    frequency_words,
     on_local_clock,
     step_length,
     step_words,
@@ -292,7 +293,7 @@ def _stale_cutoff(newest: pd.Timestamp, freq: str) -> pd.Timestamp | None:
     """The last time a series may end and count as stale: :data:`_STALE_STEPS`
     steps of ``freq`` before ``newest`` (None where the step cannot say)."""
     try:
-        return newest - _STALE_STEPS * to_offset(freq)
+        return newest - _STALE_STEPS * offset_of(freq)
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -354,7 +355,7 @@ def total_of(panel: pd.DataFrame) -> pd.Series:
     index = pd.DatetimeIndex(sums.index)
     if freq is not None:
         try:
-            index = pd.date_range(index[0], index[-1], freq=freq)
+            index = pd.date_range(index[0], index[-1], freq=offset_of(freq))
         except (TypeError, ValueError):
             index = _index(index.to_numpy(), freq)
     total = sums.reindex(index, fill_value=0.0).fillna(0.0).astype(float)
@@ -578,7 +579,7 @@ def _index(times: np.ndarray, freq: str | None) -> pd.DatetimeIndex:
     index = pd.DatetimeIndex(times)
     if freq is not None:
         try:
-            return pd.DatetimeIndex(index, freq=freq)
+            return pd.DatetimeIndex(index, freq=offset_of(freq))
         except ValueError:
             return index
     return index
@@ -786,7 +787,7 @@ def _repair_all(
     main = _repair_one(
         labels, times, values, starts[longest], ends[longest], [], agg=agg
     )
-    freq = main.index.freqstr
+    freq = freq_of(main.index)
     clean = _on_grid(times, values, starts, ends, freq) & ~short
     freqs: dict[str, str] = {}
     repairs: dict[str, list[str]] = {}
@@ -802,7 +803,7 @@ def _repair_all(
             repairs[name] = own
         if y.attrs.get("filled"):
             filled[name] = y.attrs["filled"]
-        freqs[name] = y.index.freqstr
+        freqs[name] = freq_of(y.index)
         pieces.append(
             pd.DataFrame({"series": name, "time": y.index, "value": y.to_numpy()})
         )
@@ -880,7 +881,7 @@ def _on_grid(
     freq: str,
 ) -> np.ndarray:
     """Per series: whether it is already regular at ``freq`` with every value."""
-    off = to_offset(freq)
+    off = offset_of(freq)
     t = pd.DatetimeIndex(times)
     # each distinct time once: an offset pandas steps one by one (business
     # hours) takes seconds over 100,000 rows, yet a panel's series share times
@@ -918,14 +919,22 @@ def _common_freq(freqs: dict[str, str], main: str, on_main: list[str]) -> str:
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] != main))
     main, n_main = str(ranked[0][0]), int(ranked[0][1])
     odd = [s for s, f in every.items() if f != main]
-    detail = ", ".join(f"{quote(s)} ({every[s]})" for s in odd[:_LISTED])
+
+    def named(freq: str) -> str:  # opening hours in words, not "cbh(...)"
+        return frequency_words(freq) if hours_of(freq) is not None else freq
+
+    detail = ", ".join(f"{quote(s)} ({named(every[s])})" for s in odd[:_LISTED])
     more = f" and {len(odd) - _LISTED} more" if len(odd) > _LISTED else ""
-    raise DataError(
+    step = _longest(counts.index)
+    exc = DataError(
         f"the series do not share one frequency: {plural(n_main, 'series')} "
-        f"{'is' if n_main == 1 else 'are'} {main} but these differ: {detail}{more}; "
-        f"read them all in one step, such as {step_words(_longest(counts.index))} "
+        f"{'is' if n_main == 1 else 'are'} {named(main)} but these differ: "
+        f"{detail}{more}; "
+        f"read them all in one step, such as {step_words(step)} "
         f"{WHERE_TO_CHOOSE}, or leave them out"
     )
+    exc.suggested_step = step  # a step that reads them all (the app offers it)
+    raise exc
 
 
 def shared_freq(items: list[tuple[str, pd.Series]]) -> str:
@@ -939,7 +948,7 @@ def shared_freq(items: list[tuple[str, pd.Series]]) -> str:
     """
     freqs: dict[str, str] = {}
     for name, y in items:
-        freq = y.index.freqstr if y.index.freq is not None else infer_freq(y.index)
+        freq = freq_of(y.index) or infer_freq(y.index)
         if freq is None:
             raise DataError(
                 f"series {quote(name)}: its times have no regular frequency; read "
@@ -951,8 +960,15 @@ def shared_freq(items: list[tuple[str, pd.Series]]) -> str:
 
 
 def _longest(freqs) -> str:
-    """The longest of some pandas frequencies (monthly of daily and monthly)."""
-    return str(max(freqs, key=step_length))
+    """The longest of some pandas frequencies (monthly of daily and monthly); of
+    hourly steps in different opening hours, the hours that hold them all
+    (hourly, when they cover the whole day)."""
+    freqs = [str(f) for f in freqs]
+    hours = [hours_of(f) for f in freqs]
+    if all(h is not None or f == "h" for h, f in zip(hours, freqs, strict=True)):
+        union = OpeningHours.union([h for h in hours if h is not None])
+        return "h" if union is None or "h" in freqs else union.freq
+    return max(freqs, key=step_length)
 
 
 #: Steps a series may end before the newest end of a panel unremarked.

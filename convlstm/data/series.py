@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
 from .cells import cell_text, clock_change_words, format_time, plural, quote, same_name
@@ -23,12 +22,14 @@ from .columns import (
 )
 from .dates import TOTALS_LEFT_OUT, in_utc, parse_times
 from .frequency import (
-    business_hour_times,
+    freq_of,
     infer_freq,
+    offset_of,
     opening_hours,
     regular_freq,
     seasonal_periods,
 )
+from .hours import hours_of
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
     STEPS,
@@ -176,7 +177,7 @@ def to_series(
         out.attrs["time_zone"] = "UTC"  # the times are UTC: so are the forecasts'
     out.attrs["time_col"] = time_name
     out.attrs["value_col"] = value_col
-    logger.debug("to_series: %d points at %s; %s", len(out), out.index.freqstr, notes)
+    logger.debug("to_series: %d points at %s; %s", len(out), freq_of(out), notes)
     return out
 
 
@@ -493,7 +494,7 @@ def fill_spikes(y: pd.Series, notes: list[str]) -> pd.Series:
     a backtest does not score them, and ``notes`` says what was filled. ``y``
     itself when it has none."""
     values = y.to_numpy(dtype=float)
-    far = spike_mask(values, periods=spike_periods(y.index.freqstr))
+    far = spike_mask(values, periods=spike_periods(freq_of(y.index)))
     if not far.any():
         return y
     return filled_at(y, far, notes)
@@ -527,7 +528,7 @@ def _spike_is_last(y: pd.Series) -> bool:
     """Whether the most extreme spike of ``y`` (:func:`spike_text`) is its last
     value."""
     ratio = spike_scores(
-        y.to_numpy(dtype=float), periods=spike_periods(y.index.freqstr)
+        y.to_numpy(dtype=float), periods=spike_periods(freq_of(y.index))
     )
     far = np.flatnonzero(ratio > SPIKE_STEPS)
     return bool(len(far)) and int(far[np.argmax(ratio[far])]) == len(y) - 1
@@ -539,7 +540,7 @@ def spike_text(y: pd.Series) -> str | None:
     (:func:`spike_scores`), or None when no value stands
     :data:`SPIKE_STEPS` times that far out."""
     ratio = spike_scores(
-        y.to_numpy(dtype=float), periods=spike_periods(y.index.freqstr)
+        y.to_numpy(dtype=float), periods=spike_periods(freq_of(y.index))
     )
     far = np.flatnonzero(ratio > SPIKE_STEPS)
     if not len(far):
@@ -567,7 +568,8 @@ def dense_text(y: pd.Series) -> str | None:
     it at most that many points; None for a shorter series, or when no step
     does."""
     n = len(y)
-    own = step_length(str(y.index.freqstr)) if y.index.freqstr else pd.Timedelta(0)
+    freq = freq_of(y.index)
+    own = step_length(freq) if freq else pd.Timedelta(0)
     if n <= DENSE_POINTS or own <= pd.Timedelta(0):
         return None
     for name, freq in STEPS.items():
@@ -1124,7 +1126,7 @@ def _require_points(n: int, what: str, least: int = MIN_POINTS) -> None:
 def _fits(index: pd.DatetimeIndex, freq: str) -> bool:
     """Whether every timestamp lies on the ``freq`` grid that starts at the first
     (False, before building it, for a grid :func:`_grid` would refuse as gaps)."""
-    offset = to_offset(freq)
+    offset = offset_of(freq)
     if _grid_steps(index[0], index[-1], offset) > 2 * len(index) + 11:
         return False
     try:
@@ -1137,10 +1139,10 @@ def _fits(index: pd.DatetimeIndex, freq: str) -> bool:
 def _grid_steps(start: pd.Timestamp, end: pd.Timestamp, offset: pd.DateOffset) -> float:
     """About how many steps of ``offset`` a grid from ``start`` to ``end`` holds:
     counted without building it for a fixed step, built for a calendar one
-    (months, weeks...) and for business hours (an hour long, yet a night or a
+    (months, weeks...) and for opening hours (an hour long, yet a night or a
     weekend apart)."""
-    if offset == to_offset("bh"):
-        return float(len(business_hour_times(start, end)))
+    if (hours := hours_of(offset)) is not None:
+        return float(len(hours.times(start, end)))
     if not isinstance(offset, pd.offsets.BusinessHour | pd.offsets.CustomBusinessHour):
         try:
             return (end - start) / pd.Timedelta(offset) + 1
@@ -1155,7 +1157,7 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
     Raises:
         DataError: the grid would be mostly gaps, or ``y``'s timestamps are off it.
     """
-    offset = to_offset(freq)
+    offset = offset_of(freq)
     start, end = y.index[0], y.index[-1]
     expected = _grid_steps(start, end, offset)
     if expected > 2 * len(y) + 10:

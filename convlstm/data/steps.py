@@ -18,6 +18,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
 from .cells import clock_change_words, format_time, plural, quote
+from .hours import OpeningHours, freq_offset, hours_of
 
 #: How the rows of one step are combined, and the words a note uses for it.
 AGGREGATIONS: dict[str, str] = {
@@ -105,14 +106,15 @@ def check_step(step: str | None) -> str | None:
     text = str(step).strip()
     freq = STEPS.get(_STEP_ALIASES.get(text.lower(), text.lower()), text)
     try:
-        offset = to_offset(freq)
+        offset = freq_offset(freq)
     except (TypeError, ValueError):
         offset = None
     if offset is None or offset.n <= 0:
         listed = ", ".join(STEPS)
         raise DataError(
-            f"step={step!r}: not a time step; use one of {listed}, or a pandas "
-            "frequency such as 15min, 2h, D, W-MON or MS"
+            f"step={step!r}: not a time step; use one of {listed}, a pandas "
+            "frequency such as 15min, 2h, D, W-MON or MS, or opening hours such as "
+            "cbh(10:00-20:00 Mon-Sat)"
         )
     return freq
 
@@ -160,8 +162,8 @@ def combine_rows(
     # the rows' own times judge whether the first and last steps are whole (a
     # log from 08:30 covers the hour from 09:00), also those left out here
     times = y.index.unique().to_numpy()
-    if freq == "bh":
-        y = y[_business_hours_only(y.index, notes)]
+    if (hours := hours_of(freq)) is not None:
+        y = y[_in_hours_only(y.index, hours, notes)]
     bins = _bins(y, freq)
     out = _agg(bins, agg)
     rows = int(np.isfinite(y.to_numpy(dtype=float)).sum())
@@ -214,12 +216,12 @@ def combine_rows(
 def _bins(y: pd.Series, freq: str) -> Any:
     """The rows of ``y`` (sorted by time) by their step of ``freq``, labelled by
     its start, every step from the first row's to the last's included: pandas'
-    resampler, or for business hours (which it cannot resample) the rows grouped
-    by their hour on the grid of business hours."""
-    if freq != "bh":
+    resampler, or for opening hours (which it cannot resample) the rows grouped
+    by their hour on the grid of those hours."""
+    if (opening := hours_of(freq)) is None:
         return y.resample(freq, label="left", closed="left")
     hours = y.index.floor("h")
-    grid = pd.date_range(hours[0], hours[-1], freq="bh")
+    grid = pd.date_range(hours[0], hours[-1], freq=opening.offset)
     return _GridGroups(
         y.groupby(pd.Categorical(hours, categories=grid), observed=False), grid
     )
@@ -244,37 +246,27 @@ class _GridGroups:
         return run
 
 
-#: What business hours are ("bh": each hour from 09:00 to 16:00 on weekdays,
-#: stamped by its start), in words.
-BUSINESS_HOURS = "09:00 to 17:00 on weekdays"
-
-
-def in_business_hours(times: pd.DatetimeIndex) -> np.ndarray:
-    """Which of ``times`` fall in business hours (:data:`BUSINESS_HOURS`)."""
-    hours = times.floor("h")
-    return np.asarray(
-        (hours.day_of_week < 5) & (hours.hour >= 9) & (hours.hour <= 16), dtype=bool
-    )
-
-
-def _business_hours_only(times: pd.DatetimeIndex, notes: list[str]) -> np.ndarray:
-    """Which of ``times`` (rows) fall in business hours, with a note on the
+def _in_hours_only(
+    times: pd.DatetimeIndex, hours: OpeningHours, notes: list[str]
+) -> np.ndarray:
+    """Which of ``times`` (rows) fall in opening ``hours``, with a note on the
     rows left out.
 
     Raises:
         DataError: none does.
     """
-    inside = in_business_hours(times)
+    inside = hours.contains(times)
+    name = "business hours" if hours.is_business else "the opening hours"
     if not inside.any():
         raise DataError(
-            f"none of the {plural(len(times), 'row')} falls in business hours "
-            f"({BUSINESS_HOURS}); choose another step {WHERE_TO_CHOOSE}"
+            f"none of the {plural(len(times), 'row')} falls in {name} "
+            f"({hours.words}); choose another step {WHERE_TO_CHOOSE}"
         )
     if not inside.all():
         first = times[~inside].min()
         notes.append(
-            f"left out {plural(int((~inside).sum()), 'row')} outside business hours "
-            f"({BUSINESS_HOURS}; first at {format_time(first)})"
+            f"left out {plural(int((~inside).sum()), 'row')} outside {name} "
+            f"({hours.words}; first at {format_time(first)})"
         )
     return inside
 
@@ -323,6 +315,8 @@ def step_words(freq: str, *, one: bool = False) -> str:
         "bh": "business-hour",
     }
     noun = "step" if one else "steps"
+    if freq not in named and (hours := hours_of(freq)) is not None:
+        return f"hourly {noun} ({hours.words})"
     return f"{named[freq]} {noun}" if freq in named else f"{noun} of {freq}"
 
 
@@ -360,6 +354,9 @@ def frequency_words(freq: str | None, *, short: bool = False) -> str:
     a few characters for a narrow place ("weekly", "30 min", "weekdays")."""
     if not freq:
         return "unknown"
+    hours = hours_of(freq) if str(freq) != "bh" else None
+    if hours is not None:
+        return "opening hours" if short else f"hourly, {hours.words}"
     semi = re.fullmatch(r"(SMS|SME)(?:-(\d+))?", str(freq))
     if semi is not None:
         if short:
@@ -453,8 +450,8 @@ def combine_panel_rows(
     _check_count(
         np.sum(_steps_between(spans["min"], spans["max"], freq)), freq, max_points
     )
-    if freq == "bh":
-        long = long[_business_hours_only(pd.DatetimeIndex(long["time"]), notes)]
+    if (hours := hours_of(freq)) is not None:
+        long = long[_in_hours_only(pd.DatetimeIndex(long["time"]), hours, notes)]
         out = pd.concat(
             {
                 name: _agg(_bins(rows.set_index("time")["value"], freq), agg)
@@ -533,13 +530,14 @@ def partial_ends(
     n = len(starts)
     if n < _MIN_KEPT_STEPS + 1 or len(times) < 3:
         return False, False
-    offset = to_offset(freq)
+    offset = freq_offset(freq)
     edges = np.append(starts.to_numpy(), (starts[-1] + offset).to_datetime64())
     times = np.asarray(times, dtype="datetime64[ns]")
     edges = edges.astype("datetime64[ns]")
     gap = float(np.median(np.diff(times).astype(np.int64)))
     width = np.diff(edges).astype(np.int64).astype(float)
-    if freq == "bh":  # an hour each, though the next may start next morning
+    if hours_of(freq) is not None:  # an hour each, though the next may start
+        # next morning
         width[:] = _HOUR_NS
     if gap <= 0 or gap * 2 > width.min():
         return False, False  # the rows are not finer than the steps
@@ -740,6 +738,8 @@ def _steps_between(first, last, freq: str):
 def step_length(freq: str) -> pd.Timedelta:
     """About how long one step of a pandas frequency is (its first step in
     2001: 31 days for "MS"); 0 for a frequency pandas cannot step."""
+    if hours_of(freq) is not None:
+        return pd.Timedelta(hours=1)
     try:
         two = pd.date_range("2001-01-01", periods=2, freq=str(freq))
     except (TypeError, ValueError):
@@ -750,10 +750,10 @@ def step_length(freq: str) -> pd.Timedelta:
 def on_local_clock(step: str | None) -> bool:
     """Whether rows read in ``step`` keep the local clock of times written with
     UTC offsets: a step of a day or longer (rows fall in local days) and
-    business hours (09:00 on the office's clock, not in UTC)."""
+    opening hours (09:00 on the office's clock, not in UTC)."""
     freq = check_step(step)
     return freq is not None and (
-        freq == "bh" or step_length(freq) >= pd.Timedelta(days=1)
+        hours_of(freq) is not None or step_length(freq) >= pd.Timedelta(days=1)
     )
 
 

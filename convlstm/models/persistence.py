@@ -19,9 +19,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from pandas.tseries.frequencies import to_offset
 
 from ..data.cells import format_time
+from ..data.frequency import freq_of, offset_of
 from ..errors import DataError, NotFittedError
 from ..record import data_fingerprint, record_from_json, record_to_json
 
@@ -176,7 +176,7 @@ def index_info(index: pd.DatetimeIndex) -> dict[str, Any]:
         "first": index[0].isoformat(),
         "last": index[-1].isoformat(),
         "length": len(index),
-        "freq": index.freqstr,
+        "freq": freq_of(index),
         "tz": tz_name(index),
     }
 
@@ -222,7 +222,7 @@ def panel_info(model: NeuralForecaster) -> dict[str, Any]:
         "names": [str(name) for name in model.panel_names_],
         "ends": [t.isoformat() for t in model.panel_ends_],
         "tz": tz_name(model.panel_ends_),
-        "freq": model.panel_offset_.freqstr,
+        "freq": freq_of(model.panel_offset_),
         "log": [bool(v) for v in model.panel_log_],
         "season": list(model.__dict__.get("panel_season_") or []),
         "min_context": int(model.panel_min_context_),
@@ -422,7 +422,7 @@ def _same_data(partner: NeuralForecaster, model: NeuralForecaster) -> bool:
 
 def read_index(info: Mapping[str, Any], bad: str) -> pd.DatetimeIndex:
     """The index stored by :func:`index_info`, checked."""
-    freq = to_offset(info["freq"])
+    freq = offset_of(info["freq"])
     length = info["length"]
     if not isinstance(length, int) or isinstance(length, bool) or length < 1:
         raise DataError(f"{bad}: the stored series length is not a positive number")
@@ -462,7 +462,7 @@ def read_panel(
     return {
         "panel_names_": names,
         "panel_ends_": ends,
-        "panel_offset_": to_offset(info["freq"]),
+        "panel_offset_": offset_of(info["freq"]),
         "panel_log_": log,
         "panel_season_": seasons or None,
         "panel_windows_": windows,

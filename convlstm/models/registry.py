@@ -304,11 +304,13 @@ RANDOM_WALK_MODEL = "Naive"
 
 def _business(data: Any) -> bool:
     """Whether ``data`` (a series, or a long panel with ``attrs["freq"]``) is
-    read in business days or business hours."""
-    freq = getattr(getattr(data, "index", None), "freqstr", None)
+    read in business days or opening hours (business hours or others)."""
+    index = getattr(data, "index", None)
+    freq = getattr(getattr(index, "freq", None), "freqstr", None)
     if freq is None and hasattr(data, "attrs"):
         freq = data.attrs.get("freq")
-    return str(freq or "").upper() in {"B", "C", "BH"}
+    freq = str(freq or "")
+    return freq.upper() in {"B", "C", "BH", "CBH"} or freq.startswith("cbh(")
 
 
 def _intermittent(data: Any) -> bool:

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..data import filled_mask, season_length
+from ..data import filled_mask, freq_of, season_length
 from ..data.cells import and_list
+from ..data.hours import closed_day_runs, hours_of
 from ..errors import DataError
 from ..intervals import level_label, lower_column, upper_column
 from ..models.registry import model_colours
@@ -100,19 +101,26 @@ def _time_axis(fig: go.Figure, y: pd.Series) -> go.Figure:
     and the times the series never has (:func:`closed_times`) are left out."""
     if zone := y.attrs.get("time_zone"):
         fig.update_xaxes(title_text=f"time ({zone})")
-    freq = y.index.freqstr if isinstance(y.index, pd.DatetimeIndex) else None
+    freq = freq_of(y.index) if isinstance(y.index, pd.DatetimeIndex) else None
     return closed_times(fig, freq)
 
 
 def closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
     """Leave the weekends out of the x-axes of business-day data ("B"), and the
-    nights too for business hours ("bh", 09:00-17:00): drawn to scale, a week of
-    business hours is two thirds empty and each day a narrow comb."""
-    breaks = []
-    if freq in ("B", "bh"):
+    closed hours and days of opening hours ("bh", 09:00-17:00 on weekdays, or
+    others, :mod:`convlstm.data.hours`): drawn to scale, a week of business
+    hours is two thirds empty and each day a narrow comb."""
+    breaks: list[dict[str, Any]] = []
+    hours = hours_of(freq) if freq else None
+    if freq == "B":
         breaks.append({"bounds": ["sat", "mon"]})
-    if freq == "bh":
-        breaks.append({"bounds": [17, 9], "pattern": "hour"})
+    elif hours is not None:
+        for first, last in closed_day_runs(hours.days):
+            # plotly counts the days of the week from Sunday (0), ours from Monday
+            bounds = [(first + 1) % 7, (last + 2) % 7]
+            breaks.append({"bounds": bounds, "pattern": "day of week"})
+        if hours.per_day < 24:
+            breaks.append({"bounds": [hours.end % 24, hours.start], "pattern": "hour"})
     if breaks:
         fig.update_xaxes(rangebreaks=breaks)
     return fig

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..data import freq_of
 from . import closed_times
 
 if TYPE_CHECKING:  # the explanations need torch; their figures do not
@@ -82,7 +83,7 @@ def window_figure(y: pd.Series, window: Window) -> go.Figure:
         showlegend=False,
         margin={"l": 50, "r": 20, "t": 30, "b": 30},
     )
-    return closed_times(fig, y.index.freqstr if y.index.freq else None)
+    return closed_times(fig, freq_of(y.index))
 
 
 def frames_figure(window: Window, *, max_frames: int = 12) -> go.Figure:
@@ -585,4 +586,4 @@ def pretrained_figure(
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         yaxis_title=html.escape(str(y.name or "value"), quote=False),
     )
-    return closed_times(fig, y.index.freqstr if y.index.freq else None)
+    return closed_times(fig, freq_of(y.index))

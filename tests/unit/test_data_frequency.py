@@ -9,6 +9,7 @@ import pytest
 
 from convlstm import to_series
 from convlstm.data import (
+    freq_of,
     future_index,
     read_csv,
     season_length,
@@ -84,7 +85,7 @@ def test_business_hours_read_as_a_day_of_8_hours_with_holidays_as_gaps():
         notes = y.attrs["notes"]
         assert y.index.freqstr == "bh" and len(y) == 240
         assert season_length(y.index) == 8
-        assert any("business hours (09:00 to 16:00 on weekdays" in n for n in notes)
+        assert any("opening hours (09:00-17:00 on weekdays" in n for n in notes)
         assert int(filled_mask(y).sum()) == filled  # holiday 8 + hour 1
         # the forecast continues at 09:00 on the next working day
         fut = future_index(y.index, 9)
@@ -98,15 +99,22 @@ def test_business_hours_read_as_a_day_of_8_hours_with_holidays_as_gaps():
     assert frequency_words("bh", short=True) == "business hours"
 
 
-def test_other_opening_hours_are_refused_with_the_hours_they_keep():
+def test_other_opening_hours_are_read_and_half_hours_refused_with_their_hours():
     # hourly readings from 08:00 to 17:00 on weekdays are not pandas' business
-    # hours: the message says what the readings hold, not only "resample"
+    # hours, but opening hours all the same (convlstm.data.hours)
     dates = pd.date_range("2026-09-01", "2026-10-30 23:00", freq="h")
+    dates = dates[(dates.day_of_week < 5) & (dates.hour >= 8) & (dates.hour <= 17)]
+    text = "time,v\n" + "".join(f"{t:%Y-%m-%d %H:%M},{t.hour}\n" for t in dates)
+    y = to_series(read_csv(io.StringIO(text)))
+    assert freq_of(y) == "cbh(08:00-18:00 Mon-Fri)" and len(y) == len(dates)
+    # half-hourly readings in them: no session of half hours; the message says
+    # what the readings hold, not only "resample"
+    dates = pd.date_range("2026-09-01", "2026-10-30 23:00", freq="30min")
     dates = dates[(dates.day_of_week < 5) & (dates.hour >= 8) & (dates.hour <= 17)]
     text = "time,v\n" + "".join(f"{t:%Y-%m-%d %H:%M},{t.hour}\n" for t in dates)
     with pytest.raises(
         DataError,
-        match="only between 08:00 and 17:00 on weekdays: .* in business-day steps",
+        match="only between 08:00 and 17:30 on weekdays: .* in business-day steps",
     ):
         to_series(read_csv(io.StringIO(text)))
     # readings around the clock on weekdays only: the days are named
@@ -194,7 +202,7 @@ def test_charts_leave_out_the_times_business_data_never_has():
     for fig in (plots.series_figure(y), plots.forecast_figure(y, None)):
         breaks = [dict(b.to_plotly_json()) for b in fig.layout.xaxis.rangebreaks]
         assert breaks == [
-            {"bounds": ["sat", "mon"]},
+            {"bounds": [6, 1], "pattern": "day of week"},  # Saturday to Monday
             {"bounds": [17, 9], "pattern": "hour"},
         ]
     days = pd.Series(range(30), index=pd.date_range("2026-09-01", periods=30, freq="B"))

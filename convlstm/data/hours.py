@@ -1,0 +1,242 @@
+"""Opening hours: hourly readings kept to part of the day and of the week (a shop
+open 10:00 to 20:00 every day, an office 09:00 to 17:00 on weekdays), read as a
+session of steps whose nights and closed days are not gaps.
+
+pandas steps such a session with a ``CustomBusinessHour`` offset, but names every
+one "cbh" whatever its hours. The one string form here carries them, so that a
+frequency can travel as a string (a session, a saved model, a report) and come
+back as the same offset:
+
+- ``"bh"``: pandas' business hours, 09:00 to 17:00 on weekdays;
+- ``"cbh(10:00-20:00 Mon-Sun)"``: other opening hours (days as a range,
+  ``Mon-Sat``, or listed, ``Mon Wed Fri``; a day that ends at midnight as
+  ``16:00-24:00``).
+
+Each hour is stamped by its start: ``10:00-20:00`` holds the steps 10:00 to
+19:00, ten a day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAYS = (0, 1, 2, 3, 4)
+_FORM = re.compile(
+    r"cbh\((\d{1,2}):00-(\d{1,2}):00 ([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)"
+)
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """Whole hours from ``start`` to ``end`` (0 to 24, ``end`` after ``start``,
+    less than the whole day) on ``days`` (0 is Monday)."""
+
+    start: int
+    end: int
+    days: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end <= 24) or self.end - self.start == 24:
+            # (pandas steps no session of a whole day: that is hourly data)
+            raise ValueError(
+                f"opening hours {self.start}-{self.end}: not part of a day"
+            )
+        if not self.days or any(d not in range(7) for d in self.days):
+            raise ValueError(f"opening days {self.days}: not days of the week")
+        object.__setattr__(self, "days", tuple(sorted(set(self.days))))
+
+    # -- forms ------------------------------------------------------------------
+
+    @property
+    def is_business(self) -> bool:
+        """pandas' business hours ("bh": 09:00 to 17:00 on weekdays)."""
+        return (self.start, self.end, self.days) == (9, 17, _WEEKDAYS)
+
+    @property
+    def freq(self) -> str:
+        """The string form: "bh", or "cbh(10:00-20:00 Mon-Sun)"."""
+        if self.is_business:
+            return "bh"
+        return f"cbh({self.start:02d}:00-{self.end:02d}:00 {self.day_words})"
+
+    @property
+    def day_words(self) -> str:
+        """ "Mon-Sun", "Mon-Sat", "Mon Wed Fri"."""
+        d = self.days
+        if len(d) > 2 and d == tuple(range(d[0], d[-1] + 1)):
+            return f"{DAY_NAMES[d[0]]}-{DAY_NAMES[d[-1]]}"
+        return " ".join(DAY_NAMES[i] for i in d)
+
+    @property
+    def words(self) -> str:
+        """ "10:00-20:00 every day", "09:00-17:00 on weekdays",
+        "16:00-24:00, Tue-Sun"."""
+        span = f"{self.start:02d}:00-{self.end:02d}:00"
+        if len(self.days) == 7:
+            return f"{span} every day"
+        if self.days == _WEEKDAYS:
+            return f"{span} on weekdays"
+        return f"{span}, {self.day_words}"
+
+    @property
+    def offset(self) -> pd.DateOffset:
+        """The pandas offset that steps these hours."""
+        if self.is_business:
+            return pd.offsets.BusinessHour()
+        return pd.offsets.CustomBusinessHour(
+            start=f"{self.start:02d}:00",
+            end=f"{self.end % 24:02d}:00",
+            weekmask=" ".join(DAY_NAMES[i] for i in self.days),
+        )
+
+    @property
+    def per_day(self) -> int:
+        """Steps a day."""
+        return self.end - self.start
+
+    @classmethod
+    def parse(cls, freq: object) -> OpeningHours | None:
+        """The opening hours of a string form (or of an offset, an index or
+        series with one); None for any other frequency."""
+        if isinstance(freq, pd.Series):
+            freq = freq.index
+        if isinstance(freq, pd.DatetimeIndex):
+            freq = freq.freq
+        if isinstance(freq, pd.offsets.BaseOffset):
+            return cls.of_offset(freq)
+        if not isinstance(freq, str):
+            return None
+        text = freq.strip()
+        if text == "bh":
+            return cls(9, 17, _WEEKDAYS)
+        match = _FORM.fullmatch(text)
+        if match is None:
+            return None
+        try:
+            days = _days(match.group(3))
+            return cls(int(match.group(1)), int(match.group(2)), days)
+        except ValueError:
+            return None
+
+    @classmethod
+    def of_offset(cls, off: pd.DateOffset) -> OpeningHours | None:
+        """The opening hours a one-hour business-hour offset steps; None for
+        other offsets (and for hours that are not whole or span midnight)."""
+        if not isinstance(off, pd.offsets.BusinessHour | pd.offsets.CustomBusinessHour):
+            return None
+        if off.n != 1 or len(off.start) != 1:
+            return None
+        start, end = off.start[0], off.end[0]
+        if start.minute or end.minute or start.second or end.second:
+            return None
+        a, b = start.hour, end.hour or 24
+        if b <= a:
+            return None
+        mask = str(getattr(off, "weekmask", None) or "Mon Tue Wed Thu Fri").split()
+        try:
+            days = tuple(DAY_NAMES.index(m.title()) for m in mask)
+        except ValueError:
+            return None
+        if getattr(off, "holidays", ()):
+            return None
+        return cls(a, b, days)
+
+    @classmethod
+    def union(cls, many: list[OpeningHours]) -> OpeningHours | None:
+        """The opening hours that hold all of ``many`` (the earliest opening
+        to the latest closing, on any of their days); None when that is the
+        whole day (hourly steps), or for none."""
+        if not many:
+            return None
+        start = min(h.start for h in many)
+        end = max(h.end for h in many)
+        if end - start >= 24:
+            return None
+        return cls(start, end, tuple({d for h in many for d in h.days}))
+
+    # -- times ------------------------------------------------------------------
+
+    def contains(self, times: pd.DatetimeIndex) -> np.ndarray:
+        """Which of ``times`` fall in these hours (by the hour they are in)."""
+        hours = times.floor("h")
+        hour = np.asarray(hours.hour)
+        return np.asarray(
+            np.isin(np.asarray(hours.day_of_week), self.days)
+            & (hour >= self.start)
+            & (hour < self.end),
+            dtype=bool,
+        )
+
+    def times(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+        """The steps from ``start`` to ``end`` (both included when they are
+        steps), without a frequency, built at once (pandas steps these hours one
+        at a time: a second for 100,000 of them)."""
+        days = pd.date_range(start.normalize(), end.normalize(), freq="D")
+        days = days[np.isin(np.asarray(days.day_of_week), self.days)]
+        hours = pd.to_timedelta(np.arange(self.start, self.end), unit="h")
+        grid = pd.DatetimeIndex((days.to_numpy()[:, None] + hours.to_numpy()).ravel())
+        return grid[(grid >= start) & (grid <= end)]
+
+
+def closed_day_runs(days: tuple[int, ...]) -> list[tuple[int, int]]:
+    """The days of the week not in ``days`` as runs (first, last), 0 Monday; a
+    run may wrap past Sunday: open Tuesday to Saturday is closed (6, 0)."""
+    closed = [d for d in range(7) if d not in days]
+    if not closed or len(closed) == 7:
+        return []
+    # start each run after an open day, so a run over Sunday stays whole
+    first_open = min(days)
+    order = [(first_open + k) % 7 for k in range(7)]
+    runs: list[tuple[int, int]] = []
+    for d in order:
+        if d in days:
+            continue
+        if runs and runs[-1][1] == (d - 1) % 7:
+            runs[-1] = (runs[-1][0], d)
+        else:
+            runs.append((d, d))
+    return runs
+
+
+def _days(text: str) -> tuple[int, ...]:
+    """ "Mon-Sat" or "Mon Wed Fri" (any case) as day numbers.
+
+    Raises:
+        ValueError: a name that is not a day, or a range that runs backwards.
+    """
+    names = [n.title() for n in DAY_NAMES]
+    out: list[int] = []
+    for part in text.split():
+        ends = part.split("-")
+        if len(ends) == 1:
+            out.append(names.index(ends[0].title()))
+        elif len(ends) == 2:
+            a, b = names.index(ends[0].title()), names.index(ends[1].title())
+            if b < a:
+                raise ValueError(f"days {part}: a range runs Monday to Sunday")
+            out += range(a, b + 1)
+        else:
+            raise ValueError(f"days {part}")
+    return tuple(out)
+
+
+def freq_offset(freq: str) -> pd.DateOffset:
+    """The pandas offset of a frequency string, opening hours' string form
+    included.
+
+    Raises:
+        ValueError: a string pandas does not know either.
+    """
+    hours = OpeningHours.parse(freq)
+    return hours.offset if hours is not None else to_offset(freq)
+
+
+def hours_of(freq: object) -> OpeningHours | None:
+    """:meth:`OpeningHours.parse`: the opening hours of a frequency, or None."""
+    return OpeningHours.parse(freq)

@@ -1,0 +1,50 @@
+"""AppTest checks of hourly uploads in opening hours on the Data page: a shop's
+hours are read as a session, and a file of shops with different hours offers the
+step that holds them all, which reads it."""
+
+from __future__ import annotations
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import upload
+from tests.unit.test_opening_hours import EVERY_DAY, _readings
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode()
+
+
+def test_a_shop_upload_reads_its_opening_hours(app: AppTest) -> None:
+    upload(app, "shop.csv", _csv(_readings(10, 20, EVERY_DAY, weeks=4)))
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Frequency"] == "opening hours"
+    assert metrics["Season length"].startswith("10")
+    shown = " ".join(str(m.value) for m in app.markdown).replace("\\", "")
+    assert "read the readings as opening hours (10:00-20:00 every day" in shown
+
+
+def test_shops_with_different_hours_are_read_in_hours_that_hold_them_all(
+    app: AppTest,
+) -> None:
+    shops = []
+    for name, (start, end, days) in {
+        "a": (10, 20, EVERY_DAY),
+        "b": (9, 21, EVERY_DAY),
+        "c": (10, 20, (0, 1, 2, 3, 4, 5)),
+    }.items():
+        shops.append(_readings(start, end, days, weeks=4).assign(shop=name))
+    upload(app, "shops.csv", _csv(pd.concat(shops)), check=False)
+    assert not app.exception, app.exception
+    assert any("do not share one frequency" in e.value for e in app.error)
+    button = next(b for b in app.button if "Read them in hourly steps" in b.label)
+    assert "09:00-21:00 every day" in button.label
+    button.click().run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.selectbox(key="step").value == "cbh(09:00-21:00 Mon-Sun)"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Frequency"] == "opening hours"
+    # the data's label says the step
+    shown = " ".join(m.value for m in app.sidebar.markdown).replace("\\", "")
+    assert "shops.csv · hourly (09:00-21:00 every day) means" in shown

@@ -1,0 +1,187 @@
+"""Hourly readings kept to opening hours other than 09:00-17:00 on weekdays: read
+as a session (their nights and closed days no gaps), with seasons, forecasts,
+saved models, reports and plots that keep the hours."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from convlstm import ConvLSTMForecaster, load_model, make_model
+from convlstm.data import (
+    freq_of,
+    future_index,
+    offset_of,
+    read_csv,
+    seasonal_periods,
+    to_series,
+)
+from convlstm.data.hours import OpeningHours, closed_day_runs, hours_of
+from convlstm.data.steps import combine_rows, frequency_words, step_words
+from convlstm.errors import DataError
+from convlstm.plots import closed_times
+
+
+def _readings(
+    start: int, end: int, days: tuple[int, ...], weeks: int = 8, drop: float = 0.03
+) -> pd.DataFrame:
+    """Hourly sales from ``start`` to ``end`` o'clock on ``days``, a few hours
+    missing at random."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for day in pd.date_range("2024-01-01", periods=7 * weeks, freq="D"):
+        if day.day_of_week not in days:
+            continue
+        for h in range(start, end):
+            if rng.random() < drop:
+                continue
+            level = 50 + 20 * np.sin((h - start) / (end - start) * np.pi)
+            rows.append((day + pd.Timedelta(hours=h), level + rng.normal(0, 2)))
+    return pd.DataFrame(rows, columns=["time", "sales"])
+
+
+def _series(frame: pd.DataFrame) -> pd.Series:
+    return to_series(read_csv(io.StringIO(frame.to_csv(index=False))))
+
+
+EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("bh", OpeningHours(9, 17, (0, 1, 2, 3, 4))),
+        ("cbh(10:00-20:00 Mon-Sun)", OpeningHours(10, 20, EVERY_DAY)),
+        ("cbh(16:00-24:00 Tue-Sat)", OpeningHours(16, 24, (1, 2, 3, 4, 5))),
+        ("cbh(08:00-12:00 Mon Wed Fri)", OpeningHours(8, 12, (0, 2, 4))),
+    ],
+)
+def test_the_string_form_round_trips(text: str, hours: OpeningHours) -> None:
+    assert hours_of(text) == hours
+    assert hours.freq == text
+    assert OpeningHours.of_offset(offset_of(text)) == hours
+    index = pd.date_range("2024-01-01", periods=30, freq=offset_of(text))
+    assert freq_of(index) == text
+    assert hours.contains(index).all()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["cbh", "cbh(20:00-10:00 Mon-Sun)", "cbh(10:00-20:00 Sun-Mon)",
+     "cbh(10:30-20:00 Mon)", "cbh(10:00-20:00 Moon)", "h", "MS", ""],
+)  # fmt: skip
+def test_other_strings_are_no_opening_hours(text: str) -> None:
+    assert hours_of(text) is None
+
+
+def test_a_shop_open_every_day_reads_in_its_hours() -> None:
+    y = _series(_readings(10, 20, EVERY_DAY))
+    assert freq_of(y) == "cbh(10:00-20:00 Mon-Sun)"
+    assert len(y) == 8 * 7 * 10  # the missed hours filled, the nights no gaps
+    assert seasonal_periods(y.index) == (10, 70)
+    notes = " ".join(y.attrs["notes"])
+    assert "opening hours (10:00-20:00 every day" in notes
+    assert "the nights are not gaps" in notes
+    future = future_index(y.index, 12)
+    # the last reading is at 19:00: the next opens the next morning at 10:00
+    assert future[0] == y.index[-1] + pd.Timedelta(hours=15)
+    assert list(future.hour[:11]) == [*range(10, 20), 10]
+    assert frequency_words(freq_of(y)) == "hourly, 10:00-20:00 every day"
+    assert frequency_words(freq_of(y), short=True) == "opening hours"
+
+
+def test_closed_days_are_no_gaps_and_business_hours_stay_bh() -> None:
+    y = _series(_readings(8, 18, (0, 1, 2, 3, 4, 5)))  # Monday to Saturday
+    assert freq_of(y) == "cbh(08:00-18:00 Mon-Sat)"
+    assert seasonal_periods(y.index) == (10, 60)
+    assert "closed hours and days" in " ".join(y.attrs["notes"])
+    office = _series(_readings(9, 17, (0, 1, 2, 3, 4)))
+    assert freq_of(office) == "bh"
+    assert seasonal_periods(office.index) == (8, 40)
+
+
+def test_evening_hours_to_midnight() -> None:
+    y = _series(_readings(16, 24, (1, 2, 3, 4, 5, 6)))
+    assert freq_of(y) == "cbh(16:00-24:00 Tue-Sun)"
+    assert seasonal_periods(y.index) == (8, 48)
+    assert future_index(y.index, 9)[-1].day_of_week == 2  # Monday is closed
+
+
+def test_too_few_readings_in_the_hours_are_not_read_as_them() -> None:
+    # half the opening hours missing: not a session with a few holes
+    frame = _readings(10, 20, EVERY_DAY, drop=0.5)
+    with pytest.raises(DataError, match="irregular"):
+        _series(frame)
+
+
+def test_half_hours_in_opening_hours_keep_the_message() -> None:
+    frame = _readings(10, 20, EVERY_DAY, drop=0.0)
+    halves = frame.assign(time=frame["time"] + pd.Timedelta(minutes=30))
+    both = pd.concat([frame, halves]).sort_values("time")
+    with pytest.raises(DataError, match="only when the readings are hourly"):
+        _series(both)
+
+
+def test_a_model_forecasts_and_reloads_in_the_hours(tmp_path) -> None:
+    y = _series(_readings(10, 20, EVERY_DAY, weeks=4))
+    model = ConvLSTMForecaster(
+        horizon=10, epochs=2, hidden_size=4, init="scratch", seed=0
+    ).fit(y)
+    pred = model.predict()
+    assert list(pred.index.hour) == list(range(10, 20))
+    path = tmp_path / "shop.convlstm"
+    model.save(path)
+    again = load_model(path).predict()
+    pd.testing.assert_series_equal(again, pred)
+    assert again.index.freq == pred.index.freq
+    naive = make_model("Seasonal naive", horizon=10).fit(y)
+    assert naive.predict().index.equals(pred.index)
+
+
+def test_an_event_log_sums_into_opening_hours() -> None:
+    times = pd.date_range("2024-01-01 09:30", periods=400, freq="37min")
+    y = pd.Series(1.0, index=times)
+    notes: list[str] = []
+    out = combine_rows(y, notes, agg="sum", step="cbh(10:00-20:00 Mon-Sat)")
+    assert freq_of(out) == "cbh(10:00-20:00 Mon-Sat)"
+    assert OpeningHours(10, 20, (0, 1, 2, 3, 4, 5)).contains(out.index).all()
+    assert "outside the opening hours (10:00-20:00, Mon-Sat" in " ".join(notes)
+    assert step_words("cbh(10:00-20:00 Mon-Sat)") == (
+        "hourly steps (10:00-20:00, Mon-Sat)"
+    )
+
+
+def test_the_plot_leaves_out_closed_hours_and_days() -> None:
+    assert closed_day_runs((1, 2, 3, 4, 5)) == [(6, 0)]  # closed Sunday, Monday
+    fig = closed_times(go.Figure(), "cbh(10:00-20:00 Tue-Sat)")
+    breaks = [b.to_plotly_json() for b in fig.layout.xaxis.rangebreaks]
+    assert {"bounds": [0, 2], "pattern": "day of week"} in breaks  # Sun to Tue
+    assert {"bounds": [20, 10], "pattern": "hour"} in breaks
+
+
+def test_shops_with_different_hours_are_offered_hours_that_hold_them_all() -> None:
+    from convlstm.data import to_panel
+
+    shops = [
+        _readings(10, 20, EVERY_DAY, weeks=3).assign(shop="a"),
+        _readings(9, 21, EVERY_DAY, weeks=3).assign(shop="b"),
+        _readings(10, 20, (0, 1, 2, 3, 4, 5), weeks=3).assign(shop="c"),
+    ]
+    text = pd.concat(shops).to_csv(index=False)
+    with pytest.raises(DataError, match="do not share one frequency") as caught:
+        to_panel(read_csv(io.StringIO(text)))
+    message = str(caught.value)
+    assert "'c' (hourly, 10:00-20:00, Mon-Sat)" in message
+    assert "such as hourly steps (09:00-21:00 every day)" in message
+    step = caught.value.suggested_step
+    assert step == "cbh(09:00-21:00 Mon-Sun)"
+    panel = to_panel(read_csv(io.StringIO(text)), step=step, agg="sum")
+    assert panel.attrs["freq"] == step
+    assert (
+        OpeningHours.union([OpeningHours(0, 12, (0,)), OpeningHours(12, 24, (1,))])
+        is None
+    )
