@@ -1034,7 +1034,8 @@ def _add_source(p: argparse.ArgumentParser) -> None:
     src.add_argument("--dataset", help="a bundled dataset (see: datasets)")
     src.add_argument(
         "--csv",
-        help="a CSV file, Excel .xlsx workbook, Parquet file or JSON document "
+        help="a CSV file, workbook (Excel .xlsx or .xls, OpenDocument .ods), "
+        "Parquet file or JSON document "
         "('-': read it from standard input): one series (time and value columns), "
         "or many (id columns such as store or region, or one value column per "
         "series)",

@@ -144,16 +144,15 @@ if kind == "bundled":
 else:
     uploaded = st.file_uploader(
         "CSV, Excel, Parquet or JSON file",
-        # .xls and .ods too, so that the reader (not the browser's bare "not
-        # allowed") says how to save them
         type=["csv", "txt", "tsv", "xlsx", "xls", "ods", "parquet", "json", "jsonl"],
         key="upload",
         help=(
             "A table with a time column and at least one numeric column; for many "
             "series, a column naming each series (store, region...), one column "
             "per series, or Nixtla's unique_id, ds, y. Commas, semicolons or tabs; "
-            "decimal commas and thousands separators are fine. An Excel .xlsx "
-            "workbook is read from its sheet with the most numbers; a Parquet "
+            "decimal commas and thousands separators are fine. A workbook (Excel "
+            ".xlsx or .xls, LibreOffice .ods) is read from its sheet with the "
+            "most numbers; a Parquet "
             "file or the records of a JSON document (an API's answer) as their "
             "table. Up to 50 MB."
         ),

@@ -31,9 +31,11 @@ _MAGIC = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    # an Excel .xlsx workbook is a ZIP archive too, but is read before this
-    # (convlstm.data.workbook): one that gets here holds no workbook (a Parquet
-    # file is read before this too: convlstm.data.structured)
+    # an Excel .xlsx and an OpenDocument .ods workbook are ZIP archives too, but
+    # are read before this (convlstm.data.workbook): one that gets here holds no
+    # workbook (a Parquet file is read before this too: convlstm.data.structured;
+    # and an OLE2 file, .xls, goes to the workbook reader, which explains one
+    # that holds no workbook)
     (b"PK\x03\x04", _ZIP),
     (b"PK\x05\x06", _ZIP),
     (b"%PDF", "a PDF document"),
@@ -56,8 +58,8 @@ _BOMS = (
 #: What to do with a spreadsheet that is not read: an Excel .xlsx workbook is.
 _SPREADSHEET_HINTS = {
     _ZIP: (
-        " or an Excel .xlsx workbook (none is in it, or it is damaged); if it is a "
-        "spreadsheet of another program (LibreOffice's .ods, Numbers), save it as "
+        " or a workbook (Excel .xlsx, OpenDocument .ods: none is in it, or it is "
+        "damaged); if it is a spreadsheet of another program (Numbers), save it as "
         "an Excel .xlsx workbook or as CSV"
     ),
     _OFFICE_FILE: (

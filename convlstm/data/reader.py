@@ -49,8 +49,9 @@ def read_csv(
     """Read a CSV file robustly, detecting its encoding, delimiter and number format.
 
     A Parquet file, and the records of a JSON document (an API's answer), are
-    read as their table's CSV text (:mod:`convlstm.data.structured`). An Excel
-    ``.xlsx`` workbook is read as its data sheet's CSV export would be
+    read as their table's CSV text (:mod:`convlstm.data.structured`). A workbook
+    (Excel ``.xlsx`` or ``.xls``, OpenDocument ``.ods``) is read as its data
+    sheet's CSV export would be
     (``sheet``, or the one with the most numbers; a note names it and the others,
     and ``df.attrs["sheets"]`` lists them all, the one read first:
     :mod:`convlstm.data.workbook`).
@@ -86,7 +87,7 @@ def read_csv(
         DataError: the file is missing, too large (``MAX_BYTES``, ``MAX_ROWS``,
             ``MAX_COLUMNS``, ``MAX_CELLS``, ``MAX_CELL_CHARS``; a workbook's sheet
             ``workbook.MAX_WORKBOOK_CELLS``), empty, has no data rows, is binary
-            (an image, archive, PDF, NUL bytes, an ``.xls`` or damaged workbook)
+            (an image, archive, PDF, NUL bytes, a locked or damaged workbook)
             or cannot be parsed as CSV.
     """
     text, notes, sheets = _read_text(source, sheet)
@@ -137,8 +138,8 @@ def _read_text(
         text, notes, sheets = workbook_text(data, MAX_CELLS, sheet)
     elif sheet is not None:
         raise DataError(
-            f"sheet {sheet!r} was asked for, but this file is not an Excel .xlsx "
-            "workbook; leave the sheet out"
+            f"sheet {sheet!r} was asked for, but this file is not a workbook "
+            "(Excel .xlsx or .xls, OpenDocument .ods); leave the sheet out"
         )
     elif is_parquet(data):
         text, notes = parquet_text(data, MAX_CELLS)

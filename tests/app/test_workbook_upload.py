@@ -82,3 +82,18 @@ def test_an_empty_sheet_is_a_message_under_the_picker(app: AppTest) -> None:
     app.selectbox(key="sheet").set_value("Weekly").run()  # back to a good one
     assert not app.exception and not app.error
     assert {m.label: m.value for m in app.metric}["Points"] == "120"
+
+
+def test_xls_and_ods_uploads_read_their_data_sheet(app: AppTest) -> None:
+    from tests.unit.test_reader_workbook import _ods, _xls
+
+    upload(app, "orders.xls", _xls())
+    assert app.selectbox(key="sheet").value == "Data"  # the reader's pick
+    assert {m.label: m.value for m in app.metric}["Points"] == "36"
+    months = pd.date_range("2019-01-01", periods=24, freq="MS")
+    rows = [["Month", "Sales"], *([t.date(), 10.0 + i] for i, t in enumerate(months))]
+    upload(app, "sales.ods", _ods({"Notes": [["read me"]], "Sales": rows}))
+    assert not app.exception, app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Points"] == "24" and metrics["Frequency"] == "monthly"
+    assert app.selectbox(key="sheet").value == "Sales"

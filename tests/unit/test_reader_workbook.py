@@ -1,5 +1,5 @@
-"""Excel .xlsx workbooks: read from their data sheet as its CSV export would be, and
-a clear message for a workbook that cannot be read."""
+"""Workbooks (Excel .xlsx and .xls, OpenDocument .ods): read from their data sheet
+as its CSV export would be, and a clear message for one that cannot be read."""
 
 from __future__ import annotations
 
@@ -157,10 +157,10 @@ def test_damaged_workbooks_and_other_archives_get_a_clear_message():
         read_csv(out.getvalue())
 
 
-def test_an_old_or_locked_workbook_is_asked_for_as_xlsx():
+def test_an_office_file_that_is_no_readable_xls_is_asked_for_as_xlsx():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
     with pytest.raises(
-        DataError, match="password-protected.*save it as an Excel .xlsx"
+        DataError, match="protected by a password.*save it as an Excel .xlsx"
     ):
         read_csv(ole)
 
@@ -223,7 +223,7 @@ def test_a_sheet_is_read_when_asked_for_and_the_sheets_are_listed():
     assert "sheets" not in read_csv("date,value\n2020-01-01,1\n").attrs
     with pytest.raises(DataError, match="no sheet 'Weekly'; its sheets: 'Monthly'"):
         read_csv(data, sheet="Weekly")
-    with pytest.raises(DataError, match="not an Excel .xlsx workbook"):
+    with pytest.raises(DataError, match="not a workbook"):
         read_csv(b"date,value\n2020-01-01,1\n", sheet="Monthly")
 
 
@@ -239,3 +239,132 @@ def test_the_cli_reads_the_sheet_asked_for(tmp_path, capsys):
     assert f"{path} (sheet Monthly): 36 points" in capsys.readouterr().out
     assert main([*args, "--sheet", "Weekly"]) != 0
     assert "no sheet 'Weekly'" in capsys.readouterr().err
+
+
+def _xls(n: int = 36) -> bytes:
+    """An Excel 97-2003 workbook: a cover sheet, then months and sales."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("About").write(0, 0, "Monthly report")
+    sheet = book.add_sheet("Data")
+    dates = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    sheet.write(0, 0, "Month")
+    sheet.write(0, 1, "Sales")
+    for i, t in enumerate(pd.date_range("2018-01-01", periods=n, freq="MS")):
+        sheet.write(i + 1, 0, t.to_pydatetime(), dates)
+        sheet.write(i + 1, 1, 100 + i)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_xls_workbook_reads_its_data_sheet():
+    data = _xls()
+    assert workbook.workbook_kind(data) == "xls"
+    assert workbook.workbook_sheets(data) == ["About", "Data"]
+    frame = read_csv(data)
+    assert "read sheet 'Data' of the Excel 97-2003 workbook" in frame.attrs["notes"][0]
+    y = to_series(frame)
+    assert y.index.freqstr == "MS" and len(y) == 36
+    assert y.index[0] == pd.Timestamp("2018-01-01") and y.iloc[-1] == 135
+    with pytest.raises(DataError, match="'Monthly report'.* no data rows"):
+        read_csv(data, sheet="About")
+
+
+_ODS_NS = (
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def _ods_cell(value) -> str:
+    if value is None:  # LibreOffice writes a run of empty cells as one
+        return '<table:table-cell table:number-columns-repeated="3"/>'
+    if isinstance(value, dt.date):
+        return (
+            f'<table:table-cell office:value-type="date" '
+            f'office:date-value="{value.isoformat()}"><text:p>{value:%d/%m/%Y}'
+            "</text:p></table:table-cell>"
+        )
+    if isinstance(value, float | int):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value:,}</text:p></table:table-cell>"
+        )
+    return (
+        '<table:table-cell office:value-type="string"><text:p>'
+        f"{value}</text:p><office:annotation><text:p>a comment</text:p>"
+        "</office:annotation></table:table-cell>"
+    )
+
+
+def _ods(tables: dict[str, list[list]], content: str | None = None) -> bytes:
+    """An OpenDocument spreadsheet as LibreOffice writes one: each row padded
+    with one empty cell repeated to the sheet's last column, and the unused rows
+    as one empty row repeated a million times."""
+    xml = [f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>']
+    xml.append("<office:body><office:spreadsheet>")
+    for name, rows in tables.items():
+        xml.append(f'<table:table table:name="{name}">')
+        for row in rows:
+            cells = "".join(_ods_cell(v) for v in row)
+            xml.append(
+                f"<table:table-row>{cells}"
+                '<table:table-cell table:number-columns-repeated="16000"/>'
+                "</table:table-row>"
+            )
+        xml.append(
+            '<table:table-row table:number-rows-repeated="1048000">'
+            '<table:table-cell table:number-columns-repeated="16384"/>'
+            "</table:table-row></table:table>"
+        )
+    xml.append("</office:spreadsheet></office:body></office:document-content>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        mime = "application/vnd.oasis.opendocument.spreadsheet"
+        archive.writestr(zipfile.ZipInfo("mimetype"), mime)
+        archive.writestr(
+            "content.xml", content or "".join(xml), compress_type=zipfile.ZIP_DEFLATED
+        )
+        archive.writestr("META-INF/manifest.xml", "<manifest/>")
+    return out.getvalue()
+
+
+def test_an_ods_spreadsheet_reads_its_data_sheet_under_its_title():
+    months = pd.date_range("2019-01-01", periods=24, freq="MS")
+    rows = [["Sales report"], [], ["Month", None, "Sales"]]
+    rows += [[t.date(), None, 50.5 + i] for i, t in enumerate(months)]
+    data = _ods({"Notes": [["read me"]], "Data": rows})
+    assert workbook.workbook_kind(data) == "ods"
+    assert workbook.workbook_sheets(data) == ["Notes", "Data"]
+    frame = read_csv(data)
+    assert (
+        "read sheet 'Data' of the OpenDocument spreadsheet" in frame.attrs["notes"][0]
+    )
+    y = to_series(frame)
+    assert y.index.freqstr == "MS" and len(y) == 24
+    assert y.iloc[0] == 50.5 and y.index[-1] == pd.Timestamp("2020-12-01")
+    with pytest.raises(DataError, match="'read me'.* no data rows"):
+        read_csv(data, sheet="Notes")  # its text, not the comment on it
+
+
+def test_a_damaged_or_odd_ods_gets_a_clear_message(monkeypatch):
+    cut = _ods({"Data": [["a", 1]]}, content="<office:document-content")
+    with pytest.raises(DataError, match="OpenDocument spreadsheet could not be read"):
+        read_csv(cut)
+    entities = _ods(
+        {}, content='<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+    )
+    with pytest.raises(DataError, match="declares its own XML entities"):
+        read_csv(entities)
+    monkeypatch.setattr(workbook, "MAX_WORKBOOK_CELLS", 40)
+    rows = [
+        [t.date(), float(i)]
+        for i, t in enumerate(pd.date_range("2019-01-01", periods=30, freq="MS"))
+    ]
+    with pytest.raises(
+        DataError, match="sheet 'Big' of this OpenDocument spreadsheet has more than 40"
+    ):
+        read_csv(_ods({"Big": rows}))
