@@ -332,7 +332,7 @@ if failure is not None:
     if suggested and suggested != src.get("step"):
         named = {v: k for k, v in STEPS.items()}.get(suggested, suggested)
         error_slot.button(
-            f"Read them in {step_words(suggested)}",
+            f"Read the data in {step_words(suggested)}",
             on_click=ui.read_in_step,
             args=(named,),
             icon=":material/schedule:",

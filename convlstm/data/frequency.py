@@ -14,7 +14,7 @@ from pandas.tseries.frequencies import to_offset
 from ..errors import DataError, ParameterError
 from .cells import quote
 from .hours import OpeningHours, freq_offset, hours_of
-from .steps import WHERE_TO_CHOOSE, frequency_words
+from .steps import WHERE_TO_CHOOSE, frequency_words, step_words
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
 _DAY = 86_400
@@ -65,6 +65,8 @@ def regular_freq(
     Raises:
         DataError: no step covers at least half of the time steps.
     """
+    if (made := hours_of(index.freq)) is not None:  # made so: a step chosen
+        return made.freq, index, []
     freq = infer_freq(index)
     if freq is not None:
         base = freq.split("-")[0]
@@ -72,10 +74,8 @@ def regular_freq(
             freq = "QS"
         elif freq == "YS-JAN":
             freq = "YS"
-        # said unless the index was made in business hours (a step chosen so)
-        said = freq == "bh" and index.freq is None
-        business = hours_of("bh")
-        return freq, index, [_hours_note(business)] if said and business else []
+        business = hours_of("bh") if freq == "bh" else None
+        return freq, index, [_hours_note(business)] if business else []
     if (hours := _opening_hours(index)) is not None:
         return hours.freq, index, [_hours_note(hours)]
     seconds = (
@@ -154,19 +154,53 @@ def _hours_note(hours: OpeningHours) -> str:
 def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
     """For a message about a grid of ``offset`` (shorter than a day) that would
     be mostly gaps: words for readings kept to part of the day or of the week ("
-    (the readings fall only between 08:00 and 18:00 on weekdays: ...)") and the
-    steps that read them; "" for a longer step, or readings at every hour of
-    every day of the week."""
+    (the readings fall only between 08:00 and 17:30 on weekdays: ...)") and the
+    steps that read them (hourly steps in those opening hours for readings finer
+    than an hour, :func:`opening_hours_step`); "" for a longer step, or readings
+    at every hour of every day of the week."""
+    session = _session(index, offset)
+    if session is None:
+        return ""
+    words, hours, days = session
+    steps = "business-day steps" if days <= {0, 1, 2, 3, 4} else "daily steps"
+    if hours is not None:
+        steps = (
+            f"{step_words(hours.freq)}, each hour's readings combined, or in {steps}"
+        )
+    return (
+        f" (the readings fall only {words}: opening hours are read as a "
+        "session only when the readings are hourly, on the hour; "
+        f"read these in {steps})"
+    )
+
+
+def opening_hours_step(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str | None:
+    """The opening hours that hold readings finer than an hour kept to part of
+    the day (a call centre's half hours from 08:00 to 17:30 on weekdays:
+    ``"cbh(08:00-18:00 Mon-Fri)"``), as a step that reads them in hours; None
+    for other readings."""
+    session = _session(index, offset)
+    return session[1].freq if session is not None and session[1] else None
+
+
+def _session(
+    index: pd.DatetimeIndex, offset: pd.DateOffset
+) -> tuple[str, OpeningHours | None, set[int]] | None:
+    """Readings at steps of ``offset`` (shorter than a day) kept to part of the
+    day or of the week: their hours in words, the whole hours that hold them
+    (for readings finer than an hour; else None) and their days; None for
+    readings around the clock every day, a step of a day or more, or fewer than
+    16 readings."""
     if not isinstance(offset, pd.offsets.Tick) or offset >= pd.Timedelta(days=1):
-        return ""
+        return None
     if len(index) < 16:
-        return ""
+        return None
     minutes = np.asarray(index.hour) * 60 + np.asarray(index.minute)
     days = set(np.asarray(index.day_of_week).tolist())
     first, last = int(minutes.min()), int(minutes.max())
     part_of_day = last - first < 20 * 60
     if not part_of_day and len(days) == 7:
-        return ""
+        return None
     words = []
     if part_of_day:
         words.append(
@@ -177,12 +211,12 @@ def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
         words.append("on weekdays")
     elif len(days) < 7:
         words.append("on " + ", ".join(_DAYS[d].title() for d in sorted(days)))
-    steps = "business-day steps" if days <= {0, 1, 2, 3, 4} else "daily steps"
-    return (
-        f" (the readings fall only {' '.join(words)}: opening hours are read as a "
-        "session only when the readings are hourly, on the hour; "
-        f"read these in {steps})"
-    )
+    hours = None
+    if part_of_day and offset < pd.Timedelta(hours=1):
+        end = -(-(last + 1) // 60)  # the hour after the last reading's
+        if 2 <= end - first // 60 < 24:
+            hours = OpeningHours(first // 60, end, tuple(sorted(days)))
+    return " ".join(words), hours, days
 
 
 def _semi_monthly(index: pd.DatetimeIndex) -> str | None:

@@ -26,6 +26,7 @@ from .frequency import (
     infer_freq,
     offset_of,
     opening_hours,
+    opening_hours_step,
     regular_freq,
     seasonal_periods,
 )
@@ -1161,7 +1162,7 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
     start, end = y.index[0], y.index[-1]
     expected = _grid_steps(start, end, offset)
     if expected > 2 * len(y) + 10:
-        raise DataError(
+        exc = DataError(
             f"column {quote(time_name)}: a regular {freq} grid from "
             f"{format_time(start)} to {format_time(end)} needs about "
             f"{int(expected):,} steps but only {len(y):,} have data"
@@ -1169,6 +1170,11 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
             + "; resample the data to a coarser frequency: read it in longer steps "
             f"{WHERE_TO_CHOOSE}, or sum or count its rows"
         )
+        # hours of opening that hold readings finer than an hour (the app offers
+        # them)
+        if (step := opening_hours_step(y.index, offset)) is not None:
+            exc.suggested_step = step
+        raise exc
     grid = pd.date_range(start, end, freq=offset)
     if len(y.index.difference(grid)):
         raise DataError(

@@ -37,7 +37,7 @@ def test_shops_with_different_hours_are_read_in_hours_that_hold_them_all(
     upload(app, "shops.csv", _csv(pd.concat(shops)), check=False)
     assert not app.exception, app.exception
     assert any("do not share one frequency" in e.value for e in app.error)
-    button = next(b for b in app.button if "Read them in hourly steps" in b.label)
+    button = next(b for b in app.button if "Read the data in hourly steps" in b.label)
     assert "09:00-21:00 every day" in button.label
     button.click().run()
     assert not app.exception, app.exception

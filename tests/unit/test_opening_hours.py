@@ -118,12 +118,23 @@ def test_too_few_readings_in_the_hours_are_not_read_as_them() -> None:
         _series(frame)
 
 
-def test_half_hours_in_opening_hours_keep_the_message() -> None:
-    frame = _readings(10, 20, EVERY_DAY, drop=0.0)
+def test_half_hours_in_opening_hours_are_offered_hourly_steps_in_them() -> None:
+    # a call centre's half hours from 08:00 to 17:30 on weekdays: no session of
+    # half hours, but the hours 08:00-18:00 hold them, summed or averaged
+    frame = _readings(8, 18, (0, 1, 2, 3, 4), drop=0.0)
     halves = frame.assign(time=frame["time"] + pd.Timedelta(minutes=30))
     both = pd.concat([frame, halves]).sort_values("time")
-    with pytest.raises(DataError, match="only when the readings are hourly"):
+    with pytest.raises(DataError, match="only when the readings are hourly") as caught:
         _series(both)
+    assert "hourly steps (08:00-18:00 on weekdays), each hour's readings" in str(
+        caught.value
+    )
+    step = caught.value.suggested_step
+    assert step == "cbh(08:00-18:00 Mon-Fri)"
+    text = both.to_csv(index=False)
+    y = to_series(read_csv(io.StringIO(text)), step=step, agg="sum")
+    assert freq_of(y) == step and len(y) == len(frame)
+    assert not any("read the readings as opening hours" in n for n in y.attrs["notes"])
 
 
 def test_a_model_forecasts_and_reloads_in_the_hours(tmp_path) -> None:
