@@ -124,7 +124,7 @@ def workbook_text(
     except Exception as exc:  # a damaged part found while opening (zlib, XML...)
         raise _damaged(what, exc) from None
     try:
-        rows, names, best = _read_sheets(book, sheet, max_cells, what)
+        rows, names, best, extra = _read_sheets(book, sheet, max_cells, what)
     except DataError:
         raise
     except Exception as exc:  # a damaged part found while reading (xlrd...)
@@ -138,7 +138,7 @@ def workbook_text(
             if sheet is not None
             else f"this {what}'s sheets are all empty"
         )
-    notes = [f"read sheet {name!r} of the {what}"]
+    notes = [f"read sheet {name!r} of the {what}", *extra]
     others = [title for i, title in enumerate(names) if i != best]
     if others:
         listed = ", ".join(repr(title) for title in others[:5])
@@ -166,9 +166,15 @@ def _damaged(what: str, exc: Exception) -> DataError:
 
 def _read_sheets(
     book: Any, sheet: str | None, max_cells: int, what: str
-) -> tuple[list[list[str]], list[str], int]:
+) -> tuple[list[list[str]], list[str], int, list[str]]:
     """The rows of the data sheet (``sheet``, or the one with the most
-    numbers), the sheets' names and the data sheet's position among them."""
+    numbers), the sheets' names, the data sheet's position among them, and
+    notes on it (formulas saved without their values).
+
+    Raises:
+        DataError: no sheet, no sheet ``sheet``, or the data sheet's numbers
+            are mostly formulas saved without their values.
+    """
     names = list(book.names)
     if not names:
         raise DataError(f"this {what} has no worksheets; {_SAVE_AS_CSV}")
@@ -185,7 +191,20 @@ def _read_sheets(
         counts = [_numbers_in(r) for r in read]
         best = max(range(len(read)), key=lambda i: (counts[i], -i))
         rows = read[best]
-    return rows, names, best
+    unsaved = getattr(book, "unsaved_formulas", lambda i: 0)(best)
+    if unsaved:
+        words = (
+            f"{unsaved:,} formula cell{'s' if unsaved > 1 else ''} of sheet "
+            f"{names[best]!r} hold{'s' if unsaved == 1 else ''} no value: the "
+            "workbook was written by a program that does not calculate formulas "
+            "(openpyxl or pandas, say) and never saved by a spreadsheet, so "
+            "they read as empty"
+        )
+        fix = "open the workbook in Excel or LibreOffice and save it, to store them"
+        if unsaved >= _numbers_in(rows):  # most of the numbers are missing
+            raise DataError(f"{words}; {fix}")
+        return rows, names, best, [f"{words} ({fix})"]
+    return rows, names, best, []
 
 
 # ---------------------------------------------------------------- the books
@@ -230,6 +249,7 @@ class _XlsxBook:
                 f"it may be damaged); {_SAVE_AS_CSV}"
             ) from None
         self.names = [ws.title for ws in self.book.worksheets]
+        self.data = data
 
     def size(self, i: int) -> int | None:
         ws = self.book.worksheets[i]
@@ -237,6 +257,25 @@ class _XlsxBook:
 
     def values(self, i: int) -> Iterator[Sequence[Any]]:
         return self.book.worksheets[i].iter_rows(values_only=True)
+
+    def unsaved_formulas(self, i: int) -> int:
+        """How many formula cells of sheet ``i`` hold no value: a workbook
+        written by a program that does not calculate (openpyxl, pandas) and
+        never saved by a spreadsheet; 0 where the sheet's part is not found."""
+        path = getattr(self.book.worksheets[i], "_worksheet_path", None)
+        if not path:
+            return 0
+        count, tail = 0, ""
+        with (
+            zipfile.ZipFile(io.BytesIO(self.data)) as archive,
+            archive.open(path) as part,
+        ):
+            while chunk := part.read(1 << 22):
+                text = tail + chunk.decode("utf-8", "replace")
+                cut = text.rfind("</c>") + 4  # whole cells only; the rest next time
+                count += len(_UNSAVED.findall(text, 0, max(cut, 0)))
+                tail = text[max(cut, 0) :][-(1 << 20) :]
+        return count
 
     def close(self) -> None:
         self.book.close()
@@ -305,6 +344,9 @@ class _XlsBook:
     def close(self) -> None:
         self.book.release_resources()
 
+
+#: A formula cell of a sheet's XML without a value (none, or an empty one).
+_UNSAVED = re.compile(r"<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"

@@ -368,3 +368,29 @@ def test_a_damaged_or_odd_ods_gets_a_clear_message(monkeypatch):
         DataError, match="sheet 'Big' of this OpenDocument spreadsheet has more than 40"
     ):
         read_csv(_ods({"Big": rows}))
+
+
+def test_formulas_saved_without_values_are_said_not_read_as_gaps():
+    # openpyxl (and pandas through it) write formulas without calculating them
+    y = _monthly(24)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Month", "Sales", "Sales incl. tax"])
+    for r, (t, v) in enumerate(y.items(), start=2):
+        sheet.append([t.to_pydatetime(), v, f"=B{r}*1.2"])
+    sheet.append(["Total", f"=SUM(B2:B{len(y) + 1})"])
+    frame = read_csv(_bytes(book))
+    note = next(n for n in frame.attrs["notes"] if "formula cells" in n)
+    assert note.startswith("25 formula cells of sheet 'Sheet' hold no value")
+    assert "save it, to store them" in note
+    np.testing.assert_allclose(to_series(frame).to_numpy(), y.to_numpy())
+    # the values to forecast are all such formulas: refused, with the fix
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Month", "Sales"])
+    for r, t in enumerate(y.index, start=2):
+        sheet.append([t.to_pydatetime(), f"=ROW()*{r}"])
+    with pytest.raises(
+        DataError, match="24 formula cells .* open the workbook in Excel"
+    ):
+        read_csv(_bytes(book))
