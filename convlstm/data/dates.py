@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .cells import CLOCK, MONTHS, TIME_CHOICE, cell_text, format_time, plural, quote
-from .frequency import infer_freq
+from .frequency import infer_freq, opening_hours_of
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 # Quarters: "1956Q1", "1956 Q1", "1956:Q1", "Q1 1956", the number first as
@@ -671,6 +671,14 @@ def _local_or_utc(
     if wall.notna().equals(utc.notna()) and _one_time_of_day(wall, groups):
         notes.append(_local_note(name))
         return wall
+    if wall.notna().equals(utc.notna()) and (hours := _local_hours(wall)):
+        notes.append(
+            f"dropped the time zone of the times in column {quote(name)} and kept "
+            f"their local clock times: the readings keep opening hours "
+            f"({hours}, on the local clock), which a change of clock would move "
+            "by an hour in UTC"
+        )
+        return wall
     if local and wall.notna().equals(utc.notna()):
         notes.append(
             f"dropped the time zone of the times in column {quote(name)} and kept "
@@ -691,6 +699,15 @@ def _local_or_utc(
     return utc
 
 
+def _local_hours(wall: pd.Series) -> str | None:
+    """The opening hours local clock times keep (a shop's 10:00 to 20:00,
+    :func:`~convlstm.data.frequency.opening_hours_of`), in words; None when they
+    keep none."""
+    times = pd.DatetimeIndex(wall.dropna()).unique().sort_values()
+    hours = opening_hours_of(times)
+    return hours.words if hours is not None else None
+
+
 def _typed_times(
     raw: pd.Series | pd.Index, name: str, groups: np.ndarray | None = None
 ) -> tuple[pd.DatetimeIndex, list[str]] | None:
@@ -704,6 +721,12 @@ def _typed_times(
         wall = series.dt.tz_localize(None)  # the clock time in the series' own zone
         if _one_time_of_day(wall, groups):
             return pd.DatetimeIndex(wall), [_local_note(name)]
+        if hours := _local_hours(wall):
+            return pd.DatetimeIndex(wall), [
+                f"dropped the time zone of the times in column {quote(name)} and "
+                f"kept their local clock times: the readings keep opening hours "
+                f"({hours}, on the local clock)"
+            ]
         utc = series.dt.tz_convert("UTC").dt.tz_localize(None)
         return pd.DatetimeIndex(utc), [_utc_note(name)]
     if pd.api.types.is_datetime64_dtype(series.dtype):

@@ -76,7 +76,7 @@ def regular_freq(
             freq = "YS"
         business = hours_of("bh") if freq == "bh" else None
         return freq, index, [_hours_note(business)] if business else []
-    if (hours := _opening_hours(index)) is not None:
+    if (hours := opening_hours_of(index)) is not None:
         return hours.freq, index, [_hours_note(hours)]
     seconds = (
         np.diff(index.asi8) / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[index.unit]
@@ -115,7 +115,7 @@ def regular_freq(
 _OPENING_HOUR_SHARE = 0.8
 
 
-def _opening_hours(index: pd.DatetimeIndex) -> OpeningHours | None:
+def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
     """The opening hours of hourly readings on the hour kept to part of the day
     or of the week (a shop open 10:00 to 20:00 every day; pandas' business hours,
     09:00 to 17:00 on weekdays), when they hold at least

@@ -196,3 +196,18 @@ def test_shops_with_different_hours_are_offered_hours_that_hold_them_all() -> No
         OpeningHours.union([OpeningHours(0, 12, (0,)), OpeningHours(12, 24, (1,))])
         is None
     )
+
+
+@pytest.mark.parametrize("first", ["2024-01-01", "2024-03-01"])  # winter; over DST
+def test_times_with_utc_offsets_keep_the_opening_hours_of_the_local_clock(first):
+    frame = _readings(10, 20, EVERY_DAY, weeks=8)
+    frame["time"] += pd.Timestamp(first) - pd.Timestamp("2024-01-01")
+    zoned = frame.assign(
+        time=frame["time"].dt.tz_localize("Europe/Berlin").map(lambda t: t.isoformat())
+    )
+    assert zoned["time"].iloc[0].endswith("+01:00")
+    y = _series(zoned)
+    # in UTC the shop would open at 09:00 in winter and 08:00 in summer
+    assert freq_of(y) == "cbh(10:00-20:00 Mon-Sun)" and len(y) == 8 * 7 * 10
+    notes = " ".join(y.attrs["notes"])
+    assert "kept their local clock times: the readings keep opening hours" in notes
