@@ -116,7 +116,8 @@ def check_step(step: str | None) -> str | None:
             "frequency such as 15min, 2h, D, W-MON or MS, or opening hours such as "
             "cbh(10:00-20:00 Mon-Sat)"
         )
-    return freq
+    hours = hours_of(freq)
+    return hours.freq if hours is not None else freq  # one spelling of the hours
 
 
 def combine_rows(

@@ -21,7 +21,12 @@ from convlstm.data import (
     to_series,
 )
 from convlstm.data.hours import OpeningHours, closed_day_runs, hours_of
-from convlstm.data.steps import combine_rows, frequency_words, step_words
+from convlstm.data.steps import (
+    check_step,
+    combine_rows,
+    frequency_words,
+    step_words,
+)
 from convlstm.errors import DataError
 from convlstm.plots import closed_times
 
@@ -161,6 +166,10 @@ def test_an_event_log_sums_into_opening_hours() -> None:
     assert freq_of(out) == "cbh(10:00-20:00 Mon-Sat)"
     assert OpeningHours(10, 20, (0, 1, 2, 3, 4, 5)).contains(out.index).all()
     assert "outside the opening hours (10:00-20:00, Mon-Sat" in " ".join(notes)
+    assert check_step("cbh(9:00-17:00 mon-fri)") == "bh"  # one spelling of each
+    assert check_step("cbh(10:00-20:00 Mon Tue Wed Thu Fri Sat)") == (
+        "cbh(10:00-20:00 Mon-Sat)"
+    )
     assert step_words("cbh(10:00-20:00 Mon-Sat)") == (
         "hourly steps (10:00-20:00, Mon-Sat)"
     )
