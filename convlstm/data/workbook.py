@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib
 import io
 import math
 import re
@@ -227,18 +228,27 @@ def _open(data: bytes, kind: str, max_cells: int) -> Any:
     return _XlsxBook(data)
 
 
+def _need(package: str, what: str) -> Any:
+    """The reader of a kind of workbook (imported only when one is read).
+
+    Raises:
+        DataError: it is not installed.
+    """
+    try:
+        return importlib.import_module(package)
+    except ImportError:  # pragma: no cover - a runtime requirement
+        raise DataError(
+            f"reading {what} needs the {package} package (pip install {package}), "
+            f"or {_SAVE_AS_CSV}"
+        ) from None
+
+
 class _XlsxBook:
     """An Excel ``.xlsx`` workbook, read with openpyxl (read-only, the values
     saved with formulas)."""
 
     def __init__(self, data: bytes) -> None:
-        try:
-            import openpyxl  # noqa: PLC0415  (only a workbook needs it)
-        except ImportError:  # pragma: no cover - a runtime requirement
-            raise DataError(
-                "reading Excel workbooks needs the openpyxl package (pip install "
-                f"openpyxl), or {_SAVE_AS_CSV}"
-            ) from None
+        openpyxl = _need("openpyxl", "Excel workbooks")
         try:
             self.book = openpyxl.load_workbook(
                 io.BytesIO(data), read_only=True, data_only=True
@@ -286,14 +296,7 @@ class _XlsBook:
     workbook's own date system, 1900 or 1904)."""
 
     def __init__(self, data: bytes) -> None:
-        try:
-            import xlrd  # noqa: PLC0415  (only an .xls workbook needs it)
-        except ImportError:  # pragma: no cover - a runtime requirement
-            raise DataError(
-                "reading Excel 97-2003 workbooks needs the xlrd package (pip "
-                f"install xlrd), or {_SAVE_AS_CSV}"
-            ) from None
-        self.xlrd = xlrd
+        self.xlrd = xlrd = _need("xlrd", "Excel 97-2003 workbooks")
         try:
             self.book = xlrd.open_workbook(
                 file_contents=data, on_demand=True, logfile=io.StringIO()
