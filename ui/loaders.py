@@ -22,7 +22,7 @@ from convlstm.data import (
     wide_columns,
     workbook_sheets,
 )
-from convlstm.data.hours import hours_of
+from convlstm.data.hours import OpeningDays, session_of
 from convlstm.data.steps import AGG_NOUNS, STEPS
 from convlstm.panel_compare import default_panel_folds, default_panel_horizon
 
@@ -286,12 +286,13 @@ def source_label(src: Source | None = None, *, with_series: bool = True) -> str:
         label += f" · sheet {src['sheet']}"
     step = src.get("step")
     if step is not None:
-        hours = hours_of(step)
+        session = session_of(step) if step not in STEPS else None
+        kind = "daily" if isinstance(session, OpeningDays) else "hourly"
         named = (
             step
             if step in STEPS
-            else f"hourly ({hours.words})"
-            if hours is not None
+            else f"{kind} ({session.words})"
+            if session is not None
             else f"{step} steps,"
         )
         label += f" · {named} {AGG_NOUNS[src.get('agg', 'mean')]}"

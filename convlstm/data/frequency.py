@@ -13,7 +13,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError, ParameterError
 from .cells import quote
-from .hours import OpeningHours, freq_offset, hours_of
+from .hours import OpeningDays, OpeningHours, freq_offset, hours_of, session_of
 from .steps import WHERE_TO_CHOOSE, frequency_words, step_words
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
@@ -65,7 +65,7 @@ def regular_freq(
     Raises:
         DataError: no step covers at least half of the time steps.
     """
-    if (made := hours_of(index.freq)) is not None:  # made so: a step chosen
+    if (made := session_of(index.freq)) is not None:  # made so: a step chosen
         return made.freq, index, []
     freq = infer_freq(index)
     if freq is not None:
@@ -78,6 +78,15 @@ def regular_freq(
         return freq, index, [_hours_note(business)] if business else []
     if (hours := opening_hours_of(index)) is not None:
         return hours.freq, index, [_hours_note(hours)]
+    if (days := opening_days_of(index)) is not None:
+        return (
+            days.freq,
+            index,
+            [
+                f"read the dates as opening days ({days.words}): the closed days "
+                f"({days.closed_words}) are not gaps"
+            ],
+        )
     seconds = (
         np.diff(index.asi8) / {"s": 1, "ms": 1e3, "us": 1e6, "ns": 1e9}[index.unit]
     )
@@ -129,7 +138,10 @@ def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
     if (index != index.floor("h")).any():
         return None
     hour = np.asarray(index.hour)
-    days = tuple(sorted(set(np.asarray(index.day_of_week).tolist())))
+    counts = np.bincount(np.asarray(index.day_of_week), minlength=7)
+    days = tuple(int(d) for d in np.flatnonzero(counts))
+    if counts[counts > 0].min() < 0.5 * counts.max():
+        return None  # a day with few readings: odd readings, not opening hours
     start, end = int(hour.min()), int(hour.max()) + 1
     if not 2 <= end - start < 24:  # (around the clock on some days: hourly)
         return None
@@ -138,6 +150,36 @@ def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
     if len(index) < _OPENING_HOUR_SHARE * len(grid) or len(index.difference(grid)):
         return None
     return hours
+
+
+#: Share of the opening days between the first and last date that daily dates
+#: must hold to be read as opening days (the rest, holidays, are gaps).
+_OPENING_DAY_SHARE = 0.8
+
+
+def opening_days_of(index: pd.DatetimeIndex) -> OpeningDays | None:
+    """The opening days of daily dates (midnights) kept to some days of the week
+    (a shop closed on Sundays: Monday to Saturday), at least three, not the
+    weekdays alone (business days, found on their own), when they hold at least
+    ``_OPENING_DAY_SHARE`` of those days and run over at least four weeks; else
+    None."""
+    if len(index) < 16 or (index != index.normalize()).any():
+        return None
+    counts = np.bincount(np.asarray(index.day_of_week), minlength=7)
+    days = tuple(int(d) for d in np.flatnonzero(counts))
+    if not 3 <= len(days) < 7 or days == (0, 1, 2, 3, 4):
+        return None
+    # a day with few dates (one Saturday session among weekday closes) is no
+    # opening day but an odd date, which the other readings of the dates judge
+    if counts[counts > 0].min() < 0.5 * counts.max():
+        return None
+    if index[-1] - index[0] < pd.Timedelta(days=27):
+        return None
+    session = OpeningDays(days)
+    grid = session.times(index[0], index[-1])
+    if len(index) < _OPENING_DAY_SHARE * len(grid) or len(index.difference(grid)):
+        return None
+    return session
 
 
 def _hours_note(hours: OpeningHours) -> str:
@@ -471,8 +513,8 @@ def freq_of(index: pd.DatetimeIndex | pd.Series | pd.DateOffset) -> str | None:
     )
     if freq is None:
         return None
-    hours = hours_of(freq)
-    return hours.freq if hours is not None else freq.freqstr
+    session = session_of(freq)
+    return session.freq if session is not None else freq.freqstr
 
 
 def seasonal_periods(freq_or_index: FreqLike) -> tuple[int, ...]:
@@ -491,6 +533,8 @@ def seasonal_periods(freq_or_index: FreqLike) -> tuple[int, ...]:
     n = max(int(getattr(off, "n", 1)), 1)
     if base in ("bh", "cbh"):
         return _business_hour_periods(off, n)
+    if base == "C" and (days := session_of(off.base)) is not None:
+        return (len(days.days),) if n == 1 and len(days.days) >= 2 else ()
     calendar = _calendar_periods(base, n)
     return calendar if calendar is not None else _clock_periods(off)
 

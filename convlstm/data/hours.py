@@ -14,6 +14,11 @@ back as the same offset:
 
 Each hour is stamped by its start: ``10:00-20:00`` holds the steps 10:00 to
 19:00, ten a day.
+
+Daily readings on some days of the week (a shop closed on Sundays) are a session
+of days, :class:`OpeningDays`, stepped by a ``CustomBusinessDay`` ("C" to
+pandas whatever its days): ``"B"`` for weekdays, as pandas writes it, else
+``"cbd(Mon-Sat)"``.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ _WEEKDAYS = (0, 1, 2, 3, 4)
 _FORM = re.compile(
     r"cbh\((\d{1,2}):00-(\d{1,2}):00 ([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)"
 )
+_DAYS_FORM = re.compile(r"cbd\(([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)")
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,117 @@ class OpeningHours:
         return grid[(grid >= start) & (grid <= end)]
 
 
+@dataclass(frozen=True)
+class OpeningDays:
+    """Whole days on ``days`` of the week (0 is Monday), some but not all."""
+
+    days: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        days = tuple(sorted(set(self.days)))
+        if not days or len(days) == 7 or any(d not in range(7) for d in days):
+            raise ValueError(f"opening days {self.days}: not some days of the week")
+        object.__setattr__(self, "days", days)
+
+    @property
+    def is_business(self) -> bool:
+        """pandas' business days ("B": Monday to Friday)."""
+        return self.days == _WEEKDAYS
+
+    @property
+    def freq(self) -> str:
+        """The string form: "B", or "cbd(Mon-Sat)"."""
+        return "B" if self.is_business else f"cbd({self.day_words})"
+
+    @property
+    def day_words(self) -> str:
+        return OpeningHours(0, 1, self.days).day_words
+
+    @property
+    def words(self) -> str:
+        """ "weekdays", "Mon-Sat"."""
+        return "weekdays" if self.is_business else self.day_words
+
+    @property
+    def closed_words(self) -> str:
+        """The days closed, in words: "Sun", "Sat Sun"."""
+        return " ".join(DAY_NAMES[d] for d in range(7) if d not in self.days)
+
+    @property
+    def offset(self) -> pd.DateOffset:
+        """The pandas offset that steps these days."""
+        if self.is_business:
+            return pd.offsets.BusinessDay()
+        return pd.offsets.CustomBusinessDay(
+            weekmask=" ".join(DAY_NAMES[i] for i in self.days)
+        )
+
+    @classmethod
+    def parse(cls, freq: object) -> OpeningDays | None:
+        """The days of a string form (or of an offset, an index or series with
+        one); None for any other frequency."""
+        if isinstance(freq, pd.Series):
+            freq = freq.index
+        if isinstance(freq, pd.DatetimeIndex):
+            freq = freq.freq
+        if isinstance(freq, pd.offsets.BaseOffset):
+            return cls.of_offset(freq)
+        if not isinstance(freq, str):
+            return None
+        text = freq.strip()
+        if text == "B":
+            return cls(_WEEKDAYS)
+        match = _DAYS_FORM.fullmatch(text)
+        if match is None:
+            return None
+        try:
+            return cls(_days(match.group(1)))
+        except ValueError:
+            return None
+
+    @classmethod
+    def of_offset(cls, off: pd.DateOffset) -> OpeningDays | None:
+        """The days a one-day business-day offset steps (no holidays); None for
+        other offsets."""
+        if not isinstance(off, pd.offsets.CustomBusinessDay):
+            plain = isinstance(off, pd.offsets.BusinessDay) and off.n == 1
+            return cls(_WEEKDAYS) if plain and not off.offset else None
+        if off.n != 1:
+            return None
+        if getattr(off, "holidays", ()) or off.offset:
+            return None
+        try:
+            days = tuple(DAY_NAMES.index(m.title()) for m in str(off.weekmask).split())
+            return cls(days)
+        except ValueError:
+            return None
+
+    @classmethod
+    def union(cls, many: list[OpeningDays]) -> OpeningDays | None:
+        """The days that hold all of ``many``; None when that is every day."""
+        days = {d for session in many for d in session.days}
+        return cls(tuple(days)) if many and len(days) < 7 else None
+
+    def contains(self, times: pd.DatetimeIndex) -> np.ndarray:
+        """Which of ``times`` fall on these days."""
+        return np.asarray(np.isin(np.asarray(times.day_of_week), self.days))
+
+    def times(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+        """The days from ``start`` to ``end`` (midnights), without a frequency."""
+        days = pd.date_range(start.normalize(), end.normalize(), freq="D")
+        days = days[np.isin(np.asarray(days.day_of_week), self.days)]
+        return pd.DatetimeIndex(days[(days >= start) & (days <= end)], freq=None)
+
+
+Session = OpeningHours | OpeningDays
+
+
+def session_of(freq: object) -> Session | None:
+    """The opening hours or days of a frequency (a string form, an offset, an
+    index or series with one), or None for any other."""
+    return OpeningHours.parse(freq) or OpeningDays.parse(freq)
+
+
 def closed_day_runs(days: tuple[int, ...]) -> list[tuple[int, int]]:
     """The days of the week not in ``days`` as runs (first, last), 0 Monday; a
     run may wrap past Sunday: open Tuesday to Saturday is closed (6, 0)."""
@@ -227,14 +344,14 @@ def _days(text: str) -> tuple[int, ...]:
 
 
 def freq_offset(freq: str) -> pd.DateOffset:
-    """The pandas offset of a frequency string, opening hours' string form
-    included.
+    """The pandas offset of a frequency string, the string forms of opening
+    hours and days included.
 
     Raises:
         ValueError: a string pandas does not know either.
     """
-    hours = OpeningHours.parse(freq)
-    return hours.offset if hours is not None else to_offset(freq)
+    session = session_of(freq)
+    return session.offset if session is not None else to_offset(freq)
 
 
 def hours_of(freq: object) -> OpeningHours | None:

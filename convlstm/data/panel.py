@@ -26,7 +26,7 @@ from .columns import (
 )
 from .dates import in_utc
 from .frequency import freq_of, infer_freq, offset_of, seasonal_periods
-from .hours import OpeningHours, hours_of
+from .hours import OpeningDays, OpeningHours, hours_of, session_of
 from .series import (
     DORMANT_READING,
     FILL_SPIKES_HOW,
@@ -921,7 +921,7 @@ def _common_freq(freqs: dict[str, str], main: str, on_main: list[str]) -> str:
     odd = [s for s, f in every.items() if f != main]
 
     def named(freq: str) -> str:  # opening hours in words, not "cbh(...)"
-        return frequency_words(freq) if hours_of(freq) is not None else freq
+        return frequency_words(freq) if session_of(freq) is not None else freq
 
     detail = ", ".join(f"{quote(s)} ({named(every[s])})" for s in odd[:_LISTED])
     more = f" and {len(odd) - _LISTED} more" if len(odd) > _LISTED else ""
@@ -962,12 +962,19 @@ def shared_freq(items: list[tuple[str, pd.Series]]) -> str:
 def _longest(freqs) -> str:
     """The longest of some pandas frequencies (monthly of daily and monthly); of
     hourly steps in different opening hours, the hours that hold them all
-    (hourly, when they cover the whole day)."""
+    (hourly, when they cover the whole day); of days on different days of the
+    week, the days that hold them all (daily, when that is every day)."""
     freqs = [str(f) for f in freqs]
     hours = [hours_of(f) for f in freqs]
     if all(h is not None or f == "h" for h, f in zip(hours, freqs, strict=True)):
         union = OpeningHours.union([h for h in hours if h is not None])
         return "h" if union is None or "h" in freqs else union.freq
+    days = [session_of(f) for f in freqs]
+    if all(
+        isinstance(d, OpeningDays) or f == "D" for d, f in zip(days, freqs, strict=True)
+    ):
+        together = OpeningDays.union([d for d in days if isinstance(d, OpeningDays)])
+        return "D" if together is None or "D" in freqs else together.freq
     return max(freqs, key=step_length)
 
 

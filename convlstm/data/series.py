@@ -30,7 +30,7 @@ from .frequency import (
     regular_freq,
     seasonal_periods,
 )
-from .hours import hours_of
+from .hours import session_of
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
     STEPS,
@@ -1142,8 +1142,8 @@ def _grid_steps(start: pd.Timestamp, end: pd.Timestamp, offset: pd.DateOffset) -
     counted without building it for a fixed step, built for a calendar one
     (months, weeks...) and for opening hours (an hour long, yet a night or a
     weekend apart)."""
-    if (hours := hours_of(offset)) is not None:
-        return float(len(hours.times(start, end)))
+    if (session := session_of(offset)) is not None:
+        return float(len(session.times(start, end)))
     if not isinstance(offset, pd.offsets.BusinessHour | pd.offsets.CustomBusinessHour):
         try:
             return (end - start) / pd.Timedelta(offset) + 1

@@ -18,7 +18,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
 from .cells import clock_change_words, format_time, plural, quote
-from .hours import OpeningHours, freq_offset, hours_of
+from .hours import OpeningDays, Session, freq_offset, hours_of, session_of
 
 #: How the rows of one step are combined, and the words a note uses for it.
 AGGREGATIONS: dict[str, str] = {
@@ -116,8 +116,8 @@ def check_step(step: str | None) -> str | None:
             "frequency such as 15min, 2h, D, W-MON or MS, or opening hours such as "
             "cbh(10:00-20:00 Mon-Sat)"
         )
-    hours = hours_of(freq)
-    return hours.freq if hours is not None else freq  # one spelling of the hours
+    session = session_of(freq)
+    return session.freq if session is not None else freq  # one spelling of each
 
 
 def combine_rows(
@@ -163,8 +163,8 @@ def combine_rows(
     # the rows' own times judge whether the first and last steps are whole (a
     # log from 08:30 covers the hour from 09:00), also those left out here
     times = y.index.unique().to_numpy()
-    if (hours := hours_of(freq)) is not None:
-        y = y[_in_hours_only(y.index, hours, notes)]
+    if (session := _session(freq)) is not None:
+        y = y[_in_session_only(y.index, session, notes)]
     bins = _bins(y, freq)
     out = _agg(bins, agg)
     rows = int(np.isfinite(y.to_numpy(dtype=float)).sum())
@@ -217,15 +217,26 @@ def combine_rows(
 def _bins(y: pd.Series, freq: str) -> Any:
     """The rows of ``y`` (sorted by time) by their step of ``freq``, labelled by
     its start, every step from the first row's to the last's included: pandas'
-    resampler, or for opening hours (which it cannot resample) the rows grouped
-    by their hour on the grid of those hours."""
-    if (opening := hours_of(freq)) is None:
+    resampler, or for opening hours or days (which it cannot resample, or
+    would put a closed day's rows in the day before) the rows grouped by their
+    hour or day on the grid of those hours or days."""
+    if (session := _session(freq)) is None:
         return y.resample(freq, label="left", closed="left")
-    hours = y.index.floor("h")
-    grid = pd.date_range(hours[0], hours[-1], freq=opening.offset)
+    steps = y.index.floor("D" if isinstance(session, OpeningDays) else "h")
+    grid = pd.date_range(steps[0], steps[-1], freq=session.offset)
     return _GridGroups(
-        y.groupby(pd.Categorical(hours, categories=grid), observed=False), grid
+        y.groupby(pd.Categorical(steps, categories=grid), observed=False), grid
     )
+
+
+def _session(freq: str | None) -> Session | None:
+    """The opening hours or days a step reads rows in, on their grid alone (the
+    rows outside left out); None for other steps, and for business days, whose
+    weekend rows pandas' resampler puts in the Friday before, as it always has."""
+    session = session_of(freq) if freq else None
+    if isinstance(session, OpeningDays) and session.is_business:
+        return None
+    return session
 
 
 class _GridGroups:
@@ -247,27 +258,30 @@ class _GridGroups:
         return run
 
 
-def _in_hours_only(
-    times: pd.DatetimeIndex, hours: OpeningHours, notes: list[str]
+def _in_session_only(
+    times: pd.DatetimeIndex, session: Session, notes: list[str]
 ) -> np.ndarray:
-    """Which of ``times`` (rows) fall in opening ``hours``, with a note on the
-    rows left out.
+    """Which of ``times`` (rows) fall in the opening hours or days of
+    ``session``, with a note on the rows left out.
 
     Raises:
         DataError: none does.
     """
-    inside = hours.contains(times)
-    name = "business hours" if hours.is_business else "the opening hours"
+    inside = session.contains(times)
+    days = isinstance(session, OpeningDays)
+    name = ("business " if session.is_business else "the opening ") + (
+        "days" if days else "hours"
+    )
     if not inside.any():
         raise DataError(
             f"none of the {plural(len(times), 'row')} falls in {name} "
-            f"({hours.words}); choose another step {WHERE_TO_CHOOSE}"
+            f"({session.words}); choose another step {WHERE_TO_CHOOSE}"
         )
     if not inside.all():
         first = times[~inside].min()
         notes.append(
             f"left out {plural(int((~inside).sum()), 'row')} outside {name} "
-            f"({hours.words}; first at {format_time(first)})"
+            f"({session.words}; first at {format_time(first)})"
         )
     return inside
 
@@ -316,8 +330,9 @@ def step_words(freq: str, *, one: bool = False) -> str:
         "bh": "business-hour",
     }
     noun = "step" if one else "steps"
-    if freq not in named and (hours := hours_of(freq)) is not None:
-        return f"hourly {noun} ({hours.words})"
+    if freq not in named and (session := session_of(freq)) is not None:
+        kind = "daily" if isinstance(session, OpeningDays) else "hourly"
+        return f"{kind} {noun} ({session.words})"
     return f"{named[freq]} {noun}" if freq in named else f"{noun} of {freq}"
 
 
@@ -355,9 +370,13 @@ def frequency_words(freq: str | None, *, short: bool = False) -> str:
     a few characters for a narrow place ("weekly", "30 min", "weekdays")."""
     if not freq:
         return "unknown"
-    hours = hours_of(freq) if str(freq) != "bh" else None
-    if hours is not None:
-        return "opening hours" if short else f"hourly, {hours.words}"
+    session = session_of(freq) if str(freq) not in ("bh", "B") else None
+    if isinstance(session, OpeningDays):
+        return (
+            f"{len(session.days)} days a week" if short else f"daily, {session.words}"
+        )
+    if session is not None:
+        return "opening hours" if short else f"hourly, {session.words}"
     semi = re.fullmatch(r"(SMS|SME)(?:-(\d+))?", str(freq))
     if semi is not None:
         if short:
@@ -451,8 +470,8 @@ def combine_panel_rows(
     _check_count(
         np.sum(_steps_between(spans["min"], spans["max"], freq)), freq, max_points
     )
-    if (hours := hours_of(freq)) is not None:
-        long = long[_in_hours_only(pd.DatetimeIndex(long["time"]), hours, notes)]
+    if (session := _session(freq)) is not None:
+        long = long[_in_session_only(pd.DatetimeIndex(long["time"]), session, notes)]
         out = pd.concat(
             {
                 name: _agg(_bins(rows.set_index("time")["value"], freq), agg)
@@ -537,9 +556,9 @@ def partial_ends(
     edges = edges.astype("datetime64[ns]")
     gap = float(np.median(np.diff(times).astype(np.int64)))
     width = np.diff(edges).astype(np.int64).astype(float)
-    if hours_of(freq) is not None:  # an hour each, though the next may start
-        # next morning
-        width[:] = _HOUR_NS
+    if (session := _session(freq)) is not None:  # an hour or a day each, though
+        # the next may start next morning, or after a closed day
+        width[:] = 24 * _HOUR_NS if isinstance(session, OpeningDays) else _HOUR_NS
     if gap <= 0 or gap * 2 > width.min():
         return False, False  # the rows are not finer than the steps
     at = np.searchsorted(times, edges)
@@ -739,8 +758,9 @@ def _steps_between(first, last, freq: str):
 def step_length(freq: str) -> pd.Timedelta:
     """About how long one step of a pandas frequency is (its first step in
     2001: 31 days for "MS"); 0 for a frequency pandas cannot step."""
-    if hours_of(freq) is not None:
-        return pd.Timedelta(hours=1)
+    if (session := session_of(freq)) is not None:
+        days = isinstance(session, OpeningDays)
+        return pd.Timedelta(days=1) if days else pd.Timedelta(hours=1)
     try:
         two = pd.date_range("2001-01-01", periods=2, freq=str(freq))
     except (TypeError, ValueError):

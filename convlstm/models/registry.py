@@ -310,7 +310,7 @@ def _business(data: Any) -> bool:
     if freq is None and hasattr(data, "attrs"):
         freq = data.attrs.get("freq")
     freq = str(freq or "")
-    return freq.upper() in {"B", "C", "BH", "CBH"} or freq.startswith("cbh(")
+    return freq.upper() in {"B", "C", "BH", "CBH"} or freq.startswith(("cbh(", "cbd("))
 
 
 def _intermittent(data: Any) -> bool:

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from ..data import filled_mask, freq_of, season_length
 from ..data.cells import and_list
-from ..data.hours import closed_day_runs, hours_of
+from ..data.hours import OpeningHours, closed_day_runs, session_of
 from ..errors import DataError
 from ..intervals import level_label, lower_column, upper_column
 from ..models.registry import model_colours
@@ -111,16 +111,17 @@ def closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
     others, :mod:`convlstm.data.hours`): drawn to scale, a week of business
     hours is two thirds empty and each day a narrow comb."""
     breaks: list[dict[str, Any]] = []
-    hours = hours_of(freq) if freq else None
+    session = session_of(freq) if freq else None
     if freq == "B":
         breaks.append({"bounds": ["sat", "mon"]})
-    elif hours is not None:
-        for first, last in closed_day_runs(hours.days):
+    elif session is not None:
+        for first, last in closed_day_runs(session.days):
             # plotly counts the days of the week from Sunday (0), ours from Monday
             bounds = [(first + 1) % 7, (last + 2) % 7]
             breaks.append({"bounds": bounds, "pattern": "day of week"})
-        if hours.per_day < 24:
-            breaks.append({"bounds": [hours.end % 24, hours.start], "pattern": "hour"})
+        if isinstance(session, OpeningHours):
+            bounds = [session.end % 24, session.start]
+            breaks.append({"bounds": bounds, "pattern": "hour"})
     if breaks:
         fig.update_xaxes(rangebreaks=breaks)
     return fig

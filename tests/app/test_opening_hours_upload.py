@@ -48,3 +48,14 @@ def test_shops_with_different_hours_are_read_in_hours_that_hold_them_all(
     # the data's label says the step
     shown = " ".join(m.value for m in app.sidebar.markdown).replace("\\", "")
     assert "shops.csv · hourly (09:00-21:00 every day) means" in shown
+
+
+def test_a_shop_closed_on_sundays_reads_in_six_day_weeks(app: AppTest) -> None:
+    dates = pd.date_range("2023-01-02", periods=120, freq="D")
+    dates = dates[dates.day_of_week != 6]
+    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "sales": 1.0})
+    frame["sales"] += dates.day_of_week
+    upload(app, "shop.csv", _csv(frame))
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Frequency"] == "6 days a week"
+    assert metrics["Season length"] == "6"

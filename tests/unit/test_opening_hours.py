@@ -220,3 +220,49 @@ def test_times_with_utc_offsets_keep_the_opening_hours_of_the_local_clock(first)
     assert freq_of(y) == "cbh(10:00-20:00 Mon-Sun)" and len(y) == 8 * 7 * 10
     notes = " ".join(y.attrs["notes"])
     assert "kept their local clock times: the readings keep opening hours" in notes
+
+
+def test_a_shop_closed_on_sundays_reads_in_its_opening_days() -> None:
+    dates = pd.date_range("2023-01-02", periods=400, freq="D")
+    dates = dates[(dates.day_of_week != 6) & (dates != "2023-05-01")]  # a holiday
+    sales = 100 + 30 * (dates.day_of_week == 5) + np.arange(len(dates)) % 3
+    text = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "sales": sales})
+    y = _series(text)
+    assert freq_of(y) == "cbd(Mon-Sat)" and len(y) == len(dates) + 1  # the holiday
+    assert seasonal_periods(y.index) == (6,)
+    assert "opening days (Mon-Sat): the closed days (Sun) are not gaps" in " ".join(
+        y.attrs["notes"]
+    )
+    head = y.index[:-1]  # to a Saturday: the next opening day is a Monday
+    assert head[-1].day_of_week == 5 and future_index(head, 2)[0].day_of_week == 0
+    assert frequency_words(freq_of(y)) == "daily, Mon-Sat"
+    fig = closed_times(go.Figure(), freq_of(y))
+    breaks = [b.to_plotly_json() for b in fig.layout.xaxis.rangebreaks]
+    assert breaks == [{"bounds": [0, 1], "pattern": "day of week"}]  # Sunday
+    # weekdays with one odd Saturday are no six-day week (the Saturday is odd)
+    odd = pd.bdate_range("2021-01-04", "2021-12-31").append(
+        pd.DatetimeIndex(["2021-05-15"])
+    )
+    frame = pd.DataFrame({"date": odd.sort_values().strftime("%Y-%m-%d"), "v": 1.0})
+    assert freq_of(_series(frame)) != "cbd(Mon-Sat)"
+
+
+def test_an_event_log_sums_into_opening_days_and_shops_of_different_days() -> None:
+    from convlstm.data import to_panel
+
+    times = pd.date_range("2024-01-01 09:30", periods=300, freq="7h")
+    y = pd.Series(1.0, index=times)
+    notes: list[str] = []
+    out = combine_rows(y, notes, agg="sum", step="cbd(Tue-Sun)")
+    assert freq_of(out) == "cbd(Tue-Sun)" and not (out.index.day_of_week == 0).any()
+    assert "outside the opening days (Tue-Sun" in " ".join(notes)
+    assert step_words("cbd(Tue-Sun)") == "daily steps (Tue-Sun)"
+    days = pd.date_range("2023-01-02", periods=200, freq="D")
+    shops = [
+        pd.DataFrame({"shop": "a", "date": days[days.day_of_week != 6]}),
+        pd.DataFrame({"shop": "b", "date": days[days.day_of_week != 0]}),
+    ]
+    frame = pd.concat(shops).assign(v=1.0)
+    with pytest.raises(DataError, match="such as daily steps") as caught:
+        to_panel(read_csv(io.StringIO(frame.to_csv(index=False))))
+    assert caught.value.suggested_step == "D"
