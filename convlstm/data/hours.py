@@ -110,15 +110,9 @@ class OpeningHours:
     def parse(cls, freq: object) -> OpeningHours | None:
         """The opening hours of a string form (or of an offset, an index or
         series with one); None for any other frequency."""
-        if isinstance(freq, pd.Series):
-            freq = freq.index
-        if isinstance(freq, pd.DatetimeIndex):
-            freq = freq.freq
-        if isinstance(freq, pd.offsets.BaseOffset):
-            return cls.of_offset(freq)
-        if not isinstance(freq, str):
-            return None
-        text = freq.strip()
+        text = _unwrapped(freq)
+        if not isinstance(text, str):
+            return cls.of_offset(text) if text is not None else None
         if text == "bh":
             return cls(9, 17, _WEEKDAYS)
         match = _FORM.fullmatch(text)
@@ -239,15 +233,9 @@ class OpeningDays:
     def parse(cls, freq: object) -> OpeningDays | None:
         """The days of a string form (or of an offset, an index or series with
         one); None for any other frequency."""
-        if isinstance(freq, pd.Series):
-            freq = freq.index
-        if isinstance(freq, pd.DatetimeIndex):
-            freq = freq.freq
-        if isinstance(freq, pd.offsets.BaseOffset):
-            return cls.of_offset(freq)
-        if not isinstance(freq, str):
-            return None
-        text = freq.strip()
+        text = _unwrapped(freq)
+        if not isinstance(text, str):
+            return cls.of_offset(text) if text is not None else None
         if text == "B":
             return cls(_WEEKDAYS)
         match = _DAYS_FORM.fullmatch(text)
@@ -299,6 +287,18 @@ def session_of(freq: object) -> Session | None:
     """The opening hours or days of a frequency (a string form, an offset, an
     index or series with one), or None for any other."""
     return OpeningHours.parse(freq) or OpeningDays.parse(freq)
+
+
+def _unwrapped(freq: object) -> str | pd.DateOffset | None:
+    """A frequency as its string (stripped) or offset: a series' or an index's
+    own; None for anything else."""
+    if isinstance(freq, pd.Series):
+        freq = freq.index
+    if isinstance(freq, pd.DatetimeIndex):
+        freq = freq.freq
+    if isinstance(freq, pd.offsets.BaseOffset):
+        return freq
+    return freq.strip() if isinstance(freq, str) else None
 
 
 def closed_day_runs(days: tuple[int, ...]) -> list[tuple[int, int]]:
