@@ -64,8 +64,9 @@ def steps_controls(src: ui.Source) -> None:
         "steps). Each step's rows are combined as chosen beside. *Business hours* "
         "are the hours from 09:00 to 17:00 on weekdays (rows outside them are left "
         "out, and said). *As in the file* keeps the data's own steps; hourly "
-        "readings kept to other opening hours (10:00 to 20:00 every day, say) "
-        "are read in those hours, their nights and closed days no gaps.",
+        "readings kept to other opening hours (10:00 to 20:00 every day, say), "
+        "and daily dates kept to some days of the week (a shop closed on "
+        "Sundays), are read in those hours or days, the closed ones no gaps.",
     )
     s2.selectbox(
         "Rows in one step",
@@ -355,7 +356,9 @@ row.metric(
     "Frequency",
     frequency_words(freq, short=True),
     help=f"Inferred from the timestamps: {frequency_words(freq)} ("
-    + ("opening hours " if freq and freq.startswith("cbh(") else "pandas alias ")
+    + {"cbh(": "opening hours ", "cbd(": "opening days "}.get(
+        (freq or "")[:4], "pandas alias "
+    )
     + f"{freq}).",
     width="content",
 )
