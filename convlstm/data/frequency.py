@@ -13,7 +13,14 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError, ParameterError
 from .cells import quote
-from .hours import OpeningDays, OpeningHours, freq_offset, hours_of, session_of
+from .hours import (
+    OpeningDays,
+    OpeningHours,
+    Session,
+    freq_offset,
+    hours_of,
+    session_of,
+)
 from .steps import WHERE_TO_CHOOSE, frequency_words, step_words
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
@@ -118,17 +125,17 @@ def regular_freq(
     return freq, pd.DatetimeIndex(snapped), notes
 
 
-#: Share of the opening hours between the first and last reading that hourly
-#: readings must hold to be read as opening hours (the rest, holidays and
-#: missed hours, are gaps filled like any other).
-_OPENING_HOUR_SHARE = 0.8
+#: Share of the opening hours (or days) between the first and last reading
+#: that hourly readings (or daily dates) must hold to be read as them (the
+#: rest, holidays and missed hours, are gaps filled like any other).
+_OPENING_SHARE = 0.8
 
 
 def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
     """The opening hours of hourly readings on the hour kept to part of the day
     or of the week (a shop open 10:00 to 20:00 every day; pandas' business hours,
     09:00 to 17:00 on weekdays), when they hold at least
-    ``_OPENING_HOUR_SHARE`` of those hours, so that the nights, closed days and
+    ``_OPENING_SHARE`` of those hours, so that the nights, closed days and
     a missed hour or holiday do not make the steps irregular; else None. The
     hours run from the earliest reading's hour to the end of the latest's, on
     the days of the week that have readings. (``pd.infer_freq`` finds business
@@ -138,48 +145,48 @@ def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
     if (index != index.floor("h")).any():
         return None
     hour = np.asarray(index.hour)
-    counts = np.bincount(np.asarray(index.day_of_week), minlength=7)
-    days = tuple(int(d) for d in np.flatnonzero(counts))
-    if counts[counts > 0].min() < 0.5 * counts.max():
-        return None  # a day with few readings: odd readings, not opening hours
+    days = _open_days(index)
     start, end = int(hour.min()), int(hour.max()) + 1
-    if not 2 <= end - start < 24:  # (around the clock on some days: hourly)
+    if days is None or not 2 <= end - start < 24:  # (around the clock: hourly)
         return None
     hours = OpeningHours(start, end, days)
-    grid = hours.times(index[0], index[-1])
-    if len(index) < _OPENING_HOUR_SHARE * len(grid) or len(index.difference(grid)):
-        return None
-    return hours
-
-
-#: Share of the opening days between the first and last date that daily dates
-#: must hold to be read as opening days (the rest, holidays, are gaps).
-_OPENING_DAY_SHARE = 0.8
+    return hours if _fills(index, hours) else None
 
 
 def opening_days_of(index: pd.DatetimeIndex) -> OpeningDays | None:
     """The opening days of daily dates (midnights) kept to some days of the week
     (a shop closed on Sundays: Monday to Saturday), at least three, not the
     weekdays alone (business days, found on their own), when they hold at least
-    ``_OPENING_DAY_SHARE`` of those days and run over at least four weeks; else
+    ``_OPENING_SHARE`` of those days and run over at least four weeks; else
     None."""
     if len(index) < 16 or (index != index.normalize()).any():
         return None
-    counts = np.bincount(np.asarray(index.day_of_week), minlength=7)
-    days = tuple(int(d) for d in np.flatnonzero(counts))
-    if not 3 <= len(days) < 7 or days == (0, 1, 2, 3, 4):
-        return None
-    # a day with few dates (one Saturday session among weekday closes) is no
-    # opening day but an odd date, which the other readings of the dates judge
-    if counts[counts > 0].min() < 0.5 * counts.max():
+    days = _open_days(index)
+    if days is None or not 3 <= len(days) < 7 or days == (0, 1, 2, 3, 4):
         return None
     if index[-1] - index[0] < pd.Timedelta(days=27):
         return None
     session = OpeningDays(days)
-    grid = session.times(index[0], index[-1])
-    if len(index) < _OPENING_DAY_SHARE * len(grid) or len(index.difference(grid)):
+    return session if _fills(index, session) else None
+
+
+def _open_days(index: pd.DatetimeIndex) -> tuple[int, ...] | None:
+    """The days of the week ``index`` keeps (0 is Monday); None when one of them
+    holds under half the times of the busiest: a day with few readings (one
+    Saturday session among weekday closes) is no opening day but odd times,
+    which the other readings of the times judge."""
+    counts = np.bincount(np.asarray(index.day_of_week), minlength=7)
+    if counts[counts > 0].min() < 0.5 * counts.max():
         return None
-    return session
+    return tuple(int(d) for d in np.flatnonzero(counts))
+
+
+def _fills(index: pd.DatetimeIndex, session: Session) -> bool:
+    """Whether ``index`` lies on the steps of ``session`` from its first time to
+    its last and holds at least ``_OPENING_SHARE`` of them (the rest, holidays
+    and missed hours, are gaps filled like any other)."""
+    grid = session.times(index[0], index[-1])
+    return len(index) >= _OPENING_SHARE * len(grid) and not len(index.difference(grid))
 
 
 def _hours_note(hours: OpeningHours) -> str:
@@ -200,7 +207,7 @@ def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
     steps that read them (hourly steps in those opening hours for readings finer
     than an hour, :func:`opening_hours_step`); "" for a longer step, or readings
     at every hour of every day of the week."""
-    session = _session(index, offset)
+    session = _kept_hours(index, offset)
     if session is None:
         return ""
     words, hours, days = session
@@ -221,11 +228,11 @@ def opening_hours_step(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str | 
     the day (a call centre's half hours from 08:00 to 17:30 on weekdays:
     ``"cbh(08:00-18:00 Mon-Fri)"``), as a step that reads them in hours; None
     for other readings."""
-    session = _session(index, offset)
+    session = _kept_hours(index, offset)
     return session[1].freq if session is not None and session[1] else None
 
 
-def _session(
+def _kept_hours(
     index: pd.DatetimeIndex, offset: pd.DateOffset
 ) -> tuple[str, OpeningHours | None, set[int]] | None:
     """Readings at steps of ``offset`` (shorter than a day) kept to part of the

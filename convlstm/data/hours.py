@@ -73,11 +73,7 @@ class OpeningHours:
 
     @property
     def day_words(self) -> str:
-        """ "Mon-Sun", "Mon-Sat", "Mon Wed Fri"."""
-        d = self.days
-        if len(d) > 2 and d == tuple(range(d[0], d[-1] + 1)):
-            return f"{DAY_NAMES[d[0]]}-{DAY_NAMES[d[-1]]}"
-        return " ".join(DAY_NAMES[i] for i in d)
+        return day_words(self.days)
 
     @property
     def words(self) -> str:
@@ -208,7 +204,7 @@ class OpeningDays:
 
     @property
     def day_words(self) -> str:
-        return OpeningHours(0, 1, self.days).day_words
+        return day_words(self.days)
 
     @property
     def words(self) -> str:
@@ -287,6 +283,14 @@ def session_of(freq: object) -> Session | None:
     """The opening hours or days of a frequency (a string form, an offset, an
     index or series with one), or None for any other."""
     return OpeningHours.parse(freq) or OpeningDays.parse(freq)
+
+
+def day_words(days: tuple[int, ...]) -> str:
+    """Days of the week (0 is Monday) in words: "Mon-Sun", "Mon-Sat", "Mon Wed
+    Fri"."""
+    if len(days) > 2 and days == tuple(range(days[0], days[-1] + 1)):
+        return f"{DAY_NAMES[days[0]]}-{DAY_NAMES[days[-1]]}"
+    return " ".join(DAY_NAMES[i] for i in days)
 
 
 def _unwrapped(freq: object) -> str | pd.DateOffset | None:
