@@ -672,12 +672,7 @@ def _local_or_utc(
         notes.append(_local_note(name))
         return wall
     if wall.notna().equals(utc.notna()) and (hours := _local_hours(wall)):
-        notes.append(
-            f"dropped the time zone of the times in column {quote(name)} and kept "
-            f"their local clock times: the readings keep opening hours "
-            f"({hours}, on the local clock), which a change of clock would move "
-            "by an hour in UTC"
-        )
+        notes.append(_local_hours_note(name, hours))
         return wall
     if local and wall.notna().equals(utc.notna()):
         notes.append(
@@ -708,6 +703,14 @@ def _local_hours(wall: pd.Series) -> str | None:
     return hours.words if hours is not None else None
 
 
+def _local_hours_note(name: str, hours: str) -> str:
+    return (
+        f"dropped the time zone of the times in column {quote(name)} and kept "
+        f"their local clock times: the readings keep opening hours ({hours}, on "
+        "the local clock), which a change of clock would move by an hour in UTC"
+    )
+
+
 def _typed_times(
     raw: pd.Series | pd.Index, name: str, groups: np.ndarray | None = None
 ) -> tuple[pd.DatetimeIndex, list[str]] | None:
@@ -722,11 +725,7 @@ def _typed_times(
         if _one_time_of_day(wall, groups):
             return pd.DatetimeIndex(wall), [_local_note(name)]
         if hours := _local_hours(wall):
-            return pd.DatetimeIndex(wall), [
-                f"dropped the time zone of the times in column {quote(name)} and "
-                f"kept their local clock times: the readings keep opening hours "
-                f"({hours}, on the local clock)"
-            ]
+            return pd.DatetimeIndex(wall), [_local_hours_note(name, hours)]
         utc = series.dt.tz_convert("UTC").dt.tz_localize(None)
         return pd.DatetimeIndex(utc), [_utc_note(name)]
     if pd.api.types.is_datetime64_dtype(series.dtype):
