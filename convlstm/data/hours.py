@@ -94,7 +94,7 @@ class OpeningHours:
         return pd.offsets.CustomBusinessHour(
             start=f"{self.start:02d}:00",
             end=f"{self.end % 24:02d}:00",
-            weekmask=" ".join(DAY_NAMES[i] for i in self.days),
+            weekmask=_weekmask(self.days),
         )
 
     @property
@@ -134,12 +134,8 @@ class OpeningHours:
         a, b = start.hour, end.hour or 24
         if b <= a:
             return None
-        mask = str(getattr(off, "weekmask", None) or "Mon Tue Wed Thu Fri").split()
-        try:
-            days = tuple(DAY_NAMES.index(m.title()) for m in mask)
-        except ValueError:
-            return None
-        if getattr(off, "holidays", ()):
+        days = _mask_days(getattr(off, "weekmask", None) or "Mon Tue Wed Thu Fri")
+        if days is None or getattr(off, "holidays", ()):
             return None
         return cls(a, b, days)
 
@@ -173,8 +169,7 @@ class OpeningHours:
         """The steps from ``start`` to ``end`` (both included when they are
         steps), without a frequency, built at once (pandas steps these hours one
         at a time: a second for 100,000 of them)."""
-        days = pd.date_range(start.normalize(), end.normalize(), freq="D")
-        days = days[np.isin(np.asarray(days.day_of_week), self.days)]
+        days = _dates_on(self.days, start, end)
         hours = pd.to_timedelta(np.arange(self.start, self.end), unit="h")
         grid = pd.DatetimeIndex((days.to_numpy()[:, None] + hours.to_numpy()).ravel())
         return grid[(grid >= start) & (grid <= end)]
@@ -221,9 +216,7 @@ class OpeningDays:
         """The pandas offset that steps these days."""
         if self.is_business:
             return pd.offsets.BusinessDay()
-        return pd.offsets.CustomBusinessDay(
-            weekmask=" ".join(DAY_NAMES[i] for i in self.days)
-        )
+        return pd.offsets.CustomBusinessDay(weekmask=_weekmask(self.days))
 
     @classmethod
     def parse(cls, freq: object) -> OpeningDays | None:
@@ -253,10 +246,10 @@ class OpeningDays:
             return None
         if getattr(off, "holidays", ()) or off.offset:
             return None
+        days = _mask_days(off.weekmask)
         try:
-            days = tuple(DAY_NAMES.index(m.title()) for m in str(off.weekmask).split())
-            return cls(days)
-        except ValueError:
+            return cls(days) if days is not None else None
+        except ValueError:  # every day, or none
             return None
 
     @classmethod
@@ -271,9 +264,8 @@ class OpeningDays:
 
     def times(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
         """The days from ``start`` to ``end`` (midnights), without a frequency."""
-        days = pd.date_range(start.normalize(), end.normalize(), freq="D")
-        days = days[np.isin(np.asarray(days.day_of_week), self.days)]
-        return pd.DatetimeIndex(days[(days >= start) & (days <= end)], freq=None)
+        days = _dates_on(self.days, start, end)
+        return days[(days >= start) & (days <= end)]
 
 
 Session = OpeningHours | OpeningDays
@@ -291,6 +283,28 @@ def day_words(days: tuple[int, ...]) -> str:
     if len(days) > 2 and days == tuple(range(days[0], days[-1] + 1)):
         return f"{DAY_NAMES[days[0]]}-{DAY_NAMES[days[-1]]}"
     return " ".join(DAY_NAMES[i] for i in days)
+
+
+def _weekmask(days: tuple[int, ...]) -> str:
+    """pandas' weekmask of some days of the week: "Mon Tue Wed"."""
+    return " ".join(DAY_NAMES[i] for i in days)
+
+
+def _mask_days(mask: object) -> tuple[int, ...] | None:
+    """The days of a pandas weekmask written as names ("Mon Tue Wed"); None
+    for another form (a list of flags)."""
+    try:
+        return tuple(DAY_NAMES.index(m.title()) for m in str(mask).split())
+    except ValueError:
+        return None
+
+
+def _dates_on(
+    days: tuple[int, ...], start: pd.Timestamp, end: pd.Timestamp
+) -> pd.DatetimeIndex:
+    """The midnights from ``start``'s day to ``end``'s that fall on ``days``."""
+    dates = pd.date_range(start.normalize(), end.normalize(), freq="D")
+    return dates[np.isin(np.asarray(dates.day_of_week), days)]
 
 
 def _unwrapped(freq: object) -> str | pd.DateOffset | None:

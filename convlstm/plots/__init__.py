@@ -112,9 +112,7 @@ def closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
     hours is two thirds empty and each day a narrow comb."""
     breaks: list[dict[str, Any]] = []
     session = session_of(freq) if freq else None
-    if freq == "B":
-        breaks.append({"bounds": ["sat", "mon"]})
-    elif session is not None:
+    if session is not None:
         for first, last in closed_day_runs(session.days):
             # plotly counts the days of the week from Sunday (0), ours from Monday
             bounds = [(first + 1) % 7, (last + 2) % 7]
