@@ -105,10 +105,10 @@ def quote(value: Any, limit: int = 40) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    """``"1 cell"``, ``"3 cells"``, ``"2 series"``."""
+    """``"1 cell"``, ``"3 cells"``, ``"2 series"``, ``"1,560 rows"``."""
     if n == 1 or word.endswith("s"):
-        return f"{n} {word}"
-    return f"{n} {word}s"
+        return f"{n:,} {word}"
+    return f"{n:,} {word}s"
 
 
 def and_list(names: Iterable[str]) -> str:

@@ -1295,9 +1295,9 @@ def _step_numbers(df: pd.DataFrame, time_col: str, step: str) -> pd.Series:
         # a step far too short for the span (a millisecond over years) is refused
         # before the grouper makes its bins; the readers check each series
         check_span(known.index[0], known.index[-1], freq, _MAX_SPAN_STEPS)
-    if hours_of(freq) is not None:  # pandas cannot group by opening hours: by
-        # the hour
-        hours = pd.Series(known.index.floor("h"))
+    if (session := hours_of(freq)) is not None:  # pandas cannot group by
+        # opening hours: by the hour
+        hours = pd.Series(session.step_of(known.index))
         steps = hours.rank(method="dense").astype(np.int64) - 1
     else:
         steps = known.groupby(pd.Grouper(freq=freq, closed="left")).ngroup()

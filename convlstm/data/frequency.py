@@ -132,9 +132,10 @@ _OPENING_SHARE = 0.8
 
 
 def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
-    """The opening hours of hourly readings on the hour kept to part of the day
-    or of the week (a shop open 10:00 to 20:00 every day; pandas' business hours,
-    09:00 to 17:00 on weekdays), when they hold at least
+    """The opening hours of hourly readings kept to part of the day or of the
+    week (a shop open 10:00 to 20:00 every day; pandas' business hours, 09:00 to
+    17:00 on weekdays; a stock exchange's hourly bars at 09:30 to 15:30 on
+    weekdays), all at the same minute past the hour, when they hold at least
     ``_OPENING_SHARE`` of those hours, so that the nights, closed days and
     a missed hour or holiday do not make the steps irregular; else None. The
     hours run from the earliest reading's hour to the end of the latest's, on
@@ -142,14 +143,18 @@ def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
     hours only when no hour is missing, and no other opening hours.)"""
     if len(index) < 16 or index.tz is not None:
         return None
-    if (index != index.floor("h")).any():
+    minute = int(index[0].minute)
+    past = pd.Timedelta(minutes=minute)
+    if ((index - past) != (index - past).floor("h")).any():
         return None
     hour = np.asarray(index.hour)
     days = _open_days(index)
     start, end = int(hour.min()), int(hour.max()) + 1
     if days is None or not 2 <= end - start < 24:  # (around the clock: hourly)
         return None
-    hours = OpeningHours(start, end, days)
+    if minute and end > 23:  # (hours past the hour that run past midnight)
+        return None
+    hours = OpeningHours(start, end, days, minute)
     return hours if _fills(index, hours) else None
 
 
@@ -218,16 +223,17 @@ def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
         )
     return (
         f" (the readings fall only {words}: opening hours are read as a "
-        "session only when the readings are hourly, on the hour; "
-        f"read these in {steps})"
+        "session only when the readings are hourly, all at one minute past the "
+        f"hour; read these in {steps})"
     )
 
 
 def opening_hours_step(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str | None:
     """The opening hours that hold readings finer than an hour kept to part of
     the day (a call centre's half hours from 08:00 to 17:30 on weekdays:
-    ``"cbh(08:00-18:00 Mon-Fri)"``), as a step that reads them in hours; None
-    for other readings."""
+    ``"cbh(08:00-18:00 Mon-Fri)"``; a stock's five minutes from 09:30 to 15:55:
+    ``"cbh(09:30-16:30 Mon-Fri)"``, the exchange's hourly bars), as a step that
+    reads them in hours; None for other readings."""
     session = _kept_hours(index, offset)
     return session[1].freq if session is not None and session[1] else None
 
@@ -262,9 +268,13 @@ def _kept_hours(
         words.append("on " + ", ".join(_DAYS[d].title() for d in sorted(days)))
     hours = None
     if part_of_day and offset < pd.Timedelta(hours=1):
-        end = -(-(last + 1) // 60)  # the hour after the last reading's
-        if 2 <= end - first // 60 < 24:
-            hours = OpeningHours(first // 60, end, tuple(sorted(days)))
+        # hours from the first reading's quarter past, half past... (a stock
+        # exchange's 09:30, as its hourly bars run), else from its hour
+        minute = first % 60 if first % 15 == 0 else 0
+        start = first // 60
+        count = -(-(last + 1 - start * 60 - minute) // 60)  # to the last reading's
+        if 2 <= count < 24 and (not minute or start + count <= 23):
+            hours = OpeningHours(start, start + count, tuple(sorted(days)), minute)
     return " ".join(words), hours, days
 
 

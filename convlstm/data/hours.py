@@ -10,7 +10,9 @@ back as the same offset:
 - ``"bh"``: pandas' business hours, 09:00 to 17:00 on weekdays;
 - ``"cbh(10:00-20:00 Mon-Sun)"``: other opening hours (days as a range,
   ``Mon-Sat``, or listed, ``Mon Wed Fri``; a day that ends at midnight as
-  ``16:00-24:00``).
+  ``16:00-24:00``); hours that start past the hour, as a stock exchange's
+  hourly bars do, as ``cbh(09:30-16:30 Mon-Fri)`` (a whole number of hours:
+  the steps 09:30 to 15:30, seven a day).
 
 Each hour is stamped by its start: ``10:00-20:00`` holds the steps 10:00 to
 19:00, ten a day.
@@ -33,7 +35,7 @@ from pandas.tseries.frequencies import to_offset
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS = (0, 1, 2, 3, 4)
 _FORM = re.compile(
-    r"cbh\((\d{1,2}):00-(\d{1,2}):00 ([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)"
+    r"cbh\((\d{1,2}):(\d{2})-(\d{1,2}):(\d{2}) ([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)"
 )
 _DAYS_FORM = re.compile(r"cbd\(([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)")
 
@@ -41,17 +43,23 @@ _DAYS_FORM = re.compile(r"cbd\(([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)")
 @dataclass(frozen=True)
 class OpeningHours:
     """Whole hours from ``start`` to ``end`` (0 to 24, ``end`` after ``start``,
-    less than the whole day) on ``days`` (0 is Monday)."""
+    less than the whole day) on ``days`` (0 is Monday), each starting
+    ``minute`` minutes past the hour (09:30 to 16:30: ``start`` 9, ``end`` 16,
+    ``minute`` 30; such hours end by midnight)."""
 
     start: int
     end: int
     days: tuple[int, ...]
+    minute: int = 0
 
     def __post_init__(self) -> None:
-        if not (0 <= self.start < self.end <= 24) or self.end - self.start == 24:
+        latest = 24 if self.minute == 0 else 23
+        ok = 0 <= self.start < self.end <= latest and self.end - self.start < 24
+        if not ok or not 0 <= self.minute < 60:
             # (pandas steps no session of a whole day: that is hourly data)
             raise ValueError(
-                f"opening hours {self.start}-{self.end}: not part of a day"
+                f"opening hours {self.start}-{self.end} (+{self.minute} min): not "
+                "part of a day"
             )
         if not self.days or any(d not in range(7) for d in self.days):
             raise ValueError(f"opening days {self.days}: not days of the week")
@@ -62,14 +70,23 @@ class OpeningHours:
     @property
     def is_business(self) -> bool:
         """pandas' business hours ("bh": 09:00 to 17:00 on weekdays)."""
-        return (self.start, self.end, self.days) == (9, 17, _WEEKDAYS)
+        business = (self.start, self.end, self.days) == (9, 17, _WEEKDAYS)
+        return business and not self.minute
 
     @property
     def freq(self) -> str:
         """The string form: "bh", or "cbh(10:00-20:00 Mon-Sun)"."""
         if self.is_business:
             return "bh"
-        return f"cbh({self.start:02d}:00-{self.end:02d}:00 {self.day_words})"
+        return f"cbh({self.span} {self.day_words})"
+
+    @property
+    def span(self) -> str:
+        """ "10:00-20:00", "09:30-16:30"."""
+        return f"{self._clock(self.start)}-{self._clock(self.end)}"
+
+    def _clock(self, hour: int) -> str:
+        return f"{hour:02d}:{self.minute:02d}"
 
     @property
     def day_words(self) -> str:
@@ -79,7 +96,7 @@ class OpeningHours:
     def words(self) -> str:
         """ "10:00-20:00 every day", "09:00-17:00 on weekdays",
         "16:00-24:00, Tue-Sun"."""
-        span = f"{self.start:02d}:00-{self.end:02d}:00"
+        span = self.span
         if len(self.days) == 7:
             return f"{span} every day"
         if self.days == _WEEKDAYS:
@@ -92,8 +109,8 @@ class OpeningHours:
         if self.is_business:
             return pd.offsets.BusinessHour()
         return pd.offsets.CustomBusinessHour(
-            start=f"{self.start:02d}:00",
-            end=f"{self.end % 24:02d}:00",
+            start=self._clock(self.start),
+            end=self._clock(self.end % 24),
             weekmask=_weekmask(self.days),
         )
 
@@ -114,49 +131,62 @@ class OpeningHours:
         match = _FORM.fullmatch(text)
         if match is None:
             return None
+        start, minute, end, end_minute, days = match.groups()
+        if minute != end_minute:  # not whole hours: no hourly steps
+            return None
         try:
-            days = _days(match.group(3))
-            return cls(int(match.group(1)), int(match.group(2)), days)
+            return cls(int(start), int(end), _days(days), int(minute))
         except ValueError:
             return None
 
     @classmethod
     def of_offset(cls, off: pd.DateOffset) -> OpeningHours | None:
         """The opening hours a one-hour business-hour offset steps; None for
-        other offsets (and for hours that are not whole or span midnight)."""
+        other offsets (and for hours that are not whole, end on another minute
+        than they start, or span midnight)."""
         if not isinstance(off, pd.offsets.BusinessHour | pd.offsets.CustomBusinessHour):
             return None
         if off.n != 1 or len(off.start) != 1:
             return None
         start, end = off.start[0], off.end[0]
-        if start.minute or end.minute or start.second or end.second:
+        if start.minute != end.minute or start.second or end.second:
             return None
-        a, b = start.hour, end.hour or 24
+        a, b = start.hour, end.hour or (24 if not end.minute else 0)
         if b <= a:
             return None
         days = _mask_days(getattr(off, "weekmask", None) or "Mon Tue Wed Thu Fri")
         if days is None or getattr(off, "holidays", ()):
             return None
-        return cls(a, b, days)
+        return cls(a, b, days, start.minute)
 
     @classmethod
     def union(cls, many: list[OpeningHours]) -> OpeningHours | None:
         """The opening hours that hold all of ``many`` (the earliest opening
-        to the latest closing, on any of their days); None when that is the
-        whole day (hourly steps), or for none."""
+        to the latest closing, on any of their days; in hours on the hour when
+        their hours start on different minutes); None when that is the whole
+        day (hourly steps), or for none."""
         if not many:
             return None
+        minutes = {h.minute for h in many}
+        minute = minutes.pop() if len(minutes) == 1 else 0
         start = min(h.start for h in many)
-        end = max(h.end for h in many)
-        if end - start >= 24:
+        # an hour that ends past the hour ends inside the next whole one
+        end = max(h.end + (h.minute > minute) for h in many)
+        if end - start >= 24 or (minute and end > 23):
             return None
-        return cls(start, end, tuple({d for h in many for d in h.days}))
+        return cls(start, end, tuple({d for h in many for d in h.days}), minute)
 
     # -- times ------------------------------------------------------------------
 
+    def step_of(self, times: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        """The start of the hour (from ``minute`` past) each of ``times`` falls
+        in, in or out of these hours."""
+        past = pd.Timedelta(minutes=self.minute)
+        return (times - past).floor("h") + past
+
     def contains(self, times: pd.DatetimeIndex) -> np.ndarray:
         """Which of ``times`` fall in these hours (by the hour they are in)."""
-        hours = times.floor("h")
+        hours = self.step_of(times)
         hour = np.asarray(hours.hour)
         return np.asarray(
             np.isin(np.asarray(hours.day_of_week), self.days)
@@ -170,7 +200,9 @@ class OpeningHours:
         steps), without a frequency, built at once (pandas steps these hours one
         at a time: a second for 100,000 of them)."""
         days = _dates_on(self.days, start, end)
-        hours = pd.to_timedelta(np.arange(self.start, self.end), unit="h")
+        hours = pd.to_timedelta(
+            np.arange(self.start, self.end) * 60 + self.minute, unit="min"
+        )
         grid = pd.DatetimeIndex((days.to_numpy()[:, None] + hours.to_numpy()).ravel())
         return grid[(grid >= start) & (grid <= end)]
 
@@ -257,6 +289,10 @@ class OpeningDays:
         """The days that hold all of ``many``; None when that is every day."""
         days = {d for session in many for d in session.days}
         return cls(tuple(days)) if many and len(days) < 7 else None
+
+    def step_of(self, times: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        """The day each of ``times`` falls on."""
+        return times.floor("D")
 
     def contains(self, times: pd.DatetimeIndex) -> np.ndarray:
         """Which of ``times`` fall on these days."""

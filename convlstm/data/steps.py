@@ -222,7 +222,7 @@ def _bins(y: pd.Series, freq: str) -> Any:
     hour or day on the grid of those hours or days."""
     if (session := _session(freq)) is None:
         return y.resample(freq, label="left", closed="left")
-    steps = y.index.floor("D" if isinstance(session, OpeningDays) else "h")
+    steps = session.step_of(y.index)
     grid = pd.date_range(steps[0], steps[-1], freq=session.offset)
     return _GridGroups(
         y.groupby(pd.Categorical(steps, categories=grid), observed=False), grid

@@ -118,7 +118,8 @@ def closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
             bounds = [(first + 1) % 7, (last + 2) % 7]
             breaks.append({"bounds": bounds, "pattern": "day of week"})
         if isinstance(session, OpeningHours):
-            bounds = [session.end % 24, session.start]
+            past = session.minute / 60  # (09:30 is 9.5 to plotly)
+            bounds = [session.end % 24 + past, session.start + past]
             breaks.append({"bounds": bounds, "pattern": "hour"})
     if breaks:
         fig.update_xaxes(rangebreaks=breaks)

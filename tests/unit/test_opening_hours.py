@@ -32,10 +32,15 @@ from convlstm.plots import closed_times
 
 
 def _readings(
-    start: int, end: int, days: tuple[int, ...], weeks: int = 8, drop: float = 0.03
+    start: int,
+    end: int,
+    days: tuple[int, ...],
+    weeks: int = 8,
+    drop: float = 0.03,
+    minute: int = 0,
 ) -> pd.DataFrame:
-    """Hourly sales from ``start`` to ``end`` o'clock on ``days``, a few hours
-    missing at random."""
+    """Hourly sales from ``start`` to ``end`` o'clock (``minute`` past) on
+    ``days``, a few hours missing at random."""
     rng = np.random.default_rng(0)
     rows = []
     for day in pd.date_range("2024-01-01", periods=7 * weeks, freq="D"):
@@ -45,7 +50,8 @@ def _readings(
             if rng.random() < drop:
                 continue
             level = 50 + 20 * np.sin((h - start) / (end - start) * np.pi)
-            rows.append((day + pd.Timedelta(hours=h), level + rng.normal(0, 2)))
+            time = day + pd.Timedelta(hours=h, minutes=minute)
+            rows.append((time, level + rng.normal(0, 2)))
     return pd.DataFrame(rows, columns=["time", "sales"])
 
 
@@ -63,6 +69,8 @@ EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
         ("cbh(10:00-20:00 Mon-Sun)", OpeningHours(10, 20, EVERY_DAY)),
         ("cbh(16:00-24:00 Tue-Sat)", OpeningHours(16, 24, (1, 2, 3, 4, 5))),
         ("cbh(08:00-12:00 Mon Wed Fri)", OpeningHours(8, 12, (0, 2, 4))),
+        ("cbh(09:30-16:30 Mon-Fri)", OpeningHours(9, 16, (0, 1, 2, 3, 4), 30)),
+        ("cbh(06:15-23:15 Sat Sun)", OpeningHours(6, 23, (5, 6), 15)),
     ],
 )
 def test_the_string_form_round_trips(text: str, hours: OpeningHours) -> None:
@@ -77,7 +85,8 @@ def test_the_string_form_round_trips(text: str, hours: OpeningHours) -> None:
 @pytest.mark.parametrize(
     "text",
     ["cbh", "cbh(20:00-10:00 Mon-Sun)", "cbh(10:00-20:00 Sun-Mon)",
-     "cbh(10:30-20:00 Mon)", "cbh(10:00-20:00 Moon)", "h", "MS", ""],
+     "cbh(10:30-20:00 Mon)", "cbh(09:30-16:00 Mon-Fri)", "cbh(20:30-24:30 Mon)",
+     "cbh(10:00-20:00 Moon)", "h", "MS", ""],
 )  # fmt: skip
 def test_other_strings_are_no_opening_hours(text: str) -> None:
     assert hours_of(text) is None
@@ -114,6 +123,61 @@ def test_evening_hours_to_midnight() -> None:
     assert freq_of(y) == "cbh(16:00-24:00 Tue-Sun)"
     assert seasonal_periods(y.index) == (8, 48)
     assert future_index(y.index, 9)[-1].day_of_week == 2  # Monday is closed
+
+
+def test_hourly_bars_from_half_past_read_in_their_hours() -> None:
+    # a stock exchange's hourly bars: 09:30 to 15:30 on weekdays
+    y = _series(_readings(9, 16, (0, 1, 2, 3, 4), minute=30))
+    assert freq_of(y) == "cbh(09:30-16:30 Mon-Fri)"
+    assert len(y) == 8 * 5 * 7 and set(y.index.minute) == {30}
+    assert seasonal_periods(y.index) == (7, 35)
+    assert "opening hours (09:30-16:30 on weekdays" in " ".join(y.attrs["notes"])
+    future = future_index(y.index, 8)
+    assert [t.strftime("%a %H:%M") for t in future[[0, 6, 7]]] == [
+        "Mon 09:30",
+        "Mon 15:30",
+        "Tue 09:30",
+    ]
+    pred = make_model("Seasonal naive", horizon=8).fit(y).predict()
+    assert pred.index.equals(future)
+    fig = closed_times(go.Figure(), freq_of(y))
+    breaks = [b.to_plotly_json() for b in fig.layout.xaxis.rangebreaks]
+    assert {"bounds": [16.5, 9.5], "pattern": "hour"} in breaks
+    # bars on different minutes are no session
+    frame = _readings(9, 16, (0, 1, 2, 3, 4), minute=30)
+    frame.loc[::2, "time"] -= pd.Timedelta(minutes=30)
+    with pytest.raises(DataError):
+        _series(frame)
+
+
+def test_five_minute_bars_are_offered_the_exchange_hours() -> None:
+    frame = _readings(9, 16, (0, 1, 2, 3, 4), weeks=2, drop=0.0, minute=30)
+    later = [frame["time"] + pd.Timedelta(minutes=5 * k) for k in range(6)]
+    fives = pd.concat([frame.assign(time=t) for t in later]).sort_values("time")
+    fives = fives[fives["time"].dt.hour * 60 + fives["time"].dt.minute < 16 * 60]
+    with pytest.raises(DataError, match="between 09:30 and 15:55") as caught:
+        _series(fives)
+    step = caught.value.suggested_step
+    assert step == "cbh(09:30-16:30 Mon-Fri)"
+    later = [fives["time"] + pd.Timedelta(weeks=k) for k in (0, 2, 4, 6)]
+    more = pd.concat([fives.assign(time=t) for t in later])
+    y = to_series(read_csv(io.StringIO(more.to_csv(index=False))), step=step)
+    assert freq_of(y) == step and len(y) == 8 * 5 * 7
+    assert "averaged the 1,680 rows in hourly steps (09:30-16:30" in " ".join(
+        y.attrs["notes"]
+    )
+    # the 15:30 bar holds the half hour to the close
+    last = fives[
+        fives["time"]
+        >= fives["time"].iloc[-1].normalize() + pd.Timedelta(hours=15, minutes=30)
+    ]
+    assert y.iloc[-1] == pytest.approx(last["sales"].mean())
+    # hours from different minutes are held by whole hours
+    half_past = OpeningHours(9, 16, (0, 1, 2, 3, 4), 30)
+    assert OpeningHours.union([half_past, OpeningHours(10, 16, (0,))]).freq == "bh"
+    assert OpeningHours.union([half_past, half_past]) == half_past
+    with pytest.raises(ValueError, match="not part of a day"):
+        OpeningHours(20, 24, (0,), 30)
 
 
 def test_too_few_readings_in_the_hours_are_not_read_as_them() -> None:
