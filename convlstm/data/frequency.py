@@ -135,27 +135,44 @@ def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
     """The opening hours of hourly readings kept to part of the day or of the
     week (a shop open 10:00 to 20:00 every day; pandas' business hours, 09:00 to
     17:00 on weekdays; a stock exchange's hourly bars at 09:30 to 15:30 on
-    weekdays), all at the same minute past the hour, when they hold at least
-    ``_OPENING_SHARE`` of those hours, so that the nights, closed days and
-    a missed hour or holiday do not make the steps irregular; else None. The
-    hours run from the earliest reading's hour to the end of the latest's, on
-    the days of the week that have readings. (``pd.infer_freq`` finds business
-    hours only when no hour is missing, and no other opening hours.)"""
+    weekdays, or at 09:30, 10:30, 13:00 and 14:00 around a lunch break), when
+    they hold at least ``_OPENING_SHARE`` of those hours, so that the nights,
+    closed days and a missed hour or holiday do not make the steps irregular;
+    else None. The hours run from the earliest reading's time of day to an hour
+    after the latest's (with up to ``_MAX_SPANS`` spans a day, each at least
+    two hours: times of day an hour apart run on), on the days of the week
+    that have readings. (``pd.infer_freq`` finds business hours only when no
+    hour is missing, and no other opening hours.)"""
     if len(index) < 16 or index.tz is not None:
         return None
-    minute = int(index[0].minute)
-    past = pd.Timedelta(minutes=minute)
-    if ((index - past) != (index - past).floor("h")).any():
+    if (index != index.floor("min")).any():
         return None
-    hour = np.asarray(index.hour)
     days = _open_days(index)
-    start, end = int(hour.min()), int(hour.max()) + 1
-    if days is None or not 2 <= end - start < 24:  # (around the clock: hourly)
+    minutes = np.unique(_minute_of_day(index))
+    runs = _runs(minutes, np.diff(minutes) != 60)
+    if days is None or len(runs) > _MAX_SPANS or any(b - a < 60 for a, b in runs):
         return None
-    if minute and end > 23:  # (hours past the hour that run past midnight)
+    try:
+        hours = OpeningHours(tuple((a, b + 60) for a, b in runs), days)
+    except ValueError:  # around the clock: hourly
         return None
-    hours = OpeningHours(start, end, days, minute)
     return hours if _fills(index, hours) else None
+
+
+#: The most spans of opening hours a day (two around a lunch break, three
+#: around a lunch and a tea break).
+_MAX_SPANS = 3
+
+
+def _minute_of_day(index: pd.DatetimeIndex) -> np.ndarray:
+    return np.asarray(index.hour) * 60 + np.asarray(index.minute)
+
+
+def _runs(values: np.ndarray, cut: np.ndarray) -> list[tuple[int, int]]:
+    """The first and last of each run of sorted ``values``, a run ending
+    wherever ``cut`` (one shorter) is True."""
+    parts = np.split(values, np.flatnonzero(cut) + 1)
+    return [(int(part[0]), int(part[-1])) for part in parts]
 
 
 def opening_days_of(index: pd.DatetimeIndex) -> OpeningDays | None:
@@ -198,7 +215,7 @@ def _hours_note(hours: OpeningHours) -> str:
     """The note that says readings were read as opening hours."""
     closed = "nights and weekends" if hours.is_business else "closed hours and days"
     if len(hours.days) == 7:
-        closed = "nights"
+        closed = "breaks and nights" if len(hours.spans) > 1 else "nights"
     return (
         f"read the readings as opening hours ({hours.words}, each hour stamped by "
         f"its start): the {closed} are not gaps"
@@ -223,8 +240,8 @@ def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
         )
     return (
         f" (the readings fall only {words}: opening hours are read as a "
-        "session only when the readings are hourly, all at one minute past the "
-        f"hour; read these in {steps})"
+        "session only when the readings are hourly; "
+        f"read these in {steps})"
     )
 
 
@@ -250,7 +267,7 @@ def _kept_hours(
         return None
     if len(index) < 16:
         return None
-    minutes = np.asarray(index.hour) * 60 + np.asarray(index.minute)
+    minutes = _minute_of_day(index)
     days = set(np.asarray(index.day_of_week).tolist())
     first, last = int(minutes.min()), int(minutes.max())
     part_of_day = last - first < 20 * 60
@@ -268,14 +285,29 @@ def _kept_hours(
         words.append("on " + ", ".join(_DAYS[d].title() for d in sorted(days)))
     hours = None
     if part_of_day and offset < pd.Timedelta(hours=1):
-        # hours from the first reading's quarter past, half past... (a stock
-        # exchange's 09:30, as its hourly bars run), else from its hour
-        minute = first % 60 if first % 15 == 0 else 0
-        start = first // 60
-        count = -(-(last + 1 - start * 60 - minute) // 60)  # to the last reading's
-        if 2 <= count < 24 and (not minute or start + count <= 23):
-            hours = OpeningHours(start, start + count, tuple(sorted(days)), minute)
+        hours = _hours_holding(np.unique(minutes), tuple(sorted(days)))
     return " ".join(words), hours, days
+
+
+def _hours_holding(minutes: np.ndarray, days: tuple[int, ...]) -> OpeningHours | None:
+    """Whole hours that hold readings at sorted times of day ``minutes`` finer
+    than an hour: a span for each run of them without an hour's break (a
+    lunch break splits the day), from its first reading's quarter or half hour
+    (a stock exchange's 09:30, as its hourly bars run) or else its hour, to
+    the hour that holds its last; None when that is not part of a day."""
+    spans: list[tuple[int, int]] = []
+    for first, last in _runs(minutes, np.diff(minutes) > 60):
+        if spans and first <= spans[-1][1]:
+            first = spans.pop()[0]  # a break shorter than the rounding: one span
+        start = first if first % 15 == 0 else first - first % 60
+        spans.append((start, start - (start - last - 1) // 60 * 60))
+    if len(spans) > _MAX_SPANS:
+        return None
+    try:
+        hours = OpeningHours(tuple(spans), days)
+    except ValueError:
+        return None
+    return hours if hours.per_day >= 2 else None
 
 
 def _semi_monthly(index: pd.DatetimeIndex) -> str | None:

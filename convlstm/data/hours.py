@@ -12,7 +12,9 @@ back as the same offset:
   ``Mon-Sat``, or listed, ``Mon Wed Fri``; a day that ends at midnight as
   ``16:00-24:00``); hours that start past the hour, as a stock exchange's
   hourly bars do, as ``cbh(09:30-16:30 Mon-Fri)`` (a whole number of hours:
-  the steps 09:30 to 15:30, seven a day).
+  the steps 09:30 to 15:30, seven a day); a day with a break, as
+  ``cbh(09:30-11:30 13:00-15:00 Mon-Fri)`` (an exchange closed for lunch:
+  09:30, 10:30, 13:00 and 14:00).
 
 Each hour is stamped by its start: ``10:00-20:00`` holds the steps 10:00 to
 19:00, ten a day.
@@ -25,6 +27,7 @@ pandas whatever its days): ``"B"`` for weekdays, as pandas writes it, else
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -34,59 +37,70 @@ from pandas.tseries.frequencies import to_offset
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS = (0, 1, 2, 3, 4)
+_SPAN = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
 _FORM = re.compile(
-    r"cbh\((\d{1,2}):(\d{2})-(\d{1,2}):(\d{2}) ([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)"
+    r"cbh\(((?:\d{1,2}:\d{2}-\d{1,2}:\d{2} )+)([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)"
 )
 _DAYS_FORM = re.compile(r"cbd\(([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)")
 
 
 @dataclass(frozen=True)
 class OpeningHours:
-    """Whole hours from ``start`` to ``end`` (0 to 24, ``end`` after ``start``,
-    less than the whole day) on ``days`` (0 is Monday), each starting
-    ``minute`` minutes past the hour (09:30 to 16:30: ``start`` 9, ``end`` 16,
-    ``minute`` 30; such hours end by midnight)."""
+    """Opening hours on ``days`` (0 is Monday): one span a day or a few
+    (a lunch break between them), each ``(open, close)`` in minutes after
+    midnight and a whole number of hours long, in order, the last closing by
+    midnight (09:00 to 17:00: ``((540, 1020),)``; an exchange open 09:30 to
+    11:30 and 13:00 to 15:00: ``((570, 690), (780, 900))``). Build the
+    common one-span kind with :meth:`hours`."""
 
-    start: int
-    end: int
+    spans: tuple[tuple[int, int], ...]
     days: tuple[int, ...]
-    minute: int = 0
 
     def __post_init__(self) -> None:
-        latest = 24 if self.minute == 0 else 23
-        ok = 0 <= self.start < self.end <= latest and self.end - self.start < 24
-        if not ok or not 0 <= self.minute < 60:
+        spans = tuple((int(a), int(b)) for a, b in self.spans)
+        ends = [m for span in spans for m in span]
+        ok = bool(spans) and ends == sorted(ends) and ends[0] >= 0
+        ok = ok and ends[-1] <= _DAY and all(a < b for a, b in spans)
+        ok = ok and all((b - a) % 60 == 0 for a, b in spans)
+        ok = ok and all(b < c for (_, b), (c, _) in itertools.pairwise(spans))
+        # closed at some midnight (pandas joins spans that touch over it)
+        ok = ok and (spans[0][0] > 0 or spans[-1][1] < _DAY)
+        if not ok or sum(b - a for a, b in spans) >= _DAY:
             # (pandas steps no session of a whole day: that is hourly data)
-            raise ValueError(
-                f"opening hours {self.start}-{self.end} (+{self.minute} min): not "
-                "part of a day"
-            )
+            raise ValueError(f"opening hours {_span_words(spans)}: not part of a day")
         if not self.days or any(d not in range(7) for d in self.days):
             raise ValueError(f"opening days {self.days}: not days of the week")
+        object.__setattr__(self, "spans", spans)
         object.__setattr__(self, "days", tuple(sorted(set(self.days))))
+
+    @classmethod
+    def hours(
+        cls, start: int, end: int, days: tuple[int, ...], minute: int = 0
+    ) -> OpeningHours:
+        """Whole hours from ``start`` to ``end`` o'clock (24: midnight), each
+        from ``minute`` past: ``hours(9, 16, weekdays, 30)`` is 09:30-16:30."""
+        if not 0 <= minute < 60:
+            raise ValueError(f"opening hours at {minute} minutes past: not a minute")
+        return cls(((start * 60 + minute, end * 60 + minute),), days)
 
     # -- forms ------------------------------------------------------------------
 
     @property
     def is_business(self) -> bool:
         """pandas' business hours ("bh": 09:00 to 17:00 on weekdays)."""
-        business = (self.start, self.end, self.days) == (9, 17, _WEEKDAYS)
-        return business and not self.minute
+        return self.spans == ((540, 1020),) and self.days == _WEEKDAYS
 
     @property
     def freq(self) -> str:
         """The string form: "bh", or "cbh(10:00-20:00 Mon-Sun)"."""
         if self.is_business:
             return "bh"
-        return f"cbh({self.span} {self.day_words})"
+        return f"cbh({_span_words(self.spans, ' ')} {self.day_words})"
 
     @property
     def span(self) -> str:
-        """ "10:00-20:00", "09:30-16:30"."""
-        return f"{self._clock(self.start)}-{self._clock(self.end)}"
-
-    def _clock(self, hour: int) -> str:
-        return f"{hour:02d}:{self.minute:02d}"
+        """ "10:00-20:00", "09:30-11:30 and 13:00-15:00"."""
+        return _span_words(self.spans)
 
     @property
     def day_words(self) -> str:
@@ -109,15 +123,23 @@ class OpeningHours:
         if self.is_business:
             return pd.offsets.BusinessHour()
         return pd.offsets.CustomBusinessHour(
-            start=self._clock(self.start),
-            end=self._clock(self.end % 24),
+            start=[_clock(a) for a, _ in self.spans],
+            end=[_clock(b % _DAY) for _, b in self.spans],
             weekmask=_weekmask(self.days),
         )
 
     @property
     def per_day(self) -> int:
         """Steps a day."""
-        return self.end - self.start
+        return sum(b - a for a, b in self.spans) // 60
+
+    @property
+    def closed(self) -> list[tuple[int, int]]:
+        """The closed parts of a day, ``(from, to)`` in minutes after midnight:
+        the breaks between spans, then the night (which may wrap past
+        midnight, ``to`` before ``from``)."""
+        inner = [(b, c) for (_, b), (c, _) in itertools.pairwise(self.spans)]
+        return [*inner, (self.spans[-1][1] % _DAY, self.spans[0][0])]
 
     @classmethod
     def parse(cls, freq: object) -> OpeningHours | None:
@@ -127,72 +149,84 @@ class OpeningHours:
         if not isinstance(text, str):
             return cls.of_offset(text) if text is not None else None
         if text == "bh":
-            return cls(9, 17, _WEEKDAYS)
+            return cls.hours(9, 17, _WEEKDAYS)
         match = _FORM.fullmatch(text)
         if match is None:
             return None
-        start, minute, end, end_minute, days = match.groups()
-        if minute != end_minute:  # not whole hours: no hourly steps
-            return None
         try:
-            return cls(int(start), int(end), _days(days), int(minute))
+            spans = [_span_of(part) for part in match.group(1).split()]
+            return cls(tuple(spans), _days(match.group(2)))
         except ValueError:
             return None
 
     @classmethod
     def of_offset(cls, off: pd.DateOffset) -> OpeningHours | None:
         """The opening hours a one-hour business-hour offset steps; None for
-        other offsets (and for hours that are not whole, end on another minute
-        than they start, or span midnight)."""
+        other offsets (and for hours that are not whole hours long or span
+        midnight)."""
         if not isinstance(off, pd.offsets.BusinessHour | pd.offsets.CustomBusinessHour):
             return None
-        if off.n != 1 or len(off.start) != 1:
+        if off.n != 1:
             return None
-        start, end = off.start[0], off.end[0]
-        if start.minute != end.minute or start.second or end.second:
-            return None
-        a, b = start.hour, end.hour or (24 if not end.minute else 0)
-        if b <= a:
-            return None
+        spans = []
+        for start, end in zip(off.start, off.end, strict=True):
+            if start.second or end.second:
+                return None
+            a, b = start.hour * 60 + start.minute, end.hour * 60 + end.minute
+            spans.append((a, b or _DAY))
         days = _mask_days(getattr(off, "weekmask", None) or "Mon Tue Wed Thu Fri")
         if days is None or getattr(off, "holidays", ()):
             return None
-        return cls(a, b, days, start.minute)
+        try:
+            return cls(tuple(spans), days)
+        except ValueError:
+            return None
 
     @classmethod
     def union(cls, many: list[OpeningHours]) -> OpeningHours | None:
-        """The opening hours that hold all of ``many`` (the earliest opening
-        to the latest closing, on any of their days; in hours on the hour when
-        their hours start on different minutes); None when that is the whole
-        day (hourly steps), or for none."""
+        """The opening hours that hold all of ``many``: their own, on any of
+        their days, when they keep the same hours; else one span from the
+        earliest opening to the latest closing (from the hour when they open
+        on different minutes); None when that is the whole day (hourly
+        steps), or for none."""
         if not many:
             return None
-        minutes = {h.minute for h in many}
-        minute = minutes.pop() if len(minutes) == 1 else 0
-        start = min(h.start for h in many)
-        # an hour that ends past the hour ends inside the next whole one
-        end = max(h.end + (h.minute > minute) for h in many)
-        if end - start >= 24 or (minute and end > 23):
+        days = tuple({d for h in many for d in h.days})
+        if len({h.spans for h in many}) == 1:
+            return cls(many[0].spans, days)
+        opens = {h.spans[0][0] for h in many}
+        first = min(opens)
+        if len({m % 60 for m in opens}) > 1:
+            first -= first % 60
+        last = max(h.spans[-1][1] for h in many)
+        last += -(last - first) % 60  # whole hours from the first opening
+        try:
+            return cls(((first, last),), days)
+        except ValueError:
             return None
-        return cls(start, end, tuple({d for h in many for d in h.days}), minute)
 
     # -- times ------------------------------------------------------------------
 
     def step_of(self, times: pd.DatetimeIndex) -> pd.DatetimeIndex:
-        """The start of the hour (from ``minute`` past) each of ``times`` falls
-        in, in or out of these hours."""
-        past = pd.Timedelta(minutes=self.minute)
-        return (times - past).floor("h") + past
+        """The start of the step each of ``times`` falls in: the hour from its
+        span's opening (in the hours or out of them: a time before the first
+        opening by the first span's hours)."""
+        day = times.floor("D")
+        minute = np.asarray((times - day) // pd.Timedelta(minutes=1))
+        opens = np.array([a for a, _ in self.spans])
+        which = np.clip(np.searchsorted(opens, minute, side="right") - 1, 0, None)
+        start = opens[which] + (minute - opens[which]) // 60 * 60
+        return day + pd.to_timedelta(start, unit="min")
 
     def contains(self, times: pd.DatetimeIndex) -> np.ndarray:
-        """Which of ``times`` fall in these hours (by the hour they are in)."""
-        hours = self.step_of(times)
-        hour = np.asarray(hours.hour)
+        """Which of ``times`` fall in these hours (by the step they are in)."""
+        steps = self.step_of(times)
+        minute = np.asarray((steps - steps.floor("D")) // pd.Timedelta(minutes=1))
+        inside = np.zeros(len(times), dtype=bool)
+        for a, b in self.spans:
+            inside |= (minute >= a) & (minute < b)
         return np.asarray(
-            np.isin(np.asarray(hours.day_of_week), self.days)
-            & (hour >= self.start)
-            & (hour < self.end),
-            dtype=bool,
+            inside & np.isin(np.asarray(steps.day_of_week), self.days), dtype=bool
         )
 
     def times(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
@@ -200,11 +234,38 @@ class OpeningHours:
         steps), without a frequency, built at once (pandas steps these hours one
         at a time: a second for 100,000 of them)."""
         days = _dates_on(self.days, start, end)
-        hours = pd.to_timedelta(
-            np.arange(self.start, self.end) * 60 + self.minute, unit="min"
-        )
+        minutes = np.concatenate([np.arange(a, b, 60) for a, b in self.spans])
+        hours = pd.to_timedelta(minutes, unit="min")
         grid = pd.DatetimeIndex((days.to_numpy()[:, None] + hours.to_numpy()).ravel())
         return grid[(grid >= start) & (grid <= end)]
+
+
+_DAY = 24 * 60
+
+
+def _clock(minutes: int) -> str:
+    """ "09:30" (24:00 for midnight at a day's end)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _span_words(spans: tuple[tuple[int, int], ...], sep: str = " and ") -> str:
+    """ "09:30-11:30 and 13:00-15:00" (or joined by ``sep``)."""
+    return sep.join(f"{_clock(a)}-{_clock(b)}" for a, b in spans)
+
+
+def _span_of(text: str) -> tuple[int, int]:
+    """ "09:30-16:30" as minutes after midnight (24:00 is midnight).
+
+    Raises:
+        ValueError: not such a span.
+    """
+    match = _SPAN.fullmatch(text)
+    if match is None:
+        raise ValueError(f"opening hours {text}")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if m1 > 59 or m2 > 59:
+        raise ValueError(f"opening hours {text}")
+    return h1 * 60 + m1, h2 * 60 + m2
 
 
 @dataclass(frozen=True)

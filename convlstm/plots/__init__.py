@@ -118,9 +118,9 @@ def closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
             bounds = [(first + 1) % 7, (last + 2) % 7]
             breaks.append({"bounds": bounds, "pattern": "day of week"})
         if isinstance(session, OpeningHours):
-            past = session.minute / 60  # (09:30 is 9.5 to plotly)
-            bounds = [session.end % 24 + past, session.start + past]
-            breaks.append({"bounds": bounds, "pattern": "hour"})
+            for shut, opens in session.closed:  # (09:30 is 9.5 to plotly)
+                bounds = [shut / 60, opens / 60]
+                breaks.append({"bounds": bounds, "pattern": "hour"})
     if breaks:
         fig.update_xaxes(rangebreaks=breaks)
     return fig

@@ -65,12 +65,16 @@ EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
 @pytest.mark.parametrize(
     ("text", "hours"),
     [
-        ("bh", OpeningHours(9, 17, (0, 1, 2, 3, 4))),
-        ("cbh(10:00-20:00 Mon-Sun)", OpeningHours(10, 20, EVERY_DAY)),
-        ("cbh(16:00-24:00 Tue-Sat)", OpeningHours(16, 24, (1, 2, 3, 4, 5))),
-        ("cbh(08:00-12:00 Mon Wed Fri)", OpeningHours(8, 12, (0, 2, 4))),
-        ("cbh(09:30-16:30 Mon-Fri)", OpeningHours(9, 16, (0, 1, 2, 3, 4), 30)),
-        ("cbh(06:15-23:15 Sat Sun)", OpeningHours(6, 23, (5, 6), 15)),
+        ("bh", OpeningHours.hours(9, 17, (0, 1, 2, 3, 4))),
+        ("cbh(10:00-20:00 Mon-Sun)", OpeningHours.hours(10, 20, EVERY_DAY)),
+        ("cbh(16:00-24:00 Tue-Sat)", OpeningHours.hours(16, 24, (1, 2, 3, 4, 5))),
+        ("cbh(08:00-12:00 Mon Wed Fri)", OpeningHours.hours(8, 12, (0, 2, 4))),
+        ("cbh(09:30-16:30 Mon-Fri)", OpeningHours.hours(9, 16, (0, 1, 2, 3, 4), 30)),
+        ("cbh(06:15-23:15 Sat Sun)", OpeningHours.hours(6, 23, (5, 6), 15)),
+        (
+            "cbh(09:30-11:30 13:00-15:00 Mon-Fri)",
+            OpeningHours(((570, 690), (780, 900)), (0, 1, 2, 3, 4)),
+        ),
     ],
 )
 def test_the_string_form_round_trips(text: str, hours: OpeningHours) -> None:
@@ -86,6 +90,7 @@ def test_the_string_form_round_trips(text: str, hours: OpeningHours) -> None:
     "text",
     ["cbh", "cbh(20:00-10:00 Mon-Sun)", "cbh(10:00-20:00 Sun-Mon)",
      "cbh(10:30-20:00 Mon)", "cbh(09:30-16:00 Mon-Fri)", "cbh(20:30-24:30 Mon)",
+     "cbh(09:00-12:00 11:00-15:00 Mon)", "cbh(00:00-03:00 04:00-24:00 Mon)",
      "cbh(10:00-20:00 Moon)", "h", "MS", ""],
 )  # fmt: skip
 def test_other_strings_are_no_opening_hours(text: str) -> None:
@@ -173,11 +178,77 @@ def test_five_minute_bars_are_offered_the_exchange_hours() -> None:
     ]
     assert y.iloc[-1] == pytest.approx(last["sales"].mean())
     # hours from different minutes are held by whole hours
-    half_past = OpeningHours(9, 16, (0, 1, 2, 3, 4), 30)
-    assert OpeningHours.union([half_past, OpeningHours(10, 16, (0,))]).freq == "bh"
+    half_past = OpeningHours.hours(9, 16, (0, 1, 2, 3, 4), 30)
+    assert (
+        OpeningHours.union([half_past, OpeningHours.hours(10, 16, (0,))]).freq == "bh"
+    )
     assert OpeningHours.union([half_past, half_past]) == half_past
     with pytest.raises(ValueError, match="not part of a day"):
-        OpeningHours(20, 24, (0,), 30)
+        OpeningHours.hours(20, 24, (0,), 30)
+
+
+def _at(days: pd.DatetimeIndex, minutes: list[int], drop: int = 5) -> pd.DataFrame:
+    """Readings at ``minutes`` after midnight on ``days``, ``drop`` left out."""
+    rng = np.random.default_rng(1)
+    times = pd.DatetimeIndex(
+        [d + pd.Timedelta(minutes=m) for d in days for m in minutes]
+    )
+    times = times.delete(rng.choice(len(times), drop, replace=False))
+    values = 100 + np.cumsum(rng.normal(0, 1, len(times)))
+    return pd.DataFrame({"time": times, "close": values})
+
+
+def test_a_day_with_a_lunch_break_reads_in_its_two_spans(tmp_path) -> None:
+    # the Shanghai exchange's hourly bars: 09:30, 10:30, 13:00, 14:00
+    days = pd.bdate_range("2024-01-01", periods=40)
+    y = _series(_at(days, [570, 630, 780, 840]))
+    assert freq_of(y) == "cbh(09:30-11:30 13:00-15:00 Mon-Fri)"
+    assert len(y) == 40 * 4 and seasonal_periods(y.index) == (4, 20)
+    notes = " ".join(y.attrs["notes"])
+    assert "(09:30-11:30 and 13:00-15:00 on weekdays, each hour" in notes
+    assert frequency_words(freq_of(y)) == (
+        "hourly, 09:30-11:30 and 13:00-15:00 on weekdays"
+    )
+    future = future_index(y.index, 5)
+    assert list(future.strftime("%a %H:%M")) == [
+        "Mon 09:30",
+        "Mon 10:30",
+        "Mon 13:00",
+        "Mon 14:00",
+        "Tue 09:30",
+    ]
+    fig = closed_times(go.Figure(), freq_of(y))
+    breaks = [b.to_plotly_json() for b in fig.layout.xaxis.rangebreaks]
+    assert {"bounds": [11.5, 13], "pattern": "hour"} in breaks
+    assert {"bounds": [15, 9.5], "pattern": "hour"} in breaks
+    model = ConvLSTMForecaster(
+        horizon=4, epochs=1, hidden_size=4, init="scratch", seed=0
+    ).fit(y)
+    model.save(tmp_path / "bars.convlstm")
+    again = load_model(tmp_path / "bars.convlstm").predict()
+    assert again.index.equals(future[:4])
+    # a restaurant's lunch and dinner, every day
+    every = pd.date_range("2024-01-01", periods=30)
+    meals = [h * 60 for h in (11, 12, 13, 17, 18, 19, 20, 21)]
+    dinner = _series(_at(every, meals))
+    assert freq_of(dinner) == "cbh(11:00-14:00 17:00-22:00 Mon-Sun)"
+    assert "the breaks and nights are not gaps" in " ".join(dinner.attrs["notes"])
+    # around the clock but for one hour of the day: hourly, the hour filled
+    assert freq_of(_series(_at(every, [h * 60 for h in range(24) if h != 3]))) == "h"
+
+
+def test_five_minute_bars_around_a_lunch_break_are_offered_both_spans() -> None:
+    days = pd.bdate_range("2024-01-01", periods=10)
+    minutes = [*range(570, 690, 5), *range(780, 900, 5)]
+    frame = _at(days, minutes)
+    with pytest.raises(DataError, match="between 09:30 and 14:55") as caught:
+        _series(frame)
+    step = caught.value.suggested_step
+    assert step == "cbh(09:30-11:30 13:00-15:00 Mon-Fri)"
+    y = to_series(read_csv(io.StringIO(frame.to_csv(index=False))), step=step)
+    assert freq_of(y) == step and len(y) == 10 * 4
+    first_lunch = frame["time"].between("2024-01-01 13:00", "2024-01-01 13:55")
+    assert y.iloc[2] == pytest.approx(frame.loc[first_lunch, "close"].mean())
 
 
 def test_too_few_readings_in_the_hours_are_not_read_as_them() -> None:
@@ -228,7 +299,7 @@ def test_an_event_log_sums_into_opening_hours() -> None:
     notes: list[str] = []
     out = combine_rows(y, notes, agg="sum", step="cbh(10:00-20:00 Mon-Sat)")
     assert freq_of(out) == "cbh(10:00-20:00 Mon-Sat)"
-    assert OpeningHours(10, 20, (0, 1, 2, 3, 4, 5)).contains(out.index).all()
+    assert OpeningHours.hours(10, 20, (0, 1, 2, 3, 4, 5)).contains(out.index).all()
     assert "outside the opening hours (10:00-20:00, Mon-Sat" in " ".join(notes)
     assert check_step("cbh(9:00-17:00 mon-fri)") == "bh"  # one spelling of each
     assert check_step("cbh(10:00-20:00 Mon Tue Wed Thu Fri Sat)") == (
@@ -266,7 +337,9 @@ def test_shops_with_different_hours_are_offered_hours_that_hold_them_all() -> No
     panel = to_panel(read_csv(io.StringIO(text)), step=step, agg="sum")
     assert panel.attrs["freq"] == step
     assert (
-        OpeningHours.union([OpeningHours(0, 12, (0,)), OpeningHours(12, 24, (1,))])
+        OpeningHours.union(
+            [OpeningHours.hours(0, 12, (0,)), OpeningHours.hours(12, 24, (1,))]
+        )
         is None
     )
 
