@@ -11,7 +11,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .cells import cell_text, clock_change_words, format_time, plural, quote, same_name
+from .cells import (
+    and_list,
+    cell_text,
+    clock_change_words,
+    format_time,
+    plural,
+    quote,
+    same_name,
+)
 from .columns import (
     combine_time_columns,
     identify_series,
@@ -1197,6 +1205,49 @@ def _made_up(share: float, advice: str) -> str:
     return f"; that is {share:.0%} of the series made up, not read{advice}"
 
 
+def _weekly_gaps(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> str:
+    """For missing times of a series read more often than daily that mostly
+    recur at the same times of the week, missing in nearly every week (a shop
+    that opens later on Saturdays, read in its weekday hours): words that name
+    them ("; they recur nearly every week (Saturdays at 09:00, 16:00 and
+    17:00) ..."); "" for
+    missing times that do not recur."""
+    if len(stamps) < 3 or (grid == grid.normalize()).all():
+        return ""
+
+    def slots(times: pd.DatetimeIndex) -> np.ndarray:
+        return np.asarray(
+            times.day_of_week * 1440 + times.hour * 60 + times.minute, dtype=np.int64
+        )
+
+    missing = np.bincount(slots(stamps), minlength=7 * 1440)
+    every = np.bincount(slots(grid), minlength=7 * 1440)
+    recur = np.flatnonzero((missing >= 3) & (missing >= _RECUR_SHARE * every))
+    if missing[recur].sum() < 0.5 * len(stamps):
+        return ""
+    days = []
+    for day in sorted(set(recur // 1440)):
+        times = [
+            f"{m // 60:02d}:{m % 60:02d}" for m in recur[recur // 1440 == day] % 1440
+        ]
+        shown = times if len(times) <= 6 else [*times[:4], f"{len(times) - 4} more"]
+        days.append(f"{_DAYS_PLURAL[day]} at {and_list(shown)}")
+    listed = "; ".join(days[:3]) + ("; ..." if len(days) > 3 else "")
+    return (
+        f"; they recur nearly every week ({listed}), as hours closed on some days "
+        "would: filled in, not read, and left out of the backtests' scores"
+    )
+
+
+#: Share of a time of the week's occurrences that must be missing for it to
+#: recur (:func:`_weekly_gaps`).
+_RECUR_SHARE = 0.8
+_DAYS_PLURAL = (
+    "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays",
+    "Sundays",
+)  # fmt: skip
+
+
 def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Series:
     """Reindex ``y`` on ``grid``; interpolate missing timestamps and values."""
     missing = np.isnan(y.to_numpy())
@@ -1220,6 +1271,7 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
             f"filled {plural(len(new_stamps), 'missing timestamp')} by linear "
             "interpolation "
             f"(first at {format_time(new_stamps[0])}{clock}){made_up}"
+            + _weekly_gaps(new_stamps, grid)
         )
     if missing.any():
         every = np.unique(np.diff(np.flatnonzero(~missing)))

@@ -123,6 +123,22 @@ def test_closed_days_are_no_gaps_and_business_hours_stay_bh() -> None:
     assert seasonal_periods(office.index) == (8, 40)
 
 
+def test_shorter_hours_on_saturdays_are_said_to_recur() -> None:
+    week = _readings(9, 18, (0, 1, 2, 3, 4), drop=0.0)
+    saturday = _readings(10, 16, (5,), drop=0.0)
+    y = _series(pd.concat([week, saturday]).sort_values("time"))
+    assert freq_of(y) == "cbh(09:00-18:00 Mon-Sat)"
+    filled = [n for n in y.attrs["notes"] if n.startswith("filled")]
+    assert (
+        "they recur nearly every week (Saturdays at 09:00, 16:00 and 17:00)"
+        in (filled[0])
+    )
+    # missed hours here and there do not recur
+    shop = _series(_readings(10, 20, EVERY_DAY))
+    filled = [n for n in shop.attrs["notes"] if n.startswith("filled")]
+    assert filled and "recur" not in filled[0]
+
+
 def test_evening_hours_to_midnight() -> None:
     y = _series(_readings(16, 24, (1, 2, 3, 4, 5, 6)))
     assert freq_of(y) == "cbh(16:00-24:00 Tue-Sun)"
