@@ -1168,6 +1168,7 @@ _MONTH_OF = {
     for i, words in enumerate(_FOREIGN_MONTHS)
     for word in words.split()
 }
+_ENGLISH_ABBREVIATION = {m.lower(): m[:3].title() for m in MONTHS}
 _WORD = re.compile(r"([^\W\d_]+)\.?")
 
 
@@ -1196,8 +1197,10 @@ def _month_words(present: pd.Series) -> pd.Series:
     lettered = present.str.contains(r"[^\W\d_]{3}", regex=True)
 
     def english(match: re.Match) -> str:
-        word = match.group(1)
-        month = _MONTH_OF.get(word.lower())
+        word = match.group(1).lower()
+        # English names too, so that one format reads "Jan 2020" (from
+        # "Januar") and "Apr 2020" (from "April", German and English alike)
+        month = _MONTH_OF.get(word) or _ENGLISH_ABBREVIATION.get(word)
         return match.group(0) if month is None else month
 
     cells = present[lettered]

@@ -1831,6 +1831,26 @@ def test_a_destatis_table_joins_german_months_above_its_footer():
     assert "left out 3 rows at the end of the file from row" in notes
 
 
+@pytest.mark.parametrize(
+    "months",
+    [
+        "Januar Februar März April Mai Juni Juli August September Oktober "
+        "November Dezember",
+        "janvier février mars avril mai juin juillet août septembre octobre "
+        "novembre décembre",
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre "
+        "noviembre diciembre",
+    ],
+)
+def test_month_names_of_other_languages_read_in_one_format(months):
+    # German "April", "August", "September", "November" are English names too:
+    # read alike, not as a column that mixes formats
+    rows = [f"{m} {2020 + i // 12},{i}" for i, m in enumerate(months.split() * 3)]
+    y = to_series(read_csv(("Monat,Wert\n" + "\n".join(rows)).encode()))
+    assert y.index.equals(pd.date_range("2020-01-01", periods=36, freq="MS"))
+    assert not any("mixes date formats" in n for n in y.attrs["notes"])
+
+
 @pytest.mark.parametrize("fmt", ["%Y-M%m", "%b%y", "%b%Y", "%B%Y", "%m/%y", "%b/%y"])
 def test_months_written_without_a_space_read_as_months(fmt):
     # "2018-M01" (statistics offices), Excel's "mmmyy" ("Jan18"), "Jan2018"
