@@ -100,13 +100,21 @@ def regular_freq(
     midnight = bool((index == index.normalize()).all())
     if midnight and (semi := _semi_monthly(index)) is not None:
         return semi, index, []
+    basis = "the most common time step ({:.0%} of steps)"
     try:
         mode, share = _common_step(seconds, midnight, name)
     except DataError:
-        found = _one_per_period(index)
-        if found is None:
-            raise
-        return _per_period(index, found)
+        jittered = None if midnight else _jittered_step(index, seconds)
+        if jittered is None:
+            found = _one_per_period(index)
+            if found is None:
+                raise
+            return _per_period(index, found)
+        mode, share = jittered
+        basis = (
+            "the readings' typical time step, which varies by up to a quarter of "
+            "itself ({:.0%} of the readings lie within that of its grid)"
+        )
     if not midnight and _calendar_length(mode):
         # a month of about 30.5 days stamped mid-month at varying hours (climate
         # models' 1850-01-16 12:00, 1850-02-15 00:00): months, not 732 hours
@@ -115,9 +123,8 @@ def regular_freq(
             return _per_period(index, found)
     freq, snapped, where = _grid(index, mode, seconds, midnight)
     notes = [
-        f"inferred the frequency {frequency_words(freq)} ({freq}) from the most "
-        "common time step "
-        f"({share:.0%} of steps)"
+        f"inferred the frequency {frequency_words(freq)} ({freq}) from "
+        + basis.format(share)
     ]
     moved = int((snapped != index).sum())
     if moved:
@@ -337,6 +344,36 @@ def _semi_monthly(index: pd.DatetimeIndex) -> str | None:
     return freq if mid[0] == 15 else f"{freq}-{mid[0]}"
 
 
+#: Share of readings within a quarter step of one grid for readings whose
+#: steps vary (a sensor's second with its clock's jitter) to be read in it.
+_JITTER_SHARE = 0.9
+
+
+def _jittered_step(
+    index: pd.DatetimeIndex, seconds: np.ndarray
+) -> tuple[float, float] | None:
+    """A round step shorter than a day (a second, a minute, a quarter hour)
+    that readings keep whose own steps vary by more than the 2% a common step
+    allows (a logger's seconds, each a few hundred milliseconds late or early):
+    the round step nearest the median step, when that is within 10% of it and
+    at least ``_JITTER_SHARE`` of the readings lie within a quarter step of one
+    grid of it (the jitter does not add up: a clock that drifts does not keep
+    a step); returns it and that share, or None."""
+    positive = seconds[seconds > 0]
+    if len(positive) < 10:
+        return None
+    median = float(np.median(positive))
+    step = float(_NICE_STEPS[np.argmin(np.abs(np.log(_NICE_STEPS / median)))])
+    if step >= _DAY or abs(median - step) > 0.1 * step:
+        return None
+    elapsed = (index.asi8 - index.asi8[0]) * (_NANOSECONDS[index.unit] / 1e9)
+    angle = 2 * np.pi * elapsed / step
+    phase = np.angle(np.exp(1j * angle).mean())
+    off = np.abs(np.angle(np.exp(1j * (angle - phase)))) / (2 * np.pi)
+    share = float((off <= 0.25).mean())
+    return (step, share) if share >= _JITTER_SHARE else None
+
+
 def _common_step(seconds: np.ndarray, midnight: bool, name: str) -> tuple[float, float]:
     """The most common step (seconds, or a calendar bucket) and its share of steps."""
     buckets = seconds
@@ -512,7 +549,10 @@ def _snap_fixed(index: pd.DatetimeIndex, step: pd.Timedelta) -> pd.DatetimeIndex
     else:
         allowed = max(2 * jitter, units(pd.Timedelta(seconds=1)))
         last = units(_PHASE_UNITS[-1])
-        for unit in (units(u) for u in _PHASE_UNITS if 10 * units(u) <= width):
+        # the step itself first: readings a few hundred milliseconds off each
+        # second keep the whole seconds
+        tried = [step, *(u for u in _PHASE_UNITS if 10 * units(u) <= width)]
+        for unit in (units(u) for u in tried):
             rounded = np.round(phase / unit) * unit
             if abs(rounded - phase) <= allowed or unit == last:
                 phase = rounded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -234,3 +235,25 @@ def test_a_step_of_centuries_does_not_overflow():
         to_series(
             read_csv(io.StringIO("time,v\n16770922,1\n2261-11-03,2\n2261-11-10,3\n"))
         )
+
+
+def test_a_loggers_seconds_with_jitter_read_as_seconds():
+    # each reading up to 300 ms late: steps from 0.7 to 1.3 s, no common one
+    rng = np.random.default_rng(0)
+    late = pd.to_timedelta(rng.integers(0, 300, 200), unit="ms")
+    times = pd.date_range("2024-01-01", periods=200, freq="s") + late
+    text = "t,v\n" + "\n".join(f"{t.isoformat()},{i}" for i, t in enumerate(times))
+    y = to_series(read_csv(io.StringIO(text)))
+    assert y.index.freqstr == "s" and len(y) == 200
+    assert y.index[1] == pd.Timestamp("2024-01-01 00:00:01")  # whole seconds
+    assert "typical time step, which varies" in " ".join(y.attrs["notes"])
+    # a clock that runs slow keeps its own step
+    slow = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(300) * 1.05, "s")
+    text = "t,v\n" + "\n".join(f"{t.isoformat()},{i}" for i, t in enumerate(slow))
+    assert to_series(read_csv(io.StringIO(text))).index.freqstr == "1050ms"
+    # steps that vary by more than a quarter of themselves stay refused
+    late = pd.to_timedelta(rng.integers(0, 700, 200), unit="ms")
+    times = pd.date_range("2024-01-01", periods=200, freq="s") + late
+    text = "t,v\n" + "\n".join(f"{t.isoformat()},{i}" for i, t in enumerate(times))
+    with pytest.raises(DataError, match="irregular"):
+        to_series(read_csv(io.StringIO(text)))
