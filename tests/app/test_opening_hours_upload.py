@@ -8,7 +8,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import upload
-from tests.unit.test_opening_hours import EVERY_DAY, _readings
+from tests.unit.test_opening_hours import EVERY_DAY, _at, _readings
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
@@ -59,3 +59,21 @@ def test_a_shop_closed_on_sundays_reads_in_six_day_weeks(app: AppTest) -> None:
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Frequency"] == "6 days a week"
     assert metrics["Season length"] == "6"
+
+
+def test_five_minute_bars_around_a_lunch_break_read_in_the_exchanges_hours(
+    app: AppTest,
+) -> None:
+    days = pd.bdate_range("2024-01-01", periods=10)
+    frame = _at(days, [*range(570, 690, 5), *range(780, 900, 5)])
+    upload(app, "bars.csv", _csv(frame), check=False)
+    assert not app.exception, app.exception
+    button = next(b for b in app.button if "Read the data in hourly steps" in b.label)
+    assert "09:30-11:30 and 13:00-15:00 on weekdays" in button.label
+    button.click().run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.selectbox(key="step").value == "cbh(09:30-11:30 13:00-15:00 Mon-Fri)"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Frequency"] == "opening hours"
+    assert metrics["Season length"] == "4 and 20"
