@@ -108,6 +108,7 @@ def regular_freq(
         if jittered is None:
             found = _one_per_period(index)
             if found is None:
+                _offer_hours(index, name)
                 raise
             return _per_period(index, found)
         mode, share = jittered
@@ -372,6 +373,33 @@ def _jittered_step(
     off = np.abs(np.angle(np.exp(1j * (angle - phase)))) / (2 * np.pi)
     share = float((off <= 0.25).mean())
     return (step, share) if share >= _JITTER_SHARE else None
+
+
+#: Rows an hour, on average, that irregular times (an event log) kept to part
+#: of the day must hold to be offered hourly steps in those hours.
+_EVENTS_PER_HOUR = 2
+
+
+def _offer_hours(index: pd.DatetimeIndex, name: str) -> None:
+    """For irregular times kept to part of the day (a shop's sales at their
+    clock times, 10:00 to 20:00), at least ``_EVENTS_PER_HOUR`` an hour:
+    refuse them with the hours that hold them, as a step to read them in
+    (``suggested_step``, which the app offers); nothing for other times."""
+    session = _kept_hours(index, pd.offsets.Minute())
+    hours = session[1] if session is not None else None
+    if hours is None:
+        return
+    if len(index) < _EVENTS_PER_HOUR * len(hours.times(index[0], index[-1])):
+        return
+    days = "business-day" if session[2] <= {0, 1, 2, 3, 4} else "daily"
+    exc = DataError(
+        f"column {quote(name)}: the times are irregular (an event log?) and fall "
+        f"only {session[0]}; read them in {step_words(hours.freq)} or "
+        f"{days} steps {WHERE_TO_CHOOSE}, each step's rows summed, counted or "
+        "averaged (agg=..., --agg, or Rows in one step on the Data page)"
+    )
+    exc.suggested_step = hours.freq
+    raise exc
 
 
 def _common_step(seconds: np.ndarray, midnight: bool, name: str) -> tuple[float, float]:

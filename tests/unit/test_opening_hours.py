@@ -419,3 +419,30 @@ def test_an_event_log_sums_into_opening_days_and_shops_of_different_days() -> No
     with pytest.raises(DataError, match="such as daily steps") as caught:
         to_panel(read_csv(io.StringIO(frame.to_csv(index=False))))
     assert caught.value.suggested_step == "D"
+
+
+def test_an_event_log_in_opening_hours_is_offered_them() -> None:
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2024-01-01", periods=30)
+
+    def log(per_day: int) -> str:
+        seconds = rng.uniform(10 * 3600, 20 * 3600, (len(days), per_day))
+        times = sorted(
+            d + pd.Timedelta(seconds=int(s))
+            for d, row in zip(days, seconds, strict=True)
+            for s in row
+        )
+        return pd.DataFrame({"time": times, "amount": 1.0}).to_csv(index=False)
+
+    text = log(40)
+    with pytest.raises(DataError, match="irregular .an event log.. and fall") as caught:
+        _series(pd.read_csv(io.StringIO(text)))
+    assert "hourly steps (10:00-20:00 every day) or daily steps" in str(caught.value)
+    step = caught.value.suggested_step
+    assert step == "cbh(10:00-20:00 Mon-Sun)"
+    y = to_series(read_csv(io.StringIO(text)), step=step, agg="count")
+    assert len(y) == 30 * 10 and y.sum() == 30 * 40
+    # a few sales a day: hourly steps would be mostly empty, none offered
+    with pytest.raises(DataError, match="the time steps are irregular") as caught:
+        _series(pd.read_csv(io.StringIO(log(5))))
+    assert getattr(caught.value, "suggested_step", None) is None
