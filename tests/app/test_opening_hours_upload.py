@@ -15,6 +15,21 @@ def _csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode()
 
 
+def _read_in_the_offered_hours(app: AppTest, words: str, step: str) -> dict:
+    """Click the Data page's button that reads a refused upload in the hourly
+    steps the message offers (``words``: their hours): the upload then reads in
+    ``step``; returns the metrics shown."""
+    button = next(b for b in app.button if "Read the data in hourly steps" in b.label)
+    assert words in button.label
+    button.click().run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.selectbox(key="step").value == step
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Frequency"] == "opening hours"
+    return metrics
+
+
 def test_a_shop_upload_reads_its_opening_hours(app: AppTest) -> None:
     upload(app, "shop.csv", _csv(_readings(10, 20, EVERY_DAY, weeks=4)))
     metrics = {m.label: m.value for m in app.metric}
@@ -37,14 +52,7 @@ def test_shops_with_different_hours_are_read_in_hours_that_hold_them_all(
     upload(app, "shops.csv", _csv(pd.concat(shops)), check=False)
     assert not app.exception, app.exception
     assert any("do not share one frequency" in e.value for e in app.error)
-    button = next(b for b in app.button if "Read the data in hourly steps" in b.label)
-    assert "09:00-21:00 every day" in button.label
-    button.click().run()
-    assert not app.exception, app.exception
-    assert not app.error, [e.value for e in app.error]
-    assert app.selectbox(key="step").value == "cbh(09:00-21:00 Mon-Sun)"
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Frequency"] == "opening hours"
+    _read_in_the_offered_hours(app, "09:00-21:00 every day", "cbh(09:00-21:00 Mon-Sun)")
     # the data's label says the step
     shown = " ".join(m.value for m in app.sidebar.markdown).replace("\\", "")
     assert "shops.csv · hourly (09:00-21:00 every day) means" in shown
@@ -68,12 +76,9 @@ def test_five_minute_bars_around_a_lunch_break_read_in_the_exchanges_hours(
     frame = _at(days, [*range(570, 690, 5), *range(780, 900, 5)])
     upload(app, "bars.csv", _csv(frame), check=False)
     assert not app.exception, app.exception
-    button = next(b for b in app.button if "Read the data in hourly steps" in b.label)
-    assert "09:30-11:30 and 13:00-15:00 on weekdays" in button.label
-    button.click().run()
-    assert not app.exception, app.exception
-    assert not app.error, [e.value for e in app.error]
-    assert app.selectbox(key="step").value == "cbh(09:30-11:30 13:00-15:00 Mon-Fri)"
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Frequency"] == "opening hours"
+    metrics = _read_in_the_offered_hours(
+        app,
+        "09:30-11:30 and 13:00-15:00 on weekdays",
+        "cbh(09:30-11:30 13:00-15:00 Mon-Fri)",
+    )
     assert metrics["Season length"] == "4 and 20"
