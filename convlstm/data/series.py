@@ -38,7 +38,7 @@ from .frequency import (
     regular_freq,
     seasonal_periods,
 )
-from .hours import session_of
+from .hours import DAY_NAMES, session_of
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
     STEPS,
@@ -1209,9 +1209,8 @@ def _weekly_gaps(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> str:
     """For missing times of a series read more often than daily that mostly
     recur at the same times of the week, missing in nearly every week (a shop
     that opens later on Saturdays, read in its weekday hours): words that name
-    them ("; they recur nearly every week (Saturdays at 09:00, 16:00 and
-    17:00) ..."); "" for
-    missing times that do not recur."""
+    them ("; they recur nearly every week (Sat 09:00, 16:00 and 17:00) ...");
+    "" for missing times that do not recur."""
     if len(stamps) < 3 or (grid == grid.normalize()).all():
         return ""
 
@@ -1231,7 +1230,7 @@ def _weekly_gaps(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> str:
             f"{m // 60:02d}:{m % 60:02d}" for m in recur[recur // 1440 == day] % 1440
         ]
         shown = times if len(times) <= 6 else [*times[:4], f"{len(times) - 4} more"]
-        days.append(f"{_DAYS_PLURAL[day]} at {and_list(shown)}")
+        days.append(f"{DAY_NAMES[day]} {and_list(shown)}")
     listed = "; ".join(days[:3]) + ("; ..." if len(days) > 3 else "")
     return (
         f"; they recur nearly every week ({listed}), as hours closed on some days "
@@ -1242,10 +1241,6 @@ def _weekly_gaps(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> str:
 #: Share of a time of the week's occurrences that must be missing for it to
 #: recur (:func:`_weekly_gaps`).
 _RECUR_SHARE = 0.8
-_DAYS_PLURAL = (
-    "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays",
-    "Sundays",
-)  # fmt: skip
 
 
 def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Series:
