@@ -19,6 +19,7 @@ from .hours import (
     Session,
     freq_offset,
     hours_of,
+    minute_of_day,
     session_of,
 )
 from .steps import WHERE_TO_CHOOSE, frequency_words, step_words
@@ -156,7 +157,7 @@ def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
     if (index != index.floor("min")).any():
         return None
     days = _open_days(index)
-    minutes = np.unique(_minute_of_day(index))
+    minutes = np.unique(minute_of_day(index))
     runs = _runs(minutes, np.diff(minutes) != 60)
     if days is None or len(runs) > _MAX_SPANS or any(b - a < 60 for a, b in runs):
         return None
@@ -170,10 +171,6 @@ def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
 #: The most spans of opening hours a day (two around a lunch break, three
 #: around a lunch and a tea break).
 _MAX_SPANS = 3
-
-
-def _minute_of_day(index: pd.DatetimeIndex) -> np.ndarray:
-    return np.asarray(index.hour) * 60 + np.asarray(index.minute)
 
 
 def _runs(values: np.ndarray, cut: np.ndarray) -> list[tuple[int, int]]:
@@ -275,7 +272,7 @@ def _kept_hours(
         return None
     if len(index) < 16:
         return None
-    minutes = _minute_of_day(index)
+    minutes = minute_of_day(index)
     days = set(np.asarray(index.day_of_week).tolist())
     first, last = int(minutes.min()), int(minutes.max())
     part_of_day = last - first < 20 * 60

@@ -212,7 +212,7 @@ class OpeningHours:
         span's opening (in the hours or out of them: a time before the first
         opening by the first span's hours)."""
         day = times.floor("D")
-        minute = np.asarray((times - day) // pd.Timedelta(minutes=1))
+        minute = minute_of_day(times)
         opens = np.array([a for a, _ in self.spans])
         which = np.clip(np.searchsorted(opens, minute, side="right") - 1, 0, None)
         start = opens[which] + (minute - opens[which]) // 60 * 60
@@ -221,7 +221,7 @@ class OpeningHours:
     def contains(self, times: pd.DatetimeIndex) -> np.ndarray:
         """Which of ``times`` fall in these hours (by the step they are in)."""
         steps = self.step_of(times)
-        minute = np.asarray((steps - steps.floor("D")) // pd.Timedelta(minutes=1))
+        minute = minute_of_day(steps)
         inside = np.zeros(len(times), dtype=bool)
         for a, b in self.spans:
             inside |= (minute >= a) & (minute < b)
@@ -241,6 +241,11 @@ class OpeningHours:
 
 
 _DAY = 24 * 60
+
+
+def minute_of_day(times: pd.DatetimeIndex) -> np.ndarray:
+    """The minutes after midnight of each of ``times`` (seconds left out)."""
+    return np.asarray(times.hour, dtype=np.int64) * 60 + np.asarray(times.minute)
 
 
 def _clock(minutes: int) -> str:

@@ -38,7 +38,7 @@ from .frequency import (
     regular_freq,
     seasonal_periods,
 )
-from .hours import DAY_NAMES, session_of
+from .hours import DAY_NAMES, minute_of_day, session_of
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
     STEPS,
@@ -1215,8 +1215,8 @@ def _weekly_gaps(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> str:
         return ""
 
     def slots(times: pd.DatetimeIndex) -> np.ndarray:
-        return np.asarray(
-            times.day_of_week * 1440 + times.hour * 60 + times.minute, dtype=np.int64
+        return np.asarray(times.day_of_week, dtype=np.int64) * 1440 + minute_of_day(
+            times
         )
 
     missing = np.bincount(slots(stamps), minlength=7 * 1440)
