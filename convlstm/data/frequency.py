@@ -22,7 +22,7 @@ from .hours import (
     minute_of_day,
     session_of,
 )
-from .steps import WHERE_TO_CHOOSE, frequency_words, step_words
+from .steps import MAX_EMPTY_SHARE, WHERE_TO_CHOOSE, frequency_words, step_words
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
 _DAY = 86_400
@@ -239,10 +239,12 @@ def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
         return ""
     words, hours, days = session
     steps = "business-day steps" if days <= {0, 1, 2, 3, 4} else "daily steps"
-    if hours is not None:
+    if hours is not None and _held_share(index, hours) >= 1 - MAX_EMPTY_SHARE:
         steps = (
             f"{step_words(hours.freq)}, each hour's readings combined, or in {steps}"
         )
+    elif hours is not None:  # too sparse for hours: most of them would be empty
+        steps += ", since most of the hours would hold no reading"
     return (
         f" (the readings fall only {words}: opening hours are read as a "
         "session only when the readings are hourly; "
@@ -255,9 +257,29 @@ def opening_hours_step(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str | 
     the day (a call centre's half hours from 08:00 to 17:30 on weekdays:
     ``"cbh(08:00-18:00 Mon-Fri)"``; a stock's five minutes from 09:30 to 15:55:
     ``"cbh(09:30-16:30 Mon-Fri)"``, the exchange's hourly bars), as a step that
-    reads them in hours; None for other readings."""
+    reads them in hours; where most of those hours would hold no reading, the
+    days that hold them (``"B"``, ``"cbd(Mon-Sat)"``, ``"D"``), when most of
+    those hold one; None for other readings."""
     session = _kept_hours(index, offset)
-    return session[1].freq if session is not None and session[1] else None
+    if session is None or session[1] is None:
+        return None
+    hours, days = session[1], session[2]
+    if _held_share(index, hours) >= 1 - MAX_EMPTY_SHARE:
+        return hours.freq
+    if len(days) == 7:  # every day of the week
+        dates = index.floor("D")
+        held = len(dates.unique()) / ((dates[-1] - dates[0]).days + 1)
+        return "D" if held >= 1 - MAX_EMPTY_SHARE else None
+    whole = OpeningDays(tuple(days))
+    return whole.freq if _held_share(index, whole) >= 1 - MAX_EMPTY_SHARE else None
+
+
+def _held_share(index: pd.DatetimeIndex, session: Session) -> float:
+    """The share of ``session``'s steps from the first to the last of the sorted
+    ``index`` that hold at least one of its times (the rest would be filled)."""
+    steps = session.step_of(index)
+    grid = session.times(steps[0], steps[-1])
+    return len(grid.intersection(steps.unique())) / max(len(grid), 1)
 
 
 def _kept_hours(

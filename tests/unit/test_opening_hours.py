@@ -290,6 +290,36 @@ def test_half_hours_in_opening_hours_are_offered_hourly_steps_in_them() -> None:
     assert not any("read the readings as opening hours" in n for n in y.attrs["notes"])
 
 
+@pytest.mark.parametrize(
+    ("days", "step", "words"),
+    [("B", "B", "business-day steps"), ("D", "D", "daily steps")],
+)
+def test_readings_in_one_hour_a_day_are_offered_days_not_empty_hours(
+    days: str, step: str, words: str
+) -> None:
+    # ten-minute readings in one hour of each day, a different hour each day:
+    # hours 09:00-17:00 would be seven parts in eight empty (refused again), so
+    # the days that hold them are offered, and they read
+    rng = np.random.default_rng(1)
+    dates = pd.date_range("2024-03-04", periods=60, freq=days)
+    hours = rng.integers(9, 17, len(dates))
+    times = [
+        day + pd.Timedelta(minutes=60 * int(hour) + m)
+        for day, hour in zip(dates, hours, strict=True)
+        for m in range(0, 60, 10)
+    ]
+    frame = pd.DataFrame({"time": times, "calls": rng.poisson(20, len(times))})
+    with pytest.raises(DataError, match="only when the readings are hourly") as caught:
+        _series(frame)
+    assert f"read these in {words}, since most of the hours would hold no" in str(
+        caught.value
+    )
+    assert caught.value.suggested_step == step
+    text = frame.to_csv(index=False)
+    y = to_series(read_csv(io.StringIO(text)), step=step)
+    assert len(y) == 60 and y.notna().all()
+
+
 def test_a_model_forecasts_and_reloads_in_the_hours(tmp_path) -> None:
     y = _series(_readings(10, 20, EVERY_DAY, weeks=4))
     model = ConvLSTMForecaster(
