@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from convlstm import ConvLSTMError, data, plots
 from convlstm.data.cells import format_time
-from convlstm.data.steps import STEPS, frequency_words, step_words
+from convlstm.data.steps import AGG_NOUNS, STEPS, frequency_words, step_words
 
 #: The choices of "Rows in one step", in the words the page shows.
 AGG_WORDS = {
@@ -332,10 +332,16 @@ if failure is not None:
     suggested = getattr(failure, "suggested_step", None)
     if suggested and suggested != src.get("step"):
         named = {v: k for k, v in STEPS.items()}.get(suggested, suggested)
+        # rows combined as the reader suggests (an event log's summed) unless
+        # the user chose how already
+        agg = getattr(failure, "suggested_agg", None)
+        if src.get("agg", "mean") != "mean":
+            agg = None
         error_slot.button(
-            f"Read the data in {step_words(suggested)}",
+            f"Read the data in {step_words(suggested)}"
+            + (f" as {AGG_NOUNS[agg]}" if agg else ""),
             on_click=ui.read_in_step,
-            args=(named,),
+            args=(named, agg),
             icon=":material/schedule:",
         )
     st.stop()

@@ -209,12 +209,13 @@ def choose_steps() -> None:
     }
 
 
-def read_in_step(step: str) -> None:
+def read_in_step(step: str, agg: str | None = None) -> None:
     """Button callback: read the data in ``step`` (a step the reader suggested,
     such as the opening hours that hold every series'), rows combined as
-    chosen."""
-    st.session_state[SOURCE] = {**source(), "step": step}
-    st.session_state["step"] = step
+    chosen, or by ``agg`` (an event log's rows summed) when given."""
+    chosen = {"step": step} if agg is None else {"step": step, "agg": agg}
+    st.session_state[SOURCE] = {**source(), **chosen}
+    st.session_state.update(chosen)
 
 
 def choose_series(name: str | None) -> bool:

@@ -418,6 +418,7 @@ def _offer_hours(index: pd.DatetimeIndex, name: str) -> None:
         "averaged (agg=..., --agg, or Rows in one step on the Data page)"
     )
     exc.suggested_step = hours.freq
+    exc.suggested_agg = "sum"  # an event log's rows add up (sales in the hour)
     raise exc
 
 

@@ -4,6 +4,7 @@ step that holds them all, which reads it."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
@@ -82,3 +83,27 @@ def test_five_minute_bars_around_a_lunch_break_read_in_the_exchanges_hours(
         "cbh(09:30-11:30 13:00-15:00 Mon-Fri)",
     )
     assert metrics["Season length"] == "4 and 20"
+
+
+def test_an_event_log_in_opening_hours_reads_as_hourly_sums(app: AppTest) -> None:
+    # a shop's sales at their seconds, 10:00 to 20:00: the button reads them in
+    # those hours, each hour's sales summed (the average of a sale says little)
+    days = pd.date_range("2024-01-01", periods=20)
+    seconds = np.random.default_rng(0).uniform(10 * 3600, 20 * 3600, (20, 30))
+    times = sorted(
+        d + pd.Timedelta(seconds=int(s))
+        for d, row in zip(days, seconds, strict=True)
+        for s in row
+    )
+    frame = pd.DataFrame({"time": times, "amount": 2.0})
+    upload(app, "sales.csv", _csv(frame), check=False)
+    assert any("an event log?" in e.value for e in app.error)
+    button = next(b for b in app.button if "Read the data in hourly steps" in b.label)
+    assert button.label.endswith("(10:00-20:00 every day) as sums")
+    button.click().run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.selectbox(key="agg").value == "sum"
+    assert app.selectbox(key="step").value == "cbh(10:00-20:00 Mon-Sun)"
+    # ten hours a day for 20 days (less an empty hour at either end)
+    assert 195 <= int({m.label: m.value for m in app.metric}["Points"]) <= 200

@@ -467,6 +467,7 @@ def test_an_event_log_in_opening_hours_is_offered_them() -> None:
     assert "hourly steps (10:00-20:00 every day) or daily steps" in str(caught.value)
     step = caught.value.suggested_step
     assert step == "cbh(10:00-20:00 Mon-Sun)"
+    assert caught.value.suggested_agg == "sum"  # what the app's button reads
     y = to_series(read_csv(io.StringIO(text)), step=step, agg="count")
     assert len(y) == 30 * 10 and y.sum() == 30 * 40
     # a few sales a day: hourly steps would be mostly empty, none offered
