@@ -15,6 +15,7 @@ from .cells import (
     SUPPRESSED,
     VALUE_CHOICE,
     cell_text,
+    format_number,
     is_code_column,
     is_exponent_code_column,
     is_time_name,
@@ -691,6 +692,13 @@ def column_values(raw: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
         values = raw.to_numpy(dtype=float, na_value=np.nan)
     else:
         values, bad, style, repairs = to_numbers(raw, name=name)
+        if is_exponent_code_column(raw):  # kept as text when the file was read
+            text, missing = cell_text(raw)
+            i = int(np.flatnonzero(~missing.to_numpy())[0])
+            notes.append(
+                f"read column {quote(name)} as numbers after all, as the value "
+                f"column: {quote(text.iloc[i])} as {format_number(values[i])}"
+            )
         notes.extend(number_notes(name, style, repairs))
         notes.extend(_bad_cells(raw, name, values, bad))
     _check_magnitude(raw, name, values)

@@ -670,6 +670,23 @@ def test_codes_written_like_exponents_stay_codes():
     assert sorted(to_panel(df)["series"].unique()) == ["12E4", "3E1", "7E2"]
 
 
+def test_exponents_that_are_the_only_values_are_read_as_numbers_and_said():
+    # kept as text when the file is read, but the only column to forecast: read
+    # as numbers, and the notes say so after the one that kept them
+    rows = [(d, f"{10 + i}e3") for i, d in enumerate(_monthly())]
+    y = to_series(read_csv(_csv("date,orders", rows)))
+    assert y.iloc[0] == 10_000 and y.iloc[-1] == 33_000
+    notes = y.attrs["notes"]
+    kept = next(i for i, n in enumerate(notes) if "kept column 'orders' as text" in n)
+    assert (
+        notes[kept + 1 :].count(
+            "read column 'orders' as numbers after all, as the value column: '10e3' "
+            "as 10,000"
+        )
+        == 1
+    )
+
+
 def test_mixed_frequencies_suggest_the_longest_step():
     rows = [("d", f"{t:%Y-%m-%d}", 1) for t in pd.date_range("2024-01-01", periods=60)]
     rows += [("m", d, 1) for d in _monthly(24)]
