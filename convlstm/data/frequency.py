@@ -26,6 +26,7 @@ from .steps import MAX_EMPTY_SHARE, WHERE_TO_CHOOSE, frequency_words, step_words
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
 _DAY = 86_400
+_DAY_MINUTES = 1440
 _WEEK = 7 * _DAY
 # Buckets for calendar steps of varying length (between midnights).
 _YEARLY, _QUARTERLY, _MONTHLY = -1.0, -2.0, -3.0
@@ -156,16 +157,32 @@ def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
         return None
     if (index != index.floor("min")).any():
         return None
-    days = _open_days(index)
     minutes = np.unique(minute_of_day(index))
     runs = _runs(minutes, np.diff(minutes) != 60)
-    if days is None or len(runs) > _MAX_SPANS or any(b - a < 60 for a, b in runs):
+    late = 0
+    if len(runs) > 1 and runs[-1][1] + 60 == runs[0][0] + _DAY_MINUTES:
+        # the last hours run on past midnight into the first: one span (a bar
+        # open 18:00 to 02:00), its night hours the day before's
+        late = runs[0][1] + 60
+        runs = [*runs[1:-1], (runs[-1][0], runs[0][1] + _DAY_MINUTES)]
+    if len(runs) > _MAX_SPANS or any(b - a < 60 for a, b in runs):
+        return None
+    days = _open_days(index - pd.Timedelta(minutes=late))
+    if days is None:
         return None
     try:
         hours = OpeningHours(tuple((a, b + 60) for a, b in runs), days)
     except ValueError:  # around the clock: hourly
         return None
+    shut, opens = hours.closed[-1]
+    if (opens - shut) % _DAY_MINUTES < _MIN_NIGHT:
+        return None  # around the clock but an hour: hourly, that hour filled
     return hours if _fills(index, hours) else None
+
+
+#: The shortest night of opening hours, in minutes: hourly readings at every
+#: hour but one are hourly data with a gap a day.
+_MIN_NIGHT = 120
 
 
 #: The most spans of opening hours a day (two around a lunch break, three
@@ -221,6 +238,8 @@ def _hours_note(hours: OpeningHours) -> str:
     closed = "nights and weekends" if hours.is_business else "closed hours and days"
     if len(hours.days) == 7:
         closed = "breaks and nights" if len(hours.spans) > 1 else "nights"
+        if hours.past_midnight:  # open at night: the day is closed
+            closed = "closed hours"
     return (
         f"read the readings as opening hours ({hours.words}, each hour stamped by "
         f"its start): the {closed} are not gaps"

@@ -14,7 +14,9 @@ back as the same offset:
   hourly bars do, as ``cbh(09:30-16:30 Mon-Fri)`` (a whole number of hours:
   the steps 09:30 to 15:30, seven a day); a day with a break, as
   ``cbh(09:30-11:30 13:00-15:00 Mon-Fri)`` (an exchange closed for lunch:
-  09:30, 10:30, 13:00 and 14:00).
+  09:30, 10:30, 13:00 and 14:00); hours that run past midnight, as a bar's,
+  as ``cbh(18:00-02:00 Mon-Sun)`` (the steps 18:00 to 01:00, each night's
+  hours counted to the day they open on, as pandas counts them).
 
 Each hour is stamped by its start: ``10:00-20:00`` holds the steps 10:00 to
 19:00, ten a day.
@@ -48,10 +50,12 @@ _DAYS_FORM = re.compile(r"cbd\(([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)")
 class OpeningHours:
     """Opening hours on ``days`` (0 is Monday): one span a day or a few
     (a lunch break between them), each ``(open, close)`` in minutes after
-    midnight and a whole number of hours long, in order, the last closing by
-    midnight (09:00 to 17:00: ``((540, 1020),)``; an exchange open 09:30 to
-    11:30 and 13:00 to 15:00: ``((570, 690), (780, 900))``). Build the
-    common one-span kind with :meth:`hours`."""
+    midnight and a whole number of hours long, in order; the first opens
+    before midnight and the last may close after it, counted on past 24:00,
+    as long as they leave some time closed (09:00 to 17:00: ``((540,
+    1020),)``; an exchange open 09:30 to 11:30 and 13:00 to 15:00: ``((570,
+    690), (780, 900))``; a bar open 18:00 to 02:00: ``((1080, 1560),)``).
+    Build the common one-span kind with :meth:`hours`."""
 
     spans: tuple[tuple[int, int], ...]
     days: tuple[int, ...]
@@ -59,13 +63,14 @@ class OpeningHours:
     def __post_init__(self) -> None:
         spans = tuple((int(a), int(b)) for a, b in self.spans)
         ends = [m for span in spans for m in span]
-        ok = bool(spans) and ends == sorted(ends) and ends[0] >= 0
-        ok = ok and ends[-1] <= _DAY and all(a < b for a, b in spans)
+        ok = bool(spans) and ends == sorted(ends) and 0 <= ends[0] < _DAY
+        ok = ok and all(a < b for a, b in spans)
         ok = ok and all((b - a) % 60 == 0 for a, b in spans)
         ok = ok and all(b < c for (_, b), (c, _) in itertools.pairwise(spans))
-        # closed at some midnight (pandas joins spans that touch over it)
-        ok = ok and (spans[0][0] > 0 or spans[-1][1] < _DAY)
-        if not ok or sum(b - a for a, b in spans) >= _DAY:
+        # closed some time before the first opens again (spans that touch over
+        # midnight are one span past it: pandas joins them)
+        ok = ok and ends[-1] < spans[0][0] + _DAY
+        if not ok:
             # (pandas steps no session of a whole day: that is hourly data)
             raise ValueError(f"opening hours {_span_words(spans)}: not part of a day")
         if not self.days or any(d not in range(7) for d in self.days):
@@ -134,6 +139,12 @@ class OpeningHours:
         return sum(b - a for a, b in self.spans) // 60
 
     @property
+    def past_midnight(self) -> int:
+        """Minutes the last span runs on past midnight (0: it closes by
+        then)."""
+        return max(self.spans[-1][1] - _DAY, 0)
+
+    @property
     def closed(self) -> list[tuple[int, int]]:
         """The closed parts of a day, ``(from, to)`` in minutes after midnight:
         the breaks between spans, then the night (which may wrap past
@@ -173,7 +184,7 @@ class OpeningHours:
             if start.second or end.second:
                 return None
             a, b = start.hour * 60 + start.minute, end.hour * 60 + end.minute
-            spans.append((a, b or _DAY))
+            spans.append((a, b if b > a else b + _DAY))  # past midnight
         days = _mask_days(getattr(off, "weekmask", None) or "Mon Tue Wed Thu Fri")
         if days is None or getattr(off, "holidays", ()):
             return None
@@ -211,29 +222,40 @@ class OpeningHours:
         """The start of the step each of ``times`` falls in: the hour from its
         span's opening (in the hours or out of them: a time before the first
         opening by the first span's hours)."""
-        day = times.floor("D")
-        minute = minute_of_day(times)
-        opens = np.array([a for a, _ in self.spans])
-        which = np.clip(np.searchsorted(opens, minute, side="right") - 1, 0, None)
-        start = opens[which] + (minute - opens[which]) // 60 * 60
+        day, start = self._steps(times)
         return day + pd.to_timedelta(start, unit="min")
 
     def contains(self, times: pd.DatetimeIndex) -> np.ndarray:
         """Which of ``times`` fall in these hours (by the step they are in)."""
-        steps = self.step_of(times)
-        minute = minute_of_day(steps)
+        day, start = self._steps(times)
         inside = np.zeros(len(times), dtype=bool)
         for a, b in self.spans:
-            inside |= (minute >= a) & (minute < b)
+            inside |= (start >= a) & (start < b)
         return np.asarray(
-            inside & np.isin(np.asarray(steps.day_of_week), self.days), dtype=bool
+            inside & np.isin(np.asarray(day.day_of_week), self.days), dtype=bool
         )
+
+    def _steps(self, times: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, np.ndarray]:
+        """The day whose hours each of ``times`` falls in (the day before, for
+        a time past midnight in hours that run past it) and its step's start,
+        in minutes after that day's midnight."""
+        day = times.floor("D")
+        minute = minute_of_day(times)
+        if late := self.past_midnight:
+            night = minute < late
+            day = day - pd.to_timedelta(night.astype(np.int64), unit="D")
+            minute = np.where(night, minute + _DAY, minute)
+        opens = np.array([a for a, _ in self.spans])
+        which = np.clip(np.searchsorted(opens, minute, side="right") - 1, 0, None)
+        return day, opens[which] + (minute - opens[which]) // 60 * 60
 
     def times(self, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
         """The steps from ``start`` to ``end`` (both included when they are
         steps), without a frequency, built at once (pandas steps these hours one
         at a time: a second for 100,000 of them)."""
-        days = _dates_on(self.days, start, end)
+        # a night's hours past midnight are the day before's
+        first = start - pd.Timedelta(days=1) if self.past_midnight else start
+        days = _dates_on(self.days, first, end)
         minutes = np.concatenate([np.arange(a, b, 60) for a, b in self.spans])
         hours = pd.to_timedelta(minutes, unit="min")
         grid = pd.DatetimeIndex((days.to_numpy()[:, None] + hours.to_numpy()).ravel())
@@ -249,7 +271,10 @@ def minute_of_day(times: pd.DatetimeIndex) -> np.ndarray:
 
 
 def _clock(minutes: int) -> str:
-    """ "09:30" (24:00 for midnight at a day's end)."""
+    """ "09:30" (24:00 for midnight at a day's end; a time past it, 02:00 for
+    26:00)."""
+    if minutes > _DAY:
+        minutes -= _DAY
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -259,7 +284,8 @@ def _span_words(spans: tuple[tuple[int, int], ...], sep: str = " and ") -> str:
 
 
 def _span_of(text: str) -> tuple[int, int]:
-    """ "09:30-16:30" as minutes after midnight (24:00 is midnight).
+    """ "09:30-16:30" as minutes after midnight (24:00 is midnight; a close
+    before the opening is past midnight: "18:00-02:00" is ``(1080, 1560)``).
 
     Raises:
         ValueError: not such a span.
@@ -270,7 +296,8 @@ def _span_of(text: str) -> tuple[int, int]:
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if m1 > 59 or m2 > 59:
         raise ValueError(f"opening hours {text}")
-    return h1 * 60 + m1, h2 * 60 + m2
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    return start, end if end > start else end + _DAY
 
 
 @dataclass(frozen=True)

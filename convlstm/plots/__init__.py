@@ -109,18 +109,22 @@ def closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
     """Leave the weekends out of the x-axes of business-day data ("B"), and the
     closed hours and days of opening hours ("bh", 09:00-17:00 on weekdays, or
     others, :mod:`convlstm.data.hours`): drawn to scale, a week of business
-    hours is two thirds empty and each day a narrow comb."""
+    hours is two thirds empty and each day a narrow comb. (Hours that run past
+    midnight keep their closed days: a day break would hide the night before's
+    last hours.)"""
     breaks: list[dict[str, Any]] = []
     session = session_of(freq) if freq else None
-    if session is not None:
+    # hours past midnight fall on a closed day's first hours: its night shows
+    overnight = isinstance(session, OpeningHours) and session.past_midnight > 0
+    if session is not None and not overnight:
         for first, last in closed_day_runs(session.days):
             # plotly counts the days of the week from Sunday (0), ours from Monday
             bounds = [(first + 1) % 7, (last + 2) % 7]
             breaks.append({"bounds": bounds, "pattern": "day of week"})
-        if isinstance(session, OpeningHours):
-            for shut, opens in session.closed:  # (09:30 is 9.5 to plotly)
-                bounds = [shut / 60, opens / 60]
-                breaks.append({"bounds": bounds, "pattern": "hour"})
+    if isinstance(session, OpeningHours):
+        for shut, opens in session.closed:  # (09:30 is 9.5 to plotly)
+            bounds = [shut / 60, opens / 60]
+            breaks.append({"bounds": bounds, "pattern": "hour"})
     if breaks:
         fig.update_xaxes(rangebreaks=breaks)
     return fig

@@ -75,6 +75,12 @@ EVERY_DAY = (0, 1, 2, 3, 4, 5, 6)
             "cbh(09:30-11:30 13:00-15:00 Mon-Fri)",
             OpeningHours(((570, 690), (780, 900)), (0, 1, 2, 3, 4)),
         ),
+        ("cbh(18:00-02:00 Tue-Sun)", OpeningHours.hours(18, 26, (1, 2, 3, 4, 5, 6))),
+        ("cbh(20:30-00:30 Mon)", OpeningHours.hours(20, 24, (0,), 30)),
+        (
+            "cbh(11:00-14:00 18:00-01:00 Mon-Sun)",
+            OpeningHours(((660, 840), (1080, 1500)), EVERY_DAY),
+        ),
     ],
 )
 def test_the_string_form_round_trips(text: str, hours: OpeningHours) -> None:
@@ -88,8 +94,9 @@ def test_the_string_form_round_trips(text: str, hours: OpeningHours) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["cbh", "cbh(20:00-10:00 Mon-Sun)", "cbh(10:00-20:00 Sun-Mon)",
-     "cbh(10:30-20:00 Mon)", "cbh(09:30-16:00 Mon-Fri)", "cbh(20:30-24:30 Mon)",
+    ["cbh", "cbh(20:00-20:00 Mon-Sun)", "cbh(10:00-20:00 Sun-Mon)",
+     "cbh(10:30-20:00 Mon)", "cbh(09:30-16:00 Mon-Fri)", "cbh(20:30-24:00 Mon)",
+     "cbh(09:00-12:00 18:00-10:00 Mon)",
      "cbh(09:00-12:00 11:00-15:00 Mon)", "cbh(00:00-03:00 04:00-24:00 Mon)",
      "cbh(10:00-20:00 Moon)", "h", "MS", ""],
 )  # fmt: skip
@@ -141,6 +148,52 @@ def test_evening_hours_to_midnight() -> None:
     assert freq_of(y) == "cbh(16:00-24:00 Tue-Sun)"
     assert seasonal_periods(y.index) == (8, 48)
     assert future_index(y.index, 9)[-1].day_of_week == 2  # Monday is closed
+
+
+def test_a_bar_open_past_midnight_reads_in_its_hours(tmp_path) -> None:
+    # 18:00 to 02:00, closed on Mondays: Monday's first hours are Sunday night's
+    y = _series(_readings(18, 26, (1, 2, 3, 4, 5, 6)))
+    assert freq_of(y) == "cbh(18:00-02:00 Tue-Sun)"
+    assert seasonal_periods(y.index) == (8, 48)
+    assert "(18:00-02:00, Tue-Sun, each hour" in " ".join(y.attrs["notes"])
+    assert y.index[-1].strftime("%a %H:%M") == "Mon 01:00"
+    future = future_index(y.index, 9)
+    assert list(future.strftime("%a %H:%M")) == [
+        *(f"Tue {h:02d}:00" for h in range(18, 24)),
+        "Wed 00:00",
+        "Wed 01:00",
+        "Wed 18:00",
+    ]
+    # the closed hours are left out of the charts, not the closed Monday (its
+    # first hours are Sunday's night)
+    fig = closed_times(go.Figure(), freq_of(y))
+    breaks = [b.to_plotly_json() for b in fig.layout.xaxis.rangebreaks]
+    assert breaks == [{"bounds": [2, 18], "pattern": "hour"}]
+    model = ConvLSTMForecaster(
+        horizon=8, epochs=1, hidden_size=4, init="scratch", seed=0
+    ).fit(y)
+    model.save(tmp_path / "bar.convlstm")
+    assert load_model(tmp_path / "bar.convlstm").predict().index.equals(future[:8])
+    # every day, hours from half past, lunch and a late dinner
+    every = pd.date_range("2024-01-01", periods=30)
+    late = _series(_at(every, [m + 30 for m in range(1320, 1800, 60)]))
+    assert freq_of(late) == "cbh(22:30-06:30 Mon-Sun)"
+    assert "the closed hours are not gaps" in " ".join(late.attrs["notes"])
+    meals = [h * 60 for h in (11, 12, 13, 18, 19, 20, 21, 22, 23, 24)]
+    dinner = _series(_at(every, [m % 1440 for m in meals]))
+    assert freq_of(dinner) == "cbh(11:00-14:00 18:00-01:00 Mon-Sun)"
+    # around the clock but an hour before midnight: hourly, that hour filled
+    assert freq_of(_series(_at(every, [h * 60 for h in range(24) if h != 23]))) == "h"
+    # an event log at night sums into the bar's hours
+    times = pd.date_range("2024-01-02 18:10", periods=300, freq="23min")
+    notes: list[str] = []
+    out = combine_rows(
+        pd.Series(1.0, index=times), notes, agg="count", step="cbh(18:00-02:00 Tue-Sun)"
+    )
+    assert OpeningHours.parse("cbh(18:00-02:00 Tue-Sun)").contains(out.index).all()
+    inside = OpeningHours.hours(18, 26, (1, 2, 3, 4, 5, 6)).contains(times)
+    assert out.sum() == inside.sum()
+    assert "outside the opening hours (18:00-02:00, Tue-Sun" in " ".join(notes)
 
 
 def test_hourly_bars_from_half_past_read_in_their_hours() -> None:
@@ -197,7 +250,7 @@ def test_five_minute_bars_are_offered_the_exchange_hours() -> None:
     )
     assert OpeningHours.union([half_past, half_past]) == half_past
     with pytest.raises(ValueError, match="not part of a day"):
-        OpeningHours.hours(20, 24, (0,), 30)
+        OpeningHours.hours(20, 44, (0,), 30)  # 20:30 to 20:30 the next day
 
 
 def _at(days: pd.DatetimeIndex, minutes: list[int], drop: int = 5) -> pd.DataFrame:
