@@ -285,6 +285,8 @@ def opening_hours_step(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str | 
     hours, days = session[1], session[2]
     if _held_share(index, hours) >= 1 - MAX_EMPTY_SHARE:
         return hours.freq
+    if hours.past_midnight:
+        return None  # days would cut each night in two
     if len(days) == 7:  # every day of the week
         dates = index.floor("D")
         held = len(dates.unique()) / ((dates[-1] - dates[0]).days + 1)
@@ -295,8 +297,11 @@ def opening_hours_step(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str | 
 
 def _held_share(index: pd.DatetimeIndex, session: Session) -> float:
     """The share of ``session``'s steps from the first to the last of the sorted
-    ``index`` that hold at least one of its times (the rest would be filled)."""
-    steps = session.step_of(index)
+    ``index`` in it that hold at least one of its times (the rest would be
+    filled), as a read in its steps counts them (times outside it left out)."""
+    steps = session.step_of(index[session.contains(index)])
+    if not len(steps):
+        return 0.0
     grid = session.times(steps[0], steps[-1])
     return len(grid.intersection(steps.unique())) / max(len(grid), 1)
 
@@ -308,15 +313,26 @@ def _kept_hours(
     day or of the week: their hours in words, the whole hours that hold them
     (for readings finer than an hour; else None) and their days; None for
     readings around the clock every day, a step of a day or more, or fewer than
-    16 readings."""
+    16 readings. The part of the day may run past midnight (a bar's readings
+    from 18:00 to 01:45: their days are the days each night began on)."""
     if not isinstance(offset, pd.offsets.Tick) or offset >= pd.Timedelta(days=1):
         return None
     if len(index) < 16:
         return None
     minutes = minute_of_day(index)
-    days = set(np.asarray(index.day_of_week).tolist())
-    first, last = int(minutes.min()), int(minutes.max())
-    part_of_day = last - first < 20 * 60
+    # the part of the day the readings keep: from the reading after the
+    # longest time of day without one to the reading before it
+    held = np.unique(minutes)
+    gaps = np.diff(held, append=held[0] + _DAY_MINUTES)
+    longest = int(np.argmax(gaps))
+    first, last = int(held[(longest + 1) % len(held)]), int(held[longest])
+    part_of_day = gaps[longest] > 4 * 60
+    if not part_of_day:
+        first, last = int(held[0]), int(held[-1])
+    # a night's times past midnight are the day before's, as in OpeningHours
+    late = _past_midnight(held) if part_of_day else 0
+    opened = index - pd.Timedelta(minutes=late)
+    days = set(np.asarray(opened.day_of_week).tolist())
     if not part_of_day and len(days) == 7:
         return None
     words = []
@@ -331,16 +347,30 @@ def _kept_hours(
         words.append("on " + ", ".join(_DAYS[d].title() for d in sorted(days)))
     hours = None
     if part_of_day and offset < pd.Timedelta(hours=1):
-        hours = _hours_holding(np.unique(minutes), tuple(sorted(days)))
+        # a night's times past midnight counted on past 24:00
+        since = np.sort(np.where(held < first, held + _DAY_MINUTES, held))
+        hours = _hours_holding(since, tuple(sorted(days)))
     return " ".join(words), hours, days
+
+
+def _past_midnight(held: np.ndarray) -> int:
+    """Minutes past midnight that readings at the sorted times of day ``held``
+    run on from the night before: the end of their first run (split at over an
+    hour without one) when it starts within an hour of midnight and their last
+    run ends within an hour of it; else 0."""
+    runs = _runs(held, np.diff(held) > 60)
+    if len(runs) < 2 or runs[0][0] + _DAY_MINUTES - runs[-1][1] > 60:
+        return 0
+    return runs[0][1] + 1
 
 
 def _hours_holding(minutes: np.ndarray, days: tuple[int, ...]) -> OpeningHours | None:
     """Whole hours that hold readings at sorted times of day ``minutes`` finer
-    than an hour: a span for each run of them without an hour's break (a
-    lunch break splits the day), from its first reading's quarter or half hour
-    (a stock exchange's 09:30, as its hourly bars run) or else its hour, to
-    the hour that holds its last; None when that is not part of a day."""
+    than an hour (past midnight as minutes past 24:00): a span for each run of
+    them without an hour's break (a lunch break splits the day), from its first
+    reading's quarter or half hour (a stock exchange's 09:30, as its hourly bars
+    run) or else its hour, to the hour that holds its last; None when that is
+    not part of a day."""
     spans: list[tuple[int, int]] = []
     for first, last in _runs(minutes, np.diff(minutes) > 60):
         if spans and first <= spans[-1][1]:
@@ -349,6 +379,9 @@ def _hours_holding(minutes: np.ndarray, days: tuple[int, ...]) -> OpeningHours |
         spans.append((start, start - (start - last - 1) // 60 * 60))
     if len(spans) > _MAX_SPANS:
         return None
+    # spans that open past midnight open on the next day: first in a day
+    day = _DAY_MINUTES
+    spans = sorted((a - day, b - day) if a >= day else (a, b) for a, b in spans)
     try:
         hours = OpeningHours(tuple(spans), days)
     except ValueError:

@@ -50,8 +50,8 @@ _DAYS_FORM = re.compile(r"cbd\(([A-Za-z]{3}(?:[ -][A-Za-z]{3})*)\)")
 class OpeningHours:
     """Opening hours on ``days`` (0 is Monday): one span a day or a few
     (a lunch break between them), each ``(open, close)`` in minutes after
-    midnight and a whole number of hours long, in order; the first opens
-    before midnight and the last may close after it, counted on past 24:00,
+    midnight and a whole number of hours long, in order; each opens before
+    midnight and the last may close after it, counted on past 24:00,
     as long as they leave some time closed (09:00 to 17:00: ``((540,
     1020),)``; an exchange open 09:30 to 11:30 and 13:00 to 15:00: ``((570,
     690), (780, 900))``; a bar open 18:00 to 02:00: ``((1080, 1560),)``).
@@ -63,8 +63,8 @@ class OpeningHours:
     def __post_init__(self) -> None:
         spans = tuple((int(a), int(b)) for a, b in self.spans)
         ends = [m for span in spans for m in span]
-        ok = bool(spans) and ends == sorted(ends) and 0 <= ends[0] < _DAY
-        ok = ok and all(a < b for a, b in spans)
+        ok = bool(spans) and ends == sorted(ends) and ends[0] >= 0
+        ok = ok and all(a < b and a < _DAY for a, b in spans)
         ok = ok and all((b - a) % 60 == 0 for a, b in spans)
         ok = ok and all(b < c for (_, b), (c, _) in itertools.pairwise(spans))
         # closed some time before the first opens again (spans that touch over

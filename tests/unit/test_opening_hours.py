@@ -196,6 +196,29 @@ def test_a_bar_open_past_midnight_reads_in_its_hours(tmp_path) -> None:
     assert "outside the opening hours (18:00-02:00, Tue-Sun" in " ".join(notes)
 
 
+def test_quarter_hours_past_midnight_are_offered_the_nights_hours() -> None:
+    # a bar's till every 15 minutes from 18:00 to 01:45, closed on Mondays
+    # (Monday's first hours are Sunday's night)
+    days = [d for d in pd.date_range("2024-01-02", periods=41) if d.day_of_week]
+    frame = _at(pd.DatetimeIndex(days), list(range(18 * 60, 26 * 60, 15)))
+    with pytest.raises(DataError, match="between 18:00 and 01:45 on Tue") as caught:
+        _series(frame)
+    step = caught.value.suggested_step
+    assert step == "cbh(18:00-02:00 Tue-Sun)"
+    y = to_series(read_csv(io.StringIO(frame.to_csv(index=False))), step=step)
+    assert freq_of(y) == step and len(y) == len(days) * 8
+    # a reading in one night hour of each: the hours would be mostly empty,
+    # and calendar days would cut each night in two: nothing is offered
+    hours = np.random.default_rng(0).integers(18, 26, len(days))
+    sparse = pd.concat(
+        _at(pd.DatetimeIndex([d]), [h * 60 + m for m in range(0, 60, 15)], drop=0)
+        for d, h in zip(days, hours, strict=True)
+    )
+    with pytest.raises(DataError, match="most of the hours would hold no") as caught:
+        _series(sparse)
+    assert getattr(caught.value, "suggested_step", None) is None
+
+
 def test_hourly_bars_from_half_past_read_in_their_hours() -> None:
     # a stock exchange's hourly bars: 09:30 to 15:30 on weekdays
     y = _series(_readings(9, 16, (0, 1, 2, 3, 4), minute=30))
