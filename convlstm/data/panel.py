@@ -46,6 +46,7 @@ from .series import (
     zero_shares,
 )
 from .steps import (
+    MAX_EMPTY_SHARE,
     WHERE_TO_CHOOSE,
     check_agg,
     check_step,
@@ -962,13 +963,28 @@ def shared_freq(items: list[tuple[str, pd.Series]]) -> str:
 def _longest(freqs) -> str:
     """The longest of some pandas frequencies (monthly of daily and monthly); of
     hourly steps in different opening hours, the hours that hold them all
-    (hourly, when they cover the whole day); of days on different days of the
+    (hourly, when they cover the whole day), or the days that hold them when
+    those hours would leave a series' steps mostly empty (a café open 10:00 to
+    20:00 beside a bar open 18:00 to 02:00); of days on different days of the
     week, the days that hold them all (daily, when that is every day)."""
     freqs = [str(f) for f in freqs]
     hours = [hours_of(f) for f in freqs]
     if all(h is not None or f == "h" for h, f in zip(hours, freqs, strict=True)):
-        union = OpeningHours.union([h for h in hours if h is not None])
-        return "h" if union is None or "h" in freqs else union.freq
+        union = None if "h" in freqs else OpeningHours.union([h for h in hours if h])
+
+        def weekly(h: OpeningHours | None) -> int:  # steps a week
+            return 24 * 7 if h is None else h.per_day * len(h.days)
+
+        if min(map(weekly, hours)) > (1 - MAX_EMPTY_SHARE) * weekly(union):
+            return "h" if union is None else union.freq
+        # the calendar days that hold their hours (a night's next day too)
+        days = {
+            (d + k) % 7
+            for h in hours
+            for d in (range(7) if h is None else h.days)
+            for k in ((0, 1) if h is not None and h.past_midnight else (0,))
+        }
+        return OpeningDays(tuple(days)).freq if len(days) < 7 else "D"
     days = [session_of(f) for f in freqs]
     if all(
         isinstance(d, OpeningDays) or f == "D" for d, f in zip(days, freqs, strict=True)

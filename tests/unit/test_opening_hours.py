@@ -503,6 +503,36 @@ def test_a_shop_closed_on_sundays_reads_in_its_opening_days() -> None:
     assert freq_of(_series(frame)) != "cbd(Mon-Sat)"
 
 
+def test_a_cafe_and_bars_in_one_file_are_offered_the_hours_or_days_they_share() -> None:
+    from convlstm.data import to_panel
+
+    def place(name: str, start: int, end: int, days: tuple[int, ...]) -> pd.DataFrame:
+        return _readings(start, end, days, weeks=4).assign(place=name)
+
+    def offer(*places: pd.DataFrame) -> tuple[str, str]:
+        text = pd.concat(places).to_csv(index=False)
+        with pytest.raises(DataError, match="do not share one frequency") as caught:
+            to_panel(read_csv(io.StringIO(text)))
+        return str(caught.value), caught.value.suggested_step
+
+    tue_sun = (1, 2, 3, 4, 5, 6)
+    north, south = place("north", 18, 26, tue_sun), place("south", 17, 25, tue_sun)
+    # two bars: the hours that hold both nights
+    message, step = offer(north, south)
+    assert step == "cbh(17:00-02:00 Tue-Sun)"
+    text = pd.concat([north, south]).to_csv(index=False)
+    panel = to_panel(read_csv(io.StringIO(text)), step=step)
+    # 24 nights of 9 steps, less north's first (17:00) and south's last (01:00)
+    assert panel.groupby("series").size().tolist() == [24 * 9 - 1] * 2
+    # a café 10:00 to 20:00 beside them: hours from 10:00 to 02:00 would leave
+    # each mostly empty, so the days are offered, and they read
+    message, step = offer(north, south, place("cafe", 10, 20, (0, 1, 2, 3, 4, 5)))
+    assert step == "D" and "such as daily steps" in message
+    text = pd.concat([north, south, place("cafe", 10, 20, (0, 1, 2, 3, 4, 5))])
+    panel = to_panel(read_csv(io.StringIO(text.to_csv(index=False))), step=step)
+    assert panel["series"].nunique() == 3
+
+
 def test_an_event_log_sums_into_opening_days_and_shops_of_different_days() -> None:
     from convlstm.data import to_panel
 
