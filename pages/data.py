@@ -31,12 +31,11 @@ st.caption(
 
 def step_label(step: str) -> str:
     """A choice of *Steps* in words: "As in the file", "Daily", "Hourly,
-    10:00-20:00 every day"."""
+    10:00-20:00 every day", "Hourly, 17:00-02:00, Tue-Sun"."""
     if not step:
         return "As in the file"
-    if step in STEPS:
-        return step.capitalize()
-    return frequency_words(step).capitalize()
+    words = step if step in STEPS else frequency_words(step)
+    return words[:1].upper() + words[1:]  # "Tue-Sun" kept so
 
 
 def steps_controls(src: ui.Source) -> None:
