@@ -188,7 +188,7 @@ def _skip_preamble(
     skip += header
     if skip == 0:
         return text, lines
-    first = lines[0].strip()
+    first = re.sub(r"[,;\t|]+$", "", lines[0].strip())  # a padded row's empty cells
     skipped = (
         f"skipped {plural(skip, 'line')} above the header ({quote(first, 60)}"
         f"{' ...' if skip > 1 else ''}); row numbers in messages count the header "
@@ -285,7 +285,7 @@ def _header_at(lines: list[str], counts: list[int], delimiter: str) -> int | Non
                 # a title with a comma over a line of another shape
                 # ("Consumer Price Index, monthly" over "Source: BLS")
                 continue
-            return 1 if _title_over_header(lines, counts, delimiter) else 0
+            return _titles_over_header(lines, counts, delimiter)
         # a header names columns: a row holding a number or a date under a header
         # short of a name (R's row names, an extra cell) is data, not the header
         # under notes
@@ -297,10 +297,11 @@ def _header_at(lines: list[str], counts: list[int], delimiter: str) -> int | Non
         under = counts[k + 1] == c and _has_data_cells(lines[k + 1], delimiter)
         if named and apart and under:
             return k
-        if named and apart and _title_over_header(lines[k:], counts[k:], delimiter):
+        titles = _titles_over_header(lines[k:], counts[k:], delimiter)
+        if named and apart and titles:
             # a note of the header's shape above it ("Exported on 05/12/2026,,"
             # over "Period,Sales,Notes")
-            return k + 1
+            return k + titles
         return None
     return None
 
@@ -322,21 +323,37 @@ def _names_then_years(line: str, sep: str) -> bool:
     )
 
 
-def _title_over_header(lines: list[str], counts: list[int], sep: str) -> bool:
-    """Whether the first line is a title with as many ``sep`` as the header under
-    it ("Sales export, generated 2025-01-03" over "date,sales"): neither holds a
-    number or a date, the second names a time column and the first none, and a
-    row of data of the same shape follows."""
-    if len(lines) < 3 or not counts[0] == counts[1] == counts[2]:
-        return False
-    if _has_data_cells(lines[0], sep) or _has_data_cells(lines[1], sep):
-        return False
-    if not _has_data_cells(lines[2], sep):
-        return False
-    title, header = (_cells(line, sep) for line in lines[:2])
-    return not any(map(is_time_name, title)) and any(
-        is_time_name(cell) or has_time_word(cell) for cell in header
-    )
+#: Most lines of title and notes of the header's shape above it (a
+#: spreadsheet's report title, source and date, padded to the table's width).
+_MAX_TITLES = 6
+
+
+def _titles_over_header(lines: list[str], counts: list[int], sep: str) -> int:
+    """How many lines of title stand above the header with as many ``sep`` as
+    it ("Sales export, generated 2025-01-03" over "date,sales"; a workbook's
+    "Monthly sales report,,," and "Source: finance,,," over ",Month,Sales,"):
+    no title line holds a number, a date or the name of a time column (each
+    holds one cell when there are several), the header names a time column
+    and holds no number or date, and a row of data of the same shape follows;
+    0 when there are none."""
+    for t in range(1, min(_MAX_TITLES, len(lines) - 2) + 1):
+        if not counts[t - 1] == counts[t] == counts[t + 1]:
+            return 0
+        title = _cells(lines[t - 1], sep)
+        if _has_data_cells(lines[t - 1], sep) or any(map(is_time_name, title)):
+            return 0
+        if t > 1 and max(_filled(lines[0], sep), _filled(lines[t - 1], sep)) > 1:
+            return 0  # lines of several cells over the header: a header too
+        if _has_data_cells(lines[t], sep) or not _has_data_cells(lines[t + 1], sep):
+            continue
+        if any(is_time_name(c) or has_time_word(c) for c in _cells(lines[t], sep)):
+            return t
+    return 0
+
+
+def _filled(line: str, sep: str) -> int:
+    """How many cells of one line hold something."""
+    return sum(map(bool, _cells(line, sep)))
 
 
 def _cells(line: str, sep: str) -> list[str]:

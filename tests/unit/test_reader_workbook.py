@@ -195,6 +195,36 @@ def test_a_table_placed_away_from_the_corner_and_merged_group_names_read():
     ]
 
 
+def test_a_report_title_and_source_above_a_table_placed_away_from_the_corner():
+    # a business report: title and source in A1 and A2, the table from B4,
+    # three columns wide with its notes column mostly empty, a total under it
+    y = _monthly(36)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["A2"] = "Monthly sales report", "Source: finance team"
+    sheet["B4"], sheet["C4"], sheet["D4"] = "Month", "Sales", "Notes"
+    for i, (t, v) in enumerate(y.items()):
+        sheet.cell(row=5 + i, column=2, value=t.to_pydatetime())
+        sheet.cell(row=5 + i, column=3, value=v)
+    sheet.cell(row=7, column=4, value="promotion")
+    sheet.cell(row=6 + len(y), column=2, value="Total")
+    sheet.cell(row=6 + len(y), column=3, value=float(y.sum()))
+    frame = read_csv(_bytes(book))
+    assert (
+        "skipped 2 lines above the header ('Monthly sales report' ...)"
+        in (frame.attrs["notes"][1])
+    )
+    got = to_series(frame)
+    np.testing.assert_allclose(got.to_numpy(), y.to_numpy())
+    # its CSV export, every row padded to the table's width, reads the same
+    export = "Monthly sales report,,,\nSource: finance team,,,\n,,,\n"
+    export += ",Month,Sales,Notes\n" + "".join(
+        f",{t:%Y-%m-%d},{v},\n" for t, v in y.items()
+    )
+    again = to_series(read_csv(io.StringIO(export)))
+    np.testing.assert_allclose(again.to_numpy(), y.to_numpy())
+
+
 def _two_sheets() -> bytes:
     book = openpyxl.Workbook()
     monthly = book.active
