@@ -216,11 +216,15 @@ def opening_days_of(index: pd.DatetimeIndex) -> OpeningDays | None:
 
 def _open_days(index: pd.DatetimeIndex) -> tuple[int, ...] | None:
     """The days of the week ``index`` keeps (0 is Monday); None when one of them
-    holds under half the times of the busiest: a day with few readings (one
-    Saturday session among weekday closes) is no opening day but odd times,
-    which the other readings of the times judge."""
+    holds under half the times of the busiest, each per time it occurs from the
+    first date to the last (ten days hold two Mondays and one Sunday): a day
+    with few readings (one Saturday session among weekday closes) is no opening
+    day but odd times, which the other readings of the times judge."""
     counts = np.bincount(np.asarray(index.day_of_week), minlength=7)
-    if counts[counts > 0].min() < 0.5 * counts.max():
+    dates = pd.date_range(index.min().normalize(), index.max().normalize(), freq="D")
+    occurs = np.bincount(np.asarray(dates.day_of_week), minlength=7)
+    rate = counts / np.maximum(occurs, 1)
+    if rate[counts > 0].min() < 0.5 * rate.max():
         return None
     return tuple(int(d) for d in np.flatnonzero(counts))
 

@@ -120,6 +120,15 @@ def test_a_shop_open_every_day_reads_in_its_hours() -> None:
     assert frequency_words(freq_of(y), short=True) == "opening hours"
 
 
+def test_ten_days_of_a_shop_read_in_its_hours() -> None:
+    # Monday to the next Wednesday: two of some weekdays, one of the others,
+    # each day as full as the rest
+    frame = _readings(10, 20, EVERY_DAY, weeks=2)
+    frame = frame[frame["time"] < "2024-01-11"]
+    y = _series(frame)
+    assert freq_of(y) == "cbh(10:00-20:00 Mon-Sun)" and len(y) == 10 * 10
+
+
 def test_closed_days_are_no_gaps_and_business_hours_stay_bh() -> None:
     y = _series(_readings(8, 18, (0, 1, 2, 3, 4, 5)))  # Monday to Saturday
     assert freq_of(y) == "cbh(08:00-18:00 Mon-Sat)"
