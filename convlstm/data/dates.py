@@ -1098,12 +1098,13 @@ def _read_leftovers(
 
 
 def _regularity(ts: pd.DatetimeIndex) -> tuple[bool, bool]:
-    """Score a parse: in time order, then on a regular frequency, is more plausible."""
+    """Score a parse: in time order, then on a regular frequency (of the
+    distinct dates: a file of many series repeats them), is more plausible."""
     ts = ts[~ts.isna()]
     if len(ts) < 2:
         return True, True
     increasing = bool(ts.is_monotonic_increasing and ts.is_unique)
-    return increasing, infer_freq(ts.sort_values()) is not None
+    return increasing, infer_freq(ts.unique().sort_values()) is not None
 
 
 def _year_number(text: pd.Series) -> pd.Series:

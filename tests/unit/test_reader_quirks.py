@@ -1960,3 +1960,21 @@ def test_dates_written_with_underscores(fmt, freq):
     rows = "".join(f"{t.strftime(fmt)},{i}\n" for i, t in enumerate(times))
     y = to_series(read_csv(("date,value\n" + rows).encode()))
     assert y.index.freqstr == freq and y.index[-1] == times[-1] and y.iloc[-1] == 29
+
+
+@pytest.mark.parametrize("order", ["by series", "by month"])
+def test_us_dates_of_a_monthly_panel_read_month_first(order):
+    # 01/01/2021, 02/01/2021...: either order parses; only month/day is regular,
+    # though every date repeats once per store
+    months = pd.date_range("2021-01-01", periods=30, freq="MS")
+    rows = [(s, f"{m:%m/%d/%Y}", i) for s in "ABC" for i, m in enumerate(months)]
+    if order == "by month":
+        rows.sort(key=lambda r: (r[1][6:], r[1]))
+    panel = to_panel(read_csv(_csv("store,date,sales", rows)))
+    assert panel.attrs["freq"] == "MS" and len(panel) == 90
+    assert "read the dates in column 'date' as month/day/year" in panel.attrs["notes"]
+    # the same months as the columns of one row per store
+    wide = "store," + ",".join(f"{m:%m/%d/%Y}" for m in months) + "\n"
+    wide += "".join(f"{s}," + ",".join(map(str, range(30))) + "\n" for s in "ABC")
+    panel = to_panel(read_csv(wide))
+    assert panel.attrs["freq"] == "MS" and panel["time"].max() == months[-1]
