@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import os
+import shlex
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
@@ -1346,6 +1347,19 @@ def _library_log(err: TextIO, quiet: bool) -> Iterator[None]:
         logger.propagate = kept
 
 
+def _suggested_options(exc: BaseException) -> dict[str, str]:
+    """The options that read the data as a refusal suggests (``step``: the
+    step it offers; ``agg``: how to combine each step's rows, when it says);
+    {} when it suggests none."""
+    step = getattr(exc, "suggested_step", None)
+    if not step:
+        return {}
+    fix = {"step": str(step)}
+    if agg := getattr(exc, "suggested_agg", None):
+        fix["agg"] = str(agg)
+    return fix
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -1388,9 +1402,16 @@ def main(
         if isinstance(exc, OSError) and exc.filename and not message:
             message = f"cannot read {exc.filename}"
         print(f"error: {message}", file=err)
+        fix = _suggested_options(exc)
+        if fix:  # the step the reader offers, as the app's button reads it
+            options = " ".join(f"--{k} {shlex.quote(v)}" for k, v in fix.items())
+            print(f"hint: run it again with {options}", file=err)
         if getattr(args, "json", False):
             # a program reading the JSON gets the error there too
-            _write_json_safely({"error": message}, out, err)
+            answer: dict[str, Any] = {"error": message}
+            if fix:
+                answer["suggested_options"] = fix
+            _write_json_safely(answer, out, err)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted", file=err)

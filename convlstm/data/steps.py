@@ -659,7 +659,7 @@ def _zeros_to_log_end(
         pd.Series(
             0.0,
             index=pd.MultiIndex.from_product(
-                [[n], pd.date_range(last[n], end, freq=freq)[1:]],
+                [[n], _step_range(last[n], end, freq)[1:]],
                 names=out.index.names,
             ),
             name=out.name,
@@ -719,7 +719,7 @@ def _drop_partial_panel_ends(
         # a store without a sale on the log's first days is no partial step:
         # the log's own first and last steps are judged on all its rows
         times = np.unique(unique.loc[unique["series"].isin(logs), "time"].to_numpy())
-        every = pd.date_range(starts.min(), starts.max(), freq=freq)
+        every = _step_range(starts.min(), starts.max(), freq)
         first, last = partial_ends(times, every, freq)
         for name in logs:
             drop(
@@ -742,6 +742,14 @@ def _drop_partial_panel_ends(
         f"part of those steps, so their {AGG_NOUNS[agg]} would read as falls"
     )
     return out[keep]
+
+
+def _step_range(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
+    """The steps of ``freq`` from ``start`` to ``end`` (both steps), opening
+    hours and days included (whose string forms pandas does not know)."""
+    if (session := session_of(freq)) is not None:
+        return session.times(start, end)
+    return pd.date_range(start, end, freq=freq_offset(freq))
 
 
 def _steps_between(first, last, freq: str):

@@ -674,3 +674,36 @@ def test_a_price_table_is_one_series_its_closing_price(tmp_path):
     }
     assert "series" not in payload["future"][0]
     assert "picked column 'Adj Close' as value (the closing price" in err
+
+
+def test_a_refusal_that_offers_a_step_says_the_options_that_read_it(tmp_path):
+    # a shop's sales at their seconds, 10:00 to 20:00: refused with the hours
+    # to read them in; the hint's options read them (summed, as the app's button)
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2024-01-01", periods=20)
+    seconds = rng.uniform(10 * 3600, 20 * 3600, (len(days), 30))
+    times = sorted(
+        d + pd.Timedelta(seconds=int(s))
+        for d, row in zip(days, seconds, strict=True)
+        for s in row
+    )
+    path = tmp_path / "sales.csv"
+    pd.DataFrame({"time": times, "amount": 2.0}).to_csv(path, index=False)
+    argv = ["forecast", "--csv", str(path), "--model", "naive", "--horizon", "3"]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(argv, stdout=out, stderr=err) == 2
+    hint = "hint: run it again with --step 'cbh(10:00-20:00 Mon-Sun)' --agg sum"
+    assert err.getvalue().splitlines()[-1] == hint
+    out, err = io.StringIO(), io.StringIO()
+    again = [*argv, "--step", "cbh(10:00-20:00 Mon-Sun)", "--agg", "sum"]
+    assert main(again, stdout=out, stderr=err) == 0, err.getvalue()
+    first = pd.Timestamp(out.getvalue().splitlines()[1].split(",")[0])
+    assert first.date().isoformat() in ("2024-01-20", "2024-01-21")
+    assert 10 <= first.hour < 20  # in the hours (a partial last hour left out)
+    out, err = io.StringIO(), io.StringIO()
+    compare = ["compare", "--csv", str(path), "--horizon", "3", "--json"]
+    assert main(compare, stdout=out, stderr=err) == 2
+    assert json.loads(out.getvalue())["suggested_options"] == {
+        "step": "cbh(10:00-20:00 Mon-Sun)",
+        "agg": "sum",
+    }

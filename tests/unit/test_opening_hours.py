@@ -542,6 +542,33 @@ def test_a_cafe_and_bars_in_one_file_are_offered_the_hours_or_days_they_share() 
     assert panel["series"].nunique() == 3
 
 
+def test_event_logs_of_shops_sum_into_opening_hours_as_a_panel() -> None:
+    from convlstm.data import to_panel
+
+    # sales at their seconds, 10:00 to 20:00, in two shops; one shop's log
+    # stops a day early (the partial first and last hours and the shop's
+    # missing day are judged on the steps of the hours)
+    rng = np.random.default_rng(0)
+    frames = []
+    for shop, days in (("a", 12), ("b", 11)):
+        seconds = rng.uniform(10 * 3600, 20 * 3600, (days, 30))
+        dates = pd.date_range("2024-01-01", periods=days)
+        times = sorted(
+            day + pd.Timedelta(seconds=int(x))
+            for day, row in zip(dates, seconds, strict=True)
+            for x in row
+        )
+        frames.append(pd.DataFrame({"shop": shop, "time": times, "amount": 2.0}))
+    text = pd.concat(frames).to_csv(index=False)
+    step = "cbh(10:00-20:00 Mon-Sun)"
+    panel = to_panel(read_csv(io.StringIO(text)), step=step, agg="sum")
+    assert panel.attrs["freq"] == step
+    b = panel[panel["series"] == "b"]
+    assert (b["time"].dt.date.astype(str) == "2024-01-12").sum() > 0  # carried on
+    assert (b[b["time"] >= "2024-01-12"]["value"] == 0).all()
+    assert "carried 1 series on with 0" in " ".join(panel.attrs["notes"])
+
+
 def test_an_event_log_sums_into_opening_days_and_shops_of_different_days() -> None:
     from convlstm.data import to_panel
 
