@@ -30,7 +30,7 @@ from .dates import (
     parse_times,
 )
 from .frequency import infer_freq
-from .hours import hours_of
+from .hours import session_of
 from .numbers import to_numbers
 from .steps import MAX_STEPS, check_span, check_step
 
@@ -1295,8 +1295,8 @@ def _step_numbers(df: pd.DataFrame, time_col: str, step: str) -> pd.Series:
         # a step far too short for the span (a millisecond over years) is refused
         # before the grouper makes its bins; the readers check each series
         check_span(known.index[0], known.index[-1], freq, _MAX_SPAN_STEPS)
-    if (session := hours_of(freq)) is not None:  # pandas cannot group by
-        # opening hours: by the hour
+    if (session := session_of(freq)) is not None:  # pandas cannot group by
+        # opening hours or days: by the hour or day
         hours = pd.Series(session.step_of(known.index))
         steps = hours.rank(method="dense").astype(np.int64) - 1
     else:

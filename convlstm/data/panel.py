@@ -4,6 +4,7 @@ frame ``series, time, value`` (:func:`to_panel`), each series repaired on its ow
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import warnings
@@ -156,7 +157,7 @@ def to_panel(
     long = combine_panel_rows(
         long, notes, agg=agg, step=step, listed=_LISTED, max_points=MAX_PANEL_POINTS
     )
-    return _repair_all(long, time_col, value_cols, ids, notes, agg, spikes)
+    return _repair_all(long, time_col, value_cols, ids, notes, agg, spikes, step)
 
 
 def find_id_columns(
@@ -762,13 +763,17 @@ def _repair_all(
     notes: list[str],
     agg: str = "mean",
     spikes: str = "keep",
+    step: str | None = None,
 ) -> pd.DataFrame:
     """Repair each series on its own; drop the short ones; one frequency for all.
 
     Series already regular on the common grid (no gap, no missing value) pass
     through in one vectorised step; the others go through :func:`repair` one by
-    one, which is what keeps ten thousand tidy series fast.
+    one, which is what keeps ten thousand tidy series fast. Rows read in opening
+    hours or days (``step``) keep them: a few weeks of them would not tell
+    their own.
     """
+    made = step if session_of(step) is not None else None
     labels = long["series"].to_numpy()
     times = long["time"].to_numpy()
     values = long["value"].to_numpy(dtype=float)
@@ -786,7 +791,7 @@ def _repair_all(
     value_name = value_cols[0] if len(value_cols) == 1 else "value"
     longest = int(np.argmax(np.where(short, -1, ends - starts)))
     main = _repair_one(
-        labels, times, values, starts[longest], ends[longest], [], agg=agg
+        labels, times, values, starts[longest], ends[longest], [], agg=agg, made=made
     )
     freq = freq_of(main.index)
     clean = _on_grid(times, values, starts, ends, freq) & ~short
@@ -797,7 +802,7 @@ def _repair_all(
     for a, b in zip(starts[~clean & ~short], ends[~clean & ~short], strict=True):
         own: list[str] = []
         y = _repair_one(
-            labels, times, values, a, b, own, time_col, value_name, freq, agg
+            labels, times, values, a, b, own, time_col, value_name, freq, agg, made
         )
         name = str(labels[a])
         if own:
@@ -853,13 +858,19 @@ def _repair_one(
     value_name: str = "value",
     freq: str | None = None,
     agg: str = "mean",
+    made: str | None = None,
 ) -> pd.Series:
     """Rows ``a:b`` (one series) through :func:`repair`; errors name the series.
 
     ``freq``: the panel's frequency, for a series whose gaps leave its time
-    steps too irregular to give one.
+    steps too irregular to give one; ``made``: the opening hours or days the
+    rows were read in, which the series keeps when its times are their steps.
     """
-    y = pd.Series(values[a:b], index=pd.DatetimeIndex(times[a:b]))
+    index = pd.DatetimeIndex(times[a:b])
+    if made is not None:
+        with contextlib.suppress(ValueError):  # not every step: inferred
+            index = pd.DatetimeIndex(index, freq=offset_of(made))
+    y = pd.Series(values[a:b], index=index)
     try:
         return repair(
             y,

@@ -567,6 +567,10 @@ def test_event_logs_of_shops_sum_into_opening_hours_as_a_panel() -> None:
     assert (b["time"].dt.date.astype(str) == "2024-01-12").sum() > 0  # carried on
     assert (b[b["time"] >= "2024-01-12"]["value"] == 0).all()
     assert "carried 1 series on with 0" in " ".join(panel.attrs["notes"])
+    # and in opening days (2024-01-01 is a Monday, the day closed)
+    days = to_panel(read_csv(io.StringIO(text)), step="cbd(Tue-Sun)", agg="sum")
+    assert days.attrs["freq"] == "cbd(Tue-Sun)"
+    assert not (days["time"].dt.day_of_week == 0).any()
 
 
 def test_an_event_log_sums_into_opening_days_and_shops_of_different_days() -> None:
