@@ -1203,6 +1203,11 @@ def pick_id_columns(
         picked = _repeating_ids(df, times, text, whole)
         if not picked:
             picked = _repeating_ids(df, times, _dated_ids(df, time_col, value_col), [])
+        if not picked:
+            # no time shared by two labels: the logs of stores, one after
+            # another, whose repeated times (two sales in one second) are each
+            # store's own
+            picked = _overlapping_blocks(df, time_col, text)
     picked = [c for c in df.columns if c in picked]
     if not picked:
         return [], _unused_text_notes(df, text)
@@ -1586,6 +1591,33 @@ def _block_ids(
             continue
         picked.append(c)
     return picked
+
+
+def _overlapping_blocks(df: pd.DataFrame, time_col: str, text: list[str]) -> list[str]:
+    """The first text column (no empty cell) whose values come in one block of
+    rows each, at least ``_MIN_BLOCK`` rows and two values, whose times all run
+    over a common stretch (each block reaches past the latest start): series
+    stacked one after another over the same period. Blocks one after another
+    in time (a label such as "actual"/"estimated") are one series."""
+    parsed = None
+    for c in text:
+        labels, missing = cell_text(df[c])
+        sizes = labels.value_counts(sort=False)
+        if missing.any() or len(sizes) < 2 or sizes.min() < _MIN_BLOCK:
+            continue
+        if int((labels != labels.shift()).sum()) != len(sizes):
+            continue  # not one block per value
+        parsed = _parsed(df, time_col) if parsed is None else parsed
+        if parsed is None:
+            return []
+        spans = (
+            pd.Series(parsed, index=df.index)
+            .groupby(labels.to_numpy())
+            .agg(["min", "max"])
+        )
+        if spans["min"].max() < spans["max"].min():
+            return [c]
+    return []
 
 
 def _known(times: pd.DatetimeIndex) -> pd.DatetimeIndex:

@@ -882,7 +882,11 @@ def _repair_one(
             agg=agg,
         )
     except DataError as exc:
-        raise DataError(f"series {quote(str(labels[a]))}: {exc}") from None
+        named = DataError(f"series {quote(str(labels[a]))}: {exc}")
+        for offer in ("suggested_step", "suggested_agg"):  # a step that reads it
+            if hasattr(exc, offer):
+                setattr(named, offer, getattr(exc, offer))
+        raise named from None
 
 
 def _on_grid(

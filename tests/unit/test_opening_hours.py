@@ -561,6 +561,10 @@ def test_event_logs_of_shops_sum_into_opening_hours_as_a_panel() -> None:
         frames.append(pd.DataFrame({"shop": shop, "time": times, "amount": 2.0}))
     text = pd.concat(frames).to_csv(index=False)
     step = "cbh(10:00-20:00 Mon-Sun)"
+    with pytest.raises(DataError, match="series 'a': .*an event log") as caught:
+        to_panel(read_csv(io.StringIO(text)))  # offered as one series' log is
+    assert caught.value.suggested_step == step
+    assert caught.value.suggested_agg == "sum"
     panel = to_panel(read_csv(io.StringIO(text)), step=step, agg="sum")
     assert panel.attrs["freq"] == step
     b = panel[panel["series"] == "b"]

@@ -1978,3 +1978,20 @@ def test_us_dates_of_a_monthly_panel_read_month_first(order):
     wide += "".join(f"{s}," + ",".join(map(str, range(30))) + "\n" for s in "ABC")
     panel = to_panel(read_csv(wide))
     assert panel.attrs["freq"] == "MS" and panel["time"].max() == months[-1]
+
+
+def test_event_logs_of_stores_one_after_another_name_their_stores():
+    # two stores' sales at their seconds over the same days, one store's rows
+    # after the other's; a second with two sales in one store is the only
+    # repeated time, so no time is shared by two stores
+    times = pd.date_range("2024-01-01 10:00", periods=40, freq="37min")
+    a = [(t, "a") for t in times.insert(5, times[5])]  # two sales at once
+    b = [(t + pd.Timedelta(seconds=11), "b") for t in times]
+    rows = [(f"{t:%Y-%m-%d %H:%M:%S}", s, 2) for t, s in a + b]
+    assert find_id_columns(read_csv(_csv("time,store,amount", rows))) == ["store"]
+    # a label one block after the other in time describes the rows of one
+    # series (its duplicate time averaged), it names none
+    hours = pd.date_range("2024-01-01", periods=60, freq="h")
+    rows = [(f"{t:%Y-%m-%d %H:%M}", "final" if i < 40 else "estimate", i) for i, t in
+            enumerate(hours.insert(10, hours[10]))]  # fmt: skip
+    assert find_id_columns(read_csv(_csv("time,status,load", rows))) == []
