@@ -875,10 +875,11 @@ def repair(
             f"has many gaps); read it at the panel's frequency {fallback_freq}"
         ]
     notes.extend(freq_notes)
+    read = y.index  # the times as read, before any is moved onto the grid
     if not snapped.equals(y.index):
         y = pd.Series(y.to_numpy(), index=snapped)
         y = combine_rows(y, notes, agg=agg, why="timestamps fell on the same grid step")
-    grid = _grid(y, freq, time_name)
+    grid = _grid(y, freq, time_name, read)
     observed = pd.Series(~np.isnan(y.to_numpy(dtype=float)), index=y.index)
     y = _fill_gaps(y, grid, notes)
     _require_points(len(y), "points", min_points)
@@ -1160,8 +1161,12 @@ def _grid_steps(start: pd.Timestamp, end: pd.Timestamp, offset: pd.DateOffset) -
     return float(len(pd.date_range(start, end, freq=offset)))
 
 
-def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
-    """The regular grid from the first to the last timestamp of ``y``.
+def _grid(
+    y: pd.Series, freq: str, time_name: str, read: pd.DatetimeIndex | None = None
+) -> pd.DatetimeIndex:
+    """The regular grid from the first to the last timestamp of ``y``; ``read``:
+    its times as read (before they were moved onto the grid), which the steps
+    offered for a grid of gaps are judged on, as a read in them would take them.
 
     Raises:
         DataError: the grid would be mostly gaps, or ``y``'s timestamps are off it.
@@ -1170,17 +1175,18 @@ def _grid(y: pd.Series, freq: str, time_name: str) -> pd.DatetimeIndex:
     start, end = y.index[0], y.index[-1]
     expected = _grid_steps(start, end, offset)
     if expected > 2 * len(y) + 10:
+        times = y.index if read is None else read
         exc = DataError(
             f"column {quote(time_name)}: a regular {freq} grid from "
             f"{format_time(start)} to {format_time(end)} needs about "
             f"{int(expected):,} steps but only {len(y):,} have data"
-            + opening_hours(y.index, offset)
+            + opening_hours(times, offset)
             + "; resample the data to a coarser frequency: read it in longer steps "
             f"{WHERE_TO_CHOOSE}, or sum or count its rows"
         )
         # hours of opening that hold readings finer than an hour (the app offers
         # them)
-        if (step := opening_hours_step(y.index, offset)) is not None:
+        if (step := opening_hours_step(times, offset)) is not None:
             exc.suggested_step = step
         raise exc
     grid = pd.date_range(start, end, freq=offset)

@@ -228,6 +228,24 @@ def test_quarter_hours_past_midnight_are_offered_the_nights_hours() -> None:
     assert getattr(caught.value, "suggested_step", None) is None
 
 
+def test_offered_hours_are_judged_on_the_times_as_read() -> None:
+    # half hours at :15 and :45 from Monday and Friday nights' 22:15 to 04:45,
+    # then at :00 and :30 from 05:30 to 09:00 and 14:00 to 15:30: the reader
+    # moves them onto one half-hour grid before it refuses the grid as gaps,
+    # but a read in the offered hours takes the times as written, so the
+    # hours are judged on those (they read)
+    minutes = [*range(1335, 1755, 30), *range(1770, 2010, 30), *range(2280, 2385, 30)]
+    days = pd.date_range("2024-03-01", periods=28)
+    frame = _at(days[days.day_of_week.isin([0, 4])], minutes, drop=0)
+    with pytest.raises(
+        DataError, match="opening hours are read as a session"
+    ) as caught:
+        _series(frame)
+    step = caught.value.suggested_step
+    y = to_series(read_csv(io.StringIO(frame.to_csv(index=False))), step=step)
+    assert freq_of(y) == step
+
+
 def test_hourly_bars_from_half_past_read_in_their_hours() -> None:
     # a stock exchange's hourly bars: 09:30 to 15:30 on weekdays
     y = _series(_readings(9, 16, (0, 1, 2, 3, 4), minute=30))
