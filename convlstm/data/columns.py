@@ -1567,12 +1567,9 @@ def _block_ids(
     ``parsed``: the time column parsed, when it already is."""
     picked: list[str] = []
     for c in text:
-        labels, missing = cell_text(df[c])
-        if missing.any():
-            continue  # an id names every row; a column with gaps is a comment
-        sizes = labels.value_counts(sort=False)
-        if len(sizes) < 2 or sizes.min() < _MIN_BLOCK:
+        if (labelled := _labelled_rows(df[c])) is None:
             continue
+        labels, sizes = labelled
         if picked and df.groupby(picked, sort=False)[c].nunique().max() <= 1:
             continue
         if parsed is None:
@@ -1593,6 +1590,19 @@ def _block_ids(
     return picked
 
 
+def _labelled_rows(col: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """A text column's labels and the rows each holds, when every row has one
+    (a column with gaps is a comment, not an id) and there are at least two,
+    each on ``_MIN_BLOCK`` rows or more; else None."""
+    labels, missing = cell_text(col)
+    if missing.any():
+        return None
+    sizes = labels.value_counts(sort=False)
+    if len(sizes) < 2 or sizes.min() < _MIN_BLOCK:
+        return None
+    return labels, sizes
+
+
 def _overlapping_blocks(df: pd.DataFrame, time_col: str, text: list[str]) -> list[str]:
     """The first text column (no empty cell) whose values come in one block of
     rows each, at least ``_MIN_BLOCK`` rows and two values, whose times all run
@@ -1601,10 +1611,9 @@ def _overlapping_blocks(df: pd.DataFrame, time_col: str, text: list[str]) -> lis
     in time (a label such as "actual"/"estimated") are one series."""
     parsed = None
     for c in text:
-        labels, missing = cell_text(df[c])
-        sizes = labels.value_counts(sort=False)
-        if missing.any() or len(sizes) < 2 or sizes.min() < _MIN_BLOCK:
+        if (labelled := _labelled_rows(df[c])) is None:
             continue
+        labels, sizes = labelled
         if int((labels != labels.shift()).sum()) != len(sizes):
             continue  # not one block per value
         parsed = _parsed(df, time_col) if parsed is None else parsed
