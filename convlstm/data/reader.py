@@ -188,7 +188,8 @@ def _skip_preamble(
     skip += header
     if skip == 0:
         return text, lines
-    first = re.sub(r"[,;\t|]+$", "", lines[0].strip())  # a padded row's empty cells
+    # without a padded row's empty cells
+    first = lines[0].strip().rstrip("".join(_DELIMITERS))
     skipped = (
         f"skipped {plural(skip, 'line')} above the header ({quote(first, 60)}"
         f"{' ...' if skip > 1 else ''}); row numbers in messages count the header "

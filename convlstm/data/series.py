@@ -1162,7 +1162,7 @@ def _grid_steps(start: pd.Timestamp, end: pd.Timestamp, offset: pd.DateOffset) -
 
 
 def _grid(
-    y: pd.Series, freq: str, time_name: str, read: pd.DatetimeIndex | None = None
+    y: pd.Series, freq: str, time_name: str, read: pd.DatetimeIndex
 ) -> pd.DatetimeIndex:
     """The regular grid from the first to the last timestamp of ``y``; ``read``:
     its times as read (before they were moved onto the grid), which the steps
@@ -1175,18 +1175,17 @@ def _grid(
     start, end = y.index[0], y.index[-1]
     expected = _grid_steps(start, end, offset)
     if expected > 2 * len(y) + 10:
-        times = y.index if read is None else read
         exc = DataError(
             f"column {quote(time_name)}: a regular {freq} grid from "
             f"{format_time(start)} to {format_time(end)} needs about "
             f"{int(expected):,} steps but only {len(y):,} have data"
-            + opening_hours(times, offset)
+            + opening_hours(read, offset)
             + "; resample the data to a coarser frequency: read it in longer steps "
             f"{WHERE_TO_CHOOSE}, or sum or count its rows"
         )
         # hours of opening that hold readings finer than an hour (the app offers
         # them)
-        if (step := opening_hours_step(times, offset)) is not None:
+        if (step := opening_hours_step(read, offset)) is not None:
             exc.suggested_step = step
         raise exc
     grid = pd.date_range(start, end, freq=offset)
