@@ -37,6 +37,7 @@ from .data import (
     to_series,
     total_of,
     wide_columns,
+    without_closed,
 )
 from .data.cells import format_number, plural
 from .data.columns import price_table_close
@@ -480,7 +481,7 @@ def _cmd_forecast(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "forecast": pred.to_numpy(dtype=float),
         }
     )
-    frame = raise_to_floor(frame, floor)
+    frame = without_closed(raise_to_floor(frame, floor), y.attrs.get("closed"))
     if raised := floor_text(floor, scored=False):
         print(f"note: {raised}", file=err)
     if below := below_zero_text(y, frame):
@@ -539,6 +540,7 @@ def _forecast_panel(
         ) from None
     _print_failures({name: dict(pred.attrs.get("failed") or {})}, err)
     pred = raise_to_floor(pred, floor)
+    pred = without_closed(pred, panel.attrs.get("closed"), "time", "series")
     if raised := floor_text(floor, scored=False):
         print(f"note: {raised}", file=err)
     if below := panel_below_zero_text(panel, pred.assign(model=name)):

@@ -32,7 +32,7 @@ from .backtest import (
     is_combiner,
     observed,
 )
-from .data import check_series
+from .data import check_series, without_closed
 from .data.cells import plural
 from .data.export import in_time_zone
 from .data.frequency import check_future, season_length
@@ -107,9 +107,11 @@ class Comparison:
         backtest: the rolling-origin backtest of every model.
         summary: the backtest summary (index ``model``; ``mae, rmse, mape, smape,
             mase, fit_seconds``) plus a boolean ``best`` column (lowest MAE).
-        future: tidy ``model, timestamp, forecast`` for the ``horizon`` steps after
-            the end of the series, from each model refit on all of it (empty when
-            ``refit_final`` was False).
+        future: tidy ``model, timestamp, forecast, step`` for the ``horizon``
+            steps after the end of the series, from each model refit on all of
+            it (empty when ``refit_final`` was False); the steps at times of the
+            week the series is closed (``y.attrs["closed"]``) left out, the
+            others keeping their number of steps ahead.
         fitted: the models refit on the whole series, by name.
         histories: per-epoch ``train_loss``/``val_loss`` dicts of each neural
             model's final fit.
@@ -345,6 +347,7 @@ def compare(
     horizon = check_horizon(horizon)
     y = _time_indexed(y)
     time_zone = y.attrs.get("time_zone")  # the checks below return fresh series
+    closed = y.attrs.get("closed")  # times of the week the series is closed
     floor = check_floor(floor, y.to_numpy(dtype=float))
     if refit_final:
         check_future(y.index, horizon)  # before training, not after
@@ -434,6 +437,8 @@ def compare(
         else pd.DataFrame(columns=["model", "timestamp", "forecast"]),
         floor,
     )
+    future["step"] = future.groupby("model", sort=False).cumcount() + 1
+    future = without_closed(future, closed)  # steps ahead kept where left out
     device = _device(names, fitted, params)
     record = make_record(
         y,

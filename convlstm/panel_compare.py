@@ -41,6 +41,7 @@ from .data import (
     short_cycle_note,
     split_panel,
     stale_series_note,
+    without_closed,
 )
 from .data import season_length as freq_season_length
 from .data.cells import plural, quote
@@ -603,6 +604,8 @@ def compare_panel(
         fitted = {n: f for n, f in final.fitted.items() if n in named}
         notes += run_start_notes(fitted, forecasts)  # how the networks started
         future = _future_frame(final.forecasts, expected, list(named))
+        # hours a series is closed every week: forecast, then left out
+        future = without_closed(future, panel.attrs.get("closed"), "time", "series")
         if levels and not forecasts.empty:
             future, coverage = _with_intervals(
                 forecasts, future, data, m, levels, notes

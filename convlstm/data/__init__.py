@@ -35,7 +35,15 @@ from .panel import (
     wide_columns,
 )
 from .reader import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_csv
-from .series import MIN_POINTS, SPIKE_CHOICES, check_series, filled_mask, to_series
+from .series import (
+    MIN_POINTS,
+    SPIKE_CHOICES,
+    check_series,
+    closed_mask,
+    filled_mask,
+    to_series,
+    without_closed,
+)
 from .workbook import workbook_sheets
 
 __all__ = [
@@ -52,6 +60,7 @@ __all__ = [
     "SPIKE_CHOICES",
     "TOTAL_NAME",
     "check_series",
+    "closed_mask",
     "filled_mask",
     "find_id_columns",
     "freq_of",
@@ -75,4 +84,5 @@ __all__ = [
     "to_series",
     "total_of",
     "wide_columns",
+    "without_closed",
 ]

@@ -251,7 +251,8 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
         Float series named ``name`` on a DatetimeIndex with ``freq`` set;
         ``attrs["notes"]`` holds the panel's notes that concern every series or
         this one, ``attrs["time_col"]``/``["value_col"]`` the columns read,
-        ``attrs["filled"]`` the runs of points the reader filled in (if any).
+        ``attrs["filled"]`` the runs of points the reader filled in (if any),
+        ``attrs["closed"]`` the times of the week it is closed (if any).
 
     Raises:
         DataError: no series called ``name`` (the message lists some).
@@ -283,6 +284,8 @@ def series_of(panel: pd.DataFrame, name: str) -> pd.Series:
         y.attrs["notes"].append(ended)
     if filled := (panel.attrs.get("filled") or {}).get(str(name)):
         y.attrs["filled"] = filled  # the points the reader filled, for scoring
+    if closed := (panel.attrs.get("closed") or {}).get(str(name)):
+        y.attrs["closed"] = closed  # the times of the week it is shut
     if panel.attrs.get("time_zone"):
         y.attrs["time_zone"] = panel.attrs["time_zone"]
     y.attrs["time_col"] = panel.attrs.get("time_col")
@@ -798,6 +801,7 @@ def _repair_all(
     freqs: dict[str, str] = {}
     repairs: dict[str, list[str]] = {}
     filled: dict[str, list] = {}  # series -> the runs of points filled in
+    closed: dict[str, list[int]] = {}  # series -> the times of the week it is shut
     pieces = [long.loc[np.repeat(clean, ends - starts), ["series", "time", "value"]]]
     for a, b in zip(starts[~clean & ~short], ends[~clean & ~short], strict=True):
         own: list[str] = []
@@ -809,6 +813,8 @@ def _repair_all(
             repairs[name] = own
         if y.attrs.get("filled"):
             filled[name] = y.attrs["filled"]
+        if y.attrs.get("closed"):
+            closed[name] = y.attrs["closed"]
         freqs[name] = freq_of(y.index)
         pieces.append(
             pd.DataFrame({"series": name, "time": y.index, "value": y.to_numpy()})
@@ -836,6 +842,7 @@ def _repair_all(
         "notes": notes,
         "repairs": repairs,
         "filled": filled,
+        "closed": closed,
         "dropped": dropped,
         "id_cols": ids,
         "time_col": time_col,

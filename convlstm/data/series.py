@@ -881,13 +881,15 @@ def repair(
         y = combine_rows(y, notes, agg=agg, why="timestamps fell on the same grid step")
     grid = _grid(y, freq, time_name, read)
     observed = pd.Series(~np.isnan(y.to_numpy(dtype=float)), index=y.index)
-    y = _fill_gaps(y, grid, notes)
+    y, closed = _fill_gaps(y, grid, notes)
     _require_points(len(y), "points", min_points)
     index = pd.DatetimeIndex(grid, freq=grid.freq, name=time_name)
     out = pd.Series(y.to_numpy(dtype=float), index=index)
     filled = ~observed.reindex(grid, fill_value=False).to_numpy(dtype=bool)
     if filled.any():
         out.attrs["filled"] = filled_runs(index, filled)
+    if closed:  # hours closed every week: forecast, then left out
+        out.attrs["closed"] = closed
     return out
 
 
@@ -1210,48 +1212,95 @@ def _made_up(share: float, advice: str) -> str:
     return f"; that is {share:.0%} of the series made up, not read{advice}"
 
 
-def _weekly_gaps(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> str:
-    """For missing times of a series read more often than daily that mostly
-    recur at the same times of the week, missing in nearly every week (a shop
-    that opens later on Saturdays, read in its weekday hours): words that name
-    them ("; they recur nearly every week (Sat 09:00, 16:00 and 17:00) ...");
-    "" for missing times that do not recur."""
+def _closed_times(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> list[int]:
+    """The times of the week (minutes after Monday 00:00) at which missing times
+    ``stamps`` of a series read more often than daily recur, missing in nearly
+    every week (a shop that opens later on Saturdays, read in its weekday
+    hours): hours the series is closed, whose forecasts are left out; [] when the
+    missing times mostly do not recur."""
     if len(stamps) < 3 or (grid == grid.normalize()).all():
-        return ""
-
-    def slots(times: pd.DatetimeIndex) -> np.ndarray:
-        return np.asarray(times.day_of_week, dtype=np.int64) * 1440 + minute_of_day(
-            times
-        )
-
-    missing = np.bincount(slots(stamps), minlength=7 * 1440)
-    every = np.bincount(slots(grid), minlength=7 * 1440)
+        return []
+    missing = np.bincount(week_minutes(stamps), minlength=_WEEK)
+    every = np.bincount(week_minutes(grid), minlength=_WEEK)
     recur = np.flatnonzero((missing >= 3) & (missing >= _RECUR_SHARE * every))
     if missing[recur].sum() < 0.5 * len(stamps):
-        return ""
+        return []
+    return [int(m) for m in recur]
+
+
+def week_minutes(times: pd.DatetimeIndex) -> np.ndarray:
+    """The minutes after Monday 00:00 of each of ``times`` (its time of the week)."""
+    days = np.asarray(times.day_of_week, dtype=np.int64)
+    return days * _DAY_MINUTES + minute_of_day(times)
+
+
+def closed_words(closed: list[int]) -> str:
+    """Times of the week, as :func:`_closed_times` gives them, in words: "Sat
+    09:00, 16:00 and 17:00; Sun 10:00" (three days at most, then "...")."""
+    recur = np.asarray(closed, dtype=np.int64)
     days = []
-    for day in sorted(set(recur // 1440)):
-        times = [
-            f"{m // 60:02d}:{m % 60:02d}" for m in recur[recur // 1440 == day] % 1440
-        ]
+    for day in sorted(set(recur // _DAY_MINUTES)):
+        minutes = recur[recur // _DAY_MINUTES == day] % _DAY_MINUTES
+        times = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
         shown = times if len(times) <= 6 else [*times[:4], f"{len(times) - 4} more"]
         days.append(f"{DAY_NAMES[day]} {and_list(shown)}")
-    listed = "; ".join(days[:3]) + ("; ..." if len(days) > 3 else "")
-    return (
-        f"; they recur nearly every week ({listed}), as hours closed on some days "
-        "would: filled in, not read, and left out of the backtests' scores"
-    )
+    return "; ".join(days[:3]) + ("; ..." if len(days) > 3 else "")
+
+
+def closed_mask(times: pd.DatetimeIndex, closed: Any) -> np.ndarray:
+    """Which of ``times`` fall at the times of the week a series is closed
+    (``y.attrs["closed"]``, :func:`_closed_times`): all False for none."""
+    times = pd.DatetimeIndex(times)
+    if not closed:
+        return np.zeros(len(times), dtype=bool)
+    return np.isin(week_minutes(times), np.asarray(closed, dtype=np.int64))
+
+
+def without_closed(
+    frame: pd.DataFrame,
+    closed: Any,
+    column: str = "timestamp",
+    series: str | None = None,
+) -> pd.DataFrame:
+    """``frame``'s rows whose ``column`` does not fall at the times of the week
+    a series is closed: forecasts for hours closed every week left out.
+    ``closed``: one series' times (``y.attrs["closed"]``), or with ``series``
+    (the column naming each row's series) a panel's, by series
+    (``panel.attrs["closed"]``). ``frame`` itself when none are left out."""
+    if not closed or frame.empty:
+        return frame
+    times = pd.DatetimeIndex(frame[column])
+    if series is None:
+        shut = closed_mask(times, closed)
+    else:
+        names = frame[series].astype(str).to_numpy()
+        shut = np.zeros(len(frame), dtype=bool)
+        for name, own in closed.items():
+            rows = names == str(name)
+            shut[rows] = closed_mask(times[rows], own)
+    if not shut.any():
+        return frame
+    return frame.loc[~shut].reset_index(drop=True)
+
+
+_DAY_MINUTES = 1440
+_WEEK = 7 * _DAY_MINUTES
 
 
 #: Share of a time of the week's occurrences that must be missing for it to
-#: recur (:func:`_weekly_gaps`).
+#: recur (:func:`_closed_times`).
 _RECUR_SHARE = 0.8
 
 
-def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Series:
-    """Reindex ``y`` on ``grid``; interpolate missing timestamps and values."""
+def _fill_gaps(
+    y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]
+) -> tuple[pd.Series, list[int]]:
+    """Reindex ``y`` on ``grid``; interpolate missing timestamps and values.
+    Also returns the times of the week the series is closed
+    (:func:`_closed_times`)."""
     missing = np.isnan(y.to_numpy())
     new_stamps = grid.difference(y.index)
+    closed: list[int] = []
     if len(new_stamps):
         share = len(new_stamps) / len(grid)
         weekends = (new_stamps.day_of_week >= 5).mean() >= 0.9
@@ -1267,11 +1316,18 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
             ),
         )
         clock = clock_change_words(new_stamps, "skipped")
+        closed = _closed_times(new_stamps, grid)
+        recur = (
+            f"; they recur nearly every week ({closed_words(closed)}), as hours "
+            "closed on some days would: filled in, not read, and left out of the "
+            "backtests' scores and of the forecasts"
+            if closed
+            else ""
+        )
         notes.append(
             f"filled {plural(len(new_stamps), 'missing timestamp')} by linear "
             "interpolation "
-            f"(first at {format_time(new_stamps[0])}{clock}){made_up}"
-            + _weekly_gaps(new_stamps, grid)
+            f"(first at {format_time(new_stamps[0])}{clock}){made_up}{recur}"
         )
     if missing.any():
         every = np.unique(np.diff(np.flatnonzero(~missing)))
@@ -1290,7 +1346,7 @@ def _fill_gaps(y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]) -> pd.Ser
     y = y.reindex(grid)
     if len(new_stamps) or missing.any():
         y = y.interpolate(method="linear", limit_area="inside")
-    return y
+    return y, closed
 
 
 def check_series(
@@ -1369,4 +1425,6 @@ def check_series(
     out.name = y.name
     if y.attrs.get("filled"):  # the points the reader filled in, for scoring
         out.attrs["filled"] = y.attrs["filled"]
+    if y.attrs.get("closed"):  # the times of the week it is closed
+        out.attrs["closed"] = y.attrs["closed"]
     return out

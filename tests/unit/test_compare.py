@@ -72,8 +72,8 @@ def test_compare_baselines(y):
     assert s.loc[s["best"]].index[0] == s["mae"].idxmin() == result.best
     assert {"mae", "rmse", "mape", "smape", "mase", "fit_seconds"} <= set(s.columns)
     fut = result.future
-    assert list(fut.columns) == ["model", "timestamp", "forecast"]
-    assert len(fut) == 3 * 6
+    assert list(fut.columns) == ["model", "timestamp", "forecast", "step"]
+    assert len(fut) == 3 * 6 and fut["step"].tolist() == [1, 2, 3, 4, 5, 6] * 3
     assert fut["timestamp"].min() > y.index[-1]
     assert set(result.fitted) == {"ARIMA", "Seasonal naive", "Naive"}
     assert result.histories == {}

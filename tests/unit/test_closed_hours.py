@@ -1,0 +1,130 @@
+"""Hours a series is closed on some days of the week only (a shop open 09:00 to
+18:00 on weekdays and 10:00 to 16:00 on Saturdays, read in its weekday hours):
+filled in to keep the grid regular, left out of the backtests' scores and of the
+forecasts, for one series and for each series of a panel."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from convlstm import compare
+from convlstm.cli import main
+from convlstm.data import (
+    check_series,
+    closed_mask,
+    future_index,
+    read_csv,
+    series_of,
+    to_panel,
+    to_series,
+    without_closed,
+)
+from convlstm.panel_compare import compare_panel
+
+SAT = 5 * 1440  # Saturday 00:00, in minutes after Monday 00:00
+SHORT_SATURDAY = [SAT + 9 * 60, SAT + 16 * 60, SAT + 17 * 60]
+
+
+def _shop(saturday: range, weeks: int = 8, seed: int = 0) -> pd.DataFrame:
+    """Hourly sales 09:00-18:00 on weekdays and ``saturday``'s hours on
+    Saturdays, closed on Sundays; the data end on a Saturday afternoon."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for day in pd.date_range("2024-01-01", periods=7 * weeks - 1, freq="D"):
+        hours = range(9, 18) if day.day_of_week < 5 else saturday
+        if day.day_of_week == 6:
+            continue
+        for h in hours:
+            value = 50 + 20 * np.sin(h / 3) + 5 * day.day_of_week + rng.normal(0, 3)
+            rows.append((day + pd.Timedelta(hours=h), round(value, 1)))
+    return pd.DataFrame(rows, columns=["time", "sales"])
+
+
+def _forecast_csv(argv: list[str]) -> pd.DataFrame:
+    """The forecasts the CLI writes for ``argv``."""
+    out, err = io.StringIO(), io.StringIO()
+    assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    return pd.read_csv(io.StringIO(out.getvalue()), parse_dates=["timestamp"])
+
+
+def _series(frame: pd.DataFrame) -> pd.Series:
+    return to_series(read_csv(io.StringIO(frame.to_csv(index=False))))
+
+
+def test_hours_closed_every_saturday_are_kept_as_closed_times() -> None:
+    y = _series(_shop(range(10, 16)))
+    assert y.attrs["closed"] == SHORT_SATURDAY
+    assert check_series(y, min_length=1).attrs["closed"] == SHORT_SATURDAY
+    note = next(n for n in y.attrs["notes"] if n.startswith("filled"))
+    assert "(Sat 09:00, 16:00 and 17:00)" in note and "of the forecasts" in note
+    # the series ends on Saturday at 15:00: the next two steps are closed
+    future = future_index(y.index, 12)
+    shut = closed_mask(future, y.attrs["closed"])
+    assert [t.strftime("%a %H:%M") for t in future[shut]] == ["Sat 16:00", "Sat 17:00"]
+    assert not closed_mask(future, None).any()
+    # hours missing here and there are not closed
+    odd = _shop(range(9, 18)).sample(frac=0.97, random_state=0).sort_values("time")
+    assert "closed" not in _series(odd).attrs
+
+
+def test_the_forecasts_leave_out_the_closed_hours_and_keep_their_steps() -> None:
+    y = _series(_shop(range(10, 16)))
+    result = compare(y, models=["Seasonal naive", "ETS"], horizon=12, folds=2)
+    for model, rows in result.future.groupby("model"):
+        times = pd.DatetimeIndex(rows["timestamp"])
+        assert not closed_mask(times, SHORT_SATURDAY).any(), model
+        # Saturday 16:00 and 17:00 are steps 1 and 2: Monday 09:00 is step 3
+        assert rows["step"].tolist() == list(range(3, 13))
+        assert times[0] == pd.Timestamp("2024-02-26 09:00")
+    table = result.forecast_table()
+    future = table[table["section"] == "future"]
+    assert len(future) == 20 and future["lower_80"].notna().all()
+    # the backtest forecast the closed hours too, and did not score them
+    backtest = table[table["section"] == "backtest"]
+    shut = closed_mask(pd.DatetimeIndex(backtest["timestamp"]), SHORT_SATURDAY)
+    assert shut.any() and backtest["filled"][shut].astype(bool).all()
+
+
+def test_the_cli_forecast_leaves_out_the_closed_hours(tmp_path) -> None:
+    path = tmp_path / "shop.csv"
+    _shop(range(10, 16)).to_csv(path, index=False)
+    argv = ["forecast", "--csv", str(path), "--model", "Seasonal naive"]
+    out = _forecast_csv([*argv, "--horizon", "12"])
+    assert len(out) == 10
+    assert out["timestamp"].iloc[0] == pd.Timestamp("2024-02-26 09:00")
+
+
+def _two_shops() -> pd.DataFrame:
+    north = _shop(range(10, 16)).assign(store="north")
+    south = _shop(range(9, 18), seed=1).assign(store="south")  # Saturdays in full
+    return pd.concat([north, south], ignore_index=True)
+
+
+def test_a_panel_leaves_out_each_series_own_closed_hours(tmp_path) -> None:
+    panel = to_panel(read_csv(io.StringIO(_two_shops().to_csv(index=False))))
+    assert panel.attrs["closed"] == {"north": SHORT_SATURDAY}
+    assert series_of(panel, "north").attrs["closed"] == SHORT_SATURDAY
+    assert "closed" not in series_of(panel, "south").attrs
+    result = compare_panel(panel, models=["Seasonal naive"], horizon=12, folds=1)
+    counts = result.future_table().groupby("series").size().to_dict()
+    assert counts == {"north": 10, "south": 12}
+    north = result.future[result.future["series"] == "north"]
+    assert not closed_mask(pd.DatetimeIndex(north["time"]), SHORT_SATURDAY).any()
+    # the CLI's forecast of every series alike
+    path = tmp_path / "shops.csv"
+    _two_shops().to_csv(path, index=False)
+    argv = ["forecast", "--csv", str(path), "--model", "Seasonal naive"]
+    out = _forecast_csv([*argv, "--horizon", "12"])
+    assert out.groupby("series").size().to_dict() == {"north": 10, "south": 12}
+
+
+def test_without_closed_keeps_a_frame_with_none() -> None:
+    frame = pd.DataFrame(
+        {"timestamp": pd.date_range("2024-01-06", periods=3, freq="h")}
+    )
+    assert without_closed(frame, None) is frame
+    assert without_closed(frame, [SAT + 5 * 60]) is frame  # none at Saturday 05:00
+    assert len(without_closed(frame, [SAT])) == 2  # Saturday 00:00 left out
