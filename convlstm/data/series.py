@@ -1218,14 +1218,42 @@ def _closed_times(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> list[int]
     every week (a shop that opens later on Saturdays, read in its weekday
     hours): hours the series is closed, whose forecasts are left out; [] when the
     missing times mostly do not recur."""
-    if len(stamps) < 3 or (grid == grid.normalize()).all():
-        return []
+    if len(stamps) < 3 or _steps_apart(grid) > pd.Timedelta(days=1):
+        return []  # weeks, months...: no time of the week recurs
     missing = np.bincount(week_minutes(stamps), minlength=_WEEK)
     every = np.bincount(week_minutes(grid), minlength=_WEEK)
     recur = np.flatnonzero((missing >= 3) & (missing >= _RECUR_SHARE * every))
     if missing[recur].sum() < 0.5 * len(stamps):
         return []
     return [int(m) for m in recur]
+
+
+def _steps_apart(grid: pd.DatetimeIndex) -> pd.Timedelta:
+    """The median time between steps of ``grid`` (a day for business days too)."""
+    if len(grid) < 2:
+        return pd.Timedelta(0)
+    return pd.Timedelta(np.median(np.diff(grid.asi8)), unit=grid.unit)
+
+
+def _recur_words(closed: list[int], grid: pd.DatetimeIndex) -> str:
+    """ "; they recur nearly every week (Sat 09:00, 16:00 and 17:00), ...", or
+    for days "(Sundays)"; "" for no closed times."""
+    if not closed:
+        return ""
+    if (grid == grid.normalize()).all():
+        days = sorted({m // _DAY_MINUTES for m in closed})
+        listed = and_list([f"{_FULL_DAYS[d]}s" for d in days])
+        what = "days closed every week"
+    else:
+        listed, what = closed_words(closed), "hours closed on some days"
+    return (
+        f"; they recur nearly every week ({listed}), as {what} would: filled in, "
+        "not read, and left out of the backtests' scores and of the forecasts"
+    )
+
+
+_FULL_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+_FULL_DAYS += ("Sunday",)
 
 
 def week_minutes(times: pd.DatetimeIndex) -> np.ndarray:
@@ -1297,10 +1325,14 @@ def _fill_gaps(
 ) -> tuple[pd.Series, list[int]]:
     """Reindex ``y`` on ``grid``; interpolate missing timestamps and values.
     Also returns the times of the week the series is closed
-    (:func:`_closed_times`)."""
+    (:func:`_closed_times`: of the missing timestamps and values together)."""
     missing = np.isnan(y.to_numpy())
     new_stamps = grid.difference(y.index)
-    closed: list[int] = []
+    closed = _closed_times(new_stamps.union(y.index[missing]), grid)
+    recur = _recur_words(closed, grid)
+    # the note of the gaps that hold most of the closed times says they recur
+    in_stamps = closed_mask(new_stamps, closed).sum()
+    in_values = closed_mask(y.index[missing], closed).sum()
     if len(new_stamps):
         share = len(new_stamps) / len(grid)
         weekends = (new_stamps.day_of_week >= 5).mean() >= 0.9
@@ -1316,18 +1348,11 @@ def _fill_gaps(
             ),
         )
         clock = clock_change_words(new_stamps, "skipped")
-        closed = _closed_times(new_stamps, grid)
-        recur = (
-            f"; they recur nearly every week ({closed_words(closed)}), as hours "
-            "closed on some days would: filled in, not read, and left out of the "
-            "backtests' scores and of the forecasts"
-            if closed
-            else ""
-        )
         notes.append(
             f"filled {plural(len(new_stamps), 'missing timestamp')} by linear "
             "interpolation "
-            f"(first at {format_time(new_stamps[0])}{clock}){made_up}{recur}"
+            f"(first at {format_time(new_stamps[0])}{clock}){made_up}"
+            + (recur if in_stamps >= in_values else "")
         )
     if missing.any():
         every = np.unique(np.diff(np.flatnonzero(~missing)))
@@ -1342,6 +1367,7 @@ def _fill_gaps(
         notes.append(
             f"interpolated {int(missing.sum())} missing values (first at "
             f"{format_time(y.index[missing][0])}){made_up}"
+            + (recur if in_values > in_stamps else "")
         )
     y = y.reindex(grid)
     if len(new_stamps) or missing.any():

@@ -128,3 +128,35 @@ def test_without_closed_keeps_a_frame_with_none() -> None:
     assert without_closed(frame, None) is frame
     assert without_closed(frame, [SAT + 5 * 60]) is frame  # none at Saturday 05:00
     assert len(without_closed(frame, [SAT])) == 2  # Saturday 00:00 left out
+
+
+def test_a_cafe_closed_on_sundays_beside_bars_open_every_day_read_daily() -> None:
+    rng = np.random.default_rng(2)
+    rows = []
+    for store, days in (("cafe", range(6)), ("bar a", range(7)), ("bar b", range(7))):
+        for day in pd.date_range("2024-01-01", periods=140, freq="D"):
+            if day.day_of_week in days:
+                rows.append((store, day.date(), 100 + rng.normal(0, 5)))
+    frame = pd.DataFrame(rows, columns=["store", "date", "sales"])
+    table = read_csv(io.StringIO(frame.to_csv(index=False)))
+    panel = to_panel(table, step="D")
+    sunday = 6 * 1440
+    assert panel.attrs["closed"] == {"cafe": [sunday]}
+    note = " ".join(series_of(panel, "cafe").attrs["notes"])
+    assert "missing values (first at 2024-01-07); they recur nearly every week " in note
+    assert "(Sundays), as days closed every week would" in note
+    result = compare_panel(panel, models=["Seasonal naive"], horizon=14, folds=1)
+    future = result.future_table()
+    assert future.groupby("series").size().to_dict() == {
+        "bar a": 14,
+        "bar b": 14,
+        "cafe": 12,
+    }
+    cafe = pd.DatetimeIndex(future.loc[future["series"] == "cafe", "timestamp"])
+    assert (cafe.day_of_week != 6).all()
+    # weekly steps have no time of the week: a missing week is only a gap
+    weeks = pd.Series(
+        range(30), index=pd.date_range("2024-01-07", periods=30, freq="W")
+    )
+    frame = weeks.drop(weeks.index[[3, 9, 15, 21]]).rename("v").rename_axis("t")
+    assert "closed" not in _series(frame.reset_index()).attrs
