@@ -70,6 +70,7 @@ from .narrative import (
     below_zero_text,
     best_untested_text,
     blank_mase_text,
+    closed_text,
     epoch_text,
     filled_scoring_text,
     floor_text,
@@ -657,6 +658,8 @@ def _run_notes(
         notes.append(raised)
     if below := below_zero_text(y, result.future, result.best):
         notes.append(below)
+    if closed := closed_text(y, result.future, result.backtest.horizon):
+        notes.append(closed)
     if under := under_coverage_text(getattr(result, "coverage", None), result.best):
         notes.append(under)
     if filled := filled_scoring_text(result.backtest.forecasts):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .data.cells import and_list, format_time, plural
 from .data.numbers import PERCENT_REMOVED
+from .data.series import closed_words
 from .errors import ConvLSTMError, ParameterError
 from .metrics import clearly_lower
 from .models.registry import KINDS, model_spec
@@ -197,6 +198,50 @@ def above_hundred_text(
         f"{who} {verb} above 100 (highest {float(above['forecast'].max()):.4g}), "
         "though the series, in percent, never goes above 100: read those steps as "
         "100 if it cannot exceed it (a share, an occupancy, a rate of a whole)."
+    )
+
+
+def closed_text(y: pd.Series, future: pd.DataFrame, horizon: int) -> str | None:
+    """ "2 of the 9 steps ahead fall when the series is closed every week (Sat
+    09:00, 16:00 and 17:00): the forecasts leave them out" for a series with
+    closed times (``y.attrs["closed"]``) and its ``future`` (``model, step``);
+    None when none of the steps was left out."""
+    closed = y.attrs.get("closed")
+    if not closed or future.empty or "step" not in future.columns:
+        return None
+    left = int(horizon) - int(future.groupby("model")["step"].nunique().max())
+    if left <= 0:
+        return None
+    return (
+        f"{left} of the {plural(int(horizon), 'step')} ahead fall when the series is "
+        f"closed every week ({closed_words(closed, y.index)}): the forecasts leave "
+        f"{'it' if left == 1 else 'them'} out"
+    )
+
+
+def panel_closed_text(
+    panel: pd.DataFrame, future: pd.DataFrame, horizon: int
+) -> str | None:
+    """ "The forecasts of 1 series ('north') leave out the steps ahead that fall
+    when it is closed every week..." for a panel with closed times
+    (``panel.attrs["closed"]``, by series) and its ``future`` (``series,
+    model, step``) where some series' steps were left out; None for none."""
+    closed = panel.attrs.get("closed") or {}
+    if future.empty or not closed or "step" not in future.columns:
+        return None
+    fut = future.assign(series=future["series"].astype(str))
+    kept = fut.groupby(["series", "model"])["step"].nunique().groupby("series").max()
+    names = [s for s in closed if s in kept.index and kept[s] < int(horizon)]
+    if not names:
+        return None
+    shown = [repr(s) for s in names[:5]]
+    if len(names) > 5:
+        shown.append(f"{len(names) - 5} more")
+    return (
+        f"The forecasts of {plural(len(names), 'series')} ({and_list(shown)}) leave "
+        "out the steps ahead that fall when "
+        f"{'it is' if len(names) == 1 else 'they are'} closed every week (the "
+        "reader's notes name those times)"
     )
 
 
@@ -799,7 +844,8 @@ def panel_scope_note(series: int, limit: int) -> str:
 
 def panel_run_notes(panel: pd.DataFrame, result: Any) -> list[str]:
     """What a panel run says beside its own notes (``result.notes``), for the
-    CLI and the report: forecasts below zero, filled points not scored, a best
+    CLI and the report: forecasts below zero, steps left out where a series is
+    closed, filled points not scored, a best
     model that loses most head-to-heads, MAPE and sMAPE near zero.
 
     Args:
@@ -809,6 +855,8 @@ def panel_run_notes(panel: pd.DataFrame, result: Any) -> list[str]:
     notes = []
     if below := panel_below_zero_text(panel, result.future):
         notes.append(below)
+    if closed := panel_closed_text(panel, result.future, result.horizon):
+        notes.append(closed)
     if filled := filled_scoring_text(result.forecasts):
         notes.append(filled)
     if contest := head_to_head_text(result.per_series, result.best):

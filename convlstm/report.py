@@ -31,6 +31,7 @@ from .narrative import (
     as_sentence,
     below_zero_text,
     blank_mase_text,
+    closed_text,
     coverage_points_text,
     filled_scoring_text,
     floor_text,
@@ -181,6 +182,7 @@ def build_report(
         "errors. Click a legend entry to show or hide a model.</p>",
         charts[0],
         _note(below_zero_text(y, comparison.future, winner), "below-zero", "summary"),
+        _note(closed_text(y, comparison.future, record.get("horizon") or 0), "closed"),
     ]
     if len(charts) > 1:
         parts += [

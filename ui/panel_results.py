@@ -168,6 +168,7 @@ def show_panel_results(res: dict, src: Source | None, all_series: bool = True) -
         show_series(res, (src or {}).get("series"))
     if below := narrative.panel_below_zero_text(res["panel"], cmp.future):
         st.caption(escape_md(below))
+    note_caption(narrative.panel_closed_text(res["panel"], cmp.future, cmp.horizon))
     if filled := narrative.filled_scoring_text(cmp.forecasts):
         st.caption(escape_md(narrative.as_sentence(filled)))
     show_panel_downloads(res)

@@ -443,6 +443,7 @@ def show_future(res: dict, best: str | None) -> None:
     )
     if below := narrative.below_zero_text(res["y"], cmp.future, cmp.best):
         st.caption(escape_md(below))
+    note_caption(narrative.closed_text(res["y"], cmp.future, cmp.backtest.horizon))
     # a forecast only has no backtest errors to build conformal bands from
     frame = cmp.intervals if cmp.intervals is not None and cmp.scored else cmp.future
     future = frame[frame["model"] == chosen]

@@ -1240,15 +1240,12 @@ def _recur_words(closed: list[int], grid: pd.DatetimeIndex) -> str:
     for days "(Sundays)"; "" for no closed times."""
     if not closed:
         return ""
-    if (grid == grid.normalize()).all():
-        days = sorted({m // _DAY_MINUTES for m in closed})
-        listed = and_list([f"{_FULL_DAYS[d]}s" for d in days])
-        what = "days closed every week"
-    else:
-        listed, what = closed_words(closed), "hours closed on some days"
+    days = (grid == grid.normalize()).all()
+    what = "days closed every week" if days else "hours closed on some days"
     return (
-        f"; they recur nearly every week ({listed}), as {what} would: filled in, "
-        "not read, and left out of the backtests' scores and of the forecasts"
+        f"; they recur nearly every week ({closed_words(closed, grid)}), as {what} "
+        "would: filled in, not read, and left out of the backtests' scores and of "
+        "the forecasts"
     )
 
 
@@ -1262,12 +1259,16 @@ def week_minutes(times: pd.DatetimeIndex) -> np.ndarray:
     return days * _DAY_MINUTES + minute_of_day(times)
 
 
-def closed_words(closed: list[int]) -> str:
-    """Times of the week, as :func:`_closed_times` gives them, in words: "Sat
-    09:00, 16:00 and 17:00; Sun 10:00" (three days at most, then "...")."""
+def closed_words(closed: list[int], index: pd.DatetimeIndex) -> str:
+    """Times of the week, as :func:`_closed_times` gives them, of a series on
+    ``index`` in words: "Sat 09:00, 16:00 and 17:00; Sun 10:00" (three days at
+    most, then "..."), or for a series of days "Saturdays and Sundays"."""
     recur = np.asarray(closed, dtype=np.int64)
+    week_days = sorted(set(recur // _DAY_MINUTES))
+    if (index == index.normalize()).all():
+        return and_list([f"{_FULL_DAYS[d]}s" for d in week_days])
     days = []
-    for day in sorted(set(recur // _DAY_MINUTES)):
+    for day in week_days:
         minutes = recur[recur // _DAY_MINUTES == day] % _DAY_MINUTES
         times = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
         shown = times if len(times) <= 6 else [*times[:4], f"{len(times) - 4} more"]

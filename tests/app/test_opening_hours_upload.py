@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import upload
+from tests.app.helpers import train, upload
+from tests.unit.test_closed_hours import _shop
 from tests.unit.test_opening_hours import EVERY_DAY, _at, _readings
 
 
@@ -107,3 +108,15 @@ def test_an_event_log_in_opening_hours_reads_as_hourly_sums(app: AppTest) -> Non
     assert app.selectbox(key="step").value == "cbh(10:00-20:00 Mon-Sun)"
     # ten hours a day for 20 days (less an empty hour at either end)
     assert 195 <= int({m.label: m.value for m in app.metric}["Points"]) <= 200
+
+
+def test_a_shops_shorter_saturdays_are_left_out_of_the_forecast(
+    app: AppTest, wait_for_training
+) -> None:
+    upload(app, "shop.csv", _csv(_shop(range(10, 16), weeks=6)))
+    train(app, wait_for_training, ["Seasonal naive", "Naive"], horizon=12)
+    shown = " ".join(c.value for c in app.caption).replace("\\", "")
+    assert "2 of the 12 steps ahead fall when the series is closed every week" in shown
+    table = next(t.value for t in app.dataframe if "forecast" in t.value.columns)
+    times = pd.DatetimeIndex(table["timestamp"])
+    assert len(times) == 10 and times[0] == pd.Timestamp("2024-02-12 09:00")

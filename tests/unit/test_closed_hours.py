@@ -5,6 +5,7 @@ forecasts, for one series and for each series of a panel."""
 
 from __future__ import annotations
 
+import html
 import io
 
 import numpy as np
@@ -22,7 +23,9 @@ from convlstm.data import (
     to_series,
     without_closed,
 )
+from convlstm.narrative import closed_text, panel_closed_text
 from convlstm.panel_compare import compare_panel
+from convlstm.report import build_panel_report, build_report
 
 SAT = 5 * 1440  # Saturday 00:00, in minutes after Monday 00:00
 SHORT_SATURDAY = [SAT + 9 * 60, SAT + 16 * 60, SAT + 17 * 60]
@@ -86,6 +89,15 @@ def test_the_forecasts_leave_out_the_closed_hours_and_keep_their_steps() -> None
     backtest = table[table["section"] == "backtest"]
     shut = closed_mask(pd.DatetimeIndex(backtest["timestamp"]), SHORT_SATURDAY)
     assert shut.any() and backtest["filled"][shut].astype(bool).all()
+    # said in the results and the report
+    said = "2 of the 12 steps ahead fall when the series is closed every week (Sat "
+    said += "09:00, 16:00 and 17:00): the forecasts leave them out"
+    assert closed_text(y, result.future, 12) == said
+    page = build_report(y, result, record=result.record)
+    assert 'id="closed"' in page and "2 of the 12 steps ahead fall when" in page
+    # none said where every step was kept
+    assert closed_text(y, result.future, 10) is None
+    assert closed_text(y.iloc[:-1].copy(), result.future.iloc[:0], 12) is None
 
 
 def test_the_cli_forecast_leaves_out_the_closed_hours(tmp_path) -> None:
@@ -113,6 +125,10 @@ def test_a_panel_leaves_out_each_series_own_closed_hours(tmp_path) -> None:
     assert counts == {"north": 10, "south": 12}
     north = result.future[result.future["series"] == "north"]
     assert not closed_mask(pd.DatetimeIndex(north["time"]), SHORT_SATURDAY).any()
+    said = panel_closed_text(panel, result.future, 12)
+    assert said.startswith("The forecasts of 1 series ('north') leave out the steps")
+    assert "when it is closed every week" in said
+    assert html.escape(said) in build_panel_report(panel, result)
     # the CLI's forecast of every series alike
     path = tmp_path / "shops.csv"
     _two_shops().to_csv(path, index=False)

@@ -300,6 +300,7 @@ def test_the_cli_and_the_report_say_when_the_best_mean_loses_most_series() -> No
         notes=[],
         failed={},
         folds=1,
+        horizon=3,
     )
     panel = pd.DataFrame({"series": ["s0"], "time": [0], "value": [1.0]})
     notes = narrative.panel_run_notes(panel, result)
