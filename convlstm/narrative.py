@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .data.cells import and_list, format_time, plural
+from .data.hours import closed_words
 from .data.numbers import PERCENT_REMOVED
-from .data.series import closed_words
 from .errors import ConvLSTMError, ParameterError
 from .metrics import clearly_lower
 from .models.registry import KINDS, model_spec

@@ -17,12 +17,20 @@ from .hours import (
     OpeningDays,
     OpeningHours,
     Session,
+    closed_mask,
+    closed_times,
     freq_offset,
     hours_of,
     minute_of_day,
     session_of,
 )
-from .steps import MAX_EMPTY_SHARE, WHERE_TO_CHOOSE, frequency_words, step_words
+from .steps import (
+    MAX_EMPTY_SHARE,
+    MIN_POINTS,
+    WHERE_TO_CHOOSE,
+    frequency_words,
+    step_words,
+)
 
 # Seconds in one natural cycle, used to turn any fixed frequency into season lengths.
 _DAY = 86_400
@@ -216,13 +224,17 @@ def opening_days_of(index: pd.DatetimeIndex) -> OpeningDays | None:
 
 def _open_days(index: pd.DatetimeIndex) -> tuple[int, ...] | None:
     """The days of the week ``index`` keeps (0 is Monday); None when one of them
-    holds under half the times of the busiest, each per time it occurs from the
-    first date to the last (ten days hold two Mondays and one Sunday): a day
-    with few readings (one Saturday session among weekday closes) is no opening
-    day but odd times, which the other readings of the times judge."""
-    counts = np.bincount(np.asarray(index.day_of_week), minlength=7)
-    dates = pd.date_range(index.min().normalize(), index.max().normalize(), freq="D")
-    occurs = np.bincount(np.asarray(dates.day_of_week), minlength=7)
+    holds readings on under half as many of its dates as the busiest, each per
+    time it occurs from the first date to the last (ten days hold two Mondays
+    and one Sunday): a day with readings on few of its dates (one Saturday
+    session among weekday closes) is no opening day but odd times, which the
+    other readings of the times judge. A day with fewer hours than the others
+    (a shop open 18:00 to 21:00 on Saturdays, 11:00 to 21:00 on other days) is
+    an opening day all the same."""
+    dates = index.normalize().unique()
+    counts = np.bincount(np.asarray(dates.day_of_week), minlength=7)
+    every = pd.date_range(dates.min(), dates.max(), freq="D")
+    occurs = np.bincount(np.asarray(every.day_of_week), minlength=7)
     rate = counts / np.maximum(occurs, 1)
     if rate[counts > 0].min() < 0.5 * rate.max():
         return None
@@ -232,9 +244,27 @@ def _open_days(index: pd.DatetimeIndex) -> tuple[int, ...] | None:
 def _fills(index: pd.DatetimeIndex, session: Session) -> bool:
     """Whether ``index`` lies on the steps of ``session`` from its first time to
     its last and holds at least ``_OPENING_SHARE`` of them (the rest, holidays
-    and missed hours, are gaps filled like any other)."""
+    and missed hours, are gaps filled like any other); of opening hours, of
+    those left once the times of the week closed nearly every week are taken
+    out (:func:`~convlstm.data.hours.closed_times`: a shop open 18:00 to 21:00
+    on Saturdays, 11:00 to 21:00 on other days), as long as they are at most
+    ``_CLOSED_SHARE`` of the steps."""
     grid = session.times(index[0], index[-1])
-    return len(index) >= _OPENING_SHARE * len(grid) and not len(index.difference(grid))
+    if len(index.difference(grid)):
+        return False
+    if len(index) >= _OPENING_SHARE * len(grid):
+        return True
+    if not isinstance(session, OpeningHours):
+        return False
+    shut = closed_mask(grid, closed_times(grid.difference(index), grid))
+    if shut.mean() > _CLOSED_SHARE:
+        return False
+    return len(index) >= _OPENING_SHARE * (~shut).sum()
+
+
+#: The largest share of the steps of opening hours that may be closed every
+#: week (filled in, never scored or forecast), as hours some days keep shorter.
+_CLOSED_SHARE = 0.5
 
 
 def _hours_note(hours: OpeningHours) -> str:
@@ -268,11 +298,15 @@ def opening_hours(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str:
         )
     elif hours is not None:  # too sparse for hours: most of them would be empty
         steps += ", since most of the hours would hold no reading"
-    return (
-        f" (the readings fall only {words}: opening hours are read as a "
-        "session only when the readings are hourly; "
-        f"read these in {steps})"
-    )
+    if offset == pd.Timedelta(hours=1):  # hourly, yet not in opening hours
+        why = (
+            "opening hours are read as a session only when the readings fill "
+            "most of the hours they keep each week, and these keep different "
+            "hours from day to day or leave most of them empty"
+        )
+    else:
+        why = "opening hours are read as a session only when the readings are hourly"
+    return f" (the readings fall only {words}: {why}; read these in {steps})"
 
 
 def opening_hours_step(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str | None:
@@ -280,17 +314,26 @@ def opening_hours_step(index: pd.DatetimeIndex, offset: pd.DateOffset) -> str | 
     the day (a call centre's half hours from 08:00 to 17:30 on weekdays:
     ``"cbh(08:00-18:00 Mon-Fri)"``; a stock's five minutes from 09:30 to 15:55:
     ``"cbh(09:30-16:30 Mon-Fri)"``, the exchange's hourly bars), as a step that
-    reads them in hours; where most of those hours would hold no reading, the
-    days that hold them (``"B"``, ``"cbd(Mon-Sat)"``, ``"D"``), when most of
-    those hold one; None for other readings."""
+    reads them in hours; where most of those hours would hold no reading, and
+    for hourly readings kept to hours too uneven from day to day to be read as
+    opening hours, the days that hold them (``"B"``, ``"cbd(Mon-Sat)"``,
+    ``"D"``), when most of those hold one (not for a night's hours: days would
+    cut them in two); None for other readings."""
     session = _kept_hours(index, offset)
-    if session is None or session[1] is None:
+    if session is None:
         return None
     hours, days = session[1], session[2]
-    if _held_share(index, hours) >= 1 - MAX_EMPTY_SHARE:
-        return hours.freq
-    if hours.past_midnight:
-        return None  # days would cut each night in two
+    if hours is not None:
+        if _held_share(index, hours) >= 1 - MAX_EMPTY_SHARE:
+            return hours.freq
+        if hours.past_midnight:
+            return None  # days would cut each night in two
+    elif offset != pd.Timedelta(hours=1) or _past_midnight(
+        np.unique(minute_of_day(index))
+    ):
+        return None  # hourly readings in hours too uneven for a session: days
+    if len(index.normalize().unique()) < MIN_POINTS:
+        return None  # too few days to read in days
     if len(days) == 7:  # every day of the week
         dates = index.floor("D")
         held = len(dates.unique()) / ((dates[-1] - dates[0]).days + 1)

@@ -25,6 +25,12 @@ Daily readings on some days of the week (a shop closed on Sundays) are a session
 of days, :class:`OpeningDays`, stepped by a ``CustomBusinessDay`` ("C" to
 pandas whatever its days): ``"B"`` for weekdays, as pandas writes it, else
 ``"cbd(Mon-Sat)"``.
+
+Hours some days keep shorter (a shop open 09:00 to 18:00 on weekdays and 10:00
+to 16:00 on Saturdays) are read in the longer hours, their missing times found
+to recur every week: the series' closed times (:func:`closed_times`, minutes
+after Monday 00:00, in ``y.attrs["closed"]``), filled in, never scored and left
+out of the forecasts (:func:`closed_mask`).
 """
 
 from __future__ import annotations
@@ -32,10 +38,13 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
+
+from .cells import and_list
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS = (0, 1, 2, 3, 4)
@@ -504,3 +513,88 @@ def freq_offset(freq: str) -> pd.DateOffset:
 def hours_of(freq: object) -> OpeningHours | None:
     """:meth:`OpeningHours.parse`: the opening hours of a frequency, or None."""
     return OpeningHours.parse(freq)
+
+
+# -- times of the week a series is closed ---------------------------------------
+
+
+def closed_times(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> list[int]:
+    """The times of the week (minutes after Monday 00:00) at which missing times
+    ``stamps`` of a series read more often than daily recur, missing in nearly
+    every week (a shop that opens later on Saturdays, read in its weekday
+    hours): hours the series is closed, whose forecasts are left out; [] when the
+    missing times mostly do not recur."""
+    if len(stamps) < 3 or _steps_apart(grid) > pd.Timedelta(days=1):
+        return []  # weeks, months...: no time of the week recurs
+    missing = np.bincount(week_minutes(stamps), minlength=7 * _DAY)
+    every = np.bincount(week_minutes(grid), minlength=7 * _DAY)
+    recur = np.flatnonzero((missing >= 3) & (missing >= _RECUR_SHARE * every))
+    if missing[recur].sum() < 0.5 * len(stamps):
+        return []
+    return [int(m) for m in recur]
+
+
+#: Share of a time of the week's occurrences that must be missing for it to
+#: recur (:func:`closed_times`).
+_RECUR_SHARE = 0.8
+
+
+def _steps_apart(grid: pd.DatetimeIndex) -> pd.Timedelta:
+    """The median time between steps of ``grid`` (a day for business days too)."""
+    if len(grid) < 2:
+        return pd.Timedelta(0)
+    return pd.Timedelta(np.median(np.diff(grid.asi8)), unit=grid.unit)
+
+
+def week_minutes(times: pd.DatetimeIndex) -> np.ndarray:
+    """The minutes after Monday 00:00 of each of ``times`` (its time of the week)."""
+    days = np.asarray(times.day_of_week, dtype=np.int64)
+    return days * _DAY + minute_of_day(times)
+
+
+def closed_words(closed: list[int], index: pd.DatetimeIndex) -> str:
+    """Times of the week, as :func:`closed_times` gives them, of a series on
+    ``index`` in words: "Sat 09:00, 16:00 and 17:00; Sun 10:00-14:00" (three
+    steps or more in a row as the hours they span; three days at most, then
+    "..."), or for a series of days "Saturdays and Sundays"."""
+    recur = np.asarray(closed, dtype=np.int64)
+    week_days = sorted(set(recur // _DAY))
+    if (index == index.normalize()).all():
+        return and_list([f"{_FULL_DAYS[d]}s" for d in week_days])
+    step = max(int(_steps_apart(index).total_seconds() // 60), 1)
+    days = []
+    for day in week_days:
+        minutes = recur[recur // _DAY == day] % _DAY
+        times = []
+        for a, b in _runs_of(minutes, step):
+            if b - a >= 2 * step:
+                times.append(f"{_clock(a)}-{_clock(b + step)}")
+            else:
+                times += [_clock(m) for m in range(a, b + 1, step)]
+        shown = times if len(times) <= 6 else [*times[:4], f"{len(times) - 4} more"]
+        days.append(f"{DAY_NAMES[day]} {and_list(shown)}")
+    return "; ".join(days[:3]) + ("; ..." if len(days) > 3 else "")
+
+
+def _runs_of(minutes: np.ndarray, step: int) -> list[tuple[int, int]]:
+    """Sorted ``minutes`` as runs ``step`` apart: (first, last) each."""
+    runs: list[tuple[int, int]] = []
+    for m in (int(x) for x in minutes):
+        if runs and m - runs[-1][1] == step:
+            runs[-1] = (runs[-1][0], m)
+        else:
+            runs.append((m, m))
+    return runs
+
+
+def closed_mask(times: pd.DatetimeIndex, closed: Any) -> np.ndarray:
+    """Which of ``times`` fall at the times of the week a series is closed
+    (``y.attrs["closed"]``, :func:`closed_times`): all False for none."""
+    times = pd.DatetimeIndex(times)
+    if not closed:
+        return np.zeros(len(times), dtype=bool)
+    return np.isin(week_minutes(times), np.asarray(closed, dtype=np.int64))
+
+
+_FULL_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+_FULL_DAYS += ("Sunday",)

@@ -12,7 +12,6 @@ import pandas as pd
 
 from ..errors import DataError
 from .cells import (
-    and_list,
     cell_text,
     clock_change_words,
     format_time,
@@ -38,9 +37,10 @@ from .frequency import (
     regular_freq,
     seasonal_periods,
 )
-from .hours import DAY_NAMES, minute_of_day, session_of
+from .hours import OpeningDays, closed_mask, closed_times, closed_words, session_of
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
+    MIN_POINTS,
     STEPS,
     WHERE_TO_CHOOSE,
     check_agg,
@@ -52,10 +52,6 @@ from .steps import (
 )
 
 logger = logging.getLogger(__name__)
-
-#: Fewest points ``to_series`` returns: three fix a frequency, and the pretrained
-#: ConvLSTM forecasts from them (with 0 backtest folds: a forecast only, unscored).
-MIN_POINTS = 3
 
 
 def to_series(
@@ -159,6 +155,8 @@ def to_series(
             "every one of its cells is empty or not a number; pick another series"
         )
     out = repair(y, time_name, notes, value_name=value_col, agg=agg)
+    if step is None and (days := _closed_days_step(out)):
+        notes.append(days)
     if spikes == "fill":
         out = fill_spikes(out, notes)
     out.name = value_col
@@ -1212,29 +1210,6 @@ def _made_up(share: float, advice: str) -> str:
     return f"; that is {share:.0%} of the series made up, not read{advice}"
 
 
-def _closed_times(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> list[int]:
-    """The times of the week (minutes after Monday 00:00) at which missing times
-    ``stamps`` of a series read more often than daily recur, missing in nearly
-    every week (a shop that opens later on Saturdays, read in its weekday
-    hours): hours the series is closed, whose forecasts are left out; [] when the
-    missing times mostly do not recur."""
-    if len(stamps) < 3 or _steps_apart(grid) > pd.Timedelta(days=1):
-        return []  # weeks, months...: no time of the week recurs
-    missing = np.bincount(week_minutes(stamps), minlength=_WEEK)
-    every = np.bincount(week_minutes(grid), minlength=_WEEK)
-    recur = np.flatnonzero((missing >= 3) & (missing >= _RECUR_SHARE * every))
-    if missing[recur].sum() < 0.5 * len(stamps):
-        return []
-    return [int(m) for m in recur]
-
-
-def _steps_apart(grid: pd.DatetimeIndex) -> pd.Timedelta:
-    """The median time between steps of ``grid`` (a day for business days too)."""
-    if len(grid) < 2:
-        return pd.Timedelta(0)
-    return pd.Timedelta(np.median(np.diff(grid.asi8)), unit=grid.unit)
-
-
 def _recur_words(closed: list[int], grid: pd.DatetimeIndex) -> str:
     """ "; they recur nearly every week (Sat 09:00, 16:00 and 17:00), ...", or
     for days "(Sundays)"; "" for no closed times."""
@@ -1249,40 +1224,21 @@ def _recur_words(closed: list[int], grid: pd.DatetimeIndex) -> str:
     )
 
 
-_FULL_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-_FULL_DAYS += ("Sunday",)
-
-
-def week_minutes(times: pd.DatetimeIndex) -> np.ndarray:
-    """The minutes after Monday 00:00 of each of ``times`` (its time of the week)."""
-    days = np.asarray(times.day_of_week, dtype=np.int64)
-    return days * _DAY_MINUTES + minute_of_day(times)
-
-
-def closed_words(closed: list[int], index: pd.DatetimeIndex) -> str:
-    """Times of the week, as :func:`_closed_times` gives them, of a series on
-    ``index`` in words: "Sat 09:00, 16:00 and 17:00; Sun 10:00" (three days at
-    most, then "..."), or for a series of days "Saturdays and Sundays"."""
-    recur = np.asarray(closed, dtype=np.int64)
-    week_days = sorted(set(recur // _DAY_MINUTES))
-    if (index == index.normalize()).all():
-        return and_list([f"{_FULL_DAYS[d]}s" for d in week_days])
-    days = []
-    for day in week_days:
-        minutes = recur[recur // _DAY_MINUTES == day] % _DAY_MINUTES
-        times = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
-        shown = times if len(times) <= 6 else [*times[:4], f"{len(times) - 4} more"]
-        days.append(f"{DAY_NAMES[day]} {and_list(shown)}")
-    return "; ".join(days[:3]) + ("; ..." if len(days) > 3 else "")
-
-
-def closed_mask(times: pd.DatetimeIndex, closed: Any) -> np.ndarray:
-    """Which of ``times`` fall at the times of the week a series is closed
-    (``y.attrs["closed"]``, :func:`_closed_times`): all False for none."""
-    times = pd.DatetimeIndex(times)
-    if not closed:
-        return np.zeros(len(times), dtype=bool)
-    return np.isin(week_minutes(times), np.asarray(closed, dtype=np.int64))
+def _closed_days_step(y: pd.Series) -> str | None:
+    """For a series of days closed on some days of the week (``attrs["closed"]``),
+    read in every day: the steps of the days it opens, which leave them out of
+    the data ("to leave the Saturdays and Sundays out of the data too, read it
+    in business-day steps ..."); None for others."""
+    closed = y.attrs.get("closed")
+    if not closed or not (y.index == y.index.normalize()).all():
+        return None
+    kept = tuple(d for d in range(7) if d not in {m // 1440 for m in closed})
+    if len(kept) < 3 or session_of(y.index.freq) is not None:
+        return None
+    return (
+        f"to leave the {closed_words(closed, y.index)} out of the data too, read "
+        f"it in {step_words(OpeningDays(kept).freq)} {WHERE_TO_CHOOSE}"
+    )
 
 
 def without_closed(
@@ -1312,30 +1268,21 @@ def without_closed(
     return frame.loc[~shut].reset_index(drop=True)
 
 
-_DAY_MINUTES = 1440
-_WEEK = 7 * _DAY_MINUTES
-
-
-#: Share of a time of the week's occurrences that must be missing for it to
-#: recur (:func:`_closed_times`).
-_RECUR_SHARE = 0.8
-
-
 def _fill_gaps(
     y: pd.Series, grid: pd.DatetimeIndex, notes: list[str]
 ) -> tuple[pd.Series, list[int]]:
     """Reindex ``y`` on ``grid``; interpolate missing timestamps and values.
-    Also returns the times of the week the series is closed
-    (:func:`_closed_times`: of the missing timestamps and values together)."""
+    Also returns the times of the week the series is closed (of the missing
+    timestamps and values together: :func:`~convlstm.data.hours.closed_times`)."""
     missing = np.isnan(y.to_numpy())
     new_stamps = grid.difference(y.index)
-    closed = _closed_times(new_stamps.union(y.index[missing]), grid)
+    closed = closed_times(new_stamps.union(y.index[missing]), grid)
     recur = _recur_words(closed, grid)
     # the note of the gaps that hold most of the closed times says they recur
     in_stamps = closed_mask(new_stamps, closed).sum()
     in_values = closed_mask(y.index[missing], closed).sum()
     if len(new_stamps):
-        share = len(new_stamps) / len(grid)
+        share = (len(new_stamps) - in_stamps) / len(grid)  # closed times are none
         weekends = (new_stamps.day_of_week >= 5).mean() >= 0.9
         made_up = _made_up(
             share,
@@ -1358,7 +1305,7 @@ def _fill_gaps(
     if missing.any():
         every = np.unique(np.diff(np.flatnonzero(~missing)))
         made_up = _made_up(
-            missing.mean(),
+            (missing.sum() - in_values) / len(missing),
             f": its values come every {int(every[0])} steps (a quarterly "
             "column in a monthly file, say), so read it in steps that long "
             f"{WHERE_TO_CHOOSE}, or on its own"

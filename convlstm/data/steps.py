@@ -68,6 +68,10 @@ _STEP_ALIASES = {
     "office hours": "business hours",
 }
 
+#: Fewest points ``to_series`` returns: three fix a frequency, and the pretrained
+#: ConvLSTM forecasts from them (with 0 backtest folds: a forecast only, unscored).
+MIN_POINTS = 3
+
 #: Of the steps between the first and the last row, the largest share that may
 #: hold no row when empty steps are interpolated (mean, last, min, max): beyond
 #: it the series would be mostly made up.

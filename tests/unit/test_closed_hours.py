@@ -10,12 +10,14 @@ import io
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from convlstm import compare
 from convlstm.cli import main
 from convlstm.data import (
     check_series,
     closed_mask,
+    freq_of,
     future_index,
     read_csv,
     series_of,
@@ -23,6 +25,7 @@ from convlstm.data import (
     to_series,
     without_closed,
 )
+from convlstm.errors import DataError
 from convlstm.narrative import closed_text, panel_closed_text
 from convlstm.panel_compare import compare_panel
 from convlstm.report import build_panel_report, build_report
@@ -176,3 +179,35 @@ def test_a_cafe_closed_on_sundays_beside_bars_open_every_day_read_daily() -> Non
     )
     frame = weeks.drop(weeks.index[[3, 9, 15, 21]]).rename("v").rename_axis("t")
     assert "closed" not in _series(frame.reset_index()).attrs
+
+
+def _hours_by_day(hours: dict[int, range], weeks: int = 8) -> pd.DataFrame:
+    """Hourly visits in ``hours[day]`` on each day of the week it names."""
+    rng = np.random.default_rng(4)
+    rows = []
+    for day in pd.date_range("2024-01-01", periods=7 * weeks, freq="D"):
+        for h in hours.get(day.day_of_week, ()):
+            rows.append((day + pd.Timedelta(hours=h), round(20 + rng.normal(0, 3), 1)))
+    return pd.DataFrame(rows, columns=["time", "visits"])
+
+
+def test_a_day_open_a_few_hours_only_is_an_opening_day_with_closed_hours() -> None:
+    # a restaurant open 11:00-21:00, on Saturdays for dinner only, closed Mondays:
+    # Saturday holds three readings a date, under half of the others' ten
+    days = dict.fromkeys((1, 2, 3, 4, 6), range(11, 21)) | {5: range(18, 21)}
+    y = _series(_hours_by_day(days))
+    assert freq_of(y) == "cbh(11:00-21:00 Tue-Sun)"
+    assert y.attrs["closed"] == list(range(SAT + 11 * 60, SAT + 18 * 60, 60))
+    note = next(n for n in y.attrs["notes"] if n.startswith("filled"))
+    # seven hours a week closed are no gaps: not "made up"
+    assert "(Sat 11:00-18:00)" in note and "made up" not in note
+
+
+def test_hours_too_uneven_from_day_to_day_are_offered_days() -> None:
+    days = {0: range(9, 10), 1: range(7, 17), 2: range(11, 16), 3: range(9, 13)}
+    days |= {4: range(11, 14), 5: range(9, 11), 6: range(8, 12)}
+    table = read_csv(io.StringIO(_hours_by_day(days).to_csv(index=False)))
+    with pytest.raises(DataError, match="keep different hours from day to day") as e:
+        to_series(table)
+    assert e.value.suggested_step == "D"
+    assert freq_of(to_series(table, step="D", agg="sum")) == "D"

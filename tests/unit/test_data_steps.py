@@ -259,13 +259,30 @@ def test_business_days_by_name_and_suggested_where_weekends_were_made_up():
     for name in ("business days", "Business", "weekdays", "trading days", "B"):
         assert check_step(name) == "B"
     # three years of weekday closes and one Saturday session: read as calendar
-    # days, every weekend is made up; the note says how to read business days
+    # days, the weekends are closed days (filled, never scored or forecast); a
+    # note says how to read business days
     days = pd.bdate_range("2021-01-04", "2023-12-29")
     days = days.append(pd.DatetimeIndex(["2022-05-14"])).sort_values()
     close = 100 + np.cumsum(np.random.default_rng(0).normal(0, 1, len(days)))
     df = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "close": close})
     y = to_series(df)
+    assert y.attrs["closed"] == [5 * 1440, 6 * 1440]
     note = next(n for n in y.attrs["notes"] if n.startswith("filled"))
+    assert "they recur nearly every week (Saturdays and Sundays)" in note
+    assert y.attrs["notes"][-1] == (
+        "to leave the Saturdays and Sundays out of the data too, read it in "
+        "business-day steps (step=..., --step, or Steps on the Data page)"
+    )
+    # weekends read in three weeks of four: gaps, not closed days, and a fifth
+    # of the series made up; the note says how to read business days
+    every = pd.date_range("2021-01-04", "2023-12-31", freq="D")
+    kept = every[(every.day_of_week < 5) | ((every.day_of_year // 7) % 4 == 0)]
+    df = pd.DataFrame(
+        {"date": kept.strftime("%Y-%m-%d"), "close": np.arange(len(kept))}
+    )
+    y = to_series(df)
+    note = next(n for n in y.attrs["notes"] if n.startswith("filled"))
+    assert "closed" not in y.attrs and "recur" not in note
     assert "nearly all are Saturdays and Sundays" in note and "business-day" in note
     y = to_series(df, step="business days", agg="last")
     assert y.index.freqstr == "B" and not (y.index.day_of_week >= 5).any()
