@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..data import filled_mask, freq_of, season_length
+from ..data import closed_mask, filled_mask, freq_of, season_length
 from ..data.cells import and_list
 from ..data.hours import OpeningHours, closed_day_runs, session_of
 from ..errors import DataError
@@ -158,11 +158,25 @@ def _fit_legend(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def _open_only(y: pd.Series) -> pd.Series:
+    """``y`` with its closed times (``attrs["closed"]``: hours or days it is
+    closed every week, filled in to keep the steps regular) as gaps in the
+    line, since they hold no data; ``y`` itself for a series with none."""
+    closed = y.attrs.get("closed")
+    if not closed:
+        return y
+    out = y.where(~closed_mask(y.index, closed))
+    out.attrs = dict(y.attrs)
+    return out
+
+
 def _filled_trace(y: pd.Series) -> go.Scatter | None:
     """Markers on the points the reader filled in (gaps, spikes read as
     missing), so a straight stretch is not taken for data; None when it filled
-    none."""
+    none. Closed times left out of the line (:func:`_open_only`) get none."""
     filled = filled_mask(y) if y.attrs.get("filled") else None
+    if filled is not None:
+        filled &= np.isfinite(y.to_numpy(dtype=float))
     if filled is None or not filled.any():
         return None
     return go.Scatter(
@@ -183,6 +197,7 @@ def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
         title: optional title.
     """
     name = str(y.name) if y.name is not None else "value"
+    y = _open_only(y)
     fig = go.Figure(
         go.Scatter(
             x=y.index,
@@ -236,13 +251,17 @@ def panel_figure(
         horizontal_spacing=0.08,
     )
     keys = panel["series"].astype(str)
+    closed = panel.attrs.get("closed") or {}
     for i, name in enumerate(names):
         part = panel.loc[keys == name]
+        values = part["value"].to_numpy(dtype=float)
+        if own := closed.get(name):  # closed times: gaps in the line
+            values = np.where(closed_mask(part["time"], own), np.nan, values)
         colour = _PALETTE[1] if name == highlight else _HISTORY
         fig.add_trace(
             go.Scatter(
                 x=part["time"],
-                y=part["value"].to_numpy(dtype=float),
+                y=values,
                 mode="lines",
                 name=_label(name),
                 line={"color": colour, "width": 1.2},
@@ -313,6 +332,11 @@ def forecast_figure(
             start hidden (click their legend entries). None shows all bands.
     """
     bt, fut = _parts(comparison)
+    if (closed := y.attrs.get("closed")) and bt is not None and not bt.empty:
+        # the backtests' forecasts of closed times are no more shown than scored
+        shut = closed_mask(pd.DatetimeIndex(bt["timestamp"]), closed)
+        bt = bt.assign(forecast=bt["forecast"].where(~shut))
+    y = _open_only(y)
     names: list[str] = []
     for frame in (bt, fut, intervals):
         if frame is not None and not frame.empty:

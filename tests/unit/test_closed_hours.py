@@ -211,3 +211,33 @@ def test_hours_too_uneven_from_day_to_day_are_offered_days() -> None:
         to_series(table)
     assert e.value.suggested_step == "D"
     assert freq_of(to_series(table, step="D", agg="sum")) == "D"
+
+
+def test_the_charts_leave_the_closed_times_out_of_the_lines() -> None:
+    from convlstm.plots import forecast_figure, series_figure
+
+    y = _series(_shop(range(10, 16), weeks=6))
+    shut = closed_mask(y.index, y.attrs["closed"])
+    line = series_figure(y).data[0]
+    assert np.isnan(np.asarray(line.y, dtype=float)[shut]).all()
+    assert np.isfinite(np.asarray(line.y, dtype=float)[~shut]).all()
+    result = compare(y, models=["Seasonal naive"], horizon=12, folds=2)
+    fig = forecast_figure(y, result)
+    for trace in fig.data:
+        if trace.x is None or not len(trace.x):
+            continue
+        times = pd.DatetimeIndex([x for x in trace.x if x is not None])
+        pairs = zip(trace.x, trace.y, strict=True)
+        values = np.asarray([v for x, v in pairs if x is not None], dtype=float)
+        at = closed_mask(times, y.attrs["closed"])
+        # closed times hold no point of any line: history, held out, backtest
+        assert not np.isfinite(values[at]).any(), trace.name
+    # a panel's small multiples too
+    from convlstm.plots import panel_figure
+
+    panel = to_panel(read_csv(io.StringIO(_two_shops().to_csv(index=False))))
+    lines = {t.name: t for t in panel_figure(panel).data}
+    north = np.asarray(lines["north"].y, dtype=float)
+    at = closed_mask(pd.DatetimeIndex(lines["north"].x), SHORT_SATURDAY)
+    assert at.any() and np.isnan(north[at]).all() and np.isfinite(north[~at]).all()
+    assert np.isfinite(np.asarray(lines["south"].y, dtype=float)).all()
