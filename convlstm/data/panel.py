@@ -8,6 +8,7 @@ import contextlib
 import logging
 import re
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -819,7 +820,7 @@ def _repair_all(
         pieces.append(
             pd.DataFrame({"series": name, "time": y.index, "value": y.to_numpy()})
         )
-    freq = _common_freq(freqs, freq, [str(labels[a]) for a in starts[clean]])
+    freq = _common_freq(freqs, freq, [str(labels[a]) for a in starts[clean]], closed)
     _note_repairs(repairs, notes)
     out = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
     if len(out) > MAX_PANEL_POINTS:
@@ -922,13 +923,20 @@ def _on_grid(
     return ~np.logical_or.reduceat(bad, starts)
 
 
-def _common_freq(freqs: dict[str, str], main: str, on_main: list[str]) -> str:
+def _common_freq(
+    freqs: dict[str, str],
+    main: str,
+    on_main: list[str],
+    closed: Mapping[str, list[int]] | None = None,
+) -> str:
     """The frequency every series shares.
 
     Args:
         freqs: series -> frequency, for the series repaired one by one.
         main: the frequency of the longest series.
         on_main: the series already regular at ``main`` (not in ``freqs``).
+        closed: series -> the times of the week it is closed (its hours are
+            empty there), for the step offered when the series differ.
 
     Raises:
         DataError: the series differ (the message names those off the majority;
@@ -948,7 +956,11 @@ def _common_freq(freqs: dict[str, str], main: str, on_main: list[str]) -> str:
 
     detail = ", ".join(f"{quote(s)} ({named(every[s])})" for s in odd[:_LISTED])
     more = f" and {len(odd) - _LISTED} more" if len(odd) > _LISTED else ""
-    step = _longest(counts.index)
+    shut: dict[str, int] = {}  # frequency -> most hours a week a series shuts
+    for name, times in (closed or {}).items():
+        if name in every:
+            shut[every[name]] = max(shut.get(every[name], 0), len(times))
+    step = _longest(counts.index, shut)
     exc = DataError(
         f"the series do not share one frequency: {plural(n_main, 'series')} "
         f"{'is' if n_main == 1 else 'are'} {named(main)} but these differ: "
@@ -982,13 +994,15 @@ def shared_freq(items: list[tuple[str, pd.Series]]) -> str:
     return _common_freq(freqs, freqs[longest], [])
 
 
-def _longest(freqs) -> str:
+def _longest(freqs, shut: Mapping[str, int] | None = None) -> str:
     """The longest of some pandas frequencies (monthly of daily and monthly); of
     hourly steps in different opening hours, the hours that hold them all
     (hourly, when they cover the whole day), or the days that hold them when
     those hours would leave a series' steps mostly empty (a café open 10:00 to
-    20:00 beside a bar open 18:00 to 02:00); of days on different days of the
-    week, the days that hold them all (daily, when that is every day)."""
+    20:00 beside a bar open 18:00 to 02:00; ``shut``: of each frequency, the
+    most steps a week a series of it is closed, empty too); of days on
+    different days of the week, the days that hold them all (daily, when that
+    is every day)."""
     freqs = [str(f) for f in freqs]
     hours = [hours_of(f) for f in freqs]
     if all(h is not None or f == "h" for h, f in zip(hours, freqs, strict=True)):
@@ -997,7 +1011,11 @@ def _longest(freqs) -> str:
         def weekly(h: OpeningHours | None) -> int:  # steps a week
             return 24 * 7 if h is None else h.per_day * len(h.days)
 
-        if min(map(weekly, hours)) > (1 - MAX_EMPTY_SHARE) * weekly(union):
+        held = [
+            weekly(h) - (shut or {}).get(f, 0)
+            for h, f in zip(hours, freqs, strict=True)
+        ]
+        if min(held) > (1 - MAX_EMPTY_SHARE) * weekly(union):
             return "h" if union is None else union.freq
         # the calendar days that hold their hours (a night's next day too)
         days = {

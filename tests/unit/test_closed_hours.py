@@ -241,3 +241,19 @@ def test_the_charts_leave_the_closed_times_out_of_the_lines() -> None:
     at = closed_mask(pd.DatetimeIndex(lines["north"].x), SHORT_SATURDAY)
     assert at.any() and np.isnan(north[at]).all() and np.isfinite(north[~at]).all()
     assert np.isfinite(np.asarray(lines["south"].y, dtype=float)).all()
+
+
+def test_a_panel_whose_union_hours_would_leave_a_shop_mostly_empty_gets_days() -> None:
+    # shop "a" opens 09:00-16:00 on weekdays, 09:00-10:00 at weekends: closed
+    # most of its weekend hours; shop "b" opens 09:00-21:00 every day. In b's
+    # hours "a" would be mostly empty (37 of 84 steps a week held): days it is
+    a = dict.fromkeys(range(5), range(9, 16)) | dict.fromkeys((5, 6), range(9, 10))
+    b = dict.fromkeys(range(7), range(9, 21))
+    frame = pd.concat(
+        [_hours_by_day(a).assign(shop="a"), _hours_by_day(b).assign(shop="b")]
+    )
+    table = read_csv(io.StringIO(frame.to_csv(index=False)))
+    with pytest.raises(DataError, match="do not share one frequency") as caught:
+        to_panel(table)
+    assert caught.value.suggested_step == "D"
+    assert to_panel(table, step="D").attrs["freq"] == "D"
