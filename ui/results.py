@@ -24,7 +24,7 @@ from convlstm.compare import (
     with_intervals,
 )
 from convlstm.data.cells import and_list, plural
-from convlstm.data.series import mostly_zero_text
+from convlstm.data.series import mostly_zero_text, without_closed
 from convlstm.intervals import unmeasured_levels
 from convlstm.models.persistence import (
     bundle_data_check,
@@ -697,6 +697,8 @@ def show_uploaded_bundle(data: bytes, file_name: str, y: pd.Series) -> None:
         st.warning(escape_md(message), icon=":material/warning:")
     table = forecast.rename("forecast").rename_axis("timestamp").reset_index()
     table.insert(0, "model", model.display_name)
+    if same:  # the current series' closed times are the bundle's data's too
+        table = without_closed(table, y.attrs.get("closed"))
     b1, b2 = st.columns([2, 3])
     b1.dataframe(
         dash_missing(table, {"forecast": ".6g"}),

@@ -120,3 +120,29 @@ def test_a_shops_shorter_saturdays_are_left_out_of_the_forecast(
     table = next(t.value for t in app.dataframe if "forecast" in t.value.columns)
     times = pd.DatetimeIndex(table["timestamp"])
     assert len(times) == 10 and times[0] == pd.Timestamp("2024-02-12 09:00")
+
+
+def test_a_bundle_of_the_same_shop_forecasts_without_its_closed_hours(
+    app: AppTest, wait_for_training
+) -> None:
+    from convlstm import compare
+    from convlstm.data import read_csv, to_series
+    from convlstm.models.persistence import bundle_model
+
+    data = _csv(_shop(range(10, 16), weeks=6))
+    y = to_series(read_csv(data.decode()))
+    tiny = {"hidden_size": 8, "epochs": 1, "lookback": 12}
+    fitted = compare(y, models=["LSTM"], horizon=12, folds=0, params=tiny)
+    bundle = bundle_model(fitted.fitted["LSTM"], fitted.record)
+    upload(app, "shop.csv", data)
+    train(app, wait_for_training, ["Naive"], horizon=12)
+    app.file_uploader(key="bundle_upload").set_value(
+        ("lstm.zip", bundle, "application/zip")
+    )
+    app.run()
+    assert not app.exception, app.exception
+    assert any("trained on this data" in s.value for s in app.success)
+    tables = [t.value for t in app.dataframe if "model" in t.value.columns]
+    table = next(t for t in tables if set(t["model"]) == {"LSTM"})
+    times = pd.DatetimeIndex(table["timestamp"])
+    assert len(times) == 10 and times[0] == pd.Timestamp("2024-02-12 09:00")
