@@ -14,6 +14,7 @@ from pandas.tseries.frequencies import to_offset
 from ..errors import DataError, ParameterError
 from .cells import quote
 from .hours import (
+    CLOSED_SHARE,
     OpeningDays,
     OpeningHours,
     Session,
@@ -85,6 +86,8 @@ def regular_freq(
     if (made := session_of(index.freq)) is not None:  # made so: a step chosen
         return made.freq, index, []
     freq = infer_freq(index)
+    if freq == "bh" and not hours_of("bh").contains(index).all():
+        freq = None  # pandas names any eight hours a day so (10:00-18:00 daily)
     if freq is not None:
         base = freq.split("-")[0]
         if base == "QS" and set(index.month) <= {1, 4, 7, 10}:
@@ -248,7 +251,7 @@ def _fills(index: pd.DatetimeIndex, session: Session) -> bool:
     those left once the times of the week closed nearly every week are taken
     out (:func:`~convlstm.data.hours.closed_times`: a shop open 18:00 to 21:00
     on Saturdays, 11:00 to 21:00 on other days), as long as they are at most
-    ``_CLOSED_SHARE`` of the steps."""
+    :data:`~convlstm.data.hours.CLOSED_SHARE` of the steps."""
     grid = session.times(index[0], index[-1])
     if len(index.difference(grid)):
         return False
@@ -257,14 +260,9 @@ def _fills(index: pd.DatetimeIndex, session: Session) -> bool:
     if not isinstance(session, OpeningHours):
         return False
     shut = closed_mask(grid, closed_times(grid.difference(index), grid))
-    if shut.mean() > _CLOSED_SHARE:
+    if shut.mean() > CLOSED_SHARE:
         return False
     return len(index) >= _OPENING_SHARE * (~shut).sum()
-
-
-#: The largest share of the steps of opening hours that may be closed every
-#: week (filled in, never scored or forecast), as hours some days keep shorter.
-_CLOSED_SHARE = 0.5
 
 
 def _hours_note(hours: OpeningHours) -> str:

@@ -538,6 +538,23 @@ def closed_times(stamps: pd.DatetimeIndex, grid: pd.DatetimeIndex) -> list[int]:
 #: recur (:func:`closed_times`).
 _RECUR_SHARE = 0.8
 
+#: The largest share of a series' steps that may be closed every week (filled
+#: in, never scored or forecast), as hours or days some weeks' days keep shorter.
+CLOSED_SHARE = 0.5
+
+
+def open_gaps(grid: pd.DatetimeIndex, gaps: np.ndarray) -> int:
+    """How many of the steps ``gaps`` (a mask over ``grid``) are gaps, not times
+    of the week closed nearly every week (:func:`closed_times`), as long as
+    those are at most :data:`CLOSED_SHARE` of the steps; else all of them."""
+    closed = closed_times(grid[gaps], grid)
+    if not closed:
+        return int(gaps.sum())
+    shut = closed_mask(grid, closed)
+    if shut.mean() > CLOSED_SHARE:
+        return int(gaps.sum())
+    return int((gaps & ~shut).sum())
+
 
 def _steps_apart(grid: pd.DatetimeIndex) -> pd.Timedelta:
     """The median time between steps of ``grid`` (a day for business days too)."""

@@ -1018,20 +1018,34 @@ def _longest(freqs, shut: Mapping[str, int] | None = None) -> str:
         if min(held) > (1 - MAX_EMPTY_SHARE) * weekly(union):
             return "h" if union is None else union.freq
         # the calendar days that hold their hours (a night's next day too)
-        days = {
-            (d + k) % 7
+        each = [
+            {
+                (d + k) % 7
+                for d in (range(7) if h is None else h.days)
+                for k in ((0, 1) if h is not None and h.past_midnight else (0,))
+            }
             for h in hours
-            for d in (range(7) if h is None else h.days)
-            for k in ((0, 1) if h is not None and h.past_midnight else (0,))
-        }
-        return OpeningDays(tuple(days)).freq if len(days) < 7 else "D"
+        ]
+        return _days_holding(each)
     days = [session_of(f) for f in freqs]
     if all(
         isinstance(d, OpeningDays) or f == "D" for d, f in zip(days, freqs, strict=True)
     ):
-        together = OpeningDays.union([d for d in days if isinstance(d, OpeningDays)])
-        return "D" if together is None or "D" in freqs else together.freq
+        return _days_holding(
+            [set(range(7)) if d is None else set(d.days) for d in days]
+        )
     return max(freqs, key=step_length)
+
+
+def _days_holding(each: list[set[int]]) -> str:
+    """The days of the week that hold each series' days (``each``: the days of
+    the week each opens): opening days, or daily when that is every day; weekly
+    steps where those would leave a series' days mostly empty (a market open
+    three days a week beside bars open every day)."""
+    days = set().union(*each)
+    if min(map(len, each)) < (1 - MAX_EMPTY_SHARE) * len(days):
+        return "W-MON"
+    return OpeningDays(tuple(days)).freq if len(days) < 7 else "D"
 
 
 #: Steps a series may end before the newest end of a panel unremarked.

@@ -18,7 +18,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..errors import DataError
 from .cells import clock_change_words, format_time, plural, quote
-from .hours import OpeningDays, Session, freq_offset, hours_of, session_of
+from .hours import OpeningDays, Session, freq_offset, hours_of, open_gaps, session_of
 
 #: How the rows of one step are combined, and the words a note uses for it.
 AGGREGATIONS: dict[str, str] = {
@@ -193,7 +193,9 @@ def combine_rows(
     else:
         empty = int(out.isna().sum())
         clock = ""
-        if len(out) > 2 and empty > MAX_EMPTY_SHARE * len(out):
+        # steps empty at times closed every week are no gaps (a shop's Sundays)
+        gaps = open_gaps(pd.DatetimeIndex(out.index), out.isna().to_numpy())
+        if len(out) > 2 and gaps > MAX_EMPTY_SHARE * len(out):
             raise DataError(_mostly_empty(empty, len(out), freq))
         if agg in ("mean", "min", "max"):
             # kept (the newest step holds the newest rows), but said: a year's
@@ -497,11 +499,16 @@ def combine_panel_rows(
         out = _drop_partial_panel_ends(unique, logs, out, freq, agg, partial, listed)
     else:
         empty = out.isna().groupby(level=0).agg(["sum", "size"])
+        # steps empty at times a series is closed every week are no gaps
+        empty["gaps"] = [
+            open_gaps(pd.DatetimeIndex(part.index.get_level_values(1)), part.to_numpy())
+            for _, part in out.isna().groupby(level=0)
+        ]
         over = empty[
-            (empty["size"] > 2) & (empty["sum"] > MAX_EMPTY_SHARE * empty["size"])
+            (empty["size"] > 2) & (empty["gaps"] > MAX_EMPTY_SHARE * empty["size"])
         ]
         if len(over):
-            name, (n_empty, size) = over.index[0], over.iloc[0]
+            name, (n_empty, size) = over.index[0], over.iloc[0][["sum", "size"]]
             raise DataError(
                 f"series {quote(name)}: {_mostly_empty(n_empty, size, freq)}"
             )

@@ -257,3 +257,37 @@ def test_a_panel_whose_union_hours_would_leave_a_shop_mostly_empty_gets_days() -
         to_panel(table)
     assert caught.value.suggested_step == "D"
     assert to_panel(table, step="D").attrs["freq"] == "D"
+
+
+def test_eight_hours_every_day_are_no_business_hours() -> None:
+    # pandas' frequency inference names any eight hours a day "bh" (09:00-17:00
+    # on weekdays): 10:00-18:00 every day was refused as off its grid
+    y = _series(_hours_by_day(dict.fromkeys(range(7), range(10, 18))))
+    assert freq_of(y) == "cbh(10:00-18:00 Mon-Sun)"
+    office = _series(_hours_by_day(dict.fromkeys(range(5), range(9, 17))))
+    assert freq_of(office) == "bh"
+
+
+def test_a_market_open_three_days_a_week_beside_bars_is_offered_weeks() -> None:
+    # in daily steps the market's four closed days a week would leave it mostly
+    # empty: weekly steps hold every series
+    market = _hours_by_day(dict.fromkeys((1, 3, 5), range(10, 18)))
+    bars = _hours_by_day(dict.fromkeys(range(7), range(10, 18)))
+    frame = pd.concat([market.assign(shop="market"), bars.assign(shop="bar")])
+    table = read_csv(io.StringIO(frame.to_csv(index=False)))
+    with pytest.raises(DataError, match="such as weekly steps") as caught:
+        to_panel(table)
+    assert caught.value.suggested_step == "W-MON"
+    assert len(to_panel(table, step="W-MON").groupby("series")) == 2
+
+
+def test_closed_days_are_no_gaps_when_a_step_is_chosen() -> None:
+    # a shop open on weekdays, two in five of them missing, read in daily steps: the
+    # weekends (closed) and the missing weekdays are over half the steps, the
+    # missing weekdays alone under a third of them
+    rng = np.random.default_rng(6)
+    days = pd.bdate_range("2024-01-01", periods=100)
+    days = days[rng.random(len(days)) > 0.42]
+    frame = pd.DataFrame({"day": days, "sales": rng.normal(100, 5, len(days))})
+    y = to_series(read_csv(io.StringIO(frame.to_csv(index=False))), step="D")
+    assert y.attrs["closed"] == [5 * 1440, 6 * 1440]
