@@ -14,15 +14,13 @@ from pandas.tseries.frequencies import to_offset
 from ..errors import DataError, ParameterError
 from .cells import quote
 from .hours import (
-    CLOSED_SHARE,
     OpeningDays,
     OpeningHours,
     Session,
-    closed_mask,
-    closed_times,
     freq_offset,
     hours_of,
     minute_of_day,
+    open_gaps,
     session_of,
 )
 from .steps import (
@@ -259,10 +257,8 @@ def _fills(index: pd.DatetimeIndex, session: Session) -> bool:
         return True
     if not isinstance(session, OpeningHours):
         return False
-    shut = closed_mask(grid, closed_times(grid.difference(index), grid))
-    if shut.mean() > CLOSED_SHARE:
-        return False
-    return len(index) >= _OPENING_SHARE * (~shut).sum()
+    gaps = open_gaps(grid, ~grid.isin(index))  # the closed times taken out
+    return len(index) >= _OPENING_SHARE * (len(index) + gaps)
 
 
 def _hours_note(hours: OpeningHours) -> str:
