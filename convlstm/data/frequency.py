@@ -21,6 +21,7 @@ from .hours import (
     hours_of,
     minute_of_day,
     open_gaps,
+    runs_of,
     session_of,
 )
 from .steps import (
@@ -167,7 +168,7 @@ def opening_hours_of(index: pd.DatetimeIndex) -> OpeningHours | None:
     if (index != index.floor("min")).any():
         return None
     minutes = np.unique(minute_of_day(index))
-    runs = _runs(minutes, np.diff(minutes) != 60)
+    runs = runs_of(minutes, np.diff(minutes) != 60)
     late = 0
     if len(runs) > 1 and runs[-1][1] + 60 == runs[0][0] + _DAY_MINUTES:
         # the last hours run on past midnight into the first: one span (a bar
@@ -197,13 +198,6 @@ _MIN_NIGHT = 120
 #: The most spans of opening hours a day (two around a lunch break, three
 #: around a lunch and a tea break).
 _MAX_SPANS = 3
-
-
-def _runs(values: np.ndarray, cut: np.ndarray) -> list[tuple[int, int]]:
-    """The first and last of each run of sorted ``values``, a run ending
-    wherever ``cut`` (one shorter) is True."""
-    parts = np.split(values, np.flatnonzero(cut) + 1)
-    return [(int(part[0]), int(part[-1])) for part in parts]
 
 
 def opening_days_of(index: pd.DatetimeIndex) -> OpeningDays | None:
@@ -399,7 +393,7 @@ def _past_midnight(held: np.ndarray) -> int:
     run on from the night before: the end of their first run (split at over an
     hour without one) when it starts within an hour of midnight and their last
     run ends within an hour of it; else 0."""
-    runs = _runs(held, np.diff(held) > 60)
+    runs = runs_of(held, np.diff(held) > 60)
     if len(runs) < 2 or runs[0][0] + _DAY_MINUTES - runs[-1][1] > 60:
         return 0
     return runs[0][1] + 1
@@ -413,7 +407,7 @@ def _hours_holding(minutes: np.ndarray, days: tuple[int, ...]) -> OpeningHours |
     run) or else its hour, to the hour that holds its last; None when that is
     not part of a day."""
     spans: list[tuple[int, int]] = []
-    for first, last in _runs(minutes, np.diff(minutes) > 60):
+    for first, last in runs_of(minutes, np.diff(minutes) > 60):
         if spans and first <= spans[-1][1]:
             first = spans.pop()[0]  # a break shorter than the rounding: one span
         start = first if first % 15 == 0 else first - first % 60

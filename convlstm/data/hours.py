@@ -583,7 +583,7 @@ def closed_words(closed: list[int], index: pd.DatetimeIndex) -> str:
     for day in week_days:
         minutes = recur[recur // _DAY == day] % _DAY
         times = []
-        for a, b in _runs_of(minutes, step):
+        for a, b in runs_of(minutes, np.diff(minutes) != step):
             if b - a >= 2 * step:
                 times.append(f"{_clock(a)}-{_clock(b + step)}")
             else:
@@ -593,15 +593,11 @@ def closed_words(closed: list[int], index: pd.DatetimeIndex) -> str:
     return "; ".join(days[:3]) + ("; ..." if len(days) > 3 else "")
 
 
-def _runs_of(minutes: np.ndarray, step: int) -> list[tuple[int, int]]:
-    """Sorted ``minutes`` as runs ``step`` apart: (first, last) each."""
-    runs: list[tuple[int, int]] = []
-    for m in (int(x) for x in minutes):
-        if runs and m - runs[-1][1] == step:
-            runs[-1] = (runs[-1][0], m)
-        else:
-            runs.append((m, m))
-    return runs
+def runs_of(values: np.ndarray, cut: np.ndarray) -> list[tuple[int, int]]:
+    """The first and last of each run of sorted ``values``, a run ending
+    wherever ``cut`` (one shorter) is True."""
+    parts = np.split(values, np.flatnonzero(cut) + 1)
+    return [(int(part[0]), int(part[-1])) for part in parts]
 
 
 def closed_mask(times: pd.DatetimeIndex, closed: Any) -> np.ndarray:
