@@ -514,7 +514,8 @@ def inside_section(
         st.markdown("#### Where the forecast comes from")
         parts = explain.forecast_parts(trained, window)
         st.plotly_chart(
-            explain_plots.forecast_parts_figure(parts, window), key="hiw_parts_chart"
+            explain_plots.forecast_parts_figure(parts, window, y.attrs.get("closed")),
+            key="hiw_parts_chart",
         )
         st.caption(explain.parts_text(trained, explain.path_shares(parts)))
 

@@ -27,6 +27,7 @@ __all__ = [
     "loss_figure",
     "metrics_figure",
     "model_colors",
+    "open_only",
     "panel_figure",
     "panel_forecast_figure",
     "series_figure",
@@ -158,14 +159,18 @@ def _fit_legend(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def _open_only(y: pd.Series) -> pd.Series:
+def open_only(y: pd.Series, closed: Any = None) -> pd.Series:
     """``y`` with its closed times (``attrs["closed"]``: hours or days it is
     closed every week, filled in to keep the steps regular) as gaps in the
-    line, since they hold no data; ``y`` itself for a series with none."""
-    closed = y.attrs.get("closed")
+    line, since they hold no data; ``y`` itself for a series with none.
+
+    Args:
+        closed: the closed times to leave out instead of ``y``'s own (those of
+            the series a forecast ``y`` continues)."""
+    closed = y.attrs.get("closed") if closed is None else closed
     if not closed:
         return y
-    out = y.where(~closed_mask(y.index, closed))
+    out = y.where(~closed_mask(pd.DatetimeIndex(y.index), closed))
     out.attrs = dict(y.attrs)
     return out
 
@@ -173,7 +178,7 @@ def _open_only(y: pd.Series) -> pd.Series:
 def _filled_trace(y: pd.Series) -> go.Scatter | None:
     """Markers on the points the reader filled in (gaps, spikes read as
     missing), so a straight stretch is not taken for data; None when it filled
-    none. Closed times left out of the line (:func:`_open_only`) get none."""
+    none. Closed times left out of the line (:func:`open_only`) get none."""
     filled = filled_mask(y) if y.attrs.get("filled") else None
     if filled is not None:
         filled &= np.isfinite(y.to_numpy(dtype=float))
@@ -197,7 +202,7 @@ def series_figure(y: pd.Series, title: str | None = None) -> go.Figure:
         title: optional title.
     """
     name = str(y.name) if y.name is not None else "value"
-    y = _open_only(y)
+    y = open_only(y)
     fig = go.Figure(
         go.Scatter(
             x=y.index,
@@ -336,7 +341,7 @@ def forecast_figure(
         # the backtests' forecasts of closed times are no more shown than scored
         shut = closed_mask(pd.DatetimeIndex(bt["timestamp"]), closed)
         bt = bt.assign(forecast=bt["forecast"].where(~shut))
-    y = _open_only(y)
+    y = open_only(y)
     names: list[str] = []
     for frame in (bt, fut, intervals):
         if frame is not None and not frame.empty:

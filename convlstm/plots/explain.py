@@ -8,7 +8,7 @@ network's forecasts.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..data import freq_of
-from . import closed_times
+from . import closed_times, open_only
 
 if TYPE_CHECKING:  # the explanations need torch; their figures do not
     from ..explain import Ablation, GateTrace, Window
@@ -46,11 +46,13 @@ def date_format(index: pd.DatetimeIndex) -> str:
 
 
 def window_figure(y: pd.Series, window: Window) -> go.Figure:
-    """The series with the lookback window and the span it forecasts shaded."""
+    """The series with the lookback window and the span it forecasts shaded
+    (the times of the week it is closed, ``y.attrs["closed"]``, as gaps)."""
+    shown = open_only(y)
     fig = go.Figure(
         go.Scatter(
-            x=y.index,
-            y=y.to_numpy(),
+            x=shown.index,
+            y=shown.to_numpy(),
             mode="lines",
             name=str(y.name or "value"),
             line={"color": "#444444", "width": 1.5},
@@ -357,11 +359,20 @@ def saliency_figure(frame: pd.DataFrame, *, value_name: str = "value") -> go.Fig
     return fig
 
 
-def forecast_parts_figure(parts: pd.DataFrame, window: Window) -> go.Figure:
+def forecast_parts_figure(
+    parts: pd.DataFrame, window: Window, closed: Any = None
+) -> go.Figure:
     """Top: the window, its level and the forecast; bottom: each path's share.
 
     The bottom bars stack (positive up, negative down) to ``forecast - level``.
+
+    Args:
+        closed: the times of the week the series is closed (its
+            ``attrs["closed"]``), left out of the window and the forecast.
     """
+    raw = open_only(pd.Series(window.raw, index=window.dates), closed)
+    if closed:
+        parts = parts.apply(lambda column: open_only(column, closed))
     fig = make_subplots(
         rows=2,
         cols=1,
@@ -372,8 +383,8 @@ def forecast_parts_figure(parts: pd.DataFrame, window: Window) -> go.Figure:
     )
     fig.add_trace(
         go.Scatter(
-            x=window.dates,
-            y=window.raw,
+            x=raw.index,
+            y=raw.to_numpy(dtype=float),
             name="window",
             mode="lines",
             line={"color": "#444444"},
@@ -555,7 +566,9 @@ def pretrained_figure(
     """
     first = min(f.index[0] for f in forecasts.values())
     start = max(0, int(y.index.get_loc(first)) - context)
-    shown = y.iloc[start:]
+    shown = open_only(y).iloc[start:]  # closed times (attrs["closed"]) as gaps
+    closed = y.attrs.get("closed")
+    forecasts = {k: open_only(f, closed) for k, f in forecasts.items()}
     fig = go.Figure(
         go.Scatter(
             x=shown.index,

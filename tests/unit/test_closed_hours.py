@@ -243,6 +243,37 @@ def test_the_charts_leave_the_closed_times_out_of_the_lines() -> None:
     assert np.isfinite(np.asarray(lines["south"].y, dtype=float)).all()
 
 
+def test_how_it_works_leaves_the_closed_times_out_of_its_charts() -> None:
+    from convlstm import explain
+    from convlstm.plots import explain as explain_plots
+
+    y = _series(_shop(range(10, 16), weeks=6))
+    closed = y.attrs["closed"]
+
+    def closed_points(trace) -> tuple[int, int]:
+        """(finite values at closed times, closed times) of a trace."""
+        at = closed_mask(pd.DatetimeIndex(trace.x), closed)
+        values = np.asarray(trace.y, dtype=float)
+        return int(np.isfinite(values[at]).sum()), int(at.sum())
+
+    subject = explain.subject_from_params(y, hidden_size=4, num_layers=1, horizon=12)
+    window = explain.make_window(subject)
+    line = explain_plots.window_figure(y, window).data[0]
+    shown, shut = closed_points(line)
+    assert shut and not shown
+    parts = explain.forecast_parts(subject, window)
+    assert closed_mask(pd.DatetimeIndex(parts.index), closed).any()
+    fig = explain_plots.forecast_parts_figure(parts, window, closed)
+    for trace in fig.data:
+        assert closed_points(trace)[0] == 0, trace.name
+    # the pretrained tab's forecasts of the last window, and the actuals
+    forecast = pd.Series(1.0, index=y.index[-12:])
+    fig = explain_plots.pretrained_figure(y, {"zero-shot": forecast})
+    for trace in fig.data:
+        shown, shut = closed_points(trace)
+        assert shut and not shown, trace.name
+
+
 def test_a_panel_whose_union_hours_would_leave_a_shop_mostly_empty_gets_days() -> None:
     # shop "a" opens 09:00-16:00 on weekdays, 09:00-10:00 at weekends: closed
     # most of its weekend hours; shop "b" opens 09:00-21:00 every day. In b's
