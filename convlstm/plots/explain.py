@@ -566,8 +566,8 @@ def pretrained_figure(
     """
     first = min(f.index[0] for f in forecasts.values())
     start = max(0, int(y.index.get_loc(first)) - context)
-    shown = open_only(y).iloc[start:]  # closed times (attrs["closed"]) as gaps
-    closed = y.attrs.get("closed")
+    closed = y.attrs.get("closed")  # the times of the week it is closed: gaps
+    shown = open_only(y.iloc[start:], closed)
     forecasts = {k: open_only(f, closed) for k, f in forecasts.items()}
     fig = go.Figure(
         go.Scatter(
