@@ -281,17 +281,26 @@ def seasonal_components(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if len(periods) == 1:
-            res = STL(z, period=periods[0], seasonal=11, **kwargs).fit()
+            res = STL(z, period=periods[0], seasonal=_windows(1)[0], **kwargs).fit()
             seasonal = np.asarray(res.seasonal).reshape(-1, 1)
         else:
             # MSTL drops the periods of at least half the series (STL alone takes
             # exactly two cycles); name the components of the periods it kept.
             periods = tuple(p for p in periods if p < len(z) / 2) or periods[:1]
-            windows = [7 + 4 * k for k in range(1, len(periods) + 1)]
-            res = MSTL(z, periods=list(periods), windows=windows, stl_kwargs=kwargs)
-            res = res.fit()
+            res = MSTL(
+                z,
+                periods=list(periods),
+                windows=_windows(len(periods)),
+                stl_kwargs=kwargs,
+            ).fit()
             seasonal = np.asarray(res.seasonal).reshape(len(z), -1)
     return [(int(p), seasonal[:, i].copy()) for i, p in enumerate(periods)]
+
+
+def _windows(count: int) -> list[int]:
+    """The seasonal smoothers' windows of ``count`` periods, shortest period
+    first: R's forecast::mstl's 7 + 4k (11, 15, ...)."""
+    return [7 + 4 * k for k in range(1, count + 1)]
 
 
 def extend_seasonal(components: list[tuple[int, np.ndarray]], horizon: int):
