@@ -569,13 +569,19 @@ def week_minutes(times: pd.DatetimeIndex) -> np.ndarray:
     return days * _DAY + minute_of_day(times)
 
 
+def closed_days(closed: list[int]) -> list[int]:
+    """The days of the week (0 is Monday) that hold some of the times of the
+    week ``closed`` (as :func:`closed_times` gives them), in order."""
+    return sorted({int(m) // _DAY for m in closed})
+
+
 def closed_words(closed: list[int], index: pd.DatetimeIndex) -> str:
     """Times of the week, as :func:`closed_times` gives them, of a series on
     ``index`` in words: "Sat 09:00, 16:00 and 17:00; Sun 10:00-14:00" (three
     steps or more in a row as the hours they span; three days at most, then
     "..."), or for a series of days "Saturdays and Sundays"."""
     recur = np.asarray(closed, dtype=np.int64)
-    week_days = sorted(set(recur // _DAY))
+    week_days = closed_days(closed)
     if (index == index.normalize()).all():
         return and_list([f"{_FULL_DAYS[d]}s" for d in week_days])
     step = max(int(_steps_apart(index).total_seconds() // 60), 1)

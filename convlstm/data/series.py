@@ -37,7 +37,14 @@ from .frequency import (
     regular_freq,
     seasonal_periods,
 )
-from .hours import OpeningDays, closed_mask, closed_times, closed_words, session_of
+from .hours import (
+    OpeningDays,
+    closed_days,
+    closed_mask,
+    closed_times,
+    closed_words,
+    session_of,
+)
 from .numbers import MAX_ABS_VALUE, column_values
 from .steps import (
     MIN_POINTS,
@@ -1232,7 +1239,7 @@ def _closed_days_step(y: pd.Series) -> str | None:
     closed = y.attrs.get("closed")
     if not closed or not (y.index == y.index.normalize()).all():
         return None
-    kept = tuple(d for d in range(7) if d not in {m // 1440 for m in closed})
+    kept = tuple(d for d in range(7) if d not in closed_days(closed))
     if len(kept) < 3 or session_of(y.index.freq) is not None:
         return None
     return (
