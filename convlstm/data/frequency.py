@@ -486,25 +486,37 @@ def _jittered_step(
 _EVENTS_PER_HOUR = 2
 
 
-def _offer_hours(index: pd.DatetimeIndex, name: str) -> None:
-    """For irregular times kept to part of the day (a shop's sales at their
-    clock times, 10:00 to 20:00), at least ``_EVENTS_PER_HOUR`` an hour:
-    refuse them with the hours that hold them, as a step to read them in
-    (``suggested_step``, which the app offers); nothing for other times."""
+def event_hours(index: pd.DatetimeIndex) -> tuple[str, str, str] | None:
+    """Where the times ``index`` (sorted) fall only in part of the day (a shop's
+    sales at their clock times, 10:00 to 20:00), at least ``_EVENTS_PER_HOUR``
+    an hour: those hours in words ("between 10:00 and 19:59 on weekdays"), the
+    step of those hours (an opening-hours frequency) and "business-day" or
+    "daily" for the days they fall on; None for other times."""
     session = _kept_hours(index, pd.offsets.Minute())
     hours = session[1] if session is not None else None
     if hours is None:
-        return
+        return None
     if len(index) < _EVENTS_PER_HOUR * len(hours.times(index[0], index[-1])):
-        return
+        return None
     days = "business-day" if session[2] <= {0, 1, 2, 3, 4} else "daily"
+    return session[0], hours.freq, days
+
+
+def _offer_hours(index: pd.DatetimeIndex, name: str) -> None:
+    """For irregular times kept to part of the day (:func:`event_hours`):
+    refuse them with the hours that hold them, as a step to read them in
+    (``suggested_step``, which the app offers); nothing for other times."""
+    found = event_hours(index)
+    if found is None:
+        return
+    words, freq, days = found
     exc = DataError(
         f"column {quote(name)}: the times are irregular (an event log?) and fall "
-        f"only {session[0]}; read them in {step_words(hours.freq)} or "
+        f"only {words}; read them in {step_words(freq)} or "
         f"{days} steps {WHERE_TO_CHOOSE}, each step's rows summed, counted or "
         "averaged (agg=..., --agg, or Rows in one step on the Data page)"
     )
-    exc.suggested_step = hours.freq
+    exc.suggested_step = freq
     exc.suggested_agg = "sum"  # an event log's rows add up (sales in the hour)
     raise exc
 

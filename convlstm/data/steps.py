@@ -215,9 +215,32 @@ def combine_rows(
     )
     if partial:
         notes.append(partial)
+    if agg in ("sum", "count") and empty and (hint := _closed_hours_hint(times, freq)):
+        notes.append(hint)
     if agg == "count":
         _check_counts(out, freq)
     return out.astype(float)
+
+
+def _closed_hours_hint(times: np.ndarray, freq: str) -> str | None:
+    """For rows summed or counted in steps shorter than a day (plain hours, not
+    opening hours) whose times fall only in part of the day (an event log of a
+    shop's sales): that the closed hours are empty steps, 0 each, and the
+    opening-hours step that leaves them out; None otherwise."""
+    if session_of(freq) is not None or step_length(freq) >= pd.Timedelta(days=1):
+        return None
+    from .frequency import event_hours  # noqa: PLC0415 (frequency imports steps)
+
+    found = event_hours(pd.DatetimeIndex(times))
+    if found is None:
+        return None
+    words, hours, _ = found
+    return (
+        f"the rows fall only {words}, so the closed hours are among the empty "
+        "steps: 0 each, forecast and scored as open hours with nothing in them; to "
+        f"leave them out, read the rows in {step_words(hours)} (step=..., --step; "
+        "on the Data page, Steps As in the file offers them)"
+    )
 
 
 def _bins(y: pd.Series, freq: str) -> Any:

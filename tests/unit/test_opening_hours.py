@@ -642,3 +642,36 @@ def test_an_event_log_in_opening_hours_is_offered_them() -> None:
     with pytest.raises(DataError, match="the time steps are irregular") as caught:
         _series(pd.read_csv(io.StringIO(log(5))))
     assert getattr(caught.value, "suggested_step", None) is None
+
+
+def test_an_event_log_summed_in_plain_hours_is_told_its_closed_hours_are_0() -> None:
+    rng = np.random.default_rng(1)
+    days = pd.date_range("2024-01-01", periods=28)
+    days = days[days.day_of_week < 6]  # closed on Sundays
+    seconds = rng.uniform(9 * 3600, 18 * 3600, (len(days), 50))
+    times = sorted(
+        d + pd.Timedelta(seconds=int(s))
+        for d, row in zip(days, seconds, strict=True)
+        for s in row
+    )
+    y = pd.Series(1.0, index=pd.DatetimeIndex(times))
+    for step in ("hourly", "15min"):
+        notes: list[str] = []
+        out = combine_rows(y, notes, agg="count", step=step)
+        night = out[out.index.hour < 9]  # the closed hours are steps, 0 each
+        assert len(night) and (night == 0).all()
+        said = " ".join(notes)
+        assert "the rows fall only between 09:0" in said and "17:59 on Mon, Tue" in said
+        assert "closed hours are among the empty steps" in said
+        assert "hourly steps (09:00-18:00, Mon-Sat)" in said
+    # the step it names leaves them out; days, and rows around the clock, say nothing
+    for step in ("cbh(09:00-18:00 Mon-Sat)", "daily"):
+        notes = []
+        combine_rows(y, notes, agg="sum", step=step)
+        assert "closed hours" not in " ".join(notes)
+    clock = pd.Series(
+        1.0, index=pd.date_range("2024-01-01", periods=2000, freq="17min")
+    )
+    notes = []
+    combine_rows(clock.iloc[::2], notes, agg="sum", step="hourly")
+    assert "closed hours" not in " ".join(notes)
