@@ -215,31 +215,58 @@ def combine_rows(
     )
     if partial:
         notes.append(partial)
-    if agg in ("sum", "count") and empty and (hint := _closed_hours_hint(times, freq)):
+    if agg in ("sum", "count") and empty and (hint := _closed_steps_hint(times, freq)):
         notes.append(hint)
     if agg == "count":
         _check_counts(out, freq)
     return out.astype(float)
 
 
-def _closed_hours_hint(times: np.ndarray, freq: str) -> str | None:
-    """For rows summed or counted in steps shorter than a day (plain hours, not
-    opening hours) whose times fall only in part of the day (an event log of a
-    shop's sales): that the closed hours are empty steps, 0 each, and the
-    opening-hours step that leaves them out; None otherwise."""
-    if session_of(freq) is not None or step_length(freq) >= pd.Timedelta(days=1):
-        return None
-    from .frequency import event_hours  # noqa: PLC0415 (frequency imports steps)
+#: Days an event log must span, and rows it must hold per day that holds any
+#: on average, for a day of the week without a row to read as closed in
+#: :func:`_closed_steps_hint` (sparse sales miss a weekday by chance: at 2 a
+#: day, a given weekday of four weeks in 3,000 logs).
+_CLOSED_DAY_SPAN = pd.Timedelta(days=28)
+_ROWS_PER_OPEN_DAY = 2
 
-    found = event_hours(pd.DatetimeIndex(times))
-    if found is None:
+
+def _closed_steps_hint(times: np.ndarray, freq: str) -> str | None:
+    """For rows summed or counted in plain steps (not opening hours or days)
+    that fall only in part of the day (an event log of a shop's sales, in steps
+    shorter than a day) or never on some day of the week over four weeks or
+    more (in daily steps): that the closed hours or days are empty steps, 0
+    each, and the opening-hours or -days step that leaves them out; None
+    otherwise."""
+    if session_of(freq) is not None:
         return None
-    words, hours, _ = found
+    index = pd.DatetimeIndex(times)
+    if freq == "D":
+        days = tuple(sorted(set(index.day_of_week.tolist())))
+        dates = index.normalize().unique()
+        if (
+            len(days) == 7
+            or index[-1] - index[0] < _CLOSED_DAY_SPAN
+            or len(index) < _ROWS_PER_OPEN_DAY * len(dates)
+        ):
+            return None
+        opening = OpeningDays(days)
+        closed, words = f"days ({opening.closed_words})", f"on {opening.words}"
+        step, where = opening.freq, "(step=..., --step)"
+    elif step_length(freq) < pd.Timedelta(days=1):
+        from .frequency import event_hours  # noqa: PLC0415 (frequency imports steps)
+
+        found = event_hours(index)
+        if found is None:
+            return None
+        closed, (words, step, _) = "hours", found
+        # the Data page's refusal of the rows as they are offers those hours
+        where = "(step=..., --step; on the Data page, Steps As in the file offers them)"
+    else:
+        return None
     return (
-        f"the rows fall only {words}, so the closed hours are among the empty "
-        "steps: 0 each, forecast and scored as open hours with nothing in them; to "
-        f"leave them out, read the rows in {step_words(hours)} (step=..., --step; "
-        "on the Data page, Steps As in the file offers them)"
+        f"the rows fall only {words}, so the closed {closed} are among the empty "
+        "steps: 0 each, forecast and scored as open ones with nothing in them; to "
+        f"leave them out, read the rows in {step_words(step)} {where}"
     )
 
 

@@ -646,7 +646,7 @@ def test_an_event_log_in_opening_hours_is_offered_them() -> None:
 
 def test_an_event_log_summed_in_plain_hours_is_told_its_closed_hours_are_0() -> None:
     rng = np.random.default_rng(1)
-    days = pd.date_range("2024-01-01", periods=28)
+    days = pd.date_range("2024-01-01", periods=35)
     days = days[days.day_of_week < 6]  # closed on Sundays
     seconds = rng.uniform(9 * 3600, 18 * 3600, (len(days), 50))
     times = sorted(
@@ -664,11 +664,26 @@ def test_an_event_log_summed_in_plain_hours_is_told_its_closed_hours_are_0() -> 
         assert "the rows fall only between 09:0" in said and "17:59 on Mon, Tue" in said
         assert "closed hours are among the empty steps" in said
         assert "hourly steps (09:00-18:00, Mon-Sat)" in said
-    # the step it names leaves them out; days, and rows around the clock, say nothing
-    for step in ("cbh(09:00-18:00 Mon-Sat)", "daily"):
+    # in days, the closed Sundays are named, with the days that leave them out
+    notes = []
+    combine_rows(y, notes, agg="sum", step="daily")
+    said = " ".join(notes)
+    assert "the rows fall only on Mon-Sat, so the closed days (Sun) are" in said
+    assert "read the rows in daily steps (Mon-Sat) (step=..., --step)" in said
+    # the steps it names leave them out: nothing said; nor over under four weeks
+    for step in ("cbh(09:00-18:00 Mon-Sat)", "cbd(Mon-Sat)"):
         notes = []
         combine_rows(y, notes, agg="sum", step=step)
-        assert "closed hours" not in " ".join(notes)
+        assert "closed" not in " ".join(notes)
+    notes = []
+    combine_rows(y[y.index < "2024-01-27"], notes, agg="sum", step="daily")
+    assert "closed" not in " ".join(notes)
+    # a few sales a day, none on some weekday by chance: not read as closed
+    sparse = y.iloc[::40]
+    assert sparse.index.normalize().nunique() > len(sparse) / 2
+    notes = []
+    combine_rows(sparse, notes, agg="sum", step="daily")
+    assert "closed" not in " ".join(notes)
     clock = pd.Series(
         1.0, index=pd.date_range("2024-01-01", periods=2000, freq="17min")
     )
