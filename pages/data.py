@@ -414,6 +414,17 @@ with st.container(border=True):
         )
     else:
         st.caption("No repairs were needed.")
+    # rows summed in plain steps that fall only in opening hours or days: the
+    # step that leaves the closed ones out (a note says so)
+    closed_step = y.attrs.get("closed_step")
+    if panel is None and closed_step and closed_step != src.get("step"):
+        st.button(
+            f"Read the data in {step_words(closed_step)}",
+            on_click=ui.read_in_step,
+            # a named step ("business-days") as the Steps picker names it
+            args=({v: k for k, v in STEPS.items()}.get(closed_step, closed_step),),
+            icon=":material/schedule:",
+        )
     if panel is not None:
         # the other series' own repairs (a meter offline for two days, say):
         # every one of them trains too

@@ -114,7 +114,9 @@ def to_series(
         "filled 3 missing timestamps by linear interpolation (first at
         2020-03-01)"); ``y.attrs["time_col"]`` and ``y.attrs["value_col"]`` name
         the columns used (``time_col`` is the index name when the times come from
-        the index).
+        the index); ``y.attrs["closed_step"]``, where rows summed or counted in
+        plain steps fall only in opening hours or days (a note says so), is the
+        step that leaves the closed ones out.
 
     Raises:
         DataError: no usable time or value column, cells that are not dates,
@@ -151,6 +153,7 @@ def to_series(
         y = y.sort_index(kind="stable")
         notes.append("sorted the rows by time (they were not in time order)")
     y = combine_rows(y, notes, agg=agg, step=step)
+    closed_step = y.attrs.get("closed_step")
     if step is not None and len(y) < MIN_POINTS:
         raise DataError(
             f"read in {step_words(step)}, the rows make {plural(len(y), 'point')}; "
@@ -191,6 +194,8 @@ def to_series(
         out.attrs["time_zone"] = "UTC"  # the times are UTC: so are the forecasts'
     out.attrs["time_col"] = time_name
     out.attrs["value_col"] = value_col
+    if closed_step:  # the opening hours or days that leave closed ones out
+        out.attrs["closed_step"] = closed_step
     logger.debug("to_series: %d points at %s; %s", len(out), freq_of(out), notes)
     return out
 

@@ -216,7 +216,8 @@ def combine_rows(
     if partial:
         notes.append(partial)
     if agg in ("sum", "count") and empty and (hint := _closed_steps_hint(times, freq)):
-        notes.append(hint)
+        notes.append(hint[0])
+        out.attrs["closed_step"] = hint[1]  # the step that leaves them out
     if agg == "count":
         _check_counts(out, freq)
     return out.astype(float)
@@ -230,13 +231,13 @@ _CLOSED_DAY_SPAN = pd.Timedelta(days=28)
 _ROWS_PER_OPEN_DAY = 2
 
 
-def _closed_steps_hint(times: np.ndarray, freq: str) -> str | None:
+def _closed_steps_hint(times: np.ndarray, freq: str) -> tuple[str, str] | None:
     """For rows summed or counted in plain steps (not opening hours or days)
     that fall only in part of the day (an event log of a shop's sales, in steps
     shorter than a day) or never on some day of the week over four weeks or
-    more (in daily steps): that the closed hours or days are empty steps, 0
-    each, and the opening-hours or -days step that leaves them out; None
-    otherwise."""
+    more (in daily steps): a note that the closed hours or days are empty
+    steps, 0 each, and the opening-hours or -days step that leaves them out,
+    with that step; None otherwise."""
     if session_of(freq) is not None:
         return None
     index = pd.DatetimeIndex(times)
@@ -251,7 +252,7 @@ def _closed_steps_hint(times: np.ndarray, freq: str) -> str | None:
             return None
         opening = OpeningDays(days)
         closed, words = f"days ({opening.closed_words})", f"on {opening.words}"
-        step, where = opening.freq, "(step=..., --step)"
+        step = opening.freq
     elif step_length(freq) < pd.Timedelta(days=1):
         from .frequency import event_hours  # noqa: PLC0415 (frequency imports steps)
 
@@ -259,15 +260,14 @@ def _closed_steps_hint(times: np.ndarray, freq: str) -> str | None:
         if found is None:
             return None
         closed, (words, step, _) = "hours", found
-        # the Data page's refusal of the rows as they are offers those hours
-        where = "(step=..., --step; on the Data page, Steps As in the file offers them)"
     else:
         return None
     return (
         f"the rows fall only {words}, so the closed {closed} are among the empty "
         "steps: 0 each, forecast and scored as open ones with nothing in them; to "
-        f"leave them out, read the rows in {step_words(step)} {where}"
-    )
+        f"leave them out, read the rows in {step_words(step)} (step=..., --step, "
+        "or the button under these notes on the Data page)"
+    ), step
 
 
 def _bins(y: pd.Series, freq: str) -> Any:

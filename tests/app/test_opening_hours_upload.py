@@ -110,6 +110,36 @@ def test_an_event_log_in_opening_hours_reads_as_hourly_sums(app: AppTest) -> Non
     assert 195 <= int({m.label: m.value for m in app.metric}["Points"]) <= 200
 
 
+def test_an_event_log_summed_in_days_offers_its_opening_days(app: AppTest) -> None:
+    # a shop's sales, 10:00 to 20:00, closed on Sundays, summed in plain days:
+    # the Sundays are 0, a note says so and a button reads the log without them
+    days = pd.date_range("2024-01-01", periods=35)
+    days = days[days.day_of_week < 6]
+    seconds = np.random.default_rng(1).uniform(10 * 3600, 20 * 3600, (len(days), 30))
+    times = sorted(
+        d + pd.Timedelta(seconds=int(s))
+        for d, row in zip(days, seconds, strict=True)
+        for s in row
+    )
+    upload(app, "sales.csv", _csv(pd.DataFrame({"time": times, "amount": 2.0})), False)
+    app.selectbox(key="agg").set_value("sum").run()
+    app.selectbox(key="step").set_value("daily").run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    shown = " ".join(str(m.value) for m in app.markdown).replace("\\", "")
+    assert "the closed days (Sun) are among the empty steps: 0 each" in shown
+    assert "(the button under these notes on the Data page)" in shown
+    assert "--step" not in shown
+    button = next(b for b in app.button if "Read the data in daily" in b.label)
+    assert button.label == "Read the data in daily steps (Mon-Sat)"
+    button.click().run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="step").value == "cbd(Mon-Sat)"
+    assert app.selectbox(key="agg").value == "sum"
+    assert {m.label: m.value for m in app.metric}["Points"] == "30"
+    assert not any("Read the data in daily" in b.label for b in app.button)
+
+
 def test_a_shops_shorter_saturdays_are_left_out_of_the_forecast(
     app: AppTest, wait_for_training
 ) -> None:

@@ -669,7 +669,13 @@ def test_an_event_log_summed_in_plain_hours_is_told_its_closed_hours_are_0() -> 
     combine_rows(y, notes, agg="sum", step="daily")
     said = " ".join(notes)
     assert "the rows fall only on Mon-Sat, so the closed days (Sun) are" in said
-    assert "read the rows in daily steps (Mon-Sat) (step=..., --step)" in said
+    assert "read the rows in daily steps (Mon-Sat) (step=..., --step, or" in said
+    # the reader hands that step on, for the Data page's button
+    text = pd.DataFrame({"time": times, "amount": 1.0}).to_csv(index=False)
+    read = to_series(read_csv(io.StringIO(text)), step="daily", agg="sum")
+    assert read.attrs["closed_step"] == "cbd(Mon-Sat)"
+    again = to_series(read_csv(io.StringIO(text)), step="cbd(Mon-Sat)", agg="sum")
+    assert "closed_step" not in again.attrs and len(again) == 30
     # the steps it names leave them out: nothing said; nor over under four weeks
     for step in ("cbh(09:00-18:00 Mon-Sat)", "cbd(Mon-Sat)"):
         notes = []
