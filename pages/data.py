@@ -38,6 +38,12 @@ def step_label(step: str) -> str:
     return words[:1].upper() + words[1:]  # "Tue-Sun" kept so
 
 
+def picker_step(freq: str) -> str:
+    """A step the reader names (a pandas frequency, "B") as the *Steps* picker
+    names it ("business-days"); opening hours and days as they are."""
+    return {v: k for k, v in STEPS.items()}.get(freq, freq)
+
+
 def steps_controls(src: ui.Source) -> None:
     """*Steps* and *Rows in one step*: the data read in regular steps (an event
     log as daily sums, half-hours as days), each step's rows combined as chosen."""
@@ -330,7 +336,7 @@ if failure is not None:
     )
     suggested = getattr(failure, "suggested_step", None)
     if suggested and suggested != src.get("step"):
-        named = {v: k for k, v in STEPS.items()}.get(suggested, suggested)
+        named = picker_step(suggested)
         # rows combined as the reader suggests (an event log's summed) unless
         # the user chose how already
         agg = getattr(failure, "suggested_agg", None)
@@ -421,8 +427,7 @@ with st.container(border=True):
         st.button(
             f"Read the data in {step_words(closed_step)}",
             on_click=ui.read_in_step,
-            # a named step ("business-days") as the Steps picker names it
-            args=({v: k for k, v in STEPS.items()}.get(closed_step, closed_step),),
+            args=(picker_step(closed_step),),
             icon=":material/schedule:",
         )
     if panel is not None:
