@@ -422,8 +422,8 @@ with st.container(border=True):
         st.caption("No repairs were needed.")
     # rows summed in plain steps that fall only in opening hours or days: the
     # step that leaves the closed ones out (a note says so)
-    closed_step = y.attrs.get("closed_step")
-    if panel is None and closed_step and closed_step != src.get("step"):
+    closed_step = (y if panel is None else panel).attrs.get("closed_step")
+    if closed_step and closed_step != src.get("step"):
         st.button(
             f"Read the data in {step_words(closed_step)}",
             on_click=ui.read_in_step,

@@ -158,7 +158,11 @@ def to_panel(
     long = combine_panel_rows(
         long, notes, agg=agg, step=step, listed=_LISTED, max_points=MAX_PANEL_POINTS
     )
-    return _repair_all(long, time_col, value_cols, ids, notes, agg, spikes, step)
+    closed_step = long.attrs.get("closed_step")
+    out = _repair_all(long, time_col, value_cols, ids, notes, agg, spikes, step)
+    if closed_step:  # the opening hours or days that leave closed ones out
+        out.attrs["closed_step"] = closed_step
+    return out
 
 
 def find_id_columns(

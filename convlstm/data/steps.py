@@ -231,13 +231,16 @@ _CLOSED_DAY_SPAN = pd.Timedelta(days=28)
 _ROWS_PER_OPEN_DAY = 2
 
 
-def _closed_steps_hint(times: np.ndarray, freq: str) -> tuple[str, str] | None:
+def _closed_steps_hint(
+    times: np.ndarray, freq: str, whose: str = "the rows"
+) -> tuple[str, str] | None:
     """For rows summed or counted in plain steps (not opening hours or days)
-    that fall only in part of the day (an event log of a shop's sales, in steps
-    shorter than a day) or never on some day of the week over four weeks or
-    more (in daily steps): a note that the closed hours or days are empty
-    steps, 0 each, and the opening-hours or -days step that leaves them out,
-    with that step; None otherwise."""
+    at sorted, unique ``times`` that fall only in part of the day (an event log
+    of a shop's sales, in steps shorter than a day) or never on some day of the
+    week over four weeks or more (in daily steps): a note that the closed hours
+    or days are empty steps, 0 each, and the opening-hours or -days step that
+    leaves them out, with that step; None otherwise. ``whose`` names the rows
+    in the note (a panel's: "the rows of the 3 series")."""
     if session_of(freq) is not None:
         return None
     index = pd.DatetimeIndex(times)
@@ -263,7 +266,7 @@ def _closed_steps_hint(times: np.ndarray, freq: str) -> tuple[str, str] | None:
     else:
         return None
     return (
-        f"the rows fall only {words}, so the closed {closed} are among the empty "
+        f"{whose} fall only {words}, so the closed {closed} are among the empty "
         "steps: 0 each, forecast and scored as open ones with nothing in them; to "
         f"leave them out, read the rows in {step_words(step)} (step=..., --step, "
         "or the button under these notes on the Data page)"
@@ -542,11 +545,18 @@ def combine_panel_rows(
             .resample(freq, label="left", closed="left")
         )
         out = _agg(steps, agg)
+    hint = None  # the closed times of event logs summed or counted
     if agg in ("sum", "count"):
         out = out.fillna(0.0)  # as combine_rows: an empty step is 0
         out = _zeros_to_log_end(logs, out, freq, notes, listed)
         partial: list[str] = []
         out = _drop_partial_panel_ends(unique, logs, out, freq, agg, partial, listed)
+        if logs:
+            # the event logs' rows together (shops open at different hours: the
+            # hours any of them is open), told as combine_rows tells one log's
+            pooled = unique.loc[unique["series"].isin(logs), "time"].to_numpy()
+            whose = f"the rows of the {len(logs)} series" if len(logs) > 1 else None
+            hint = _closed_steps_hint(np.unique(pooled), freq, whose or "the rows")
     else:
         empty = out.isna().groupby(level=0).agg(["sum", "size"])
         # steps empty at times a series is closed every week are no gaps
@@ -568,9 +578,14 @@ def combine_panel_rows(
     )
     if agg in ("sum", "count"):
         notes.extend(partial)
+        if hint:
+            notes.append(hint[0])
     if agg == "count":
         _check_counts(out, freq)
-    return out.astype(float).reset_index()
+    out = out.astype(float).reset_index()
+    if hint:
+        out.attrs["closed_step"] = hint[1]  # the step that leaves them out
+    return out
 
 
 #: A step at either end of a series whose rows cover less than this share of

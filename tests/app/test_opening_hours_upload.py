@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import train, upload
 from tests.unit.test_closed_hours import _shop
-from tests.unit.test_opening_hours import EVERY_DAY, _at, _readings
+from tests.unit.test_opening_hours import EVERY_DAY, _at, _readings, _sales
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
@@ -138,6 +138,32 @@ def test_an_event_log_summed_in_days_offers_its_opening_days(app: AppTest) -> No
     assert app.selectbox(key="agg").value == "sum"
     assert {m.label: m.value for m in app.metric}["Points"] == "30"
     assert not any("Read the data in daily" in b.label for b in app.button)
+
+
+def test_a_file_of_shops_logs_summed_in_days_offers_their_opening_days(
+    app: AppTest,
+) -> None:
+    # two shops' sales in one file, both closed on Sundays: the same note and
+    # button as one log's; the click reads both in the days they open
+    log = pd.concat(
+        [
+            pd.DataFrame({"shop": "a", "time": _sales(9, 18, range(6), 1)}),
+            pd.DataFrame({"shop": "b", "time": _sales(12, 21, range(1, 6), 2)}),
+        ]
+    ).assign(amount=2.0)
+    upload(app, "shops.csv", _csv(log), False)
+    app.selectbox(key="agg").set_value("sum").run()
+    app.selectbox(key="step").set_value("daily").run()
+    assert not app.exception, app.exception
+    shown = " ".join(str(m.value) for m in app.markdown).replace("\\", "")
+    assert "the rows of the 2 series fall only on Mon-Sat" in shown
+    button = next(b for b in app.button if "Read the data in daily" in b.label)
+    assert button.label == "Read the data in daily steps (Mon-Sat)"
+    button.click().run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="step").value == "cbd(Mon-Sat)"
+    assert not any("Read the data in daily" in b.label for b in app.button)
+    assert {m.label: m.value for m in app.metric}["Points"] == "30"
 
 
 def test_a_shops_shorter_saturdays_are_left_out_of_the_forecast(

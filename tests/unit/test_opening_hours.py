@@ -18,6 +18,7 @@ from convlstm.data import (
     offset_of,
     read_csv,
     seasonal_periods,
+    to_panel,
     to_series,
 )
 from convlstm.data.hours import OpeningHours, closed_day_runs, hours_of
@@ -690,6 +691,55 @@ def test_an_event_log_summed_in_plain_hours_is_told_its_closed_hours_are_0() -> 
     notes = []
     combine_rows(sparse, notes, agg="sum", step="daily")
     assert "closed" not in " ".join(notes)
+
+
+def _sales(opens: int, closes: int, weekdays: range, seed: int) -> list[pd.Timestamp]:
+    """A shop's sale times over five weeks: 30 a day between ``opens`` and
+    ``closes`` o'clock on ``weekdays``."""
+    days = pd.date_range("2024-01-01", periods=35)
+    days = days[np.isin(days.day_of_week, list(weekdays))]
+    seconds = np.random.default_rng(seed).uniform(
+        opens * 3600, closes * 3600, (len(days), 30)
+    )
+    return sorted(
+        d + pd.Timedelta(seconds=int(s))
+        for d, row in zip(days, seconds, strict=True)
+        for s in row
+    )
+
+
+def test_a_file_of_event_logs_summed_in_plain_steps_is_told_their_closed_times() -> (
+    None
+):
+    # two shops: 09:00-18:00 Mon-Sat and 12:00-21:00 Tue-Sat; the hours any of
+    # them is open are the ones the note names, and the step it hands on
+    log = pd.concat(
+        [
+            pd.DataFrame({"shop": "a", "time": _sales(9, 18, range(6), 1)}),
+            pd.DataFrame({"shop": "b", "time": _sales(12, 21, range(1, 6), 2)}),
+        ]
+    ).assign(amount=1.0)
+    hourly = to_panel(log, step="hourly", agg="sum")
+    said = " ".join(hourly.attrs["notes"])
+    assert "the rows of the 2 series fall only between 09:0" in said
+    assert "and 20:59 on Mon, Tue, Wed, Thu, Fri, Sat, so the closed hours" in said
+    assert "the closed hours are among the empty steps" in said
+    assert hourly.attrs["closed_step"] == "cbh(09:00-21:00 Mon-Sat)"
+    daily = to_panel(log, step="daily", agg="count")
+    assert "the closed days (Sun) are among" in " ".join(daily.attrs["notes"])
+    assert daily.attrs["closed_step"] == "cbd(Mon-Sat)"
+    # read in that step, nothing more is said; nor of a mean, nor where one
+    # shop opens on Sundays too
+    again = to_panel(log, step="cbd(Mon-Sat)", agg="sum")
+    assert "closed_step" not in again.attrs
+    assert "closed" not in " ".join(again.attrs["notes"])
+    assert set(pd.DatetimeIndex(again["time"]).day_of_week) == set(range(6))
+    mean = to_panel(log, step="daily", agg="mean")
+    assert "closed_step" not in mean.attrs
+    every_day = pd.concat(
+        [log, pd.DataFrame({"shop": "c", "time": _sales(9, 18, range(7), 3)})]
+    ).assign(amount=1.0)
+    assert "closed_step" not in to_panel(every_day, step="daily", agg="sum").attrs
     clock = pd.Series(
         1.0, index=pd.date_range("2024-01-01", periods=2000, freq="17min")
     )
