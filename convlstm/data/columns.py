@@ -29,7 +29,7 @@ from .dates import (
     number_time_hint,
     parse_times,
 )
-from .frequency import infer_freq
+from .frequency import strictly_regular
 from .hours import session_of
 from .numbers import to_numbers
 from .steps import MAX_STEPS, check_span, check_step
@@ -1582,7 +1582,7 @@ def _block_ids(
             # continue one regular series (a label such as "actual"/"estimated"
             # describes its rows; the note names the column to pick instead)
             known = _known(parsed)
-            if not known.has_duplicates and _strictly_regular(known.sort_values()):
+            if not known.has_duplicates and strictly_regular(known.sort_values()):
                 continue
         elif not _interleaved(parsed, labels):
             continue
@@ -1637,25 +1637,13 @@ def _interleaved(times: pd.DatetimeIndex, labels: pd.Series) -> bool:
     """Whether each label's times are regular while all the times together are not."""
     ok = ~np.asarray(times.isna())
     times, labels = times[ok], labels.to_numpy()[ok]
-    if _strictly_regular(times.unique().sort_values()):
+    if strictly_regular(times.unique().sort_values()):
         return False  # one regular series; the column describes its rows
     for label in pd.unique(labels):
         own = times[labels == label]
-        if own.has_duplicates or not _strictly_regular(own.sort_values()):
+        if own.has_duplicates or not strictly_regular(own.sort_values()):
             return False
     return True
-
-
-def _strictly_regular(times: pd.DatetimeIndex) -> bool:
-    """Whether sorted times have one frequency pandas knows, or fall on the same day
-    and clock time every 1, 2, 3... months (monthly on the 10th, say)."""
-    if infer_freq(times) is not None:
-        return True
-    if len(times) < 3:
-        return False
-    months = np.diff(times.year.to_numpy() * 12 + times.month.to_numpy())
-    same_day = (times - times.to_period("M").to_timestamp()).nunique() == 1
-    return bool(same_day and months[0] > 0 and (months == months[0]).all())
 
 
 def _check_mixed_ids(name: str, col: pd.Series, text: pd.Series) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .cells import CLOCK, MONTHS, TIME_CHOICE, cell_text, format_time, plural, quote
-from .frequency import infer_freq, opening_hours_of
+from .frequency import infer_freq, opening_hours_of, strictly_regular
 
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 # Quarters: "1956Q1", "1956 Q1", "1956:Q1", "Q1 1956", the number first as
@@ -1011,9 +1011,16 @@ def _day_or_month(
         day = _regularity(pd.DatetimeIndex(fits["day-first"][1]))
         month = _regularity(pd.DatetimeIndex(fits["month-first"][1]))
         if month == day:
+            first = _try_format(present.iloc[:1], fits["month-first"][0]).iloc[0]
+            other = (
+                ""
+                if pd.isna(first)
+                else " (if they are month/day, write them as year-month-day: "
+                f"{pd.Timestamp(first):%Y-%m-%d})"
+            )
             notes.append(
                 f"dates in column {quote(name)} such as {quote(present.iloc[0])} "
-                "could be day/month or month/day; read them as day/month"
+                f"could be day/month or month/day; read them as day/month{other}"
             )
             return "day-first"
         chosen = "month-first" if month > day else "day-first"
@@ -1104,7 +1111,9 @@ def _regularity(ts: pd.DatetimeIndex) -> tuple[bool, bool]:
     if len(ts) < 2:
         return True, True
     increasing = bool(ts.is_monotonic_increasing and ts.is_unique)
-    return increasing, infer_freq(ts.unique().sort_values()) is not None
+    # monthly on the 10th is regular too: "01/10/2021", "02/10/2021"... read as
+    # day/month would be twelve days of each October
+    return increasing, strictly_regular(ts.unique().sort_values())
 
 
 def _year_number(text: pd.Series) -> pd.Series:

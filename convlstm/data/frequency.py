@@ -67,6 +67,18 @@ def infer_freq(index: pd.DatetimeIndex) -> str | None:
     return freq if isinstance(freq, str) else to_offset(freq).freqstr
 
 
+def strictly_regular(times: pd.DatetimeIndex) -> bool:
+    """Whether sorted times have one frequency pandas knows, or fall on the same day
+    and clock time every 1, 2, 3... months (monthly on the 10th, say)."""
+    if infer_freq(times) is not None:
+        return True
+    if len(times) < 3:
+        return False
+    months = np.diff(times.year.to_numpy() * 12 + times.month.to_numpy())
+    same_day = (times - times.to_period("M").to_timestamp()).nunique() == 1
+    return bool(same_day and months[0] > 0 and (months == months[0]).all())
+
+
 def regular_freq(
     index: pd.DatetimeIndex, name: str
 ) -> tuple[str, pd.DatetimeIndex, list[str]]:

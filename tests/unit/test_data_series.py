@@ -94,6 +94,27 @@ def test_to_series_day_month_ambiguity_noted():
     y = to_series(read_csv(body))
     assert y.index.freqstr == "MS"  # read as day/month: monthly
     assert any("could be day/month" in n for n in y.attrs["notes"])
+    assert any(
+        "write them as year-month-day: 2020-01-01" in n for n in y.attrs["notes"]
+    )
+
+
+@pytest.mark.parametrize("months", [13, 24, 36])
+def test_to_series_reads_monthly_bills_on_the_10th_month_first(months):
+    # "01/10/2021", "02/10/2021"...: as day/month, twelve days of each October;
+    # as month/day, a bill on the 10th of every month, which is regular (twelve
+    # rows alone could be either: the note on ambiguous dates says so)
+    days = pd.date_range("2021-01-01", periods=months, freq="MS") + pd.Timedelta(days=9)
+    body = "date,bill\n" + "".join(f"{d:%m/%d/%Y},{i}\n" for i, d in enumerate(days))
+    y = to_series(read_csv(body))
+    assert "read the dates in column 'date' as month/day/year" in y.attrs["notes"]
+    assert y.index.freqstr == "MS" and len(y) == months
+    assert y.index[0] == pd.Timestamp("2021-01-01")
+    # the same bills written day/month are read so
+    body = "date,bill\n" + "".join(f"{d:%d/%m/%Y},{i}\n" for i, d in enumerate(days))
+    again = to_series(read_csv(body))
+    assert "read the dates in column 'date' as day/month/year" in again.attrs["notes"]
+    assert (again.index == y.index).all()
 
 
 def test_to_series_sparse_grid_rejected():
