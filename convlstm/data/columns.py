@@ -935,16 +935,20 @@ def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list
     if len(numeric) > 1:
         # a column that varies and is not a calendar number comes first
         calendar = set(calendar_columns(df, numeric))
+        counters = set(counter_columns(df, numeric)) - calendar
         constant = {c for c in numeric if df[c].nunique(dropna=True) <= 1}
         flags = {c for c in numeric if c not in constant and _is_flag(df[c])}
         ranked = sorted(
-            numeric, key=lambda c: (c in calendar, c in constant, c in flags)
+            numeric,
+            key=lambda c: (c in calendar or c in counters, c in constant, c in flags),
         )
         if ranked[0] != numeric[0]:
             first = numeric[0]
             why = (
                 "a calendar number"
                 if first in calendar
+                else "it counts the rows (a row number or running id)"
+                if first in counters
                 else "the same value in every row"
                 if first in constant
                 else "a flag of 0 and 1"
@@ -986,6 +990,10 @@ _CALENDAR_NAMES = frozenset(
         "iso_week",
         "week_number",
         "week_num",
+        "week_no",
+        "weekno",
+        "week_nr",
+        "wk",
         "month",
         "month_num",
         "weekofyear",
@@ -1061,6 +1069,35 @@ def calendar_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
             continue
         v = pd.to_numeric(df[c], errors="coerce")
         if v.notna().all() and (v == v.round()).all() and v.between(low, high).all():
+            out.append(c)
+    return out
+
+
+#: Fewest rows for a column to read as a counter (:func:`counter_columns`),
+#: and words of a row number's name (besides an id's).
+_COUNTER_ROWS = 6
+_ROW_WORDS = frozenset(("row", "rows", "index", "idx", "#", "obs", "record", "serial"))
+
+
+def counter_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
+    """The columns of ``cols`` named like an id or a row number ("ID",
+    "order_id", "row", "#") whose integers go up (or down) by exactly 1 from
+    each row to the next, over at least ``_COUNTER_ROWS`` rows: a row number or
+    running id (1, 2, 3... or an order number 100001, 100002...) written beside
+    the data, not values to forecast. A column of 0, 1, 2... named otherwise is
+    a series (a straight line, in a class)."""
+    out = []
+    if len(df) < _COUNTER_ROWS:
+        return out
+    for c in cols:
+        words = re.split(r"[^a-z0-9#]+", str(c).lower())
+        if not pd.api.types.is_integer_dtype(df[c].dtype) or not (
+            _is_id_name(str(c)) or _ROW_WORDS.intersection(words)
+        ):
+            continue
+        v = df[c].to_numpy(dtype=float)
+        steps = np.diff(v)
+        if (steps == 1).all() or (steps == -1).all():
             out.append(c)
     return out
 

@@ -20,6 +20,7 @@ from .columns import (
     calendar_columns,
     combine_time_columns,
     constant_id_columns,
+    counter_columns,
     identify_series,
     numeric_columns,
     pick_time_column,
@@ -212,6 +213,9 @@ def wide_columns(df: pd.DataFrame, time_col: str | None = None) -> list[str]:
     calendar = calendar_columns(df, numeric)
     if len(numeric) - len(calendar) >= 1:
         numeric = [c for c in numeric if c not in calendar]
+    counters = counter_columns(df, numeric)
+    if len(numeric) - len(counters) >= 1:
+        numeric = [c for c in numeric if c not in counters]
     fixed = _fixed_columns(df, numeric)
     numeric = [c for c in numeric if c not in fixed]
     return numeric if len(numeric) >= 2 else []
@@ -681,6 +685,15 @@ def _layout(
         )
     elif calendar and len(numeric) > len(calendar):
         numeric = numeric[:1]  # one series: pick_value_column passes the calendar
+    counters = counter_columns(df, numeric) if len(numeric) >= 2 else []
+    if counters and len(numeric) - len(counters) >= 2:
+        numeric = [c for c in numeric if c not in counters]
+        notes.append(
+            f"left out {_listing(counters)}: it counts the rows (a row number or "
+            "running id: 1, 2, 3...), not a series"
+        )
+    elif counters and len(numeric) > len(counters):
+        numeric = numeric[:1]  # one series: pick_value_column passes the counter
     fixed = _fixed_columns(df, numeric)
     if fixed:
         # a station's coordinates, a unit code: one value beside columns that move

@@ -1103,6 +1103,38 @@ def test_a_station_number_in_every_row_is_no_series():
     assert any("'station': one value in every row" in n for n in panel.attrs["notes"])
 
 
+def test_a_row_number_or_running_id_beside_the_data_is_no_series():
+    # "ID, Date, Sales" as spreadsheets number their rows; an order number
+    months = pd.date_range("2018-01-01", periods=24, freq="MS")
+    rows = [
+        (k + 1, f"{t:%Y-%m-%d}", 900 + (k * 37) % 101) for k, t in enumerate(months)
+    ]
+    y = to_series(read_csv(_csv("ID,Date,Sales", rows)))
+    assert y.name == "Sales" and len(y) == 24
+    assert any("(not 'ID': it counts the rows" in n for n in y.attrs["notes"])
+    orders = [(100_001 + k, t, v) for k, (_, t, v) in enumerate(rows)]
+    assert to_series(read_csv(_csv("order_id,order_date,amount", orders))).name == (
+        "amount"
+    )
+    # beside two series of a wide table: left out, with a note
+    wide = [(k, t, v, 2 * v) for k, t, v in rows]
+    panel = to_panel(read_csv(_csv("row,date,north,south", wide)))
+    assert sorted(panel["series"].unique()) == ["north", "south"]
+    assert any("left out 'row': it counts the rows" in n for n in panel.attrs["notes"])
+    # a column of 1, 2, 3... named as a value stays a series; so does a counter
+    # chosen as the value
+    line = [(t, k + 1, v) for k, t, v in rows]
+    panel = to_panel(read_csv(_csv("date,visitors,sales", line)))
+    assert sorted(panel["series"].unique()) == ["sales", "visitors"]
+    y = to_series(read_csv(_csv("ID,Date,Sales", rows)), value_col="ID")
+    assert y.iloc[-1] == 24
+    # a week number beside the week's date is a calendar number
+    mondays = pd.date_range("2020-01-06", periods=30, freq="W-MON")
+    weeks = [(f"{t:%Y-%m-%d}", k + 2, 100 + k % 7) for k, t in enumerate(mondays)]
+    y = to_series(read_csv(_csv("week_start,week_no,sales", weeks)))
+    assert y.name == "sales"
+
+
 def test_one_series_of_numbered_stores_and_items_is_read_by_its_ids():
     # Kaggle's store-item file: store and item are numbers, sales the values
     days = pd.date_range("2020-01-01", periods=20, freq="D")
