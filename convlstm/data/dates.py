@@ -682,6 +682,9 @@ def _local_or_utc(
             "written in"
         )
         return wall
+    if (midnights := _dst_midnights(utc, groups)) is not None and zoned.all():
+        notes.append(_midnights_note(name, utc, midnights))
+        return midnights
     notes.append(_utc_note(name))
     if not zoned.all():
         pos = int(np.argmin(zoned))
@@ -692,6 +695,43 @@ def _local_or_utc(
             "UTC times. If they are local times, write their offset too"
         )
     return utc
+
+
+def _dst_midnights(utc: pd.Series, groups: np.ndarray | None) -> pd.Series | None:
+    """Times in UTC at two clock times an hour apart, both in the evening (22:00
+    and 23:00: midnight of a time zone east of UTC, moved by its clock change),
+    at most one a day (in each group with ``groups``): each as the local
+    midnight it stands for, the date of the next day; None for other times."""
+    known = utc.dropna()
+    if len(known) < 2:
+        return None
+    clock = np.unique((known - known.dt.normalize()).to_numpy())
+    if (
+        len(clock) != 2
+        or clock[1] - clock[0] != np.timedelta64(1, "h")
+        or clock[0] < np.timedelta64(_EVENING_HOUR, "h")
+    ):
+        return None
+    days = (utc + pd.Timedelta(days=1)).dt.normalize()
+    keys = pd.DataFrame({"day": days, "group": 0 if groups is None else groups})
+    if keys[utc.notna().to_numpy()].duplicated().any():
+        return None  # several readings a day: times of day, not midnights
+    return days
+
+
+#: The earliest UTC clock time :func:`_dst_midnights` reads as a local midnight.
+_EVENING_HOUR = 20
+
+
+def _midnights_note(name: str, utc: pd.Series, days: pd.Series) -> str:
+    at = " and ".join(sorted({f"{t:%H:%M}" for t in utc.dropna()}))
+    first = int(np.argmax(utc.notna().to_numpy()))
+    return (
+        f"the times in column {quote(name)} fall at {at} UTC, an hour apart as a "
+        "clock change moves the local midnight of a time zone east of UTC: read "
+        f"them as those midnights, each dated by the day it starts "
+        f"({days.iloc[first]:%Y-%m-%d} for {utc.iloc[first]:%Y-%m-%d %H:%M} UTC)"
+    )
 
 
 def _local_hours(wall: pd.Series) -> str | None:
@@ -727,6 +767,8 @@ def _typed_times(
         if hours := _local_hours(wall):
             return pd.DatetimeIndex(wall), [_local_hours_note(name, hours)]
         utc = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        if (midnights := _dst_midnights(utc, groups)) is not None:
+            return pd.DatetimeIndex(midnights), [_midnights_note(name, utc, midnights)]
         return pd.DatetimeIndex(utc), [_utc_note(name)]
     if pd.api.types.is_datetime64_dtype(series.dtype):
         return pd.DatetimeIndex(series), []

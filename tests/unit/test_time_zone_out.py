@@ -114,3 +114,30 @@ def test_the_report_says_the_times_are_utc():
     result = compare(plain, models=["naive"], horizon=3, folds=1)
     page = build_report(plain, result, record=result.record)
     assert "Time zone" not in page
+
+
+def test_local_midnights_stored_in_utc_keep_their_days():
+    # daily values at Berlin midnight, exported in UTC: 23:00 in winter and
+    # 22:00 in summer of the day before; read as the days they start
+    local = pd.date_range("2023-01-01", periods=120, freq="D", tz="Europe/Berlin")
+    utc = local.tz_convert("UTC")
+    text = "date,value\n" + "".join(
+        f"{t:%Y-%m-%dT%H:%M:%SZ},{i % 7}\n" for i, t in enumerate(utc)
+    )
+    frame = pd.DataFrame({"ts": utc, "value": np.arange(120) % 7})
+    for table in (read_csv(text.encode()), frame):
+        y = to_series(table)
+        assert y.index[0] == pd.Timestamp("2023-01-01") and len(y) == 120
+        assert y.index.freqstr == "D" and "time_zone" not in y.attrs
+        assert (y.to_numpy() == np.arange(120) % 7).all()
+        said = " ".join(y.attrs["notes"])
+        assert "fall at 22:00 and 23:00 UTC, an hour apart" in said
+        assert "(2023-01-01 for 2022-12-31 23:00 UTC)" in said
+    # hourly readings across the clock change stay in UTC; so do two readings
+    # a day at those times
+    assert to_series(read_csv(_berlin_csv()), value_col="temp").attrs["time_zone"]
+    days = pd.date_range("2023-01-01", periods=60, freq="D", tz="UTC")
+    twice = (days + pd.Timedelta(hours=22)).append(days + pd.Timedelta(hours=23))
+    evenings = pd.DataFrame({"ts": twice.sort_values(), "value": 1.0})
+    said = " ".join(to_series(evenings, step="daily").attrs["notes"])
+    assert "local midnight" not in said
