@@ -330,7 +330,7 @@ TOTALS_LEFT_OUT = "totals, averages or notes, not times"
 #: Japanese and Korean words), or a note under it ("Source: ...", "* provisional").
 _TOTAL_WORD = re.compile(
     r"(?:grand\s+|sub-?)?(?:totals?|sum|sums|summe|gesamt|gesamtergebnis|insgesamt|"
-    r"average|avg|mean|"
+    r"average|avg|mean|ytd|qtd|mtd|year[\s-]+to[\s-]+date|"
     r"mittelwert|durchschnitt|moyenne|promedio|totaal|gemiddelde|"
     r"min|minimum|max|maximum|median|count|std|"
     # notes under a table: "Source: ERP export", "Quelle: ...", "* provisional"
@@ -356,6 +356,41 @@ _RANGE = re.compile(
 
 #: Most summary rows left out at the end of a time column.
 _MAX_TOTAL_ROWS = 6
+
+
+#: A cell that names a whole year or quarter ("2018", "Q1 2018", "2018 Q1"):
+#: among finer times, the row of its total (:func:`_coarser_labels`).
+_YEAR_CELL = re.compile(r"\d{4}")
+
+
+def _coarser_labels(present: pd.Series, parsed: pd.Series) -> pd.Series:
+    """The cells of ``present`` that name a year or a quarter ("2018", "Q1
+    2018") among at least twice as many finer ones in as many months or more
+    (2018-01, "Jan 2018", 2018-01-31): subtotal rows; all False otherwise."""
+    year = present.str.fullmatch(_YEAR_CELL)
+    quarter = present.str.fullmatch(_QUARTER) & ~year
+    coarse = year | quarter
+    finer = ~coarse & parsed.notna()
+    if not coarse.any() or finer.sum() < 2 * coarse.sum():
+        return coarse & False
+    months = pd.DatetimeIndex(parsed[finer])
+    if months.to_period("M").nunique() < 2 * coarse.sum():
+        return coarse & False  # the finer cells are no months (days of one month?)
+    # under the months they sum, most of them: not a block of years before
+    # the months (a long history kept yearly, then monthly)
+    under = coarse & finer.shift(1, fill_value=False)
+    return coarse if 2 * under.sum() >= coarse.sum() else coarse & False
+
+
+def _coarser_words(cells: pd.Series) -> str:
+    """ "a year", "a quarter" or "a year or quarter" for the cells of
+    :func:`_coarser_labels`."""
+    year = cells.str.fullmatch(_YEAR_CELL)
+    return (
+        "a year or quarter"
+        if 0 < year.sum() < len(cells)
+        else ("a year" if year.all() else "a quarter")
+    )
 
 
 def is_summary_text(cell: str) -> bool:
@@ -471,7 +506,20 @@ def _text_times(
     if yearless.any():
         # a cell read on its own without a year ("01 Feb") lands in the year 1
         raise _no_year(name, present[yearless])
-    bad = parsed.isna()
+    subtotals = _coarser_labels(present, parsed)
+    if subtotals.any():
+        # a year's or quarter's rows among monthly ones ("2018" after each
+        # December, "Q1 2018" after each March): their totals, left out
+        pos = int(subtotals.to_numpy().argmax())
+        notes.append(
+            f"left out {plural(int(subtotals.sum()), 'row')} among the times from "
+            f"row {int(present.index[pos]) + 2} ({quote(written.iloc[pos])} in "
+            f"column {quote(name)}), {_coarser_words(present[subtotals])} among "
+            f"finer times: "
+            f"{TOTALS_LEFT_OUT}"
+        )
+        parsed = parsed.mask(subtotals)
+    bad = parsed.isna() & ~subtotals
     if (
         bad.any()
         and bad.mean() <= 0.2

@@ -612,6 +612,41 @@ def _check_size(text: str, header: str, sep: str) -> int:
     return n_columns
 
 
+def _long_rows_message(text: str, sep: str, n_columns: int) -> str:
+    """Why rows hold more cells than the header names: the first such row, and
+    where every one of them holds one cell more whose last two cells are whole
+    numbers ("2018-01-01,1006,91"), decimal commas in a comma-separated file."""
+    rows = text.splitlines()[1:]
+    over = [
+        (k, _count_outside_quotes(row, sep) + 1)
+        for k, row in enumerate(rows)
+        if _count_outside_quotes(row, sep) + 1 > n_columns
+    ]
+    k, cells = over[0]
+    where = (
+        f"{plural(len(over), 'row')} {'has' if len(over) == 1 else 'have'} more "
+        f"cells than the header has column names (first at row {k + 2}: {cells} "
+        f"cells, {n_columns} names)"
+    )
+    decimal = sep == "," and all(
+        n == n_columns + 1 and _DECIMAL_COMMA_END.search(rows[j]) for j, n in over
+    )
+    if decimal:
+        whole, part = rows[k].rstrip().rsplit(",", 2)[1:]
+        return (
+            f"{where}: decimal commas in a comma-separated file? ({quote(rows[k])}) "
+            f"write the numbers with a decimal point ({whole}.{part}), put them in "
+            "quotes, or separate the columns with semicolons; else add the missing "
+            "column names"
+        )
+    return f"{where}; add the missing column names or remove the extra cells"
+
+
+#: A row that ends in two whole numbers, the second of 1 to 3 digits: a number
+#: written with a decimal comma in a comma-separated row ("...,1006,91").
+_DECIMAL_COMMA_END = re.compile(r",-?\d+,\d{1,3}\s*$")
+
+
 def _looks_like_data(cells: list[str]) -> bool:
     """Whether a header line's cells are all numbers or dates (no header row)."""
     cells = [c.strip().strip('"') for c in cells]
@@ -649,10 +684,7 @@ def _parse(
                 engine="c",
             )
     except pd.errors.ParserWarning:
-        raise DataError(
-            "some rows have more cells than the header has column names; add the "
-            "missing column names or remove the extra cells"
-        ) from None
+        raise DataError(_long_rows_message(text, sep, n_columns)) from None
     except pd.errors.EmptyDataError:
         raise DataError(
             "the file has no columns; it needs a header row and data rows"

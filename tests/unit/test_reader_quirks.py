@@ -503,6 +503,21 @@ def test_open_ended_band_codes_are_not_negatives():
     assert sorted(panel["series"].unique()) == ["0-", "18-", "65-"]
 
 
+def test_decimal_commas_in_a_comma_separated_file_are_named_as_the_cause():
+    rows = "".join(f"2018-{m:02d}-01,10{m:02d},{m * 7}\n" for m in range(1, 13))
+    with pytest.raises(DataError) as err:
+        read_csv("date,value\n" + rows)
+    said = str(err.value)
+    assert said.startswith("12 rows have more cells than the header has column names")
+    assert "(first at row 2: 3 cells, 2 names): decimal commas in a" in said
+    assert (
+        "('2018-01-01,1001,7') write the numbers with a decimal point (1001.7)" in said
+    )
+    # one text cell too many is no decimal comma
+    with pytest.raises(DataError, match="names\\); add the missing column names"):
+        read_csv("date,value\n" + rows.replace("\n", ",x\n", 1).replace(",7,x", ",x"))
+
+
 def test_r_row_names_and_headers_short_of_a_name():
     rows = [(f'"{i + 1}"', f'"{d}"', '"A"', i) for i, d in enumerate(_monthly())]
     df = read_csv(_csv('"date","store","value"', rows))
@@ -601,6 +616,46 @@ def test_subtotal_rows_between_the_times_are_left_out():
     y = to_series(read_csv("date,value\n" + rows))
     assert len(y) == 27 and y.index.freqstr == "MS" and (y <= 12).all()
     assert any("left out 3 rows among the times" in n for n in y.attrs["notes"])
+
+
+@pytest.mark.parametrize(
+    ("label", "after", "words", "first"),
+    [
+        ("{y}", (12,), "a year", 14),  # the year's sum under its December
+        ("Q{q} {y}", (3, 6, 9, 12), "a quarter", 5),
+        ("{y} Q{q}", (3, 6, 9, 12), "a quarter", 5),
+    ],
+)
+def test_a_year_or_quarter_among_the_months_is_a_subtotal(label, after, words, first):
+    rows, total = "", 0
+    for year in (2019, 2020, 2021):
+        for m in range(1, 13):
+            rows += f"{year}-{m:02d},{m}\n"
+            total += m
+            if m in after:
+                rows += label.format(y=year, q=m // 3) + f",{total}\n"
+                total = 0
+    rows += "YTD 2021,78\n"
+    y = to_series(read_csv("date,value\n" + rows))
+    assert len(y) == 36 and y.index.freqstr == "MS"
+    assert (y.to_numpy() == np.tile(np.arange(1, 13), 3)).all()
+    said = y.attrs["notes"]
+    n = 3 * len(after)
+    assert (
+        f"left out {n} rows among the times from row {first} "
+        f"({label.format(y=2019, q=1)!r} in column 'date'), {words} among finer "
+        "times: totals, averages or notes, not times"
+    ) in said
+    assert any("('YTD 2021' in column 'date'): totals" in note for note in said)
+
+
+def test_years_before_the_months_are_no_subtotals():
+    # a long history kept yearly, then monthly: not left out as totals
+    cells = [str(y) for y in range(1990, 2000)]
+    cells += [f"{y}-{m:02d}" for y in (2000, 2001, 2002) for m in range(1, 13)]
+    body = "".join(f"{c},{i}\n" for i, c in enumerate(cells))
+    with pytest.raises(DataError, match="a regular MS grid from 1990-01-01"):
+        to_series(read_csv("date,value\n" + body))
 
 
 # ------------------------------------------------ many series (a third hunt)
