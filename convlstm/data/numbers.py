@@ -69,7 +69,11 @@ def to_numeric_columns(
         Notes on the number formats read and the signs removed.
     """
     notes: list[str] = []
-    dots = _file_dots(df) if semicolons else "decimal"
+    dots = _file_dots(df)
+    if not semicolons:
+        # a comma file writes decimals with a dot, unless its other columns
+        # are German (31.01.2021 dates): then "3.755" may be 3755
+        dots = "german" if dots == "thousands" else "decimal"
     for col in df.columns:
         if is_time_name(col):
             continue
@@ -131,9 +135,11 @@ def to_numbers(
         name: the column name, for messages.
         dots: how a dot between digit groups of three ("1.234") reads when the
             column alone cannot tell: "decimal", "thousands" (another column of
-            the file has decimal commas), or None (a semicolon file with no such
-            hint: thousands when plain whole numbers stand beside them). Two
-            dots in a cell ("1.234.567") always group thousands.
+            the file has decimal commas), None (a semicolon file with no such
+            hint: thousands when plain whole numbers stand beside them, else
+            decimals with a note), or "german" (a comma file whose other columns
+            write German dates or decimal commas: as None). Two dots in a cell
+            ("1.234.567") always group thousands.
 
     Returns:
         ``(values, bad, style, repairs)``: floats with NaN for missing and bad
@@ -186,10 +192,15 @@ def to_numbers(
         style = "dots between thousands (1.234 read as 1234)"
     elif grouped is None:
         example = present[present.str.contains(".", regex=False)].iloc[0]
+        where = (
+            "beside German dates or decimal commas (31.01.2021, 12,5)"
+            if dots == "german"
+            else "in a semicolon-separated file"
+        )
         repairs.append(
-            f"read values such as {quote(example)} as decimals; in a semicolon-"
-            "separated file the dot may group thousands instead (1.234 = 1234): if "
-            "so, write the numbers without it"
+            f"read values such as {quote(example)} as decimals; {where} the dot may "
+            "group thousands instead (1.234 = 1234): if so, write the numbers "
+            "without it"
         )
     elif np.isnan(nums).any():
         nums, style = _grouped(present, nums, comma_hint)
@@ -209,11 +220,13 @@ def to_numbers(
     return values, bad, style, repairs
 
 
-# A number followed by a footnote mark ("996.7*") or by the flags statistics
-# offices put after a figure ("1 261.1 p": provisional; Eurostat's b, c, d, e,
-# f, n, p, r, s, u, z, one or two of them after a space).
+# A number followed by a footnote mark ("996.7*", "1124.9¹") or by the flags
+# statistics offices put after a figure ("1 261.1 p": provisional; Eurostat's b,
+# c, d, e, f, n, p, r, s, u, z, one or two of them after a space; "1013.32p",
+# provisional, estimated or revised, written without one).
 _FLAGGED = re.compile(
-    r"(?P<num>.*\d)(?:\s*(?:\*+|\u2020|\u2021)|\s+[bcdefnprsuz]{1,2})"
+    r"(?P<num>.*\d)(?:\s*(?:\*+|\u2020|\u2021|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)"
+    r"|\s+[bcdefnprsuz]{1,2}|[per])"
 )
 
 
@@ -451,11 +464,12 @@ def _dots_group_thousands(present: pd.Series, dots: str | None) -> bool | None:
         return False
     if (dotted.str.count(r"\.") > 1).any() or dots == "thousands":
         return True
-    if dots is not None:
+    if dots not in (None, "german"):
         return False
-    # a semicolon file without a hint: "1.234" beside "950" (thousands written
-    # with a dot, small numbers without); every cell dotted ("100.000",
-    # "107.375") may be three fixed decimals as well
+    # a semicolon file without a hint, or a comma file of German dates:
+    # "1.234" beside "950" (thousands written with a dot, small numbers
+    # without); every cell dotted ("100.000", "107.375") may be three fixed
+    # decimals as well
     return True if present.str.fullmatch(r"[+-]?\d{1,3}").any() else None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from convlstm import DataError, read_csv, to_series
@@ -217,7 +218,17 @@ def test_three_digits_after_a_comma_in_a_semicolon_file_say_it_may_group(cells, 
 
 
 @pytest.mark.parametrize(
-    ("flag", "sep"), [("*", ","), (" p", ";"), (" ep", ";"), ("\u2020", ",")]
+    ("flag", "sep"),
+    [
+        ("*", ","),
+        (" p", ";"),
+        (" ep", ";"),
+        ("\u2020", ","),
+        ("p", ","),  # provisional, without a space
+        ("r", ","),  # revised
+        ("\u00b9", ","),  # a superscript footnote number
+        ("\u00b2\u2074", ","),
+    ],
 )
 def test_flagged_figures_keep_their_value(flag, sep):
     # a footnote mark or a statistics flag after a figure: still the figure
@@ -350,3 +361,29 @@ def test_multipliers_after_numbers_read_at_their_full_value():
     y = series(csv([f"{290 + i % 5}.5 K" for i in range(28)]))
     assert y.iloc[0] == 290.5
     assert any("removed the unit 'K'" in n for n in y.attrs["notes"])
+
+
+@pytest.mark.parametrize(
+    ("cells", "values", "said"),
+    [
+        # every cell dotted: three decimals or thousands? read as decimals, said
+        ([f"{3 + i % 5}.{100 + i:03d}" for i in range(28)], None, True),
+        # "1.234" beside "950": thousands
+        ([f"1.{200 + i}" if i % 2 else f"{900 + i}" for i in range(28)], 1000, False),
+    ],
+)
+def test_a_comma_file_of_german_dates_says_its_dots_may_group(cells, values, said):
+    days = pd.date_range("2018-01-01", periods=28, freq="D")
+    rows = "".join(f"{d:%d.%m.%Y},{c}\n" for d, c in zip(days, cells, strict=True))
+    y = series(f"Datum,Menge\n{rows}".encode())
+    notes = " ".join(y.attrs["notes"])
+    assert ("beside German dates or decimal commas" in notes) is said
+    if values is None:
+        assert y.iloc[0] == float(cells[0])
+    else:
+        assert y.iloc[1] == 1201 and y.iloc[0] == 900
+    # the same cells beside ISO dates are decimals, with nothing said
+    iso = "".join(f"{d:%Y-%m-%d},{c}\n" for d, c in zip(days, cells, strict=True))
+    plain = series(f"date,qty\n{iso}".encode())
+    assert plain.iloc[1] == float(cells[1])
+    assert "thousands" not in " ".join(plain.attrs["notes"])
