@@ -147,6 +147,8 @@ def workbook_text(
         chosen = (
             "the sheet asked for"
             if sheet is not None
+            else "the sheet with dates and the most numbers"
+            if _dates_in(rows) >= _DATED_SHEET
             else "the sheet with the most numbers"
         )
         notes[0] += (
@@ -190,7 +192,10 @@ def _read_sheets(
     else:
         read = [_sheet_rows(book, i, max_cells, what) for i in range(len(names))]
         counts = [_numbers_in(r) for r in read]
-        best = max(range(len(read)), key=lambda i: (counts[i], -i))
+        # a sheet of dates before one of more numbers without any (a summary
+        # table in front of the data)
+        dated = [_dates_in(r) >= _DATED_SHEET for r in read]
+        best = max(range(len(read)), key=lambda i: (dated[i], counts[i], -i))
         rows = read[best]
     unsaved = getattr(book, "unsaved_formulas", lambda i: 0)(best)
     if unsaved:
@@ -565,6 +570,17 @@ def _numbers_in(rows: list[list[str]]) -> int:
             if cell and (cell[0].isdigit() or cell[0] in "+-.") and _numeric(cell):
                 count += 1
     return count
+
+
+#: Date cells that make a sheet one of dates (:func:`_read_sheets`).
+_DATED_SHEET = 3
+
+
+def _dates_in(rows: list[list[str]]) -> int:
+    """How many cells of ``rows`` hold a date (as the workbook's own dates read)."""
+    return sum(
+        1 for row in rows for cell in row if cell[:4].isdigit() and cell[4:5] == "-"
+    )
 
 
 def _numeric(cell: str) -> bool:

@@ -56,6 +56,24 @@ def test_the_sheet_with_the_numbers_is_read_under_its_title_and_above_its_total(
     np.testing.assert_allclose(got.to_numpy(), y.to_numpy())
 
 
+def test_the_sheet_of_dates_is_read_before_a_larger_summary_table():
+    # a summary matrix of more numbers in front of the data sheet
+    book = openpyxl.Workbook()
+    summary = book.active
+    summary.title = "Summary"
+    summary.append(["Region", *(f"Q{q}" for q in range(1, 11))])
+    for r in range(40):
+        summary.append([f"Region {r}", *range(r, r + 10)])
+    data = book.create_sheet("Data")
+    data.append(["date", "sales"])
+    for t, v in _monthly().items():
+        data.append([t.to_pydatetime(), v])
+    frame = read_csv(_bytes(book))
+    assert frame.attrs["sheets"] == ["Data", "Summary"]
+    assert "the sheet with dates and the most numbers" in frame.attrs["notes"][0]
+    assert to_series(frame).index.freqstr == "MS"
+
+
 def test_a_workbook_reads_as_the_same_table_written_as_csv(tmp_path):
     rng = np.random.default_rng(0)
     index = pd.date_range("2020-01-01", periods=200, freq="h")
