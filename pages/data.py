@@ -166,11 +166,20 @@ else:
     error_slot = st.container()  # errors appear right under the uploader
     if uploaded is not None:
         content = uploaded.getvalue()
+        unread: ConvLSTMError | None = None
         if len(ui.upload_sheets(content)) < 2:  # a workbook's: with its sheet picker
-            with ui.guard(error_slot):
+            try:
                 ui.read_upload(content)
+            except ConvLSTMError as exc:
+                unread = exc
+        # a file that cannot be read is the current data too: the sidebar and
+        # Train & compare then say it needs attention, instead of going on
+        # with the file before it
         if ui.choose_upload(uploaded.name, content):
             st.rerun()  # so the sidebar shows the new choice
+        if unread is not None:
+            ui.show_error(unread, error_slot)
+            st.stop()
     elif src and src["kind"] == "upload":
         st.caption("Using the file uploaded earlier:")
         st.text(src["file_name"])

@@ -947,7 +947,7 @@ def pick_value_column(df: pd.DataFrame, time_col: str | None) -> tuple[str, list
             why = (
                 "a calendar number"
                 if first in calendar
-                else "it counts the rows (a row number or running id)"
+                else "it counts the rows, a row number or running id"
                 if first in counters
                 else "the same value in every row"
                 if first in constant

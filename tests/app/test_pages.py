@@ -195,6 +195,27 @@ def test_a_refused_file_after_a_good_one_shows_its_own_columns(
     assert app.selectbox(key="value_col").value == "v"
 
 
+def test_an_unreadable_file_after_a_good_one_is_not_trained_as_the_good_one(
+    app: AppTest, good_csv: bytes
+) -> None:
+    # the sidebar and Train & compare went on with the good file, silently
+    open_page(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    app.file_uploader(key="upload").set_value(("sales.csv", good_csv, "text/csv"))
+    app.run()
+    binary = bytes(range(256)) * 8
+    app.file_uploader(key="upload").set_value(("blob.csv", binary, "text/csv"))
+    app.run()
+    assert not app.exception, app.exception
+    assert app.error and app.error[0].value
+    assert app.session_state[ui.SOURCE]["file_name"] == "blob.csv"
+    sidebar = " ".join(c.value for c in app.sidebar.caption)
+    assert "The file needs attention on the Data page." in sidebar
+    app.switch_page("pages/compare.py").run()
+    assert not app.exception, app.exception
+    assert app.error and not app.form_submit_button
+
+
 def test_results_of_an_earlier_upload_of_the_same_name_say_so(
     app: AppTest, wait_for_training
 ) -> None:
