@@ -169,8 +169,14 @@ def ablation(
             )
         return effect_sentence(part, ref_mae, mae[without], tolerance)
 
-    if len(sizes) > 1:
-        kernels = mae[[f"ConvLSTM k={k}" for k in sizes]]
+    kernels = mae[[f"ConvLSTM k={k}" for k in sizes]]
+    if len(sizes) > 1 and float(kernels.max()) == float(kernels.min()):
+        # no winner among equals (each kept its start, say: said above)
+        findings.append(
+            f"Kernel sizes {and_list([str(k) for k in sizes])} gave the same MAE "
+            f"({float(kernels.min()):,.4g})."
+        )
+    elif len(sizes) > 1:
         best = kernels.idxmin()
         others = ", ".join(
             f"{n.split('=')[1]}: {_change(v, kernels[best]):+.0%}"

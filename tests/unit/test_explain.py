@@ -264,6 +264,24 @@ def test_ablation_scores_every_variant(y: pd.Series) -> None:
     assert isinstance(explain_plots.ablation_figure(result), go.Figure)
 
 
+def test_kernel_sizes_that_score_alike_name_no_winner(y: pd.Series) -> None:
+    # every variant kept its start (no epoch beat it at this learning rate):
+    # "kernel size 1 gave the lowest MAE; 3: +0%, 5: +0%" named a winner of a tie
+    result = explain.ablation(
+        y,
+        horizon=6,
+        folds=1,
+        params={**TINY, "epochs": 1, "learning_rate": 1e-9, "init": "scratch"},
+        include_lstm=False,
+    )
+    kernels = result.summary.loc[[f"ConvLSTM k={k}" for k in (1, 3, 5)], "mae"]
+    assert kernels.nunique() == 1
+    said = " ".join(result.findings)
+    assert "forecast exactly alike" in said
+    assert f"Kernel sizes 1, 3 and 5 gave the same MAE ({kernels.iloc[0]:,.4g})" in said
+    assert "gave the lowest MAE" not in said
+
+
 def test_variants_that_kept_their_start_are_not_read_as_design_effects() -> None:
     # equal forecasts of different designs: each kept its starting weights, so a
     # "residual paths lowered the MAE by 3%" compared training, not the design
