@@ -244,12 +244,21 @@ def trained_subject(key: tuple, data_key: str) -> tuple[explain.Subject | None, 
 
 
 def _both_words(subject: explain.Subject) -> str:
-    """What is shown of a model that forecast the mean of both starts, else ""."""
-    if getattr(subject.model, "start_", None) != "both":
+    """What is shown of a model that forecast with both starts (their mean, or
+    weighed by their check errors), else ""."""
+    model = subject.model
+    if getattr(model, "start_", None) != "both":
         return ""
+    share = model.blend()
+    if abs(share - 0.5) < 1e-9:
+        return (
+            "the network trained from scratch: its forecast was the mean of this "
+            "one's and the pretrained network's"
+        )
     return (
-        "the network trained from scratch: its forecast was the mean of this "
-        "one's and the pretrained network's"
+        "the network trained from scratch: its forecast weighed this one's "
+        f"{share:.0%} and the pretrained network's {1 - share:.0%}, by the "
+        "inverse square of their check errors"
     )
 
 
