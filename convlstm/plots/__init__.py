@@ -617,8 +617,9 @@ def loss_figure(
     fig.update_xaxes(title="epoch", dtick=1 if last <= 10 else None)
     if log_y:
         # full values at the ticks: within a decade plotly labels them with
-        # bare digits ("2, 1, 9, 8"), read as if 9 were below 1
-        fig.update_yaxes(type="log", tickformat=".2g")
+        # bare digits ("2, 1, 9, 8"), read as if 9 were below 1; three digits,
+        # as two repeat on a narrow range (0.50, 0.50, 0.49)
+        fig.update_yaxes(type="log", tickformat=".3~g")
     fig = _layout(fig, None, "loss")
     fig.update_layout(hovermode="closest")
     return fig
