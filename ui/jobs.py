@@ -602,7 +602,8 @@ def progress_fragment(device: str) -> None:
     def panel() -> None:
         job = _job_in_flight()
         ex = executor()
-        if JobPanel(device).show(job, ex.position(job), ex.wait_estimate(job)):
+        data = str(meta.get("label") or "") or None
+        if JobPanel(device, data).show(job, ex.position(job), ex.wait_estimate(job)):
             stop_training()
 
     panel()

@@ -141,10 +141,13 @@ class JobPanel:
 
     Args:
         device: where the neural models train, for the first caption.
+        data: the data the job trains on, named on the bar (the user may have
+            chosen other data since).
     """
 
-    def __init__(self, device: str) -> None:
+    def __init__(self, device: str, data: str | None = None) -> None:
         self.device = device
+        self.data = data
 
     def show(self, job: Any, position: int, wait: float | None) -> bool:
         """Draw ``job`` (a ``convlstm.executor.Job``); True when Stop was pressed."""
@@ -156,6 +159,8 @@ class JobPanel:
                 if events
                 else f"Starting on {self.device.upper()}..."
             )
+            if self.data:
+                text = f"{self.data}: {text}"
             top.progress(min(max(job.fraction, 0.0), 1.0), text=text)
             top.caption(wait_text(position, wait, job.seconds))
             stop = stop_col.button(

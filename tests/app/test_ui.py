@@ -109,7 +109,7 @@ def _panel_app() -> None:
         for epoch in (1, 2, 3)
     ]
     job = SimpleNamespace(events=events, fraction=events[-1].fraction, seconds=4.0)
-    ui.JobPanel("cpu").show(job, position=0, wait=12.0)
+    ui.JobPanel("cpu", "Electricity demand").show(job, position=0, wait=12.0)
 
 
 def test_training_panel_draws_bar_stop_button_and_loss_chart() -> None:
@@ -119,7 +119,8 @@ def test_training_panel_draws_bar_stop_button_and_loss_chart() -> None:
     assert at.button(key="stop_training").label == "Stop training"
     assert at.get("plotly_chart")  # the live loss chart, once two epochs are in
     bars = at.get("progress")
-    assert bars and "ConvLSTM · final" in bars[0].proto.text
+    # the data it trains on is named: the user may have chosen other data since
+    assert bars and "Electricity demand: ConvLSTM · final" in bars[0].proto.text
     assert "about 12 s left" in at.caption[0].value
 
 
