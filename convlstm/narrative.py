@@ -709,7 +709,30 @@ def start_notes(
         notes.append(text)
     if text := ensemble_members_text(name, model):
         notes.append(text)
+    if text := chosen_form_text(name, model):
+        notes.append(text)
     return notes
+
+
+def chosen_form_text(name: str, model: Any) -> str | None:
+    """ "ARIMA chose SARIMA(1,1,1)(0,1,1)[12] by AICc", "ETS chose ETS(A,Ad,N) by
+    AICc, without the season of 12: ..." for a fitted ARIMA or ETS (the form
+    each picked among its candidates); None for other models."""
+    state = getattr(model, "__dict__", {})
+    if "method_" in state and "order_" in state:
+        return f"{name} chose {state['method_']} by AICc"
+    if "candidates_" not in state or "spec_" not in state:
+        return None
+    spec = str(state["spec_"])
+    text = f"{name} chose {spec} by AICc"
+    periods = state.get("periods_") or ()
+    if periods and spec.startswith("ETS(") and spec.endswith(",N)"):
+        m, n = int(periods[0]), len(state.get("index_", ()))
+        text += (
+            f", without the season of {m}: on {n} points its seasonal forms, "
+            f"which fit {m - 1} more starting values, scored worse"
+        )
+    return text
 
 
 def ensemble_members_text(name: str, model: Any) -> str | None:

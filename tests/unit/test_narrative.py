@@ -524,3 +524,33 @@ def test_ranges_of_two_levels_that_coincide_are_explained():
     apart = rows.assign(lower_95=[7.0, 8.0, 9.0], upper_95=[13.0, 14.0, 15.0])
     assert same_bands_text(apart, [0.8, 0.95]) is None
     assert same_bands_text(rows[["forecast"]], [0.8, 0.95]) is None
+
+
+def test_the_statistical_models_say_the_form_they_chose() -> None:
+    from convlstm.compare import make_model
+
+    # 24 points of a strong yearly season: ETS's seasonal forms lose by AICc
+    # (11 more starting values), which its forecast, flat, did not say
+    t = np.arange(24)
+    noise = np.random.default_rng(0).normal(0, 3, 24)
+    y = pd.Series(
+        100 + 30 * np.sin(t * 2 * np.pi / 12) + noise,
+        index=pd.date_range("2020-01-01", periods=24, freq="MS"),
+    )
+    ets = make_model("ETS", horizon=6).fit(y)
+    text = narrative.chosen_form_text("ETS", ets)
+    assert text.startswith(f"ETS chose {ets.spec_} by AICc, without the season of 12")
+    assert "on 24 points its seasonal forms, which fit 11 more" in text
+    assert text in narrative.start_notes("ETS", ets, backtest=False)
+    arima = make_model("ARIMA", horizon=6).fit(y)
+    assert narrative.chosen_form_text("ARIMA", arima) == (
+        f"ARIMA chose {arima.method_} by AICc"
+    )
+    # a seasonal choice says no more; other models say nothing
+    longer = pd.concat([y, y.set_axis(y.index + pd.DateOffset(years=2))])
+    seasonal = make_model("ETS", horizon=6).fit(longer)
+    assert narrative.chosen_form_text("ETS", seasonal) == (
+        f"ETS chose {seasonal.spec_} by AICc"
+    )
+    assert seasonal.spec_.endswith(",A)")
+    assert narrative.chosen_form_text("Naive", make_model("Naive", horizon=6)) is None
