@@ -51,10 +51,14 @@ def training_time_note(device: str, points: int) -> str:
     if points > VERY_LONG_SERIES:
         # measured: a ConvLSTM fold of 1,000,000 points took 44-52 s on 2 cores
         return (
-            f"With {points:,} points expect several minutes: about a minute per "
-            "network and fold on a laptop's CPU; fewer folds are faster."
+            f"With {points:,} points expect several minutes for the neural "
+            "models: about a minute per network and fold on a laptop's CPU; fewer "
+            "folds are faster."
         )
-    return f"With {points:,} points expect a minute or more; fewer folds are faster."
+    return (
+        f"With {points:,} points expect a minute or more for the neural models; "
+        "fewer folds are faster."
+    )
 
 
 #: Weights from which a network is called big: training it on a CPU is slow.

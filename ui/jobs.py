@@ -32,7 +32,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from convlstm import ConvLSTMError, compare, narrative
 from convlstm.data.cells import plural
 from convlstm.executor import UNWATCHED, Executor, Job
-from convlstm.models.registry import params_for
+from convlstm.models.registry import model_spec, params_for
 
 from .form import device_name, model_params, pretrained_models, start_of
 from .progress import JobPanel
@@ -603,7 +603,12 @@ def progress_fragment(device: str) -> None:
         job = _job_in_flight()
         ex = executor()
         data = str(meta.get("label") or "") or None
-        if JobPanel(device, data).show(job, ex.position(job), ex.wait_estimate(job)):
+        # the ensemble trains its ConvLSTM member too
+        networks = any(
+            model_spec(m).kind in ("neural", "ensemble") for m in meta.get("models", ())
+        )
+        show = JobPanel(device, data, networks).show
+        if show(job, ex.position(job), ex.wait_estimate(job)):
             stop_training()
 
     panel()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from convlstm import ConvLSTMError, best_model
 from convlstm.data import freq_of
+from convlstm.data.cells import plural
 from convlstm.data.steps import frequency_words
 
 from .jobs import sidebar_progress
@@ -110,7 +111,7 @@ def sidebar_summary(show_run: bool = True) -> None:
             st.markdown(panel_result_line(result))
         elif not getattr(result["comparison"], "scored", True):
             models = len(result["comparison"].summary)
-            st.markdown(f"A forecast only, unscored ({models} model(s))")
+            st.markdown(f"A forecast only, unscored ({plural(models, 'model')})")
         else:
             summary = result["comparison"].summary
             best = best_model(summary) or "?"

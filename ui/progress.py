@@ -79,16 +79,21 @@ def event_text(event: Any) -> str:
     return f"{event.model} · {event.stage}{step}"
 
 
-def wait_text(position: int, wait: float | None, elapsed: float = 0.0) -> str:
+def wait_text(
+    position: int, wait: float | None, elapsed: float = 0.0, networks: bool = True
+) -> str:
     """Caption of a job's place: ``"2 runs ahead of yours · about 1 min"``; a
     running job's time left is said as at most that (its progress counts epochs
-    to the limit); a running job without an estimate says how long it has run (a
-    heavy net can spend minutes in its first epoch: the time shows it is alive)."""
+    to the limit) when it trains ``networks``, else as about that; a running job
+    without an estimate says how long it has run (a heavy net can spend minutes
+    in its first epoch: the time shows it is alive)."""
     about = "" if wait is None else f" · about {_duration(wait)}"
     if position > 1:
         return f"Waiting: {position - 1} runs ahead of yours{about} until it starts"
     if position == 1:
         return f"Waiting: yours starts next{about}"
+    if wait is not None and not networks:
+        return f"Training ·{about[2:]} left"
     if wait is not None:
         # progress counts a network's epochs up to its limit and early stopping
         # often ends it sooner: the time left is a bound more than a guess
@@ -143,11 +148,16 @@ class JobPanel:
         device: where the neural models train, for the first caption.
         data: the data the job trains on, named on the bar (the user may have
             chosen other data since).
+        networks: whether the job trains a network (its time left is then a
+            bound: early stopping ends it sooner).
     """
 
-    def __init__(self, device: str, data: str | None = None) -> None:
+    def __init__(
+        self, device: str, data: str | None = None, networks: bool = True
+    ) -> None:
         self.device = device
         self.data = data
+        self.networks = networks
 
     def show(self, job: Any, position: int, wait: float | None) -> bool:
         """Draw ``job`` (a ``convlstm.executor.Job``); True when Stop was pressed."""
@@ -162,7 +172,7 @@ class JobPanel:
             if self.data:
                 text = f"{self.data}: {text}"
             top.progress(min(max(job.fraction, 0.0), 1.0), text=text)
-            top.caption(wait_text(position, wait, job.seconds))
+            top.caption(wait_text(position, wait, job.seconds, self.networks))
             stop = stop_col.button(
                 "Stop training",
                 icon=":material/stop:",

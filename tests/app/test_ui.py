@@ -135,6 +135,10 @@ def test_wait_text_says_the_queue_place() -> None:
     assert ui.progress.wait_text(0, 30.0, 100.0) == (
         "Training · at most about 30 s left (a network that stops early ends sooner)"
     )
+    # statistical models alone stop at no epoch: no bound, no network named
+    assert ui.progress.wait_text(0, 2.0, 1.0, networks=False) == (
+        "Training · about 2 s left"
+    )
 
 
 def test_large_scores_are_whole_numbers_not_exponents() -> None:

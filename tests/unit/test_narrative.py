@@ -26,10 +26,12 @@ def test_slow_to_train_only_long_series_on_cpu(device, points, slow) -> None:
 
 def test_training_time_note() -> None:
     assert narrative.training_time_note("cpu", 17_520) == (
-        "With 17,520 points expect a minute or more; fewer folds are faster."
+        "With 17,520 points expect a minute or more for the neural models; fewer "
+        "folds are faster."
     )
     assert narrative.training_time_note("cpu", 1_000_000).startswith(
-        "With 1,000,000 points expect several minutes: about a minute per network"
+        "With 1,000,000 points expect several minutes for the neural models: about "
+        "a minute per network"
     )
     assert narrative.training_time_note("cpu", 144) == ""
     assert narrative.training_time_note("cuda", 17_520) == ""
