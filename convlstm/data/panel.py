@@ -676,24 +676,16 @@ def _layout(
             f"left out {_listing(named)}: one value in every row, the name of the "
             "one series (an id), not a series"
         )
-    calendar = calendar_columns(df, numeric) if len(numeric) >= 2 else []
-    if calendar and len(numeric) - len(calendar) >= 2:
-        numeric = [c for c in numeric if c not in calendar]
-        notes.append(
-            f"left out {_listing(calendar)}: numbers of the calendar (weekday, "
-            "hour...), not series"
-        )
-    elif calendar and len(numeric) > len(calendar):
-        numeric = numeric[:1]  # one series: pick_value_column passes the calendar
-    counters = counter_columns(df, numeric) if len(numeric) >= 2 else []
-    if counters and len(numeric) - len(counters) >= 2:
-        numeric = [c for c in numeric if c not in counters]
-        notes.append(
-            f"left out {_listing(counters)}: it counts the rows (a row number or "
-            "running id: 1, 2, 3...), not a series"
-        )
-    elif counters and len(numeric) > len(counters):
-        numeric = numeric[:1]  # one series: pick_value_column passes the counter
+    for found, what in (
+        (calendar_columns, "numbers of the calendar (weekday, hour...)"),
+        (counter_columns, "row numbers or running ids (1, 2, 3...)"),
+    ):
+        left = found(df, numeric) if len(numeric) >= 2 else []
+        if left and len(numeric) - len(left) >= 2:
+            numeric = [c for c in numeric if c not in left]
+            notes.append(f"left out {_listing(left)}: {what}, not series")
+        elif left and len(numeric) > len(left):
+            numeric = numeric[:1]  # one series: pick_value_column passes them
     fixed = _fixed_columns(df, numeric)
     if fixed:
         # a station's coordinates, a unit code: one value beside columns that move

@@ -1175,7 +1175,10 @@ def test_a_row_number_or_running_id_beside_the_data_is_no_series():
     wide = [(k, t, v, 2 * v) for k, t, v in rows]
     panel = to_panel(read_csv(_csv("row,date,north,south", wide)))
     assert sorted(panel["series"].unique()) == ["north", "south"]
-    assert any("left out 'row': it counts the rows" in n for n in panel.attrs["notes"])
+    assert (
+        "left out 'row': row numbers or running ids (1, 2, 3...), not series"
+        in (panel.attrs["notes"])
+    )
     # a column of 1, 2, 3... named as a value stays a series; so does a counter
     # chosen as the value
     line = [(t, k + 1, v) for k, t, v in rows]
