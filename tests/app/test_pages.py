@@ -199,13 +199,8 @@ def test_an_unreadable_file_after_a_good_one_is_not_trained_as_the_good_one(
     app: AppTest, good_csv: bytes
 ) -> None:
     # the sidebar and Train & compare went on with the good file, silently
-    open_page(app, "pages/data.py")
-    app.segmented_control(key="data_kind").set_value("upload").run()
-    app.file_uploader(key="upload").set_value(("sales.csv", good_csv, "text/csv"))
-    app.run()
-    binary = bytes(range(256)) * 8
-    app.file_uploader(key="upload").set_value(("blob.csv", binary, "text/csv"))
-    app.run()
+    upload(app, "sales.csv", good_csv)
+    upload(app, "blob.csv", bytes(range(256)) * 8, check=False)
     assert not app.exception, app.exception
     assert app.error and app.error[0].value
     assert app.session_state[ui.SOURCE]["file_name"] == "blob.csv"
