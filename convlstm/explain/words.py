@@ -171,9 +171,11 @@ def gates_text(trace: GateTrace) -> str:
     """How to read the gate heatmaps, and how exactly they match the model."""
     return (
         "A gate near 1 lets information through, near 0 blocks it. Each row "
-        "has its own colour range, written beside it (at least 0.1 wide): "
-        "yellow is the top of that range and purple its bottom, so read the "
-        "numbers, not the colour alone. Taken from the forward pass that made "
+        "has its own colour range, written beside it (a gate's at least 0.1 "
+        "wide): in the gate rows yellow is the top of that range and purple its "
+        "bottom; in the cell and hidden states, centred on 0, blue is above 0, "
+        "red below and white near it. Read the numbers, not the colour alone. "
+        "Taken from the forward pass that made "
         "the forecast: the cell equations applied to these gates give back the "
         "network's own states"
         + (
