@@ -544,6 +544,7 @@ def _text_times(
             "format such as 2020-01-31 or 2020-01-31 13:00"
             + number_time_hint(present, name)
             + _week_53_hint(written[bad])
+            + _no_such_day_hint(written[bad])
         )
     return parsed, notes
 
@@ -622,6 +623,30 @@ def _week_53_hint(cells: pd.Series) -> str:
         "are MMWR (CDC) weeks, which run Sunday to Saturday, give the year and "
         "the week in two columns named 'MMWR year' and 'MMWR week'"
     )
+
+
+#: A date written year-month-day ("2019-02-30", "2019/2/30").
+_YMD = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?")
+
+
+def _no_such_day_hint(cells: pd.Series) -> str:
+    """For a date written year-month-day whose day its month does not have
+    ("2019-02-30", a typo): which cell to fix, not which format to use."""
+    for cell in cells:
+        match = _YMD.fullmatch(str(cell))
+        if match is None:
+            continue
+        year, month, day = (int(g) for g in match.groups())
+        if not (1 <= month <= 12 and 1678 <= year <= 2261):
+            continue
+        when = pd.Timestamp(year=year, month=month, day=1)
+        last = when.days_in_month
+        if day > last:
+            return (
+                f". {quote(str(cell).strip())} names a day {when:%B %Y} does not "
+                f"have (it has {last} days): correct that cell"
+            )
+    return ""
 
 
 #: Formats of a month's name and a two-digit year ("Jan 23"), which also fit a

@@ -649,6 +649,19 @@ def test_a_year_or_quarter_among_the_months_is_a_subtotal(label, after, words, f
     assert any("('YTD 2021' in column 'date'): totals" in note for note in said)
 
 
+def test_a_day_the_month_does_not_have_is_named_as_the_cell_to_fix():
+    # month ends, one of them mistyped
+    ends = pd.date_range("2018-01-31", periods=36, freq="ME").strftime("%Y-%m-%d")
+    cells = [("2019-02-30" if c == "2019-02-28" else c) for c in ends]
+    body = "".join(f"{c},{i}\n" for i, c in enumerate(cells))
+    with pytest.raises(DataError) as err:
+        to_series(read_csv("date,value\n" + body))
+    assert str(err.value).endswith(
+        "'2019-02-30' names a day February 2019 does not have (it has 28 days): "
+        "correct that cell"
+    )
+
+
 def test_years_before_the_months_are_no_subtotals():
     # a long history kept yearly, then monthly: not left out as totals
     cells = [str(y) for y in range(1990, 2000)]
