@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .cells import (
+    VALUE_CHOICE,
     cell_text,
     clock_change_words,
     format_time,
@@ -1034,7 +1035,10 @@ def column_args(
     time_col = None if time_col is None else str(time_col)
     value_col = None if value_col is None else str(value_col)
     if time_col is not None and time_col == value_col:
-        raise DataError(f"time_col and value_col are the same column {quote(time_col)}")
+        raise DataError(
+            f"column {quote(time_col)} is chosen as both the time and the value "
+            f"column; choose another column of numbers as the value {VALUE_CHOICE}"
+        )
     return time_col, value_col
 
 

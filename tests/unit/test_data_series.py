@@ -51,7 +51,7 @@ def test_to_series_unknown_column():
 
 
 def test_to_series_same_column_twice():
-    with pytest.raises(DataError, match="same column"):
+    with pytest.raises(DataError, match="'date' is chosen as both the time and"):
         to_series(read_csv(CSV), time_col="date", value_col="date")
 
 
