@@ -69,11 +69,8 @@ def to_numeric_columns(
         Notes on the number formats read and the signs removed.
     """
     notes: list[str] = []
-    dots = _file_dots(df)
-    if not semicolons:
-        # a comma file writes decimals with a dot, unless its other columns
-        # are German (31.01.2021 dates): then "3.755" may be 3755
-        dots = "german" if dots == "thousands" else "decimal"
+    dots = _file_dots(df) if semicolons else "decimal"
+    german: list[str] = []  # a comma file's other columns, read once if needed
     for col in df.columns:
         if is_time_name(col):
             continue
@@ -90,10 +87,15 @@ def to_numeric_columns(
                 "120000)"
             )
             continue
+        own = dots
+        if not semicolons and _dot_grouped(df[col]):
+            # a comma file writes decimals with a dot, unless its other columns
+            # are German (31.01.2021 dates): then "3.755" may be 3755
+            if not german:
+                german.append("german" if _file_dots(df) == "thousands" else dots)
+            own = german[0]
         try:
-            values, bad, style, repairs = to_numbers(
-                df[col], comma_hint, col, dots=dots
-            )
+            values, bad, style, repairs = to_numbers(df[col], comma_hint, col, dots=own)
         except DataError:
             continue  # mixed currencies: reported if it is picked as the value
         if bad.any() or np.isnan(values).all():
@@ -449,6 +451,14 @@ def _grouped(
 _THREE_AFTER = r"[+-]?[1-9]\d{0,2},\d{3}"
 _INDIAN = r"[+-]?\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d*)?"
 _DOT_GROUPED = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
+
+
+def _dot_grouped(cells: pd.Series) -> bool:
+    """Whether every cell of a column with a dot in it groups digits in threes
+    by dots ("3.755", "1.234.567"), and some cell has one."""
+    text = cells.astype(str).str.strip()
+    dotted = text[text.str.contains(".", regex=False)]
+    return bool(len(dotted)) and bool(dotted.str.fullmatch(_DOT_GROUPED).all())
 
 
 def _dots_group_thousands(present: pd.Series, dots: str | None) -> bool | None:
