@@ -617,11 +617,8 @@ def _long_rows_message(text: str, sep: str, n_columns: int) -> str:
     where every one of them holds one cell more whose last two cells are whole
     numbers ("2018-01-01,1006,91"), decimal commas in a comma-separated file."""
     rows = text.splitlines()[1:]
-    over = [
-        (k, _count_outside_quotes(row, sep) + 1)
-        for k, row in enumerate(rows)
-        if _count_outside_quotes(row, sep) + 1 > n_columns
-    ]
+    cells_of = [_count_outside_quotes(row, sep) + 1 for row in rows]
+    over = [(k, n) for k, n in enumerate(cells_of) if n > n_columns]
     k, cells = over[0]
     where = (
         f"{plural(len(over), 'row')} {'has' if len(over) == 1 else 'have'} more "

@@ -555,8 +555,10 @@ def combine_panel_rows(
             # the event logs' rows together (shops open at different hours: the
             # hours any of them is open), told as combine_rows tells one log's
             pooled = unique.loc[unique["series"].isin(logs), "time"].to_numpy()
-            whose = f"the rows of the {len(logs)} series" if len(logs) > 1 else None
-            hint = _closed_steps_hint(np.unique(pooled), freq, whose or "the rows")
+            whose = (
+                f"the rows of the {len(logs)} series" if len(logs) > 1 else "the rows"
+            )
+            hint = _closed_steps_hint(np.unique(pooled), freq, whose)
     else:
         empty = out.isna().groupby(level=0).agg(["sum", "size"])
         # steps empty at times a series is closed every week are no gaps

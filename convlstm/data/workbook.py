@@ -578,9 +578,12 @@ _DATED_SHEET = 3
 
 def _dates_in(rows: list[list[str]]) -> int:
     """How many cells of ``rows`` hold a date (as the workbook's own dates read)."""
-    return sum(
-        1 for row in rows for cell in row if cell[:4].isdigit() and cell[4:5] == "-"
-    )
+    return sum(1 for row in rows for cell in row if _iso_date(cell))
+
+
+def _iso_date(cell: str) -> bool:
+    """Whether a cell starts as an ISO date ("2020-01-31", as dates read)."""
+    return cell[:4].isdigit() and cell[4:5] == "-"
 
 
 def _numeric(cell: str) -> bool:
@@ -588,4 +591,4 @@ def _numeric(cell: str) -> bool:
         float(cell)
         return True
     except ValueError:
-        return cell[:4].isdigit() and cell[4:5] == "-"  # an ISO date
+        return _iso_date(cell)
