@@ -32,13 +32,15 @@ if all_series:
     st.caption(
         f"Data: **{ui.escape_md(label)}** · "
         f"{frequency_words(panel.attrs.get('freq'))} · "
-        f"{panel['time'].min():%Y-%m-%d} to {panel['time'].max():%Y-%m-%d}"
+        + ui.span_text(
+            panel["time"].min(), panel["time"].max(), panel.attrs.get("freq")
+        )
     )
 else:
     st.caption(
         f"Data: **{ui.escape_md(label)}** · {len(y):,} points · "
-        f"{frequency_words(data.freq_of(y.index))} "
-        f"· {y.index[0]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}"
+        f"{frequency_words(data.freq_of(y.index))} · "
+        + ui.span_text(y.index[0], y.index[-1], data.freq_of(y.index))
     )
 
 ui.collect()  # a run that finished while the user was elsewhere lands here

@@ -472,7 +472,7 @@ with left:
         key="series_table",
         column_config={
             "_index": st.column_config.DatetimeColumn(
-                "Time", format=ui.time_format(y.index)
+                "Time", format=ui.time_format(y.index, data.freq_of(y.index))
             )
         },
     )

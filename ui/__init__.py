@@ -124,6 +124,7 @@ from .text import (
     safe_csv,
     short_time,
     slug,
+    span_text,
     time_format,
 )
 from .widgets import dataset_picker, metric_row, panel_section
@@ -225,6 +226,7 @@ __all__ = [
     "source_label",
     "submitted_values",
     "short_time",
+    "span_text",
     "time_format",
     "training_form",
     "upload_id_columns",

@@ -15,7 +15,7 @@ from .jobs import sidebar_progress
 from .loaders import current_series, source_label
 from .panel_results import result_line as panel_result_line
 from .state import RESULT, source
-from .text import escape_md
+from .text import escape_md, span_text
 
 #: The app's pages: (file, title, icon). app.py routes with these and the sidebar
 #: menu links them; add a page by adding one line here.
@@ -100,7 +100,7 @@ def sidebar_summary(show_run: bool = True) -> None:
                 if y is not None:
                     st.caption(
                         f"{len(y):,} points, {frequency_words(freq_of(y.index))}, "
-                        f"{y.index[0]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}"
+                        + span_text(y.index[0], y.index[-1], freq_of(y.index))
                     )
         st.caption("LAST RESULT")
         result = st.session_state.get(RESULT)

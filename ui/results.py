@@ -23,6 +23,7 @@ from convlstm.compare import (
     metrics_table,
     with_intervals,
 )
+from convlstm.data import freq_of
 from convlstm.data.cells import and_list, plural
 from convlstm.data.series import mostly_zero_text, without_closed
 from convlstm.intervals import unmeasured_levels
@@ -483,7 +484,7 @@ def show_future(res: dict, best: str | None) -> None:
                 f"Time ({cmp.time_zone})"
                 if getattr(cmp, "time_zone", None)
                 else "Time",
-                format=time_format(future["timestamp"]),
+                format=time_format(future["timestamp"], freq_of(res["y"].index)),
             ),
             "forecast": st.column_config.TextColumn("Forecast"),
             **{
@@ -709,7 +710,7 @@ def show_uploaded_bundle(data: bytes, file_name: str, y: pd.Series) -> None:
         height=300,
         column_config={
             "timestamp": st.column_config.DatetimeColumn(
-                "Time", format=time_format(table["timestamp"])
+                "Time", format=time_format(table["timestamp"], freq_of(forecast.index))
             ),
             "forecast": st.column_config.TextColumn("Forecast"),
         },

@@ -46,8 +46,27 @@ def slug(text: str) -> str:
     return cleaned[:40] or "data"
 
 
-def time_format(index: pd.DatetimeIndex | pd.Series) -> str:
-    """A display format for timestamps: dates only when every time is midnight."""
+def _resolution(freq: str | None) -> str | None:
+    """ "year", "quarter" or "month" for a series of those steps, else None."""
+    base = offset_of(freq).rule_code.split("-")[0] if freq else ""
+    for name, codes in (
+        ("year", ("YS", "YE", "BYS", "BYE")),
+        ("quarter", ("QS", "QE", "BQS", "BQE")),
+        ("month", ("MS", "ME", "BMS", "BME")),
+    ):
+        if base in codes:
+            return name
+    return None
+
+
+def time_format(index: pd.DatetimeIndex | pd.Series, freq: str | None = None) -> str:
+    """A display format for the timestamps of a table (momentJS, as Streamlit's
+    date columns take it): a series in ``freq`` of years, quarters or months at
+    that resolution, as :func:`short_time` writes them ("1956 Q1"); else dates
+    only when every time is midnight."""
+    resolution = _resolution(freq)
+    if resolution is not None:
+        return {"year": "YYYY", "quarter": "YYYY [Q]Q", "month": "YYYY-MM"}[resolution]
     times = pd.DatetimeIndex(index)
     return "YYYY-MM-DD" if (times == times.normalize()).all() else "YYYY-MM-DD HH:mm"
 
@@ -56,14 +75,20 @@ def short_time(ts: pd.Timestamp, freq: str | None) -> str:
     """A timestamp at its series' resolution, short enough for a metric tile:
     "1949" yearly, "1956 Q1" quarterly, "1949-01" monthly, else the date (a
     tile has no room for a time of day too: give the whole time beside it)."""
-    base = offset_of(freq).rule_code.split("-")[0] if freq else ""
-    if base in ("YS", "YE", "BYS", "BYE"):
+    resolution = _resolution(freq)
+    if resolution == "year":
         return f"{ts:%Y}"
-    if base in ("QS", "QE", "BQS", "BQE"):
+    if resolution == "quarter":
         return f"{ts.year} Q{ts.quarter}"
-    if base in ("MS", "ME", "BMS", "BME"):
+    if resolution == "month":
         return f"{ts:%Y-%m}"
     return f"{ts:%Y-%m-%d}"
+
+
+def span_text(first: pd.Timestamp, last: pd.Timestamp, freq: str | None) -> str:
+    """ "1956 Q1 to 2008 Q3": the first and last time at the series'
+    resolution (:func:`short_time`)."""
+    return f"{short_time(first, freq)} to {short_time(last, freq)}"
 
 
 def dash_missing(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:

@@ -144,7 +144,7 @@ def panel_section(panel: pd.DataFrame) -> str:
     left, right = st.columns([2, 3])
     with left:
         st.markdown("**Series** (length and dates after repairs)")
-        fmt = time_format(pd.DatetimeIndex(panel["time"]))
+        fmt = time_format(pd.DatetimeIndex(panel["time"]), panel.attrs.get("freq"))
         st.dataframe(
             summary,
             height=min(280, 35 * (len(summary) + 1) + 3),

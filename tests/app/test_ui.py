@@ -197,6 +197,19 @@ def test_a_metric_tile_shows_a_time_at_its_series_resolution():
     assert ui.short_time(at, None) == "1956-04-01"
 
 
+def test_tables_and_spans_show_times_as_the_tiles_do():
+    # a quarterly series read "1956 Q1" in its tiles and "1956-01-01" in its
+    # tables, its sidebar and the Train & compare header
+    times = pd.date_range("1956-01-01", periods=8, freq="QS")
+    assert ui.time_format(times, "QS-JAN") == "YYYY [Q]Q"
+    assert ui.time_format(times, "YS") == "YYYY"
+    assert ui.time_format(times, "ME") == "YYYY-MM"
+    assert ui.time_format(times, "D") == "YYYY-MM-DD"
+    assert ui.time_format(times + pd.Timedelta("1h"), None) == "YYYY-MM-DD HH:mm"
+    assert ui.span_text(times[0], times[-1], "QS-JAN") == "1956 Q1 to 1957 Q4"
+    assert ui.span_text(times[0], times[-1], None) == "1956-01-01 to 1957-10-01"
+
+
 def test_the_live_loss_curve_follows_the_fit_now_training() -> None:
     # the default ConvLSTM checks both starts, then fits, in one stage: the
     # epochs count on across the fits (for the bar), and one curve over them
