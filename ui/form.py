@@ -281,8 +281,12 @@ def training_form(
                 if model_spec(n).description
             ),
         )
+        # said under the picker while it is chosen (a form's picker tells the
+        # page its choice when the form is sent: the last run's, or the default)
+        chosen = st.session_state.get("models", d["models"])
         for name in model_names(kind="ensemble"):
-            st.caption(f"**{name}**: {model_spec(name).description}")
+            if name in chosen:
+                st.caption(f"**{name}**: {model_spec(name).description}")
         c1, c2, c3 = st.columns(3)
         c1.selectbox(
             "Kernel size",

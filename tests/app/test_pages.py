@@ -272,6 +272,8 @@ def test_train_tiny_shows_chart_and_metrics(
     assert table.columns[4] == "vs baseline"  # in the first view on a phone
     assert len(table) == len(models)
     assert table["Model"].str.startswith("★ ").sum() == 1
+    described = any(c.value.startswith("**Ensemble**") for c in app.caption)
+    assert described == ("Ensemble" in models)
     assert future_picker(app).value in models
     assert {b.label for b in app.get("download_button")} >= {
         "Forecasts (CSV)",
@@ -323,6 +325,8 @@ def test_a_short_upload_runs_the_models_it_can_and_says_which_it_left_out(
     assert ran == {"Seasonal naive", "Naive"}
     said = "LSTM left out: needs at least 21 points"
     assert any(w.value.startswith(said) for w in app.warning)
+    # the Ensemble is described under the picker only while it is chosen
+    assert not any(c.value.startswith("**Ensemble**") for c in app.caption)
 
 
 def test_a_tiny_upload_gets_a_forecast_only_unscored(
