@@ -1126,18 +1126,7 @@ def _day_or_month(
         day = _regularity(pd.DatetimeIndex(fits["day-first"][1]))
         month = _regularity(pd.DatetimeIndex(fits["month-first"][1]))
         if month == day:
-            first = _try_format(present.iloc[:1], fits["month-first"][0]).iloc[0]
-            other = (
-                ""
-                if pd.isna(first)
-                else " (if they are month/day, write them as year-month-day: "
-                f"{pd.Timestamp(first):%Y-%m-%d})"
-            )
-            notes.append(
-                f"dates in column {quote(name)} such as {quote(present.iloc[0])} "
-                f"could be day/month or month/day; read them as day/month{other}"
-            )
-            return "day-first"
+            return _tie_order(fits, present, name, notes)
         chosen = "month-first" if month > day else "day-first"
     else:
         chosen = next(iter(fits))
@@ -1145,6 +1134,47 @@ def _day_or_month(
         notes.append(f"read the dates in column {quote(name)} as day/month/year")
     elif chosen == "month-first":
         notes.append(f"read the dates in column {quote(name)} as month/day/year")
+    return chosen
+
+
+def _tie_order(
+    fits: dict[str, tuple[str, pd.Series]],
+    present: pd.Series,
+    name: str,
+    notes: list[str],
+) -> str:
+    """Day/month or month/day for dates that read both ways and are as regular
+    either way: the reading of months' first days (a monthly series' usual stamp,
+    "01/01/2021" to "12/01/2021" a year of months rather than twelve days of
+    January) where only one reading gives them, else day/month (always for
+    dotted dates: "01.02.23" is the 1st of February wherever dots are written).
+    The note says how to write the other reading."""
+    starts = {
+        label: bool((pd.DatetimeIndex(parsed).dropna().day == 1).all())
+        for label, (_, parsed) in fits.items()
+    }
+    chosen = "day-first"
+    # dotted dates are day.month wherever they are written (German, Russian...)
+    dotted = "." in fits["month-first"][0]
+    if starts["month-first"] and not starts["day-first"] and not dotted:
+        chosen = "month-first"
+    other = "month-first" if chosen == "day-first" else "day-first"
+    words = {"day-first": "day/month", "month-first": "month/day"}
+    # the first cell the two readings date apart, as the other reading dates it
+    mine = _try_format(present, fits[chosen][0])
+    theirs = _try_format(present, fits[other][0])
+    apart = theirs[(mine != theirs) & theirs.notna()]
+    hint = (
+        f" (if they are {words[other]}, write them as year-month-day: "
+        f"{quote(present[apart.index[0]])} is {pd.Timestamp(apart.iloc[0]):%Y-%m-%d})"
+        if len(apart)
+        else ""
+    )
+    why = ", the first day of each month" if starts[chosen] else ""
+    notes.append(
+        f"dates in column {quote(name)} such as {quote(present.iloc[0])} could be "
+        f"day/month or month/day; read them as {words[chosen]}{why}{hint}"
+    )
     return chosen
 
 

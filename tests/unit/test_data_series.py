@@ -95,8 +95,29 @@ def test_to_series_day_month_ambiguity_noted():
     assert y.index.freqstr == "MS"  # read as day/month: monthly
     assert any("could be day/month" in n for n in y.attrs["notes"])
     assert any(
-        "write them as year-month-day: 2020-01-01" in n for n in y.attrs["notes"]
+        "write them as year-month-day: '01/02/2020' is 2020-01-02" in n
+        for n in y.attrs["notes"]
     )
+
+
+@pytest.mark.parametrize("day_first", [True, False])
+def test_dates_that_read_both_ways_read_as_months_first_days(day_first):
+    # twelve rows from "01/01/2021" to "12/01/2021" (month/day, as a US export
+    # writes them) read as days 1 to 12 of January; the first of each month is
+    # a monthly series' usual stamp, twelve days from the 1st a coincidence
+    days = pd.date_range("2021-01-01", periods=12, freq="MS")
+    written = "%d/%m/%Y" if day_first else "%m/%d/%Y"
+    body = "date,v\n" + "".join(f"{d:{written}},{i}\n" for i, d in enumerate(days))
+    y = to_series(read_csv(body))
+    assert (y.index == days).all()
+    (note,) = [n for n in y.attrs["notes"] if "could be day/month" in n]
+    order = "day/month" if day_first else "month/day"
+    assert f"read them as {order}, the first day of each month" in note
+    # twelve days from the 3rd of March stay days, day/month first
+    body = "date,v\n" + "".join(f"{d:02d}/03/2023,{d}\n" for d in range(1, 13))
+    y = to_series(read_csv(body))
+    assert y.index.freqstr == "D" and y.index[0] == pd.Timestamp("2023-03-01")
+    assert any("'01/03/2023' is 2023-01-03" in n for n in y.attrs["notes"])
 
 
 @pytest.mark.parametrize("months", [13, 24, 36])
