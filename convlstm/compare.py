@@ -249,7 +249,8 @@ class Comparison:
             # no backtest errors to calibrate on: the models' own bounds (ETS's)
             future = future.merge(own, on=["model", "step"], how="left")
         table = pd.concat([backtest, future], ignore_index=True, sort=False)
-        for column in ("fold", "step", "n_calibration"):
+        counts = [c for c in table.columns if str(c).startswith("n_calibration_")]
+        for column in ("fold", "step", *counts):
             if column in table.columns:
                 table[column] = table[column].astype("Int64")
         for column in ("cutoff", "timestamp"):  # object when the backtest is empty

@@ -40,6 +40,16 @@ def upper_column(level: float) -> str:
     return f"upper_{level_label(level)}"
 
 
+def calibration_columns(level: float) -> tuple[str, str]:
+    """The names of the columns saying which backtest steps' errors calibrated
+    the ``level`` band of a step, and how many errors that was (0.8 ->
+    "calibration_steps_80", "n_calibration_80")."""
+    return (
+        f"calibration_steps_{level_label(level)}",
+        f"n_calibration_{level_label(level)}",
+    )
+
+
 def unmeasured_levels(
     coverage: pd.DataFrame | None, levels: Iterable[float]
 ) -> list[float]:
@@ -125,9 +135,10 @@ def conformal_intervals(
     For each model and horizon step the half-width is :func:`conformal_quantile` of
     that model's backtest residuals ``|actual - forecast|`` at that step. When a step
     has fewer than ``min_per_step`` residuals, neighbouring steps are pooled (the window
-    grows one step each side, up to all steps); ``calibration_steps`` says which steps
-    were used. When even all steps hold too few residuals for a level, that level's
-    bounds are NaN (the honest interval is unbounded) and a note says so.
+    grows one step each side, up to all steps); ``calibration_steps_<pct>`` says which
+    steps were used for that level. When even all steps hold too few residuals for
+    a level, that level's bounds are NaN (the honest interval is unbounded) and a
+    note says so.
 
     Args:
         backtest_forecasts: tidy backtest forecasts with columns model, fold, step,
@@ -142,17 +153,17 @@ def conformal_intervals(
             up to :func:`min_residuals` of that level (the fewest for which it is
             finite), so an 80% interval is the same whichever other levels are
             asked for; a higher level's half-width is kept at least a lower one's,
-            so the bands nest. ``calibration_steps`` and ``n_calibration`` describe
-            the highest level's pooling.
+            so the bands nest.
 
     Returns:
         A copy of ``future``, models in order of first appearance and each sorted
         by step (columns model, timestamp, step, forecast, then
         ``lower_<pct>``/``upper_<pct>`` per level, e.g. lower_80, upper_80, lower_95,
-        upper_95, then calibration_steps (str: "3", "2-4" or "all") and
-        n_calibration (int)). ``attrs["levels"]`` lists the levels and
-        ``attrs["notes"]`` (list[str]) reports pooling, unbounded levels and models
-        without backtest residuals.
+        upper_95, then per level ``calibration_steps_<pct>`` (str: the steps
+        whose errors calibrated that band: "3", "2-4" or "all") and
+        ``n_calibration_<pct>`` (int: how many errors)). ``attrs["levels"]``
+        lists the levels and ``attrs["notes"]`` (list[str]) reports pooling,
+        unbounded levels and models without backtest residuals.
 
     Raises:
         DataError: if a required column is missing.
@@ -176,8 +187,8 @@ def conformal_intervals(
     by_model = _residuals_by_model_step(bt)
     lower = {lv: np.full(len(fut), np.nan) for lv in levels}
     upper = {lv: np.full(len(fut), np.nan) for lv in levels}
-    calib_steps = np.full(len(fut), "", dtype=object)
-    n_calib = np.zeros(len(fut), dtype=int)
+    calib_steps = {lv: np.full(len(fut), "", dtype=object) for lv in levels}
+    n_calib = {lv: np.zeros(len(fut), dtype=int) for lv in levels}
     notes: list[str] = []
 
     forecast = fut["forecast"].to_numpy(dtype=float)
@@ -196,10 +207,10 @@ def conformal_intervals(
                 f"step {max_step}"
             )
         table = _level_tables(by_step, levels, min_per_step)
-        pooled = sorted({s for s, (label, _, _) in table.items() if label != str(s)})
+        pooled = sorted({s for s, (label, *_) in table.items() if label != str(s)})
         if pooled:
             flat = len(table) > 3 and all(
-                _span(lb, len(table)) > len(table) / 2 for lb, _, _ in table.values()
+                _span(lb, len(table)) > len(table) / 2 for lb, *_ in table.values()
             )
             notes.append(
                 f"{model}: steps {_ranges(pooled)} pooled residuals of neighbouring "
@@ -213,7 +224,7 @@ def conformal_intervals(
                 )
             )
         for lv in levels:
-            unbounded = [s for s, (_, _, q) in table.items() if math.isinf(q[lv])]
+            unbounded = [s for s, (_, _, q, _) in table.items() if math.isinf(q[lv])]
             if unbounded:
                 n_all = sum(len(r) for r in by_step.values())
                 notes.append(
@@ -225,7 +236,7 @@ def conformal_intervals(
         for low, high in zip(order, order[1:], strict=False):
             same = [
                 s
-                for s, (_, _, q) in table.items()
+                for s, (_, _, q, _) in table.items()
                 if math.isfinite(q[high]) and q[low] == q[high]
             ]
             if same:
@@ -236,10 +247,10 @@ def conformal_intervals(
                     "(run more folds)"
                 )
         for i in rows:
-            label, n, q = table[min(max(int(steps[i]), min(by_step)), max_step)]
-            calib_steps[i] = label
-            n_calib[i] = n
+            step = min(max(int(steps[i]), min(by_step)), max_step)
+            _, _, q, pooling = table[step]
             for lv in levels:
+                calib_steps[lv][i], n_calib[lv][i] = pooling[lv]
                 if math.isfinite(q[lv]):
                     lower[lv][i] = forecast[i] - q[lv]
                     upper[lv][i] = forecast[i] + q[lv]
@@ -247,11 +258,13 @@ def conformal_intervals(
     for lv in levels:
         fut[lower_column(lv)] = lower[lv]
         fut[upper_column(lv)] = upper[lv]
-    fut["calibration_steps"] = calib_steps
-    fut["n_calibration"] = n_calib
+    for lv in levels:
+        steps_col, n_col = calibration_columns(lv)
+        fut[steps_col] = calib_steps[lv]
+        fut[n_col] = n_calib[lv]
     first = ["model", "timestamp", "step", "forecast"]
     bands = [c for lv in levels for c in (lower_column(lv), upper_column(lv))]
-    calib = ["calibration_steps", "n_calibration"]
+    calib = [c for lv in levels for c in calibration_columns(lv)]
     rest = [c for c in fut.columns if c not in first + bands + calib]
     out = fut[first + bands + rest + calib].reset_index(drop=True)
     out.attrs = {"levels": list(levels), "notes": notes}
@@ -609,11 +622,11 @@ def _level_tables(
     by_step: dict[int, np.ndarray],
     levels: Sequence[float],
     min_per_step: int | None,
-) -> dict[int, tuple[str, int, dict[float, float]]]:
+) -> dict[int, tuple[str, int, dict[float, float], dict[float, tuple[str, int]]]]:
     """:func:`_step_table` with each level pooled on its own (``min_per_step``
-    None) or all alike: the label and count of the highest level's pooling, and
-    each level's quantile, raised to the level below's where it falls under it
-    (nested bands)."""
+    None) or all alike: the label and count of the highest level's pooling, each
+    level's quantile, raised to the level below's where it falls under it
+    (nested bands), and each level's own pooling (label and count)."""
     ordered = sorted(levels)
     tables = {
         lv: _step_table(by_step, [lv], _min_per_step([lv], min_per_step))
@@ -626,7 +639,8 @@ def _level_tables(
         for lv in ordered:
             floor = max(tables[lv][step][2][lv], floor)
             q[lv] = floor
-        out[step] = (label, n, q)
+        pooling = {lv: tables[lv][step][:2] for lv in ordered}
+        out[step] = (label, n, q, pooling)
     return out
 
 

@@ -543,7 +543,10 @@ def show_downloads(res: dict, fig: Any) -> None:
         icon=":material/download:",
         key="download_csv",
         on_click="ignore",
-        help="Backtest forecasts with actuals, and every model's future forecast.",
+        help="Backtest forecasts with actuals, and every model's future forecast "
+        "with its bounds (lower_80, upper_80...). Each level's calibration_steps "
+        "and n_calibration columns say which steps' backtest errors, and how "
+        "many, set that band.",
     )
     d3.download_button(
         "Chart (HTML)",

@@ -97,8 +97,10 @@ def test_intervals_columns_and_hand_values():
         "upper_50",
         "lower_80",
         "upper_80",
-        "calibration_steps",
-        "n_calibration",
+        "calibration_steps_50",
+        "n_calibration_50",
+        "calibration_steps_80",
+        "n_calibration_80",
     ]
     assert out.attrs["levels"] == [0.5, 0.8]
     for step in (1, 2, 3):
@@ -109,8 +111,8 @@ def test_intervals_columns_and_hand_values():
         assert row.upper_80 == pytest.approx(5.0 + q80)
         assert row.lower_80 == pytest.approx(5.0 - q80)
         assert row.upper_50 == pytest.approx(5.0 + q50)
-        assert row.calibration_steps == str(step)
-        assert row.n_calibration == 10
+        assert row.calibration_steps_80 == row.calibration_steps_50 == str(step)
+        assert row.n_calibration_80 == row.n_calibration_50 == 10
     assert (out.upper_80 - out.lower_80 >= out.upper_50 - out.lower_50).all()
     assert out.attrs["notes"] == []
 
@@ -118,8 +120,8 @@ def test_intervals_columns_and_hand_values():
 def test_steps_pool_neighbours_when_too_few_residuals():
     bt = synthetic_backtest(folds=3, horizon=4)  # 3 residuals per step, 80% needs 4
     out = conformal_intervals(bt, future_frame(horizon=4), levels=(0.8,))
-    assert list(out.calibration_steps) == ["1-2", "1-3", "2-4", "3-4"]
-    assert list(out.n_calibration) == [6, 9, 9, 6]
+    assert list(out.calibration_steps_80) == ["1-2", "1-3", "2-4", "3-4"]
+    assert list(out.n_calibration_80) == [6, 9, 9, 6]
     r = np.abs(bt.actual - bt.forecast)[bt.step.isin([1, 2])].sort_values()
     assert out.upper_80.iloc[0] == pytest.approx(5.0 + r.iloc[math.ceil(7 * 0.8) - 1])
     assert any("pooled" in note for note in out.attrs["notes"])
@@ -135,12 +137,17 @@ def test_a_band_pooled_over_most_steps_says_it_does_not_widen():
     (note,) = [n for n in out.attrs["notes"] if "pooled" in n]
     assert "95% band pooled most of the steps, so it hardly widens" in note
     assert out["upper_95"].nunique() == 1
+    # each level's columns say its own pooling: 19 errors or more for 95%,
+    # 4 for 80% (two folds: two errors a step)
+    assert (out["n_calibration_95"] >= 19).all()
+    assert list(out["calibration_steps_80"][:3]) == ["1-2", "1-3", "2-4"]
+    assert list(out["n_calibration_80"][:3]) == [4, 6, 6]
 
 
 def test_pooling_reaches_all_steps_then_unbounded():
     bt = synthetic_backtest(folds=3, horizon=4)  # 12 residuals in all
     out = conformal_intervals(bt, future_frame(horizon=4), levels=(0.8, 0.99))
-    assert set(out.calibration_steps) == {"all"}
+    assert set(out.calibration_steps_99) == {"all"}
     assert out.lower_99.isna().all() and out.upper_99.isna().all()
     assert out.lower_80.notna().all()
     assert any("unbounded" in n and "99" in n for n in out.attrs["notes"])
@@ -151,7 +158,7 @@ def test_future_steps_numbered_by_timestamp_and_beyond_backtest():
     fut = future_frame(horizon=3).iloc[::-1]  # unsorted input
     out = conformal_intervals(bt, fut, levels=(0.8,), min_per_step=1)
     assert list(out.step) == [1, 2, 3]
-    assert list(out.calibration_steps) == ["1", "2", "2"]
+    assert list(out.calibration_steps_80) == ["1", "2", "2"]
     assert out.upper_80.iloc[2] == out.upper_80.iloc[1]
     assert any("beyond 2" in n for n in out.attrs["notes"])
 
