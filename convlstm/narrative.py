@@ -713,22 +713,30 @@ def start_notes(
         notes.append(text)
     if text := ensemble_members_text(name, model):
         notes.append(text)
-    if text := chosen_form_text(name, model):
+    if text := chosen_form_text(name, model, backtest):
         notes.append(text)
     return notes
 
 
-def chosen_form_text(name: str, model: Any) -> str | None:
+def chosen_form_text(name: str, model: Any, backtest: bool = False) -> str | None:
     """ "ARIMA chose SARIMA(1,1,1)(0,1,1)[12] by AICc", "ETS chose ETS(A,Ad,N) by
     AICc, without the season of 12: ..." for a fitted ARIMA or ETS (the form
-    each picked among its candidates); None for other models."""
+    each picked among its candidates); None for other models. With
+    ``backtest`` (the fit is a comparison's final one) it says that the
+    backtest's folds chose their own forms."""
     state = getattr(model, "__dict__", {})
+    where = (
+        " for the forecast beyond the data (each backtest fold chose again, on "
+        "the data before it)"
+        if backtest
+        else ""
+    )
     if "method_" in state and "order_" in state:
-        return f"{name} chose {state['method_']} by AICc"
+        return f"{name} chose {state['method_']} by AICc{where}"
     if "candidates_" not in state or "spec_" not in state:
         return None
     spec = str(state["spec_"])
-    text = f"{name} chose {spec} by AICc"
+    text = f"{name} chose {spec} by AICc{where}"
     periods = state.get("periods_") or ()
     if periods and spec.startswith("ETS(") and spec.endswith(",N)"):
         m, n = int(periods[0]), len(state.get("index_", ()))
@@ -787,12 +795,12 @@ def run_start_notes(
     fitted model (with its backtest folds' starts, from ``fold_starts``), then
     :func:`alike_networks_text` on the run's backtest ``forecasts``."""
     folds = fold_starts or {}
+    scored = forecasts is not None and not forecasts.empty
     notes = [
         note
         for name, model in fitted.items()
-        for note in start_notes(name, model, folds.get(name) or [])
+        for note in start_notes(name, model, folds.get(name) or [], scored)
     ]
-    scored = forecasts is not None and not forecasts.empty
     if scored and (alike := alike_networks_text(forecasts, fitted)):
         notes.append(alike)
     return notes

@@ -283,7 +283,7 @@ def show_start(res: dict) -> None:
             st.caption(f":material/info: {escape_md(text)}.")
         if text := narrative.ensemble_members_text(name, cmp.fitted.get(name)):
             st.caption(f":material/info: {escape_md(text)}.")
-        if text := narrative.chosen_form_text(name, cmp.fitted.get(name)):
+        if text := narrative.chosen_form_text(name, cmp.fitted.get(name), cmp.scored):
             st.caption(f":material/info: {escape_md(text)}.")
     if backtest is not None and (
         alike := narrative.alike_networks_text(backtest.forecasts, cmp.fitted)

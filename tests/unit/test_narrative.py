@@ -548,6 +548,11 @@ def test_the_statistical_models_say_the_form_they_chose() -> None:
     assert narrative.chosen_form_text("ARIMA", arima) == (
         f"ARIMA chose {arima.method_} by AICc"
     )
+    # a comparison's final fit: its form need not be the folds'
+    assert narrative.chosen_form_text("ARIMA", arima, backtest=True) == (
+        f"ARIMA chose {arima.method_} by AICc for the forecast beyond the data "
+        "(each backtest fold chose again, on the data before it)"
+    )
     # a seasonal choice says no more; other models say nothing
     longer = pd.concat([y, y.set_axis(y.index + pd.DateOffset(years=2))])
     seasonal = make_model("ETS", horizon=6).fit(longer)
