@@ -126,6 +126,7 @@ from .text import (
     slug,
     span_text,
     time_format,
+    time_label,
 )
 from .widgets import dataset_picker, metric_row, panel_section
 
@@ -227,6 +228,7 @@ __all__ = [
     "submitted_values",
     "short_time",
     "span_text",
+    "time_label",
     "time_format",
     "training_form",
     "upload_id_columns",

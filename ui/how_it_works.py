@@ -14,7 +14,7 @@ import streamlit as st
 
 import ui
 from convlstm import ConvLSTMError, ConvLSTMForecaster, explain, moving_blob, plots
-from convlstm.data import season_length
+from convlstm.data import freq_of, season_length
 from convlstm.data.cells import plural
 from convlstm.models.rules import neural_min_length
 from convlstm.plots import demo as demo_plots
@@ -22,7 +22,7 @@ from convlstm.plots import explain as explain_plots
 from convlstm.pretrained import FAMILY_OF_SEASON, family_words, load_card
 
 from .progress import ProgressBar, epoch_callback, event_text
-from .text import score_format
+from .text import score_format, time_label
 
 STORE = "hiw_store"  # this page's results: {"fresh": (key, Subject), ...}
 SETTING_KEYS = ("kernel_size", "hidden_size", "num_layers", "frontend", "residual")
@@ -476,10 +476,8 @@ def inside_section(
             )
         n = len(trained.y)
         ends = list(range(max(trained.lookback, n - 500), n + 1))
-        end_labels = {
-            e: f"{trained.y.index[e - 1]:%Y-%m-%d %H:%M}".removesuffix(" 00:00")
-            for e in ends
-        }
+        freq = freq_of(trained.y.index)
+        end_labels = {e: time_label(trained.y.index[e - 1], freq) for e in ends}
         end = st.select_slider(
             "Window ends at",
             options=ends,

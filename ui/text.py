@@ -85,6 +85,15 @@ def short_time(ts: pd.Timestamp, freq: str | None) -> str:
     return f"{ts:%Y-%m-%d}"
 
 
+def time_label(ts: pd.Timestamp, freq: str | None) -> str:
+    """A timestamp at its series' resolution (:func:`short_time`), with its time
+    of day where it has one ("2020-03-01 14:30"): a label of one time among
+    many."""
+    if _resolution(freq) is not None:
+        return short_time(ts, freq)
+    return f"{ts:%Y-%m-%d %H:%M}".removesuffix(" 00:00")
+
+
 def span_text(first: pd.Timestamp, last: pd.Timestamp, freq: str | None) -> str:
     """ "1956 Q1 to 2008 Q3": the first and last time at the series'
     resolution (:func:`short_time`)."""

@@ -208,6 +208,12 @@ def test_tables_and_spans_show_times_as_the_tiles_do():
     assert ui.time_format(times + pd.Timedelta("1h"), None) == "YYYY-MM-DD HH:mm"
     assert ui.span_text(times[0], times[-1], "QS-JAN") == "1956 Q1 to 1957 Q4"
     assert ui.span_text(times[0], times[-1], None) == "1956-01-01 to 1957-10-01"
+    # one time among many (a slider's): the time of day where there is one
+    assert ui.time_label(times[1], "QS-JAN") == "1956 Q2"
+    assert ui.time_label(times[1] + pd.Timedelta("14h30min"), "30min") == (
+        "1956-04-01 14:30"
+    )
+    assert ui.time_label(times[1], "D") == "1956-04-01"
 
 
 def test_the_live_loss_curve_follows_the_fit_now_training() -> None:
