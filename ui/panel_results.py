@@ -17,7 +17,7 @@ from convlstm.report import build_panel_report
 from .errors import show_error
 from .results import bundle_controls, show_header, upload_label
 from .state import PARAMS, RESULT, Source, panel_key, source_key
-from .text import app_words, dash_missing, escape_md, safe_csv, slug
+from .text import app_words, dash_missing, escape_md, safe_csv, slug, time_format
 from .widgets import note_caption
 
 #: Most series one run in the app trains on; larger panels are sampled.
@@ -443,7 +443,19 @@ def show_uploaded_panel_bundle(data: bytes, file_name: str, series: list[str]) -
     )
     table = forecast.rename(columns={"time": "timestamp"})
     table.insert(2, "model", model.display_name)  # as the run's forecasts CSV
-    st.dataframe(table, hide_index=True, key="panel_bundle_forecast", height=300)
+    times = pd.DatetimeIndex(table["timestamp"].drop_duplicates().sort_values())
+    freq = pd.infer_freq(times) if len(times) >= 3 else None
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="panel_bundle_forecast",
+        height=300,
+        column_config={
+            "timestamp": st.column_config.DatetimeColumn(
+                "Time", format=time_format(times, freq)
+            )
+        },
+    )
     st.download_button(
         "Bundle forecasts (CSV)",
         data=safe_csv(table),
