@@ -250,6 +250,7 @@ def show_start(res: dict) -> None:
     (a season without a pretrained network trains from scratch)."""
     cmp = res["comparison"]
     backtest = getattr(cmp, "backtest", None)  # (older results have none)
+    scored = bool(getattr(cmp, "scored", False))
     for name in pretrained_models():
         if name in cmp.summary.index:
             start = start_of(model_params(res["params"]), name)
@@ -283,7 +284,7 @@ def show_start(res: dict) -> None:
             st.caption(f":material/info: {escape_md(text)}.")
         if text := narrative.ensemble_members_text(name, cmp.fitted.get(name)):
             st.caption(f":material/info: {escape_md(text)}.")
-        if text := narrative.chosen_form_text(name, cmp.fitted.get(name), cmp.scored):
+        if text := narrative.chosen_form_text(name, cmp.fitted.get(name), scored):
             st.caption(f":material/info: {escape_md(text)}.")
     if backtest is not None and (
         alike := narrative.alike_networks_text(backtest.forecasts, cmp.fitted)
