@@ -519,6 +519,56 @@ def same_bands_text(future: pd.DataFrame, levels: Iterable[float]) -> str | None
     return None
 
 
+#: A step's band this much narrower than an earlier step's is worth a word.
+NARROWER = 0.8
+#: Errors per band under which its width is said to vary by chance.
+FEW_ERRORS = 20
+
+
+def narrower_bands_text(future: pd.DataFrame, levels: Iterable[float]) -> str | None:
+    """ "The 80% band is narrower further ahead at 5 of the 8 steps..." for one
+    model's future rows with bounds and calibration counts (as
+    :func:`~convlstm.intervals.conformal_intervals` gives them) where the lowest
+    level's band at a step is under :data:`NARROWER` times an earlier step's,
+    and rests on fewer than :data:`FEW_ERRORS` backtest errors: its width then
+    varies by chance, not with the horizon. None otherwise."""
+    from .intervals import calibration_columns, level_label, lower_column, upper_column
+
+    if future.empty or not levels:
+        return None
+    low = min(float(lv) for lv in levels)
+    n_col = calibration_columns(low)[1]
+    columns = [lower_column(low), upper_column(low), n_col]
+    if not set(columns) <= set(future.columns):
+        return None
+    rows = future.sort_values("step") if "step" in future.columns else future
+    steps = (
+        rows["step"].to_numpy(dtype=int)
+        if "step" in rows.columns
+        else np.arange(1, len(rows) + 1)
+    )
+    width = (rows[columns[1]] - rows[columns[0]]).to_numpy(dtype=float)
+    counts = pd.to_numeric(rows[n_col], errors="coerce").to_numpy(dtype=float)
+    finite = np.isfinite(width)
+    if finite.sum() < 2 or np.nanmax(counts[finite]) >= FEW_ERRORS:
+        return None
+    widest = np.maximum.accumulate(np.where(finite, width, -np.inf))
+    narrower = finite & (width < NARROWER * np.concatenate(([-np.inf], widest[:-1])))
+    if not narrower.any():
+        return None
+    first = int(np.flatnonzero(narrower)[0])
+    before = int(np.argmax(np.where(finite[:first], width[:first], -np.inf)))
+    lo, hi = int(np.nanmin(counts[finite])), int(np.nanmax(counts[finite]))
+    few = f"{lo}" if lo == hi else f"{lo} to {hi}"
+    return (
+        f"The {level_label(low)}% band is narrower further ahead at "
+        f"{int(narrower.sum())} of the {len(rows)} steps (step {steps[first]}: "
+        f"{width[first] / width[before]:.0%} of step {steps[before]}'s width): each "
+        f"step's band rests on the few backtest errors near it ({few} here), so "
+        "its width varies by chance; more folds steady it."
+    )
+
+
 def merge_model_notes(notes: Iterable[str], models: Iterable[str]) -> list[str]:
     """``notes`` with those that say the same of several ``models`` ("ETS: steps
     1-12 pooled...", "Theta: steps 1-12 pooled...") said once ("ETS and Theta:

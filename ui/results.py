@@ -508,6 +508,8 @@ def show_future(res: dict, best: str | None) -> None:
     )
     if same := narrative.same_bands_text(future, cmp.levels):
         left.caption(escape_md(same))
+    if narrower := narrative.narrower_bands_text(future, cmp.levels):
+        left.caption(escape_md(narrower))
     with right:
         st.plotly_chart(
             plots.forecast_figure(

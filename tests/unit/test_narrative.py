@@ -561,3 +561,35 @@ def test_the_statistical_models_say_the_form_they_chose() -> None:
     )
     assert seasonal.spec_.endswith(",A)")
     assert narrative.chosen_form_text("Naive", make_model("Naive", horizon=6)) is None
+
+
+def test_bands_narrower_further_ahead_are_said_to_vary_by_chance() -> None:
+    from convlstm.intervals import conformal_intervals
+
+    # three folds of 4 steps: step 1's 80% band pools steps 1-2 (6 errors, the
+    # largest taken), step 2's steps 1-3 (9, the second largest); the largest
+    # error at step 1 makes step 1's band the widest
+    rows = []
+    for fold in range(3):
+        for step in range(1, 5):
+            error = 40.0 if (fold, step) == (0, 1) else 1.0 + fold + step / 10
+            rows.append(("M", fold, step, 100.0 + error, 100.0))
+    bt = pd.DataFrame(rows, columns=["model", "fold", "step", "actual", "forecast"])
+    future = pd.DataFrame(
+        {
+            "model": "M",
+            "timestamp": pd.date_range("2024-01-01", periods=4, freq="MS"),
+            "forecast": 100.0,
+        }
+    )
+    out = conformal_intervals(bt, future, levels=(0.8, 0.95))
+    text = narrative.narrower_bands_text(out, [0.8, 0.95])
+    assert text.startswith("The 80% band is narrower further ahead at 3 of the 4 ")
+    assert "(step 2: " in text and "of step 1's width)" in text
+    assert "(6 to 9 here)" in text
+    # many errors per step: widths that differ are the errors', nothing said
+    many = pd.concat([bt.assign(fold=bt["fold"] + 3 * k) for k in range(8)])
+    out = conformal_intervals(many, future, levels=(0.8, 0.95))
+    assert narrative.narrower_bands_text(out, [0.8, 0.95]) is None
+    # no calibration columns (a forecast only): nothing said
+    assert narrative.narrower_bands_text(future, [0.8]) is None
