@@ -22,6 +22,7 @@ from convlstm.data import (
     wide_columns,
     workbook_sheets,
 )
+from convlstm.data.columns import EMPTY_ID
 from convlstm.data.hours import OpeningDays, session_of
 from convlstm.data.steps import AGG_NOUNS, STEPS
 from convlstm.panel_compare import default_panel_folds, default_panel_horizon
@@ -198,7 +199,10 @@ def current_panel() -> pd.DataFrame | None:
     if src.get("series") not in names and not offers_total(panel, src.get("series")):
         # a wide file's first column, not the first name in sort order
         columns = [c for c in panel.attrs.get("value_cols") or [] if c in names]
-        choose_series(str(columns[0] if len(columns) > 1 else names[0]))
+        # a series without an id ("(empty)", sorting first) is not the one to
+        # show first
+        named = [n for n in names if EMPTY_ID not in str(n)] or list(names)
+        choose_series(str(columns[0] if len(columns) > 1 else named[0]))
     return panel
 
 

@@ -1172,6 +1172,8 @@ def is_year_column(col: pd.Series) -> bool:
 
 #: What joins the values of several id columns into one series name.
 ID_SEPARATOR = " / "
+#: The name of a series whose id cell is empty.
+EMPTY_ID = "(empty)"
 
 
 def pick_id_columns(
@@ -1743,7 +1745,7 @@ def series_names(
         if _whole_floats(col):
             col = col.astype("Int64")  # store 3, not 3.0
         text = col.astype(str).str.strip()
-        text = text.where(col.notna() & (text != ""), "(empty)")
+        text = text.where(col.notna() & (text != ""), EMPTY_ID)
         _check_mixed_ids(c, col, text)
         text = _one_spelling(text.reset_index(drop=True), c, notes)
         parts.append(text)

@@ -17,6 +17,8 @@ from ..errors import DataError
 from .cells import and_list, format_time, plural, quote, same_name
 from .columns import (
     BLOCK_COLUMN,
+    EMPTY_ID,
+    ID_SEPARATOR,
     calendar_columns,
     combine_time_columns,
     constant_id_columns,
@@ -154,6 +156,7 @@ def to_panel(
         notes.extend(picked)
     df, ids = _id_columns(df, time_col, value_col, id_cols, notes, step)
     names, value_cols = _layout(df, time_col, value_col, ids, notes)
+    df, names = _stray_rows(df, names, ids, time_col, notes)
     local = on_local_clock(step)
     long = _long_rows(df, time_col, names, value_cols, notes, local=local)
     long = combine_panel_rows(
@@ -710,6 +713,46 @@ def _layout(
     value_col, picked = pick_value_column(df.drop(columns=fixed), time_col)
     notes.extend(picked)
     return None, [value_col]
+
+
+#: Rows without an id fewer than this share of a named series' (the median's)
+#: are stray rows, not a series of their own.
+STRAY_SHARE = 0.5
+
+
+def _stray_rows(
+    df: pd.DataFrame,
+    names: pd.Series | None,
+    ids: list[str],
+    time_col: str,
+    notes: list[str],
+) -> tuple[pd.DataFrame, pd.Series | None]:
+    """``df`` and its rows' series ``names`` without the rows that have no id
+    in any id column, where they are fewer than :data:`STRAY_SHARE` of the
+    median named series' rows: rows pasted or left over without their store
+    or product, read before as a series "(empty)" of a few scattered points
+    (and picked first, the name sorting before the others). As many rows as a
+    series has stay a series, "(empty)" (an id the file leaves blank on purpose,
+    such as no known region)."""
+    if names is None or not ids:
+        return df, names
+    blank = ID_SEPARATOR.join([EMPTY_ID] * len(ids))
+    stray = (names == blank).to_numpy()
+    if not stray.any() or stray.all():
+        return df, names
+    counts = names[~stray].value_counts()
+    if stray.sum() >= STRAY_SHARE * float(counts.median()):
+        return df, names
+    first = df[time_col].to_numpy()[stray][0]
+    listed = and_list([quote(c) for c in ids])
+    notes.append(
+        f"left out {plural(int(stray.sum()), 'row')} with no {listed} (the first "
+        f"at time {quote(first)}): too few for a series of their own (the "
+        f"{plural(len(counts), 'series')} named have {float(counts.median()):g} "
+        "rows each in the median); write the id in those rows to keep them"
+    )
+    keep = ~stray
+    return df.loc[keep].reset_index(drop=True), names[keep].reset_index(drop=True)
 
 
 def _fixed_columns(df: pd.DataFrame, numeric: list[str]) -> list[str]:

@@ -435,3 +435,28 @@ def test_float_ids_too_large_for_integers_are_named_as_written():
     df = pd.DataFrame({"store": [3.0, np.nan, 4.0], "big": [1e300, np.nan, 2e300]})
     assert series_names(df, ["store"]).tolist() == ["3", "(empty)", "4"]
     assert series_names(df, ["big"]).tolist() == ["1e+300", "(empty)", "2e+300"]
+
+
+def test_rows_without_an_id_are_left_out_when_too_few_for_a_series():
+    # three rows pasted without their store: read before as a series "(empty)"
+    # of three scattered months, picked first (it sorts first)
+    rows = ["store,date,sales"]
+    for store in ("001", "002", "010"):
+        for i, day in enumerate(pd.date_range("2020-01-01", periods=24, freq="MS")):
+            rows.append(f"{store},{day:%Y-%m-%d},{100 + i}")
+    rows += [",2020-06-01,80.2", ",2021-01-01,96.7", ",2020-05-01,103.6"]
+    panel = to_panel(read_csv("\n".join(rows)))
+    assert sorted(panel["series"].unique()) == ["001", "002", "010"]
+    (note,) = [n for n in panel.attrs["notes"] if "with no 'store'" in n]
+    assert note.startswith("left out 3 rows with no 'store' (the first at time ")
+    assert "write the id in those rows to keep them" in note
+    # as many rows as a series has: a series of its own, "(empty)"
+    rows += [
+        f",{d:%Y-%m-%d},{i}"
+        for i, d in enumerate(pd.date_range("2020-01-01", periods=24, freq="MS"))
+        if d.month not in (5, 6) or d.year != 2020
+    ]
+    rows = [r for r in rows if r != ",2021-01-01,96.7"]
+    panel = to_panel(read_csv("\n".join(rows)))
+    assert "(empty)" in set(panel["series"])
+    assert not any("with no 'store'" in n for n in panel.attrs["notes"])
