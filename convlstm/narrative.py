@@ -955,8 +955,10 @@ def head_to_head_text(per_series: pd.DataFrame, best: str | None) -> str | None:
     """A sentence when the panel's best model (``best``: lowest mean MASE) loses
     most head-to-heads: another model has the lower MASE on over half of the
     series both were scored on (the one that does so most often). A mean is
-    pulled up by a few series a model misses badly; the sentence says so, with
-    both medians. None when no model beats ``best`` on most series.
+    pulled up by a few series a model misses badly: the sentence says so, with
+    both medians, where the other's median is the lower; where it is not, the
+    other's wins are narrower than its losses, and the sentence says that.
+    None when no model beats ``best`` on most series.
 
     Args:
         per_series: ``PanelComparison.per_series`` (series, model, mase...).
@@ -984,15 +986,20 @@ def head_to_head_text(per_series: pd.DataFrame, best: str | None) -> str | None:
         return None
     share, name, wins, common = found
     medians = mase[[best, name]].dropna().median()
+    said = f"median MASE {name} {medians[name]:.3f}, {best} {medians[best]:.3f}"
     text = (
         f"{best} has the lowest mean MASE, but {name} scores lower on "
-        f"{wins} of {common} series ({share:.0%}): a few series it misses badly "
-        f"pull its mean up (median MASE {name} {medians[name]:.3f}, {best} "
-        f"{medians[best]:.3f})"
+        f"{wins} of {common} series ({share:.0%})"
     )
     if medians[name] < medians[best]:
-        text += f"; on a typical series, {name} is the better pick"
-    return text
+        return (
+            f"{text}: a few series it misses badly pull its mean up ({said}); on a "
+            f"typical series, {name} is the better pick"
+        )
+    return (
+        f"{text}, by less than it loses by on the others: its median is no lower "
+        f"({said}), so {best} stays the better pick"
+    )
 
 
 def panel_failures(

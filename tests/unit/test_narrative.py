@@ -283,6 +283,20 @@ def test_head_to_head_text_when_the_best_mean_loses_most_series() -> None:
     assert text.endswith("on a typical series, B is the better pick")
     # the best mean also wins most series: nothing to say
     assert head_to_head_text(per_series, "B") is None
+    # narrow wins, wide losses: B's median is no lower, and the text says so
+    # (it said a few misses pulled B's mean up, beside a median that did not)
+    narrow = _per_series(
+        {
+            "A": [0.5, 0.6, 1.0, 1.1, 0.9, 0.95],
+            "B": [0.4, 0.5, 0.98, 1.08, 1.5, 1.6],
+        }
+    )
+    text = head_to_head_text(narrow, "A")
+    assert text.startswith("A has the lowest mean MASE, but B scores lower on 4 of 6")
+    assert "by less than it loses by on the others" in text
+    assert "median MASE B 1.030, A 0.925" in text
+    assert text.endswith("so A stays the better pick")
+    assert "misses badly" not in text
     even = _per_series({"A": [1.0, 1.0], "B": [0.5, 2.0]})
     assert head_to_head_text(even, "A") is None  # half is not most
     assert head_to_head_text(per_series, None) is None
