@@ -332,9 +332,9 @@ if table is not None:
         )
     if offer_wide and not src.get("wide"):
         st.caption(
-            f"This file has {len(wide)} numeric columns. To read each one as a "
-            f"series of its own and compare models on all of them, choose "
-            f"**{every}** as the value column."
+            f"This file has {len(wide)} numeric columns that change over time. To "
+            "read each one as a series of its own and compare models on all of "
+            f"them, choose **{every}** as the value column."
         )
 
 if failure is not None:

@@ -166,4 +166,10 @@ def panel_section(panel: pd.DataFrame) -> str:
             plots.panel_figure(panel, shown, limit=SMALL_MULTIPLES, highlight=picked),
             key="panel_chart",
         )
+        if len(names) > len(shown):
+            st.caption(
+                f"{len(shown)} of the {len(names):,} series drawn"
+                + (", the one picked among them" if picked is not None else "")
+                + "; the table beside lists them all, and the picker draws any."
+            )
     return chosen

@@ -111,3 +111,20 @@ def test_chosen_id_columns_are_shown_again_after_another_page(app: AppTest) -> N
     _open(app, "pages/data.py")
     assert app.multiselect(key="id_cols").value == ["store"]
     assert {m.label: m.value for m in app.metric}["Series"] == "2"
+
+
+def test_small_multiples_say_how_many_of_the_series_they_draw(app: AppTest) -> None:
+    # nine stores: six drawn, which only the picker's tooltip said
+    rows = ["store,date,sales"]
+    for store in range(1, 10):
+        rows += [f"S{store},2020-{m:02d}-01,{store * m}" for m in range(1, 13)]
+    _open(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    data = ("\n".join(rows) + "\n").encode()
+    app.file_uploader(key="upload").set_value(("nine.csv", data, "text/csv")).run()
+    assert not app.exception, app.exception
+    drawn = [c.value for c in app.caption if "series drawn" in c.value]
+    assert drawn == [
+        "6 of the 9 series drawn, the one picked among them; the table beside "
+        "lists them all, and the picker draws any."
+    ]
