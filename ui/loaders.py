@@ -304,6 +304,8 @@ def source_label(src: Source | None = None, *, with_series: bool = True) -> str:
         label += " · spikes filled"
     if with_series and src.get("series") is not None:
         label += f" · {src['series']}"
+    elif src.get("value_col") is not None:  # one column of a file, chosen
+        label += f" · {src['value_col']}"
     return label
 
 

@@ -76,7 +76,9 @@ def test_wide_upload_is_one_series_until_every_column_is_chosen(app: AppTest) ->
     assert app.session_state[ui.SOURCE]["series"] is None
     sidebar = [m.value for m in app.sidebar.markdown]
     assert any(m.startswith("**wide") for m in sidebar), sidebar
-    assert not any("store" in m for m in sidebar), sidebar
+    # the column read is named, not the series picked before
+    assert "**wide\\.csv · store\\_c**" in sidebar, sidebar
+    assert not any("store\\_b" in m for m in sidebar), sidebar
 
 
 def test_every_column_with_an_id_column_says_what_to_change(app: AppTest) -> None:
