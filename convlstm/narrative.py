@@ -550,7 +550,9 @@ def narrower_bands_text(future: pd.DataFrame, levels: Iterable[float]) -> str | 
     width = (rows[columns[1]] - rows[columns[0]]).to_numpy(dtype=float)
     counts = pd.to_numeric(rows[n_col], errors="coerce").to_numpy(dtype=float)
     finite = np.isfinite(width)
-    if finite.sum() < 2 or np.nanmax(counts[finite]) >= FEW_ERRORS:
+    if finite.sum() < 2 or not np.isfinite(counts[finite]).all():
+        return None
+    if counts[finite].max() >= FEW_ERRORS:
         return None
     widest = np.maximum.accumulate(np.where(finite, width, -np.inf))
     narrower = finite & (width < NARROWER * np.concatenate(([-np.inf], widest[:-1])))

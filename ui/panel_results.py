@@ -444,7 +444,10 @@ def show_uploaded_panel_bundle(data: bytes, file_name: str, series: list[str]) -
     table = forecast.rename(columns={"time": "timestamp"})
     table.insert(2, "model", model.display_name)  # as the run's forecasts CSV
     times = pd.DatetimeIndex(table["timestamp"].drop_duplicates().sort_values())
-    freq = pd.infer_freq(times) if len(times) >= 3 else None
+    try:
+        freq = pd.infer_freq(times) if len(times) >= 3 else None
+    except (TypeError, ValueError):  # times of no one step: shown in full
+        freq = None
     st.dataframe(
         table,
         hide_index=True,
