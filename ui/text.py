@@ -11,7 +11,7 @@ import pandas as pd
 
 from convlstm import data
 from convlstm.data.cells import format_number
-from convlstm.data.frequency import offset_of
+from convlstm.data.frequency import calendar_resolution
 
 # Characters Markdown would read as formatting, links or HTML.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
@@ -46,25 +46,12 @@ def slug(text: str) -> str:
     return cleaned[:40] or "data"
 
 
-def _resolution(freq: str | None) -> str | None:
-    """ "year", "quarter" or "month" for a series of those steps, else None."""
-    base = offset_of(freq).rule_code.split("-")[0] if freq else ""
-    for name, codes in (
-        ("year", ("YS", "YE", "BYS", "BYE")),
-        ("quarter", ("QS", "QE", "BQS", "BQE")),
-        ("month", ("MS", "ME", "BMS", "BME")),
-    ):
-        if base in codes:
-            return name
-    return None
-
-
 def time_format(index: pd.DatetimeIndex | pd.Series, freq: str | None = None) -> str:
     """A display format for the timestamps of a table (momentJS, as Streamlit's
     date columns take it): a series in ``freq`` of years, quarters or months at
     that resolution, as :func:`short_time` writes them ("1956 Q1"); else dates
     only when every time is midnight."""
-    resolution = _resolution(freq)
+    resolution = calendar_resolution(freq)
     if resolution is not None:
         return {"year": "YYYY", "quarter": "YYYY [Q]Q", "month": "YYYY-MM"}[resolution]
     times = pd.DatetimeIndex(index)
@@ -75,7 +62,7 @@ def short_time(ts: pd.Timestamp, freq: str | None) -> str:
     """A timestamp at its series' resolution, short enough for a metric tile:
     "1949" yearly, "1956 Q1" quarterly, "1949-01" monthly, else the date (a
     tile has no room for a time of day too: give the whole time beside it)."""
-    resolution = _resolution(freq)
+    resolution = calendar_resolution(freq)
     if resolution == "year":
         return f"{ts:%Y}"
     if resolution == "quarter":
@@ -89,7 +76,7 @@ def time_label(ts: pd.Timestamp, freq: str | None) -> str:
     """A timestamp at its series' resolution (:func:`short_time`), with its time
     of day where it has one ("2020-03-01 14:30"): a label of one time among
     many."""
-    if _resolution(freq) is not None:
+    if calendar_resolution(freq) is not None:
         return short_time(ts, freq)
     return f"{ts:%Y-%m-%d %H:%M}".removesuffix(" 00:00")
 

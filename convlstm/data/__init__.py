@@ -9,6 +9,7 @@ from .columns import reader_picks
 from .encoding import MAX_BYTES
 from .export import safe_csv
 from .frequency import (
+    calendar_resolution,
     freq_of,
     future_index,
     infer_freq,
@@ -63,6 +64,7 @@ __all__ = [
     "closed_mask",
     "filled_mask",
     "find_id_columns",
+    "calendar_resolution",
     "freq_of",
     "offset_of",
     "future_index",

@@ -747,6 +747,23 @@ def offset_of(freq_or_index: FreqLike) -> pd.DateOffset:
     return to_offset(freq_or_index)
 
 
+def calendar_resolution(freq: str | None) -> str | None:
+    """ "year", "quarter" or "month" for a frequency of those steps (start or
+    end, business or calendar), else None: the resolution its times are shown
+    at ("1956", "1956 Q1", "1956-04")."""
+    if not freq:
+        return None
+    base = offset_of(freq).rule_code.split("-")[0]
+    for name, codes in (
+        ("year", ("YS", "YE", "BYS", "BYE")),
+        ("quarter", ("QS", "QE", "BQS", "BQE")),
+        ("month", ("MS", "ME", "BMS", "BME")),
+    ):
+        if base in codes:
+            return name
+    return None
+
+
 def freq_of(index: pd.DatetimeIndex | pd.Series | pd.DateOffset) -> str | None:
     """The frequency of ``index`` (or a series', or an offset) as a string that
     :func:`offset_of` turns back into the same offset: ``freqstr``, except for

@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..data import closed_mask, filled_mask, freq_of, season_length
+from ..data import (
+    calendar_resolution,
+    closed_mask,
+    filled_mask,
+    freq_of,
+    season_length,
+)
 from ..data.cells import and_list
 from ..data.hours import OpeningHours, closed_day_runs, session_of
 from ..errors import DataError
@@ -103,7 +109,41 @@ def _time_axis(fig: go.Figure, y: pd.Series) -> go.Figure:
     if zone := y.attrs.get("time_zone"):
         fig.update_xaxes(title_text=f"time ({zone})")
     freq = freq_of(y.index) if isinstance(y.index, pd.DatetimeIndex) else None
-    return closed_times(fig, freq)
+    return closed_times(_calendar_ticks(fig, freq), freq)
+
+
+#: Months between ticks, and their labels, for a short axis of months,
+#: quarters or years.
+_CALENDAR_TICKS = {"month": (1, "%b %Y"), "quarter": (3, "%b %Y"), "year": (12, "%Y")}
+#: Most steps on an axis whose ticks are set to one a step.
+_FEW_STEPS = 8
+
+
+def _calendar_ticks(fig: go.Figure, freq: str | None) -> go.Figure:
+    """A tick a step on a short axis of months, quarters or years: over a few
+    months plotly ticks weeks or days ("Oct 1, Oct 8..." under three monthly
+    points)."""
+    resolution = calendar_resolution(freq)
+    if resolution is None:
+        return fig
+    ends = []
+    for trace in fig.data:
+        if trace.x is None or len(trace.x) == 0:
+            continue
+        try:
+            x = pd.DatetimeIndex(pd.to_datetime(pd.Index(trace.x)))
+        except (TypeError, ValueError):
+            continue  # a trace not on the time axis
+        ends += [x.min(), x.max()]
+    ends = [t for t in ends if not pd.isna(t)]
+    if not ends:
+        return fig
+    months, label = _CALENDAR_TICKS[resolution]
+    first, last = min(ends), max(ends)
+    span = (last.year - first.year) * 12 + last.month - first.month
+    if span // months > _FEW_STEPS:
+        return fig
+    return fig.update_xaxes(dtick=f"M{months}", tick0=first, tickformat=label)
 
 
 def closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
