@@ -207,10 +207,12 @@ def conformal_intervals(
                 f"step {max_step}"
             )
         table = _level_tables(by_step, levels, min_per_step)
-        pooled = sorted({s for s, (label, *_) in table.items() if label != str(s)})
+        top = max(levels)  # the notes speak of the highest level's pooling
+        labels = {s: pooling[top][0] for s, (_, pooling) in table.items()}
+        pooled = sorted({s for s, label in labels.items() if label != str(s)})
         if pooled:
             flat = len(table) > 3 and all(
-                _span(lb, len(table)) > len(table) / 2 for lb, *_ in table.values()
+                _span(lb, len(table)) > len(table) / 2 for lb in labels.values()
             )
             notes.append(
                 f"{model}: steps {_ranges(pooled)} pooled residuals of neighbouring "
@@ -224,7 +226,7 @@ def conformal_intervals(
                 )
             )
         for lv in levels:
-            unbounded = [s for s, (_, _, q, _) in table.items() if math.isinf(q[lv])]
+            unbounded = [s for s, (q, _) in table.items() if math.isinf(q[lv])]
             if unbounded:
                 n_all = sum(len(r) for r in by_step.values())
                 notes.append(
@@ -236,7 +238,7 @@ def conformal_intervals(
         for low, high in zip(order, order[1:], strict=False):
             same = [
                 s
-                for s, (_, _, q, _) in table.items()
+                for s, (q, _) in table.items()
                 if math.isfinite(q[high]) and q[low] == q[high]
             ]
             if same:
@@ -248,7 +250,7 @@ def conformal_intervals(
                 )
         for i in rows:
             step = min(max(int(steps[i]), min(by_step)), max_step)
-            _, _, q, pooling = table[step]
+            q, pooling = table[step]
             for lv in levels:
                 calib_steps[lv][i], n_calib[lv][i] = pooling[lv]
                 if math.isfinite(q[lv]):
@@ -430,7 +432,7 @@ def _held_out(
         for row, step, resid in zip(
             held.index, held["step"], held["residual"], strict=True
         ):
-            yield row, float(resid), table[min(max(int(step), lo), hi)][2]
+            yield row, float(resid), table[min(max(int(step), lo), hi)][0]
 
 
 def model_intervals(
@@ -622,25 +624,25 @@ def _level_tables(
     by_step: dict[int, np.ndarray],
     levels: Sequence[float],
     min_per_step: int | None,
-) -> dict[int, tuple[str, int, dict[float, float], dict[float, tuple[str, int]]]]:
+) -> dict[int, tuple[dict[float, float], dict[float, tuple[str, int]]]]:
     """:func:`_step_table` with each level pooled on its own (``min_per_step``
-    None) or all alike: the label and count of the highest level's pooling, each
-    level's quantile, raised to the level below's where it falls under it
-    (nested bands), and each level's own pooling (label and count)."""
+    None) or all alike: per step, each level's quantile, raised to the level
+    below's where it falls under it (nested bands), and each level's pooling
+    (the label of the steps pooled and the count of their residuals)."""
     ordered = sorted(levels)
     tables = {
         lv: _step_table(by_step, [lv], _min_per_step([lv], min_per_step))
         for lv in ordered
     }
     out = {}
-    for step, (label, n, _) in tables[ordered[-1]].items():
+    for step in tables[ordered[-1]]:
         q: dict[float, float] = {}
         floor = 0.0
         for lv in ordered:
             floor = max(tables[lv][step][2][lv], floor)
             q[lv] = floor
         pooling = {lv: tables[lv][step][:2] for lv in ordered}
-        out[step] = (label, n, q, pooling)
+        out[step] = (q, pooling)
     return out
 
 
