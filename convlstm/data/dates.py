@@ -1161,8 +1161,8 @@ def _tie_order(
     other = "month-first" if chosen == "day-first" else "day-first"
     words = {"day-first": "day/month", "month-first": "month/day"}
     # the first cell the two readings date apart, as the other reading dates it
-    mine = _try_format(present, fits[chosen][0])
-    theirs = _try_format(present, fits[other][0])
+    # (the sampled cells both readings parsed: the first rows, then the last)
+    mine, theirs = fits[chosen][1], fits[other][1]
     apart = theirs[(mine != theirs) & theirs.notna()]
     hint = (
         f" (if they are {words[other]}, write them as year-month-day: "
