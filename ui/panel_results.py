@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import ConvLSTMError, DataError, narrative, plots
+from convlstm.data import infer_freq
 from convlstm.models.persistence import load_bundle
 from convlstm.report import build_panel_report
 
@@ -444,10 +445,7 @@ def show_uploaded_panel_bundle(data: bytes, file_name: str, series: list[str]) -
     table = forecast.rename(columns={"time": "timestamp"})
     table.insert(2, "model", model.display_name)  # as the run's forecasts CSV
     times = pd.DatetimeIndex(table["timestamp"].drop_duplicates().sort_values())
-    try:
-        freq = pd.infer_freq(times) if len(times) >= 3 else None
-    except (TypeError, ValueError):  # times of no one step: shown in full
-        freq = None
+    freq = infer_freq(times)  # None: times of no one step, shown in full
     st.dataframe(
         table,
         hide_index=True,
