@@ -9,6 +9,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+import pandas as _pd
+
+# The reader needs pandas 3 (times at their own resolution, text read as strings); on
+# pandas 2, installed beside another tool that asks for it, it fails deep inside.
+if int(_pd.__version__.split(".")[0]) < 3:
+    raise ImportError(
+        f"convlstm-forecast needs pandas 3 or newer; this environment has pandas "
+        f"{_pd.__version__} (another package may have asked for pandas<3). Install "
+        "with: pip install -r requirements.txt"
+    )
+
 # `backtest` and `compare` name both a module and its function: bind the functions now,
 # else importing the submodule first would leave the module under the function's name.
 from .backtest import BacktestResult as BacktestResult
