@@ -304,15 +304,16 @@ if table is not None:
     )
     added = [c for c in [*picked_ids, *detected] if c not in columns]
     added = list(dict.fromkeys(added))
+    # the time column and a chosen value column name no series: not offered
+    naming = [c for c in columns + added if c not in (timed, src.get("value_col"))]
     if src.get("id_cols") is None:  # not chosen: the reader's pick, as it reads now
-        st.session_state["id_cols"] = [c for c in picked_ids if c in columns + added]
-    elif "id_cols" not in st.session_state:  # chosen, and back from another page
-        st.session_state["id_cols"] = [
-            c for c in src["id_cols"] if c in columns + added
-        ]
+        st.session_state["id_cols"] = [c for c in picked_ids if c in naming]
+    else:  # chosen (and maybe back from another page): what is still offered
+        held = st.session_state.get("id_cols", src["id_cols"])
+        st.session_state["id_cols"] = [c for c in held if c in naming]
     c3.multiselect(
         "Series id columns",
-        columns + added,
+        naming,
         key="id_cols",  # the session state holds the choice (set above)
         on_change=ui.choose_column,
         args=("id_cols",),

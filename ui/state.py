@@ -164,6 +164,20 @@ def choose_column(which: str) -> None:
     if not _for_current_data(which):
         return
     st.session_state[SOURCE] = {**source(), which: st.session_state[which]}
+    if which == "time_col":
+        _keep_out_of_ids(st.session_state[which])
+
+
+def _keep_out_of_ids(column: str | None) -> None:
+    """Take ``column``, just chosen as the time or value column, out of the
+    chosen id columns (a column cannot be both; the id picker no longer offers
+    it)."""
+    ids = source().get("id_cols")
+    if column is None or not ids or column not in ids:
+        return
+    kept = [c for c in ids if c != column]
+    st.session_state[SOURCE] = {**source(), "id_cols": kept}
+    st.session_state["id_cols"] = kept
 
 
 def choose_value_column() -> None:
@@ -178,6 +192,8 @@ def choose_value_column() -> None:
         "value_col": None if wide else picked,
         "wide": wide,
     }
+    if not wide:
+        _keep_out_of_ids(picked)
 
 
 def choose_sheet() -> None:

@@ -111,6 +111,12 @@ def test_chosen_id_columns_are_shown_again_after_another_page(app: AppTest) -> N
     _open(app, "pages/data.py")
     assert app.multiselect(key="id_cols").value == ["store"]
     assert {m.label: m.value for m in app.metric}["Series"] == "2"
+    # chosen ids: the time column picked is taken out of them
+    app.multiselect(key="id_cols").set_value(["store", "sales"]).run()
+    app.selectbox(key="time_col").set_value("sales").run()
+    assert not app.exception, app.exception
+    assert app.session_state[ui.SOURCE]["id_cols"] == ["store"]
+    assert app.multiselect(key="id_cols").value == ["store"]
 
 
 def test_small_multiples_say_how_many_of_the_series_they_draw(app: AppTest) -> None:
@@ -128,3 +134,31 @@ def test_small_multiples_say_how_many_of_the_series_they_draw(app: AppTest) -> N
         "6 of the 9 series drawn, the one picked among them; the table beside "
         "lists them all, and the picker draws any."
     ]
+
+
+def test_the_id_picker_offers_no_time_or_chosen_value_column(app: AppTest) -> None:
+    rows = ["store,item,date,sales"]
+    for store in ("n", "s"):
+        for item in (1, 2):
+            for month in range(1, 25):
+                year, m = 2020 + (month - 1) // 12, (month - 1) % 12 + 1
+                rows.append(f"{store},{item},{year}-{m:02d}-01,{month * item}")
+    _open(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    data = ("\n".join(rows) + "\n").encode()
+    app.file_uploader(key="upload").set_value(("si.csv", data, "text/csv")).run()
+    assert app.multiselect(key="id_cols").value == ["store", "item"]
+    assert "date" not in app.multiselect(key="id_cols").options
+    # the id "item" chosen as the value: it leaves the ids, and is no longer offered
+    app.selectbox(key="value_col").set_value("item").run()
+    assert not app.exception, app.exception
+    ids = app.multiselect(key="id_cols")
+    assert ids.value == ["store"] and "item" not in ids.options
+    assert not app.error, [e.value for e in app.error]
+    assert {m.label: m.value for m in app.metric}["Series"] == "2"
+    # chosen ids: the time column picked is taken out of them
+    app.multiselect(key="id_cols").set_value(["store", "sales"]).run()
+    app.selectbox(key="time_col").set_value("sales").run()
+    assert not app.exception, app.exception
+    assert app.session_state[ui.SOURCE]["id_cols"] == ["store"]
+    assert app.multiselect(key="id_cols").value == ["store"]
