@@ -178,7 +178,8 @@ def show_header(
 ) -> None:
     """The results' heading, a note when they are for other data than the data
     chosen now (``now_label``: the name of the data chosen now, to tell an
-    earlier upload of a file of the same name; ``note``: the note itself), and
+    earlier reading of the same file, or an earlier upload of its name, with its
+    contents, columns or steps different; ``note``: the note itself), and
     the run's settings, device, seed, duration and time."""
     p = res["params"]
     st.header(title, divider="gray", anchor=RESULTS_ANCHOR)
@@ -190,7 +191,7 @@ def show_header(
             label == now_label or label.startswith(f"{now_label} · ")
         )
         st.info(
-            f"These results are for {'an earlier upload of ' if earlier else ''}"
+            f"These results are for {'an earlier reading of ' if earlier else ''}"
             f"**{escape_md(label)}**, not the data chosen now"
             + (" (its contents, columns or steps differ)" if earlier else "")
             + ". Train again to compare on the current data.",

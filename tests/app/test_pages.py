@@ -218,7 +218,7 @@ def test_results_of_an_earlier_upload_of_the_same_name_say_so(
     upload_and_train(app, wait_for_training, "day,v\n" + rows, ["Naive"])
     upload(app, "up.csv", ("day,v\n" + rows.replace(",1\n", ",100\n")).encode())
     open_page(app, "pages/compare.py")
-    assert any("an earlier upload of **up\\.csv**" in i.value for i in app.info)
+    assert any("an earlier reading of **up\\.csv**" in i.value for i in app.info)
 
 
 def test_user_text_is_escaped(app: AppTest) -> None:
