@@ -115,7 +115,8 @@ def unscored_text(points: int, index: pd.DatetimeIndex) -> str:
     from .backtest import first_fold_min_length
     from .data import season_length
 
-    need = 1 + first_fold_min_length(season_length(index))
+    # a series shorter than two seasons has no season for the backtest to keep
+    need = 1 + first_fold_min_length(season_length(index), points)
     if points < need:
         return (
             f"The series has {points} points; scoring the models needs at least "

@@ -607,3 +607,19 @@ def test_bands_narrower_further_ahead_are_said_to_vary_by_chance() -> None:
     assert narrative.narrower_bands_text(out, [0.8, 0.95]) is None
     # no calibration columns (a forecast only): nothing said
     assert narrative.narrower_bands_text(future, [0.8]) is None
+
+
+def test_unscored_text_names_the_points_the_backtest_asks_of_this_series() -> None:
+    from convlstm import compare
+
+    # three months: under two years, so no season to keep; 9 points are enough
+    months = pd.date_range("2020-01-01", periods=3, freq="MS")
+    text = narrative.unscored_text(3, months)
+    assert "needs at least 9 (a backtest trains on 8" in text
+    nine = pd.Series(np.arange(9.0), pd.date_range("2020-01-01", periods=9, freq="MS"))
+    assert list(compare(nine, models=["Naive"], horizon=1, folds=1).summary.index)
+    # two years and more: a season plus a point
+    years = pd.date_range("2020-01-01", periods=20, freq="MS")
+    assert "choose 1 or more folds" in narrative.unscored_text(20, years)
+    long = pd.date_range("2020-01-01", periods=30, freq="MS")
+    assert "choose 1 or more folds" in narrative.unscored_text(30, long)
