@@ -104,6 +104,46 @@ def unscored_panel_text() -> str:
     )
 
 
+def scoring_min_points(points: int, index: pd.DatetimeIndex) -> int:
+    """The fewest points a series of ``points`` points at ``index``'s steps needs
+    for a backtest of one step: the first fold's training points and one to
+    check (a series shorter than two seasons has no season to keep)."""
+    from .backtest import first_fold_min_length
+    from .data import season_length
+
+    return 1 + first_fold_min_length(season_length(index), points)
+
+
+def too_short_to_score_text(
+    points: int, index: pd.DatetimeIndex, in_panel: bool = False
+) -> str | None:
+    """What a series too short for any backtest gets from Train & compare, said
+    before it trains (None for a series a backtest can score).
+
+    Args:
+        points: length of the series.
+        index: its timestamps.
+        in_panel: the series is one of several (a run over all of them leaves
+            it out of the scores and forecasts it where a model can).
+    """
+    need = scoring_min_points(points, index)
+    if points >= need:
+        return None
+    return (
+        f"{plural(points, 'point')} {'is' if points == 1 else 'are'} too few to "
+        f"score the models: a backtest needs at least {need} (it trains on "
+        f"{need - 1} and checks the forecast of the next). "
+        + (
+            "Trained alone, it is forecast without scores by the models that can; "
+            "a run over all series scores the others and forecasts this one where "
+            "a model can."
+            if in_panel
+            else "Train & compare forecasts it without scores, leaving out the "
+            "models that need more points."
+        )
+    )
+
+
 def unscored_text(points: int, index: pd.DatetimeIndex) -> str:
     """Why a comparison is a forecast only (0 backtest folds), and how to get
     scores.
@@ -112,11 +152,7 @@ def unscored_text(points: int, index: pd.DatetimeIndex) -> str:
         points: length of the series.
         index: its timestamps (their season sets the backtest's minimum).
     """
-    from .backtest import first_fold_min_length
-    from .data import season_length
-
-    # a series shorter than two seasons has no season for the backtest to keep
-    need = 1 + first_fold_min_length(season_length(index), points)
+    need = scoring_min_points(points, index)
     if points < need:
         return (
             f"The series has {points} points; scoring the models needs at least "

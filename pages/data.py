@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from convlstm import ConvLSTMError, data, plots
+from convlstm import ConvLSTMError, data, narrative, plots
 from convlstm.data.cells import format_time
 from convlstm.data.steps import AGG_NOUNS, STEPS, frequency_words, step_words
 
@@ -412,6 +412,9 @@ row.metric(
     help=f"The last timestamp: {format_time(y.index[-1])}.",
     width="content",
 )
+
+if short := narrative.too_short_to_score_text(len(y), y.index, panel is not None):
+    st.info(short, icon=":material/short_text:")
 
 st.plotly_chart(plots.series_figure(y), key="series_chart")
 

@@ -162,3 +162,17 @@ def test_the_id_picker_offers_no_time_or_chosen_value_column(app: AppTest) -> No
     assert not app.exception, app.exception
     assert app.session_state[ui.SOURCE]["id_cols"] == ["store"]
     assert app.multiselect(key="id_cols").value == ["store"]
+
+
+def test_a_series_too_short_to_score_says_so_on_the_data_page(app: AppTest) -> None:
+    rows = _panel_csv().decode().splitlines()
+    rows += [f"three,2022-{m:02d}-01,{m}" for m in (10, 11, 12)]
+    _open(app, "pages/data.py")
+    app.segmented_control(key="data_kind").set_value("upload").run()
+    data = ("\n".join(rows) + "\n").encode()
+    app.file_uploader(key="upload").set_value(("p.csv", data, "text/csv")).run()
+    assert not any("too few to score" in i.value for i in app.info)
+    app.selectbox(key="series").set_value("three").run()
+    assert not app.exception, app.exception
+    said = [i.value for i in app.info if "too few to score" in i.value]
+    assert said and said[0].startswith("3 points") and "all series" in said[0]

@@ -623,3 +623,13 @@ def test_unscored_text_names_the_points_the_backtest_asks_of_this_series() -> No
     assert "choose 1 or more folds" in narrative.unscored_text(20, years)
     long = pd.date_range("2020-01-01", periods=30, freq="MS")
     assert "choose 1 or more folds" in narrative.unscored_text(30, long)
+
+
+def test_a_series_too_short_to_score_is_said_before_it_trains() -> None:
+    months = pd.date_range("2020-01-01", periods=3, freq="MS")
+    alone = narrative.too_short_to_score_text(3, months)
+    assert alone.startswith("3 points are too few to score the models")
+    assert "at least 9" in alone and "all series" not in alone
+    assert "a run over all series" in narrative.too_short_to_score_text(3, months, True)
+    nine = pd.date_range("2020-01-01", periods=9, freq="MS")
+    assert narrative.too_short_to_score_text(9, nine) is None
