@@ -938,8 +938,12 @@ def _panel_future(
 def _panel_table(summary: pd.DataFrame) -> str:
     """The panel leaderboard, best mean MASE first, then the win shares."""
     wins = [c for c in summary.columns if str(c).startswith("wins vs ")]
-    head = ("model", "series", "mean MASE", "median MASE", "sMAPE", "MAE", "bias")
-    head += ("fit s",)
+    # series with a MASE, where some scored series have none (constant)
+    apart = "mase_series" in summary and bool(
+        (summary["mase_series"] < summary["series"]).any()
+    )
+    head = ("model", "series", *(("with MASE",) if apart else ()), "mean MASE")
+    head += ("median MASE", "sMAPE", "MAE", "bias", "fit s")
     head += tuple(c.removeprefix("wins ") for c in wins) + ("",)
     rows = [head]
     order = summary.sort_values("mean_mase", na_position="last", kind="stable")
@@ -947,6 +951,7 @@ def _panel_table(summary: pd.DataFrame) -> str:
         cells = (
             str(name),
             str(int(row["series"])),
+            *((str(int(row["mase_series"])),) if apart else ()),
             _fmt(row["mean_mase"], 3),
             _fmt(row["median_mase"], 3),
             _fmt(row["mean_smape"]),

@@ -129,12 +129,12 @@ class PanelComparison:
 
     Attributes:
         summary: one row per model (index ``model``): ``series`` (series scored),
-            ``mean_mase``, ``median_mase``, ``mean_smape``, ``mean_mae``,
-            ``mean_bias`` (mean forecast minus actual) (over
-            series, each series' score the mean over its folds; NaN scores are
-            left out of the means: a series constant before a fold has no MASE
-            there for any model, so all models are averaged over the same series,
-            said in ``notes``), one
+            ``mase_series`` (those of them with a MASE), ``mean_mase``,
+            ``median_mase``, ``mean_smape``, ``mean_mae``, ``mean_bias`` (mean
+            forecast minus actual) (over series, each series' score the mean
+            over its folds; NaN scores are left out of the means: a series
+            constant before a fold has no MASE there for any model, so all models
+            are averaged over the same series, said in ``notes``), one
             ``"wins vs <baseline>"`` column per baseline model compared (share of
             the series both scored where this model's MASE is lower; NaN for the
             baseline itself), ``fit_seconds`` (the backtest's panel fits, summed
@@ -1332,6 +1332,7 @@ def _summary(
         record: dict[str, Any] = {
             "model": name,
             "series": int(len(rows)),
+            "mase_series": int(np.isfinite(mase).sum()),
             "mean_mase": _nan_stat(np.nanmean, mase),
             "median_mase": _nan_stat(np.nanmedian, mase),
             "mean_smape": _nan_stat(np.nanmean, rows["smape"].to_numpy(dtype=float)),

@@ -385,8 +385,10 @@ def _panel_data_section(panel: pd.DataFrame, names: list[str]) -> str:
 
 def _panel_summary_table(result: Any) -> str:
     summary = result.summary
-    columns = [
-        ("series", "Series", 0),
+    columns = [("series", "Series", 0)]
+    if "mase_series" in summary and (summary["mase_series"] < summary["series"]).any():
+        columns.append(("mase_series", "With MASE", 0))  # some series constant
+    columns += [
         ("mean_mase", "Mean MASE", 4),
         ("median_mase", "Median MASE", 4),
         ("mean_smape", "Mean sMAPE", 4),

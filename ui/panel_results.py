@@ -181,14 +181,22 @@ def show_leaderboard(cmp: Any, panel: pd.DataFrame | None = None) -> None:
     (``panel``: the data, for the caveat on sMAPE near zero)."""
     st.subheader("Leaderboard")
     table = cmp.summary.drop(columns=["best"], errors="ignore")
+    if "mase_series" in table and (table["mase_series"] == table["series"]).all():
+        table = table.drop(columns="mase_series")  # every series scored has a MASE
     table.index = [("★ " if str(m) == cmp.best else "") + str(m) for m in table.index]
     number = st.column_config.NumberColumn
     config: dict[str, Any] = {
         "_index": st.column_config.TextColumn("Model"),
         "series": number(
             "Series scored",
-            help="Series this model forecast in the backtest. Mean and median "
-            "MASE are over those of them with a MASE: a constant series has none.",
+            help="Series this model forecast in the backtest.",
+        ),
+        "mase_series": number(
+            "With MASE",
+            help="Series scored that have a MASE: mean and median MASE are over "
+            "these. A series constant, or repeating one season exactly, before a "
+            "fold has none there: the seasonal naive forecast that MASE scales "
+            "by makes no error on it.",
         ),
         "mean_mase": number("Mean MASE", format="%.3f", help=MASE_HELP),
         "median_mase": number("Median MASE", format="%.3f"),

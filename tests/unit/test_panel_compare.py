@@ -110,6 +110,7 @@ def test_summary_is_recomputed_from_per_series(result):
     for model, row in result.summary.iterrows():
         rows = per[per["model"] == model]
         assert row["series"] == len(rows) == 3
+        assert row["mase_series"] == rows["mase"].notna().sum()
         assert row["mean_mase"] == pytest.approx(rows["mase"].mean())
         assert row["median_mase"] == pytest.approx(rows["mase"].median())
         assert row["mean_smape"] == pytest.approx(rows["smape"].mean())
@@ -371,6 +372,7 @@ def test_zero_folds_forecast_every_series_unscored():
     assert result.forecasts.empty and result.coverage is None
     assert result.summary["mean_mase"].isna().all()
     assert (result.summary["series"] == 0).all()
+    assert (result.summary["mase_series"] == 0).all()
     assert result.notes[0].startswith("a forecast only: no backtest (0 folds)")
     future = result.future
     assert set(future["model"]) == {"Naive", "Theta"}
@@ -663,3 +665,14 @@ def test_default_panel_folds_follow_the_one_series_rule(lengths, freq, expected)
     panel = _panel(lengths, freq)
     horizon = default_panel_horizon(panel)
     assert (horizon, default_panel_folds(panel, horizon)) == expected
+
+
+def test_a_constant_series_is_scored_without_a_mase_and_counted_apart():
+    panel = _panel({"a": 40, "b": 40})
+    flat = panel[panel["series"] == "a"].assign(series="flat", value=7.0)
+    panel = pd.concat([panel, flat], ignore_index=True)
+    panel.attrs = {"freq": "MS", "notes": []}
+    result = compare_panel(panel, models=["Naive", "Theta"], horizon=3, folds=2)
+    assert (result.summary["series"] == 3).all()
+    assert (result.summary["mase_series"] == 2).all()
+    assert any(n.startswith("1 series constant") for n in result.notes)

@@ -314,6 +314,8 @@ def test_the_panel_summary_says_how_many_series_its_mean_is_over():
     report = build_panel_report(panel, result, charts=1)
     assert "over 3 series" in report
     assert "the mean of the 2 series with a MASE" in report
+    table = report[report.index('id="panel-summary"') :].split("</table>")[0]
+    assert "<th>With MASE</th>" in table and "<td>2</td>" in table
 
 
 def test_a_combination_in_the_report_says_what_it_combines():
