@@ -19,6 +19,7 @@ from ..data import (
     closed_mask,
     filled_mask,
     freq_of,
+    offset_of,
     season_length,
 )
 from ..data.cells import and_list
@@ -120,11 +121,10 @@ _FEW_STEPS = 8
 
 
 def _calendar_ticks(fig: go.Figure, freq: str | None) -> go.Figure:
-    """A tick a step on a short axis of months, quarters or years: over a few
-    months plotly ticks weeks or days ("Oct 1, Oct 8..." under three monthly
-    points)."""
-    resolution = calendar_resolution(freq)
-    if resolution is None:
+    """A tick a step on a short axis of days, weeks, months, quarters or years:
+    over a few months plotly ticks weeks or days ("Oct 1, Oct 8..." under three
+    monthly points), and over a few days hours ("00:00, 12:00...")."""
+    if calendar_resolution(freq) is None and _days_a_step(freq) is None:
         return fig
     ends = []
     for trace in fig.data:
@@ -135,15 +135,62 @@ def _calendar_ticks(fig: go.Figure, freq: str | None) -> go.Figure:
         except (TypeError, ValueError):
             continue  # a trace not on the time axis
         ends += [x.min(), x.max()]
-    ends = [t for t in ends if not pd.isna(t)]
-    if not ends:
-        return fig
+    ticks = _step_ticks([t for t in ends if not pd.isna(t)], freq)
+    return fig.update_xaxes(**ticks) if ticks else fig
+
+
+def _step_ticks(times: Sequence[pd.Timestamp], freq: str | None) -> dict | None:
+    """The x-axis settings of a tick a step over ``times`` of a daily, weekly,
+    monthly, quarterly or yearly ``freq`` when they span at most
+    :data:`_FEW_STEPS` steps; None otherwise (plotly's own ticks)."""
+    if not len(times):
+        return None
+    first, last = min(times), max(times)
+    resolution = calendar_resolution(freq)
+    if resolution is None:
+        days = _days_a_step(freq)
+        if days is None or (last - first).days // days > _FEW_STEPS:
+            return None
+        half = pd.Timedelta(days=days) / 2
+        return {
+            "dtick": days * _DAY_MS,
+            "tick0": first,
+            "tickformat": "%b %-d, %Y",
+            # half a step either side: plotly hides a label at the axis' very end
+            "range": [first - half, last + half],
+        }
     months, label = _CALENDAR_TICKS[resolution]
-    first, last = min(ends), max(ends)
     span = (last.year - first.year) * 12 + last.month - first.month
     if span // months > _FEW_STEPS:
-        return fig
-    return fig.update_xaxes(dtick=f"M{months}", tick0=first, tickformat=label)
+        return None
+    half = pd.Timedelta(days=15 * months)
+    return {
+        "dtick": f"M{months}",
+        "tick0": first,
+        "tickformat": label,
+        "range": [first - half, last + half],
+    }
+
+
+#: Milliseconds in a day: plotly's unit for a date axis' tick step.
+_DAY_MS = 86_400_000
+
+
+def _days_a_step(freq: str | None) -> int | None:
+    """Days in one step of a daily or weekly frequency ("D", "2D", "W-SUN"),
+    else None (business days and hours have ticks of their own)."""
+    if not freq:
+        return None
+    try:
+        offset = offset_of(freq)
+    except (TypeError, ValueError):
+        return None
+    code = offset.rule_code.split("-")[0]
+    if code == "D":
+        return int(offset.n)
+    if code == "W":
+        return 7 * int(offset.n)
+    return None
 
 
 def closed_times(fig: go.Figure, freq: str | None) -> go.Figure:
@@ -297,6 +344,7 @@ def panel_figure(
     )
     keys = panel["series"].astype(str)
     closed = panel.attrs.get("closed") or {}
+    freq = panel.attrs.get("freq")
     for i, name in enumerate(names):
         part = panel.loc[keys == name]
         values = part["value"].to_numpy(dtype=float)
@@ -316,6 +364,9 @@ def panel_figure(
             row=i // columns + 1,
             col=i % columns + 1,
         )
+        times = pd.DatetimeIndex(part["time"]).dropna()
+        if ticks := _step_ticks([times.min(), times.max()] if len(times) else [], freq):
+            fig.update_xaxes(**ticks, row=i // columns + 1, col=i % columns + 1)
     fig.update_layout(
         template="plotly_white",
         height=max(220, 180 * rows),
@@ -323,7 +374,7 @@ def panel_figure(
         hovermode="closest",
     )
     fig.update_annotations(font_size=12)
-    return closed_times(fig, panel.attrs.get("freq"))
+    return closed_times(fig, freq)
 
 
 def _parts(comparison: Any) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
