@@ -34,7 +34,7 @@ def metric_row() -> Any:
     """A row for metric tiles, each as wide as its value, wrapping onto a new line
     where the page is too narrow (fixed columns cut "1949-01-01" to "1949-0…" at
     1280 px, and "monthly" to "m…" at 800)."""
-    return st.container(horizontal=True, gap="large")
+    return st.container(horizontal=True, gap="medium")
 
 
 def dataset_picker(
