@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from convlstm import ConvLSTMError, DataError, narrative, plots
-from convlstm.data import infer_freq
+from convlstm.data import infer_freq, without_closed
 from convlstm.models.persistence import load_bundle
 from convlstm.report import build_panel_report
 
@@ -452,6 +452,8 @@ def show_uploaded_panel_bundle(data: bytes, file_name: str, series: list[str]) -
     )
     table = forecast.rename(columns={"time": "timestamp"})
     table.insert(2, "model", model.display_name)  # as the run's forecasts CSV
+    # each series' times of the week its data was closed, left out
+    table = without_closed(table, model.__dict__.get("closed_"), series="series")
     times = pd.DatetimeIndex(table["timestamp"].drop_duplicates().sort_values())
     freq = infer_freq(times)  # None: times of no one step, shown in full
     st.dataframe(

@@ -707,8 +707,10 @@ def show_uploaded_bundle(data: bytes, file_name: str, y: pd.Series) -> None:
         st.warning(escape_md(message), icon=":material/warning:")
     table = forecast.rename("forecast").rename_axis("timestamp").reset_index()
     table.insert(0, "model", model.display_name)
-    if same:  # the current series' closed times are the bundle's data's too
-        table = without_closed(table, y.attrs.get("closed"))
+    # the times of the week its data was closed (bundles before 2026-12-07 keep
+    # none: the current series' are the bundle's data's when it is the same)
+    closed = model.__dict__.get("closed_") or (y.attrs.get("closed") if same else None)
+    table = without_closed(table, closed)
     b1, b2 = st.columns([2, 3])
     b1.dataframe(
         dash_missing(table, {"forecast": ".6g"}),

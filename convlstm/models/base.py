@@ -441,7 +441,9 @@ def _panel_fit(fit: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(self: BaseForecaster, y: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(y, pd.DataFrame):
             _require_panel_support(self)
-            return self.fit_panel(y, *args, **kwargs)
+            fitted = self.fit_panel(y, *args, **kwargs)
+            self.closed_ = closed_times_of(y)
+            return fitted
         taken = inspect.signature(fit).parameters
         extra = [k for k in _PANEL_ONLY if k in kwargs and k not in taken]
         if extra:
@@ -452,9 +454,25 @@ def _panel_fit(fit: Callable[..., Any]) -> Callable[..., Any]:
             )
         for name in self.PANEL_STATE:
             self.__dict__.pop(name, None)
-        return fit(self, y, *args, **kwargs)
+        fitted = fit(self, y, *args, **kwargs)
+        self.closed_ = closed_times_of(y)
+        return fitted
 
     return wrapper
+
+
+def closed_times_of(data: Any) -> list[int] | dict[str, list[int]] | None:
+    """The times of the week a series is closed (``y.attrs["closed"]``: minutes
+    after Monday 00:00), or a panel's by series, as plain numbers a bundle keeps;
+    None when it is open at every step. A fitted model keeps them as ``closed_``:
+    its forecasts at those times are left out where they are shown
+    (:func:`convlstm.data.without_closed`)."""
+    closed = getattr(data, "attrs", {}).get("closed")
+    if not closed:
+        return None
+    if isinstance(data, pd.DataFrame):
+        return {str(k): [int(m) for m in v] for k, v in dict(closed).items() if v}
+    return [int(m) for m in closed]
 
 
 #: ``fit`` arguments of a panel fit only (:meth:`BaseForecaster.fit_panel`).

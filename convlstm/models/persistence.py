@@ -104,6 +104,8 @@ def model_to_bytes(model: NeuralForecaster) -> bytes:
         "last_window": None if panel else json_floats(model.last_window_),
         "index": None if panel else index_info(model.index_),
         "panel": panel_info(model) if panel else None,
+        # the times of the week its data is closed: forecasts there are left out
+        "closed": model.__dict__.get("closed_"),
         "torch_version": torch.__version__,
     }
     tensors = {
@@ -259,7 +261,10 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
     """Load a fitted neural forecaster saved with ``save`` or ``to_bytes``.
 
     The weights are loaded onto the CPU (a model trained on a GPU loads anywhere) and
-    the model predicts at once, without retraining.
+    the model predicts at once, without retraining. Its ``closed_`` holds the
+    times of the week its data was closed (a list, a dict by series for a panel,
+    None when open at every step): ``predict`` forecasts every step, and
+    :func:`convlstm.data.without_closed` leaves those times out, as the app does.
 
     Args:
         source: a path, the bundle's bytes, or a binary file-like object.
@@ -375,6 +380,7 @@ def load_model(source: str | os.PathLike | bytes | IO[bytes]) -> NeuralForecaste
     else:
         model.last_window_ = last_window
         model.index_ = index
+    model.closed_ = read_closed(config.get("closed"), panel is not None, bad)
     if partner is not None:
         model.partner_ = _load_partner(partner, model, bad)
     elif model.__dict__.get("start_") == "both":
@@ -431,6 +437,34 @@ def read_index(info: Mapping[str, Any], bad: str) -> pd.DatetimeIndex:
     if index[-1] != last:
         raise DataError(f"{bad}: the stored timestamps do not fit the frequency")
     return index
+
+
+#: Minutes in a week: the times a series is closed are minutes after Monday 00:00.
+_WEEK_MINUTES = 7 * 24 * 60
+
+
+def read_closed(
+    info: Any, panel: bool, bad: str
+) -> list[int] | dict[str, list[int]] | None:
+    """The closed times stored by :func:`model_to_bytes` (None in bundles before
+    2026-12-07, and for data open at every step), checked: a list of minutes of
+    the week, or for a panel a list per series."""
+
+    def minutes(values: Any) -> list[int]:
+        if not isinstance(values, list) or not all(
+            isinstance(m, int) and not isinstance(m, bool) and 0 <= m < _WEEK_MINUTES
+            for m in values
+        ):
+            raise DataError(f"{bad}: the stored closed times are damaged")
+        return values
+
+    if info is None:
+        return None
+    if panel:
+        if not isinstance(info, dict):
+            raise DataError(f"{bad}: the stored closed times are damaged")
+        return {str(name): minutes(values) for name, values in info.items()}
+    return minutes(info)
 
 
 def read_panel(

@@ -202,3 +202,16 @@ def test_a_bundle_of_the_same_shop_forecasts_without_its_closed_hours(
     table = next(t for t in tables if set(t["model"]) == {"LSTM"})
     times = pd.DatetimeIndex(table["timestamp"])
     assert len(times) == 10 and times[0] == pd.Timestamp("2024-02-12 09:00")
+    # on other data (a shop open all Saturday), the bundle keeps its own shop's
+    # closed hours: it was trained on them
+    upload(app, "other.csv", _csv(_shop(range(9, 18), weeks=6, seed=3)))
+    train(app, wait_for_training, ["Naive"], horizon=12)
+    app.file_uploader(key="bundle_upload").set_value(
+        ("lstm.zip", bundle, "application/zip")
+    )
+    app.run()
+    assert not app.exception, app.exception
+    assert not any("trained on this data" in s.value for s in app.success)
+    tables = [t.value for t in app.dataframe if "model" in t.value.columns]
+    table = next(t for t in tables if set(t["model"]) == {"LSTM"})
+    assert len(table) == 10

@@ -322,3 +322,47 @@ def test_closed_days_are_no_gaps_when_a_step_is_chosen() -> None:
     frame = pd.DataFrame({"day": days, "sales": rng.normal(100, 5, len(days))})
     y = to_series(read_csv(io.StringIO(frame.to_csv(index=False))), step="D")
     assert y.attrs["closed"] == [5 * 1440, 6 * 1440]
+
+
+def test_a_saved_model_keeps_the_closed_times_of_its_data() -> None:
+    import json
+    import zipfile
+
+    from convlstm import ConvLSTMForecaster, load_model
+
+    y = _series(_shop(range(10, 16)))
+    model = ConvLSTMForecaster(
+        horizon=12, epochs=1, hidden_size=4, init="scratch", seed=0
+    ).fit(y)
+    assert model.closed_ == SHORT_SATURDAY
+    loaded = load_model(model.to_bytes())
+    assert loaded.closed_ == SHORT_SATURDAY
+    table = loaded.predict().rename("forecast").rename_axis("timestamp").reset_index()
+    kept = without_closed(table, loaded.closed_)
+    assert len(kept) == 10 and kept["timestamp"].iloc[0] == pd.Timestamp(
+        "2024-02-26 09:00"
+    )
+    # a panel's model keeps each series' own
+    panel = to_panel(read_csv(io.StringIO(_two_shops().to_csv(index=False))))
+    net = ConvLSTMForecaster(horizon=12, epochs=1, hidden_size=4, init="scratch")
+    again = load_model(net.fit(panel).to_bytes())
+    assert again.closed_ == {"north": SHORT_SATURDAY}
+    # open at every step: none; a damaged list is refused
+    assert (
+        ConvLSTMForecaster(horizon=3, epochs=1, init="scratch")
+        .fit(series_of(panel, "south"))
+        .closed_
+        is None
+    )
+    data = model.to_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    config = json.loads(files["config.json"])
+    config["closed"] = [-5]
+    files["config.json"] = json.dumps(config).encode()
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as zf:
+        for n, b in files.items():
+            zf.writestr(n, b)
+    with pytest.raises(DataError, match="closed times are damaged"):
+        load_model(broken.getvalue())
