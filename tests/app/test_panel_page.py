@@ -94,29 +94,31 @@ def test_a_second_upload_shows_its_own_columns_not_the_first_ones(app: AppTest) 
     assert app.selectbox(key="value_col").value == "units"
 
 
-def test_chosen_id_columns_are_shown_again_after_another_page(app: AppTest) -> None:
+def _upload_stores_and_items(at: AppTest, items: tuple) -> None:
+    """Upload two stores x ``items`` of two years of monthly sales (the item's
+    number times the month where the items are numbers); the reader picks store
+    and item as the ids."""
     rows = ["store,item,date,sales"]
     for store in ("n", "s"):
-        for item in ("a", "b"):
+        for item in items:
             for month in range(1, 25):
                 year, m = 2020 + (month - 1) // 12, (month - 1) % 12 + 1
-                rows.append(f"{store},{item},{year}-{m:02d}-01,{month}")
-    _open(app, "pages/data.py")
-    app.segmented_control(key="data_kind").set_value("upload").run()
+                sales = month * item if isinstance(item, int) else month
+                rows.append(f"{store},{item},{year}-{m:02d}-01,{sales}")
+    _open(at, "pages/data.py")
+    at.segmented_control(key="data_kind").set_value("upload").run()
     data = ("\n".join(rows) + "\n").encode()
-    app.file_uploader(key="upload").set_value(("si.csv", data, "text/csv")).run()
-    assert app.multiselect(key="id_cols").value == ["store", "item"]
+    at.file_uploader(key="upload").set_value(("si.csv", data, "text/csv")).run()
+    assert at.multiselect(key="id_cols").value == ["store", "item"]
+
+
+def test_chosen_id_columns_are_shown_again_after_another_page(app: AppTest) -> None:
+    _upload_stores_and_items(app, ("a", "b"))
     app.multiselect(key="id_cols").set_value(["store"]).run()
     _open(app, "pages/how_it_works.py")
     _open(app, "pages/data.py")
     assert app.multiselect(key="id_cols").value == ["store"]
     assert {m.label: m.value for m in app.metric}["Series"] == "2"
-    # chosen ids: the time column picked is taken out of them
-    app.multiselect(key="id_cols").set_value(["store", "sales"]).run()
-    app.selectbox(key="time_col").set_value("sales").run()
-    assert not app.exception, app.exception
-    assert app.session_state[ui.SOURCE]["id_cols"] == ["store"]
-    assert app.multiselect(key="id_cols").value == ["store"]
 
 
 def test_small_multiples_say_how_many_of_the_series_they_draw(app: AppTest) -> None:
@@ -137,17 +139,7 @@ def test_small_multiples_say_how_many_of_the_series_they_draw(app: AppTest) -> N
 
 
 def test_the_id_picker_offers_no_time_or_chosen_value_column(app: AppTest) -> None:
-    rows = ["store,item,date,sales"]
-    for store in ("n", "s"):
-        for item in (1, 2):
-            for month in range(1, 25):
-                year, m = 2020 + (month - 1) // 12, (month - 1) % 12 + 1
-                rows.append(f"{store},{item},{year}-{m:02d}-01,{month * item}")
-    _open(app, "pages/data.py")
-    app.segmented_control(key="data_kind").set_value("upload").run()
-    data = ("\n".join(rows) + "\n").encode()
-    app.file_uploader(key="upload").set_value(("si.csv", data, "text/csv")).run()
-    assert app.multiselect(key="id_cols").value == ["store", "item"]
+    _upload_stores_and_items(app, (1, 2))
     assert "date" not in app.multiselect(key="id_cols").options
     # the id "item" chosen as the value: it leaves the ids, and is no longer offered
     app.selectbox(key="value_col").set_value("item").run()
