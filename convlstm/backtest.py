@@ -177,6 +177,10 @@ class BacktestResult:
             choose how they start (``start_``: "scratch", "pretrained", "both"),
             fold by fold: a fold trains on less of the series and may start
             otherwise than the final fit.
+        fold_seasons: ``{model: [(training points, kept a season), ...]}``, fold
+            by fold, of the models that choose whether to forecast a season
+            (ETS, Theta, ARIMA: ``keeps_season``): a fold trains on less of the
+            series and may drop a season the final fit keeps.
     """
 
     forecasts: pd.DataFrame
@@ -190,6 +194,7 @@ class BacktestResult:
     )
     failed: dict[str, ConvLSTMError] = field(default_factory=dict)
     fold_starts: dict[str, list[str]] = field(default_factory=dict)
+    fold_seasons: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)
 
     @property
     def cutoffs(self) -> list[pd.Timestamp]:
@@ -486,6 +491,8 @@ def backtest(
                     "fit_seconds": fitted.seconds[name],
                     # how a network with a choice of starts started on this fold
                     "_start": getattr(fitted.fitted.get(name), "start_", None),
+                    # whether a model that chooses its form kept a season
+                    "_season": _kept_season(fitted.fitted.get(name), len(train)),
                 }
             )
             log.debug("%s %s fitted in %.2fs", name, stage, fitted.seconds[name])
@@ -502,10 +509,13 @@ def backtest(
         .reset_index(drop=True)
     )
     fold_starts: dict[str, list[str]] = {}
+    fold_seasons: dict[str, list[tuple[int, bool]]] = {}
     for r in fold_rows:
         start = r.pop("_start", None)
         if isinstance(start, str):
             fold_starts.setdefault(r["model"], []).append(start)
+        if (season := r.pop("_season", None)) is not None:
+            fold_seasons.setdefault(r["model"], []).append(season)
     per_fold = (
         pd.DataFrame(fold_rows)
         .sort_values(["model", "fold"], key=_by(order), kind="stable")
@@ -526,7 +536,16 @@ def backtest(
         ),
         failed=failed,
         fold_starts=fold_starts,
+        fold_seasons=fold_seasons,
     )
+
+
+def _kept_season(model: Any, points: int) -> tuple[int, bool] | None:
+    """(``points``, whether ``model`` kept a season) for a fitted model that
+    chooses (:meth:`~convlstm.models.base.BaseForecaster.keeps_season`), else
+    None."""
+    kept = model.keeps_season() if hasattr(model, "keeps_season") else None
+    return None if kept is None else (points, bool(kept))
 
 
 def _backtest_advice(n: int, folds: int, horizon: int, min_train: int) -> str:

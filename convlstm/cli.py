@@ -643,7 +643,10 @@ def _run_notes(
     notes = [f"{name} left out: {why}" for name, why in result.left_out.items()]
     if trains_too := unchosen_members_text(models, params):
         notes.append(trains_too)
-    notes += run_start_notes(result.fitted, result.backtest.forecasts)
+    bt = result.backtest
+    notes += run_start_notes(
+        result.fitted, bt.forecasts, bt.fold_starts, bt.fold_seasons
+    )
     if one := one_fold_text(result.backtest.forecasts):
         notes.append(one)
     if blank := blank_mase_text(result.summary):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -810,7 +810,8 @@ def start_notes(
 def chosen_form_text(name: str, model: Any, backtest: bool = False) -> str | None:
     """ "ARIMA chose SARIMA(1,1,1)(0,1,1)[12] by AICc", "ETS chose ETS(A,Ad,N) by
     AICc, without the season of 12: ..." for a fitted ARIMA or ETS (the form
-    each picked among its candidates); None for other models. With
+    each picked among its candidates), "Theta found no season of 12 ..." for a
+    Theta whose test passed no season; None for other models. With
     ``backtest`` (the fit is a comparison's final one) it says that the
     backtest's folds chose their own forms."""
     state = getattr(model, "__dict__", {})
@@ -822,6 +823,8 @@ def chosen_form_text(name: str, model: Any, backtest: bool = False) -> str | Non
     )
     if "method_" in state and "order_" in state:
         return f"{name} chose {state['method_']} by AICc{where}"
+    if "theta_" in state and "periods_" in state:
+        return _theta_season_text(name, model, where)
     if "candidates_" not in state or "spec_" not in state:
         return None
     spec = str(state["spec_"])
@@ -834,6 +837,28 @@ def chosen_form_text(name: str, model: Any, backtest: bool = False) -> str | Non
             f"which fit {m - 1} more starting values, scored worse"
         )
     return text
+
+
+def _theta_season_text(name: str, model: Any, where: str) -> str | None:
+    """ "Theta found no season of 12 ...": a fitted Theta whose seasonality test
+    did not pass on a series that holds two cycles of its frequency's season;
+    None when it kept a season, or the series is too short to test one."""
+    from .data import season_length
+
+    state = model.__dict__
+    index = state.get("index_")
+    if state["periods_"] or index is None:
+        return None
+    chosen = getattr(model, "season_length", None)
+    m = int(chosen) if chosen else season_length(index)
+    if m < 2 or len(index) < 2 * m:
+        return None
+    return (
+        f"{name} found no season of {m} on {len(index)} points{where}: its test "
+        f"(the lag-{m} autocorrelation, significant at 90%) did not pass, so it "
+        "forecasts without a season; on a short series with a trend the test "
+        "can miss a season that seasonal naive or ETS keeps"
+    )
 
 
 def ensemble_members_text(name: str, model: Any) -> str | None:
@@ -879,17 +904,20 @@ def run_start_notes(
     fitted: Mapping[str, Any],
     forecasts: pd.DataFrame | None,
     fold_starts: Mapping[str, Iterable[str]] | None = None,
+    fold_seasons: Mapping[str, Sequence[tuple[int, bool]]] | None = None,
 ) -> list[str]:
     """A run's notes on how its networks started: :func:`start_notes` of each
-    fitted model (with its backtest folds' starts, from ``fold_starts``), then
+    fitted model (with its backtest folds' starts, from ``fold_starts``), and
+    :func:`fold_season_text` (the folds' seasons, from ``fold_seasons``), then
     :func:`alike_networks_text` on the run's backtest ``forecasts``."""
     folds = fold_starts or {}
+    seasons = fold_seasons or {}
     scored = forecasts is not None and not forecasts.empty
-    notes = [
-        note
-        for name, model in fitted.items()
-        for note in start_notes(name, model, folds.get(name) or [], scored)
-    ]
+    notes = []
+    for name, model in fitted.items():
+        notes += start_notes(name, model, folds.get(name) or [], scored)
+        if text := fold_season_text(name, model, seasons.get(name) or []):
+            notes.append(text)
     if scored and (alike := alike_networks_text(forecasts, fitted)):
         notes.append(alike)
     return notes
@@ -921,6 +949,57 @@ def fold_start_text(name: str, final: str | None, folds: list[str]) -> str | Non
         f"{' and '.join(parts)}, while its fit on the whole series started "
         f"{_START_WORDS.get(final, final)}: its scores rate the folds' fits, not "
         "the fit that forecasts beyond the data"
+    )
+
+
+def fold_season_text(
+    name: str, model: Any, folds: Sequence[tuple[int, bool]]
+) -> str | None:
+    """What a leaderboard should say when a model that chooses its form (ETS,
+    Theta, ARIMA) forecast without the season in backtest folds while its final
+    fit (``model``) kept it: the scores rate forecasts without a season, made
+    from less of the series. ``folds``: (training points, kept a season) of
+    each fold. None when no fold dropped a season the final fit keeps."""
+    keeps = getattr(model, "keeps_season", None)
+    if not folds or keeps is None or not keeps():
+        return None
+    dropped = [points for points, kept in folds if not kept]
+    if not dropped:
+        return None
+    index = getattr(model, "index_", None)
+    n = 0 if index is None else len(index)
+    which = (
+        f"in all {plural(len(folds), 'backtest fold')}"
+        if len(dropped) == len(folds) and len(folds) > 1
+        else f"in {len(dropped)} of its {plural(len(folds), 'backtest fold')}"
+    )
+    on = and_list([str(p) for p in dropped])
+    whole = f"on all {n} points" if n else "on the whole series"
+    return (
+        f"{name} forecast without the season {which} (trained on {on} points), "
+        f"while its fit {whole} keeps it: those folds' scores rate forecasts "
+        "without a season, not the one beyond the data (fewer folds, or a "
+        "shorter horizon, leave the folds more history)"
+    )
+
+
+def panel_fold_season_text(
+    name: str, dropped: int, fits: int, series: int, points: tuple[int, int]
+) -> str | None:
+    """The panel's :func:`fold_season_text`: ``name`` forecast without the season
+    in ``dropped`` of its ``fits`` backtest fits (series x folds) of the
+    ``series`` series whose final fit keeps one, trained on ``points`` (fewest,
+    most) points. None when it dropped none."""
+    if not dropped or not fits:
+        return None
+    low, high = points
+    span = str(low) if low == high else f"{low} to {high}"
+    return (
+        f"{name} forecast without the season in {dropped} of its {fits} backtest "
+        f"fits (series x folds, trained on {span} points) of the "
+        f"{plural(series, 'series')} whose fit on all the data keeps it: those "
+        "fits' scores rate forecasts without a season, not the ones beyond the "
+        "data"
     )
 
 

@@ -75,6 +75,7 @@ from .narrative import (
     floor_text,
     merge_model_notes,
     one_fold_text,
+    panel_fold_season_text,
     run_start_notes,
     unchosen_members_text,
 )
@@ -511,6 +512,8 @@ def compare_panel(
     unscaled: set[str] = set()  # series without a MASE in some fold
     seconds: dict[str, float] = dict.fromkeys(named, 0.0)
     validation: dict[str, dict[str, float]] = {}
+    # (series, training points, kept a season) of each fold's fits, by model
+    fold_seasons: dict[str, list[tuple[str, int, bool]]] = {}
     fit_round = functools.partial(
         _fit_round,
         named,
@@ -533,6 +536,9 @@ def compare_panel(
         expected = {s: data.times[s][c : c + horizon] for s, c in cuts.items()}
         result = fit_round(cuts, expected, stage, validation)
         _raise_to(floor, result)
+        for name in named:  # whether each series' fit kept a season
+            for s, kept in _seasons_kept(result.fitted.get(name)).items():
+                fold_seasons.setdefault(name, []).append((s, cuts[s], kept))
         _merge_failures(failed, result.failed, stage)
         for name in named:
             seconds[name] += result.seconds.get(name, 0.0)
@@ -603,6 +609,7 @@ def compare_panel(
         _merge_failures(failed, final.failed, "final fit")
         fitted = {n: f for n, f in final.fitted.items() if n in named}
         notes += run_start_notes(fitted, forecasts)  # how the networks started
+        notes += _fold_season_notes(fitted, fold_seasons)
         future = _future_frame(final.forecasts, expected, list(named))
         # hours a series is closed every week: forecast, then left out
         future = without_closed(future, panel.attrs.get("closed"), "time", "series")
@@ -1032,6 +1039,45 @@ def _fit_round(
         if is_combiner(proto):
             _combine(name, proto, out, data, cuts, validation)
     return out
+
+
+def _seasons_kept(model: BaseForecaster | None) -> dict[str, bool]:
+    """Whether each series' fit of a panel model kept a season, for the models
+    that choose (:meth:`~convlstm.models.base.BaseForecaster.keeps_season`):
+    ``{series: kept}``, empty for the others."""
+    fits = getattr(model, "__dict__", {}).get("series_models_") or {}
+    out = {}
+    for name, fit in fits.items():
+        kept = fit.keeps_season() if hasattr(fit, "keeps_season") else None
+        if kept is not None:
+            out[str(name)] = bool(kept)
+    return out
+
+
+def _fold_season_notes(
+    fitted: Mapping[str, BaseForecaster],
+    fold_seasons: Mapping[str, list[tuple[str, int, bool]]],
+) -> list[str]:
+    """:func:`~convlstm.narrative.panel_fold_season_text` of each model whose
+    backtest fits dropped a season that its final fit of the same series keeps."""
+    notes = []
+    for name, model in fitted.items():
+        keeps = {s for s, kept in _seasons_kept(model).items() if kept}
+        fits = [
+            (points, kept)
+            for s, points, kept in fold_seasons.get(name, ())
+            if s in keeps
+        ]
+        if not fits:
+            continue
+        points = [p for p, _ in fits]
+        dropped = sum(not kept for _, kept in fits)
+        text = panel_fold_season_text(
+            name, dropped, len(fits), len(keeps), (min(points), max(points))
+        )
+        if text:
+            notes.append(text)
+    return notes
 
 
 def _merge_failures(

@@ -813,12 +813,15 @@ def _left_out_notes(comparison: Any) -> str:
 
 def _start_notes(comparison: Any) -> str:
     """How the fitted models started (which start the ConvLSTM kept, and why),
-    whether the backtest folds started otherwise, and a network that kept its
-    start (its training added nothing)."""
+    whether the backtest folds started otherwise (or dropped a season the final
+    fit keeps), and a network that kept its start (its training added
+    nothing)."""
     fitted = getattr(comparison, "fitted", None) or {}
-    fold_starts = getattr(getattr(comparison, "backtest", None), "fold_starts", {})
-    forecasts = getattr(getattr(comparison, "backtest", None), "forecasts", None)
-    notes = run_start_notes(fitted, forecasts, fold_starts)
+    backtest = getattr(comparison, "backtest", None)
+    fold_starts = getattr(backtest, "fold_starts", {})
+    fold_seasons = getattr(backtest, "fold_seasons", {})
+    forecasts = getattr(backtest, "forecasts", None)
+    notes = run_start_notes(fitted, forecasts, fold_starts, fold_seasons)
     if not notes:
         return ""
     items = "".join(f"<li>{_e(as_sentence(n))}</li>" for n in notes)

@@ -287,6 +287,9 @@ def show_start(res: dict) -> None:
             st.caption(f":material/info: {escape_md(text)}.")
         if text := narrative.chosen_form_text(name, cmp.fitted.get(name), scored):
             st.caption(f":material/info: {escape_md(text)}.")
+        seasons = getattr(backtest, "fold_seasons", {}).get(name) or []
+        if text := narrative.fold_season_text(name, cmp.fitted.get(name), seasons):
+            st.caption(f":material/info: {escape_md(text)}.")
     if backtest is not None and (
         alike := narrative.alike_networks_text(backtest.forecasts, cmp.fitted)
     ):

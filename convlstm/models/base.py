@@ -170,6 +170,12 @@ class BaseForecaster:
         """Fit to the series ``y`` (or a panel) and return ``self``."""
         raise NotImplementedError
 
+    def keeps_season(self) -> bool | None:
+        """Whether the fitted model forecasts with a season (a seasonal form
+        chosen, or a season split off): models that choose (ETS, Theta, ARIMA)
+        say; None for the others, and before a fit."""
+        return None
+
     def predict(self) -> pd.Series:  # pragma: no cover - interface
         """Forecast the next ``horizon`` steps after the end of the fitted series."""
         raise NotImplementedError

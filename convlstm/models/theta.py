@@ -161,6 +161,12 @@ class ThetaForecaster(BaseForecaster):
         log.debug("Theta: %s, alpha %.4f", self.spec_, alpha)
         return self
 
+    def keeps_season(self) -> bool | None:
+        """Whether a season passed the test and was divided out (None before a
+        fit)."""
+        periods = self.__dict__.get("periods_")
+        return None if periods is None else bool(periods)
+
     def predict(self) -> pd.Series:
         """Forecast ``horizon`` steps after the end of the fitted series."""
         self._check_fitted()
