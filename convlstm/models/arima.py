@@ -280,16 +280,14 @@ class ARIMAForecaster(BaseForecaster):
         self.seasonal_components_ = seasonal_components(z, periods)
         return z - sum(c for _, c in self.seasonal_components_)
 
-    # -------------------------------------------------------------- predict
     def keeps_season(self) -> bool | None:
         """Whether the chosen model has seasonal terms or differences, or a
         season was split off by STL/MSTL (None before a fit)."""
-        order = self.__dict__.get("seasonal_order_")
-        if order is None:
-            return None
-        if self.__dict__.get("seasonal_components_"):
-            return True
-        return order[3] > 1 and any(order[:3])
+        return self._season_in(
+            "seasonal_order_", lambda order: order[3] > 1 and any(order[:3])
+        )
+
+    # -------------------------------------------------------------- predict
 
     def predict(self) -> pd.Series:
         """Forecast ``horizon`` steps after the end of the fitted series."""

@@ -176,6 +176,18 @@ class BaseForecaster:
         say; None for the others, and before a fit."""
         return None
 
+    def _season_in(self, state: str, seasonal: Callable[[Any], bool]) -> bool | None:
+        """:meth:`keeps_season` of a model that splits long seasons off by STL or
+        MSTL (``seasonal_components_``) and models a short one in its form: None
+        before a fit (no ``state``), True with components, else
+        ``seasonal(state)``."""
+        value = self.__dict__.get(state)
+        if value is None:
+            return None
+        if self.__dict__.get("seasonal_components_"):
+            return True
+        return bool(seasonal(value))
+
     def predict(self) -> pd.Series:  # pragma: no cover - interface
         """Forecast the next ``horizon`` steps after the end of the fitted series."""
         raise NotImplementedError

@@ -250,13 +250,12 @@ class ETSForecaster(BaseForecaster):
     def keeps_season(self) -> bool | None:
         """Whether the chosen form has a season (ETS(·,·,A) or (·,·,M)), or a
         season was split off by STL/MSTL (None before a fit)."""
-        spec = self.__dict__.get("spec_")
-        if spec is None:
-            return None
-        if self.__dict__.get("seasonal_components_"):
-            return True
-        form = str(spec).split(" + ")[-1]
-        return form.startswith("ETS(") and not form.split(")")[0].endswith(",N")
+
+        def seasonal(spec: Any) -> bool:
+            form = str(spec).split(" + ")[-1]
+            return form.startswith("ETS(") and not form.split(")")[0].endswith(",N")
+
+        return self._season_in("spec_", seasonal)
 
     def predict(self) -> pd.Series:
         """Forecast ``horizon`` steps after the end of the fitted series."""
