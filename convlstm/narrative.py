@@ -968,11 +968,12 @@ def fold_season_text(
         return None
     index = getattr(model, "index_", None)
     n = 0 if index is None else len(index)
-    which = (
-        f"in all {plural(len(folds), 'backtest fold')}"
-        if len(dropped) == len(folds) and len(folds) > 1
-        else f"in {len(dropped)} of its {plural(len(folds), 'backtest fold')}"
-    )
+    if len(folds) == 1:
+        which = "in its one backtest fold"
+    elif len(dropped) == len(folds):
+        which = f"in all {plural(len(folds), 'backtest fold')}"
+    else:
+        which = f"in {len(dropped)} of its {plural(len(folds), 'backtest fold')}"
     on = and_list([str(p) for p in dropped])
     whole = f"on all {n} points" if n else "on the whole series"
     return (

@@ -47,6 +47,8 @@ def test_folds_that_dropped_the_season_are_said_for_one_series() -> None:
         "Theta", result.fitted["Theta"], [(48, False), (50, True)]
     )
     assert "in 1 of its 2 backtest folds (trained on 48 points)" in one
+    alone = narrative.fold_season_text("Theta", result.fitted["Theta"], [(48, False)])
+    assert alone.startswith("Theta forecast without the season in its one backtest")
     # kept in every fold, or dropped by the final fit too: nothing to say
     fit = result.fitted["Theta"]
     assert narrative.fold_season_text("Theta", fit, [(48, True)]) is None
