@@ -92,6 +92,7 @@ from .panel_compare import (
     compare_panel,
     default_panel_folds,
     default_panel_horizon,
+    some_without_mase,
 )
 from .record import jsonable
 
@@ -941,10 +942,7 @@ def _panel_future(
 def _panel_table(summary: pd.DataFrame) -> str:
     """The panel leaderboard, best mean MASE first, then the win shares."""
     wins = [c for c in summary.columns if str(c).startswith("wins vs ")]
-    # series with a MASE, where some scored series have none (constant)
-    apart = "mase_series" in summary and bool(
-        (summary["mase_series"] < summary["series"]).any()
-    )
+    apart = some_without_mase(summary)  # a column of the series with a MASE
     head = ("model", "series", *(("with MASE",) if apart else ()), "mean MASE")
     head += ("median MASE", "sMAPE", "MAE", "bias", "fit s")
     head += tuple(c.removeprefix("wins ") for c in wins) + ("",)

@@ -88,6 +88,7 @@ __all__ = [
     "compare_panel",
     "default_panel_folds",
     "default_panel_horizon",
+    "some_without_mase",
     "summary_table",
 ]
 
@@ -1393,6 +1394,15 @@ def _summary(
         record["fit_seconds"] = float(seconds.get(name, 0.0))
         records.append(record)
     return pd.DataFrame.from_records(records).set_index("model")
+
+
+def some_without_mase(summary: pd.DataFrame) -> bool:
+    """Whether some series a model scored have no MASE (constant before a fold),
+    so a summary's ``mase_series`` differs from its ``series`` and is worth a
+    column of its own (summaries stored before the column: False)."""
+    return "mase_series" in summary and bool(
+        (summary["mase_series"] < summary["series"]).any()
+    )
 
 
 def _nan_stat(stat: Callable[[np.ndarray], Any], values: np.ndarray) -> float:

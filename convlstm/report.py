@@ -47,6 +47,7 @@ from .narrative import (
     unscored_panel_text,
     unscored_text,
 )
+from .panel_compare import some_without_mase
 from .plots import forecast_figure
 from .record import networks_used, package_versions, record_to_json
 from .significance import format_p
@@ -386,8 +387,8 @@ def _panel_data_section(panel: pd.DataFrame, names: list[str]) -> str:
 def _panel_summary_table(result: Any) -> str:
     summary = result.summary
     columns = [("series", "Series", 0)]
-    if "mase_series" in summary and (summary["mase_series"] < summary["series"]).any():
-        columns.append(("mase_series", "With MASE", 0))  # some series constant
+    if some_without_mase(summary):
+        columns.append(("mase_series", "With MASE", 0))
     columns += [
         ("mean_mase", "Mean MASE", 4),
         ("median_mase", "Median MASE", 4),

@@ -13,6 +13,7 @@ import streamlit as st
 from convlstm import ConvLSTMError, DataError, narrative, plots
 from convlstm.data import infer_freq, without_closed
 from convlstm.models.persistence import load_bundle
+from convlstm.panel_compare import some_without_mase
 from convlstm.report import build_panel_report
 
 from .errors import show_error
@@ -181,8 +182,8 @@ def show_leaderboard(cmp: Any, panel: pd.DataFrame | None = None) -> None:
     (``panel``: the data, for the caveat on sMAPE near zero)."""
     st.subheader("Leaderboard")
     table = cmp.summary.drop(columns=["best"], errors="ignore")
-    if "mase_series" in table and (table["mase_series"] == table["series"]).all():
-        table = table.drop(columns="mase_series")  # every series scored has a MASE
+    if not some_without_mase(table):  # every series scored has a MASE
+        table = table.drop(columns="mase_series", errors="ignore")
     table.index = [("★ " if str(m) == cmp.best else "") + str(m) for m in table.index]
     number = st.column_config.NumberColumn
     config: dict[str, Any] = {
