@@ -836,6 +836,12 @@ def chosen_form_text(name: str, model: Any, backtest: bool = False) -> str | Non
             f", without the season of {m}: on {n} points its seasonal forms, "
             f"which fit {m - 1} more starting values, scored worse"
         )
+    if passed := list(state.get("passed_over_") or ()):
+        text += (
+            f"; it passed over {and_list(passed)}, of lower AICc, whose "
+            f"forecast{'s' if len(passed) > 1 else ''} went below zero on a series "
+            "that never does"
+        )
     return text
 
 

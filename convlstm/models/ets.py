@@ -71,7 +71,12 @@ class ETSForecaster(BaseForecaster):
     * **Candidates**: error additive or multiplicative, trend none or damped
       additive (with ``trend="A"``, or ``damped=False``, the undamped additive
       trend too), season none, additive or multiplicative; every combination is
-      fitted by maximum likelihood and the lowest AICc wins. As in R's
+      fitted by maximum likelihood and the lowest AICc wins, except that on a
+      series that never goes below zero a form whose forecast does is passed
+      over for the best form whose forecast does not (when one does not: a
+      damped trend fitted with its slope as quick as its level carries the last
+      year's drop of a yearly series of tourists below zero, where R's ``ets``
+      keeps the form of lowest AICc). As in R's
       ``ets(restrict=TRUE)``, additive errors never go with a multiplicative season
       (its variance can blow up). Multiplicative components are tried only on a
       strictly positive series.
@@ -113,6 +118,9 @@ class ETSForecaster(BaseForecaster):
             exponential smoothing by least squares was used instead.
         periods_: the seasonal periods used (in the model or decomposed).
         candidates_: ``{spec: AICc}`` of every candidate fitted.
+        passed_over_: the forms of lower AICc than the chosen one that were
+            passed over because their forecast went below zero on a series that
+            never does (usually empty).
     """
 
     display_name = "ETS"
@@ -170,9 +178,13 @@ class ETSForecaster(BaseForecaster):
 
         results = self._search(base, m)
         self._result = None
+        ranked = sorted(results.items(), key=lambda i: i[1][0])
+        self.passed_over_: list[str] = []
+        if x.min() >= 0 and x.max() > 0:
+            ranked, self.passed_over_ = self._above_zero_first(ranked, x.max())
         # Best first; a candidate whose full result (with standard errors) cannot
         # be built is dropped, as it was when every candidate got one.
-        for spec, (aicc, fitted) in sorted(results.items(), key=lambda i: i[1][0]):
+        for spec, (aicc, fitted) in ranked:
             self._result = _full_result(base, spec, m, fitted)
             if self._result is not None:
                 self.aicc_ = float(aicc)
@@ -185,6 +197,7 @@ class ETSForecaster(BaseForecaster):
             # ETS(A,N,N) point forecast, is always defined.
             _, level = ses(base)
             self._level = level
+            self.passed_over_ = []
             self.aicc_ = float("nan")
             spec = "ETS(A,N,N) by least squares"
             log.debug("ETS: no candidate fitted; falling back to %s", spec)
@@ -193,6 +206,30 @@ class ETSForecaster(BaseForecaster):
         self.index_ = y.index
         log.debug("ETS chose %s (AICc %.2f)", self.spec_, self.aicc_)
         return self
+
+    def _above_zero_first(
+        self, ranked: list[tuple[_Spec, tuple[float, Any]]], top: float
+    ) -> tuple[list[tuple[_Spec, tuple[float, Any]]], list[str]]:
+        """``ranked`` (best AICc first) with the forms of better AICc than the
+        best whose forecast stays at or above zero moved last: each of them
+        forecasts below zero (beyond round-off of the series' ``top`` value) a
+        series that never goes there; and those forms' names. Unchanged when
+        every form goes below zero."""
+        season = (
+            extend_seasonal(self.seasonal_components_, self.horizon)
+            if self.seasonal_components_
+            else 0.0
+        )
+        # Forecast best first, up to the first form that stays at or above zero
+        # (usually the best).
+        for i, (_, (_, fitted)) in enumerate(ranked):
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                path = np.asarray(fitted.forecast(self.horizon), float) + season
+            if path.min() >= -1e-9 * top:
+                passed = [str(spec) for spec, _ in ranked[:i]]
+                return [*ranked[i:], *ranked[:i]], passed
+        return ranked, []
 
     def _candidates(self, positive: bool, m: int) -> list[_Spec]:
         errors = ["A", "M"] if self.error == "Z" else [self.error]

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from convlstm import datasets
+from convlstm import datasets, narrative
 from convlstm.data import future_index
 from convlstm.errors import DataError, ParameterError
 from convlstm.models import ets, theta
@@ -147,6 +147,36 @@ def test_ets_records_the_chosen_model_and_candidates(y):
     assert re.fullmatch(r"ETS\([AM],(N|A|Ad),[NAM]\)", model.spec_)
     assert model.aicc_ == min(model.candidates_.values())
     assert model.periods_ == (12,)
+
+
+def _crash() -> pd.Series:
+    """Twenty years that rise and then fall fast: a damped trend whose slope
+    follows its level carries the fall below zero."""
+    values = np.r_[np.linspace(10, 100, 16), 95, 60, 20]
+    return pd.Series(values, index=pd.date_range("2000", periods=19, freq="YS"))
+
+
+def test_ets_passes_over_forms_that_forecast_below_zero_a_series_that_never_is():
+    y = _crash()
+    model = ETSForecaster(horizon=4).fit(y)
+    assert model.passed_over_
+    assert model.spec_ not in model.passed_over_
+    assert all(model.candidates_[s] < model.aicc_ for s in model.passed_over_)
+    assert (model.predict() >= 0).all()
+    text = narrative.chosen_form_text("ETS", model)
+    assert "it passed over ETS(" in text and "went below zero" in text
+    # a series that goes below zero keeps the form of lowest AICc
+    flipped = ETSForecaster(horizon=4).fit(y - 50)
+    assert flipped.passed_over_ == []
+    assert flipped.aicc_ == min(flipped.candidates_.values())
+    assert "passed over" not in narrative.chosen_form_text("ETS", flipped)
+
+
+def test_ets_keeps_the_best_form_when_every_form_forecasts_below_zero():
+    model = ETSForecaster(horizon=4, error="A", trend="A", damped=True).fit(_crash())
+    assert model.predict().min() < 0
+    assert model.passed_over_ == []
+    assert model.aicc_ == min(model.candidates_.values())
 
 
 def test_ets_chosen_trend_is_damped_and_a_forced_one_tries_both(y):
