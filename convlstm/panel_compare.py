@@ -90,6 +90,7 @@ __all__ = [
     "default_panel_horizon",
     "some_without_mase",
     "summary_table",
+    "unscored_series_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -471,10 +472,7 @@ def compare_panel(
     # which series take part in which fold
     min_train = first_fold_min_length(m)
     lengths = {name: len(y) for name, y in items}
-    in_fold = {
-        k: [s for s, n in lengths.items() if n - (folds - k + 1) * horizon >= min_train]
-        for k in range(1, folds + 1)
-    }
+    in_fold = _fold_members(lengths, folds, horizon, min_train)
     folds_of = {s: sum(s in members for members in in_fold.values()) for s in lengths}
     evaluated = [s for s, k in folds_of.items() if k]
     empty = sum(1 for k in in_fold if not in_fold[k])  # the earliest folds, if any
@@ -783,6 +781,54 @@ def _default_horizon(items: list[tuple[str, pd.Series]]) -> int:
 
     ordered = sorted(items, key=lambda item: len(item[1]))
     return default_horizon_folds(ordered[len(ordered) // 2][1])[0]
+
+
+def _fold_members(
+    lengths: dict[str, int], folds: int, horizon: int, min_train: int
+) -> dict[int, list[str]]:
+    """The series (by ``lengths``) long enough for each fold ``1..folds`` of a
+    backtest of ``horizon`` steps a fold that trains on ``min_train`` points
+    before its first fold."""
+    return {
+        k: [s for s, n in lengths.items() if n - (folds - k + 1) * horizon >= min_train]
+        for k in range(1, folds + 1)
+    }
+
+
+def unscored_series_text(
+    panel: pd.DataFrame, horizon: int | None = None, folds: int | None = None
+) -> str | None:
+    """What a run over all of a panel's series will leave out of its scores, said
+    before it trains: the series too short for even the last backtest fold (they
+    are forecast, not scored); None when every series is scored, or no series
+    is (0 folds: the run is a forecast only, as its own note says).
+
+    Args:
+        panel: the panel (long format).
+        horizon, folds: the run's; None for the panel's defaults
+            (:func:`default_panel_horizon`, :func:`default_panel_folds`).
+    """
+    items = split_panel(panel)
+    horizon = _default_horizon(items) if horizon is None else horizon
+    folds = default_panel_folds(panel, horizon) if folds is None else folds
+    if folds <= 0:
+        return None
+    min_train = first_fold_min_length(_freq_season(panel, items)[1])
+    lengths = {str(name): len(y) for name, y in items}
+    in_fold = _fold_members(lengths, folds, horizon, min_train)
+    scored = {s for members in in_fold.values() for s in members}
+    out = [s for s in lengths if s not in scored]
+    if not out or not scored:
+        return None
+    one = len(out) == 1
+    return (
+        f"{len(out):,} of the {len(lengths):,} series ({_listing(out)}) "
+        f"{'is' if one else 'are'} too short for even the last backtest fold of "
+        f"{plural(horizon, 'step')}, which needs {horizon + min_train} points "
+        f"({min_train} to train on and {horizon} to check): a run over all series "
+        f"forecasts {'it' if one else 'them'} but leaves {'it' if one else 'them'} "
+        "out of its scores."
+    )
 
 
 def _note_left_out(

@@ -14,8 +14,9 @@ from convlstm.data import TOTAL_NAME, panel_summary
 from convlstm.data.cells import format_time
 from convlstm.data.steps import frequency_words
 from convlstm.narrative import as_sentence
+from convlstm.panel_compare import unscored_series_text
 
-from .loaders import dataset_info, offers_total
+from .loaders import dataset_info, offers_total, panel_horizon_folds
 from .state import DEFAULT_DATASET, choose_column, mark_column_widgets, source
 from .text import escape_md, short_time, time_format
 
@@ -122,6 +123,8 @@ def panel_section(panel: pd.DataFrame) -> str:
             f"{len(dropped):,} series {were} too short to forecast and left out "
             "(listed under What the reader did)."
         )
+    if unscored := unscored_series_text(panel, *panel_horizon_folds(panel, source())):
+        st.info(unscored, icon=":material/short_text:")
     st.session_state["series"] = chosen
     mark_column_widgets()
     total = offers_total(panel)

@@ -164,6 +164,9 @@ def test_a_series_too_short_to_score_says_so_on_the_data_page(app: AppTest) -> N
     data = ("\n".join(rows) + "\n").encode()
     app.file_uploader(key="upload").set_value(("p.csv", data, "text/csv")).run()
     assert not any("too few to score" in i.value for i in app.info)
+    # the panel says which series a run over them all will not score
+    panel_note = [i.value for i in app.info if "last backtest fold" in i.value]
+    assert panel_note and panel_note[0].startswith("1 of the 4 series ('three')")
     app.selectbox(key="series").set_value("three").run()
     assert not app.exception, app.exception
     said = [i.value for i in app.info if "too few to score" in i.value]

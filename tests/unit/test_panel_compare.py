@@ -18,7 +18,13 @@ from convlstm import (
     make_model,
 )
 from convlstm.models.base import BaseForecaster
-from convlstm.panel_compare import ALL_SERIES, _fit_kwargs, _Progress
+from convlstm.panel_compare import (
+    ALL_SERIES,
+    _fit_kwargs,
+    _Progress,
+    default_panel_horizon,
+    unscored_series_text,
+)
 
 HORIZON, FOLDS = 3, 2
 LENGTHS = {"north": 40, "south": 30, "east": 17, "tiny": 9}
@@ -80,6 +86,22 @@ def test_short_series_are_left_out_with_a_note(result):
     assert "fold 1/2 leaves out 1 series" in text and "'east'" in text
     # the future covers every series a model can fit, the short ones too
     assert "tiny" in set(result.future.loc[result.future["model"] == "Naive", "series"])
+
+
+def test_the_series_a_run_leaves_unscored_are_said_before_it_trains(result):
+    # the same series as the run's own note, before any training
+    text = unscored_series_text(_panel(), HORIZON, FOLDS)
+    assert text.startswith("1 of the 4 series ('tiny') is too short")
+    assert "needs 16 points (13 to train on and 3 to check)" in text
+    scored = set(result.per_series["series"])
+    assert scored == {"north", "south", "east"}
+    # every series scored, or none (a forecast only): nothing to say
+    assert unscored_series_text(_panel({"north": 40, "south": 30}), 3, 2) is None
+    assert unscored_series_text(_panel(), HORIZON, 0) is None
+    # the panel's defaults when none are given
+    assert unscored_series_text(_panel()) == unscored_series_text(
+        _panel(), default_panel_horizon(_panel()), None
+    )
 
 
 def test_folds_no_series_reaches_are_dropped_and_said():
