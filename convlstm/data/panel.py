@@ -51,6 +51,7 @@ from .series import (
     zero_shares,
 )
 from .steps import (
+    AGGREGATIONS,
     MAX_EMPTY_SHARE,
     WHERE_TO_CHOOSE,
     check_agg,
@@ -157,6 +158,7 @@ def to_panel(
     df, ids = _id_columns(df, time_col, value_col, id_cols, notes, step)
     names, value_cols = _layout(df, time_col, value_col, ids, notes)
     df, names = _stray_rows(df, names, ids, time_col, notes)
+    _note_unsplit(df, time_col, ids, value_cols, agg, notes)
     local = on_local_clock(step)
     long = _long_rows(df, time_col, names, value_cols, notes, local=local)
     long = combine_panel_rows(
@@ -718,6 +720,56 @@ def _layout(
 #: Rows without an id fewer than this share of a named series' (the median's)
 #: are stray rows, not a series of their own.
 STRAY_SHARE = 0.5
+
+
+def _note_unsplit(
+    df: pd.DataFrame,
+    time_col: str,
+    ids: list[str],
+    value_cols: list[str],
+    agg: str,
+    notes: list[str],
+) -> None:
+    """A note when the rows that one series holds at one time differ in a text
+    column that is not an id column (a product under each store whose id was
+    left out): their values are combined by ``agg``, which may not be what the
+    user meant, so the note says how to get their total or each one apart."""
+    keys = [*ids, time_col]
+    dup = df.duplicated(keys, keep=False).to_numpy()
+    if not dup.any():
+        return
+    rows = df.loc[dup]
+    split = []
+    for c in df.columns:
+        if c in keys or c in value_cols or pd.api.types.is_numeric_dtype(df[c]):
+            continue
+        varies = rows.groupby(keys, sort=False, dropna=False)[c].nunique(dropna=True)
+        if (varies > 1).any():
+            split.append(c)
+    if not split:
+        return
+
+    def shown(c: str) -> str:
+        values = list(dict.fromkeys(rows[c].dropna().astype(str)))
+        listed = ", ".join(quote(v) for v in values[:3])
+        more = f" and {len(values) - 3:,} more" if len(values) > 3 else ""
+        return f"{quote(c)} ({listed}{more})"
+
+    one = len(split) == 1
+    total = (
+        ""
+        if agg == "sum"
+        else "; for their total, combine them by sum (agg=..., --agg, or Rows in "
+        "one step on the Data page)"
+    )
+    notes.append(
+        f"the rows of {'a series' if ids else 'the series'} at one time differ in "
+        f"{and_list(shown(c) for c in split[:3])}, which "
+        f"{'is not an id column' if one else 'are not id columns'}: their values "
+        f"were {AGGREGATIONS[agg]}{total}; to forecast each apart, add "
+        f"{'it' if one else 'them'} to the id columns (id_cols=..., --id-col, or "
+        "Series id columns on the Data page)"
+    )
 
 
 def _stray_rows(

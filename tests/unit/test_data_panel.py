@@ -88,6 +88,31 @@ def test_several_id_columns_are_joined(tmp_path):
     assert panel["series"].nunique() == 6
 
 
+def test_a_column_left_out_of_the_ids_that_splits_rows_is_named(tmp_path):
+    # two products under each store: with only 'store' as the id, each store's
+    # rows at one time hold both products, and the note says how to get their
+    # total or each product apart
+    df = pd.concat(
+        [
+            _long(n=10).assign(product=p, sales=v)
+            for p, v in (("apples", 100), ("pears", 10))
+        ]
+    )
+    df = read_csv(df.to_csv(index=False))
+    panel = to_panel(df, id_cols=["store"])
+    assert set(panel["value"]) == {55.0}
+    said = [n for n in panel.attrs["notes"] if "differ in 'product'" in n]
+    assert said and "('apples', 'pears'), which is not an id column" in said[0]
+    assert "averaged; for their total, combine them by sum" in said[0]
+    summed = to_panel(df, id_cols=["store"], agg="sum")
+    assert set(summed["value"]) == {110.0}
+    said = [n for n in summed.attrs["notes"] if "differ in 'product'" in n]
+    assert said and "were summed;" in said[0] and "by sum" not in said[0]
+    # with both ids nothing is combined, so nothing is said
+    both = to_panel(df, id_cols=["store", "product"])
+    assert not any("differ in" in n for n in both.attrs["notes"])
+
+
 def test_integer_ids_and_a_weekday_column(tmp_path):
     df = _long().assign(store_id=lambda d: d["store"].map({"a": 1, "b": 2, "c": 3}))
     df["weekday"] = pd.to_datetime(df["date"]).dt.day_name()
