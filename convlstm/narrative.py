@@ -822,7 +822,13 @@ def chosen_form_text(name: str, model: Any, backtest: bool = False) -> str | Non
         else ""
     )
     if "method_" in state and "order_" in state:
-        return f"{name} chose {state['method_']} by AICc{where}"
+        text = f"{name} chose {state['method_']} by AICc{where}"
+        if state.get("log_for_sign_"):
+            text += (
+                "; on log, since on the original scale its forecast went below "
+                "zero on a series that never does"
+            )
+        return text
     if "theta_" in state and "periods_" in state:
         return _theta_season_text(name, model, where)
     if "candidates_" not in state or "spec_" not in state:

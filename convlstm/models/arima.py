@@ -101,7 +101,10 @@ class ARIMAForecaster(BaseForecaster):
       amplitude grows with its level (the log of each season's spread rises with the
       log of its mean, slope > 0.5, over a level change of 25% or more) is modelled
       on the log scale; forecasts are back-transformed with ``exp`` (median
-      forecast). ``"log"`` / ``"none"`` force the choice.
+      forecast). A positive series whose forecast on the original scale goes
+      below zero is fitted again on the log scale, where it cannot (a yearly
+      series of tourists whose last year fell by half was forecast below zero).
+      ``"log"`` / ``"none"`` force the choice.
     * **Short season** (one season of at most 24 steps, e.g. monthly 12, quarterly
       4): one seasonal difference if the STL seasonal strength exceeds 0.64, then
       ordinary differences until a KPSS test (5%) no longer rejects stationarity
@@ -135,6 +138,9 @@ class ARIMAForecaster(BaseForecaster):
         seasonal_order_: the chosen ``(P, D, Q, m)``; ``(0, 0, 0, 0)`` when the
             season is not modelled by SARIMA.
         transform_: ``"log"`` or ``"none"``.
+        log_for_sign_: True when ``transform="auto"`` took the log scale because
+            the forecast on the original scale went below zero on a positive
+            series.
         periods_: the seasonal periods used.
         method_: a readable description, e.g. ``"SARIMA(0,1,1)(0,1,1)[12] on log"``.
         aicc_: the AICc (conditional sum of squares) of the chosen model; NaN when
@@ -189,6 +195,25 @@ class ARIMAForecaster(BaseForecaster):
                 "transform='log' needs a strictly positive series; this one has "
                 f"{int((x <= 0).sum())} values <= 0 (use transform='none')"
             )
+        self.index_ = y.index
+        self.log_for_sign_ = False
+        self._fit_on(x, periods, transform)
+        if (
+            self.transform == "auto"
+            and transform == "none"
+            and x.min() > 0
+            and self.predict().min() < -1e-9 * x.max()
+        ):
+            # a positive series forecast below zero: on the log scale the
+            # forecast stays positive
+            self._fit_on(x, periods, "log")
+            self.log_for_sign_ = True
+        log.debug("ARIMA chose %s (AICc %.2f)", self.method_, self.aicc_)
+        return self
+
+    def _fit_on(self, x: np.ndarray, periods: tuple[int, ...], transform: str) -> None:
+        """Choose the differencing and orders for ``x`` on the scale of
+        ``transform`` ("log" or "none") and fit them."""
         z = np.log(x) if transform == "log" else x.copy()
         # Tiny values (1e-300) make squared residuals underflow, so every candidate
         # scores the same and the fit collapses to zero: work at unit scale. A power
@@ -265,9 +290,6 @@ class ARIMAForecaster(BaseForecaster):
         self.transform_ = transform
         self.periods_ = tuple(periods)
         self.aicc_ = arma.aicc
-        self.index_ = y.index
-        log.debug("ARIMA chose %s (AICc %.2f)", self.method_, arma.aicc)
-        return self
 
     def _periods(self, index: pd.DatetimeIndex, x: np.ndarray) -> tuple[int, ...]:
         season = check_season_length(self.season_length)

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from convlstm import narrative
 from convlstm.errors import DataError, ParameterError
 from convlstm.models.arima import ARIMAForecaster, _difference, _integrate
 
@@ -44,6 +45,27 @@ def test_transform_none_is_respected_and_log_needs_positive():
         ARIMAForecaster(transform="log").fit(y - 1000)
     with pytest.raises(ParameterError, match="transform"):
         ARIMAForecaster(transform="boxcox").fit(y)
+
+
+def _crash(shift: float = 0.0) -> pd.Series:
+    """Twenty years that rise and then fall fast."""
+    values = np.r_[np.linspace(10, 100, 16), 95, 60, 20] + shift
+    return pd.Series(values, index=pd.date_range("2000", periods=19, freq="YS"))
+
+
+def test_a_positive_series_forecast_below_zero_is_fitted_again_on_log():
+    y = _crash()
+    assert ARIMAForecaster(horizon=4, transform="none").fit(y).predict().min() < 0
+    m = ARIMAForecaster(horizon=4).fit(y)
+    assert m.log_for_sign_ and m.transform_ == "log" and m.method_.endswith("on log")
+    assert (m.predict() > 0).all()
+    text = narrative.chosen_form_text("ARIMA", m)
+    assert text.endswith("went below zero on a series that never does")
+    # a series that goes below zero keeps its scale, and so does a forced one
+    flipped = ARIMAForecaster(horizon=4).fit(_crash(-50))
+    assert not flipped.log_for_sign_ and flipped.transform_ == "none"
+    assert "below zero" not in narrative.chosen_form_text("ARIMA", flipped)
+    assert not ARIMAForecaster(horizon=4, transform="none").fit(y).log_for_sign_
 
 
 def test_multiple_long_seasons_use_mstl():
