@@ -38,6 +38,7 @@ from .data import (
     freq_of,
     future_index,
     natural_order,
+    series_of,
     short_cycle_note,
     split_panel,
     stale_series_note,
@@ -737,7 +738,7 @@ def default_panel_horizon(panel: pd.DataFrame) -> int:
     Raises:
         DataError: not a panel, or an empty one.
     """
-    return _default_horizon(split_panel(panel))
+    return _horizon_of(_panel_shape(panel)[1])
 
 
 def default_panel_folds(panel: pd.DataFrame, horizon: int | None = None) -> int:
@@ -754,10 +755,9 @@ def default_panel_folds(panel: pd.DataFrame, horizon: int | None = None) -> int:
     Raises:
         DataError: not a panel, or an empty one.
     """
-    items = split_panel(panel)
-    horizon = _default_horizon(items) if horizon is None else horizon
-    season = _freq_season(panel, items)[1]
-    lengths = sorted(len(y) for _, y in items)
+    sizes, middle, season = _panel_shape(panel)
+    horizon = _horizon_of(middle) if horizon is None else horizon
+    lengths = sorted(sizes.values())
     if lengths[-1] < horizon + first_fold_min_length(season):
         return 0
     median = lengths[len(lengths) // 2]
@@ -777,18 +777,41 @@ def _freq_season(
 
 
 def _default_horizon(items: list[tuple[str, pd.Series]]) -> int:
+    ordered = sorted(items, key=lambda item: len(item[1]))
+    return _horizon_of(ordered[len(ordered) // 2][1])
+
+
+def _horizon_of(y: pd.Series) -> int:
+    """The default horizon of a panel whose median-length series is ``y``."""
     from .datasets import default_horizon_folds
 
-    ordered = sorted(items, key=lambda item: len(item[1]))
-    return default_horizon_folds(ordered[len(ordered) // 2][1])[0]
+    return default_horizon_folds(y)[0]
+
+
+def _panel_shape(panel: pd.DataFrame) -> tuple[dict[str, int], pd.Series, int]:
+    """A panel's series lengths (by name, in :func:`split_panel`'s order), its
+    median-length series (as :func:`_default_horizon` picks it) and its season,
+    without splitting every series when the panel knows its frequency (the Data
+    page asks on every rerun: 10,000 series took seconds to split)."""
+    columns = {"series", "time", "value"}
+    if not panel.attrs.get("freq") or panel.empty or not columns <= set(panel):
+        items = split_panel(panel)  # raises for a frame that is no panel
+        lengths = {name: len(y) for name, y in items}
+        middle = sorted(items, key=lambda item: len(item[1]))[len(items) // 2][1]
+        return lengths, middle, _freq_season(panel, items)[1]
+    sizes = panel["series"].astype(str).value_counts(sort=False)
+    lengths = {name: int(sizes[name]) for name in sorted(sizes.index)}
+    ordered = sorted(lengths, key=lengths.__getitem__)
+    middle = series_of(panel, ordered[len(ordered) // 2])
+    return lengths, middle, _freq_season(panel, [])[1]
 
 
 def _fold_members(
     lengths: dict[str, int], folds: int, horizon: int, min_train: int
 ) -> dict[int, list[str]]:
     """The series (by ``lengths``) long enough for each fold ``1..folds`` of a
-    backtest of ``horizon`` steps a fold that trains on ``min_train`` points
-    before its first fold."""
+    backtest of ``horizon`` steps a fold, whose first fold trains on at least
+    ``min_train`` points."""
     return {
         k: [s for s, n in lengths.items() if n - (folds - k + 1) * horizon >= min_train]
         for k in range(1, folds + 1)
@@ -808,13 +831,12 @@ def unscored_series_text(
         horizon, folds: the run's; None for the panel's defaults
             (:func:`default_panel_horizon`, :func:`default_panel_folds`).
     """
-    items = split_panel(panel)
-    horizon = _default_horizon(items) if horizon is None else horizon
+    lengths, middle, season = _panel_shape(panel)
+    horizon = _horizon_of(middle) if horizon is None else horizon
     folds = default_panel_folds(panel, horizon) if folds is None else folds
     if folds <= 0:
         return None
-    min_train = first_fold_min_length(_freq_season(panel, items)[1])
-    lengths = {str(name): len(y) for name, y in items}
+    min_train = first_fold_min_length(season)
     in_fold = _fold_members(lengths, folds, horizon, min_train)
     scored = {s for members in in_fold.values() for s in members}
     out = [s for s in lengths if s not in scored]
