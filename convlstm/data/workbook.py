@@ -125,7 +125,7 @@ def workbook_text(
     except Exception as exc:  # a damaged part found while opening (zlib, XML...)
         raise _damaged(what, exc) from None
     try:
-        rows, names, best, extra = _read_sheets(book, sheet, max_cells, what)
+        rows, names, best, extra, dated = _read_sheets(book, sheet, max_cells, what)
     except DataError:
         raise
     except Exception as exc:  # a damaged part found while reading (xlrd...)
@@ -148,7 +148,7 @@ def workbook_text(
             "the sheet asked for"
             if sheet is not None
             else "the sheet with dates and the most numbers"
-            if _dates_in(rows) >= _DATED_SHEET
+            if dated
             else "the sheet with the most numbers"
         )
         notes[0] += (
@@ -169,10 +169,11 @@ def _damaged(what: str, exc: Exception) -> DataError:
 
 def _read_sheets(
     book: Any, sheet: str | None, max_cells: int, what: str
-) -> tuple[list[list[str]], list[str], int, list[str]]:
+) -> tuple[list[list[str]], list[str], int, list[str], bool]:
     """The rows of the data sheet (``sheet``, or the one with the most
-    numbers), the sheets' names, the data sheet's position among them, and
-    notes on it (formulas saved without their values).
+    numbers), the sheets' names, the data sheet's position among them, notes
+    on it (formulas saved without their values), and whether it was chosen as
+    a sheet of dates (False for ``sheet``).
 
     Raises:
         DataError: no sheet, no sheet ``sheet``, or the data sheet's numbers
@@ -189,6 +190,7 @@ def _read_sheets(
             )
         best = names.index(sheet)
         rows = _sheet_rows(book, best, max_cells, what)
+        dated_best = False
     else:
         read = [_sheet_rows(book, i, max_cells, what) for i in range(len(names))]
         counts = [_numbers_in(r) for r in read]
@@ -196,7 +198,7 @@ def _read_sheets(
         # table in front of the data)
         dated = [_dates_in(r) >= _DATED_SHEET for r in read]
         best = max(range(len(read)), key=lambda i: (dated[i], counts[i], -i))
-        rows = read[best]
+        rows, dated_best = read[best], dated[best]
     unsaved = getattr(book, "unsaved_formulas", lambda i: 0)(best)
     if unsaved:
         words = (
@@ -209,8 +211,8 @@ def _read_sheets(
         fix = "open the workbook in Excel or LibreOffice and save it, to store them"
         if unsaved >= _numbers_in(rows):  # most of the numbers are missing
             raise DataError(f"{words}; {fix}")
-        return rows, names, best, [f"{words} ({fix})"]
-    return rows, names, best, []
+        return rows, names, best, [f"{words} ({fix})"], dated_best
+    return rows, names, best, [], dated_best
 
 
 # ---------------------------------------------------------------- the books
