@@ -696,8 +696,14 @@ def _marker_repairs(strip: str | None, n_strip: int) -> list[str]:
     return []
 
 
-def column_values(raw: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
+def column_values(
+    raw: pd.Series, name: str, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, list[str]]:
     """Float values of the value column (NaN for missing cells) and notes.
+
+    ``rows`` marks the rows whose values are the series' (the rows with a time;
+    None: all): only they judge which values are missing-value markers, so a
+    subtotal row's sum does not hide a -999 among the values.
 
     Raises:
         DataError: the column holds dates, mostly cells that are not numbers,
@@ -726,7 +732,7 @@ def column_values(raw: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
         notes.extend(number_notes(name, style, repairs))
         notes.extend(_bad_cells(raw, name, values, bad))
     _check_magnitude(raw, name, values)
-    values, marked = missing_markers(values)
+    values, marked = missing_markers(values, rows)
     if marked:
         notes.append(f"column {quote(name)}: {marked}")
     return values, notes
@@ -740,9 +746,12 @@ def _all_nines(value: float) -> bool:
     return len(digits) >= 2 and set(digits) == {"9"}
 
 
-def missing_markers(values: np.ndarray) -> tuple[np.ndarray, str | None]:
+def missing_markers(
+    values: np.ndarray, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, str | None]:
     """``values`` with its missing-value markers read as missing (NaN), and a
-    note on them (None when it has none).
+    note on them (None when it has none); with ``rows`` (a mask), only those
+    values are judged and changed.
 
     A marker is a value written with nines alone (:func:`_all_nines`: -999,
     -99.99, 9999), or a negative whole hundred written at least twice (-200, as
@@ -752,7 +761,8 @@ def missing_markers(values: np.ndarray) -> tuple[np.ndarray, str | None]:
     A 99 among percentages, or a 999 among prices of 900 to 1100, is a value.
     At least 8 other values are needed to tell.
     """
-    finite = values[np.isfinite(values)]
+    judged = np.ones(len(values), bool) if rows is None else np.asarray(rows, bool)
+    finite = values[np.isfinite(values) & judged]
     if finite.size < 9:
         return values, None
     distinct = np.unique(finite)
@@ -782,7 +792,7 @@ def missing_markers(values: np.ndarray) -> tuple[np.ndarray, str | None]:
     far = nines[(nines < low - span) | (nines > high + span)]
     if not far.size:
         return values, None
-    hit = np.isin(values, far)
+    hit = np.isin(values, far) & judged
     shown = ", ".join(f"{v:g}" for v in far[:3])
     if len(far) > 3:
         shown += f" and {len(far) - 3} more"

@@ -1108,9 +1108,9 @@ def parse_rows(
     """
     times, time_notes = parse_times(times_raw, time_name, groups, local=local)
     notes.extend(n for n in time_notes if n not in notes)  # once per wide table
-    values, value_notes = column_values(df[value_col], value_col)
-    notes.extend(value_notes)
     has_time = ~np.asarray(times.isna())
+    values, value_notes = column_values(df[value_col], value_col, has_time)
+    notes.extend(value_notes)
     if not has_time.all():
         dropped = ~has_time
         if any(n.endswith(TOTALS_LEFT_OUT) for n in time_notes):

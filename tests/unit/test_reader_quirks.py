@@ -1865,6 +1865,22 @@ def test_one_negative_hundred_among_readings_is_a_value_not_a_marker():
     assert missing_markers(values)[1] is None  # within the values' own range
 
 
+def test_subtotal_rows_among_the_times_do_not_hide_a_marker():
+    # "Total 2017" under each December sums its year (about 3,600): with those
+    # sums among the values a -999 was not far outside them and was kept
+    lines = ["month,sales"]
+    for year in (2017, 2018, 2019):
+        values = [100.0 + 30 * ((m * 7 + year) % 12) for m in range(12)]
+        if year == 2018:
+            values[5] = -999
+        lines += [f"{year}-{m + 1:02d},{v:g}" for m, v in enumerate(values)]
+        lines.append(f"Total {year},{sum(v for v in values if v > 0):g}")
+    y = to_series(read_csv("\n".join(lines) + "\n"))
+    assert len(y) == 36 and y.min() >= 100
+    said = [n for n in y.attrs["notes"] if "as missing" in n]
+    assert said and "1 cell of -999" in said[0] and "(first at row 20)" in said[0]
+
+
 def test_bls_year_and_period_codes_are_months_without_the_annual_average():
     rows = []
     for year in (2021, 2022):
