@@ -757,6 +757,11 @@ def default_panel_folds(panel: pd.DataFrame, horizon: int | None = None) -> int:
     """
     sizes, middle, season = _panel_shape(panel)
     horizon = _horizon_of(middle) if horizon is None else horizon
+    return _default_folds(sizes, season, horizon)
+
+
+def _default_folds(sizes: dict[str, int], season: int, horizon: int) -> int:
+    """:func:`default_panel_folds` of a panel whose series have ``sizes``."""
     lengths = sorted(sizes.values())
     if lengths[-1] < horizon + first_fold_min_length(season):
         return 0
@@ -833,7 +838,7 @@ def unscored_series_text(
     """
     lengths, middle, season = _panel_shape(panel)
     horizon = _horizon_of(middle) if horizon is None else horizon
-    folds = default_panel_folds(panel, horizon) if folds is None else folds
+    folds = _default_folds(lengths, season, horizon) if folds is None else folds
     if folds <= 0:
         return None
     min_train = first_fold_min_length(season)
