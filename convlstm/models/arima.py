@@ -47,6 +47,9 @@ _MAX_SARIMA_WORK = 24 * 2000
 _MAX_ARIMA_POINTS = 2000
 # Seasonal strength above which one seasonal difference is taken (as in R's nsdiffs).
 _SEASONAL_STRENGTH = 0.64
+# Fewest points KPSS decides a difference on, and under how many it uses no lags.
+_KPSS_MIN_POINTS = 5
+_KPSS_SHORT = 11
 # Series whose largest absolute value is below this are fitted at unit scale.
 _SMALL = 1e-3
 
@@ -108,8 +111,9 @@ class ARIMAForecaster(BaseForecaster):
     * **Short season** (one season of at most 24 steps, e.g. monthly 12, quarterly
       4): one seasonal difference if the STL seasonal strength exceeds 0.64, then
       ordinary differences until a KPSS test (5%) no longer rejects stationarity
-      (at most ``d + D = 2``), then a Hyndman-Khandakar style stepwise search over
-      SARIMA ``(p, d, q)(P, D, Q)[m]`` with ``p, q <= max_p, max_q``, ``P, Q <= 1``
+      (at most ``d + D = 2``; tested from 5 points, without lags under 11),
+      then a Hyndman-Khandakar style stepwise search over SARIMA
+      ``(p, d, q)(P, D, Q)[m]`` with ``p, q <= max_p, max_q``, ``P, Q <= 1``
       and an optional constant, minimising AICc. Candidates are scored by fast
       conditional-sum-of-squares fits (scipy); the winner is re-estimated by
       exact maximum likelihood with statsmodels' SARIMAX on the differenced
@@ -350,10 +354,11 @@ def wants_log(x: np.ndarray, m: int) -> bool:
 
 
 def _ndiffs(z: np.ndarray, *, max_d: int) -> int:
-    """Ordinary differences needed before KPSS (5%) stops rejecting stationarity."""
+    """Ordinary differences needed before KPSS (5%) stops rejecting stationarity
+    (tested down to ``_KPSS_MIN_POINTS`` points; see :func:`_kpss_p_value`)."""
     d = 0
     w = z
-    while d < max_d and len(w) > 10 and not _flat(w):
+    while d < max_d and len(w) >= _KPSS_MIN_POINTS and not _flat(w):
         if _kpss_p_value(w) >= 0.05:
             break
         d += 1
@@ -374,7 +379,13 @@ def _kpss_p_value(w: np.ndarray) -> float:
     KPSS does not depend on location or scale, so ``w`` is centred and scaled to
     unit range first: on values like 1e-300 the squared residuals underflow to 0,
     and on a long flat stretch the automatic bandwidth divides 0 by 0. If the
-    automatic bandwidth still fails, the fixed (Schwert) one is used.
+    automatic bandwidth still fails, the fixed (Schwert) one is used. Under
+    ``_KPSS_SHORT`` points no autocorrelation is corrected for (no lags): a
+    bandwidth read off a handful of points is noise. On 200 draws each of 5 to 10
+    points, the test without lags rejected white noise in 2% to 6% of draws and a
+    line with noise of half its step in 84% (5 points) to 100% (from 6); the
+    automatic bandwidth rejected white noise in up to 31% and the line in 3% to
+    12% under 8 points.
     """
     from statsmodels.tsa.stattools import kpss
 
@@ -383,7 +394,7 @@ def _kpss_p_value(w: np.ndarray) -> float:
     if not (np.isfinite(spread) and spread > 0):
         return 1.0
     u = u / spread
-    for nlags in ("auto", "legacy"):
+    for nlags in ("auto", "legacy") if len(u) >= _KPSS_SHORT else (0,):
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")

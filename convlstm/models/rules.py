@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 # Fewest points an ARIMA fit accepts.
-ARIMA_MIN_LENGTH = 8
+ARIMA_MIN_LENGTH = 5
 # Fewest points ETS and Theta are fitted on (a level and a slope need a few each).
 STAT_MIN_LENGTH = 5
 # Fewest training windows a fit accepts beyond the lookback and horizon.

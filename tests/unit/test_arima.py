@@ -133,6 +133,32 @@ def test_too_short():
         ARIMAForecaster().fit(y)
 
 
+@pytest.mark.parametrize("n", [5, 7, 10])
+def test_a_short_trend_is_differenced(n):
+    # under 11 points KPSS used to be skipped: a clear line got a mean model,
+    # forecast back at its middle (Tourism's yearly series have 7 to 10 points)
+    t = np.arange(n)
+    y = pd.Series(
+        100 + 5.0 * t + np.random.default_rng(n).normal(0, 1, n),
+        index=pd.date_range("2000", periods=n, freq="YS"),
+    )
+    m = ARIMAForecaster(horizon=4).fit(y)
+    assert m.order_[1] >= 1, m.method_
+    assert m.predict().min() > y.iloc[-3]
+
+
+def test_short_noise_mostly_keeps_its_level():
+    # the test without lags keeps its size on a few points: white noise of 8
+    # points is differenced in about 5% of draws (31% with the automatic lags)
+    rng = np.random.default_rng(0)
+    idx = pd.date_range("2000", periods=8, freq="YS")
+    orders = [
+        ARIMAForecaster(horizon=2).fit(pd.Series(rng.normal(10, 1, 8), idx)).order_[1]
+        for _ in range(40)
+    ]
+    assert sum(d > 0 for d in orders) <= 6
+
+
 def test_same_data_gives_the_same_arima_forecast_whatever_the_memory_layout():
     # The CSS estimates vary in their last digits with memory layout, and the flat
     # likelihood of an ARMA(2,3)(1,1) fit used to turn that into forecasts 1%

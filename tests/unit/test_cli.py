@@ -396,18 +396,18 @@ def test_a_series_too_short_for_a_backtest_defaults_to_a_forecast_only(
 def test_compare_and_report_forecast_a_tiny_upload_unscored(tmp_path):
     # 5 months: refused before; now a forecast only, with why there are no scores
     csv = _monthly_csv(tmp_path / "tiny.csv", 5)
-    models = ["--models", "ets", "naive", "arima", "--quiet"]
+    models = ["--models", "ets", "naive", "arima", "seasonal naive", "--quiet"]
     code, out, err = run(["compare", "--csv", str(csv), *models])
     assert code == 0, err
     assert "5 points, 3 steps ahead" in out
     assert "a forecast only, unscored: The series has 5 points" in out
-    assert out.splitlines()[2].split() == ["timestamp", "ETS", "Naive"]
+    assert out.splitlines()[2].split() == ["timestamp", "ETS", "Naive", "ARIMA"]
     assert len(out.splitlines()) == 3 + 3
-    assert "note: ARIMA left out: needs at least 8 points" in err
+    assert "note: Seasonal naive left out: needs at least 12 points" in err
     code, out, err = run(["compare", "--csv", str(csv), *models, "--json"])
     payload = json.loads(out)
     assert payload["scored"] is False and payload["folds"] == 0
-    assert payload["best"] is None and len(payload["future"]) == 6
+    assert payload["best"] is None and len(payload["future"]) == 9  # 3 models x 3
     report = tmp_path / "r.html"
     code, _, err = run(["report", "--csv", str(csv), *models, "--out", str(report)])
     assert code == 0, err
