@@ -337,13 +337,14 @@ def test_a_tiny_upload_gets_a_forecast_only_unscored(
     csv = "month,sales\n" + "".join(
         f"2021-{i + 1:02d}-01,{100 + 3 * i}\n" for i in range(6)
     )
-    upload_and_train(app, wait_for_training, csv, ["ETS", "Naive", "ARIMA"])
+    models = ["ETS", "Naive", "ARIMA", "Seasonal naive"]
+    upload_and_train(app, wait_for_training, csv, models)
     assert app.number_input(key="folds").value == 0
     assert metrics_table(app) is None  # nothing scored, so no scores table
     assert any(i.value.startswith("**A forecast only") for i in app.info)
     assert any("has 6 points; scoring the models needs" in i.value for i in app.info)
-    assert any(w.value.startswith("ARIMA left out") for w in app.warning)
-    assert set(future_picker(app).options) == {"ETS", "Naive"}
+    assert any(w.value.startswith("Seasonal naive left out") for w in app.warning)
+    assert set(future_picker(app).options) == {"ETS", "Naive", "ARIMA"}
     table = next(d.value for d in app.dataframe if "forecast" in d.value.columns)
     assert len(table) == app.number_input(key="horizon").value
     assert not any(c.startswith(("lower_", "upper_")) for c in table.columns)
