@@ -69,9 +69,11 @@ _TIME_NAME = re.compile(
     r"日期|时间|時間|年份|月份|年月|季度|날짜|일자|日付)s?$"
 )
 # Words inside a column name that suggest time ("order_date", "Period end",
-# "交易日期").
+# "交易日期"); not inside words that only spell them ("Candidates", "validated",
+# "mandate", "consolidated").
 _TIME_WORD = re.compile(
-    r"date|time|stamp|period|epoch|unix|datum|fecha|zeitstempel|日期|时间|時間|日付|날짜"
+    r"(?<!candi)(?<!vali)(?<!man)(?<!accommo)(?<!consoli)(?<!liqui)date|time|stamp|"
+    r"period|epoch|unix|datum|fecha|zeitstempel|日期|时间|時間|日付|날짜"
 )
 
 

@@ -55,8 +55,13 @@ def pick_time_column(df: pd.DataFrame, value_col: str | None) -> tuple[str, list
         cols.sort(key=lambda c: _one_value(df[c]))
     named = [c for c in cols if is_time_name(c)]
     named += [c for c in cols if c not in named and has_time_word(c)]
+    # dates first: a column of years found by a word of its name ("Candidates"
+    # holding 1000-2999) does not outrank one of dates ("Last update")
+    dated = next((c for c in named if looks_like_dates(df[c])), None)
+    if dated is not None:
+        return dated, [f"picked column {quote(dated)} as time"]
     for c in named:
-        if looks_like_dates(df[c]) or is_year_column(df[c]):
+        if is_year_column(df[c]):
             return c, [f"picked column {quote(c)} as time"]
         if pd.api.types.is_integer_dtype(df[c].dtype):
             with contextlib.suppress(DataError):  # e.g. 20200131 (YYYYMMDD)
@@ -182,7 +187,21 @@ _DOY_NAMES = (
     "julian day",
     "julian_day",
 )
-_DAY_NAMES = ("day", "days", "tag", "jour", "dia", "día")
+_DAY_NAMES = (
+    "day",
+    "days",
+    "dy",
+    "dd",
+    "dom",
+    "mday",
+    "day of month",
+    "day_of_month",
+    "dayofmonth",
+    "tag",
+    "jour",
+    "dia",
+    "día",
+)
 _HOUR_NAMES = (
     "hour",
     "hr",
@@ -244,6 +263,15 @@ def combine_time_columns(
         out = _join_year_month(df, years[0], months[0], days[0] if days else None)
         if out is not None:
             parts, joined = out
+            if len(parts) == 3:  # whole days: an hour column, if any, dates the hours
+                rest = [c for c in cols if c not in parts]
+                hours = _hour_columns(df, rest, lower)
+                if hours:
+                    part, (clock, note) = next(iter(hours.items()))
+                    joined = joined + " " + clock.reset_index(drop=True)
+                    parts = [*parts, part]
+                    if note:
+                        notes.append(note)
             return _with_joined(df, parts, joined, notes)
     if years:
         coded = _join_bls_period(df, years[0], cols, lower, notes)
@@ -259,7 +287,7 @@ def combine_time_columns(
             joined = None if part is None else join(df, years[0], part)
             if joined is not None:
                 return _with_joined(df, [years[0], part], joined, notes)
-    clocks = [c for c in cols if _is_clock_column(df[c])]
+    clocks = [c for c in cols if _is_clock_column(df[c]) or _hhmm(df[c]) is not None]
     hours = {} if clocks else _hour_columns(df, cols, lower)
     periods = {} if clocks or hours else _period_columns(df, cols, lower)
     if not clocks and not hours and not periods:
@@ -269,15 +297,22 @@ def combine_time_columns(
             continue
         if pd.api.types.is_numeric_dtype(df[c].dtype):
             continue
-        if not (is_time_name(c) or has_time_word(c)) or not df[c].duplicated().any():
+        # a column of dates named otherwise ("dteday") is joined to hours or
+        # periods found by their names; to clock times only when named so
+        named = is_time_name(c) or has_time_word(c) or not clocks
+        if not named or not df[c].duplicated().any():
             continue
         text, missing = cell_text(df[c])
-        if text[~missing].str.contains(":").any() or not looks_like_dates(df[c]):
+        compact = _compact_dates(text[~missing])
+        if compact is not None:  # 20220101: as ISO, which the parser reads with a time
+            text = text.where(missing, compact.reindex(text.index))
+        elif text[~missing].str.contains(":").any() or not looks_like_dates(df[c]):
             continue
         if clocks:
-            clock, _ = cell_text(df[clocks[0]])
-            clock = _colon_clock(clock)
             part = clocks[0]
+            clock = _hhmm(df[part])
+            if clock is None:
+                clock = _colon_clock(cell_text(df[part])[0])
         elif periods:
             part, (numbers, minutes) = next(iter(periods.items()))
             clock, note = _period_clock(numbers, minutes, text, c, part)
@@ -420,6 +455,54 @@ def _is_clock_column(col: pd.Series) -> bool:
         return True
     named = str(col.name).lower().strip() in _CLOCK_NAMES
     return named and bool(present.str.fullmatch(_DOTTED_CLOCK.pattern).all())
+
+
+#: Names of a column of clock times written as whole numbers HHMM.
+_HHMM_NAMES = (*_CLOCK_NAMES, "hrmn", "hhmm", "hh:mm", "hrmin", "hourmin", "time_hhmm")
+
+
+#: A period of the day written by its clock times ("00:00-01:00", "13:30 – 14:00").
+_CLOCK_RANGE = re.compile(
+    r"(\d{1,2}:\d{2})(?::\d{2})?\s*[-–]\s*\d{1,2}:\d{2}(?::\d{2})?"
+)
+
+
+def _hhmm(col: pd.Series) -> pd.Series | None:
+    """Clock times written as whole numbers HHMM ("0000", "0130", 930, 2300), as
+    NOAA's HrMn and many loggers' Time columns hold them, or as periods of the
+    day ("00:00-01:00", dated by their start), under a name such as "Time",
+    "hour" or "HrMn", as "HH:MM" (indexed 0, 1, ...); None when the column is
+    not one: every cell 0 to 2359 with minutes under 60, and some at 1:00 or
+    later (0 to 23 alone are hours, :func:`_hour_columns`)."""
+    if str(col.name).lower().strip() not in _HHMM_NAMES:
+        return None
+    text, missing = cell_text(col)
+    if missing.any() or len(text) == 0:
+        return None
+    starts = text.str.fullmatch(_CLOCK_RANGE.pattern)
+    if starts.all():
+        start = text.str.extract(_CLOCK_RANGE.pattern, expand=False)
+        return start.str.zfill(5)
+    text = text.str.replace(r"\.0+$", "", regex=True)
+    if not text.str.fullmatch(r"\d{1,4}").all():
+        return None
+    v = text.astype(int)
+    if not ((v % 100 < 60) & (v <= 2359)).all() or v.max() < 100:
+        return None
+    return (
+        (v // 100).astype(str).str.zfill(2) + ":" + (v % 100).astype(str).str.zfill(2)
+    )
+
+
+def _compact_dates(text: pd.Series) -> pd.Series | None:
+    """Dates written YYYYMMDD ("20220101") as "2022-01-01"; None unless every
+    cell is one."""
+    if len(text) == 0 or not text.str.fullmatch(r"[12]\d{7}").all():
+        return None
+    parsed = pd.to_datetime(text, format="%Y%m%d", errors="coerce")
+    if parsed.isna().any():
+        return None
+    return text.str[:4] + "-" + text.str[4:6] + "-" + text.str[6:]
 
 
 def _colon_clock(clock: pd.Series) -> pd.Series:
@@ -996,6 +1079,15 @@ _CALENDAR_NAMES = frozenset(
         "wk",
         "month",
         "month_num",
+        "mnth",
+        "mon",
+        "mo",
+        "day",
+        "dy",
+        "yr",
+        "quarter",
+        "qtr",
+        "season",
         "weekofyear",
         "week_of_year",
         "isoweek",
@@ -1008,6 +1100,8 @@ _CALENDAR_NAMES = frozenset(
         "is_weekend",
         "holiday",
         "is_holiday",
+        "workingday",
+        "working_day",
         # the period of a day beside full timestamps (AEMO's PERIODID)
         "period",
         "periodid",
@@ -1076,7 +1170,9 @@ def calendar_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
 #: Fewest rows for a column to read as a counter (:func:`counter_columns`),
 #: and words of a row number's name (besides an id's).
 _COUNTER_ROWS = 6
-_ROW_WORDS = frozenset(("row", "rows", "index", "idx", "#", "obs", "record", "serial"))
+_ROW_WORDS = frozenset(
+    ("row", "rows", "index", "idx", "#", "obs", "record", "serial", "instant")
+)  # "instant": the UCI bike-sharing files' record index
 
 
 def counter_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:

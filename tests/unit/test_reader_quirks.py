@@ -2114,3 +2114,82 @@ def test_event_logs_of_stores_one_after_another_name_their_stores():
     rows = [(f"{t:%Y-%m-%d %H:%M}", "final" if i < 40 else "estimate", i) for i, t in
             enumerate(hours.insert(10, hours[10]))]  # fmt: skip
     assert find_id_columns(read_csv(_csv("time,status,load", rows))) == []
+
+
+# ------------------------------------- times split over columns (hunt of 2026-12-08)
+
+
+def _hours(n=72):
+    return pd.date_range("2022-01-01", periods=n, freq="h")
+
+
+def _series_of(text, **kwargs):
+    return to_series(read_csv(io.BytesIO(text.encode())), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("names", "freq"),
+    [
+        ("YEAR,MO,DY", "D"),  # NASA POWER
+        ("yyyy,mm,dd", "D"),
+        ("yr,mo,dy", "D"),
+        ("year,month,dom", "D"),
+        ("YEAR,MO,DY,HR", "h"),
+        ("year,month,day,hour", "h"),  # the Beijing PM2.5 file
+    ],
+)
+def test_year_month_day_columns_with_short_names(names, freq):
+    # short names of the days were not known: the days became ids, or the
+    # rows were averaged into 12 months; an hour column was dropped the same way
+    idx = pd.date_range("2022-01-01", periods=60, freq=freq)
+    parts = [idx.year, idx.month, idx.day, idx.hour][: names.count(",") + 1]
+    rows = [[*(int(p[i]) for p in parts), 10 + i % 7] for i in range(60)]
+    y = _series_of(_csv(names + ",T2M", rows))
+    assert len(y) == 60 and y.index.freqstr == freq
+    assert y.index[0] == idx[0] and y.iloc[3] == 13
+    assert f"combined the columns {', '.join(repr(n) for n in names.split(','))}" in (
+        " ".join(y.attrs["notes"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "clock"),
+    [
+        ("dteday,hr", lambda t: t.hour),  # UCI bike sharing: a date not named so
+        ("ts_local,hour_ending", lambda t: t.hour + 1),
+        ("Date,Time", lambda t: f"{t.hour:02d}00"),  # HHMM as text
+        ("Date,HrMn", lambda t: t.hour * 100),  # HHMM as numbers (NOAA)
+        ("day,hour", lambda t: f"{t.hour:02d}:00-{(t.hour + 1) % 24:02d}:00"),
+    ],
+)
+def test_a_date_column_and_a_time_of_day_column_make_hours(header, clock):
+    # each was read as 24 daily series (the time of day as their id) or as
+    # daily means
+    idx = _hours()
+    compact = header.startswith("Date")
+    day = idx.strftime("%Y%m%d" if compact else "%Y-%m-%d")
+    rows = [[day[i], clock(t), 100 + i % 24] for i, t in enumerate(idx)]
+    y = _series_of(_csv(header + ",load", rows))
+    assert len(y) == 72 and y.index.freqstr == "h"
+    assert (y.index == idx).all() and y.iloc[5] == 105
+
+
+def test_a_column_of_years_named_by_a_word_inside_does_not_outrank_dates():
+    # "Candidates" (1000-2999) holds "date" and was taken as years
+    dates = pd.date_range("2021-01-04", periods=30, freq="W-MON").strftime("%Y-%m-%d")
+    rows = [[1500 + 7 * i, d] for i, d in enumerate(dates)]
+    y = _series_of(_csv("Candidates,Last update", rows))
+    assert y.name == "Candidates" and len(y) == 30
+    assert y.attrs["time_col"] == "Last update"
+
+
+def test_the_bike_sharing_record_index_is_not_a_series():
+    idx = _hours(48)
+    rows = [
+        [i + 1, t.strftime("%Y-%m-%d"), t.month, t.hour, 50 + i % 24]
+        for i, t in enumerate(idx)
+    ]
+    y = _series_of(_csv("instant,dteday,mnth,hr,cnt", rows))
+    assert y.name == "cnt" and len(y) == 48
+    notes = " ".join(y.attrs["notes"])
+    assert "left out 'instant'" in notes or "not 'instant'" in notes
