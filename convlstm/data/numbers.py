@@ -592,7 +592,12 @@ def _strip_markers(
         DataError: most cells carry a marker, but not the same one (e.g. "$" and
             "€"), so the values are in different currencies or units.
     """
-    cand = present[failed]
+    # "$(29.71)": the currency sign outside the accounting parentheses, as
+    # "($29.71)" writes it inside
+    present_raw = present
+    cand = present[failed].str.replace(
+        rf"^({_MARKER})\s*\(", r"(\1", regex=True, flags=re.IGNORECASE
+    )
     hit = cand.str.fullmatch(_MARKED_NUMBER, flags=re.IGNORECASE).to_numpy(bool)
     # an accounting zero ("$ -") carries the marker too
     dashed = cand.str.fullmatch(_MARKED_DASH, flags=re.IGNORECASE).to_numpy(bool)
@@ -642,7 +647,8 @@ def _strip_markers(
     if negative.any():
         repairs.append(
             f"read {plural(int(negative.sum()), 'value')} in parentheses as "
-            f"negative (accounting style, e.g. {quote(cand[negative].iloc[0])} as "
+            f"negative (accounting style, e.g. "
+            f"{quote(present_raw[negative[negative].index[0]])} as "
             f"{cleaned[negative].iloc[0]})"
         )
     return present, repairs

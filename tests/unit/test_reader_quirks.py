@@ -2193,3 +2193,12 @@ def test_the_bike_sharing_record_index_is_not_a_series():
     assert y.name == "cnt" and len(y) == 48
     notes = " ".join(y.attrs["notes"])
     assert "left out 'instant'" in notes or "not 'instant'" in notes
+
+
+def test_accounting_negatives_with_the_sign_outside_the_parentheses():
+    # "$(29.71)" was refused ("96 of 96 cells are not numbers"); "($29.71)" read
+    cells = ["$(29.71)", '"$4,224.16"', '"$(1,200.00)"', "$15.00"] * 6
+    rows = [[d, c] for d, c in zip(_monthly(), cells, strict=True)]
+    y = _series_of(_csv("Month,Net income", rows))
+    assert list(y.iloc[:4]) == [-29.71, 4224.16, -1200.0, 15.0]
+    assert "e.g. '$(29.71)' as -29.71" in " ".join(y.attrs["notes"])
