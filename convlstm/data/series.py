@@ -1226,17 +1226,36 @@ def _made_up(share: float, advice: str) -> str:
     return f"; that is {share:.0%} of the series made up, not read{advice}"
 
 
-def _recur_words(closed: list[int], grid: pd.DatetimeIndex) -> str:
+def _recur_words(
+    closed: list[int],
+    grid: pd.DatetimeIndex,
+    filled: pd.DatetimeIndex | None = None,
+    in_closed: int = 0,
+) -> str:
     """ "; they recur nearly every week (Sat 09:00, 16:00 and 17:00), ...", or
-    for days "(Sundays)"; "" for no closed times."""
+    for days "(Sundays)"; "" for no closed times. When only ``in_closed`` of the
+    ``filled`` times are closed ones, "; 58 of them recur ..." and what the
+    others are (weekend days that open now and then: business days leave them
+    out)."""
     if not closed:
         return ""
     days = (grid == grid.normalize()).all()
     what = "days closed every week" if days else "hours closed on some days"
+    they = "they"
+    rest = ""
+    if filled is not None and 0 < in_closed < len(filled):
+        they = f"{in_closed} of them"
+        others = filled[~closed_mask(filled, closed)]
+        rest = f"; the other {len(others)} are filled in and forecast as any gap"
+        if days and (others.day_of_week >= 5).all():
+            rest += (
+                " (all on weekend days it opens now and then: to leave the "
+                f"weekends out, read it in business-day steps {WHERE_TO_CHOOSE})"
+            )
     return (
-        f"; they recur nearly every week ({closed_words(closed, grid)}), as {what} "
-        "would: filled in, not read, and left out of the backtests' scores and of "
-        "the forecasts"
+        f"; {they} recur nearly every week ({closed_words(closed, grid)}), as "
+        f"{what} would: filled in, not read, and left out of the backtests' scores "
+        f"and of the forecasts{rest}"
     )
 
 
@@ -1293,10 +1312,14 @@ def _fill_gaps(
     missing = np.isnan(y.to_numpy())
     new_stamps = grid.difference(y.index)
     closed = closed_times(new_stamps.union(y.index[missing]), grid)
-    recur = _recur_words(closed, grid)
     # the note of the gaps that hold most of the closed times says they recur
-    in_stamps = closed_mask(new_stamps, closed).sum()
-    in_values = closed_mask(y.index[missing], closed).sum()
+    in_stamps = int(closed_mask(new_stamps, closed).sum())
+    in_values = int(closed_mask(y.index[missing], closed).sum())
+    recur = (
+        _recur_words(closed, grid, new_stamps, in_stamps)
+        if in_stamps >= in_values
+        else _recur_words(closed, grid, y.index[missing], in_values)
+    )
     if len(new_stamps):
         share = (len(new_stamps) - in_stamps) / len(grid)  # closed times are none
         weekends = (new_stamps.day_of_week >= 5).mean() >= 0.9

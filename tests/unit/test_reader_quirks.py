@@ -2202,3 +2202,19 @@ def test_accounting_negatives_with_the_sign_outside_the_parentheses():
     y = _series_of(_csv("Month,Net income", rows))
     assert list(y.iloc[:4]) == [-29.71, 4224.16, -1200.0, 15.0]
     assert "e.g. '$(29.71)' as -29.71" in " ".join(y.attrs["notes"])
+
+
+def test_closed_sundays_beside_saturdays_open_now_and_then_are_counted_apart():
+    # the note said all 106 filled days "recur nearly every week (Sundays)";
+    # 48 of them were Saturdays, open now and then, filled and forecast
+    days = pd.date_range("2022-01-03", periods=60 * 7, freq="D")
+    saturday = days.day_of_week == 5
+    keep = (days.day_of_week < 5) | (saturday & ((days.day_of_year // 7) % 3 == 0))
+    days = days[keep]
+    rows = [[d.strftime("%Y-%m-%d"), 100 + i % 5] for i, d in enumerate(days)]
+    y = _series_of(_csv("date,visits", rows))
+    note = next(n for n in y.attrs["notes"] if n.startswith("filled"))
+    sundays = 59  # the last Sunday is past the end
+    assert f"; {sundays} of them recur nearly every week (Sundays)" in note
+    assert "all on weekend days it opens now and then" in note
+    assert "business-day steps" in note
