@@ -242,6 +242,11 @@ def compare_params(values: dict[str, Any]) -> dict[str, Any]:
     return route_start(params, values.get(START) or default_start())
 
 
+_STEADY_PICKER = (
+    "<style>div[data-testid='stMultiSelect'] input{min-width:2px !important}</style>"
+)
+
+
 def training_form(
     y: pd.Series,
     d: dict[str, Any],
@@ -268,6 +273,12 @@ def training_form(
     # horizon too long for the folds chosen is explained after the press (what
     # fits), not refused silently by the field
     longest = max(1, len(y))
+    # The picker's search box keeps a line of its own while the picker has
+    # focus: it shrinks when a click elsewhere takes the focus, and the button
+    # under it moved up between the press and the release, so the first click
+    # on Train and compare was lost. With a narrow least width the box stays on
+    # the last line of models and the picker keeps its height.
+    st.html(_STEADY_PICKER)
     with st.form("train_form", border=True):
         st.multiselect(
             "Models",

@@ -180,3 +180,37 @@ def test_two_clicks_from_the_landing_page(page, screenshots: Path) -> None:
     expect(sidebar.get_by_text("Airline passengers", exact=True)).to_be_visible()
     page.get_by_role("heading", name="Results").scroll_into_view_if_needed()
     snap(page, screenshots / "compare.png")
+
+
+def test_the_first_click_on_train_after_picking_models_starts_the_run(
+    page, screenshots: Path
+) -> None:
+    # With the model picker full to the end of its line, its search box took a
+    # line of its own while the picker had focus; the click on the button shrank
+    # it, the button moved up 33 px between the press and the release, and the
+    # click was lost (nothing trained, the picks were lost on leaving the page).
+    from playwright.sync_api import expect
+
+    upload(page, "sales.csv", monthly_csv())
+    wait_idle(page)
+    go_to(page, "Train & compare")
+    box = page.get_by_test_id("stMultiSelect").filter(has_text="Models")
+    for name in ("Naive", "ConvLSTM (pretrained)"):
+        box.locator("input").click()
+        page.get_by_role("option", name=name, exact=True).click()
+    page.keyboard.press("Escape")
+    focused = box.bounding_box()["height"]
+    assert box.locator("input").evaluate("e => getComputedStyle(e).minWidth") == "2px"
+    page.get_by_role("heading", name="Train & compare").click()  # focus leaves
+    assert box.bounding_box()["height"] == focused
+    box.locator("input").click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Train and compare").click()
+    stop = page.get_by_test_id("stButton").get_by_role("button", name="Stop training")
+    expect(stop).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Backtest scores")).to_be_visible(
+        timeout=TRAIN_TIMEOUT
+    )
+    wait_idle(page)
+    expect_no_exception(page)
+    snap(page, screenshots / "first_click_trains.png")
