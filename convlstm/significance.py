@@ -292,7 +292,8 @@ def compare_to_baseline(
 def format_p(p: float, alpha: float = 0.05) -> str:
     """Format a p-value with its relation sign: "= 0.03", "= 0.41", "< 0.001".
 
-    Two significant digits, more where rounding would cross ``alpha``.
+    Two significant digits, more where rounding would cross ``alpha`` or land
+    on it ("= 0.0502", not "= 0.05" beside a verdict of no difference).
     """
     if math.isnan(p):
         return "= n/a"
@@ -300,6 +301,8 @@ def format_p(p: float, alpha: float = 0.05) -> str:
         return "< 0.001"
     for digits in (2, 3, 4):
         text = f"{p:.{digits}g}"
-        if (float(text) < alpha) == (p < alpha):
+        if (float(text) < alpha) == (p < alpha) and (
+            float(text) != alpha or p == alpha
+        ):
             return f"= {text}"
     return f"= {p:.4f}"

@@ -133,7 +133,8 @@ def test_format_p():
     assert format_p(0.41) == "= 0.41"
     assert format_p(0.0004) == "< 0.001"
     assert format_p(0.0496) == "= 0.0496"  # "0.05" would hide that it is < alpha
-    assert format_p(0.0504) == "= 0.05"
+    assert format_p(0.0504) == "= 0.0504"  # "0.05" read as a borderline win
+    assert format_p(0.05) == "= 0.05"
 
 
 def backtest_frame(errors: dict[str, np.ndarray], folds: int, horizon: int):
