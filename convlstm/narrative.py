@@ -1235,14 +1235,25 @@ def network_words(used: Mapping[str, Any] | None, settings: Mapping[str, Any]) -
             how = "as pretrained (no fine-tuning step lowered its validation error)"
         return f"the pretrained network ({shape_words(used['shape'])}), {how}"
     own = shape_words(used["shape"], lr, epochs)
-    allowed = used.get("epochs_allowed")
-    if epochs is not None and allowed is not None and int(allowed) < int(epochs):
-        # the step budget caps a long series' epochs: the setting is not the count
-        own += f" ({allowed} here: a step budget bounds the training time)"
+    # each aside right after the word it explains
     asked, got = settings.get("hidden_size"), used["shape"].get("hidden_size")
     if asked is not None and got is not None and int(asked) < int(got):
         # one network over a panel is widened (PANEL_MIN_HIDDEN)
-        own += f" (hidden {asked} asked: a network over many series has at least {got})"
+        own = own.replace(
+            f"hidden {got}",
+            f"hidden {got} ({asked} asked: a network over many series has at "
+            f"least {got})",
+            1,
+        )
+    allowed = used.get("epochs_allowed")
+    if epochs is not None and allowed is not None and int(allowed) < int(epochs):
+        # the step budget caps a long series' epochs: the setting is not the count
+        own = own.replace(
+            f"up to {epochs} epochs",
+            f"up to {epochs} epochs ({allowed} here: a step budget bounds the "
+            "training time)",
+            1,
+        )
     if start == "both" and used.get("pretrained_shape"):
         blend = used.get("blend")
         how = (

@@ -259,8 +259,8 @@ def test_networks_used_reads_the_fitted_shapes_not_the_settings():
     settings = {"hidden_size": 8, "learning_rate": 0.003, "epochs": 5}
     # a network over a panel is wider than asked: said, not left to puzzle over
     assert network_words(used["LSTM"], settings) == (
-        "kernel 3x3, hidden 24, learning rate 0.003, 2 layers, up to 5 epochs "
-        "(hidden 8 asked: a network over many series has at least 24)"
+        "kernel 3x3, hidden 24 (8 asked: a network over many series has at least "
+        "24), learning rate 0.003, 2 layers, up to 5 epochs"
     )
     assert "asked" not in network_words(used["LSTM"], {**settings, "hidden_size": 24})
     assert network_words(used["Pre"], settings) == (
@@ -290,6 +290,15 @@ def test_networks_used_reads_the_fitted_shapes_not_the_settings():
     assert "up to 5 epochs (2 here: a step budget bounds the training time)" in words
     capped.epochs_allowed_ = 5
     assert "here" not in network_words(networks_used({"c": capped})["c"], settings)
+    # both asides, each beside its word (they were run together at the end:
+    # "... epochs (2 here: ...) (hidden 8 asked: ...)")
+    wide = _Net(24)
+    wide.epochs_allowed_ = 2
+    words = network_words(networks_used({"w": wide})["w"], settings)
+    assert words.startswith("kernel 3x3, hidden 24 (8 asked: a network over many")
+    assert words.endswith(
+        "up to 5 epochs (2 here: a step budget bounds the training time)"
+    )
     assert network_words(None, settings) == (
         "hidden 8, learning rate 0.003, up to 5 epochs"
     )
