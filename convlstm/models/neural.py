@@ -1430,17 +1430,32 @@ class ConvLSTMForecaster(NeuralForecaster):
             for name in PRETRAINED_SHAPE
             if getattr(self, name) != defaults[name].default
         ]
-        if not changed:
+        training = [
+            name
+            for name in ("learning_rate", "epochs", "batch_size")
+            if name in defaults and getattr(self, name) != defaults[name].default
+        ]
+        if not changed and not (training and self.fine_tune):
             return None
         where = (
             "the half of the forecast trained from scratch"
             if start == "both"
             else "a network trained from scratch (start 'scratch')"
         )
-        return (
-            "the pretrained network keeps the shape it was trained with; these "
-            f"settings apply only to {where}: {', '.join(changed)}"
-        )
+        words = []
+        if changed:
+            words.append(
+                "the pretrained network keeps the shape it was trained with; these "
+                f"settings apply only to {where}: {', '.join(changed)}"
+            )
+        if training and self.fine_tune:
+            # the training settings do reach the fine-tune: say how
+            words.append(
+                f"its fine-tuning follows {', '.join(training).replace('_', ' ')} "
+                f"(the learning rate times {FINE_TUNE_LR_FACTOR:g}, for at most "
+                f"{FINE_TUNE_STEPS} steps)"
+            )
+        return "; ".join(words)
 
     def predict(self) -> pd.Series:
         """Forecast the ``horizon`` steps after the end of the fitted series (both

@@ -68,6 +68,22 @@ def test_the_pretrained_start_says_which_network_settings_it_does_not_follow():
     assert "settings apply only" not in (plain.init_note_ or "")
 
 
+def test_the_pretrained_start_says_how_its_fine_tune_uses_the_training_settings():
+    # a learning rate, epochs or batch size set went unmentioned: were they used?
+    y = _monthly(40)
+    model = ConvLSTMForecaster(
+        horizon=3, init="pretrained", learning_rate=0.01, epochs=1, batch_size=4096
+    ).fit(y)
+    assert model.init_note_.startswith(
+        "its fine-tuning follows learning rate, epochs, batch size (the learning "
+        "rate times 0.03, for at most 30 steps)"
+    )
+    zero_shot = ConvLSTMForecaster(
+        horizon=3, init="pretrained", fine_tune=False, learning_rate=0.01
+    ).fit(y)
+    assert "fine-tuning follows" not in (zero_shot.init_note_ or "")
+
+
 def test_a_panel_refuses_a_lookback_longer_than_its_longest_series():
     panel = pd.concat(
         [
