@@ -244,6 +244,17 @@ def combine_time_columns(
     section = _finest_section(df, notes)
     if section is not None:
         df = section
+    if all(re.fullmatch(r"column_\d+", c) for c in df.columns):
+        # a file without a header (SILSO's "1749;01;1749.042;96.7"): its first
+        # columns read as years, months (and days) when their numbers are those
+        out = _unnamed_year_month(df, [c for c in df.columns if c != value_col])
+        if out is not None:
+            parts, joined = out
+            notes.append(
+                "the file has no header: read its first columns as "
+                + ("year, month and day" if len(parts) == 3 else "year and month")
+            )
+            return _with_joined(df, parts, joined, notes)
     if value_col is None:
         pivot = _unpivot_months(df, notes)
         if pivot is None:
@@ -666,6 +677,24 @@ def _join_day_of_year(df: pd.DataFrame, year: str, day: str) -> pd.Series | None
     if (dates.dt.year != y).any():
         return None
     return dates.dt.strftime("%Y-%m-%d").reset_index(drop=True)
+
+
+def _unnamed_year_month(
+    df: pd.DataFrame, cols: list[str]
+) -> tuple[list[str], pd.Series] | None:
+    """Year and month (and day) columns of a table without a header: its first
+    two (three) columns, when they hold years 1000-2999 (repeated) and months
+    1-12 (days 1-31) that go up in order; None otherwise."""
+    if len(cols) < 3:
+        return None
+    # (months written "01" stay text: _join_year_month reads their numbers)
+    out = _join_year_month(df, cols[0], cols[1], cols[2] if len(cols) >= 4 else None)
+    if out is None:
+        return None
+    stamps = pd.to_datetime(out[1], errors="coerce")
+    if stamps.notna().all() and stamps.is_monotonic_increasing:
+        return out
+    return None
 
 
 def _join_year_month(
@@ -1150,6 +1179,17 @@ def calendar_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
     out = []
     for c in cols:
         name = str(c).lower().strip().replace(" ", "_")
+        if re.fullmatch(r"column_\d+", name):  # a file without a header
+            v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float)
+            if (
+                len(v) > 1
+                and np.isfinite(v).all()
+                and ((v >= 1000) & (v <= 2999)).all()
+                and (np.diff(v) > 0).all()
+                and (v != np.round(v)).any()
+            ):
+                out.append(c)  # years as fractions (1749.042), rising row by row
+            continue
         if name in _DECIMAL_YEAR_NAMES:
             v = pd.to_numeric(df[c], errors="coerce")
             if v.notna().all() and v.between(1000, 2999).all():

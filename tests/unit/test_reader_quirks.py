@@ -2218,3 +2218,22 @@ def test_closed_sundays_beside_saturdays_open_now_and_then_are_counted_apart():
     assert f"; {sundays} of them recur nearly every week (Sundays)" in note
     assert "all on weekend days it opens now and then" in note
     assert "business-day steps" in note
+
+
+def test_a_file_without_a_header_of_years_and_months():
+    # "1749,1,80.5" and SILSO's "1749;01;1749.042;96.7;..." got a message about
+    # the M5 competition's files (the reader's own names column_1... read as steps)
+    rows = [[1749 + i // 12, i % 12 + 1, 50 + i % 9] for i in range(48)]
+    y = _series_of("\n".join(",".join(map(str, r)) for r in rows) + "\n")
+    assert len(y) == 48 and y.index.freqstr == "MS" and y.iloc[2] == 52
+    assert y.index[0] == pd.Timestamp("1749-01-01")
+    assert "the file has no header: read its first columns as year and month" in (
+        y.attrs["notes"]
+    )
+    silso = [
+        f"{1749 + i // 12};{i % 12 + 1:02d};{1749 + (i + 0.5) / 12:.3f};"
+        f"{80 + i % 7:6.1f}; -1.0;  -1;1"
+        for i in range(48)
+    ]
+    y = _series_of("\n".join(silso) + "\n")
+    assert len(y) == 48 and y.name == "column_4" and y.iloc[3] == 83.0
