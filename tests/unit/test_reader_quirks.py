@@ -2227,8 +2227,9 @@ def test_a_file_without_a_header_of_years_and_months():
     y = _series_of("\n".join(",".join(map(str, r)) for r in rows) + "\n")
     assert len(y) == 48 and y.index.freqstr == "MS" and y.iloc[2] == 52
     assert y.index[0] == pd.Timestamp("1749-01-01")
-    assert "the file has no header: read its first columns as year and month" in (
-        y.attrs["notes"]
+    assert (
+        "the file has no header: read its first columns as year and month"
+        in (y.attrs["notes"])
     )
     silso = [
         f"{1749 + i // 12};{i % 12 + 1:02d};{1749 + (i + 0.5) / 12:.3f};"
