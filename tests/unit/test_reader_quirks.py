@@ -2238,3 +2238,23 @@ def test_a_file_without_a_header_of_years_and_months():
     ]
     y = _series_of("\n".join(silso) + "\n")
     assert len(y) == 48 and y.name == "column_4" and y.iloc[3] == 83.0
+
+
+def test_the_johns_hopkins_layout_one_row_per_place_dates_as_columns():
+    # "Province/State, Country/Region, Lat, Long, 1/22/20, ...": refused after
+    # 18 s with a message that called 'Lat' and 'Long' dates
+    dates = pd.date_range("2020-01-22", periods=150, freq="D")
+    header = "Province/State,Country/Region,Lat,Long," + ",".join(
+        f"{d.month}/{d.day}/{d.year % 100}" for d in dates
+    )
+    rows = [
+        ["", "Italy", 41.9, 12.6, *(10 * i for i in range(150))],
+        ["Hubei", "China", 30.9, 112.3, *(5 * i + 1 for i in range(150))],
+        ["", "Peru", -9.2, -75.0, *(i for i in range(150))],
+    ]
+    panel = to_panel(read_csv(_csv(header, rows).encode()))
+    assert panel["series"].nunique() == 3
+    notes = " ".join(panel.attrs["notes"])
+    assert "left out 'Lat', 'Long': where each series is" in notes
+    italy = panel[panel["series"].str.contains("Italy")]
+    assert len(italy) == 150 and italy["value"].iloc[3] == 30
