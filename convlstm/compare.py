@@ -374,6 +374,11 @@ def compare(
         )
     names = [n for n in names if n not in left_out]
     protos = {n: protos[n] for n in names}
+    twin = _pretrained_twin(protos, y)
+    if twin:
+        left_out.update(twin)
+        names = [n for n in names if n not in twin]
+        protos = {n: protos[n] for n in names}
 
     # the backtest's share of the progress bar; the final refits fill the rest
     share = folds / (folds + 1) if refit_final and _is_count(folds) else 1.0
@@ -488,6 +493,33 @@ def _time_indexed(y: Any) -> pd.Series:
         y.attrs.update(attrs)
     check_series(y, min_length=1, what="a comparison")
     return y
+
+
+#: The registry's names of the ConvLSTM and of its pretrained start.
+_CONVLSTM, _PRETRAINED = "ConvLSTM", "ConvLSTM (pretrained)"
+
+
+def _pretrained_twin(protos: Mapping[str, Any], y: pd.Series) -> dict[str, str]:
+    """``{"ConvLSTM (pretrained)": why}`` when it would only repeat the
+    ConvLSTM's row: both chosen with the same settings, on a series whose
+    season no network was pretrained for (a business week of 5 days), where the
+    pretrained start trains from scratch as the ConvLSTM does (same scores,
+    twice the time); else ``{}``."""
+    pre, plain = protos.get(_PRETRAINED), protos.get(_CONVLSTM)
+    if pre is None or plain is None:
+        return {}
+    skip = ("init", "fine_tune")
+    same = {k: v for k, v in pre.get_params().items() if k not in skip} == {
+        k: v for k, v in plain.get_params().items() if k not in skip
+    }
+    if not same or pre.has_pretrained_for(y):
+        return {}
+    season = season_length(y.index)
+    return {
+        _PRETRAINED: f"no network was pretrained for a season of {season} steps, so "
+        f"it would train from scratch as {_CONVLSTM} does: the same forecasts, at "
+        "twice the time"
+    }
 
 
 def too_short_for(

@@ -1666,6 +1666,13 @@ class ConvLSTMForecaster(NeuralForecaster):
             return None  # the pretrained fit reports a damaged card
         return (max(seen), window) if seen and max(seen) > window else None
 
+    def has_pretrained_for(self, y: pd.Series) -> bool:
+        """Whether a network was pretrained for the season this model reads in
+        ``y`` (its start ``"pretrained"`` then loads it; without one it trains
+        from scratch, or, on too short a series, forecasts with the non-seasonal
+        network). False when ``y`` is unusable."""
+        return self._season_of(y) in FAMILY_OF_SEASON
+
     def _season_of(self, y: pd.Series) -> int | None:
         """The series' shortest season (1 without one), or None when ``y`` is
         unusable (the fit then says why)."""

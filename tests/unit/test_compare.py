@@ -426,3 +426,23 @@ def test_a_floor_raises_forecasts_and_lower_bounds_and_scores_them():
 def test_a_floor_the_series_goes_below_or_not_a_number_is_refused(floor, message):
     with pytest.raises(ParameterError, match=re.escape(message)):
         compare(_fading_counts(), models=["Naive"], horizon=3, folds=1, floor=floor)
+
+
+def test_the_pretrained_start_is_not_run_twice_where_no_network_fits_the_season():
+    # business days (a season of 5): "ConvLSTM (pretrained)" trained from
+    # scratch exactly as the ConvLSTM did, a second row of the same scores
+    idx = pd.bdate_range("2023-01-02", periods=80)
+    y = pd.Series(100 + 5 * np.sin(np.arange(80) * 2 * np.pi / 5), index=idx)
+    tiny = {"epochs": 1, "hidden_size": 8}
+    params = {"ConvLSTM": tiny, "ConvLSTM (pretrained)": tiny}
+    models = ["ConvLSTM", "ConvLSTM (pretrained)", "Naive"]
+    result = compare(y, models=models, horizon=5, folds=1, params=params)
+    assert list(result.summary.index) == ["ConvLSTM", "Naive"]
+    assert result.left_out["ConvLSTM (pretrained)"].startswith(
+        "no network was pretrained for a season of 5 steps, so it would train "
+        "from scratch as ConvLSTM does"
+    )
+    # with settings of its own it is another network: both run
+    other = {**params, "ConvLSTM (pretrained)": {**tiny, "hidden_size": 16}}
+    result = compare(y, models=models[:2], horizon=5, folds=1, params=other)
+    assert list(result.summary.index) == models[:2] and not result.left_out
