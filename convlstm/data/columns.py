@@ -298,7 +298,7 @@ def combine_time_columns(
             joined = None if part is None else join(df, years[0], part)
             if joined is not None:
                 return _with_joined(df, [years[0], part], joined, notes)
-    clocks = [c for c in cols if _is_clock_column(df[c]) or _hhmm(df[c]) is not None]
+    clocks = {c: t for c in cols if (t := _clock_text(df[c])) is not None}
     hours = {} if clocks else _hour_columns(df, cols, lower)
     periods = {} if clocks or hours else _period_columns(df, cols, lower)
     if not clocks and not hours and not periods:
@@ -320,10 +320,7 @@ def combine_time_columns(
         elif text[~missing].str.contains(":").any() or not looks_like_dates(df[c]):
             continue
         if clocks:
-            part = clocks[0]
-            clock = _hhmm(df[part])
-            if clock is None:
-                clock = _colon_clock(cell_text(df[part])[0])
+            part, clock = next(iter(clocks.items()))
         elif periods:
             part, (numbers, minutes) = next(iter(periods.items()))
             clock, note = _period_clock(numbers, minutes, text, c, part)
@@ -503,6 +500,15 @@ def _hhmm(col: pd.Series) -> pd.Series | None:
     return (
         (v // 100).astype(str).str.zfill(2) + ":" + (v % 100).astype(str).str.zfill(2)
     )
+
+
+def _clock_text(col: pd.Series) -> pd.Series | None:
+    """A column of clock times as "HH:MM(:SS)" text (indexed 0, 1, ...): written
+    with colons or dots (:func:`_is_clock_column`) or as HHMM numbers and periods
+    of the day (:func:`_hhmm`); None when it is not one."""
+    if _is_clock_column(col):
+        return _colon_clock(cell_text(col)[0])
+    return _hhmm(col)
 
 
 def _compact_dates(text: pd.Series) -> pd.Series | None:
